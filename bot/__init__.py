@@ -1,0 +1,1 @@
+"""Transports: the Telegram bot, the terminal chat and the `surveybot` command line."""

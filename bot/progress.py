@@ -1,0 +1,35 @@
+"""Saving a respondent's progress: the engine's state and the answers that count, in one commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flows import Flow, ResponseState, effective_answers, other_texts
+from storage import AnswerInput, Response, ResponseStatus, Store
+
+
+async def save_state(
+    store: Store,
+    flow: Flow,
+    response: Response,
+    state: ResponseState,
+    now: datetime,
+    *,
+    lang: str | None = None,
+) -> Response:
+    """Commit `state`; answers to questions no longer shown are dropped from the answers table."""
+    others = other_texts(flow, state)
+    answers = {
+        question: AnswerInput(value=value, other_text=others.get(question))
+        for question, value in effective_answers(flow, state).items()
+    }
+    status = ResponseStatus.COMPLETED if state.finished else ResponseStatus.IN_PROGRESS
+    return await store.save_progress(
+        response.id,
+        state_json=state.model_dump_json(),
+        current_step=state.current,
+        answers=answers,
+        status=status,
+        now=now,
+        language=lang,
+    )

@@ -1,0 +1,52 @@
+"""Configuration: one settings object from SURVEYBOT_* variables, a .env file and flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """Everything the commands need; each field is also a command-line flag."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SURVEYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = None
+    api_url: str = DEFAULT_API_URL
+    db: Path = Path("surveybot.sqlite3")
+    flow: Path | None = None
+    """None means the bundled questionnaire."""
+    stages: Path | None = None
+    """None means the bundled stages file."""
+    admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        # "123, 456" as people write it, rather than the JSON list pydantic expects.
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            try:
+                return frozenset(int(part) for part in parts)
+            except ValueError:
+                raise ValueError(
+                    f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
+                ) from None
+        return value
+
+    def flow_path(self) -> Path:
+        from flows import bundled_path
+
+        return self.flow or bundled_path("questionnaire.yaml")
+
+    def stages_path(self) -> Path:
+        from flows import bundled_path
+
+        return self.stages or bundled_path("stages.yaml")

@@ -1,0 +1,269 @@
+"""Checks that need the whole flow in view: ids, conditions, piping, translations.
+
+Each check returns `(loc, message)` pairs; the loader turns a loc into a line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+
+from flows.model import (
+    All,
+    AnyOf,
+    Compare,
+    Condition,
+    Flow,
+    InfoStep,
+    Kind,
+    MultipleChoiceStep,
+    Not,
+    NumberStep,
+    RankingStep,
+    ScaleStep,
+    SingleChoiceStep,
+    StagesFile,
+    Step,
+    Text,
+    TextStep,
+    YesNoStep,
+)
+from flows.paths import Loc
+
+PIPE = re.compile(r"\{([a-z][a-z0-9_]*)(?:\|[^{}]*)?\}")
+OTHER = "other"
+DONT_KNOW = "dont_know"
+
+Found = list[tuple[Loc, str]]
+
+
+def check_flow(flow: Flow) -> Found:
+    """Every cross-reference problem in a flow that the models alone cannot see."""
+    found: Found = []
+    earlier: dict[str, Step] = {}
+    section_ids: set[str] = set()
+    for si, section in enumerate(flow.sections):
+        sloc: Loc = ("sections", si)
+        if section.id in section_ids:
+            found.append(((*sloc, "id"), f"duplicate section id '{section.id}'"))
+        section_ids.add(section.id)
+        found += _texts_ok(flow, (((*sloc, "title"), section.title),))
+        if section.show_if is not None:
+            found += _condition_ok(flow, section.show_if, (*sloc, "show_if"), earlier)
+        for qi, step in enumerate(section.steps):
+            qloc: Loc = (*sloc, "steps", qi)
+            if step.id in earlier:
+                found.append(((*qloc, "id"), f"duplicate question id '{step.id}'"))
+            found += _choices_ok(step, qloc)
+            if step.show_if is not None:
+                found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier)
+            texts = list(_step_texts(step, qloc))
+            found += _texts_ok(flow, texts)
+            found += _pipes_ok(flow, texts, earlier)
+            earlier.setdefault(step.id, step)
+    flow_texts = [
+        (("title",), flow.title),
+        (("intro",), flow.intro),
+        (("consent",), flow.consent),
+        (("outro",), flow.outro),
+    ]
+    present: list[tuple[Loc, Text]] = [(loc, text) for loc, text in flow_texts if text is not None]
+    found += _texts_ok(flow, present)
+    # The outro may quote any answer; the intro and consent come before all of them.
+    found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier)
+    found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {})
+    return found
+
+
+def check_stages(stages: StagesFile) -> Found:
+    """Stage codes are unique, even ignoring case (people type them from posters)."""
+    return check_stage_codes([stage.code for stage in stages.stages])
+
+
+def check_stage_codes(codes: Sequence[str | None]) -> Found:
+    """Stage codes are unique, ignoring case; None stands for a stage without a usable code.
+
+    Works on the raw codes too, so a duplicate is reported alongside schema errors.
+    """
+    found: Found = []
+    seen: dict[str, str] = {}
+    for index, code in enumerate(codes):
+        if code is None:
+            continue
+        folded = code.lower()
+        if folded in seen:
+            first = seen[folded]
+            same = "duplicate" if first == code else f"differs only by case from '{first}':"
+            found.append((("stages", index, "code"), f"{same} stage code '{code}'"))
+        seen.setdefault(folded, code)
+    return found
+
+
+# --- choices ------------------------------------------------------------------
+
+
+def _choices_ok(step: Step, loc: Loc) -> Found:
+    if not isinstance(step, SingleChoiceStep | MultipleChoiceStep | RankingStep):
+        return []
+    found: Found = []
+    codes: set[str] = set()
+    for index, choice in enumerate(step.choices):
+        cloc: Loc = (*loc, "choices", index, "code")
+        if choice.code in codes:
+            found.append((cloc, f"duplicate choice code '{choice.code}'"))
+        codes.add(choice.code)
+        other = getattr(step, "other", False)
+        if other and choice.code == OTHER:
+            found.append((cloc, f"choice code '{OTHER}' is taken by 'other: true'; rename it"))
+        if choice.exclusive and not isinstance(step, MultipleChoiceStep):
+            found.append(
+                (
+                    (*loc, "choices", index, "exclusive"),
+                    "'exclusive' only applies to multiple_choice",
+                )
+            )
+    return found
+
+
+def answer_codes(step: Step) -> set[str] | None:
+    """The codes an answer to `step` can hold, or None when it is free (text, number)."""
+    if isinstance(step, SingleChoiceStep | MultipleChoiceStep):
+        return {c.code for c in step.choices} | ({OTHER} if step.other else set())
+    if isinstance(step, RankingStep):
+        return {c.code for c in step.choices}
+    if isinstance(step, YesNoStep):
+        return {"yes", "no"} | ({DONT_KNOW} if step.dont_know else set())
+    return None
+
+
+# --- conditions ---------------------------------------------------------------
+
+
+def _condition_ok(flow: Flow, condition: Condition, loc: Loc, earlier: dict[str, Step]) -> Found:
+    if isinstance(condition, Not):
+        return _condition_ok(flow, condition.not_, (*loc, "not"), earlier)
+    if isinstance(condition, All | AnyOf):
+        key = "all" if isinstance(condition, All) else "any"
+        items = condition.all if isinstance(condition, All) else condition.any
+        found: Found = []
+        for index, item in enumerate(items):
+            found += _condition_ok(flow, item, (*loc, key, index), earlier)
+        return found
+    assert isinstance(condition, Compare)
+    return _compare_ok(flow, condition, loc, earlier)
+
+
+def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Step]) -> Found:
+    name = condition.question
+    qloc: Loc = (*loc, "question")
+    if name not in earlier:
+        later = {step.id for step in flow.steps()}
+        if name in later:
+            return [(qloc, f"condition uses '{name}', which is not asked before this point")]
+        close = difflib.get_close_matches(name, list(earlier), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return [(qloc, f"condition uses unknown question '{name}'{hint}")]
+    target = earlier[name]
+    if isinstance(target, InfoStep):
+        return [(qloc, f"condition uses '{name}', an information step with no answer")]
+    if condition.min is not None or condition.max is not None:
+        if not isinstance(target, NumberStep | ScaleStep):
+            return [(loc, f"'min'/'max' conditions need a number or scale question, not '{name}'")]
+        return []
+    values: list[tuple[Loc, object]] = []
+    if condition.equals is not None:
+        values.append(((*loc, "equals"), condition.equals))
+    for index, value in enumerate(condition.in_ or []):
+        values.append(((*loc, "in", index), value))
+    return [
+        (vloc, message)
+        for vloc, value in values
+        if (message := _value_problem(target, value)) is not None
+    ]
+
+
+def _value_problem(target: Step, value: object) -> str | None:
+    codes = answer_codes(target)
+    if codes is not None:
+        if str(value) not in codes:
+            listed = ", ".join(sorted(codes))
+            return f"unknown choice '{value}' in condition on '{target.id}' (choices: {listed})"
+        return None
+    if isinstance(target, ScaleStep):
+        if value == DONT_KNOW and target.dont_know:
+            return None
+        if not isinstance(value, int) or not target.min <= value <= target.max:
+            return f"'{value}' is not on the {target.min}–{target.max} scale of '{target.id}'"
+    if isinstance(target, NumberStep) and not isinstance(value, int | float):
+        return f"'{target.id}' is a number question; compare it with a number, not '{value}'"
+    return None
+
+
+# --- texts --------------------------------------------------------------------
+
+
+def _step_texts(step: Step, loc: Loc) -> Iterator[tuple[Loc, Text]]:
+    yield (*loc, "text"), step.text
+    if step.help is not None:
+        yield (*loc, "help"), step.help
+    optional: dict[str, Text | None] = {}
+    if isinstance(step, TextStep):
+        optional["placeholder"] = step.placeholder
+    if isinstance(step, NumberStep):
+        optional["unit"] = step.unit
+    if isinstance(step, ScaleStep):
+        optional["min_label"] = step.min_label
+        optional["max_label"] = step.max_label
+    if isinstance(step, SingleChoiceStep | MultipleChoiceStep):
+        optional["other_label"] = step.other_label
+    for key, text in optional.items():
+        if text is not None:
+            yield (*loc, key), text
+    if isinstance(step, SingleChoiceStep | MultipleChoiceStep | RankingStep):
+        for index, choice in enumerate(step.choices):
+            yield (*loc, "choices", index, "label"), choice.label
+
+
+def _texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
+    found: Found = []
+    wanted = flow.languages
+    for loc, text in texts:
+        if isinstance(text, str):
+            if len(wanted) > 1:
+                missing = [lang for lang in wanted if lang != flow.language]
+                found.append(
+                    (
+                        loc,
+                        f"missing translation ({', '.join(missing)}): write it as a mapping "
+                        + ", ".join(f"{lang}: …" for lang in wanted),
+                    )
+                )
+            continue
+        missing = [lang for lang in wanted if not text.get(lang, "").strip()]
+        if missing:
+            found.append((loc, f"missing translation ({', '.join(missing)})"))
+        for lang in text:
+            if lang not in wanted:
+                found.append(
+                    ((*loc, lang), f"language '{lang}' is not in the flow's languages {wanted}")
+                )
+    return found
+
+
+def _pipes_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]], earlier: dict[str, Step]) -> Found:
+    found: Found = []
+    for loc, text in texts:
+        strings = [text] if isinstance(text, str) else list(text.values())
+        for name in sorted({m.group(1) for s in strings for m in PIPE.finditer(s)}):
+            target = earlier.get(name)
+            if target is None:
+                known = [s.id for s in flow.steps()]
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                found.append((loc, f"piped name '{{{name}}}' is not an earlier question{hint}"))
+            elif target.type == Kind.INFO:
+                found.append(
+                    (loc, f"piped name '{{{name}}}' is an information step with no answer")
+                )
+    return found

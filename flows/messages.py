@@ -1,0 +1,90 @@
+"""The engine's own words to respondents (rejections, fixed labels), in French and English."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "empty": {
+        "fr": "Merci d'écrire une réponse.",
+        "en": "Please type an answer.",
+    },
+    "too_short": {
+        "fr": "Votre réponse est trop courte : au moins {min} caractères.",
+        "en": "Your answer is too short: at least {min} characters.",
+    },
+    "too_long": {
+        "fr": "Votre réponse fait {length} caractères ; la limite est de {max}. "
+        "Merci de la raccourcir.",
+        "en": "Your answer is {length} characters long; the limit is {max}. Please shorten it.",
+    },
+    "not_a_number": {
+        "fr": "Merci d'indiquer un nombre (par exemple {example}).",
+        "en": "Please enter a number (for example {example}).",
+    },
+    "not_whole": {
+        "fr": "Merci d'indiquer un nombre entier.",
+        "en": "Please enter a whole number.",
+    },
+    "too_small": {
+        "fr": "Le nombre doit être au moins {min}.",
+        "en": "The number must be at least {min}.",
+    },
+    "too_big": {
+        "fr": "Le nombre doit être au plus {max}.",
+        "en": "The number must be at most {max}.",
+    },
+    "bad_email": {
+        "fr": "Cette adresse e-mail ne semble pas valide (exemple : nom@entreprise.fr).",
+        "en": "That e-mail address does not look valid (example: name@company.com).",
+    },
+    "off_scale": {
+        "fr": "Merci de choisir une valeur de {min} à {max}.",
+        "en": "Please choose a value from {min} to {max}.",
+    },
+    "unknown_choice": {
+        "fr": "Merci de choisir l'une des réponses proposées.",
+        "en": "Please choose one of the answers offered.",
+    },
+    "too_few": {
+        "fr": "Merci de choisir au moins {min} réponse(s).",
+        "en": "Please choose at least {min} answer(s).",
+    },
+    "too_many": {
+        "fr": "Vous pouvez choisir au plus {max} réponses.",
+        "en": "You can choose at most {max} answers.",
+    },
+    "exclusive": {
+        "fr": "« {label} » ne se combine pas avec d'autres réponses.",
+        "en": '"{label}" cannot be combined with other answers.',
+    },
+    "rank_count": {
+        "fr": "Merci de classer {count} éléments, sans doublon.",
+        "en": "Please rank {count} items, each once.",
+    },
+    "required": {
+        "fr": "Cette question est obligatoire.",
+        "en": "This question is required.",
+    },
+    "use_buttons": {
+        "fr": "Merci de répondre avec les boutons proposés.",
+        "en": "Please answer with the buttons offered.",
+    },
+    "finished": {
+        "fr": "Le questionnaire est terminé.",
+        "en": "The questionnaire is finished.",
+    },
+    "other": {"fr": "Autre (précisez)", "en": "Other (please specify)"},
+    "specify": {
+        "fr": "« {label} » : précisez en quelques mots.",
+        "en": '"{label}": please specify in a few words.',
+    },
+    "yes": {"fr": "Oui", "en": "Yes"},
+    "no": {"fr": "Non", "en": "No"},
+    "dont_know": {"fr": "Ne sait pas", "en": "Don't know"},
+    "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
+}
+
+
+def message(key: str, lang: str, **values: object) -> str:
+    """A message in `lang` (French when the language is unknown), with values filled in."""
+    texts = MESSAGES[key]
+    return texts.get(lang, texts["fr"]).format(**values)

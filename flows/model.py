@@ -1,0 +1,379 @@
+"""The flow model: what a questionnaire file may say, as frozen pydantic models.
+
+A flow is sections of steps. Every user-facing string is a `Text`: either a
+plain string in the flow's default language, or a mapping of language codes to
+strings. Cross-references (unique ids, conditions, piping, translations) are
+checked by `flows.checks`, which has the whole flow in view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+# Ids and codes travel in Telegram button data (64 bytes at most), so they are
+# short and ASCII; `callback_data` module budgets the rest.
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+MAX_ID_BYTES = 24
+MAX_CODE_BYTES = 16
+
+
+def _check_token(value: str, *, what: str, pattern: str, limit: int, shape: str) -> str:
+    size = len(value.encode("utf-8"))
+    if size > limit:
+        raise PydanticCustomError(
+            "too_long_for_button",
+            f"{what} '{{value}}' is {{size}} bytes, more than the {{limit}} that fit in "
+            "Telegram button data; shorten it",
+            {"value": value, "size": size, "limit": limit},
+        )
+    if not re.fullmatch(pattern, value):
+        raise PydanticCustomError(
+            "bad_token",
+            f"{what} '{{value}}' must be {shape}",
+            {"value": value},
+        )
+    return value
+
+
+def _check_id(value: str) -> str:
+    return _check_token(
+        value,
+        what="id",
+        pattern=ID_PATTERN,
+        limit=MAX_ID_BYTES,
+        shape="lowercase ASCII letters, digits and '_', starting with a letter",
+    )
+
+
+def _check_code(value: str) -> str:
+    return _check_token(
+        value,
+        what="code",
+        pattern=CODE_PATTERN,
+        limit=MAX_CODE_BYTES,
+        shape="lowercase ASCII letters, digits and '_'",
+    )
+
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+Text = str | dict[Language, str]
+Id = Annotated[
+    str,
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_BYTES}),
+]
+Code = Annotated[
+    str,
+    AfterValidator(_check_code),
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": MAX_CODE_BYTES}),
+]
+Scalar = str | int | float
+
+
+class Kind(StrEnum):
+    """The kinds of step a flow can hold."""
+
+    INFO = "info"
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    EMAIL = "email"
+    RANKING = "ranking"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- conditions ---------------------------------------------------------------
+
+
+class Compare(_Frozen):
+    """True when the answer to `question` equals a value, or is one of `in`.
+
+    For a multiple-choice or ranking question, true when any selected code matches.
+    `answered: true` is true when the question was answered (not skipped, not hidden).
+    """
+
+    question: Id
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    answered: bool | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Compare:
+        tests = [t for t in (self.equals, self.in_, self.answered) if t is not None]
+        ranged = self.min is not None or self.max is not None
+        if len(tests) + int(ranged) != 1:
+            raise ValueError(
+                "a condition on a question needs exactly one of 'equals', 'in', "
+                "'answered', or 'min'/'max'"
+            )
+        return self
+
+
+class Not(_Frozen):
+    not_: Condition = Field(alias="not")
+
+
+class All(_Frozen):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(_Frozen):
+    any: list[Condition] = Field(min_length=1)
+
+
+def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return key
+        return "compare"
+    if isinstance(value, BaseModel):
+        return {Not: "not", All: "all", AnyOf: "any"}.get(type(value), "compare")
+    return None
+
+
+Condition = Annotated[
+    Annotated[Compare, Tag("compare")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[All, Tag("all")]
+    | Annotated[AnyOf, Tag("any")],
+    Discriminator(
+        _condition_tag,
+        custom_error_type="condition",
+        custom_error_message=(
+            "a condition is a mapping: {question: ID, equals: VALUE}, "
+            "{question: ID, in: [...]}, {not: ...}, {all: [...]} or {any: [...]}"
+        ),
+    ),
+]
+
+
+# --- steps --------------------------------------------------------------------
+
+
+class Choice(_Frozen):
+    code: Code
+    label: Text
+    exclusive: bool = False
+    """In a multiple choice, selecting it clears the others (e.g. "None of these")."""
+
+
+class _Step(_Frozen):
+    id: Id
+    text: Text
+    help: Text | None = None
+    required: bool = True
+    show_if: Condition | None = None
+
+
+class InfoStep(_Step):
+    type: Literal[Kind.INFO]
+    required: bool = False
+
+
+class TextStep(_Step):
+    type: Literal[Kind.TEXT, Kind.LONG_TEXT]
+    min_length: int = Field(default=1, ge=1)
+    max_length: int | None = Field(default=None, ge=1, le=4000)
+    placeholder: Text | None = None
+
+    @property
+    def limit(self) -> int:
+        if self.max_length is not None:
+            return self.max_length
+        return 2000 if self.type == Kind.LONG_TEXT else 200
+
+
+class NumberStep(_Step):
+    type: Literal[Kind.NUMBER]
+    integer: bool = True
+    min: float | None = None
+    max: float | None = None
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> NumberStep:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        return self
+
+
+class _ChoiceStep(_Step):
+    choices: list[Choice] = Field(min_length=2)
+    other: bool = False
+    """Adds an "Other, please specify" choice whose free text is asked next."""
+    other_label: Text | None = None
+    columns: int | None = Field(default=None, ge=1, le=4)
+    """Buttons per row on a phone; chosen from the label lengths when absent."""
+
+
+class SingleChoiceStep(_ChoiceStep):
+    type: Literal[Kind.SINGLE_CHOICE]
+
+
+class MultipleChoiceStep(_ChoiceStep):
+    type: Literal[Kind.MULTIPLE_CHOICE]
+    min_selected: int | None = Field(default=None, ge=1)
+    max_selected: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> MultipleChoiceStep:
+        lo, hi = self.min_selected, self.max_selected
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"min_selected ({lo}) is greater than max_selected ({hi})")
+        if hi is not None and hi > len(self.choices) + int(self.other):
+            raise ValueError(f"max_selected ({hi}) is more than the number of choices")
+        return self
+
+
+class ScaleStep(_Step):
+    type: Literal[Kind.SCALE]
+    min: int = Field(default=1, ge=0, le=1)
+    max: int = Field(default=5, ge=2, le=10)
+    min_label: Text | None = None
+    max_label: Text | None = None
+    dont_know: bool = False
+
+
+class YesNoStep(_Step):
+    type: Literal[Kind.YES_NO]
+    dont_know: bool = False
+
+
+class EmailStep(_Step):
+    type: Literal[Kind.EMAIL]
+
+
+class RankingStep(_Step):
+    type: Literal[Kind.RANKING]
+    choices: list[Choice] = Field(min_length=2)
+    top: int | None = Field(default=None, ge=1)
+    """Rank only the first `top` items; all of them when absent."""
+
+    @model_validator(mode="after")
+    def _top(self) -> RankingStep:
+        if self.top is not None and self.top > len(self.choices):
+            raise ValueError(f"top ({self.top}) is more than the number of choices")
+        return self
+
+    @property
+    def needed(self) -> int:
+        return self.top or len(self.choices)
+
+
+Step = Annotated[
+    InfoStep
+    | TextStep
+    | NumberStep
+    | SingleChoiceStep
+    | MultipleChoiceStep
+    | ScaleStep
+    | YesNoStep
+    | EmailStep
+    | RankingStep,
+    Field(discriminator="type"),
+]
+
+ChoiceStep = SingleChoiceStep | MultipleChoiceStep | RankingStep
+
+
+class Section(_Frozen):
+    id: Id
+    title: Text
+    show_if: Condition | None = None
+    steps: list[Step] = Field(min_length=1)
+
+
+class Flow(_Frozen):
+    """A whole questionnaire."""
+
+    id: Id
+    version: int = Field(ge=1)
+    title: Text
+    language: Language = "fr"
+    """The default language: plain strings are in it."""
+    languages: list[Language] = Field(default_factory=lambda: ["fr"], min_length=1)
+    """Every Text must be given in each of these."""
+    intro: Text | None = None
+    consent: Text | None = None
+    outro: Text | None = None
+    sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_language_listed(self) -> Flow:
+        if self.language not in self.languages:
+            raise ValueError(
+                f"the default language {self.language!r} is not in languages {self.languages}"
+            )
+        return self
+
+    def steps(self) -> list[Step]:
+        return [step for section in self.sections for step in section.steps]
+
+    def section_of(self, step_id: str) -> Section:
+        for section in self.sections:
+            if any(step.id == step_id for step in section.steps):
+                return section
+        raise KeyError(step_id)
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps():
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def text(self, text: Text, lang: str) -> str:
+        """The text in `lang`, falling back to the default language."""
+        if isinstance(text, str):
+            return text
+        return text.get(lang) or text.get(self.language) or next(iter(text.values()), "")
+
+
+# --- stages -------------------------------------------------------------------
+
+
+class StageDef(_Frozen):
+    """One workshop ("ville-étape"): its code travels in the invitation link."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    city: str = Field(min_length=1)
+    region: str | None = None
+    territory: str | None = None
+    date: dt.date | None = None
+    flow: Id | None = None
+    example: bool = False
+    """Marks a made-up stage kept in the bundled file as a model for organisers."""
+
+
+class StagesFile(_Frozen):
+    stages: list[StageDef] = Field(min_length=1)
+
+
+Not.model_rebuild()
+All.model_rebuild()
+AnyOf.model_rebuild()

@@ -1,0 +1,257 @@
+"""Answer values: checking them against their step, reading typed text, showing them.
+
+Values are plain JSON: a code (single choice, yes/no), a list of codes
+(multiple choice, ranking in order), an int (scale) or "dont_know", a number,
+or a string (text, e-mail).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flows.checks import DONT_KNOW, OTHER
+from flows.messages import message
+from flows.model import (
+    EmailStep,
+    Flow,
+    InfoStep,
+    MultipleChoiceStep,
+    NumberStep,
+    RankingStep,
+    ScaleStep,
+    SingleChoiceStep,
+    Step,
+    TextStep,
+    YesNoStep,
+)
+
+AnswerValue = str | int | float | list[str]
+
+EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
+# Control characters but newline and tab: pasted text can carry them, exports must not.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+YES_WORDS = {"oui", "o", "yes", "y", "1"}
+NO_WORDS = {"non", "n", "no", "2"}
+DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
+# Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
+MAX_NUMBER_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A rejected answer, with what to tell the respondent."""
+
+    message: str
+
+
+def clean_text(text: str) -> str:
+    """Strip control characters and surrounding blanks; keep inner newlines."""
+    return CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue | Invalid:
+    """The value as stored, or why it is not acceptable for `step`."""
+    if isinstance(step, TextStep):
+        return _check_text(step, value, lang)
+    if isinstance(step, EmailStep):
+        text = clean_text(value) if isinstance(value, str) else ""
+        if len(text) > 254 or not EMAIL.match(text):
+            return Invalid(message("bad_email", lang))
+        return text
+    if isinstance(step, NumberStep):
+        return _check_number(step, value, lang)
+    if isinstance(step, ScaleStep):
+        return _check_scale(step, value, lang)
+    if isinstance(step, SingleChoiceStep | YesNoStep):
+        codes = choice_codes(step)
+        return value if isinstance(value, str) and value in codes else _unknown(lang)
+    if isinstance(step, MultipleChoiceStep):
+        return _check_multiple(flow, step, value, lang)
+    if isinstance(step, RankingStep):
+        codes = choice_codes(step)
+        if (
+            not isinstance(value, list)
+            or len(value) != step.needed
+            or len(set(value)) != len(value)
+            or not set(value) <= set(codes)
+        ):
+            return Invalid(message("rank_count", lang, count=step.needed))
+        return list(value)
+    assert isinstance(step, InfoStep)
+    return Invalid(message("finished", lang))
+
+
+def _unknown(lang: str) -> Invalid:
+    return Invalid(message("unknown_choice", lang))
+
+
+def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Invalid:
+    text = clean_text(value) if isinstance(value, str) else ""
+    if not text:
+        return Invalid(message("empty", lang))
+    if len(text) > step.limit:
+        return Invalid(message("too_long", lang, length=len(text), max=step.limit))
+    if len(text) < step.min_length:
+        return Invalid(message("too_short", lang, min=step.min_length))
+    return text
+
+
+def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | Invalid:
+    example = "12" if step.integer else "3,5" if lang == "fr" else "3.5"
+    if isinstance(value, str):
+        parsed = parse_number(value, lang)
+        if parsed is None:
+            return Invalid(message("not_a_number", lang, example=example))
+        value = parsed
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return Invalid(message("not_a_number", lang, example=example))
+    if step.integer:
+        if value != int(value):
+            return Invalid(message("not_whole", lang))
+        value = int(value)
+    if step.min is not None and value < step.min:
+        return Invalid(message("too_small", lang, min=format_number(step.min, lang)))
+    if step.max is not None and value > step.max:
+        return Invalid(message("too_big", lang, max=format_number(step.max, lang)))
+    return value
+
+
+def parse_number(text: str, lang: str | None = None) -> float | int | None:
+    """Read "1 200", "3,5", "15 %" or "-2" as typed on a French or English phone.
+
+    A comma before groups of three digits is a thousands separator in English
+    ("1,200"), a decimal mark otherwise ("1,200" is 1.2 in French).
+    """
+    cleaned = clean_text(text)
+    cleaned = re.sub(r"[\s\u00a0\u202f']", "", cleaned).rstrip("%€$")
+    if len(cleaned) > MAX_NUMBER_CHARS:
+        return None
+    if lang == "en" and re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    if re.fullmatch(r"-?\d+", cleaned):
+        return int(cleaned)
+    if re.fullmatch(r"-?\d+[.,]\d+", cleaned):
+        return float(cleaned.replace(",", "."))
+    if re.fullmatch(r"-?\d{1,3}(,\d{3}){2,}", cleaned):  # "1,200,000", whatever the language
+        return int(cleaned.replace(",", ""))
+    return None
+
+
+def _check_scale(step: ScaleStep, value: object, lang: str) -> AnswerValue | Invalid:
+    if value == DONT_KNOW and step.dont_know:
+        return DONT_KNOW
+    if isinstance(value, str):
+        parsed = parse_number(value)
+        value = parsed if parsed is not None else value
+    if isinstance(value, int) and not isinstance(value, bool) and step.min <= value <= step.max:
+        return value
+    return Invalid(message("off_scale", lang, min=step.min, max=step.max))
+
+
+def _check_multiple(
+    flow: Flow, step: MultipleChoiceStep, value: object, lang: str
+) -> AnswerValue | Invalid:
+    codes = choice_codes(step)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in codes for v in value):
+        return _unknown(lang)
+    chosen = list(dict.fromkeys(value))
+    low = step.min_selected or 1
+    if len(chosen) < low:
+        return Invalid(message("too_few", lang, min=low))
+    if step.max_selected is not None and len(chosen) > step.max_selected:
+        return Invalid(message("too_many", lang, max=step.max_selected))
+    for choice in step.choices:
+        if choice.exclusive and choice.code in chosen and len(chosen) > 1:
+            return Invalid(message("exclusive", lang, label=flow.text(choice.label, lang)))
+    return chosen
+
+
+def choice_codes(step: Step) -> list[str]:
+    """Codes of the answers offered, in the order shown."""
+    if isinstance(step, SingleChoiceStep | MultipleChoiceStep):
+        return [c.code for c in step.choices] + ([OTHER] if step.other else [])
+    if isinstance(step, RankingStep):
+        return [c.code for c in step.choices]
+    if isinstance(step, YesNoStep):
+        return ["yes", "no"] + ([DONT_KNOW] if step.dont_know else [])
+    if isinstance(step, ScaleStep):
+        return [str(n) for n in range(step.min, step.max + 1)] + (
+            [DONT_KNOW] if step.dont_know else []
+        )
+    return []
+
+
+def choice_labels(flow: Flow, step: Step, lang: str) -> list[tuple[str, str]]:
+    """(code, label) of each answer offered, in the order shown."""
+    pairs: list[tuple[str, str]] = []
+    if isinstance(step, SingleChoiceStep | MultipleChoiceStep | RankingStep):
+        pairs = [(c.code, flow.text(c.label, lang)) for c in step.choices]
+        if not isinstance(step, RankingStep) and step.other:
+            label = step.other_label
+            pairs.append((OTHER, flow.text(label, lang) if label else message("other", lang)))
+    elif isinstance(step, YesNoStep | ScaleStep):
+        pairs = [(code, _fixed_label(code, lang)) for code in choice_codes(step)]
+    return pairs
+
+
+def _fixed_label(code: str, lang: str) -> str:
+    if code in ("yes", "no", DONT_KNOW):
+        return message(code, lang)
+    return code
+
+
+def read_choice(flow: Flow, step: Step, text: str, lang: str) -> str | None:
+    """The code a typed reply names (a code, a label, oui/non…), if it names exactly one."""
+    typed = _fold(text)
+    if not typed:
+        return None
+    if isinstance(step, YesNoStep):
+        if typed in YES_WORDS:
+            return "yes"
+        if typed in NO_WORDS:
+            return "no"
+    if typed in DONT_KNOW_WORDS and DONT_KNOW in choice_codes(step):
+        return DONT_KNOW
+    for code, label in choice_labels(flow, step, lang):
+        if typed in (_fold(code), _fold(label)):
+            return code
+    return None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", clean_text(text).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def format_number(value: float | int, lang: str) -> str:
+    """1200 -> "1 200" in French, "1,200" in English; decimals with the local mark."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None, lang: str) -> str:
+    """An answer as a respondent reads it back (labels, not codes)."""
+    labels = dict(choice_labels(flow, step, lang))
+
+    def label(code: str) -> str:
+        if code == OTHER and other:
+            return other
+        return labels.get(code, code)
+
+    if isinstance(value, list):
+        if isinstance(step, RankingStep):
+            return " ; ".join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
+        return ", ".join(label(code) for code in value)
+    if isinstance(step, NumberStep) and isinstance(value, int | float):
+        unit = f" {flow.text(step.unit, lang)}" if step.unit else ""
+        return f"{format_number(value, lang)}{unit}"
+    if isinstance(step, ScaleStep) and value != DONT_KNOW:
+        return f"{value}/{step.max}"
+    return label(str(value)) if labels else str(value)

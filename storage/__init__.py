@@ -1,0 +1,30 @@
+"""Storage for surveybot: one SQLite file of respondents, responses, answers, stages.
+
+The only package that speaks SQL. Other packages import from here only.
+"""
+
+from storage.errors import StorageError
+from storage.migrations import SCHEMA_VERSION
+from storage.models import (
+    AnswerInput,
+    AnswerValue,
+    Respondent,
+    Response,
+    ResponseStatus,
+    Stage,
+    StoredAnswer,
+)
+from storage.store import Store
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AnswerInput",
+    "AnswerValue",
+    "Respondent",
+    "Response",
+    "ResponseStatus",
+    "Stage",
+    "StorageError",
+    "Store",
+    "StoredAnswer",
+]

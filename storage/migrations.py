@@ -1,0 +1,151 @@
+"""The schema, as ordered migration steps keyed by `PRAGMA user_version`.
+
+Step N takes a database from version N-1 to N. Each step runs in its own write
+transaction together with its version bump, so a failed step leaves the
+database at the previous version. Steps are lists of statements run one by
+one: `executescript` would commit on its own and break that guarantee.
+Never edit a released step; add a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import aiosqlite
+
+from storage.db import Database, describe_error, fetch_one
+from storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+Steps = Mapping[int, Sequence[str]]
+
+MIGRATIONS: Final[Steps] = {
+    1: (
+        """
+        CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            language TEXT,
+            created_at TEXT NOT NULL,
+            blocked_at TEXT,
+            UNIQUE (channel, external_id)
+        )
+        """,
+        """
+        CREATE TABLE stages (
+            code TEXT PRIMARY KEY,
+            city TEXT NOT NULL,
+            region TEXT,
+            territory TEXT,
+            date TEXT,
+            flow_id TEXT
+        )
+        """,
+        """
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            respondent_id INTEGER NOT NULL REFERENCES respondents (id) ON DELETE CASCADE,
+            flow_id TEXT NOT NULL,
+            flow_version INTEGER NOT NULL,
+            stage_code TEXT,
+            language TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'abandoned')),
+            state_json TEXT NOT NULL,
+            current_step TEXT,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            completed_at TEXT
+        )
+        """,
+        "CREATE INDEX responses_respondent_flow ON responses (respondent_id, flow_id)",
+        "CREATE INDEX responses_stage ON responses (stage_code)",
+        """
+        CREATE TABLE answers (
+            response_id INTEGER NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            other_text TEXT,
+            flow_id TEXT NOT NULL,
+            flow_version INTEGER NOT NULL,
+            stage_code TEXT,
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (response_id, question_id)
+        )
+        """,
+    ),
+}
+
+SCHEMA_VERSION: Final = max(MIGRATIONS)
+
+
+async def read_version(conn: aiosqlite.Connection) -> int:
+    """Return the database's `PRAGMA user_version`."""
+    row = await fetch_one(conn, "PRAGMA user_version")
+    return int(row[0]) if row is not None else 0
+
+
+def _check_steps(steps: Steps) -> int:
+    expected = list(range(1, len(steps) + 1))
+    if sorted(steps) != expected:
+        raise StorageError(
+            f"migration steps must be numbered 1..{len(steps)} without gaps, got {sorted(steps)}"
+        )
+    return len(steps)
+
+
+async def apply_migrations(db: Database, steps: Steps = MIGRATIONS) -> list[int]:
+    """Bring the database up to the latest version; return the versions applied."""
+    latest = _check_steps(steps)
+    # Most opens find the schema current: check without taking the write lock.
+    async with db.read("read the schema version") as conn:
+        if await read_version(conn) == latest:
+            return []
+
+    applied: list[int] = []
+    while True:
+        # Re-read the version inside the write transaction: another process may
+        # have migrated between our check and our BEGIN IMMEDIATE.
+        async with db.write("migrate the schema") as conn:
+            current = await read_version(conn)
+            _refuse_newer(db, current, latest)
+            if current == latest:
+                break
+            target = current + 1
+            for statement in steps[target]:
+                try:
+                    await conn.execute(statement)
+                except sqlite3.Error as exc:
+                    # Name the step; the write context rolls the whole step back.
+                    raise describe_error(exc, db.path, f"apply migration {target}") from exc
+            # PRAGMA takes no `?` parameters; target is an int we computed.
+            await conn.execute(f"PRAGMA user_version = {int(target)}")
+        applied.append(target)
+        log.info("migrated %s to schema version %d", db.path, target)
+    return applied
+
+
+async def check_version(db: Database, latest: int = SCHEMA_VERSION) -> None:
+    """Make sure the database is at `latest`, for connections that cannot migrate."""
+    async with db.read("read the schema version") as conn:
+        current = await read_version(conn)
+    _refuse_newer(db, current, latest)
+    if current < latest:
+        raise StorageError(
+            f"cannot read database {db.path}: its schema is at version {current}, "
+            f"this surveybot needs {latest}; open it once read-write (start the bot "
+            "or `surveybot chat`) to migrate it"
+        )
+
+
+def _refuse_newer(db: Database, current: int, latest: int) -> None:
+    if current > latest:
+        raise StorageError(
+            f"cannot use database {db.path}: its schema is at version {current}, newer "
+            f"than this surveybot knows ({latest}); upgrade surveybot"
+        )

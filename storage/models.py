@@ -1,0 +1,88 @@
+"""Values that cross the storage boundary: frozen dataclasses and statuses.
+
+Callers get these, never database rows, so the schema can change without
+touching the bot or the exporter.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeAlias
+
+
+class ResponseStatus(StrEnum):
+    """Where a response is in its life."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+# What an answer may hold; stored as JSON text.
+AnswerValue: TypeAlias = str | int | float | list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInput:
+    """One answer as the caller wants it saved."""
+
+    value: AnswerValue
+    other_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """A person answering, identified by channel and the channel's own id."""
+
+    id: int
+    channel: str
+    external_id: str
+    language: str | None
+    created_at: dt.datetime
+    blocked_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One run through a flow by one respondent."""
+
+    id: int
+    key: str
+    respondent_id: int
+    flow_id: str
+    flow_version: int
+    stage_code: str | None
+    language: str
+    status: ResponseStatus
+    state_json: str
+    current_step: str | None
+    started_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """An answer as saved, with the flow, version and stage it answered."""
+
+    response_id: int
+    question_id: str
+    value: AnswerValue
+    other_text: str | None
+    flow_id: str
+    flow_version: int
+    stage_code: str | None
+    answered_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A workshop ("ville-étape") that responses can be tagged with."""
+
+    code: str
+    city: str
+    region: str | None = None
+    territory: str | None = None
+    # `dt.date` because a field named `date` would shadow the type here.
+    date: dt.date | None = None
+    flow_id: str | None = None

@@ -1,0 +1,529 @@
+"""The `Store`: respondents, responses, answers and stages, on one SQLite file.
+
+Every write method takes `now` from the caller (no clock in here) and runs in a
+single guarded transaction. Times are stored as ISO 8601 text in UTC with
+microseconds, which also sorts chronologically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Final, TypeGuard
+
+from storage.db import Database, fetch_all, fetch_one
+from storage.errors import StorageError
+from storage.migrations import apply_migrations, check_version
+from storage.models import (
+    AnswerInput,
+    AnswerValue,
+    Respondent,
+    Response,
+    ResponseStatus,
+    Stage,
+    StoredAnswer,
+)
+
+_RESPONDENT_COLUMNS: Final = "id, channel, external_id, language, created_at, blocked_at"
+_RESPONSE_COLUMNS: Final = (
+    "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
+    "state_json, current_step, started_at, updated_at, completed_at"
+)
+_ANSWER_COLUMNS: Final = (
+    "response_id, question_id, value_json, other_text, flow_id, flow_version, "
+    "stage_code, answered_at"
+)
+_STAGE_COLUMNS: Final = "code, city, region, territory, date, flow_id"
+
+# answered_at moves only when the answer really changed, so re-saving the whole
+# answer set after each step keeps the time each answer was first given.
+_UPSERT_ANSWER: Final = f"""
+    INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (response_id, question_id) DO UPDATE SET
+        answered_at = CASE
+            WHEN answers.value_json IS excluded.value_json
+                 AND answers.other_text IS excluded.other_text
+            THEN answers.answered_at
+            ELSE excluded.answered_at
+        END,
+        value_json = excluded.value_json,
+        other_text = excluded.other_text,
+        flow_id = excluded.flow_id,
+        flow_version = excluded.flow_version,
+        stage_code = excluded.stage_code
+"""
+
+
+class Store:
+    """Survey data on one SQLite file; open with `await Store.open(path)`."""
+
+    path: Path
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.path = db.path
+
+    @classmethod
+    async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
+        """Open (creating and migrating if needed) the database at `path`.
+
+        With `readonly=True` the file must exist and be migrated already, and
+        every write raises StorageError; this is how exporters read while the
+        bot writes.
+        """
+        db = await Database.open(path, readonly=readonly)
+        try:
+            if readonly:
+                await check_version(db)
+            else:
+                await apply_migrations(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db)
+
+    @property
+    def readonly(self) -> bool:
+        """Whether this store was opened read-only."""
+        return self._db.readonly
+
+    async def close(self) -> None:
+        """Close the database connection; idempotent."""
+        await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # Respondents
+
+    async def ensure_respondent(
+        self, channel: str, external_id: str, *, now: dt.datetime, language: str | None = None
+    ) -> Respondent:
+        """Return the respondent for (channel, external_id), creating it if new.
+
+        `language` is recorded only on creation; use `set_respondent_language`
+        to change it later.
+        """
+        created_at = _encode_time(now)
+        async with self._db.write("record a respondent") as conn:
+            await conn.execute(
+                "INSERT INTO respondents (channel, external_id, language, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (channel, external_id) DO NOTHING",
+                (channel, external_id, language, created_at),
+            )
+            row = await fetch_one(
+                conn,
+                f"SELECT {_RESPONDENT_COLUMNS} FROM respondents "
+                "WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
+            )
+        return _respondent(_found(row, f"respondent {channel}:{external_id}"))
+
+    async def set_respondent_language(self, respondent_id: int, language: str) -> None:
+        """Change a respondent's preferred language."""
+        async with self._db.write("set the respondent's language") as conn:
+            cursor = await conn.execute(
+                "UPDATE respondents SET language = ? WHERE id = ?", (language, respondent_id)
+            )
+            if cursor.rowcount == 0:
+                raise StorageError(
+                    f"cannot set the language of respondent {respondent_id}: "
+                    f"no such respondent in {self.path}"
+                )
+
+    # Responses
+
+    async def latest_response(
+        self, respondent_id: int, flow_id: str | None = None
+    ) -> Response | None:
+        """Return the respondent's most recent response (of `flow_id`, if given)."""
+        sql = f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE respondent_id = ?"
+        params: list[object] = [respondent_id]
+        if flow_id is not None:
+            sql += " AND flow_id = ?"
+            params.append(flow_id)
+        async with self._db.read("find the latest response") as conn:
+            row = await fetch_one(conn, sql + " ORDER BY id DESC LIMIT 1", params)
+        return _response(row) if row is not None else None
+
+    async def start_response(
+        self,
+        respondent_id: int,
+        *,
+        flow_id: str,
+        flow_version: int,
+        stage_code: str | None,
+        language: str,
+        state_json: str,
+        current_step: str | None,
+        now: dt.datetime,
+    ) -> Response:
+        """Create an in-progress response with a fresh pseudonymous key."""
+        started_at = _encode_time(now)
+        # 64 random bits, unrelated to the Telegram id: safe to put in exports.
+        key = secrets.token_hex(8)
+        async with self._db.write("start a response") as conn:
+            # Checked here for a clear message; the foreign key would only say "failed".
+            if (
+                await fetch_one(conn, "SELECT 1 FROM respondents WHERE id = ?", (respondent_id,))
+                is None
+            ):
+                raise StorageError(
+                    f"cannot start a response: no respondent {respondent_id} in {self.path}; "
+                    "call ensure_respondent first"
+                )
+            cursor = await conn.execute(
+                "INSERT INTO responses (key, respondent_id, flow_id, flow_version, "
+                "stage_code, language, status, state_json, current_step, started_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    respondent_id,
+                    flow_id,
+                    flow_version,
+                    stage_code,
+                    language,
+                    ResponseStatus.IN_PROGRESS.value,
+                    state_json,
+                    current_step,
+                    started_at,
+                    started_at,
+                ),
+            )
+            row = await fetch_one(
+                conn,
+                f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?",
+                (cursor.lastrowid,),
+            )
+        return _response(_found(row, "the new response"))
+
+    async def save_progress(
+        self,
+        response_id: int,
+        *,
+        state_json: str,
+        current_step: str | None,
+        answers: Mapping[str, AnswerInput],
+        status: ResponseStatus,
+        now: dt.datetime,
+        language: str | None = None,
+        stage_code: str | None = None,
+    ) -> Response:
+        """Save a response's state and its complete current answer set, atomically.
+
+        Answers not in `answers` are deleted; an answer's time changes only
+        when its value or other-text changed. `language` and `stage_code`
+        replace the stored ones when given.
+        """
+        updated_at = _encode_time(now)
+        status = _status(status)
+        # Encode before the transaction: a bad value fails without touching anything.
+        encoded = [
+            (
+                question_id,
+                _encode_value(question_id, answer.value),
+                _checked_text(question_id, answer.other_text),
+            )
+            for question_id, answer in answers.items()
+        ]
+        action = f"save progress of response {response_id}"
+        async with self._db.write(action) as conn:
+            current = await fetch_one(
+                conn,
+                "SELECT status, completed_at, flow_id, flow_version, stage_code, language "
+                "FROM responses WHERE id = ?",
+                (response_id,),
+            )
+            if current is None:
+                raise StorageError(
+                    f"cannot {action}: no such response in {self.path}; "
+                    "start_response must come first"
+                )
+            completed_at = _completed_at(
+                status, ResponseStatus(current["status"]), current["completed_at"], updated_at
+            )
+            new_stage = stage_code if stage_code is not None else current["stage_code"]
+            new_language = language if language is not None else current["language"]
+            await conn.execute(
+                "UPDATE responses SET state_json = ?, current_step = ?, status = ?, "
+                "language = ?, stage_code = ?, updated_at = ?, completed_at = ? WHERE id = ?",
+                (
+                    state_json,
+                    current_step,
+                    status.value,
+                    new_language,
+                    new_stage,
+                    updated_at,
+                    completed_at,
+                    response_id,
+                ),
+            )
+            await conn.executemany(
+                _UPSERT_ANSWER,
+                [
+                    (
+                        response_id,
+                        question_id,
+                        value_json,
+                        other_text,
+                        current["flow_id"],
+                        current["flow_version"],
+                        new_stage,
+                        updated_at,
+                    )
+                    for question_id, value_json, other_text in encoded
+                ],
+            )
+            stored = await fetch_all(
+                conn, "SELECT question_id FROM answers WHERE response_id = ?", (response_id,)
+            )
+            # Computed here rather than with NOT IN (?, ?, …): no limit on how
+            # many answers a flow may have.
+            removed = [(response_id, row[0]) for row in stored if row[0] not in answers]
+            if removed:
+                await conn.executemany(
+                    "DELETE FROM answers WHERE response_id = ? AND question_id = ?", removed
+                )
+            row = await fetch_one(
+                conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?", (response_id,)
+            )
+        return _response(_found(row, f"response {response_id}"))
+
+    async def get_response(self, response_id: int) -> Response | None:
+        """Return the response with this id, if any."""
+        async with self._db.read("read a response") as conn:
+            row = await fetch_one(
+                conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?", (response_id,)
+            )
+        return _response(row) if row is not None else None
+
+    async def get_response_by_key(self, key: str) -> Response | None:
+        """Return the response with this pseudonymous key, if any."""
+        async with self._db.read("read a response") as conn:
+            row = await fetch_one(
+                conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE key = ?", (key,)
+            )
+        return _response(row) if row is not None else None
+
+    async def answers_for(self, response_id: int) -> dict[str, StoredAnswer]:
+        """Return a response's answers by question id, oldest answer first."""
+        async with self._db.read("read answers") as conn:
+            rows = await fetch_all(
+                conn,
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE response_id = ? "
+                # rowid breaks ties between answers saved together, in saved order.
+                "ORDER BY answered_at, rowid",
+                (response_id,),
+            )
+        return {str(row["question_id"]): _answer(row) for row in rows}
+
+    async def count_responses(self) -> dict[ResponseStatus, int]:
+        """Return how many responses have each status (every status present)."""
+        async with self._db.read("count responses") as conn:
+            rows = await fetch_all(conn, "SELECT status, COUNT(*) FROM responses GROUP BY status")
+        counts = dict.fromkeys(ResponseStatus, 0)
+        for row in rows:
+            counts[ResponseStatus(row[0])] = int(row[1])
+        return counts
+
+    # Stages
+
+    async def sync_stages(self, stages: Iterable[Stage]) -> None:
+        """Insert or update the given stages; stages not listed are kept."""
+        params = [
+            (
+                stage.code,
+                stage.city,
+                stage.region,
+                stage.territory,
+                stage.date.isoformat() if stage.date is not None else None,
+                stage.flow_id,
+            )
+            for stage in stages
+        ]
+        # Unlisted stages stay: old responses may still carry their codes.
+        async with self._db.write("save the stages") as conn:
+            await conn.executemany(
+                f"INSERT INTO stages ({_STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET city = excluded.city, "
+                "region = excluded.region, territory = excluded.territory, "
+                "date = excluded.date, flow_id = excluded.flow_id",
+                params,
+            )
+
+    async def list_stages(self) -> list[Stage]:
+        """Return all stages by date, then code; stages without a date come last."""
+        async with self._db.read("list the stages") as conn:
+            rows = await fetch_all(
+                conn,
+                f"SELECT {_STAGE_COLUMNS} FROM stages ORDER BY date IS NULL, date, code",
+            )
+        return [_stage(row) for row in rows]
+
+    async def get_stage(self, code: str) -> Stage | None:
+        """Return the stage with this code, if any."""
+        async with self._db.read("read a stage") as conn:
+            row = await fetch_one(
+                conn, f"SELECT {_STAGE_COLUMNS} FROM stages WHERE code = ?", (code,)
+            )
+        return _stage(row) if row is not None else None
+
+
+# Encoding and decoding
+
+
+def _encode_time(moment: dt.datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise StorageError(
+            f"cannot store the naive time {moment.isoformat()}: pass a timezone-aware "
+            "datetime such as datetime.now(UTC)"
+        )
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _decode_time(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _decode_optional_time(text: str | None) -> dt.datetime | None:
+    return _decode_time(text) if text is not None else None
+
+
+def _status(status: ResponseStatus | str) -> ResponseStatus:
+    try:
+        return ResponseStatus(status)
+    except ValueError:
+        known = ", ".join(s.value for s in ResponseStatus)
+        raise StorageError(f"unknown response status {status!r}; use one of {known}") from None
+
+
+def _completed_at(
+    new: ResponseStatus, old: ResponseStatus, old_completed_at: str | None, now: str
+) -> str | None:
+    if new is ResponseStatus.COMPLETED:
+        # Re-saving a completed response keeps the time it was first completed.
+        if old is ResponseStatus.COMPLETED and old_completed_at is not None:
+            return old_completed_at
+        return now
+    if new is ResponseStatus.IN_PROGRESS:
+        return None
+    return old_completed_at
+
+
+def _is_answer_value(value: object) -> TypeGuard[AnswerValue]:
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return isinstance(value, str | int | float)
+
+
+def _encode_value(question_id: str, value: object) -> str:
+    if not _is_answer_value(value):
+        raise StorageError(
+            f"cannot store the answer to {question_id!r}: {type(value).__name__} "
+            "is not one of str, int, float, list[str]"
+        )
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        # SQLite wants UTF-8; a lone surrogate would fail later, mid-transaction.
+        text.encode("utf-8")
+    except ValueError as exc:
+        raise StorageError(f"cannot store the answer to {question_id!r}: {exc}") from exc
+    return text
+
+
+def _checked_text(question_id: str, text: str | None) -> str | None:
+    if text is not None:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise StorageError(f"cannot store the other-text of {question_id!r}: {exc}") from exc
+    return text
+
+
+def _decode_value(question_id: str, text: str) -> AnswerValue:
+    value: object = json.loads(text)
+    if not _is_answer_value(value):
+        raise StorageError(
+            f"the stored answer to {question_id!r} is not a str, int, float or list[str]: {text}"
+        )
+    return value
+
+
+def _found(row: sqlite3.Row | None, what: str) -> sqlite3.Row:
+    # Rows we have just written inside the same transaction; absence is a bug.
+    if row is None:
+        raise StorageError(f"{what} vanished inside its own transaction")
+    return row
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _respondent(row: sqlite3.Row) -> Respondent:
+    return Respondent(
+        id=int(row["id"]),
+        channel=str(row["channel"]),
+        external_id=str(row["external_id"]),
+        language=_optional_str(row["language"]),
+        created_at=_decode_time(row["created_at"]),
+        blocked_at=_decode_optional_time(row["blocked_at"]),
+    )
+
+
+def _response(row: sqlite3.Row) -> Response:
+    return Response(
+        id=int(row["id"]),
+        key=str(row["key"]),
+        respondent_id=int(row["respondent_id"]),
+        flow_id=str(row["flow_id"]),
+        flow_version=int(row["flow_version"]),
+        stage_code=_optional_str(row["stage_code"]),
+        language=str(row["language"]),
+        status=ResponseStatus(row["status"]),
+        state_json=str(row["state_json"]),
+        current_step=_optional_str(row["current_step"]),
+        started_at=_decode_time(row["started_at"]),
+        updated_at=_decode_time(row["updated_at"]),
+        completed_at=_decode_optional_time(row["completed_at"]),
+    )
+
+
+def _answer(row: sqlite3.Row) -> StoredAnswer:
+    question_id = str(row["question_id"])
+    return StoredAnswer(
+        response_id=int(row["response_id"]),
+        question_id=question_id,
+        value=_decode_value(question_id, row["value_json"]),
+        other_text=_optional_str(row["other_text"]),
+        flow_id=str(row["flow_id"]),
+        flow_version=int(row["flow_version"]),
+        stage_code=_optional_str(row["stage_code"]),
+        answered_at=_decode_time(row["answered_at"]),
+    )
+
+
+def _stage(row: sqlite3.Row) -> Stage:
+    date_text = row["date"]
+    return Stage(
+        code=str(row["code"]),
+        city=str(row["city"]),
+        region=_optional_str(row["region"]),
+        territory=_optional_str(row["territory"]),
+        date=dt.date.fromisoformat(date_text) if date_text is not None else None,
+        flow_id=_optional_str(row["flow_id"]),
+    )

@@ -1,0 +1,142 @@
+"""The terminal chat as a person uses it: a real `surveybot chat` process fed through a pipe."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import bundled_path, effective_answers, load_flow
+from tests.support.scripts import script_for
+
+FLOW = load_flow(bundled_path("questionnaire.yaml"))
+MINI = Path(__file__).parent.parent / "flows" / "fixtures" / "mini.yaml"
+
+
+def chat(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db), *args],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def stored(db: Path) -> tuple[list[tuple[str, ...]], dict[str, object]]:
+    with sqlite3.connect(db) as connection:
+        responses = connection.execute(
+            "SELECT status, stage_code, language FROM responses ORDER BY id"
+        ).fetchall()
+        answers = {
+            question: json.loads(value)
+            for question, value in connection.execute("SELECT question_id, value_json FROM answers")
+        }
+    return responses, answers
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_piping_a_full_set_of_answers_completes_the_bundled_flow(tmp_path: Path, lang: str) -> None:
+    lines, end = script_for(FLOW, lang)
+    result = chat(tmp_path / "s.sqlite3", lines, "--stage", "pithiviers", "--lang", lang)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    responses, answers = stored(tmp_path / "s.sqlite3")
+    assert responses == [("completed", "pithiviers", lang)]
+    assert answers == effective_answers(FLOW, end)
+    assert ("Merci" if lang == "fr" else "Thank") in result.stdout
+
+
+def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    lines, end = script_for(FLOW)
+    half = len(lines) // 2
+
+    first = chat(db, lines[:half])
+    assert first.returncode == 0
+    assert "Relancez la même commande pour reprendre" in first.stdout
+    assert stored(db)[0] == [("in_progress", None, "fr")]
+
+    second = chat(db, lines[half:])
+    assert second.returncode == 0, second.stderr
+    assert "Reprise de" in second.stdout
+    # The first question shown after resuming is the one after the last answer given.
+    _, state_at_half = script_for(FLOW, limit=half)
+    expected = FLOW.text(FLOW.step(state_at_half.current or "").text, "fr").split("{")[0]
+    first_question = second.stdout.split("──")[2]
+    assert expected in first_question
+    responses, answers = stored(db)
+    assert responses == [("completed", None, "fr")]
+    assert answers == effective_answers(FLOW, end)
+
+
+@pytest.mark.parametrize(
+    ("answers_before", "wrong", "expected"),
+    [
+        (["", "ACME"], "douze", "Merci d'indiquer un nombre"),
+        (["", "ACME", "12", "1", "oui", "1", ""], "7", "Merci de choisir une valeur de 1 à 5."),
+        (["", "ACME", "12", "1", "oui", "1", "", "5", "1 2", ""], "pas-un-email", "ne semble pas valide"),
+        ([""], "x" * 10_000, "Votre réponse fait 10000 caractères ; la limite est de 20."),
+    ],
+    ids=["text-for-number", "off-scale", "bad-email", "too-long"],
+)
+def test_a_wrong_answer_gets_a_clear_message_and_the_same_question(
+    tmp_path: Path, answers_before: list[str], wrong: str, expected: str
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    before = chat(db, [*answers_before, "quit"], "--flow", str(MINI))
+    question = before.stdout.rstrip().split("──")[-2]
+
+    result = chat(db, [wrong, "quit"], "--flow", str(MINI))
+
+    assert result.returncode == 0
+    assert expected in result.stdout.replace("\u202f", "")
+    after_error = result.stdout.split("⚠", 1)[1]
+    assert question in after_error, "the same question is asked again"
+
+
+def test_other_please_specify_is_asked_and_stored(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["", "ACME", "12", "3", "Agroalimentaire", "quit"], "--flow", str(MINI))
+
+    assert "précisez en quelques mots" in result.stdout
+    with sqlite3.connect(db) as connection:
+        row = connection.execute(
+            "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
+        ).fetchone()
+    assert row == ('"other"', "Agroalimentaire")
+
+
+def test_back_keeps_the_answer_as_default_and_enter_keeps_it(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["", "ACME", "12", "retour", "", "quit"], "--flow", str(MINI))
+
+    assert "réponse actuelle : 12" in result.stdout
+    assert stored(db)[1] == {"company": "ACME", "staff": 12}
+
+
+def test_unknown_stage_is_said_and_the_response_goes_untagged(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["quit"], "--stage", "atlantis")
+
+    assert "Étape « atlantis » inconnue" in result.stdout
+    assert "pithiviers" in result.stdout
+    assert stored(db)[0] == [("in_progress", None, "fr")]
+
+
+def test_a_broken_flow_file_stops_before_anything_runs(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nversion: 1\ntitle: T\nsections: []\n", encoding="utf-8")
+
+    result = chat(tmp_path / "s.sqlite3", [], "--flow", str(broken))
+
+    assert result.returncode == 1
+    assert f"{broken}:4:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "s.sqlite3").exists()

@@ -1,0 +1,133 @@
+"""The read-only store: the exporter reads committed data while the bot writes."""
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from storage import AnswerInput, ResponseStatus, Stage, StorageError, Store
+
+
+async def test_reader_sees_only_committed_answers(
+    db_path: Path, store: Store, new_response, clock
+) -> None:
+    response = await new_response()
+    async with await Store.open(db_path, readonly=True) as reader:
+        async with store._db.write() as conn:
+            await conn.execute(
+                "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
+                "flow_version, answered_at) VALUES (?, 'q1', '\"oui\"', 'tdf2019', 3, ?)",
+                (response.id, clock.tick().isoformat()),
+            )
+            await conn.execute(
+                "UPDATE responses SET status = 'completed' WHERE id = ?", (response.id,)
+            )
+            # WAL: the reader neither waits for the writer nor sees its rows.
+            assert await asyncio.wait_for(reader.answers_for(response.id), 1) == {}
+            assert (await asyncio.wait_for(reader.count_responses(), 1))[
+                ResponseStatus.COMPLETED
+            ] == 0
+
+        answers = await reader.answers_for(response.id)
+        assert answers["q1"].value == "oui"
+        assert (await reader.count_responses())[ResponseStatus.COMPLETED] == 1
+
+
+async def test_reader_follows_the_writer(db_path: Path, store: Store, new_response, clock) -> None:
+    response = await new_response()
+    async with await Store.open(db_path, readonly=True) as reader:
+        assert reader.readonly
+        for n in range(1, 4):
+            answers = {f"q{i}": AnswerInput(i) for i in range(1, n + 1)}
+            await store.save_progress(
+                response.id,
+                state_json="{}",
+                current_step=None,
+                answers=answers,
+                status=ResponseStatus.IN_PROGRESS,
+                now=clock.tick(),
+            )
+            assert len(await reader.answers_for(response.id)) == n
+        assert await reader.get_response_by_key(response.key) == await store.get_response(
+            response.id
+        )
+
+
+Write = Callable[[Store], Awaitable[object]]
+NOW = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
+WRITES: dict[str, Write] = {
+    "ensure_respondent": lambda s: s.ensure_respondent("telegram", "2", now=NOW),
+    "set_respondent_language": lambda s: s.set_respondent_language(1, "en"),
+    "start_response": lambda s: s.start_response(
+        1,
+        flow_id="tdf2019",
+        flow_version=3,
+        stage_code=None,
+        language="fr",
+        state_json="{}",
+        current_step=None,
+        now=NOW,
+    ),
+    "save_progress": lambda s: s.save_progress(
+        1,
+        state_json="{}",
+        current_step=None,
+        answers={"q1": AnswerInput("oui")},
+        status=ResponseStatus.COMPLETED,
+        now=NOW,
+    ),
+    "sync_stages": lambda s: s.sync_stages([Stage("vierzon", "Vierzon")]),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+async def test_readonly_store_refuses_writes(
+    db_path: Path, new_response, peek, write: Write
+) -> None:
+    await new_response()
+    before = peek.dump()
+    async with await Store.open(db_path, readonly=True) as reader:
+        with pytest.raises(StorageError, match="read-only") as info:
+            await write(reader)
+    assert str(db_path) in str(info.value)
+    assert peek.dump() == before
+
+
+async def test_readonly_connection_itself_refuses_writes(db_path: Path, store: Store, peek) -> None:
+    # Past the Store's own guard, SQLite (mode=ro) still says no.
+    async with await Store.open(db_path, readonly=True) as reader:
+        with pytest.raises(StorageError, match="read-only"):
+            async with reader._db.read() as conn:
+                await conn.execute("INSERT INTO stages (code, city) VALUES ('x', 'X')")
+    assert peek.query("SELECT COUNT(*) FROM stages") == [(0,)]
+
+
+async def test_readonly_open_of_a_missing_file_names_it_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "typo.sqlite3"
+    with pytest.raises(StorageError, match="does not exist") as info:
+        await Store.open(path, readonly=True)
+    assert str(path) in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_readonly_open_of_an_unmigrated_file_says_how_to_fix(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    with pytest.raises(StorageError, match="open it once read-write") as info:
+        await Store.open(path, readonly=True)
+    assert str(path) in str(info.value)
+
+
+async def test_readonly_open_after_the_writer_has_stopped(db_path: Path, clock) -> None:
+    async with await Store.open(db_path) as writer:
+        respondent = await writer.ensure_respondent("terminal", "ana", now=clock.tick())
+    # The last connection to close checkpoints and removes the -wal and -shm files.
+    assert not db_path.with_name(db_path.name + "-wal").exists()
+
+    async with await Store.open(db_path, readonly=True) as reader:
+        assert await reader.latest_response(respondent.id) is None
+        assert await reader.count_responses() == dict.fromkeys(ResponseStatus, 0)

@@ -1,0 +1,183 @@
+"""Opening database files: migrations, pragmas, permissions, and clear errors."""
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from storage import SCHEMA_VERSION, AnswerInput, StorageError, Store
+from storage.db import Database
+from storage.migrations import MIGRATIONS, apply_migrations
+
+
+async def test_new_file_is_migrated_to_the_latest_version(db_path: Path, peek) -> None:
+    async with await Store.open(db_path) as store:
+        assert store.path == db_path
+
+    assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    tables = {name for (name,) in peek.query("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"respondents", "stages", "responses", "answers"} <= tables
+    indexes = {name for (name,) in peek.query("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"responses_respondent_flow", "responses_stage"} <= indexes
+    # WAL is recorded in the file, so a fresh connection reports it.
+    assert peek.query("PRAGMA journal_mode") == [("wal",)]
+
+
+async def test_connection_pragmas(store: Store) -> None:
+    async with store._db.read() as conn:
+        values = {}
+        for pragma in ("foreign_keys", "busy_timeout", "synchronous", "journal_mode"):
+            async with conn.execute(f"PRAGMA {pragma}") as cursor:
+                row = await cursor.fetchone()
+                assert row is not None
+                values[pragma] = row[0]
+    assert values == {
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+        "synchronous": 2,
+        "journal_mode": "wal",
+    }
+
+
+async def test_foreign_keys_cascade_from_respondent_to_answers(
+    store: Store, new_response, clock, peek
+) -> None:
+    response = await new_response()
+    await store.save_progress(
+        response.id,
+        state_json="{}",
+        current_step="q2",
+        answers={"q1": AnswerInput("oui")},
+        status=response.status,
+        now=clock.tick(),
+    )
+    async with store._db.write() as conn:
+        await conn.execute("DELETE FROM respondents WHERE id = ?", (response.respondent_id,))
+
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+    assert peek.query("SELECT COUNT(*) FROM answers") == [(0,)]
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o277], ids=oct)
+async def test_new_file_mode_does_not_depend_on_the_umask(
+    tmp_path: Path, clock, umask: int
+) -> None:
+    # SQLite alone would create 0o644 & ~umask; 0o277 would even lock the owner out.
+    path = tmp_path / "survey.sqlite3"
+    previous = os.umask(umask)
+    try:
+        async with await Store.open(path) as store:
+            await store.ensure_respondent("terminal", "ana", now=clock.tick())
+            wal = path.with_name(path.name + "-wal")
+            assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_existing_file_keeps_its_mode(db_path: Path) -> None:
+    async with await Store.open(db_path):
+        pass
+    db_path.chmod(0o640)
+    async with await Store.open(db_path):
+        pass
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o640
+
+
+async def test_reopening_keeps_data_and_does_not_rerun_migrations(
+    db_path: Path, clock, peek
+) -> None:
+    async with await Store.open(db_path) as store:
+        first = await store.ensure_respondent("telegram", "42", now=clock.tick(), language="fr")
+
+    db = await Database.open(db_path)
+    try:
+        assert await apply_migrations(db) == []
+    finally:
+        await db.close()
+
+    async with await Store.open(db_path) as store:
+        again = await store.ensure_respondent("telegram", "42", now=clock.tick())
+    assert again == first
+    assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+async def test_migrations_apply_each_step_once_in_order(db_path: Path, peek) -> None:
+    steps = {**MIGRATIONS, SCHEMA_VERSION + 1: ["CREATE TABLE notes (body TEXT)"]}
+    db = await Database.open(db_path)
+    try:
+        assert await apply_migrations(db, steps) == [*range(1, SCHEMA_VERSION + 2)]
+        assert await apply_migrations(db, steps) == []
+    finally:
+        await db.close()
+    assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
+
+
+async def test_failed_migration_step_rolls_back_with_its_version_bump(db_path: Path, peek) -> None:
+    broken = {
+        **MIGRATIONS,
+        SCHEMA_VERSION + 1: ["CREATE TABLE notes (body TEXT)", "INSERT INTO missing VALUES (1)"],
+    }
+    db = await Database.open(db_path)
+    try:
+        with pytest.raises(StorageError, match=f"apply migration {SCHEMA_VERSION + 1}"):
+            await apply_migrations(db, broken)
+    finally:
+        await db.close()
+
+    # The earlier steps stay; the failed one left nothing behind, not even half.
+    assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert peek.query("SELECT name FROM sqlite_master WHERE name = 'notes'") == []
+
+
+async def test_database_from_a_newer_surveybot_is_refused(db_path: Path) -> None:
+    async with await Store.open(db_path):
+        pass
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+
+    with pytest.raises(StorageError, match="newer") as info:
+        await Store.open(db_path)
+    assert str(db_path) in str(info.value)
+
+
+async def test_directory_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="is a directory") as info:
+        await Store.open(tmp_path)
+    assert str(tmp_path) in str(info.value)
+
+
+async def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "no" / "such" / "dir.sqlite3"
+    with pytest.raises(StorageError, match="directory exists") as info:
+        await Store.open(path)
+    assert str(path) in str(info.value)
+
+
+async def test_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "answers.csv"
+    content = "key;q1\n" * 1000
+    path.write_text(content)
+    with pytest.raises(StorageError, match="not a SQLite database") as info:
+        await Store.open(path)
+    assert str(path) in str(info.value)
+    assert path.read_text() == content
+
+
+async def test_closing_is_idempotent_and_a_closed_store_refuses_work(store: Store, clock) -> None:
+    await store.close()
+    await store.close()
+    with pytest.raises(StorageError, match="closed"):
+        await store.ensure_respondent("telegram", "1", now=clock.tick())
+    with pytest.raises(StorageError, match="closed"):
+        await store.count_responses()
+
+
+async def test_async_with_closes_the_store(db_path: Path) -> None:
+    async with await Store.open(db_path) as store:
+        assert await store.list_stages() == []
+    with pytest.raises(StorageError, match="closed"):
+        await store.list_stages()

@@ -1,0 +1,49 @@
+"""Scripted answers for a flow: the lines a person would type in the terminal chat."""
+
+from __future__ import annotations
+
+from flows import Flow, Kind, Prompt, ResponseState, prompt, start
+
+
+def typed_line(shown: Prompt, turn: int, low: float | None = None) -> str:
+    """A valid line for `shown`; `turn` varies the choices so branches differ."""
+    if shown.kind == Kind.INFO:
+        return ""
+    if shown.awaiting_other:
+        return "Autre réponse saisie"
+    if shown.kind == Kind.MULTIPLE_CHOICE:
+        count = min(shown.max_selected or 2, 2)
+        exclusive = set(shown.exclusive)
+        picks = [i for i, (c, _) in enumerate(shown.choices, 1) if c not in exclusive]
+        return " ".join(str(i) for i in picks[turn % 2 : turn % 2 + count])
+    if shown.kind == Kind.RANKING:
+        return " ".join(str(i) for i in range(shown.needed, 0, -1))
+    if shown.kind == Kind.SCALE:
+        return str(3 + turn % 2)
+    if shown.choices:
+        return str(1 + turn % len(shown.choices))
+    if shown.kind == Kind.NUMBER:
+        return str(int(low)) if low is not None else "12"
+    if shown.kind == Kind.EMAIL:
+        return "contact@example.org"
+    return f"Réponse {turn} avec des accents : é à ç"
+
+
+def script_for(flow: Flow, lang: str = "fr", limit: int | None = None) -> tuple[list[str], ResponseState]:
+    """The lines that answer the whole flow (or its first `limit` steps), and the end state."""
+    from bot.terminal import _apply  # the same reading of a line as the chat itself
+
+    state = start(flow)
+    lines: list[str] = []
+    turn = 0
+    while (shown := prompt(flow, state, lang)) is not None:
+        if limit is not None and len(lines) >= limit:
+            break
+        line = typed_line(shown, turn, getattr(flow.step(shown.step_id), "min", None))
+        outcome = _apply(flow, state, shown, line, lang)
+        assert outcome is not None and outcome.accepted, (shown.step_id, line, outcome)
+        lines.append(line)
+        state = outcome.state
+        turn += 1
+    return lines, state
+
