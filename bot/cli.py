@@ -185,6 +185,66 @@ def _stage_rows(stages: list[Any]) -> list[Any]:
 
 
 @main.command(context_settings=CONTEXT)
+@data_options
+@click.option("--token", help="Bot token from @BotFather (SURVEYBOT_TOKEN).")
+@click.option("--api-url", help="Bot API base URL, token appended (SURVEYBOT_API_URL).")
+@click.option("--admins", help="Organiser Telegram user ids, comma-separated (SURVEYBOT_ADMINS).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every update (debug level).")
+def run(
+    db: Path | None,
+    flow: Path | None,
+    stages: Path | None,
+    token: str | None,
+    api_url: str | None,
+    admins: str | None,
+    verbose: bool,
+) -> None:
+    """Run the Telegram bot (long polling).
+
+    Updates sent while the bot was down are kept and handled at start; an update
+    is confirmed to Telegram only once it is handled and committed.
+
+    Example: SURVEYBOT_TOKEN=123456:ABC... surveybot run
+    """
+    import asyncio
+    import logging
+
+    settings = load_settings(
+        db=db, flow=flow, stages=stages, token=token, api_url=api_url, admins=admins
+    )
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        _fail(
+            "no bot token: create a bot with @BotFather in Telegram, then set "
+            "SURVEYBOT_TOKEN=<token> (or pass --token)."
+        )
+    assert settings.token is not None
+    secret = settings.token.get_secret_value().strip()
+    loaded_flow, loaded_stages = _load(settings)
+
+    from bot.logs import configure_logging
+    from bot.telegram import build_application, describe_start_error, run_polling
+    from storage import StorageError
+
+    configure_logging(secret, level=logging.DEBUG if verbose else logging.INFO)
+    application = build_application(
+        token=secret,
+        flow=loaded_flow,
+        stages=loaded_stages,
+        api_url=settings.api_url,
+        admins=settings.admins,
+    )
+    try:
+        asyncio.run(run_polling(application, settings.db))
+    except StorageError as error:
+        _fail(str(error))
+    except Exception as error:
+        explained = describe_start_error(error)
+        if explained is None:
+            raise
+        _fail(explained)
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check flow and stages files; print every problem, located, and exit 1 if any.

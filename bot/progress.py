@@ -16,6 +16,7 @@ async def save_state(
     now: datetime,
     *,
     lang: str | None = None,
+    update_id: int | None = None,
 ) -> Response:
     """Commit `state`; answers to questions no longer shown are dropped from the answers table."""
     others = other_texts(flow, state)
@@ -32,4 +33,5 @@ async def save_state(
         status=status,
         now=now,
         language=lang,
+        update_id=update_id,
     )

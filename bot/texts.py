@@ -68,6 +68,120 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "hint_skip": {"fr": "« passer » pour ne pas répondre", "en": "'skip' to leave it blank"},
     "hint_back": {"fr": "« retour » pour revenir", "en": "'back' to go back"},
+    # --- Telegram ---------------------------------------------------------------
+    "tg_header": {
+        "fr": "Question {n}/{total} · {section}",
+        "en": "Question {n}/{total} · {section}",
+    },
+    "tg_hint_type": {"fr": "Écrivez votre réponse.", "en": "Type your answer."},
+    "tg_hint_multi": {
+        "fr": "Plusieurs réponses possibles, puis « Valider ».",
+        "en": "Several answers allowed, then “Confirm”.",
+    },
+    "tg_hint_multi_max": {
+        "fr": "Jusqu'à {max} réponses, puis « Valider ».",
+        "en": "Up to {max} answers, then “Confirm”.",
+    },
+    "tg_hint_ranking": {
+        "fr": "Touchez {count} éléments dans l'ordre, du plus important au moins important. "
+        "Touchez à nouveau pour retirer.",
+        "en": "Tap {count} items in order, most important first. Tap again to remove.",
+    },
+    "tg_hint_current": {"fr": "réponse actuelle : {value}", "en": "current answer: {value}"},
+    "tg_continue": {"fr": "Continuer ▶", "en": "Continue ▶"},
+    "tg_confirm": {"fr": "Valider ({count})", "en": "Confirm ({count})"},
+    "tg_back": {"fr": "↩ Retour", "en": "↩ Back"},
+    "tg_skip": {"fr": "Passer ⏭", "en": "Skip ⏭"},
+    "tg_skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
+    "tg_stage_welcome": {
+        "fr": "Bienvenue ! Vos réponses seront rattachées à l'atelier de {city}{date}.",
+        "en": "Welcome! Your answers will be linked to the {city} workshop{date}.",
+    },
+    "tg_unknown_stage": {
+        "fr": "Ce lien d'invitation ne correspond à aucun atelier connu. "
+        "Choisissez votre atelier dans la liste, ou continuez sans atelier.",
+        "en": "This invitation link does not match any known workshop. "
+        "Pick your workshop from the list, or go on without one.",
+    },
+    "tg_no_stage": {"fr": "Continuer sans atelier", "en": "Go on without a workshop"},
+    "tg_resume_offer": {
+        "fr": "Vous avez un questionnaire en cours ({answered} réponses sur {total}). "
+        "Voulez-vous reprendre là où vous en étiez ?",
+        "en": "You have a questionnaire in progress ({answered} of {total} answered). "
+        "Would you like to continue where you left off?",
+    },
+    "tg_resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
+    "tg_restart": {"fr": "Recommencer", "en": "Start over"},
+    "tg_restart_confirm": {
+        "fr": "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?",
+        "en": "Starting over erases all your answers to this questionnaire. Are you sure?",
+    },
+    "tg_restart_yes": {"fr": "Oui, recommencer", "en": "Yes, start over"},
+    "tg_restart_no": {"fr": "Non, continuer", "en": "No, keep going"},
+    "tg_restarted": {
+        "fr": "C'est reparti depuis le début.",
+        "en": "Starting again from the beginning.",
+    },
+    "tg_already_done": {
+        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+        "vous pouvez encore en modifier une.",
+        "en": "You have already answered this questionnaire, thank you! Here are your answers; "
+        "you can still change one.",
+    },
+    "tg_revise": {"fr": "✏️ Modifier une réponse", "en": "✏️ Change an answer"},
+    "tg_revise_pick": {
+        "fr": "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)",
+        "en": "Which answer would you like to change? (numbers from the summary)",
+    },
+    "tg_summary_title": {"fr": "Récapitulatif de vos réponses :", "en": "Summary of your answers:"},
+    "tg_help": {
+        "fr": "Répondez en touchant les boutons, ou en écrivant quand on vous le demande.\n\n"
+        "/back : revenir à la question précédente\n"
+        "/skip : passer une question facultative\n"
+        "/restart : recommencer depuis le début\n"
+        "/language : changer de langue (français / anglais)\n"
+        "/start : reprendre le questionnaire\n\n"
+        "Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter "
+        "et reprendre plus tard.",
+        "en": "Answer by tapping the buttons, or by typing when asked.\n\n"
+        "/back: go back to the previous question\n"
+        "/skip: skip an optional question\n"
+        "/restart: start again from the beginning\n"
+        "/language: change language (French / English)\n"
+        "/start: resume the questionnaire\n\n"
+        "Your answers are saved as you go: you can stop and resume later.",
+    },
+    "tg_group": {
+        "fr": "Ce questionnaire se remplit en conversation privée avec moi : {link}",
+        "en": "This questionnaire is answered in a private chat with me: {link}",
+    },
+    "tg_not_text": {
+        "fr": "Je ne peux lire que du texte ou les boutons. Merci de répondre à la question ci-dessous.",
+        "en": "I can only read text or the buttons. Please answer the question below.",
+    },
+    "tg_stale": {
+        "fr": "Ce bouton n'est plus actif : répondez à la dernière question.",
+        "en": "This button is no longer active: please answer the latest question.",
+    },
+    "tg_forged": {"fr": "Ce bouton n'est pas reconnu.", "en": "This button is not recognised."},
+    "tg_language_pick": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},
+    "tg_language_set": {"fr": "Langue : français.", "en": "Language: English."},
+    "tg_unknown_command": {
+        "fr": "Je ne connais pas cette commande. /help pour l'aide.",
+        "en": "I don't know that command. /help for help.",
+    },
+    "tg_error": {
+        "fr": "Désolé, un problème est survenu de mon côté. Vos réponses précédentes sont "
+        "enregistrées ; réessayez dans un instant.",
+        "en": "Sorry, something went wrong on my side. Your previous answers are saved; "
+        "please try again in a moment.",
+    },
+    "tg_no_back": {"fr": "Vous êtes à la première question.", "en": "This is the first question."},
+    "tg_nothing_open": {
+        "fr": "Aucun questionnaire en cours. Tapez /start pour commencer.",
+        "en": "No questionnaire in progress. Type /start to begin.",
+    },
+    "tg_recorded": {"fr": "Réponse enregistrée", "en": "Answer saved"},
 }
 
 

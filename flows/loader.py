@@ -97,15 +97,18 @@ def _read(path: str | Path) -> _Document:
         raise FlowFileError([Problem(file, None, "file not found")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise FlowFileError([Problem(file, None, f"cannot read the file: {error}")]) from None
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:  # checked before parsing: a control character
+        line = text.count("\n", 0, error.position) + 1
+        message = f"invalid YAML: character #x{error.character:04x} is not allowed; remove it"
+        raise FlowFileError([Problem(file, line, message)]) from None
     try:
         node = loader.get_single_node()
         traps = list(_yaml_traps(node)) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         raise FlowFileError([_yaml_problem(file, error)]) from None
-    except yaml.YAMLError as error:  # e.g. a control character: not marked with a line
-        raise FlowFileError([Problem(file, None, f"invalid YAML: {error}")]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -245,7 +248,9 @@ def _raw_stage_code_problems(document: _Document) -> list[Problem]:
     if not isinstance(stages, list):
         return []
     codes = [
-        stage.get("code") if isinstance(stage, dict) and isinstance(stage.get("code"), str) else None
+        stage.get("code")
+        if isinstance(stage, dict) and isinstance(stage.get("code"), str)
+        else None
         for stage in stages
     ]
     return [_locate(document, loc, message) for loc, message in check_stage_codes(codes)]
@@ -294,6 +299,8 @@ def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     loc = error["loc"]
     field = str(loc[-1]) if loc else ""
+    # The key an error is about, even when `loc` ends in a list index.
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
     if kind == "extra_forbidden":
         hint = difflib.get_close_matches(field, [k for k in _known_keys() if k != field], n=1)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -306,16 +313,25 @@ def _message(error: ErrorDetails) -> str:
     if kind == "union_tag_not_found":
         return f"missing 'type'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
     if kind == "string_pattern_mismatch":
-        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         shape = PATTERN_SHAPES.get(pattern, f"matching {pattern}")
-        return f"{name} '{error['input']}' must be {shape}"
+        return f"{name or 'value'} '{error['input']}' must be {shape}"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    if kind in ("string_type", "int_type", "float_type", "bool_type", "int_parsing"):
-        return f"'{field}': {message[0].lower()}{message[1:]} (got {error['input']!r})"
-    return message[0].lower() + message[1:] if message else kind
+    message = message[0].lower() + message[1:] if message else kind
+    # Our own messages name what they are about; pydantic's ("input should be less than
+    # or equal to 4") need the key, or a line with several keys is a riddle.
+    if kind in OWN_ERROR_KINDS or name is None:
+        return message
+    value = error["input"]
+    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+    return f"'{name}': {message}{got}"
+
+
+OWN_ERROR_KINDS = frozenset(
+    {"value_error", "assertion_error", "too_long_for_button", "bad_token", "condition"}
+)
 
 
 STEP_TAGS_ORDERED = [kind.value for kind in Kind]

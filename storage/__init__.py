@@ -1,6 +1,8 @@
 """Storage for surveybot: one SQLite file of respondents, responses, answers, stages.
 
-The only package that speaks SQL. Other packages import from here only.
+It also remembers which Telegram updates were already applied, so one
+redelivered after a crash is not applied twice. The only package that speaks
+SQL. Other packages import from here only.
 """
 
 from storage.errors import StorageError

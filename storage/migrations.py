@@ -79,6 +79,17 @@ MIGRATIONS: Final[Steps] = {
         )
         """,
     ),
+    2: (
+        # Telegram update ids already applied: a redelivery after a crash is skipped.
+        """
+        CREATE TABLE handled_updates (
+            update_id INTEGER PRIMARY KEY,
+            handled_at TEXT NOT NULL
+        )
+        """,
+        # The message showing the current question, so its keyboard can be removed.
+        "ALTER TABLE responses ADD COLUMN prompt_message_id INTEGER",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

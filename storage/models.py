@@ -59,6 +59,8 @@ class Response:
     started_at: dt.datetime
     updated_at: dt.datetime
     completed_at: dt.datetime | None
+    # Last, with a default, so constructors written before it keep working.
+    prompt_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

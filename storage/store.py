@@ -1,4 +1,4 @@
-"""The `Store`: respondents, responses, answers and stages, on one SQLite file.
+"""The `Store`: respondents, responses, answers, stages and handled updates, on one file.
 
 Every write method takes `now` from the caller (no clock in here) and runs in a
 single guarded transaction. Times are stored as ISO 8601 text in UTC with
@@ -32,13 +32,18 @@ from storage.models import (
 _RESPONDENT_COLUMNS: Final = "id, channel, external_id, language, created_at, blocked_at"
 _RESPONSE_COLUMNS: Final = (
     "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
-    "state_json, current_step, started_at, updated_at, completed_at"
+    "state_json, current_step, started_at, updated_at, completed_at, prompt_message_id"
 )
 _ANSWER_COLUMNS: Final = (
     "response_id, question_id, value_json, other_text, flow_id, flow_version, "
     "stage_code, answered_at"
 )
 _STAGE_COLUMNS: Final = "code, city, region, territory, date, flow_id"
+
+# OR IGNORE: recording an update twice keeps the time it was first handled.
+_RECORD_UPDATE: Final = (
+    "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)"
+)
 
 # answered_at moves only when the answer really changed, so re-saving the whole
 # answer set after each step keeps the time each answer was first given.
@@ -144,6 +149,38 @@ class Store:
                     f"no such respondent in {self.path}"
                 )
 
+    async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
+        """Return the respondent for (channel, external_id), if there is one."""
+        async with self._db.read("read a respondent") as conn:
+            row = await fetch_one(
+                conn,
+                f"SELECT {_RESPONDENT_COLUMNS} FROM respondents "
+                "WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
+            )
+        return _respondent(row) if row is not None else None
+
+    async def set_blocked(self, respondent_id: int, *, blocked: bool, now: dt.datetime) -> None:
+        """Mark a respondent as having blocked the bot (`blocked=True`), or clear it.
+
+        Marking an already blocked respondent keeps the time they were first
+        found blocked.
+        """
+        blocked_at = _encode_time(now)
+        action = f"mark respondent {respondent_id} as {'blocked' if blocked else 'not blocked'}"
+        async with self._db.write(action) as conn:
+            if blocked:
+                cursor = await conn.execute(
+                    "UPDATE respondents SET blocked_at = COALESCE(blocked_at, ?) WHERE id = ?",
+                    (blocked_at, respondent_id),
+                )
+            else:
+                cursor = await conn.execute(
+                    "UPDATE respondents SET blocked_at = NULL WHERE id = ?", (respondent_id,)
+                )
+            if cursor.rowcount == 0:
+                raise StorageError(f"cannot {action}: no such respondent in {self.path}")
+
     # Responses
 
     async def latest_response(
@@ -159,6 +196,16 @@ class Store:
             row = await fetch_one(conn, sql + " ORDER BY id DESC LIMIT 1", params)
         return _response(row) if row is not None else None
 
+    async def respondent_responses(self, respondent_id: int) -> list[Response]:
+        """Return all of a respondent's responses, oldest first."""
+        async with self._db.read("list a respondent's responses") as conn:
+            rows = await fetch_all(
+                conn,
+                f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE respondent_id = ? ORDER BY id",
+                (respondent_id,),
+            )
+        return [_response(row) for row in rows]
+
     async def start_response(
         self,
         respondent_id: int,
@@ -170,8 +217,12 @@ class Store:
         state_json: str,
         current_step: str | None,
         now: dt.datetime,
+        update_id: int | None = None,
     ) -> Response:
-        """Create an in-progress response with a fresh pseudonymous key."""
+        """Create an in-progress response with a fresh pseudonymous key.
+
+        `update_id`, when given, is recorded as handled in the same transaction.
+        """
         started_at = _encode_time(now)
         # 64 random bits, unrelated to the Telegram id: safe to put in exports.
         key = secrets.token_hex(8)
@@ -203,6 +254,8 @@ class Store:
                     started_at,
                 ),
             )
+            if update_id is not None:
+                await conn.execute(_RECORD_UPDATE, (update_id, started_at))
             row = await fetch_one(
                 conn,
                 f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?",
@@ -221,12 +274,15 @@ class Store:
         now: dt.datetime,
         language: str | None = None,
         stage_code: str | None = None,
+        update_id: int | None = None,
     ) -> Response:
         """Save a response's state and its complete current answer set, atomically.
 
         Answers not in `answers` are deleted; an answer's time changes only
         when its value or other-text changed. `language` and `stage_code`
-        replace the stored ones when given.
+        replace the stored ones when given. `update_id`, when given, is
+        recorded as handled in the same transaction: the answer and the
+        record of the update that brought it land together or not at all.
         """
         updated_at = _encode_time(now)
         status = _status(status)
@@ -297,6 +353,8 @@ class Store:
                 await conn.executemany(
                     "DELETE FROM answers WHERE response_id = ? AND question_id = ?", removed
                 )
+            if update_id is not None:
+                await conn.execute(_RECORD_UPDATE, (update_id, updated_at))
             row = await fetch_one(
                 conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?", (response_id,)
             )
@@ -318,6 +376,32 @@ class Store:
             )
         return _response(row) if row is not None else None
 
+    async def set_prompt_message(self, response_id: int, message_id: int | None) -> None:
+        """Record which chat message shows the response's current question (None: none)."""
+        # Not an answer: updated_at stays, it tells when the respondent last progressed.
+        action = f"record the question message of response {response_id}"
+        async with self._db.write(action) as conn:
+            cursor = await conn.execute(
+                "UPDATE responses SET prompt_message_id = ? WHERE id = ?",
+                (message_id, response_id),
+            )
+            if cursor.rowcount == 0:
+                raise StorageError(f"cannot {action}: no such response in {self.path}")
+
+    async def set_response_language(
+        self, response_id: int, language: str, *, now: dt.datetime
+    ) -> None:
+        """Change the language a response is asked in."""
+        updated_at = _encode_time(now)
+        action = f"set the language of response {response_id}"
+        async with self._db.write(action) as conn:
+            cursor = await conn.execute(
+                "UPDATE responses SET language = ?, updated_at = ? WHERE id = ?",
+                (language, updated_at, response_id),
+            )
+            if cursor.rowcount == 0:
+                raise StorageError(f"cannot {action}: no such response in {self.path}")
+
     async def answers_for(self, response_id: int) -> dict[str, StoredAnswer]:
         """Return a response's answers by question id, oldest answer first."""
         async with self._db.read("read answers") as conn:
@@ -338,6 +422,36 @@ class Store:
         for row in rows:
             counts[ResponseStatus(row[0])] = int(row[1])
         return counts
+
+    # Handled updates
+
+    async def was_handled(self, update_id: int) -> bool:
+        """Whether this Telegram update id has already been applied."""
+        async with self._db.read("look up a handled update") as conn:
+            row = await fetch_one(
+                conn, "SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,)
+            )
+        return row is not None
+
+    async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None:
+        """Record an update id as applied; marking it again changes nothing.
+
+        For updates that write something other than a response; those that
+        do should pass `update_id` to `save_progress` or `start_response`.
+        """
+        handled_at = _encode_time(now)
+        async with self._db.write(f"record update {update_id} as handled") as conn:
+            await conn.execute(_RECORD_UPDATE, (update_id, handled_at))
+
+    async def prune_handled_updates(self, *, before: dt.datetime) -> int:
+        """Forget updates handled before `before`; return how many were forgotten."""
+        # Telegram keeps an undelivered update for 24 hours at most: older ids are dead weight.
+        cutoff = _encode_time(before)
+        async with self._db.write("prune handled updates") as conn:
+            cursor = await conn.execute(
+                "DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,)
+            )
+        return cursor.rowcount
 
     # Stages
 
@@ -474,6 +588,10 @@ def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _optional_int(value: int | None) -> int | None:
+    return None if value is None else int(value)
+
+
 def _respondent(row: sqlite3.Row) -> Respondent:
     return Respondent(
         id=int(row["id"]),
@@ -500,6 +618,7 @@ def _response(row: sqlite3.Row) -> Response:
         started_at=_decode_time(row["started_at"]),
         updated_at=_decode_time(row["updated_at"]),
         completed_at=_decode_optional_time(row["completed_at"]),
+        prompt_message_id=_optional_int(row["prompt_message_id"]),
     )
 
 

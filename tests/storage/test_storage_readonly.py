@@ -79,6 +79,11 @@ WRITES: dict[str, Write] = {
         now=NOW,
     ),
     "sync_stages": lambda s: s.sync_stages([Stage("vierzon", "Vierzon")]),
+    "mark_handled": lambda s: s.mark_handled(1, now=NOW),
+    "prune_handled_updates": lambda s: s.prune_handled_updates(before=NOW),
+    "set_prompt_message": lambda s: s.set_prompt_message(1, 99),
+    "set_blocked": lambda s: s.set_blocked(1, blocked=True, now=NOW),
+    "set_response_language": lambda s: s.set_response_language(1, "en", now=NOW),
 }
 
 

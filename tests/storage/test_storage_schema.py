@@ -18,7 +18,7 @@ async def test_new_file_is_migrated_to_the_latest_version(db_path: Path, peek) -
 
     assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     tables = {name for (name,) in peek.query("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"respondents", "stages", "responses", "answers"} <= tables
+    assert {"respondents", "stages", "responses", "answers", "handled_updates"} <= tables
     indexes = {name for (name,) in peek.query("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"responses_respondent_flow", "responses_stage"} <= indexes
     # WAL is recorded in the file, so a fresh connection reports it.
@@ -130,6 +130,75 @@ async def test_failed_migration_step_rolls_back_with_its_version_bump(db_path: P
     # The earlier steps stay; the failed one left nothing behind, not even half.
     assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert peek.query("SELECT name FROM sqlite_master WHERE name = 'notes'") == []
+
+
+async def make_version_1_file(path: Path) -> None:
+    """A database as surveybot 1 left it: step 1 only, with a respondent's answers."""
+    db = await Database.open(path)
+    try:
+        assert await apply_migrations(db, {1: MIGRATIONS[1]}) == [1]
+        async with db.write() as conn:
+            await conn.execute(
+                "INSERT INTO respondents (id, channel, external_id, language, created_at) "
+                "VALUES (1, 'telegram', '42', 'fr', '2019-06-03T09:00:00.000000+00:00')"
+            )
+            await conn.execute(
+                "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
+                "stage_code, language, status, state_json, current_step, started_at, "
+                "updated_at) VALUES (7, '0123456789abcdef', 1, 'tdf2019', 3, 'vierzon', "
+                "'fr', 'in_progress', '{\"step\": \"q2\"}', 'q2', "
+                "'2019-06-03T09:00:01.000000+00:00', '2019-06-03T09:00:02.000000+00:00')"
+            )
+            await conn.execute(
+                "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
+                "flow_version, stage_code, answered_at) VALUES (7, 'q1', '\"oui\"', "
+                "'tdf2019', 3, 'vierzon', '2019-06-03T09:00:02.000000+00:00')"
+            )
+    finally:
+        await db.close()
+
+
+async def test_version_1_file_is_migrated_and_keeps_its_data(db_path: Path, clock, peek) -> None:
+    await make_version_1_file(db_path)
+    before = {
+        table: peek.query(f"SELECT * FROM {table}")
+        for table in ("respondents", "responses", "answers")
+    }
+    assert peek.query("PRAGMA user_version") == [(1,)]
+
+    async with await Store.open(db_path) as store:
+        respondent = await store.get_respondent("telegram", "42")
+        response = await store.get_response(7)
+        answers = await store.answers_for(7)
+        # The new table works, and the new column can be written.
+        assert not await store.was_handled(500)
+        await store.mark_handled(500, now=clock.tick())
+        assert await store.was_handled(500)
+        await store.set_prompt_message(7, 1234)
+
+    assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert respondent is not None
+    assert (respondent.id, respondent.language) == (1, "fr")
+    assert response is not None
+    assert (response.key, response.current_step) == ("0123456789abcdef", "q2")
+    assert response.state_json == '{"step": "q2"}'
+    assert response.prompt_message_id is None
+    assert answers["q1"].value == "oui"
+    # Old rows kept every column as it was; only the new column was added, NULL.
+    assert peek.query("SELECT * FROM respondents") == before["respondents"]
+    assert peek.query("SELECT * FROM answers") == before["answers"]
+    assert peek.query("SELECT * FROM responses") == [(*before["responses"][0], 1234)]
+    columns = [row[1] for row in peek.query("PRAGMA table_info(handled_updates)")]
+    assert columns == ["update_id", "handled_at"]
+
+
+async def test_version_1_file_opened_read_only_says_how_to_migrate(db_path: Path) -> None:
+    await make_version_1_file(db_path)
+    with pytest.raises(
+        StorageError, match=f"version 1, this surveybot needs {SCHEMA_VERSION}"
+    ) as info:
+        await Store.open(db_path, readonly=True)
+    assert "open it once read-write" in str(info.value)
 
 
 async def test_database_from_a_newer_surveybot_is_refused(db_path: Path) -> None:

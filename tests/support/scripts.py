@@ -29,7 +29,9 @@ def typed_line(shown: Prompt, turn: int, low: float | None = None) -> str:
     return f"Réponse {turn} avec des accents : é à ç"
 
 
-def script_for(flow: Flow, lang: str = "fr", limit: int | None = None) -> tuple[list[str], ResponseState]:
+def script_for(
+    flow: Flow, lang: str = "fr", limit: int | None = None
+) -> tuple[list[str], ResponseState]:
     """The lines that answer the whole flow (or its first `limit` steps), and the end state."""
     from bot.terminal import _apply  # the same reading of a line as the chat itself
 
@@ -46,4 +48,3 @@ def script_for(flow: Flow, lang: str = "fr", limit: int | None = None) -> tuple[
         state = outcome.state
         turn += 1
     return lines, state
-

@@ -1,0 +1,768 @@
+"""Telegram handlers: parse the update, call the engine and the store, render, send.
+
+Every change is committed (with the update id, so a redelivered update is
+recognised) before the next question is sent. Callback queries are always
+answered, even stale or forged ones.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+
+from bot.progress import save_state
+from bot.telegram.callback_data import Action, BadButton, ButtonData, decode, stage_token
+from bot.telegram.context import BotContext
+from bot.telegram.keyboards import answered_text, button, question_keyboard, question_text
+from bot.texts import ui
+from flows import (
+    Flow,
+    Outcome,
+    Prompt,
+    ResponseState,
+    StageDef,
+    acknowledge,
+    answer_text,
+    back,
+    choose,
+    confirm,
+    display_value,
+    pipe,
+    prompt,
+    revise,
+    skip,
+    start,
+    summary,
+    toggle,
+)
+from storage import Respondent, Response, ResponseStatus
+
+log = logging.getLogger(__name__)
+
+PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CHANNEL = "telegram"
+
+
+@dataclass
+class Session:
+    """One respondent and their response to the flow, as loaded for one update."""
+
+    respondent: Respondent
+    response: Response | None
+    lang: str
+
+    @property
+    def state(self) -> ResponseState | None:
+        if self.response is None:
+            return None
+        return ResponseState.model_validate_json(self.response.state_json)
+
+
+# --- loading --------------------------------------------------------------------
+
+
+def _language_for(flow: Flow, code: str | None) -> str:
+    """The user's Telegram language when the flow has it, else the flow's default."""
+    if code:
+        short = code.split("-")[0].lower()
+        if short in flow.languages:
+            return short
+    return flow.language
+
+
+async def load_session(update: Update, context: BotContext) -> Session | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    flow, store = context.services.ready()
+    now = context.services.clock()
+    respondent = await store.ensure_respondent(
+        CHANNEL, str(user.id), now=now, language=_language_for(flow, user.language_code)
+    )
+    if respondent.blocked_at is not None:
+        # They write to us again, so they no longer block the bot.
+        await store.set_blocked(respondent.id, blocked=False, now=now)
+    response = await store.latest_response(respondent.id, flow.id)
+    lang = respondent.language or flow.language
+    if response is not None:
+        lang = response.language
+    if lang not in flow.languages:
+        lang = flow.language
+    return Session(respondent, response, lang)
+
+
+async def _redelivered(update: Update, context: BotContext, session: Session) -> bool:
+    """True if this update was already applied (redelivered after a crash)."""
+    _, store = context.services.ready()
+    if not await store.was_handled(update.update_id):
+        return False
+    log.info("update %s was already handled; not applying it twice", update.update_id)
+    if update.callback_query is not None:
+        await _answer_query(update.callback_query)
+    # The reply may have been lost with the crash: show the current question once.
+    if session.respondent.id not in context.services.resent:
+        context.services.resent.add(session.respondent.id)
+        await show_current(update, context, session)
+    return True
+
+
+def _private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+# --- commands -------------------------------------------------------------------
+
+
+async def on_start(update: Update, context: BotContext) -> None:
+    """`/start [payload]`: a deep link tags the response with its workshop."""
+    if not _private(update):
+        await _point_to_private(update, context)
+        return
+    session = await load_session(update, context)
+    if session is None or await _redelivered(update, context, session):
+        return
+    _flow, _store = context.services.ready()
+    payload = context.args[0] if context.args else None
+    stage = _find_stage(context.services.stages, payload)
+    response = session.response
+    if response is not None and response.status == ResponseStatus.IN_PROGRESS:
+        await _offer_resume(update, context, session, stage)
+        return
+    if response is not None and response.status == ResponseStatus.COMPLETED:
+        await _send(update, context, ui("tg_already_done", session.lang))
+        await _send_summary(update, context, session)
+        return
+    if payload and stage is None:
+        await _offer_stages(update, context, session)
+        return
+    await begin(update, context, session, stage)
+
+
+async def on_help(update: Update, context: BotContext) -> None:
+    if not _private(update):
+        await _point_to_private(update, context)
+        return
+    session = await load_session(update, context)
+    if session is None:
+        return
+    await _send(update, context, ui("tg_help", session.lang))
+
+
+async def on_back(update: Update, context: BotContext) -> None:
+    await _command_move(update, context, Action.BACK)
+
+
+async def on_skip(update: Update, context: BotContext) -> None:
+    await _command_move(update, context, Action.SKIP)
+
+
+async def on_restart(update: Update, context: BotContext) -> None:
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    if session is None:
+        return
+    if session.response is None:
+        await _send(update, context, ui("tg_nothing_open", session.lang))
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(ui("tg_restart_yes", session.lang), ButtonData(Action.RESTART)),
+                button(ui("tg_restart_no", session.lang), ButtonData(Action.KEEP)),
+            ]
+        ]
+    )
+    await _send(update, context, ui("tg_restart_confirm", session.lang), keyboard)
+
+
+async def on_language(update: Update, context: BotContext) -> None:
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    if session is None:
+        return
+    flow, _ = context.services.ready()
+    names = {"fr": "Français", "en": "English"}
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(names.get(lang, lang), ButtonData(Action.LANGUAGE, value=lang))
+                for lang in flow.languages
+            ]
+        ]
+    )
+    await _send(update, context, ui("tg_language_pick", session.lang), keyboard)
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    if session is None:
+        return
+    await _send(update, context, ui("tg_unknown_command", session.lang))
+
+
+async def _command_move(update: Update, context: BotContext, action: Action) -> None:
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    if session is None or await _redelivered(update, context, session):
+        return
+    state = session.state
+    if state is None or state.finished:
+        await _send(update, context, ui("tg_nothing_open", session.lang))
+        return
+    flow, _ = context.services.ready()
+    if action == Action.BACK:
+        moved = back(flow, state)
+        if moved == state:
+            await _send(update, context, ui("tg_no_back", session.lang))
+            return
+        outcome = Outcome(moved)
+    else:
+        outcome = skip(flow, state, session.lang)
+    await _apply(update, context, session, state, outcome)
+
+
+# --- typed answers and other messages ---------------------------------------------
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """A typed reply: the answer to a text question, an "Other" text, or a choice by name."""
+    if not _private(update):
+        return
+    message = update.effective_message
+    session = await load_session(update, context)
+    if session is None or message is None or message.text is None:
+        return
+    if await _redelivered(update, context, session):
+        return
+    state = session.state
+    if state is None or session.response is None:
+        await begin(update, context, session, None)
+        return
+    if state.finished:
+        await _send(update, context, ui("tg_already_done", session.lang))
+        await _send_summary(update, context, session)
+        return
+    flow, _ = context.services.ready()
+    outcome = answer_text(flow, state, message.text, session.lang)
+    await _apply(update, context, session, state, outcome)
+
+
+async def on_other_message(update: Update, context: BotContext) -> None:
+    """A sticker, photo, voice note or file: say so kindly, and show the question again."""
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    if session is None:
+        return
+    await _send(update, context, ui("tg_not_text", session.lang))
+    await show_current(update, context, session)
+
+
+# --- buttons ----------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    session = await load_session(update, context)
+    if session is None:
+        await _answer_query(query)
+        return
+    try:
+        data = decode(query.data)
+    except BadButton:
+        log.info("unrecognised button data %r from an update", query.data)
+        await _answer_query(query, ui("tg_forged", session.lang))
+        return
+    if await _redelivered(update, context, session):
+        return
+    if data.action in (
+        Action.CHOOSE,
+        Action.TOGGLE,
+        Action.CONFIRM,
+        Action.SKIP,
+        Action.BACK,
+        Action.NEXT,
+    ):
+        await _question_button(update, context, session, query, data)
+    else:
+        await _menu_button(update, context, session, query, data)
+
+
+async def _question_button(
+    update: Update, context: BotContext, session: Session, query: CallbackQuery, data: ButtonData
+) -> None:
+    flow, _ = context.services.ready()
+    state = session.state
+    if state is None or state.current != data.step or state.seq != data.seq:
+        await _answer_query(query, ui("tg_stale", session.lang))
+        if isinstance(query.message, Message) and _is_old_prompt(session, query.message):
+            await _drop_keyboard(query.message)
+        return
+    lang = session.lang
+    outcome: Outcome
+    if data.action == Action.CHOOSE:
+        outcome = choose(flow, state, data.value, lang)
+    elif data.action == Action.TOGGLE:
+        outcome = toggle(flow, state, data.value, lang)
+    elif data.action == Action.CONFIRM:
+        outcome = confirm(flow, state, lang)
+    elif data.action == Action.SKIP:
+        outcome = skip(flow, state, lang)
+    elif data.action == Action.BACK:
+        outcome = Outcome(back(flow, state))
+    else:
+        outcome = acknowledge(flow, state, lang)
+    if not outcome.accepted:
+        await _answer_query(query, outcome.error, alert=True)
+        return
+    await _answer_query(query)
+    await _apply(update, context, session, state, outcome, tapped=query.message)
+
+
+def _is_old_prompt(session: Session, message: Message) -> bool:
+    response = session.response
+    return response is None or response.prompt_message_id != message.message_id
+
+
+async def _menu_button(
+    update: Update, context: BotContext, session: Session, query: CallbackQuery, data: ButtonData
+) -> None:
+    flow, store = context.services.ready()
+    await _answer_query(query)
+    if isinstance(query.message, Message):
+        await _drop_keyboard(query.message)
+    if data.action == Action.RESUME:
+        await show_current(update, context, session)
+    elif data.action == Action.RESTART_ASK:
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    button(
+                        ui("tg_restart_yes", session.lang),
+                        ButtonData(Action.RESTART, value=data.value),
+                    ),
+                    button(ui("tg_restart_no", session.lang), ButtonData(Action.KEEP)),
+                ]
+            ]
+        )
+        await _send(update, context, ui("tg_restart_confirm", session.lang), keyboard)
+    elif data.action == Action.RESTART:
+        await _restart(update, context, session, _stage_by_token(context, data.value))
+    elif data.action == Action.KEEP:
+        await show_current(update, context, session)
+    elif data.action in (Action.STAGE, Action.NO_STAGE):
+        stage = _stage_by_token(context, data.value) if data.action == Action.STAGE else None
+        if session.response is None:
+            await begin(update, context, session, stage)
+        else:
+            await show_current(update, context, session)
+    elif data.action == Action.LANGUAGE and data.value in flow.languages:
+        await store.set_respondent_language(session.respondent.id, data.value)
+        if session.response is not None:
+            await store.set_response_language(
+                session.response.id, data.value, now=context.services.clock()
+            )
+        session.lang = data.value
+        await _send(update, context, ui("tg_language_set", data.value))
+        await show_current(update, context, session)
+    elif data.action == Action.REVISE_MENU:
+        await _send_revise_menu(update, context, session)
+    elif data.action == Action.REVISE:
+        await _revise(update, context, session, data.value)
+
+
+# --- moving the response on -----------------------------------------------------------
+
+
+async def begin(
+    update: Update, context: BotContext, session: Session, stage: StageDef | None
+) -> None:
+    """A new response: welcome (with the workshop), intro, notice, first question."""
+    flow, store = context.services.ready()
+    state = start(flow)
+    response = await store.start_response(
+        session.respondent.id,
+        flow_id=flow.id,
+        flow_version=flow.version,
+        stage_code=stage.code if stage else None,
+        language=session.lang,
+        state_json=state.model_dump_json(),
+        current_step=state.current,
+        now=context.services.clock(),
+        update_id=update.update_id,
+    )
+    session.response = response
+    lang = session.lang
+    if stage is not None:
+        when = f" ({stage.date:%d/%m/%Y})" if stage.date else ""
+        await _send(
+            update, context, ui("tg_stage_welcome", lang, city=html.escape(stage.city), date=when)
+        )
+    for text in (flow.title, flow.intro, flow.consent):
+        if text is not None:
+            body = html.escape(flow.text(text, lang).strip())
+            await _send(update, context, f"<b>{body}</b>" if text is flow.title else body)
+    await show_current(update, context, session)
+
+
+async def _restart(
+    update: Update, context: BotContext, session: Session, stage: StageDef | None
+) -> None:
+    """Start over in the same response (so one person never counts twice)."""
+    flow, store = context.services.ready()
+    if session.response is None:
+        await begin(update, context, session, stage)
+        return
+    state = start(flow)
+    session.response = await store.save_progress(
+        session.response.id,
+        state_json=state.model_dump_json(),
+        current_step=state.current,
+        answers={},
+        status=ResponseStatus.IN_PROGRESS,
+        now=context.services.clock(),
+        stage_code=stage.code if stage else None,
+        update_id=update.update_id,
+    )
+    await _send(update, context, ui("tg_restarted", session.lang))
+    await show_current(update, context, session)
+
+
+async def _revise(update: Update, context: BotContext, session: Session, step_id: str) -> None:
+    flow, store = context.services.ready()
+    state = session.state
+    if state is None or session.response is None:
+        return
+    revised = revise(flow, state, step_id)
+    if revised == state:
+        await show_current(update, context, session)
+        return
+    session.response = await save_state(
+        store,
+        flow,
+        session.response,
+        revised,
+        context.services.clock(),
+        lang=session.lang,
+        update_id=update.update_id,
+    )
+    await show_current(update, context, session)
+
+
+async def _apply(
+    update: Update,
+    context: BotContext,
+    session: Session,
+    before: ResponseState,
+    outcome: Outcome,
+    *,
+    tapped: object = None,
+) -> None:
+    """Commit the outcome, then update the chat: the answered question, then the next one."""
+    flow, store = context.services.ready()
+    lang = session.lang
+    if not outcome.accepted:
+        await _send(update, context, f"⚠️ {html.escape(outcome.error or '')}")
+        await show_current(update, context, session)
+        return
+    after = outcome.state
+    if session.response is None:
+        return
+    old_prompt = prompt(flow, before, lang)
+    old_message_id = session.response.prompt_message_id
+    session.response = await save_state(
+        store,
+        flow,
+        session.response,
+        after,
+        context.services.clock(),
+        lang=lang,
+        update_id=update.update_id,
+    )
+    if old_prompt is None:
+        await show_current(update, context, session)
+        return
+    same_step = after.current == before.current and not after.finished
+    if same_step and not after.awaiting_other and isinstance(tapped, Message):
+        # A toggle in a multiple choice or ranking: edit the buttons in place.
+        await _edit_prompt(context, tapped, flow, after, lang)
+        return
+    if old_message_id is not None:
+        text = _transcript(flow, old_prompt, before, after, lang)
+        await _edit_text(context, update, old_message_id, text)
+    await show_current(update, context, session, drop_old=False)
+
+
+def _transcript(
+    flow: Flow, old: Prompt, before: ResponseState, after: ResponseState, lang: str
+) -> str | None:
+    """How the question reads once left: with its answer, or plain when going back."""
+    step = flow.step(old.step_id)
+    if step.type == "info":
+        return None
+    moved_back = len(after.history) < len(before.history) and not after.reviewing
+    if moved_back:
+        return None
+    value = after.answers.get(old.step_id)
+    if value is None or old.step_id in after.skipped:
+        shown = ui("tg_skipped", lang)
+    elif after.awaiting_other and after.current == old.step_id:
+        shown = display_value(flow, step, value, None, lang)
+    else:
+        shown = display_value(flow, step, value, after.others.get(old.step_id), lang)
+    return answered_text(old, shown, lang)
+
+
+async def show_current(
+    update: Update, context: BotContext, session: Session, *, drop_old: bool = True
+) -> None:
+    """Send the current question (or the end of the questionnaire) as a new message.
+
+    The previous question loses its buttons, so only one question is live at a time.
+    """
+    flow, store = context.services.ready()
+    state = session.state
+    response = session.response
+    if state is None or response is None:
+        await _send(update, context, ui("tg_nothing_open", session.lang))
+        return
+    if drop_old and response.prompt_message_id is not None:
+        await _edit_keyboard(context, update, response.prompt_message_id, None)
+    shown = prompt(flow, state, session.lang)
+    if shown is None:
+        await store.set_prompt_message(response.id, None)
+        await _finish(update, context, session, state)
+        return
+    sent = await _send(
+        update, context, question_text(shown, session.lang), question_keyboard(shown, session.lang)
+    )
+    if sent is not None:
+        await store.set_prompt_message(response.id, sent.message_id)
+        session.response = await store.get_response(response.id)
+
+
+async def _finish(
+    update: Update, context: BotContext, session: Session, state: ResponseState
+) -> None:
+    flow, _ = context.services.ready()
+    if flow.outro is not None:
+        await _send(
+            update, context, html.escape(pipe(flow, flow.outro, session.lang, state).strip())
+        )
+    await _send_summary(update, context, session)
+
+
+async def _send_summary(update: Update, context: BotContext, session: Session) -> None:
+    flow, _ = context.services.ready()
+    state = session.state
+    if state is None:
+        return
+    lang = session.lang
+    lines = [f"<b>{html.escape(ui('tg_summary_title', lang))}</b>"]
+    for index, (_, question, shown) in enumerate(summary(flow, state, lang), 1):
+        lines.append(f"{index}. {html.escape(question)}\n    → <b>{html.escape(shown)}</b>")
+    keyboard = InlineKeyboardMarkup(
+        [[button(ui("tg_revise", lang), ButtonData(Action.REVISE_MENU))]]
+    )
+    chunks = _chunks(lines)
+    for chunk in chunks[:-1]:
+        await _send(update, context, chunk)
+    await _send(update, context, chunks[-1], keyboard)
+
+
+def _chunks(lines: list[str], limit: int = 3500) -> list[str]:
+    """Split a long summary into messages under Telegram's 4096 characters."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line[:limit]
+    chunks.append(current)
+    return chunks
+
+
+async def _send_revise_menu(update: Update, context: BotContext, session: Session) -> None:
+    flow, _ = context.services.ready()
+    state = session.state
+    if state is None:
+        return
+    rows = summary(flow, state, session.lang)
+    buttons = [
+        button(str(index), ButtonData(Action.REVISE, value=step_id))
+        for index, (step_id, _, _) in enumerate(rows, 1)
+    ]
+    keyboard = InlineKeyboardMarkup([buttons[i : i + 6] for i in range(0, len(buttons), 6)])
+    await _send(update, context, ui("tg_revise_pick", session.lang), keyboard)
+
+
+async def _offer_resume(
+    update: Update, context: BotContext, session: Session, stage: StageDef | None
+) -> None:
+    flow, _ = context.services.ready()
+    state = session.state
+    shown = prompt(flow, state, session.lang) if state else None
+    answered = shown.answered if shown else 0
+    total = shown.total if shown else 0
+    token = stage_token(stage.code) if stage else ""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(ui("tg_resume", session.lang), ButtonData(Action.RESUME)),
+                button(ui("tg_restart", session.lang), ButtonData(Action.RESTART_ASK, value=token)),
+            ]
+        ]
+    )
+    text = ui("tg_resume_offer", session.lang, answered=answered, total=total)
+    await _send(update, context, text, keyboard)
+
+
+async def _offer_stages(update: Update, context: BotContext, session: Session) -> None:
+    stages = context.services.stages
+    buttons = [
+        button(stage.city, ButtonData(Action.STAGE, value=stage_token(stage.code)))
+        for stage in stages
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(ui("tg_no_stage", session.lang), ButtonData(Action.NO_STAGE))])
+    await _send(update, context, ui("tg_unknown_stage", session.lang), InlineKeyboardMarkup(rows))
+
+
+def _find_stage(stages: list[StageDef], payload: str | None) -> StageDef | None:
+    if not payload or not PAYLOAD.match(payload):
+        return None
+    folded = payload.lower()
+    return next((s for s in stages if s.code.lower() == folded), None)
+
+
+def _stage_by_token(context: BotContext, token: str) -> StageDef | None:
+    return next((s for s in context.services.stages if stage_token(s.code) == token), None)
+
+
+async def _point_to_private(update: Update, context: BotContext) -> None:
+    if update.effective_message is None:
+        return
+    link = f"https://t.me/{context.bot.username}"
+    lang = _language_for(
+        context.services.ready()[0], getattr(update.effective_user, "language_code", None)
+    )
+    await update.effective_message.reply_text(ui("tg_group", lang, link=link))
+
+
+# --- sending ------------------------------------------------------------------------
+
+
+async def _send(
+    update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await context.bot.send_message(
+        chat.id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
+        disable_web_page_preview=True,
+    )
+
+
+async def _answer_query(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:
+        # A query older than about 15 minutes can no longer be answered; nothing to do.
+        log.info("could not answer a callback query: %s", error)
+
+
+async def _edit_prompt(
+    context: BotContext, message: Message, flow: Flow, state: ResponseState, lang: str
+) -> None:
+    shown = prompt(flow, state, lang)
+    if shown is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            question_text(shown, lang),
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=question_keyboard(shown, lang),
+        )
+    except BadRequest as error:
+        _ignore_unmodified(error)
+
+
+async def _edit_text(
+    context: BotContext, update: Update, message_id: int, text: str | None
+) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        if text is None:
+            await context.bot.edit_message_reply_markup(chat.id, message_id, reply_markup=None)
+        else:
+            await context.bot.edit_message_text(
+                text, chat_id=chat.id, message_id=message_id, parse_mode=ParseMode.HTML
+            )
+    except BadRequest as error:
+        _ignore_unmodified(error)
+
+
+async def _edit_keyboard(
+    context: BotContext, update: Update, message_id: int, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat.id, message_id, reply_markup=keyboard)
+    except BadRequest as error:
+        _ignore_unmodified(error)
+
+
+async def _drop_keyboard(message: Message) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        _ignore_unmodified(error)
+
+
+def _ignore_unmodified(error: BadRequest) -> None:
+    # "message is not modified" or "message to edit not found": the chat is already right.
+    log.debug("edit skipped: %s", error)
+
+
+__all__ = [
+    "begin",
+    "load_session",
+    "on_back",
+    "on_button",
+    "on_help",
+    "on_language",
+    "on_other_message",
+    "on_restart",
+    "on_skip",
+    "on_start",
+    "on_text",
+    "on_unknown_command",
+    "show_current",
+]

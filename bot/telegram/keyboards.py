@@ -1,0 +1,163 @@
+"""Rendering the engine's prompts for Telegram: HTML text and inline keyboards sized for a phone."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.telegram.callback_data import Action, ButtonData, encode
+from bot.texts import ui
+from flows import Kind, Prompt
+
+MAX_MESSAGE = 4096
+# Labels up to this length sit two to a row; longer ones get a row each.
+SHORT_LABEL = 16
+
+
+def button(label: str, data: ButtonData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=encode(data))
+
+
+def question_text(shown: Prompt, lang: str) -> str:
+    """The question as an HTML message: progress, text, help, and how to answer."""
+    if shown.position:
+        header = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
+    else:
+        header = shown.section
+    parts = [f"<b>{escape(header)}</b>", "", escape(shown.text)]
+    if shown.help:
+        parts.append(f"<i>{escape(shown.help)}</i>")
+    hint = _hint(shown, lang)
+    if hint:
+        parts += ["", f"<i>{escape(hint)}</i>"]
+    return _fit("\n".join(parts))
+
+
+def answered_text(shown: Prompt, answer: str, lang: str) -> str:
+    """The question once answered: it stays in the chat as a transcript line, without buttons."""
+    if shown.position:
+        header = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
+        head = f"<b>{escape(header)}</b>\n"
+    else:
+        head = ""
+    return _fit(f"{head}{escape(shown.text)}\n\n✅ <b>{escape(answer)}</b>")
+
+
+def _fit(text: str) -> str:
+    # Flow texts are short; this only guards against a runaway piped answer.
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def _hint(shown: Prompt, lang: str) -> str:
+    if shown.awaiting_other:
+        return ui("tg_hint_type", lang)
+    if shown.kind == Kind.MULTIPLE_CHOICE:
+        if shown.max_selected:
+            return ui("tg_hint_multi_max", lang, max=shown.max_selected)
+        return ui("tg_hint_multi", lang)
+    if shown.kind == Kind.RANKING:
+        return ui("tg_hint_ranking", lang, count=shown.needed)
+    if shown.kind == Kind.SCALE and (shown.min_label or shown.max_label):
+        low, high = shown.choices[0][1], [c for c in shown.choices if c[0].isdigit()][-1][1]
+        return f"{low} = {shown.min_label or '…'} · {high} = {shown.max_label or '…'}"
+    if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER):
+        hint = ui("tg_hint_type", lang)
+        if shown.unit:
+            hint += " " + ui("hint_unit", lang, unit=shown.unit)
+        if shown.default:
+            hint += " · " + ui("tg_hint_current", lang, value=shown.default)
+        return hint
+    return ""
+
+
+def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
+    """The buttons of a question: answers, then Valider/Passer/Retour as they apply."""
+    rows: list[list[InlineKeyboardButton]] = []
+    step, seq = shown.step_id, shown.seq
+    if shown.kind == Kind.INFO:
+        rows.append([button(ui("tg_continue", lang), ButtonData(Action.NEXT, seq, step))])
+    elif shown.awaiting_other:
+        pass
+    elif shown.kind == Kind.SCALE:
+        rows += _scale_rows(shown)
+    elif shown.kind == Kind.MULTIPLE_CHOICE:
+        rows += _toggle_rows(shown)
+        count = len(shown.selected)
+        rows.append(
+            [button(ui("tg_confirm", lang, count=count), ButtonData(Action.CONFIRM, seq, step))]
+        )
+    elif shown.kind == Kind.RANKING:
+        rows += _ranking_rows(shown)
+    elif shown.choices:
+        rows += _choice_rows(shown)
+    controls = []
+    if shown.can_back:
+        controls.append(button(ui("tg_back", lang), ButtonData(Action.BACK, seq, step)))
+    if shown.can_skip:
+        controls.append(button(ui("tg_skip", lang), ButtonData(Action.SKIP, seq, step)))
+    if controls:
+        rows.append(controls)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _pairs(
+    buttons: list[InlineKeyboardButton], labels: list[str]
+) -> list[list[InlineKeyboardButton]]:
+    per_row = 2 if all(len(label) <= SHORT_LABEL for label in labels) else 1
+    if len(buttons) == 2 and all(len(label) <= SHORT_LABEL * 2 for label in labels):
+        per_row = 2
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def _choice_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+    labels = []
+    buttons = []
+    for code, label in shown.choices:
+        shown_label = f"• {label}" if code in shown.selected else label
+        labels.append(shown_label)
+        buttons.append(
+            button(shown_label, ButtonData(Action.CHOOSE, shown.seq, shown.step_id, code))
+        )
+    if shown.kind == Kind.YES_NO:
+        return [buttons[:2], *([buttons[2:]] if len(buttons) > 2 else [])]
+    return _pairs(buttons, labels)
+
+
+def _scale_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+    numbers: list[InlineKeyboardButton] = []
+    extra: list[InlineKeyboardButton] = []
+    for code, label in shown.choices:
+        shown_label = f"•{label}•" if code in shown.selected else label
+        target = numbers if code.isdigit() else extra
+        target.append(
+            button(shown_label, ButtonData(Action.CHOOSE, shown.seq, shown.step_id, code))
+        )
+    # Up to 6 numbers fit in one row on a phone; 0–10 goes on two.
+    rows = [numbers] if len(numbers) <= 6 else [numbers[:6], numbers[6:]]
+    if extra:
+        rows.append(extra)
+    return rows
+
+
+def _toggle_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+    labels = []
+    buttons = []
+    for code, label in shown.choices:
+        mark = "✅" if code in shown.selected else "▫️"
+        labels.append(label)
+        buttons.append(
+            button(f"{mark} {label}", ButtonData(Action.TOGGLE, shown.seq, shown.step_id, code))
+        )
+    return _pairs(buttons, labels)
+
+
+def _ranking_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+    order = list(shown.selected)
+    rows = []
+    for code, label in shown.choices:
+        prefix = f"{order.index(code) + 1}. " if code in order else ""
+        rows.append(
+            [button(f"{prefix}{label}", ButtonData(Action.TOGGLE, shown.seq, shown.step_id, code))]
+        )
+    return rows

@@ -1,0 +1,79 @@
+"""Updates of one respondent one at a time, in order; different respondents concurrently.
+
+python-telegram-bot hands each update to `do_process_update` in the order it
+left the update queue. A lock per user keeps that order for one person (their
+answers must be applied in the order they typed them), while other people's
+updates run alongside. The poller waits on `done(update_id)` to confirm an
+update to Telegram only once it has been handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+class PerRespondentProcessor(BaseUpdateProcessor):
+    """Serialises updates per user (or chat), runs different users concurrently."""
+
+    def __init__(self, max_concurrent_updates: int = 4096) -> None:
+        # The semaphore of the base class only bounds the total; ordering is ours.
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+        self._done: dict[int, asyncio.Future[None]] = {}
+
+    def done(self, update_id: int) -> asyncio.Future[None]:
+        """A future set once the update with this id has been handled (or failed)."""
+        if update_id not in self._done:
+            self._done[update_id] = asyncio.get_running_loop().create_future()
+        return self._done[update_id]
+
+    def forget(self, update_id: int) -> None:
+        self._done.pop(update_id, None)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _owner(update)
+        try:
+            if key is None:
+                await coroutine
+                return
+            lock = self._locks.setdefault(key, asyncio.Lock())
+            self._waiting[key] = self._waiting.get(key, 0) + 1
+            try:
+                async with lock:
+                    await coroutine
+            finally:
+                self._waiting[key] -= 1
+                if not self._waiting[key]:
+                    # Nobody else queued for this person: drop the lock, keep memory flat.
+                    del self._waiting[key]
+                    del self._locks[key]
+        finally:
+            if isinstance(update, Update):
+                future = self._done.get(update.update_id)
+                if future is not None and not future.done():
+                    future.set_result(None)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        for future in self._done.values():
+            if not future.done():
+                future.cancel()
+        self._done.clear()
+
+
+def _owner(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_user is not None:
+        return update.effective_user.id
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return None

@@ -1,0 +1,463 @@
+"""A fake Bot API at python-telegram-bot's HTTP boundary, and a respondent driver.
+
+`FakeBotAPI` is a `telegram.request.BaseRequest`: the real `Application`,
+handlers, keyboards and button data run unchanged, and every Bot API call is
+answered here like Telegram would and kept, so a test reads the chat as a
+person sees it (messages edited in place, keyboards removed).
+
+`Person` drives one respondent: `await ana.send("/start pithiviers")`,
+`await ana.tap("Oui")`, `ana.last_text`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7_000_000_001
+BOT_USERNAME = "surveybot_test_bot"
+TOKEN = "123456:TEST-token-never-real"
+
+
+@dataclass
+class ChatMessage:
+    """A message as it stands in a chat now (after any edits)."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    """The text as the person reads it (HTML markup applied, entities decoded)."""
+    from_bot: bool
+    keyboard: list[list[dict[str, Any]]] | None = None
+    edits: int = 0
+    source: str = ""
+    """The text exactly as the bot sent it (with its HTML markup, if any)."""
+    parse_mode: str | None = None
+
+    def buttons(self) -> list[dict[str, Any]]:
+        return [b for row in self.keyboard or [] for b in row]
+
+    def labels(self) -> list[str]:
+        return [b["text"] for b in self.buttons()]
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotAPI(BaseRequest):
+    """Answers Bot API methods like Telegram does, and keeps every call and message."""
+
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[tuple[int, int], ChatMessage] = field(default_factory=dict)
+    blocked_chats: set[int] = field(default_factory=set)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+    _answered: set[str] = field(default_factory=set)
+
+    # --- BaseRequest ---------------------------------------------------------------
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        self.calls.append(Call(name, params))
+        handler = getattr(self, f"_{name}", None)
+        if handler is None:
+            return _ok(True)
+        result: tuple[int, bytes] = handler(params)
+        return result
+
+    # --- the methods -----------------------------------------------------------------
+
+    def _getMe(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        return _ok(
+            {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Surveybot",
+                "username": BOT_USERNAME,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        )
+
+    def _getUpdates(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        return _ok(self.updates[:100])
+
+    def _sendMessage(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        parse_mode = params.get("parse_mode")
+        try:
+            text = visible_text(params["text"], parse_mode)
+        except BadText as error:
+            return _error(400, f"Bad Request: {error}")
+        message = ChatMessage(
+            next(self._ids),
+            chat_id,
+            text,
+            from_bot=True,
+            keyboard=_keyboard(params.get("reply_markup")),
+            source=params["text"],
+            parse_mode=parse_mode,
+        )
+        self.messages[(chat_id, message.message_id)] = message
+        return _ok(self.message_json(message))
+
+    def _editMessageText(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        if int(params["chat_id"]) in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        message = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        parse_mode = params.get("parse_mode")
+        try:
+            text = visible_text(params["text"], parse_mode)
+        except BadText as error:
+            return _error(400, f"Bad Request: {error}")
+        keyboard = _keyboard(params.get("reply_markup"))
+        if message.source == params["text"] and message.keyboard == keyboard:
+            return _error(400, "Bad Request: message is not modified")
+        message.text, message.source, message.keyboard = text, params["text"], keyboard
+        message.parse_mode = parse_mode
+        message.edits += 1
+        return _ok(self.message_json(message))
+
+    def _editMessageReplyMarkup(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        if int(params["chat_id"]) in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        message = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        keyboard = _keyboard(params.get("reply_markup"))
+        if message.keyboard == keyboard:
+            return _error(400, "Bad Request: message is not modified")
+        message.keyboard = keyboard
+        message.edits += 1
+        return _ok(self.message_json(message))
+
+    def _answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        # Telegram accepts one answer per query, of at most 200 characters.
+        query_id = str(params["callback_query_id"])
+        if query_id in self._answered:
+            return _error(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        if len(str(params.get("text") or "")) > 200:
+            return _error(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._answered.add(query_id)
+        return _ok(True)
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def message_json(self, message: ChatMessage) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": {"id": message.chat_id, "type": "private"},
+            "text": message.text,
+        }
+        if message.from_bot:
+            data["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "Surveybot"}
+        if message.keyboard:
+            data["reply_markup"] = {"inline_keyboard": message.keyboard}
+        return data
+
+    def chat(self, chat_id: int) -> list[ChatMessage]:
+        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
+
+    def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == method
+            and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+        ]
+
+
+class BadText(ValueError):
+    """Text that Telegram refuses to send (its error description)."""
+
+
+# Telegram's HTML: these tags only; any other `<` must be written `&lt;`.
+HTML_TAGS = frozenset(
+    [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    ]
+)
+HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+MAX_TEXT = 4096
+
+
+def visible_text(text: str, parse_mode: str | None) -> str:
+    """What the person reads, or BadText with Telegram's description (like its own parser)."""
+    if parse_mode is None:
+        shown = text
+    elif parse_mode == "HTML":
+        shown = _parse_html(text)
+    else:
+        raise BadText(f"unsupported parse_mode {parse_mode!r} in the fake")
+    if not shown.strip():
+        raise BadText("message text is empty")
+    if len(shown) > MAX_TEXT:
+        raise BadText("message is too long")
+    return shown
+
+
+def _parse_html(text: str) -> str:
+    out: list[str] = []
+    open_tags: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "&":
+            entity = HTML_ENTITY.match(text, i)
+            if entity is None:
+                out.append(char)  # a lone "&" is kept as it is, like Telegram does
+                i += 1
+                continue
+            name = entity.group(1)
+            if name in NAMED:
+                out.append(NAMED[name])
+            else:
+                out.append(chr(int(name[2:], 16) if name[1] == "x" else int(name[1:])))
+            i = entity.end()
+            continue
+        if char != "<":
+            out.append(char)
+            i += 1
+            continue
+        offset = len(text[:i].encode("utf-8"))
+        end = text.find(">", i)
+        if end == -1:
+            raise BadText(f"can't parse entities: Unclosed start tag at byte offset {offset}")
+        inside = text[i + 1 : end]
+        if inside.startswith("/"):
+            name = inside[1:].strip().lower()
+            if not open_tags or open_tags[-1] != name:
+                expected = f'"</{open_tags[-1]}>"' if open_tags else "nothing"
+                raise BadText(
+                    f"can't parse entities: Unmatched end tag at byte offset {offset}, "
+                    f'expected {expected}, found "</{name}>"'
+                )
+            open_tags.pop()
+        else:
+            name = re.split(r"\s", inside, maxsplit=1)[0].lower()
+            if name not in HTML_TAGS:
+                raise BadText(
+                    f'can\'t parse entities: Unsupported start tag "{name}" at byte offset {offset}'
+                )
+            open_tags.append(name)
+        i = end + 1
+    if open_tags:
+        raise BadText(
+            "can't parse entities: Can't find end tag corresponding to start tag "
+            f'"{open_tags[-1]}"'
+        )
+    return "".join(out)
+
+
+def _keyboard(markup: Any) -> list[list[dict[str, Any]]] | None:
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    if not markup:
+        return None
+    rows = markup.get("inline_keyboard")
+    return rows or None
+
+
+def _ok(result: Any) -> tuple[int, bytes]:
+    return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def _error(code: int, description: str) -> tuple[int, bytes]:
+    return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
+
+
+# --- driving respondents ---------------------------------------------------------------
+
+
+class Updates:
+    """Builds updates with increasing ids and feeds them through the update queue."""
+
+    def __init__(self, application: Any, api: FakeBotAPI) -> None:
+        self.application = application
+        self.api = api
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def next_message_id(self) -> int:
+        return next(self._message_ids)
+
+    async def feed(self, *payloads: dict[str, Any]) -> None:
+        """Put updates on the queue (like the poller does) and wait until all are handled."""
+        processor = self.application.update_processor
+        waits = []
+        for payload in payloads:
+            update = Update.de_json(payload, self.application.bot)
+            waits.append(processor.done(update.update_id))
+            await self.application.update_queue.put(update)
+        await asyncio.wait_for(asyncio.gather(*waits), timeout=30)
+        for payload in payloads:
+            processor.forget(payload["update_id"])
+
+
+class Person:
+    """One respondent in a private chat with the bot."""
+
+    def __init__(
+        self,
+        updates: Updates,
+        user_id: int,
+        first_name: str = "Ana",
+        language_code: str | None = "fr",
+    ) -> None:
+        self.updates = updates
+        self.api = updates.api
+        self.user_id = user_id
+        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            self.user["language_code"] = language_code
+
+    # building updates
+
+    def message_update(self, text: str | None = None, **extra: Any) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": self.updates.next_message_id(),
+            "date": int(time.time()),
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.user["first_name"]},
+            "from": self.user,
+            **extra,
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return {"update_id": self.updates.next_id(), "message": message}
+
+    def tap_update(self, data: str, message: ChatMessage | None = None) -> dict[str, Any]:
+        message = message or self.last_with_buttons()
+        return {
+            "update_id": self.updates.next_id(),
+            "callback_query": {
+                "id": str(self.updates.next_id()),
+                "from": self.user,
+                "chat_instance": str(self.user_id),
+                "data": data,
+                "message": self.api.message_json(message),
+            },
+        }
+
+    # acting
+
+    async def send(self, text: str) -> None:
+        await self.updates.feed(self.message_update(text))
+
+    async def send_sticker(self) -> None:
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+        await self.updates.feed(self.message_update(None, sticker=sticker))
+
+    async def tap(self, label: str, *, message: ChatMessage | None = None) -> None:
+        await self.updates.feed(self.tap_update(self.data_of(label, message), message))
+
+    async def tap_data(self, data: str, *, message: ChatMessage | None = None) -> None:
+        await self.updates.feed(self.tap_update(data, message))
+
+    # reading the chat
+
+    @property
+    def chat(self) -> list[ChatMessage]:
+        return self.api.chat(self.user_id)
+
+    @property
+    def last(self) -> ChatMessage:
+        return self.chat[-1]
+
+    @property
+    def last_text(self) -> str:
+        return self.last.text
+
+    def last_with_buttons(self) -> ChatMessage:
+        for message in reversed(self.chat):
+            if message.keyboard:
+                return message
+        raise AssertionError("no message with buttons in the chat")
+
+    def data_of(self, label: str, message: ChatMessage | None = None) -> str:
+        """The callback data of the button whose label is, or ends with, `label`."""
+        message = message or self.last_with_buttons()
+        for candidate in message.buttons():
+            text = candidate["text"]
+            if text == label or text.endswith(" " + label) or text.startswith(label + " "):
+                return str(candidate["callback_data"])
+        raise AssertionError(f"no button {label!r} in {message.labels()}")
+
+    def live_keyboards(self) -> list[ChatMessage]:
+        return [m for m in self.chat if m.keyboard]
+
+    def answers_to_queries(self) -> list[dict[str, Any]]:
+        return [c.params for c in self.api.calls_to("answerCallbackQuery")]
