@@ -189,6 +189,23 @@ def _stage_rows(stages: list[Any]) -> list[Any]:
 @click.option("--token", help="Bot token from @BotFather (SURVEYBOT_TOKEN).")
 @click.option("--api-url", help="Bot API base URL, token appended (SURVEYBOT_API_URL).")
 @click.option("--admins", help="Organiser Telegram user ids, comma-separated (SURVEYBOT_ADMINS).")
+@click.option(
+    "--webhook-url",
+    metavar="URL",
+    help="Receive updates by webhook at this public https URL instead of long polling.",
+)
+@click.option(
+    "--listen",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the webhook server listens on (behind your TLS reverse proxy).",
+)
+@click.option("--port", default=8080, show_default=True, help="Port of the webhook server.")
+@click.option(
+    "--webhook-secret",
+    envvar="SURVEYBOT_WEBHOOK_SECRET",
+    help="Secret Telegram sends with each webhook call (SURVEYBOT_WEBHOOK_SECRET).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every update (debug level).")
 def run(
     db: Path | None,
@@ -197,9 +214,13 @@ def run(
     token: str | None,
     api_url: str | None,
     admins: str | None,
+    webhook_url: str | None,
+    listen: str,
+    port: int,
+    webhook_secret: str | None,
     verbose: bool,
 ) -> None:
-    """Run the Telegram bot (long polling).
+    """Run the Telegram bot (long polling, or a webhook with --webhook-url).
 
     Updates sent while the bot was down are kept and handled at start; an update
     is confirmed to Telegram only once it is handled and committed.
@@ -233,15 +254,30 @@ def run(
         api_url=settings.api_url,
         admins=settings.admins,
     )
+    if webhook_url is not None:
+        from bot.telegram.webhook import run_webhook
+
+        if not webhook_url.startswith("https://") and "127.0.0.1" not in webhook_url:
+            _fail("--webhook-url must be an https:// URL (Telegram only calls https webhooks).")
+        main_task = run_webhook(
+            application,
+            settings.db,
+            url=webhook_url,
+            listen=listen,
+            port=port,
+            secret=webhook_secret,
+        )
+    else:
+        main_task = run_polling(application, settings.db)
     try:
-        asyncio.run(run_polling(application, settings.db))
+        asyncio.run(main_task)
     except StorageError as error:
         _fail(str(error))
     except Exception as error:
         explained = describe_start_error(error)
         if explained is None:
             raise
-        _fail(explained)
+        _fail(explained.replace(secret, "<token>"))
 
 
 @main.command(context_settings=CONTEXT)

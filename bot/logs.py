@@ -33,8 +33,11 @@ def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactToken(token))
+    handler.set_name("surveybot")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for old in [h for h in root.handlers if h.get_name() == "surveybot"]:
+        root.removeHandler(old)
+    root.addHandler(handler)
     root.setLevel(level)
     # httpx logs every request URL, token included, at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -19,7 +19,13 @@ from telegram.error import BadRequest
 from bot.progress import save_state
 from bot.telegram.callback_data import Action, BadButton, ButtonData, decode, stage_token
 from bot.telegram.context import BotContext
-from bot.telegram.keyboards import answered_text, button, question_keyboard, question_text
+from bot.telegram.keyboards import (
+    answered_text,
+    button,
+    clip,
+    question_keyboard,
+    question_text,
+)
 from bot.texts import ui
 from flows import (
     Flow,
@@ -572,28 +578,36 @@ async def _send_summary(update: Update, context: BotContext, session: Session) -
     if state is None:
         return
     lang = session.lang
-    lines = [f"<b>{html.escape(ui('tg_summary_title', lang))}</b>"]
-    for index, (_, question, shown) in enumerate(summary(flow, state, lang), 1):
-        lines.append(f"{index}. {html.escape(question)}\n    → <b>{html.escape(shown)}</b>")
+    entries = [
+        (f"{index}. {clip(question, 500)}", clip(shown, 3000))
+        for index, (_, question, shown) in enumerate(summary(flow, state, lang), 1)
+    ]
     keyboard = InlineKeyboardMarkup(
         [[button(ui("tg_revise", lang), ButtonData(Action.REVISE_MENU))]]
     )
-    chunks = _chunks(lines)
+    chunks = _chunks(ui("tg_summary_title", lang), entries)
     for chunk in chunks[:-1]:
         await _send(update, context, chunk)
     await _send(update, context, chunks[-1], keyboard)
 
 
-def _chunks(lines: list[str], limit: int = 3500) -> list[str]:
-    """Split a long summary into messages under Telegram's 4096 characters."""
+def _chunks(title: str, entries: list[tuple[str, str]], limit: int = 3500) -> list[str]:
+    """The summary as HTML messages, each under Telegram's 4096 characters as shown.
+
+    Sizes are counted on the text before escaping: that is what Telegram counts.
+    """
     chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > limit:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line[:limit]
-    chunks.append(current)
+    lines = [f"<b>{html.escape(title)}</b>"]
+    size = len(title)
+    for question, shown in entries:
+        entry = f"{html.escape(question)}\n    → <b>{html.escape(shown)}</b>"
+        entry_size = len(question) + len("\n\n    → ") + len(shown)
+        if lines and size + entry_size > limit:
+            chunks.append("\n".join(lines))
+            lines, size = [], 0
+        lines.append(entry)
+        size += entry_size
+    chunks.append("\n".join(lines))
     return chunks
 
 

@@ -10,7 +10,8 @@ from bot.telegram.callback_data import Action, ButtonData, encode
 from bot.texts import ui
 from flows import Kind, Prompt
 
-MAX_MESSAGE = 4096
+# Telegram's limit is 4096 characters as shown; a margin for how it counts emoji.
+MAX_MESSAGE = 4000
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
 
@@ -25,28 +26,36 @@ def question_text(shown: Prompt, lang: str) -> str:
         header = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
     else:
         header = shown.section
-    parts = [f"<b>{escape(header)}</b>", "", escape(shown.text)]
-    if shown.help:
-        parts.append(f"<i>{escape(shown.help)}</i>")
     hint = _hint(shown, lang)
+    # Telegram counts the text as shown, after HTML; clip the pieces, never the markup.
+    room = MAX_MESSAGE - len(header) - len(hint) - 4
+    help_text = clip(shown.help, max(room // 4, room - len(shown.text) - 1)) if shown.help else ""
+    text = clip(shown.text, room - len(help_text) - 1)
+    parts = [f"<b>{escape(header)}</b>", "", escape(text)]
+    if help_text:
+        parts.append(f"<i>{escape(help_text)}</i>")
     if hint:
         parts += ["", f"<i>{escape(hint)}</i>"]
-    return _fit("\n".join(parts))
+    return "\n".join(parts)
 
 
 def answered_text(shown: Prompt, answer: str, lang: str) -> str:
     """The question once answered: it stays in the chat as a transcript line, without buttons."""
+    head = ""
     if shown.position:
-        header = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
-        head = f"<b>{escape(header)}</b>\n"
-    else:
-        head = ""
-    return _fit(f"{head}{escape(shown.text)}\n\n✅ <b>{escape(answer)}</b>")
+        head = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
+    room = MAX_MESSAGE - len(head) - len("\n\n\n✅ ")
+    # The answer is what the person checks; the question gives way first.
+    question = clip(shown.text, max(room // 4, room - len(answer)))
+    answer = clip(answer, room - len(question))
+    bold_head = f"<b>{escape(head)}</b>\n" if head else ""
+    return f"{bold_head}{escape(question)}\n\n✅ <b>{escape(answer)}</b>"
 
 
-def _fit(text: str) -> str:
-    # Flow texts are short; this only guards against a runaway piped answer.
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters (ending with "…" when cut); for text before escaping."""
+    # Flow texts are short; this only guards against a runaway typed or piped answer.
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 def _hint(shown: Prompt, lang: str) -> str:
@@ -66,7 +75,7 @@ def _hint(shown: Prompt, lang: str) -> str:
         if shown.unit:
             hint += " " + ui("hint_unit", lang, unit=shown.unit)
         if shown.default:
-            hint += " · " + ui("tg_hint_current", lang, value=shown.default)
+            hint += " · " + ui("tg_hint_current", lang, value=clip(shown.default, 1000))
         return hint
     return ""
 

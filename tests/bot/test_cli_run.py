@@ -1,0 +1,98 @@
+"""`surveybot run` as someone setting it up for the first time meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.telegram import build_application
+from flows import bundled_path, load_flow
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+    for name in ("SURVEYBOT_TOKEN", "SURVEYBOT_API_URL", "SURVEYBOT_DB", "SURVEYBOT_ADMINS"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner()
+
+
+def test_without_a_token_one_line_says_how_to_get_one(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["run"])
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "@BotFather" in result.stderr
+    assert "SURVEYBOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not Path("surveybot.sqlite3").exists()
+
+
+def test_malformed_admin_ids_are_named(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["run", "--token", "1:x", "--admins", "12,abc"])
+
+    assert result.exit_code == 2
+    assert "SURVEYBOT_ADMINS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_self_hosted_api_url_is_used_for_calls_and_files() -> None:
+    application = build_application(
+        token="1:x",
+        flow=load_flow(bundled_path("questionnaire.yaml")),
+        stages=[],
+        api_url="http://127.0.0.1:8081/bot",
+    )
+    assert application.bot.base_url == "http://127.0.0.1:8081/bot1:x"
+    assert application.bot.base_file_url == "http://127.0.0.1:8081/file/bot1:x"
+
+
+def test_an_unreachable_api_is_one_clear_line_without_the_token(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "987654:never-print-me"
+    result = runner.invoke(
+        main,
+        ["run", "--token", token, "--api-url", f"http://127.0.0.1:{port}/bot", "--db", "x.sqlite3"],
+    )
+
+    assert result.exit_code == 1
+    assert "cannot reach the Bot API" in result.stderr
+    assert token not in result.stderr
+    assert token not in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_the_log_filter_hides_the_token_in_messages_and_tracebacks() -> None:
+    import io
+    import logging
+
+    from bot.logs import RedactToken
+
+    token = "555:very-secret"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactToken(token))
+    log = logging.getLogger("test.redact")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.warning("POST https://api.telegram.org/bot%s/getUpdates failed", token)
+        try:
+            raise OSError(f"cannot connect to https://api.telegram.org/bot{token}/sendMessage")
+        except OSError:
+            log.exception("network error")
+    finally:
+        log.removeHandler(handler)
+    output = stream.getvalue()
+    assert token not in output
+    assert output.count("<token>") == 2

@@ -1,0 +1,123 @@
+"""Webhook mode: an update posted to our server is answered 200 only once it is committed."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.telegram import build_application, running
+from bot.telegram.webhook import SECRET_HEADER, make_server, webhook_path
+from flows import bundled_path, load_flow, load_stages
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+
+SECRET = "s3cret-token_for-webhook"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_update(update_id: int, text: str, user_id: int = 77) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": 1_700_000_000,
+        "chat": {"id": user_id, "type": "private"},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "fr"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": update_id, "message": message}
+
+
+def test_the_path_comes_from_the_public_url() -> None:
+    assert webhook_path("https://bot.example.org/hooks/surveybot") == "/hooks/surveybot"
+    assert webhook_path("https://bot.example.org") == "/"
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status"),
+    [
+        ({SECRET_HEADER: "wrong"}, json.dumps(start_update(1, "/start")), 403),
+        ({}, json.dumps(start_update(1, "/start")), 403),
+        ({SECRET_HEADER: SECRET}, "not json", 400),
+    ],
+    ids=["wrong-secret", "no-secret", "garbage"],
+)
+async def test_refused_posts_change_nothing(
+    tmp_path: Path, headers: dict[str, str], body: str, status: int
+) -> None:
+    api = FakeBotAPI()
+    db = tmp_path / "hook.sqlite3"
+    application = build_application(
+        token=TOKEN,
+        flow=load_flow(bundled_path("questionnaire.yaml")),
+        stages=load_stages(bundled_path("stages.yaml")),
+        request=api,
+        rate_limit=False,
+    )
+    port = free_port()
+    async with running(application, db):
+        server = make_server(application, path="/hook", secret=SECRET)
+        server.listen(port, address="127.0.0.1")
+        try:
+            async with httpx.AsyncClient() as client:
+                reply = await client.post(f"http://127.0.0.1:{port}/hook", content=body, headers=headers)
+        finally:
+            server.stop()
+    assert reply.status_code == status
+    assert not api.calls_to("sendMessage")
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
+
+
+async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path) -> None:
+    api = FakeBotAPI()
+    db = tmp_path / "hook.sqlite3"
+    application = build_application(
+        token=TOKEN,
+        flow=load_flow(bundled_path("questionnaire.yaml")),
+        stages=load_stages(bundled_path("stages.yaml")),
+        request=api,
+        rate_limit=False,
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    async with running(application, db):
+        server = make_server(application, path="/hook", secret=SECRET)
+        server.listen(port, address="127.0.0.1")
+        try:
+            async with httpx.AsyncClient() as client:
+                for update in (start_update(1, "/start pithiviers"), start_update(2, "Exemple SARL")):
+                    reply = await client.post(
+                        url, content=json.dumps(update), headers={SECRET_HEADER: SECRET}
+                    )
+                    assert reply.status_code == 200
+                    # Telegram may forget the update now: it must already be in the database.
+                    with sqlite3.connect(db) as connection:
+                        handled = connection.execute(
+                            "SELECT 1 FROM handled_updates WHERE update_id = ?", (update["update_id"],)
+                        ).fetchone()
+                    assert handled == (1,)
+                # Delivered again (Telegram retries when unsure): applied once.
+                again = await client.post(
+                    url, content=json.dumps(start_update(2, "Exemple SARL")), headers={SECRET_HEADER: SECRET}
+                )
+                assert again.status_code == 200
+        finally:
+            server.stop()
+    with sqlite3.connect(db) as connection:
+        answers = connection.execute("SELECT question_id, value_json FROM answers").fetchall()
+        stage = connection.execute("SELECT stage_code FROM responses").fetchall()
+    assert answers == [("company_name", '"Exemple SARL"')]
+    assert stage == [("pithiviers",)]
+    texts = [call.params["text"] for call in api.calls_to("sendMessage")]
+    assert any(text.startswith("<b>Question 2/") for text in texts)
