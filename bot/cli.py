@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from bot.links_command import links
+from bot.stats_command import stats
+
 if TYPE_CHECKING:
     from bot.settings import Settings
 
@@ -322,3 +325,7 @@ def schema(for_stages: bool) -> None:
 
     model = StagesFile if for_stages else Flow
     click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))
+
+
+main.add_command(links)
+main.add_command(stats)

@@ -24,7 +24,11 @@ async def save_state(
         question: AnswerInput(value=value, other_text=others.get(question))
         for question, value in effective_answers(flow, state).items()
     }
-    status = ResponseStatus.COMPLETED if state.finished else ResponseStatus.IN_PROGRESS
+    # Changing one answer after finishing keeps the response complete: walking away
+    # mid-revision must not drop a fully answered response from the export.
+    revising = response.status == ResponseStatus.COMPLETED and state.reviewing
+    finished = state.finished or revising
+    status = ResponseStatus.COMPLETED if finished else ResponseStatus.IN_PROGRESS
     return await store.save_progress(
         response.id,
         state_json=state.model_dump_json(),

@@ -74,6 +74,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Question {n}/{total} · {section}",
     },
     "tg_hint_type": {"fr": "Écrivez votre réponse.", "en": "Type your answer."},
+    "tg_hint_type_unit": {
+        "fr": "Écrivez votre réponse, en {unit}.",
+        "en": "Type your answer, in {unit}.",
+    },
     "tg_hint_multi": {
         "fr": "Plusieurs réponses possibles, puis « Valider ».",
         "en": "Several answers allowed, then “Confirm”.",
@@ -87,7 +91,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Touchez à nouveau pour retirer.",
         "en": "Tap {count} items in order, most important first. Tap again to remove.",
     },
-    "tg_hint_current": {"fr": "réponse actuelle : {value}", "en": "current answer: {value}"},
+    "tg_hint_current": {"fr": "Réponse actuelle : {value}", "en": "Current answer: {value}"},
     "tg_continue": {"fr": "Continuer ▶", "en": "Continue ▶"},
     "tg_confirm": {"fr": "Valider ({count})", "en": "Confirm ({count})"},
     "tg_back": {"fr": "↩ Retour", "en": "↩ Back"},

@@ -24,6 +24,8 @@ from flows.model import Flow, Kind, StageDef, StagesFile
 from flows.paths import Loc
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
+STR_TAG = "tag:yaml.org,2002:str"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # Keys whose values are codes, ids or texts: a YAML 1.1 boolean there is a trap.
 STRING_KEYS = frozenset(
     {"code", "id", "question", "equals", "in", "label", "text", "title", "city", "flow"}
@@ -105,6 +107,8 @@ def _read(path: str | Path) -> _Document:
         raise FlowFileError([Problem(file, line, message)]) from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _untag_bad_timestamps(loader, node)
         traps = list(_yaml_traps(node)) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
@@ -168,6 +172,19 @@ def _yaml_traps(root: yaml.Node) -> Iterator[tuple[Loc, str, int]]:
                 ),
                 node.start_mark.line + 1,
             )
+
+
+def _untag_bad_timestamps(loader: yaml.SafeLoader, root: yaml.Node) -> None:
+    """Keep an unquoted impossible date (2019-02-30) as text, for the model to report.
+
+    PyYAML would raise a bare ValueError while constructing it, with no line.
+    """
+    for _, _, node in _walk(root, ()):
+        if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP_TAG:
+            try:
+                loader.construct_yaml_timestamp(node)
+            except ValueError:
+                node.tag = STR_TAG
 
 
 def _walk(

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -356,16 +357,68 @@ class Flow(_Frozen):
 
 # --- stages -------------------------------------------------------------------
 
+# A stage date outside these years is a typo (or a number YAML read as a timestamp).
+STAGE_YEARS = (2000, 2100)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_FORM = "YYYY-MM-DD, like 2019-06-05"
+
+
+def _check_stage_date(value: object) -> object:
+    """A real calendar day between 2000 and 2100; YAML gives a date, or a string when quoted."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"date '{value}' has a time of day; write the day only, {_DAY_FORM}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(f"date '{value}' must be written {_DAY_FORM}")
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError(f"date '{value}' is not a real date ({error})") from None
+    if not isinstance(value, dt.date):
+        # An unquoted 20190605 is a number, which pydantic would read as seconds since 1970.
+        raise ValueError(f"date {value!r} is not a date; write it {_DAY_FORM}")
+    low, high = STAGE_YEARS
+    if not low <= value.year <= high:
+        raise ValueError(
+            f"date {value.isoformat()} is not between {low} and {high}; check the year"
+        )
+    return value
+
+
+def _check_flow_ref(value: str) -> str:
+    return _check_token(
+        value,
+        what="flow",
+        pattern=ID_PATTERN,
+        limit=MAX_ID_BYTES,
+        shape=(
+            "a flow id, as in the 'id:' at the top of a flow file: lowercase ASCII "
+            "letters, digits and '_', starting with a letter"
+        ),
+    )
+
+
+FlowRef = Annotated[
+    str,
+    AfterValidator(_check_flow_ref),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_BYTES}),
+]
+StageDate = Annotated[dt.date, BeforeValidator(_check_stage_date)]
+
 
 class StageDef(_Frozen):
     """One workshop ("ville-étape"): its code travels in the invitation link."""
 
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    """A Telegram start payload: at most 64 of A-Z a-z 0-9 _ -."""
     city: str = Field(min_length=1)
     region: str | None = None
     territory: str | None = None
-    date: dt.date | None = None
-    flow: Id | None = None
+    date: StageDate | None = None
+    flow: FlowRef | None = None
     example: bool = False
     """Marks a made-up stage kept in the bundled file as a model for organisers."""
 

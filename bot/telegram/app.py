@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -156,6 +158,7 @@ def add_handlers(application: BotApplication) -> None:
     )
     application.add_handler(MessageHandler(fresh & private & filters.TEXT, handlers.on_text))
     application.add_handler(MessageHandler(fresh & private, handlers.on_other_message))
+    application.add_handler(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
 
 
@@ -192,6 +195,19 @@ async def on_error(update: object, context: BotContext) -> None:
             if update.callback_query is not None:
                 await update.callback_query.answer()
             await context.bot.send_message(update.effective_chat.id, ui("tg_error", lang))
+
+
+async def on_member_change(update: Update, context: BotContext) -> None:
+    """A respondent blocked (or unblocked) the bot in their private chat."""
+    change = update.my_chat_member
+    store = context.services.store
+    if change is None or store is None or change.chat.type != ChatType.PRIVATE:
+        return
+    respondent = await store.get_respondent(handlers.CHANNEL, str(change.from_user.id))
+    if respondent is None:
+        return
+    blocked = change.new_chat_member.status == ChatMemberStatus.BANNED
+    await store.set_blocked(respondent.id, blocked=blocked, now=context.services.clock())
 
 
 async def _mark_blocked(update: object, context: BotContext) -> None:

@@ -9,6 +9,7 @@ a fresh one. Anything that does not parse is treated as forged.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,6 +41,20 @@ class Action(StrEnum):
 QUESTION_ACTIONS = frozenset(
     {Action.CHOOSE, Action.TOGGLE, Action.CONFIRM, Action.SKIP, Action.BACK, Action.NEXT}
 )
+# Actions that this bot always writes without a value.
+VALUELESS = frozenset(
+    {
+        Action.CONFIRM,
+        Action.SKIP,
+        Action.BACK,
+        Action.NEXT,
+        Action.RESUME,
+        Action.KEEP,
+        Action.NO_STAGE,
+        Action.REVISE_MENU,
+    }
+)
+SEQUENCE = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -72,9 +87,19 @@ def decode(text: object) -> ButtonData:
         action = Action(action_text)
     except ValueError:
         raise BadButton(text) from None
-    if not seq_text.isdigit() or len(seq_text) > 9:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not SEQUENCE.fullmatch(seq_text):
         raise BadButton(text)
-    return ButtonData(action, int(seq_text), step, value)
+    seq = int(seq_text)
+    # Only the shapes `encode` writes: a question's step, nothing else on a menu button.
+    if action in QUESTION_ACTIONS:
+        if not step:
+            raise BadButton(text)
+    elif seq != 0 or step:
+        raise BadButton(text)
+    if action in VALUELESS and value:
+        raise BadButton(text)
+    return ButtonData(action, seq, step, value)
 
 
 def stage_token(code: str) -> str:

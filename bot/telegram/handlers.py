@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
@@ -88,9 +88,13 @@ async def load_session(update: Update, context: BotContext) -> Session | None:
         return None
     flow, store = context.services.ready()
     now = context.services.clock()
-    respondent = await store.ensure_respondent(
-        CHANNEL, str(user.id), now=now, language=_language_for(flow, user.language_code)
-    )
+    # A read first: most updates come from people already known, and a write
+    # transaction for each of them would queue every respondent behind the write lock.
+    respondent = await store.get_respondent(CHANNEL, str(user.id))
+    if respondent is None:
+        respondent = await store.ensure_respondent(
+            CHANNEL, str(user.id), now=now, language=_language_for(flow, user.language_code)
+        )
     if respondent.blocked_at is not None:
         # They write to us again, so they no longer block the bot.
         await store.set_blocked(respondent.id, blocked=False, now=now)
@@ -344,12 +348,23 @@ def _is_old_prompt(session: Session, message: Message) -> bool:
     return response is None or response.prompt_message_id != message.message_id
 
 
+def _is_live_question(session: Session, message: Message) -> bool:
+    """Whether `message` shows the question now waiting for an answer."""
+    state = session.state
+    return state is not None and not state.finished and not _is_old_prompt(session, message)
+
+
 async def _menu_button(
     update: Update, context: BotContext, session: Session, query: CallbackQuery, data: ButtonData
 ) -> None:
     flow, store = context.services.ready()
+    if not _menu_value_known(context, session, data):
+        # Well-formed but naming nothing we offer: forged. Leave the chat as it is.
+        await _answer_query(query, ui("tg_forged", session.lang))
+        return
     await _answer_query(query)
-    if isinstance(query.message, Message):
+    if isinstance(query.message, Message) and not _is_live_question(session, query.message):
+        # The menu is used up; never strip the buttons of the question on screen.
         await _drop_keyboard(query.message)
     if data.action == Action.RESUME:
         await show_current(update, context, session)
@@ -389,6 +404,23 @@ async def _menu_button(
         await _send_revise_menu(update, context, session)
     elif data.action == Action.REVISE:
         await _revise(update, context, session, data.value)
+
+
+def _menu_value_known(context: BotContext, session: Session, data: ButtonData) -> bool:
+    """Whether the value a menu button carries is one this bot could have offered."""
+    flow, _ = context.services.ready()
+    if data.action == Action.LANGUAGE:
+        return data.value in flow.languages
+    if data.action == Action.STAGE:
+        return _stage_by_token(context, data.value) is not None
+    if data.action in (Action.RESTART, Action.RESTART_ASK):
+        return not data.value or _stage_by_token(context, data.value) is not None
+    if data.action == Action.REVISE:
+        state = session.state
+        return state is not None and any(
+            step_id == data.value for step_id, _, _ in summary(flow, state, session.lang)
+        )
+    return True
 
 
 # --- moving the response on -----------------------------------------------------------
@@ -551,6 +583,7 @@ async def show_current(
     shown = prompt(flow, state, session.lang)
     if shown is None:
         await store.set_prompt_message(response.id, None)
+        session.response = replace(response, prompt_message_id=None)
         await _finish(update, context, session, state)
         return
     sent = await _send(
@@ -558,7 +591,7 @@ async def show_current(
     )
     if sent is not None:
         await store.set_prompt_message(response.id, sent.message_id)
-        session.response = await store.get_response(response.id)
+        session.response = replace(response, prompt_message_id=sent.message_id)
 
 
 async def _finish(
@@ -573,7 +606,8 @@ async def _finish(
 
 
 async def _send_summary(update: Update, context: BotContext, session: Session) -> None:
-    flow, _ = context.services.ready()
+    """The answers as read back, ending with "change an answer"; its message is the live one."""
+    flow, store = context.services.ready()
     state = session.state
     if state is None:
         return
@@ -586,9 +620,16 @@ async def _send_summary(update: Update, context: BotContext, session: Session) -
         [[button(ui("tg_revise", lang), ButtonData(Action.REVISE_MENU))]]
     )
     chunks = _chunks(ui("tg_summary_title", lang), entries)
+    response = session.response
+    if response is not None and response.prompt_message_id is not None:
+        # An earlier summary gives way to this one: one live keyboard in the chat.
+        await _edit_keyboard(context, update, response.prompt_message_id, None)
     for chunk in chunks[:-1]:
         await _send(update, context, chunk)
-    await _send(update, context, chunks[-1], keyboard)
+    sent = await _send(update, context, chunks[-1], keyboard)
+    if response is not None and sent is not None:
+        await store.set_prompt_message(response.id, sent.message_id)
+        session.response = replace(response, prompt_message_id=sent.message_id)
 
 
 def _chunks(title: str, entries: list[tuple[str, str]], limit: int = 3500) -> list[str]:

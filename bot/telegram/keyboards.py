@@ -71,11 +71,13 @@ def _hint(shown: Prompt, lang: str) -> str:
         low, high = shown.choices[0][1], [c for c in shown.choices if c[0].isdigit()][-1][1]
         return f"{low} = {shown.min_label or '…'} · {high} = {shown.max_label or '…'}"
     if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER):
-        hint = ui("tg_hint_type", lang)
-        if shown.unit:
-            hint += " " + ui("hint_unit", lang, unit=shown.unit)
+        hint = (
+            ui("tg_hint_type_unit", lang, unit=shown.unit)
+            if shown.unit
+            else ui("tg_hint_type", lang)
+        )
         if shown.default:
-            hint += " · " + ui("tg_hint_current", lang, value=clip(shown.default, 1000))
+            hint += " " + ui("tg_hint_current", lang, value=clip(shown.default, 1000))
         return hint
     return ""
 

@@ -66,7 +66,9 @@ class UpdateHandler(RequestHandler):
 
 
 def make_server(application: BotApplication, *, path: str, secret: str | None) -> HTTPServer:
-    web = WebApplication([(path, UpdateHandler, {"bot_application": application, "secret": secret})])
+    web = WebApplication(
+        [(path, UpdateHandler, {"bot_application": application, "secret": secret})]
+    )
     return HTTPServer(web, xheaders=True)
 
 

@@ -66,6 +66,9 @@ class FakeBotAPI(BaseRequest):
     updates: list[dict[str, Any]] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _answered: set[str] = field(default_factory=set)
+    # Each chat's messages in order, the same objects as in `messages`: reading a chat
+    # must not cost a scan of every chat (the concurrency tests hold thousands).
+    _chats: dict[int, list[ChatMessage]] = field(default_factory=dict)
 
     # --- BaseRequest ---------------------------------------------------------------
 
@@ -137,6 +140,7 @@ class FakeBotAPI(BaseRequest):
             parse_mode=parse_mode,
         )
         self.messages[(chat_id, message.message_id)] = message
+        self._chats.setdefault(chat_id, []).append(message)
         return _ok(self.message_json(message))
 
     def _editMessageText(self, params: dict[str, Any]) -> tuple[int, bytes]:
@@ -184,6 +188,15 @@ class FakeBotAPI(BaseRequest):
         self._answered.add(query_id)
         return _ok(True)
 
+    def reconnected(self) -> FakeBotAPI:
+        """A fresh client (a restarted bot process) of the same Telegram: the chats remain."""
+        return FakeBotAPI(
+            messages=self.messages,
+            blocked_chats=self.blocked_chats,
+            _ids=self._ids,
+            _chats=self._chats,
+        )
+
     # --- helpers ---------------------------------------------------------------------
 
     def message_json(self, message: ChatMessage) -> dict[str, Any]:
@@ -200,7 +213,8 @@ class FakeBotAPI(BaseRequest):
         return data
 
     def chat(self, chat_id: int) -> list[ChatMessage]:
-        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
+        """The chat's messages, oldest first, as they read now."""
+        return list(self._chats.get(chat_id, ()))
 
     def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [
@@ -332,10 +346,12 @@ def _error(code: int, description: str) -> tuple[int, bytes]:
 class Updates:
     """Builds updates with increasing ids and feeds them through the update queue."""
 
-    def __init__(self, application: Any, api: FakeBotAPI) -> None:
+    def __init__(self, application: Any, api: FakeBotAPI, *, first_update_id: int = 1) -> None:
         self.application = application
         self.api = api
-        self._ids = itertools.count(1)
+        # Telegram's update ids only grow, across restarts of the bot too: a restarted
+        # bot sees ids after those it has handled (which it records as handled).
+        self._ids = itertools.count(first_update_id)
         self._message_ids = itertools.count(1)
 
     def next_id(self) -> int:

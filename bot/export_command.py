@@ -1,0 +1,184 @@
+"""`surveybot export`: the analysts' CSV (wide or long), codebook and workbook.
+
+Registered on the `surveybot` group by bot/cli.py. Like the other commands, it
+imports pandas, storage and the exporter only when it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import IO, Any, Final
+
+import click
+
+from bot.cli import CONTEXT, data_options
+
+# Below this many responses an export is quick: no progress line.
+PROGRESS_FROM: Final = 5000
+STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
+    """A progress callback writing to `stream` if it is a terminal, else None (quiet)."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty is None or not isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        if total < at_least:
+            return
+        stream.write(f"\rexporting: {done}/{total} responses ({100 * done // total} %)")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return report
+
+
+@click.command("export", context_settings=CONTEXT)
+@data_options
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write (default: standard output, unless --xlsx is given).",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["wide", "long"]),
+    default="wide",
+    show_default=True,
+    help="wide: one row per response; long: one row per answer (and per skip).",
+)
+@click.option(
+    "--stage",
+    "stages_kept",
+    multiple=True,
+    metavar="CODE",
+    help="Only this stage (repeat for several).",
+)
+@click.option(
+    "--status",
+    type=click.Choice(STATUS_CHOICES),
+    default="completed",
+    show_default=True,
+    help="Which responses: finished ones, or all of them.",
+)
+@click.option("--since", type=DAY, metavar="YYYY-MM-DD", help="Started on or after this day (UTC).")
+@click.option(
+    "--until", type=DAY, metavar="YYYY-MM-DD", help="Started on or before this day (UTC)."
+)
+@click.option(
+    "--flow-version",
+    "flow_versions",
+    type=int,
+    multiple=True,
+    metavar="N",
+    help="Only responses given on this version of the flow (repeatable).",
+)
+@click.option("--labels", is_flag=True, help="Write choice labels instead of codes.")
+@click.option(
+    "--lang", metavar="LANG", help="Language of labels and codebook (default: the flow's)."
+)
+@click.option("--joined", is_flag=True, help="Add a column of the codes of each multiple choice.")
+@click.option("--excel", is_flag=True, help="For French Excel: UTF-8 with BOM, ';', CRLF, 3,5.")
+@click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the codebook (one row per column) to this CSV file.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an Excel workbook (sheets 'responses' and 'codebook').",
+)
+def export(
+    db: Path | None,
+    flow: Path | None,
+    stages: Path | None,
+    out: Path | None,
+    layout: str,
+    stages_kept: tuple[str, ...],
+    status: str,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    flow_versions: tuple[int, ...],
+    labels: bool,
+    lang: str | None,
+    joined: bool,
+    excel: bool,
+    codebook_path: Path | None,
+    xlsx_path: Path | None,
+) -> None:
+    """Export the responses for analysis: CSV on standard output or --out.
+
+    Reads a consistent snapshot through a read-only connection: safe while the
+    bot runs. Only completed responses unless --status all. Messages go to
+    standard error.
+
+    Example: surveybot export --excel --labels --codebook codebook.csv -o responses.csv
+    """
+    from bot.cli import _fail, _load, load_settings
+    from exports import ExportError, ExportOptions, Layout, run_export
+    from storage import StorageError
+
+    settings = load_settings(db=db, flow=flow, stages=stages)
+    loaded_flow, loaded_stages = _load(settings)
+    if lang is not None and lang not in loaded_flow.languages:
+        raise click.BadParameter(
+            f"the flow has no '{lang}' version (it has: {', '.join(loaded_flow.languages)})",
+            param_hint="'--lang'",
+        )
+    if since is not None and until is not None and since > until:
+        raise click.BadParameter(
+            f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="'--since'"
+        )
+    # Data to standard output when no file is named: a pipe into another tool.
+    stdout = click.get_binary_stream("stdout") if out is None and xlsx_path is None else None
+    try:
+        options = ExportOptions(
+            layout=Layout(layout),
+            stages=stages_kept,
+            status=status,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            flow_versions=flow_versions,
+            labels=labels,
+            lang=lang,
+            joined=joined,
+            excel=excel,
+            cities={stage.code: stage.city for stage in loaded_stages},
+        )
+        result = run_export(
+            settings.db,
+            loaded_flow,
+            options,
+            csv=out if out is not None else stdout,
+            codebook=codebook_path,
+            xlsx=xlsx_path,
+            progress=progress_reporter(sys.stderr),
+        )
+    except (ExportError, StorageError) as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+    if stdout is not None:
+        stdout.flush()
+    counts = ", ".join(f"{n} {name}" for name, n in sorted(result.by_status.items()))
+    what = f"{result.responses} response{'s' if result.responses != 1 else ''}"
+    if counts:
+        what += f" ({counts})"
+    rows = f"{result.rows} rows × {len(result.columns)} columns"
+    written = [str(p) for p in (out, codebook_path, xlsx_path) if p is not None]
+    target = f" to {', '.join(written)}" if written else ""
+    click.echo(f"exported {what}: {rows}{target}", err=True)
+    if result.responses == 0:
+        click.echo(
+            f"no response of flow '{loaded_flow.id}' matches; check --status "
+            "(default: completed only), --stage and the dates",
+            err=True,
+        )

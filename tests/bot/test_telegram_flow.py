@@ -1,0 +1,740 @@
+"""The questionnaire on Telegram as a respondent lives it: every kind of question, the
+commands, deep links, resuming, finishing and changing an answer.
+
+Each test drives the real application through a fake Bot API and reads the chat
+as the person sees it (text after HTML is applied, messages as edited since).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from flows import Flow
+from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person
+
+PersonFactory = Callable[..., Person]
+AnswersOf = Callable[[int], dict[str, tuple[Any, str | None, str | None]]]
+ResponsesOf = Callable[[int], list[sqlite3.Row]]
+
+HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
+
+
+# --- reading the chat -----------------------------------------------------------------
+
+
+def question(ana: Person) -> tuple[ChatMessage, int, int, str]:
+    """The last message, which must be a question: (message, n, total, section)."""
+    message = ana.last
+    first_line = message.text.splitlines()[0]
+    match = HEADER.match(first_line)
+    assert match, f"the last message is not a question: {message.text!r}"
+    return message, int(match[1]), int(match[2]), match[3]
+
+
+def assert_answered(message: ChatMessage, shown: str) -> None:
+    """A question once answered: it reads "✅ answer" and has no buttons left."""
+    assert message.keyboard is None, message.labels()
+    assert message.text.endswith(f"✅ {shown}"), message.text
+
+
+def assert_one_live_keyboard(ana: Person) -> None:
+    live = ana.live_keyboards()
+    assert len(live) <= 1, [m.text.splitlines()[0] for m in live]
+
+
+def summary_at_end(ana: Person) -> tuple[list[ChatMessage], str]:
+    """The summary closing the chat (in one or more messages) and its whole text."""
+    title = "Récapitulatif de vos réponses :"
+    start = max(i for i, m in enumerate(ana.chat) if m.text.startswith(title))
+    parts = ana.chat[start:]
+    assert parts[-1].labels() == ["✏️ Modifier une réponse"]
+    assert all(len(p.text) <= 4096 for p in parts)
+    return parts, "\n".join(p.text for p in parts)
+
+
+# --- the whole bundled questionnaire --------------------------------------------------
+
+COMPANY = "R&D <Lab>"
+
+# What the full run below stores: question -> (value, other text).
+FULL_RUN: dict[str, tuple[Any, str | None]] = {
+    "company_name": (COMPANY, None),
+    "sector": ("other", "Horlogerie"),
+    "headcount": ("h10_49", None),
+    "territory": ("45", None),
+    "role": ("ceo", None),
+    "year_founded": (1987, None),
+    "innovation_kinds": (["product", "process", "other"], "Impression 3D"),
+    "innovation_org": ("rd_team", None),
+    "innovation_levers": (["customers", "staff_skills", "new_hires"], None),
+    "innovation_barriers": (["time", "skills", "regulation"], None),
+    "innovation_importance": (4, None),
+    "works_abroad": ("yes", None),
+    "export_share": ("p10_24", None),
+    "export_markets": (["eu", "asia"], None),
+    "export_modes": (["direct"], None),
+    "intl_barriers": (["none"], None),
+    "ice_skills": (["creativity"], None),
+    "intl_skills": (["english"], None),
+    "training_needs": ("dont_know", None),
+    "hosted_interns": ("no", None),
+    "higher_ed_ties": ("no", None),
+    "collab_barriers": (["time"], None),
+    "ecosystem_rating": (7, None),
+    "synergy_ideas": ("Plus de stages", None),
+    "recruit_difficulty": (5, None),
+    "profiles_sought": (["engineers"], None),
+    "talent_barriers": (["housing", "salaries", "image"], None),
+    "wants_report": ("yes", None),
+    "contact_ok": ("no", None),
+    "email": ("dirigeant@rd-lab.fr", None),
+}
+
+
+class Run:
+    """Walks one person through questions, checking what every question shows."""
+
+    def __init__(self, ana: Person) -> None:
+        self.ana = ana
+        self.n = 0
+
+    def next_question(self, section: str, *, same: bool = False) -> ChatMessage:
+        """The question now on screen: numbered one after the last (or the same, for "Other")."""
+        message, n, total, shown_section = question(self.ana)
+        assert n == (self.n if same else self.n + 1), message.text
+        assert section == shown_section
+        assert n <= total
+        self.n = n
+        assert_one_live_keyboard(self.ana)
+        return message
+
+    async def typed(self, section: str, text: str, shown: str | None = None) -> None:
+        message = self.next_question(section)
+        assert "Écrivez votre réponse" in message.text
+        await self.ana.send(text)
+        assert_answered(message, shown or text)
+
+    async def tapped(self, section: str, label: str, shown: str | None = None) -> None:
+        message = self.next_question(section)
+        await self.ana.tap(label)
+        assert_answered(message, shown or label)
+
+    async def multiple(
+        self, section: str, labels: list[str], shown: str | None = None
+    ) -> ChatMessage:
+        """Tick each label (checked in place, with the count on "Valider"), then confirm."""
+        message = self.next_question(section)
+        assert "Valider (0)" in message.labels()
+        for count, label in enumerate(labels, 1):
+            await self.ana.tap(label)
+            assert f"✅ {label}" in message.labels()
+            assert f"Valider ({count})" in message.labels()
+            assert self.ana.last is message  # edited in place, nothing new sent
+        await self.ana.tap(f"Valider ({len(labels)})")
+        assert_answered(message, shown or ", ".join(labels))
+        return message
+
+    async def ranked(self, section: str, labels: list[str]) -> None:
+        message = self.next_question(section)
+        for rank, label in enumerate(labels[:-1], 1):
+            await self.ana.tap(label)
+            assert f"{rank}. {label}" in message.labels()
+        await self.ana.tap(labels[-1])
+        shown = " ; ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
+        assert_answered(message, shown)
+
+
+async def answer_everything(ana: Person) -> None:
+    """The whole bundled questionnaire, from its first question, by taps and typing."""
+    run = Run(ana)
+    about = "Votre entreprise et vous"
+    await run.typed(about, COMPANY)
+
+    # Single choice with "Other": the text is asked next, on the same question.
+    message = run.next_question(about)
+    assert f"Quel est le secteur d’activité principal de {COMPANY}\u00a0?" in message.text
+    assert "Autre secteur" in message.labels()
+    await ana.tap("Autre secteur")
+    assert_answered(message, "Autre secteur")
+    message = run.next_question(about, same=True)
+    assert "« Autre secteur » : précisez en quelques mots." in message.text
+    await ana.send("Horlogerie")
+    assert_answered(message, "Horlogerie")
+
+    await run.tapped(about, "10 à 49")
+    await run.typed(about, "45")
+    await run.tapped(about, "Dirigeant, gérant")
+    # A number typed wrong is refused kindly, and the question asked again.
+    message = run.next_question(about)
+    await ana.send("mille neuf cent")
+    assert "Merci d'indiquer un nombre" in ana.chat[-2].text
+    message = run.next_question(about, same=True)
+    await ana.send("1987")
+    assert message.keyboard is None and "✅ " in message.text
+
+    innovation = "L’innovation dans votre activité"
+    info = ana.last
+    assert info.text.startswith(innovation) and "Question" not in info.text
+    await ana.tap("Continuer ▶")
+    assert info.keyboard is None
+
+    # Multiple choice: ticks in place, a tick removed, "Other" asked for next.
+    message = run.next_question(innovation)
+    for label in ("Produit nouveau ou amélioré", "Procédé de production", "Marketing, commercial"):
+        await ana.tap(label)
+    assert "Valider (3)" in message.labels()
+    await ana.tap("Marketing, commercial")
+    assert "▫️ Marketing, commercial" in message.labels()
+    assert "Valider (2)" in message.labels()
+    await ana.tap("Autre type")
+    await ana.tap("Valider (3)")
+    assert_answered(message, "Produit nouveau ou amélioré, Procédé de production, Autre type")
+    message = run.next_question(innovation, same=True)
+    assert "« Autre type »" in message.text
+    await ana.send("Impression 3D")
+
+    await run.tapped(innovation, "Équipe R&D ou innovation")
+    # An optional question has "Passer".
+    message = run.next_question(innovation)
+    assert "Passer ⏭" in message.labels()
+    assert message.text.endswith("Écrivez votre réponse, en %.")
+    await ana.tap("Passer ⏭")
+    assert_answered(message, "(sans réponse)")
+
+    # At most 3: a fourth tick is refused with an alert, and nothing changes.
+    message = run.next_question(innovation)
+    for label in (
+        "Demandes des clients",
+        "Compétences des salariés",
+        "Recrutement de profils neufs",
+    ):
+        await ana.tap(label)
+    before = message.labels()
+    await ana.tap("Partenariats d’entreprises")
+    alert = ana.answers_to_queries()[-1]
+    assert alert["show_alert"] is True
+    assert alert["text"] == "Vous pouvez choisir au plus 3 réponses."
+    assert message.labels() == before
+    await ana.tap("Valider (3)")
+    assert_answered(
+        message, "Demandes des clients, Compétences des salariés, Recrutement de profils neufs"
+    )
+
+    # Ranking: successive taps number the items; a second tap removes one.
+    message = run.next_question(innovation)
+    await ana.tap("Coût, financement")
+    await ana.tap("Manque de temps")
+    assert {"1. Coût, financement", "2. Manque de temps"} <= set(message.labels())
+    await ana.tap("Coût, financement")
+    assert "Coût, financement" in message.labels()
+    assert "1. Manque de temps" in message.labels()
+    await ana.tap("Manque de compétences")
+    await ana.tap("Normes, réglementation")
+    assert_answered(
+        message, "1. Manque de temps ; 2. Manque de compétences ; 3. Normes, réglementation"
+    )
+
+    # A scale from 1 to 5 with "Ne sait pas"; its ends are explained.
+    message = run.next_question(innovation)
+    assert message.labels()[:6] == ["1", "2", "3", "4", "5", "Ne sait pas"]
+    assert "1 = Pas du tout importante · 5 = Très importante" in message.text
+    await ana.tap("4")
+    assert_answered(message, "4/5")
+
+    international = "Développement international"
+    message = run.next_question(international)
+    assert message.labels()[:2] == ["Oui", "Non"]
+    await ana.tap("Oui")
+    assert_answered(message, "Oui")
+    await run.tapped(international, "10 à 24\u00a0%")
+    await run.multiple(international, ["Union européenne", "Asie"])
+    await run.multiple(international, ["Export direct"])
+    # An exclusive answer clears the others.
+    message = run.next_question(international)
+    await ana.tap("Langues étrangères")
+    await ana.tap("Aucun frein")
+    assert "▫️ Langues étrangères" in message.labels() and "Valider (1)" in message.labels()
+    await ana.tap("Valider (1)")
+    assert_answered(message, "Aucun frein")
+
+    skills = "Compétences"
+    await run.multiple(skills, ["Créativité, idées nouvelles"])
+    await run.multiple(skills, ["Anglais"])
+    await run.tapped(skills, "Ne sait pas")
+    await run.tapped(skills, "Non")
+
+    synergies = "Territoire, universités et écoles"
+    await run.tapped(synergies, "Non")
+    await run.multiple(synergies, ["Manque de temps"])
+    message = run.next_question(synergies)
+    assert message.labels()[:11] == [str(n) for n in range(11)]
+    await ana.tap("7")
+    assert_answered(message, "7/10")
+    await run.typed(synergies, "Plus de stages")
+
+    talent = "Attirer et recruter des talents"
+    await run.tapped(talent, "5", "5/5")
+    await run.multiple(talent, ["Ingénieurs"])
+    await run.ranked(talent, ["Logement", "Salaires moins attractifs", "Image du territoire"])
+    await run.tapped(talent, "Passer ⏭", "(sans réponse)")
+
+    followup = "Suites de l’enquête"
+    await run.tapped(followup, "Oui")
+    await run.tapped(followup, "Non")
+    await run.typed(followup, "dirigeant@rd-lab.fr")
+
+
+async def test_a_full_run_by_taps_and_typing_ends_with_the_outro_and_a_summary(
+    person: PersonFactory, answers_of: AnswersOf, responses_of: ResponsesOf, flow: Flow
+) -> None:
+    ana = person()
+    await ana.send("/start pithiviers")
+    assert "atelier de Pithiviers" in ana.chat[0].text
+
+    await answer_everything(ana)
+
+    parts, summary = summary_at_end(ana)
+    outro = ana.chat[-len(parts) - 1]
+    assert outro.text.startswith(
+        f"Merci\u00a0! Vos réponses pour {COMPANY} sont bien enregistrées."
+    )
+    assert f"1. Quel est le nom de votre entreprise\u00a0?\n    → {COMPANY}" in summary
+    assert "→ Horlogerie" in summary
+    assert "→ 1. Logement ; 2. Salaires moins attractifs ; 3. Image du territoire" in summary
+    assert summary.count("\n    → ") == len(FULL_RUN) + 2  # and the two skipped
+    assert ana.live_keyboards() == [parts[-1]]
+
+    stored = answers_of(ana.user_id)
+    assert {q: (v, o) for q, (v, o, _) in stored.items()} == FULL_RUN
+    assert {stage for _, _, stage in stored.values()} == {"pithiviers"}
+    (response,) = responses_of(ana.user_id)
+    assert response["status"] == "completed"
+    assert response["stage_code"] == "pithiviers"
+    assert response["flow_id"] == flow.id and response["language"] == "fr"
+
+
+async def test_a_company_name_with_html_characters_is_escaped_wherever_it_is_shown(
+    person: PersonFactory, api: FakeBotAPI
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await answer_everything(ana)
+    await ana.tap("✏️ Modifier une réponse")
+
+    sent = [c.params for c in api.calls_to("sendMessage") + api.calls_to("editMessageText")]
+    with_company = [p for p in sent if "R&amp;D &lt;Lab&gt;" in p["text"]]
+    # The question piping it, the answered transcript lines, the outro and the summary.
+    assert len(with_company) >= 10
+    for params in sent:
+        assert params.get("parse_mode") == "HTML", params["text"][:80]
+        assert "<Lab>" not in params["text"]
+    # And the person reads the name as typed.
+    assert any(f"{COMPANY} a-t-elle été créée" in m.text for m in ana.chat)
+
+
+# --- deep links -----------------------------------------------------------------------
+
+
+async def test_a_known_deep_link_tags_the_response_with_its_workshop(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start PITHIVIERS")  # typed from a poster, in capitals
+    assert ana.chat[0].text == (
+        "Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers (05/06/2019)."
+    )
+    question(ana)
+    await ana.send("Acme")
+    assert answers_of(ana.user_id) == {"company_name": ("Acme", None, "pithiviers")}
+
+
+@pytest.mark.parametrize("payload", ["atlantis", "../../etc", "x" * 70, "pithiviers;drop"])
+async def test_an_unknown_or_malformed_deep_link_offers_the_workshops(
+    person: PersonFactory, answers_of: AnswersOf, responses_of: ResponsesOf, payload: str
+) -> None:
+    ana = person()
+    await ana.send(f"/start {payload}")
+    (offer,) = ana.chat
+    assert "ne correspond à aucun atelier connu" in offer.text
+    assert offer.labels()[0] == "Pithiviers"
+    assert offer.labels()[-1] == "Continuer sans atelier"
+    assert responses_of(ana.user_id) == []
+
+    await ana.tap("Pithiviers")
+    assert offer.keyboard is None
+    assert "atelier de Pithiviers" in ana.chat[1].text
+    question(ana)
+    await ana.send("Acme")
+    assert answers_of(ana.user_id) == {"company_name": ("Acme", None, "pithiviers")}
+    assert responses_of(ana.user_id)[0]["stage_code"] == "pithiviers"
+
+
+async def test_going_on_without_a_workshop_leaves_the_response_untagged(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start atlantis")
+    await ana.tap("Continuer sans atelier")
+    _, n, _, _ = question(ana)
+    assert n == 1
+    await ana.send("Acme")
+    assert answers_of(ana.user_id) == {"company_name": ("Acme", None, None)}
+
+
+# --- /start ---------------------------------------------------------------------------
+
+
+async def test_plain_start_welcomes_and_asks_the_first_question(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    title, intro, consent, first = ana.chat
+    assert title.text == "1er tour de France de l’innovation dans les territoires d’industrie"
+    assert intro.text.startswith("Bonjour,")
+    assert "Vos droits" in consent.text
+    message, n, total, section = question(ana)
+    assert message is first
+    assert (n, section) == (1, "Votre entreprise et vous")
+    assert total > 20
+    assert "Quel est le nom de votre entreprise\u00a0?" in first.text
+
+
+async def test_start_with_an_unfinished_response_offers_to_resume(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start pithiviers")
+    await ana.send("Acme")
+    await ana.tap("Agroalimentaire")
+
+    await ana.send("/start")
+    offer = ana.last
+    assert offer.text == (
+        "Vous avez un questionnaire en cours (2 réponses sur 28). "
+        "Voulez-vous reprendre là où vous en étiez ?"
+    )
+    assert offer.labels() == ["Reprendre ▶", "Recommencer"]
+    await ana.tap("Reprendre ▶")
+    message, n, _, _ = question(ana)
+    assert n == 3 and "Combien de salariés compte Acme" in message.text
+    assert_one_live_keyboard(ana)
+    assert len(answers_of(ana.user_id)) == 2
+
+
+async def test_starting_over_asks_for_confirmation_then_erases_the_answers(
+    person: PersonFactory, answers_of: AnswersOf, responses_of: ResponsesOf
+) -> None:
+    ana = person()
+    await ana.send("/start pithiviers")
+    await ana.send("Acme")
+    await ana.tap("Agroalimentaire")
+    await ana.send("/start")
+    await ana.tap("Recommencer")
+    confirm = ana.last
+    assert "efface toutes vos réponses" in confirm.text
+    assert confirm.labels() == ["Oui, recommencer", "Non, continuer"]
+    assert len(answers_of(ana.user_id)) == 2  # nothing erased yet
+
+    await ana.tap("Oui, recommencer")
+    assert ana.chat[-2].text == "C'est reparti depuis le début."
+    _, n, _, _ = question(ana)
+    assert n == 1
+    assert answers_of(ana.user_id) == {}
+    (response,) = responses_of(ana.user_id)
+    assert response["stage_code"] == "pithiviers"  # still the same workshop
+    assert_one_live_keyboard(ana)
+
+
+async def test_declining_to_start_over_keeps_everything(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("Acme")
+    await ana.send("/restart")
+    await ana.tap("Non, continuer")
+    _, n, _, _ = question(ana)
+    assert n == 2
+    assert answers_of(ana.user_id) == {"company_name": ("Acme", None, None)}
+
+
+async def test_start_after_finishing_shows_the_summary_and_an_answer_can_be_changed(
+    person: PersonFactory, answers_of: AnswersOf, responses_of: ResponsesOf
+) -> None:
+    ana = person()
+    await ana.send("/start pithiviers")
+    await answer_everything(ana)
+    (finished,) = responses_of(ana.user_id)
+
+    await ana.send("/start")
+    parts, summary = summary_at_end(ana)
+    done = ana.chat[-len(parts) - 1]
+    assert done.text.startswith("Vous avez déjà répondu à ce questionnaire, merci !")
+    assert "3. Combien de salariés compte R&D <Lab>\u00a0?\n    → 10 à 49" in summary
+    assert ana.live_keyboards() == [parts[-1]]  # the first summary gave way
+
+    await ana.tap("✏️ Modifier une réponse")
+    pick = ana.last
+    assert pick.text.startswith("Quelle réponse voulez-vous modifier ?")
+    assert pick.labels()[:3] == ["1", "2", "3"]
+    await ana.tap("3", message=pick)
+    # Walking away now must not turn a fully answered response back into an unfinished one.
+    (revising,) = responses_of(ana.user_id)
+    assert revising["status"] == "completed"
+    assert revising["completed_at"] == finished["completed_at"]
+    message, n, _, _ = question(ana)
+    assert n == 3
+    assert "• 10 à 49" in message.labels()  # the earlier answer is marked
+    await ana.tap("50 à 249")
+    assert_answered(message, "50 à 249")
+
+    parts, summary = summary_at_end(ana)
+    assert "3. Combien de salariés compte R&D <Lab>\u00a0?\n    → 50 à 249" in summary
+    assert ana.live_keyboards() == [parts[-1]]
+    stored = answers_of(ana.user_id)
+    assert stored["headcount"] == ("h50_249", None, "pithiviers")
+    assert {q: (v, o) for q, (v, o, _) in stored.items()} == {
+        **FULL_RUN,
+        "headcount": ("h50_249", None),
+    }
+    (response,) = responses_of(ana.user_id)
+    assert response["id"] == finished["id"]
+    assert response["status"] == "completed"
+    assert response["completed_at"] == finished["completed_at"], "first completion is kept"
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+async def test_back_returns_to_the_previous_question_with_its_answer(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("/back")
+    assert ana.last.text == "Vous êtes à la première question."
+    await ana.send("Acme")
+    second, n, _, _ = question(ana)
+    assert n == 2
+
+    await ana.send("/back")
+    assert second.keyboard is None and "✅" not in second.text
+    message, n, _, _ = question(ana)
+    assert n == 1
+    assert "Écrivez votre réponse. Réponse actuelle : Acme" in message.text
+    assert_one_live_keyboard(ana)
+    await ana.send("Acme SA")
+    _, n, _, _ = question(ana)
+    assert n == 2
+    assert answers_of(ana.user_id) == {"company_name": ("Acme SA", None, None)}
+
+
+async def test_back_button_goes_back_too(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("Acme")
+    await ana.tap("↩ Retour")
+    _, n, _, _ = question(ana)
+    assert n == 1
+
+
+async def test_skip_is_refused_politely_on_a_required_question(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("Acme")
+    await ana.send("/skip")
+    refusal = ana.chat[-2]
+    assert refusal.text == "⚠️ Cette question est obligatoire."
+    _, n, _, _ = question(ana)
+    assert n == 2
+    assert_one_live_keyboard(ana)
+    assert answers_of(ana.user_id) == {"company_name": ("Acme", None, None)}
+
+
+class TestMiniFlow:
+    """The small flow with every kind of step, for the commands on optional questions."""
+
+    @pytest.fixture
+    def flow(self, mini_flow: Flow) -> Flow:
+        return mini_flow
+
+    async def start_to_share(self, ana: Person) -> None:
+        await ana.send("/start")
+        await ana.tap("Continuer ▶")
+        await ana.send("Acme")
+        await ana.send("12")
+        await ana.tap("Industrie")
+        await ana.tap("Oui")
+        await ana.tap("Europe")
+        await ana.tap("Valider (1)")
+
+    async def test_skip_leaves_an_optional_question_unanswered(
+        self, person: PersonFactory, answers_of: AnswersOf
+    ) -> None:
+        ana = person()
+        await self.start_to_share(ana)
+        message, _, _, _ = question(ana)
+        assert "Part export ?" in message.text
+        await ana.send("/skip")
+        assert_answered(message, "(sans réponse)")
+        assert "Importance ?" in question(ana)[0].text
+        assert "share" not in answers_of(ana.user_id)
+
+    async def test_a_long_answer_full_of_html_characters_is_shown_back_whole(
+        self, person: PersonFactory, answers_of: AnswersOf
+    ) -> None:
+        """2,000 characters of "<", "&" and ">" fit a message; once escaped as HTML they would not."""
+        ana = person()
+        await self.start_to_share(ana)
+        await ana.send("/skip")
+        await ana.tap("3")
+        await ana.tap("Coût")
+        await ana.tap("Temps")
+        message, _, _, _ = question(ana)
+        assert "Idées ?" in message.text
+        idea = "<&>" * 666 + "!!"
+        await ana.send(idea)
+        assert_answered(message, idea)
+        parts, summary = summary_at_end(ana)
+        assert ana.chat[-len(parts) - 1].text == "Merci Acme !"
+        assert f"→ {idea}" in summary
+        assert answers_of(ana.user_id)["ideas"][0] == idea
+
+    async def test_confirming_nothing_on_a_required_multiple_choice_is_refused(
+        self, person: PersonFactory, answers_of: AnswersOf
+    ) -> None:
+        ana = person()
+        await ana.send("/start")
+        await ana.tap("Continuer ▶")
+        await ana.send("Acme")
+        await ana.send("12")
+        await ana.tap("Industrie")
+        await ana.tap("Oui")
+        message = ana.last
+        await ana.tap("Valider (0)")
+        alert = ana.answers_to_queries()[-1]
+        assert alert["show_alert"] is True
+        assert alert["text"] == "Merci de choisir au moins 1 réponse(s)."
+        assert ana.last is message and message.keyboard is not None
+        assert "markets" not in answers_of(ana.user_id)
+
+    async def test_other_in_a_multiple_choice_stores_its_text(
+        self, person: PersonFactory, answers_of: AnswersOf
+    ) -> None:
+        ana = person()
+        await ana.send("/start")
+        await ana.tap("Continuer ▶")
+        await ana.send("Acme")
+        await ana.send("12")
+        await ana.tap("Industrie")
+        await ana.tap("Oui")
+        await ana.tap("Asie")
+        await ana.tap("Autre (précisez)")
+        await ana.tap("Valider (2)")
+        assert "« Autre (précisez) »" in question(ana)[0].text
+        await ana.send("Océanie")
+        assert answers_of(ana.user_id)["markets"] == (
+            ["asia", "other"],
+            "Océanie",
+            None,
+        )
+
+
+async def test_language_can_be_switched_to_english_mid_flow(
+    person: PersonFactory, answers_of: AnswersOf, responses_of: ResponsesOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("Acme")
+    french = ana.last
+    await ana.send("/language")
+    assert ana.last.text == "Choisissez votre langue :"
+    assert ana.last.labels() == ["Français", "English"]
+    await ana.tap("English")
+    assert ana.chat[-2].text == "Language: English."
+    message, n, _, section = question(ana)
+    assert n == 2 and section == "Your company and you"
+    assert "What is the main business sector of Acme?" in message.text
+    assert "Other sector" in message.labels()
+    assert french.keyboard is None
+    assert_one_live_keyboard(ana)
+    await ana.tap("Food and drink")
+    assert_answered(message, "Food and drink")
+    assert responses_of(ana.user_id)[0]["language"] == "en"
+    assert answers_of(ana.user_id)["sector"] == ("agrifood", None, None)
+
+
+@pytest.mark.parametrize(
+    ("language_code", "section"),
+    [
+        ("en", "Your company and you"),
+        ("en-GB", "Your company and you"),
+        ("de", "Votre entreprise et vous"),
+        (None, "Votre entreprise et vous"),
+    ],
+)
+async def test_the_telegram_language_chooses_english_or_else_french(
+    person: PersonFactory, language_code: str | None, section: str
+) -> None:
+    ana = person(language_code=language_code)
+    await ana.send("/start")
+    assert question(ana)[3] == section
+
+
+async def test_help_lists_the_commands(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/help")
+    help_text = ana.last.text
+    for command in ("/back", "/skip", "/restart", "/language", "/start"):
+        assert command in help_text
+    bob = person(language_code="en")
+    await bob.send("/help")
+    assert bob.last.text.startswith("Answer by tapping the buttons")
+
+
+async def test_an_unknown_command_points_to_help(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("/frobnicate")
+    assert ana.last.text == "Je ne connais pas cette commande. /help pour l'aide."
+
+
+# --- known bugs outside the Telegram transport ----------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="flows.values.display_value/format_number group the digits of every whole "
+    "number, so the year 1987 reads back as '1 987' (flows/ belongs to another change)",
+)
+async def test_a_year_reads_back_as_typed(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("Acme")
+    await ana.tap("Agroalimentaire")
+    await ana.tap("10 à 49")
+    await ana.send("45")
+    await ana.tap("Dirigeant, gérant")
+    message, _, _, _ = question(ana)
+    await ana.send("1987")
+    assert_answered(message, "1987")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the data notice and the outro promise a /delete command; no handler exists "
+    "(needs a Store method to erase a respondent and a CommandHandler in app.py)",
+)
+async def test_the_delete_command_promised_by_the_data_notice_exists(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    assert "/delete" in ana.chat[2].text
+    await ana.send("Acme")
+    await ana.send("/delete")
+    assert "Je ne connais pas cette commande" not in ana.last_text

@@ -1,0 +1,449 @@
+"""What real chats throw at the bot: stale, double and forged taps, stickers, huge texts,
+groups, updates without a user, redeliveries, a blocked bot, and a restart.
+
+In every case the respondent gets a short, kind answer (a tap is always answered),
+and the database changes only for a real answer, once.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.telegram import BotApplication, running
+from flows import Flow, load_flow
+from tests.support.fake_bot_api import BOT_USERNAME, ChatMessage, FakeBotAPI, Person, Updates
+
+HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
+STALE = "Ce bouton n'est plus actif : répondez à la dernière question."
+FORGED = "Ce bouton n'est pas reconnu."
+
+PersonFactory = Callable[..., Person]
+AnswersOf = Callable[[int], dict[str, tuple[Any, str | None, str | None]]]
+Query = Callable[..., list[sqlite3.Row]]
+
+
+def question_number(ana: Person) -> int:
+    """The number of the question the last message asks."""
+    match = HEADER.match(ana.last_text.splitlines()[0])
+    assert match, f"the last message is not a question: {ana.last_text!r}"
+    return int(match[1])
+
+
+def snapshot(query: Query) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Everything a tap could change: the responses (with their state) and the answers."""
+    responses = query("SELECT id, status, state_json, stage_code, language FROM responses")
+    answers = query("SELECT response_id, question_id, value_json, other_text FROM answers")
+    return [tuple(r) for r in responses], [tuple(a) for a in answers]
+
+
+async def at_sector(ana: Person) -> ChatMessage:
+    """Start and answer the first question; return the sector question on screen."""
+    await ana.send("/start pithiviers")
+    await ana.send("Acme")
+    assert question_number(ana) == 2
+    return ana.last
+
+
+# --- taps that should change nothing ------------------------------------------------
+
+
+async def test_a_button_of_an_earlier_question_is_answered_and_changes_nothing(
+    person: PersonFactory, query: Query, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    sector = await at_sector(ana)
+    old_choice = ana.data_of("Métallurgie, mécanique")
+    old_back = ana.data_of("↩ Retour")
+    await ana.tap("Agroalimentaire")
+    assert question_number(ana) == 3
+    before, sent = snapshot(query), len(ana.chat)
+
+    await ana.tap_data(old_choice, message=sector)
+    await ana.tap_data(old_back, message=sector)
+
+    assert snapshot(query) == before
+    assert len(ana.chat) == sent
+    assert [a.get("text") for a in ana.answers_to_queries()[-2:]] == [STALE, STALE]
+    assert answers_of(ana.user_id)["sector"] == ("agrifood", None, "pithiviers")
+    assert question_number(ana) == 3
+
+
+async def test_a_double_tap_answers_once(
+    person: PersonFactory, updates: Updates, query: Query, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    data = ana.data_of("Agroalimentaire")
+    first, second = ana.tap_update(data), ana.tap_update(data)
+    await updates.feed(first, second)
+
+    assert answers_of(ana.user_id)["sector"] == ("agrifood", None, "pithiviers")
+    questions = [m for m in ana.chat if m.text.startswith("Question 3/")]
+    assert len(questions) == 1
+    assert len(ana.live_keyboards()) == 1
+    texts = [a.get("text") for a in ana.answers_to_queries()]
+    assert texts == [None, STALE]
+
+
+async def test_a_double_tap_on_a_checkbox_leaves_it_ticked(
+    person: PersonFactory, updates: Updates
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    await ana.tap("Agroalimentaire")
+    await ana.tap("10 à 49")
+    await ana.send("45")
+    await ana.tap("Dirigeant, gérant")
+    await ana.send("1987")
+    await ana.tap("Continuer ▶")
+    message = ana.last
+    data = ana.data_of("Produit nouveau ou amélioré")
+    await updates.feed(ana.tap_update(data), ana.tap_update(data))
+    assert "✅ Produit nouveau ou amélioré" in message.labels()
+    assert "Valider (1)" in message.labels()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "x|y",
+        "",
+        random.Random(64).randbytes(64).decode("latin-1"),
+        "c|99|nope|zz",
+        "c|²|sector|agrifood",  # a digit to str.isdigit, not to int()
+        "c|0|sector|agrifood",  # the right question, an old sequence number
+        "c|1|sector|not_a_code",
+        "t|1|sector|agrifood",
+        "l|0||de",
+        "E|0||nope",
+        "g|0||atlantis",
+        "r|0||" + "9" * 59,
+    ],
+    ids=repr,
+)
+async def test_forged_or_garbled_button_data_is_answered_and_changes_nothing(
+    person: PersonFactory, api: FakeBotAPI, query: Query, data: str
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    before = snapshot(query)
+    answered = len(api.calls_to("answerCallbackQuery"))
+
+    await ana.tap_data(data)
+
+    assert snapshot(query) == before
+    (answer,) = [c.params for c in api.calls_to("answerCallbackQuery")[answered:]]
+    assert answer.get("text"), "a tap that does nothing says why"
+    assert len(answer["text"]) <= 200
+    assert not any("problème" in m.text for m in ana.chat)
+    assert len(ana.live_keyboards()) == 1
+
+
+@pytest.mark.parametrize("data", ["x|y", "", "c|99|nope|zz"])
+async def test_an_unreadable_tap_gets_a_short_notice(
+    person: PersonFactory, api: FakeBotAPI, data: str
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    await ana.tap_data(data)
+    notice = api.calls_to("answerCallbackQuery")[-1].params
+    assert notice["text"] in (STALE, FORGED)
+
+
+# --- messages that are not answers --------------------------------------------------
+
+
+async def test_a_sticker_instead_of_text_is_met_with_a_kind_re_ask(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send_sticker()
+    notice, again = ana.chat[-2:]
+    assert notice.text.startswith("Je ne peux lire que du texte ou les boutons.")
+    assert again.text.startswith("Question 1/")
+    assert "Quel est le nom de votre entreprise" in again.text
+    assert answers_of(ana.user_id) == {}
+    await ana.send("Acme")
+    assert question_number(ana) == 2
+
+
+async def test_a_sticker_on_a_button_question_keeps_one_live_keyboard(
+    person: PersonFactory,
+) -> None:
+    ana = person()
+    sector = await at_sector(ana)
+    await ana.send_sticker()
+    assert question_number(ana) == 2
+    assert sector.keyboard is None
+    assert ana.live_keyboards() == [ana.last]
+    await ana.tap("Agroalimentaire")
+    assert question_number(ana) == 3
+
+
+async def test_a_10000_character_text_is_refused_with_its_length(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.send("A" * 10_000)
+    refusal, again = ana.chat[-2:]
+    assert refusal.text == (
+        "⚠️ Votre réponse fait 10000 caractères ; la limite est de 120. Merci de la raccourcir."
+    )
+    assert again.text.startswith("Question 1/")
+    assert answers_of(ana.user_id) == {}
+
+
+async def test_start_in_a_group_points_to_a_private_chat_and_stores_nothing(
+    person: PersonFactory, updates: Updates, api: FakeBotAPI, query: Query
+) -> None:
+    ana = person()
+    group_id = -100_777
+    group = {"id": group_id, "type": "supergroup", "title": "Club des dirigeants"}
+    start = ana.message_update("/start pithiviers")
+    start["message"]["chat"] = group
+    chatter = ana.message_update("Bonjour à tous")
+    chatter["message"]["chat"] = group
+    await updates.feed(start, chatter)
+
+    (reply,) = api.chat(group_id)
+    assert reply.text == (
+        f"Ce questionnaire se remplit en conversation privée avec moi : https://t.me/{BOT_USERNAME}"
+    )
+    assert ana.chat == []
+    assert query("SELECT * FROM respondents") == []
+    assert query("SELECT * FROM responses") == []
+
+
+async def test_updates_without_a_user_are_ignored(
+    person: PersonFactory, updates: Updates, api: FakeBotAPI, query: Query
+) -> None:
+    ana = person()
+    no_sender = ana.message_update("/start")
+    del no_sender["message"]["from"]
+    channel_post = {
+        "update_id": updates.next_id(),
+        "channel_post": {
+            "message_id": updates.next_message_id(),
+            "date": 1_560_000_000,
+            "chat": {"id": -100_999, "type": "channel", "title": "Annonces"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    sent = len(api.calls_to("sendMessage"))
+    await updates.feed(no_sender, channel_post)
+    assert len(api.calls_to("sendMessage")) == sent
+    assert query("SELECT * FROM respondents") == []
+
+
+async def test_a_redelivered_message_is_applied_once(
+    person: PersonFactory, updates: Updates, query: Query, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    typed = ana.message_update("45")
+    await ana.send("Acme")
+    await ana.tap("Agroalimentaire")
+    await ana.tap("10 à 49")
+    await updates.feed(typed)  # the territory
+    assert question_number(ana) == 5
+    before = snapshot(query)
+
+    await updates.feed(typed)  # Telegram delivers it again (say, after a crash)
+
+    assert snapshot(query) == before
+    assert answers_of(ana.user_id)["territory"] == ("45", None, None)
+    assert not any(m.text.startswith("⚠️") for m in ana.chat)
+    assert question_number(ana) == 5
+    assert len(ana.live_keyboards()) == 1
+
+
+async def test_a_redelivered_tap_is_applied_once(
+    person: PersonFactory, updates: Updates, api: FakeBotAPI, query: Query
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    tap = ana.tap_update(ana.data_of("Agroalimentaire"))
+    await updates.feed(tap)
+    before = snapshot(query)
+    answered = len(api.calls_to("answerCallbackQuery"))
+
+    await updates.feed(tap)
+
+    assert snapshot(query) == before
+    assert question_number(ana) == 3
+    # Telegram would refuse a second answer to the same query id; the bot does not crash.
+    assert len(api.calls_to("answerCallbackQuery")) == answered + 1
+    assert not any("problème" in m.text for m in ana.chat)
+
+
+# --- a bot that the person blocked ----------------------------------------------------
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_blocked_without_a_crash(
+    person: PersonFactory, api: FakeBotAPI, query: Query, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    api.blocked_chats.add(ana.user_id)
+
+    await ana.send("Acme")
+
+    (respondent,) = query("SELECT blocked_at FROM respondents")
+    assert respondent["blocked_at"] is not None
+    # The answer was committed before the bot tried to reply.
+    assert answers_of(ana.user_id) == {"company_name": ("Acme", None, None)}
+
+    # Unblocked, they write again: no longer marked, and they can go on.
+    api.blocked_chats.clear()
+    await ana.send("/start")
+    (respondent,) = query("SELECT blocked_at FROM respondents")
+    assert respondent["blocked_at"] is None
+    assert ana.last.labels() == ["Reprendre ▶", "Recommencer"]
+
+
+async def test_blocked_from_the_very_first_message(
+    person: PersonFactory, api: FakeBotAPI, query: Query
+) -> None:
+    ana = person()
+    api.blocked_chats.add(ana.user_id)
+    await ana.send("/start pithiviers")
+    (respondent,) = query("SELECT blocked_at FROM respondents")
+    assert respondent["blocked_at"] is not None
+
+
+# --- a restart of the bot -------------------------------------------------------------
+
+
+async def test_a_response_resumes_after_the_bot_restarts_on_the_same_database(
+    api: FakeBotAPI, make_app: Callable[[FakeBotAPI], BotApplication], tmp_path: Path
+) -> None:
+    db_path = tmp_path / "survey.sqlite3"
+    first = make_app(api)
+    async with running(first, db_path):
+        updates = Updates(first, api)
+        ana = Person(updates, 42)
+        await ana.send("/start pithiviers")
+        await ana.send("Acme")
+        await ana.tap("Agroalimentaire")
+        sector_3 = ana.last
+        assert question_number(ana) == 3
+        last_update_id = updates.next_id()
+
+    # A new process: a new application and API client; Telegram still has the chat.
+    api_again = api.reconnected()
+    second = make_app(api_again)
+    async with running(second, db_path):
+        ana = Person(Updates(second, api_again, first_update_id=last_update_id + 1), 42)
+        await ana.send("/start")
+        offer = ana.last
+        assert offer.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 28).")
+        await ana.tap("Reprendre ▶")
+        assert question_number(ana) == 3
+        assert "Combien de salariés compte Acme" in ana.last_text
+        assert sector_3.keyboard is None  # the question left from before lost its buttons
+        assert ana.live_keyboards() == [ana.last]
+        await ana.tap("10 à 49")
+        assert question_number(ana) == 4
+
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT question_id, value_json, stage_code FROM answers").fetchall()
+    assert sorted(rows) == [
+        ("company_name", '"Acme"', "pithiviers"),
+        ("headcount", '"h10_49"', "pithiviers"),
+        ("sector", '"agrifood"', "pithiviers"),
+    ]
+
+
+# --- answers as long as a flow allows ------------------------------------------------
+
+LONG_FLOW = """
+id: long
+version: 1
+title: {fr: Long, en: Long}
+languages: [fr, en]
+sections:
+  - id: story
+    title: {fr: Récit, en: Story}
+    steps:
+      - id: story
+        type: long_text
+        max_length: 4000
+        text: {fr: "Racontez-nous.", en: "Tell us."}
+      - id: headline
+        type: text
+        text: {fr: "Vous avez écrit « {story} ». Un titre ?", en: "You wrote {story}. A title?"}
+"""
+
+
+class TestLongAnswers:
+    """A 4,000-character answer, piped into the next question: every message still fits."""
+
+    @pytest.fixture
+    def flow(self, tmp_path: Path) -> Flow:
+        path = tmp_path / "long.yaml"
+        path.write_text(LONG_FLOW, encoding="utf-8")
+        return load_flow(path)
+
+    async def test_a_4000_character_answer_is_clipped_to_fit_every_message(
+        self, person: PersonFactory, answers_of: AnswersOf
+    ) -> None:
+        ana = person()
+        await ana.send("/start")
+        story_question = ana.last
+        story = ("R&D <Lab> " * 400)[:4000]
+        await ana.send(story)
+
+        assert story_question.keyboard is None
+        assert "✅ R&D <Lab> R&D <Lab>" in story_question.text
+        assert story_question.text.endswith("…")
+        headline = ana.last
+        assert headline.text.startswith("Question 2/2 · Récit")
+        assert "Vous avez écrit « R&D <Lab>" in headline.text
+        await ana.send("Un titre")
+
+        assert not any("problème" in m.text for m in ana.chat)
+        assert ana.chat[-1].labels() == ["✏️ Modifier une réponse"]
+        assert all(len(m.text) <= 4096 for m in ana.chat)
+        assert answers_of(ana.user_id)["story"][0] == story.strip()
+
+
+async def test_telegram_telling_us_of_a_block_marks_the_respondent(
+    person: PersonFactory, updates: Updates, query: Query
+) -> None:
+    ana = person()
+    await ana.send("/start")
+
+    def member_update(status: str) -> dict[str, Any]:
+        member = {"user": {"id": 7_000_000_001, "is_bot": True, "first_name": "Surveybot"}}
+        return {
+            "update_id": updates.next_id(),
+            "my_chat_member": {
+                "chat": {"id": ana.user_id, "type": "private"},
+                "from": ana.user,
+                "date": 1_700_000_000,
+                "old_chat_member": {**member, "status": "member"},
+                "new_chat_member": {
+                    **member,
+                    "status": status,
+                    **({"until_date": 0} if status == "kicked" else {}),
+                },
+            },
+        }
+
+    await updates.feed(member_update("kicked"))
+    (respondent,) = query("SELECT blocked_at FROM respondents")
+    assert respondent["blocked_at"] is not None
+
+    await updates.feed(member_update("member"))
+    (respondent,) = query("SELECT blocked_at FROM respondents")
+    assert respondent["blocked_at"] is None

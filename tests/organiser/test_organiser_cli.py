@@ -1,0 +1,268 @@
+"""`links` and `stats` through click's test runner: exit codes, and data on stdout only.
+
+The commands are registered on a fresh group here, as `bot.cli` registers them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+import zxingcpp
+from click.testing import CliRunner, Result
+from PIL import Image
+
+from bot.links_command import links
+from bot.stats_command import stats
+from exports.links import render_csv, stage_links
+from flows import StageDef, bundled_path, load_stages
+from tests.organiser.survey import FLOW, STAGES
+
+BOT = "tour_innovation_bot"
+
+
+@click.group()
+def group() -> None:
+    """A stand-in for the `surveybot` group."""
+
+
+group.add_command(links)
+group.add_command(stats)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(clean_env: Path) -> None:
+    """Every test runs from an empty folder, with no SURVEYBOT_* variable."""
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(group, [str(a) for a in args])
+
+
+# --- links ------------------------------------------------------------------------
+
+
+def test_links_prints_the_csv(tour_stages: list[StageDef]) -> None:
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout == render_csv(stage_links(tour_stages, BOT))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["link"] for row in rows] == [
+        f"https://t.me/{BOT}?start={code}"
+        for code in ("pithiviers", "evreux", "Saint-Remy_2", "vitre")
+    ]
+
+
+def test_links_use_the_bundled_stages_by_default() -> None:
+    result = invoke("links", "--bot-username", "@" + BOT)
+    assert result.exit_code == 0, result.output
+    stages = load_stages(bundled_path("stages.yaml"))
+    assert result.stdout == render_csv(stage_links(stages, BOT))
+    assert "Évreux (exemple)" in result.stdout
+
+
+def test_links_follow_surveybot_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SURVEYBOT_STAGES", str(STAGES))
+    result = invoke("links", "--bot-username", BOT)
+    assert result.exit_code == 0, result.output
+    assert "start=Saint-Remy_2" in result.stdout
+
+
+def test_links_out_writes_every_file(tmp_path: Path, tour_stages: list[StageDef]) -> None:
+    out = tmp_path / "print" / "invitations"
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"4 stages: wrote {out / 'links.csv'}, {out / 'links.html'} and 4 QR codes "
+        f"(PNG and SVG) in {out / 'qr'}\n"
+    )
+    for stage in tour_stages:
+        (found,) = zxingcpp.read_barcodes(Image.open(out / "qr" / f"{stage.code}.png"))
+        assert found.text == f"https://t.me/{BOT}?start={stage.code}"
+        assert (out / "qr" / f"{stage.code}.svg").is_file()
+        assert f'data-stage="{stage.code}"' in (out / "links.html").read_text(encoding="utf-8")
+    assert (
+        (out / "links.csv").read_text(encoding="utf-8").startswith("stage,city,region,date,link\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("tour", "5 to 32"), ("tour_innovation", "must end in 'bot'"), ("tour-bot", "letters")],
+)
+def test_links_refuse_a_bad_username_as_misuse(name: str, reason: str) -> None:
+    result = invoke("links", "--bot-username", name, "--stages", STAGES)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Invalid value for '--bot-username'" in result.stderr
+    assert reason in result.stderr
+
+
+def test_links_need_a_username() -> None:
+    result = invoke("links", "--stages", STAGES)
+    assert result.exit_code == 2
+    assert "Missing option '--bot-username'" in result.stderr
+
+
+def test_links_report_a_broken_stages_file(clean_env: Path) -> None:
+    (clean_env / "stages.yaml").write_text(
+        "stages:\n  - code: a b\n    city: A\n    date: 1999-01-01\n", encoding="utf-8"
+    )
+    result = invoke("links", "--bot-username", BOT, "--stages", "stages.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "stages.yaml:2: stage 'a b': code 'a b' must be letters, digits, '_' and '-' only "
+        "(no spaces), at most 64 long",
+        "stages.yaml:4: stage 'a b': date 1999-01-01 is not between 2000 and 2100; check the year",
+    ]
+
+
+def test_links_report_a_folder_they_cannot_write(clean_env: Path) -> None:
+    (clean_env / "taken").write_text("a file", encoding="utf-8")
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--out", "taken/sub")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: cannot write the links into taken/sub")
+
+
+# --- stats ------------------------------------------------------------------------
+
+
+def stats_args(db: Path, *more: str) -> list[str | Path]:
+    return ["stats", "--db", db, "--flow", FLOW, "--stages", STAGES, *more]
+
+
+def test_stats_prints_the_tables(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--day", "2019-07-04"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    out = result.stdout.splitlines()
+    assert out[0].split() == ["stage", "city", "started", "completed", "rate", "median", "today"]
+    assert out[2].split()[:7] == ["pithiviers", "Pithiviers", "4", "2", "50.0%", "15.0", "min"]
+    assert out[8].split() == ["TOTAL", "8", "4", "50.0%", "25.0", "min", "3", "/", "2"]
+    assert "today (2019-07-04)" in out[9]
+    assert out[10] == ""
+    assert out[11] == "Drop-off, flow tour: 7 started"
+    assert out[14].split()[-4:] == ["6", "86%", "6", "86%"]
+    assert out[16].split()[:2] == ["3", "markets"]
+    assert out[16].split()[-4:] == ["3", "43%", "2", "29%"]
+
+
+def test_stats_today_defaults_to_the_local_day(survey_db: Path) -> None:
+    before = dt.date.today()
+    result = invoke(*stats_args(survey_db))
+    assert result.exit_code == 0, result.output
+    days = {before.isoformat(), dt.date.today().isoformat()}
+    assert any(f"today ({day})" in result.stdout for day in days)
+
+
+def test_stats_for_one_stage(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--stage", "Pithiviers", "--day", "2019-06-05"))
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert out[2].split() == [
+        "pithiviers",
+        "Pithiviers",
+        "4",
+        "2",
+        "50.0%",
+        "15.0",
+        "min",
+        "4",
+        "/",
+        "2",
+    ]
+    assert out[3].split()[0] == "TOTAL"
+    assert "Drop-off, flow tour, stage pithiviers: 3 started" in out
+
+
+def test_stats_refuse_an_unknown_stage(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--stage", "nowhere"))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: unknown stage 'nowhere': it is not in the stages file and no response "
+        "carries it; known stages: pithiviers, evreux, Saint-Remy_2, vitre\n"
+    )
+
+
+def test_stats_accept_a_stage_found_only_in_the_data(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--stage", "old-stage"))
+    assert result.exit_code == 0, result.output
+    assert "(not in the stages file)" in result.stdout
+
+
+def test_stats_plot(survey_db: Path, clean_env: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--day", "2019-07-04", "--plot", "dropoff.png"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "wrote the drop-off chart to dropoff.png\n"
+    assert "Drop-off, flow tour: 7 started" in result.stdout
+    with Image.open(clean_env / "dropoff.png") as image:
+        assert image.format == "PNG"
+        assert image.width > 600
+
+
+def test_stats_plot_into_a_missing_folder_is_an_error(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--plot", "no/such/dir/chart.png"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write the chart to no/such/dir/chart.png")
+
+
+def test_stats_without_a_database(clean_env: Path) -> None:
+    result = invoke(*stats_args(clean_env / "missing.sqlite3"))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: no database at {clean_env / 'missing.sqlite3'}: nothing has been answered "
+        "with this setup yet; check --db or SURVEYBOT_DB\n"
+    )
+    assert not (clean_env / "missing.sqlite3").exists()
+
+
+def test_stats_default_database_is_in_the_working_folder(clean_env: Path) -> None:
+    result = invoke("stats")
+    assert result.exit_code == 1
+    assert "error: no database at surveybot.sqlite3" in result.stderr
+
+
+def test_stats_reject_a_malformed_day(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db, "--day", "04/07/2019"))
+    assert result.exit_code == 2
+    assert "Invalid value for '--day'" in result.stderr
+
+
+def test_stats_report_a_broken_flow_file(survey_db: Path, clean_env: Path) -> None:
+    (clean_env / "flow.yaml").write_text("id: Tour\n", encoding="utf-8")
+    result = invoke("stats", "--db", survey_db, "--flow", "flow.yaml", "--stages", STAGES)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("flow.yaml:")
+
+
+def test_stats_report_a_file_that_is_not_a_database(clean_env: Path) -> None:
+    (clean_env / "notes.sqlite3").write_text("not a database " * 100, encoding="utf-8")
+    result = invoke(*stats_args(clean_env / "notes.sqlite3"))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "is not a SQLite database" in result.stderr
+
+
+def test_stats_leave_the_database_as_it_was(survey_db: Path) -> None:
+    def dump() -> list[str]:
+        conn = sqlite3.connect(survey_db)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+
+    before = dump()
+    assert invoke(*stats_args(survey_db)).exit_code == 0
+    assert dump() == before

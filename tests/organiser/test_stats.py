@@ -1,0 +1,366 @@
+"""Statistics against a database of known content (see `survey.RESPONDENTS`).
+
+Counted by hand from the scripts:
+
+| who | stage        | flow  | status      | minutes | reached                         | answered                  |
+| --- | ------------ | ----- | ----------- | ------- | ------------------------------- | ------------------------- |
+| r1  | pithiviers   | tour  | completed   | 10      | size exports markets comment    | size exports markets comment |
+| r2  | pithiviers   | tour  | completed   | 20      | size exports comment            | size exports              |
+| r3  | pithiviers   | tour  | in progress |         | size exports markets            | size exports              |
+| r4  | EVREUX       | tour  | completed   | 30      | size exports comment            | size exports comment      |
+| r5  | evreux       | tour  | abandoned   |         | size (went back from exports)   | size                      |
+| r6  | -            | tour  | in progress |         | (the welcome only)              |                           |
+| r7  | old-stage    | tour  | completed   | 40      | size exports markets comment    | size exports markets      |
+| r8  | pithiviers   | other | in progress |         |                                 |                           |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+
+from exports.stats import (
+    ANSWERED_COLOUR,
+    CHART_BAR_WIDTH,
+    CHART_LEFT,
+    REACHED_COLOUR,
+    QuestionReach,
+    StageCounts,
+    Stats,
+    compute_stats,
+    read_stats,
+    render_dropoff_png,
+    render_dropoff_table,
+    render_stage_table,
+)
+from flows import Flow, StageDef
+from storage import Response, ResponseStatus, Store
+from tests.organiser.survey import ACK, BACK, SKIP, Script, at, fill, says
+
+JULY_4 = dt.date(2019, 7, 4)
+
+
+async def stats_of(
+    path: Path,
+    flow: Flow,
+    stages: list[StageDef],
+    *,
+    today: dt.date,
+    tz: dt.tzinfo = dt.UTC,
+    stage_code: str | None = None,
+    lang: str | None = None,
+) -> Stats:
+    """The statistics read the way the CLI reads them: through a read-only store."""
+    store = await Store.open(path, readonly=True)
+    try:
+        return await read_stats(
+            store, flow=flow, stages=stages, today=today, tz=tz, stage_code=stage_code, lang=lang
+        )
+    finally:
+        await store.close()
+
+
+def row(stats: Stats, code: str | None) -> StageCounts:
+    (found,) = [r for r in stats.stages if r.code == code]
+    return found
+
+
+def reach(stats: Stats) -> dict[str, tuple[int, int]]:
+    return {q.question_id: (q.reached, q.answered) for q in stats.questions}
+
+
+async def test_counts_per_stage(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    # Stages of the file first, in its order, even without responses; then the rest.
+    assert [r.code for r in stats.stages] == [
+        "pithiviers",
+        "evreux",
+        "Saint-Remy_2",
+        "vitre",
+        "old-stage",
+        None,
+    ]
+    assert row(stats, "pithiviers") == StageCounts(
+        code="pithiviers",
+        city="Pithiviers",
+        example=False,
+        started=4,
+        completed=2,
+        median_minutes=15.0,
+        started_today=0,
+        completed_today=0,
+    )
+    # "EVREUX" as typed counts for evreux; r4 started on the 3rd (UTC) and completed on the 4th.
+    assert row(stats, "evreux") == StageCounts("evreux", "Évreux", True, 2, 1, 30.0, 1, 1)
+    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 0, 0, None, 0, 0)
+    assert row(stats, "old-stage") == StageCounts("old-stage", None, False, 1, 1, 40.0, 1, 1)
+    assert row(stats, None) == StageCounts(None, None, False, 1, 0, None, 1, 0)
+    assert row(stats, "pithiviers").completion_rate == 50.0
+    assert row(stats, "vitre").completion_rate is None
+
+
+async def test_total_is_over_responses_not_over_stages(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    # The median of all four durations (10, 20, 30, 40), not a median of medians.
+    assert stats.total == StageCounts(None, None, False, 8, 4, 25.0, 3, 2)
+    assert stats.total.completion_rate == 50.0
+
+
+async def test_today_is_a_day_in_the_time_zone_given(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    # 23:50 UTC on the 3rd is 01:50 on the 4th in Paris: r4 started "today" there.
+    paris = await stats_of(
+        survey_db, tour_flow, tour_stages, today=JULY_4, tz=ZoneInfo("Europe/Paris")
+    )
+    assert (row(paris, "evreux").started_today, row(paris, "evreux").completed_today) == (2, 1)
+    june_5 = await stats_of(survey_db, tour_flow, tour_stages, today=dt.date(2019, 6, 5))
+    # r1, r2, r3 and r8 started that day; r1 and r2 completed.
+    assert (row(june_5, "pithiviers").started_today, row(june_5, "pithiviers").completed_today) == (
+        4,
+        2,
+    )
+    assert (june_5.total.started_today, june_5.total.completed_today) == (4, 2)
+
+
+async def test_dropoff_per_question(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    # r8 answered another flow: 7 responses to this one.
+    assert stats.flow_started == 7
+    # In the flow's order; the information step has no place here.
+    assert stats.questions == (
+        QuestionReach("size", "Effectif ?", 6, 6),
+        QuestionReach("exports", "Exportez-vous ?", 5, 5),
+        QuestionReach("markets", "Marchés ?", 3, 2),
+        QuestionReach("comment", "Un mot sur votre entreprise ?", 4, 2),
+    )
+    assert stats.percent(6) == 600 / 7
+
+
+async def test_one_stage(survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="PITHIVIERS")
+    assert stats.stage_code == "pithiviers"
+    assert [r.code for r in stats.stages] == ["pithiviers"]
+    assert stats.total == StageCounts(None, None, False, 4, 2, 15.0, 0, 0)
+    assert stats.flow_started == 3
+    assert reach(stats) == {
+        "size": (3, 3),
+        "exports": (3, 3),
+        "markets": (2, 1),
+        "comment": (2, 1),
+    }
+    evreux = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="evreux")
+    assert reach(evreux) == {
+        "size": (2, 2),
+        "exports": (1, 1),
+        "markets": (0, 0),
+        "comment": (1, 1),
+    }
+
+
+async def test_a_stage_that_is_only_in_the_data(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="old-stage")
+    assert [r.code for r in stats.stages] == ["old-stage"]
+    assert stats.total.started == 1
+    none = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="nowhere")
+    assert [(r.code, r.started) for r in none.stages] == [("nowhere", 0)]
+    assert none.flow_started == 0 and none.percent(0) is None
+    assert all(q.reached == q.answered == 0 for q in none.questions)
+
+
+async def test_english_question_texts(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, lang="en")
+    assert [q.text for q in stats.questions][-1] == "A word about your company?"
+
+
+async def test_a_question_hidden_by_a_change_of_branch_no_longer_counts(
+    tmp_path: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    # Says yes, picks a market, goes back twice and says no: `markets` is hidden again.
+    script = Script(
+        "u1",
+        "vitre",
+        at("2019-07-04 08:00"),
+        (ACK, says("small"), says("yes"), says(["eu"]), BACK, BACK, says("no"), SKIP),
+    )
+    path = tmp_path / "branch.sqlite3"
+    await fill(path, tour_flow, [script])
+    store = await Store.open(path, readonly=True)
+    try:
+        (response,) = await store.list_responses()
+        assert await store.answered_question_ids() == {response.id: frozenset({"size", "exports"})}
+        # The engine keeps the hidden answer as a default; it must not count.
+        assert "markets" in json.loads(response.state_json)["answers"]
+    finally:
+        await store.close()
+    stats = await stats_of(path, tour_flow, tour_stages, today=JULY_4)
+    assert reach(stats) == {
+        "size": (1, 1),
+        "exports": (1, 1),
+        "markets": (0, 0),
+        "comment": (1, 0),
+    }
+    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 1, 1, 8.0, 1, 1)
+
+
+def response(
+    number: int,
+    *,
+    started: str,
+    completed: str | None = None,
+    stage: str | None = "pithiviers",
+    status: ResponseStatus | None = None,
+    state: str = '{"current": null, "history": []}',
+    current: str | None = None,
+) -> Response:
+    """A response as storage returns it, for the pure function."""
+    done = at(completed) if completed else None
+    return Response(
+        id=number,
+        key=f"k{number}",
+        respondent_id=number,
+        flow_id="tour",
+        flow_version=1,
+        stage_code=stage,
+        language="fr",
+        status=status or (ResponseStatus.COMPLETED if done else ResponseStatus.IN_PROGRESS),
+        state_json=state,
+        current_step=current,
+        started_at=at(started),
+        updated_at=done or at(started),
+        completed_at=done,
+    )
+
+
+def test_median_not_mean(tour_flow: Flow, tour_stages: list[StageDef]) -> None:
+    durations = [
+        response(1, started="2019-06-05 08:00", completed="2019-06-05 08:10"),
+        response(2, started="2019-06-05 08:00", completed="2019-06-05 08:20"),
+        response(3, started="2019-06-05 08:00", completed="2019-06-05 09:00"),
+        response(4, started="2019-06-05 08:00"),
+    ]
+    stats = compute_stats(durations, {}, flow=tour_flow, stages=tour_stages, today=JULY_4)
+    assert row(stats, "pithiviers").median_minutes == 20.0
+    assert row(stats, "pithiviers").completion_rate == 75.0
+
+
+def test_a_state_the_engine_cannot_read_still_counts_its_current_step(
+    tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    odd = [
+        response(1, started="2019-06-05 08:00", state="not json", current="size"),
+        response(2, started="2019-06-05 08:00", state="[]", current="exports"),
+        response(
+            3, started="2019-06-05 08:00", state='{"history": ["size", 7]}', current="markets"
+        ),
+    ]
+    stats = compute_stats(odd, {}, flow=tour_flow, stages=tour_stages, today=JULY_4)
+    assert reach(stats) == {"size": (2, 0), "exports": (1, 0), "markets": (1, 0), "comment": (0, 0)}
+
+
+def test_empty_database_gives_zeros(tour_flow: Flow, tour_stages: list[StageDef]) -> None:
+    stats = compute_stats([], {}, flow=tour_flow, stages=tour_stages, today=JULY_4)
+    assert [r.started for r in stats.stages] == [0, 0, 0, 0]
+    assert stats.total.median_minutes is None and stats.total.completion_rate is None
+    assert "0 started" in render_dropoff_table(stats)
+    Image.open(io.BytesIO(render_dropoff_png(stats))).verify()
+
+
+# --- rendering --------------------------------------------------------------------
+
+
+async def test_stage_table_reads_like_the_numbers(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    lines = render_stage_table(stats).splitlines()
+    assert lines[0].split() == [
+        "stage",
+        "city",
+        "started",
+        "completed",
+        "rate",
+        "median",
+        "today",
+    ]
+    assert lines[2].split() == [
+        "pithiviers",
+        "Pithiviers",
+        "4",
+        "2",
+        "50.0%",
+        "15.0",
+        "min",
+        "0",
+        "/",
+        "0",
+    ]
+    assert "Évreux (example)" in lines[3]
+    assert lines[5].split() == ["vitre", "Vitré", "0", "0", "-", "-", "0", "/", "0"]
+    assert "(not in the stages file)" in lines[6]
+    assert lines[7].split() == ["(no", "stage)", "1", "0", "0.0%", "-", "1", "/", "0"]
+    assert lines[8].split() == ["TOTAL", "8", "4", "50.0%", "25.0", "min", "3", "/", "2"]
+    assert "2019-07-04" in lines[9]
+    # Columns line up: every number column ends where its header does.
+    end = lines[0].index("started") + len("started")
+    assert [line[end - 1] for line in lines[2:9]] == ["4", "2", "0", "0", "1", "1", "8"]
+
+
+async def test_dropoff_table(survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    lines = render_dropoff_table(stats).splitlines()
+    assert lines[0] == "Drop-off, flow tour: 7 started"
+    body = [line.split() for line in lines[3:7]]
+    assert body[0] == ["1", "size", "Effectif", "?", "6", "86%", "6", "86%"]
+    assert body[2] == ["3", "markets", "Marchés", "?", "3", "43%", "2", "29%"]
+    assert body[3][-4:] == ["4", "57%", "2", "29%"]
+    short = render_dropoff_table(stats, text_width=10).splitlines()
+    assert "Un mot su…" in short[6]
+
+
+def bars(png: bytes) -> list[tuple[int, int]]:
+    """(reached, answered) bar lengths in pixels, top to bottom, right of CHART_LEFT."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    found: list[tuple[int, int]] = []
+    in_bar = False
+    for y in range(image.height):
+        pixels = [image.getpixel((x, y)) for x in range(CHART_LEFT, CHART_LEFT + CHART_BAR_WIDTH)]
+        light = sum(1 for p in pixels if p == REACHED_COLOUR)
+        dark = sum(1 for p in pixels if p == ANSWERED_COLOUR)
+        if light or dark:
+            if not in_bar:
+                # The answered bar is drawn over the reached one, from the same start.
+                found.append((light + dark, dark))
+            in_bar = True
+        else:
+            in_bar = False
+    return found
+
+
+async def test_dropoff_chart_bars_match_the_counts(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    png = render_dropoff_png(stats)
+    assert png.startswith(b"\x89PNG")
+    measured = bars(png)
+    expected = [(6, 6), (5, 5), (3, 2), (4, 2)]
+    assert len(measured) == len(expected)
+    for (reached_px, answered_px), (reached, answered) in zip(measured, expected, strict=True):
+        assert abs(reached_px - CHART_BAR_WIDTH * reached / 7) <= 1
+        assert abs(answered_px - CHART_BAR_WIDTH * answered / 7) <= 1
