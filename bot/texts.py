@@ -186,6 +186,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No questionnaire in progress. Type /start to begin.",
     },
     "tg_recorded": {"fr": "Réponse enregistrée", "en": "Answer saved"},
+    # --- organiser commands ------------------------------------------------------
+    "org_stats_title": {"fr": "Réponses au {day}", "en": "Responses on {day}"},
+    "org_no_stage": {"fr": "Sans atelier", "en": "No workshop"},
+    "org_total": {"fr": "Total", "en": "Total"},
+    "org_figures": {
+        "fr": "{started} commencées · {completed} terminées ({rate}) · médiane {median} · "
+        "aujourd'hui {started_today}/{completed_today}",
+        "en": "{started} started · {completed} completed ({rate}) · median {median} · "
+        "today {started_today}/{completed_today}",
+    },
+    "org_no_answers_yet": {
+        "fr": "Pas encore de réponse : {names}",
+        "en": "No answers yet: {names}",
+    },
+    "org_no_stages": {
+        "fr": "Aucun atelier dans le fichier des étapes.",
+        "en": "No workshop in the stages file.",
+    },
+    "org_links_title": {"fr": "Liens d'invitation", "en": "Invitation links"},
+    "org_links_qr_hint": {
+        "fr": "/qr CODE envoie le QR code d'un atelier.",
+        "en": "/qr CODE sends the QR code of a workshop.",
+    },
+    "org_qr_usage": {
+        "fr": "Utilisation : /qr CODE (ateliers : {codes})",
+        "en": "Usage: /qr CODE (workshops: {codes})",
+    },
+    "org_qr_unknown": {
+        "fr": "Atelier « {code} » inconnu. Ateliers : {codes}",
+        "en": 'Unknown workshop "{code}". Workshops: {codes}',
+    },
 }
 
 

@@ -31,7 +31,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram import handlers
+from bot.telegram import handlers, organiser
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.poller import Poller
 from bot.telegram.processor import PerRespondentProcessor
@@ -152,6 +152,9 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(
         CommandHandler(["language", "langue"], handlers.on_language, filters=fresh)
     )
+    application.add_handler(CommandHandler("stats", organiser.on_stats, filters=fresh & private))
+    application.add_handler(CommandHandler("links", organiser.on_links, filters=fresh & private))
+    application.add_handler(CommandHandler("qr", organiser.on_qr, filters=fresh & private))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(
         MessageHandler(fresh & private & filters.COMMAND, handlers.on_unknown_command)

@@ -81,7 +81,11 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
     [
         (["", "ACME"], "douze", "Merci d'indiquer un nombre"),
         (["", "ACME", "12", "1", "oui", "1", ""], "7", "Merci de choisir une valeur de 1 à 5."),
-        (["", "ACME", "12", "1", "oui", "1", "", "5", "1 2", ""], "pas-un-email", "ne semble pas valide"),
+        (
+            ["", "ACME", "12", "1", "oui", "1", "", "5", "1 2", ""],
+            "pas-un-email",
+            "ne semble pas valide",
+        ),
         ([""], "x" * 10_000, "Votre réponse fait 10000 caractères ; la limite est de 20."),
     ],
     ids=["text-for-number", "off-scale", "bad-email", "too-long"],

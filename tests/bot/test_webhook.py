@@ -70,7 +70,9 @@ async def test_refused_posts_change_nothing(
         server.listen(port, address="127.0.0.1")
         try:
             async with httpx.AsyncClient() as client:
-                reply = await client.post(f"http://127.0.0.1:{port}/hook", content=body, headers=headers)
+                reply = await client.post(
+                    f"http://127.0.0.1:{port}/hook", content=body, headers=headers
+                )
         finally:
             server.stop()
     assert reply.status_code == status
@@ -96,7 +98,10 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
         server.listen(port, address="127.0.0.1")
         try:
             async with httpx.AsyncClient() as client:
-                for update in (start_update(1, "/start pithiviers"), start_update(2, "Exemple SARL")):
+                for update in (
+                    start_update(1, "/start pithiviers"),
+                    start_update(2, "Exemple SARL"),
+                ):
                     reply = await client.post(
                         url, content=json.dumps(update), headers={SECRET_HEADER: SECRET}
                     )
@@ -104,12 +109,15 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
                     # Telegram may forget the update now: it must already be in the database.
                     with sqlite3.connect(db) as connection:
                         handled = connection.execute(
-                            "SELECT 1 FROM handled_updates WHERE update_id = ?", (update["update_id"],)
+                            "SELECT 1 FROM handled_updates WHERE update_id = ?",
+                            (update["update_id"],),
                         ).fetchone()
                     assert handled == (1,)
                 # Delivered again (Telegram retries when unsure): applied once.
                 again = await client.post(
-                    url, content=json.dumps(start_update(2, "Exemple SARL")), headers={SECRET_HEADER: SECRET}
+                    url,
+                    content=json.dumps(start_update(2, "Exemple SARL")),
+                    headers={SECRET_HEADER: SECRET},
                 )
                 assert again.status_code == 200
         finally:

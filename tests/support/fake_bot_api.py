@@ -42,6 +42,8 @@ class ChatMessage:
     source: str = ""
     """The text exactly as the bot sent it (with its HTML markup, if any)."""
     parse_mode: str | None = None
+    attachment: tuple[str, bytes] | None = None
+    """(file name, content) of a photo or document the bot sent."""
 
     def buttons(self) -> list[dict[str, Any]]:
         return [b for row in self.keyboard or [] for b in row]
@@ -94,6 +96,8 @@ class FakeBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params["_files"] = request_data.multipart_data
         self.calls.append(Call(name, params))
         handler = getattr(self, f"_{name}", None)
         if handler is None:
@@ -142,6 +146,35 @@ class FakeBotAPI(BaseRequest):
         self.messages[(chat_id, message.message_id)] = message
         self._chats.setdefault(chat_id, []).append(message)
         return _ok(self.message_json(message))
+
+    def _sendPhoto(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        return self._send_file(params, "photo")
+
+    def _sendDocument(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        return self._send_file(params, "document")
+
+    def _send_file(self, params: dict[str, Any], field: str) -> tuple[int, bytes]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        files = params.get("_files") or {}
+        name, content, _ = next(iter(files.values()))
+        message = ChatMessage(
+            next(self._ids),
+            chat_id,
+            params.get("caption", ""),
+            from_bot=True,
+            source=params.get("caption", ""),
+            attachment=(str(name), bytes(content)),
+        )
+        self.messages[(chat_id, message.message_id)] = message
+        self._chats.setdefault(chat_id, []).append(message)
+        data = self.message_json(message)
+        if field == "photo":
+            data["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
+        else:
+            data["document"] = {"file_id": "d1", "file_unique_id": "u2", "file_name": str(name)}
+        return _ok(data)
 
     def _editMessageText(self, params: dict[str, Any]) -> tuple[int, bytes]:
         if int(params["chat_id"]) in self.blocked_chats:

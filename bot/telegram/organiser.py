@@ -1,0 +1,155 @@
+"""Organiser commands in Telegram: /stats, /links, /qr CODE.
+
+Only the Telegram user ids in SURVEYBOT_ADMINS get an answer; anyone else gets
+exactly what an unknown command gets, so the commands do not even show they exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from datetime import date
+
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+
+from bot.telegram.context import BotContext
+from bot.telegram.handlers import on_unknown_command
+from bot.texts import ui
+from exports.links import format_day, render_qr_png, stage_link, stage_links, stage_title
+from exports.stats import StageCounts, Stats, read_stats
+
+log = logging.getLogger(__name__)
+
+
+def is_organiser(update: Update, context: BotContext) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in context.services.admins
+
+
+def _lang(update: Update, context: BotContext) -> str:
+    flow = context.services.flow
+    code = update.effective_user.language_code if update.effective_user else None
+    if flow is not None and code and code.split("-")[0] in flow.languages:
+        return code.split("-")[0]
+    return flow.language if flow is not None else "fr"
+
+
+async def on_stats(update: Update, context: BotContext) -> None:
+    if not is_organiser(update, context):
+        await on_unknown_command(update, context)
+        return
+    flow, store = context.services.ready()
+    today = context.services.clock().date()
+    stats = await read_stats(store, flow=flow, stages=context.services.stages, today=today)
+    await _reply(update, context, render_stats(stats, _lang(update, context)))
+
+
+def render_stats(stats: Stats, lang: str) -> str:
+    """Per stage, one short paragraph a phone shows without scrolling sideways."""
+    lines = [f"<b>{html.escape(ui('org_stats_title', lang, day=_day(stats.today, lang)))}</b>", ""]
+    for row in stats.stages:
+        if row.started == 0 and row.code is not None:
+            continue
+        if row.code is None:
+            name = ui("org_no_stage", lang)
+        else:
+            name = row.city or row.code
+        lines.append(f"<b>{html.escape(str(name))}</b> ({html.escape(row.code or '—')})")
+        lines.append(_figures(row, lang))
+    quiet = [row for row in stats.stages if row.started == 0 and row.code is not None]
+    if quiet:
+        names = ", ".join(html.escape(row.city or row.code or "") for row in quiet)
+        lines.append(ui("org_no_answers_yet", lang, names=names))
+    lines += ["", f"<b>{ui('org_total', lang)}</b>", _figures(stats.total, lang)]
+    return "\n".join(lines)
+
+
+def _figures(row: StageCounts, lang: str) -> str:
+    rate = f"{row.completion_rate:.0f}\u00a0%" if row.completion_rate is not None else "–"
+    median = f"{row.median_minutes:.0f}\u00a0min" if row.median_minutes is not None else "–"
+    return ui(
+        "org_figures",
+        lang,
+        started=row.started,
+        completed=row.completed,
+        rate=rate,
+        median=median,
+        started_today=row.started_today,
+        completed_today=row.completed_today,
+    )
+
+
+def _day(day: date, lang: str) -> str:
+    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+async def on_links(update: Update, context: BotContext) -> None:
+    if not is_organiser(update, context):
+        await on_unknown_command(update, context)
+        return
+    lang = _lang(update, context)
+    username = context.bot.username
+    stages = context.services.stages
+    if not stages:
+        await _reply(update, context, ui("org_no_stages", lang))
+        return
+    lines = [f"<b>{ui('org_links_title', lang)}</b>", ""]
+    for link in stage_links(stages, username):
+        when = format_day(link.stage, lang=lang)
+        title = stage_title(link.stage, lang=lang) + (f" — {when}" if when else "")
+        lines.append(f"{html.escape(title)}\n{html.escape(link.url)}")
+    lines += ["", ui("org_links_qr_hint", lang)]
+    for chunk in _chunks(lines):
+        await _reply(update, context, chunk)
+
+
+async def on_qr(update: Update, context: BotContext) -> None:
+    if not is_organiser(update, context):
+        await on_unknown_command(update, context)
+        return
+    lang = _lang(update, context)
+    stages = context.services.stages
+    codes = ", ".join(s.code for s in stages) or "–"
+    if not context.args:
+        await _reply(update, context, ui("org_qr_usage", lang, codes=html.escape(codes)))
+        return
+    wanted = context.args[0].lower()
+    stage = next((s for s in stages if s.code.lower() == wanted), None)
+    if stage is None:
+        text = ui(
+            "org_qr_unknown", lang, code=html.escape(context.args[0][:64]), codes=html.escape(codes)
+        )
+        await _reply(update, context, text)
+        return
+    link = stage_link(stage, context.bot.username)
+    # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
+    png = await asyncio.to_thread(render_qr_png, link, lang=lang)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    caption = f"{stage_title(stage, lang=lang)}\n{link.url}"
+    await context.bot.send_photo(
+        chat.id, InputFile(png, filename=f"{stage.code}.png"), caption=caption
+    )
+
+
+async def _reply(update: Update, context: BotContext, text: str) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(
+            chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        )
+
+
+def _chunks(lines: list[str], limit: int = 3500) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    chunks.append(current)
+    return chunks

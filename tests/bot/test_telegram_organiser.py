@@ -1,0 +1,133 @@
+"""Organiser commands in Telegram: /stats, /links, /qr — for SURVEYBOT_ADMINS only."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Callable
+
+import pytest
+
+from bot.telegram import BotApplication, build_application
+from flows import Flow, StageDef
+from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, FakeBotAPI, Person
+
+ORGANISER = 900_001
+Query = Callable[..., list[sqlite3.Row]]
+PersonFactory = Callable[..., Person]
+
+
+@pytest.fixture
+def flow(mini_flow: Flow) -> Flow:
+    return mini_flow
+
+
+@pytest.fixture
+def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
+    def make(api: FakeBotAPI) -> BotApplication:
+        return build_application(
+            token=TOKEN,
+            flow=flow,
+            stages=stages,
+            request=api,
+            rate_limit=False,
+            admins=frozenset({ORGANISER}),
+        )
+
+    return make
+
+
+async def finish_mini(person: Person) -> None:
+    """The mini flow by typing, to the end."""
+    for line in ["ACME", "12"]:
+        await person.send(line)
+    await person.tap("Industrie")
+    await person.tap("Non")
+    await person.tap("3")
+    await person.tap("Coût")
+    await person.tap("Temps")
+    await person.tap("Passer ⏭")
+
+
+@pytest.fixture
+async def some_answers(person: PersonFactory) -> None:
+    """Two completed at Pithiviers, one started there, one started without a workshop."""
+    for user in (1, 2):
+        done = person(user)
+        await done.send("/start pithiviers")
+        await done.tap("Continuer ▶")
+        await finish_mini(done)
+    started = person(3)
+    await started.send("/start pithiviers")
+    untagged = person(4)
+    await untagged.send("/start")
+
+
+UNKNOWN = "Je ne connais pas cette commande. /help pour l'aide."
+
+
+@pytest.mark.parametrize("command", ["/stats", "/links", "/qr pithiviers", "/qr"])
+async def test_anyone_else_gets_the_unknown_command_answer(
+    person: PersonFactory, command: str, api: FakeBotAPI
+) -> None:
+    ana = person(12345)
+    await ana.send(command)
+    assert [m.text for m in ana.chat] == [UNKNOWN]
+    assert not api.calls_to("sendPhoto")
+
+
+async def test_stats_match_the_database(
+    person: PersonFactory, some_answers: None, query: Query
+) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/stats")
+
+    text = boss.last_text
+    rows = query(
+        "SELECT stage_code, COUNT(*) AS started, SUM(status = 'completed') AS completed "
+        "FROM responses GROUP BY stage_code"
+    )
+    by_stage = {row["stage_code"]: (row["started"], row["completed"]) for row in rows}
+    assert by_stage == {"pithiviers": (3, 2), None: (1, 0)}
+    assert "Pithiviers (pithiviers)\n3 commencées · 2 terminées (67\u00a0%)" in text
+    assert "Sans atelier (—)\n1 commencées · 0 terminées (0\u00a0%)" in text
+    assert "Total\n4 commencées · 2 terminées (50\u00a0%)" in text
+    assert "aujourd'hui 4/2" in text
+    assert "Pas encore de réponse : Évreux" in text
+
+
+async def test_links_lists_every_stage(person: PersonFactory, stages: list[StageDef]) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/links")
+
+    text = "\n".join(m.text for m in boss.chat)
+    for stage in stages:
+        assert f"https://t.me/{BOT_USERNAME}?start={stage.code}" in text
+        assert stage.city in text
+    assert "Pithiviers — 5 juin 2019" in text
+
+
+async def test_qr_sends_the_code_of_one_stage_that_decodes_to_its_link(
+    person: PersonFactory,
+) -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    boss = person(ORGANISER)
+    await boss.send("/qr PITHIVIERS")
+
+    photo = boss.last
+    assert photo.attachment is not None
+    name, content = photo.attachment
+    assert name == "pithiviers.png"
+    (decoded,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(content)))
+    assert decoded.text == f"https://t.me/{BOT_USERNAME}?start=pithiviers"
+    assert photo.text.startswith("Pithiviers\nhttps://t.me/")
+
+
+async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: PersonFactory) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/qr")
+    assert boss.last_text.startswith("Utilisation : /qr CODE (ateliers : pithiviers,")
+    await boss.send("/qr atlantis")
+    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers : pithiviers,")
