@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bot.links_command import links
+from bot.privacy_commands import erase, purge
 from bot.stats_command import stats
 
 if TYPE_CHECKING:
@@ -209,6 +210,24 @@ def _stage_rows(stages: list[Any]) -> list[Any]:
     envvar="SURVEYBOT_WEBHOOK_SECRET",
     help="Secret Telegram sends with each webhook call (SURVEYBOT_WEBHOOK_SECRET).",
 )
+@click.option(
+    "--reminder-hours",
+    type=float,
+    help="Remind an idle respondent once after this many hours; 0 = never "
+    "(SURVEYBOT_REMINDER_HOURS, default 24).",
+)
+@click.option(
+    "--abandon-after-days",
+    type=float,
+    help="Close unfinished responses untouched this long (SURVEYBOT_ABANDON_AFTER_DAYS, "
+    "default 14; 0 = never).",
+)
+@click.option(
+    "--retention-days",
+    type=int,
+    help="Delete responses older than this, daily (SURVEYBOT_RETENTION_DAYS; default: keep).",
+)
+@click.option("--timezone", help="Respondents' time zone for quiet hours (SURVEYBOT_TIMEZONE).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every update (debug level).")
 def run(
     db: Path | None,
@@ -221,6 +240,10 @@ def run(
     listen: str,
     port: int,
     webhook_secret: str | None,
+    reminder_hours: float | None,
+    abandon_after_days: float | None,
+    retention_days: int | None,
+    timezone: str | None,
     verbose: bool,
 ) -> None:
     """Run the Telegram bot (long polling, or a webhook with --webhook-url).
@@ -234,7 +257,16 @@ def run(
     import logging
 
     settings = load_settings(
-        db=db, flow=flow, stages=stages, token=token, api_url=api_url, admins=admins
+        db=db,
+        flow=flow,
+        stages=stages,
+        token=token,
+        api_url=api_url,
+        admins=admins,
+        reminder_hours=reminder_hours,
+        abandon_after_days=abandon_after_days,
+        retention_days=retention_days,
+        timezone=timezone,
     )
     if settings.token is None or not settings.token.get_secret_value().strip():
         _fail(
@@ -256,6 +288,7 @@ def run(
         stages=loaded_stages,
         api_url=settings.api_url,
         admins=settings.admins,
+        policy=_policy(settings),
     )
     if webhook_url is not None:
         from bot.telegram.webhook import run_webhook
@@ -329,3 +362,22 @@ def schema(for_stages: bool) -> None:
 
 main.add_command(links)
 main.add_command(stats)
+main.add_command(erase)
+main.add_command(purge)
+
+
+def _policy(settings: Settings) -> Any:
+    import datetime as dt
+
+    from bot.telegram.policy import Policy
+
+    return Policy(
+        reminder_after=dt.timedelta(hours=settings.reminder_hours)
+        if settings.reminder_hours
+        else None,
+        abandon_after=dt.timedelta(days=settings.abandon_after_days)
+        if settings.abandon_after_days
+        else None,
+        retention=dt.timedelta(days=settings.retention_days) if settings.retention_days else None,
+        timezone=settings.timezone,
+    )

@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     stages: Path | None = None
     """None means the bundled stages file."""
     admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    reminder_hours: float = Field(default=24, ge=0)
+    """One reminder after this many idle hours; 0 turns reminders off."""
+    abandon_after_days: float = Field(default=14, ge=0)
+    """Unfinished responses untouched this long are closed as abandoned; 0: never."""
+    retention_days: int | None = Field(default=None, ge=1)
+    """Responses older than this are deleted by the bot every day; unset: kept."""
+    timezone: str = "Europe/Paris"
+    """The respondents' time zone, for quiet night hours."""
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -39,6 +47,17 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
                 ) from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
         return value
 
     def flow_path(self) -> Path:

@@ -35,8 +35,19 @@ from flows import (
     summary,
 )
 from flows.model import Text
-from storage import Response, ResponseStatus, Store
+from storage import (
+    Respondent,
+    Response,
+    ResponseStatus,
+    Store,
+    consent_of,
+    erase_respondent,
+    record_consent,
+    record_refusal,
+)
 
+YES_WORDS = {"oui", "o", "yes", "y", "j'accepte", "accepte", "1"}
+NO_WORDS = {"non", "n", "no", "je refuse", "refuse", "2"}
 BACK = {"back", "retour", "/back", "/retour"}
 SKIP = {"skip", "passer", "/skip", "/passer"}
 QUIT = {"quit", "quitter", "exit", "/quit", "/quitter"}
@@ -84,9 +95,9 @@ async def run_chat(
     lang = lang or person.language or flow.language
     if lang != person.language:
         await store.set_respondent_language(person.id, lang)
-    response = await _open_response(
-        store, flow, console, person.id, stages, stage_code, lang, clock
-    )
+    response = await _open_response(store, flow, console, person, stages, stage_code, lang, clock)
+    if response is None:
+        return 0
     state = ResponseState.model_validate_json(response.state_json)
     lang = response.language if lang is None else lang
     while True:
@@ -117,18 +128,32 @@ async def _open_response(
     store: Store,
     flow: Flow,
     console: Console,
-    respondent_id: int,
+    person: Respondent,
     stages: list[StageDef],
     stage_code: str | None,
     lang: str,
     clock: Callable[[], datetime],
-) -> Response:
+) -> Response | None:
+    """The response to go on with, or None if the respondent declined the notice."""
+    respondent_id = person.id
     latest = await store.latest_response(respondent_id, flow.id)
-    if latest is not None and latest.status == ResponseStatus.IN_PROGRESS:
+    if latest is not None and latest.status != ResponseStatus.COMPLETED:
         state = ResponseState.model_validate_json(latest.state_json)
         if latest.flow_version == flow.version and prompt(flow, state, lang) is not None:
             console.say(ui("resuming", lang, title=flow.text(flow.title, lang)))
             console.say()
+            agreed = (await consent_of(store, latest.id)).version
+            if flow.consent_version is not None and agreed != flow.consent_version:
+                console.say(ui("consent_changed", lang))
+                agreed_now = await _agree(flow, console, lang)
+                if agreed_now is None:
+                    console.say(ui("saved_resume", lang))
+                    return None
+                if not agreed_now:
+                    await _decline(store, flow, person, latest.stage_code, clock)
+                    console.say(ui("declined", lang))
+                    return None
+                await record_consent(store, latest.id, version=flow.consent_version, now=clock())
             return latest
     if latest is not None and latest.status == ResponseStatus.COMPLETED:
         console.say(ui("new_response", lang))
@@ -140,12 +165,21 @@ async def _open_response(
     if stage is not None:
         console.say(ui("stage_line", lang, city=stage.city, date=_date(stage)))
     console.say()
-    for text in (flow.intro, flow.consent):
-        if text is not None:
-            console.say(_plain(flow, text, lang))
-            console.say()
+    if flow.intro is not None:
+        console.say(_plain(flow, flow.intro, lang))
+        console.say()
+    if flow.consent_version is not None:
+        agreed_now = await _agree(flow, console, lang)
+        if agreed_now is None:
+            console.say(ui("left_before_start", lang))
+            return None
+        if not agreed_now:
+            # Nothing is stored but the refusal.
+            await _decline(store, flow, person, stage.code if stage else None, clock)
+            console.say(ui("declined", lang))
+            return None
     state = start(flow)
-    return await store.start_response(
+    response = await store.start_response(
         respondent_id,
         flow_id=flow.id,
         flow_version=flow.version,
@@ -154,6 +188,46 @@ async def _open_response(
         state_json=state.model_dump_json(),
         current_step=state.current,
         now=clock(),
+    )
+    if flow.consent_version is not None:
+        await record_consent(store, response.id, version=flow.consent_version, now=clock())
+    return response
+
+
+async def _agree(flow: Flow, console: Console, lang: str) -> bool | None:
+    """Show the information notice and ask for an explicit yes or no (None: left unanswered)."""
+    assert flow.consent is not None
+    console.say(_plain(flow, flow.consent, lang))
+    console.say()
+    while True:
+        console.say(ui("consent_question", lang))
+        line = await console.ask()
+        word = (line or "").strip().lower()
+        if line is None or word in QUIT:
+            return None
+        if word in NO_WORDS:
+            return False
+        if word in YES_WORDS:
+            console.say()
+            return True
+
+
+async def _decline(
+    store: Store,
+    flow: Flow,
+    person: Respondent,
+    stage_code: str | None,
+    clock: Callable[[], datetime],
+) -> None:
+    respondent_id = person.id
+    latest = await store.latest_response(respondent_id, flow.id)
+    if latest is not None and latest.status != ResponseStatus.COMPLETED:
+        # A changed notice declined: what was kept under the old one goes too.
+        await erase_respondent(store, respondent_id)
+        again = await store.ensure_respondent(person.channel, person.external_id, now=clock())
+        respondent_id = again.id
+    await record_refusal(
+        store, respondent_id, version=flow.consent_version or "", stage_code=stage_code, now=clock()
     )
 
 

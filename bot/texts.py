@@ -24,6 +24,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Vos réponses sont enregistrées. Relancez la même commande pour reprendre.",
         "en": "Your answers are saved. Run the same command again to resume.",
     },
+    "consent_question": {
+        "fr": "Répondez oui ou non :",
+        "en": "Answer yes or no:",
+    },
+    "consent_changed": {
+        "fr": "L'information sur vos données a changé depuis votre dernière visite :",
+        "en": "The information about your data has changed since your last visit:",
+    },
+    "left_before_start": {
+        "fr": "À bientôt : rien n'a été enregistré.",
+        "en": "See you soon: nothing was stored.",
+    },
+    "declined": {
+        "fr": "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée.",
+        "en": "Noted: you are not taking part, and no answer is stored.",
+    },
     "summary_title": {"fr": "Vos réponses :", "en": "Your answers:"},
     "no_back": {"fr": "Vous êtes à la première question.", "en": "This is the first question."},
     "empty_required": {
@@ -144,6 +160,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/skip : passer une question facultative\n"
         "/restart : recommencer depuis le début\n"
         "/language : changer de langue (français / anglais)\n"
+        "/mydata : voir les données vous concernant\n"
+        "/delete : effacer vos réponses\n"
         "/start : reprendre le questionnaire\n\n"
         "Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter "
         "et reprendre plus tard.",
@@ -152,6 +170,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/skip: skip an optional question\n"
         "/restart: start again from the beginning\n"
         "/language: change language (French / English)\n"
+        "/mydata: see the data stored about you\n"
+        "/delete: erase your answers\n"
         "/start: resume the questionnaire\n\n"
         "Your answers are saved as you go: you can stop and resume later.",
     },
@@ -216,6 +236,65 @@ TEXTS: dict[str, dict[str, str]] = {
     "org_qr_unknown": {
         "fr": "Atelier « {code} » inconnu. Ateliers : {codes}",
         "en": 'Unknown workshop "{code}". Workshops: {codes}',
+    },
+    # --- consent and the respondent's rights -------------------------------------------
+    "tg_consent_accept": {"fr": "✅ J'accepte", "en": "✅ I agree"},
+    "tg_consent_decline": {"fr": "Je refuse", "en": "I decline"},
+    "tg_consent_changed": {
+        "fr": "L'information sur vos données a changé depuis votre dernière visite. "
+        "Merci de la relire avant de continuer :",
+        "en": "The information about your data has changed since your last visit. "
+        "Please read it again before going on:",
+    },
+    "tg_declined": {
+        "fr": "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
+        "Merci de votre attention. Si vous changez d'avis, tapez /start.",
+        "en": "Noted: you are not taking part, and no answer is stored. Thank you for your "
+        "time. If you change your mind, type /start.",
+    },
+    "tg_consent_first": {
+        "fr": "Merci de répondre d'abord à l'information sur vos données, ci-dessus.",
+        "en": "Please first answer the information about your data, above.",
+    },
+    "tg_mydata_intro": {
+        "fr": "Voici toutes les données enregistrées vous concernant (le fichier joint les "
+        "contient en entier) :",
+        "en": "Here is all the data stored about you (the attached file holds all of it):",
+    },
+    "tg_mydata_none": {
+        "fr": "Nous ne conservons aucune réponse de votre part.",
+        "en": "We keep no answer from you.",
+    },
+    "tg_mydata_response": {
+        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count} réponse(s)",
+        "en": "• Questionnaire started on {started}{stage}: {status}, {count} answer(s)",
+    },
+    "tg_mydata_delete_hint": {
+        "fr": "Pour tout effacer : /delete",
+        "en": "To erase everything: /delete",
+    },
+    "tg_status_in_progress": {"fr": "en cours", "en": "in progress"},
+    "tg_status_completed": {"fr": "terminé", "en": "completed"},
+    "tg_status_abandoned": {"fr": "abandonné", "en": "abandoned"},
+    "tg_delete_confirm": {
+        "fr": "Effacer définitivement toutes vos réponses et les données vous concernant ? "
+        "Cette action ne peut pas être annulée.",
+        "en": "Permanently erase all your answers and the data about you? This cannot be undone.",
+    },
+    "tg_delete_yes": {"fr": "Oui, tout effacer", "en": "Yes, erase everything"},
+    "tg_delete_no": {"fr": "Non, garder", "en": "No, keep it"},
+    "tg_deleted": {
+        "fr": "C'est fait : vos réponses et les données vous concernant ont été effacées. "
+        "Merci d'avoir participé.",
+        "en": "Done: your answers and the data about you have been erased. "
+        "Thank you for taking part.",
+    },
+    "tg_kept": {"fr": "Rien n'a été effacé.", "en": "Nothing was erased."},
+    "tg_reminder": {
+        "fr": "Bonjour ! Votre questionnaire « {title} » n'est pas terminé ({answered} réponses "
+        "sur {total}). Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez.",
+        "en": 'Hello! Your questionnaire "{title}" is not finished ({answered} of {total} '
+        "answered). Your answers are saved: you can continue where you left off.",
     },
 }
 

@@ -158,10 +158,13 @@ def _advance(flow: Flow, state: ResponseState) -> ResponseState:
     """Move past the current step once it is answered, skipped or read."""
     assert state.current is not None
     history = [*state.history, state.current]
-    if state.reviewing:
+    reviewing = state.reviewing
+    following = None if reviewing else _next_visible(flow, state.answers, after=state.current)
+    if following is None:
+        # Never end with a shown question left open: after going back out of a
+        # revision, the question it opened may lie before the step just left.
         following = _first_open(flow, state)
-    else:
-        following = _next_visible(flow, state.answers, after=state.current)
+        reviewing = following is not None
     return state.model_copy(
         update={
             "current": following,
@@ -169,7 +172,7 @@ def _advance(flow: Flow, state: ResponseState) -> ResponseState:
             "draft": None,
             "awaiting_other": False,
             "finished": following is None,
-            "reviewing": state.reviewing and following is not None,
+            "reviewing": reviewing,
             "seq": state.seq + 1,
         }
     )
@@ -186,7 +189,12 @@ def _first_open(flow: Flow, state: ResponseState) -> str | None:
 
 
 def back(flow: Flow, state: ResponseState) -> ResponseState:
-    """Return to the previous step still shown; its answer stays as the default."""
+    """Return to the previous step still shown; its answer stays as the default.
+
+    From the "please specify" text of an "Other" choice, back is the choice itself.
+    """
+    if state.awaiting_other and not state.finished:
+        return state.model_copy(update={"awaiting_other": False, "seq": state.seq + 1})
     shown = {step.id for step in visible_steps(flow, state)}
     history = list(state.history)
     while history:
@@ -386,14 +394,15 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
     selected: tuple[str, ...] = ()
     if state.draft is not None:
         selected = tuple(state.draft)
-    elif isinstance(earlier, list):
+    elif isinstance(earlier, list) and not isinstance(step, RankingStep):
         selected = tuple(earlier)
-    elif earlier is not None and labels:
+    elif earlier is not None and labels and not isinstance(step, RankingStep):
         selected = (str(earlier),)
     default = None
     if state.awaiting_other:
         default = state.others.get(step.id)
-    elif earlier is not None and not labels:
+    elif earlier is not None and (not labels or isinstance(step, RankingStep)):
+        # A ranking is rebuilt tap by tap; the earlier order is shown as text.
         default = display_value(flow, step, earlier, None, lang)
     extra: dict[str, object] = {}
     if isinstance(step, MultipleChoiceStep):

@@ -9,6 +9,7 @@ checked by `flows.checks`, which has the whole flow in view.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -353,6 +354,15 @@ class Flow(_Frozen):
         if isinstance(text, str):
             return text
         return text.get(lang) or text.get(self.language) or next(iter(text.values()), "")
+
+    @property
+    def consent_version(self) -> str | None:
+        """A fingerprint of the information notice: any change to it asks respondents again."""
+        if self.consent is None:
+            return None
+        texts = {"": self.consent} if isinstance(self.consent, str) else self.consent
+        canonical = "\n".join(f"{lang}:{texts[lang].strip()}" for lang in sorted(texts))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 # --- stages -------------------------------------------------------------------

@@ -227,10 +227,14 @@ def _fold(text: str) -> str:
 
 
 def format_number(value: float | int, lang: str) -> str:
-    """1200 -> "1 200" in French, "1,200" in English; decimals with the local mark."""
+    """12000 -> "12 000" in French, "12,000" in English; decimals with the local mark.
+
+    Four-digit numbers stay ungrouped, as both typographies allow, so a year reads 1987.
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+    group = "," if abs(value) >= 10_000 else ""
+    text = f"{value:{group}}" if isinstance(value, int) else f"{value:{group}.10g}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text

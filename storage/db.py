@@ -86,6 +86,8 @@ class Database:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Erased answers must not stay readable in freed pages: zero them.
+            await conn.execute("PRAGMA secure_delete = ON")
             if self.readonly:
                 # A read-only connection must not try to change the journal mode;
                 # it reads WAL databases as they are.

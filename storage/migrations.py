@@ -90,6 +90,27 @@ MIGRATIONS: Final[Steps] = {
         # The message showing the current question, so its keyboard can be removed.
         "ALTER TABLE responses ADD COLUMN prompt_message_id INTEGER",
     ),
+    3: (
+        # The version of the information notice the respondent accepted, and when.
+        "ALTER TABLE responses ADD COLUMN consent_version TEXT",
+        "ALTER TABLE responses ADD COLUMN consented_at TEXT",
+        # Set once: a response gets at most one reminder.
+        "ALTER TABLE responses ADD COLUMN reminded_at TEXT",
+        # Declining stores nothing but this: which notice, where, when.
+        """
+        CREATE TABLE consent_refusals (
+            id INTEGER PRIMARY KEY,
+            respondent_id INTEGER NOT NULL REFERENCES respondents (id) ON DELETE CASCADE,
+            consent_version TEXT NOT NULL,
+            stage_code TEXT,
+            refused_at TEXT NOT NULL
+        )
+        """,
+        # Without it, erasing a respondent scans the whole table for the cascade.
+        "CREATE INDEX consent_refusals_respondent ON consent_refusals (respondent_id)",
+        # Reminders and abandonment look for idle in-progress responses regularly.
+        "CREATE INDEX responses_status_updated ON responses (status, updated_at)",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

@@ -495,6 +495,27 @@ class Store:
             )
         return _stage(row) if row is not None else None
 
+    # Reading everything, for statistics
+
+    async def list_responses(self) -> list[Response]:
+        """Return every response, oldest first."""
+        async with self._db.read("list the responses") as conn:
+            rows = await fetch_all(conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses ORDER BY id")
+        return [_response(row) for row in rows]
+
+    async def answered_question_ids(self) -> dict[int, frozenset[str]]:
+        """Return the ids of the questions each response has answered, by response id.
+
+        Only the answers that count are stored, so a question answered and then
+        hidden by a later change of branch is not among them.
+        """
+        async with self._db.read("list the answered questions") as conn:
+            rows = await fetch_all(conn, "SELECT response_id, question_id FROM answers")
+        found: dict[int, set[str]] = {}
+        for row in rows:
+            found.setdefault(int(row[0]), set()).add(str(row[1]))
+        return {response_id: frozenset(ids) for response_id, ids in found.items()}
+
 
 # Encoding and decoding
 

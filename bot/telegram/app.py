@@ -31,8 +31,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram import handlers, organiser
+from bot.telegram import handlers, organiser, privacy
 from bot.telegram.context import BotApplication, BotContext, Services
+from bot.telegram.housekeeping import housekeeping
+from bot.telegram.policy import Policy
 from bot.telegram.poller import Poller
 from bot.telegram.processor import PerRespondentProcessor
 from bot.texts import ui
@@ -48,6 +50,8 @@ COMMANDS = {
         ("skip", "Passer une question facultative"),
         ("restart", "Recommencer depuis le début"),
         ("language", "Changer de langue"),
+        ("mydata", "Voir les données me concernant"),
+        ("delete", "Effacer mes réponses"),
         ("help", "Aide"),
     ],
     "en": [
@@ -56,6 +60,8 @@ COMMANDS = {
         ("skip", "Skip an optional question"),
         ("restart", "Start again from the beginning"),
         ("language", "Change language"),
+        ("mydata", "See the data stored about me"),
+        ("delete", "Erase my answers"),
         ("help", "Help"),
     ],
 }
@@ -68,6 +74,7 @@ def build_application(
     stages: list[StageDef],
     api_url: str = "https://api.telegram.org/bot",
     admins: frozenset[int] = frozenset(),
+    policy: Policy | None = None,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> BotApplication:
@@ -89,6 +96,7 @@ def build_application(
     application: BotApplication = builder.build()
     services = application.bot_data
     services.flow, services.stages, services.admins = flow, stages, admins
+    services.policy = policy or Policy()
     add_handlers(application)
     return application
 
@@ -110,7 +118,8 @@ async def running(application: BotApplication, db_path: Path) -> AsyncIterator[S
             await _register_commands(application)
             await application.start()
             try:
-                yield store
+                async with housekeeping(application):
+                    yield store
             finally:
                 await application.stop()
         finally:
@@ -155,6 +164,13 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("stats", organiser.on_stats, filters=fresh & private))
     application.add_handler(CommandHandler("links", organiser.on_links, filters=fresh & private))
     application.add_handler(CommandHandler("qr", organiser.on_qr, filters=fresh & private))
+    application.add_handler(
+        CommandHandler(["mydata", "mes_donnees"], privacy.on_mydata, filters=fresh)
+    )
+    application.add_handler(
+        CommandHandler(["delete", "supprimer"], privacy.on_delete, filters=fresh)
+    )
+    application.add_handler(CallbackQueryHandler(privacy.on_erase_button, pattern=r"^z\|"))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(
         MessageHandler(fresh & private & filters.COMMAND, handlers.on_unknown_command)

@@ -35,6 +35,9 @@ class Action(StrEnum):
     LANGUAGE = "l"
     REVISE_MENU = "e"  # show the questions to change after finishing
     REVISE = "E"  # change one answer after finishing
+    CONSENT = "a"  # agree to the information notice (value: the stage token)
+    DECLINE = "d"  # decline it
+    ERASE = "z"  # erase everything about me, confirmed
 
 
 # Actions about a question carry its step id and the sequence number.
@@ -52,6 +55,7 @@ VALUELESS = frozenset(
         Action.KEEP,
         Action.NO_STAGE,
         Action.REVISE_MENU,
+        Action.ERASE,
     }
 )
 SEQUENCE = re.compile(r"[0-9]{1,9}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.telegram.policy import Policy
 from flows import Flow, StageDef
 from storage import Store
 
@@ -26,6 +27,7 @@ class Services:
     store: Store | None = None
     admins: frozenset[int] = frozenset()
     clock: Callable[[], datetime] = _now
+    policy: Policy = field(default_factory=Policy)
     # Respondents whose prompt was re-sent after a redelivered update, this process.
     resent: set[int] = field(default_factory=set)
 

@@ -47,7 +47,15 @@ from flows import (
     summary,
     toggle,
 )
-from storage import Respondent, Response, ResponseStatus
+from storage import (
+    Respondent,
+    Response,
+    ResponseStatus,
+    consent_of,
+    erase_respondent,
+    record_consent,
+    record_refusal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +70,8 @@ class Session:
     respondent: Respondent
     response: Response | None
     lang: str
+    consent_version: str | None = None
+    """The version of the information notice the response was agreed under."""
 
     @property
     def state(self) -> ResponseState | None:
@@ -104,7 +114,21 @@ async def load_session(update: Update, context: BotContext) -> Session | None:
         lang = response.language
     if lang not in flow.languages:
         lang = flow.language
-    return Session(respondent, response, lang)
+    consent = None
+    if flow.consent_version is not None and response is not None:
+        consent = (await consent_of(store, response.id)).version
+    return Session(respondent, response, lang, consent)
+
+
+def needs_consent(flow: Flow, session: Session) -> bool:
+    """An unfinished response agreed under another notice (or none): ask again first."""
+    response = session.response
+    return (
+        flow.consent_version is not None
+        and response is not None
+        and response.status != ResponseStatus.COMPLETED
+        and session.consent_version != flow.consent_version
+    )
 
 
 async def _redelivered(update: Update, context: BotContext, session: Session) -> bool:
@@ -142,7 +166,11 @@ async def on_start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else None
     stage = _find_stage(context.services.stages, payload)
     response = session.response
-    if response is not None and response.status == ResponseStatus.IN_PROGRESS:
+    if needs_consent(_flow, session):
+        await ask_consent(update, context, session, stage, changed=True)
+        return
+    if response is not None and response.status != ResponseStatus.COMPLETED:
+        # Unfinished, or closed as abandoned after a long pause: either can go on.
         await _offer_resume(update, context, session, stage)
         return
     if response is not None and response.status == ResponseStatus.COMPLETED:
@@ -232,6 +260,9 @@ async def _command_move(update: Update, context: BotContext, action: Action) -> 
         await _send(update, context, ui("tg_nothing_open", session.lang))
         return
     flow, _ = context.services.ready()
+    if needs_consent(flow, session):
+        await ask_consent(update, context, session, None, changed=True)
+        return
     if action == Action.BACK:
         moved = back(flow, state)
         if moved == state:
@@ -265,6 +296,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _send_summary(update, context, session)
         return
     flow, _ = context.services.ready()
+    if needs_consent(flow, session):
+        await ask_consent(update, context, session, None, changed=True)
+        return
     outcome = answer_text(flow, state, message.text, session.lang)
     await _apply(update, context, session, state, outcome)
 
@@ -317,6 +351,10 @@ async def _question_button(
 ) -> None:
     flow, _ = context.services.ready()
     state = session.state
+    if needs_consent(flow, session):
+        await _answer_query(query, ui("tg_consent_first", session.lang))
+        await ask_consent(update, context, session, None, changed=True)
+        return
     if state is None or state.current != data.step or state.seq != data.seq:
         await _answer_query(query, ui("tg_stale", session.lang))
         if isinstance(query.message, Message) and _is_old_prompt(session, query.message):
@@ -366,7 +404,9 @@ async def _menu_button(
     if isinstance(query.message, Message) and not _is_live_question(session, query.message):
         # The menu is used up; never strip the buttons of the question on screen.
         await _drop_keyboard(query.message)
-    if data.action == Action.RESUME:
+    if data.action in (Action.CONSENT, Action.DECLINE):
+        await _consent_answer(update, context, session, data)
+    elif data.action == Action.RESUME:
         await show_current(update, context, session)
     elif data.action == Action.RESTART_ASK:
         keyboard = InlineKeyboardMarkup(
@@ -413,7 +453,7 @@ def _menu_value_known(context: BotContext, session: Session, data: ButtonData) -
         return data.value in flow.languages
     if data.action == Action.STAGE:
         return _stage_by_token(context, data.value) is not None
-    if data.action in (Action.RESTART, Action.RESTART_ASK):
+    if data.action in (Action.RESTART, Action.RESTART_ASK, Action.CONSENT, Action.DECLINE):
         return not data.value or _stage_by_token(context, data.value) is not None
     if data.action == Action.REVISE:
         state = session.state
@@ -429,10 +469,33 @@ def _menu_value_known(context: BotContext, session: Session, data: ButtonData) -
 async def begin(
     update: Update, context: BotContext, session: Session, stage: StageDef | None
 ) -> None:
-    """A new response: welcome (with the workshop), intro, notice, first question."""
+    """A new response: welcome (with the workshop), intro, the notice to agree to, then questions.
+
+    With an information notice, nothing is stored until the person agrees to it.
+    """
+    flow, _ = context.services.ready()
+    lang = session.lang
+    if stage is not None:
+        when = f" ({stage.date:%d/%m/%Y})" if stage.date else ""
+        await _send(
+            update, context, ui("tg_stage_welcome", lang, city=html.escape(stage.city), date=when)
+        )
+    title = f"<b>{html.escape(flow.text(flow.title, lang).strip())}</b>"
+    intro = html.escape(flow.text(flow.intro, lang).strip()) if flow.intro else ""
+    await _send(update, context, f"{title}\n\n{intro}".strip())
+    if flow.consent_version is not None:
+        await ask_consent(update, context, session, stage, changed=False)
+        return
+    await _create_response(update, context, session, stage)
+
+
+async def _create_response(
+    update: Update, context: BotContext, session: Session, stage: StageDef | None
+) -> None:
     flow, store = context.services.ready()
     state = start(flow)
-    response = await store.start_response(
+    now = context.services.clock()
+    session.response = await store.start_response(
         session.respondent.id,
         flow_id=flow.id,
         flow_version=flow.version,
@@ -440,21 +503,76 @@ async def begin(
         language=session.lang,
         state_json=state.model_dump_json(),
         current_step=state.current,
-        now=context.services.clock(),
+        now=now,
         update_id=update.update_id,
     )
-    session.response = response
-    lang = session.lang
-    if stage is not None:
-        when = f" ({stage.date:%d/%m/%Y})" if stage.date else ""
-        await _send(
-            update, context, ui("tg_stage_welcome", lang, city=html.escape(stage.city), date=when)
-        )
-    for text in (flow.title, flow.intro, flow.consent):
-        if text is not None:
-            body = html.escape(flow.text(text, lang).strip())
-            await _send(update, context, f"<b>{body}</b>" if text is flow.title else body)
+    if flow.consent_version is not None:
+        await record_consent(store, session.response.id, version=flow.consent_version, now=now)
+        session.consent_version = flow.consent_version
     await show_current(update, context, session)
+
+
+async def ask_consent(
+    update: Update,
+    context: BotContext,
+    session: Session,
+    stage: StageDef | None,
+    *,
+    changed: bool,
+) -> None:
+    """The information notice with an explicit choice; the stage rides in the buttons."""
+    flow, _ = context.services.ready()
+    if flow.consent is None:
+        return
+    lang = session.lang
+    token = stage_token(stage.code) if stage else ""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(ui("tg_consent_accept", lang), ButtonData(Action.CONSENT, value=token)),
+                button(ui("tg_consent_decline", lang), ButtonData(Action.DECLINE, value=token)),
+            ]
+        ]
+    )
+    notice = html.escape(flow.text(flow.consent, lang).strip())
+    if changed:
+        notice = f"{html.escape(ui('tg_consent_changed', lang))}\n\n{notice}"
+    await _send(update, context, notice, keyboard)
+
+
+async def _consent_answer(
+    update: Update, context: BotContext, session: Session, data: ButtonData
+) -> None:
+    flow, store = context.services.ready()
+    now = context.services.clock()
+    stage = _stage_by_token(context, data.value) if data.value else None
+    response = session.response
+    open_response = response is not None and response.status != ResponseStatus.COMPLETED
+    if data.action == Action.CONSENT:
+        if response is None:
+            await _create_response(update, context, session, stage)
+        elif needs_consent(flow, session):
+            assert flow.consent_version is not None
+            await record_consent(store, response.id, version=flow.consent_version, now=now)
+            session.consent_version = flow.consent_version
+            await show_current(update, context, session)
+        # Otherwise already agreed (a double tap, an old button): nothing to do.
+        return
+    # Declined: keep nothing but the refusal (a changed notice declined erases what was kept).
+    if open_response:
+        await erase_respondent(store, session.respondent.id)
+        session.respondent = await store.ensure_respondent(
+            CHANNEL, session.respondent.external_id, now=now, language=session.lang
+        )
+        session.response = None
+    await record_refusal(
+        store,
+        session.respondent.id,
+        version=flow.consent_version or "",
+        stage_code=stage.code if stage else None,
+        now=now,
+    )
+    await _send(update, context, ui("tg_declined", session.lang))
 
 
 async def _restart(

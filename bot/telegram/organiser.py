@@ -52,10 +52,7 @@ def render_stats(stats: Stats, lang: str) -> str:
     for row in stats.stages:
         if row.started == 0 and row.code is not None:
             continue
-        if row.code is None:
-            name = ui("org_no_stage", lang)
-        else:
-            name = row.city or row.code
+        name = ui("org_no_stage", lang) if row.code is None else (row.city or row.code)
         lines.append(f"<b>{html.escape(str(name))}</b> ({html.escape(row.code or '—')})")
         lines.append(_figures(row, lang))
     quiet = [row for row in stats.stages if row.started == 0 and row.code is not None]

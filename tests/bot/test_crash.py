@@ -127,6 +127,11 @@ def expected(answers: list[tuple[str, str]]) -> dict[str, object]:
 def begin(bot: Bot, state: BotAPIState) -> None:
     bot.start()
     state.user_text(USER, "/start pithiviers")
+    state.wait_for(lambda: bool(state.chat(USER)) and "reply_markup" in state.chat(USER)[-1])
+    notice = state.chat(USER)[-1]
+    agree = notice["reply_markup"]["inline_keyboard"][0][0]
+    assert "J'accepte" in agree["text"]
+    state.user_tap(USER, notice["message_id"], agree["callback_data"])
     state.wait_for(lambda: questions_shown(state, 1))
 
 

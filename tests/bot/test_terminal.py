@@ -67,7 +67,8 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert "Reprise de" in second.stdout
     # The first question shown after resuming is the one after the last answer given.
-    _, state_at_half = script_for(FLOW, limit=half)
+    agreed = 1 if FLOW.consent_version else 0  # the first line agrees to the notice
+    _, state_at_half = script_for(FLOW, limit=half - agreed)
     expected = FLOW.text(FLOW.step(state_at_half.current or "").text, "fr").split("{")[0]
     first_question = second.stdout.split("──")[2]
     assert expected in first_question
@@ -127,7 +128,7 @@ def test_back_keeps_the_answer_as_default_and_enter_keeps_it(tmp_path: Path) -> 
 
 def test_unknown_stage_is_said_and_the_response_goes_untagged(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
-    result = chat(db, ["quit"], "--stage", "atlantis")
+    result = chat(db, ["oui", "quit"], "--stage", "atlantis")
 
     assert "Étape « atlantis » inconnue" in result.stdout
     assert "pithiviers" in result.stdout
@@ -144,3 +145,40 @@ def test_a_broken_flow_file_stops_before_anything_runs(tmp_path: Path) -> None:
     assert f"{broken}:4:" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "s.sqlite3").exists()
+
+
+def test_declining_the_notice_stores_nothing_but_the_refusal(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["peut-être", "non"], "--stage", "pithiviers")
+
+    assert result.returncode == 0
+    assert "Répondez oui ou non" in result.stdout
+    assert "aucune réponse n'est enregistrée" in result.stdout
+    assert "Question 1/" not in result.stdout
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
+        assert connection.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
+        refusals = connection.execute(
+            "SELECT consent_version, stage_code FROM consent_refusals"
+        ).fetchall()
+    assert refusals == [(FLOW.consent_version, "pithiviers")]
+
+
+def test_agreeing_records_the_notice_version(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    chat(db, ["oui", "quit"])
+
+    with sqlite3.connect(db) as connection:
+        version = connection.execute("SELECT consent_version FROM responses").fetchone()
+    assert version == (FLOW.consent_version,)
+
+
+def test_quitting_at_the_notice_stores_nothing_at_all(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["quit"])
+
+    assert result.returncode == 0
+    assert "rien n'a été enregistré" in result.stdout
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
+        assert connection.execute("SELECT COUNT(*) FROM consent_refusals").fetchone() == (0,)

@@ -36,10 +36,11 @@ def script_for(
     from bot.terminal import _apply  # the same reading of a line as the chat itself
 
     state = start(flow)
-    lines: list[str] = []
+    # A flow with an information notice asks for agreement before the first question.
+    lines: list[str] = ["oui" if lang == "fr" else "yes"] if flow.consent_version else []
     turn = 0
     while (shown := prompt(flow, state, lang)) is not None:
-        if limit is not None and len(lines) >= limit:
+        if limit is not None and turn >= limit:
             break
         line = typed_line(shown, turn, getattr(flow.step(shown.step_id), "min", None))
         outcome = _apply(flow, state, shown, line, lang)

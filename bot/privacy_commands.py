@@ -1,0 +1,204 @@
+"""`surveybot erase` and `surveybot purge`: a respondent's erasure, and the retention period.
+
+Registered on the `surveybot` group in `bot.cli`. Both write to the database,
+so they refuse to create one that does not exist. Imports only click at load
+time. Counts go to stdout as `name: number` lines; messages to stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from storage import Store
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database file (SURVEYBOT_DB; default: surveybot.sqlite3).",
+)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option(
+    "--telegram-id",
+    required=True,
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="The Telegram user id of the person who asked to be erased.",
+)
+@DB_OPTION
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
+    """Erase a respondent: their record, every response and answer, their consent refusals.
+
+    For a request received by e-mail (respondents can also send /delete in the
+    chat). Freed pages are zeroed and the write-ahead log emptied, so nothing
+    of it stays readable in the database file. Safe while the bot is running.
+    Files already exported are not touched: delete the respondent's rows there
+    too (the export's response key is listed by /mydata).
+
+    Example: surveybot erase --telegram-id 123456789 --yes
+    """
+    import asyncio
+
+    from bot.cli import load_settings
+    from storage import StorageError, Store, erase_by_telegram_id, respondent_data
+
+    settings = load_settings(db=db)
+    _require_file(settings.db)
+
+    missing = f"no respondent with Telegram id {telegram_id} in {settings.db}"
+
+    async def go() -> str | None:
+        """Erase, or say why not."""
+        store = await Store.open(settings.db)
+        try:
+            respondent = await store.get_respondent("telegram", str(telegram_id))
+            if respondent is None:
+                return missing
+            data = await respondent_data(store, respondent.id)
+            responses = data["responses"]
+            answers = sum(len(response["answers"]) for response in responses)
+            question = (
+                f"Erase Telegram user {telegram_id} (first seen {data['created_at'][:10]}): "
+                f"{_plural(len(responses), 'response')}, {_plural(answers, 'answer')}, "
+                f"{_plural(len(data['consent_refusals']), 'consent refusal')}? "
+                "This cannot be undone."
+            )
+            if not yes and not click.confirm(question, err=True):
+                return "nothing was erased"
+            report = await erase_by_telegram_id(store, telegram_id)
+        finally:
+            await store.close()
+        if report is None:  # erased meanwhile, by /delete in the chat
+            return missing
+        click.echo(f"responses: {report.responses}")
+        click.echo(f"answers: {report.answers}")
+        click.echo(f"consent_refusals: {report.refusals}")
+        click.echo(f"erased Telegram user {telegram_id} from {settings.db}", err=True)
+        if not report.wal_cleared:
+            _warn_wal(settings.db)
+        return None
+
+    try:
+        problem = asyncio.run(go())
+    except StorageError as error:
+        problem = str(error)
+    if problem is not None:
+        _fail(problem)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    help="Delete the responses started more than DAYS days ago.",
+)
+@click.option(
+    "--abandon-after",
+    "hours",
+    type=click.IntRange(min=1),
+    metavar="HOURS",
+    help="Also close unfinished responses untouched for HOURS hours as abandoned.",
+)
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Count what would change, change nothing.")
+def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
+    """Apply the retention period: delete old responses, with their answers.
+
+    Deletes the responses started more than DAYS days ago, with their answers,
+    the consent refusals as old, and the respondents left with nothing. With
+    --abandon-after, unfinished responses untouched for HOURS hours are first
+    marked abandoned (their answers are kept). Safe while the bot is running,
+    which also does it daily by itself when SURVEYBOT_RETENTION_DAYS is set.
+
+    Example: surveybot purge --older-than 365 --abandon-after 336 --dry-run
+    """
+    import asyncio
+
+    from bot.cli import load_settings
+    from storage import StorageError, Store
+
+    settings = load_settings(db=db)
+    _require_file(settings.db)
+    now = dt.datetime.now(dt.UTC)
+
+    async def go() -> None:
+        store = await Store.open(settings.db)
+        try:
+            await _purge(store, now=now, days=days, hours=hours, dry_run=dry_run)
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(go())
+    except StorageError as error:
+        _fail(str(error))
+
+
+async def _purge(
+    store: Store, *, now: dt.datetime, days: int, hours: int | None, dry_run: bool
+) -> None:
+    from storage import abandon_stale, purge_older_than
+
+    # Abandon first: it only changes statuses, so both counts are the same in a dry run.
+    abandoned = None
+    if hours is not None:
+        idle_since = now - dt.timedelta(hours=hours)
+        abandoned = await abandon_stale(store, idle_since=idle_since, now=now, dry_run=dry_run)
+    before = now - dt.timedelta(days=days)
+    report = await purge_older_than(store, before=before, now=now, dry_run=dry_run)
+    click.echo(f"responses: {report.responses}")
+    click.echo(f"answers: {report.answers}")
+    click.echo(f"consent_refusals: {report.refusals}")
+    click.echo(f"respondents: {report.respondents}")
+    if abandoned is not None:
+        click.echo(f"abandoned: {abandoned}")
+    cutoff = before.isoformat(timespec="seconds")
+    if dry_run:
+        click.echo(
+            f"dry run: nothing changed; the counts are what a real run would delete "
+            f"(started before {cutoff}) or close as abandoned",
+            err=True,
+        )
+        return
+    click.echo(f"deleted what was started before {cutoff} from {store.path}", err=True)
+    if not report.wal_cleared:
+        _warn_wal(store.path)
+
+
+def _require_file(path: Path) -> None:
+    # Store.open would create an empty database: there is nothing to erase in one.
+    if not path.is_file():
+        _fail(
+            f"no database at {path}: nothing has been answered with this setup yet; "
+            "check --db or SURVEYBOT_DB"
+        )
+
+
+def _warn_wal(path: Path) -> None:
+    click.echo(
+        f"warning: another program was reading {path} (an export, `surveybot stats`?), so "
+        f"its -wal file could not be emptied; the deleted rows stay in it until the last "
+        "program using the database closes it",
+        err=True,
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)

@@ -1,0 +1,119 @@
+"""A respondent's rights in the chat: /mydata shows what is stored, /delete erases it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+
+from bot.telegram.callback_data import Action, BadButton, ButtonData, decode
+from bot.telegram.context import BotContext
+from bot.telegram.handlers import (
+    _answer_query,
+    _drop_keyboard,
+    _edit_keyboard,
+    _private,
+    _send,
+    load_session,
+)
+from bot.telegram.keyboards import button
+from bot.texts import ui
+from storage import erase_respondent, respondent_data
+
+log = logging.getLogger(__name__)
+
+
+async def on_mydata(update: Update, context: BotContext) -> None:
+    """Everything stored about the person: a readable summary and the whole as a JSON file."""
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    chat = update.effective_chat
+    if session is None or chat is None:
+        return
+    _, store = context.services.ready()
+    data = await respondent_data(store, session.respondent.id)
+    lang = session.lang
+    lines = [ui("tg_mydata_intro", lang), ""]
+    responses = data.get("responses", [])
+    if not responses:
+        lines.append(ui("tg_mydata_none", lang))
+    for response in responses:
+        lines.append(_response_line(response, lang))
+    lines += ["", ui("tg_mydata_delete_hint", lang)]
+    await _send(update, context, "\n".join(_escape(line) for line in lines))
+    document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    name = "mes_donnees.json" if lang == "fr" else "my_data.json"
+    await context.bot.send_document(chat.id, InputFile(document, filename=name))
+
+
+def _response_line(response: dict[str, Any], lang: str) -> str:
+    started = str(response.get("started_at") or "")[:10]
+    stage = response.get("stage_code")
+    status = str(response.get("status") or "")
+    return ui(
+        "tg_mydata_response",
+        lang,
+        started=started,
+        stage=f" ({stage})" if stage else "",
+        status=ui(f"tg_status_{status}", lang) if status else "",
+        count=len(response.get("answers") or {}),
+    )
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=False)
+
+
+async def on_delete(update: Update, context: BotContext) -> None:
+    """Ask before erasing: the person confirms with a button."""
+    if not _private(update):
+        return
+    session = await load_session(update, context)
+    if session is None:
+        return
+    lang = session.lang
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(ui("tg_delete_yes", lang), ButtonData(Action.ERASE)),
+                button(ui("tg_delete_no", lang), ButtonData(Action.KEEP)),
+            ]
+        ]
+    )
+    await _send(update, context, ui("tg_delete_confirm", lang), keyboard)
+
+
+async def on_erase_button(update: Update, context: BotContext) -> None:
+    """The confirmed /delete: erase the respondent, their responses and answers."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        decode(query.data)
+    except BadButton:
+        await _answer_query(query)
+        return
+    session = await load_session(update, context)
+    if session is None:
+        await _answer_query(query)
+        return
+    _, store = context.services.ready()
+    await _answer_query(query)
+    if query.message is not None:
+        await _drop_keyboard(query.message)  # type: ignore[arg-type]
+    if session.response is not None and session.response.prompt_message_id is not None:
+        # The question on screen can no longer be answered.
+        await _edit_keyboard(context, update, session.response.prompt_message_id, None)
+    await erase_respondent(store, session.respondent.id)
+    log.info("a respondent erased their data")
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(
+            chat.id, ui("tg_deleted", session.lang), parse_mode=ParseMode.HTML
+        )

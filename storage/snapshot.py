@@ -1,0 +1,334 @@
+"""A consistent read-only view of the database, for exports: one read transaction.
+
+`open_snapshot(path)` opens a second, read-only SQLite connection (plain
+`sqlite3`, synchronous: exports run in a worker thread or a notebook, where an
+event loop may already be running) and holds one read transaction for the
+whole export. In WAL mode the bot keeps writing meanwhile, and every query of
+the snapshot sees the database as it was at its first read: a response is
+exported at that state, or not at all.
+
+Responses come in batches of columns (one tuple per field), with each
+response's answers decoded from one JSON object built by SQLite, so a large
+export never holds one Python object per answer row for the whole table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from storage.db import BUSY_TIMEOUT_MS, describe_error
+from storage.errors import StorageError
+from storage.migrations import SCHEMA_VERSION
+from storage.models import AnswerValue, ResponseStatus
+from storage.store import _encode_time
+
+DEFAULT_BATCH: Final = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseFilter:
+    """Which responses to read. Empty tuples mean "any"."""
+
+    flow_id: str
+    stage_codes: tuple[str, ...] = ()
+    statuses: tuple[ResponseStatus, ...] = ()
+    started_from: dt.datetime | None = None
+    """Inclusive lower bound on `started_at`."""
+    started_before: dt.datetime | None = None
+    """Exclusive upper bound on `started_at`."""
+    flow_versions: tuple[int, ...] = ()
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition on `responses r` and its parameters."""
+        clauses = ["r.flow_id = ?"]
+        params: list[object] = [self.flow_id]
+        for column, values in (
+            ("r.stage_code", self.stage_codes),
+            ("r.status", tuple(ResponseStatus(s).value for s in self.statuses)),
+            ("r.flow_version", self.flow_versions),
+        ):
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if self.started_from is not None:
+            clauses.append("r.started_at >= ?")
+            params.append(_encode_time(self.started_from))
+        if self.started_before is not None:
+            clauses.append("r.started_at < ?")
+            params.append(_encode_time(self.started_before))
+        return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCount:
+    """How many responses of one flow version have one status."""
+
+    flow_version: int
+    status: ResponseStatus
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredQuestion:
+    """What the stored answers to one question look like, for planning export columns."""
+
+    question_id: str
+    flow_versions: tuple[int, ...]
+    has_other_text: bool
+    value_types: frozenset[str]
+    """JSON types of the stored values: "text", "integer", "real", "array"…"""
+    list_codes: tuple[str, ...] = ()
+    """Codes found inside list answers (multiple choice, ranking), sorted."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseBatch:
+    """Consecutive responses as columns: item i of every field is response i.
+
+    Times are ISO 8601 text in UTC as stored (`2019-06-03T09:00:00.000000+00:00`),
+    which sorts chronologically; callers parse them in bulk.
+    """
+
+    ids: tuple[int, ...]
+    keys: tuple[str, ...]
+    stage_codes: tuple[str | None, ...]
+    cities: tuple[str | None, ...]
+    flow_ids: tuple[str, ...]
+    flow_versions: tuple[int, ...]
+    languages: tuple[str, ...]
+    statuses: tuple[str, ...]
+    started_at: tuple[str, ...]
+    completed_at: tuple[str | None, ...]
+    answers: tuple[dict[str, AnswerValue], ...]
+    """The answers that count, by question id (hidden questions have none)."""
+    other_texts: tuple[dict[str, str], ...]
+    skipped: tuple[tuple[str, ...], ...]
+    """Questions the respondent chose to skip, from the engine's saved state."""
+    answered_at: tuple[dict[str, str], ...] | None = field(default=None)
+    """When each answer was given, if asked for."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Snapshot:
+    """Reads of one database state; get one with `open_snapshot(path)`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    def _query(self, sql: str, params: Sequence[object], action: str) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise describe_error(exc, self.path, action) from exc
+
+    def count(self, where: ResponseFilter) -> list[ResponseCount]:
+        """How many responses match, by flow version and status."""
+        condition, params = where.where()
+        rows = self._query(
+            f"SELECT r.flow_version, r.status, COUNT(*) FROM responses r WHERE {condition} "
+            "GROUP BY r.flow_version, r.status ORDER BY r.flow_version, r.status",
+            params,
+            "count the responses to export",
+        )
+        return [
+            ResponseCount(int(str(version)), ResponseStatus(str(status)), int(str(count)))
+            for version, status, count in rows
+        ]
+
+    def answered_questions(
+        self, where: ResponseFilter, *, except_version: int | None = None
+    ) -> list[AnsweredQuestion]:
+        """The questions answered in matching responses, except those of `except_version`.
+
+        Exporters know the current flow version's questions from its file, and
+        ask here only about the others, so the common case scans nothing.
+        """
+        condition, params = where.where()
+        if except_version is not None:
+            condition += " AND r.flow_version != ?"
+            params = [*params, except_version]
+        rows = self._query(
+            "SELECT a.question_id, group_concat(DISTINCT a.flow_version), "
+            "MAX(a.other_text IS NOT NULL), group_concat(DISTINCT json_type(a.value_json)) "
+            f"FROM responses r JOIN answers a ON a.response_id = r.id WHERE {condition} "
+            "GROUP BY a.question_id ORDER BY MIN(a.rowid)",
+            params,
+            "list the questions answered",
+        )
+        code_rows = self._query(
+            "SELECT DISTINCT a.question_id, j.value FROM responses r "
+            "JOIN answers a ON a.response_id = r.id, json_each(a.value_json) AS j "
+            f"WHERE {condition} AND json_type(a.value_json) = 'array' "
+            "ORDER BY a.question_id, j.value",
+            params,
+            "list the codes answered",
+        )
+        codes: dict[str, list[str]] = {}
+        for question_id, code in code_rows:
+            codes.setdefault(str(question_id), []).append(str(code))
+        return [
+            AnsweredQuestion(
+                question_id=str(question_id),
+                flow_versions=tuple(sorted(int(v) for v in str(versions).split(","))),
+                has_other_text=bool(has_other),
+                value_types=frozenset(str(types).split(",")),
+                list_codes=tuple(codes.get(str(question_id), ())),
+            )
+            for question_id, versions, has_other, types in rows
+        ]
+
+    def batches(
+        self,
+        where: ResponseFilter,
+        *,
+        size: int = DEFAULT_BATCH,
+        with_times: bool = False,
+        with_skipped: bool = False,
+    ) -> Iterator[ResponseBatch]:
+        """Matching responses in id order, `size` at a time, with their answers.
+
+        `with_times` adds when each answer was given; `with_skipped`, the
+        questions skipped (otherwise every response's `skipped` is empty).
+        """
+        if size < 1:
+            raise StorageError(f"a batch must hold at least one response, not {size}")
+        condition, params = where.where()
+        times = (
+            ", (SELECT json_group_object(a.question_id, a.answered_at) FROM answers a "
+            "WHERE a.response_id = r.id)"
+            if with_times
+            else ""
+        )
+        # The engine writes compact JSON: most states say "skipped":[] and need no parsing.
+        skipped = (
+            """CASE WHEN instr(r.state_json, '"skipped":[]') THEN NULL """
+            "WHEN json_valid(r.state_json) THEN json_extract(r.state_json, '$.skipped') END"
+            if with_skipped
+            else "NULL"
+        )
+        # One JSON object per response: SQLite gathers the answers, Python decodes
+        # each response once, instead of fetching one row per answer.
+        sql = (
+            "SELECT r.id, r.key, r.stage_code, st.city, r.flow_id, r.flow_version, "
+            "r.language, r.status, r.started_at, r.completed_at, "
+            f"{skipped}, "
+            "(SELECT json_group_object(a.question_id, json(a.value_json)) FROM answers a "
+            "WHERE a.response_id = r.id), "
+            "(SELECT json_group_object(a.question_id, a.other_text) FROM answers a "
+            "WHERE a.response_id = r.id AND a.other_text IS NOT NULL)"
+            # NOT INDEXED: walk responses in id order, whatever the filters, so each
+            # batch starts where the last ended instead of sorting all that match.
+            f"{times} FROM responses r NOT INDEXED LEFT JOIN stages st ON st.code = r.stage_code "
+            f"WHERE {condition} AND r.id > ? ORDER BY r.id LIMIT ?"
+        )
+        after = 0
+        while True:
+            rows = self._query(sql, [*params, after, size], "read responses to export")
+            if not rows:
+                return
+            yield _batch(rows, with_times=with_times)
+            after = rows[-1][0]
+            if len(rows) < size:
+                return
+
+
+def _batch(rows: list[tuple[Any, ...]], *, with_times: bool) -> ResponseBatch:
+    columns = list(zip(*rows, strict=True))
+    return ResponseBatch(
+        ids=columns[0],
+        keys=columns[1],
+        stage_codes=columns[2],
+        cities=columns[3],
+        flow_ids=columns[4],
+        flow_versions=columns[5],
+        languages=columns[6],
+        statuses=columns[7],
+        started_at=columns[8],
+        completed_at=columns[9],
+        skipped=tuple(_skipped(v) for v in columns[10]),
+        answers=tuple(map(_object, columns[11])),
+        other_texts=tuple(map(_object, columns[12])),
+        answered_at=tuple(map(_object, columns[13])) if with_times else None,
+    )
+
+
+def _object(text: str) -> dict[str, Any]:
+    # Most responses have no "other" text: skip the decoder for them.
+    if text == "{}":
+        return {}
+    decoded: dict[str, Any] = json.loads(text)
+    return decoded
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _skipped(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    decoded = json.loads(str(value))
+    return tuple(str(item) for item in decoded) if isinstance(decoded, list) else ()
+
+
+@contextmanager
+def open_snapshot(path: str | Path) -> Iterator[Snapshot]:
+    """Open the database read-only and hold one read transaction until the block ends."""
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError(
+            f"cannot read database {path}: "
+            + ("it is a directory; pass the database file" if path.is_dir() else "no such file")
+            + "; check the path (SURVEYBOT_DB or --db)"
+        )
+    try:
+        # mode=ro: SQLite itself refuses writes and never creates the file.
+        conn = sqlite3.connect(
+            path.resolve().as_uri() + "?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+    except sqlite3.Error as exc:
+        raise describe_error(exc, path, "open the database") from exc
+    try:
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("BEGIN")
+            # The first read fixes the snapshot: every later query sees this state.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            raise describe_error(exc, path, "read the database") from exc
+        _check_schema(path, version)
+        yield Snapshot(conn, path)
+    finally:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+
+
+def _check_schema(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"cannot read database {path}: its schema is at version {version}, newer than "
+            f"this surveybot knows ({SCHEMA_VERSION}); upgrade surveybot"
+        )
+    if version < SCHEMA_VERSION:
+        raise StorageError(
+            f"cannot read database {path}: its schema is at version {version}, this "
+            f"surveybot needs {SCHEMA_VERSION}; open it once read-write (start the bot or "
+            "`surveybot chat`) to migrate it"
+        )

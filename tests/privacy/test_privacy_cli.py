@@ -1,0 +1,257 @@
+"""`erase` and `purge` through click's test runner: exit codes, data on stdout, messages on stderr.
+
+The commands are registered on a fresh group here, as `bot.cli` registers them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.privacy_commands import erase, purge
+from storage import AnswerInput, ResponseStatus, Store, record_refusal
+
+
+@click.group()
+def group() -> None:
+    """A stand-in for the `surveybot` group."""
+
+
+group.add_command(erase)
+group.add_command(purge)
+
+NOW = dt.datetime.now(dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Run from an empty folder (no .env) with no SURVEYBOT_* variable set."""
+    for name in list(os.environ):
+        if name.startswith("SURVEYBOT_"):
+            monkeypatch.delenv(name)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    yield work
+
+
+async def _fill(path: Path) -> None:
+    async with await Store.open(path) as store:
+
+        async def person(
+            telegram_id: int,
+            *,
+            started: dt.datetime,
+            updated: dt.datetime | None = None,
+            status: ResponseStatus = ResponseStatus.IN_PROGRESS,
+        ) -> int:
+            who = await store.ensure_respondent("telegram", str(telegram_id), now=started)
+            response = await store.start_response(
+                who.id,
+                flow_id="tdf2019",
+                flow_version=3,
+                stage_code=None,
+                language="fr",
+                state_json="{}",
+                current_step="q1",
+                now=started,
+            )
+            await store.save_progress(
+                response.id,
+                state_json="{}",
+                current_step="q3",
+                answers={"q1": AnswerInput("oui"), "q2": AnswerInput(f"texte {telegram_id}")},
+                status=status,
+                now=updated or started,
+            )
+            return who.id
+
+        # 111: a recent, unfinished response idle for three days, and an old refusal.
+        ana = await person(111, started=NOW - 400 * DAY, updated=NOW - 3 * DAY)
+        await record_refusal(store, ana, version="v0", stage_code=None, now=NOW - 400 * DAY)
+        # 222: finished long ago; 333: finished yesterday.
+        await person(222, started=NOW - 400 * DAY, status=ResponseStatus.COMPLETED)
+        await person(333, started=NOW - DAY, status=ResponseStatus.COMPLETED)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "survey.sqlite3"
+    asyncio.run(_fill(path))
+    return path
+
+
+def invoke(*args: str | Path, input: str | None = None) -> Result:
+    return CliRunner().invoke(group, [str(a) for a in args], input=input)
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def telegram_ids(path: Path) -> list[object]:
+    return [row[0] for row in rows(path, "SELECT external_id FROM respondents ORDER BY 1")]
+
+
+# --- erase ---------------------------------------------------------------------
+
+
+def test_erase_with_yes(db: Path) -> None:
+    result = invoke("erase", "--telegram-id", "111", "--db", db, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "responses: 1\nanswers: 2\nconsent_refusals: 1\n"
+    assert result.stderr == f"erased Telegram user 111 from {db}\n"
+    assert telegram_ids(db) == ["222", "333"]
+    assert rows(db, "SELECT COUNT(*) FROM answers") == [(4,)]
+
+
+def test_erase_asks_first(db: Path) -> None:
+    result = invoke("erase", "--telegram-id", "111", "--db", db, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "Erase Telegram user 111 (first seen "
+        f"{(NOW - 400 * DAY).date().isoformat()}): 1 response, 2 answers, "
+        "1 consent refusal? This cannot be undone. [y/N]: "
+    )
+    assert result.stdout == "responses: 1\nanswers: 2\nconsent_refusals: 1\n"
+    assert telegram_ids(db) == ["222", "333"]
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n", ""], ids=["no", "default", "eof"])
+def test_erase_not_confirmed_erases_nothing(db: Path, answer: str) -> None:
+    before = rows(db, "SELECT * FROM answers")
+    result = invoke("erase", "--telegram-id", "111", "--db", db, input=answer)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "nothing was erased" in result.stderr or "Aborted!" in result.stderr
+    assert telegram_ids(db) == ["111", "222", "333"]
+    assert rows(db, "SELECT * FROM answers") == before
+
+
+def test_erase_unknown_respondent(db: Path) -> None:
+    result = invoke("erase", "--telegram-id", "999", "--db", db, "--yes")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"error: no respondent with Telegram id 999 in {db}\n"
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
+def test_erase_reads_the_database_from_the_environment(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_DB", str(db))
+    result = invoke("erase", "--telegram-id", "222", "--yes")
+    assert result.exit_code == 0, result.output
+    assert telegram_ids(db) == ["111", "333"]
+
+
+def test_erase_without_a_database_creates_none(clean_env: Path) -> None:
+    result = invoke("erase", "--telegram-id", "111", "--yes")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: no database at surveybot.sqlite3")
+    assert list(clean_env.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_erase_bad_id_is_misuse(db: Path, value: str) -> None:
+    result = invoke("erase", "--telegram-id", value, "--db", db, "--yes")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
+# --- purge ---------------------------------------------------------------------
+
+
+def test_purge(db: Path) -> None:
+    result = invoke("purge", "--older-than", "365", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("responses: 2\nanswers: 4\nconsent_refusals: 1\nrespondents: 2\n")
+    assert result.stderr.startswith("deleted what was started before ")
+    assert telegram_ids(db) == ["333"]
+    assert rows(db, "SELECT COUNT(*) FROM answers") == [(2,)]
+
+
+def test_purge_with_abandon(db: Path) -> None:
+    result = invoke("purge", "--older-than", "500", "--abandon-after", "48", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "responses: 0\nanswers: 0\nconsent_refusals: 0\nrespondents: 0\nabandoned: 1\n"
+    )
+    assert rows(
+        db,
+        "SELECT r.status FROM responses r JOIN respondents p "
+        "ON p.id = r.respondent_id WHERE p.external_id = '111'",
+    ) == [("abandoned",)]
+    # Idle for three days: not yet at 96 hours.
+    again = invoke("purge", "--older-than", "500", "--abandon-after", "96", "--db", db)
+    assert again.stdout.endswith("abandoned: 0\n")
+
+
+def test_purge_dry_run_changes_nothing(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    before = list(conn.iterdump())
+    conn.close()
+    result = invoke(
+        "purge", "--older-than", "365", "--abandon-after", "48", "--db", db, "--dry-run"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "responses: 2\nanswers: 4\nconsent_refusals: 1\nrespondents: 2\nabandoned: 1\n"
+    )
+    assert result.stderr.startswith("dry run: nothing changed")
+    conn = sqlite3.connect(db)
+    assert list(conn.iterdump()) == before
+    conn.close()
+    # And the real run removes exactly what the dry run counted.
+    real = invoke("purge", "--older-than", "365", "--abandon-after", "48", "--db", db)
+    assert real.stdout == result.stdout
+
+
+def test_purge_without_a_database_creates_none(clean_env: Path) -> None:
+    result = invoke("purge", "--older-than", "30")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no database at surveybot.sqlite3")
+    assert list(clean_env.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--older-than", "0"],
+        ["--older-than", "many"],
+        ["--older-than", "30", "--abandon-after", "0"],
+    ],
+    ids=["missing", "zero", "text", "zero-hours"],
+)
+def test_purge_misuse(db: Path, args: list[str]) -> None:
+    result = invoke("purge", *args, "--db", db)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
+# --- help ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["erase", "purge"])
+def test_help_ends_with_an_example(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    description = result.stdout.split("Options:")[0].strip()
+    assert description.splitlines()[-1].strip().startswith(f"Example: surveybot {command} ")

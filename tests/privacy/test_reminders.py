@@ -1,0 +1,126 @@
+"""Which responses are due their one reminder, and marking it sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from storage import (
+    AnswerInput,
+    DueReminder,
+    Response,
+    ResponseStatus,
+    StorageError,
+    Store,
+    due_reminders,
+    erase_respondent,
+    mark_reminded,
+)
+from tests.privacy.conftest import Clock, Peek, People
+
+DAY = dt.timedelta(hours=24)
+
+
+async def due_ids(store: Store, now: dt.datetime) -> list[int]:
+    return [d.response_id for d in await due_reminders(store, idle_since=now - DAY, now=now)]
+
+
+async def test_a_response_idle_for_the_delay_is_due_once(
+    store: Store, people: People, clock: Clock, peek: Peek
+) -> None:
+    ana = await people.answering(111, {"q1": AnswerInput("oui")}, language="en")
+    last_activity = clock.now
+
+    # Exactly at the delay: not yet; a microsecond later: due.
+    assert await due_ids(store, last_activity + DAY) == []
+    now = last_activity + DAY + dt.timedelta(microseconds=1)
+    assert await due_reminders(store, idle_since=now - DAY, now=now) == [
+        DueReminder(
+            response_id=ana.id,
+            respondent_id=ana.respondent_id,
+            telegram_id="111",
+            language="en",
+            current_step="q2",
+        )
+    ]
+
+    assert await mark_reminded(store, ana.id, now=now) is True
+    assert await due_ids(store, now + DAY * 10) == []
+    # Marking twice keeps the first time and says so.
+    assert await mark_reminded(store, ana.id, now=now + DAY) is False
+    assert peek.query("SELECT reminded_at FROM responses") == [
+        (now.isoformat(timespec="microseconds"),)
+    ]
+
+
+async def test_selection_rules(store: Store, people: People, clock: Clock) -> None:
+    due = await people.answering(1, {"q1": AnswerInput("oui")})
+    blocked = await people.answering(2, {"q1": AnswerInput("oui")})
+    await store.set_blocked(blocked.respondent_id, blocked=True, now=clock.tick())
+    reminded = await people.answering(3, {"q1": AnswerInput("oui")})
+    await mark_reminded(store, reminded.id, now=clock.tick())
+    completed = await people.answering(
+        4, {"q1": AnswerInput("oui")}, status=ResponseStatus.COMPLETED
+    )
+    abandoned = await people.answering(
+        5, {"q1": AnswerInput("oui")}, status=ResponseStatus.ABANDONED
+    )
+    terminal = await people.answering(6, {"q1": AnswerInput("oui")}, channel="terminal")
+    erased = await people.answering(7, {"q1": AnswerInput("oui")})
+    await erase_respondent(store, erased.respondent_id)
+    # Everyone above has been idle for two days; this one answered an hour ago.
+    clock.tick(2 * 86400)
+    recent = await people.answering(8, {"q1": AnswerInput("oui")})
+    clock.tick(3600)
+
+    assert await due_ids(store, clock.now) == [due.id]
+    assert {blocked.id, reminded.id, completed.id, abandoned.id, terminal.id, recent.id}.isdisjoint(
+        await due_ids(store, clock.now)
+    )
+    # Unblocked again (they wrote to the bot): due once more.
+    await store.set_blocked(blocked.respondent_id, blocked=False, now=clock.tick())
+    assert await due_ids(store, clock.now) == [due.id, blocked.id]
+
+
+async def test_activity_after_the_reminder_does_not_bring_another(
+    store: Store, people: People, clock: Clock
+) -> None:
+    ana = await people.answering(1, {"q1": AnswerInput("oui")})
+    now = clock.tick(2 * 86400)
+    await mark_reminded(store, ana.id, now=now)
+    # They come back, answer one more question, and go quiet again.
+    await people.answer(ana, {"q1": AnswerInput("oui"), "q2": AnswerInput("non")})
+    assert await due_ids(store, clock.tick(10 * 86400)) == []
+
+
+async def test_oldest_activity_first(store: Store, people: People, clock: Clock) -> None:
+    first = await people.answering(1)
+    second = await people.answering(2)
+    await people.answer(first, {"q1": AnswerInput("oui")})  # now the more recent
+    assert await due_ids(store, clock.tick(2 * 86400)) == [second.id, first.id]
+
+
+async def test_a_restart_finds_the_same_due_reminders(
+    store: Store, people: People, clock: Clock, db_path: Path
+) -> None:
+    ana = await people.answering(1)
+    bob = await people.answering(2)
+    now = clock.tick(2 * 86400)
+    await mark_reminded(store, ana.id, now=now)
+    await store.close()
+    async with await Store.open(db_path) as again:
+        assert await due_ids(again, now) == [bob.id]
+
+
+async def test_reminder_misuse(store: Store, people: People, clock: Clock) -> None:
+    response: Response = await people.answering(1)
+    with pytest.raises(StorageError, match="no such response"):
+        await mark_reminded(store, 404, now=clock.tick())
+    with pytest.raises(StorageError, match="naive"):
+        await mark_reminded(store, response.id, now=dt.datetime(2019, 6, 3))
+    with pytest.raises(StorageError, match="after now"):
+        await due_reminders(store, idle_since=clock.now + DAY, now=clock.now)
+    with pytest.raises(StorageError, match="naive"):
+        await due_reminders(store, idle_since=dt.datetime(2019, 6, 3), now=clock.now)
