@@ -381,12 +381,15 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
     step = _current_step(flow, state)
     if step is None:
         return None
-    shown = visible_steps(flow, state)
-    counted = effective_answers(flow, state)
+    shown, counted = _visibility(flow, state.answers)
+
+    def piped(text: Text) -> str:
+        return _pipe(flow, text, lang, counted, state.others)
+
     questions = [s for s in shown if not isinstance(s, InfoStep)]
     ids = [s.id for s in questions]
     labels = tuple(choice_labels(flow, step, lang))
-    text = pipe(flow, step.text, lang, state)
+    text = piped(step.text)
     if state.awaiting_other:
         chosen = dict(labels).get(OTHER, message("other", lang))
         text = f"{text}\n{message('specify', lang, label=chosen)}"
@@ -412,8 +415,8 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
     if isinstance(step, RankingStep):
         extra["needed"] = step.needed
     if isinstance(step, ScaleStep):
-        extra["min_label"] = pipe(flow, step.min_label, lang, state) if step.min_label else None
-        extra["max_label"] = pipe(flow, step.max_label, lang, state) if step.max_label else None
+        extra["min_label"] = piped(step.min_label) if step.min_label else None
+        extra["max_label"] = piped(step.max_label) if step.max_label else None
     if isinstance(step, NumberStep) and step.unit:
         extra["unit"] = flow.text(step.unit, lang)
     if isinstance(step, TextStep):
@@ -423,14 +426,14 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         kind=step.type,
         section=flow.text(flow.section_of(step.id).title, lang),
         text=text,
-        help=pipe(flow, step.help, lang, state) if step.help and not state.awaiting_other else None,
+        help=piped(step.help) if step.help and not state.awaiting_other else None,
         choices=() if state.awaiting_other else labels,
         selected=selected,
         default=default,
         position=ids.index(step.id) + 1 if step.id in ids else 0,
         total=len(questions),
         answered=sum(1 for i in ids if i in counted),
-        can_back=any(s in {x.id for x in shown} for s in state.history),
+        can_back=bool({x.id for x in shown}.intersection(state.history)),
         can_skip=not step.required and not isinstance(step, InfoStep),
         awaiting_other=state.awaiting_other,
         seq=state.seq,
@@ -440,15 +443,26 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
 
 def pipe(flow: Flow, text: Text, lang: str, state: ResponseState) -> str:
     """The text in `lang` with `{question}` (or `{question|fallback}`) replaced by answers."""
+    return _pipe(flow, text, lang, effective_answers(flow, state), state.others)
+
+
+def _pipe(
+    flow: Flow,
+    text: Text,
+    lang: str,
+    counted: Mapping[str, AnswerValue],
+    others: Mapping[str, str],
+) -> str:
     raw = flow.text(text, lang)
-    counted = effective_answers(flow, state)
+    if "{" not in raw:
+        return raw
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         fallback = match.group(0)[len(name) + 2 : -1] if "|" in match.group(0) else ""
         if name not in counted:
             return fallback
-        return display_value(flow, flow.step(name), counted[name], state.others.get(name), lang)
+        return display_value(flow, flow.step(name), counted[name], others.get(name), lang)
 
     return PIPE.sub(replace, raw)
 

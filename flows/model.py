@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import cached_property
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -335,19 +336,25 @@ class Flow(_Frozen):
         return self
 
     def steps(self) -> list[Step]:
-        return [step for section in self.sections for step in section.steps]
+        return list(self._index[0])
+
+    @cached_property
+    def _index(self) -> tuple[tuple[Step, ...], dict[str, Step], dict[str, Section]]:
+        # Looked up for every update: built once per (frozen) flow.
+        ordered = tuple(step for section in self.sections for step in section.steps)
+        by_id: dict[str, Step] = {}
+        sections: dict[str, Section] = {}
+        for section in self.sections:
+            for step in section.steps:
+                by_id.setdefault(step.id, step)
+                sections.setdefault(step.id, section)
+        return ordered, by_id, sections
 
     def section_of(self, step_id: str) -> Section:
-        for section in self.sections:
-            if any(step.id == step_id for step in section.steps):
-                return section
-        raise KeyError(step_id)
+        return self._index[2][step_id]
 
     def step(self, step_id: str) -> Step:
-        for step in self.steps():
-            if step.id == step_id:
-                return step
-        raise KeyError(step_id)
+        return self._index[1][step_id]
 
     def text(self, text: Text, lang: str) -> str:
         """The text in `lang`, falling back to the default language."""
