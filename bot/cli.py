@@ -365,6 +365,11 @@ main.add_command(stats)
 main.add_command(erase)
 main.add_command(purge)
 
+# Last: the export command reuses the helpers above (data_options, load_settings).
+from bot.export_command import export  # noqa: E402
+
+main.add_command(export)
+
 
 def _policy(settings: Settings) -> Any:
     import datetime as dt

@@ -1,7 +1,9 @@
 """`surveybot export`: the analysts' CSV (wide or long), codebook and workbook.
 
-Registered on the `surveybot` group by bot/cli.py. Like the other commands, it
-imports pandas, storage and the exporter only when it runs.
+Registered on the `surveybot` group by bot/cli.py, after `data_options` is
+defined there. Like the other commands, it imports pandas, storage and the
+exporter only when it runs. bot/cli.py is imported at the end of this module,
+so either module may be imported first.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from typing import IO, Any, Final
 
 import click
 
-from bot.cli import CONTEXT, data_options
-
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
 STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
 DAY = click.DateTime(formats=["%Y-%m-%d"])
+# The same as bot.cli.CONTEXT, which cannot be imported before `export` exists.
+CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
@@ -39,12 +41,11 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
 
 
 @click.command("export", context_settings=CONTEXT)
-@data_options
 @click.option(
     "-o",
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write (default: standard output, unless --xlsx is given).",
+    help="CSV file to write; - or nothing: standard output (unless --xlsx is given).",
 )
 @click.option(
     "--layout",
@@ -138,6 +139,8 @@ def export(
         raise click.BadParameter(
             f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="'--since'"
         )
+    if out == Path("-"):
+        out = None
     # Data to standard output when no file is named: a pipe into another tool.
     stdout = click.get_binary_stream("stdout") if out is None and xlsx_path is None else None
     try:
@@ -182,3 +185,18 @@ def export(
             "(default: completed only), --stage and the dates",
             err=True,
         )
+
+
+def _add_data_options(command: click.Command) -> None:
+    """--db, --flow and --stages from bot/cli.py, first, as on the other commands."""
+    from bot.cli import data_options
+
+    own = list(command.params)
+    command.params.clear()
+    data_options(command)  # appends --stages, --flow, --db to a command object
+    command.params[:] = [*reversed(command.params), *own]
+
+
+# Here, not at the top: when bot/cli.py is imported first, it imports this module
+# part-way through; when this one is, bot/cli.py finds `export` already defined.
+_add_data_options(export)

@@ -1,0 +1,45 @@
+"""Exports: responses to tidy tables for analysts (CSV wide or long, codebook, XLSX, pandas).
+
+The export reads one consistent snapshot through its own read-only connection,
+so it runs while the bot writes; it is synchronous, for the command line, for
+notebooks, and for the bot through `asyncio.to_thread`.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from exports.csv import EXCEL, PLAIN, Dialect, neutralise
+from exports.errors import ExportError
+from exports.export import CsvExport, ExportResult, Progress, export_csv, run_export
+from exports.options import STATUSES, ExportOptions, Layout
+
+if TYPE_CHECKING:
+    from exports.frame import load_codebook, load_responses
+
+
+def __getattr__(name: str) -> Any:
+    # pandas takes half a second to import: only the notebook API needs it, so the
+    # bot and the command line start without it.
+    if name in ("load_codebook", "load_responses"):
+        from exports import frame
+
+        return getattr(frame, name)
+    raise AttributeError(f"module 'exports' has no attribute {name!r}")
+
+
+__all__ = [
+    "EXCEL",
+    "PLAIN",
+    "STATUSES",
+    "CsvExport",
+    "Dialect",
+    "ExportError",
+    "ExportOptions",
+    "ExportResult",
+    "Layout",
+    "Progress",
+    "export_csv",
+    "load_codebook",
+    "load_responses",
+    "neutralise",
+    "run_export",
+]

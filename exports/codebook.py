@@ -1,0 +1,212 @@
+"""The codebook: one row per export column, saying what the column holds.
+
+Question texts come in French and English (and any other language of the
+flow); section titles and choice labels in the export's language. The note
+says what an empty cell means, and when the question is shown at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from exports.columns import Cell, Column, Role, questions
+from exports.options import ExportOptions, Layout
+from flows import Flow, Kind, Step, choice_labels
+
+LANGUAGES: Final = ("fr", "en")
+
+META_NOTES: Final = {
+    "response_key": "Pseudonymous random key of the response: not the Telegram id or name. "
+    "Unique per response; the same person answering twice has two keys.",
+    "stage_code": "Code of the workshop (stage) the respondent came from, carried by the "
+    "invitation link; empty when the response is not tagged with a stage.",
+    "stage_city": "City of the stage.",
+    "flow_id": "Id of the questionnaire (flow file).",
+    "flow_version": "Version of the questionnaire the response was given on; answers of "
+    "different versions are merged by question id.",
+    "language": "Language the questionnaire was answered in.",
+    "status": "Where the response is in its life.",
+    "started_at": "When the respondent started, ISO 8601 UTC (Z).",
+    "completed_at": "When the respondent finished, ISO 8601 UTC (Z); empty if not finished.",
+    "duration_seconds": "completed_at minus started_at, in seconds, rounded. Includes pauses: "
+    "respondents can stop and resume days later. Empty if not finished.",
+    "question_id": "The question: its rows below describe its values.",
+    "value": "The answer: a code (a label with --labels), a number or a text; several "
+    "codes are joined by ';' (in rank order for a ranking). Empty when skipped.",
+    "other_text": "Free text of 'Other, please specify', when that choice was picked.",
+    "answered_at": "When the answer was given (last changed), ISO 8601 UTC (Z).",
+}
+STATUS_CODES: Final = (
+    "completed=finished the questionnaire; in_progress=started, not finished; abandoned=given up"
+)
+LONG_STATUS_CODES: Final = (
+    "answered=the question was answered; skipped=an optional question the respondent chose "
+    "to skip (questions not shown to the respondent have no row)"
+)
+FLAG_CODES: Final = "0=not selected; 1=selected"
+
+
+def codebook_header(flow: Flow) -> list[str]:
+    """The codebook's columns: question text in fr, en and the flow's other languages."""
+    extra = [lang for lang in flow.languages if lang not in LANGUAGES]
+    texts = [f"question_{lang}" for lang in (*LANGUAGES, *extra)]
+    return ["column", "question_id", "section", *texts, "kind", "codes_and_labels", "note"]
+
+
+def codebook_rows(flow: Flow, columns: Sequence[Column], options: ExportOptions) -> list[list[str]]:
+    """One row per column of the export (per question, for the long layout's value)."""
+    lang = options.language(flow)
+    languages = [*LANGUAGES, *(lang for lang in flow.languages if lang not in LANGUAGES)]
+    rows = [_row(flow, column, lang, languages, options) for column in columns]
+    if options.layout is Layout.LONG:
+        for step in questions(flow):
+            value = Column("value", Role.VALUE, Cell.ANY, question_id=step.id, step=step)
+            rows.append(_row(flow, value, lang, languages, options))
+    return rows
+
+
+def _row(
+    flow: Flow, column: Column, lang: str, languages: list[str], options: ExportOptions
+) -> list[str]:
+    step = column.step
+    texts = [flow.text(step.text, language) if step else "" for language in languages]
+    section = flow.text(flow.section_of(step.id).title, lang) if step else ""
+    if column.role is Role.META:
+        codes = ""
+        if column.name == "status":
+            long = options.layout is Layout.LONG
+            codes = LONG_STATUS_CODES if long else STATUS_CODES
+        note = META_NOTES.get(column.name, "")
+        if options.layout is Layout.LONG and column.name == "status":
+            note = "Whether the question was answered or skipped."
+        return [column.name, "", "", *texts, "metadata", codes, note]
+    kind = str(step.type) if step else "unknown"
+    codes, note = _describe(flow, column, step, lang, options)
+    return [column.name, column.question_id or "", section, *texts, kind, codes, note]
+
+
+def _label_list(pairs: Sequence[tuple[str, str]]) -> str:
+    return "; ".join(f"{code}={label}" for code, label in pairs)
+
+
+def _describe(
+    flow: Flow, column: Column, step: Step | None, lang: str, options: ExportOptions
+) -> tuple[str, str]:
+    """(codes_and_labels, note) for a question's column."""
+    notes: list[str] = []
+    codes = ""
+    if step is None:
+        seen = column.seen
+        versions = ", ".join(str(v) for v in seen.flow_versions) if seen else "?"
+        notes.append(
+            f"Not in the current flow file; answered on flow version {versions}. "
+            "Values as stored (several codes joined by ';')."
+        )
+        if column.role is Role.OTHER_TEXT:
+            notes = ["Free text of 'Other, please specify'.", *notes]
+        return "", " ".join(notes)
+    pairs = choice_labels(flow, step, lang)
+    labels = dict(pairs)
+    if column.role is Role.OPTION:
+        code = column.code or ""
+        codes = FLAG_CODES
+        notes.append(f"1 if '{labels.get(code, code)}' ({code}) was selected, 0 if not.")
+        if code not in labels:
+            notes.append("A choice of an older version of the flow.")
+    elif column.role is Role.RANK:
+        code = column.code or ""
+        needed = getattr(step, "needed", len(pairs))
+        codes = f"1..{needed}=rank given, 1 = first"
+        notes.append(f"Rank given to '{labels.get(code, code)}' ({code}).")
+        if needed < len(pairs):
+            notes.append(f"Only the first {needed} are ranked: empty if this one was not.")
+    elif column.role is Role.OTHER_TEXT:
+        other = labels.get("other", "Other")
+        notes.append(f"Free text typed after choosing '{other}'.")
+    elif column.role is Role.JOINED:
+        codes = _label_list(pairs)
+        what = "labels" if options.labels else "codes"
+        notes.append(f"The selected {what}, joined by ';', in the order they were picked.")
+    elif step.type == Kind.SCALE:
+        codes = _scale_codes(flow, step, lang)
+        if options.labels:
+            notes.append("Numbers as they are; 'don't know' as its label.")
+    elif step.type == Kind.NUMBER:
+        notes.append(_number_note(flow, step, lang))
+    elif pairs:
+        codes = _label_list(pairs)
+        if options.labels:
+            notes.append("Cells hold the labels.")
+    elif step.type == Kind.EMAIL:
+        notes.append("E-mail address: personal data.")
+    else:
+        limit = getattr(step, "limit", None)
+        notes.append(f"Free text (at most {limit} characters)." if limit else "Free text.")
+    notes.append(_when_empty(flow, step))
+    return codes, " ".join(note for note in notes if note)
+
+
+def _scale_codes(flow: Flow, step: Step, lang: str) -> str:
+    low, high = int(getattr(step, "min", 1)), int(getattr(step, "max", 5))
+    ends = {low: getattr(step, "min_label", None), high: getattr(step, "max_label", None)}
+    parts = []
+    for n in range(low, high + 1):
+        label = ends.get(n)
+        parts.append(f"{n}={flow.text(label, lang)}" if label else str(n))
+    # Past the numbers, the "don't know" answer, when the scale offers one.
+    parts += [f"{c}={label}" for c, label in choice_labels(flow, step, lang) if not c.isdigit()]
+    return "; ".join(parts)
+
+
+def _number_note(flow: Flow, step: Step, lang: str) -> str:
+    parts = ["Whole number." if getattr(step, "integer", True) else "Number (decimals allowed)."]
+    unit = getattr(step, "unit", None)
+    if unit:
+        parts.append(f"Unit: {flow.text(unit, lang)}.")
+    low, high = getattr(step, "min", None), getattr(step, "max", None)
+    if low is not None or high is not None:
+        parts.append(f"Range: {_bound(low, '-inf')} to {_bound(high, '+inf')}.")
+    return " ".join(parts)
+
+
+def _bound(value: float | None, missing: str) -> str:
+    if value is None:
+        return missing
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _when_empty(flow: Flow, step: Step) -> str:
+    conditions = []
+    section = flow.section_of(step.id)
+    if section.show_if is not None:
+        conditions.append(describe_condition(section.show_if))
+    if step.show_if is not None:
+        conditions.append(describe_condition(step.show_if))
+    parts = []
+    if conditions:
+        parts.append("Shown only if " + " and ".join(conditions) + "; empty otherwise.")
+    if not step.required:
+        parts.append("Optional: empty if skipped.")
+    return " ".join(parts)
+
+
+def describe_condition(condition: Any) -> str:
+    """A show-if condition in words: exports = yes and not (markets = none)."""
+    if getattr(condition, "not_", None) is not None:
+        return f"not ({describe_condition(condition.not_)})"
+    if getattr(condition, "all", None) is not None:
+        return "(" + " and ".join(describe_condition(c) for c in condition.all) + ")"
+    if getattr(condition, "any", None) is not None:
+        return "(" + " or ".join(describe_condition(c) for c in condition.any) + ")"
+    q = condition.question
+    if condition.equals is not None:
+        return f"{q} = {condition.equals}"
+    if condition.in_ is not None:
+        return f"{q} in ({', '.join(str(v) for v in condition.in_)})"
+    if condition.answered is not None:
+        return f"{q} answered" if condition.answered else f"{q} not answered"
+    low, high = condition.min, condition.max
+    if low is not None and high is not None:
+        return f"{_bound(low, '')} <= {q} <= {_bound(high, '')}"
+    return f"{q} >= {_bound(low, '')}" if low is not None else f"{q} <= {_bound(high, '')}"

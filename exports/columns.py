@@ -1,0 +1,194 @@
+"""The columns of an export, planned from the flow file and the data before any row is read.
+
+Wide columns follow the current flow file, question by question; questions
+answered only on other versions of the flow come last. Each column knows what
+its cells hold (`Cell`), so every writer (CSV, XLSX, pandas) formats it the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from exports.errors import ExportError
+from exports.options import ExportOptions, Layout
+from flows import Flow, Kind, Step, choice_labels
+from storage import AnsweredQuestion
+
+OTHER: Final = "other"
+DONT_KNOW: Final = "dont_know"
+
+
+class Role(StrEnum):
+    """What a column says about its question."""
+
+    META = "meta"
+    VALUE = "value"
+    """The answer itself."""
+    JOINED = "joined"
+    """The codes of a multiple choice, joined by ";"."""
+    OPTION = "option"
+    """1 if one option of a multiple choice was selected, else 0."""
+    RANK = "rank"
+    """The rank given to one item of a ranking."""
+    OTHER_TEXT = "other_text"
+    """The free text of "Other, please specify"."""
+
+
+class Cell(StrEnum):
+    """What the cells of a column hold."""
+
+    TEXT = "text"
+    CODE = "code"
+    """A choice code (or its label)."""
+    SCALE = "scale"
+    """A whole number, or the "don't know" code (or label)."""
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    FLAG = "flag"
+    """0 or 1."""
+    RANK = "rank"
+    TIME = "time"
+    """A stored timestamp."""
+    ANY = "any"
+    """Whatever was stored (questions not in the current flow file, long values)."""
+
+
+NUMERIC: Final = frozenset({Cell.INTEGER, Cell.DECIMAL, Cell.FLAG, Cell.RANK})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the export."""
+
+    name: str
+    role: Role
+    cell: Cell
+    question_id: str | None = None
+    step: Step | None = None
+    """The question in the current flow file; None for metadata and older questions."""
+    code: str | None = None
+    """The option or item of an OPTION or RANK column."""
+    seen: AnsweredQuestion | None = None
+    """What the data of other flow versions holds for this question, if any."""
+
+
+META_COLUMNS: Final = (
+    Column("response_key", Role.META, Cell.TEXT),
+    Column("stage_code", Role.META, Cell.CODE),
+    Column("stage_city", Role.META, Cell.TEXT),
+    Column("flow_id", Role.META, Cell.CODE),
+    Column("flow_version", Role.META, Cell.INTEGER),
+    Column("language", Role.META, Cell.CODE),
+    Column("status", Role.META, Cell.CODE),
+    Column("started_at", Role.META, Cell.TIME),
+    Column("completed_at", Role.META, Cell.TIME),
+    Column("duration_seconds", Role.META, Cell.INTEGER),
+)
+
+LONG_COLUMNS: Final = (
+    Column("response_key", Role.META, Cell.TEXT),
+    Column("stage_code", Role.META, Cell.CODE),
+    Column("question_id", Role.META, Cell.CODE),
+    Column("value", Role.VALUE, Cell.ANY),
+    Column("other_text", Role.OTHER_TEXT, Cell.TEXT),
+    Column("answered_at", Role.META, Cell.TIME),
+    Column("status", Role.META, Cell.CODE),
+)
+
+
+def questions(flow: Flow) -> list[Step]:
+    """The steps that take an answer, in flow order."""
+    return [step for step in flow.steps() if step.type != Kind.INFO]
+
+
+def codes_of(flow: Flow, step: Step) -> list[str]:
+    """The answer codes a step offers, in the order shown ("other" last)."""
+    return [code for code, _ in choice_labels(flow, step, flow.language)]
+
+
+def plan_columns(
+    flow: Flow, seen: Sequence[AnsweredQuestion], options: ExportOptions
+) -> tuple[Column, ...]:
+    """The columns of the export, in order."""
+    if options.layout is Layout.LONG:
+        return LONG_COLUMNS
+    by_id = {item.question_id: item for item in seen}
+    columns = list(META_COLUMNS)
+    for step in questions(flow):
+        columns += _step_columns(flow, step, by_id.get(step.id), joined=options.joined)
+    known = {step.id for step in flow.steps()}
+    for item in seen:
+        if item.question_id not in known:
+            columns += _older_columns(item)
+    _check_unique(columns)
+    return tuple(columns)
+
+
+def _step_columns(
+    flow: Flow, step: Step, seen: AnsweredQuestion | None, *, joined: bool
+) -> list[Column]:
+    q = step.id
+
+    def column(name: str, role: Role, cell: Cell, code: str | None = None) -> Column:
+        return Column(name, role, cell, question_id=q, step=step, code=code, seen=seen)
+
+    has_other = (seen is not None and seen.has_other_text) or bool(getattr(step, "other", False))
+    other = [column(f"{q}_other", Role.OTHER_TEXT, Cell.TEXT)] if has_other else []
+    if step.type in (Kind.MULTIPLE_CHOICE, Kind.RANKING):
+        codes = codes_of(flow, step)
+        # Codes answered on other versions of the flow keep their column.
+        codes += [c for c in (seen.list_codes if seen else ()) if c not in codes]
+        if step.type == Kind.RANKING:
+            return [column(f"{q}__{c}", Role.RANK, Cell.RANK, c) for c in codes] + other
+        first = [column(q, Role.JOINED, Cell.TEXT)] if joined else []
+        options = [column(f"{q}__{c}", Role.OPTION, Cell.FLAG, c) for c in codes]
+        return first + options + other
+    if step.type in (Kind.SINGLE_CHOICE, Kind.YES_NO):
+        return [column(q, Role.VALUE, Cell.CODE), *other]
+    if step.type == Kind.SCALE:
+        return [column(q, Role.VALUE, Cell.SCALE), *other]
+    if step.type == Kind.NUMBER:
+        whole = bool(getattr(step, "integer", True))
+        return [column(q, Role.VALUE, Cell.INTEGER if whole else Cell.DECIMAL), *other]
+    return [column(q, Role.VALUE, Cell.TEXT), *other]
+
+
+def _older_columns(seen: AnsweredQuestion) -> list[Column]:
+    """A question the current flow file no longer has: its values as stored."""
+    q = seen.question_id
+    types = seen.value_types
+    cell = (
+        Cell.INTEGER
+        if types <= {"integer"}
+        else Cell.DECIMAL
+        if types <= {"integer", "real"}
+        else Cell.ANY
+    )
+    columns = [Column(q, Role.VALUE, cell, question_id=q, seen=seen)]
+    if seen.has_other_text:
+        columns.append(Column(f"{q}_other", Role.OTHER_TEXT, Cell.TEXT, question_id=q, seen=seen))
+    return columns
+
+
+def _check_unique(columns: Iterable[Column]) -> None:
+    owners: dict[str, Column] = {}
+    for column in columns:
+        if column.name in owners:
+            first = owners[column.name]
+            raise ExportError(
+                f"two export columns would be named '{column.name}' "
+                f"({_describe(first)} and {_describe(column)}); rename one of these "
+                "questions or choices in the flow file (and bump its version)"
+            )
+        owners[column.name] = column
+
+
+def _describe(column: Column) -> str:
+    if column.question_id is None:
+        return "a metadata column"
+    if column.code is not None:
+        return f"choice '{column.code}' of question '{column.question_id}'"
+    return f"question '{column.question_id}'"

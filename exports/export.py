@@ -1,0 +1,217 @@
+"""Running an export: one database snapshot, streamed to CSV, codebook and workbook.
+
+Everything is synchronous and reads through its own read-only connection, so
+the bot can run an export off its event loop with `asyncio.to_thread`:
+
+    files = await asyncio.to_thread(export_csv, db_path, flow, ExportOptions(excel=True))
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from exports.codebook import codebook_header, codebook_rows
+from exports.columns import Column, plan_columns
+from exports.csv import CsvWriter, dialect_for, write_rows
+from exports.errors import ExportError
+from exports.options import ExportOptions, Layout
+from exports.table import Labels, LongRows, Table, wide_table
+from flows import Flow, load_flow
+from storage import ResponseCount, ResponseFilter, Snapshot, open_snapshot
+
+Target = str | os.PathLike[str] | BinaryIO
+Progress = Callable[[int, int], None]
+"""Called after each batch with (responses done, responses in the export)."""
+
+
+class Writer(Protocol):
+    """What the CSV and workbook writers share."""
+
+    def write(self, table: Table) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    responses: int
+    rows: int
+    """Data rows: responses (wide) or answers and skips (long)."""
+    columns: tuple[str, ...]
+    by_status: dict[str, int] = field(default_factory=dict)
+    """Responses exported, by status."""
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    """An export held in memory, e.g. to send as documents."""
+
+    data: bytes
+    codebook: bytes | None
+    result: ExportResult
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An export planned against one snapshot: its columns, before any row is read."""
+
+    snapshot: Snapshot
+    flow: Flow
+    options: ExportOptions
+    where: ResponseFilter
+    columns: tuple[Column, ...]
+    counts: tuple[ResponseCount, ...]
+    labels: Labels
+
+    @property
+    def total(self) -> int:
+        return sum(count.count for count in self.counts)
+
+    def by_status(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for count in self.counts:
+            totals[count.status.value] = totals.get(count.status.value, 0) + count.count
+        return totals
+
+    def tables(self) -> Iterator[tuple[Table, int]]:
+        """Each batch as a table, with the number of responses in it."""
+        long = self.options.layout is Layout.LONG
+        rows = LongRows(self.flow, self.labels)
+        for batch in self.snapshot.batches(
+            self.where, size=self.options.batch_size, with_times=long, with_skipped=long
+        ):
+            if long:
+                yield rows.table(batch), len(batch)
+            else:
+                yield wide_table(batch, self.columns, self.options, self.labels), len(batch)
+
+
+def as_flow(flow: Flow | str | os.PathLike[str]) -> Flow:
+    """A flow, loading it when given a path."""
+    return flow if isinstance(flow, Flow) else load_flow(Path(flow))
+
+
+@contextmanager
+def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> Iterator[Prepared]:
+    """Open a snapshot of `db` and plan the export's columns from the flow and the data."""
+    lang = options.language(flow)
+    with open_snapshot(Path(db)) as snapshot:
+        where = options.response_filter(flow.id)
+        counts = snapshot.count(where)
+        # Only answers given on another version can hold questions the flow file lacks.
+        others = any(count.flow_version != flow.version for count in counts)
+        seen = snapshot.answered_questions(where, except_version=flow.version) if others else []
+        yield Prepared(
+            snapshot=snapshot,
+            flow=flow,
+            options=options,
+            where=where,
+            columns=plan_columns(flow, seen, options),
+            counts=tuple(counts),
+            labels=Labels(flow, lang, enabled=options.labels),
+        )
+
+
+def run_export(
+    db: str | os.PathLike[str],
+    flow: Flow | str | os.PathLike[str],
+    options: ExportOptions | None = None,
+    *,
+    csv: Target | None = None,
+    codebook: Target | None = None,
+    xlsx: Target | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Export the responses of `flow` in `db` to CSV, codebook CSV and/or XLSX.
+
+    Targets are binary streams (left open) or paths; a path is written to a
+    temporary file beside it and renamed at the end, so a failed export never
+    leaves a half-written file behind.
+    """
+    options = options or ExportOptions()
+    flow = as_flow(flow)
+    dialect = dialect_for(excel=options.excel)
+    with ExitStack() as stack, prepare(db, flow, options) as prepared:
+        book_header = codebook_header(flow)
+        book_rows = codebook_rows(flow, prepared.columns, options)
+        writers: list[Writer] = []
+        if csv is not None:
+            writers.append(CsvWriter(stack.enter_context(_opened(csv)), prepared.columns, dialect))
+        if xlsx is not None:
+            from exports.xlsx import XlsxWriter
+
+            stream = stack.enter_context(_opened(xlsx))
+            writers.append(XlsxWriter(stream, prepared.columns, book_header, book_rows))
+        if codebook is not None:
+            write_rows(stack.enter_context(_opened(codebook)), book_header, book_rows, dialect)
+        done = rows = 0
+        total = prepared.total
+        for table, count in prepared.tables():
+            for writer in writers:
+                writer.write(table)
+            done += count
+            rows += len(table[prepared.columns[0].name])
+            if progress is not None:
+                progress(done, total)
+        for writer in writers:
+            writer.close()
+        return ExportResult(
+            responses=done,
+            rows=rows,
+            columns=tuple(column.name for column in prepared.columns),
+            by_status=prepared.by_status(),
+        )
+
+
+def export_csv(
+    db: str | os.PathLike[str],
+    flow: Flow | str | os.PathLike[str],
+    options: ExportOptions | None = None,
+    *,
+    codebook: bool = False,
+    progress: Progress | None = None,
+) -> CsvExport:
+    """Export to CSV bytes in memory (and the codebook's, if asked): for sending as files."""
+    data = io.BytesIO()
+    book = io.BytesIO() if codebook else None
+    result = run_export(db, flow, options, csv=data, codebook=book, progress=progress)
+    return CsvExport(
+        data=data.getvalue(), codebook=book.getvalue() if book else None, result=result
+    )
+
+
+@contextmanager
+def _opened(target: Target) -> Iterator[BinaryIO]:
+    """A binary stream for `target`; a path is written aside and renamed on success."""
+    if not isinstance(target, str | os.PathLike):
+        yield target
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a directory; give a file name")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        stream = temporary.open("wb")
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror}; check that its directory exists and is writable"
+        ) from exc
+    try:
+        with stream:
+            yield stream
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {exc.strerror}") from exc

@@ -1,0 +1,215 @@
+"""The pandas API for notebooks: the export as a DataFrame with proper dtypes.
+
+    from exports import load_responses
+    df = load_responses("surveybot.sqlite3", "flows/data/questionnaire.yaml", labels=True)
+
+Choice columns are categoricals (codes, or labels with `labels=True`, in the
+order of the flow), 0/1 columns, ranks and whole numbers `Int64`, decimals
+`float64`, times `datetime64[ns, UTC]`, text `string`. Empty cells are missing
+values (NA), never 0.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from exports.codebook import codebook_header, codebook_rows
+from exports.columns import Cell, Column, codes_of, plan_columns
+from exports.export import as_flow, prepare
+from exports.options import DateLike, ExportOptions, Layout
+from exports.table import ANSWERED, SKIPPED
+from flows import Flow, Kind, bundled_path, choice_labels
+from storage import ResponseStatus
+
+Cells = list[Any]
+
+
+def _options(
+    *,
+    stage: str | Sequence[str] | None,
+    status: str,
+    since: DateLike | None,
+    until: DateLike | None,
+    flow_version: int | Sequence[int] | None,
+    labels: bool,
+    lang: str | None,
+    layout: str,
+    joined: bool,
+) -> ExportOptions:
+    versions: tuple[int, ...]
+    if flow_version is None:
+        versions = ()
+    elif isinstance(flow_version, int):
+        versions = (flow_version,)
+    else:
+        versions = tuple(flow_version)
+    return ExportOptions(
+        layout=Layout(layout),
+        stages=() if stage is None else ((stage,) if isinstance(stage, str) else tuple(stage)),
+        status=status,
+        since=since,
+        until=until,
+        flow_versions=versions,
+        labels=labels,
+        lang=lang,
+        joined=joined,
+    )
+
+
+def _flow(flow: Flow | str | os.PathLike[str] | None) -> Flow:
+    return as_flow(flow if flow is not None else bundled_path("questionnaire.yaml"))
+
+
+def load_responses(
+    db: str | os.PathLike[str],
+    flow: Flow | str | os.PathLike[str] | None = None,
+    *,
+    stage: str | Sequence[str] | None = None,
+    status: str = "completed",
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    flow_version: int | Sequence[int] | None = None,
+    labels: bool = False,
+    lang: str | None = None,
+    layout: str = "wide",
+    joined: bool = False,
+) -> pd.DataFrame:
+    """The responses of `flow` (default: the bundled questionnaire) in `db`, as a DataFrame.
+
+    The same columns and filters as `surveybot export`; `status="all"` keeps
+    unfinished responses too; `since`/`until` are days (UTC, inclusive) of
+    `started_at`.
+    """
+    loaded = _flow(flow)
+    options = _options(
+        stage=stage,
+        status=status,
+        since=since,
+        until=until,
+        flow_version=flow_version,
+        labels=labels,
+        lang=lang,
+        layout=layout,
+        joined=joined,
+    )
+    with prepare(db, loaded, options) as prepared:
+        cells: dict[str, Cells] = {column.name: [] for column in prepared.columns}
+        for table, _ in prepared.tables():
+            for name, values in cells.items():
+                values.extend(table[name])
+        lang_used = options.language(loaded)
+        data = {
+            column.name: _series(loaded, column, cells.pop(column.name), lang_used, options)
+            for column in prepared.columns
+        }
+    return pd.DataFrame(data)
+
+
+def load_codebook(
+    flow: Flow | str | os.PathLike[str] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    *,
+    labels: bool = False,
+    lang: str | None = None,
+    layout: str = "wide",
+    joined: bool = False,
+) -> pd.DataFrame:
+    """The codebook as a DataFrame; with `db`, it includes columns of older flow versions."""
+    loaded = _flow(flow)
+    options = _options(
+        stage=None,
+        status="all",
+        since=None,
+        until=None,
+        flow_version=None,
+        labels=labels,
+        lang=lang,
+        layout=layout,
+        joined=joined,
+    )
+    if db is None:
+        columns = plan_columns(loaded, [], options)
+    else:
+        with prepare(db, loaded, options) as prepared:
+            columns = prepared.columns
+    return pd.DataFrame(codebook_rows(loaded, columns, options), columns=codebook_header(loaded))
+
+
+def _series(flow: Flow, column: Column, cells: Cells, lang: str, options: ExportOptions) -> Any:
+    cell = column.cell
+    if cell is Cell.TIME:
+        times = pd.to_datetime(pd.Series(cells, dtype=object), utc=True, format="ISO8601")
+        return times.astype("datetime64[ns, UTC]")
+    if cell in (Cell.INTEGER, Cell.FLAG, Cell.RANK):
+        return _integers(cells)
+    if cell is Cell.DECIMAL:
+        return _decimals(cells)
+    if cell is Cell.TEXT:
+        return _text(cells)
+    if cell is Cell.CODE:
+        return _categorical(cells, _categories(flow, column, lang, options))
+    if cell is Cell.SCALE:
+        step = column.step
+        if step is not None and not getattr(step, "dont_know", False):
+            return _integers(cells)
+        return _categorical(cells, _categories(flow, column, lang, options))
+    # Cell.ANY: the long layout's values, or a question the flow file no longer has.
+    if options.layout is Layout.LONG:
+        return pd.Series(cells, dtype=object)
+    return _inferred(cells)
+
+
+def _integers(cells: Cells) -> Any:
+    try:
+        return pd.array(cells, dtype="Int64")
+    except (TypeError, ValueError):
+        return _inferred(cells)
+
+
+def _decimals(cells: Cells) -> Any:
+    try:
+        return pd.array([None if v is None else float(v) for v in cells], dtype="float64")
+    except (TypeError, ValueError):
+        return _text(cells)
+
+
+def _text(cells: Cells) -> Any:
+    return pd.array([None if v is None else str(v) for v in cells], dtype="string")
+
+
+def _inferred(cells: Cells) -> Any:
+    present = [v for v in cells if v is not None]
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pd.array(cells, dtype="Int64")
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return _decimals(cells)
+    return _text(cells)
+
+
+def _categorical(cells: Cells, categories: list[Any]) -> Any:
+    # Values outside the known categories (older versions) are kept, appended.
+    extra = sorted({v for v in cells if v is not None and v not in categories}, key=str)
+    return pd.Categorical(cells, categories=[*categories, *extra])
+
+
+def _categories(flow: Flow, column: Column, lang: str, options: ExportOptions) -> list[Any]:
+    step = column.step
+    if column.name == "status" and step is None:
+        long = options.layout is Layout.LONG
+        return [ANSWERED, SKIPPED] if long else [s.value for s in ResponseStatus]
+    if column.name == "question_id" and step is None:
+        return [s.id for s in flow.steps() if s.type != Kind.INFO]
+    if step is None:
+        return []
+    if step.type == Kind.SCALE:
+        low, high = int(getattr(step, "min", 1)), int(getattr(step, "max", 5))
+        pairs = choice_labels(flow, step, lang)
+        extra = [label if options.labels else code for code, label in pairs if not code.isdigit()]
+        return [*range(low, high + 1), *extra]
+    if options.labels:
+        return [label for _, label in choice_labels(flow, step, lang)]
+    return codes_of(flow, step)

@@ -1,0 +1,106 @@
+"""The codebook: one row per export column, in the same order, saying what each holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exports import ExportOptions, load_codebook, run_export
+from exports.codebook import describe_condition
+from flows import Flow
+from tests.exports.conftest import MINI, Filled, invoke, read_csv
+
+
+@pytest.mark.parametrize("flags", [(), ("--joined",), ("--labels", "--lang", "en")])
+def test_codebook_rows_match_the_columns(
+    filled: Filled, tmp_path: Path, flags: tuple[str, ...]
+) -> None:
+    book = tmp_path / "codebook.csv"
+    out = tmp_path / "responses.csv"
+    result = invoke("--db", filled.path, "--flow", MINI, "-o", out, "--codebook", book, *flags)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == b""
+    columns = list(read_csv(out.read_bytes()).columns)
+    codebook = read_csv(book.read_bytes())
+    assert list(codebook["column"]) == columns
+    assert list(codebook.columns) == [
+        "column",
+        "question_id",
+        "section",
+        "question_fr",
+        "question_en",
+        "kind",
+        "codes_and_labels",
+        "note",
+    ]
+
+
+def test_codebook_content(filled: Filled, mini: Flow) -> None:
+    book = load_codebook(mini, filled.path, joined=True).set_index("column")
+    assert book.loc["response_key", "kind"] == "metadata"
+    assert "not the Telegram id" in book.loc["response_key", "note"]
+    sector = book.loc["sector"]
+    assert (sector["question_id"], sector["section"], sector["kind"]) == (
+        "sector",
+        "Entreprise",
+        "single_choice",
+    )
+    assert (sector["question_fr"], sector["question_en"]) == ("Secteur ?", "Sector?")
+    assert (
+        sector["codes_and_labels"]
+        == "industry=Industrie; services=Services; other=Autre (précisez)"
+    )
+    assert book.loc["markets__eu", "codes_and_labels"] == "0=not selected; 1=selected"
+    assert "Shown only if exports = yes" in book.loc["markets__eu", "note"]
+    assert book.loc["markets", "codes_and_labels"].startswith("eu=Europe; asia=Asie")
+    assert (
+        book.loc["importance", "codes_and_labels"]
+        == "1=Faible; 2; 3; 4; 5=Forte; dont_know=Ne sait pas"
+    )
+    assert "first 2" in book.loc["obstacles__skills", "note"]
+    assert "Optional" in book.loc["ideas", "note"]
+    assert "Unit: salariés" in book.loc["staff", "note"]
+    assert "importance >= 4" in book.loc["email", "note"]
+    assert book.loc["sector_other", "kind"] == "single_choice"
+
+
+def test_codebook_in_english_labels(mini: Flow) -> None:
+    book = load_codebook(mini, lang="en").set_index("column")
+    assert book.loc["sector", "section"] == "Company"
+    assert book.loc["exports", "codes_and_labels"] == "yes=Yes; no=No; dont_know=Don't know"
+
+
+def test_long_codebook_describes_the_columns_then_each_question(
+    filled: Filled, mini: Flow, tmp_path: Path
+) -> None:
+    book_path = tmp_path / "codebook.csv"
+    run_export(filled.path, mini, ExportOptions(layout="long"), codebook=book_path)
+    book = read_csv(book_path.read_bytes())
+    assert list(book["column"][:7]) == [
+        "response_key",
+        "stage_code",
+        "question_id",
+        "value",
+        "other_text",
+        "answered_at",
+        "status",
+    ]
+    per_question = book[7:]
+    assert set(per_question["column"]) == {"value"}
+    assert list(per_question["question_id"]) == [
+        "company", "staff", "sector", "exports", "markets", "share",
+        "importance", "obstacles", "ideas", "email",
+    ]  # fmt: skip
+    status = book.set_index("column").loc["status"]
+    assert (
+        "skipped" in status.iloc[0]["codes_and_labels"]
+        if status.ndim > 1
+        else "skipped" in status["codes_and_labels"]
+    )
+
+
+def test_conditions_in_words(mini: Flow) -> None:
+    share = mini.step("share")
+    assert share.show_if is not None
+    assert describe_condition(share.show_if) == "(exports = yes and not (markets = none))"
