@@ -229,6 +229,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "/qr CODE envoie le QR code d'un atelier.",
         "en": "/qr CODE sends the QR code of a workshop.",
     },
+    "org_status_completed": {"fr": "terminées", "en": "completed"},
+    "org_status_in_progress": {"fr": "en cours", "en": "in progress"},
+    "org_status_abandoned": {"fr": "abandonnées", "en": "abandoned"},
+    "org_export_caption": {
+        "fr": "{count} réponses ({detail}). Fichier pour Excel : UTF-8, « ; », virgule décimale.",
+        "en": "{count} responses ({detail}). File for Excel: UTF-8, ';', decimal comma.",
+    },
     "org_qr_usage": {
         "fr": "Utilisation : /qr CODE (ateliers : {codes})",
         "en": "Usage: /qr CODE (workshops: {codes})",

@@ -164,6 +164,7 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("stats", organiser.on_stats, filters=fresh & private))
     application.add_handler(CommandHandler("links", organiser.on_links, filters=fresh & private))
     application.add_handler(CommandHandler("qr", organiser.on_qr, filters=fresh & private))
+    application.add_handler(CommandHandler("export", organiser.on_export, filters=fresh & private))
     application.add_handler(
         CommandHandler(["mydata", "mes_donnees"], privacy.on_mydata, filters=fresh)
     )

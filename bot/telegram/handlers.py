@@ -453,6 +453,8 @@ def _menu_value_known(context: BotContext, session: Session, data: ButtonData) -
         return data.value in flow.languages
     if data.action == Action.STAGE:
         return _stage_by_token(context, data.value) is not None
+    if data.action in (Action.CONSENT, Action.DECLINE) and flow.consent_version is None:
+        return False  # this flow has no notice to agree to
     if data.action in (Action.RESTART, Action.RESTART_ASK, Action.CONSENT, Action.DECLINE):
         return not data.value or _stage_by_token(context, data.value) is not None
     if data.action == Action.REVISE:
@@ -547,7 +549,6 @@ async def _consent_answer(
     now = context.services.clock()
     stage = _stage_by_token(context, data.value) if data.value else None
     response = session.response
-    open_response = response is not None and response.status != ResponseStatus.COMPLETED
     if data.action == Action.CONSENT:
         if response is None:
             await _create_response(update, context, session, stage)
@@ -558,8 +559,13 @@ async def _consent_answer(
             await show_current(update, context, session)
         # Otherwise already agreed (a double tap, an old button): nothing to do.
         return
+    if response is not None and not needs_consent(flow, session):
+        # "Je refuse" on an older copy of the notice, after agreeing to this one: what
+        # was given stays unless the person confirms erasing it (as with /delete).
+        await ask_erase(update, context, session.lang)
+        return
     # Declined: keep nothing but the refusal (a changed notice declined erases what was kept).
-    if open_response:
+    if response is not None:
         await erase_respondent(store, session.respondent.id)
         session.respondent = await store.ensure_respondent(
             CHANNEL, session.respondent.external_id, now=now, language=session.lang
@@ -573,6 +579,19 @@ async def _consent_answer(
         now=now,
     )
     await _send(update, context, ui("tg_declined", session.lang))
+
+
+async def ask_erase(update: Update, context: BotContext, lang: str) -> None:
+    """Ask before erasing everything about the person: "Oui, tout effacer" / "Non, garder"."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(ui("tg_delete_yes", lang), ButtonData(Action.ERASE)),
+                button(ui("tg_delete_no", lang), ButtonData(Action.KEEP)),
+            ]
+        ]
+    )
+    await _send(update, context, ui("tg_delete_confirm", lang), keyboard)
 
 
 async def _restart(
@@ -695,6 +714,11 @@ async def show_current(
     response = session.response
     if state is None or response is None:
         await _send(update, context, ui("tg_nothing_open", session.lang))
+        return
+    if needs_consent(flow, session):
+        # A button sent before the notice changed ("Reprendre ▶" in a reminder or a
+        # resume offer, "Non, continuer"...): the new notice comes before any question.
+        await ask_consent(update, context, session, None, changed=True)
         return
     if drop_old and response.prompt_message_id is not None:
         await _edit_keyboard(context, update, response.prompt_message_id, None)
@@ -925,8 +949,11 @@ def _ignore_unmodified(error: BadRequest) -> None:
 
 
 __all__ = [
+    "ask_consent",
+    "ask_erase",
     "begin",
     "load_session",
+    "needs_consent",
     "on_back",
     "on_button",
     "on_help",

@@ -132,6 +132,67 @@ async def on_qr(update: Update, context: BotContext) -> None:
     )
 
 
+async def on_export(update: Update, context: BotContext) -> None:
+    """The responses as a CSV for French Excel, and its codebook, sent as documents.
+
+    The export reads its own read-only snapshot in a worker thread, so respondents
+    are not slowed down while it runs.
+    """
+    if not is_organiser(update, context):
+        await on_unknown_command(update, context)
+        return
+    flow, store = context.services.ready()
+    lang = _lang(update, context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    stages: tuple[str, ...] = ()
+    if context.args:
+        wanted = context.args[0].lower()
+        stage = next((s for s in context.services.stages if s.code.lower() == wanted), None)
+        if stage is None:
+            codes = ", ".join(s.code for s in context.services.stages) or "–"
+            await _reply(
+                update,
+                context,
+                ui("org_qr_unknown", lang, code=html.escape(context.args[0][:64]), codes=codes),
+            )
+            return
+        stages = (stage.code,)
+    from exports import ExportOptions, export_csv
+
+    options = ExportOptions(
+        status="all",
+        stages=stages,
+        excel=True,
+        lang=lang,
+        cities={s.code: s.city for s in context.services.stages},
+    )
+    await context.bot.send_chat_action(chat.id, "upload_document")
+    exported = await asyncio.to_thread(export_csv, store.path, flow, options, codebook=True)
+    counts = exported.result.by_status
+    parts = [
+        f"{counts[status]} {ui('org_status_' + status, lang)}"
+        for status in ("completed", "in_progress", "abandoned")
+        if counts.get(status)
+    ]
+    caption = ui(
+        "org_export_caption",
+        lang,
+        count=exported.result.responses,
+        detail=", ".join(parts) or "–",
+    )
+    day = context.services.clock().date().isoformat()
+    suffix = f"_{stages[0]}" if stages else ""
+    await context.bot.send_document(
+        chat.id, InputFile(exported.data, filename=f"reponses{suffix}_{day}.csv"), caption=caption
+    )
+    if exported.codebook is not None:
+        await context.bot.send_document(
+            chat.id, InputFile(exported.codebook, filename=f"codebook_{day}.csv")
+        )
+
+
 async def _reply(update: Update, context: BotContext, text: str) -> None:
     chat = update.effective_chat
     if chat is not None:

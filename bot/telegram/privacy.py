@@ -6,37 +6,57 @@ import json
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
 
-from bot.telegram.callback_data import Action, BadButton, ButtonData, decode
+from bot.telegram.callback_data import Action, BadButton, decode
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
+    CHANNEL,
+    Session,
     _answer_query,
     _drop_keyboard,
     _edit_keyboard,
+    _language_for,
     _private,
     _send,
+    ask_erase,
     load_session,
 )
-from bot.telegram.keyboards import button
 from bot.texts import ui
 from storage import erase_respondent, respondent_data
 
 log = logging.getLogger(__name__)
 
 
+async def _known(update: Update, context: BotContext) -> tuple[Session | None, str]:
+    """The person's session if anything is stored about them, and the language to use.
+
+    Never creates a record: asking what is stored, or erasing it, must not be
+    what stores the person's Telegram id (for instance just after /delete).
+    """
+    flow, store = context.services.ready()
+    user = update.effective_user
+    lang = _language_for(flow, user.language_code if user else None)
+    if user is None or await store.get_respondent(CHANNEL, str(user.id)) is None:
+        return None, lang
+    session = await load_session(update, context)
+    return session, session.lang if session else lang
+
+
 async def on_mydata(update: Update, context: BotContext) -> None:
     """Everything stored about the person: a readable summary and the whole as a JSON file."""
     if not _private(update):
         return
-    session = await load_session(update, context)
+    session, lang = await _known(update, context)
     chat = update.effective_chat
-    if session is None or chat is None:
+    if chat is None:
+        return
+    if session is None:
+        await _send(update, context, _escape(ui("tg_mydata_none", lang)))
         return
     _, store = context.services.ready()
     data = await respondent_data(store, session.respondent.id)
-    lang = session.lang
     lines = [ui("tg_mydata_intro", lang), ""]
     responses = data.get("responses", [])
     if not responses:
@@ -74,19 +94,11 @@ async def on_delete(update: Update, context: BotContext) -> None:
     """Ask before erasing: the person confirms with a button."""
     if not _private(update):
         return
-    session = await load_session(update, context)
+    session, lang = await _known(update, context)
     if session is None:
+        await _send(update, context, _escape(ui("tg_mydata_none", lang)))
         return
-    lang = session.lang
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                button(ui("tg_delete_yes", lang), ButtonData(Action.ERASE)),
-                button(ui("tg_delete_no", lang), ButtonData(Action.KEEP)),
-            ]
-        ]
-    )
-    await _send(update, context, ui("tg_delete_confirm", lang), keyboard)
+    await ask_erase(update, context, lang)
 
 
 async def on_erase_button(update: Update, context: BotContext) -> None:
@@ -94,19 +106,22 @@ async def on_erase_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
+    session, lang = await _known(update, context)
     try:
-        decode(query.data)
+        # PTB also routes a query with empty data here, whatever the pattern.
+        forged = decode(query.data).action != Action.ERASE
     except BadButton:
-        await _answer_query(query)
+        forged = True
+    if forged:
+        log.info("unrecognised erase button data %r", query.data)
+        await _answer_query(query, ui("tg_forged", lang))
         return
-    session = await load_session(update, context)
-    if session is None:
-        await _answer_query(query)
-        return
-    _, store = context.services.ready()
     await _answer_query(query)
-    if query.message is not None:
-        await _drop_keyboard(query.message)  # type: ignore[arg-type]
+    if isinstance(query.message, Message):
+        await _drop_keyboard(query.message)
+    if session is None:
+        return  # nothing stored (already erased: a double tap)
+    _, store = context.services.ready()
     if session.response is not None and session.response.prompt_message_id is not None:
         # The question on screen can no longer be answered.
         await _edit_keyboard(context, update, session.response.prompt_message_id, None)

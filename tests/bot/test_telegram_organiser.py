@@ -66,7 +66,7 @@ async def some_answers(person: PersonFactory) -> None:
 UNKNOWN = "Je ne connais pas cette commande. /help pour l'aide."
 
 
-@pytest.mark.parametrize("command", ["/stats", "/links", "/qr pithiviers", "/qr"])
+@pytest.mark.parametrize("command", ["/stats", "/links", "/qr pithiviers", "/qr", "/export"])
 async def test_anyone_else_gets_the_unknown_command_answer(
     person: PersonFactory, command: str, api: FakeBotAPI
 ) -> None:
@@ -74,6 +74,7 @@ async def test_anyone_else_gets_the_unknown_command_answer(
     await ana.send(command)
     assert [m.text for m in ana.chat] == [UNKNOWN]
     assert not api.calls_to("sendPhoto")
+    assert not api.calls_to("sendDocument")
 
 
 async def test_stats_match_the_database(
@@ -131,3 +132,41 @@ async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: Perso
     assert boss.last_text.startswith("Utilisation : /qr CODE (ateliers : pithiviers,")
     await boss.send("/qr atlantis")
     assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers : pithiviers,")
+
+
+async def test_export_sends_the_csv_and_codebook_counted_by_status(
+    person: PersonFactory, some_answers: None, query: Query
+) -> None:
+    import pandas as pd
+
+    boss = person(ORGANISER)
+    await boss.send("/export")
+
+    data, codebook = boss.chat[-2], boss.chat[-1]
+    assert data.attachment is not None and codebook.attachment is not None
+    name, content = data.attachment
+    assert name.startswith("reponses_") and name.endswith(".csv")
+    assert content.startswith("\ufeff".encode()), "UTF-8 with BOM for French Excel"
+    table = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
+    statuses = sorted(row["status"] for row in query("SELECT status FROM responses"))
+    assert sorted(table["status"]) == statuses
+    assert set(table["response_key"]) == {row["key"] for row in query("SELECT key FROM responses")}
+    assert "telegram" not in content.decode("utf-8-sig").lower()
+    for user in (1, 2, 3, 4):
+        assert str(user) not in set(table["response_key"])
+    assert data.text.startswith("4 réponses (2 terminées, 2 en cours)")
+    book = pd.read_csv(io.BytesIO(codebook.attachment[1]), sep=";", encoding="utf-8-sig")
+    assert list(book["column"]) == list(table.columns)
+
+
+async def test_export_of_one_stage(person: PersonFactory, some_answers: None) -> None:
+    import pandas as pd
+
+    boss = person(ORGANISER)
+    await boss.send("/export PITHIVIERS")
+
+    name, content = boss.chat[-2].attachment or ("", b"")
+    assert name.startswith("reponses_pithiviers_")
+    table = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
+    assert set(table["stage_code"]) == {"pithiviers"}
+    assert len(table) == 3
