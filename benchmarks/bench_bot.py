@@ -8,6 +8,8 @@ edit the message, send the next one) with no engine and no storage.
 
     python benchmarks/bench_bot.py                  # 1,000 respondents
     python benchmarks/bench_bot.py --respondents 50 # a quick smoke run
+    python benchmarks/bench_bot.py --export-responses 120000
+        # respondents' latency while an organiser's /export of ~4M answers runs
 """
 
 from __future__ import annotations
@@ -112,6 +114,9 @@ def script(flow: Flow, turn: int) -> list[Step]:
     return steps
 
 
+ADMIN = 42
+
+
 @dataclass
 class Driver:
     """Feeds every respondent's next step, in rounds, and times each reply."""
@@ -120,6 +125,7 @@ class Driver:
     api: BenchAPI
     scripts: dict[int, list[Step]]
     latencies: list[float] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)
     updates: int = 0
     answers: int = 0
     _ids: int = 0
@@ -179,6 +185,7 @@ class Driver:
                 replied = self.api.replied_at.get(chat_id)
                 if replied is not None:
                     self.latencies.append(replied - at)
+                    self.sent_at.append(at)
         return time.perf_counter() - began
 
 
@@ -225,18 +232,58 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-async def measure(respondents: int, workdir: Path) -> dict[str, Any]:
+async def export_while_answering(
+    application: Any, api: BenchAPI, bot: Driver
+) -> tuple[float, float, list[float]]:
+    """An organiser's /export sent as the respondents start; (start, end, latencies meanwhile)."""
+    export = Driver(application, api, {ADMIN: [Step(text="/export")]})
+    export._ids = 10_000_000  # update ids apart from the respondents'
+    began = time.perf_counter()
+    task = asyncio.create_task(export.run())
+    await asyncio.sleep(0)
+    await bot.run()
+    await task
+    ended = api.documents[0] if api.documents else time.perf_counter()
+    during = [
+        lat for lat, at in zip(bot.latencies, bot.sent_at, strict=True) if began <= at <= ended
+    ]
+    return began, ended, during
+
+
+async def measure(respondents: int, workdir: Path, export_responses: int = 0) -> dict[str, Any]:
     flow = load_flow(bundled_path("questionnaire.yaml"))
     stages = load_stages(bundled_path("stages.yaml"))
-    scripts = {100_000 + n: script(flow, n) for n in range(respondents)}
+    # Chat ids apart from the synthetic respondents' (10,000 + n).
+    scripts = {5_000_000 + n: script(flow, n) for n in range(respondents)}
+    db = workdir / "bench.sqlite3"
+    existing_answers = 0
+    if export_responses:
+        from benchmarks.bench_export import build_database
+
+        existing_answers = await asyncio.to_thread(
+            build_database, db, bundled_path("questionnaire.yaml"), export_responses
+        )
 
     api = BenchAPI()
     application = build_application(
-        token="1:bench", flow=flow, stages=stages, request=api, rate_limit=False
+        token="1:bench",
+        flow=flow,
+        stages=stages,
+        request=api,
+        rate_limit=False,
+        admins=frozenset({ADMIN}),
     )
-    async with running(application, workdir / "bench.sqlite3"):
+    during_export: list[float] = []
+    export_seconds = 0.0
+    async with running(application, db):
         bot = Driver(application, api, scripts)
-        bot_seconds = await bot.run()
+        if export_responses:
+            began = time.perf_counter()
+            start, end, during_export = await export_while_answering(application, api, bot)
+            bot_seconds = time.perf_counter() - began
+            export_seconds = end - start
+        else:
+            bot_seconds = await bot.run()
     bot_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     base_api = BenchAPI()
@@ -263,6 +310,19 @@ async def measure(respondents: int, workdir: Path) -> dict[str, Any]:
         "baseline_latency_p50_ms": round(statistics.median(base.latencies) * 1000, 2),
         "baseline_latency_p99_ms": round(percentile(base.latencies, 0.99) * 1000, 2),
         "peak_rss_mb_after_bot": round(bot_peak_mb, 1),
+        **(
+            {
+                "export_answers_in_db": existing_answers,
+                "export_seconds_inside_bot": round(export_seconds, 1),
+                "updates_during_export": len(during_export),
+                "latency_p50_ms_during_export": round(
+                    statistics.median(during_export) * 1000 if during_export else 0, 2
+                ),
+                "latency_p99_ms_during_export": round(percentile(during_export, 0.99) * 1000, 2),
+            }
+            if export_responses
+            else {}
+        ),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
 
@@ -272,10 +332,19 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--respondents", type=int, default=1000)
-    parser.add_argument("--json", type=Path, default=RESULTS / "bench_bot.json")
+    parser.add_argument(
+        "--export-responses",
+        type=int,
+        default=0,
+        help="first fill the database with this many completed responses, and have an "
+        "organiser /export them while the respondents answer",
+    )
+    parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
+    name = "bench_bot_export.json" if args.export_responses else "bench_bot.json"
+    args.json = args.json or RESULTS / name
     with tempfile.TemporaryDirectory() as workdir:
-        result = asyncio.run(measure(args.respondents, Path(workdir)))
+        result = asyncio.run(measure(args.respondents, Path(workdir), args.export_responses))
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

@@ -34,6 +34,7 @@ class BenchAPI(BaseRequest):
         self.texts: dict[int, str] = {}
         self.replied_at: dict[int, float] = {}
         self.calls = 0
+        self.documents: list[float] = []  # when each document was sent
 
     async def initialize(self) -> None:
         return None
@@ -60,6 +61,13 @@ class BenchAPI(BaseRequest):
         self.calls += 1
         if name == "getMe":
             return _ok(BOT)
+        if name == "sendDocument":
+            self.documents.append(time.perf_counter())
+            chat = {"id": int(params["chat_id"]), "type": "private"}
+            document = {"file_id": "d", "file_unique_id": "d", "file_name": "export.csv"}
+            return _ok(
+                {"message_id": next(self._ids), "date": 0, "chat": chat, "document": document}
+            )
         if name not in REPLIES:
             return _ok(True)
         chat_id = int(params["chat_id"])

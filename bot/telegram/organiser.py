@@ -7,9 +7,14 @@ exactly what an unknown command gets, so the commands do not even show they exis
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
@@ -19,6 +24,10 @@ from bot.telegram.handlers import on_unknown_command
 from bot.texts import ui
 from exports.links import format_day, render_qr_png, stage_link, stage_links, stage_title
 from exports.stats import StageCounts, Stats, read_stats
+
+if TYPE_CHECKING:
+    from exports import CsvExport, ExportOptions
+    from flows import Flow
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +168,7 @@ async def on_export(update: Update, context: BotContext) -> None:
             )
             return
         stages = (stage.code,)
-    from exports import ExportOptions, export_csv
+    from exports import ExportOptions
 
     options = ExportOptions(
         status="all",
@@ -169,7 +178,7 @@ async def on_export(update: Update, context: BotContext) -> None:
         cities={s.code: s.city for s in context.services.stages},
     )
     await context.bot.send_chat_action(chat.id, "upload_document")
-    exported = await asyncio.to_thread(export_csv, store.path, flow, options, codebook=True)
+    exported = await export_in_another_process(store.path, flow, options)
     counts = exported.result.by_status
     parts = [
         f"{counts[status]} {ui('org_status_' + status, lang)}"
@@ -190,6 +199,21 @@ async def on_export(update: Update, context: BotContext) -> None:
     if exported.codebook is not None:
         await context.bot.send_document(
             chat.id, InputFile(exported.codebook, filename=f"codebook_{day}.csv")
+        )
+
+
+async def export_in_another_process(db: Path, flow: Flow, options: ExportOptions) -> CsvExport:
+    """Run the export in a separate process: it is CPU-bound Python, and in a thread it would
+    hold the interpreter lock and slow every respondent down while it runs."""
+    from exports import export_csv
+
+    loop = asyncio.get_running_loop()
+    # "spawn": a fresh interpreter, not a fork of this one with its threads and sockets.
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        return await loop.run_in_executor(
+            pool, functools.partial(export_csv, db, flow, options, codebook=True)
         )
 
 
