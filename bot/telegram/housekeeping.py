@@ -93,11 +93,16 @@ async def daily_upkeep(application: BotApplication, now: dt.datetime) -> None:
     await store.prune_handled_updates(before=now - dt.timedelta(days=7))
 
 
-async def housekeeping_loop(application: BotApplication) -> None:
-    """Reminders every minute or so, upkeep once a day, until cancelled."""
+# How long stopping the bot waits for a round in progress (a reminder sent but not yet
+# marked would be sent again after the restart); a round stuck on the network is cut.
+STOP_GRACE_SECONDS = 10.0
+
+
+async def housekeeping_loop(application: BotApplication, stop: asyncio.Event) -> None:
+    """Reminders every minute or so, upkeep once a day, until `stop` is set."""
     services = application.bot_data
     last_upkeep: dt.date | None = None
-    while True:
+    while not stop.is_set():
         now = services.clock()
         try:
             if last_upkeep != now.date():
@@ -106,16 +111,24 @@ async def housekeeping_loop(application: BotApplication) -> None:
             await send_due_reminders(application, now)
         except Exception:  # one bad round must not stop the next ones
             log.exception("housekeeping failed; trying again later")
-        await asyncio.sleep(services.policy.every_seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), services.policy.every_seconds)
 
 
 @contextlib.asynccontextmanager
 async def housekeeping(application: BotApplication) -> AsyncIterator[asyncio.Task[None]]:
-    """The housekeeping loop, running for as long as the block does."""
-    task = asyncio.create_task(housekeeping_loop(application), name="surveybot-housekeeping")
+    """The housekeeping loop, running for as long as the block does.
+
+    On the way out the round in progress is allowed to finish rather than being
+    cancelled between sending a reminder and recording it.
+    """
+    stop = asyncio.Event()
+    task = asyncio.create_task(housekeeping_loop(application, stop), name="surveybot-housekeeping")
     try:
         yield task
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        try:
+            await asyncio.wait_for(task, STOP_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("housekeeping did not finish within %s s; stopped", STOP_GRACE_SECONDS)

@@ -23,6 +23,8 @@ from tests.support.fake_bot_api import BOT_USERNAME, ChatMessage, FakeBotAPI, Pe
 HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
 STALE = "Ce bouton n'est plus actif : répondez à la dernière question."
 FORGED = "Ce bouton n'est pas reconnu."
+# The bundled flow has an information notice: nothing starts before the person agrees.
+AGREE = "✅ J'accepte"
 
 PersonFactory = Callable[..., Person]
 AnswersOf = Callable[[int], dict[str, tuple[Any, str | None, str | None]]]
@@ -46,6 +48,7 @@ def snapshot(query: Query) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
 async def at_sector(ana: Person) -> ChatMessage:
     """Start and answer the first question; return the sector question on screen."""
     await ana.send("/start pithiviers")
+    await ana.tap(AGREE)
     await ana.send("Acme")
     assert question_number(ana) == 2
     return ana.last
@@ -89,7 +92,7 @@ async def test_a_double_tap_answers_once(
     assert len(questions) == 1
     assert len(ana.live_keyboards()) == 1
     texts = [a.get("text") for a in ana.answers_to_queries()]
-    assert texts == [None, STALE]
+    assert texts == [None, None, STALE]  # the agreement, then the two taps
 
 
 async def test_a_double_tap_on_a_checkbox_leaves_it_ticked(
@@ -165,6 +168,7 @@ async def test_a_sticker_instead_of_text_is_met_with_a_kind_re_ask(
 ) -> None:
     ana = person()
     await ana.send("/start")
+    await ana.tap(AGREE)
     await ana.send_sticker()
     notice, again = ana.chat[-2:]
     assert notice.text.startswith("Je ne peux lire que du texte ou les boutons.")
@@ -193,6 +197,7 @@ async def test_a_10000_character_text_is_refused_with_its_length(
 ) -> None:
     ana = person()
     await ana.send("/start")
+    await ana.tap(AGREE)
     await ana.send("A" * 10_000)
     refusal, again = ana.chat[-2:]
     assert refusal.text == (
@@ -250,6 +255,7 @@ async def test_a_redelivered_message_is_applied_once(
 ) -> None:
     ana = person()
     await ana.send("/start")
+    await ana.tap(AGREE)
     typed = ana.message_update("45")
     await ana.send("Acme")
     await ana.tap("Agroalimentaire")
@@ -294,6 +300,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_blocked_without_a_crash(
 ) -> None:
     ana = person()
     await ana.send("/start")
+    await ana.tap(AGREE)
     api.blocked_chats.add(ana.user_id)
 
     await ana.send("Acme")
@@ -333,6 +340,7 @@ async def test_a_response_resumes_after_the_bot_restarts_on_the_same_database(
         updates = Updates(first, api)
         ana = Person(updates, 42)
         await ana.send("/start pithiviers")
+        await ana.tap(AGREE)
         await ana.send("Acme")
         await ana.tap("Agroalimentaire")
         sector_3 = ana.last

@@ -38,6 +38,24 @@ def start_update(update_id: int, text: str, user_id: int = 77) -> dict[str, Any]
     return {"update_id": update_id, "message": message}
 
 
+def tap_update(update_id: int, data: str, message_id: int, user_id: int = 77) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "fr"}
+    message = {
+        "message_id": message_id,
+        "date": 1_700_000_000,
+        "chat": {"id": user_id, "type": "private"},
+        "text": "…",
+    }
+    query = {
+        "id": str(update_id),
+        "from": user,
+        "chat_instance": str(user_id),
+        "data": data,
+        "message": message,
+    }
+    return {"update_id": update_id, "callback_query": query}
+
+
 def test_the_path_comes_from_the_public_url() -> None:
     assert webhook_path("https://bot.example.org/hooks/surveybot") == "/hooks/surveybot"
     assert webhook_path("https://bot.example.org") == "/"
@@ -98,9 +116,19 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
         server.listen(port, address="127.0.0.1")
         try:
             async with httpx.AsyncClient() as client:
+                # /start only shows the data notice: nothing is stored before "J'accepte".
+                reply = await client.post(
+                    url,
+                    content=json.dumps(start_update(1, "/start pithiviers")),
+                    headers={SECRET_HEADER: SECRET},
+                )
+                assert reply.status_code == 200
+                notice = api.chat(77)[-1]
+                agree = notice.buttons()[0]
+                assert agree["text"] == "✅ J'accepte"
                 for update in (
-                    start_update(1, "/start pithiviers"),
-                    start_update(2, "Exemple SARL"),
+                    tap_update(2, agree["callback_data"], notice.message_id),
+                    start_update(3, "Exemple SARL"),
                 ):
                     reply = await client.post(
                         url, content=json.dumps(update), headers={SECRET_HEADER: SECRET}
@@ -116,7 +144,7 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
                 # Delivered again (Telegram retries when unsure): applied once.
                 again = await client.post(
                     url,
-                    content=json.dumps(start_update(2, "Exemple SARL")),
+                    content=json.dumps(start_update(3, "Exemple SARL")),
                     headers={SECRET_HEADER: SECRET},
                 )
                 assert again.status_code == 200
