@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import sqlite3
+import time
 from pathlib import Path
 
 import click
@@ -120,7 +122,13 @@ def test_progress_only_on_a_terminal() -> None:
             assert report is not None
             report(5, 10)
             report(10, 10)
-        shown = os.read(leader, 1000).decode()
+        # A pty hands over what was written in pieces: read until the end arrives.
+        shown = ""
+        deadline = time.monotonic() + 5
+        while "10/10" not in shown and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.1)
+            if ready:
+                shown += os.read(leader, 1000).decode()
     finally:
         os.close(leader)
         os.close(follower)
@@ -139,7 +147,13 @@ def test_progress_stays_quiet_for_small_exports() -> None:
             report(5, 10)
             report(10, 10)
         os.write(follower, b"end")
-        shown = os.read(leader, 1000).decode()
+        # A pty hands over what was written in pieces: read until the end arrives.
+        shown = ""
+        deadline = time.monotonic() + 5
+        while not shown.endswith("end") and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.1)
+            if ready:
+                shown += os.read(leader, 1000).decode()
     finally:
         os.close(leader)
         os.close(follower)
