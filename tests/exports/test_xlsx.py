@@ -42,8 +42,11 @@ def test_workbook_next_to_a_csv_file(filled: Filled, mini: Flow, tmp_path: Path)
     result = run_export(
         filled.path, mini, ExportOptions(layout="long", labels=True), csv=csv_path, xlsx=book_path
     )
-    sheet = openpyxl.load_workbook(book_path, read_only=True)["responses"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(book_path, read_only=True)
+    try:
+        rows = list(book["responses"].iter_rows(values_only=True))
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     assert len(rows) == result.rows + 1
     assert csv_path.read_text(encoding="utf-8").count("\n") >= result.rows + 1
     assert ("Industrie" in {row[3] for row in rows}) and rows[0][3] == "value"
