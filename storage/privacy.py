@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
 import aiosqlite
 
-from storage.db import fetch_all, fetch_one
+from storage.db import fetch_all, fetch_one, select_one
 from storage.errors import StorageError
 from storage.models import Respondent
 from storage.store import (
@@ -76,13 +77,16 @@ async def record_consent(store: Store, response_id: int, *, version: str, now: d
     _check_version(version)
     consented_at = _encode_time(now)
     action = f"record the consent of response {response_id}"
-    async with store._db.write(action) as conn:
-        cursor = await conn.execute(
+
+    def write(conn: sqlite3.Connection) -> None:
+        cursor = conn.execute(
             "UPDATE responses SET consent_version = ?, consented_at = ? WHERE id = ?",
             (version, consented_at, response_id),
         )
         if cursor.rowcount == 0:
             raise StorageError(f"cannot {action}: no such response in {store.path}")
+
+    await store._db.run_write(write, action)
 
 
 async def record_refusal(
@@ -97,28 +101,27 @@ async def record_refusal(
     _check_version(version)
     refused_at = _encode_time(now)
     action = f"record the refusal of respondent {respondent_id}"
-    async with store._db.write(action) as conn:
+
+    def write(conn: sqlite3.Connection) -> None:
         # Checked here for a clear message; the foreign key would only say "failed".
-        if (
-            await fetch_one(conn, "SELECT 1 FROM respondents WHERE id = ?", (respondent_id,))
-            is None
-        ):
+        if select_one(conn, "SELECT 1 FROM respondents WHERE id = ?", (respondent_id,)) is None:
             raise StorageError(f"cannot {action}: no such respondent in {store.path}")
-        await conn.execute(
+        conn.execute(
             "INSERT INTO consent_refusals (respondent_id, consent_version, stage_code, "
             "refused_at) VALUES (?, ?, ?, ?)",
             (respondent_id, version, stage_code, refused_at),
         )
 
+    await store._db.run_write(write, action)
+
 
 async def consent_of(store: Store, response_id: int) -> Consent:
     """Return the notice version a response was consented under, and when."""
-    async with store._db.read("read a consent") as conn:
-        row = await fetch_one(
-            conn,
-            "SELECT consent_version, consented_at FROM responses WHERE id = ?",
-            (response_id,),
-        )
+    row = await store._db.read_one(
+        "SELECT consent_version, consented_at FROM responses WHERE id = ?",
+        (response_id,),
+        "read a consent",
+    )
     if row is None:
         raise StorageError(
             f"cannot read the consent of response {response_id}: no such response in {store.path}"
@@ -134,10 +137,11 @@ async def consent_of(store: Store, response_id: int) -> Consent:
 
 async def get_respondent_by_id(store: Store, respondent_id: int) -> Respondent | None:
     """Return the respondent with this internal id, if there is one."""
-    async with store._db.read("read a respondent") as conn:
-        row = await fetch_one(
-            conn, f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = ?", (respondent_id,)
-        )
+    row = await store._db.read_one(
+        f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = ?",
+        (respondent_id,),
+        "read a respondent",
+    )
     return _respondent(row) if row is not None else None
 
 
@@ -283,9 +287,9 @@ async def truncate_wal(store: Store) -> bool:
         raise StorageError(
             f"cannot empty the write-ahead log of {store.path}: it was opened read-only"
         )
-    # Outside any transaction (a checkpoint cannot run inside one); read() holds
-    # the lock so no other task's transaction is open on this connection.
-    async with store._db.read("empty the write-ahead log") as conn:
+    # On the writer, outside any transaction (a checkpoint cannot run inside
+    # one): the open group is committed first, and writers wait meanwhile.
+    async with store._db.outside_transaction("empty the write-ahead log") as conn:
         row = await fetch_one(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     # (busy, wal frames, frames checkpointed); busy = 1 when another connection
     # still read old frames after the busy timeout.
@@ -358,14 +362,15 @@ async def abandon_stale(
     cutoff = _encode_time(_not_after(idle_since, now, "abandon responses idle since"))
     idle = "status = 'in_progress' AND updated_at < ?"
     if dry_run:
-        async with store._db.read("count idle responses") as conn:
-            row = await fetch_one(conn, f"SELECT COUNT(*) FROM responses WHERE {idle}", (cutoff,))
-        return int(row[0]) if row is not None else 0
-    async with store._db.write("abandon idle responses") as conn:
-        cursor = await conn.execute(
-            f"UPDATE responses SET status = 'abandoned' WHERE {idle}", (cutoff,)
+        row = await store._db.read_one(
+            f"SELECT COUNT(*) FROM responses WHERE {idle}", (cutoff,), "count idle responses"
         )
-    return cursor.rowcount
+        return int(row[0]) if row is not None else 0
+    return await store._db.change(
+        f"UPDATE responses SET status = 'abandoned' WHERE {idle}",
+        (cutoff,),
+        "abandon idle responses",
+    )
 
 
 # Helpers

@@ -8,9 +8,10 @@ from being reminded twice.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
-from storage.db import fetch_all, fetch_one
+from storage.db import select_one
 from storage.errors import StorageError
 from storage.privacy import TELEGRAM, _not_after
 from storage.store import Store, _encode_time
@@ -39,16 +40,15 @@ async def due_reminders(
     activity first.
     """
     cutoff = _encode_time(_not_after(idle_since, now, "look for responses idle since"))
-    async with store._db.read("find the responses due a reminder") as conn:
-        rows = await fetch_all(
-            conn,
-            "SELECT r.id, p.id, p.external_id, r.language, r.current_step "
-            "FROM responses r JOIN respondents p ON p.id = r.respondent_id "
-            "WHERE r.status = 'in_progress' AND r.reminded_at IS NULL "
-            "AND r.updated_at < ? AND p.blocked_at IS NULL AND p.channel = ? "
-            "ORDER BY r.updated_at, r.id",
-            (cutoff, TELEGRAM),
-        )
+    rows = await store._db.read_all(
+        "SELECT r.id, p.id, p.external_id, r.language, r.current_step "
+        "FROM responses r JOIN respondents p ON p.id = r.respondent_id "
+        "WHERE r.status = 'in_progress' AND r.reminded_at IS NULL "
+        "AND r.updated_at < ? AND p.blocked_at IS NULL AND p.channel = ? "
+        "ORDER BY r.updated_at, r.id",
+        (cutoff, TELEGRAM),
+        "find the responses due a reminder",
+    )
     return [
         DueReminder(
             response_id=int(row[0]),
@@ -69,13 +69,16 @@ async def mark_reminded(store: Store, response_id: int, *, now: dt.datetime) -> 
     """
     reminded_at = _encode_time(now)
     action = f"mark response {response_id} as reminded"
-    async with store._db.write(action) as conn:
-        cursor = await conn.execute(
+
+    def write(conn: sqlite3.Connection) -> bool:
+        cursor = conn.execute(
             "UPDATE responses SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
             (reminded_at, response_id),
         )
         if cursor.rowcount == 0 and (
-            await fetch_one(conn, "SELECT 1 FROM responses WHERE id = ?", (response_id,)) is None
+            select_one(conn, "SELECT 1 FROM responses WHERE id = ?", (response_id,)) is None
         ):
             raise StorageError(f"cannot {action}: no such response in {store.path}")
-    return cursor.rowcount == 1
+        return cursor.rowcount == 1
+
+    return await store._db.run_write(write, action)

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, TypeGuard
 
-from storage.db import Database, fetch_all, fetch_one
+from storage.db import Database, select_all, select_one
 from storage.errors import StorageError
 from storage.migrations import apply_migrations, check_version
 from storage.models import (
@@ -123,24 +123,28 @@ class Store:
         to change it later.
         """
         created_at = _encode_time(now)
-        async with self._db.write("record a respondent") as conn:
-            await conn.execute(
+
+        def write(conn: sqlite3.Connection) -> sqlite3.Row | None:
+            conn.execute(
                 "INSERT INTO respondents (channel, external_id, language, created_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (channel, external_id) DO NOTHING",
                 (channel, external_id, language, created_at),
             )
-            row = await fetch_one(
+            return select_one(
                 conn,
                 f"SELECT {_RESPONDENT_COLUMNS} FROM respondents "
                 "WHERE channel = ? AND external_id = ?",
                 (channel, external_id),
             )
+
+        row = await self._db.run_write(write, "record a respondent")
         return _respondent(_found(row, f"respondent {channel}:{external_id}"))
 
     async def set_respondent_language(self, respondent_id: int, language: str) -> None:
         """Change a respondent's preferred language."""
-        async with self._db.write("set the respondent's language") as conn:
-            cursor = await conn.execute(
+
+        def write(conn: sqlite3.Connection) -> None:
+            cursor = conn.execute(
                 "UPDATE respondents SET language = ? WHERE id = ?", (language, respondent_id)
             )
             if cursor.rowcount == 0:
@@ -149,15 +153,15 @@ class Store:
                     f"no such respondent in {self.path}"
                 )
 
+        await self._db.run_write(write, "set the respondent's language")
+
     async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
         """Return the respondent for (channel, external_id), if there is one."""
-        async with self._db.read("read a respondent") as conn:
-            row = await fetch_one(
-                conn,
-                f"SELECT {_RESPONDENT_COLUMNS} FROM respondents "
-                "WHERE channel = ? AND external_id = ?",
-                (channel, external_id),
-            )
+        row = await self._db.read_one(
+            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE channel = ? AND external_id = ?",
+            (channel, external_id),
+            "read a respondent",
+        )
         return _respondent(row) if row is not None else None
 
     async def set_blocked(self, respondent_id: int, *, blocked: bool, now: dt.datetime) -> None:
@@ -168,18 +172,21 @@ class Store:
         """
         blocked_at = _encode_time(now)
         action = f"mark respondent {respondent_id} as {'blocked' if blocked else 'not blocked'}"
-        async with self._db.write(action) as conn:
+
+        def write(conn: sqlite3.Connection) -> None:
             if blocked:
-                cursor = await conn.execute(
+                cursor = conn.execute(
                     "UPDATE respondents SET blocked_at = COALESCE(blocked_at, ?) WHERE id = ?",
                     (blocked_at, respondent_id),
                 )
             else:
-                cursor = await conn.execute(
+                cursor = conn.execute(
                     "UPDATE respondents SET blocked_at = NULL WHERE id = ?", (respondent_id,)
                 )
             if cursor.rowcount == 0:
                 raise StorageError(f"cannot {action}: no such respondent in {self.path}")
+
+        await self._db.run_write(write, action)
 
     # Responses
 
@@ -192,18 +199,18 @@ class Store:
         if flow_id is not None:
             sql += " AND flow_id = ?"
             params.append(flow_id)
-        async with self._db.read("find the latest response") as conn:
-            row = await fetch_one(conn, sql + " ORDER BY id DESC LIMIT 1", params)
+        row = await self._db.read_one(
+            sql + " ORDER BY id DESC LIMIT 1", params, "find the latest response"
+        )
         return _response(row) if row is not None else None
 
     async def respondent_responses(self, respondent_id: int) -> list[Response]:
         """Return all of a respondent's responses, oldest first."""
-        async with self._db.read("list a respondent's responses") as conn:
-            rows = await fetch_all(
-                conn,
-                f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE respondent_id = ? ORDER BY id",
-                (respondent_id,),
-            )
+        rows = await self._db.read_all(
+            f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE respondent_id = ? ORDER BY id",
+            (respondent_id,),
+            "list a respondent's responses",
+        )
         return [_response(row) for row in rows]
 
     async def start_response(
@@ -226,17 +233,15 @@ class Store:
         started_at = _encode_time(now)
         # 64 random bits, unrelated to the Telegram id: safe to put in exports.
         key = secrets.token_hex(8)
-        async with self._db.write("start a response") as conn:
+
+        def write(conn: sqlite3.Connection) -> sqlite3.Row | None:
             # Checked here for a clear message; the foreign key would only say "failed".
-            if (
-                await fetch_one(conn, "SELECT 1 FROM respondents WHERE id = ?", (respondent_id,))
-                is None
-            ):
+            if select_one(conn, "SELECT 1 FROM respondents WHERE id = ?", (respondent_id,)) is None:
                 raise StorageError(
                     f"cannot start a response: no respondent {respondent_id} in {self.path}; "
                     "call ensure_respondent first"
                 )
-            cursor = await conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO responses (key, respondent_id, flow_id, flow_version, "
                 "stage_code, language, status, state_json, current_step, started_at, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -255,12 +260,14 @@ class Store:
                 ),
             )
             if update_id is not None:
-                await conn.execute(_RECORD_UPDATE, (update_id, started_at))
-            row = await fetch_one(
+                conn.execute(_RECORD_UPDATE, (update_id, started_at))
+            return select_one(
                 conn,
                 f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?",
                 (cursor.lastrowid,),
             )
+
+        row = await self._db.run_write(write, "start a response")
         return _response(_found(row, "the new response"))
 
     async def save_progress(
@@ -296,8 +303,9 @@ class Store:
             for question_id, answer in answers.items()
         ]
         action = f"save progress of response {response_id}"
-        async with self._db.write(action) as conn:
-            current = await fetch_one(
+
+        def write(conn: sqlite3.Connection) -> sqlite3.Row | None:
+            current = select_one(
                 conn,
                 "SELECT status, completed_at, flow_id, flow_version, stage_code, language "
                 "FROM responses WHERE id = ?",
@@ -313,7 +321,7 @@ class Store:
             )
             new_stage = stage_code if stage_code is not None else current["stage_code"]
             new_language = language if language is not None else current["language"]
-            await conn.execute(
+            conn.execute(
                 "UPDATE responses SET state_json = ?, current_step = ?, status = ?, "
                 "language = ?, stage_code = ?, updated_at = ?, completed_at = ? WHERE id = ?",
                 (
@@ -327,7 +335,7 @@ class Store:
                     response_id,
                 ),
             )
-            await conn.executemany(
+            conn.executemany(
                 _UPSERT_ANSWER,
                 [
                     (
@@ -343,50 +351,55 @@ class Store:
                     for question_id, value_json, other_text in encoded
                 ],
             )
-            stored = await fetch_all(
+            stored = select_all(
                 conn, "SELECT question_id FROM answers WHERE response_id = ?", (response_id,)
             )
             # Computed here rather than with NOT IN (?, ?, …): no limit on how
             # many answers a flow may have.
             removed = [(response_id, row[0]) for row in stored if row[0] not in answers]
             if removed:
-                await conn.executemany(
+                conn.executemany(
                     "DELETE FROM answers WHERE response_id = ? AND question_id = ?", removed
                 )
             if update_id is not None:
-                await conn.execute(_RECORD_UPDATE, (update_id, updated_at))
-            row = await fetch_one(
+                conn.execute(_RECORD_UPDATE, (update_id, updated_at))
+            return select_one(
                 conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?", (response_id,)
             )
+
+        row = await self._db.run_write(write, action)
         return _response(_found(row, f"response {response_id}"))
 
     async def get_response(self, response_id: int) -> Response | None:
         """Return the response with this id, if any."""
-        async with self._db.read("read a response") as conn:
-            row = await fetch_one(
-                conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?", (response_id,)
-            )
+        row = await self._db.read_one(
+            f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE id = ?",
+            (response_id,),
+            "read a response",
+        )
         return _response(row) if row is not None else None
 
     async def get_response_by_key(self, key: str) -> Response | None:
         """Return the response with this pseudonymous key, if any."""
-        async with self._db.read("read a response") as conn:
-            row = await fetch_one(
-                conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE key = ?", (key,)
-            )
+        row = await self._db.read_one(
+            f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE key = ?", (key,), "read a response"
+        )
         return _response(row) if row is not None else None
 
     async def set_prompt_message(self, response_id: int, message_id: int | None) -> None:
         """Record which chat message shows the response's current question (None: none)."""
         # Not an answer: updated_at stays, it tells when the respondent last progressed.
         action = f"record the question message of response {response_id}"
-        async with self._db.write(action) as conn:
-            cursor = await conn.execute(
+
+        def write(conn: sqlite3.Connection) -> None:
+            cursor = conn.execute(
                 "UPDATE responses SET prompt_message_id = ? WHERE id = ?",
                 (message_id, response_id),
             )
             if cursor.rowcount == 0:
                 raise StorageError(f"cannot {action}: no such response in {self.path}")
+
+        await self._db.run_write(write, action)
 
     async def set_response_language(
         self, response_id: int, language: str, *, now: dt.datetime
@@ -394,30 +407,33 @@ class Store:
         """Change the language a response is asked in."""
         updated_at = _encode_time(now)
         action = f"set the language of response {response_id}"
-        async with self._db.write(action) as conn:
-            cursor = await conn.execute(
+
+        def write(conn: sqlite3.Connection) -> None:
+            cursor = conn.execute(
                 "UPDATE responses SET language = ?, updated_at = ? WHERE id = ?",
                 (language, updated_at, response_id),
             )
             if cursor.rowcount == 0:
                 raise StorageError(f"cannot {action}: no such response in {self.path}")
 
+        await self._db.run_write(write, action)
+
     async def answers_for(self, response_id: int) -> dict[str, StoredAnswer]:
         """Return a response's answers by question id, oldest answer first."""
-        async with self._db.read("read answers") as conn:
-            rows = await fetch_all(
-                conn,
-                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE response_id = ? "
-                # rowid breaks ties between answers saved together, in saved order.
-                "ORDER BY answered_at, rowid",
-                (response_id,),
-            )
+        rows = await self._db.read_all(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE response_id = ? "
+            # rowid breaks ties between answers saved together, in saved order.
+            "ORDER BY answered_at, rowid",
+            (response_id,),
+            "read answers",
+        )
         return {str(row["question_id"]): _answer(row) for row in rows}
 
     async def count_responses(self) -> dict[ResponseStatus, int]:
         """Return how many responses have each status (every status present)."""
-        async with self._db.read("count responses") as conn:
-            rows = await fetch_all(conn, "SELECT status, COUNT(*) FROM responses GROUP BY status")
+        rows = await self._db.read_all(
+            "SELECT status, COUNT(*) FROM responses GROUP BY status", (), "count responses"
+        )
         counts = dict.fromkeys(ResponseStatus, 0)
         for row in rows:
             counts[ResponseStatus(row[0])] = int(row[1])
@@ -427,10 +443,11 @@ class Store:
 
     async def was_handled(self, update_id: int) -> bool:
         """Whether this Telegram update id has already been applied."""
-        async with self._db.read("look up a handled update") as conn:
-            row = await fetch_one(
-                conn, "SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,)
-            )
+        row = await self._db.read_one(
+            "SELECT 1 FROM handled_updates WHERE update_id = ?",
+            (update_id,),
+            "look up a handled update",
+        )
         return row is not None
 
     async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None:
@@ -440,18 +457,17 @@ class Store:
         do should pass `update_id` to `save_progress` or `start_response`.
         """
         handled_at = _encode_time(now)
-        async with self._db.write(f"record update {update_id} as handled") as conn:
-            await conn.execute(_RECORD_UPDATE, (update_id, handled_at))
+        await self._db.change(
+            _RECORD_UPDATE, (update_id, handled_at), f"record update {update_id} as handled"
+        )
 
     async def prune_handled_updates(self, *, before: dt.datetime) -> int:
         """Forget updates handled before `before`; return how many were forgotten."""
         # Telegram keeps an undelivered update for 24 hours at most: older ids are dead weight.
         cutoff = _encode_time(before)
-        async with self._db.write("prune handled updates") as conn:
-            cursor = await conn.execute(
-                "DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,)
-            )
-        return cursor.rowcount
+        return await self._db.change(
+            "DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,), "prune handled updates"
+        )
 
     # Stages
 
@@ -469,38 +485,38 @@ class Store:
             for stage in stages
         ]
         # Unlisted stages stay: old responses may still carry their codes.
-        async with self._db.write("save the stages") as conn:
-            await conn.executemany(
-                f"INSERT INTO stages ({_STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (code) DO UPDATE SET city = excluded.city, "
-                "region = excluded.region, territory = excluded.territory, "
-                "date = excluded.date, flow_id = excluded.flow_id",
-                params,
-            )
+        await self._db.change_many(
+            f"INSERT INTO stages ({_STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET city = excluded.city, "
+            "region = excluded.region, territory = excluded.territory, "
+            "date = excluded.date, flow_id = excluded.flow_id",
+            params,
+            "save the stages",
+        )
 
     async def list_stages(self) -> list[Stage]:
         """Return all stages by date, then code; stages without a date come last."""
-        async with self._db.read("list the stages") as conn:
-            rows = await fetch_all(
-                conn,
-                f"SELECT {_STAGE_COLUMNS} FROM stages ORDER BY date IS NULL, date, code",
-            )
+        rows = await self._db.read_all(
+            f"SELECT {_STAGE_COLUMNS} FROM stages ORDER BY date IS NULL, date, code",
+            (),
+            "list the stages",
+        )
         return [_stage(row) for row in rows]
 
     async def get_stage(self, code: str) -> Stage | None:
         """Return the stage with this code, if any."""
-        async with self._db.read("read a stage") as conn:
-            row = await fetch_one(
-                conn, f"SELECT {_STAGE_COLUMNS} FROM stages WHERE code = ?", (code,)
-            )
+        row = await self._db.read_one(
+            f"SELECT {_STAGE_COLUMNS} FROM stages WHERE code = ?", (code,), "read a stage"
+        )
         return _stage(row) if row is not None else None
 
     # Reading everything, for statistics
 
     async def list_responses(self) -> list[Response]:
         """Return every response, oldest first."""
-        async with self._db.read("list the responses") as conn:
-            rows = await fetch_all(conn, f"SELECT {_RESPONSE_COLUMNS} FROM responses ORDER BY id")
+        rows = await self._db.read_all(
+            f"SELECT {_RESPONSE_COLUMNS} FROM responses ORDER BY id", (), "list the responses"
+        )
         return [_response(row) for row in rows]
 
     async def answered_question_ids(self) -> dict[int, frozenset[str]]:
@@ -509,8 +525,9 @@ class Store:
         Only the answers that count are stored, so a question answered and then
         hidden by a later change of branch is not among them.
         """
-        async with self._db.read("list the answered questions") as conn:
-            rows = await fetch_all(conn, "SELECT response_id, question_id FROM answers")
+        rows = await self._db.read_all(
+            "SELECT response_id, question_id FROM answers", (), "list the answered questions"
+        )
         found: dict[int, set[str]] = {}
         for row in rows:
             found.setdefault(int(row[0]), set()).add(str(row[1]))

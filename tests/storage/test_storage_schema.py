@@ -28,7 +28,13 @@ async def test_new_file_is_migrated_to_the_latest_version(db_path: Path, peek) -
 async def test_connection_pragmas(store: Store) -> None:
     async with store._db.read() as conn:
         values = {}
-        for pragma in ("foreign_keys", "busy_timeout", "synchronous", "journal_mode"):
+        for pragma in (
+            "foreign_keys",
+            "busy_timeout",
+            "synchronous",
+            "journal_mode",
+            "secure_delete",
+        ):
             async with conn.execute(f"PRAGMA {pragma}") as cursor:
                 row = await cursor.fetchone()
                 assert row is not None
@@ -38,6 +44,7 @@ async def test_connection_pragmas(store: Store) -> None:
         "busy_timeout": 5000,
         "synchronous": 2,
         "journal_mode": "wal",
+        "secure_delete": 1,
     }
 
 
@@ -187,7 +194,10 @@ async def test_version_1_file_is_migrated_and_keeps_its_data(db_path: Path, cloc
     # Old rows kept every column as it was; only the new column was added, NULL.
     assert peek.query("SELECT * FROM respondents") == before["respondents"]
     assert peek.query("SELECT * FROM answers") == before["answers"]
-    assert peek.query("SELECT * FROM responses") == [(*before["responses"][0], 1234)]
+    # Step 2's prompt_message_id, then step 3's consent_version, consented_at, reminded_at.
+    assert peek.query("SELECT * FROM responses") == [
+        (*before["responses"][0], 1234, None, None, None)
+    ]
     columns = [row[1] for row in peek.query("PRAGMA table_info(handled_updates)")]
     assert columns == ["update_id", "handled_at"]
 
