@@ -37,8 +37,8 @@ def answers(generation: int) -> dict[str, AnswerInput]:
 async def test_export_sees_one_moment_while_the_bot_writes(
     store: Store, db_path: Path, clock: Clock, mini: Flow
 ) -> None:
-    # The log of every committed state: key -> generation, after each write.
-    states: list[dict[str, int]] = [{}]
+    # The log of every committed state: key -> generation (None: started, no answer yet).
+    states: list[dict[str, int | None]] = [{}]
     ids: dict[str, int] = {}
 
     async def new_response() -> None:
@@ -53,6 +53,8 @@ async def test_export_sees_one_moment_while_the_bot_writes(
             current_step="company",
             now=clock.tick(),
         )
+        # A moment of its own: an export may land between these two commits.
+        states.append(states[-1] | {response.key: None})
         await store.save_progress(
             response.id,
             state_json="{}",
@@ -65,7 +67,7 @@ async def test_export_sees_one_moment_while_the_bot_writes(
         states.append(states[-1] | {response.key: 0})
 
     async def bump(key: str) -> None:
-        generation = states[-1][key] + 1
+        generation = (states[-1][key] or 0) + 1
         await store.save_progress(
             ids[key],
             state_json="{}",
@@ -113,8 +115,13 @@ async def test_export_sees_one_moment_while_the_bot_writes(
 
     assert sum(started < t < finished for t in writes_during) >= 10, "no write overlapped"
     frame = pd.read_csv(io.BytesIO(out.getvalue()), dtype=str, keep_default_na=False)
-    seen: dict[str, int] = {}
+    seen: dict[str, int | None] = {}
     for row in frame.to_dict("records"):
+        if row["staff"] == "":
+            # Started but not yet answered at that moment: no answer at all.
+            assert row["company"] == row["ideas"] == ""
+            seen[row["response_key"]] = None
+            continue
         generation = int(row["staff"])
         # One response, one state: never the company of one save and the idea of another.
         assert row["company"] == f"gen-{generation}" and row["ideas"] == f"idea {generation}"
