@@ -40,7 +40,7 @@ from telegram.ext import (
 
 from benchmarks.fake_api import BenchAPI
 from bot.telegram import build_application, running
-from bot.telegram.callback_data import Action, ButtonData, encode
+from bot.telegram.callback_data import Action, ButtonData, encode, stage_token
 from bot.telegram.processor import PerRespondentProcessor
 from flows import (
     Flow,
@@ -73,6 +73,9 @@ def script(flow: Flow, turn: int) -> list[Step]:
     """The taps and texts that complete the flow, worked out with the engine itself."""
     state = start(flow)
     steps: list[Step] = [Step(text="/start pithiviers")]
+    if flow.consent_version is not None:
+        # "✅ J'accepte": the response (and every answer after it) is stored from here on.
+        steps.append(Step(button=ButtonData(Action.CONSENT, value=stage_token("pithiviers"))))
     while (shown := prompt(flow, state, "fr")) is not None:
         step = flow.step(shown.step_id)
         data = ButtonData(Action.CHOOSE, shown.seq, shown.step_id)
