@@ -321,6 +321,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
+    if not _private(update):
+        # This bot puts buttons in private chats only: a tap elsewhere (a group, an inline
+        # message) is forged, and a question must never be asked where others read it.
+        await _answer_query(query, ui("tg_forged", _tap_language(update, context)))
+        return
     session = await load_session(update, context)
     if session is None:
         await _answer_query(query)
@@ -379,6 +384,12 @@ async def _question_button(
         return
     await _answer_query(query)
     await _apply(update, context, session, state, outcome, tapped=query.message)
+
+
+def _tap_language(update: Update, context: BotContext) -> str:
+    flow = context.services.ready()[0]
+    user = update.effective_user
+    return _language_for(flow, user.language_code if user else None)
 
 
 def _is_old_prompt(session: Session, message: Message) -> bool:
@@ -673,8 +684,11 @@ async def _apply(
         return
     same_step = after.current == before.current and not after.finished
     if same_step and not after.awaiting_other and isinstance(tapped, Message):
-        # A toggle in a multiple choice or ranking: edit the buttons in place.
-        await _edit_prompt(context, tapped, flow, after, lang)
+        # A toggle in a multiple choice or ranking: edit the buttons in place, on the question
+        # on screen. The tap may come from an earlier copy of it whose buttons were just
+        # removed ("Non, continuer", "Reprendre", a language change): it stays without them.
+        target = old_message_id if old_message_id is not None else tapped.message_id
+        await _edit_prompt(context, tapped.chat.id, target, flow, after, lang)
         return
     if old_message_id is not None:
         text = _transcript(flow, old_prompt, before, after, lang)
@@ -890,7 +904,7 @@ async def _answer_query(
 
 
 async def _edit_prompt(
-    context: BotContext, message: Message, flow: Flow, state: ResponseState, lang: str
+    context: BotContext, chat_id: int, message_id: int, flow: Flow, state: ResponseState, lang: str
 ) -> None:
     shown = prompt(flow, state, lang)
     if shown is None:
@@ -898,8 +912,8 @@ async def _edit_prompt(
     try:
         await context.bot.edit_message_text(
             question_text(shown, lang),
-            chat_id=message.chat.id,
-            message_id=message.message_id,
+            chat_id=chat_id,
+            message_id=message_id,
             parse_mode=ParseMode.HTML,
             reply_markup=question_keyboard(shown, lang),
         )

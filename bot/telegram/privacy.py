@@ -112,6 +112,8 @@ async def on_erase_button(update: Update, context: BotContext) -> None:
         forged = decode(query.data).action != Action.ERASE
     except BadButton:
         forged = True
+    # The confirmation is only ever sent in the private chat: a tap elsewhere is forged.
+    forged = forged or not _private(update)
     if forged:
         log.info("unrecognised erase button data %r", query.data)
         await _answer_query(query, ui("tg_forged", lang))
