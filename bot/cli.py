@@ -137,6 +137,7 @@ def chat(
     """
     import asyncio
 
+    from bot.progress import stage_rows
     from bot.terminal import Console, run_chat
     from storage import StorageError, Store
 
@@ -149,7 +150,7 @@ def chat(
     async def go() -> int:
         store = await Store.open(settings.db)
         try:
-            await store.sync_stages(_stage_rows(loaded_stages))
+            await store.sync_stages(stage_rows(loaded_stages))
             return await run_chat(
                 store,
                 loaded_flow,
@@ -170,22 +171,6 @@ def chat(
         click.echo("", err=True)
         code = 130
     raise SystemExit(code)
-
-
-def _stage_rows(stages: list[Any]) -> list[Any]:
-    from storage import Stage
-
-    return [
-        Stage(
-            code=s.code,
-            city=s.city,
-            region=s.region,
-            territory=s.territory,
-            date=s.date,
-            flow_id=s.flow,
-        )
-        for s in stages
-    ]
 
 
 @main.command(context_settings=CONTEXT)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import Flow, ResponseState, effective_answers, other_texts
-from storage import AnswerInput, Response, ResponseStatus, Store
+from flows import Flow, ResponseState, StageDef, effective_answers, other_texts
+from storage import AnswerInput, Response, ResponseStatus, Stage, Store
 
 
 async def save_state(
@@ -39,3 +39,18 @@ async def save_state(
         language=lang,
         update_id=update_id,
     )
+
+
+def stage_rows(stages: list[StageDef]) -> list[Stage]:
+    """The stages file's entries as the store keeps them."""
+    return [
+        Stage(
+            code=s.code,
+            city=s.city,
+            region=s.region,
+            territory=s.territory,
+            date=s.date,
+            flow_id=s.flow,
+        )
+        for s in stages
+    ]

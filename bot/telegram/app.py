@@ -31,6 +31,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.progress import stage_rows
 from bot.telegram import handlers, organiser, privacy
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.housekeeping import housekeeping
@@ -39,7 +40,7 @@ from bot.telegram.poller import Poller
 from bot.telegram.processor import PerRespondentProcessor
 from bot.texts import ui
 from flows import Flow, StageDef
-from storage import Stage, Store
+from storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ async def running(application: BotApplication, db_path: Path) -> AsyncIterator[S
         services.store = store
         try:
             assert services.flow is not None
-            await store.sync_stages(_stage_rows(services.stages))
+            await store.sync_stages(stage_rows(services.stages))
             await _register_commands(application)
             await application.start()
             try:
@@ -132,20 +133,6 @@ def _file_url(api_url: str) -> str:
     if api_url.endswith("/bot"):
         return api_url[: -len("/bot")] + "/file/bot"
     return api_url
-
-
-def _stage_rows(stages: list[StageDef]) -> list[Stage]:
-    return [
-        Stage(
-            code=s.code,
-            city=s.city,
-            region=s.region,
-            territory=s.territory,
-            date=s.date,
-            flow_id=s.flow,
-        )
-        for s in stages
-    ]
 
 
 def add_handlers(application: BotApplication) -> None:
