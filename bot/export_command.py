@@ -142,7 +142,7 @@ def export(
     if out == Path("-"):
         out = None
     # Data to standard output when no file is named: a pipe into another tool.
-    stdout = click.get_binary_stream("stdout") if out is None and xlsx_path is None else None
+    stdout = sys.stdout.buffer if out is None and xlsx_path is None else None
     try:
         options = ExportOptions(
             layout=Layout(layout),
