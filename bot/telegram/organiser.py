@@ -11,6 +11,7 @@ import functools
 import html
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -209,8 +210,12 @@ async def export_in_another_process(db: Path, flow: Flow, options: ExportOptions
 
     loop = asyncio.get_running_loop()
     # "spawn": a fresh interpreter, not a fork of this one with its threads and sockets.
+    # Niced, so on a small machine respondents' updates get the CPU before the export does.
     with ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=os.nice,
+        initargs=(10,),
     ) as pool:
         return await loop.run_in_executor(
             pool, functools.partial(export_csv, db, flow, options, codebook=True)
