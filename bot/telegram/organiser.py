@@ -21,7 +21,7 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import on_unknown_command
+from bot.telegram.handlers import _language_for, on_unknown_command
 from bot.texts import ui
 from exports.links import format_day, render_qr_png, stage_link, stage_links, stage_title
 from exports.stats import StageCounts, Stats, read_stats
@@ -39,11 +39,9 @@ def is_organiser(update: Update, context: BotContext) -> bool:
 
 
 def _lang(update: Update, context: BotContext) -> str:
-    flow = context.services.flow
+    flow, _ = context.services.ready()
     code = update.effective_user.language_code if update.effective_user else None
-    if flow is not None and code and code.split("-")[0] in flow.languages:
-        return code.split("-")[0]
-    return flow.language if flow is not None else "fr"
+    return _language_for(flow, code)
 
 
 async def on_stats(update: Update, context: BotContext) -> None:
