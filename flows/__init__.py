@@ -23,10 +23,12 @@ from flows.engine import (
 )
 from flows.errors import FlowError, FlowFileError, Problem
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
-from flows.model import Choice, Flow, Kind, Section, StageDef, Step
+from flows.model import Choice, Flow, Kind, Section, Step
+from flows.stages import STAGE_CODE, StageDef, find_stage, format_day, stage_ref
 from flows.values import AnswerValue, choice_labels, display_value, format_number
 
 __all__ = [
+    "STAGE_CODE",
     "AnswerValue",
     "Choice",
     "Flow",
@@ -50,6 +52,8 @@ __all__ = [
     "confirm",
     "display_value",
     "effective_answers",
+    "find_stage",
+    "format_day",
     "format_number",
     "load_flow",
     "load_stages",
@@ -58,6 +62,7 @@ __all__ = [
     "prompt",
     "revise",
     "skip",
+    "stage_ref",
     "start",
     "summary",
     "toggle",

@@ -23,13 +23,13 @@ from flows.model import (
     RankingStep,
     ScaleStep,
     SingleChoiceStep,
-    StagesFile,
     Step,
     Text,
     TextStep,
     YesNoStep,
 )
 from flows.paths import Loc
+from flows.stages import StagesFile
 
 PIPE = re.compile(r"\{([a-z][a-z0-9_]*)(?:\|[^{}]*)?\}")
 OTHER = "other"

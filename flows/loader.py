@@ -20,8 +20,9 @@ from pydantic_core import ErrorDetails
 
 from flows.checks import check_flow, check_stage_codes, check_stages
 from flows.errors import FlowFileError, Problem
-from flows.model import Flow, Kind, StageDef, StagesFile
+from flows.model import Flow, Kind
 from flows.paths import Loc
+from flows.stages import STAGE_CODE_PATTERN, StageDef, StagesFile
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -37,7 +38,7 @@ STEP_TAGS = frozenset(kind.value for kind in Kind)
 # What the `Field(pattern=...)` constraints of the model mean, in words.
 PATTERN_SHAPES = {
     r"^[a-z]{2}$": "a two-letter lowercase language code, like fr or en",
-    r"^[A-Za-z0-9_-]{1,64}$": "letters, digits, '_' and '-' only (no spaces), at most 64 long",
+    STAGE_CODE_PATTERN: "letters, digits, '_' and '-' only (no spaces), at most 64 long",
 }
 # PyYAML's words for the commonest slips, and what to do about them.
 YAML_HINTS = {"<block end>": "check the indentation", "'\\t'": "indent with spaces, not tabs"}
@@ -355,10 +356,10 @@ STEP_TAGS_ORDERED = [kind.value for kind in Kind]
 
 
 def _known_keys() -> list[str]:
-    from flows import model
+    from flows import model, stages
 
     keys: set[str] = set()
-    for value in vars(model).values():
+    for value in [*vars(model).values(), *vars(stages).values()]:
         if isinstance(value, type) and issubclass(value, BaseModel):
             for name, info in value.model_fields.items():
                 keys.add(info.alias or name)

@@ -8,7 +8,6 @@ checked by `flows.checks`, which has the whole flow in view.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from enum import StrEnum
@@ -18,7 +17,6 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -36,7 +34,7 @@ MAX_ID_BYTES = 24
 MAX_CODE_BYTES = 16
 
 
-def _check_token(value: str, *, what: str, pattern: str, limit: int, shape: str) -> str:
+def check_token(value: str, *, what: str, pattern: str, limit: int, shape: str) -> str:
     size = len(value.encode("utf-8"))
     if size > limit:
         raise PydanticCustomError(
@@ -55,7 +53,7 @@ def _check_token(value: str, *, what: str, pattern: str, limit: int, shape: str)
 
 
 def _check_id(value: str) -> str:
-    return _check_token(
+    return check_token(
         value,
         what="id",
         pattern=ID_PATTERN,
@@ -65,7 +63,7 @@ def _check_id(value: str) -> str:
 
 
 def _check_code(value: str) -> str:
-    return _check_token(
+    return check_token(
         value,
         what="code",
         pattern=CODE_PATTERN,
@@ -104,14 +102,14 @@ class Kind(StrEnum):
     RANKING = "ranking"
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 # --- conditions ---------------------------------------------------------------
 
 
-class Compare(_Frozen):
+class Compare(Frozen):
     """True when the answer to `question` equals a value, or is one of `in`.
 
     For a multiple-choice or ranking question, true when any selected code matches.
@@ -137,15 +135,15 @@ class Compare(_Frozen):
         return self
 
 
-class Not(_Frozen):
+class Not(Frozen):
     not_: Condition = Field(alias="not")
 
 
-class All(_Frozen):
+class All(Frozen):
     all: list[Condition] = Field(min_length=1)
 
 
-class AnyOf(_Frozen):
+class AnyOf(Frozen):
     any: list[Condition] = Field(min_length=1)
 
 
@@ -179,14 +177,14 @@ Condition = Annotated[
 # --- steps --------------------------------------------------------------------
 
 
-class Choice(_Frozen):
+class Choice(Frozen):
     code: Code
     label: Text
     exclusive: bool = False
     """In a multiple choice, selecting it clears the others (e.g. "None of these")."""
 
 
-class _Step(_Frozen):
+class _Step(Frozen):
     id: Id
     text: Text
     help: Text | None = None
@@ -305,14 +303,14 @@ Step = Annotated[
 ChoiceStep = SingleChoiceStep | MultipleChoiceStep | RankingStep
 
 
-class Section(_Frozen):
+class Section(Frozen):
     id: Id
     title: Text
     show_if: Condition | None = None
     steps: list[Step] = Field(min_length=1)
 
 
-class Flow(_Frozen):
+class Flow(Frozen):
     """A whole questionnaire."""
 
     id: Id
@@ -370,78 +368,6 @@ class Flow(_Frozen):
         texts = {"": self.consent} if isinstance(self.consent, str) else self.consent
         canonical = "\n".join(f"{lang}:{texts[lang].strip()}" for lang in sorted(texts))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-
-
-# --- stages -------------------------------------------------------------------
-
-# A stage date outside these years is a typo (or a number YAML read as a timestamp).
-STAGE_YEARS = (2000, 2100)
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DAY_FORM = "YYYY-MM-DD, like 2019-06-05"
-
-
-def _check_stage_date(value: object) -> object:
-    """A real calendar day between 2000 and 2100; YAML gives a date, or a string when quoted."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        raise ValueError(f"date '{value}' has a time of day; write the day only, {_DAY_FORM}")
-    if isinstance(value, str):
-        text = value.strip()
-        if not _ISO_DAY.fullmatch(text):
-            raise ValueError(f"date '{value}' must be written {_DAY_FORM}")
-        try:
-            value = dt.date.fromisoformat(text)
-        except ValueError as error:
-            raise ValueError(f"date '{value}' is not a real date ({error})") from None
-    if not isinstance(value, dt.date):
-        # An unquoted 20190605 is a number, which pydantic would read as seconds since 1970.
-        raise ValueError(f"date {value!r} is not a date; write it {_DAY_FORM}")
-    low, high = STAGE_YEARS
-    if not low <= value.year <= high:
-        raise ValueError(
-            f"date {value.isoformat()} is not between {low} and {high}; check the year"
-        )
-    return value
-
-
-def _check_flow_ref(value: str) -> str:
-    return _check_token(
-        value,
-        what="flow",
-        pattern=ID_PATTERN,
-        limit=MAX_ID_BYTES,
-        shape=(
-            "a flow id, as in the 'id:' at the top of a flow file: lowercase ASCII "
-            "letters, digits and '_', starting with a letter"
-        ),
-    )
-
-
-FlowRef = Annotated[
-    str,
-    AfterValidator(_check_flow_ref),
-    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_BYTES}),
-]
-StageDate = Annotated[dt.date, BeforeValidator(_check_stage_date)]
-
-
-class StageDef(_Frozen):
-    """One workshop ("ville-étape"): its code travels in the invitation link."""
-
-    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-    """A Telegram start payload: at most 64 of A-Z a-z 0-9 _ -."""
-    city: str = Field(min_length=1)
-    region: str | None = None
-    territory: str | None = None
-    date: StageDate | None = None
-    flow: FlowRef | None = None
-    example: bool = False
-    """Marks a made-up stage kept in the bundled file as a model for organisers."""
-
-
-class StagesFile(_Frozen):
-    stages: list[StageDef] = Field(min_length=1)
 
 
 Not.model_rebuild()

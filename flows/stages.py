@@ -1,0 +1,158 @@
+"""Stages: the workshops ("villes-étapes") a response can be tagged with.
+
+A stage's code travels in its invitation link (a Telegram `/start` payload, a
+web address), so it has one pattern, `STAGE_CODE`, used everywhere a code is
+read. `find_stage` is the one way to go from what a respondent brought (a
+payload, a typed code, a button's reference) to a stage; `format_day` is the
+one way to write a stage's date for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+
+from flows.model import ID_PATTERN, MAX_ID_BYTES, Frozen, check_token
+
+STAGE_CODE_PATTERN: Final = r"^[A-Za-z0-9_-]{1,64}$"
+"""What a Telegram start payload may hold: at most 64 of A-Z a-z 0-9 _ -."""
+STAGE_CODE: Final = re.compile(STAGE_CODE_PATTERN)
+
+# A stage date outside these years is a typo (or a number YAML read as a timestamp).
+STAGE_YEARS = (2000, 2100)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_FORM = "YYYY-MM-DD, like 2019-06-05"
+# A code longer than this travels in button data as a digest (see `stage_ref`).
+_REF_BYTES: Final = 40
+
+MONTHS: Final = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def _check_stage_date(value: object) -> object:
+    """A real calendar day between 2000 and 2100; YAML gives a date, or a string when quoted."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"date '{value}' has a time of day; write the day only, {_DAY_FORM}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(f"date '{value}' must be written {_DAY_FORM}")
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError(f"date '{value}' is not a real date ({error})") from None
+    if not isinstance(value, dt.date):
+        # An unquoted 20190605 is a number, which pydantic would read as seconds since 1970.
+        raise ValueError(f"date {value!r} is not a date; write it {_DAY_FORM}")
+    low, high = STAGE_YEARS
+    if not low <= value.year <= high:
+        raise ValueError(
+            f"date {value.isoformat()} is not between {low} and {high}; check the year"
+        )
+    return value
+
+
+def _check_flow_ref(value: str) -> str:
+    return check_token(
+        value,
+        what="flow",
+        pattern=ID_PATTERN,
+        limit=MAX_ID_BYTES,
+        shape=(
+            "a flow id, as in the 'id:' at the top of a flow file: lowercase ASCII "
+            "letters, digits and '_', starting with a letter"
+        ),
+    )
+
+
+FlowRef = Annotated[
+    str,
+    AfterValidator(_check_flow_ref),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_BYTES}),
+]
+StageDate = Annotated[dt.date, BeforeValidator(_check_stage_date)]
+
+
+class StageDef(Frozen):
+    """One workshop ("ville-étape"): its code travels in the invitation link."""
+
+    code: Annotated[str, Field(pattern=STAGE_CODE_PATTERN)]
+    """A Telegram start payload: at most 64 of A-Z a-z 0-9 _ -."""
+    city: str = Field(min_length=1)
+    region: str | None = None
+    territory: str | None = None
+    date: StageDate | None = None
+    flow: FlowRef | None = None
+    example: bool = False
+    """Marks a made-up stage kept in the bundled file as a model for organisers."""
+
+
+class StagesFile(Frozen):
+    stages: list[StageDef] = Field(min_length=1)
+
+
+def stage_ref(stage: StageDef) -> str:
+    """The stage's code, or a short digest of it when it is too long for button data."""
+    code = stage.code
+    if len(code.encode("utf-8")) <= _REF_BYTES:
+        return code
+    return "#" + hashlib.sha1(code.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def find_stage(stages: Sequence[StageDef], key: str | None) -> StageDef | None:
+    """The stage a payload, a typed code or a `stage_ref` names; None if none does.
+
+    Codes match whatever their case: people type them from posters.
+    """
+    if not key:
+        return None
+    if key.startswith("#"):
+        return next((stage for stage in stages if stage_ref(stage) == key), None)
+    if not STAGE_CODE.match(key):
+        return None
+    folded = key.lower()
+    return next((stage for stage in stages if stage.code.lower() == folded), None)
+
+
+def format_day(day: dt.date | None, lang: str = "fr") -> str:
+    """A day as people write it: "5 juin 2019", "1er juin 2019", "5 June 2019"; '' for None."""
+    if day is None:
+        return ""
+    months = MONTHS.get(lang, MONTHS["en"])
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {months[day.month - 1]} {day.year}"
