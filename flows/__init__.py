@@ -2,29 +2,24 @@
 
 from flows.engine import (
     Outcome,
-    Prompt,
-    ResponseState,
     acknowledge,
     answer,
     answer_text,
     back,
     choose,
     confirm,
-    effective_answers,
-    other_texts,
-    pipe,
-    prompt,
     revise,
     skip,
     start,
-    summary,
     toggle,
-    visible_steps,
 )
 from flows.errors import FlowError, FlowFileError, Problem
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
 from flows.model import Choice, Flow, Kind, Section, Step
+from flows.piping import unpiped
+from flows.prompts import Prompt, pipe, prompt, summary
 from flows.stages import STAGE_CODE, StageDef, find_stage, format_day, stage_ref
+from flows.state import ResponseState, effective_answers, other_texts, rebase, visible_steps
 from flows.values import AnswerValue, choice_labels, display_value, format_number
 
 __all__ = [
@@ -60,12 +55,14 @@ __all__ = [
     "other_texts",
     "pipe",
     "prompt",
+    "rebase",
     "revise",
     "skip",
     "stage_ref",
     "start",
     "summary",
     "toggle",
+    "unpiped",
     "validate_file",
     "visible_steps",
 ]

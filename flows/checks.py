@@ -6,7 +6,6 @@ Each check returns `(loc, message)` pairs; the loader turns a loc into a line.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator, Sequence
 
 from flows.model import (
@@ -29,9 +28,9 @@ from flows.model import (
     YesNoStep,
 )
 from flows.paths import Loc
+from flows.piping import piped_names
 from flows.stages import StagesFile
 
-PIPE = re.compile(r"\{([a-z][a-z0-9_]*)(?:\|[^{}]*)?\}")
 OTHER = "other"
 DONT_KNOW = "dont_know"
 
@@ -255,7 +254,7 @@ def _pipes_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]], earlier: dict[str, 
     found: Found = []
     for loc, text in texts:
         strings = [text] if isinstance(text, str) else list(text.values())
-        for name in sorted({m.group(1) for s in strings for m in PIPE.finditer(s)}):
+        for name in sorted({piped for s in strings for piped in piped_names(s)}):
             target = earlier.get(name)
             if target is None:
                 known = [s.id for s in flow.steps()]

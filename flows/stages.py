@@ -143,7 +143,7 @@ def find_stage(stages: Sequence[StageDef], key: str | None) -> StageDef | None:
         return None
     if key.startswith("#"):
         return next((stage for stage in stages if stage_ref(stage) == key), None)
-    if not STAGE_CODE.match(key):
+    if not STAGE_CODE.fullmatch(key):
         return None
     folded = key.lower()
     return next((stage for stage in stages if stage.code.lower() == folded), None)

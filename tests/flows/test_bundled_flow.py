@@ -6,8 +6,20 @@ import re
 
 import pytest
 
-from flows import Flow, Kind, Prompt, bundled_path, load_flow
-from flows.engine import acknowledge, answer, choose, confirm, prompt, start, toggle
+from flows import (
+    Flow,
+    Kind,
+    Prompt,
+    acknowledge,
+    answer,
+    bundled_path,
+    choose,
+    confirm,
+    load_flow,
+    prompt,
+    start,
+    toggle,
+)
 from flows.model import All, AnyOf, Compare, Condition, Not
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 import flows
-from flows import Flow, Kind, Outcome, Prompt, ResponseState
-from flows.engine import (
+from flows import (
+    Flow,
+    Kind,
+    Outcome,
+    Prompt,
+    ResponseState,
     acknowledge,
     answer,
     answer_text,

@@ -1,19 +1,25 @@
 """Random respondents on the bundled questionnaire: they always get to the end, are shown
-only questions their answers call for, and leave only valid answers behind."""
+only questions their answers call for, and leave only valid answers behind; carried onto
+a changed copy of the questionnaire, they keep only answers that still fit."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import flows
-from flows import Flow, Kind, Outcome, Prompt, ResponseState
-from flows.conditions import holds
-from flows.engine import (
+from flows import (
+    Flow,
+    Kind,
+    Outcome,
+    Prompt,
+    ResponseState,
     acknowledge,
     answer,
     answer_text,
@@ -23,12 +29,15 @@ from flows.engine import (
     effective_answers,
     other_texts,
     prompt,
+    rebase,
     revise,
     skip,
     start,
     toggle,
     visible_steps,
 )
+from flows.checks import check_flow
+from flows.conditions import holds
 from flows.model import NumberStep
 from flows.values import Invalid, check_value, clean_text
 
@@ -43,7 +52,6 @@ FLOW: Flow = flows.load_flow(flows.bundled_path("questionnaire.yaml"))
 # this many actions; then the respondent answers straight on and must reach the end
 # within one answer per step, or two where "Other" asks for its text.
 WANDERING = 30
-BOUND = 2 * len(FLOW.steps())
 
 TEXTS = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60
@@ -83,12 +91,16 @@ def _selections(
     return st.one_of(some, st.sampled_from(exclusive).map(lambda code: [code]))
 
 
-@functools.cache
-def numbers(step_id: str) -> st.SearchStrategy[int]:
-    step = FLOW.step(step_id)
+def numbers(flow: Flow, step_id: str) -> st.SearchStrategy[int]:
+    step = flow.step(step_id)
     assert isinstance(step, NumberStep)
     low = int(step.min) if step.min is not None else -1000
     high = int(step.max) if step.max is not None else 100_000
+    return _integers(low, high)
+
+
+@functools.cache
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
     return st.integers(low, high)
 
 
@@ -136,7 +148,7 @@ def valid_action(
     if shown.kind == Kind.RANKING:
         return toggle(flow, state, data.draw(one_of(codes(shown)), label="rank"), lang)
     if shown.kind == Kind.NUMBER:
-        number = data.draw(numbers(shown.step_id), label="number")
+        number = data.draw(numbers(flow, shown.step_id), label="number")
         form = data.draw(one_of(("{}", "{:,}", "{} %", " {} ")), label="form")
         typed = form.format(number)
         return answer_text(flow, state, typed if lang == "en" else typed.replace(",", " "), lang)
@@ -245,14 +257,15 @@ def wander(
 
 def forward(data: st.DataObject, flow: Flow, state: ResponseState, lang: str) -> ResponseState:
     """Answer straight on (no back, no nonsense) and check the end comes in time."""
-    for _ in range(BOUND):
+    bound = 2 * len(flow.steps())
+    for _ in range(bound):
         shown = check_screen(flow, state, lang)
         if shown is None:
             return state
         before = state.current, state.awaiting_other
         state = full_answer(data, flow, state, shown, lang)
         assert (state.current, state.awaiting_other) != before, "an answer did not move on"
-    raise AssertionError(f"not finished after {BOUND} answers; stuck on {state.current}")
+    raise AssertionError(f"not finished after {bound} answers; stuck on {state.current}")
 
 
 def check_final(flow: Flow, state: ResponseState) -> None:
@@ -285,3 +298,137 @@ def test_random_respondents_finish_and_see_only_what_applies(
         state = wander(data, FLOW, state, lang, data.draw(st.integers(0, WANDERING)))
         state = forward(data, FLOW, state, lang)
         check_final(FLOW, state)
+
+
+# --- a new version of the questionnaire ----------------------------------------------
+
+CHANGES = st.lists(
+    st.sampled_from(
+        [
+            "remove_step",
+            "remove_choice",
+            "narrow",
+            "add_step",
+            "add_condition",
+            "drop_other",
+            "drop_dont_know",
+        ]
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def changed_copy(data: st.DataObject, flow: Flow, focus: list[str]) -> Flow:
+    """A later version of `flow` as its organiser might write it: questions and choices
+    removed, ranges narrowed, questions or conditions added, "Other" or "Don't know"
+    withdrawn.
+
+    Changes fall mostly on the steps in `focus`, first of all its first few, so that
+    rebasing has something to do. Each is kept only if the flow still loads (a removed
+    question or choice may be one that a condition or a piped name needs).
+    """
+    document = flow.model_dump(mode="json", by_alias=True, exclude_none=True)
+    document["version"] += 1
+    for index, change in enumerate(data.draw(CHANGES, label="changes")):
+        candidate = copy.deepcopy(document)
+        _change(data, candidate, change, f"added_{index}", focus)
+        if _loads(candidate):
+            document = candidate
+            event(f"applied: {change}")
+    return Flow.model_validate(document)
+
+
+def _change(
+    data: st.DataObject, document: dict[str, Any], change: str, new_id: str, focus: list[str]
+) -> None:
+    places = [(s["steps"], i) for s in document["sections"] for i in range(len(s["steps"]))]
+    ids = [steps[at]["id"] for steps, at in places]
+    focused = [ids.index(step_id) for step_id in focus if step_id in ids]
+    where = st.integers(0, len(places) - 1)
+    if focused:
+        first = st.sampled_from(focused[:3])
+        where = st.one_of(st.just(focused[0]), first, st.sampled_from(focused), where)
+    place = data.draw(where, label="at")
+    steps, at = places[place]
+    if change == "remove_step":
+        del steps[at]
+    elif change == "add_step":
+        text = {lang: f"{new_id}?" for lang in document["languages"]}
+        required = data.draw(st.booleans(), label="required")
+        steps.insert(at, {"id": new_id, "type": "text", "text": text, "required": required})
+    elif change == "add_condition" and place > 0:
+        earlier = data.draw(st.sampled_from(ids[:place]), label="on")
+        condition = {"question": earlier, "answered": data.draw(st.booleans())}
+        old = steps[at].get("show_if")
+        steps[at]["show_if"] = condition if old is None else {"all": [old, condition]}
+    else:
+        _change_step(data, change, steps[at])
+
+
+def _change_step(data: st.DataObject, change: str, step: dict[str, Any]) -> None:
+    if change == "remove_choice" and "choices" in step:
+        del step["choices"][data.draw(st.integers(0, len(step["choices"]) - 1), label="choice")]
+    elif change == "narrow" and step["type"] == Kind.NUMBER:
+        low = int(step.get("min", -1000))
+        high = int(step.get("max", 100_000))
+        step["min"] = data.draw(st.integers(low, high), label="min")
+        step["max"] = data.draw(st.integers(step["min"], high), label="max")
+    elif change == "narrow" and step["type"] == Kind.SCALE:
+        step["max"] = data.draw(st.integers(2, step["max"]), label="max")
+    elif change == "drop_other" and step.get("other"):
+        step["other"] = False
+    elif change == "drop_dont_know" and step.get("dont_know"):
+        step["dont_know"] = False
+
+
+def _loads(document: dict[str, Any]) -> bool:
+    try:
+        flow = Flow.model_validate(document)
+    except ValidationError:
+        return False
+    return not check_flow(flow)
+
+
+def check_rebased(flow: Flow, old: ResponseState, new: ResponseState, lang: str) -> None:
+    """What `rebase` promises, whatever the flow and the state."""
+    shown = prompt(flow, new, lang)  # never raises
+    assert (shown is None) == new.finished == (new.current is None)
+    if old.finished:
+        assert new.finished
+    visible = {step.id for step in visible_steps(flow, new)}
+    assert new.current is None or new.current in visible
+    assert {*new.skipped, *new.history} <= {step.id for step in flow.steps()}
+    for step_id, value in new.answers.items():
+        checked = check_value(flow, flow.step(step_id), value, lang)
+        assert not isinstance(checked, Invalid), (step_id, value, checked)
+        assert checked == value
+    assert set(new.others) <= set(old.others)
+    assert (new.draft, new.awaiting_other, new.seq) == (None, False, old.seq + 1)
+    again = rebase(flow, new)
+    assert again == new.model_copy(update={"seq": new.seq + 1}), "rebasing twice differs"
+    assert ResponseState.model_validate_json(new.model_dump_json()) == new
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), lang=st.sampled_from(["fr", "en"]))
+def test_a_response_carried_onto_a_new_version_keeps_what_fits_and_goes_on(
+    data: st.DataObject, lang: str
+) -> None:
+    state = wander(data, FLOW, start(FLOW), lang, data.draw(st.integers(0, WANDERING)))
+    if data.draw(st.booleans(), label="finish first"):
+        state = forward(data, FLOW, state, lang)
+    same = rebase(FLOW, state)
+    check_rebased(FLOW, state, same, lang)
+    assert same == state.model_copy(
+        update={"draft": None, "awaiting_other": False, "seq": same.seq}
+    )
+    changed = changed_copy(
+        data, FLOW, [*filter(None, [state.current]), *state.skipped, *state.answers]
+    )
+    rebased = rebase(changed, state)
+    check_rebased(changed, state, rebased, lang)
+    event(f"answers dropped: {len(state.answers) - len(rebased.answers) > 0}")
+    event(f"unfinished, current moved: {not state.finished and rebased.current != state.current}")
+    if not rebased.finished:
+        check_final(changed, forward(data, changed, rebased, lang))

@@ -1,0 +1,219 @@
+"""What to show a respondent: the prompt for the current step, piped texts, the summary.
+
+Read-only views of a `ResponseState` (see `flows.state`) in one language. A
+`Prompt` is transport-neutral: Telegram, the terminal and the web chat each
+render it their own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flows.checks import OTHER
+from flows.messages import message
+from flows.model import (
+    Flow,
+    InfoStep,
+    Kind,
+    MultipleChoiceStep,
+    NumberStep,
+    RankingStep,
+    ScaleStep,
+    Step,
+    Text,
+    TextStep,
+)
+from flows.piping import fill
+from flows.state import (
+    ResponseState,
+    current_step,
+    effective_answers,
+    visibility,
+    visible_steps,
+)
+from flows.values import AnswerValue, choice_labels, display_value
+
+Labels = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What to show for the current step, for any transport to render."""
+
+    step_id: str
+    kind: Kind
+    section: str
+    text: str
+    help: str | None
+    choices: Labels
+    selected: tuple[str, ...]
+    """Current selections (a draft, or the earlier answer as a default); ordered for ranking."""
+    default: str | None
+    """The earlier answer to a typed question, as text."""
+    position: int
+    """1-based place among the questions that can be shown; 0 on an information step."""
+    total: int
+    answered: int
+    can_back: bool
+    can_skip: bool
+    awaiting_other: bool
+    seq: int
+    min_selected: int = 1
+    max_selected: int | None = None
+    exclusive: tuple[str, ...] = ()
+    needed: int = 0
+    """How many items a ranking orders."""
+    min_label: str | None = None
+    max_label: str | None = None
+    unit: str | None = None
+    max_length: int | None = None
+    earlier: AnswerValue | None = None
+    """The earlier answer as stored, for a channel that offers to keep it as it is."""
+
+
+@dataclass(frozen=True)
+class _KindFields:
+    """The prompt fields only some kinds of step fill in; the defaults are the Prompt's."""
+
+    min_selected: int = 1
+    max_selected: int | None = None
+    exclusive: tuple[str, ...] = ()
+    needed: int = 0
+    min_label: str | None = None
+    max_label: str | None = None
+    unit: str | None = None
+    max_length: int | None = None
+
+
+def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
+    """What to show now, or None when the response is finished."""
+    step = current_step(flow, state)
+    if step is None:
+        return None
+    shown, counted = visibility(flow, state.answers)
+
+    def piped(text: Text) -> str:
+        return _pipe(flow, text, lang, counted, state.others)
+
+    questions = [s.id for s in shown if not isinstance(s, InfoStep)]
+    labels = tuple(choice_labels(flow, step, lang))
+    extra = _kind_fields(flow, step, lang, piped)
+    return Prompt(
+        step_id=step.id,
+        kind=step.type,
+        section=flow.text(flow.section_of(step.id).title, lang),
+        text=_question_text(piped(step.text), state, labels, lang),
+        help=piped(step.help) if step.help and not state.awaiting_other else None,
+        choices=() if state.awaiting_other else labels,
+        selected=_selected(state, step, labels),
+        default=_default(flow, state, step, labels, lang),
+        position=questions.index(step.id) + 1 if step.id in questions else 0,
+        total=len(questions),
+        answered=sum(1 for question in questions if question in counted),
+        can_back=bool({s.id for s in shown}.intersection(state.history)),
+        can_skip=not step.required and not isinstance(step, InfoStep),
+        awaiting_other=state.awaiting_other,
+        seq=state.seq,
+        min_selected=extra.min_selected,
+        max_selected=extra.max_selected,
+        exclusive=extra.exclusive,
+        needed=extra.needed,
+        min_label=extra.min_label,
+        max_label=extra.max_label,
+        unit=extra.unit,
+        max_length=extra.max_length,
+        earlier=state.answers.get(step.id),
+    )
+
+
+def _question_text(text: str, state: ResponseState, labels: Labels, lang: str) -> str:
+    """The question, followed by "please specify" once its "Other" is chosen."""
+    if not state.awaiting_other:
+        return text
+    chosen = dict(labels).get(OTHER, message("other", lang))
+    return f"{text}\n{message('specify', lang, label=chosen)}"
+
+
+def _selected(state: ResponseState, step: Step, labels: Labels) -> tuple[str, ...]:
+    """The draft being tapped, or else the earlier answer to a choice as a default."""
+    if state.draft is not None:
+        return tuple(state.draft)
+    earlier = state.answers.get(step.id)
+    if earlier is None or isinstance(step, RankingStep):
+        return ()
+    if isinstance(earlier, list):
+        return tuple(earlier)
+    return (str(earlier),) if labels else ()
+
+
+def _default(flow: Flow, state: ResponseState, step: Step, labels: Labels, lang: str) -> str | None:
+    """The earlier text to offer again: the "Other" text, or a typed answer as read."""
+    if state.awaiting_other:
+        return state.others.get(step.id)
+    earlier = state.answers.get(step.id)
+    if earlier is None or (labels and not isinstance(step, RankingStep)):
+        return None
+    # A ranking is rebuilt tap by tap; the earlier order is shown as text.
+    return display_value(flow, step, earlier, None, lang)
+
+
+def _kind_fields(flow: Flow, step: Step, lang: str, piped: Callable[[Text], str]) -> _KindFields:
+    """What the step's kind adds to the prompt: bounds, a ranking's count, labels, a unit."""
+    if isinstance(step, MultipleChoiceStep):
+        return _KindFields(
+            min_selected=step.min_selected or 1,
+            max_selected=step.max_selected,
+            exclusive=tuple(choice.code for choice in step.choices if choice.exclusive),
+        )
+    if isinstance(step, RankingStep):
+        return _KindFields(needed=step.needed)
+    if isinstance(step, ScaleStep):
+        return _KindFields(
+            min_label=piped(step.min_label) if step.min_label else None,
+            max_label=piped(step.max_label) if step.max_label else None,
+        )
+    if isinstance(step, NumberStep):
+        return _KindFields(unit=flow.text(step.unit, lang) if step.unit else None)
+    if isinstance(step, TextStep):
+        return _KindFields(max_length=step.limit)
+    return _KindFields()
+
+
+# --- piped texts, the summary -------------------------------------------------
+
+
+def pipe(flow: Flow, text: Text, lang: str, state: ResponseState) -> str:
+    """The text in `lang` with `{question}` (or `{question|fallback}`) replaced by answers."""
+    return _pipe(flow, text, lang, effective_answers(flow, state), state.others)
+
+
+def _pipe(
+    flow: Flow,
+    text: Text,
+    lang: str,
+    counted: Mapping[str, AnswerValue],
+    others: Mapping[str, str],
+) -> str:
+    def answer_as_read(question: str) -> str | None:
+        if question not in counted:
+            return None
+        step = flow.step(question)
+        return display_value(flow, step, counted[question], others.get(question), lang)
+
+    return fill(flow.text(text, lang), answer_as_read)
+
+
+def summary(flow: Flow, state: ResponseState, lang: str) -> list[tuple[str, str, str]]:
+    """(question id, question text, answer as read) for every question shown."""
+    counted = effective_answers(flow, state)
+    rows = []
+    for step in visible_steps(flow, state):
+        if isinstance(step, InfoStep):
+            continue
+        if step.id in counted:
+            shown = display_value(flow, step, counted[step.id], state.others.get(step.id), lang)
+        else:
+            shown = message("skipped", lang)
+        rows.append((step.id, pipe(flow, step.text, lang, state), shown))
+    return rows

@@ -1,0 +1,62 @@
+"""Piped names: one pattern, read by the checks, the prompts and the organiser's statistics."""
+
+from __future__ import annotations
+
+import pytest
+
+import flows
+from flows.piping import fill, piped_names, unpiped
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Salariés de {company} ?", {"company"}),
+        ("{company|votre entreprise} et {staff|}", {"company", "staff"}),
+        ("{a1_b} {a1_b|x}", {"a1_b"}),
+        ("no names, {Upper}, {1st}, { spaced }, {}", set()),
+    ],
+)
+def test_the_names_a_text_pipes(text: str, names: set[str]) -> None:
+    assert piped_names(text) == names
+
+
+def test_fill_replaces_answered_names_and_falls_back_for_the_others() -> None:
+    answers = {"company": "Acme", "staff": "12 salariés"}
+    text = "{company|votre entreprise}: {staff}, {sector|secteur ?}, [{city}] [{region|}]"
+    assert fill(text, answers.get) == "Acme: 12 salariés, secteur ?, [] []"
+
+
+def test_an_answer_is_filled_in_verbatim() -> None:
+    assert fill("{company}", {"company": "R&D {x} \\1"}.get) == "R&D {x} \\1"
+
+
+def test_without_braces_the_text_is_returned_as_it_is() -> None:
+    def never(name: str) -> str | None:
+        raise AssertionError(name)
+
+    assert fill("Merci !", never) == "Merci !"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "Quel est le secteur de {company_name|votre entreprise} ?",
+            "Quel est le secteur de votre entreprise ?",
+        ),
+        ("Salariés de {company} ?", "Salariés de … ?"),
+        ("Salariés de {company|} ?", "Salariés de … ?"),
+        ("{Upper} stays", "{Upper} stays"),
+    ],
+)
+def test_unpiped_shows_fallbacks_or_an_ellipsis(text: str, shown: str) -> None:
+    assert unpiped(text) == shown
+    assert flows.unpiped is unpiped
+
+
+def test_every_question_of_the_bundled_flow_reads_without_braces() -> None:
+    flow = flows.load_flow(flows.bundled_path("questionnaire.yaml"))
+    for step in flow.steps():
+        for lang in flow.languages:
+            assert "{" not in unpiped(flow.text(step.text, lang)), step.id
