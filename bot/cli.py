@@ -1,6 +1,6 @@
 """The `surveybot` command line.
 
-Heavy imports (pydantic models, aiosqlite, pandas, telegram) happen inside the
+Heavy imports (pydantic models, the storage, pandas, telegram) happen inside the
 commands, so `surveybot --help` stays fast. Data goes to stdout, messages to
 stderr; domain errors exit 1, misuse exits 2 (click's own convention).
 """

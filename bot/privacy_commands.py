@@ -49,7 +49,7 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
     import asyncio
 
     from bot.cli import load_settings
-    from storage import StorageError, Store, erase_by_telegram_id, respondent_data
+    from storage import Channel, StorageError, Store
 
     settings = load_settings(db=db)
     _require_file(settings.db)
@@ -60,10 +60,10 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
         """Erase, or say why not."""
         store = await Store.open(settings.db)
         try:
-            respondent = await store.get_respondent("telegram", str(telegram_id))
+            respondent = await store.get_respondent(Channel.TELEGRAM, str(telegram_id))
             if respondent is None:
                 return missing
-            data = await respondent_data(store, respondent.id)
+            data = await store.respondent_data(respondent.id)
             responses = data["responses"]
             answers = sum(len(response["answers"]) for response in responses)
             question = (
@@ -74,7 +74,7 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
             )
             if not yes and not click.confirm(question, err=True):
                 return "nothing was erased"
-            report = await erase_by_telegram_id(store, telegram_id)
+            report = await store.erase_by_external_id(Channel.TELEGRAM, str(telegram_id))
         finally:
             await store.close()
         if report is None:  # erased meanwhile, by /delete in the chat
@@ -149,15 +149,13 @@ def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
 async def _purge(
     store: Store, *, now: dt.datetime, days: int, hours: int | None, dry_run: bool
 ) -> None:
-    from storage import abandon_stale, purge_older_than
-
     # Abandon first: it only changes statuses, so both counts are the same in a dry run.
     abandoned = None
     if hours is not None:
         idle_since = now - dt.timedelta(hours=hours)
-        abandoned = await abandon_stale(store, idle_since=idle_since, now=now, dry_run=dry_run)
+        abandoned = await store.abandon_stale(idle_since=idle_since, now=now, dry_run=dry_run)
     before = now - dt.timedelta(days=days)
-    report = await purge_older_than(store, before=before, now=now, dry_run=dry_run)
+    report = await store.purge_older_than(before=before, now=now, dry_run=dry_run)
     click.echo(f"responses: {report.responses}")
     click.echo(f"answers: {report.answers}")
     click.echo(f"consent_refusals: {report.refusals}")

@@ -35,16 +35,7 @@ from flows import (
     summary,
 )
 from flows.model import Text
-from storage import (
-    Respondent,
-    Response,
-    ResponseStatus,
-    Store,
-    consent_of,
-    erase_respondent,
-    record_consent,
-    record_refusal,
-)
+from storage import Channel, Respondent, Response, ResponseStatus, Store
 
 YES_WORDS = {"oui", "o", "yes", "y", "j'accepte", "accepte", "1"}
 NO_WORDS = {"non", "n", "no", "je refuse", "refuse", "2"}
@@ -91,10 +82,10 @@ async def run_chat(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
     """Run (or resume) one respondent's questionnaire; return the exit code."""
-    person = await store.ensure_respondent("terminal", respondent, now=clock())
+    person = await store.ensure_respondent(Channel.TERMINAL, respondent, now=clock())
     lang = lang or person.language or flow.language
     if lang != person.language:
-        await store.set_respondent_language(person.id, lang)
+        await store.set_language(person.id, lang, now=clock())
     response = await _open_response(store, flow, console, person, stages, stage_code, lang, clock)
     if response is None:
         return 0
@@ -142,7 +133,7 @@ async def _open_response(
         if latest.flow_version == flow.version and prompt(flow, state, lang) is not None:
             console.say(ui("resuming", lang, title=flow.text(flow.title, lang)))
             console.say()
-            agreed = (await consent_of(store, latest.id)).version
+            agreed = latest.consent_version
             if flow.consent_version is not None and agreed != flow.consent_version:
                 console.say(ui("consent_changed", lang))
                 agreed_now = await _agree(flow, console, lang)
@@ -153,7 +144,7 @@ async def _open_response(
                     await _decline(store, flow, person, latest.stage_code, clock)
                     console.say(ui("declined", lang))
                     return None
-                await record_consent(store, latest.id, version=flow.consent_version, now=clock())
+                await store.record_consent(latest.id, version=flow.consent_version, now=clock())
             return latest
     if latest is not None and latest.status == ResponseStatus.COMPLETED:
         console.say(ui("new_response", lang))
@@ -188,9 +179,9 @@ async def _open_response(
         state_json=state.model_dump_json(),
         current_step=state.current,
         now=clock(),
+        # Agreeing and starting are one transaction.
+        consent_version=flow.consent_version,
     )
-    if flow.consent_version is not None:
-        await record_consent(store, response.id, version=flow.consent_version, now=clock())
     return response
 
 
@@ -223,11 +214,11 @@ async def _decline(
     latest = await store.latest_response(respondent_id, flow.id)
     if latest is not None and latest.status != ResponseStatus.COMPLETED:
         # A changed notice declined: what was kept under the old one goes too.
-        await erase_respondent(store, respondent_id)
+        await store.erase_respondent(respondent_id)
         again = await store.ensure_respondent(person.channel, person.external_id, now=clock())
         respondent_id = again.id
-    await record_refusal(
-        store, respondent_id, version=flow.consent_version or "", stage_code=stage_code, now=clock()
+    await store.record_refusal(
+        respondent_id, version=flow.consent_version or "", stage_code=stage_code, now=clock()
     )
 
 

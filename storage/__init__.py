@@ -1,37 +1,31 @@
-"""Storage for surveybot: one SQLite file of respondents, responses, answers, stages.
+"""Storage for surveybot: the only package that speaks SQL.
 
-It also remembers which Telegram updates were already applied, so one
-redelivered after a crash is not applied twice. The only package that speaks
-SQL. Other packages import from here only.
+It holds respondents (keyed by channel and the channel's own id), their
+responses and answers, the stages, the consent given or refused, and the
+delivery ids already applied (so an update redelivered after a crash is not
+applied twice). The rest of the application depends on the `SurveyStore`
+interface; `Store` is its SQLite implementation, and `open_snapshot` gives
+exports one consistent read-only view. Other packages import from here only.
 """
 
+from storage.codecs import decode_time, decode_value, encode_time, encode_value
 from storage.errors import StorageError
+from storage.interface import SurveyStore
 from storage.migrations import SCHEMA_VERSION
 from storage.models import (
     AnswerInput,
     AnswerValue,
+    Channel,
+    DueReminder,
+    ErasureReport,
+    PurgeReport,
     Respondent,
     Response,
     ResponseStatus,
+    SessionRecord,
     Stage,
     StoredAnswer,
 )
-from storage.privacy import (
-    Consent,
-    ErasureReport,
-    PurgeReport,
-    abandon_stale,
-    consent_of,
-    erase_by_telegram_id,
-    erase_respondent,
-    get_respondent_by_id,
-    purge_older_than,
-    record_consent,
-    record_refusal,
-    respondent_data,
-    truncate_wal,
-)
-from storage.reminders import DueReminder, due_reminders, mark_reminded
 from storage.snapshot import (
     AnsweredQuestion,
     ResponseBatch,
@@ -47,7 +41,7 @@ __all__ = [
     "AnswerInput",
     "AnswerValue",
     "AnsweredQuestion",
-    "Consent",
+    "Channel",
     "DueReminder",
     "ErasureReport",
     "PurgeReport",
@@ -57,22 +51,16 @@ __all__ = [
     "ResponseCount",
     "ResponseFilter",
     "ResponseStatus",
+    "SessionRecord",
     "Snapshot",
     "Stage",
     "StorageError",
     "Store",
     "StoredAnswer",
-    "abandon_stale",
-    "consent_of",
-    "due_reminders",
-    "erase_by_telegram_id",
-    "erase_respondent",
-    "get_respondent_by_id",
-    "mark_reminded",
+    "SurveyStore",
+    "decode_time",
+    "decode_value",
+    "encode_time",
+    "encode_value",
     "open_snapshot",
-    "purge_older_than",
-    "record_consent",
-    "record_refusal",
-    "respondent_data",
-    "truncate_wal",
 ]

@@ -1,6 +1,7 @@
 """The schema, as ordered migration steps keyed by `PRAGMA user_version`.
 
-Step N takes a database from version N-1 to N. Each step runs in its own write
+Step N takes a database from version N-1 to N. Each step runs, as one
+synchronous function given to `Database.run_write`, in its own write
 transaction together with its version bump, so a failed step leaves the
 database at the previous version. Steps are lists of statements run one by
 one: `executescript` would commit on its own and break that guarantee.
@@ -12,11 +13,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
 from typing import Final
 
-import aiosqlite
-
-from storage.db import Database, describe_error, fetch_one
+from storage.connection import describe_error
+from storage.db import Database
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -116,9 +118,9 @@ MIGRATIONS: Final[Steps] = {
 SCHEMA_VERSION: Final = max(MIGRATIONS)
 
 
-async def read_version(conn: aiosqlite.Connection) -> int:
+def read_version(conn: sqlite3.Connection) -> int:
     """Return the database's `PRAGMA user_version`."""
-    row = await fetch_one(conn, "PRAGMA user_version")
+    row = conn.execute("PRAGMA user_version").fetchone()
     return int(row[0]) if row is not None else 0
 
 
@@ -135,38 +137,44 @@ async def apply_migrations(db: Database, steps: Steps = MIGRATIONS) -> list[int]
     """Bring the database up to the latest version; return the versions applied."""
     latest = _check_steps(steps)
     # Most opens find the schema current: check without taking the write lock.
-    async with db.read("read the schema version") as conn:
-        if await read_version(conn) == latest:
-            return []
-
+    if await db.run_read(read_version, "read the schema version") == latest:
+        return []
     applied: list[int] = []
-    while True:
-        # Re-read the version inside the write transaction: another process may
-        # have migrated between our check and our BEGIN IMMEDIATE.
-        async with db.write("migrate the schema") as conn:
-            current = await read_version(conn)
-            _refuse_newer(db, current, latest)
-            if current == latest:
-                break
-            target = current + 1
-            for statement in steps[target]:
-                try:
-                    await conn.execute(statement)
-                except sqlite3.Error as exc:
-                    # Name the step; the write context rolls the whole step back.
-                    raise describe_error(exc, db.path, f"apply migration {target}") from exc
-            # PRAGMA takes no `?` parameters; target is an int we computed.
-            await conn.execute(f"PRAGMA user_version = {int(target)}")
+    step = partial(_apply_next_step, steps=steps, latest=latest, path=db.path)
+    while (target := await db.run_write(step, "migrate the schema")) is not None:
         applied.append(target)
         log.info("migrated %s to schema version %d", db.path, target)
     return applied
 
 
+def _apply_next_step(
+    conn: sqlite3.Connection, *, steps: Steps, latest: int, path: Path
+) -> int | None:
+    """Apply the step after the current version with its version bump; None if up to date.
+
+    The version is read inside the write transaction: another process may have
+    migrated between our check and our BEGIN IMMEDIATE.
+    """
+    current = read_version(conn)
+    _refuse_newer(path, current, latest)
+    if current == latest:
+        return None
+    target = current + 1
+    for statement in steps[target]:
+        try:
+            conn.execute(statement)
+        except sqlite3.Error as exc:
+            # Name the step; the write rolls the whole step back.
+            raise describe_error(exc, path, f"apply migration {target}") from exc
+    # PRAGMA takes no `?` parameters; target is an int we computed.
+    conn.execute(f"PRAGMA user_version = {int(target)}")
+    return target
+
+
 async def check_version(db: Database, latest: int = SCHEMA_VERSION) -> None:
     """Make sure the database is at `latest`, for connections that cannot migrate."""
-    async with db.read("read the schema version") as conn:
-        current = await read_version(conn)
-    _refuse_newer(db, current, latest)
+    current = await db.run_read(read_version, "read the schema version")
+    _refuse_newer(db.path, current, latest)
     if current < latest:
         raise StorageError(
             f"cannot read database {db.path}: its schema is at version {current}, "
@@ -175,9 +183,9 @@ async def check_version(db: Database, latest: int = SCHEMA_VERSION) -> None:
         )
 
 
-def _refuse_newer(db: Database, current: int, latest: int) -> None:
+def _refuse_newer(path: Path, current: int, latest: int) -> None:
     if current > latest:
         raise StorageError(
-            f"cannot use database {db.path}: its schema is at version {current}, newer "
+            f"cannot use database {path}: its schema is at version {current}, newer "
             f"than this surveybot knows ({latest}); upgrade surveybot"
         )

@@ -10,6 +10,14 @@ from enum import StrEnum
 from typing import TypeAlias
 
 
+class Channel(StrEnum):
+    """Where a respondent talks to the bot; with their id there, it identifies them."""
+
+    TELEGRAM = "telegram"
+    TERMINAL = "terminal"
+    WEB = "web"
+
+
 class ResponseStatus(StrEnum):
     """Where a response is in its life."""
 
@@ -59,8 +67,13 @@ class Response:
     started_at: dt.datetime
     updated_at: dt.datetime
     completed_at: dt.datetime | None
-    # Last, with a default, so constructors written before it keep working.
+    # Last, with defaults, so constructors written before them keep working.
     prompt_message_id: int | None = None
+    consent_version: str | None = None
+    """The version of the information notice agreed to for this response (None: not yet)."""
+    consented_at: dt.datetime | None = None
+    reminded_at: dt.datetime | None = None
+    """When the one reminder was sent (None: never)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +101,50 @@ class Stage:
     # `dt.date` because a field named `date` would shadow the type here.
     date: dt.date | None = None
     flow_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """What a channel needs to handle one input, read in one transaction."""
+
+    respondent: Respondent | None
+    response: Response | None
+    """The respondent's latest response to the flow asked about, if any."""
+    handled: bool
+    """Whether the input's delivery id was already applied (False when none was given)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureReport:
+    """What erasing one respondent removed."""
+
+    responses: int
+    answers: int
+    refusals: int
+    wal_cleared: bool
+    """False if another connection kept the -wal file busy: it empties at the last close."""
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    """What a retention purge removed (or, in a dry run, would remove)."""
+
+    responses: int
+    answers: int
+    refusals: int
+    respondents: int
+    wal_cleared: bool
+    """False in a dry run, or if another connection kept the -wal file busy."""
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """An unfinished response whose respondent should get a reminder."""
+
+    response_id: int
+    respondent_id: int
+    external_id: str
+    """The respondent's id on the channel (for Telegram, also their private chat's id)."""
+    language: str
+    """The language the response is asked in."""
+    current_step: str | None

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from storage.db import BUSY_TIMEOUT_MS, describe_error
+from storage.codecs import encode_time
+from storage.connection import BUSY_TIMEOUT_MS, describe_error
 from storage.errors import StorageError
 from storage.migrations import SCHEMA_VERSION
 from storage.models import AnswerValue, ResponseStatus
-from storage.store import _encode_time
 
 DEFAULT_BATCH: Final = 2000
 
@@ -59,10 +59,10 @@ class ResponseFilter:
                 params.extend(values)
         if self.started_from is not None:
             clauses.append("r.started_at >= ?")
-            params.append(_encode_time(self.started_from))
+            params.append(encode_time(self.started_from))
         if self.started_before is not None:
             clauses.append("r.started_at < ?")
-            params.append(_encode_time(self.started_before))
+            params.append(encode_time(self.started_before))
         return " AND ".join(clauses), params
 
 

@@ -47,20 +47,12 @@ from flows import (
     summary,
     toggle,
 )
-from storage import (
-    Respondent,
-    Response,
-    ResponseStatus,
-    consent_of,
-    erase_respondent,
-    record_consent,
-    record_refusal,
-)
+from storage import Channel, Respondent, Response, ResponseStatus
 
 log = logging.getLogger(__name__)
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-CHANNEL = "telegram"
+CHANNEL = Channel.TELEGRAM
 
 
 @dataclass
@@ -116,7 +108,7 @@ async def load_session(update: Update, context: BotContext) -> Session | None:
         lang = flow.language
     consent = None
     if flow.consent_version is not None and response is not None:
-        consent = (await consent_of(store, response.id)).version
+        consent = response.consent_version
     return Session(respondent, response, lang, consent)
 
 
@@ -443,11 +435,12 @@ async def _menu_button(
         else:
             await show_current(update, context, session)
     elif data.action == Action.LANGUAGE and data.value in flow.languages:
-        await store.set_respondent_language(session.respondent.id, data.value)
-        if session.response is not None:
-            await store.set_response_language(
-                session.response.id, data.value, now=context.services.clock()
-            )
+        await store.set_language(
+            session.respondent.id,
+            data.value,
+            response_id=session.response.id if session.response is not None else None,
+            now=context.services.clock(),
+        )
         session.lang = data.value
         await _send(update, context, ui("tg_language_set", data.value))
         await show_current(update, context, session)
@@ -518,9 +511,10 @@ async def _create_response(
         current_step=state.current,
         now=now,
         update_id=update.update_id,
+        # Agreeing and starting are one transaction.
+        consent_version=flow.consent_version,
     )
     if flow.consent_version is not None:
-        await record_consent(store, session.response.id, version=flow.consent_version, now=now)
         session.consent_version = flow.consent_version
     await show_current(update, context, session)
 
@@ -565,7 +559,7 @@ async def _consent_answer(
             await _create_response(update, context, session, stage)
         elif needs_consent(flow, session):
             assert flow.consent_version is not None
-            await record_consent(store, response.id, version=flow.consent_version, now=now)
+            await store.record_consent(response.id, version=flow.consent_version, now=now)
             session.consent_version = flow.consent_version
             await show_current(update, context, session)
         # Otherwise already agreed (a double tap, an old button): nothing to do.
@@ -577,13 +571,12 @@ async def _consent_answer(
         return
     # Declined: keep nothing but the refusal (a changed notice declined erases what was kept).
     if response is not None:
-        await erase_respondent(store, session.respondent.id)
+        await store.erase_respondent(session.respondent.id)
         session.respondent = await store.ensure_respondent(
             CHANNEL, session.respondent.external_id, now=now, language=session.lang
         )
         session.response = None
-    await record_refusal(
-        store,
+    await store.record_refusal(
         session.respondent.id,
         version=flow.consent_version or "",
         stage_code=stage.code if stage else None,

@@ -20,13 +20,6 @@ from bot.telegram.context import BotApplication
 from bot.telegram.keyboards import button
 from bot.texts import ui
 from flows import ResponseState, prompt
-from storage import (
-    abandon_stale,
-    due_reminders,
-    get_respondent_by_id,
-    mark_reminded,
-    purge_older_than,
-)
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +32,7 @@ async def send_due_reminders(application: BotApplication, now: dt.datetime) -> i
     if policy.reminder_after is None or policy.quiet(now):
         return 0
     sent = 0
-    for due in await due_reminders(store, idle_since=now - policy.reminder_after, now=now):
+    for due in await store.due_reminders(idle_since=now - policy.reminder_after, now=now):
         response = await store.get_response(due.response_id)
         if response is None or response.flow_id != flow.id:
             continue
@@ -57,18 +50,18 @@ async def send_due_reminders(application: BotApplication, now: dt.datetime) -> i
             total=shown.total if shown else 0,
         )
         try:
-            await application.bot.send_message(int(due.telegram_id), text, reply_markup=keyboard)
+            await application.bot.send_message(int(due.external_id), text, reply_markup=keyboard)
         except Forbidden:
-            respondent = await get_respondent_by_id(store, response.respondent_id)
+            respondent = await store.get_respondent_by_id(response.respondent_id)
             if respondent is not None:
                 await store.set_blocked(respondent.id, blocked=True, now=now)
-            await mark_reminded(store, due.response_id, now=now)
+            await store.mark_reminded(due.response_id, now=now)
             continue
         except (NetworkError, TimedOut) as error:
             log.warning("a reminder could not be sent now (%s); it stays due", error)
             continue
         # Marked after sending: a crash in between sends it again rather than never.
-        await mark_reminded(store, due.response_id, now=now)
+        await store.mark_reminded(due.response_id, now=now)
         sent += 1
     if sent:
         log.info("sent %d reminder(s)", sent)
@@ -81,13 +74,13 @@ async def daily_upkeep(application: BotApplication, now: dt.datetime) -> None:
     policy = services.policy
     _, store = services.ready()
     if policy.abandon_after is not None:
-        closed = await abandon_stale(store, idle_since=now - policy.abandon_after, now=now)
+        closed = await store.abandon_stale(idle_since=now - policy.abandon_after, now=now)
         if closed:
             log.info(
                 "closed %d response(s) untouched for %s as abandoned", closed, policy.abandon_after
             )
     if policy.retention is not None:
-        report = await purge_older_than(store, before=now - policy.retention, now=now)
+        report = await store.purge_older_than(before=now - policy.retention, now=now)
         log.info("retention: %s", report)
     # Update ids are only needed while Telegram may still redeliver them (a day at most).
     await store.prune_handled_updates(before=now - dt.timedelta(days=7))

@@ -24,7 +24,6 @@ from bot.telegram.handlers import (
     load_session,
 )
 from bot.texts import ui
-from storage import erase_respondent, respondent_data
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ async def on_mydata(update: Update, context: BotContext) -> None:
         await _send(update, context, _escape(ui("tg_mydata_none", lang)))
         return
     _, store = context.services.ready()
-    data = await respondent_data(store, session.respondent.id)
+    data = await store.respondent_data(session.respondent.id)
     lines = [ui("tg_mydata_intro", lang), ""]
     responses = data.get("responses", [])
     if not responses:
@@ -127,7 +126,7 @@ async def on_erase_button(update: Update, context: BotContext) -> None:
     if session.response is not None and session.response.prompt_message_id is not None:
         # The question on screen can no longer be answered.
         await _edit_keyboard(context, update, session.response.prompt_message_id, None)
-    await erase_respondent(store, session.respondent.id)
+    await store.erase_respondent(session.respondent.id)
     log.info("a respondent erased their data")
     chat = update.effective_chat
     if chat is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from flows import (
     start,
 )
 from storage import Response, Stage, Store
+from tests.conftest import Clock
 
 MINI = Path(__file__).parents[1] / "flows" / "fixtures" / "mini.yaml"
 MINI_V2 = Path(__file__).parent / "fixtures" / "mini_v2.yaml"
@@ -58,17 +59,6 @@ class Other:
 
     value: str | list[str]
     text: str
-
-
-class Clock:
-    """A hand-driven clock: every write gets a distinct, known time."""
-
-    def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
-
-    def tick(self, seconds: float = 1) -> dt.datetime:
-        self.now += dt.timedelta(seconds=seconds)
-        return self.now
 
 
 class Survey:
@@ -137,23 +127,10 @@ def mini_v2() -> Flow:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "survey.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(db_path)
+async def store(store: Store) -> Store:
+    """The shared store (tests/conftest.py), with the test stages."""
     await store.sync_stages(STAGES)
-    try:
-        yield store
-    finally:
-        await store.close()
+    return store
 
 
 @pytest.fixture

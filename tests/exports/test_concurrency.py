@@ -21,7 +21,7 @@ import pandas as pd
 from exports import ExportOptions, run_export
 from flows import Flow
 from storage import AnswerInput, ResponseStatus, Store
-from tests.exports.conftest import Clock
+from tests.conftest import Clock
 
 QUESTIONS = ("company", "staff", "ideas")
 

@@ -12,10 +12,43 @@ from storage import SCHEMA_VERSION, StorageError, open_snapshot
 from tests.exports.conftest import Filled
 
 
-def test_snapshot_cannot_write(filled: Filled) -> None:
-    with open_snapshot(filled.path) as snapshot, pytest.raises(sqlite3.OperationalError):
-        snapshot._conn.execute("DELETE FROM answers")
-    assert sqlite3.connect(filled.path).execute("SELECT COUNT(*) FROM answers").fetchone()[0] > 0
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_snapshot_reads_one_state_while_another_connection_deletes(filled: Filled) -> None:
+    where = ExportOptions(status="all").response_filter("mini")
+    with open_snapshot(filled.path) as snapshot:
+        counted = snapshot.count(where)
+        assert sum(c.count for c in counted) == 4
+        # Everything is deleted meanwhile through another connection (the bot, an erasure)…
+        other = sqlite3.connect(filled.path, isolation_level=None)
+        try:
+            other.execute("DELETE FROM answers")
+            other.execute("DELETE FROM responses")
+        finally:
+            other.close()
+        # …and the snapshot still reads the database as it was when it opened.
+        assert snapshot.count(where) == counted
+        batch = next(snapshot.batches(where))
+        assert batch.keys[0] == filled.acme.key
+        assert batch.answers[0]["company"] == "Acme é à ç"
+    # A snapshot opened now sees the deletion.
+    with open_snapshot(filled.path) as snapshot:
+        assert snapshot.count(where) == []
+
+
+def test_snapshot_leaves_the_file_as_it_was(filled: Filled) -> None:
+    before = dump(filled.path)
+    where = ExportOptions(status="all").response_filter("mini")
+    with open_snapshot(filled.path) as snapshot:
+        list(snapshot.batches(where, with_times=True, with_skipped=True))
+        snapshot.answered_questions(where)
+    assert dump(filled.path) == before
 
 
 def test_missing_file_is_not_created(tmp_path: Path) -> None:

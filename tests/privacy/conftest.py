@@ -1,57 +1,18 @@
-"""Fixtures for the privacy tests: a real SQLite file, a hand-driven clock, respondents with answers."""
+"""Fixtures for the privacy tests: respondents with answers, made as the bot would.
+
+`clock`, `db_path`, `store` and `peek` (and the `Clock` and `Peek` classes)
+come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import sqlite3
-from collections.abc import AsyncIterator, Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
 
 import pytest
 
 from storage import AnswerInput, Response, ResponseStatus, Store
-
-
-class Clock:
-    """Every call to `tick` moves time forward, so every write gets a distinct, known time."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
-
-    def tick(self, seconds: float = 1) -> dt.datetime:
-        self.now += dt.timedelta(seconds=seconds)
-        return self.now
-
-
-class Peek:
-    """Reads the file through its own plain sqlite3 connection: what another process sees."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-        conn = sqlite3.connect(self.path)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
-
-    def tables(self) -> list[str]:
-        return [
-            name
-            for (name,) in self.query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-
-    def dump(self) -> list[str]:
-        conn = sqlite3.connect(self.path)
-        try:
-            return list(conn.iterdump())
-        finally:
-            conn.close()
+from tests.conftest import Clock
 
 
 class People:
@@ -107,30 +68,6 @@ class People:
             status=status,
             now=self.clock.tick(),
         )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "survey.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(db_path)
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
-@pytest.fixture
-def peek(db_path: Path) -> Peek:
-    return Peek(db_path)
 
 
 @pytest.fixture

@@ -12,17 +12,14 @@ import pytest
 
 from storage import (
     AnswerInput,
+    Channel,
     ErasureReport,
     ResponseStatus,
     StorageError,
     Store,
-    erase_by_telegram_id,
-    erase_respondent,
-    record_consent,
-    record_refusal,
-    truncate_wal,
 )
-from tests.privacy.conftest import Clock, Peek, People
+from tests.conftest import Clock, Peek
+from tests.privacy.conftest import People
 
 # Distinctive texts a respondent typed; none may survive the erasure.
 SECRETS = (
@@ -58,6 +55,15 @@ def found_in(path: Path, text: str) -> bool:
     return any(needle in output for needle in ascii_needles)
 
 
+def change_schema(path: Path, sql: str) -> None:
+    """Run DDL through a connection of its own, as a maintainer's sqlite3 shell would."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(sql)
+    finally:
+        conn.close()
+
+
 def readable(db_path: Path, text: str) -> list[str]:
     return [p.name for p in files_of(db_path) if found_in(p, text)]
 
@@ -84,9 +90,9 @@ async def fill_secrets(people: People, store: Store, clock: Clock) -> int:
             "q3": AnswerInput((SECRETS[1] + " ") * 400),
         },
     )
-    await record_consent(store, victim.id, version="v1", now=clock.tick())
-    await record_refusal(
-        store, victim.respondent_id, version="v0", stage_code=None, now=clock.tick()
+    await store.record_consent(victim.id, version="v1", now=clock.tick())
+    await store.record_refusal(
+        victim.respondent_id, version="v0", stage_code=None, now=clock.tick()
     )
     second = await store.start_response(
         victim.respondent_id,
@@ -131,7 +137,7 @@ async def test_erasure_leaves_no_row_in_any_table(
         tuple(responses),
     )
 
-    report = await erase_respondent(store, victim_id)
+    report = await store.erase_respondent(victim_id)
 
     assert report == ErasureReport(responses=2, answers=4, refusals=1, wal_cleared=True)
     # Every table, by each column that can point at the respondent.
@@ -173,7 +179,7 @@ async def test_strings_finds_none_of_the_erased_answers(
         assert readable(db_path, text), text
     assert readable(db_path, KEPT)
 
-    report = await erase_respondent(store, victim_id)
+    report = await store.erase_respondent(victim_id)
     assert report.wal_cleared
 
     # While the bot keeps running: the -wal file is empty, the database zeroed.
@@ -190,28 +196,47 @@ async def test_strings_finds_none_of_the_erased_answers(
         assert readable(db_path, text) == [], text
 
 
-async def test_erase_by_telegram_id(store: Store, people: People, peek: Peek) -> None:
+async def test_erase_by_external_id(store: Store, people: People, peek: Peek) -> None:
     ana = await people.answering(111, {"q1": AnswerInput("oui")})
     bob = await people.answering(222, {"q1": AnswerInput("non")})
     # The same id on another channel is another person.
     terminal = await people.answering(111, {"q1": AnswerInput("si")}, channel="terminal")
 
-    report = await erase_by_telegram_id(store, 111)
+    report = await store.erase_by_external_id(Channel.TELEGRAM, "111")
 
     assert report == ErasureReport(responses=1, answers=1, refusals=0, wal_cleared=True)
     assert await store.get_respondent("telegram", "111") is None
     assert peek.query("SELECT id FROM responses ORDER BY id") == [(bob.id,), (terminal.id,)]
     assert await store.get_response(ana.id) is None
-    assert await erase_by_telegram_id(store, 111) is None
-    assert await erase_by_telegram_id(store, 333) is None
+    assert await store.erase_by_external_id(Channel.TELEGRAM, "111") is None
+    assert await store.erase_by_external_id(Channel.TELEGRAM, "333") is None
+
+    # Any channel: the terminal's person with the same id goes the same way.
+    again = await store.erase_by_external_id(Channel.TERMINAL, "111")
+    assert again == ErasureReport(responses=1, answers=1, refusals=0, wal_cleared=True)
+    assert peek.query("SELECT id FROM responses ORDER BY id") == [(bob.id,)]
+    assert await store.get_respondent(Channel.TERMINAL, "111") is None
+
+
+async def test_erase_a_web_respondent_with_a_refusal(
+    store: Store, clock: Clock, peek: Peek
+) -> None:
+    visitor = await store.ensure_respondent(Channel.WEB, "w-7f3a", now=clock.tick())
+    await store.record_refusal(visitor.id, version="v1", stage_code=None, now=clock.tick())
+
+    report = await store.erase_by_external_id(Channel.WEB, "w-7f3a")
+
+    assert report == ErasureReport(responses=0, answers=0, refusals=1, wal_cleared=True)
+    assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
+    assert peek.query("SELECT COUNT(*) FROM consent_refusals") == [(0,)]
 
 
 async def test_erasing_a_respondent_without_responses(
     store: Store, clock: Clock, peek: Peek
 ) -> None:
     zoe = await store.ensure_respondent("telegram", "5", now=clock.tick())
-    await record_refusal(store, zoe.id, version="v1", stage_code="vitre", now=clock.tick())
-    report = await erase_respondent(store, zoe.id)
+    await store.record_refusal(zoe.id, version="v1", stage_code="vitre", now=clock.tick())
+    report = await store.erase_respondent(zoe.id)
     assert (report.responses, report.answers, report.refusals) == (0, 0, 1)
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
     assert peek.query("SELECT COUNT(*) FROM consent_refusals") == [(0,)]
@@ -219,7 +244,7 @@ async def test_erasing_a_respondent_without_responses(
 
 async def test_erasing_an_unknown_respondent_is_an_error(store: Store, db_path: Path) -> None:
     with pytest.raises(StorageError, match="no such respondent") as info:
-        await erase_respondent(store, 404)
+        await store.erase_respondent(404)
     assert str(db_path) in str(info.value)
 
 
@@ -227,15 +252,14 @@ async def test_a_failed_erasure_leaves_everything(store: Store, people: People, 
     ana = await people.answering(111, {"q1": AnswerInput("oui")})
     before = peek.dump()
     # A trigger refuses the last delete, mid-transaction.
-    async with store._db.write() as conn:
-        await conn.execute(
-            "CREATE TRIGGER no_delete BEFORE DELETE ON respondents "
-            "BEGIN SELECT RAISE(ABORT, 'kept'); END"
-        )
+    change_schema(
+        store.path,
+        "CREATE TRIGGER no_delete BEFORE DELETE ON respondents "
+        "BEGIN SELECT RAISE(ABORT, 'kept'); END",
+    )
     with pytest.raises(StorageError, match="kept"):
-        await erase_respondent(store, ana.respondent_id)
-    async with store._db.write() as conn:
-        await conn.execute("DROP TRIGGER no_delete")
+        await store.erase_respondent(ana.respondent_id)
+    change_schema(store.path, "DROP TRIGGER no_delete")
     # Answers and responses were deleted before the respondent: rolled back with it.
     assert peek.dump() == before
 
@@ -249,20 +273,20 @@ async def test_a_reader_keeps_the_wal_until_it_lets_go(
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM answers").fetchall()
         started = time.monotonic()
-        report = await erase_respondent(store, ana.respondent_id)
+        report = await store.erase_respondent(ana.respondent_id)
         # The checkpoint waited the busy timeout for the reader, then gave up.
         assert time.monotonic() - started < 10
         assert not report.wal_cleared
         assert readable(db_path, SECRETS[0]) != []
     finally:
         reader.close()
-    assert await truncate_wal(store)
+    assert await store.truncate_wal()
     assert readable(db_path, SECRETS[0]) == []
 
 
 async def test_truncate_wal_refuses_a_read_only_store(db_path: Path, store: Store) -> None:
     async with await Store.open(db_path, readonly=True) as reader:
         with pytest.raises(StorageError, match="read-only"):
-            await truncate_wal(reader)
+            await reader.truncate_wal()
         with pytest.raises(StorageError, match="read-only"):
-            await erase_respondent(reader, 1)
+            await reader.erase_respondent(1)

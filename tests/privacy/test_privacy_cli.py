@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.privacy_commands import erase, purge
-from storage import AnswerInput, ResponseStatus, Store, record_refusal
+from storage import AnswerInput, ResponseStatus, Store
 
 
 @click.group()
@@ -77,7 +77,7 @@ async def _fill(path: Path) -> None:
 
         # 111: a recent, unfinished response idle for three days, and an old refusal.
         ana = await person(111, started=NOW - 400 * DAY, updated=NOW - 3 * DAY)
-        await record_refusal(store, ana, version="v0", stage_code=None, now=NOW - 400 * DAY)
+        await store.record_refusal(ana, version="v0", stage_code=None, now=NOW - 400 * DAY)
         # 222: finished long ago; 333: finished yesterday.
         await person(222, started=NOW - 400 * DAY, status=ResponseStatus.COMPLETED)
         await person(333, started=NOW - DAY, status=ResponseStatus.COMPLETED)

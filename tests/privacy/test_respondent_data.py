@@ -11,12 +11,9 @@ from storage import (
     ResponseStatus,
     StorageError,
     Store,
-    mark_reminded,
-    record_consent,
-    record_refusal,
-    respondent_data,
 )
-from tests.privacy.conftest import Clock, Peek, People
+from tests.conftest import Clock, Peek
+from tests.privacy.conftest import People
 
 
 def keys_everywhere(value: object) -> set[str]:
@@ -51,9 +48,9 @@ async def test_respondent_data_holds_everything_stored(
         stage_code="vierzon",
     )
     consented = clock.tick()
-    await record_consent(store, first.id, version="v1", now=consented)
+    await store.record_consent(first.id, version="v1", now=consented)
     refused = clock.tick()
-    await record_refusal(store, first.respondent_id, version="v2", stage_code="vitre", now=refused)
+    await store.record_refusal(first.respondent_id, version="v2", stage_code="vitre", now=refused)
     second = await store.start_response(
         first.respondent_id,
         flow_id="tdf2019",
@@ -65,10 +62,10 @@ async def test_respondent_data_holds_everything_stored(
         now=clock.tick(),
     )
     reminded = clock.tick()
-    await mark_reminded(store, second.id, now=reminded)
+    await store.mark_reminded(second.id, now=reminded)
     await people.answering(987, {"q1": AnswerInput("autre", other_text="someone else")})
 
-    data = await respondent_data(store, first.respondent_id)
+    data = await store.respondent_data(first.respondent_id)
 
     assert json.loads(json.dumps(data)) == data
     first_after = await store.get_response(first.id)
@@ -150,7 +147,7 @@ async def test_respondent_data_holds_everything_stored(
 
 async def test_times_are_utc(store: Store, people: People) -> None:
     response = await people.answering(1, {"q1": AnswerInput("oui")})
-    data = await respondent_data(store, response.respondent_id)
+    data = await store.respondent_data(response.respondent_id)
     assert data["created_at"].endswith("+00:00")
     assert data["responses"][0]["answers"]["q1"]["answered_at"].endswith("+00:00")
 
@@ -159,7 +156,7 @@ async def test_a_blocked_terminal_respondent(store: Store, clock: Clock) -> None
     ana = await store.ensure_respondent("terminal", "ana", now=clock.tick())
     blocked = clock.tick()
     await store.set_blocked(ana.id, blocked=True, now=blocked)
-    data = await respondent_data(store, ana.id)
+    data = await store.respondent_data(ana.id)
     assert data["channel"] == "terminal"
     assert data["user_id"] == "ana"
     assert "telegram_id" not in data
@@ -170,4 +167,4 @@ async def test_a_blocked_terminal_respondent(store: Store, clock: Clock) -> None
 
 async def test_unknown_respondent_is_an_error(store: Store) -> None:
     with pytest.raises(StorageError, match="no such respondent"):
-        await respondent_data(store, 404)
+        await store.respondent_data(404)

@@ -14,11 +14,8 @@ from storage import (
     ResponseStatus,
     StorageError,
     Store,
-    abandon_stale,
-    purge_older_than,
-    record_refusal,
 )
-from tests.privacy.conftest import Peek
+from tests.conftest import Peek
 
 NOW = dt.datetime(2020, 6, 3, 9, 0, tzinfo=dt.UTC)
 CUTOFF = NOW - dt.timedelta(days=365)
@@ -80,15 +77,13 @@ async def fill(store: Store) -> dict[str, int]:
     await response(store, ids["both"], started=NOW - dt.timedelta(days=1), answers=two_answers("x"))
     # Only an old refusal: goes, refusal and all.
     ids["old_refusal"] = await respondent(store, "4", old)
-    await record_refusal(store, ids["old_refusal"], version="v1", stage_code=None, now=old)
+    await store.record_refusal(ids["old_refusal"], version="v1", stage_code=None, now=old)
     # A refusal at the cut: kept.
     ids["new_refusal"] = await respondent(store, "5", old)
-    await record_refusal(store, ids["new_refusal"], version="v1", stage_code=None, now=CUTOFF)
+    await store.record_refusal(ids["new_refusal"], version="v1", stage_code=None, now=CUTOFF)
     # An old refusal, then a recent response: the refusal goes, the person stays.
     ids["refused_then_answered"] = await respondent(store, "6", old)
-    await record_refusal(
-        store, ids["refused_then_answered"], version="v0", stage_code=None, now=old
-    )
+    await store.record_refusal(ids["refused_then_answered"], version="v0", stage_code=None, now=old)
     await response(store, ids["refused_then_answered"], started=NOW - dt.timedelta(hours=1))
     # Nothing at all, long ago: goes. Nothing yet, just now (reading the notice): stays.
     ids["idle"] = await respondent(store, "7", old)
@@ -100,7 +95,7 @@ async def fill(store: Store) -> dict[str, int]:
 async def test_purge_deletes_what_is_older_than_the_cut(store: Store, peek: Peek) -> None:
     ids = await fill(store)
 
-    report = await purge_older_than(store, before=CUTOFF, now=NOW)
+    report = await store.purge_older_than(before=CUTOFF, now=NOW)
 
     assert report == PurgeReport(
         responses=2, answers=4, refusals=2, respondents=3, wal_cleared=True
@@ -119,13 +114,13 @@ async def test_purge_deletes_what_is_older_than_the_cut(store: Store, peek: Peek
     assert peek.query("SELECT update_id FROM handled_updates") == [(1,)]
     assert peek.query("PRAGMA foreign_key_check") == []
     # Purging again finds nothing more.
-    again = await purge_older_than(store, before=CUTOFF, now=NOW)
+    again = await store.purge_older_than(before=CUTOFF, now=NOW)
     assert (again.responses, again.answers, again.refusals, again.respondents) == (0, 0, 0, 0)
 
 
 async def test_purged_answers_are_not_readable_in_the_files(db_path: Path, store: Store) -> None:
     await fill(store)
-    await purge_older_than(store, before=CUTOFF, now=NOW)
+    await store.purge_older_than(before=CUTOFF, now=NOW)
     for path in db_path.parent.iterdir():
         data = path.read_bytes()
         assert b"Vieux-Texte" not in data, path.name
@@ -136,10 +131,10 @@ async def test_purge_dry_run_counts_the_same_and_changes_nothing(store: Store, p
     await fill(store)
     before = peek.dump()
 
-    dry = await purge_older_than(store, before=CUTOFF, now=NOW, dry_run=True)
+    dry = await store.purge_older_than(before=CUTOFF, now=NOW, dry_run=True)
 
     assert peek.dump() == before
-    real = await purge_older_than(store, before=CUTOFF, now=NOW)
+    real = await store.purge_older_than(before=CUTOFF, now=NOW)
     assert dry == PurgeReport(
         responses=real.responses,
         answers=real.answers,
@@ -152,11 +147,11 @@ async def test_purge_dry_run_counts_the_same_and_changes_nothing(store: Store, p
 
 async def test_purge_misuse(store: Store) -> None:
     with pytest.raises(StorageError, match="after now"):
-        await purge_older_than(store, before=NOW + US, now=NOW)
+        await store.purge_older_than(before=NOW + US, now=NOW)
     with pytest.raises(StorageError, match="naive"):
-        await purge_older_than(store, before=dt.datetime(2019, 1, 1), now=NOW)
+        await store.purge_older_than(before=dt.datetime(2019, 1, 1), now=NOW)
     with pytest.raises(StorageError, match="naive"):
-        await purge_older_than(store, before=CUTOFF, now=dt.datetime(2020, 1, 1))
+        await store.purge_older_than(before=CUTOFF, now=dt.datetime(2020, 1, 1))
 
 
 # Abandoning idle responses
@@ -185,7 +180,7 @@ async def test_abandon_stale_boundaries(store: Store, peek: Peek) -> None:
     )
     answers_before = peek.query("SELECT * FROM answers ORDER BY 1, 2")
 
-    assert await abandon_stale(store, idle_since=IDLE_SINCE, now=NOW) == 1
+    assert await store.abandon_stale(idle_since=IDLE_SINCE, now=NOW) == 1
 
     after = {
         r.id: r for r in [await store.get_response(x.id) for x in (idle, edge, done, gone)] if r
@@ -199,7 +194,7 @@ async def test_abandon_stale_boundaries(store: Store, peek: Peek) -> None:
     assert after[idle.id].completed_at is None
     assert after[idle.id].current_step == idle.current_step
     assert peek.query("SELECT * FROM answers ORDER BY 1, 2") == answers_before
-    assert await abandon_stale(store, idle_since=IDLE_SINCE, now=NOW) == 0
+    assert await store.abandon_stale(idle_since=IDLE_SINCE, now=NOW) == 0
 
 
 async def test_abandon_dry_run_only_counts(store: Store, peek: Peek) -> None:
@@ -209,13 +204,13 @@ async def test_abandon_dry_run_only_counts(store: Store, peek: Peek) -> None:
             store, person, started=CUTOFF, updated=IDLE_SINCE - dt.timedelta(hours=n + 1)
         )
     before = peek.dump()
-    assert await abandon_stale(store, idle_since=IDLE_SINCE, now=NOW, dry_run=True) == 3
+    assert await store.abandon_stale(idle_since=IDLE_SINCE, now=NOW, dry_run=True) == 3
     assert peek.dump() == before
-    assert await abandon_stale(store, idle_since=IDLE_SINCE, now=NOW) == 3
+    assert await store.abandon_stale(idle_since=IDLE_SINCE, now=NOW) == 3
 
 
 async def test_abandon_misuse(store: Store) -> None:
     with pytest.raises(StorageError, match="after now"):
-        await abandon_stale(store, idle_since=NOW + US, now=NOW)
+        await store.abandon_stale(idle_since=NOW + US, now=NOW)
     with pytest.raises(StorageError, match="naive"):
-        await abandon_stale(store, idle_since=dt.datetime(2020, 1, 1), now=NOW)
+        await store.abandon_stale(idle_since=dt.datetime(2020, 1, 1), now=NOW)

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from storage import SCHEMA_VERSION, Store, consent_of, record_consent, record_refusal
+from storage import SCHEMA_VERSION, Store
 from storage.db import Database
 from storage.migrations import MIGRATIONS, apply_migrations
-from tests.privacy.conftest import Clock, Peek
+from tests.conftest import Clock, Peek
 
 T0 = "2019-06-03T09:00:00.000000+00:00"
+
+
+def fill_version_2(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO respondents (id, channel, external_id, language, created_at) "
+        "VALUES (1, 'telegram', '42', 'fr', ?)",
+        (T0,),
+    )
+    conn.execute(
+        "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
+        "stage_code, language, status, state_json, current_step, started_at, "
+        "updated_at, prompt_message_id) VALUES (7, '0123456789abcdef', 1, 'tdf2019', "
+        "3, 'vierzon', 'fr', 'in_progress', '{}', 'q2', ?, ?, 55)",
+        (T0, T0),
+    )
+    conn.execute(
+        "INSERT INTO answers (response_id, question_id, value_json, other_text, "
+        "flow_id, flow_version, stage_code, answered_at) "
+        "VALUES (7, 'q1', '\"autre\"', 'une PME', 'tdf2019', 3, 'vierzon', ?)",
+        (T0,),
+    )
+    conn.execute("INSERT INTO handled_updates VALUES (900, ?)", (T0,))
 
 
 async def make_version_2_file(path: Path) -> None:
@@ -17,26 +40,7 @@ async def make_version_2_file(path: Path) -> None:
     db = await Database.open(path)
     try:
         assert await apply_migrations(db, {1: MIGRATIONS[1], 2: MIGRATIONS[2]}) == [1, 2]
-        async with db.write() as conn:
-            await conn.execute(
-                "INSERT INTO respondents (id, channel, external_id, language, created_at) "
-                "VALUES (1, 'telegram', '42', 'fr', ?)",
-                (T0,),
-            )
-            await conn.execute(
-                "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
-                "stage_code, language, status, state_json, current_step, started_at, "
-                "updated_at, prompt_message_id) VALUES (7, '0123456789abcdef', 1, 'tdf2019', "
-                "3, 'vierzon', 'fr', 'in_progress', '{}', 'q2', ?, ?, 55)",
-                (T0, T0),
-            )
-            await conn.execute(
-                "INSERT INTO answers (response_id, question_id, value_json, other_text, "
-                "flow_id, flow_version, stage_code, answered_at) "
-                "VALUES (7, 'q1', '\"autre\"', 'une PME', 'tdf2019', 3, 'vierzon', ?)",
-                (T0,),
-            )
-            await conn.execute("INSERT INTO handled_updates VALUES (900, ?)", (T0,))
+        await db.run_write(fill_version_2)
     finally:
         await db.close()
 
@@ -49,11 +53,13 @@ async def test_version_2_file_is_migrated_and_keeps_its_data(
     before = {table: peek.query(f"SELECT * FROM {table}") for table in peek.tables()}
 
     async with await Store.open(db_path) as store:
-        assert await consent_of(store, 7) == (None, None)
         answers = await store.answers_for(7)
         response = await store.get_response(7)
-        await record_consent(store, 7, version="v1", now=clock.tick())
-        await record_refusal(store, 1, version="v1", stage_code=None, now=clock.tick())
+        assert response is not None
+        assert (response.consent_version, response.consented_at) == (None, None)
+        assert response.reminded_at is None
+        await store.record_consent(7, version="v1", now=clock.tick())
+        await store.record_refusal(1, version="v1", stage_code=None, now=clock.tick())
 
     assert SCHEMA_VERSION >= 3
     assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
@@ -83,15 +89,21 @@ async def test_version_2_file_is_migrated_and_keeps_its_data(
     ]
 
 
-async def secure_delete(store: Store) -> int:
-    async with store._db.read() as conn, conn.execute("PRAGMA secure_delete") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0])
+def secure_delete(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA secure_delete").fetchone()[0])
 
 
 async def test_every_connection_zeroes_freed_pages(db_path: Path) -> None:
-    async with await Store.open(db_path) as store:
-        assert await secure_delete(store) == 1
-        async with await Store.open(db_path, readonly=True) as reader:
-            assert await secure_delete(reader) == 1
+    db = await Database.open(db_path)
+    try:
+        await apply_migrations(db)
+        # The writer, which deletes, and the reader.
+        assert await db.outside_transaction(secure_delete) == 1
+        assert await db.run_read(secure_delete) == 1
+        readonly = await Database.open(db_path, readonly=True)
+        try:
+            assert await readonly.run_read(secure_delete) == 1
+        finally:
+            await readonly.close()
+    finally:
+        await db.close()

@@ -1,44 +1,38 @@
-"""Fixtures for the storage tests: a real SQLite file per test, and a clock."""
+"""Fixtures for the storage tests: the store on an explicit `Database`, and new responses.
 
-import datetime as dt
-import sqlite3
+`clock`, `db_path` and `peek` come from tests/conftest.py. Here `store` is
+built on the `db` fixture, so a test can run its own functions on the very
+writer and reader the store uses (`db.run_write(...)`, `db.commits`, `db.queued`).
+"""
+
+from __future__ import annotations
+
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from storage import Response, Store
-
-
-class Clock:
-    """A hand-driven clock: every write gets a distinct, known time."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
-
-    def tick(self, seconds: float = 1) -> dt.datetime:
-        self.now += dt.timedelta(seconds=seconds)
-        return self.now
+from storage.db import Database
+from storage.migrations import apply_migrations
+from tests.conftest import Clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "survey.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(db_path)
+async def db(db_path: Path) -> AsyncIterator[Database]:
+    """The database file, opened and migrated as `Store.open` does."""
+    db = await Database.open(db_path)
     try:
-        yield store
+        await apply_migrations(db)
+        yield db
     finally:
-        await store.close()
+        await db.close()
+
+
+@pytest.fixture
+def store(db: Database) -> Store:
+    """A store on `db` (closed with it)."""
+    return Store(db)
 
 
 NewResponse = Callable[..., Awaitable[Response]]
@@ -69,33 +63,3 @@ def new_response(store: Store, clock: Clock) -> NewResponse:
         )
 
     return make
-
-
-class Peek:
-    """Reads the database file through a separate plain sqlite3 connection.
-
-    That is what another process would see: only committed data.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-        conn = sqlite3.connect(self.path)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
-
-    def dump(self) -> list[str]:
-        """The whole database as SQL text, to prove that nothing changed."""
-        conn = sqlite3.connect(self.path)
-        try:
-            return list(conn.iterdump())
-        finally:
-            conn.close()
-
-
-@pytest.fixture
-def peek(db_path: Path) -> Peek:
-    return Peek(db_path)

@@ -2,11 +2,15 @@
 
 import asyncio
 import json
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from storage import AnswerInput, Response, ResponseStatus, StorageError, Store
+from storage.db import Database
 
 
 def answers_of(i: int) -> dict[str, AnswerInput]:
@@ -74,35 +78,32 @@ class Boom(Exception):
 
 @pytest.mark.parametrize("failure", ["exception", "constraint", "cancelled"])
 async def test_a_failing_write_rolls_back_only_itself(
-    store: Store, new_response, clock, failure: str
+    db: Database, store: Store, new_response, clock, failure: str
 ) -> None:
     victim = await new_response("victim")
     others = [await new_response(str(i)) for i in range(10)]
-    inside = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    inside, may_finish = asyncio.Event(), threading.Event()
 
-    async def failing_write() -> None:
-        async with store._db.write() as conn:
-            await conn.execute(
-                "UPDATE responses SET state_json = 'poisoned' WHERE id = ?", (victim.id,)
-            )
-            await conn.execute(
-                "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
-                "flow_version, answered_at) VALUES (?, 'poison', '1', 'f', 1, 'now')",
+    def failing_write(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE responses SET state_json = 'poisoned' WHERE id = ?", (victim.id,))
+        conn.execute(
+            "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
+            "flow_version, answered_at) VALUES (?, 'poison', '1', 'f', 1, ?)",
+            (victim.id, clock.now.isoformat()),
+        )
+        loop.call_soon_threadsafe(inside.set)
+        # Hold the transaction open while the other writers queue up: without
+        # the lock their statements would land inside it and die with it.
+        assert may_finish.wait(10)
+        if failure == "constraint":
+            conn.execute(
+                "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
+                "language, status, state_json, started_at, updated_at) "
+                "VALUES (?, 'k', 1, 'f', 1, 'fr', 'in_progress', '{}', 'now', 'now')",
                 (victim.id,),
             )
-            inside.set()
-            # Hold the transaction open while the other writers queue up: without
-            # the lock their statements would land inside it and die with it.
-            await asyncio.sleep(0.05)
-            if failure == "constraint":
-                await conn.execute(
-                    "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
-                    "language, status, state_json, started_at, updated_at) "
-                    "VALUES (?, 'k', 1, 'f', 1, 'fr', 'in_progress', '{}', 'now', 'now')",
-                    (victim.id,),
-                )
-            elif failure == "cancelled":
-                await asyncio.sleep(3600)
+        if failure != "cancelled":
             raise Boom
 
     async def save(i: int, response: Response) -> None:
@@ -116,22 +117,21 @@ async def test_a_failing_write_rolls_back_only_itself(
             now=clock.tick(),
         )
 
-    async def read_victim() -> str:
-        await inside.wait()
-        # A read on the same connection must not see the open transaction's rows.
-        seen = await store.get_response(victim.id)
-        assert seen is not None
-        return seen.state_json
-
-    failing = asyncio.create_task(failing_write())
+    failing = asyncio.create_task(db.run_write(failing_write, "fail"))
     savers = [asyncio.create_task(save(i, r)) for i, r in enumerate(others)]
-    reader = asyncio.create_task(read_victim())
     await inside.wait()
+    # A read meanwhile (another connection) does not see the open transaction's rows.
+    seen = await store.get_response(victim.id)
+    assert seen is not None
+    assert seen.state_json == "{}"
+    async with asyncio.timeout(5):
+        while db.queued < len(others):
+            await asyncio.sleep(0.001)
     if failure == "cancelled":
-        await asyncio.sleep(0.1)
+        # Cancelled while its body runs: the body cannot be stopped half-way.
         failing.cancel()
+    may_finish.set()
     results = await asyncio.gather(failing, *savers, return_exceptions=True)
-    assert await reader == "{}"
 
     expected_error = {
         "exception": Boom,
@@ -143,8 +143,13 @@ async def test_a_failing_write_rolls_back_only_itself(
 
     reloaded = await store.get_response(victim.id)
     assert reloaded is not None
-    assert reloaded.state_json == "{}"
-    assert await store.answers_for(victim.id) == {}
+    if failure == "cancelled":
+        # Its body ran to its end: the write landed whole, with its group.
+        assert reloaded.state_json == "poisoned"
+        assert set(await store.answers_for(victim.id)) == {"poison"}
+    else:
+        assert reloaded.state_json == "{}"
+        assert await store.answers_for(victim.id) == {}
     for i, response in enumerate(others):
         answers = await store.answers_for(response.id)
         assert {q: a.value for q, a in answers.items()} == {
@@ -163,33 +168,33 @@ async def test_a_failing_write_rolls_back_only_itself(
 
 
 async def test_constraint_error_in_a_write_is_a_storage_error_naming_the_file(
-    store: Store, db_path: Path
+    db: Database, store: Store, db_path: Path
 ) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO stages (code) VALUES ('no_city')")
+
     with pytest.raises(StorageError) as info:
-        async with store._db.write("insert a broken row") as conn:
-            await conn.execute("INSERT INTO stages (code) VALUES ('no_city')")
+        await db.run_write(broken, "insert a broken row")
     assert str(db_path) in str(info.value)
     assert "insert a broken row" in str(info.value)
     assert await store.list_stages() == []
 
 
-async def test_write_transactions_do_not_nest(store: Store) -> None:
-    with pytest.raises(StorageError, match="do not nest"):
-        async with store._db.write(), store._db.write():
-            pass
-
-
-async def test_two_stores_on_one_file_both_land(db_path: Path, clock) -> None:
-    async with await Store.open(db_path) as bot, await Store.open(db_path) as chat:
+async def test_two_stores_on_one_file_both_land(db: Database, store: Store, clock) -> None:
+    bot = store
+    async with await Store.open(db.path) as chat:
         holding = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def hold(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
+            loop.call_soon_threadsafe(holding.set)
+            time.sleep(0.3)
 
         async def hold_the_file_lock() -> None:
             # Keep SQLite's write lock taken for a while: the other store's
             # BEGIN IMMEDIATE must wait (busy_timeout), not fail.
-            async with bot._db.write() as conn:
-                await conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
-                holding.set()
-                await asyncio.sleep(0.3)
+            await db.run_write(hold, "hold the file lock")
 
         async def answer(store: Store, name: str) -> None:
             await holding.wait()

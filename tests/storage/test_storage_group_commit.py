@@ -1,7 +1,8 @@
 """Group commit: concurrent writers share one COMMIT, each acknowledged only once it is durable.
 
-Real files throughout; COMMITs are counted with SQLite's own trace callback on
-the writer connection.
+Real files throughout. The tests run their own bodies on the store's writer
+(`db.run_write`), count COMMITs with SQLite's own trace callback on the writer
+connection, and read through separate connections.
 """
 
 import asyncio
@@ -12,14 +13,18 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from storage import AnswerInput, Response, ResponseStatus, StorageError, Store
-from tests.storage.conftest import Clock, NewResponse, Peek
+from storage.db import Database
+from storage.migrations import apply_migrations
+from tests.conftest import Clock, Peek
+from tests.storage.conftest import NewResponse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,21 +48,68 @@ class Statements:
 
 
 @pytest.fixture
-async def traced(store: Store) -> AsyncIterator[Statements]:
+async def traced(db: Database) -> AsyncIterator[Statements]:
     statements = Statements()
-    async with store._db.write() as conn:
-        await conn.set_trace_callback(statements)
+    await db.outside_transaction(lambda conn: conn.set_trace_callback(statements))
     statements.seen.clear()
     yield statements
-    async with store._db.write() as conn:
-        await conn.set_trace_callback(None)
+    await db.outside_transaction(lambda conn: conn.set_trace_callback(None))
 
 
-async def queued(store: Store, writers: int) -> None:
+class Holder:
+    """A write body that keeps the writer busy (and so the write lock taken) until released.
+
+    Its statements run first; `started` is set once they have, on the event loop.
+    """
+
+    def __init__(self, *statements: str, fail: bool = False) -> None:
+        self.statements = statements
+        self.fail = fail
+        self.started = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._release = threading.Event()
+
+    def __call__(self, conn: sqlite3.Connection) -> None:
+        for statement in self.statements:
+            conn.execute(statement)
+        self._loop.call_soon_threadsafe(self.started.set)
+        if not self._release.wait(10):
+            raise TimeoutError("the test never released the writer")
+        if self.fail:
+            raise Boom
+
+    def release(self) -> None:
+        self._release.set()
+
+
+async def hold(db: Database, holder: Holder) -> asyncio.Task[None]:
+    """Start `holder` on the writer; return once its statements have run."""
+    task = asyncio.create_task(db.run_write(holder, "hold the writer"))
+    await holder.started.wait()
+    return task
+
+
+def execute(sql: str) -> Callable[[sqlite3.Connection], None]:
+    """A write body running one statement."""
+
+    def body(conn: sqlite3.Connection) -> None:
+        conn.execute(sql)
+
+    return body
+
+
+async def queued(db: Database, writers: int) -> None:
     """Wait until `writers` writers are queued for the write lock."""
     async with asyncio.timeout(5):
-        while store._db._queued < writers:
+        while db.queued < writers:
             await asyncio.sleep(0.001)
+
+
+async def no_transaction_left(peek: Peek) -> None:
+    """Wait until another connection could write at once: no group stays open."""
+    async with asyncio.timeout(5):
+        while not peek.can_write_now():
+            await asyncio.sleep(0.01)
 
 
 def answers_of(i: int) -> dict[str, AnswerInput]:
@@ -82,11 +134,16 @@ def stored_state(peek: Peek, response_id: int) -> object:
 
 
 async def test_concurrent_writers_share_commits_and_return_only_once_committed(
-    store: Store, new_response: NewResponse, clock: Clock, peek: Peek, traced: Statements
+    db: Database,
+    store: Store,
+    new_response: NewResponse,
+    clock: Clock,
+    peek: Peek,
+    traced: Statements,
 ) -> None:
     responses = [await new_response(str(i)) for i in range(60)]
     traced.seen.clear()
-    commits_before = store._db.commits
+    commits_before = db.commits
 
     async def write(i: int, response: Response) -> None:
         await save(store, clock, response, i)
@@ -98,7 +155,7 @@ async def test_concurrent_writers_share_commits_and_return_only_once_committed(
     await asyncio.gather(*(write(i, r) for i, r in enumerate(responses)))
 
     commits = traced.count("COMMIT")
-    assert commits == store._db.commits - commits_before
+    assert commits == db.commits - commits_before
     assert 1 <= commits < len(responses) // 4
     # One transaction per group: the others joined it with a savepoint.
     assert traced.count("BEGIN IMMEDIATE") == commits
@@ -124,20 +181,17 @@ async def test_a_lone_writer_still_gets_its_own_commit(
 
 @pytest.mark.parametrize("failure", ["exception", "constraint", "first"])
 async def test_a_failing_body_in_a_group_rolls_back_alone(
-    store: Store, new_response: NewResponse, clock: Clock, peek: Peek, traced: Statements, failure
+    db: Database,
+    store: Store,
+    new_response: NewResponse,
+    clock: Clock,
+    peek: Peek,
+    traced: Statements,
+    failure: str,
 ) -> None:
     responses = [await new_response(str(i)) for i in range(8)]
     victim = responses[3]
     traced.seen.clear()
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        # Opens the group and keeps the lock until every other writer queued behind it.
-        async with store._db.write() as conn:
-            await conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
-            await release.wait()
-            if failure == "first":
-                raise Boom
 
     def poison(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE responses SET state_json = 'poisoned' WHERE id = ?", (victim.id,))
@@ -150,17 +204,19 @@ async def test_a_failing_body_in_a_group_rolls_back_alone(
             conn.execute("INSERT INTO stages (code) VALUES ('no city')")
         raise Boom
 
-    holding = asyncio.create_task(holder())
-    await asyncio.sleep(0)  # the holder takes the lock at its first step
-    assert store._db._write_lock.locked()
+    # Opens the group and keeps the writer until every other writer queued behind it.
+    holder = Holder(
+        "INSERT INTO stages (code, city) VALUES ('held', 'Held')", fail=failure == "first"
+    )
+    holding = await hold(db, holder)
     writers = []
     for i, response in enumerate(responses):
         if response is victim and failure != "first":
-            writers.append(asyncio.create_task(store._db.run_write(poison, "poison")))
+            writers.append(asyncio.create_task(db.run_write(poison, "poison")))
         else:
             writers.append(asyncio.create_task(save(store, clock, response, i)))
-        await queued(store, len(writers))
-    release.set()
+        await queued(db, len(writers))
+    holder.release()
     results = await asyncio.gather(holding, *writers, return_exceptions=True)
 
     if failure == "first":
@@ -185,35 +241,28 @@ async def test_a_failing_body_in_a_group_rolls_back_alone(
 
 
 async def test_a_body_that_makes_sqlite_roll_everything_back_fails_its_whole_group(
-    store: Store, new_response: NewResponse, clock: Clock, peek: Peek
+    db: Database, store: Store, new_response: NewResponse, clock: Clock, peek: Peek
 ) -> None:
     # RAISE(ROLLBACK) ends the whole transaction, not just the statement: the
     # bodies that ran before it in the same group are gone, and must say so.
-    async with store._db.write() as conn:
-        await conn.execute(
+    await db.run_write(
+        execute(
             "CREATE TRIGGER wreck BEFORE INSERT ON stages WHEN NEW.code = 'wreck' "
             "BEGIN SELECT RAISE(ROLLBACK, 'wrecked'); END"
         )
-    before, after = await new_response("before"), await new_response("after")
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        async with store._db.write() as conn:
-            await conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
-            await release.wait()
-
-    holding = asyncio.create_task(holder())
-    await asyncio.sleep(0)
-    assert store._db._write_lock.locked()
-    earlier = asyncio.create_task(save(store, clock, before, 1))
-    await queued(store, 1)
-    wrecking = asyncio.create_task(
-        store._db.change("INSERT INTO stages (code, city) VALUES ('wreck', 'W')", (), "wreck")
     )
-    await queued(store, 2)
+    before, after = await new_response("before"), await new_response("after")
+    holder = Holder("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
+    holding = await hold(db, holder)
+    earlier = asyncio.create_task(save(store, clock, before, 1))
+    await queued(db, 1)
+    wrecking = asyncio.create_task(
+        db.run_write(execute("INSERT INTO stages (code, city) VALUES ('wreck', 'W')"), "wreck")
+    )
+    await queued(db, 2)
     later = asyncio.create_task(save(store, clock, after, 2))
-    await queued(store, 3)
-    release.set()
+    await queued(db, 3)
+    holder.release()
     results = await asyncio.gather(holding, earlier, wrecking, later, return_exceptions=True)
 
     assert all(isinstance(result, StorageError) for result in results[:3]), results
@@ -244,32 +293,21 @@ async def test_a_write_is_visible_to_reads_as_soon_as_it_returns(
 
 
 async def test_reads_never_see_a_groups_uncommitted_rows(
-    store: Store, new_response: NewResponse, clock: Clock, peek: Peek
+    db: Database, store: Store, new_response: NewResponse, clock: Clock, peek: Peek
 ) -> None:
     responses = [await new_response(str(i)) for i in range(4)]
-    release, last_body_ran = asyncio.Event(), asyncio.Event()
-    holding_lock = asyncio.Event()
+    first = Holder("INSERT INTO stages (code, city) VALUES ('first', 'F')")
+    # The group's last body: it keeps the writer, so the COMMIT waits for it,
+    # while the bodies before it have run and wait for that COMMIT.
+    last = Holder("INSERT INTO stages (code, city) VALUES ('last', 'L')")
 
-    async def first() -> None:
-        async with store._db.write() as conn:
-            await conn.execute("INSERT INTO stages (code, city) VALUES ('first', 'F')")
-            holding_lock.set()
-            await queued(store, 3)
-
-    async def last() -> None:
-        # The group's last body: it holds the lock, so the COMMIT waits for it,
-        # while the bodies before it have run and wait for that COMMIT.
-        async with store._db.write() as conn:
-            await conn.execute("INSERT INTO stages (code, city) VALUES ('last', 'L')")
-            last_body_ran.set()
-            await release.wait()
-
-    writers = [asyncio.create_task(first())]
-    await holding_lock.wait()
+    writers = [await hold(db, first)]
     writers += [asyncio.create_task(save(store, clock, r, i)) for i, r in enumerate(responses[:2])]
-    await asyncio.sleep(0)
-    writers.append(asyncio.create_task(last()))
-    await last_body_ran.wait()
+    await queued(db, 2)
+    writers.append(asyncio.create_task(db.run_write(last, "hold the writer")))
+    await queued(db, 3)
+    first.release()
+    await last.started.wait()
 
     # Every body but the last has run; none has returned, and no reader sees any of it.
     assert not any(writer.done() for writer in writers)
@@ -279,14 +317,13 @@ async def test_reads_never_see_a_groups_uncommitted_rows(
         assert seen is not None
         assert seen.state_json == "{}"
         assert await store.answers_for(response.id) == {}
-    async with store._db.read() as conn:
-        rows = await conn.execute_fetchall("SELECT COUNT(*) FROM answers")
-        assert [tuple(row) for row in rows] == [(0,)]
+    rows = await db.run_read(lambda conn: conn.execute("SELECT COUNT(*) FROM answers").fetchall())
+    assert [tuple(row) for row in rows] == [(0,)]
     assert peek.query("SELECT COUNT(*) FROM stages") == [(0,)]
     async with await Store.open(store.path, readonly=True) as reader:
         assert await reader.list_stages() == []
 
-    release.set()
+    last.release()
     await asyncio.gather(*writers)
     assert [s.code for s in await store.list_stages()] == ["first", "last"]
     for i, response in enumerate(responses[:2]):
@@ -295,60 +332,75 @@ async def test_reads_never_see_a_groups_uncommitted_rows(
         assert json.loads(seen.state_json) == {"task": i}
 
 
-async def test_a_read_block_sees_one_state_while_groups_commit(
-    store: Store, clock: Clock, peek: Peek
+async def test_a_read_sees_one_state_while_groups_commit(
+    db: Database, store: Store, clock: Clock, peek: Peek
 ) -> None:
-    async with store._db.read() as conn:
-        before = list(await conn.execute_fetchall("SELECT COUNT(*) FROM handled_updates"))
-        await asyncio.gather(*(store.mark_handled(i, now=clock.tick()) for i in range(5)))
-        # Committed meanwhile, as another connection sees…
-        assert peek.query("SELECT COUNT(*) FROM handled_updates") == [(5,)]
-        # …but a read block is one snapshot, taken at its first statement.
-        again = list(await conn.execute_fetchall("SELECT COUNT(*) FROM handled_updates"))
-        assert [tuple(row) for row in again] == [tuple(row) for row in before] == [(0,)]
+    loop = asyncio.get_running_loop()
+    first_read, writes_done = asyncio.Event(), threading.Event()
+
+    def count_twice(conn: sqlite3.Connection) -> tuple[int, int]:
+        before = conn.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0]
+        loop.call_soon_threadsafe(first_read.set)
+        assert writes_done.wait(10)
+        again = conn.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0]
+        return before, again
+
+    reading = asyncio.create_task(db.run_read(count_twice))
+    await first_read.wait()
+    await asyncio.gather(*(store.mark_handled(i, now=clock.tick()) for i in range(5)))
+    # Committed meanwhile, as another connection sees…
+    assert peek.query("SELECT COUNT(*) FROM handled_updates") == [(5,)]
+    writes_done.set()
+    # …but a read is one snapshot, taken at its first statement.
+    assert await reading == (0, 0)
     assert [await store.was_handled(i) for i in range(5)] == [True] * 5
 
 
-async def test_store_reads_inside_a_read_block_join_its_snapshot(
-    store: Store, clock: Clock
-) -> None:
-    async with store._db.read() as conn:
-        await conn.execute_fetchall("SELECT COUNT(*) FROM handled_updates")
-        await store.mark_handled(1, now=clock.tick())
-        # Not a deadlock on the read lock, and the block's own state of the database.
-        async with asyncio.timeout(1):
-            assert await store.was_handled(1) is False
-    assert await store.was_handled(1) is True
-
-
+@pytest.mark.parametrize("hops", range(8))
 async def test_a_writer_cancelled_while_queued_does_not_strand_the_group(
-    store: Store, peek: Peek
+    db: Database, peek: Peek, hops: int
 ) -> None:
+    # The holder's body ends, its turn leaves the group open for the queued
+    # writer, and that writer is cancelled `hops` loop turns later: before or
+    # after the lock was handed to it, before or after its body started.
     loop = asyncio.get_running_loop()
-    waiter: asyncio.Task[int] | None = None
+    waiter: asyncio.Task[None] | None = None
 
-    async def holder() -> None:
-        async with store._db.write() as conn:
-            await conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
-            await queued(store, 1)
-            assert waiter is not None
-            # The lock goes to the queued writer as this block ends, and it gives
-            # up before it runs: the group it was expected to join must still commit.
-            loop.call_soon(waiter.cancel)
+    def cancel_later(turns: int) -> None:
+        assert waiter is not None
+        if turns:
+            loop.call_soon(cancel_later, turns - 1)
+        else:
+            waiter.cancel()
 
-    holding = asyncio.create_task(holder())
-    await asyncio.sleep(0)
+    def holder(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
+        loop.call_soon_threadsafe(started.set)
+        assert go.wait(10)
+        loop.call_soon_threadsafe(cancel_later, hops)
+
+    started, go = asyncio.Event(), threading.Event()
+    holding = asyncio.create_task(db.run_write(holder, "hold the writer"))
+    await started.wait()
     waiter = asyncio.create_task(
-        store._db.change("INSERT INTO stages (code, city) VALUES ('never', 'N')", (), "x")
+        db.run_write(execute("INSERT INTO stages (code, city) VALUES ('waiter', 'W')"), "x")
     )
+    await queued(db, 1)
+    go.set()
     await asyncio.wait_for(holding, 5)
-    with pytest.raises(asyncio.CancelledError):
-        await waiter
-    assert peek.query("SELECT code FROM stages") == [("held",)]
+    (outcome,) = await asyncio.gather(waiter, return_exceptions=True)
+    assert outcome is None or isinstance(outcome, asyncio.CancelledError)
+    await no_transaction_left(peek)
+    codes = [code for (code,) in peek.query("SELECT code FROM stages ORDER BY code")]
+    # The waiter's write lands whole if its body had started when it was cancelled.
+    assert codes in (["held"], ["held", "waiter"])
+    if hops == 0:
+        assert waiter.cancelled()
+        assert codes == ["held"]
 
 
 async def test_cancelled_writers_leave_whole_bodies_or_nothing(
-    store: Store, new_response: NewResponse, clock: Clock, peek: Peek
+    db: Database, store: Store, new_response: NewResponse, clock: Clock, peek: Peek
 ) -> None:
     responses = [await new_response(str(i)) for i in range(30)]
 
@@ -363,10 +415,10 @@ async def test_cancelled_writers_leave_whole_bodies_or_nothing(
             task.cancel()
     results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
     assert all(r is None or isinstance(r, asyncio.CancelledError) for r in results)
-    async with asyncio.timeout(5):
-        # A writer that gave up while queued may have left a COMMIT to a task.
-        while store._db._tasks or store._db._write_lock.locked():
-            await asyncio.sleep(0.01)
+    # A writer that gave up while queued may have left a COMMIT to a task; once
+    # it ran, no group is left open: another process can write at once.
+    await no_transaction_left(peek)
+    assert db.queued == 0
 
     # Each response holds exactly one whole save: its state, its answers and
     # its update id agree.
@@ -385,13 +437,14 @@ async def test_cancelled_writers_leave_whole_bodies_or_nothing(
         n = state["task"]
         assert answers == {q: json.dumps(a.value) for q, a in answers_of(n).items()}
         assert peek.query("SELECT 1 FROM handled_updates WHERE update_id = ?", (1000 + n,))
-    assert store._db._group is None
     # Still usable, nothing left open.
     await save(store, clock, responses[0], 99_999)
     assert stored_state(peek, responses[0].id) == {"task": 99_999}
 
 
-async def test_a_body_cancelled_on_the_thread_finishes_and_lands(store: Store, peek: Peek) -> None:
+async def test_a_body_cancelled_on_the_thread_finishes_and_lands(
+    db: Database, store: Store, peek: Peek
+) -> None:
     started = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -400,7 +453,7 @@ async def test_a_body_cancelled_on_the_thread_finishes_and_lands(store: Store, p
         time.sleep(0.2)
         conn.execute("INSERT INTO stages (code, city) VALUES ('slow', 'S')")
 
-    task = asyncio.create_task(store._db.run_write(slow, "write slowly"))
+    task = asyncio.create_task(db.run_write(slow, "write slowly"))
     await started.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -410,34 +463,32 @@ async def test_a_body_cancelled_on_the_thread_finishes_and_lands(store: Store, p
     assert peek.query("SELECT code FROM stages") == [("slow",)]
 
 
-async def test_run_write_does_not_nest_in_a_write(store: Store) -> None:
-    with pytest.raises(StorageError, match="do not nest"):
-        async with store._db.write():
-            await store.mark_handled(1, now=Clock().now)
-    assert await store.was_handled(1) is False
+async def test_a_body_that_ends_the_transaction_itself_is_refused(
+    db: Database, store: Store, peek: Peek
+) -> None:
+    def commit_by_hand(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO stages (code, city) VALUES ('x', 'X')")
+        conn.execute("COMMIT")
 
-
-async def test_a_read_inside_a_write_sees_its_own_group(store: Store, clock: Clock) -> None:
-    async with store._db.write() as conn:
-        await conn.execute("INSERT INTO stages (code, city) VALUES ('mine', 'M')")
-        assert [s.code for s in await store.list_stages()] == ["mine"]
+    with pytest.raises(StorageError, match="do not run COMMIT") as info:
+        await db.run_write(commit_by_hand, "commit by hand")
+    assert "commit by hand" in str(info.value)
+    # Still usable: the next write gets a transaction of its own.
+    await store.sync_stages([])
+    assert peek.can_write_now()
 
 
 async def test_close_commits_the_open_group(db_path: Path, clock: Clock, peek: Peek) -> None:
-    store = await Store.open(db_path)
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        async with store._db.write() as conn:
-            await conn.execute("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
-            await release.wait()
-
-    holding = asyncio.create_task(holder())
-    await asyncio.sleep(0)
+    db = await Database.open(db_path)
+    await apply_migrations(db)
+    store = Store(db)
+    holder = Holder("INSERT INTO stages (code, city) VALUES ('held', 'Held')")
+    holding = await hold(db, holder)
     marks = [asyncio.create_task(store.mark_handled(i, now=clock.tick())) for i in range(5)]
+    await queued(db, 5)
     closing = asyncio.create_task(store.close())
     await asyncio.sleep(0.01)
-    release.set()
+    holder.release()
     await asyncio.gather(holding, *marks, closing)
     assert peek.query("SELECT COUNT(*) FROM handled_updates") == [(5,)]
     assert peek.query("SELECT code FROM stages") == [("held",)]
@@ -445,6 +496,8 @@ async def test_close_commits_the_open_group(db_path: Path, clock: Clock, peek: P
         await store.mark_handled(99, now=clock.tick())
     with pytest.raises(StorageError, match="closed"):
         await store.was_handled(1)
+    # The last connection closed checkpointed and removed the -wal file.
+    assert not db_path.with_name(db_path.name + "-wal").exists()
 
 
 CRASHING_WRITER = textwrap.dedent(

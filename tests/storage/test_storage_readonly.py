@@ -2,33 +2,47 @@
 
 import asyncio
 import datetime as dt
+import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from storage import AnswerInput, ResponseStatus, Stage, StorageError, Store
+from storage import AnswerInput, Channel, ResponseStatus, Stage, StorageError, Store
+from storage.db import Database
 
 
 async def test_reader_sees_only_committed_answers(
-    db_path: Path, store: Store, new_response, clock
+    db_path: Path, db: Database, new_response, clock
 ) -> None:
     response = await new_response()
+    loop = asyncio.get_running_loop()
+    written, may_commit = asyncio.Event(), threading.Event()
+    answered_at = clock.tick().isoformat()
+
+    def answer_and_wait(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
+            "flow_version, answered_at) VALUES (?, 'q1', '\"oui\"', 'tdf2019', 3, ?)",
+            (response.id, answered_at),
+        )
+        conn.execute("UPDATE responses SET status = 'completed' WHERE id = ?", (response.id,))
+        loop.call_soon_threadsafe(written.set)
+        assert may_commit.wait(10)
+
     async with await Store.open(db_path, readonly=True) as reader:
-        async with store._db.write() as conn:
-            await conn.execute(
-                "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
-                "flow_version, answered_at) VALUES (?, 'q1', '\"oui\"', 'tdf2019', 3, ?)",
-                (response.id, clock.tick().isoformat()),
-            )
-            await conn.execute(
-                "UPDATE responses SET status = 'completed' WHERE id = ?", (response.id,)
-            )
+        writing = asyncio.create_task(db.run_write(answer_and_wait, "answer"))
+        await written.wait()
+        try:
             # WAL: the reader neither waits for the writer nor sees its rows.
             assert await asyncio.wait_for(reader.answers_for(response.id), 1) == {}
             assert (await asyncio.wait_for(reader.count_responses(), 1))[
                 ResponseStatus.COMPLETED
             ] == 0
+        finally:
+            may_commit.set()
+            await writing
 
         answers = await reader.answers_for(response.id)
         assert answers["q1"].value == "oui"
@@ -59,7 +73,7 @@ Write = Callable[[Store], Awaitable[object]]
 NOW = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
 WRITES: dict[str, Write] = {
     "ensure_respondent": lambda s: s.ensure_respondent("telegram", "2", now=NOW),
-    "set_respondent_language": lambda s: s.set_respondent_language(1, "en"),
+    "set_language": lambda s: s.set_language(1, "en", now=NOW),
     "start_response": lambda s: s.start_response(
         1,
         flow_id="tdf2019",
@@ -83,7 +97,15 @@ WRITES: dict[str, Write] = {
     "prune_handled_updates": lambda s: s.prune_handled_updates(before=NOW),
     "set_prompt_message": lambda s: s.set_prompt_message(1, 99),
     "set_blocked": lambda s: s.set_blocked(1, blocked=True, now=NOW),
-    "set_response_language": lambda s: s.set_response_language(1, "en", now=NOW),
+    "set_response_language": lambda s: s.set_language(1, "en", response_id=1, now=NOW),
+    "record_consent": lambda s: s.record_consent(1, version="v1", now=NOW),
+    "record_refusal": lambda s: s.record_refusal(1, version="v1", stage_code=None, now=NOW),
+    "erase_respondent": lambda s: s.erase_respondent(1),
+    "erase_by_external_id": lambda s: s.erase_by_external_id(Channel.TELEGRAM, "1001"),
+    "truncate_wal": lambda s: s.truncate_wal(),
+    "purge_older_than": lambda s: s.purge_older_than(before=NOW, now=NOW),
+    "abandon_stale": lambda s: s.abandon_stale(idle_since=NOW, now=NOW),
+    "mark_reminded": lambda s: s.mark_reminded(1, now=NOW),
 }
 
 
@@ -102,10 +124,24 @@ async def test_readonly_store_refuses_writes(
 
 async def test_readonly_connection_itself_refuses_writes(db_path: Path, store: Store, peek) -> None:
     # Past the Store's own guard, SQLite (mode=ro) still says no.
-    async with await Store.open(db_path, readonly=True) as reader:
+    reader = await Database.open(db_path, readonly=True)
+    try:
         with pytest.raises(StorageError, match="read-only"):
-            async with reader._db.read() as conn:
-                await conn.execute("INSERT INTO stages (code, city) VALUES ('x', 'X')")
+            await reader.run_read(
+                lambda conn: conn.execute("INSERT INTO stages (code, city) VALUES ('x', 'X')")
+            )
+    finally:
+        await reader.close()
+    assert peek.query("SELECT COUNT(*) FROM stages") == [(0,)]
+
+
+async def test_a_read_body_cannot_write_on_a_read_write_store(db: Database, peek) -> None:
+    # The read-write Database's reader is query_only: reads cannot slip a write past the lock.
+    with pytest.raises(StorageError, match="read the stages"):
+        await db.run_read(
+            lambda conn: conn.execute("INSERT INTO stages (code, city) VALUES ('x', 'X')"),
+            "read the stages",
+        )
     assert peek.query("SELECT COUNT(*) FROM stages") == [(0,)]
 
 

@@ -25,31 +25,42 @@ async def test_new_file_is_migrated_to_the_latest_version(db_path: Path, peek) -
     assert peek.query("PRAGMA journal_mode") == [("wal",)]
 
 
-async def test_connection_pragmas(store: Store) -> None:
-    async with store._db.read() as conn:
-        values = {}
-        for pragma in (
-            "foreign_keys",
-            "busy_timeout",
-            "synchronous",
-            "journal_mode",
-            "secure_delete",
-        ):
-            async with conn.execute(f"PRAGMA {pragma}") as cursor:
-                row = await cursor.fetchone()
-                assert row is not None
-                values[pragma] = row[0]
-    assert values == {
+PRAGMAS = ("foreign_keys", "busy_timeout", "synchronous", "journal_mode", "secure_delete")
+
+
+def pragmas(conn: sqlite3.Connection) -> dict[str, object]:
+    return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in (*PRAGMAS, "query_only")}
+
+
+async def test_connection_pragmas(db: Database) -> None:
+    expected = {
         "foreign_keys": 1,
         "busy_timeout": 5000,
         "synchronous": 2,
         "journal_mode": "wal",
         "secure_delete": 1,
     }
+    # The reader only reads; the writer writes.
+    assert await db.run_read(pragmas) == {**expected, "query_only": 1}
+    assert await db.outside_transaction(pragmas) == {**expected, "query_only": 0}
+
+
+async def test_readonly_connection_pragmas(db_path: Path, store: Store) -> None:
+    reader = await Database.open(db_path, readonly=True)
+    try:
+        values = await reader.run_read(pragmas)
+    finally:
+        await reader.close()
+    assert {name: values[name] for name in ("foreign_keys", "busy_timeout", "secure_delete")} == {
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+        "secure_delete": 1,
+    }
+    assert values["journal_mode"] == "wal"
 
 
 async def test_foreign_keys_cascade_from_respondent_to_answers(
-    store: Store, new_response, clock, peek
+    db: Database, store: Store, new_response, clock, peek
 ) -> None:
     response = await new_response()
     await store.save_progress(
@@ -60,8 +71,11 @@ async def test_foreign_keys_cascade_from_respondent_to_answers(
         status=response.status,
         now=clock.tick(),
     )
-    async with store._db.write() as conn:
-        await conn.execute("DELETE FROM respondents WHERE id = ?", (response.respondent_id,))
+    await db.run_write(
+        lambda conn: (
+            conn.execute("DELETE FROM respondents WHERE id = ?", (response.respondent_id,)).rowcount
+        )
+    )
 
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
     assert peek.query("SELECT COUNT(*) FROM answers") == [(0,)]
@@ -139,28 +153,31 @@ async def test_failed_migration_step_rolls_back_with_its_version_bump(db_path: P
     assert peek.query("SELECT name FROM sqlite_master WHERE name = 'notes'") == []
 
 
+def fill_version_1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO respondents (id, channel, external_id, language, created_at) "
+        "VALUES (1, 'telegram', '42', 'fr', '2019-06-03T09:00:00.000000+00:00')"
+    )
+    conn.execute(
+        "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
+        "stage_code, language, status, state_json, current_step, started_at, "
+        "updated_at) VALUES (7, '0123456789abcdef', 1, 'tdf2019', 3, 'vierzon', "
+        "'fr', 'in_progress', '{\"step\": \"q2\"}', 'q2', "
+        "'2019-06-03T09:00:01.000000+00:00', '2019-06-03T09:00:02.000000+00:00')"
+    )
+    conn.execute(
+        "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
+        "flow_version, stage_code, answered_at) VALUES (7, 'q1', '\"oui\"', "
+        "'tdf2019', 3, 'vierzon', '2019-06-03T09:00:02.000000+00:00')"
+    )
+
+
 async def make_version_1_file(path: Path) -> None:
     """A database as surveybot 1 left it: step 1 only, with a respondent's answers."""
     db = await Database.open(path)
     try:
         assert await apply_migrations(db, {1: MIGRATIONS[1]}) == [1]
-        async with db.write() as conn:
-            await conn.execute(
-                "INSERT INTO respondents (id, channel, external_id, language, created_at) "
-                "VALUES (1, 'telegram', '42', 'fr', '2019-06-03T09:00:00.000000+00:00')"
-            )
-            await conn.execute(
-                "INSERT INTO responses (id, key, respondent_id, flow_id, flow_version, "
-                "stage_code, language, status, state_json, current_step, started_at, "
-                "updated_at) VALUES (7, '0123456789abcdef', 1, 'tdf2019', 3, 'vierzon', "
-                "'fr', 'in_progress', '{\"step\": \"q2\"}', 'q2', "
-                "'2019-06-03T09:00:01.000000+00:00', '2019-06-03T09:00:02.000000+00:00')"
-            )
-            await conn.execute(
-                "INSERT INTO answers (response_id, question_id, value_json, flow_id, "
-                "flow_version, stage_code, answered_at) VALUES (7, 'q1', '\"oui\"', "
-                "'tdf2019', 3, 'vierzon', '2019-06-03T09:00:02.000000+00:00')"
-            )
+        await db.run_write(fill_version_1)
     finally:
         await db.close()
 

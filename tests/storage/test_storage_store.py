@@ -37,19 +37,22 @@ async def test_ensure_respondent_gets_or_creates(store: Store, clock, peek) -> N
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(2,)]
 
 
-async def test_set_respondent_language(store: Store, clock) -> None:
+async def test_set_language_of_a_respondent(store: Store, clock) -> None:
     ana = await store.ensure_respondent("terminal", "ana", now=clock.tick())
     assert ana.language is None
 
-    await store.set_respondent_language(ana.id, "en")
+    await store.set_language(ana.id, "en", now=clock.tick())
 
     again = await store.ensure_respondent("terminal", "ana", now=clock.tick())
     assert again.language == "en"
 
 
-async def test_set_language_of_unknown_respondent_is_an_error(store: Store) -> None:
-    with pytest.raises(StorageError, match="no such respondent"):
-        await store.set_respondent_language(404, "en")
+async def test_set_language_of_unknown_respondent_is_an_error(store: Store, clock, peek) -> None:
+    before = peek.dump()
+    with pytest.raises(StorageError, match="no such respondent") as info:
+        await store.set_language(404, "en", now=clock.tick())
+    assert str(store.path) in str(info.value)
+    assert peek.dump() == before
 
 
 # Responses

@@ -1,12 +1,14 @@
 """What the Telegram transport needs: handled updates, question messages, blocking."""
 
 import datetime as dt
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from storage import AnswerInput, Response, ResponseStatus, StorageError, Store
+from storage.db import Database
 
 # Handled updates
 
@@ -99,20 +101,23 @@ async def test_failed_start_does_not_record_its_update_id(store: Store, clock, p
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
 
 
-async def refuse_update_records(store: Store) -> None:
+async def refuse_update_records(db: Database) -> None:
     """Make every insert into handled_updates fail, as a full disk would."""
-    async with store._db.write() as conn:
-        await conn.execute(
+
+    def create_trigger(conn: sqlite3.Connection) -> None:
+        conn.execute(
             "CREATE TRIGGER refuse BEFORE INSERT ON handled_updates "
             "BEGIN SELECT RAISE(ABORT, 'no room for update ids'); END"
         )
 
+    await db.run_write(create_trigger)
+
 
 async def test_answer_is_not_saved_when_its_update_id_cannot_be(
-    store: Store, new_response, clock, peek
+    db: Database, store: Store, new_response, clock, peek
 ) -> None:
     response = await new_response()
-    await refuse_update_records(store)
+    await refuse_update_records(db)
     before = peek.dump()
 
     with pytest.raises(StorageError, match="no room for update ids"):
@@ -125,10 +130,10 @@ async def test_answer_is_not_saved_when_its_update_id_cannot_be(
 
 
 async def test_response_is_not_started_when_its_update_id_cannot_be(
-    store: Store, clock, peek
+    db: Database, store: Store, clock, peek
 ) -> None:
     ana = await store.ensure_respondent("telegram", "1001", now=clock.tick())
-    await refuse_update_records(store)
+    await refuse_update_records(db)
     with pytest.raises(StorageError, match="no room for update ids"):
         await store.start_response(
             ana.id,
@@ -274,12 +279,12 @@ async def test_set_blocked_of_unknown_respondent_is_an_error(
 # Responses
 
 
-async def test_set_response_language(store: Store, new_response, clock) -> None:
+async def test_set_language_of_a_response(store: Store, new_response, clock) -> None:
     response = await new_response(language="fr")
     other = await new_response("2", language="fr")
     changed_at = clock.tick()
 
-    await store.set_response_language(response.id, "en", now=changed_at)
+    await store.set_language(response.respondent_id, "en", response_id=response.id, now=changed_at)
 
     reloaded = await store.get_response(response.id)
     assert reloaded is not None
@@ -289,14 +294,30 @@ async def test_set_response_language(store: Store, new_response, clock) -> None:
         response.current_step,
     )
     assert await store.get_response(other.id) == other
+    # The person's own language too, and only theirs.
+    person = await store.get_respondent_by_id(response.respondent_id)
+    assert person is not None and person.language == "en"
+    someone_else = await store.get_respondent_by_id(other.respondent_id)
+    assert someone_else is not None and someone_else.language is None
     # A later save without a language keeps the new one.
     assert (await save(store, response, clock.tick())).language == "en"
 
 
-async def test_set_language_of_unknown_response_is_an_error(store: Store, clock, peek) -> None:
+async def test_set_language_of_unknown_response_is_an_error(
+    store: Store, new_response, clock, peek
+) -> None:
+    response = await new_response(language="fr")
+    other = await new_response("2", language="fr")
     before = peek.dump()
-    with pytest.raises(StorageError, match="no such response"):
-        await store.set_response_language(404, "en", now=clock.tick())
+    with pytest.raises(StorageError, match="no response 404") as info:
+        await store.set_language(response.respondent_id, "en", response_id=404, now=clock.tick())
+    assert str(store.path) in str(info.value)
+    # Another person's response is not theirs to change either.
+    with pytest.raises(StorageError, match=f"no response {other.id} of respondent"):
+        await store.set_language(
+            response.respondent_id, "en", response_id=other.id, now=clock.tick()
+        )
+    # Nothing changed, not even the respondent's own language: one transaction.
     assert peek.dump() == before
 
 
@@ -320,7 +341,9 @@ NAIVE_WRITES: dict[str, NaiveWrite] = {
     "prune_handled_updates": lambda s, r: s.prune_handled_updates(before=NAIVE),
     "set_blocked": lambda s, r: s.set_blocked(r.respondent_id, blocked=True, now=NAIVE),
     "set_unblocked": lambda s, r: s.set_blocked(r.respondent_id, blocked=False, now=NAIVE),
-    "set_response_language": lambda s, r: s.set_response_language(r.id, "en", now=NAIVE),
+    "set_language": lambda s, r: s.set_language(r.respondent_id, "en", response_id=r.id, now=NAIVE),
+    "record_consent": lambda s, r: s.record_consent(r.id, version="v1", now=NAIVE),
+    "mark_reminded": lambda s, r: s.mark_reminded(r.id, now=NAIVE),
     "save_progress": lambda s, r: save(s, r, NAIVE, update_id=1),
 }
 

@@ -1,0 +1,212 @@
+"""`SurveyStore`: what the rest of the application may ask of storage, whatever the backend.
+
+The conversation service, the channels and the organiser tools depend on
+this Protocol, not on `Store`, so another backend (PostgreSQL) can be added
+without touching them. `Store` (SQLite) satisfies it; mypy checks that in
+`storage/store.py`. Opening a store is the backend's own business (`Store.open`).
+
+Every write takes `now` from the caller and is one transaction; an
+`update_id`, where accepted, is recorded as applied in that same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from storage.models import (
+    AnswerInput,
+    Channel,
+    DueReminder,
+    ErasureReport,
+    PurgeReport,
+    Respondent,
+    Response,
+    ResponseStatus,
+    SessionRecord,
+    Stage,
+    StoredAnswer,
+)
+
+
+class SurveyStore(Protocol):
+    """Respondents, responses, answers, stages, handled updates, consent and erasure."""
+
+    @property
+    def path(self) -> Path:
+        """The database file (exports run in another process open it themselves)."""
+
+    @property
+    def readonly(self) -> bool:
+        """Whether every write is refused."""
+
+    async def close(self) -> None:
+        """Close the store, committing what is under way; idempotent."""
+
+    # Respondents
+
+    async def ensure_respondent(
+        self, channel: str, external_id: str, *, now: dt.datetime, language: str | None = None
+    ) -> Respondent:
+        """The respondent for (channel, external_id), created (with `language`) if new."""
+
+    async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
+        """The respondent for (channel, external_id), if there is one."""
+
+    async def get_respondent_by_id(self, respondent_id: int) -> Respondent | None:
+        """The respondent with this internal id, if there is one."""
+
+    async def set_blocked(self, respondent_id: int, *, blocked: bool, now: dt.datetime) -> None:
+        """Mark a respondent as blocking the bot (keeping the first time), or clear it."""
+
+    async def set_language(
+        self,
+        respondent_id: int,
+        language: str,
+        *,
+        response_id: int | None = None,
+        now: dt.datetime,
+    ) -> None:
+        """Set a respondent's language and, if given, their response's, in one transaction."""
+
+    async def load_session(
+        self, channel: str, external_id: str, *, flow_id: str, update_id: int | None = None
+    ) -> SessionRecord:
+        """A respondent, their latest response to `flow_id`, whether `update_id` was applied."""
+
+    # Responses
+
+    async def latest_response(
+        self, respondent_id: int, flow_id: str | None = None
+    ) -> Response | None:
+        """The respondent's most recent response (of `flow_id`, if given)."""
+
+    async def respondent_responses(self, respondent_id: int) -> list[Response]:
+        """All of a respondent's responses, oldest first."""
+
+    async def start_response(
+        self,
+        respondent_id: int,
+        *,
+        flow_id: str,
+        flow_version: int,
+        stage_code: str | None,
+        language: str,
+        state_json: str,
+        current_step: str | None,
+        now: dt.datetime,
+        update_id: int | None = None,
+        consent_version: str | None = None,
+    ) -> Response:
+        """Create an in-progress response with a fresh key, with its consent if given."""
+
+    async def save_progress(
+        self,
+        response_id: int,
+        *,
+        state_json: str,
+        current_step: str | None,
+        answers: Mapping[str, AnswerInput],
+        status: ResponseStatus,
+        now: dt.datetime,
+        language: str | None = None,
+        stage_code: str | None = None,
+        flow_version: int | None = None,
+        update_id: int | None = None,
+    ) -> Response:
+        """Save a response's state and its complete answer set (others deleted), atomically."""
+
+    async def get_response(self, response_id: int) -> Response | None:
+        """The response with this id, if any."""
+
+    async def get_response_by_key(self, key: str) -> Response | None:
+        """The response with this pseudonymous key, if any."""
+
+    async def set_prompt_message(self, response_id: int, message_id: int | None) -> None:
+        """Record which chat message shows the response's current question (None: none)."""
+
+    async def answers_for(self, response_id: int) -> dict[str, StoredAnswer]:
+        """A response's answers by question id, oldest answer first."""
+
+    async def count_responses(self) -> dict[ResponseStatus, int]:
+        """How many responses have each status (every status present)."""
+
+    async def list_responses(self) -> list[Response]:
+        """Every response, oldest first."""
+
+    async def answered_question_ids(self) -> dict[int, frozenset[str]]:
+        """The ids of the questions each response has answered, by response id."""
+
+    # Handled updates
+
+    async def was_handled(self, update_id: int) -> bool:
+        """Whether this update id has already been applied."""
+
+    async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None:
+        """Record an update id as applied (for updates that write nothing else)."""
+
+    async def prune_handled_updates(self, *, before: dt.datetime) -> int:
+        """Forget updates handled before `before`; return how many."""
+
+    # Stages
+
+    async def sync_stages(self, stages: Iterable[Stage]) -> None:
+        """Insert or update the given stages; stages not listed are kept."""
+
+    async def list_stages(self) -> list[Stage]:
+        """All stages by date, then code; stages without a date last."""
+
+    async def get_stage(self, code: str) -> Stage | None:
+        """The stage with this code, if any."""
+
+    # Consent, access, erasure, retention
+
+    async def record_consent(
+        self, response_id: int, *, version: str, now: dt.datetime, update_id: int | None = None
+    ) -> None:
+        """Record that the response's respondent accepted notice `version` at `now`."""
+
+    async def record_refusal(
+        self,
+        respondent_id: int,
+        *,
+        version: str,
+        stage_code: str | None,
+        now: dt.datetime,
+        update_id: int | None = None,
+    ) -> bool:
+        """Record that a respondent declined notice `version`; False if `update_id` was applied."""
+
+    async def respondent_data(self, respondent_id: int) -> dict[str, Any]:
+        """Everything stored about a respondent, JSON-serialisable (for /mydata)."""
+
+    async def erase_respondent(self, respondent_id: int) -> ErasureReport:
+        """Erase a respondent with their responses, answers and refusals, leaving no trace."""
+
+    async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
+        """Erase the person known by `external_id` on `channel`; None if unknown."""
+
+    async def truncate_wal(self) -> bool:
+        """Make sure erased data is gone from write-ahead files; False if a reader kept them."""
+
+    async def purge_older_than(
+        self, *, before: dt.datetime, now: dt.datetime, dry_run: bool = False
+    ) -> PurgeReport:
+        """Delete what was started or refused before `before`, and respondents left with nothing."""
+
+    async def abandon_stale(
+        self, *, idle_since: dt.datetime, now: dt.datetime, dry_run: bool = False
+    ) -> int:
+        """Mark in-progress responses idle since `idle_since` as abandoned; return how many."""
+
+    # Reminders
+
+    async def due_reminders(
+        self, *, idle_since: dt.datetime, now: dt.datetime, channel: str = Channel.TELEGRAM
+    ) -> list[DueReminder]:
+        """In-progress responses on `channel` idle since before `idle_since`, never reminded."""
+
+    async def mark_reminded(self, response_id: int, *, now: dt.datetime) -> bool:
+        """Record that the response was reminded; False if it already was."""

@@ -1,0 +1,102 @@
+"""Fixtures shared by every test package: a hand-driven clock, a database file, a store.
+
+Package conftests add their own fixtures and may override these (tests/bot
+runs the whole application on its own `store`); helper classes are imported
+from here: `from tests.conftest import Clock, Peek`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import Store
+
+START = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
+
+
+class Clock:
+    """A hand-driven clock: every call to `tick` moves time on, so every write gets a known time."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or START
+
+    def tick(self, seconds: float = 1) -> dt.datetime:
+        self.now += dt.timedelta(seconds=seconds)
+        return self.now
+
+
+class Peek:
+    """Reads the database file through a separate plain sqlite3 connection.
+
+    That is what another process would see: only committed data.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(self.path)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def tables(self) -> list[str]:
+        """The names of the tables, sorted."""
+        return [
+            name
+            for (name,) in self.query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+
+    def dump(self) -> list[str]:
+        """The whole database as SQL text, to prove that nothing changed."""
+        conn = sqlite3.connect(self.path)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+
+    def can_write_now(self) -> bool:
+        """Whether another process could start writing at once (no transaction is left open)."""
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "survey.sqlite3"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    """A store opened (created and migrated) on `db_path`, closed after the test."""
+    store = await Store.open(db_path)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def peek(db_path: Path) -> Peek:
+    return Peek(db_path)
