@@ -14,7 +14,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from exports.links import LinkError, check_bot_username
+    from organiser import LinkError, check_bot_username
 
     try:
         return check_bot_username(value)
@@ -61,8 +61,8 @@ def links(bot_username: str, out: Path | None, stages: Path | None, lang: str) -
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
     from bot.cli import load_settings
-    from exports.links import LinkError, render_csv, stage_links, write_links
     from flows import FlowFileError, load_stages
+    from organiser import LinkError, render_csv, stage_links, write_links
 
     settings = load_settings(stages=stages)
     try:

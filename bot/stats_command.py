@@ -65,7 +65,7 @@ def stats(
     import asyncio
 
     from bot.cli import _load, load_settings
-    from exports.stats import (
+    from organiser import (
         Stats,
         read_stats,
         render_dropoff_png,

@@ -1,8 +1,9 @@
 """The dependency direction between our packages, read from the source (nothing is imported).
 
 flows/ is pure: no Telegram, no database, no pandas, nothing of ours.
-storage/ may use flows, but not the bot, the exports, Telegram or pandas.
-exports/ may use flows and storage, not the bot or Telegram.
+storage/ may use flows, but not the bot, the exports, the organiser tools, Telegram or pandas.
+exports/ may use flows and storage, not the organiser tools, the bot or Telegram.
+organiser/ may use flows, storage and exports, not the bot or Telegram.
 Nothing but bot/ imports bot/.
 """
 
@@ -14,12 +15,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"flows", "storage", "exports", "bot"}
+OURS = {"flows", "storage", "exports", "organiser", "bot"}
 
 FORBIDDEN: dict[str, set[str]] = {
-    "flows": {"telegram", "aiosqlite", "pandas", "sqlite3", "bot", "storage", "exports"},
-    "storage": {"telegram", "pandas", "bot", "exports"},
-    "exports": {"telegram", "bot"},
+    "flows": {
+        "telegram",
+        "aiosqlite",
+        "pandas",
+        "sqlite3",
+        "bot",
+        "storage",
+        "exports",
+        "organiser",
+    },
+    "storage": {"telegram", "pandas", "bot", "exports", "organiser"},
+    "exports": {"telegram", "bot", "organiser"},
+    "organiser": {"telegram", "bot"},
 }
 
 

@@ -23,8 +23,16 @@ from telegram.constants import ParseMode
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import _language_for, on_unknown_command
 from bot.texts import ui
-from exports.links import format_day, render_qr_png, stage_link, stage_links, stage_title
-from exports.stats import StageCounts, Stats, read_stats
+from flows import format_day
+from organiser import (
+    StageCounts,
+    Stats,
+    read_stats,
+    render_qr_png,
+    stage_link,
+    stage_links,
+    stage_title,
+)
 
 if TYPE_CHECKING:
     from exports import CsvExport, ExportOptions
@@ -102,7 +110,7 @@ async def on_links(update: Update, context: BotContext) -> None:
         return
     lines = [f"<b>{ui('org_links_title', lang)}</b>", ""]
     for link in stage_links(stages, username):
-        when = format_day(link.stage, lang=lang)
+        when = format_day(link.stage.date, lang)
         title = stage_title(link.stage, lang=lang) + (f" — {when}" if when else "")
         lines.append(f"{html.escape(title)}\n{html.escape(link.url)}")
     lines += ["", ui("org_links_qr_hint", lang)]

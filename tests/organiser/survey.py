@@ -17,6 +17,7 @@ from bot.progress import save_state
 from flows import (
     Flow,
     ResponseState,
+    StageDef,
     acknowledge,
     answer,
     back,
@@ -24,12 +25,15 @@ from flows import (
     skip,
     start,
 )
+from organiser import Stats, read_stats
 from storage import AnswerInput, Response, ResponseStatus, Store
 
 HERE = Path(__file__).parent
 FLOW = HERE / "fixtures" / "tour.yaml"
 STAGES = HERE / "fixtures" / "stages.yaml"
 UTC = dt.UTC
+JULY_4 = dt.date(2019, 7, 4)
+"""The "today" of most statistics tests."""
 
 
 def at(text: str) -> dt.datetime:
@@ -171,6 +175,26 @@ async def fill(path: Path, flow: Flow, scripts: Sequence[Script] = RESPONDENTS) 
             state_json="{}",
             current_step="q1",
             now=OTHER_FLOW_START,
+        )
+    finally:
+        await store.close()
+
+
+async def stats_of(
+    path: Path,
+    flow: Flow,
+    stages: list[StageDef],
+    *,
+    today: dt.date,
+    tz: dt.tzinfo = dt.UTC,
+    stage_code: str | None = None,
+    lang: str | None = None,
+) -> Stats:
+    """The statistics read the way the CLI reads them: through a read-only store."""
+    store = await Store.open(path, readonly=True)
+    try:
+        return await read_stats(
+            store, flow=flow, stages=stages, today=today, tz=tz, stage_code=stage_code, lang=lang
         )
     finally:
         await store.close()

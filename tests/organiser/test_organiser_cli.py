@@ -19,8 +19,8 @@ from PIL import Image
 
 from bot.links_command import links
 from bot.stats_command import stats
-from exports.links import render_csv, stage_links
 from flows import StageDef, bundled_path, load_stages
+from organiser import render_csv, stage_links
 from tests.organiser.survey import FLOW, STAGES
 
 BOT = "tour_innovation_bot"

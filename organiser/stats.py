@@ -2,37 +2,24 @@
 
 `compute_stats` is a pure function of responses and answered questions, with
 the day that counts as "today" passed in; `read_stats` reads them through a
-Store (a read-only one is enough) and calls it. The `render_*` functions turn
-the result into text tables for the terminal or a Telegram message, and into a
-drop-off chart (PNG, drawn with Pillow, imported only for the chart).
+store (a read-only one is enough) and calls it. The `render_*` functions turn
+the result into text tables for the terminal; the drop-off chart is in
+`organiser.chart`, Telegram's own layout in the bot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import re
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from flows import Flow, Kind, StageDef
-from storage import Response, ResponseStatus, Store
+from flows import Flow, Kind, StageDef, unpiped
+from storage import Response, ResponseStatus, SurveyStore
 
 NO_STAGE: Final = "(no stage)"
-# Piped answers ("{company|your company}") read as their fallback in a question's text.
-_PIPE = re.compile(r"\{[a-z][a-z0-9_]*(?:\|([^{}]*))?\}")
-
-# The chart's geometry and colours, public so a test can find the bars.
-REACHED_COLOUR: Final = (158, 193, 226)
-ANSWERED_COLOUR: Final = (31, 94, 160)
-CHART_WIDTH: Final = 960
-CHART_LEFT: Final = 300
-"""Where the bars start; labels and the legend stay left of it."""
-CHART_BAR_WIDTH: Final = 540
-"""The length of a bar at 100 % of the responses started."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +74,7 @@ class Stats:
 
 
 async def read_stats(
-    store: Store,
+    store: SurveyStore,
     *,
     flow: Flow,
     stages: Sequence[StageDef],
@@ -236,7 +223,8 @@ def _reached(response: Response) -> set[str]:
 
 
 def _plain(text: str) -> str:
-    text = _PIPE.sub(lambda match: match.group(1) or "…", text)
+    # Piped answers ("{company|your company}") read as their fallback in a question's text.
+    text = unpiped(text)
     return " ".join(text.split())
 
 
@@ -277,8 +265,7 @@ def _stage_row(row: StageCounts) -> tuple[str, ...]:
 
 def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     """The drop-off view: each question in flow order, how many reached and answered it."""
-    where = f", stage {stats.stage_code}" if stats.stage_code else ""
-    title = f"Drop-off, flow {stats.flow_id}{where}: {stats.flow_started} started"
+    title = dropoff_title(stats)
     if not stats.questions:
         return f"{title}\n(the flow has no questions)"
     headers = ("#", "question", "", "reached", "%", "answered", "%")
@@ -286,7 +273,7 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
         (
             str(index),
             question.question_id,
-            _shorten(question.text, text_width),
+            shorten(question.text, text_width),
             str(question.reached),
             _percent(stats.percent(question.reached), digits=0),
             str(question.answered),
@@ -299,12 +286,19 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     return f"{title}\n{table}\n{legend}"
 
 
+def dropoff_title(stats: Stats) -> str:
+    """The drop-off's title, for the table and the chart: "Drop-off, flow tour: 7 started"."""
+    where = f", stage {stats.stage_code}" if stats.stage_code else ""
+    return f"Drop-off, flow {stats.flow_id}{where}: {stats.flow_started} started"
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` characters, the last one an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def _percent(value: float | None, *, digits: int = 1) -> str:
     return f"{value:.{digits}f}%" if value is not None else "-"
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]) -> str:
@@ -319,68 +313,3 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: froz
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([line(headers), rule, *(line(row) for row in rows)])
-
-
-# --- the chart ----------------------------------------------------------------
-
-
-def render_dropoff_png(stats: Stats) -> bytes:
-    """The drop-off as a bar chart (PNG): per question, reached and answered, % of started."""
-    from PIL import Image, ImageDraw
-
-    from exports.links import caption_font
-
-    title_font, _ = caption_font(20, bold=True)
-    font, _ = caption_font(14)
-    row_height, bar_height, top = 26, 16, 96
-    height = top + row_height * max(len(stats.questions), 1) + 40
-    image = Image.new("RGB", (CHART_WIDTH, height), "white")
-    draw = ImageDraw.Draw(image)
-    where = f", stage {stats.stage_code}" if stats.stage_code else ""
-    draw.text(
-        (16, 14),
-        f"Drop-off, flow {stats.flow_id}{where}: {stats.flow_started} started",
-        font=title_font,
-        fill="black",
-    )
-    for x, colour, label in ((16, REACHED_COLOUR, "reached"), (120, ANSWERED_COLOUR, "answered")):
-        draw.rectangle((x, 50, x + 14, 64), fill=colour)
-        draw.text((x + 20, 50), label, font=font, fill="black")
-    draw.text((16, 72), "numbers: reached / answered", font=font, fill=(90, 90, 90))
-
-    bottom = top + row_height * len(stats.questions)
-    for tick in range(0, 101, 25):
-        x = CHART_LEFT + CHART_BAR_WIDTH * tick // 100
-        draw.line((x, top - 6, x, bottom), fill=(215, 215, 215))
-        draw.text((x, top - 8), f"{tick}%", font=font, fill=(90, 90, 90), anchor="mb")
-    if not stats.questions or not stats.flow_started:
-        draw.text((CHART_LEFT, top + 6), "no responses yet", font=font, fill="black")
-    for index, question in enumerate(stats.questions if stats.flow_started else ()):
-        y = top + index * row_height + (row_height - bar_height) // 2
-        label = _shorten(f"{index + 1}. {question.question_id}", 34)
-        draw.text(
-            (CHART_LEFT - 10, y + bar_height // 2), label, font=font, fill="black", anchor="rm"
-        )
-        for count, colour in (
-            (question.reached, REACHED_COLOUR),
-            (question.answered, ANSWERED_COLOUR),
-        ):
-            length = round(CHART_BAR_WIDTH * count / stats.flow_started)
-            if length:
-                draw.rectangle(
-                    (CHART_LEFT, y, CHART_LEFT + length - 1, y + bar_height - 1), fill=colour
-                )
-        end = (
-            CHART_LEFT
-            + CHART_BAR_WIDTH * max(question.reached, question.answered) // stats.flow_started
-        )
-        draw.text(
-            (end + 8, y + bar_height // 2),
-            f"{question.reached} / {question.answered}",
-            font=font,
-            fill="black",
-            anchor="lm",
-        )
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()

@@ -1,0 +1,59 @@
+"""Organiser tools: invitation links, QR codes, the printable page, statistics, the drop-off chart.
+
+Everything an organiser prepares at a desk or checks during a workshop, for
+the command line (`surveybot links`, `surveybot stats`) and the organiser
+commands in Telegram. Library code: it raises `OrganiserError`, the edges turn
+it into text. It reads the database only through `storage`, and never imports
+the bot.
+"""
+
+from organiser.chart import render_dropoff_png
+from organiser.errors import LinkError, OrganiserError
+from organiser.links import (
+    StageLink,
+    check_bot_username,
+    deep_link,
+    render_csv,
+    stage_link,
+    stage_links,
+    stage_title,
+)
+from organiser.page import WrittenLinks, render_html, write_links
+from organiser.qr import caption_font, render_qr_png, render_qr_svg
+from organiser.stats import (
+    NO_STAGE,
+    QuestionReach,
+    StageCounts,
+    Stats,
+    compute_stats,
+    read_stats,
+    render_dropoff_table,
+    render_stage_table,
+)
+
+__all__ = [
+    "NO_STAGE",
+    "LinkError",
+    "OrganiserError",
+    "QuestionReach",
+    "StageCounts",
+    "StageLink",
+    "Stats",
+    "WrittenLinks",
+    "caption_font",
+    "check_bot_username",
+    "compute_stats",
+    "deep_link",
+    "read_stats",
+    "render_csv",
+    "render_dropoff_png",
+    "render_dropoff_table",
+    "render_html",
+    "render_qr_png",
+    "render_qr_svg",
+    "render_stage_table",
+    "stage_link",
+    "stage_links",
+    "stage_title",
+    "write_links",
+]

@@ -1,0 +1,132 @@
+"""The printable page of invitation cards, and the whole invitation kit on disk.
+
+`render_html` fills the Jinja2 template `templates/links.html` (autoescape on,
+so a city like `<&>` cannot break the page): one card per stage with its city,
+date, place, QR code (inline SVG) and link. `write_links` writes the kit an
+organiser prints or puts on slides: links.csv, links.html, qr/<code>.png and .svg.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
+
+from flows import format_day
+from organiser.errors import LinkError
+from organiser.links import StageLink, example_mark, render_csv
+from organiser.qr import render_qr_png, render_qr_svg
+
+TEMPLATE: Final = "links.html"
+LABELS: Final = {
+    "fr": {
+        "title": "Liens d'invitation au questionnaire",
+        "stages": "étapes",
+        "cta": "Scannez le QR code avec votre téléphone, ou ouvrez le lien :",
+        "print": "Imprimez cette page (Ctrl+P) : une carte par étape, à découper.",
+        "qr_of": "QR code de l'étape",
+    },
+    "en": {
+        "title": "Invitation links to the questionnaire",
+        "stages": "stages",
+        "cta": "Scan the QR code with your phone, or open the link:",
+        "print": "Print this page (Ctrl+P): one card per stage, to cut out.",
+        "qr_of": "QR code of the stage",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What one stage's card shows, as plain text (the template escapes it) and the QR SVG."""
+
+    code: str
+    city: str
+    example: bool
+    date: str
+    place: str
+    qr: Markup
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenLinks:
+    """The files `write_links` wrote."""
+
+    csv: Path
+    html: Path
+    png: tuple[Path, ...]
+    svg: tuple[Path, ...]
+
+
+def render_html(links: Sequence[StageLink], *, bot_username: str, lang: str = "fr") -> str:
+    """One printable page with a card per stage: city, date, QR code and link."""
+    labels = {**LABELS.get(lang, LABELS["en"]), "example": example_mark(lang)}
+    return _template().render(
+        lang=lang,
+        labels=labels,
+        bot_username=bot_username,
+        cards=[_card(link, lang) for link in links],
+    )
+
+
+def write_links(
+    links: Sequence[StageLink], out: Path, *, bot_username: str, lang: str = "fr"
+) -> WrittenLinks:
+    """Write links.csv, links.html and qr/<code>.png and .svg into the folder `out`."""
+    try:
+        (out / "qr").mkdir(parents=True, exist_ok=True)
+        csv_path = out / "links.csv"
+        csv_path.write_text(render_csv(links, lang=lang), encoding="utf-8", newline="")
+        pngs: list[Path] = []
+        svgs: list[Path] = []
+        for link in links:
+            png = out / "qr" / f"{link.code}.png"
+            png.write_bytes(render_qr_png(link, lang=lang))
+            pngs.append(png)
+            svg = out / "qr" / f"{link.code}.svg"
+            svg.write_text(render_qr_svg(link, lang=lang), encoding="utf-8")
+            svgs.append(svg)
+        html_path = out / "links.html"
+        html_path.write_text(
+            render_html(links, bot_username=bot_username, lang=lang), encoding="utf-8"
+        )
+    except OSError as error:
+        raise LinkError(
+            f"cannot write the links into {out}: {error.strerror or error}; "
+            "check that the folder is writable, or choose another with --out"
+        ) from error
+    return WrittenLinks(csv_path, html_path, tuple(pngs), tuple(svgs))
+
+
+def _card(link: StageLink, lang: str) -> Card:
+    stage = link.stage
+    return Card(
+        code=stage.code,
+        city=stage.city,
+        example=stage.example,
+        date=format_day(stage.date, lang),
+        place=" · ".join(p for p in (stage.region, stage.territory) if p),
+        # render_qr_svg escapes every text it holds: its output is markup, not text.
+        qr=Markup(render_qr_svg(link, lang=lang, caption=False)),
+        url=link.url,
+    )
+
+
+@functools.cache
+def _template() -> Template:
+    environment = Environment(
+        loader=PackageLoader("organiser", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        # Block tags on their own line leave no blank line behind.
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template(TEMPLATE)
