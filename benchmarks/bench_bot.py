@@ -40,8 +40,9 @@ from telegram.ext import (
 
 from benchmarks.fake_api import BenchAPI
 from bot.telegram import build_application, running
-from bot.telegram.callback_data import Action, ButtonData, encode, stage_token
+from bot.telegram.callback_data import encode
 from bot.telegram.processor import PerRespondentProcessor
+from conversation import Action, Intent
 from flows import (
     Flow,
     Kind,
@@ -65,7 +66,7 @@ class Step:
     """One thing a respondent does: type a text, or tap a button."""
 
     text: str | None = None
-    button: ButtonData | None = None
+    button: Action | None = None
     answers: int = 0  # how many answers this step completes (0 for a toggle or an info step)
 
 
@@ -75,32 +76,28 @@ def script(flow: Flow, turn: int) -> list[Step]:
     steps: list[Step] = [Step(text="/start pithiviers")]
     if flow.consent_version is not None:
         # "✅ J'accepte": the response (and every answer after it) is stored from here on.
-        steps.append(Step(button=ButtonData(Action.CONSENT, value=stage_token("pithiviers"))))
+        steps.append(Step(button=Action(Intent.CONSENT, stage="pithiviers")))
     while (shown := prompt(flow, state, "fr")) is not None:
         step = flow.step(shown.step_id)
-        data = ButtonData(Action.CHOOSE, shown.seq, shown.step_id)
+        data = Action(Intent.CHOOSE, shown.seq, shown.step_id)
         if shown.kind == Kind.INFO:
             outcome = acknowledge(flow, state, "fr")
-            steps.append(Step(button=ButtonData(Action.NEXT, shown.seq, shown.step_id)))
+            steps.append(Step(button=Action(Intent.NEXT, shown.seq, shown.step_id)))
         elif shown.kind in (Kind.SINGLE_CHOICE, Kind.YES_NO, Kind.SCALE):
             code = shown.choices[turn % 2][0]
             outcome = choose(flow, state, code, "fr")
-            steps.append(Step(button=ButtonData(data.action, data.seq, data.step, code), answers=1))
+            steps.append(Step(button=Action(data.intent, data.seq, data.step, code), answers=1))
         elif shown.kind == Kind.MULTIPLE_CHOICE:
             code = next(c for c, _ in shown.choices if c not in shown.exclusive)
             toggled = toggle(flow, state, code, "fr").state
-            steps.append(Step(button=ButtonData(Action.TOGGLE, shown.seq, shown.step_id, code)))
+            steps.append(Step(button=Action(Intent.TOGGLE, shown.seq, shown.step_id, code)))
             outcome = confirm(flow, toggled, "fr")
-            steps.append(
-                Step(button=ButtonData(Action.CONFIRM, toggled.seq, shown.step_id), answers=1)
-            )
+            steps.append(Step(button=Action(Intent.CONFIRM, toggled.seq, shown.step_id), answers=1))
         elif shown.kind == Kind.RANKING:
             current = state
             for code, _ in shown.choices[: shown.needed]:
                 result = toggle(flow, current, code, "fr")
-                steps.append(
-                    Step(button=ButtonData(Action.TOGGLE, current.seq, shown.step_id, code))
-                )
+                steps.append(Step(button=Action(Intent.TOGGLE, current.seq, shown.step_id, code)))
                 current = result.state
             steps[-1].answers = 1
             state = current

@@ -12,7 +12,11 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 
 
 class Settings(BaseSettings):
-    """Everything the commands need; each field is also a command-line flag."""
+    """Everything the commands need; each field is also a command-line flag, but the secrets.
+
+    The token and the webhook secret come from the environment or the `.env` file
+    only: a flag would show them to anyone who can list the machine's processes.
+    """
 
     model_config = SettingsConfigDict(
         env_prefix="SURVEYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -34,6 +38,14 @@ class Settings(BaseSettings):
     """Responses older than this are deleted by the bot every day; unset: kept."""
     timezone: str = "Europe/Paris"
     """The respondents' time zone, for quiet night hours."""
+    webhook_url: str | None = None
+    """Receive Telegram's updates at this public https URL instead of long polling."""
+    webhook_secret: SecretStr | None = None
+    """What Telegram sends with each webhook call; generated at start when absent."""
+    listen: str = "127.0.0.1"
+    """The address the webhook server listens on, behind a TLS reverse proxy."""
+    port: int = Field(default=8080, ge=1, le=65535)
+    """The port the webhook server listens on."""
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""The Telegram transport: handlers, keyboards, button data, ordering and polling."""
+"""The Telegram channel: updates to events for the conversation, replies to messages and buttons."""
 
 from bot.telegram.app import build_application, describe_start_error, run_polling, running
 from bot.telegram.context import BotApplication, BotContext, Services

@@ -1,8 +1,10 @@
 """Building and running the Telegram application.
 
-The store is opened in `post_init` and closed in `post_shutdown`; updates come
-from our at-least-once `Poller` (or, as an option, a webhook); one respondent's
-updates run in order through `PerRespondentProcessor`.
+Handlers are routed by python-telegram-bot's filters (private chats, organisers'
+user ids); every text is HTML through `Defaults`; reminders and upkeep run on
+the `JobQueue`. The store is opened and the conversation service built in
+`running`; updates come from our at-least-once `Poller` (or, as an option, a
+webhook); one respondent's updates run in order through `PerRespondentProcessor`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -26,19 +33,19 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.progress import stage_rows
-from bot.telegram import handlers, organiser, privacy
+from bot.telegram import handlers, jobs, organiser
 from bot.telegram.context import BotApplication, BotContext, Services
-from bot.telegram.housekeeping import housekeeping
-from bot.telegram.policy import Policy
+from bot.telegram.handlers import on_command, person_of
 from bot.telegram.poller import Poller
 from bot.telegram.processor import PerRespondentProcessor
-from bot.texts import ui
+from bot.telegram.words import tg
+from conversation import CommandName, Conversation, Housekeeping, Policy
 from flows import Flow, StageDef
 from storage import Store
 
@@ -66,6 +73,16 @@ COMMANDS = {
         ("help", "Help"),
     ],
 }
+# Each command in English and in French: people type either.
+RESPONDENT_COMMANDS = {
+    CommandName.HELP: ["help", "aide"],
+    CommandName.BACK: ["back", "retour"],
+    CommandName.SKIP: ["skip", "passer"],
+    CommandName.RESTART: ["restart", "recommencer"],
+    CommandName.LANGUAGE: ["language", "langue"],
+    CommandName.MYDATA: ["mydata", "mes_donnees"],
+    CommandName.DELETE: ["delete", "supprimer"],
+}
 
 
 def build_application(
@@ -81,11 +98,16 @@ def build_application(
 ) -> BotApplication:
     """The whole bot: handlers, ordering, rate limiting, start-up and shutdown work."""
     context_types = ContextTypes(context=BotContext, bot_data=Services)
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(token)
         .base_url(api_url)
         .base_file_url(_file_url(api_url))
+        .defaults(defaults)
         .context_types(context_types)
         .concurrent_updates(PerRespondentProcessor())
         .updater(None)
@@ -98,33 +120,37 @@ def build_application(
     services = application.bot_data
     services.flow, services.stages, services.admins = flow, stages, admins
     services.policy = policy or Policy()
-    add_handlers(application)
+    add_handlers(application, admins)
     return application
 
 
 @contextlib.asynccontextmanager
 async def running(application: BotApplication, db_path: Path) -> AsyncIterator[Store]:
-    """Initialise the application and open the store; stop and close both on the way out.
+    """Open the store, build the conversation, start the application; undo it all on the way out.
 
     python-telegram-bot only calls `post_init` from its own `run_polling`; we poll
     ourselves, so start-up and shutdown work is done here, in the same order.
     """
     services = application.bot_data
+    assert services.flow is not None
     async with application:
         store = await Store.open(db_path)
-        services.store = store
+        services.database = db_path
+        conversation = Conversation(store, services.flow, services.stages, clock=services.clock)
+        services.conversation_ = conversation
+        services.housekeeping_ = Housekeeping(store, services.flow, services.policy)
         try:
-            assert services.flow is not None
-            await store.sync_stages(stage_rows(services.stages))
+            await conversation.sync_stages()
             await _register_commands(application)
+            jobs.schedule(application)
             await application.start()
             try:
-                async with housekeeping(application):
-                    yield store
+                yield store
             finally:
                 await application.stop()
         finally:
-            services.store = None
+            services.conversation_ = services.housekeeping_ = None
+            services.database = None
             await store.close()
 
 
@@ -135,41 +161,38 @@ def _file_url(api_url: str) -> str:
     return api_url
 
 
-def add_handlers(application: BotApplication) -> None:
-    private = filters.ChatType.PRIVATE
+def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
+    """Route updates: private chats to the conversation, organisers' commands to organisers."""
     fresh = filters.UpdateType.MESSAGE  # edits of old messages are not answers
-    application.add_handler(CommandHandler("start", handlers.on_start, filters=fresh))
-    application.add_handler(CommandHandler(["help", "aide"], handlers.on_help, filters=fresh))
-    application.add_handler(CommandHandler(["back", "retour"], handlers.on_back, filters=fresh))
-    application.add_handler(CommandHandler(["skip", "passer"], handlers.on_skip, filters=fresh))
-    application.add_handler(
-        CommandHandler(["restart", "recommencer"], handlers.on_restart, filters=fresh)
+    private = fresh & filters.ChatType.PRIVATE
+    # Anyone else gets what an unknown command gets: the commands do not show they exist.
+    organisers = private & filters.User(user_id=admins)
+    add = application.add_handler
+    add(
+        CommandHandler(
+            ["start", "help", "aide"],
+            handlers.on_group,
+            filters=fresh & filters.ChatType.GROUPS,
+        )
     )
-    application.add_handler(
-        CommandHandler(["language", "langue"], handlers.on_language, filters=fresh)
-    )
-    application.add_handler(CommandHandler("stats", organiser.on_stats, filters=fresh & private))
-    application.add_handler(CommandHandler("links", organiser.on_links, filters=fresh & private))
-    application.add_handler(CommandHandler("qr", organiser.on_qr, filters=fresh & private))
-    application.add_handler(CommandHandler("export", organiser.on_export, filters=fresh & private))
-    application.add_handler(
-        CommandHandler(["mydata", "mes_donnees"], privacy.on_mydata, filters=fresh)
-    )
-    application.add_handler(
-        CommandHandler(["delete", "supprimer"], privacy.on_delete, filters=fresh)
-    )
-    application.add_handler(CallbackQueryHandler(privacy.on_erase_button, pattern=r"^z\|"))
-    application.add_handler(CallbackQueryHandler(handlers.on_button))
-    application.add_handler(
-        MessageHandler(fresh & private & filters.COMMAND, handlers.on_unknown_command)
-    )
-    application.add_handler(MessageHandler(fresh & private & filters.TEXT, handlers.on_text))
-    application.add_handler(MessageHandler(fresh & private, handlers.on_other_message))
-    application.add_handler(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+    add(CommandHandler("start", handlers.on_start, filters=private))
+    for name, words in RESPONDENT_COMMANDS.items():
+        add(CommandHandler(words, on_command(name), filters=private))
+    add(CommandHandler("stats", organiser.on_stats, filters=organisers))
+    add(CommandHandler("links", organiser.on_links, filters=organisers))
+    add(CommandHandler("qr", organiser.on_qr, filters=organisers))
+    add(CommandHandler("export", organiser.on_export, filters=organisers))
+    add(CallbackQueryHandler(handlers.on_button))
+    add(MessageHandler(private & filters.COMMAND, on_command(CommandName.UNKNOWN)))
+    add(MessageHandler(private & filters.TEXT, handlers.on_text))
+    add(MessageHandler(private, handlers.on_other_message))
+    add(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
 
 
-async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _register_commands(
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> None:
     try:
         for lang, commands in COMMANDS.items():
             menu = [BotCommand(name, text) for name, text in commands]
@@ -178,7 +201,7 @@ async def _register_commands(application: Application[Any, Any, Any, Any, Any, A
             )
         default = [BotCommand(name, text) for name, text in COMMANDS["fr"]]
         await application.bot.set_my_commands(default, scope=BotCommandScopeAllPrivateChats())
-    except (NetworkError, TimedOut) as error:
+    except NetworkError as error:
         # The menu is a comfort; the bot works without it.
         log.warning("could not register the command menu: %s", error)
 
@@ -186,45 +209,34 @@ async def _register_commands(application: Application[Any, Any, Any, Any, Any, A
 async def on_error(update: object, context: BotContext) -> None:
     """The one error handler: log with the traceback, tell the user something short and kind."""
     error = context.error
+    person = person_of(update) if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
-        await _mark_blocked(update, context)
+        if person is not None:
+            await context.services.conversation.set_blocked(person, blocked=True)
+        log.info("a respondent has blocked the bot; marked, no more messages to them")
         return
-    if isinstance(error, RetryAfter | TimedOut | NetworkError):
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Telegram unreachable or slow (RetryAfter and TimedOut are network errors too).
         log.warning("Telegram could not be reached for an update: %s", error)
         return
     log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        flow = context.services.flow
-        lang = flow.language if flow else "fr"
-        if update.effective_user is not None and flow is not None:
-            lang = handlers._language_for(flow, update.effective_user.language_code)
+        conversation = context.services.conversation_
+        lang = conversation.language_of(person) if conversation and person else "fr"
         with contextlib.suppress(Exception):
             if update.callback_query is not None:
                 await update.callback_query.answer()
-            await context.bot.send_message(update.effective_chat.id, ui("tg_error", lang))
+            await context.bot.send_message(update.effective_chat.id, tg("tg_error", lang))
 
 
 async def on_member_change(update: Update, context: BotContext) -> None:
     """A respondent blocked (or unblocked) the bot in their private chat."""
     change = update.my_chat_member
-    store = context.services.store
-    if change is None or store is None or change.chat.type != ChatType.PRIVATE:
-        return
-    respondent = await store.get_respondent(handlers.CHANNEL, str(change.from_user.id))
-    if respondent is None:
+    person = person_of(update)
+    if change is None or person is None or change.chat.type != ChatType.PRIVATE:
         return
     blocked = change.new_chat_member.status == ChatMemberStatus.BANNED
-    await store.set_blocked(respondent.id, blocked=blocked, now=context.services.clock())
-
-
-async def _mark_blocked(update: object, context: BotContext) -> None:
-    store = context.services.store
-    if not isinstance(update, Update) or update.effective_user is None or store is None:
-        return
-    respondent = await store.get_respondent(handlers.CHANNEL, str(update.effective_user.id))
-    if respondent is not None:
-        await store.set_blocked(respondent.id, blocked=True, now=context.services.clock())
-    log.info("a respondent has blocked the bot; marked, no more messages to them")
+    await context.services.conversation.set_blocked(person, blocked=blocked)
 
 
 # --- running -------------------------------------------------------------------------

@@ -1,113 +1,91 @@
-"""Button data: the one place that writes and reads `callback_data`.
+"""Button data: the one place that writes and reads Telegram's `callback_data`.
 
-Telegram allows 64 bytes. A question button carries the action, the step id,
-the state's sequence number and the choice code: `c|7|sector|industry`. The
-sequence number tells a stale button (an earlier question, a double tap) from
-a fresh one. Anything that does not parse is treated as forged.
+Telegram allows 64 bytes. An `Action` travels as four fields separated by `|`:
+the intent, the state's sequence number, then two slots whose meaning depends
+on the intent:
+
+    c|7|sector|industry       a question's action: step id, choice code
+    a|0|en|pithiviers         agree to the notice: its language, the workshop
+    l|0|pithiviers|en         change language: the workshop kept, the language
+    x|0||pithiviers           start over (also X, g): the workshop
+    E|0||sector               change one answer: the question id
+    r|0||                     the others carry nothing
+
+The sequence number tells a stale button (an earlier question, a double tap)
+from a fresh one. Anything that does not parse as one of these shapes is
+treated as forged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-from enum import StrEnum
+from typing import Final
 
-MAX_BYTES = 64
-SEPARATOR = "|"
+from conversation import QUESTION_INTENTS, Action, Intent
 
+MAX_BYTES: Final = 64
+SEPARATOR: Final = "|"
+SEQUENCE: Final = re.compile(r"[0-9]{1,9}")
+LANGUAGE: Final = re.compile(r"[a-z]{2}")
 
-class Action(StrEnum):
-    """What a button does."""
-
-    CHOOSE = "c"  # single choice, yes/no, scale
-    TOGGLE = "t"  # multiple choice, ranking
-    CONFIRM = "v"  # "Valider" a multiple choice
-    SKIP = "s"
-    BACK = "b"
-    NEXT = "n"  # go on from an information step
-    RESUME = "r"  # continue an unfinished response
-    RESTART = "x"  # start over (after confirmation)
-    RESTART_ASK = "X"  # "start over?" -> confirmation
-    KEEP = "k"  # cancel a restart, keep going
-    STAGE = "g"  # pick the workshop from the list
-    NO_STAGE = "G"  # go on without a workshop
-    LANGUAGE = "l"
-    REVISE_MENU = "e"  # show the questions to change after finishing
-    REVISE = "E"  # change one answer after finishing
-    CONSENT = "a"  # agree to the information notice (value: the stage token)
-    DECLINE = "d"  # decline it
-    ERASE = "z"  # erase everything about me, confirmed
-
-
-# Actions about a question carry its step id and the sequence number.
-QUESTION_ACTIONS = frozenset(
-    {Action.CHOOSE, Action.TOGGLE, Action.CONFIRM, Action.SKIP, Action.BACK, Action.NEXT}
-)
-# Actions that this bot always writes without a value.
-VALUELESS = frozenset(
-    {
-        Action.CONFIRM,
-        Action.SKIP,
-        Action.BACK,
-        Action.NEXT,
-        Action.RESUME,
-        Action.KEEP,
-        Action.NO_STAGE,
-        Action.REVISE_MENU,
-        Action.ERASE,
-    }
-)
-SEQUENCE = re.compile(r"[0-9]{1,9}")
-
-
-@dataclass(frozen=True)
-class ButtonData:
-    action: Action
-    seq: int = 0
-    step: str = ""
-    value: str = ""
+# Which action field goes in each of the two slots, by intent (question intents apart).
+SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
+    Intent.CONSENT: ("lang", "stage"),
+    Intent.DECLINE: ("lang", "stage"),
+    Intent.LANGUAGE: ("stage", "value"),
+    Intent.RESTART_ASK: (None, "stage"),
+    Intent.RESTART: (None, "stage"),
+    Intent.STAGE: (None, "stage"),
+    Intent.REVISE: (None, "value"),
+}
 
 
 class BadButton(ValueError):
     """Button data that this bot did not write (forged, garbled or from another version)."""
 
 
-def encode(data: ButtonData) -> str:
-    text = SEPARATOR.join((data.action.value, str(data.seq), data.step, data.value))
+def encode(action: Action) -> str:
+    """The action as `callback_data`; ValueError if it cannot fit in 64 bytes."""
+    if action.intent in QUESTION_INTENTS:
+        first, second = action.step, action.value
+    else:
+        names = SLOTS.get(action.intent, (None, None))
+        first, second = (getattr(action, name) if name else "" for name in names)
+    text = SEPARATOR.join((action.intent.value, str(action.seq), first, second))
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"button data too long for Telegram: {text!r}")
     return text
 
 
-def decode(text: object) -> ButtonData:
+def decode(text: object) -> Action:
+    """The action a button carries; BadButton for anything `encode` does not write."""
     if not isinstance(text, str) or len(text.encode("utf-8")) > MAX_BYTES:
         raise BadButton(repr(text))
     parts = text.split(SEPARATOR)
     if len(parts) != 4:
         raise BadButton(text)
-    action_text, seq_text, step, value = parts
+    intent_text, seq_text, first, second = parts
     try:
-        action = Action(action_text)
+        intent = Intent(intent_text)
     except ValueError:
         raise BadButton(text) from None
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     if not SEQUENCE.fullmatch(seq_text):
         raise BadButton(text)
     seq = int(seq_text)
-    # Only the shapes `encode` writes: a question's step, nothing else on a menu button.
-    if action in QUESTION_ACTIONS:
-        if not step:
+    if intent in QUESTION_INTENTS:
+        if not first:
             raise BadButton(text)
-    elif seq != 0 or step:
+        return Action(intent, seq=seq, step=first, value=second)
+    if seq != 0:
         raise BadButton(text)
-    if action in VALUELESS and value:
+    fields: dict[str, str] = {}
+    for name, slot in zip(SLOTS.get(intent, (None, None)), (first, second), strict=True):
+        if name is None and slot:
+            raise BadButton(text)
+        if name is not None and slot:
+            fields[name] = slot
+    lang = fields.get("lang", "")
+    if lang and not LANGUAGE.fullmatch(lang):
         raise BadButton(text)
-    return ButtonData(action, seq, step, value)
-
-
-def stage_token(code: str) -> str:
-    """A stage code as it fits in button data: itself, or a digest when it is too long."""
-    if len(code.encode("utf-8")) <= 40:
-        return code
-    return "#" + hashlib.sha1(code.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    return Action(intent, stage=fields.get("stage", ""), value=fields.get("value", ""), lang=lang)

@@ -4,41 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.telegram.policy import Policy
+from conversation import Conversation, Housekeeping, Policy, utc_now
 from flows import Flow, StageDef
-from storage import Store
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
 class Services:
-    """The bot's dependencies, filled in before the application starts."""
+    """The bot's dependencies: set when the application is built, the rest once it runs.
+
+    python-telegram-bot creates it empty (it is the context's `bot_data` type).
+    """
 
     flow: Flow | None = None
     stages: list[StageDef] = field(default_factory=list)
-    store: Store | None = None
     admins: frozenset[int] = frozenset()
-    clock: Callable[[], datetime] = _now
+    clock: Callable[[], datetime] = utc_now
     policy: Policy = field(default_factory=Policy)
-    # Respondents whose prompt was re-sent after a redelivered update, this process.
-    resent: set[int] = field(default_factory=set)
+    database: Path | None = None
+    """The database file the store is on (an export reads it in another process)."""
+    conversation_: Conversation | None = None
+    housekeeping_: Housekeeping | None = None
 
-    def ready(self) -> tuple[Flow, Store]:
-        if self.flow is None or self.store is None:
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation service; there is one once the application runs."""
+        if self.conversation_ is None:
             raise RuntimeError("the bot's services are used before start-up finished")
-        return self.flow, self.store
+        return self.conversation_
+
+    @property
+    def housekeeping(self) -> Housekeeping:
+        """Reminders and upkeep; there are once the application runs."""
+        if self.housekeeping_ is None:
+            raise RuntimeError("the bot's services are used before start-up finished")
+        return self.housekeeping_
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
-    """The handlers' context: `context.services` holds the flow, stages and store."""
+    """The handlers' context: `context.services` holds the conversation and its settings."""
 
     @property
     def services(self) -> Services:
@@ -46,5 +55,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], S
 
 
 BotApplication = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], Services, Any
+    ExtBot[None],
+    BotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    Services,
+    JobQueue[BotContext],
 ]

@@ -1,4 +1,4 @@
-"""Rendering the engine's prompts for Telegram: HTML text and inline keyboards sized for a phone."""
+"""Prompts and menus as Telegram messages: HTML text and inline keyboards sized for a phone."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.callback_data import Action, ButtonData, encode
-from bot.texts import ui
+from bot.telegram.callback_data import encode
+from bot.telegram.words import tg
+from conversation import Action, Intent, Menu
 from flows import Kind, Prompt
 
 # Telegram's limit is 4096 characters as shown; a margin for how it counts emoji.
@@ -16,14 +17,28 @@ MAX_MESSAGE = 4000
 SHORT_LABEL = 16
 
 
-def button(label: str, data: ButtonData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode(data))
+def button(label: str, action: Action) -> InlineKeyboardButton:
+    """A button that hands `action` back when pressed."""
+    return InlineKeyboardButton(label, callback_data=encode(action))
+
+
+def menu_keyboard(menu: Menu) -> InlineKeyboardMarkup:
+    """A menu's choices, `menu.columns` to a row."""
+    buttons = [button(choice.label, choice.action) for choice in menu.choices]
+    width = max(menu.columns, 1)
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
 def question_text(shown: Prompt, lang: str) -> str:
     """The question as an HTML message: progress, text, help, and how to answer."""
     if shown.position:
-        header = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
+        header = tg(
+            "tg_header",
+            lang,
+            n=shown.position,
+            total=shown.total,
+            section=shown.section,
+        )
     else:
         header = shown.section
     hint = _hint(shown, lang)
@@ -43,7 +58,13 @@ def answered_text(shown: Prompt, answer: str, lang: str) -> str:
     """The question once answered: it stays in the chat as a transcript line, without buttons."""
     head = ""
     if shown.position:
-        head = ui("tg_header", lang, n=shown.position, total=shown.total, section=shown.section)
+        head = tg(
+            "tg_header",
+            lang,
+            n=shown.position,
+            total=shown.total,
+            section=shown.section,
+        )
     room = MAX_MESSAGE - len(head) - len("\n\n\n✅ ")
     # The answer is what the person checks; the question gives way first.
     question = clip(shown.text, max(room // 4, room - len(answer)))
@@ -60,24 +81,27 @@ def clip(text: str, limit: int) -> str:
 
 def _hint(shown: Prompt, lang: str) -> str:
     if shown.awaiting_other:
-        return ui("tg_hint_type", lang)
+        return tg("tg_hint_type", lang)
     if shown.kind == Kind.MULTIPLE_CHOICE:
         if shown.max_selected:
-            return ui("tg_hint_multi_max", lang, max=shown.max_selected)
-        return ui("tg_hint_multi", lang)
+            return tg("tg_hint_multi_max", lang, max=shown.max_selected)
+        return tg("tg_hint_multi", lang)
     if shown.kind == Kind.RANKING:
-        return ui("tg_hint_ranking", lang, count=shown.needed)
+        return tg("tg_hint_ranking", lang, count=shown.needed)
     if shown.kind == Kind.SCALE and (shown.min_label or shown.max_label):
-        low, high = shown.choices[0][1], [c for c in shown.choices if c[0].isdigit()][-1][1]
+        low, high = (
+            shown.choices[0][1],
+            [c for c in shown.choices if c[0].isdigit()][-1][1],
+        )
         return f"{low} = {shown.min_label or '…'} · {high} = {shown.max_label or '…'}"
     if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER):
         hint = (
-            ui("tg_hint_type_unit", lang, unit=shown.unit)
+            tg("tg_hint_type_unit", lang, unit=shown.unit)
             if shown.unit
-            else ui("tg_hint_type", lang)
+            else tg("tg_hint_type", lang)
         )
         if shown.default:
-            hint += " " + ui("tg_hint_current", lang, value=clip(shown.default, 1000))
+            hint += " " + tg("tg_hint_current", lang, value=clip(shown.default, 1000))
         return hint
     return ""
 
@@ -85,9 +109,8 @@ def _hint(shown: Prompt, lang: str) -> str:
 def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
     """The buttons of a question: answers, then Valider/Passer/Retour as they apply."""
     rows: list[list[InlineKeyboardButton]] = []
-    step, seq = shown.step_id, shown.seq
     if shown.kind == Kind.INFO:
-        rows.append([button(ui("tg_continue", lang), ButtonData(Action.NEXT, seq, step))])
+        rows.append([button(tg("tg_continue", lang), _act(shown, Intent.NEXT))])
     elif shown.awaiting_other:
         pass
     elif shown.kind == Kind.SCALE:
@@ -95,21 +118,24 @@ def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
     elif shown.kind == Kind.MULTIPLE_CHOICE:
         rows += _toggle_rows(shown)
         count = len(shown.selected)
-        rows.append(
-            [button(ui("tg_confirm", lang, count=count), ButtonData(Action.CONFIRM, seq, step))]
-        )
+        rows.append([button(tg("tg_confirm", lang, count=count), _act(shown, Intent.CONFIRM))])
     elif shown.kind == Kind.RANKING:
         rows += _ranking_rows(shown)
     elif shown.choices:
         rows += _choice_rows(shown)
     controls = []
     if shown.can_back:
-        controls.append(button(ui("tg_back", lang), ButtonData(Action.BACK, seq, step)))
+        controls.append(button(tg("tg_back", lang), _act(shown, Intent.BACK)))
     if shown.can_skip:
-        controls.append(button(ui("tg_skip", lang), ButtonData(Action.SKIP, seq, step)))
+        controls.append(button(tg("tg_skip", lang), _act(shown, Intent.SKIP)))
     if controls:
         rows.append(controls)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _act(shown: Prompt, intent: Intent, code: str = "") -> Action:
+    """An action on the question `shown`, stamped so a later tap can tell it is stale."""
+    return Action(intent, seq=shown.seq, step=shown.step_id, value=code)
 
 
 def _pairs(
@@ -127,9 +153,7 @@ def _choice_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     for code, label in shown.choices:
         shown_label = f"• {label}" if code in shown.selected else label
         labels.append(shown_label)
-        buttons.append(
-            button(shown_label, ButtonData(Action.CHOOSE, shown.seq, shown.step_id, code))
-        )
+        buttons.append(button(shown_label, _act(shown, Intent.CHOOSE, code)))
     if shown.kind == Kind.YES_NO:
         return [buttons[:2], *([buttons[2:]] if len(buttons) > 2 else [])]
     return _pairs(buttons, labels)
@@ -141,9 +165,7 @@ def _scale_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     for code, label in shown.choices:
         shown_label = f"•{label}•" if code in shown.selected else label
         target = numbers if code.isdigit() else extra
-        target.append(
-            button(shown_label, ButtonData(Action.CHOOSE, shown.seq, shown.step_id, code))
-        )
+        target.append(button(shown_label, _act(shown, Intent.CHOOSE, code)))
     # Up to 6 numbers fit in one row on a phone; 0–10 goes on two.
     rows = [numbers] if len(numbers) <= 6 else [numbers[:6], numbers[6:]]
     if extra:
@@ -157,9 +179,7 @@ def _toggle_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     for code, label in shown.choices:
         mark = "✅" if code in shown.selected else "▫️"
         labels.append(label)
-        buttons.append(
-            button(f"{mark} {label}", ButtonData(Action.TOGGLE, shown.seq, shown.step_id, code))
-        )
+        buttons.append(button(f"{mark} {label}", _act(shown, Intent.TOGGLE, code)))
     return _pairs(buttons, labels)
 
 
@@ -168,7 +188,5 @@ def _ranking_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     rows = []
     for code, label in shown.choices:
         prefix = f"{order.index(code) + 1}. " if code in order else ""
-        rows.append(
-            [button(f"{prefix}{label}", ButtonData(Action.TOGGLE, shown.seq, shown.step_id, code))]
-        )
+        rows.append([button(f"{prefix}{label}", _act(shown, Intent.TOGGLE, code))])
     return rows

@@ -32,8 +32,16 @@ def test_without_a_token_one_line_says_how_to_get_one(runner: CliRunner) -> None
     assert not Path("surveybot.sqlite3").exists()
 
 
+def test_the_token_is_never_a_flag_so_it_stays_out_of_the_process_list(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["run", "--token", "1:x"])
+
+    assert result.exit_code == 2
+    assert "No such option '--token'" in result.stderr
+    assert "--token" not in runner.invoke(main, ["run", "--help"]).stdout
+
+
 def test_malformed_admin_ids_are_named(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["run", "--token", "1:x", "--admins", "12,abc"])
+    result = runner.invoke(main, ["run", "--admins", "12,abc"], env={"SURVEYBOT_TOKEN": "1:x"})
 
     assert result.exit_code == 2
     assert "SURVEYBOT_ADMINS" in result.stderr
@@ -62,7 +70,8 @@ def test_an_unreachable_api_is_one_clear_line_without_the_token(
     token = "987654:never-print-me"
     result = runner.invoke(
         main,
-        ["run", "--token", token, "--api-url", f"http://127.0.0.1:{port}/bot", "--db", "x.sqlite3"],
+        ["run", "--api-url", f"http://127.0.0.1:{port}/bot", "--db", "x.sqlite3"],
+        env={"SURVEYBOT_TOKEN": token},
     )
 
     assert result.exit_code == 1

@@ -350,7 +350,7 @@ async def test_a_known_deep_link_tags_the_response_with_its_workshop(
     ana = person()
     await ana.send("/start PITHIVIERS")  # typed from a poster, in capitals
     assert ana.chat[0].text == (
-        "Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers (05/06/2019)."
+        "Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers (5 juin 2019)."
     )
     await ana.tap(AGREE)
     question(ana)
@@ -404,7 +404,7 @@ async def test_plain_start_welcomes_and_asks_the_first_question(person: PersonFa
     title = "1er tour de France de l’innovation dans les territoires d’industrie"
     assert welcome.text.startswith(f"{title}\n\nBonjour,")
     assert "Vos droits" in consent.text
-    assert consent.labels() == [AGREE, "Je refuse"]
+    assert consent.labels() == [AGREE, "Je refuse", "English"]
     await ana.tap(AGREE)
     assert consent.keyboard is None
     _, _, first = ana.chat

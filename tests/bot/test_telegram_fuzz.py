@@ -43,9 +43,10 @@ from telegram.error import Forbidden
 
 from bot.telegram import BotApplication, build_application, running
 from bot.telegram import organiser as organiser_module
-from bot.telegram.callback_data import MAX_BYTES, Action, BadButton, decode
+from bot.telegram.callback_data import MAX_BYTES, BadButton, decode
 from bot.telegram.context import BotContext
-from bot.texts import ui
+from bot.telegram.words import tg
+from conversation import Intent
 from flows import (
     Flow,
     ResponseState,
@@ -66,7 +67,7 @@ REGULARS = {ADMIN: "fr", 4_002: "en", 4_003: None, 4_004: "pt-BR"}
 FRESH_PER_EXAMPLE = 1
 # Messages the test makes up (a forged tap on a message that never existed) have ids from here.
 MADE_UP = 10**9
-APOLOGIES = tuple(ui("tg_error", lang) for lang in ("fr", "en"))
+APOLOGIES = tuple(tg("tg_error", lang) for lang in ("fr", "en"))
 COMMANDS = [
     "start",
     "help",
@@ -357,7 +358,7 @@ def _codes(flow: Flow) -> set[str]:
 def forged_data(flow: Flow, stage_codes: list[str]) -> st.SearchStrategy[str]:
     steps = [s.id for s in flow.steps()]
     codes = sorted(_codes(flow))
-    actions = [a.value for a in Action]
+    actions = [a.value for a in Intent]
     part = st.one_of(st.text(max_size=6), st.sampled_from(["", "0", "1", "99", "²", "-1", "1.0"]))
     shaped = st.builds(
         "|".join,
@@ -391,7 +392,7 @@ def moves(flow: Flow, stage_codes: list[str]) -> st.SearchStrategy[list[Move]]:
             2,
             st.builds(
                 ForgeCurrent,
-                st.sampled_from([a.value for a in Action]),
+                st.sampled_from([a.value for a in Intent]),
                 st.sampled_from(sorted(_codes(flow) | {"0", "5", "11", "", "zz"})),
                 st.sampled_from([0, 0, 0, -1, 1]),
                 st.sampled_from(["live", "live", "old", "made_up"]),

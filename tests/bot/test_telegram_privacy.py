@@ -85,7 +85,7 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
     await ana.send("/start pithiviers")
     notice = ana.last
     assert "Vos droits" in notice.text
-    assert notice.labels() == [AGREE, DECLINE]
+    assert notice.labels() == [AGREE, DECLINE, "English"]
     assert query("SELECT * FROM responses") == []  # showing the notice stores nothing
 
     await ana.tap(DECLINE)
@@ -97,7 +97,7 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
         "stages": len(stages),
         "responses": 0,
         "answers": 0,
-        "handled_updates": 0,
+        "handled_updates": 1,  # the decline's update: delivered again, it stores nothing more
         "consent_refusals": 1,
     }
     (refusal,) = query("SELECT * FROM consent_refusals")
@@ -107,11 +107,11 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
 
     # Typing instead of tapping stores nothing either: the notice comes back.
     await ana.send("Acme")
-    assert ana.last.labels() == [AGREE, DECLINE]
+    assert ana.last.labels() == [AGREE, DECLINE, "English"]
     await ana.send("/start")
     again = ana.last
     assert "Vos droits" in again.text and not again.text.startswith(CHANGED)
-    assert again.labels() == [AGREE, DECLINE]
+    assert again.labels() == [AGREE, DECLINE, "English"]
     assert query("SELECT * FROM responses") == []
     assert query("SELECT * FROM answers") == []
 
@@ -146,10 +146,42 @@ async def test_the_notice_and_its_buttons_are_in_english_for_an_english_speaker(
     await bob.send("/start")
     notice = bob.last
     assert "Your rights" in notice.text
-    assert notice.labels() == ["✅ I agree", "I decline"]
+    assert notice.labels() == ["✅ I agree", "I decline", "Français"]
     await bob.tap("I decline")
     assert bob.last_text.startswith("Noted: you are not taking part, and no answer is stored.")
     assert query("SELECT * FROM responses") == []
+
+
+async def test_the_notice_switches_language_and_keeps_the_workshop_of_the_link(
+    person: PersonFactory, responses_of: ResponsesOf, query: Query
+) -> None:
+    ana = person()  # her Telegram is in French, she reads English better
+    await ana.send("/start pithiviers")
+    french = ana.last
+    await ana.tap("English")
+
+    assert french.keyboard is None
+    assert "Your rights" in ana.last.text
+    assert ana.last.labels() == ["✅ I agree", "I decline", "Français"]
+    assert query("SELECT * FROM respondents") == []  # still nothing stored
+    await ana.tap("✅ I agree")
+
+    assert ana.last_text.startswith("Question 1/")
+    assert "What is the name of your company?" in ana.last_text
+    (response,) = responses_of(ana.user_id)
+    assert (response["language"], response["stage_code"]) == ("en", "pithiviers")
+
+
+async def test_a_decline_delivered_twice_stores_one_refusal(
+    person: PersonFactory, updates: Updates, query: Query
+) -> None:
+    ana = person()
+    await ana.send("/start pithiviers")
+    tap = ana.tap_update(ana.data_of(DECLINE))
+    await updates.feed(tap)
+    await updates.feed(tap)  # redelivered after a crash, same update id
+
+    assert len(query("SELECT * FROM consent_refusals")) == 1
 
 
 async def test_a_double_tap_on_agree_creates_one_response(
@@ -178,7 +210,7 @@ async def test_decline_on_an_older_copy_of_the_notice_asks_before_erasing(
     await ana.send("/start")
     older = ana.last
     await ana.send("Bonjour")
-    assert ana.last is not older and ana.last.labels() == [AGREE, DECLINE]
+    assert ana.last is not older and ana.last.labels() == [AGREE, DECLINE, "English"]
     await ana.tap(AGREE)
     await ana.send("Acme")
     before = kept(query)
@@ -266,7 +298,7 @@ async def test_a_changed_notice_is_asked_before_anything_else_and_agreeing_keeps
         (notice,) = ana.chat[sent:]
         assert notice.text.startswith(CHANGED)
         assert notice.text.endswith("Nouveau : la région reçoit aussi la synthèse.")
-        assert notice.labels() == [AGREE, DECLINE]
+        assert notice.labels() == [AGREE, DECLINE, "English"]
 
         # Neither an answer nor a command gets past it, and nothing is stored meanwhile.
         await ana.send("Plus de 50")
@@ -314,7 +346,7 @@ async def test_declining_a_changed_notice_erases_what_was_kept_and_stores_the_re
         # Coming back, they start afresh: the notice, not "it changed".
         await ana.send("/start")
         assert not ana.last.text.startswith(CHANGED)
-        assert ana.last.labels() == [AGREE, DECLINE]
+        assert ana.last.labels() == [AGREE, DECLINE, "English"]
 
 
 async def test_buttons_from_before_the_change_show_the_new_notice_first(

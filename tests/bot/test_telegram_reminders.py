@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.telegram import BotApplication, build_application, running
-from bot.telegram.housekeeping import daily_upkeep, send_due_reminders
-from bot.telegram.policy import Policy
+from bot.telegram.jobs import daily_upkeep, send_due_reminders
+from conversation import Policy
 from flows import Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 
@@ -363,4 +363,4 @@ class TestRetention:
         assert len(query("SELECT * FROM answers")) == 2
         # Ana's next visit starts afresh, with the notice.
         await ana.send("/start")
-        assert ana.last.labels() == [AGREE, "Je refuse"]
+        assert ana.last.labels() == [AGREE, "Je refuse", "English"]

@@ -318,14 +318,17 @@ async def test_a_person_who_blocked_the_bot_is_marked_blocked_without_a_crash(
     assert ana.last.labels() == ["Reprendre ▶", "Recommencer"]
 
 
-async def test_blocked_from_the_very_first_message(
+async def test_blocked_from_the_very_first_message_stores_nothing(
     person: PersonFactory, api: FakeBotAPI, query: Query
 ) -> None:
     ana = person()
     api.blocked_chats.add(ana.user_id)
     await ana.send("/start pithiviers")
-    (respondent,) = query("SELECT blocked_at FROM respondents")
-    assert respondent["blocked_at"] is not None
+    # Nothing is kept about someone who never agreed to the notice, blocked or not.
+    assert query("SELECT * FROM respondents") == []
+    api.blocked_chats.clear()
+    await ana.send("/start pithiviers")
+    assert ana.last.labels()[:2] == ["✅ J'accepte", "Je refuse"]
 
 
 # --- a restart of the bot -------------------------------------------------------------
@@ -430,6 +433,7 @@ async def test_telegram_telling_us_of_a_block_marks_the_respondent(
 ) -> None:
     ana = person()
     await ana.send("/start")
+    await ana.tap("✅ J'accepte")
 
     def member_update(status: str) -> dict[str, Any]:
         member = {"user": {"id": 7_000_000_001, "is_bot": True, "first_name": "Surveybot"}}

@@ -63,9 +63,11 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
     assert "Relancez la même commande pour reprendre" in first.stdout
     assert stored(db)[0] == [("in_progress", None, "fr")]
 
-    second = chat(db, lines[half:])
+    # Enter takes the offer's default, "Reprendre".
+    second = chat(db, ["", *lines[half:]])
     assert second.returncode == 0, second.stderr
-    assert "Reprise de" in second.stdout
+    assert "Vous avez un questionnaire en cours" in second.stdout
+    assert "Entrée : Reprendre ▶" in second.stdout
     # The first question shown after resuming is the one after the last answer given.
     agreed = 1 if FLOW.consent_version else 0  # the first line agrees to the notice
     _, state_at_half = script_for(FLOW, limit=half - agreed)
@@ -98,7 +100,7 @@ def test_a_wrong_answer_gets_a_clear_message_and_the_same_question(
     before = chat(db, [*answers_before, "quit"], "--flow", str(MINI))
     question = before.stdout.rstrip().split("──")[-2]
 
-    result = chat(db, [wrong, "quit"], "--flow", str(MINI))
+    result = chat(db, ["", wrong, "quit"], "--flow", str(MINI))
 
     assert result.returncode == 0
     assert expected in result.stdout.replace("\u202f", "")
@@ -126,13 +128,20 @@ def test_back_keeps_the_answer_as_default_and_enter_keeps_it(tmp_path: Path) -> 
     assert stored(db)[1] == {"company": "ACME", "staff": 12}
 
 
-def test_unknown_stage_is_said_and_the_response_goes_untagged(tmp_path: Path) -> None:
+def test_an_unknown_stage_offers_the_workshops_and_going_on_untagged(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
-    result = chat(db, ["oui", "quit"], "--stage", "atlantis")
+    result = chat(db, ["Continuer sans atelier", "oui", "quit"], "--stage", "atlantis")
 
-    assert "Étape « atlantis » inconnue" in result.stdout
-    assert "pithiviers" in result.stdout
+    assert "ne correspond à aucun atelier connu" in result.stdout
+    assert "1. Pithiviers" in result.stdout
     assert stored(db)[0] == [("in_progress", None, "fr")]
+
+
+def test_a_workshop_picked_from_the_list_tags_the_response(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    chat(db, ["1", "oui", "quit"], "--stage", "pithivier")
+
+    assert stored(db)[0] == [("in_progress", "pithiviers", "fr")]
 
 
 def test_a_broken_flow_file_stops_before_anything_runs(tmp_path: Path) -> None:
@@ -182,3 +191,74 @@ def test_quitting_at_the_notice_stores_nothing_at_all(tmp_path: Path) -> None:
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
         assert connection.execute("SELECT COUNT(*) FROM consent_refusals").fetchone() == (0,)
+
+
+# --- the same conversation as on Telegram -------------------------------------------------
+
+
+def test_a_finished_respondent_gets_the_summary_and_can_change_an_answer(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    lines, _ = script_for(FLOW)
+    chat(db, lines)
+
+    # Back later: the summary, "1" to change an answer, pick the first one, give it again.
+    result = chat(db, ["1", "1", "Exemple Industries SAS", ""])
+
+    assert result.returncode == 0, result.stderr
+    assert "Vous avez déjà répondu à ce questionnaire" in result.stdout
+    assert "Récapitulatif de vos réponses" in result.stdout
+    assert "1. ✏️ Modifier une réponse" in result.stdout
+    assert "Quelle réponse voulez-vous modifier" in result.stdout
+    responses, answers = stored(db)
+    assert responses == [("completed", None, "fr")]
+    assert answers["company_name"] == "Exemple Industries SAS"
+    assert "voici une nouvelle réponse" not in result.stdout
+
+
+def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    chat(db, ["oui", "ACME", "quit"])
+
+    kept = chat(db, ["", "/delete", "non", "quit"])
+    assert "Effacer définitivement" in kept.stdout
+    assert stored(db)[1] == {"company_name": "ACME"}
+
+    erased = chat(db, ["", "/delete", "oui"])
+    assert erased.returncode == 0
+    assert "C'est fait : vos réponses et les données vous concernant ont été effacées" in (
+        erased.stdout
+    )
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM respondents").fetchone() == (0,)
+        assert connection.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
+
+
+def test_mydata_in_the_terminal_shows_everything_stored_as_json(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    chat(db, ["oui", "ACME", "quit"])
+
+    result = chat(db, ["", "/mydata", "quit"])
+
+    data = json.loads(result.stdout[result.stdout.index("{") : result.stdout.rindex("}") + 1])
+    assert data["channel"] == "terminal"
+    assert data["responses"][0]["answers"]["company_name"]["value"] == "ACME"
+    assert "Pour tout effacer : /delete" in result.stdout
+
+
+def test_a_changed_questionnaire_keeps_what_still_fits(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    chat(db, ["", "ACME", "12", "quit"], "--flow", str(MINI))
+    newer = tmp_path / "mini_v2.yaml"
+    text = MINI.read_text(encoding="utf-8").replace("version: 1", "version: 2")
+    newer.write_text(text.replace("max: 10000", "max: 10"), encoding="utf-8")
+
+    result = chat(db, ["", "quit"], "--flow", str(newer))
+
+    assert "Le questionnaire a été mis à jour depuis votre dernière visite" in result.stdout
+    # They go on where they were; 12 staff no longer fits "at most 10": that answer goes
+    # (it is asked again before the end), the name stays.
+    assert "Secteur ?" in result.stdout.split("mis à jour")[1]
+    with sqlite3.connect(db) as connection:
+        (version,) = connection.execute("SELECT flow_version FROM responses").fetchone()
+    assert version == 2
+    assert stored(db)[1] == {"company": "ACME"}

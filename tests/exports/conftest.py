@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.progress import save_state
+from conversation import save_state
 from flows import (
     Flow,
     Kind,
@@ -226,8 +226,7 @@ def by_key(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 def invoke(*args: str | Path) -> Result:
     """`surveybot export ARGS` through click's runner, with the test stages file."""
-    import bot.cli  # noqa: F401  first: once bot/cli.py registers `export`, it imports it
-    from bot.export_command import export
+    from bot.cli.export import export
 
     return CliRunner().invoke(
         export, ["--stages", str(STAGES_FILE), *(str(a) for a in args)], catch_exceptions=False

@@ -13,14 +13,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from bot.export_command import progress_reporter
+from bot.cli.export import progress_reporter
 from exports import ExportOptions, run_export
 from tests.exports.conftest import MINI, Filled, invoke, read_csv
 
 
 def test_registered_on_the_surveybot_group(filled: Filled) -> None:
     from bot.cli import main
-    from bot.export_command import export
+    from bot.cli.export import export
 
     group = click.Group(commands={**main.commands, "export": export})
     runner = CliRunner()

@@ -1,7 +1,7 @@
 """A database of known content for the organiser tools, filled the way the bot fills it.
 
 Each scripted respondent's actions go through the engine (`flows`), and every
-state is committed with `bot.progress.save_state`, on a real SQLite file
+state is committed with `conversation.save_state`, on a real SQLite file
 through `Store`. What it holds is spelled out in `RESPONDENTS`; the tests
 count from it by hand.
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.progress import save_state
+from conversation import save_state
 from flows import (
     Flow,
     ResponseState,

@@ -17,8 +17,7 @@ import zxingcpp
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from bot.links_command import links
-from bot.stats_command import stats
+from bot.cli.organiser import links, stats
 from flows import StageDef, bundled_path, load_stages
 from organiser import render_csv, stage_links
 from tests.organiser.survey import FLOW, STAGES

@@ -16,7 +16,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.privacy_commands import erase, purge
+from bot.cli.privacy import erase, purge
 from storage import AnswerInput, ResponseStatus, Store
 
 

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from flows import Flow, Kind, Prompt, ResponseState, prompt, start
+from bot.terminal.reading import read_answer
+from conversation import Event, Intent, Pressed, Submitted, Typed
+from flows import (
+    Flow,
+    Kind,
+    Outcome,
+    Prompt,
+    ResponseState,
+    acknowledge,
+    answer,
+    answer_text,
+    choose,
+    prompt,
+    skip,
+    start,
+)
 
 
 def typed_line(shown: Prompt, turn: int, low: float | None = None) -> str:
@@ -32,9 +47,10 @@ def typed_line(shown: Prompt, turn: int, low: float | None = None) -> str:
 def script_for(
     flow: Flow, lang: str = "fr", limit: int | None = None
 ) -> tuple[list[str], ResponseState]:
-    """The lines that answer the whole flow (or its first `limit` steps), and the end state."""
-    from bot.terminal import _apply  # the same reading of a line as the chat itself
+    """The lines that answer the whole flow (or its first `limit` steps), and the end state.
 
+    Each line is read as the terminal reads it (`read_answer`), and applied with the engine.
+    """
     state = start(flow)
     # A flow with an information notice asks for agreement before the first question.
     lines: list[str] = ["oui" if lang == "fr" else "yes"] if flow.consent_version else []
@@ -43,9 +59,26 @@ def script_for(
         if limit is not None and turn >= limit:
             break
         line = typed_line(shown, turn, getattr(flow.step(shown.step_id), "min", None))
-        outcome = _apply(flow, state, shown, line, lang)
-        assert outcome is not None and outcome.accepted, (shown.step_id, line, outcome)
+        event = read_answer(line, shown, lang)
+        assert isinstance(event, Typed | Pressed | Submitted), (shown.step_id, line, event)
+        outcome = _apply(flow, state, event, lang)
+        assert outcome.accepted, (shown.step_id, line, outcome)
         lines.append(line)
         state = outcome.state
         turn += 1
     return lines, state
+
+
+def _apply(flow: Flow, state: ResponseState, event: Event, lang: str) -> Outcome:
+    """What the conversation does with `event` on a question, in engine terms."""
+    if isinstance(event, Typed):
+        return answer_text(flow, state, event.text, lang)
+    if isinstance(event, Submitted):
+        return answer(flow, state, event.value, lang)
+    assert isinstance(event, Pressed)
+    action = event.action
+    if action.intent == Intent.CHOOSE:
+        return choose(flow, state, action.value, lang)
+    if action.intent == Intent.SKIP:
+        return skip(flow, state, lang)
+    return acknowledge(flow, state, lang)

@@ -1,4 +1,4 @@
-"""When the bot reminds respondents, when it keeps quiet, and how long it keeps answers."""
+"""When respondents are reminded, when the bot keeps quiet, and how long answers are kept."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Policy:
     abandon_after: dt.timedelta | None = dt.timedelta(days=14)
     retention: dt.timedelta | None = None
     every_seconds: float = 60.0
+    """How often due reminders are looked for."""
 
     def quiet(self, now: dt.datetime) -> bool:
         """Night hours in the respondents' time zone: no reminder then."""

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import Flow, ResponseState, StageDef, effective_answers, other_texts
-from storage import AnswerInput, Response, ResponseStatus, Stage, Store
+from flows import Flow, ResponseState, effective_answers, other_texts
+from storage import AnswerInput, Response, ResponseStatus, SurveyStore
 
 
 async def save_state(
-    store: Store,
+    store: SurveyStore,
     flow: Flow,
     response: Response,
     state: ResponseState,
     now: datetime,
     *,
     lang: str | None = None,
+    stage_code: str | None = None,
     update_id: int | None = None,
 ) -> Response:
-    """Commit `state`; answers to questions no longer shown are dropped from the answers table."""
+    """Commit `state` on the flow's current version, with the delivery id that brought it.
+
+    Answers to questions no longer shown are dropped from the answers table; they
+    stay in the state, and count again if the branch that hid them is undone.
+    """
     others = other_texts(flow, state)
     answers = {
         question: AnswerInput(value=value, other_text=others.get(question))
@@ -27,30 +32,16 @@ async def save_state(
     # Changing one answer after finishing keeps the response complete: walking away
     # mid-revision must not drop a fully answered response from the export.
     revising = response.status == ResponseStatus.COMPLETED and state.reviewing
-    finished = state.finished or revising
-    status = ResponseStatus.COMPLETED if finished else ResponseStatus.IN_PROGRESS
+    done = state.finished or revising
     return await store.save_progress(
         response.id,
         state_json=state.model_dump_json(),
         current_step=state.current,
         answers=answers,
-        status=status,
+        status=ResponseStatus.COMPLETED if done else ResponseStatus.IN_PROGRESS,
         now=now,
         language=lang,
+        stage_code=stage_code,
         update_id=update_id,
+        flow_version=flow.version,
     )
-
-
-def stage_rows(stages: list[StageDef]) -> list[Stage]:
-    """The stages file's entries as the store keeps them."""
-    return [
-        Stage(
-            code=s.code,
-            city=s.city,
-            region=s.region,
-            territory=s.territory,
-            date=s.date,
-            flow_id=s.flow,
-        )
-        for s in stages
-    ]

@@ -1,28 +1,21 @@
 """`surveybot erase` and `surveybot purge`: a respondent's erasure, and the retention period.
 
-Registered on the `surveybot` group in `bot.cli`. Both write to the database,
-so they refuse to create one that does not exist. Imports only click at load
-time. Counts go to stdout as `name: number` lines; messages to stderr.
+Both write to the database, so they refuse to create one that does not exist.
+Counts go to standard output as `name: number` lines; messages to standard error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli.common import CONTEXT, DB_OPTION, fail, load_settings, require_database
+
 if TYPE_CHECKING:
     from storage import Store
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-DB_OPTION = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite database file (SURVEYBOT_DB; default: surveybot.sqlite3).",
-)
 
 
 @click.command(context_settings=CONTEXT)
@@ -48,11 +41,10 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
     """
     import asyncio
 
-    from bot.cli import load_settings
     from storage import Channel, StorageError, Store
 
     settings = load_settings(db=db)
-    _require_file(settings.db)
+    require_database(settings.db)
 
     missing = f"no respondent with Telegram id {telegram_id} in {settings.db}"
 
@@ -92,7 +84,7 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
     except StorageError as error:
         problem = str(error)
     if problem is not None:
-        _fail(problem)
+        fail(problem)
 
 
 @click.command(context_settings=CONTEXT)
@@ -126,11 +118,10 @@ def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
     """
     import asyncio
 
-    from bot.cli import load_settings
     from storage import StorageError, Store
 
     settings = load_settings(db=db)
-    _require_file(settings.db)
+    require_database(settings.db)
     now = dt.datetime.now(dt.UTC)
 
     async def go() -> None:
@@ -143,7 +134,7 @@ def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
     try:
         asyncio.run(go())
     except StorageError as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 async def _purge(
@@ -175,15 +166,6 @@ async def _purge(
         _warn_wal(store.path)
 
 
-def _require_file(path: Path) -> None:
-    # Store.open would create an empty database: there is nothing to erase in one.
-    if not path.is_file():
-        _fail(
-            f"no database at {path}: nothing has been answered with this setup yet; "
-            "check --db or SURVEYBOT_DB"
-        )
-
-
 def _warn_wal(path: Path) -> None:
     click.echo(
         f"warning: another program was reading {path} (an export, `surveybot stats`?), so "
@@ -195,8 +177,3 @@ def _warn_wal(path: Path) -> None:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(1)

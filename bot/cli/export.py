@@ -1,9 +1,7 @@
 """`surveybot export`: the analysts' CSV (wide or long), codebook and workbook.
 
-Registered on the `surveybot` group by bot/cli.py, after `data_options` is
-defined there. Like the other commands, it imports pandas, storage and the
-exporter only when it runs. bot/cli.py is imported at the end of this module,
-so either module may be imported first.
+Like the other commands, it imports pandas, storage and the exporter only when
+it runs.
 """
 
 from __future__ import annotations
@@ -15,12 +13,18 @@ from typing import IO, Any, Final
 
 import click
 
+from bot.cli.common import (
+    CONTEXT,
+    data_options,
+    fail,
+    load_flow_and_stages,
+    load_settings,
+)
+
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
 STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
 DAY = click.DateTime(formats=["%Y-%m-%d"])
-# The same as bot.cli.CONTEXT, which cannot be imported before `export` exists.
-CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
@@ -41,6 +45,7 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
 
 
 @click.command("export", context_settings=CONTEXT)
+@data_options
 @click.option(
     "-o",
     "--out",
@@ -68,9 +73,17 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
     show_default=True,
     help="Which responses: finished ones, or all of them.",
 )
-@click.option("--since", type=DAY, metavar="YYYY-MM-DD", help="Started on or after this day (UTC).")
 @click.option(
-    "--until", type=DAY, metavar="YYYY-MM-DD", help="Started on or before this day (UTC)."
+    "--since",
+    type=DAY,
+    metavar="YYYY-MM-DD",
+    help="Started on or after this day (UTC).",
+)
+@click.option(
+    "--until",
+    type=DAY,
+    metavar="YYYY-MM-DD",
+    help="Started on or before this day (UTC).",
 )
 @click.option(
     "--flow-version",
@@ -82,7 +95,9 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
 )
 @click.option("--labels", is_flag=True, help="Write choice labels instead of codes.")
 @click.option(
-    "--lang", metavar="LANG", help="Language of labels and codebook (default: the flow's)."
+    "--lang",
+    metavar="LANG",
+    help="Language of labels and codebook (default: the flow's).",
 )
 @click.option("--joined", is_flag=True, help="Add a column of the codes of each multiple choice.")
 @click.option("--excel", is_flag=True, help="For French Excel: UTF-8 with BOM, ';', CRLF, 3,5.")
@@ -124,12 +139,11 @@ def export(
 
     Example: surveybot export --excel --labels --codebook codebook.csv -o responses.csv
     """
-    from bot.cli import _fail, _load, load_settings
     from exports import ExportError, ExportOptions, Layout, run_export
     from storage import StorageError
 
     settings = load_settings(db=db, flow=flow, stages=stages)
-    loaded_flow, loaded_stages = _load(settings)
+    loaded_flow, loaded_stages = load_flow_and_stages(settings)
     if lang is not None and lang not in loaded_flow.languages:
         raise click.BadParameter(
             f"the flow has no '{lang}' version (it has: {', '.join(loaded_flow.languages)})",
@@ -137,7 +151,8 @@ def export(
         )
     if since is not None and until is not None and since > until:
         raise click.BadParameter(
-            f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="'--since'"
+            f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
+            param_hint="'--since'",
         )
     if out == Path("-"):
         out = None
@@ -167,8 +182,7 @@ def export(
             progress=progress_reporter(sys.stderr),
         )
     except (ExportError, StorageError) as error:
-        _fail(str(error))
-        raise  # unreachable: _fail exits
+        fail(str(error))
     if stdout is not None:
         stdout.flush()
     counts = ", ".join(f"{n} {name}" for name, n in sorted(result.by_status.items()))
@@ -185,18 +199,3 @@ def export(
             "(default: completed only), --stage and the dates",
             err=True,
         )
-
-
-def _add_data_options(command: click.Command) -> None:
-    """--db, --flow and --stages from bot/cli.py, first, as on the other commands."""
-    from bot.cli import data_options
-
-    own = list(command.params)
-    command.params.clear()
-    data_options(command)  # appends --stages, --flow, --db to a command object
-    command.params[:] = [*reversed(command.params), *own]
-
-
-# Here, not at the top: when bot/cli.py is imported first, it imports this module
-# part-way through; when this one is, bot/cli.py finds `export` already defined.
-_add_data_options(export)

@@ -1,0 +1,37 @@
+"""The `surveybot` command line: one click group, each command group in a module of its own.
+
+Every command module imports only `bot.cli.common` (settings, the data options,
+`fail`); this module imports them all and puts them on the group. Data goes to
+standard output, messages to standard error; domain errors exit 1, misuse
+exits 2 (click's own convention).
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.chat import chat
+from bot.cli.common import CONTEXT
+from bot.cli.export import export
+from bot.cli.flowfiles import schema, validate
+from bot.cli.organiser import links, stats
+from bot.cli.privacy import erase, purge
+from bot.cli.run import run
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="surveybot", message="surveybot %(version)s")
+def main() -> None:
+    """surveybot: a conversational questionnaire for Telegram and the terminal.
+
+    Configuration comes from SURVEYBOT_* environment variables (or a .env file);
+    each one but the secrets can also be given as a flag. Try it without any setup:
+
+        surveybot chat
+    """
+
+
+for command in (chat, run, validate, schema, links, stats, export, erase, purge):
+    main.add_command(command)
+
+__all__ = ["main"]

@@ -1,0 +1,82 @@
+"""`surveybot chat`: the questionnaire in the terminal, same conversation, same database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.common import (
+    CONTEXT,
+    data_options,
+    fail,
+    load_flow_and_stages,
+    load_settings,
+)
+
+
+@click.command(context_settings=CONTEXT)
+@data_options
+@click.option("--stage", "stage_code", metavar="CODE", help="Tag the response with this stage.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language (default: the flow's).")
+@click.option(
+    "--respondent",
+    default="terminal",
+    show_default=True,
+    metavar="NAME",
+    help="Who is answering; the same name resumes the same response.",
+)
+def chat(
+    db: Path | None,
+    flow: Path | None,
+    stages: Path | None,
+    stage_code: str | None,
+    lang: str | None,
+    respondent: str,
+) -> None:
+    """Answer the questionnaire in the terminal (same questions, same database as the bot).
+
+    Type the number of an answer, several numbers for a multiple choice, or your
+    text; 'retour', 'passer' and 'quitter' do what they say, and the bot's
+    commands work too (/mydata, /delete, /restart, /language, /help). Quit at any
+    time and run the same command again to resume. Answers can also be piped,
+    one per line.
+
+    Example: surveybot chat --stage pithiviers --lang fr
+    """
+    import asyncio
+
+    from bot.terminal import Console, run_chat
+    from conversation import Conversation
+    from storage import StorageError, Store
+
+    settings = load_settings(db=db, flow=flow, stages=stages)
+    loaded_flow, loaded_stages = load_flow_and_stages(settings)
+    if lang is not None and lang not in loaded_flow.languages:
+        fail(f"the flow has no '{lang}' version (it has: {', '.join(loaded_flow.languages)})")
+    console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+
+    async def go() -> int:
+        store = await Store.open(settings.db)
+        try:
+            conversation = Conversation(store, loaded_flow, loaded_stages)
+            await conversation.sync_stages()
+            return await run_chat(
+                conversation,
+                console,
+                respondent=respondent,
+                stage_code=stage_code,
+                lang=lang,
+            )
+        finally:
+            await store.close()
+
+    try:
+        code = asyncio.run(go())
+    except StorageError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        code = 130
+    raise SystemExit(code)

@@ -1,0 +1,105 @@
+"""What every command shares: settings from the environment and flags, the data options, failing.
+
+Commands import this module, never each other or the group in `bot.cli`. Heavy
+imports (pydantic models, the store, pandas, telegram) happen inside functions,
+so `surveybot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from flows import Flow, StageDef
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def fail(message: str) -> NoReturn:
+    """Say what went wrong on standard error and exit with status 1 (a domain error)."""
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)
+
+
+def data_options(function: F) -> F:
+    """--db, --flow and --stages, shared by the commands that read them."""
+    for option in reversed(DATA_OPTIONS):
+        function = option(function)
+    return function
+
+
+DATA_OPTIONS: Final = (
+    click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="SQLite database file (SURVEYBOT_DB; default: surveybot.sqlite3).",
+    ),
+    click.option(
+        "--flow",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire).",
+    ),
+    click.option(
+        "--stages",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Stages file (SURVEYBOT_STAGES; default: the bundled one).",
+    ),
+)
+DB_OPTION: Final = DATA_OPTIONS[0]
+STAGES_OPTION: Final = DATA_OPTIONS[2]
+
+
+def load_settings(**flags: Any) -> Settings:
+    """Settings from the environment and `.env`, with the flags given on the command line on top.
+
+    A bad value exits with status 2, naming the variable and what is wrong.
+    """
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    given = {key: value for key, value in flags.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "SURVEYBOT_" + "_".join(str(p) for p in problem["loc"]).upper()
+            click.echo(f"error: {name}: {problem['msg']}", err=True)
+        raise SystemExit(2) from None
+
+
+def load_flow_and_stages(settings: Settings) -> tuple[Flow, list[StageDef]]:
+    """The flow and stages, or every located problem of both on standard error and exit 1."""
+    from flows import FlowFileError, load_flow, load_stages
+
+    problems: list[str] = []
+    flow = stages = None
+    try:
+        flow = load_flow(settings.flow_path())
+    except FlowFileError as error:
+        problems += [str(p) for p in error.problems]
+    try:
+        stages = load_stages(settings.stages_path())
+    except FlowFileError as error:
+        problems += [str(p) for p in error.problems]
+    if problems or flow is None:
+        for line in problems:
+            click.echo(line, err=True)
+        raise SystemExit(1)
+    return flow, list(stages or [])
+
+
+def require_database(path: Path) -> None:
+    """Exit with a clear message when there is no database file to read or change."""
+    # Opening it would create an empty database: nothing to read or erase in one.
+    if not path.is_file():
+        fail(
+            f"no database at {path}: nothing has been answered with this setup yet; "
+            "check --db or SURVEYBOT_DB"
+        )

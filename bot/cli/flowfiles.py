@@ -1,0 +1,54 @@
+"""`surveybot validate` and `surveybot schema`: checking flow and stages files, and their schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli.common import CONTEXT, load_settings
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check flow and stages files; print every problem, located, and exit 1 if any.
+
+    Without FILES, checks the configured (or bundled) flow and stages.
+
+    Example: surveybot validate flows/data/questionnaire.yaml my-stages.yaml
+    """
+    from flows import validate_file
+
+    if not files:
+        settings = load_settings()
+        files = (settings.flow_path(), settings.stages_path())
+    failed = False
+    for path in files:
+        problems = validate_file(path)
+        for problem in problems:
+            click.echo(str(problem))
+        if problems:
+            failed = True
+            count = len(problems)
+            click.echo(f"{path}: {count} problem{'s' if count > 1 else ''}", err=True)
+        else:
+            click.echo(f"{path}: ok", err=True)
+    raise SystemExit(1 if failed else 0)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--stages", "for_stages", is_flag=True, help="The schema of a stages file instead.")
+def schema(for_stages: bool) -> None:
+    """Print the JSON Schema of flow files, for editor autocompletion.
+
+    Example: surveybot schema > flow.schema.json  (then, at the top of a flow file:
+    # yaml-language-server: $schema=flow.schema.json)
+    """
+    import json
+
+    from flows.model import Flow
+    from flows.stages import StagesFile
+
+    model = StagesFile if for_stages else Flow
+    click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))

@@ -1,0 +1,177 @@
+"""`surveybot links` and `surveybot stats`: the organiser's tools at a desk.
+
+Links and QR codes to print before a workshop; counts per stage and the drop-off
+along the questionnaire while it runs (read-only, safe beside the running bot).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from bot.cli.common import (
+    CONTEXT,
+    STAGES_OPTION,
+    data_options,
+    fail,
+    load_flow_and_stages,
+    load_settings,
+    require_database,
+)
+
+
+def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from organiser import LinkError, check_bot_username
+
+    try:
+        return check_bot_username(value)
+    except LinkError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+@click.command(context_settings=CONTEXT)
+@click.option(
+    "--bot-username",
+    required=True,
+    metavar="NAME",
+    callback=_bot_username,
+    help="The bot's username from @BotFather, like tour_innovation_bot: 5 to 32 letters, "
+    "digits and '_', ending in 'bot'.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write links.csv, links.html and qr/<code>.png and .svg into DIR "
+    "(created if needed). Without it, print the CSV.",
+)
+@STAGES_OPTION
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of the dates and labels on the QR codes and the page.",
+)
+def links(bot_username: str, out: Path | None, stages: Path | None, lang: str) -> None:
+    """One invitation link and QR code per stage, and a printable page of them all.
+
+    Each link opens the bot with the stage's code, so every answer is tagged
+    with its workshop. Stages marked `example: true` are included, marked
+    "(exemple)". Print links.html (one card per stage), or put qr/<code>.png on
+    a slide.
+
+    Example: surveybot links --bot-username tour_innovation_bot --out invitations
+    """
+    from flows import FlowFileError, load_stages
+    from organiser import LinkError, render_csv, stage_links, write_links
+
+    settings = load_settings(stages=stages)
+    try:
+        loaded = load_stages(settings.stages_path())
+    except FlowFileError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+    found = stage_links(loaded, bot_username)
+    if out is None:
+        click.echo(render_csv(found, lang=lang), nl=False)
+        return
+    try:
+        written = write_links(found, out, bot_username=bot_username, lang=lang)
+    except LinkError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(1) from None
+    count = len(found)
+    click.echo(
+        f"{count} stage{'s' if count != 1 else ''}: wrote {written.csv}, {written.html} "
+        f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG) in {out / 'qr'}",
+        err=True,
+    )
+
+
+@click.command(context_settings=CONTEXT)
+@data_options
+@click.option("--stage", "stage_code", metavar="CODE", help="Only the responses of this stage.")
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The day counted in the 'today' column (default: today, in local time).",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also save the drop-off as a bar chart, a PNG image.",
+)
+def stats(
+    db: Path | None,
+    flow: Path | None,
+    stages: Path | None,
+    stage_code: str | None,
+    day: dt.datetime | None,
+    plot: Path | None,
+) -> None:
+    """How many started and completed, per stage, and where respondents stop.
+
+    The table gives, per stage: responses started, completed, the completion
+    rate, the median time to complete, and today's started / completed. The
+    drop-off view follows the questions in order: how many responses reached
+    each one, and how many answered it. Safe to run while the bot is running.
+
+    Example: surveybot stats --stage pithiviers --plot dropoff.png
+    """
+    import asyncio
+
+    from organiser import (
+        Stats,
+        read_stats,
+        render_dropoff_png,
+        render_dropoff_table,
+        render_stage_table,
+    )
+    from storage import StorageError, Store
+
+    settings = load_settings(db=db, flow=flow, stages=stages)
+    require_database(settings.db)
+    loaded_flow, loaded_stages = load_flow_and_stages(settings)
+    now = dt.datetime.now().astimezone()
+    today = day.date() if day is not None else now.date()
+
+    async def read() -> Stats:
+        store = await Store.open(settings.db, readonly=True)
+        try:
+            return await read_stats(
+                store,
+                flow=loaded_flow,
+                stages=loaded_stages,
+                today=today,
+                tz=now.tzinfo or dt.UTC,
+                stage_code=stage_code,
+            )
+        finally:
+            await store.close()
+
+    try:
+        result = asyncio.run(read())
+    except StorageError as error:
+        fail(str(error))
+    known = {stage.code.lower() for stage in loaded_stages}
+    if stage_code is not None and stage_code.lower() not in known and not result.total.started:
+        listed = ", ".join(stage.code for stage in loaded_stages)
+        fail(
+            f"unknown stage '{stage_code}': it is not in the stages file and no response "
+            f"carries it; known stages: {listed}"
+        )
+    click.echo(render_stage_table(result))
+    click.echo()
+    click.echo(render_dropoff_table(result))
+    if plot is not None:
+        try:
+            plot.write_bytes(render_dropoff_png(result))
+        except OSError as error:
+            fail(f"cannot write the chart to {plot}: {error.strerror or error}")
+        click.echo(f"wrote the drop-off chart to {plot}", err=True)

@@ -1,0 +1,145 @@
+"""Showing a reply in a Telegram chat: each neutral screen as messages, edits and buttons.
+
+The chat reads as a transcript: a question once answered is edited to show its
+answer and loses its buttons, so only one question is live at a time. Which
+message shows the live question is remembered through the conversation service,
+so the next reply can edit it, even after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+from telegram import InlineKeyboardMarkup, Message
+
+from bot.telegram.keyboards import (
+    answered_text,
+    button,
+    menu_keyboard,
+    question_keyboard,
+    question_text,
+)
+from bot.telegram.sending import Chat
+from bot.telegram.words import tg
+from conversation import (
+    Answered,
+    Conversation,
+    DataCopy,
+    Goodbye,
+    Help,
+    HelpTopic,
+    Menu,
+    Question,
+    Reply,
+    Screen,
+    Selection,
+    Summary,
+    Welcome,
+    say,
+)
+from conversation import Message as Note
+
+
+@dataclass
+class Renderer:
+    """Shows one reply in one chat, keeping track of the message with the live question."""
+
+    chat: Chat
+    conversation: Conversation
+    reply: Reply
+    tapped: Message | None = None
+    """The message whose button was pressed, for a reply to a button."""
+
+    def __post_init__(self) -> None:
+        self.live = self.reply.live_message
+
+    async def show(self) -> None:
+        """Every screen of the reply, in order."""
+        for screen in self.reply.screens:
+            await self._show(screen)
+
+    async def _show(self, screen: Screen) -> None:
+        lang = self.reply.language
+        if isinstance(screen, Note):
+            prefix = "⚠️ " if screen.warning else ""
+            await self.chat.send(prefix + escape(screen.text.strip()))
+        elif isinstance(screen, Welcome):
+            if screen.workshop:
+                await self.chat.send(escape(screen.workshop))
+            await self.chat.send(f"<b>{escape(screen.title)}</b>\n\n{escape(screen.intro)}".strip())
+        elif isinstance(screen, Menu):
+            await self.chat.send(escape(screen.text), menu_keyboard(screen))
+        elif isinstance(screen, Question):
+            await self._drop_live()
+            sent = await self.chat.send(
+                question_text(screen.prompt, lang),
+                question_keyboard(screen.prompt, lang),
+            )
+            await self._remember(sent.message_id)
+        elif isinstance(screen, Selection):
+            target = self.live if self.live is not None else self._tapped_id()
+            if target is not None:
+                text = question_text(screen.prompt, lang)
+                await self.chat.edit(target, text, question_keyboard(screen.prompt, lang))
+        elif isinstance(screen, Answered):
+            await self._leave(screen)
+        elif isinstance(screen, Summary):
+            await self._summary(screen)
+        elif isinstance(screen, DataCopy):
+            await self.chat.send(escape(screen.text, quote=False))
+            content = json.dumps(screen.data, ensure_ascii=False, indent=2).encode("utf-8")
+            await self.chat.send_file(content, screen.filename)
+        elif isinstance(screen, Help):
+            await self.chat.send(escape(help_text(screen, lang)))
+        elif isinstance(screen, Goodbye):
+            await self._drop_live()
+            await self.chat.send(escape(screen.text))
+
+    async def _leave(self, screen: Answered) -> None:
+        """The question just left reads as a transcript line (or simply loses its buttons)."""
+        if self.live is None:
+            return
+        if screen.answer is None:
+            await self.chat.drop_keyboard(self.live)
+        else:
+            await self.chat.edit(self.live, answered_text(screen.prompt, screen.answer, self.lang))
+        self.live = None
+
+    async def _summary(self, screen: Summary) -> None:
+        """The answers as read back, with "change an answer": its message is the live one."""
+        await self._drop_live()
+        blocks = [f"<b>{escape(screen.title)}</b>"]
+        blocks += [
+            f"{escape(question)}\n    → <b>{escape(shown)}</b>"
+            for question, shown in screen.entries
+        ]
+        keyboard = InlineKeyboardMarkup([[button(screen.revise.label, screen.revise.action)]])
+        sent = await self.chat.send_long(blocks, keyboard)
+        await self._remember(sent.message_id)
+
+    async def _drop_live(self) -> None:
+        # An earlier question or summary gives way: one live keyboard in the chat.
+        if self.live is not None:
+            await self.chat.drop_keyboard(self.live)
+            self.live = None
+
+    async def _remember(self, message_id: int) -> None:
+        self.live = message_id
+        if self.reply.response_id is not None:
+            await self.conversation.remember_live_message(self.reply.response_id, message_id)
+
+    def _tapped_id(self) -> int | None:
+        return self.tapped.message_id if self.tapped is not None else None
+
+    @property
+    def lang(self) -> str:
+        return self.reply.language
+
+
+def help_text(screen: Help, lang: str) -> str:
+    """How to use the bot in a Telegram chat, or that a command is unknown."""
+    if screen.topic == HelpTopic.UNKNOWN_COMMAND:
+        return say("unknown_command", lang)
+    return f"{tg('tg_usage', lang)}\n\n{say('commands', lang)}"

@@ -1,0 +1,111 @@
+"""Sending to one chat: messages, edits, files, callback answers, and Telegram's size limit.
+
+Every text is HTML (the application's `Defaults` set the parse mode), already
+escaped by the caller. An edit Telegram finds pointless ("message is not
+modified", "message to edit not found") means the chat already reads right.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Message
+from telegram.error import BadRequest
+
+log = logging.getLogger(__name__)
+
+# Telegram's limit is 4096 characters as shown; a margin for how it counts emoji.
+MAX_TEXT: Final = 4000
+TAG: Final = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Chat:
+    """One private chat with the bot."""
+
+    bot: Any
+    """The application's `ExtBot`."""
+    chat_id: int
+
+    async def send(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Send an HTML message, with buttons if any."""
+        message: Message = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
+        return message
+
+    async def send_long(
+        self, blocks: Sequence[str], keyboard: InlineKeyboardMarkup | None = None
+    ) -> Message:
+        """Send HTML blocks in as few messages as fit; the buttons go on the last one."""
+        parts = split_message(blocks)
+        for part in parts[:-1]:
+            await self.send(part)
+        return await self.send(parts[-1], keyboard)
+
+    async def send_file(self, content: bytes, filename: str, caption: str | None = None) -> None:
+        await self.bot.send_document(
+            self.chat_id, InputFile(content, filename=filename), caption=caption
+        )
+
+    async def edit(
+        self, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Replace a message's text (and its buttons: none unless given)."""
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=self.chat_id, message_id=message_id, reply_markup=keyboard
+            )
+        except BadRequest as error:
+            _already_right(error)
+
+    async def drop_keyboard(self, message_id: int) -> None:
+        """Remove a message's buttons: what they offered is no longer on."""
+        try:
+            await self.bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+        except BadRequest as error:
+            _already_right(error)
+
+
+async def answer_query(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press: Telegram shows a spinner on the button until we do."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:
+        # A query older than about 15 minutes can no longer be answered; nothing to do.
+        log.info("could not answer a callback query: %s", error)
+
+
+def split_message(blocks: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
+    """HTML blocks joined by newlines into messages that each show at most `limit` characters.
+
+    Telegram counts the text as shown, after the markup: that is what is measured.
+    A block is never cut; one longer than `limit` is a message of its own.
+    """
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for block in blocks:
+        length = shown_length(block)
+        if current and size + 1 + length > limit:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        size += length + (1 if current else 0)
+        current.append(block)
+    parts.append("\n".join(current))
+    return parts
+
+
+def shown_length(text: str) -> int:
+    """How many characters an HTML text shows once Telegram has applied its markup."""
+    return len(html.unescape(TAG.sub("", text)))
+
+
+def _already_right(error: BadRequest) -> None:
+    # "message is not modified" or "message to edit not found": the chat is already right.
+    log.debug("edit skipped: %s", error)

@@ -1,0 +1,111 @@
+"""The terminal chat: the questionnaire in a terminal, same conversation, same database.
+
+Reads one line at a time, so it works typed by hand and with piped input (a
+script of answers). Each line is read for the screen it answers (`reading`),
+handed to the conversation service, and its reply printed (`display`). Every
+accepted answer is committed before the next question is printed; quitting,
+or the end of the input, keeps everything for the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.terminal.display import show
+from bot.terminal.reading import Leave, Screen, Unclear, read_line
+from bot.terminal.words import term
+from conversation import (
+    Conversation,
+    Goodbye,
+    Menu,
+    Message,
+    Person,
+    Question,
+    Reply,
+    Selection,
+    Start,
+    Summary,
+)
+from storage import Channel
+
+
+@dataclass
+class Console:
+    """Where the chat reads and writes; `echo` repeats piped answers so output reads as a transcript."""
+
+    input: TextIO
+    output: TextIO
+    echo: bool = False
+
+    def say(self, text: str = "") -> None:
+        self.output.write(text + "\n")
+        self.output.flush()
+
+    async def ask(self) -> str | None:
+        self.output.write("> ")
+        self.output.flush()
+        line = await asyncio.to_thread(self.input.readline)
+        if not line:
+            self.say()
+            return None
+        line = line.rstrip("\r\n")
+        if self.echo:
+            self.say(line)
+        return line
+
+
+async def run_chat(
+    conversation: Conversation,
+    console: Console,
+    *,
+    respondent: str,
+    stage_code: str | None = None,
+    lang: str | None = None,
+) -> int:
+    """Run (or resume) one respondent's conversation until they leave; return the exit code."""
+    person = Person(Channel.TERMINAL, respondent)
+    reply = await conversation.handle(person, Start(stage=stage_code, language=lang))
+    screen = _print(console, reply)
+    while screen is not None:
+        line = await console.ask()
+        reading = Leave() if line is None else read_line(line, screen, reply.language)
+        if isinstance(reading, Leave):
+            console.say(_farewell(reply))
+            return 0
+        if isinstance(reading, Unclear):
+            console.say(show(Message(reading.text, warning=True), reply.language) or "")
+            console.say(show(screen, reply.language) or "")
+            continue
+        reply = await conversation.handle(person, reading)
+        console.say()
+        shown = _print(console, reply)
+        if any(isinstance(s, Goodbye) for s in reply.screens):
+            return 0
+        if shown is None:
+            # Nothing new to answer (help, a message): the same screen again.
+            console.say(show(screen, reply.language) or "")
+        else:
+            screen = shown
+    return 0
+
+
+def _print(console: Console, reply: Reply) -> Screen | None:
+    """Print the reply's screens; return the last one that waits for an answer, if any."""
+    waiting: Screen | None = None
+    for screen in reply.screens:
+        text = show(screen, reply.language)
+        if text is not None:
+            console.say(text)
+        if isinstance(screen, Menu | Question | Selection | Summary):
+            waiting = screen
+    return waiting
+
+
+def _farewell(reply: Reply) -> str:
+    if reply.response_id is None:
+        return term("left_before_start", reply.language)
+    if reply.finished:
+        return term("saved_done", reply.language)
+    return term("saved_resume", reply.language)

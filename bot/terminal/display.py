@@ -1,0 +1,138 @@
+"""Showing the conversation's screens as terminal text: questions with numbered answers, menus."""
+
+from __future__ import annotations
+
+import json
+
+from bot.terminal.words import term
+from conversation import (
+    Answered,
+    DataCopy,
+    Goodbye,
+    Help,
+    HelpTopic,
+    Intent,
+    Menu,
+    Message,
+    Question,
+    Screen,
+    Selection,
+    Summary,
+    Welcome,
+    say,
+)
+from flows import Kind, Prompt
+
+# A menu offering these can be answered "oui" / "non" as well as by number.
+YES_INTENTS = frozenset({Intent.CONSENT, Intent.RESTART, Intent.ERASE})
+NO_INTENTS = frozenset({Intent.DECLINE, Intent.KEEP})
+
+
+def show(screen: Screen, lang: str) -> str | None:
+    """A screen as lines of text; None for what the terminal leaves unsaid."""
+    if isinstance(screen, Message):
+        return f"⚠ {screen.text}\n" if screen.warning else f"{screen.text.strip()}\n"
+    if isinstance(screen, Welcome):
+        lines = [screen.title]
+        if screen.workshop:
+            lines.append(screen.workshop)
+        return (
+            "\n".join([*lines, "", screen.intro, ""]) if screen.intro else "\n".join(lines) + "\n"
+        )
+    if isinstance(screen, Menu):
+        return menu_text(screen, lang)
+    if isinstance(screen, Question | Selection):
+        return question_text(screen.prompt, lang)
+    if isinstance(screen, Answered):
+        return None  # the line typed already reads as the answer
+    if isinstance(screen, Summary):
+        entries = [f"  • {question}\n    → {shown}" for question, shown in screen.entries]
+        footer = [f"   1. {screen.revise.label}", f"  {term('summary_hint', lang)}"]
+        return "\n".join([screen.title, *entries, "", *footer])
+    if isinstance(screen, DataCopy):
+        return f"{screen.text}\n\n{json.dumps(screen.data, ensure_ascii=False, indent=2)}\n"
+    if isinstance(screen, Help):
+        if screen.topic == HelpTopic.UNKNOWN_COMMAND:
+            return say("unknown_command", lang)
+        return f"{term('terminal_help', lang)}\n\n{say('commands', lang)}\n"
+    if isinstance(screen, Goodbye):
+        return screen.text
+    return None
+
+
+def menu_text(menu: Menu, lang: str) -> str:
+    """The menu's text and its numbered choices, with how to answer."""
+    lines = [menu.text, ""]
+    lines += [f"  {index:>2}. {choice.label}" for index, choice in enumerate(menu.choices, 1)]
+    intents = {choice.action.intent for choice in menu.choices}
+    if intents & YES_INTENTS and intents & NO_INTENTS:
+        lines.append(term("consent_question", lang))
+    else:
+        hint = term("menu_hint", lang)
+        default = next((c.label for c in menu.choices if c.action == menu.default), None)
+        if default is not None:
+            hint += " · " + term("menu_default", lang, label=default)
+        lines.append(f"  {hint}")
+    return "\n".join(lines)
+
+
+def question_text(shown: Prompt, lang: str) -> str:
+    """A prompt as terminal text: header with progress, question, numbered choices, hint."""
+    if shown.position:
+        header = term("header", lang, section=shown.section, n=shown.position, total=shown.total)
+    else:
+        header = f"── {shown.section} ──"
+    lines = [header, shown.text]
+    if shown.help:
+        lines.append(f"  ({shown.help})")
+    if shown.kind == Kind.SCALE and not shown.awaiting_other:
+        lines += _scale_lines(shown, lang)
+    else:
+        multiple = shown.kind == Kind.MULTIPLE_CHOICE
+        for index, (code, label) in enumerate(shown.choices, 1):
+            mark = f"[{'x' if code in shown.selected else ' '}] " if multiple else ""
+            lines.append(f"  {index:>2}. {mark}{label}")
+    hint = _hint(shown, lang)
+    if hint:
+        lines.append(hint)
+    return "\n".join(lines)
+
+
+def _scale_lines(shown: Prompt, lang: str) -> list[str]:
+    numbers = [label for code, label in shown.choices if code.isdigit()]
+    low = f"{numbers[0]} = {shown.min_label}" if shown.min_label else numbers[0]
+    high = f"{numbers[-1]} = {shown.max_label}" if shown.max_label else numbers[-1]
+    line = f"  {low} … {high}"
+    if any(code == "dont_know" for code, _ in shown.choices):
+        line += term("scale_dont_know", lang)
+    return [line]
+
+
+def _hint(shown: Prompt, lang: str) -> str:
+    parts: list[str] = []
+    if shown.kind == Kind.INFO:
+        parts.append(term("hint_enter", lang))
+    elif shown.awaiting_other:
+        parts.append(term("hint_other", lang))
+    elif shown.kind == Kind.MULTIPLE_CHOICE:
+        most = shown.max_selected
+        parts.append(term("hint_multi_max", lang, max=most) if most else term("hint_multi", lang))
+    elif shown.kind == Kind.RANKING:
+        parts.append(term("hint_ranking", lang, count=shown.needed))
+    elif shown.kind == Kind.SCALE:
+        parts.append(term("hint_scale", lang))
+    elif shown.choices:
+        parts.append(term("hint_single", lang))
+    elif shown.unit:
+        parts.append(term("hint_unit", lang, unit=shown.unit))
+    if shown.selected and shown.kind != Kind.MULTIPLE_CHOICE:
+        labels = dict(shown.choices)
+        chosen = ", ".join(labels.get(c, c) for c in shown.selected)
+        parts.append(term("hint_current", lang, value=chosen))
+    if shown.default:
+        parts.append(term("hint_current", lang, value=shown.default))
+    if shown.can_skip:
+        parts.append(term("hint_skip", lang))
+    if shown.can_back:
+        parts.append(term("hint_back", lang))
+    return "  " + " · ".join(parts) if parts else ""

@@ -1,0 +1,147 @@
+"""Reading a typed line as what the person meant, given the screen they are answering.
+
+A number picks an answer or a menu entry, several numbers tick a multiple
+choice or order a ranking, "oui"/"non" answer a yes-or-no menu, words like
+"retour" or "/delete" are commands, anything else is a typed answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.terminal.display import NO_INTENTS, YES_INTENTS
+from bot.terminal.words import term
+from conversation import (
+    Action,
+    Command,
+    CommandName,
+    Event,
+    Intent,
+    Menu,
+    Pressed,
+    Question,
+    Selection,
+    Start,
+    Submitted,
+    Summary,
+    Typed,
+)
+from flows import Kind, Prompt
+
+QUIT = frozenset({"quit", "quitter", "exit", "/quit", "/quitter"})
+YES_WORDS = frozenset({"oui", "o", "yes", "y", "j'accepte", "accepte", "i agree"})
+NO_WORDS = frozenset({"non", "n", "no", "je refuse", "refuse", "i decline"})
+REVISE_WORDS = frozenset({"modifier", "edit", "change"})
+WORDS = {
+    CommandName.HELP: {"help", "aide", "?help", "/help", "/aide"},
+    CommandName.BACK: {"back", "retour", "/back", "/retour"},
+    CommandName.SKIP: {"skip", "passer", "/skip", "/passer"},
+    CommandName.RESTART: {"/restart", "/recommencer"},
+    CommandName.LANGUAGE: {"/language", "/langue"},
+    CommandName.MYDATA: {"/mydata", "/mes_donnees"},
+    CommandName.DELETE: {"/delete", "/supprimer"},
+}
+
+Screen = Menu | Question | Selection | Summary
+
+
+@dataclass(frozen=True, slots=True)
+class Unclear:
+    """A line that means nothing for the screen on it, and what to tell the person."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    """The person is done for now (quit, or the end of the summary)."""
+
+
+def read_line(line: str, screen: Screen, lang: str) -> Event | Unclear | Leave:
+    """What `line` means on `screen`."""
+    word = fold(line)
+    if word in QUIT:
+        return Leave()
+    for name, words in WORDS.items():
+        if word in words:
+            return Command(name)
+    if word == "/start":
+        return Start()
+    if word.startswith("/") and " " not in word:
+        return Command(CommandName.UNKNOWN)
+    if isinstance(screen, Menu):
+        return _read_menu(word, screen, lang)
+    if isinstance(screen, Summary):
+        if not word:
+            return Leave()
+        if word == "1" or word in REVISE_WORDS or word == fold(screen.revise.label):
+            return Pressed(screen.revise.action)
+        return Unclear(term("summary_hint", lang))
+    return read_answer(line, screen.prompt, lang)
+
+
+def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
+    """A line typed for the question `shown`."""
+    word = line.strip().lower()
+    if shown.kind == Kind.INFO:
+        return Pressed(_act(shown, Intent.NEXT))
+    if shown.awaiting_other:
+        return Typed(line)
+    if not word:
+        # Enter alone keeps an earlier answer, or leaves an optional question blank.
+        if shown.earlier is not None:
+            return Submitted(shown.step_id, shown.seq, shown.earlier)
+        if shown.can_skip:
+            return Pressed(_act(shown, Intent.SKIP))
+        return Unclear(term("empty_required", lang))
+    if shown.kind in (Kind.MULTIPLE_CHOICE, Kind.RANKING):
+        codes = _numbers_to_codes(shown, line)
+        if codes is None:
+            return Unclear(term("type_numbers", lang, count=len(shown.choices)))
+        return Submitted(shown.step_id, shown.seq, codes)
+    if shown.choices and shown.kind != Kind.SCALE and word.isdigit():
+        index = int(word)
+        if not 1 <= index <= len(shown.choices):
+            return Unclear(term("type_number", lang, count=len(shown.choices)))
+        return Pressed(_act(shown, Intent.CHOOSE, shown.choices[index - 1][0]))
+    return Typed(line)
+
+
+def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
+    choices = menu.choices
+    if not word and menu.default is not None:
+        return Pressed(menu.default)
+    if word.isdigit() and 1 <= int(word) <= len(choices):
+        return Pressed(choices[int(word) - 1].action)
+    for wanted, words in ((YES_INTENTS, YES_WORDS), (NO_INTENTS, NO_WORDS)):
+        if word in words:
+            found = next((c for c in choices if c.action.intent in wanted), None)
+            if found is not None:
+                return Pressed(found.action)
+    for choice in choices:
+        if word and word == fold(choice.label):
+            return Pressed(choice.action)
+    intents = {choice.action.intent for choice in choices}
+    if intents & YES_INTENTS and intents & NO_INTENTS:
+        return Unclear(term("consent_question", lang))
+    return Unclear(term("type_number", lang, count=len(choices)))
+
+
+def _numbers_to_codes(shown: Prompt, line: str) -> list[str] | None:
+    parts = [p for p in re.split(r"[\s,;]+", line.strip()) if p]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= len(shown.choices) for p in parts):
+        return None
+    return [shown.choices[int(p) - 1][0] for p in parts]
+
+
+def _act(shown: Prompt, intent: Intent, code: str = "") -> Action:
+    return Action(intent, seq=shown.seq, step=shown.step_id, value=code)
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents, emoji or surrounding blanks: how typed words are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower()).replace("’", "'")
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and c.isprintable())
+    return "".join(c for c in kept if c.isascii() or c.isalnum()).strip()

@@ -1,0 +1,105 @@
+"""The terminal chat's own words: how to answer by typing, and its hints, in French and English.
+
+What every channel says the same way is in `conversation.words`.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "header": {
+        "fr": "── {section} · Question {n}/{total} ──",
+        "en": "── {section} · Question {n}/{total} ──",
+    },
+    "saved_resume": {
+        "fr": "Vos réponses sont enregistrées. Relancez la même commande pour reprendre.",
+        "en": "Your answers are saved. Run the same command again to resume.",
+    },
+    "consent_question": {
+        "fr": "Répondez oui ou non :",
+        "en": "Answer yes or no:",
+    },
+    "left_before_start": {
+        "fr": "À bientôt : rien n'a été enregistré.",
+        "en": "See you soon: nothing was stored.",
+    },
+    "empty_required": {
+        "fr": "Cette question est obligatoire : merci de répondre.",
+        "en": "This question is required: please answer.",
+    },
+    "type_number": {
+        "fr": "Tapez un numéro de 1 à {count}.",
+        "en": "Type a number from 1 to {count}.",
+    },
+    "type_numbers": {
+        "fr": "Tapez des numéros de 1 à {count}, séparés par des espaces.",
+        "en": "Type numbers from 1 to {count}, separated by spaces.",
+    },
+    "terminal_help": {
+        "fr": "Répondez puis Entrée. « retour » : question précédente · « passer » : question facultative · « quitter » : reprendre plus tard.",
+        "en": "Answer, then Enter. 'back': previous question · 'skip': optional question · 'quit': resume later.",
+    },
+    "scale_dont_know": {
+        "fr": " · ? = Ne sait pas",
+        "en": " · ? = Don't know",
+    },
+    "hint_enter": {
+        "fr": "Entrée pour continuer",
+        "en": "Press Enter to continue",
+    },
+    "hint_other": {
+        "fr": "écrivez votre réponse",
+        "en": "type your answer",
+    },
+    "hint_multi": {
+        "fr": "plusieurs réponses possibles : numéros séparés par des espaces",
+        "en": "several answers allowed: numbers separated by spaces",
+    },
+    "hint_multi_max": {
+        "fr": "jusqu'à {max} réponses : numéros séparés par des espaces",
+        "en": "up to {max} answers: numbers separated by spaces",
+    },
+    "hint_ranking": {
+        "fr": "classez {count} éléments : numéros dans l'ordre, du plus important au moins important",
+        "en": "rank {count} items: numbers in order, most important first",
+    },
+    "hint_scale": {
+        "fr": "tapez une valeur",
+        "en": "type a value",
+    },
+    "hint_single": {
+        "fr": "tapez un numéro",
+        "en": "type a number",
+    },
+    "hint_unit": {
+        "fr": "en {unit}",
+        "en": "in {unit}",
+    },
+    "hint_current": {
+        "fr": "réponse actuelle : {value} (Entrée pour la garder)",
+        "en": "current answer: {value} (Enter keeps it)",
+    },
+    "hint_skip": {
+        "fr": "« passer » pour ne pas répondre",
+        "en": "'skip' to leave it blank",
+    },
+    "hint_back": {
+        "fr": "« retour » pour revenir",
+        "en": "'back' to go back",
+    },
+    "saved_done": {
+        "fr": "Vos réponses sont enregistrées. Merci !",
+        "en": "Your answers are saved. Thank you!",
+    },
+    "menu_hint": {"fr": "tapez un numéro", "en": "type a number"},
+    "menu_default": {"fr": "Entrée : {label}", "en": "Enter: {label}"},
+    "summary_hint": {
+        "fr": "tapez 1 pour modifier une réponse · Entrée pour terminer",
+        "en": "type 1 to change an answer · Enter to finish",
+    },
+}
+
+
+def term(key: str, lang: str, **values: object) -> str:
+    """The terminal's text `key` in `lang` (French when unknown), with values filled in."""
+    texts = WORDS[key]
+    return texts.get(lang, texts["fr"]).format(**values)

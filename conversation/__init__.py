@@ -1,0 +1,83 @@
+"""The conversation: the rules every channel shares, returning channel-neutral screens.
+
+Channels (Telegram, the terminal, the web) parse their input into an `Event`,
+call `Conversation.handle`, and show the `Reply`. Nothing here knows a channel's
+objects; the flow engine (`flows`) and the store (`storage`) sit below.
+"""
+
+from conversation.actions import QUESTION_INTENTS, STAGED, VALUED, Action, Intent
+from conversation.events import (
+    Command,
+    CommandName,
+    Event,
+    Person,
+    Pressed,
+    Start,
+    Submitted,
+    Typed,
+    Unreadable,
+)
+from conversation.housekeeping import Housekeeping, Reminder
+from conversation.policy import Policy
+from conversation.progress import save_state
+from conversation.screens import (
+    Answered,
+    Choice,
+    DataCopy,
+    Goodbye,
+    Help,
+    HelpTopic,
+    Menu,
+    Message,
+    Question,
+    Reply,
+    Screen,
+    Selection,
+    Status,
+    Summary,
+    Welcome,
+)
+from conversation.service import Conversation, utc_now
+from conversation.session import language_for
+from conversation.words import LANGUAGE_NAMES, say
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "QUESTION_INTENTS",
+    "STAGED",
+    "VALUED",
+    "Action",
+    "Answered",
+    "Choice",
+    "Command",
+    "CommandName",
+    "Conversation",
+    "DataCopy",
+    "Event",
+    "Goodbye",
+    "Help",
+    "HelpTopic",
+    "Housekeeping",
+    "Intent",
+    "Menu",
+    "Message",
+    "Person",
+    "Policy",
+    "Pressed",
+    "Question",
+    "Reminder",
+    "Reply",
+    "Screen",
+    "Selection",
+    "Start",
+    "Status",
+    "Submitted",
+    "Summary",
+    "Typed",
+    "Unreadable",
+    "Welcome",
+    "language_for",
+    "save_state",
+    "say",
+    "utc_now",
+]

@@ -1,0 +1,81 @@
+"""Actions: what a respondent can choose on a screen, as channel-neutral values.
+
+Every choice a screen offers (an answer, "back", "I agree", a workshop, a
+language) is an `Action`. A channel puts it in whatever its buttons carry
+(Telegram's 64-byte `callback_data`, a web form's fields, a number typed in
+the terminal) and hands it back unchanged when the respondent picks it. A
+question's actions carry the step and the state's sequence number, so a stale
+one (an earlier question, a double tap) is told apart from a fresh one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    """What an action does. The values are short: they travel in button data."""
+
+    CHOOSE = "c"  # one answer of a single choice, yes/no or scale question
+    TOGGLE = "t"  # tick or untick in a multiple choice; next rank (or undo) in a ranking
+    CONFIRM = "v"  # validate the ticks of a multiple choice
+    SKIP = "s"  # leave an optional question blank
+    BACK = "b"  # the previous question
+    NEXT = "n"  # go on from an information step
+    RESUME = "r"  # continue an unfinished response
+    RESTART_ASK = "X"  # "start over?": asks for confirmation
+    RESTART = "x"  # start over, confirmed
+    KEEP = "k"  # cancel a restart or an erasure, keep going
+    STAGE = "g"  # pick the workshop from a list
+    NO_STAGE = "G"  # go on without a workshop
+    LANGUAGE = "l"  # value: the language code
+    REVISE_MENU = "e"  # "change an answer" after finishing: which one?
+    REVISE = "E"  # change one answer after finishing (value: the question id)
+    CONSENT = "a"  # agree to the information notice
+    DECLINE = "d"  # decline it
+    ERASE_ASK = "Z"  # "erase everything?": asks for confirmation
+    ERASE = "z"  # erase everything about me, confirmed
+
+
+QUESTION_INTENTS = frozenset(
+    {Intent.CHOOSE, Intent.TOGGLE, Intent.CONFIRM, Intent.SKIP, Intent.BACK, Intent.NEXT}
+)
+"""Intents about the question on screen: they carry its step id and sequence number."""
+
+STAGED = frozenset(
+    {
+        Intent.RESTART_ASK,
+        Intent.RESTART,
+        Intent.STAGE,
+        Intent.CONSENT,
+        Intent.DECLINE,
+        Intent.LANGUAGE,
+    }
+)
+"""Intents that may carry a workshop, so a choice made on the way keeps the invitation's tag."""
+
+VALUED = frozenset({Intent.CHOOSE, Intent.TOGGLE, Intent.LANGUAGE, Intent.REVISE})
+"""Intents that carry a value; the others never do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One choice offered on a screen."""
+
+    intent: Intent
+    seq: int = 0
+    """The response state's sequence number when offered (question intents only)."""
+    step: str = ""
+    """The question it answers (question intents only)."""
+    value: str = ""
+    """A choice code (question intents), a language (LANGUAGE), a question id (REVISE)."""
+    stage: str = ""
+    """The workshop it keeps, as `flows.stage_ref` writes it: STAGE, RESTART, CONSENT…"""
+    lang: str = ""
+    """For CONSENT and DECLINE: the language the notice was shown in ('' for the default)."""
+
+    @property
+    def about_question(self) -> bool:
+        """Whether it acts on the question on screen (and may be stale)."""
+        return self.intent in QUESTION_INTENTS

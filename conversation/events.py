@@ -1,0 +1,87 @@
+"""Events: what a respondent did, as a channel parsed it.
+
+A channel turns its input (a Telegram update, a line typed in the terminal, a
+web form) into one of these and hands it to the conversation service, with
+the respondent it came from (`Person`) and, when the channel redelivers input
+after a crash, the id that tells a redelivery from a new input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversation.actions import Action
+from flows import AnswerValue
+from storage import Channel
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who is talking: the channel, its own id for them, and the language it suggests."""
+
+    channel: Channel
+    external_id: str
+    language_hint: str | None = None
+    """E.g. Telegram's `language_code` ("fr", "en-GB"); used until they choose one."""
+
+
+class CommandName(StrEnum):
+    """The commands every channel understands (typed `/help`, `/back`… in a chat)."""
+
+    HELP = "help"
+    BACK = "back"
+    SKIP = "skip"
+    RESTART = "restart"
+    LANGUAGE = "language"
+    MYDATA = "mydata"
+    DELETE = "delete"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Opening the conversation: a Telegram `/start` (from a link), launching the terminal chat."""
+
+    stage: str | None = None
+    """What the link carried (a stage code), if anything."""
+    language: str | None = None
+    """A language chosen up front (the terminal's `--lang`), kept like a `/language` choice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A typed message: an answer to a text question, an "Other" text, a choice by its name."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """A button pressed (or a menu entry picked): one of the actions a screen offered."""
+
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A whole answer to a question at once (the terminal's "1 3 4", a web form)."""
+
+    step: str
+    seq: int
+    value: AnswerValue
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: `/help`, `/back`, `/delete`…"""
+
+    name: CommandName
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Something that is not text: a sticker, a photo, a voice note."""
+
+
+Event = Start | Typed | Pressed | Submitted | Command | Unreadable

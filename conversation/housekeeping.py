@@ -1,0 +1,105 @@
+"""Work done without a respondent's input: one polite reminder, closing stale responses, purging.
+
+Everything is read from the database each time, so a restart neither loses a
+reminder that is due nor sends one twice: a response is marked once reminded.
+A channel sends the reminders this module finds and reports how each went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from conversation.actions import Action, Intent
+from conversation.events import Person
+from conversation.policy import Policy
+from conversation.screens import Choice, Menu
+from conversation.words import say
+from flows import Flow, ResponseState, prompt, rebase
+from storage import Channel, SurveyStore
+
+log = logging.getLogger(__name__)
+
+# Telegram redelivers an update for 24 hours at most; ids older than this are dead weight.
+KEEP_HANDLED_UPDATES = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A reminder to send: to whom, about which response, and what it says."""
+
+    person: Person
+    response_id: int
+    menu: Menu
+
+
+class Housekeeping:
+    """Reminders and upkeep for one flow, by the rules of a `Policy`."""
+
+    def __init__(self, store: SurveyStore, flow: Flow, policy: Policy) -> None:
+        self.store = store
+        self.flow = flow
+        self.policy = policy
+
+    async def due_reminders(self, now: dt.datetime, *, channel: Channel) -> list[Reminder]:
+        """The reminders due now on `channel`: none at night, none twice, none to the blocked."""
+        policy = self.policy
+        if policy.reminder_after is None or policy.quiet(now):
+            return []
+        due = await self.store.due_reminders(
+            idle_since=now - policy.reminder_after, now=now, channel=channel
+        )
+        reminders = []
+        for item in due:
+            response = await self.store.get_response(item.response_id)
+            if response is None or response.flow_id != self.flow.id:
+                continue
+            lang = response.language if response.language in self.flow.languages else None
+            lang = lang or self.flow.language
+            state = ResponseState.model_validate_json(response.state_json)
+            if response.flow_version != self.flow.version:
+                state = rebase(self.flow, state)
+            person = Person(channel, item.external_id)
+            reminders.append(Reminder(person, response.id, self._menu(state, lang)))
+        return reminders
+
+    def _menu(self, state: ResponseState, lang: str) -> Menu:
+        shown = prompt(self.flow, state, lang)
+        text = say(
+            "reminder",
+            lang,
+            title=self.flow.text(self.flow.title, lang),
+            answered=shown.answered if shown else 0,
+            total=shown.total if shown else 0,
+        )
+        return Menu(text, (Choice(say("resume", lang), Action(Intent.RESUME)),))
+
+    async def reminded(self, reminder: Reminder, now: dt.datetime) -> None:
+        """The reminder was sent: never again for this response."""
+        # Marked after sending: a crash in between sends it again rather than never.
+        await self.store.mark_reminded(reminder.response_id, now=now)
+
+    async def unreachable(self, reminder: Reminder, now: dt.datetime) -> None:
+        """The person blocked the channel: mark them, and do not try this reminder again."""
+        person = reminder.person
+        respondent = await self.store.get_respondent(person.channel, person.external_id)
+        if respondent is not None:
+            await self.store.set_blocked(respondent.id, blocked=True, now=now)
+        await self.store.mark_reminded(reminder.response_id, now=now)
+
+    async def upkeep(self, now: dt.datetime) -> None:
+        """Close responses untouched for too long; delete those past the retention period."""
+        policy = self.policy
+        if policy.abandon_after is not None:
+            closed = await self.store.abandon_stale(idle_since=now - policy.abandon_after, now=now)
+            if closed:
+                log.info(
+                    "closed %d response(s) untouched for %s as abandoned",
+                    closed,
+                    policy.abandon_after,
+                )
+        if policy.retention is not None:
+            report = await self.store.purge_older_than(before=now - policy.retention, now=now)
+            log.info("retention: %s", report)
+        await self.store.prune_handled_updates(before=now - KEEP_HANDLED_UPDATES)

@@ -1,0 +1,121 @@
+"""The conversation service: the one entry point every channel calls.
+
+A channel parses its input into an `Event`, calls `Conversation.handle` with the
+`Person` it came from and its delivery id, and shows the `Reply`'s screens. The
+service loads the respondent's session once, applies the rules (`Turn`), and
+commits every change together with the delivery id before returning, so an
+input redelivered after a crash is recognised and never applied twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from conversation.events import Event, Person
+from conversation.screens import Reply, Status
+from conversation.session import Session, language_for, open_session
+from conversation.turn import Turn
+from flows import Flow, StageDef
+from storage import Channel, Stage, SurveyStore
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(UTC)
+
+
+class Conversation:
+    """The rules of the questionnaire as a conversation, for every channel."""
+
+    def __init__(
+        self,
+        store: SurveyStore,
+        flow: Flow,
+        stages: Sequence[StageDef],
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.flow = flow
+        self.stages = tuple(stages)
+        self.clock = clock
+        # Respondents shown their current screen again after a redelivery, in this process:
+        # once is enough to replace a reply lost in a crash.
+        self._reshown: set[tuple[Channel, str]] = set()
+
+    async def sync_stages(self) -> None:
+        """Keep the stages file's workshops in the database, for exports and statistics."""
+        await self.store.sync_stages(
+            [
+                Stage(
+                    code=stage.code,
+                    city=stage.city,
+                    region=stage.region,
+                    territory=stage.territory,
+                    date=stage.date,
+                    flow_id=stage.flow,
+                )
+                for stage in self.stages
+            ]
+        )
+
+    async def handle(self, person: Person, event: Event, *, delivery: int | None = None) -> Reply:
+        """Apply `event` from `person`; return what to show once every change is committed.
+
+        `delivery` identifies the input at its channel (a Telegram update id): one
+        already applied is not applied again.
+        """
+        record = await self.store.load_session(
+            person.channel, person.external_id, flow_id=self.flow.id, update_id=delivery
+        )
+        session = open_session(self.flow, person, record)
+        turn = self._turn(session, delivery)
+        if record.handled:
+            log.info("input %s was already handled; not applying it twice", delivery)
+            return self._redelivered(turn)
+        respondent = session.respondent
+        if respondent is not None and respondent.blocked_at is not None:
+            # They write to us again, so they no longer block the bot.
+            await self.store.set_blocked(respondent.id, blocked=False, now=self.clock())
+        await turn.play(event)
+        return turn.reply()
+
+    def _turn(self, session: Session, delivery: int | None) -> Turn:
+        response = session.response
+        return Turn(
+            store=self.store,
+            flow=self.flow,
+            stages=self.stages,
+            clock=self.clock,
+            session=session,
+            delivery=delivery,
+            live_message=response.prompt_message_id if response else None,
+        )
+
+    def _redelivered(self, turn: Turn) -> Reply:
+        """The reply may have been lost with the crash: show the current screen, once."""
+        person = turn.session.person
+        key = (person.channel, person.external_id)
+        if key not in self._reshown:
+            self._reshown.add(key)
+            turn.show_current()
+        turn.status = Status.REDELIVERED
+        return turn.reply()
+
+    async def remember_live_message(self, response_id: int, message_id: int | None) -> None:
+        """Record which of the channel's messages shows the live question (None: none)."""
+        await self.store.set_prompt_message(response_id, message_id)
+
+    async def set_blocked(self, person: Person, *, blocked: bool) -> None:
+        """The person blocked the channel (or unblocked it): no reminder while blocked."""
+        respondent = await self.store.get_respondent(person.channel, person.external_id)
+        if respondent is not None:
+            await self.store.set_blocked(respondent.id, blocked=blocked, now=self.clock())
+
+    def language_of(self, person: Person) -> str:
+        """The language to use with someone nothing is known about yet."""
+        return language_for(self.flow, person.language_hint)

@@ -1,0 +1,80 @@
+"""A respondent's session, loaded once per event: who they are, their response, its state.
+
+One read brings the respondent, their latest response to the flow and whether
+the event's delivery id was already applied. The engine's state is parsed
+once, and carried onto the flow's current version when the response was
+saved under an older one (`outdated`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversation.events import Person
+from flows import Flow, ResponseState, rebase
+from storage import Respondent, Response, ResponseStatus, SessionRecord
+
+
+def language_for(flow: Flow, code: str | None) -> str:
+    """The language a channel suggests ("en-GB" -> "en") when the flow has it, else its default."""
+    if code:
+        short = code.split("-")[0].lower()
+        if short in flow.languages:
+            return short
+    return flow.language
+
+
+@dataclass
+class Session:
+    """One respondent as loaded for one event; the service updates it as it writes."""
+
+    person: Person
+    respondent: Respondent | None
+    response: Response | None
+    state: ResponseState | None
+    lang: str
+    outdated: bool = False
+    """The response was saved under an older version of the flow; `state` is carried over."""
+
+    @property
+    def finished(self) -> bool:
+        """The response is complete (changing an answer afterwards keeps it so)."""
+        return self.response is not None and self.response.status == ResponseStatus.COMPLETED
+
+    @property
+    def open(self) -> bool:
+        """There is a response to go on with: unfinished, or closed as abandoned."""
+        return self.response is not None and not self.finished
+
+    def needs_consent(self, flow: Flow) -> bool:
+        """An unfinished response agreed under another notice (or none): ask again first."""
+        return (
+            flow.consent_version is not None
+            and self.open
+            and self.response is not None
+            and self.response.consent_version != flow.consent_version
+        )
+
+    def replace_response(self, response: Response | None, state: ResponseState | None) -> None:
+        """After a write: the stored response and the state it holds now."""
+        self.response = response
+        self.state = state
+        self.outdated = False
+
+
+def open_session(flow: Flow, person: Person, record: SessionRecord) -> Session:
+    """The session for `person` from what the store read; the state parsed once."""
+    response = record.response
+    state = None
+    outdated = False
+    if response is not None:
+        state = ResponseState.model_validate_json(response.state_json)
+        if response.flow_version != flow.version:
+            state = rebase(flow, state)
+            outdated = True
+    lang = language_for(flow, person.language_hint)
+    if record.respondent is not None and record.respondent.language in flow.languages:
+        lang = record.respondent.language
+    if response is not None and response.language in flow.languages:
+        lang = response.language
+    return Session(person, record.respondent, response, state, lang, outdated)

@@ -1,0 +1,514 @@
+"""One turn of the conversation: an event from a respondent, the rules, the screens to show.
+
+Every decision a channel needs lives here, once: whether a notice must be agreed
+to first, whether a button is stale or forged, what comes after an answer, what a
+finished respondent sees, how a changed questionnaire is carried over. Every
+change is committed, with the delivery id of the event that caused it, before
+the screens that show it are returned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from conversation import views
+from conversation.actions import Action, Intent
+from conversation.events import (
+    Command,
+    CommandName,
+    Event,
+    Pressed,
+    Start,
+    Submitted,
+    Typed,
+    Unreadable,
+)
+from conversation.progress import save_state
+from conversation.screens import (
+    Goodbye,
+    Help,
+    HelpTopic,
+    Message,
+    Question,
+    Reply,
+    Screen,
+    Selection,
+    Status,
+)
+from conversation.session import Session
+from conversation.words import say
+from flows import (
+    Flow,
+    Outcome,
+    ResponseState,
+    StageDef,
+    acknowledge,
+    answer,
+    answer_text,
+    back,
+    choose,
+    confirm,
+    find_stage,
+    pipe,
+    prompt,
+    revise,
+    skip,
+    start,
+    summary,
+    toggle,
+)
+from storage import SurveyStore
+
+
+@dataclasses.dataclass
+class Turn:
+    """The rules applied to one event of one respondent; `reply()` says what to show."""
+
+    store: SurveyStore
+    flow: Flow
+    stages: Sequence[StageDef]
+    clock: Callable[[], datetime]
+    session: Session
+    delivery: int | None
+    screens: list[Screen] = dataclasses.field(default_factory=list)
+    status: Status = Status.DONE
+    note: str | None = None
+    live_message: int | None = None
+    updated: bool = False
+    """The questionnaire changed since the response was saved: say so once, before the question."""
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def reply(self) -> Reply:
+        """What to show, and what a channel needs to show it."""
+        response = self.session.response
+        state = self.session.state
+        return Reply(
+            screens=tuple(self.screens),
+            status=self.status,
+            note=self.note,
+            language=self.lang,
+            response_id=response.id if response else None,
+            live_message=self.live_message,
+            finished=state is not None and state.finished,
+        )
+
+    async def play(self, event: Event) -> None:
+        """Apply the rules to `event`."""
+        await self._carry_over()
+        if isinstance(event, Start):
+            await self._start(event)
+        elif isinstance(event, Typed | Submitted):
+            await self._answer(event)
+        elif isinstance(event, Pressed):
+            if event.action.about_question:
+                await self._question_action(event.action)
+            else:
+                await self._menu_action(event.action)
+        elif isinstance(event, Command):
+            await self._command(event.name)
+        elif isinstance(event, Unreadable):
+            self.screens.append(Message(say("not_text", self.lang)))
+            self.show_current()
+
+    # --- opening -------------------------------------------------------------------
+
+    async def _start(self, event: Start) -> None:
+        if event.language and event.language != self.lang:
+            await self._set_language(event.language)
+        stage = find_stage(self.stages, event.stage)
+        session = self.session
+        if session.needs_consent(self.flow):
+            self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=True))
+        elif session.open:
+            # Unfinished, or closed as abandoned after a long pause: either can go on.
+            self._say_updated()
+            shown = prompt(self.flow, session.state, self.lang) if session.state else None
+            self.screens.append(views.resume_offer(self.lang, shown, stage))
+        elif session.finished:
+            self._show_finished()
+        elif event.stage and stage is None:
+            self.screens.append(views.stage_picker(self.lang, self.stages))
+        else:
+            await self._begin(stage)
+
+    async def _begin(self, stage: StageDef | None) -> None:
+        """A new response: the welcome, then the notice to agree to (nothing stored before)."""
+        self.screens.append(views.welcome(self.flow, self.lang, stage))
+        if self.flow.consent_version is not None:
+            self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=False))
+            return
+        await self._create_response(stage)
+
+    async def _create_response(self, stage: StageDef | None) -> None:
+        session = self.session
+        now = self.clock()
+        if session.respondent is None:
+            # The first row about this person, now that they have agreed.
+            session.respondent = await self.store.ensure_respondent(
+                session.person.channel, session.person.external_id, now=now, language=self.lang
+            )
+        state = start(self.flow)
+        response = await self.store.start_response(
+            session.respondent.id,
+            flow_id=self.flow.id,
+            flow_version=self.flow.version,
+            stage_code=stage.code if stage else None,
+            language=self.lang,
+            state_json=state.model_dump_json(),
+            current_step=state.current,
+            now=now,
+            update_id=self.delivery,
+            consent_version=self.flow.consent_version,
+        )
+        session.replace_response(response, state)
+        self.show_current()
+
+    # --- answers -------------------------------------------------------------------
+
+    async def _answer(self, event: Typed | Submitted) -> None:
+        session = self.session
+        state = session.state
+        if state is None or session.response is None:
+            await self._begin(None)
+        elif state.finished:
+            self._show_finished()
+        elif session.needs_consent(self.flow):
+            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
+        elif self.updated:
+            # Typed for a question of the old version: show where they are instead.
+            self.show_current()
+        elif isinstance(event, Typed):
+            await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
+        elif self._is_stale(state, event.step, event.seq):
+            self._stale()
+        else:
+            await self._apply(state, answer(self.flow, state, event.value, self.lang))
+
+    async def _question_action(self, action: Action) -> None:
+        state = self.session.state
+        if self.session.needs_consent(self.flow):
+            self.status, self.note = Status.NOTICE_FIRST, say("consent_first", self.lang)
+            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
+            return
+        if state is None or self._is_stale(state, action.step, action.seq):
+            self._stale()
+            return
+        await self._apply(state, self._outcome(state, action))
+
+    def _outcome(self, state: ResponseState, action: Action) -> Outcome:
+        flow, lang = self.flow, self.lang
+        if action.intent == Intent.CHOOSE:
+            return choose(flow, state, action.value, lang)
+        if action.intent == Intent.TOGGLE:
+            return toggle(flow, state, action.value, lang)
+        if action.intent == Intent.CONFIRM:
+            return confirm(flow, state, lang)
+        if action.intent == Intent.SKIP:
+            return skip(flow, state, lang)
+        if action.intent == Intent.BACK:
+            return self._back(state)
+        return acknowledge(flow, state, lang)
+
+    def _back(self, state: ResponseState) -> Outcome:
+        moved = back(self.flow, state)
+        if moved == state:
+            return Outcome(state, say("no_back", self.lang))
+        return Outcome(moved)
+
+    @staticmethod
+    def _is_stale(state: ResponseState, step: str, seq: int) -> bool:
+        return state.finished or state.current != step or state.seq != seq
+
+    def _stale(self) -> None:
+        self.status, self.note = Status.STALE, say("stale", self.lang)
+
+    async def _apply(self, before: ResponseState, outcome: Outcome) -> None:
+        """Commit the outcome, then: the question left as answered, and what comes next."""
+        if not outcome.accepted:
+            self.status, self.note = Status.REFUSED, outcome.error
+            self.screens.append(Message(outcome.error or "", warning=True))
+            self.show_current()
+            return
+        after = outcome.state
+        left = prompt(self.flow, before, self.lang)
+        await self._save(after)
+        if left is None:
+            self.show_current()
+            return
+        if after.current == before.current and not after.finished and not after.awaiting_other:
+            # A tick in a multiple choice, the next rank of a ranking: the same question.
+            shown = prompt(self.flow, after, self.lang)
+            if shown is not None:
+                self.screens.append(Selection(shown))
+                return
+        self.screens.append(views.answered(self.flow, left, before, after, self.lang))
+        self.show_current()
+
+    async def _save(self, state: ResponseState, *, stage: StageDef | None = None) -> None:
+        """Commit `state`, with the delivery id of this event, in one transaction."""
+        session = self.session
+        assert session.response is not None
+        response = await save_state(
+            self.store,
+            self.flow,
+            session.response,
+            state,
+            self.clock(),
+            lang=self.lang,
+            stage_code=stage.code if stage else None,
+            update_id=self.delivery,
+        )
+        session.replace_response(response, state)
+
+    async def _carry_over(self) -> None:
+        """A response saved under an older version of the flow goes on under this one."""
+        session = self.session
+        if not session.outdated or session.state is None or not session.open:
+            return
+        await self._save(session.state)
+        self.updated = True
+
+    # --- showing where the respondent is ------------------------------------------------
+
+    def show_current(self) -> None:
+        """The question waiting for an answer, or the end of the questionnaire."""
+        session = self.session
+        state = session.state
+        if state is None or session.response is None:
+            self.screens.append(Message(say("nothing_open", self.lang)))
+            return
+        if session.needs_consent(self.flow):
+            # A button sent before the notice changed ("Reprendre ▶" in a reminder, "Non,
+            # continuer"...): the new notice comes before any question.
+            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
+            return
+        self._say_updated()
+        shown = prompt(self.flow, state, self.lang)
+        if shown is None:
+            if self.flow.outro is not None:
+                self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
+            self.screens.append(views.summary_screen(self.flow, state, self.lang))
+            return
+        self.screens.append(Question(shown))
+
+    def _show_finished(self) -> None:
+        state = self.session.state
+        assert state is not None
+        self.screens.append(Message(say("already_done", self.lang)))
+        self.screens.append(views.summary_screen(self.flow, state, self.lang))
+
+    def _say_updated(self) -> None:
+        if self.updated:
+            self.screens.append(Message(say("flow_updated", self.lang)))
+            self.updated = False
+
+    # --- menus -----------------------------------------------------------------------
+
+    async def _menu_action(self, action: Action) -> None:
+        if not self._offered(action):
+            # Well-formed, but naming nothing this conversation offers: forged.
+            self.status, self.note = Status.FORGED, say("forged", self.lang)
+            return
+        stage = find_stage(self.stages, action.stage)
+        intent = action.intent
+        if intent in (Intent.CONSENT, Intent.DECLINE):
+            await self._consent(action, stage)
+        elif intent in (Intent.RESUME, Intent.KEEP):
+            self.show_current()
+        elif intent == Intent.RESTART_ASK:
+            self.screens.append(views.restart_menu(self.lang, action.stage))
+        elif intent == Intent.RESTART:
+            await self._restart(stage)
+        elif intent in (Intent.STAGE, Intent.NO_STAGE):
+            if self.session.response is None:
+                await self._begin(stage)
+            else:
+                self.show_current()
+        elif intent == Intent.LANGUAGE:
+            await self._set_language(action.value, stage=stage, announce=True)
+        elif intent == Intent.REVISE_MENU:
+            self._revise_menu()
+        elif intent == Intent.REVISE:
+            await self._revise(action.value)
+        elif intent == Intent.ERASE_ASK:
+            await self._command(CommandName.DELETE)
+        elif intent == Intent.ERASE:
+            await self._erase()
+
+    def _offered(self, action: Action) -> bool:
+        """Whether the values an action carries are ones this conversation could have offered."""
+        flow = self.flow
+        if action.stage and find_stage(self.stages, action.stage) is None:
+            return False
+        if action.intent == Intent.STAGE and not action.stage:
+            return False
+        if action.intent == Intent.LANGUAGE:
+            return action.value in flow.languages
+        if action.intent in (Intent.CONSENT, Intent.DECLINE):
+            # A flow without a notice has nothing to agree to.
+            return flow.consent_version is not None and action.lang in ("", *flow.languages)
+        if action.intent == Intent.REVISE:
+            state = self.session.state
+            return state is not None and any(
+                step_id == action.value for step_id, _, _ in summary(flow, state, self.lang)
+            )
+        return True
+
+    async def _consent(self, action: Action, stage: StageDef | None) -> None:
+        session = self.session
+        if action.lang:
+            session.lang = action.lang
+        if action.intent == Intent.CONSENT:
+            await self._agree(stage)
+            return
+        if session.response is not None and not session.needs_consent(self.flow):
+            # "Je refuse" on an older copy of the notice, after agreeing to this one: what
+            # was given stays unless the person confirms erasing it (as with /delete).
+            self.screens.append(views.erase_menu(self.lang))
+            return
+        await self._decline(stage)
+
+    async def _agree(self, stage: StageDef | None) -> None:
+        session = self.session
+        version = self.flow.consent_version
+        assert version is not None
+        if session.response is None:
+            await self._create_response(stage)
+        elif session.needs_consent(self.flow):
+            await self.store.record_consent(
+                session.response.id, version=version, now=self.clock(), update_id=self.delivery
+            )
+            session.response = dataclasses.replace(session.response, consent_version=version)
+            self.show_current()
+        # Otherwise already agreed (a double tap, an old button): nothing to do.
+
+    async def _decline(self, stage: StageDef | None) -> None:
+        """Keep nothing but the refusal (a changed notice declined erases what was kept)."""
+        session = self.session
+        now = self.clock()
+        if session.response is not None and session.respondent is not None:
+            await self.store.erase_respondent(session.respondent.id)
+            session.respondent = None
+            session.replace_response(None, None)
+        if session.respondent is None:
+            session.respondent = await self.store.ensure_respondent(
+                session.person.channel, session.person.external_id, now=now, language=self.lang
+            )
+        await self.store.record_refusal(
+            session.respondent.id,
+            version=self.flow.consent_version or "",
+            stage_code=stage.code if stage else None,
+            now=now,
+            update_id=self.delivery,
+        )
+        self.screens.append(Goodbye(say("declined", self.lang)))
+
+    async def _restart(self, stage: StageDef | None) -> None:
+        """Start over in the same response (so one person never counts twice)."""
+        session = self.session
+        if session.response is None:
+            await self._begin(stage)
+            return
+        await self._save(start(self.flow), stage=stage)
+        self.screens.append(Message(say("restarted", self.lang)))
+        self.show_current()
+
+    def _revise_menu(self) -> None:
+        state = self.session.state
+        if state is None:
+            self.show_current()
+            return
+        self.screens.append(views.revise_menu(self.flow, state, self.lang))
+
+    async def _revise(self, step_id: str) -> None:
+        state = self.session.state
+        if state is None or self.session.response is None:
+            self.show_current()
+            return
+        revised = revise(self.flow, state, step_id)
+        if revised != state:
+            await self._save(revised)
+        self.show_current()
+
+    async def _set_language(
+        self, lang: str, *, stage: StageDef | None = None, announce: bool = False
+    ) -> None:
+        session = self.session
+        if lang not in self.flow.languages:
+            return
+        session.lang = lang
+        if session.respondent is not None:
+            response_id = session.response.id if session.response else None
+            await self.store.set_language(
+                session.respondent.id, lang, response_id=response_id, now=self.clock()
+            )
+        if not announce:
+            return
+        self.screens.append(Message(say("language_set", lang)))
+        if session.response is None and self.flow.consent_version is not None:
+            # Not agreed yet: the welcome and the notice again, in the language chosen.
+            await self._begin(stage)
+        else:
+            self.show_current()
+
+    # --- commands and the respondent's rights -----------------------------------------------
+
+    async def _command(self, name: CommandName) -> None:
+        session = self.session
+        lang = self.lang
+        if name == CommandName.HELP:
+            self.screens.append(Help())
+        elif name == CommandName.UNKNOWN:
+            self.screens.append(Help(HelpTopic.UNKNOWN_COMMAND))
+        elif name in (CommandName.BACK, CommandName.SKIP):
+            await self._move(name)
+        elif name == CommandName.RESTART:
+            if session.response is None:
+                self.screens.append(Message(say("nothing_open", lang)))
+            else:
+                self.screens.append(views.restart_menu(lang))
+        elif name == CommandName.LANGUAGE:
+            self.screens.append(views.language_menu(self.flow, lang))
+        elif name == CommandName.MYDATA:
+            if session.respondent is None:
+                self.screens.append(Message(say("mydata_none", lang)))
+            else:
+                data = await self.store.respondent_data(session.respondent.id)
+                self.screens.append(views.data_copy(data, lang))
+        elif name == CommandName.DELETE:
+            if session.respondent is None:
+                self.screens.append(Message(say("mydata_none", lang)))
+            else:
+                self.screens.append(views.erase_menu(lang))
+
+    async def _move(self, name: CommandName) -> None:
+        """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
+        state = self.session.state
+        if state is None or state.finished:
+            self.screens.append(Message(say("nothing_open", self.lang)))
+        elif self.session.needs_consent(self.flow):
+            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
+        elif self.updated:
+            self.show_current()
+        elif name == CommandName.BACK:
+            outcome = self._back(state)
+            if outcome.accepted:
+                await self._apply(state, outcome)
+            else:
+                self.screens.append(Message(outcome.error or ""))
+        else:
+            await self._apply(state, skip(self.flow, state, self.lang))
+
+    async def _erase(self) -> None:
+        session = self.session
+        if session.respondent is None:
+            return  # nothing stored (already erased: a double tap)
+        await self.store.erase_respondent(session.respondent.id)
+        session.respondent = None
+        session.replace_response(None, None)
+        self.screens.append(Goodbye(say("deleted", self.lang)))

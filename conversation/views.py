@@ -1,0 +1,192 @@
+"""Building the screens: pure functions of the flow, the state and the language.
+
+The service decides which screen comes next; these functions say what it
+holds. Nothing here reads or writes storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from conversation.actions import Action, Intent
+from conversation.screens import (
+    Answered,
+    Choice,
+    DataCopy,
+    Menu,
+    Summary,
+    Welcome,
+)
+from conversation.words import LANGUAGE_NAMES, say
+from flows import (
+    Flow,
+    Kind,
+    Prompt,
+    ResponseState,
+    StageDef,
+    display_value,
+    format_day,
+    stage_ref,
+    summary,
+)
+
+# Telegram shows at most 4096 characters; the summary's entries are clipped well within.
+MAX_QUESTION = 500
+MAX_ANSWER = 3000
+
+
+def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
+    """The title and introduction, with the workshop the answers will be linked to."""
+    workshop = None
+    if stage is not None:
+        day = format_day(stage.date, lang)
+        workshop = say("stage_welcome", lang, city=stage.city, date=f" ({day})" if day else "")
+    intro = flow.text(flow.intro, lang).strip() if flow.intro else ""
+    return Welcome(flow.text(flow.title, lang).strip(), intro, workshop)
+
+
+def consent_menu(flow: Flow, lang: str, stage: StageDef | None, *, changed: bool) -> Menu:
+    """The information notice with an explicit choice; the workshop rides in the actions."""
+    assert flow.consent is not None
+    ref = stage_ref(stage) if stage else ""
+    notice = flow.text(flow.consent, lang).strip()
+    if changed:
+        notice = f"{say('consent_changed', lang)}\n\n{notice}"
+    choices = [
+        Choice(say("consent_accept", lang), Action(Intent.CONSENT, stage=ref, lang=lang)),
+        Choice(say("consent_decline", lang), Action(Intent.DECLINE, stage=ref, lang=lang)),
+    ]
+    # Read in the wrong language? Switch right here, keeping the workshop of the link.
+    choices += [
+        Choice(LANGUAGE_NAMES.get(other, other), Action(Intent.LANGUAGE, value=other, stage=ref))
+        for other in flow.languages
+        if other != lang
+    ]
+    return Menu(notice, tuple(choices))
+
+
+def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None) -> Menu:
+    """ "You have a questionnaire in progress": go on, or start over."""
+    ref = stage_ref(stage) if stage else ""
+    resume = Action(Intent.RESUME)
+    text = say(
+        "resume_offer",
+        lang,
+        answered=shown.answered if shown else 0,
+        total=shown.total if shown else 0,
+    )
+    return Menu(
+        text,
+        (
+            Choice(say("resume", lang), resume),
+            Choice(say("restart", lang), Action(Intent.RESTART_ASK, stage=ref)),
+        ),
+        default=resume,
+    )
+
+
+def restart_menu(lang: str, stage: str = "") -> Menu:
+    """Starting over erases the answers: ask first."""
+    keep = Action(Intent.KEEP)
+    return Menu(
+        say("restart_confirm", lang),
+        (
+            Choice(say("restart_yes", lang), Action(Intent.RESTART, stage=stage)),
+            Choice(say("restart_no", lang), keep),
+        ),
+        default=keep,
+    )
+
+
+def erase_menu(lang: str) -> Menu:
+    """Erasing cannot be undone: ask first."""
+    keep = Action(Intent.KEEP)
+    return Menu(
+        say("delete_confirm", lang),
+        (
+            Choice(say("delete_yes", lang), Action(Intent.ERASE)),
+            Choice(say("delete_no", lang), keep),
+        ),
+        default=keep,
+    )
+
+
+def stage_picker(lang: str, stages: Sequence[StageDef]) -> Menu:
+    """An invitation link naming no known workshop: pick one, or go on without."""
+    choices = [Choice(stage.city, Action(Intent.STAGE, stage=stage_ref(stage))) for stage in stages]
+    choices.append(Choice(say("no_stage", lang), Action(Intent.NO_STAGE)))
+    return Menu(say("unknown_stage", lang), tuple(choices))
+
+
+def language_menu(flow: Flow, lang: str) -> Menu:
+    """The flow's languages, each under its own name."""
+    choices = tuple(
+        Choice(LANGUAGE_NAMES.get(code, code), Action(Intent.LANGUAGE, value=code))
+        for code in flow.languages
+    )
+    return Menu(say("language_pick", lang), choices, columns=len(choices))
+
+
+def summary_screen(flow: Flow, state: ResponseState, lang: str) -> Summary:
+    """The answers as read back, ending with "change an answer"."""
+    entries = tuple(
+        (f"{index}. {_clip(question, MAX_QUESTION)}", _clip(shown, MAX_ANSWER))
+        for index, (_, question, shown) in enumerate(summary(flow, state, lang), 1)
+    )
+    revise = Choice(say("revise", lang), Action(Intent.REVISE_MENU))
+    return Summary(say("summary_title", lang), entries, revise)
+
+
+def revise_menu(flow: Flow, state: ResponseState, lang: str) -> Menu:
+    """The questions of the summary, by number, to pick the one to change."""
+    choices = tuple(
+        Choice(str(index), Action(Intent.REVISE, value=step_id))
+        for index, (step_id, _, _) in enumerate(summary(flow, state, lang), 1)
+    )
+    return Menu(say("revise_pick", lang), choices, columns=6)
+
+
+def answered(
+    flow: Flow, left: Prompt, before: ResponseState, after: ResponseState, lang: str
+) -> Answered:
+    """The question just left, with its answer as read back (None: went back, or information)."""
+    step = flow.step(left.step_id)
+    moved_back = len(after.history) < len(before.history) and not after.reviewing
+    if step.type == Kind.INFO or moved_back:
+        return Answered(left, None)
+    value = after.answers.get(left.step_id)
+    if value is None or left.step_id in after.skipped:
+        return Answered(left, say("skipped", lang))
+    # The choice "Other" was just made: its text is asked next, on the same question.
+    pending_other = after.awaiting_other and after.current == left.step_id
+    other = None if pending_other else after.others.get(left.step_id)
+    return Answered(left, display_value(flow, step, value, other, lang))
+
+
+def data_copy(data: dict[str, Any], lang: str) -> DataCopy:
+    """Everything stored about a respondent, as a short text and the whole as JSON."""
+    lines = [say("mydata_intro", lang), ""]
+    responses = data.get("responses", [])
+    if not responses:
+        lines.append(say("mydata_none", lang))
+    for response in responses:
+        stage = response.get("stage_code")
+        status = str(response.get("status") or "")
+        lines.append(
+            say(
+                "mydata_response",
+                lang,
+                started=str(response.get("started_at") or "")[:10],
+                stage=f" ({stage})" if stage else "",
+                status=say(f"status_{status}", lang) if status else "",
+                count=len(response.get("answers") or {}),
+            )
+        )
+    lines += ["", say("mydata_delete_hint", lang)]
+    return DataCopy("\n".join(lines), data, say("mydata_file", lang))
+
+
+def _clip(text: str, limit: int) -> str:
+    # Flow texts are short; this guards against a runaway typed or piped answer.
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

@@ -1,0 +1,174 @@
+"""The conversation's own words to respondents, in French and English.
+
+These are what every channel says the same way: the notice's buttons, the
+resume offer, the summary, the respondent's rights. How to answer on a given
+channel ("tap the buttons", "type a number") is each channel's own text.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    # --- opening ---------------------------------------------------------------------
+    "stage_welcome": {
+        "fr": "Bienvenue ! Vos réponses seront rattachées à l'atelier de {city}{date}.",
+        "en": "Welcome! Your answers will be linked to the {city} workshop{date}.",
+    },
+    "unknown_stage": {
+        "fr": "Ce lien d'invitation ne correspond à aucun atelier connu. "
+        "Choisissez votre atelier dans la liste, ou continuez sans atelier.",
+        "en": "This invitation link does not match any known workshop. "
+        "Pick your workshop from the list, or go on without one.",
+    },
+    "no_stage": {"fr": "Continuer sans atelier", "en": "Go on without a workshop"},
+    # --- the information notice --------------------------------------------------------
+    "consent_accept": {"fr": "✅ J'accepte", "en": "✅ I agree"},
+    "consent_decline": {"fr": "Je refuse", "en": "I decline"},
+    "consent_changed": {
+        "fr": "L'information sur vos données a changé depuis votre dernière visite. "
+        "Merci de la relire avant de continuer :",
+        "en": "The information about your data has changed since your last visit. "
+        "Please read it again before going on:",
+    },
+    "consent_first": {
+        "fr": "Merci de répondre d'abord à l'information sur vos données, ci-dessus.",
+        "en": "Please first answer the information about your data, above.",
+    },
+    "declined": {
+        "fr": "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
+        "Merci de votre attention. Si vous changez d'avis, tapez /start.",
+        "en": "Noted: you are not taking part, and no answer is stored. Thank you for your "
+        "time. If you change your mind, type /start.",
+    },
+    # --- resuming, restarting, a changed questionnaire -----------------------------------
+    "resume_offer": {
+        "fr": "Vous avez un questionnaire en cours ({answered} réponses sur {total}). "
+        "Voulez-vous reprendre là où vous en étiez ?",
+        "en": "You have a questionnaire in progress ({answered} of {total} answered). "
+        "Would you like to continue where you left off?",
+    },
+    "resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
+    "restart": {"fr": "Recommencer", "en": "Start over"},
+    "restart_confirm": {
+        "fr": "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?",
+        "en": "Starting over erases all your answers to this questionnaire. Are you sure?",
+    },
+    "restart_yes": {"fr": "Oui, recommencer", "en": "Yes, start over"},
+    "restart_no": {"fr": "Non, continuer", "en": "No, keep going"},
+    "restarted": {
+        "fr": "C'est reparti depuis le début.",
+        "en": "Starting again from the beginning.",
+    },
+    "flow_updated": {
+        "fr": "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "
+        "qui s'y appliquent encore sont conservées ; voici où vous en êtes.",
+        "en": "The questionnaire has been updated since your last visit. Your answers that "
+        "still apply are kept; here is where you are.",
+    },
+    "nothing_open": {
+        "fr": "Aucun questionnaire en cours. Tapez /start pour commencer.",
+        "en": "No questionnaire in progress. Type /start to begin.",
+    },
+    "no_back": {"fr": "Vous êtes à la première question.", "en": "This is the first question."},
+    # --- the end, and changing an answer -------------------------------------------------
+    "already_done": {
+        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+        "vous pouvez encore en modifier une.",
+        "en": "You have already answered this questionnaire, thank you! Here are your answers; "
+        "you can still change one.",
+    },
+    "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
+    "summary_title": {"fr": "Récapitulatif de vos réponses :", "en": "Summary of your answers:"},
+    "revise": {"fr": "✏️ Modifier une réponse", "en": "✏️ Change an answer"},
+    "revise_pick": {
+        "fr": "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)",
+        "en": "Which answer would you like to change? (numbers from the summary)",
+    },
+    # --- odd input -------------------------------------------------------------------
+    "not_text": {
+        "fr": "Je ne peux lire que du texte ou les boutons. Merci de répondre à la question "
+        "ci-dessous.",
+        "en": "I can only read text or the buttons. Please answer the question below.",
+    },
+    "stale": {
+        "fr": "Ce bouton n'est plus actif : répondez à la dernière question.",
+        "en": "This button is no longer active: please answer the latest question.",
+    },
+    "forged": {"fr": "Ce bouton n'est pas reconnu.", "en": "This button is not recognised."},
+    "unknown_command": {
+        "fr": "Je ne connais pas cette commande. /help pour l'aide.",
+        "en": "I don't know that command. /help for help.",
+    },
+    # --- language ---------------------------------------------------------------------
+    "language_pick": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},
+    "language_set": {"fr": "Langue : français.", "en": "Language: English."},
+    # --- help -------------------------------------------------------------------------
+    "commands": {
+        "fr": "/back : revenir à la question précédente\n"
+        "/skip : passer une question facultative\n"
+        "/restart : recommencer depuis le début\n"
+        "/language : changer de langue (français / anglais)\n"
+        "/mydata : voir les données vous concernant\n"
+        "/delete : effacer vos réponses\n"
+        "/start : reprendre le questionnaire\n\n"
+        "Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter "
+        "et reprendre plus tard.",
+        "en": "/back: go back to the previous question\n"
+        "/skip: skip an optional question\n"
+        "/restart: start again from the beginning\n"
+        "/language: change language (French / English)\n"
+        "/mydata: see the data stored about you\n"
+        "/delete: erase your answers\n"
+        "/start: resume the questionnaire\n\n"
+        "Your answers are saved as you go: you can stop and resume later.",
+    },
+    # --- the respondent's rights ---------------------------------------------------------
+    "mydata_intro": {
+        "fr": "Voici toutes les données enregistrées vous concernant (le fichier joint les "
+        "contient en entier) :",
+        "en": "Here is all the data stored about you (the attached file holds all of it):",
+    },
+    "mydata_none": {
+        "fr": "Nous ne conservons aucune réponse de votre part.",
+        "en": "We keep no answer from you.",
+    },
+    "mydata_response": {
+        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count} réponse(s)",
+        "en": "• Questionnaire started on {started}{stage}: {status}, {count} answer(s)",
+    },
+    "mydata_delete_hint": {
+        "fr": "Pour tout effacer : /delete",
+        "en": "To erase everything: /delete",
+    },
+    "mydata_file": {"fr": "mes_donnees.json", "en": "my_data.json"},
+    "status_in_progress": {"fr": "en cours", "en": "in progress"},
+    "status_completed": {"fr": "terminé", "en": "completed"},
+    "status_abandoned": {"fr": "abandonné", "en": "abandoned"},
+    "delete_confirm": {
+        "fr": "Effacer définitivement toutes vos réponses et les données vous concernant ? "
+        "Cette action ne peut pas être annulée.",
+        "en": "Permanently erase all your answers and the data about you? This cannot be undone.",
+    },
+    "delete_yes": {"fr": "Oui, tout effacer", "en": "Yes, erase everything"},
+    "delete_no": {"fr": "Non, garder", "en": "No, keep it"},
+    "deleted": {
+        "fr": "C'est fait : vos réponses et les données vous concernant ont été effacées. "
+        "Merci d'avoir participé.",
+        "en": "Done: your answers and the data about you have been erased. "
+        "Thank you for taking part.",
+    },
+    # --- reminders --------------------------------------------------------------------
+    "reminder": {
+        "fr": "Bonjour ! Votre questionnaire « {title} » n'est pas terminé ({answered} réponses "
+        "sur {total}). Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez.",
+        "en": 'Hello! Your questionnaire "{title}" is not finished ({answered} of {total} '
+        "answered). Your answers are saved: you can continue where you left off.",
+    },
+}
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def say(key: str, lang: str, **values: object) -> str:
+    """The conversation's text `key` in `lang` (French when unknown), with values filled in."""
+    texts = WORDS[key]
+    return texts.get(lang, texts["fr"]).format(**values)
