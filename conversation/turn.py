@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from conversation import views
+from conversation import rules, views
 from conversation.actions import Action, Intent
 from conversation.events import (
     Command,
@@ -44,20 +44,14 @@ from flows import (
     Outcome,
     ResponseState,
     StageDef,
-    acknowledge,
     answer,
     answer_text,
-    back,
-    choose,
-    confirm,
     find_stage,
     pipe,
     prompt,
     revise,
     skip,
     start,
-    summary,
-    toggle,
 )
 from storage import SurveyStore
 
@@ -184,7 +178,7 @@ class Turn:
             self.show_current()
         elif isinstance(event, Typed):
             await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
-        elif self._is_stale(state, event.step, event.seq):
+        elif rules.is_stale(state, event.step, event.seq):
             self._stale()
         else:
             await self._apply(state, answer(self.flow, state, event.value, self.lang))
@@ -195,34 +189,10 @@ class Turn:
             self.status, self.note = Status.NOTICE_FIRST, say("consent_first", self.lang)
             self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
             return
-        if state is None or self._is_stale(state, action.step, action.seq):
+        if state is None or rules.is_stale(state, action.step, action.seq):
             self._stale()
             return
-        await self._apply(state, self._outcome(state, action))
-
-    def _outcome(self, state: ResponseState, action: Action) -> Outcome:
-        flow, lang = self.flow, self.lang
-        if action.intent == Intent.CHOOSE:
-            return choose(flow, state, action.value, lang)
-        if action.intent == Intent.TOGGLE:
-            return toggle(flow, state, action.value, lang)
-        if action.intent == Intent.CONFIRM:
-            return confirm(flow, state, lang)
-        if action.intent == Intent.SKIP:
-            return skip(flow, state, lang)
-        if action.intent == Intent.BACK:
-            return self._back(state)
-        return acknowledge(flow, state, lang)
-
-    def _back(self, state: ResponseState) -> Outcome:
-        moved = back(self.flow, state)
-        if moved == state:
-            return Outcome(state, say("no_back", self.lang))
-        return Outcome(moved)
-
-    @staticmethod
-    def _is_stale(state: ResponseState, step: str, seq: int) -> bool:
-        return state.finished or state.current != step or state.seq != seq
+        await self._apply(state, rules.move(self.flow, state, action, self.lang))
 
     def _stale(self) -> None:
         self.status, self.note = Status.STALE, say("stale", self.lang)
@@ -310,7 +280,8 @@ class Turn:
     # --- menus -----------------------------------------------------------------------
 
     async def _menu_action(self, action: Action) -> None:
-        if not self._offered(action):
+        state = self.session.state
+        if not rules.offered(action, self.flow, self.stages, state, self.lang):
             # Well-formed, but naming nothing this conversation offers: forged.
             self.status, self.note = Status.FORGED, say("forged", self.lang)
             return
@@ -339,25 +310,6 @@ class Turn:
             await self._command(CommandName.DELETE)
         elif intent == Intent.ERASE:
             await self._erase()
-
-    def _offered(self, action: Action) -> bool:
-        """Whether the values an action carries are ones this conversation could have offered."""
-        flow = self.flow
-        if action.stage and find_stage(self.stages, action.stage) is None:
-            return False
-        if action.intent == Intent.STAGE and not action.stage:
-            return False
-        if action.intent == Intent.LANGUAGE:
-            return action.value in flow.languages
-        if action.intent in (Intent.CONSENT, Intent.DECLINE):
-            # A flow without a notice has nothing to agree to.
-            return flow.consent_version is not None and action.lang in ("", *flow.languages)
-        if action.intent == Intent.REVISE:
-            state = self.session.state
-            return state is not None and any(
-                step_id == action.value for step_id, _, _ in summary(flow, state, self.lang)
-            )
-        return True
 
     async def _consent(self, action: Action, stage: StageDef | None) -> None:
         session = self.session
@@ -496,7 +448,7 @@ class Turn:
         elif self.updated:
             self.show_current()
         elif name == CommandName.BACK:
-            outcome = self._back(state)
+            outcome = rules.go_back(self.flow, state, self.lang)
             if outcome.accepted:
                 await self._apply(state, outcome)
             else:

@@ -1,0 +1,78 @@
+"""Pure rules about actions: which engine move a button makes, and whether it can be trusted.
+
+Functions of the flow, the stages and the state, with no storage: the `Turn`
+calls them, and they can be tested on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from conversation.actions import Action, Intent
+from conversation.words import say
+from flows import (
+    Flow,
+    Outcome,
+    ResponseState,
+    StageDef,
+    acknowledge,
+    back,
+    choose,
+    confirm,
+    find_stage,
+    skip,
+    summary,
+    toggle,
+)
+
+
+def move(flow: Flow, state: ResponseState, action: Action, lang: str) -> Outcome:
+    """The engine's outcome of a question's action (a choice, a tick, back, skip…)."""
+    if action.intent == Intent.CHOOSE:
+        return choose(flow, state, action.value, lang)
+    if action.intent == Intent.TOGGLE:
+        return toggle(flow, state, action.value, lang)
+    if action.intent == Intent.CONFIRM:
+        return confirm(flow, state, lang)
+    if action.intent == Intent.SKIP:
+        return skip(flow, state, lang)
+    if action.intent == Intent.BACK:
+        return go_back(flow, state, lang)
+    return acknowledge(flow, state, lang)
+
+
+def go_back(flow: Flow, state: ResponseState, lang: str) -> Outcome:
+    """The previous question, or why there is none."""
+    moved = back(flow, state)
+    if moved == state:
+        return Outcome(state, say("no_back", lang))
+    return Outcome(moved)
+
+
+def is_stale(state: ResponseState, step: str, seq: int) -> bool:
+    """An action offered for another question, or before the state last changed."""
+    return state.finished or state.current != step or state.seq != seq
+
+
+def offered(
+    action: Action,
+    flow: Flow,
+    stages: Sequence[StageDef],
+    state: ResponseState | None,
+    lang: str,
+) -> bool:
+    """Whether the values a menu action carries are ones this conversation could have offered."""
+    if action.stage and find_stage(stages, action.stage) is None:
+        return False
+    if action.intent == Intent.STAGE and not action.stage:
+        return False
+    if action.intent == Intent.LANGUAGE:
+        return action.value in flow.languages
+    if action.intent in (Intent.CONSENT, Intent.DECLINE):
+        # A flow without a notice has nothing to agree to.
+        return flow.consent_version is not None and action.lang in ("", *flow.languages)
+    if action.intent == Intent.REVISE:
+        return state is not None and any(
+            step_id == action.value for step_id, _, _ in summary(flow, state, lang)
+        )
+    return True
