@@ -108,6 +108,9 @@ class Turn:
         elif isinstance(event, Unreadable):
             self.screens.append(Message(say("not_text", self.lang)))
             self.show_current()
+        if self.updated:
+            # Carried onto a new version of the flow, and not yet told: say so, and where.
+            self.show_current()
 
     # --- opening -------------------------------------------------------------------
 

@@ -3,13 +3,20 @@
 Package conftests add their own fixtures and may override these (tests/bot
 runs the whole application on its own `store`); helper classes are imported
 from here: `from tests.conftest import Clock, Peek`.
+
+Every test also fails when something logged an error it did not expect
+(`logged_errors`): python-telegram-bot hands a handler's exception to the
+application's error handler, which logs it, so a test that only checks that
+nothing changed would otherwise pass over a crash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +82,46 @@ class Peek:
             return False
         finally:
             conn.close()
+
+
+class LoggedErrors(logging.Handler):
+    """Every record at ERROR or above, logged anywhere while a test runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+        self.expected: list[re.Pattern[str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def expect(self, pattern: str) -> None:
+        """Errors whose message matches `pattern` are what this test provokes on purpose."""
+        self.expected.append(re.compile(pattern))
+
+    def unexpected(self) -> list[str]:
+        found = []
+        for record in self.records:
+            message = record.getMessage()
+            if not any(pattern.search(message) for pattern in self.expected):
+                cause = record.exc_info[1] if record.exc_info else None
+                found.append(f"{record.name}: {message}" + (f" ({cause!r})" if cause else ""))
+        return found
+
+
+@pytest.fixture(autouse=True)
+def logged_errors() -> Iterator[LoggedErrors]:
+    """Fails the test if an error was logged that it did not `expect`."""
+    collector = LoggedErrors()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+    unexpected = collector.unexpected()
+    if unexpected:
+        pytest.fail("errors logged during the test:\n" + "\n".join(unexpected), pytrace=False)
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ flows/ is pure: no Telegram, no database, no pandas, nothing of ours.
 storage/ may use flows, but not the bot, the exports, the organiser tools, Telegram or pandas.
 exports/ may use flows and storage, not the organiser tools, the bot or Telegram.
 organiser/ may use flows, storage and exports, not the bot or Telegram.
-Nothing but bot/ imports bot/.
+conversation/ may use flows and storage: no channel, no Telegram, no organiser tools.
+Nothing but bot/ imports bot/, and no module imports itself back through others.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"flows", "storage", "exports", "organiser", "bot"}
+OURS = {"flows", "storage", "exports", "organiser", "conversation", "bot"}
 
 FORBIDDEN: dict[str, set[str]] = {
     "flows": {
@@ -27,10 +28,12 @@ FORBIDDEN: dict[str, set[str]] = {
         "storage",
         "exports",
         "organiser",
+        "conversation",
     },
-    "storage": {"telegram", "pandas", "bot", "exports", "organiser"},
-    "exports": {"telegram", "bot", "organiser"},
-    "organiser": {"telegram", "bot"},
+    "storage": {"telegram", "pandas", "bot", "exports", "organiser", "conversation"},
+    "exports": {"telegram", "bot", "organiser", "conversation"},
+    "organiser": {"telegram", "bot", "conversation"},
+    "conversation": {"telegram", "pandas", "sqlite3", "bot", "exports", "organiser"},
 }
 
 
@@ -130,3 +133,94 @@ def test_nothing_imports_the_bot(package: str) -> None:
 def test_the_engine_modules_are_all_checked() -> None:
     checked = {name for name, _ in modules("flows")}
     assert {"flows.engine", "flows.values", "flows.conditions", "flows.messages"} <= checked
+
+
+# --- no cycle between modules -------------------------------------------------------------
+
+
+def module_edges(source: str, module: str, known: set[str]) -> set[str]:
+    """Our modules that `module` imports, each named as precisely as the import says.
+
+    `from bot.cli.common import fail` is an edge to bot.cli.common, not to the
+    bot.cli package; `from flows import model` to flows.model when that is a module.
+    Imports inside functions and `if TYPE_CHECKING:` blocks count too.
+    """
+    parts = module.split(".")
+    package = parts if module in PACKAGES else parts[:-1]
+    edges: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module.split(".") if node.module else []
+            if node.level:
+                base = package[: len(package) - (node.level - 1)] + base
+            stem = ".".join(base)
+            targets = [
+                f"{stem}.{alias.name}" if f"{stem}.{alias.name}" in known else stem
+                for alias in node.names
+            ]
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != module:
+                edges.add(target)
+    return edges
+
+
+PACKAGES: set[str] = set()
+
+
+def import_graph() -> dict[str, set[str]]:
+    found = {name.removesuffix(".__init__"): path for p in OURS for name, path in modules(p)}
+    PACKAGES.update(name for name, path in found.items() if path.name == "__init__.py")
+    known = set(found)
+    return {
+        name: module_edges(path.read_text(encoding="utf-8"), name, known)
+        for name, path in found.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_package() -> None:
+    graph = {"bot.cli": {"bot.cli.chat"}, "bot.cli.chat": {"bot.cli"}, "flows": set()}
+    assert cycles(graph) == [["bot.cli", "bot.cli.chat"]]
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    assert cycles(import_graph()) == []

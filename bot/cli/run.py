@@ -83,7 +83,7 @@ def run(
     Updates sent while the bot was down are kept and handled at start; an update
     is confirmed to Telegram only once it is handled and committed.
 
-    Example: SURVEYBOT_TOKEN=123456:ABC... surveybot run
+    Example: surveybot run --admins 123456789   (with SURVEYBOT_TOKEN=... in .env)
     """
     import asyncio
     import logging

@@ -219,8 +219,12 @@ async def on_error(update: object, context: BotContext) -> None:
         # Telegram unreachable or slow (RetryAfter and TimedOut are network errors too).
         log.warning("Telegram could not be reached for an update: %s", error)
         return
+    if not isinstance(update, Update):
+        # A job (reminders, upkeep): logged; the next round tries again.
+        log.error("error in scheduled work", exc_info=error)
+        return
     log.error("error while handling an update", exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    if update.effective_chat is not None:
         conversation = context.services.conversation_
         lang = conversation.language_of(person) if conversation and person else "fr"
         with contextlib.suppress(Exception):

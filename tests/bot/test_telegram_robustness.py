@@ -16,9 +16,19 @@ from typing import Any
 
 import pytest
 
-from bot.telegram import BotApplication, running
-from flows import Flow, load_flow
-from tests.support.fake_bot_api import BOT_USERNAME, ChatMessage, FakeBotAPI, Person, Updates
+from bot.telegram import BotApplication, build_application, running
+from flows import Flow, StageDef, load_flow
+from storage import StorageError, Store
+from tests.bot.conftest import MINI
+from tests.conftest import LoggedErrors
+from tests.support.fake_bot_api import (
+    BOT_USERNAME,
+    TOKEN,
+    ChatMessage,
+    FakeBotAPI,
+    Person,
+    Updates,
+)
 
 HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
 STALE = "Ce bouton n'est plus actif : répondez à la dernière question."
@@ -459,3 +469,82 @@ async def test_telegram_telling_us_of_a_block_marks_the_respondent(
     await updates.feed(member_update("member"))
     (respondent,) = query("SELECT blocked_at FROM respondents")
     assert respondent["blocked_at"] is None
+
+
+async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
+    api: FakeBotAPI, stages: list[StageDef], mini_flow: Flow, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "survey.sqlite3"
+    newer = tmp_path / "mini_v2.yaml"
+    text = MINI.read_text(encoding="utf-8").replace("version: 1", "version: 2")
+    newer.write_text(text.replace("max: 10000", "max: 10"), encoding="utf-8")
+
+    first = build_application(
+        token=TOKEN, flow=mini_flow, stages=stages, request=api, rate_limit=False
+    )
+    async with running(first, db_path):
+        updates = Updates(first, api)
+        ana = Person(updates, 42)
+        await ana.send("/start pithiviers")
+        await ana.tap("Continuer ▶")
+        await ana.send("ACME")
+        await ana.send("12")
+        sector = ana.last
+        assert "Secteur ?" in sector.text
+        last_update_id = updates.next_id()
+
+    # The organiser narrows the number of staff to 10 at most, and restarts the bot.
+    api_again = api.reconnected()
+    second = build_application(
+        token=TOKEN, flow=load_flow(newer), stages=stages, request=api_again, rate_limit=False
+    )
+    async with running(second, db_path):
+        ana = Person(Updates(second, api_again, first_update_id=last_update_id + 1), 42)
+        await ana.tap("Industrie", message=sector)  # a button of the old version
+
+        assert ana.answers_to_queries()[-1]["text"] == STALE
+        updated = [m for m in ana.chat if m.text.startswith("Le questionnaire a été mis à jour")]
+        assert len(updated) == 1
+        assert "Secteur ?" in ana.last_text and ana.last is not sector
+        await ana.tap("Industrie")
+        assert "Salariés de ACME" not in ana.last_text  # asked again, but only at the end
+        with sqlite3.connect(db_path) as conn:
+            rows = conn.execute("SELECT question_id, value_json, flow_version FROM answers")
+            stored = sorted(rows.fetchall())
+    # 12 staff no longer fits: that answer is gone; the rest stays, on version 2.
+    assert stored == [("company", '"ACME"', 2), ("sector", '"industry"', 2)]
+
+
+# --- our own failures -------------------------------------------------------------------
+
+
+async def test_a_database_failure_gets_a_kind_apology_and_is_logged_with_its_cause(
+    person: PersonFactory, store: Store, answers_of: AnswersOf, logged_errors: LoggedErrors
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    await store.close()  # the database goes away under the running bot
+
+    await ana.tap("Agroalimentaire")
+
+    assert ana.last_text.startswith("Désolé, un problème est survenu de mon côté.")
+    assert "Traceback" not in ana.last_text
+    messages = [record.getMessage() for record in logged_errors.records]
+    assert "error while handling an update" in messages
+    # The reminders job may meet the closed database too, and says so in its own words.
+    assert set(messages) <= {"error while handling an update", "error in scheduled work"}
+    for record in logged_errors.records:
+        assert record.exc_info is not None and isinstance(record.exc_info[1], StorageError)
+    logged_errors.expect("^error while handling an update$|^error in scheduled work$")
+
+
+def test_an_error_logged_during_a_test_is_reported_unless_expected() -> None:
+    import logging
+
+    collector = LoggedErrors()
+    record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "boom %s", ("now",), None)
+    collector.emit(record)
+
+    assert collector.unexpected() == ["bot: boom now"]
+    collector.expect("^boom")
+    assert collector.unexpected() == []
