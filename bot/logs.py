@@ -42,3 +42,5 @@ def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     # httpx logs every request URL, token included, at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # The job queue logs each run of a job ("Running job reminders…"): noise every minute.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

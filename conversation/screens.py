@@ -85,7 +85,8 @@ class Summary:
     title: str
     entries: tuple[tuple[str, str], ...]
     """(question as asked, answer as read back), in order."""
-    revise: Choice
+    revise: Choice | None
+    """"Change an answer"; None for a response kept as it was given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,8 @@ class DataCopy:
     text: str
     data: dict[str, Any]
     filename: str
+    caption: str
+    """What the whole is, where it comes with the text (a file, a listing)."""
 
 
 class HelpTopic(StrEnum):

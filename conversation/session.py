@@ -34,7 +34,8 @@ class Session:
     state: ResponseState | None
     lang: str
     outdated: bool = False
-    """The response was saved under an older version of the flow; `state` is carried over."""
+    """The response was saved under another version of the flow. An unfinished one is
+    carried over (`state` is rebased); a completed one is kept as it was given."""
 
     @property
     def finished(self) -> bool:
@@ -55,6 +56,11 @@ class Session:
             and self.response.consent_version != flow.consent_version
         )
 
+    @property
+    def kept_as_given(self) -> bool:
+        """Completed under another version of the flow: shown, never changed."""
+        return self.finished and self.outdated
+
     def replace_response(self, response: Response | None, state: ResponseState | None) -> None:
         """After a write: the stored response and the state it holds now."""
         self.response = response
@@ -69,9 +75,9 @@ def open_session(flow: Flow, person: Person, record: SessionRecord) -> Session:
     outdated = False
     if response is not None:
         state = ResponseState.model_validate_json(response.state_json)
-        if response.flow_version != flow.version:
+        outdated = response.flow_version != flow.version
+        if outdated and response.status != ResponseStatus.COMPLETED:
             state = rebase(flow, state)
-            outdated = True
     lang = language_for(flow, person.language_hint)
     if record.respondent is not None and record.respondent.language in flow.languages:
         lang = record.respondent.language

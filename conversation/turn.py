@@ -265,15 +265,24 @@ class Turn:
         if shown is None:
             if self.flow.outro is not None:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
-            self.screens.append(views.summary_screen(self.flow, state, self.lang))
+            can_revise = not session.kept_as_given
+            self.screens.append(
+                views.summary_screen(self.flow, state, self.lang, can_revise=can_revise)
+            )
             return
         self.screens.append(Question(shown))
 
     def _show_finished(self) -> None:
+        """The thanks and the summary; a response given on another version stays as it is."""
         state = self.session.state
         assert state is not None
-        self.screens.append(Message(say("already_done", self.lang)))
-        self.screens.append(views.summary_screen(self.flow, state, self.lang))
+        as_given = self.session.kept_as_given
+        self.screens.append(
+            Message(say("already_done_as_given" if as_given else "already_done", self.lang))
+        )
+        self.screens.append(
+            views.summary_screen(self.flow, state, self.lang, can_revise=not as_given)
+        )
 
     def _say_updated(self) -> None:
         if self.updated:
@@ -305,6 +314,8 @@ class Turn:
                 self.show_current()
         elif intent == Intent.LANGUAGE:
             await self._set_language(action.value, stage=stage, announce=True)
+        elif intent in (Intent.REVISE_MENU, Intent.REVISE) and self.session.kept_as_given:
+            self._show_finished()  # an old "change an answer" button, from before the update
         elif intent == Intent.REVISE_MENU:
             self._revise_menu()
         elif intent == Intent.REVISE:
@@ -346,6 +357,10 @@ class Turn:
         """Keep nothing but the refusal (a changed notice declined erases what was kept)."""
         session = self.session
         now = self.clock()
+        # A changed notice comes without the link's workshop: the response it replaces has it.
+        stage_code = stage.code if stage else None
+        if stage_code is None and session.response is not None:
+            stage_code = session.response.stage_code
         if session.response is not None and session.respondent is not None:
             await self.store.erase_respondent(session.respondent.id)
             session.respondent = None
@@ -357,7 +372,7 @@ class Turn:
         await self.store.record_refusal(
             session.respondent.id,
             version=self.flow.consent_version or "",
-            stage_code=stage.code if stage else None,
+            stage_code=stage_code,
             now=now,
             update_id=self.delivery,
         )
@@ -434,7 +449,7 @@ class Turn:
                 self.screens.append(Message(say("mydata_none", lang)))
             else:
                 data = await self.store.respondent_data(session.respondent.id)
-                self.screens.append(views.data_copy(data, lang))
+                self.screens.append(views.data_copy(data, lang, self.stages))
         elif name == CommandName.DELETE:
             if session.respondent is None:
                 self.screens.append(Message(say("mydata_none", lang)))
@@ -444,8 +459,10 @@ class Turn:
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
         state = self.session.state
-        if state is None or state.finished:
+        if state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))
+        elif state.finished:
+            self._show_finished()
         elif self.session.needs_consent(self.flow):
             self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
         elif self.updated:

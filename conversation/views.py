@@ -6,6 +6,7 @@ holds. Nothing here reads or writes storage.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from flows import (
     ResponseState,
     StageDef,
     display_value,
+    find_stage,
     format_day,
     stage_ref,
     summary,
@@ -128,13 +130,15 @@ def language_menu(flow: Flow, lang: str) -> Menu:
     return Menu(say("language_pick", lang), choices, columns=len(choices))
 
 
-def summary_screen(flow: Flow, state: ResponseState, lang: str) -> Summary:
-    """The answers as read back, ending with "change an answer"."""
+def summary_screen(
+    flow: Flow, state: ResponseState, lang: str, *, can_revise: bool = True
+) -> Summary:
+    """The answers as read back, ending with "change an answer" unless it cannot change."""
     entries = tuple(
         (f"{index}. {_clip(question, MAX_QUESTION)}", _clip(shown, MAX_ANSWER))
         for index, (_, question, shown) in enumerate(summary(flow, state, lang), 1)
     )
-    revise = Choice(say("revise", lang), Action(Intent.REVISE_MENU))
+    revise = Choice(say("revise", lang), Action(Intent.REVISE_MENU)) if can_revise else None
     return Summary(say("summary_title", lang), entries, revise)
 
 
@@ -164,27 +168,43 @@ def answered(
     return Answered(left, display_value(flow, step, value, other, lang))
 
 
-def data_copy(data: dict[str, Any], lang: str) -> DataCopy:
+def data_copy(data: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> DataCopy:
     """Everything stored about a respondent, as a short text and the whole as JSON."""
     lines = [say("mydata_intro", lang), ""]
     responses = data.get("responses", [])
     if not responses:
         lines.append(say("mydata_none", lang))
     for response in responses:
-        stage = response.get("stage_code")
+        stage = find_stage(stages, response.get("stage_code"))
+        code = response.get("stage_code")
+        workshop = stage.city if stage else code
         status = str(response.get("status") or "")
+        count = len(response.get("answers") or {})
         lines.append(
             say(
                 "mydata_response",
                 lang,
-                started=str(response.get("started_at") or "")[:10],
-                stage=f" ({stage})" if stage else "",
+                started=_day_of(response.get("started_at"), lang),
+                stage=f" ({workshop})" if workshop else "",
                 status=say(f"status_{status}", lang) if status else "",
-                count=len(response.get("answers") or {}),
+                count=say("answers_one", lang)
+                if count == 1
+                else say("answers_many", lang, count=count),
             )
         )
     lines += ["", say("mydata_delete_hint", lang)]
-    return DataCopy("\n".join(lines), data, say("mydata_file", lang))
+    return DataCopy(
+        "\n".join(lines), data, say("mydata_file", lang), caption=say("mydata_json", lang)
+    )
+
+
+def _day_of(moment: object, lang: str) -> str:
+    """An ISO time as the day people write ("29 novembre 2026"); as given if it is not one."""
+    text = str(moment or "")
+    try:
+        return format_day(dt.date.fromisoformat(text[:10]), lang)
+    except ValueError:
+        return text
 
 
 def _clip(text: str, limit: int) -> str:

@@ -77,6 +77,12 @@ WORDS: dict[str, dict[str, str]] = {
         "you can still change one.",
     },
     "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
+    "already_done_as_given": {
+        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Il a changé depuis : votre "
+        "réponse est conservée telle que vous l'avez donnée. Voici vos réponses.",
+        "en": "You have already answered this questionnaire, thank you! It has changed since: "
+        "your response is kept as you gave it. Here are your answers.",
+    },
     "summary_title": {"fr": "Récapitulatif de vos réponses :", "en": "Summary of your answers:"},
     "revise": {"fr": "✏️ Modifier une réponse", "en": "✏️ Change an answer"},
     "revise_pick": {
@@ -123,18 +129,23 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # --- the respondent's rights ---------------------------------------------------------
     "mydata_intro": {
-        "fr": "Voici toutes les données enregistrées vous concernant (le fichier joint les "
-        "contient en entier) :",
-        "en": "Here is all the data stored about you (the attached file holds all of it):",
+        "fr": "Voici les données enregistrées vous concernant :",
+        "en": "Here is the data stored about you:",
+    },
+    "mydata_json": {
+        "fr": "Toutes vos données, en entier, au format JSON.",
+        "en": "All of your data, in full, as JSON.",
     },
     "mydata_none": {
         "fr": "Nous ne conservons aucune réponse de votre part.",
         "en": "We keep no answer from you.",
     },
     "mydata_response": {
-        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count} réponse(s)",
-        "en": "• Questionnaire started on {started}{stage}: {status}, {count} answer(s)",
+        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count}",
+        "en": "• Questionnaire started on {started}{stage}: {status}, {count}",
     },
+    "answers_one": {"fr": "1 réponse", "en": "1 answer"},
+    "answers_many": {"fr": "{count} réponses", "en": "{count} answers"},
     "mydata_delete_hint": {
         "fr": "Pour tout effacer : /delete",
         "en": "To erase everything: /delete",

@@ -251,7 +251,9 @@ def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None,
 
     if isinstance(value, list):
         if isinstance(step, RankingStep):
-            return " ; ".join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
+            # French typography puts a space before a semicolon; English does not.
+            separator = " ; " if lang == "fr" else "; "
+            return separator.join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
         return ", ".join(label(code) for code in value)
     if isinstance(step, NumberStep) and isinstance(value, int | float):
         unit = f" {flow.text(step.unit, lang)}" if step.unit else ""

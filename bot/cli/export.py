@@ -189,7 +189,7 @@ def export(
     what = f"{result.responses} response{'s' if result.responses != 1 else ''}"
     if counts:
         what += f" ({counts})"
-    rows = f"{result.rows} rows × {len(result.columns)} columns"
+    rows = f"{result.rows} row{'s' if result.rows != 1 else ''} × {len(result.columns)} columns"
     written = [str(p) for p in (out, codebook_path, xlsx_path) if p is not None]
     target = f" to {', '.join(written)}" if written else ""
     click.echo(f"exported {what}: {rows}{target}", err=True)

@@ -157,7 +157,7 @@ async def _purge(
     if dry_run:
         click.echo(
             f"dry run: nothing changed; the counts are what a real run would delete "
-            f"(started before {cutoff}) or close as abandoned",
+            f"(started before {cutoff})" + (" or close as abandoned" if hours is not None else ""),
             err=True,
         )
         return

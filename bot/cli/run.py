@@ -21,8 +21,26 @@ if TYPE_CHECKING:
     from conversation import Policy
 
 
+def _no_secret_on_the_command_line(
+    ctx: click.Context, param: click.Parameter, value: object
+) -> None:
+    """The old --token and --webhook-secret flags: say where the secret goes instead."""
+    if value is not None:
+        variable = {"token": "SURVEYBOT_TOKEN"}.get(param.name or "", "SURVEYBOT_WEBHOOK_SECRET")
+        raise click.UsageError(
+            f"{param.opts[0]} is not taken from the command line, where anyone on the machine "
+            f"can read it in the list of processes; set {variable} in the environment or in "
+            "a .env file",
+            ctx,
+        )
+
+
 @click.command(context_settings=CONTEXT)
 @data_options
+@click.option("--token", hidden=True, expose_value=False, callback=_no_secret_on_the_command_line)
+@click.option(
+    "--webhook-secret", hidden=True, expose_value=False, callback=_no_secret_on_the_command_line
+)
 @click.option("--api-url", help="Bot API base URL, token appended (SURVEYBOT_API_URL).")
 @click.option("--admins", help="Organiser Telegram user ids, comma-separated (SURVEYBOT_ADMINS).")
 @click.option(
@@ -110,7 +128,10 @@ def run(
         )
     url = settings.webhook_url
     if url is not None and not url.startswith("https://") and "127.0.0.1" not in url:
-        fail("--webhook-url must be an https:// URL (Telegram only calls https webhooks).")
+        fail(
+            f"the webhook URL (SURVEYBOT_WEBHOOK_URL or --webhook-url) must start with "
+            f"https:// (Telegram only calls https webhooks), not {url!r}"
+        )
     loaded_flow, loaded_stages = load_flow_and_stages(settings)
 
     from bot.logs import configure_logging

@@ -90,7 +90,7 @@ class Renderer:
         elif isinstance(screen, DataCopy):
             await self.chat.send(escape(screen.text, quote=False))
             content = json.dumps(screen.data, ensure_ascii=False, indent=2).encode("utf-8")
-            await self.chat.send_file(content, screen.filename)
+            await self.chat.send_file(content, screen.filename, escape(screen.caption))
         elif isinstance(screen, Help):
             await self.chat.send(escape(help_text(screen, lang)))
         elif isinstance(screen, Goodbye):
@@ -115,6 +115,9 @@ class Renderer:
             f"{escape(question)}\n    → <b>{escape(shown)}</b>"
             for question, shown in screen.entries
         ]
+        if screen.revise is None:
+            await self.chat.send_long(blocks)
+            return
         keyboard = InlineKeyboardMarkup([[button(screen.revise.label, screen.revise.action)]])
         sent = await self.chat.send_long(blocks, keyboard)
         await self._remember(sent.message_id)

@@ -47,10 +47,13 @@ def show(screen: Screen, lang: str) -> str | None:
         return None  # the line typed already reads as the answer
     if isinstance(screen, Summary):
         entries = [f"  • {question}\n    → {shown}" for question, shown in screen.entries]
+        if screen.revise is None:
+            return "\n".join([screen.title, *entries, "", f"  {term('summary_done', lang)}"])
         footer = [f"   1. {screen.revise.label}", f"  {term('summary_hint', lang)}"]
         return "\n".join([screen.title, *entries, "", *footer])
     if isinstance(screen, DataCopy):
-        return f"{screen.text}\n\n{json.dumps(screen.data, ensure_ascii=False, indent=2)}\n"
+        listing = json.dumps(screen.data, ensure_ascii=False, indent=2)
+        return f"{screen.text}\n\n{screen.caption}\n{listing}\n"
     if isinstance(screen, Help):
         if screen.topic == HelpTopic.UNKNOWN_COMMAND:
             return say("unknown_command", lang)
@@ -63,6 +66,11 @@ def show(screen: Screen, lang: str) -> str | None:
 def menu_text(menu: Menu, lang: str) -> str:
     """The menu's text and its numbered choices, with how to answer."""
     lines = [menu.text, ""]
+    numbered = [str(index) for index in range(1, len(menu.choices) + 1)]
+    if [choice.label for choice in menu.choices] == numbered:
+        # Choices that are only numbers (the questions of the summary above): no list.
+        lines[-1] = f"  {term('type_number', lang, count=len(numbered))}"
+        return "\n".join(lines)
     lines += [f"  {index:>2}. {choice.label}" for index, choice in enumerate(menu.choices, 1)]
     intents = {choice.action.intent for choice in menu.choices}
     if intents & YES_INTENTS and intents & NO_INTENTS:

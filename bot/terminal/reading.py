@@ -76,8 +76,11 @@ def read_line(line: str, screen: Screen, lang: str) -> Event | Unclear | Leave:
     if isinstance(screen, Summary):
         if not word:
             return Leave()
-        if word == "1" or word in REVISE_WORDS or word == fold(screen.revise.label):
-            return Pressed(screen.revise.action)
+        revise = screen.revise
+        if revise is None:
+            return Unclear(term("summary_done", lang))
+        if word == "1" or word in REVISE_WORDS or word == fold(revise.label):
+            return Pressed(revise.action)
         return Unclear(term("summary_hint", lang))
     return read_answer(line, screen.prompt, lang)
 

@@ -15,8 +15,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Your answers are saved. Run the same command again to resume.",
     },
     "consent_question": {
-        "fr": "Répondez oui ou non :",
-        "en": "Answer yes or no:",
+        "fr": "Répondez oui ou non (ou tapez le numéro d'un choix) :",
+        "en": "Answer yes or no (or type the number of a choice):",
     },
     "left_before_start": {
         "fr": "À bientôt : rien n'a été enregistré.",
@@ -92,6 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "menu_hint": {"fr": "tapez un numéro", "en": "type a number"},
     "menu_default": {"fr": "Entrée : {label}", "en": "Enter: {label}"},
+    "summary_done": {"fr": "Entrée pour terminer", "en": "Enter to finish"},
     "summary_hint": {
         "fr": "tapez 1 pour modifier une réponse · Entrée pour terminer",
         "en": "type 1 to change an answer · Enter to finish",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +15,16 @@ from flows import bundled_path, load_flow
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.chdir(tmp_path)  # no stray .env file
     for name in ("SURVEYBOT_TOKEN", "SURVEYBOT_API_URL", "SURVEYBOT_DB", "SURVEYBOT_ADMINS"):
         monkeypatch.delenv(name, raising=False)
-    return CliRunner()
+    # `run` sets up the process's logging (a handler that hides the token): undo it after.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield CliRunner()
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def test_without_a_token_one_line_says_how_to_get_one(runner: CliRunner) -> None:
@@ -36,8 +43,12 @@ def test_the_token_is_never_a_flag_so_it_stays_out_of_the_process_list(runner: C
     result = runner.invoke(main, ["run", "--token", "1:x"])
 
     assert result.exit_code == 2
-    assert "No such option '--token'" in result.stderr
+    assert "set SURVEYBOT_TOKEN in the environment or in a .env file" in result.stderr
+    assert "1:x" not in result.stderr
     assert "--token" not in runner.invoke(main, ["run", "--help"]).stdout
+    secret = runner.invoke(main, ["run", "--webhook-secret", "s3cret"])
+    assert secret.exit_code == 2
+    assert "set SURVEYBOT_WEBHOOK_SECRET" in secret.stderr
 
 
 def test_malformed_admin_ids_are_named(runner: CliRunner) -> None:

@@ -386,9 +386,10 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
     await ana.send("/mydata")
 
     summary, document = ana.chat[-2:]
-    assert summary.text.startswith("Voici toutes les données enregistrées vous concernant")
-    assert "(pithiviers) : en cours, 2 réponse(s)" in summary.text
+    assert summary.text.startswith("Voici les données enregistrées vous concernant :")
+    assert "(Pithiviers) : en cours, 2 réponses" in summary.text
     assert summary.text.endswith("Pour tout effacer : /delete")
+    assert document.text == "Toutes vos données, en entier, au format JSON."
     assert document.attachment is not None
     name, content = document.attachment
     assert name == "mes_donnees.json"

@@ -441,6 +441,7 @@ def test_a_year_reads_back_as_typed() -> None:
         ("importance", 4, None, "fr", "4/5"),
         ("importance", "dont_know", None, "fr", "Ne sait pas"),
         ("obstacles", ["time", "cost"], None, "fr", "1. Temps ; 2. Coût"),
+        ("obstacles", ["time", "cost"], None, "en", "1. Time; 2. Cost"),
         ("company", "R&D <Lab>", None, "en", "R&D <Lab>"),
     ],
 )

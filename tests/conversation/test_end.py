@@ -1,0 +1,258 @@
+"""The end of the questionnaire, coming back after it, changing an answer, resuming and starting over."""
+
+from __future__ import annotations
+
+from conversation import Action, Conversation, Intent, Message, Status, Summary
+from storage import ResponseStatus, Store
+from tests.conftest import Clock, Peek
+from tests.conversation.conftest import (
+    RESTART,
+    RESTART_NO,
+    RESTART_YES,
+    RESUME,
+    REVISE,
+    ChatFactory,
+    mini_to,
+    mini_to_end,
+)
+
+ENTRIES = (
+    ("1. Nom ?", "Acme"),
+    ("2. Salariés de Acme ?", "12 salariés"),
+    ("3. Secteur ?", "Industrie"),
+    ("4. Exportez-vous ?", "Oui"),
+    ("5. Marchés ?", "Europe"),
+    ("6. Part export ?", "40"),
+    ("7. Importance ?", "4/5"),
+    ("8. Freins ?", "1. Coût ; 2. Temps"),
+    ("9. Idées ?", "Plus de liens"),
+    ("10. E-mail ?", "ana@acme.fr"),
+)
+ALREADY_DONE = (
+    "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+    "vous pouvez encore en modifier une."
+)
+QUESTIONS_WITHOUT_EMAIL = [
+    "company",
+    "staff",
+    "sector",
+    "exports",
+    "markets",
+    "share",
+    "importance",
+    "obstacles",
+    "ideas",
+]
+RESTART_CONFIRM = "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?"
+
+
+async def test_the_end_shows_the_outro_then_the_summary(
+    chat: ChatFactory, mini: Conversation, store: Store, clock: Clock
+) -> None:
+    ana = chat(mini)
+
+    await mini_to_end(ana)
+
+    assert ana.kinds == ["Answered", "Message", "Summary"]
+    assert ana.answered.answer == "ana@acme.fr"
+    assert ana.messages == ["Merci Acme !"]
+    summary = ana.summary
+    assert summary.title == "Récapitulatif de vos réponses :"
+    assert summary.entries == ENTRIES
+    assert summary.revise.label == REVISE
+    assert summary.revise.action == Action(Intent.REVISE_MENU)
+    assert ana.reply.finished
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None
+    assert (response.status, response.completed_at, response.current_step) == (
+        ResponseStatus.COMPLETED,
+        clock.now,
+        None,
+    )
+
+
+async def test_a_finished_person_starting_again_gets_already_done_and_the_summary(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to_end(ana)
+    before = peek.query("SELECT id, status, completed_at FROM responses")
+
+    await ana.start("pithiviers")
+
+    assert ana.kinds == ["Message", "Summary"]
+    assert ana.messages == [ALREADY_DONE]
+    assert ana.summary.entries == ENTRIES
+    # Typing something else afterwards: the same, no new response.
+    await ana.write("Bonjour")
+    assert ana.kinds == ["Message", "Summary"]
+    assert peek.query("SELECT id, status, completed_at FROM responses") == before
+
+
+async def test_revising_reopens_one_question_and_keeps_the_response_completed(
+    chat: ChatFactory, mini: Conversation, store: Store, clock: Clock
+) -> None:
+    ana = chat(mini)
+    await mini_to_end(ana)
+    completed_at = clock.now
+
+    await ana.press(REVISE)
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text == "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)"
+    assert ana.labels() == [str(n) for n in range(1, 11)]
+    assert ana.action("2") == Action(Intent.REVISE, value="staff")
+
+    await ana.press("2")
+    assert ana.kinds == ["Question"]
+    assert ana.prompt.step_id == "staff"
+    assert ana.prompt.earlier == 12
+    assert not ana.reply.finished
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None
+    # Walking away now must not drop a fully answered response from the export.
+    assert (response.status, response.completed_at) == (ResponseStatus.COMPLETED, completed_at)
+
+    await ana.write("15")
+    assert ana.kinds == ["Answered", "Message", "Summary"]
+    assert ana.answered.answer == "15 salariés"
+    assert ana.summary.entries[1] == ("2. Salariés de Acme ?", "15 salariés")
+    answers = await store.answers_for(ana.reply.response_id or 0)
+    assert answers["staff"].value == 15
+    assert len(answers) == len(ENTRIES)
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None
+    assert response.status == ResponseStatus.COMPLETED
+
+
+async def test_revising_to_an_answer_that_shows_a_new_question_asks_it(
+    chat: ChatFactory, mini: Conversation, store: Store
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "importance")
+    await ana.press("2")  # 'email' is asked only from 4 up
+    await ana.press("Coût")
+    await ana.press("Temps")
+    await ana.skip()
+    assert ana.kinds == ["Answered", "Message", "Summary"]
+    assert "email" not in await store.answers_for(ana.reply.response_id or 0)
+    await ana.press(REVISE)
+
+    await ana.press(str(QUESTIONS_WITHOUT_EMAIL.index("importance") + 1))
+    await ana.press("5")
+
+    assert ana.kinds == ["Answered", "Question"]
+    assert ana.prompt.step_id == "email"
+    await ana.write("ana@acme.fr")
+    assert ana.kinds[-1] == "Summary"
+    answers = await store.answers_for(ana.reply.response_id or 0)
+    assert (answers["importance"].value, answers["email"].value) == (5, "ana@acme.fr")
+
+
+async def test_a_person_who_left_halfway_is_offered_to_resume(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+
+    await ana.start()
+
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text == (
+        "Vous avez un questionnaire en cours (2 réponses sur 7). "
+        "Voulez-vous reprendre là où vous en étiez ?"
+    )
+    assert ana.labels() == [RESUME, RESTART]
+    assert ana.menu.default == Action(Intent.RESUME)
+
+    await ana.press(RESUME)
+    assert ana.kinds == ["Question"]
+    assert ana.prompt.step_id == "sector"
+
+
+async def test_restart_asks_first_and_keep_going_changes_nothing(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+    before = peek.query("SELECT question_id, value_json FROM answers ORDER BY question_id")
+
+    await ana.command("restart")
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text == RESTART_CONFIRM
+    assert ana.labels() == [RESTART_YES, RESTART_NO]
+    assert ana.menu.default == Action(Intent.KEEP)
+    assert peek.query("SELECT question_id, value_json FROM answers ORDER BY question_id") == before
+
+    await ana.press(RESTART_NO)
+    assert ana.kinds == ["Question"]
+    assert ana.prompt.step_id == "sector"
+    assert peek.query("SELECT question_id, value_json FROM answers ORDER BY question_id") == before
+
+
+async def test_restart_starts_over_in_the_same_response(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await ana.start("pithiviers")
+    response_id = ana.reply.response_id
+    await mini_to(ana, "exports")
+
+    await ana.command("restart")
+    await ana.press(RESTART_YES)
+
+    assert ana.kinds == ["Message", "Question"]
+    assert ana.messages == ["C'est reparti depuis le début."]
+    assert ana.prompt.step_id == "welcome"
+    assert ana.reply.response_id == response_id
+    assert peek.query("SELECT id, status, stage_code FROM responses") == [
+        (response_id, "in_progress", "pithiviers")
+    ]
+    assert peek.query("SELECT COUNT(*) FROM answers") == [(0,)]
+
+
+async def test_restart_after_finishing_reopens_the_same_response(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to_end(ana)
+    response_id = ana.reply.response_id
+
+    await ana.command("restart")
+    await ana.press(RESTART_YES)
+
+    assert ana.prompt.step_id == "welcome"
+    assert peek.query("SELECT id, status FROM responses") == [(response_id, "in_progress")]
+    await mini_to_end(ana)
+    assert peek.query("SELECT id, status FROM responses") == [(response_id, "completed")]
+
+
+async def test_restart_from_the_resume_offer_keeps_the_new_links_workshop(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "sector")  # opened without a workshop
+
+    await ana.start("pithiviers")
+    await ana.press(RESTART)
+    assert ana.menu.text == RESTART_CONFIRM
+    await ana.press(RESTART_YES)
+
+    assert peek.query("SELECT COUNT(*), MAX(stage_code) FROM responses") == [(1, "pithiviers")]
+
+
+async def test_back_after_the_end_shows_the_summary_to_change_an_answer_from(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await mini_to_end(ana)
+
+    for command in ("back", "skip"):
+        await ana.command(command)
+
+        assert ana.reply.status == Status.DONE
+        thanks, summary = ana.screens
+        assert thanks == Message(
+            "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+            "vous pouvez encore en modifier une."
+        )
+        assert isinstance(summary, Summary) and summary.revise is not None

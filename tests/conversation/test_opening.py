@@ -1,0 +1,215 @@
+"""Opening the conversation: the welcome, the workshop of the link, and nothing stored before the notice."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversation import Conversation, Help, HelpTopic, Menu, Message, Status, Welcome
+from tests.conftest import Peek
+from tests.conversation.conftest import (
+    AGREE,
+    NO_STAGE,
+    NOTHING,
+    ChatFactory,
+    counts,
+)
+
+PITHIVIERS = "Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers (5 juin 2019)."
+TITLE = "1er tour de France de l’innovation dans les territoires d’industrie"
+
+
+@pytest.mark.parametrize("code", ["pithiviers", "PITHIVIERS", "Pithiviers"])
+async def test_a_known_stage_code_in_any_case_names_the_workshop(
+    chat: ChatFactory, bundled: Conversation, code: str
+) -> None:
+    ana = chat(bundled)
+
+    await ana.start(code)
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop == PITHIVIERS
+    assert ana.welcome.title == TITLE
+    assert ana.welcome.intro.startswith("Bonjour,\n\nCe questionnaire est proposé par")
+    # The notice's buttons carry the workshop, so agreeing tags the response with it.
+    assert ana.action(AGREE).stage == "pithiviers"
+
+
+async def test_without_a_code_the_welcome_names_no_workshop(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+
+    await ana.start()
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop is None
+    assert ana.action(AGREE).stage == ""
+
+
+async def test_the_welcome_names_the_workshop_in_english_for_an_english_telegram(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled, hint="en-GB")
+
+    await ana.start("pithiviers")
+
+    assert ana.welcome.workshop == (
+        "Welcome! Your answers will be linked to the Pithiviers workshop (5 June 2019)."
+    )
+    assert ana.labels()[:2] == ["✅ I agree", "I decline"]
+
+
+async def test_an_unknown_code_offers_every_workshop_and_going_on_without(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+
+    await ana.start("nulle-part")
+
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text == (
+        "Ce lien d'invitation ne correspond à aucun atelier connu. "
+        "Choisissez votre atelier dans la liste, ou continuez sans atelier."
+    )
+    assert ana.labels() == ["Pithiviers", "Évreux", "Vitré", "Épinal", "Dunkerque", NO_STAGE]
+    assert ana.reply.status == Status.DONE
+    assert counts(peek) == NOTHING
+
+
+async def test_a_workshop_picked_from_the_list_tags_the_response(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await ana.start("nulle-part")
+
+    await ana.press("Pithiviers")
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop == PITHIVIERS
+    assert counts(peek) == NOTHING  # still nothing: the notice comes first
+    await ana.press(AGREE)
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
+
+
+async def test_going_on_without_a_workshop_leaves_the_response_untagged(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await ana.start("nulle-part")
+
+    await ana.press(NO_STAGE)
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop is None
+    await ana.press(AGREE)
+    assert peek.query("SELECT stage_code FROM responses") == [(None,)]
+
+
+async def test_a_flow_without_a_notice_opens_on_its_first_step_at_once(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+
+    await ana.start("pithiviers")
+
+    assert ana.kinds == ["Welcome", "Question"]
+    assert ana.welcome == Welcome(
+        title="Mini",
+        intro="Bonjour",
+        workshop=PITHIVIERS,
+    )
+    assert ana.prompt.step_id == "welcome"
+    assert peek.query("SELECT flow_id, flow_version, stage_code, status FROM responses") == [
+        ("mini", 1, "pithiviers", "in_progress")
+    ]
+
+
+# Whatever a person sends before agreeing, and what they read back.
+BEFORE_AGREEING = [
+    ("help", "/help"),
+    ("unknown", "/frobnicate"),
+    ("typed", "Bonjour, c'est Ana"),
+    ("sticker", "a sticker"),
+    ("mydata", "/mydata"),
+    ("delete", "/delete"),
+    ("language", "/language"),
+    ("back", "/back"),
+    ("skip", "/skip"),
+    ("restart", "/restart"),
+]
+
+
+@pytest.mark.parametrize(("what", "shown"), BEFORE_AGREEING, ids=[w for w, _ in BEFORE_AGREEING])
+async def test_nothing_is_stored_before_the_notice_is_agreed_to(
+    chat: ChatFactory, bundled: Conversation, peek: Peek, what: str, shown: str
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+
+    if what == "typed":
+        await ana.write(shown)
+    elif what == "sticker":
+        await ana.sticker()
+    else:
+        await ana.command(what)
+
+    assert counts(peek) == NOTHING
+    assert ana.reply.response_id is None
+    assert peek.query("SELECT COUNT(*) FROM stages") == [(0,)]
+
+
+async def test_before_agreeing_each_input_gets_its_own_answer(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+    await ana.start()
+
+    await ana.command("help")
+    assert ana.screens == (Help(HelpTopic.USAGE),)
+    await ana.command("unknown")
+    assert ana.screens == (Help(HelpTopic.UNKNOWN_COMMAND),)
+    await ana.command("mydata")
+    assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
+    await ana.command("delete")
+    assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
+    await ana.command("restart")
+    assert ana.screens == (Message("Aucun questionnaire en cours. Tapez /start pour commencer."),)
+    await ana.command("language")
+    assert ana.menu.text == "Choisissez votre langue :"
+    assert ana.labels() == ["Français", "English"]
+    # Text typed instead of a button: the welcome and the notice again.
+    await ana.write("Bonjour")
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.menu.text.startswith("Information sur vos données")
+    assert ana.labels() == [AGREE, "Je refuse", "English"]
+
+
+async def test_a_sticker_before_agreeing_says_only_text_is_read(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+    await ana.start()
+
+    await ana.sticker()
+
+    assert ana.messages == [
+        "Je ne peux lire que du texte ou les boutons. Merci de répondre à la question ci-dessous.",
+        "Aucun questionnaire en cours. Tapez /start pour commencer.",
+    ]
+
+
+async def test_the_notice_reads_in_full_with_its_buttons(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+
+    await ana.start()
+
+    notice = ana.menu
+    assert isinstance(notice, Menu)
+    assert notice.text.startswith(
+        "Information sur vos données [modèle à adapter par l’organisateur]"
+    )
+    assert notice.text.endswith("Acceptez-vous de répondre dans ces conditions\u00a0?")
+    assert "L'information sur vos données a changé" not in notice.text
+    assert ana.labels() == [AGREE, "Je refuse", "English"]

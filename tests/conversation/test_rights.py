@@ -1,0 +1,192 @@
+"""The respondent's rights: a copy of their data, and erasing it."""
+
+from __future__ import annotations
+
+import json
+
+from conversation import Conversation, DataCopy, Goodbye, Message, Status
+from storage import Channel
+from tests.conftest import Peek
+from tests.conversation.conftest import (
+    DECLINE,
+    ERASE_NO,
+    ERASE_YES,
+    NO_ONE,
+    ChatFactory,
+    about_people,
+    agree,
+    counts,
+    mini_to,
+)
+
+DELETED = (
+    "C'est fait : vos réponses et les données vous concernant ont été effacées. "
+    "Merci d'avoir participé."
+)
+CONFIRM = (
+    "Effacer définitivement toutes vos réponses et les données vous concernant ? "
+    "Cette action ne peut pas être annulée."
+)
+NONE_KEPT = "Nous ne conservons aucune réponse de votre part."
+
+
+async def test_mydata_gives_a_copy_holding_the_answers(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await agree(ana, "pithiviers")
+    await ana.write("Acme")
+    await ana.press("Autre secteur")
+    await ana.write("Horlogerie")
+    before = peek.dump()
+
+    await ana.command("mydata")
+
+    assert ana.kinds == ["DataCopy"]
+    copy = ana.only(DataCopy)
+    assert isinstance(copy, DataCopy)
+    assert copy.filename == "mes_donnees.json"
+    assert copy.text.split("\n") == [
+        "Voici les données enregistrées vous concernant :",
+        "",
+        "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : en cours, 2 réponses",
+        "",
+        "Pour tout effacer : /delete",
+    ]
+    assert copy.caption == "Toutes vos données, en entier, au format JSON."
+    data = copy.data
+    assert (data["channel"], data["telegram_id"], data["language"]) == ("telegram", "ana", "fr")
+    [response] = data["responses"]
+    assert (response["stage_code"], response["status"], response["flow"]) == (
+        "pithiviers",
+        "in_progress",
+        "tour_innovation_2019",
+    )
+    assert {q: (a["value"], a["other_text"]) for q, a in response["answers"].items()} == {
+        "company_name": ("Acme", None),
+        "sector": ("other", "Horlogerie"),
+    }
+    assert data["consent_refusals"] == []
+    json.dumps(data)  # the whole of it goes into a file
+    assert peek.dump() == before  # reading changes nothing
+
+
+async def test_mydata_on_the_terminal_names_the_id_for_what_it_is(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini, "local-ana", channel=Channel.TERMINAL)
+    await mini_to(ana, "staff")
+
+    await ana.command("mydata")
+
+    data = ana.only(DataCopy).data  # type: ignore[union-attr]
+    assert (data["channel"], data["user_id"]) == ("terminal", "local-ana")
+    assert "telegram_id" not in data
+    assert data["responses"][0]["answers"]["company"]["value"] == "Acme"
+
+
+async def test_mydata_after_declining_shows_the_refusal_only(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+    await ana.press(DECLINE)
+
+    await ana.command("mydata")
+
+    copy = ana.only(DataCopy)
+    assert isinstance(copy, DataCopy)
+    assert NONE_KEPT in copy.text.split("\n")
+    assert copy.data["responses"] == []
+    assert [r["stage_code"] for r in copy.data["consent_refusals"]] == ["pithiviers"]
+
+
+async def test_delete_asks_first_and_no_keeps_everything(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await agree(ana, "pithiviers")
+    await ana.write("Acme")
+    before = peek.query("SELECT question_id, value_json FROM answers")
+
+    await ana.command("delete")
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text == CONFIRM
+    assert ana.labels() == [ERASE_YES, ERASE_NO]
+    assert peek.query("SELECT question_id, value_json FROM answers") == before
+
+    await ana.press(ERASE_NO)
+    assert ana.kinds == ["Question"]
+    assert ana.prompt.step_id == "sector"
+    assert peek.query("SELECT question_id, value_json FROM answers") == before
+    assert counts(peek)["responses"] == 1
+
+
+async def test_yes_erases_every_row_and_says_goodbye(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    # A first refusal, then a change of mind: a refusal and a response to erase.
+    await ana.start("pithiviers")
+    await ana.press(DECLINE)
+    await agree(ana, "pithiviers")
+    await ana.write("Acme")
+    bob = chat(bundled, "bob")
+    await agree(bob)
+    await bob.write("Bobco")
+    assert about_people(peek) == {
+        "respondents": 2,
+        "responses": 2,
+        "answers": 2,
+        "consent_refusals": 1,
+    }
+
+    await ana.command("delete")
+    await ana.press(ERASE_YES)
+
+    assert ana.screens == (Goodbye(DELETED),)
+    assert ana.reply.response_id is None
+    assert peek.query("SELECT external_id FROM respondents") == [("bob",)]
+    assert peek.query("SELECT value_json FROM answers") == [('"Bobco"',)]
+    assert about_people(peek) == {
+        "respondents": 1,
+        "responses": 1,
+        "answers": 1,
+        "consent_refusals": 0,
+    }
+
+
+async def test_erasing_twice_is_harmless(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await agree(ana)
+    await ana.write("Acme")
+    await ana.command("delete")
+    erase = ana.action(ERASE_YES)
+    await ana.tap(erase)
+
+    await ana.tap(erase)  # a double tap
+
+    assert ana.reply.status == Status.DONE
+    assert ana.screens == ()
+    await ana.command("delete")
+    assert ana.screens == (Message(NONE_KEPT),)
+    await ana.command("mydata")
+    assert ana.screens == (Message(NONE_KEPT),)
+    assert about_people(peek) == NO_ONE
+
+
+async def test_after_erasing_a_new_start_is_a_new_person(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await agree(ana)
+    await ana.write("Acme")
+    await ana.command("delete")
+    await ana.press(ERASE_YES)
+
+    await ana.start()
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert about_people(peek) == NO_ONE
