@@ -33,6 +33,10 @@ class Clock:
     def __init__(self, start: dt.datetime | None = None) -> None:
         self.now = start or START
 
+    def __call__(self) -> dt.datetime:
+        """The time now: a clock for code that reads one (`Conversation(clock=...)`)."""
+        return self.now
+
     def tick(self, seconds: float = 1) -> dt.datetime:
         self.now += dt.timedelta(seconds=seconds)
         return self.now

@@ -55,11 +55,6 @@ def api() -> FakeBotAPI:
     return FakeBotAPI()
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "db.sqlite3"
-
-
 AppFactory = Callable[[FakeBotAPI], BotApplication]
 
 

@@ -24,6 +24,7 @@ from bot.telegram import BotApplication, build_application, running
 from bot.telegram.jobs import daily_upkeep, send_due_reminders
 from conversation import Policy
 from flows import Flow, StageDef
+from tests.conftest import Clock
 from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -40,14 +41,8 @@ Query = Callable[..., list[sqlite3.Row]]
 AppFactory = Callable[[FakeBotAPI], BotApplication]
 
 
-class Clock:
-    """The application's clock, set by the test."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+class TourClock(Clock):
+    """The application's clock, moved by the test to given days and hours in Paris."""
 
     def at(self, days: int, hour: int, minute: int = 0) -> dt.datetime:
         """`days` after the start, at `hour` Paris time; the clock moves there too."""
@@ -57,8 +52,8 @@ class Clock:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock() -> TourClock:
+    return TourClock(START)
 
 
 # The loop's own rounds would race the test's calls: it runs once at start-up (on an
@@ -72,7 +67,7 @@ def policy() -> Policy:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef], clock: Clock, policy: Policy) -> AppFactory:
+def make_app(flow: Flow, stages: list[StageDef], clock: TourClock, policy: Policy) -> AppFactory:
     def make(api: FakeBotAPI) -> BotApplication:
         app = build_application(
             token=TOKEN, flow=flow, stages=stages, request=api, rate_limit=False, policy=policy
@@ -100,7 +95,7 @@ def reminders_to(ana: Person) -> list[ChatMessage]:
 
 
 async def test_one_reminder_after_a_day_with_a_button_that_shows_the_current_question(
-    person: PersonFactory, app: BotApplication, clock: Clock, query: Query
+    person: PersonFactory, app: BotApplication, clock: TourClock, query: Query
 ) -> None:
     ana = person()
     await started(ana)
@@ -134,7 +129,7 @@ async def test_one_reminder_after_a_day_with_a_button_that_shows_the_current_que
 
 
 async def test_no_reminder_during_the_night_then_one_in_the_morning(
-    person: PersonFactory, app: BotApplication, clock: Clock
+    person: PersonFactory, app: BotApplication, clock: TourClock
 ) -> None:
     ana = person()
     await started(ana)
@@ -147,7 +142,7 @@ async def test_no_reminder_during_the_night_then_one_in_the_morning(
 
 
 async def test_someone_active_again_after_the_reminder_is_not_reminded_again(
-    person: PersonFactory, app: BotApplication, clock: Clock
+    person: PersonFactory, app: BotApplication, clock: TourClock
 ) -> None:
     ana = person()
     await started(ana)
@@ -174,7 +169,7 @@ class WatchedAPI(FakeBotAPI):
 
 
 async def test_a_reminder_is_neither_lost_nor_repeated_across_restarts(
-    make_app: AppFactory, clock: Clock, tmp_path: Path
+    make_app: AppFactory, clock: TourClock, tmp_path: Path
 ) -> None:
     api, db_path = WatchedAPI(), tmp_path / "survey.sqlite3"
     first = make_app(api)
@@ -209,7 +204,7 @@ async def test_a_reminder_is_neither_lost_nor_repeated_across_restarts(
 
 
 async def test_no_reminder_to_someone_who_never_agreed(
-    person: PersonFactory, app: BotApplication, clock: Clock, api: FakeBotAPI
+    person: PersonFactory, app: BotApplication, clock: TourClock, api: FakeBotAPI
 ) -> None:
     ana, bob = person(), person()
     await ana.send("/start")
@@ -221,7 +216,7 @@ async def test_no_reminder_to_someone_who_never_agreed(
 
 
 async def test_no_reminder_to_someone_who_blocked_the_bot(
-    person: PersonFactory, app: BotApplication, clock: Clock, api: FakeBotAPI, query: Query
+    person: PersonFactory, app: BotApplication, clock: TourClock, api: FakeBotAPI, query: Query
 ) -> None:
     ana = person()
     await started(ana)
@@ -239,7 +234,7 @@ async def test_no_reminder_to_someone_who_blocked_the_bot(
 
 
 async def test_no_reminder_to_someone_telegram_told_us_blocked_the_bot(
-    person: PersonFactory, updates: Updates, app: BotApplication, clock: Clock, api: FakeBotAPI
+    person: PersonFactory, updates: Updates, app: BotApplication, clock: TourClock, api: FakeBotAPI
 ) -> None:
     ana = person()
     await started(ana)
@@ -264,7 +259,7 @@ async def test_no_reminder_to_someone_telegram_told_us_blocked_the_bot(
 
 
 async def test_no_reminder_after_delete(
-    person: PersonFactory, app: BotApplication, clock: Clock, api: FakeBotAPI
+    person: PersonFactory, app: BotApplication, clock: TourClock, api: FakeBotAPI
 ) -> None:
     ana = person()
     await started(ana)
@@ -283,7 +278,7 @@ class TestFinished:
         return mini_flow.model_copy(update={"consent": {"fr": "Vos données.", "en": "Your data."}})
 
     async def test_no_reminder_to_someone_who_finished(
-        self, person: PersonFactory, app: BotApplication, clock: Clock, api: FakeBotAPI
+        self, person: PersonFactory, app: BotApplication, clock: TourClock, api: FakeBotAPI
     ) -> None:
         ana, bob = person(), person()
         for someone in (ana, bob):
@@ -307,7 +302,7 @@ class TestFinished:
 
 
 async def test_upkeep_closes_a_stale_response_which_can_still_be_resumed(
-    person: PersonFactory, app: BotApplication, clock: Clock, query: Query
+    person: PersonFactory, app: BotApplication, clock: TourClock, query: Query
 ) -> None:
     ana, bob = person(), person()
     await started(ana)
@@ -348,7 +343,7 @@ class TestRetention:
         return Policy(every_seconds=3600, retention=dt.timedelta(days=60))
 
     async def test_upkeep_deletes_responses_past_the_retention_period(
-        self, person: PersonFactory, app: BotApplication, clock: Clock, query: Query
+        self, person: PersonFactory, app: BotApplication, clock: TourClock, query: Query
     ) -> None:
         ana, bob = person(), person()
         await started(ana)
