@@ -5,8 +5,10 @@ call `Conversation.handle`, and show the `Reply`. Nothing here knows a channel's
 objects; the flow engine (`flows`) and the store (`storage`) sit below.
 """
 
-from conversation.actions import QUESTION_INTENTS, STAGED, VALUED, Action, Intent
+from conversation.actions import QUESTION_INTENTS, SEQUENCED, Action, Intent, on_question
 from conversation.events import (
+    COMMAND_WORDS,
+    MENU_ORDER,
     Command,
     CommandName,
     Event,
@@ -39,13 +41,14 @@ from conversation.screens import (
 )
 from conversation.service import Conversation, utc_now
 from conversation.session import language_for
-from conversation.words import LANGUAGE_NAMES, say
+from conversation.words import LANGUAGE_NAMES, Words, commands_help, say
 
 __all__ = [
+    "COMMAND_WORDS",
     "LANGUAGE_NAMES",
+    "MENU_ORDER",
     "QUESTION_INTENTS",
-    "STAGED",
-    "VALUED",
+    "SEQUENCED",
     "Action",
     "Answered",
     "Choice",
@@ -76,7 +79,10 @@ __all__ = [
     "Typed",
     "Unreadable",
     "Welcome",
+    "Words",
+    "commands_help",
     "language_for",
+    "on_question",
     "save_state",
     "say",
     "utc_now",

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flows import Prompt
+
 
 class Intent(StrEnum):
     """What an action does. The values are short: they travel in button data."""
@@ -34,7 +36,6 @@ class Intent(StrEnum):
     REVISE = "E"  # change one answer after finishing (value: the question id)
     CONSENT = "a"  # agree to the information notice
     DECLINE = "d"  # decline it
-    ERASE_ASK = "Z"  # "erase everything?": asks for confirmation
     ERASE = "z"  # erase everything about me, confirmed
 
 
@@ -43,20 +44,9 @@ QUESTION_INTENTS = frozenset(
 )
 """Intents about the question on screen: they carry its step id and sequence number."""
 
-STAGED = frozenset(
-    {
-        Intent.RESTART_ASK,
-        Intent.RESTART,
-        Intent.STAGE,
-        Intent.CONSENT,
-        Intent.DECLINE,
-        Intent.LANGUAGE,
-    }
-)
-"""Intents that may carry a workshop, so a choice made on the way keeps the invitation's tag."""
-
-VALUED = frozenset({Intent.CHOOSE, Intent.TOGGLE, Intent.LANGUAGE, Intent.REVISE})
-"""Intents that carry a value; the others never do."""
+SEQUENCED = frozenset({Intent.RESTART, Intent.ERASE})
+"""Confirmations that undo answers: they carry the sequence number of the state they were
+offered for, so one pressed after the person went on is stale, not obeyed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +64,15 @@ class Action:
     """The workshop it keeps, as `flows.stage_ref` writes it: STAGE, RESTART, CONSENT…"""
     lang: str = ""
     """For CONSENT and DECLINE: the language the notice was shown in ('' for the default)."""
+    version: str = ""
+    """For CONSENT and DECLINE: the version of the notice shown, as `Flow.consent_version`."""
 
     @property
     def about_question(self) -> bool:
         """Whether it acts on the question on screen (and may be stale)."""
         return self.intent in QUESTION_INTENTS
+
+
+def on_question(shown: Prompt, intent: Intent, code: str = "") -> Action:
+    """An action on the question `shown`, stamped so that a later use can tell it is stale."""
+    return Action(intent, seq=shown.seq, step=shown.step_id, value=code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from conversation.actions import Action
 from flows import AnswerValue
@@ -37,6 +38,23 @@ class CommandName(StrEnum):
     MYDATA = "mydata"
     DELETE = "delete"
     UNKNOWN = "unknown"
+
+
+COMMAND_WORDS: Final[dict[CommandName, tuple[str, ...]]] = {
+    CommandName.HELP: ("help", "aide"),
+    CommandName.BACK: ("back", "retour"),
+    CommandName.SKIP: ("skip", "passer"),
+    CommandName.RESTART: ("restart", "recommencer"),
+    CommandName.LANGUAGE: ("language", "langue"),
+    CommandName.MYDATA: ("mydata", "mes_donnees"),
+    CommandName.DELETE: ("delete", "supprimer"),
+}
+"""What a person may type for each command (after a "/"), in English and in French."""
+
+MENU_ORDER: Final = ("start", "back", "skip", "restart", "language", "mydata", "delete", "help")
+"""The commands in a chat's menu, in order (`start` opens the conversation)."""
+HELP_ORDER: Final = ("back", "skip", "restart", "language", "mydata", "delete", "start")
+"""The commands the help lists, in order."""
 
 
 @dataclass(frozen=True, slots=True)

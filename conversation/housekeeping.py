@@ -15,9 +15,10 @@ from conversation.actions import Action, Intent
 from conversation.events import Person
 from conversation.policy import Policy
 from conversation.screens import Choice, Menu
+from conversation.session import open_session
 from conversation.words import say
-from flows import Flow, ResponseState, prompt, rebase
-from storage import Channel, SurveyStore
+from flows import Flow, ResponseState, prompt
+from storage import Channel, SessionRecord, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +56,13 @@ class Housekeeping:
             response = await self.store.get_response(item.response_id)
             if response is None or response.flow_id != self.flow.id:
                 continue
-            lang = response.language if response.language in self.flow.languages else None
-            lang = lang or self.flow.language
-            state = ResponseState.model_validate_json(response.state_json)
-            if response.flow_version != self.flow.version:
-                state = rebase(self.flow, state)
             person = Person(channel, item.external_id)
-            reminders.append(Reminder(person, response.id, self._menu(state, lang)))
+            # Its state and language, read the way a turn of the conversation reads them.
+            session = open_session(self.flow, person, SessionRecord(None, response, False))
+            if session.state is None:
+                continue
+            menu = self._menu(session.state, session.lang)
+            reminders.append(Reminder(person, response.id, menu))
         return reminders
 
     def _menu(self, state: ResponseState, lang: str) -> Menu:

@@ -62,10 +62,10 @@ def offered(
     lang: str,
 ) -> bool:
     """Whether the values a menu action carries are ones this conversation could have offered."""
-    if action.stage and find_stage(stages, action.stage) is None:
-        return False
-    if action.intent == Intent.STAGE and not action.stage:
-        return False
+    if action.intent == Intent.STAGE:
+        # A workshop picked from the list must be one of the list. Elsewhere a workshop
+        # since removed from the stages file is simply dropped: the choice still stands.
+        return find_stage(stages, action.stage) is not None
     if action.intent == Intent.LANGUAGE:
         return action.value in flow.languages
     if action.intent in (Intent.CONSENT, Intent.DECLINE):

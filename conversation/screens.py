@@ -154,4 +154,4 @@ class Reply:
     live_message: int | None = None
     """The channel's message that showed the live question before the event, if it keeps one."""
     finished: bool = False
-    """The response is complete."""
+    """The response is complete (changing an answer after finishing keeps it so)."""

@@ -43,7 +43,7 @@ class Session:
         return self.response is not None and self.response.status == ResponseStatus.COMPLETED
 
     @property
-    def open(self) -> bool:
+    def resumable(self) -> bool:
         """There is a response to go on with: unfinished, or closed as abandoned."""
         return self.response is not None and not self.finished
 
@@ -51,7 +51,7 @@ class Session:
         """An unfinished response agreed under another notice (or none): ask again first."""
         return (
             flow.consent_version is not None
-            and self.open
+            and self.resumable
             and self.response is not None
             and self.response.consent_version != flow.consent_version
         )

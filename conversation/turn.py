@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from conversation import rules, views
-from conversation.actions import Action, Intent
+from conversation.actions import SEQUENCED, Action, Intent
 from conversation.events import (
     Command,
     CommandName,
@@ -70,8 +70,8 @@ class Turn:
     status: Status = Status.DONE
     note: str | None = None
     live_message: int | None = None
-    updated: bool = False
-    """The questionnaire changed since the response was saved: say so once, before the question."""
+    untold_update: bool = False
+    """Carried onto a new version of the flow in this turn, and not told yet: say so once."""
 
     @property
     def lang(self) -> str:
@@ -80,7 +80,6 @@ class Turn:
     def reply(self) -> Reply:
         """What to show, and what a channel needs to show it."""
         response = self.session.response
-        state = self.session.state
         return Reply(
             screens=tuple(self.screens),
             status=self.status,
@@ -88,7 +87,7 @@ class Turn:
             language=self.lang,
             response_id=response.id if response else None,
             live_message=self.live_message,
-            finished=state is not None and state.finished,
+            finished=self.session.finished,
         )
 
     async def play(self, event: Event) -> None:
@@ -108,7 +107,7 @@ class Turn:
         elif isinstance(event, Unreadable):
             self.screens.append(Message(say("not_text", self.lang)))
             self.show_current()
-        if self.updated:
+        if self.untold_update:
             # Carried onto a new version of the flow, and not yet told: say so, and where.
             self.show_current()
 
@@ -120,8 +119,8 @@ class Turn:
         stage = find_stage(self.stages, event.stage)
         session = self.session
         if session.needs_consent(self.flow):
-            self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=True))
-        elif session.open:
+            self._ask_consent(stage, changed=True)
+        elif session.resumable:
             # Unfinished, or closed as abandoned after a long pause: either can go on.
             self._say_updated()
             shown = prompt(self.flow, session.state, self.lang) if session.state else None
@@ -137,7 +136,7 @@ class Turn:
         """A new response: the welcome, then the notice to agree to (nothing stored before)."""
         self.screens.append(views.welcome(self.flow, self.lang, stage))
         if self.flow.consent_version is not None:
-            self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=False))
+            self._ask_consent(stage, changed=False)
             return
         await self._create_response(stage)
 
@@ -175,8 +174,8 @@ class Turn:
         elif state.finished:
             self._show_finished()
         elif session.needs_consent(self.flow):
-            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
-        elif self.updated:
+            self._ask_consent(None, changed=True)
+        elif self.untold_update:
             # Typed for a question of the old version: show where they are instead.
             self.show_current()
         elif isinstance(event, Typed):
@@ -190,12 +189,17 @@ class Turn:
         state = self.session.state
         if self.session.needs_consent(self.flow):
             self.status, self.note = Status.NOTICE_FIRST, say("consent_first", self.lang)
-            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
+            self._ask_consent(None, changed=True)
             return
         if state is None or rules.is_stale(state, action.step, action.seq):
             self._stale()
             return
         await self._apply(state, rules.move(self.flow, state, action, self.lang))
+
+    def _seq(self) -> int:
+        """The state's sequence number now (0 before any response)."""
+        state = self.session.state
+        return state.seq if state else 0
 
     def _stale(self) -> None:
         self.status, self.note = Status.STALE, say("stale", self.lang)
@@ -241,10 +245,10 @@ class Turn:
     async def _carry_over(self) -> None:
         """A response saved under an older version of the flow goes on under this one."""
         session = self.session
-        if not session.outdated or session.state is None or not session.open:
+        if not session.outdated or session.state is None or not session.resumable:
             return
         await self._save(session.state)
-        self.updated = True
+        self.untold_update = True
 
     # --- showing where the respondent is ------------------------------------------------
 
@@ -258,16 +262,16 @@ class Turn:
         if session.needs_consent(self.flow):
             # A button sent before the notice changed ("Reprendre ▶" in a reminder, "Non,
             # continuer"...): the new notice comes before any question.
-            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
+            self._ask_consent(None, changed=True)
             return
         self._say_updated()
         shown = prompt(self.flow, state, self.lang)
         if shown is None:
             if self.flow.outro is not None:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
-            can_revise = not session.kept_as_given
+            as_given = session.kept_as_given
             self.screens.append(
-                views.summary_screen(self.flow, state, self.lang, can_revise=can_revise)
+                views.summary_screen(self.flow, state, self.lang, as_given=as_given)
             )
             return
         self.screens.append(Question(shown))
@@ -276,18 +280,22 @@ class Turn:
         """The thanks and the summary; a response given on another version stays as it is."""
         state = self.session.state
         assert state is not None
+        self._say_updated()
         as_given = self.session.kept_as_given
         self.screens.append(
             Message(say("already_done_as_given" if as_given else "already_done", self.lang))
         )
-        self.screens.append(
-            views.summary_screen(self.flow, state, self.lang, can_revise=not as_given)
-        )
+        self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
+
+    def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:
+        """The information notice, before anything else (after the news of an update, if any)."""
+        self._say_updated()
+        self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=changed))
 
     def _say_updated(self) -> None:
-        if self.updated:
+        if self.untold_update:
             self.screens.append(Message(say("flow_updated", self.lang)))
-            self.updated = False
+            self.untold_update = False
 
     # --- menus -----------------------------------------------------------------------
 
@@ -297,6 +305,10 @@ class Turn:
             # Well-formed, but naming nothing this conversation offers: forged.
             self.status, self.note = Status.FORGED, say("forged", self.lang)
             return
+        if action.intent in SEQUENCED and action.seq != (state.seq if state else 0):
+            # "Oui, tout effacer" pressed after going on: it was for another moment.
+            self._stale()
+            return
         stage = find_stage(self.stages, action.stage)
         intent = action.intent
         if intent in (Intent.CONSENT, Intent.DECLINE):
@@ -304,7 +316,7 @@ class Turn:
         elif intent in (Intent.RESUME, Intent.KEEP):
             self.show_current()
         elif intent == Intent.RESTART_ASK:
-            self.screens.append(views.restart_menu(self.lang, action.stage))
+            self.screens.append(views.restart_menu(self.lang, self._seq(), action.stage))
         elif intent == Intent.RESTART:
             await self._restart(stage)
         elif intent in (Intent.STAGE, Intent.NO_STAGE):
@@ -320,8 +332,6 @@ class Turn:
             self._revise_menu()
         elif intent == Intent.REVISE:
             await self._revise(action.value)
-        elif intent == Intent.ERASE_ASK:
-            await self._command(CommandName.DELETE)
         elif intent == Intent.ERASE:
             await self._erase()
 
@@ -330,12 +340,16 @@ class Turn:
         if action.lang:
             session.lang = action.lang
         if action.intent == Intent.CONSENT:
+            if action.version != self.flow.consent_version:
+                # Agreeing to a notice that has changed since it was shown: show this one.
+                self._ask_consent(stage, changed=True)
+                return
             await self._agree(stage)
             return
         if session.response is not None and not session.needs_consent(self.flow):
             # "Je refuse" on an older copy of the notice, after agreeing to this one: what
             # was given stays unless the person confirms erasing it (as with /delete).
-            self.screens.append(views.erase_menu(self.lang))
+            self.screens.append(views.erase_menu(self.lang, self._seq()))
             return
         await self._decline(stage)
 
@@ -441,7 +455,7 @@ class Turn:
             if session.response is None:
                 self.screens.append(Message(say("nothing_open", lang)))
             else:
-                self.screens.append(views.restart_menu(lang))
+                self.screens.append(views.restart_menu(lang, self._seq()))
         elif name == CommandName.LANGUAGE:
             self.screens.append(views.language_menu(self.flow, lang))
         elif name == CommandName.MYDATA:
@@ -454,7 +468,7 @@ class Turn:
             if session.respondent is None:
                 self.screens.append(Message(say("mydata_none", lang)))
             else:
-                self.screens.append(views.erase_menu(lang))
+                self.screens.append(views.erase_menu(lang, self._seq()))
 
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
@@ -464,8 +478,8 @@ class Turn:
         elif state.finished:
             self._show_finished()
         elif self.session.needs_consent(self.flow):
-            self.screens.append(views.consent_menu(self.flow, self.lang, None, changed=True))
-        elif self.updated:
+            self._ask_consent(None, changed=True)
+        elif self.untold_update:
             self.show_current()
         elif name == CommandName.BACK:
             outcome = rules.go_back(self.flow, state, self.lang)

@@ -50,14 +50,19 @@ def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
 
 def consent_menu(flow: Flow, lang: str, stage: StageDef | None, *, changed: bool) -> Menu:
     """The information notice with an explicit choice; the workshop rides in the actions."""
-    assert flow.consent is not None
+    assert flow.consent is not None and flow.consent_version is not None
     ref = stage_ref(stage) if stage else ""
     notice = flow.text(flow.consent, lang).strip()
     if changed:
         notice = f"{say('consent_changed', lang)}\n\n{notice}"
+    # The version travels with the choice: agreeing is to the notice read, not a later one.
+    version = flow.consent_version
     choices = [
-        Choice(say("consent_accept", lang), Action(Intent.CONSENT, stage=ref, lang=lang)),
-        Choice(say("consent_decline", lang), Action(Intent.DECLINE, stage=ref, lang=lang)),
+        Choice(say(label, lang), Action(intent, stage=ref, lang=lang, version=version))
+        for label, intent in (
+            ("consent_accept", Intent.CONSENT),
+            ("consent_decline", Intent.DECLINE),
+        )
     ]
     # Read in the wrong language? Switch right here, keeping the workshop of the link.
     choices += [
@@ -88,26 +93,26 @@ def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None) -> Men
     )
 
 
-def restart_menu(lang: str, stage: str = "") -> Menu:
-    """Starting over erases the answers: ask first."""
+def restart_menu(lang: str, seq: int, stage: str = "") -> Menu:
+    """Starting over erases the answers: ask first (for the state at `seq` only)."""
     keep = Action(Intent.KEEP)
     return Menu(
         say("restart_confirm", lang),
         (
-            Choice(say("restart_yes", lang), Action(Intent.RESTART, stage=stage)),
+            Choice(say("restart_yes", lang), Action(Intent.RESTART, seq=seq, stage=stage)),
             Choice(say("restart_no", lang), keep),
         ),
         default=keep,
     )
 
 
-def erase_menu(lang: str) -> Menu:
-    """Erasing cannot be undone: ask first."""
+def erase_menu(lang: str, seq: int) -> Menu:
+    """Erasing cannot be undone: ask first (for the state at `seq` only)."""
     keep = Action(Intent.KEEP)
     return Menu(
         say("delete_confirm", lang),
         (
-            Choice(say("delete_yes", lang), Action(Intent.ERASE)),
+            Choice(say("delete_yes", lang), Action(Intent.ERASE, seq=seq)),
             Choice(say("delete_no", lang), keep),
         ),
         default=keep,
@@ -131,14 +136,21 @@ def language_menu(flow: Flow, lang: str) -> Menu:
 
 
 def summary_screen(
-    flow: Flow, state: ResponseState, lang: str, *, can_revise: bool = True
+    flow: Flow, state: ResponseState, lang: str, *, as_given: bool = False
 ) -> Summary:
-    """The answers as read back, ending with "change an answer" unless it cannot change."""
+    """The answers as read back, ending with "change an answer".
+
+    `as_given`: a response completed under another version of the flow, shown
+    with the questions it was given (none added since) and without "change".
+    """
+    rows = summary(flow, state, lang)
+    if as_given:
+        rows = [row for row in rows if row[0] in state.answers or row[0] in state.skipped]
     entries = tuple(
         (f"{index}. {_clip(question, MAX_QUESTION)}", _clip(shown, MAX_ANSWER))
-        for index, (_, question, shown) in enumerate(summary(flow, state, lang), 1)
+        for index, (_, question, shown) in enumerate(rows, 1)
     )
-    revise = Choice(say("revise", lang), Action(Intent.REVISE_MENU)) if can_revise else None
+    revise = None if as_given else Choice(say("revise", lang), Action(Intent.REVISE_MENU))
     return Summary(say("summary_title", lang), entries, revise)
 
 

@@ -108,24 +108,28 @@ WORDS: dict[str, dict[str, str]] = {
     "language_pick": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},
     "language_set": {"fr": "Langue : français.", "en": "Language: English."},
     # --- help -------------------------------------------------------------------------
-    "commands": {
-        "fr": "/back : revenir à la question précédente\n"
-        "/skip : passer une question facultative\n"
-        "/restart : recommencer depuis le début\n"
-        "/language : changer de langue (français / anglais)\n"
-        "/mydata : voir les données vous concernant\n"
-        "/delete : effacer vos réponses\n"
-        "/start : reprendre le questionnaire\n\n"
-        "Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter "
+    # What each command does, for a chat's command menu and the help ("/back : ...").
+    "cmd_start": {
+        "fr": "Commencer ou reprendre le questionnaire",
+        "en": "Start or resume the questionnaire",
+    },
+    "cmd_back": {
+        "fr": "Revenir à la question précédente",
+        "en": "Go back to the previous question",
+    },
+    "cmd_skip": {"fr": "Passer une question facultative", "en": "Skip an optional question"},
+    "cmd_restart": {"fr": "Recommencer depuis le début", "en": "Start again from the beginning"},
+    "cmd_language": {
+        "fr": "Changer de langue (français / anglais)",
+        "en": "Change language (French / English)",
+    },
+    "cmd_mydata": {"fr": "Voir les données me concernant", "en": "See the data stored about me"},
+    "cmd_delete": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
+    "cmd_help": {"fr": "Aide", "en": "Help"},
+    "saved_as_you_go": {
+        "fr": "Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter "
         "et reprendre plus tard.",
-        "en": "/back: go back to the previous question\n"
-        "/skip: skip an optional question\n"
-        "/restart: start again from the beginning\n"
-        "/language: change language (French / English)\n"
-        "/mydata: see the data stored about you\n"
-        "/delete: erase your answers\n"
-        "/start: resume the questionnaire\n\n"
-        "Your answers are saved as you go: you can stop and resume later.",
+        "en": "Your answers are saved as you go: you can stop and resume later.",
     },
     # --- the respondent's rights ---------------------------------------------------------
     "mydata_intro": {
@@ -179,7 +183,26 @@ WORDS: dict[str, dict[str, str]] = {
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
-def say(key: str, lang: str, **values: object) -> str:
-    """The conversation's text `key` in `lang` (French when unknown), with values filled in."""
-    texts = WORDS[key]
-    return texts.get(lang, texts["fr"]).format(**values)
+class Words:
+    """A table of texts, each in French and English, and how to look one up."""
+
+    def __init__(self, table: dict[str, dict[str, str]]) -> None:
+        self.table = table
+
+    def __call__(self, key: str, lang: str, **values: object) -> str:
+        """The text `key` in `lang` (French when unknown), with values filled in."""
+        texts = self.table[key]
+        return texts.get(lang, texts["fr"]).format(**values)
+
+
+say = Words(WORDS)
+"""The conversation's text `key` in `lang`, with values filled in."""
+
+
+def commands_help(lang: str) -> str:
+    """Every command a respondent can type, with what it does, for a help screen."""
+    from conversation.events import HELP_ORDER
+
+    colon = " :" if lang == "fr" else ":"
+    lines = [f"/{name}{colon} {say(f'cmd_{name}', lang).lower()}" for name in HELP_ORDER]
+    return "\n".join(lines) + "\n\n" + say("saved_as_you_go", lang)

@@ -18,7 +18,7 @@ from flows.loader import bundled_path, load_flow, load_stages, validate_file
 from flows.model import Choice, Flow, Kind, Section, Step
 from flows.piping import unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
-from flows.stages import STAGE_CODE, StageDef, find_stage, format_day, stage_ref
+from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
 from flows.state import ResponseState, effective_answers, other_texts, rebase, visible_steps
 from flows.values import AnswerValue, choice_labels, display_value, format_number
 
@@ -36,6 +36,7 @@ __all__ = [
     "ResponseState",
     "Section",
     "StageDef",
+    "StagesFile",
     "Step",
     "acknowledge",
     "answer",

@@ -1,9 +1,11 @@
-"""`SurveyStore`: what the rest of the application may ask of storage, whatever the backend.
+"""`SurveyStore`: what the rest of the application asks of storage, whatever the backend.
 
 The conversation service, the channels and the organiser tools depend on
 this Protocol, not on `Store`, so another backend (PostgreSQL) can be added
 without touching them. `Store` (SQLite) satisfies it; mypy checks that in
-`storage/store.py`. Opening a store is the backend's own business (`Store.open`).
+`storage/store.py`. It lists what the application uses and nothing more: a
+backend need not offer the reading helpers `Store` has for tests and tools.
+Opening a store is the backend's own business (`Store.open`).
 
 Every write takes `now` from the caller and is one transaction; an
 `update_id`, where accepted, is recorded as applied in that same transaction.
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, Protocol
 
 from storage.models import (
@@ -27,20 +28,11 @@ from storage.models import (
     ResponseStatus,
     SessionRecord,
     Stage,
-    StoredAnswer,
 )
 
 
 class SurveyStore(Protocol):
     """Respondents, responses, answers, stages, handled updates, consent and erasure."""
-
-    @property
-    def path(self) -> Path:
-        """The database file (exports run in another process open it themselves)."""
-
-    @property
-    def readonly(self) -> bool:
-        """Whether every write is refused."""
 
     async def close(self) -> None:
         """Close the store, committing what is under way; idempotent."""
@@ -54,9 +46,6 @@ class SurveyStore(Protocol):
 
     async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
         """The respondent for (channel, external_id), if there is one."""
-
-    async def get_respondent_by_id(self, respondent_id: int) -> Respondent | None:
-        """The respondent with this internal id, if there is one."""
 
     async def set_blocked(self, respondent_id: int, *, blocked: bool, now: dt.datetime) -> None:
         """Mark a respondent as blocking the bot (keeping the first time), or clear it."""
@@ -77,14 +66,6 @@ class SurveyStore(Protocol):
         """A respondent, their latest response to `flow_id`, whether `update_id` was applied."""
 
     # Responses
-
-    async def latest_response(
-        self, respondent_id: int, flow_id: str | None = None
-    ) -> Response | None:
-        """The respondent's most recent response (of `flow_id`, if given)."""
-
-    async def respondent_responses(self, respondent_id: int) -> list[Response]:
-        """All of a respondent's responses, oldest first."""
 
     async def start_response(
         self,
@@ -121,17 +102,8 @@ class SurveyStore(Protocol):
     async def get_response(self, response_id: int) -> Response | None:
         """The response with this id, if any."""
 
-    async def get_response_by_key(self, key: str) -> Response | None:
-        """The response with this pseudonymous key, if any."""
-
-    async def set_prompt_message(self, response_id: int, message_id: int | None) -> None:
+    async def set_prompt_message(self, response_id: int, message_id: int | None) -> bool:
         """Record which chat message shows the response's current question (None: none)."""
-
-    async def answers_for(self, response_id: int) -> dict[str, StoredAnswer]:
-        """A response's answers by question id, oldest answer first."""
-
-    async def count_responses(self) -> dict[ResponseStatus, int]:
-        """How many responses have each status (every status present)."""
 
     async def list_responses(self) -> list[Response]:
         """Every response, oldest first."""
@@ -141,12 +113,6 @@ class SurveyStore(Protocol):
 
     # Handled updates
 
-    async def was_handled(self, update_id: int) -> bool:
-        """Whether this update id has already been applied."""
-
-    async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None:
-        """Record an update id as applied (for updates that write nothing else)."""
-
     async def prune_handled_updates(self, *, before: dt.datetime) -> int:
         """Forget updates handled before `before`; return how many."""
 
@@ -154,12 +120,6 @@ class SurveyStore(Protocol):
 
     async def sync_stages(self, stages: Iterable[Stage]) -> None:
         """Insert or update the given stages; stages not listed are kept."""
-
-    async def list_stages(self) -> list[Stage]:
-        """All stages by date, then code; stages without a date last."""
-
-    async def get_stage(self, code: str) -> Stage | None:
-        """The stage with this code, if any."""
 
     # Consent, access, erasure, retention
 
@@ -187,9 +147,6 @@ class SurveyStore(Protocol):
 
     async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
         """Erase the person known by `external_id` on `channel`; None if unknown."""
-
-    async def truncate_wal(self) -> bool:
-        """Make sure erased data is gone from write-ahead files; False if a reader kept them."""
 
     async def purge_older_than(
         self, *, before: dt.datetime, now: dt.datetime, dry_run: bool = False

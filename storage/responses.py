@@ -208,13 +208,15 @@ def save(
     return _reread(conn, response_id)
 
 
-def set_prompt_message(conn: sqlite3.Connection, response_id: int, message_id: int | None) -> None:
-    """Record which chat message shows the current question; not progress (updated_at stays)."""
+def set_prompt_message(conn: sqlite3.Connection, response_id: int, message_id: int | None) -> bool:
+    """Record which chat message shows the current question; not progress (updated_at stays).
+
+    False when the response is gone (erased while its reply was being shown): nothing to do.
+    """
     cursor = conn.execute(
         "UPDATE responses SET prompt_message_id = ? WHERE id = ?", (message_id, response_id)
     )
-    if cursor.rowcount == 0:
-        raise NotFound("no such response")
+    return cursor.rowcount == 1
 
 
 def _delete_answers_not_in(

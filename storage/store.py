@@ -246,12 +246,17 @@ class Store:
         """Return the response with this pseudonymous key, if any."""
         return await self._db.run_read(partial(responses.get_by_key, key=key), "read a response")
 
-    async def set_prompt_message(self, response_id: int, message_id: int | None) -> None:
-        """Record which chat message shows the response's current question (None: none)."""
+    async def set_prompt_message(self, response_id: int, message_id: int | None) -> bool:
+        """Record which chat message shows the response's current question (None: none).
+
+        False, and nothing changed, when the response no longer exists.
+        """
         write = partial(
             responses.set_prompt_message, response_id=response_id, message_id=message_id
         )
-        await self._db.run_write(write, f"record the question message of response {response_id}")
+        return await self._db.run_write(
+            write, f"record the question message of response {response_id}"
+        )
 
     async def answers_for(self, response_id: int) -> dict[str, StoredAnswer]:
         """Return a response's answers by question id, oldest answer first."""

@@ -22,9 +22,12 @@ from typing import Any
 
 import pytest
 
+from flows import Flow, StageDef, bundled_path, load_flow, load_stages
 from storage import Store
 
 START = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
+MINI = Path(__file__).parent / "flows" / "fixtures" / "mini.yaml"
+"""A small flow with every kind of step and no information notice."""
 
 
 class Clock:
@@ -126,6 +129,24 @@ def logged_errors() -> Iterator[LoggedErrors]:
     unexpected = collector.unexpected()
     if unexpected:
         pytest.fail("errors logged during the test:\n" + "\n".join(unexpected), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_flow() -> Flow:
+    """The bundled questionnaire: it has an information notice to agree to first."""
+    return load_flow(bundled_path("questionnaire.yaml"))
+
+
+@pytest.fixture(scope="session")
+def bundled_stages() -> list[StageDef]:
+    """The bundled stages: Pithiviers (5 June 2019) first, then four made-up examples."""
+    return load_stages(bundled_path("stages.yaml"))
+
+
+@pytest.fixture(scope="session")
+def mini_flow() -> Flow:
+    """tests/flows/fixtures/mini.yaml: every kind of step, and no notice."""
+    return load_flow(MINI)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from flows import Flow, StageDef
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -76,23 +77,43 @@ def load_settings(**flags: Any) -> Settings:
 
 def load_flow_and_stages(settings: Settings) -> tuple[Flow, list[StageDef]]:
     """The flow and stages, or every located problem of both on standard error and exit 1."""
-    from flows import FlowFileError, load_flow, load_stages
+    from flows import load_flow, load_stages
 
     problems: list[str] = []
-    flow = stages = None
+    flow = _loaded(load_flow, settings.flow_path(), problems)
+    stages = _loaded(load_stages, settings.stages_path(), problems)
+    _exit_if(problems)
+    assert flow is not None and stages is not None
+    return flow, stages
+
+
+def load_stages_file(settings: Settings) -> list[StageDef]:
+    """The stages, or every located problem on standard error and exit 1."""
+    from flows import load_stages
+
+    problems: list[str] = []
+    stages = _loaded(load_stages, settings.stages_path(), problems)
+    _exit_if(problems)
+    assert stages is not None
+    return stages
+
+
+def _loaded(load: Callable[[Path], T], path: Path, problems: list[str]) -> T | None:
+    """`load(path)`, or None with its located problems added to `problems`."""
+    from flows import FlowFileError
+
     try:
-        flow = load_flow(settings.flow_path())
+        return load(path)
     except FlowFileError as error:
-        problems += [str(p) for p in error.problems]
-    try:
-        stages = load_stages(settings.stages_path())
-    except FlowFileError as error:
-        problems += [str(p) for p in error.problems]
-    if problems or flow is None:
+        problems += [str(problem) for problem in error.problems]
+        return None
+
+
+def _exit_if(problems: list[str]) -> None:
+    if problems:
         for line in problems:
             click.echo(line, err=True)
         raise SystemExit(1)
-    return flow, list(stages or [])
 
 
 def require_database(path: Path) -> None:

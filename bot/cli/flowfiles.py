@@ -47,8 +47,7 @@ def schema(for_stages: bool) -> None:
     """
     import json
 
-    from flows.model import Flow
-    from flows.stages import StagesFile
+    from flows import Flow, StagesFile
 
     model = StagesFile if for_stages else Flow
     click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))

@@ -18,6 +18,7 @@ from bot.cli.common import (
     fail,
     load_flow_and_stages,
     load_settings,
+    load_stages_file,
     require_database,
 )
 
@@ -65,16 +66,9 @@ def links(bot_username: str, out: Path | None, stages: Path | None, lang: str) -
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
-    from flows import FlowFileError, load_stages
     from organiser import LinkError, render_csv, stage_links, write_links
 
-    settings = load_settings(stages=stages)
-    try:
-        loaded = load_stages(settings.stages_path())
-    except FlowFileError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(1) from None
+    loaded = load_stages_file(load_settings(stages=stages))
     found = stage_links(loaded, bot_username)
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)
@@ -82,8 +76,7 @@ def links(bot_username: str, out: Path | None, stages: Path | None, lang: str) -
     try:
         written = write_links(found, out, bot_username=bot_username, lang=lang)
     except LinkError as error:
-        click.echo(f"error: {error}", err=True)
-        raise SystemExit(1) from None
+        fail(str(error))
     count = len(found)
     click.echo(
         f"{count} stage{'s' if count != 1 else ''}: wrote {written.csv}, {written.html} "
@@ -126,6 +119,7 @@ def stats(
     """
     import asyncio
 
+    from flows import find_stage
     from organiser import (
         Stats,
         read_stats,
@@ -159,8 +153,8 @@ def stats(
         result = asyncio.run(read())
     except StorageError as error:
         fail(str(error))
-    known = {stage.code.lower() for stage in loaded_stages}
-    if stage_code is not None and stage_code.lower() not in known and not result.total.started:
+    unknown = stage_code is not None and find_stage(loaded_stages, stage_code) is None
+    if unknown and not result.total.started:
         listed = ", ".join(stage.code for stage in loaded_stages)
         fail(
             f"unknown stage '{stage_code}': it is not in the stages file and no response "

@@ -45,44 +45,19 @@ from bot.telegram.handlers import on_command, person_of
 from bot.telegram.poller import Poller
 from bot.telegram.processor import PerRespondentProcessor
 from bot.telegram.words import tg
-from conversation import CommandName, Conversation, Housekeeping, Policy
+from conversation import (
+    COMMAND_WORDS,
+    MENU_ORDER,
+    CommandName,
+    Conversation,
+    Housekeeping,
+    Policy,
+    say,
+)
 from flows import Flow, StageDef
 from storage import Store
 
 log = logging.getLogger(__name__)
-
-COMMANDS = {
-    "fr": [
-        ("start", "Commencer ou reprendre le questionnaire"),
-        ("back", "Revenir à la question précédente"),
-        ("skip", "Passer une question facultative"),
-        ("restart", "Recommencer depuis le début"),
-        ("language", "Changer de langue"),
-        ("mydata", "Voir les données me concernant"),
-        ("delete", "Effacer mes réponses"),
-        ("help", "Aide"),
-    ],
-    "en": [
-        ("start", "Start or resume the questionnaire"),
-        ("back", "Go back to the previous question"),
-        ("skip", "Skip an optional question"),
-        ("restart", "Start again from the beginning"),
-        ("language", "Change language"),
-        ("mydata", "See the data stored about me"),
-        ("delete", "Erase my answers"),
-        ("help", "Help"),
-    ],
-}
-# Each command in English and in French: people type either.
-RESPONDENT_COMMANDS = {
-    CommandName.HELP: ["help", "aide"],
-    CommandName.BACK: ["back", "retour"],
-    CommandName.SKIP: ["skip", "passer"],
-    CommandName.RESTART: ["restart", "recommencer"],
-    CommandName.LANGUAGE: ["language", "langue"],
-    CommandName.MYDATA: ["mydata", "mes_donnees"],
-    CommandName.DELETE: ["delete", "supprimer"],
-}
 
 
 def build_application(
@@ -176,8 +151,8 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
         )
     )
     add(CommandHandler("start", handlers.on_start, filters=private))
-    for name, words in RESPONDENT_COMMANDS.items():
-        add(CommandHandler(words, on_command(name), filters=private))
+    for name, words in COMMAND_WORDS.items():
+        add(CommandHandler(list(words), on_command(name), filters=private))
     add(CommandHandler("stats", organiser.on_stats, filters=organisers))
     add(CommandHandler("links", organiser.on_links, filters=organisers))
     add(CommandHandler("qr", organiser.on_qr, filters=organisers))
@@ -190,17 +165,17 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     application.add_error_handler(on_error)
 
 
-async def _register_commands(
-    application: Application[Any, Any, Any, Any, Any, Any],
-) -> None:
+async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu in each language (French by default), from the conversation's words."""
+
+    def menu(lang: str) -> list[BotCommand]:
+        return [BotCommand(name, say(f"cmd_{name}", lang)) for name in MENU_ORDER]
+
+    private = BotCommandScopeAllPrivateChats()
     try:
-        for lang, commands in COMMANDS.items():
-            menu = [BotCommand(name, text) for name, text in commands]
-            await application.bot.set_my_commands(
-                menu, scope=BotCommandScopeAllPrivateChats(), language_code=lang
-            )
-        default = [BotCommand(name, text) for name, text in COMMANDS["fr"]]
-        await application.bot.set_my_commands(default, scope=BotCommandScopeAllPrivateChats())
+        for lang in ("fr", "en"):
+            await application.bot.set_my_commands(menu(lang), scope=private, language_code=lang)
+        await application.bot.set_my_commands(menu("fr"), scope=private)
     except NetworkError as error:
         # The menu is a comfort; the bot works without it.
         log.warning("could not register the command menu: %s", error)

@@ -1,19 +1,20 @@
 """Button data: the one place that writes and reads Telegram's `callback_data`.
 
 Telegram allows 64 bytes. An `Action` travels as four fields separated by `|`:
-the intent, the state's sequence number, then two slots whose meaning depends
-on the intent:
+the intent, the sequence number, then two slots whose meaning depends on the
+intent:
 
-    c|7|sector|industry       a question's action: step id, choice code
-    a|0|en|pithiviers         agree to the notice: its language, the workshop
-    l|0|pithiviers|en         change language: the workshop kept, the language
-    x|0||pithiviers           start over (also X, g): the workshop
-    E|0||sector               change one answer: the question id
-    r|0||                     the others carry nothing
+    c|7|sector|industry          a question's action: step id, choice code
+    a|0|en.9ef32bbbf52a|pith     agree to the notice: its language and version, the workshop
+    l|0|pithiviers|en            change language: the workshop kept, the language
+    x|12||pithiviers             start over (also X, g): the workshop
+    E|0||sector                  change one answer: the question id
+    z|12||                       erase everything (and r, k, e, G...: nothing more)
 
-The sequence number tells a stale button (an earlier question, a double tap)
-from a fresh one. Anything that does not parse as one of these shapes is
-treated as forged.
+The sequence number, on a question's actions and on the confirmations that undo
+answers, tells a stale button (an earlier question, a double tap, a
+confirmation pressed after going on) from a fresh one. Anything that does not
+parse as one of these shapes is treated as forged.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from conversation import QUESTION_INTENTS, Action, Intent
+from conversation import QUESTION_INTENTS, SEQUENCED, Action, Intent
 
 MAX_BYTES: Final = 64
 SEPARATOR: Final = "|"
 SEQUENCE: Final = re.compile(r"[0-9]{1,9}")
-LANGUAGE: Final = re.compile(r"[a-z]{2}")
+NOTICE: Final = re.compile(r"(?P<lang>[a-z]{2})?(?:\.(?P<version>[0-9a-f]{1,16}))?")
 
-# Which action field goes in each of the two slots, by intent (question intents apart).
+# Which action field goes in each of the two slots, by intent (question intents apart);
+# "notice" is the language and version of the notice shown, as "en.9ef32bbbf52a".
 SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
-    Intent.CONSENT: ("lang", "stage"),
-    Intent.DECLINE: ("lang", "stage"),
+    Intent.CONSENT: ("notice", "stage"),
+    Intent.DECLINE: ("notice", "stage"),
     Intent.LANGUAGE: ("stage", "value"),
     Intent.RESTART_ASK: (None, "stage"),
     Intent.RESTART: (None, "stage"),
@@ -47,14 +49,22 @@ class BadButton(ValueError):
 def encode(action: Action) -> str:
     """The action as `callback_data`; ValueError if it cannot fit in 64 bytes."""
     if action.intent in QUESTION_INTENTS:
-        first, second = action.step, action.value
+        slots = [action.step, action.value]
     else:
-        names = SLOTS.get(action.intent, (None, None))
-        first, second = (getattr(action, name) if name else "" for name in names)
-    text = SEPARATOR.join((action.intent.value, str(action.seq), first, second))
+        slots = [_field(action, name) for name in SLOTS.get(action.intent, (None, None))]
+    text = SEPARATOR.join((action.intent.value, str(action.seq), *slots))
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"button data too long for Telegram: {text!r}")
     return text
+
+
+def _field(action: Action, name: str | None) -> str:
+    if name is None:
+        return ""
+    if name == "notice":
+        return f"{action.lang}.{action.version}" if action.version else action.lang
+    value: str = getattr(action, name)
+    return value
 
 
 def decode(text: object) -> Action:
@@ -77,7 +87,7 @@ def decode(text: object) -> Action:
         if not first:
             raise BadButton(text)
         return Action(intent, seq=seq, step=first, value=second)
-    if seq != 0:
+    if seq != 0 and intent not in SEQUENCED:
         raise BadButton(text)
     fields: dict[str, str] = {}
     for name, slot in zip(SLOTS.get(intent, (None, None)), (first, second), strict=True):
@@ -85,7 +95,14 @@ def decode(text: object) -> Action:
             raise BadButton(text)
         if name is not None and slot:
             fields[name] = slot
-    lang = fields.get("lang", "")
-    if lang and not LANGUAGE.fullmatch(lang):
+    notice = NOTICE.fullmatch(fields.get("notice", ""))
+    if notice is None:
         raise BadButton(text)
-    return Action(intent, stage=fields.get("stage", ""), value=fields.get("value", ""), lang=lang)
+    return Action(
+        intent,
+        seq=seq,
+        stage=fields.get("stage", ""),
+        value=fields.get("value", ""),
+        lang=notice["lang"] or "",
+        version=notice["version"] or "",
+    )

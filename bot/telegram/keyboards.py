@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.callback_data import encode
 from bot.telegram.words import tg
-from conversation import Action, Intent, Menu
+from conversation import Action, Intent, Menu, on_question
 from flows import Kind, Prompt
 
 # Telegram's limit is 4096 characters as shown; a margin for how it counts emoji.
@@ -110,7 +110,7 @@ def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
     """The buttons of a question: answers, then Valider/Passer/Retour as they apply."""
     rows: list[list[InlineKeyboardButton]] = []
     if shown.kind == Kind.INFO:
-        rows.append([button(tg("tg_continue", lang), _act(shown, Intent.NEXT))])
+        rows.append([button(tg("tg_continue", lang), on_question(shown, Intent.NEXT))])
     elif shown.awaiting_other:
         pass
     elif shown.kind == Kind.SCALE:
@@ -118,24 +118,21 @@ def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
     elif shown.kind == Kind.MULTIPLE_CHOICE:
         rows += _toggle_rows(shown)
         count = len(shown.selected)
-        rows.append([button(tg("tg_confirm", lang, count=count), _act(shown, Intent.CONFIRM))])
+        rows.append(
+            [button(tg("tg_confirm", lang, count=count), on_question(shown, Intent.CONFIRM))]
+        )
     elif shown.kind == Kind.RANKING:
         rows += _ranking_rows(shown)
     elif shown.choices:
         rows += _choice_rows(shown)
     controls = []
     if shown.can_back:
-        controls.append(button(tg("tg_back", lang), _act(shown, Intent.BACK)))
+        controls.append(button(tg("tg_back", lang), on_question(shown, Intent.BACK)))
     if shown.can_skip:
-        controls.append(button(tg("tg_skip", lang), _act(shown, Intent.SKIP)))
+        controls.append(button(tg("tg_skip", lang), on_question(shown, Intent.SKIP)))
     if controls:
         rows.append(controls)
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def _act(shown: Prompt, intent: Intent, code: str = "") -> Action:
-    """An action on the question `shown`, stamped so a later tap can tell it is stale."""
-    return Action(intent, seq=shown.seq, step=shown.step_id, value=code)
 
 
 def _pairs(
@@ -153,7 +150,7 @@ def _choice_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     for code, label in shown.choices:
         shown_label = f"• {label}" if code in shown.selected else label
         labels.append(shown_label)
-        buttons.append(button(shown_label, _act(shown, Intent.CHOOSE, code)))
+        buttons.append(button(shown_label, on_question(shown, Intent.CHOOSE, code)))
     if shown.kind == Kind.YES_NO:
         return [buttons[:2], *([buttons[2:]] if len(buttons) > 2 else [])]
     return _pairs(buttons, labels)
@@ -165,7 +162,7 @@ def _scale_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     for code, label in shown.choices:
         shown_label = f"•{label}•" if code in shown.selected else label
         target = numbers if code.isdigit() else extra
-        target.append(button(shown_label, _act(shown, Intent.CHOOSE, code)))
+        target.append(button(shown_label, on_question(shown, Intent.CHOOSE, code)))
     # Up to 6 numbers fit in one row on a phone; 0–10 goes on two.
     rows = [numbers] if len(numbers) <= 6 else [numbers[:6], numbers[6:]]
     if extra:
@@ -179,7 +176,7 @@ def _toggle_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     for code, label in shown.choices:
         mark = "✅" if code in shown.selected else "▫️"
         labels.append(label)
-        buttons.append(button(f"{mark} {label}", _act(shown, Intent.TOGGLE, code)))
+        buttons.append(button(f"{mark} {label}", on_question(shown, Intent.TOGGLE, code)))
     return _pairs(buttons, labels)
 
 
@@ -188,5 +185,5 @@ def _ranking_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     rows = []
     for code, label in shown.choices:
         prefix = f"{order.index(code) + 1}. " if code in order else ""
-        rows.append([button(f"{prefix}{label}", _act(shown, Intent.TOGGLE, code))])
+        rows.append([button(f"{prefix}{label}", on_question(shown, Intent.TOGGLE, code))])
     return rows

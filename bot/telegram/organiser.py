@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 
@@ -52,12 +53,14 @@ async def on_stats(update: Update, context: BotContext) -> None:
         return
     chat, lang = found
     conversation = context.services.conversation
-    today = context.services.clock().date()
+    # "Today" is the organiser's day, in the respondents' time zone, not UTC's.
+    zone = ZoneInfo(context.services.policy.timezone)
     stats = await read_stats(
         conversation.store,
         flow=conversation.flow,
         stages=conversation.stages,
-        today=today,
+        today=context.services.clock().astimezone(zone).date(),
+        tz=zone,
     )
     await chat.send_long(stats_blocks(stats, lang))
 

@@ -21,7 +21,7 @@ from bot.telegram.keyboards import (
     question_keyboard,
     question_text,
 )
-from bot.telegram.sending import Chat
+from bot.telegram.sending import Chat, plain_blocks
 from bot.telegram.words import tg
 from conversation import (
     Answered,
@@ -37,6 +37,7 @@ from conversation import (
     Selection,
     Summary,
     Welcome,
+    commands_help,
     say,
 )
 from conversation import Message as Note
@@ -63,14 +64,14 @@ class Renderer:
     async def _show(self, screen: Screen) -> None:
         lang = self.reply.language
         if isinstance(screen, Note):
-            prefix = "⚠️ " if screen.warning else ""
-            await self.chat.send(prefix + escape(screen.text.strip()))
+            await self.chat.send_plain(("⚠️ " if screen.warning else "") + screen.text)
         elif isinstance(screen, Welcome):
             if screen.workshop:
-                await self.chat.send(escape(screen.workshop))
-            await self.chat.send(f"<b>{escape(screen.title)}</b>\n\n{escape(screen.intro)}".strip())
+                await self.chat.send_plain(screen.workshop)
+            intro = ["", *plain_blocks(screen.intro)] if screen.intro else []
+            await self.chat.send_long([f"<b>{escape(screen.title)}</b>", *intro])
         elif isinstance(screen, Menu):
-            await self.chat.send(escape(screen.text), menu_keyboard(screen))
+            await self.chat.send_plain(screen.text, menu_keyboard(screen))
         elif isinstance(screen, Question):
             await self._drop_live()
             sent = await self.chat.send(
@@ -88,14 +89,14 @@ class Renderer:
         elif isinstance(screen, Summary):
             await self._summary(screen)
         elif isinstance(screen, DataCopy):
-            await self.chat.send(escape(screen.text, quote=False))
+            await self.chat.send_plain(screen.text)
             content = json.dumps(screen.data, ensure_ascii=False, indent=2).encode("utf-8")
             await self.chat.send_file(content, screen.filename, escape(screen.caption))
         elif isinstance(screen, Help):
-            await self.chat.send(escape(help_text(screen, lang)))
+            await self.chat.send_plain(help_text(screen, lang))
         elif isinstance(screen, Goodbye):
             await self._drop_live()
-            await self.chat.send(escape(screen.text))
+            await self.chat.send_plain(screen.text)
 
     async def _leave(self, screen: Answered) -> None:
         """The question just left reads as a transcript line (or simply loses its buttons)."""
@@ -145,4 +146,4 @@ def help_text(screen: Help, lang: str) -> str:
     """How to use the bot in a Telegram chat, or that a command is unknown."""
     if screen.topic == HelpTopic.UNKNOWN_COMMAND:
         return say("unknown_command", lang)
-    return f"{tg('tg_usage', lang)}\n\n{say('commands', lang)}"
+    return f"{tg('tg_usage', lang)}\n\n{commands_help(lang)}"

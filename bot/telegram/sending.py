@@ -46,6 +46,10 @@ class Chat:
             await self.send(part)
         return await self.send(parts[-1], keyboard)
 
+    async def send_plain(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Send a plain text, escaped, in as many messages as its length needs."""
+        return await self.send_long(plain_blocks(text), keyboard)
+
     async def send_file(self, content: bytes, filename: str, caption: str | None = None) -> None:
         await self.bot.send_document(
             self.chat_id, InputFile(content, filename=filename), caption=caption
@@ -99,6 +103,23 @@ def split_message(blocks: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
         current.append(block)
     parts.append("\n".join(current))
     return parts
+
+
+def plain_blocks(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """A plain text as escaped HTML lines, a line too long for one message cut at a space.
+
+    A flow's notice or introduction may be longer than a message; cut here, it
+    arrives in several messages instead of being refused by Telegram.
+    """
+    blocks: list[str] = []
+    for line in text.strip().split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            blocks.append(html.escape(line[:cut]))
+            line = line[cut:].lstrip()
+        blocks.append(html.escape(line))
+    return blocks
 
 
 def shown_length(text: str) -> int:

@@ -6,6 +6,8 @@ what belongs to a chat with buttons.
 
 from __future__ import annotations
 
+from conversation import Words
+
 WORDS: dict[str, dict[str, str]] = {
     "tg_header": {
         "fr": "Question {n}/{total} · {section}",
@@ -123,7 +125,5 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def tg(key: str, lang: str, **values: object) -> str:
-    """Telegram's text `key` in `lang` (French when unknown), with values filled in."""
-    texts = WORDS[key]
-    return texts.get(lang, texts["fr"]).format(**values)
+tg = Words(WORDS)
+"""The text `key` in `lang`, with values filled in."""

@@ -10,6 +10,9 @@ or the end of the input, keeps everything for the next run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -46,7 +49,7 @@ class Console:
     async def ask(self) -> str | None:
         self.output.write("> ")
         self.output.flush()
-        line = await asyncio.to_thread(self.input.readline)
+        line = await _read_line(self.input)
         if not line:
             self.say()
             return None
@@ -54,6 +57,33 @@ class Console:
         if self.echo:
             self.say(line)
         return line
+
+
+async def _read_line(stream: TextIO) -> str:
+    """One line from `stream`, read on a daemon thread.
+
+    A blocked `readline` on a pool thread would keep the process alive after
+    Ctrl+C (asyncio waits for its executor's threads at exit); a daemon thread
+    does not.
+    """
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(outcome: Callable[[], object]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(lambda: line.done() or outcome())
+
+    def read() -> None:
+        try:
+            got = stream.readline()
+        except BaseException as error:
+            failed = error  # `error` itself is gone once the except clause ends
+            settle(lambda: line.set_exception(failed))
+            return
+        settle(lambda: line.set_result(got))
+
+    threading.Thread(target=read, name="terminal-input", daemon=True).start()
+    return await line
 
 
 async def run_chat(
@@ -68,7 +98,7 @@ async def run_chat(
     person = Person(Channel.TERMINAL, respondent)
     reply = await conversation.handle(person, Start(stage=stage_code, language=lang))
     screen = _print(console, reply)
-    while screen is not None:
+    while True:
         line = await console.ask()
         reading = Leave() if line is None else read_line(line, screen, reply.language)
         if isinstance(reading, Leave):
@@ -76,19 +106,19 @@ async def run_chat(
             return 0
         if isinstance(reading, Unclear):
             console.say(show(Message(reading.text, warning=True), reply.language) or "")
-            console.say(show(screen, reply.language) or "")
+            console.say((show(screen, reply.language) or "") if screen else "")
             continue
         reply = await conversation.handle(person, reading)
         console.say()
         shown = _print(console, reply)
         if any(isinstance(s, Goodbye) for s in reply.screens):
-            return 0
-        if shown is None:
+            # Declined or erased: nothing waits for an answer, but /start may come.
+            screen = None
+        elif shown is None and screen is not None:
             # Nothing new to answer (help, a message): the same screen again.
             console.say(show(screen, reply.language) or "")
-        else:
+        elif shown is not None:
             screen = shown
-    return 0
 
 
 def _print(console: Console, reply: Reply) -> Screen | None:

@@ -19,6 +19,7 @@ from conversation import (
     Selection,
     Summary,
     Welcome,
+    commands_help,
     say,
 )
 from flows import Kind, Prompt
@@ -57,7 +58,7 @@ def show(screen: Screen, lang: str) -> str | None:
     if isinstance(screen, Help):
         if screen.topic == HelpTopic.UNKNOWN_COMMAND:
             return say("unknown_command", lang)
-        return f"{term('terminal_help', lang)}\n\n{say('commands', lang)}\n"
+        return f"{term('terminal_help', lang)}\n\n{commands_help(lang)}\n"
     if isinstance(screen, Goodbye):
         return screen.text
     return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.terminal.display import NO_INTENTS, YES_INTENTS
 from bot.terminal.words import term
 from conversation import (
-    Action,
+    COMMAND_WORDS,
     Command,
     CommandName,
     Event,
@@ -27,24 +27,23 @@ from conversation import (
     Submitted,
     Summary,
     Typed,
+    on_question,
 )
 from flows import Kind, Prompt
 
+PLAIN = frozenset({CommandName.HELP, CommandName.BACK, CommandName.SKIP})
 QUIT = frozenset({"quit", "quitter", "exit", "/quit", "/quitter"})
 YES_WORDS = frozenset({"oui", "o", "yes", "y", "j'accepte", "accepte", "i agree"})
 NO_WORDS = frozenset({"non", "n", "no", "je refuse", "refuse", "i decline"})
 REVISE_WORDS = frozenset({"modifier", "edit", "change"})
+# Every command after a "/", in English or French; a few also as plain words.
 WORDS = {
-    CommandName.HELP: {"help", "aide", "?help", "/help", "/aide"},
-    CommandName.BACK: {"back", "retour", "/back", "/retour"},
-    CommandName.SKIP: {"skip", "passer", "/skip", "/passer"},
-    CommandName.RESTART: {"/restart", "/recommencer"},
-    CommandName.LANGUAGE: {"/language", "/langue"},
-    CommandName.MYDATA: {"/mydata", "/mes_donnees"},
-    CommandName.DELETE: {"/delete", "/supprimer"},
+    name: {f"/{word}" for word in words} | {word for word in words if name in PLAIN}
+    for name, words in COMMAND_WORDS.items()
 }
 
 Screen = Menu | Question | Selection | Summary
+"""What a typed line answers; None once nothing waits for an answer (after a goodbye)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +58,7 @@ class Leave:
     """The person is done for now (quit, or the end of the summary)."""
 
 
-def read_line(line: str, screen: Screen, lang: str) -> Event | Unclear | Leave:
+def read_line(line: str, screen: Screen | None, lang: str) -> Event | Unclear | Leave:
     """What `line` means on `screen`."""
     word = fold(line)
     if word in QUIT:
@@ -71,6 +70,8 @@ def read_line(line: str, screen: Screen, lang: str) -> Event | Unclear | Leave:
         return Start()
     if word.startswith("/") and " " not in word:
         return Command(CommandName.UNKNOWN)
+    if screen is None:
+        return Typed(line) if word else Leave()
     if isinstance(screen, Menu):
         return _read_menu(word, screen, lang)
     if isinstance(screen, Summary):
@@ -89,7 +90,7 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     """A line typed for the question `shown`."""
     word = line.strip().lower()
     if shown.kind == Kind.INFO:
-        return Pressed(_act(shown, Intent.NEXT))
+        return Pressed(on_question(shown, Intent.NEXT))
     if shown.awaiting_other:
         return Typed(line)
     if not word:
@@ -97,7 +98,7 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
         if shown.earlier is not None:
             return Submitted(shown.step_id, shown.seq, shown.earlier)
         if shown.can_skip:
-            return Pressed(_act(shown, Intent.SKIP))
+            return Pressed(on_question(shown, Intent.SKIP))
         return Unclear(term("empty_required", lang))
     if shown.kind in (Kind.MULTIPLE_CHOICE, Kind.RANKING):
         codes = _numbers_to_codes(shown, line)
@@ -108,7 +109,7 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
         index = int(word)
         if not 1 <= index <= len(shown.choices):
             return Unclear(term("type_number", lang, count=len(shown.choices)))
-        return Pressed(_act(shown, Intent.CHOOSE, shown.choices[index - 1][0]))
+        return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[index - 1][0]))
     return Typed(line)
 
 
@@ -137,10 +138,6 @@ def _numbers_to_codes(shown: Prompt, line: str) -> list[str] | None:
     if not parts or not all(p.isdigit() and 1 <= int(p) <= len(shown.choices) for p in parts):
         return None
     return [shown.choices[int(p) - 1][0] for p in parts]
-
-
-def _act(shown: Prompt, intent: Intent, code: str = "") -> Action:
-    return Action(intent, seq=shown.seq, step=shown.step_id, value=code)
 
 
 def fold(text: str) -> str:

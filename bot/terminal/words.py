@@ -5,6 +5,8 @@ What every channel says the same way is in `conversation.words`.
 
 from __future__ import annotations
 
+from conversation import Words
+
 WORDS: dict[str, dict[str, str]] = {
     "header": {
         "fr": "── {section} · Question {n}/{total} ──",
@@ -100,7 +102,5 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def term(key: str, lang: str, **values: object) -> str:
-    """The terminal's text `key` in `lang` (French when unknown), with values filled in."""
-    texts = WORDS[key]
-    return texts.get(lang, texts["fr"]).format(**values)
+term = Words(WORDS)
+"""The text `key` in `lang`, with values filled in."""

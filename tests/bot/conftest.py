@@ -18,26 +18,9 @@ from typing import Any
 import pytest
 
 from bot.telegram import BotApplication, build_application, running
-from flows import Flow, StageDef, bundled_path, load_flow, load_stages
+from flows import Flow, StageDef
 from storage import Store
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
-
-MINI = Path(__file__).parents[1] / "flows" / "fixtures" / "mini.yaml"
-
-
-@pytest.fixture(scope="session")
-def bundled_flow() -> Flow:
-    return load_flow(bundled_path("questionnaire.yaml"))
-
-
-@pytest.fixture(scope="session")
-def bundled_stages() -> list[StageDef]:
-    return load_stages(bundled_path("stages.yaml"))
-
-
-@pytest.fixture(scope="session")
-def mini_flow() -> Flow:
-    return load_flow(MINI)
 
 
 @pytest.fixture

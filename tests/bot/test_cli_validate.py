@@ -14,9 +14,9 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from flows import bundled_path
+from tests.conftest import MINI
 
 GOLDEN = Path(__file__).parents[1] / "flows" / "golden"
-MINI = Path(__file__).parents[1] / "flows" / "fixtures" / "mini.yaml"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.yaml"))
 
 

@@ -469,7 +469,7 @@ async def test_delete_then_keep_changes_nothing(
     assert answers_of(ana.user_id)["sector"] == ("agrifood", None, None)
 
 
-@pytest.mark.parametrize("data", ["z|0||x", "z|1||", "z|0|sector|", "z|"])
+@pytest.mark.parametrize("data", ["z|0||x", "z|1|x|", "z|0|sector|", "z|", "z|one||"])
 async def test_a_forged_erase_button_changes_nothing(
     person: PersonFactory, query: Query, data: str
 ) -> None:

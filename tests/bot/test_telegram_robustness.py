@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 
 from bot.telegram import BotApplication, build_application, running
-from flows import Flow, StageDef, load_flow
+from flows import Flow, StageDef, bundled_path, load_flow
 from storage import StorageError, Store
-from tests.bot.conftest import MINI
-from tests.conftest import LoggedErrors
+from tests.conftest import MINI, LoggedErrors
 from tests.support.fake_bot_api import (
     BOT_USERNAME,
     TOKEN,
@@ -513,6 +512,29 @@ async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
             stored = sorted(rows.fetchall())
     # 12 staff no longer fits: that answer is gone; the rest stays, on version 2.
     assert stored == [("company", '"ACME"', 2), ("sector", '"industry"', 2)]
+
+
+async def test_a_notice_longer_than_a_message_arrives_in_parts_with_its_buttons_last(
+    api: FakeBotAPI, stages: list[StageDef], tmp_path: Path
+) -> None:
+    text = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
+    old = "Votre participation est volontaire."
+    clause = "Chaque réponse est traitée avec soin et conservée en sécurité. " * 90  # ~5,600
+    long_notice = tmp_path / "questionnaire.yaml"
+    long_notice.write_text(text.replace(old, f"{clause.strip()} {old}"), encoding="utf-8")
+    app = build_application(
+        token=TOKEN, flow=load_flow(long_notice), stages=stages, request=api, rate_limit=False
+    )
+    async with running(app, tmp_path / "survey.sqlite3"):
+        ana = Person(Updates(app, api), 42)
+        await ana.send("/start pithiviers")
+
+        first, second = ana.chat[-2:]
+        assert first.keyboard is None and second.labels()[:2] == [AGREE, "Je refuse"]
+        assert all(len(m.text) <= 4096 for m in ana.chat)
+        assert second.text.endswith("Acceptez-vous de répondre dans ces conditions\u00a0?")
+        await ana.tap(AGREE)
+        assert question_number(ana) == 1
 
 
 # --- our own failures -------------------------------------------------------------------

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from flows import bundled_path, effective_answers, load_flow
+from tests.conftest import MINI
 from tests.support.scripts import script_for
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))
-MINI = Path(__file__).parent.parent / "flows" / "fixtures" / "mini.yaml"
 
 
 def chat(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:

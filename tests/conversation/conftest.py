@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -47,11 +46,9 @@ from conversation import (
     Unreadable,
     Welcome,
 )
-from flows import AnswerValue, Flow, Kind, Prompt, StageDef, bundled_path, load_flow, load_stages
+from flows import AnswerValue, Flow, Kind, Prompt, StageDef
 from storage import Channel, Store
 from tests.conftest import Clock, Peek
-
-MINI = Path(__file__).parents[1] / "flows" / "fixtures" / "mini.yaml"
 
 # The words a French respondent reads on the buttons of the conversation's menus.
 AGREE = "✅ J'accepte"
@@ -67,21 +64,9 @@ NO_STAGE = "Continuer sans atelier"
 
 
 @pytest.fixture(scope="session")
-def bundled_flow() -> Flow:
-    """The bundled questionnaire: it has an information notice to agree to first."""
-    return load_flow(bundled_path("questionnaire.yaml"))
-
-
-@pytest.fixture(scope="session")
-def mini_flow() -> Flow:
-    """tests/flows/fixtures/mini.yaml: every kind of step, and no notice."""
-    return load_flow(MINI)
-
-
-@pytest.fixture(scope="session")
-def stages() -> list[StageDef]:
+def stages(bundled_stages: list[StageDef]) -> list[StageDef]:
     """The bundled stages: Pithiviers (5 June 2019) first, then four made-up examples."""
-    return load_stages(bundled_path("stages.yaml"))
+    return bundled_stages
 
 
 @pytest.fixture

@@ -435,7 +435,6 @@ async def test_a_whole_answer_for_an_earlier_screen_is_stale(
 FORGERIES = {
     "unknown stage": Action(Intent.STAGE, stage="atlantide"),
     "stage without a code": Action(Intent.STAGE),
-    "restart to an unknown stage": Action(Intent.RESTART, stage="atlantide"),
     "unknown language": Action(Intent.LANGUAGE, value="de"),
     "revise a question never asked": Action(Intent.REVISE, value="email_nope"),
     "consent without a notice": Action(Intent.CONSENT),
@@ -456,6 +455,21 @@ async def test_a_menu_action_never_offered_is_forged(
     assert (ana.reply.status, ana.reply.note) == (Status.FORGED, FORGED)
     assert ana.screens == ()
     assert peek.dump() == before
+
+
+async def test_a_workshop_since_removed_from_the_stages_file_is_dropped_not_refused(
+    chat: ChatFactory, mini: Conversation, store: Store
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+
+    # "Oui, recommencer" from a menu offered for a workshop the organiser has since removed.
+    await ana.tap(Action(Intent.RESTART, seq=ana.prompt.seq, stage="atlantide"))
+
+    assert ana.reply.status == Status.DONE
+    assert ana.kinds == ["Message", "Question"]
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None and response.stage_code is None
 
 
 async def test_revising_a_question_hidden_by_an_answer_is_forged(

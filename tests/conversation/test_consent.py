@@ -391,3 +391,52 @@ async def test_decline_on_an_older_copy_after_agreeing_asks_before_erasing(
     await ana.press(ERASE_YES)
     assert ana.kinds == ["Goodbye"]
     assert about_people(peek) == NO_ONE
+
+
+async def test_agreeing_on_a_notice_shown_before_it_changed_shows_the_new_one_first(
+    chat: ChatFactory,
+    bundled: Conversation,
+    converse: Callable[[Flow], Conversation],
+    new_notice: Flow,
+    peek: Peek,
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+    old_agree = ana.action(AGREE)  # the notice as it read then
+    ana.conversation = converse(new_notice)
+
+    await ana.tap(old_agree)
+
+    # The consent recorded must be to the notice read: the new one comes first.
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text.startswith(CHANGED) and ADDED in ana.menu.text
+    assert about_people(peek)["responses"] == 0
+    await ana.press(AGREE)
+    assert peek.query("SELECT consent_version, stage_code FROM responses") == [
+        (new_notice.consent_version, "pithiviers")
+    ]
+
+
+async def test_a_changed_notice_after_a_new_version_is_asked_once(
+    chat: ChatFactory,
+    bundled: Conversation,
+    converse: Callable[[Flow], Conversation],
+    tmp_path: Path,
+) -> None:
+    ana = chat(bundled)
+    await agree(ana, "pithiviers")
+    await ana.write("Acme")
+    text = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
+    changed = tmp_path / "v2.yaml"
+    old = "Votre participation est volontaire."
+    changed.write_text(
+        text.replace("version: 1", "version: 2", 1).replace(old, f"{ADDED} {old}"),
+        encoding="utf-8",
+    )
+    ana.conversation = converse(load_flow(changed))
+
+    await ana.start()
+
+    notices = [s for s in ana.screens if getattr(s, "text", "").startswith(CHANGED)]
+    assert len(notices) == 1
+    assert ana.kinds[-1] == "Menu"

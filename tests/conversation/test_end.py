@@ -106,7 +106,7 @@ async def test_revising_reopens_one_question_and_keeps_the_response_completed(
     assert ana.kinds == ["Question"]
     assert ana.prompt.step_id == "staff"
     assert ana.prompt.earlier == 12
-    assert not ana.reply.finished
+    assert ana.reply.finished  # changing an answer keeps the response complete
     response = await store.get_response(ana.reply.response_id or 0)
     assert response is not None
     # Walking away now must not drop a fully answered response from the export.

@@ -166,9 +166,9 @@ async def test_erasing_twice_is_harmless(
     erase = ana.action(ERASE_YES)
     await ana.tap(erase)
 
-    await ana.tap(erase)  # a double tap
+    await ana.tap(erase)  # a double tap: for a moment that is gone
 
-    assert ana.reply.status == Status.DONE
+    assert ana.reply.status == Status.STALE
     assert ana.screens == ()
     await ana.command("delete")
     assert ana.screens == (Message(NONE_KEPT),)
@@ -190,3 +190,20 @@ async def test_after_erasing_a_new_start_is_a_new_person(
 
     assert ana.kinds == ["Welcome", "Menu"]
     assert about_people(peek) == NO_ONE
+
+
+async def test_an_erase_confirmation_used_after_going_on_is_stale(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await agree(ana)
+    await ana.command("delete")
+    erase = ana.action(ERASE_YES)
+    await ana.press(ERASE_NO)
+    await ana.write("Acme")  # days later, they go on answering
+    before = peek.dump()
+
+    await ana.tap(erase)  # and then find the old confirmation
+
+    assert ana.reply.status == Status.STALE
+    assert peek.dump() == before

@@ -11,8 +11,8 @@ import yaml
 from conversation import Action, Conversation, Intent, Message, Question, Status, Summary
 from flows import Flow, load_flow
 from storage import ResponseStatus, Store
-from tests.conftest import Peek
-from tests.conversation.conftest import MINI, RESUME, Chat, ChatFactory, mini_to
+from tests.conftest import MINI, Peek
+from tests.conversation.conftest import RESUME, Chat, ChatFactory, mini_to
 
 UPDATED = (
     "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "

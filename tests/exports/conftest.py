@@ -34,7 +34,6 @@ from flows import (
 from storage import Response, Stage, Store
 from tests.conftest import Clock
 
-MINI = Path(__file__).parents[1] / "flows" / "fixtures" / "mini.yaml"
 MINI_V2 = Path(__file__).parent / "fixtures" / "mini_v2.yaml"
 STAGES = (
     Stage(code="pithiviers", city="Pithiviers"),
@@ -117,8 +116,8 @@ class Survey:
 
 
 @pytest.fixture(scope="session")
-def mini() -> Flow:
-    return load_flow(MINI)
+def mini(mini_flow: Flow) -> Flow:
+    return mini_flow
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from bot.cli.export import progress_reporter
 from exports import ExportOptions, run_export
-from tests.exports.conftest import MINI, Filled, invoke, read_csv
+from tests.conftest import MINI
+from tests.exports.conftest import Filled, invoke, read_csv
 
 
 def test_registered_on_the_surveybot_group(filled: Filled) -> None:

@@ -9,7 +9,8 @@ import pytest
 from exports import ExportOptions, load_codebook, run_export
 from exports.codebook import describe_condition
 from flows import Flow
-from tests.exports.conftest import MINI, Filled, invoke, read_csv
+from tests.conftest import MINI
+from tests.exports.conftest import Filled, invoke, read_csv
 
 
 @pytest.mark.parametrize("flags", [(), ("--joined",), ("--labels", "--lang", "en")])

@@ -11,7 +11,8 @@ import pytest
 from exports import ExportOptions, export_csv, neutralise
 from exports.csv import format_decimal, iso_utc
 from flows import Flow
-from tests.exports.conftest import HYPERLINK, MINI, Filled, Other, Survey, invoke, read_csv
+from tests.conftest import MINI
+from tests.exports.conftest import HYPERLINK, Filled, Other, Survey, invoke, read_csv
 
 
 def test_excel_dialect_bytes(filled: Filled) -> None:

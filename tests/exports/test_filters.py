@@ -9,7 +9,8 @@ import pytest
 
 from exports import ExportError, ExportOptions, export_csv, load_responses
 from flows import Flow
-from tests.exports.conftest import MINI, Clock, Filled, Survey, invoke, read_csv
+from tests.conftest import MINI
+from tests.exports.conftest import Clock, Filled, Survey, invoke, read_csv
 
 
 def keys(data: bytes) -> list[str]:

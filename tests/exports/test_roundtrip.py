@@ -17,9 +17,9 @@ import pytest
 from exports import ExportOptions, export_csv, load_responses, run_export
 from flows import Flow
 from storage import Response
+from tests.conftest import MINI
 from tests.exports.conftest import (
     HYPERLINK,
-    MINI,
     Filled,
     by_key,
     invoke,

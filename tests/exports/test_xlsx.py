@@ -8,7 +8,8 @@ import openpyxl
 
 from exports import ExportOptions, run_export
 from flows import Flow
-from tests.exports.conftest import HYPERLINK, MINI, Filled, invoke
+from tests.conftest import MINI
+from tests.exports.conftest import HYPERLINK, Filled, invoke
 
 
 def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> None:

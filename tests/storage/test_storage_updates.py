@@ -217,10 +217,15 @@ async def test_prompt_message_round_trip(db_path: Path, store: Store, new_respon
         assert cleared.prompt_message_id is None
 
 
-async def test_prompt_message_of_unknown_response_is_an_error(store: Store) -> None:
-    with pytest.raises(StorageError, match="no such response") as info:
-        await store.set_prompt_message(404, 1)
-    assert str(store.path) in str(info.value)
+async def test_prompt_message_of_a_response_erased_meanwhile_changes_nothing(
+    store: Store, new_response, peek
+) -> None:
+    response = await new_response()
+    await store.erase_respondent(response.respondent_id)
+    before = peek.dump()
+
+    assert await store.set_prompt_message(response.id, 1) is False
+    assert peek.dump() == before
 
 
 # Respondents
