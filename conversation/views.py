@@ -26,6 +26,7 @@ from flows import (
     Prompt,
     ResponseState,
     StageDef,
+    clip,
     display_value,
     find_stage,
     format_day,
@@ -147,7 +148,7 @@ def summary_screen(
     if as_given:
         rows = [row for row in rows if row[0] in state.answers or row[0] in state.skipped]
     entries = tuple(
-        (f"{index}. {_clip(question, MAX_QUESTION)}", _clip(shown, MAX_ANSWER))
+        (f"{index}. {clip(question, MAX_QUESTION)}", clip(shown, MAX_ANSWER))
         for index, (_, question, shown) in enumerate(rows, 1)
     )
     revise = None if as_given else Choice(say("revise", lang), Action(Intent.REVISE_MENU))
@@ -217,8 +218,3 @@ def _day_of(moment: object, lang: str) -> str:
         return format_day(dt.date.fromisoformat(text[:10]), lang)
     except ValueError:
         return text
-
-
-def _clip(text: str, limit: int) -> str:
-    # Flow texts are short; this guards against a runaway typed or piped answer.
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

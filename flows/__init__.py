@@ -20,7 +20,7 @@ from flows.piping import unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
 from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
 from flows.state import ResponseState, effective_answers, other_texts, rebase, visible_steps
-from flows.values import AnswerValue, choice_labels, display_value, format_number
+from flows.values import AnswerValue, choice_labels, clip, display_value, format_number
 
 __all__ = [
     "STAGE_CODE",
@@ -45,6 +45,7 @@ __all__ = [
     "bundled_path",
     "choice_labels",
     "choose",
+    "clip",
     "confirm",
     "display_value",
     "effective_answers",

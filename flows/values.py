@@ -52,6 +52,12 @@ def clean_text(text: str) -> str:
     return CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending with "…" when cut (plain text, not markup)."""
+    # Flow texts are short; this guards against a runaway typed or piped answer.
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
 def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue | Invalid:
     """The value as stored, or why it is not acceptable for `step`."""
     if isinstance(step, TextStep):

@@ -7,12 +7,11 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.callback_data import encode
+from bot.telegram.sending import MAX_TEXT
 from bot.telegram.words import tg
 from conversation import Action, Intent, Menu, on_question
-from flows import Kind, Prompt
+from flows import Kind, Prompt, clip
 
-# Telegram's limit is 4096 characters as shown; a margin for how it counts emoji.
-MAX_MESSAGE = 4000
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
 
@@ -43,7 +42,7 @@ def question_text(shown: Prompt, lang: str) -> str:
         header = shown.section
     hint = _hint(shown, lang)
     # Telegram counts the text as shown, after HTML; clip the pieces, never the markup.
-    room = MAX_MESSAGE - len(header) - len(hint) - 4
+    room = MAX_TEXT - len(header) - len(hint) - 4
     help_text = clip(shown.help, max(room // 4, room - len(shown.text) - 1)) if shown.help else ""
     text = clip(shown.text, room - len(help_text) - 1)
     parts = [f"<b>{escape(header)}</b>", "", escape(text)]
@@ -65,18 +64,12 @@ def answered_text(shown: Prompt, answer: str, lang: str) -> str:
             total=shown.total,
             section=shown.section,
         )
-    room = MAX_MESSAGE - len(head) - len("\n\n\n✅ ")
+    room = MAX_TEXT - len(head) - len("\n\n\n✅ ")
     # The answer is what the person checks; the question gives way first.
     question = clip(shown.text, max(room // 4, room - len(answer)))
     answer = clip(answer, room - len(question))
     bold_head = f"<b>{escape(head)}</b>\n" if head else ""
     return f"{bold_head}{escape(question)}\n\n✅ <b>{escape(answer)}</b>"
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters (ending with "…" when cut); for text before escaping."""
-    # Flow texts are short; this only guards against a runaway typed or piped answer.
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 def _hint(shown: Prompt, lang: str) -> str:
