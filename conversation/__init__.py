@@ -12,6 +12,7 @@ from conversation.events import (
     Command,
     CommandName,
     Event,
+    Look,
     Person,
     Pressed,
     Start,
@@ -37,6 +38,7 @@ from conversation.screens import (
     Selection,
     Status,
     Summary,
+    Transcript,
     Welcome,
 )
 from conversation.service import Conversation, utc_now
@@ -62,6 +64,7 @@ __all__ = [
     "HelpTopic",
     "Housekeeping",
     "Intent",
+    "Look",
     "Menu",
     "Message",
     "Person",
@@ -76,6 +79,7 @@ __all__ = [
     "Status",
     "Submitted",
     "Summary",
+    "Transcript",
     "Typed",
     "Unreadable",
     "Welcome",

@@ -68,10 +68,22 @@ class Start:
 
 
 @dataclass(frozen=True, slots=True)
+class Look:
+    """Showing where the person is, changing nothing: a web page opened or reloaded."""
+
+    stage: str | None = None
+    """What the link carried, for a person who has not started yet."""
+
+
+@dataclass(frozen=True, slots=True)
 class Typed:
     """A typed message: an answer to a text question, an "Other" text, a choice by its name."""
 
     text: str
+    step: str | None = None
+    """The question it was typed for, where the channel knows (a web form): a text meant
+    for another question, or typed twice, is then stale rather than taken."""
+    seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,4 +114,4 @@ class Unreadable:
     """Something that is not text: a sticker, a photo, a voice note."""
 
 
-Event = Start | Typed | Pressed | Submitted | Command | Unreadable
+Event = Start | Look | Typed | Pressed | Submitted | Command | Unreadable

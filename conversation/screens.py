@@ -79,6 +79,14 @@ class Answered:
 
 
 @dataclass(frozen=True, slots=True)
+class Transcript:
+    """The questions asked so far and their answers, for a channel that shows them again."""
+
+    entries: tuple[tuple[str, str], ...]
+    """(question as asked, answer as read back), in order."""
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """Every question shown and its answer, with "change an answer"."""
 
@@ -120,7 +128,17 @@ class Goodbye:
 
 
 Screen = (
-    Message | Welcome | Menu | Question | Selection | Answered | Summary | DataCopy | Help | Goodbye
+    Message
+    | Welcome
+    | Menu
+    | Question
+    | Selection
+    | Answered
+    | Transcript
+    | Summary
+    | DataCopy
+    | Help
+    | Goodbye
 )
 
 

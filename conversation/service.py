@@ -63,17 +63,26 @@ class Conversation:
             ]
         )
 
-    async def handle(self, person: Person, event: Event, *, delivery: int | None = None) -> Reply:
+    async def handle(
+        self,
+        person: Person,
+        event: Event,
+        *,
+        delivery: int | None = None,
+        transcript: bool = False,
+    ) -> Reply:
         """Apply `event` from `person`; return what to show once every change is committed.
 
         `delivery` identifies the input at its channel (a Telegram update id): one
-        already applied is not applied again.
+        already applied is not applied again. `transcript` asks for the questions
+        answered so far before each question, for a channel that keeps no chat log.
         """
         record = await self.store.load_session(
             person.channel, person.external_id, flow_id=self.flow.id, update_id=delivery
         )
         session = open_session(self.flow, person, record)
         turn = self._turn(session, delivery)
+        turn.with_transcript = transcript
         if record.handled:
             log.info("input %s was already handled; not applying it twice", delivery)
             return self._redelivered(turn)

@@ -10,8 +10,6 @@ the screens that show it are returned.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from conversation import rules, views
 from conversation.actions import SEQUENCED, Action, Intent
@@ -19,82 +17,48 @@ from conversation.events import (
     Command,
     CommandName,
     Event,
+    Look,
     Pressed,
     Start,
     Submitted,
     Typed,
     Unreadable,
 )
-from conversation.progress import save_state
 from conversation.screens import (
     Goodbye,
     Help,
     HelpTopic,
     Message,
-    Question,
-    Reply,
-    Screen,
     Selection,
     Status,
 )
-from conversation.session import Session
+from conversation.showing import Showing
 from conversation.words import say
 from flows import (
-    Flow,
     Outcome,
     ResponseState,
     StageDef,
     answer,
     answer_text,
     find_stage,
-    pipe,
     prompt,
     revise,
     skip,
     start,
 )
-from storage import SurveyStore
 
 
 @dataclasses.dataclass
-class Turn:
+class Turn(Showing):
     """The rules applied to one event of one respondent; `reply()` says what to show."""
-
-    store: SurveyStore
-    flow: Flow
-    stages: Sequence[StageDef]
-    clock: Callable[[], datetime]
-    session: Session
-    delivery: int | None
-    screens: list[Screen] = dataclasses.field(default_factory=list)
-    status: Status = Status.DONE
-    note: str | None = None
-    live_message: int | None = None
-    untold_update: bool = False
-    """Carried onto a new version of the flow in this turn, and not told yet: say so once."""
-
-    @property
-    def lang(self) -> str:
-        return self.session.lang
-
-    def reply(self) -> Reply:
-        """What to show, and what a channel needs to show it."""
-        response = self.session.response
-        return Reply(
-            screens=tuple(self.screens),
-            status=self.status,
-            note=self.note,
-            language=self.lang,
-            response_id=response.id if response else None,
-            live_message=self.live_message,
-            finished=self.session.finished,
-        )
 
     async def play(self, event: Event) -> None:
         """Apply the rules to `event`."""
         await self._carry_over()
         if isinstance(event, Start):
             await self._start(event)
+        elif isinstance(event, Look):
+            await self._look(event)
         elif isinstance(event, Typed | Submitted):
             await self._answer(event)
         elif isinstance(event, Pressed):
@@ -132,39 +96,15 @@ class Turn:
         else:
             await self._begin(stage)
 
-    async def _begin(self, stage: StageDef | None) -> None:
-        """A new response: the welcome, then the notice to agree to (nothing stored before)."""
-        self.screens.append(views.welcome(self.flow, self.lang, stage))
-        if self.flow.consent_version is not None:
-            self._ask_consent(stage, changed=False)
-            return
-        await self._create_response(stage)
-
-    async def _create_response(self, stage: StageDef | None) -> None:
+    async def _look(self, event: Look) -> None:
+        """Where the person is: the notice, the question waiting, or the end; nothing changes."""
         session = self.session
-        now = self.clock()
-        if session.respondent is None:
-            # The first row about this person, now that they have agreed.
-            session.respondent = await self.store.ensure_respondent(
-                session.person.channel, session.person.external_id, now=now, language=self.lang
-            )
-        state = start(self.flow)
-        response = await self.store.start_response(
-            session.respondent.id,
-            flow_id=self.flow.id,
-            flow_version=self.flow.version,
-            stage_code=stage.code if stage else None,
-            language=self.lang,
-            state_json=state.model_dump_json(),
-            current_step=state.current,
-            now=now,
-            update_id=self.delivery,
-            consent_version=self.flow.consent_version,
-        )
-        session.replace_response(response, state)
-        self.show_current()
-
-    # --- answers -------------------------------------------------------------------
+        if session.response is None:
+            await self._begin(find_stage(self.stages, event.stage))
+        elif session.finished:
+            self._show_finished()
+        else:
+            self.show_current()
 
     async def _answer(self, event: Typed | Submitted) -> None:
         session = self.session
@@ -178,10 +118,10 @@ class Turn:
         elif self.untold_update:
             # Typed for a question of the old version: show where they are instead.
             self.show_current()
+        elif event.step is not None and rules.is_stale(state, event.step, event.seq or 0):
+            self._stale()  # typed for a question that is no longer the one waiting
         elif isinstance(event, Typed):
             await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
-        elif rules.is_stale(state, event.step, event.seq):
-            self._stale()
         else:
             await self._apply(state, answer(self.flow, state, event.value, self.lang))
 
@@ -195,14 +135,6 @@ class Turn:
             self._stale()
             return
         await self._apply(state, rules.move(self.flow, state, action, self.lang))
-
-    def _seq(self) -> int:
-        """The state's sequence number now (0 before any response)."""
-        state = self.session.state
-        return state.seq if state else 0
-
-    def _stale(self) -> None:
-        self.status, self.note = Status.STALE, say("stale", self.lang)
 
     async def _apply(self, before: ResponseState, outcome: Outcome) -> None:
         """Commit the outcome, then: the question left as answered, and what comes next."""
@@ -225,77 +157,6 @@ class Turn:
                 return
         self.screens.append(views.answered(self.flow, left, before, after, self.lang))
         self.show_current()
-
-    async def _save(self, state: ResponseState, *, stage: StageDef | None = None) -> None:
-        """Commit `state`, with the delivery id of this event, in one transaction."""
-        session = self.session
-        assert session.response is not None
-        response = await save_state(
-            self.store,
-            self.flow,
-            session.response,
-            state,
-            self.clock(),
-            lang=self.lang,
-            stage_code=stage.code if stage else None,
-            update_id=self.delivery,
-        )
-        session.replace_response(response, state)
-
-    async def _carry_over(self) -> None:
-        """A response saved under an older version of the flow goes on under this one."""
-        session = self.session
-        if not session.outdated or session.state is None or not session.resumable:
-            return
-        await self._save(session.state)
-        self.untold_update = True
-
-    # --- showing where the respondent is ------------------------------------------------
-
-    def show_current(self) -> None:
-        """The question waiting for an answer, or the end of the questionnaire."""
-        session = self.session
-        state = session.state
-        if state is None or session.response is None:
-            self.screens.append(Message(say("nothing_open", self.lang)))
-            return
-        if session.needs_consent(self.flow):
-            # A button sent before the notice changed ("Reprendre ▶" in a reminder, "Non,
-            # continuer"...): the new notice comes before any question.
-            self._ask_consent(None, changed=True)
-            return
-        self._say_updated()
-        shown = prompt(self.flow, state, self.lang)
-        if shown is None:
-            if self.flow.outro is not None:
-                self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
-            as_given = session.kept_as_given
-            self.screens.append(
-                views.summary_screen(self.flow, state, self.lang, as_given=as_given)
-            )
-            return
-        self.screens.append(Question(shown))
-
-    def _show_finished(self) -> None:
-        """The thanks and the summary; a response given on another version stays as it is."""
-        state = self.session.state
-        assert state is not None
-        self._say_updated()
-        as_given = self.session.kept_as_given
-        self.screens.append(
-            Message(say("already_done_as_given" if as_given else "already_done", self.lang))
-        )
-        self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
-
-    def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:
-        """The information notice, before anything else (after the news of an update, if any)."""
-        self._say_updated()
-        self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=changed))
-
-    def _say_updated(self) -> None:
-        if self.untold_update:
-            self.screens.append(Message(say("flow_updated", self.lang)))
-            self.untold_update = False
 
     # --- menus -----------------------------------------------------------------------
 

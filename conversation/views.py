@@ -17,6 +17,7 @@ from conversation.screens import (
     DataCopy,
     Menu,
     Summary,
+    Transcript,
     Welcome,
 )
 from conversation.words import LANGUAGE_NAMES, say
@@ -153,6 +154,19 @@ def summary_screen(
     )
     revise = None if as_given else Choice(say("revise", lang), Action(Intent.REVISE_MENU))
     return Summary(say("summary_title", lang), entries, revise)
+
+
+def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:
+    """The questions answered (or skipped) so far, other than the one on screen."""
+    rows = summary(flow, state, lang)
+    done = set(state.answers) | set(state.skipped)
+    return Transcript(
+        tuple(
+            (clip(question, MAX_QUESTION), clip(shown, MAX_ANSWER))
+            for step_id, question, shown in rows
+            if step_id in done and step_id != state.current
+        )
+    )
 
 
 def revise_menu(flow: Flow, state: ResponseState, lang: str) -> Menu:

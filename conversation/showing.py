@@ -1,0 +1,171 @@
+"""What every turn shows and saves: the screen waiting, the notice, the end; committing a state.
+
+`Showing` holds one turn's session and the screens collected so far; `Turn`
+(conversation/turn.py) adds the rules that decide which of these comes next.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from conversation import views
+from conversation.progress import save_state
+from conversation.screens import Message, Question, Reply, Screen, Status
+from conversation.session import Session
+from conversation.words import say
+from flows import Flow, ResponseState, StageDef, pipe, prompt, start
+from storage import SurveyStore
+
+
+@dataclasses.dataclass
+class Showing:
+    """One respondent's turn: what it shows, and the writes that come before it."""
+
+    store: SurveyStore
+    flow: Flow
+    stages: Sequence[StageDef]
+    clock: Callable[[], datetime]
+    session: Session
+    delivery: int | None
+    screens: list[Screen] = dataclasses.field(default_factory=list)
+    status: Status = Status.DONE
+    note: str | None = None
+    live_message: int | None = None
+    with_transcript: bool = False
+    """Show the questions answered so far before the question (a channel without a chat log)."""
+    untold_update: bool = False
+    """Carried onto a new version of the flow in this turn, and not told yet: say so once."""
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def reply(self) -> Reply:
+        """What to show, and what a channel needs to show it."""
+        response = self.session.response
+        return Reply(
+            screens=tuple(self.screens),
+            status=self.status,
+            note=self.note,
+            language=self.lang,
+            response_id=response.id if response else None,
+            live_message=self.live_message,
+            finished=self.session.finished,
+        )
+
+    async def _begin(self, stage: StageDef | None) -> None:
+        """A new response: the welcome, then the notice to agree to (nothing stored before)."""
+        self.screens.append(views.welcome(self.flow, self.lang, stage))
+        if self.flow.consent_version is not None:
+            self._ask_consent(stage, changed=False)
+            return
+        await self._create_response(stage)
+
+    async def _create_response(self, stage: StageDef | None) -> None:
+        session = self.session
+        now = self.clock()
+        if session.respondent is None:
+            # The first row about this person, now that they have agreed.
+            session.respondent = await self.store.ensure_respondent(
+                session.person.channel, session.person.external_id, now=now, language=self.lang
+            )
+        state = start(self.flow)
+        response = await self.store.start_response(
+            session.respondent.id,
+            flow_id=self.flow.id,
+            flow_version=self.flow.version,
+            stage_code=stage.code if stage else None,
+            language=self.lang,
+            state_json=state.model_dump_json(),
+            current_step=state.current,
+            now=now,
+            update_id=self.delivery,
+            consent_version=self.flow.consent_version,
+        )
+        session.replace_response(response, state)
+        self.show_current()
+
+    # --- answers -------------------------------------------------------------------
+
+    def _seq(self) -> int:
+        """The state's sequence number now (0 before any response)."""
+        state = self.session.state
+        return state.seq if state else 0
+
+    def _stale(self) -> None:
+        self.status, self.note = Status.STALE, say("stale", self.lang)
+
+    async def _save(self, state: ResponseState, *, stage: StageDef | None = None) -> None:
+        """Commit `state`, with the delivery id of this event, in one transaction."""
+        session = self.session
+        assert session.response is not None
+        response = await save_state(
+            self.store,
+            self.flow,
+            session.response,
+            state,
+            self.clock(),
+            lang=self.lang,
+            stage_code=stage.code if stage else None,
+            update_id=self.delivery,
+        )
+        session.replace_response(response, state)
+
+    async def _carry_over(self) -> None:
+        """A response saved under an older version of the flow goes on under this one."""
+        session = self.session
+        if not session.outdated or session.state is None or not session.resumable:
+            return
+        await self._save(session.state)
+        self.untold_update = True
+
+    # --- showing where the respondent is ------------------------------------------------
+
+    def show_current(self) -> None:
+        """The question waiting for an answer, or the end of the questionnaire."""
+        session = self.session
+        state = session.state
+        if state is None or session.response is None:
+            self.screens.append(Message(say("nothing_open", self.lang)))
+            return
+        if session.needs_consent(self.flow):
+            # A button sent before the notice changed ("Reprendre ▶" in a reminder, "Non,
+            # continuer"...): the new notice comes before any question.
+            self._ask_consent(None, changed=True)
+            return
+        self._say_updated()
+        shown = prompt(self.flow, state, self.lang)
+        if shown is not None and self.with_transcript:
+            self.screens.append(views.transcript(self.flow, state, self.lang))
+        if shown is None:
+            if self.flow.outro is not None:
+                self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
+            as_given = session.kept_as_given
+            self.screens.append(
+                views.summary_screen(self.flow, state, self.lang, as_given=as_given)
+            )
+            return
+        self.screens.append(Question(shown))
+
+    def _show_finished(self) -> None:
+        """The thanks and the summary; a response given on another version stays as it is."""
+        state = self.session.state
+        assert state is not None
+        self._say_updated()
+        as_given = self.session.kept_as_given
+        self.screens.append(
+            Message(say("already_done_as_given" if as_given else "already_done", self.lang))
+        )
+        self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
+
+    def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:
+        """The information notice, before anything else (after the news of an update, if any)."""
+        self._say_updated()
+        self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=changed))
+
+    def _say_updated(self) -> None:
+        if self.untold_update:
+            self.screens.append(Message(say("flow_updated", self.lang)))
+            self.untold_update = False

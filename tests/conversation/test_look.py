@@ -1,0 +1,66 @@
+"""For a channel that keeps no chat log (a web page): looking changes nothing, and the page
+shows the questions answered so far above the one waiting."""
+
+from __future__ import annotations
+
+from conversation import Conversation, Look, Status, Transcript, Typed
+from tests.conftest import Peek
+from tests.conversation.conftest import ChatFactory, agree, mini_to
+
+
+async def test_looking_before_anything_shows_the_welcome_and_notice_and_stores_nothing(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    before = peek.dump()
+
+    await ana.send(Look("pithiviers"))
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop is not None and "Pithiviers" in ana.welcome.workshop
+    assert peek.dump() == before
+
+
+async def test_looking_mid_way_shows_the_answers_so_far_then_the_question(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+    before = peek.dump()
+
+    reply = await ana.conversation.handle(ana.person, Look(), transcript=True)
+
+    transcript, question = reply.screens
+    assert isinstance(transcript, Transcript)
+    assert transcript.entries == (("Nom ?", "Acme"), ("Salariés de Acme ?", "12 salariés"))
+    assert question == ana.screens[-1]  # the same question as on screen
+    assert peek.dump() == before
+
+
+async def test_a_text_typed_for_a_question_no_longer_waiting_is_stale(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "company")
+    company = ana.prompt
+    await ana.write("ACME")
+    before = peek.dump()
+
+    # The same page submitted again (another delivery id): the text was for 'company'.
+    await ana.send(Typed("ACME again", step=company.step_id, seq=company.seq))
+
+    assert ana.reply.status == Status.STALE
+    assert peek.dump() == before
+
+
+async def test_looking_after_agreeing_shows_the_question_waiting(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+    await agree(ana)
+    waiting = ana.prompt
+
+    await ana.send(Look("another"))
+
+    assert ana.kinds == ["Question"]
+    assert ana.prompt == waiting
