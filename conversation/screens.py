@@ -95,6 +95,9 @@ class Summary:
     """(question as asked, answer as read back), in order."""
     revise: Choice | None
     """"Change an answer"; None for a response kept as it was given."""
+    edits: tuple[Choice, ...] = ()
+    """"Change" for each entry, in order, for a page that puts one beside each answer
+    (a chat offers `revise`, then the entries by number); none when kept as given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,10 @@ class DataCopy:
     filename: str
     caption: str
     """What the whole is, where it comes with the text (a file, a listing)."""
+    typed_hint: str = ""
+    """How to erase it all, for a channel where commands are typed ("/delete")."""
+    responses: tuple[str, ...] = ()
+    """Each response stored, as a line of `text` ("• Questionnaire commencé le …")."""
 
 
 class HelpTopic(StrEnum):
@@ -125,6 +132,9 @@ class Goodbye:
     """The conversation ends here: declined, or erased. Nothing is live any more."""
 
     text: str
+    typed_hint: str = ""
+    """How to come back, for a channel where commands are typed ("/start"); a page
+    shows a button instead."""
 
 
 Screen = (

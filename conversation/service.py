@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from conversation.events import Event, Person
+from conversation.queues import PersonQueues
 from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
 from conversation.turn import Turn
@@ -46,6 +47,7 @@ class Conversation:
         # Respondents shown their current screen again after a redelivery, in this process:
         # once is enough to replace a reply lost in a crash.
         self._reshown: set[tuple[Channel, str]] = set()
+        self._queues = PersonQueues()
 
     async def sync_stages(self) -> None:
         """Keep the stages file's workshops in the database, for exports and statistics."""
@@ -76,7 +78,14 @@ class Conversation:
         `delivery` identifies the input at its channel (a Telegram update id): one
         already applied is not applied again. `transcript` asks for the questions
         answered so far before each question, for a channel that keeps no chat log.
+        One person's inputs are applied one after the other, in the order they came.
         """
+        async with self._queues.turn_of((person.channel, person.external_id)):
+            return await self._handle(person, event, delivery, transcript)
+
+    async def _handle(
+        self, person: Person, event: Event, delivery: int | None, transcript: bool
+    ) -> Reply:
         record = await self.store.load_session(
             person.channel, person.external_id, flow_id=self.flow.id, update_id=delivery
         )

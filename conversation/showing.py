@@ -94,8 +94,9 @@ class Showing:
         state = self.session.state
         return state.seq if state else 0
 
-    def _stale(self) -> None:
-        self.status, self.note = Status.STALE, say("stale", self.lang)
+    def _stale(self, word: str = "stale") -> None:
+        """A button (or, with `stale_answer`, a form) for a moment that has passed."""
+        self.status, self.note = Status.STALE, say(word, self.lang)
 
     async def _save(self, state: ResponseState, *, stage: StageDef | None = None) -> None:
         """Commit `state`, with the delivery id of this event, in one transaction."""

@@ -119,7 +119,7 @@ class Turn(Showing):
             # Typed for a question of the old version: show where they are instead.
             self.show_current()
         elif event.step is not None and rules.is_stale(state, event.step, event.seq or 0):
-            self._stale()  # typed for a question that is no longer the one waiting
+            self._stale("stale_answer")  # for a question that is no longer the one waiting
         elif isinstance(event, Typed):
             await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
         else:
@@ -251,7 +251,9 @@ class Turn(Showing):
             now=now,
             update_id=self.delivery,
         )
-        self.screens.append(Goodbye(say("declined", self.lang)))
+        self.screens.append(
+            Goodbye(say("declined", self.lang), typed_hint=say("declined_hint", self.lang))
+        )
 
     async def _restart(self, stage: StageDef | None) -> None:
         """Start over in the same response (so one person never counts twice)."""

@@ -152,8 +152,14 @@ def summary_screen(
         (f"{index}. {clip(question, MAX_QUESTION)}", clip(shown, MAX_ANSWER))
         for index, (_, question, shown) in enumerate(rows, 1)
     )
-    revise = None if as_given else Choice(say("revise", lang), Action(Intent.REVISE_MENU))
-    return Summary(say("summary_title", lang), entries, revise)
+    if as_given:
+        return Summary(say("summary_title", lang), entries, None)
+    revise = Choice(say("revise", lang), Action(Intent.REVISE_MENU))
+    edits = tuple(
+        Choice(say("revise_this", lang), Action(Intent.REVISE, value=step_id))
+        for step_id, _, _ in rows
+    )
+    return Summary(say("summary_title", lang), entries, revise, edits)
 
 
 def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:
@@ -197,31 +203,34 @@ def answered(
 
 def data_copy(data: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> DataCopy:
     """Everything stored about a respondent, as a short text and the whole as JSON."""
-    lines = [say("mydata_intro", lang), ""]
-    responses = data.get("responses", [])
-    if not responses:
-        lines.append(say("mydata_none", lang))
-    for response in responses:
-        stage = find_stage(stages, response.get("stage_code"))
-        code = response.get("stage_code")
-        workshop = stage.city if stage else code
-        status = str(response.get("status") or "")
-        count = len(response.get("answers") or {})
-        lines.append(
-            say(
-                "mydata_response",
-                lang,
-                started=_day_of(response.get("started_at"), lang),
-                stage=f" ({workshop})" if workshop else "",
-                status=say(f"status_{status}", lang) if status else "",
-                count=say("answers_one", lang)
-                if count == 1
-                else say("answers_many", lang, count=count),
-            )
-        )
-    lines += ["", say("mydata_delete_hint", lang)]
+    responses = tuple(
+        _response_line(response, lang, stages) for response in data.get("responses", [])
+    )
+    lines = [say("mydata_intro", lang), "", *(responses or [say("mydata_none", lang)])]
     return DataCopy(
-        "\n".join(lines), data, say("mydata_file", lang), caption=say("mydata_json", lang)
+        "\n".join(lines),
+        data,
+        say("mydata_file", lang),
+        caption=say("mydata_json", lang),
+        typed_hint=say("mydata_delete_hint", lang),
+        responses=responses,
+    )
+
+
+def _response_line(response: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> str:
+    """One response as a line: "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : …"."""
+    code = response.get("stage_code")
+    stage = find_stage(stages, code)
+    workshop = stage.city if stage else code
+    status = str(response.get("status") or "")
+    count = len(response.get("answers") or {})
+    return say(
+        "mydata_response",
+        lang,
+        started=_day_of(response.get("started_at"), lang),
+        stage=f" ({workshop})" if workshop else "",
+        status=say(f"status_{status}", lang) if status else "",
+        count=say("answers_one", lang) if count == 1 else say("answers_many", lang, count=count),
     )
 
 

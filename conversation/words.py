@@ -35,9 +35,13 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "declined": {
         "fr": "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
-        "Merci de votre attention. Si vous changez d'avis, tapez /start.",
-        "en": "Noted: you are not taking part, and no answer is stored. Thank you for your "
-        "time. If you change your mind, type /start.",
+        "Merci de votre attention.",
+        "en": "Noted: you are not taking part, and no answer is stored. Thank you for your time.",
+    },
+    # Where commands are typed (Telegram, the terminal); a page shows a button instead.
+    "declined_hint": {
+        "fr": "Si vous changez d'avis, tapez /start.",
+        "en": "If you change your mind, type /start.",
     },
     # --- resuming, restarting, a changed questionnaire -----------------------------------
     "resume_offer": {
@@ -85,6 +89,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "summary_title": {"fr": "Récapitulatif de vos réponses :", "en": "Summary of your answers:"},
     "revise": {"fr": "✏️ Modifier une réponse", "en": "✏️ Change an answer"},
+    "revise_this": {"fr": "Modifier", "en": "Change"},
     "revise_pick": {
         "fr": "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)",
         "en": "Which answer would you like to change? (numbers from the summary)",
@@ -98,6 +103,11 @@ WORDS: dict[str, dict[str, str]] = {
     "stale": {
         "fr": "Ce bouton n'est plus actif : répondez à la dernière question.",
         "en": "This button is no longer active: please answer the latest question.",
+    },
+    "stale_answer": {
+        "fr": "Cette réponse était pour une question qui n'est plus en cours ; voici où "
+        "vous en êtes.",
+        "en": "That answer was for a question that is no longer waiting; here is where you are.",
     },
     "forged": {"fr": "Ce bouton n'est pas reconnu.", "en": "This button is not recognised."},
     "unknown_command": {

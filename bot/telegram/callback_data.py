@@ -1,108 +1,38 @@
-"""Button data: the one place that writes and reads Telegram's `callback_data`.
+"""Button data: Telegram's `callback_data` is an action's token, in 64 bytes at most.
 
-Telegram allows 64 bytes. An `Action` travels as four fields separated by `|`:
-the intent, the sequence number, then two slots whose meaning depends on the
-intent:
-
-    c|7|sector|industry          a question's action: step id, choice code
-    a|0|en.9ef32bbbf52a|pith     agree to the notice: its language and version, the workshop
-    l|0|pithiviers|en            change language: the workshop kept, the language
-    x|12||pithiviers             start over (also X, g): the workshop
-    E|0||sector                  change one answer: the question id
-    z|12||                       erase everything (and r, k, e, G...: nothing more)
-
-The sequence number, on a question's actions and on the confirmations that undo
-answers, tells a stale button (an earlier question, a double tap, a
-confirmation pressed after going on) from a fresh one. Anything that does not
-parse as one of these shapes is treated as forged.
+The token's shape is `conversation.tokens`'; this module adds Telegram's limit,
+so a button that could not be sent fails here, where it is built.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
-from conversation import QUESTION_INTENTS, SEQUENCED, Action, Intent
+from conversation import Action
+from conversation.tokens import BadToken
+from conversation.tokens import decode as decode_token
+from conversation.tokens import encode as encode_token
 
 MAX_BYTES: Final = 64
-SEPARATOR: Final = "|"
-SEQUENCE: Final = re.compile(r"[0-9]{1,9}")
-NOTICE: Final = re.compile(r"(?P<lang>[a-z]{2})?(?:\.(?P<version>[0-9a-f]{1,16}))?")
-
-# Which action field goes in each of the two slots, by intent (question intents apart);
-# "notice" is the language and version of the notice shown, as "en.9ef32bbbf52a".
-SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
-    Intent.CONSENT: ("notice", "stage"),
-    Intent.DECLINE: ("notice", "stage"),
-    Intent.LANGUAGE: ("stage", "value"),
-    Intent.RESTART_ASK: (None, "stage"),
-    Intent.RESTART: (None, "stage"),
-    Intent.STAGE: (None, "stage"),
-    Intent.REVISE: (None, "value"),
-}
 
 
-class BadButton(ValueError):
-    """Button data that this bot did not write (forged, garbled or from another version)."""
+class BadButton(BadToken):
+    """Button data this bot did not write (forged, garbled or from another version)."""
 
 
 def encode(action: Action) -> str:
     """The action as `callback_data`; ValueError if it cannot fit in 64 bytes."""
-    if action.intent in QUESTION_INTENTS:
-        slots = [action.step, action.value]
-    else:
-        slots = [_field(action, name) for name in SLOTS.get(action.intent, (None, None))]
-    text = SEPARATOR.join((action.intent.value, str(action.seq), *slots))
+    text = encode_token(action)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"button data too long for Telegram: {text!r}")
     return text
 
 
-def _field(action: Action, name: str | None) -> str:
-    if name is None:
-        return ""
-    if name == "notice":
-        return f"{action.lang}.{action.version}" if action.version else action.lang
-    value: str = getattr(action, name)
-    return value
-
-
 def decode(text: object) -> Action:
-    """The action a button carries; BadButton for anything `encode` does not write."""
+    """The action a button carries; BadButton for anything this bot does not write."""
     if not isinstance(text, str) or len(text.encode("utf-8")) > MAX_BYTES:
         raise BadButton(repr(text))
-    parts = text.split(SEPARATOR)
-    if len(parts) != 4:
-        raise BadButton(text)
-    intent_text, seq_text, first, second = parts
     try:
-        intent = Intent(intent_text)
-    except ValueError:
-        raise BadButton(text) from None
-    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-    if not SEQUENCE.fullmatch(seq_text):
-        raise BadButton(text)
-    seq = int(seq_text)
-    if intent in QUESTION_INTENTS:
-        if not first:
-            raise BadButton(text)
-        return Action(intent, seq=seq, step=first, value=second)
-    if seq != 0 and intent not in SEQUENCED:
-        raise BadButton(text)
-    fields: dict[str, str] = {}
-    for name, slot in zip(SLOTS.get(intent, (None, None)), (first, second), strict=True):
-        if name is None and slot:
-            raise BadButton(text)
-        if name is not None and slot:
-            fields[name] = slot
-    notice = NOTICE.fullmatch(fields.get("notice", ""))
-    if notice is None:
-        raise BadButton(text)
-    return Action(
-        intent,
-        seq=seq,
-        stage=fields.get("stage", ""),
-        value=fields.get("value", ""),
-        lang=notice["lang"] or "",
-        version=notice["version"] or "",
-    )
+        return decode_token(text)
+    except BadToken as error:
+        raise BadButton(text) from error

@@ -16,6 +16,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from conversation.queues import PersonQueues
+
 
 class PerRespondentProcessor(BaseUpdateProcessor):
     """Serialises updates per user (or chat), runs different users concurrently."""
@@ -23,8 +25,7 @@ class PerRespondentProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 4096) -> None:
         # The semaphore of the base class only bounds the total; ordering is ours.
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}
+        self._queues = PersonQueues()
         self._done: dict[int, asyncio.Future[None]] = {}
 
     def done(self, update_id: int) -> asyncio.Future[None]:
@@ -42,17 +43,8 @@ class PerRespondentProcessor(BaseUpdateProcessor):
             if key is None:
                 await coroutine
                 return
-            lock = self._locks.setdefault(key, asyncio.Lock())
-            self._waiting[key] = self._waiting.get(key, 0) + 1
-            try:
-                async with lock:
-                    await coroutine
-            finally:
-                self._waiting[key] -= 1
-                if not self._waiting[key]:
-                    # Nobody else queued for this person: drop the lock, keep memory flat.
-                    del self._waiting[key]
-                    del self._locks[key]
+            async with self._queues.turn_of(key):
+                await coroutine
         finally:
             if isinstance(update, Update):
                 future = self._done.get(update.update_id)

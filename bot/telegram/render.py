@@ -89,14 +89,14 @@ class Renderer:
         elif isinstance(screen, Summary):
             await self._summary(screen)
         elif isinstance(screen, DataCopy):
-            await self.chat.send_plain(screen.text)
+            await self.chat.send_plain(_with_hint(screen.text, screen.typed_hint))
             content = json.dumps(screen.data, ensure_ascii=False, indent=2).encode("utf-8")
             await self.chat.send_file(content, screen.filename, escape(screen.caption))
         elif isinstance(screen, Help):
             await self.chat.send_plain(help_text(screen, lang))
         elif isinstance(screen, Goodbye):
             await self._drop_live()
-            await self.chat.send_plain(screen.text)
+            await self.chat.send_plain(_with_hint(screen.text, screen.typed_hint))
 
     async def _leave(self, screen: Answered) -> None:
         """The question just left reads as a transcript line (or simply loses its buttons)."""
@@ -147,3 +147,8 @@ def help_text(screen: Help, lang: str) -> str:
     if screen.topic == HelpTopic.UNKNOWN_COMMAND:
         return say("unknown_command", lang)
     return f"{tg('tg_usage', lang)}\n\n{commands_help(lang)}"
+
+
+def _with_hint(text: str, hint: str) -> str:
+    """A text with the command to type after it, on its own line."""
+    return f"{text}\n\n{hint}" if hint else text

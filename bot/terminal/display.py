@@ -54,13 +54,13 @@ def show(screen: Screen, lang: str) -> str | None:
         return "\n".join([screen.title, *entries, "", *footer])
     if isinstance(screen, DataCopy):
         listing = json.dumps(screen.data, ensure_ascii=False, indent=2)
-        return f"{screen.text}\n\n{screen.caption}\n{listing}\n"
+        return f"{screen.text}\n\n{screen.typed_hint}\n\n{screen.caption}\n{listing}\n"
     if isinstance(screen, Help):
         if screen.topic == HelpTopic.UNKNOWN_COMMAND:
             return say("unknown_command", lang)
         return f"{term('terminal_help', lang)}\n\n{commands_help(lang)}\n"
     if isinstance(screen, Goodbye):
-        return screen.text
+        return screen.text  # the chat ends here: no "/start" to type in it
     return None
 
 

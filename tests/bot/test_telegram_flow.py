@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from conversation import say
 from flows import Flow
 from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person
 
@@ -743,12 +744,13 @@ async def test_a_year_reads_back_as_typed(person: PersonFactory) -> None:
     assert_answered(message, "1987")
 
 
-async def test_the_delete_command_promised_by_the_data_notice_exists(
+async def test_the_erasing_promised_by_the_data_notice_is_in_the_menu(
     person: PersonFactory, responses_of: ResponsesOf, answers_of: AnswersOf
 ) -> None:
     ana = person()
     await ana.send("/start")
-    assert "/delete" in ana.chat[1].text  # the notice promises it
+    assert "menu du questionnaire (« Effacer mes réponses »)" in ana.chat[1].text
+    assert say("cmd_delete", "fr") == "Effacer mes réponses"  # /delete, in the command menu
     await ana.tap(AGREE)
     await ana.send("Acme")
     await ana.send("/delete")

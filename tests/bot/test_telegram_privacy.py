@@ -24,7 +24,7 @@ AGREE = "✅ J'accepte"
 DECLINE = "Je refuse"
 DECLINED = (
     "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
-    "Merci de votre attention. Si vous changez d'avis, tapez /start."
+    "Merci de votre attention.\n\nSi vous changez d'avis, tapez /start."
 )
 CHANGED = "L'information sur vos données a changé depuis votre dernière visite."
 ERASE_CONFIRM = "Effacer définitivement toutes vos réponses et les données vous concernant ?"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conversation import Conversation, Goodbye, Question, Status, Typed
+from conversation import Conversation, Goodbye, Pressed, Question, Status, Typed
 from flows import Flow, bundled_path, load_flow
 from storage import Channel, ResponseStatus, Store
 from tests.conftest import START, Clock, Peek
@@ -27,8 +28,9 @@ from tests.conversation.conftest import (
 
 DECLINED = (
     "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
-    "Merci de votre attention. Si vous changez d'avis, tapez /start."
+    "Merci de votre attention."
 )
+COME_BACK = "Si vous changez d'avis, tapez /start."
 CHANGED = (
     "L'information sur vos données a changé depuis votre dernière visite. "
     "Merci de la relire avant de continuer :\n\n"
@@ -96,7 +98,7 @@ async def test_declining_keeps_only_the_refusal_with_its_workshop(
 
     await ana.press(DECLINE)
 
-    assert ana.screens == (Goodbye(DECLINED),)
+    assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK),)
     assert ana.reply.response_id is None
     assert peek.query("SELECT channel, external_id, language FROM respondents") == [
         ("telegram", "ana", "fr")
@@ -249,8 +251,8 @@ async def test_declining_in_the_other_language_keeps_the_workshop(
 
     assert ana.screens == (
         Goodbye(
-            "Noted: you are not taking part, and no answer is stored. Thank you for your "
-            "time. If you change your mind, type /start."
+            "Noted: you are not taking part, and no answer is stored. Thank you for your time.",
+            typed_hint="If you change your mind, type /start.",
         ),
     )
     assert peek.query("SELECT stage_code FROM consent_refusals") == [("pithiviers",)]
@@ -344,7 +346,7 @@ async def test_declining_a_changed_notice_erases_what_was_kept(
 
     await ana.press(DECLINE)
 
-    assert ana.screens == (Goodbye(DECLINED),)
+    assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK),)
     assert about_people(peek) == {
         "respondents": 1,
         "responses": 0,
@@ -440,3 +442,23 @@ async def test_a_changed_notice_after_a_new_version_is_asked_once(
     notices = [s for s in ana.screens if getattr(s, "text", "").startswith(CHANGED)]
     assert len(notices) == 1
     assert ana.kinds[-1] == "Menu"
+
+
+async def test_a_double_tap_on_agree_arriving_at_once_starts_one_response(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    """A browser posts a double tap twice at once: the second waits, then finds the first done."""
+    ana = chat(bundled, channel=Channel.WEB)
+    await ana.start("pithiviers")
+    agree_action = ana.action(AGREE)
+    person = ana.person
+    first, second = await asyncio.gather(
+        bundled.handle(person, Pressed(agree_action), delivery=-1),
+        bundled.handle(person, Pressed(agree_action), delivery=-2),
+    )
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]
+    # The first shows the first question; the second finds the agreement made and the
+    # question on screen already: nothing new to show.
+    [question] = [s for s in first.screens if isinstance(s, Question)]
+    assert question.prompt.step_id == "company_name"
+    assert (second.status, second.screens) == (Status.DONE, ())

@@ -61,6 +61,11 @@ async def test_the_end_shows_the_outro_then_the_summary(
     assert summary.entries == ENTRIES
     assert summary.revise.label == REVISE
     assert summary.revise.action == Action(Intent.REVISE_MENU)
+    # For a page: a "Modifier" beside each line, for that line's question.
+    assert [edit.label for edit in summary.edits] == ["Modifier"] * len(ENTRIES)
+    assert [edit.action for edit in summary.edits] == [
+        Action(Intent.REVISE, value=step) for step in [*QUESTIONS_WITHOUT_EMAIL, "email"]
+    ]
     assert ana.reply.finished
     response = await store.get_response(ana.reply.response_id or 0)
     assert response is not None

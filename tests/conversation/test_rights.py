@@ -50,9 +50,8 @@ async def test_mydata_gives_a_copy_holding_the_answers(
         "Voici les données enregistrées vous concernant :",
         "",
         "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : en cours, 2 réponses",
-        "",
-        "Pour tout effacer : /delete",
     ]
+    assert copy.typed_hint == "Pour tout effacer : /delete"
     assert copy.caption == "Toutes vos données, en entier, au format JSON."
     data = copy.data
     assert (data["channel"], data["telegram_id"], data["language"]) == ("telegram", "ana", "fr")
