@@ -72,7 +72,11 @@ class Renderer:
             await self.chat.send_long([f"<b>{escape(screen.title)}</b>", *intro])
         elif isinstance(screen, Menu):
             await self.chat.send_plain(screen.text, menu_keyboard(screen))
-        elif isinstance(screen, Question):
+        elif isinstance(screen, Question) or (
+            # Typed (a choice's name, /back from an "Other" text): the question comes again
+            # below what they wrote, where they look, not changed in place above it.
+            isinstance(screen, Selection) and self.tapped is None
+        ):
             await self._drop_live()
             sent = await self.chat.send(
                 question_text(screen.prompt, lang),

@@ -551,6 +551,27 @@ async def test_back_returns_to_the_previous_question_with_its_answer(
     assert answers_of(ana.user_id) == {"company_name": ("Acme SA", None, None)}
 
 
+async def test_back_typed_from_an_other_text_asks_the_choice_again_below(
+    person: PersonFactory,
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap(AGREE)
+    await ana.send("Acme")
+    await ana.tap("Autre secteur")
+    asked = ana.last
+    assert "« Autre secteur » : précisez en quelques mots." in asked.text
+    await ana.send("/back")
+    # The choices again, as a new message under the "/back" they typed: not an edit of
+    # the message above it, which they would not see change.
+    again = ana.last
+    assert again is not asked and again.message_id > asked.message_id
+    assert "Quel est le secteur d’activité principal de Acme" in again.text
+    assert any("Autre secteur" in label for label in again.labels())
+    assert asked.keyboard is None
+    assert_one_live_keyboard(ana)
+
+
 async def test_back_button_goes_back_too(person: PersonFactory) -> None:
     ana = person()
     await ana.send("/start")
