@@ -44,8 +44,15 @@ class Settings(BaseSettings):
     """What Telegram sends with each webhook call; generated at start when absent."""
     listen: str = "127.0.0.1"
     """The address the webhook server listens on, behind a TLS reverse proxy."""
-    port: int = Field(default=8080, ge=1, le=65535)
-    """The port the webhook server listens on."""
+    port: int = Field(default=8000, ge=1, le=65535)
+    """The port surveybot's web server listens on (the web chat, a webhook)."""
+    web_secret: SecretStr | None = None
+    """Signs the web chat's forms; made up at start when absent (set it for several servers)."""
+    bot_username: str | None = None
+    """The bot's username, for the web chat's "Open in Telegram" (found at start on `serve`
+    with the Telegram webhook)."""
+    public_url: str | None = None
+    """The address respondents reach the web chat at, like https://enquete.example.org."""
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -71,6 +78,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _checked_public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from organiser import LinkError, check_web_url
+
+        try:
+            return check_web_url(value)
+        except LinkError as error:
+            raise ValueError(str(error)) from None
 
     def flow_path(self) -> Path:
         from flows import bundled_path

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from exports.csv import EXCEL, PLAIN, Dialect, neutralise
 from exports.errors import ExportError
 from exports.export import CsvExport, ExportResult, Progress, export_csv, run_export
-from exports.options import STATUSES, ExportOptions, Layout
+from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
 
 if TYPE_CHECKING:
     from exports.frame import load_codebook, load_responses
@@ -27,6 +27,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CHANNELS",
     "EXCEL",
     "PLAIN",
     "STATUSES",

@@ -22,6 +22,7 @@ META_NOTES: Final = {
     "stage_code": "Code of the workshop (stage) the respondent came from, carried by the "
     "invitation link; empty when the response is not tagged with a stage.",
     "stage_city": "City of the stage.",
+    "channel": "The channel the respondent answered on: telegram, web, or terminal (a rehearsal).",
     "flow_id": "Id of the questionnaire (flow file).",
     "flow_version": "Version of the questionnaire the response was given on; answers of "
     "different versions are merged by question id.",
@@ -45,6 +46,10 @@ LONG_STATUS_CODES: Final = (
     "to skip (questions not shown to the respondent have no row)"
 )
 FLAG_CODES: Final = "0=not selected; 1=selected"
+CHANNEL_CODES: Final = (
+    "telegram=the Telegram bot; web=the web chat in a browser; "
+    "terminal=the terminal chat (a rehearsal)"
+)
 
 
 def codebook_header(flow: Flow) -> list[str]:
@@ -77,6 +82,8 @@ def _row(
         if column.name == "status":
             long = options.layout is Layout.LONG
             codes = LONG_STATUS_CODES if long else STATUS_CODES
+        elif column.name == "channel":
+            codes = CHANNEL_CODES
         note = META_NOTES.get(column.name, "")
         if options.layout is Layout.LONG and column.name == "status":
             note = "Whether the question was answered or skipped."

@@ -20,7 +20,7 @@ import pandas as pd
 from exports.codebook import codebook_header, codebook_rows
 from exports.columns import Cell, Column, codes_of, plan_columns
 from exports.export import as_flow, prepare
-from exports.options import DateLike, ExportOptions, Layout
+from exports.options import CHANNELS, DateLike, ExportOptions, Layout
 from exports.table import ANSWERED, SKIPPED
 from flows import Flow, Kind, bundled_path, choice_labels
 from storage import ResponseStatus
@@ -35,6 +35,7 @@ def _options(
     since: DateLike | None,
     until: DateLike | None,
     flow_version: int | Sequence[int] | None,
+    channel: str | Sequence[str] | None,
     labels: bool,
     lang: str | None,
     layout: str,
@@ -49,15 +50,23 @@ def _options(
         versions = tuple(flow_version)
     return ExportOptions(
         layout=Layout(layout),
-        stages=() if stage is None else ((stage,) if isinstance(stage, str) else tuple(stage)),
+        stages=_codes(stage),
         status=status,
         since=since,
         until=until,
         flow_versions=versions,
+        channels=_codes(channel),
         labels=labels,
         lang=lang,
         joined=joined,
     )
+
+
+def _codes(given: str | Sequence[str] | None) -> tuple[str, ...]:
+    """One code, several, or None (any)."""
+    if given is None:
+        return ()
+    return (given,) if isinstance(given, str) else tuple(given)
 
 
 def _flow(flow: Flow | str | os.PathLike[str] | None) -> Flow:
@@ -73,6 +82,7 @@ def load_responses(
     since: DateLike | None = None,
     until: DateLike | None = None,
     flow_version: int | Sequence[int] | None = None,
+    channel: str | Sequence[str] | None = None,
     labels: bool = False,
     lang: str | None = None,
     layout: str = "wide",
@@ -82,7 +92,7 @@ def load_responses(
 
     The same columns and filters as `surveybot export`; `status="all"` keeps
     unfinished responses too; `since`/`until` are days (UTC, inclusive) of
-    `started_at`.
+    `started_at`; `channel` keeps respondents of that channel (or those channels).
     """
     loaded = _flow(flow)
     options = _options(
@@ -91,6 +101,7 @@ def load_responses(
         since=since,
         until=until,
         flow_version=flow_version,
+        channel=channel,
         labels=labels,
         lang=lang,
         layout=layout,
@@ -126,6 +137,7 @@ def load_codebook(
         since=None,
         until=None,
         flow_version=None,
+        channel=None,
         labels=labels,
         lang=lang,
         layout=layout,
@@ -201,6 +213,8 @@ def _categories(flow: Flow, column: Column, lang: str, options: ExportOptions) -
     if column.name == "status" and step is None:
         long = options.layout is Layout.LONG
         return [ANSWERED, SKIPPED] if long else [s.value for s in ResponseStatus]
+    if column.name == "channel" and step is None:
+        return list(CHANNELS)
     if column.name == "question_id" and step is None:
         return [s.id for s in flow.steps() if s.type != Kind.INFO]
     if step is None:

@@ -10,10 +10,12 @@ from typing import Final
 
 from exports.errors import ExportError
 from flows import Flow
-from storage import ResponseFilter, ResponseStatus
+from storage import Channel, ResponseFilter, ResponseStatus
 
 ALL: Final = "all"
 STATUSES: Final = (*(s.value for s in ResponseStatus), ALL)
+CHANNELS: Final = (Channel.TELEGRAM.value, Channel.WEB.value, Channel.TERMINAL.value)
+"""The respondents' channels, in the order exports and statistics show them (rehearsals last)."""
 DEFAULT_BATCH: Final = 2000
 
 DateLike = dt.date | dt.datetime | str
@@ -40,6 +42,8 @@ class ExportOptions:
     until: DateLike | None = None
     """Keep responses started on or before this day (UTC, inclusive), or this instant."""
     flow_versions: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+    """The respondents' channels to keep (telegram, web, terminal); empty keeps all."""
     labels: bool = False
     """Write choice labels instead of codes."""
     lang: str | None = None
@@ -64,6 +68,10 @@ class ExportOptions:
             raise ExportError(f"unknown status {self.status!r}; use one of: {', '.join(STATUSES)}")
         object.__setattr__(self, "stages", _strings(self.stages))
         object.__setattr__(self, "flow_versions", tuple(int(v) for v in self.flow_versions))
+        object.__setattr__(self, "channels", tuple(map(str, _strings(self.channels))))
+        unknown = [c for c in self.channels if c not in CHANNELS]
+        if unknown:
+            raise ExportError(f"unknown channel {unknown[0]!r}; use one of: {', '.join(CHANNELS)}")
         if self.batch_size < 1:
             raise ExportError(f"batch_size must be at least 1, not {self.batch_size}")
         start, end = self.started_between()
@@ -100,6 +108,7 @@ class ExportOptions:
             started_from=start,
             started_before=end,
             flow_versions=self.flow_versions,
+            channels=self.channels,
         )
 
 

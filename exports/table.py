@@ -91,6 +91,7 @@ def wide_table(
             city if city is not None or code is None else options.cities.get(code)
             for code, city in zip(batch.stage_codes, batch.cities, strict=True)
         ],
+        "channel": list(batch.channels),
         "flow_id": list(batch.flow_ids),
         "flow_version": list(batch.flow_versions),
         "language": list(batch.languages),
@@ -165,6 +166,7 @@ class LongRows:
     def table(self, batch: ResponseBatch) -> Table:
         keys: list[Value] = []
         stages: list[Value] = []
+        channels: list[Value] = []
         question_ids: list[Value] = []
         values: list[Value] = []
         others: list[Value] = []
@@ -177,6 +179,7 @@ class LongRows:
             count = len(ids)
             keys += [batch.keys[i]] * count
             stages += [batch.stage_codes[i]] * count
+            channels += [batch.channels[i]] * count
             question_ids += ids
             values += self._values(answers, ids)
             texts = batch.other_texts[i]
@@ -189,6 +192,7 @@ class LongRows:
         return {
             "response_key": keys,
             "stage_code": stages,
+            "channel": channels,
             "question_id": question_ids,
             "value": values,
             "other_text": others,

@@ -12,11 +12,13 @@ from organiser.errors import LinkError, OrganiserError
 from organiser.links import (
     StageLink,
     check_bot_username,
+    check_web_url,
     deep_link,
     render_csv,
     stage_link,
     stage_links,
     stage_title,
+    web_link,
 )
 from organiser.page import WrittenLinks, render_html, write_links
 from organiser.qr import caption_font, render_qr_png, render_qr_svg
@@ -42,6 +44,7 @@ __all__ = [
     "WrittenLinks",
     "caption_font",
     "check_bot_username",
+    "check_web_url",
     "compute_stats",
     "deep_link",
     "read_stats",
@@ -55,5 +58,6 @@ __all__ = [
     "stage_link",
     "stage_links",
     "stage_title",
+    "web_link",
     "write_links",
 ]

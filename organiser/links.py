@@ -1,9 +1,12 @@
-"""Invitation links: one Telegram deep link per stage, and the links as CSV.
+"""Invitation links: one Telegram deep link per stage, its web link, and the links as CSV.
 
 A stage's link is `https://t.me/<bot>?start=<code>`: Telegram hands the code to
-the bot, which tags the response with the stage. The QR codes (`organiser.qr`)
-and the printable page (`organiser.page`) are drawn from these links. Nothing
-here touches the network or the database.
+the bot, which tags the response with the stage. When the web chat has a public
+address, a stage also has a web link, `<address>/s/<code>`: a landing page that
+offers "Open in Telegram" and "Answer here", so the QR code points there and the
+respondent chooses. The QR codes (`organiser.qr`) and the printable page
+(`organiser.page`) are drawn from these links. Nothing here touches the network
+or the database.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from exports import neutralise
 from flows import STAGE_CODE, StageDef
@@ -23,6 +26,10 @@ from organiser.errors import LinkError
 # Telegram's rule for a bot username: 5 to 32 of these, ending in "bot".
 BOT_USERNAME: Final = re.compile(r"[A-Za-z0-9_]{5,32}")
 CSV_COLUMNS: Final = ("stage", "city", "region", "date", "link")
+WEB_COLUMN: Final = "web_link"
+# Plain http is for a rehearsal on this machine only: respondents' answers travel over https.
+LOCAL_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1"})
+WEB_PATH: Final = "/s/"
 # How a made-up stage is marked, after its city; English for other languages.
 EXAMPLE_MARK: Final = {"fr": "exemple", "en": "example"}
 
@@ -33,10 +40,18 @@ class StageLink:
 
     stage: StageDef
     url: str
+    """The Telegram deep link."""
+    web_url: str | None = None
+    """The web chat's landing page for the stage, when the web chat has a public address."""
 
     @property
     def code(self) -> str:
         return self.stage.code
+
+    @property
+    def qr_url(self) -> str:
+        """What the QR code opens: the landing page, which offers both, or else Telegram."""
+        return self.web_url or self.url
 
 
 def check_bot_username(name: str) -> str:
@@ -67,14 +82,64 @@ def deep_link(bot_username: str, payload: str) -> str:
     return f"https://t.me/{username}?start={quote(payload, safe='')}"
 
 
-def stage_link(stage: StageDef, bot_username: str) -> StageLink:
-    """The invitation link of one stage."""
-    return StageLink(stage, deep_link(bot_username, stage.code))
+def check_web_url(url: str) -> str:
+    """The web chat's public address without a trailing '/', or LinkError saying what is wrong.
+
+    https:// (http:// only on localhost or 127.0.0.1, to rehearse), a host, maybe
+    a port and a path, and no query or fragment: the stage's path is added to it.
+    """
+    example = "like https://enquete.example.org"
+    if not url:
+        raise LinkError(f"the web address is empty; give the web chat's public address, {example}")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise LinkError(f"web address {url!r} must be one address without spaces, {example}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is what checks it
+    except ValueError as error:
+        raise LinkError(
+            f"web address {url!r} is not a valid address ({error}), {example}"
+        ) from None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if scheme not in ("https", "http") or not host:
+        raise LinkError(f"web address {url!r} must start with https:// and a host name, {example}")
+    if scheme == "http" and host not in LOCAL_HOSTS:
+        raise LinkError(
+            f"web address {url!r} must use https://, {example} "
+            "(plain http:// only on localhost or 127.0.0.1, for a rehearsal)"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise LinkError(f"web address {url!r} must not hold a user name or password, {example}")
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise LinkError(
+            f"web address {url!r} must have no '?' query or '#' fragment: "
+            f"the stage is added as {WEB_PATH}<code>, {example}"
+        )
+    return url.rstrip("/")
 
 
-def stage_links(stages: Iterable[StageDef], bot_username: str) -> list[StageLink]:
+def web_link(web_url: str, code: str) -> str:
+    """`<web_url>/s/<code>`: the web chat's landing page for a stage, with both checked."""
+    base = check_web_url(web_url)
+    if not STAGE_CODE.fullmatch(code):
+        raise LinkError(
+            f"stage code {code!r} cannot travel in a link: use at most 64 letters, "
+            "digits, '_' and '-'"
+        )
+    return f"{base}{WEB_PATH}{quote(code, safe='')}"
+
+
+def stage_link(stage: StageDef, bot_username: str, *, web_url: str | None = None) -> StageLink:
+    """The invitation link of one stage, and its web link when `web_url` is given."""
+    web = web_link(web_url, stage.code) if web_url is not None else None
+    return StageLink(stage, deep_link(bot_username, stage.code), web)
+
+
+def stage_links(
+    stages: Iterable[StageDef], bot_username: str, *, web_url: str | None = None
+) -> list[StageLink]:
     """The invitation links of every stage, in the stages file's order."""
-    return [stage_link(stage, bot_username) for stage in stages]
+    return [stage_link(stage, bot_username, web_url=web_url) for stage in stages]
 
 
 def example_mark(lang: str) -> str:
@@ -90,19 +155,20 @@ def stage_title(stage: StageDef, *, lang: str = "fr") -> str:
 
 
 def render_csv(links: Sequence[StageLink], *, lang: str = "fr") -> str:
-    """The links as CSV text: stage, city, region, date (YYYY-MM-DD), link."""
+    """The links as CSV text: stage, city, region, date (YYYY-MM-DD), link, and web_link
+    when the links have web links."""
+    web = any(link.web_url is not None for link in links)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, WEB_COLUMN) if web else CSV_COLUMNS)
     for link in links:
         stage = link.stage
-        writer.writerow(
-            [
-                neutralise(stage.code),
-                neutralise(stage_title(stage, lang=lang)),
-                neutralise(stage.region or ""),
-                stage.date.isoformat() if stage.date else "",
-                link.url,
-            ]
-        )
+        row = [
+            neutralise(stage.code),
+            neutralise(stage_title(stage, lang=lang)),
+            neutralise(stage.region or ""),
+            stage.date.isoformat() if stage.date else "",
+            link.url,
+        ]
+        writer.writerow([*row, link.web_url or ""] if web else row)
     return buffer.getvalue()

@@ -2,7 +2,8 @@
 
 `render_html` fills the Jinja2 template `templates/links.html` (autoescape on,
 so a city like `<&>` cannot break the page): one card per stage with its city,
-date, place, QR code (inline SVG) and link. `write_links` writes the kit an
+date, place, QR code (inline SVG) and link; with a web link, both links, the QR
+code opening the web one. `write_links` writes the kit an
 organiser prints or puts on slides: links.csv, links.html, qr/<code>.png and .svg.
 """
 
@@ -28,6 +29,10 @@ LABELS: Final = {
         "title": "Liens d'invitation au questionnaire",
         "stages": "étapes",
         "cta": "Scannez le QR code avec votre téléphone, ou ouvrez le lien :",
+        "cta_web": "Scannez le QR code avec votre téléphone pour répondre dans Telegram "
+        "ou dans le navigateur, ou ouvrez un lien :",
+        "via_web": "Telegram ou navigateur :",
+        "via_telegram": "Telegram directement :",
         "print": "Imprimez cette page (Ctrl+P) : une carte par étape, à découper.",
         "qr_of": "QR code de l'étape",
     },
@@ -35,6 +40,10 @@ LABELS: Final = {
         "title": "Invitation links to the questionnaire",
         "stages": "stages",
         "cta": "Scan the QR code with your phone, or open the link:",
+        "cta_web": "Scan the QR code with your phone to answer in Telegram or in the browser, "
+        "or open a link:",
+        "via_web": "Telegram or browser:",
+        "via_telegram": "Straight to Telegram:",
         "print": "Print this page (Ctrl+P): one card per stage, to cut out.",
         "qr_of": "QR code of the stage",
     },
@@ -52,6 +61,9 @@ class Card:
     place: str
     qr: Markup
     url: str
+    """The Telegram deep link."""
+    web_url: str | None
+    """The web landing page, which the QR code opens when there is one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +127,7 @@ def _card(link: StageLink, lang: str) -> Card:
         # render_qr_svg escapes every text it holds: its output is markup, not text.
         qr=Markup(render_qr_svg(link, lang=lang, caption=False)),
         url=link.url,
+        web_url=link.web_url,
     )
 
 

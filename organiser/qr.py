@@ -1,6 +1,8 @@
 """QR codes of invitation links: PNG with a caption (for a slide), SVG (for print).
 
-Under the code, the caption gives the stage's city and date. segno draws the
+A code opens the stage's web landing page when there is one (it offers Telegram
+and the browser), else its Telegram link. Under the code, the caption gives the
+stage's city and date. segno draws the
 codes; Pillow, imported only when a PNG is drawn, lays out the caption with a
 font that has the accents of French city names (`caption_font`, which the
 drop-off chart uses too).
@@ -53,10 +55,10 @@ FONT_FILES: Final = {
 
 
 def render_qr_png(link: StageLink, *, lang: str = "fr") -> bytes:
-    """The QR code of one stage as PNG bytes, with the city and date under it."""
+    """The QR code of one stage (of `link.qr_url`) as PNG bytes, with the city and date under it."""
     from PIL import Image, ImageDraw
 
-    qr_image = _qr_image(link.url)
+    qr_image = _qr_image(link.qr_url)
     code_px = qr_image.width
     drawn = []
     for text, points, bold in _caption(link, lang, title_size=30, date_size=24):
@@ -88,7 +90,8 @@ def render_qr_svg(link: StageLink, *, lang: str = "fr", caption: bool = True) ->
     are text, in the reader's sans-serif font. All text in it is escaped, so
     the fragment is safe markup for the printable page.
     """
-    matrix = _matrix(link.url)
+    url = link.qr_url
+    matrix = _matrix(url)
     size = len(matrix)
     texts = _caption(link, lang, title_size=3.0, date_size=2.4) if caption else []
     # No font metrics here: about 0.6 em per character is generous for sans-serif.
@@ -98,8 +101,8 @@ def render_qr_svg(link: StageLink, *, lang: str = "fr", caption: bool = True) ->
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" '
         f'width="{_num(width * PNG_MODULE_PX)}" height="{_num(height * PNG_MODULE_PX)}" '
-        f'role="img" aria-label="{html.escape(link.url)}">',
-        f"<title>{html.escape(stage_title(link.stage, lang=lang))} {html.escape(link.url)}</title>",
+        f'role="img" aria-label="{html.escape(url)}">',
+        f"<title>{html.escape(stage_title(link.stage, lang=lang))} {html.escape(url)}</title>",
         f'<rect width="{_num(width)}" height="{_num(height)}" fill="#fff"/>',
         f'<path transform="translate({_num(x0)} 0)" fill="#000" '
         f'shape-rendering="crispEdges" d="{"".join(_runs(matrix))}"/>',

@@ -13,11 +13,12 @@ import datetime as dt
 import json
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
+from exports import CHANNELS
 from flows import Flow, Kind, StageDef, unpiped
-from storage import Response, ResponseStatus, SurveyStore
+from storage import Channel, Response, ResponseStatus, SurveyStore
 
 NO_STAGE: Final = "(no stage)"
 
@@ -37,11 +38,18 @@ class StageCounts:
     """Median time from start to completion, over completed responses."""
     started_today: int
     completed_today: int
+    by_channel: Mapping[str, int] = field(default_factory=dict)
+    """Responses started, by the respondent's channel (telegram, web, terminal); only the
+    channels that have some. Empty when the channels were not read."""
 
     @property
     def completion_rate(self) -> float | None:
         """Completed responses as a percentage of started ones; None when none started."""
         return 100 * self.completed / self.started if self.started else None
+
+    def started_on(self, channel: str) -> int:
+        """How many responses were started on `channel`."""
+        return self.by_channel.get(channel, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,8 @@ class Stats:
     flow_started: int
     """Responses to this flow: what drop-off percentages are of."""
     questions: tuple[QuestionReach, ...]
+    channels: tuple[str, ...] = ()
+    """The channels responses were started on, in this order: telegram, web, terminal."""
 
     def percent(self, count: int) -> float | None:
         """`count` as a percentage of the responses started on this flow."""
@@ -86,9 +96,11 @@ async def read_stats(
     """Read the responses through `store` and compute their statistics."""
     responses = await store.list_responses()
     answered = await store.answered_question_ids()
+    channels = await store.respondent_channels()
     return compute_stats(
         responses,
         answered,
+        channels=channels,
         flow=flow,
         stages=stages,
         today=today,
@@ -108,15 +120,17 @@ def compute_stats(
     tz: dt.tzinfo = dt.UTC,
     stage_code: str | None = None,
     lang: str | None = None,
+    channels: Mapping[int, str] | None = None,
 ) -> Stats:
     """Statistics per stage and drop-off per question, from data already read.
 
     `answered` maps a response id to the questions it answered (the answers
-    that count). A day is `today` in the time zone `tz`. Stage codes match
-    whatever their case, as in the bot. With `stage_code`, everything is
-    restricted to that stage. Every stage of `stages` gets a row, even
-    without responses; codes not in `stages` and responses without a stage
-    come after them.
+    that count); `channels`, a respondent id to their channel (without it, the
+    counts per channel are left empty). A day is `today` in the time zone
+    `tz`. Stage codes match whatever their case, as in the bot. With
+    `stage_code`, everything is restricted to that stage. Every stage of
+    `stages` gets a row, even without responses; codes not in `stages` and
+    responses without a stage come after them.
     """
     known = {stage.code.lower(): stage for stage in stages}
     wanted = stage_code.lower() if stage_code is not None else None
@@ -137,23 +151,25 @@ def compute_stats(
     for stage in stages:
         if wanted is None or stage.code.lower() == wanted:
             found = groups.pop(stage.code, [])
-            rows.append(_count(stage.code, stage.city, stage.example, found, today, tz))
+            rows.append(_count(stage.code, stage.city, stage.example, found, today, tz, channels))
     if wanted is not None and wanted not in known and not groups:
-        rows.append(_count(stage_code, None, False, [], today, tz))
+        rows.append(_count(stage_code, None, False, [], today, tz, channels))
     for code in sorted(c for c in groups if c is not None):
-        rows.append(_count(code, None, False, groups.pop(code), today, tz))
+        rows.append(_count(code, None, False, groups.pop(code), today, tz, channels))
     if None in groups:
-        rows.append(_count(None, None, False, groups.pop(None), today, tz))
+        rows.append(_count(None, None, False, groups.pop(None), today, tz, channels))
 
+    total = _count(None, None, False, scoped, today, tz, channels)
     of_flow = [r for r in scoped if r.flow_id == flow.id]
     return Stats(
         today=today,
         stage_code=known[wanted].code if wanted is not None and wanted in known else stage_code,
         stages=tuple(rows),
-        total=_count(None, None, False, scoped, today, tz),
+        total=total,
         flow_id=flow.id,
         flow_started=len(of_flow),
         questions=tuple(_dropoff(flow, of_flow, answered, lang or flow.language)),
+        channels=tuple(total.by_channel),
     )
 
 
@@ -164,6 +180,7 @@ def _count(
     responses: Sequence[Response],
     today: dt.date,
     tz: dt.tzinfo,
+    channels: Mapping[int, str] | None,
 ) -> StageCounts:
     completed = [r for r in responses if r.status is ResponseStatus.COMPLETED]
     minutes = [
@@ -184,7 +201,20 @@ def _count(
             for r in completed
             if r.completed_at is not None and r.completed_at.astimezone(tz).date() == today
         ),
+        by_channel=_by_channel(responses, channels) if channels is not None else {},
     )
+
+
+def _by_channel(responses: Sequence[Response], channels: Mapping[int, str]) -> dict[str, int]:
+    """Responses per channel: telegram, web, terminal first, in that order, then any other."""
+    counts: dict[str, int] = {}
+    for response in responses:
+        # A respondent erased between the two reads has no channel left: not counted.
+        channel = channels.get(response.respondent_id)
+        if channel is not None:
+            counts[channel] = counts.get(channel, 0) + 1
+    order = {name: i for i, name in enumerate(CHANNELS)}
+    return {c: counts[c] for c in sorted(counts, key=lambda c: (order.get(c, len(order)), c))}
 
 
 def _dropoff(
@@ -232,19 +262,29 @@ def _plain(text: str) -> str:
 
 
 def render_stage_table(stats: Stats) -> str:
-    """The per-stage table with its total, as aligned plain text (monospace)."""
-    headers = ("stage", "city", "started", "completed", "rate", "median", "today")
-    rows = [_stage_row(row) for row in stats.stages]
-    rows.append(("TOTAL", "", *_stage_row(stats.total)[2:]))
-    table = _table(headers, rows, right=frozenset(range(2, 7)))
+    """The per-stage table with its total, as aligned plain text (monospace).
+
+    Beside "started", one column per channel responses were started on, when
+    there are any: a rehearsal in the terminal chat or a web response shows at
+    a glance.
+    """
+    channels = stats.channels
+    headers = ("stage", "city", "started", *channels, "completed", "rate", "median", "today")
+    rows = [_stage_row(row, channels) for row in stats.stages]
+    rows.append(("TOTAL", "", *_stage_row(stats.total, channels)[2:]))
+    table = _table(headers, rows, right=frozenset(range(2, len(headers))))
     legend = (
         "rate: completed / started; median: time to complete; "
         f"today ({stats.today.isoformat()}): started / completed"
     )
+    if channels:
+        legend += f"\n{', '.join(channels)}: started on that channel"
+        if Channel.TERMINAL in channels:
+            legend += " (terminal: rehearsals in the terminal chat)"
     return f"{table}\n{legend}"
 
 
-def _stage_row(row: StageCounts) -> tuple[str, ...]:
+def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
     if row.code is None:
         code, city = NO_STAGE, ""
     else:
@@ -256,6 +296,7 @@ def _stage_row(row: StageCounts) -> tuple[str, ...]:
         code,
         city,
         str(row.started),
+        *(str(row.started_on(channel)) for channel in channels),
         str(row.completed),
         _percent(row.completion_rate),
         f"{row.median_minutes:.1f} min" if row.median_minutes is not None else "-",

@@ -47,6 +47,9 @@ class SurveyStore(Protocol):
     async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
         """The respondent for (channel, external_id), if there is one."""
 
+    async def respondent_channels(self) -> dict[int, str]:
+        """Each respondent's channel (telegram, web, terminal), by respondent id."""
+
     async def set_blocked(self, respondent_id: int, *, blocked: bool, now: dt.datetime) -> None:
         """Mark a respondent as blocking the bot (keeping the first time), or clear it."""
 

@@ -50,6 +50,12 @@ def ensure(
     return found
 
 
+def channels(conn: sqlite3.Connection) -> dict[int, str]:
+    """Each respondent's channel, by respondent id (for counts per channel)."""
+    rows = conn.execute("SELECT id, channel FROM respondents")
+    return {int(respondent_id): str(channel) for respondent_id, channel in rows}
+
+
 def find(conn: sqlite3.Connection, *, channel: str, external_id: str) -> Respondent | None:
     """The respondent for (channel, external_id), if there is one."""
     row = conn.execute(

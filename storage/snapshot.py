@@ -44,6 +44,8 @@ class ResponseFilter:
     started_before: dt.datetime | None = None
     """Exclusive upper bound on `started_at`."""
     flow_versions: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+    """The respondents' channels (`Channel` values: telegram, web, terminal)."""
 
     def where(self) -> tuple[str, list[object]]:
         """The SQL condition on `responses r` and its parameters."""
@@ -57,6 +59,13 @@ class ResponseFilter:
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
+        if self.channels:
+            # A subquery rather than a join: every query of the snapshot takes this condition.
+            marks = ", ".join("?" * len(self.channels))
+            clauses.append(
+                f"r.respondent_id IN (SELECT id FROM respondents WHERE channel IN ({marks}))"
+            )
+            params.extend(self.channels)
         if self.started_from is not None:
             clauses.append("r.started_at >= ?")
             params.append(encode_time(self.started_from))
@@ -100,6 +109,8 @@ class ResponseBatch:
     keys: tuple[str, ...]
     stage_codes: tuple[str | None, ...]
     cities: tuple[str | None, ...]
+    channels: tuple[str | None, ...]
+    """The channel each respondent answered on (`Channel` values)."""
     flow_ids: tuple[str, ...]
     flow_versions: tuple[int, ...]
     languages: tuple[str, ...]
@@ -219,7 +230,7 @@ class Snapshot:
         # One JSON object per response: SQLite gathers the answers, Python decodes
         # each response once, instead of fetching one row per answer.
         sql = (
-            "SELECT r.id, r.key, r.stage_code, st.city, r.flow_id, r.flow_version, "
+            "SELECT r.id, r.key, r.stage_code, st.city, p.channel, r.flow_id, r.flow_version, "
             "r.language, r.status, r.started_at, r.completed_at, "
             f"{skipped}, "
             "(SELECT json_group_object(a.question_id, json(a.value_json)) FROM answers a "
@@ -229,6 +240,7 @@ class Snapshot:
             # NOT INDEXED: walk responses in id order, whatever the filters, so each
             # batch starts where the last ended instead of sorting all that match.
             f"{times} FROM responses r NOT INDEXED LEFT JOIN stages st ON st.code = r.stage_code "
+            "LEFT JOIN respondents p ON p.id = r.respondent_id "
             f"WHERE {condition} AND r.id > ? ORDER BY r.id LIMIT ?"
         )
         after = 0
@@ -249,16 +261,17 @@ def _batch(rows: list[tuple[Any, ...]], *, with_times: bool) -> ResponseBatch:
         keys=columns[1],
         stage_codes=columns[2],
         cities=columns[3],
-        flow_ids=columns[4],
-        flow_versions=columns[5],
-        languages=columns[6],
-        statuses=columns[7],
-        started_at=columns[8],
-        completed_at=columns[9],
-        skipped=tuple(_skipped(v) for v in columns[10]),
-        answers=tuple(map(_object, columns[11])),
-        other_texts=tuple(map(_object, columns[12])),
-        answered_at=tuple(map(_object, columns[13])) if with_times else None,
+        channels=columns[4],
+        flow_ids=columns[5],
+        flow_versions=columns[6],
+        languages=columns[7],
+        statuses=columns[8],
+        started_at=columns[9],
+        completed_at=columns[10],
+        skipped=tuple(_skipped(v) for v in columns[11]),
+        answers=tuple(map(_object, columns[12])),
+        other_texts=tuple(map(_object, columns[13])),
+        answered_at=tuple(map(_object, columns[14])) if with_times else None,
     )
 
 

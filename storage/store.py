@@ -112,6 +112,10 @@ class Store:
         read = partial(respondents.find_by_id, respondent_id=respondent_id)
         return await self._db.run_read(read, "read a respondent")
 
+    async def respondent_channels(self) -> dict[int, str]:
+        """Return each respondent's channel (telegram, web, terminal), by respondent id."""
+        return await self._db.run_read(respondents.channels, "read the respondents' channels")
+
     async def set_blocked(self, respondent_id: int, *, blocked: bool, now: dt.datetime) -> None:
         """Mark a respondent as blocking the bot (keeping the first time), or clear it."""
         action = f"mark respondent {respondent_id} as {'blocked' if blocked else 'not blocked'}"

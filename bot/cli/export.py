@@ -24,6 +24,8 @@ from bot.cli.common import (
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
 STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
+# exports.CHANNELS, written out so that `--help` does not import the exporter.
+CHANNEL_CHOICES: Final = ("telegram", "web", "terminal")
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -74,6 +76,13 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
     help="Which responses: finished ones, or all of them.",
 )
 @click.option(
+    "--channel",
+    "channels",
+    type=click.Choice(CHANNEL_CHOICES),
+    multiple=True,
+    help="Only respondents of this channel (repeatable); terminal: rehearsals.",
+)
+@click.option(
     "--since",
     type=DAY,
     metavar="YYYY-MM-DD",
@@ -121,6 +130,7 @@ def export(
     layout: str,
     stages_kept: tuple[str, ...],
     status: str,
+    channels: tuple[str, ...],
     since: dt.datetime | None,
     until: dt.datetime | None,
     flow_versions: tuple[int, ...],
@@ -166,6 +176,7 @@ def export(
             since=since.date() if since else None,
             until=until.date() if until else None,
             flow_versions=flow_versions,
+            channels=channels,
             labels=labels,
             lang=lang,
             joined=joined,
@@ -194,8 +205,9 @@ def export(
     target = f" to {', '.join(written)}" if written else ""
     click.echo(f"exported {what}: {rows}{target}", err=True)
     if result.responses == 0:
+        channel = ", --channel" if channels else ""
         click.echo(
             f"no response of flow '{loaded_flow.id}' matches; check --status "
-            "(default: completed only), --stage and the dates",
+            f"(default: completed only), --stage{channel} and the dates",
             err=True,
         )

@@ -32,6 +32,17 @@ def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str
         raise click.BadParameter(str(error), ctx=ctx, param=param) from None
 
 
+def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from organiser import LinkError, check_web_url
+
+    try:
+        return check_web_url(value)
+    except LinkError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
 @click.command(context_settings=CONTEXT)
 @click.option(
     "--bot-username",
@@ -40,6 +51,14 @@ def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str
     callback=_bot_username,
     help="The bot's username from @BotFather, like tour_innovation_bot: 5 to 32 letters, "
     "digits and '_', ending in 'bot'.",
+)
+@click.option(
+    "--web-url",
+    metavar="URL",
+    callback=_web_url,
+    help="The address respondents reach the web chat at, like https://enquete.example.org "
+    "(SURVEYBOT_PUBLIC_URL). With it, each stage also gets a web link, <URL>/s/<code>, "
+    "and the QR codes open it: a page offering Telegram or the browser.",
 )
 @click.option(
     "--out",
@@ -56,20 +75,25 @@ def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str
     show_default=True,
     help="Language of the dates and labels on the QR codes and the page.",
 )
-def links(bot_username: str, out: Path | None, stages: Path | None, lang: str) -> None:
+def links(
+    bot_username: str, web_url: str | None, out: Path | None, stages: Path | None, lang: str
+) -> None:
     """One invitation link and QR code per stage, and a printable page of them all.
 
     Each link opens the bot with the stage's code, so every answer is tagged
-    with its workshop. Stages marked `example: true` are included, marked
-    "(exemple)". Print links.html (one card per stage), or put qr/<code>.png on
-    a slide.
+    with its workshop. With a web address (--web-url or SURVEYBOT_PUBLIC_URL),
+    each stage also gets a web link to the web chat's landing page, and its QR
+    code opens that page, where the respondent chooses Telegram or the browser.
+    Stages marked `example: true` are included, marked "(exemple)". Print
+    links.html (one card per stage), or put qr/<code>.png on a slide.
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
     from organiser import LinkError, render_csv, stage_links, write_links
 
-    loaded = load_stages_file(load_settings(stages=stages))
-    found = stage_links(loaded, bot_username)
+    settings = load_settings(stages=stages, public_url=web_url)
+    loaded = load_stages_file(settings)
+    found = stage_links(loaded, bot_username, web_url=settings.public_url)
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)
         return
@@ -78,9 +102,10 @@ def links(bot_username: str, out: Path | None, stages: Path | None, lang: str) -
     except LinkError as error:
         fail(str(error))
     count = len(found)
+    opening = f", opening {settings.public_url}/s/<code>" if settings.public_url else ""
     click.echo(
         f"{count} stage{'s' if count != 1 else ''}: wrote {written.csv}, {written.html} "
-        f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG) in {out / 'qr'}",
+        f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG{opening}) in {out / 'qr'}",
         err=True,
     )
 

@@ -68,6 +68,7 @@ def build_application(
     api_url: str = "https://api.telegram.org/bot",
     admins: frozenset[int] = frozenset(),
     policy: Policy | None = None,
+    public_url: str | None = None,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> BotApplication:
@@ -95,6 +96,7 @@ def build_application(
     services = application.bot_data
     services.flow, services.stages, services.admins = flow, stages, admins
     services.policy = policy or Policy()
+    services.public_url = public_url
     add_handlers(application, admins)
     return application
 
@@ -236,6 +238,8 @@ async def run_polling(application: BotApplication, db_path: Path) -> None:
 
 def describe_start_error(error: BaseException) -> str | None:
     """A one-line explanation for the errors a person starting the bot can fix."""
+    if isinstance(error, OSError) and str(error).startswith("cannot listen on"):
+        return str(error)
     if isinstance(error, InvalidToken):
         return "Telegram refused the token: check SURVEYBOT_TOKEN (copy it again from @BotFather)."
     if isinstance(error, NetworkError):

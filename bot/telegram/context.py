@@ -26,6 +26,8 @@ class Services:
     admins: frozenset[int] = frozenset()
     clock: Callable[[], datetime] = utc_now
     policy: Policy = field(default_factory=Policy)
+    public_url: str | None = None
+    """Where respondents reach the web chat, if it runs: the links and QR codes open it."""
     database: Path | None = None
     """The database file the store is on (an export reads it in another process)."""
     conversation_: Conversation | None = None

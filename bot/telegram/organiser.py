@@ -85,7 +85,7 @@ def stats_blocks(stats: Stats, lang: str) -> list[str]:
 def _figures(row: StageCounts, lang: str) -> str:
     rate = f"{row.completion_rate:.0f}\u00a0%" if row.completion_rate is not None else "–"
     median = f"{row.median_minutes:.0f}\u00a0min" if row.median_minutes is not None else "–"
-    return tg(
+    figures = tg(
         "org_figures",
         lang,
         started=row.started,
@@ -95,6 +95,11 @@ def _figures(row: StageCounts, lang: str) -> str:
         started_today=row.started_today,
         completed_today=row.completed_today,
     )
+    if len(row.by_channel) < 2:
+        return figures
+    # Where they answered, once there is more than one place: "dont 12 telegram, 5 web".
+    detail = ", ".join(f"{count} {channel}" for channel, count in row.by_channel.items())
+    return f"{figures} ({tg('org_channels', lang, detail=detail)})"
 
 
 async def on_links(update: Update, context: BotContext) -> None:
@@ -108,11 +113,13 @@ async def on_links(update: Update, context: BotContext) -> None:
         await chat.send(tg("org_no_stages", lang))
         return
     blocks = [f"<b>{tg('org_links_title', lang)}</b>\n"]
+    web_url = context.services.public_url
     for stage in stages:
-        link = stage_link(stage, context.bot.username)
+        link = stage_link(stage, context.bot.username, web_url=web_url)
         when = format_day(stage.date, lang)
         title = stage_title(stage, lang=lang) + (f" — {when}" if when else "")
-        blocks.append(f"{escape(title)}\n{escape(link.url)}")
+        urls = [link.web_url, link.url] if link.web_url else [link.url]
+        blocks.append("\n".join([escape(title), *(escape(url) for url in urls)]))
     blocks.append(f"\n{tg('org_links_qr_hint', lang)}")
     await chat.send_long(blocks)
 
@@ -126,10 +133,10 @@ async def on_qr(update: Update, context: BotContext) -> None:
     stage = await _stage_asked(chat, context, lang, usage=True)
     if stage is None:
         return
-    link = stage_link(stage, context.bot.username)
+    link = stage_link(stage, context.bot.username, web_url=context.services.public_url)
     # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
     png = await asyncio.to_thread(render_qr_png, link, lang=lang)
-    caption = f"{escape(stage_title(stage, lang=lang))}\n{escape(link.url)}"
+    caption = f"{escape(stage_title(stage, lang=lang))}\n{escape(link.web_url or link.url)}"
     await context.bot.send_photo(
         chat.chat_id, InputFile(png, filename=f"{stage.code}.png"), caption=caption
     )

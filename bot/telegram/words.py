@@ -78,6 +78,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "{started} commencées · {completed} terminées ({rate}) · médiane {median} · aujourd'hui {started_today}/{completed_today}",
         "en": "{started} started · {completed} completed ({rate}) · median {median} · today {started_today}/{completed_today}",
     },
+    "org_channels": {"fr": "dont {detail}", "en": "of which {detail}"},
     "org_no_answers_yet": {
         "fr": "Pas encore de réponse : {names}",
         "en": "No answers yet: {names}",

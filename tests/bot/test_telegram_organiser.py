@@ -52,14 +52,14 @@ async def finish_mini(person: Person) -> None:
 @pytest.fixture
 async def some_answers(person: PersonFactory) -> None:
     """Two completed at Pithiviers, one started there, one started without a workshop."""
-    for user in (1, 2):
+    for user in (700_000_101, 700_000_102):
         done = person(user)
         await done.send("/start pithiviers")
         await done.tap("Continuer ▶")
         await finish_mini(done)
-    started = person(3)
+    started = person(700_000_103)
     await started.send("/start pithiviers")
-    untagged = person(4)
+    untagged = person(700_000_104)
     await untagged.send("/start")
 
 
@@ -151,7 +151,11 @@ async def test_export_sends_the_csv_and_codebook_counted_by_status(
     statuses = sorted(row["status"] for row in query("SELECT status FROM responses"))
     assert sorted(table["status"]) == statuses
     assert set(table["response_key"]) == {row["key"] for row in query("SELECT key FROM responses")}
-    assert "telegram" not in content.decode("utf-8-sig").lower()
+    # Pseudonymous: the channel is named, but no Telegram user id appears.
+    assert set(table["channel"]) == {"telegram"}
+    text = content.decode("utf-8-sig")
+    for row in query("SELECT external_id FROM respondents"):
+        assert row["external_id"] not in text
     for user in (1, 2, 3, 4):
         assert str(user) not in set(table["response_key"])
     assert data.text.startswith("4 réponses (2 terminées, 2 en cours)")

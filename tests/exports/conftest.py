@@ -31,7 +31,7 @@ from flows import (
     skip,
     start,
 )
-from storage import Response, Stage, Store
+from storage import Channel, Response, Stage, Store
 from tests.conftest import Clock
 
 MINI_V2 = Path(__file__).parent / "fixtures" / "mini_v2.yaml"
@@ -76,11 +76,10 @@ class Survey:
         stage: str | None = "pithiviers",
         lang: str = "fr",
         step_seconds: float = 1,
+        channel: Channel = Channel.TELEGRAM,
     ) -> Response:
         store, clock = self.store, self.clock
-        person = await store.ensure_respondent(
-            "telegram", str(next(self._people)), now=clock.tick()
-        )
+        person = await store.ensure_respondent(channel, str(next(self._people)), now=clock.tick())
         state = start(flow)
         response = await store.start_response(
             person.id,
@@ -147,13 +146,15 @@ class Filled:
 
     path: Path
     acme: Response
-    """fr, pithiviers, completed: every question shown, "other" texts, a formula-like idea."""
+    """Telegram, fr, pithiviers, completed: every question shown, "other" texts, a formula-like
+    idea."""
     minus: Response
-    """en, le-creusot, completed: does not export (markets and share not shown), idea skipped."""
+    """Web, en, le-creusot, completed: does not export (markets and share not shown), idea
+    skipped."""
     partial: Response
-    """fr, no stage, in progress: only the company name."""
+    """Terminal (a rehearsal), fr, no stage, in progress: only the company name."""
     asia: Response
-    """fr, aubenas, completed: share skipped, e-mail not shown, a two-line idea."""
+    """Telegram, fr, aubenas, completed: share skipped, e-mail not shown, a two-line idea."""
 
 
 @pytest.fixture
@@ -186,8 +187,11 @@ async def filled(survey: Survey, mini: Flow, db_path: Path) -> Filled:
         },
         stage="le-creusot",
         lang="en",
+        channel=Channel.WEB,
     )
-    partial = await survey.respond(mini, {"company": "Partial"}, stage=None)
+    partial = await survey.respond(
+        mini, {"company": "Partial"}, stage=None, channel=Channel.TERMINAL
+    )
     asia = await survey.respond(
         mini,
         {

@@ -78,16 +78,17 @@ def test_long_codebook_describes_the_columns_then_each_question(
     book_path = tmp_path / "codebook.csv"
     run_export(filled.path, mini, ExportOptions(layout="long"), codebook=book_path)
     book = read_csv(book_path.read_bytes())
-    assert list(book["column"][:7]) == [
+    assert list(book["column"][:8]) == [
         "response_key",
         "stage_code",
+        "channel",
         "question_id",
         "value",
         "other_text",
         "answered_at",
         "status",
     ]
-    per_question = book[7:]
+    per_question = book[8:]
     assert set(per_question["column"]) == {"value"}
     assert list(per_question["question_id"]) == [
         "company", "staff", "sector", "exports", "markets", "share",

@@ -31,6 +31,7 @@ META = [
     "response_key",
     "stage_code",
     "stage_city",
+    "channel",
     "flow_id",
     "flow_version",
     "language",
@@ -62,7 +63,7 @@ QUESTIONS = [
 EMPTY = dict.fromkeys(QUESTIONS, "")
 
 
-def meta(response: Response, city: str) -> dict[str, str]:
+def meta(response: Response, city: str, channel: str = "telegram") -> dict[str, str]:
     completed = response.completed_at
     duration = (
         "" if completed is None else str(round((completed - response.started_at).total_seconds()))
@@ -71,6 +72,7 @@ def meta(response: Response, city: str) -> dict[str, str]:
         "response_key": response.key,
         "stage_code": response.stage_code or "",
         "stage_city": city,
+        "channel": channel,
         "flow_id": "mini",
         "flow_version": "1",
         "language": response.language,
@@ -106,7 +108,7 @@ def expected_wide(f: Filled) -> dict[str, dict[str, str]]:
             "email": "a@b.fr",
         },
         # Not shown (markets, share, e-mail) and skipped (ideas) are both empty here.
-        f.minus.key: meta(f.minus, "Le Creusot")
+        f.minus.key: meta(f.minus, "Le Creusot", "web")
         | EMPTY
         | {
             "company": "'-2",
@@ -138,7 +140,7 @@ def expected_wide(f: Filled) -> dict[str, dict[str, str]]:
 
 
 def partial_row(f: Filled) -> dict[str, str]:
-    return meta(f.partial, "") | EMPTY | {"company": "Partial"}
+    return meta(f.partial, "", "terminal") | EMPTY | {"company": "Partial"}
 
 
 @pytest.fixture(params=["cli", "api"])
@@ -216,37 +218,37 @@ def test_joined_codes_come_before_the_option_columns(export_wide, filled: Filled
     assert by_key(frame)[filled.acme.key]["markets"] == "eu;other"
 
 
-def expected_long(f: Filled) -> list[tuple[str, str, str, str, str, str]]:
-    """(key, stage, question, value, other text, status) of the default long export."""
+def expected_long(f: Filled) -> list[tuple[str, str, str, str, str, str, str]]:
+    """(key, stage, channel, question, value, other text, status) of the default long export."""
     a, m, s = f.acme.key, f.minus.key, f.asia.key
     return [
-        (a, "pithiviers", "company", "Acme é à ç", "", "answered"),
-        (a, "pithiviers", "staff", "42", "", "answered"),
-        (a, "pithiviers", "sector", "other", "Chimie fine", "answered"),
-        (a, "pithiviers", "exports", "yes", "", "answered"),
-        (a, "pithiviers", "markets", "eu;other", "Afrique du Nord", "answered"),
-        (a, "pithiviers", "share", "12.5", "", "answered"),
-        (a, "pithiviers", "importance", "5", "", "answered"),
-        (a, "pithiviers", "obstacles", "time;cost", "", "answered"),
-        (a, "pithiviers", "ideas", "'" + HYPERLINK, "", "answered"),
-        (a, "pithiviers", "email", "a@b.fr", "", "answered"),
-        (m, "le-creusot", "company", "'-2", "", "answered"),
-        (m, "le-creusot", "staff", "3", "", "answered"),
-        (m, "le-creusot", "sector", "industry", "", "answered"),
-        (m, "le-creusot", "exports", "no", "", "answered"),
+        (a, "pithiviers", "telegram", "company", "Acme é à ç", "", "answered"),
+        (a, "pithiviers", "telegram", "staff", "42", "", "answered"),
+        (a, "pithiviers", "telegram", "sector", "other", "Chimie fine", "answered"),
+        (a, "pithiviers", "telegram", "exports", "yes", "", "answered"),
+        (a, "pithiviers", "telegram", "markets", "eu;other", "Afrique du Nord", "answered"),
+        (a, "pithiviers", "telegram", "share", "12.5", "", "answered"),
+        (a, "pithiviers", "telegram", "importance", "5", "", "answered"),
+        (a, "pithiviers", "telegram", "obstacles", "time;cost", "", "answered"),
+        (a, "pithiviers", "telegram", "ideas", "'" + HYPERLINK, "", "answered"),
+        (a, "pithiviers", "telegram", "email", "a@b.fr", "", "answered"),
+        (m, "le-creusot", "web", "company", "'-2", "", "answered"),
+        (m, "le-creusot", "web", "staff", "3", "", "answered"),
+        (m, "le-creusot", "web", "sector", "industry", "", "answered"),
+        (m, "le-creusot", "web", "exports", "no", "", "answered"),
         # markets and share were not shown: no row. ideas was skipped: a row.
-        (m, "le-creusot", "importance", "dont_know", "", "answered"),
-        (m, "le-creusot", "obstacles", "skills;cost", "", "answered"),
-        (m, "le-creusot", "ideas", "", "", "skipped"),
-        (s, "aubenas", "company", "Asia Co", "", "answered"),
-        (s, "aubenas", "staff", "250", "", "answered"),
-        (s, "aubenas", "sector", "services", "", "answered"),
-        (s, "aubenas", "exports", "yes", "", "answered"),
-        (s, "aubenas", "markets", "asia;americas", "", "answered"),
-        (s, "aubenas", "share", "", "", "skipped"),
-        (s, "aubenas", "importance", "3", "", "answered"),
-        (s, "aubenas", "obstacles", "cost;skills", "", "answered"),
-        (s, "aubenas", "ideas", "Première ligne\nseconde ligne", "", "answered"),
+        (m, "le-creusot", "web", "importance", "dont_know", "", "answered"),
+        (m, "le-creusot", "web", "obstacles", "skills;cost", "", "answered"),
+        (m, "le-creusot", "web", "ideas", "", "", "skipped"),
+        (s, "aubenas", "telegram", "company", "Asia Co", "", "answered"),
+        (s, "aubenas", "telegram", "staff", "250", "", "answered"),
+        (s, "aubenas", "telegram", "sector", "services", "", "answered"),
+        (s, "aubenas", "telegram", "exports", "yes", "", "answered"),
+        (s, "aubenas", "telegram", "markets", "asia;americas", "", "answered"),
+        (s, "aubenas", "telegram", "share", "", "", "skipped"),
+        (s, "aubenas", "telegram", "importance", "3", "", "answered"),
+        (s, "aubenas", "telegram", "obstacles", "cost;skills", "", "answered"),
+        (s, "aubenas", "telegram", "ideas", "Première ligne\nseconde ligne", "", "answered"),
     ]
 
 
@@ -262,6 +264,7 @@ def test_long_export_round_trips(way: str, filled: Filled, mini: Flow) -> None:
     assert list(frame.columns) == [
         "response_key",
         "stage_code",
+        "channel",
         "question_id",
         "value",
         "other_text",
@@ -272,6 +275,7 @@ def test_long_export_round_trips(way: str, filled: Filled, mini: Flow) -> None:
         (
             r["response_key"],
             r["stage_code"],
+            r["channel"],
             r["question_id"],
             r["value"],
             r["other_text"],

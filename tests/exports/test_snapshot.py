@@ -96,3 +96,18 @@ def test_batches_and_counts(filled: Filled) -> None:
         assert seen["share"].value_types == frozenset({"real"})
     with pytest.raises(StorageError, match="at least one"), open_snapshot(filled.path) as snapshot:
         next(snapshot.batches(where, size=0))
+
+
+def test_batches_carry_the_channel_and_filter_on_it(filled: Filled) -> None:
+    everyone = ExportOptions(status="all").response_filter("mini")
+    web = ExportOptions(status="all", channels=("web", "terminal")).response_filter("mini")
+    with open_snapshot(filled.path) as snapshot:
+        (batch,) = snapshot.batches(everyone)
+        assert batch.channels == ("telegram", "web", "terminal", "telegram")
+        counts = {c.status.value: c.count for c in snapshot.count(web)}
+        assert counts == {"completed": 1, "in_progress": 1}
+        (kept,) = snapshot.batches(web, size=1_000)
+        assert kept.keys == (filled.minus.key, filled.partial.key)
+        assert kept.channels == ("web", "terminal")
+        # minus did not export: no one kept answered `markets`.
+        assert "markets" not in {q.question_id for q in snapshot.answered_questions(web)}

@@ -22,7 +22,7 @@ def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> 
 
     rows = list(book["responses"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:3] == ["response_key", "stage_code", "stage_city"]
+    assert header[:4] == ["response_key", "stage_code", "stage_city", "channel"]
     records = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(records) == {filled.acme.key, filled.minus.key, filled.asia.key}
     acme, minus = records[filled.acme.key], records[filled.minus.key]
@@ -50,4 +50,4 @@ def test_workbook_next_to_a_csv_file(filled: Filled, mini: Flow, tmp_path: Path)
         book.close()  # a read-only workbook keeps its file open until closed
     assert len(rows) == result.rows + 1
     assert csv_path.read_text(encoding="utf-8").count("\n") >= result.rows + 1
-    assert ("Industrie" in {row[3] for row in rows}) and rows[0][3] == "value"
+    assert ("Industrie" in {row[4] for row in rows}) and rows[0][4] == "value"

@@ -26,7 +26,7 @@ from flows import (
     start,
 )
 from organiser import Stats, read_stats
-from storage import AnswerInput, Response, ResponseStatus, Store
+from storage import AnswerInput, Channel, Response, ResponseStatus, Store
 
 HERE = Path(__file__).parent
 FLOW = HERE / "fixtures" / "tour.yaml"
@@ -51,6 +51,7 @@ class Script:
     actions: tuple[tuple[str, object], ...]
     every: dt.timedelta = dt.timedelta(minutes=1)
     abandoned: bool = False
+    channel: Channel = Channel.TELEGRAM
 
 
 ACK: tuple[str, object] = ("ack", None)
@@ -79,7 +80,14 @@ RESPONDENTS = (
         (ACK, says("large"), says("no"), SKIP),
         dt.timedelta(minutes=5),
     ),
-    Script("r3", "pithiviers", at("2019-06-05 10:00"), (ACK, says("small"), says("yes"))),
+    # In the web chat.
+    Script(
+        "r3",
+        "pithiviers",
+        at("2019-06-05 10:00"),
+        (ACK, says("small"), says("yes")),
+        channel=Channel.WEB,
+    ),
     # Évreux, typed in capitals: starts before midnight UTC on 3 July, completes on the 4th.
     Script(
         "r4",
@@ -88,16 +96,17 @@ RESPONDENTS = (
         (ACK, says("small"), says("no"), says("Rien à signaler")),
         dt.timedelta(seconds=450),
     ),
-    # Évreux, 4 July: answers `size`, goes back to it from `exports`, gives up.
+    # Évreux, 4 July, in the web chat: answers `size`, goes back to it from `exports`, gives up.
     Script(
         "r5",
         "evreux",
         at("2019-07-04 09:00"),
         (ACK, says("large"), BACK),
         abandoned=True,
+        channel=Channel.WEB,
     ),
-    # No stage: opened the bot and read the welcome, nothing more.
-    Script("r6", None, at("2019-07-04 10:00"), ()),
+    # No stage, a rehearsal in the terminal chat: read the welcome, nothing more.
+    Script("r6", None, at("2019-07-04 10:00"), (), channel=Channel.TERMINAL),
     # A code no longer in the stages file.
     Script(
         "r7",
@@ -127,7 +136,7 @@ def _act(flow: Flow, state: ResponseState, action: tuple[str, object]) -> Respon
 
 async def play(store: Store, flow: Flow, script: Script) -> Response:
     """One respondent's script, each state committed as the bot commits it."""
-    person = await store.ensure_respondent("telegram", script.who, now=script.started)
+    person = await store.ensure_respondent(script.channel, script.who, now=script.started)
     state = start(flow)
     response = await store.start_response(
         person.id,

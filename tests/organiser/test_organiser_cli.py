@@ -132,6 +132,81 @@ def test_links_report_a_folder_they_cannot_write(clean_env: Path) -> None:
     assert result.stderr.startswith("error: cannot write the links into taken/sub")
 
 
+WEB = "https://enquete.example.org"
+
+
+def test_links_with_a_web_address(tmp_path: Path, tour_stages: list[StageDef]) -> None:
+    printed = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--web-url", WEB + "/")
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == render_csv(stage_links(tour_stages, BOT, web_url=WEB))
+    rows = list(csv.DictReader(io.StringIO(printed.stdout)))
+    assert [(row["link"], row["web_link"]) for row in rows] == [
+        (f"https://t.me/{BOT}?start={stage.code}", f"{WEB}/s/{stage.code}") for stage in tour_stages
+    ]
+
+    out = tmp_path / "invitations"
+    result = invoke(
+        "links", "--bot-username", BOT, "--stages", STAGES, "--web-url", WEB, "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"4 stages: wrote {out / 'links.csv'}, {out / 'links.html'} and 4 QR codes "
+        f"(PNG and SVG, opening {WEB}/s/<code>) in {out / 'qr'}\n"
+    )
+    page = (out / "links.html").read_text(encoding="utf-8")
+    for stage in tour_stages:
+        (found,) = zxingcpp.read_barcodes(Image.open(out / "qr" / f"{stage.code}.png"))
+        assert found.text == f"{WEB}/s/{stage.code}"
+        assert f'href="{WEB}/s/{stage.code}"' in page
+        assert f'href="https://t.me/{BOT}?start={stage.code}"' in page
+
+
+def test_links_read_the_web_address_from_surveybot_public_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_PUBLIC_URL", "http://127.0.0.1:8000/")
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES)
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8000/s/pithiviers" in result.stdout
+    # The flag wins over the variable.
+    flagged = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--web-url", WEB)
+    assert f"{WEB}/s/pithiviers" in flagged.stdout and "127.0.0.1" not in flagged.stdout
+
+
+def test_links_read_it_from_the_env_file(clean_env: Path) -> None:
+    (clean_env / ".env").write_text(f"SURVEYBOT_PUBLIC_URL={WEB}\n", encoding="utf-8")
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith(",link,web_link")
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://enquete.example.org", "must use https://"),
+        ("https://enquete.example.org/?from=poster", "no '?' query or '#' fragment"),
+        ("enquete.example.org", "must start with https://"),
+    ],
+)
+def test_links_refuse_a_bad_web_address_naming_the_flag(url: str, reason: str) -> None:
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--web-url", url)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Invalid value for '--web-url'" in result.stderr
+    assert reason in result.stderr
+
+
+def test_links_refuse_a_bad_surveybot_public_url_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_PUBLIC_URL", "http://enquete.example.org")
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: SURVEYBOT_PUBLIC_URL: ")
+    assert "must use https://" in result.stderr
+
+
 # --- stats ------------------------------------------------------------------------
 
 
@@ -144,15 +219,51 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     out = result.stdout.splitlines()
-    assert out[0].split() == ["stage", "city", "started", "completed", "rate", "median", "today"]
-    assert out[2].split()[:7] == ["pithiviers", "Pithiviers", "4", "2", "50.0%", "15.0", "min"]
-    assert out[8].split() == ["TOTAL", "8", "4", "50.0%", "25.0", "min", "3", "/", "2"]
+    assert out[0].split() == [
+        "stage",
+        "city",
+        "started",
+        "telegram",
+        "web",
+        "terminal",
+        "completed",
+        "rate",
+        "median",
+        "today",
+    ]
+    assert out[2].split()[:10] == [
+        "pithiviers",
+        "Pithiviers",
+        "4",
+        "3",
+        "1",
+        "0",
+        "2",
+        "50.0%",
+        "15.0",
+        "min",
+    ]
+    assert out[8].split() == [
+        "TOTAL",
+        "8",
+        "5",
+        "2",
+        "1",
+        "4",
+        "50.0%",
+        "25.0",
+        "min",
+        "3",
+        "/",
+        "2",
+    ]
     assert "today (2019-07-04)" in out[9]
-    assert out[10] == ""
-    assert out[11] == "Drop-off, flow tour: 7 started"
-    assert out[14].split()[-4:] == ["6", "86%", "6", "86%"]
-    assert out[16].split()[:2] == ["3", "markets"]
-    assert out[16].split()[-4:] == ["3", "43%", "2", "29%"]
+    assert out[10].startswith("telegram, web, terminal: started on that channel")
+    assert out[11] == ""
+    assert out[12] == "Drop-off, flow tour: 7 started"
+    assert out[15].split()[-4:] == ["6", "86%", "6", "86%"]
+    assert out[17].split()[:2] == ["3", "markets"]
+    assert out[17].split()[-4:] == ["3", "43%", "2", "29%"]
 
 
 def test_stats_today_defaults_to_the_local_day(survey_db: Path) -> None:
@@ -171,6 +282,8 @@ def test_stats_for_one_stage(survey_db: Path) -> None:
         "pithiviers",
         "Pithiviers",
         "4",
+        "3",
+        "1",
         "2",
         "50.0%",
         "15.0",

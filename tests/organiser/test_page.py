@@ -13,7 +13,7 @@ from PIL import Image
 
 from flows import StageDef, format_day
 from organiser import LinkError, render_csv, render_html, stage_link, stage_links, write_links
-from tests.organiser.codes import BOT, decode
+from tests.organiser.codes import BOT, decode, rasterise
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,35 +22,49 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Cards(HTMLParser):
-    """The cards of the page: stage code -> city, date, link href and text, QR paths."""
+    """The cards of the page: stage code -> city, date, cta, link href and text, QR paths.
+
+    With two links, the web one is read as "web", "web_href" and "web_via" (its
+    label), the Telegram one as "link", "href" and "via".
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.cards: dict[str, dict[str, str]] = {}
         self._card: dict[str, str] | None = None
         self._field: str | None = None
+        self._web = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "article":
-            self._card = {"city": "", "date": "", "link": "", "qr": "0"}
+            self._card = {"city": "", "date": "", "cta": "", "link": "", "qr": "0"}
             self.cards[found["data-stage"] or ""] = self._card
         elif self._card is not None:
             kind = (found.get("class") or "").split()
+            prefix = "web_" if self._web else ""
             if tag == "h2":
                 self._field = "city"
-            elif tag == "p" and "date" in kind:
-                self._field = "date"
+            elif tag == "p" and kind and kind[0] in ("date", "cta"):
+                self._field = kind[0]
+            elif tag == "p" and "link" in kind:
+                self._web = "web" in kind
+            elif tag == "span" and "via" in kind:
+                self._field = prefix + "via"
+                self._card.setdefault(self._field, "")
             elif tag == "a":
-                self._card["href"] = found["href"] or ""
-                self._field = "link"
+                self._card[prefix + "href"] = found["href"] or ""
+                self._field = "web" if self._web else "link"
+                self._card.setdefault(self._field, "")
             elif tag == "path":
                 self._card["qr"] = str(int(self._card["qr"]) + 1)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
             self._card = None
-        if tag in ("h2", "p", "a"):
+        if tag == "p":
+            self._web = False
+        if tag in ("h2", "p", "a", "span"):
             self._field = None
 
     def handle_data(self, data: str) -> None:
@@ -78,6 +92,56 @@ def test_html_page_lists_every_stage(tour_stages: list[StageDef]) -> None:
     assert '<html lang="fr">' in page and "@page" in page
 
 
+WEB = "https://enquete.example.org"
+
+
+def test_with_a_web_link_each_card_shows_both_and_its_code_opens_the_web_one(
+    tour_stages: list[StageDef],
+) -> None:
+    links = stage_links(tour_stages, BOT, web_url=WEB)
+    page = render_html(links, bot_username=BOT)
+    parser = Cards()
+    parser.feed(page)
+    assert list(parser.cards) == [stage.code for stage in tour_stages]
+    for link in links:
+        card = parser.cards[link.code]
+        assert card["web_href"] == card["web"] == f"{WEB}/s/{link.code}"
+        assert card["href"] == card["link"] == link.url
+        assert (card["web_via"], card["via"]) == (
+            "Telegram ou navigateur :",
+            "Telegram directement :",
+        )
+        assert "Telegram ou dans le navigateur" in card["cta"]
+        assert card["qr"] == "1"
+    # The code drawn in each card is the web link's.
+    body = page[page.index("<main") : page.index("</main>") + len("</main>")]
+    main = ET.fromstring(body)
+    svgs = list(main.iter("{http://www.w3.org/2000/svg}svg"))
+    assert [decode(rasterise(svg)) for svg in svgs] == [[f"{WEB}/s/{s.code}"] for s in tour_stages]
+
+
+def test_without_a_web_link_the_card_has_the_telegram_link_only(
+    tour_stages: list[StageDef],
+) -> None:
+    page = render_html(stage_links(tour_stages, BOT), bot_username=BOT)
+    parser = Cards()
+    parser.feed(page)
+    card = parser.cards["pithiviers"]
+    assert card["cta"] == "Scannez le QR code avec votre téléphone, ou ouvrez le lien :"
+    assert "web" not in card and "via" not in card
+    assert "navigateur" not in page and 'class="link web"' not in page
+
+
+def test_web_labels_in_english() -> None:
+    stage = StageDef(code="demo", city="Dunkerque")
+    page = render_html([stage_link(stage, BOT, web_url=WEB)], bot_username=BOT, lang="en")
+    parser = Cards()
+    parser.feed(page)
+    card = parser.cards["demo"]
+    assert (card["web_via"], card["via"]) == ("Telegram or browser:", "Straight to Telegram:")
+    assert "Telegram or in the browser" in card["cta"]
+
+
 def test_html_page_in_english() -> None:
     stage = StageDef(code="demo", city="Dunkerque", date=dt.date(2019, 10, 15), example=True)
     page = render_html([stage_link(stage, BOT)], bot_username=BOT, lang="en")
@@ -101,6 +165,18 @@ def test_write_links_puts_every_file_in_place(tmp_path: Path, tour_stages: list[
     for link in links:
         assert decode(Image.open(out / "qr" / f"{link.code}.png")) == [link.url]
         ET.parse(out / "qr" / f"{link.code}.svg")
+
+
+def test_write_links_with_web_links(tmp_path: Path, tour_stages: list[StageDef]) -> None:
+    links = stage_links(tour_stages, BOT, web_url=WEB)
+    written = write_links(links, tmp_path, bot_username=BOT, lang="en")
+    assert written.csv.read_text(encoding="utf-8") == render_csv(links, lang="en")
+    assert written.html.read_text(encoding="utf-8") == render_html(
+        links, bot_username=BOT, lang="en"
+    )
+    for link, png, svg in zip(links, written.png, written.svg, strict=True):
+        assert decode(Image.open(png)) == [f"{WEB}/s/{link.code}"]
+        assert decode(rasterise(ET.parse(svg).getroot())) == [f"{WEB}/s/{link.code}"]
 
 
 def test_write_links_reports_a_folder_it_cannot_use(

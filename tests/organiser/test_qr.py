@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 import zxingcpp
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from flows import StageDef, format_day
 from organiser import (
@@ -25,7 +24,7 @@ from organiser import (
     stage_link,
     stage_links,
 )
-from tests.organiser.codes import BOT, SVG, decode
+from tests.organiser.codes import BOT, SVG, decode, rasterise
 
 
 def caption_rows(image: Image.Image) -> int:
@@ -63,27 +62,6 @@ def test_long_city_widens_the_png_rather_than_clipping() -> None:
     font, _ = caption_font(30, bold=True)
     assert image.width >= font.getlength("Saint-Rémy-sur-Avre et Nonancourt réunis (exemple)")
     assert decode(image) == [f"https://t.me/{BOT}?start=long"]
-
-
-def rasterise(svg: ET.Element, scale: int = 8) -> Image.Image:
-    """Draw the QR path of one of our SVGs (rectangles `Mx yhWv1h-Wz`) into pixels."""
-    path = svg.find(f"{SVG}path")
-    assert path is not None
-    view = [float(v) for v in svg.attrib["viewBox"].split()]
-    shift = re.fullmatch(r"translate\(([\d.]+) 0\)", path.attrib["transform"])
-    assert shift is not None
-    dx = float(shift.group(1))
-    image = Image.new("L", (round(view[2] * scale), round(view[3] * scale)), 255)
-    draw = ImageDraw.Draw(image)
-    runs = re.findall(r"M(\d+) (\d+)h(\d+)v1h-(\d+)z", path.attrib["d"])
-    assert runs and "".join(f"M{x} {y}h{w}v1h-{w}z" for x, y, w, _ in runs) == path.attrib["d"]
-    for x, y, width, back in runs:
-        assert width == back
-        left = (float(x) + dx) * scale
-        draw.rectangle(
-            (left, int(y) * scale, left + int(width) * scale - 1, (int(y) + 1) * scale - 1), fill=0
-        )
-    return image
 
 
 def test_svg_is_well_formed_names_the_city_and_decodes(tour_stages: list[StageDef]) -> None:
@@ -133,3 +111,23 @@ def test_stage_link_is_all_telegram_needs_for_one_qr_code() -> None:
     link = stage_link(stage, "@" + BOT)
     assert link == StageLink(stage, f"https://t.me/{BOT}?start=pithiviers")
     assert decode(Image.open(io.BytesIO(render_qr_png(link, lang="en")))) == [link.url]
+
+
+def test_with_a_web_link_the_codes_open_the_landing_page(tour_stages: list[StageDef]) -> None:
+    web = "https://enquete.example.org"
+    for link in stage_links(tour_stages, BOT, web_url=web):
+        expected = f"{web}/s/{link.code}"
+        assert decode(Image.open(io.BytesIO(render_qr_png(link)))) == [expected]
+        root = ET.fromstring(render_qr_svg(link).encode("utf-8"))
+        assert decode(rasterise(root)) == [expected]
+        assert root.attrib["aria-label"] == expected
+        fragment = ET.fromstring(render_qr_svg(link, caption=False))
+        assert decode(rasterise(fragment)) == [expected]
+
+
+def test_a_local_web_link_for_a_rehearsal_decodes_too() -> None:
+    stage = StageDef(code="pithiviers", city="Pithiviers", date=dt.date(2019, 6, 5))
+    link = stage_link(stage, BOT, web_url="http://127.0.0.1:8000")
+    png = Image.open(io.BytesIO(render_qr_png(link, lang="en")))
+    assert decode(png) == ["http://127.0.0.1:8000/s/pithiviers"]
+    assert caption_rows(png) > 15

@@ -2,16 +2,16 @@
 
 Counted by hand from the scripts:
 
-| who | stage        | flow  | status      | minutes | reached                         | answered                  |
-| --- | ------------ | ----- | ----------- | ------- | ------------------------------- | ------------------------- |
-| r1  | pithiviers   | tour  | completed   | 10      | size exports markets comment    | size exports markets comment |
-| r2  | pithiviers   | tour  | completed   | 20      | size exports comment            | size exports              |
-| r3  | pithiviers   | tour  | in progress |         | size exports markets            | size exports              |
-| r4  | EVREUX       | tour  | completed   | 30      | size exports comment            | size exports comment      |
-| r5  | evreux       | tour  | abandoned   |         | size (went back from exports)   | size                      |
-| r6  | -            | tour  | in progress |         | (the welcome only)              |                           |
-| r7  | old-stage    | tour  | completed   | 40      | size exports markets comment    | size exports markets      |
-| r8  | pithiviers   | other | in progress |         |                                 |                           |
+| who | stage        | channel  | flow  | status      | minutes | reached                         | answered                  |
+| --- | ------------ | -------- | ----- | ----------- | ------- | ------------------------------- | ------------------------- |
+| r1  | pithiviers   | telegram | tour  | completed   | 10      | size exports markets comment    | size exports markets comment |
+| r2  | pithiviers   | telegram | tour  | completed   | 20      | size exports comment            | size exports              |
+| r3  | pithiviers   | web      | tour  | in progress |         | size exports markets            | size exports              |
+| r4  | EVREUX       | telegram | tour  | completed   | 30      | size exports comment            | size exports comment      |
+| r5  | evreux       | web      | tour  | abandoned   |         | size (went back from exports)   | size                      |
+| r6  | -            | terminal | tour  | in progress |         | (the welcome only)              |                           |
+| r7  | old-stage    | telegram | tour  | completed   | 40      | size exports markets comment    | size exports markets      |
+| r8  | pithiviers   | telegram | other | in progress |         |                                 |                           |
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from organiser import (
     render_dropoff_table,
     render_stage_table,
 )
-from storage import Response, ResponseStatus, Store
+from storage import Channel, Response, ResponseStatus, Store
 from tests.organiser.survey import (
     ACK,
     BACK,
@@ -75,12 +75,17 @@ async def test_counts_per_stage(
         median_minutes=15.0,
         started_today=0,
         completed_today=0,
+        by_channel={"telegram": 3, "web": 1},
     )
     # "EVREUX" as typed counts for evreux; r4 started on the 3rd (UTC) and completed on the 4th.
-    assert row(stats, "evreux") == StageCounts("evreux", "Évreux", True, 2, 1, 30.0, 1, 1)
-    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 0, 0, None, 0, 0)
-    assert row(stats, "old-stage") == StageCounts("old-stage", None, False, 1, 1, 40.0, 1, 1)
-    assert row(stats, None) == StageCounts(None, None, False, 1, 0, None, 1, 0)
+    assert row(stats, "evreux") == StageCounts(
+        "evreux", "Évreux", True, 2, 1, 30.0, 1, 1, {"telegram": 1, "web": 1}
+    )
+    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 0, 0, None, 0, 0, {})
+    assert row(stats, "old-stage") == StageCounts(
+        "old-stage", None, False, 1, 1, 40.0, 1, 1, {"telegram": 1}
+    )
+    assert row(stats, None) == StageCounts(None, None, False, 1, 0, None, 1, 0, {"terminal": 1})
     assert row(stats, "pithiviers").completion_rate == 50.0
     assert row(stats, "vitre").completion_rate is None
 
@@ -90,7 +95,9 @@ async def test_total_is_over_responses_not_over_stages(
 ) -> None:
     stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
     # The median of all four durations (10, 20, 30, 40), not a median of medians.
-    assert stats.total == StageCounts(None, None, False, 8, 4, 25.0, 3, 2)
+    assert stats.total == StageCounts(
+        None, None, False, 8, 4, 25.0, 3, 2, {"telegram": 5, "web": 2, "terminal": 1}
+    )
     assert stats.total.completion_rate == 50.0
 
 
@@ -131,7 +138,10 @@ async def test_one_stage(survey_db: Path, tour_flow: Flow, tour_stages: list[Sta
     stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="PITHIVIERS")
     assert stats.stage_code == "pithiviers"
     assert [r.code for r in stats.stages] == ["pithiviers"]
-    assert stats.total == StageCounts(None, None, False, 4, 2, 15.0, 0, 0)
+    assert stats.total == StageCounts(
+        None, None, False, 4, 2, 15.0, 0, 0, {"telegram": 3, "web": 1}
+    )
+    assert stats.channels == ("telegram", "web")
     assert stats.flow_started == 3
     assert reach(stats) == {
         "size": (3, 3),
@@ -194,7 +204,9 @@ async def test_a_question_hidden_by_a_change_of_branch_no_longer_counts(
         "markets": (0, 0),
         "comment": (1, 0),
     }
-    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 1, 1, 8.0, 1, 1)
+    assert row(stats, "vitre") == StageCounts(
+        "vitre", "Vitré", False, 1, 1, 8.0, 1, 1, {"telegram": 1}
+    )
 
 
 def response(
@@ -271,6 +283,9 @@ async def test_stage_table_reads_like_the_numbers(
         "stage",
         "city",
         "started",
+        "telegram",
+        "web",
+        "terminal",
         "completed",
         "rate",
         "median",
@@ -280,6 +295,9 @@ async def test_stage_table_reads_like_the_numbers(
         "pithiviers",
         "Pithiviers",
         "4",
+        "3",
+        "1",
+        "0",
         "2",
         "50.0%",
         "15.0",
@@ -289,14 +307,101 @@ async def test_stage_table_reads_like_the_numbers(
         "0",
     ]
     assert "Évreux (example)" in lines[3]
-    assert lines[5].split() == ["vitre", "Vitré", "0", "0", "-", "-", "0", "/", "0"]
+    assert lines[5].split() == ["vitre", "Vitré", "0", "0", "0", "0", "0", "-", "-", "0", "/", "0"]
     assert "(not in the stages file)" in lines[6]
-    assert lines[7].split() == ["(no", "stage)", "1", "0", "0.0%", "-", "1", "/", "0"]
-    assert lines[8].split() == ["TOTAL", "8", "4", "50.0%", "25.0", "min", "3", "/", "2"]
+    assert lines[7].split() == [
+        "(no",
+        "stage)",
+        "1",
+        "0",
+        "0",
+        "1",
+        "0",
+        "0.0%",
+        "-",
+        "1",
+        "/",
+        "0",
+    ]
+    assert lines[8].split() == [
+        "TOTAL",
+        "8",
+        "5",
+        "2",
+        "1",
+        "4",
+        "50.0%",
+        "25.0",
+        "min",
+        "3",
+        "/",
+        "2",
+    ]
     assert "2019-07-04" in lines[9]
+    assert lines[10] == (
+        "telegram, web, terminal: started on that channel (terminal: rehearsals in the terminal chat)"
+    )
     # Columns line up: every number column ends where its header does.
-    end = lines[0].index("started") + len("started")
-    assert [line[end - 1] for line in lines[2:9]] == ["4", "2", "0", "0", "1", "1", "8"]
+    for header, column in (("started", "4208"), ("web", "1102")):
+        end = lines[0].index(header) + len(header)
+        assert "".join(line[end - 1] for line in (lines[2], lines[3], lines[5], lines[8])) == column
+
+
+async def test_stage_table_shows_only_the_channels_used(
+    tmp_path: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    path = tmp_path / "telegram.sqlite3"
+    await fill(path, tour_flow, [Script("u1", "vitre", at("2019-07-04 08:00"), (ACK,))])
+    stats = await stats_of(path, tour_flow, tour_stages, today=JULY_4)
+    assert stats.channels == ("telegram",)
+    lines = render_stage_table(stats).splitlines()
+    assert lines[0].split()[2:4] == ["started", "telegram"]
+    assert lines[-1] == "telegram: started on that channel"
+    # A stage with only web responses, read alone: the other channels are no columns.
+    web = tmp_path / "web.sqlite3"
+    await fill(
+        web,
+        tour_flow,
+        [
+            Script("u1", "vitre", at("2019-07-04 08:00"), (ACK,), channel=Channel.WEB),
+            Script("u2", "pithiviers", at("2019-07-04 08:00"), (ACK,)),
+        ],
+    )
+    vitre = await stats_of(web, tour_flow, tour_stages, today=JULY_4, stage_code="vitre")
+    assert vitre.channels == ("web",) and vitre.total.started_on("web") == 1
+    assert vitre.total.started_on("telegram") == 0
+    assert render_stage_table(vitre).splitlines()[0].split()[2:5] == ["started", "web", "completed"]
+
+
+def test_without_channels_the_table_is_as_before(
+    tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    """`compute_stats` called without the channels (older callers): no channel columns."""
+    stats = compute_stats(
+        [response(1, started="2019-06-05 08:00")],
+        {},
+        flow=tour_flow,
+        stages=tour_stages,
+        today=JULY_4,
+    )
+    assert stats.channels == () and row(stats, "pithiviers").by_channel == {}
+    lines = render_stage_table(stats).splitlines()
+    assert lines[0].split() == ["stage", "city", "started", "completed", "rate", "median", "today"]
+    assert lines[-1].startswith("rate: ")
+
+
+def test_channels_come_in_a_fixed_order_and_an_erased_respondent_in_none(
+    tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    responses = [response(n, started="2019-06-05 08:00") for n in range(1, 6)]
+    # Respondent 5 was erased between the two reads: counted as started, in no channel.
+    channels = {1: "terminal", 2: "web", 3: "telegram", 4: "sms"}
+    stats = compute_stats(
+        responses, {}, channels=channels, flow=tour_flow, stages=tour_stages, today=JULY_4
+    )
+    assert stats.channels == ("telegram", "web", "terminal", "sms")
+    assert dict(stats.total.by_channel) == {"telegram": 1, "web": 1, "terminal": 1, "sms": 1}
+    assert stats.total.started == 5
 
 
 async def test_dropoff_table(survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]) -> None:
