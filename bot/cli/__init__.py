@@ -17,12 +17,13 @@ from bot.cli.flowfiles import schema, validate
 from bot.cli.organiser import links, stats
 from bot.cli.privacy import erase, purge
 from bot.cli.run import run
+from bot.cli.serve import serve
 
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="surveybot", message="surveybot %(version)s")
 def main() -> None:
-    """surveybot: a conversational questionnaire for Telegram and the terminal.
+    """surveybot: a conversational questionnaire for Telegram, the web and the terminal.
 
     Configuration comes from SURVEYBOT_* environment variables (or a .env file);
     each one but the secrets can also be given as a flag. Try it without any setup:
@@ -31,7 +32,7 @@ def main() -> None:
     """
 
 
-for command in (chat, run, validate, schema, links, stats, export, erase, purge):
+for command in (chat, run, serve, validate, schema, links, stats, export, erase, purge):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -3,24 +3,30 @@
 Telegram retries a webhook delivery that fails or times out, so holding the
 HTTP response until the update is committed keeps the same at-least-once
 guarantee as our poller (and the update id in the answer's transaction keeps
-it from being applied twice). Listen on plain HTTP behind a TLS reverse proxy.
+it from being applied twice). The secret Telegram sends with each call is
+checked before the body is read; the body's size is capped by the guards in
+front of every route. Served by uvicorn: alone (`surveybot run --webhook-url`)
+or beside the web chat (`surveybot serve --telegram-webhook`), behind a TLS
+reverse proxy either way.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 import hmac
 import json
 import logging
-import signal
 from pathlib import Path
+from typing import Final
 
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from telegram import Update
-from tornado.httpserver import HTTPServer
-from tornado.web import Application as WebApplication
-from tornado.web import RequestHandler
 
+from bot.http import BodyLimit, bind, serve
 from bot.telegram.app import running
 from bot.telegram.context import BotApplication
 from bot.telegram.poller import ALLOWED_UPDATES
@@ -28,48 +34,43 @@ from bot.telegram.processor import PerRespondentProcessor
 
 log = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class UpdateHandler(RequestHandler):
-    """POST <path>: one update as JSON."""
+def webhook_route(application: BotApplication, *, path: str, secret: str) -> Route:
+    """POST `path`: one update, handled before the reply; 403 without the secret."""
+    expected = secret.encode("utf-8")
+    processor = application.update_processor
+    if not isinstance(processor, PerRespondentProcessor):
+        raise TypeError("the webhook needs the PerRespondentProcessor")
 
-    def initialize(self, bot_application: BotApplication, secret: str | None) -> None:
-        self.bot_application = bot_application
-        self.secret = secret
-
-    async def post(self) -> None:
-        if self.secret is not None:
-            given = self.request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given, self.secret):
-                self.set_status(403)
-                return
+    async def receive(request: Request) -> Response:
+        # Header values arrive as latin-1: compared as bytes, any header is a mere mismatch.
+        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
+        if not hmac.compare_digest(given, expected):
+            return Response(status_code=403)
         try:
-            payload = json.loads(self.request.body)
-            update = Update.de_json(payload, self.bot_application.bot)
+            update = Update.de_json(json.loads(await request.body()), application.bot)
         except (ValueError, TypeError, KeyError):
-            log.warning("webhook received a body that is not an update")
-            self.set_status(400)
-            return
-        processor = self.bot_application.update_processor
-        assert isinstance(processor, PerRespondentProcessor)
+            log.warning("the webhook received a body that is not an update")
+            return Response(status_code=400)
         done = processor.done(update.update_id)
-        await self.bot_application.update_queue.put(update)
+        await application.update_queue.put(update)
         try:
             await done
         finally:
             processor.forget(update.update_id)
-        self.set_status(200)
+        return Response(status_code=200)
 
-    def data_received(self, chunk: bytes) -> None:
-        """Bodies are small; tornado buffers them."""
+    return Route(path, receive, methods=["POST"], name="telegram_webhook")
 
 
-def make_server(application: BotApplication, *, path: str, secret: str | None) -> HTTPServer:
-    web = WebApplication(
-        [(path, UpdateHandler, {"bot_application": application, "secret": secret})]
+async def register_webhook(application: BotApplication, *, url: str, secret: str) -> None:
+    """Tell Telegram where to post updates, keeping those that wait (nothing is dropped)."""
+    await application.bot.set_webhook(
+        url, allowed_updates=ALLOWED_UPDATES, secret_token=secret, drop_pending_updates=False
     )
-    return HTTPServer(web, xheaders=True)
+    log.info("Telegram posts updates to %s", url)
 
 
 async def run_webhook(
@@ -77,32 +78,18 @@ async def run_webhook(
     db_path: Path,
     *,
     url: str,
-    listen: str = "127.0.0.1",
-    port: int = 8080,
-    secret: str | None = None,
+    listen: str,
+    port: int,
+    secret: str,
 ) -> None:
-    """Serve the webhook until SIGINT/SIGTERM; register it with Telegram at start."""
-    path = webhook_path(url)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stopping.set)
+    """Serve the webhook alone until SIGINT/SIGTERM; register it with Telegram at start."""
+    sock = bind(listen, port)
+    route = webhook_route(application, path=webhook_path(url), secret=secret)
+    app = Starlette(routes=[route], middleware=[Middleware(BodyLimit)])
     async with running(application, db_path):
-        server = make_server(application, path=path, secret=secret)
-        server.listen(port, address=listen)
-        await application.bot.set_webhook(
-            url,
-            allowed_updates=ALLOWED_UPDATES,
-            secret_token=secret,
-            drop_pending_updates=False,
-        )
-        log.info("surveybot is receiving updates at %s (listening on %s:%s)", url, listen, port)
-        try:
-            await stopping.wait()
-        finally:
-            server.stop()
-            await server.close_all_connections()
+        await register_webhook(application, url=url, secret=secret)
+        listening = functools.partial(log.info, "surveybot is listening on %s:%s", listen, port)
+        await serve(app, sock, ready=listening)
 
 
 def webhook_path(url: str) -> str:

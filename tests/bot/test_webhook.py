@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import sqlite3
@@ -10,9 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
-from bot.telegram import build_application, running
-from bot.telegram.webhook import SECRET_HEADER, make_server, webhook_path
+from bot.http import BodyLimit, bind, serve
+from bot.telegram import BotApplication, build_application, running
+from bot.telegram.webhook import SECRET_HEADER, webhook_path, webhook_route
 from flows import bundled_path, load_flow, load_stages
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 
@@ -56,6 +60,22 @@ def tap_update(update_id: int, data: str, message_id: int, user_id: int = 77) ->
     return {"update_id": update_id, "callback_query": query}
 
 
+def hook_app(application: BotApplication) -> Starlette:
+    """The webhook alone behind the body limit, as `surveybot run --webhook-url` serves it."""
+    route = webhook_route(application, path="/hook", secret=SECRET)
+    return Starlette(routes=[route], middleware=[Middleware(BodyLimit)])
+
+
+async def wait_until_listening(client: httpx.AsyncClient, url: str) -> None:
+    for _ in range(100):
+        try:
+            await client.get(url)
+            return
+        except httpx.ConnectError:
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"nothing listens at {url}")
+
+
 def test_the_path_comes_from_the_public_url() -> None:
     assert webhook_path("https://bot.example.org/hooks/surveybot") == "/hooks/surveybot"
     assert webhook_path("https://bot.example.org") == "/"
@@ -82,17 +102,12 @@ async def test_refused_posts_change_nothing(
         request=api,
         rate_limit=False,
     )
-    port = free_port()
     async with running(application, db):
-        server = make_server(application, path="/hook", secret=SECRET)
-        server.listen(port, address="127.0.0.1")
-        try:
-            async with httpx.AsyncClient() as client:
-                reply = await client.post(
-                    f"http://127.0.0.1:{port}/hook", content=body, headers=headers
-                )
-        finally:
-            server.stop()
+        app = hook_app(application)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1"
+        ) as client:
+            reply = await client.post("/hook", content=body, headers=headers)
     assert reply.status_code == status
     assert not api.calls_to("sendMessage")
     with sqlite3.connect(db) as connection:
@@ -109,13 +124,15 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
         request=api,
         rate_limit=False,
     )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/hook"
+    sock = bind("127.0.0.1", 0)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
     async with running(application, db):
-        server = make_server(application, path="/hook", secret=SECRET)
-        server.listen(port, address="127.0.0.1")
+        # A real server on a real port, as Telegram reaches it.
+        stop = asyncio.Event()
+        server = asyncio.create_task(serve(hook_app(application), sock, stop))
         try:
             async with httpx.AsyncClient() as client:
+                await wait_until_listening(client, url)
                 # /start only shows the data notice: nothing is stored before "J'accepte".
                 reply = await client.post(
                     url,
@@ -149,7 +166,8 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
                 )
                 assert again.status_code == 200
         finally:
-            server.stop()
+            stop.set()
+            await server
     with sqlite3.connect(db) as connection:
         answers = connection.execute("SELECT question_id, value_json FROM answers").fetchall()
         stage = connection.execute("SELECT stage_code FROM responses").fetchall()

@@ -1,0 +1,122 @@
+"""`surveybot serve`: the web chat for respondents without Telegram, and Telegram's webhook too.
+
+One process, one port, behind one TLS reverse proxy: the respondents' pages
+and, with --telegram-webhook, the updates Telegram posts, both talking to the
+same conversation and database.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import CONTEXT, data_options, fail, load_flow_and_stages, load_settings
+from bot.cli.telegram import (
+    build_bot,
+    policy_of,
+    require_token,
+    require_webhook_url,
+    server_options,
+    telegram_options,
+    webhook_secret,
+)
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@click.command(context_settings=CONTEXT)
+@data_options
+@server_options
+@click.option(
+    "--bot-username",
+    metavar="NAME",
+    help="The bot's username, for the landing pages' \"Open in Telegram\" "
+    "(SURVEYBOT_BOT_USERNAME; found by itself with --telegram-webhook).",
+)
+@click.option(
+    "--telegram-webhook",
+    is_flag=True,
+    help="Also receive Telegram's updates, at SURVEYBOT_WEBHOOK_URL, in this process.",
+)
+@click.option(
+    "--webhook-url",
+    metavar="URL",
+    help="The public https URL Telegram posts to, with --telegram-webhook (SURVEYBOT_WEBHOOK_URL).",
+)
+@telegram_options
+@click.option("-v", "--verbose", is_flag=True, help="Log more (debug level).")
+def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
+    """Serve the web chat: the questionnaire in a phone's browser, at /s/<stage>.
+
+    Each workshop has a landing page at /s/<code> ("answer here", or "open in
+    Telegram"); the answers go to the same database as the bot's, tagged with
+    the workshop and the web channel. Put it behind a TLS reverse proxy (nginx,
+    Caddy) for respondents. Forms are signed with SURVEYBOT_WEB_SECRET, made up
+    at start when not set (set it when several servers share the database).
+
+    Example: surveybot serve --port 8000   (then open http://127.0.0.1:8000/s/pithiviers)
+    """
+    import asyncio
+
+    from bot.http import bind
+    from storage import StorageError
+
+    settings = load_settings(**flags)
+    flow, stages = load_flow_and_stages(settings)
+    try:
+        sock = bind(settings.listen, settings.port)
+    except OSError as error:
+        fail(str(error))
+    if telegram_webhook:
+        from bot.web.serving import serve_web_and_telegram
+
+        token = require_token(settings)
+        url = require_webhook_url(settings)
+        application = build_bot(settings, token, flow, stages, verbose=verbose)  # logs set up
+        main_task = serve_web_and_telegram(
+            application,
+            settings.db,
+            sock,
+            url=url,
+            webhook_secret=webhook_secret(settings),
+            secret=web_secret(settings),
+            bot_username=settings.bot_username,
+            public_url=settings.public_url,
+        )
+    else:
+        from bot.logs import configure_logging
+        from bot.web.serving import serve_web
+
+        configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
+        main_task = serve_web(
+            settings.db,
+            flow,
+            stages,
+            sock,
+            secret=web_secret(settings),
+            bot_username=settings.bot_username,
+            policy=policy_of(settings),
+            public_url=settings.public_url,
+        )
+    try:
+        asyncio.run(main_task)
+    except StorageError as error:
+        fail(str(error))
+
+
+def web_secret(settings: Settings) -> bytes:
+    """The key that signs the web chat's forms; one made up when none is set."""
+    given = settings.web_secret.get_secret_value().strip() if settings.web_secret else ""
+    if given:
+        return given.encode("utf-8")
+    log.info(
+        "no SURVEYBOT_WEB_SECRET: using one made up for this run (pages opened before a "
+        "restart are refreshed once; set one when several servers share the database)"
+    )
+    return secrets.token_bytes(32)

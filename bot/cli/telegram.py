@@ -1,0 +1,166 @@
+"""What `run` and `serve` share to run the Telegram bot: its options, secrets and policy.
+
+Like every command module, it imports only `bot.cli.common` at load time; the
+bot itself comes in when a command runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import click
+
+from bot.cli.common import fail
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.telegram import BotApplication
+    from conversation import Policy
+    from flows import Flow, StageDef
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+
+
+def _no_secret_on_the_command_line(
+    ctx: click.Context, param: click.Parameter, value: object
+) -> None:
+    """The old --token and --webhook-secret flags: say where the secret goes instead."""
+    if value is not None:
+        variable = {"token": "SURVEYBOT_TOKEN"}.get(param.name or "", "SURVEYBOT_WEBHOOK_SECRET")
+        raise click.UsageError(
+            f"{param.opts[0]} is not taken from the command line, where anyone on the machine "
+            f"can read it in the list of processes; set {variable} in the environment or in "
+            "a .env file",
+            ctx,
+        )
+
+
+TELEGRAM_OPTIONS: Final = (
+    click.option(
+        "--token", hidden=True, expose_value=False, callback=_no_secret_on_the_command_line
+    ),
+    click.option(
+        "--webhook-secret", hidden=True, expose_value=False, callback=_no_secret_on_the_command_line
+    ),
+    click.option("--api-url", help="Bot API base URL, token appended (SURVEYBOT_API_URL)."),
+    click.option(
+        "--admins", help="Organiser Telegram user ids, comma-separated (SURVEYBOT_ADMINS)."
+    ),
+    click.option(
+        "--reminder-hours",
+        type=float,
+        help="Remind an idle respondent once after this many hours; 0 = never "
+        "(SURVEYBOT_REMINDER_HOURS, default 24).",
+    ),
+    click.option(
+        "--abandon-after-days",
+        type=float,
+        help="Close unfinished responses untouched this long (SURVEYBOT_ABANDON_AFTER_DAYS, "
+        "default 14; 0 = never).",
+    ),
+    click.option(
+        "--retention-days",
+        type=int,
+        help="Delete responses older than this, daily (SURVEYBOT_RETENTION_DAYS; default: keep).",
+    ),
+    click.option("--timezone", help="Respondents' time zone for quiet hours (SURVEYBOT_TIMEZONE)."),
+)
+SERVER_OPTIONS: Final = (
+    click.option(
+        "--listen",
+        help="Address the server listens on, behind your TLS reverse proxy "
+        "(SURVEYBOT_LISTEN; default 127.0.0.1).",
+    ),
+    click.option(
+        "--port", type=int, help="Port the server listens on (SURVEYBOT_PORT; default 8000)."
+    ),
+)
+
+
+def telegram_options(function: F) -> F:
+    """The bot's options: API, organisers, reminders, retention, time zone."""
+    for option in reversed(TELEGRAM_OPTIONS):
+        function = option(function)
+    return function
+
+
+def server_options(function: F) -> F:
+    """--listen and --port, for the web server (the web chat, a webhook)."""
+    for option in reversed(SERVER_OPTIONS):
+        function = option(function)
+    return function
+
+
+def require_token(settings: Settings) -> str:
+    """The bot token, or a clear message and exit 1 when there is none."""
+    token = settings.token.get_secret_value().strip() if settings.token else ""
+    if not token:
+        fail(
+            "no bot token: create a bot with @BotFather in Telegram, then set "
+            "SURVEYBOT_TOKEN=<token> in the environment or in a .env file."
+        )
+    return token
+
+
+def require_webhook_url(settings: Settings) -> str:
+    """The public webhook URL: https, or a rehearsal on this machine."""
+    url = settings.webhook_url
+    if url is None:
+        fail("no webhook URL: set SURVEYBOT_WEBHOOK_URL (or --webhook-url) to the public https URL")
+    if not url.startswith("https://") and "127.0.0.1" not in url:
+        fail(
+            f"the webhook URL (SURVEYBOT_WEBHOOK_URL or --webhook-url) must start with "
+            f"https:// (Telegram only calls https webhooks), not {url!r}"
+        )
+    return url
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram must send with every call; one made up when none is set."""
+    given = settings.webhook_secret.get_secret_value().strip() if settings.webhook_secret else ""
+    if given:
+        return given
+    log.info(
+        "no SURVEYBOT_WEBHOOK_SECRET: using one made up for this run (set one when several "
+        "instances share the webhook)"
+    )
+    return secrets.token_urlsafe(32)
+
+
+def policy_of(settings: Settings) -> Policy:
+    """Reminders, abandonment and retention as the settings ask (0 or unset: never)."""
+    from conversation import Policy
+
+    def hours(value: float | None) -> dt.timedelta | None:
+        return dt.timedelta(hours=value) if value else None
+
+    return Policy(
+        reminder_after=hours(settings.reminder_hours),
+        abandon_after=hours(settings.abandon_after_days * 24),
+        retention=hours(settings.retention_days * 24) if settings.retention_days else None,
+        timezone=settings.timezone,
+    )
+
+
+def build_bot(
+    settings: Settings, token: str, flow: Flow, stages: list[StageDef], *, verbose: bool
+) -> BotApplication:
+    """The Telegram application as the settings describe it, with logging that hides the token."""
+    from bot.logs import configure_logging
+    from bot.telegram import build_application
+
+    configure_logging(token, level=logging.DEBUG if verbose else logging.INFO)
+    return build_application(
+        token=token,
+        flow=flow,
+        stages=stages,
+        api_url=settings.api_url,
+        admins=settings.admins,
+        policy=policy_of(settings),
+        public_url=settings.public_url,
+    )

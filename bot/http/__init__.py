@@ -1,0 +1,20 @@
+"""HTTP plumbing shared by the web chat and Telegram's webhook: uvicorn, and the guards.
+
+Every route goes through the same guards (a body size limit, a rate limit, no
+forms from other sites, safe headers) and the same server, which stops cleanly on SIGINT/SIGTERM.
+"""
+
+from bot.http.address import PublicAddress
+from bot.http.guards import MAX_BODY, BodyLimit, RateLimit, SafeHeaders, SameOrigin
+from bot.http.server import bind, serve
+
+__all__ = [
+    "MAX_BODY",
+    "BodyLimit",
+    "PublicAddress",
+    "RateLimit",
+    "SafeHeaders",
+    "SameOrigin",
+    "bind",
+    "serve",
+]

@@ -1,0 +1,244 @@
+"""What every request of the web chat goes through: a size limit, a rate limit, safe headers.
+
+Plain ASGI middleware, so it stands in front of the Telegram webhook as well as
+the pages. Nothing here logs a path: a resume link holds a respondent's id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+# A form holds one answer: 4,000 characters at most, percent-encoded. A Telegram
+# update is smaller still.
+MAX_BODY: Final = 64 * 1024
+
+SECURITY_HEADERS: Final = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    # Never a resume link in another site's logs; our own origin on our own forms (with
+    # "no-referrer", browsers send `Origin: null` even there, and SameOrigin could not tell).
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class BodyLimit:
+    """Refuses a request whose body is over `limit` bytes, before the application reads it."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except BodyTooLarge:
+            await _too_large(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """A body sent without (or beyond) its declared length grew past the limit."""
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = PlainTextResponse("Request body too large.", status_code=413)
+    await response(scope, receive, send)
+
+
+@dataclass
+class Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
+class Buckets:
+    """Token buckets by key: `burst` requests at once, refilled at `per_second`.
+
+    The table is bounded: the keys seen longest ago are forgotten first.
+    """
+
+    burst: float
+    per_second: float
+    clock: Callable[[], float]
+    size: int = 10_000
+    table: OrderedDict[str, Bucket] = field(default_factory=OrderedDict)
+
+    def take(self, key: str) -> bool:
+        """Spend one request of `key`'s bucket; False when it is empty."""
+        now = self.clock()
+        bucket = self.table.pop(key, None) or Bucket(self.burst, now)
+        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.per_second)
+        bucket.updated = now
+        self.table[key] = bucket
+        while len(self.table) > self.size:
+            self.table.popitem(last=False)
+        if bucket.tokens < 1:
+            return False
+        bucket.tokens -= 1
+        return True
+
+
+Who = Callable[[Scope], "str | None"]
+
+
+@dataclass
+class RateLimit:
+    """At most `burst` requests at once per person, refilled at `per_second`; and a
+    crowd's worth per network address.
+
+    The people of a workshop share one address (the venue's Wi-Fi, a carrier's
+    NAT), so an address alone cannot tell a person from a room: it gets a room's
+    allowance. `who` names the person a request comes from (the web chat's
+    cookie) where there is one, and that person gets a person's allowance too:
+    generous for someone tapping through a questionnaire; a script hammering the
+    server gets 429 with a Retry-After. Paths starting with one of `exempt` are
+    not counted: static files, and the Telegram webhook, whose every update comes
+    from Telegram's own servers and which its secret already guards.
+    """
+
+    app: ASGIApp
+    burst: float = 30
+    per_second: float = 2
+    crowd_burst: float = 300
+    crowd_per_second: float = 30
+    who: Who | None = None
+    exempt: tuple[str, ...] = ()
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        now = lambda: self.clock()  # noqa: E731 -- tests replace `clock` after construction
+        self.people = Buckets(self.burst, self.per_second, now)
+        self.addresses = Buckets(self.crowd_burst, self.crowd_per_second, now)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._allow(scope):
+            await self.app(scope, receive, send)
+            return
+        response = PlainTextResponse(
+            "Too many requests: wait a few seconds, then reload the page.",
+            status_code=429,
+            headers={"retry-after": str(int(1 / self.per_second) + 1)},
+        )
+        await response(scope, receive, send)
+
+    def _allow(self, scope: Scope) -> bool:
+        if _route_path(scope).startswith(self.exempt):
+            return True
+        person = self.who(scope) if self.who else None
+        if person is not None and not self.people.take(person):
+            return False
+        return self.addresses.take(_client(scope))
+
+
+def _route_path(scope: Scope) -> str:
+    """The path within the application: without the prefix it is served under, if any."""
+    path, prefix = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    return path[len(prefix) :] if prefix and path.startswith(prefix + "/") else path
+
+
+def _client(scope: Scope) -> str:
+    # Behind a reverse proxy, uvicorn's proxy headers have put the real address here.
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+class SameOrigin:
+    """Refuses a form posted from another site: its browser says so in `Origin`.
+
+    Browsers name the page's origin on every POST; a form on another site that
+    posts here (to answer in someone's name, or to swap their resume link) names
+    that site. Requests without the header (Telegram's webhook, scripts) are left
+    to the other proofs (the webhook's secret, the form token).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        origin = headers.get(b"origin", b"").decode("latin-1").lower()
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        if not origin or _host_of(origin) == _without_port(host):
+            await self.app(scope, receive, send)
+            return
+        log.warning("refused a form posted from another site (Origin: %s)", origin[:100])
+        response = PlainTextResponse(
+            "This form was sent from another site, so it was not taken.", status_code=403
+        )
+        await response(scope, receive, send)
+
+
+def _host_of(origin: str) -> str | None:
+    """The host (and port, when not the scheme's default) an `Origin` names, as in `Host`."""
+    scheme, sep, rest = origin.partition("://")
+    if not sep or scheme not in ("http", "https"):
+        return None  # "null", from a sandboxed frame or a privacy redirect
+    return _without_port(rest)
+
+
+def _without_port(host: str) -> str:
+    # Ports 80 and 443 are left out of one header and sometimes written in the other.
+    return host.removesuffix(":443").removesuffix(":80")
+
+
+class SafeHeaders:
+    """Adds the security headers to every response, and keeps personal pages out of caches."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Pages hold personal answers: never cached. Stylesheets and scripts may be.
+        private = not _route_path(scope).startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name.encode() not in names:
+                        headers.append((name.encode(), value.encode()))
+                if private and b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,87 @@
+"""Running an ASGI application with uvicorn until SIGINT or SIGTERM, then stopping cleanly.
+
+uvicorn's own signal handling re-raises the signal once it has stopped, which
+would cut short the work after it (closing the store, telling Telegram). Here
+the caller's event loop catches the signals and asks the server to stop, and
+the code around `serve` runs to its end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from collections.abc import Callable, Iterator
+
+import uvicorn
+from starlette.types import ASGIApp
+
+log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, leaving signals to `serve`."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def bind(listen: str, port: int) -> socket.socket:
+    """The listening socket, or OSError saying what stops it (port 0: any free port)."""
+    try:
+        return socket.create_server((listen, port))
+    except OSError as error:
+        raise OSError(
+            f"cannot listen on {listen}:{port}: {error.strerror or error}; "
+            "is another program using that port? Choose another with --port"
+        ) from error
+
+
+async def serve(
+    app: ASGIApp,
+    sock: socket.socket,
+    stop: asyncio.Event | None = None,
+    *,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve `app` on the bound socket `sock` until SIGINT/SIGTERM (or `stop` is set).
+
+    `ready` runs once the signals are caught: whoever waits for it (a service
+    manager, a test) may stop the server from then on, cleanly. No access log: a
+    resume link's path holds a respondent's id. Behind a reverse proxy on this
+    machine, its X-Forwarded-* headers give the client's address. The socket is
+    closed when the server stops.
+    """
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        lifespan="off",
+    )
+    server = _Server(config)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+
+    async def stop_when_asked() -> None:
+        await stop.wait()
+        server.should_exit = True
+
+    watcher = asyncio.create_task(stop_when_asked())
+    if ready is not None:
+        ready()
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        watcher.cancel()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(signum)
+        sock.close()

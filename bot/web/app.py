@@ -1,0 +1,382 @@
+"""The web chat: a questionnaire in a phone's browser, for respondents without Telegram.
+
+A Starlette application (ASGI): each request is parsed into an event for the
+conversation service (`forms`), like a Telegram update, and its reply drawn as
+a page (`pages`, Jinja2 templates with autoescaping). The same flow, stages,
+database and rules as on Telegram; nothing here decides what comes next.
+
+    GET  /s/<stage>   the workshop's landing card: answer here, or open in Telegram
+    GET  /chat        where the person is (changes nothing)
+    POST /chat        an answer, a button, a command
+    GET  /r/<id>      the resume link: what it holds, and "resume here"
+    POST /r/<id>      resume here: this browser becomes that respondent
+    GET  /mydata.json everything stored about the person, to download
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import Scope
+
+from bot.http import BodyLimit, PublicAddress, RateLimit, SafeHeaders, SameOrigin
+from bot.web.forms import Unreadable, read_form
+from bot.web.identity import (
+    COOKIE,
+    COOKIE_SECONDS,
+    LANGUAGE_COOKIE,
+    form_token,
+    new_delivery,
+    new_id,
+    read_delivery,
+    token_matches,
+    valid_id,
+)
+from bot.web.pages import blocks_of, keeping_what_was_sent, language_buttons
+from bot.web.words import web
+from conversation import (
+    Command,
+    CommandName,
+    Conversation,
+    DataCopy,
+    Goodbye,
+    Look,
+    Menu,
+    Message,
+    Person,
+    Question,
+    Reply,
+    Selection,
+    Status,
+    Summary,
+    say,
+)
+from flows import find_stage, format_day
+from organiser.links import stage_title
+from storage import Channel
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+WAITING = (Question, Selection, Menu, Summary, Goodbye)
+"""Screens a person answers (or that end the conversation): a page needs one."""
+
+
+@dataclass
+class WebChat:
+    """What the pages need: the conversation, the secret behind form tokens, the bot's name,
+    and the site's public address when it stands behind a proxy."""
+
+    conversation: Conversation
+    secret: bytes
+    bot_username: str | None = None
+    public_url: str | None = None
+
+
+def create_app(
+    chat: WebChat,
+    *,
+    routes: list[BaseRoute] | None = None,
+    burst: float = 30,
+    per_second: float = 2,
+) -> Starlette:
+    """The web application; `routes` adds others (the Telegram webhook) behind the same guards.
+
+    Each person may send `burst` requests at once, then `per_second`: plenty for
+    someone answering, not for a script (see `RateLimit` for the crowd's share).
+    """
+    templates = Jinja2Templates(env=_environment())
+    pages = Pages(chat, templates)
+    return Starlette(
+        routes=[
+            Route("/", pages.index, name="index"),
+            Route("/s/{stage}", pages.landing, name="landing"),
+            Route("/chat", pages.chat, methods=["GET", "POST"], name="chat"),
+            Route("/r/{respondent}", pages.resume, methods=["GET", "POST"], name="resume"),
+            Route("/mydata.json", pages.my_data, name="my_data"),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            *(routes or []),
+        ],
+        middleware=[
+            *([Middleware(PublicAddress, url=chat.public_url)] if chat.public_url else []),
+            Middleware(SafeHeaders),
+            Middleware(SameOrigin),
+            Middleware(
+                RateLimit,
+                burst=burst,
+                per_second=per_second,
+                who=_respondent_of,
+                exempt=("/static/", *(r.path for r in routes or [] if isinstance(r, Route))),
+            ),
+            Middleware(BodyLimit),
+        ],
+        exception_handlers={404: pages.not_found},
+    )
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass
+class Pages:
+    """The request handlers: parse, ask the conversation, draw."""
+
+    chat_: WebChat
+    templates: Jinja2Templates
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.chat_.conversation
+
+    async def index(self, request: Request) -> Response:
+        """The tour's workshops, each with its landing card."""
+        lang = _language(request, self.conversation)
+        return self._draw(request, "landing.html", lang, stage=None, index=True)
+
+    async def landing(self, request: Request) -> Response:
+        """The workshop's card: its name and day, then "answer here" or "open in Telegram"."""
+        lang = _language(request, self.conversation)
+        code = str(request.path_params["stage"])
+        stage = find_stage(self.conversation.stages, code)
+        if stage is None:
+            return self._draw(request, "landing.html", lang, stage=None, status_code=404)
+        telegram = None
+        if self.chat_.bot_username:
+            telegram = f"https://t.me/{self.chat_.bot_username}?start={stage.code}"
+        return self._draw(
+            request,
+            "landing.html",
+            lang,
+            stage=stage,
+            workshop=web("workshop", lang, city=stage_title(stage, lang=lang)),
+            day=format_day(stage.date, lang),
+            answer_url=f"{request.url_for('chat')}?stage={stage.code}",
+            telegram_url=telegram,
+        )
+
+    async def chat(self, request: Request) -> Response:
+        """The conversation: where the person is (GET), or what they just did (POST)."""
+        respondent = valid_id(request.cookies.get(COOKIE))
+        fresh = respondent is None
+        respondent = respondent or new_id()
+        person = Person(Channel.WEB, respondent, _language(request, self.conversation))
+        if request.method == "GET":
+            reply = await self._look(person, request.query_params.get("stage"))
+            return self._page(request, person, reply, fresh=fresh)
+        form = await request.form(max_files=0, max_fields=64)
+        if fresh or not token_matches(self.chat_.secret, respondent, _field(form, "token")):
+            # No cookie, or a form from another page: nothing is taken; show the page as it is.
+            reply = await self._look(person, None)
+            return self._page(
+                request, person, reply, fresh=fresh, note=web("expired", reply.language)
+            )
+        event = read_form(_fields(form), _lists(form))
+        if isinstance(event, Unreadable):
+            reply = await self._look(person, None)
+            return self._page(request, person, reply, note=say("forged", reply.language))
+        reply = await self.conversation.handle(
+            person, event, delivery=_delivery(form), transcript=True
+        )
+        reply = keeping_what_was_sent(reply, event)
+        return self._page(request, person, await self._completed(person, reply))
+
+    async def resume(self, request: Request) -> Response:
+        """The resume link: what it holds, then (once confirmed) this browser answers as
+        that respondent from now on.
+
+        Opening the link changes nothing: a link sent by someone else must not
+        silently make this browser answer into their questionnaire, nor drop the
+        one it holds. The confirmation is a form, posted back here.
+        """
+        lang = _language(request, self.conversation)
+        respondent = valid_id(str(request.path_params["respondent"]))
+        here = valid_id(request.cookies.get(COOKIE))
+        if respondent is not None and respondent == here:
+            return RedirectResponse(request.url_for("chat"), status_code=303)
+        copy = await self._data_of(respondent, lang) if respondent else None
+        if respondent is None or copy is None or not copy.responses:
+            return self._draw(
+                request, "resume.html", lang, unknown=True, status_code=404 if respondent else 400
+            )
+        if request.method == "POST":
+            form = await request.form(max_files=0, max_fields=8)
+            if token_matches(self.chat_.secret, respondent, _field(form, "token")):
+                response = RedirectResponse(request.url_for("chat"), status_code=303)
+                self._remember(request, response, COOKIE, respondent)
+                return response
+        return self._draw(
+            request,
+            "resume.html",
+            lang,
+            responses=copy.responses,
+            replaces=here is not None and await self._holds_answers(here, lang),
+            token=form_token(self.chat_.secret, respondent),
+            post_url=request.url_for("resume", respondent=respondent),
+        )
+
+    async def _data_of(self, respondent: str, lang: str) -> DataCopy | None:
+        """What is stored about a respondent, as "my data" shows it."""
+        person = Person(Channel.WEB, respondent, lang)
+        reply = await self.conversation.handle(person, Command(CommandName.MYDATA))
+        return next((s for s in reply.screens if isinstance(s, DataCopy)), None)
+
+    async def _holds_answers(self, respondent: str, lang: str) -> bool:
+        copy = await self._data_of(respondent, lang)
+        return copy is not None and bool(copy.responses)
+
+    async def my_data(self, request: Request) -> Response:
+        """Everything stored about the person, as a JSON file."""
+        respondent = valid_id(request.cookies.get(COOKIE))
+        lang = _language(request, self.conversation)
+        copy = await self._data_of(respondent, lang) if respondent else None
+        if copy is None:
+            return self._not_found(request, lang)
+        return Response(
+            json.dumps(copy.data, ensure_ascii=False, indent=2),
+            media_type="application/json",
+            headers={"content-disposition": f'attachment; filename="{copy.filename}"'},
+        )
+
+    async def not_found(self, request: Request, error: Exception) -> Response:
+        return self._not_found(request, _language(request, self.conversation))
+
+    # --- drawing -------------------------------------------------------------------
+
+    async def _look(self, person: Person, stage: str | None) -> Reply:
+        return await self.conversation.handle(person, Look(stage), transcript=True)
+
+    async def _completed(self, person: Person, reply: Reply) -> Reply:
+        """The reply as a page: with what it says of a stale or forged form, and with something
+        to answer (a reply that has none, like "my data", is followed by where they are)."""
+        said = reply.status in (Status.STALE, Status.FORGED, Status.NOTICE_FIRST)
+        notes = (Message(reply.note),) if said and reply.note else ()
+        if reply.status not in (Status.STALE, Status.FORGED) and any(
+            isinstance(s, WAITING) for s in reply.screens
+        ):
+            return dataclasses.replace(reply, screens=notes + reply.screens)
+        look = await self._look(person, None)
+        return dataclasses.replace(look, screens=notes + reply.screens + look.screens)
+
+    def _page(
+        self,
+        request: Request,
+        person: Person,
+        reply: Reply,
+        *,
+        fresh: bool = False,
+        note: str | None = None,
+    ) -> Response:
+        lang = reply.language
+        screens = ((Message(note),) if note else ()) + reply.screens
+        response = self._draw(
+            request,
+            "chat.html",
+            lang,
+            blocks=blocks_of(Reply(screens=screens, language=lang)),
+            token=form_token(self.chat_.secret, person.external_id),
+            delivery=new_delivery(),
+            post_url=request.url_for("chat"),
+            languages=language_buttons(self.conversation.flow.languages, lang),
+            resume_url=(
+                str(request.url_for("resume", respondent=person.external_id))
+                if reply.response_id is not None
+                else None
+            ),
+        )
+        if fresh:
+            self._remember(request, response, COOKIE, person.external_id)
+        if request.cookies.get(LANGUAGE_COOKIE) != lang:
+            self._remember(request, response, LANGUAGE_COOKIE, lang)
+        return response
+
+    def _draw(
+        self, request: Request, template: str, lang: str, *, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        flow = self.conversation.flow
+        response: HTMLResponse = self.templates.TemplateResponse(
+            request,
+            template,
+            {
+                "lang": lang,
+                "title": flow.text(flow.title, lang),
+                "words": lambda key, **values: web(key, lang, **values),
+                "stages": self.conversation.stages,
+                "stage_title": stage_title,
+                **context,
+            },
+            status_code=status_code,
+        )
+        return response
+
+    def _not_found(self, request: Request, lang: str) -> HTMLResponse:
+        return self._draw(request, "landing.html", lang, stage=None, missing=True, status_code=404)
+
+    def _remember(self, request: Request, response: Response, name: str, value: str) -> None:
+        # Secure over https (behind the reverse proxy too); plain http is a rehearsal on
+        # this machine, where a secure cookie would not come back.
+        response.set_cookie(
+            name,
+            value,
+            max_age=COOKIE_SECONDS,
+            httponly=True,
+            secure=request.url.scheme == "https",
+            samesite="lax",
+        )
+
+
+def _language(request: Request, conversation: Conversation) -> str:
+    """The language chosen on this browser, else the browser's own, else the flow's."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in conversation.flow.languages:
+        return str(chosen)
+    header = request.headers.get("accept-language", "")
+    wanted = [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
+    person = Person(Channel.WEB, "", wanted[0] if wanted else None)
+    return conversation.language_of(person)
+
+
+def _respondent_of(scope: Scope) -> str | None:
+    """The respondent id of a request's cookie, for the rate limit."""
+    return valid_id(HTTPConnection(scope).cookies.get(COOKIE))
+
+
+def _field(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _fields(form: FormData) -> dict[str, str]:
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+
+
+def _lists(form: FormData) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def _delivery(form: FormData) -> int | None:
+    """The form's delivery id: a negative number this page wrote, or none at all."""
+    return read_delivery(_field(form, "delivery"))

@@ -1,0 +1,64 @@
+"""Reading a posted form as what the person did: a button, a typed answer, ticks, a ranking.
+
+Every form of the chat page carries the question it answers (`step`, `seq`),
+so an answer posted for a question that is no longer waiting is stale, not
+taken for the next one. A button carries its action as a token
+(`conversation.tokens`), exactly as Telegram's buttons do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from conversation import COMMAND_WORDS, Command, CommandName, Event, Pressed, Submitted, Typed
+from conversation.tokens import BadToken, decode
+
+COMMANDS: Final = {
+    "mydata": CommandName.MYDATA,
+    "delete": CommandName.DELETE,
+    "restart": CommandName.RESTART,
+    "language": CommandName.LANGUAGE,
+}
+"""The commands of the page's own buttons (its footer)."""
+
+TYPED: Final = {
+    f"/{word}": name
+    for name, words in COMMAND_WORDS.items()
+    if name != CommandName.HELP  # the page has no help screen: its buttons say it all
+    for word in words
+}
+"""Commands a person may type in an answer's field, out of a Telegram habit: "/back"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A form that says nothing this page asks (forged, or from another version of it)."""
+
+
+def read_form(fields: Mapping[str, str], lists: Mapping[str, Sequence[str]]) -> Event | Unreadable:
+    """The event a posted form stands for.
+
+    `fields` holds each field's (last) value, `lists` every value of the fields a
+    form may repeat (ticked boxes, ranks).
+    """
+    if "action" in fields:
+        try:
+            return Pressed(decode(fields["action"]))
+        except BadToken:
+            return Unreadable()
+    if "command" in fields:
+        name = COMMANDS.get(fields["command"])
+        return Command(name) if name else Unreadable()
+    step, seq = fields.get("step"), fields.get("seq", "")
+    if not step or not seq.isascii() or not seq.isdigit():
+        return Unreadable()
+    if "text" in fields:
+        typed = TYPED.get(fields["text"].strip().lower())
+        return Command(typed) if typed else Typed(fields["text"], step=step, seq=int(seq))
+    if fields.get("kind") == "ticks":
+        return Submitted(step, int(seq), list(dict.fromkeys(lists.get("codes", ()))))
+    if fields.get("kind") == "ranks":
+        return Submitted(step, int(seq), [code for code in lists.get("rank", ()) if code])
+    return Unreadable()

@@ -1,0 +1,240 @@
+"""From a reply to what a page shows: each screen as a block the template draws.
+
+The template (templates/chat.html) only lays out; which buttons a question
+offers, what they carry and what a ranking asks for is decided here, from the
+conversation's neutral screens.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.web.words import web
+from conversation import (
+    LANGUAGE_NAMES,
+    Action,
+    Answered,
+    DataCopy,
+    Event,
+    Goodbye,
+    Help,
+    HelpTopic,
+    Intent,
+    Menu,
+    Message,
+    Question,
+    Reply,
+    Screen,
+    Selection,
+    Status,
+    Submitted,
+    Summary,
+    Transcript,
+    Typed,
+    Welcome,
+    commands_help,
+    on_question,
+    say,
+)
+from conversation.tokens import encode
+from flows import Kind, Prompt
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A submit button: its label and the action token it posts."""
+
+    label: str
+    token: str
+    pressed: bool = False
+    """The answer given before, shown as chosen."""
+    lang: str = ""
+    """The language its label is in, when not the page's (a language's own name)."""
+
+
+@dataclass
+class Block:
+    """One screen as the template draws it: `kind` picks the drawing."""
+
+    kind: str
+    text: str = ""
+    title: str = ""
+    lead: str = ""
+    buttons: list[Button] = field(default_factory=list)
+    entries: Sequence[tuple[str, str]] = ()
+    edits: list[Button] = field(default_factory=list)
+    """A summary's "change" button for each entry: on a page, beside the answer."""
+    warning: bool = False
+    question: dict[str, Any] = field(default_factory=dict)
+
+
+def blocks_of(reply: Reply) -> list[Block]:
+    """The reply's screens as blocks, in order; what the page does not show is left out."""
+    lang = reply.language
+    blocks = []
+    for screen in reply.screens:
+        block = _block(screen, lang)
+        if block is not None:
+            blocks.append(block)
+    return blocks
+
+
+def _block(screen: Screen, lang: str) -> Block | None:
+    if isinstance(screen, Message):
+        return Block("message", text=screen.text.strip(), warning=screen.warning)
+    if isinstance(screen, Welcome):
+        return Block("welcome", title=screen.title, text=screen.intro, lead=screen.workshop or "")
+    if isinstance(screen, Menu):
+        return Block(
+            "menu", text=screen.text, buttons=[_button(c.label, c.action) for c in screen.choices]
+        )
+    if isinstance(screen, Question | Selection):
+        return Block("question", question=question_view(screen.prompt, lang))
+    if isinstance(screen, Transcript):
+        return Block("transcript", title=web("transcript", lang), entries=screen.entries)
+    if isinstance(screen, Summary):
+        # A chat's "change an answer" asks for a number; a page has a button on each line.
+        edits = [_button(choice.label, choice.action) for choice in screen.edits]
+        buttons = [_button(screen.revise.label, screen.revise.action)] if screen.revise else []
+        return Block(
+            "summary",
+            title=screen.title.rstrip(" :\u00a0"),  # a heading, not a line before a list
+            entries=screen.entries,
+            edits=edits,
+            buttons=[] if edits else buttons,
+        )
+    if isinstance(screen, DataCopy):
+        return Block("data", text=screen.text, title=screen.caption)
+    if isinstance(screen, Help):
+        text = say("unknown_command", lang) if screen.topic == HelpTopic.UNKNOWN_COMMAND else ""
+        return Block("message", text=text or commands_help(lang))
+    if isinstance(screen, Goodbye):
+        return Block("goodbye", text=screen.text)
+    assert isinstance(screen, Answered)
+    return None  # the transcript and the next question say it
+
+
+def keeping_what_was_sent(reply: Reply, event: Event) -> Reply:
+    """A refused answer's question, filled in with what was sent: to correct, not to redo.
+
+    A chat keeps what the person typed above the error; a page that came back
+    empty would lose their ticks, their ranking, their "1 200,50 €".
+    """
+    if reply.status != Status.REFUSED or not isinstance(event, Typed | Submitted):
+        return reply
+
+    def kept(screen: Screen) -> Screen:
+        if not isinstance(screen, Question) or screen.prompt.step_id != event.step:
+            return screen
+        if isinstance(event, Typed):
+            return Question(dataclasses.replace(screen.prompt, default=event.text))
+        codes = event.value if isinstance(event.value, list) else []
+        sent = [code for code in codes if isinstance(code, str)]
+        return Question(dataclasses.replace(screen.prompt, selected=tuple(sent), earlier=sent))
+
+    return dataclasses.replace(reply, screens=tuple(kept(s) for s in reply.screens))
+
+
+def language_buttons(languages: Sequence[str], lang: str) -> list[Button]:
+    """A button for each other language, under its own name: one tap switches."""
+    return [
+        Button(
+            LANGUAGE_NAMES.get(code, code), encode(Action(Intent.LANGUAGE, value=code)), lang=code
+        )
+        for code in languages
+        if code != lang
+    ]
+
+
+def _button(label: str, action: Action, *, pressed: bool = False) -> Button:
+    return Button(label, encode(action), pressed)
+
+
+def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
+    """What the question's form holds: its text, how it is answered, its controls."""
+    view: dict[str, Any] = {
+        "step": shown.step_id,
+        "seq": shown.seq,
+        "kind": _form_kind(shown),
+        "section": shown.section,
+        "text": shown.text,
+        "help": shown.help,
+        "progress": (
+            web("progress", lang, n=shown.position, total=shown.total, section=shown.section)
+            if shown.position
+            else shown.section
+        ),
+        "controls": _controls(shown, lang),
+    }
+    kind = view["kind"]
+    if kind == "buttons":
+        view["buttons"] = [
+            _button(label, on_question(shown, Intent.CHOOSE, code), pressed=code in shown.selected)
+            for code, label in shown.choices
+        ]
+        if shown.kind == Kind.SCALE and (shown.min_label or shown.max_label):
+            view["scale"] = (shown.min_label or "", shown.max_label or "")
+    elif kind == "ticks":
+        view["choices"] = [(code, label, code in shown.selected) for code, label in shown.choices]
+        most = shown.max_selected
+        hint = web("at_most", lang, max=most) if most else web("several", lang)
+        # Not twice: the question's own help often says it already.
+        said = hint.rstrip(".").casefold() in (shown.help or "").casefold()
+        view["hint"] = None if said else hint
+    elif kind == "ranks":
+        earlier = shown.earlier if isinstance(shown.earlier, list) else []
+        view["choices"] = list(shown.choices)
+        view["ranks"] = [
+            (_rank_label(n, lang), earlier[n - 1] if n <= len(earlier) else "")
+            for n in range(1, shown.needed + 1)
+        ]
+        view["hint"] = web("rank_hint", lang, count=shown.needed)
+    elif kind == "text":
+        view["input"] = _input(shown)
+        view["value"] = shown.default or ""
+        view["unit"] = web("unit", lang, unit=shown.unit) if shown.unit else None
+    return view
+
+
+def _form_kind(shown: Prompt) -> str:
+    if shown.kind == Kind.INFO:
+        return "info"
+    if shown.awaiting_other:
+        return "text"
+    if shown.kind == Kind.MULTIPLE_CHOICE:
+        return "ticks"
+    if shown.kind == Kind.RANKING:
+        return "ranks"
+    return "buttons" if shown.choices else "text"
+
+
+def _input(shown: Prompt) -> dict[str, Any]:
+    """The text field: its type and the keyboard a phone opens for it."""
+    if shown.awaiting_other:
+        return {"element": "input", "type": "text", "maxlength": 200, "inputmode": "text"}
+    if shown.kind == Kind.LONG_TEXT:
+        return {"element": "textarea", "maxlength": shown.max_length}
+    if shown.kind == Kind.EMAIL:
+        return {"element": "input", "type": "email", "inputmode": "email", "maxlength": 254}
+    if shown.kind == Kind.NUMBER:
+        # type=text with a numeric keyboard: "1 200" and "3,5" are typed as people write them.
+        return {"element": "input", "type": "text", "inputmode": "decimal", "maxlength": 30}
+    return {"element": "input", "type": "text", "maxlength": shown.max_length, "inputmode": "text"}
+
+
+def _controls(shown: Prompt, lang: str) -> list[Button]:
+    controls = []
+    if shown.kind == Kind.INFO:
+        controls.append(_button(web("continue", lang), on_question(shown, Intent.NEXT)))
+    if shown.can_back:
+        controls.append(_button(web("back", lang), on_question(shown, Intent.BACK)))
+    if shown.can_skip:
+        controls.append(_button(web("skip", lang), on_question(shown, Intent.SKIP)))
+    return controls
+
+
+def _rank_label(n: int, lang: str) -> str:
+    return web("rank_first", lang) if n == 1 else web("rank", lang, n=n)

@@ -1,0 +1,56 @@
+// The web chat works without this file: every answer is a plain form post.
+// With it, an answer is posted in the background and only the conversation is
+// redrawn; focus moves to the question now waiting (for screen readers too), a
+// button cannot be pressed twice, and reloading the page shows it as it stands.
+"use strict";
+
+(function () {
+  var busy = false;
+
+  function waiting() {
+    return document.getElementById("answer") || document.getElementById("waiting-text");
+  }
+
+  function show(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var main = page.getElementById("main");
+    if (!main) { return false; }
+    document.getElementById("main").replaceWith(document.adoptNode(main));
+    document.title = page.title;
+    history.replaceState(null, "", "/chat");
+    var target = waiting();
+    if (target) {
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "center" });
+    }
+    return true;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.plain) { return; }
+    event.preventDefault();
+    if (busy) { return; }
+    busy = true;
+    var data = new FormData(form, event.submitter);
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    // Not form.action: a button named "action" hides that property.
+    fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        busy = false;
+        if (!show(html)) { throw new Error("not a chat page"); }
+      })
+      .catch(function () {
+        // Whatever went wrong, the plain form post is still there.
+        busy = false;
+        form.dataset.plain = "1";
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        if (event.submitter) { form.requestSubmit(event.submitter); } else { form.requestSubmit(); }
+      });
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.id === "resume-link") { event.target.select(); }
+  });
+})();

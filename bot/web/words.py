@@ -1,0 +1,95 @@
+"""The web chat's own words: the landing card, the form controls, the page's links.
+
+What every channel says the same way is in `conversation.words`.
+"""
+
+from __future__ import annotations
+
+from conversation import Words
+
+WORDS: dict[str, dict[str, str]] = {
+    "workshop": {"fr": "Atelier de {city}", "en": "{city} workshop"},
+    "landing_lead": {
+        "fr": "Répondez ici, dans votre navigateur, ou dans Telegram si vous l'utilisez. "
+        "Vos réponses seront rattachées à cet atelier.",
+        "en": "Answer here, in your browser, or in Telegram if you use it. "
+        "Your answers will be linked to this workshop.",
+    },
+    "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
+    "open_telegram": {"fr": "Ouvrir dans Telegram", "en": "Open in Telegram"},
+    "unknown_workshop": {
+        "fr": "Ce lien ne correspond à aucun atelier connu. Choisissez le vôtre :",
+        "en": "This link does not match any known workshop. Choose yours:",
+    },
+    "no_workshop": {"fr": "Répondre sans atelier", "en": "Answer without a workshop"},
+    "progress": {
+        "fr": "Question {n}/{total} · {section}",
+        "en": "Question {n}/{total} · {section}",
+    },
+    "confirm": {"fr": "Valider", "en": "Confirm"},
+    "send": {"fr": "Envoyer", "en": "Send"},
+    "back": {"fr": "← Retour", "en": "← Back"},
+    "skip": {"fr": "Passer", "en": "Skip"},
+    "continue": {"fr": "Continuer", "en": "Continue"},
+    "current": {"fr": "réponse actuelle", "en": "current answer"},
+    "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers allowed."},
+    "at_most": {"fr": "Jusqu'à {max} réponses.", "en": "Up to {max} answers."},
+    "rank_hint": {
+        "fr": "Classez {count} éléments, du plus important au moins important.",
+        "en": "Rank {count} items, most important first.",
+    },
+    "rank": {"fr": "{n}ᵉ", "en": "No. {n}"},
+    "rank_first": {"fr": "1ᵉʳ", "en": "No. 1"},
+    "choose": {"fr": "— choisir —", "en": "— choose —"},
+    "your_answer": {"fr": "Votre réponse", "en": "Your answer"},
+    "unit": {"fr": "en {unit}", "en": "in {unit}"},
+    "transcript": {"fr": "Vos réponses jusqu'ici", "en": "Your answers so far"},
+    "resume_title": {"fr": "Reprendre plus tard", "en": "Come back later"},
+    "resume_lead": {
+        "fr": "Gardez ce lien pour reprendre, ici ou sur un autre appareil. Il donne accès "
+        "à vos réponses : ne le partagez pas.",
+        "en": "Keep this link to come back, here or on another device. It gives access to "
+        "your answers: do not share it.",
+    },
+    "resume_confirm_title": {
+        "fr": "Reprendre ces réponses ici ?",
+        "en": "Resume these answers here?",
+    },
+    "resume_confirm_lead": {
+        "fr": "Ce lien est celui d'un questionnaire déjà commencé :",
+        "en": "This link belongs to a questionnaire already started:",
+    },
+    "resume_confirm": {"fr": "Reprendre ici", "en": "Resume here"},
+    "resume_cancel": {"fr": "Non, ne rien changer", "en": "No, change nothing"},
+    "resume_replaces": {
+        "fr": "Ce navigateur a déjà ses propres réponses. Il passera à celles du lien : "
+        "gardez d'abord leur lien de reprise (en bas de la page du questionnaire) pour "
+        "pouvoir y revenir.",
+        "en": "This browser already has answers of its own. It will switch to the link's: "
+        "keep their resume link first (at the bottom of the questionnaire's page) to be "
+        "able to come back to them.",
+    },
+    "resume_unknown": {
+        "fr": "Ce lien de reprise ne mène à aucune réponse.",
+        "en": "This resume link leads to no answers.",
+    },
+    "resume_unknown_lead": {
+        "fr": "Il est incomplet, ou les réponses ont été effacées.",
+        "en": "It is incomplete, or the answers have been erased.",
+    },
+    "my_data": {"fr": "Mes données", "en": "My data"},
+    "download_data": {"fr": "Télécharger mes données (JSON)", "en": "Download my data (JSON)"},
+    "erase": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
+    "restart": {"fr": "Recommencer", "en": "Start over"},
+    "expired": {
+        "fr": "Cette page n'était plus à jour ; la voici telle qu'elle est maintenant.",
+        "en": "That page was out of date; here it is as it stands now.",
+    },
+    "not_found": {"fr": "Cette page n'existe pas.", "en": "This page does not exist."},
+    "home": {"fr": "Retour à l'accueil", "en": "Back to the start"},
+    "start_again": {"fr": "Revenir au questionnaire", "en": "Back to the questionnaire"},
+    "workshops": {"fr": "Les ateliers", "en": "The workshops"},
+}
+
+web = Words(WORDS)
+"""The web chat's text `key` in `lang`, with values filled in."""

@@ -1,0 +1,380 @@
+"""The web chat in a real browser: Debian's Chromium, driven by Playwright, at a phone's size.
+
+A person with a phone (360×740, French) answers the whole bundled
+questionnaire on `surveybot serve`, the command organisers run: the landing
+card, the notice, every kind of question, back, editing after the summary,
+erasure. Along the way the test checks what that person sees and where the
+focus is, keeps screenshots under its temporary folder, and at the end reads
+the database file.
+
+The server is a real `python -m bot serve` process on a free port of
+127.0.0.1, not the application in a thread: it is what an organiser starts
+(settings, static files of the installed package, logging, a clean stop on
+SIGTERM), its rate limit runs on the real clock, and `bot.http.serve` listens
+for SIGTERM through the event loop, which only the main thread may do. What it
+logs is read back: an error or a traceback fails the test.
+
+Skipped, with one message, only when Playwright or a Chromium executable is
+missing ($CHROMIUM, else chromium or chromium-browser; .ci/run installs
+Debian's). Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.phone import (
+    ABROAD,
+    BOT,
+    CHROMIUM_FLAGS,
+    COMPANY,
+    FOLLOW_UP,
+    INNOVATION,
+    NBSP,
+    PHONE,
+    RANKS,
+    SKILLS,
+    TALENT,
+    TIES,
+    XSS,
+    Phone,
+    Phones,
+    Server,
+    answers,
+    find_chromium,
+    rows,
+    start_server,
+)
+
+try:
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        expect,
+        sync_playwright,
+    )
+except ImportError:  # pragma: no cover - the skip below says what to install
+    sync_playwright = None  # type: ignore[assignment]
+
+CHROMIUM = find_chromium()
+if sync_playwright is None or CHROMIUM is None:
+    missing = []
+    if sync_playwright is None:
+        missing.append("the playwright package is not installed (pip install -e '.[dev]')")
+    if os.environ.get("CHROMIUM") and CHROMIUM is None:
+        missing.append(f"CHROMIUM={os.environ['CHROMIUM']} is not an executable")
+    elif CHROMIUM is None:
+        missing.append(
+            "no Chromium (chromium or chromium-browser, on PATH or in /usr/bin): "
+            "apt-get install chromium, as .ci/run does, or set CHROMIUM=/path/to/chromium"
+        )
+    pytest.skip("browser tests skipped: " + "; ".join(missing), allow_module_level=True)
+
+
+@pytest.fixture
+def server(db_path: Path, tmp_path: Path) -> Iterator[Server]:
+    """`surveybot serve` on a free port and the test's database; stopped with SIGTERM after."""
+    for attempt in range(3):
+        try:
+            running = start_server(db_path, tmp_path)
+            break
+        except RuntimeError as error:
+            # Another program may take the free port between the probe and the bind.
+            if attempt == 2 or "cannot listen" not in str(error):
+                raise
+    try:
+        yield running
+    finally:
+        code = running.stop()
+    assert code == 0, "surveybot serve did not stop on SIGTERM:\n" + "\n".join(running.output)
+    assert not running.problems(), "surveybot serve logged errors:\n" + "\n".join(running.output)
+
+
+# --- the browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None and CHROMIUM is not None
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def phones(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phones]:
+    """`phones()`: a new phone on `server` (its own browser context: cookies, history), in French."""
+    contexts: list[BrowserContext] = []
+
+    def make(*, scripts: bool = True) -> Phone:
+        context = browser.new_context(
+            viewport=PHONE, locale="fr-FR", java_script_enabled=scripts, is_mobile=False
+        )
+        contexts.append(context)
+        return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+# --- the tests --------------------------------------------------------------------------
+
+
+def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_path: Path) -> None:
+    ana = phones()
+    page = ana.page
+
+    # The workshop's QR code leads to its landing card.
+    ana.open(f"{server.url}/s/pithiviers")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Atelier de Pithiviers")
+    ana.sees("5 juin 2019")
+    telegram = page.get_by_role("link", name="Ouvrir dans Telegram")
+    expect(telegram).to_have_attribute("href", f"https://t.me/{BOT}?start=pithiviers")
+    ana.shot("landing")
+    ana.follow("Répondre ici")
+
+    # The notice first; nothing is asked before it is agreed to.
+    ana.sees("Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers")
+    expect(page.locator("#waiting-text")).to_contain_text("Information sur vos données")
+    expect(page.locator(".progress")).to_have_count(0)
+    ana.has_no_commands_to_type()
+    ana.tap("✅ J'accepte")
+
+    # Typed text: a company name that would be a script, were it not shown as text.
+    ana.at(1, 28, COMPANY, "Quel est le nom de votre entreprise ?")
+    ana.type(XSS)
+    ana.at(2, 28, COMPANY)
+    expect(page.locator("#waiting-text")).to_have_text(
+        f"Quel est le secteur d’activité principal de {XSS}{NBSP}?"
+    )
+    expect(page.locator(".transcript .bubble.me")).to_have_text([XSS])
+    expect(page.locator("#main script")).to_have_count(0)
+    ana.shot("choice")
+
+    # A single choice with "Autre", then its text.
+    ana.tap("Autre secteur")
+    expect(page.locator(".progress")).to_have_text(f"Question 2/28 · {COMPANY}")
+    expect(page.locator("#waiting-text")).to_contain_text("Autre secteur")
+    ana.type("Robinetterie")
+    ana.at(3, 28, COMPANY, f"Combien de salariés compte {XSS}")
+    ana.tap("10 à 49")
+    ana.at(4, 28, COMPANY, "département ou territoire")
+    ana.type("45")
+    ana.at(5, 28, COMPANY, "Quelle est votre fonction")
+    ana.tap("Dirigeant, gérant")
+
+    # A number: refused as the engine refuses it everywhere, then taken.
+    ana.at(6, 28, COMPANY, f"En quelle année {XSS} a-t-elle été créée")
+    expect(page.locator("#answer")).to_have_attribute("inputmode", "decimal")
+    ana.type("vers 1990")
+    expect(page.locator("[role=alert]")).to_be_visible()
+    ana.at(6, 28, COMPANY)
+    ana.type("1987")
+
+    # The information step: no number, a "Continuer".
+    expect(page.locator(".progress")).to_have_text(INNOVATION)
+    expect(page.locator("#waiting-text")).to_contain_text("Parlons maintenant de l’innovation")
+    ana.tap("Continuer")
+
+    # A multiple choice with ticks and "Autre".
+    ana.at(7, 28, INNOVATION, "quels types d’innovation")
+    ana.tick("Produit nouveau ou amélioré", "Procédé de production", "Autre type", shot="multiple")
+    expect(page.locator(".progress")).to_have_text(f"Question 7/28 · {INNOVATION}")
+    ana.type("Impression 3D")
+    ana.at(8, 28, INNOVATION, "Comment l’innovation est-elle principalement organisée")
+    ana.tap("Équipe R&D ou innovation")
+    ana.at(9, 28, INNOVATION, "Quelle part de votre chiffre d’affaires")
+    ana.sees("en %")
+    ana.type("15")
+    ana.at(10, 28, INNOVATION, "leviers")
+    ana.sees("Jusqu'à 3 réponses.")
+    ana.tick("Demandes des clients", "Compétences des salariés", "Outils numériques")
+
+    # A ranking with its lists; then back to it once, and a changed order.
+    ana.at(11, 28, INNOVATION, "Classez les 3 principaux freins")
+    ana.rank("Manque de temps", "Coût, financement", "Manque de compétences")
+    ana.at(12, 28, INNOVATION, "Quelle importance")
+    ana.tap("← Retour")
+    ana.at(11, 28, INNOVATION, "Classez les 3 principaux freins")
+    for place, code in zip(RANKS, ["time", "funding", "skills"], strict=True):
+        expect(page.get_by_role("combobox", name=place, exact=True)).to_have_value(code)
+    ana.rank("Coût, financement", "Manque de temps", "Manque de compétences")
+
+    # A scale, then yes/no: the exporters' branch adds three questions.
+    ana.at(12, 28, INNOVATION, "Quelle importance")
+    ana.sees("Pas du tout importante")
+    ana.tap("4")
+    ana.at(13, 28, ABROAD, f"{XSS} vend-elle ou travaille-t-elle à l’international")
+    ana.tap("Oui")
+    ana.at(14, 31, ABROAD, "Quelle part de votre chiffre d’affaires est réalisée")
+    ana.tap(f"25 à 49{NBSP}%")
+    ana.at(15, 31, ABROAD, "Sur quels marchés")
+    ana.tick("Union européenne", "Amérique du Nord")
+    ana.at(16, 31, ABROAD, "Comment travaillez-vous")
+    ana.tick("Export direct", "Agents, distributeurs")
+    ana.at(17, 31, ABROAD, "Quels freins rencontrez-vous")
+    ana.tick("Langues étrangères", "Coût, financement")
+    ana.at(18, 31, SKILLS, "En innovation, créativité")
+    ana.tick("Créativité, idées nouvelles")
+    ana.at(19, 31, SKILLS, "Pour travailler à l’international")
+    ana.tick("Anglais")
+    ana.at(20, 31, SKILLS, "besoins de formation")
+    ana.tap("3")
+    ana.at(21, 31, SKILLS, "stagiaires ou des apprentis")
+    ana.tap("Oui")
+    ana.at(22, 32, SKILLS, "Combien de stagiaires")
+    ana.type("3")
+    ana.at(23, 32, TIES, "liens avec des universités")
+    ana.tap("Oui")
+    ana.at(24, 33, TIES, "Quelles formes prennent ces liens")
+    ana.tick("Stages", "Apprentissage, alternance")
+    ana.at(25, 33, TIES, "Qu’est-ce qui freine")
+    ana.tick("Manque de temps")
+    ana.at(26, 33, TIES, "niveau de satisfaction")
+    ana.tap("7")
+
+    # A long text in its box; an optional one skipped.
+    ana.at(27, 33, TIES, "renforcer vos liens")
+    expect(page.locator("textarea#answer")).to_be_visible()
+    ana.type("Des stages plus longs.\nUn contact unique à l’université.")
+    ana.at(28, 33, TALENT, "difficulté à recruter")
+    ana.tap("4")
+    ana.at(29, 33, TALENT, "Quels profils")
+    ana.tick("Techniciens, maintenance")
+    ana.at(30, 33, TALENT, "Classez les 3 principaux obstacles")
+    ana.rank("Logement", "Transports, mobilité", "Salaires moins attractifs")
+    ana.at(31, 33, TALENT, "propositions")
+    ana.tap("Passer")
+    ana.at(32, 33, FOLLOW_UP, "recevoir le document de synthèse")
+    ana.tap("Oui")
+    ana.at(33, 34, FOLLOW_UP, "recontacté")
+    ana.tap("Non")
+    ana.at(34, 34, FOLLOW_UP, "adresse e-mail")
+    expect(page.locator("#answer")).to_have_attribute("type", "email")
+    ana.type("direction@robinetterie.example")
+
+    # The summary, then one answer changed from it.
+    summary = page.locator(".summary")
+    expect(summary.locator("h2")).to_have_text("Récapitulatif de vos réponses")
+    ana.sees(f"Merci ! Vos réponses pour {XSS} sont bien enregistrées.")
+    expect(summary).to_contain_text("Robinetterie")
+    expect(summary).to_contain_text("1. Coût, financement ; 2. Manque de temps")
+    ana.has_no_commands_to_type()
+    ana.shot("summary")
+    third = summary.locator("li").nth(2)
+    expect(third).to_contain_text("10 à 49")
+    edit = third.get_by_role("button", name=f"Modifier — 3. Combien de salariés compte {XSS}")
+    ana.press(edit)
+    ana.at(3, 34, COMPANY, "Combien de salariés")
+    expect(page.get_by_role("button", name="10 à 49 (réponse actuelle)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    ana.tap("50 à 249")
+    expect(summary.locator("h2")).to_have_text("Récapitulatif de vos réponses")
+    expect(summary.locator("li").nth(2)).to_contain_text("50 à 249")
+
+    # In the database: one web respondent, a completed response of the workshop, the changes.
+    assert rows(db_path, "SELECT channel FROM respondents") == [("web",)]
+    response = "SELECT stage_code, status, consent_version IS NOT NULL FROM responses"
+    assert rows(db_path, response) == [("pithiviers", "completed", 1)]
+    assert rows(db_path, "SELECT DISTINCT stage_code FROM answers") == [("pithiviers",)]
+    stored = answers(db_path)
+    assert stored["company_name"] == (XSS, None)
+    assert stored["sector"] == ("other", "Robinetterie")
+    assert stored["headcount"] == ("h50_249", None)
+    assert stored["year_founded"] == (1987, None)
+    assert stored["innovation_kinds"] == (["product", "process", "other"], "Impression 3D")
+    assert stored["innovation_barriers"] == (["funding", "time", "skills"], None)
+    assert stored["works_abroad"] == ("yes", None)
+    assert stored["export_share"] == ("p25_49", None)
+    assert "export_plans" not in stored
+
+    # Erasure: confirmed, then nothing is left.
+    ana.tap("Effacer mes réponses")
+    expect(page.locator("#waiting-text")).to_contain_text("Effacer définitivement")
+    ana.tap("Oui, tout effacer")
+    expect(page.locator(".goodbye")).to_contain_text("vos réponses et les données vous concernant")
+    ana.shot("goodbye")
+    for table in ("respondents", "responses", "answers", "consent_refusals"):
+        assert rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+    for name in ("landing", "choice", "multiple", "summary", "goodbye"):
+        assert (ana.shots / f"{name}.png").stat().st_size > 1000
+    ana.check_clean()
+
+
+def test_the_plain_forms_work_without_javascript(
+    server: Server, phones: Phones, db_path: Path
+) -> None:
+    bob = phones(scripts=False)
+    bob.open(f"{server.url}/s/pithiviers")
+    bob.follow("Répondre ici")
+    bob.tap("✅ J'accepte")
+    bob.at(1, 28, COMPANY, "Quel est le nom de votre entreprise ?")
+    expect(bob.page.locator("#answer")).to_be_focused()  # `autofocus`, no script needed
+    bob.type("Robinetterie Duval")
+    bob.at(2, 28, COMPANY, "Quel est le secteur d’activité principal de Robinetterie Duval")
+    bob.tap("Métallurgie, mécanique")
+    bob.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    bob.shot("no-script")
+    assert answers(db_path) == {
+        "company_name": ("Robinetterie Duval", None),
+        "sector": ("metal_mech", None),
+    }
+    bob.check_clean()
+
+
+def test_the_resume_link_opens_the_same_question_elsewhere(
+    server: Server, phones: Phones, db_path: Path
+) -> None:
+    ana = phones()
+    ana.open(f"{server.url}/s/pithiviers")
+    ana.follow("Répondre ici")
+    ana.tap("✅ J'accepte")
+    ana.type("Robinetterie Duval")
+    ana.tap("Métallurgie, mécanique")
+    ana.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    link = ana.page.locator("#resume-link").input_value()
+    assert re.fullmatch(rf"{re.escape(server.url)}/r/[A-Za-z0-9_-]{{32}}", link)
+
+    # The tab closed and opened again: the cookie brings her back.
+    ana.new_tab()
+    ana.open(f"{server.url}/chat")
+    ana.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+
+    # Another browser (her computer at the office) with the link: the same question.
+    office = phones()
+    office.open(link)
+    expect(office.page.locator("h1")).to_have_text("Reprendre ces réponses ici ?")
+    office.sees("Pithiviers")
+    office.shot("resume-link")
+    with office.page.expect_navigation():
+        office.page.get_by_role("button", name="Reprendre ici").click()
+    expect(office.page).to_have_url(f"{server.url}/chat")
+    office.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    # docs/images/web-chat.png is this screenshot, cut under "← Retour" (360×850) and
+    # reduced to 64 colours with Pillow.
+    office.shot("resumed")
+    office.tap("10 à 49")
+    office.at(4, 28, COMPANY)
+    ana.reload()
+    ana.at(4, 28, COMPANY, "département ou territoire")
+    assert rows(db_path, "SELECT count(*) FROM respondents") == [(1,)]
+    assert answers(db_path)["headcount"] == ("h10_49", None)
+    ana.check_clean()
+    office.check_clean()
+
+
+def test_serve_says_when_it_made_up_the_web_secret(server: Server) -> None:
+    assert any("SURVEYBOT_WEB_SECRET" in line for line in server.output), server.output
