@@ -21,6 +21,24 @@ from starlette.types import ASGIApp
 log = logging.getLogger(__name__)
 
 
+class _NoAccessLines(logging.Filter):
+    """Drops every line of uvicorn's access log: a resume link's path holds a respondent's id.
+
+    `access_log=False` only empties that logger and stops it propagating, which
+    anything that attaches a handler to it (a logging configuration, a test's
+    capture) undoes; a filter on the logger itself holds whatever handlers it has.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def _silence_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _NoAccessLines) for f in access.filters):
+        access.addFilter(_NoAccessLines())
+
+
 class _Server(uvicorn.Server):
     """uvicorn's server, leaving signals to `serve`."""
 
@@ -64,6 +82,7 @@ async def serve(
         lifespan="off",
     )
     server = _Server(config)
+    _silence_access_log()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
