@@ -2,7 +2,9 @@
 
 The export reads one consistent snapshot through its own read-only connection,
 so it runs while the bot writes; it is synchronous, for the command line, for
-notebooks, and for the bot through `asyncio.to_thread`.
+notebooks, and for the bot through `asyncio.to_thread`. `exports.files` writes
+every output file of the project (here and in `organiser`) without destroying
+data: never the database, never a half-written file, mode 600.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -10,6 +12,15 @@ from typing import TYPE_CHECKING, Any
 from exports.csv import EXCEL, PLAIN, Dialect, neutralise
 from exports.errors import ExportError
 from exports.export import CsvExport, ExportResult, Progress, export_csv, run_export
+from exports.files import (
+    Interrupted,
+    OutputError,
+    existing_files,
+    open_output,
+    refuse_protected,
+    same_file,
+    write_output,
+)
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
 
 if TYPE_CHECKING:
@@ -36,11 +47,18 @@ __all__ = [
     "ExportError",
     "ExportOptions",
     "ExportResult",
+    "Interrupted",
     "Layout",
+    "OutputError",
     "Progress",
+    "existing_files",
     "export_csv",
     "load_codebook",
     "load_responses",
     "neutralise",
+    "open_output",
+    "refuse_protected",
     "run_export",
+    "same_file",
+    "write_output",
 ]

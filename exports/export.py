@@ -19,7 +19,7 @@ from typing import BinaryIO, Protocol
 from exports.codebook import codebook_header, codebook_rows
 from exports.columns import Column, plan_columns
 from exports.csv import CsvWriter, dialect_for, write_rows
-from exports.errors import ExportError
+from exports.files import open_output, refuse_protected
 from exports.options import ExportOptions, Layout
 from exports.table import Labels, LongRows, Table, wide_table
 from flows import Flow, load_flow
@@ -132,12 +132,18 @@ def run_export(
 ) -> ExportResult:
     """Export the responses of `flow` in `db` to CSV, codebook CSV and/or XLSX.
 
-    Targets are binary streams (left open) or paths; a path is written to a
-    temporary file beside it and renamed at the end, so a failed export never
-    leaves a half-written file behind.
+    Targets are binary streams (left open) or paths, written by
+    `exports.files.open_output`: a file is written beside and renamed at the
+    end (mode 600), so a failed or interrupted export never leaves a
+    half-written file behind; a device or pipe is written directly; a symbolic
+    link is followed. A path that is the database or one of its files is
+    refused (OutputError), and so is one path given twice. An existing file is
+    replaced: asking first is the caller's part.
     """
     options = options or ExportOptions()
     flow = as_flow(flow)
+    paths = [Path(t) for t in (csv, codebook, xlsx) if isinstance(t, str | os.PathLike)]
+    refuse_protected(paths, database=Path(db))
     dialect = dialect_for(excel=options.excel)
     with ExitStack() as stack, prepare(db, flow, options) as prepared:
         book_header = codebook_header(flow)
@@ -190,28 +196,9 @@ def export_csv(
 
 @contextmanager
 def _opened(target: Target) -> Iterator[BinaryIO]:
-    """A binary stream for `target`; a path is written aside and renamed on success."""
+    """A binary stream for `target`: a stream as it is, a path through `open_output`."""
     if not isinstance(target, str | os.PathLike):
         yield target
         return
-    path = Path(target)
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a directory; give a file name")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        stream = temporary.open("wb")
-    except OSError as exc:
-        raise ExportError(
-            f"cannot write {path}: {exc.strerror}; check that its directory exists and is writable"
-        ) from exc
-    try:
-        with stream:
-            yield stream
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    try:
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror}") from exc
+    with open_output(target) as stream:
+        yield stream

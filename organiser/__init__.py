@@ -20,7 +20,7 @@ from organiser.links import (
     stage_title,
     web_link,
 )
-from organiser.page import WrittenLinks, render_html, write_links
+from organiser.page import WrittenLinks, kit_paths, render_html, write_links
 from organiser.qr import caption_font, render_qr_png, render_qr_svg
 from organiser.stats import (
     NO_STAGE,
@@ -47,6 +47,7 @@ __all__ = [
     "check_web_url",
     "compute_stats",
     "deep_link",
+    "kit_paths",
     "read_stats",
     "render_csv",
     "render_dropoff_png",

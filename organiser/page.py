@@ -4,7 +4,8 @@
 so a city like `<&>` cannot break the page): one card per stage with its city,
 date, place, QR code (inline SVG) and link; with a web link, both links, the QR
 code opening the web one. `write_links` writes the kit an
-organiser prints or puts on slides: links.csv, links.html, qr/<code>.png and .svg.
+organiser prints or puts on slides: links.csv, links.html, qr/<code>.png and .svg
+(each mode 600, as every output file: `exports.files`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from exports import OutputError, write_output
 from flows import format_day
 from organiser.errors import LinkError
 from organiser.links import StageLink, example_mark, render_csv
@@ -87,32 +89,44 @@ def render_html(links: Sequence[StageLink], *, bot_username: str, lang: str = "f
     )
 
 
+def kit_paths(links: Sequence[StageLink], out: Path) -> list[Path]:
+    """Every file `write_links` writes into `out`: links.csv, links.html, qr/<code>.png and .svg."""
+    qr = [out / "qr" / f"{link.code}.{kind}" for link in links for kind in ("png", "svg")]
+    return [out / "links.csv", out / "links.html", *qr]
+
+
 def write_links(
     links: Sequence[StageLink], out: Path, *, bot_username: str, lang: str = "fr"
 ) -> WrittenLinks:
-    """Write links.csv, links.html and qr/<code>.png and .svg into the folder `out`."""
+    """Write links.csv, links.html and qr/<code>.png and .svg into the folder `out`.
+
+    Each file is written by `exports.write_output`: mode 600, replaced whole or
+    not at all, a symbolic link followed. Existing files are replaced: asking
+    first is the caller's part (`kit_paths` names them).
+    """
     try:
         (out / "qr").mkdir(parents=True, exist_ok=True)
-        csv_path = out / "links.csv"
-        csv_path.write_text(render_csv(links, lang=lang), encoding="utf-8", newline="")
-        pngs: list[Path] = []
-        svgs: list[Path] = []
-        for link in links:
-            png = out / "qr" / f"{link.code}.png"
-            png.write_bytes(render_qr_png(link, lang=lang))
-            pngs.append(png)
-            svg = out / "qr" / f"{link.code}.svg"
-            svg.write_text(render_qr_svg(link, lang=lang), encoding="utf-8")
-            svgs.append(svg)
-        html_path = out / "links.html"
-        html_path.write_text(
-            render_html(links, bot_username=bot_username, lang=lang), encoding="utf-8"
-        )
     except OSError as error:
         raise LinkError(
             f"cannot write the links into {out}: {error.strerror or error}; "
             "check that the folder is writable, or choose another with --out"
         ) from error
+    csv_path, html_path = out / "links.csv", out / "links.html"
+    pngs: list[Path] = []
+    svgs: list[Path] = []
+    try:
+        write_output(csv_path, render_csv(links, lang=lang).encode("utf-8"))
+        for link in links:
+            png = out / "qr" / f"{link.code}.png"
+            write_output(png, render_qr_png(link, lang=lang))
+            pngs.append(png)
+            svg = out / "qr" / f"{link.code}.svg"
+            write_output(svg, render_qr_svg(link, lang=lang).encode("utf-8"))
+            svgs.append(svg)
+        page = render_html(links, bot_username=bot_username, lang=lang)
+        write_output(html_path, page.encode("utf-8"))
+    except OutputError as error:
+        raise LinkError(str(error)) from error
     return WrittenLinks(csv_path, html_path, tuple(pngs), tuple(svgs))
 
 

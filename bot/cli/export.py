@@ -20,6 +20,7 @@ from bot.cli.common import (
     load_flow_and_stages,
     load_settings,
 )
+from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
 
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
@@ -52,7 +53,8 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
     "-o",
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write; - or nothing: standard output (unless --xlsx is given).",
+    help="CSV file to write; - or nothing: standard output (unless --xlsx is given). "
+    "An existing file is replaced only with --force (or once you say yes).",
 )
 @click.option(
     "--layout",
@@ -122,6 +124,7 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write an Excel workbook (sheets 'responses' and 'codebook').",
 )
+@FORCE_OPTION
 def export(
     db: Path | None,
     flow: Path | None,
@@ -140,12 +143,15 @@ def export(
     excel: bool,
     codebook_path: Path | None,
     xlsx_path: Path | None,
+    force: bool,
 ) -> None:
     """Export the responses for analysis: CSV on standard output or --out.
 
     Reads a consistent snapshot through a read-only connection: safe while the
     bot runs. Only completed responses unless --status all. Messages go to
-    standard error.
+    standard error. Files are created readable by you only (mode 600), never
+    over the database, and never left half-written; a symbolic link is
+    followed (its target is written).
 
     Example: surveybot export --excel --labels --codebook codebook.csv -o responses.csv
     """
@@ -166,6 +172,7 @@ def export(
         )
     if out == Path("-"):
         out = None
+    check_outputs((out, codebook_path, xlsx_path), database=settings.db, force=force)
     # Data to standard output when no file is named: a pipe into another tool.
     stdout = sys.stdout.buffer if out is None and xlsx_path is None else None
     try:
@@ -183,15 +190,16 @@ def export(
             excel=excel,
             cities={stage.code: stage.city for stage in loaded_stages},
         )
-        result = run_export(
-            settings.db,
-            loaded_flow,
-            options,
-            csv=out if out is not None else stdout,
-            codebook=codebook_path,
-            xlsx=xlsx_path,
-            progress=progress_reporter(sys.stderr),
-        )
+        with interrupted_cleanly("the export"):
+            result = run_export(
+                settings.db,
+                loaded_flow,
+                options,
+                csv=out if out is not None else stdout,
+                codebook=codebook_path,
+                xlsx=xlsx_path,
+                progress=progress_reporter(sys.stderr),
+            )
     except (ExportError, StorageError) as error:
         fail(str(error))
     if stdout is not None:

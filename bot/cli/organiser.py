@@ -21,6 +21,7 @@ from bot.cli.common import (
     load_stages_file,
     require_database,
 )
+from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
 
 
 def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -65,7 +66,8 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
     help="Write links.csv, links.html and qr/<code>.png and .svg into DIR "
-    "(created if needed). Without it, print the CSV.",
+    "(created if needed; files there are replaced only with --force or once you say yes). "
+    "Without it, print the CSV.",
 )
 @STAGES_OPTION
 @click.option(
@@ -75,8 +77,14 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     show_default=True,
     help="Language of the dates and labels on the QR codes and the page.",
 )
+@FORCE_OPTION
 def links(
-    bot_username: str, web_url: str | None, out: Path | None, stages: Path | None, lang: str
+    bot_username: str,
+    web_url: str | None,
+    out: Path | None,
+    stages: Path | None,
+    lang: str,
+    force: bool,
 ) -> None:
     """One invitation link and QR code per stage, and a printable page of them all.
 
@@ -85,11 +93,12 @@ def links(
     each stage also gets a web link to the web chat's landing page, and its QR
     code opens that page, where the respondent chooses Telegram or the browser.
     Stages marked `example: true` are included, marked "(exemple)". Print
-    links.html (one card per stage), or put qr/<code>.png on a slide.
+    links.html (one card per stage), or put qr/<code>.png on a slide. The
+    files are created readable by you only (mode 600).
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
-    from organiser import LinkError, render_csv, stage_links, write_links
+    from organiser import LinkError, kit_paths, render_csv, stage_links, write_links
 
     settings = load_settings(stages=stages, public_url=web_url)
     loaded = load_stages_file(settings)
@@ -97,8 +106,10 @@ def links(
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)
         return
+    check_outputs(kit_paths(found, out), database=settings.db, force=force)
     try:
-        written = write_links(found, out, bot_username=bot_username, lang=lang)
+        with interrupted_cleanly("writing the links"):
+            written = write_links(found, out, bot_username=bot_username, lang=lang)
     except LinkError as error:
         fail(str(error))
     count = len(found)
@@ -123,8 +134,10 @@ def links(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="Also save the drop-off as a bar chart, a PNG image.",
+    help="Also save the drop-off as a bar chart, a PNG image (mode 600; an existing file "
+    "is replaced only with --force or once you say yes).",
 )
+@FORCE_OPTION
 def stats(
     db: Path | None,
     flow: Path | None,
@@ -132,13 +145,15 @@ def stats(
     stage_code: str | None,
     day: dt.datetime | None,
     plot: Path | None,
+    force: bool,
 ) -> None:
     """How many started and completed, per stage, and where respondents stop.
 
     The table gives, per stage: responses started, completed, the completion
     rate, the median time to complete, and today's started / completed. The
     drop-off view follows the questions in order: how many responses reached
-    each one, and how many answered it. Safe to run while the bot is running.
+    each one, and how many answered it. Safe to run while the bot is running:
+    it only reads the database, and --plot never writes over it.
 
     Example: surveybot stats --stage pithiviers --plot dropoff.png
     """
@@ -156,6 +171,7 @@ def stats(
 
     settings = load_settings(db=db, flow=flow, stages=stages)
     require_database(settings.db)
+    check_outputs((plot,), database=settings.db, force=force)
     loaded_flow, loaded_stages = load_flow_and_stages(settings)
     now = dt.datetime.now().astimezone()
     today = day.date() if day is not None else now.date()
@@ -189,8 +205,11 @@ def stats(
     click.echo()
     click.echo(render_dropoff_table(result))
     if plot is not None:
+        from exports import OutputError, write_output
+
         try:
-            plot.write_bytes(render_dropoff_png(result))
-        except OSError as error:
-            fail(f"cannot write the chart to {plot}: {error.strerror or error}")
+            with interrupted_cleanly("writing the chart"):
+                write_output(plot, render_dropoff_png(result), what="the chart")
+        except OutputError as error:
+            fail(str(error))
         click.echo(f"wrote the drop-off chart to {plot}", err=True)
