@@ -2,12 +2,14 @@
 
 YAML is composed into a node tree (which keeps line numbers) and constructed
 from it, so a pydantic error's `loc` can be walked down the same tree to the
-line it is about.
+line it is about. `flows.yamlfile` reads the file and composes it, refusing
+what could hurt (anchors and aliases, a huge file) before any value is built.
 """
 
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -23,6 +25,7 @@ from flows.errors import FlowFileError, Problem
 from flows.model import Flow, Kind
 from flows.paths import Loc
 from flows.stages import STAGE_CODE_PATTERN, StageDef, StagesFile
+from flows.yamlfile import NULL_TAG, PlainLoader, Refusal, read_text
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -51,35 +54,41 @@ def bundled_path(name: str) -> Path:
 
 def load_flow(path: str | Path) -> Flow:
     """Load and check a flow file; raise FlowFileError listing every problem."""
-    document = _read(path)
-    model = _validate(document, Flow)
-    assert isinstance(model, Flow)
-    _raise_if(document, check_flow(model))
-    return model
+    return _checked_flow(_read(path))
 
 
 def load_stages(path: str | Path) -> list[StageDef]:
     """Load and check a stages file; raise FlowFileError listing every problem."""
-    document = _read(path)
-    problems = _schema_problems(document, StagesFile)
-    if problems:
-        raise FlowFileError(_sorted(problems + _raw_stage_code_problems(document)))
-    model = StagesFile.model_validate(document.data)
-    _raise_if(document, check_stages(model))
-    return list(model.stages)
+    return _checked_stages(_read(path))
 
 
 def validate_file(path: str | Path) -> list[Problem]:
     """Every problem in a flow or stages file (told apart by a top-level `stages` key)."""
     try:
         document = _read(path)
-        if isinstance(document.data, dict) and "stages" in document.data:
-            load_stages(path)
+        if _model_for(document.data) is StagesFile:
+            _checked_stages(document)
         else:
-            load_flow(path)
+            _checked_flow(document)
     except FlowFileError as error:
         return error.problems
     return []
+
+
+def _checked_flow(document: _Document) -> Flow:
+    model = _validate(document, Flow)
+    assert isinstance(model, Flow)
+    _raise_if(document, check_flow(model))
+    return model
+
+
+def _checked_stages(document: _Document) -> list[StageDef]:
+    problems = _schema_problems(document, StagesFile)
+    if problems:
+        raise FlowFileError(_sorted(problems + _raw_stage_code_problems(document)))
+    model = StagesFile.model_validate(document.data)
+    _raise_if(document, check_stages(model))
+    return list(model.stages)
 
 
 # --- reading ------------------------------------------------------------------
@@ -94,14 +103,9 @@ class _Document:
 
 def _read(path: str | Path) -> _Document:
     file = str(path)
+    text = read_text(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FlowFileError([Problem(file, None, "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FlowFileError([Problem(file, None, f"cannot read the file: {error}")]) from None
-    try:
-        loader = yaml.SafeLoader(text)
+        loader = PlainLoader(text, file)
     except yaml.reader.ReaderError as error:  # checked before parsing: a control character
         line = text.count("\n", 0, error.position) + 1
         message = f"invalid YAML: character #x{error.character:04x} is not allowed; remove it"
@@ -109,7 +113,8 @@ def _read(path: str | Path) -> _Document:
     try:
         node = loader.get_single_node()
         if node is not None:
-            _untag_bad_timestamps(loader, node)
+            _raise_refusals(file, node, loader.refusals)
+            _check_scalars(file, loader, node)
         traps = list(_yaml_traps(node)) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
@@ -123,12 +128,24 @@ def _read(path: str | Path) -> _Document:
         # Report the traps, and what else is wrong, in one go.
         assert node is not None
         _repair_booleans(node, data)
-        problems = [Problem(file, line, message, _where(data, loc)) for loc, message, line in traps]
+        problems = [Problem(file, line, message, _where(node, loc)) for loc, message, line in traps]
         problems += _schema_problems(document, _model_for(data))
         if _model_for(data) is StagesFile:
             problems += _raw_stage_code_problems(document)
         raise FlowFileError(_sorted(problems))
     return document
+
+
+def _raise_refusals(file: str, root: yaml.Node, refusals: list[Refusal]) -> None:
+    """Every anchor and alias, located, each named once per line; nothing is built from them."""
+    if not refusals:
+        return
+    locs = {id(node): loc for loc, _, node in _walk(root, (), keys=True)}
+    found = {
+        Problem(file, refusal.line, refusal.message, _where(root, locs.get(id(refusal.node), ())))
+        for refusal in refusals
+    }
+    raise FlowFileError(_sorted(list(found)))
 
 
 def _yaml_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
@@ -156,6 +173,8 @@ def _yaml_traps(root: yaml.Node) -> Iterator[tuple[Loc, str, int]]:
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # a list or mapping as a key: construction says where
                 if key_node.value in seen:
                     yield (
                         (*loc, key_node.value),
@@ -175,30 +194,53 @@ def _yaml_traps(root: yaml.Node) -> Iterator[tuple[Loc, str, int]]:
             )
 
 
-def _untag_bad_timestamps(loader: yaml.SafeLoader, root: yaml.Node) -> None:
-    """Keep an unquoted impossible date (2019-02-30) as text, for the model to report.
+def _check_scalars(file: str, loader: yaml.SafeLoader, root: yaml.Node) -> None:
+    """Refuse, located, a value its type cannot read (`!!int abc`, a 5000-digit number).
 
-    PyYAML would raise a bare ValueError while constructing it, with no line.
+    PyYAML would raise a bare ValueError (IndexError, AttributeError...) while
+    constructing it, with no line. An unquoted impossible date (2019-02-30) is
+    kept as text, for the model to report.
     """
-    for _, _, node in _walk(root, ()):
-        if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP_TAG:
-            try:
-                loader.construct_yaml_timestamp(node)
-            except ValueError:
+    problems = []
+    for loc, _, node in _walk(root, (), keys=True):
+        construct = loader.yaml_constructors.get(node.tag)
+        if not isinstance(node, yaml.ScalarNode) or construct is None:
+            continue
+        if inspect.isgeneratorfunction(construct):
+            continue  # a list or mapping type: construction reports a scalar there itself
+        try:
+            construct(loader, node)
+        except yaml.MarkedYAMLError:
+            raise  # located already (bad base64): reported as invalid YAML
+        except Exception:  # one text into one value: any failure means it is unreadable
+            if node.tag == TIMESTAMP_TAG:
                 node.tag = STR_TAG
+                continue
+            kind = node.tag.rsplit(":", 1)[-1]
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            message = f"'{shown}' cannot be read as {kind}; quote it if it is meant as text"
+            problems.append(Problem(file, node.start_mark.line + 1, message, _where(root, loc)))
+    if problems:
+        raise FlowFileError(_sorted(problems))
 
 
 def _walk(
-    node: yaml.Node, loc: Loc, key: str | None = None
+    node: yaml.Node, loc: Loc, key: str | None = None, *, keys: bool = False
 ) -> Iterator[tuple[Loc, str | None, yaml.Node]]:
-    """Every node with its loc and the mapping key it sits under (list items inherit it)."""
+    """Every node with its loc and the mapping key it sits under (list items inherit it).
+
+    With `keys`, the key nodes too, at their mapping's loc. The tree is a tree:
+    `PlainLoader` lets no node be shared or contain itself.
+    """
     yield loc, key, node
     if isinstance(node, yaml.MappingNode):
         for key_node, value in node.value:
-            yield from _walk(value, (*loc, key_node.value), key_node.value)
+            if keys:
+                yield from _walk(key_node, loc, key, keys=True)
+            yield from _walk(value, (*loc, key_node.value), key_node.value, keys=keys)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _walk(item, (*loc, index), key)
+            yield from _walk(item, (*loc, index), key, keys=keys)
 
 
 def _is_trap(key: str | None, node: yaml.Node) -> bool:
@@ -371,7 +413,7 @@ def _known_keys() -> list[str]:
 
 def _locate(document: _Document, loc: Loc, message: str) -> Problem:
     line = _line_of(document.node, loc)
-    return Problem(document.file, line, message, _where(document.data, loc))
+    return Problem(document.file, line, message, _where(document.node, loc))
 
 
 def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
@@ -403,18 +445,35 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     return line
 
 
-def _where(data: Any, loc: Loc) -> str | None:
+def _where(root: yaml.Node | None, loc: Loc) -> str | None:
+    """ "question 'q7'", "section 'company'" or "stage 'pithiviers'": the innermost on `loc`.
+
+    Read from the nodes, not the data, so that it works before any data is built.
+    """
     where: str | None = None
-    node = data
+    node = root
     previous: int | str | None = None
     for part in loc:
-        node = _child(node, part)
-        if isinstance(part, int) and isinstance(node, dict):
+        node = _node_child(node, part)
+        if isinstance(part, int) and isinstance(node, yaml.MappingNode):
             label = {"steps": "question", "sections": "section", "stages": "stage"}.get(
                 str(previous)
             )
-            key = node.get("code") if label == "stage" else node.get("id")
-            if label and isinstance(key, str | int):
-                where = f"{label} '{key}'"
+            key = _node_child(node, "code" if label == "stage" else "id")
+            if label and isinstance(key, yaml.ScalarNode) and key.tag != NULL_TAG:
+                where = f"{label} '{key.value}'"
         previous = part
     return where
+
+
+def _node_child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((value for key, value in node.value if key.value == part), None)
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        child: yaml.Node = node.value[part]
+        return child
+    return None

@@ -10,7 +10,8 @@ from bot.cli.common import CONTEXT, load_settings
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+# Any path: a folder, a missing or unreadable file is one more located problem, not a usage error.
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check flow and stages files; print every problem, located, and exit 1 if any.
 
