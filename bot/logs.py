@@ -1,38 +1,102 @@
-"""Logging for the long-running bot: readable lines, and never the token."""
+"""Logging for the long-running bot: readable lines, never the token, never a name or answer.
+
+At debug level python-telegram-bot logs whole updates ("Processing update
+Update(message=Message(... first_name='Ana' ... text='...'))") and every Bot
+API call with its parameters and result, which carry the answers (a transcript
+line "✅ <answer>", the summary). The README promises no name is stored; a log
+file is stored. So the handler redacts personal fields wherever a record shows
+them as a Python object, a dict or JSON (`first_name='…'`, `'text': '…'`,
+`"text": "…"`): the update id, the user id, the method called stay, for
+following an update through the log.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
+from typing import Final
+
+PERSONAL_TEXT: Final = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "username",
+    "text",
+    "caption",
+    "data",
+    "query",
+    "phone_number",
+    "vcard",
+    "email",
+    "address",
+    "file_name",
+    "bio",
+    "secret_token",  # not personal, but the webhook's secret, in setWebhook's parameters
+)
+"""Keys whose string values say who someone is or what they answered (or a secret)."""
+PERSONAL_NUMBERS: Final = ("latitude", "longitude")
+HIDDEN: Final = "'<hidden>'"
+
+# A key (not the end of a longer name: `callback_data` is the bot's own), a quote
+# perhaps (dict or JSON), `=` or `:`, then a quoted string as repr() or JSON writes
+# it, escapes included: the whole literal, however it is quoted, is replaced.
+_STRING: Final = r"'(?:[^'\\\n]|\\.)*'" + "|" + r'"(?:[^"\\\n]|\\.)*"'
+_TEXT_KEYS: Final = "|".join(PERSONAL_TEXT)
+_NUMBER_KEYS: Final = "|".join(PERSONAL_NUMBERS)
+_PERSONAL: Final = re.compile(
+    rf"""(?<!\w)(?P<lead>(?:{_TEXT_KEYS})['"]?\s*[:=]\s*)(?:{_STRING})"""
+    rf"""|(?<!\w)(?P<place>(?:{_NUMBER_KEYS})['"]?\s*[:=]\s*)-?[\d.]+"""
+)
 
 
-class RedactToken(logging.Filter):
-    """Replaces the bot token wherever it appears (URLs in network errors carry it)."""
+def redact_personal(text: str) -> str:
+    """`text` with the values of personal fields replaced by '<hidden>'."""
+    return _PERSONAL.sub(lambda m: (m["lead"] or m["place"]) + HIDDEN, text)
 
-    def __init__(self, token: str) -> None:
+
+class Redact(logging.Filter):
+    """Rewrites a record's message and traceback with `redact`, before any handler formats it."""
+
+    def __init__(self, redact: Callable[[str], str]) -> None:
         super().__init__()
-        self._token = token
+        self._redact = redact
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
-            return True
         message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg = redacted
             record.args = None
         if record.exc_info and record.exc_info[1] is not None:
             # Tracebacks are formatted later from exc_info; format now, redacted.
-            formatter = logging.Formatter()
-            record.exc_text = formatter.formatException(record.exc_info).replace(
-                self._token, "<token>"
-            )
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
         return True
 
 
+class RedactToken(Redact):
+    """Replaces the bot token wherever it appears (URLs in network errors carry it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(lambda text: text.replace(token, "<token>") if token else text)
+
+
+class RedactPersonal(Redact):
+    """Hides names and answers (see `PERSONAL_TEXT`) in every record: updates, API calls."""
+
+    def __init__(self) -> None:
+        super().__init__(redact_personal)
+
+
 def configure_logging(token: str, *, level: int = logging.INFO) -> None:
+    """One handler on standard error for the whole process, hiding the token and personal data."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactPersonal())
     handler.set_name("surveybot")
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == "surveybot"]:

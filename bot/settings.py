@@ -12,10 +12,13 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 
 
 class Settings(BaseSettings):
-    """Everything the commands need; each field is also a command-line flag, but the secrets.
+    """Everything the commands need; each field is also a command-line flag, but `web_secret`.
 
-    The token and the webhook secret come from the environment or the `.env` file
-    only: a flag would show them to anyone who can list the machine's processes.
+    The token and the webhook secret belong in the environment, the `.env` file
+    or a file of their own (`token_file`, `webhook_secret_file`): their flags
+    still work, with a warning, since they show to anyone who lists the processes.
+    An empty variable is kept as "" (not None): an empty webhook secret is refused,
+    where an unset one is made up.
     """
 
     model_config = SettingsConfigDict(
@@ -23,6 +26,8 @@ class Settings(BaseSettings):
     )
 
     token: SecretStr | None = None
+    token_file: Path | None = None
+    """A file holding the token (a trailing newline is ignored), instead of SURVEYBOT_TOKEN."""
     api_url: str = DEFAULT_API_URL
     db: Path = Path("surveybot.sqlite3")
     flow: Path | None = None
@@ -42,6 +47,8 @@ class Settings(BaseSettings):
     """Receive Telegram's updates at this public https URL instead of long polling."""
     webhook_secret: SecretStr | None = None
     """What Telegram sends with each webhook call; generated at start when absent."""
+    webhook_secret_file: Path | None = None
+    """A file holding the webhook secret, instead of SURVEYBOT_WEBHOOK_SECRET."""
     listen: str = "127.0.0.1"
     """The address the webhook server listens on, behind a TLS reverse proxy."""
     port: int = Field(default=8000, ge=1, le=65535)
@@ -66,6 +73,14 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
                 ) from None
+        return value
+
+    @field_validator("token_file", "webhook_secret_file", mode="before")
+    @classmethod
+    def _no_empty_path(cls, value: object) -> object:
+        # Path("") would be the working directory: an empty variable is a mistake, said so.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: give the path of the file, or unset the variable")
         return value
 
     @field_validator("timezone")

@@ -5,14 +5,8 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import CONTEXT, data_options, fail, load_flow_and_stages, load_settings
-from bot.cli.telegram import (
-    build_bot,
-    require_token,
-    require_webhook_url,
-    server_options,
-    telegram_options,
-    webhook_secret,
-)
+from bot.cli.credentials import require_token, webhook_secret
+from bot.cli.telegram import build_bot, require_webhook_url, server_options, telegram_options
 
 
 @click.command(context_settings=CONTEXT)
@@ -25,13 +19,19 @@ from bot.cli.telegram import (
     "(SURVEYBOT_WEBHOOK_URL).",
 )
 @server_options
-@click.option("-v", "--verbose", is_flag=True, help="Log every update (debug level).")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log every update (debug level), its id but not names nor answers.",
+)
 def run(verbose: bool, **flags: object) -> None:
     """Run the Telegram bot (long polling, or a webhook with --webhook-url).
 
-    The token comes from SURVEYBOT_TOKEN (the environment or a .env file), never
-    from a flag, so it does not show in the list of processes; so does the
-    webhook secret, SURVEYBOT_WEBHOOK_SECRET, made up at start when not set.
+    The token comes from SURVEYBOT_TOKEN (the environment or a .env file) or
+    from a file (--token-file), not from a flag, so it does not show in the
+    list of processes; so does the webhook secret (SURVEYBOT_WEBHOOK_SECRET,
+    1 to 256 characters of A-Z a-z 0-9 _ -), made up at each start when not set.
     Updates sent while the bot was down are kept and handled at start; an update
     is confirmed to Telegram only once it is handled and committed.
 
@@ -46,17 +46,18 @@ def run(verbose: bool, **flags: object) -> None:
     token = require_token(settings)
     url = require_webhook_url(settings) if settings.webhook_url is not None else None
     flow, stages = load_flow_and_stages(settings)
-    application = build_bot(settings, token, flow, stages, verbose=verbose)
+    application = build_bot(settings, token, flow, stages, verbose=verbose)  # logs set up
     if url is not None:
         from bot.telegram.webhook import run_webhook
 
+        secret = webhook_secret(settings)  # checked (or made up) before anything starts
         main_task = run_webhook(
             application,
             settings.db,
             url=url,
             listen=settings.listen,
             port=settings.port,
-            secret=webhook_secret(settings),
+            secret=secret,
         )
     else:
         main_task = run_polling(application, settings.db)

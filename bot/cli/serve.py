@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 import secrets
+import socket
 from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import CONTEXT, data_options, fail, load_flow_and_stages, load_settings
+from bot.cli.credentials import require_token, webhook_secret
 from bot.cli.telegram import (
     build_bot,
     policy_of,
-    require_token,
     require_webhook_url,
     server_options,
     telegram_options,
-    webhook_secret,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ log = logging.getLogger(__name__)
     help="The public https URL Telegram posts to, with --telegram-webhook (SURVEYBOT_WEBHOOK_URL).",
 )
 @telegram_options
-@click.option("-v", "--verbose", is_flag=True, help="Log more (debug level).")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Log more (debug level), but not names nor answers."
+)
 def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
     """Serve the web chat: the questionnaire in a phone's browser, at /s/<stage>.
 
@@ -64,27 +66,23 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
     """
     import asyncio
 
-    from bot.http import bind
     from storage import StorageError
 
     settings = load_settings(**flags)
     flow, stages = load_flow_and_stages(settings)
-    try:
-        sock = bind(settings.listen, settings.port)
-    except OSError as error:
-        fail(str(error))
     if telegram_webhook:
         from bot.web.serving import serve_web_and_telegram
 
         token = require_token(settings)
         url = require_webhook_url(settings)
         application = build_bot(settings, token, flow, stages, verbose=verbose)  # logs set up
+        hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
         main_task = serve_web_and_telegram(
             application,
             settings.db,
-            sock,
+            _bound(settings),
             url=url,
-            webhook_secret=webhook_secret(settings),
+            webhook_secret=hook_secret,
             secret=web_secret(settings),
             bot_username=settings.bot_username,
             public_url=settings.public_url,
@@ -98,7 +96,7 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
             settings.db,
             flow,
             stages,
-            sock,
+            _bound(settings),
             secret=web_secret(settings),
             bot_username=settings.bot_username,
             policy=policy_of(settings),
@@ -107,6 +105,16 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
     try:
         asyncio.run(main_task)
     except StorageError as error:
+        fail(str(error))
+
+
+def _bound(settings: Settings) -> socket.socket:
+    """The listening socket, or a clear message (the port is taken, say) and exit 1."""
+    from bot.http import bind
+
+    try:
+        return bind(settings.listen, settings.port)
+    except OSError as error:
         fail(str(error))
 
 

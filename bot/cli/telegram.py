@@ -1,20 +1,20 @@
 """What `run` and `serve` share to run the Telegram bot: its options, secrets and policy.
 
-Like every command module, it imports only `bot.cli.common` at load time; the
-bot itself comes in when a command runs.
+Like every command module, it imports only `bot.cli.common` (and the secrets'
+`bot.cli.credentials`) at load time; the bot itself comes in when a command runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
 
 from bot.cli.common import fail
+from bot.cli.credentials import warn_secret_flag
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -26,26 +26,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 
-def _no_secret_on_the_command_line(
-    ctx: click.Context, param: click.Parameter, value: object
-) -> None:
-    """The old --token and --webhook-secret flags: say where the secret goes instead."""
-    if value is not None:
-        variable = {"token": "SURVEYBOT_TOKEN"}.get(param.name or "", "SURVEYBOT_WEBHOOK_SECRET")
-        raise click.UsageError(
-            f"{param.opts[0]} is not taken from the command line, where anyone on the machine "
-            f"can read it in the list of processes; set {variable} in the environment or in "
-            "a .env file",
-            ctx,
-        )
-
-
 TELEGRAM_OPTIONS: Final = (
+    # The old flags: they work, with a warning (they show in the list of processes).
+    click.option("--token", hidden=True, callback=warn_secret_flag),
+    click.option("--webhook-secret", hidden=True, callback=warn_secret_flag),
     click.option(
-        "--token", hidden=True, expose_value=False, callback=_no_secret_on_the_command_line
+        "--token-file",
+        metavar="PATH",
+        help="A file holding the bot token (SURVEYBOT_TOKEN_FILE); or set SURVEYBOT_TOKEN.",
     ),
     click.option(
-        "--webhook-secret", hidden=True, expose_value=False, callback=_no_secret_on_the_command_line
+        "--webhook-secret-file",
+        metavar="PATH",
+        help="A file holding the webhook secret (SURVEYBOT_WEBHOOK_SECRET_FILE); "
+        "none: one is made up at each start.",
     ),
     click.option("--api-url", help="Bot API base URL, token appended (SURVEYBOT_API_URL)."),
     click.option(
@@ -96,17 +90,6 @@ def server_options(function: F) -> F:
     return function
 
 
-def require_token(settings: Settings) -> str:
-    """The bot token, or a clear message and exit 1 when there is none."""
-    token = settings.token.get_secret_value().strip() if settings.token else ""
-    if not token:
-        fail(
-            "no bot token: create a bot with @BotFather in Telegram, then set "
-            "SURVEYBOT_TOKEN=<token> in the environment or in a .env file."
-        )
-    return token
-
-
 def require_webhook_url(settings: Settings) -> str:
     """The public webhook URL: https, or a rehearsal on this machine."""
     url = settings.webhook_url
@@ -118,18 +101,6 @@ def require_webhook_url(settings: Settings) -> str:
             f"https:// (Telegram only calls https webhooks), not {url!r}"
         )
     return url
-
-
-def webhook_secret(settings: Settings) -> str:
-    """The secret Telegram must send with every call; one made up when none is set."""
-    given = settings.webhook_secret.get_secret_value().strip() if settings.webhook_secret else ""
-    if given:
-        return given
-    log.info(
-        "no SURVEYBOT_WEBHOOK_SECRET: using one made up for this run (set one when several "
-        "instances share the webhook)"
-    )
-    return secrets.token_urlsafe(32)
 
 
 def policy_of(settings: Settings) -> Policy:

@@ -5,11 +5,19 @@ forms from other sites, safe headers) and the same server, which stops cleanly o
 """
 
 from bot.http.address import PublicAddress
-from bot.http.guards import MAX_BODY, BodyLimit, RateLimit, SafeHeaders, SameOrigin
+from bot.http.guards import (
+    MAX_BODY,
+    MAX_UPDATE,
+    BodyLimit,
+    RateLimit,
+    SafeHeaders,
+    SameOrigin,
+)
 from bot.http.server import bind, serve
 
 __all__ = [
     "MAX_BODY",
+    "MAX_UPDATE",
     "BodyLimit",
     "PublicAddress",
     "RateLimit",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -18,9 +18,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
-# A form holds one answer: 4,000 characters at most, percent-encoded. A Telegram
-# update is smaller still.
+# A form holds one answer: 4,000 characters at most, percent-encoded.
 MAX_BODY: Final = 64 * 1024
+# A Telegram update: a 4,096-character message quoting another, with its entities,
+# stays far below. Generous, because Telegram retries a refused update until it gives up.
+MAX_UPDATE: Final = 1024 * 1024
 
 SECURITY_HEADERS: Final = {
     "content-security-policy": (
@@ -37,18 +39,25 @@ SECURITY_HEADERS: Final = {
 
 
 class BodyLimit:
-    """Refuses a request whose body is over `limit` bytes, before the application reads it."""
+    """Refuses a request whose body is over `limit` bytes, before the application reads it.
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    `limits` gives some paths a limit of their own (Telegram's webhook: `MAX_UPDATE`).
+    """
+
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY, *, limits: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.limits = dict(limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limits.get(_route_path(scope), self.limit)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _too_large(scope, receive, send)
             return
         seen = 0
@@ -57,7 +66,7 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
+            if seen > limit:
                 raise BodyTooLarge
             return message
 
@@ -72,7 +81,10 @@ class BodyTooLarge(Exception):
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = PlainTextResponse("Request body too large.", status_code=413)
+    # Closing the connection spares reading (and throwing away) the rest of the body.
+    response = PlainTextResponse(
+        "Request body too large.", status_code=413, headers={"connection": "close"}
+    )
     await response(scope, receive, send)
 
 

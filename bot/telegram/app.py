@@ -241,7 +241,10 @@ def describe_start_error(error: BaseException) -> str | None:
     if isinstance(error, OSError) and str(error).startswith("cannot listen on"):
         return str(error)
     if isinstance(error, InvalidToken):
-        return "Telegram refused the token: check SURVEYBOT_TOKEN (copy it again from @BotFather)."
+        return (
+            "Telegram refused the token: check SURVEYBOT_TOKEN or the token file (copy it "
+            "again from @BotFather)."
+        )
     if isinstance(error, NetworkError):
         return f"cannot reach the Bot API ({error}); check SURVEYBOT_API_URL and the network."
     return None

@@ -4,8 +4,11 @@ Telegram retries a webhook delivery that fails or times out, so holding the
 HTTP response until the update is committed keeps the same at-least-once
 guarantee as our poller (and the update id in the answer's transaction keeps
 it from being applied twice). The secret Telegram sends with each call is
-checked before the body is read; the body's size is capped by the guards in
-front of every route. Served by uvicorn: alone (`surveybot run --webhook-url`)
+checked before a byte of the body is read, so a forged call costs us nothing
+whatever it sends; the body is capped at `MAX_UPDATE` (here, and by the guards
+in front of every route), and a body that is not an update is a 400, never a
+500. There is always a secret: the route refuses to exist without a valid one,
+and the command line makes one up when none is configured. Served by uvicorn: alone (`surveybot run --webhook-url`)
 or beside the web chat (`surveybot serve --telegram-webhook`), behind a TLS
 reverse proxy either way.
 """
@@ -16,6 +19,7 @@ import functools
 import hmac
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Final
 
@@ -26,7 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
 
-from bot.http import BodyLimit, bind, serve
+from bot.http import MAX_UPDATE, BodyLimit, bind, serve
 from bot.telegram.app import running
 from bot.telegram.context import BotApplication
 from bot.telegram.poller import ALLOWED_UPDATES
@@ -35,11 +39,30 @@ from bot.telegram.processor import PerRespondentProcessor
 log = logging.getLogger(__name__)
 
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+# What Telegram accepts as `secret_token` in setWebhook.
+SECRET_RULE: Final = "1 to 256 characters of A-Z, a-z, 0-9, _ and -"
+_SECRET: Final = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_UPDATE_IDS: Final = range(0, 2**63)  # what the handled_updates table can key
+
+
+def secret_problem(secret: str) -> str | None:
+    """What is wrong with `secret` as a webhook secret (never quoting it), or None."""
+    if not secret:
+        return "is empty"
+    if len(secret) > 256:
+        return f"has {len(secret)} characters"
+    if not _SECRET.fullmatch(secret):
+        return "holds characters Telegram does not allow"
+    return None
 
 
 def webhook_route(application: BotApplication, *, path: str, secret: str) -> Route:
     """POST `path`: one update, handled before the reply; 403 without the secret."""
-    expected = secret.encode("utf-8")
+    problem = secret_problem(secret)
+    if problem is not None:
+        # An empty secret would let a call without the header through.
+        raise ValueError(f"the webhook secret {problem}; it must be {SECRET_RULE}")
+    expected = secret.encode("ascii")
     processor = application.update_processor
     if not isinstance(processor, PerRespondentProcessor):
         raise TypeError("the webhook needs the PerRespondentProcessor")
@@ -48,10 +71,13 @@ def webhook_route(application: BotApplication, *, path: str, secret: str) -> Rou
         # Header values arrive as latin-1: compared as bytes, any header is a mere mismatch.
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
-            return Response(status_code=403)
-        try:
-            update = Update.de_json(json.loads(await request.body()), application.bot)
-        except (ValueError, TypeError, KeyError):
+            log.debug("refused a webhook call without the right secret")
+            return _refusal(403)
+        body = await _capped_body(request)
+        if body is None:
+            return _refusal(413)
+        update = _parsed(body, application)
+        if update is None:
             log.warning("the webhook received a body that is not an update")
             return Response(status_code=400)
         done = processor.done(update.update_id)
@@ -63,6 +89,42 @@ def webhook_route(application: BotApplication, *, path: str, secret: str) -> Rou
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"], name="telegram_webhook")
+
+
+def _refusal(status: int) -> Response:
+    # Closing the connection spares reading (and throwing away) whatever body was sent.
+    return Response(status_code=status, headers={"connection": "close"})
+
+
+async def _capped_body(request: Request) -> bytes | None:
+    """The body, or None when it is (or says it is) over `MAX_UPDATE` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPDATE):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_UPDATE:
+            return None
+    return bytes(body)
+
+
+def _parsed(body: bytes, application: BotApplication) -> Update | None:
+    """The update in `body`, or None when it is not one (not JSON, not an object, no id...)."""
+    try:
+        data = json.loads(body)  # invalid UTF-8 is a ValueError too
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    update_id = data.get("update_id")
+    if type(update_id) is not int or update_id not in _UPDATE_IDS:  # not a bool, either
+        return None
+    try:
+        return Update.de_json(data, application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        # python-telegram-bot's constructors fail this way on a malformed object.
+        return None
 
 
 async def register_webhook(application: BotApplication, *, url: str, secret: str) -> None:
@@ -83,13 +145,21 @@ async def run_webhook(
     secret: str,
 ) -> None:
     """Serve the webhook alone until SIGINT/SIGTERM; register it with Telegram at start."""
+    app = webhook_app(application, path=webhook_path(url), secret=secret)
     sock = bind(listen, port)
-    route = webhook_route(application, path=webhook_path(url), secret=secret)
-    app = Starlette(routes=[route], middleware=[Middleware(BodyLimit)])
-    async with running(application, db_path):
-        await register_webhook(application, url=url, secret=secret)
-        listening = functools.partial(log.info, "surveybot is listening on %s:%s", listen, port)
-        await serve(app, sock, ready=listening)
+    try:
+        async with running(application, db_path):
+            await register_webhook(application, url=url, secret=secret)
+            listening = functools.partial(log.info, "surveybot is listening on %s:%s", listen, port)
+            await serve(app, sock, ready=listening)
+    finally:
+        sock.close()  # also when the start fails (the Bot API unreachable, say)
+
+
+def webhook_app(application: BotApplication, *, path: str, secret: str) -> Starlette:
+    """The webhook alone, behind the body limit: what `surveybot run --webhook-url` serves."""
+    route = webhook_route(application, path=path, secret=secret)
+    return Starlette(routes=[route], middleware=[Middleware(BodyLimit, limit=MAX_UPDATE)])
 
 
 def webhook_path(url: str) -> str:

@@ -33,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
-from bot.http import BodyLimit, PublicAddress, RateLimit, SafeHeaders, SameOrigin
+from bot.http import MAX_UPDATE, BodyLimit, PublicAddress, RateLimit, SafeHeaders, SameOrigin
 from bot.web.forms import Unreadable, read_form
 from bot.web.identity import (
     COOKIE,
@@ -101,6 +101,7 @@ def create_app(
     """
     templates = Jinja2Templates(env=_environment())
     pages = Pages(chat, templates)
+    extra = routes or []
     return Starlette(
         routes=[
             Route("/", pages.index, name="index"),
@@ -109,7 +110,7 @@ def create_app(
             Route("/r/{respondent}", pages.resume, methods=["GET", "POST"], name="resume"),
             Route("/mydata.json", pages.my_data, name="my_data"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-            *(routes or []),
+            *extra,
         ],
         middleware=[
             *([Middleware(PublicAddress, url=chat.public_url)] if chat.public_url else []),
@@ -120,9 +121,12 @@ def create_app(
                 burst=burst,
                 per_second=per_second,
                 who=_respondent_of,
-                exempt=("/static/", *(r.path for r in routes or [] if isinstance(r, Route))),
+                exempt=("/static/", *(r.path for r in extra if isinstance(r, Route))),
             ),
-            Middleware(BodyLimit),
+            # The other routes (Telegram's webhook) take an update, larger than a form.
+            Middleware(
+                BodyLimit, limits={r.path: MAX_UPDATE for r in extra if isinstance(r, Route)}
+            ),
         ],
         exception_handlers={404: pages.not_found},
     )

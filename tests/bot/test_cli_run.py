@@ -39,16 +39,24 @@ def test_without_a_token_one_line_says_how_to_get_one(runner: CliRunner) -> None
     assert not Path("surveybot.sqlite3").exists()
 
 
-def test_the_token_is_never_a_flag_so_it_stays_out_of_the_process_list(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["run", "--token", "1:x"])
+def test_the_token_flag_still_works_but_warns_of_the_process_list(runner: CliRunner) -> None:
+    import socket
 
-    assert result.exit_code == 2
-    assert "set SURVEYBOT_TOKEN in the environment or in a .env file" in result.stderr
-    assert "1:x" not in result.stderr
-    assert "--token" not in runner.invoke(main, ["run", "--help"]).stdout
-    secret = runner.invoke(main, ["run", "--webhook-secret", "s3cret"])
-    assert secret.exit_code == 2
-    assert "set SURVEYBOT_WEBHOOK_SECRET" in secret.stderr
+    with socket.socket() as probe:  # a port nobody listens on: no call leaves the machine
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(
+        main, ["run", "--token", "1:flag-token", "--api-url", f"http://127.0.0.1:{port}/bot"]
+    )
+
+    # The token was taken (the bot tried the API with it), with a word on where it belongs.
+    assert result.exit_code == 1
+    assert "cannot reach the Bot API" in result.stderr
+    assert "warning: --token shows the bot token to every user of this machine" in result.stderr
+    assert "SURVEYBOT_TOKEN" in result.stderr and "--token-file PATH" in result.stderr
+    assert "1:flag-token" not in result.stderr
+    assert "--token " not in runner.invoke(main, ["run", "--help"]).stdout
+    assert "--token-file" in runner.invoke(main, ["run", "--help"]).stdout
 
 
 def test_malformed_admin_ids_are_named(runner: CliRunner) -> None:

@@ -54,15 +54,17 @@ class BotAPIState:
 
     # --- what a user does -------------------------------------------------------------
 
-    def user_text(self, user_id: int, text: str, language_code: str = "fr") -> int:
+    def user_text(
+        self, user_id: int, text: str, language_code: str = "fr", *, first_name: str = "Test"
+    ) -> int:
         message: dict[str, Any] = {
             "message_id": next(self._user_message_ids),
             "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "Test"},
+            "chat": {"id": user_id, "type": "private", "first_name": first_name},
             "from": {
                 "id": user_id,
                 "is_bot": False,
-                "first_name": "Test",
+                "first_name": first_name,
                 "language_code": language_code,
             },
             "text": text,
@@ -72,12 +74,19 @@ class BotAPIState:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._push({"message": message})
 
-    def user_tap(self, user_id: int, message_id: int, data: str) -> int:
+    def user_tap(
+        self, user_id: int, message_id: int, data: str, *, first_name: str = "Test"
+    ) -> int:
         with self.lock:
             message = dict(self.messages[message_id])
         query = {
             "id": str(next(self._user_message_ids)),
-            "from": {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "fr"},
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": first_name,
+                "language_code": "fr",
+            },
             "chat_instance": str(user_id),
             "data": data,
             "message": message,

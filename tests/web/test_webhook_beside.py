@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.http import MAX_BODY, RateLimit
+from bot.http import MAX_UPDATE, RateLimit
 from bot.telegram import BotApplication, build_application, running
 from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.web import WebChat, create_app
@@ -108,7 +108,7 @@ async def test_a_web_respondent_and_a_telegram_respondent_share_one_database(
         forged = await telegram.post(HOOK, content=json.dumps(message(4, "x")))
         assert forged.status_code == 403
         too_big = await telegram.post(
-            HOOK, content=b"{" + b" " * MAX_BODY + b"}", headers={SECRET_HEADER: HOOK_SECRET}
+            HOOK, content=b"{" + b" " * MAX_UPDATE + b"}", headers={SECRET_HEADER: HOOK_SECRET}
         )
         assert too_big.status_code == 413
         assert (await web.get(HOOK)).status_code == 405  # a page there is not the chat's
