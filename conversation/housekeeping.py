@@ -1,8 +1,10 @@
 """Work done without a respondent's input: one polite reminder, closing stale responses, purging.
 
 Everything is read from the database each time, so a restart neither loses a
-reminder that is due nor sends one twice: a response is marked once reminded.
-A channel sends the reminders this module finds and reports how each went.
+reminder that is due nor sends one twice. A channel claims each reminder this
+module finds (`claim`: marks it in the database), only then sends it, and
+reports how it went: not sent for now (`not_sent`: tried again later), or the
+person blocked the channel (`unreachable`).
 """
 
 from __future__ import annotations
@@ -76,10 +78,21 @@ class Housekeeping:
         )
         return Menu(text, (Choice(say("resume", lang), Action(Intent.RESUME)),))
 
-    async def reminded(self, reminder: Reminder, now: dt.datetime) -> None:
-        """The reminder was sent: never again for this response."""
-        # Marked after sending: a crash in between sends it again rather than never.
-        await self.store.mark_reminded(reminder.response_id, now=now)
+    async def claim(self, reminder: Reminder, now: dt.datetime) -> bool:
+        """Mark the reminder as sent, before sending it; False: already claimed, do not send.
+
+        At most once, with a retry on a known failure: the mark is committed
+        before the message goes, and given back (`not_sent`) only when the
+        message surely did not reach the person. A crash between the mark and the
+        send loses that one reminder rather than sending it twice on restart,
+        which marking after sending did: a reminder is a courtesy, and a second
+        one is what annoys.
+        """
+        return await self.store.mark_reminded(reminder.response_id, now=now)
+
+    async def not_sent(self, reminder: Reminder) -> None:
+        """The claimed reminder could not go out now (network, server error): due again."""
+        await self.store.unmark_reminded(reminder.response_id)
 
     async def unreachable(self, reminder: Reminder, now: dt.datetime) -> None:
         """The person blocked the channel: mark them, and do not try this reminder again."""
@@ -87,6 +100,7 @@ class Housekeeping:
         respondent = await self.store.get_respondent(person.channel, person.external_id)
         if respondent is not None:
             await self.store.set_blocked(respondent.id, blocked=True, now=now)
+        # Claimed already when sending; marked here too for a caller that had not.
         await self.store.mark_reminded(reminder.response_id, now=now)
 
     async def upkeep(self, now: dt.datetime) -> None:

@@ -56,10 +56,22 @@ def start(flow: Flow) -> ResponseState:
     return ResponseState(current=first, finished=first is None)
 
 
+def _walked(history: list[str], step: str) -> list[str]:
+    """The history with `step` as the latest step left, each step in it once.
+
+    Back needs the path as last walked, not every visit: a step met again moves
+    to the end rather than being added twice. The history then never holds more
+    than the flow's steps, however often someone revises (appending made the
+    stored state grow with every revision), and going forward never shortens one
+    it wrote, which is how a turn tells an answer from a step back.
+    """
+    return [*(walked for walked in history if walked != step), step]
+
+
 def _advance(flow: Flow, state: ResponseState) -> ResponseState:
     """Move past the current step once it is answered, skipped or read."""
     assert state.current is not None
-    history = [*state.history, state.current]
+    history = _walked(state.history, state.current)
     reviewing = state.reviewing
     following = None if reviewing else next_visible(flow, state.answers, after=state.current)
     if following is None:
@@ -110,7 +122,7 @@ def revise(flow: Flow, state: ResponseState, step_id: str) -> ResponseState:
     """Reopen one answered question of a finished response; afterwards, back to the end."""
     if step_id not in {step.id for step in visible_steps(flow, state)}:
         return state
-    history = [*state.history, state.current] if state.current else list(state.history)
+    history = _walked(state.history, state.current) if state.current else list(state.history)
     return state.model_copy(
         update={
             "current": step_id,

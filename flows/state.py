@@ -27,7 +27,7 @@ class ResponseState(BaseModel):
     current: str | None
     """The step on screen; None once finished."""
     history: list[str] = Field(default_factory=list)
-    """Steps shown before the current one, for going back."""
+    """Steps left before the current one, for going back: each once, where last left."""
     answers: dict[str, AnswerValue] = Field(default_factory=dict)
     """Every answer given, including to steps later hidden (kept as defaults)."""
     others: dict[str, str] = Field(default_factory=dict)

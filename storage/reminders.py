@@ -1,8 +1,9 @@
-"""Reminders: which unfinished responses are due their one reminder, and marking it sent.
+"""Reminders: which unfinished responses are due their one reminder, claiming it, releasing it.
 
 Scheduled from the database, not from timers: after a restart the same query
-finds the same due responses, and `reminded_at` (set once) keeps a response
-from being reminded twice. Functions of a `sqlite3.Connection`, run by `Database`.
+finds the same due responses, and `reminded_at` (set once, before sending) keeps
+a response from being reminded twice. Functions of a `sqlite3.Connection`, run
+by `Database`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ def due(
 
 
 def mark(conn: sqlite3.Connection, response_id: int, *, now: dt.datetime) -> bool:
-    """Record that the response was reminded; False if it already was (the first time stays)."""
+    """Claim the response's one reminder; False if it already was (the first time stays).
+
+    One statement, so two rounds can never both claim it: only the one that set
+    `reminded_at` sends.
+    """
     cursor = conn.execute(
         "UPDATE responses SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
         (encode_time(now), response_id),
@@ -54,4 +59,13 @@ def mark(conn: sqlite3.Connection, response_id: int, *, now: dt.datetime) -> boo
         conn.execute("SELECT 1 FROM responses WHERE id = ?", (response_id,)).fetchone() is None
     ):
         raise NotFound("no such response")
+    return cursor.rowcount == 1
+
+
+def unmark(conn: sqlite3.Connection, response_id: int) -> bool:
+    """Give a claimed reminder back (it was not sent); False if there was none to give back."""
+    cursor = conn.execute(
+        "UPDATE responses SET reminded_at = NULL WHERE id = ? AND reminded_at IS NOT NULL",
+        (response_id,),
+    )
     return cursor.rowcount == 1

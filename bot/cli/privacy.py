@@ -7,6 +7,7 @@ Counts go to standard output as `name: number` lines; messages to standard error
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 @DB_OPTION
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
-    """Erase a respondent: their record, every response and answer, their consent refusals.
+    """Erase a respondent: their record, every response and answer.
 
     For a request received by e-mail (respondents can also send /delete in the
     chat). Freed pages are zeroed and the write-ahead log emptied, so nothing
@@ -60,8 +61,7 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
             answers = sum(len(response["answers"]) for response in responses)
             question = (
                 f"Erase Telegram user {telegram_id} (first seen {data['created_at'][:10]}): "
-                f"{_plural(len(responses), 'response')}, {_plural(answers, 'answer')}, "
-                f"{_plural(len(data['consent_refusals']), 'consent refusal')}? "
+                f"{_plural(len(responses), 'response')}, {_plural(answers, 'answer')}? "
                 "This cannot be undone."
             )
             if not yes and not click.confirm(question, err=True):
@@ -73,7 +73,6 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
             return missing
         click.echo(f"responses: {report.responses}")
         click.echo(f"answers: {report.answers}")
-        click.echo(f"consent_refusals: {report.refusals}")
         click.echo(f"erased Telegram user {telegram_id} from {settings.db}", err=True)
         if not report.wal_cleared:
             _warn_wal(settings.db)
@@ -87,39 +86,64 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
         fail(problem)
 
 
+# A century: longer is a typo, and would reach before the calendar's year 1.
+MAX_DAYS = 36_500
+
+
+def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    # "nan" reads as a float, and is in every range.
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("give a number of days, like 14 or 0.5", ctx, param)
+    return value
+
+
 @click.command(context_settings=CONTEXT)
 @click.option(
     "--older-than",
     "days",
     required=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_DAYS),
     metavar="DAYS",
     help="Delete the responses started more than DAYS days ago.",
 )
 @click.option(
+    "--abandon-after-days",
+    "abandon_days",
+    type=click.FloatRange(min=0, min_open=True, max=MAX_DAYS),
+    callback=_a_number,
+    metavar="DAYS",
+    help="Also close unfinished responses untouched for DAYS days as abandoned "
+    "(as the bot does with SURVEYBOT_ABANDON_AFTER_DAYS).",
+)
+@click.option(
     "--abandon-after",
     "hours",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_DAYS * 24),
     metavar="HOURS",
-    help="Also close unfinished responses untouched for HOURS hours as abandoned.",
+    hidden=True,
+    help="Deprecated: the same in hours; use --abandon-after-days.",
 )
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Count what would change, change nothing.")
-def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
+def purge(
+    days: int, abandon_days: float | None, hours: int | None, db: Path | None, dry_run: bool
+) -> None:
     """Apply the retention period: delete old responses, with their answers.
 
     Deletes the responses started more than DAYS days ago, with their answers,
     the consent refusals as old, and the respondents left with nothing. With
-    --abandon-after, unfinished responses untouched for HOURS hours are first
-    marked abandoned (their answers are kept). Safe while the bot is running,
-    which also does it daily by itself when SURVEYBOT_RETENTION_DAYS is set.
+    --abandon-after-days, unfinished responses untouched for that many days are
+    first marked abandoned (their answers are kept). Safe while the bot is
+    running, which also does both daily by itself (SURVEYBOT_RETENTION_DAYS,
+    SURVEYBOT_ABANDON_AFTER_DAYS).
 
-    Example: surveybot purge --older-than 365 --abandon-after 336 --dry-run
+    Example: surveybot purge --older-than 365 --abandon-after-days 14 --dry-run
     """
     import asyncio
 
     from storage import StorageError, Store
 
+    abandon_after = _abandon_after(abandon_days, hours)
     settings = load_settings(db=db)
     require_database(settings.db)
     now = dt.datetime.now(dt.UTC)
@@ -127,7 +151,7 @@ def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
     async def go() -> None:
         store = await Store.open(settings.db)
         try:
-            await _purge(store, now=now, days=days, hours=hours, dry_run=dry_run)
+            await _purge(store, now=now, days=days, abandon_after=abandon_after, dry_run=dry_run)
         finally:
             await store.close()
 
@@ -137,13 +161,36 @@ def purge(days: int, hours: int | None, db: Path | None, dry_run: bool) -> None:
         fail(str(error))
 
 
+def _abandon_after(days: float | None, hours: int | None) -> dt.timedelta | None:
+    """The idle time after which to close a response, from the flag given (if any)."""
+    if hours is None:
+        return None if days is None else dt.timedelta(days=days)
+    if days is not None:
+        raise click.UsageError(
+            "give --abandon-after-days only (--abandon-after is its old name)",
+            click.get_current_context(),
+        )
+    # Kept so that scripts written for it still run; in days like every other duration.
+    click.echo(
+        f"warning: --abandon-after HOURS is deprecated; use --abandon-after-days DAYS "
+        f"(here --abandon-after-days {hours / 24:g})",
+        err=True,
+    )
+    return dt.timedelta(hours=hours)
+
+
 async def _purge(
-    store: Store, *, now: dt.datetime, days: int, hours: int | None, dry_run: bool
+    store: Store,
+    *,
+    now: dt.datetime,
+    days: int,
+    abandon_after: dt.timedelta | None,
+    dry_run: bool,
 ) -> None:
     # Abandon first: it only changes statuses, so both counts are the same in a dry run.
     abandoned = None
-    if hours is not None:
-        idle_since = now - dt.timedelta(hours=hours)
+    if abandon_after is not None:
+        idle_since = now - abandon_after
         abandoned = await store.abandon_stale(idle_since=idle_since, now=now, dry_run=dry_run)
     before = now - dt.timedelta(days=days)
     report = await store.purge_older_than(before=before, now=now, dry_run=dry_run)
@@ -157,7 +204,8 @@ async def _purge(
     if dry_run:
         click.echo(
             f"dry run: nothing changed; the counts are what a real run would delete "
-            f"(started before {cutoff})" + (" or close as abandoned" if hours is not None else ""),
+            f"(started before {cutoff})"
+            + (" or close as abandoned" if abandon_after is not None else ""),
             err=True,
         )
         return

@@ -1,9 +1,9 @@
 """Scheduled work on python-telegram-bot's `JobQueue`: reminders every minute or so, upkeep daily.
 
 What is due, and what is done about a blocked respondent, is decided by
-`conversation.Housekeeping`; this module sends and schedules. Stopping the
-application waits for a round in progress, so a reminder is never left sent
-but not recorded.
+`conversation.Housekeeping`; this module sends and schedules. Each reminder is
+claimed in the database before it is sent and given back only when it surely
+did not go, so a crash at any point never sends one twice.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import logging
 from html import escape
 from typing import cast
 
-from telegram.error import BadRequest, Forbidden, NetworkError
+import httpx
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
+from conversation import Menu
 from storage import Channel
 
 log = logging.getLogger(__name__)
@@ -43,33 +45,58 @@ async def _upkeep_round(context: BotContext) -> None:
 
 
 async def send_due_reminders(application: BotApplication, now: dt.datetime) -> int:
-    """Remind, once, each respondent idle for longer than the policy allows. Returns how many."""
+    """Remind, once, each respondent idle for longer than the policy allows. Returns how many.
+
+    Mark, then send: at most once, with a retry when the message surely did not
+    go. A crash between the two loses that reminder instead of sending it twice
+    (a reminder is a courtesy; a second one is what annoys). Any other failure,
+    not known to have left the message unsent, keeps the mark and is raised.
+    """
     housekeeping = application.bot_data.housekeeping
     sent = 0
     for reminder in await housekeeping.due_reminders(now, channel=Channel.TELEGRAM):
-        menu = reminder.menu
+        if not await housekeeping.claim(reminder, now):
+            continue  # claimed meanwhile by another round
         try:
-            await application.bot.send_message(
-                int(reminder.person.external_id),
-                escape(menu.text),
-                reply_markup=menu_keyboard(menu),
-            )
+            await _send(application, reminder.person.external_id, reminder.menu)
         except Forbidden:
             await housekeeping.unreachable(reminder, now)
             continue
         except BadRequest as error:
             # Refused for good (the chat no longer exists...): do not try it every minute.
             log.warning("a reminder was refused by Telegram (%s); not sending it again", error)
-            await housekeeping.reminded(reminder, now)
             continue
-        except NetworkError as error:
+        except RetryAfter as error:
+            await housekeeping.not_sent(reminder)
+            log.warning("Telegram asks to slow down (%s); the next round goes on", error)
+            break
+        except TelegramError as error:
+            if isinstance(error, TimedOut) and _may_have_arrived(error):
+                log.warning("no answer from Telegram to a reminder; not sending it again")
+                continue
+            # Known not to have gone (no connection, a 5xx, refused): due again next round.
+            await housekeeping.not_sent(reminder)
             log.warning("a reminder could not be sent now (%s); it stays due", error)
             continue
-        await housekeeping.reminded(reminder, now)
         sent += 1
     if sent:
         log.info("sent %d reminder(s)", sent)
     return sent
+
+
+async def _send(application: BotApplication, chat_id: str, menu: Menu) -> None:
+    await application.bot.send_message(
+        int(chat_id), escape(menu.text), reply_markup=menu_keyboard(menu)
+    )
+
+
+def _may_have_arrived(error: TimedOut) -> bool:
+    """A timeout waiting for the answer: the request went out, and Telegram may have sent it.
+
+    Like a crash after sending, so the mark stays; a timeout connecting, waiting
+    for a connection or writing the request means nothing reached Telegram.
+    """
+    return isinstance(error.__cause__, httpx.ReadTimeout)
 
 
 async def daily_upkeep(application: BotApplication, now: dt.datetime) -> None:

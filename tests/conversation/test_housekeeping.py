@@ -123,7 +123,8 @@ async def test_no_reminder_twice(
     await mini_to(ana, "sector")
     [reminder] = await housekeeping.due_reminders(NEXT_NOON, channel=Channel.TELEGRAM)
 
-    await housekeeping.reminded(reminder, NEXT_NOON)
+    assert await housekeeping.claim(reminder, NEXT_NOON) is True
+    assert await housekeeping.claim(reminder, NEXT_NOON) is False, "claimed once only"
 
     assert await housekeeping.due_reminders(NEXT_NOON + 3 * DAY, channel=Channel.TELEGRAM) == []
     assert peek.query("SELECT reminded_at IS NOT NULL FROM responses") == [(1,)]
