@@ -65,22 +65,20 @@ class Showing:
 
     async def _create_response(self, stage: StageDef | None) -> None:
         session = self.session
-        now = self.clock()
-        if session.respondent is None:
-            # The first row about this person, now that they have agreed.
-            session.respondent = await self.store.ensure_respondent(
-                session.person.channel, session.person.external_id, now=now, language=self.lang
-            )
+        person = session.person
         state = start(self.flow)
-        response = await self.store.start_response(
-            session.respondent.id,
+        # The first row about this person, now that they have agreed: with the response
+        # and the consent, in one transaction.
+        session.respondent, response = await self.store.enrol(
+            person.channel,
+            person.external_id,
             flow_id=self.flow.id,
             flow_version=self.flow.version,
             stage_code=stage.code if stage else None,
             language=self.lang,
             state_json=state.model_dump_json(),
             current_step=state.current,
-            now=now,
+            now=self.clock(),
             update_id=self.delivery,
             consent_version=self.flow.consent_version,
         )

@@ -229,7 +229,10 @@ class Turn(Showing):
         # Otherwise already agreed (a double tap, an old button): nothing to do.
 
     async def _decline(self, stage: StageDef | None) -> None:
-        """Keep nothing but the refusal (a changed notice declined erases what was kept)."""
+        """Keep nothing but the refusal, and nothing of who refused.
+
+        A changed notice declined erases what was kept under the old one.
+        """
         session = self.session
         now = self.clock()
         # A changed notice comes without the link's workshop: the response it replaces has it.
@@ -240,12 +243,7 @@ class Turn(Showing):
             await self.store.erase_respondent(session.respondent.id)
             session.respondent = None
             session.replace_response(None, None)
-        if session.respondent is None:
-            session.respondent = await self.store.ensure_respondent(
-                session.person.channel, session.person.external_id, now=now, language=self.lang
-            )
         await self.store.record_refusal(
-            session.respondent.id,
             version=self.flow.consent_version or "",
             stage_code=stage_code,
             now=now,

@@ -39,11 +39,6 @@ class SurveyStore(Protocol):
 
     # Respondents
 
-    async def ensure_respondent(
-        self, channel: str, external_id: str, *, now: dt.datetime, language: str | None = None
-    ) -> Respondent:
-        """The respondent for (channel, external_id), created (with `language`) if new."""
-
     async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
         """The respondent for (channel, external_id), if there is one."""
 
@@ -70,9 +65,10 @@ class SurveyStore(Protocol):
 
     # Responses
 
-    async def start_response(
+    async def enrol(
         self,
-        respondent_id: int,
+        channel: str,
+        external_id: str,
         *,
         flow_id: str,
         flow_version: int,
@@ -83,8 +79,8 @@ class SurveyStore(Protocol):
         now: dt.datetime,
         update_id: int | None = None,
         consent_version: str | None = None,
-    ) -> Response:
-        """Create an in-progress response with a fresh key, with its consent if given."""
+    ) -> tuple[Respondent, Response]:
+        """Create the respondent if new and a response with its consent, in one transaction."""
 
     async def save_progress(
         self,
@@ -133,20 +129,19 @@ class SurveyStore(Protocol):
 
     async def record_refusal(
         self,
-        respondent_id: int,
         *,
         version: str,
         stage_code: str | None,
         now: dt.datetime,
         update_id: int | None = None,
     ) -> bool:
-        """Record that a respondent declined notice `version`; False if `update_id` was applied."""
+        """Record a refusal of notice `version`, naming no one; False if `update_id` was applied."""
 
     async def respondent_data(self, respondent_id: int) -> dict[str, Any]:
         """Everything stored about a respondent, JSON-serialisable (for /mydata)."""
 
     async def erase_respondent(self, respondent_id: int) -> ErasureReport:
-        """Erase a respondent with their responses, answers and refusals, leaving no trace."""
+        """Erase a respondent with their responses and answers, leaving no trace."""
 
     async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
         """Erase the person known by `external_id` on `channel`; None if unknown."""
@@ -169,4 +164,7 @@ class SurveyStore(Protocol):
         """In-progress responses on `channel` idle since before `idle_since`, never reminded."""
 
     async def mark_reminded(self, response_id: int, *, now: dt.datetime) -> bool:
-        """Record that the response was reminded; False if it already was."""
+        """Claim the response's one reminder, before sending it; False if it already was."""
+
+    async def unmark_reminded(self, response_id: int) -> bool:
+        """Give back a claimed reminder that could not be sent; False if none was claimed."""

@@ -113,6 +113,26 @@ MIGRATIONS: Final[Steps] = {
         # Reminders and abandonment look for idle in-progress responses regularly.
         "CREATE INDEX responses_status_updated ON responses (status, updated_at)",
     ),
+    4: (
+        # Nothing about a person before they agree: a refusal no longer names who refused
+        # (a table rebuilt, since SQLite cannot drop a column that references another).
+        """
+        CREATE TABLE consent_refusals_anonymous (
+            id INTEGER PRIMARY KEY,
+            consent_version TEXT NOT NULL,
+            stage_code TEXT,
+            refused_at TEXT NOT NULL
+        )
+        """,
+        "INSERT INTO consent_refusals_anonymous (id, consent_version, stage_code, refused_at) "
+        "SELECT id, consent_version, stage_code, refused_at FROM consent_refusals",
+        "DROP TABLE consent_refusals",
+        "ALTER TABLE consent_refusals_anonymous RENAME TO consent_refusals",
+        # Rows written before consent by earlier versions (a /help, a refusal): a respondent
+        # is now only ever written with a response, so those without one go.
+        "DELETE FROM respondents WHERE NOT EXISTS "
+        "(SELECT 1 FROM responses r WHERE r.respondent_id = respondents.id)",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

@@ -120,7 +120,6 @@ class ErasureReport:
 
     responses: int
     answers: int
-    refusals: int
     wal_cleared: bool
     """False if another connection kept the -wal file busy: it empties at the last close."""
 

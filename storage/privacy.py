@@ -14,14 +14,14 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from storage import respondents, updates
+from storage import updates
 from storage.codecs import decode_value, encode_cutoff, encode_time, iso_time
 from storage.errors import NotFound
 from storage.models import Channel
 from storage.responses import check_consent_version
 
-Counts = tuple[int, int, int]
-"""Responses, answers and consent refusals erased."""
+Counts = tuple[int, int]
+"""Responses and answers erased."""
 PurgeCounts = tuple[int, int, int, int]
 """Responses, answers, consent refusals and respondents purged."""
 
@@ -58,25 +58,25 @@ def record_consent(
 
 def record_refusal(
     conn: sqlite3.Connection,
-    respondent_id: int,
     *,
     version: str,
     stage_code: str | None,
     now: dt.datetime,
     update_id: int | None,
 ) -> bool:
-    """Record that a respondent declined notice `version`; False if `update_id` was applied."""
+    """Record that someone declined notice `version`; False if `update_id` was applied.
+
+    Nothing says who: declining must leave no trace of the person, only a count
+    of refusals per notice and workshop. The update id, recorded in the same
+    transaction, keeps a redelivered refusal from counting twice.
+    """
     check_consent_version(version)
     refused_at = encode_time(now)
     if updates.was_handled(conn, update_id):
         return False
-    # Checked here for a clear message; the foreign key would only say "failed".
-    if not respondents.exists(conn, respondent_id):
-        raise NotFound("no such respondent")
     conn.execute(
-        "INSERT INTO consent_refusals (respondent_id, consent_version, stage_code, refused_at) "
-        "VALUES (?, ?, ?, ?)",
-        (respondent_id, version, stage_code, refused_at),
+        "INSERT INTO consent_refusals (consent_version, stage_code, refused_at) VALUES (?, ?, ?)",
+        (version, stage_code, refused_at),
     )
     updates.record(conn, update_id, now=now)
     return True
@@ -107,18 +107,6 @@ def respondent_data(conn: sqlite3.Connection, respondent_id: int) -> dict[str, A
         "created_at": iso_time(person["created_at"]),
         "blocked_at": iso_time(person["blocked_at"]),
         "responses": _responses_data(conn, respondent_id),
-        "consent_refusals": [
-            {
-                "consent_version": str(row["consent_version"]),
-                "stage_code": row["stage_code"],
-                "refused_at": iso_time(row["refused_at"]),
-            }
-            for row in conn.execute(
-                "SELECT consent_version, stage_code, refused_at FROM consent_refusals "
-                "WHERE respondent_id = ? ORDER BY id",
-                (respondent_id,),
-            )
-        ],
     }
 
 
@@ -172,7 +160,7 @@ def _answers_data(conn: sqlite3.Connection, respondent_id: int) -> dict[int, dic
 
 
 def erase_respondent(conn: sqlite3.Connection, respondent_id: int) -> Counts:
-    """Delete a respondent with their responses, answers and refusals."""
+    """Delete a respondent with their responses and answers."""
     counts = _erase(conn, respondent_id)
     if counts is None:
         raise NotFound("no such respondent")
@@ -198,13 +186,10 @@ def _erase(conn: sqlite3.Connection, respondent_id: int) -> Counts | None:
     responses = conn.execute(
         "DELETE FROM responses WHERE respondent_id = ?", (respondent_id,)
     ).rowcount
-    refusals = conn.execute(
-        "DELETE FROM consent_refusals WHERE respondent_id = ?", (respondent_id,)
-    ).rowcount
     person = conn.execute("DELETE FROM respondents WHERE id = ?", (respondent_id,))
     if person.rowcount == 0:
         return None
-    return responses, answers, refusals
+    return responses, answers
 
 
 def checkpoint(conn: sqlite3.Connection) -> bool:
@@ -228,8 +213,8 @@ def purge_older_than(
 ) -> PurgeCounts:
     """Delete what was started or refused before `before`; return the four counts.
 
-    A respondent goes when created before `before` and left with no response
-    and no refusal: one created since may be reading the notice right now.
+    A respondent goes when left with no response (a respondent row is only
+    ever written with a response, so none is waiting for one).
     With `dry_run`, the same statements run and `DryRun` rolls them back.
     """
     cutoff = encode_cutoff(before, now, "purge before")
@@ -241,8 +226,7 @@ def purge_older_than(
     refusals = conn.execute("DELETE FROM consent_refusals WHERE refused_at < ?", (cutoff,)).rowcount
     respondents_left = conn.execute(
         "DELETE FROM respondents WHERE created_at < ? "
-        "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.respondent_id = respondents.id) "
-        "AND NOT EXISTS (SELECT 1 FROM consent_refusals c WHERE c.respondent_id = respondents.id)",
+        "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.respondent_id = respondents.id)",
         (cutoff,),
     ).rowcount
     counts = (responses, answers, refusals, respondents_left)

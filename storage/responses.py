@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 import sqlite3
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from storage import respondents, updates
 from storage.codecs import (
@@ -23,7 +23,14 @@ from storage.codecs import (
     encode_value,
 )
 from storage.errors import NotFound, StorageError
-from storage.models import AnswerInput, Response, ResponseStatus, SessionRecord, StoredAnswer
+from storage.models import (
+    AnswerInput,
+    Respondent,
+    Response,
+    ResponseStatus,
+    SessionRecord,
+    StoredAnswer,
+)
 
 COLUMNS: Final = (
     "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
@@ -153,6 +160,26 @@ def start(
     )
     updates.record(conn, update_id, now=now)
     return _reread(conn, int(cursor.lastrowid or 0))
+
+
+def enrol(
+    conn: sqlite3.Connection,
+    *,
+    channel: str,
+    external_id: str,
+    language: str,
+    **start_args: Any,
+) -> tuple[Respondent, Response]:
+    """The respondent (created if new) and their new response, in one transaction.
+
+    The first row about a person is written only here, when they agree to the
+    notice: with the response and the consent, so no respondent row exists
+    without the response that justifies keeping it.
+    """
+    respondent = respondents.ensure(
+        conn, channel=channel, external_id=external_id, now=start_args["now"], language=language
+    )
+    return respondent, start(conn, respondent.id, language=language, **start_args)
 
 
 def save(

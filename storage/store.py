@@ -96,7 +96,11 @@ class Store:
     async def ensure_respondent(
         self, channel: str, external_id: str, *, now: dt.datetime, language: str | None = None
     ) -> Respondent:
-        """Return the respondent for (channel, external_id), created with `language` if new."""
+        """Return the respondent for (channel, external_id), created with `language` if new.
+
+        For building test and benchmark data: the application writes a respondent
+        only with their first response (`enrol`).
+        """
         write = partial(
             respondents.ensure, channel=channel, external_id=external_id, now=now, language=language
         )
@@ -183,7 +187,7 @@ class Store:
         update_id: int | None = None,
         consent_version: str | None = None,
     ) -> Response:
-        """Create an in-progress response with a fresh pseudonymous key.
+        """Create an in-progress response with a fresh pseudonymous key (for test data).
 
         `consent_version`, when given, records the notice agreed to (at `now`),
         and `update_id` the update applied, both in the same transaction.
@@ -191,6 +195,38 @@ class Store:
         write = partial(
             responses.start,
             respondent_id=respondent_id,
+            flow_id=flow_id,
+            flow_version=flow_version,
+            stage_code=stage_code,
+            language=language,
+            state_json=state_json,
+            current_step=current_step,
+            now=now,
+            update_id=update_id,
+            consent_version=consent_version,
+        )
+        return await self._db.run_write(write, "start a response")
+
+    async def enrol(
+        self,
+        channel: str,
+        external_id: str,
+        *,
+        flow_id: str,
+        flow_version: int,
+        stage_code: str | None,
+        language: str,
+        state_json: str,
+        current_step: str | None,
+        now: dt.datetime,
+        update_id: int | None = None,
+        consent_version: str | None = None,
+    ) -> tuple[Respondent, Response]:
+        """The respondent (created if new) and a new response with its consent, in one go."""
+        write = partial(
+            responses.enrol,
+            channel=channel,
+            external_id=external_id,
             flow_id=flow_id,
             flow_version=flow_version,
             stage_code=stage_code,
@@ -338,23 +374,21 @@ class Store:
 
     async def record_refusal(
         self,
-        respondent_id: int,
         *,
         version: str,
         stage_code: str | None,
         now: dt.datetime,
         update_id: int | None = None,
     ) -> bool:
-        """Record that a respondent declined notice `version`; False if `update_id` was applied."""
+        """Record that someone declined notice `version`; False if `update_id` was applied."""
         write = partial(
             privacy.record_refusal,
-            respondent_id=respondent_id,
             version=version,
             stage_code=stage_code,
             now=now,
             update_id=update_id,
         )
-        return await self._db.run_write(write, f"record the refusal of respondent {respondent_id}")
+        return await self._db.run_write(write, "record a refusal")
 
     async def respondent_data(self, respondent_id: int) -> dict[str, Any]:
         """Return everything stored about a respondent, JSON-serialisable (for /mydata)."""
@@ -362,7 +396,7 @@ class Store:
         return await self._db.run_read(read, f"read the data of respondent {respondent_id}")
 
     async def erase_respondent(self, respondent_id: int) -> ErasureReport:
-        """Erase a respondent with their responses, answers and refusals, leaving no trace."""
+        """Erase a respondent with their responses and answers, leaving no trace."""
         write = partial(privacy.erase_respondent, respondent_id=respondent_id)
         counts = await self._db.run_write(write, f"erase respondent {respondent_id}")
         return ErasureReport(*counts, wal_cleared=await self._clear_wal())
@@ -432,13 +466,18 @@ class Store:
         return await self._db.run_read(read, "find the responses due a reminder")
 
     async def mark_reminded(self, response_id: int, *, now: dt.datetime) -> bool:
-        """Record that the response was reminded; False if it already was (the first time stays).
+        """Claim the response's one reminder; False if it already was (the first time stays).
 
-        Marking before sending gives at most one reminder even through a crash;
-        marking after gives at least one.
+        Called before sending: at most one reminder even through a crash, where
+        marking after sending would give at least one, and sometimes two.
         """
         write = partial(reminders.mark, response_id=response_id, now=now)
         return await self._db.run_write(write, f"mark response {response_id} as reminded")
+
+    async def unmark_reminded(self, response_id: int) -> bool:
+        """Give back a claimed reminder that could not be sent; False if none was claimed."""
+        write = partial(reminders.unmark, response_id=response_id)
+        return await self._db.run_write(write, f"mark response {response_id} as not reminded")
 
 
 if TYPE_CHECKING:

@@ -869,17 +869,16 @@ class Fuzz:
             "SELECT * FROM respondents WHERE channel = 'telegram' AND external_id = ?",
             (str(user_id),),
         ).fetchone()
+        for refusal in self.db.execute("SELECT * FROM consent_refusals"):
+            assert refusal["consent_version"] == flow.consent_version, dict(refusal)
         if respondent is None:
             return
         assert respondent["language"] in (None, *flow.languages), dict(respondent)
         responses = self.db.execute(
             "SELECT * FROM responses WHERE respondent_id = ?", (respondent["id"],)
         ).fetchall()
-        assert len(responses) <= 1, f"{user_id} counts {len(responses)} times"
-        for refusal in self.db.execute(
-            "SELECT * FROM consent_refusals WHERE respondent_id = ?", (respondent["id"],)
-        ):
-            assert refusal["consent_version"] == flow.consent_version, dict(refusal)
+        # A person is written with their response, when they agree: never one without.
+        assert len(responses) == 1, f"{user_id} counts {len(responses)} times"
         for response in responses:
             answers = self.db.execute(
                 "SELECT * FROM answers WHERE response_id = ?", (response["id"],)

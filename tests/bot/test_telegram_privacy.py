@@ -93,7 +93,7 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
     assert ana.last_text == DECLINED
     assert notice.keyboard is None
     assert table_sizes(db_path) == {
-        "respondents": 1,  # the refusal has to say whose it is
+        "respondents": 0,  # a refusal says which notice, where, when: not whose
         "stages": len(stages),
         "responses": 0,
         "answers": 0,
@@ -103,7 +103,6 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
     (refusal,) = query("SELECT * FROM consent_refusals")
     assert refusal["stage_code"] == "pithiviers"
     assert refusal["consent_version"] == flow.consent_version
-    assert refusal["respondent_id"] == query("SELECT id FROM respondents")[0]["id"]
 
     # Typing instead of tapping stores nothing either: the notice comes back.
     await ana.send("Acme")
@@ -334,7 +333,7 @@ async def test_declining_a_changed_notice_erases_what_was_kept_and_stores_the_re
         sizes = table_sizes(db_path)
         sizes.pop("handled_updates")  # update ids from the first visit, nothing about her
         assert sizes == {
-            "respondents": 1,
+            "respondents": 0,
             "stages": len(stages),
             "responses": 0,
             "answers": 0,
@@ -403,7 +402,6 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
         "company_name": "Ana Industries",
         "sector": "agrifood",
     }
-    assert data["consent_refusals"] == []
     # Nothing of Bob's: not his answers, his Telegram id, nor his response's key.
     text = content.decode("utf-8")
     for his in ("Bob Holdings", str(bob.user_id), responses_of(bob.user_id)[0]["key"]):
@@ -415,21 +413,44 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
     assert "Ana Industries" not in content.decode("utf-8")
 
 
-async def test_mydata_tells_a_person_who_declined_about_the_refusal_kept(
-    person: PersonFactory,
+async def test_mydata_after_declining_finds_nothing_about_them(
+    person: PersonFactory, api: FakeBotAPI
 ) -> None:
     ana = person()
     await ana.send("/start pithiviers")
     await ana.tap(DECLINE)
     await ana.send("/mes_donnees")
 
-    summary, document = ana.chat[-2:]
-    assert NOTHING_KEPT in summary.text
-    assert document.attachment is not None
-    data = json.loads(document.attachment[1])
-    assert data["responses"] == []
-    (refusal,) = data["consent_refusals"]
-    assert refusal["stage_code"] == "pithiviers"
+    # The refusal is counted, but nothing in it is hers.
+    assert ana.last_text == NOTHING_KEPT
+    assert not api.calls_to("sendDocument")
+
+
+async def test_no_telegram_id_is_stored_before_agreeing(
+    person: PersonFactory, db_path: Path
+) -> None:
+    ana = person(987654321, first_name="Ana")
+    await ana.send("/start pithiviers")
+    await ana.send("/help")
+    await ana.tap("English")
+    await ana.send("What is this?")
+    await ana.send("/mydata")
+    await ana.tap(DECLINE)
+
+    # Every value of every row of every table, as text: no trace of her id or her name.
+    tables = [
+        row["name"]
+        for row in read(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not row["name"].startswith("sqlite_")
+    ]
+    stored = [
+        str(value)
+        for table in tables
+        for row in read(db_path, f"SELECT * FROM {table}")
+        for value in row
+    ]
+    assert not [value for value in stored if "987654321" in value or "Ana" in value]
+    assert read(db_path, "SELECT COUNT(*) AS n FROM consent_refusals")[0]["n"] == 1
 
 
 async def test_asking_what_is_kept_keeps_nothing_new(

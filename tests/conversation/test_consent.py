@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import storage.responses
 from conversation import Conversation, Goodbye, Pressed, Question, Status, Typed
 from flows import Flow, bundled_path, load_flow
-from storage import Channel, ResponseStatus, Store
+from storage import Channel, ResponseStatus, StorageError, Store
 from tests.conftest import START, Clock, Peek
 from tests.conversation.conftest import (
     AGREE,
@@ -90,6 +92,24 @@ async def test_agreeing_stores_respondent_response_and_consent_with_the_delivery
     }
 
 
+async def test_agreeing_is_all_or_nothing(
+    chat: ChatFactory, bundled: Conversation, peek: Peek, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    # The response fails after the respondent's row was written, in the same transaction.
+    monkeypatch.setattr(storage.responses, "start", disk_full)
+    with pytest.raises(StorageError):
+        await ana.press(AGREE)
+
+    assert about_people(peek) == NO_ONE
+    assert peek.query("SELECT COUNT(*) FROM handled_updates") == [(0,)]
+
+
 async def test_declining_keeps_only_the_refusal_with_its_workshop(
     chat: ChatFactory, bundled: Conversation, bundled_flow: Flow, peek: Peek
 ) -> None:
@@ -100,14 +120,12 @@ async def test_declining_keeps_only_the_refusal_with_its_workshop(
 
     assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK),)
     assert ana.reply.response_id is None
-    assert peek.query("SELECT channel, external_id, language FROM respondents") == [
-        ("telegram", "ana", "fr")
-    ]
+    # Which notice, which workshop, when: nothing says who.
     assert peek.query("SELECT consent_version, stage_code FROM consent_refusals") == [
         (bundled_flow.consent_version, "pithiviers")
     ]
     assert counts(peek) == {
-        "respondents": 1,
+        "respondents": 0,
         "responses": 0,
         "answers": 0,
         "consent_refusals": 1,
@@ -256,7 +274,7 @@ async def test_declining_in_the_other_language_keeps_the_workshop(
         ),
     )
     assert peek.query("SELECT stage_code FROM consent_refusals") == [("pithiviers",)]
-    assert peek.query("SELECT language FROM respondents") == [("en",)]
+    assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
 
 
 async def test_a_changed_notice_comes_before_anything_else(
@@ -348,7 +366,7 @@ async def test_declining_a_changed_notice_erases_what_was_kept(
 
     assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK),)
     assert about_people(peek) == {
-        "respondents": 1,
+        "respondents": 0,
         "responses": 0,
         "answers": 0,
         "consent_refusals": 1,

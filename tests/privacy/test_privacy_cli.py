@@ -76,8 +76,8 @@ async def _fill(path: Path) -> None:
             return who.id
 
         # 111: a recent, unfinished response idle for three days, and an old refusal.
-        ana = await person(111, started=NOW - 400 * DAY, updated=NOW - 3 * DAY)
-        await store.record_refusal(ana, version="v0", stage_code=None, now=NOW - 400 * DAY)
+        await person(111, started=NOW - 400 * DAY, updated=NOW - 3 * DAY)
+        await store.record_refusal(version="v0", stage_code=None, now=NOW - 400 * DAY)
         # 222: finished long ago; 333: finished yesterday.
         await person(222, started=NOW - 400 * DAY, status=ResponseStatus.COMPLETED)
         await person(333, started=NOW - DAY, status=ResponseStatus.COMPLETED)
@@ -112,7 +112,7 @@ def telegram_ids(path: Path) -> list[object]:
 def test_erase_with_yes(db: Path) -> None:
     result = invoke("erase", "--telegram-id", "111", "--db", db, "--yes")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "responses: 1\nanswers: 2\nconsent_refusals: 1\n"
+    assert result.stdout == "responses: 1\nanswers: 2\n"
     assert result.stderr == f"erased Telegram user 111 from {db}\n"
     assert telegram_ids(db) == ["222", "333"]
     assert rows(db, "SELECT COUNT(*) FROM answers") == [(4,)]
@@ -123,10 +123,10 @@ def test_erase_asks_first(db: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(
         "Erase Telegram user 111 (first seen "
-        f"{(NOW - 400 * DAY).date().isoformat()}): 1 response, 2 answers, "
-        "1 consent refusal? This cannot be undone. [y/N]: "
+        f"{(NOW - 400 * DAY).date().isoformat()}): 1 response, 2 answers? "
+        "This cannot be undone. [y/N]: "
     )
-    assert result.stdout == "responses: 1\nanswers: 2\nconsent_refusals: 1\n"
+    assert result.stdout == "responses: 1\nanswers: 2\n"
     assert telegram_ids(db) == ["222", "333"]
 
 
@@ -187,7 +187,7 @@ def test_purge(db: Path) -> None:
 
 
 def test_purge_with_abandon(db: Path) -> None:
-    result = invoke("purge", "--older-than", "500", "--abandon-after", "48", "--db", db)
+    result = invoke("purge", "--older-than", "500", "--abandon-after-days", "2", "--db", db)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "responses: 0\nanswers: 0\nconsent_refusals: 0\nrespondents: 0\nabandoned: 1\n"
@@ -197,8 +197,8 @@ def test_purge_with_abandon(db: Path) -> None:
         "SELECT r.status FROM responses r JOIN respondents p "
         "ON p.id = r.respondent_id WHERE p.external_id = '111'",
     ) == [("abandoned",)]
-    # Idle for three days: not yet at 96 hours.
-    again = invoke("purge", "--older-than", "500", "--abandon-after", "96", "--db", db)
+    # Idle for three days: not yet at four.
+    again = invoke("purge", "--older-than", "500", "--abandon-after-days", "4", "--db", db)
     assert again.stdout.endswith("abandoned: 0\n")
 
 
@@ -207,7 +207,7 @@ def test_purge_dry_run_changes_nothing(db: Path) -> None:
     before = list(conn.iterdump())
     conn.close()
     result = invoke(
-        "purge", "--older-than", "365", "--abandon-after", "48", "--db", db, "--dry-run"
+        "purge", "--older-than", "365", "--abandon-after-days", "2", "--db", db, "--dry-run"
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -218,7 +218,7 @@ def test_purge_dry_run_changes_nothing(db: Path) -> None:
     assert list(conn.iterdump()) == before
     conn.close()
     # And the real run removes exactly what the dry run counted.
-    real = invoke("purge", "--older-than", "365", "--abandon-after", "48", "--db", db)
+    real = invoke("purge", "--older-than", "365", "--abandon-after-days", "2", "--db", db)
     assert real.stdout == result.stdout
 
 
@@ -235,9 +235,10 @@ def test_purge_without_a_database_creates_none(clean_env: Path) -> None:
         [],
         ["--older-than", "0"],
         ["--older-than", "many"],
+        ["--older-than", "30", "--abandon-after-days", "0"],
         ["--older-than", "30", "--abandon-after", "0"],
     ],
-    ids=["missing", "zero", "text", "zero-hours"],
+    ids=["missing", "zero", "text", "zero-days", "zero-hours"],
 )
 def test_purge_misuse(db: Path, args: list[str]) -> None:
     result = invoke("purge", *args, "--db", db)

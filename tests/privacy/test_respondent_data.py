@@ -49,8 +49,8 @@ async def test_respondent_data_holds_everything_stored(
     )
     consented = clock.tick()
     await store.record_consent(first.id, version="v1", now=consented)
-    refused = clock.tick()
-    await store.record_refusal(first.respondent_id, version="v2", stage_code="vitre", now=refused)
+    # A refusal names no one: it is in nobody's copy.
+    await store.record_refusal(version="v2", stage_code="vitre", now=clock.tick())
     second = await store.start_response(
         first.respondent_id,
         flow_id="tdf2019",
@@ -134,9 +134,6 @@ async def test_respondent_data_holds_everything_stored(
                 "answers": {},
             },
         ],
-        "consent_refusals": [
-            {"consent_version": "v2", "stage_code": "vitre", "refused_at": refused.isoformat()}
-        ],
     }
     # No internal row id, under any name.
     assert not {k for k in keys_everywhere(data) if k == "id" or k.endswith("_id")} - {
@@ -162,7 +159,7 @@ async def test_a_blocked_terminal_respondent(store: Store, clock: Clock) -> None
     assert "telegram_id" not in data
     assert data["language"] is None
     assert data["blocked_at"] == blocked.isoformat()
-    assert data["responses"] == data["consent_refusals"] == []
+    assert data["responses"] == []
 
 
 async def test_unknown_respondent_is_an_error(store: Store) -> None:

@@ -75,16 +75,12 @@ async def fill(store: Store) -> dict[str, int]:
     ids["both"] = await respondent(store, "3", old)
     await response(store, ids["both"], started=old, answers=two_answers("Vieux-Texte-0003"))
     await response(store, ids["both"], started=NOW - dt.timedelta(days=1), answers=two_answers("x"))
-    # Only an old refusal: goes, refusal and all.
-    ids["old_refusal"] = await respondent(store, "4", old)
-    await store.record_refusal(ids["old_refusal"], version="v1", stage_code=None, now=old)
-    # A refusal at the cut: kept.
-    ids["new_refusal"] = await respondent(store, "5", old)
-    await store.record_refusal(ids["new_refusal"], version="v1", stage_code=None, now=CUTOFF)
-    # An old refusal, then a recent response: the refusal goes, the person stays.
-    ids["refused_then_answered"] = await respondent(store, "6", old)
-    await store.record_refusal(ids["refused_then_answered"], version="v0", stage_code=None, now=old)
-    await response(store, ids["refused_then_answered"], started=NOW - dt.timedelta(hours=1))
+    # An old refusal goes; one at the cut stays (refusals name no one).
+    await store.record_refusal(version="v1", stage_code=None, now=old)
+    await store.record_refusal(version="v1", stage_code="vitre", now=CUTOFF)
+    # Known long ago, answering now: stays.
+    ids["answering"] = await respondent(store, "6", old)
+    await response(store, ids["answering"], started=NOW - dt.timedelta(hours=1))
     # Nothing at all, long ago: goes. Nothing yet, just now (reading the notice): stays.
     ids["idle"] = await respondent(store, "7", old)
     ids["newcomer"] = await respondent(store, "8", NOW - dt.timedelta(minutes=1))
@@ -98,18 +94,16 @@ async def test_purge_deletes_what_is_older_than_the_cut(store: Store, peek: Peek
     report = await store.purge_older_than(before=CUTOFF, now=NOW)
 
     assert report == PurgeReport(
-        responses=2, answers=4, refusals=2, respondents=3, wal_cleared=True
+        responses=2, answers=4, refusals=1, respondents=2, wal_cleared=True
     )
     kept = {row[0] for row in peek.query("SELECT id FROM respondents")}
-    assert kept == {
-        ids[name] for name in ("edge", "both", "new_refusal", "refused_then_answered", "newcomer")
-    }
+    assert kept == {ids[name] for name in ("edge", "both", "answering", "newcomer")}
     assert peek.query("SELECT MIN(started_at) FROM responses") == [
         (CUTOFF.isoformat(timespec="microseconds"),)
     ]
     assert peek.query("SELECT COUNT(*) FROM responses") == [(3,)]
     assert peek.query("SELECT COUNT(*) FROM answers") == [(4,)]
-    assert peek.query("SELECT respondent_id FROM consent_refusals") == [(ids["new_refusal"],)]
+    assert peek.query("SELECT stage_code FROM consent_refusals") == [("vitre",)]
     # Not personal data, and not the purge's business.
     assert peek.query("SELECT update_id FROM handled_updates") == [(1,)]
     assert peek.query("PRAGMA foreign_key_check") == []

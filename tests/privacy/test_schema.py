@@ -1,4 +1,4 @@
-"""Migration 3 (consent, reminders, refusals) and the secure_delete pragma."""
+"""Migrations 3 (consent, reminders, refusals) and 4 (anonymous refusals), and secure_delete."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ async def test_version_2_file_is_migrated_and_keeps_its_data(
         assert (response.consent_version, response.consented_at) == (None, None)
         assert response.reminded_at is None
         await store.record_consent(7, version="v1", now=clock.tick())
-        await store.record_refusal(1, version="v1", stage_code=None, now=clock.tick())
+        await store.record_refusal(version="v1", stage_code=None, now=clock.tick())
 
     assert SCHEMA_VERSION >= 3
     assert peek.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
@@ -75,18 +75,54 @@ async def test_version_2_file_is_migrated_and_keeps_its_data(
     old_columns = ", ".join(columns[:-3])
     assert peek.query(f"SELECT {old_columns} FROM responses") == before["responses"]
     assert peek.query("SELECT consent_version, reminded_at FROM responses") == [("v1", None)]
+    # Version 4: a refusal names no one, and no respondent is kept without a response.
     refusal_columns = [row[1:6] for row in peek.query("PRAGMA table_info(consent_refusals)")]
     assert refusal_columns == [
         ("id", "INTEGER", 0, None, 1),
-        ("respondent_id", "INTEGER", 1, None, 0),
         ("consent_version", "TEXT", 1, None, 0),
         ("stage_code", "TEXT", 0, None, 0),
         ("refused_at", "TEXT", 1, None, 0),
     ]
-    keys = peek.query("PRAGMA foreign_key_list(consent_refusals)")
-    assert [(row[2], row[3], row[4], row[6]) for row in keys] == [
-        ("respondents", "respondent_id", "id", "CASCADE")
+    assert peek.query("PRAGMA foreign_key_list(consent_refusals)") == []
+
+
+async def test_version_3_refusals_lose_who_refused_and_lone_respondents_go(
+    db_path: Path, peek: Peek
+) -> None:
+    db = await Database.open(db_path)
+    try:
+        steps = {n: MIGRATIONS[n] for n in (1, 2, 3)}
+        assert await apply_migrations(db, steps) == [1, 2, 3]
+        await db.run_write(fill_version_2)
+
+        def refusals_and_a_walker(conn: sqlite3.Connection) -> None:
+            # 43 sent /help and walked away; 44 declined; 42 (answering) declined once.
+            for person in (43, 44):
+                conn.execute(
+                    "INSERT INTO respondents (id, channel, external_id, language, created_at) "
+                    "VALUES (?, 'telegram', ?, 'fr', ?)",
+                    (person, str(person), T0),
+                )
+            for person in (44, 1):
+                conn.execute(
+                    "INSERT INTO consent_refusals (respondent_id, consent_version, stage_code, "
+                    "refused_at) VALUES (?, 'v1', 'vierzon', ?)",
+                    (person, T0),
+                )
+
+        await db.run_write(refusals_and_a_walker)
+    finally:
+        await db.close()
+
+    async with await Store.open(db_path):
+        pass
+
+    assert peek.query("SELECT id, external_id FROM respondents") == [(1, "42")]
+    assert peek.query("SELECT * FROM consent_refusals") == [
+        (1, "v1", "vierzon", T0),
+        (2, "v1", "vierzon", T0),
     ]
+    assert peek.query("SELECT COUNT(*) FROM answers") == [(1,)]
 
 
 def secure_delete(conn: sqlite3.Connection) -> int:
