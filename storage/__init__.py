@@ -4,8 +4,10 @@ It holds respondents (keyed by channel and the channel's own id), their
 responses and answers, the stages, the consent given or refused, and the
 delivery ids already applied (so an update redelivered after a crash is not
 applied twice). The rest of the application depends on the `SurveyStore`
-interface; `Store` is its SQLite implementation, and `open_snapshot` gives
-exports one consistent read-only view. Other packages import from here only.
+interface; `Store` is its SQLite implementation, `PostgresStore` its
+PostgreSQL one, `open_store` picks one for a path or a URL, and
+`open_snapshot` gives exports one consistent read-only view. Other packages
+import from here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
@@ -26,6 +28,8 @@ from storage.models import (
     Stage,
     StoredAnswer,
 )
+from storage.opening import open_store
+from storage.postgres import PostgresStore
 from storage.snapshot import (
     AnsweredQuestion,
     ResponseBatch,
@@ -44,6 +48,7 @@ __all__ = [
     "Channel",
     "DueReminder",
     "ErasureReport",
+    "PostgresStore",
     "PurgeReport",
     "Respondent",
     "Response",
@@ -63,4 +68,5 @@ __all__ = [
     "encode_time",
     "encode_value",
     "open_snapshot",
+    "open_store",
 ]

@@ -24,6 +24,13 @@ import pytest
 
 from flows import Flow, StageDef, bundled_path, load_flow, load_stages
 from storage import Store
+from tests.support.postgres import (  # noqa: F401 - fixtures and hook, for every package
+    backend,
+    postgres_cluster,
+    postgres_url,
+    pytest_configure,
+    store_target,
+)
 
 START = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
 MINI = Path(__file__).parent / "flows" / "fixtures" / "mini.yaml"

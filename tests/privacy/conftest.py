@@ -1,18 +1,42 @@
 """Fixtures for the privacy tests: respondents with answers, made as the bot would.
 
-`clock`, `db_path`, `store` and `peek` (and the `Clock` and `Peek` classes)
-come from tests/conftest.py.
+`clock` and `db_path` (and the `Clock` and `Peek` classes) come from
+tests/conftest.py. `store` and `peek` are on either backend: every test that
+uses the store runs on SQLite and on PostgreSQL, unless it is marked
+`sqlite_only` or asks for `db_path` (see tests/support/postgres.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from storage import AnswerInput, Response, ResponseStatus, Store
+from storage import AnswerInput, Response, ResponseStatus, Store, open_store
 from tests.conftest import Clock
+from tests.support.postgres import both_backends, peek_for
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    both_backends(metafunc)
+
+
+@pytest.fixture
+async def store(store_target: Path | str) -> AsyncIterator[Any]:
+    """A store opened (created and migrated) on this test's backend, closed after the test."""
+    store = await open_store(store_target)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def peek(backend: str, request: pytest.FixtureRequest) -> Any:
+    return peek_for(backend, request)
 
 
 class People:

@@ -15,6 +15,7 @@ from storage import (
     ResponseStatus,
     StorageError,
     Store,
+    open_store,
 )
 from tests.conftest import Clock, Peek
 from tests.privacy.conftest import People
@@ -102,14 +103,14 @@ async def test_oldest_activity_first(store: Store, people: People, clock: Clock)
 
 
 async def test_a_restart_finds_the_same_due_reminders(
-    store: Store, people: People, clock: Clock, db_path: Path
+    store: Store, people: People, clock: Clock, store_target: Path | str
 ) -> None:
     ana = await people.answering(1)
     bob = await people.answering(2)
     now = clock.tick(2 * 86400)
     await store.mark_reminded(ana.id, now=now)
     await store.close()
-    async with await Store.open(db_path) as again:
+    async with await open_store(store_target) as again:
         assert await due_ids(again, now) == [bob.id]
 
 

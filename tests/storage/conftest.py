@@ -1,38 +1,50 @@
-"""Fixtures for the storage tests: the store on an explicit `Database`, and new responses.
+"""Fixtures for the storage tests: the store on either backend, its `Database`, new responses.
 
-`clock`, `db_path` and `peek` come from tests/conftest.py. Here `store` is
-built on the `db` fixture, so a test can run its own functions on the very
+`clock` and `db_path` come from tests/conftest.py. Every test that uses
+`store` runs twice, on SQLite and on PostgreSQL (`both_backends`), unless it
+is marked `sqlite_only` or asks for `db` or `db_path`: `db` is the SQLite
+store's own `Database`, so a test can run its own functions on the very
 writer and reader the store uses (`db.run_write(...)`, `db.commits`, `db.queued`).
+`peek` reads what the store committed, through another connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from storage import Response, Store
+from storage import Response, Store, open_store
 from storage.db import Database
-from storage.migrations import apply_migrations
 from tests.conftest import Clock
+from tests.support.postgres import both_backends, peek_for
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    both_backends(metafunc)
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
-    """The database file, opened and migrated as `Store.open` does."""
-    db = await Database.open(db_path)
+async def store(store_target: Path | str) -> AsyncIterator[Any]:
+    """A store opened (created and migrated) on this test's backend, closed after the test."""
+    store = await open_store(store_target)
     try:
-        await apply_migrations(db)
-        yield db
+        yield store
     finally:
-        await db.close()
+        await store.close()
 
 
 @pytest.fixture
-def store(db: Database) -> Store:
-    """A store on `db` (closed with it)."""
-    return Store(db)
+def db(store: Store) -> Database:
+    """The SQLite store's `Database` (SQLite-only tests ask for it)."""
+    return store._db
+
+
+@pytest.fixture
+def peek(backend: str, request: pytest.FixtureRequest) -> Any:
+    return peek_for(backend, request)
 
 
 NewResponse = Callable[..., Awaitable[Response]]

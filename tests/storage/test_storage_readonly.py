@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import AnswerInput, Channel, ResponseStatus, Stage, StorageError, Store
+from storage import AnswerInput, Channel, ResponseStatus, Stage, StorageError, Store, open_store
 from storage.db import Database
+from tests.support.postgres import where
 
 
 async def test_reader_sees_only_committed_answers(
@@ -49,9 +50,11 @@ async def test_reader_sees_only_committed_answers(
         assert (await reader.count_responses())[ResponseStatus.COMPLETED] == 1
 
 
-async def test_reader_follows_the_writer(db_path: Path, store: Store, new_response, clock) -> None:
+async def test_reader_follows_the_writer(
+    store_target: Path | str, store: Store, new_response, clock
+) -> None:
     response = await new_response()
-    async with await Store.open(db_path, readonly=True) as reader:
+    async with await open_store(store_target, readonly=True) as reader:
         assert reader.readonly
         for n in range(1, 4):
             answers = {f"q{i}": AnswerInput(i) for i in range(1, n + 1)}
@@ -84,6 +87,17 @@ WRITES: dict[str, Write] = {
         current_step=None,
         now=NOW,
     ),
+    "enrol": lambda s: s.enrol(
+        "telegram",
+        "2",
+        flow_id="tdf2019",
+        flow_version=3,
+        stage_code=None,
+        language="fr",
+        state_json="{}",
+        current_step=None,
+        now=NOW,
+    ),
     "save_progress": lambda s: s.save_progress(
         1,
         state_json="{}",
@@ -99,7 +113,7 @@ WRITES: dict[str, Write] = {
     "set_blocked": lambda s: s.set_blocked(1, blocked=True, now=NOW),
     "set_response_language": lambda s: s.set_language(1, "en", response_id=1, now=NOW),
     "record_consent": lambda s: s.record_consent(1, version="v1", now=NOW),
-    "record_refusal": lambda s: s.record_refusal(1, version="v1", stage_code=None, now=NOW),
+    "record_refusal": lambda s: s.record_refusal(version="v1", stage_code=None, now=NOW),
     "erase_respondent": lambda s: s.erase_respondent(1),
     "erase_by_external_id": lambda s: s.erase_by_external_id(Channel.TELEGRAM, "1001"),
     "truncate_wal": lambda s: s.truncate_wal(),
@@ -111,14 +125,14 @@ WRITES: dict[str, Write] = {
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 async def test_readonly_store_refuses_writes(
-    db_path: Path, new_response, peek, write: Write
+    store_target: Path | str, new_response, peek, write: Write
 ) -> None:
     await new_response()
     before = peek.dump()
-    async with await Store.open(db_path, readonly=True) as reader:
+    async with await open_store(store_target, readonly=True) as reader:
         with pytest.raises(StorageError, match="read-only") as info:
             await write(reader)
-    assert str(db_path) in str(info.value)
+    assert where(reader) in str(info.value)
     assert peek.dump() == before
 
 

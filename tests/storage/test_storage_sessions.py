@@ -21,6 +21,7 @@ from storage import (
 from storage.db import Database
 from tests.conftest import Clock, Peek
 from tests.storage.conftest import NewResponse
+from tests.support.postgres import refuse_inserts
 
 
 def test_channels_are_the_names_stored() -> None:
@@ -156,17 +157,10 @@ async def test_starting_without_a_consent_records_none(store: Store, clock: Cloc
 
 
 async def test_a_failed_start_records_no_consent_and_no_update(
-    db: Database, store: Store, clock: Clock, peek: Peek
+    store: Store, clock: Clock, peek: Peek
 ) -> None:
     ana = await store.ensure_respondent(Channel.TELEGRAM, "1001", now=clock.tick())
-
-    def refuse_update_ids(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON handled_updates "
-            "BEGIN SELECT RAISE(ABORT, 'no room for update ids'); END"
-        )
-
-    await db.run_write(refuse_update_ids)
+    refuse_inserts(peek, "handled_updates", "no room for update ids")
     before = peek.dump()
     with pytest.raises(StorageError, match="no room for update ids"):
         await start(store, clock, ana.id, consent_version="v2", update_id=9)

@@ -1,14 +1,13 @@
 """What the Telegram transport needs: handled updates, question messages, blocking."""
 
 import datetime as dt
-import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from storage import AnswerInput, Response, ResponseStatus, StorageError, Store
-from storage.db import Database
+from storage import AnswerInput, Response, ResponseStatus, StorageError, Store, open_store
+from tests.support.postgres import refuse_inserts, where
 
 # Handled updates
 
@@ -101,23 +100,11 @@ async def test_failed_start_does_not_record_its_update_id(store: Store, clock, p
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
 
 
-async def refuse_update_records(db: Database) -> None:
-    """Make every insert into handled_updates fail, as a full disk would."""
-
-    def create_trigger(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON handled_updates "
-            "BEGIN SELECT RAISE(ABORT, 'no room for update ids'); END"
-        )
-
-    await db.run_write(create_trigger)
-
-
 async def test_answer_is_not_saved_when_its_update_id_cannot_be(
-    db: Database, store: Store, new_response, clock, peek
+    store: Store, new_response, clock, peek
 ) -> None:
     response = await new_response()
-    await refuse_update_records(db)
+    refuse_inserts(peek, "handled_updates", "no room for update ids")
     before = peek.dump()
 
     with pytest.raises(StorageError, match="no room for update ids"):
@@ -130,10 +117,10 @@ async def test_answer_is_not_saved_when_its_update_id_cannot_be(
 
 
 async def test_response_is_not_started_when_its_update_id_cannot_be(
-    db: Database, store: Store, clock, peek
+    store: Store, clock, peek
 ) -> None:
     ana = await store.ensure_respondent("telegram", "1001", now=clock.tick())
-    await refuse_update_records(db)
+    refuse_inserts(peek, "handled_updates", "no room for update ids")
     with pytest.raises(StorageError, match="no room for update ids"):
         await store.start_response(
             ana.id,
@@ -189,7 +176,9 @@ async def test_prune_forgets_updates_handled_before_the_cutoff(store: Store, clo
 # The question message
 
 
-async def test_prompt_message_round_trip(db_path: Path, store: Store, new_response, clock) -> None:
+async def test_prompt_message_round_trip(
+    store_target: Path | str, store: Store, new_response, clock
+) -> None:
     response = await new_response()
     other = await new_response("2")
     assert response.prompt_message_id is None
@@ -197,7 +186,7 @@ async def test_prompt_message_round_trip(db_path: Path, store: Store, new_respon
     await store.set_prompt_message(response.id, 4242)
     await store.close()
 
-    async with await Store.open(db_path) as reopened:
+    async with await open_store(store_target) as reopened:
         shown = await reopened.get_response(response.id)
         assert shown is not None
         assert shown.prompt_message_id == 4242
@@ -316,7 +305,7 @@ async def test_set_language_of_unknown_response_is_an_error(
     before = peek.dump()
     with pytest.raises(StorageError, match="no response 404") as info:
         await store.set_language(response.respondent_id, "en", response_id=404, now=clock.tick())
-    assert str(store.path) in str(info.value)
+    assert where(store) in str(info.value)
     # Another person's response is not theirs to change either.
     with pytest.raises(StorageError, match=f"no response {other.id} of respondent"):
         await store.set_language(

@@ -1,0 +1,155 @@
+"""The connection pool to one PostgreSQL database, and errors that say what failed and where.
+
+`PgDatabase` plays the part `storage.db.Database` plays for SQLite: it runs a
+function of a connection in one transaction (`run_write`) or one consistent
+read (`run_read`) and turns PostgreSQL's errors, and `NotFound`, into a
+`StorageError` naming the action and the database. The database is named by
+its URL with the password left out: messages end up in logs and on screens.
+
+asyncpg is the driver: maintained, the fastest for Python, speaking
+PostgreSQL's protocol itself (no libpq to install), with a pool and prepared
+statements cached per connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from storage.errors import NotFound, StorageError
+
+T = TypeVar("T")
+Body = Callable[[asyncpg.Connection], Awaitable[T]]
+
+SCHEMES = ("postgresql", "postgres")
+"""The URL schemes that name a PostgreSQL database (libpq accepts both)."""
+POOL_SIZE = 10
+"""Connections per process: enough for concurrent respondents, few for the server."""
+CONNECT_TIMEOUT_S = 10
+
+
+def is_postgres_url(target: object) -> bool:
+    """Whether `target` is a PostgreSQL connection string rather than a file path."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in SCHEMES
+
+
+def describe_target(url: str) -> str:
+    """The URL without its password (and without query options), for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class PgDatabase:
+    """A pool of connections to one database; open with `await PgDatabase.open(url)`."""
+
+    def __init__(self, pool: asyncpg.Pool, label: str, *, readonly: bool) -> None:
+        self._pool: asyncpg.Pool | None = pool
+        self.label = label
+        """The URL without password: how messages name the database."""
+        self.readonly = readonly
+
+    @classmethod
+    async def open(cls, url: str, *, readonly: bool = False) -> PgDatabase:
+        """Connect (checking the server answers) to the database at `url`."""
+        label = describe_target(url)
+        # A startup setting, not a SET: the pool's RESET ALL on release keeps it.
+        settings = {"application_name": "surveybot"}
+        if readonly:
+            settings["default_transaction_read_only"] = "on"
+        try:
+            pool = await asyncpg.create_pool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                timeout=CONNECT_TIMEOUT_S,
+                server_settings=settings,
+            )
+        except (OSError, TimeoutError, asyncpg.PostgresError, ValueError) as exc:
+            hint = _without_password(_open_hint(exc), url)
+            raise StorageError(f"cannot open database {label}: {hint}") from None
+        return cls(pool, label, readonly=readonly)
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called."""
+        return self._pool is None
+
+    async def close(self) -> None:
+        """Close every connection once its transaction is over; idempotent."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    async def run_write(self, fn: Body[T], action: str = "write to the database") -> T:
+        """Run `fn(conn)` in one read-write transaction, committed before returning."""
+        if self.readonly:
+            raise StorageError(
+                f"cannot {action}: {self.label} was opened read-only; "
+                "open it with readonly=False to write"
+            )
+        return await self._run(fn, action, isolation="read_committed", readonly=False)
+
+    async def run_read(self, fn: Body[T], action: str = "read the database") -> T:
+        """Run `fn(conn)` in one read-only transaction that sees one snapshot throughout."""
+        return await self._run(fn, action, isolation="repeatable_read", readonly=True)
+
+    async def _run(self, fn: Body[T], action: str, *, isolation: str, readonly: bool) -> T:
+        pool = self._pool
+        if pool is None:
+            raise StorageError(f"the database {self.label} is closed; open a new Store to use it")
+        try:
+            async with (
+                pool.acquire() as conn,
+                conn.transaction(isolation=isolation, readonly=readonly),
+            ):
+                return await fn(conn)
+        except NotFound as exc:
+            raise StorageError(f"cannot {action}: {exc.what} in {self.label}{exc.hint}") from exc
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise describe_error(exc, self.label, action) from exc
+
+
+def describe_error(exc: Exception, label: str, action: str) -> StorageError:
+    """Turn a driver error into a StorageError that says what, where and how to fix."""
+    if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
+        hint = f"{label} is read-only here; open it with readonly=False to write"
+    elif isinstance(exc, asyncpg.InsufficientPrivilegeError):
+        hint = f"the user in {label} lacks a privilege; grant it, or connect as the owner"
+    elif isinstance(exc, asyncpg.DiskFullError):
+        hint = f"the disk of the server holding {label} is full; free some space and retry"
+    elif isinstance(exc, OSError | asyncpg.ConnectionDoesNotExistError):
+        hint = f"the connection to {label} was lost; check that the server is running, then retry"
+    else:
+        hint = f"database {label}"
+    return StorageError(f"cannot {action}: {hint} (PostgreSQL: {exc})")
+
+
+def _without_password(text: str, url: str) -> str:
+    # A driver's message may quote the connection string; a password never leaves here.
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
+
+
+def _open_hint(exc: BaseException) -> str:
+    if isinstance(exc, asyncpg.InvalidCatalogNameError):
+        return "no such database on that server; create it first (createdb)"
+    if isinstance(
+        exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
+    ):
+        return "the server refused the user or password; check the connection string"
+    if isinstance(exc, TimeoutError):
+        return f"the server did not answer within {CONNECT_TIMEOUT_S} s; check the host and port"
+    if isinstance(exc, OSError):
+        return f"the server cannot be reached ({exc.strerror or exc}); check that it is running"
+    if isinstance(exc, ValueError):
+        return f"the connection string is not valid ({exc})"
+    return f"PostgreSQL: {exc}"
