@@ -402,10 +402,11 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
         "company_name": "Ana Industries",
         "sector": "agrifood",
     }
-    # Nothing of Bob's: not his answers, his Telegram id, nor his response's key.
+    # Nothing of Bob's: not his answers, his Telegram id, nor his response's key, as a
+    # value anywhere in the file (his id's digits may well occur inside a timestamp).
     text = content.decode("utf-8")
     for his in ("Bob Holdings", str(bob.user_id), responses_of(bob.user_id)[0]["key"]):
-        assert his not in text
+        assert f'"{his}"' not in text
 
     await bob.send("/mydata")
     name, content = bob.last.attachment or ("", b"")
