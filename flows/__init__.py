@@ -14,6 +14,7 @@ from flows.engine import (
     toggle,
 )
 from flows.errors import FlowError, FlowFileError, Problem
+from flows.limits import MESSAGE_LIMIT, fitting_prefix, shown_length, split_blocks
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
 from flows.model import Choice, Flow, Kind, Section, Step
 from flows.piping import unpiped
@@ -23,6 +24,7 @@ from flows.state import ResponseState, effective_answers, other_texts, rebase, v
 from flows.values import AnswerValue, choice_labels, clip, display_value, format_number
 
 __all__ = [
+    "MESSAGE_LIMIT",
     "STAGE_CODE",
     "AnswerValue",
     "Choice",
@@ -50,6 +52,7 @@ __all__ = [
     "display_value",
     "effective_answers",
     "find_stage",
+    "fitting_prefix",
     "format_day",
     "format_number",
     "load_flow",
@@ -59,7 +62,9 @@ __all__ = [
     "prompt",
     "rebase",
     "revise",
+    "shown_length",
     "skip",
+    "split_blocks",
     "stage_ref",
     "start",
     "summary",

@@ -37,8 +37,12 @@ DONT_KNOW = "dont_know"
 Found = list[tuple[Loc, str]]
 
 
-def check_flow(flow: Flow) -> Found:
-    """Every cross-reference problem in a flow that the models alone cannot see."""
+def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
+    """Every cross-reference problem in a flow that the models alone cannot see.
+
+    `unread` names questions left out because they did not parse (their problem
+    is reported already): conditions and pipes naming them are not reported.
+    """
     found: Found = []
     earlier: dict[str, Step] = {}
     section_ids: set[str] = set()
@@ -49,17 +53,17 @@ def check_flow(flow: Flow) -> Found:
         section_ids.add(section.id)
         found += _texts_ok(flow, (((*sloc, "title"), section.title),))
         if section.show_if is not None:
-            found += _condition_ok(flow, section.show_if, (*sloc, "show_if"), earlier)
+            found += _condition_ok(flow, section.show_if, (*sloc, "show_if"), earlier, unread)
         for qi, step in enumerate(section.steps):
             qloc: Loc = (*sloc, "steps", qi)
             if step.id in earlier:
                 found.append(((*qloc, "id"), f"duplicate question id '{step.id}'"))
             found += _choices_ok(step, qloc)
             if step.show_if is not None:
-                found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier)
+                found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
             texts = list(_step_texts(step, qloc))
             found += _texts_ok(flow, texts)
-            found += _pipes_ok(flow, texts, earlier)
+            found += _pipes_ok(flow, texts, earlier, unread)
             earlier.setdefault(step.id, step)
     flow_texts = [
         (("title",), flow.title),
@@ -70,8 +74,8 @@ def check_flow(flow: Flow) -> Found:
     present: list[tuple[Loc, Text]] = [(loc, text) for loc, text in flow_texts if text is not None]
     found += _texts_ok(flow, present)
     # The outro may quote any answer; the intro and consent come before all of them.
-    found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier)
-    found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {})
+    found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
+    found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
     return found
 
 
@@ -139,17 +143,21 @@ def answer_codes(step: Step) -> set[str] | None:
 # --- conditions ---------------------------------------------------------------
 
 
-def _condition_ok(flow: Flow, condition: Condition, loc: Loc, earlier: dict[str, Step]) -> Found:
+def _condition_ok(
+    flow: Flow, condition: Condition, loc: Loc, earlier: dict[str, Step], unread: frozenset[str]
+) -> Found:
     if isinstance(condition, Not):
-        return _condition_ok(flow, condition.not_, (*loc, "not"), earlier)
+        return _condition_ok(flow, condition.not_, (*loc, "not"), earlier, unread)
     if isinstance(condition, All | AnyOf):
         key = "all" if isinstance(condition, All) else "any"
         items = condition.all if isinstance(condition, All) else condition.any
         found: Found = []
         for index, item in enumerate(items):
-            found += _condition_ok(flow, item, (*loc, key, index), earlier)
+            found += _condition_ok(flow, item, (*loc, key, index), earlier, unread)
         return found
     assert isinstance(condition, Compare)
+    if condition.question in unread and condition.question not in earlier:
+        return []
     return _compare_ok(flow, condition, loc, earlier)
 
 
@@ -250,12 +258,19 @@ def _texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
     return found
 
 
-def _pipes_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]], earlier: dict[str, Step]) -> Found:
+def _pipes_ok(
+    flow: Flow,
+    texts: Sequence[tuple[Loc, Text]],
+    earlier: dict[str, Step],
+    unread: frozenset[str],
+) -> Found:
     found: Found = []
     for loc, text in texts:
         strings = [text] if isinstance(text, str) else list(text.values())
         for name in sorted({piped for s in strings for piped in piped_names(s)}):
             target = earlier.get(name)
+            if target is None and name in unread:
+                continue
             if target is None:
                 known = [s.id for s in flow.steps()]
                 close = difflib.get_close_matches(name, known, n=1)

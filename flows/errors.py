@@ -15,9 +15,13 @@ class Problem:
     message: str
     where: str | None = None
     """"question 'q7'", "section 'innovation'" or "stage 'pithiviers'"."""
+    warning: bool = False
+    """Worth fixing, but the file can run as it is (a button label a phone cuts)."""
 
     def __str__(self) -> str:
         location = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.warning:
+            location += ": warning"
         if self.where:
             return f"{location}: {self.where}: {self.message}"
         return f"{location}: {self.message}"

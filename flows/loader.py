@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 
 from flows.checks import check_flow, check_stage_codes, check_stages
 from flows.errors import FlowFileError, Problem
+from flows.limits import check_limits
 from flows.model import Flow, Kind
 from flows.paths import Loc
 from flows.stages import STAGE_CODE_PATTERN, StageDef, StagesFile
@@ -53,42 +54,79 @@ def bundled_path(name: str) -> Path:
 
 
 def load_flow(path: str | Path) -> Flow:
-    """Load and check a flow file; raise FlowFileError listing every problem."""
-    return _checked_flow(_read(path))
+    """Load and check a flow file; raise FlowFileError listing every problem (not warnings)."""
+    flow, problems = _examined_flow(_read(path))
+    _raise_errors(problems)
+    assert flow is not None
+    return flow
 
 
 def load_stages(path: str | Path) -> list[StageDef]:
     """Load and check a stages file; raise FlowFileError listing every problem."""
-    return _checked_stages(_read(path))
+    stages, problems = _examined_stages(_read(path))
+    _raise_errors(problems)
+    assert stages is not None
+    return stages
 
 
 def validate_file(path: str | Path) -> list[Problem]:
-    """Every problem in a flow or stages file (told apart by a top-level `stages` key)."""
+    """Every problem and warning in a flow or stages file (a top-level `stages` key tells).
+
+    In the order of the file, each once.
+    """
     try:
         document = _read(path)
-        if _model_for(document.data) is StagesFile:
-            _checked_stages(document)
-        else:
-            _checked_flow(document)
     except FlowFileError as error:
         return error.problems
-    return []
+    if _model_for(document.data) is StagesFile:
+        return _examined_stages(document)[1]
+    return _examined_flow(document)[1]
 
 
-def _checked_flow(document: _Document) -> Flow:
-    model = _validate(document, Flow)
-    assert isinstance(model, Flow)
-    _raise_if(document, check_flow(model))
-    return model
+def _raise_errors(problems: list[Problem]) -> None:
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        raise FlowFileError(errors)
 
 
-def _checked_stages(document: _Document) -> list[StageDef]:
-    problems = _schema_problems(document, StagesFile)
-    if problems:
-        raise FlowFileError(_sorted(problems + _raw_stage_code_problems(document)))
+def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
+    """The flow (None if it has errors) and every problem found, schema and cross-checks.
+
+    When parts of the file do not fit the schema, those parts are set aside and
+    the cross-checks still run on the rest, so one pass reports everything.
+    """
+    problems = list(document.problems)
+    schema = _schema_problems(document, Flow)
+    problems += schema
+    repaired = (
+        _repaired_flow(document)
+        if schema
+        else _Repaired(Flow.model_validate(document.data), {}, frozenset())
+    )
+    if repaired is not None:
+        flow = repaired.flow
+        errors, warnings = check_limits(flow)
+        for found, warning in (
+            (check_flow(flow, repaired.unread) + errors, False),
+            (warnings, True),
+        ):
+            for loc, message in found:
+                problem = _locate(document, repaired.original(loc), message)
+                problems.append(replace(problem, warning=warning))
+    problems = _sorted(list(dict.fromkeys(problems)))
+    if any(not problem.warning for problem in problems) or repaired is None:
+        return None, problems
+    return repaired.flow, problems
+
+
+def _examined_stages(document: _Document) -> tuple[list[StageDef] | None, list[Problem]]:
+    problems = list(document.problems)
+    schema = _schema_problems(document, StagesFile)
+    if schema or problems:
+        return None, _sorted(problems + schema + _raw_stage_code_problems(document))
     model = StagesFile.model_validate(document.data)
-    _raise_if(document, check_stages(model))
-    return list(model.stages)
+    problems = [_locate(document, loc, message) for loc, message in check_stages(model)]
+    return (None if problems else list(model.stages)), _sorted(problems)
 
 
 # --- reading ------------------------------------------------------------------
@@ -99,6 +137,8 @@ class _Document:
     file: str
     node: yaml.Node | None
     data: Any
+    problems: list[Problem] = field(default_factory=list)
+    """Found while reading (YAML traps), reported with the rest."""
 
 
 def _read(path: str | Path) -> _Document:
@@ -128,11 +168,9 @@ def _read(path: str | Path) -> _Document:
         # Report the traps, and what else is wrong, in one go.
         assert node is not None
         _repair_booleans(node, data)
-        problems = [Problem(file, line, message, _where(node, loc)) for loc, message, line in traps]
-        problems += _schema_problems(document, _model_for(data))
-        if _model_for(data) is StagesFile:
-            problems += _raw_stage_code_problems(document)
-        raise FlowFileError(_sorted(problems))
+        document.problems = [
+            Problem(file, line, message, _where(node, loc)) for loc, message, line in traps
+        ]
     return document
 
 
@@ -265,13 +303,6 @@ def _repair_booleans(root: yaml.Node, data: Any) -> None:
 # --- validating ---------------------------------------------------------------
 
 
-def _validate(document: _Document, model: type[BaseModel]) -> BaseModel:
-    problems = _schema_problems(document, model)
-    if problems:
-        raise FlowFileError(_sorted(problems))
-    return model.model_validate(document.data)
-
-
 def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Problem]:
     try:
         model.model_validate(document.data)
@@ -289,6 +320,152 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
             found.setdefault((loc, message))
         return [_locate(document, loc, message) for loc, message in found]
     return []
+
+
+# --- setting aside what did not parse -----------------------------------------
+
+# How many rounds of setting parts aside before giving up on the cross-checks.
+MAX_REPAIRS = 20
+TEXT_KEYS = frozenset({"intro", "consent", "outro"})
+
+
+@dataclass(frozen=True)
+class _Repaired:
+    """A flow built from the parts of a file that parsed, and how to find them in the file."""
+
+    flow: Flow
+    lists: dict[Loc, list[int]]
+    """For each list that lost items: the original index of each item kept."""
+    unread: frozenset[str]
+    """The ids of the questions set aside."""
+
+    def original(self, loc: Loc) -> Loc:
+        """Where a loc of the repaired flow is in the file."""
+        return _original(self.lists, loc)
+
+
+def _original(lists: dict[Loc, list[int]], loc: Loc) -> Loc:
+    found: list[int | str] = []
+    for part in loc:
+        kept = lists.get(tuple(found))
+        if isinstance(part, int) and kept is not None and 0 <= part < len(kept):
+            part = kept[part]
+        found.append(part)
+    return tuple(found)
+
+
+def _repaired_flow(document: _Document) -> _Repaired | None:
+    """The flow without the questions (choices, conditions...) that do not fit the schema.
+
+    Their problems are reported already; what is left is checked as usual. A
+    question set aside is not reported again as unknown where others name it.
+    None when what is wrong is too central to go on (the languages, the sections).
+    """
+    removed: set[Loc] = set()
+    patched: dict[Loc, Any] = {}
+    for _ in range(MAX_REPAIRS):
+        lists: dict[Loc, list[int]] = {}
+        data = _rebuilt(document.data, (), removed, patched, lists)
+        try:
+            flow = Flow.model_validate(data)
+        except ValidationError as error:
+            progress = False
+            for details in error.errors():
+                loc = _original(lists, _clean_loc(data, details["loc"]))
+                action = _set_aside(document.data, loc)
+                if action is None:
+                    return None
+                target, value = action
+                if target in removed or (target in patched and patched[target] == value):
+                    continue
+                progress = True
+                if value is _REMOVE:
+                    removed.add(target)
+                else:
+                    patched[target] = value
+            if not progress:
+                return None
+            continue
+        return _Repaired(flow, lists, frozenset(_unread_ids(document.data, removed)))
+    return None
+
+
+_REMOVE = object()
+
+
+def _set_aside(data: Any, loc: Loc) -> tuple[Loc, Any] | None:
+    """What to remove (or replace) so that the part at `loc` no longer fails; None: give up."""
+    if len(loc) >= 4 and loc[0] == "sections" and loc[2] == "steps":
+        step, rest = loc[:4], loc[4:]
+        if len(rest) >= 2 and rest[0] == "choices" and isinstance(rest[1], int):
+            return loc[:6], _REMOVE
+        if rest and rest[0] == "show_if":
+            return (*step, "show_if"), _REMOVE
+        return step, _REMOVE
+    if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
+        section, rest = loc[:2], loc[2:]
+        if rest and rest[0] == "show_if":
+            return (*section, "show_if"), _REMOVE
+        if rest and rest[0] == "id":
+            return (*section, "id"), f"unreadable_section_{loc[1]}"
+        if rest and rest[0] == "title":
+            return (*section, "title"), _placeholder_text(data)
+        return section, _REMOVE
+    if len(loc) >= 1 and loc[0] in TEXT_KEYS:
+        return loc[:1], _REMOVE
+    if len(loc) >= 1 and loc[0] == "title":
+        return loc[:1], _placeholder_text(data)
+    if len(loc) >= 1 and loc[0] == "id":
+        return loc[:1], "unreadable"
+    if len(loc) >= 1 and loc[0] == "version":
+        return loc[:1], 1
+    return None
+
+
+def _placeholder_text(data: Any) -> Any:
+    """A text in every language the file names, standing in for one that did not parse."""
+    languages = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(languages, list) and all(isinstance(lang, str) for lang in languages):
+        return {lang: "…" for lang in languages}
+    return "…"
+
+
+def _rebuilt(
+    value: Any, loc: Loc, removed: set[Loc], patched: dict[Loc, Any], lists: dict[Loc, list[int]]
+) -> Any:
+    """A copy of `value` without the parts `removed`, with the parts `patched` replaced."""
+    if isinstance(value, dict):
+        copy = {}
+        for key, item in value.items():
+            at = (*loc, key)
+            if at in removed:
+                continue
+            copy[key] = (
+                patched[at] if at in patched else _rebuilt(item, at, removed, patched, lists)
+            )
+        return copy
+    if isinstance(value, list):
+        kept = [index for index in range(len(value)) if (*loc, index) not in removed]
+        if len(kept) < len(value):
+            lists[loc] = kept
+        return [_rebuilt(value[i], (*loc, i), removed, patched, lists) for i in kept]
+    return value
+
+
+def _unread_ids(data: Any, removed: set[Loc]) -> Iterator[str]:
+    """The ids of the questions set aside, whole or with their section."""
+    for loc in removed:
+        if loc[:1] != ("sections",) or len(loc) not in (2, 4):
+            continue
+        target = _child(_child(data, loc[0]), loc[1])
+        steps = (
+            [_child(_child(target, "steps"), loc[3])]
+            if len(loc) == 4
+            else (_child(target, "steps") if isinstance(_child(target, "steps"), list) else [])
+        )
+        for step in steps:
+            if isinstance(step, dict) and isinstance(step.get("id"), str):
+                yield step["id"]
 
 
 def _is_member_tag(part: int | str) -> bool:
@@ -314,11 +491,6 @@ def _raw_stage_code_problems(document: _Document) -> list[Problem]:
         for stage in stages
     ]
     return [_locate(document, loc, message) for loc, message in check_stage_codes(codes)]
-
-
-def _raise_if(document: _Document, found: Sequence[tuple[Loc, str]]) -> None:
-    if found:
-        raise FlowFileError(_sorted([_locate(document, loc, message) for loc, message in found]))
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -15,6 +15,7 @@ from bot.cli.common import CONTEXT, load_settings
 def validate(files: tuple[Path, ...]) -> None:
     """Check flow and stages files; print every problem, located, and exit 1 if any.
 
+    Warnings ("FILE:LINE: warning: ...") are printed too but do not fail the check.
     Without FILES, checks the configured (or bundled) flow and stages.
 
     Example: surveybot validate flows/data/questionnaire.yaml my-stages.yaml
@@ -29,12 +30,15 @@ def validate(files: tuple[Path, ...]) -> None:
         problems = validate_file(path)
         for problem in problems:
             click.echo(str(problem))
-        if problems:
+        errors = sum(1 for problem in problems if not problem.warning)
+        warnings = len(problems) - errors
+        # Warnings (a button label a phone cuts) are worth fixing, but the file runs as it is.
+        noted = f", {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""
+        if errors:
             failed = True
-            count = len(problems)
-            click.echo(f"{path}: {count} problem{'s' if count > 1 else ''}", err=True)
+            click.echo(f"{path}: {errors} problem{'s' if errors > 1 else ''}{noted}", err=True)
         else:
-            click.echo(f"{path}: ok", err=True)
+            click.echo(f"{path}: ok{noted}", err=True)
     raise SystemExit(1 if failed else 0)
 
 

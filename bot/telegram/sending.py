@@ -17,10 +17,14 @@ from typing import Any, Final
 from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest
 
+from flows import MESSAGE_LIMIT, fitting_prefix, split_blocks
+from flows import shown_length as text_length
+
 log = logging.getLogger(__name__)
 
-# Telegram's limit is 4096 characters as shown; a margin for how it counts emoji.
-MAX_TEXT: Final = 4000
+# Telegram's limit is 4096 characters as shown (`MESSAGE_LIMIT`); the keyboards clip
+# by characters, so a margin for emoji, which Telegram counts as two.
+MAX_TEXT: Final = MESSAGE_LIMIT - 96
 TAG: Final = re.compile(r"<[^>]*>")
 
 
@@ -89,33 +93,25 @@ def split_message(blocks: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
     """HTML blocks joined by newlines into messages that each show at most `limit` characters.
 
     Telegram counts the text as shown, after the markup: that is what is measured.
-    A block is never cut; one longer than `limit` is a message of its own.
+    A message ends at a paragraph's end (a blank block) where it can; a block is
+    never cut (the flow checks keep every flow text's lines within a message).
     """
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for block in blocks:
-        length = shown_length(block)
-        if current and size + 1 + length > limit:
-            parts.append("\n".join(current))
-            current, size = [], 0
-        size += length + (1 if current else 0)
-        current.append(block)
-    parts.append("\n".join(current))
-    return parts
+    return split_blocks(blocks, limit, shown_length)
 
 
 def plain_blocks(text: str, limit: int = MAX_TEXT) -> list[str]:
     """A plain text as escaped HTML lines, a line too long for one message cut at a space.
 
-    A flow's notice or introduction may be longer than a message; cut here, it
-    arrives in several messages instead of being refused by Telegram.
+    A flow's notice or introduction may be longer than a message: split between
+    its lines, it arrives in several. The flow checks refuse a line longer than
+    a message; one can still come from a long answer piped into the outro.
     """
     blocks: list[str] = []
     for line in text.strip().split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
+        while text_length(line) > limit:
+            end = fitting_prefix(line, limit)
+            cut = line.rfind(" ", 0, end)
+            cut = cut if cut > end // 2 else end
             blocks.append(html.escape(line[:cut]))
             line = line[cut:].lstrip()
         blocks.append(html.escape(line))
@@ -124,7 +120,7 @@ def plain_blocks(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def shown_length(text: str) -> int:
     """How many characters an HTML text shows once Telegram has applied its markup."""
-    return len(html.unescape(TAG.sub("", text)))
+    return text_length(html.unescape(TAG.sub("", text)))
 
 
 def _already_right(error: BadRequest) -> None:

@@ -1,0 +1,298 @@
+"""How long what a respondent reads can get, against Telegram's 4,096 characters a message.
+
+Every text of a flow is rendered as a respondent could see it, in each language,
+with each piped answer at its longest (a typed answer at its `max_length`, every
+label of a multiple choice, an "Other" text at its limit), and measured as
+Telegram counts: the text shown, once HTML entities are read (escaping `&` as
+`&amp;` costs nothing), in UTF-16 code units (an emoji counts two).
+
+The introduction, the notice and the outro may be longer than one message: a
+channel sends them in several, cut between lines, at a paragraph's end where it
+can (`split_blocks`, the one splitter the Telegram channel uses too). Only a
+line longer than a message is an error there. A question is one message with
+its buttons, so it must fit whole, with room kept for the words the channel
+adds (progress, how to answer, the earlier answer offered again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Final
+
+from flows.checks import OTHER, Found
+from flows.engine import OTHER_TEXT_LIMIT
+from flows.model import (
+    EmailStep,
+    Flow,
+    InfoStep,
+    MultipleChoiceStep,
+    NumberStep,
+    RankingStep,
+    ScaleStep,
+    SingleChoiceStep,
+    Step,
+    Text,
+    TextStep,
+)
+from flows.paths import Loc
+from flows.piping import fill
+from flows.values import AnswerValue, choice_labels, display_value
+
+MESSAGE_LIMIT: Final = 4096
+"""Telegram's limit on a message's text, as shown, in UTF-16 code units."""
+FRAME: Final = 300
+"""Room kept beside a question for the channel's own words (progress, how to answer) and
+the margin Telegram's channel keeps: a question within the limit is never clipped."""
+CURRENT_ANSWER_SHOWN: Final = 1000
+"""How much of an earlier typed answer a question offers again (Telegram clips it there)."""
+BUTTON_LABEL: Final = 40
+"""About what a phone shows on one button; a longer label is cut (a warning, not an error)."""
+EMAIL_LENGTH: Final = 254
+NUMBER_LENGTH: Final = 20
+SUMMARY_ARROW: Final = "\n    → "
+
+
+def shown_length(text: str) -> int:
+    """The length of a plain text as Telegram counts it: UTF-16 code units."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def fitting_prefix(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 code units."""
+    size = 0
+    for index, char in enumerate(text):
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > limit:
+            return index
+    return len(text)
+
+
+def split_blocks(
+    blocks: Sequence[str],
+    limit: int = MESSAGE_LIMIT,
+    measure: Callable[[str], int] = shown_length,
+) -> list[str]:
+    """Lines joined by newlines into as few messages as fit in `limit`, each as `measure` counts.
+
+    A message ends after a blank line (a paragraph's end) when one is at hand,
+    else between two lines; a line is never cut, and one longer than `limit` is
+    a message of its own (the flow checks make sure no flow text is). Blank
+    lines at the edges of a message are dropped: Telegram refuses an empty one.
+    """
+    parts: list[list[str]] = []
+    current: list[str] = []
+    for block in blocks:
+        length = measure(block)
+        if current and _size(current, measure) + 1 + length > limit:
+            # Cut after the last paragraph's end in the message, if there is one.
+            blank = max((i for i, b in enumerate(current) if i and not b.strip()), default=None)
+            if blank is not None and _size(current[blank + 1 :], measure) + 1 + length <= limit:
+                parts.append(current[:blank])
+                current = current[blank + 1 :]
+            else:
+                parts.append(current)
+                current = []
+        current.append(block)
+    parts.append(current)
+    trimmed = [_trim(part) for part in parts]
+    messages = ["\n".join(part) for part in trimmed if part]
+    return messages or ["\n".join(blocks)]
+
+
+def _size(blocks: Sequence[str], measure: Callable[[str], int]) -> int:
+    return sum(measure(block) for block in blocks) + max(len(blocks) - 1, 0)
+
+
+def _trim(blocks: list[str]) -> list[str]:
+    start, end = 0, len(blocks)
+    while start < end and not blocks[start].strip():
+        start += 1
+    while end > start and not blocks[end - 1].strip():
+        end -= 1
+    return blocks[start:end]
+
+
+# --- checking a flow ----------------------------------------------------------
+
+
+def check_limits(flow: Flow) -> tuple[Found, Found]:
+    """(errors, warnings): texts too long for a message, button labels too long for a button."""
+    errors: Found = []
+    warnings: Found = []
+    longest = _Longest(flow)
+    for loc, text in (
+        (("title",), flow.title),
+        (("intro",), flow.intro),
+        (("consent",), flow.consent),
+        (("outro",), flow.outro),
+    ):
+        if text is not None:
+            errors += _lines_fit(flow, loc, text, longest)
+    for si, section in enumerate(flow.sections):
+        for qi, step in enumerate(section.steps):
+            qloc: Loc = ("sections", si, "steps", qi)
+            errors += _question_fits(flow, step, qloc, longest)
+            warnings += _labels_fit(flow, step, qloc)
+    return errors, warnings
+
+
+class _Longest:
+    """Each question's answer at its longest, as read back, per language."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.cache: dict[tuple[str, str], str | None] = {}
+
+    def answer(self, step_id: str, lang: str) -> str | None:
+        key = (step_id, lang)
+        if key not in self.cache:
+            try:
+                step = self.flow.step(step_id)
+            except KeyError:
+                step = None
+            self.cache[key] = None if step is None else longest_answer(self.flow, step, lang)
+        return self.cache[key]
+
+    def pipe(self, text: Text, lang: str) -> str:
+        return fill(self.flow.text(text, lang), lambda name: self.answer(name, lang))
+
+
+def longest_answer(flow: Flow, step: Step, lang: str) -> str | None:
+    """The longest answer to `step` as a respondent reads it back; None for an info step."""
+    filler = "x"
+    if isinstance(step, InfoStep):
+        return None
+    if isinstance(step, TextStep):
+        return filler * step.limit
+    if isinstance(step, EmailStep):
+        return filler * EMAIL_LENGTH
+    if isinstance(step, NumberStep):
+        unit = f" {flow.text(step.unit, lang)}" if step.unit else ""
+        return "9" * NUMBER_LENGTH + unit
+    labels = choice_labels(flow, step, lang)
+    other = filler * OTHER_TEXT_LIMIT
+    by_length = sorted(labels, key=lambda pair: -shown_length(pair[1]))
+    codes = [code for code, _ in by_length]
+    value: AnswerValue
+    if isinstance(step, MultipleChoiceStep):
+        value = codes[: step.max_selected] if step.max_selected else codes
+        if step.other and OTHER not in value:
+            value = [*value[:-1], OTHER]
+    elif isinstance(step, RankingStep):
+        value = codes[: step.needed]
+    elif isinstance(step, SingleChoiceStep):
+        longer = step.other and shown_length(other) > shown_length(by_length[0][1])
+        value = OTHER if longer else codes[0]
+    elif isinstance(step, ScaleStep):
+        shown = [display_value(flow, step, _scale_value(code), None, lang) for code in codes]
+        return max(shown, key=shown_length)
+    else:
+        value = codes[0]
+    return display_value(flow, step, value, other, lang)
+
+
+def _scale_value(code: str) -> AnswerValue:
+    return int(code) if code.isdigit() else code
+
+
+def _languages(flow: Flow, text: Text) -> Iterator[tuple[str, Loc]]:
+    """Each language the flow is read in, with where its text sits under a text's loc."""
+    for lang in flow.languages:
+        suffix: Loc = (lang,) if isinstance(text, dict) and lang in text else ()
+        yield lang, suffix
+
+
+def _lines_fit(flow: Flow, loc: Loc, text: Text, longest: _Longest) -> Found:
+    """A text sent in as many messages as it needs: each line must fit in one."""
+    found: Found = []
+    for lang, suffix in _languages(flow, text):
+        lines = longest.pipe(text, lang).split("\n")
+        length = max(shown_length(line) for line in lines)
+        if length > MESSAGE_LIMIT:
+            found.append(
+                (
+                    (*loc, *suffix),
+                    f"{_in(flow, lang)}a paragraph of {length:,} characters"
+                    f"{_piped(flow, text, lang)} is longer than a Telegram message "
+                    f"({MESSAGE_LIMIT:,}); break it into paragraphs with a blank line",
+                )
+            )
+    return found
+
+
+def _question_fits(flow: Flow, step: Step, loc: Loc, longest: _Longest) -> Found:
+    """A question is one message: its section, text, help and answers, with the channel's words."""
+    found: Found = []
+    section = flow.section_of(step.id)
+    for lang, suffix in _languages(flow, step.text):
+        pieces = [flow.text(section.title, lang), longest.pipe(step.text, lang)]
+        if step.help is not None:
+            pieces.append(longest.pipe(step.help, lang))
+        pieces += [label for _, label in choice_labels(flow, step, lang)]
+        if isinstance(step, ScaleStep):
+            pieces += [longest.pipe(t, lang) for t in (step.min_label, step.max_label) if t]
+        if isinstance(step, TextStep | EmailStep | NumberStep):
+            # Asked again after "back", the earlier answer is offered with it.
+            answer = longest.answer(step.id, lang) or ""
+            pieces.append(answer[:CURRENT_ANSWER_SHOWN])
+        length = sum(shown_length(piece) for piece in pieces) + len(pieces) + FRAME
+        if length > MESSAGE_LIMIT:
+            found.append(
+                (
+                    (*loc, "text", *suffix),
+                    f"{_in(flow, lang)}the question as shown (section, text, help, answers"
+                    f"{_piped(flow, step.text, lang)}, and about {FRAME} characters for "
+                    f"progress and hints) would be {length:,} characters, more than a "
+                    f"Telegram message ({MESSAGE_LIMIT:,}); shorten it, or move the "
+                    "explanation into an info step before it",
+                )
+            )
+            continue
+        read_back = longest.answer(step.id, lang)
+        if read_back is None:
+            continue
+        entry = shown_length(longest.pipe(step.text, lang) + SUMMARY_ARROW + read_back)
+        if entry > MESSAGE_LIMIT:
+            fix = "shorten the question"
+            if isinstance(step, TextStep):
+                fix += f" or lower max_length to {step.limit - (entry - MESSAGE_LIMIT):,}"
+            found.append(
+                (
+                    (*loc, "text", *suffix),
+                    f"{_in(flow, lang)}in the summary, the question with its longest answer "
+                    f"would be {entry:,} characters, more than a Telegram message "
+                    f"({MESSAGE_LIMIT:,}); {fix}",
+                )
+            )
+    return found
+
+
+def _labels_fit(flow: Flow, step: Step, loc: Loc) -> Found:
+    """Button labels a phone shows whole; a longer one is cut on screen."""
+    labelled: list[tuple[Loc, Text]] = []
+    if isinstance(step, SingleChoiceStep | MultipleChoiceStep | RankingStep):
+        labelled = [((*loc, "choices", i, "label"), c.label) for i, c in enumerate(step.choices)]
+        if not isinstance(step, RankingStep) and step.other_label is not None:
+            labelled.append(((*loc, "other_label"), step.other_label))
+    found: Found = []
+    for lloc, label in labelled:
+        for lang, suffix in _languages(flow, label):
+            length = shown_length(flow.text(label, lang))
+            if length > BUTTON_LABEL:
+                found.append(
+                    (
+                        (*lloc, *suffix),
+                        f"{_in(flow, lang)}button label of {length} characters: a phone "
+                        f"shows about {BUTTON_LABEL} on a button and cuts the rest; shorten it",
+                    )
+                )
+                break
+    return found
+
+
+def _in(flow: Flow, lang: str) -> str:
+    return f"({lang}) " if len(flow.languages) > 1 else ""
+
+
+def _piped(flow: Flow, text: Text, lang: str) -> str:
+    return ", piped answers at their longest" if "{" in flow.text(text, lang) else ""
