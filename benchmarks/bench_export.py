@@ -11,6 +11,12 @@ flow with a realistic mix of kinds), then times, in the same run:
 
     python benchmarks/bench_export.py                     # 100,000 responses
     python benchmarks/bench_export.py --responses 2000    # a quick smoke run
+
+With `--db postgresql://user@host/empty_db`, the same database is also copied
+there (`surveybot migrate-db`'s copier, timed) and exported from PostgreSQL,
+side by side with SQLite in the same run: the two CSV files must be identical.
+PostgreSQL's baseline is `psql -c "COPY answers TO STDOUT WITH CSV"` (when
+psql is installed). The database must be empty; put its password in PGPASSWORD.
 """
 
 from __future__ import annotations
@@ -43,7 +49,8 @@ from flows.model import (  # noqa: E402
     ScaleStep,
     SingleChoiceStep,
 )
-from storage import Store  # noqa: E402
+from storage import Store, describe_target  # noqa: E402
+from storage.transfer import copy_database  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 STAGES = 40
@@ -196,10 +203,12 @@ def _flush(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
     return count
 
 
-def timed_child(command: list[str], stdout: Any = subprocess.DEVNULL) -> tuple[float, float]:
+def timed_child(
+    command: list[str], stdout: Any = subprocess.DEVNULL, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one child process."""
     began = time.perf_counter()
-    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - began
     errors = process.stderr.read().decode() if process.stderr else ""
@@ -220,7 +229,41 @@ def python_baseline(db: Path, out: Path) -> None:
     connection.close()
 
 
-def measure(responses: int, workdir: Path) -> dict[str, Any]:
+def measure_postgres(url: str, db: Path, flow_path: Path, workdir: Path) -> dict[str, Any]:
+    """Copy the SQLite database into `url`, then time the same export from there."""
+    began = time.perf_counter()
+    asyncio.run(copy_database(db, url))
+    copied = time.perf_counter() - began
+    figures: dict[str, Any] = {
+        "postgres": describe_target(url),
+        "postgres_copy_seconds": round(copied, 1),
+    }
+    psql = shutil.which("psql")
+    if psql:
+        with (workdir / "raw_pg.csv").open("wb") as out:
+            seconds, _ = timed_child(
+                [psql, "-X", "-q", url, "-c", "COPY answers TO STDOUT WITH CSV"], stdout=out
+            )
+        figures["postgres_baseline"] = "psql COPY answers TO STDOUT"
+        figures["postgres_baseline_seconds"] = round(seconds, 2)
+    wide = workdir / "wide_pg.csv"
+    # The URL through the environment, not the command line, where others could read it.
+    seconds, peak = timed_child(
+        [sys.executable, "-m", "bot", "export", "--flow", str(flow_path), "-o", str(wide)],
+        env={**os.environ, "SURVEYBOT_DB": url},
+    )
+    if wide.read_bytes() != (workdir / "wide.csv").read_bytes():
+        raise SystemExit("the export from PostgreSQL differs from SQLite's")
+    figures["postgres_export_wide_seconds"] = round(seconds, 2)
+    figures["postgres_export_peak_rss_mb"] = round(peak, 1)
+    if "postgres_baseline_seconds" in figures:
+        figures["postgres_ratio_export_to_baseline"] = round(
+            seconds / figures["postgres_baseline_seconds"], 2
+        )
+    return figures
+
+
+def measure(responses: int, workdir: Path, postgres: str | None = None) -> dict[str, Any]:
     flow_path = workdir / "bench_flow.yaml"
     write_flow(flow_path)
     db = workdir / "bench.sqlite3"
@@ -263,7 +306,7 @@ def measure(responses: int, workdir: Path) -> dict[str, Any]:
     with wide.open(encoding="utf-8") as file:
         rows = sum(1 for _ in file) - 1
     assert rows == responses, f"the export has {rows} rows, expected {responses}"
-    return {
+    result = {
         "responses": responses,
         "answers": answers,
         "questions": len(KINDS),
@@ -280,6 +323,9 @@ def measure(responses: int, workdir: Path) -> dict[str, Any]:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"{platform.python_implementation()} {platform.python_version()}",
     }
+    if postgres is not None:
+        result |= measure_postgres(postgres, db, flow_path, workdir)
+    return result
 
 
 def main() -> None:
@@ -288,9 +334,14 @@ def main() -> None:
     )
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--json", type=Path, default=RESULTS / "bench_export.json")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="also copy the data into this empty PostgreSQL database and export from there",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
-        result = measure(args.responses, Path(workdir))
+        result = measure(args.responses, Path(workdir), args.db)
     width = max(len(key) for key in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

@@ -4,6 +4,9 @@ Everything is synchronous and reads through its own read-only connection, so
 the bot can run an export off its event loop with `asyncio.to_thread`:
 
     files = await asyncio.to_thread(export_csv, db_path, flow, ExportOptions(excel=True))
+
+`db` is a SQLite file or a `postgresql://` URL (`storage.open_snapshot` picks):
+the files come out the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from exports.files import open_output, refuse_protected
 from exports.options import ExportOptions, Layout
 from exports.table import Labels, LongRows, Table, wide_table
 from flows import Flow, load_flow
-from storage import ResponseCount, ResponseFilter, Snapshot, open_snapshot
+from storage import ResponseCount, ResponseFilter, Snapshot, is_postgres_url, open_snapshot
 
 Target = str | os.PathLike[str] | BinaryIO
 Progress = Callable[[int, int], None]
@@ -103,7 +106,7 @@ def as_flow(flow: Flow | str | os.PathLike[str]) -> Flow:
 def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> Iterator[Prepared]:
     """Open a snapshot of `db` and plan the export's columns from the flow and the data."""
     lang = options.language(flow)
-    with open_snapshot(Path(db)) as snapshot:
+    with open_snapshot(db) as snapshot:
         where = options.response_filter(flow.id)
         counts = snapshot.count(where)
         # Only answers given on another version can hold questions the flow file lacks.
@@ -130,7 +133,7 @@ def run_export(
     xlsx: Target | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Export the responses of `flow` in `db` to CSV, codebook CSV and/or XLSX.
+    """Export the responses of `flow` in `db` (a file or URL) to CSV, codebook CSV and/or XLSX.
 
     Targets are binary streams (left open) or paths, written by
     `exports.files.open_output`: a file is written beside and renamed at the
@@ -143,7 +146,8 @@ def run_export(
     options = options or ExportOptions()
     flow = as_flow(flow)
     paths = [Path(t) for t in (csv, codebook, xlsx) if isinstance(t, str | os.PathLike)]
-    refuse_protected(paths, database=Path(db))
+    # A PostgreSQL database has no file here to protect; one path given twice is still refused.
+    refuse_protected(paths, database=None if is_postgres_url(db) else Path(db))
     dialect = dialect_for(excel=options.excel)
     with ExitStack() as stack, prepare(db, flow, options) as prepared:
         book_header = codebook_header(flow)

@@ -1,6 +1,10 @@
 """A consistent read-only view of the database, for exports: one read transaction.
 
-`open_snapshot(path)` opens a second, read-only SQLite connection (plain
+`Snapshot` is what exports read through, on either backend; `storage.open_snapshot`
+picks the backend from the target. Here is SQLite's, and what both share (the
+filter, the batches); PostgreSQL's is `storage.postgres.snapshot`.
+
+`open_sqlite_snapshot(path)` opens a second, read-only SQLite connection (plain
 `sqlite3`, synchronous: exports run in a worker thread or a notebook, where an
 event loop may already be running) and holds one read transaction for the
 whole export. In WAL mode the bot keeps writing meanwhile, and every query of
@@ -21,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
@@ -47,31 +51,41 @@ class ResponseFilter:
     channels: tuple[str, ...] = ()
     """The respondents' channels (`Channel` values: telegram, web, terminal)."""
 
-    def where(self) -> tuple[str, list[object]]:
-        """The SQL condition on `responses r` and its parameters."""
-        clauses = ["r.flow_id = ?"]
-        params: list[object] = [self.flow_id]
+    def where(self, *, numbered: bool = False) -> tuple[str, list[object]]:
+        """The SQL condition on `responses r` and its parameters.
+
+        SQLite's `?` placeholders and times as stored text by default;
+        `numbered`: PostgreSQL's `$1, $2...` and times as datetimes.
+        """
+        params: list[object] = []
+
+        def mark(value: object) -> str:
+            params.append(value)
+            return f"${len(params)}" if numbered else "?"
+
+        def moment(value: dt.datetime) -> object:
+            return value.astimezone(dt.UTC) if numbered else encode_time(value)
+
+        clauses = [f"r.flow_id = {mark(self.flow_id)}"]
         for column, values in (
             ("r.stage_code", self.stage_codes),
             ("r.status", tuple(ResponseStatus(s).value for s in self.statuses)),
             ("r.flow_version", self.flow_versions),
         ):
             if values:
-                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-                params.extend(values)
+                clauses.append(f"{column} IN ({', '.join(mark(v) for v in values)})")
         if self.channels:
             # A subquery rather than a join: every query of the snapshot takes this condition.
-            marks = ", ".join("?" * len(self.channels))
+            marks = ", ".join(mark(c) for c in self.channels)
             clauses.append(
                 f"r.respondent_id IN (SELECT id FROM respondents WHERE channel IN ({marks}))"
             )
-            params.extend(self.channels)
         if self.started_from is not None:
-            clauses.append("r.started_at >= ?")
-            params.append(encode_time(self.started_from))
+            encode_time(self.started_from)  # a naive time is refused alike on both backends
+            clauses.append(f"r.started_at >= {mark(moment(self.started_from))}")
         if self.started_before is not None:
-            clauses.append("r.started_at < ?")
-            params.append(encode_time(self.started_before))
+            encode_time(self.started_before)
+            clauses.append(f"r.started_at < {mark(moment(self.started_before))}")
         return " AND ".join(clauses), params
 
 
@@ -129,8 +143,33 @@ class ResponseBatch:
         return len(self.ids)
 
 
-class Snapshot:
-    """Reads of one database state; get one with `open_snapshot(path)`."""
+class Snapshot(Protocol):
+    """Reads of one database state, on either backend; get one with `storage.open_snapshot`."""
+
+    def count(self, where: ResponseFilter) -> list[ResponseCount]:
+        """How many responses match, by flow version and status."""
+        ...
+
+    def answered_questions(
+        self, where: ResponseFilter, *, except_version: int | None = None
+    ) -> list[AnsweredQuestion]:
+        """The questions answered in matching responses, except those of `except_version`."""
+        ...
+
+    def batches(
+        self,
+        where: ResponseFilter,
+        *,
+        size: int = DEFAULT_BATCH,
+        with_times: bool = False,
+        with_skipped: bool = False,
+    ) -> Iterator[ResponseBatch]:
+        """Matching responses in id order, `size` at a time, with their answers."""
+        ...
+
+
+class SqliteSnapshot:
+    """Reads of one SQLite database state; get one with `open_sqlite_snapshot(path)`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -211,8 +250,7 @@ class Snapshot:
         `with_times` adds when each answer was given; `with_skipped`, the
         questions skipped (otherwise every response's `skipped` is empty).
         """
-        if size < 1:
-            raise StorageError(f"a batch must hold at least one response, not {size}")
+        check_size(size)
         condition, params = where.where()
         times = (
             ", (SELECT json_group_object(a.question_id, a.answered_at) FROM answers a "
@@ -254,6 +292,12 @@ class Snapshot:
                 return
 
 
+def check_size(size: int) -> None:
+    """Refuse a batch size below one (both backends say it the same way)."""
+    if size < 1:
+        raise StorageError(f"a batch must hold at least one response, not {size}")
+
+
 def _batch(rows: list[tuple[Any, ...]], *, with_times: bool) -> ResponseBatch:
     columns = list(zip(*rows, strict=True))
     return ResponseBatch(
@@ -268,14 +312,14 @@ def _batch(rows: list[tuple[Any, ...]], *, with_times: bool) -> ResponseBatch:
         statuses=columns[8],
         started_at=columns[9],
         completed_at=columns[10],
-        skipped=tuple(_skipped(v) for v in columns[11]),
-        answers=tuple(map(_object, columns[12])),
-        other_texts=tuple(map(_object, columns[13])),
-        answered_at=tuple(map(_object, columns[14])) if with_times else None,
+        skipped=tuple(decode_skipped(v) for v in columns[11]),
+        answers=tuple(map(decode_object, columns[12])),
+        other_texts=tuple(map(decode_object, columns[13])),
+        answered_at=tuple(map(decode_object, columns[14])) if with_times else None,
     )
 
 
-def _object(text: str) -> dict[str, Any]:
+def decode_object(text: str) -> dict[str, Any]:
     # Most responses have no "other" text: skip the decoder for them.
     if text == "{}":
         return {}
@@ -287,7 +331,7 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _skipped(value: object) -> tuple[str, ...]:
+def decode_skipped(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     decoded = json.loads(str(value))
@@ -295,7 +339,7 @@ def _skipped(value: object) -> tuple[str, ...]:
 
 
 @contextmanager
-def open_snapshot(path: str | Path) -> Iterator[Snapshot]:
+def open_sqlite_snapshot(path: str | Path) -> Iterator[SqliteSnapshot]:
     """Open the database read-only and hold one read transaction until the block ends."""
     path = Path(path)
     if not path.is_file():
@@ -323,8 +367,8 @@ def open_snapshot(path: str | Path) -> Iterator[Snapshot]:
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
             raise describe_error(exc, path, "read the database") from exc
-        _check_schema(path, version)
-        yield Snapshot(conn, path)
+        check_schema(path, version)
+        yield SqliteSnapshot(conn, path)
     finally:
         try:
             if conn.in_transaction:
@@ -333,7 +377,8 @@ def open_snapshot(path: str | Path) -> Iterator[Snapshot]:
             conn.close()
 
 
-def _check_schema(path: Path, version: int) -> None:
+def check_schema(path: Path, version: int) -> None:
+    """Refuse a SQLite database not at this surveybot's schema version, saying what to do."""
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"cannot read database {path}: its schema is at version {version}, newer than "

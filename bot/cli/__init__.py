@@ -15,6 +15,7 @@ from bot.cli.chat import chat
 from bot.cli.common import CONTEXT
 from bot.cli.export import export
 from bot.cli.flowfiles import schema, validate
+from bot.cli.migrate import migrate_db
 from bot.cli.organiser import links, stats
 from bot.cli.privacy import erase, purge
 from bot.cli.run import run
@@ -33,7 +34,7 @@ def main() -> None:
     """
 
 
-for command in (chat, run, serve, validate, schema, links, stats, export, erase, purge):
+for command in (chat, run, serve, validate, schema, links, stats, export, erase, purge, migrate_db):
     main.add_command(command)
 
 __all__ = ["main"]

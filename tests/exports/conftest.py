@@ -31,7 +31,7 @@ from flows import (
     skip,
     start,
 )
-from storage import Channel, Response, Stage, Store
+from storage import Channel, Response, Stage, Store, SurveyStore
 from tests.conftest import Clock
 
 MINI_V2 = Path(__file__).parent / "fixtures" / "mini_v2.yaml"
@@ -63,7 +63,7 @@ class Other:
 class Survey:
     """Respondents answering flows, through the engine, into one database."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: SurveyStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
         self._people = itertools.count(1001)
@@ -159,6 +159,11 @@ class Filled:
 
 @pytest.fixture
 async def filled(survey: Survey, mini: Flow, db_path: Path) -> Filled:
+    return Filled(db_path, *await fill(survey, mini))
+
+
+async def fill(survey: Survey, mini: Flow) -> tuple[Response, Response, Response, Response]:
+    """The responses of `filled` (acme, minus, partial, asia), into the survey's store."""
     acme = await survey.respond(
         mini,
         {
@@ -208,7 +213,7 @@ async def filled(survey: Survey, mini: Flow, db_path: Path) -> Filled:
         stage="aubenas",
         step_seconds=60,
     )
-    return Filled(db_path, acme, minus, partial, asia)
+    return acme, minus, partial, asia
 
 
 def iso(moment: dt.datetime | None) -> str:
