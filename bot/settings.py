@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     token_file: Path | None = None
     """A file holding the token (a trailing newline is ignored), instead of SURVEYBOT_TOKEN."""
     api_url: str = DEFAULT_API_URL
-    db: Path = Path("surveybot.sqlite3")
+    db: Path | str = Path("surveybot.sqlite3")
+    """Where the data is: a file path (SQLite, kept as a Path) or a `postgresql://` URL
+    (PostgreSQL, kept as the str it is); `database_label` names it without a password."""
     flow: Path | None = None
     """None means the bundled questionnaire."""
     stages: Path | None = None
@@ -75,6 +77,28 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
+    @field_validator("db", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        # A URL stays a str (a Path would fold its "//"); anything else is a file path.
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            raise ValueError(
+                "is empty: give a file path (SQLite) or a postgresql://user@host/db URL"
+            )
+        from storage import is_postgres_url
+
+        if is_postgres_url(value):
+            return _checked_url(value)
+        if "://" in value:
+            scheme = value.split("://", 1)[0]
+            raise ValueError(
+                f"unknown database scheme {scheme!r}: give a file path (SQLite) or a "
+                "postgresql://user@host/db URL"
+            )
+        return Path(value)
+
     @field_validator("token_file", "webhook_secret_file", mode="before")
     @classmethod
     def _no_empty_path(cls, value: object) -> object:
@@ -106,6 +130,11 @@ class Settings(BaseSettings):
         except LinkError as error:
             raise ValueError(str(error)) from None
 
+    @property
+    def on_postgres(self) -> bool:
+        """Whether the data is in PostgreSQL (`db` a URL) rather than a SQLite file."""
+        return isinstance(self.db, str)
+
     def flow_path(self) -> Path:
         from flows import bundled_path
 
@@ -115,3 +144,18 @@ class Settings(BaseSettings):
         from flows import bundled_path
 
         return self.stages or bundled_path("stages.yaml")
+
+
+def _checked_url(url: str) -> str:
+    """The URL if its port is a number; a message that does not show its password if not."""
+    from storage import describe_target
+
+    try:
+        describe_target(url)  # reads the port, as the driver will
+    except ValueError:
+        scheme = url.split("://", 1)[0]
+        raise ValueError(
+            f"the {scheme}:// connection string is not valid (its port must be a number), "
+            "as in postgresql://user@host:5432/db"
+        ) from None
+    return url

@@ -20,7 +20,7 @@ from conversation.events import (
     Typed,
     Unreadable,
 )
-from conversation.housekeeping import Housekeeping, Reminder
+from conversation.housekeeping import REMINDERS, Housekeeping, Reminder
 from conversation.policy import Policy
 from conversation.progress import save_state
 from conversation.screens import (
@@ -50,6 +50,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "MENU_ORDER",
     "QUESTION_INTENTS",
+    "REMINDERS",
     "SEQUENCED",
     "Action",
     "Answered",

@@ -4,13 +4,17 @@ Everything is read from the database each time, so a restart neither loses a
 reminder that is due nor sends one twice. A channel claims each reminder this
 module finds (`claim`: marks it in the database), only then sends it, and
 reports how it went: not sent for now (`not_sent`: tried again later), or the
-person blocked the channel (`unreachable`).
+person blocked the channel (`unreachable`). With several instances on one
+database, one at a time does a round (`exclusively`, a lease in the database);
+the others skip it, since the work is being done.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from conversation.actions import Action, Intent
@@ -26,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # Telegram redelivers an update for 24 hours at most; ids older than this are dead weight.
 KEEP_HANDLED_UPDATES = dt.timedelta(days=7)
+REMINDERS = "reminders"
+UPKEEP = "upkeep"
+"""The leases of the two rounds: one instance at a time does each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,16 @@ class Housekeeping:
         self.store = store
         self.flow = flow
         self.policy = policy
+
+    @contextlib.asynccontextmanager
+    async def exclusively(self, lease: str) -> AsyncIterator[bool]:
+        """Hold `lease` for a round: yields False when another instance is doing that round."""
+        held = await self.store.take_lease(lease)
+        try:
+            yield held
+        finally:
+            if held:
+                await self.store.end_lease(lease)
 
     async def due_reminders(self, now: dt.datetime, *, channel: Channel) -> list[Reminder]:
         """The reminders due now on `channel`: none at night, none twice, none to the blocked."""
@@ -103,8 +120,19 @@ class Housekeeping:
         # Claimed already when sending; marked here too for a caller that had not.
         await self.store.mark_reminded(reminder.response_id, now=now)
 
-    async def upkeep(self, now: dt.datetime) -> None:
-        """Close responses untouched for too long; delete those past the retention period."""
+    async def upkeep(self, now: dt.datetime) -> bool:
+        """Close responses untouched for too long, delete those past the retention period.
+
+        False, doing nothing, while another instance does it.
+        """
+        async with self.exclusively(UPKEEP) as mine:
+            if mine:
+                await self._upkeep(now)
+            else:
+                log.info("another instance is doing the upkeep; skipping this round")
+            return mine
+
+    async def _upkeep(self, now: dt.datetime) -> None:
         policy = self.policy
         if policy.abandon_after is not None:
             closed = await self.store.abandon_stale(idle_since=now - policy.abandon_after, now=now)

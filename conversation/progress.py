@@ -23,6 +23,9 @@ async def save_state(
 
     Answers to questions no longer shown are dropped from the answers table; they
     stay in the state, and count again if the branch that hid them is undone.
+    The state is decided on `response` as read: if the stored one has changed
+    since (another instance applied an input of this person), nothing is saved
+    and `storage.Conflict` is raised, for the turn to be decided again.
     """
     others = other_texts(flow, state)
     answers = {
@@ -44,4 +47,5 @@ async def save_state(
         stage_code=stage_code,
         update_id=update_id,
         flow_version=flow.version,
+        base_state=response.state_json,
     )

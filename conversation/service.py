@@ -19,9 +19,12 @@ from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
 from conversation.turn import Turn
 from flows import Flow, StageDef
-from storage import Channel, Stage, SurveyStore
+from storage import Channel, Conflict, Stage, SurveyStore
 
 log = logging.getLogger(__name__)
+
+ATTEMPTS = 5
+"""How many times a turn is decided again when another instance changed the person first."""
 
 
 def utc_now() -> datetime:
@@ -81,6 +84,14 @@ class Conversation:
         One person's inputs are applied one after the other, in the order they came.
         """
         async with self._queues.turn_of((person.channel, person.external_id)):
+            for _ in range(ATTEMPTS - 1):
+                try:
+                    return await self._handle(person, event, delivery, transcript)
+                except Conflict as conflict:
+                    # Another instance applied this input, or another of this person's,
+                    # between our read and our write, which wrote nothing: read again and
+                    # decide again, as if this input had come after that one.
+                    log.info("deciding input %s again: %s", delivery, conflict)
             return await self._handle(person, event, delivery, transcript)
 
     async def _handle(

@@ -96,8 +96,10 @@ class Showing:
         """A button (or, with `stale_answer`, a form) for a moment that has passed."""
         self.status, self.note = Status.STALE, say(word, self.lang)
 
-    async def _save(self, state: ResponseState, *, stage: StageDef | None = None) -> None:
-        """Commit `state`, with the delivery id of this event, in one transaction."""
+    async def _save(
+        self, state: ResponseState, *, stage: StageDef | None = None, applies: bool = True
+    ) -> None:
+        """Commit `state`, with the delivery id of this event if it `applies` it, in one go."""
         session = self.session
         assert session.response is not None
         response = await save_state(
@@ -108,7 +110,7 @@ class Showing:
             self.clock(),
             lang=self.lang,
             stage_code=stage.code if stage else None,
-            update_id=self.delivery,
+            update_id=self.delivery if applies else None,
         )
         session.replace_response(response, state)
 
@@ -117,7 +119,9 @@ class Showing:
         session = self.session
         if not session.outdated or session.state is None or not session.resumable:
             return
-        await self._save(session.state)
+        # Not the event's own change (done again, it changes nothing): the event's id goes
+        # with the change it brings, so the two are never split by a crash between them.
+        await self._save(session.state, applies=False)
         self.untold_update = True
 
     # --- showing where the respondent is ------------------------------------------------

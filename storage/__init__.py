@@ -11,7 +11,7 @@ import from here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
-from storage.errors import StorageError
+from storage.errors import Conflict, StorageError
 from storage.interface import SurveyStore
 from storage.migrations import SCHEMA_VERSION
 from storage.models import (
@@ -28,15 +28,14 @@ from storage.models import (
     Stage,
     StoredAnswer,
 )
-from storage.opening import open_store
-from storage.postgres import PostgresStore
+from storage.opening import open_snapshot, open_store
+from storage.postgres import PostgresStore, describe_target, is_postgres_url
 from storage.snapshot import (
     AnsweredQuestion,
     ResponseBatch,
     ResponseCount,
     ResponseFilter,
     Snapshot,
-    open_snapshot,
 )
 from storage.store import Store
 
@@ -46,6 +45,7 @@ __all__ = [
     "AnswerValue",
     "AnsweredQuestion",
     "Channel",
+    "Conflict",
     "DueReminder",
     "ErasureReport",
     "PostgresStore",
@@ -65,8 +65,10 @@ __all__ = [
     "SurveyStore",
     "decode_time",
     "decode_value",
+    "describe_target",
     "encode_time",
     "encode_value",
+    "is_postgres_url",
     "open_snapshot",
     "open_store",
 ]

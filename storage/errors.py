@@ -23,3 +23,22 @@ class NotFound(StorageError):
         """What is missing, such as "no such response"."""
         self.hint = hint
         """How to fix it, starting with "; " (or empty)."""
+
+
+class Conflict(StorageError):
+    """A write was refused, and nothing written, because the data it was decided on changed.
+
+    With several instances on one database: the update was applied meanwhile
+    (`already_applied`), or another input of the same respondent changed their
+    response first. The caller reads again and decides again on what is stored.
+    """
+
+    def __init__(self, message: str, *, already_applied: bool = False) -> None:
+        super().__init__(message)
+        self.already_applied = already_applied
+        """The update id was recorded by another write: the update is handled."""
+
+
+def already_applied(update_id: int) -> Conflict:
+    """The Conflict for a write whose update id another write has recorded first."""
+    return Conflict(f"update {update_id} was already applied", already_applied=True)

@@ -9,6 +9,11 @@ Opening a store is the backend's own business (`Store.open`).
 
 Every write takes `now` from the caller and is one transaction; an
 `update_id`, where accepted, is recorded as applied in that same transaction.
+A write whose update id was already recorded, or whose respondent's data
+changed since the caller read it (`enrol`, `save_progress` with `base_state`),
+writes nothing and raises `Conflict`: the caller reads again and decides again.
+That is how several instances on one database apply each update once and one
+respondent's updates one after the other.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ class SurveyStore(Protocol):
 
     async def close(self) -> None:
         """Close the store, committing what is under way; idempotent."""
+
+    async def take_lease(self, name: str) -> bool:
+        """Hold `name` (polling, a housekeeping round) across instances if free; False if not."""
+
+    async def end_lease(self, name: str) -> None:
+        """Give back the lease `name` taken by `take_lease`; nothing if not held."""
 
     # Respondents
 
@@ -95,8 +106,9 @@ class SurveyStore(Protocol):
         stage_code: str | None = None,
         flow_version: int | None = None,
         update_id: int | None = None,
+        base_state: str | None = None,
     ) -> Response:
-        """Save a response's state and its complete answer set (others deleted), atomically."""
+        """Save a response's state and its answers (others deleted), if still `base_state`."""
 
     async def get_response(self, response_id: int) -> Response | None:
         """The response with this id, if any."""

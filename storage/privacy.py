@@ -53,7 +53,7 @@ def record_consent(
     )
     if cursor.rowcount == 0:
         raise NotFound("no such response")
-    updates.record(conn, update_id, now=now)
+    updates.claim(conn, update_id, now=now)
 
 
 def record_refusal(

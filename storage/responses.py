@@ -22,7 +22,7 @@ from storage.codecs import (
     encode_time,
     encode_value,
 )
-from storage.errors import NotFound, StorageError
+from storage.errors import Conflict, NotFound, StorageError
 from storage.models import (
     AnswerInput,
     Respondent,
@@ -158,7 +158,7 @@ def start(
             consented_at,
         ),
     )
-    updates.record(conn, update_id, now=now)
+    updates.claim(conn, update_id, now=now)
     return _reread(conn, int(cursor.lastrowid or 0))
 
 
@@ -179,6 +179,9 @@ def enrol(
     respondent = respondents.ensure(
         conn, channel=channel, external_id=external_id, now=start_args["now"], language=language
     )
+    # The caller read no response: one found now was started by another input meanwhile.
+    if latest(conn, respondent.id, start_args["flow_id"]) is not None:
+        raise Conflict(f"{channel} user {external_id} was enrolled meanwhile")
     return respondent, start(conn, respondent.id, language=language, **start_args)
 
 
@@ -195,21 +198,31 @@ def save(
     stage_code: str | None,
     flow_version: int | None,
     update_id: int | None,
+    base_state: str | None = None,
 ) -> Response:
-    """Save the state and the complete answer set; given language, stage, version replace."""
+    """Save the state and the complete answer set; given language, stage, version replace.
+
+    Conflict, and nothing written, if `update_id` was applied, or if the stored
+    state is not `base_state` (when given): the caller decides again.
+    """
     updated_at = encode_time(now)
     status = _status(status)
     encoded = [
         (question, encode_value(question, answer.value), check_text(question, answer.other_text))
         for question, answer in answers.items()
     ]
+    updates.claim(conn, update_id, now=now)
     current = conn.execute(
-        "SELECT status, completed_at, flow_id, flow_version, stage_code, language "
+        "SELECT status, completed_at, flow_id, flow_version, stage_code, language, state_json "
         "FROM responses WHERE id = ?",
         (response_id,),
     ).fetchone()
     if current is None:
+        if base_state is not None:
+            raise Conflict(f"response {response_id} was erased meanwhile")
         raise NotFound("no such response", "; start_response must come first")
+    if base_state is not None and current["state_json"] != base_state:
+        raise Conflict(f"response {response_id} changed meanwhile")
     stage = stage_code if stage_code is not None else current["stage_code"]
     version = flow_version if flow_version is not None else current["flow_version"]
     language = language if language is not None else current["language"]
@@ -231,7 +244,6 @@ def save(
         ],
     )
     _delete_answers_not_in(conn, response_id, answers)
-    updates.record(conn, update_id, now=now)
     return _reread(conn, response_id)
 
 

@@ -51,6 +51,7 @@ class Store:
         """Wrap an open, migrated `Database` (`Store.open` does both)."""
         self._db = db
         self.path = db.path
+        self._leases: set[str] = set()
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
@@ -90,6 +91,23 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    async def take_lease(self, name: str) -> bool:
+        """Hold `name` in this process if free (True); False while it holds it already.
+
+        PostgreSQL's store holds a lease across instances; a SQLite file has one
+        process writing it, and the work leased (reminders, upkeep) is made safe
+        by the database itself (a reminder is claimed before it is sent), as it
+        always was, so only this process's own rounds are kept apart.
+        """
+        if name in self._leases:
+            return False
+        self._leases.add(name)
+        return True
+
+    async def end_lease(self, name: str) -> None:
+        """Give back the lease `name`; nothing if it is not held."""
+        self._leases.discard(name)
 
     # Respondents
 
@@ -252,6 +270,7 @@ class Store:
         stage_code: str | None = None,
         flow_version: int | None = None,
         update_id: int | None = None,
+        base_state: str | None = None,
     ) -> Response:
         """Save a response's state and its complete current answer set, atomically.
 
@@ -260,7 +279,10 @@ class Store:
         `flow_version` replace the stored ones when given (the answers saved
         carry them too). `update_id`, when given, is recorded as handled in
         the same transaction: the answer and the record of the update that
-        brought it land together or not at all.
+        brought it land together or not at all; if it was recorded before,
+        nothing is written and Conflict raised. So too when `base_state` is
+        given (the state_json the change was decided on) and the stored state
+        is another, or the response is gone: the caller decides again.
         """
         write = partial(
             responses.save,
@@ -274,6 +296,7 @@ class Store:
             stage_code=stage_code,
             flow_version=flow_version,
             update_id=update_id,
+            base_state=base_state,
         )
         return await self._db.run_write(write, f"save progress of response {response_id}")
 

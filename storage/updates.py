@@ -10,16 +10,29 @@ import datetime as dt
 import sqlite3
 
 from storage.codecs import encode_time
+from storage.errors import already_applied
 
 
-def record(conn: sqlite3.Connection, update_id: int | None, *, now: dt.datetime) -> None:
-    """Record `update_id` as applied (nothing if None); recording it again keeps the first time."""
+def record(conn: sqlite3.Connection, update_id: int | None, *, now: dt.datetime) -> bool:
+    """Record `update_id` as applied (nothing if None); False if it already was (kept as it was)."""
     if update_id is None:
-        return
-    conn.execute(
+        return True
+    cursor = conn.execute(
         "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
         (update_id, encode_time(now)),
     )
+    return cursor.rowcount == 1
+
+
+def claim(conn: sqlite3.Connection, update_id: int | None, *, now: dt.datetime) -> None:
+    """Record `update_id` as applied, or raise Conflict if a write recorded it before.
+
+    One process applies one respondent's inputs in order, so on SQLite this
+    only meets a caller that writes twice with one id; it keeps both backends alike.
+    """
+    if not record(conn, update_id, now=now):
+        assert update_id is not None
+        raise already_applied(update_id)
 
 
 def was_handled(conn: sqlite3.Connection, update_id: int | None) -> bool:

@@ -28,7 +28,7 @@ from bot.cli.common import (
     help="Who is answering; the same name resumes the same response.",
 )
 def chat(
-    db: Path | None,
+    db: str | None,
     flow: Path | None,
     stages: Path | None,
     stage_code: str | None,
@@ -49,7 +49,7 @@ def chat(
 
     from bot.terminal import Console, run_chat
     from conversation import Conversation
-    from storage import StorageError, Store
+    from storage import StorageError, open_store
 
     settings = load_settings(db=db, flow=flow, stages=stages)
     loaded_flow, loaded_stages = load_flow_and_stages(settings)
@@ -58,7 +58,7 @@ def chat(
     console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
 
     async def go() -> int:
-        store = await Store.open(settings.db)
+        store = await open_store(settings.db)
         try:
             conversation = Conversation(store, loaded_flow, loaded_stages)
             await conversation.sync_stages()

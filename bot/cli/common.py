@@ -38,8 +38,9 @@ def data_options(function: F) -> F:
 DATA_OPTIONS: Final = (
     click.option(
         "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="SQLite database file (SURVEYBOT_DB; default: surveybot.sqlite3).",
+        metavar="PATH|URL",
+        help="SQLite database file, or postgresql://user@host/db "
+        "(SURVEYBOT_DB; default: surveybot.sqlite3).",
     ),
     click.option(
         "--flow",
@@ -116,11 +117,29 @@ def _exit_if(problems: list[str]) -> None:
         raise SystemExit(1)
 
 
-def require_database(path: Path) -> None:
-    """Exit with a clear message when there is no database file to read or change."""
-    # Opening it would create an empty database: nothing to read or erase in one.
-    if not path.is_file():
+def require_database(target: Path | str) -> None:
+    """Exit with a clear message when there is no SQLite file to read or change.
+
+    A PostgreSQL database is not checked here: opening it never creates it,
+    and the server's refusal is reported when the store is opened.
+    """
+    # Opening a missing file would create an empty database: nothing to read or erase in one.
+    if isinstance(target, Path) and not target.is_file():
         fail(
-            f"no database at {path}: nothing has been answered with this setup yet; "
+            f"no database at {target}: nothing has been answered with this setup yet; "
             "check --db or SURVEYBOT_DB"
         )
+
+
+def database_label(target: Path | str) -> str:
+    """How messages name the database: its path, or its URL without the password."""
+    if isinstance(target, Path):
+        return str(target)
+    from storage import describe_target
+
+    return describe_target(target)
+
+
+def database_file(target: Path | str) -> Path | None:
+    """The SQLite file outputs must never replace; None on PostgreSQL (no file here)."""
+    return target if isinstance(target, Path) else None

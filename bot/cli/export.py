@@ -16,6 +16,7 @@ import click
 from bot.cli.common import (
     CONTEXT,
     data_options,
+    database_file,
     fail,
     load_flow_and_stages,
     load_settings,
@@ -126,7 +127,7 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
 )
 @FORCE_OPTION
 def export(
-    db: Path | None,
+    db: str | None,
     flow: Path | None,
     stages: Path | None,
     out: Path | None,
@@ -172,7 +173,7 @@ def export(
         )
     if out == Path("-"):
         out = None
-    check_outputs((out, codebook_path, xlsx_path), database=settings.db, force=force)
+    check_outputs((out, codebook_path, xlsx_path), database=database_file(settings.db), force=force)
     # Data to standard output when no file is named: a pipe into another tool.
     stdout = sys.stdout.buffer if out is None and xlsx_path is None else None
     try:

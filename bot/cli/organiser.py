@@ -15,6 +15,7 @@ from bot.cli.common import (
     CONTEXT,
     STAGES_OPTION,
     data_options,
+    database_file,
     fail,
     load_flow_and_stages,
     load_settings,
@@ -106,7 +107,7 @@ def links(
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)
         return
-    check_outputs(kit_paths(found, out), database=settings.db, force=force)
+    check_outputs(kit_paths(found, out), database=database_file(settings.db), force=force)
     try:
         with interrupted_cleanly("writing the links"):
             written = write_links(found, out, bot_username=bot_username, lang=lang)
@@ -139,7 +140,7 @@ def links(
 )
 @FORCE_OPTION
 def stats(
-    db: Path | None,
+    db: str | None,
     flow: Path | None,
     stages: Path | None,
     stage_code: str | None,
@@ -167,17 +168,17 @@ def stats(
         render_dropoff_table,
         render_stage_table,
     )
-    from storage import StorageError, Store
+    from storage import StorageError, open_store
 
     settings = load_settings(db=db, flow=flow, stages=stages)
     require_database(settings.db)
-    check_outputs((plot,), database=settings.db, force=force)
+    check_outputs((plot,), database=database_file(settings.db), force=force)
     loaded_flow, loaded_stages = load_flow_and_stages(settings)
     now = dt.datetime.now().astimezone()
     today = day.date() if day is not None else now.date()
 
     async def read() -> Stats:
-        store = await Store.open(settings.db, readonly=True)
+        store = await open_store(settings.db, readonly=True)
         try:
             return await read_stats(
                 store,

@@ -1,6 +1,7 @@
 """`surveybot erase` and `surveybot purge`: a respondent's erasure, and the retention period.
 
-Both write to the database, so they refuse to create one that does not exist.
+Both write to the database, so they refuse to create a SQLite file that does not exist
+(a PostgreSQL database is never created by opening it).
 Counts go to standard output as `name: number` lines; messages to standard error.
 """
 
@@ -8,15 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import CONTEXT, DB_OPTION, fail, load_settings, require_database
+from bot.cli.common import (
+    CONTEXT,
+    DB_OPTION,
+    database_label,
+    fail,
+    load_settings,
+    require_database,
+)
 
 if TYPE_CHECKING:
-    from storage import Store
+    from storage import SurveyStore
 
 
 @click.command(context_settings=CONTEXT)
@@ -29,12 +36,14 @@ if TYPE_CHECKING:
 )
 @DB_OPTION
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
-def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
+def erase(telegram_id: int, db: str | None, yes: bool) -> None:
     """Erase a respondent: their record, every response and answer.
 
     For a request received by e-mail (respondents can also send /delete in the
-    chat). Freed pages are zeroed and the write-ahead log emptied, so nothing
-    of it stays readable in the database file. Safe while the bot is running.
+    chat). On SQLite, freed pages are zeroed and the write-ahead log emptied, so
+    nothing of it stays readable in the database file; on PostgreSQL, the rows
+    are gone for every reader at once (the README says what VACUUM and backups
+    keep). Safe while the bot is running.
     Files already exported are not touched: delete the respondent's rows there
     too (the export's response key is listed by /mydata).
 
@@ -42,16 +51,16 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
     """
     import asyncio
 
-    from storage import Channel, StorageError, Store
+    from storage import Channel, StorageError, open_store
 
     settings = load_settings(db=db)
     require_database(settings.db)
-
-    missing = f"no respondent with Telegram id {telegram_id} in {settings.db}"
+    label = database_label(settings.db)
+    missing = f"no respondent with Telegram id {telegram_id} in {label}"
 
     async def go() -> str | None:
         """Erase, or say why not."""
-        store = await Store.open(settings.db)
+        store = await open_store(settings.db)
         try:
             respondent = await store.get_respondent(Channel.TELEGRAM, str(telegram_id))
             if respondent is None:
@@ -73,9 +82,9 @@ def erase(telegram_id: int, db: Path | None, yes: bool) -> None:
             return missing
         click.echo(f"responses: {report.responses}")
         click.echo(f"answers: {report.answers}")
-        click.echo(f"erased Telegram user {telegram_id} from {settings.db}", err=True)
+        click.echo(f"erased Telegram user {telegram_id} from {label}", err=True)
         if not report.wal_cleared:
-            _warn_wal(settings.db)
+            _warn_wal(label)
         return None
 
     try:
@@ -126,7 +135,7 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Count what would change, change nothing.")
 def purge(
-    days: int, abandon_days: float | None, hours: int | None, db: Path | None, dry_run: bool
+    days: int, abandon_days: float | None, hours: int | None, db: str | None, dry_run: bool
 ) -> None:
     """Apply the retention period: delete old responses, with their answers.
 
@@ -141,7 +150,7 @@ def purge(
     """
     import asyncio
 
-    from storage import StorageError, Store
+    from storage import StorageError, open_store
 
     abandon_after = _abandon_after(abandon_days, hours)
     settings = load_settings(db=db)
@@ -149,9 +158,16 @@ def purge(
     now = dt.datetime.now(dt.UTC)
 
     async def go() -> None:
-        store = await Store.open(settings.db)
+        store = await open_store(settings.db)
         try:
-            await _purge(store, now=now, days=days, abandon_after=abandon_after, dry_run=dry_run)
+            await _purge(
+                store,
+                database_label(settings.db),
+                now=now,
+                days=days,
+                abandon_after=abandon_after,
+                dry_run=dry_run,
+            )
         finally:
             await store.close()
 
@@ -180,7 +196,8 @@ def _abandon_after(days: float | None, hours: int | None) -> dt.timedelta | None
 
 
 async def _purge(
-    store: Store,
+    store: SurveyStore,
+    label: str,
     *,
     now: dt.datetime,
     days: int,
@@ -209,12 +226,13 @@ async def _purge(
             err=True,
         )
         return
-    click.echo(f"deleted what was started before {cutoff} from {store.path}", err=True)
+    click.echo(f"deleted what was started before {cutoff} from {label}", err=True)
     if not report.wal_cleared:
-        _warn_wal(store.path)
+        _warn_wal(label)
 
 
-def _warn_wal(path: Path) -> None:
+def _warn_wal(path: str) -> None:
+    # Only SQLite reports an uncleared log: PostgreSQL has no -wal file beside the database.
     click.echo(
         f"warning: another program was reading {path} (an export, `surveybot stats`?), so "
         f"its -wal file could not be emptied; the deleted rows stay in it until the last "

@@ -55,9 +55,12 @@ from conversation import (
     say,
 )
 from flows import Flow, StageDef
-from storage import Store
+from storage import StorageError, SurveyStore, describe_target, open_store
 
 log = logging.getLogger(__name__)
+
+POLLING = "polling"
+"""The lease a long-polling instance holds for its whole life (on PostgreSQL, across instances)."""
 
 
 def build_application(
@@ -102,17 +105,28 @@ def build_application(
 
 
 @contextlib.asynccontextmanager
-async def running(application: BotApplication, db_path: Path) -> AsyncIterator[Store]:
+async def running(
+    application: BotApplication, database: Path | str, *, polling: bool = False
+) -> AsyncIterator[SurveyStore]:
     """Open the store, build the conversation, start the application; undo it all on the way out.
 
     python-telegram-bot only calls `post_init` from its own `run_polling`; we poll
     ourselves, so start-up and shutdown work is done here, in the same order.
+    With `polling`, the polling lease is taken first: Telegram hands updates to
+    one `getUpdates` consumer, so a second poller on the same database refuses
+    to start (a StorageError that says so) rather than fight the first one.
     """
     services = application.bot_data
     assert services.flow is not None
     async with application:
-        store = await Store.open(db_path)
-        services.database = db_path
+        store = await open_store(database)
+        try:
+            if polling and not await store.take_lease(POLLING):
+                raise StorageError(_already_polling(database))
+        except BaseException:
+            await store.close()
+            raise
+        services.database = database
         conversation = Conversation(store, services.flow, services.stages, clock=services.clock)
         services.conversation_ = conversation
         services.housekeeping_ = Housekeeping(store, services.flow, services.policy)
@@ -129,6 +143,15 @@ async def running(application: BotApplication, db_path: Path) -> AsyncIterator[S
             services.conversation_ = services.housekeeping_ = None
             services.database = None
             await store.close()
+
+
+def _already_polling(database: Path | str) -> str:
+    named = describe_target(database) if isinstance(database, str) else str(database)
+    return (
+        f"another surveybot is already polling Telegram with the database {named}: Telegram "
+        "hands updates to one poller only. Stop that one first, or run several instances "
+        "with webhooks (surveybot run --webhook-url, or serve --telegram-webhook)"
+    )
 
 
 def _file_url(api_url: str) -> str:
@@ -223,14 +246,14 @@ async def on_member_change(update: Update, context: BotContext) -> None:
 # --- running -------------------------------------------------------------------------
 
 
-async def run_polling(application: BotApplication, db_path: Path) -> None:
+async def run_polling(application: BotApplication, database: Path | str) -> None:
     """Run until SIGINT/SIGTERM: initialise, start, poll, then shut down cleanly."""
     poller = Poller(application)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, poller.stop)
-    async with running(application, db_path):
+    async with running(application, database, polling=True):
         me = application.bot.username
         log.info("surveybot is running as @%s (long polling); Ctrl+C to stop", me)
         await poller.run()

@@ -28,8 +28,9 @@ class Services:
     policy: Policy = field(default_factory=Policy)
     public_url: str | None = None
     """Where respondents reach the web chat, if it runs: the links and QR codes open it."""
-    database: Path | None = None
-    """The database file the store is on (an export reads it in another process)."""
+    database: Path | str | None = None
+    """The database the store is on, a SQLite file or a PostgreSQL URL (an export reads it
+    in another process)."""
     conversation_: Conversation | None = None
     housekeeping_: Housekeeping | None = None
 

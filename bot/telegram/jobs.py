@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, Tim
 
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
-from conversation import Menu
+from conversation import REMINDERS, Menu
 from storage import Channel
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,15 @@ async def send_due_reminders(application: BotApplication, now: dt.datetime) -> i
     (a reminder is a courtesy; a second one is what annoys). Any other failure,
     not known to have left the message unsent, keeps the mark and is raised.
     """
+    housekeeping = application.bot_data.housekeeping
+    async with housekeeping.exclusively(REMINDERS) as mine:
+        if not mine:
+            log.debug("another instance is sending the reminders; skipping this round")
+            return 0
+        return await _send_due(application, now)
+
+
+async def _send_due(application: BotApplication, now: dt.datetime) -> int:
     housekeeping = application.bot_data.housekeeping
     sent = 0
     for reminder in await housekeeping.due_reminders(now, channel=Channel.TELEGRAM):

@@ -208,7 +208,9 @@ async def on_export(update: Update, context: BotContext) -> None:
         await chat.send_file(exported.codebook, f"codebook_{day}.csv")
 
 
-async def export_in_another_process(db: Path, flow: Flow, options: ExportOptions) -> CsvExport:
+async def export_in_another_process(
+    db: Path | str, flow: Flow, options: ExportOptions
+) -> CsvExport:
     """Run the export in a separate process: it is CPU-bound Python, and in a thread it would
     hold the interpreter lock and slow every respondent down while it runs."""
     from exports import export_csv

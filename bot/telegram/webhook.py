@@ -137,7 +137,7 @@ async def register_webhook(application: BotApplication, *, url: str, secret: str
 
 async def run_webhook(
     application: BotApplication,
-    db_path: Path,
+    database: Path | str,
     *,
     url: str,
     listen: str,
@@ -148,7 +148,7 @@ async def run_webhook(
     app = webhook_app(application, path=webhook_path(url), secret=secret)
     sock = bind(listen, port)
     try:
-        async with running(application, db_path):
+        async with running(application, database):
             await register_webhook(application, url=url, secret=secret)
             listening = functools.partial(log.info, "surveybot is listening on %s:%s", listen, port)
             await serve(app, sock, ready=listening)

@@ -16,7 +16,7 @@ from bot.telegram.webhook import register_webhook, webhook_path, webhook_route
 from bot.web.app import WebChat, create_app
 from conversation import Conversation, Housekeeping, Policy, utc_now
 from flows import Flow, StageDef
-from storage import Store
+from storage import open_store
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ UPKEEP_EVERY = dt.timedelta(days=1)
 
 
 async def serve_web(
-    db: Path,
+    db: Path | str,
     flow: Flow,
     stages: list[StageDef],
     sock: socket.socket,
@@ -35,7 +35,7 @@ async def serve_web(
     public_url: str | None = None,
 ) -> None:
     """The web chat on its own store until SIGINT/SIGTERM, with the bot's daily upkeep."""
-    store = await Store.open(db)
+    store = await open_store(db)
     try:
         conversation = Conversation(store, flow, stages)
         await conversation.sync_stages()
@@ -48,7 +48,7 @@ async def serve_web(
 
 async def serve_web_and_telegram(
     application: BotApplication,
-    db: Path,
+    db: Path | str,
     sock: socket.socket,
     *,
     url: str,

@@ -13,13 +13,14 @@ statements cached per connection.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Final, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from storage.errors import NotFound, StorageError
+from storage.errors import Conflict, NotFound, StorageError
 
 T = TypeVar("T")
 Body = Callable[[asyncpg.Connection], Awaitable[T]]
@@ -29,6 +30,10 @@ SCHEMES = ("postgresql", "postgres")
 POOL_SIZE = 10
 """Connections per process: enough for concurrent respondents, few for the server."""
 CONNECT_TIMEOUT_S = 10
+INSTANCE_LOCKS: Final = 0x5342_0002
+"""The advisory locks' first key for work one instance does at a time (`hold`)."""
+_TRY_LOCK: Final = "SELECT pg_try_advisory_lock($1, hashtext($2))"
+_UNLOCK: Final = "SELECT pg_advisory_unlock($1, hashtext($2))"
 
 
 def is_postgres_url(target: object) -> bool:
@@ -53,6 +58,8 @@ class PgDatabase:
 
     def __init__(self, pool: asyncpg.Pool, label: str, *, readonly: bool) -> None:
         self._pool: asyncpg.Pool | None = pool
+        self._leases: dict[str, asyncpg.Connection] = {}
+        """The connections holding this process's leases (`take_lease`)."""
         self.label = label
         """The URL without password: how messages name the database."""
         self.readonly = readonly
@@ -85,6 +92,8 @@ class PgDatabase:
 
     async def close(self) -> None:
         """Close every connection once its transaction is over; idempotent."""
+        for name in list(self._leases):
+            await self.end_lease(name)
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
@@ -114,8 +123,50 @@ class PgDatabase:
                 return await fn(conn)
         except NotFound as exc:
             raise StorageError(f"cannot {action}: {exc.what} in {self.label}{exc.hint}") from exc
+        except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError) as exc:
+            # Two instances' writes crossed; PostgreSQL undid one: it is decided again.
+            raise Conflict(f"cannot {action} now: another write crossed it ({exc})") from exc
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             raise describe_error(exc, self.label, action) from exc
+
+    async def take_lease(self, name: str) -> bool:
+        """Hold the lease `name` across instances if it is free; False if another holds it.
+
+        A session advisory lock, on a connection kept until `end_lease`: the
+        server gives it back by itself if this process dies or loses the
+        connection, so a killed instance never keeps the others from the work.
+        """
+        pool = self._pool
+        if pool is None:
+            raise StorageError(f"the database {self.label} is closed; open a new Store to use it")
+        if name in self._leases:
+            return False
+        action = f"take the {name} lease"
+        try:
+            conn = await pool.acquire()
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise describe_error(exc, self.label, action) from exc
+        try:
+            held = bool(await conn.fetchval(_TRY_LOCK, INSTANCE_LOCKS, name))
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            await pool.release(conn)
+            raise describe_error(exc, self.label, action) from exc
+        if not held:
+            await pool.release(conn)
+            return False
+        self._leases[name] = conn
+        return True
+
+    async def end_lease(self, name: str) -> None:
+        """Give back the lease `name`; nothing if this process does not hold it."""
+        conn = self._leases.pop(name, None)
+        pool = self._pool
+        if conn is None or pool is None:
+            return
+        # Releasing resets the session, which also unlocks; the explicit unlock says what.
+        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            await conn.execute(_UNLOCK, INSTANCE_LOCKS, name)
+        await pool.release(conn)
 
 
 def describe_error(exc: Exception, label: str, action: str) -> StorageError:

@@ -54,7 +54,7 @@ async def record_consent(
     )
     if affected(status) == 0:
         raise NotFound("no such response")
-    await updates.record(conn, update_id, now=now)
+    await updates.claim(conn, update_id, now=now)
 
 
 async def record_refusal(

@@ -56,6 +56,24 @@ async def ensure(
     return found
 
 
+RESPONDENT_LOCKS: Final = 0x5342_0001
+"""The advisory locks' first key for respondents ("SB" and 1); instance locks use others."""
+
+
+async def lock(conn: asyncpg.Connection, *, channel: str, external_id: str) -> None:
+    """Wait for, then hold until the transaction ends, the lock on one respondent's writes.
+
+    An advisory lock, because the respondent's row may not exist yet. Keyed by a
+    32-bit hash of the channel and id: two people sharing a hash only wait for
+    each other now and then, which costs time, never correctness.
+    """
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        RESPONDENT_LOCKS,
+        f"{channel}:{external_id}",
+    )
+
+
 async def channels(conn: asyncpg.Connection) -> dict[int, str]:
     """Each respondent's channel, by respondent id (for counts per channel)."""
     rows = await conn.fetch("SELECT id, channel FROM respondents")

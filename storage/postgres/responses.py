@@ -1,9 +1,11 @@
 """Responses and their answers on PostgreSQL: the SQL, as async functions of a connection.
 
 Mirrors `storage.responses`: the same semantics and errors, run by
-`PgDatabase` in one transaction each. A save locks its response's row
-(`FOR UPDATE`) before reading it, so two saves of one response, from two
-instances, apply one after the other rather than over each other.
+`PgDatabase` in one transaction each. With several instances on one database,
+one respondent's writes must not interleave: a save locks its response's row
+(`FOR UPDATE`) and an enrolment the respondent's advisory lock before the read
+that decides, and a write whose update id another has recorded, or whose
+response changed since the caller read it, raises `Conflict` and writes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, Final
 import asyncpg
 
 from storage.codecs import decode_value, encode_value
-from storage.errors import NotFound, StorageError
+from storage.errors import Conflict, NotFound, StorageError
 from storage.models import (
     AnswerInput,
     Respondent,
@@ -143,7 +145,7 @@ async def start(
         consent_version,
         consented_at,
     )
-    await updates.record(conn, update_id, now=now)
+    await updates.claim(conn, update_id, now=now)
     return from_row(row)
 
 
@@ -160,9 +162,14 @@ async def enrol(
     The first row about a person is written only here, when they agree to the
     notice: with the response and the consent.
     """
+    # Two instances enrolling one person at once (a double tap on "I agree") take turns
+    # here; the second finds the first's response and decides again.
+    await respondents.lock(conn, channel=channel, external_id=external_id)
     respondent = await respondents.ensure(
         conn, channel=channel, external_id=external_id, now=start_args["now"], language=language
     )
+    if await latest(conn, respondent.id, start_args["flow_id"]) is not None:
+        raise Conflict(f"{channel} user {external_id} was enrolled meanwhile")
     response = await start(conn, respondent.id, language=language, **start_args)
     return respondent, response
 
@@ -180,22 +187,34 @@ async def save(
     stage_code: str | None,
     flow_version: int | None,
     update_id: int | None,
+    base_state: str | None = None,
 ) -> Response:
-    """Save the state and the complete answer set; given language, stage, version replace."""
+    """Save the state and the complete answer set; given language, stage, version replace.
+
+    With `base_state` (the state_json the caller read and decided on), a
+    response whose state changed meanwhile, or that is gone, is left as it
+    is and Conflict raised: the caller decides again on what is stored now.
+    """
     updated_at = moment(now)
     status = _status(status)
     encoded = [
         (question, encode_value(question, answer.value), other_text(question, answer.other_text))
         for question, answer in answers.items()
     ]
-    # FOR UPDATE: another instance saving this response waits for our commit.
+    await updates.claim(conn, update_id, now=now)
+    # FOR UPDATE: another instance saving this response waits for our commit, then
+    # reads what we wrote; the check below is made on it, under the lock.
     current = await conn.fetchrow(
-        "SELECT status, completed_at, flow_id, flow_version, stage_code, language "
+        "SELECT status, completed_at, flow_id, flow_version, stage_code, language, state_json "
         "FROM responses WHERE id = $1 FOR UPDATE",
         response_id,
     )
     if current is None:
+        if base_state is not None:
+            raise Conflict(f"response {response_id} was erased meanwhile")
         raise NotFound("no such response", "; start_response must come first")
+    if base_state is not None and current["state_json"] != base_state:
+        raise Conflict(f"response {response_id} changed meanwhile")
     stage = stage_code if stage_code is not None else current["stage_code"]
     version = flow_version if flow_version is not None else current["flow_version"]
     language = language if language is not None else current["language"]
@@ -240,7 +259,6 @@ async def save(
         response_id,
         list(answers),
     )
-    await updates.record(conn, update_id, now=now)
     return from_row(row)
 
 

@@ -91,6 +91,18 @@ class PostgresStore:
     ) -> None:
         await self.close()
 
+    async def take_lease(self, name: str) -> bool:
+        """Hold `name` across every instance on this database if free; False if another has it.
+
+        The polling lease, a housekeeping round: a session advisory lock, given
+        back by `end_lease`, by `close`, or by the server when this process dies.
+        """
+        return await self._db.take_lease(name)
+
+    async def end_lease(self, name: str) -> None:
+        """Give back the lease `name`; nothing if this process does not hold it."""
+        await self._db.end_lease(name)
+
     # Respondents
 
     async def ensure_respondent(
@@ -244,8 +256,13 @@ class PostgresStore:
         stage_code: str | None = None,
         flow_version: int | None = None,
         update_id: int | None = None,
+        base_state: str | None = None,
     ) -> Response:
-        """Save a response's state and its complete current answer set, atomically."""
+        """Save a response's state and its complete current answer set, atomically.
+
+        Conflict, and nothing written, if `update_id` was applied or the stored
+        state is no longer `base_state` (see `Store.save_progress`).
+        """
         write = partial(
             responses.save,
             response_id=response_id,
@@ -258,6 +275,7 @@ class PostgresStore:
             stage_code=stage_code,
             flow_version=flow_version,
             update_id=update_id,
+            base_state=base_state,
         )
         return await self._db.run_write(write, f"save progress of response {response_id}")
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 import asyncpg
 
+from storage.errors import already_applied
 from storage.postgres.codecs import affected, moment
 
 
@@ -25,6 +26,18 @@ async def record(conn: asyncpg.Connection, update_id: int | None, *, now: dt.dat
         moment(now),
     )
     return affected(status) == 1
+
+
+async def claim(conn: asyncpg.Connection, update_id: int | None, *, now: dt.datetime) -> None:
+    """Record `update_id` as applied, or raise Conflict if another write recorded it first.
+
+    Claimed before the write's other statements: a second instance applying the
+    same update waits on the unique key until the first commits, then finds it
+    taken, and its whole transaction is rolled back.
+    """
+    if not await record(conn, update_id, now=now):
+        assert update_id is not None
+        raise already_applied(update_id)
 
 
 async def was_handled(conn: asyncpg.Connection, update_id: int | None) -> bool:

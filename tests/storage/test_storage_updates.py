@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from storage import AnswerInput, Response, ResponseStatus, StorageError, Store, open_store
+from storage import (
+    AnswerInput,
+    Conflict,
+    Response,
+    ResponseStatus,
+    StorageError,
+    Store,
+    open_store,
+)
 from tests.support.postgres import refuse_inserts, where
 
 # Handled updates
@@ -143,13 +151,27 @@ async def test_mark_handled_is_idempotent_and_keeps_the_first_time(
     first = clock.tick()
     await store.mark_handled(55, now=first)
     await store.mark_handled(55, now=clock.tick())
-    # A save carrying an id already recorded is not an error either.
-    await save(store, await new_response(), clock.tick(), update_id=55)
 
     assert await store.was_handled(55)
     assert peek.query("SELECT update_id, handled_at FROM handled_updates") == [
         (55, first.isoformat(timespec="microseconds"))
     ]
+
+
+async def test_a_save_carrying_an_applied_update_id_writes_nothing(
+    store: Store, new_response, clock, peek
+) -> None:
+    # Two instances given the same update: the second finds it applied, and its save,
+    # decided on what it read before, must not land over the first one's.
+    response = await new_response()
+    await store.mark_handled(55, now=clock.tick())
+    before = peek.dump()
+
+    with pytest.raises(Conflict, match="update 55 was already applied") as refused:
+        await save(store, response, clock.tick(), update_id=55)
+
+    assert refused.value.already_applied
+    assert peek.dump() == before
 
 
 async def test_was_handled_only_looks(store: Store, peek) -> None:
