@@ -10,6 +10,11 @@ edit the message, send the next one) with no engine and no storage.
     python benchmarks/bench_bot.py --respondents 50 # a quick smoke run
     python benchmarks/bench_bot.py --export-responses 120000
         # respondents' latency while an organiser's /export of ~4M answers runs
+    python benchmarks/bench_bot.py --db postgresql://user@host/empty_db
+        # the same, on PostgreSQL instead of a temporary SQLite file
+
+The PostgreSQL database must be empty (the benchmark leaves its respondents
+there); put its password in PGPASSWORD rather than in the URL.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from flows import (
     start,
     toggle,
 )
+from storage import describe_target, is_postgres_url
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -250,12 +256,14 @@ async def export_while_answering(
     return began, ended, during
 
 
-async def measure(respondents: int, workdir: Path, export_responses: int = 0) -> dict[str, Any]:
+async def measure(
+    respondents: int, workdir: Path, export_responses: int = 0, postgres: str | None = None
+) -> dict[str, Any]:
     flow = load_flow(bundled_path("questionnaire.yaml"))
     stages = load_stages(bundled_path("stages.yaml"))
     # Chat ids apart from the synthetic respondents' (10,000 + n).
     scripts = {5_000_000 + n: script(flow, n) for n in range(respondents)}
-    db = workdir / "bench.sqlite3"
+    db: Path | str = postgres or workdir / "bench.sqlite3"
     existing_answers = 0
     if export_responses:
         from benchmarks.bench_export import build_database
@@ -298,6 +306,7 @@ async def measure(respondents: int, workdir: Path, export_responses: int = 0) ->
     base_rate = base.answers / base_seconds
     return {
         "respondents": respondents,
+        "database": describe_target(postgres) if postgres else "SQLite (temporary file)",
         "updates": bot.updates,
         "answers": bot.answers,
         "bot_seconds": round(bot_seconds, 3),
@@ -340,11 +349,22 @@ def main() -> None:
         "organiser /export them while the respondents answer",
     )
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--db", metavar="URL", help="run the bot on this empty PostgreSQL database instead"
+    )
     args = parser.parse_args()
+    if args.db and args.export_responses:
+        parser.error("--export-responses builds a SQLite file: run it without --db")
+    if args.db and not is_postgres_url(args.db):
+        parser.error(f"--db takes a postgresql:// URL, not {args.db!r}")
     name = "bench_bot_export.json" if args.export_responses else "bench_bot.json"
+    if args.db:
+        name = "bench_bot_postgres.json"
     args.json = args.json or RESULTS / name
     with tempfile.TemporaryDirectory() as workdir:
-        result = asyncio.run(measure(args.respondents, Path(workdir), args.export_responses))
+        result = asyncio.run(
+            measure(args.respondents, Path(workdir), args.export_responses, args.db)
+        )
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
