@@ -12,19 +12,28 @@ import inspect
 import re
 from pathlib import Path
 
+import pytest
+
 import storage
-from storage import Store, SurveyStore
+from storage import PostgresStore, Store, SurveyStore
 
 ROOT = Path(__file__).resolve().parents[2]
 APPLICATION = ("conversation", "bot", "organiser", "exports")
 
 
 def public(cls: type) -> set[str]:
+    """The public names `cls` itself defines (a Protocol's own, not object's)."""
     return {name for name in vars(cls) if not name.startswith("_")}
 
 
-def test_the_store_provides_every_method_of_the_interface() -> None:
-    assert public(SurveyStore) <= public(Store)
+def provided(cls: type) -> set[str]:
+    """The public names `cls` has, its own and inherited (the stores share StoreMethods)."""
+    return {name for name in dir(cls) if not name.startswith("_")}
+
+
+@pytest.mark.parametrize("store", [Store, PostgresStore])
+def test_each_store_provides_every_method_of_the_interface(store: type) -> None:
+    assert public(SurveyStore) <= provided(store)
 
 
 def test_the_interface_holds_only_what_the_application_calls() -> None:

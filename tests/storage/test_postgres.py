@@ -34,7 +34,8 @@ from tests.support.postgres import PgPeek
 
 
 def public(cls: type) -> set[str]:
-    return {name for name in vars(cls) if not name.startswith("_")}
+    """The public names `cls` has, its own and inherited (the stores share StoreMethods)."""
+    return {name for name in dir(cls) if not name.startswith("_")}
 
 
 def test_the_postgres_store_provides_every_method_of_the_sqlite_store() -> None:
