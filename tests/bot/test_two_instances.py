@@ -1,4 +1,5 @@
-"""Two real `surveybot run --webhook-url` processes on one PostgreSQL database.
+"""Two real bot processes on one PostgreSQL database: `surveybot run --webhook-url` and
+`surveybot serve --telegram-webhook`, the two ways to receive Telegram's webhook.
 
 Many respondents answer a small questionnaire; each update is posted to one
 instance or the other, sometimes the same update to both at once, sometimes
@@ -133,10 +134,16 @@ class Updates:
         return self._make({"callback_query": query})
 
 
-class Instance:
-    """One `surveybot run --webhook-url` process on its own port."""
+COMMANDS = {"run": ["run"], "serve": ["serve", "--telegram-webhook"]}
+"""The two ways to receive Telegram's webhook; the tests run one instance of each."""
 
-    def __init__(self, name: str, server: BotAPIServer, db: str, flow: Path) -> None:
+
+class Instance:
+    """One `surveybot run --webhook-url` (or `serve --telegram-webhook`) process on its own port."""
+
+    def __init__(
+        self, name: str, server: BotAPIServer, db: str, flow: Path, command: str = "run"
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{HOOK}"
@@ -152,7 +159,7 @@ class Instance:
             "SURVEYBOT_REMINDER_HOURS": "0",
         }
         self.process: subprocess.Popen[str] | None = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            [sys.executable, "-m", "bot", *COMMANDS[command]],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -286,7 +293,11 @@ def server() -> Iterator[BotAPIServer]:
 def two(server: BotAPIServer, postgres_url: str, tmp_path: Path) -> Iterator[list[Instance]]:
     flow = tmp_path / "duo.yaml"
     flow.write_text(flow_yaml(), encoding="utf-8")
-    started = [Instance(name, server, postgres_url, flow) for name in ("A", "B")]
+    # One of each deployment: the bot alone, and the bot beside the web chat.
+    started = [
+        Instance(name, server, postgres_url, flow, command)
+        for name, command in (("A", "run"), ("B", "serve"))
+    ]
     try:
         for instance in started:
             instance.wait_ready()
