@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from exports.columns import Cell, Column, Role, questions
+from exports.columns import Cell, Column, Role, exported_questions
 from exports.options import ExportOptions, Layout
 from flows import Flow, Kind, Step, choice_labels
 
@@ -45,6 +45,14 @@ LONG_STATUS_CODES: Final = (
     "answered=the question was answered; skipped=an optional question the respondent chose "
     "to skip (questions not shown to the respondent have no row)"
 )
+PERSONAL_NOTE: Final = (
+    "PERSONAL DATA: the answer can identify the respondent (the flow marks it personal); "
+    "exported only when asked (--include-personal)."
+)
+UNMARKED_EMAIL_NOTE: Final = (
+    "E-mail address: personal data, yet the flow does not mark it personal: "
+    "add 'personal: true' to leave it out of exports."
+)
 FLAG_CODES: Final = "0=not selected; 1=selected"
 CHANNEL_CODES: Final = (
     "telegram=the Telegram bot; web=the web chat in a browser; "
@@ -65,7 +73,7 @@ def codebook_rows(flow: Flow, columns: Sequence[Column], options: ExportOptions)
     languages = [*LANGUAGES, *(lang for lang in flow.languages if lang not in LANGUAGES)]
     rows = [_row(flow, column, lang, languages, options) for column in columns]
     if options.layout is Layout.LONG:
-        for step in questions(flow):
+        for step in exported_questions(flow, options):
             value = Column("value", Role.VALUE, Cell.ANY, question_id=step.id, step=step)
             rows.append(_row(flow, value, lang, languages, options))
     return rows
@@ -146,11 +154,13 @@ def _describe(
         if options.labels:
             notes.append("Cells hold the labels.")
     elif step.type == Kind.EMAIL:
-        notes.append("E-mail address: personal data.")
+        notes.append("E-mail address." if step.personal else UNMARKED_EMAIL_NOTE)
     else:
         limit = getattr(step, "limit", None)
         notes.append(f"Free text (at most {limit} characters)." if limit else "Free text.")
     notes.append(_when_empty(flow, step))
+    if step.personal:
+        notes.append(PERSONAL_NOTE)
     return codes, " ".join(note for note in notes if note)
 
 

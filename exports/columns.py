@@ -106,6 +106,16 @@ def questions(flow: Flow) -> list[Step]:
     return [step for step in flow.steps() if step.type != Kind.INFO]
 
 
+def personal_ids(flow: Flow) -> frozenset[str]:
+    """The questions the flow marks `personal: true`: their answers can identify someone."""
+    return frozenset(step.id for step in questions(flow) if step.personal)
+
+
+def exported_questions(flow: Flow, options: ExportOptions) -> list[Step]:
+    """The questions whose answers the export holds: personal ones only when asked."""
+    return [s for s in questions(flow) if options.include_personal or not s.personal]
+
+
 def codes_of(flow: Flow, step: Step) -> list[str]:
     """The answer codes a step offers, in the order shown ("other" last)."""
     return [code for code, _ in choice_labels(flow, step, flow.language)]
@@ -119,7 +129,7 @@ def plan_columns(
         return LONG_COLUMNS
     by_id = {item.question_id: item for item in seen}
     columns = list(META_COLUMNS)
-    for step in questions(flow):
+    for step in exported_questions(flow, options):
         columns += _step_columns(flow, step, by_id.get(step.id), joined=options.joined)
     known = {step.id for step in flow.steps()}
     for item in seen:

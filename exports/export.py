@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from exports.codebook import codebook_header, codebook_rows
-from exports.columns import Column, plan_columns
+from exports.columns import Column, personal_ids, plan_columns
 from exports.csv import CsvWriter, dialect_for, write_rows
 from exports.files import open_output, refuse_protected
 from exports.options import ExportOptions, Layout
@@ -87,7 +87,8 @@ class Prepared:
     def tables(self) -> Iterator[tuple[Table, int]]:
         """Each batch as a table, with the number of responses in it."""
         long = self.options.layout is Layout.LONG
-        rows = LongRows(self.flow, self.labels)
+        left_out = frozenset() if self.options.include_personal else personal_ids(self.flow)
+        rows = LongRows(self.flow, self.labels, left_out=left_out)
         for batch in self.snapshot.batches(
             self.where, size=self.options.batch_size, with_times=long, with_skipped=long
         ):

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from exports.codebook import codebook_header, codebook_rows
-from exports.columns import Cell, Column, codes_of, plan_columns
+from exports.columns import Cell, Column, codes_of, exported_questions, plan_columns
 from exports.export import as_flow, prepare
 from exports.options import CHANNELS, DateLike, ExportOptions, Layout
 from exports.table import ANSWERED, SKIPPED
@@ -40,6 +40,7 @@ def _options(
     lang: str | None,
     layout: str,
     joined: bool,
+    include_personal: bool,
 ) -> ExportOptions:
     versions: tuple[int, ...]
     if flow_version is None:
@@ -59,6 +60,7 @@ def _options(
         labels=labels,
         lang=lang,
         joined=joined,
+        include_personal=include_personal,
     )
 
 
@@ -87,12 +89,15 @@ def load_responses(
     lang: str | None = None,
     layout: str = "wide",
     joined: bool = False,
+    include_personal: bool = False,
 ) -> pd.DataFrame:
     """The responses of `flow` (default: the bundled questionnaire) in `db`, as a DataFrame.
 
     The same columns and filters as `surveybot export`; `status="all"` keeps
     unfinished responses too; `since`/`until` are days (UTC, inclusive) of
     `started_at`; `channel` keeps respondents of that channel (or those channels).
+    Questions the flow marks `personal: true` (a name, an e-mail) are left out
+    unless `include_personal=True`.
     """
     loaded = _flow(flow)
     options = _options(
@@ -106,6 +111,7 @@ def load_responses(
         lang=lang,
         layout=layout,
         joined=joined,
+        include_personal=include_personal,
     )
     with prepare(db, loaded, options) as prepared:
         cells: dict[str, Cells] = {column.name: [] for column in prepared.columns}
@@ -128,8 +134,12 @@ def load_codebook(
     lang: str | None = None,
     layout: str = "wide",
     joined: bool = False,
+    include_personal: bool = False,
 ) -> pd.DataFrame:
-    """The codebook as a DataFrame; with `db`, it includes columns of older flow versions."""
+    """The codebook as a DataFrame; with `db`, it includes columns of older flow versions.
+
+    Like `load_responses`, it describes personal questions only with `include_personal=True`.
+    """
     loaded = _flow(flow)
     options = _options(
         stage=None,
@@ -142,6 +152,7 @@ def load_codebook(
         lang=lang,
         layout=layout,
         joined=joined,
+        include_personal=include_personal,
     )
     if db is None:
         columns = plan_columns(loaded, [], options)
@@ -216,7 +227,7 @@ def _categories(flow: Flow, column: Column, lang: str, options: ExportOptions) -
     if column.name == "channel" and step is None:
         return list(CHANNELS)
     if column.name == "question_id" and step is None:
-        return [s.id for s in flow.steps() if s.type != Kind.INFO]
+        return [s.id for s in exported_questions(flow, options)]
     if step is None:
         return []
     if step.type == Kind.SCALE:

@@ -50,6 +50,8 @@ class ExportOptions:
     """Language of labels and of the codebook; the flow's default when None."""
     joined: bool = False
     """Add, for each multiple choice, one column of its codes joined by ";"."""
+    include_personal: bool = False
+    """Keep the questions the flow marks `personal: true` (a name, an e-mail): left out by default."""
     excel: bool = False
     """French Excel dialect: UTF-8 with BOM, ";" separator, CRLF, decimal comma."""
     cities: Mapping[str, str] = field(default_factory=dict)

@@ -133,9 +133,13 @@ def wide_table(
 class LongRows:
     """Builds the long layout: one row per answer, and per question skipped."""
 
-    def __init__(self, flow: Flow, labels: Labels) -> None:
+    def __init__(
+        self, flow: Flow, labels: Labels, *, left_out: frozenset[str] = frozenset()
+    ) -> None:
         self.flow = flow
         self.labels = labels
+        self._left_out = left_out
+        """Questions with no row: the personal ones, unless asked for."""
         steps = flow.steps()
         # Sort keys as text: flow order first, then questions the flow file lacks, by id.
         self._order = {step.id: f"{i:06d}" for i, step in enumerate(steps)}
@@ -176,6 +180,8 @@ class LongRows:
         for i, answers in enumerate(batch.answers):
             skipped = self._skipped(answers, batch.skipped[i]) if batch.skipped[i] else []
             ids = self._sorted([*answers, *skipped])
+            if self._left_out:
+                ids = [q for q in ids if q not in self._left_out]
             count = len(ids)
             keys += [batch.keys[i]] * count
             stages += [batch.stage_codes[i]] * count

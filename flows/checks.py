@@ -59,6 +59,13 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
             if step.id in earlier:
                 found.append(((*qloc, "id"), f"duplicate question id '{step.id}'"))
             found += _choices_ok(step, qloc)
+            if step.personal and step.type == Kind.INFO:
+                found.append(
+                    (
+                        (*qloc, "personal"),
+                        "an info step takes no answer: 'personal' has no meaning on it; remove it",
+                    )
+                )
             if step.show_if is not None:
                 found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
             texts = list(_step_texts(step, qloc))

@@ -190,6 +190,8 @@ class _Step(Frozen):
     help: Text | None = None
     required: bool = True
     show_if: Condition | None = None
+    personal: bool = False
+    """The answer can identify someone (a name, an e-mail): exports leave it out unless asked."""
 
 
 class InfoStep(_Step):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import click
 
@@ -22,6 +22,9 @@ from bot.cli.common import (
     load_settings,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
+
+if TYPE_CHECKING:
+    from flows import Flow
 
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
@@ -46,6 +49,17 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
         stream.flush()
 
     return report
+
+
+def personal_warning(flow: Flow) -> str:
+    """The line that says an export holds personal data, naming the questions."""
+    named = [step.id for step in flow.steps() if step.personal]
+    if not named:
+        return "note: --include-personal: this flow marks no question personal"
+    return (
+        f"warning: this export holds personal data (the answers to {', '.join(named)}): "
+        "keep it out of shared folders and delete it once done"
+    )
 
 
 @click.command("export", context_settings=CONTEXT)
@@ -112,6 +126,12 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
     help="Language of labels and codebook (default: the flow's).",
 )
 @click.option("--joined", is_flag=True, help="Add a column of the codes of each multiple choice.")
+@click.option(
+    "--include-personal",
+    is_flag=True,
+    help="Also export the questions the flow marks personal (company name, e-mail): "
+    "left out by default.",
+)
 @click.option("--excel", is_flag=True, help="For French Excel: UTF-8 with BOM, ';', CRLF, 3,5.")
 @click.option(
     "--codebook",
@@ -141,6 +161,7 @@ def export(
     labels: bool,
     lang: str | None,
     joined: bool,
+    include_personal: bool,
     excel: bool,
     codebook_path: Path | None,
     xlsx_path: Path | None,
@@ -149,7 +170,9 @@ def export(
     """Export the responses for analysis: CSV on standard output or --out.
 
     Reads a consistent snapshot through a read-only connection: safe while the
-    bot runs. Only completed responses unless --status all. Messages go to
+    bot runs. Only completed responses unless --status all. Questions the flow
+    marks personal (a name, an e-mail) are left out unless --include-personal.
+    Messages go to
     standard error. Files are created readable by you only (mode 600), never
     over the database, and never left half-written; a symbolic link is
     followed (its target is written).
@@ -188,6 +211,7 @@ def export(
             labels=labels,
             lang=lang,
             joined=joined,
+            include_personal=include_personal,
             excel=excel,
             cities={stage.code: stage.city for stage in loaded_stages},
         )
@@ -213,6 +237,8 @@ def export(
     written = [str(p) for p in (out, codebook_path, xlsx_path) if p is not None]
     target = f" to {', '.join(written)}" if written else ""
     click.echo(f"exported {what}: {rows}{target}", err=True)
+    if include_personal:
+        click.echo(personal_warning(loaded_flow), err=True)
     if result.responses == 0:
         channel = ", --channel" if channels else ""
         click.echo(

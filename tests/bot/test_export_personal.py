@@ -1,0 +1,106 @@
+"""`/export` in Telegram leaves the personal questions out; `/export personal` keeps them.
+
+The real application and handlers, the Bot API faked at the HTTP boundary, the
+mini flow with its company name and e-mail marked `personal: true`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bot.telegram import BotApplication, build_application
+from flows import Flow, StageDef, load_flow
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from tests.support.personal_flow import write_personal_mini
+
+ORGANISER = 900_001
+PersonFactory = Callable[..., Person]
+
+
+@pytest.fixture
+def flow(tmp_path: Path) -> Flow:
+    return load_flow(write_personal_mini(tmp_path))
+
+
+@pytest.fixture
+def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
+    def make(api: FakeBotAPI) -> BotApplication:
+        return build_application(
+            token=TOKEN,
+            flow=flow,
+            stages=stages,
+            request=api,
+            rate_limit=False,
+            admins=frozenset({ORGANISER}),
+        )
+
+    return make
+
+
+@pytest.fixture
+async def answered(person: PersonFactory) -> None:
+    """One respondent at Pithiviers, to the end, with a company name and an e-mail."""
+    ana = person(700_000_201)
+    await ana.send("/start pithiviers")
+    await ana.tap("Continuer ▶")
+    await ana.send("ACME Robotique")
+    await ana.send("12")
+    await ana.tap("Industrie")
+    await ana.tap("Non")
+    await ana.tap("5")
+    await ana.tap("Coût")
+    await ana.tap("Temps")
+    await ana.tap("Passer ⏭")
+    await ana.send("ana@acme.fr")
+    # Piping still shows the personal answer to the respondent: only exports leave it out.
+    texts = [m.text for m in ana.chat]
+    assert any("\nSalariés de ACME Robotique ?\n" in t for t in texts)
+    assert "Merci ACME Robotique !" in texts
+
+
+def sent_export(boss: Person) -> tuple[pd.DataFrame, pd.DataFrame, bytes]:
+    """The CSV and codebook of the export just sent, and the CSV's bytes."""
+    data, codebook = boss.chat[-2].attachment, boss.chat[-1].attachment
+    assert data is not None and codebook is not None
+    assert data[0].startswith("reponses") and codebook[0].startswith("codebook")
+
+    def read(content: bytes) -> pd.DataFrame:
+        return pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
+
+    return read(data[1]), read(codebook[1]), data[1]
+
+
+async def test_export_leaves_the_personal_questions_out(
+    person: PersonFactory, answered: None
+) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/export")
+
+    table, codebook, content = sent_export(boss)
+    assert "company" not in table.columns and "email" not in table.columns
+    assert table.loc[0, "staff"] == "12"
+    assert b"ACME" not in content and b"ana@acme.fr" not in content
+    assert list(codebook["column"]) == list(table.columns)
+    assert not any("données personnelles" in m.text for m in boss.chat)
+
+
+@pytest.mark.parametrize("command", ["/export personal", "/export PITHIVIERS personal"])
+async def test_export_personal_keeps_them_and_says_so(
+    person: PersonFactory, answered: None, command: str
+) -> None:
+    boss = person(ORGANISER)
+    await boss.send(command)
+
+    table, codebook, _ = sent_export(boss)
+    assert table.loc[0, "company"] == "ACME Robotique" and table.loc[0, "email"] == "ana@acme.fr"
+    assert set(table["stage_code"]) == {"pithiviers"}
+    notes = codebook.set_index("column")["note"]
+    assert "PERSONAL DATA" in notes["company"] and "PERSONAL DATA" in notes["email"]
+    warning = next(m for m in boss.chat if "données personnelles" in m.text)
+    assert "company, email" in warning.text
+    assert boss.chat.index(warning) < len(boss.chat) - 2, "said before the files arrive"
