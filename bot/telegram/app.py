@@ -24,7 +24,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -51,6 +51,7 @@ from conversation import (
     CommandName,
     Conversation,
     Housekeeping,
+    Person,
     Policy,
     say,
 )
@@ -215,7 +216,10 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.services.conversation.set_blocked(person, blocked=True)
         log.info("a respondent has blocked the bot; marked, no more messages to them")
         return
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+    # BadRequest before NetworkError: it is one in python-telegram-bot's tree, but Telegram
+    # was reached and refused what we sent (a keyboard too big, bad HTML): a fault of ours.
+    refused = isinstance(error, BadRequest)
+    if isinstance(error, NetworkError) and not refused:
         # Telegram unreachable or slow (RetryAfter and TimedOut are network errors too).
         log.warning("Telegram could not be reached for an update: %s", error)
         return
@@ -223,14 +227,26 @@ async def on_error(update: object, context: BotContext) -> None:
         # A job (reminders, upkeep): logged; the next round tries again.
         log.error("error in scheduled work", exc_info=error)
         return
-    log.error("error while handling an update", exc_info=error)
-    if update.effective_chat is not None:
-        conversation = context.services.conversation_
-        lang = conversation.language_of(person) if conversation and person else "fr"
-        with contextlib.suppress(Exception):
-            if update.callback_query is not None:
-                await update.callback_query.answer()
-            await context.bot.send_message(update.effective_chat.id, tg("tg_error", lang))
+    if refused:
+        log.error("Telegram refused a request while handling an update: %s", error, exc_info=error)
+    else:
+        log.error("error while handling an update", exc_info=error)
+    await _say_sorry(update, context, person, "tg_refused" if refused else "tg_error")
+
+
+async def _say_sorry(update: Update, context: BotContext, person: Person | None, key: str) -> None:
+    """A short plain text, without buttons: whatever was refused is not sent again."""
+    if update.effective_chat is None:
+        return
+    conversation = context.services.conversation_
+    lang = conversation.language_of(person) if conversation and person else "fr"
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    try:
+        await context.bot.send_message(update.effective_chat.id, tg(key, lang), parse_mode=None)
+    except TelegramError as error:
+        log.warning("could not tell the person about the error either: %s", error)
 
 
 async def on_member_change(update: Update, context: BotContext) -> None:

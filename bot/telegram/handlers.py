@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 
 from bot.telegram.callback_data import BadButton, decode
 from bot.telegram.context import BotContext
+from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.render import Renderer
 from bot.telegram.sending import Chat, answer_query
 from bot.telegram.words import tg
@@ -23,6 +24,7 @@ from conversation import (
     Command,
     CommandName,
     Event,
+    Menu,
     Person,
     Pressed,
     Reply,
@@ -86,6 +88,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         # message) is forged, and a question must never be asked where others read it.
         await answer_query(query, say("forged", context.services.conversation.language_of(person)))
         return
+    page = page_of(query.data)
+    if page is not None:
+        await _turn_page(Chat(context.bot, chat.id), query, page, context, person)
+        return
     try:
         action = decode(query.data)
     except BadButton:
@@ -125,7 +131,31 @@ async def converse(
         shown_more = await _answer_press(here, query, event, reply, tapped)
         if not shown_more:
             return
-    await Renderer(here, conversation, reply, tapped).show()
+    await Renderer(here, conversation, reply, tapped, pages=_menus(context)).show()
+
+
+def _menus(context: BotContext) -> dict[int, Menu] | None:
+    """This chat's long menus by message id, in python-telegram-bot's memory for the chat."""
+    if context.chat_data is None:
+        return None
+    menus: dict[int, Menu] = context.chat_data.setdefault("menus", {})
+    return menus
+
+
+async def _turn_page(
+    chat: Chat, query: CallbackQuery, page: int, context: BotContext, person: Person
+) -> None:
+    """Show another page of a long menu in place; the conversation does not change."""
+    lang = context.services.conversation.language_of(person)
+    menus = _menus(context) or {}
+    message = query.message
+    menu = menus.get(message.message_id) if isinstance(message, Message) else None
+    if menu is None or not isinstance(message, Message):
+        # Kept in memory only: after a restart the pages are gone; the person starts again.
+        await answer_query(query, tg("tg_page_expired", lang), alert=True)
+        return
+    await answer_query(query)
+    await chat.set_keyboard(message.message_id, menu_keyboard(menu, lang, page))
 
 
 async def _answer_press(

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from html import escape
+from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.callback_data import encode
 from bot.telegram.sending import MAX_TEXT
 from bot.telegram.words import tg
-from conversation import Action, Intent, Menu, on_question
+from conversation import Action, Choice, Intent, Menu, on_question
 from flows import Kind, Prompt, clip
 
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
+
+MENU_PAGE: Final = 24
+"""Choices on one page of a long menu: 12 rows of two, 4 rows of six (a phone's screenful)."""
+PAGE_PREFIX: Final = "pg|"
+"""Button data that turns a menu's page; no action's token starts so (intents are one letter)."""
 
 
 def button(label: str, action: Action) -> InlineKeyboardButton:
@@ -21,11 +28,61 @@ def button(label: str, action: Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=encode(action))
 
 
-def menu_keyboard(menu: Menu) -> InlineKeyboardMarkup:
-    """A menu's choices, `menu.columns` to a row."""
-    buttons = [button(choice.label, choice.action) for choice in menu.choices]
+def menu_keyboard(menu: Menu, lang: str = "fr", page: int = 0) -> InlineKeyboardMarkup:
+    """A menu's choices, `menu.columns` to a row; a page of them when there are many.
+
+    Telegram refuses a keyboard of more than 100 buttons (and a phone shows a long
+    one badly), and a menu such as the workshop picker grows with the stages file.
+    A long menu shows `MENU_PAGE` choices and buttons to turn the page; the choices
+    of another kind than the listed ones ("go on without a workshop") are on every page.
+    """
     width = max(menu.columns, 1)
-    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+    listed, pinned = _listed_and_pinned(menu)
+    pages = page_count(menu)
+    page = min(max(page, 0), pages - 1)
+    shown = listed[page * MENU_PAGE : (page + 1) * MENU_PAGE] if pages > 1 else listed
+    buttons = [button(choice.label, choice.action) for choice in shown]
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    if pages > 1:
+        rows.append(_page_row(page, pages, lang))
+    extra = [button(choice.label, choice.action) for choice in pinned]
+    rows += [extra[i : i + width] for i in range(0, len(extra), width)]
+    return InlineKeyboardMarkup(rows)
+
+
+def page_count(menu: Menu) -> int:
+    """How many pages the menu's keyboard has (1: not paginated)."""
+    listed, _ = _listed_and_pinned(menu)
+    return max(1, -(-len(listed) // MENU_PAGE))
+
+
+def page_of(data: object) -> int | None:
+    """The page a page-turning button asks for, or None for any other button."""
+    if not isinstance(data, str) or not data.startswith(PAGE_PREFIX):
+        return None
+    number = data[len(PAGE_PREFIX) :]
+    return int(number) if number.isdigit() and len(number) < 6 else None
+
+
+def _listed_and_pinned(menu: Menu) -> tuple[list[Choice], list[Choice]]:
+    if len(menu.choices) <= MENU_PAGE:
+        return list(menu.choices), []
+    # The kind most choices are (a workshop, a question to revise) is what is paged.
+    kinds = Counter(choice.action.intent for choice in menu.choices)
+    bulk = kinds.most_common(1)[0][0]
+    listed = [choice for choice in menu.choices if choice.action.intent == bulk]
+    return listed, [choice for choice in menu.choices if choice.action.intent != bulk]
+
+
+def _page_row(page: int, pages: int, lang: str) -> list[InlineKeyboardButton]:
+    row = []
+    if page > 0:
+        label = f"{tg('tg_page_previous', lang)} {page}/{pages}"
+        row.append(InlineKeyboardButton(label, callback_data=f"{PAGE_PREFIX}{page - 1}"))
+    if page < pages - 1:
+        label = f"{tg('tg_page_next', lang)} {page + 2}/{pages}"
+        row.append(InlineKeyboardButton(label, callback_data=f"{PAGE_PREFIX}{page + 1}"))
+    return row
 
 
 def question_text(shown: Prompt, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""Organiser commands in Telegram: /stats, /links, /qr CODE, /export [CODE].
+"""Organiser commands in Telegram: /stats, /links, /qr CODE, /export [CODE] [personal].
 
 They reach only the Telegram user ids in SURVEYBOT_ADMINS (a `filters.User` in
 `app.add_handlers`); anyone else gets exactly what an unknown command gets, so
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from telegram import InputFile, Update
 
 from bot.telegram.context import BotContext
+from bot.telegram.delivery import deliver_export
 from bot.telegram.handlers import person_of
 from bot.telegram.sending import Chat
 from bot.telegram.words import tg
@@ -36,6 +37,10 @@ from organiser import (
 if TYPE_CHECKING:
     from exports import CsvExport, ExportOptions
     from flows import Flow
+
+
+PERSONAL_WORD = "personal"
+"""`/export personal`: the export keeps the questions the flow marks personal."""
 
 
 def _chat_and_lang(update: Update, context: BotContext) -> tuple[Chat, str] | None:
@@ -170,6 +175,11 @@ async def on_export(update: Update, context: BotContext) -> None:
         return
     chat, lang = found
     conversation = context.services.conversation
+    # `/export [CODE] [personal]`: the word asks for the personal questions too; what is
+    # left, if anything, names the workshop (read by `_stage_asked` from `context.args`).
+    args = context.args or []
+    personal = any(arg.lower() == PERSONAL_WORD for arg in args)
+    context.args = [arg for arg in args if arg.lower() != PERSONAL_WORD]
     stage = None
     if context.args:
         stage = await _stage_asked(chat, context, lang, usage=False)
@@ -183,7 +193,11 @@ async def on_export(update: Update, context: BotContext) -> None:
         excel=True,
         lang=lang,
         cities={s.code: s.city for s in conversation.stages},
+        include_personal=personal,
     )
+    if personal:
+        named = ", ".join(step.id for step in conversation.flow.steps() if step.personal) or "–"
+        await chat.send(tg("org_export_personal", lang, questions=escape(named)))
     database = context.services.database
     if database is None:
         raise RuntimeError("/export is used before start-up finished")
@@ -203,9 +217,10 @@ async def on_export(update: Update, context: BotContext) -> None:
     )
     day = context.services.clock().date().isoformat()
     suffix = f"_{stage.code}" if stage else ""
-    await chat.send_file(exported.data, f"reponses{suffix}_{day}.csv", caption=escape(caption))
+    files = [(f"reponses{suffix}_{day}.csv", exported.data)]
     if exported.codebook is not None:
-        await chat.send_file(exported.codebook, f"codebook_{day}.csv")
+        files.append((f"codebook_{day}.csv", exported.codebook))
+    await deliver_export(chat, lang, files, escape(caption), zip_name=f"reponses{suffix}_{day}.zip")
 
 
 async def export_in_another_process(

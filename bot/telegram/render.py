@@ -18,6 +18,7 @@ from bot.telegram.keyboards import (
     answered_text,
     button,
     menu_keyboard,
+    page_count,
     question_keyboard,
     question_text,
 )
@@ -52,6 +53,8 @@ class Renderer:
     reply: Reply
     tapped: Message | None = None
     """The message whose button was pressed, for a reply to a button."""
+    pages: dict[int, Menu] | None = None
+    """The chat's long menus by message id, so a tap on "More" can show the next page."""
 
     def __post_init__(self) -> None:
         self.live = self.reply.live_message
@@ -71,7 +74,9 @@ class Renderer:
             intro = ["", *plain_blocks(screen.intro)] if screen.intro else []
             await self.chat.send_long([f"<b>{escape(screen.title)}</b>", *intro])
         elif isinstance(screen, Menu):
-            await self.chat.send_plain(screen.text, menu_keyboard(screen))
+            sent = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
+            if self.pages is not None and page_count(screen) > 1:
+                remember_menu(self.pages, sent.message_id, screen)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
             # below what they wrote, where they look, not changed in place above it.
@@ -144,6 +149,17 @@ class Renderer:
     @property
     def lang(self) -> str:
         return self.reply.language
+
+
+KEPT_MENUS = 3
+"""Long menus kept per chat: the last few a person could still be paging through."""
+
+
+def remember_menu(pages: dict[int, Menu], message_id: int, menu: Menu) -> None:
+    """Keep `menu` for its pages, forgetting the oldest (held in memory, per chat)."""
+    pages[message_id] = menu
+    for old in sorted(pages)[:-KEPT_MENUS]:
+        del pages[old]
 
 
 def help_text(screen: Help, lang: str) -> str:

@@ -37,8 +37,13 @@ class Chat:
     chat_id: int
 
     async def send(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Send an HTML message, with buttons if any."""
-        message: Message = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
+        """Send an HTML message, with buttons if any; `Refused` names what Telegram refused."""
+        try:
+            message: Message = await self.bot.send_message(
+                self.chat_id, text, reply_markup=keyboard
+            )
+        except BadRequest as error:
+            raise Refused("sendMessage", error, keyboard) from error
         return message
 
     async def send_long(
@@ -68,14 +73,32 @@ class Chat:
                 text, chat_id=self.chat_id, message_id=message_id, reply_markup=keyboard
             )
         except BadRequest as error:
-            _already_right(error)
+            _already_right("editMessageText", error, keyboard)
 
     async def drop_keyboard(self, message_id: int) -> None:
         """Remove a message's buttons: what they offered is no longer on."""
+        await self.set_keyboard(message_id, None)
+
+    async def set_keyboard(self, message_id: int, keyboard: InlineKeyboardMarkup | None) -> None:
+        """Replace a message's buttons (None: remove them)."""
         try:
-            await self.bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+            await self.bot.edit_message_reply_markup(
+                self.chat_id, message_id, reply_markup=keyboard
+            )
         except BadRequest as error:
-            _already_right(error)
+            _already_right("editMessageReplyMarkup", error, keyboard)
+
+
+class Refused(BadRequest):
+    """Telegram refused a message or an edit: which call, with how many buttons, and why."""
+
+    def __init__(
+        self, method: str, error: BadRequest, keyboard: InlineKeyboardMarkup | None
+    ) -> None:
+        buttons = sum(len(row) for row in keyboard.inline_keyboard) if keyboard else 0
+        with_buttons = f" with {buttons} buttons" if buttons else ""
+        super().__init__(f"{method}{with_buttons}: {error.message}")
+        self.method = method
 
 
 async def answer_query(
@@ -123,6 +146,12 @@ def shown_length(text: str) -> int:
     return text_length(html.unescape(TAG.sub("", text)))
 
 
-def _already_right(error: BadRequest) -> None:
-    # "message is not modified" or "message to edit not found": the chat is already right.
+# Edits Telegram finds pointless or impossible: the message already reads right, is gone,
+# or is too old to change (48 hours); the chat goes on without the edit.
+HARMLESS_EDITS: Final = ("not modified", "not found", "can't be edited")
+
+
+def _already_right(method: str, error: BadRequest, keyboard: InlineKeyboardMarkup | None) -> None:
+    if not any(words in error.message for words in HARMLESS_EDITS):
+        raise Refused(method, error, keyboard) from error
     log.debug("edit skipped: %s", error)

@@ -111,6 +111,30 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "{count} réponses ({detail}). Fichier pour Excel : UTF-8, « ; », virgule décimale.",
         "en": "{count} responses ({detail}). File for Excel: UTF-8, ';', decimal comma.",
     },
+    "org_export_personal": {
+        "fr": "⚠️ Cet export contient des données personnelles (réponses à : {questions}). "
+        "Ne le partagez pas et supprimez-le une fois l'analyse faite.",
+        "en": "⚠️ This export holds personal data (answers to: {questions}). "
+        "Do not share it, and delete it once the analysis is done.",
+    },
+    "org_export_zipped": {
+        "fr": "Trop gros pour Telegram en CSV : le CSV et son codebook sont dans ce zip.",
+        "en": "Too big for Telegram as a CSV: the CSV and its codebook are in this zip.",
+    },
+    "org_export_too_large": {
+        "fr": "L'export fait {size} Mo même compressé : Telegram n'accepte pas plus de 50 Mo. "
+        "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
+        "ou exportez un atelier à la fois : /export CODE.",
+        "en": "The export is {size} MB even compressed: Telegram accepts at most 50 MB. "
+        "On the server, run <code>surveybot export --excel -o responses.csv</code>, "
+        "or export one workshop at a time: /export CODE.",
+    },
+    "org_export_failed": {
+        "fr": "Telegram a refusé le fichier de l'export. Sur le serveur, lancez "
+        "<code>surveybot export --excel -o reponses.csv</code>, ou réessayez avec /export CODE.",
+        "en": "Telegram refused the export's file. On the server, run "
+        "<code>surveybot export --excel -o responses.csv</code>, or try /export CODE.",
+    },
     "org_qr_usage": {
         "fr": "Utilisation : /qr CODE (ateliers : {codes})",
         "en": "Usage: /qr CODE (workshops: {codes})",
@@ -118,6 +142,24 @@ WORDS: dict[str, dict[str, str]] = {
     "org_qr_unknown": {
         "fr": "Atelier « {code} » inconnu. Ateliers : {codes}",
         "en": 'Unknown workshop "{code}". Workshops: {codes}',
+    },
+    "tg_refused": {
+        "fr": "Désolé, Telegram n'a pas accepté ce message. Vos réponses sont enregistrées ; "
+        "envoyez /start pour reprendre.",
+        "en": "Sorry, Telegram did not accept this message. Your answers are saved; "
+        "send /start to carry on.",
+    },
+    "tg_page_next": {
+        "fr": "Suite ▶",
+        "en": "More ▶",
+    },
+    "tg_page_previous": {
+        "fr": "◀ Précédents",
+        "en": "◀ Previous",
+    },
+    "tg_page_expired": {
+        "fr": "Cette liste n'est plus disponible : envoyez /start pour continuer.",
+        "en": "This list is no longer available: send /start to carry on.",
     },
     "tg_usage": {
         "fr": "Répondez en touchant les boutons, ou en écrivant quand on vous le demande.",

@@ -66,6 +66,8 @@ class FakeBotAPI(BaseRequest):
     messages: dict[tuple[int, int], ChatMessage] = field(default_factory=dict)
     blocked_chats: set[int] = field(default_factory=set)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    upload_limit: int = 50 * 1024 * 1024
+    """Telegram refuses a bot's upload over 50 MB ("Request Entity Too Large"); tests lower it."""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _answered: set[str] = field(default_factory=set)
     # Each chat's messages in order, the same objects as in `messages`: reading a chat
@@ -134,6 +136,9 @@ class FakeBotAPI(BaseRequest):
             text = visible_text(params["text"], parse_mode)
         except BadText as error:
             return _error(400, f"Bad Request: {error}")
+        refused = keyboard_fault(_keyboard(params.get("reply_markup")))
+        if refused:
+            return _error(400, f"Bad Request: {refused}")
         message = ChatMessage(
             next(self._ids),
             chat_id,
@@ -159,6 +164,8 @@ class FakeBotAPI(BaseRequest):
             return _error(403, "Forbidden: bot was blocked by the user")
         files = params.get("_files") or {}
         name, content, _ = next(iter(files.values()))
+        if len(content) > self.upload_limit:
+            return _error(413, "Request Entity Too Large")
         message = ChatMessage(
             next(self._ids),
             chat_id,
@@ -188,6 +195,8 @@ class FakeBotAPI(BaseRequest):
         except BadText as error:
             return _error(400, f"Bad Request: {error}")
         keyboard = _keyboard(params.get("reply_markup"))
+        if keyboard_fault(keyboard):
+            return _error(400, f"Bad Request: {keyboard_fault(keyboard)}")
         if message.source == params["text"] and message.keyboard == keyboard:
             return _error(400, "Bad Request: message is not modified")
         message.text, message.source, message.keyboard = text, params["text"], keyboard
@@ -202,6 +211,8 @@ class FakeBotAPI(BaseRequest):
         if message is None:
             return _error(400, "Bad Request: message to edit not found")
         keyboard = _keyboard(params.get("reply_markup"))
+        if keyboard_fault(keyboard):
+            return _error(400, f"Bad Request: {keyboard_fault(keyboard)}")
         if message.keyboard == keyboard:
             return _error(400, "Bad Request: message is not modified")
         message.keyboard = keyboard
@@ -354,6 +365,25 @@ def _parse_html(text: str) -> str:
             f'"{open_tags[-1]}"'
         )
     return "".join(out)
+
+
+# Telegram's limits on an inline keyboard (not in the Bot API's reference, but enforced):
+# 100 buttons in all, 8 to a row, and 1 to 64 bytes of callback data a button.
+MAX_BUTTONS = 100
+MAX_ROW = 8
+MAX_CALLBACK_BYTES = 64
+
+
+def keyboard_fault(rows: list[list[dict[str, Any]]] | None) -> str | None:
+    """Why Telegram would refuse this inline keyboard, in its words; None if it would not."""
+    buttons = [b for row in rows or [] for b in row]
+    if len(buttons) > MAX_BUTTONS or any(len(row) > MAX_ROW for row in rows or []):
+        return "reply markup is too long"
+    for b in buttons:
+        data = b.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode("utf-8")) <= MAX_CALLBACK_BYTES:
+            return "BUTTON_DATA_INVALID"
+    return None
 
 
 def _keyboard(markup: Any) -> list[list[dict[str, Any]]] | None:

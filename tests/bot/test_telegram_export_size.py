@@ -1,0 +1,117 @@
+"""/export within Telegram's upload limit: zipped when too big, and never in silence.
+
+The fake Bot API refuses an upload over its limit ("Request Entity Too Large"),
+as Telegram does over 50 MB; the tests lower both that limit and the bot's,
+so a small database stands for a big one.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+
+import pytest
+
+from bot.telegram import BotApplication, build_application, delivery
+from flows import Flow, StageDef
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+
+ORGANISER = 900_001
+PersonFactory = Callable[..., Person]
+
+
+@pytest.fixture
+def flow(mini_flow: Flow) -> Flow:
+    return mini_flow
+
+
+@pytest.fixture
+def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
+    def make(api: FakeBotAPI) -> BotApplication:
+        return build_application(
+            token=TOKEN,
+            flow=flow,
+            stages=stages,
+            request=api,
+            rate_limit=False,
+            admins=frozenset({ORGANISER}),
+        )
+
+    return make
+
+
+@pytest.fixture
+async def exported(person: PersonFactory, updates: Updates) -> tuple[bytes, bytes]:
+    """Some responses, and the CSV and codebook /export sends while they fit."""
+    people = [person(user) for user in range(700_000_001, 700_000_151)]
+    # Rows that repeat themselves, as a big export's do: the CSV compresses well.
+    await updates.feed(*(someone.message_update("/start pithiviers") for someone in people))
+    boss = person(ORGANISER)
+    await boss.send("/export")
+    data, codebook = boss.chat[-2].attachment, boss.chat[-1].attachment
+    assert data is not None and codebook is not None
+    return data[1], codebook[1]
+
+
+def lower_limit(monkeypatch: pytest.MonkeyPatch, api: FakeBotAPI, size: int) -> None:
+    monkeypatch.setattr(delivery, "UPLOAD_LIMIT", size)
+    api.upload_limit = size
+
+
+async def test_an_export_over_the_limit_arrives_as_a_zip_of_the_csv_and_codebook(
+    person: PersonFactory,
+    api: FakeBotAPI,
+    exported: tuple[bytes, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    csv, codebook = exported
+    lower_limit(monkeypatch, api, len(csv) - 1)
+    boss = person(ORGANISER)
+    await boss.send("/export")
+
+    document = boss.last
+    assert document.attachment is not None
+    name, content = document.attachment
+    assert name.startswith("reponses_") and name.endswith(".zip")
+    assert len(content) <= len(csv) - 1
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        assert names[0].endswith(".csv") and names[1].startswith("codebook_")
+        assert archive.read(names[0]) == csv
+        assert archive.read(names[1]) == codebook
+    assert document.text.startswith("150 réponses")
+    assert "zip" in document.text
+
+
+async def test_an_export_too_big_even_zipped_is_explained_in_the_chat(
+    person: PersonFactory,
+    api: FakeBotAPI,
+    exported: tuple[bytes, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lower_limit(monkeypatch, api, 200)
+    boss = person(ORGANISER)
+    before = len(boss.chat)
+    await boss.send("/export")
+
+    assert len(boss.chat) == before + 1
+    assert boss.last.attachment is None
+    assert "Telegram n'accepte pas plus de 50 Mo" in boss.last_text
+    assert "surveybot export --excel -o reponses.csv" in boss.last_text
+    assert "/export CODE" in boss.last_text
+
+
+async def test_a_file_telegram_refuses_is_followed_by_a_word_not_silence(
+    person: PersonFactory,
+    api: FakeBotAPI,
+    exported: tuple[bytes, bytes],
+) -> None:
+    # The bot believes the file fits; Telegram says otherwise (its limit changed, say).
+    api.upload_limit = 100
+    boss = person(ORGANISER)
+    before = len(boss.chat)
+    await boss.send("/export")
+
+    assert [m.attachment for m in boss.chat[before:]] == [None]
+    assert boss.last_text.startswith("Telegram a refusé le fichier de l'export.")

@@ -1,0 +1,105 @@
+"""What Telegram refuses: the respondent still gets a word, and long menus fit in pages.
+
+The fake Bot API refuses a keyboard beyond Telegram's limits (100 buttons, 8 to a
+row, 64 bytes of button data) with a 400 Bad Request, as Telegram does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pytest
+
+from flows import StageDef
+from tests.conftest import LoggedErrors
+from tests.support import fake_bot_api
+from tests.support.fake_bot_api import FakeBotAPI, Person
+
+PersonFactory = Callable[..., Person]
+PICKER = "Ce lien d'invitation ne correspond à aucun atelier connu."
+REFUSED = (
+    "Désolé, Telegram n'a pas accepté ce message. Vos réponses sont enregistrées ; "
+    "envoyez /start pour reprendre."
+)
+
+
+def many_stages(count: int) -> list[StageDef]:
+    return [StageDef(code=f"etape-{n:04d}", city=f"Ville {n:04d}") for n in range(1, count + 1)]
+
+
+async def test_a_refused_keyboard_leaves_the_respondent_a_text_and_the_log_says_why(
+    person: PersonFactory,
+    api: FakeBotAPI,
+    logged_errors: LoggedErrors,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Telegram tightens its limit: the notice's three buttons are now too many.
+    monkeypatch.setattr(fake_bot_api, "MAX_BUTTONS", 2)
+    logged_errors.expect("Telegram refused a request")
+    ana = person()
+    with caplog.at_level(logging.WARNING):
+        await ana.send("/start pithiviers")
+
+    assert ana.last_text == REFUSED
+    assert ana.last.keyboard is None
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals == [
+        "Telegram refused a request while handling an update: "
+        "sendMessage with 3 buttons: Reply markup is too long"
+    ]
+    assert "could not be reached" not in caplog.text
+
+
+class TestManyStages:
+    @pytest.fixture
+    def stages(self) -> list[StageDef]:
+        return many_stages(60)
+
+    async def test_the_stage_picker_with_60_stages_is_accepted_in_pages(
+        self, person: PersonFactory, api: FakeBotAPI
+    ) -> None:
+        ana = person()
+        await ana.send("/start atlantis")
+
+        picker = ana.last_with_buttons()
+        assert picker.text.startswith(PICKER)
+        labels = picker.labels()
+        assert labels[:2] == ["Ville 0001", "Ville 0002"]
+        assert "Suite ▶ 2/3" in labels and "Continuer sans atelier" in labels
+        assert len(labels) == 24 + 2
+
+        await ana.tap("Suite ▶ 2/3", message=picker)
+        assert picker.labels()[:2] == ["Ville 0025", "Ville 0026"]
+        assert "◀ Précédents 1/3" in picker.labels()
+        await ana.tap("Suite ▶ 3/3", message=picker)
+        assert picker.labels()[-3:] == ["Ville 0060", "◀ Précédents 2/3", "Continuer sans atelier"]
+
+        await ana.tap("Ville 0060", message=picker)
+        assert "Ville 0060" in " ".join(m.text for m in ana.chat)
+        assert ana.last.keyboard is not None and "J'accepte" in " ".join(ana.last.labels())
+        assert picker.keyboard is None, "a menu, once answered, is used up"
+
+
+class TestAThousandStages:
+    @pytest.fixture
+    def stages(self) -> list[StageDef]:
+        return many_stages(1000)
+
+    async def test_a_thousand_stages_give_a_paginated_picker_to_the_last_page(
+        self, person: PersonFactory
+    ) -> None:
+        ana = person()
+        await ana.send("/start atlantis")
+        picker = ana.last_with_buttons()
+        assert "Suite ▶ 2/42" in picker.labels()
+        for page in range(2, 43):
+            await ana.tap(f"Suite ▶ {page}/42", message=picker)
+        assert picker.labels()[-3:] == [
+            "Ville 1000",
+            "◀ Précédents 41/42",
+            "Continuer sans atelier",
+        ]
+        await ana.tap("Continuer sans atelier", message=picker)
+        assert "J'accepte" in " ".join(ana.last.labels())
