@@ -2,13 +2,13 @@
 
 YAML is composed into a node tree (which keeps line numbers) and constructed
 from it, so a pydantic error's `loc` can be walked down the same tree to the
-line it is about. `flows.yamlfile` reads the file and composes it, refusing
-what could hurt (anchors and aliases, a huge file) before any value is built.
+line it is about (`flows.locations`). `flows.yamlfile` reads the file and
+composes it, refusing what could hurt (anchors and aliases, a huge file) before
+any value is built.
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -18,15 +18,23 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from flows.checks import check_flow, check_stage_codes, check_stages
 from flows.errors import FlowFileError, Problem
 from flows.limits import check_limits
-from flows.model import Flow, Kind
+from flows.locations import (
+    child,
+    clean_loc,
+    is_member_tag,
+    line_of,
+    message_of,
+    union_message,
+    where,
+)
+from flows.model import Flow
 from flows.paths import Loc
-from flows.stages import STAGE_CODE_PATTERN, StageDef, StagesFile
-from flows.yamlfile import NULL_TAG, PlainLoader, Refusal, read_text
+from flows.stages import StageDef, StagesFile
+from flows.yamlfile import PlainLoader, Refusal, read_text
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -37,13 +45,6 @@ STRING_KEYS = frozenset(
 )
 # Keys whose values really are booleans: `required: yes` means what it says.
 BOOL_KEYS = frozenset({"required", "other", "exclusive", "dont_know", "integer", "example"})
-CONDITION_TAGS = frozenset({"compare", "not", "all", "any"})
-STEP_TAGS = frozenset(kind.value for kind in Kind)
-# What the `Field(pattern=...)` constraints of the model mean, in words.
-PATTERN_SHAPES = {
-    r"^[a-z]{2}$": "a two-letter lowercase language code, like fr or en",
-    STAGE_CODE_PATTERN: "letters, digits, '_' and '-' only (no spaces), at most 64 long",
-}
 # PyYAML's words for the commonest slips, and what to do about them.
 YAML_HINTS = {"<block end>": "check the indentation", "'\\t'": "indent with spaces, not tabs"}
 
@@ -169,7 +170,7 @@ def _read(path: str | Path) -> _Document:
         assert node is not None
         _repair_booleans(node, data)
         document.problems = [
-            Problem(file, line, message, _where(node, loc)) for loc, message, line in traps
+            Problem(file, line, message, where(node, loc)) for loc, message, line in traps
         ]
     return document
 
@@ -180,7 +181,7 @@ def _raise_refusals(file: str, root: yaml.Node, refusals: list[Refusal]) -> None
         return
     locs = {id(node): loc for loc, _, node in _walk(root, (), keys=True)}
     found = {
-        Problem(file, refusal.line, refusal.message, _where(root, locs.get(id(refusal.node), ())))
+        Problem(file, refusal.line, refusal.message, where(root, locs.get(id(refusal.node), ())))
         for refusal in refusals
     }
     raise FlowFileError(_sorted(list(found)))
@@ -257,7 +258,7 @@ def _check_scalars(file: str, loader: yaml.SafeLoader, root: yaml.Node) -> None:
             kind = node.tag.rsplit(":", 1)[-1]
             shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
             message = f"'{shown}' cannot be read as {kind}; quote it if it is meant as text"
-            problems.append(Problem(file, node.start_mark.line + 1, message, _where(root, loc)))
+            problems.append(Problem(file, node.start_mark.line + 1, message, where(root, loc)))
     if problems:
         raise FlowFileError(_sorted(problems))
 
@@ -295,7 +296,7 @@ def _repair_booleans(root: yaml.Node, data: Any) -> None:
         if loc and _is_trap(key, node):
             parent = data
             for part in loc[:-1]:
-                parent = _child(parent, part)
+                parent = child(parent, part)
             if isinstance(parent, dict | list):
                 parent[loc[-1]] = node.value  # type: ignore[index]
 
@@ -309,12 +310,12 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
     except ValidationError as error:
         found: dict[tuple[Loc, str], None] = {}
         for details in error.errors():
-            loc = _clean_loc(document.data, details["loc"])
-            if any(_is_member_tag(part) for part in details["loc"]):
+            loc = clean_loc(document.data, details["loc"])
+            if any(is_member_tag(part) for part in details["loc"]):
                 # A union (a text, a value) failed in each member: say it once.
-                message = _union_message(loc, details["input"])
+                message = union_message(loc, details["input"])
             else:
-                message = _message(details)
+                message = message_of(details)
             if details["type"] == "union_tag_invalid":
                 loc = (*loc, "type")  # the line of the wrong type, not the step's first
             found.setdefault((loc, message))
@@ -371,7 +372,7 @@ def _repaired_flow(document: _Document) -> _Repaired | None:
         except ValidationError as error:
             progress = False
             for details in error.errors():
-                loc = _original(lists, _clean_loc(data, details["loc"]))
+                loc = _original(lists, clean_loc(data, details["loc"]))
                 action = _set_aside(document.data, loc)
                 if action is None:
                     return None
@@ -457,26 +458,15 @@ def _unread_ids(data: Any, removed: set[Loc]) -> Iterator[str]:
     for loc in removed:
         if loc[:1] != ("sections",) or len(loc) not in (2, 4):
             continue
-        target = _child(_child(data, loc[0]), loc[1])
+        target = child(child(data, loc[0]), loc[1])
         steps = (
-            [_child(_child(target, "steps"), loc[3])]
+            [child(child(target, "steps"), loc[3])]
             if len(loc) == 4
-            else (_child(target, "steps") if isinstance(_child(target, "steps"), list) else [])
+            else (child(target, "steps") if isinstance(child(target, "steps"), list) else [])
         )
         for step in steps:
             if isinstance(step, dict) and isinstance(step.get("id"), str):
                 yield step["id"]
-
-
-def _is_member_tag(part: int | str) -> bool:
-    return isinstance(part, str) and (part in ("str", "int", "float") or "[" in part)
-
-
-def _union_message(loc: Loc, value: Any) -> str:
-    field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
-    if field in ("equals", "in"):
-        return f"'{field}' must be a choice code or a number, not {value!r}"
-    return f"'{field}' must be a text, or a mapping of language code to text (fr: …, en: …)"
 
 
 def _raw_stage_code_problems(document: _Document) -> list[Problem]:
@@ -497,155 +487,9 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.message))
 
 
-def _clean_loc(data: Any, loc: tuple[int | str, ...]) -> Loc:
-    """Drop the union tags pydantic puts in a `loc` (a step's type, a condition's kind)."""
-    cleaned: list[int | str] = []
-    node = data
-    expect_tag: frozenset[str] | None = None
-    for part in loc:
-        if expect_tag is not None and isinstance(part, str) and part in expect_tag:
-            expect_tag = None
-            continue
-        if _is_member_tag(part):
-            break
-        expect_tag = None
-        cleaned.append(part)
-        parent_key = cleaned[-2] if len(cleaned) >= 2 else None
-        node = _child(node, part)
-        if isinstance(part, int) and parent_key == "steps":
-            expect_tag = STEP_TAGS
-        elif part in ("show_if", "not") or (isinstance(part, int) and parent_key in ("all", "any")):
-            expect_tag = CONDITION_TAGS
-    return tuple(cleaned)
-
-
-def _child(node: Any, part: int | str) -> Any:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part]
-    return None
-
-
-def _message(error: ErrorDetails) -> str:
-    kind = error["type"]
-    loc = error["loc"]
-    field = str(loc[-1]) if loc else ""
-    # The key an error is about, even when `loc` ends in a list index.
-    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
-    if kind == "extra_forbidden":
-        hint = difflib.get_close_matches(field, [k for k in _known_keys() if k != field], n=1)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-        return f"unknown key '{field}'{suggestion}"
-    if kind == "missing":
-        return f"missing required key '{field}'"
-    if kind == "union_tag_invalid":
-        tag = error.get("ctx", {}).get("tag")
-        return f"unknown step type '{tag}'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
-    if kind == "union_tag_not_found":
-        return f"missing 'type'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
-    if kind == "string_pattern_mismatch":
-        pattern = str(error.get("ctx", {}).get("pattern", ""))
-        shape = PATTERN_SHAPES.get(pattern, f"matching {pattern}")
-        return f"{name or 'value'} '{error['input']}' must be {shape}"
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    message = message[0].lower() + message[1:] if message else kind
-    # Our own messages name what they are about; pydantic's ("input should be less than
-    # or equal to 4") need the key, or a line with several keys is a riddle.
-    if kind in OWN_ERROR_KINDS or name is None:
-        return message
-    value = error["input"]
-    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
-    return f"'{name}': {message}{got}"
-
-
-OWN_ERROR_KINDS = frozenset(
-    {"value_error", "assertion_error", "too_long_for_button", "bad_token", "condition"}
-)
-
-
-STEP_TAGS_ORDERED = [kind.value for kind in Kind]
-
-
-def _known_keys() -> list[str]:
-    from flows import model, stages
-
-    keys: set[str] = set()
-    for value in [*vars(model).values(), *vars(stages).values()]:
-        if isinstance(value, type) and issubclass(value, BaseModel):
-            for name, info in value.model_fields.items():
-                keys.add(info.alias or name)
-    return sorted(keys)
-
-
 # --- locating -----------------------------------------------------------------
 
 
 def _locate(document: _Document, loc: Loc, message: str) -> Problem:
-    line = _line_of(document.node, loc)
-    return Problem(document.file, line, message, _where(document.node, loc))
-
-
-def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    # A key that is itself wrong is best shown at the key.
-                    child = value
-                    line = key.start_mark.line + 1
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and 0 <= part < len(node.value)
-        ):
-            child = node.value[part]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-        if not isinstance(node, yaml.ScalarNode):
-            continue
-        line = node.start_mark.line + 1
-    return line
-
-
-def _where(root: yaml.Node | None, loc: Loc) -> str | None:
-    """ "question 'q7'", "section 'company'" or "stage 'pithiviers'": the innermost on `loc`.
-
-    Read from the nodes, not the data, so that it works before any data is built.
-    """
-    where: str | None = None
-    node = root
-    previous: int | str | None = None
-    for part in loc:
-        node = _node_child(node, part)
-        if isinstance(part, int) and isinstance(node, yaml.MappingNode):
-            label = {"steps": "question", "sections": "section", "stages": "stage"}.get(
-                str(previous)
-            )
-            key = _node_child(node, "code" if label == "stage" else "id")
-            if label and isinstance(key, yaml.ScalarNode) and key.tag != NULL_TAG:
-                where = f"{label} '{key.value}'"
-        previous = part
-    return where
-
-
-def _node_child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        return next((value for key, value in node.value if key.value == part), None)
-    if (
-        isinstance(node, yaml.SequenceNode)
-        and isinstance(part, int)
-        and 0 <= part < len(node.value)
-    ):
-        child: yaml.Node = node.value[part]
-        return child
-    return None
+    line = line_of(document.node, loc)
+    return Problem(document.file, line, message, where(document.node, loc))

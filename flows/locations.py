@@ -1,0 +1,187 @@
+"""Where a problem in a flow or stages file is, and how to say it: pure functions of
+the YAML node tree (which keeps line numbers) and of pydantic's errors.
+
+A pydantic error's `loc` is walked down the same node tree to the line it is
+about (`line_of`) and to the innermost question, section or stage (`where`);
+`message_of` turns pydantic's wording into the one `validate` prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+
+from flows.model import Kind
+from flows.paths import Loc
+from flows.stages import STAGE_CODE_PATTERN
+from flows.yamlfile import NULL_TAG
+
+# The tags pydantic puts in a `loc` for the members of a union: not keys of the file.
+CONDITION_TAGS = frozenset({"compare", "not", "all", "any"})
+STEP_TAGS = frozenset(kind.value for kind in Kind)
+# What the `Field(pattern=...)` constraints of the model mean, in words.
+PATTERN_SHAPES = {
+    r"^[a-z]{2}$": "a two-letter lowercase language code, like fr or en",
+    STAGE_CODE_PATTERN: "letters, digits, '_' and '-' only (no spaces), at most 64 long",
+}
+
+
+def is_member_tag(part: int | str) -> bool:
+    return isinstance(part, str) and (part in ("str", "int", "float") or "[" in part)
+
+
+def union_message(loc: Loc, value: Any) -> str:
+    field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    if field in ("equals", "in"):
+        return f"'{field}' must be a choice code or a number, not {value!r}"
+    return f"'{field}' must be a text, or a mapping of language code to text (fr: …, en: …)"
+
+
+def clean_loc(data: Any, loc: tuple[int | str, ...]) -> Loc:
+    """Drop the union tags pydantic puts in a `loc` (a step's type, a condition's kind)."""
+    cleaned: list[int | str] = []
+    node = data
+    expect_tag: frozenset[str] | None = None
+    for part in loc:
+        if expect_tag is not None and isinstance(part, str) and part in expect_tag:
+            expect_tag = None
+            continue
+        if is_member_tag(part):
+            break
+        expect_tag = None
+        cleaned.append(part)
+        parent_key = cleaned[-2] if len(cleaned) >= 2 else None
+        node = child(node, part)
+        if isinstance(part, int) and parent_key == "steps":
+            expect_tag = STEP_TAGS
+        elif part in ("show_if", "not") or (isinstance(part, int) and parent_key in ("all", "any")):
+            expect_tag = CONDITION_TAGS
+    return tuple(cleaned)
+
+
+def child(node: Any, part: int | str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def message_of(error: ErrorDetails) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    field = str(loc[-1]) if loc else ""
+    # The key an error is about, even when `loc` ends in a list index.
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
+    if kind == "extra_forbidden":
+        hint = difflib.get_close_matches(field, [k for k in known_keys() if k != field], n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return f"unknown key '{field}'{suggestion}"
+    if kind == "missing":
+        return f"missing required key '{field}'"
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        return f"unknown step type '{tag}'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
+    if kind == "union_tag_not_found":
+        return f"missing 'type'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
+    if kind == "string_pattern_mismatch":
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        shape = PATTERN_SHAPES.get(pattern, f"matching {pattern}")
+        return f"{name or 'value'} '{error['input']}' must be {shape}"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    message = message[0].lower() + message[1:] if message else kind
+    # Our own messages name what they are about; pydantic's ("input should be less than
+    # or equal to 4") need the key, or a line with several keys is a riddle.
+    if kind in OWN_ERROR_KINDS or name is None:
+        return message
+    value = error["input"]
+    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+    return f"'{name}': {message}{got}"
+
+
+OWN_ERROR_KINDS = frozenset(
+    {"value_error", "assertion_error", "too_long_for_button", "bad_token", "condition"}
+)
+
+
+STEP_TAGS_ORDERED = [kind.value for kind in Kind]
+
+
+def known_keys() -> list[str]:
+    from flows import model, stages
+
+    keys: set[str] = set()
+    for value in [*vars(model).values(), *vars(stages).values()]:
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            for name, info in value.model_fields.items():
+                keys.add(info.alias or name)
+    return sorted(keys)
+
+
+def line_of(node: yaml.Node | None, loc: Loc) -> int | None:
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    # A key that is itself wrong is best shown at the key.
+                    child = value
+                    line = key.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+        if not isinstance(node, yaml.ScalarNode):
+            continue
+        line = node.start_mark.line + 1
+    return line
+
+
+def where(root: yaml.Node | None, loc: Loc) -> str | None:
+    """ "question 'q7'", "section 'company'" or "stage 'pithiviers'": the innermost on `loc`.
+
+    Read from the nodes, not the data, so that it works before any data is built.
+    """
+    where: str | None = None
+    node = root
+    previous: int | str | None = None
+    for part in loc:
+        node = node_child(node, part)
+        if isinstance(part, int) and isinstance(node, yaml.MappingNode):
+            label = {"steps": "question", "sections": "section", "stages": "stage"}.get(
+                str(previous)
+            )
+            key = node_child(node, "code" if label == "stage" else "id")
+            if label and isinstance(key, yaml.ScalarNode) and key.tag != NULL_TAG:
+                where = f"{label} '{key.value}'"
+        previous = part
+    return where
+
+
+def node_child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((value for key, value in node.value if key.value == part), None)
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
