@@ -12,7 +12,10 @@ import from here only.
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
 from storage.errors import Conflict, StorageError
+from storage.inbox import Inboxed
 from storage.interface import SurveyStore
+from storage.jobs import Job
+from storage.kept_flows import FlowVersion
 from storage.migrations import SCHEMA_VERSION
 from storage.models import (
     AnswerInput,
@@ -48,6 +51,9 @@ __all__ = [
     "Conflict",
     "DueReminder",
     "ErasureReport",
+    "FlowVersion",
+    "Inboxed",
+    "Job",
     "PostgresStore",
     "PurgeReport",
     "Respondent",

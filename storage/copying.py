@@ -43,6 +43,8 @@ class Table:
     """The identity column PostgreSQL numbers new rows with (None: none to reset)."""
 
 
+# Not copied: `jobs` and `inbox`, the running bot's work in hand (an export under way,
+# updates not yet applied), which belong to the bot of the database they were in.
 TABLES: Final = (
     Table(
         "respondents",
@@ -91,6 +93,14 @@ TABLES: Final = (
         "consent_refusals",
         ("id", "consent_version", "stage_code", "refused_at"),
         times=frozenset({"refused_at"}),
+    ),
+    Table(
+        "flow_versions",
+        ("flow_id", "version", "digest", "content", "first_used_at"),
+        times=frozenset({"first_used_at"}),
+        sqlite_order="flow_id, version",
+        postgres_order='flow_id COLLATE "C", version',
+        identity=None,
     ),
 )
 Row = tuple[Any, ...]

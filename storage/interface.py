@@ -19,9 +19,12 @@ respondent's updates one after the other.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from storage.inbox import Inboxed
+from storage.jobs import Job
+from storage.kept_flows import FlowVersion
 from storage.models import (
     AnswerInput,
     Channel,
@@ -70,7 +73,7 @@ class SurveyStore(Protocol):
         """Set a respondent's language and, if given, their response's, in one transaction."""
 
     async def load_session(
-        self, channel: str, external_id: str, *, flow_id: str, update_id: int | None = None
+        self, channel: str, external_id: str, *, flow_id: str | None, update_id: int | None = None
     ) -> SessionRecord:
         """A respondent, their latest response to `flow_id`, whether `update_id` was applied."""
 
@@ -119,6 +122,9 @@ class SurveyStore(Protocol):
     async def list_responses(self) -> list[Response]:
         """Every response, oldest first."""
 
+    async def count_responses(self) -> dict[ResponseStatus, int]:
+        """How many responses there are, by status (a /stats too big to count at once)."""
+
     async def answered_question_ids(self) -> dict[int, frozenset[str]]:
         """The ids of the questions each response has answered, by response id."""
 
@@ -131,6 +137,58 @@ class SurveyStore(Protocol):
 
     async def sync_stages(self, stages: Iterable[Stage]) -> None:
         """Insert or update the given stages; stages not listed are kept."""
+
+    # Flow versions kept (storage/kept_flows.py)
+
+    async def record_flow_version(
+        self, flow_id: str, version: int, *, digest: str, content: str, now: dt.datetime
+    ) -> FlowVersion:
+        """Store this version of the flow if it is not yet; return what is stored for it."""
+
+    async def flow_versions(self, flow_id: str) -> list[FlowVersion]:
+        """Every stored version of `flow_id`, oldest first."""
+
+    # Organiser jobs (storage/jobs.py): long work recorded before it runs
+
+    async def add_job(
+        self,
+        *,
+        kind: str,
+        chat_id: str,
+        language: str,
+        args: dict[str, Any],
+        now: dt.datetime,
+        update_id: int | None = None,
+    ) -> Job | None:
+        """Record a pending job for the organiser in `chat_id`; None if `update_id` asked already."""
+
+    async def start_job(self, job_id: int, *, now: dt.datetime) -> int | None:
+        """Count a start of a pending job; the number of starts, or None if it has ended."""
+
+    async def finish_job(self, job_id: int, *, failed: bool = False, now: dt.datetime) -> None:
+        """End a job, done (or failed); an ended job keeps its first end."""
+
+    async def unfinished_jobs(self) -> list[Job]:
+        """Every pending job, oldest first."""
+
+    async def prune_jobs(self, *, before: dt.datetime) -> int:
+        """Forget jobs that ended before `before`; how many."""
+
+    # The poller's durable inbox (storage/inbox.py): updates written down before confirming
+
+    async def add_to_inbox(
+        self, items: Sequence[Inboxed], *, now: dt.datetime, done: Collection[int] = ()
+    ) -> list[int]:
+        """Write a batch in one transaction (`done` ones as done); the ids new to the inbox."""
+
+    async def mark_inbox_done(self, update_ids: Sequence[int], *, now: dt.datetime) -> None:
+        """Mark these updates done: handled, dropped or unreadable."""
+
+    async def unfinished_inbox(self) -> list[Inboxed]:
+        """Every update of the inbox not yet done, oldest first."""
+
+    async def prune_inbox(self, *, before: dt.datetime) -> int:
+        """Forget updates done before `before`; how many."""
 
     # Consent, access, erasure, retention
 

@@ -145,9 +145,10 @@ class StoreMethods:
         await self._db.run_write(write, f"set the language of respondent {respondent_id}")
 
     async def load_session(
-        self, channel: str, external_id: str, *, flow_id: str, update_id: int | None = None
+        self, channel: str, external_id: str, *, flow_id: str | None, update_id: int | None = None
     ) -> SessionRecord:
-        """Read a respondent, their latest response to `flow_id`, and if `update_id` was applied."""
+        """Read a respondent, their latest response (to `flow_id`, if given), and if `update_id`
+        was applied."""
         read = partial(
             self._sql.responses.load_session,
             channel=channel,

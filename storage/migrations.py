@@ -133,6 +133,54 @@ MIGRATIONS: Final[Steps] = {
         "DELETE FROM respondents WHERE NOT EXISTS "
         "(SELECT 1 FROM responses r WHERE r.respondent_id = respondents.id)",
     ),
+    5: (
+        # Each flow version the bot has run, as it was: exports of older responses take
+        # their labels, question texts and kinds from here (storage/flow_versions.py).
+        """
+        CREATE TABLE flow_versions (
+            flow_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            content TEXT NOT NULL,
+            first_used_at TEXT NOT NULL,
+            PRIMARY KEY (flow_id, version)
+        )
+        """,
+    ),
+    6: (
+        # Organiser jobs (an export...): acknowledged at once, run in the background, and
+        # finished by a restarted bot if it stopped under way (storage/jobs.py).
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            args_json TEXT NOT NULL,
+            update_id INTEGER UNIQUE,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT
+        )
+        """,
+        "CREATE INDEX jobs_pending ON jobs (id) WHERE status = 'pending'",
+    ),
+    7: (
+        # The poller's durable inbox: a fetched batch is written here before Telegram is
+        # told, and applied from here (storage/inbox.py). Done rows go within minutes.
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            person TEXT,
+            update_json TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            done_at TEXT
+        )
+        """,
+        "CREATE INDEX inbox_waiting ON inbox (update_id) WHERE done_at IS NULL",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from storage import flow_versions
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
 from storage.errors import StorageError
+from storage.kept_flows import FlowVersion
 from storage.migrations import SCHEMA_VERSION
 from storage.models import AnswerValue, ResponseStatus
 
@@ -167,6 +169,10 @@ class Snapshot(Protocol):
         """Matching responses in id order, `size` at a time, with their answers."""
         ...
 
+    def flow_versions(self, flow_id: str) -> list[FlowVersion]:
+        """Every version of `flow_id` the bot has run, as stored, oldest first."""
+        ...
+
 
 class SqliteSnapshot:
     """Reads of one SQLite database state; get one with `open_sqlite_snapshot(path)`."""
@@ -290,6 +296,15 @@ class SqliteSnapshot:
             after = rows[-1][0]
             if len(rows) < size:
                 return
+
+    def flow_versions(self, flow_id: str) -> list[FlowVersion]:
+        """Every version of `flow_id` the bot has run, as stored, oldest first."""
+        rows = self._query(
+            f"SELECT {flow_versions.COLUMNS} FROM flow_versions WHERE flow_id = ? ORDER BY version",
+            [flow_id],
+            "read the stored flow versions",
+        )
+        return [flow_versions.from_row(row) for row in rows]
 
 
 def check_size(size: int) -> None:

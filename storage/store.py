@@ -12,9 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storage import privacy, reminders, respondents, responses, updates
+from storage import flow_versions, privacy, reminders, respondents, responses, updates
+from storage import inbox as inbox_table
+from storage import jobs as job_table
 from storage import stages as stage_table
 from storage.db import Database
+from storage.inbox_methods import InboxMethods
+from storage.job_methods import JobMethods
+from storage.kept_flows import FlowVersionMethods
 from storage.methods import SqlModules, StoreMethods
 from storage.migrations import apply_migrations, check_version
 
@@ -22,12 +27,15 @@ if TYPE_CHECKING:
     from storage.interface import SurveyStore
 
 
-class Store(StoreMethods):
+class Store(FlowVersionMethods, JobMethods, InboxMethods, StoreMethods):
     """Survey data on one SQLite file; open with `await Store.open(path)`."""
 
     path: Path
     _db: Database
     _sql = SqlModules(respondents, responses, updates, stage_table, privacy, reminders)
+    _flow_sql = flow_versions
+    _jobs = job_table
+    _inbox = inbox_table
 
     def __init__(self, db: Database) -> None:
         """Wrap an open, migrated `Database` (`Store.open` does both)."""

@@ -373,7 +373,7 @@ async def load_session(
     channel: str,
     external_id: str,
     *,
-    flow_id: str,
+    flow_id: str | None,
     update_id: int | None,
 ) -> SessionRecord:
     """The respondent, their latest response to `flow_id`, and whether the update was applied."""

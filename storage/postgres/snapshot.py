@@ -33,8 +33,10 @@ from typing import Any, Final, TypeVar
 import asyncpg
 
 from storage.errors import StorageError
+from storage.kept_flows import FlowVersion
 from storage.migrations import SCHEMA_VERSION
 from storage.models import ResponseStatus
+from storage.postgres import flow_versions
 from storage.postgres.connection import (
     CONNECT_TIMEOUT_S,
     _open_hint,
@@ -196,6 +198,16 @@ class PostgresSnapshot:
             yield _batch(rows, with_times=with_times, with_skipped=with_skipped)
             if len(rows) < size:
                 return
+
+    def flow_versions(self, flow_id: str) -> list[FlowVersion]:
+        """Every version of `flow_id` the bot has run, as stored, oldest first."""
+        rows = self._query(
+            f"SELECT {flow_versions.COLUMNS} FROM flow_versions WHERE flow_id = $1 "
+            "ORDER BY version",
+            [flow_id],
+            "read the stored flow versions",
+        )
+        return [flow_versions.from_row(row) for row in rows]
 
 
 def _batch_sql(condition: str, with_times: bool, with_skipped: bool) -> str:

@@ -14,8 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from storage.errors import StorageError
+from storage.inbox_methods import InboxMethods
+from storage.job_methods import JobMethods
+from storage.kept_flows import FlowVersionMethods
 from storage.methods import SqlModules, StoreMethods
-from storage.postgres import privacy, reminders, respondents, responses, updates
+from storage.postgres import flow_versions, privacy, reminders, respondents, responses, updates
+from storage.postgres import inbox as inbox_table
+from storage.postgres import jobs as job_table
 from storage.postgres import stages as stage_table
 from storage.postgres.connection import PgDatabase
 from storage.postgres.schema import apply_migrations, check_version
@@ -24,13 +29,16 @@ if TYPE_CHECKING:
     from storage.interface import SurveyStore
 
 
-class PostgresStore(StoreMethods):
+class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, StoreMethods):
     """Survey data in one PostgreSQL database; open with `await PostgresStore.open(url)`."""
 
     url: str
     """The database's URL without its password: safe to show and log."""
     _db: PgDatabase
     _sql = SqlModules(respondents, responses, updates, stage_table, privacy, reminders)
+    _flow_sql = flow_versions
+    _jobs = job_table
+    _inbox = inbox_table
 
     def __init__(self, db: PgDatabase) -> None:
         """Wrap an open, migrated `PgDatabase` (`PostgresStore.open` does both)."""

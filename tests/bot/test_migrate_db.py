@@ -21,13 +21,15 @@ from click.testing import CliRunner, Result
 
 from benchmarks.bench_export import build_database, write_flow
 from bot.cli import main
+from conversation import canonical_content
 from exports import ExportOptions, Layout, export_csv
+from flows import load_flow
 from storage import Channel, open_store
 from tests.conftest import Peek
 from tests.support.postgres import PgPeek
 
 RESPONSES = 60
-EXTRA = {"handled_updates": 3, "consent_refusals": 2}
+EXTRA = {"handled_updates": 3, "consent_refusals": 2, "flow_versions": 2}
 """Rows the benchmark's builder leaves out, added so that every table is copied."""
 
 
@@ -59,6 +61,16 @@ def bench(tmp_path: Path) -> tuple[Path, Path]:
             "INSERT INTO consent_refusals (id, consent_version, stage_code, refused_at) "
             "VALUES (?, 'v1', ?, '2019-06-05T09:00:00+00:00')",
             [(4, "etape01"), (9, None)],
+        )
+        # The flow as the bot keeps it at start, and a version of another flow.
+        kept = canonical_content(load_flow(flow))
+        conn.executemany(
+            "INSERT INTO flow_versions (flow_id, version, digest, content, first_used_at) "
+            "VALUES (?, ?, ?, ?, '2019-06-05T08:00:00.000001+00:00')",
+            [
+                (load_flow(flow).id, load_flow(flow).version, "d" * 64, kept),
+                ("acteurs", 3, "e" * 64, "{}"),
+            ],
         )
     conn.close()
     return db, flow

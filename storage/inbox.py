@@ -1,0 +1,106 @@
+"""The poller's durable inbox: each fetched update written down before Telegram is told.
+
+The poller (bot/telegram/poller.py) writes a whole `getUpdates` batch here in
+one transaction, then confirms it to Telegram at once; updates are applied
+from here and marked done one by one, and a restarted bot applies the rows
+left not done. Rows hold raw updates (names, typed texts): a done row is kept
+only a few minutes, so that a batch Telegram delivers again (the bot stopped
+before its confirmation) is recognised and not applied a second time, then
+pruned; an erased person's done rows go with the erasure (`erase_person`).
+Functions of a `sqlite3.Connection`, run by `Database`; `storage.postgres.inbox`
+mirrors them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.codecs import encode_time
+
+_DONE_OF_RESPONDENT = (
+    "done_at IS NOT NULL AND person = "
+    "(SELECT external_id FROM respondents WHERE id = ? AND channel = 'telegram')"
+)
+
+
+@dataclass(frozen=True)
+class Inboxed:
+    """One update as written down: its id, whose it is, and the update itself."""
+
+    update_id: int
+    person: str | None
+    """The sender's Telegram id (the respondent's `external_id`), or None (no sender)."""
+    update: dict[str, Any]
+
+
+def add(
+    conn: sqlite3.Connection, items: Sequence[Inboxed], *, now: dt.datetime, done: Sequence[int]
+) -> list[int]:
+    """Write a batch (those in `done` already done); the ids that were not there already.
+
+    An update already in the inbox (delivered again) is left as it is: done or
+    waiting, it is applied at most once from here.
+    """
+    stamp = encode_time(now)
+    new = []
+    for item in items:
+        cursor = conn.execute(
+            "INSERT INTO inbox (update_id, person, update_json, received_at, done_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+            (
+                item.update_id,
+                item.person,
+                json.dumps(item.update),
+                stamp,
+                stamp if item.update_id in done else None,
+            ),
+        )
+        if cursor.rowcount == 1:
+            new.append(item.update_id)
+    return new
+
+
+def mark_done(conn: sqlite3.Connection, update_ids: Sequence[int], *, now: dt.datetime) -> None:
+    """Mark these updates done (handled, dropped or unreadable); done ones keep their time."""
+    conn.executemany(
+        "UPDATE inbox SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
+        [(encode_time(now), update_id) for update_id in update_ids],
+    )
+
+
+def unfinished(conn: sqlite3.Connection) -> list[Inboxed]:
+    """Every update not yet done, in the order Telegram numbered them."""
+    rows = conn.execute(
+        "SELECT update_id, person, update_json FROM inbox WHERE done_at IS NULL ORDER BY update_id"
+    ).fetchall()
+    return [Inboxed(int(i), person, json.loads(data)) for i, person, data in rows]
+
+
+def counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Rows in the inbox, and how many of them are not done."""
+    row = conn.execute("SELECT COUNT(*), COUNT(*) - COUNT(done_at) FROM inbox").fetchone()
+    return int(row[0]), int(row[1])
+
+
+def prune(conn: sqlite3.Connection, *, before: dt.datetime) -> int:
+    """Delete the rows done before `before`; how many."""
+    cursor = conn.execute(
+        "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (encode_time(before),)
+    )
+    return cursor.rowcount
+
+
+def erase_person(conn: sqlite3.Connection, respondent_id: int) -> int:
+    """Delete the done rows of this respondent (if on Telegram); how many.
+
+    Rows not done yet are updates still to be applied (sent with or after the
+    erasure request): they are applied, then pruned a few minutes later like
+    every row, so a crash meanwhile loses none of them.
+    """
+    cursor = conn.execute(f"DELETE FROM inbox WHERE {_DONE_OF_RESPONDENT}", (respondent_id,))
+    return cursor.rowcount
