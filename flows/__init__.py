@@ -1,5 +1,6 @@
 """Flows: the questionnaire format, its loader and validator, and the pure engine."""
 
+from flows.catalogue import Catalogue, catalogue_problems, entry, link_payload, split_entry
 from flows.engine import (
     Outcome,
     acknowledge,
@@ -21,12 +22,20 @@ from flows.piping import unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
 from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
 from flows.state import ResponseState, effective_answers, other_texts, rebase, visible_steps
-from flows.values import AnswerValue, choice_labels, clip, display_value, format_number
+from flows.values import (
+    AnswerValue,
+    answer_labels,
+    choice_labels,
+    clip,
+    display_value,
+    format_number,
+)
 
 __all__ = [
     "MESSAGE_LIMIT",
     "STAGE_CODE",
     "AnswerValue",
+    "Catalogue",
     "Choice",
     "Flow",
     "FlowError",
@@ -42,19 +51,23 @@ __all__ = [
     "Step",
     "acknowledge",
     "answer",
+    "answer_labels",
     "answer_text",
     "back",
     "bundled_path",
     "choice_labels",
+    "catalogue_problems",
     "choose",
     "clip",
     "confirm",
     "display_value",
     "effective_answers",
+    "entry",
     "find_stage",
     "fitting_prefix",
     "format_day",
     "format_number",
+    "link_payload",
     "load_flow",
     "load_stages",
     "other_texts",
@@ -65,6 +78,7 @@ __all__ = [
     "shown_length",
     "skip",
     "split_blocks",
+    "split_entry",
     "stage_ref",
     "start",
     "summary",

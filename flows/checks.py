@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from flows.model import (
     All,
     AnyOf,
+    CodeStep,
     Compare,
     Condition,
     Flow,
@@ -80,6 +81,8 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
     ]
     present: list[tuple[Loc, Text]] = [(loc, text) for loc, text in flow_texts if text is not None]
     found += _texts_ok(flow, present)
+    if flow.audience is not None:
+        found += _texts_ok(flow, [(("audience", "label"), flow.audience.label)])
     # The outro may quote any answer; the intro and consent come before all of them.
     found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
     found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
@@ -144,6 +147,8 @@ def answer_codes(step: Step) -> set[str] | None:
         return {c.code for c in step.choices}
     if isinstance(step, YesNoStep):
         return {"yes", "no"} | ({DONT_KNOW} if step.dont_know else set())
+    if isinstance(step, CodeStep):
+        return set(step.codes)
     return None
 
 
@@ -201,7 +206,7 @@ def _value_problem(target: Step, value: object) -> str | None:
     codes = answer_codes(target)
     if codes is not None:
         if str(value) not in codes:
-            listed = ", ".join(sorted(codes))
+            listed = ", ".join(sorted(codes)[:12]) + (", …" if len(codes) > 12 else "")
             return f"unknown choice '{value}' in condition on '{target.id}' (choices: {listed})"
         return None
     if isinstance(target, ScaleStep):

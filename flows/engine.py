@@ -28,7 +28,7 @@ from flows.state import (
     first_open,
     includes_other,
     next_visible,
-    visible_steps,
+    shown_steps,
 )
 from flows.values import Invalid, check_value, choice_labels, clean_text, read_choice
 
@@ -99,7 +99,7 @@ def back(flow: Flow, state: ResponseState) -> ResponseState:
     """
     if state.awaiting_other and not state.finished:
         return state.model_copy(update={"awaiting_other": False, "seq": state.seq + 1})
-    shown = {step.id for step in visible_steps(flow, state)}
+    shown = shown_steps(flow, state.answers).ids
     history = list(state.history)
     while history:
         previous = history.pop()
@@ -120,7 +120,7 @@ def back(flow: Flow, state: ResponseState) -> ResponseState:
 
 def revise(flow: Flow, state: ResponseState, step_id: str) -> ResponseState:
     """Reopen one answered question of a finished response; afterwards, back to the end."""
-    if step_id not in {step.id for step in visible_steps(flow, state)}:
+    if step_id not in shown_steps(flow, state.answers).ids:
         return state
     history = _walked(state.history, state.current) if state.current else list(state.history)
     return state.model_copy(

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from flows.checks import check_flow, check_stage_codes, check_stages
+from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.limits import check_limits
 from flows.locations import (
@@ -97,6 +98,7 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     the cross-checks still run on the rest, so one pass reports everything.
     """
     problems = list(document.problems)
+    problems += resolve_code_lists(document.file, document.node, document.data)
     schema = _schema_problems(document, Flow)
     problems += schema
     repaired = (

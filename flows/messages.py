@@ -60,6 +60,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Merci de classer {count} éléments, sans doublon.",
         "en": "Please rank {count} items, each once.",
     },
+    "unknown_code": {
+        "fr": "Je ne trouve pas cette réponse dans la liste. "
+        "Tapez le code ou le nom, par exemple {examples}.",
+        "en": "That is not in the list. Type the code or the name, for example {examples}.",
+    },
+    "or": {"fr": "ou", "en": "or"},
     "required": {
         "fr": "Cette question est obligatoire.",
         "en": "This question is required.",

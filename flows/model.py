@@ -8,6 +8,7 @@ checked by `flows.checks`, which has the whole flow in view.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from enum import StrEnum
@@ -100,6 +101,7 @@ class Kind(StrEnum):
     YES_NO = "yes_no"
     EMAIL = "email"
     RANKING = "ranking"
+    CODE = "code"
 
 
 class Frozen(BaseModel):
@@ -289,6 +291,87 @@ class RankingStep(_Step):
         return self.top or len(self.choices)
 
 
+LIST_CODE_PATTERN = r"^[A-Za-z0-9]{1,8}$"
+LIST_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+
+
+LIST_CODE_SHAPE = "1 to 8 ASCII letters and digits, like 45 or 2A"
+
+
+def _check_list_code(value: str) -> str:
+    if not re.fullmatch(LIST_CODE_PATTERN, value):
+        raise PydanticCustomError(
+            "bad_token", f"code '{{value}}' must be {LIST_CODE_SHAPE}", {"value": value}
+        )
+    return value
+
+
+def code_key(code: str) -> str:
+    """What a typed code is compared by: "1", "01" and "001" are one; "2a" is "2A"."""
+    code = code.strip()
+    if code.isascii() and code.isdigit():
+        return str(int(code))
+    return code.upper()
+
+
+ListCode = Annotated[
+    str,
+    AfterValidator(_check_list_code),
+    WithJsonSchema({"type": "string", "pattern": LIST_CODE_PATTERN}),
+]
+
+
+class CodeStep(_Step):
+    """A code typed from a closed list (a French département: 45, 2A), read back by name.
+
+    In the file, `codes` is a mapping of code to name, or the name of a list file
+    (`departements`): the loader puts the list's mapping in its place, so the
+    model always holds the mapping.
+    """
+
+    type: Literal[Kind.CODE]
+    codes: Annotated[
+        dict[ListCode, Text],
+        Field(min_length=1),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": LIST_NAME_PATTERN},
+                    {
+                        "type": "object",
+                        "minProperties": 1,
+                        "propertyNames": {"pattern": LIST_CODE_PATTERN},
+                        "additionalProperties": {
+                            "anyOf": [
+                                {"type": "string"},
+                                {"type": "object", "additionalProperties": {"type": "string"}},
+                            ]
+                        },
+                    },
+                ]
+            }
+        ),
+    ]
+    examples: list[ListCode] | None = Field(default=None, min_length=1, max_length=3)
+    """Codes quoted when an answer is refused; a list file may give them, else the first two."""
+
+    @model_validator(mode="after")
+    def _codes_distinct(self) -> CodeStep:
+        seen: dict[str, str] = {}
+        for code in self.codes:
+            first = seen.setdefault(code_key(code), code)
+            if first != code:
+                raise ValueError(f"code '{code}' is typed like '{first}'")
+        unknown = [code for code in self.examples or [] if code not in self.codes]
+        if unknown:
+            raise ValueError(f"examples {unknown} are not among the codes")
+        return self
+
+    @property
+    def shown_examples(self) -> list[str]:
+        return list(self.examples or list(self.codes)[:2])
+
+
 Step = Annotated[
     InfoStep
     | TextStep
@@ -298,7 +381,8 @@ Step = Annotated[
     | ScaleStep
     | YesNoStep
     | EmailStep
-    | RankingStep,
+    | RankingStep
+    | CodeStep,
     Field(discriminator="type"),
 ]
 
@@ -310,6 +394,15 @@ class Section(Frozen):
     title: Text
     show_if: Condition | None = None
     steps: list[Step] = Field(min_length=1)
+
+
+class Audience(Frozen):
+    """Who a flow is for, when one bot runs several: the answer to "you are answering for"."""
+
+    code: Code
+    """Ends an invitation link that goes straight to this flow (`pithiviers__entreprise`)."""
+    label: Text
+    """The button of the audience question ("Une entreprise")."""
 
 
 class Flow(Frozen):
@@ -325,6 +418,8 @@ class Flow(Frozen):
     intro: Text | None = None
     consent: Text | None = None
     outro: Text | None = None
+    audience: Audience | None = None
+    """Needed when the bot runs several flows: how respondents pick this one."""
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -368,8 +463,15 @@ class Flow(Frozen):
         if self.consent is None:
             return None
         texts = {"": self.consent} if isinstance(self.consent, str) else self.consent
-        canonical = "\n".join(f"{lang}:{texts[lang].strip()}" for lang in sorted(texts))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+        return _fingerprint(tuple(sorted(texts.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _fingerprint(texts: tuple[tuple[str, str], ...]) -> str:
+    # Read at every update: hashed once per notice (a cached property would survive
+    # `model_copy(update=...)`, which copies it along with the fields).
+    canonical = "\n".join(f"{lang}:{text.strip()}" for lang, text in texts)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 Not.model_rebuild()

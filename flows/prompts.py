@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flows.checks import OTHER
 from flows.messages import message
 from flows.model import (
+    CodeStep,
     Flow,
     InfoStep,
     Kind,
@@ -29,12 +30,13 @@ from flows.state import (
     ResponseState,
     current_step,
     effective_answers,
-    visibility,
+    shown_steps,
     visible_steps,
 )
-from flows.values import AnswerValue, choice_labels, display_value
+from flows.values import AnswerValue, choice_labels, display_value, piped_value
 
 Labels = tuple[tuple[str, str], ...]
+CODE_TYPED_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,15 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
     step = current_step(flow, state)
     if step is None:
         return None
-    shown, counted = visibility(flow, state.answers)
+    # Decided once per set of deciding answers (`flows.state.shown_steps`), shared below.
+    shown = shown_steps(flow, state.answers)
+    counted = {
+        question: value for question, value in state.answers.items() if question in shown.ids
+    }
 
     def piped(text: Text) -> str:
         return _pipe(flow, text, lang, counted, state.others)
 
-    questions = [s.id for s in shown if not isinstance(s, InfoStep)]
     labels = tuple(choice_labels(flow, step, lang))
     extra = _kind_fields(flow, step, lang, piped)
     return Prompt(
@@ -108,10 +113,10 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         choices=() if state.awaiting_other else labels,
         selected=_selected(state, step, labels),
         default=_default(flow, state, step, labels, lang),
-        position=questions.index(step.id) + 1 if step.id in questions else 0,
-        total=len(questions),
-        answered=sum(1 for question in questions if question in counted),
-        can_back=bool({s.id for s in shown}.intersection(state.history)),
+        position=shown.numbers.get(step.id, 0),
+        total=len(shown.numbers),
+        answered=sum(1 for question in shown.numbers if question in counted),
+        can_back=not shown.ids.isdisjoint(state.history),
         can_skip=not step.required and not isinstance(step, InfoStep),
         awaiting_other=state.awaiting_other,
         seq=state.seq,
@@ -177,6 +182,9 @@ def _kind_fields(flow: Flow, step: Step, lang: str, piped: Callable[[Text], str]
         return _KindFields(unit=flow.text(step.unit, lang) if step.unit else None)
     if isinstance(step, TextStep):
         return _KindFields(max_length=step.limit)
+    if isinstance(step, CodeStep):
+        # Room for a code or a name ("Alpes-de-Haute-Provence"), or both as read back.
+        return _KindFields(max_length=CODE_TYPED_LIMIT)
     return _KindFields()
 
 
@@ -199,7 +207,7 @@ def _pipe(
         if question not in counted:
             return None
         step = flow.step(question)
-        return display_value(flow, step, counted[question], others.get(question), lang)
+        return piped_value(flow, step, counted[question], others.get(question), lang)
 
     return fill(flow.text(text, lang), answer_as_read)
 

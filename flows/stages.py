@@ -131,18 +131,33 @@ def stage_ref(stage: StageDef) -> str:
     code = stage.code
     if len(code.encode("utf-8")) <= _REF_BYTES:
         return code
-    return "#" + hashlib.sha1(code.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    return stage_digest(stage)
+
+
+def stage_digest(stage: StageDef) -> str:
+    """A short reference to any stage: '#' and 16 hexadecimal digits of its code's digest."""
+    return "#" + hashlib.sha1(stage.code.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 def find_stage(stages: Sequence[StageDef], key: str | None) -> StageDef | None:
     """The stage a payload, a typed code or a `stage_ref` names; None if none does.
 
-    Codes match whatever their case: people type them from posters.
+    Codes match whatever their case: people type them from posters. An entry
+    (`pithiviers__territoire`, see flows/catalogue.py) names the stage before its `__`.
     """
     if not key:
         return None
+    found = _find_one(stages, key)
+    if found is None and "__" in key:
+        found = _find_one(stages, key.rsplit("__", 1)[0])
+    return found
+
+
+def _find_one(stages: Sequence[StageDef], key: str) -> StageDef | None:
+    if not key:
+        return None
     if key.startswith("#"):
-        return next((stage for stage in stages if stage_ref(stage) == key), None)
+        return next((stage for stage in stages if stage_digest(stage) == key), None)
     if not STAGE_CODE.fullmatch(key):
         return None
     folded = key.lower()

@@ -3,19 +3,23 @@
 The state is plain data that round-trips through JSON. Which steps are shown
 and which answers count are computed from it and the flow, never stored: a
 changed answer can hide later questions, and restoring it brings them back.
+What is shown depends only on the answers to the questions conditions name, so
+it is decided once per set of those answers and reused (`shown_steps`).
 The moves that change a state are in `flows.engine`; what to show is in
 `flows.prompts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.checks import OTHER
 from flows.conditions import holds
-from flows.model import Flow, InfoStep, Step
+from flows.model import All, AnyOf, Condition, Flow, InfoStep, Not, Step
 from flows.values import AnswerValue, Invalid, check_value
 
 
@@ -49,16 +53,18 @@ class ResponseState(BaseModel):
 
 def visible_steps(flow: Flow, state: ResponseState) -> list[Step]:
     """The steps shown given the answers so far, in order."""
-    return visibility(flow, state.answers)[0]
+    return list(shown_steps(flow, state.answers).steps)
 
 
 def effective_answers(flow: Flow, state: ResponseState) -> dict[str, AnswerValue]:
     """The answers that count: those to steps still shown."""
-    return visibility(flow, state.answers)[1]
+    return _counted(shown_steps(flow, state.answers), state.answers)
 
 
 def other_texts(flow: Flow, state: ResponseState) -> dict[str, str]:
     """The "Other" texts that count: only where the answer still includes "other"."""
+    if not state.others:
+        return {}  # the usual case, without working out what counts
     counted = effective_answers(flow, state)
     return {
         question: text
@@ -76,32 +82,140 @@ def visibility(
     flow: Flow, answers: Mapping[str, AnswerValue]
 ) -> tuple[list[Step], dict[str, AnswerValue]]:
     """The steps shown and the answers that count, computed together in one pass."""
+    shown = shown_steps(flow, answers)
+    return list(shown.steps), _counted(shown, answers)
+
+
+def _counted(shown: Shown, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
+    return {step.id: answers[step.id] for step in shown.steps if step.id in answers}
+
+
+def next_visible(flow: Flow, answers: Mapping[str, AnswerValue], after: str | None) -> str | None:
+    """The first step shown after `after` (from the start when None), if any."""
+    place = _plan(flow).place
+    start_at = place[after] if after is not None else -1
+    return next(
+        (step.id for step in shown_steps(flow, answers).steps if place[step.id] > start_at), None
+    )
+
+
+# --- what is shown, decided once per set of the answers conditions read ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The steps shown for some answers, with what every prompt asks of them."""
+
+    steps: tuple[Step, ...]
+    """In flow order."""
+    ids: frozenset[str]
+    numbers: Mapping[str, int]
+    """Each question's 1-based place among the questions shown (information steps have none)."""
+
+
+def shown_steps(flow: Flow, answers: Mapping[str, AnswerValue]) -> Shown:
+    """The steps shown given `answers`, decided once per answers to what conditions read."""
+    plan = _plan(flow)
+    key = tuple([_frozen(answers.get(question, _ABSENT)) for question in plan.deciding])
+    shown = plan.decided.get(key)
+    if shown is None:
+        if len(plan.decided) >= _DECIDED_PER_FLOW:
+            plan.decided.clear()  # free numbers in conditions could grow it without end
+        shown = plan.decided[key] = _walk(flow, answers)
+    return shown
+
+
+def _walk(flow: Flow, answers: Mapping[str, AnswerValue]) -> Shown:
+    """The steps shown, found by evaluating every condition in flow order (no cache)."""
     # In flow order: conditions only look at earlier questions, so a hidden
     # question's answer never reaches a later condition.
-    shown: list[Step] = []
+    steps: list[Step] = []
     counted: dict[str, AnswerValue] = {}
     for section in flow.sections:
         if section.show_if is not None and not holds(section.show_if, counted):
             continue
         for step in section.steps:
             if step.show_if is None or holds(step.show_if, counted):
-                shown.append(step)
+                steps.append(step)
                 if step.id in answers:
                     counted[step.id] = answers[step.id]
-    return shown, counted
+    questions = [step.id for step in steps if not isinstance(step, InfoStep)]
+    return Shown(
+        steps=tuple(steps),
+        ids=frozenset(step.id for step in steps),
+        numbers={question: number for number, question in enumerate(questions, 1)},
+    )
 
 
-def next_visible(flow: Flow, answers: Mapping[str, AnswerValue], after: str | None) -> str | None:
-    """The first step shown after `after` (from the start when None), if any."""
-    order = [step.id for step in flow.steps()]
-    shown = {step.id for step in visibility(flow, answers)[0]}
-    start_at = order.index(after) + 1 if after is not None else 0
-    return next((sid for sid in order[start_at:] if sid in shown), None)
+_DECIDED_PER_FLOW = 4096
+"""Sets of deciding answers remembered per flow; past this the cache starts afresh."""
+_ABSENT = object()
+"""A question not answered, in a key: unlike None, no stored value can be it."""
+
+
+def _frozen(value: object) -> object:
+    """An answer as part of a cache key: hashable, and typed, since `1`, `1.0` and `True`
+    are equal in Python but not to a condition (`"1"` and `"1.0"` compare differently)."""
+    if isinstance(value, list):
+        return (list, *map(_frozen, value))
+    return (type(value), value)
+
+
+@dataclass
+class _Plan:
+    """What one flow's caches need: each step's place, and the questions conditions read."""
+
+    flow: weakref.ref[Flow]
+    place: dict[str, int]
+    deciding: tuple[str, ...]
+    decided: dict[tuple[object, ...], Shown]
+
+
+# By id(flow), checked against a weak reference: a Flow (a frozen model holding
+# lists) is not hashable, and a flow no longer used must not be kept alive here.
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(flow: Flow) -> _Plan:
+    plan = _PLANS.get(id(flow))
+    if plan is None or plan.flow() is not flow:
+        plan = _PLANS[id(flow)] = _new_plan(flow)
+        weakref.finalize(flow, _PLANS.pop, id(flow), None)
+    return plan
+
+
+def _new_plan(flow: Flow) -> _Plan:
+    """A flow's plan with nothing decided yet (the tests use one per call: no cache)."""
+    place: dict[str, int] = {}
+    for index, step in enumerate(flow.steps()):
+        place.setdefault(step.id, index)
+    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {})
+
+
+def deciding_questions(flow: Flow) -> tuple[str, ...]:
+    """The questions whose answers decide what is shown: every one a condition names."""
+    conditions = [section.show_if for section in flow.sections] + [
+        step.show_if for step in flow.steps()
+    ]
+    named = {question for condition in conditions for question in _named(condition)}
+    return tuple(sorted(named))
+
+
+def _named(condition: Condition | None) -> Iterator[str]:
+    if condition is None:
+        return
+    if isinstance(condition, Not):
+        yield from _named(condition.not_)
+    elif isinstance(condition, All | AnyOf):
+        for item in condition.all if isinstance(condition, All) else condition.any:
+            yield from _named(item)
+    else:
+        yield condition.question
 
 
 def first_open(flow: Flow, state: ResponseState) -> str | None:
     """The first shown question with neither an answer nor a skip."""
-    for step in visible_steps(flow, state):
+    for step in shown_steps(flow, state.answers).steps:
         if isinstance(step, InfoStep):
             continue
         if step.id not in state.answers and step.id not in state.skipped:
@@ -152,7 +266,7 @@ def rebase(flow: Flow, state: ResponseState) -> ResponseState:
     )
     if state.finished or state.current is None:
         return kept.model_copy(update={"current": None, "finished": True, "reviewing": False})
-    shown = {step.id for step in visible_steps(flow, kept)}
+    shown = shown_steps(flow, kept.answers).ids
     current = state.current if state.current in shown else first_open(flow, kept)
     return kept.model_copy(
         update={

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flows.checks import DONT_KNOW, OTHER
 from flows.messages import message
 from flows.model import (
+    CodeStep,
     EmailStep,
     Flow,
     InfoStep,
@@ -26,6 +27,7 @@ from flows.model import (
     Step,
     TextStep,
     YesNoStep,
+    code_key,
 )
 
 AnswerValue = str | int | float | list[str]
@@ -76,6 +78,9 @@ def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue
         return value if isinstance(value, str) and value in codes else _unknown(lang)
     if isinstance(step, MultipleChoiceStep):
         return _check_multiple(flow, step, value, lang)
+    if isinstance(step, CodeStep):
+        code = read_code(flow, step, value) if isinstance(value, str) else None
+        return code if code is not None else Invalid(code_refusal(flow, step, lang))
     if isinstance(step, RankingStep):
         codes = choice_codes(step)
         if (
@@ -227,6 +232,83 @@ def read_choice(flow: Flow, step: Step, text: str, lang: str) -> str | None:
     return None
 
 
+# --- codes from a closed list -------------------------------------------------
+
+# A name typed with or without its article: "Réunion" is "La Réunion".
+ARTICLE = re.compile(r"^(la|le|les|l) ")
+SEPARATOR = re.compile(r"[\s\-'’.,_–—]+")
+
+
+def read_code(flow: Flow, step: CodeStep, text: str) -> str | None:
+    """The code a typed reply names: the code in any case, with or without leading zeros
+    ("1" is "01", "2a" is "2A"), or a name whatever its case, accents and hyphens
+    ("cotes d armor"), or both as read back ("45 – Loiret"). None if not exactly one."""
+    typed = clean_text(text)
+    by_key = {code_key(code): code for code in step.codes}
+    if typed.isascii() and typed.isalnum():
+        found = by_key.get(code_key(typed))
+        if found is not None:
+            return found
+    named = _by_name(flow, step).get(_name_key(typed))
+    if named is not None:
+        return named or None
+    first, _, rest = typed.partition(" ")
+    code = by_key.get(code_key(first.rstrip("-–—:"))) if first.isascii() else None
+    if code is not None and rest and _by_name(flow, step).get(_name_key(rest)) == code:
+        return code
+    return None
+
+
+def _by_name(flow: Flow, step: CodeStep) -> dict[str, str]:
+    """Each name, in every language, to its code; "" for a name two codes share."""
+    found: dict[str, str] = {}
+    for code, label in step.codes.items():
+        names = {label} if isinstance(label, str) else set(label.values())
+        for key in {_name_key(name) for name in names}:
+            found[key] = code if found.get(key, code) == code else ""
+    return found
+
+
+def _name_key(text: str) -> str:
+    return ARTICLE.sub("", SEPARATOR.sub(" ", _fold(text)).strip())
+
+
+def code_refusal(flow: Flow, step: CodeStep, lang: str) -> str:
+    """Why a typed code was refused, with examples of what is accepted: "45, 2A ou Loiret"."""
+    codes = step.shown_examples
+    name = flow.text(step.codes[codes[0]], lang)
+    examples = f"{', '.join(codes)} {message('or', lang)} {name}"
+    return message("unknown_code", lang, examples=examples)
+
+
+def code_name(flow: Flow, step: CodeStep, code: str, lang: str) -> str:
+    """The name of a code, or the code itself if the list no longer has it."""
+    label = step.codes.get(code)
+    return code if label is None else flow.text(label, lang)
+
+
+def code_labels(flow: Flow, step: Step, lang: str) -> list[tuple[str, str]]:
+    """(code, name) of each code of a `code` question: for exports and the codebook.
+
+    Kept apart from `choice_labels`, which are the buttons a question shows.
+    """
+    if not isinstance(step, CodeStep):
+        return []
+    return [(code, flow.text(label, lang)) for code, label in step.codes.items()]
+
+
+def answer_labels(flow: Flow, step: Step, lang: str) -> list[tuple[str, str]]:
+    """(code, label) of every answer a step can hold: its choices, or its list's codes."""
+    return choice_labels(flow, step, lang) or code_labels(flow, step, lang)
+
+
+def piped_value(flow: Flow, step: Step, value: AnswerValue, other: str | None, lang: str) -> str:
+    """An answer as quoted inside a sentence: a code's name alone ("Loiret")."""
+    if isinstance(step, CodeStep):
+        return code_name(flow, step, str(value), lang)
+    return display_value(flow, step, value, other, lang)
+
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", clean_text(text).lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
@@ -266,4 +348,7 @@ def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None,
         return f"{format_number(value, lang)}{unit}"
     if isinstance(step, ScaleStep) and value != DONT_KNOW:
         return f"{value}/{step.max}"
+    if isinstance(step, CodeStep):
+        # The code and its name: the respondent sees what the code they typed means.
+        return f"{value} – {code_name(flow, step, str(value), lang)}"
     return label(str(value)) if labels else str(value)

@@ -1,0 +1,171 @@
+"""Several questionnaires in one bot: one flow per audience, and the entries that pick one.
+
+An organiser with one flow file changes nothing: the catalogue holds that flow
+and every respondent gets it. With several (a questionnaire for companies, one
+for the territory's actors), a respondent is asked "you are answering for:"
+unless what brought them already says: the audience code at the end of their
+invitation link (`pithiviers__territoire`, an *entry*), or a stage tied to one
+flow in the stages file (`flow:`), or a response they already started.
+
+An entry is a stage code, `__`, and an audience code; either part may be
+missing (`__territoire` names an audience and no workshop). It travels in
+Telegram's start payload (at most 64 of `A-Za-z0-9_-`), in web addresses and
+in button data, so it is built by `entry` and read by `split_entry` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from flows.model import Flow
+from flows.stages import STAGE_CODE, StageDef, find_stage, stage_digest, stage_ref
+
+SEPARATOR: Final = "__"
+# An entry in button data stays within what a stage reference takes alone (see stage_ref).
+_ENTRY_BYTES: Final = 40
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The flows one bot runs, the first being the default."""
+
+    flows: tuple[Flow, ...]
+
+    def __post_init__(self) -> None:
+        if not self.flows:
+            raise ValueError("a catalogue needs at least one flow")
+
+    @classmethod
+    def of(cls, flows: Flow | Catalogue | Iterable[Flow]) -> Catalogue:
+        """A catalogue from one flow, several, or a catalogue already made."""
+        if isinstance(flows, Catalogue):
+            return flows
+        if isinstance(flows, Flow):
+            return cls((flows,))
+        return cls(tuple(flows))
+
+    @property
+    def default(self) -> Flow:
+        return self.flows[0]
+
+    @property
+    def several(self) -> bool:
+        """Whether respondents must be asked which questionnaire is theirs."""
+        return len(self.flows) > 1
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(flow.id for flow in self.flows)
+
+    def by_id(self, flow_id: str | None) -> Flow | None:
+        return next((flow for flow in self.flows if flow.id == flow_id), None)
+
+    def by_audience(self, code: str | None) -> Flow | None:
+        if not code:
+            return None
+        folded = code.lower()
+        return next(
+            (f for f in self.flows if f.audience is not None and f.audience.code == folded), None
+        )
+
+    def audience_code(self, flow: Flow) -> str:
+        """What an entry adds for `flow`: its audience code when there is a choice, else ''."""
+        if not self.several or flow.audience is None:
+            return ""
+        return flow.audience.code
+
+    def chosen_by(self, entry_text: str | None, stages: Sequence[StageDef]) -> Flow | None:
+        """The flow an entry decides: its audience, its stage's `flow:`, or the only one."""
+        if not self.several:
+            return self.default
+        _, audience = split_entry(entry_text)
+        flow = self.by_audience(audience)
+        if flow is not None:
+            return flow
+        stage = find_stage(stages, entry_text)
+        if stage is not None and stage.flow is not None:
+            return self.by_id(stage.flow)
+        return None
+
+
+def split_entry(text: str | None) -> tuple[str, str | None]:
+    """("pithiviers", "territoire") from "pithiviers__territoire"; (text, None) without `__`."""
+    if not text or SEPARATOR not in text:
+        return text or "", None
+    stage, audience = text.rsplit(SEPARATOR, 1)
+    return stage, audience or None
+
+
+def entry(stage: StageDef | None, audience: str = "") -> str:
+    """The entry for a link or a button: the stage's code (or reference) and the audience.
+
+    In button data it must stay short: a long stage code is replaced by its digest
+    (`stage_ref`), which `find_stage` reads as well.
+    """
+    if not audience:
+        return stage_ref(stage) if stage else ""
+    code = stage.code if stage else ""
+    if stage is not None and len(f"{code}{SEPARATOR}{audience}".encode()) > _ENTRY_BYTES:
+        code = stage_digest(stage)
+    return f"{code}{SEPARATOR}{audience}"
+
+
+def link_payload(stage: StageDef | None, audience: str = "") -> str:
+    """The start payload of an invitation link: the full stage code, then the audience.
+
+    Raises ValueError when it would not fit Telegram's 64 characters.
+    """
+    code = stage.code if stage else ""
+    payload = f"{code}{SEPARATOR}{audience}" if audience else code
+    if not STAGE_CODE.fullmatch(payload):
+        raise ValueError(
+            f"the link {payload!r} (stage {code!r}, audience {audience!r}) is longer than "
+            "Telegram's 64 characters: shorten the stage code or the audience code"
+        )
+    return payload
+
+
+def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> list[str]:
+    """What keeps these flows from running together, each as a sentence; [] when they can."""
+    if len(flows) < 2:
+        return []
+    problems: list[str] = []
+    seen_ids: set[str] = set()
+    seen_codes: dict[str, str] = {}
+    for flow in flows:
+        if flow.id in seen_ids:
+            problems.append(f"flow id {flow.id!r} is given twice: each flow needs its own id")
+        seen_ids.add(flow.id)
+        if flow.audience is None:
+            problems.append(
+                f"flow {flow.id!r} has no 'audience:' (a code and a label): with several "
+                "flows, respondents pick theirs by it"
+            )
+            continue
+        other = seen_codes.setdefault(flow.audience.code, flow.id)
+        if other != flow.id:
+            problems.append(
+                f"flows {other!r} and {flow.id!r} have the same audience code "
+                f"{flow.audience.code!r}: give each its own"
+            )
+    for stage in stages:
+        if stage.flow is not None and stage.flow not in seen_ids:
+            problems.append(
+                f"stage {stage.code!r} names flow {stage.flow!r}, which is not one of the "
+                f"flows configured ({', '.join(sorted(seen_ids))})"
+            )
+        for flow in flows:
+            code = flow.audience.code if flow.audience else ""
+            if code and len(f"{stage.code}{SEPARATOR}{code}") > 64:
+                problems.append(
+                    f"stage {stage.code!r} with audience {code!r} makes a link longer than "
+                    "Telegram's 64 characters: shorten the stage code or the audience code"
+                )
+        if SEPARATOR in stage.code:
+            problems.append(
+                f"stage code {stage.code!r} contains '{SEPARATOR}', which separates the "
+                "workshop from the audience in links: rename the stage"
+            )
+    return problems
