@@ -2,7 +2,9 @@
 
 Question texts come in French and English (and any other language of the
 flow); section titles and choice labels in the export's language. The note
-says what an empty cell means, and when the question is shown at all.
+says what an empty cell means, and when the question is shown at all. A
+question or choice the current file no longer has is described as the newest
+older version kept in the database asked it (`exports.history`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from exports.columns import Cell, Column, Role, exported_questions
+from exports.history import FlowHistory
 from exports.options import ExportOptions, Layout
-from flows import Flow, Kind, Step, choice_labels
+from flows import Flow, Kind, Step, answer_labels, choice_labels
 
 LANGUAGES: Final = ("fr", "en")
 
@@ -67,20 +70,38 @@ def codebook_header(flow: Flow) -> list[str]:
     return ["column", "question_id", "section", *texts, "kind", "codes_and_labels", "note"]
 
 
-def codebook_rows(flow: Flow, columns: Sequence[Column], options: ExportOptions) -> list[list[str]]:
-    """One row per column of the export (per question, for the long layout's value)."""
+def codebook_rows(
+    flow: Flow,
+    columns: Sequence[Column],
+    options: ExportOptions,
+    history: FlowHistory | None = None,
+) -> list[list[str]]:
+    """One row per column of the export (per question, for the long layout's value).
+
+    `history` holds the older versions kept, for their questions and choices.
+    """
+    history = history or FlowHistory(flow)
     lang = options.language(flow)
     languages = [*LANGUAGES, *(lang for lang in flow.languages if lang not in LANGUAGES)]
-    rows = [_row(flow, column, lang, languages, options) for column in columns]
+    rows = [
+        # An older question's texts, section and conditions are its own version's.
+        _row(column.source or flow, column, lang, languages, options, history)
+        for column in columns
+    ]
     if options.layout is Layout.LONG:
-        for step in exported_questions(flow, options):
+        for step in exported_questions(flow, options, history):
             value = Column("value", Role.VALUE, Cell.ANY, question_id=step.id, step=step)
-            rows.append(_row(flow, value, lang, languages, options))
+            rows.append(_row(flow, value, lang, languages, options, history))
     return rows
 
 
 def _row(
-    flow: Flow, column: Column, lang: str, languages: list[str], options: ExportOptions
+    flow: Flow,
+    column: Column,
+    lang: str,
+    languages: list[str],
+    options: ExportOptions,
+    history: FlowHistory,
 ) -> list[str]:
     step = column.step
     texts = [flow.text(step.text, language) if step else "" for language in languages]
@@ -97,7 +118,7 @@ def _row(
             note = "Whether the question was answered or skipped."
         return [column.name, "", "", *texts, "metadata", codes, note]
     kind = str(step.type) if step else "unknown"
-    codes, note = _describe(flow, column, step, lang, options)
+    codes, note = _describe(flow, column, step, lang, options, history)
     return [column.name, column.question_id or "", section, *texts, kind, codes, note]
 
 
@@ -106,11 +127,18 @@ def _label_list(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def _describe(
-    flow: Flow, column: Column, step: Step | None, lang: str, options: ExportOptions
+    flow: Flow,
+    column: Column,
+    step: Step | None,
+    lang: str,
+    options: ExportOptions,
+    history: FlowHistory,
 ) -> tuple[str, str]:
     """(codes_and_labels, note) for a question's column."""
     notes: list[str] = []
     codes = ""
+    if step is not None and column.source is not None:
+        notes.append(_older_question(column, history.current))
     if step is None:
         seen = column.seen
         versions = ", ".join(str(v) for v in seen.flow_versions) if seen else "?"
@@ -121,13 +149,15 @@ def _describe(
         if column.role is Role.OTHER_TEXT:
             notes = ["Free text of 'Other, please specify'.", *notes]
         return "", " ".join(notes)
-    pairs = choice_labels(flow, step, lang)
+    # Choices removed since keep their labels: the current file's first, then older ones.
+    pairs = history.pairs(step.id, lang) or answer_labels(flow, step, lang)
     labels = dict(pairs)
+    older = history.older_codes(step.id, lang) if column.source is None else []
     if column.role is Role.OPTION:
         code = column.code or ""
         codes = FLAG_CODES
         notes.append(f"1 if '{labels.get(code, code)}' ({code}) was selected, 0 if not.")
-        if code not in labels:
+        if code in older or code not in labels:
             notes.append("A choice of an older version of the flow.")
     elif column.role is Role.RANK:
         code = column.code or ""
@@ -153,6 +183,8 @@ def _describe(
         codes = _label_list(pairs)
         if options.labels:
             notes.append("Cells hold the labels.")
+        if older:
+            notes.append(f"Only older versions of the flow offered: {', '.join(older)}.")
     elif step.type == Kind.EMAIL:
         notes.append("E-mail address." if step.personal else UNMARKED_EMAIL_NOTE)
     else:
@@ -162,6 +194,17 @@ def _describe(
     if step.personal:
         notes.append(PERSONAL_NOTE)
     return codes, " ".join(note for note in notes if note)
+
+
+def _older_question(column: Column, current: Flow) -> str:
+    source = column.source
+    seen = column.seen
+    asked = ", ".join(str(v) for v in seen.flow_versions) if seen else "?"
+    version = source.version if source else "?"
+    return (
+        f"Not in the current flow file (version {current.version}); answered on flow "
+        f"version {asked}. Text, kind and conditions as version {version} asked it."
+    )
 
 
 def _scale_codes(flow: Flow, step: Step, lang: str) -> str:

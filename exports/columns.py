@@ -1,8 +1,10 @@
 """The columns of an export, planned from the flow file and the data before any row is read.
 
 Wide columns follow the current flow file, question by question; questions
-answered only on other versions of the flow come last. Each column knows what
-its cells hold (`Cell`), so every writer (CSV, XLSX, pandas) formats it the same.
+answered only on other versions of the flow come last, laid out as the newest
+version kept in the database asked them (`exports.history`), or as stored when
+none is. Each column knows what its cells hold (`Cell`), so every writer (CSV,
+XLSX, pandas) formats it the same.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from enum import StrEnum
 from typing import Final
 
 from exports.errors import ExportError
+from exports.history import FlowHistory
 from exports.options import ExportOptions, Layout
-from flows import Flow, Kind, Step, choice_labels
+from flows import Flow, Kind, Step, answer_labels
 from storage import AnsweredQuestion
 
 OTHER: Final = "other"
@@ -68,7 +71,10 @@ class Column:
     cell: Cell
     question_id: str | None = None
     step: Step | None = None
-    """The question in the current flow file; None for metadata and older questions."""
+    """The question as the newest version that asks it; None for metadata and questions
+    of versions not kept."""
+    source: Flow | None = None
+    """The older version `step` comes from; None when it is the current file's."""
     code: str | None = None
     """The option or item of an OPTION or RANK column."""
     seen: AnsweredQuestion | None = None
@@ -106,46 +112,65 @@ def questions(flow: Flow) -> list[Step]:
     return [step for step in flow.steps() if step.type != Kind.INFO]
 
 
-def personal_ids(flow: Flow) -> frozenset[str]:
-    """The questions the flow marks `personal: true`: their answers can identify someone."""
+def personal_ids(flow: Flow | FlowHistory) -> frozenset[str]:
+    """The questions marked `personal: true` (by any version kept): they can identify someone."""
+    if isinstance(flow, FlowHistory):
+        return flow.personal_ids
     return frozenset(step.id for step in questions(flow) if step.personal)
 
 
-def exported_questions(flow: Flow, options: ExportOptions) -> list[Step]:
-    """The questions whose answers the export holds: personal ones only when asked."""
-    return [s for s in questions(flow) if options.include_personal or not s.personal]
+def exported_questions(
+    flow: Flow, options: ExportOptions, history: FlowHistory | None = None
+) -> list[Step]:
+    """The current file's questions the export holds: personal ones only when asked."""
+    personal = personal_ids(history or flow)
+    return [s for s in questions(flow) if options.include_personal or s.id not in personal]
 
 
 def codes_of(flow: Flow, step: Step) -> list[str]:
     """The answer codes a step offers, in the order shown ("other" last)."""
-    return [code for code, _ in choice_labels(flow, step, flow.language)]
+    return [code for code, _ in answer_labels(flow, step, flow.language)]
 
 
 def plan_columns(
-    flow: Flow, seen: Sequence[AnsweredQuestion], options: ExportOptions
+    flow: Flow,
+    seen: Sequence[AnsweredQuestion],
+    options: ExportOptions,
+    history: FlowHistory | None = None,
 ) -> tuple[Column, ...]:
-    """The columns of the export, in order."""
+    """The columns of the export, in order; `history` holds the older versions kept."""
     if options.layout is Layout.LONG:
         return LONG_COLUMNS
+    history = history or FlowHistory(flow)
     by_id = {item.question_id: item for item in seen}
     columns = list(META_COLUMNS)
-    for step in exported_questions(flow, options):
+    for step in exported_questions(flow, options, history):
         columns += _step_columns(flow, step, by_id.get(step.id), joined=options.joined)
     known = {step.id for step in flow.steps()}
+    left_out = frozenset() if options.include_personal else history.personal_ids
     for item in seen:
-        if item.question_id not in known:
+        if item.question_id in known or item.question_id in left_out:
+            continue
+        found = history.find(item.question_id)
+        if found is None:
             columns += _older_columns(item)
+        else:
+            source, step = found
+            columns += _step_columns(source, step, item, joined=options.joined, older=True)
     _check_unique(columns)
     return tuple(columns)
 
 
 def _step_columns(
-    flow: Flow, step: Step, seen: AnsweredQuestion | None, *, joined: bool
+    flow: Flow, step: Step, seen: AnsweredQuestion | None, *, joined: bool, older: bool = False
 ) -> list[Column]:
     q = step.id
+    source = flow if older else None
 
     def column(name: str, role: Role, cell: Cell, code: str | None = None) -> Column:
-        return Column(name, role, cell, question_id=q, step=step, code=code, seen=seen)
+        return Column(
+            name, role, cell, question_id=q, step=step, source=source, code=code, seen=seen
+        )
 
     has_other = (seen is not None and seen.has_other_text) or bool(getattr(step, "other", False))
     other = [column(f"{q}_other", Role.OTHER_TEXT, Cell.TEXT)] if has_other else []
@@ -158,7 +183,7 @@ def _step_columns(
         first = [column(q, Role.JOINED, Cell.TEXT)] if joined else []
         options = [column(f"{q}__{c}", Role.OPTION, Cell.FLAG, c) for c in codes]
         return first + options + other
-    if step.type in (Kind.SINGLE_CHOICE, Kind.YES_NO):
+    if step.type in (Kind.SINGLE_CHOICE, Kind.YES_NO, Kind.CODE):
         return [column(q, Role.VALUE, Cell.CODE), *other]
     if step.type == Kind.SCALE:
         return [column(q, Role.VALUE, Cell.SCALE), *other]

@@ -23,6 +23,7 @@ from exports.codebook import codebook_header, codebook_rows
 from exports.columns import Column, personal_ids, plan_columns
 from exports.csv import CsvWriter, dialect_for, write_rows
 from exports.files import open_output, refuse_protected
+from exports.history import FlowHistory, load_history
 from exports.options import ExportOptions, Layout
 from exports.table import Labels, LongRows, Table, wide_table
 from flows import Flow, load_flow
@@ -68,6 +69,8 @@ class Prepared:
 
     snapshot: Snapshot
     flow: Flow
+    history: FlowHistory
+    """The flow with its older versions kept in the database."""
     options: ExportOptions
     where: ResponseFilter
     columns: tuple[Column, ...]
@@ -87,7 +90,7 @@ class Prepared:
     def tables(self) -> Iterator[tuple[Table, int]]:
         """Each batch as a table, with the number of responses in it."""
         long = self.options.layout is Layout.LONG
-        left_out = frozenset() if self.options.include_personal else personal_ids(self.flow)
+        left_out = frozenset() if self.options.include_personal else personal_ids(self.history)
         rows = LongRows(self.flow, self.labels, left_out=left_out)
         for batch in self.snapshot.batches(
             self.where, size=self.options.batch_size, with_times=long, with_skipped=long
@@ -113,14 +116,16 @@ def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> I
         # Only answers given on another version can hold questions the flow file lacks.
         others = any(count.flow_version != flow.version for count in counts)
         seen = snapshot.answered_questions(where, except_version=flow.version) if others else []
+        history = load_history(flow, snapshot)
         yield Prepared(
             snapshot=snapshot,
             flow=flow,
+            history=history,
             options=options,
             where=where,
-            columns=plan_columns(flow, seen, options),
+            columns=plan_columns(flow, seen, options, history),
             counts=tuple(counts),
-            labels=Labels(flow, lang, enabled=options.labels),
+            labels=Labels(history, lang, enabled=options.labels),
         )
 
 
@@ -152,7 +157,7 @@ def run_export(
     dialect = dialect_for(excel=options.excel)
     with ExitStack() as stack, prepare(db, flow, options) as prepared:
         book_header = codebook_header(flow)
-        book_rows = codebook_rows(flow, prepared.columns, options)
+        book_rows = codebook_rows(flow, prepared.columns, options, prepared.history)
         writers: list[Writer] = []
         if csv is not None:
             writers.append(CsvWriter(stack.enter_context(_opened(csv)), prepared.columns, dialect))

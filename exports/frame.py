@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from exports.codebook import codebook_header, codebook_rows
-from exports.columns import Cell, Column, codes_of, exported_questions, plan_columns
+from exports.columns import Cell, Column, exported_questions, plan_columns
 from exports.export import as_flow, prepare
+from exports.history import FlowHistory
 from exports.options import CHANNELS, DateLike, ExportOptions, Layout
 from exports.table import ANSWERED, SKIPPED
 from flows import Flow, Kind, bundled_path, choice_labels
@@ -119,8 +120,9 @@ def load_responses(
             for name, values in cells.items():
                 values.extend(table[name])
         lang_used = options.language(loaded)
+        history = prepared.history
         data = {
-            column.name: _series(loaded, column, cells.pop(column.name), lang_used, options)
+            column.name: _series(history, column, cells.pop(column.name), lang_used, options)
             for column in prepared.columns
         }
     return pd.DataFrame(data)
@@ -154,15 +156,19 @@ def load_codebook(
         joined=joined,
         include_personal=include_personal,
     )
+    history = FlowHistory(loaded)
     if db is None:
         columns = plan_columns(loaded, [], options)
     else:
         with prepare(db, loaded, options) as prepared:
-            columns = prepared.columns
-    return pd.DataFrame(codebook_rows(loaded, columns, options), columns=codebook_header(loaded))
+            columns, history = prepared.columns, prepared.history
+    rows = codebook_rows(loaded, columns, options, history)
+    return pd.DataFrame(rows, columns=codebook_header(loaded))
 
 
-def _series(flow: Flow, column: Column, cells: Cells, lang: str, options: ExportOptions) -> Any:
+def _series(
+    history: FlowHistory, column: Column, cells: Cells, lang: str, options: ExportOptions
+) -> Any:
     cell = column.cell
     if cell is Cell.TIME:
         times = pd.to_datetime(pd.Series(cells, dtype=object), utc=True, format="ISO8601")
@@ -174,12 +180,12 @@ def _series(flow: Flow, column: Column, cells: Cells, lang: str, options: Export
     if cell is Cell.TEXT:
         return _text(cells)
     if cell is Cell.CODE:
-        return _categorical(cells, _categories(flow, column, lang, options))
+        return _categorical(cells, _categories(history, column, lang, options))
     if cell is Cell.SCALE:
         step = column.step
         if step is not None and not getattr(step, "dont_know", False):
             return _integers(cells)
-        return _categorical(cells, _categories(flow, column, lang, options))
+        return _categorical(cells, _categories(history, column, lang, options))
     # Cell.ANY: the long layout's values, or a question the flow file no longer has.
     if options.layout is Layout.LONG:
         return pd.Series(cells, dtype=object)
@@ -219,7 +225,11 @@ def _categorical(cells: Cells, categories: list[Any]) -> Any:
     return pd.Categorical(cells, categories=[*categories, *extra])
 
 
-def _categories(flow: Flow, column: Column, lang: str, options: ExportOptions) -> list[Any]:
+def _categories(
+    history: FlowHistory, column: Column, lang: str, options: ExportOptions
+) -> list[Any]:
+    """The categories in flow order: the current file's, then those only older versions had."""
+    flow = column.source or history.current
     step = column.step
     if column.name == "status" and step is None:
         long = options.layout is Layout.LONG
@@ -227,7 +237,7 @@ def _categories(flow: Flow, column: Column, lang: str, options: ExportOptions) -
     if column.name == "channel" and step is None:
         return list(CHANNELS)
     if column.name == "question_id" and step is None:
-        return [s.id for s in exported_questions(flow, options)]
+        return [s.id for s in exported_questions(flow, options, history)]
     if step is None:
         return []
     if step.type == Kind.SCALE:
@@ -235,6 +245,7 @@ def _categories(flow: Flow, column: Column, lang: str, options: ExportOptions) -
         pairs = choice_labels(flow, step, lang)
         extra = [label if options.labels else code for code, label in pairs if not code.isdigit()]
         return [*range(low, high + 1), *extra]
+    pairs = history.pairs(step.id, lang)
     if options.labels:
-        return [label for _, label in choice_labels(flow, step, lang)]
-    return codes_of(flow, step)
+        return [label for _, label in pairs]
+    return [code for code, _ in pairs]

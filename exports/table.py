@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-from exports.columns import Column, Role, questions
+from exports.columns import Column, Role
+from exports.history import FlowHistory
 from exports.options import ExportOptions
-from flows import AnswerValue, Flow, Kind, ResponseState, choice_labels, visible_steps
+from flows import AnswerValue, Flow, Kind, ResponseState, visible_steps
 from storage import ResponseBatch
 
 Value = str | int | float | None
@@ -26,16 +27,20 @@ JOIN: Final = ";"
 
 
 class Labels:
-    """Choice labels in one language, by question and code; identity when labels are off."""
+    """Choice labels in one language, by question and code; identity when labels are off.
 
-    def __init__(self, flow: Flow, lang: str, *, enabled: bool) -> None:
+    Given the older versions kept (`FlowHistory`), a choice removed since keeps its label.
+    """
+
+    def __init__(self, flow: Flow | FlowHistory, lang: str, *, enabled: bool) -> None:
         self.enabled = enabled
         self._maps: dict[str, dict[str, str]] = {}
+        history = flow if isinstance(flow, FlowHistory) else FlowHistory(flow)
         if enabled:
-            for step in questions(flow):
-                pairs = choice_labels(flow, step, lang)
+            for question_id in history.question_ids():
+                pairs = history.pairs(question_id, lang)
                 if pairs:
-                    self._maps[step.id] = dict(pairs)
+                    self._maps[question_id] = dict(pairs)
 
     def mapping(self, question_id: str) -> dict[str, str] | None:
         """Code -> label for one question, or None when codes are written as they are."""

@@ -1,0 +1,78 @@
+"""Flow versions kept: each version run is stored once, and a changed file must bump `version`.
+
+Responses record the flow version they were given on; exports read those
+versions back from the database (`storage.FlowVersion`) to label older answers.
+That only holds if a version number always means the same questions, so at
+every start (`Conversation.sync_stages`, called by `run`, `serve` and `chat`)
+each flow's content is compared with what was stored for its version: the
+first time, it is stored; the same content passes; other content is refused
+with `FlowVersionChanged`, a `StorageError`, which every start command already
+turns into its message and exit status 1.
+
+The content is the flow's model as canonical JSON (keys sorted, defaults left
+out), so comments, key order, quoting and explicit defaults in the YAML are no
+change. Two parts are left out, as they are not what is asked: the information
+notice (`consent`), which has a version of its own (a changed notice is asked
+again, `Flow.consent_version`), and the audience (`Flow.audience`: how
+respondents pick a flow when a bot runs several), so configuring a second flow
+does not force a new version of the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from flows import Flow
+from storage import FlowVersion, StorageError, SurveyStore
+
+LEFT_OUT = frozenset({"audience", "consent"})
+"""Flow keys that are not the questionnaire's content (see the module's doc)."""
+
+
+class FlowVersionChanged(StorageError):
+    """A flow file's content differs from what was first run under its version."""
+
+
+def canonical_content(flow: Flow) -> str:
+    """The flow as compact JSON with sorted keys: the same text for the same questionnaire."""
+    data = flow.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude=set(LEFT_OUT))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def digest_of(content: str) -> str:
+    """The sha256 of canonical content, in hex."""
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+async def keep_flow_versions(
+    store: SurveyStore, flows: Iterable[Flow], *, now: datetime | None = None
+) -> list[FlowVersion]:
+    """Store each flow's version if new; raise FlowVersionChanged if its content changed.
+
+    Returns what is stored for each flow's version, in the order given.
+    """
+    moment = now or datetime.now(UTC)
+    kept: list[FlowVersion] = []
+    for flow in flows:
+        content = canonical_content(flow)
+        digest = digest_of(content)
+        stored = await store.record_flow_version(
+            flow.id, flow.version, digest=digest, content=content, now=moment
+        )
+        if stored.digest != digest:
+            versions = [v.version for v in await store.flow_versions(flow.id)]
+            raise FlowVersionChanged(_changed(flow, stored, max([flow.version, *versions]) + 1))
+        kept.append(stored)
+    return kept
+
+
+def _changed(flow: Flow, stored: FlowVersion, next_version: int) -> str:
+    first_used = stored.first_used_at.astimezone(UTC).date().isoformat()
+    return (
+        f"flow {flow.id}: the questions changed but `version` is still {flow.version}: "
+        f"bump `version` to {next_version} (version {flow.version} was first used on "
+        f"{first_used})"
+    )

@@ -1,0 +1,103 @@
+"""The versions of a flow an export describes: the current file and the older versions kept.
+
+The bot stores each flow version the first time it runs it (`storage.FlowVersion`,
+see `conversation.versions`). An export reads them through its snapshot, so
+answers given on an older version keep what that version said: a choice
+removed since keeps its label, a question removed since keeps its text, kind
+and conditions. The current file always wins where both say something; among
+older versions, the newest.
+
+A stored version this surveybot cannot read (written by a newer one with a new
+kind of question, say) is passed over with a warning: its answers are then
+exported as stored, as they were before versions were kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+
+from pydantic import ValidationError
+
+from flows import Flow, Kind, Step, answer_labels
+from storage import Snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FlowHistory:
+    """One flow as the export sees it: the current file, then older versions, newest first."""
+
+    current: Flow
+    older: tuple[Flow, ...] = ()
+
+    @property
+    def flows(self) -> tuple[Flow, ...]:
+        return (self.current, *self.older)
+
+    @cached_property
+    def _owners(self) -> dict[str, tuple[Flow, Step]]:
+        owners: dict[str, tuple[Flow, Step]] = {}
+        for flow in self.flows:
+            for step in flow.steps():
+                if step.type != Kind.INFO:
+                    owners.setdefault(step.id, (flow, step))
+        return owners
+
+    def find(self, question_id: str) -> tuple[Flow, Step] | None:
+        """The newest version asking `question_id`, with its step; None if none does."""
+        return self._owners.get(question_id)
+
+    def question_ids(self) -> list[str]:
+        """Every question of every version: the current file's in order, then older ones."""
+        return list(self._owners)
+
+    def pairs(self, question_id: str, lang: str) -> list[tuple[str, str]]:
+        """(code, label) of every answer any version offered, the current file's first."""
+        merged: dict[str, str] = {}
+        for flow in self.flows:
+            try:
+                step = flow.step(question_id)
+            except KeyError:
+                continue
+            for code, label in answer_labels(flow, step, lang):
+                merged.setdefault(code, label)
+        return list(merged.items())
+
+    def older_codes(self, question_id: str, lang: str) -> list[str]:
+        """Codes only older versions offered for `question_id` (choices removed since)."""
+        current = {code for code, _ in self._current_pairs(question_id, lang)}
+        return [code for code, _ in self.pairs(question_id, lang) if code not in current]
+
+    def _current_pairs(self, question_id: str, lang: str) -> list[tuple[str, str]]:
+        try:
+            step = self.current.step(question_id)
+        except KeyError:
+            return []
+        return answer_labels(self.current, step, lang)
+
+    @cached_property
+    def personal_ids(self) -> frozenset[str]:
+        """Questions any version marks `personal: true`: marked once, always left out unless asked."""
+        return frozenset(step.id for flow in self.flows for step in flow.steps() if step.personal)
+
+
+def load_history(flow: Flow, snapshot: Snapshot) -> FlowHistory:
+    """`flow` with the other versions of it the database keeps, newest first."""
+    older: list[Flow] = []
+    for kept in reversed(snapshot.flow_versions(flow.id)):
+        if kept.version == flow.version:
+            continue
+        try:
+            older.append(Flow.model_validate_json(kept.content))
+        except (ValidationError, ValueError) as error:
+            log.warning(
+                "flow %s version %d, as stored, cannot be read by this surveybot (%s): its "
+                "answers are exported as stored",
+                flow.id,
+                kept.version,
+                str(error).splitlines()[0],
+            )
+    return FlowHistory(flow, tuple(older))
