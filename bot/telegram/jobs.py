@@ -1,5 +1,8 @@
 """Scheduled work on python-telegram-bot's `JobQueue`: reminders every minute or so, upkeep daily.
 
+Organiser jobs (an export) are taken up here too: those a stop interrupted at
+start-up, those of a dead instance every minute (bot/telegram/background.py).
+
 What is due, and what is done about a blocked respondent, is decided by
 `conversation.Housekeeping`; this module sends and schedules. Each reminder is
 claimed in the database before it is sent and given back only when it surely
@@ -16,14 +19,18 @@ from typing import cast
 import httpx
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
+from bot.telegram.background import schedule_jobs
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
+from bot.telegram.organiser import RUNNERS
 from conversation import REMINDERS, Menu
 from storage import Channel
 
 log = logging.getLogger(__name__)
 
 UPKEEP_EVERY = dt.timedelta(days=1)
+JOBS_KEPT = dt.timedelta(days=7)
+"""How long an ended organiser job's row is kept (for whoever looks into a failure)."""
 
 
 def schedule(application: BotApplication) -> None:
@@ -32,8 +39,11 @@ def schedule(application: BotApplication) -> None:
     if jobs is None:
         raise RuntimeError("the bot needs python-telegram-bot's job queue: install surveybot again")
     every = application.bot_data.policy.every_seconds
-    jobs.run_repeating(_upkeep_round, interval=UPKEEP_EVERY, first=0, name="upkeep")
+    # A second after start, not at 0: APScheduler never runs a job due "now" (python-telegram-
+    # bot's documentation says so), and the upkeep would then wait a whole day.
+    jobs.run_repeating(_upkeep_round, interval=UPKEEP_EVERY, first=1, name="upkeep")
     jobs.run_repeating(_reminder_round, interval=every, first=1, name="reminders")
+    schedule_jobs(application, RUNNERS)
 
 
 async def _reminder_round(context: BotContext) -> None:
@@ -111,3 +121,4 @@ def _may_have_arrived(error: TimedOut) -> bool:
 async def daily_upkeep(application: BotApplication, now: dt.datetime) -> None:
     """Close responses untouched for too long; delete those past the retention period."""
     await application.bot_data.housekeeping.upkeep(now)
+    await application.bot_data.conversation.store.prune_jobs(before=now - JOBS_KEPT)

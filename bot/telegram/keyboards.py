@@ -144,7 +144,7 @@ def _hint(shown: Prompt, lang: str) -> str:
             [c for c in shown.choices if c[0].isdigit()][-1][1],
         )
         return f"{low} = {shown.min_label or '…'} · {high} = {shown.max_label or '…'}"
-    if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER):
+    if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER, Kind.CODE):
         hint = (
             tg("tg_hint_type_unit", lang, unit=shown.unit)
             if shown.unit

@@ -1,28 +1,60 @@
-"""Long polling that confirms an update to Telegram only after it has been handled.
+"""Long polling through a durable inbox: a batch is written down, confirmed at once, then applied.
 
-python-telegram-bot's own Updater confirms a batch as soon as it is fetched, so
-a crash loses updates fetched but not yet handled (a typed answer would
-silently vanish). Here each batch is put on the application's update queue and
-the next `getUpdates` (whose offset confirms the batch) is only made once every
-update of the batch has been handled. Handlers record each update id in the
-same transaction as the answer, so a batch redelivered after a crash is
-recognised and never applied twice (at-least-once delivery, exactly-once effect).
+Confirming update N to Telegram (asking `getUpdates` for what comes after it)
+confirms everything before it too. Confirming a batch only once every update
+of it was handled kept updates safe from a crash, but made everybody wait for
+the slowest: one slow turn or a stuck send held every respondent of the next
+batch. So the poller never waits for handling:
+
+1. Each fetched batch is written to the `inbox` table in one transaction
+   (`store.add_to_inbox`, storage/inbox.py), then confirmed by the very next
+   `getUpdates`, made at once. A batch the database cannot take is not
+   confirmed: Telegram sends it again.
+2. The updates new to the inbox are handed to the application; the
+   `PerRespondentProcessor` applies one person's updates one at a time, in
+   order, and different people's concurrently.
+3. Each update is marked done in the inbox once its handler has returned
+   (or failed, or flood control dropped it: `bot/telegram/flood.py`),
+   a few at a time in one write.
+4. At start, the rows left not done (the bot stopped or crashed meanwhile)
+   are applied again, in order, before anything new is fetched.
+
+At-least-once delivery and the exactly-once effect stay: an update is in the
+database before Telegram forgets it, and a handler records the update id in
+`handled_updates` in the very transaction of its answer, so an update applied
+but not yet marked done when the bot died is a no-op when replayed (the
+respondent may at most see a reply again). Marking done after the handler,
+not inside its transaction, is therefore enough. A batch Telegram delivers
+again (the bot stopped before confirming it) is recognised by its ids: an
+update already in the inbox is not handed over twice. Done rows hold people's
+messages, so they are deleted a few minutes later (`KEEP_DONE`), which is
+long enough to recognise a redelivered batch (and pruned only after the
+first fetch after a start, which is where the last batch before a stop comes
+back). An update already applied but pruned and delivered again still changes
+nothing, by `handled_updates`.
 
 A batch is fetched as plain JSON and each update read on its own: one that
 python-telegram-bot cannot read (a malformed update) is logged by its id only
-(never its content, which is a person's message), skipped, and confirmed with
-the rest, so it neither stops the bot nor comes back at every restart. The
+(never its content, which is a person's message), written down as done and
+skipped, so it neither stops the bot nor comes back at every restart. The
 library's own `get_updates` reads the batch whole: one bad update would fail
 all of them, and it logs the raw batch.
+
+Only the instance holding the `polling` lease (bot/telegram/app.py) runs a
+Poller, so one instance reads and writes the inbox; webhook mode has no inbox
+(the HTTP reply, sent once the update is handled, is the confirmation).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
+import time
 import warnings
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, Final
 
 from telegram import Update
 from telegram.error import (
@@ -37,6 +69,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.telegram.processor import PerRespondentProcessor
+from storage import Inboxed, StorageError, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +80,23 @@ warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
+KEEP_DONE: Final = dt.timedelta(minutes=5)
+"""How long a done update stays in the inbox: to recognise a batch delivered again."""
+
+PRUNE_EVERY: Final = 60.0
+"""Seconds between two prunings of the done updates."""
+
+MAX_IN_HAND: Final = 2000
+"""Updates handed over and not yet done beyond which the poller fetches no more for a while."""
+
+DRAIN_FOR: Final = 20.0
+"""Seconds a stopping poller waits for the updates in hand; the rest are applied at next start."""
+
+_UPDATE_IDS: Final = range(0, 2**63)  # what the inbox's key can hold
+
 
 class Poller:
-    """Fetch, hand over, wait until handled, then confirm: until `stop()`."""
+    """Fetch, write down, confirm, hand over (without waiting): until `stop()`."""
 
     def __init__(
         self,
@@ -57,6 +104,7 @@ class Poller:
         *,
         timeout: int = 30,
         backoff: float = 1.0,
+        max_in_hand: int = MAX_IN_HAND,
     ) -> None:
         processor = application.update_processor
         if not isinstance(processor, PerRespondentProcessor):
@@ -65,18 +113,45 @@ class Poller:
         self._processor = processor
         self._timeout = timeout
         self._backoff = backoff
+        self._max_in_hand = max_in_hand
         self._stopping = asyncio.Event()
         self.offset: int | None = None
+        self._in_hand: dict[int, asyncio.Future[None]] = {}
+        """Updates handed to the application and not yet handled."""
+        self._finished: list[int] = []
+        """Updates handled, to be marked done in the inbox."""
+        self._marking: asyncio.Task[None] | None = None
+        self._room = asyncio.Event()
+        self._pruned_at: float | None = None
 
     def stop(self) -> None:
         self._stopping.set()
+
+    @property
+    def _store(self) -> SurveyStore:
+        store: SurveyStore = self._application.bot_data.conversation.store
+        return store
+
+    def _now(self) -> dt.datetime:
+        now: dt.datetime = self._application.bot_data.clock()
+        return now
 
     async def run(self) -> None:
         bot = self._application.bot
         # Polling and a webhook exclude each other; keep pending updates (nothing is dropped).
         await bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await self._replay()
+            # Pruned after the first fetch, not before: that batch may be the last one before
+            # the stop, delivered again, and its done rows are what recognise it.
+            await self._poll()
+        finally:
+            await self._drain()
+
+    async def _poll(self) -> None:
         delay = self._backoff
         while not self._stopping.is_set():
+            await self._wait_for_room()
             try:
                 updates = await self._fetch()
             except (InvalidToken, Conflict):
@@ -90,26 +165,128 @@ class Poller:
                 await self._sleep(delay)
                 delay = min(delay * 2, 60)
                 continue
+            if updates:
+                try:
+                    await self._take(updates)
+                except StorageError as error:
+                    # Not confirmed: Telegram sends the batch again at the next getUpdates.
+                    log.warning(
+                        "could not write updates down (%s); retrying in %.0f s", error, delay
+                    )
+                    await self._sleep(delay)
+                    delay = min(delay * 2, 60)
+                    continue
             delay = self._backoff
-            if not updates:
-                continue
-            readable = tuple(update for update in map(self._read, updates) if update is not None)
-            if readable:
-                await self._handle(readable)
-            ids = [u["update_id"] for u in updates if isinstance(u.get("update_id"), int)]
-            if ids:
-                # Confirms the unreadable ones too: they would fail the same way every time.
-                self.offset = max(ids) + 1
+            if self._pruned_at is None or time.monotonic() - self._pruned_at >= PRUNE_EVERY:
+                await self._prune()
+
+    async def _take(self, updates: list[dict[str, Any]]) -> None:
+        """Write the batch down in one transaction, confirm it, hand the new updates over."""
+        items = [
+            Inboxed(data["update_id"], _sender(data), data)
+            for data in updates
+            if _storable(data.get("update_id"))
+        ]
+        new = set(await self._store.add_to_inbox(items, now=self._now()))
+        ids = [data["update_id"] for data in updates if isinstance(data.get("update_id"), int)]
+        if ids:
+            # Confirmed by the next getUpdates, made at once; the unreadable ones too: they
+            # would fail the same way every time.
+            self.offset = max(ids) + 1
+        # Only what is new is read: a batch delivered again is neither handled nor logged twice.
+        await self._hand_over_all(
+            [
+                data
+                for data in updates
+                if data.get("update_id") in new or not _storable(data.get("update_id"))
+            ]
+        )
+
+    async def _replay(self) -> None:
+        """Hand over, in order, the updates written down but not done before this start."""
+        waiting = await self._store.unfinished_inbox()
+        if waiting:
+            log.info("applying %d update(s) received before the last stop", len(waiting))
+            await self._hand_over_all([item.update for item in waiting])
+
+    async def _hand_over_all(self, batch: list[dict[str, Any]]) -> None:
+        """Read each update and hand it over; the unreadable ones are marked done, skipped."""
+        skipped = []
+        for data in batch:
+            update = self._read(data)
+            if update is not None:
+                await self._hand_over(update)
+            elif _storable(data.get("update_id")):
+                skipped.append(data["update_id"])
+        self._finished.extend(skipped)
+        self._start_marking()
+
+    async def _hand_over(self, update: Update) -> None:
+        update_id = update.update_id
+        handled = self._processor.done(update_id)
+        self._in_hand[update_id] = handled
+        handled.add_done_callback(lambda future: self._handled(update_id, future))
+        await self._application.update_queue.put(update)
+
+    def _handled(self, update_id: int, future: asyncio.Future[None]) -> None:
+        self._processor.forget(update_id)
+        self._in_hand.pop(update_id, None)
+        self._room.set()
+        if future.cancelled():
+            return  # the application stopped before handling it: applied at next start
+        self._finished.append(update_id)
+        self._start_marking()
+
+    def _start_marking(self) -> None:
+        if self._finished and (self._marking is None or self._marking.done()):
+            self._marking = asyncio.get_running_loop().create_task(self._mark_done())
+
+    async def _mark_done(self) -> None:
+        """Mark the handled updates done, those handled meanwhile in the next write."""
+        while self._finished:
+            update_ids, self._finished = self._finished, []
+            try:
+                await self._store.mark_inbox_done(update_ids, now=self._now())
+            except StorageError as error:
+                # Left not done, they are replayed at next start: a no-op for those applied.
+                log.warning("could not mark %d update(s) done (%s)", len(update_ids), error)
+
+    async def _wait_for_room(self) -> None:
+        """Fetch no more while too many updates are in hand: Telegram keeps them meanwhile."""
+        while len(self._in_hand) >= self._max_in_hand and not self._stopping.is_set():
+            self._room.clear()
+            await self._until(self._room.wait())
+
+    async def _drain(self) -> None:
+        """On the way out: let the updates in hand finish (for a while), mark them done."""
+        if self._in_hand:
+            await asyncio.wait(list(self._in_hand.values()), timeout=DRAIN_FOR)
+        while self._marking is not None and not self._marking.done():
+            await asyncio.shield(self._marking)
+
+    async def _prune(self) -> None:
+        self._pruned_at = time.monotonic()
+        try:
+            await self._store.prune_inbox(before=self._now() - KEEP_DONE)
+        except StorageError as error:
+            log.warning("could not prune the inbox (%s)", error)
 
     async def _fetch(self) -> list[dict[str, Any]]:
         fetch = asyncio.ensure_future(self._get_raw_updates())
-        stopping = asyncio.ensure_future(self._stopping.wait())
-        finished, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if fetch not in finished:
-            fetch.cancel()
+        if not await self._until(fetch):
             return []
-        stopping.cancel()
         return fetch.result()
+
+    async def _until(self, work: Awaitable[Any]) -> bool:
+        """Await `work` unless stopped first (then it is cancelled); whether it finished."""
+        task = asyncio.ensure_future(work)
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        finished, _ = await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if task not in finished:
+            task.cancel()
+            return False
+        return True
 
     async def _get_raw_updates(self) -> list[dict[str, Any]]:
         """The next batch as JSON objects, each to be read on its own."""
@@ -127,8 +304,8 @@ class Poller:
         """The update, or None (logged by its id and the error, not its content) if unreadable."""
         try:
             update = Update.de_json(data, self._application.bot)
-            if not isinstance(update.update_id, int):
-                raise TypeError("update_id is not a number")
+            if not _storable(update.update_id):
+                raise TypeError("update_id is not a number an update can have")
         except Exception as error:
             kinds = sorted(key for key in data if key != "update_id")
             log.error(
@@ -140,19 +317,32 @@ class Poller:
             return None
         return update
 
-    async def _handle(self, updates: tuple[Update, ...]) -> None:
-        waits = []
-        for update in updates:
-            waits.append(self._processor.done(update.update_id))
-            await self._application.update_queue.put(update)
-        # Handlers never raise past the application's error handler, so this always ends.
-        await asyncio.gather(*waits, return_exceptions=True)
-        for update in updates:
-            self._processor.forget(update.update_id)
-
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+def _storable(update_id: Any) -> bool:
+    """Whether an update can be written down: its id must be a number the table can key."""
+    return (
+        isinstance(update_id, int) and not isinstance(update_id, bool) and update_id in _UPDATE_IDS
+    )
+
+
+def _sender(data: dict[str, Any]) -> str | None:
+    """Whose update this is, as their respondent `external_id` (erasure finds it by that).
+
+    Read from the raw JSON, so that an update python-telegram-bot cannot read has
+    an owner too: the user who sent it, or else the chat.
+    """
+    for value in data.values():
+        if not isinstance(value, dict):
+            continue
+        for key in ("from", "chat"):
+            owner = value.get(key)
+            if isinstance(owner, dict) and isinstance(owner.get("id"), int):
+                return str(owner["id"])
+    return None
 
 
 def _seconds(value: Any) -> float:

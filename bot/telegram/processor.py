@@ -3,29 +3,42 @@
 python-telegram-bot hands each update to `do_process_update` in the order it
 left the update queue. A lock per user keeps that order for one person (their
 answers must be applied in the order they typed them), while other people's
-updates run alongside. The poller waits on `done(update_id)` to confirm an
-update to Telegram only once it has been handled.
+updates run alongside. The poller waits on `done(update_id)` to mark an
+update done in its inbox once it has been handled.
+
+One person's burst is cut short here too (`bot/telegram/flood.py`): an update
+beyond the backlog one person may hold is dropped before it reaches a handler
+and marked done (the poller marks it done in its inbox); the person is told
+once, after the updates kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram.flood import FloodGate, describe, tell
 from conversation.queues import PersonQueues
+
+log = logging.getLogger(__name__)
 
 
 class PerRespondentProcessor(BaseUpdateProcessor):
     """Serialises updates per user (or chat), runs different users concurrently."""
 
-    def __init__(self, max_concurrent_updates: int = 4096) -> None:
+    def __init__(
+        self, max_concurrent_updates: int = 4096, *, flood: FloodGate | None = None
+    ) -> None:
         # The semaphore of the base class only bounds the total; ordering is ours.
         super().__init__(max_concurrent_updates)
         self._queues = PersonQueues()
+        self.flood = flood or FloodGate()
         self._done: dict[int, asyncio.Future[None]] = {}
 
     def done(self, update_id: int) -> asyncio.Future[None]:
@@ -39,17 +52,40 @@ class PerRespondentProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _owner(update)
+        if key is not None and not self.flood.admit(key, update):
+            await self._drop(key, update, coroutine)
+            return
         try:
             if key is None:
                 await coroutine
                 return
-            async with self._queues.turn_of(key):
-                await coroutine
+            try:
+                async with self._queues.turn_of(key):
+                    await coroutine
+            finally:
+                self.flood.release(key, update)
         finally:
-            if isinstance(update, Update):
-                future = self._done.get(update.update_id)
-                if future is not None and not future.done():
-                    future.set_result(None)
+            self._mark_done(update)
+
+    async def _drop(self, key: int, update: object, coroutine: Awaitable[Any]) -> None:
+        """Not handled, yet done for the poller; the person is told once, after the rest."""
+        if inspect.iscoroutine(coroutine):
+            coroutine.close()  # never to run: closed, so Python does not warn it was not awaited
+        log.info("flood control: dropped %s from a person with too many waiting", describe(update))
+        try:
+            if isinstance(update, Update) and self.flood.notice_due(key):
+                # In the person's turn: after the answers to the updates kept, where they
+                # look. This update is done once told: the batch waits for those kept anyway.
+                async with self._queues.turn_of(key):
+                    await tell(update)
+        finally:
+            self._mark_done(update)
+
+    def _mark_done(self, update: object) -> None:
+        if isinstance(update, Update):
+            future = self._done.get(update.update_id)
+            if future is not None and not future.done():
+                future.set_result(None)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -14,6 +14,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, Message
 
+from bot.telegram.callback_data import BadButton, decode
 from bot.telegram.keyboards import (
     answered_text,
     button,
@@ -36,6 +37,7 @@ from conversation import (
     Reply,
     Screen,
     Selection,
+    Status,
     Summary,
     Welcome,
     commands_help,
@@ -61,6 +63,10 @@ class Renderer:
 
     async def show(self) -> None:
         """Every screen of the reply, in order."""
+        if self.live is not None and self._used_up_live_menu():
+            # Its buttons went with the press (`handlers._answer_press`): forget it now, or
+            # every later reply would remove them again, a call that changes nothing.
+            await self._remember(None)
         for screen in self.reply.screens:
             await self._show(screen)
 
@@ -138,13 +144,22 @@ class Renderer:
             await self.chat.drop_keyboard(self.live)
             self.live = None
 
-    async def _remember(self, message_id: int) -> None:
+    async def _remember(self, message_id: int | None) -> None:
         self.live = message_id
         if self.reply.response_id is not None:
             await self.conversation.remember_live_message(self.reply.response_id, message_id)
 
     def _tapped_id(self) -> int | None:
         return self.tapped.message_id if self.tapped is not None else None
+
+    def _used_up_live_menu(self) -> bool:
+        """Whether the press used a menu on the live message (the summary's "change an
+        answer"): a menu's buttons are removed once it is answered, unlike a question's."""
+        if self.tapped is None or self.tapped.message_id != self.live:
+            return False
+        markup = self.tapped.reply_markup
+        data = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+        return self.reply.status == Status.DONE and bool(data) and not any(map(_on_question, data))
 
     @property
     def lang(self) -> str:
@@ -167,6 +182,14 @@ def help_text(screen: Help, lang: str) -> str:
     if screen.topic == HelpTopic.UNKNOWN_COMMAND:
         return say("unknown_command", lang)
     return f"{tg('tg_usage', lang)}\n\n{commands_help(lang)}"
+
+
+def _on_question(data: object) -> bool:
+    """Whether a button's data is an action on a question (else a menu's, or not ours)."""
+    try:
+        return decode(data).about_question
+    except BadButton:
+        return False
 
 
 def _with_hint(text: str, hint: str) -> str:

@@ -135,6 +135,36 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Telegram refused the export's file. On the server, run "
         "<code>surveybot export --excel -o responses.csv</code>, or try /export CODE.",
     },
+    "org_export_started": {
+        "fr": "Export en cours : vous recevrez le fichier ici.",
+        "en": "Export in progress: you will get the file here.",
+    },
+    "org_stats_started": {
+        "fr": "Calcul des statistiques en cours : vous les recevrez ici.",
+        "en": "Computing the statistics: you will get them here.",
+    },
+    "org_job_resumed_export": {
+        "fr": "L'export interrompu par un redémarrage reprend : vous recevrez le fichier ici.",
+        "en": "The export interrupted by a restart is starting again: you will get the file here.",
+    },
+    "org_job_resumed_stats": {
+        "fr": "Les statistiques interrompues par un redémarrage sont recalculées : "
+        "vous les recevrez ici.",
+        "en": "The statistics interrupted by a restart are being computed again: "
+        "you will get them here.",
+    },
+    "org_job_failed": {
+        "fr": "Désolé, cette demande a échoué. Réessayez ; sur le serveur, "
+        "<code>surveybot export --excel -o reponses.csv</code> fait l'export.",
+        "en": "Sorry, this request failed. Try again; on the server, "
+        "<code>surveybot export --excel -o responses.csv</code> does the export.",
+    },
+    "org_job_given_up": {
+        "fr": "Une demande interrompue plusieurs fois par un redémarrage est abandonnée. "
+        "Sur le serveur, <code>surveybot export --excel -o reponses.csv</code> fait l'export.",
+        "en": "A request interrupted by a restart several times is given up. "
+        "On the server, <code>surveybot export --excel -o responses.csv</code> does the export.",
+    },
     "org_qr_usage": {
         "fr": "Utilisation : /qr CODE (ateliers : {codes})",
         "en": "Usage: /qr CODE (workshops: {codes})",

@@ -16,6 +16,7 @@ import pytest
 from bot.telegram import BotApplication, build_application
 from flows import Flow, StageDef, load_flow
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from tests.support.organiser_jobs import ask_and_wait
 from tests.support.personal_flow import write_personal_mini
 
 ORGANISER = 900_001
@@ -79,7 +80,7 @@ async def test_export_leaves_the_personal_questions_out(
     person: PersonFactory, answered: None
 ) -> None:
     boss = person(ORGANISER)
-    await boss.send("/export")
+    await ask_and_wait(boss, "/export")
 
     table, codebook, content = sent_export(boss)
     assert "company" not in table.columns and "email" not in table.columns
@@ -94,7 +95,7 @@ async def test_export_personal_keeps_them_and_says_so(
     person: PersonFactory, answered: None, command: str
 ) -> None:
     boss = person(ORGANISER)
-    await boss.send(command)
+    await ask_and_wait(boss, command)
 
     table, codebook, _ = sent_export(boss)
     assert table.loc[0, "company"] == "ACME Robotique" and table.loc[0, "email"] == "ana@acme.fr"

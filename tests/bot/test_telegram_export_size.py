@@ -16,6 +16,7 @@ import pytest
 from bot.telegram import BotApplication, build_application, delivery
 from flows import Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
 PersonFactory = Callable[..., Person]
@@ -48,7 +49,7 @@ async def exported(person: PersonFactory, updates: Updates) -> tuple[bytes, byte
     # Rows that repeat themselves, as a big export's do: the CSV compresses well.
     await updates.feed(*(someone.message_update("/start pithiviers") for someone in people))
     boss = person(ORGANISER)
-    await boss.send("/export")
+    await ask_and_wait(boss, "/export")
     data, codebook = boss.chat[-2].attachment, boss.chat[-1].attachment
     assert data is not None and codebook is not None
     return data[1], codebook[1]
@@ -68,7 +69,7 @@ async def test_an_export_over_the_limit_arrives_as_a_zip_of_the_csv_and_codebook
     csv, codebook = exported
     lower_limit(monkeypatch, api, len(csv) - 1)
     boss = person(ORGANISER)
-    await boss.send("/export")
+    await ask_and_wait(boss, "/export")
 
     document = boss.last
     assert document.attachment is not None
@@ -93,9 +94,9 @@ async def test_an_export_too_big_even_zipped_is_explained_in_the_chat(
     lower_limit(monkeypatch, api, 200)
     boss = person(ORGANISER)
     before = len(boss.chat)
-    await boss.send("/export")
+    await ask_and_wait(boss, "/export")
 
-    assert len(boss.chat) == before + 1
+    assert len(boss.chat) == before + 2, "the acknowledgement, then the explanation"
     assert boss.last.attachment is None
     assert "Telegram n'accepte pas plus de 50 Mo" in boss.last_text
     assert "surveybot export --excel -o reponses.csv" in boss.last_text
@@ -111,7 +112,7 @@ async def test_a_file_telegram_refuses_is_followed_by_a_word_not_silence(
     api.upload_limit = 100
     boss = person(ORGANISER)
     before = len(boss.chat)
-    await boss.send("/export")
+    await ask_and_wait(boss, "/export")
 
-    assert [m.attachment for m in boss.chat[before:]] == [None]
+    assert [m.attachment for m in boss.chat[before:]] == [None, None]
     assert boss.last_text.startswith("Telegram a refusé le fichier de l'export.")

@@ -15,6 +15,8 @@ and type into this server's prompt.
 from __future__ import annotations
 
 import argparse
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
@@ -148,6 +150,8 @@ class BotAPIState:
             return 200, BOT
         if method == "sendMessage":
             return 200, self._send(params)
+        if method == "sendDocument":
+            return 200, self._send_document(params)
         if method in ("editMessageText", "editMessageReplyMarkup"):
             return self._edit(method, params)
         return 200, True
@@ -182,6 +186,22 @@ class BotAPIState:
             self.lock.notify_all()
             return message
 
+    def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A document the bot uploaded: kept as `attachment` (filename, bytes) on its message."""
+        upload = next((v for v in params.values() if isinstance(v, tuple)), ("file", b""))
+        message = self._send({**params, "text": params.get("caption") or ""})
+        with self.lock:
+            message["attachment"] = upload
+            self.lock.notify_all()
+        answer = {k: v for k, v in message.items() if k != "attachment"}
+        answer["document"] = {
+            "file_id": f"doc{message['message_id']}",
+            "file_unique_id": f"doc{message['message_id']}",
+            "file_name": upload[0],
+            "file_size": len(upload[1]),
+        }
+        return answer
+
     def _edit(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
         with self.lock:
             message = self.messages.get(int(params.get("message_id") or 0))
@@ -203,8 +223,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         method = self.path.rstrip("/").rsplit("/", 1)[-1]
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8") if length else ""
-        params = _parse(body, self.headers.get("Content-Type") or "")
+        raw = self.rfile.read(length) if length else b""
+        kind = self.headers.get("Content-Type") or ""
+        if kind.startswith("multipart/form-data"):
+            params = _parse_multipart(raw, kind)
+        else:
+            params = _parse(raw.decode("utf-8"), kind)
         status, result = self.state.call(method, params)
         if status == 200:
             payload = {"ok": True, "result": result}
@@ -224,6 +248,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+def _parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    """A file upload (sendDocument): fields as text, a file as (filename, bytes)."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        params[str(name)] = (filename, content) if filename else content.decode("utf-8")
+    return params
 
 
 def _parse(body: str, content_type: str) -> dict[str, Any]:

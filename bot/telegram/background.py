@@ -1,0 +1,225 @@
+"""Organiser work off the update path: recorded as a job, acknowledged, done in the background.
+
+An `/export` of millions of answers takes seconds. Awaited in its handler, it
+held the organiser's turn, and (before the poller's inbox) every respondent
+behind it. Now the handler records a job (`store.add_job`),
+tells the organiser the file is coming and returns at once; the job runs as a
+task of the application, its heavy part in another process (organiser.py).
+python-telegram-bot's `Application.stop` waits for those tasks, so a clean stop
+(SIGTERM) finishes the jobs under way before the store closes.
+
+Durable: the job's row is written before the acknowledgement and ended only
+once its result is sent. A bot that stopped under way (a crash, SIGKILL, a
+power cut) finds the row pending when it starts again, tells the organiser,
+and does the job again from the start (an export reads a fresh snapshot). The
+file may so arrive twice, if the bot died between sending it and ending the
+row: at least once, as with updates. A job started `MAX_STARTS` times without
+ending is given up, with a word to the organiser, so a job that brings the bot
+down does not do so at every start.
+
+Several instances (PostgreSQL): a job runs where its lease
+(`take_lease("job:<id>")`) is held, so one instance does it. The lease is a
+session lock the server releases when its holder dies, and each instance looks
+for pending jobs nobody holds every `SWEEP_EVERY`, so a job whose instance died
+is finished by another one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final
+
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application
+
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.sending import Chat
+from bot.telegram.words import tg
+from storage import Job, SurveyStore
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[BotApplication, Job, Chat], Awaitable[None]]
+"""Does a job of one kind and sends its result to the organiser's chat."""
+
+MAX_STARTS: Final = 3
+"""Starts after which an unfinished job is given up (each restart under way is one)."""
+
+SWEEP_EVERY: Final = dt.timedelta(minutes=1)
+"""How often an instance looks for pending jobs nobody runs (their instance died)."""
+
+FRESH: Final = dt.timedelta(seconds=30)
+"""A job never started and younger than this is its submitter's: a sweep leaves it alone."""
+
+
+class OrganiserJobs:
+    """Records organiser jobs, runs them in the background, takes up the unfinished ones."""
+
+    def __init__(self, application: BotApplication, runners: Mapping[str, Runner]) -> None:
+        self._application = application
+        self._runners = dict(runners)
+        self._mine: set[int] = set()
+        """Jobs this process runs now: a sweep does not take them up as interrupted."""
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.swept = False
+        """Whether the first round (at start-up) has looked for pending jobs."""
+
+    @property
+    def _store(self) -> SurveyStore:
+        return self._application.bot_data.conversation.store
+
+    def _now(self) -> dt.datetime:
+        return self._application.bot_data.clock()
+
+    async def submit(
+        self,
+        kind: str,
+        chat: Chat,
+        lang: str,
+        args: dict[str, Any],
+        *,
+        ack: str | None,
+        update_id: int | None,
+    ) -> Job | None:
+        """Record the job, then acknowledge it (`ack`, HTML), then start it in the background.
+
+        In that order: a crash after the acknowledgement finds the job recorded.
+        The command's `update_id` goes with it: a redelivered command (the bot
+        stopped before confirming it) is recognised, and not done twice.
+        """
+        if kind not in self._runners:
+            raise ValueError(f"no runner for organiser jobs of kind {kind!r}")
+        job = await self._store.add_job(
+            kind=kind,
+            chat_id=str(chat.chat_id),
+            language=lang,
+            args=args,
+            now=self._now(),
+            update_id=update_id,
+        )
+        if job is None:
+            log.info("update %s asked for a job already recorded; not again", update_id)
+            return None
+        if ack is not None:
+            await chat.send(ack)
+        self._launch(job, interrupted=False)
+        return job
+
+    async def take_up(self, *, at_start: bool) -> int:
+        """Start the pending jobs no one runs, telling each organiser; how many were started.
+
+        At start-up every pending job was interrupted by the stop. Later (a sweep)
+        a job never started and just recorded is its submitter's, which is about
+        to start it: it is left alone.
+        """
+        now = self._now()
+        taken = 0
+        for job in await self._store.unfinished_jobs():
+            if job.id in self._mine:
+                continue
+            recent = job.created_at is not None and now - job.created_at < FRESH
+            if not at_start and job.attempts == 0 and recent:
+                continue
+            self._launch(job, interrupted=True)
+            taken += 1
+        return taken
+
+    def _launch(self, job: Job, *, interrupted: bool) -> None:
+        self._mine.add(job.id)
+        task = self._application.create_task(
+            self._run(job, interrupted=interrupted), name=f"organiser job {job.id}"
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def idle(self) -> None:
+        """Wait until the jobs under way in this process have ended (tests, benchmarks)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run(self, job: Job, *, interrupted: bool) -> None:
+        lease = f"job:{job.id}"
+        try:
+            if not await self._store.take_lease(lease):
+                return  # another instance runs it
+            try:
+                await self._run_held(job, interrupted=interrupted)
+            finally:
+                await self._store.end_lease(lease)
+        finally:
+            self._mine.discard(job.id)
+
+    async def _run_held(self, job: Job, *, interrupted: bool) -> None:
+        store = self._store
+        starts = await store.start_job(job.id, now=self._now())
+        if starts is None:
+            return  # ended meanwhile, by another instance
+        chat = Chat(self._application.bot, int(job.chat_id))
+        runner = self._runners.get(job.kind)
+        try:
+            if runner is None or starts > MAX_STARTS:
+                log.error(
+                    "gave up organiser job %d (%s) after %d start(s)", job.id, job.kind, starts - 1
+                )
+                await store.finish_job(job.id, failed=True, now=self._now())
+                await chat.send(tg("org_job_given_up", job.language))
+                return
+            if interrupted:
+                log.info("taking up organiser job %d (%s), interrupted", job.id, job.kind)
+                await chat.send(tg(f"org_job_resumed_{job.kind}", job.language))
+            await runner(self._application, job, chat)
+            await store.finish_job(job.id, now=self._now())
+        except Forbidden:
+            log.info("organiser job %d: the organiser blocked the bot; dropped", job.id)
+            await store.finish_job(job.id, failed=True, now=self._now())
+        except Exception:
+            log.exception("organiser job %d (%s) failed", job.id, job.kind)
+            await store.finish_job(job.id, failed=True, now=self._now())
+            await _tell(chat, tg("org_job_failed", job.language))
+
+
+async def _tell(chat: Chat, text: str) -> None:
+    try:
+        await chat.send(text)
+    except TelegramError as error:
+        log.warning("could not tell the organiser either: %s", error)
+
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+_OF: weakref.WeakKeyDictionary[AnyApplication, OrganiserJobs] = weakref.WeakKeyDictionary()
+"""Each running application's organiser jobs (kept out of `Services`: no import cycle)."""
+
+
+def organiser_jobs(application: AnyApplication) -> OrganiserJobs:
+    """The application's organiser jobs, set up by `schedule_jobs` as it starts."""
+    jobs = _OF.get(application)
+    if jobs is None:
+        raise RuntimeError("organiser jobs are asked for before start-up finished")
+    return jobs
+
+
+def schedule_jobs(application: BotApplication, runners: Mapping[str, Runner]) -> OrganiserJobs:
+    """Set up the organiser jobs of `application`: those left pending are taken up at start."""
+    jobs = OrganiserJobs(application, runners)
+    _OF[application] = jobs
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("the bot needs python-telegram-bot's job queue: install surveybot again")
+    # Not `first=0`: a job due before the scheduler starts may be missed; a moment later is not.
+    queue.run_repeating(_take_up_round, interval=SWEEP_EVERY, first=0.5, name="organiser jobs")
+    return jobs
+
+
+async def _take_up_round(context: BotContext) -> None:
+    jobs = organiser_jobs(context.application)
+    # The first round runs as the application starts: whatever is pending was interrupted.
+    first = not jobs.swept
+    jobs.swept = True
+    started = await jobs.take_up(at_start=first)
+    if started:
+        log.info("took up %d unfinished organiser job(s)", started)
