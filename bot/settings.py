@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+BUNDLED: Final = "bundled"
+"""SURVEYBOT_FLOWS=bundled: both questionnaires that come with surveybot."""
+BUNDLED_FLOWS: Final = ("questionnaire.yaml", "acteurs.yaml")
 
 
 class Settings(BaseSettings):
@@ -34,6 +37,9 @@ class Settings(BaseSettings):
     (PostgreSQL, kept as the str it is); `database_label` names it without a password."""
     flow: Path | None = None
     """None means the bundled questionnaire."""
+    flows: Annotated[tuple[Path, ...], NoDecode] = ()
+    """Several questionnaires, one per audience: files separated by commas, a folder of flow
+    files, or `bundled` (the company and territorial-actors questionnaires). Empty: `flow`."""
     stages: Path | None = None
     """None means the bundled stages file."""
     admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
@@ -76,6 +82,23 @@ class Settings(BaseSettings):
                     f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
                 ) from None
         return value
+
+    @field_validator("flows", mode="before")
+    @classmethod
+    def _split_flows(cls, value: object) -> object:
+        # "a.yaml, b.yaml" as people write it; a folder or `bundled` is expanded by flow_paths.
+        if isinstance(value, str):
+            return tuple(Path(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _one_flow_setting(self) -> Settings:
+        if self.flow is not None and self.flows:
+            raise ValueError(
+                "SURVEYBOT_FLOW and SURVEYBOT_FLOWS are both set: give one flow file, "
+                "or several in SURVEYBOT_FLOWS"
+            )
+        return self
 
     @field_validator("db", mode="before")
     @classmethod
@@ -136,9 +159,24 @@ class Settings(BaseSettings):
         return isinstance(self.db, str)
 
     def flow_path(self) -> Path:
+        """The one flow file, or the first of several."""
+        return self.flow_paths()[0]
+
+    def flow_paths(self) -> list[Path]:
+        """Every flow file the bot runs, the default (for links without an audience) first."""
         from flows import bundled_path
 
-        return self.flow or bundled_path("questionnaire.yaml")
+        if not self.flows:
+            return [self.flow or bundled_path("questionnaire.yaml")]
+        paths: list[Path] = []
+        for given in self.flows:
+            if str(given) == BUNDLED:
+                paths += [bundled_path(name) for name in BUNDLED_FLOWS]
+            elif given.is_dir():
+                paths += sorted(p for p in given.iterdir() if p.suffix in (".yaml", ".yml"))
+            else:
+                paths.append(given)
+        return paths
 
     def stages_path(self) -> Path:
         from flows import bundled_path

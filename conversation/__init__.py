@@ -43,6 +43,7 @@ from conversation.screens import (
 )
 from conversation.service import Conversation, utc_now
 from conversation.session import language_for
+from conversation.versions import FlowVersionChanged, canonical_content, keep_flow_versions
 from conversation.words import LANGUAGE_NAMES, Words, commands_help, say
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Conversation",
     "DataCopy",
     "Event",
+    "FlowVersionChanged",
     "Goodbye",
     "Help",
     "HelpTopic",
@@ -85,7 +87,9 @@ __all__ = [
     "Unreadable",
     "Welcome",
     "Words",
+    "canonical_content",
     "commands_help",
+    "keep_flow_versions",
     "language_for",
     "on_question",
     "save_state",

@@ -31,6 +31,7 @@ class Intent(StrEnum):
     KEEP = "k"  # cancel a restart or an erasure, keep going
     STAGE = "g"  # pick the workshop from a list
     NO_STAGE = "G"  # go on without a workshop
+    AUDIENCE = "w"  # who is answering (a company, a local actor): its flow, in the entry
     LANGUAGE = "l"  # value: the language code
     REVISE_MENU = "e"  # "change an answer" after finishing: which one?
     REVISE = "E"  # change one answer after finishing (value: the question id)

@@ -115,3 +115,12 @@ class Unreadable:
 
 
 Event = Start | Look | Typed | Pressed | Submitted | Command | Unreadable
+
+
+def entry_of(event: Event) -> str | None:
+    """What brought the person, as an entry (a stage code, maybe `__` and an audience)."""
+    if isinstance(event, Start | Look):
+        return event.stage
+    if isinstance(event, Pressed):
+        return event.action.stage or None
+    return None

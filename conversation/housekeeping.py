@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from conversation.actions import Action, Intent
@@ -23,7 +23,7 @@ from conversation.policy import Policy
 from conversation.screens import Choice, Menu
 from conversation.session import open_session
 from conversation.words import say
-from flows import Flow, ResponseState, prompt
+from flows import Catalogue, Flow, ResponseState, prompt
 from storage import Channel, SessionRecord, SurveyStore
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,13 @@ class Reminder:
 
 
 class Housekeeping:
-    """Reminders and upkeep for one flow, by the rules of a `Policy`."""
+    """Reminders and upkeep for the bot's flows, by the rules of a `Policy`."""
 
-    def __init__(self, store: SurveyStore, flow: Flow, policy: Policy) -> None:
+    def __init__(
+        self, store: SurveyStore, flows: Flow | Catalogue | Sequence[Flow], policy: Policy
+    ) -> None:
         self.store = store
-        self.flow = flow
+        self.catalogue = Catalogue.of(flows)
         self.policy = policy
 
     @contextlib.asynccontextmanager
@@ -73,23 +75,24 @@ class Housekeeping:
         reminders = []
         for item in due:
             response = await self.store.get_response(item.response_id)
-            if response is None or response.flow_id != self.flow.id:
-                continue
+            flow = self.catalogue.by_id(response.flow_id) if response else None
+            if response is None or flow is None:
+                continue  # a flow no longer run: nothing to resume it with
             person = Person(channel, item.external_id)
             # Its state and language, read the way a turn of the conversation reads them.
-            session = open_session(self.flow, person, SessionRecord(None, response, False))
+            session = open_session(flow, person, SessionRecord(None, response, False))
             if session.state is None:
                 continue
-            menu = self._menu(session.state, session.lang)
+            menu = self._menu(flow, session.state, session.lang)
             reminders.append(Reminder(person, response.id, menu))
         return reminders
 
-    def _menu(self, state: ResponseState, lang: str) -> Menu:
-        shown = prompt(self.flow, state, lang)
+    def _menu(self, flow: Flow, state: ResponseState, lang: str) -> Menu:
+        shown = prompt(flow, state, lang)
         text = say(
             "reminder",
             lang,
-            title=self.flow.text(self.flow.title, lang),
+            title=flow.text(flow.title, lang),
             answered=shown.answered if shown else 0,
             total=shown.total if shown else 0,
         )

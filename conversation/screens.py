@@ -183,3 +183,5 @@ class Reply:
     """The channel's message that showed the live question before the event, if it keeps one."""
     finished: bool = False
     """The response is complete (changing an answer after finishing keeps it so)."""
+    flow_id: str = ""
+    """The flow the person answers ('' when the bot runs several and they have not chosen)."""

@@ -9,16 +9,19 @@ input redelivered after a crash is recognised and never applied twice.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from conversation.events import Event, Person
+from conversation.events import Event, Person, entry_of
 from conversation.queues import PersonQueues
+from conversation.repeats import RecentScreens
 from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
 from conversation.turn import Turn
-from flows import Flow, StageDef
+from conversation.versions import keep_flow_versions
+from flows import Catalogue, Flow, StageDef
 from storage import Channel, Conflict, Stage, SurveyStore
 
 log = logging.getLogger(__name__)
@@ -38,22 +41,28 @@ class Conversation:
     def __init__(
         self,
         store: SurveyStore,
-        flow: Flow,
+        flows: Flow | Catalogue | Sequence[Flow],
         stages: Sequence[StageDef],
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
-        self.flow = flow
+        self.catalogue = Catalogue.of(flows)
+        self.flow = self.catalogue.default
+        """The default flow: the only one, or the first of several."""
         self.stages = tuple(stages)
         self.clock = clock
         # Respondents shown their current screen again after a redelivery, in this process:
         # once is enough to replace a reply lost in a crash.
         self._reshown: set[tuple[Channel, str]] = set()
         self._queues = PersonQueues()
+        # Each person's previous reply, so a welcome, notice or summary is not sent again at
+        # every message they write (conversation/repeats.py).
+        self._recent = RecentScreens()
 
     async def sync_stages(self) -> None:
         """Keep the stages file's workshops in the database, for exports and statistics."""
+        await keep_flow_versions(self.store, self.catalogue.flows, now=self.clock())  # refused if changed
         await self.store.sync_stages(
             [
                 Stage(
@@ -97,11 +106,21 @@ class Conversation:
     async def _handle(
         self, person: Person, event: Event, delivery: int | None, transcript: bool
     ) -> Reply:
+        catalogue = self.catalogue
+        # One flow: its latest response. Several: the latest of any, which decides the flow.
         record = await self.store.load_session(
-            person.channel, person.external_id, flow_id=self.flow.id, update_id=delivery
+            person.channel,
+            person.external_id,
+            flow_id=None if catalogue.several else self.flow.id,
+            update_id=delivery,
         )
-        session = open_session(self.flow, person, record)
-        turn = self._turn(session, delivery)
+        flow = catalogue.by_id(record.response.flow_id) if record.response else None
+        if flow is None:
+            # No response (or one to a flow no longer run): what brought them decides, if it can.
+            record = dataclasses.replace(record, response=None)
+            flow = catalogue.chosen_by(entry_of(event), self.stages)
+        session = open_session(flow or self.flow, person, record)
+        turn = self._turn(session, delivery, flow)
         turn.with_transcript = transcript
         if record.handled:
             log.info("input %s was already handled; not applying it twice", delivery)
@@ -111,13 +130,18 @@ class Conversation:
             # They write to us again, so they no longer block the bot.
             await self.store.set_blocked(respondent.id, blocked=False, now=self.clock())
         await turn.play(event)
+        turn.screens = self._recent.thinned(turn, event)
         return turn.reply()
 
-    def _turn(self, session: Session, delivery: int | None) -> Turn:
+    def _turn(self, session: Session, delivery: int | None, flow: Flow | None) -> Turn:
+        """The turn, with the flow decided (None: several, and the person must pick one)."""
         response = session.response
+        chosen = flow or self.flow
         return Turn(
             store=self.store,
-            flow=self.flow,
+            flow=chosen,
+            catalogue=None if flow is not None else self.catalogue,
+            audience=self.catalogue.audience_code(chosen),
             stages=self.stages,
             clock=self.clock,
             session=session,
@@ -144,6 +168,10 @@ class Conversation:
         respondent = await self.store.get_respondent(person.channel, person.external_id)
         if respondent is not None:
             await self.store.set_blocked(respondent.id, blocked=blocked, now=self.clock())
+
+    def flow_of(self, flow_id: str | None) -> Flow:
+        """The flow a response was given to, or the default one when it is not run any more."""
+        return self.catalogue.by_id(flow_id) or self.flow
 
     def language_of(self, person: Person) -> str:
         """The language to use with someone nothing is known about yet."""

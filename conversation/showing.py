@@ -15,7 +15,7 @@ from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
 from conversation.words import say
-from flows import Flow, ResponseState, StageDef, pipe, prompt, start
+from flows import Catalogue, Flow, ResponseState, StageDef, pipe, prompt, start
 from storage import SurveyStore
 
 
@@ -37,6 +37,10 @@ class Showing:
     """Show the questions answered so far before the question (a channel without a chat log)."""
     untold_update: bool = False
     """Carried onto a new version of the flow in this turn, and not told yet: say so once."""
+    catalogue: Catalogue | None = None
+    """Set when the bot runs several flows and nothing has chosen one yet: ask who answers."""
+    audience: str = ""
+    """The flow's audience code when the bot runs several (it rides in the notice's buttons)."""
 
     @property
     def lang(self) -> str:
@@ -53,10 +57,14 @@ class Showing:
             response_id=response.id if response else None,
             live_message=self.live_message,
             finished=self.session.finished,
+            flow_id="" if self.catalogue is not None else self.flow.id,
         )
 
     async def _begin(self, stage: StageDef | None) -> None:
         """A new response: the welcome, then the notice to agree to (nothing stored before)."""
+        if self.catalogue is not None:
+            self.screens.append(views.audience_picker(self.catalogue, self.lang, stage))
+            return
         self.screens.append(views.welcome(self.flow, self.lang, stage))
         if self.flow.consent_version is not None:
             self._ask_consent(stage, changed=False)
@@ -166,7 +174,9 @@ class Showing:
     def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:
         """The information notice, before anything else (after the news of an update, if any)."""
         self._say_updated()
-        self.screens.append(views.consent_menu(self.flow, self.lang, stage, changed=changed))
+        self.screens.append(
+            views.consent_menu(self.flow, self.lang, stage, changed=changed, audience=self.audience)
+        )
 
     def _say_updated(self) -> None:
         if self.untold_update:

@@ -9,6 +9,7 @@ whose meaning depends on the intent:
     a|0|en.9ef32bbbf52a|pith     agree to the notice: its language and version, the workshop
     l|0|pithiviers|en            change language: the workshop kept, the language
     x|12||pithiviers             start over (also X, g): the workshop
+    w|0||pithiviers__territoire  who is answering: the entry (the workshop, `__`, the audience)
     E|0||sector                  change one answer: the question id
     z|12||                       erase everything (and r, k, e, G...: nothing more)
 
@@ -40,6 +41,7 @@ SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
     Intent.RESTART_ASK: (None, "stage"),
     Intent.RESTART: (None, "stage"),
     Intent.STAGE: (None, "stage"),
+    Intent.AUDIENCE: (None, "stage"),
     Intent.REVISE: (None, "value"),
 }
 

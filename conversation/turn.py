@@ -44,6 +44,7 @@ from flows import (
     prompt,
     revise,
     skip,
+    split_entry,
     start,
 )
 
@@ -91,8 +92,8 @@ class Turn(Showing):
             self.screens.append(views.resume_offer(self.lang, shown, stage))
         elif session.finished:
             self._show_finished()
-        elif event.stage and stage is None:
-            self.screens.append(views.stage_picker(self.lang, self.stages))
+        elif split_entry(event.stage)[0] and stage is None:
+            self.screens.append(views.stage_picker(self.lang, self.stages, self.audience))
         else:
             await self._begin(stage)
 
@@ -180,7 +181,7 @@ class Turn(Showing):
             self.screens.append(views.restart_menu(self.lang, self._seq(), action.stage))
         elif intent == Intent.RESTART:
             await self._restart(stage)
-        elif intent in (Intent.STAGE, Intent.NO_STAGE):
+        elif intent in (Intent.STAGE, Intent.NO_STAGE, Intent.AUDIENCE):
             if self.session.response is None:
                 await self._begin(stage)
             else:

@@ -22,6 +22,7 @@ from conversation.screens import (
 )
 from conversation.words import LANGUAGE_NAMES, say
 from flows import (
+    Catalogue,
     Flow,
     Kind,
     Prompt,
@@ -29,6 +30,7 @@ from flows import (
     StageDef,
     clip,
     display_value,
+    entry,
     find_stage,
     format_day,
     stage_ref,
@@ -50,10 +52,13 @@ def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
     return Welcome(flow.text(flow.title, lang).strip(), intro, workshop)
 
 
-def consent_menu(flow: Flow, lang: str, stage: StageDef | None, *, changed: bool) -> Menu:
-    """The information notice with an explicit choice; the workshop rides in the actions."""
+def consent_menu(
+    flow: Flow, lang: str, stage: StageDef | None, *, changed: bool, audience: str = ""
+) -> Menu:
+    """The information notice with an explicit choice; the workshop (and, when the bot runs
+    several flows, the audience that chose this one) rides in the actions."""
     assert flow.consent is not None and flow.consent_version is not None
-    ref = stage_ref(stage) if stage else ""
+    ref = entry(stage, audience)
     notice = flow.text(flow.consent, lang).strip()
     if changed:
         notice = f"{say('consent_changed', lang)}\n\n{notice}"
@@ -121,11 +126,35 @@ def erase_menu(lang: str, seq: int) -> Menu:
     )
 
 
-def stage_picker(lang: str, stages: Sequence[StageDef]) -> Menu:
+def stage_picker(lang: str, stages: Sequence[StageDef], audience: str = "") -> Menu:
     """An invitation link naming no known workshop: pick one, or go on without."""
-    choices = [Choice(stage.city, Action(Intent.STAGE, stage=stage_ref(stage))) for stage in stages]
-    choices.append(Choice(say("no_stage", lang), Action(Intent.NO_STAGE)))
+    choices = [
+        Choice(stage.city, Action(Intent.STAGE, stage=entry(stage, audience))) for stage in stages
+    ]
+    if audience:  # the link's audience still counts without a workshop
+        choices.append(
+            Choice(say("no_stage", lang), Action(Intent.AUDIENCE, stage=entry(None, audience)))
+        )
+    else:
+        choices.append(Choice(say("no_stage", lang), Action(Intent.NO_STAGE)))
     return Menu(say("unknown_stage", lang), tuple(choices))
+
+
+def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> Menu:
+    """Several questionnaires, and nothing yet says which: "you are answering for…".
+
+    The workshop is kept in the choices and welcomed once the questionnaire is known.
+    """
+    text = say("audience_pick", lang)
+    choices = tuple(
+        Choice(
+            flow.text(flow.audience.label, lang),
+            Action(Intent.AUDIENCE, stage=entry(stage, flow.audience.code)),
+        )
+        for flow in catalogue.flows
+        if flow.audience is not None
+    )
+    return Menu(text, choices, columns=1)
 
 
 def language_menu(flow: Flow, lang: str) -> Menu:

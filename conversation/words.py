@@ -20,6 +20,11 @@ WORDS: dict[str, dict[str, str]] = {
         "Pick your workshop from the list, or go on without one.",
     },
     "no_stage": {"fr": "Continuer sans atelier", "en": "Go on without a workshop"},
+    "audience_pick": {
+        "fr": "Bonjour ! Pour vous proposer le bon questionnaire, dites-nous pour qui vous "
+        "répondez\u00a0:",
+        "en": "Hello! To give you the right questionnaire, tell us who you are answering for:",
+    },
     # --- the information notice --------------------------------------------------------
     "consent_accept": {"fr": "✅ J'accepte", "en": "✅ I agree"},
     "consent_decline": {"fr": "Je refuse", "en": "I decline"},

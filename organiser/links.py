@@ -1,5 +1,8 @@
 """Invitation links: one Telegram deep link per stage, its web link, and the links as CSV.
 
+When the bot runs several questionnaires (one per audience), each stage has a link
+per audience, `<code>__<audience>`, which goes straight to that questionnaire.
+
 A stage's link is `https://t.me/<bot>?start=<code>`: Telegram hands the code to
 the bot, which tags the response with the stage. When the web chat has a public
 address, a stage also has a web link, `<address>/s/<code>`: a landing page that
@@ -26,6 +29,7 @@ from organiser.errors import LinkError
 # Telegram's rule for a bot username: 5 to 32 of these, ending in "bot".
 BOT_USERNAME: Final = re.compile(r"[A-Za-z0-9_]{5,32}")
 CSV_COLUMNS: Final = ("stage", "city", "region", "date", "link")
+AUDIENCE_COLUMN: Final = "audience"
 WEB_COLUMN: Final = "web_link"
 # Plain http is for a rehearsal on this machine only: respondents' answers travel over https.
 LOCAL_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -43,10 +47,15 @@ class StageLink:
     """The Telegram deep link."""
     web_url: str | None = None
     """The web chat's landing page for the stage, when the web chat has a public address."""
+    audience: str = ""
+    """The audience code the link goes straight to, when the bot runs several flows."""
+    audience_label: str = ""
+    """Who that audience is, as the respondent's button says it ("Une entreprise")."""
 
     @property
     def code(self) -> str:
-        return self.stage.code
+        """What the link carries: the stage's code, and `__<audience>` when it names one."""
+        return f"{self.stage.code}__{self.audience}" if self.audience else self.stage.code
 
     @property
     def qr_url(self) -> str:
@@ -129,17 +138,36 @@ def web_link(web_url: str, code: str) -> str:
     return f"{base}{WEB_PATH}{quote(code, safe='')}"
 
 
-def stage_link(stage: StageDef, bot_username: str, *, web_url: str | None = None) -> StageLink:
-    """The invitation link of one stage, and its web link when `web_url` is given."""
-    web = web_link(web_url, stage.code) if web_url is not None else None
-    return StageLink(stage, deep_link(bot_username, stage.code), web)
+def stage_link(
+    stage: StageDef,
+    bot_username: str,
+    *,
+    web_url: str | None = None,
+    audience: tuple[str, str] = ("", ""),
+) -> StageLink:
+    """The invitation link of one stage (for one audience: its code and label), and its web
+    link when `web_url` is given."""
+    code, label = audience
+    payload = f"{stage.code}__{code}" if code else stage.code
+    web = web_link(web_url, payload) if web_url is not None else None
+    return StageLink(stage, deep_link(bot_username, payload), web, code, label)
 
 
 def stage_links(
-    stages: Iterable[StageDef], bot_username: str, *, web_url: str | None = None
+    stages: Iterable[StageDef],
+    bot_username: str,
+    *,
+    web_url: str | None = None,
+    audiences: Sequence[tuple[str, str]] = (),
 ) -> list[StageLink]:
-    """The invitation links of every stage, in the stages file's order."""
-    return [stage_link(stage, bot_username, web_url=web_url) for stage in stages]
+    """The invitation links of every stage, in the stages file's order; with `audiences`
+    (code, label), one per stage and audience, but for a stage tied to one flow."""
+    found = []
+    for stage in stages:
+        # A stage tied to one flow in the stages file needs no choice: one link.
+        for audience in (audiences if stage.flow is None else ()) or [("", "")]:
+            found.append(stage_link(stage, bot_username, web_url=web_url, audience=audience))
+    return found
 
 
 def example_mark(lang: str) -> str:
@@ -154,17 +182,26 @@ def stage_title(stage: StageDef, *, lang: str = "fr") -> str:
     return stage.city
 
 
+def link_title(link: StageLink, *, lang: str = "fr") -> str:
+    """The stage's title, and the audience when the link names one: "Pithiviers – Une entreprise"."""
+    title = stage_title(link.stage, lang=lang)
+    return f"{title} – {link.audience_label}" if link.audience_label else title
+
+
 def render_csv(links: Sequence[StageLink], *, lang: str = "fr") -> str:
-    """The links as CSV text: stage, city, region, date (YYYY-MM-DD), link, and web_link
-    when the links have web links."""
+    """The links as CSV text: stage, (audience, when links name one,) city, region,
+    date (YYYY-MM-DD), link, and web_link when the links have web links."""
     web = any(link.web_url is not None for link in links)
+    audience = any(link.audience for link in links)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow((*CSV_COLUMNS, WEB_COLUMN) if web else CSV_COLUMNS)
+    header = (*CSV_COLUMNS[:1], AUDIENCE_COLUMN, *CSV_COLUMNS[1:]) if audience else CSV_COLUMNS
+    writer.writerow((*header, WEB_COLUMN) if web else header)
     for link in links:
         stage = link.stage
         row = [
             neutralise(stage.code),
+            *([neutralise(link.audience)] if audience else []),
             neutralise(stage_title(stage, lang=lang)),
             neutralise(stage.region or ""),
             stage.date.isoformat() if stage.date else "",

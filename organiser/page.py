@@ -58,6 +58,8 @@ class Card:
 
     code: str
     city: str
+    audience: str
+    """Who the link is for, when the bot runs several questionnaires; '' otherwise."""
     example: bool
     date: str
     place: str
@@ -133,8 +135,9 @@ def write_links(
 def _card(link: StageLink, lang: str) -> Card:
     stage = link.stage
     return Card(
-        code=stage.code,
+        code=link.code,
         city=stage.city,
+        audience=link.audience_label,
         example=stage.example,
         date=format_day(stage.date, lang),
         place=" · ".join(p for p in (stage.region, stage.territory) if p),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 import segno
 
 from flows import format_day
-from organiser.links import StageLink, stage_title
+from organiser.links import StageLink, link_title, stage_title
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -102,7 +102,7 @@ def render_qr_svg(link: StageLink, *, lang: str = "fr", caption: bool = True) ->
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" '
         f'width="{_num(width * PNG_MODULE_PX)}" height="{_num(height * PNG_MODULE_PX)}" '
         f'role="img" aria-label="{html.escape(url)}">',
-        f"<title>{html.escape(stage_title(link.stage, lang=lang))} {html.escape(url)}</title>",
+        f"<title>{html.escape(link_title(link, lang=lang))} {html.escape(url)}</title>",
         f'<rect width="{_num(width)}" height="{_num(height)}" fill="#fff"/>',
         f'<path transform="translate({_num(x0)} 0)" fill="#000" '
         f'shape-rendering="crispEdges" d="{"".join(_runs(matrix))}"/>',
@@ -140,6 +140,8 @@ def _caption(
 ) -> list[tuple[str, float, bool]]:
     """The caption's lines under a code: (text, size, bold); the date only when there is one."""
     lines = [(stage_title(link.stage, lang=lang), title_size, True)]
+    if link.audience_label:  # one code per audience: say whose it is
+        lines.append((link.audience_label, date_size, True))
     if link.stage.date is not None:
         lines.append((format_day(link.stage.date, lang), date_size, False))
     return lines

@@ -92,9 +92,16 @@ async def read_stats(
     tz: dt.tzinfo = dt.UTC,
     stage_code: str | None = None,
     lang: str | None = None,
+    own_only: bool = False,
 ) -> Stats:
-    """Read the responses through `store` and compute their statistics."""
+    """Read the responses through `store` and compute their statistics.
+
+    `own_only`: count only `flow`'s responses, as when the bot runs several flows and
+    each has its own tables (with one flow, every response counts, whatever its flow).
+    """
     responses = await store.list_responses()
+    if own_only:
+        responses = [response for response in responses if response.flow_id == flow.id]
     answered = await store.answered_question_ids()
     channels = await store.respondent_channels()
     return compute_stats(

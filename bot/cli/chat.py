@@ -18,7 +18,12 @@ from bot.cli.common import (
 
 @click.command(context_settings=CONTEXT)
 @data_options
-@click.option("--stage", "stage_code", metavar="CODE", help="Tag the response with this stage.")
+@click.option(
+    "--stage",
+    "stage_code",
+    metavar="CODE",
+    help="Tag the response with this stage (CODE__AUDIENCE also picks the questionnaire when several run).",
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language (default: the flow's).")
 @click.option(
     "--respondent",
@@ -30,6 +35,7 @@ from bot.cli.common import (
 def chat(
     db: str | None,
     flow: Path | None,
+    flows: str | None,
     stages: Path | None,
     stage_code: str | None,
     lang: str | None,
@@ -51,16 +57,18 @@ def chat(
     from conversation import Conversation
     from storage import StorageError, open_store
 
-    settings = load_settings(db=db, flow=flow, stages=stages)
-    loaded_flow, loaded_stages = load_flow_and_stages(settings)
-    if lang is not None and lang not in loaded_flow.languages:
-        fail(f"the flow has no '{lang}' version (it has: {', '.join(loaded_flow.languages)})")
+    settings = load_settings(db=db, flow=flow, flows=flows, stages=stages)
+    catalogue, loaded_stages = load_flow_and_stages(settings)
+    missing = [f.id for f in catalogue.flows if lang is not None and lang not in f.languages]
+    if missing:
+        offered = sorted(set.intersection(*(set(f.languages) for f in catalogue.flows)))
+        fail(f"the flow has no '{lang}' version (it has: {', '.join(offered)})")
     console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
 
     async def go() -> int:
         store = await open_store(settings.db)
         try:
-            conversation = Conversation(store, loaded_flow, loaded_stages)
+            conversation = Conversation(store, catalogue, loaded_stages)
             await conversation.sync_stages()
             return await run_chat(
                 conversation,

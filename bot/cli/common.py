@@ -15,7 +15,7 @@ import click
 
 if TYPE_CHECKING:
     from bot.settings import Settings
-    from flows import Flow, StageDef
+    from flows import Catalogue, Flow, StageDef
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -45,7 +45,14 @@ DATA_OPTIONS: Final = (
     click.option(
         "--flow",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire).",
+        help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire). With several "
+        "flows (--flows), export and stats take the id or audience code of one instead.",
+    ),
+    click.option(
+        "--flows",
+        metavar="FILES",
+        help="Several flows, one per audience: files separated by commas, a folder, or "
+        "'bundled' for both bundled questionnaires (SURVEYBOT_FLOWS).",
     ),
     click.option(
         "--stages",
@@ -54,7 +61,7 @@ DATA_OPTIONS: Final = (
     ),
 )
 DB_OPTION: Final = DATA_OPTIONS[0]
-STAGES_OPTION: Final = DATA_OPTIONS[2]
+STAGES_OPTION: Final = DATA_OPTIONS[3]
 
 
 def load_settings(**flags: Any) -> Settings:
@@ -71,21 +78,60 @@ def load_settings(**flags: Any) -> Settings:
         return Settings(**given)
     except ValidationError as error:
         for problem in error.errors():
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            if not problem["loc"]:  # about several settings together: the message names them
+                click.echo(f"error: {message}", err=True)
+                continue
             name = "SURVEYBOT_" + "_".join(str(p) for p in problem["loc"]).upper()
-            click.echo(f"error: {name}: {problem['msg']}", err=True)
+            click.echo(f"error: {name}: {message}", err=True)
         raise SystemExit(2) from None
 
 
-def load_flow_and_stages(settings: Settings) -> tuple[Flow, list[StageDef]]:
-    """The flow and stages, or every located problem of both on standard error and exit 1."""
-    from flows import load_flow, load_stages
+def load_flow_and_stages(settings: Settings) -> tuple[Catalogue, list[StageDef]]:
+    """The flows and stages, or every located problem of them all on standard error and exit 1.
+
+    With several flows, also what keeps them from running together (two with one
+    audience code, a stage naming a flow not configured...).
+    """
+    from flows import Catalogue, catalogue_problems, load_flow, load_stages
 
     problems: list[str] = []
-    flow = _loaded(load_flow, settings.flow_path(), problems)
+    flows = [_loaded(load_flow, path, problems) for path in settings.flow_paths()]
     stages = _loaded(load_stages, settings.stages_path(), problems)
     _exit_if(problems)
-    assert flow is not None and stages is not None
-    return flow, stages
+    loaded = [flow for flow in flows if flow is not None]
+    assert stages is not None
+    _exit_if([f"error: {problem}" for problem in catalogue_problems(loaded, stages)])
+    return Catalogue.of(loaded), stages
+
+
+def flow_file_or_name(flow: Path | None) -> tuple[Path | None, str | None]:
+    """What --flow names: a flow file, or (a bare word) one of several flows configured."""
+    if flow is None or flow.suffix in (".yaml", ".yml") or flow.exists() or len(flow.parts) > 1:
+        return flow, None
+    return None, str(flow)
+
+
+def chosen_flows(catalogue: Catalogue, name: str | None) -> list[Flow]:
+    """Every flow configured, or the one `name` gives (its id or audience code)."""
+    if name is None:
+        return list(catalogue.flows)
+    flow = catalogue.by_id(name) or catalogue.by_audience(name)
+    if flow is None:
+        known = ", ".join(
+            f"{f.id} ({f.audience.code})" if f.audience else f.id for f in catalogue.flows
+        )
+        fail(f"no flow '{name}' among those configured; give one of: {known}")
+    return [flow]
+
+
+def per_flow(path: Path | None, flow: Flow, several: bool) -> Path | None:
+    """The file for `flow` when a command writes one per flow (`several`):
+    `out.csv` -> `out-territoire.csv`; `path` itself for one flow."""
+    if path is None or not several:
+        return path
+    tag = flow.audience.code if flow.audience is not None else flow.id
+    return path.with_name(f"{path.stem}-{tag}{path.suffix}")
 
 
 def load_stages_file(settings: Settings) -> list[StageDef]:

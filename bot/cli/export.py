@@ -15,15 +15,19 @@ import click
 
 from bot.cli.common import (
     CONTEXT,
+    chosen_flows,
     data_options,
     database_file,
     fail,
+    flow_file_or_name,
     load_flow_and_stages,
     load_settings,
+    per_flow,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
 
 if TYPE_CHECKING:
+    from exports import ExportOptions
     from flows import Flow
 
 # Below this many responses an export is quick: no progress line.
@@ -149,6 +153,7 @@ def personal_warning(flow: Flow) -> str:
 def export(
     db: str | None,
     flow: Path | None,
+    flows: str | None,
     stages: Path | None,
     out: Path | None,
     layout: str,
@@ -172,23 +177,26 @@ def export(
     Reads a consistent snapshot through a read-only connection: safe while the
     bot runs. Only completed responses unless --status all. Questions the flow
     marks personal (a name, an e-mail) are left out unless --include-personal.
-    Messages go to
-    standard error. Files are created readable by you only (mode 600), never
-    over the database, and never left half-written; a symbolic link is
-    followed (its target is written).
+    With several flows (--flows), each is exported to its own files, named
+    after its audience (responses-entreprise.csv, responses-territoire.csv), or
+    only the one --flow names. Messages go to standard error. Files are created
+    readable by you only (mode 600), never over the database, and never left
+    half-written; a symbolic link is followed (its target is written).
 
     Example: surveybot export --excel --labels --codebook codebook.csv -o responses.csv
     """
-    from exports import ExportError, ExportOptions, Layout, run_export
-    from storage import StorageError
+    from exports import ExportError, ExportOptions, Layout
 
-    settings = load_settings(db=db, flow=flow, stages=stages)
-    loaded_flow, loaded_stages = load_flow_and_stages(settings)
-    if lang is not None and lang not in loaded_flow.languages:
-        raise click.BadParameter(
-            f"the flow has no '{lang}' version (it has: {', '.join(loaded_flow.languages)})",
-            param_hint="'--lang'",
-        )
+    flow_file, flow_name = flow_file_or_name(flow)
+    settings = load_settings(db=db, flow=flow_file, flows=flows, stages=stages)
+    catalogue, loaded_stages = load_flow_and_stages(settings)
+    selected = chosen_flows(catalogue, flow_name)
+    for chosen in selected:
+        if lang is not None and lang not in chosen.languages:
+            raise click.BadParameter(
+                f"the flow has no '{lang}' version (it has: {', '.join(chosen.languages)})",
+                param_hint="'--lang'",
+            )
     if since is not None and until is not None and since > until:
         raise click.BadParameter(
             f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
@@ -196,9 +204,26 @@ def export(
         )
     if out == Path("-"):
         out = None
-    check_outputs((out, codebook_path, xlsx_path), database=database_file(settings.db), force=force)
-    # Data to standard output when no file is named: a pipe into another tool.
-    stdout = sys.stdout.buffer if out is None and xlsx_path is None else None
+    if len(selected) > 1 and out is None and xlsx_path is None:
+        fail(
+            "several flows are configured: name a file with -o (one is written per flow, "
+            "like responses-entreprise.csv) or pick one with --flow"
+        )
+    several = len(selected) > 1
+    targets = [
+        (
+            chosen,
+            per_flow(out, chosen, several),
+            per_flow(codebook_path, chosen, several),
+            per_flow(xlsx_path, chosen, several),
+        )
+        for chosen in selected
+    ]
+    check_outputs(
+        [path for _, *paths in targets for path in paths],
+        database=database_file(settings.db),
+        force=force,
+    )
     try:
         options = ExportOptions(
             layout=Layout(layout),
@@ -215,17 +240,38 @@ def export(
             excel=excel,
             cities={stage.code: stage.city for stage in loaded_stages},
         )
+        for chosen, csv_path, codebook, xlsx in targets:
+            _export_one(settings.db, chosen, options, csv_path, codebook, xlsx)
+    except ExportError as error:
+        fail(str(error))
+
+
+def _export_one(
+    db: Path | str,
+    flow: Flow,
+    options: ExportOptions,
+    out: Path | None,
+    codebook_path: Path | None,
+    xlsx_path: Path | None,
+) -> None:
+    """One flow's files, then what was written (and any warning) on standard error."""
+    from exports import run_export
+    from storage import StorageError
+
+    # Data to standard output when no file is named: a pipe into another tool.
+    stdout = sys.stdout.buffer if out is None and xlsx_path is None else None
+    try:
         with interrupted_cleanly("the export"):
             result = run_export(
-                settings.db,
-                loaded_flow,
+                db,
+                flow,
                 options,
                 csv=out if out is not None else stdout,
                 codebook=codebook_path,
                 xlsx=xlsx_path,
                 progress=progress_reporter(sys.stderr),
             )
-    except (ExportError, StorageError) as error:
+    except StorageError as error:
         fail(str(error))
     if stdout is not None:
         stdout.flush()
@@ -237,12 +283,12 @@ def export(
     written = [str(p) for p in (out, codebook_path, xlsx_path) if p is not None]
     target = f" to {', '.join(written)}" if written else ""
     click.echo(f"exported {what}: {rows}{target}", err=True)
-    if include_personal:
-        click.echo(personal_warning(loaded_flow), err=True)
+    if options.include_personal:
+        click.echo(personal_warning(flow), err=True)
     if result.responses == 0:
-        channel = ", --channel" if channels else ""
+        channel = ", --channel" if options.channels else ""
         click.echo(
-            f"no response of flow '{loaded_flow.id}' matches; check --status "
+            f"no response of flow '{flow.id}' matches; check --status "
             f"(default: completed only), --stage{channel} and the dates",
             err=True,
         )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import CONTEXT, load_settings
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 @click.command(context_settings=CONTEXT)
@@ -16,15 +20,17 @@ def validate(files: tuple[Path, ...]) -> None:
     """Check flow and stages files; print every problem, located, and exit 1 if any.
 
     Warnings ("FILE:LINE: warning: ...") are printed too but do not fail the check.
-    Without FILES, checks the configured (or bundled) flow and stages.
+    Without FILES, checks the configured (or bundled) flows and stages, and, with
+    several flows (SURVEYBOT_FLOWS), that they can run together.
 
     Example: surveybot validate flows/data/questionnaire.yaml my-stages.yaml
     """
     from flows import validate_file
 
-    if not files:
+    configured = not files
+    if configured:
         settings = load_settings()
-        files = (settings.flow_path(), settings.stages_path())
+        files = (*settings.flow_paths(), settings.stages_path())
     failed = False
     for path in files:
         problems = validate_file(path)
@@ -39,7 +45,22 @@ def validate(files: tuple[Path, ...]) -> None:
             click.echo(f"{path}: {errors} problem{'s' if errors > 1 else ''}{noted}", err=True)
         else:
             click.echo(f"{path}: ok{noted}", err=True)
+    if configured and not failed and len(files) > 2:
+        failed = _flows_together(settings)
     raise SystemExit(1 if failed else 0)
+
+
+def _flows_together(settings: Settings) -> bool:
+    """Print what keeps the configured flows from running together; True if anything does."""
+    from flows import catalogue_problems, load_flow, load_stages
+
+    flows = [load_flow(path) for path in settings.flow_paths()]
+    problems = catalogue_problems(flows, load_stages(settings.stages_path()))
+    for problem in problems:
+        click.echo(f"SURVEYBOT_FLOWS: {problem}")
+    if not problems:
+        click.echo(f"{len(flows)} flows: ok together", err=True)
+    return bool(problems)
 
 
 @click.command(context_settings=CONTEXT)

@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import (
     CONTEXT,
     STAGES_OPTION,
+    chosen_flows,
     data_options,
     database_file,
     fail,
+    flow_file_or_name,
     load_flow_and_stages,
     load_settings,
     load_stages_file,
+    per_flow,
     require_database,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
+
+if TYPE_CHECKING:
+    from flows import Flow, StageDef
+    from organiser import Stats
 
 
 def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -72,6 +80,12 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 )
 @STAGES_OPTION
 @click.option(
+    "--flows",
+    metavar="FILES",
+    help="The flows the bot runs (SURVEYBOT_FLOWS): with several, one link and QR code per "
+    "stage and audience.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
     default="fr",
@@ -84,6 +98,7 @@ def links(
     web_url: str | None,
     out: Path | None,
     stages: Path | None,
+    flows: str | None,
     lang: str,
     force: bool,
 ) -> None:
@@ -95,15 +110,25 @@ def links(
     code opens that page, where the respondent chooses Telegram or the browser.
     Stages marked `example: true` are included, marked "(exemple)". Print
     links.html (one card per stage), or put qr/<code>.png on a slide. The
-    files are created readable by you only (mode 600).
+    files are created readable by you only (mode 600). When the bot runs several
+    questionnaires (--flows, SURVEYBOT_FLOWS), each stage has one link per
+    audience, <code>__<audience>, that goes straight to its questionnaire.
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
     from organiser import LinkError, kit_paths, render_csv, stage_links, write_links
 
-    settings = load_settings(stages=stages, public_url=web_url)
-    loaded = load_stages_file(settings)
-    found = stage_links(loaded, bot_username, web_url=settings.public_url)
+    settings = load_settings(stages=stages, flows=flows, public_url=web_url)
+    if settings.flows:
+        catalogue, loaded = load_flow_and_stages(settings)
+    else:  # one flow: the stages are all a link needs
+        catalogue, loaded = None, load_stages_file(settings)
+    audiences = [
+        (flow.audience.code, flow.text(flow.audience.label, lang))
+        for flow in (catalogue.flows if catalogue is not None and catalogue.several else ())
+        if flow.audience is not None
+    ]
+    found = stage_links(loaded, bot_username, web_url=settings.public_url, audiences=audiences)
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)
         return
@@ -116,7 +141,7 @@ def links(
     count = len(found)
     opening = f", opening {settings.public_url}/s/<code>" if settings.public_url else ""
     click.echo(
-        f"{count} stage{'s' if count != 1 else ''}: wrote {written.csv}, {written.html} "
+        f"{count} {'link' if audiences else 'stage'}{'s' if count != 1 else ''}: wrote {written.csv}, {written.html} "
         f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG{opening}) in {out / 'qr'}",
         err=True,
     )
@@ -142,6 +167,7 @@ def links(
 def stats(
     db: str | None,
     flow: Path | None,
+    flows: str | None,
     stages: Path | None,
     stage_code: str | None,
     day: dt.datetime | None,
@@ -153,55 +179,80 @@ def stats(
     The table gives, per stage: responses started, completed, the completion
     rate, the median time to complete, and today's started / completed. The
     drop-off view follows the questions in order: how many responses reached
-    each one, and how many answered it. Safe to run while the bot is running:
-    it only reads the database, and --plot never writes over it.
+    each one, and how many answered it. With several flows (--flows), each has
+    its tables (and its chart, plot-territoire.png…), or only the one --flow
+    names. Safe to run while the bot is running: it only reads the database,
+    and --plot never writes over it.
 
     Example: surveybot stats --stage pithiviers --plot dropoff.png
     """
-    import asyncio
-
     from flows import find_stage
-    from organiser import (
-        Stats,
-        read_stats,
-        render_dropoff_png,
-        render_dropoff_table,
-        render_stage_table,
-    )
-    from storage import StorageError, open_store
 
-    settings = load_settings(db=db, flow=flow, stages=stages)
+    flow_file, flow_name = flow_file_or_name(flow)
+    settings = load_settings(db=db, flow=flow_file, flows=flows, stages=stages)
     require_database(settings.db)
-    check_outputs((plot,), database=database_file(settings.db), force=force)
-    loaded_flow, loaded_stages = load_flow_and_stages(settings)
-    now = dt.datetime.now().astimezone()
-    today = day.date() if day is not None else now.date()
-
-    async def read() -> Stats:
-        store = await open_store(settings.db, readonly=True)
-        try:
-            return await read_stats(
-                store,
-                flow=loaded_flow,
-                stages=loaded_stages,
-                today=today,
-                tz=now.tzinfo or dt.UTC,
-                stage_code=stage_code,
-            )
-        finally:
-            await store.close()
-
-    try:
-        result = asyncio.run(read())
-    except StorageError as error:
-        fail(str(error))
+    catalogue, loaded_stages = load_flow_and_stages(settings)
+    selected = chosen_flows(catalogue, flow_name)
+    plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
+    check_outputs(plots, database=database_file(settings.db), force=force)
+    results = [
+        _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several)
+        for chosen in selected
+    ]
     unknown = stage_code is not None and find_stage(loaded_stages, stage_code) is None
-    if unknown and not result.total.started:
+    if unknown and not any(result.total.started for result in results):
         listed = ", ".join(stage.code for stage in loaded_stages)
         fail(
             f"unknown stage '{stage_code}': it is not in the stages file and no response "
             f"carries it; known stages: {listed}"
         )
+    for chosen, result, chart in zip(selected, results, plots, strict=True):
+        if len(selected) > 1:
+            click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")
+        _show_stats(result, chart)
+
+
+def _read_stats(
+    db: Path | str,
+    flow: Flow,
+    stages: list[StageDef],
+    stage_code: str | None,
+    day: dt.datetime | None,
+    own_only: bool,
+) -> Stats:
+    import asyncio
+
+    from organiser import read_stats
+    from storage import StorageError, open_store
+
+    now = dt.datetime.now().astimezone()
+    today = day.date() if day is not None else now.date()
+
+    async def read() -> Stats:
+        store = await open_store(db, readonly=True)
+        try:
+            return await read_stats(
+                store,
+                flow=flow,
+                stages=stages,
+                today=today,
+                tz=now.tzinfo or dt.UTC,
+                stage_code=stage_code,
+                own_only=own_only,
+            )
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(read())
+    except StorageError as error:
+        fail(str(error))
+
+
+def _show_stats(result: Stats, plot: Path | None) -> None:
+    """The two tables on standard output, and the chart to `plot` if asked."""
+    from organiser import render_dropoff_png, render_dropoff_table, render_stage_table
+
     click.echo(render_stage_table(result))
     click.echo()
     click.echo(render_dropoff_table(result))

@@ -45,8 +45,8 @@ def run(verbose: bool, **flags: object) -> None:
     settings = load_settings(**flags)
     token = require_token(settings)
     url = require_webhook_url(settings) if settings.webhook_url is not None else None
-    flow, stages = load_flow_and_stages(settings)
-    application = build_bot(settings, token, flow, stages, verbose=verbose)  # logs set up
+    flows, stages = load_flow_and_stages(settings)
+    application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
     if url is not None:
         from bot.telegram.webhook import run_webhook
 

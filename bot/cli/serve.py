@@ -69,13 +69,13 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
     from storage import StorageError
 
     settings = load_settings(**flags)
-    flow, stages = load_flow_and_stages(settings)
+    flows, stages = load_flow_and_stages(settings)
     if telegram_webhook:
         from bot.web.serving import serve_web_and_telegram
 
         token = require_token(settings)
         url = require_webhook_url(settings)
-        application = build_bot(settings, token, flow, stages, verbose=verbose)  # logs set up
+        application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
         hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
         main_task = serve_web_and_telegram(
             application,
@@ -94,7 +94,7 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
         configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
         main_task = serve_web(
             settings.db,
-            flow,
+            flows,
             stages,
             _bound(settings),
             secret=web_secret(settings),

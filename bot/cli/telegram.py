@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.telegram import BotApplication
     from conversation import Policy
-    from flows import Flow, StageDef
+    from flows import Catalogue, StageDef
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def policy_of(settings: Settings) -> Policy:
 
 
 def build_bot(
-    settings: Settings, token: str, flow: Flow, stages: list[StageDef], *, verbose: bool
+    settings: Settings, token: str, flows: Catalogue, stages: list[StageDef], *, verbose: bool
 ) -> BotApplication:
     """The Telegram application as the settings describe it, with logging that hides the token."""
     from bot.logs import configure_logging
@@ -128,7 +128,7 @@ def build_bot(
     configure_logging(token, level=logging.DEBUG if verbose else logging.INFO)
     return build_application(
         token=token,
-        flow=flow,
+        flow=flows,
         stages=stages,
         api_url=settings.api_url,
         admins=settings.admins,

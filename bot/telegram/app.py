@@ -26,7 +26,6 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -41,6 +40,7 @@ from telegram.request import BaseRequest
 
 from bot.telegram import handlers, jobs, organiser
 from bot.telegram.context import BotApplication, BotContext, Services
+from bot.telegram.fairness import FairRateLimiter
 from bot.telegram.handlers import on_command, person_of
 from bot.telegram.poller import Poller
 from bot.telegram.processor import PerRespondentProcessor
@@ -55,7 +55,7 @@ from conversation import (
     Policy,
     say,
 )
-from flows import Flow, StageDef
+from flows import Catalogue, Flow, StageDef
 from storage import StorageError, SurveyStore, describe_target, open_store
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ POLLING = "polling"
 def build_application(
     *,
     token: str,
-    flow: Flow,
+    flow: Flow | Catalogue,
     stages: list[StageDef],
     api_url: str = "https://api.telegram.org/bot",
     admins: frozenset[int] = frozenset(),
@@ -93,12 +93,12 @@ def build_application(
         .updater(None)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(FairRateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: BotApplication = builder.build()
     services = application.bot_data
-    services.flow, services.stages, services.admins = flow, stages, admins
+    services.flows, services.stages, services.admins = Catalogue.of(flow), stages, admins
     services.policy = policy or Policy()
     services.public_url = public_url
     add_handlers(application, admins)
@@ -118,7 +118,7 @@ async def running(
     to start (a StorageError that says so) rather than fight the first one.
     """
     services = application.bot_data
-    assert services.flow is not None
+    assert services.flows is not None
     async with application:
         store = await open_store(database)
         try:
@@ -128,14 +128,16 @@ async def running(
             await store.close()
             raise
         services.database = database
-        conversation = Conversation(store, services.flow, services.stages, clock=services.clock)
+        conversation = Conversation(store, services.flows, services.stages, clock=services.clock)
         services.conversation_ = conversation
-        services.housekeeping_ = Housekeeping(store, services.flow, services.policy)
+        services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
         try:
             await conversation.sync_stages()
             await _register_commands(application)
-            jobs.schedule(application)
             await application.start()
+            # Once the job queue runs: a job due before it starts is "missed" after a second
+            # (APScheduler's grace) and would wait for its next round.
+            jobs.schedule(application)
             try:
                 yield store
             finally:

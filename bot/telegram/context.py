@@ -11,7 +11,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from conversation import Conversation, Housekeeping, Policy, utc_now
-from flows import Flow, StageDef
+from flows import Catalogue, StageDef
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Services:
     python-telegram-bot creates it empty (it is the context's `bot_data` type).
     """
 
-    flow: Flow | None = None
+    flows: Catalogue | None = None
     stages: list[StageDef] = field(default_factory=list)
     admins: frozenset[int] = frozenset()
     clock: Callable[[], datetime] = utc_now

@@ -1,25 +1,36 @@
 """Organiser commands in Telegram: /stats, /links, /qr CODE, /export [CODE] [personal].
 
+With several questionnaires, /stats and /export take an audience too (`/export
+territoire`), and without one give each questionnaire its own tables and files.
+
 They reach only the Telegram user ids in SURVEYBOT_ADMINS (a `filters.User` in
 `app.add_handlers`); anyone else gets exactly what an unknown command gets, so
 the commands do not even show they exist.
+
+`/export`, and `/stats` on a big database, are organiser jobs
+(bot/telegram/background.py): acknowledged at once, recorded, and done in the
+background by `RUNNERS`, so no respondent waits behind them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import multiprocessing
 import os
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 
-from bot.telegram.context import BotContext
+from bot.telegram.background import Runner, organiser_jobs
+from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
 from bot.telegram.handlers import person_of
 from bot.telegram.sending import Chat
@@ -33,14 +44,21 @@ from organiser import (
     stage_link,
     stage_title,
 )
+from storage import Job, open_store
 
 if TYPE_CHECKING:
+    from conversation import Conversation
     from exports import CsvExport, ExportOptions
     from flows import Flow
 
+T = TypeVar("T")
 
 PERSONAL_WORD = "personal"
 """`/export personal`: the export keeps the questions the flow marks personal."""
+
+STATS_IN_BACKGROUND: Final = 2_000
+"""Responses above which /stats is a background job: reading and counting 20,000 of them
+held the event loop for half a second."""
 
 
 def _chat_and_lang(update: Update, context: BotContext) -> tuple[Chat, str] | None:
@@ -52,22 +70,99 @@ def _chat_and_lang(update: Update, context: BotContext) -> tuple[Chat, str] | No
 
 
 async def on_stats(update: Update, context: BotContext) -> None:
-    """Per workshop: started, completed, rate, median time, today's figures."""
+    """Per workshop: started, completed, rate, median time, today's figures.
+
+    On a big database, a background job (`run_stats`); else at once, as it is quick.
+    """
     found = _chat_and_lang(update, context)
     if found is None:
         return
     chat, lang = found
-    conversation = context.services.conversation
-    # "Today" is the organiser's day, in the respondents' time zone, not UTC's.
-    zone = ZoneInfo(context.services.policy.timezone)
-    stats = await read_stats(
-        conversation.store,
-        flow=conversation.flow,
-        stages=conversation.stages,
-        today=context.services.clock().astimezone(zone).date(),
-        tz=zone,
-    )
-    await chat.send_long(stats_blocks(stats, lang))
+    services = context.services
+    conversation = services.conversation
+    asked = read_command_args(context.args or [], conversation, lang)
+    if isinstance(asked, str):
+        await chat.send(asked)
+        return
+    counts = await conversation.store.count_responses()
+    if sum(counts.values()) > STATS_IN_BACKGROUND:
+        ack = tg("org_stats_started", lang)
+        await organiser_jobs(context.application).submit(
+            "stats", chat, lang, asked.as_args(), ack=ack, update_id=update.update_id
+        )
+        return
+    today, zone = _today(services)
+    blocks: list[str] = []
+    for flow in _flows_asked(conversation, asked):
+        stats = await read_stats(
+            conversation.store,
+            flow=flow,
+            stages=conversation.stages,
+            today=today,
+            tz=zone,
+            stage_code=asked.stage,
+            own_only=conversation.catalogue.several,
+        )
+        blocks += _titled(conversation, flow, lang, asked) + stats_blocks(stats, lang)
+    await chat.send_long(blocks)
+
+
+def _flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:
+    """The flow the command named, or every flow the bot runs."""
+    if asked.flow is not None:
+        return [conversation.flow_of(asked.flow)]
+    return list(conversation.catalogue.flows)
+
+
+def _titled(conversation: Conversation, flow: Flow, lang: str, asked: ExportAsked) -> list[str]:
+    """A flow's heading, when the bot runs several and the command did not name one."""
+    if not conversation.catalogue.several or asked.flow is not None:
+        return []
+    return [f"<b>— {escape(flow.text(flow.title, lang))} —</b>"]
+
+
+def _today(services: Services) -> tuple[dt.date, ZoneInfo]:
+    """The organiser's day, in the respondents' time zone (not UTC's), and that zone."""
+    zone = ZoneInfo(services.policy.timezone)
+    return services.clock().astimezone(zone).date(), zone
+
+
+async def run_stats(application: BotApplication, job: Job, chat: Chat) -> None:
+    """The statistics, computed in another process on its own read-only store."""
+    services = application.bot_data
+    today, zone = _today(services)
+    conversation = services.conversation
+    asked = ExportAsked.from_args(job.args)
+    blocks: list[str] = []
+    for flow in _flows_asked(conversation, asked):
+        stats = await in_another_process(
+            functools.partial(
+                stats_of,
+                _database(application),
+                flow=flow,
+                stages=conversation.stages,
+                today=today,
+                tz=zone,
+                stage_code=asked.stage,
+                own_only=conversation.catalogue.several,
+            )
+        )
+        blocks += _titled(conversation, flow, job.language, asked)
+        blocks += stats_blocks(stats, job.language)
+    await chat.send_long(blocks)
+
+
+def stats_of(database: Path | str, **how: Any) -> Stats:
+    """`read_stats` on a read-only store of its own (run in another process)."""
+
+    async def read() -> Stats:
+        store = await open_store(database, readonly=True)
+        try:
+            return await read_stats(store, **how)
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
 
 
 def stats_blocks(stats: Stats, lang: str) -> list[str]:
@@ -164,45 +259,115 @@ async def _stage_asked(
     return stage
 
 
-async def on_export(update: Update, context: BotContext) -> None:
-    """The responses as a CSV for French Excel, and its codebook, sent as documents.
+@dataclass(frozen=True)
+class ExportAsked:
+    """What `/export` (or, later, another command) was asked for, read from its words."""
 
-    The export reads its own read-only snapshot in another process, so respondents
-    are not slowed down while it runs.
+    stage: str | None = None
+    """The workshop's code, if one was named."""
+    personal: bool = False
+    """`personal`: keep the questions the flow marks personal."""
+    flow: str | None = None
+    """The flow's id, when the bot runs several and one was named (by id or audience)."""
+
+    def as_args(self) -> dict[str, Any]:
+        """As recorded with the job (JSON)."""
+        return {"stage": self.stage, "personal": self.personal, "flow": self.flow}
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> ExportAsked:
+        return cls(
+            stage=args.get("stage"), personal=bool(args.get("personal")), flow=args.get("flow")
+        )
+
+
+def read_command_args(
+    words: Sequence[str], conversation: Conversation, lang: str
+) -> ExportAsked | str:
+    """`[CODE] [AUDIENCE] [personal]`, in any order, read from the command's words; or what
+    to answer (HTML) if a word names nothing.
+
+    The one place a command's words are read: a new option is added here.
     """
+    stages, catalogue = conversation.stages, conversation.catalogue
+    asked = ExportAsked()
+    for word in words:
+        flow = catalogue.by_id(word) or catalogue.by_audience(word)
+        stage = find_stage(stages, word)
+        if word.lower() == PERSONAL_WORD:
+            asked = replace(asked, personal=True)
+        elif flow is not None and catalogue.several:
+            asked = replace(asked, flow=flow.id)
+        elif stage is not None:
+            asked = replace(asked, stage=stage.code)
+        else:
+            codes = ", ".join(s.code for s in stages) or "–"
+            if catalogue.several:
+                codes += " · " + ", ".join(
+                    f.audience.code for f in catalogue.flows if f.audience is not None
+                )
+            return tg("org_qr_unknown", lang, code=escape(word[:64]), codes=escape(codes))
+    return asked
+
+
+async def on_export(update: Update, context: BotContext) -> None:
+    """Acknowledge at once, record the export as a job, and let `run_export` send the files."""
     found = _chat_and_lang(update, context)
     if found is None:
         return
     chat, lang = found
     conversation = context.services.conversation
-    # `/export [CODE] [personal]`: the word asks for the personal questions too; what is
-    # left, if anything, names the workshop (read by `_stage_asked` from `context.args`).
-    args = context.args or []
-    personal = any(arg.lower() == PERSONAL_WORD for arg in args)
-    context.args = [arg for arg in args if arg.lower() != PERSONAL_WORD]
-    stage = None
-    if context.args:
-        stage = await _stage_asked(chat, context, lang, usage=False)
-        if stage is None:
-            return
+    asked = read_command_args(context.args or [], conversation, lang)
+    if isinstance(asked, str):
+        await chat.send(asked)
+        return
+    if asked.personal:
+        steps = [step for flow in _flows_asked(conversation, asked) for step in flow.steps()]
+        named = ", ".join(dict.fromkeys(step.id for step in steps if step.personal)) or "–"
+        await chat.send(tg("org_export_personal", lang, questions=escape(named)))
+    ack = tg("org_export_started", lang)
+    await organiser_jobs(context.application).submit(
+        "export", chat, lang, asked.as_args(), ack=ack, update_id=update.update_id
+    )
+
+
+async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
+    """The responses as a CSV for French Excel, and its codebook, sent as documents.
+
+    The export reads its own read-only snapshot in another process, so respondents
+    are not slowed down while it runs.
+    """
     from exports import ExportOptions
 
+    services = application.bot_data
+    conversation = services.conversation
+    asked = ExportAsked.from_args(job.args)
+    lang = job.language
     options = ExportOptions(
         status="all",
-        stages=(stage.code,) if stage else (),
+        stages=(asked.stage,) if asked.stage else (),
         excel=True,
         lang=lang,
         cities={s.code: s.city for s in conversation.stages},
-        include_personal=personal,
+        include_personal=asked.personal,
     )
-    if personal:
-        named = ", ".join(step.id for step in conversation.flow.steps() if step.personal) or "–"
-        await chat.send(tg("org_export_personal", lang, questions=escape(named)))
-    database = context.services.database
-    if database is None:
-        raise RuntimeError("/export is used before start-up finished")
-    await context.bot.send_chat_action(chat.chat_id, "upload_document")
-    exported = await export_in_another_process(database, conversation.flow, options)
+    await application.bot.send_chat_action(chat.chat_id, "upload_document")
+    for flow in _flows_asked(conversation, asked):
+        # One flow's file at a time, named for its audience when there are several.
+        tag = conversation.catalogue.audience_code(flow) if asked.flow is None else ""
+        await _export_flow(application, chat, flow, options, asked, tag, lang)
+
+
+async def _export_flow(
+    application: BotApplication,
+    chat: Chat,
+    flow: Flow,
+    options: ExportOptions,
+    asked: ExportAsked,
+    tag: str,
+    lang: str,
+) -> None:
+    exported = await export_in_another_process(_database(application), flow, options)
     counts = exported.result.by_status
     parts = [
         f"{counts[status]} {tg('org_status_' + status, lang)}"
@@ -215,21 +380,37 @@ async def on_export(update: Update, context: BotContext) -> None:
         count=exported.result.responses,
         detail=", ".join(parts) or "–",
     )
-    day = context.services.clock().date().isoformat()
-    suffix = f"_{stage.code}" if stage else ""
+    day = application.bot_data.clock().date().isoformat()
+    suffix = "".join(f"_{part}" for part in (tag, asked.stage) if part)
     files = [(f"reponses{suffix}_{day}.csv", exported.data)]
     if exported.codebook is not None:
-        files.append((f"codebook_{day}.csv", exported.codebook))
+        files.append((f"codebook{suffix}_{day}.csv", exported.codebook))
     await deliver_export(chat, lang, files, escape(caption), zip_name=f"reponses{suffix}_{day}.zip")
+
+
+RUNNERS: Final[Mapping[str, Runner]] = {"export": run_export, "stats": run_stats}
+"""The organiser jobs, by kind (bot/telegram/background.py runs them)."""
+
+
+def _database(application: BotApplication) -> Path | str:
+    database = application.bot_data.database
+    if database is None:
+        raise RuntimeError("an organiser job runs before start-up finished")
+    return database
 
 
 async def export_in_another_process(
     db: Path | str, flow: Flow, options: ExportOptions
 ) -> CsvExport:
-    """Run the export in a separate process: it is CPU-bound Python, and in a thread it would
-    hold the interpreter lock and slow every respondent down while it runs."""
+    """The export, in another process (`in_another_process`)."""
     from exports import export_csv
 
+    return await in_another_process(functools.partial(export_csv, db, flow, options, codebook=True))
+
+
+async def in_another_process(work: Callable[[], T]) -> T:
+    """Run `work` in a separate process: it is CPU-bound Python, and in a thread it would
+    hold the interpreter lock and slow every respondent down while it runs."""
     loop = asyncio.get_running_loop()
     # "spawn": a fresh interpreter, not a fork of this one with its threads and sockets.
     # Niced, so on a small machine respondents' updates get the CPU before the export does.
@@ -239,6 +420,4 @@ async def export_in_another_process(
         initializer=os.nice,
         initargs=(10,),
     ) as pool:
-        return await loop.run_in_executor(
-            pool, functools.partial(export_csv, db, flow, options, codebook=True)
-        )
+        return await loop.run_in_executor(pool, work)

@@ -65,7 +65,7 @@ from conversation import (
     Summary,
     say,
 )
-from flows import find_stage, format_day
+from flows import find_stage, format_day, link_payload, split_entry
 from organiser.links import stage_title
 from storage import Channel
 
@@ -164,9 +164,13 @@ class Pages:
         stage = find_stage(self.conversation.stages, code)
         if stage is None:
             return self._draw(request, "landing.html", lang, stage=None, status_code=404)
+        # A link per audience (`pithiviers__territoire`) keeps its audience all the way.
+        flow = self.conversation.catalogue.by_audience(split_entry(code)[1])
+        audience = flow.audience.code if flow is not None and flow.audience is not None else ""
+        payload = link_payload(stage, audience)
         telegram = None
         if self.chat_.bot_username:
-            telegram = f"https://t.me/{self.chat_.bot_username}?start={stage.code}"
+            telegram = f"https://t.me/{self.chat_.bot_username}?start={payload}"
         return self._draw(
             request,
             "landing.html",
@@ -174,8 +178,9 @@ class Pages:
             stage=stage,
             workshop=web("workshop", lang, city=stage_title(stage, lang=lang)),
             day=format_day(stage.date, lang),
-            answer_url=f"{request.url_for('chat')}?stage={stage.code}",
+            answer_url=f"{request.url_for('chat')}?stage={payload}",
             telegram_url=telegram,
+            flow=flow,
         )
 
     async def chat(self, request: Request) -> Response:
@@ -291,6 +296,7 @@ class Pages:
         note: str | None = None,
     ) -> Response:
         lang = reply.language
+        flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
         response = self._draw(
             request,
@@ -300,7 +306,8 @@ class Pages:
             token=form_token(self.chat_.secret, person.external_id),
             delivery=new_delivery(),
             post_url=request.url_for("chat"),
-            languages=language_buttons(self.conversation.flow.languages, lang),
+            languages=language_buttons(flow.languages, lang),
+            flow=flow,
             resume_url=(
                 str(request.url_for("resume", respondent=person.external_id))
                 if reply.response_id is not None
@@ -316,7 +323,7 @@ class Pages:
     def _draw(
         self, request: Request, template: str, lang: str, *, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
-        flow = self.conversation.flow
+        flow = context.pop("flow", None) or self.conversation.flow
         response: HTMLResponse = self.templates.TemplateResponse(
             request,
             template,

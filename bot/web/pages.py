@@ -219,6 +219,15 @@ def _input(shown: Prompt) -> dict[str, Any]:
         return {"element": "textarea", "maxlength": shown.max_length}
     if shown.kind == Kind.EMAIL:
         return {"element": "input", "type": "email", "inputmode": "email", "maxlength": 254}
+    if shown.kind == Kind.CODE:
+        # A code or a name: a short field, no phone autocorrection of "2A".
+        return {
+            "element": "input",
+            "type": "text",
+            "inputmode": "text",
+            "maxlength": 60,
+            "short": True,
+        }
     if shown.kind == Kind.NUMBER:
         # type=text with a numeric keyboard: "1 200" and "3,5" are typed as people write them.
         return {"element": "input", "type": "text", "inputmode": "decimal", "maxlength": 30}

@@ -15,7 +15,7 @@ from bot.telegram import BotApplication, running
 from bot.telegram.webhook import register_webhook, webhook_path, webhook_route
 from bot.web.app import WebChat, create_app
 from conversation import Conversation, Housekeeping, Policy, utc_now
-from flows import Flow, StageDef
+from flows import Catalogue, Flow, StageDef
 from storage import open_store
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ UPKEEP_EVERY = dt.timedelta(days=1)
 
 async def serve_web(
     db: Path | str,
-    flow: Flow,
+    flow: Flow | Catalogue,
     stages: list[StageDef],
     sock: socket.socket,
     *,

@@ -11,6 +11,7 @@ import pytest
 from bot.telegram import BotApplication, build_application
 from flows import Flow, StageDef
 from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, FakeBotAPI, Person
+from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
 Query = Callable[..., list[sqlite3.Row]]
@@ -140,7 +141,7 @@ async def test_export_sends_the_csv_and_codebook_counted_by_status(
     import pandas as pd
 
     boss = person(ORGANISER)
-    await boss.send("/export")
+    await ask_and_wait(boss, "/export")
 
     data, codebook = boss.chat[-2], boss.chat[-1]
     assert data.attachment is not None and codebook.attachment is not None
@@ -167,7 +168,7 @@ async def test_export_of_one_stage(person: PersonFactory, some_answers: None) ->
     import pandas as pd
 
     boss = person(ORGANISER)
-    await boss.send("/export PITHIVIERS")
+    await ask_and_wait(boss, "/export PITHIVIERS")
 
     name, content = boss.chat[-2].attachment or ("", b"")
     assert name.startswith("reponses_pithiviers_")

@@ -95,6 +95,9 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
     assert table_sizes(db_path) == {
         "respondents": 0,  # a refusal says which notice, where, when: not whose
         "stages": len(stages),
+        "flow_versions": 1,  # the questionnaire as run, for exports: nothing about anyone
+        "jobs": 0,
+        "inbox": 0,  # fed without the poller here; with it, gone minutes after handled
         "responses": 0,
         "answers": 0,
         "handled_updates": 1,  # the decline's update: delivered again, it stores nothing more
@@ -335,6 +338,9 @@ async def test_declining_a_changed_notice_erases_what_was_kept_and_stores_the_re
         assert sizes == {
             "respondents": 0,
             "stages": len(stages),
+            "flow_versions": 1,  # the questionnaire as run, for exports: nothing about anyone
+            "jobs": 0,
+            "inbox": 0,  # fed without the poller here; with it, gone minutes after handled
             "responses": 0,
             "answers": 0,
             "consent_refusals": 1,

@@ -33,7 +33,7 @@ START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)
 AGREE = "✅ J'accepte"
 REMINDER = (
     "Bonjour ! Votre questionnaire « 1er tour de France de l’innovation dans les territoires "
-    "d’industrie » n'est pas terminé (2 réponses sur 28)."
+    "d’industrie » n'est pas terminé (2 réponses sur 34)."
 )
 
 PersonFactory = Callable[..., Person]
@@ -325,7 +325,7 @@ async def test_upkeep_closes_a_stale_response_which_can_still_be_resumed(
     assert reminders_to(ana) == [] and len(reminders_to(bob)) == 1
 
     await ana.send("/start")
-    assert ana.last_text.startswith("Vous avez un questionnaire en cours (2 réponses sur 28).")
+    assert ana.last_text.startswith("Vous avez un questionnaire en cours (2 réponses sur 34).")
     await ana.tap("Reprendre ▶")
     assert ana.last_text.startswith("Question 3/")
     await ana.tap("10 à 49")
@@ -359,3 +359,24 @@ class TestRetention:
         # Ana's next visit starts afresh, with the notice.
         await ana.send("/start")
         assert ana.last.labels() == [AGREE, "Je refuse", "English"]
+
+
+async def test_a_restarted_bot_does_its_upkeep_at_once(
+    person: PersonFactory,
+    app: BotApplication,
+    make_app: AppFactory,
+    clock: TourClock,
+    db_path: Path,
+    query: Query,
+) -> None:
+    """The upkeep runs at start, not a day later: a bot restarted each night still closes."""
+    ana = person()
+    await started(ana)
+    clock.at(15, 14)  # two weeks idle: due to be closed as abandoned
+    again = make_app(FakeBotAPI())
+    async with running(again, db_path):
+        for _ in range(60):  # the round runs a second after the application starts
+            await asyncio.sleep(0.05)
+            if query("SELECT status FROM responses")[0]["status"] == "abandoned":
+                break
+    assert [row["status"] for row in query("SELECT status FROM responses")] == ["abandoned"]
