@@ -62,7 +62,7 @@ from flows import (
     start,
     toggle,
 )
-from storage import describe_target, is_postgres_url
+from storage import ResponseStatus, describe_target, is_postgres_url
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -82,7 +82,12 @@ def script(flow: Flow, turn: int) -> list[Step]:
     steps: list[Step] = [Step(text="/start pithiviers")]
     if flow.consent_version is not None:
         # "✅ J'accepte": the response (and every answer after it) is stored from here on.
-        steps.append(Step(button=Action(Intent.CONSENT, stage="pithiviers")))
+        # The button carries the notice's version: without it the bot asks again, and
+        # every later tap is stale (the benchmark then measured refusals, not answers).
+        consent = Action(
+            Intent.CONSENT, stage="pithiviers", lang="fr", version=flow.consent_version
+        )
+        steps.append(Step(button=consent))
     while (shown := prompt(flow, state, "fr")) is not None:
         step = flow.step(shown.step_id)
         data = Action(Intent.CHOOSE, shown.seq, shown.step_id)
@@ -110,9 +115,11 @@ def script(flow: Flow, turn: int) -> list[Step]:
             continue
         else:
             low = getattr(step, "min", None)
-            value = {Kind.EMAIL: "bench@example.org", Kind.NUMBER: str(int(low or 0) + 5)}.get(
-                shown.kind, f"Réponse de test {turn}"
-            )
+            value = {
+                Kind.EMAIL: "bench@example.org",
+                Kind.NUMBER: str(int(low or 0) + 5),
+                Kind.CODE: "45",  # a département
+            }.get(shown.kind, f"Réponse de test {turn}")
             outcome = answer_text(flow, state, value, "fr")
             steps.append(Step(text=value, answers=1))
         assert outcome.accepted, (shown.step_id, outcome.error)
@@ -283,7 +290,7 @@ async def measure(
     )
     during_export: list[float] = []
     export_seconds = 0.0
-    async with running(application, db):
+    async with running(application, db) as store:
         bot = Driver(application, api, scripts)
         if export_responses:
             began = time.perf_counter()
@@ -292,6 +299,12 @@ async def measure(
             export_seconds = end - start
         else:
             bot_seconds = await bot.run()
+        completed = [
+            r for r in await store.list_responses() if r.status == ResponseStatus.COMPLETED
+        ]
+        # A run whose taps were refused (stale, say) measures nothing worth reporting.
+        if len(completed) != respondents + export_responses:
+            raise SystemExit(f"only {len(completed) - export_responses} of {respondents} completed")
     bot_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     base_api = BenchAPI()

@@ -69,30 +69,40 @@ FULL_RUN: dict[str, tuple[Any, str | None]] = {
     "company_name": (COMPANY, None),
     "sector": ("other", "Horlogerie"),
     "headcount": ("h10_49", None),
-    "territory": ("45", None),
+    "in_group": ("no", None),
+    "turnover": ("m2_10", None),
+    "departement": ("45", None),
     "role": ("ceo", None),
     "year_founded": (1987, None),
     "innovation_kinds": (["product", "process", "other"], "Impression 3D"),
     "innovation_org": ("rd_team", None),
     "innovation_levers": (["customers", "staff_skills", "new_hires"], None),
-    "innovation_barriers": (["time", "skills", "regulation"], None),
-    "innovation_importance": (4, None),
+    "innov_barrier_main": ("time", None),
+    "innov_barriers_more": (["skills", "regulation"], None),
+    "innov_opportunities": (["green"], None),
+    "innov_spend_plan": ("4", None),
     "works_abroad": ("yes", None),
     "export_share": ("p10_24", None),
     "export_markets": (["eu", "asia"], None),
     "export_modes": (["direct"], None),
-    "intl_barriers": (["none"], None),
+    "intl_barriers_met": (["none"], None),
+    "intl_opportunities": (["new_markets"], None),
     "ice_skills": (["creativity"], None),
+    "training_ice": ("dont_know", None),
     "intl_skills": (["english"], None),
-    "training_needs": ("dont_know", None),
-    "hosted_interns": ("no", None),
+    "training_intl": ("4", None),
+    "had_interns": ("no", None),
+    "had_apprentices": ("no", None),
     "higher_ed_ties": ("no", None),
     "collab_barriers": (["time"], None),
-    "ecosystem_rating": (7, None),
+    "support_used": (["bpifrance"], None),
+    "sat_bpifrance": ("4", None),
     "synergy_ideas": ("Plus de stages", None),
-    "recruit_difficulty": (5, None),
     "profiles_sought": (["engineers"], None),
-    "talent_barriers": (["housing", "salaries", "image"], None),
+    "recruit_difficulty": ("5", None),
+    "talent_barrier_main": ("housing", None),
+    "talent_barriers_more": (["salaries", "image"], None),
+    "territory_assets": (["quality_of_life"], None),
     "wants_report": ("yes", None),
     "contact_ok": ("no", None),
     "email": ("dirigeant@rd-lab.fr", None),
@@ -142,15 +152,6 @@ class Run:
         assert_answered(message, shown or ", ".join(labels))
         return message
 
-    async def ranked(self, section: str, labels: list[str]) -> None:
-        message = self.next_question(section)
-        for rank, label in enumerate(labels[:-1], 1):
-            await self.ana.tap(label)
-            assert f"{rank}. {label}" in message.labels()
-        await self.ana.tap(labels[-1])
-        shown = " ; ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
-        assert_answered(message, shown)
-
 
 async def answer_everything(ana: Person) -> None:
     """The whole bundled questionnaire, from its first question, by taps and typing."""
@@ -170,7 +171,10 @@ async def answer_everything(ana: Person) -> None:
     assert_answered(message, "Horlogerie")
 
     await run.tapped(about, "10 à 49")
-    await run.typed(about, "45")
+    await run.tapped(about, "Non")
+    await run.tapped(about, "2 à moins de 10 M€")
+    # The département, typed by name, is read back as its code and name.
+    await run.typed(about, "loiret", "45 – Loiret")
     await run.tapped(about, "Dirigeant, gérant")
     # A number typed wrong is refused kindly, and the question asked again.
     message = run.next_question(about)
@@ -228,26 +232,24 @@ async def answer_everything(ana: Person) -> None:
         message, "Demandes des clients, Compétences des salariés, Recrutement de profils neufs"
     )
 
-    # Ranking: successive taps number the items; a second tap removes one.
-    message = run.next_question(innovation)
-    await ana.tap("Coût, financement")
-    await ana.tap("Manque de temps")
-    assert {"1. Coût, financement", "2. Manque de temps"} <= set(message.labels())
-    await ana.tap("Coût, financement")
-    assert "Coût, financement" in message.labels()
-    assert "1. Manque de temps" in message.labels()
-    await ana.tap("Manque de compétences")
-    await ana.tap("Normes, réglementation")
-    assert_answered(
-        message, "1. Manque de temps ; 2. Manque de compétences ; 3. Normes, réglementation"
-    )
+    # "Up to 3" obstacles: the main one, then at most 2 more.
+    await run.tapped(innovation, "Manque de temps")
+    await run.multiple(innovation, ["Manque de compétences", "Normes, réglementation"])
+    await run.multiple(innovation, ["Transition écologique"])
 
-    # A scale from 1 to 5 with "Ne sait pas"; its ends are explained.
+    # A 5-point scale labelled at every point, "don't know" after the points.
     message = run.next_question(innovation)
-    assert message.labels()[:6] == ["1", "2", "3", "4", "5", "Ne sait pas"]
-    assert "1 = Pas du tout importante · 5 = Très importante" in message.text
-    await ana.tap("4")
-    assert_answered(message, "4/5")
+    assert message.labels()[:7] == [
+        "Forte baisse",
+        "Légère baisse",
+        "Stabilité",
+        "Légère hausse",
+        "Forte hausse",
+        "Aucune dépense prévue",
+        "Je ne sais pas",
+    ]
+    await ana.tap("Légère hausse")
+    assert_answered(message, "Légère hausse")
 
     international = "Développement international"
     message = run.next_question(international)
@@ -265,25 +267,33 @@ async def answer_everything(ana: Person) -> None:
     await ana.tap("Valider (1)")
     assert_answered(message, "Aucun frein")
 
+    await run.multiple(international, ["Nouveaux marchés"])
+
     skills = "Compétences"
     await run.multiple(skills, ["Créativité, idées nouvelles"])
+    await run.tapped(skills, "Je ne sais pas")
     await run.multiple(skills, ["Anglais"])
-    await run.tapped(skills, "Ne sait pas")
+    await run.tapped(skills, "Élevés")
+    await run.tapped(skills, "Non")
     await run.tapped(skills, "Non")
 
     synergies = "Territoire, universités et écoles"
     await run.tapped(synergies, "Non")
     await run.multiple(synergies, ["Manque de temps"])
+    # Each support body used is rated on its own.
+    await run.multiple(synergies, ["Bpifrance"])
     message = run.next_question(synergies)
-    assert message.labels()[:11] == [str(n) for n in range(11)]
-    await ana.tap("7")
-    assert_answered(message, "7/10")
+    assert "l’accompagnement de Bpifrance" in message.text
+    await ana.tap("Plutôt satisfait")
+    assert_answered(message, "Plutôt satisfait")
     await run.typed(synergies, "Plus de stages")
 
     talent = "Attirer et recruter des talents"
-    await run.tapped(talent, "5", "5/5")
     await run.multiple(talent, ["Ingénieurs"])
-    await run.ranked(talent, ["Logement", "Salaires moins attractifs", "Image du territoire"])
+    await run.tapped(talent, "Très difficile")
+    await run.tapped(talent, "Logement")
+    await run.multiple(talent, ["Salaires moins attractifs", "Image du territoire"])
+    await run.multiple(talent, ["Qualité de vie"])
     await run.tapped(talent, "Passer ⏭", "(sans réponse)")
 
     followup = "Suites de l’enquête"
@@ -309,7 +319,8 @@ async def test_a_full_run_by_taps_and_typing_ends_with_the_outro_and_a_summary(
     )
     assert f"1. Quel est le nom de votre entreprise\u00a0?\n    → {COMPANY}" in summary
     assert "→ Horlogerie" in summary
-    assert "→ 1. Logement ; 2. Salaires moins attractifs ; 3. Image du territoire" in summary
+    assert "→ 45 – Loiret" in summary
+    assert "→ Salaires moins attractifs, Image du territoire" in summary
     assert summary.count("\n    → ") == len(FULL_RUN) + 2  # and the two skipped
     assert ana.live_keyboards() == [parts[-1]]
 
@@ -428,7 +439,7 @@ async def test_start_with_an_unfinished_response_offers_to_resume(
     await ana.send("/start")
     offer = ana.last
     assert offer.text == (
-        "Vous avez un questionnaire en cours (2 réponses sur 28). "
+        "Vous avez un questionnaire en cours (2 réponses sur 34). "
         "Voulez-vous reprendre là où vous en étiez ?"
     )
     assert offer.labels() == ["Reprendre ▶", "Recommencer"]
@@ -647,6 +658,32 @@ class TestMiniFlow:
         assert f"→ {idea}" in summary
         assert answers_of(ana.user_id)["ideas"][0] == idea
 
+    async def test_a_scale_explains_its_ends_and_a_ranking_numbers_each_tap(
+        self, person: PersonFactory, answers_of: AnswersOf
+    ) -> None:
+        ana = person()
+        await self.start_to_share(ana)
+        await ana.send("/skip")
+        # A scale from 1 to 5 with "Ne sait pas"; its ends are explained.
+        message, _, _, _ = question(ana)
+        assert message.labels()[:6] == ["1", "2", "3", "4", "5", "Ne sait pas"]
+        assert "1 = Faible · 5 = Forte" in message.text
+        await ana.tap("4")
+        assert_answered(message, "4/5")
+
+        # Ranking: successive taps number the items; a second tap removes one.
+        message, _, _, _ = question(ana)
+        await ana.tap("Coût")
+        assert "1. Coût" in message.labels()
+        await ana.tap("Coût")
+        assert "Coût" in message.labels() and "1. Coût" not in message.labels()
+        await ana.tap("Temps")
+        assert "1. Temps" in message.labels()
+        await ana.tap("Compétences")
+        assert_answered(message, "1. Temps ; 2. Compétences")
+        stored = answers_of(ana.user_id)
+        assert (stored["importance"][0], stored["obstacles"][0]) == (4, ["time", "skills"])
+
     async def test_confirming_nothing_on_a_required_multiple_choice_is_refused(
         self, person: PersonFactory, answers_of: AnswersOf
     ) -> None:
@@ -758,6 +795,8 @@ async def test_a_year_reads_back_as_typed(person: PersonFactory) -> None:
     await ana.send("Acme")
     await ana.tap("Agroalimentaire")
     await ana.tap("10 à 49")
+    await ana.tap("Non")
+    await ana.tap("Moins de 2 M€")
     await ana.send("45")
     await ana.tap("Dirigeant, gérant")
     message, _, _, _ = question(ana)

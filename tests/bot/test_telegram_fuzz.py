@@ -57,7 +57,7 @@ from flows import (
     prompt,
     visible_steps,
 )
-from flows.model import EmailStep, InfoStep, NumberStep
+from flows.model import CodeStep, EmailStep, InfoStep, NumberStep
 from flows.values import check_value, clean_text
 from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 
@@ -800,6 +800,9 @@ class Fuzz:
             return str(low + act.pick % (high - low + 1))
         if isinstance(step, EmailStep) and not awaiting_other:
             return f"ana.{act.pick}@example.org"
+        if isinstance(step, CodeStep) and not awaiting_other:
+            codes = list(step.codes)
+            return codes[act.pick % len(codes)]
         return nasty
 
     # reading the database
@@ -1213,7 +1216,7 @@ async def test_a_tick_on_an_earlier_copy_of_the_question_updates_the_copy_on_scr
     ana = person()
     await ana.send("/start")
     await ana.tap(AGREE)
-    for typed_or_tapped in ("Acme", "Agroalimentaire", "10 à 49", "45"):
+    for typed_or_tapped in ("Acme", "Agroalimentaire", "10 à 49", "Non", "Je ne sais pas", "45"):
         if typed_or_tapped in ana.last.labels():
             await ana.tap(typed_or_tapped)
         else:

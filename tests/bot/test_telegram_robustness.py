@@ -112,6 +112,8 @@ async def test_a_double_tap_on_a_checkbox_leaves_it_ticked(
     await at_sector(ana)
     await ana.tap("Agroalimentaire")
     await ana.tap("10 à 49")
+    await ana.tap("Non")
+    await ana.tap("Moins de 2 M€")
     await ana.send("45")
     await ana.tap("Dirigeant, gérant")
     await ana.send("1987")
@@ -270,16 +272,18 @@ async def test_a_redelivered_message_is_applied_once(
     await ana.send("Acme")
     await ana.tap("Agroalimentaire")
     await ana.tap("10 à 49")
-    await updates.feed(typed)  # the territory
-    assert question_number(ana) == 5
+    await ana.tap("Non")
+    await ana.tap("Moins de 2 M€")
+    await updates.feed(typed)  # the département
+    assert question_number(ana) == 7
     before = snapshot(query)
 
     await updates.feed(typed)  # Telegram delivers it again (say, after a crash)
 
     assert snapshot(query) == before
-    assert answers_of(ana.user_id)["territory"] == ("45", None, None)
+    assert answers_of(ana.user_id)["departement"] == ("45", None, None)
     assert not any(m.text.startswith("⚠️") for m in ana.chat)
-    assert question_number(ana) == 5
+    assert question_number(ana) == 7
     assert len(ana.live_keyboards()) == 1
 
 
@@ -367,7 +371,7 @@ async def test_a_response_resumes_after_the_bot_restarts_on_the_same_database(
         ana = Person(Updates(second, api_again, first_update_id=last_update_id + 1), 42)
         await ana.send("/start")
         offer = ana.last
-        assert offer.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 28).")
+        assert offer.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 34).")
         await ana.tap("Reprendre ▶")
         assert question_number(ana) == 3
         assert "Combien de salariés compte Acme" in ana.last_text

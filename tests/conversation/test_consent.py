@@ -74,7 +74,7 @@ async def test_agreeing_stores_respondent_response_and_consent_with_the_delivery
     assert response is not None
     assert ana.reply.response_id == response.id
     assert (response.flow_version, response.stage_code, response.language) == (
-        1,
+        bundled_flow.version,
         "pithiviers",
         "fr",
     )
@@ -447,10 +447,11 @@ async def test_a_changed_notice_after_a_new_version_is_asked_once(
     await agree(ana, "pithiviers")
     await ana.write("Acme")
     text = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
-    changed = tmp_path / "v2.yaml"
+    changed = tmp_path / "v3.yaml"
     old = "Votre participation est volontaire."
+    assert text.count("\nversion: 2\n") == 1
     changed.write_text(
-        text.replace("version: 1", "version: 2", 1).replace(old, f"{ADDED} {old}"),
+        text.replace("\nversion: 2\n", "\nversion: 3\n", 1).replace(old, f"{ADDED} {old}"),
         encoding="utf-8",
     )
     ana.conversation = converse(load_flow(changed))

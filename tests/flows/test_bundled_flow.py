@@ -1,4 +1,5 @@
-"""The bundled questionnaire, walked through every branch in French and in English."""
+"""The bundled questionnaires (companies, territorial actors), walked through every
+branch in French and in English."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flows import (
     acknowledge,
     answer,
     bundled_path,
+    choice_labels,
     choose,
     confirm,
     load_flow,
@@ -22,7 +24,8 @@ from flows import (
 )
 from flows.model import All, AnyOf, Compare, Condition, Not
 
-FLOW = load_flow(bundled_path("questionnaire.yaml"))
+NAMES = ("questionnaire.yaml", "acteurs.yaml")
+FLOWS = {name: load_flow(bundled_path(name)) for name in NAMES}
 LANGS = ("fr", "en")
 
 
@@ -38,10 +41,12 @@ def _questions_in(condition: Condition | None) -> set[str]:
     return set().union(*(_questions_in(item) for item in items))
 
 
-BRANCHING = sorted(
-    {q for section in FLOW.sections for q in _questions_in(section.show_if)}
-    | {q for step in FLOW.steps() for q in _questions_in(step.show_if)}
-)
+def branching(flow: Flow) -> list[str]:
+    """The questions some condition depends on."""
+    return sorted(
+        {q for section in flow.sections for q in _questions_in(section.show_if)}
+        | {q for step in flow.steps() for q in _questions_in(step.show_if)}
+    )
 
 
 def walk(flow: Flow, lang: str, forced: dict[str, str]) -> list[Prompt]:
@@ -69,6 +74,10 @@ def walk(flow: Flow, lang: str, forced: dict[str, str]) -> list[Prompt]:
         elif codes:
             assert pick is not None
             outcome = choose(flow, state, pick, lang)
+        elif current.kind == Kind.CODE:
+            # Typed by name; stored as the code.
+            outcome = answer(flow, state, "Loiret", lang)
+            assert outcome.state.answers.get(current.step_id) == "45"
         elif current.kind == Kind.EMAIL:
             outcome = answer(flow, state, "contact@example.org", lang)
         elif current.kind == Kind.NUMBER:
@@ -81,49 +90,48 @@ def walk(flow: Flow, lang: str, forced: dict[str, str]) -> list[Prompt]:
     return shown
 
 
-def branch_cases() -> list[tuple[str, str]]:
+def branch_cases(flow: Flow) -> list[tuple[str, str]]:
+    """(question, code) for every answer of every question a condition depends on."""
     cases = []
-    for question in BRANCHING:
-        step = FLOW.step(question)
-        codes = [code for code, _ in _choices(step)]
-        cases += [(question, code) for code in codes]
+    for question in branching(flow):
+        labels = choice_labels(flow, flow.step(question), "fr")  # type: ignore[arg-type]
+        cases += [(question, code) for code, _ in labels if code != "other"]
     return cases
 
 
-def _choices(step: object) -> list[tuple[str, str]]:
-    from flows import choice_labels
-
-    return [pair for pair in choice_labels(FLOW, step, "fr") if pair[0] != "other"]  # type: ignore[arg-type]
-
-
-CASES = branch_cases()
+CASES = [(name, q, c) for name in NAMES for q, c in branch_cases(FLOWS[name])]
 LEFTOVER = re.compile(r"\{[a-z_|]+|\}")
 
 
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_branch_can_be_walked_and_every_step_is_reached(lang: str) -> None:
+def test_every_branch_can_be_walked_and_every_step_is_reached(name: str, lang: str) -> None:
+    flow = FLOWS[name]
     reached: set[str] = set()
-    for question, code in CASES:
-        reached |= {p.step_id for p in walk(FLOW, lang, {question: code})}
+    for question, code in branch_cases(flow):
+        reached |= {p.step_id for p in walk(flow, lang, {question: code})}
     # Conditions on two questions at once (the e-mail) need both answers chosen.
-    reached |= {p.step_id for p in walk(FLOW, lang, dict.fromkeys(BRANCHING, "yes"))}
-    assert reached == {step.id for step in FLOW.steps()}
+    reached |= {p.step_id for p in walk(flow, lang, dict.fromkeys(branching(flow), "yes"))}
+    assert reached == {step.id for step in flow.steps()}
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize(("question", "code"), CASES, ids=[f"{q}={c}" for q, c in CASES])
-def test_no_text_is_missing_or_left_unpiped(lang: str, question: str, code: str) -> None:
-    for shown in walk(FLOW, lang, {question: code}):
+@pytest.mark.parametrize(
+    ("name", "question", "code"), CASES, ids=[f"{n.split('.')[0]}-{q}={c}" for n, q, c in CASES]
+)
+def test_no_text_is_missing_or_left_unpiped(name: str, lang: str, question: str, code: str) -> None:
+    for shown in walk(FLOWS[name], lang, {question: code}):
         assert shown.text.strip(), shown.step_id
         assert not LEFTOVER.search(shown.text), (shown.step_id, shown.text)
         assert all(label.strip() for _, label in shown.choices), shown.step_id
         assert shown.section.strip()
 
 
-def test_the_english_version_is_a_translation_not_a_copy() -> None:
+@pytest.mark.parametrize("name", NAMES)
+def test_the_english_version_is_a_translation_not_a_copy(name: str) -> None:
     # Choice labels may rightly be the same words ("R&D, innovation"); sentences may not.
     same = []
-    for step in FLOW.steps():
+    for step in FLOWS[name].steps():
         for text in (step.text, step.help):
             if text is None:
                 continue

@@ -1040,5 +1040,6 @@ def test_prompts_show_only_visible_steps_in_the_bundled_flow(bundled: Flow) -> N
     chat.ok(chat.type("Acme"))
     ids = {s.id for s in visible_steps(bundled, chat.state)}
     assert "export_plans" not in ids
-    assert "interns_count" not in ids
+    assert "interns_n" not in ids and "apprentices_n" not in ids
+    assert "had_interns" in ids
     assert "Acme" in chat.prompt.text

@@ -38,7 +38,7 @@ from flows import (
 )
 from flows.checks import check_flow
 from flows.conditions import holds
-from flows.model import NumberStep
+from flows.model import CodeStep, NumberStep
 from flows.values import Invalid, check_value, clean_text
 
 # With warnings as errors, Hypothesis's failure report trips over this warning from
@@ -155,7 +155,18 @@ def valid_action(
     if shown.kind == Kind.EMAIL:
         user = data.draw(EMAIL_USER, label="user")
         return answer_text(flow, state, f"{user}@example.fr", lang)
+    if shown.kind == Kind.CODE:
+        return answer_text(flow, state, typed_code(data, flow, shown.step_id, lang), lang)
     return answer_text(flow, state, data.draw(TEXTS, label="text"), lang)
+
+
+def typed_code(data: st.DataObject, flow: Flow, step_id: str, lang: str) -> str:
+    """A code from the step's list as people type it: "45", "2a", or the name."""
+    step = flow.step(step_id)
+    assert isinstance(step, CodeStep)
+    code = data.draw(one_of(tuple(step.codes)), label="code")
+    name = flow.text(step.codes[code], lang)
+    return data.draw(one_of((code, code.lower(), name)), label="typed code")
 
 
 def full_answer(

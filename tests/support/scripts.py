@@ -41,6 +41,9 @@ def typed_line(shown: Prompt, turn: int, low: float | None = None) -> str:
         return str(int(low)) if low is not None else "12"
     if shown.kind == Kind.EMAIL:
         return "contact@example.org"
+    if shown.kind == Kind.CODE:
+        # A département, typed as people do: a number, a Corsican code, a name.
+        return ("45", "2A", "Loiret")[turn % 3]
     return f"Réponse {turn} avec des accents : é à ç"
 
 

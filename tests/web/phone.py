@@ -145,12 +145,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db: Path, workdir: Path) -> Server:
-    """Start `python -m bot serve` on a free port; wait until it says where it listens."""
+def start_server(db: Path, workdir: Path, flow: Path | None = None) -> Server:
+    """Start `python -m bot serve` on a free port (with `flow`, else the bundled one);
+    wait until it says where it listens."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEYBOT_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "bot", "serve", "--port", str(port), "--db", str(db)]
+    if flow is not None:
+        command += ["--flow", str(flow)]
     process = subprocess.Popen(
         [*command, "--bot-username", BOT],
         cwd=workdir,  # no .env of the developer's is read
@@ -300,7 +303,7 @@ class Phone:
         self._submit(lambda: self.page.get_by_role("button", name="Valider").click())
 
     def rank(self, *labels: str) -> None:
-        for place, label in zip(RANKS, labels, strict=True):
+        for place, label in zip(RANKS[: len(labels)], labels, strict=True):
             self.page.get_by_role("combobox", name=place, exact=True).select_option(label=label)
         self._submit(lambda: self.page.get_by_role("button", name="Valider").click())
 

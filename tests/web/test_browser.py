@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import MINI
 from tests.web.phone import (
     ABROAD,
     BOT,
@@ -77,11 +78,17 @@ if sync_playwright is None or CHROMIUM is None:
 
 
 @pytest.fixture
-def server(db_path: Path, tmp_path: Path) -> Iterator[Server]:
+def served_flow() -> Path | None:
+    """The flow `server` runs: None for the bundled one."""
+    return None
+
+
+@pytest.fixture
+def server(db_path: Path, tmp_path: Path, served_flow: Path | None) -> Iterator[Server]:
     """`surveybot serve` on a free port and the test's database; stopped with SIGTERM after."""
     for attempt in range(3):
         try:
-            running = start_server(db_path, tmp_path)
+            running = start_server(db_path, tmp_path, served_flow)
             break
         except RuntimeError as error:
             # Another program may take the free port between the probe and the bind.
@@ -153,9 +160,9 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.tap("✅ J'accepte")
 
     # Typed text: a company name that would be a script, were it not shown as text.
-    ana.at(1, 28, COMPANY, "Quel est le nom de votre entreprise ?")
+    ana.at(1, 34, COMPANY, "Quel est le nom de votre entreprise ?")
     ana.type(XSS)
-    ana.at(2, 28, COMPANY)
+    ana.at(2, 34, COMPANY)
     expect(page.locator("#waiting-text")).to_have_text(
         f"Quel est le secteur d’activité principal de {XSS}{NBSP}?"
     )
@@ -165,22 +172,28 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
 
     # A single choice with "Autre", then its text.
     ana.tap("Autre secteur")
-    expect(page.locator(".progress")).to_have_text(f"Question 2/28 · {COMPANY}")
+    expect(page.locator(".progress")).to_have_text(f"Question 2/34 · {COMPANY}")
     expect(page.locator("#waiting-text")).to_contain_text("Autre secteur")
     ana.type("Robinetterie")
-    ana.at(3, 28, COMPANY, f"Combien de salariés compte {XSS}")
+    ana.at(3, 34, COMPANY, f"Combien de salariés compte {XSS}")
     ana.tap("10 à 49")
-    ana.at(4, 28, COMPANY, "département ou territoire")
-    ana.type("45")
-    ana.at(5, 28, COMPANY, "Quelle est votre fonction")
+    ana.at(4, 34, COMPANY, "fait-elle partie d’un groupe")
+    ana.tap("Non")
+    ana.at(5, 34, COMPANY, "chiffre d’affaires")
+    ana.tap("Moins de 2 M€")
+    # A département typed by name, read back as its code and name.
+    ana.at(6, 34, COMPANY, "Dans quel département")
+    ana.type("loiret")
+    ana.sees("45 – Loiret")
+    ana.at(7, 34, COMPANY, "Quelle est votre fonction")
     ana.tap("Dirigeant, gérant")
 
     # A number: refused as the engine refuses it everywhere, then taken.
-    ana.at(6, 28, COMPANY, f"En quelle année {XSS} a-t-elle été créée")
+    ana.at(8, 34, COMPANY, f"En quelle année {XSS} a-t-elle été créée")
     expect(page.locator("#answer")).to_have_attribute("inputmode", "decimal")
     ana.type("vers 1990")
     expect(page.locator("[role=alert]")).to_be_visible()
-    ana.at(6, 28, COMPANY)
+    ana.at(8, 34, COMPANY)
     ana.type("1987")
 
     # The information step: no number, a "Continuer".
@@ -189,79 +202,99 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.tap("Continuer")
 
     # A multiple choice with ticks and "Autre".
-    ana.at(7, 28, INNOVATION, "quels types d’innovation")
+    ana.at(9, 34, INNOVATION, "quels types d’innovation")
     ana.tick("Produit nouveau ou amélioré", "Procédé de production", "Autre type", shot="multiple")
-    expect(page.locator(".progress")).to_have_text(f"Question 7/28 · {INNOVATION}")
+    expect(page.locator(".progress")).to_have_text(f"Question 9/34 · {INNOVATION}")
     ana.type("Impression 3D")
-    ana.at(8, 28, INNOVATION, "Comment l’innovation est-elle principalement organisée")
+    ana.at(10, 34, INNOVATION, "Comment l’innovation est-elle principalement organisée")
     ana.tap("Équipe R&D ou innovation")
-    ana.at(9, 28, INNOVATION, "Quelle part de votre chiffre d’affaires")
+    ana.at(11, 34, INNOVATION, "Quelle part de votre chiffre d’affaires")
     ana.sees("en %")
     ana.type("15")
-    ana.at(10, 28, INNOVATION, "leviers")
+    ana.at(12, 34, INNOVATION, "favorise le plus")
     ana.sees("Jusqu'à 3 réponses.")
     ana.tick("Demandes des clients", "Compétences des salariés", "Outils numériques")
 
-    # A ranking with its lists; then back to it once, and a changed order.
-    ana.at(11, 28, INNOVATION, "Classez les 3 principaux freins")
-    ana.rank("Manque de temps", "Coût, financement", "Manque de compétences")
-    ana.at(12, 28, INNOVATION, "Quelle importance")
+    # "Up to 3" obstacles: the main one, then up to 2 more; back to them once.
+    ana.at(13, 34, INNOVATION, "principal frein")
+    ana.tap("Manque de temps")
+    ana.at(14, 34, INNOVATION, "d’autres freins")
+    ana.sees("Jusqu'à 2 réponses.")
+    ana.tick("Coût, financement", "Manque de compétences")
+    ana.at(15, 34, INNOVATION, "occasions d’innover")
     ana.tap("← Retour")
-    ana.at(11, 28, INNOVATION, "Classez les 3 principaux freins")
-    for place, code in zip(RANKS, ["time", "funding", "skills"], strict=True):
-        expect(page.get_by_role("combobox", name=place, exact=True)).to_have_value(code)
-    ana.rank("Coût, financement", "Manque de temps", "Manque de compétences")
+    ana.at(14, 34, INNOVATION, "d’autres freins")
+    for label in ("Coût, financement", "Manque de compétences"):
+        expect(page.get_by_role("checkbox", name=label)).to_be_checked()
+    ana.tick()
+    ana.at(15, 34, INNOVATION, "occasions d’innover")
+    ana.tick("Transition écologique")
 
-    # A scale, then yes/no: the exporters' branch adds three questions.
-    ana.at(12, 28, INNOVATION, "Quelle importance")
-    ana.sees("Pas du tout importante")
-    ana.tap("4")
-    ana.at(13, 28, ABROAD, f"{XSS} vend-elle ou travaille-t-elle à l’international")
+    # A 5-point scale labelled at every point, then yes/no: the exporters' branch.
+    ana.at(16, 34, INNOVATION, "dépenses d’innovation")
+    ana.sees("Forte baisse")
+    ana.tap("Légère hausse")
+    ana.at(17, 34, ABROAD, f"{XSS} a-t-elle une activité à l’international")
     ana.tap("Oui")
-    ana.at(14, 31, ABROAD, "Quelle part de votre chiffre d’affaires est réalisée")
+    ana.at(18, 40, ABROAD, "Quelle part de votre chiffre d’affaires est réalisée")
     ana.tap(f"25 à 49{NBSP}%")
-    ana.at(15, 31, ABROAD, "Sur quels marchés")
+    ana.at(19, 40, ABROAD, "Sur quels marchés")
     ana.tick("Union européenne", "Amérique du Nord")
-    ana.at(16, 31, ABROAD, "Comment travaillez-vous")
+    ana.at(20, 40, ABROAD, "Comment travaillez-vous")
     ana.tick("Export direct", "Agents, distributeurs")
-    ana.at(17, 31, ABROAD, "Quels freins rencontrez-vous")
+    ana.at(21, 40, ABROAD, "Quels freins rencontrez-vous")
     ana.tick("Langues étrangères", "Coût, financement")
-    ana.at(18, 31, SKILLS, "En innovation, créativité")
+    ana.at(22, 40, ABROAD, "occasions voyez-vous à l’international")
+    ana.tick("Nouveaux marchés")
+    ana.at(23, 40, SKILLS, "En innovation, créativité")
     ana.tick("Créativité, idées nouvelles")
-    ana.at(19, 31, SKILLS, "Pour travailler à l’international")
+    ana.at(24, 40, SKILLS, "besoins de formation")
+    ana.tap("Moyens")
+    ana.at(25, 40, SKILLS, "Pour travailler à l’international")
     ana.tick("Anglais")
-    ana.at(20, 31, SKILLS, "besoins de formation")
-    ana.tap("3")
-    ana.at(21, 31, SKILLS, "stagiaires ou des apprentis")
+    ana.at(26, 40, SKILLS, "besoins de formation")
+    ana.tap("Élevés")
+    ana.at(27, 40, SKILLS, "des stagiaires")
     ana.tap("Oui")
-    ana.at(22, 32, SKILLS, "Combien de stagiaires")
+    ana.at(28, 41, SKILLS, "Combien de stagiaires")
     ana.type("3")
-    ana.at(23, 32, TIES, "liens avec des universités")
+    ana.at(29, 41, SKILLS, "apprentis")
+    ana.tap("Non")
+    ana.at(30, 41, TIES, "liens avec des universités")
     ana.tap("Oui")
-    ana.at(24, 33, TIES, "Quelles formes prennent ces liens")
+    ana.at(31, 42, TIES, "Quelles formes prennent ces liens")
     ana.tick("Stages", "Apprentissage, alternance")
-    ana.at(25, 33, TIES, "Qu’est-ce qui freine")
+    ana.at(32, 42, TIES, "Qu’est-ce qui freine")
     ana.tick("Manque de temps")
-    ana.at(26, 33, TIES, "niveau de satisfaction")
-    ana.tap("7")
+    # Each support body used is then rated on its own.
+    ana.at(33, 42, TIES, "organismes d’accompagnement")
+    ana.tick("Conseil régional", "Bpifrance")
+    ana.at(34, 44, TIES, "du conseil régional")
+    ana.tap("Plutôt satisfait")
+    ana.at(35, 44, TIES, "de Bpifrance")
+    ana.tap("Très satisfait")
 
     # A long text in its box; an optional one skipped.
-    ana.at(27, 33, TIES, "renforcer vos liens")
+    ana.at(36, 44, TIES, "renforcer vos liens")
     expect(page.locator("textarea#answer")).to_be_visible()
     ana.type("Des stages plus longs.\nUn contact unique à l’université.")
-    ana.at(28, 33, TALENT, "difficulté à recruter")
-    ana.tap("4")
-    ana.at(29, 33, TALENT, "Quels profils")
+    ana.at(37, 44, TALENT, "Quels profils")
     ana.tick("Techniciens, maintenance")
-    ana.at(30, 33, TALENT, "Classez les 3 principaux obstacles")
-    ana.rank("Logement", "Transports, mobilité", "Salaires moins attractifs")
-    ana.at(31, 33, TALENT, "propositions")
+    ana.at(38, 44, TALENT, "recruter est-il aujourd’hui facile ou difficile")
+    ana.tap("Plutôt difficile")
+    ana.at(39, 44, TALENT, "principal obstacle")
+    ana.tap("Logement")
+    ana.at(40, 44, TALENT, "d’autres obstacles")
+    ana.tick("Transports, mobilité", "Salaires moins attractifs")
+    ana.at(41, 44, TALENT, "atouts de votre territoire")
+    ana.tick("Qualité de vie")
+    ana.at(42, 44, TALENT, "propositions")
     ana.tap("Passer")
-    ana.at(32, 33, FOLLOW_UP, "recevoir le document de synthèse")
+    ana.at(43, 44, FOLLOW_UP, "recevoir le document de synthèse")
     ana.tap("Oui")
-    ana.at(33, 34, FOLLOW_UP, "recontacté")
+    ana.at(44, 45, FOLLOW_UP, "recontacté")
     ana.tap("Non")
-    ana.at(34, 34, FOLLOW_UP, "adresse e-mail")
+    ana.at(45, 45, FOLLOW_UP, "adresse e-mail")
     expect(page.locator("#answer")).to_have_attribute("type", "email")
     ana.type("direction@robinetterie.example")
 
@@ -270,14 +303,15 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     expect(summary.locator("h2")).to_have_text("Récapitulatif de vos réponses")
     ana.sees(f"Merci ! Vos réponses pour {XSS} sont bien enregistrées.")
     expect(summary).to_contain_text("Robinetterie")
-    expect(summary).to_contain_text("1. Coût, financement ; 2. Manque de temps")
+    expect(summary).to_contain_text("45 – Loiret")
+    expect(summary).to_contain_text("Coût, financement, Manque de compétences")
     ana.has_no_commands_to_type()
     ana.shot("summary")
     third = summary.locator("li").nth(2)
     expect(third).to_contain_text("10 à 49")
     edit = third.get_by_role("button", name=f"Modifier — 3. Combien de salariés compte {XSS}")
     ana.press(edit)
-    ana.at(3, 34, COMPANY, "Combien de salariés")
+    ana.at(3, 45, COMPANY, "Combien de salariés")
     expect(page.get_by_role("button", name="10 à 49 (réponse actuelle)")).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -296,7 +330,11 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     assert stored["headcount"] == ("h50_249", None)
     assert stored["year_founded"] == (1987, None)
     assert stored["innovation_kinds"] == (["product", "process", "other"], "Impression 3D")
-    assert stored["innovation_barriers"] == (["funding", "time", "skills"], None)
+    assert stored["departement"] == ("45", None)
+    assert stored["innov_barrier_main"] == ("time", None)
+    assert stored["innov_barriers_more"] == (["funding", "skills"], None)
+    assert stored["innov_spend_plan"] == ("4", None)
+    assert stored["sat_region"] == ("4", None)
     assert stored["works_abroad"] == ("yes", None)
     assert stored["export_share"] == ("p25_49", None)
     assert "export_plans" not in stored
@@ -321,12 +359,12 @@ def test_the_plain_forms_work_without_javascript(
     bob.open(f"{server.url}/s/pithiviers")
     bob.follow("Répondre ici")
     bob.tap("✅ J'accepte")
-    bob.at(1, 28, COMPANY, "Quel est le nom de votre entreprise ?")
+    bob.at(1, 34, COMPANY, "Quel est le nom de votre entreprise ?")
     expect(bob.page.locator("#answer")).to_be_focused()  # `autofocus`, no script needed
     bob.type("Robinetterie Duval")
-    bob.at(2, 28, COMPANY, "Quel est le secteur d’activité principal de Robinetterie Duval")
+    bob.at(2, 34, COMPANY, "Quel est le secteur d’activité principal de Robinetterie Duval")
     bob.tap("Métallurgie, mécanique")
-    bob.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    bob.at(3, 34, COMPANY, "Combien de salariés compte Robinetterie Duval")
     bob.shot("no-script")
     assert answers(db_path) == {
         "company_name": ("Robinetterie Duval", None),
@@ -344,14 +382,14 @@ def test_the_resume_link_opens_the_same_question_elsewhere(
     ana.tap("✅ J'accepte")
     ana.type("Robinetterie Duval")
     ana.tap("Métallurgie, mécanique")
-    ana.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    ana.at(3, 34, COMPANY, "Combien de salariés compte Robinetterie Duval")
     link = ana.page.locator("#resume-link").input_value()
     assert re.fullmatch(rf"{re.escape(server.url)}/r/[A-Za-z0-9_-]{{32}}", link)
 
     # The tab closed and opened again: the cookie brings her back.
     ana.new_tab()
     ana.open(f"{server.url}/chat")
-    ana.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    ana.at(3, 34, COMPANY, "Combien de salariés compte Robinetterie Duval")
 
     # Another browser (her computer at the office) with the link: the same question.
     office = phones()
@@ -362,18 +400,50 @@ def test_the_resume_link_opens_the_same_question_elsewhere(
     with office.page.expect_navigation():
         office.page.get_by_role("button", name="Reprendre ici").click()
     expect(office.page).to_have_url(f"{server.url}/chat")
-    office.at(3, 28, COMPANY, "Combien de salariés compte Robinetterie Duval")
+    office.at(3, 34, COMPANY, "Combien de salariés compte Robinetterie Duval")
     # docs/images/web-chat.png is this screenshot, cut under "← Retour" (360×850) and
     # reduced to 64 colours with Pillow.
     office.shot("resumed")
     office.tap("10 à 49")
-    office.at(4, 28, COMPANY)
+    office.at(4, 34, COMPANY)
     ana.reload()
-    ana.at(4, 28, COMPANY, "département ou territoire")
+    ana.at(4, 34, COMPANY, "fait-elle partie d’un groupe")
     assert rows(db_path, "SELECT count(*) FROM respondents") == [(1,)]
     assert answers(db_path)["headcount"] == ("h10_49", None)
     ana.check_clean()
     office.check_clean()
+
+
+class TestRanking:
+    """A ranking on a phone, on the small flow that has one (the bundled questionnaires
+    ask for "up to 3" instead)."""
+
+    @pytest.fixture
+    def served_flow(self) -> Path:
+        return MINI
+
+    def test_a_ranking_keeps_its_order_when_coming_back_to_it(
+        self, server: Server, phones: Phones, db_path: Path
+    ) -> None:
+        ana = phones()
+        ana.open(f"{server.url}/chat")
+        ana.tap("Continuer")
+        ana.type("Acme")
+        ana.type("12")
+        ana.tap("Industrie")
+        ana.tap("Non")
+        ana.tap("3")
+        ana.sees("Freins ?")
+        ana.rank("Temps", "Coût")
+        ana.sees("Idées ?")
+        ana.tap("← Retour")
+        ana.sees("Freins ?")
+        for place, code in zip(RANKS[:2], ["time", "cost"], strict=True):
+            expect(ana.page.get_by_role("combobox", name=place, exact=True)).to_have_value(code)
+        ana.rank("Coût", "Compétences")
+        ana.sees("Idées ?")
+        assert answers(db_path)["obstacles"] == (["cost", "skills"], None)
+        ana.check_clean()
 
 
 def test_serve_says_when_it_made_up_the_web_secret(server: Server) -> None:

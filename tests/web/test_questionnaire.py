@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from conversation.tokens import decode
 from flows import Flow, Kind
+from flows.values import check_value
 from tests.conftest import Peek
 from tests.web.conftest import VisitorFactory
 from tests.web.driver import Page, Visitor, valid_answer
@@ -46,6 +49,8 @@ class Answers:
                 self.others[step] = text  # "Other, please specify"
             elif self.flow.step(step).type == Kind.NUMBER:
                 self.values[step] = int(text)
+            elif self.flow.step(step).type == Kind.CODE:
+                self.values[step] = check_value(self.flow, self.flow.step(step), text, "fr")
             else:
                 self.values[step] = text
 
@@ -70,7 +75,7 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     # and a response tagged with the workshop of the link.
     page = await ana.press("✅ J'accepte")
     assert page.status == 200
-    assert page.progress == "Question 1/28 · Votre entreprise et vous"
+    assert page.progress == "Question 1/34 · Votre entreprise et vous"
     assert peek.query("SELECT channel, language FROM respondents") == [("web", "fr")]
     assert peek.query("SELECT stage_code, status, consent_version IS NOT NULL FROM responses") == [
         ("pithiviers", "in_progress", 1)
@@ -92,17 +97,17 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     question = page.question
     assert question is not None and question.step == "sector" and question.kind == "text"
     page = await ana.type("Horlogerie")
-    assert page.progress.startswith("Question 3/28")
+    assert page.progress.startswith("Question 3/34")
     assert "Horlogerie" in page  # the transcript above reads it back
     # Back: the earlier choice is shown as chosen, and can be changed.
     page = await ana.press("← Retour")
-    assert page.progress.startswith("Question 2/28")
+    assert page.progress.startswith("Question 2/34")
     assert page.question is not None
     chosen = [b.label for b in page.question.buttons if "réponse actuelle" in b.label]
     assert chosen == ["Autre secteur (réponse actuelle)"]
     page = await ana.press("Agroalimentaire")
     given.values["sector"] = "agrifood"
-    assert page.progress.startswith("Question 3/28")
+    assert page.progress.startswith("Question 3/34")
 
     turn = 2
     while (form := page.question) is not None:
@@ -125,16 +130,24 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
             assert "en %" in page
             page = await ana.press("Passer")
             assert "(sans réponse)" in page
-        elif step == "innovation_barriers":
-            # A ranking: one list per rank, most important first.
-            assert [s.name for s in form.selects] == ["rank", "rank", "rank"]
-            assert "Classez 3 éléments" in page
-            assert page.text.count("— choisir —") == 3  # a first, empty choice in each list
-            for rank in ("1ᵉʳ", "2ᵉ", "3ᵉ"):
-                assert f'<label class="rank"><span>{rank}</span>' in page.html
-            page = await ana.rank("Coût, financement", "Manque de temps", "Manque de compétences")
-            given.values[step] = ["funding", "time", "skills"]
-            assert "1. Coût, financement ; 2. Manque de temps ; 3. Manque de compétences" in page
+        elif step == "departement":
+            # A code typed from a list, by name: stored as the code, read back with its name.
+            assert form.text is not None
+            page = await ana.type("loiret")
+            given.values[step] = "45"
+            assert "45 – Loiret" in page
+        elif step == "innov_spend_plan":
+            # A 5-point scale as buttons, each point labelled, "don't know" after them.
+            labels = [button.label for button in form.choices()]
+            assert labels[:5] == [
+                "Forte baisse",
+                "Légère baisse",
+                "Stabilité",
+                "Légère hausse",
+                "Forte hausse",
+            ]
+            page = await ana.press("Légère hausse")
+            given.values[step] = "4"
         elif step == "works_abroad":
             page = await ana.press("Oui")  # opens the branch of exporting companies
             given.values[step] = "yes"
@@ -193,7 +206,7 @@ async def test_back_on_the_first_question_says_there_is_none(
     await ana.press("J'accepte")
     page = await ana.type("ACME")
     page = await ana.press("← Retour")
-    assert page.progress.startswith("Question 1/28")
+    assert page.progress.startswith("Question 1/34")
     question = page.question
     assert question is not None and question.text is not None
     assert question.text.value == "ACME"  # the answer given, to correct
@@ -208,9 +221,9 @@ async def test_a_refused_answer_says_why_and_asks_again(
     await ana.get("/chat")
     await ana.press("J'accepte")
     given = Answers(flow)
-    for turn in range(5):
+    for turn in range(7):
         await given.give(ana, turn)
-    assert ana.page is not None and ana.page.progress.startswith("Question 6/28")
+    assert ana.page is not None and ana.page.progress.startswith("Question 8/34")
     page = await ana.type("l'an dernier")
     assert page.question is not None and page.question.step == "year_founded"
     warnings = [a for tag, a in page.tags if tag == "p" and "warning" in a.get("class", "")]
@@ -261,25 +274,53 @@ async def test_declining_the_notice_keeps_nothing_but_the_refusal(
     assert "✅ J'accepte" in page.labels()
 
 
-async def test_a_ranking_with_an_item_twice_or_missing_is_refused(
-    visitor: VisitorFactory, flow: Flow, peek: Peek
-) -> None:
-    ana = visitor()
-    await ana.get("/chat")
-    page = await ana.press("J'accepte")
-    given = Answers(flow)
-    turn = 0
-    while page.question is not None and page.question.step != "innovation_barriers":
-        page = await given.give(ana, turn)
-        turn += 1
-    for ranks in (
-        ["Coût, financement", "Coût, financement", "Manque de temps"],
-        ["Coût, financement"],
-    ):
-        page = await ana.rank(*ranks)
-        assert page.question is not None and page.question.step == "innovation_barriers"
-        assert 'role="alert"' in page.html
-        # The ranks picked come back picked, to fix the one that is wrong.
-        picked = [dict(s.options)[s.selected] for s in page.question.selects if s.selected]
-        assert picked == ranks
-        assert "innovation_barriers" not in stored_answers(peek)[0]
+class TestRanking:
+    """A ranking, on the small flow that has one (the bundled questionnaires ask for
+    "up to 3" instead, as multiple choices)."""
+
+    @pytest.fixture
+    def flow(self, mini_flow: Flow) -> Flow:
+        return mini_flow
+
+    async def to_ranking(self, ana: Visitor, flow: Flow) -> Page:
+        page = await ana.get("/chat")
+        given = Answers(flow)
+        for turn in range(20):
+            assert page.question is not None, "no ranking met"
+            if page.question.step == "obstacles":
+                return page
+            if page.question.step == "company":
+                page = await ana.type("Acme")  # within its 20 characters
+            else:
+                page = await given.give(ana, turn)
+        raise AssertionError(f"stuck on {page.question}")
+
+    async def test_a_ranking_has_one_list_per_rank_most_important_first(
+        self, visitor: VisitorFactory, flow: Flow, peek: Peek
+    ) -> None:
+        ana = visitor()
+        page = await self.to_ranking(ana, flow)
+        form = page.question
+        assert form is not None
+        assert [s.name for s in form.selects] == ["rank", "rank"]
+        assert "Classez 2 éléments" in page
+        assert page.text.count("— choisir —") == 2  # a first, empty choice in each list
+        for rank in ("1ᵉʳ", "2ᵉ"):
+            assert f'<label class="rank"><span>{rank}</span>' in page.html
+        page = await ana.rank("Temps", "Coût")
+        assert "1. Temps ; 2. Coût" in page
+        assert stored_answers(peek)[0]["obstacles"] == ["time", "cost"]
+
+    async def test_a_ranking_with_an_item_twice_or_missing_is_refused(
+        self, visitor: VisitorFactory, flow: Flow, peek: Peek
+    ) -> None:
+        ana = visitor()
+        page = await self.to_ranking(ana, flow)
+        for ranks in (["Coût", "Coût"], ["Coût"]):
+            page = await ana.rank(*ranks)
+            assert page.question is not None and page.question.step == "obstacles"
+            assert 'role="alert"' in page.html
+            # The ranks picked come back picked, to fix the one that is wrong.
+            picked = [dict(s.options)[s.selected] for s in page.question.selects if s.selected]
+            assert picked == ranks
+            assert "obstacles" not in stored_answers(peek)[0]

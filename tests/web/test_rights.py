@@ -66,10 +66,10 @@ async def test_the_resume_link_opens_the_same_question_in_another_browser(
     there = await phone.get("/chat")
     assert there.progress == page.progress
     assert there.question is not None and page.question is not None
-    assert there.question.step == page.question.step == "territory"
+    assert there.question.step == page.question.step == "in_group"
     assert "ACME" in there.text  # the answers so far, above the question
     # Answering there moves both on: one person, one response.
-    await phone.type("45")
+    await phone.press("Non")
     assert (await ana.get("/chat")).progress.startswith("Question 5/")
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(1,)]
     assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]
@@ -148,7 +148,7 @@ async def test_my_data_shows_what_is_stored_and_downloads_it_as_json(
     assert "(Pithiviers) : en cours, 3 réponses" in page
     assert "http://127.0.0.1/mydata.json" in page.links()
     # The question waits below, where it was.
-    assert page.question is not None and page.question.step == "territory"
+    assert page.question is not None and page.question.step == "in_group"
 
     download = await ana.client.get("/mydata.json")
     assert download.status_code == 200
@@ -188,7 +188,7 @@ async def test_erasing_asks_first_and_no_keeps_everything(
     assert "Effacer définitivement toutes vos réponses" in page
     assert {"Oui, tout effacer", "Non, garder"} <= set(page.labels())
     page = await ana.press("Non, garder")
-    assert page.question is not None and page.question.step == "territory"
+    assert page.question is not None and page.question.step == "in_group"
     assert peek.dump() == before
 
 
@@ -224,7 +224,7 @@ async def test_an_erasure_confirmed_after_going_on_is_stale(
     asked = await ana.press("Effacer mes réponses")
     form, button = asked.form_with("Oui, tout effacer")
     await ana.press("Non, garder")
-    await ana.type("45")  # went on: the confirmation was for another moment
+    await ana.press("Non")  # went on: the confirmation was for another moment
     before = peek.dump()
     page = await ana.submit(form, button, delivery="-7")
     assert "Ce bouton n'est plus actif" in page
@@ -244,7 +244,7 @@ async def test_starting_over_asks_then_starts_again_in_the_same_response(
     assert "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?" in page
     before = peek.dump()
     page = await ana.press("Non, continuer")
-    assert page.question is not None and page.question.step == "territory"
+    assert page.question is not None and page.question.step == "in_group"
     assert peek.dump() == before
     await ana.press("Recommencer")
     page = await ana.press("Oui, recommencer")
@@ -269,8 +269,8 @@ async def test_the_language_button_switches_to_english_and_it_stays(
     assert "Language: English." in page
     assert 'lang="en">English</button>' not in page.html
     assert 'lang="en"' in page.html
-    assert "In which French département or industrial territory" in page
-    assert page.progress == "Question 4/28 · Your company and you"
+    assert "Is ACME part of a group?" in page
+    assert page.progress == "Question 4/34 · Your company and you"
     assert set_cookies(page.response)["surveybot_lang"].startswith("surveybot_lang=en;")
     # Next time, in English, whatever the browser says.
     page = await ana.get("/chat")
@@ -295,5 +295,5 @@ async def test_the_notice_can_be_read_in_english_before_anything_is_stored(
     assert counts(peek) == dict.fromkeys(PERSONAL, 0)
     # Agreeing there keeps the workshop of the link and the language chosen.
     page = await ana.press("✅ I agree")
-    assert page.progress == "Question 1/28 · Your company and you"
+    assert page.progress == "Question 1/34 · Your company and you"
     assert peek.query("SELECT stage_code, language FROM responses") == [("pithiviers", "en")]
