@@ -39,6 +39,7 @@ from flows import StageDef, find_stage, format_day
 from organiser import (
     StageCounts,
     Stats,
+    link_title,
     read_stats,
     render_qr_png,
     stage_link,
@@ -55,6 +56,9 @@ T = TypeVar("T")
 
 PERSONAL_WORD = "personal"
 """`/export personal`: the export keeps the questions the flow marks personal."""
+
+CODES_SHOWN: Final = 40
+"""Workshop codes listed in a usage or error message; /links lists them all."""
 
 STATS_IN_BACKGROUND: Final = 2_000
 """Responses above which /stats is a background job: reading and counting 20,000 of them
@@ -233,13 +237,25 @@ async def on_qr(update: Update, context: BotContext) -> None:
     stage = await _stage_asked(chat, context, lang, usage=True)
     if stage is None:
         return
-    link = stage_link(stage, context.bot.username, web_url=context.services.public_url)
-    # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
-    png = await asyncio.to_thread(render_qr_png, link, lang=lang)
-    caption = f"{escape(stage_title(stage, lang=lang))}\n{escape(link.web_url or link.url)}"
-    await context.bot.send_photo(
-        chat.chat_id, InputFile(png, filename=f"{stage.code}.png"), caption=caption
-    )
+    catalogue = context.services.conversation.catalogue
+    named = [catalogue.by_audience(word) for word in (context.args or [])[1:]]
+    flows = [flow for flow in named if flow is not None] or list(catalogue.flows)
+    # One code per audience when the bot runs several questionnaires, as `links` prints.
+    audiences = [
+        (flow.audience.code, flow.text(flow.audience.label, lang))
+        for flow in flows
+        if catalogue.several and flow.audience is not None and stage.flow is None
+    ] or [("", "")]
+    for audience in audiences:
+        link = stage_link(
+            stage, context.bot.username, web_url=context.services.public_url, audience=audience
+        )
+        # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
+        png = await asyncio.to_thread(render_qr_png, link, lang=lang)
+        caption = f"{escape(link_title(link, lang=lang))}\n{escape(link.web_url or link.url)}"
+        await context.bot.send_photo(
+            chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption
+        )
 
 
 async def _stage_asked(
@@ -247,7 +263,7 @@ async def _stage_asked(
 ) -> StageDef | None:
     """The workshop named after the command; says what is known when it is missing or unknown."""
     stages = context.services.conversation.stages
-    codes = escape(", ".join(s.code for s in stages) or "–")
+    codes = codes_shown([s.code for s in stages], lang)
     if not context.args:
         if usage:
             await chat.send(tg("org_qr_usage", lang, codes=codes))
@@ -301,13 +317,21 @@ def read_command_args(
         elif stage is not None:
             asked = replace(asked, stage=stage.code)
         else:
-            codes = ", ".join(s.code for s in stages) or "–"
+            audiences = [f.audience.code for f in catalogue.flows if f.audience is not None]
+            codes = codes_shown([s.code for s in stages], lang)
             if catalogue.several:
-                codes += " · " + ", ".join(
-                    f.audience.code for f in catalogue.flows if f.audience is not None
-                )
-            return tg("org_qr_unknown", lang, code=escape(word[:64]), codes=escape(codes))
+                codes += " · " + escape(", ".join(audiences))
+            return tg("org_qr_unknown", lang, code=escape(word[:64]), codes=codes)
     return asked
+
+
+def codes_shown(codes: Sequence[str], lang: str) -> str:
+    """The workshops' codes for a message (HTML), the first `CODES_SHOWN` and how many more:
+    a tour of a thousand stages must not make a message Telegram refuses."""
+    shown = escape(", ".join(codes[:CODES_SHOWN]) or "–")
+    if len(codes) > CODES_SHOWN:
+        shown += tg("org_codes_more", lang, count=len(codes) - CODES_SHOWN)
+    return shown
 
 
 async def on_export(update: Update, context: BotContext) -> None:

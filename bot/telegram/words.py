@@ -165,6 +165,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "A request interrupted by a restart several times is given up. "
         "On the server, <code>surveybot export --excel -o responses.csv</code> does the export.",
     },
+    "org_codes_more": {
+        "fr": " … et {count} autres (/links les donne tous)",
+        "en": " … and {count} more (/links lists them all)",
+    },
     "org_qr_usage": {
         "fr": "Utilisation : /qr CODE (ateliers : {codes})",
         "en": "Usage: /qr CODE (workshops: {codes})",

@@ -124,6 +124,26 @@ async def test_telegram_export_sends_each_questionnaire_its_own_files(
     assert [name.rsplit("_", 1)[0] for name in latest] == ["reponses", "codebook"]
 
 
+async def test_telegram_qr_gives_a_code_per_audience(
+    telegram: tuple[BotApplication, Updates],
+) -> None:
+    _, updates = telegram
+    boss = Person(updates, ORGANISER)
+    await boss.send("/qr pithiviers")
+    photos = [m for m in boss.chat if m.attachment is not None]
+    assert [m.attachment[0] for m in photos] == [
+        "pithiviers__entreprise.png",
+        "pithiviers__territoire.png",
+    ]
+    for photo, audience in zip(photos, ("entreprise", "territoire"), strict=True):
+        (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(photo.attachment[1])))
+        assert found.text.endswith(f"?start=pithiviers__{audience}")
+    assert photos[1].text.startswith(f"Pithiviers – {ACTOR}\n")
+    await boss.send("/qr pithiviers territoire")
+    assert boss.last.attachment is not None
+    assert boss.last.attachment[0] == "pithiviers__territoire.png"
+
+
 async def test_telegram_stats_per_questionnaire_and_for_one(
     telegram: tuple[BotApplication, Updates], actors_flow: Flow, bundled_flow: Flow
 ) -> None:

@@ -135,6 +135,21 @@ async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: Perso
     assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers : pithiviers,")
 
 
+@pytest.mark.parametrize(
+    "stages", [[StageDef(code=f"ville_{n:04d}", city=f"Ville {n}") for n in range(1000)]]
+)
+async def test_a_thousand_workshops_are_named_within_one_message(person: PersonFactory) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/qr")
+    assert len(boss.last_text) < 4096
+    assert "ville_0000, ville_0001" in boss.last_text
+    assert boss.last_text.endswith("… et 960 autres (/links les donne tous))")
+    await boss.send("/qr atlantis")
+    assert "… et 960 autres" in boss.last_text
+    await boss.send("/qr ville_0999")
+    assert boss.last.attachment is not None and boss.last.attachment[0] == "ville_0999.png"
+
+
 async def test_export_sends_the_csv_and_codebook_counted_by_status(
     person: PersonFactory, some_answers: None, query: Query
 ) -> None:
