@@ -62,7 +62,9 @@ class Conversation:
 
     async def sync_stages(self) -> None:
         """Keep the stages file's workshops in the database, for exports and statistics."""
-        await keep_flow_versions(self.store, self.catalogue.flows, now=self.clock())  # refused if changed
+        await keep_flow_versions(
+            self.store, self.catalogue.flows, now=self.clock()
+        )  # refused if changed
         await self.store.sync_stages(
             [
                 Stage(
