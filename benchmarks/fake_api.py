@@ -2,13 +2,18 @@
 
 Every reply to a chat stamps the time, so a driver can measure an update's
 latency from the moment it entered the update queue to the reply leaving.
+A driver may instead `offer` updates to `getUpdates`, as Telegram holds them
+for a long-polling bot: the bot's own poller then fetches and confirms them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import time
+from collections import Counter
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -35,6 +40,30 @@ class BenchAPI(BaseRequest):
         self.replied_at: dict[int, float] = {}
         self.calls = 0
         self.documents: list[float] = []  # when each document was sent
+        self.sent: Counter[int] = Counter()  # new messages and documents sent to each chat
+        self.available_at: dict[int, float] = {}  # when each offered update became available
+        self._pending: list[dict[str, Any]] = []
+        self._arrived: asyncio.Event | None = None
+
+    def offer(self, update: dict[str, Any]) -> None:
+        """Hold an update for the bot's next getUpdates, as Telegram does once a person sends it."""
+        self.available_at[update["update_id"]] = time.perf_counter()
+        self._pending.append(update)
+        if self._arrived is not None:
+            self._arrived.set()
+
+    async def _get_updates(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        """Long polling: the updates from `offset` on (which confirms those before), at most 100."""
+        offset = int(params.get("offset") or 0)
+        self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        if not self._pending:
+            self._arrived = self._arrived or asyncio.Event()
+            self._arrived.clear()
+            # At most a second's wait, whatever the bot asks: it stops promptly.
+            wait = min(float(params.get("timeout") or 0), 1.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), wait)
+        return _ok(self._pending[:100])
 
     async def initialize(self) -> None:
         return None
@@ -61,6 +90,10 @@ class BenchAPI(BaseRequest):
         self.calls += 1
         if name == "getMe":
             return _ok(BOT)
+        if name == "getUpdates":
+            return await self._get_updates(params)
+        if name in ("sendMessage", "sendDocument"):
+            self.sent[int(params["chat_id"])] += 1
         if name == "sendDocument":
             self.documents.append(time.perf_counter())
             chat = {"id": int(params["chat_id"]), "type": "private"}
@@ -94,3 +127,22 @@ class BenchAPI(BaseRequest):
 
 def _ok(result: Any) -> tuple[int, bytes]:
     return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def update_json(
+    update_id: int, chat: int, *, text: str | None = None, data: str | None = None, on: int = 0
+) -> dict[str, Any]:
+    """An update as getUpdates gives it: a private message (a command, if it starts with
+    "/"), or the press of a button with `data` under the bot's message `on`."""
+    user = {"id": chat, "is_bot": False, "first_name": "R", "language_code": "fr"}
+    where = {"id": chat, "type": "private"}
+    if text is None:
+        message = {"message_id": on, "date": 0, "chat": where, "text": "?"}
+        query = {"id": str(update_id), "from": user, "chat_instance": str(chat), "data": data}
+        return {"update_id": update_id, "callback_query": {**query, "message": message}}
+    sent: dict[str, Any] = {"message_id": update_id, "date": 0, "chat": where, "from": user}
+    sent["text"] = text
+    if text.startswith("/"):
+        command = len(text.split()[0])
+        sent["entities"] = [{"type": "bot_command", "offset": 0, "length": command}]
+    return {"update_id": update_id, "message": sent}
