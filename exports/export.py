@@ -25,6 +25,7 @@ from exports.csv import CsvWriter, dialect_for, write_rows
 from exports.files import open_output, refuse_protected
 from exports.history import FlowHistory, load_history
 from exports.options import ExportOptions, Layout
+from exports.readahead import cyclic_gc_paused, read_ahead
 from exports.table import Labels, LongRows, Table, wide_table
 from flows import Flow, load_flow
 from storage import ResponseCount, ResponseFilter, Snapshot, is_postgres_url, open_snapshot
@@ -92,9 +93,11 @@ class Prepared:
         long = self.options.layout is Layout.LONG
         left_out = frozenset() if self.options.include_personal else personal_ids(self.history)
         rows = LongRows(self.flow, self.labels, left_out=left_out)
-        for batch in self.snapshot.batches(
+        batches = self.snapshot.batches(
             self.where, size=self.options.batch_size, with_times=long, with_skipped=long
-        ):
+        )
+        # The next batch is read while this one is pivoted and written.
+        for batch in read_ahead(batches):
             if long:
                 yield rows.table(batch), len(batch)
             else:
@@ -170,13 +173,14 @@ def run_export(
             write_rows(stack.enter_context(_opened(codebook)), book_header, book_rows, dialect)
         done = rows = 0
         total = prepared.total
-        for table, count in prepared.tables():
-            for writer in writers:
-                writer.write(table)
-            done += count
-            rows += len(table[prepared.columns[0].name])
-            if progress is not None:
-                progress(done, total)
+        with cyclic_gc_paused():
+            for table, count in prepared.tables():
+                for writer in writers:
+                    writer.write(table)
+                done += count
+                rows += len(table[prepared.columns[0].name])
+                if progress is not None:
+                    progress(done, total)
         for writer in writers:
             writer.close()
         return ExportResult(

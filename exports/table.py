@@ -80,15 +80,12 @@ def _seconds_between(start: str, end: str | None) -> int | None:
 def wide_table(
     batch: ResponseBatch, columns: Sequence[Column], options: ExportOptions, labels: Labels
 ) -> Table:
-    """One row per response of the batch, one list per column."""
-    answers = batch.answers
-    lists: dict[str, list[list[str] | None]] = {}
+    """One row per response of the batch, one list per column.
 
-    def listed(question_id: str) -> list[list[str] | None]:
-        if question_id not in lists:
-            lists[question_id] = [_as_list(a.get(question_id)) for a in answers]
-        return lists[question_id]
-
+    Each response's answers are visited once, row by row, and the values
+    transposed at C speed (`zip`): walking 2,000 dicts once per column missed
+    the processor's caches at every cell and cost half as much again.
+    """
     meta: dict[str, list[Value]] = {
         "response_key": list(batch.keys),
         "stage_code": list(batch.stage_codes),
@@ -108,6 +105,30 @@ def wide_table(
             for start, end in zip(batch.started_at, batch.completed_at, strict=True)
         ],
     }
+    asked = list(dict.fromkeys(c.question_id for c in columns if c.question_id is not None))
+    answered = _transposed(batch.answers, asked)
+    other_ids = [c.question_id for c in columns if c.role is Role.OTHER_TEXT and c.question_id]
+    others = _transposed(batch.other_texts, other_ids)
+    lists: dict[str, list[list[str] | None]] = {}
+    flags: dict[tuple[Role, str], dict[str, list[int | None]]] = {}
+
+    def listed(question_id: str) -> list[list[str] | None]:
+        if question_id not in lists:
+            # _as_list inline: None and lists as they are (JSON makes plain lists).
+            lists[question_id] = [
+                v if v is None or v.__class__ is list else _as_list(v)
+                for v in answered[question_id]
+            ]
+        return lists[question_id]
+
+    def flagged(role: Role, question_id: str) -> dict[str, list[int | None]]:
+        """Every OPTION (or RANK) column of one question, computed in one pass."""
+        key = (role, question_id)
+        if key not in flags:
+            codes = [c.code for c in columns if c.role is role and c.question_id == question_id]
+            flags[key] = _flag_columns(listed(question_id), codes, rank=role is Role.RANK)
+        return flags[key]
+
     table: Table = {}
     for column in columns:
         q = column.question_id
@@ -115,24 +136,58 @@ def wide_table(
             table[column.name] = meta[column.name]
         elif column.role is Role.VALUE:
             mapping = labels.mapping(q)
-            values: list[Any] = [a.get(q) for a in answers]
+            values: list[Any] = answered[q]
             if mapping is not None or list in set(map(type, values)):
                 values = [_value(v, mapping) for v in values]
             table[column.name] = values
         elif column.role is Role.OTHER_TEXT:
-            table[column.name] = [others.get(q) for others in batch.other_texts]
+            table[column.name] = others[q]
         elif column.role is Role.JOINED:
             mapping = labels.mapping(q)
             table[column.name] = [None if c is None else _join(c, mapping) for c in listed(q)]
-        elif column.role is Role.OPTION:
-            code = column.code
-            table[column.name] = [None if c is None else 1 if code in c else 0 for c in listed(q)]
-        else:  # Role.RANK: 1 is the first; an item left unranked (top N) is empty.
-            code = column.code
-            table[column.name] = [
-                None if c is None or code not in c else c.index(code) + 1 for c in listed(q)
-            ]
+        else:  # Role.OPTION (1 if chosen) or Role.RANK (1 is the first; unranked is empty)
+            table[column.name] = list(flagged(column.role, q)[str(column.code)])
     return table
+
+
+def _transposed(rows: Sequence[dict[str, Any]], keys: list[str]) -> dict[str, list[Any]]:
+    """`{key: [row.get(key) for row in rows]}` for each key, each row's dict read once."""
+    if not keys:
+        return {}
+    empty = [None] * len(keys)
+    # An empty dict (no "other" text, most responses) needs no lookup.
+    picked = [list(map(row.get, keys)) if row else empty for row in rows]
+    return {key: list(cells) for key, cells in zip(keys, zip(*picked, strict=True), strict=True)}
+
+
+def _flag_columns(
+    lists: list[list[str] | None], codes: list[str | None], *, rank: bool
+) -> dict[str, list[int | None]]:
+    """The OPTION or RANK column of each code, in one pass over the answers.
+
+    A batch holds few distinct answers to a question: each is worked out once,
+    and the cells looked up and transposed at C speed.
+    """
+    keys = [None if chosen is None else tuple(chosen) for chosen in lists]
+    try:
+        known = {key: _flags(key, codes, rank=rank) for key in set(keys)}
+    except TypeError:  # an unhashable item in a malformed answer: no shortcut
+        rows = [_flags(chosen, codes, rank=rank) for chosen in lists]
+    else:
+        rows = list(map(known.__getitem__, keys))
+    return {
+        str(code): list(cells) for code, cells in zip(codes, zip(*rows, strict=True), strict=True)
+    }
+
+
+def _flags(
+    chosen: Sequence[str] | None, codes: list[str | None], *, rank: bool
+) -> tuple[int | None, ...]:
+    if chosen is None:
+        return (None,) * len(codes)
+    if rank:
+        return tuple(chosen.index(code) + 1 if code in chosen else None for code in codes)
+    return tuple(1 if code in chosen else 0 for code in codes)
 
 
 class LongRows:

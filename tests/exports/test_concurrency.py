@@ -95,7 +95,7 @@ async def test_export_sees_one_moment_while_the_bot_writes(
             await asyncio.sleep(0)
 
     def slow_progress(done: int, total: int) -> None:
-        time.sleep(0.02)  # let the writer commit between two batches
+        time.sleep(0.06)  # let the writer commit between two batches (even on a busy machine)
 
     out = io.BytesIO()
     task = asyncio.create_task(writer())
