@@ -1,34 +1,46 @@
 """How fast is the whole bot? N respondents complete the bundled questionnaire concurrently.
 
-Through the real Application, handlers, engine and SQLite store (each answer
+Through the real Application, handlers, engine and store (each answer
 committed before its reply), with the Bot API faked in-process at the
 BaseRequest boundary. In the same run, a baseline: a bare python-telegram-bot
 application making the same Bot API calls per update (answer the callback,
-edit the message, send the next one) with no engine and no storage.
+edit the message, send the next one) with no engine and no storage, fed the
+same way (benchmarks/feeding.py): through a fake getUpdates that hands out
+what respondents sent in batches of up to 100 (the bot's own poller fetching,
+writing each batch to its inbox and confirming it; the baseline polling with
+python-telegram-bot's Updater), through the webhook, or straight onto the
+update queue.
 
-    python benchmarks/bench_bot.py                  # 1,000 respondents
-    python benchmarks/bench_bot.py --respondents 50 # a quick smoke run
+    python benchmarks/bench_bot.py                    # 1,000 respondents, through the poller
+    python benchmarks/bench_bot.py --through webhook  # the same, POSTed to the webhook
+    python benchmarks/bench_bot.py --rate 100         # open loop: 100 taps/s, the bot's p99
+    python benchmarks/bench_bot.py --respondents 50   # a quick smoke run
     python benchmarks/bench_bot.py --export-responses 120000
         # respondents' latency while an organiser's /export of ~4M answers runs
     python benchmarks/bench_bot.py --db postgresql://user@host/empty_db
         # the same, on PostgreSQL instead of a temporary SQLite file
 
-The PostgreSQL database must be empty (the benchmark leaves its respondents
-there); put its password in PGPASSWORD rather than in the URL.
+Per side: answers/s, process CPU microseconds per update (CPU time around
+that side's run, the driver's included, ÷ updates), and p50/p99 latency from
+an update being available (offered to getUpdates, POSTed, queued) to its
+first reply leaving. The PostgreSQL database must be empty (the benchmark
+leaves its respondents there); put its password in PGPASSWORD rather than
+in the URL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import platform
-import resource
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,88 +55,17 @@ from telegram.ext import (
     filters,
 )
 
-from benchmarks.fake_api import BenchAPI
+from benchmarks.fake_api import BenchAPI, update_json
+from benchmarks.feeding import THROUGH, Feed, baseline_feed, bot_feed
+from benchmarks.measures import peak_rss_mb
+from benchmarks.walk import Step, script
 from bot.telegram import build_application, running
 from bot.telegram.callback_data import encode
 from bot.telegram.processor import PerRespondentProcessor
-from conversation import Action, Intent
-from flows import (
-    Flow,
-    Kind,
-    acknowledge,
-    answer_text,
-    bundled_path,
-    choose,
-    confirm,
-    load_flow,
-    load_stages,
-    prompt,
-    start,
-    toggle,
-)
+from flows import bundled_path, load_flow, load_stages
 from storage import ResponseStatus, describe_target, is_postgres_url
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-@dataclass
-class Step:
-    """One thing a respondent does: type a text, or tap a button."""
-
-    text: str | None = None
-    button: Action | None = None
-    answers: int = 0  # how many answers this step completes (0 for a toggle or an info step)
-
-
-def script(flow: Flow, turn: int) -> list[Step]:
-    """The taps and texts that complete the flow, worked out with the engine itself."""
-    state = start(flow)
-    steps: list[Step] = [Step(text="/start pithiviers")]
-    if flow.consent_version is not None:
-        # "✅ J'accepte": the response (and every answer after it) is stored from here on.
-        # The button carries the notice's version: without it the bot asks again, and
-        # every later tap is stale (the benchmark then measured refusals, not answers).
-        consent = Action(
-            Intent.CONSENT, stage="pithiviers", lang="fr", version=flow.consent_version
-        )
-        steps.append(Step(button=consent))
-    while (shown := prompt(flow, state, "fr")) is not None:
-        step = flow.step(shown.step_id)
-        data = Action(Intent.CHOOSE, shown.seq, shown.step_id)
-        if shown.kind == Kind.INFO:
-            outcome = acknowledge(flow, state, "fr")
-            steps.append(Step(button=Action(Intent.NEXT, shown.seq, shown.step_id)))
-        elif shown.kind in (Kind.SINGLE_CHOICE, Kind.YES_NO, Kind.SCALE):
-            code = shown.choices[turn % 2][0]
-            outcome = choose(flow, state, code, "fr")
-            steps.append(Step(button=Action(data.intent, data.seq, data.step, code), answers=1))
-        elif shown.kind == Kind.MULTIPLE_CHOICE:
-            code = next(c for c, _ in shown.choices if c not in shown.exclusive)
-            toggled = toggle(flow, state, code, "fr").state
-            steps.append(Step(button=Action(Intent.TOGGLE, shown.seq, shown.step_id, code)))
-            outcome = confirm(flow, toggled, "fr")
-            steps.append(Step(button=Action(Intent.CONFIRM, toggled.seq, shown.step_id), answers=1))
-        elif shown.kind == Kind.RANKING:
-            current = state
-            for code, _ in shown.choices[: shown.needed]:
-                result = toggle(flow, current, code, "fr")
-                steps.append(Step(button=Action(Intent.TOGGLE, current.seq, shown.step_id, code)))
-                current = result.state
-            steps[-1].answers = 1
-            state = current
-            continue
-        else:
-            low = getattr(step, "min", None)
-            value = {
-                Kind.EMAIL: "bench@example.org",
-                Kind.NUMBER: str(int(low or 0) + 5),
-                Kind.CODE: "45",  # a département
-            }.get(shown.kind, f"Réponse de test {turn}")
-            outcome = answer_text(flow, state, value, "fr")
-            steps.append(Step(text=value, answers=1))
-        assert outcome.accepted, (shown.step_id, outcome.error)
-        state = outcome.state
-    return steps
 
 
 ADMIN = 42
@@ -132,74 +73,67 @@ ADMIN = 42
 
 @dataclass
 class Driver:
-    """Feeds every respondent's next step, in rounds, and times each reply."""
+    """Respondents tap through their scripts; each update is timed from available to reply.
+
+    Closed loop by default: every respondent sends their next step as soon as the
+    previous one is handled, so `len(scripts)` updates are in flight at once. With
+    `rate`, open loop: tap k of the run is due at k / rate seconds, respondent
+    k mod n's next step, whether or not the bot keeps up (a respondent whose
+    previous reply has not come yet taps late: counted in `late`).
+    """
 
     application: Any
     api: BenchAPI
     scripts: dict[int, list[Step]]
+    feed: Feed
+    rate: float | None = None
     latencies: list[float] = field(default_factory=list)
     sent_at: list[float] = field(default_factory=list)
     updates: int = 0
     answers: int = 0
-    _ids: int = 0
-
-    def _update(self, chat_id: int, step: Step) -> Update:
-        self._ids += 1
-        user = {"id": chat_id, "is_bot": False, "first_name": "R", "language_code": "fr"}
-        chat = {"id": chat_id, "type": "private"}
-        if step.text is not None:
-            message: dict[str, Any] = {
-                "message_id": self._ids,
-                "date": 0,
-                "chat": chat,
-                "from": user,
-                "text": step.text,
-            }
-            if step.text.startswith("/"):
-                length = len(step.text.split()[0])
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-            payload: dict[str, Any] = {"update_id": self._ids, "message": message}
-        else:
-            assert step.button is not None
-            message_id = self.api.keyboards.get(chat_id, (0, []))[0]
-            payload = {
-                "update_id": self._ids,
-                "callback_query": {
-                    "id": str(self._ids),
-                    "from": user,
-                    "chat_instance": str(chat_id),
-                    "data": encode(step.button),
-                    "message": {"message_id": message_id, "date": 0, "chat": chat, "text": "?"},
-                },
-            }
-        return Update.de_json(payload, self.application.bot)
+    late: int = 0
+    # Update ids grow in the order updates arrive, across drivers, as Telegram's do
+    # (getUpdates' offset confirms every id below it).
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     async def run(self) -> float:
-        processor = self.application.update_processor
-        position = dict.fromkeys(self.scripts, 0)
         began = time.perf_counter()
-        while position:
-            waits = []
-            sent: dict[int, float] = {}
-            for chat_id in list(position):
-                step = self.scripts[chat_id][position[chat_id]]
-                update = self._update(chat_id, step)
-                self.api.replied_at.pop(chat_id, None)
-                waits.append(processor.done(update.update_id))
-                sent[chat_id] = time.perf_counter()
-                await self.application.update_queue.put(update)
-                self.updates += 1
-                self.answers += step.answers
-                position[chat_id] += 1
-                if position[chat_id] == len(self.scripts[chat_id]):
-                    del position[chat_id]
-            await asyncio.gather(*waits)
-            for chat_id, at in sent.items():
-                replied = self.api.replied_at.get(chat_id)
-                if replied is not None:
-                    self.latencies.append(replied - at)
-                    self.sent_at.append(at)
+        order = list(self.scripts)
+        await asyncio.gather(
+            *(self._respondent(chat, i, len(order), began) for i, chat in enumerate(order))
+        )
         return time.perf_counter() - began
+
+    async def _respondent(self, chat_id: int, index: int, count: int, began: float) -> None:
+        for j, step in enumerate(self.scripts[chat_id]):
+            if self.rate is not None:
+                due = began + (j * count + index) / self.rate
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                elif -wait > 1 / self.rate:
+                    self.late += 1
+            await self._tap(chat_id, step)
+
+    async def _tap(self, chat_id: int, step: Step) -> None:
+        update_id = next(self.ids)
+        on = self.api.keyboards.get(chat_id, (0, []))[0]  # the message a button is under
+        data = encode(step.button) if step.button is not None else None
+        payload = update_json(update_id, chat_id, text=step.text, data=data, on=on)
+        processor = self.application.update_processor
+        handled = processor.done(update_id)
+        self.api.replied_at.pop(chat_id, None)
+        available = time.perf_counter()
+        await self.feed.deliver(payload)
+        self.updates += 1
+        self.answers += step.answers
+        await handled
+        processor.forget(update_id)
+        self.api.available_at.pop(update_id, None)
+        replied = self.api.replied_at.get(chat_id)
+        if replied is not None and chat_id != ADMIN:
+            self.latencies.append(replied - available)
+            self.sent_at.append(available)
 
 
 def build_baseline(api: BenchAPI) -> Any:
@@ -232,7 +166,6 @@ def build_baseline(api: BenchAPI) -> Any:
         .request(api)
         .get_updates_request(api)
         .concurrent_updates(PerRespondentProcessor())
-        .updater(None)
         .build()
     )
     application.add_handler(CallbackQueryHandler(reply))
@@ -245,115 +178,174 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-async def export_while_answering(
-    application: Any, api: BenchAPI, bot: Driver
-) -> tuple[float, float, list[float]]:
-    """An organiser's /export sent as the respondents start; (start, end, latencies meanwhile)."""
-    export = Driver(application, api, {ADMIN: [Step(text="/export")]})
-    export._ids = 10_000_000  # update ids apart from the respondents'
+@dataclass
+class Side:
+    """What one side (the bot, or the baseline) did in its run."""
+
+    driver: Driver
+    seconds: float
+    cpu: float  # process CPU seconds (user + system) around the run
+
+    def figures(self, name: str) -> dict[str, Any]:
+        lat = self.driver.latencies
+        return {
+            f"{name}_seconds": round(self.seconds, 3),
+            f"{name}_answers_per_second": round(self.driver.answers / self.seconds, 1),
+            f"{name}_cpu_us_per_update": round(self.cpu / self.driver.updates * 1e6),
+            f"{name}_latency_p50_ms": round(statistics.median(lat) * 1000, 2) if lat else None,
+            f"{name}_latency_p99_ms": round(percentile(lat, 0.99) * 1000, 2),
+        }
+
+
+async def timed(driver: Driver) -> Side:
+    cpu, began = time.process_time(), time.perf_counter()
+    await driver.run()
+    return Side(driver, time.perf_counter() - began, time.process_time() - cpu)
+
+
+async def export_while_answering(bot: Driver) -> tuple[Side, float, list[float]]:
+    """An organiser's /export sent as the respondents start: (their side, export s, latencies)."""
+    export = replace(bot, scripts={ADMIN: [Step(text="/export")]}, rate=None, latencies=[])
     began = time.perf_counter()
     task = asyncio.create_task(export.run())
     await asyncio.sleep(0)
-    await bot.run()
+    side = await timed(bot)
     await task
-    ended = api.documents[0] if api.documents else time.perf_counter()
+    ended = bot.api.documents[0] if bot.api.documents else time.perf_counter()
     during = [
         lat for lat, at in zip(bot.latencies, bot.sent_at, strict=True) if began <= at <= ended
     ]
-    return began, ended, during
+    return side, ended - began, during
 
 
-async def measure(
-    respondents: int, workdir: Path, export_responses: int = 0, postgres: str | None = None
-) -> dict[str, Any]:
-    flow = load_flow(bundled_path("questionnaire.yaml"))
-    stages = load_stages(bundled_path("stages.yaml"))
-    # Chat ids apart from the synthetic respondents' (10,000 + n).
-    scripts = {5_000_000 + n: script(flow, n) for n in range(respondents)}
-    db: Path | str = postgres or workdir / "bench.sqlite3"
-    existing_answers = 0
-    if export_responses:
-        from benchmarks.bench_export import build_database
-
-        existing_answers = await asyncio.to_thread(
-            build_database, db, bundled_path("questionnaire.yaml"), export_responses
-        )
-
+async def run_bot(
+    through: str,
+    scripts: dict[int, list[Step]],
+    db: Path | str,
+    export_responses: int,
+    rate: float | None,
+) -> tuple[Side, dict[str, Any]]:
+    """The whole bot on `db`, fed through `through`; stops unless every respondent completes."""
     api = BenchAPI()
     application = build_application(
         token="1:bench",
-        flow=flow,
-        stages=stages,
+        flow=load_flow(bundled_path("questionnaire.yaml")),
+        stages=load_stages(bundled_path("stages.yaml")),
         request=api,
         rate_limit=False,
         admins=frozenset({ADMIN}),
     )
-    during_export: list[float] = []
-    export_seconds = 0.0
-    async with running(application, db) as store:
-        bot = Driver(application, api, scripts)
-        if export_responses:
-            began = time.perf_counter()
-            start, end, during_export = await export_while_answering(application, api, bot)
-            bot_seconds = time.perf_counter() - began
-            export_seconds = end - start
-        else:
-            bot_seconds = await bot.run()
-        completed = [
-            r for r in await store.list_responses() if r.status == ResponseStatus.COMPLETED
-        ]
+    extra: dict[str, Any] = {}
+    async with running(application, db, polling=through == "poller") as store:
+        async with bot_feed(through, application, api) as feed:
+            driver = Driver(application, api, scripts, feed, rate)
+            if export_responses:
+                side, export_seconds, during = await export_while_answering(driver)
+                extra = {
+                    "export_seconds_inside_bot": round(export_seconds, 1),
+                    "updates_during_export": len(during),
+                    "latency_p50_ms_during_export": round(
+                        statistics.median(during) * 1000 if during else 0, 2
+                    ),
+                    "latency_p99_ms_during_export": round(percentile(during, 0.99) * 1000, 2),
+                }
+            else:
+                side = await timed(driver)
+        completed = await store.list_responses()
+        done = sum(r.status == ResponseStatus.COMPLETED for r in completed) - export_responses
         # A run whose taps were refused (stale, say) measures nothing worth reporting.
-        if len(completed) != respondents + export_responses:
-            raise SystemExit(f"only {len(completed) - export_responses} of {respondents} completed")
-    bot_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if done != len(scripts):
+            raise SystemExit(f"only {done} of {len(scripts)} respondents completed")
+    extra["peak_rss_mb_after_bot"] = round(peak_rss_mb(), 1)
+    return side, extra
 
-    base_api = BenchAPI()
-    baseline_app = build_baseline(base_api)
-    async with baseline_app:
-        await baseline_app.start()
-        base = Driver(baseline_app, base_api, scripts)
-        base_seconds = await base.run()
-        await baseline_app.stop()
 
-    bot_rate = bot.answers / bot_seconds
-    base_rate = base.answers / base_seconds
-    return {
+async def run_baseline(through: str, scripts: dict[int, list[Step]]) -> Side:
+    api = BenchAPI()
+    application = build_baseline(api)
+    async with application:
+        await application.start()
+        try:
+            async with baseline_feed(through, application, api) as feed:
+                return await timed(Driver(application, api, scripts, feed))
+        finally:
+            await application.stop()
+
+
+async def measure(
+    respondents: int,
+    workdir: Path,
+    *,
+    through: str = "poller",
+    export_responses: int = 0,
+    postgres: str | None = None,
+    rate: float | None = None,
+) -> dict[str, Any]:
+    flow = load_flow(bundled_path("questionnaire.yaml"))
+    # Chat ids apart from the synthetic respondents' (10,000 + n).
+    scripts = {5_000_000 + n: script(flow, n) for n in range(respondents)}
+    db: Path | str = postgres or workdir / "bench.sqlite3"
+    result: dict[str, Any] = {
+        "through": through,
         "respondents": respondents,
         "database": describe_target(postgres) if postgres else "SQLite (temporary file)",
-        "updates": bot.updates,
-        "answers": bot.answers,
-        "bot_seconds": round(bot_seconds, 3),
-        "baseline_seconds": round(base_seconds, 3),
-        "bot_answers_per_second": round(bot_rate, 1),
-        "baseline_answers_per_second": round(base_rate, 1),
-        "ratio_to_baseline": round(bot_rate / base_rate, 3),
-        "bot_latency_p50_ms": round(statistics.median(bot.latencies) * 1000, 2),
-        "bot_latency_p99_ms": round(percentile(bot.latencies, 0.99) * 1000, 2),
-        "baseline_latency_p50_ms": round(statistics.median(base.latencies) * 1000, 2),
-        "baseline_latency_p99_ms": round(percentile(base.latencies, 0.99) * 1000, 2),
-        "peak_rss_mb_after_bot": round(bot_peak_mb, 1),
-        **(
-            {
-                "export_answers_in_db": existing_answers,
-                "export_seconds_inside_bot": round(export_seconds, 1),
-                "updates_during_export": len(during_export),
-                "latency_p50_ms_during_export": round(
-                    statistics.median(during_export) * 1000 if during_export else 0, 2
-                ),
-                "latency_p99_ms_during_export": round(percentile(during_export, 0.99) * 1000, 2),
-            }
-            if export_responses
-            else {}
-        ),
-        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
+    if export_responses:
+        from benchmarks.bench_export import build_database
+
+        result["export_answers_in_db"] = await asyncio.to_thread(
+            build_database, db, bundled_path("questionnaire.yaml"), export_responses
+        )
+    bot, extra = await run_bot(through, scripts, db, export_responses, rate)
+    result |= {"updates": bot.driver.updates, "answers": bot.driver.answers}
+    if rate is not None:
+        # Open loop: what a respondent feels at that rate; no baseline to compare with.
+        result |= {
+            "rate_taps_per_second": rate,
+            "achieved_taps_per_second": round(bot.driver.updates / bot.seconds, 1),
+            "late_taps": bot.driver.late,
+            **bot.figures("bot"),
+        }
+    else:
+        base = await run_baseline(through, scripts)
+        bot_rate = bot.driver.answers / bot.seconds
+        base_rate = base.driver.answers / base.seconds
+        result |= {
+            **bot.figures("bot"),
+            **base.figures("baseline"),
+            "ratio_to_baseline": round(bot_rate / base_rate, 3),
+            "cpu_ratio_to_baseline": round(base.cpu / bot.cpu, 3),
+        }
+    machine = (
+        f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    )
+    return result | extra | {"machine": machine}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--respondents", type=int, default=1000)
+    parser.add_argument(
+        "--respondents",
+        type=int,
+        default=None,
+        help="respondents completing the questionnaire (default 1,000; 50 with --rate)",
+    )
+    parser.add_argument(
+        "--through",
+        choices=THROUGH,
+        default="poller",
+        help="how updates reach the bot and the baseline (default: poller, the real path)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        metavar="TAPS_PER_SECOND",
+        help="open loop: taps arrive at this rate whatever the replies (for example 100); "
+        "the bot's latency at that rate, no baseline",
+    )
     parser.add_argument(
         "--export-responses",
         type=int,
@@ -370,13 +362,27 @@ def main() -> None:
         parser.error("--export-responses builds a SQLite file: run it without --db")
     if args.db and not is_postgres_url(args.db):
         parser.error(f"--db takes a postgresql:// URL, not {args.db!r}")
-    name = "bench_bot_export.json" if args.export_responses else "bench_bot.json"
-    if args.db:
-        name = "bench_bot_postgres.json"
-    args.json = args.json or RESULTS / name
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate takes a number of taps per second above 0")
+    if args.respondents is None:
+        args.respondents = 50 if args.rate else 1000
+    if args.respondents < 1:
+        parser.error("--respondents takes a number above 0")
+    name = "bench_bot" if args.through == "poller" else f"bench_bot_{args.through}"
+    name += "_open_loop" if args.rate else ""
+    name += "_export" if args.export_responses else ""
+    name += "_postgres" if args.db else ""
+    args.json = args.json or RESULTS / f"{name}.json"
     with tempfile.TemporaryDirectory() as workdir:
         result = asyncio.run(
-            measure(args.respondents, Path(workdir), args.export_responses, args.db)
+            measure(
+                args.respondents,
+                Path(workdir),
+                through=args.through,
+                export_responses=args.export_responses,
+                postgres=args.db,
+                rate=args.rate,
+            )
         )
     width = max(len(k) for k in result)
     for key, value in result.items():
