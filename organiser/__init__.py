@@ -11,6 +11,7 @@ from organiser.chart import render_dropoff_png
 from organiser.errors import LinkError, OrganiserError
 from organiser.links import (
     StageLink,
+    audiences_of,
     check_bot_username,
     check_web_url,
     deep_link,
@@ -43,6 +44,7 @@ __all__ = [
     "StageLink",
     "Stats",
     "WrittenLinks",
+    "audiences_of",
     "caption_font",
     "check_bot_username",
     "check_web_url",

@@ -23,7 +23,7 @@ from typing import Final
 from urllib.parse import quote, urlsplit
 
 from exports import neutralise
-from flows import STAGE_CODE, StageDef
+from flows import STAGE_CODE, Flow, StageDef, link_payload
 from organiser.errors import LinkError
 
 # Telegram's rule for a bot username: 5 to 32 of these, ending in "bot".
@@ -55,7 +55,7 @@ class StageLink:
     @property
     def code(self) -> str:
         """What the link carries: the stage's code, and `__<audience>` when it names one."""
-        return f"{self.stage.code}__{self.audience}" if self.audience else self.stage.code
+        return link_payload(self.stage, self.audience)
 
     @property
     def qr_url(self) -> str:
@@ -148,9 +148,21 @@ def stage_link(
     """The invitation link of one stage (for one audience: its code and label), and its web
     link when `web_url` is given."""
     code, label = audience
-    payload = f"{stage.code}__{code}" if code else stage.code
+    try:
+        payload = link_payload(stage, code)
+    except ValueError as error:
+        raise LinkError(str(error)) from None
     web = web_link(web_url, payload) if web_url is not None else None
     return StageLink(stage, deep_link(bot_username, payload), web, code, label)
+
+
+def audiences_of(flows: Iterable[Flow], lang: str) -> list[tuple[str, str]]:
+    """Each flow's audience as a link needs it: its code and its label in `lang`."""
+    return [
+        (flow.audience.code, flow.text(flow.audience.label, lang))
+        for flow in flows
+        if flow.audience is not None
+    ]
 
 
 def stage_links(

@@ -116,18 +116,22 @@ def links(
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
-    from organiser import LinkError, kit_paths, render_csv, stage_links, write_links
+    from organiser import (
+        LinkError,
+        audiences_of,
+        kit_paths,
+        render_csv,
+        stage_links,
+        write_links,
+    )
 
     settings = load_settings(stages=stages, flows=flows, public_url=web_url)
     if settings.flows:
         catalogue, loaded = load_flow_and_stages(settings)
     else:  # one flow: the stages are all a link needs
         catalogue, loaded = None, load_stages_file(settings)
-    audiences = [
-        (flow.audience.code, flow.text(flow.audience.label, lang))
-        for flow in (catalogue.flows if catalogue is not None and catalogue.several else ())
-        if flow.audience is not None
-    ]
+    several = catalogue is not None and catalogue.several
+    audiences = audiences_of(catalogue.flows, lang) if catalogue and several else []
     found = stage_links(loaded, bot_username, web_url=settings.public_url, audiences=audiences)
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)

@@ -39,10 +39,12 @@ from flows import StageDef, find_stage, format_day
 from organiser import (
     StageCounts,
     Stats,
+    audiences_of,
     link_title,
     read_stats,
     render_qr_png,
     stage_link,
+    stage_links,
     stage_title,
 )
 from storage import Job, open_store
@@ -241,15 +243,11 @@ async def on_qr(update: Update, context: BotContext) -> None:
     named = [catalogue.by_audience(word) for word in (context.args or [])[1:]]
     flows = [flow for flow in named if flow is not None] or list(catalogue.flows)
     # One code per audience when the bot runs several questionnaires, as `links` prints.
-    audiences = [
-        (flow.audience.code, flow.text(flow.audience.label, lang))
-        for flow in flows
-        if catalogue.several and flow.audience is not None and stage.flow is None
-    ] or [("", "")]
-    for audience in audiences:
-        link = stage_link(
-            stage, context.bot.username, web_url=context.services.public_url, audience=audience
-        )
+    audiences = audiences_of(flows, lang) if catalogue.several else []
+    links = stage_links(
+        [stage], context.bot.username, web_url=context.services.public_url, audiences=audiences
+    )
+    for link in links:
         # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
         png = await asyncio.to_thread(render_qr_png, link, lang=lang)
         caption = f"{escape(link_title(link, lang=lang))}\n{escape(link.web_url or link.url)}"
