@@ -82,7 +82,7 @@ class Renderer:
         elif isinstance(screen, Menu):
             sent = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
             if self.pages is not None and page_count(screen) > 1:
-                remember_menu(self.pages, sent.message_id, screen)
+                remember_menu(self.pages, sent, screen)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
             # below what they wrote, where they look, not changed in place above it.
@@ -93,7 +93,7 @@ class Renderer:
                 question_text(screen.prompt, lang),
                 question_keyboard(screen.prompt, lang),
             )
-            await self._remember(sent.message_id)
+            await self._remember(sent)
         elif isinstance(screen, Selection):
             target = self.live if self.live is not None else self._tapped_id()
             if target is not None:
@@ -136,7 +136,7 @@ class Renderer:
             return
         keyboard = InlineKeyboardMarkup([[button(screen.revise.label, screen.revise.action)]])
         sent = await self.chat.send_long(blocks, keyboard)
-        await self._remember(sent.message_id)
+        await self._remember(sent)
 
     async def _drop_live(self) -> None:
         # An earlier question or summary gives way: one live keyboard in the chat.
