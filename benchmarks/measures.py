@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import resource
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 GROWING_TABLES = ("inbox", "handled_updates", "responses", "answers")
 """Tables that grow with the updates and answers a bot receives: their rows are counted."""
@@ -24,6 +28,25 @@ def rss_mb() -> float:
 def peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes there, KiB here
+
+
+def sqlite_mb() -> float | None:
+    """Memory SQLite's library holds in this process (page caches, schemas), or None if
+    unknown: the share of resident memory that grows with the file up to the caches' size."""
+    used = _sqlite_memory_used()
+    return None if used is None else used() / 2**20
+
+
+@functools.cache
+def _sqlite_memory_used() -> Callable[[], int] | None:
+    try:
+        import _sqlite3  # the extension module; its library exports SQLite's C API
+
+        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+    except (ImportError, OSError, AttributeError):
+        return None
+    function.restype = ctypes.c_int64
+    return cast(Callable[[], int], function)
 
 
 def sizes_mb(db: Path) -> tuple[float, float]:
