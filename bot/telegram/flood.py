@@ -10,8 +10,9 @@ time): a backlog of `MAX_WAITING` is more than a human makes, even tapping
 fast, since each tap waits for the screen it answers, and a double tap is two.
 An update beyond it is dropped: it is marked handled (done in the poller's
 inbox, so it is not applied after a restart either), logged at info by its id (never its
-text), and the person is told once, after the updates kept have been answered,
-that the rest were not read.
+text), a dropped button press is answered so that its spinner stops, and the
+person is told once, after the updates kept have been answered, that the rest
+were not read.
 
 The measure is a backlog, not a rate: a person answering quickly, one screen
 after the other, never waits behind themselves, however fast the bot is; a

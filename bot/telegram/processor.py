@@ -15,15 +15,18 @@ once, after the updates kept.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot.telegram.flood import FloodGate, describe, tell
+from bot.telegram.sending import answer_query
 from conversation.queues import PersonQueues
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,11 @@ class PerRespondentProcessor(BaseUpdateProcessor):
             coroutine.close()  # never to run: closed, so Python does not warn it was not awaited
         log.info("flood control: dropped %s from a person with too many waiting", describe(update))
         try:
+            if isinstance(update, Update) and update.callback_query is not None:
+                # The button's spinner would turn until Telegram gives up; answering a press
+                # is not a message (outside the 30 a second), so a dropped one is answered too.
+                with contextlib.suppress(TelegramError):  # unreachable: the spinner times out
+                    await answer_query(update.callback_query)
             if isinstance(update, Update) and self.flood.notice_due(key):
                 # In the person's turn: after the answers to the updates kept, where they
                 # look. This update is done once told: the batch waits for those kept anyway.

@@ -157,6 +157,22 @@ async def test_a_fast_double_tapper_is_not_taken_for_a_flooder(
     assert len(api.calls_to("answerCallbackQuery")) == 4
 
 
+async def test_every_press_of_a_burst_is_answered_even_those_dropped(
+    person: PersonFactory, updates: Updates, api: TimedBotAPI
+) -> None:
+    """A script pressing "I agree" 50 times at once: no button is left with its spinner."""
+    ana = person()
+    await ana.send("/start")
+    data = ana.data_of(AGREE)
+    presses = [ana.tap_update(data) for _ in range(50)]
+    await asyncio.wait_for(asyncio.gather(*(put(updates, p) for p in presses)), timeout=60)
+
+    answered = {call["callback_query_id"] for call in ana.answers_to_queries()}
+    assert answered == {p["callback_query"]["id"] for p in presses}
+    assert len(ana.answers_to_queries()) == 50  # each once
+    assert sum(FLOOD in m.text for m in ana.chat) == 1  # and one word about the burst
+
+
 @pytest.mark.parametrize("flow", [load_flow(MINI)], ids=["mini"])
 async def test_five_answers_sent_at_once_are_all_applied(
     person: PersonFactory, updates: Updates, answers_of: AnswersOf
