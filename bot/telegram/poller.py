@@ -59,6 +59,7 @@ from typing import Any, Final
 from telegram import Update
 from telegram.error import (
     Conflict,
+    EndPointNotFound,
     InvalidToken,
     NetworkError,
     RetryAfter,
@@ -156,6 +157,10 @@ class Poller:
                 updates = await self._fetch()
             except (InvalidToken, Conflict):
                 raise
+            except EndPointNotFound as error:
+                # What do_api_request makes of a refused token once the bot has started
+                # (getUpdates exists): the token was revoked. Stop, as at start, not retry.
+                raise InvalidToken(str(error)) from error
             except RetryAfter as error:
                 await self._sleep(_seconds(error.retry_after))
                 continue

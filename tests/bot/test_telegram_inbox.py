@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.error import InvalidToken
 from telegram.request import RequestData
 
 from bot.telegram import BotApplication, running
@@ -235,3 +236,38 @@ async def test_a_handled_update_leaves_the_inbox_minutes_later(
             await wait_until(lambda: inbox(db_path) == [], "pruned")
         finally:
             await stop(poller, task)
+
+
+@dataclass
+class RevokingBotAPI(HoldingBotAPI):
+    """The fake Bot API once the token has been revoked at @BotFather: 401 to everything."""
+
+    revoked: bool = False
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **kw: Any
+    ) -> tuple[int, bytes]:
+        if self.revoked:
+            return 401, b'{"ok": false, "error_code": 401, "description": "Unauthorized"}'
+        return await super().do_request(url, method, request_data, **kw)
+
+
+async def test_a_token_revoked_while_running_stops_the_poller_as_a_refused_token(
+    make_app: AppFactory, db_path: Path
+) -> None:
+    """Not retried for ever with a warning a minute: the operator must hear of it."""
+    api = RevokingBotAPI()
+    app = make_app(api)
+    async with running(app, db_path, polling=True):
+        updates = Updates(app, api)
+        ana = Person(updates, 611)
+        api.updates = [ana.message_update("/start pithiviers")]
+        poller = Poller(app, timeout=0, backoff=0.01)
+        task = asyncio.create_task(poller.run())
+        try:
+            await wait_until(lambda: bool(ana.chat), "Ana's welcome")
+            api.revoked = True
+            with pytest.raises(InvalidToken):
+                await asyncio.wait_for(task, timeout=10)
+        finally:
+            poller.stop()
