@@ -15,10 +15,10 @@ available to getUpdates to the bot's first reply to that chat.
 
 It prints, per minute, the updates timed, their p50 and p99 latency, the calls
 to chats a second (what Telegram's limit of 30 messages a second counts),
-resident memory and the part of it SQLite holds (its page caches), database and WAL size; then the totals (rows kept in the
-inbox and handled_updates among them) and a one-line verdict: memory from the
-end of the first minute (warm-up) to the end; the last minute's p99 against
-the median of the minutes between.
+resident memory and the part of it SQLite holds (its page caches), database
+and WAL size; then the totals (rows kept in the inbox and handled_updates among
+them) and a one-line verdict: memory from the end of the first minute (warm-up)
+to the end; the last minute's p99 against the median of the minutes between.
 
 The default load, 12 respondents a minute, keeps the bot's sends near 20 a
 second, two thirds of Telegram's limit, so that what grows is the bot's own

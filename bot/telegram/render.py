@@ -80,20 +80,20 @@ class Renderer:
             intro = ["", *plain_blocks(screen.intro)] if screen.intro else []
             await self.chat.send_long([f"<b>{escape(screen.title)}</b>", *intro])
         elif isinstance(screen, Menu):
-            sent = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
+            shown_in = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
             if self.pages is not None and page_count(screen) > 1:
-                remember_menu(self.pages, sent, screen)
+                remember_menu(self.pages, shown_in, screen)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
             # below what they wrote, where they look, not changed in place above it.
             isinstance(screen, Selection) and self.tapped is None
         ):
             await self._drop_live()
-            sent = await self.chat.send(
+            asked_in = await self.chat.send(
                 question_text(screen.prompt, lang),
                 question_keyboard(screen.prompt, lang),
             )
-            await self._remember(sent)
+            await self._remember(asked_in)
         elif isinstance(screen, Selection):
             target = self.live if self.live is not None else self._tapped_id()
             if target is not None:
@@ -135,8 +135,8 @@ class Renderer:
             await self.chat.send_long(blocks)
             return
         keyboard = InlineKeyboardMarkup([[button(screen.revise.label, screen.revise.action)]])
-        sent = await self.chat.send_long(blocks, keyboard)
-        await self._remember(sent)
+        summary_in = await self.chat.send_long(blocks, keyboard)
+        await self._remember(summary_in)
 
     async def _drop_live(self) -> None:
         # An earlier question or summary gives way: one live keyboard in the chat.
