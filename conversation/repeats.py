@@ -92,6 +92,7 @@ class RecentScreens:
         `asked`: the person asked for this reply (a command, a button): it is shown in full.
         """
         body = tuple(screen for screen in screens if not isinstance(screen, Message))
+        self._forget_before(now - self.window)
         last = self._shown.pop(person, None)
         if (
             not asked
@@ -106,6 +107,19 @@ class RecentScreens:
             return [Message(_pointer(body, lang))]
         self._remember(person, Shown(now, body))
         return screens
+
+    def __len__(self) -> int:
+        """People remembered now."""
+        return len(self._shown)
+
+    def _forget_before(self, moment: datetime) -> None:
+        """Forget replies shown before `moment`: past the window they repeat nothing, and a
+        summary kept for each of 10,000 people was tens of megabytes for nothing."""
+        while self._shown:
+            oldest = next(iter(self._shown.values()))
+            if oldest.at >= moment:
+                return
+            self._shown.popitem(last=False)
 
     def _remember(self, person: object, shown: Shown) -> None:
         self._shown[person] = shown

@@ -287,6 +287,25 @@ def test_a_summary_is_repeated_once_then_pointed_to_unless_something_came_betwee
     assert memory.thin("ana", [done, changed], clock.tick(61), "fr", asked=False) == [done, changed]
 
 
+def test_replies_older_than_the_window_are_forgotten_so_memory_stays_flat() -> None:
+    """A tour meets thousands of people: only those answered in the last minute are kept."""
+    memory = RecentScreens()
+    clock = Clock()
+    summary = Summary(
+        "Récapitulatif", tuple((f"Question {n} ?", "Réponse") for n in range(50)), None
+    )
+    for person in range(1000):
+        memory.thin(person, [summary], clock.tick(0.01), "fr", asked=False)
+    assert len(memory) == 1000  # all within the minute
+    memory.thin("late", [Message("Aide")], clock.tick(61), "fr", asked=False)
+    assert len(memory) == 1
+    # Still the same rule for whoever is kept: a repeat within the minute is pointed to.
+    memory.thin("late", [summary], clock.tick(), "fr", asked=False)
+    memory.thin("late", [summary], clock.tick(), "fr", asked=False)
+    (pointer,) = memory.thin("late", [summary], clock.tick(), "fr", asked=False)
+    assert isinstance(pointer, Message)
+
+
 @pytest.mark.parametrize("fair", [True, False], ids=["fair", "first-come"])
 async def test_a_chat_with_60_messages_queued_does_not_hold_back_another(
     api: TimedBotAPI, fair: bool
