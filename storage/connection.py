@@ -1,8 +1,8 @@
 """One sqlite3 connection living on a thread of its own: opening, configuring, closing.
 
-`Database` (storage/db.py) holds two of these, the writer and the reader. This
-module also turns SQLite errors into `StorageError` messages that say what,
-where and how to fix, for every module of the package.
+`Database` (storage/db.py) holds three of these: the writer, the reader and
+the checkpointer. This module also turns SQLite errors into `StorageError`
+messages that say what, where and how to fix, for every module of the package.
 """
 
 from __future__ import annotations
@@ -77,7 +77,10 @@ def _close_connection(conn: sqlite3.Connection) -> None:
 
 
 def connect(path: Path, target: str, *, uri: bool, role: str) -> sqlite3.Connection:
-    """Open and configure a connection; `role` is "writer", "reader" or "readonly"."""
+    """Open and configure a connection.
+
+    `role` is "writer", "reader", "readonly" or "checkpointer" (storage/checkpoints.py).
+    """
     try:
         # We own transactions: no implicit BEGIN from the sqlite3 module.
         conn = sqlite3.connect(
@@ -113,6 +116,7 @@ def configure(conn: sqlite3.Connection, path: Path, *, role: str) -> None:
         if role == "reader":
             # Reads only: whatever a read body sends, SQLite refuses to write.
             conn.execute("PRAGMA query_only = ON")
+        if role != "writer":
             return
     except sqlite3.Error as exc:
         raise describe_error(exc, path, "open the database") from exc

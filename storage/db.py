@@ -20,6 +20,8 @@ own), and its private one (`_execute`) could change under us in any release.
 - The reader: WAL lets it read while the writer works, and it sees committed
   groups only. Each `run_read` is one read transaction, so a read of several
   statements sees one state of the database.
+- The checkpointer (storage/checkpoints.py) copies the write-ahead log into
+  the database file every second, so the writer never does it in a commit.
 
 A read-only `Database` has the reader only, opened with `mode=ro`. The
 threads themselves, and how a connection is opened and configured, are in
@@ -39,6 +41,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar, cast
 
+from storage.checkpoints import Checkpointer, no_automatic_checkpoints
 from storage.connection import (
     BUSY_TIMEOUT_MS,
     FILE_MODE,
@@ -90,12 +93,15 @@ class Database:
         reader: ConnectionThread,
         path: Path,
         *,
-        readonly: bool,
+        checkpointer: Checkpointer | None = None,
     ) -> None:
         self.path = path
-        self.readonly = readonly
+        self.readonly = writer is None
         self._writer = writer
         self._reader: ConnectionThread | None = reader
+        self._checkpointer = checkpointer
+        if checkpointer is not None:
+            checkpointer.start(self.outside_transaction)
         self._closed = False
         # Held by the writer whose body is running, then by whoever commits.
         self._write_lock = asyncio.Lock()
@@ -114,32 +120,43 @@ class Database:
                 f"pass a file path such as {path / 'surveybot.sqlite3'}"
             )
         if readonly:
-            if not path.exists():
-                raise StorageError(
-                    f"cannot open database {path} read-only: the file does not exist; "
-                    "check the path, or run the bot once to create it"
-                )
-            # A URI with mode=ro makes SQLite itself refuse writes, and never
-            # create the file; as_uri() percent-encodes `?` and `#` in the path.
-            target = path.resolve().as_uri() + "?mode=ro"
-            reader = await ConnectionThread.start(
-                partial(connect, path, target, uri=True, role="readonly"), "sqlite-readonly"
-            )
-            return cls(None, reader, path, readonly=True)
-
+            return await cls._open_readonly(path)
         create_private_file(path)
-        # The writer first: it puts the file in WAL mode, which the reader relies on.
+        # The writer first: it puts the file in WAL mode, which the others rely on.
         writer = await ConnectionThread.start(
             partial(connect, path, str(path), uri=False, role="writer"), "sqlite-writer"
         )
+        reader: ConnectionThread | None = None
+        checkpointer: Checkpointer | None = None
         try:
             reader = await ConnectionThread.start(
                 partial(connect, path, str(path), uri=False, role="reader"), "sqlite-reader"
             )
+            checkpointer = await Checkpointer.open(path)
+            await writer.run(no_automatic_checkpoints)
         except BaseException:
+            if checkpointer is not None:
+                await checkpointer.stop()
+            if reader is not None:
+                await reader.stop(path)
             await writer.stop(path)
             raise
-        return cls(writer, reader, path, readonly=False)
+        return cls(writer, reader, path, checkpointer=checkpointer)
+
+    @classmethod
+    async def _open_readonly(cls, path: Path) -> Database:
+        if not path.exists():
+            raise StorageError(
+                f"cannot open database {path} read-only: the file does not exist; "
+                "check the path, or run the bot once to create it"
+            )
+        # A URI with mode=ro makes SQLite itself refuse writes, and never
+        # create the file; as_uri() percent-encodes `?` and `#` in the path.
+        target = path.resolve().as_uri() + "?mode=ro"
+        reader = await ConnectionThread.start(
+            partial(connect, path, target, uri=True, role="readonly"), "sqlite-readonly"
+        )
+        return cls(None, reader, path)
 
     @property
     def closed(self) -> bool:
@@ -163,11 +180,14 @@ class Database:
         """
         self._closed = True
         reader, self._reader = self._reader, None
+        checkpointer, self._checkpointer = self._checkpointer, None
         try:
-            # The reader goes first: the last connection to close checkpoints the
+            # The writer goes last: the last connection to close checkpoints the
             # -wal file into the database and removes it, and only the writer can.
             if reader is not None:
                 await reader.stop(self.path)
+            if checkpointer is not None:
+                await checkpointer.stop()
         finally:
             await self._close_writer()
 
