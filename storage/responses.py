@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from storage import respondents, updates
@@ -42,8 +42,12 @@ ANSWER_COLUMNS: Final = (
     "stage_code, answered_at"
 )
 
-# answered_at moves only when the answer really changed, so re-saving the whole
-# answer set after each step keeps the time each answer was first given.
+# answered_at moves only when the answer really changed, so re-saving an answer
+# on a new flow version or stage keeps the time it was first given.
+_STORED_ANSWERS: Final = (
+    "SELECT question_id, value_json, other_text, flow_version, stage_code "
+    "FROM answers WHERE response_id = ?"
+)
 _UPSERT_ANSWER: Final = f"""
     INSERT INTO answers ({ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (response_id, question_id) DO UPDATE SET
@@ -235,15 +239,20 @@ def save(
         "stage_code = ?, flow_version = ?, updated_at = ?, completed_at = ? WHERE id = ?",
         [*changed, completed_at, response_id],
     )
+    stored = conn.execute(_STORED_ANSWERS, (response_id,)).fetchall()
+    written, removed = answer_changes(stored, encoded, version=version, stage=stage)
     # Every answer row carries the response's flow, version and stage as they are now.
     conn.executemany(
         _UPSERT_ANSWER,
         [
             (response_id, question, value, other, current["flow_id"], version, stage, updated_at)
-            for question, value, other in encoded
+            for question, value, other in written
         ],
     )
-    _delete_answers_not_in(conn, response_id, answers)
+    conn.executemany(
+        "DELETE FROM answers WHERE response_id = ? AND question_id = ?",
+        [(response_id, question) for question in removed],
+    )
     return _reread(conn, response_id)
 
 
@@ -258,15 +267,28 @@ def set_prompt_message(conn: sqlite3.Connection, response_id: int, message_id: i
     return cursor.rowcount == 1
 
 
-def _delete_answers_not_in(
-    conn: sqlite3.Connection, response_id: int, kept: Mapping[str, object]
-) -> None:
-    # Computed here rather than with NOT IN (?, ?, …): no limit on how many
-    # answers a flow may have.
-    stored = conn.execute("SELECT question_id FROM answers WHERE response_id = ?", (response_id,))
-    removed = [(response_id, row[0]) for row in stored.fetchall() if row[0] not in kept]
-    if removed:
-        conn.executemany("DELETE FROM answers WHERE response_id = ? AND question_id = ?", removed)
+def answer_changes(
+    stored: Iterable[Sequence[Any]],
+    encoded: Iterable[tuple[str, str, str | None]],
+    *,
+    version: int,
+    stage: str | None,
+) -> tuple[list[tuple[str, str, str | None]], list[str]]:
+    """The answers to write and the question ids to delete, for both backends.
+
+    `stored` rows are `_STORED_ANSWERS`'s; `encoded` is the complete answer
+    set, each (question, value JSON, other text). Only what is new, changed,
+    or now on another version or stage is written: re-writing the same row
+    changes nothing but costs a write, and each step re-sent every answer so far.
+    """
+    before = {row[0]: tuple(row)[1:] for row in stored}
+    written = [
+        (question, value, other)
+        for question, value, other in encoded
+        if before.get(question) != (value, other, version, stage)
+    ]
+    kept = {question for question, _, _ in encoded}
+    return written, [question for question in before if question not in kept]
 
 
 def _status(status: ResponseStatus | str) -> ResponseStatus:

@@ -29,7 +29,7 @@ from storage.models import (
 )
 from storage.postgres import respondents, updates
 from storage.postgres.codecs import moment, other_text
-from storage.responses import check_consent_version
+from storage.responses import answer_changes, check_consent_version
 
 COLUMNS: Final = (
     "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
@@ -41,8 +41,8 @@ ANSWER_COLUMNS: Final = (
     "stage_code, answered_at"
 )
 
-# answered_at moves only when the answer really changed, so re-saving the whole
-# answer set after each step keeps the time each answer was first given.
+# answered_at moves only when the answer really changed, so re-saving an answer
+# on a new flow version or stage keeps the time it was first given.
 _UPSERT_ANSWER: Final = f"""
     INSERT INTO answers ({ANSWER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (response_id, question_id) DO UPDATE SET
@@ -235,8 +235,14 @@ async def save(
         completed_at,
         response_id,
     )
+    stored = await conn.fetch(
+        "SELECT question_id, value_json, other_text, flow_version, stage_code "
+        "FROM answers WHERE response_id = $1",
+        response_id,
+    )
+    written, removed = answer_changes(stored, encoded, version=version, stage=stage)
     # Every answer row carries the response's flow, version and stage as they are now.
-    if encoded:
+    if written:
         await conn.executemany(
             _UPSERT_ANSWER,
             [
@@ -250,15 +256,16 @@ async def save(
                     stage,
                     updated_at,
                 )
-                for question, value, other in encoded
+                for question, value, other in written
             ],
         )
-    # One statement whatever the number of answers: the ids kept travel as one array.
-    await conn.execute(
-        "DELETE FROM answers WHERE response_id = $1 AND NOT (question_id = ANY($2::text[]))",
-        response_id,
-        list(answers),
-    )
+    if removed:
+        # One statement whatever the number of answers: the ids travel as one array.
+        await conn.execute(
+            "DELETE FROM answers WHERE response_id = $1 AND question_id = ANY($2::text[])",
+            response_id,
+            removed,
+        )
     return from_row(row)
 
 

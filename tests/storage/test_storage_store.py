@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from storage import (
     Store,
     open_store,
 )
-from tests.support.postgres import where
+from tests.support.postgres import PgPeek, where
 
 # Respondents
 
@@ -314,6 +315,59 @@ async def test_answer_time_moves_only_when_the_answer_changes(
     )
     assert changed_other_text["q2"] == clock.now
     assert changed_other_text["q1"] == changed_value["q1"]
+
+
+def log_answer_writes(peek: Any) -> None:
+    """Record in `answer_writes` the question of every answer row updated, on either backend."""
+    if isinstance(peek, PgPeek):
+        peek.execute("CREATE TABLE answer_writes (question_id text)")
+        peek.execute(
+            "CREATE FUNCTION logged() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO answer_writes VALUES (NEW.question_id); RETURN NEW; END $$"
+        )
+        peek.execute(
+            "CREATE TRIGGER logged AFTER UPDATE ON answers FOR EACH ROW EXECUTE FUNCTION logged()"
+        )
+        return
+    conn = sqlite3.connect(peek.path, isolation_level=None)
+    try:
+        conn.executescript(
+            "CREATE TABLE answer_writes (question_id TEXT);"
+            "CREATE TRIGGER logged AFTER UPDATE ON answers BEGIN "
+            "INSERT INTO answer_writes VALUES (NEW.question_id); END;"
+        )
+    finally:
+        conn.close()
+
+
+async def test_only_answers_that_changed_are_written_again(
+    store: Store, new_response, clock, peek
+) -> None:
+    response = await new_response()
+    fifty = {f"q{n}": AnswerInput(f"answer {n}") for n in range(50)}
+
+    async def save(answers: dict[str, AnswerInput], **changes: Any) -> None:
+        await store.save_progress(
+            response.id,
+            state_json="{}",
+            current_step=None,
+            answers=answers,
+            status=ResponseStatus.IN_PROGRESS,
+            now=clock.tick(),
+            **changes,
+        )
+
+    await save(fifty)
+    log_answer_writes(peek)
+    # The engine re-sends all fifty at each step; one of them changed.
+    await save({**fifty, "q7": AnswerInput("changed"), "q50": AnswerInput(1)})
+    assert peek.query("SELECT question_id FROM answer_writes") == [("q7",)]
+    # A new stage is written on every row, each keeping its value.
+    await save({**fifty, "q7": AnswerInput("changed"), "q50": AnswerInput(1)}, stage_code="vierzon")
+    assert len(peek.query("SELECT question_id FROM answer_writes")) == 1 + 51
+    answers = await store.answers_for(response.id)
+    assert {a.stage_code for a in answers.values()} == {"vierzon"}
+    assert (answers["q7"].value, answers["q50"].value, len(answers)) == ("changed", 1, 51)
 
 
 async def test_answers_come_back_in_answered_order(store: Store, new_response, clock) -> None:
