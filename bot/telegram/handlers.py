@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -131,13 +132,17 @@ async def converse(
         shown_more = await _answer_press(here, query, event, reply, tapped)
         if not shown_more:
             return
-    await Renderer(here, conversation, reply, tapped, pages=_menus(context)).show()
+    await Renderer(here, conversation, reply, tapped, pages=partial(_menus, context)).show()
 
 
-def _menus(context: BotContext) -> dict[int, Menu] | None:
-    """This chat's long menus by message id, in python-telegram-bot's memory for the chat."""
+def _menus(context: BotContext) -> dict[int, Menu]:
+    """This chat's long menus by message id, in python-telegram-bot's memory for the chat.
+
+    Asked for only when a menu has pages: the library keeps an entry for each
+    chat whose `chat_data` was read, for the life of the process.
+    """
     if context.chat_data is None:
-        return None
+        return {}
     menus: dict[int, Menu] = context.chat_data.setdefault("menus", {})
     return menus
 
@@ -147,7 +152,7 @@ async def _turn_page(
 ) -> None:
     """Show another page of a long menu in place; the conversation does not change."""
     lang = context.services.conversation.language_of(person)
-    menus = _menus(context) or {}
+    menus = _menus(context)
     message = query.message
     menu = menus.get(message.message_id) if isinstance(message, Message) else None
     if menu is None or not isinstance(message, Message):

@@ -9,6 +9,7 @@ so the next reply can edit it, even after a restart.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -55,7 +56,7 @@ class Renderer:
     reply: Reply
     tapped: Message | None = None
     """The message whose button was pressed, for a reply to a button."""
-    pages: dict[int, Menu] | None = None
+    pages: Callable[[], dict[int, Menu]] | None = None
     """The chat's long menus by message id, so a tap on "More" can show the next page."""
 
     def __post_init__(self) -> None:
@@ -82,7 +83,7 @@ class Renderer:
         elif isinstance(screen, Menu):
             shown_in = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
             if self.pages is not None and page_count(screen) > 1:
-                remember_menu(self.pages, shown_in, screen)
+                remember_menu(self.pages(), shown_in, screen)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
             # below what they wrote, where they look, not changed in place above it.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.telegram.context import BotApplication
 from flows import StageDef
 from tests.conftest import LoggedErrors
 from tests.support import fake_bot_api
@@ -80,6 +81,18 @@ class TestManyStages:
         assert "Ville 0060" in " ".join(m.text for m in ana.chat)
         assert ana.last.keyboard is not None and "J'accepte" in " ".join(ana.last.labels())
         assert picker.keyboard is None, "a menu, once answered, is used up"
+
+    async def test_only_chats_shown_pages_are_remembered_between_updates(
+        self, person: PersonFactory, app: BotApplication
+    ) -> None:
+        ana, bob = person(), person()
+        await bob.send("/start etape-0001")
+        await bob.tap("J'accepte")
+        await ana.send("/start atlantis")
+
+        # The library keeps a chat's memory for the life of the process: only
+        # the chat that may turn a menu's pages has one.
+        assert list(app.chat_data) == [ana.user_id]
 
 
 class TestAThousandStages:
