@@ -51,8 +51,6 @@ class Checkpointer:
         self._path = path
         self._task: asyncio.Task[None] | None = None
         self._failing = False
-        self.checkpoints = 0
-        """Checkpoints that copied something (for tests and benchmarks)."""
 
     @classmethod
     async def open(cls, path: Path) -> Checkpointer:
@@ -81,7 +79,6 @@ class Checkpointer:
                 if await self._thread.run(_passive):
                     # The copy took a while: let the writer copy what came meanwhile.
                     await on_writer(_passive)
-                    self.checkpoints += 1
             except (sqlite3.Error, StorageError) as exc:
                 # A failing disk fails the next commit too, which tells its
                 # caller; here one warning until checkpoints work again.
