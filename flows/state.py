@@ -121,7 +121,11 @@ def shown_steps(flow: Flow, answers: Mapping[str, AnswerValue]) -> Shown:
     if shown is None:
         if len(plan.decided) >= _DECIDED_PER_FLOW:
             plan.decided.clear()  # free numbers in conditions could grow it without end
-        shown = plan.decided[key] = _walk(flow, answers)
+            plan.distinct.clear()
+        walked = _walk(flow, answers)
+        # Thousands of answer sets show a few dozen sets of steps: they share one
+        # `Shown` (a few KB), so a cache entry costs its key, not a copy each.
+        shown = plan.decided[key] = plan.distinct.setdefault(walked.ids, walked)
     return shown
 
 
@@ -169,6 +173,7 @@ class _Plan:
     place: dict[str, int]
     deciding: tuple[str, ...]
     decided: dict[tuple[object, ...], Shown]
+    distinct: dict[frozenset[str], Shown]
 
 
 # By id(flow), checked against a weak reference: a Flow (a frozen model holding
@@ -189,7 +194,7 @@ def _new_plan(flow: Flow) -> _Plan:
     place: dict[str, int] = {}
     for index, step in enumerate(flow.steps()):
         place.setdefault(step.id, index)
-    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {})
+    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {}, {})
 
 
 def deciding_questions(flow: Flow) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ A cache keyed without one of the questions a condition reads is caught.
 from __future__ import annotations
 
 import contextlib
+import tracemalloc
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -165,3 +166,19 @@ def test_the_key_tells_apart_answers_python_finds_equal() -> None:
         assert got == expected, value
     assert [s.id for s in state_module.shown_steps(flow, {"n": 1}).steps] == ["n", "one"]
     assert [s.id for s in state_module.shown_steps(flow, {"n": 1.0}).steps] == ["n"]
+
+
+def test_answer_sets_that_show_the_same_steps_share_them_in_memory() -> None:
+    flow = load_flow(flows.bundled_path("questionnaire.yaml"))  # a new flow: its own, empty cache
+    first = state_module.deciding_questions(flow)[0]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        # A thousand answers no condition expects: a thousand keys, one set of steps shown.
+        shown = {id(state_module.shown_steps(flow, {first: f"answer {n}"})) for n in range(1000)}
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(shown) == 1
+    # Each key costs under 2 KB; a copy of the steps shown for each cost about 5 KB.
+    assert grown < 1000 * 2048, grown
