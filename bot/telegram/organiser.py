@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 
+from bot.telegram import delivery
 from bot.telegram.background import Runner, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
@@ -51,7 +52,8 @@ from storage import Job, open_store
 
 if TYPE_CHECKING:
     from conversation import Conversation
-    from exports import CsvExport, ExportOptions
+    from exports import ExportOptions
+    from exports.packed import FileNames, PackedExport
     from flows import Flow
 
 T = TypeVar("T")
@@ -389,7 +391,16 @@ async def _export_flow(
     tag: str,
     lang: str,
 ) -> None:
-    exported = await export_in_another_process(_database(application), flow, options)
+    from exports.packed import FileNames
+
+    day = application.bot_data.clock().date().isoformat()
+    suffix = "".join(f"_{part}" for part in (tag, asked.stage) if part)
+    names = FileNames(
+        csv=f"reponses{suffix}_{day}.csv",
+        codebook=f"codebook{suffix}_{day}.csv",
+        zip=f"reponses{suffix}_{day}.zip",
+    )
+    exported = await export_in_another_process(_database(application), flow, options, names)
     counts = exported.result.by_status
     parts = [
         f"{counts[status]} {tg('org_status_' + status, lang)}"
@@ -402,12 +413,7 @@ async def _export_flow(
         count=exported.result.responses,
         detail=", ".join(parts) or "–",
     )
-    day = application.bot_data.clock().date().isoformat()
-    suffix = "".join(f"_{part}" for part in (tag, asked.stage) if part)
-    files = [(f"reponses{suffix}_{day}.csv", exported.data)]
-    if exported.codebook is not None:
-        files.append((f"codebook{suffix}_{day}.csv", exported.codebook))
-    await deliver_export(chat, lang, files, escape(caption), zip_name=f"reponses{suffix}_{day}.zip")
+    await deliver_export(chat, lang, exported, escape(caption))
 
 
 RUNNERS: Final[Mapping[str, Runner]] = {"export": run_export, "stats": run_stats}
@@ -422,12 +428,13 @@ def _database(application: BotApplication) -> Path | str:
 
 
 async def export_in_another_process(
-    db: Path | str, flow: Flow, options: ExportOptions
-) -> CsvExport:
-    """The export, in another process (`in_another_process`)."""
-    from exports import export_csv
+    db: Path | str, flow: Flow, options: ExportOptions, names: FileNames
+) -> PackedExport:
+    """The export, made and zipped if need be in another process (`in_another_process`)."""
+    from exports.packed import export_packed
 
-    return await in_another_process(functools.partial(export_csv, db, flow, options, codebook=True))
+    made = functools.partial(export_packed, db, flow, options, names, delivery.UPLOAD_LIMIT)
+    return await in_another_process(made)
 
 
 async def in_another_process(work: Callable[[], T]) -> T:
@@ -436,10 +443,15 @@ async def in_another_process(work: Callable[[], T]) -> T:
     loop = asyncio.get_running_loop()
     # "spawn": a fresh interpreter, not a fork of this one with its threads and sockets.
     # Niced, so on a small machine respondents' updates get the CPU before the export does.
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=os.nice,
         initargs=(10,),
-    ) as pool:
+    )
+    try:
         return await loop.run_in_executor(pool, work)
+    finally:
+        # Waited for on a thread: the worker's exit (freeing a big export's memory) took
+        # a quarter of a second, in which the event loop answered no one.
+        await asyncio.to_thread(pool.shutdown)

@@ -1067,11 +1067,12 @@ def scratch_dir(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
 
 
-async def export_in_thread(db: Path, flow: Flow, options: Any) -> Any:
+async def export_in_thread(db: Path, flow: Flow, options: Any, names: Any) -> Any:
     """The organiser's export, in a thread: a process pool per /export would eat the budget."""
-    from exports import export_csv
+    from bot.telegram.delivery import UPLOAD_LIMIT
+    from exports.packed import export_packed
 
-    return await asyncio.to_thread(export_csv, db, flow, options, codebook=True)
+    return await asyncio.to_thread(export_packed, db, flow, options, names, UPLOAD_LIMIT)
 
 
 def test_adversarial_updates_leave_the_bot_answering_and_the_database_consistent(
