@@ -22,6 +22,7 @@ from exports.files import (
     write_output,
 )
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
+from exports.packed import FileNames, PackedExport, export_packed
 
 if TYPE_CHECKING:
     from exports.frame import load_codebook, load_responses
@@ -47,12 +48,15 @@ __all__ = [
     "ExportError",
     "ExportOptions",
     "ExportResult",
+    "FileNames",
     "Interrupted",
     "Layout",
     "OutputError",
+    "PackedExport",
     "Progress",
     "existing_files",
     "export_csv",
+    "export_packed",
     "load_codebook",
     "load_responses",
     "neutralise",

@@ -19,7 +19,7 @@ from bot.telegram.sending import Chat
 from bot.telegram.words import tg
 
 if TYPE_CHECKING:
-    from exports.packed import PackedExport
+    from exports import PackedExport
 
 log = logging.getLogger(__name__)
 

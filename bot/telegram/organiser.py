@@ -52,8 +52,7 @@ from storage import Job, open_store
 
 if TYPE_CHECKING:
     from conversation import Conversation
-    from exports import ExportOptions
-    from exports.packed import FileNames, PackedExport
+    from exports import ExportOptions, FileNames, PackedExport
     from flows import Flow
 
 T = TypeVar("T")
@@ -391,7 +390,7 @@ async def _export_flow(
     tag: str,
     lang: str,
 ) -> None:
-    from exports.packed import FileNames
+    from exports import FileNames
 
     day = application.bot_data.clock().date().isoformat()
     suffix = "".join(f"_{part}" for part in (tag, asked.stage) if part)
@@ -431,7 +430,7 @@ async def export_in_another_process(
     db: Path | str, flow: Flow, options: ExportOptions, names: FileNames
 ) -> PackedExport:
     """The export, made and zipped if need be in another process (`in_another_process`)."""
-    from exports.packed import export_packed
+    from exports import export_packed
 
     made = functools.partial(export_packed, db, flow, options, names, delivery.UPLOAD_LIMIT)
     return await in_another_process(made)

@@ -1070,7 +1070,7 @@ def scratch_dir(tmp_path: Path) -> Iterator[Path]:
 async def export_in_thread(db: Path, flow: Flow, options: Any, names: Any) -> Any:
     """The organiser's export, in a thread: a process pool per /export would eat the budget."""
     from bot.telegram.delivery import UPLOAD_LIMIT
-    from exports.packed import export_packed
+    from exports import export_packed
 
     return await asyncio.to_thread(export_packed, db, flow, options, names, UPLOAD_LIMIT)
 
