@@ -57,7 +57,8 @@ class Renderer:
     tapped: Message | None = None
     """The message whose button was pressed, for a reply to a button."""
     pages: Callable[[], dict[int, Menu]] | None = None
-    """The chat's long menus by message id, so a tap on "More" can show the next page."""
+    """Gives the chat's long menus by message id, so a tap on "More" can show the next
+    page; called only when a menu has pages (python-telegram-bot keeps what it gives)."""
 
     def __post_init__(self) -> None:
         self.live = self.reply.live_message
