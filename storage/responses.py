@@ -42,12 +42,12 @@ ANSWER_COLUMNS: Final = (
     "stage_code, answered_at"
 )
 
-# answered_at moves only when the answer really changed, so re-saving an answer
-# on a new flow version or stage keeps the time it was first given.
 _STORED_ANSWERS: Final = (
     "SELECT question_id, value_json, other_text, flow_version, stage_code "
     "FROM answers WHERE response_id = ?"
 )
+# answered_at moves only when the answer really changed, so re-saving an answer
+# on a new flow version or stage keeps the time it was first given.
 _UPSERT_ANSWER: Final = f"""
     INSERT INTO answers ({ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (response_id, question_id) DO UPDATE SET
@@ -269,7 +269,7 @@ def set_prompt_message(conn: sqlite3.Connection, response_id: int, message_id: i
 
 def answer_changes(
     stored: Iterable[Sequence[Any]],
-    encoded: Iterable[tuple[str, str, str | None]],
+    encoded: Sequence[tuple[str, str, str | None]],
     *,
     version: int,
     stage: str | None,
