@@ -8,8 +8,10 @@ so a small database stands for a big one.
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +118,58 @@ async def test_a_file_telegram_refuses_is_followed_by_a_word_not_silence(
 
     assert [m.attachment for m in boss.chat[before:]] == [None, None]
     assert boss.last_text.startswith("Telegram a refusé le fichier de l'export.")
+
+
+IDEA = "Recruter des alternants avec l'IUT voisin et partager un ingénieur export. " * 48
+"""A long answer to "ideas" (3.6 KB): rows this long make a CSV over 50 MB from 19,200 responses."""
+
+
+def grow(db_path: Path, responses: int) -> int:
+    """Give every response a long idea, then copy the responses (in SQL) until there are enough."""
+    with sqlite3.connect(db_path, timeout=10) as conn:
+        conn.execute(
+            "INSERT INTO answers (response_id, question_id, value_json, flow_id, flow_version, "
+            "stage_code, answered_at) SELECT id, 'ideas', json_quote(?), flow_id, flow_version, "
+            "stage_code, started_at FROM responses",
+            (IDEA,),
+        )
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(responses)")]
+        fields = [row[1] for row in conn.execute("PRAGMA table_info(answers)")]
+        count = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+        while count < responses:
+            offset = conn.execute("SELECT max(id) FROM responses").fetchone()[0]
+            renamed = {"id": f"id + {offset}", "key": f"key || '-{offset}'"}
+            picked = ", ".join(renamed.get(name, name) for name in columns)
+            conn.execute(
+                f"INSERT INTO responses ({', '.join(columns)}) SELECT {picked} FROM responses"
+            )
+            moved = ", ".join(
+                f"response_id + {offset}" if f == "response_id" else f for f in fields
+            )
+            conn.execute(f"INSERT INTO answers ({', '.join(fields)}) SELECT {moved} FROM answers")
+            count *= 2
+        return int(count)
+
+
+async def test_a_csv_over_50_mb_arrives_zipped_within_telegram_s_limit(
+    person: PersonFactory,
+    api: FakeBotAPI,
+    exported: tuple[bytes, bytes],
+    db_path: Path,
+) -> None:
+    # Telegram's own limits, not lowered: the fake Bot API refuses an upload over 50 MB.
+    assert api.upload_limit == 50 * 1024 * 1024 and api.upload_limit > delivery.UPLOAD_LIMIT
+    responses = grow(db_path, 19_000)
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export")
+
+    document = boss.last
+    assert document.attachment is not None
+    name, content = document.attachment
+    assert name.endswith(".zip") and len(content) <= delivery.UPLOAD_LIMIT
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        csv = archive.read(archive.namelist()[0])
+        assert archive.namelist()[1].startswith("codebook_")
+    assert len(csv) > api.upload_limit
+    assert csv.count(IDEA.encode()) == responses
+    assert document.text.startswith(f"{responses} réponses")
