@@ -1,14 +1,13 @@
 """Opening the SQLite file, and running reads and group-committed writes on it.
 
 `Database` owns its threads, as Datasette does with `execute_write_fn`: a
-writer and a reader, each a plain `sqlite3.Connection` created on, and only
-ever used from, its own single thread (a one-worker `ThreadPoolExecutor`).
-`run_write(fn)` and `run_read(fn)` send a plain function of the connection to
-that thread with `loop.run_in_executor` and await it: one trip per operation,
-however many statements it runs. Those trips, not SQLite, were most of the
-storage's cost. We do not use aiosqlite: it has no public way to run a
-function on its thread in one trip (each `await` on its API is a trip of its
-own), and its private one (`_execute`) could change under us in any release.
+writer, a reader and a checkpointer, each a plain `sqlite3.Connection` created
+on, and only ever used from, its own single thread (a one-worker
+`ThreadPoolExecutor`). `run_write(fn)` and `run_read(fn)` send a plain
+function of the connection to that thread and await it: one trip per
+operation, however many statements it runs. Those trips, not SQLite, were most
+of the storage's cost; aiosqlite has no public way to run a function on its
+thread in one trip, and its private one (`_execute`) could change in any release.
 
 - The writer. Writes are committed in groups: one transaction and one fsync
   for every writer that queued up while the previous one ran. The first
@@ -17,18 +16,14 @@ own), and its private one (`_execute`) could change under us in any release.
   no writer is left waiting for the lock, a single `COMMIT` ends the group,
   and only then does each of its writers return: an answer is exactly as
   durable as with a transaction of its own.
-- The reader: WAL lets it read while the writer works, and it sees committed
-  groups only. Each `run_read` is one read transaction, so a read of several
-  statements sees one state of the database.
+- The reader: WAL lets it read while the writer works. Each `run_read` is one
+  read transaction: all its statements see one state, of committed groups only.
 - The checkpointer (storage/checkpoints.py) copies the write-ahead log into
   the database file every second, so the writer never does it in a commit.
 
-A read-only `Database` has the reader only, opened with `mode=ro`. The
-threads themselves, and how a connection is opened and configured, are in
-`storage.connection`.
-
-SQLite errors leave this module as `StorageError` with a message naming the
-file and the way out.
+A read-only `Database` has the reader only, opened with `mode=ro`; the threads,
+and how a connection is opened and configured, are in `storage.connection`.
+SQLite errors leave as `StorageError`, naming the file and the way out.
 """
 
 from __future__ import annotations

@@ -279,20 +279,32 @@ async def test_resaving_keeps_one_row_per_question_with_the_latest_value(
     assert answers["q1"].value == "peut-être"
 
 
+async def save_step(
+    store: Store,
+    response_id: int,
+    answers: dict[str, AnswerInput],
+    now: dt.datetime,
+    **changes: Any,
+) -> None:
+    """Save a step of a response in progress, as the conversation does: every answer so far."""
+    await store.save_progress(
+        response_id,
+        state_json="{}",
+        current_step=None,
+        answers=answers,
+        status=ResponseStatus.IN_PROGRESS,
+        now=now,
+        **changes,
+    )
+
+
 async def test_answer_time_moves_only_when_the_answer_changes(
     store: Store, new_response, clock
 ) -> None:
     response = await new_response()
 
     async def save(answers: dict[str, AnswerInput]) -> dict[str, dt.datetime]:
-        await store.save_progress(
-            response.id,
-            state_json="{}",
-            current_step=None,
-            answers=answers,
-            status=ResponseStatus.IN_PROGRESS,
-            now=clock.tick(),
-        )
+        await save_step(store, response.id, answers, clock.tick())
         return {q: a.answered_at for q, a in (await store.answers_for(response.id)).items()}
 
     first = await save({"q1": AnswerInput("a"), "q2": AnswerInput(["x", "y"], "autre")})
@@ -347,15 +359,7 @@ async def test_only_answers_that_changed_are_written_again(
     fifty = {f"q{n}": AnswerInput(f"answer {n}") for n in range(50)}
 
     async def save(answers: dict[str, AnswerInput], **changes: Any) -> None:
-        await store.save_progress(
-            response.id,
-            state_json="{}",
-            current_step=None,
-            answers=answers,
-            status=ResponseStatus.IN_PROGRESS,
-            now=clock.tick(),
-            **changes,
-        )
+        await save_step(store, response.id, answers, clock.tick(), **changes)
 
     await save(fifty)
     log_answer_writes(peek)
