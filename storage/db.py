@@ -29,6 +29,7 @@ SQLite errors leave as `StorageError`, naming the file and the way out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from dataclasses import dataclass, field
@@ -176,15 +177,14 @@ class Database:
         self._closed = True
         reader, self._reader = self._reader, None
         checkpointer, self._checkpointer = self._checkpointer, None
-        try:
-            # The writer goes last: the last connection to close checkpoints the
-            # -wal file into the database and removes it, and only the writer can.
+        # Run last to first, each even if one before failed. The writer goes last: the
+        # last connection to close checkpoints the -wal file and removes it.
+        async with contextlib.AsyncExitStack() as closing:
+            closing.push_async_callback(self._close_writer)
             if reader is not None:
-                await reader.stop(self.path)
+                closing.push_async_callback(reader.stop, self.path)
             if checkpointer is not None:
-                await checkpointer.stop()
-        finally:
-            await self._close_writer()
+                closing.push_async_callback(checkpointer.stop)
 
     async def _close_writer(self) -> None:
         if self._writer is None:

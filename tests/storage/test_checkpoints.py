@@ -7,11 +7,13 @@ their own, as the bot's answers are.
 import asyncio
 import os
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
+from storage import StorageError
 from storage.db import Database
 
 ROW = 10_000
@@ -91,3 +93,32 @@ async def test_a_long_read_holds_the_log_back_and_it_is_copied_once_the_read_end
     await asyncio.sleep(1.5)
     await db.run_write(insert_rows(10))
     assert wal_of(db).stat().st_size <= largest
+
+
+async def test_closing_still_stops_the_checkpoints_and_the_writer_when_the_reader_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = await Database.open(tmp_path / "closing.sqlite3")
+    reader = db._reader
+    assert reader is not None
+    really_stop = reader.stop
+
+    async def failing_stop(path: Path) -> None:
+        raise StorageError(f"cannot close the database: {path} (a failing disk)")
+
+    monkeypatch.setattr(reader, "stop", failing_stop)
+    with pytest.raises(StorageError, match="failing disk"):
+        await db.close()
+    with pytest.raises(StorageError, match="is closed"):
+        await db.run_write(lambda conn: conn.execute("SELECT 1"))
+    # The checkpoints stopped too: their thread ends, nothing left copying.
+    for _ in range(200):
+        if not checkpoint_threads():
+            break
+        await asyncio.sleep(0.01)
+    assert not checkpoint_threads()
+    await really_stop(db.path)
+
+
+def checkpoint_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("sqlite-checkpoint")]
