@@ -23,6 +23,7 @@ from bot.telegram.background import schedule_jobs
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
 from bot.telegram.organiser import RUNNERS
+from bot.telegram.sending import Chat
 from conversation import REMINDERS, Menu
 from storage import Channel
 
@@ -104,9 +105,7 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
 
 
 async def _send(application: BotApplication, chat_id: str, menu: Menu) -> None:
-    await application.bot.send_message(
-        int(chat_id), escape(menu.text), reply_markup=menu_keyboard(menu)
-    )
+    await Chat(application.bot, int(chat_id)).send(escape(menu.text), menu_keyboard(menu))
 
 
 def _may_have_arrived(error: TimedOut) -> bool:

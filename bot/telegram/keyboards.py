@@ -6,10 +6,8 @@ from collections import Counter
 from html import escape
 from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.telegram.callback_data import encode
-from bot.telegram.sending import MAX_TEXT
+from bot.telegram.sending import MAX_TEXT, Button, Keyboard
 from bot.telegram.words import tg
 from conversation import Action, Choice, Intent, Menu, on_question
 from flows import Kind, Prompt, clip
@@ -23,12 +21,12 @@ PAGE_PREFIX: Final = "pg|"
 """Button data that turns a menu's page; no action's token starts so (intents are one letter)."""
 
 
-def button(label: str, action: Action) -> InlineKeyboardButton:
+def button(label: str, action: Action) -> Button:
     """A button that hands `action` back when pressed."""
-    return InlineKeyboardButton(label, callback_data=encode(action))
+    return {"text": label, "callback_data": encode(action)}
 
 
-def menu_keyboard(menu: Menu, lang: str = "fr", page: int = 0) -> InlineKeyboardMarkup:
+def menu_keyboard(menu: Menu, lang: str = "fr", page: int = 0) -> Keyboard:
     """A menu's choices, `menu.columns` to a row; a page of them when there are many.
 
     Telegram refuses a keyboard of more than 100 buttons (and a phone shows a long
@@ -47,7 +45,7 @@ def menu_keyboard(menu: Menu, lang: str = "fr", page: int = 0) -> InlineKeyboard
         rows.append(_page_row(page, pages, lang))
     extra = [button(choice.label, choice.action) for choice in pinned]
     rows += [extra[i : i + width] for i in range(0, len(extra), width)]
-    return InlineKeyboardMarkup(rows)
+    return rows
 
 
 def page_count(menu: Menu) -> int:
@@ -74,14 +72,14 @@ def _listed_and_pinned(menu: Menu) -> tuple[list[Choice], list[Choice]]:
     return listed, [choice for choice in menu.choices if choice.action.intent != bulk]
 
 
-def _page_row(page: int, pages: int, lang: str) -> list[InlineKeyboardButton]:
-    row = []
+def _page_row(page: int, pages: int, lang: str) -> list[Button]:
+    row: list[Button] = []
     if page > 0:
         label = f"{tg('tg_page_previous', lang)} {page}/{pages}"
-        row.append(InlineKeyboardButton(label, callback_data=f"{PAGE_PREFIX}{page - 1}"))
+        row.append({"text": label, "callback_data": f"{PAGE_PREFIX}{page - 1}"})
     if page < pages - 1:
         label = f"{tg('tg_page_next', lang)} {page + 2}/{pages}"
-        row.append(InlineKeyboardButton(label, callback_data=f"{PAGE_PREFIX}{page + 1}"))
+        row.append({"text": label, "callback_data": f"{PAGE_PREFIX}{page + 1}"})
     return row
 
 
@@ -156,9 +154,9 @@ def _hint(shown: Prompt, lang: str) -> str:
     return ""
 
 
-def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
+def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:
     """The buttons of a question: answers, then Valider/Passer/Retour as they apply."""
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: Keyboard = []
     if shown.kind == Kind.INFO:
         rows.append([button(tg("tg_continue", lang), on_question(shown, Intent.NEXT))])
     elif shown.awaiting_other:
@@ -182,19 +180,17 @@ def question_keyboard(shown: Prompt, lang: str) -> InlineKeyboardMarkup | None:
         controls.append(button(tg("tg_skip", lang), on_question(shown, Intent.SKIP)))
     if controls:
         rows.append(controls)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows or None
 
 
-def _pairs(
-    buttons: list[InlineKeyboardButton], labels: list[str]
-) -> list[list[InlineKeyboardButton]]:
+def _pairs(buttons: list[Button], labels: list[str]) -> Keyboard:
     per_row = 2 if all(len(label) <= SHORT_LABEL for label in labels) else 1
     if len(buttons) == 2 and all(len(label) <= SHORT_LABEL * 2 for label in labels):
         per_row = 2
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def _choice_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+def _choice_rows(shown: Prompt) -> Keyboard:
     labels = []
     buttons = []
     for code, label in shown.choices:
@@ -206,9 +202,9 @@ def _choice_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     return _pairs(buttons, labels)
 
 
-def _scale_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
-    numbers: list[InlineKeyboardButton] = []
-    extra: list[InlineKeyboardButton] = []
+def _scale_rows(shown: Prompt) -> Keyboard:
+    numbers: list[Button] = []
+    extra: list[Button] = []
     for code, label in shown.choices:
         shown_label = f"•{label}•" if code in shown.selected else label
         target = numbers if code.isdigit() else extra
@@ -220,7 +216,7 @@ def _scale_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     return rows
 
 
-def _toggle_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+def _toggle_rows(shown: Prompt) -> Keyboard:
     labels = []
     buttons = []
     for code, label in shown.choices:
@@ -230,7 +226,7 @@ def _toggle_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
     return _pairs(buttons, labels)
 
 
-def _ranking_rows(shown: Prompt) -> list[list[InlineKeyboardButton]]:
+def _ranking_rows(shown: Prompt) -> Keyboard:
     order = list(shown.selected)
     rows = []
     for code, label in shown.choices:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import Message
 
 from bot.telegram.callback_data import BadButton, decode
 from bot.telegram.keyboards import (
@@ -136,7 +136,7 @@ class Renderer:
         if screen.revise is None:
             await self.chat.send_long(blocks)
             return
-        keyboard = InlineKeyboardMarkup([[button(screen.revise.label, screen.revise.action)]])
+        keyboard = [[button(screen.revise.label, screen.revise.action)]]
         summary_in = await self.chat.send_long(blocks, keyboard)
         await self._remember(summary_in)
 

@@ -6,9 +6,10 @@ chat already reads right.
 
 Messages and edits are Bot API calls by name (`Chat._call`), not the library's
 `send_message` and `edit_message_text`: those build a `Message` object from
-every answer, when the bot needs only its id, and serialise each keyboard
-through the library's generic `to_dict`: skipping both saves a sixth of the
-bot's CPU per update (docs/performance.md). The call still goes through the
+every answer, when the bot needs only its id, and take keyboards as library
+objects serialised by a generic `to_dict`. Our keyboards are the Bot API's JSON
+from the start (`Keyboard`: each button its label and its data). Both save
+CPU on every update (docs/performance.md). The call still goes through the
 same request, rate limiter and errors; only the parsing of what comes back is
 ours.
 """
@@ -21,9 +22,9 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile
+from telegram import CallbackQuery, InputFile
 from telegram.error import BadRequest, TelegramError
 from telegram.warnings import PTBUserWarning
 
@@ -46,6 +47,17 @@ for _method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
     warnings.filterwarnings("ignore", f"Please use 'Bot.{_method}'", PTBUserWarning)
 
 
+class Button(TypedDict):
+    """An inline button as the Bot API takes it: its label and the data a press hands back."""
+
+    text: str
+    callback_data: str
+
+
+Keyboard = list[list[Button]]
+"""A message's buttons, row by row: the Bot API's `inline_keyboard`, sent as it is."""
+
+
 @dataclass(frozen=True)
 class Chat:
     """One private chat with the bot."""
@@ -54,7 +66,7 @@ class Chat:
     """The application's `ExtBot`."""
     chat_id: int
 
-    async def send(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
+    async def send(self, text: str, keyboard: Keyboard | None = None) -> int:
         """Send an HTML message, with buttons if any; its message id. `Refused` names what
         Telegram refused."""
         try:
@@ -66,16 +78,14 @@ class Chat:
         message_id: int = sent["message_id"]
         return message_id
 
-    async def send_long(
-        self, blocks: Sequence[str], keyboard: InlineKeyboardMarkup | None = None
-    ) -> int:
+    async def send_long(self, blocks: Sequence[str], keyboard: Keyboard | None = None) -> int:
         """Send HTML blocks in as few messages as fit; the buttons go on the last one (its id)."""
         parts = split_message(blocks)
         for part in parts[:-1]:
             await self.send(part)
         return await self.send(parts[-1], keyboard)
 
-    async def send_plain(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
+    async def send_plain(self, text: str, keyboard: Keyboard | None = None) -> int:
         """Send a plain text, escaped, in as many messages as its length needs (the last id)."""
         return await self.send_long(plain_blocks(text), keyboard)
 
@@ -84,9 +94,7 @@ class Chat:
             self.chat_id, InputFile(content, filename=filename), caption=caption
         )
 
-    async def edit(
-        self, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
-    ) -> None:
+    async def edit(self, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
         """Replace a message's text (and its buttons: none unless given)."""
         try:
             await self._call(
@@ -99,7 +107,7 @@ class Chat:
         """Remove a message's buttons: what they offered is no longer on."""
         await self.set_keyboard(message_id, None)
 
-    async def set_keyboard(self, message_id: int, keyboard: InlineKeyboardMarkup | None) -> None:
+    async def set_keyboard(self, message_id: int, keyboard: Keyboard | None) -> None:
         """Replace a message's buttons (None: remove them)."""
         try:
             await self._call("editMessageReplyMarkup", message_id=message_id, **_markup(keyboard))
@@ -114,10 +122,8 @@ class Chat:
 class Refused(BadRequest):
     """Telegram refused a message or an edit: which call, with how many buttons, and why."""
 
-    def __init__(
-        self, method: str, error: BadRequest, keyboard: InlineKeyboardMarkup | None
-    ) -> None:
-        buttons = sum(len(row) for row in keyboard.inline_keyboard) if keyboard else 0
+    def __init__(self, method: str, error: BadRequest, keyboard: Keyboard | None) -> None:
+        buttons = sum(len(row) for row in keyboard) if keyboard else 0
         with_buttons = f" with {buttons} buttons" if buttons else ""
         super().__init__(f"{method}{with_buttons}: {error.message}")
         self.method = method
@@ -173,19 +179,12 @@ def shown_length(text: str) -> int:
 HARMLESS_EDITS: Final = ("not modified", "not found", "can't be edited")
 
 
-def _markup(keyboard: InlineKeyboardMarkup | None) -> dict[str, Any]:
+def _markup(keyboard: Keyboard | None) -> dict[str, Any]:
     """The `reply_markup` parameter for a keyboard (none: no buttons, or remove them)."""
-    if keyboard is None:
-        return {}
-    rows = keyboard.inline_keyboard
-    if all(isinstance(b.callback_data, str) and b.url is None for row in rows for b in row):
-        # Our buttons all carry their data as text: two fields each, written directly.
-        plain = [[{"text": b.text, "callback_data": b.callback_data} for b in row] for row in rows]
-        return {"reply_markup": {"inline_keyboard": plain}}
-    return {"reply_markup": keyboard.to_dict()}
+    return {} if keyboard is None else {"reply_markup": {"inline_keyboard": keyboard}}
 
 
-def _already_right(method: str, error: BadRequest, keyboard: InlineKeyboardMarkup | None) -> None:
+def _already_right(method: str, error: BadRequest, keyboard: Keyboard | None) -> None:
     if not any(words in error.message for words in HARMLESS_EDITS):
         raise Refused(method, error, keyboard) from error
     log.debug("edit skipped: %s", error)
