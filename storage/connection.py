@@ -8,13 +8,15 @@ messages that say what, where and how to fix, for every module of the package.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Final, TypeVar
+from queue import SimpleQueue
+from typing import Any, Final, TypeVar
 
 from storage.errors import StorageError
 
@@ -25,42 +27,50 @@ BUSY_TIMEOUT_MS: Final = 5000
 FILE_MODE: Final = 0o600
 
 T = TypeVar("T")
+A = TypeVar("A")
 Body = Callable[[sqlite3.Connection], T]
 
 
 class ConnectionThread:
     """One sqlite3 connection and the single thread that creates, uses and closes it.
 
-    A one-worker `ThreadPoolExecutor`: what is sent runs in order, one at a
-    time, on the thread that created the connection (sqlite3's own
-    `check_same_thread` then guarantees no other thread touches it).
+    What is sent runs in order, one at a time, on the thread that created the
+    connection (sqlite3's own `check_same_thread` then guarantees no other
+    thread touches it). Each call is a job on a queue, and its outcome comes
+    back to the event loop in one `call_soon_threadsafe`: a `ThreadPoolExecutor`
+    did the same with a concurrent future, its lock and condition, and a second
+    future chained to it, about twice the CPU per trip, and a bot update makes
+    five trips (docs/performance.md). A job, once sent, runs even if its caller
+    is cancelled; its outcome then goes nowhere.
+
+    The thread is a daemon: a process that exits without closing its database
+    leaves it as a crash would, which SQLite's journal is made for.
     """
 
-    def __init__(self, executor: ThreadPoolExecutor, conn: sqlite3.Connection) -> None:
-        self._executor = executor
+    def __init__(self, jobs: SimpleQueue[_Job | None], conn: sqlite3.Connection) -> None:
+        self._jobs = jobs
         self._conn = conn
 
     @classmethod
     async def start(cls, connect: Callable[[], sqlite3.Connection], name: str) -> ConnectionThread:
         """Start the thread and run `connect` on it: the connection belongs to that thread."""
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        loop = asyncio.get_running_loop()
-        opened, cancelled = await finish(loop.run_in_executor(executor, connect))
+        jobs: SimpleQueue[_Job | None] = SimpleQueue()
+        threading.Thread(target=_serve, args=(jobs,), name=name, daemon=True).start()
+        opened, cancelled = await finish(_send(jobs, _connect_with, connect))
         error = asyncio.CancelledError() if opened.cancelled() else opened.exception()
         if cancelled or error is not None:
             if error is None:
                 # Connected, but nobody is waiting for it any more.
-                await finish(loop.run_in_executor(executor, _close_connection, opened.result()))
-            executor.shutdown(wait=False)
+                await finish(_send(jobs, _close_connection, opened.result()))
+            jobs.put(None)
             if cancelled:
                 raise asyncio.CancelledError
             raise error  # type: ignore[misc]
-        return cls(executor, opened.result())
+        return cls(jobs, opened.result())
 
-    async def run(self, fn: Body[T]) -> T:
+    def run(self, fn: Body[T]) -> asyncio.Future[T]:
         """Run `fn(connection)` on the thread, after what is already queued there."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn, self._conn)
+        return _send(self._jobs, fn, self._conn)
 
     async def stop(self, path: Path) -> None:
         """Close the connection after what is queued, then let the thread end."""
@@ -69,7 +79,45 @@ class ConnectionThread:
         except sqlite3.Error as exc:
             raise describe_error(exc, path, "close the database") from exc
         finally:
-            self._executor.shutdown(wait=False)
+            self._jobs.put(None)
+
+
+_Job = tuple[Callable[[Any], Any], Any, asyncio.Future[Any], asyncio.AbstractEventLoop]
+"""What to run, on what, and the future (of which loop) that gets its outcome."""
+
+
+def _send(jobs: SimpleQueue[_Job | None], fn: Callable[[A], T], arg: A) -> asyncio.Future[T]:
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    jobs.put((fn, arg, future, loop))
+    return future
+
+
+def _serve(jobs: SimpleQueue[_Job | None]) -> None:
+    """The thread: run each job in turn until told to stop (None)."""
+    while (job := jobs.get()) is not None:
+        fn, arg, future, loop = job
+        try:
+            outcome: tuple[Any, BaseException | None] = (fn(arg), None)
+        except BaseException as exc:
+            outcome = (None, exc)
+        # A closed event loop refuses the outcome: nobody is waiting for it any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, future, *outcome)
+        del job, fn, arg, future, outcome  # nothing kept alive until the next job
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+def _connect_with(connect: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+    return connect()
 
 
 def _close_connection(conn: sqlite3.Connection) -> None:
