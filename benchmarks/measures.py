@@ -1,4 +1,5 @@
-"""What a benchmark reads about the process and its SQLite file: memory, sizes, rows kept."""
+"""What a benchmark reads about the process, the machine and its SQLite file: memory, CPU
+taken by the host, sizes, rows kept."""
 
 from __future__ import annotations
 
@@ -28,6 +29,18 @@ def rss_mb() -> float:
 def peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes there, KiB here
+
+
+def stolen_cpu_s() -> float | None:
+    """CPU seconds the hypervisor has taken from this machine's processors since boot (Linux's
+    "steal" time), or None where unknown. On a shared virtual machine, a run during which it
+    grows by a second or more shows latency spikes that are not the bot's own."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()  # cpu user nice system idle iowait irq softirq steal
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def sqlite_mb() -> float | None:

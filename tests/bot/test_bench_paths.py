@@ -30,6 +30,8 @@ def test_each_path_carries_every_respondent_to_the_end(tmp_path: Path, through: 
         assert result[f"{side}_answers_per_second"] > 0
         assert result[f"{side}_cpu_us_per_update"] > 0
         assert 0 < result[f"{side}_latency_p50_ms"] <= result[f"{side}_latency_p99_ms"]
+        # What the host took meanwhile, to tell its latency spikes from the bot's (Linux).
+        assert result[f"{side}_host_stolen_cpu_s"] >= 0
     # Through the poller each update is written to the durable inbox; the others skip it.
     inboxed = row_counts(tmp_path / "bench.sqlite3")["inbox"]
     assert inboxed == (result["updates"] if through == "poller" else 0)
