@@ -5,9 +5,9 @@ writer, a reader and a checkpointer, each a plain `sqlite3.Connection` created
 on, and only ever used from, its own single thread (`storage.connection`).
 `run_write(fn)` and `run_read(fn)` send a plain function of the connection to
 that thread and await it: one trip per operation, however many statements it
-runs. Those trips, not SQLite, were most
-of the storage's cost; aiosqlite has no public way to run a function on its
-thread in one trip, and its private one (`_execute`) could change in any release.
+runs. Those trips, not SQLite, were most of the storage's cost; aiosqlite has
+no public way to run a function on its thread in one trip, and its private one
+(`_execute`) could change in any release.
 
 - The writer. Writes are committed in groups: one transaction and one fsync
   for every writer that queued up while the previous one ran. The first
