@@ -17,10 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import multiprocessing
-import os
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -36,6 +33,7 @@ from bot.telegram.delivery import deliver_export
 from bot.telegram.handlers import person_of
 from bot.telegram.sending import Chat
 from bot.telegram.words import tg
+from bot.telegram.worker_process import in_another_process
 from flows import StageDef, find_stage, format_day
 from organiser import (
     StageCounts,
@@ -434,23 +432,3 @@ async def export_in_another_process(
 
     made = functools.partial(export_packed, db, flow, options, names, delivery.UPLOAD_LIMIT)
     return await in_another_process(made)
-
-
-async def in_another_process(work: Callable[[], T]) -> T:
-    """Run `work` in a separate process: it is CPU-bound Python, and in a thread it would
-    hold the interpreter lock and slow every respondent down while it runs."""
-    loop = asyncio.get_running_loop()
-    # "spawn": a fresh interpreter, not a fork of this one with its threads and sockets.
-    # Niced, so on a small machine respondents' updates get the CPU before the export does.
-    pool = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=os.nice,
-        initargs=(10,),
-    )
-    try:
-        return await loop.run_in_executor(pool, work)
-    finally:
-        # Waited for on a thread: the worker's exit (freeing a big export's memory) took
-        # a quarter of a second, in which the event loop answered no one.
-        await asyncio.to_thread(pool.shutdown)
