@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import Flow, ResponseState, effective_answers, other_texts
+from flows import Flow, ResponseState, effective_answers, first_open, other_texts
 from storage import AnswerInput, Response, ResponseStatus, SurveyStore
 
 
@@ -33,9 +33,10 @@ async def save_state(
         for question, value in effective_answers(flow, state).items()
     }
     # Changing one answer after finishing keeps the response complete: walking away
-    # mid-revision must not drop a fully answered response from the export.
+    # mid-revision must not drop a fully answered response from the export. Unless
+    # the change showed a question not answered yet: complete again once it is.
     revising = response.status == ResponseStatus.COMPLETED and state.reviewing
-    done = state.finished or revising
+    done = state.finished or (revising and first_open(flow, state) is None)
     return await store.save_progress(
         response.id,
         state_json=state.model_dump_json(),

@@ -21,7 +21,14 @@ from flows.model import Choice, Flow, Kind, Section, Step
 from flows.piping import unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
 from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
-from flows.state import ResponseState, effective_answers, other_texts, rebase, visible_steps
+from flows.state import (
+    ResponseState,
+    effective_answers,
+    first_open,
+    other_texts,
+    rebase,
+    visible_steps,
+)
 from flows.values import (
     AnswerValue,
     answer_labels,
@@ -64,6 +71,7 @@ __all__ = [
     "effective_answers",
     "entry",
     "find_stage",
+    "first_open",
     "fitting_prefix",
     "format_day",
     "format_number",

@@ -153,6 +153,37 @@ async def test_revising_to_an_answer_that_shows_a_new_question_asks_it(
     assert (answers["importance"].value, answers["email"].value) == (5, "ana@acme.fr")
 
 
+async def test_a_revision_that_opens_a_question_is_not_complete_until_it_is_answered(
+    chat: ChatFactory, mini: Conversation, store: Store
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "importance")
+    await ana.press("2")  # 'email', required, is asked only from 4 up
+    await ana.press("Coût")
+    await ana.press("Temps")
+    await ana.skip()
+    await ana.press(REVISE)
+    await ana.press(str(QUESTIONS_WITHOUT_EMAIL.index("importance") + 1))
+    await ana.press("5")
+    assert ana.prompt.step_id == "email"
+
+    # Walking away here: the response now lacks a required answer, so it is not
+    # complete, for the export and the statistics, and the next visit goes on.
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None
+    assert (response.status, response.completed_at) == (ResponseStatus.IN_PROGRESS, None)
+    await ana.start()
+    assert ana.kinds == ["Menu"]
+    assert ana.labels() == [RESUME, RESTART]
+    await ana.press(RESUME)
+    assert ana.prompt.step_id == "email"
+
+    await ana.write("ana@acme.fr")
+    assert ana.kinds[-1] == "Summary"
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None and response.status == ResponseStatus.COMPLETED
+
+
 async def test_a_person_who_left_halfway_is_offered_to_resume(
     chat: ChatFactory, mini: Conversation
 ) -> None:
