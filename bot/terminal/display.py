@@ -118,30 +118,41 @@ def _scale_lines(shown: Prompt, lang: str) -> list[str]:
 
 
 def _hint(shown: Prompt, lang: str) -> str:
-    parts: list[str] = []
-    if shown.kind == Kind.INFO:
-        parts.append(term("hint_enter", lang))
-    elif shown.awaiting_other:
-        parts.append(term("hint_other", lang))
-    elif shown.kind == Kind.MULTIPLE_CHOICE:
-        most = shown.max_selected
-        parts.append(term("hint_multi_max", lang, max=most) if most else term("hint_multi", lang))
-    elif shown.kind == Kind.RANKING:
-        parts.append(term("hint_ranking", lang, count=shown.needed))
-    elif shown.kind == Kind.SCALE:
-        parts.append(term("hint_scale", lang))
-    elif shown.choices:
-        parts.append(term("hint_single", lang))
-    elif shown.unit:
-        parts.append(term("hint_unit", lang, unit=shown.unit))
-    if shown.selected and shown.kind != Kind.MULTIPLE_CHOICE:
-        labels = dict(shown.choices)
-        chosen = ", ".join(labels.get(c, c) for c in shown.selected)
-        parts.append(term("hint_current", lang, value=chosen))
-    if shown.default:
-        parts.append(term("hint_current", lang, value=shown.default))
+    parts = [_how_to_answer(shown, lang)]
+    current = _current(shown)
+    if current:
+        parts.append(term("hint_current", lang, value=current))
     if shown.can_skip:
         parts.append(term("hint_skip", lang))
     if shown.can_back:
         parts.append(term("hint_back", lang))
-    return "  " + " · ".join(parts) if parts else ""
+    kept = [part for part in parts if part]
+    return "  " + " · ".join(kept) if kept else ""
+
+
+def _how_to_answer(shown: Prompt, lang: str) -> str:
+    if shown.kind == Kind.INFO:
+        return term("hint_enter", lang)
+    if shown.awaiting_other:
+        return term("hint_other", lang)
+    if shown.kind == Kind.MULTIPLE_CHOICE:
+        most = shown.max_selected
+        return term("hint_multi_max", lang, max=most) if most else term("hint_multi", lang)
+    if shown.kind == Kind.RANKING:
+        return term("hint_ranking", lang, count=shown.needed)
+    if shown.kind == Kind.SCALE:
+        return term("hint_scale", lang)
+    if shown.choices:
+        return term("hint_single", lang)
+    return term("hint_unit", lang, unit=shown.unit) if shown.unit else ""
+
+
+def _current(shown: Prompt) -> str | None:
+    """The earlier answer that Enter keeps, as the person reads it (`reading.read_answer`)."""
+    if shown.default or shown.awaiting_other or shown.kind == Kind.MULTIPLE_CHOICE:
+        # Typed answers and rankings come back as text. Asking for the "Other" text,
+        # `selected` holds the choice already kept ("other"): only a text can be kept.
+        # A multiple choice shows its ticks instead.
+        return shown.default
+    labels = dict(shown.choices)
+    return ", ".join(labels.get(code, code) for code in shown.selected) or None

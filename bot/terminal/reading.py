@@ -92,7 +92,9 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     if shown.kind == Kind.INFO:
         return Pressed(on_question(shown, Intent.NEXT))
     if shown.awaiting_other:
-        return Typed(line)
+        # Enter alone keeps the earlier "Other" text, as the web chat's field filled with it
+        # does; with none, the engine asks for one.
+        return Typed(shown.default if not word and shown.default else line)
     if not word:
         # Enter alone keeps an earlier answer, or leaves an optional question blank.
         if shown.earlier is not None:

@@ -120,6 +120,48 @@ def test_other_please_specify_is_asked_and_stored(tmp_path: Path) -> None:
     assert row == ('"other"', "Agroalimentaire")
 
 
+def specify_hints(stdout: str) -> list[str]:
+    """The hint line under each "please specify" question shown, in order."""
+    blocks = stdout.split("précisez en quelques mots.\n")[1:]
+    return [block.split("\n", 1)[0] for block in blocks]
+
+
+def test_other_please_specify_asks_for_text_then_offers_the_earlier_text(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    # "Autre", its text, then back to the choice: Enter keeps "Autre", Enter keeps its text.
+    lines = ["", "ACME", "12", "3", "Agroalimentaire", "retour", "", "", "quit"]
+    result = chat(db, lines, "--flow", str(MINI))
+
+    assert result.returncode == 0, result.stderr
+    hints = specify_hints(result.stdout)
+    # First visit: nothing to keep yet, and never the choice's code.
+    assert hints[0] == "  écrivez votre réponse · « retour » pour revenir"
+    # Back again: the earlier text, once, and Enter keeps it.
+    assert hints[1] == (
+        "  écrivez votre réponse · réponse actuelle : Agroalimentaire (Entrée pour la garder)"
+        " · « retour » pour revenir"
+    )
+    assert "⚠" not in result.stdout
+    assert len(hints) == 2, "Enter went on to the next question"
+    with sqlite3.connect(db) as connection:
+        row = connection.execute(
+            "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
+        ).fetchone()
+    assert row == ('"other"', "Agroalimentaire")
+
+
+def test_a_new_other_text_replaces_the_earlier_one(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    lines = ["", "ACME", "12", "3", "Agroalimentaire", "retour", "", "Aéronautique", "quit"]
+    chat(db, lines, "--flow", str(MINI))
+
+    with sqlite3.connect(db) as connection:
+        row = connection.execute(
+            "SELECT other_text FROM answers WHERE question_id = 'sector'"
+        ).fetchone()
+    assert row == ("Aéronautique",)
+
+
 def test_back_keeps_the_answer_as_default_and_enter_keeps_it(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     result = chat(db, ["", "ACME", "12", "retour", "", "quit"], "--flow", str(MINI))
