@@ -92,20 +92,27 @@ class Turn(Showing):
             self.screens.append(views.resume_offer(self.lang, shown, stage))
         elif session.finished:
             self._show_finished()
-        elif split_entry(event.stage)[0] and stage is None:
-            self.screens.append(views.stage_picker(self.lang, self.stages, self.audience))
         else:
-            await self._begin(stage)
+            await self._arrive(event.stage)
 
     async def _look(self, event: Look) -> None:
         """Where the person is: the notice, the question waiting, or the end; nothing changes."""
         session = self.session
         if session.response is None:
-            await self._begin(find_stage(self.stages, event.stage))
+            await self._arrive(event.stage)
         elif session.finished:
             self._show_finished()
         else:
             self.show_current()
+
+    async def _arrive(self, code: str | None) -> None:
+        """A first visit by a link: its workshop's welcome, or the list when it names none known."""
+        stage = find_stage(self.stages, code)
+        if split_entry(code)[0] and stage is None:
+            # A mistyped or outdated code: asking beats an answer silently left untagged.
+            self.screens.append(views.stage_picker(self.lang, self.stages, self.audience))
+        else:
+            await self._begin(stage)
 
     async def _answer(self, event: Typed | Submitted) -> None:
         session = self.session

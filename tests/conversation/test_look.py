@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversation import Conversation, Look, Status, Transcript, Typed
 from tests.conftest import Peek
-from tests.conversation.conftest import ChatFactory, agree, mini_to
+from tests.conversation.conftest import NO_STAGE, ChatFactory, agree, mini_to
 
 
 async def test_looking_before_anything_shows_the_welcome_and_notice_and_stores_nothing(
@@ -19,6 +19,35 @@ async def test_looking_before_anything_shows_the_welcome_and_notice_and_stores_n
     assert ana.kinds == ["Welcome", "Menu"]
     assert ana.welcome.workshop is not None and "Pithiviers" in ana.welcome.workshop
     assert peek.dump() == before
+
+
+async def test_a_page_opened_with_an_unknown_workshop_offers_the_list(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    """As an unknown code in a Telegram link does: an answer must not go untagged unasked."""
+    ana = chat(bundled)
+    before = peek.dump()
+
+    await ana.send(Look("nulle-part"))
+
+    assert ana.kinds == ["Menu"]
+    assert ana.menu.text.startswith("Ce lien d'invitation ne correspond à aucun atelier connu.")
+    assert ana.labels() == ["Pithiviers", "Évreux", "Vitré", "Épinal", "Dunkerque", NO_STAGE]
+    assert peek.dump() == before
+    await ana.press("Vitré")
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop is not None and "Vitré" in ana.welcome.workshop
+
+
+async def test_a_page_opened_without_a_workshop_goes_straight_to_the_welcome(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+
+    await ana.send(Look())
+
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop is None
 
 
 async def test_looking_mid_way_shows_the_answers_so_far_then_the_question(
