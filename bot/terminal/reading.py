@@ -107,12 +107,34 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
         if codes is None:
             return Unclear(term("type_numbers", lang, count=len(shown.choices)))
         return Submitted(shown.step_id, shown.seq, codes)
-    if shown.choices and shown.kind != Kind.SCALE and word.isdigit():
-        index = int(word)
-        if not 1 <= index <= len(shown.choices):
-            return Unclear(term("type_number", lang, count=len(shown.choices)))
-        return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[index - 1][0]))
+    if shown.choices and shown.kind != Kind.SCALE:
+        return _read_choice(line, shown, lang)
     return Typed(line)
+
+
+def _read_choice(line: str, shown: Prompt, lang: str) -> Event | Unclear:
+    """A line for a single choice or a yes/no: an answer's number, else its name, read by the
+    engine (a scale reads its own figures, with its own message)."""
+    word = line.strip()
+    count = len(shown.choices)
+    if word.isdigit() and 1 <= int(word) <= count:
+        return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[int(word) - 1][0]))
+    if _figures_only(word) and not _names_a_choice(shown, line):
+        # "-1", "1.5", "1 2", "99": the engine would ask for its buttons, which a terminal
+        # does not have; the range of numbers says what to type instead.
+        return Unclear(term("type_number", lang, count=count))
+    return Typed(line)
+
+
+def _figures_only(word: str) -> bool:
+    """Figures with blanks or punctuation around them, and no letter: "-1", "1.5", "1 2"."""
+    return any(c.isdigit() for c in word) and not any(c.isalpha() for c in word)
+
+
+def _names_a_choice(shown: Prompt, line: str) -> bool:
+    """The line is an answer's code or label (a label may be figures: "10-49")."""
+    typed = fold(line)
+    return any(typed in (fold(code), fold(label)) for code, label in shown.choices)
 
 
 def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:

@@ -108,6 +108,18 @@ def test_a_wrong_answer_gets_a_clear_message_and_the_same_question(
     assert question in after_error, "the same question is asked again"
 
 
+def test_figures_that_name_no_answer_get_the_terminals_number_range(tmp_path: Path) -> None:
+    figures = ["-1", "1.5", "1 2", "1,2", "1-3", "99"]
+    # On the single choice "Secteur ?", then on the yes/no "Exportez-vous ?".
+    lines = ["", "ACME", "12", *figures, "1", *figures, "quit"]
+    result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
+
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("⚠")]
+    # Both questions have three answers ("Autre" and "Ne sait pas" included).
+    assert warnings == ["⚠ Tapez un numéro de 1 à 3."] * len(figures) * 2
+    assert "Exportez-vous ?" in result.stdout, "a number still picks an answer"
+
+
 def test_other_please_specify_is_asked_and_stored(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     result = chat(db, ["", "ACME", "12", "3", "Agroalimentaire", "quit"], "--flow", str(MINI))
