@@ -117,7 +117,7 @@ def _read_choice(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     engine (a scale reads its own figures, with its own message)."""
     word = line.strip()
     count = len(shown.choices)
-    if word.isdigit() and 1 <= int(word) <= count:
+    if word.isdecimal() and 1 <= int(word) <= count:
         return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[int(word) - 1][0]))
     if _figures_only(word) and not _names_a_choice(shown, line):
         # "-1", "1.5", "1 2", "99": the engine would ask for its buttons, which a terminal
@@ -141,7 +141,7 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
     choices = menu.choices
     if not word and menu.default is not None:
         return Pressed(menu.default)
-    if word.isdigit() and 1 <= int(word) <= len(choices):
+    if word.isdecimal() and 1 <= int(word) <= len(choices):
         return Pressed(choices[int(word) - 1].action)
     for wanted, words in ((YES_INTENTS, YES_WORDS), (NO_INTENTS, NO_WORDS)):
         if word in words:
@@ -159,7 +159,7 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
 
 def _numbers_to_codes(shown: Prompt, line: str) -> list[str] | None:
     parts = [p for p in re.split(r"[\s,;]+", line.strip()) if p]
-    if not parts or not all(p.isdigit() and 1 <= int(p) <= len(shown.choices) for p in parts):
+    if not parts or not all(p.isdecimal() and 1 <= int(p) <= len(shown.choices) for p in parts):
         return None
     return [shown.choices[int(p) - 1][0] for p in parts]
 

@@ -120,6 +120,20 @@ def test_figures_that_name_no_answer_get_the_terminals_number_range(tmp_path: Pa
     assert "Exportez-vous ?" in result.stdout, "a number still picks an answer"
 
 
+def test_a_superscript_figure_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # "²" has its own key beside "1" on a French keyboard; Python calls it a digit.
+    lines = ["", "ACME", "12", "²", "1", "1", "1 ²", "quit"]
+    result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("⚠")]
+    assert warnings == [
+        "⚠ Tapez un numéro de 1 à 3.",
+        "⚠ Tapez des numéros de 1 à 5, séparés par des espaces.",
+    ]
+
+
 def test_other_please_specify_is_asked_and_stored(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     result = chat(db, ["", "ACME", "12", "3", "Agroalimentaire", "quit"], "--flow", str(MINI))
