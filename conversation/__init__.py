@@ -44,7 +44,7 @@ from conversation.screens import (
 from conversation.service import Conversation, utc_now
 from conversation.session import language_for
 from conversation.versions import FlowVersionChanged, canonical_content, keep_flow_versions
-from conversation.words import LANGUAGE_NAMES, Words, commands_help, say
+from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say
 
 __all__ = [
     "COMMAND_WORDS",
@@ -91,6 +91,7 @@ __all__ = [
     "commands_help",
     "keep_flow_versions",
     "language_for",
+    "of_place",
     "on_question",
     "save_state",
     "say",

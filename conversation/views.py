@@ -20,7 +20,7 @@ from conversation.screens import (
     Transcript,
     Welcome,
 )
-from conversation.words import LANGUAGE_NAMES, say
+from conversation.words import LANGUAGE_NAMES, of_place, say
 from flows import (
     Catalogue,
     Flow,
@@ -47,7 +47,10 @@ def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
     workshop = None
     if stage is not None:
         day = format_day(stage.date, lang)
-        workshop = say("stage_welcome", lang, city=stage.city, date=f" ({day})" if day else "")
+        date = f" ({day})" if day else ""
+        workshop = say(
+            "stage_welcome", lang, city=stage.city, of_city=of_place(stage.city), date=date
+        )
     intro = flow.text(flow.intro, lang).strip() if flow.intro else ""
     return Welcome(flow.text(flow.title, lang).strip(), intro, workshop)
 

@@ -212,6 +212,22 @@ def test_a_workshop_picked_from_the_list_tags_the_response(tmp_path: Path) -> No
     assert stored(db)[0] == [("in_progress", "pithiviers", "fr")]
 
 
+@pytest.mark.parametrize(
+    ("stage", "said"),
+    [
+        ("exemple_normandie", "d'Évreux"),
+        ("exemple_grand_est", "d'Épinal"),
+        ("exemple_bretagne", "de Vitré"),
+    ],
+)
+def test_the_welcome_elides_de_before_a_town_starting_with_a_vowel(
+    tmp_path: Path, stage: str, said: str
+) -> None:
+    result = chat(tmp_path / "s.sqlite3", ["quit"], "--stage", stage)
+
+    assert f"Vos réponses seront rattachées à l'atelier {said} (" in result.stdout
+
+
 def test_a_broken_flow_file_stops_before_anything_runs(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\nversion: 1\ntitle: T\nsections: []\n", encoding="utf-8")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conversation import Action, Answered, Choice, Intent, Summary, views
+import pytest
+
+from conversation import Action, Answered, Choice, Intent, Summary, of_place, views
 from flows import Flow, Prompt, ResponseState, StageDef, acknowledge, answer, back, prompt, start
 from flows import skip as skip_step
 
@@ -135,4 +137,37 @@ def test_the_welcome_writes_the_workshops_day_in_the_language(mini_flow: Flow) -
     undated = StageDef(code="gien", city="Gien")
     assert views.welcome(mini_flow, "fr", undated).workshop == (
         "Bienvenue ! Vos réponses seront rattachées à l'atelier de Gien."
+    )
+
+
+@pytest.mark.parametrize(
+    ("city", "said"),
+    [
+        ("Pithiviers", "de Pithiviers"),
+        ("Évreux", "d'Évreux"),
+        ("Épinal", "d'Épinal"),
+        ("Annonay", "d'Annonay"),
+        ("Issoire", "d'Issoire"),
+        ("Oyonnax", "d'Oyonnax"),
+        ("Ussel", "d'Ussel"),
+        ("Yssingeaux", "d'Yssingeaux"),  # a y before a consonant is said as a vowel
+        ("Yutz", "de Yutz"),  # before a vowel, as a consonant
+        ("Hirson", "de Hirson"),  # an h is left alone: telling mute from aspirated needs a list
+        ("Le Creusot", "du Creusot"),
+        ("Les Herbiers", "des Herbiers"),
+        ("La Ferté-Macé", "de La Ferté-Macé"),
+        ("L'Isle-d'Abeau", "de L'Isle-d'Abeau"),
+    ],
+)
+def test_the_welcome_says_de_before_the_town_as_french_does(
+    mini_flow: Flow, city: str, said: str
+) -> None:
+    stage = StageDef(code="atelier", city=city)
+
+    assert of_place(city) == said
+    assert views.welcome(mini_flow, "fr", stage).workshop == (
+        f"Bienvenue ! Vos réponses seront rattachées à l'atelier {said}."
+    )
+    assert views.welcome(mini_flow, "en", stage).workshop == (
+        f"Welcome! Your answers will be linked to the {city} workshop."
     )
