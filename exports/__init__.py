@@ -19,6 +19,7 @@ from exports.files import (
     open_output,
     refuse_protected,
     same_file,
+    write_failure,
     write_output,
 )
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
@@ -64,5 +65,6 @@ __all__ = [
     "refuse_protected",
     "run_export",
     "same_file",
+    "write_failure",
     "write_output",
 ]

@@ -168,7 +168,8 @@ def run_export(
             from exports.xlsx import XlsxWriter
 
             stream = stack.enter_context(_opened(xlsx))
-            writers.append(XlsxWriter(stream, prepared.columns, book_header, book_rows))
+            book = XlsxWriter(stream, prepared.columns, book_header, book_rows)
+            writers.append(stack.enter_context(book))  # discarded if the export fails
         if codebook is not None:
             write_rows(stack.enter_context(_opened(codebook)), book_header, book_rows, dialect)
         done = rows = 0

@@ -15,22 +15,28 @@ drop-off chart, the invitation kit) goes through here:
   written directly, never replaced. A symbolic link is followed deliberately:
   the file it points to is written (replaced by the rename, in its own
   folder), and the link itself stays as it was.
+
+A write that fails (a full disk, a quota, a file too large) is an OutputError
+naming the file, like a file that cannot be opened: never a bare OSError.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO, Final
 
 from exports.errors import ExportError
+from storage import disk_full
 
 SIDECARS: Final = ("-wal", "-shm", "-journal")
 """SQLite's files beside a database: writing over one corrupts or empties the database."""
@@ -40,6 +46,10 @@ NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
 NOCTTY: Final = getattr(os, "O_NOCTTY", 0)
 """A terminal written to must not become the process's controlling terminal."""
+FULL: Final = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+"""A full disk, or a full quota: the same advice."""
+WRITE_ERRNOS: Final = FULL | {errno.EFBIG, errno.EIO}
+"""What a write (not an open) fails with: full, a file too large for its limit, a device."""
 
 
 class OutputError(ExportError):
@@ -98,6 +108,16 @@ def same_file(one: str | os.PathLike[str], other: str | os.PathLike[str]) -> boo
     return os.path.realpath(one) == os.path.realpath(other)
 
 
+def write_failure(error: BaseException) -> str | None:
+    """Why a write failed, to follow "cannot write FILE: ", or None if `error` is not one.
+
+    A full disk is said as every command says it (`storage.disk_full`).
+    """
+    if not isinstance(error, OSError) or error.errno not in WRITE_ERRNOS:
+        return None
+    return disk_full("it") if error.errno in FULL else error.strerror or str(error)
+
+
 def existing_files(targets: Iterable[Path]) -> list[Path]:
     """The targets that name an existing regular file (through a link too): writing replaces it.
 
@@ -151,7 +171,7 @@ def _written_directly(real: Path, cannot: str) -> Iterator[BinaryIO]:
         # Swapped for a regular file since it was looked at: writing would overwrite in place.
         os.close(fd)
         raise OutputError(f"{cannot}: it changed while being opened; try again")
-    with os.fdopen(fd, "wb") as stream:
+    with _stream(fd, cannot) as stream:
         yield stream
 
 
@@ -162,7 +182,7 @@ def _replaced(real: Path, cannot: str) -> Iterator[BinaryIO]:
         # A signal while the temporary file is being created waits until its name is known.
         stopper.hold()
         fd, name = _temporary(real, cannot)
-        stream = os.fdopen(fd, "wb")
+        stream = _stream(fd, cannot)
         try:
             stopper.release()
             with stream:
@@ -170,7 +190,8 @@ def _replaced(real: Path, cannot: str) -> Iterator[BinaryIO]:
                 _finish(stream, name, real, cannot)
         except BaseException:
             stopper.hold()  # a second Ctrl+C must not interrupt the cleaning up
-            stream.close()
+            with suppress(OSError, OutputError):
+                stream.close()  # on a full disk its flush fails again: remove the file anyway
             Path(name).unlink(missing_ok=True)
             raise
 
@@ -182,16 +203,49 @@ def _finish(stream: BinaryIO, name: str, real: Path, cannot: str) -> None:
         os.fsync(stream.fileno())
         os.replace(name, real)
     except OSError as exc:  # a full disk, a folder made read-only meanwhile
-        raise OutputError(f"{cannot}: {exc.strerror or exc}") from exc
+        raise OutputError(f"{cannot}: {write_failure(exc) or exc.strerror or exc}") from exc
 
 
 def _temporary(real: Path, cannot: str) -> tuple[int, str]:
     try:
         return tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)
     except OSError as exc:
+        _raise_write_failure(exc, cannot)  # a disk with no room left even for a new name
         raise OutputError(
             f"{cannot}: {exc.strerror}; check that its directory exists and is writable"
         ) from exc
+
+
+def _raise_write_failure(error: BaseException, cannot: str) -> None:
+    """Raise OutputError naming the file if `error` is a failed write; else return."""
+    reason = write_failure(error)
+    if reason is not None:
+        raise OutputError(f"{cannot}: {reason}") from error
+
+
+def _stream(fd: int, cannot: str) -> BinaryIO:
+    """A buffered stream on `fd` whose failed writes are OutputErrors naming the file."""
+    return io.BufferedWriter(_Named(fd, cannot))
+
+
+class _Named(io.FileIO):
+    """A file whose failed writes say which file it is.
+
+    Raised where the write fails: an export writes up to three files at once,
+    and an error passing through the others' `with` blocks on its way out must
+    still name the one that failed.
+    """
+
+    def __init__(self, fd: int, cannot: str) -> None:
+        super().__init__(fd, "wb")
+        self._cannot = cannot
+
+    def write(self, data: Any) -> int:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            _raise_write_failure(exc, self._cannot)
+            raise
 
 
 class _Stopper:

@@ -7,8 +7,11 @@ numbers, text is neutralised against formulas as in CSV.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zipfile
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any, BinaryIO, Final
 
 from exports.columns import Column
@@ -52,6 +55,13 @@ class XlsxWriter:
         for row in codebook_rows:
             codebook.append([_text(cell) if cell else None for cell in row])
 
+    def __enter__(self) -> XlsxWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is not None:
+            self.discard()
+
     def write(self, table: Table) -> None:
         cells = safe_columns(table, self.columns, None)
         rows = list(zip(*cells, strict=True))
@@ -65,4 +75,25 @@ class XlsxWriter:
         self.rows += len(rows)
 
     def close(self) -> None:
-        self._book.save(self._target)
+        """Write the workbook out, as openpyxl's `Workbook.save` does, in an archive we close.
+
+        openpyxl's own save leaves its zip archive open when a write fails (a full
+        disk): collected later, the archive would write again and print "Exception
+        ignored" under the command line's one-line message.
+        """
+        from openpyxl.writer.excel import ExcelWriter
+
+        self._book.properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with zipfile.ZipFile(self._target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(self._book, archive).save()
+
+    def discard(self) -> None:
+        """Let go of a workbook that will not be saved (the export failed): end each sheet.
+
+        Left to the garbage collector, a sheet's generators close in the wrong
+        order and print "Exception ignored" under the command line's message.
+        """
+        for sheet in self._book.worksheets:
+            if not sheet.closed:
+                with suppress(Exception):  # a full disk may refuse the sheet's end too
+                    sheet.close()

@@ -19,7 +19,7 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from exports import OutputError, write_output
+from exports import OutputError, write_failure, write_output
 from flows import format_day
 from organiser.errors import LinkError
 from organiser.links import StageLink, example_mark, render_csv
@@ -109,10 +109,11 @@ def write_links(
     try:
         (out / "qr").mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise LinkError(
-            f"cannot write the links into {out}: {error.strerror or error}; "
-            "check that the folder is writable, or choose another with --out"
-        ) from error
+        reason = write_failure(error) or (
+            f"{error.strerror or error}; check that the folder is writable, "
+            "or choose another with --out"
+        )
+        raise LinkError(f"cannot write the links into {out}: {reason}") from error
     csv_path, html_path = out / "links.csv", out / "links.html"
     pngs: list[Path] = []
     svgs: list[Path] = []

@@ -11,7 +11,7 @@ import from here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
-from storage.errors import Conflict, StorageError
+from storage.errors import Conflict, StorageError, disk_full
 from storage.inbox import Inboxed
 from storage.interface import SurveyStore
 from storage.jobs import Job
@@ -72,6 +72,7 @@ __all__ = [
     "decode_time",
     "decode_value",
     "describe_target",
+    "disk_full",
     "encode_time",
     "encode_value",
     "is_postgres_url",

@@ -18,7 +18,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, Final, TypeVar
 
-from storage.errors import StorageError
+from storage.errors import StorageError, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def describe_error(exc: sqlite3.Error, path: Path, action: str) -> StorageError:
     elif primary == sqlite3.SQLITE_CORRUPT:
         hint = f"{path} is damaged; restore it from a backup"
     elif primary == sqlite3.SQLITE_FULL:
-        hint = f"the disk holding {path} is full; free some space and retry"
+        hint = disk_full(path)
     else:
         hint = f"database {path}"
     return StorageError(f"cannot {action}: {hint} (SQLite: {exc})")

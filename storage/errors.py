@@ -1,4 +1,4 @@
-"""The storage package's exceptions.
+"""The storage package's exceptions, and the wording of a full disk.
 
 Library code raises them; the edges (CLI, Telegram error handler, terminal
 chat) turn them into text. Messages say what failed, where (the database
@@ -42,3 +42,12 @@ class Conflict(StorageError):
 def already_applied(update_id: int) -> Conflict:
     """The Conflict for a write whose update id another write has recorded first."""
     return Conflict(f"update {update_id} was already applied", already_applied=True)
+
+
+def disk_full(place: object) -> str:
+    """What to say when the disk holding `place` (a database, an output file, "it") is full.
+
+    One wording for the whole command line: the database here, the export's files in
+    `exports.files`.
+    """
+    return f"the disk holding {place} is full; free some space and retry"

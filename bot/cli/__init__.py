@@ -17,12 +17,13 @@ from bot.cli.export import export
 from bot.cli.flowfiles import schema, validate
 from bot.cli.migrate import migrate_db
 from bot.cli.organiser import links, stats
+from bot.cli.outputs import Surveybot
 from bot.cli.privacy import erase, purge
 from bot.cli.run import run
 from bot.cli.serve import serve
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=Surveybot, context_settings=CONTEXT)
 @click.version_option(package_name="surveybot", message="surveybot %(version)s")
 def main() -> None:
     """surveybot: a conversational questionnaire for Telegram, the web and the terminal.

@@ -4,16 +4,18 @@
 doing any work: never the database or its files; an existing file is replaced
 only with --force, or, at a terminal, once the user said yes. The writing
 itself (beside and renamed, mode 600, devices and pipes written directly,
-symbolic links followed) is `exports.files`'.
+symbolic links followed) is `exports.files`'. Standard output failing (`>
+/dev/full`, a full disk) is one line too: `Surveybot`, the group's class.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import click
 
@@ -65,3 +67,46 @@ def interrupted_cleanly(what: str) -> Iterator[None]:
             err=True,
         )
         raise SystemExit(128 + stop.signum) from None
+
+
+class Surveybot(click.Group):
+    """The `surveybot` group: a write to standard output that fails is one line and exit 1.
+
+    Files are written by `exports.files`, which names them in its errors; what
+    reaches here unnamed, failing as only a write fails (a full disk, a file
+    too large, a device error), was written to standard output by `click.echo`
+    or the export. A closed pipe (`| head`) is click's own: a quiet exit 1.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from exports import write_failure
+
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            reason = write_failure(error)
+            if reason is None or error.filename is not None:
+                raise
+            named = _standard_output_name()
+            _drop_standard_output()
+            fail(f"cannot write standard output{named}: {reason}")
+
+
+def _standard_output_name() -> str:
+    """ " (/dev/full)": where standard output goes, where the system tells (Linux); else ""."""
+    try:
+        target = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return f" ({target})" if target.startswith("/") else ""  # not "pipe:[1234]"
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device: what it still holds cannot be written, and
+    Python, flushing it at exit, would print the same error again as "Exception ignored"."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (click's test runner): nothing will be flushed there at exit
