@@ -7,7 +7,7 @@ so `surveybot --help` stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
@@ -132,6 +132,18 @@ def per_flow(path: Path | None, flow: Flow, several: bool) -> Path | None:
         return path
     tag = flow.audience.code if flow.audience is not None else flow.id
     return path.with_name(f"{path.stem}-{tag}{path.suffix}")
+
+
+def refuse_unknown_stage(stages: Sequence[StageDef], code: str) -> NoReturn:
+    """Exit naming the known stages: `code` is in no stages file and no response carries it.
+
+    Most likely a typo, which would otherwise give an empty table and no error.
+    """
+    listed = ", ".join(stage.code for stage in stages)
+    fail(
+        f"unknown stage '{code}': it is not in the stages file and no response "
+        f"carries it; known stages: {listed}"
+    )
 
 
 def load_stages_file(settings: Settings) -> list[StageDef]:

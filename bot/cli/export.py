@@ -23,12 +23,13 @@ from bot.cli.common import (
     load_flow_and_stages,
     load_settings,
     per_flow,
+    refuse_unknown_stage,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
 
 if TYPE_CHECKING:
     from exports import ExportOptions
-    from flows import Flow
+    from flows import Flow, StageDef
 
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
@@ -202,6 +203,7 @@ def export(
             f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
             param_hint="'--since'",
         )
+    stages_kept = _known_stages(settings.db, selected, loaded_stages, stages_kept)
     if out == Path("-"):
         out = None
     if len(selected) > 1 and out is None and xlsx_path is None:
@@ -243,6 +245,38 @@ def export(
         for chosen, csv_path, codebook, xlsx in targets:
             _export_one(settings.db, chosen, options, csv_path, codebook, xlsx)
     except ExportError as error:
+        fail(str(error))
+
+
+def _known_stages(
+    db: Path | str, flows: list[Flow], stages: list[StageDef], codes: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The --stage codes as the stages file writes them ("Aubenas" is aubenas); exit on one
+    in no stages file that no response carries, as `stats` does: a typo, not an empty table."""
+    from flows import find_stage
+
+    found = {code: find_stage(stages, code) for code in codes}
+    unknown = [code for code, stage in found.items() if stage is None]
+    carried = _carried_stages(db, flows, unknown) if unknown else set()
+    for code in unknown:
+        if code not in carried:
+            refuse_unknown_stage(stages, code)
+    return tuple(stage.code if stage else code for code, stage in found.items())
+
+
+def _carried_stages(db: Path | str, flows: list[Flow], codes: list[str]) -> set[str]:
+    """Which of `codes` a response of one of `flows` carries, whatever its status."""
+    from storage import ResponseFilter, StorageError, open_snapshot
+
+    try:
+        with open_snapshot(db) as snapshot:
+            return {
+                code
+                for code in codes
+                for flow in flows
+                if snapshot.count(ResponseFilter(flow_id=flow.id, stage_codes=(code,)))
+            }
+    except StorageError as error:
         fail(str(error))
 
 

@@ -24,6 +24,7 @@ from bot.cli.common import (
     load_settings,
     load_stages_file,
     per_flow,
+    refuse_unknown_stage,
     require_database,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
@@ -203,13 +204,9 @@ def stats(
         _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several)
         for chosen in selected
     ]
-    unknown = stage_code is not None and find_stage(loaded_stages, stage_code) is None
-    if unknown and not any(result.total.started for result in results):
-        listed = ", ".join(stage.code for stage in loaded_stages)
-        fail(
-            f"unknown stage '{stage_code}': it is not in the stages file and no response "
-            f"carries it; known stages: {listed}"
-        )
+    carried = any(result.total.started for result in results)
+    if stage_code is not None and find_stage(loaded_stages, stage_code) is None and not carried:
+        refuse_unknown_stage(loaded_stages, stage_code)
     for chosen, result, chart in zip(selected, results, plots, strict=True):
         if len(selected) > 1:
             click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,31 @@ def test_stage_filter_is_repeatable(filled: Filled) -> None:
     assert keys(one.stdout_bytes) == [filled.asia.key]
     two = invoke("--db", filled.path, "--flow", MINI, "--stage", "aubenas", "--stage", "pithiviers")
     assert keys(two.stdout_bytes) == [filled.acme.key, filled.asia.key]
-    none = invoke("--db", filled.path, "--flow", MINI, "--stage", "nowhere")
+    none = invoke("--db", filled.path, "--flow", MINI, "--stage", "vierzon")  # no response yet
     assert none.exit_code == 0 and keys(none.stdout_bytes) == []
     assert "no response" in none.stderr
+
+
+def test_an_unknown_stage_is_refused_as_stats_refuses_it(filled: Filled, tmp_path: Path) -> None:
+    out = tmp_path / "responses.csv"
+    result = invoke("--db", filled.path, "--flow", MINI, "--stage", "aubenas", "--stage", "nowhere")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: unknown stage 'nowhere': it is not in the stages file and no response "
+        "carries it; known stages: pithiviers, le-creusot, aubenas, vierzon\n"
+    )
+    assert invoke("--db", filled.path, "--flow", MINI, "--stage", "nowhere", "-o", out).exit_code
+    assert not out.exists()
+
+
+def test_a_stage_is_found_whatever_its_case_or_only_in_the_data(filled: Filled) -> None:
+    typed = invoke("--db", filled.path, "--flow", MINI, "--stage", "Aubenas")
+    assert typed.exit_code == 0 and keys(typed.stdout_bytes) == [filled.asia.key]
+    with sqlite3.connect(filled.path) as conn:  # a stage since removed from the stages file
+        conn.execute("UPDATE responses SET stage_code = 'old' WHERE key = ?", (filled.acme.key,))
+    old = invoke("--db", filled.path, "--flow", MINI, "--stage", "old")
+    assert old.exit_code == 0 and keys(old.stdout_bytes) == [filled.acme.key]
 
 
 def test_status_filter(filled: Filled) -> None:
