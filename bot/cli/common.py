@@ -7,6 +7,8 @@ so `surveybot --help` stays fast.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
@@ -20,6 +22,28 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def to_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """The callback of a day option: YYYY-MM-DD (2019-6-5 too) as a date.
+
+    click.DateTime said "'2019-02-30' does not match the format '%Y-%m-%d'" of
+    a day that matches it but does not exist: the two mistakes are told apart.
+    """
+    if value is None:
+        return None
+    found = DAY_FORM.fullmatch(value.strip())
+    if found is None:
+        raise click.BadParameter(
+            f"'{value}' must be written YYYY-MM-DD, like 2019-06-05", ctx, param
+        )
+    try:
+        return dt.date(*(int(part) for part in found.groups()))
+    except ValueError as error:
+        raise click.BadParameter(f"'{value}' is not a real date ({error})", ctx, param) from None
+
+
+DAY_FORM: Final = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def fail(message: str) -> NoReturn:

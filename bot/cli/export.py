@@ -24,6 +24,7 @@ from bot.cli.common import (
     load_settings,
     per_flow,
     refuse_unknown_stage,
+    to_day,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
 
@@ -36,7 +37,6 @@ PROGRESS_FROM: Final = 5000
 STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
 # exports.CHANNELS, written out so that `--help` does not import the exporter.
 CHANNEL_CHOICES: Final = ("telegram", "web", "terminal")
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
@@ -106,13 +106,13 @@ def personal_warning(flow: Flow) -> str:
 )
 @click.option(
     "--since",
-    type=DAY,
+    callback=to_day,
     metavar="YYYY-MM-DD",
     help="Started on or after this day (UTC).",
 )
 @click.option(
     "--until",
-    type=DAY,
+    callback=to_day,
     metavar="YYYY-MM-DD",
     help="Started on or before this day (UTC).",
 )
@@ -161,8 +161,8 @@ def export(
     stages_kept: tuple[str, ...],
     status: str,
     channels: tuple[str, ...],
-    since: dt.datetime | None,
-    until: dt.datetime | None,
+    since: dt.date | None,
+    until: dt.date | None,
     flow_versions: tuple[int, ...],
     labels: bool,
     lang: str | None,
@@ -231,8 +231,8 @@ def export(
             layout=Layout(layout),
             stages=stages_kept,
             status=status,
-            since=since.date() if since else None,
-            until=until.date() if until else None,
+            since=since,
+            until=until,
             flow_versions=flow_versions,
             channels=channels,
             labels=labels,

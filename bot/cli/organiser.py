@@ -26,6 +26,7 @@ from bot.cli.common import (
     per_flow,
     refuse_unknown_stage,
     require_database,
+    to_day,
 )
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
 
@@ -157,7 +158,7 @@ def links(
 @click.option("--stage", "stage_code", metavar="CODE", help="Only the responses of this stage.")
 @click.option(
     "--day",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=to_day,
     metavar="YYYY-MM-DD",
     help="The day counted in the 'today' column (default: today, in local time).",
 )
@@ -175,7 +176,7 @@ def stats(
     flows: str | None,
     stages: Path | None,
     stage_code: str | None,
-    day: dt.datetime | None,
+    day: dt.date | None,
     plot: Path | None,
     force: bool,
 ) -> None:
@@ -218,7 +219,7 @@ def _read_stats(
     flow: Flow,
     stages: list[StageDef],
     stage_code: str | None,
-    day: dt.datetime | None,
+    day: dt.date | None,
     own_only: bool,
 ) -> Stats:
     import asyncio
@@ -227,7 +228,7 @@ def _read_stats(
     from storage import StorageError, open_store
 
     now = dt.datetime.now().astimezone()
-    today = day.date() if day is not None else now.date()
+    today = day if day is not None else now.date()
 
     async def read() -> Stats:
         store = await open_store(db, readonly=True)

@@ -108,6 +108,18 @@ def test_impossible_dates_are_refused(db_path: Path, store) -> None:  # type: ig
     assert result.exit_code == 2 and "after" in result.stderr
     bad = invoke("--db", db_path, "--flow", MINI, "--since", "5 juin")
     assert bad.exit_code == 2
+    assert bad.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--since': '5 juin' must be written YYYY-MM-DD, like 2019-06-05"
+    )
+    for flag, day, why in [
+        ("--since", "2019-13-01", "month must be in 1..12"),
+        ("--until", "2019-02-30", "day is out of range for month"),
+    ]:
+        unreal = invoke("--db", db_path, "--flow", MINI, flag, day)
+        assert unreal.exit_code == 2
+        assert unreal.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for '{flag}': '{day}' is not a real date ({why})"
+        )
     with pytest.raises(ExportError, match="YYYY-MM-DD"):
         ExportOptions(since="le 5 juin")
     with pytest.raises(ExportError, match="after"):

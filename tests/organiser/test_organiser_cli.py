@@ -345,10 +345,22 @@ def test_stats_default_database_is_in_the_working_folder(clean_env: Path) -> Non
     assert "error: no database at surveybot.sqlite3" in result.stderr
 
 
-def test_stats_reject_a_malformed_day(survey_db: Path) -> None:
-    result = invoke(*stats_args(survey_db, "--day", "04/07/2019"))
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        ("04/07/2019", "'04/07/2019' must be written YYYY-MM-DD, like 2019-06-05"),
+        ("2019-02-30", "'2019-02-30' is not a real date (day is out of range for month)"),
+        ("2019-13-01", "'2019-13-01' is not a real date (month must be in 1..12)"),
+    ],
+)
+def test_stats_reject_a_day_that_is_not_one(survey_db: Path, day: str, said: str) -> None:
+    result = invoke(*stats_args(survey_db, "--day", day))
     assert result.exit_code == 2
-    assert "Invalid value for '--day'" in result.stderr
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--day': {said}"
+
+
+def test_stats_take_a_day_without_leading_zeros(survey_db: Path) -> None:
+    assert invoke(*stats_args(survey_db, "--day", "2019-7-4")).exit_code == 0
 
 
 def test_stats_report_a_broken_flow_file(survey_db: Path, clean_env: Path) -> None:
