@@ -11,16 +11,26 @@ An entry is a stage code, `__`, and an audience code; either part may be
 missing (`__territoire` names an audience and no workshop). It travels in
 Telegram's start payload (at most 64 of `A-Za-z0-9_-`), in web addresses and
 in button data, so it is built by `entry` and read by `split_entry` only.
+
+A stage's `flow:` must name a flow the bot runs, one or several
+(`stage_flow_problems`, located in the stages file): otherwise its link would
+quietly give another questionnaire.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
+import yaml
+
+from flows.errors import FlowFileError, Problem
+from flows.locations import line_of
 from flows.model import Flow
 from flows.stages import STAGE_CODE, StageDef, find_stage, stage_digest, stage_ref
+from flows.yamlfile import PlainLoader, read_text
 
 SEPARATOR: Final = "__"
 # An entry in button data stays within what a stage reference takes alone (see stage_ref).
@@ -128,7 +138,11 @@ def link_payload(stage: StageDef | None, audience: str = "") -> str:
 
 
 def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> list[str]:
-    """What keeps these flows from running together, each as a sentence; [] when they can."""
+    """What keeps these flows from running together, each as a sentence; [] when they can.
+
+    A stage naming a flow that is not among them is `stage_flow_problems`': located, and
+    a problem with one flow too.
+    """
     if len(flows) < 2:
         return []
     problems: list[str] = []
@@ -151,11 +165,6 @@ def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> lis
                 f"{flow.audience.code!r}: give each its own"
             )
     for stage in stages:
-        if stage.flow is not None and stage.flow not in seen_ids:
-            problems.append(
-                f"stage {stage.code!r} names flow {stage.flow!r}, which is not one of the "
-                f"flows configured ({', '.join(sorted(seen_ids))})"
-            )
         for flow in flows:
             code = flow.audience.code if flow.audience else ""
             if code and len(f"{stage.code}{SEPARATOR}{code}") > 64:
@@ -169,3 +178,44 @@ def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> lis
                 "workshop from the audience in links: rename the stage"
             )
     return problems
+
+
+def stage_flow_problems(
+    stages_file: str | Path, stages: Sequence[StageDef], flows: Sequence[Flow]
+) -> list[Problem]:
+    """Each stage whose `flow:` names none of `flows`, located in `stages_file`.
+
+    With one flow as with several: a respondent from that stage's link would
+    quietly get another questionnaire than the stages file says.
+    """
+    ids = [flow.id for flow in flows]
+    wrong = [
+        (index, stage)
+        for index, stage in enumerate(stages)
+        if stage.flow is not None and stage.flow not in ids
+    ]
+    if not wrong:
+        return []
+    root = _node_tree(stages_file)  # read again only for the lines: rarely, and small
+    return [
+        Problem(
+            str(stages_file),
+            line_of(root, ("stages", index, "flow")),
+            f"unknown flow '{stage.flow}'; the flows are: {', '.join(ids)} "
+            "(give one of their ids, or leave 'flow:' out)",
+            f"stage '{stage.code}'",
+        )
+        for index, stage in wrong
+    ]
+
+
+def _node_tree(path: str | Path) -> yaml.Node | None:
+    """The file's YAML nodes, which know their lines; None if it cannot be read again."""
+    try:
+        loader = PlainLoader(read_text(path), str(path))
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (FlowFileError, yaml.YAMLError):
+        return None  # changed since it was loaded: the problem is still said, without its line

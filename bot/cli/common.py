@@ -114,10 +114,11 @@ def load_settings(**flags: Any) -> Settings:
 def load_flow_and_stages(settings: Settings) -> tuple[Catalogue, list[StageDef]]:
     """The flows and stages, or every located problem of them all on standard error and exit 1.
 
-    With several flows, also what keeps them from running together (two with one
-    audience code, a stage naming a flow not configured...).
+    Also a stage naming a flow not configured, located, and, with several flows,
+    what keeps them from running together (two with one audience code...).
     """
     from flows import Catalogue, catalogue_problems, load_flow, load_stages
+    from flows.catalogue import stage_flow_problems
 
     problems: list[str] = []
     flows = [_loaded(load_flow, path, problems) for path in settings.flow_paths()]
@@ -125,6 +126,8 @@ def load_flow_and_stages(settings: Settings) -> tuple[Catalogue, list[StageDef]]
     _exit_if(problems)
     loaded = [flow for flow in flows if flow is not None]
     assert stages is not None
+    located = stage_flow_problems(settings.stages_path(), stages, loaded)
+    _exit_if([str(problem) for problem in located])
     _exit_if([f"error: {problem}" for problem in catalogue_problems(loaded, stages)])
     return Catalogue.of(loaded), stages
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ import click
 from bot.cli.common import CONTEXT, load_settings
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from flows import Flow, Problem, StageDef
 
 
 @click.command(context_settings=CONTEXT)
@@ -21,7 +22,9 @@ def validate(files: tuple[Path, ...]) -> None:
 
     Warnings ("FILE:LINE: warning: ...") are printed too but do not fail the check.
     Without FILES, checks the configured (or bundled) flows and stages, and, with
-    several flows (SURVEYBOT_FLOWS), that they can run together.
+    several flows (SURVEYBOT_FLOWS), that they can run together. A stage's
+    `flow:` must name one of the flow files given, or, if none is, of the
+    configured flows.
 
     Example: surveybot validate flows/data/questionnaire.yaml my-stages.yaml
     """
@@ -31,31 +34,84 @@ def validate(files: tuple[Path, ...]) -> None:
     if configured:
         settings = load_settings()
         files = (*settings.flow_paths(), settings.stages_path())
+    reports = [(path, validate_file(path)) for path in files]
+    flows: list[Flow] = []
+    stages: list[StageDef] = []
+    if not any(_errors(problems) for _, problems in reports):
+        flows, stages = _flows_and_stage_flows(reports)
     failed = False
-    for path in files:
-        problems = validate_file(path)
-        for problem in problems:
-            click.echo(str(problem))
-        errors = sum(1 for problem in problems if not problem.warning)
-        warnings = len(problems) - errors
-        # Warnings (a button label a phone cuts) are worth fixing, but the file runs as it is.
-        noted = f", {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""
-        if errors:
-            failed = True
-            click.echo(f"{path}: {errors} problem{'s' if errors > 1 else ''}{noted}", err=True)
-        else:
-            click.echo(f"{path}: ok{noted}", err=True)
-    if configured and not failed and len(files) > 2:
-        failed = _flows_together(settings)
+    for path, problems in reports:
+        failed = _show(path, problems) or failed
+    if configured and not failed and len(flows) > 1:
+        failed = _flows_together(flows, stages)
     raise SystemExit(1 if failed else 0)
 
 
-def _flows_together(settings: Settings) -> bool:
-    """Print what keeps the configured flows from running together; True if anything does."""
-    from flows import catalogue_problems, load_flow, load_stages
+Report = tuple[Path, list["Problem"]]
 
-    flows = [load_flow(path) for path in settings.flow_paths()]
-    problems = catalogue_problems(flows, load_stages(settings.stages_path()))
+
+def _show(path: Path, problems: list[Problem]) -> bool:
+    """Print a file's problems, then its count on standard error; True if it has errors."""
+    for problem in problems:
+        click.echo(str(problem))
+    errors = _errors(problems)
+    warnings = len(problems) - errors
+    # Warnings (a button label a phone cuts) are worth fixing, but the file runs as it is.
+    noted = f", {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""
+    if errors:
+        click.echo(f"{path}: {errors} problem{'s' if errors > 1 else ''}{noted}", err=True)
+    else:
+        click.echo(f"{path}: ok{noted}", err=True)
+    return bool(errors)
+
+
+def _errors(problems: list[Problem]) -> int:
+    return sum(1 for problem in problems if not problem.warning)
+
+
+def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[StageDef]]:
+    """The flows and stages of the files; each stage naming no flow added to its file's report.
+
+    Every file has passed its own checks: one that does not load as a flow is a
+    stages file. With stages files alone, the flows are the configured ones
+    (their own problems, if they have any, become reports of their own).
+    """
+    from flows import FlowFileError, load_flow, load_stages
+    from flows.catalogue import stage_flow_problems
+
+    flows: list[Flow] = []
+    stages: dict[int, list[StageDef]] = {}
+    for index, (path, _) in enumerate(reports):
+        try:
+            flows.append(load_flow(path))
+        except FlowFileError:
+            with suppress(FlowFileError):  # changed since it was checked: its report stands
+                stages[index] = load_stages(path)
+    if stages:
+        given = flows or _configured_flows(reports)
+        for index, found in stages.items():
+            reports[index][1].extend(stage_flow_problems(reports[index][0], found, given))
+    return flows, [stage for found in stages.values() for stage in found]
+
+
+def _configured_flows(reports: list[Report]) -> list[Flow]:
+    """The flows the bot runs; those that do not load are added to `reports` instead."""
+    from flows import FlowFileError, load_flow
+
+    flows: list[Flow] = []
+    for path in load_settings().flow_paths():
+        try:
+            flows.append(load_flow(path))
+        except FlowFileError as error:
+            reports.append((path, error.problems))
+    return flows
+
+
+def _flows_together(flows: list[Flow], stages: list[StageDef]) -> bool:
+    """Print what keeps the configured flows from running together; True if anything does."""
+    from flows import catalogue_problems
+
+    problems = catalogue_problems(flows, stages)
     for problem in problems:
         click.echo(f"SURVEYBOT_FLOWS: {problem}")
     if not problems:

@@ -6,6 +6,7 @@ the file names in the reports are the same on every machine.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -124,3 +125,80 @@ def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout == f"surveybot {version('surveybot')}\n"
+
+
+# --- a stage naming a flow that does not exist --------------------------------------
+
+ST_FLOW = (
+    "stages:\n"
+    "  - code: pithiviers\n"
+    "    city: Pithiviers\n"
+    "  - code: evreux\n"
+    "    city: Évreux\n"
+    "    flow: nonexistent_flow\n"
+)
+
+
+def unknown_flow(flows: str) -> str:
+    """The report of ST_FLOW's stage evreux, when the flows are `flows`."""
+    return (
+        "st_flow.yaml:6: stage 'evreux': unknown flow 'nonexistent_flow'; the flows are: "
+        f"{flows} (give one of their ids, or leave 'flow:' out)\n"
+    )
+
+
+@pytest.fixture
+def st_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ST_FLOW in an empty folder (no .env), with no SURVEYBOT_* variable set."""
+    for name in [name for name in os.environ if name.startswith("SURVEYBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "st_flow.yaml"
+    path.write_text(ST_FLOW, encoding="utf-8")
+    return path
+
+
+@pytest.mark.usefixtures("st_flow")
+def test_a_stage_naming_no_flow_is_located_checked_alone() -> None:
+    result = invoke("validate", "st_flow.yaml")  # against the configured (bundled) flow
+    assert result.exit_code == 1
+    assert result.stdout == unknown_flow("tour_innovation_2019")
+    assert result.stderr == "st_flow.yaml: 1 problem\n"
+
+
+@pytest.mark.usefixtures("st_flow")
+def test_a_stage_naming_no_flow_is_located_beside_the_flow_given() -> None:
+    result = invoke("validate", str(MINI), "st_flow.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == unknown_flow("mini")
+    assert result.stderr.splitlines() == [f"{MINI}: ok", "st_flow.yaml: 1 problem"]
+    (Path("good.yaml")).write_text(ST_FLOW.replace("nonexistent_flow", "mini"), "utf-8")
+    good = invoke("validate", str(MINI), "good.yaml")
+    assert good.exit_code == 0, good.output
+
+
+@pytest.mark.parametrize(
+    ("flows", "ids"),
+    [(None, "tour_innovation_2019"), ("bundled", "tour_innovation_2019, tour_innov_2019_acteurs")],
+    ids=["one flow", "two flows"],
+)
+def test_a_stage_naming_no_flow_is_located_in_the_configured_stages(
+    st_flow: Path, monkeypatch: pytest.MonkeyPatch, flows: str | None, ids: str
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_STAGES", "st_flow.yaml")
+    if flows is not None:
+        monkeypatch.setenv("SURVEYBOT_FLOWS", flows)
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert result.stdout == unknown_flow(ids)
+    assert result.stderr.splitlines()[-1] == "st_flow.yaml: 1 problem"
+
+
+def test_the_chat_refuses_a_stage_naming_no_flow(
+    st_flow: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_STAGES", "st_flow.yaml")
+    result = invoke("chat", "--stage", "evreux", "--db", "chat.sqlite3")
+    assert result.exit_code == 1
+    assert result.stderr == unknown_flow("tour_innovation_2019")
+    assert not Path("chat.sqlite3").exists()
