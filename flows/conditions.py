@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from flows.model import All, AnyOf, Compare, Condition, Not, Scalar
 from flows.values import AnswerValue
@@ -43,3 +43,30 @@ def _same(value: Scalar, wanted: Scalar) -> bool:
     if isinstance(value, numbers) and isinstance(wanted, numbers):
         return value == wanted
     return str(value) == str(wanted)
+
+
+def may_hold(
+    condition: Condition | None, answers: Mapping[str, AnswerValue], undecided: Set[str]
+) -> bool | None:
+    """Whether `condition` holds, or None when that depends on an `undecided` question.
+
+    A question is undecided while it may still be asked and has no settled answer.
+    None is returned only when some answers to those questions would make the
+    condition true and others false (three-valued logic, as SQL's NULL): with no
+    undecided question it is exactly `holds`.
+    """
+    if condition is None:
+        return True
+    if isinstance(condition, Not):
+        inner = may_hold(condition.not_, answers, undecided)
+        return None if inner is None else not inner
+    if isinstance(condition, All | AnyOf):
+        items = condition.all if isinstance(condition, All) else condition.any
+        decisive = isinstance(condition, AnyOf)  # one true settles "any", one false "all"
+        results = [may_hold(item, answers, undecided) for item in items]
+        if decisive in results:
+            return decisive
+        return None if None in results else not decisive
+    if condition.question in undecided:
+        return None
+    return _compare(condition, answers)

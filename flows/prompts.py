@@ -28,6 +28,7 @@ from flows.model import (
 from flows.piping import fill
 from flows.state import (
     ResponseState,
+    could_be_asked,
     current_step,
     effective_answers,
     shown_steps,
@@ -114,7 +115,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         selected=_selected(state, step, labels),
         default=_default(flow, state, step, labels, lang),
         position=shown.numbers.get(step.id, 0),
-        total=len(shown.numbers),
+        total=could_be_asked(flow, state),
         answered=sum(1 for question in shown.numbers if question in counted),
         can_back=not shown.ids.isdisjoint(state.history),
         can_skip=not step.required and not isinstance(step, InfoStep),

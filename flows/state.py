@@ -12,13 +12,13 @@ The moves that change a state are in `flows.engine`; what to show is in
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.checks import OTHER
-from flows.conditions import holds
+from flows.conditions import holds, may_hold
 from flows.model import All, AnyOf, Condition, Flow, InfoStep, Not, Step
 from flows.values import AnswerValue, Invalid, check_value
 
@@ -151,10 +151,62 @@ def _walk(flow: Flow, answers: Mapping[str, AnswerValue]) -> Shown:
     )
 
 
+def could_be_asked(flow: Flow, state: ResponseState) -> int:
+    """How many questions are asked or may yet be: the total a progress shows ("7/45").
+
+    Counting only the questions shown so far made the total grow as the respondent
+    went on (34, then 40, then 45): each answer revealed more. A question whose
+    condition is still undecided counts, so the total only falls, as answers rule
+    branches out. Decided once per deciding answers, as `shown_steps` is, and
+    whether each unanswered one was skipped (a settled absence).
+    """
+    plan = _plan(flow)
+    skipped = frozenset(state.skipped)
+    key = tuple(
+        [
+            _SKIPPED
+            if question in skipped and question not in state.answers
+            else _frozen(state.answers.get(question, _ABSENT))
+            for question in plan.deciding
+        ]
+    )
+    total = plan.totals.get(key)
+    if total is None:
+        if len(plan.totals) >= _DECIDED_PER_FLOW:
+            plan.totals.clear()
+        total = plan.totals[key] = _count_possible(flow, state.answers, skipped)
+    return total
+
+
+def _count_possible(flow: Flow, answers: Mapping[str, AnswerValue], skipped: Set[str]) -> int:
+    """The questions not ruled out by the answers so far, in flow order (no cache)."""
+    known: dict[str, AnswerValue] = {}
+    undecided: set[str] = set()
+    count = 0
+    for section in flow.sections:
+        in_section = may_hold(section.show_if, known, undecided)
+        if in_section is False:
+            continue
+        for step in section.steps:
+            seen = may_hold(step.show_if, known, undecided)
+            if seen is False or isinstance(step, InfoStep):
+                continue
+            count += 1
+            if in_section is None or seen is None:
+                undecided.add(step.id)  # may not be asked: its answer, if any, may not count
+            elif step.id in answers:
+                known[step.id] = answers[step.id]
+            elif step.id not in skipped:
+                undecided.add(step.id)  # asked, not answered yet
+    return count
+
+
 _DECIDED_PER_FLOW = 4096
 """Sets of deciding answers remembered per flow; past this the cache starts afresh."""
 _ABSENT = object()
 """A question not answered, in a key: unlike None, no stored value can be it."""
+_SKIPPED = object()
+"""A question left unanswered on purpose, in a key: unlike _ABSENT, settled."""
 
 
 def _frozen(value: object) -> object:
@@ -174,6 +226,7 @@ class _Plan:
     deciding: tuple[str, ...]
     decided: dict[tuple[object, ...], Shown]
     distinct: dict[frozenset[str], Shown]
+    totals: dict[tuple[object, ...], int]
 
 
 # By id(flow), checked against a weak reference: a Flow (a frozen model holding
@@ -194,7 +247,7 @@ def _new_plan(flow: Flow) -> _Plan:
     place: dict[str, int] = {}
     for index, step in enumerate(flow.steps()):
         place.setdefault(step.id, index)
-    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {}, {})
+    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {}, {}, {})
 
 
 def deciding_questions(flow: Flow) -> tuple[str, ...]:

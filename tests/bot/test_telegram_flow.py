@@ -439,7 +439,7 @@ async def test_start_with_an_unfinished_response_offers_to_resume(
     await ana.send("/start")
     offer = ana.last
     assert offer.text == (
-        "Vous avez un questionnaire en cours (2 réponses sur 34). "
+        "Vous avez un questionnaire en cours (2 réponses sur 51). "
         "Voulez-vous reprendre là où vous en étiez ?"
     )
     assert offer.labels() == ["Reprendre ▶", "Recommencer"]

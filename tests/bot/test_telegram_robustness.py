@@ -371,7 +371,7 @@ async def test_a_response_resumes_after_the_bot_restarts_on_the_same_database(
         ana = Person(Updates(second, api_again, first_update_id=last_update_id + 1), 42)
         await ana.send("/start")
         offer = ana.last
-        assert offer.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 34).")
+        assert offer.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 51).")
         await ana.tap("Reprendre ▶")
         assert question_number(ana) == 3
         assert "Combien de salariés compte Acme" in ana.last_text

@@ -194,7 +194,7 @@ async def test_a_person_who_left_halfway_is_offered_to_resume(
 
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == (
-        "Vous avez un questionnaire en cours (2 réponses sur 7). "
+        "Vous avez un questionnaire en cours (2 réponses sur 10). "
         "Voulez-vous reprendre là où vous en étiez ?"
     )
     assert ana.labels() == [RESUME, RESTART]

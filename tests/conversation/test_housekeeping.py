@@ -27,7 +27,7 @@ DAY = dt.timedelta(days=1)
 # START is 9:00 UTC, 11:00 in Paris (summer time); the next day at noon in Paris:
 NEXT_NOON = dt.datetime(2019, 6, 4, 10, 0, tzinfo=dt.UTC)
 REMINDER = (
-    "Bonjour ! Votre questionnaire « Mini » n'est pas terminé (2 réponses sur 7). "
+    "Bonjour ! Votre questionnaire « Mini » n'est pas terminé (2 réponses sur 10). "
     "Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez."
 )
 
@@ -81,7 +81,7 @@ async def test_a_reminder_speaks_the_responses_language(
     [reminder] = await housekeeping.due_reminders(NEXT_NOON, channel=Channel.TELEGRAM)
 
     assert reminder.menu.text == (
-        'Hello! Your questionnaire "Mini" is not finished (2 of 7 answered). '
+        'Hello! Your questionnaire "Mini" is not finished (2 of 10 answered). '
         "Your answers are saved: you can continue where you left off."
     )
     assert [choice.label for choice in reminder.menu.choices] == ["Continue ▶"]
@@ -238,7 +238,7 @@ async def test_upkeep_closes_responses_left_too_long_and_they_can_go_on(
     # Coming back: offered to go on, and going on reopens it.
     clock.now = START + 16 * DAY
     await ana.start()
-    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 7).")
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 10).")
     await ana.press(RESUME)
     await ana.press("Services")
     reopened = await store.get_response(ana.reply.response_id or 0)

@@ -52,7 +52,7 @@ async def test_the_chosen_language_outlasts_telegrams_hint(
     await ana.start()
 
     assert ana.menu.text == (
-        "You have a questionnaire in progress (1 of 7 answered). "
+        "You have a questionnaire in progress (1 of 10 answered). "
         "Would you like to continue where you left off?"
     )
     assert ana.labels() == ["Continue ▶", "Start over"]

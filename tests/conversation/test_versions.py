@@ -60,7 +60,7 @@ async def test_the_response_goes_on_under_the_new_version_with_what_fits(
     # Said once, before the offer to resume.
     assert ana.kinds == ["Message", "Menu"]
     assert ana.messages == [UPDATED]
-    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 7).")
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 9).")
     assert peek.query("SELECT flow_version, status, current_step FROM responses") == [
         (2, "in_progress", "exports")
     ]
@@ -71,7 +71,7 @@ async def test_the_response_goes_on_under_the_new_version_with_what_fits(
     await ana.press(RESUME)
     assert ana.kinds == ["Question"]
     assert ana.prompt.step_id == "exports"
-    assert ana.prompt.total == 7
+    assert ana.prompt.total == 9
 
     # Once every question left is answered, the dropped one is asked again.
     await ana.press("Oui")

@@ -648,17 +648,17 @@ def test_an_exclusive_none_hides_the_follow_up(mini: Flow) -> None:
 def test_progress_follows_branching(mini: Flow) -> None:
     chat = mini_chat(mini, until="exports")
     shown = chat.prompt
-    # company, staff, sector, exports, importance, obstacles, ideas: what depends
-    # on later answers is not counted yet.
-    assert (shown.position, shown.total, shown.answered) == (4, 7, 3)
-    chat.ok(chat.tap("yes"))  # markets and share join
+    # Every question still possible counts: markets and share (if exporting), the
+    # e-mail (if importance is 4 or 5). The total only falls as answers rule them out.
+    assert (shown.position, shown.total, shown.answered) == (4, 10, 3)
+    chat.ok(chat.tap("yes"))
     shown = chat.prompt
-    assert (shown.step_id, shown.position, shown.total, shown.answered) == ("markets", 5, 9, 4)
+    assert (shown.step_id, shown.position, shown.total, shown.answered) == ("markets", 5, 10, 4)
     chat.back()
-    chat.ok(chat.tap("no"))
+    chat.ok(chat.tap("no"))  # markets and share are out
     shown = chat.prompt
-    assert (shown.step_id, shown.position, shown.total, shown.answered) == ("importance", 5, 7, 4)
-    chat.ok(chat.tap("5"))  # the e-mail is now asked too
+    assert (shown.step_id, shown.position, shown.total, shown.answered) == ("importance", 5, 8, 4)
+    chat.ok(chat.tap("5"))  # the e-mail is now asked for sure: the total stays
     shown = chat.prompt
     assert (shown.step_id, shown.position, shown.total, shown.answered) == ("obstacles", 6, 8, 5)
 
@@ -674,7 +674,7 @@ def test_changing_an_earlier_answer_hides_later_ones_until_restored(mini: Flow) 
     chat.ok(chat.tap("no"))
     assert chat.current == "importance"
     counted = effective_answers(mini, chat.state)
-    assert (chat.prompt.answered, chat.prompt.total) == (4, 7)
+    assert (chat.prompt.answered, chat.prompt.total) == (4, 8)  # the e-mail, maybe
     assert "markets" not in counted
     assert "share" not in counted
     assert chat.state.answers["markets"] == ["eu"]  # kept as a default

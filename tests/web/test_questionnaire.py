@@ -75,7 +75,7 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     # and a response tagged with the workshop of the link.
     page = await ana.press("✅ J'accepte")
     assert page.status == 200
-    assert page.progress == "Question 1/34 · Votre entreprise et vous"
+    assert page.progress == "Question 1/51 · Votre entreprise et vous"
     assert peek.query("SELECT channel, language FROM respondents") == [("web", "fr")]
     assert peek.query("SELECT stage_code, status, consent_version IS NOT NULL FROM responses") == [
         ("pithiviers", "in_progress", 1)
@@ -97,17 +97,17 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     question = page.question
     assert question is not None and question.step == "sector" and question.kind == "text"
     page = await ana.type("Horlogerie")
-    assert page.progress.startswith("Question 3/34")
+    assert page.progress.startswith("Question 3/51")
     assert "Horlogerie" in page  # the transcript above reads it back
     # Back: the earlier choice is shown as chosen, and can be changed.
     page = await ana.press("← Retour")
-    assert page.progress.startswith("Question 2/34")
+    assert page.progress.startswith("Question 2/51")
     assert page.question is not None
     chosen = [b.label for b in page.question.buttons if "réponse actuelle" in b.label]
     assert chosen == ["Autre secteur (réponse actuelle)"]
     page = await ana.press("Agroalimentaire")
     given.values["sector"] = "agrifood"
-    assert page.progress.startswith("Question 3/34")
+    assert page.progress.startswith("Question 3/51")
 
     turn = 2
     while (form := page.question) is not None:
@@ -206,7 +206,7 @@ async def test_back_on_the_first_question_says_there_is_none(
     await ana.press("J'accepte")
     page = await ana.type("ACME")
     page = await ana.press("← Retour")
-    assert page.progress.startswith("Question 1/34")
+    assert page.progress.startswith("Question 1/51")
     question = page.question
     assert question is not None and question.text is not None
     assert question.text.value == "ACME"  # the answer given, to correct
@@ -223,7 +223,7 @@ async def test_a_refused_answer_says_why_and_asks_again(
     given = Answers(flow)
     for turn in range(7):
         await given.give(ana, turn)
-    assert ana.page is not None and ana.page.progress.startswith("Question 8/34")
+    assert ana.page is not None and ana.page.progress.startswith("Question 8/51")
     page = await ana.type("l'an dernier")
     assert page.question is not None and page.question.step == "year_founded"
     warnings = [a for tag, a in page.tags if tag == "p" and "warning" in a.get("class", "")]
