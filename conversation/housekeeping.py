@@ -22,7 +22,7 @@ from conversation.events import Person
 from conversation.policy import Policy
 from conversation.screens import Choice, Menu
 from conversation.session import open_session
-from conversation.words import say
+from conversation.words import answered_so_far, say
 from flows import Catalogue, Flow, ResponseState, prompt
 from storage import Channel, SessionRecord, SurveyStore
 
@@ -93,8 +93,7 @@ class Housekeeping:
             "reminder",
             lang,
             title=flow.text(flow.title, lang),
-            answered=shown.answered if shown else 0,
-            total=shown.total if shown else 0,
+            so_far=answered_so_far(lang, shown),
         )
         return Menu(text, (Choice(say("resume", lang), Action(Intent.RESUME)),))
 

@@ -20,7 +20,7 @@ from conversation.screens import (
     Transcript,
     Welcome,
 )
-from conversation.words import LANGUAGE_NAMES, of_place, say
+from conversation.words import LANGUAGE_NAMES, answered_so_far, of_place, say
 from flows import (
     Catalogue,
     Flow,
@@ -87,12 +87,7 @@ def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None) -> Men
     """ "You have a questionnaire in progress": go on, or start over."""
     ref = stage_ref(stage) if stage else ""
     resume = Action(Intent.RESUME)
-    text = say(
-        "resume_offer",
-        lang,
-        answered=shown.answered if shown else 0,
-        total=shown.total if shown else 0,
-    )
+    text = say("resume_offer", lang, so_far=answered_so_far(lang, shown))
     return Menu(
         text,
         (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from flows import Prompt
+
 WORDS: dict[str, dict[str, str]] = {
     # --- opening ---------------------------------------------------------------------
     "stage_welcome": {
@@ -52,9 +54,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # --- resuming, restarting, a changed questionnaire -----------------------------------
     "resume_offer": {
-        "fr": "Vous avez un questionnaire en cours ({answered} réponses sur {total}). "
+        "fr": "Vous avez un questionnaire en cours ({so_far}). "
         "Voulez-vous reprendre là où vous en étiez ?",
-        "en": "You have a questionnaire in progress ({answered} of {total} answered). "
+        "en": "You have a questionnaire in progress ({so_far}). "
         "Would you like to continue where you left off?",
     },
     "resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
@@ -190,10 +192,10 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # --- reminders --------------------------------------------------------------------
     "reminder": {
-        "fr": "Bonjour ! Votre questionnaire « {title} » n'est pas terminé ({answered} réponses "
-        "sur {total}). Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez.",
-        "en": 'Hello! Your questionnaire "{title}" is not finished ({answered} of {total} '
-        "answered). Your answers are saved: you can continue where you left off.",
+        "fr": "Bonjour ! Votre questionnaire « {title} » n'est pas terminé ({so_far}). "
+        "Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez.",
+        "en": 'Hello! Your questionnaire "{title}" is not finished ({so_far}). '
+        "Your answers are saved: you can continue where you left off.",
     },
 }
 
@@ -232,6 +234,15 @@ def of_place(name: str) -> str:
     if plain[:1] in VOWELS or (plain[:1] == "y" and plain[1:2] not in VOWELS):
         return f"d'{name}"
     return f"de {name}"
+
+
+def answered_so_far(lang: str, shown: Prompt | None) -> str:
+    """ "2 réponses sur 51", "1 réponse sur 51" (French counts 0 and 1 singular), "2 of 51
+    answered": how far a response has come, in a resume offer or a reminder."""
+    answered, total = (shown.answered, shown.total) if shown else (0, 0)
+    if lang == "en":
+        return f"{answered} of {total} answered"
+    return f"{answered} réponse{'s' if answered > 1 else ''} sur {total}"
 
 
 def commands_help(lang: str) -> str:

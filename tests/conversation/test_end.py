@@ -184,6 +184,17 @@ async def test_a_revision_that_opens_a_question_is_not_complete_until_it_is_answ
     assert response is not None and response.status == ResponseStatus.COMPLETED
 
 
+async def test_one_answer_so_far_is_said_in_the_singular(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "staff")
+
+    await ana.start()
+
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (1 réponse sur 10).")
+
+
 async def test_a_person_who_left_halfway_is_offered_to_resume(
     chat: ChatFactory, mini: Conversation
 ) -> None:
