@@ -181,7 +181,9 @@ class SqliteSource:
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            raise StorageError(f"cannot read database {path}: no such file; check --from")
+            # Worded as the export's snapshot words it (storage.snapshot).
+            what = "it is a directory; pass the database file" if path.is_dir() else "no such file"
+            raise StorageError(f"cannot read database {path}: {what}; check --from")
         self.label = str(path)
         self._path = path
         self._conn = connect(path, path.resolve().as_uri() + "?mode=ro", uri=True, role="readonly")

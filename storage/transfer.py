@@ -44,6 +44,12 @@ async def copy_database(source: DbTarget, target: DbTarget, *, size: int = 5000)
         raise StorageError(
             f"cannot copy {label(source)} onto itself: give another database as the target"
         )
+    if not is_postgres_url(target) and os.path.isdir(target):
+        # SQLite would only say "disk I/O error", after the source was read.
+        raise StorageError(
+            f"cannot copy into {target}: it is a directory; pass a file path such as "
+            f"{Path(target) / 'surveybot.sqlite3'}; check --to"
+        )
     reader = await open_source(source)
     created = not is_postgres_url(target) and not os.path.lexists(target)
     try:

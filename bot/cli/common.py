@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
@@ -88,10 +88,12 @@ DB_OPTION: Final = DATA_OPTIONS[0]
 STAGES_OPTION: Final = DATA_OPTIONS[3]
 
 
-def load_settings(**flags: Any) -> Settings:
+def load_settings(given_as: Mapping[str, str] | None = None, /, **flags: Any) -> Settings:
     """Settings from the environment and `.env`, with the flags given on the command line on top.
 
-    A bad value exits with status 2, naming the variable and what is wrong.
+    A bad value exits with status 2, saying what is wrong and naming where it
+    came from: the flag when one was given (`--db`; `given_as` names a flag
+    that is not the setting's, like migrate-db's --to for `db`), else the variable.
     """
     from pydantic import ValidationError
 
@@ -106,9 +108,19 @@ def load_settings(**flags: Any) -> Settings:
             if not problem["loc"]:  # about several settings together: the message names them
                 click.echo(f"error: {message}", err=True)
                 continue
-            name = "SURVEYBOT_" + "_".join(str(p) for p in problem["loc"]).upper()
+            name = _setting_name(problem["loc"], given, given_as or {})
             click.echo(f"error: {name}: {message}", err=True)
         raise SystemExit(2) from None
+
+
+def _setting_name(
+    loc: tuple[int | str, ...], given: Mapping[str, Any], flags: Mapping[str, str]
+) -> str:
+    """`--db` if the setting came from a flag, `SURVEYBOT_DB` if from the environment."""
+    field = str(loc[0])
+    if field in given:
+        return flags.get(field, "--" + field.replace("_", "-"))
+    return "SURVEYBOT_" + "_".join(str(part) for part in loc).upper()
 
 
 def load_flow_and_stages(settings: Settings) -> tuple[Catalogue, list[StageDef]]:
@@ -208,6 +220,12 @@ def require_database(target: Path | str) -> None:
     A PostgreSQL database is not checked here: opening it never creates it,
     and the server's refusal is reported when the store is opened.
     """
+    if isinstance(target, Path) and target.is_dir():
+        # Worded as the export's snapshot words it (storage.snapshot): one message everywhere.
+        fail(
+            f"cannot read database {target}: it is a directory; pass the database file; "
+            "check the path (SURVEYBOT_DB or --db)"
+        )
     # Opening a missing file would create an empty database: nothing to read or erase in one.
     if isinstance(target, Path) and not target.is_file():
         fail(

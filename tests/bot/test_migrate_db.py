@@ -213,3 +213,62 @@ def test_a_password_on_the_command_line_is_warned_about_and_never_shown(
     assert result.exit_code == 0, result.output  # the test server trusts every local user
     assert "PGPASSWORD" in result.stderr
     assert secret not in result.output
+
+
+@pytest.mark.parametrize("flag", ["--from", "--to"])
+def test_a_database_that_cannot_work_is_refused_by_its_flag(
+    bench: tuple[Path, Path], flag: str
+) -> None:
+    db, _ = bench
+    given = {"--from": str(db), "--to": "new.sqlite3", flag: "mysql://x@y/z"}
+    result = migrate("--from", given["--from"], "--to", given["--to"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {flag}: unknown database scheme 'mysql': give a file path (SQLite) or a "
+        "postgresql://user@host/db URL\n"
+    )
+    assert not Path("new.sqlite3").exists()
+
+
+def test_a_folder_is_said_to_be_one_as_export_says_it(
+    bench: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, _ = bench
+    folder = tmp_path / "v"
+    folder.mkdir()
+    into = migrate("--from", db, "--to", folder)
+    assert into.exit_code == 1
+    assert into.stderr.splitlines()[-1] == (
+        f"error: cannot copy into {folder}: it is a directory; pass a file path such as "
+        f"{folder / 'surveybot.sqlite3'}; check --to"
+    )
+    assert list(folder.iterdir()) == []
+    out_of = migrate("--from", folder, "--to", "new.sqlite3")
+    assert out_of.exit_code == 1
+    assert out_of.stderr.splitlines()[-1] == (
+        f"error: cannot read database {folder}: it is a directory; pass the database file; "
+        "check --from"
+    )
+    assert not Path("new.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export"],
+        ["stats"],
+        ["erase", "--telegram-id", "5", "--yes"],
+        ["purge", "--older-than", "30"],
+    ],
+)
+def test_the_commands_reading_a_database_say_a_folder_is_one_too(
+    tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "v"
+    folder.mkdir()
+    result = CliRunner().invoke(main, [*command, "--db", str(folder)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: cannot read database {folder}: it is a directory; pass the database file; "
+        "check the path (SURVEYBOT_DB or --db)\n"
+    )
