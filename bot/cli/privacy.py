@@ -99,11 +99,32 @@ def erase(telegram_id: int, db: str | None, yes: bool) -> None:
 MAX_DAYS = 36_500
 
 
-def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    # "nan" reads as a float, and is in every range.
-    if value is not None and math.isnan(value):
-        raise click.BadParameter("give a number of days, like 14 or 0.5", ctx, param)
-    return value
+def _day_count(text: str, *, whole: bool) -> float:
+    """DAYS as typed, more than 0 and at most a century, or BadParameter saying so in days.
+
+    click's ranges said "0.0 is not in the range 0<x<=36500" of a typed 0.
+    """
+    example = "365" if whole else "14 or 0.5"
+    try:
+        days = int(text) if whole else float(text)
+    except ValueError:
+        days = math.nan
+    if math.isnan(days):  # "nan" reads as a float, and is in no range
+        kind = "a whole number of days" if whole else "a number of days"
+        raise click.BadParameter(f"'{text}' is not {kind}: give one like {example}")
+    if days <= 0:
+        raise click.BadParameter(f"{text} days is too short: give more than 0, like {example}")
+    if days > MAX_DAYS:
+        raise click.BadParameter(f"{text} days is too long: give at most {MAX_DAYS} (a century)")
+    return days
+
+
+def _whole_days(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    return None if value is None else int(_day_count(value, whole=True))
+
+
+def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    return None if value is None else _day_count(value, whole=False)
 
 
 @click.command(context_settings=CONTEXT)
@@ -111,15 +132,14 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
     "--older-than",
     "days",
     required=True,
-    type=click.IntRange(min=1, max=MAX_DAYS),
+    callback=_whole_days,
     metavar="DAYS",
     help="Delete the responses started more than DAYS days ago.",
 )
 @click.option(
     "--abandon-after-days",
     "abandon_days",
-    type=click.FloatRange(min=0, min_open=True, max=MAX_DAYS),
-    callback=_a_number,
+    callback=_days,
     metavar="DAYS",
     help="Also close unfinished responses untouched for DAYS days as abandoned "
     "(as the bot does with SURVEYBOT_ABANDON_AFTER_DAYS).",

@@ -134,6 +134,25 @@ def test_durations_that_make_no_sense_are_misuse(db: Path, flag: str, value: str
     assert statuses(db) == ["in_progress"] * 3
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--abandon-after-days", "0", "0 days is too short: give more than 0, like 14 or 0.5"),
+        ("--abandon-after-days", "-1", "-1 days is too short: give more than 0, like 14 or 0.5"),
+        ("--abandon-after-days", "1e9", "1e9 days is too long: give at most 36500 (a century)"),
+        ("--abandon-after-days", "nan", "'nan' is not a number of days: give one like 14 or 0.5"),
+        ("--older-than", "0", "0 days is too short: give more than 0, like 365"),
+        ("--older-than", "1.5", "'1.5' is not a whole number of days: give one like 365"),
+    ],
+)
+def test_durations_that_make_no_sense_are_said_in_days(
+    db: Path, flag: str, value: str, said: str
+) -> None:
+    result = CliRunner().invoke(main, ["purge", "--older-than", "365", flag, value, "--db", db])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{flag}': {said}"
+
+
 def test_help_speaks_of_days_only() -> None:
     result = CliRunner().invoke(main, ["purge", "--help"])
 
