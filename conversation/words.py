@@ -7,9 +7,10 @@ channel ("tap the buttons", "type a number") is each channel's own text.
 
 from __future__ import annotations
 
-import unicodedata
+from flows import Prompt, french_de
 
-from flows import Prompt
+of_place = french_de
+"""French "de" before a town's name: "de Pithiviers", "d'Évreux", "du Creusot"."""
 
 WORDS: dict[str, dict[str, str]] = {
     # --- opening ---------------------------------------------------------------------
@@ -200,7 +201,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-VOWELS = frozenset("aeiou")
 
 
 class Words:
@@ -217,23 +217,6 @@ class Words:
 
 say = Words(WORDS)
 """The conversation's text `key` in `lang`, with values filled in."""
-
-
-def of_place(name: str) -> str:
-    """French "de" before a place's name, as it is said: "de Pithiviers", "d'Évreux",
-    "du Creusot", "des Herbiers". Every French text with "de" before a town uses it."""
-    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
-        if name.startswith(article):
-            return contracted + name.removeprefix(article)
-    # Read without accents: "É" elides as "E" does.
-    plain = "".join(
-        c for c in unicodedata.normalize("NFD", name.lower()) if not unicodedata.combining(c)
-    )
-    # A "y" is a vowel before a consonant ("Yvetot") and a consonant before a vowel ("Yutz");
-    # an "h" is left as written: mute (Honfleur) or aspirated (Hirson) needs a list.
-    if plain[:1] in VOWELS or (plain[:1] == "y" and plain[1:2] not in VOWELS):
-        return f"d'{name}"
-    return f"de {name}"
 
 
 def answered_so_far(lang: str, shown: Prompt | None) -> str:

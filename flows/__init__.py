@@ -18,7 +18,7 @@ from flows.errors import FlowError, FlowFileError, Problem
 from flows.limits import MESSAGE_LIMIT, fitting_prefix, shown_length, split_blocks
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
 from flows.model import Choice, Flow, Kind, Section, Step
-from flows.piping import unpiped
+from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
 from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
 from flows.state import (
@@ -75,6 +75,7 @@ __all__ = [
     "fitting_prefix",
     "format_day",
     "format_number",
+    "french_de",
     "link_payload",
     "load_flow",
     "load_stages",

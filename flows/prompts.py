@@ -210,7 +210,7 @@ def _pipe(
         step = flow.step(question)
         return piped_value(flow, step, counted[question], others.get(question), lang)
 
-    return fill(flow.text(text, lang), answer_as_read)
+    return fill(flow.text(text, lang), answer_as_read, french=lang == "fr")
 
 
 def summary(flow: Flow, state: ResponseState, lang: str) -> list[tuple[str, str, str]]:

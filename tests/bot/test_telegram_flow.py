@@ -577,7 +577,7 @@ async def test_back_typed_from_an_other_text_asks_the_choice_again_below(
     # the message above it, which they would not see change.
     again = ana.last
     assert again is not asked and again.message_id > asked.message_id
-    assert "Quel est le secteur d’activité principal de Acme" in again.text
+    assert "Quel est le secteur d’activité principal d’Acme" in again.text
     assert any("Autre secteur" in label for label in again.labels())
     assert asked.keyboard is None
     assert_one_live_keyboard(ana)

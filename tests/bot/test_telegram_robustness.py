@@ -511,7 +511,7 @@ async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
         assert len(updated) == 1
         assert "Secteur ?" in ana.last_text and ana.last is not sector
         await ana.tap("Industrie")
-        assert "Salariés de ACME" not in ana.last_text  # asked again, but only at the end
+        assert "Salariés d'ACME" not in ana.last_text  # asked again, but only at the end
         with sqlite3.connect(db_path) as conn:
             rows = conn.execute("SELECT question_id, value_json, flow_version FROM answers")
             stored = sorted(rows.fetchall())

@@ -49,7 +49,7 @@ async def test_a_typed_answer_is_stored_and_read_back(
     assert ana.answered.prompt.step_id == "company"
     assert ana.answered.answer == "Acme"
     assert ana.prompt.step_id == "staff"
-    assert ana.prompt.text == "Salariés de Acme ?"
+    assert ana.prompt.text == "Salariés d'Acme ?"
     assert (ana.prompt.position, ana.prompt.total, ana.prompt.answered) == (2, 10, 1)
     answers = await store.answers_for(ana.reply.response_id or 0)
     assert list(answers) == ["company"]

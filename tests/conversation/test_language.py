@@ -15,7 +15,7 @@ async def test_language_mid_way_changes_the_question_and_is_stored(
     ana = chat(bundled)
     await agree(ana, "pithiviers")
     await ana.write("Acme")
-    assert ana.prompt.text == "Quel est le secteur d’activité principal de Acme\u00a0?"
+    assert ana.prompt.text == "Quel est le secteur d’activité principal d’Acme\u00a0?"
 
     await ana.command("language")
     assert ana.kinds == ["Menu"]

@@ -82,7 +82,7 @@ def test_the_summary_clips_a_runaway_answer_to_what_telegram_shows(mini_flow: Fl
         current=None,
         finished=True,
         answers={
-            "company": "y" * 10_000,  # piped into the next question's text
+            "company": "z" * 10_000,  # piped into the next question's text
             "staff": 12,
             "sector": "industry",
             "exports": "no",
@@ -99,10 +99,10 @@ def test_the_summary_clips_a_runaway_answer_to_what_telegram_shows(mini_flow: Fl
     ideas = entries["7. Idées ?"]
     assert len(ideas) == 3000
     assert ideas == "x" * 2999 + "…"
-    assert entries["1. Nom ?"] == "y" * 2999 + "…"
+    assert entries["1. Nom ?"] == "z" * 2999 + "…"
     staff_question = screen.entries[1][0]
     assert len(staff_question) == len("2. ") + 500
-    assert staff_question == "2. Salariés de " + "y" * (500 - len("Salariés de ") - 1) + "…"
+    assert staff_question == "2. Salariés de " + "z" * (500 - len("Salariés de ") - 1) + "…"
     for question, answer_text in screen.entries:
         # As the Telegram channel lays out one entry: it must fit one message.
         assert len(f"{question}\n    → {answer_text}") < TELEGRAM_MESSAGE

@@ -934,7 +934,7 @@ def test_summary_rows(mini: Flow) -> None:
     chat = mini_chat(mini)
     assert summary(mini, chat.state, "fr") == [
         ("company", "Nom ?", "Acme"),
-        ("staff", "Salariés de Acme ?", "12 salariés"),
+        ("staff", "Salariés d'Acme ?", "12 salariés"),
         ("sector", "Secteur ?", "Industrie"),
         ("exports", "Exportez-vous ?", "Oui"),
         ("markets", "Marchés ?", "Europe"),

@@ -31,6 +31,43 @@ def test_an_answer_is_filled_in_verbatim() -> None:
     assert fill("{company}", {"company": "R&D {x} \\1"}.get) == "R&D {x} \\1"
 
 
+@pytest.mark.parametrize(
+    ("company", "said"),
+    [
+        ("Exemple Industries", "Le secteur d'Exemple Industries ?"),
+        ("Éclat SAS", "Le secteur d'Éclat SAS ?"),
+        ("Les Ateliers Réunis", "Le secteur des Ateliers Réunis ?"),
+        ("Le Fil d'Or", "Le secteur du Fil d'Or ?"),
+        ("Robinetterie Duval", "Le secteur de Robinetterie Duval ?"),
+        ("Hydro Ouest", "Le secteur de Hydro Ouest ?"),  # h: mute or not, left as written
+    ],
+)
+def test_in_french_de_before_an_answer_is_said_as_french_says_it(company: str, said: str) -> None:
+    text = "Le secteur de {company|votre entreprise} ?"
+
+    assert fill(text, {"company": company}.get, french=True) == said
+    assert fill(text, {}.get, french=True) == "Le secteur de votre entreprise ?"
+    # English, or a text that is not French, is left as written.
+    assert fill(text, {"company": company}.get) == f"Le secteur de {company} ?"
+
+
+def test_de_is_elided_only_where_it_is_a_word_and_keeps_its_capital() -> None:
+    answers = {"company": "Acme"}.get
+    assert fill("De {company} ?", answers, french=True) == "D'Acme ?"
+    assert fill("Monde {company}", answers, french=True) == "Monde Acme"
+    assert fill("de {company}, de {company}", answers, french=True) == "d'Acme, d'Acme"
+
+
+def test_the_bundled_questionnaire_elides_de_before_a_company_name() -> None:
+    flow = flows.load_flow(flows.bundled_path("questionnaire.yaml"))
+    state = flows.start(flow)
+    state = flows.answer_text(flow, state, "Exemple Industries", "fr").state
+    shown = flows.prompt(flow, state, "fr")
+
+    assert shown is not None
+    assert shown.text == "Quel est le secteur d’activité principal d’Exemple Industries\u00a0?"
+
+
 def test_without_braces_the_text_is_returned_as_it_is() -> None:
     def never(name: str) -> str | None:
         raise AssertionError(name)

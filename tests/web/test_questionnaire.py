@@ -91,7 +91,7 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     page = await ana.type("Atelier Dupont")
     given.values["company_name"] = "Atelier Dupont"
     # A choice, piped with the name just given; then "Other, please specify".
-    assert "Quel est le secteur d’activité principal de Atelier Dupont ?" in page
+    assert "Quel est le secteur d’activité principal d’Atelier Dupont ?" in page
     page = await ana.press("Autre secteur")
     assert "« Autre secteur » : précisez en quelques mots." in page
     question = page.question
