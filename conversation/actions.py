@@ -25,6 +25,7 @@ class Intent(StrEnum):
     SKIP = "s"  # leave an optional question blank
     BACK = "b"  # the previous question
     NEXT = "n"  # go on from an information step
+    SAME = "="  # give the earlier typed answer again, as it was (a chat has no field to refill)
     RESUME = "r"  # continue an unfinished response
     RESTART_ASK = "X"  # "start over?": asks for confirmation
     RESTART = "x"  # start over, confirmed
@@ -41,7 +42,15 @@ class Intent(StrEnum):
 
 
 QUESTION_INTENTS = frozenset(
-    {Intent.CHOOSE, Intent.TOGGLE, Intent.CONFIRM, Intent.SKIP, Intent.BACK, Intent.NEXT}
+    {
+        Intent.CHOOSE,
+        Intent.TOGGLE,
+        Intent.CONFIRM,
+        Intent.SKIP,
+        Intent.BACK,
+        Intent.NEXT,
+        Intent.SAME,
+    }
 )
 """Intents about the question on screen: they carry its step id and sequence number."""
 

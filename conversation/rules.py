@@ -16,6 +16,8 @@ from flows import (
     ResponseState,
     StageDef,
     acknowledge,
+    answer,
+    answer_text,
     back,
     choose,
     confirm,
@@ -38,7 +40,19 @@ def move(flow: Flow, state: ResponseState, action: Action, lang: str) -> Outcome
         return skip(flow, state, lang)
     if action.intent == Intent.BACK:
         return go_back(flow, state, lang)
+    if action.intent == Intent.SAME:
+        return same_again(flow, state, lang)
     return acknowledge(flow, state, lang)
+
+
+def same_again(flow: Flow, state: ResponseState, lang: str) -> Outcome:
+    """The earlier answer to the question on screen (or its "Other" text), given again."""
+    step = state.current or ""
+    if state.awaiting_other and step in state.others:
+        return answer_text(flow, state, state.others[step], lang)
+    if not state.awaiting_other and step in state.answers:
+        return answer(flow, state, state.answers[step], lang)
+    return Outcome(state, say("nothing_to_keep", lang))
 
 
 def go_back(flow: Flow, state: ResponseState, lang: str) -> Outcome:

@@ -83,6 +83,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "No questionnaire in progress. Type /start to begin.",
     },
     "no_back": {"fr": "Vous êtes à la première question.", "en": "This is the first question."},
+    "nothing_to_keep": {
+        "fr": "Il n'y a pas encore de réponse à garder : écrivez la vôtre.",
+        "en": "There is no earlier answer to keep yet: type yours.",
+    },
     # --- the end, and changing an answer -------------------------------------------------
     "already_done": {
         "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "

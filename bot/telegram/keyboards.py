@@ -15,6 +15,9 @@ from flows import Kind, Prompt, clip
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
 
+KEEP_LABEL: Final = 32
+"""The earlier answer on its "keep" button is clipped to this: one line on a phone."""
+
 MENU_PAGE: Final = 24
 """Choices on one page of a long menu: 12 rows of two, 4 rows of six (a phone's screenful)."""
 PAGE_PREFIX: Final = "pg|"
@@ -173,6 +176,10 @@ def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:
         rows += _ranking_rows(shown)
     elif shown.choices:
         rows += _choice_rows(shown)
+    if shown.default:
+        # A chat has no field to refill with the earlier text: one tap gives it again.
+        keep = tg("tg_keep", lang, value=clip(shown.default, KEEP_LABEL))
+        rows.append([button(keep, on_question(shown, Intent.SAME))])
     controls = []
     if shown.can_back:
         controls.append(button(tg("tg_back", lang), on_question(shown, Intent.BACK)))

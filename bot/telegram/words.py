@@ -37,6 +37,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Réponse actuelle : {value}",
         "en": "Current answer: {value}",
     },
+    "tg_keep": {
+        "fr": "Garder « {value} »",
+        "en": "Keep “{value}”",
+    },
     "tg_continue": {
         "fr": "Continuer ▶",
         "en": "Continue ▶",

@@ -593,6 +593,47 @@ async def test_back_button_goes_back_too(person: PersonFactory) -> None:
     assert n == 1
 
 
+async def test_a_typed_answer_met_again_is_kept_with_one_tap(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap(AGREE)
+    await ana.send("Acme")
+    await ana.tap("Autre secteur")
+    await ana.send("Robinetterie")
+    await ana.send("/back")  # to the sector, chosen again: its "Other" text is asked again
+    await ana.tap("• Autre secteur")
+    assert "Garder « Robinetterie »" in ana.last.labels()
+
+    await ana.tap("Garder « Robinetterie »")
+    _, n, _, _ = question(ana)
+    assert n == 3
+    await ana.tap("↩ Retour")
+    await ana.tap("↩ Retour")  # back to the company's name, a typed answer
+    _, n, _, _ = question(ana)
+    assert n == 1
+    await ana.tap("Garder « Acme »")
+
+    _, n, _, _ = question(ana)
+    assert n == 2
+    assert_one_live_keyboard(ana)
+    assert answers_of(ana.user_id) == {
+        "company_name": ("Acme", None, None),
+        "sector": ("other", "Robinetterie", None),
+    }
+
+
+async def test_a_first_visit_to_a_typed_question_offers_nothing_to_keep(
+    person: PersonFactory,
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap(AGREE)
+
+    assert not any(label.startswith("Garder") for label in ana.last.labels())
+
+
 async def test_skip_is_refused_politely_on_a_required_question(
     person: PersonFactory, answers_of: AnswersOf
 ) -> None:

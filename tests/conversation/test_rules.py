@@ -34,6 +34,28 @@ def test_choose_answers_a_single_choice(mini_flow: Flow) -> None:
     assert outcome.state.seq == state.seq + 1
 
 
+def test_same_gives_the_earlier_typed_answer_again_as_it_was(mini_flow: Flow) -> None:
+    state = at(mini_flow, "Acme", 12)
+    state = go_back(mini_flow, go_back(mini_flow, state, "fr").state, "fr").state
+    assert state.current == "company"
+
+    outcome = move(mini_flow, state, act(state, Intent.SAME), "fr")
+
+    assert outcome.accepted
+    assert outcome.state.answers["company"] == "Acme"
+    assert outcome.state.current == "staff"
+
+
+def test_same_with_nothing_given_before_asks_for_an_answer(mini_flow: Flow) -> None:
+    state = at(mini_flow)  # the company's name, never answered: a forged button
+
+    outcome = move(mini_flow, state, act(state, Intent.SAME), "fr")
+
+    assert not outcome.accepted
+    assert outcome.error == "Il n'y a pas encore de réponse à garder : écrivez la vôtre."
+    assert outcome.state == state
+
+
 def test_choose_on_a_scale_takes_the_number(mini_flow: Flow) -> None:
     state = at(mini_flow, "Acme", 12, "industry", "no")
     assert state.current == "importance"
