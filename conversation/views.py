@@ -258,6 +258,8 @@ def _response_line(response: dict[str, Any], lang: str, stages: Sequence[StageDe
         stage=f" ({workshop})" if workshop else "",
         status=say(f"status_{status}", lang) if status else "",
         count=say("answers_one", lang) if count == 1 else say("answers_many", lang, count=count),
+        # What to quote in an e-mail asking to be erased (`surveybot erase --response`).
+        ref=response.get("key", ""),
     )
 
 

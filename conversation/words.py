@@ -169,8 +169,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "We keep no answer from you.",
     },
     "mydata_response": {
-        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count}",
-        "en": "• Questionnaire started on {started}{stage}: {status}, {count}",
+        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count} (référence {ref})",
+        "en": "• Questionnaire started on {started}{stage}: {status}, {count} (reference {ref})",
     },
     "answers_one": {"fr": "1 réponse", "en": "1 answer"},
     "answers_many": {"fr": "{count} réponses", "en": "{count} answers"},

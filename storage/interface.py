@@ -56,6 +56,9 @@ class SurveyStore(Protocol):
     async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:
         """The respondent for (channel, external_id), if there is one."""
 
+    async def get_respondent_by_id(self, respondent_id: int) -> Respondent | None:
+        """The respondent with this internal id, if there is one."""
+
     async def respondent_channels(self) -> dict[int, str]:
         """Each respondent's channel (telegram, web, terminal), by respondent id."""
 
@@ -115,6 +118,9 @@ class SurveyStore(Protocol):
 
     async def get_response(self, response_id: int) -> Response | None:
         """The response with this id, if any."""
+
+    async def get_response_by_key(self, key: str) -> Response | None:
+        """The response with this pseudonymous key, if any."""
 
     async def set_prompt_message(self, response_id: int, message_id: int | None) -> bool:
         """Record which chat message shows the response's current question (None: none)."""

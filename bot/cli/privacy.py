@@ -23,66 +23,80 @@ from bot.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from storage import SurveyStore
+    from storage import Respondent, SurveyStore
 
 
 @click.command(context_settings=CONTEXT)
 @click.option(
     "--telegram-id",
-    required=True,
     type=click.IntRange(min=1),
     metavar="ID",
     help="The Telegram user id of the person who asked to be erased.",
 )
+@click.option(
+    "--response",
+    "response_key",
+    metavar="KEY",
+    help="A response key of theirs (the export's response_key; /mydata and the web "
+    "page's 'Mes données' show it): for a respondent of the web or the terminal.",
+)
 @DB_OPTION
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
-def erase(telegram_id: int, db: str | None, yes: bool) -> None:
+def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes: bool) -> None:
     """Erase a respondent: their record, every response and answer.
 
     For a request received by e-mail (respondents can also send /delete in the
-    chat). On SQLite, freed pages are zeroed and the write-ahead log emptied, so
-    nothing of it stays readable in the database file; on PostgreSQL, the rows
-    are gone for every reader at once (the README says what VACUUM and backups
-    keep). Safe while the bot is running.
+    chat, or erase themselves from the web page). Name them by their Telegram
+    user id, or by one of their response keys. On SQLite, freed pages are zeroed
+    and the write-ahead log emptied, so nothing of it stays readable in the
+    database file; on PostgreSQL, the rows are gone for every reader at once
+    (the README says what VACUUM and backups keep). Safe while the bot is running.
     Files already exported are not touched: delete the respondent's rows there
-    too (the export's response key is listed by /mydata).
+    too (by the response keys this command lists).
 
-    Example: surveybot erase --telegram-id 123456789 --yes
+    Example: surveybot erase --response 3f9c2a7b10d84e61
     """
     import asyncio
 
-    from storage import Channel, StorageError, open_store
+    from storage import StorageError, open_store
 
+    if (telegram_id is None) == (response_key is None):
+        raise click.UsageError("name the respondent by --telegram-id ID or --response KEY")
     settings = load_settings(db=db)
     require_database(settings.db)
     label = database_label(settings.db)
-    missing = f"no respondent with Telegram id {telegram_id} in {label}"
+    named = (
+        f"Telegram id {telegram_id}" if telegram_id is not None else f"response key {response_key}"
+    )
+    missing = f"no respondent with {named} in {label}"
 
     async def go() -> str | None:
         """Erase, or say why not."""
         store = await open_store(settings.db)
         try:
-            respondent = await store.get_respondent(Channel.TELEGRAM, str(telegram_id))
+            respondent = await _respondent(store, telegram_id, response_key)
             if respondent is None:
                 return missing
             data = await store.respondent_data(respondent.id)
             responses = data["responses"]
             answers = sum(len(response["answers"]) for response in responses)
+            who = _who(respondent.channel, respondent.external_id)
             question = (
-                f"Erase Telegram user {telegram_id} (first seen {data['created_at'][:10]}): "
-                f"{_plural(len(responses), 'response')}, {_plural(answers, 'answer')}? "
-                "This cannot be undone."
+                f"Erase {who} (first seen {data['created_at'][:10]}): "
+                f"{_plural(len(responses), 'response')} "
+                f"({', '.join(response['key'] for response in responses) or 'none'}), "
+                f"{_plural(answers, 'answer')}? This cannot be undone."
             )
             if not yes and not click.confirm(question, err=True):
                 return "nothing was erased"
-            report = await store.erase_by_external_id(Channel.TELEGRAM, str(telegram_id))
+            report = await store.erase_by_external_id(respondent.channel, respondent.external_id)
         finally:
             await store.close()
         if report is None:  # erased meanwhile, by /delete in the chat
             return missing
         click.echo(f"responses: {report.responses}")
         click.echo(f"answers: {report.answers}")
-        click.echo(f"erased Telegram user {telegram_id} from {label}", err=True)
+        click.echo(f"erased {who} from {label}", err=True)
         if not report.wal_cleared:
             _warn_wal(label)
         return None
@@ -93,6 +107,27 @@ def erase(telegram_id: int, db: str | None, yes: bool) -> None:
         problem = str(error)
     if problem is not None:
         fail(problem)
+
+
+async def _respondent(
+    store: SurveyStore, telegram_id: int | None, response_key: str | None
+) -> Respondent | None:
+    """Who the organiser named: by their Telegram id, or through one of their responses."""
+    from storage import Channel
+
+    if telegram_id is not None:
+        return await store.get_respondent(Channel.TELEGRAM, str(telegram_id))
+    response = await store.get_response_by_key((response_key or "").strip())
+    if response is None:
+        return None
+    return await store.get_respondent_by_id(response.respondent_id)
+
+
+def _who(channel: str, external_id: str) -> str:
+    """The respondent as the organiser knows them: a Telegram user by id, others by channel."""
+    if channel == "telegram":
+        return f"Telegram user {external_id}"
+    return f"a respondent of the {channel} chat"
 
 
 # A century: longer is a typo, and would reach before the calendar's year 1.

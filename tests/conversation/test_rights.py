@@ -46,10 +46,13 @@ async def test_mydata_gives_a_copy_holding_the_answers(
     copy = ana.only(DataCopy)
     assert isinstance(copy, DataCopy)
     assert copy.filename == "mes_donnees.json"
+    [key] = [response["key"] for response in copy.data["responses"]]
+    # The reference is what to quote when asking by e-mail to be erased (`erase --response`).
     assert copy.text.split("\n") == [
         "Voici les données enregistrées vous concernant :",
         "",
-        "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : en cours, 2 réponses",
+        f"• Questionnaire commencé le 3 juin 2019 (Pithiviers) : en cours, 2 réponses "
+        f"(référence {key})",
     ]
     assert copy.typed_hint == "Pour tout effacer : /delete"
     assert copy.caption == "Toutes vos données, en entier, au format JSON."

@@ -81,6 +81,18 @@ async def _fill(path: Path) -> None:
         # 222: finished long ago; 333: finished yesterday.
         await person(222, started=NOW - 400 * DAY, status=ResponseStatus.COMPLETED)
         await person(333, started=NOW - DAY, status=ResponseStatus.COMPLETED)
+        # A respondent of the web chat, known only by a random id: no one can quote it.
+        web = await store.ensure_respondent("web", "w-5f2e9c", now=NOW - DAY)
+        await store.start_response(
+            web.id,
+            flow_id="tdf2019",
+            flow_version=3,
+            stage_code=None,
+            language="fr",
+            state_json="{}",
+            current_step="q1",
+            now=NOW - DAY,
+        )
 
 
 @pytest.fixture
@@ -103,7 +115,20 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def telegram_ids(path: Path) -> list[object]:
-    return [row[0] for row in rows(path, "SELECT external_id FROM respondents ORDER BY 1")]
+    return [
+        row[0]
+        for row in rows(
+            path, "SELECT external_id FROM respondents WHERE channel = 'telegram' ORDER BY 1"
+        )
+    ]
+
+
+def keys_of(path: Path, external_id: str) -> list[object]:
+    sql = (
+        "SELECT r.key FROM responses r JOIN respondents p ON p.id = r.respondent_id "
+        f"WHERE p.external_id = '{external_id}'"
+    )
+    return [row[0] for row in rows(path, sql)]
 
 
 # --- erase ---------------------------------------------------------------------
@@ -119,11 +144,12 @@ def test_erase_with_yes(db: Path) -> None:
 
 
 def test_erase_asks_first(db: Path) -> None:
+    (key,) = keys_of(db, "111")
     result = invoke("erase", "--telegram-id", "111", "--db", db, input="y\n")
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(
         "Erase Telegram user 111 (first seen "
-        f"{(NOW - 400 * DAY).date().isoformat()}): 1 response, 2 answers? "
+        f"{(NOW - 400 * DAY).date().isoformat()}): 1 response ({key}), 2 answers? "
         "This cannot be undone. [y/N]: "
     )
     assert result.stdout == "responses: 1\nanswers: 2\n"
@@ -164,6 +190,47 @@ def test_erase_without_a_database_creates_none(clean_env: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.startswith("error: no database at surveybot.sqlite3")
     assert list(clean_env.iterdir()) == []
+
+
+def test_erase_a_web_respondent_by_their_response_key(db: Path) -> None:
+    (key,) = keys_of(db, "w-5f2e9c")
+
+    result = invoke("erase", "--response", key, "--db", db, input="y\n")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"Erase a respondent of the web chat (first seen {(NOW - DAY).date().isoformat()}): "
+        f"1 response ({key}), 0 answers? This cannot be undone. [y/N]: "
+    )
+    assert result.stderr.endswith(f"erased a respondent of the web chat from {db}\n")
+    assert result.stdout == "responses: 1\nanswers: 0\n"
+    assert rows(db, "SELECT channel FROM respondents WHERE channel = 'web'") == []
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
+def test_erase_a_telegram_respondent_by_their_response_key(db: Path) -> None:
+    (key,) = keys_of(db, "222")
+    result = invoke("erase", "--response", key, "--db", db, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"erased Telegram user 222 from {db}\n"
+    assert telegram_ids(db) == ["111", "333"]
+
+
+def test_erase_an_unknown_response_key(db: Path) -> None:
+    result = invoke("erase", "--response", "0123456789abcdef", "--db", db, "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: no respondent with response key 0123456789abcdef in {db}\n"
+    assert len(rows(db, "SELECT * FROM respondents")) == 4
+
+
+@pytest.mark.parametrize(
+    "naming", [[], ["--telegram-id", "111", "--response", "0123456789abcdef"]], ids=["none", "both"]
+)
+def test_erase_needs_one_way_to_name_the_respondent(db: Path, naming: list[str]) -> None:
+    result = invoke("erase", *naming, "--db", db, "--yes")
+    assert result.exit_code == 2
+    assert "name the respondent by --telegram-id ID or --response KEY" in result.stderr
+    assert len(rows(db, "SELECT * FROM respondents")) == 4
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-5"])
