@@ -1,6 +1,13 @@
 """Flows: the questionnaire format, its loader and validator, and the pure engine."""
 
-from flows.catalogue import Catalogue, catalogue_problems, entry, link_payload, split_entry
+from flows.catalogue import (
+    Catalogue,
+    catalogue_problems,
+    entry,
+    link_payload,
+    split_entry,
+    stage_flow_problems,
+)
 from flows.engine import (
     Outcome,
     acknowledge,
@@ -88,6 +95,7 @@ __all__ = [
     "skip",
     "split_blocks",
     "split_entry",
+    "stage_flow_problems",
     "stage_ref",
     "start",
     "summary",

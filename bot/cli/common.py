@@ -129,8 +129,7 @@ def load_flow_and_stages(settings: Settings) -> tuple[Catalogue, list[StageDef]]
     Also a stage naming a flow not configured, located, and, with several flows,
     what keeps them from running together (two with one audience code...).
     """
-    from flows import Catalogue, catalogue_problems, load_flow, load_stages
-    from flows.catalogue import stage_flow_problems
+    from flows import Catalogue, catalogue_problems, load_flow, load_stages, stage_flow_problems
 
     problems: list[str] = []
     flows = [_loaded(load_flow, path, problems) for path in settings.flow_paths()]

@@ -76,8 +76,7 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
     stages file. With stages files alone, the flows are the configured ones
     (their own problems, if they have any, become reports of their own).
     """
-    from flows import FlowFileError, load_flow, load_stages
-    from flows.catalogue import stage_flow_problems
+    from flows import FlowFileError, load_flow, load_stages, stage_flow_problems
 
     flows: list[Flow] = []
     stages: dict[int, list[StageDef]] = {}
