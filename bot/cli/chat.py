@@ -84,7 +84,6 @@ def chat(
         code = asyncio.run(go())
     except StorageError as error:
         fail(str(error))
-    except KeyboardInterrupt:
-        click.echo("", err=True)
+    except KeyboardInterrupt:  # the chat has said its goodbye (bot/terminal)
         code = 130
     raise SystemExit(code)

@@ -98,27 +98,38 @@ async def run_chat(
     person = Person(Channel.TERMINAL, respondent)
     reply = await conversation.handle(person, Start(stage=stage_code, language=lang))
     screen = _print(console, reply)
-    while True:
-        line = await console.ask()
-        reading = Leave() if line is None else read_line(line, screen, reply.language)
-        if isinstance(reading, Leave):
-            console.say(_farewell(reply))
-            return 0
-        if isinstance(reading, Unclear):
-            console.say(show(Message(reading.text, warning=True), reply.language) or "")
-            console.say((show(screen, reply.language) or "") if screen else "")
-            continue
-        reply = await conversation.handle(person, reading)
+    try:
+        while True:
+            line = await console.ask()
+            reading = Leave() if line is None else read_line(line, screen, reply.language)
+            if isinstance(reading, Leave):
+                console.say(_farewell(reply))
+                return 0
+            if isinstance(reading, Unclear):
+                console.say(show(Message(reading.text, warning=True), reply.language) or "")
+                console.say((show(screen, reply.language) or "") if screen else "")
+                continue
+            reply = await conversation.handle(person, reading)
+            console.say()
+            screen = _next_screen(console, reply, screen)
+    except asyncio.CancelledError:
+        # Ctrl+C: what was answered is kept, as with "quitter"; say so before leaving.
         console.say()
-        shown = _print(console, reply)
-        if any(isinstance(s, Goodbye) for s in reply.screens):
-            # Declined or erased: nothing waits for an answer, but /start may come.
-            screen = None
-        elif shown is None and screen is not None:
-            # Nothing new to answer (help, a message): the same screen again.
-            console.say(show(screen, reply.language) or "")
-        elif shown is not None:
-            screen = shown
+        console.say(_farewell(reply))
+        raise
+
+
+def _next_screen(console: Console, reply: Reply, screen: Screen | None) -> Screen | None:
+    """Print the reply; the screen that now waits for an answer."""
+    shown = _print(console, reply)
+    if any(isinstance(s, Goodbye) for s in reply.screens):
+        # Declined or erased: nothing waits for an answer, but /start may come.
+        return None
+    if shown is None and screen is not None:
+        # Nothing new to answer (help, a message): the same screen again.
+        console.say(show(screen, reply.language) or "")
+        return screen
+    return shown if shown is not None else screen
 
 
 def _print(console: Console, reply: Reply) -> Screen | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -346,3 +348,35 @@ def test_a_changed_questionnaire_keeps_what_still_fits(tmp_path: Path) -> None:
         (version,) = connection.execute("SELECT flow_version FROM responses").fetchone()
     assert version == 2
     assert stored(db)[1] == {"company": "ACME"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_ctrl_c_keeps_the_answers_and_says_so(tmp_path: Path) -> None:
+    """Ctrl+C at a question: like "quitter", the answers are kept and the chat says so."""
+    db = tmp_path / "chat.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("oui\nExemple Industries\n")
+    process.stdin.flush()
+    seen = ""
+    while "Question 2/" not in seen:  # the company's name is stored, the sector asked
+        line = process.stdout.readline()
+        assert line, "the chat ended early"
+        seen += line
+    time.sleep(0.3)  # at the prompt, waiting for the sector
+
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 130
+    assert out.rstrip().endswith(
+        "Vos réponses sont enregistrées. Relancez la même commande pour reprendre."
+    )
+    assert "Traceback" not in err
+    assert stored(db)[1] == {"company_name": "Exemple Industries"}
