@@ -10,6 +10,7 @@ with a warning. Every problem is one clear line and exit 1, before anything star
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 MAX_FILE: Final = 4096
 """A token or a secret is far shorter; a larger file is not one (and is not read whole)."""
 TOKEN: Final = ("bot token", "SURVEYBOT_TOKEN", "--token")
+TOKEN_SHAPE: Final = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+"""What @BotFather hands out: the bot's id, a colon, then the secret part."""
 WEBHOOK_SECRET: Final = ("webhook secret", "SURVEYBOT_WEBHOOK_SECRET", "--webhook-secret")
 
 
@@ -52,6 +55,14 @@ def require_token(settings: Settings) -> str:
             "no bot token: create a bot with @BotFather in Telegram, then set "
             "SURVEYBOT_TOKEN=<token> in the environment or in a .env file (or put it in a "
             "file and give --token-file PATH)."
+        )
+    if not TOKEN_SHAPE.fullmatch(token):
+        # Said before any call: Telegram would only answer "Not Found", after a wait.
+        # The value itself is not shown: it may be a real token mistyped.
+        where = settings.token_file or "SURVEYBOT_TOKEN"
+        fail(
+            f"the bot token ({where}) is not one: @BotFather gives a number, a colon, then "
+            "letters, digits, '_' and '-' (like 123456789:AAH…), with no spaces or quotes."
         )
     return token
 

@@ -226,6 +226,21 @@ def test_a_token_given_twice_is_refused(runner: CliRunner) -> None:
     assert "1:from-env" not in result.stderr and "1:from-file" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "token", ["garbage", "987654", ":XYZ", "987654:XYZ x", '"987654:XYZ"', "98a:XYZ"]
+)
+def test_a_token_of_the_wrong_shape_is_refused_before_any_call(
+    runner: CliRunner, token: str
+) -> None:
+    result = runner.invoke(main, ["run"], env={"SURVEYBOT_TOKEN": token})
+
+    refused_at_start(result)
+    assert "the bot token (SURVEYBOT_TOKEN) is not one: @BotFather gives a number" in (
+        result.stderr
+    )
+    assert token not in result.stderr  # a mistyped real token is still a secret
+
+
 class RecordingAPI:
     """A Bot API on 127.0.0.1 that refuses every token, remembering the paths it was called at."""
 
