@@ -16,6 +16,14 @@ from bot.cli.common import (
 )
 
 
+def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The respondent's name, trimmed: a blank one would be everyone's and no one's."""
+    name = value.strip()
+    if not name:
+        raise click.BadParameter("give a name, like --respondent ana (or leave it out)")
+    return name
+
+
 @click.command(context_settings=CONTEXT)
 @data_options
 @click.option(
@@ -31,6 +39,7 @@ from bot.cli.common import (
     show_default=True,
     metavar="NAME",
     help="Who is answering; the same name resumes the same response.",
+    callback=_a_name,
 )
 def chat(
     db: str | None,

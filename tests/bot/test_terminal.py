@@ -380,3 +380,15 @@ def test_ctrl_c_keeps_the_answers_and_says_so(tmp_path: Path) -> None:
     )
     assert "Traceback" not in err
     assert stored(db)[1] == {"company_name": "Exemple Industries"}
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_blank_respondent_name_is_refused_before_anything_is_stored(
+    tmp_path: Path, name: str
+) -> None:
+    db = tmp_path / "chat.sqlite3"
+    done = chat(db, ["oui", "Exemple Industries"], "--respondent", name)
+
+    assert done.returncode == 2
+    assert "give a name, like --respondent ana" in done.stderr
+    assert not db.exists()
