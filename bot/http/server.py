@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
 import socket
@@ -52,10 +53,28 @@ def bind(listen: str, port: int) -> socket.socket:
     try:
         return socket.create_server((listen, port))
     except OSError as error:
-        raise OSError(
-            f"cannot listen on {listen}:{port}: {error.strerror or error}; "
-            "is another program using that port? Choose another with --port"
-        ) from error
+        raise OSError(f"cannot listen on {listen}:{port}: {_why(error)}") from error
+
+
+_NOT_AN_ADDRESS = {errno.EADDRNOTAVAIL, socket.EAI_NONAME} | {
+    getattr(socket, name) for name in ("EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, name)
+}
+"""Not an address of this machine, or not an address at all (what getaddrinfo says of
+"not an ip"; create_server keeps its error number, not its type)."""
+
+
+def _why(error: OSError) -> str:
+    """What to do about a socket that cannot listen, by what stopped it."""
+    # create_server adds "(while attempting to bind on address …)": the address is said already.
+    reason = (error.strerror or str(error)).split(" (while attempting")[0]
+    if error.errno in _NOT_AN_ADDRESS:
+        return (
+            f"{reason}; --listen (SURVEYBOT_LISTEN) takes an address of this machine, "
+            "like 127.0.0.1 (behind a reverse proxy) or 0.0.0.0 (every interface)"
+        )
+    if error.errno == errno.EACCES:
+        return f"{reason}; ports below 1024 need privileges: choose another with --port"
+    return f"{reason}; is another program using that port? Choose another with --port"
 
 
 async def serve(

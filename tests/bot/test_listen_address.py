@@ -1,0 +1,33 @@
+"""Where the web server listens (`--listen`, `--port`): a mistake is said for what it is."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from bot.http import bind
+
+ADDRESS_HINT = "--listen (SURVEYBOT_LISTEN) takes an address of this machine"
+
+
+@pytest.mark.parametrize("listen", ["not an ip", "192.0.2.1"])  # 192.0.2.1: for documentation
+def test_an_address_that_is_not_this_machines_says_what_listen_takes(listen: str) -> None:
+    with pytest.raises(OSError) as raised:
+        bind(listen, 0)
+
+    message = str(raised.value)
+    assert message.startswith(f"cannot listen on {listen}:0: ")
+    assert ADDRESS_HINT in message
+    assert "while attempting to bind" not in message
+    assert "another program" not in message
+
+
+def test_a_port_in_use_says_so() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError) as raised:
+            bind("127.0.0.1", port)
+
+    assert "is another program using that port? Choose another with --port" in str(raised.value)
+    assert ADDRESS_HINT not in str(raised.value)
