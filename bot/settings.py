@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Final
 
@@ -9,6 +10,24 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+
+class _DotenvWording(logging.Filter):
+    """python-dotenv's word on a line of .env it cannot read, said in surveybot's way.
+
+    It said "python-dotenv could not parse statement starting at line 2", naming
+    neither the file nor what it expects; the line is skipped either way.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "could not parse statement" in str(record.msg) and record.args:
+            line = record.args[0] if isinstance(record.args, tuple) else record.args
+            record.msg = "warning: .env, line %s: not NAME=value (a # starts a comment); ignored"
+            record.args = (line,)
+        return True
+
+
+logging.getLogger("dotenv.main").addFilter(_DotenvWording())
 BUNDLED: Final = "bundled"
 """SURVEYBOT_FLOWS=bundled: both questionnaires that come with surveybot."""
 BUNDLED_FLOWS: Final = ("questionnaire.yaml", "acteurs.yaml")

@@ -9,6 +9,8 @@ import csv
 import datetime as dt
 import io
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -178,6 +180,27 @@ def test_links_read_it_from_the_env_file(clean_env: Path) -> None:
     result = invoke("links", "--bot-username", BOT, "--stages", STAGES)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].endswith(",link,web_link")
+
+
+def test_a_line_of_the_env_file_that_is_not_a_setting_is_named_and_skipped(
+    clean_env: Path,
+) -> None:
+    (clean_env / ".env").write_text(
+        f"SURVEYBOT_PUBLIC_URL={WEB}\nthis is not a setting\n", encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "links", "--bot-username", BOT, "--stages", str(STAGES)],
+        cwd=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "warning: .env, line 2: not NAME=value (a # starts a comment); ignored"
+    ]
+    assert done.stdout.splitlines()[0].endswith(",link,web_link")  # line 1 still counts
 
 
 @pytest.mark.parametrize(
