@@ -149,7 +149,9 @@ class Showing:
         self._say_updated()
         shown = prompt(self.flow, state, self.lang)
         if shown is not None and self.with_transcript:
-            self.screens.append(views.transcript(self.flow, state, self.lang))
+            # First, as a chat's log is above everything: what this turn says (a refusal,
+            # "language changed") then reads just above the question it is about.
+            self.screens.insert(0, views.transcript(self.flow, state, self.lang))
         if shown is None:
             if self.flow.outro is not None:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))

@@ -46,7 +46,7 @@ from bot.web.identity import (
     token_matches,
     valid_id,
 )
-from bot.web.pages import blocks_of, keeping_what_was_sent, language_buttons
+from bot.web.pages import has_field, keeping_what_was_sent, laid_out, language_buttons
 from bot.web.words import web
 from conversation import (
     Command,
@@ -298,14 +298,20 @@ class Pages:
         lang = reply.language
         flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
+        transcript, blocks = laid_out(Reply(screens=screens, language=lang))
         response = self._draw(
             request,
             "chat.html",
             lang,
-            blocks=blocks_of(Reply(screens=screens, language=lang)),
+            transcript=transcript,
+            blocks=blocks,
+            # A page opened at a fragment gets no `autofocus` (HTML): a text field's focus
+            # brings it, and what is just above it, on screen by itself.
+            anchor=not has_field(blocks),
             token=form_token(self.chat_.secret, person.external_id),
             delivery=new_delivery(),
-            post_url=request.url_for("chat"),
+            # Without scripts, the page a form brings opens at what is new, not at the top.
+            post_url=f"{request.url_for('chat')}#now",
             languages=language_buttons(flow.languages, lang),
             flow=flow,
             resume_url=(

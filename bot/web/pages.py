@@ -82,6 +82,24 @@ def blocks_of(reply: Reply) -> list[Block]:
     return blocks
 
 
+def laid_out(reply: Reply) -> tuple[Block | None, list[Block]]:
+    """The reply as a page lays it out: the answers so far, then the rest of its blocks in order.
+
+    The answers so far come first, as a chat's log does, whoever put their screen
+    where: what the reply says (a refusal, the page's own "out of date") is then
+    read just above the question it is about, not above the whole log, off-screen.
+    """
+    blocks = blocks_of(reply)
+    transcripts = [block for block in blocks if block.kind == "transcript"]
+    rest = [block for block in blocks if block.kind != "transcript"]
+    return (transcripts[-1] if transcripts else None), rest
+
+
+def has_field(blocks: Sequence[Block]) -> bool:
+    """Whether a question on the page is answered in a text field (which has `autofocus`)."""
+    return any(block.kind == "question" and block.question["kind"] == "text" for block in blocks)
+
+
 def _block(screen: Screen, lang: str) -> Block | None:
     if isinstance(screen, Message):
         return Block("message", text=screen.text.strip(), warning=screen.warning)

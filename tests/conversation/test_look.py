@@ -3,7 +3,7 @@ shows the questions answered so far above the one waiting."""
 
 from __future__ import annotations
 
-from conversation import Conversation, Look, Status, Transcript, Typed
+from conversation import Conversation, Look, Message, Question, Status, Transcript, Typed
 from tests.conftest import Peek
 from tests.conversation.conftest import NO_STAGE, ChatFactory, agree, mini_to
 
@@ -96,3 +96,24 @@ async def test_looking_after_agreeing_shows_the_question_waiting(
 
     assert ana.kinds == ["Question"]
     assert ana.prompt == waiting
+
+
+async def test_a_refused_answer_reads_between_the_answers_so_far_and_its_question(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    """On a page the transcript comes first, as a chat's log would: the refusal is then read
+    next to the question it is about, not above everything answered so far."""
+    ana = chat(mini)
+    await mini_to(ana, "staff")
+    waiting = ana.prompt
+
+    reply = await ana.conversation.handle(
+        ana.person, Typed("beaucoup", step=waiting.step_id, seq=waiting.seq), transcript=True
+    )
+
+    assert reply.status == Status.REFUSED
+    transcript, refusal, question = reply.screens
+    assert isinstance(transcript, Transcript)
+    assert transcript.entries == (("Nom ?", "Acme"),)
+    assert isinstance(refusal, Message) and refusal.warning
+    assert isinstance(question, Question) and question.prompt.step_id == "staff"

@@ -56,6 +56,7 @@ try:
     from playwright.sync_api import (
         Browser,
         BrowserContext,
+        Locator,
         expect,
         sync_playwright,
     )
@@ -448,3 +449,54 @@ class TestRanking:
 
 def test_serve_says_when_it_made_up_the_web_secret(server: Server) -> None:
     assert any("SURVEYBOT_WEB_SECRET" in line for line in server.output), server.output
+
+
+# --- what a person notices: where a message shows, the address, the language, refusals ---
+
+
+def asks(phone: Phone, question: str) -> None:
+    """The question waiting is this one (whatever its number: the flow may grow)."""
+    expect(phone.page.locator("#waiting-text")).to_contain_text(question)
+
+
+def on_screen(element: Locator) -> bool:
+    """Whether the element is seen whole without scrolling: not above, not below the screen."""
+    return bool(
+        element.evaluate(
+            "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+        )
+    )
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["script", "no-script"])
+def test_a_refused_answer_is_said_on_screen_next_to_its_question(
+    server: Server, phones: Phones, db_path: Path, scripts: bool
+) -> None:
+    ana = phones(scripts=scripts)
+    page = ana.page
+    ana.open(f"{server.url}/chat?stage=pithiviers")
+    ana.tap("✅ J'accepte")
+    ana.type("ACME")
+    for label in ("Métallurgie, mécanique", "10 à 49", "Non", "Moins de 2 M€"):
+        ana.tap(label)
+    asks(ana, "Dans quel département")
+
+    # Five answers above it: a refusal printed above them would be far off the screen.
+    ana.type("99")
+    alert = page.locator("[role=alert]")
+    expect(alert).to_contain_text("Je ne trouve pas cette réponse dans la liste.")
+    assert on_screen(alert) and on_screen(page.locator("#answer"))
+    ana.shot("refused-code")
+    ana.type("45")
+    ana.tap("Dirigeant, gérant")
+    ana.type("1987")
+    ana.tap("Continuer")
+    asks(ana, "quels types d’innovation")
+
+    # "Valider" with nothing ticked, nine answers down the page.
+    ana.tick()
+    expect(alert).to_contain_text("au moins 1")
+    assert on_screen(alert)
+    ana.shot("refused-ticks")
+    assert "innovation_kinds" not in answers(db_path)
+    ana.check_clean()

@@ -1,5 +1,5 @@
 // The web chat works without this file: every answer is a plain form post.
-// With it, an answer is posted in the background and only the conversation is
+// With it, an answer is posted in the background and only the page's content is
 // redrawn; focus moves to the question now waiting (for screen readers too), a
 // button cannot be pressed twice, and reloading the page shows it as it stands.
 "use strict";
@@ -18,12 +18,18 @@
     document.getElementById("main").replaceWith(document.adoptNode(main));
     document.title = page.title;
     history.replaceState(null, "", "/chat");
-    var target = waiting();
-    if (target) {
-      target.focus({ preventScroll: true });
-      target.scrollIntoView({ block: "center" });
-    }
+    var target = waiting() || document.getElementById("main");
+    target.focus({ preventScroll: true });
+    // What is new (a refusal, the next question) at the top of the screen, as without scripts.
+    (document.querySelector(".now") || target).scrollIntoView({ block: "start" });
     return true;
+  }
+
+  function postPlainly(form, submitter) {
+    busy = false;
+    form.dataset.plain = "1";
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    if (submitter) { form.requestSubmit(submitter); } else { form.requestSubmit(); }
   }
 
   document.addEventListener("submit", function (event) {
@@ -36,17 +42,16 @@
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     // Not form.action: a button named "action" hides that property.
     fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
-      .then(function (response) { return response.text(); })
-      .then(function (html) {
+      .then(function (response) {
+        return response.text().then(function (html) { return { html: html }; });
+      })
+      .then(function (answer) {
         busy = false;
-        if (!show(html)) { throw new Error("not a chat page"); }
+        if (!show(answer.html)) { throw new Error("not a chat page"); }
       })
       .catch(function () {
         // Whatever went wrong, the plain form post is still there.
-        busy = false;
-        form.dataset.plain = "1";
-        form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
-        if (event.submitter) { form.requestSubmit(event.submitter); } else { form.requestSubmit(); }
+        postPlainly(form, event.submitter);
       });
   });
 
