@@ -11,6 +11,10 @@ database and rules as on Telegram; nothing here decides what comes next.
     GET  /r/<id>      the resume link: what it holds, and "resume here"
     POST /r/<id>      resume here: this browser becomes that respondent
     GET  /mydata.json everything stored about the person, to download
+
+A chat opened from a workshop's link (`/chat?stage=<code>`) keeps `?stage=` in
+every form and link of its pages, so the answers are tagged with the workshop
+even after a refusal of the notice, a change of language or a reload.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -65,7 +70,7 @@ from conversation import (
     Summary,
     say,
 )
-from flows import find_stage, format_day, link_payload, split_entry
+from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry
 from organiser.links import stage_title
 from storage import Channel
 
@@ -189,25 +194,27 @@ class Pages:
         fresh = respondent is None
         respondent = respondent or new_id()
         person = Person(Channel.WEB, respondent, _language(request, self.conversation))
+        # The link's workshop, as the forms carry it: what shows the notice shows it for that one.
+        stage = request.query_params.get("stage")
         if request.method == "GET":
-            reply = await self._look(person, request.query_params.get("stage"))
+            reply = await self._look(person, stage)
             return self._page(request, person, reply, fresh=fresh)
         form = await request.form(max_files=0, max_fields=64)
         if fresh or not token_matches(self.chat_.secret, respondent, _field(form, "token")):
             # No cookie, or a form from another page: nothing is taken; show the page as it is.
-            reply = await self._look(person, None)
+            reply = await self._look(person, stage)
             return self._page(
                 request, person, reply, fresh=fresh, note=web("expired", reply.language)
             )
         event = read_form(_fields(form), _lists(form))
         if isinstance(event, Unreadable):
-            reply = await self._look(person, None)
+            reply = await self._look(person, stage)
             return self._page(request, person, reply, note=say("forged", reply.language))
         reply = await self.conversation.handle(
             person, event, delivery=_delivery(form), transcript=True
         )
         reply = keeping_what_was_sent(reply, event)
-        return self._page(request, person, await self._completed(person, reply))
+        return self._page(request, person, await self._completed(person, reply, stage))
 
     async def resume(self, request: Request) -> Response:
         """The resume link: what it holds, then (once confirmed) this browser answers as
@@ -274,7 +281,7 @@ class Pages:
     async def _look(self, person: Person, stage: str | None) -> Reply:
         return await self.conversation.handle(person, Look(stage), transcript=True)
 
-    async def _completed(self, person: Person, reply: Reply) -> Reply:
+    async def _completed(self, person: Person, reply: Reply, stage: str | None) -> Reply:
         """The reply as a page: with what it says of a stale or forged form, and with something
         to answer (a reply that has none, like "my data", is followed by where they are)."""
         said = reply.status in (Status.STALE, Status.FORGED, Status.NOTICE_FIRST)
@@ -283,7 +290,7 @@ class Pages:
             isinstance(s, WAITING) for s in reply.screens
         ):
             return dataclasses.replace(reply, screens=notes + reply.screens)
-        look = await self._look(person, None)
+        look = await self._look(person, stage)
         return dataclasses.replace(look, screens=notes + reply.screens + look.screens)
 
     def _page(
@@ -299,6 +306,7 @@ class Pages:
         flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
         transcript, blocks = laid_out(Reply(screens=screens, language=lang))
+        chat_url = _chat_url(request)
         response = self._draw(
             request,
             "chat.html",
@@ -310,8 +318,9 @@ class Pages:
             anchor=not has_field(blocks),
             token=form_token(self.chat_.secret, person.external_id),
             delivery=new_delivery(),
+            chat_url=chat_url,
             # Without scripts, the page a form brings opens at what is new, not at the top.
-            post_url=f"{request.url_for('chat')}#now",
+            post_url=f"{chat_url}#now",
             languages=language_buttons(flow.languages, lang),
             flow=flow,
             resume_url=(
@@ -370,6 +379,18 @@ def _language(request: Request, conversation: Conversation) -> str:
     wanted = [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
     person = Person(Channel.WEB, "", wanted[0] if wanted else None)
     return conversation.language_of(person)
+
+
+def _chat_url(request: Request) -> str:
+    """The chat's address, with the workshop of the link it was opened from (`?stage=`).
+
+    Every form of the page posts there and every link back to the chat leads there:
+    an answer given after declining the notice, changing the language or reloading
+    the page is still tagged with the workshop.
+    """
+    url = str(request.url_for("chat"))
+    stage = request.query_params.get("stage")
+    return f"{url}?{urlencode({'stage': stage})}" if stage and STAGE_CODE.fullmatch(stage) else url
 
 
 def _respondent_of(scope: Scope) -> str | None:

@@ -145,12 +145,18 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db: Path, workdir: Path, flow: Path | None = None) -> Server:
+def start_server(db: Path, workdir: Path, flow: Path | None = None, prefix: str = "") -> Server:
     """Start `python -m bot serve` on a free port (with `flow`, else the bundled one);
-    wait until it says where it listens."""
+    wait until it says where it listens.
+
+    `prefix` ("/enquete"): the chat is served under that path, as behind a reverse
+    proxy given SURVEYBOT_PUBLIC_URL; `Server.url` then ends with it.
+    """
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEYBOT_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if prefix:
+        env["SURVEYBOT_PUBLIC_URL"] = f"http://127.0.0.1:{port}{prefix}"
     command = [sys.executable, "-m", "bot", "serve", "--port", str(port), "--db", str(db)]
     if flow is not None:
         command += ["--flow", str(flow)]
@@ -162,7 +168,7 @@ def start_server(db: Path, workdir: Path, flow: Path | None = None) -> Server:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    server = Server(f"http://127.0.0.1:{port}", process)
+    server = Server(f"http://127.0.0.1:{port}{prefix}", process)
     ready = threading.Event()
 
     def read() -> None:

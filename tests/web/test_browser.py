@@ -85,11 +85,19 @@ def served_flow() -> Path | None:
 
 
 @pytest.fixture
-def server(db_path: Path, tmp_path: Path, served_flow: Path | None) -> Iterator[Server]:
+def served_prefix() -> str:
+    """The path `server` serves the chat under ("": the site's root)."""
+    return ""
+
+
+@pytest.fixture
+def server(
+    db_path: Path, tmp_path: Path, served_flow: Path | None, served_prefix: str
+) -> Iterator[Server]:
     """`surveybot serve` on a free port and the test's database; stopped with SIGTERM after."""
     for attempt in range(3):
         try:
-            running = start_server(db_path, tmp_path, served_flow)
+            running = start_server(db_path, tmp_path, served_flow, served_prefix)
             break
         except RuntimeError as error:
             # Another program may take the free port between the probe and the bind.
@@ -500,3 +508,29 @@ def test_a_refused_answer_is_said_on_screen_next_to_its_question(
     ana.shot("refused-ticks")
     assert "innovation_kinds" not in answers(db_path)
     ana.check_clean()
+
+
+class TestUnderAPathPrefix:
+    """Behind a reverse proxy that serves the chat under /enquete/ (SURVEYBOT_PUBLIC_URL), and
+    only that: the rest of the host is another site's."""
+
+    @pytest.fixture
+    def served_prefix(self) -> str:
+        return "/enquete"
+
+    def test_the_address_stays_on_the_chat_and_a_reload_shows_the_same_question(
+        self, server: Server, phones: Phones
+    ) -> None:
+        ana = phones()
+        page = ana.page
+        outside = re.compile(r"^http://127\.0\.0\.1:[0-9]+/(?!enquete/)")
+        page.context.route(outside, lambda route: route.fulfill(status=404, body="Not ours."))
+        ana.open(f"{server.url}/s/pithiviers")
+        ana.follow("Répondre ici")
+        ana.tap("✅ J'accepte")
+        ana.type("ACME")
+        asks(ana, "Quel est le secteur d’activité principal")
+        expect(page).to_have_url(f"{server.url}/chat?stage=pithiviers")
+        ana.reload()
+        asks(ana, "Quel est le secteur d’activité principal")
+        ana.check_clean()

@@ -274,6 +274,26 @@ async def test_declining_the_notice_keeps_nothing_but_the_refusal(
     assert "✅ J'accepte" in page.labels()
 
 
+async def test_agreeing_after_declining_keeps_the_workshop_of_the_link(
+    visitor: VisitorFactory, peek: Peek
+) -> None:
+    """Declined by mistake from the workshop's link, then agreed from "Revenir au
+    questionnaire": the answers are still the workshop's, as the analysts count them."""
+    ana = visitor()
+    landing = await ana.get("/s/pithiviers")
+    await ana.get("http://127.0.0.1/chat?stage=pithiviers")
+    assert "http://127.0.0.1/chat?stage=pithiviers" in landing.links()
+    page = await ana.press("Je refuse")
+    assert "aucune réponse n'est enregistrée" in page
+    assert page.links() == ["http://127.0.0.1/chat?stage=pithiviers"]  # "Revenir au questionnaire"
+    page = await ana.get(page.links()[0])
+    assert "Vos réponses seront rattachées à l'atelier de Pithiviers" in page
+    # Every form of the page posts back to the workshop's chat, which a reload opens again.
+    assert {form.action for form in page.forms} == {"http://127.0.0.1/chat?stage=pithiviers#now"}
+    await ana.press("✅ J'accepte")
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
+
+
 class TestRanking:
     """A ranking, on the small flow that has one (the bundled questionnaires ask for
     "up to 3" instead, as multiple choices)."""

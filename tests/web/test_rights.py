@@ -201,7 +201,8 @@ async def test_erasing_removes_every_row_and_says_goodbye(
     page = await ana.press("Oui, tout effacer")
     assert "C'est fait : vos réponses et les données vous concernant ont été effacées." in page
     assert page.question is None
-    assert "http://127.0.0.1/chat" in page.links()  # a way back, should they change their mind
+    # A way back, should they change their mind: to the workshop's chat they came from.
+    assert "http://127.0.0.1/chat?stage=pithiviers" in page.links()
     assert {table: n for table, n in counts(peek).items() if table != "handled_updates"} == {
         "respondents": 0,
         "responses": 0,

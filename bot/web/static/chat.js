@@ -11,13 +11,15 @@
     return document.getElementById("answer") || document.getElementById("waiting-text");
   }
 
-  function show(html) {
+  // `url`: where the page came from, the chat's own address (under the site's path
+  // prefix, with its workshop), so that reloading shows the same conversation.
+  function show(html, url) {
     var page = new DOMParser().parseFromString(html, "text/html");
     var main = page.getElementById("main");
     if (!main) { return false; }
     document.getElementById("main").replaceWith(document.adoptNode(main));
     document.title = page.title;
-    history.replaceState(null, "", "/chat");
+    history.replaceState(null, "", url);
     var target = waiting() || document.getElementById("main");
     target.focus({ preventScroll: true });
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
@@ -43,11 +45,11 @@
     // Not form.action: a button named "action" hides that property.
     fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
       .then(function (response) {
-        return response.text().then(function (html) { return { html: html }; });
+        return response.text().then(function (html) { return { html: html, url: response.url }; });
       })
       .then(function (answer) {
         busy = false;
-        if (!show(answer.html)) { throw new Error("not a chat page"); }
+        if (!show(answer.html, answer.url)) { throw new Error("not a chat page"); }
       })
       .catch(function () {
         // Whatever went wrong, the plain form post is still there.
