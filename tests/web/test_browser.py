@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import Flow
 from tests.conftest import MINI
 from tests.web.phone import (
     ABROAD,
@@ -534,3 +535,34 @@ class TestUnderAPathPrefix:
         ana.reload()
         asks(ana, "Quel est le secteur d’activité principal")
         ana.check_clean()
+
+
+def test_switching_language_turns_the_whole_page_and_keeps_the_workshop(
+    server: Server, phones: Phones, db_path: Path, bundled_flow: Flow
+) -> None:
+    ana = phones()
+    page = ana.page
+    ana.open(f"{server.url}/s/pithiviers")
+    ana.follow("Répondre ici")
+
+    # On the notice: English, the bar at the top and the page's language as well.
+    ana.tap("English")
+    ana.sees("About your data")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("header")).to_have_text(bundled_flow.text(bundled_flow.title, "en"))
+    expect(page).to_have_title(bundled_flow.text(bundled_flow.title, "en"))
+    # Reloaded, it is the same workshop's notice, and agreeing tags the answers with it.
+    expect(page).to_have_url(f"{server.url}/chat?stage=pithiviers")
+    ana.reload()
+    ana.sees("Pithiviers")
+    ana.tap("✅ I agree")
+    asks(ana, "What is the name of your company?")
+    assert rows(db_path, "SELECT stage_code, language FROM responses") == [("pithiviers", "en")]
+
+    # From the button at the bottom of the page: back to French, all of it.
+    ana.tap("Français")
+    asks(ana, "Quel est le nom de votre entreprise ?")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("header")).to_have_text(bundled_flow.text(bundled_flow.title, "fr"))
+    ana.shot("back-in-french")
+    ana.check_clean()

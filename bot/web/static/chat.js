@@ -17,7 +17,11 @@
     var page = new DOMParser().parseFromString(html, "text/html");
     var main = page.getElementById("main");
     if (!main) { return false; }
+    // The language may have changed: the header, the tab's title and the page's language too.
+    var header = page.querySelector("header");
+    if (header) { document.querySelector("header").replaceWith(document.adoptNode(header)); }
     document.getElementById("main").replaceWith(document.adoptNode(main));
+    document.documentElement.lang = page.documentElement.lang;
     document.title = page.title;
     history.replaceState(null, "", url);
     var target = waiting() || document.getElementById("main");
