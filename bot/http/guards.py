@@ -1,7 +1,9 @@
 """What every request of the web chat goes through: a size limit, a rate limit, safe headers.
 
 Plain ASGI middleware, so it stands in front of the Telegram webhook as well as
-the pages. Nothing here logs a path: a resume link holds a respondent's id.
+the pages. Nothing here logs a path: a resume link holds a respondent's id. A
+refusal is a line of text unless the application draws it (`refuse`): the web
+chat gives a person a page of its own, in their language.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,21 @@ SECURITY_HEADERS: Final = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 
+REASONS: Final = {
+    403: "This form was sent from another site, so it was not taken.",
+    413: "Request body too large.",
+    429: "Too many requests: wait a few seconds, then reload the page.",
+}
+"""What each refusal says as plain text."""
+
+Refuse = Callable[[Scope, int, Mapping[str, str]], Response]
+"""Draws a refusal: the request's scope, the status, the headers it must carry (Retry-After)."""
+
+
+def plain_refusal(scope: Scope, status: int, headers: Mapping[str, str]) -> Response:
+    """A refusal as a line of text, for callers that are programs (Telegram's webhook)."""
+    return PlainTextResponse(REASONS[status], status_code=status, headers=dict(headers))
+
 
 class BodyLimit:
     """Refuses a request whose body is over `limit` bytes, before the application reads it.
@@ -45,11 +62,17 @@ class BodyLimit:
     """
 
     def __init__(
-        self, app: ASGIApp, limit: int = MAX_BODY, *, limits: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        limit: int = MAX_BODY,
+        *,
+        limits: Mapping[str, int] | None = None,
+        refuse: Refuse = plain_refusal,
     ) -> None:
         self.app = app
         self.limit = limit
         self.limits = dict(limits or {})
+        self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +81,7 @@ class BodyLimit:
         limit = self.limits.get(_route_path(scope), self.limit)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(scope, receive, send)
+            await self._too_large(scope, receive, send)
             return
         seen = 0
 
@@ -73,19 +96,16 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except BodyTooLarge:
-            await _too_large(scope, receive, send)
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Closing the connection spares reading (and throwing away) the rest of the body.
+        response = self.refuse(scope, 413, {"connection": "close"})
+        await response(scope, receive, send)
 
 
 class BodyTooLarge(Exception):
     """A body sent without (or beyond) its declared length grew past the limit."""
-
-
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    # Closing the connection spares reading (and throwing away) the rest of the body.
-    response = PlainTextResponse(
-        "Request body too large.", status_code=413, headers={"connection": "close"}
-    )
-    await response(scope, receive, send)
 
 
 @dataclass
@@ -148,6 +168,7 @@ class RateLimit:
     who: Who | None = None
     exempt: tuple[str, ...] = ()
     clock: Callable[[], float] = time.monotonic
+    refuse: Refuse = plain_refusal
 
     def __post_init__(self) -> None:
         now = lambda: self.clock()  # noqa: E731 -- tests replace `clock` after construction
@@ -158,12 +179,8 @@ class RateLimit:
         if scope["type"] != "http" or self._allow(scope):
             await self.app(scope, receive, send)
             return
-        response = PlainTextResponse(
-            "Too many requests: wait a few seconds, then reload the page.",
-            status_code=429,
-            headers={"retry-after": str(int(1 / self.per_second) + 1)},
-        )
-        await response(scope, receive, send)
+        wait = {"retry-after": str(int(1 / self.per_second) + 1)}
+        await self.refuse(scope, 429, wait)(scope, receive, send)
 
     def _allow(self, scope: Scope) -> bool:
         if _route_path(scope).startswith(self.exempt):
@@ -195,8 +212,9 @@ class SameOrigin:
     to the other proofs (the webhook's secret, the form token).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, refuse: Refuse = plain_refusal) -> None:
         self.app = app
+        self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -209,10 +227,7 @@ class SameOrigin:
             await self.app(scope, receive, send)
             return
         log.warning("refused a form posted from another site (Origin: %s)", origin[:100])
-        response = PlainTextResponse(
-            "This form was sent from another site, so it was not taken.", status_code=403
-        )
-        await response(scope, receive, send)
+        await self.refuse(scope, 403, {})(scope, receive, send)
 
 
 def _host_of(origin: str) -> str | None:

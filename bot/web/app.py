@@ -14,7 +14,9 @@ database and rules as on Telegram; nothing here decides what comes next.
 
 A chat opened from a workshop's link (`/chat?stage=<code>`) keeps `?stage=` in
 every form and link of its pages, so the answers are tagged with the workshop
-even after a refusal of the notice, a change of language or a reload.
+even after a refusal of the notice, a change of language or a reload. Whatever
+goes wrong (too many requests, a form from another site, a body too large) is
+a page of the site too, in the person's language.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -79,6 +83,14 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 WAITING = (Question, Selection, Menu, Summary, Goodbye)
 """Screens a person answers (or that end the conversation): a page needs one."""
+PROBLEMS: Final = {
+    400: "unreadable",
+    403: "other_site",
+    405: "not_allowed",
+    413: "too_large",
+    429: "too_many",
+}
+"""The page for each refusal, by status: the words `<key>` head it, `<key>_lead` explain."""
 
 
 @dataclass
@@ -120,20 +132,23 @@ def create_app(
         middleware=[
             *([Middleware(PublicAddress, url=chat.public_url)] if chat.public_url else []),
             Middleware(SafeHeaders),
-            Middleware(SameOrigin),
+            Middleware(SameOrigin, refuse=pages.refusal),
             Middleware(
                 RateLimit,
                 burst=burst,
                 per_second=per_second,
                 who=_respondent_of,
                 exempt=("/static/", *(r.path for r in extra if isinstance(r, Route))),
+                refuse=pages.refusal,
             ),
             # The other routes (Telegram's webhook) take an update, larger than a form.
             Middleware(
-                BodyLimit, limits={r.path: MAX_UPDATE for r in extra if isinstance(r, Route)}
+                BodyLimit,
+                limits={r.path: MAX_UPDATE for r in extra if isinstance(r, Route)},
+                refuse=pages.refusal,
             ),
         ],
-        exception_handlers={404: pages.not_found},
+        exception_handlers={404: pages.not_found, HTTPException: pages.http_error},
     )
 
 
@@ -275,6 +290,32 @@ class Pages:
 
     async def not_found(self, request: Request, error: Exception) -> Response:
         return self._not_found(request, _language(request, self.conversation))
+
+    async def http_error(self, request: Request, error: Exception) -> Response:
+        """What Starlette refuses (a method not allowed, a form it cannot read), as a page."""
+        assert isinstance(error, HTTPException)
+        return self._problem(request, error.status_code, error.headers or {})
+
+    def refusal(self, scope: Scope, status: int, headers: Mapping[str, str]) -> Response:
+        """What the guards refuse (too many requests, another site's form, too large), as a page."""
+        return self._problem(Request(scope), status, headers)
+
+    def _problem(self, request: Request, status: int, headers: Mapping[str, str]) -> Response:
+        # The way on is the same address, opened: after a wait, or without what was refused.
+        key = PROBLEMS.get(status, "unreadable")
+        lang = _language(request, self.conversation)
+        response = self._draw(
+            request,
+            "problem.html",
+            lang,
+            status_code=status,
+            heading=web(key, lang),
+            lead=web(f"{key}_lead", lang),
+            again=web("try_again" if status == 429 else "back_to_page", lang),
+            again_url=str(request.url),
+        )
+        response.headers.update(headers)
+        return response
 
     # --- drawing -------------------------------------------------------------------
 

@@ -89,6 +89,37 @@ WORDS: dict[str, dict[str, str]] = {
     "home": {"fr": "Retour à l'accueil", "en": "Back to the start"},
     "start_again": {"fr": "Revenir au questionnaire", "en": "Back to the questionnaire"},
     "workshops": {"fr": "Les ateliers", "en": "The workshops"},
+    "back_to_page": {"fr": "Revenir à la page", "en": "Back to the page"},
+    "try_again": {"fr": "Réessayer", "en": "Try again"},
+    "too_many": {"fr": "Un instant, s'il vous plaît", "en": "One moment, please"},
+    "too_many_lead": {
+        "fr": "Trop de demandes sont arrivées d'un coup. Attendez quelques secondes, puis "
+        "réessayez.",
+        "en": "Too many requests came at once. Wait a few seconds, then try again.",
+    },
+    "other_site": {"fr": "Formulaire non pris en compte", "en": "Form not taken"},
+    "other_site_lead": {
+        "fr": "Ce formulaire a été envoyé depuis un autre site : il n'a pas été pris en "
+        "compte, et rien n'a changé.",
+        "en": "This form was sent from another site: it was not taken, and nothing has changed.",
+    },
+    "not_allowed": {
+        "fr": "Cette page ne s'utilise pas ainsi",
+        "en": "This page cannot be used that way",
+    },
+    "not_allowed_lead": {"fr": "Rien n'a été enregistré.", "en": "Nothing was saved."},
+    "too_large": {"fr": "Envoi trop long", "en": "Too much sent at once"},
+    "too_large_lead": {
+        "fr": "Ce qui a été envoyé dépasse la taille permise : rien n'a été enregistré. "
+        "Raccourcissez votre réponse, puis réessayez.",
+        "en": "What was sent is over the size allowed: nothing was saved. Shorten your "
+        "answer, then try again.",
+    },
+    "unreadable": {"fr": "Ce formulaire n'a pas pu être lu", "en": "This form could not be read"},
+    "unreadable_lead": {
+        "fr": "Rien n'a été enregistré. Revenez à la page, puis réessayez.",
+        "en": "Nothing was saved. Go back to the page, then try again.",
+    },
 }
 
 web = Words(WORDS)

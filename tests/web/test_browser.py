@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -566,3 +567,38 @@ def test_switching_language_turns_the_whole_page_and_keeps_the_workshop(
     expect(page.locator("header")).to_have_text(bundled_flow.text(bundled_flow.title, "fr"))
     ana.shot("back-in-french")
     ana.check_clean()
+
+
+def test_a_refusal_of_the_server_is_shown_once_and_the_answer_not_posted_again(
+    server: Server, phones: Phones, db_path: Path
+) -> None:
+    ana = phones()
+    page = ana.page
+    ana.open(f"{server.url}/chat?stage=pithiviers")
+    ana.tap("✅ J'accepte")
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    # Something else in this browser (a stuck key, a script) spends the person's allowance.
+    while page.request.get(f"{server.url}/s/pithiviers").status != 429:
+        pass
+
+    page.locator("#answer").fill("ACME")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator("h1")).to_have_text("Un instant, s'il vous plaît")
+    ana.sees("Attendez quelques secondes")
+    page.wait_for_timeout(500)  # long enough for a second post, were one coming
+    assert posts == [f"{server.url}/chat?stage=pithiviers"]
+    assert answers(db_path) == {}
+    ana.shot("too-many")
+
+    # The refusal is all that went wrong; after the wait it asked for, "Réessayer": the
+    # question as it was, and the answer taken.
+    assert ana.errors == [f"HTTP 429 for {server.url}/chat?stage=pithiviers"]
+    ana.errors.clear()
+    time.sleep(1.5)
+    ana.follow("Réessayer")
+    asks(ana, "Quel est le nom de votre entreprise ?")
+    ana.type("ACME")
+    assert answers(db_path) == {"company_name": ("ACME", None)}

@@ -17,7 +17,7 @@ from conversation import Conversation
 from flows import Flow
 from tests.conftest import LoggedErrors, Peek
 from tests.web.conftest import LOCAL, PUBLIC, SECRET, Patience, VisitorFactory, guard_of
-from tests.web.driver import valid_answer
+from tests.web.driver import Page, valid_answer
 from tests.web.test_pages import set_cookies
 from tests.web.test_security import FORM, agreed
 
@@ -39,7 +39,7 @@ async def test_an_answer_posted_from_another_site_is_refused(
             headers={**FORM, "origin": origin},
         )
         assert refused.status_code == 403
-        assert "sent from another site" in refused.text
+        assert "Ce formulaire a été envoyé depuis un autre site" in Page(refused).text
     assert peek.dump() == before
     assert "refused a form posted from another site" in caplog.text
     # Her own page, named by her browser, goes through.
@@ -96,7 +96,7 @@ async def test_a_client_hammering_the_server_gets_429_with_retry_after(
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.headers["x-frame-options"] == "DENY"
-    assert "wait a few seconds" in refused.text
+    assert "Attendez quelques secondes" in Page(refused).text
     # Nothing it posts now is even read.
     before = peek.dump()
     posted = await script.client.post("/chat", content=b"action=a%7C0%7C%7C", headers=FORM)

@@ -16,7 +16,11 @@
   function show(html, url) {
     var page = new DOMParser().parseFromString(html, "text/html");
     var main = page.getElementById("main");
-    if (!main) { return false; }
+    if (!main) {
+      // Not a page of ours (a proxy's error): shown whole, as a plain post would show it.
+      document.replaceChild(document.adoptNode(page.documentElement), document.documentElement);
+      return;
+    }
     // The language may have changed: the header, the tab's title and the page's language too.
     var header = page.querySelector("header");
     if (header) { document.querySelector("header").replaceWith(document.adoptNode(header)); }
@@ -28,7 +32,6 @@
     target.focus({ preventScroll: true });
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
     (document.querySelector(".now") || target).scrollIntoView({ block: "start" });
-    return true;
   }
 
   function postPlainly(form, submitter) {
@@ -52,11 +55,12 @@
         return response.text().then(function (html) { return { html: html, url: response.url }; });
       })
       .then(function (answer) {
+        // The server answered, whatever it said (the next question, "wait a few seconds"):
+        // that page is shown. Posting the form again would send the answer twice.
         busy = false;
-        if (!show(answer.html, answer.url)) { throw new Error("not a chat page"); }
-      })
-      .catch(function () {
-        // Whatever went wrong, the plain form post is still there.
+        show(answer.html, answer.url);
+      }, function () {
+        // No answer at all (the network): the plain form post is still there.
         postPlainly(form, event.submitter);
       });
   });
