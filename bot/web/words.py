@@ -32,7 +32,8 @@ WORDS: dict[str, dict[str, str]] = {
     "skip": {"fr": "Passer", "en": "Skip"},
     "continue": {"fr": "Continuer", "en": "Continue"},
     "current": {"fr": "réponse actuelle", "en": "current answer"},
-    "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers allowed."},
+    # As the bundled questionnaires' help says it, so the page does not say it twice.
+    "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers possible."},
     "at_most": {"fr": "Jusqu'à {max} réponses.", "en": "Up to {max} answers."},
     "rank_hint": {
         "fr": "Classez {count} éléments, du plus important au moins important.",

@@ -8,6 +8,7 @@ from flows import Flow
 from tests.conftest import Peek
 from tests.web.conftest import VisitorFactory
 from tests.web.driver import Page, valid_answer
+from tests.web.test_reading_order import answered_until
 
 COMMAND = re.compile(r"(?<![\w/])/(?:start|back|skip|restart|language|mydata|delete|help)\b")
 """A chat command such as /delete: there is no such thing to type in the web chat."""
@@ -65,3 +66,19 @@ async def test_a_command_the_page_does_not_know_is_an_answer_like_any_other(
     page = await ana.type("/Atelier-42")
     assert "Quel est le secteur d’activité principal de /Atelier-42 ?" in page
     assert peek.query("SELECT value_json FROM answers") == [('"/Atelier-42"',)]
+
+
+async def test_a_multiple_choice_says_several_answers_are_possible_once(
+    visitor: VisitorFactory, flow: Flow
+) -> None:
+    """Its help says it already, in both languages: the page's own hint is not added twice."""
+    for lang, agree, said in (
+        ("fr", "✅ J'accepte", "Plusieurs réponses possibles."),
+        ("en", "✅ I agree", "Several answers possible."),
+    ):
+        ana = visitor(headers={"accept-language": lang})
+        await ana.get("/chat?stage=pithiviers")
+        await ana.press(agree)
+        page = await answered_until(ana, flow, "innovation_kinds")
+        assert page.text.count(said) == 1, (lang, page.text)
+        assert "Several answers allowed" not in page.text
