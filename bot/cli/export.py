@@ -204,6 +204,13 @@ def export(
             param_hint="'--since'",
         )
     stages_kept = _known_stages(settings.db, selected, loaded_stages, stages_kept)
+    for flag, path in (("--codebook", codebook_path), ("--xlsx", xlsx_path)):
+        if path == Path("-"):
+            # Not a file called "-" in the current folder, which is what it would make.
+            raise click.BadParameter(
+                "give a file name: standard output ('-') is where the responses go (-o -)",
+                param_hint=f"'{flag}'",
+            )
     if out == Path("-"):
         out = None
     if len(selected) > 1 and out is None and xlsx_path is None:

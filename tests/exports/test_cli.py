@@ -50,6 +50,19 @@ def test_dash_is_standard_output(filled: Filled) -> None:
     assert not Path("-").exists()
 
 
+@pytest.mark.parametrize("flag", ["--codebook", "--xlsx"])
+def test_dash_for_the_codebook_or_workbook_is_refused_not_a_file_called_dash(
+    filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = invoke("--db", filled.path, "--flow", MINI, "-o", work / "r.csv", flag, "-")
+    assert result.exit_code == 2
+    assert f"Invalid value for '{flag}': give a file name" in result.stderr
+    assert list(work.iterdir()) == []  # neither the responses nor a file called "-"
+
+
 def test_out_file_and_environment(
     filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
