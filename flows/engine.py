@@ -22,6 +22,7 @@ from flows.model import (
     SingleChoiceStep,
     Step,
 )
+from flows.offers import asked_step
 from flows.state import (
     ResponseState,
     current_step,
@@ -30,7 +31,7 @@ from flows.state import (
     next_visible,
     shown_steps,
 )
-from flows.values import Invalid, check_value, choice_labels, clean_text, read_choice
+from flows.values import Invalid, check_value, choice_codes, choice_labels, clean_text, read_choice
 
 OTHER_TEXT_LIMIT = 200
 
@@ -165,7 +166,7 @@ def acknowledge(flow: Flow, state: ResponseState, lang: str) -> Outcome:
 
 def answer(flow: Flow, state: ResponseState, value: object, lang: str) -> Outcome:
     """Submit a whole answer to the current step (a code, codes, a number or a text)."""
-    step = current_step(flow, state)
+    step = _asked(flow, state)
     if step is None:
         return Outcome(state, message("finished", lang))
     if isinstance(step, InfoStep):
@@ -230,7 +231,7 @@ def choose(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
 
 def toggle(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
     """A tap in a multiple choice (select/unselect) or a ranking (next rank/undo)."""
-    step = current_step(flow, state)
+    step = _asked(flow, state)
     if not isinstance(step, MultipleChoiceStep | RankingStep):
         return Outcome(state, message("use_buttons", lang))
     if code not in dict(choice_labels(flow, step, lang)):
@@ -269,7 +270,7 @@ def _select(
 
 def confirm(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     """Validate the selections of a multiple choice built by taps."""
-    step = current_step(flow, state)
+    step = _asked(flow, state)
     if not isinstance(step, MultipleChoiceStep):
         return Outcome(state, message("use_buttons", lang))
     draft = state.draft if state.draft is not None else _default_selection(state, step)
@@ -279,8 +280,19 @@ def confirm(flow: Flow, state: ResponseState, lang: str) -> Outcome:
 
 
 def _default_selection(state: ResponseState, step: Step) -> list[str]:
-    """What taps start from: the earlier answer of a multiple choice; a ranking starts empty."""
+    """What taps start from: the earlier answer of a multiple choice; a ranking starts empty.
+
+    Without the codes `step`, as asked, no longer offers: one left out since the
+    earlier answer (`flows.offers`) could be neither seen nor unticked.
+    """
     earlier = state.answers.get(step.id)
-    if isinstance(step, RankingStep):
+    if isinstance(step, RankingStep) or not isinstance(earlier, list):
         return []
-    return list(earlier) if isinstance(earlier, list) else []
+    offered = choice_codes(step)
+    return [code for code in earlier if code in offered]
+
+
+def _asked(flow: Flow, state: ResponseState) -> Step | None:
+    """The step on screen as asked: without the choices it leaves out (`flows.offers`)."""
+    step = current_step(flow, state)
+    return None if step is None else asked_step(flow, step, state.answers)

@@ -235,6 +235,8 @@ class _ChoiceStep(_Step):
     other_label: Text | None = None
     columns: int | None = Field(default=None, ge=1, le=4)
     """Buttons per row on a phone; chosen from the label lengths when absent."""
+    except_chosen_in: Id | None = None
+    """An earlier choice question whose answer is not offered again here (`flows.offers`)."""
 
 
 class SingleChoiceStep(_ChoiceStep):

@@ -25,6 +25,7 @@ from flows.model import (
     Text,
     TextStep,
 )
+from flows.offers import left_out, still_offered, without
 from flows.piping import fill
 from flows.state import (
     ResponseState,
@@ -72,7 +73,8 @@ class Prompt:
     unit: str | None = None
     max_length: int | None = None
     earlier: AnswerValue | None = None
-    """The earlier answer as stored, for a channel that offers to keep it as it is."""
+    """The earlier answer, for a channel that offers to keep it as it is: as stored, but
+    without choices left out since (`flows.offers`), which could not be given again."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,13 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
     def piped(text: Text) -> str:
         return _pipe(flow, text, lang, counted, state.others)
 
-    labels = tuple(choice_labels(flow, step, lang))
-    extra = _kind_fields(flow, step, lang, piped)
+    # Read from the answers every time, never cached with `shown`: what a question
+    # offers depends on an answer that no condition need name (`flows.offers`).
+    out = left_out(flow, step, state.answers)
+    asked = without(step, out)
+    labels = tuple(choice_labels(flow, asked, lang))
+    extra = _kind_fields(flow, asked, lang, piped)
+    earlier = still_offered(state.answers.get(step.id), out)
     return Prompt(
         step_id=step.id,
         kind=step.type,
@@ -112,7 +119,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         text=_question_text(piped(step.text), state, labels, lang),
         help=piped(step.help) if step.help and not state.awaiting_other else None,
         choices=() if state.awaiting_other else labels,
-        selected=_selected(state, step, labels),
+        selected=_selected(state, step, labels, earlier),
         default=_default(flow, state, step, labels, lang),
         position=shown.numbers.get(step.id, 0),
         total=could_be_asked(flow, state),
@@ -129,7 +136,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         max_label=extra.max_label,
         unit=extra.unit,
         max_length=extra.max_length,
-        earlier=state.answers.get(step.id),
+        earlier=earlier,
     )
 
 
@@ -141,11 +148,12 @@ def _question_text(text: str, state: ResponseState, labels: Labels, lang: str) -
     return f"{text}\n{message('specify', lang, label=chosen)}"
 
 
-def _selected(state: ResponseState, step: Step, labels: Labels) -> tuple[str, ...]:
+def _selected(
+    state: ResponseState, step: Step, labels: Labels, earlier: AnswerValue | None
+) -> tuple[str, ...]:
     """The draft being tapped, or else the earlier answer to a choice as a default."""
     if state.draft is not None:
         return tuple(state.draft)
-    earlier = state.answers.get(step.id)
     if earlier is None or isinstance(step, RankingStep):
         return ()
     if isinstance(earlier, list):

@@ -48,9 +48,12 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 BRANCHING = MINI.parent / "branching.yaml"
+MAIN_MORE = MINI.parent / "main_more.yaml"
 FLOWS = {
     "bundled": load_flow(flows.bundled_path("questionnaire.yaml")),
     "branching": load_flow(BRANCHING),
+    # Choices that depend on an answer no condition reads (`except_chosen_in`).
+    "main_more": load_flow(MAIN_MORE),
 }
 MOVES = 40
 """Actions per respondent: enough to reach the end of the bundled flow now and then."""
@@ -134,6 +137,20 @@ def test_a_cache_blind_to_a_question_a_condition_reads_is_caught() -> None:
         pytest.raises(AssertionError),
     ):
         wandering()
+
+
+def test_choices_left_out_follow_an_answer_the_key_does_not_hold() -> None:
+    # "main" decides nothing shown, so two answers to it share one cached `Shown`; the
+    # choices of "more" must still follow each answer, read afresh every time.
+    flow = load_flow(MAIN_MORE)
+    assert "main" not in state_module.deciding_questions(flow)
+    for main in ("time", "cost", "time", "other", "none"):
+        state = ResponseState(current="more", answers={"gate": "yes", "main": main})
+        cached = prompt(flow, state, "fr")
+        with uncached():
+            assert prompt(flow, state, "fr") == cached
+        assert cached is not None
+        assert (main in [code for code, _ in cached.choices]) == (main in ("other", "none"))
 
 
 def test_the_key_tells_apart_answers_python_finds_equal() -> None:
