@@ -69,6 +69,7 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
                 )
             if step.show_if is not None:
                 found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
+            found += _left_out_ok(flow, step, qloc, earlier, unread)
             texts = list(_step_texts(step, qloc))
             found += _texts_ok(flow, texts)
             found += _pipes_ok(flow, texts, earlier, unread)
@@ -177,12 +178,7 @@ def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Ste
     name = condition.question
     qloc: Loc = (*loc, "question")
     if name not in earlier:
-        later = {step.id for step in flow.steps()}
-        if name in later:
-            return [(qloc, f"condition uses '{name}', which is not asked before this point")]
-        close = difflib.get_close_matches(name, list(earlier), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return [(qloc, f"condition uses unknown question '{name}'{hint}")]
+        return [(qloc, _not_earlier(flow, name, earlier, "condition uses"))]
     target = earlier[name]
     if isinstance(target, InfoStep):
         return [(qloc, f"condition uses '{name}', an information step with no answer")]
@@ -202,6 +198,15 @@ def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Ste
     ]
 
 
+def _not_earlier(flow: Flow, name: str, earlier: dict[str, Step], what: str) -> str:
+    """Why `name` cannot be looked at here: asked later, or not a question at all."""
+    if name in {step.id for step in flow.steps()}:
+        return f"{what} '{name}', which is not asked before this point"
+    close = difflib.get_close_matches(name, list(earlier), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"{what} unknown question '{name}'{hint}"
+
+
 def _value_problem(target: Step, value: object) -> str | None:
     codes = answer_codes(target)
     if codes is not None:
@@ -217,6 +222,66 @@ def _value_problem(target: Step, value: object) -> str | None:
     if isinstance(target, NumberStep) and not isinstance(value, int | float):
         return f"'{target.id}' is a number question; compare it with a number, not '{value}'"
     return None
+
+
+# --- choices left out ----------------------------------------------------------
+
+LEAVES_OUT = "'except_chosen_in' names"
+
+
+def _left_out_ok(
+    flow: Flow, step: Step, loc: Loc, earlier: dict[str, Step], unread: frozenset[str]
+) -> Found:
+    """`except_chosen_in` names an earlier choice question this one can leave codes out for."""
+    if not isinstance(step, SingleChoiceStep | MultipleChoiceStep):
+        return []
+    name = step.except_chosen_in
+    if name is None or (name in unread and name not in earlier):
+        return []
+    kloc: Loc = (*loc, "except_chosen_in")
+    target = earlier.get(name)
+    if target is None:
+        return [(kloc, _not_earlier(flow, name, earlier, LEAVES_OUT))]
+    if not isinstance(target, SingleChoiceStep | MultipleChoiceStep | RankingStep):
+        return [
+            (
+                kloc,
+                f"{LEAVES_OUT} '{name}', a {target.type} question; "
+                "name a single_choice, multiple_choice or ranking question",
+            )
+        ]
+    codes = answer_codes(target) or set()
+    # "Other" and exclusive choices are always offered: only the rest can be left out.
+    open_ = [c.code for c in step.choices if not c.exclusive and c.code != OTHER]
+    shared = [code for code in open_ if code in codes]
+    if not shared:
+        listed = ", ".join(sorted(codes)[:12]) + (", …" if len(codes) > 12 else "")
+        return [
+            (
+                kloc,
+                f"{LEAVES_OUT} '{name}', which offers none of these choices "
+                f"(its codes: {listed}): nothing would be left out",
+            )
+        ]
+    if len(step.choices) + int(step.other) <= min(len(shared), _most_chosen(target)):
+        return [
+            (
+                kloc,
+                f"'except_chosen_in': every choice here may be chosen in '{name}' already, "
+                "leaving none to pick; "
+                "add 'other: true' or an exclusive choice ('None of these')",
+            )
+        ]
+    return []
+
+
+def _most_chosen(step: SingleChoiceStep | MultipleChoiceStep | RankingStep) -> int:
+    """How many codes an answer to `step` can hold at most."""
+    if isinstance(step, SingleChoiceStep):
+        return 1
+    if isinstance(step, RankingStep):
+        return step.needed
+    return step.max_selected or len(step.choices) + int(step.other)
 
 
 # --- texts --------------------------------------------------------------------

@@ -9,13 +9,13 @@ about (`line_of`) and to the innermost question, section or stage (`where`);
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from flows.model import Kind
+from flows.model import Kind, Step
 from flows.paths import Loc
 from flows.stages import STAGE_CODE_PATTERN
 from flows.yamlfile import NULL_TAG
@@ -78,9 +78,7 @@ def message_of(error: ErrorDetails) -> str:
     # The key an error is about, even when `loc` ends in a list index.
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
     if kind == "extra_forbidden":
-        hint = difflib.get_close_matches(field, [k for k in known_keys() if k != field], n=1)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-        return f"unknown key '{field}'{suggestion}"
+        return _unknown_key(loc, field)
     if kind == "missing":
         return f"missing required key '{field}'"
     if kind == "union_tag_invalid":
@@ -105,12 +103,35 @@ def message_of(error: ErrorDetails) -> str:
     return f"'{name}': {message}{got}"
 
 
+def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
+    step_type = str(loc[-2]) if len(loc) >= 2 else ""
+    kinds = kinds_with(field) if step_type in STEP_TAGS else []
+    if kinds:
+        # A key of other kinds of step: saying so beats "unknown key".
+        return f"'{field}' does not apply to a {step_type} question, only to: {', '.join(kinds)}"
+    hint = difflib.get_close_matches(field, [k for k in known_keys() if k != field], n=1)
+    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+    return f"unknown key '{field}'{suggestion}"
+
+
 OWN_ERROR_KINDS = frozenset(
     {"value_error", "assertion_error", "too_long_for_button", "bad_token", "condition"}
 )
 
 
 STEP_TAGS_ORDERED = [kind.value for kind in Kind]
+
+
+def kinds_with(key: str) -> list[str]:
+    """The types of step that have `key`, in the order of `Kind`."""
+    models = get_args(get_args(Step)[0])
+    having = {
+        kind
+        for model in models
+        if key in model.model_fields
+        for kind in get_args(model.model_fields["type"].annotation)
+    }
+    return [kind.value for kind in Kind if kind in having]
 
 
 def known_keys() -> list[str]:

@@ -191,3 +191,71 @@ def test_stages_schema_validates_the_bundled_stages() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     validator.validate(_as_json(bundled_path("stages.yaml")))
     assert not validator.is_valid({"stages": [{"code": "saint malo", "city": "Saint-Malo"}]})
+
+
+def test_flow_schema_offers_except_chosen_in_on_single_and_multiple_choices() -> None:
+    steps = _schema()["$defs"]
+    assert isinstance(steps, dict)
+    for kind, has in [
+        ("SingleChoiceStep", True),
+        ("MultipleChoiceStep", True),
+        ("RankingStep", False),
+    ]:
+        assert ("except_chosen_in" in steps[kind]["properties"]) == has, kind
+
+
+# --- except_chosen_in ----------------------------------------------------------------
+# Every problem of the key, each located, is in golden/except_chosen_in.yaml.
+
+LEAVING_OUT = """\
+id: leaving
+version: 1
+title: Leaving
+sections:
+  - id: s
+    title: S
+    steps:
+      - id: main
+        type: {main_type}
+        text: "Main?"
+        choices:
+          - {{code: cost, label: Cost}}
+          - {{code: time, label: Time}}
+      - id: more
+        type: multiple_choice
+        text: "More?"
+        except_chosen_in: main
+        choices:
+          - {{code: cost, label: Cost}}
+          - {{code: time, label: Time}}
+          - {{code: none, label: None, exclusive: true}}
+"""
+
+
+def test_a_named_question_that_did_not_parse_is_reported_once(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text(LEAVING_OUT.format(main_type="slider"), encoding="utf-8")
+    problems = validate_file(path)
+    assert [(p.line, p.where) for p in problems] == [(9, "question 'main'")]
+    assert problems[0].message.startswith("unknown step type 'slider'")
+
+
+def test_the_named_question_may_be_a_multiple_choice_when_something_is_always_left(
+    tmp_path: Path,
+) -> None:
+    # All of cost and time may be chosen in "main", but "none" (exclusive) always stays.
+    path = tmp_path / "flow.yaml"
+    path.write_text(LEAVING_OUT.format(main_type="multiple_choice"), encoding="utf-8")
+    assert validate_file(path) == []
+    without_way_out = path.read_text(encoding="utf-8").replace(
+        "          - {code: none, label: None, exclusive: true}\n", ""
+    )
+    path.write_text(without_way_out, encoding="utf-8")
+    assert [(p.line, p.where, p.message) for p in validate_file(path)] == [
+        (
+            17,
+            "question 'more'",
+            "'except_chosen_in': every choice here may be chosen in 'main' already, leaving "
+            "none to pick; add 'other: true' or an exclusive choice ('None of these')",
+        )
+    ]
