@@ -7,6 +7,7 @@ as the person sees it (text after HTML is applied, messages as edited since).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot.telegram.callback_data import decode, encode
 from conversation import say
 from flows import Flow
 from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person
@@ -232,8 +234,18 @@ async def answer_everything(ana: Person) -> None:
         message, "Demandes des clients, Compétences des salariés, Recrutement de profils neufs"
     )
 
-    # "Up to 3" obstacles: the main one, then at most 2 more.
+    # "Up to 3" obstacles: the main one, then at most 2 more, which do not offer the main
+    # one again; a tick forged for it is refused, and nothing changes.
     await run.tapped(innovation, "Manque de temps")
+    more = ana.last
+    assert not any(label.endswith("Manque de temps") for label in more.labels())
+    assert {"▫️ Coût, financement", "▫️ Pas d’autre frein", "▫️ Autre frein"} <= set(more.labels())
+    tick = decode(ana.data_of("Coût, financement"))
+    before = more.labels()
+    await ana.tap_data(encode(dataclasses.replace(tick, value="time")))
+    alert = ana.answers_to_queries()[-1]
+    assert alert["text"] == "Merci de choisir l'une des réponses proposées."
+    assert ana.last is more and more.labels() == before
     await run.multiple(innovation, ["Manque de compétences", "Normes, réglementation"])
     await run.multiple(innovation, ["Transition écologique"])
 
@@ -292,6 +304,7 @@ async def answer_everything(ana: Person) -> None:
     await run.multiple(talent, ["Ingénieurs"])
     await run.tapped(talent, "Très difficile")
     await run.tapped(talent, "Logement")
+    assert not any(label.endswith("Logement") for label in ana.last.labels())
     await run.multiple(talent, ["Salaires moins attractifs", "Image du territoire"])
     await run.multiple(talent, ["Qualité de vie"])
     await run.tapped(talent, "Passer ⏭", "(sans réponse)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sqlite3
 import subprocess
@@ -196,6 +197,53 @@ def test_back_keeps_the_answer_as_default_and_enter_keeps_it(tmp_path: Path) -> 
 
     assert "réponse actuelle : 12" in result.stdout
     assert stored(db)[1] == {"company": "ACME", "staff": 12}
+
+
+MORE_OBSTACLES = "Y a-t-il d’autres freins importants"
+
+
+def listed_under(stdout: str, question: str) -> list[list[str]]:
+    """The answers listed each time `question` was asked, as printed: "[x] Coût…"."""
+    blocks = [part.split("\n> ")[0] for part in stdout.split(question)[1:]]
+    return [re.findall(r"^ +\d+\. (.+)$", block, re.MULTILINE) for block in blocks]
+
+
+def test_the_more_obstacles_leave_out_the_main_one_even_after_it_changed(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    # The script's answers up to the main obstacle to innovation.
+    steps = next(
+        n for n in range(60) if script_for(FLOW, limit=n)[1].current == "innov_barrier_main"
+    )
+    lines, _ = script_for(FLOW, limit=steps)
+    # Main: "Manque de temps"; more: the first two. Then back twice, to change the main one.
+    result = chat(db, [*lines, "3", "1 2", "retour", "retour", "2", "", "quit"])
+
+    assert result.returncode == 0, result.stderr
+    first, again, changed = listed_under(result.stdout, MORE_OBSTACLES)
+    assert first == [
+        "[ ] Coût, financement",
+        "[ ] Manque de compétences",
+        "[ ] Incertitude sur le marché",
+        "[ ] Normes, réglementation",
+        "[ ] Manque de partenaires",
+        "[ ] Pas d’autre frein",
+        "[ ] Autre frein",
+    ]
+    assert again[:2] == ["[x] Coût, financement", "[x] Manque de compétences"]
+    # Skills is the main one now: no longer listed, nor ticked, and Enter keeps the rest.
+    assert changed[:3] == [
+        "[x] Coût, financement",
+        "[ ] Manque de temps",
+        "[ ] Incertitude sur le marché",
+    ]
+    assert not any("Manque de compétences" in line for line in changed)
+    answers = stored(db)[1]
+    assert (answers["innov_barrier_main"], answers["innov_barriers_more"]) == (
+        "skills",
+        ["funding"],
+    )
 
 
 def test_an_unknown_stage_offers_the_workshops_and_going_on_untagged(tmp_path: Path) -> None:

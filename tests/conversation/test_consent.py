@@ -447,11 +447,14 @@ async def test_a_changed_notice_after_a_new_version_is_asked_once(
     await agree(ana, "pithiviers")
     await ana.write("Acme")
     text = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
-    changed = tmp_path / "v3.yaml"
+    version = bundled.flow.version
+    changed = tmp_path / "next.yaml"
     old = "Votre participation est volontaire."
-    assert text.count("\nversion: 2\n") == 1
+    assert text.count(f"\nversion: {version}\n") == 1
     changed.write_text(
-        text.replace("\nversion: 2\n", "\nversion: 3\n", 1).replace(old, f"{ADDED} {old}"),
+        text.replace(f"\nversion: {version}\n", f"\nversion: {version + 1}\n", 1).replace(
+            old, f"{ADDED} {old}"
+        ),
         encoding="utf-8",
     )
     ana.conversation = converse(load_flow(changed))

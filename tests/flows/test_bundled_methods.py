@@ -9,6 +9,7 @@ breaks a rule fails here with the question named.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -120,6 +121,29 @@ def test_an_up_to_limit_is_said_in_the_question_in_both_languages(name: str, ste
         return
     assert f"({step.max_selected}\u00a0au plus)" in said["fr"], step.id
     assert f"(up to {step.max_selected})" in said["en"], step.id
+
+
+def main_then_more(flow: Flow) -> list[tuple[SingleChoiceStep, MultipleChoiceStep]]:
+    """Each single choice followed by a multiple choice of the same items: "the main one,
+    then up to N more" (two substantive codes in common are enough to tell)."""
+    pairs = []
+    for first, then in itertools.pairwise(flow.steps()):
+        if isinstance(first, SingleChoiceStep) and isinstance(then, MultipleChoiceStep):
+            common = {c.code for c in first.choices} & {c.code for c in then.choices}
+            if len(common - WAY_OUT) >= 2:
+                pairs.append((first, then))
+    return pairs
+
+
+def test_the_more_after_a_main_one_does_not_offer_the_main_one_again() -> None:
+    # A main obstacle offered again among "up to 2 more" let a "top 3" hold two items.
+    pairs = [pair for name in NAMES for pair in main_then_more(FLOWS[name])]
+    assert [(first.id, then.id) for first, then in pairs] == [
+        ("innov_barrier_main", "innov_barriers_more"),
+        ("talent_barrier_main", "talent_barriers_more"),
+    ]
+    for first, then in pairs:
+        assert then.except_chosen_in == first.id, then.id
 
 
 def test_company_size_uses_the_insee_bands_from_zero_with_the_group_asked_apart() -> None:
@@ -260,7 +284,7 @@ def test_button_labels_fit_on_a_phone(name: str) -> None:
 def test_each_flow_names_its_audience_and_gives_the_same_information_notice() -> None:
     assert COMPANY.audience is not None and ACTORS.audience is not None
     assert (COMPANY.audience.code, ACTORS.audience.code) == ("entreprise", "territoire")
-    assert (COMPANY.id, COMPANY.version) == ("tour_innovation_2019", 2)
+    assert (COMPANY.id, COMPANY.version) == ("tour_innovation_2019", 3)
     for lang in ("fr", "en"):
         assert len(ACTORS.text(ACTORS.audience.label, lang)) <= 30
         headings = [
