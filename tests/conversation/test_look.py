@@ -61,7 +61,7 @@ async def test_looking_mid_way_shows_the_answers_so_far_then_the_question(
 
     transcript, question = reply.screens
     assert isinstance(transcript, Transcript)
-    assert transcript.entries == (("Nom ?", "Acme"), ("Salariés de Acme ?", "12 salariés"))
+    assert transcript.entries == (("Nom ?", "Acme"), ("Salariés d'Acme ?", "12 salariés"))
     assert question == ana.screens[-1]  # the same question as on screen
     assert peek.dump() == before
 

@@ -271,7 +271,7 @@ async def test_the_language_button_switches_to_english_and_it_stays(
     assert 'lang="en">English</button>' not in page.html
     assert 'lang="en"' in page.html
     assert "Is ACME part of a group?" in page
-    assert page.progress == "Question 4/34 · Your company and you"
+    assert page.progress == "Question 4/51 · Your company and you"
     assert set_cookies(page.response)["surveybot_lang"].startswith("surveybot_lang=en;")
     # Next time, in English, whatever the browser says.
     page = await ana.get("/chat")
@@ -296,5 +296,5 @@ async def test_the_notice_can_be_read_in_english_before_anything_is_stored(
     assert counts(peek) == dict.fromkeys(PERSONAL, 0)
     # Agreeing there keeps the workshop of the link and the language chosen.
     page = await ana.press("✅ I agree")
-    assert page.progress == "Question 1/34 · Your company and you"
+    assert page.progress == "Question 1/51 · Your company and you"
     assert peek.query("SELECT stage_code, language FROM responses") == [("pithiviers", "en")]
