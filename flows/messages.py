@@ -44,9 +44,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Merci de choisir l'une des réponses proposées.",
         "en": "Please choose one of the answers offered.",
     },
+    "too_few_one": {
+        "fr": "Merci de choisir au moins une réponse.",
+        "en": "Please choose at least one answer.",
+    },
     "too_few": {
-        "fr": "Merci de choisir au moins {min} réponse(s).",
-        "en": "Please choose at least {min} answer(s).",
+        "fr": "Merci de choisir au moins {min} réponses.",
+        "en": "Please choose at least {min} answers.",
     },
     "too_many": {
         "fr": "Vous pouvez choisir au plus {max} réponses.",

@@ -171,7 +171,9 @@ def _check_multiple(
     chosen = list(dict.fromkeys(value))
     low = step.min_selected or 1
     if len(chosen) < low:
-        return Invalid(message("too_few", lang, min=low))
+        return Invalid(
+            message("too_few_one", lang) if low == 1 else message("too_few", lang, min=low)
+        )
     if step.max_selected is not None and len(chosen) > step.max_selected:
         return Invalid(message("too_many", lang, max=step.max_selected))
     for choice in step.choices:

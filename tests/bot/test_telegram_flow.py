@@ -752,7 +752,7 @@ class TestMiniFlow:
         await ana.tap("Valider (0)")
         alert = ana.answers_to_queries()[-1]
         assert alert["show_alert"] is True
-        assert alert["text"] == "Merci de choisir au moins 1 réponse(s)."
+        assert alert["text"] == "Merci de choisir au moins une réponse."
         assert ana.last is message and message.keyboard is not None
         assert "markets" not in answers_of(ana.user_id)
 

@@ -227,7 +227,7 @@ async def test_confirming_no_tick_on_a_required_question_is_refused(
 
     assert (ana.reply.status, ana.reply.note) == (
         Status.REFUSED,
-        "Merci de choisir au moins 1 réponse(s).",
+        "Merci de choisir au moins une réponse.",
     )
     assert ana.prompt.step_id == "markets"
 

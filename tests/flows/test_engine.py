@@ -457,8 +457,8 @@ def test_more_than_max_selected_is_refused(mini: Flow, lang: str, expected: str)
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Merci de choisir au moins 1 réponse(s)."),
-        ("en", "Please choose at least 1 answer(s)."),
+        ("fr", "Merci de choisir au moins une réponse."),
+        ("en", "Please choose at least one answer."),
     ],
 )
 def test_confirming_nothing_on_a_required_multiple_choice_is_refused(
@@ -494,7 +494,7 @@ def test_a_minimum_of_selections_is_enforced(branching: Flow) -> None:
     assert chat.current == "tools"
     assert chat.prompt.min_selected == 2
     chat.ok(chat.toggle("saw"))
-    assert chat.confirm() == "Please choose at least 2 answer(s)."
+    assert chat.confirm() == "Please choose at least 2 answers."
     chat.ok(chat.toggle("glue"))
     chat.ok(chat.confirm())
     assert chat.state.answers["tools"] == ["saw", "glue"]
