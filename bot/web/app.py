@@ -72,6 +72,7 @@ from conversation import (
     Selection,
     Status,
     Summary,
+    of_place,
     say,
 )
 from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry
@@ -191,12 +192,13 @@ class Pages:
         telegram = None
         if self.chat_.bot_username:
             telegram = f"https://t.me/{self.chat_.bot_username}?start={payload}"
+        title = stage_title(stage, lang=lang)
         return self._draw(
             request,
             "landing.html",
             lang,
             stage=stage,
-            workshop=web("workshop", lang, city=stage_title(stage, lang=lang)),
+            workshop=web("workshop", lang, city=title, of_city=of_place(title)),
             day=format_day(stage.date, lang),
             answer_url=f"{request.url_for('chat')}?stage={payload}",
             telegram_url=telegram,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from conversation import Words
 
 WORDS: dict[str, dict[str, str]] = {
-    "workshop": {"fr": "Atelier de {city}", "en": "{city} workshop"},
+    "workshop": {"fr": "Atelier {of_city}", "en": "{city} workshop"},
     "landing_lead": {
         "fr": "Répondez ici, dans votre navigateur, ou dans Telegram si vous l'utilisez. "
         "Vos réponses seront rattachées à cet atelier.",

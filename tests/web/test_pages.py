@@ -47,6 +47,14 @@ async def test_a_workshop_card_names_the_workshop_and_offers_both_ways_to_answer
     assert 'lang="fr"' in page.html
 
 
+async def test_a_workshop_card_says_de_before_the_town_as_french_does(
+    visitor: VisitorFactory,
+) -> None:
+    page = await visitor().get("/s/exemple_normandie")
+    assert page.status == 200
+    assert "Atelier d'Évreux (exemple)" in page
+
+
 async def test_a_workshop_card_is_in_english_for_a_phone_in_english(
     visitor: VisitorFactory,
 ) -> None:
