@@ -412,7 +412,7 @@ def test_the_resume_link_opens_the_same_question_elsewhere(
         office.page.get_by_role("button", name="Reprendre ici").click()
     expect(office.page).to_have_url(f"{server.url}/chat")
     office.at(3, 51, COMPANY, "Combien de salariés compte Robinetterie Duval")
-    # docs/images/web-chat.png is this screenshot, cut under "← Retour" (360×850) and
+    # docs/images/web-chat.png is this screenshot, cut under "← Retour" (360×862) and
     # reduced to 64 colours with Pillow.
     office.shot("resumed")
     office.tap("10 à 49")
