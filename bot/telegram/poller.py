@@ -15,7 +15,7 @@ batch. So the poller never waits for handling:
    order, and different people's concurrently.
 3. Each update is marked done in the inbox once its handler has returned
    (or failed, or flood control dropped it: `bot/telegram/flood.py`),
-   those of a fifth of a second in one write.
+   a few at a time in one write.
 4. At start, the rows left not done (the bot stopped or crashed meanwhile)
    are applied again, in order, before anything new is fetched.
 
@@ -89,11 +89,6 @@ PRUNE_EVERY: Final = 60.0
 
 MAX_IN_HAND: Final = 2000
 """Updates handed over and not yet done beyond which the poller fetches no more for a while."""
-
-MARK_DONE_EVERY: Final = 0.2
-"""Seconds handled updates gather before one write marks them all done. Nothing waits on
-it (an update applied but not marked is a no-op when replayed), and at 100 taps/s a
-getUpdates batch holds one update: five writes a second instead of a hundred."""
 
 DRAIN_FOR: Final = 20.0
 """Seconds a stopping poller waits for the updates in hand; the rest are applied at next start."""
@@ -252,10 +247,14 @@ class Poller:
             self._marking = asyncio.get_running_loop().create_task(self._mark_done())
 
     async def _mark_done(self) -> None:
-        """Mark the handled updates done, those of `MARK_DONE_EVERY` in one write."""
+        """Mark the handled updates done, those handled meanwhile in the next write.
+
+        At once, not gathered over a while: an update handled but not marked is
+        applied again after a crash, which changes nothing but shows its screen
+        again, and a burst of such replays from one person met flood control,
+        which then set aside what they had sent while the bot was down.
+        """
         while self._finished:
-            if not self._stopping.is_set():
-                await self._until(asyncio.sleep(MARK_DONE_EVERY))
             update_ids, self._finished = self._finished, []
             try:
                 await self._store.mark_inbox_done(update_ids, now=self._now())
