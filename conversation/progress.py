@@ -18,6 +18,7 @@ async def save_state(
     lang: str | None = None,
     stage_code: str | None = None,
     update_id: int | None = None,
+    restarted: bool = False,
 ) -> Response:
     """Commit `state` on the flow's current version, with the delivery id that brought it.
 
@@ -25,7 +26,8 @@ async def save_state(
     stay in the state, and count again if the branch that hid them is undone.
     The state is decided on `response` as read: if the stored one has changed
     since (another instance applied an input of this person), nothing is saved
-    and `storage.Conflict` is raised, for the turn to be decided again.
+    and `storage.Conflict` is raised, for the turn to be decided again. A response
+    `restarted` (started over) counts as started now: its duration is the new attempt's.
     """
     others = other_texts(flow, state)
     answers = {
@@ -49,4 +51,5 @@ async def save_state(
         update_id=update_id,
         flow_version=flow.version,
         base_state=response.state_json,
+        restarted=restarted,
     )

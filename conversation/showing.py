@@ -105,7 +105,12 @@ class Showing:
         self.status, self.note = Status.STALE, say(word, self.lang)
 
     async def _save(
-        self, state: ResponseState, *, stage: StageDef | None = None, applies: bool = True
+        self,
+        state: ResponseState,
+        *,
+        stage: StageDef | None = None,
+        applies: bool = True,
+        restarted: bool = False,
     ) -> None:
         """Commit `state`, with the delivery id of this event if it `applies` it, in one go."""
         session = self.session
@@ -119,6 +124,7 @@ class Showing:
             lang=self.lang,
             stage_code=stage.code if stage else None,
             update_id=self.delivery if applies else None,
+            restarted=restarted,
         )
         session.replace_response(response, state)
 

@@ -267,7 +267,7 @@ class Turn(Showing):
         if session.response is None:
             await self._begin(stage)
             return
-        await self._save(start(self.flow), stage=stage)
+        await self._save(start(self.flow), stage=stage, restarted=True)
         self.screens.append(Message(say("restarted", self.lang)))
         self.show_current()
 

@@ -113,6 +113,7 @@ class SurveyStore(Protocol):
         flow_version: int | None = None,
         update_id: int | None = None,
         base_state: str | None = None,
+        restarted: bool = False,
     ) -> Response:
         """Save a response's state and its answers (others deleted), if still `base_state`."""
 

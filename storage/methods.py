@@ -252,6 +252,7 @@ class StoreMethods:
         flow_version: int | None = None,
         update_id: int | None = None,
         base_state: str | None = None,
+        restarted: bool = False,
     ) -> Response:
         """Save a response's state and its complete current answer set, atomically.
 
@@ -264,6 +265,7 @@ class StoreMethods:
         nothing is written and Conflict raised. So too when `base_state` is
         given (the state_json the change was decided on) and the stored state
         is another, or the response is gone: the caller decides again.
+        `restarted` (the person started over) makes `now` its start, for durations.
         """
         write = partial(
             self._sql.responses.save,
@@ -278,6 +280,7 @@ class StoreMethods:
             flow_version=flow_version,
             update_id=update_id,
             base_state=base_state,
+            restarted=restarted,
         )
         return await self._db.run_write(write, f"save progress of response {response_id}")
 

@@ -203,11 +203,13 @@ def save(
     flow_version: int | None,
     update_id: int | None,
     base_state: str | None = None,
+    restarted: bool = False,
 ) -> Response:
     """Save the state and the complete answer set; given language, stage, version replace.
 
     Conflict, and nothing written, if `update_id` was applied, or if the stored
     state is not `base_state` (when given): the caller decides again.
+    `restarted`: started over, so it was started now.
     """
     updated_at = encode_time(now)
     status = _status(status)
@@ -236,8 +238,9 @@ def save(
     changed = [state_json, current_step, status.value, language, stage, version, updated_at]
     conn.execute(
         "UPDATE responses SET state_json = ?, current_step = ?, status = ?, language = ?, "
-        "stage_code = ?, flow_version = ?, updated_at = ?, completed_at = ? WHERE id = ?",
-        [*changed, completed_at, response_id],
+        "stage_code = ?, flow_version = ?, updated_at = ?, completed_at = ?, "
+        "started_at = COALESCE(?, started_at) WHERE id = ?",
+        [*changed, completed_at, updated_at if restarted else None, response_id],
     )
     stored = conn.execute(_STORED_ANSWERS, (response_id,)).fetchall()
     written, removed = answer_changes(stored, encoded, version=version, stage=stage)

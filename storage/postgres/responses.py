@@ -188,12 +188,14 @@ async def save(
     flow_version: int | None,
     update_id: int | None,
     base_state: str | None = None,
+    restarted: bool = False,
 ) -> Response:
     """Save the state and the complete answer set; given language, stage, version replace.
 
     With `base_state` (the state_json the caller read and decided on), a
     response whose state changed meanwhile, or that is gone, is left as it
     is and Conflict raised: the caller decides again on what is stored now.
+    `restarted`: started over, so it was started now.
     """
     updated_at = moment(now)
     status = _status(status)
@@ -223,7 +225,8 @@ async def save(
     )
     row = await conn.fetchrow(
         "UPDATE responses SET state_json = $1, current_step = $2, status = $3, language = $4, "
-        "stage_code = $5, flow_version = $6, updated_at = $7, completed_at = $8 "
+        "stage_code = $5, flow_version = $6, updated_at = $7, completed_at = $8, "
+        "started_at = COALESCE($10, started_at) "
         f"WHERE id = $9 RETURNING {COLUMNS}",
         state_json,
         current_step,
@@ -234,6 +237,7 @@ async def save(
         updated_at,
         completed_at,
         response_id,
+        updated_at if restarted else None,
     )
     stored = await conn.fetch(
         "SELECT question_id, value_json, other_text, flow_version, stage_code "

@@ -273,6 +273,26 @@ async def test_restart_after_finishing_reopens_the_same_response(
     assert peek.query("SELECT id, status FROM responses") == [(response_id, "completed")]
 
 
+async def test_a_response_started_over_is_timed_from_the_new_start(
+    chat: ChatFactory, mini: Conversation, store: Store, clock: Clock
+) -> None:
+    """The export's duration is completed_at minus started_at: the abandoned attempt
+    (days ago, here) must not count in it."""
+    ana = chat(mini)
+    await mini_to(ana, "exports")
+    clock.tick(3 * 24 * 3600)
+
+    await ana.command("restart")
+    await ana.press(RESTART_YES)
+    again = clock.now  # the time of "Oui, recommencer"
+
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None and response.started_at == again
+    await mini_to_end(ana)
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None and response.started_at == again
+
+
 async def test_restart_from_the_resume_offer_keeps_the_new_links_workshop(
     chat: ChatFactory, mini: Conversation, peek: Peek
 ) -> None:

@@ -157,6 +157,34 @@ async def test_save_and_reload_round_trip(
     assert {q: a.value for q, a in answers.items()} == {"q1": "oui", "q2": 4}
 
 
+async def test_a_restarted_response_was_started_when_it_restarted(
+    store: Store, new_response, clock
+) -> None:
+    response = await new_response()
+    await store.save_progress(
+        response.id,
+        state_json="{}",
+        current_step="q2",
+        answers={"q1": AnswerInput("oui")},
+        status=ResponseStatus.IN_PROGRESS,
+        now=clock.tick(),
+    )
+    restarted_at = clock.tick(86_400)
+
+    saved = await store.save_progress(
+        response.id,
+        state_json="{}",
+        current_step="q1",
+        answers={},
+        status=ResponseStatus.IN_PROGRESS,
+        now=restarted_at,
+        restarted=True,
+    )
+
+    assert saved.started_at == restarted_at != response.started_at
+    assert (await store.get_response(response.id)) == saved
+
+
 async def test_language_and_stage_are_kept_when_not_given(
     store: Store, new_response, clock
 ) -> None:
