@@ -31,7 +31,7 @@ META_NOTES: Final = {
     "different versions are merged by question id.",
     "language": "Language the questionnaire was answered in.",
     "status": "Where the response is in its life.",
-    "started_at": "When the respondent started, ISO 8601 UTC (Z).",
+    "started_at": "When the respondent started (or last started over), ISO 8601 UTC (Z).",
     "completed_at": "When the respondent finished, ISO 8601 UTC (Z); empty if not finished.",
     "duration_seconds": "completed_at minus started_at, in seconds, rounded. Includes pauses: "
     "respondents can stop and resume days later. Empty if not finished.",
