@@ -36,6 +36,8 @@ class Inboxed:
     person: str | None
     """The sender's Telegram id (the respondent's `external_id`), or None (no sender)."""
     update: dict[str, Any]
+    replays: int = 0
+    """How many starts have applied it again (set aside after a few: bot/telegram/poller.py)."""
 
 
 def add(
@@ -76,9 +78,18 @@ def mark_done(conn: sqlite3.Connection, update_ids: Sequence[int], *, now: dt.da
 def unfinished(conn: sqlite3.Connection) -> list[Inboxed]:
     """Every update not yet done, in the order Telegram numbered them."""
     rows = conn.execute(
-        "SELECT update_id, person, update_json FROM inbox WHERE done_at IS NULL ORDER BY update_id"
+        "SELECT update_id, person, update_json, replays FROM inbox "
+        "WHERE done_at IS NULL ORDER BY update_id"
     ).fetchall()
-    return [Inboxed(int(i), person, json.loads(data)) for i, person, data in rows]
+    return [Inboxed(int(i), person, json.loads(data), int(n)) for i, person, data, n in rows]
+
+
+def count_replay(conn: sqlite3.Connection, update_ids: Sequence[int]) -> None:
+    """Count one more start applying these updates again (done ones are left alone)."""
+    conn.executemany(
+        "UPDATE inbox SET replays = replays + 1 WHERE update_id = ? AND done_at IS NULL",
+        [(update_id,) for update_id in update_ids],
+    )
 
 
 def counts(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -44,6 +44,13 @@ class InboxMethods:
         """Every update of the inbox not yet done, oldest first."""
         return await self._db.run_read(self._inbox.unfinished, "read the inbox")
 
+    async def count_inbox_replay(self, update_ids: Sequence[int]) -> None:
+        """Count one more start applying these waiting updates again."""
+        if not update_ids:
+            return
+        write = partial(self._inbox.count_replay, update_ids=list(update_ids))
+        await self._db.run_write(write, "count updates applied again")
+
     async def inbox_counts(self) -> tuple[int, int]:
         """Rows in the inbox, and how many are not done (for the soak benchmark and tests).
 

@@ -194,6 +194,9 @@ class SurveyStore(Protocol):
     async def unfinished_inbox(self) -> list[Inboxed]:
         """Every update of the inbox not yet done, oldest first."""
 
+    async def count_inbox_replay(self, update_ids: Sequence[int]) -> None:
+        """Count one more start applying these waiting updates again."""
+
     async def prune_inbox(self, *, before: dt.datetime) -> int:
         """Forget updates done before `before`; how many."""
 

@@ -181,6 +181,11 @@ MIGRATIONS: Final[Steps] = {
         """,
         "CREATE INDEX inbox_waiting ON inbox (update_id) WHERE done_at IS NULL",
     ),
+    8: (
+        # How many starts have applied an update again: one that stops the bot every time
+        # is set aside after a few, instead of stopping every start (bot/telegram/poller.py).
+        "ALTER TABLE inbox ADD COLUMN replays INTEGER NOT NULL DEFAULT 0",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

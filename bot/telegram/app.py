@@ -42,7 +42,7 @@ from bot.telegram import handlers, jobs, organiser
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.fairness import FairRateLimiter
 from bot.telegram.handlers import on_command, person_of
-from bot.telegram.poller import Poller
+from bot.telegram.poller import Poller, SetAside
 from bot.telegram.processor import PerRespondentProcessor
 from bot.telegram.words import tg
 from conversation import (
@@ -224,6 +224,11 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, NetworkError) and not refused:
         # Telegram unreachable or slow (RetryAfter and TimedOut are network errors too).
         log.warning("Telegram could not be reached for an update: %s", error)
+        return
+    if isinstance(error, SetAside) and isinstance(update, Update):
+        # Not raised by a handler: the poller gave up on an update that stopped the bot.
+        log.error("%s", error)
+        await _say_sorry(update, context, person, "tg_error")
         return
     if not isinstance(update, Update):
         # A job (reminders, upkeep): logged; the next round tries again.

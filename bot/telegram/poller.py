@@ -17,7 +17,11 @@ batch. So the poller never waits for handling:
    (or failed, or flood control dropped it: `bot/telegram/flood.py`),
    a few at a time in one write.
 4. At start, the rows left not done (the bot stopped or crashed meanwhile)
-   are applied again, in order, before anything new is fetched.
+   are applied again, in order, before anything new is fetched. Each start
+   doing so is counted on the row: one the previous start could not finish
+   either is applied alone, and one that stopped the bot `MAX_REPLAYS` times
+   is set aside (the person is told, as for any error), so that one update
+   cannot keep the bot from ever starting again.
 
 At-least-once delivery and the exactly-once effect stay: an update is in the
 database before Telegram forgets it, and a handler records the update id in
@@ -93,7 +97,20 @@ MAX_IN_HAND: Final = 2000
 DRAIN_FOR: Final = 20.0
 """Seconds a stopping poller waits for the updates in hand; the rest are applied at next start."""
 
+MAX_REPLAYS: Final = 3
+"""Starts that may apply an update again (once with the others, then alone) before setting it aside."""
+
 _UPDATE_IDS: Final = range(0, 2**63)  # what the inbox's key can hold
+
+
+class SetAside(Exception):
+    """An update given up on: the bot stopped each time it was applied, so it no longer is."""
+
+    def __init__(self, update: Update, replays: int) -> None:
+        super().__init__(
+            f"set aside update {update.update_id}: the bot stopped while applying it, "
+            f"{replays} time(s) on restarting too; confirmed, not applied again"
+        )
 
 
 class Poller:
@@ -208,11 +225,43 @@ class Poller:
         )
 
     async def _replay(self) -> None:
-        """Hand over, in order, the updates written down but not done before this start."""
+        """Apply again, in order, the updates written down but not done before this start.
+
+        Those a start has applied again already and still not done are suspects:
+        the bot may have died of one of them. They go one at a time, each done
+        before the next, so a crash counts against that one only; after
+        `MAX_REPLAYS` it is set aside. The rest go as usual, all at once.
+        """
         waiting = await self._store.unfinished_inbox()
-        if waiting:
-            log.info("applying %d update(s) received before the last stop", len(waiting))
-            await self._hand_over_all([item.update for item in waiting])
+        if not waiting:
+            return
+        log.info("applying %d update(s) received before the last stop", len(waiting))
+        # Suspects come first: every update waiting at a start is counted there, so those
+        # still at 0 were fetched after it.
+        for item in (item for item in waiting if item.replays > 0):
+            if not await self._replay_alone(item):
+                return  # stopping
+        fresh = [item for item in waiting if item.replays == 0]
+        await self._store.count_inbox_replay([item.update_id for item in fresh])
+        await self._hand_over_all([item.update for item in fresh])
+
+    async def _replay_alone(self, item: Inboxed) -> bool:
+        """Apply one suspect update and wait until it is done (or set it aside); False: stopping."""
+        update = self._read(item.update)
+        if update is None or item.replays >= MAX_REPLAYS:
+            await self._store.mark_inbox_done([item.update_id], now=self._now())
+            if update is not None:
+                # The one error handler logs it (by id) and apologises to the person.
+                await self._application.process_error(update, SetAside(update, item.replays))
+            return True
+        await self._store.count_inbox_replay([item.update_id])
+        handled = await self._hand_over(update)
+        if not await self._until(asyncio.wait([handled])):
+            return False
+        # `_handled` ran before this resumed (callbacks run in the order they were added),
+        # so its mark is under way: wait for it, then the next may go.
+        await self._marks_written()
+        return True
 
     async def _hand_over_all(self, batch: list[dict[str, Any]]) -> None:
         """Read each update and hand it over; the unreadable ones are marked done, skipped."""
@@ -226,12 +275,14 @@ class Poller:
         self._finished.extend(skipped)
         self._start_marking()
 
-    async def _hand_over(self, update: Update) -> None:
+    async def _hand_over(self, update: Update) -> asyncio.Future[None]:
+        """Queue the update for the application; the future set once it is handled."""
         update_id = update.update_id
         handled = self._processor.done(update_id)
         self._in_hand[update_id] = handled
         handled.add_done_callback(lambda future: self._handled(update_id, future))
         await self._application.update_queue.put(update)
+        return handled
 
     def _handled(self, update_id: int, future: asyncio.Future[None]) -> None:
         self._processor.forget(update_id)
@@ -272,6 +323,10 @@ class Poller:
         """On the way out: let the updates in hand finish (for a while), mark them done."""
         if self._in_hand:
             await asyncio.wait(list(self._in_hand.values()), timeout=DRAIN_FOR)
+        await self._marks_written()
+
+    async def _marks_written(self) -> None:
+        """Wait until the updates handled so far are marked done in the inbox."""
         while self._marking is not None and not self._marking.done():
             await asyncio.shield(self._marking)
 

@@ -53,12 +53,27 @@ async def mark_done(
 async def unfinished(conn: asyncpg.Connection) -> list[Inboxed]:
     """Every update not yet done, in the order Telegram numbered them."""
     rows = await conn.fetch(
-        "SELECT update_id, person, update_json FROM inbox WHERE done_at IS NULL ORDER BY update_id"
+        "SELECT update_id, person, update_json, replays FROM inbox "
+        "WHERE done_at IS NULL ORDER BY update_id"
     )
     return [
-        Inboxed(int(row["update_id"]), row["person"], json.loads(row["update_json"]))
+        Inboxed(
+            int(row["update_id"]),
+            row["person"],
+            json.loads(row["update_json"]),
+            int(row["replays"]),
+        )
         for row in rows
     ]
+
+
+async def count_replay(conn: asyncpg.Connection, update_ids: Sequence[int]) -> None:
+    """Count one more start applying these updates again (done ones are left alone)."""
+    await conn.execute(
+        "UPDATE inbox SET replays = replays + 1 "
+        "WHERE update_id = ANY($1::bigint[]) AND done_at IS NULL",
+        list(update_ids),
+    )
 
 
 async def counts(conn: asyncpg.Connection) -> tuple[int, int]:

@@ -178,6 +178,10 @@ MIGRATIONS: Final[Steps] = {
         """,
         "CREATE INDEX inbox_waiting ON inbox (update_id) WHERE done_at IS NULL",
     ),
+    8: (
+        # How many starts have applied an update again (storage/migrations.py says why).
+        "ALTER TABLE inbox ADD COLUMN replays integer NOT NULL DEFAULT 0",
+    ),
 }
 
 if max(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test that opens a store

@@ -6,21 +6,23 @@ respondent carries on at the right question.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from flows import Kind, bundled_path, load_flow
 from tests.support.bot_api_server import BotAPIServer, BotAPIState
+from tests.support.bot_process import BotProcess as Bot
+from tests.support.deadly_update import DEADLY
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))
 USER = 4242
+OTHER = 4343
 TOKEN = "1234:crash-test-token"
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
@@ -50,51 +52,9 @@ def server() -> Iterator[BotAPIServer]:
         yield running
 
 
-class Bot:
-    """One `surveybot run` process at a time on the same database."""
-
-    def __init__(self, server: BotAPIServer, db: Path) -> None:
-        self.server = server
-        self.db = db
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "SURVEYBOT_TOKEN": TOKEN,
-            "SURVEYBOT_API_URL": self.server.url,
-            "SURVEYBOT_DB": str(self.db),
-        }
-        polls = len(self.server.state.fetches)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        # Running (signal handlers in place) once it polls.
-        self.server.state.wait_for(lambda: len(self.server.state.fetches) > polls)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.communicate(timeout=10)  # also closes the pipe
-        self.process = None
-
-    def stop(self) -> str:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        _, errors = self.process.communicate(timeout=20)
-        code = self.process.returncode
-        self.process = None
-        assert code == 0, errors
-        return errors
-
-
 @pytest.fixture
 def bot(server: BotAPIServer, tmp_path: Path) -> Iterator[Bot]:
-    running = Bot(server, tmp_path / "survey.sqlite3")
+    running = Bot(server, tmp_path / "survey.sqlite3", token=TOKEN)
     yield running
     if running.process is not None:
         running.kill()
@@ -213,3 +173,56 @@ def test_killed_between_answers_the_respondent_resumes(
     state.wait_for(lambda: "Reprendre" in json.dumps(state.chat(USER)[-1], ensure_ascii=False))
     errors = bot.stop()
     assert TOKEN not in errors, "the token never appears in the logs"
+
+
+def test_an_update_that_kills_the_bot_at_every_start_is_set_aside(
+    server: BotAPIServer, tmp_path: Path
+) -> None:
+    state = server.state
+    bot = Bot(
+        server, tmp_path / "survey.sqlite3", token=TOKEN, module="tests.support.deadly_update"
+    )
+    answers = typed_answers(2)
+    try:
+        begin(bot, state)
+        state.user_text(USER, answers[0][1])
+        state.wait_for(lambda: questions_shown(state, 2))
+        assert bot.process is not None
+        dying = bot.process
+        with state.lock:  # one batch: the deadly message, then this person's and another's
+            deadly = state.user_text(USER, DEADLY)
+            state.user_text(USER, answers[1][1])
+            state.user_text(OTHER, "/start pithiviers")
+        assert dying.wait(timeout=20) == -signal.SIGKILL
+        dying.communicate()
+
+        deaths, log = restart_until_it_stays_up(bot, lambda: questions_shown(state, 3))
+    finally:
+        if bot.process is not None:
+            bot.kill()
+
+    assert deaths == 3, "applied again at three starts (once with the rest, twice alone)"
+    assert stored_answers(bot.db) == expected(answers), "what came with it is applied once"
+    texts = [message["text"] for message in state.chat(USER)]
+    assert any("un problème est survenu" in text for text in texts[-2:]), "the person is told"
+    assert "Question 3/" in texts[-1]
+    assert any("J'accepte" in str(m.get("reply_markup")) for m in state.chat(OTHER))
+    assert f"set aside update {deadly}" in log
+    assert DEADLY not in log, "logged by its id, not by what the person wrote"
+    with sqlite3.connect(bot.db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
+
+
+def restart_until_it_stays_up(bot: Bot, settled: Callable[[], bool]) -> tuple[int, str]:
+    """Start the bot again until it is up and `settled`; how many starts died, its log."""
+    for deaths in range(6):
+        process = bot.launch()
+        deadline = time.monotonic() + 30
+        while process.poll() is None and not settled() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if process.poll() is None:
+            assert settled(), "the bot neither died nor carried on"
+            return deaths, bot.stop()
+        process.communicate()
+        bot.process = None
+    raise AssertionError("the bot died at every start")

@@ -11,9 +11,6 @@ is there, that round has passed Ana.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.bot_api_server import BotAPIServer, BotAPIState
+from tests.support.bot_process import BotProcess as Bot
 
 ANA, BOB = 4242, 4343
 TOKEN = "1234:reminder-crash-token"
@@ -37,45 +35,9 @@ def afternoon_zone() -> str:
     return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
 
 
-class Bot:
-    """One `surveybot run` process at a time on the same database."""
-
-    def __init__(self, server: BotAPIServer, db: Path) -> None:
-        self.server = server
-        self.db = db
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self, *, reminder_hours: str = "24") -> None:
-        env = {
-            **os.environ,
-            "SURVEYBOT_TOKEN": TOKEN,
-            "SURVEYBOT_API_URL": self.server.url,
-            "SURVEYBOT_DB": str(self.db),
-            "SURVEYBOT_REMINDER_HOURS": reminder_hours,
-            "SURVEYBOT_TIMEZONE": afternoon_zone(),
-        }
-        polls = len(self.server.state.fetches)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.server.state.wait_for(lambda: len(self.server.state.fetches) > polls)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.communicate(timeout=10)
-        self.process = None
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        _, errors = self.process.communicate(timeout=20)
-        code, self.process = self.process.returncode, None
-        assert code == 0, errors
+def reminding(*, hours: str) -> dict[str, str]:
+    """The settings of a run: reminders after `hours`, in the early afternoon."""
+    return {"SURVEYBOT_REMINDER_HOURS": hours, "SURVEYBOT_TIMEZONE": afternoon_zone()}
 
 
 @pytest.fixture
@@ -86,7 +48,7 @@ def server() -> Iterator[BotAPIServer]:
 
 @pytest.fixture
 def bot(server: BotAPIServer, tmp_path: Path) -> Iterator[Bot]:
-    running = Bot(server, tmp_path / "survey.sqlite3")
+    running = Bot(server, tmp_path / "survey.sqlite3", token=TOKEN)
     yield running
     if running.process is not None:
         running.kill()
@@ -118,7 +80,7 @@ def answer_one_question(state: BotAPIState, user: int) -> int:
 
 
 def killed_while_reminding_ana(bot: Bot, state: BotAPIState) -> None:
-    bot.start()
+    bot.start(reminding(hours="24"))
     answer_one_question(state, ANA)
     last = answer_one_question(state, BOB)
     # Confirmed to Telegram, so not delivered again at the next start.
@@ -126,7 +88,7 @@ def killed_while_reminding_ana(bot: Bot, state: BotAPIState) -> None:
     bot.stop()
     # Due at once now: the first round, a second after start, reminds Ana first.
     state.hold("sendMessage")
-    bot.start(reminder_hours="0.00001")
+    bot.start(reminding(hours="0.00001"))
     state.wait_for(lambda: len(reminders_sent(state)) == 1)
     assert state.waiting_in_hold["sendMessage"] == 1, "the reminder is the one held"
     assert [int(params["chat_id"]) for params in reminders_sent(state)] == [ANA]
@@ -141,7 +103,7 @@ def test_killed_after_telegram_delivered_the_reminder_it_is_not_sent_again(
     state.release()  # Telegram got it and delivered it; the bot died before the answer
     state.wait_for(lambda: reminders(state, ANA) == 1)
 
-    bot.start(reminder_hours="0.00001")
+    bot.start(reminding(hours="0.00001"))
     state.wait_for(lambda: reminders(state, BOB) == 1)
     bot.stop()
 
@@ -156,7 +118,7 @@ def test_killed_before_the_reminder_left_it_is_lost_rather_than_sent_twice(
     killed_while_reminding_ana(bot, state)
     state.release(drop=True)  # the request never reached Telegram
 
-    bot.start(reminder_hours="0.00001")
+    bot.start(reminding(hours="0.00001"))
     state.wait_for(lambda: reminders(state, BOB) == 1)
     bot.stop()
 

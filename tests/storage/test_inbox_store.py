@@ -78,3 +78,20 @@ async def test_erasing_a_respondent_deletes_their_applied_updates_only(
     assert [item.update_id for item in await store.unfinished_inbox()] == [3]
     await store.erase_by_external_id("telegram", "1002")
     assert await store.inbox_counts() == (1, 1)
+
+
+async def test_each_start_applying_an_update_again_is_counted_until_it_is_done(
+    store: Any, clock: Clock, store_target: Any
+) -> None:
+    await store.add_to_inbox([message(7), message(8), message(9)], now=clock.tick())
+    assert [item.replays for item in await store.unfinished_inbox()] == [0, 0, 0]
+
+    await store.count_inbox_replay([7, 8, 9])
+    await store.mark_inbox_done([8], now=clock.tick())
+    await store.count_inbox_replay([7, 8])  # 8 is done: no longer counted
+    reopened = await open_store(store_target)  # what the next start reads
+    try:
+        waiting = await reopened.unfinished_inbox()
+    finally:
+        await reopened.close()
+    assert [(item.update_id, item.replays) for item in waiting] == [(7, 2), (9, 1)]
