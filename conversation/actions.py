@@ -73,7 +73,8 @@ class Action:
     stage: str = ""
     """The workshop it keeps, as `flows.stage_ref` writes it: STAGE, RESTART, CONSENT…"""
     lang: str = ""
-    """For CONSENT and DECLINE: the language the notice was shown in ('' for the default)."""
+    """The language the screen was shown in ('' for the default): the notice (CONSENT, DECLINE)
+    or a picker before it (STAGE, NO_STAGE, AUDIENCE), so the next screens are said in it."""
     version: str = ""
     """For CONSENT and DECLINE: the version of the notice shown, as `Flow.consent_version`."""
 

@@ -143,7 +143,8 @@ class Conversation:
             store=self.store,
             flow=chosen,
             catalogue=None if flow is not None else self.catalogue,
-            audience=self.catalogue.audience_code(chosen),
+            # None yet: the person picks the flow; a workshop picked from a list does not.
+            audience=self.catalogue.audience_code(flow) if flow is not None else "",
             stages=self.stages,
             clock=self.clock,
             session=session,

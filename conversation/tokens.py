@@ -9,7 +9,8 @@ whose meaning depends on the intent:
     a|0|en.9ef32bbbf52a|pith     agree to the notice: its language and version, the workshop
     l|0|pithiviers|en            change language: the workshop kept, the language
     x|12||pithiviers             start over (also X, g): the workshop
-    w|0||pithiviers__territoire  who is answering: the entry (the workshop, `__`, the audience)
+    w|0|en|pithiviers__territoire  who is answering: the language shown, the entry (the
+                                 workshop, `__`, the audience); s (a workshop) alike
     E|0||sector                  change one answer: the question id
     z|12||                       erase everything (and r, k, e, G...: nothing more)
 
@@ -33,15 +34,17 @@ SEQUENCE: Final = re.compile(r"[0-9]{1,9}")
 NOTICE: Final = re.compile(r"(?P<lang>[a-z]{2})?(?:\.(?P<version>[0-9a-f]{1,16}))?")
 
 # Which action field goes in each of the two slots, by intent (question intents apart);
-# "notice" is the language and version of the notice shown, as "en.9ef32bbbf52a".
+# "notice" is the language and version of the notice shown, as "en.9ef32bbbf52a"; for
+# the pickers shown before it, the language alone (what the next screens are said in).
 SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
     Intent.CONSENT: ("notice", "stage"),
     Intent.DECLINE: ("notice", "stage"),
     Intent.LANGUAGE: ("stage", "value"),
     Intent.RESTART_ASK: (None, "stage"),
     Intent.RESTART: (None, "stage"),
-    Intent.STAGE: (None, "stage"),
-    Intent.AUDIENCE: (None, "stage"),
+    Intent.STAGE: ("notice", "stage"),
+    Intent.NO_STAGE: ("notice", None),
+    Intent.AUDIENCE: ("notice", "stage"),
     Intent.REVISE: (None, "value"),
 }
 

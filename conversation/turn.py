@@ -190,6 +190,8 @@ class Turn(Showing):
             await self._restart(stage)
         elif intent in (Intent.STAGE, Intent.NO_STAGE, Intent.AUDIENCE):
             if self.session.response is None:
+                if action.lang:  # what the list was said in (chosen there, or by the link)
+                    await self._set_language(action.lang)
                 await self._begin(stage)
             else:
                 self.show_current()

@@ -127,14 +127,14 @@ def erase_menu(lang: str, seq: int) -> Menu:
 def stage_picker(lang: str, stages: Sequence[StageDef], audience: str = "") -> Menu:
     """An invitation link naming no known workshop: pick one, or go on without."""
     choices = [
-        Choice(stage.city, Action(Intent.STAGE, stage=entry(stage, audience))) for stage in stages
+        Choice(stage.city, Action(Intent.STAGE, stage=entry(stage, audience), lang=lang))
+        for stage in stages
     ]
     if audience:  # the link's audience still counts without a workshop
-        choices.append(
-            Choice(say("no_stage", lang), Action(Intent.AUDIENCE, stage=entry(None, audience)))
-        )
+        without = Action(Intent.AUDIENCE, stage=entry(None, audience), lang=lang)
     else:
-        choices.append(Choice(say("no_stage", lang), Action(Intent.NO_STAGE)))
+        without = Action(Intent.NO_STAGE, lang=lang)
+    choices.append(Choice(say("no_stage", lang), without))
     return Menu(say("unknown_stage", lang), tuple(choices))
 
 
@@ -147,7 +147,7 @@ def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> 
     choices = tuple(
         Choice(
             flow.text(flow.audience.label, lang),
-            Action(Intent.AUDIENCE, stage=entry(stage, flow.audience.code)),
+            Action(Intent.AUDIENCE, stage=entry(stage, flow.audience.code), lang=lang),
         )
         for flow in catalogue.flows
         if flow.audience is not None

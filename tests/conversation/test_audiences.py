@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from conversation import Action, Conversation, Intent, Menu, Pressed
+from conversation.tokens import decode, encode
 from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
 from storage import Store
 from tests.conftest import Clock, Peek
@@ -178,3 +179,29 @@ async def test_one_flow_still_goes_straight_to_its_welcome(
     # An audience button from another setup: this bot has one questionnaire, which it shows.
     await ana.send(Pressed(Action(Intent.AUDIENCE, stage="pithiviers__territoire")))
     assert ana.welcome.title == bundled_flow.text(bundled_flow.title, "fr")
+
+
+@pytest.mark.parametrize(("link", "pick"), [("pithiviers", "A company"), ("nowhere", "Pithiviers")])
+async def test_a_person_reading_english_before_the_questionnaire_is_known_stays_in_english(
+    both: Conversation, chat: ChatFactory, peek: Peek, bundled_flow: Flow, link: str, pick: str
+) -> None:
+    """The language the list was shown in rides in its buttons, as a channel sends them back."""
+    ana = chat(both)
+    await ana.start(link, language="en")
+    if link == "nowhere":  # a mistyped workshop: the list of workshops, then who is answering
+        await ana.tap(decode(encode(ana.action(pick))))
+        pick = "A company"
+    assert pick in ana.labels()
+    await ana.tap(decode(encode(ana.action(pick))))
+    assert ana.welcome.title == bundled_flow.text(bundled_flow.title, "en")
+    assert "I agree" in " ".join(ana.labels())
+    await ana.press("✅ I agree")
+    assert peek.query("SELECT language FROM responses") == [("en",)]
+    assert ana.prompt.text == bundled_flow.text(bundled_flow.steps()[0].text, "en")
+
+
+def test_buttons_sent_before_they_carried_a_language_still_work() -> None:
+    assert decode("w|0||pithiviers__territoire") == Action(
+        Intent.AUDIENCE, stage="pithiviers__territoire"
+    )
+    assert decode("g|0||pithiviers") == Action(Intent.STAGE, stage="pithiviers")
