@@ -22,7 +22,7 @@ from conversation.session import Session, language_for, open_session
 from conversation.turn import Turn
 from conversation.versions import keep_flow_versions
 from flows import Catalogue, Flow, StageDef
-from storage import Channel, Conflict, Stage, SurveyStore
+from storage import Channel, Conflict, Stage, StorageError, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -179,3 +179,15 @@ class Conversation:
     def language_of(self, person: Person) -> str:
         """The language to use with someone nothing is known about yet."""
         return language_for(self.flow, person.language_hint)
+
+    async def language_kept(self, person: Person) -> str:
+        """The language this person chose, if they have, else `language_of`: for a word
+        said outside a turn (an apology, the flood notice), at the price of a read."""
+        try:
+            respondent = await self.store.get_respondent(person.channel, person.external_id)
+        except StorageError:
+            # Said on error paths, the database's own failures included: never fail there.
+            return self.language_of(person)
+        if respondent is not None and respondent.language in self.flow.languages:
+            return respondent.language
+        return self.language_of(person)

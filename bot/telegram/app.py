@@ -14,6 +14,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from telegram.request import BaseRequest
 from bot.telegram import handlers, jobs, organiser
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.fairness import FairRateLimiter
+from bot.telegram.flood import app_language
 from bot.telegram.handlers import on_command, person_of
 from bot.telegram.poller import Poller, SetAside
 from bot.telegram.processor import PerRespondentProcessor
@@ -89,7 +91,7 @@ def build_application(
         .base_file_url(_file_url(api_url))
         .defaults(defaults)
         .context_types(context_types)
-        .concurrent_updates(PerRespondentProcessor())
+        .concurrent_updates(processor := PerRespondentProcessor())
         .updater(None)
     )
     if rate_limit:
@@ -101,8 +103,18 @@ def build_application(
     services.flows, services.stages, services.admins = Catalogue.of(flow), stages, admins
     services.policy = policy or Policy()
     services.public_url = public_url
+    processor.language = partial(_language_kept, services)
     add_handlers(application, admins)
     return application
+
+
+async def _language_kept(services: Services, update: Update) -> str:
+    """The language a person chose, for what is said outside a turn (the flood notice)."""
+    person = person_of(update)
+    conversation = services.conversation_
+    if person is None or conversation is None:
+        return await app_language(update)
+    return await conversation.language_kept(person)
 
 
 @contextlib.asynccontextmanager
@@ -246,7 +258,7 @@ async def _say_sorry(update: Update, context: BotContext, person: Person | None,
     if update.effective_chat is None:
         return
     conversation = context.services.conversation_
-    lang = conversation.language_of(person) if conversation and person else "fr"
+    lang = await conversation.language_kept(person) if conversation and person else "fr"
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()

@@ -119,14 +119,18 @@ def describe(update: object) -> str:
     return f"update {update.update_id} ({kind})"
 
 
-async def tell(update: Update) -> None:
-    """The flood notice, plain, in the person's language (French unless their app says English)."""
-    chat = update.effective_chat
+async def app_language(update: Update) -> str:
+    """French unless the person's Telegram app says English: what is known without a read."""
     user = update.effective_user
+    code = (user.language_code or "") if user is not None else ""
+    return "en" if code.lower().startswith("en") else "fr"
+
+
+async def tell(update: Update, lang: str) -> None:
+    """The flood notice, plain, in `lang`."""
+    chat = update.effective_chat
     if chat is None:
         return
-    code = (user.language_code or "") if user is not None else ""
-    lang = "en" if code.lower().startswith("en") else "fr"
     try:
         await update.get_bot().send_message(chat.id, flood_words("tg_flood", lang), parse_mode=None)
     except TelegramError as error:

@@ -18,14 +18,14 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.telegram.flood import FloodGate, describe, tell
+from bot.telegram.flood import FloodGate, app_language, describe, tell
 from bot.telegram.sending import answer_query
 from conversation.queues import PersonQueues
 
@@ -43,6 +43,8 @@ class PerRespondentProcessor(BaseUpdateProcessor):
         self._queues = PersonQueues()
         self.flood = flood or FloodGate()
         self._done: dict[int, asyncio.Future[None]] = {}
+        self.language: Callable[[Update], Awaitable[str]] = app_language
+        """The language to tell a person in; the bot sets the one they chose (a read)."""
 
     def done(self, update_id: int) -> asyncio.Future[None]:
         """A future set once the update with this id has been handled (or failed)."""
@@ -85,7 +87,7 @@ class PerRespondentProcessor(BaseUpdateProcessor):
                 # In the person's turn: after the answers to the updates kept, where they
                 # look. This update is done once told: the batch waits for those kept anyway.
                 async with self._queues.turn_of(key):
-                    await tell(update)
+                    await tell(update, await self.language(update))
         finally:
             self._mark_done(update)
 

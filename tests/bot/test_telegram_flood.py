@@ -173,6 +173,20 @@ async def test_every_press_of_a_burst_is_answered_even_those_dropped(
     assert sum(FLOOD in m.text for m in ana.chat) == 1  # and one word about the burst
 
 
+async def test_the_flood_notice_is_in_the_language_the_person_chose_not_their_apps(
+    person: PersonFactory, updates: Updates
+) -> None:
+    ana = person()  # her Telegram app is in French
+    await ana.send("/start")
+    await ana.tap("English")
+    await ana.tap("✅ I agree")
+    burst = [put(updates, ana.message_update(f"word {n}")) for n in range(50)]
+    await asyncio.wait_for(asyncio.gather(*burst), timeout=60)
+
+    assert not any(FLOOD in m.text for m in ana.chat)
+    assert sum("You sent many messages at once" in m.text for m in ana.chat) == 1
+
+
 @pytest.mark.parametrize("flow", [load_flow(MINI)], ids=["mini"])
 async def test_five_answers_sent_at_once_are_all_applied(
     person: PersonFactory, updates: Updates, answers_of: AnswersOf

@@ -567,6 +567,27 @@ async def test_a_database_failure_gets_a_kind_apology_and_is_logged_with_its_cau
     logged_errors.expect("^error while handling an update$|^error in scheduled work$")
 
 
+async def test_the_apology_is_in_the_language_the_person_chose_not_their_apps(
+    person: PersonFactory,
+    app: BotApplication,
+    logged_errors: LoggedErrors,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ana = person()  # her Telegram app is in French
+    await ana.send("/start")
+    await ana.tap("English")
+    await ana.tap("✅ I agree")
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setattr(app.bot_data.conversation, "handle", broken)
+    await ana.send("Acme")
+
+    assert ana.last_text.startswith("Sorry, something went wrong on my side.")
+    logged_errors.expect("^error while handling an update$")
+
+
 def test_an_error_logged_during_a_test_is_reported_unless_expected() -> None:
     import logging
 
