@@ -69,7 +69,8 @@ def iso_utc(stored: str) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _times(cells: list[Value]) -> list[Value]:
+def iso_times(cells: list[Value]) -> list[Value]:
+    """Stored times as ISO 8601 UTC to the second, with "Z" (None stays None)."""
     # The common stored form is sliced inline: this runs once per answer in the long layout.
     return [
         v[:19] + "Z"
@@ -107,7 +108,7 @@ def safe_columns(table: Table, columns: Sequence[Column], decimal: str | None) -
     for column in columns:
         cells = table[column.name]
         if column.cell is Cell.TIME:
-            out.append(_times(cells))
+            out.append(iso_times(cells))
         elif column.cell in (Cell.FLAG, Cell.RANK):
             out.append(cells)
         else:

@@ -2,7 +2,12 @@
 
 openpyxl's write-only mode streams rows to disk, so a large export does not
 build the whole sheet in memory. Cells are the CSV's cells, typed: numbers are
-numbers, text is neutralised against formulas as in CSV.
+numbers, and a text is the real text in a text cell. A spreadsheet never runs a
+text cell as a formula, so the CSV's apostrophe is not added here (it would show
+in Excel and spoil filters and counts). openpyxl itself would make a str that
+starts with "=" a formula and "#N/A" an error value: such texts, and any that
+start like a formula, are written as explicit text cells formatted as Text
+("@"), which also stays text if someone retypes the cell in Excel.
 """
 
 from __future__ import annotations
@@ -14,18 +19,57 @@ from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any, BinaryIO, Final
 
-from exports.columns import Column
-from exports.csv import neutralise, safe_columns
+from exports.columns import Cell, Column
+from exports.csv import FORMULA_STARTS, iso_times
 from exports.errors import ExportError
-from exports.table import Table
+from exports.table import Table, Value
 
 MAX_ROWS: Final = 1_048_576
 # XML 1.0 refuses these; answers are cleaned on entry, but a sheet must never fail.
 ILLEGAL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ERROR_VALUES: Final = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+)
+"""Texts openpyxl would write as error values (its `ERROR_CODES`)."""
+TEXT_FORMAT: Final = "@"
 
 
-def _text(value: str) -> str:
-    return ILLEGAL.sub("", neutralise(value))
+def _is_risky(text: str) -> bool:
+    """Whether openpyxl, or Excel when the cell is retyped, would not keep `text` as text."""
+    return text[:1] in FORMULA_STARTS or text in ERROR_VALUES
+
+
+def _text_cell(sheet: Any, text: str) -> Any:
+    """`text` as a string cell formatted as Text, whatever it starts with."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"  # openpyxl guessed "f" (a formula) for "=..." or "e" for "#N/A"
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def _texts(sheet: Any, cells: list[Value]) -> list[Any]:
+    """A column's cells with each text cleaned for XML and risky ones made text cells."""
+    # Worked out on the distinct values, as the CSV does: a column repeats its choices.
+    fixes: dict[Value, Value] = {}
+    risky: set[Value] = set()
+    for value in set(cells):
+        if isinstance(value, str):
+            clean = ILLEGAL.sub("", value)
+            if _is_risky(clean):
+                risky.add(value)
+            if clean != value:
+                fixes[value] = clean
+    if not fixes and not risky:
+        return cells
+    # A fresh cell object each time: openpyxl stamps each with its row and column.
+    return [
+        _text_cell(sheet, str(fixes.get(value, value)))
+        if value in risky
+        else fixes.get(value, value)
+        for value in cells
+    ]
 
 
 class XlsxWriter:
@@ -50,10 +94,10 @@ class XlsxWriter:
         self._book: Any = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("responses")
         codebook = self._book.create_sheet("codebook")
-        self._sheet.append([column.name for column in self.columns])
-        codebook.append(list(codebook_header))
+        self._sheet.append(_texts(self._sheet, [column.name for column in self.columns]))
+        codebook.append(_texts(codebook, list(codebook_header)))
         for row in codebook_rows:
-            codebook.append([_text(cell) if cell else None for cell in row])
+            codebook.append(_texts(codebook, [cell or None for cell in row]))
 
     def __enter__(self) -> XlsxWriter:
         return self
@@ -63,7 +107,7 @@ class XlsxWriter:
             self.discard()
 
     def write(self, table: Table) -> None:
-        cells = safe_columns(table, self.columns, None)
+        cells = [self._cells(column, table[column.name]) for column in self.columns]
         rows = list(zip(*cells, strict=True))
         if self.rows + len(rows) + 1 > MAX_ROWS:
             raise ExportError(
@@ -71,8 +115,15 @@ class XlsxWriter:
                 "export CSV instead (without --xlsx), or filter by stage or date"
             )
         for row in rows:
-            self._sheet.append([ILLEGAL.sub("", v) if isinstance(v, str) else v for v in row])
+            self._sheet.append(row)
         self.rows += len(rows)
+
+    def _cells(self, column: Column, cells: list[Value]) -> list[Any]:
+        if column.cell is Cell.TIME:
+            return iso_times(cells)
+        if column.cell in (Cell.FLAG, Cell.RANK):
+            return cells
+        return _texts(self._sheet, cells)
 
     def close(self) -> None:
         """Write the workbook out, as openpyxl's `Workbook.save` does, in an archive we close.

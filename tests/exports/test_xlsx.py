@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from exports import ExportOptions, run_export
 from flows import Flow
 from tests.conftest import MINI
-from tests.exports.conftest import HYPERLINK, Filled, invoke
+from tests.exports.conftest import HYPERLINK, Filled, Survey, invoke
 
 
 def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> None:
@@ -29,8 +31,8 @@ def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> 
     # Typed cells: numbers are numbers, text is text, empty is None.
     assert acme["staff"] == 42 and acme["share"] == 12.5 and acme["markets__eu"] == 1
     assert acme["company"] == "Acme é à ç" and acme["started_at"].endswith("Z")
-    assert acme["ideas"] == "'" + HYPERLINK  # never a formula
-    assert minus["company"] == "'-2" and minus["markets__eu"] is None
+    assert acme["ideas"] == HYPERLINK  # the text itself, as a text cell (below)
+    assert minus["company"] == "-2" and minus["markets__eu"] is None
     assert minus["importance"] == "dont_know" and acme["importance"] == 5
 
     codebook = list(book["codebook"].iter_rows(values_only=True))
@@ -51,3 +53,54 @@ def test_workbook_next_to_a_csv_file(filled: Filled, mini: Flow, tmp_path: Path)
     assert len(rows) == result.rows + 1
     assert csv_path.read_text(encoding="utf-8").count("\n") >= result.rows + 1
     assert ("Industrie" in {row[4] for row in rows}) and rows[0][4] == "value"
+
+
+RISKY = ["-2", "=1+1", "+33 6 12 34 56 78", "@SUM(A1:A2)", "#N/A", "="]
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+async def test_texts_are_the_real_text_and_never_formulas(
+    survey: Survey, mini: Flow, db_path: Path, tmp_path: Path, layout: str
+) -> None:
+    """A text a spreadsheet could read as a formula (or an error) is a plain text cell.
+
+    The CSV needs an apostrophe against formulas; in a workbook a text cell is never
+    evaluated, so the apostrophe would only show in Excel and spoil filters and counts.
+    """
+    keys = {(await survey.respond(mini, {"company": text})).key: text for text in RISKY}
+    book_path, csv_path = tmp_path / "a.xlsx", tmp_path / "a.csv"
+    args = ("--status", "all", "--layout", layout, "--xlsx", book_path, "-o", csv_path)
+    result = invoke("--db", db_path, "--flow", MINI, *args)
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(book_path)["responses"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("company") + 1 if layout == "wide" else header.index("value") + 1
+    found = {}
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in keys and (layout == "wide" or row[3].value == "company"):
+            found[row[0].value] = row[column - 1]
+    assert {key: cell.value for key, cell in found.items()} == keys
+    for cell in found.values():
+        # "s": a string; a formula would be "f", an error value "e". Formatted as
+        # Text ("@"), so that even retyping the cell in Excel keeps it a text.
+        assert (cell.data_type, cell.number_format) == ("s", "@"), cell.value
+    with zipfile.ZipFile(book_path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b't="e"' not in archive.read(name)
+    # The CSV keeps its protection: there the apostrophe is what stops the formula.
+    assert "'=1+1" in csv_path.read_text(encoding="utf-8")
+
+
+def test_ordinary_texts_stay_light(filled: Filled, tmp_path: Path) -> None:
+    """Only texts that need it are formatted as Text: the others are plain, unstyled cells."""
+    book_path = tmp_path / "a.xlsx"
+    assert invoke("--db", filled.path, "--flow", MINI, "--xlsx", book_path).exit_code == 0
+    sheet = openpyxl.load_workbook(book_path)["responses"]
+    header = [cell.value for cell in sheet[1]]
+    companies = [row[header.index("company")] for row in sheet.iter_rows(min_row=2)]
+    assert {cell.value: cell.number_format for cell in companies} == {
+        "Acme é à ç": "General",
+        "-2": "@",
+        "Asia Co": "General",
+    }
