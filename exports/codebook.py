@@ -36,9 +36,13 @@ META_NOTES: Final = {
     "duration_seconds": "completed_at minus started_at, in seconds, rounded. Includes pauses: "
     "respondents can stop and resume days later. Empty if not finished.",
     "question_id": "The question: its rows below describe its values.",
-    "value": "The answer: a code (a label with --labels), a number or a text; several "
-    "codes are joined by ';' (in rank order for a ranking). Empty when skipped.",
-    "other_text": "Free text of 'Other, please specify', when that choice was picked.",
+    "value": "The answer, coded as the row of its question_id below says: a choice's code "
+    "(its label with --labels); for a multiple choice, the codes selected, joined by ';' in "
+    "the order they were picked; for a ranking, the codes ranked, joined by ';' in rank order "
+    "(first = rank 1); a number as a number (decimal comma with --excel); a text as typed. "
+    "Empty when status is skipped; a question not shown to the respondent has no row.",
+    "other_text": "Free text typed after choosing 'Other, please specify' (value then holds "
+    "the code 'other', or its label with --labels); empty otherwise.",
     "answered_at": "When the answer was given (last changed), ISO 8601 UTC (Z).",
 }
 STATUS_CODES: Final = (
@@ -106,7 +110,7 @@ def _row(
     step = column.step
     texts = [flow.text(step.text, language) if step else "" for language in languages]
     section = flow.text(flow.section_of(step.id).title, lang) if step else ""
-    if column.role is Role.META:
+    if column.question_id is None:  # a column of the layout, not of one question
         codes = ""
         if column.name == "status":
             long = options.layout is Layout.LONG
@@ -183,6 +187,8 @@ def _describe(
         codes = _label_list(pairs)
         if options.labels:
             notes.append("Cells hold the labels.")
+        if options.layout is Layout.LONG:
+            notes.append(_long_value_note(step))
         if older:
             notes.append(f"Only older versions of the flow offered: {', '.join(older)}.")
     elif step.type == Kind.EMAIL:
@@ -190,7 +196,7 @@ def _describe(
     else:
         limit = getattr(step, "limit", None)
         notes.append(f"Free text (at most {limit} characters)." if limit else "Free text.")
-    notes.append(_when_empty(flow, step))
+    notes.append(_when_empty(flow, step, long=options.layout is Layout.LONG))
     if step.personal:
         notes.append(PERSONAL_NOTE)
     return codes, " ".join(note for note in notes if note)
@@ -236,7 +242,23 @@ def _bound(value: float | None, missing: str) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _when_empty(flow: Flow, step: Step) -> str:
+def _long_value_note(step: Step) -> str:
+    """How the long layout's value codes a choice question with several codes, or "other"."""
+    parts = []
+    if step.type == Kind.MULTIPLE_CHOICE:
+        parts.append("The codes selected, joined by ';' in the order they were picked.")
+    elif step.type == Kind.RANKING:
+        needed = getattr(step, "needed", None)
+        parts.append("The codes ranked, joined by ';' in rank order (first = rank 1).")
+        if needed is not None:
+            parts.append(f"Only the first {needed} are ranked.")
+    if getattr(step, "other", False):
+        parts.append("The text typed after 'other' is in other_text.")
+    return " ".join(parts)
+
+
+def _when_empty(flow: Flow, step: Step, *, long: bool = False) -> str:
+    """When the question has no answer: hidden by a condition, or skipped."""
     conditions = []
     section = flow.section_of(step.id)
     if section.show_if is not None:
@@ -244,10 +266,14 @@ def _when_empty(flow: Flow, step: Step) -> str:
     if step.show_if is not None:
         conditions.append(describe_condition(step.show_if))
     parts = []
+    # Wide: one cell per response, empty either way. Long: a hidden question has no row,
+    # a skipped one a row with status skipped.
     if conditions:
-        parts.append("Shown only if " + " and ".join(conditions) + "; empty otherwise.")
+        otherwise = "no row otherwise" if long else "empty otherwise"
+        parts.append("Shown only if " + " and ".join(conditions) + f"; {otherwise}.")
     if not step.required:
-        parts.append("Optional: empty if skipped.")
+        skipped = "status skipped and value empty" if long else "empty"
+        parts.append(f"Optional: {skipped} if skipped.")
     return " ".join(parts)
 
 

@@ -106,3 +106,34 @@ def test_conditions_in_words(mini: Flow) -> None:
     share = mini.step("share")
     assert share.show_if is not None
     assert describe_condition(share.show_if) == "(exports = yes and not (markets = none))"
+
+
+def test_long_codebook_describes_value_and_other_text_as_its_columns(
+    filled: Filled, tmp_path: Path
+) -> None:
+    """The long layout's own columns are described as columns, not as unknown questions."""
+    book_path = tmp_path / "cbl.csv"
+    args = ("--layout", "long", "--codebook", book_path, "-o", tmp_path / "l.csv")
+    assert invoke("--db", filled.path, "--flow", MINI, *args).exit_code == 0
+    from_file = read_csv(book_path.read_bytes())
+    from_pandas = load_codebook(MINI, layout="long").fillna("")
+    for book in (from_file, from_pandas):
+        columns = book[book["question_id"] == ""].set_index("column")
+        assert set(columns["kind"]) == {"metadata"}
+        assert not columns["note"].str.contains("Not in the current flow file").any()
+        value = columns.loc["value", "note"]
+        for said in ("joined by ';'", "in the order they were picked", "rank order"):
+            assert said in value
+        assert "Empty when status is skipped" in value and "no row" in value
+        assert "Other, please specify" in columns.loc["other_text", "note"]
+
+
+def test_long_codebook_says_how_each_question_is_coded(mini: Flow) -> None:
+    """Per question: a hidden question has no row (not an empty cell), a skip is a status."""
+    book = load_codebook(mini, layout="long").set_index("question_id")
+    assert "in the order they were picked" in book.loc["markets", "note"]
+    assert "Shown only if exports = yes; no row otherwise." in book.loc["markets", "note"]
+    assert "rank order" in book.loc["obstacles", "note"]
+    assert "status skipped" in book.loc["ideas", "note"]
+    assert "empty otherwise" not in " ".join(book.drop(index="")["note"])
+    assert "other_text" in book.loc["sector", "note"]
