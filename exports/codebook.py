@@ -187,6 +187,8 @@ def _describe(
         codes = _label_list(pairs)
         if options.labels:
             notes.append("Cells hold the labels.")
+        if step.type == Kind.CODE and not options.labels:
+            notes.append(_code_note([code for code, _ in pairs]))
         if options.layout is Layout.LONG:
             notes.append(_long_value_note(step))
         if older:
@@ -240,6 +242,18 @@ def _bound(value: float | None, missing: str) -> str:
     if value is None:
         return missing
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _code_note(codes: Sequence[str]) -> str:
+    """A warning for codes that look like numbers: a reader guessing types drops their zeros."""
+    zero_led = next((c for c in codes if c[:1] == "0" and c.isdigit()), None)
+    if zero_led is None:
+        return "Codes are text: read this column as text."
+    return (
+        f"Codes are text: read this column as text, or {zero_led} becomes "
+        f"{int(zero_led)} (Excel does so when it opens a CSV file; the workbook, --xlsx, "
+        f"keeps {zero_led})."
+    )
 
 
 def _long_value_note(step: Step) -> str:

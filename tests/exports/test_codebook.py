@@ -137,3 +137,16 @@ def test_long_codebook_says_how_each_question_is_coded(mini: Flow) -> None:
     assert "status skipped" in book.loc["ideas", "note"]
     assert "empty otherwise" not in " ".join(book.drop(index="")["note"])
     assert "other_text" in book.loc["sector", "note"]
+
+
+def test_codes_that_look_like_numbers_are_flagged_as_text() -> None:
+    """A département code such as 01 must be read as text: the codebook tells the reader."""
+    book = load_codebook().set_index("column")  # the bundled questionnaire
+    assert book.loc["departement", "kind"] == "code"
+    assert book.loc["departement", "note"].startswith(
+        "Codes are text: read this column as text, or 01 becomes 1 (Excel does so when it "
+        "opens a CSV file; the workbook, --xlsx, keeps 01)."
+    )
+    # With labels the cells are names (Ain), which no reader takes for numbers.
+    labelled = load_codebook(labels=True).set_index("column")
+    assert "Codes are text" not in labelled.loc["departement", "note"]

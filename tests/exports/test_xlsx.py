@@ -104,3 +104,19 @@ def test_ordinary_texts_stay_light(filled: Filled, tmp_path: Path) -> None:
         "-2": "@",
         "Asia Co": "General",
     }
+
+
+async def test_texts_that_look_like_numbers_or_dates_stay_texts(
+    survey: Survey, mini: Flow, db_path: Path, tmp_path: Path
+) -> None:
+    """What Excel damages when it opens a CSV (01 -> 1, 1,23457E+17, 12/06 -> a date)."""
+    texts = ["01", "123456789012345678", "12/06", "1e5"]
+    keys = {(await survey.respond(mini, {"company": text})).key: text for text in texts}
+    book_path = tmp_path / "a.xlsx"
+    result = invoke("--db", db_path, "--flow", MINI, "--status", "all", "--xlsx", book_path)
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(book_path)["responses"]
+    column = [cell.value for cell in sheet[1]].index("company")
+    cells = {row[0].value: row[column] for row in sheet.iter_rows(min_row=2)}
+    assert {key: cells[key].value for key in keys} == keys
+    assert {cells[key].data_type for key in keys} == {"s"}
