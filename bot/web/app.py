@@ -6,8 +6,8 @@ a page (`pages`, Jinja2 templates with autoescaping). The same flow, stages,
 database and rules as on Telegram; nothing here decides what comes next.
 
     GET  /s/<stage>   the workshop's landing card: answer here, or open in Telegram
-    GET  /chat        where the person is (changes nothing)
-    POST /chat        an answer, a button, a command
+    GET  /chat        where the person is (changes nothing), and what a form's reply said
+    POST /chat        an answer, a button, a command: a redirect to GET /chat
     GET  /r/<id>      the resume link: what it holds, and "resume here"
     POST /r/<id>      resume here: this browser becomes that respondent
     GET  /mydata.json everything stored about the person, to download
@@ -17,22 +17,27 @@ every form and link of its pages, so the answers are tagged with the workshop
 even after a refusal of the notice, a change of language or a reload. Whatever
 goes wrong (too many requests, a form from another site, a body too large) is
 a page of the site too, in the person's language.
+
+A form posted without scripts is answered "303 See Other" to the chat page
+(post/redirect/get): reloading it, or coming back to it, never posts the form
+again. What the reply said that the chat page does not say by itself (a refusal,
+"out of date", the person's data) goes along in a signed cookie and is said once
+(flash.py, carried.py). chat.js posts in the background and is answered with the
+page itself, to redraw in place (`SCRIPT_HEADER`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
@@ -43,7 +48,9 @@ from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
 from bot.http import MAX_UPDATE, BodyLimit, PublicAddress, RateLimit, SafeHeaders, SameOrigin
-from bot.web.forms import Unreadable, read_form
+from bot.web.carried import completed, entry_after, flash_after, look, page_after
+from bot.web.flash import FLASH_COOKIE, FLASH_SECONDS, Flash, KeptTexts, Note, decode, encode
+from bot.web.forms import Unreadable, delivery_of, field_of, read_posted
 from bot.web.identity import (
     COOKIE,
     COOKIE_SECONDS,
@@ -51,10 +58,10 @@ from bot.web.identity import (
     form_token,
     new_delivery,
     new_id,
-    read_delivery,
     token_matches,
     valid_id,
 )
+from bot.web.notes import message_of
 from bot.web.pages import has_field, keeping_what_was_sent, laid_out, language_buttons
 from bot.web.words import web
 from conversation import (
@@ -62,18 +69,10 @@ from conversation import (
     CommandName,
     Conversation,
     DataCopy,
-    Goodbye,
-    Look,
-    Menu,
     Message,
     Person,
-    Question,
     Reply,
-    Selection,
-    Status,
-    Summary,
     of_place,
-    say,
 )
 from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry
 from organiser.links import stage_title
@@ -82,8 +81,8 @@ from storage import Channel
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-WAITING = (Question, Selection, Menu, Summary, Goodbye)
-"""Screens a person answers (or that end the conversation): a page needs one."""
+SCRIPT_HEADER: Final = ("x-requested-with", "fetch")
+"""What chat.js sends with a form it posts in the background."""
 PROBLEMS: Final = {
     400: "unreadable",
     403: "other_site",
@@ -168,6 +167,8 @@ class Pages:
 
     chat_: WebChat
     templates: Jinja2Templates
+    kept: KeptTexts = field(default_factory=KeptTexts)
+    """Typed answers refused, for the page after the redirect (flash.py)."""
 
     @property
     def conversation(self) -> Conversation:
@@ -214,24 +215,78 @@ class Pages:
         # The link's workshop, as the forms carry it: what shows the notice shows it for that one.
         stage = request.query_params.get("stage")
         if request.method == "GET":
-            reply = await self._look(person, stage)
-            return self._page(request, person, reply, fresh=fresh)
+            return await self._chat_page(request, person, stage, fresh=fresh)
         form = await request.form(max_files=0, max_fields=64)
-        if fresh or not token_matches(self.chat_.secret, respondent, _field(form, "token")):
+        if fresh or not token_matches(self.chat_.secret, respondent, field_of(form, "token")):
             # No cookie, or a form from another page: nothing is taken; show the page as it is.
-            reply = await self._look(person, stage)
-            return self._page(
-                request, person, reply, fresh=fresh, note=web("expired", reply.language)
-            )
-        event = read_form(_fields(form), _lists(form))
+            return await self._only_note(request, person, stage, Note("web", "expired"), fresh)
+        event = read_posted(form)
         if isinstance(event, Unreadable):
-            reply = await self._look(person, stage)
-            return self._page(request, person, reply, note=say("forged", reply.language))
+            return await self._only_note(request, person, stage, Note("say", "forged"), fresh)
         reply = await self.conversation.handle(
-            person, event, delivery=_delivery(form), transcript=True
+            person, event, delivery=delivery_of(form), transcript=True
         )
-        reply = keeping_what_was_sent(reply, event)
-        return self._page(request, person, await self._completed(person, reply, stage))
+        page = await completed(self.conversation, person, reply, stage)
+        if _by_script(request):
+            return self._page(request, person, keeping_what_was_sent(page, event))
+        # The page opened next is for what the form chose (a questionnaire, a workshop).
+        stage = entry_after(self.conversation.stages, event, stage)
+        flash = await flash_after(self.conversation, person, stage, (event, reply), page, self.kept)
+        return self._redirect(request, person, flash, stage, lang=page.language)
+
+    async def _chat_page(
+        self, request: Request, person: Person, stage: str | None, *, fresh: bool
+    ) -> Response:
+        """Where the person is; after a form post, with what its reply said (once)."""
+        carried = request.cookies.get(FLASH_COOKIE)
+        flash = None
+        if carried is not None and not fresh:
+            flash = decode(carried, self.chat_.secret, person.external_id)
+        if flash is None:
+            reply = await look(self.conversation, person, stage)
+        else:
+            reply = await page_after(self.conversation, person, stage, flash, self.kept)
+        response = self._page(request, person, reply, fresh=fresh)
+        if carried is not None:
+            # Said once: a reload shows the page as it stands, without it.
+            response.delete_cookie(FLASH_COOKIE, **self._cookie_flags(request))
+        return response
+
+    async def _only_note(
+        self, request: Request, person: Person, stage: str | None, note: Note, fresh: bool
+    ) -> Response:
+        """A form that is not taken: the page as it is, with why."""
+        if not _by_script(request):
+            return self._redirect(request, person, Flash(notes=(note,)), stage, fresh=fresh)
+        reply = await look(self.conversation, person, stage)
+        said = message_of(note, reply.language)
+        return self._page(request, person, reply, fresh=fresh, note=said.text if said else None)
+
+    def _redirect(
+        self,
+        request: Request,
+        person: Person,
+        flash: Flash,
+        stage: str | None,
+        *,
+        lang: str | None = None,
+        fresh: bool = False,
+    ) -> Response:
+        """303 to the chat page (its workshop, its prefix, at what is new), the flash with it.
+
+        Reloading that page, or coming back to it, opens it again; nothing is posted twice.
+        """
+        response = RedirectResponse(f"{_chat_url(request, stage)}#now", status_code=303)
+        if fresh:
+            self._remember(request, response, COOKIE, person.external_id)
+        if lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
+            self._remember(request, response, LANGUAGE_COOKIE, lang)
+        if not flash.empty:
+            value = encode(flash, self.chat_.secret, person.external_id)
+            response.set_cookie(
+                FLASH_COOKIE, value, max_age=FLASH_SECONDS, **self._cookie_flags(request)
+            )
+        return response
 
     async def resume(self, request: Request) -> Response:
         """The resume link: what it holds, then (once confirmed) this browser answers as
@@ -253,7 +308,7 @@ class Pages:
             )
         if request.method == "POST":
             form = await request.form(max_files=0, max_fields=8)
-            if token_matches(self.chat_.secret, respondent, _field(form, "token")):
+            if token_matches(self.chat_.secret, respondent, field_of(form, "token")):
                 response = RedirectResponse(request.url_for("chat"), status_code=303)
                 self._remember(request, response, COOKIE, respondent)
                 return response
@@ -321,21 +376,6 @@ class Pages:
 
     # --- drawing -------------------------------------------------------------------
 
-    async def _look(self, person: Person, stage: str | None) -> Reply:
-        return await self.conversation.handle(person, Look(stage), transcript=True)
-
-    async def _completed(self, person: Person, reply: Reply, stage: str | None) -> Reply:
-        """The reply as a page: with what it says of a stale or forged form, and with something
-        to answer (a reply that has none, like "my data", is followed by where they are)."""
-        said = reply.status in (Status.STALE, Status.FORGED, Status.NOTICE_FIRST)
-        notes = (Message(reply.note),) if said and reply.note else ()
-        if reply.status not in (Status.STALE, Status.FORGED) and any(
-            isinstance(s, WAITING) for s in reply.screens
-        ):
-            return dataclasses.replace(reply, screens=notes + reply.screens)
-        look = await self._look(person, stage)
-        return dataclasses.replace(look, screens=notes + reply.screens + look.screens)
-
     def _page(
         self,
         request: Request,
@@ -349,7 +389,7 @@ class Pages:
         flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
         transcript, blocks = laid_out(Reply(screens=screens, language=lang))
-        chat_url = _chat_url(request)
+        chat_url = _chat_url(request, request.query_params.get("stage"))
         response = self._draw(
             request,
             "chat.html",
@@ -401,16 +441,13 @@ class Pages:
         return self._draw(request, "landing.html", lang, stage=None, missing=True, status_code=404)
 
     def _remember(self, request: Request, response: Response, name: str, value: str) -> None:
+        response.set_cookie(name, value, max_age=COOKIE_SECONDS, **self._cookie_flags(request))
+
+    @staticmethod
+    def _cookie_flags(request: Request) -> dict[str, Any]:
         # Secure over https (behind the reverse proxy too); plain http is a rehearsal on
         # this machine, where a secure cookie would not come back.
-        response.set_cookie(
-            name,
-            value,
-            max_age=COOKIE_SECONDS,
-            httponly=True,
-            secure=request.url.scheme == "https",
-            samesite="lax",
-        )
+        return {"httponly": True, "secure": request.url.scheme == "https", "samesite": "lax"}
 
 
 def _language(request: Request, conversation: Conversation) -> str:
@@ -424,7 +461,7 @@ def _language(request: Request, conversation: Conversation) -> str:
     return conversation.language_of(person)
 
 
-def _chat_url(request: Request) -> str:
+def _chat_url(request: Request, stage: str | None) -> str:
     """The chat's address, with the workshop of the link it was opened from (`?stage=`).
 
     Every form of the page posts there and every link back to the chat leads there:
@@ -432,32 +469,17 @@ def _chat_url(request: Request) -> str:
     the page is still tagged with the workshop.
     """
     url = str(request.url_for("chat"))
-    stage = request.query_params.get("stage")
     return f"{url}?{urlencode({'stage': stage})}" if stage and STAGE_CODE.fullmatch(stage) else url
+
+
+def _by_script(request: Request) -> bool:
+    """Whether chat.js posted the form: it wants the page itself, to redraw in place."""
+    # A plain form post gets a redirect (post/redirect/get); chat.js's fetch would follow
+    # it too, but one round trip is quicker on a phone, and its page keeps no history.
+    name, value = SCRIPT_HEADER
+    return request.headers.get(name) == value
 
 
 def _respondent_of(scope: Scope) -> str | None:
     """The respondent id of a request's cookie, for the rate limit."""
     return valid_id(HTTPConnection(scope).cookies.get(COOKIE))
-
-
-def _field(form: FormData, name: str) -> str | None:
-    value = form.get(name)
-    return value if isinstance(value, str) else None
-
-
-def _fields(form: FormData) -> dict[str, str]:
-    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
-
-
-def _lists(form: FormData) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            found.setdefault(key, []).append(value)
-    return found
-
-
-def _delivery(form: FormData) -> int | None:
-    """The form's delivery id: a negative number this page wrote, or none at all."""
-    return read_delivery(_field(form, "delivery"))

@@ -12,6 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from starlette.datastructures import FormData
+
+from bot.web.identity import read_delivery
 from conversation import COMMAND_WORDS, Command, CommandName, Event, Pressed, Submitted, Typed
 from conversation.tokens import BadToken, decode
 
@@ -62,3 +65,25 @@ def read_form(fields: Mapping[str, str], lists: Mapping[str, Sequence[str]]) -> 
     if fields.get("kind") == "ranks":
         return Submitted(step, int(seq), [code for code in lists.get("rank", ()) if code])
     return Unreadable()
+
+
+def read_posted(form: FormData) -> Event | Unreadable:
+    """The event a form Starlette has read stands for (files are no answer: left out)."""
+    fields: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields[key] = value
+            lists.setdefault(key, []).append(value)
+    return read_form(fields, lists)
+
+
+def field_of(form: FormData, name: str) -> str | None:
+    """A field's (last) value, if it is text."""
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def delivery_of(form: FormData) -> int | None:
+    """The form's delivery id: a negative number the page wrote, or none at all."""
+    return read_delivery(field_of(form, "delivery"))

@@ -143,6 +143,11 @@ def keeping_what_was_sent(reply: Reply, event: Event) -> Reply:
     """
     if reply.status != Status.REFUSED or not isinstance(event, Typed | Submitted):
         return reply
+    return refilled(reply, event)
+
+
+def refilled(reply: Reply, event: Typed | Submitted) -> Reply:
+    """The reply's question of `event`'s step, filled in with what `event` sent."""
 
     def kept(screen: Screen) -> Screen:
         if not isinstance(screen, Question) or screen.prompt.step_id != event.step:

@@ -5,15 +5,20 @@ and stages, on `db_path` (tests/conftest.py). `visitor()` is a new browser
 talking to it in-process (httpx); `live_server` serves it on a real port of
 127.0.0.1 (for a real browser, or to see what the server itself logs).
 A module can override `flow`, `stages` or `bot_username`.
+
+The browser tests (test_browser*.py) use `server`, a real `surveybot serve`
+process, and `phones()`, tabs of a real Chromium at a phone's size (phone.py);
+a module or class overrides `served_flow` or `served_prefix`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 import pytest
@@ -25,6 +30,18 @@ from conversation import Conversation
 from flows import Flow, StageDef
 from storage import Store
 from tests.web.driver import Visitor
+from tests.web.phone import (
+    CHROMIUM_FLAGS,
+    PHONE,
+    Phone,
+    Phones,
+    Server,
+    find_chromium,
+    start_server,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
 
 SECRET = b"web-test-secret-0123456789abcdef"
 BOT_USERNAME = "surveybot_test_bot"
@@ -111,7 +128,8 @@ async def visitor(web_app: Starlette) -> AsyncIterator[VisitorFactory]:
 
     `visitor(base_url=PUBLIC)` is one reaching the site over https;
     `visitor(headers={"accept-language": "en"})` one whose phone is in English;
-    `visitor(app=other)` one on another application.
+    `visitor(app=other)` one on another application; `visitor(scripts=True)` one whose
+    posts are chat.js's (the page at once, no redirect).
     """
     addresses = (f"192.0.2.{n}" for n in itertools.count(1))
     async with AsyncExitStack() as stack:
@@ -122,6 +140,7 @@ async def visitor(web_app: Starlette) -> AsyncIterator[VisitorFactory]:
             headers: dict[str, str] | None = None,
             app: Starlette | None = None,
             address: str | None = None,
+            scripts: bool = False,
         ) -> Visitor:
             # Each browser its own address, as each phone has: the rate limit is per client.
             client = (address or next(addresses), 50000)
@@ -130,7 +149,7 @@ async def visitor(web_app: Starlette) -> AsyncIterator[VisitorFactory]:
                 transport=transport, base_url=base_url, headers=headers or {}
             )
             stack.push_async_callback(session.aclose)
-            return Visitor(session)
+            return Visitor(session, scripts=scripts)
 
         yield make
 
@@ -156,3 +175,73 @@ async def live_server(web_app: Starlette) -> AsyncIterator[str]:
     finally:
         stop.set()
         await server
+
+
+# --- the browser tests: `surveybot serve` and Chromium ----------------------------------
+
+
+@pytest.fixture
+def served_flow() -> Path | None:
+    """The flow `server` runs: None for the bundled one."""
+    return None
+
+
+@pytest.fixture
+def served_prefix() -> str:
+    """The path `server` serves the chat under ("": the site's root)."""
+    return ""
+
+
+@pytest.fixture
+def server(
+    db_path: Path, tmp_path: Path, served_flow: Path | None, served_prefix: str
+) -> Iterator[Server]:
+    """`surveybot serve` on a free port and the test's database; stopped with SIGTERM after."""
+    for attempt in range(3):
+        try:
+            running = start_server(db_path, tmp_path, served_flow, served_prefix)
+            break
+        except RuntimeError as error:
+            # Another program may take the free port between the probe and the bind.
+            if attempt == 2 or "cannot listen" not in str(error):
+                raise
+    try:
+        yield running
+    finally:
+        code = running.stop()
+    assert code == 0, "surveybot serve did not stop on SIGTERM:\n" + "\n".join(running.output)
+    assert not running.problems(), "surveybot serve logged errors:\n" + "\n".join(running.output)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for the module (its modules skip without one)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    assert chromium is not None
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def phones(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phones]:
+    """`phones()`: a new phone on `server` (its own browser context: cookies, history), in French."""
+    contexts: list[BrowserContext] = []
+
+    def make(*, scripts: bool = True) -> Phone:
+        context = browser.new_context(
+            viewport=PHONE, locale="fr-FR", java_script_enabled=scripts, is_mobile=False
+        )
+        contexts.append(context)
+        return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()

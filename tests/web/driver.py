@@ -279,13 +279,23 @@ class Page:
 Posted = list[tuple[str, str]]
 
 
+SCRIPT_HEADER = {"x-requested-with": "fetch"}
+"""What chat.js sends with each form it posts in the background."""
+
+
 @dataclass
 class Visitor:
-    """One browser: its cookies, the page it shows, what it posted."""
+    """One browser: its cookies, the page it shows, what it posted.
+
+    Without scripts (the default), a post is answered by a redirect to the chat page,
+    which the browser opens, as a plain form does; `Page.response.history` holds the
+    redirect. With `scripts`, posts are chat.js's: the page comes back at once.
+    """
 
     client: httpx.AsyncClient
     page: Page | None = None
     posted: list[Posted] = field(default_factory=list)
+    scripts: bool = False
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -307,6 +317,9 @@ class Visitor:
         headers = {"content-type": "application/x-www-form-urlencoded"}
         if origin is not None:
             headers["origin"] = origin
+        if self.scripts:
+            headers.update(SCRIPT_HEADER)
+        kwargs.setdefault("follow_redirects", not self.scripts)
         response = await self.client.post(
             url,
             content=str(httpx.QueryParams(data)).encode(),
@@ -353,6 +366,26 @@ class Visitor:
             codes.append(next(v for v, text in select.options if text == label))
         codes += [""] * (len(form.selects) - len(codes))
         return await self.submit(form, rank=codes)
+
+    async def reload(self) -> Page:
+        """Reloads the page shown, as a browser does: the request it came from, sent again.
+
+        After a plain form post, that is the post itself (the browser asks to "confirm
+        form resubmission"), unless the post was answered by a redirect to a page.
+        """
+        shown = self._shown().response.request
+        headers = {"content-type": shown.headers["content-type"]} if shown.content else {}
+        if self.scripts and shown.method == "POST":
+            headers.update(SCRIPT_HEADER)
+        response = await self.client.request(
+            shown.method,
+            shown.url,
+            content=shown.content,
+            headers=headers,
+            follow_redirects=not self.scripts,
+        )
+        self.page = Page(response)
+        return self.page
 
     async def again(self, index: int = -1) -> Page:
         """Posts a form already posted, exactly as it was (a double tap, the back button)."""

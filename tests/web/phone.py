@@ -4,12 +4,13 @@
 its output read back; `Pace` keeps a test under its rate limit. `Phone` is one
 browser tab at a phone's size (Playwright, Debian's Chromium): what the person
 sees, taps and types, and what went wrong (dialogs, script errors, refused
-requests). The tests and their fixtures are in test_browser.py.
+requests). The fixtures that start them are in conftest.py; the tests in test_browser*.py.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import inspect
 import json
 import os
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from bot.web import create_app
@@ -64,6 +66,22 @@ XSS = "<script>alert(1)</script>"
 NBSP = "\u00a0"
 RANKS = ("1ᵉʳ", "2ᵉ", "3ᵉ")
 """The labels of a ranking's lists, as a screen reader names them."""
+
+
+def skip_without_a_browser() -> None:
+    """Skip the calling test module, saying what to install, without Playwright or Chromium."""
+    missing = []
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the playwright package is not installed (pip install -e '.[dev]')")
+    if os.environ.get("CHROMIUM") and find_chromium() is None:
+        missing.append(f"CHROMIUM={os.environ['CHROMIUM']} is not an executable")
+    elif find_chromium() is None:
+        missing.append(
+            "no Chromium (chromium or chromium-browser, on PATH or in /usr/bin): "
+            "apt-get install chromium, as .ci/run does, or set CHROMIUM=/path/to/chromium"
+        )
+    if missing:
+        pytest.skip("browser tests skipped: " + "; ".join(missing), allow_module_level=True)
 
 
 def find_chromium() -> str | None:
@@ -198,6 +216,8 @@ class Phone:
 
     PAGE_LOAD = 4
     """Requests a page load costs: the page, its stylesheet and script, the favicon."""
+    PLAIN_POST = PAGE_LOAD + 1
+    """A form posted without scripts: the post, answered by a redirect, then the page."""
 
     def __init__(self, page: Page, pace: Pace, shots: Path, *, scripts: bool) -> None:
         self.pace = pace
@@ -314,7 +334,7 @@ class Phone:
         self._submit(lambda: self.page.get_by_role("button", name="Valider").click())
 
     def _submit(self, press: Callable[[], None]) -> None:
-        self.pace.take(1 if self.scripts else self.PAGE_LOAD)
+        self.pace.take(1 if self.scripts else self.PLAIN_POST)
         if not self.scripts:
             with self.page.expect_navigation():
                 press()
@@ -326,6 +346,20 @@ class Phone:
         expect(self.page.locator("#main[data-answered]")).to_have_count(0)
         self.check_clean()
         self.focused()
+
+
+def asks(phone: Phone, question: str) -> None:
+    """The question waiting is this one (whatever its number: the flow may grow)."""
+    expect(phone.page.locator("#waiting-text")).to_contain_text(question)
+
+
+def on_screen(element: Locator) -> bool:
+    """Whether the element is seen whole without scrolling: not above, not below the screen."""
+    return bool(
+        element.evaluate(
+            "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+        )
+    )
 
 
 Phones = Callable[..., Phone]

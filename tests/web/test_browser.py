@@ -12,7 +12,8 @@ The server is a real `python -m bot serve` process on a free port of
 (settings, static files of the installed package, logging, a clean stop on
 SIGTERM), its rate limit runs on the real clock, and `bot.http.serve` listens
 for SIGTERM through the event loop, which only the main thread may do. What it
-logs is read back: an error or a traceback fails the test.
+logs is read back: an error or a traceback fails the test. The fixtures
+(`server`, `phones`) are in conftest.py.
 
 Skipped, with one message, only when Playwright or a Chromium executable is
 missing ($CHROMIUM, else chromium or chromium-browser; .ci/run installs
@@ -21,10 +22,9 @@ Debian's). Playwright never downloads a browser here.
 
 from __future__ import annotations
 
-import os
+import contextlib
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,119 +34,27 @@ from tests.conftest import MINI
 from tests.web.phone import (
     ABROAD,
     BOT,
-    CHROMIUM_FLAGS,
     COMPANY,
     FOLLOW_UP,
     INNOVATION,
     NBSP,
-    PHONE,
     RANKS,
     SKILLS,
     TALENT,
     TIES,
     XSS,
-    Phone,
     Phones,
     Server,
     answers,
-    find_chromium,
+    asks,
+    on_screen,
     rows,
-    start_server,
+    skip_without_a_browser,
 )
 
-try:
-    from playwright.sync_api import (
-        Browser,
-        BrowserContext,
-        Locator,
-        expect,
-        sync_playwright,
-    )
-except ImportError:  # pragma: no cover - the skip below says what to install
-    sync_playwright = None  # type: ignore[assignment]
-
-CHROMIUM = find_chromium()
-if sync_playwright is None or CHROMIUM is None:
-    missing = []
-    if sync_playwright is None:
-        missing.append("the playwright package is not installed (pip install -e '.[dev]')")
-    if os.environ.get("CHROMIUM") and CHROMIUM is None:
-        missing.append(f"CHROMIUM={os.environ['CHROMIUM']} is not an executable")
-    elif CHROMIUM is None:
-        missing.append(
-            "no Chromium (chromium or chromium-browser, on PATH or in /usr/bin): "
-            "apt-get install chromium, as .ci/run does, or set CHROMIUM=/path/to/chromium"
-        )
-    pytest.skip("browser tests skipped: " + "; ".join(missing), allow_module_level=True)
-
-
-@pytest.fixture
-def served_flow() -> Path | None:
-    """The flow `server` runs: None for the bundled one."""
-    return None
-
-
-@pytest.fixture
-def served_prefix() -> str:
-    """The path `server` serves the chat under ("": the site's root)."""
-    return ""
-
-
-@pytest.fixture
-def server(
-    db_path: Path, tmp_path: Path, served_flow: Path | None, served_prefix: str
-) -> Iterator[Server]:
-    """`surveybot serve` on a free port and the test's database; stopped with SIGTERM after."""
-    for attempt in range(3):
-        try:
-            running = start_server(db_path, tmp_path, served_flow, served_prefix)
-            break
-        except RuntimeError as error:
-            # Another program may take the free port between the probe and the bind.
-            if attempt == 2 or "cannot listen" not in str(error):
-                raise
-    try:
-        yield running
-    finally:
-        code = running.stop()
-    assert code == 0, "surveybot serve did not stop on SIGTERM:\n" + "\n".join(running.output)
-    assert not running.problems(), "surveybot serve logged errors:\n" + "\n".join(running.output)
-
-
-# --- the browser ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None and CHROMIUM is not None
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def phones(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phones]:
-    """`phones()`: a new phone on `server` (its own browser context: cookies, history), in French."""
-    contexts: list[BrowserContext] = []
-
-    def make(*, scripts: bool = True) -> Phone:
-        context = browser.new_context(
-            viewport=PHONE, locale="fr-FR", java_script_enabled=scripts, is_mobile=False
-        )
-        contexts.append(context)
-        return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
-
-
-# --- the tests --------------------------------------------------------------------------
+with contextlib.suppress(ImportError):  # without it, the skip below says what to install
+    from playwright.sync_api import expect
+skip_without_a_browser()
 
 
 def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_path: Path) -> None:
@@ -462,20 +370,6 @@ def test_serve_says_when_it_made_up_the_web_secret(server: Server) -> None:
 
 
 # --- what a person notices: where a message shows, the address, the language, refusals ---
-
-
-def asks(phone: Phone, question: str) -> None:
-    """The question waiting is this one (whatever its number: the flow may grow)."""
-    expect(phone.page.locator("#waiting-text")).to_contain_text(question)
-
-
-def on_screen(element: Locator) -> bool:
-    """Whether the element is seen whole without scrolling: not above, not below the screen."""
-    return bool(
-        element.evaluate(
-            "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
-        )
-    )
 
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["script", "no-script"])

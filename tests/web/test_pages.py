@@ -21,10 +21,12 @@ def counts(peek: Peek) -> dict[str, int]:
 
 
 def set_cookies(response: httpx.Response) -> dict[str, str]:
-    """Each cookie the response sets, by name: its whole Set-Cookie header."""
+    """Each cookie the response sets, by name: its whole Set-Cookie header; with the
+    redirects that led to it (a form's reply is a redirect to the page), the last one."""
     found = {}
-    for header in response.headers.get_list("set-cookie"):
-        found[header.split("=", 1)[0]] = header
+    for step in [*response.history, response]:
+        for header in step.headers.get_list("set-cookie"):
+            found[header.split("=", 1)[0]] = header
     return found
 
 

@@ -49,8 +49,14 @@
     busy = true;
     var data = new FormData(form, event.submitter);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-    // Not form.action: a button named "action" hides that property.
-    fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
+    // Not form.action: a button named "action" hides that property. The header asks for
+    // the page itself, not the redirect a plain post gets (app.py, SCRIPT_HEADER).
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: new URLSearchParams(data),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    })
       .then(function (response) {
         return response.text().then(function (html) { return { html: html, url: response.url }; });
       })

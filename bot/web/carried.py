@@ -1,0 +1,250 @@
+"""The page after a form post: what the reply showed, drawn again by the page the browser opens.
+
+A form post without scripts is answered by a redirect to the chat page (app.py). The
+page the reply would have been is built here, for both ends of the redirect: the post
+says what the page showed as a `Flash` of keys (`flash_after`), the chat page opened
+next draws it again from them (`page_after`). A view is what a read-only event shows
+again: where the person is (`Look`), the question waiting or the end with its thanks
+(`KEEP`, "keep going"), their data, a confirmation to erase or to start over. The
+messages the view does not show by itself are the notes (notes.py), said above it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from typing import Final
+
+from bot.web.flash import Flash, KeptTexts
+from bot.web.notes import message_of, note_of
+from bot.web.pages import refilled
+from conversation import (
+    Action,
+    Answered,
+    Command,
+    CommandName,
+    Conversation,
+    DataCopy,
+    Event,
+    Goodbye,
+    Intent,
+    Look,
+    Menu,
+    Message,
+    Person,
+    Pressed,
+    Question,
+    Reply,
+    Screen,
+    Selection,
+    Status,
+    Submitted,
+    Summary,
+    Transcript,
+    Typed,
+    say,
+)
+from flows import STAGE_CODE, StageDef, find_stage, split_entry
+from flows.catalogue import SEPARATOR
+
+log = logging.getLogger(__name__)
+
+WAITING = (Question, Selection, Menu, Summary, Goodbye)
+"""Screens a person answers (or that end the conversation): a page needs one."""
+COMMANDS: Final = {
+    "mydata": CommandName.MYDATA,
+    "delete": CommandName.DELETE,
+    "restart": CommandName.RESTART,
+    "language": CommandName.LANGUAGE,
+}
+"""Views that are a command shown again: each only reads."""
+MENUS: Final = {Intent.ERASE: "delete", Intent.RESTART: "restart", Intent.REVISE: "revise"}
+"""A menu asking for one of these is shown again by that view."""
+ENTRIES: Final = frozenset({Intent.AUDIENCE, Intent.STAGE, Intent.NO_STAGE, Intent.LANGUAGE})
+"""Actions whose entry (workshop, audience) decides the page opened next."""
+GOODBYES: Final = {"declined": "declined_hint", "deleted": ""}
+"""The goodbyes, by their words, with the hint a chat adds (none drawn on a page)."""
+
+
+async def look(conversation: Conversation, person: Person, stage: str | None) -> Reply:
+    """Where the person is, as a page shows it; nothing changes."""
+    return await conversation.handle(person, Look(stage), transcript=True)
+
+
+async def completed(
+    conversation: Conversation, person: Person, reply: Reply, stage: str | None
+) -> Reply:
+    """The reply as a page: with what it says of a stale or forged form, and with something
+    to answer (a reply that has none, like "my data", is followed by where they are)."""
+    said = reply.status in (Status.STALE, Status.FORGED, Status.NOTICE_FIRST)
+    notes = (Message(reply.note),) if said and reply.note else ()
+    if reply.status not in (Status.STALE, Status.FORGED) and any(
+        isinstance(s, WAITING) for s in reply.screens
+    ):
+        return dataclasses.replace(reply, screens=notes + reply.screens)
+    where = await look(conversation, person, stage)
+    return dataclasses.replace(where, screens=notes + reply.screens + where.screens)
+
+
+def entry_after(stages: Sequence[StageDef], event: Event, stage: str | None) -> str | None:
+    """The entry (`?stage=`) of the page to open after `event`, posted on a page of `stage`.
+
+    Before the notice is agreed to, nothing is stored: the questionnaire and workshop
+    picked from a list ride in the notice's buttons, and in the page's address, so the
+    page opened next (and reloaded) shows that notice, not the list again.
+    """
+    if not isinstance(event, Pressed) or event.action.intent not in ENTRIES:
+        return stage
+    code, audience = split_entry(event.action.stage)
+    found = find_stage(stages, code)
+    # The full code, not the short reference a button may carry ("#" would end the address).
+    payload = f"{found.code if found else ''}{SEPARATOR + audience if audience else ''}"
+    if not payload and event.action.intent != Intent.NO_STAGE:
+        return stage  # a language chosen with no entry: the page's own stays
+    return payload if STAGE_CODE.fullmatch(payload) else None
+
+
+async def flash_after(
+    conversation: Conversation,
+    person: Person,
+    stage: str | None,
+    sent: tuple[Event, Reply],
+    page: Reply,
+    kept: KeptTexts,
+) -> Flash:
+    """What `page`, the reply to the form `sent`, shows that the chat page would not by itself.
+
+    `sent` is the event and the conversation's own reply to it; `page` the page that
+    reply makes (`completed`), before a refused answer is filled back in.
+    """
+    event, reply = sent
+    # The page opened next is in the reply's language: the redirect's cookie says it.
+    person = dataclasses.replace(person, language_hint=page.language)
+    flash = Flash()
+    messages = [s for s in page.screens if isinstance(s, Message)]
+    # A question alone is what the chat page shows, but during a change after the end,
+    # where the page opened shows the summary again.
+    if messages or page.finished or not _a_question(page):
+        flash = await _view_and_notes(conversation, person, stage, reply, page)
+    if reply.status != Status.REFUSED:
+        return flash
+    if isinstance(event, Typed) and event.step:
+        return dataclasses.replace(
+            flash, step=event.step, kept=kept.keep(person.external_id, event.text)
+        )
+    if isinstance(event, Submitted):
+        codes = event.value if isinstance(event.value, list) else []
+        sent_codes = tuple(code for code in codes if isinstance(code, str))
+        return dataclasses.replace(flash, step=event.step, codes=sent_codes)
+    return flash
+
+
+async def page_after(
+    conversation: Conversation,
+    person: Person,
+    stage: str | None,
+    flash: Flash,
+    kept: KeptTexts,
+) -> Reply:
+    """The page a form's reply was, drawn again from its flash."""
+    page = await _shown(conversation, person, flash.view, stage)
+    lang = page.language
+    notes = tuple(m for n in flash.notes if (m := message_of(n, lang)) is not None)
+    page = dataclasses.replace(page, screens=notes + page.screens)
+    if flash.kept:
+        text = kept.take(flash.kept, person.external_id)
+        return page if text is None else refilled(page, Typed(text, step=flash.step))
+    if flash.step:
+        return refilled(page, Submitted(flash.step, 0, list(flash.codes)))
+    return page
+
+
+async def _view_and_notes(
+    conversation: Conversation, person: Person, stage: str | None, reply: Reply, page: Reply
+) -> Flash:
+    """The view that shows what `page` shows, and the messages it leaves out, as notes."""
+    views = _candidates(reply)
+    for view in views:
+        shown = await _shown(conversation, person, view, stage)
+        if _shows_the_same(page, shown):
+            break
+    else:
+        # Not expected: the page after the redirect shows where the person is, with the notes.
+        log.info("no view shows the page of a %s reply again; showing %s", reply.status, views[0])
+        view = views[0]
+        shown = await _shown(conversation, person, view, stage)
+    left_out = Counter(_messages(shown))
+    notes = []
+    for message in _messages(page):
+        if left_out[message]:
+            left_out[message] -= 1
+        elif (note := note_of(message, page.language)) is not None:
+            notes.append(note)
+        else:
+            log.info("a message of a page cannot be carried across the redirect: dropped")
+    return Flash(notes=tuple(notes), view=view)
+
+
+def _candidates(reply: Reply) -> list[str]:
+    """The views that may show what `reply` showed, the likeliest first."""
+    for screen in reply.screens:
+        if isinstance(screen, Goodbye):
+            lang = reply.language
+            return [key for key in GOODBYES if say(key, lang) == screen.text] or ["look"]
+        if isinstance(screen, DataCopy):
+            return ["mydata"]
+        if isinstance(screen, Menu):
+            intents = {choice.action.intent for choice in screen.choices}
+            found = [view for intent, view in MENUS.items() if intent in intents]
+            if found:
+                return found
+            if intents == {Intent.LANGUAGE}:
+                return ["language"]
+    # Where the person is, as a page opened shows it; else as "keep going" does: the
+    # end as just reached (the outro, with the company's name, not "already answered"),
+    # an answer being changed after the end (not the summary).
+    return ["look", "now"]
+
+
+async def _shown(conversation: Conversation, person: Person, view: str, stage: str | None) -> Reply:
+    """What `view` shows now (only reads)."""
+    if view in GOODBYES:
+        lang = conversation.language_of(person)
+        hint = say(GOODBYES[view], lang) if GOODBYES[view] else ""
+        return Reply(screens=(Goodbye(say(view, lang), typed_hint=hint),), language=lang)
+    event = _event_of(view, stage)
+    reply = await conversation.handle(person, event, transcript=True)
+    return reply if isinstance(event, Look) else await completed(conversation, person, reply, stage)
+
+
+def _event_of(view: str, stage: str | None) -> Event:
+    if view in COMMANDS:
+        return Command(COMMANDS[view])
+    if view == "now":
+        return Pressed(Action(Intent.KEEP))
+    if view == "revise":
+        return Pressed(Action(Intent.REVISE_MENU))
+    return Look(stage)
+
+
+def _a_question(page: Reply) -> bool:
+    """Whether the page shows a question waiting, and only that: as the chat page does."""
+    shown = [s for s in page.screens if not isinstance(s, Answered | Transcript)]
+    return len(shown) == 1 and isinstance(shown[0], Question)
+
+
+def _shows_the_same(page: Reply, shown: Reply) -> bool:
+    """Whether `shown` has what `page` has but messages, and no message `page` has not."""
+    if _drawn(page) != _drawn(shown):
+        return False
+    return not Counter(_messages(shown)) - Counter(_messages(page))
+
+
+def _drawn(reply: Reply) -> list[Screen]:
+    return [s for s in reply.screens if not isinstance(s, Message | Answered)]
+
+
+def _messages(reply: Reply) -> Sequence[Message]:
+    return [s for s in reply.screens if isinstance(s, Message)]

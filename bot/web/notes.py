@@ -1,0 +1,105 @@
+"""A message of a reply as a key, and back: how a note crosses the redirect without its text.
+
+The conversation hands the page texts, not keys. A note is found again among the
+words it can be: the conversation's and the page's own texts that take no value
+("Ce bouton n'est plus actif…", "Langue : français."), and the engine's refusals,
+whose values (a number, a choice's label, examples from a list) come from the flow.
+A text that is none of these (the outro, which names the person's company) is never
+carried as a note: the page after the redirect shows it by itself or not at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from collections.abc import Callable, Mapping
+
+from bot.web.flash import Note
+from bot.web.words import WORDS as WEB_WORDS
+from bot.web.words import web
+from conversation import Message, say
+from flows.messages import MESSAGES, message
+
+TABLES: dict[str, tuple[Mapping[str, Mapping[str, str]], Callable[..., str]]] = {
+    "say": (say.table, say),
+    "web": (WEB_WORDS, web),
+    "engine": (MESSAGES, message),
+}
+"""Each table a note may come from, and how to say its key."""
+VALUED = frozenset({"engine"})
+"""Tables whose texts may carry values: the engine's refusals, whose values are the flow's.
+The others' valued texts (a welcome with its town, "3 réponses") are never notes."""
+
+
+def note_of(said: Message, lang: str) -> Note | None:
+    """`said` as a note, or None when it is no text a note can be."""
+    found = _plain(lang).get(said.text)
+    if found is not None:
+        return Note(found[0], found[1], {}, said.warning)
+    if not said.warning:
+        return None  # a refusal is a warning; a text of the flow's own (the outro) never is
+    for words, key, pattern in _valued(lang):
+        match = pattern.fullmatch(said.text)
+        if match is not None:
+            return Note(words, key, match.groupdict(), said.warning)
+    return None
+
+
+def message_of(note: Note, lang: str) -> Message | None:
+    """The note said in `lang`, or None for a key this version does not have."""
+    table = TABLES.get(note.words)
+    if table is None or note.key not in table[0]:
+        return None
+    if note.values and note.words not in VALUED:
+        return None
+    try:
+        return Message(table[1](note.key, lang, **note.values), warning=note.warning)
+    except (KeyError, IndexError, ValueError):
+        return None  # values for another version of the text
+
+
+def _text(table: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
+    texts = table[key]
+    return texts.get(lang, texts["fr"])
+
+
+def _fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+@functools.cache
+def _plain(lang: str) -> dict[str, tuple[str, str]]:
+    """Every text without values, by what it reads in `lang`: (table, key)."""
+    found: dict[str, tuple[str, str]] = {}
+    for words, (table, _) in TABLES.items():
+        for key in table:
+            text = _text(table, key, lang)
+            if not _fields(text):
+                found.setdefault(text, (words, key))
+    return found
+
+
+@functools.cache
+def _valued(lang: str) -> list[tuple[str, str, re.Pattern[str]]]:
+    """A pattern for each text with values, in the tables that may carry them."""
+    patterns = []
+    for words in sorted(VALUED):
+        table = TABLES[words][0]
+        for key in table:
+            text = _text(table, key, lang)
+            if _fields(text):
+                patterns.append((words, key, _pattern(text)))
+    return patterns
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """ "Le nombre doit être au moins {min}." as a pattern that captures `min`."""
+    parts, seen = [], set()
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name is None:
+            continue
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
+    return re.compile("".join(parts), re.DOTALL)
