@@ -44,3 +44,24 @@ async def test_a_landing_card_per_audience_keeps_it_in_both_links(
     assert "Un acteur du territoire" not in page.labels()
     await browser.press("✅ J'accepte")
     assert peek.query("SELECT flow_id FROM responses") == [(ACTORS.id,)]
+
+
+async def test_the_questionnaire_picked_is_where_the_redirect_leads_and_a_reload_stays(
+    visitor: VisitorFactory, peek: Peek
+) -> None:
+    """Nothing is stored before the notice: without scripts, the questionnaire picked
+    rides in the address the form's redirect leads to, and reloading it keeps it."""
+    browser = visitor()
+    await browser.get("/chat?stage=pithiviers")
+    page = await browser.press("Un acteur du territoire")
+    (redirect,) = page.response.history
+    assert redirect.headers["location"] == "http://127.0.0.1/chat?stage=pithiviers__territoire#now"
+    again = await browser.reload()
+    assert ACTORS.text(ACTORS.title, "fr") in again
+    assert "Un acteur du territoire" not in again.labels()
+    page = await browser.press("English")
+    assert ACTORS.text(ACTORS.title, "en") in page
+    await browser.press("✅ I agree")
+    assert peek.query("SELECT flow_id, stage_code, language FROM responses") == [
+        (ACTORS.id, "pithiviers", "en")
+    ]
