@@ -1,10 +1,26 @@
-"""Configuration: one settings object from SURVEYBOT_* variables, a .env file and flags."""
+"""Configuration from SURVEYBOT_* variables, a .env file and flags, grouped by what uses it.
+
+Each command loads only the group it uses (`bot.cli.common.load_settings`), so a
+mistake in a setting it never reads does not stop it: an analyst handed the
+bot's `.env` with a mistyped SURVEYBOT_PORT can still export. The commands that
+do read a setting refuse a bad one, as before. Who loads what:
+
+| settings | holds | loaded by |
+| --- | --- | --- |
+| DatabaseSettings | db | erase, purge, migrate-db |
+| FlowSettings | flow, flows, stages | validate |
+| DataSettings | both | chat, stats, export |
+| LinkSettings | + public_url | links |
+| RunSettings | + the Telegram settings, upkeep, listen and port | run |
+| WebSettings | + upkeep, listen and port, web_secret, bot_username | serve |
+| WebAndBotSettings | WebSettings + the Telegram settings | serve --telegram-webhook |
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Final, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -33,12 +49,11 @@ BUNDLED: Final = "bundled"
 BUNDLED_FLOWS: Final = ("questionnaire.yaml", "acteurs.yaml")
 
 
-class Settings(BaseSettings):
-    """Everything the commands need; each field is also a command-line flag, but `web_secret`.
+class _FromEnvironment(BaseSettings):
+    """Where every group reads from: SURVEYBOT_* variables, then `.env`, under the flags.
 
-    The token and the webhook secret belong in the environment, the `.env` file
-    or a file of their own (`token_file`, `webhook_secret_file`): their flags
-    still work, with a warning, since they show to anyone who lists the processes.
+    A variable for a setting the group does not hold is ignored (`extra`): that is
+    what keeps a command from refusing a mistake in a setting it never uses.
     An empty variable is kept as "" (not None): an empty webhook secret is refused,
     where an unset one is made up.
     """
@@ -47,77 +62,13 @@ class Settings(BaseSettings):
         env_prefix="SURVEYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    token: SecretStr | None = None
-    token_file: Path | None = None
-    """A file holding the token (a trailing newline is ignored), instead of SURVEYBOT_TOKEN."""
-    api_url: str = DEFAULT_API_URL
+
+class DatabaseSettings(_FromEnvironment):
+    """Where the answers are: `erase`, `purge` and `migrate-db` read this only."""
+
     db: Path | str = Path("surveybot.sqlite3")
     """Where the data is: a file path (SQLite, kept as a Path) or a `postgresql://` URL
     (PostgreSQL, kept as the str it is); `database_label` names it without a password."""
-    flow: Path | None = None
-    """None means the bundled questionnaire."""
-    flows: Annotated[tuple[Path, ...], NoDecode] = ()
-    """Several questionnaires, one per audience: files separated by commas, a folder of flow
-    files, or `bundled` (the company and territorial-actors questionnaires). Empty: `flow`."""
-    stages: Path | None = None
-    """None means the bundled stages file."""
-    admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
-    reminder_hours: float = Field(default=24, ge=0)
-    """One reminder after this many idle hours; 0 turns reminders off."""
-    abandon_after_days: float = Field(default=14, ge=0)
-    """Unfinished responses untouched this long are closed as abandoned; 0: never."""
-    retention_days: int | None = Field(default=None, ge=1)
-    """Responses older than this are deleted by the bot every day; unset: kept."""
-    timezone: str = "Europe/Paris"
-    """The respondents' time zone, for quiet night hours."""
-    webhook_url: str | None = None
-    """Receive Telegram's updates at this public https URL instead of long polling."""
-    webhook_secret: SecretStr | None = None
-    """What Telegram sends with each webhook call; generated at start when absent."""
-    webhook_secret_file: Path | None = None
-    """A file holding the webhook secret, instead of SURVEYBOT_WEBHOOK_SECRET."""
-    listen: str = "127.0.0.1"
-    """The address the webhook server listens on, behind a TLS reverse proxy."""
-    port: int = Field(default=8000, ge=1, le=65535)
-    """The port surveybot's web server listens on (the web chat, a webhook)."""
-    web_secret: SecretStr | None = None
-    """Signs the web chat's forms; made up at start when absent (set it for several servers)."""
-    bot_username: str | None = None
-    """The bot's username, for the web chat's "Open in Telegram" (found at start on `serve`
-    with the Telegram webhook)."""
-    public_url: str | None = None
-    """The address respondents reach the web chat at, like https://enquete.example.org."""
-
-    @field_validator("admins", mode="before")
-    @classmethod
-    def _split_admins(cls, value: object) -> object:
-        # "123, 456" as people write it, rather than the JSON list pydantic expects.
-        if isinstance(value, str):
-            parts = [part.strip() for part in value.split(",") if part.strip()]
-            try:
-                return frozenset(int(part) for part in parts)
-            except ValueError:
-                raise ValueError(
-                    f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
-                ) from None
-        return value
-
-    @field_validator("flows", mode="before")
-    @classmethod
-    def _split_flows(cls, value: object) -> object:
-        # "a.yaml, b.yaml" as people write it; a folder or `bundled` is expanded by flow_paths.
-        if isinstance(value, str):
-            return tuple(Path(part.strip()) for part in value.split(",") if part.strip())
-        return value
-
-    @model_validator(mode="after")
-    def _one_flow_setting(self) -> Settings:
-        if self.flow is not None and self.flows:
-            raise ValueError(
-                "SURVEYBOT_FLOW and SURVEYBOT_FLOWS are both set: give one flow file, "
-                "or several in SURVEYBOT_FLOWS"
-            )
-        return self
 
     @field_validator("db", mode="before")
     @classmethod
@@ -141,41 +92,39 @@ class Settings(BaseSettings):
             )
         return Path(value)
 
-    @field_validator("token_file", "webhook_secret_file", mode="before")
-    @classmethod
-    def _no_empty_path(cls, value: object) -> object:
-        # Path("") would be the working directory: an empty variable is a mistake, said so.
-        if isinstance(value, str) and not value.strip():
-            raise ValueError("is empty: give the path of the file, or unset the variable")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _checked_public_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        from organiser import LinkError, check_web_url
-
-        try:
-            return check_web_url(value)
-        except LinkError as error:
-            raise ValueError(str(error)) from None
-
     @property
     def on_postgres(self) -> bool:
         """Whether the data is in PostgreSQL (`db` a URL) rather than a SQLite file."""
         return isinstance(self.db, str)
+
+
+class FlowSettings(_FromEnvironment):
+    """The questionnaires and the stages: `validate` reads this only."""
+
+    flow: Path | None = None
+    """None means the bundled questionnaire."""
+    flows: Annotated[tuple[Path, ...], NoDecode] = ()
+    """Several questionnaires, one per audience: files separated by commas, a folder of flow
+    files, or `bundled` (the company and territorial-actors questionnaires). Empty: `flow`."""
+    stages: Path | None = None
+    """None means the bundled stages file."""
+
+    @field_validator("flows", mode="before")
+    @classmethod
+    def _split_flows(cls, value: object) -> object:
+        # "a.yaml, b.yaml" as people write it; a folder or `bundled` is expanded by flow_paths.
+        if isinstance(value, str):
+            return tuple(Path(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _one_flow_setting(self) -> Self:
+        if self.flow is not None and self.flows:
+            raise ValueError(
+                "SURVEYBOT_FLOW and SURVEYBOT_FLOWS are both set: give one flow file, "
+                "or several in SURVEYBOT_FLOWS"
+            )
+        return self
 
     def flow_path(self) -> Path:
         """The one flow file, or the first of several."""
@@ -201,6 +150,135 @@ class Settings(BaseSettings):
         from flows import bundled_path
 
         return self.stages or bundled_path("stages.yaml")
+
+
+class DataSettings(DatabaseSettings, FlowSettings):
+    """The answers and the questionnaires they answer: `chat`, `stats` and `export`."""
+
+
+class PublicUrlSettings(_FromEnvironment):
+    """The web chat's public address: in the links' QR codes, and in the bot's messages."""
+
+    public_url: str | None = None
+    """The address respondents reach the web chat at, like https://enquete.example.org."""
+
+    @field_validator("public_url")
+    @classmethod
+    def _checked_public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from organiser import LinkError, check_web_url
+
+        try:
+            return check_web_url(value)
+        except LinkError as error:
+            raise ValueError(str(error)) from None
+
+
+class LinkSettings(DataSettings, PublicUrlSettings):
+    """`links`: the stages and flows to link to, the web address, the database not to overwrite."""
+
+
+class TelegramSettings(_FromEnvironment):
+    """Talking to Telegram: the token, the Bot API, the organisers, the webhook.
+
+    The token and the webhook secret belong in the environment, the `.env` file
+    or a file of their own (`token_file`, `webhook_secret_file`): their flags
+    still work, with a warning, since they show to anyone who lists the processes.
+    """
+
+    token: SecretStr | None = None
+    token_file: Path | None = None
+    """A file holding the token (a trailing newline is ignored), instead of SURVEYBOT_TOKEN."""
+    api_url: str = DEFAULT_API_URL
+    admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    webhook_url: str | None = None
+    """Receive Telegram's updates at this public https URL instead of long polling."""
+    webhook_secret: SecretStr | None = None
+    """What Telegram sends with each webhook call; generated at start when absent."""
+    webhook_secret_file: Path | None = None
+    """A file holding the webhook secret, instead of SURVEYBOT_WEBHOOK_SECRET."""
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        # "123, 456" as people write it, rather than the JSON list pydantic expects.
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            try:
+                return frozenset(int(part) for part in parts)
+            except ValueError:
+                raise ValueError(
+                    f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
+                ) from None
+        return value
+
+    @field_validator("token_file", "webhook_secret_file", mode="before")
+    @classmethod
+    def _no_empty_path(cls, value: object) -> object:
+        # Path("") would be the working directory: an empty variable is a mistake, said so.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: give the path of the file, or unset the variable")
+        return value
+
+
+class UpkeepSettings(_FromEnvironment):
+    """What the running bot and web chat do by themselves: reminders, closing, deleting."""
+
+    reminder_hours: float = Field(default=24, ge=0)
+    """One reminder after this many idle hours; 0 turns reminders off."""
+    abandon_after_days: float = Field(default=14, ge=0)
+    """Unfinished responses untouched this long are closed as abandoned; 0: never."""
+    retention_days: int | None = Field(default=None, ge=1)
+    """Responses older than this are deleted by the bot every day; unset: kept."""
+    timezone: str = "Europe/Paris"
+    """The respondents' time zone, for quiet night hours."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
+        return value
+
+
+class ListenSettings(_FromEnvironment):
+    """Where surveybot's web server listens (the web chat, a webhook)."""
+
+    listen: str = "127.0.0.1"
+    """The address the web server listens on, behind a TLS reverse proxy."""
+    port: int = Field(default=8000, ge=1, le=65535)
+    """The port surveybot's web server listens on (the web chat, a webhook)."""
+
+
+class BotSettings(DataSettings, PublicUrlSettings, TelegramSettings, UpkeepSettings):
+    """What the Telegram application is built from (`build_bot`)."""
+
+
+class RunSettings(BotSettings, ListenSettings):
+    """`run`: the bot, by long polling or behind its own webhook server."""
+
+
+class WebSettings(DataSettings, PublicUrlSettings, UpkeepSettings, ListenSettings):
+    """`serve`: the web chat, with the daily upkeep the bot would otherwise do."""
+
+    web_secret: SecretStr | None = None
+    """Signs the web chat's forms; made up at start when absent (set it for several servers)."""
+    bot_username: str | None = None
+    """The bot's username, for the web chat's "Open in Telegram" (found at start on `serve`
+    with the Telegram webhook)."""
+
+
+class WebAndBotSettings(WebSettings, BotSettings):
+    """`serve --telegram-webhook`: the web chat and the bot in one process."""
+
+
+SECRET_SETTINGS: Final = frozenset({"token", "webhook_secret", "web_secret", "db"})
+"""Never shown back in a refusal: secrets, and the database URL (it may hold a password)."""
 
 
 def _checked_url(url: str) -> str:

@@ -62,11 +62,12 @@ def chat(
     """
     import asyncio
 
+    from bot.settings import DataSettings
     from bot.terminal import Console, run_chat
     from conversation import Conversation
     from storage import StorageError, open_store
 
-    settings = load_settings(db=db, flow=flow, flows=flows, stages=stages)
+    settings = load_settings(DataSettings, db=db, flow=flow, flows=flows, stages=stages)
     catalogue, loaded_stages = load_flow_and_stages(settings)
     missing = [f.id for f in catalogue.flows if lang is not None and lang not in f.languages]
     if missing:

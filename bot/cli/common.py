@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from pydantic_settings import BaseSettings
+
+    from bot.settings import FlowSettings
     from flows import Catalogue, Flow, StageDef
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
+S = TypeVar("S", bound="BaseSettings")
 CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -88,20 +91,25 @@ DB_OPTION: Final = DATA_OPTIONS[0]
 STAGES_OPTION: Final = DATA_OPTIONS[3]
 
 
-def load_settings(given_as: Mapping[str, str] | None = None, /, **flags: Any) -> Settings:
-    """Settings from the environment and `.env`, with the flags given on the command line on top.
+def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, **flags: Any) -> S:
+    """The settings of `kind` (the group a command uses) from the environment and `.env`,
+    with the flags given on the command line on top.
 
-    A bad value exits with status 2, saying what is wrong and naming where it
-    came from: the flag when one was given (`--db`; `given_as` names a flag
-    that is not the setting's, like migrate-db's --to for `db`), else the variable.
+    Only that group's settings are read, so a mistake in another (the bot's port,
+    to an analyst exporting) stops nothing. A bad value exits with status 2, saying
+    what is wrong, what it holds (never a secret) and where it came from: the flag
+    when one was given (`--db`; `given_as` names a flag that is not the setting's,
+    like migrate-db's --to for `db`), else the variable.
     """
     from pydantic import ValidationError
 
-    from bot.settings import Settings
-
+    # A flag for a setting the group does not hold would be dropped without a word.
+    unknown = set(flags) - set(kind.model_fields)
+    if unknown:
+        raise TypeError(f"{kind.__name__} has no {', '.join(sorted(unknown))}")
     given = {key: value for key, value in flags.items() if value is not None}
     try:
-        return Settings(**given)
+        return kind(**given)
     except ValidationError as error:
         for problem in error.errors():
             message = str(problem["msg"]).removeprefix("Value error, ")
@@ -109,8 +117,18 @@ def load_settings(given_as: Mapping[str, str] | None = None, /, **flags: Any) ->
                 click.echo(f"error: {message}", err=True)
                 continue
             name = _setting_name(problem["loc"], given, given_as or {})
-            click.echo(f"error: {name}: {message}", err=True)
+            click.echo(f"error: {name}: {message}{_holding(problem)}", err=True)
         raise SystemExit(2) from None
+
+
+def _holding(problem: Mapping[str, Any]) -> str:
+    """What a setting holds, as ", got 'notaport'", after pydantic's own words ("Input should
+    be a valid integer"), which do not say it; our validators' messages say it their way."""
+    from bot.settings import SECRET_SETTINGS
+
+    if problem["type"] == "value_error" or str(problem["loc"][0]) in SECRET_SETTINGS:
+        return ""
+    return f", got {problem['input']!r}"
 
 
 def _setting_name(
@@ -123,7 +141,7 @@ def _setting_name(
     return "SURVEYBOT_" + "_".join(str(part) for part in loc).upper()
 
 
-def load_flow_and_stages(settings: Settings) -> tuple[Catalogue, list[StageDef]]:
+def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageDef]]:
     """The flows and stages, or every located problem of them all on standard error and exit 1.
 
     Also a stage naming a flow not configured, located, and, with several flows,
@@ -184,7 +202,7 @@ def refuse_unknown_stage(stages: Sequence[StageDef], code: str) -> NoReturn:
     )
 
 
-def load_stages_file(settings: Settings) -> list[StageDef]:
+def load_stages_file(settings: FlowSettings) -> list[StageDef]:
     """The stages, or every located problem on standard error and exit 1."""
     from flows import load_stages
 

@@ -22,7 +22,7 @@ from bot.cli.common import fail
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from bot.settings import Settings
+    from bot.settings import TelegramSettings
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def warn_secret_flag(ctx: click.Context, param: click.Parameter, value: str | No
     return value
 
 
-def require_token(settings: Settings) -> str:
+def require_token(settings: TelegramSettings) -> str:
     """The bot token, or a clear message and exit 1 when there is none."""
     token = _given(settings.token, settings.token_file, TOKEN, empty_is_unset=True)
     if token is None:
@@ -67,7 +67,7 @@ def require_token(settings: Settings) -> str:
     return token
 
 
-def webhook_secret(settings: Settings) -> str:
+def webhook_secret(settings: TelegramSettings) -> str:
     """The secret Telegram must send with every call: the one set, checked, or one made up."""
     from bot.telegram.webhook import SECRET_RULE, secret_problem
 

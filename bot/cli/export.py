@@ -186,10 +186,11 @@ def export(
 
     Example: surveybot export --excel --labels --codebook codebook.csv -o responses.csv
     """
+    from bot.settings import DataSettings
     from exports import ExportError, ExportOptions, Layout
 
     flow_file, flow_name = flow_file_or_name(flow)
-    settings = load_settings(db=db, flow=flow_file, flows=flows, stages=stages)
+    settings = load_settings(DataSettings, db=db, flow=flow_file, flows=flows, stages=stages)
     catalogue, loaded_stages = load_flow_and_stages(settings)
     selected = chosen_flows(catalogue, flow_name)
     for chosen in selected:

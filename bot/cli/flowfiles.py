@@ -28,11 +28,12 @@ def validate(files: tuple[Path, ...]) -> None:
 
     Example: surveybot validate flows/data/questionnaire.yaml my-stages.yaml
     """
+    from bot.settings import FlowSettings
     from flows import validate_file
 
     configured = not files
     if configured:
-        settings = load_settings()
+        settings = load_settings(FlowSettings)
         files = (*settings.flow_paths(), settings.stages_path())
     reports = [(path, validate_file(path)) for path in files]
     flows: list[Flow] = []
@@ -95,10 +96,11 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
 
 def _configured_flows(reports: list[Report]) -> list[Flow]:
     """The flows the bot runs; those that do not load are added to `reports` instead."""
+    from bot.settings import FlowSettings
     from flows import FlowFileError, load_flow
 
     flows: list[Flow] = []
-    for path in load_settings().flow_paths():
+    for path in load_settings(FlowSettings).flow_paths():
         try:
             flows.append(load_flow(path))
         except FlowFileError as error:

@@ -45,11 +45,12 @@ def migrate_db(source: str | None, target: str) -> None:
     """
     import asyncio
 
+    from bot.settings import DatabaseSettings
     from storage import StorageError
     from storage.transfer import copy_database
 
-    source_db = load_settings({"db": "--from"}, db=source).db
-    target_db = load_settings({"db": "--to"}, db=target).db
+    source_db = load_settings(DatabaseSettings, {"db": "--from"}, db=source).db
+    target_db = load_settings(DatabaseSettings, {"db": "--to"}, db=target).db
     for flag, given in (("--from", source), ("--to", target)):
         if given is not None and urlsplit(given).password:
             click.echo(

@@ -118,6 +118,7 @@ def links(
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
+    from bot.settings import LinkSettings
     from organiser import (
         LinkError,
         audiences_of,
@@ -127,7 +128,7 @@ def links(
         write_links,
     )
 
-    settings = load_settings(stages=stages, flows=flows, public_url=web_url)
+    settings = load_settings(LinkSettings, stages=stages, flows=flows, public_url=web_url)
     if settings.flows:
         catalogue, loaded = load_flow_and_stages(settings)
     else:  # one flow: the stages are all a link needs
@@ -192,10 +193,11 @@ def stats(
 
     Example: surveybot stats --stage pithiviers --plot dropoff.png
     """
+    from bot.settings import DataSettings
     from flows import find_stage
 
     flow_file, flow_name = flow_file_or_name(flow)
-    settings = load_settings(db=db, flow=flow_file, flows=flows, stages=stages)
+    settings = load_settings(DataSettings, db=db, flow=flow_file, flows=flows, stages=stages)
     require_database(settings.db)
     catalogue, loaded_stages = load_flow_and_stages(settings)
     selected = chosen_flows(catalogue, flow_name)

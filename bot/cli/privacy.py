@@ -58,11 +58,12 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
     """
     import asyncio
 
+    from bot.settings import DatabaseSettings
     from storage import StorageError, open_store
 
     if (telegram_id is None) == (response_key is None):
         raise click.UsageError("name the respondent by --telegram-id ID or --response KEY")
-    settings = load_settings(db=db)
+    settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
     label = database_label(settings.db)
     named = (
@@ -205,10 +206,11 @@ def purge(
     """
     import asyncio
 
+    from bot.settings import DatabaseSettings
     from storage import StorageError, open_store
 
     abandon_after = _abandon_after(abandon_days, hours)
-    settings = load_settings(db=db)
+    settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
     now = dt.datetime.now(dt.UTC)
 

@@ -39,10 +39,11 @@ def run(verbose: bool, **flags: object) -> None:
     """
     import asyncio
 
+    from bot.settings import RunSettings
     from bot.telegram import describe_start_error, run_polling
     from storage import StorageError
 
-    settings = load_settings(**flags)
+    settings = load_settings(RunSettings, **flags)
     token = require_token(settings)
     url = require_webhook_url(settings) if settings.webhook_url is not None else None
     flows, stages = load_flow_and_stages(settings)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import secrets
 import socket
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,7 +26,7 @@ from bot.cli.telegram import (
 )
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from bot.settings import ListenSettings, WebSettings
 
 log = logging.getLogger(__name__)
 
@@ -68,47 +69,72 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
 
     from storage import StorageError
 
-    settings = load_settings(**flags)
-    flows, stages = load_flow_and_stages(settings)
-    if telegram_webhook:
-        from bot.web.serving import serve_web_and_telegram
-
-        token = require_token(settings)
-        url = require_webhook_url(settings)
-        application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
-        hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
-        main_task = serve_web_and_telegram(
-            application,
-            settings.db,
-            _bound(settings),
-            url=url,
-            webhook_secret=hook_secret,
-            secret=web_secret(settings),
-            bot_username=settings.bot_username,
-            public_url=settings.public_url,
-        )
-    else:
-        from bot.logs import configure_logging
-        from bot.web.serving import serve_web
-
-        configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
-        main_task = serve_web(
-            settings.db,
-            flows,
-            stages,
-            _bound(settings),
-            secret=web_secret(settings),
-            bot_username=settings.bot_username,
-            policy=policy_of(settings),
-            public_url=settings.public_url,
-        )
+    main_task = _web_and_bot(flags, verbose) if telegram_webhook else _web_alone(flags, verbose)
     try:
         asyncio.run(main_task)
     except StorageError as error:
         fail(str(error))
 
 
-def _bound(settings: Settings) -> socket.socket:
+def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, None]:
+    """The web chat on its own: the Telegram settings are neither read nor checked."""
+    from bot.logs import configure_logging
+    from bot.settings import WebSettings
+    from bot.web.serving import serve_web
+
+    settings = load_settings(WebSettings, **_without_telegram(flags))
+    flows, stages = load_flow_and_stages(settings)
+    configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
+    return serve_web(
+        settings.db,
+        flows,
+        stages,
+        _bound(settings),
+        secret=web_secret(settings),
+        bot_username=settings.bot_username,
+        policy=policy_of(settings),
+        public_url=settings.public_url,
+    )
+
+
+def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, None]:
+    """The web chat and Telegram's webhook in one process."""
+    from bot.settings import WebAndBotSettings
+    from bot.web.serving import serve_web_and_telegram
+
+    settings = load_settings(WebAndBotSettings, **flags)
+    flows, stages = load_flow_and_stages(settings)
+    token = require_token(settings)
+    url = require_webhook_url(settings)
+    application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
+    hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
+    return serve_web_and_telegram(
+        application,
+        settings.db,
+        _bound(settings),
+        url=url,
+        webhook_secret=hook_secret,
+        secret=web_secret(settings),
+        bot_username=settings.bot_username,
+        public_url=settings.public_url,
+    )
+
+
+def _without_telegram(flags: dict[str, object]) -> dict[str, object]:
+    """The flags but the Telegram ones, which only --telegram-webhook uses: said when given."""
+    from bot.settings import TelegramSettings
+
+    kept: dict[str, object] = {}
+    for name, value in flags.items():
+        if name not in TelegramSettings.model_fields:
+            kept[name] = value
+        elif value is not None:
+            flag = "--" + name.replace("_", "-")
+            click.echo(f"warning: {flag} is only used with --telegram-webhook; ignored", err=True)
+    return kept
+
+
+def _bound(settings: ListenSettings) -> socket.socket:
     """The listening socket, or a clear message (the port is taken, say) and exit 1."""
     from bot.http import bind
 
@@ -118,7 +144,7 @@ def _bound(settings: Settings) -> socket.socket:
         fail(str(error))
 
 
-def web_secret(settings: Settings) -> bytes:
+def web_secret(settings: WebSettings) -> bytes:
     """The key that signs the web chat's forms; one made up when none is set."""
     given = settings.web_secret.get_secret_value().strip() if settings.web_secret else ""
     if given:

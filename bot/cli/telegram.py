@@ -17,7 +17,7 @@ from bot.cli.common import fail
 from bot.cli.credentials import warn_secret_flag
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from bot.settings import BotSettings, TelegramSettings, UpkeepSettings
     from bot.telegram import BotApplication
     from conversation import Policy
     from flows import Catalogue, StageDef
@@ -90,7 +90,7 @@ def server_options(function: F) -> F:
     return function
 
 
-def require_webhook_url(settings: Settings) -> str:
+def require_webhook_url(settings: TelegramSettings) -> str:
     """The public webhook URL: https, or a rehearsal on this machine."""
     url = settings.webhook_url
     if url is None:
@@ -103,7 +103,7 @@ def require_webhook_url(settings: Settings) -> str:
     return url
 
 
-def policy_of(settings: Settings) -> Policy:
+def policy_of(settings: UpkeepSettings) -> Policy:
     """Reminders, abandonment and retention as the settings ask (0 or unset: never)."""
     from conversation import Policy
 
@@ -119,7 +119,7 @@ def policy_of(settings: Settings) -> Policy:
 
 
 def build_bot(
-    settings: Settings, token: str, flows: Catalogue, stages: list[StageDef], *, verbose: bool
+    settings: BotSettings, token: str, flows: Catalogue, stages: list[StageDef], *, verbose: bool
 ) -> BotApplication:
     """The Telegram application as the settings describe it, with logging that hides the token."""
     from bot.logs import configure_logging
