@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from conversation.events import Event, Person, entry_of
 from conversation.queues import PersonQueues
-from conversation.repeats import RecentScreens
+from conversation.repeats import WINDOW, RecentScreens
 from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
 from conversation.turn import Turn
@@ -52,9 +53,10 @@ class Conversation:
         """The default flow: the only one, or the first of several."""
         self.stages = tuple(stages)
         self.clock = clock
-        # Respondents shown their current screen again after a redelivery, in this process:
-        # once is enough to replace a reply lost in a crash.
-        self._reshown: set[tuple[Channel, str]] = set()
+        # Respondents shown their current screen again after a redelivery, and when: once
+        # a minute is enough to replace a reply lost in a crash (kept longer, it would grow
+        # with every web visitor who ever pressed twice).
+        self._reshown: OrderedDict[tuple[Channel, str], datetime] = OrderedDict()
         self._queues = PersonQueues()
         # Each person's previous reply, so a welcome, notice or summary is not sent again at
         # every message they write (conversation/repeats.py).
@@ -156,8 +158,11 @@ class Conversation:
         """The reply may have been lost with the crash: show the current screen, once."""
         person = turn.session.person
         key = (person.channel, person.external_id)
+        now = self.clock()
+        while self._reshown and next(iter(self._reshown.values())) <= now - WINDOW:
+            self._reshown.popitem(last=False)  # oldest first: added in the order of time
         if key not in self._reshown:
-            self._reshown.add(key)
+            self._reshown[key] = now
             turn.show_current()
         turn.status = Status.REDELIVERED
         return turn.reply()

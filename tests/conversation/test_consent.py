@@ -135,6 +135,7 @@ async def test_declining_keeps_only_the_refusal_with_its_workshop(
 
 async def test_an_agreement_redelivered_is_applied_once_and_reshown_once(
     chat: ChatFactory,
+    clock: Clock,
     bundled: Conversation,
     converse: Callable[[Flow], Conversation],
     bundled_flow: Flow,
@@ -156,6 +157,13 @@ async def test_an_agreement_redelivered_is_applied_once_and_reshown_once(
     assert ana.reply.status == Status.REDELIVERED
     assert ana.screens == ()
 
+    # A minute later (another crash, say), it is shown again, once.
+    clock.tick(61)
+    await ana.tap(agreeing, delivery=1)
+    assert ana.screens == first.screens
+    await ana.tap(agreeing, delivery=1)
+    assert ana.screens == ()
+
     # Someone else's redelivery is shown to them, once.
     bob = chat(bundled, "bob")
     await bob.start()
@@ -164,6 +172,12 @@ async def test_an_agreement_redelivered_is_applied_once_and_reshown_once(
     await bob.tap(bob_agrees, delivery=2)
     assert bob.reply.status == Status.REDELIVERED
     assert [type(s) for s in bob.screens] == [Question]
+
+    # Who was shown what again is forgotten after the minute: memory stays flat.
+    clock.tick(61)
+    await bob.tap(bob_agrees, delivery=2)
+    assert [type(s) for s in bob.screens] == [Question]
+    assert len(bundled._reshown) == 1
 
     # A new process (a new service) shows it once again.
     ana.conversation = converse(bundled_flow)
