@@ -1,7 +1,7 @@
 """The `surveybot` command line: one click group, each command group in a module of its own.
 
 Every command module imports only `bot.cli.common` (settings, the data options,
-`fail`) and, to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
+`confirm`, `fail`) and, to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
 this module imports them all and puts them on the group. Data goes to
 standard output, messages to standard error; domain errors exit 1, misuse
 exits 2 (click's own convention).

@@ -55,6 +55,32 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(1)
 
 
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on standard error, "[y/N]" as click.confirm, in French too.
+
+    The organisers are French: "o" and "oui" say yes as "y" and "yes" do, "non" no
+    as "n" and "no", in any case, spaces around ignored. Enter is no; anything else
+    is asked again; end of input or Ctrl-C aborts, as click does.
+    """
+    answer: bool = click.prompt(
+        f"{question} [y/N]", default="", show_default=False, value_proc=_yes_or_no, err=True
+    )
+    return answer
+
+
+def _yes_or_no(answer: str) -> bool:
+    said = answer.strip().lower()
+    if said in YES:
+        return True
+    if said in NO or not said:
+        return False
+    raise click.BadParameter("please answer y or n (o, oui and non work too)")
+
+
+YES: Final = frozenset({"y", "yes", "o", "oui"})
+NO: Final = frozenset({"n", "no", "non"})
+
+
 def data_options(function: F) -> F:
     """--db, --flow and --stages, shared by the commands that read them."""
     for option in reversed(DATA_OPTIONS):

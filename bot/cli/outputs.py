@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import click
 
-from bot.cli.common import fail
+from bot.cli.common import confirm, fail
 
 FORCE_OPTION: Final = click.option(
     "--force",
@@ -48,7 +48,7 @@ def check_outputs(targets: Iterable[Path | None], *, database: Path | None, forc
         named += f" and {len(existing) - NAMED} more"
     verb, them = ("exists", "it") if len(existing) == 1 else ("exist", "them")
     if sys.stdin.isatty():
-        if click.confirm(f"{named} already {verb}: replace {them}?", default=False, err=True):
+        if confirm(f"{named} already {verb}: replace {them}?"):
             return
         fail(f"nothing written; {named} left as {them} {'was' if them == 'it' else 'were'}")
     fail(f"{named} already {verb}; add --force to replace {them}, or choose another name")

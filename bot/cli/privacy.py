@@ -16,6 +16,7 @@ import click
 from bot.cli.common import (
     CONTEXT,
     DB_OPTION,
+    confirm,
     database_label,
     fail,
     load_settings,
@@ -88,7 +89,7 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
                 f"({', '.join(response['key'] for response in responses) or 'none'}), "
                 f"{_plural(answers, 'answer')}? This cannot be undone."
             )
-            if not yes and not click.confirm(question, err=True):
+            if not yes and not confirm(question):
                 return "nothing was erased"
             report = await store.erase_by_external_id(respondent.channel, respondent.external_id)
         finally:
