@@ -43,6 +43,11 @@ class Session:
         return self.response is not None and self.response.status == ResponseStatus.COMPLETED
 
     @property
+    def changing_an_answer(self) -> bool:
+        """Complete, and back at a question to change its answer ("Modifier")."""
+        return self.finished and self.state is not None and not self.state.finished
+
+    @property
     def resumable(self) -> bool:
         """There is a response to go on with: unfinished, or closed as abandoned."""
         return self.response is not None and not self.finished

@@ -100,7 +100,7 @@ class Turn(Showing):
         session = self.session
         if session.response is None:
             await self._arrive(event.stage)
-        elif session.finished:
+        elif session.finished and not session.changing_an_answer:
             self._show_finished()
         else:
             self.show_current()

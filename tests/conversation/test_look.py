@@ -3,9 +3,19 @@ shows the questions answered so far above the one waiting."""
 
 from __future__ import annotations
 
-from conversation import Conversation, Look, Message, Question, Status, Transcript, Typed
+from conversation import (
+    Action,
+    Conversation,
+    Intent,
+    Look,
+    Message,
+    Question,
+    Status,
+    Transcript,
+    Typed,
+)
 from tests.conftest import Peek
-from tests.conversation.conftest import NO_STAGE, ChatFactory, agree, mini_to
+from tests.conversation.conftest import NO_STAGE, ChatFactory, agree, mini_to, mini_to_end
 
 
 async def test_looking_before_anything_shows_the_welcome_and_notice_and_stores_nothing(
@@ -117,3 +127,20 @@ async def test_a_refused_answer_reads_between_the_answers_so_far_and_its_questio
     assert transcript.entries == (("Nom ?", "Acme"),)
     assert isinstance(refusal, Message) and refusal.warning
     assert isinstance(question, Question) and question.prompt.step_id == "staff"
+
+
+async def test_looking_while_changing_an_answer_after_the_end_shows_that_question(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    """A page reloaded after "Modifier": the question being changed, not the summary."""
+    ana = chat(mini)
+    await mini_to_end(ana)
+    await ana.tap(Action(Intent.REVISE, value="staff"))
+    changing = ana.prompt
+    before = peek.dump()
+
+    await ana.send(Look())
+
+    assert ana.kinds == ["Question"]
+    assert ana.prompt == changing
+    assert peek.dump() == before
