@@ -248,6 +248,12 @@ async def check_version(db: Database, latest: int = SCHEMA_VERSION) -> None:
     """Make sure the database is at `latest`, for connections that cannot migrate."""
     current = await db.run_read(read_version, "read the schema version")
     _refuse_newer(db.path, current, latest)
+    if current == 0 and db.path.is_file() and db.path.stat().st_size == 0:
+        # Migrating would make it an empty database: no answer is in it, the path is wrong.
+        raise StorageError(
+            f"cannot read database {db.path}: the file is empty (0 bytes), not a surveybot "
+            "database; check the path (SURVEYBOT_DB or --db)"
+        )
     if current < latest:
         raise StorageError(
             f"cannot read database {db.path}: its schema is at version {current}, "

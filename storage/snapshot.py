@@ -440,6 +440,12 @@ def check_schema(path: Path, version: int) -> None:
             f"cannot read database {path}: its schema is at version {version}, newer than "
             f"this surveybot knows ({SCHEMA_VERSION}); upgrade surveybot"
         )
+    if version == 0 and path.is_file() and path.stat().st_size == 0:
+        # Migrating would make it an empty database: no answer is in it, the path is wrong.
+        raise StorageError(
+            f"cannot read database {path}: the file is empty (0 bytes), not a surveybot "
+            "database; check the path (SURVEYBOT_DB or --db)"
+        )
     if version < SCHEMA_VERSION:
         raise StorageError(
             f"cannot read database {path}: its schema is at version {version}, this "

@@ -170,11 +170,26 @@ async def test_readonly_open_of_a_missing_file_names_it_and_creates_nothing(
 
 
 async def test_readonly_open_of_an_unmigrated_file_says_how_to_fix(tmp_path: Path) -> None:
-    path = tmp_path / "empty.sqlite3"
-    path.touch()
+    path = tmp_path / "unmigrated.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (text TEXT)")  # a database, at schema version 0
+    conn.close()
     with pytest.raises(StorageError, match="open it once read-write") as info:
         await Store.open(path, readonly=True)
     assert str(path) in str(info.value)
+
+
+async def test_readonly_open_of_an_empty_file_says_it_is_no_database(tmp_path: Path) -> None:
+    # Migrating it would only make an empty database: the path is what is wrong.
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    with pytest.raises(StorageError, match="the file is empty") as info:
+        await Store.open(path, readonly=True)
+    assert str(info.value) == (
+        f"cannot read database {path}: the file is empty (0 bytes), not a surveybot "
+        "database; check the path (SURVEYBOT_DB or --db)"
+    )
+    assert path.stat().st_size == 0
 
 
 async def test_readonly_open_after_the_writer_has_stopped(db_path: Path, clock) -> None:
