@@ -8,8 +8,10 @@ so `surveybot --help` stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
@@ -18,7 +20,7 @@ import click
 if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
 
-    from bot.settings import FlowSettings
+    from bot.settings import DataSettings, FlowSettings
     from flows import Catalogue, Flow, StageDef
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,7 +101,8 @@ DATA_OPTIONS: Final = (
         "--flow",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire). With several "
-        "flows (--flows), export and stats take the id or audience code of one instead.",
+        "flows (--flows), export and stats take one of them instead: its file, id or "
+        "audience code.",
     ),
     click.option(
         "--flows",
@@ -140,7 +143,7 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
         for problem in error.errors():
             message = str(problem["msg"]).removeprefix("Value error, ")
             if not problem["loc"]:  # about several settings together: the message names them
-                click.echo(f"error: {message}", err=True)
+                click.echo(f"error: {_as_given(message, given, given_as or {})}", err=True)
                 continue
             name = _setting_name(problem["loc"], given, given_as or {})
             click.echo(f"error: {name}: {message}{_holding(problem)}", err=True)
@@ -155,6 +158,17 @@ def _holding(problem: Mapping[str, Any]) -> str:
     if problem["type"] == "value_error" or str(problem["loc"][0]) in SECRET_SETTINGS:
         return ""
     return f", got {problem['input']!r}"
+
+
+def _as_given(message: str, given: Mapping[str, Any], flags: Mapping[str, str]) -> str:
+    """`message` naming each setting as it was given: "SURVEYBOT_FLOW and --flows are both
+    set" when the flows came from the flag, not the environment the message assumes."""
+    return SETTING_IN_MESSAGE.sub(
+        lambda found: _setting_name((found[1].lower(),), given, flags), message
+    )
+
+
+SETTING_IN_MESSAGE: Final = re.compile(r"\bSURVEYBOT_([A-Z_]+)\b")
 
 
 def _setting_name(
@@ -187,14 +201,76 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
     return Catalogue.of(loaded), stages
 
 
-def flow_file_or_name(flow: Path | None) -> tuple[Path | None, str | None]:
+@dataclass(frozen=True)
+class DataSetup:
+    """What `export` and `stats` read: the settings, every flow configured, the stages, and
+    the flows to report on (every one, or the one --flow picks)."""
+
+    settings: DataSettings
+    catalogue: Catalogue
+    stages: list[StageDef]
+    selected: list[Flow]
+
+
+def load_data(
+    db: str | None,
+    flow: Path | None,
+    flows: str | None,
+    stages: Path | None,
+    *,
+    database_required: bool = False,
+) -> DataSetup:
+    """The settings and flows of `export` and `stats`, from their data options.
+
+    --flow names a flow file; with several flows configured (--flows or
+    SURVEYBOT_FLOWS) it picks one of them instead, by its file, id or audience
+    code, rather than being refused as a second flow setting nobody gave.
+    """
+    from bot.settings import DataSettings
+
+    file, name = _flow_file_or_name(flow)
+    settings = load_settings(DataSettings, db=db, flows=flows, stages=stages)
+    if file is not None and not settings.flows:
+        settings = load_settings(DataSettings, db=db, flow=file, stages=stages)
+        file = None  # the only flow: nothing to pick
+    if database_required:
+        require_database(settings.db)
+    catalogue, loaded_stages = load_flow_and_stages(settings)
+    if file is not None:
+        configured = "--flows" if flows is not None else "SURVEYBOT_FLOWS"
+        selected = [_flow_of_file(catalogue, settings.flow_paths(), file, configured)]
+    else:
+        selected = _chosen_flows(catalogue, name)
+    return DataSetup(settings, catalogue, loaded_stages, selected)
+
+
+def _flow_file_or_name(flow: Path | None) -> tuple[Path | None, str | None]:
     """What --flow names: a flow file, or (a bare word) one of several flows configured."""
     if flow is None or flow.suffix in (".yaml", ".yml") or flow.exists() or len(flow.parts) > 1:
         return flow, None
     return None, str(flow)
 
 
-def chosen_flows(catalogue: Catalogue, name: str | None) -> list[Flow]:
+def _flow_of_file(catalogue: Catalogue, paths: list[Path], file: Path, configured: str) -> Flow:
+    """The configured flow read from `file`, or exit naming the files configured."""
+    for flow, path in zip(catalogue.flows, paths, strict=True):
+        if _same_file(path, file):
+            return flow
+    fail(
+        f"--flow {file} is not one of the flows {configured} configures "
+        f"({', '.join(str(path) for path in paths)}): give one of them (its file, id or "
+        f"audience code), or leave {configured} out to read {file} alone"
+    )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # one of them does not exist: then loading it has failed already
+        return os.path.realpath(one) == os.path.realpath(other)
+
+
+def _chosen_flows(catalogue: Catalogue, name: str | None) -> list[Flow]:
     """Every flow configured, or the one `name` gives (its id or audience code)."""
     if name is None:
         return list(catalogue.flows)

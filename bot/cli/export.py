@@ -15,18 +15,17 @@ import click
 
 from bot.cli.common import (
     CONTEXT,
-    chosen_flows,
+    DataSetup,
     data_options,
     database_file,
     fail,
-    flow_file_or_name,
-    load_flow_and_stages,
-    load_settings,
+    load_data,
     per_flow,
     refuse_unknown_stage,
     to_day,
 )
-from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
+from bot.cli.held import held, how_to_include, other_flows, refuse_unknown_versions
+from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly, refuse_database
 
 if TYPE_CHECKING:
     from exports import ExportOptions
@@ -186,13 +185,10 @@ def export(
 
     Example: surveybot export --excel --labels --codebook codebook.csv -o responses.csv
     """
-    from bot.settings import DataSettings
     from exports import ExportError, ExportOptions, Layout
 
-    flow_file, flow_name = flow_file_or_name(flow)
-    settings = load_settings(DataSettings, db=db, flow=flow_file, flows=flows, stages=stages)
-    catalogue, loaded_stages = load_flow_and_stages(settings)
-    selected = chosen_flows(catalogue, flow_name)
+    setup = load_data(db, flow, flows, stages)
+    settings, loaded_stages, selected = setup.settings, setup.stages, setup.selected
     for chosen in selected:
         if lang is not None and lang not in chosen.languages:
             raise click.BadParameter(
@@ -205,6 +201,7 @@ def export(
             param_hint="'--since'",
         )
     stages_kept = _known_stages(settings.db, selected, loaded_stages, stages_kept)
+    refuse_unknown_versions(settings.db, selected, flow_versions)
     for flag, path in (("--codebook", codebook_path), ("--xlsx", xlsx_path)):
         if path == Path("-"):
             # Not a file called "-" in the current folder, which is what it would make.
@@ -220,6 +217,8 @@ def export(
             "like responses-entreprise.csv) or pick one with --flow"
         )
     several = len(selected) > 1
+    database = database_file(settings.db)
+    refuse_database((out, codebook_path, xlsx_path), database=database)
     targets = [
         (
             chosen,
@@ -231,7 +230,7 @@ def export(
     ]
     check_outputs(
         [path for _, *paths in targets for path in paths],
-        database=database_file(settings.db),
+        database=database,
         force=force,
     )
     try:
@@ -254,6 +253,28 @@ def export(
             _export_one(settings.db, chosen, options, csv_path, codebook, xlsx)
     except ExportError as error:
         fail(str(error))
+    if flow is None:  # --flow picked its flow on purpose: the others are not missed
+        _note_other_flows(setup, options)
+
+
+def _note_other_flows(setup: DataSetup, options: ExportOptions) -> None:
+    """A line per flow whose responses the database holds but this export left out."""
+    from dataclasses import replace
+
+    said = [
+        f"--status {options.status}" if options.status != "all" else "",
+        "--stage" if options.stages else "",
+        "--channel" if options.channels else "",
+        "--since" if options.since else "",
+        "--until" if options.until else "",
+    ]
+    filters = ", ".join(part for part in said if part)
+    # --flow-version is left out: versions are each flow's own.
+    matching = replace(options, flow_versions=()).response_filter if filters else None
+    scope = "this export's " + filters
+    for other in other_flows(setup.settings.db, setup.selected, matching):
+        include = how_to_include(other, setup.settings.flow_paths(), "to its own file")
+        click.echo(f"note: {held(other, scope)}; they are not in this export: {include}", err=True)
 
 
 def _known_stages(

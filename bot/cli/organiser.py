@@ -15,20 +15,20 @@ import click
 from bot.cli.common import (
     CONTEXT,
     STAGES_OPTION,
-    chosen_flows,
+    DataSetup,
     data_options,
     database_file,
     fail,
-    flow_file_or_name,
+    load_data,
     load_flow_and_stages,
     load_settings,
     load_stages_file,
     per_flow,
     refuse_unknown_stage,
-    require_database,
     to_day,
 )
-from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly
+from bot.cli.held import held, how_to_include, other_flows
+from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly, refuse_database
 
 if TYPE_CHECKING:
     from flows import Flow, StageDef
@@ -193,14 +193,12 @@ def stats(
 
     Example: surveybot stats --stage pithiviers --plot dropoff.png
     """
-    from bot.settings import DataSettings
     from flows import find_stage
 
-    flow_file, flow_name = flow_file_or_name(flow)
-    settings = load_settings(DataSettings, db=db, flow=flow_file, flows=flows, stages=stages)
-    require_database(settings.db)
-    catalogue, loaded_stages = load_flow_and_stages(settings)
-    selected = chosen_flows(catalogue, flow_name)
+    setup = load_data(db, flow, flows, stages, database_required=True)
+    settings, catalogue, loaded_stages = setup.settings, setup.catalogue, setup.stages
+    selected = setup.selected
+    refuse_database([plot], database=database_file(settings.db))
     plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
     check_outputs(plots, database=database_file(settings.db), force=force)
     results = [
@@ -214,6 +212,33 @@ def stats(
         if len(selected) > 1:
             click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")
         _show_stats(result, chart)
+    if flow is None:  # --flow picked its flow on purpose: the others are not missed
+        _note_other_flows(setup, stage_code)
+
+
+def _note_other_flows(setup: DataSetup, stage_code: str | None) -> None:
+    """A line per flow whose responses the database holds besides those reported on.
+
+    With one flow the stage table counts every response, whatever its flow (as it
+    always has), but the drop-off only that flow's: the note says so.
+    """
+    from flows import find_stage
+    from storage import ResponseFilter
+
+    stage = find_stage(setup.stages, stage_code) if stage_code is not None else None
+    codes = (stage.code if stage is not None else stage_code,) if stage_code else ()
+
+    def matching(flow_id: str) -> ResponseFilter:
+        return ResponseFilter(flow_id=flow_id, stage_codes=codes)
+
+    counted = (
+        "these tables do not count them"
+        if setup.catalogue.several
+        else "the stage table counts them, the drop-off does not"
+    )
+    for other in other_flows(setup.settings.db, setup.selected, matching if codes else None):
+        include = how_to_include(other, setup.settings.flow_paths(), "its own tables")
+        click.echo(f"note: {held(other, '--stage')}, any status; {counted}: {include}", err=True)
 
 
 def _read_stats(

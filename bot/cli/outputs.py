@@ -33,13 +33,10 @@ NAMED: Final = 3
 def check_outputs(targets: Iterable[Path | None], *, database: Path | None, force: bool) -> None:
     """Exit with a clear message if an output is the database, or an existing file without
     --force (at a terminal, ask first)."""
-    from exports import OutputError, existing_files, refuse_protected
+    from exports import existing_files
 
     paths = [target for target in targets if target is not None]
-    try:
-        refuse_protected(paths, database=database)
-    except OutputError as error:
-        fail(str(error))
+    refuse_database(paths, database=database)
     existing = existing_files(paths)
     if not existing or force:
         return
@@ -52,6 +49,21 @@ def check_outputs(targets: Iterable[Path | None], *, database: Path | None, forc
             return
         fail(f"nothing written; {named} left as {them} {'was' if them == 'it' else 'were'}")
     fail(f"{named} already {verb}; add --force to replace {them}, or choose another name")
+
+
+def refuse_database(targets: Iterable[Path | None], *, database: Path | None) -> None:
+    """Exit if an output is the database or one of its -wal/-shm files (or twice the same).
+
+    With several flows, check the names given before each flow's name is made from
+    them: `-o tour.sqlite3` would otherwise write tour-entreprise.sqlite3 beside the
+    database, a mistake all the same.
+    """
+    from exports import OutputError, refuse_protected
+
+    try:
+        refuse_protected([target for target in targets if target is not None], database=database)
+    except OutputError as error:
+        fail(str(error))
 
 
 @contextmanager

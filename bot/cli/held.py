@@ -1,0 +1,183 @@
+"""What the database holds beyond what `export` and `stats` were asked about, said on stderr.
+
+An analyst's laptop often has only the database: run without
+`SURVEYBOT_FLOWS`, the commands read the default questionnaire, and the
+responses to the other one (the territorial actors') would go missing without a
+word. `other_flows` finds them; the commands say how many and how to include
+them, unless --flow picked one flow on purpose. Likewise a `--flow-version` no
+response carries is a typo to refuse, naming the versions there are, not an
+empty table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.cli.common import fail
+
+if TYPE_CHECKING:
+    from flows import Flow
+    from storage import ResponseFilter, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class OtherFlow:
+    """Responses of a flow the command does not report on."""
+
+    flow_id: str
+    total: int
+    """Every response of that flow, whatever its status or stage."""
+    matching: int | None
+    """Those the command's filters would keep (None: no filter to count with)."""
+    title: str | None
+    """Its title, as the database keeps its latest version (or the bundled file says)."""
+
+
+def other_flows(
+    db: Path | str,
+    reported: Sequence[Flow],
+    matching: Callable[[str], ResponseFilter] | None = None,
+) -> list[OtherFlow]:
+    """The flows whose responses the database holds besides `reported`'s, by flow id.
+
+    Cheap in the usual case: one count by status, compared with the reported flows'
+    counts; the responses are listed (to learn the other flow ids, which only they
+    carry) only when those differ.
+    """
+    from storage import ResponseFilter, StorageError, open_snapshot
+
+    ids = {flow.id for flow in reported}
+    try:
+        with open_snapshot(db) as snapshot:
+            counted = sum(_count(snapshot, ResponseFilter(flow_id=flow_id)) for flow_id in ids)
+        totals = _totals_besides(db, ids, counted)
+        if not totals:
+            return []
+        with open_snapshot(db) as snapshot:
+            return [
+                OtherFlow(
+                    flow_id,
+                    total,
+                    _count(snapshot, matching(flow_id)) if matching is not None else None,
+                    _title(snapshot, flow_id),
+                )
+                for flow_id, total in sorted(totals.items())
+            ]
+    except StorageError as error:
+        fail(str(error))
+
+
+def _count(snapshot: Snapshot, where: ResponseFilter) -> int:
+    return sum(found.count for found in snapshot.count(where))
+
+
+def _totals_besides(db: Path | str, ids: set[str], counted: int) -> Counter[str]:
+    """How many responses each flow not in `ids` has; nothing when the database holds only
+    the `counted` responses of those flows."""
+    import asyncio
+
+    from storage import open_store
+
+    async def read() -> Counter[str]:
+        store = await open_store(db, readonly=True)
+        try:
+            if sum((await store.count_responses()).values()) == counted:
+                return Counter()
+            responses = await store.list_responses()
+            return Counter(r.flow_id for r in responses if r.flow_id not in ids)
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def _title(snapshot: Snapshot, flow_id: str) -> str | None:
+    """The title the database keeps for the flow's latest version, or the bundled file's."""
+    kept = snapshot.flow_versions(flow_id)
+    if kept:
+        content = json.loads(kept[-1].content)
+        titles = content.get("title") or {}
+        return titles.get(content.get("language", "fr")) or next(iter(titles.values()), None)
+    if flow_id in _bundled():
+        bundled = _bundled()[flow_id][1]
+        return bundled.text(bundled.title, bundled.language)
+    return None
+
+
+@cache
+def _bundled() -> dict[str, tuple[Path, Flow]]:
+    """The questionnaires that come with surveybot, their files by id: `--flows bundled`."""
+    from bot.settings import BUNDLED_FLOWS
+    from flows import bundled_path, load_flow
+
+    paths = [bundled_path(name) for name in BUNDLED_FLOWS]
+    return {flow.id: (path, flow) for path, flow in ((p, load_flow(p)) for p in paths)}
+
+
+def how_to_include(other: OtherFlow, configured: Sequence[Path], result: str) -> str:
+    """What to add to the command to report on `other` too, each flow getting its `result`
+    ("to its own file", "its own tables")."""
+    bundled = _bundled()
+    files = [path for path, _ in bundled.values()]
+    if other.flow_id in bundled and all(path in files for path in configured):
+        return f"add --flows bundled (each questionnaire {result})"
+    file = bundled[other.flow_id][0] if other.flow_id in bundled else "FILE"
+    used = "the one used now" if len(configured) == 1 else "those used now"
+    listed = ",".join(str(path) for path in [*configured, file])
+    return f"add its flow file to --flows, after {used}: --flows {listed}"
+
+
+def held(other: OtherFlow, filters: str) -> str:
+    """ "the database also holds 3 responses to questionnaire 'id' (title), 2 of them
+    matching `filters`": how many, and how many the command's filters keep."""
+    plural = "s" if other.total != 1 else ""
+    said = (
+        f"the database also holds {other.total} response{plural} to questionnaire '{other.flow_id}'"
+    )
+    if other.title:
+        said += f" ({other.title})"
+    if other.matching is not None and other.matching != other.total:
+        said += f", {other.matching or 'none'} of them matching {filters}"
+    return said
+
+
+def refuse_unknown_versions(db: Path | str, flows: Sequence[Flow], versions: Sequence[int]) -> None:
+    """Exit naming the versions there are when no flow has one of `versions`: a typo, which
+    would otherwise give an empty table and a hint about everything but the version."""
+    from storage import ResponseFilter, StorageError, open_snapshot
+
+    if not versions:
+        return
+    try:
+        with open_snapshot(db) as snapshot:
+            held_by = {
+                flow.id: {found.flow_version for found in snapshot.count(ResponseFilter(flow.id))}
+                | {kept.version for kept in snapshot.flow_versions(flow.id)}
+                for flow in flows
+            }
+    except StorageError as error:
+        fail(str(error))
+    known = set().union(*held_by.values(), (flow.version for flow in flows))
+    unknown = [version for version in versions if version not in known]
+    if unknown:
+        described = ", ".join(_versions(flow, held_by[flow.id]) for flow in flows)
+        fail(
+            f"unknown --flow-version {', '.join(map(str, unknown))}: the database holds {described}"
+        )
+
+
+def _versions(flow: Flow, held_here: set[int]) -> str:
+    """ "versions 1, 3 of flow 'id' (3: the current one)", after "the database holds"."""
+    if not held_here:
+        return f"no response of flow '{flow.id}' (its current version: {flow.version})"
+    numbers = ", ".join(str(version) for version in sorted(held_here))
+    said = f"version{'s' if len(held_here) > 1 else ''} {numbers} of flow '{flow.id}'"
+    if flow.version in held_here:
+        return f"{said} ({flow.version}: the current one)"
+    return f"{said} (the current one, {flow.version}, has no response yet)"
