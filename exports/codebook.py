@@ -19,6 +19,10 @@ from flows import Flow, Kind, Step, answer_labels, choice_labels
 
 LANGUAGES: Final = ("fr", "en")
 
+TIMES: Final = (
+    ": ISO 8601 text in CSV (2019-06-05T09:12:44Z), a date-time cell in the workbook "
+    "(2019-06-05 09:12:44 UTC)"
+)
 META_NOTES: Final = {
     "response_key": "Pseudonymous random key of the response: not the Telegram id or name. "
     "Unique per response; the same person answering twice has two keys.",
@@ -31,8 +35,8 @@ META_NOTES: Final = {
     "different versions are merged by question id.",
     "language": "Language the questionnaire was answered in.",
     "status": "Where the response is in its life.",
-    "started_at": "When the respondent started (or last started over), ISO 8601 UTC (Z).",
-    "completed_at": "When the respondent finished, ISO 8601 UTC (Z); empty if not finished.",
+    "started_at": "When the respondent started (or last started over), in UTC" + TIMES + ".",
+    "completed_at": "When the respondent finished, in UTC" + TIMES + "; empty if not finished.",
     "duration_seconds": "completed_at minus started_at, in seconds, rounded. Includes pauses: "
     "respondents can stop and resume days later. Empty if not finished.",
     "question_id": "The question: its rows below describe its values.",
@@ -43,7 +47,7 @@ META_NOTES: Final = {
     "Empty when status is skipped; a question not shown to the respondent has no row.",
     "other_text": "Free text typed after choosing 'Other, please specify' (value then holds "
     "the code 'other', or its label with --labels); empty otherwise.",
-    "answered_at": "When the answer was given (last changed), ISO 8601 UTC (Z).",
+    "answered_at": "When the answer was given (last changed), in UTC" + TIMES + ".",
 }
 STATUS_CODES: Final = (
     "completed=finished the questionnaire; in_progress=started, not finished; abandoned=given up"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> 
     acme, minus = records[filled.acme.key], records[filled.minus.key]
     # Typed cells: numbers are numbers, text is text, empty is None.
     assert acme["staff"] == 42 and acme["share"] == 12.5 and acme["markets__eu"] == 1
-    assert acme["company"] == "Acme é à ç" and acme["started_at"].endswith("Z")
+    assert acme["company"] == "Acme é à ç" and isinstance(acme["started_at"], dt.datetime)
     assert acme["ideas"] == HYPERLINK  # the text itself, as a text cell (below)
     assert minus["company"] == "-2" and minus["markets__eu"] is None
     assert minus["importance"] == "dont_know" and acme["importance"] == 5
@@ -120,3 +121,43 @@ async def test_texts_that_look_like_numbers_or_dates_stay_texts(
     cells = {row[0].value: row[column] for row in sheet.iter_rows(min_row=2)}
     assert {key: cells[key].value for key in keys} == keys
     assert {cells[key].data_type for key in keys} == {"s"}
+
+
+def test_times_are_date_times_in_utc(filled: Filled, tmp_path: Path) -> None:
+    """Times are real date-times (Excel sorts and filters them by day), in UTC, said so."""
+    book_path = tmp_path / "a.xlsx"
+    args = ("--status", "all", "--xlsx", book_path)
+    assert invoke("--db", filled.path, "--flow", MINI, *args).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    sheet = book["responses"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    started = rows[filled.acme.key][header.index("started_at")]
+    completed = rows[filled.partial.key][header.index("completed_at")]
+    assert started.is_date and started.number_format == 'yyyy-mm-dd hh:mm:ss "UTC"'
+    # Naive in the cell, as Excel has no time zones: the UTC time, to the second as in CSV.
+    utc = filled.acme.started_at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    assert started.value == utc
+    assert completed.value is None  # not finished: empty, as in CSV
+    notes = {row[0].value: row[-1].value for row in book["codebook"].iter_rows(min_row=2)}
+    assert "UTC" in notes["started_at"] and "date-time cell in the workbook" in notes["started_at"]
+
+
+def test_header_is_frozen_filtered_and_sized(filled: Filled, tmp_path: Path) -> None:
+    """What an analyst expects on opening: the header stays in view, with filter buttons."""
+    book_path = tmp_path / "a.xlsx"
+    assert invoke("--db", filled.path, "--flow", MINI, "--xlsx", book_path).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    responses, codebook = book["responses"], book["codebook"]
+    assert responses.freeze_panes == "A2" and codebook.freeze_panes == "A2"
+    # Three completed responses under 29 columns (A to AC); 28 codebook rows of 8 columns.
+    assert responses.auto_filter.ref == "A1:AC4"
+    assert codebook.auto_filter.ref == "A1:H30"
+    header = [cell.value for cell in responses[1]]
+    widths = {
+        name: responses.column_dimensions[openpyxl.utils.get_column_letter(i)].width
+        for i, name in enumerate(header, start=1)
+    }
+    assert widths["started_at"] >= 24 and widths["company"] >= 30
+    assert widths["markets__americas"] >= len("markets__americas") + 2
+    assert codebook.column_dimensions["H"].width >= 60  # the note
