@@ -9,13 +9,13 @@ older version kept in the database asked it (`exports.history`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Final
 
 from exports.columns import Cell, Column, Role, exported_questions
 from exports.history import FlowHistory
 from exports.options import ExportOptions, Layout
-from flows import Flow, Kind, Step, answer_labels, choice_labels
+from flows import Flow, Kind, Step, answer_labels, choice_labels, unpiped
 
 LANGUAGES: Final = ("fr", "en")
 
@@ -63,6 +63,10 @@ PERSONAL_NOTE: Final = (
 UNMARKED_EMAIL_NOTE: Final = (
     "E-mail address: personal data, yet the flow does not mark it personal: "
     "add 'personal: true' to leave it out of exports."
+)
+PIPED_NOTE: Final = (
+    "Personalised: each respondent saw an earlier answer of theirs (a company name, say) "
+    "where this text has the questionnaire's default wording."
 )
 FLAG_CODES: Final = "0=not selected; 1=selected"
 CHANNEL_CODES: Final = (
@@ -112,7 +116,9 @@ def _row(
     history: FlowHistory,
 ) -> list[str]:
     step = column.step
-    texts = [flow.text(step.text, language) if step else "" for language in languages]
+    asked = [flow.text(step.text, language) if step else "" for language in languages]
+    # A piped name ({company_name|votre entreprise}) as a respondent without one read it.
+    texts = [unpiped(text) for text in asked]
     section = flow.text(flow.section_of(step.id).title, lang) if step else ""
     if column.question_id is None:  # a column of the layout, not of one question
         codes = ""
@@ -127,6 +133,8 @@ def _row(
         return [column.name, "", "", *texts, "metadata", codes, note]
     kind = str(step.type) if step else "unknown"
     codes, note = _describe(flow, column, step, lang, options, history)
+    if texts != asked:
+        note = f"{note} {PIPED_NOTE}".strip()
     return [column.name, column.question_id or "", section, *texts, kind, codes, note]
 
 
@@ -278,11 +286,12 @@ def _long_value_note(step: Step) -> str:
 def _when_empty(flow: Flow, step: Step, *, long: bool = False) -> str:
     """When the question has no answer: hidden by a condition, or skipped."""
     conditions = []
+    lists = _list_questions(flow)
     section = flow.section_of(step.id)
     if section.show_if is not None:
-        conditions.append(describe_condition(section.show_if))
+        conditions.append(describe_condition(section.show_if, lists))
     if step.show_if is not None:
-        conditions.append(describe_condition(step.show_if))
+        conditions.append(describe_condition(step.show_if, lists))
     parts = []
     # Wide: one cell per response, empty either way. Long: a hidden question has no row,
     # a skipped one a row with status skipped.
@@ -295,19 +304,31 @@ def _when_empty(flow: Flow, step: Step, *, long: bool = False) -> str:
     return " ".join(parts)
 
 
-def describe_condition(condition: Any) -> str:
-    """A show-if condition in words: exports = yes and not (markets = none)."""
+def _list_questions(flow: Flow) -> frozenset[str]:
+    """The questions answered with several codes: a condition on one tests for one code."""
+    several = (Kind.MULTIPLE_CHOICE, Kind.RANKING)
+    return frozenset(step.id for step in flow.steps() if step.type in several)
+
+
+def describe_condition(condition: Any, lists: Collection[str] = frozenset()) -> str:
+    """A show-if condition in words: exports = yes and not (markets includes none).
+
+    `lists` names the questions answered with several codes (multiple choice,
+    ranking): a condition on one holds when the answer includes the code, which
+    "=" would misstate.
+    """
     if getattr(condition, "not_", None) is not None:
-        return f"not ({describe_condition(condition.not_)})"
+        return f"not ({describe_condition(condition.not_, lists)})"
     if getattr(condition, "all", None) is not None:
-        return "(" + " and ".join(describe_condition(c) for c in condition.all) + ")"
+        return "(" + " and ".join(describe_condition(c, lists) for c in condition.all) + ")"
     if getattr(condition, "any", None) is not None:
-        return "(" + " or ".join(describe_condition(c) for c in condition.any) + ")"
+        return "(" + " or ".join(describe_condition(c, lists) for c in condition.any) + ")"
     q = condition.question
     if condition.equals is not None:
-        return f"{q} = {condition.equals}"
+        return f"{q} {'includes' if q in lists else '='} {condition.equals}"
     if condition.in_ is not None:
-        return f"{q} in ({', '.join(str(v) for v in condition.in_)})"
+        values = ", ".join(str(v) for v in condition.in_)
+        return f"{q} includes one of ({values})" if q in lists else f"{q} in ({values})"
     if condition.answered is not None:
         return f"{q} answered" if condition.answered else f"{q} not answered"
     low, high = condition.min, condition.max

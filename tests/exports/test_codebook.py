@@ -8,7 +8,7 @@ import pytest
 
 from exports import ExportOptions, load_codebook, run_export
 from exports.codebook import describe_condition
-from flows import Flow
+from flows import Flow, Kind
 from tests.conftest import MINI
 from tests.exports.conftest import Filled, invoke, read_csv
 
@@ -106,6 +106,39 @@ def test_conditions_in_words(mini: Flow) -> None:
     share = mini.step("share")
     assert share.show_if is not None
     assert describe_condition(share.show_if) == "(exports = yes and not (markets = none))"
+    # markets is a multiple choice: the condition holds when its answer includes "none".
+    assert describe_condition(share.show_if, {"markets"}) == (
+        "(exports = yes and not (markets includes none))"
+    )
+
+
+def test_a_condition_on_a_multiple_choice_reads_includes(mini: Flow) -> None:
+    """ "markets = none" read as if one code were the whole answer; it means "includes none"."""
+    note = load_codebook(mini).set_index("column").loc["share", "note"]
+    assert "Shown only if (exports = yes and not (markets includes none)); empty otherwise." in note
+
+
+def test_question_texts_read_without_placeholders(mini: Flow) -> None:
+    """A piped name reads as a respondent without one saw it, and the note says so."""
+    bundled = load_codebook().set_index("column")
+    assert bundled.loc["headcount", "question_fr"] == (
+        "Combien de salariés compte votre entreprise\u00a0?"
+    )
+    assert bundled.loc["headcount", "question_en"] == ("How many employees does your company have?")
+    assert "Personalised" in bundled.loc["headcount", "note"]
+    assert not bundled["question_fr"].str.contains("{", regex=False).any()
+    # Without a fallback in the flow, the name is an ellipsis, as `stats` shows it.
+    staff = load_codebook(mini).set_index("column").loc["staff"]
+    assert (staff["question_fr"], staff["question_en"]) == ("Salariés de … ?", "Staff at …?")
+    assert "Personalised" not in load_codebook(mini).set_index("column").loc["sector", "note"]
+
+
+def test_the_guide_lists_every_kind_of_question() -> None:
+    """docs/analysts.md names each kind the codebook's `kind` column can hold."""
+    guide = (Path(__file__).parents[2] / "docs" / "analysts.md").read_text(encoding="utf-8")
+    described = guide.split("## The codebook", 1)[1].split("## In Python", 1)[0]
+    for kind in [*(k.value for k in Kind if k is not Kind.INFO), "metadata", "unknown"]:
+        assert f"`{kind}`" in described, kind
 
 
 def test_long_codebook_describes_value_and_other_text_as_its_columns(
