@@ -37,6 +37,7 @@ EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 YES_WORDS = {"oui", "o", "yes", "y", "1"}
 NO_WORDS = {"non", "n", "no", "2"}
+_WORD = re.compile(r"[^\W\d_]+")
 DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
 # Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
 MAX_NUMBER_CHARS = 30
@@ -115,6 +116,8 @@ def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | I
     if isinstance(value, str):
         parsed = parse_number(value, lang)
         if parsed is None:
+            parsed = _counted(step, value, lang)
+        if parsed is None:
             return Invalid(message("not_a_number", lang, example=example))
         value = parsed
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -149,6 +152,34 @@ def parse_number(text: str, lang: str | None = None) -> float | int | None:
     if re.fullmatch(r"-?\d{1,3}(,\d{3}){2,}", cleaned):  # "1,200,000", whatever the language
         return int(cleaned.replace(",", ""))
     return None
+
+
+def _counted(step: NumberStep, text: str, lang: str) -> float | int | None:
+    """ "12 stagiaires (au total)" for "Combien de stagiaires, au total ?": a number, then words
+    of the question (or its unit). Any other word is refused: "18 mois" to a question in
+    years, "3 millions"."""
+    found = re.fullmatch(r"(.*?\d)\s*([^\W\d_][^\d]*?)[.!]?", clean_text(text))
+    if found is None:
+        return None
+    said = " ".join(_texts(step.text) + _texts(step.unit))
+    known = {_stem(word) for word in _WORD.findall(said)}
+    if not all(_stem(word) in known for word in _WORD.findall(found[2])):
+        return None
+    return parse_number(found[1], lang)
+
+
+def _texts(text: str | dict[str, str] | None) -> list[str]:
+    """Every language's version of a flow text (a word in either is understood)."""
+    if text is None:
+        return []
+    return [text] if isinstance(text, str) else list(text.values())
+
+
+def _stem(word: str) -> str:
+    """ "Salariés" and "salarié", "Interns" and "intern" alike: no case, no accents, no plural."""
+    plain = unicodedata.normalize("NFKD", word.casefold())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return plain[:-1] if len(plain) > 3 and plain[-1] in "sx" else plain
 
 
 def _check_scale(step: ScaleStep, value: object, lang: str) -> AnswerValue | Invalid:

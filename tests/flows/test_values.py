@@ -183,6 +183,32 @@ def test_words_are_not_numbers(mini: Flow, lang: str, example: str, typed: str) 
     assert ("nombre" if lang == "fr" else "number") in said
 
 
+@pytest.mark.parametrize(
+    ("typed", "lang"),
+    [
+        ("12 salariés", "fr"),
+        ("12 Salarié.", "fr"),
+        ("12salaries", "fr"),
+        ("12 employees", "en"),
+        ("12 salariés", "en"),  # a word of either language's question is understood
+        ("12 staff", "en"),
+    ],
+)
+def test_a_number_followed_by_the_questions_own_words_is_read(
+    mini: Flow, typed: str, lang: str
+) -> None:
+    """ "12 salariés" to "Salariés de Acme ?": what people type, not a refusal."""
+    assert accepted(mini, "staff", typed, lang) == 12
+
+
+@pytest.mark.parametrize(
+    "typed", ["12 mois", "3 millions", "12 salariés et 3 stagiaires", "12 ou 13", "environ 12"]
+)
+def test_a_number_followed_by_other_words_is_still_refused(mini: Flow, typed: str) -> None:
+    """Another unit may mean another number: "18 mois" is not 18 years, "3 millions" not 3."""
+    assert "nombre" in refused(mini, "staff", typed, "fr")
+
+
 def test_the_example_for_a_decimal_uses_the_local_mark(mini: Flow) -> None:
     assert "3,5" in refused(mini, "share", "beaucoup", "fr")
     assert "3.5" in refused(mini, "share", "lots", "en")
