@@ -27,12 +27,15 @@ UPLOAD_LIMIT: Final = 49_000_000
 """Bytes a file may have: Telegram's 50 MB, less a margin for the request's envelope."""
 
 
-async def deliver_export(chat: Chat, lang: str, export: PackedExport, caption: str) -> None:
-    """Send the export's files (the CSV first, with `caption`), or say why it cannot be."""
+async def deliver_export(
+    chat: Chat, lang: str, export: PackedExport, caption: str, codebook_caption: str
+) -> None:
+    """Send the export's files (the CSV with `caption`, then the codebook with its own, so a
+    forwarded codebook still says what it is), or say why it cannot be."""
     try:
         if not export.zipped:
             for index, (name, content) in enumerate(export.files):
-                await chat.send_file(content, name, caption if index == 0 else None)
+                await chat.send_file(content, name, caption if index == 0 else codebook_caption)
             return
         [(name, packed)] = export.files
         if len(packed) > UPLOAD_LIMIT:

@@ -374,8 +374,9 @@ async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
     )
     await application.bot.send_chat_action(chat.chat_id, "upload_document")
     for flow in _flows_asked(conversation, asked):
-        # One flow's file at a time, named for its audience when there are several.
-        tag = conversation.catalogue.audience_code(flow) if asked.flow is None else ""
+        # One flow's file at a time, named for its audience whenever there are several,
+        # even when only one was asked: the files must not look like another setup's.
+        tag = conversation.catalogue.audience_code(flow)
         await _export_flow(application, chat, flow, options, asked, tag, lang)
 
 
@@ -388,15 +389,7 @@ async def _export_flow(
     tag: str,
     lang: str,
 ) -> None:
-    from exports import FileNames
-
-    day = application.bot_data.clock().date().isoformat()
-    suffix = "".join(f"_{part}" for part in (tag, asked.stage) if part)
-    names = FileNames(
-        csv=f"reponses{suffix}_{day}.csv",
-        codebook=f"codebook{suffix}_{day}.csv",
-        zip=f"reponses{suffix}_{day}.zip",
-    )
+    names = export_names(application.bot_data, tag, asked.stage)
     exported = await export_in_another_process(_database(application), flow, options, names)
     counts = exported.result.by_status
     parts = [
@@ -410,7 +403,27 @@ async def _export_flow(
         count=exported.result.responses,
         detail=", ".join(parts) or "–",
     )
-    await deliver_export(chat, lang, exported, escape(caption))
+    book = tg("org_codebook_caption", lang, name=names.csv)
+    await deliver_export(chat, lang, exported, escape(caption), escape(book))
+
+
+def export_names(services: Services, tag: str, stage: str | None) -> FileNames:
+    """`reponses_territoire_pithiviers_2026-11-30_14-05.csv` and its codebook's.
+
+    The time (the respondents' zone, as /stats's day) keeps two exports of a day apart
+    in a Downloads folder, and sorts them; hours and minutes with '-', which Windows
+    allows in a file name (':' it does not).
+    """
+    from exports import FileNames
+
+    zone = ZoneInfo(services.policy.timezone)
+    when = services.clock().astimezone(zone).strftime("%Y-%m-%d_%H-%M")
+    suffix = "".join(f"_{part}" for part in (tag, stage) if part)
+    return FileNames(
+        csv=f"reponses{suffix}_{when}.csv",
+        codebook=f"codebook{suffix}_{when}.csv",
+        zip=f"reponses{suffix}_{when}.zip",
+    )
 
 
 RUNNERS: Final[Mapping[str, Runner]] = {"export": run_export, "stats": run_stats}

@@ -115,6 +115,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "{count} réponses ({detail}). Fichier pour Excel : UTF-8, « ; », virgule décimale.",
         "en": "{count} responses ({detail}). File for Excel: UTF-8, ';', decimal comma.",
     },
+    "org_codebook_caption": {
+        "fr": "Codebook de {name} : une ligne par colonne (question, type, codes et libellés).",
+        "en": "Codebook of {name}: one row per column (question, type, codes and labels).",
+    },
     "org_export_personal": {
         "fr": "⚠️ Cet export contient des données personnelles (réponses à : {questions}). "
         "Ne le partagez pas et supprimez-le une fois l'analyse faite.",

@@ -109,7 +109,8 @@ async def test_telegram_export_sends_each_questionnaire_its_own_files(
     boss = Person(updates, ORGANISER)
     await ask_and_wait(boss, "/export")
     names = [m.attachment[0] for m in boss.chat if m.attachment is not None]
-    assert [name.rsplit("_", 1)[0] for name in names] == [
+    # reponses_entreprise_2026-11-30_14-05.csv: the audience, the day, the time.
+    assert [name.rsplit("_", 2)[0] for name in names] == [
         "reponses_entreprise",
         "codebook_entreprise",
         "reponses_territoire",
@@ -121,7 +122,10 @@ async def test_telegram_export_sends_each_questionnaire_its_own_files(
 
     await ask_and_wait(boss, "/export territoire")
     latest = [m.attachment[0] for m in boss.chat if m.attachment is not None][len(names) :]
-    assert [name.rsplit("_", 1)[0] for name in latest] == ["reponses", "codebook"]
+    assert [name.rsplit("_", 2)[0] for name in latest] == [
+        "reponses_territoire",
+        "codebook_territoire",
+    ]
 
 
 async def test_telegram_qr_gives_a_code_per_audience(

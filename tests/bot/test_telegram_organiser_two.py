@@ -1,0 +1,77 @@
+"""Organiser commands in Telegram when the bot runs two questionnaires (SURVEYBOT_FLOWS=bundled).
+
+The real application and handlers, the Bot API faked at the HTTP boundary, a
+real SQLite file, and a clock fixed at 2026-11-30 13:05 UTC (14:05 in Paris).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from bot.telegram import BotApplication, build_application
+from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from tests.support.organiser_jobs import ask_and_wait
+
+ORGANISER = 900_001
+NOW = dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC)
+PersonFactory = Callable[..., Person]
+
+
+@pytest.fixture(scope="module")
+def actors_flow() -> Flow:
+    return load_flow(bundled_path("acteurs.yaml"))
+
+
+@pytest.fixture
+def make_app(
+    bundled_flow: Flow, actors_flow: Flow, stages: list[StageDef]
+) -> Callable[[FakeBotAPI], BotApplication]:
+    def make(api: FakeBotAPI) -> BotApplication:
+        app = build_application(
+            token=TOKEN,
+            flow=Catalogue((bundled_flow, actors_flow)),
+            stages=stages,
+            request=api,
+            rate_limit=False,
+            admins=frozenset({ORGANISER}),
+        )
+        app.bot_data.clock = lambda: NOW
+        return app
+
+    return make
+
+
+async def one_each(person: PersonFactory) -> None:
+    """One respondent per questionnaire at Pithiviers, agreed and on the first question."""
+    for user, audience in ((711, "entreprise"), (712, "territoire")):
+        someone = person(user)
+        await someone.send(f"/start pithiviers__{audience}")
+        await someone.tap("J'accepte")
+
+
+def files(organiser: Person) -> list[tuple[str, str]]:
+    """(file name, caption) of every document the organiser got."""
+    return [(m.attachment[0], m.text) for m in organiser.chat if m.attachment is not None]
+
+
+async def test_an_export_of_one_questionnaire_is_named_after_it_and_the_time(
+    person: PersonFactory,
+) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export territoire")
+    await ask_and_wait(boss, "/export pithiviers entreprise")
+
+    sent = files(boss)
+    # The time of the configured zone (Europe/Paris), as the organiser's clock shows it.
+    assert [name for name, _ in sent] == [
+        "reponses_territoire_2026-11-30_14-05.csv",
+        "codebook_territoire_2026-11-30_14-05.csv",
+        "reponses_entreprise_pithiviers_2026-11-30_14-05.csv",
+        "codebook_entreprise_pithiviers_2026-11-30_14-05.csv",
+    ]
+    assert sent[1][1].startswith("Codebook de reponses_territoire_2026-11-30_14-05.csv")
