@@ -391,6 +391,11 @@ async def _export_flow(
 ) -> None:
     names = export_names(application.bot_data, tag, asked.stage)
     exported = await export_in_another_process(_database(application), flow, options, names)
+    if exported.result.responses == 0:
+        # An empty CSV captioned "0 réponses" reads as a fault: say there is nothing yet.
+        where = _selection(application.bot_data, tag, asked.stage, lang)
+        await chat.send(escape(tg("org_export_empty", lang) + where + "."))
+        return
     counts = exported.result.by_status
     parts = [
         f"{counts[status]} {tg('org_status_' + status, lang)}"
@@ -405,6 +410,14 @@ async def _export_flow(
     )
     book = tg("org_codebook_caption", lang, name=names.csv)
     await deliver_export(chat, lang, exported, escape(caption), escape(book))
+
+
+def _selection(services: Services, tag: str, stage: str | None, lang: str) -> str:
+    """What an export covered, for a sentence: " pour Dunkerque (exemple_nord), territoire"."""
+    found = find_stage(services.conversation.stages, stage) if stage else None
+    parts = [f"{found.city} ({found.code})"] if found else []
+    parts += [tg("org_questionnaire", lang, code=tag)] if tag else []
+    return tg("org_for", lang, what=", ".join(parts)) if parts else ""
 
 
 def export_names(services: Services, tag: str, stage: str | None) -> FileNames:

@@ -119,6 +119,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Codebook de {name} : une ligne par colonne (question, type, codes et libellés).",
         "en": "Codebook of {name}: one row per column (question, type, codes and labels).",
     },
+    "org_export_empty": {
+        "fr": "Pas encore de réponse à exporter",
+        "en": "No responses to export yet",
+    },
+    "org_for": {"fr": " pour {what}", "en": " for {what}"},
+    "org_questionnaire": {"fr": "le questionnaire « {code} »", "en": "the “{code}” questionnaire"},
     "org_export_personal": {
         "fr": "⚠️ Cet export contient des données personnelles (réponses à : {questions}). "
         "Ne le partagez pas et supprimez-le une fois l'analyse faite.",

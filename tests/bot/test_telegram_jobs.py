@@ -165,6 +165,7 @@ async def test_a_job_that_keeps_being_interrupted_is_given_up_with_a_word(
 async def test_an_export_command_delivered_twice_is_one_export(
     person: PersonFactory, updates: Updates, app: BotApplication, db_path: Path
 ) -> None:
+    await person().send("/start pithiviers")  # something to export
     boss = person(ORGANISER)
     command = boss.message_update("/export")
     # Telegram sends an update again when the bot stopped before confirming it.

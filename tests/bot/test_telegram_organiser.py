@@ -190,3 +190,16 @@ async def test_export_of_one_stage(person: PersonFactory, some_answers: None) ->
     table = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
     assert set(table["stage_code"]) == {"pithiviers"}
     assert len(table) == 3
+
+
+async def test_an_export_of_nothing_says_so_and_sends_no_file(
+    person: PersonFactory, api: FakeBotAPI
+) -> None:
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export")
+    assert boss.last_text == "Pas encore de réponse à exporter."
+    started = person(700_000_103)
+    await started.send("/start pithiviers")
+    await ask_and_wait(boss, "/export exemple_nord")
+    assert boss.last_text == "Pas encore de réponse à exporter pour Dunkerque (exemple_nord)."
+    assert not api.calls_to("sendDocument")

@@ -75,3 +75,18 @@ async def test_an_export_of_one_questionnaire_is_named_after_it_and_the_time(
         "codebook_entreprise_pithiviers_2026-11-30_14-05.csv",
     ]
     assert sent[1][1].startswith("Codebook de reponses_territoire_2026-11-30_14-05.csv")
+
+
+async def test_an_export_says_which_questionnaire_has_no_response_yet(
+    person: PersonFactory,
+) -> None:
+    someone = person(711)
+    await someone.send("/start pithiviers__entreprise")
+    await someone.tap("J'accepte")
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export")
+    assert next(name for name, _ in files(boss)).startswith("reponses_entreprise_")
+    assert len(files(boss)) == 2
+    assert (
+        boss.last_text == "Pas encore de réponse à exporter pour le questionnaire « territoire »."
+    )
