@@ -32,7 +32,7 @@ from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
 from bot.telegram.handlers import person_of
 from bot.telegram.sending import Chat
-from bot.telegram.words import tg
+from bot.telegram.words import counted, tg
 from bot.telegram.worker_process import in_another_process
 from flows import StageDef, find_stage, format_day
 from organiser import (
@@ -193,8 +193,8 @@ def _figures(row: StageCounts, lang: str) -> str:
     figures = tg(
         "org_figures",
         lang,
-        started=row.started,
-        completed=row.completed,
+        started=counted("org_started", row.started, lang),
+        completed=counted("org_status_completed", row.completed, lang),
         rate=rate,
         median=median,
         started_today=row.started_today,
@@ -327,7 +327,7 @@ def codes_shown(codes: Sequence[str], lang: str) -> str:
     a tour of a thousand stages must not make a message Telegram refuses."""
     shown = escape(", ".join(codes[:CODES_SHOWN]) or "–")
     if len(codes) > CODES_SHOWN:
-        shown += tg("org_codes_more", lang, count=len(codes) - CODES_SHOWN)
+        shown += counted("org_codes_more", len(codes) - CODES_SHOWN, lang)
     return shown
 
 
@@ -398,14 +398,14 @@ async def _export_flow(
         return
     counts = exported.result.by_status
     parts = [
-        f"{counts[status]} {tg('org_status_' + status, lang)}"
+        counted(f"org_status_{status}", counts[status], lang)
         for status in ("completed", "in_progress", "abandoned")
         if counts.get(status)
     ]
     caption = tg(
         "org_export_caption",
         lang,
-        count=exported.result.responses,
+        responses=counted("org_responses", exported.result.responses, lang),
         detail=", ".join(parts) or "–",
     )
     book = tg("org_codebook_caption", lang, name=names.csv)

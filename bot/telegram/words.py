@@ -79,9 +79,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Total",
     },
     "org_figures": {
-        "fr": "{started} commencées · {completed} terminées ({rate}) · médiane {median} · aujourd'hui {started_today}/{completed_today}",
-        "en": "{started} started · {completed} completed ({rate}) · median {median} · today {started_today}/{completed_today}",
+        "fr": "{started} · {completed} ({rate}) · médiane {median} · aujourd'hui {started_today}/{completed_today}",
+        "en": "{started} · {completed} ({rate}) · median {median} · today {started_today}/{completed_today}",
     },
+    "org_started_one": {"fr": "{count} commencée", "en": "{count} started"},
+    "org_started_many": {"fr": "{count} commencées", "en": "{count} started"},
     "org_channels": {"fr": "dont {detail}", "en": "of which {detail}"},
     "org_no_answers_yet": {
         "fr": "Pas encore de réponse : {names}",
@@ -99,21 +101,18 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "/qr CODE envoie le QR code d'un atelier.",
         "en": "/qr CODE sends the QR code of a workshop.",
     },
-    "org_status_completed": {
-        "fr": "terminées",
-        "en": "completed",
-    },
-    "org_status_in_progress": {
-        "fr": "en cours",
-        "en": "in progress",
-    },
-    "org_status_abandoned": {
-        "fr": "abandonnées",
-        "en": "abandoned",
-    },
+    # Counted words, "_one" and "_many": `counted` picks one (French 0 and 1 take the singular).
+    "org_status_completed_one": {"fr": "{count} terminée", "en": "{count} completed"},
+    "org_status_completed_many": {"fr": "{count} terminées", "en": "{count} completed"},
+    "org_status_in_progress_one": {"fr": "{count} en cours", "en": "{count} in progress"},
+    "org_status_in_progress_many": {"fr": "{count} en cours", "en": "{count} in progress"},
+    "org_status_abandoned_one": {"fr": "{count} abandonnée", "en": "{count} abandoned"},
+    "org_status_abandoned_many": {"fr": "{count} abandonnées", "en": "{count} abandoned"},
+    "org_responses_one": {"fr": "{count} réponse", "en": "{count} response"},
+    "org_responses_many": {"fr": "{count} réponses", "en": "{count} responses"},
     "org_export_caption": {
-        "fr": "{count} réponses ({detail}). Fichier pour Excel : UTF-8, « ; », virgule décimale.",
-        "en": "{count} responses ({detail}). File for Excel: UTF-8, ';', decimal comma.",
+        "fr": "{responses} ({detail}). Fichier pour Excel : UTF-8, « ; », virgule décimale.",
+        "en": "{responses} ({detail}). File for Excel: UTF-8, ';', decimal comma.",
     },
     "org_codebook_caption": {
         "fr": "Codebook de {name} : une ligne par colonne (question, type, codes et libellés).",
@@ -179,7 +178,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "A request interrupted by a restart several times is given up. "
         "On the server, <code>surveybot export --excel -o responses.csv</code> does the export.",
     },
-    "org_codes_more": {
+    "org_codes_more_one": {
+        "fr": " … et {count} autre (/links les donne tous)",
+        "en": " … and {count} more (/links lists them all)",
+    },
+    "org_codes_more_many": {
         "fr": " … et {count} autres (/links les donne tous)",
         "en": " … and {count} more (/links lists them all)",
     },
@@ -218,3 +221,13 @@ WORDS: dict[str, dict[str, str]] = {
 
 tg = Words(WORDS)
 """The text `key` in `lang`, with values filled in."""
+
+
+def counted(key: str, count: int, lang: str) -> str:
+    """`key`'s text for `count`: "1 terminée", "2 terminées", "0 terminée"; "1 response".
+
+    French puts 0 and 1 in the singular, English only 1; other languages get the
+    French texts, so the French rule.
+    """
+    singular = count == 1 if lang == "en" else count <= 1
+    return tg(f"{key}_{'one' if singular else 'many'}", lang, count=count)

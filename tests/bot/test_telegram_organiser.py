@@ -92,7 +92,7 @@ async def test_stats_match_the_database(
     by_stage = {row["stage_code"]: (row["started"], row["completed"]) for row in rows}
     assert by_stage == {"pithiviers": (3, 2), None: (1, 0)}
     assert "Pithiviers (pithiviers)\n3 commencées · 2 terminées (67\u00a0%)" in text
-    assert "Sans atelier (—)\n1 commencées · 0 terminées (0\u00a0%)" in text
+    assert "Sans atelier (—)\n1 commencée · 0 terminée (0\u00a0%)" in text
     assert "Total\n4 commencées · 2 terminées (50\u00a0%)" in text
     assert "aujourd'hui 4/2" in text
     assert "Pas encore de réponse : Évreux" in text
@@ -203,3 +203,21 @@ async def test_an_export_of_nothing_says_so_and_sends_no_file(
     await ask_and_wait(boss, "/export exemple_nord")
     assert boss.last_text == "Pas encore de réponse à exporter pour Dunkerque (exemple_nord)."
     assert not api.calls_to("sendDocument")
+
+
+async def test_one_response_is_counted_in_the_singular(person: PersonFactory) -> None:
+    done = person(700_000_101)
+    await done.send("/start pithiviers")
+    await done.tap("Continuer ▶")
+    await finish_mini(done)
+    await person(700_000_102, language_code="en").send("/start")
+    boss, chef = person(ORGANISER), person(ORGANISER, language_code="en")
+    await boss.send("/stats pithiviers")
+    assert "1 commencée · 1 terminée (100\u00a0%)" in boss.last_text
+    await ask_and_wait(boss, "/export")
+    caption = next(m.text for m in boss.chat if m.attachment is not None)
+    assert caption.startswith("2 réponses (1 terminée, 1 en cours)")
+    await ask_and_wait(boss, "/export pithiviers")
+    assert boss.chat[-2].text.startswith("1 réponse (1 terminée)")
+    await ask_and_wait(chef, "/export pithiviers")
+    assert chef.chat[-2].text.startswith("1 response (1 completed)")
