@@ -37,14 +37,13 @@ from bot.telegram.worker_process import in_another_process
 from flows import StageDef, find_stage, format_day
 from organiser import (
     StageCounts,
+    StageLink,
     Stats,
     audiences_of,
     link_title,
     read_stats,
     render_qr_png,
-    stage_link,
     stage_links,
-    stage_title,
 )
 from storage import Job, open_store
 
@@ -218,11 +217,11 @@ async def on_links(update: Update, context: BotContext) -> None:
         await chat.send(tg("org_no_stages", lang))
         return
     blocks = [f"<b>{tg('org_links_title', lang)}</b>\n"]
-    web_url = context.services.public_url
-    for stage in stages:
-        link = stage_link(stage, context.bot.username, web_url=web_url)
-        when = format_day(stage.date, lang)
-        title = stage_title(stage, lang=lang) + (f" — {when}" if when else "")
+    for link in _links_of(
+        context, stages, list(context.services.conversation.catalogue.flows), lang
+    ):
+        when = format_day(link.stage.date, lang)
+        title = link_title(link, lang=lang) + (f" — {when}" if when else "")
         urls = [link.web_url, link.url] if link.web_url else [link.url]
         blocks.append("\n".join([escape(title), *(escape(url) for url in urls)]))
     blocks.append(f"\n{tg('org_links_qr_hint', lang)}")
@@ -241,18 +240,24 @@ async def on_qr(update: Update, context: BotContext) -> None:
     catalogue = context.services.conversation.catalogue
     named = [catalogue.by_audience(word) for word in (context.args or [])[1:]]
     flows = [flow for flow in named if flow is not None] or list(catalogue.flows)
-    # One code per audience when the bot runs several questionnaires, as `links` prints.
-    audiences = audiences_of(flows, lang) if catalogue.several else []
-    links = stage_links(
-        [stage], context.bot.username, web_url=context.services.public_url, audiences=audiences
-    )
-    for link in links:
+    for link in _links_of(context, [stage], flows, lang):
         # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
         png = await asyncio.to_thread(render_qr_png, link, lang=lang)
         caption = f"{escape(link_title(link, lang=lang))}\n{escape(link.web_url or link.url)}"
         await context.bot.send_photo(
             chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption
         )
+
+
+def _links_of(
+    context: BotContext, stages: Sequence[StageDef], flows: Sequence[Flow], lang: str
+) -> list[StageLink]:
+    """The invitation links of `stages`, as `surveybot links` makes them: with several
+    questionnaires, one per stage and audience (of `flows`), which skips the question."""
+    several = context.services.conversation.catalogue.several
+    audiences = audiences_of(flows, lang) if several else []
+    web_url = context.services.public_url
+    return stage_links(stages, context.bot.username, web_url=web_url, audiences=audiences)
 
 
 async def _stage_asked(

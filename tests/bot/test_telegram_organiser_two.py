@@ -90,3 +90,16 @@ async def test_an_export_says_which_questionnaire_has_no_response_yet(
     assert (
         boss.last_text == "Pas encore de réponse à exporter pour le questionnaire « territoire »."
     )
+
+
+async def test_links_give_one_link_per_workshop_and_questionnaire_as_qr_does(
+    person: PersonFactory, stages: list[StageDef]
+) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/links")
+    text = "\n".join(m.text for m in boss.chat)
+    for stage in stages:
+        for audience in ("entreprise", "territoire"):
+            assert f"?start={stage.code}__{audience}\n" in text + "\n"
+    assert "Pithiviers – Une entreprise — 5 juin 2019\nhttps://t.me/" in text
+    assert "Pithiviers – Un acteur du territoire — 5 juin 2019\nhttps://t.me/" in text
