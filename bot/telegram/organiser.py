@@ -18,7 +18,6 @@ import asyncio
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -31,6 +30,13 @@ from bot.telegram.background import Runner, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
 from bot.telegram.handlers import person_of
+from bot.telegram.organiser_args import (
+    ExportAsked,
+    audiences_shown,
+    codes_shown,
+    quoted,
+    read_command_args,
+)
 from bot.telegram.sending import Chat
 from bot.telegram.words import counted, tg
 from bot.telegram.worker_process import in_another_process
@@ -53,12 +59,6 @@ if TYPE_CHECKING:
     from flows import Flow
 
 T = TypeVar("T")
-
-PERSONAL_WORD = "personal"
-"""`/export personal`: the export keeps the questions the flow marks personal."""
-
-CODES_SHOWN: Final = 40
-"""Workshop codes listed in a usage or error message; /links lists them all."""
 
 STATS_IN_BACKGROUND: Final = 2_000
 """Responses above which /stats is a background job: reading and counting 20,000 of them
@@ -84,7 +84,7 @@ async def on_stats(update: Update, context: BotContext) -> None:
     chat, lang = found
     services = context.services
     conversation = services.conversation
-    asked = read_command_args(context.args or [], conversation, lang)
+    asked = read_command_args(context.args or [], conversation, lang, command="stats")
     if isinstance(asked, str):
         await chat.send(asked)
         return
@@ -217,9 +217,18 @@ async def on_links(update: Update, context: BotContext) -> None:
         await chat.send(tg("org_no_stages", lang))
         return
     blocks = [f"<b>{tg('org_links_title', lang)}</b>\n"]
-    for link in _links_of(
-        context, stages, list(context.services.conversation.catalogue.flows), lang
-    ):
+    if context.args:  # said, not silently dropped: the organiser may expect a selection
+        ignored = quoted(context.args, lang)
+        blocks.insert(
+            0,
+            tg(
+                f"org_links_ignored_{'one' if len(context.args) == 1 else 'many'}",
+                lang,
+                words=ignored,
+            ),
+        )
+    flows = list(context.services.conversation.catalogue.flows)
+    for link in _links_of(context, stages, flows, lang):
         when = format_day(link.stage.date, lang)
         title = link_title(link, lang=lang) + (f" — {when}" if when else "")
         urls = [link.web_url, link.url] if link.web_url else [link.url]
@@ -229,24 +238,35 @@ async def on_links(update: Update, context: BotContext) -> None:
 
 
 async def on_qr(update: Update, context: BotContext) -> None:
-    """`/qr CODE`: the workshop's QR code, as an image to show or print."""
+    """`/qr CODE [AUDIENCE]`: the workshop's QR code (one per questionnaire, or the one
+    named), as an image to show or print."""
     found = _chat_and_lang(update, context)
     if found is None:
         return
     chat, lang = found
-    stage = await _stage_asked(chat, context, lang, usage=True)
-    if stage is None:
+    conversation = context.services.conversation
+    asked = read_command_args(context.args or [], conversation, lang, command="qr")
+    if isinstance(asked, str) or asked.stage is None:
+        await chat.send(asked if isinstance(asked, str) else _qr_usage(conversation, lang))
         return
-    catalogue = context.services.conversation.catalogue
-    named = [catalogue.by_audience(word) for word in (context.args or [])[1:]]
-    flows = [flow for flow in named if flow is not None] or list(catalogue.flows)
-    for link in _links_of(context, [stage], flows, lang):
+    stage = find_stage(conversation.stages, asked.stage)
+    assert stage is not None  # read_command_args found it
+    for link in _links_of(context, [stage], _flows_asked(conversation, asked), lang):
         # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
         png = await asyncio.to_thread(render_qr_png, link, lang=lang)
         caption = f"{escape(link_title(link, lang=lang))}\n{escape(link.web_url or link.url)}"
         await context.bot.send_photo(
             chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption
         )
+
+
+def _qr_usage(conversation: Conversation, lang: str) -> str:
+    """`/qr` alone: how it is written, and the workshops (and questionnaires) there are."""
+    codes = codes_shown([s.code for s in conversation.stages], lang)
+    several = conversation.catalogue.several
+    audiences = tg("org_qr_audiences", lang, codes=audiences_shown(conversation)) if several else ""
+    shape = "CODE [AUDIENCE]" if several else "CODE"
+    return tg("org_qr_usage", lang, shape=shape, codes=codes, audiences=audiences)
 
 
 def _links_of(
@@ -258,82 +278,6 @@ def _links_of(
     audiences = audiences_of(flows, lang) if several else []
     web_url = context.services.public_url
     return stage_links(stages, context.bot.username, web_url=web_url, audiences=audiences)
-
-
-async def _stage_asked(
-    chat: Chat, context: BotContext, lang: str, *, usage: bool
-) -> StageDef | None:
-    """The workshop named after the command; says what is known when it is missing or unknown."""
-    stages = context.services.conversation.stages
-    codes = codes_shown([s.code for s in stages], lang)
-    if not context.args:
-        if usage:
-            await chat.send(tg("org_qr_usage", lang, codes=codes))
-        return None
-    stage = find_stage(stages, context.args[0])
-    if stage is None:
-        named = escape(context.args[0][:64])
-        await chat.send(tg("org_qr_unknown", lang, code=named, codes=codes))
-    return stage
-
-
-@dataclass(frozen=True)
-class ExportAsked:
-    """What `/export` (or, later, another command) was asked for, read from its words."""
-
-    stage: str | None = None
-    """The workshop's code, if one was named."""
-    personal: bool = False
-    """`personal`: keep the questions the flow marks personal."""
-    flow: str | None = None
-    """The flow's id, when the bot runs several and one was named (by id or audience)."""
-
-    def as_args(self) -> dict[str, Any]:
-        """As recorded with the job (JSON)."""
-        return {"stage": self.stage, "personal": self.personal, "flow": self.flow}
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any]) -> ExportAsked:
-        return cls(
-            stage=args.get("stage"), personal=bool(args.get("personal")), flow=args.get("flow")
-        )
-
-
-def read_command_args(
-    words: Sequence[str], conversation: Conversation, lang: str
-) -> ExportAsked | str:
-    """`[CODE] [AUDIENCE] [personal]`, in any order, read from the command's words; or what
-    to answer (HTML) if a word names nothing.
-
-    The one place a command's words are read: a new option is added here.
-    """
-    stages, catalogue = conversation.stages, conversation.catalogue
-    asked = ExportAsked()
-    for word in words:
-        flow = catalogue.by_id(word) or catalogue.by_audience(word)
-        stage = find_stage(stages, word)
-        if word.lower() == PERSONAL_WORD:
-            asked = replace(asked, personal=True)
-        elif flow is not None and catalogue.several:
-            asked = replace(asked, flow=flow.id)
-        elif stage is not None:
-            asked = replace(asked, stage=stage.code)
-        else:
-            audiences = [f.audience.code for f in catalogue.flows if f.audience is not None]
-            codes = codes_shown([s.code for s in stages], lang)
-            if catalogue.several:
-                codes += " · " + escape(", ".join(audiences))
-            return tg("org_qr_unknown", lang, code=escape(word[:64]), codes=codes)
-    return asked
-
-
-def codes_shown(codes: Sequence[str], lang: str) -> str:
-    """The workshops' codes for a message (HTML), the first `CODES_SHOWN` and how many more:
-    a tour of a thousand stages must not make a message Telegram refuses."""
-    shown = escape(", ".join(codes[:CODES_SHOWN]) or "–")
-    if len(codes) > CODES_SHOWN:
-        shown += counted("org_codes_more", len(codes) - CODES_SHOWN, lang)
-    return shown
 
 
 async def on_export(update: Update, context: BotContext) -> None:

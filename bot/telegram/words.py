@@ -187,12 +187,38 @@ WORDS: dict[str, dict[str, str]] = {
         "en": " … and {count} more (/links lists them all)",
     },
     "org_qr_usage": {
-        "fr": "Utilisation : /qr CODE (ateliers : {codes})",
-        "en": "Usage: /qr CODE (workshops: {codes})",
+        "fr": "Utilisation : /qr {shape} (ateliers : {codes}{audiences})",
+        "en": "Usage: /qr {shape} (workshops: {codes}{audiences})",
     },
-    "org_qr_unknown": {
-        "fr": "Atelier « {code} » inconnu. Ateliers : {codes}",
-        "en": 'Unknown workshop "{code}". Workshops: {codes}',
+    "org_qr_audiences": {"fr": " ; questionnaires : {codes}", "en": "; questionnaires: {codes}"},
+    "org_quoted": {"fr": "« {word} »", "en": "“{word}”"},
+    "org_unknown_stage_one": {"fr": "Atelier {words} inconnu.", "en": "Unknown workshop {words}."},
+    "org_unknown_stage_many": {
+        "fr": "Ateliers {words} inconnus.",
+        "en": "Unknown workshops {words}.",
+    },
+    "org_unknown_either_one": {
+        "fr": "{words} n'est ni un atelier ni un questionnaire.",
+        "en": "{words} is neither a workshop nor a questionnaire.",
+    },
+    "org_unknown_either_many": {
+        "fr": "{words} ne sont ni des ateliers ni des questionnaires.",
+        "en": "{words} are neither workshops nor questionnaires.",
+    },
+    "org_one_each": {
+        "fr": "Un atelier et un questionnaire à la fois au plus : {words} en trop.",
+        "en": "At most one workshop and one questionnaire at a time: {words} is one too many.",
+    },
+    "org_stages_are": {"fr": "Ateliers : {codes}", "en": "Workshops: {codes}"},
+    "org_audiences_are": {"fr": "Questionnaires : {codes}", "en": "Questionnaires: {codes}"},
+    "org_usage": {"fr": "Utilisation : /{command} {shape}", "en": "Usage: /{command} {shape}"},
+    "org_links_ignored_one": {
+        "fr": "/links ne prend pas d'argument : {words} ignoré.\n",
+        "en": "/links takes no argument: {words} ignored.\n",
+    },
+    "org_links_ignored_many": {
+        "fr": "/links ne prend pas d'argument : {words} ignorés.\n",
+        "en": "/links takes no argument: {words} ignored.\n",
     },
     "tg_refused": {
         "fr": "Désolé, Telegram n'a pas accepté ce message. Vos réponses sont enregistrées ; "

@@ -103,3 +103,30 @@ async def test_links_give_one_link_per_workshop_and_questionnaire_as_qr_does(
             assert f"?start={stage.code}__{audience}\n" in text + "\n"
     assert "Pithiviers – Une entreprise — 5 juin 2019\nhttps://t.me/" in text
     assert "Pithiviers – Un acteur du territoire — 5 juin 2019\nhttps://t.me/" in text
+
+
+async def test_stats_take_an_audience_and_refuse_what_names_nothing(
+    person: PersonFactory, actors_flow: Flow
+) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+    await boss.send("/stats pithiviers territoire")
+    assert "Pithiviers (pithiviers)\n1 commencée" in boss.last_text
+    await boss.send("/stats a b c")
+    assert boss.last_text == (
+        "« a », « b », « c » ne sont ni des ateliers ni des questionnaires. Ateliers : "
+        "pithiviers, exemple_normandie, exemple_bretagne, exemple_grand_est, exemple_nord\n"
+        "Questionnaires : entreprise, territoire\n"
+        "Utilisation : /stats [CODE] [AUDIENCE]"
+    )
+    await boss.send("/stats entreprise territoire")
+    assert boss.last_text.startswith(
+        "Un atelier et un questionnaire à la fois au plus : « territoire » en trop."
+    )
+    await boss.send("/qr")
+    assert boss.last_text.startswith("Utilisation : /qr CODE [AUDIENCE] (ateliers : pithiviers,")
+    assert boss.last_text.endswith(" ; questionnaires : entreprise, territoire)")
+    await boss.send("/qr pithiviers xyz")
+    assert boss.last_text.startswith("« xyz » n'est ni un atelier ni un questionnaire.")
+    await boss.send("/links extra")
+    assert boss.chat[-1].text.startswith("/links ne prend pas d'argument : « extra » ignoré.")

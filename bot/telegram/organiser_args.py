@@ -1,0 +1,123 @@
+"""The words after an organiser command: `/export [CODE] [AUDIENCE] [personal]`, read once.
+
+A word that names nothing, or a second workshop or questionnaire, is refused
+with what exists and the command's usage: an organiser who typed `/stats a b c`
+must not get figures about "a" alone and believe they are about all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from html import escape
+from typing import TYPE_CHECKING, Any, Final
+
+from bot.telegram.words import counted, tg
+from flows import find_stage
+
+if TYPE_CHECKING:
+    from conversation import Conversation
+
+PERSONAL_WORD = "personal"
+"""`/export personal`: the export keeps the questions the flow marks personal."""
+
+CODES_SHOWN: Final = 40
+"""Workshop codes listed in a usage or error message; /links lists them all."""
+
+
+@dataclass(frozen=True)
+class ExportAsked:
+    """What `/export` or `/stats` was asked for, read from its words."""
+
+    stage: str | None = None
+    """The workshop's code, if one was named."""
+    personal: bool = False
+    """`personal`: keep the questions the flow marks personal."""
+    flow: str | None = None
+    """The flow's id, when the bot runs several and one was named (by id or audience)."""
+
+    def as_args(self) -> dict[str, Any]:
+        """As recorded with the job (JSON)."""
+        return {"stage": self.stage, "personal": self.personal, "flow": self.flow}
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> ExportAsked:
+        return cls(
+            stage=args.get("stage"), personal=bool(args.get("personal")), flow=args.get("flow")
+        )
+
+
+def read_command_args(
+    words: Sequence[str], conversation: Conversation, lang: str, *, command: str = "export"
+) -> ExportAsked | str:
+    """`[CODE] [AUDIENCE] [personal]`, in any order, read from the command's words; or what
+    to answer (HTML) if a word names nothing, or a second workshop or questionnaire.
+
+    The one place a command's words are read: a new option is added here.
+    """
+    stages, catalogue = conversation.stages, conversation.catalogue
+    asked, unknown, twice = ExportAsked(), [], []
+    for word in words:
+        flow = catalogue.by_id(word) or catalogue.by_audience(word)
+        stage = find_stage(stages, word)
+        if word.lower() == PERSONAL_WORD and command == "export":
+            asked = replace(asked, personal=True)
+        elif flow is not None and catalogue.several:
+            twice += [word] if asked.flow not in (None, flow.id) else []
+            asked = replace(asked, flow=flow.id)
+        elif stage is not None:
+            twice += [word] if asked.stage not in (None, stage.code) else []
+            asked = replace(asked, stage=stage.code)
+        else:
+            unknown.append(word)
+    if unknown:
+        refused = unknown_words(unknown, conversation, lang)
+    elif twice:
+        refused = tg("org_one_each", lang, words=quoted(twice, lang))
+    else:
+        return asked
+    return refused + "\n" + usage(command, conversation, lang)
+
+
+def unknown_words(words: Sequence[str], conversation: Conversation, lang: str) -> str:
+    """ "Atelier « a » inconnu. Ateliers : …", and the questionnaires apart when there are
+    several, so an audience is not taken for a workshop (HTML)."""
+    codes = codes_shown([s.code for s in conversation.stages], lang)
+    several = conversation.catalogue.several
+    key = "org_unknown_either" if several else "org_unknown_stage"
+    text = tg(f"{key}_{'one' if len(words) == 1 else 'many'}", lang, words=quoted(words, lang))
+    text += " " + tg("org_stages_are", lang, codes=codes)
+    if several:
+        text += "\n" + tg("org_audiences_are", lang, codes=audiences_shown(conversation))
+    return text
+
+
+def usage(command: str, conversation: Conversation, lang: str) -> str:
+    """How `command` is written, its questionnaire word only when there are several."""
+    several = conversation.catalogue.several
+    shape = {
+        "stats": "[CODE]" + (" [AUDIENCE]" if several else ""),
+        "export": "[CODE]" + (" [AUDIENCE]" if several else "") + " [personal]",
+        "qr": "CODE" + (" [AUDIENCE]" if several else ""),
+    }[command]
+    return tg("org_usage", lang, command=command, shape=shape)
+
+
+def audiences_shown(conversation: Conversation) -> str:
+    """The questionnaires' audience codes, for a message (HTML)."""
+    flows = conversation.catalogue.flows
+    return escape(", ".join(f.audience.code for f in flows if f.audience is not None) or "–")
+
+
+def codes_shown(codes: Sequence[str], lang: str) -> str:
+    """The workshops' codes for a message (HTML), the first `CODES_SHOWN` and how many more:
+    a tour of a thousand stages must not make a message Telegram refuses."""
+    shown = escape(", ".join(codes[:CODES_SHOWN]) or "–")
+    if len(codes) > CODES_SHOWN:
+        shown += counted("org_codes_more", len(codes) - CODES_SHOWN, lang)
+    return shown
+
+
+def quoted(words: Sequence[str], lang: str) -> str:
+    """« a », « b » (French) or “a”, “b”, each cut to a payload's 64 characters (HTML)."""
+    return ", ".join(tg("org_quoted", lang, word=escape(word[:64])) for word in words)
