@@ -128,11 +128,16 @@ def logged_errors() -> Iterator[LoggedErrors]:
     """Fails the test if an error was logged that it did not `expect`."""
     collector = LoggedErrors()
     root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     root.addHandler(collector)
     try:
         yield collector
     finally:
-        root.removeHandler(collector)
+        # A command run in-process (`serve`, `run`) installs the bot's own handler, whose
+        # redaction rewrites every record (its traceback made text) for the handlers after
+        # it: the root goes back as it was, so no test sees another's logging.
+        root.handlers[:] = handlers
+        root.setLevel(level)
     unexpected = collector.unexpected()
     if unexpected:
         pytest.fail("errors logged during the test:\n" + "\n".join(unexpected), pytrace=False)
