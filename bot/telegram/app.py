@@ -191,6 +191,9 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
         )
     )
     add(CommandHandler("start", handlers.on_start, filters=private))
+    # Before the respondents' /help: an organiser's lists the organiser commands too.
+    help_words = list(COMMAND_WORDS[CommandName.HELP])
+    add(CommandHandler(help_words, organiser.on_help, filters=organisers))
     for name, words in COMMAND_WORDS.items():
         add(CommandHandler(list(words), on_command(name), filters=private))
     add(CommandHandler("stats", organiser.on_stats, filters=organisers))

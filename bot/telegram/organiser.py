@@ -29,17 +29,19 @@ from bot.telegram import delivery
 from bot.telegram.background import Runner, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
-from bot.telegram.handlers import person_of
+from bot.telegram.handlers import on_command, person_of
 from bot.telegram.organiser_args import (
     ExportAsked,
     audiences_shown,
     codes_shown,
     quoted,
     read_command_args,
+    shape,
 )
 from bot.telegram.sending import Chat
 from bot.telegram.words import counted, tg
 from bot.telegram.worker_process import in_another_process
+from conversation import CommandName
 from flows import StageDef, find_stage, format_day
 from organiser import (
     StageCounts,
@@ -109,6 +111,25 @@ async def on_stats(update: Update, context: BotContext) -> None:
         )
         blocks += _titled(conversation, flow, lang, asked) + stats_blocks(stats, lang)
     await chat.send_long(blocks)
+
+
+ORGANISER_COMMANDS: Final = ("stats", "links", "qr", "export")
+"""The organiser commands, in the order an organiser's /help lists them."""
+
+
+async def on_help(update: Update, context: BotContext) -> None:
+    """An organiser's /help: the organiser commands, then what a respondent's /help says."""
+    found = _chat_and_lang(update, context)
+    if found is None:
+        return
+    chat, lang = found
+    conversation = context.services.conversation
+    lines = [tg("org_help_title", lang)]
+    for name in ORGANISER_COMMANDS:
+        command = " ".join(part for part in (f"/{name}", shape(name, conversation)) if part)
+        lines.append(f"{command}{tg('org_colon', lang)}{tg(f'org_help_{name}', lang)}")
+    await chat.send(escape("\n".join(lines)))
+    await on_command(CommandName.HELP)(update, context)
 
 
 def _flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:

@@ -94,13 +94,18 @@ def unknown_words(words: Sequence[str], conversation: Conversation, lang: str) -
 
 def usage(command: str, conversation: Conversation, lang: str) -> str:
     """How `command` is written, its questionnaire word only when there are several."""
-    several = conversation.catalogue.several
-    shape = {
-        "stats": "[CODE]" + (" [AUDIENCE]" if several else ""),
-        "export": "[CODE]" + (" [AUDIENCE]" if several else "") + " [personal]",
-        "qr": "CODE" + (" [AUDIENCE]" if several else ""),
+    return tg("org_usage", lang, command=command, shape=shape(command, conversation))
+
+
+def shape(command: str, conversation: Conversation) -> str:
+    """What follows `command`: "[CODE] [AUDIENCE]", the audience only with several flows."""
+    audience = " [AUDIENCE]" if conversation.catalogue.several else ""
+    return {
+        "stats": f"[CODE]{audience}",
+        "export": f"[CODE]{audience} [personal]",
+        "qr": f"CODE{audience}",
+        "links": "",
     }[command]
-    return tg("org_usage", lang, command=command, shape=shape)
 
 
 def audiences_shown(conversation: Conversation) -> str:

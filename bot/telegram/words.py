@@ -66,6 +66,24 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side. Your previous answers are saved; please try again in a moment.",
     },
     # --- organiser commands
+    "org_help_title": {
+        "fr": "Commandes d'organisateur (vous seul les voyez) :",
+        "en": "Organiser commands (only you see them):",
+    },
+    "org_colon": {"fr": " : ", "en": ": "},
+    "org_help_stats": {
+        "fr": "réponses par atelier, taux, médiane, aujourd'hui",
+        "en": "responses per workshop, rate, median, today",
+    },
+    "org_help_links": {"fr": "les liens d'invitation", "en": "the invitation links"},
+    "org_help_qr": {
+        "fr": "le QR code d'un atelier, à montrer ou imprimer",
+        "en": "a workshop's QR code, to show or print",
+    },
+    "org_help_export": {
+        "fr": "les réponses en CSV pour Excel, et le codebook",
+        "en": "the responses as a CSV for Excel, and the codebook",
+    },
     "org_stats_title": {
         "fr": "Réponses au {day}",
         "en": "Responses on {day}",

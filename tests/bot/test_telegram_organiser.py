@@ -221,3 +221,21 @@ async def test_one_response_is_counted_in_the_singular(person: PersonFactory) ->
     assert boss.chat[-2].text.startswith("1 réponse (1 terminée)")
     await ask_and_wait(chef, "/export pithiviers")
     assert chef.chat[-2].text.startswith("1 response (1 completed)")
+
+
+async def test_an_organisers_help_lists_the_organiser_commands(person: PersonFactory) -> None:
+    ana = person(12345)
+    await ana.send("/help")
+    respondents = [m.text for m in ana.chat]
+    assert "/export" not in "\n".join(respondents)
+    boss = person(ORGANISER)
+    await boss.send("/help")
+    first, *rest = [m.text for m in boss.chat]
+    assert first.splitlines() == [
+        "Commandes d'organisateur (vous seul les voyez) :",
+        "/stats [CODE] : réponses par atelier, taux, médiane, aujourd'hui",
+        "/links : les liens d'invitation",
+        "/qr CODE : le QR code d'un atelier, à montrer ou imprimer",
+        "/export [CODE] [personal] : les réponses en CSV pour Excel, et le codebook",
+    ]
+    assert rest == respondents, "then what a respondent's /help says"
