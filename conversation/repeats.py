@@ -10,9 +10,10 @@ is sent again once (the first copy may never have arrived: Telegram was
 unreachable, the person had blocked the bot), then replaced by a one-line
 pointer to the copy just above: every input still gets a word back, a short one.
 
-Only what the person merely wrote (a text, a sticker) is answered so: what
-they asked for (a command such as /start, a button) is shown in full, as the
-count starts again. Only a repeat of the previous reply is thinned: any other
+Only what the person merely wrote (a text, a sticker, a /back or /skip once
+finished) is answered so: what they asked for (a command such as
+/start, a button) is shown in full, as the count starts again. A copy sent
+again is the one just above from then on: the window starts again with it. Only a repeat of the previous reply is thinned: any other
 reply in between (a refusal, another language, a tapped button that used the copy's
 buttons up) makes the next one show in full, so the copy pointed to is always
 there and still works. A page (`with_transcript`) keeps no chat log and always
@@ -30,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from conversation.actions import Intent
-from conversation.events import Event, Typed, Unreadable
+from conversation.events import Command, CommandName, Event, Typed, Unreadable
 from conversation.screens import Menu, Message, Screen, Summary, Welcome
 from conversation.words import Words
 
@@ -101,9 +102,11 @@ class RecentScreens:
             and _repeats(body, last.screens)
         ):
             repeats = last.repeats + 1
-            self._remember(person, Shown(last.at, last.screens, repeats))
             if repeats == RESENT:
+                # Sent again: the copy just above is this one, its window starts now.
+                self._remember(person, Shown(now, last.screens, repeats))
                 return screens
+            self._remember(person, Shown(last.at, last.screens, repeats))
             return [Message(_pointer(body, lang))]
         self._remember(person, Shown(now, body))
         return screens
@@ -133,8 +136,19 @@ class RecentScreens:
             return turn.screens
         person = turn.session.person
         key = (turn.flow.id, person.channel, person.external_id)
-        asked = not isinstance(event, Typed | Unreadable)
+        asked = _asked(event, finished=turn.session.finished)
         return self.thin(key, turn.screens, turn.clock(), turn.lang, asked=asked)
+
+
+def _asked(event: Event, *, finished: bool) -> bool:
+    """Whether the person asked for the reply, rather than merely wrote something.
+
+    /back and /skip ask for a move: once finished there is none (the summary says how to
+    change an answer), so they get the end again as a text would, and as strays as a text.
+    """
+    if isinstance(event, Command) and finished:
+        return event.name not in (CommandName.BACK, CommandName.SKIP)
+    return not isinstance(event, Typed | Unreadable)
 
 
 def _repeats(body: tuple[Screen, ...], before: tuple[Screen, ...]) -> bool:

@@ -6,6 +6,7 @@ calls them, and they can be tested on their own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from conversation.actions import Action, Intent
@@ -61,6 +62,25 @@ def go_back(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     if moved == state:
         return Outcome(state, say("no_back", lang))
     return Outcome(moved)
+
+
+SUMMARY_NUMBER = re.compile(r"(?:n°|no|#|q)?\s*(\d{1,4})\s*[.)]?", re.IGNORECASE)
+"""A line's number as people type one they read: "3", "3.", "n°3", "#3", "Q3"."""
+
+
+def named_in_summary(flow: Flow, state: ResponseState, text: str, lang: str) -> str | None:
+    """The question a typed number names, as the summary numbers its lines, if any.
+
+    The summary's numbers are the questions' own ("Question 3/24"), so a number typed
+    once the questionnaire is over means the same on every channel: change that answer
+    (with or without the picker shown, which asks for exactly these numbers).
+    """
+    match = SUMMARY_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    rows = summary(flow, state, lang)
+    number = int(match.group(1))
+    return rows[number - 1][0] if 1 <= number <= len(rows) else None
 
 
 def is_stale(state: ResponseState, step: str, seq: int) -> bool:

@@ -177,6 +177,13 @@ class Showing:
         self.screens.append(
             Message(say("already_done_as_given" if as_given else "already_done", self.lang))
         )
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        """The summary alone, with "change an answer" (unless kept as given)."""
+        state = self.session.state
+        assert state is not None
+        as_given = self.session.kept_as_given
         self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
 
     def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:

@@ -120,7 +120,7 @@ class Turn(Showing):
         if state is None or session.response is None:
             await self._begin(None)
         elif state.finished:
-            self._show_finished()
+            await self._typed_after_end(event)
         elif session.needs_consent(self.flow):
             self._ask_consent(None, changed=True)
         elif self.untold_update:
@@ -132,6 +132,22 @@ class Turn(Showing):
             await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
         else:
             await self._apply(state, answer(self.flow, state, event.value, self.lang))
+
+    async def _typed_after_end(self, event: Typed | Submitted) -> None:
+        """A number of the summary opens its question to change it; anything else, the end.
+
+        Whether the picker was shown or not: the summary's lines are numbered, and the
+        picker asks for those numbers, so a typed "3" means the same either way.
+        """
+        state = self.session.state
+        assert state is not None
+        step = None
+        if isinstance(event, Typed) and not self.session.kept_as_given:
+            step = rules.named_in_summary(self.flow, state, event.text, self.lang)
+        if step is None:
+            self._show_finished()
+        else:
+            await self._revise(step)
 
     async def _question_action(self, action: Action) -> None:
         state = self.session.state
@@ -182,6 +198,9 @@ class Turn(Showing):
         intent = action.intent
         if intent in (Intent.CONSENT, Intent.DECLINE):
             await self._consent(action, stage)
+        elif intent == Intent.KEEP and self.session.finished and state and state.finished:
+            # "Annuler" under the picker (or "Non, continuer" once done): back to the summary.
+            self._show_summary()
         elif intent in (Intent.RESUME, Intent.KEEP):
             self.show_current()
         elif intent == Intent.RESTART_ASK:

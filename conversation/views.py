@@ -208,7 +208,10 @@ def revise_menu(flow: Flow, state: ResponseState, lang: str) -> Menu:
         Choice(str(index), Action(Intent.REVISE, value=step_id))
         for index, (step_id, _, _) in enumerate(summary(flow, state, lang), 1)
     )
-    return Menu(say("revise_pick", lang), choices, columns=6)
+    # A way back to the summary without changing anything.
+    cancel = Action(Intent.KEEP)
+    choices += (Choice(say("revise_cancel", lang), cancel),)
+    return Menu(say("revise_pick", lang), choices, columns=6, default=cancel)
 
 
 def answered(

@@ -108,6 +108,14 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)",
         "en": "Which answer would you like to change? (numbers from the summary)",
     },
+    "revise_cancel": {"fr": "Annuler", "en": "Cancel"},
+    # A multiple choice whose help already says several answers are possible: how to
+    # answer, without saying it twice (the words below are what such help is found by).
+    "tick_then_confirm": {
+        "fr": "Cochez vos réponses, puis « Valider ».",
+        "en": "Tick your answers, then “Confirm”.",
+    },
+    "several_said": {"fr": "plusieurs réponses", "en": "several answers"},
     # --- odd input -------------------------------------------------------------------
     "not_text": {
         "fr": "Je ne peux lire que du texte ou les boutons. Merci de répondre à la question "

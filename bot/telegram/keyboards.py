@@ -9,7 +9,7 @@ from typing import Final
 from bot.telegram.callback_data import encode
 from bot.telegram.sending import MAX_TEXT, Button, Keyboard
 from bot.telegram.words import tg
-from conversation import Action, Choice, Intent, Menu, on_question
+from conversation import Action, Choice, Intent, Menu, on_question, say
 from flows import Kind, Prompt, clip
 
 # Labels up to this length sit two to a row; longer ones get a row each.
@@ -66,8 +66,9 @@ def page_of(data: object) -> int | None:
 
 
 def _listed_and_pinned(menu: Menu) -> tuple[list[Choice], list[Choice]]:
-    if len(menu.choices) <= MENU_PAGE:
+    if len(menu.choices) <= MENU_PAGE and menu.columns <= 2:
         return list(menu.choices), []
+    # A grid of numbers (the questions to change) keeps "Annuler" on a row of its own.
     # The kind most choices are (a workshop, a question to revise) is what is paged.
     kinds = Counter(choice.action.intent for choice in menu.choices)
     bulk = kinds.most_common(1)[0][0]
@@ -136,6 +137,9 @@ def _hint(shown: Prompt, lang: str) -> str:
     if shown.kind == Kind.MULTIPLE_CHOICE:
         if shown.max_selected:
             return tg("tg_hint_multi_max", lang, max=shown.max_selected)
+        if _says_several(shown.help):
+            # "Plusieurs réponses possibles." is in the help already: not twice (as the web).
+            return say("tick_then_confirm", lang)
         return tg("tg_hint_multi", lang)
     if shown.kind == Kind.RANKING:
         return tg("tg_hint_ranking", lang, count=shown.needed)
@@ -155,6 +159,12 @@ def _hint(shown: Prompt, lang: str) -> str:
             hint += " " + tg("tg_hint_current", lang, value=clip(shown.default, 1000))
         return hint
     return ""
+
+
+def _says_several(help_text: str | None) -> bool:
+    """Whether a question's help says several answers are possible, in either language."""
+    found = (help_text or "").casefold()
+    return any(say("several_said", lang) in found for lang in ("fr", "en"))
 
 
 def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:

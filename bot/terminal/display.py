@@ -50,8 +50,8 @@ def show(screen: Screen, lang: str) -> str | None:
         entries = [f"  • {question}\n    → {shown}" for question, shown in screen.entries]
         if screen.revise is None:
             return "\n".join([screen.title, *entries, "", f"  {term('summary_done', lang)}"])
-        footer = [f"   1. {screen.revise.label}", f"  {term('summary_hint', lang)}"]
-        return "\n".join([screen.title, *entries, "", *footer])
+        # The lines are numbered: a line's number changes its answer, as in every channel.
+        return "\n".join([screen.title, *entries, "", f"  {term('summary_hint', lang)}"])
     if isinstance(screen, DataCopy):
         listing = json.dumps(screen.data, ensure_ascii=False, indent=2)
         return f"{screen.text}\n\n{screen.typed_hint}\n\n{screen.caption}\n{listing}\n"
@@ -67,10 +67,13 @@ def show(screen: Screen, lang: str) -> str | None:
 def menu_text(menu: Menu, lang: str) -> str:
     """The menu's text and its numbered choices, with how to answer."""
     lines = [menu.text, ""]
-    numbered = [str(index) for index in range(1, len(menu.choices) + 1)]
-    if [choice.label for choice in menu.choices] == numbered:
+    numbers = [choice for choice in menu.choices if choice.label.isdecimal()]
+    if numbers and [c.label for c in numbers] == [str(n) for n in range(1, len(numbers) + 1)]:
         # Choices that are only numbers (the questions of the summary above): no list.
-        lines[-1] = f"  {term('type_number', lang, count=len(numbered))}"
+        lines[-1] = f"  {term('type_number', lang, count=len(numbers))}"
+        default = next((c.label for c in menu.choices if c.action == menu.default), None)
+        if default is not None:
+            lines[-1] += " · " + term("menu_default", lang, label=default)
         return "\n".join(lines)
     lines += [f"  {index:>2}. {choice.label}" for index, choice in enumerate(menu.choices, 1)]
     intents = {choice.action.intent for choice in menu.choices}

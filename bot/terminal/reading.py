@@ -80,8 +80,11 @@ def read_line(line: str, screen: Screen | None, lang: str) -> Event | Unclear | 
         revise = screen.revise
         if revise is None:
             return Unclear(term("summary_done", lang))
-        if word == "1" or word in REVISE_WORDS or word == fold(revise.label):
+        if word in REVISE_WORDS or word == fold(revise.label):
             return Pressed(revise.action)
+        if _figures_only(word):
+            # The number of a line: the conversation opens that question (or says the end).
+            return Typed(line)
         return Unclear(term("summary_hint", lang))
     return read_answer(line, screen.prompt, lang)
 

@@ -96,8 +96,8 @@ WORDS: dict[str, dict[str, str]] = {
     "menu_default": {"fr": "Entrée : {label}", "en": "Enter: {label}"},
     "summary_done": {"fr": "Entrée pour terminer", "en": "Enter to finish"},
     "summary_hint": {
-        "fr": "tapez 1 pour modifier une réponse · Entrée pour terminer",
-        "en": "type 1 to change an answer · Enter to finish",
+        "fr": "tapez le numéro d'une réponse pour la modifier · Entrée pour terminer",
+        "en": "type an answer's number to change it · Enter to finish",
     },
 }
 

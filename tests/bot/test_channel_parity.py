@@ -173,7 +173,7 @@ def terminal_lines(steps: list[Step]) -> list[str]:
         elif step.verb == "back":
             lines.append("retour")
         elif step.verb == "revise":
-            lines += ["1", "1"]  # "change an answer", then the first question of the summary
+            lines.append("1")  # the first line of the summary: its question, to change
         elif step.verb == "leave":
             lines.append("")
     return lines

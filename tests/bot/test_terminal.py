@@ -335,18 +335,35 @@ def test_a_finished_respondent_gets_the_summary_and_can_change_an_answer(tmp_pat
     lines, _ = script_for(FLOW)
     chat(db, lines)
 
-    # Back later: the summary, "1" to change an answer, pick the first one, give it again.
-    result = chat(db, ["1", "1", "Exemple Industries SAS", ""])
+    # Back later: the summary; "modifier" asks which, "annuler" leaves the picker, then
+    # the number of a line of the summary opens its question, as on every channel.
+    result = chat(db, ["modifier", "annuler", "1", "Exemple Industries SAS", ""])
 
     assert result.returncode == 0, result.stderr
     assert "Vous avez déjà répondu à ce questionnaire" in result.stdout
     assert "Récapitulatif de vos réponses" in result.stdout
-    assert "1. ✏️ Modifier une réponse" in result.stdout
+    assert "tapez le numéro d'une réponse pour la modifier · Entrée pour terminer" in (
+        result.stdout
+    )
     assert "Quelle réponse voulez-vous modifier" in result.stdout
+    assert "Entrée : Annuler" in result.stdout
+    assert "⚠" not in result.stdout  # every line was read as meant
     responses, answers = stored(db)
     assert responses == [("completed", None, "fr")]
     assert answers["company_name"] == "Exemple Industries SAS"
     assert "voici une nouvelle réponse" not in result.stdout
+
+
+def test_a_number_typed_under_the_summary_opens_that_question(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    lines, _ = script_for(FLOW)
+    chat(db, lines)
+
+    result = chat(db, ["3", "quit"])
+
+    assert result.returncode == 0, result.stderr
+    assert "⚠" not in result.stdout
+    assert "Question 3/" in result.stdout.split("Entrée pour terminer", 1)[1]
 
 
 def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> None:
