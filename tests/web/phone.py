@@ -21,7 +21,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -374,3 +376,36 @@ def answers(db: Path) -> dict[str, tuple[object, object]]:
     """Each stored answer by question: (value, "other" text)."""
     found = rows(db, "SELECT question_id, value_json, other_text FROM answers")
     return {str(q): (json.loads(str(v)), other) for q, v, other in found}
+
+
+@contextlib.contextmanager
+def allowance_spent(page: Page, url: str) -> Iterator[None]:
+    """Requests with the page's cookies until refused, then on a thread until the block ends.
+
+    Spending it once is not enough on a busy machine: a fraction of a request may be
+    left, and it is whole again a few milliseconds later, before the tap arrives.
+    """
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+
+    def refused() -> bool:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}))
+        except urllib.error.HTTPError as error:
+            return error.code == 429
+        return False
+
+    while not refused():
+        pass
+    done = threading.Event()
+
+    def spend() -> None:
+        while not done.is_set():
+            refused()
+
+    spender = threading.Thread(target=spend)
+    spender.start()
+    try:
+        yield
+    finally:
+        done.set()
+        spender.join()
