@@ -52,6 +52,7 @@ from organiser import (
     read_stats,
     render_qr_png,
     stage_links,
+    stage_title,
 )
 from storage import Job, open_store
 
@@ -109,7 +110,9 @@ async def on_stats(update: Update, context: BotContext) -> None:
             stage_code=asked.stage,
             own_only=conversation.catalogue.several,
         )
-        blocks += _titled(conversation, flow, lang, asked) + stats_blocks(stats, lang)
+        blocks += _titled(conversation, flow, lang, asked) + stats_blocks(
+            stats, lang, conversation.stages
+        )
     await chat.send_long(blocks)
 
 
@@ -173,7 +176,7 @@ async def run_stats(application: BotApplication, job: Job, chat: Chat) -> None:
             )
         )
         blocks += _titled(conversation, flow, job.language, asked)
-        blocks += stats_blocks(stats, job.language)
+        blocks += stats_blocks(stats, job.language, conversation.stages)
     await chat.send_long(blocks)
 
 
@@ -190,21 +193,31 @@ def stats_of(database: Path | str, **how: Any) -> Stats:
     return asyncio.run(read())
 
 
-def stats_blocks(stats: Stats, lang: str) -> list[str]:
-    """Per stage, one short paragraph a phone shows without scrolling sideways (HTML)."""
+def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef] = ()) -> list[str]:
+    """Per stage, one short paragraph a phone shows without scrolling sideways (HTML); made-up
+    stages of `stages` marked "(exemple)", as /links marks them."""
     day = format_day(stats.today, lang)
     blocks = [f"<b>{escape(tg('org_stats_title', lang, day=day))}</b>\n"]
     for row in stats.stages:
         if row.started == 0 and row.code is not None:
             continue
-        name = tg("org_no_stage", lang) if row.code is None else (row.city or row.code)
+        name = _stage_name(row, stages, lang)
         blocks.append(f"<b>{escape(name)}</b> ({escape(row.code or '—')})\n{_figures(row, lang)}")
     quiet = [row for row in stats.stages if row.started == 0 and row.code is not None]
     if quiet:
-        names = ", ".join(escape(row.city or row.code or "") for row in quiet)
+        names = ", ".join(escape(_stage_name(row, stages, lang)) for row in quiet)
         blocks.append(tg("org_no_answers_yet", lang, names=names))
     blocks.append(f"\n<b>{tg('org_total', lang)}</b>\n{_figures(stats.total, lang)}")
     return blocks
+
+
+def _stage_name(row: StageCounts, stages: Sequence[StageDef], lang: str) -> str:
+    """ "Vitré (exemple)", "Pithiviers", "Sans atelier"; a stage no longer in the file by its
+    city or code, as the database remembers it."""
+    if row.code is None:
+        return tg("org_no_stage", lang)
+    stage = find_stage(stages, row.code)
+    return stage_title(stage, lang=lang) if stage else (row.city or row.code)
 
 
 def _figures(row: StageCounts, lang: str) -> str:

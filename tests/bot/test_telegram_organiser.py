@@ -95,7 +95,7 @@ async def test_stats_match_the_database(
     assert "Sans atelier (—)\n1 commencée · 0 terminée (0\u00a0%)" in text
     assert "Total\n4 commencées · 2 terminées (50\u00a0%)" in text
     assert "aujourd'hui 4/2" in text
-    assert "Pas encore de réponse : Évreux" in text
+    assert "Pas encore de réponse : Évreux (exemple), Vitré (exemple)" in text
 
 
 async def test_links_lists_every_stage(person: PersonFactory, stages: list[StageDef]) -> None:
