@@ -151,7 +151,7 @@ class Run:
             assert f"Valider ({count})" in message.labels()
             assert self.ana.last is message  # edited in place, nothing new sent
         await self.ana.tap(f"Valider ({len(labels)})")
-        assert_answered(message, shown or ", ".join(labels))
+        assert_answered(message, shown or " · ".join(labels))
         return message
 
 
@@ -202,7 +202,7 @@ async def answer_everything(ana: Person) -> None:
     assert "Valider (2)" in message.labels()
     await ana.tap("Autre type")
     await ana.tap("Valider (3)")
-    assert_answered(message, "Produit nouveau ou amélioré, Procédé de production, Autre type")
+    assert_answered(message, "Produit nouveau ou amélioré · Procédé de production · Autre type")
     message = run.next_question(innovation, same=True)
     assert "« Autre type »" in message.text
     await ana.send("Impression 3D")
@@ -231,7 +231,7 @@ async def answer_everything(ana: Person) -> None:
     assert message.labels() == before
     await ana.tap("Valider (3)")
     assert_answered(
-        message, "Demandes des clients, Compétences des salariés, Recrutement de profils neufs"
+        message, "Demandes des clients · Compétences des salariés · Recrutement de profils neufs"
     )
 
     # "Up to 3" obstacles: the main one, then at most 2 more, which do not offer the main
@@ -333,7 +333,7 @@ async def test_a_full_run_by_taps_and_typing_ends_with_the_outro_and_a_summary(
     assert f"1. Quel est le nom de votre entreprise\u00a0?\n    → {COMPANY}" in summary
     assert "→ Horlogerie" in summary
     assert "→ 45 – Loiret" in summary
-    assert "→ Salaires moins attractifs, Image du territoire" in summary
+    assert "→ Salaires moins attractifs · Image du territoire" in summary
     assert summary.count("\n    → ") == len(FULL_RUN) + 2  # and the two skipped
     assert ana.live_keyboards() == [parts[-1]]
 

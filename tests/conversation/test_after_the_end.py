@@ -7,7 +7,7 @@ import pytest
 
 from conversation import Action, Conversation, Intent, Message, Summary
 from tests.conftest import Clock
-from tests.conversation.conftest import REVISE, ChatFactory, mini_to_end
+from tests.conversation.conftest import REVISE, ChatFactory, mini_to, mini_to_end
 
 ALREADY_DONE = (
     "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
@@ -124,3 +124,19 @@ async def test_a_summary_sent_again_is_the_one_just_above_from_then_on(
     await ana.write("au revoir")
 
     assert ana.screens == (POINTER,)
+
+
+async def test_a_multiple_answer_reads_back_as_separate_answers(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "markets")
+    await ana.press("Europe")
+    await ana.press("Asie")
+
+    await ana.confirm()
+
+    # Labels may hold commas: a comma between answers would read as more answers.
+    assert ana.answered.answer == "Europe · Asie"
+    await mini_to_end(ana)
+    assert ("5. Marchés ?", "Europe · Asie") in ana.summary.entries

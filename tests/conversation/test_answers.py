@@ -94,7 +94,7 @@ async def test_the_transcript_reads_each_kind_of_answer_back(
         "staff": "12 salariés",
         "sector": "Services",
         "exports": "Oui",
-        "markets": "Europe, Asie",
+        "markets": "Europe · Asie",
         "share": "12,5",
         "importance": "Ne sait pas",
         "obstacles": "1. Compétences ; 2. Coût",
@@ -550,7 +550,7 @@ async def test_a_whole_multiple_choice_at_once_is_checked_and_stored(
     )
 
     await ana.submit(["asia", "eu"])
-    assert ana.answered.answer == "Asie, Europe"
+    assert ana.answered.answer == "Asie · Europe"
     assert (await stored(store, ana))["markets"] == ["asia", "eu"]
 
 
