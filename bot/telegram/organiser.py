@@ -20,6 +20,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
+from textwrap import shorten
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,9 @@ if TYPE_CHECKING:
     from flows import Flow
 
 T = TypeVar("T")
+
+PERSONAL_TEXT_WIDTH: Final = 70
+"""Characters of a personal question's text named in the export's warning."""
 
 STATS_IN_BACKGROUND: Final = 2_000
 """Responses above which /stats is a background job: reading and counting 20,000 of them
@@ -326,13 +330,24 @@ async def on_export(update: Update, context: BotContext) -> None:
         await chat.send(asked)
         return
     if asked.personal:
-        steps = [step for flow in _flows_asked(conversation, asked) for step in flow.steps()]
-        named = ", ".join(dict.fromkeys(step.id for step in steps if step.personal)) or "–"
-        await chat.send(tg("org_export_personal", lang, questions=escape(named)))
+        named = personal_questions(_flows_asked(conversation, asked), lang) or "–"
+        await chat.send(tg("org_export_personal", lang, questions=named))
     ack = tg("org_export_started", lang)
     await organiser_jobs(context.application).submit(
         "export", chat, lang, asked.as_args(), ack=ack, update_id=update.update_id
     )
+
+
+def personal_questions(flows: Sequence[Flow], lang: str) -> str:
+    """The questions the flows mark personal, as the respondent read them, shortened (HTML):
+    "« Quel est le nom de votre entreprise ? », …"; an organiser does not know the ids."""
+    texts = {
+        step.id: shorten(flow.text(step.text, lang), PERSONAL_TEXT_WIDTH, placeholder=" …")
+        for flow in flows
+        for step in flow.steps()
+        if step.personal
+    }
+    return quoted(list(dict.fromkeys(texts.values())), lang, width=PERSONAL_TEXT_WIDTH)
 
 
 async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:

@@ -123,6 +123,7 @@ def codes_shown(codes: Sequence[str], lang: str) -> str:
     return shown
 
 
-def quoted(words: Sequence[str], lang: str) -> str:
-    """« a », « b » (French) or “a”, “b”, each cut to a payload's 64 characters (HTML)."""
-    return ", ".join(tg("org_quoted", lang, word=escape(word[:64])) for word in words)
+def quoted(words: Sequence[str], lang: str, *, width: int = 64) -> str:
+    """« a », « b » (French) or “a”, “b”, each cut to `width` characters, a payload's
+    length by default: an organiser's typo is not pasted back whole (HTML)."""
+    return ", ".join(tg("org_quoted", lang, word=escape(word[:width])) for word in words)

@@ -130,3 +130,22 @@ async def test_stats_take_an_audience_and_refuse_what_names_nothing(
     assert boss.last_text.startswith("« xyz » n'est ni un atelier ni un questionnaire.")
     await boss.send("/links extra")
     assert boss.chat[-1].text.startswith("/links ne prend pas d'argument : « extra » ignoré.")
+
+
+async def test_a_personal_export_names_its_personal_questions_readably(
+    person: PersonFactory,
+) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export territoire personal")
+    warning = next(m.text for m in boss.chat if m.text.startswith("⚠️"))
+    assert warning.startswith(
+        "⚠️ Cet export contient des données personnelles (réponses à : "
+        "« Quel est le nom de votre organisation ? », "
+        "« À quelle adresse e-mail pouvons-nous vous écrire ? »)."
+    )
+    chef, before = person(ORGANISER, language_code="en"), len(boss.chat)  # the same chat
+    await ask_and_wait(chef, "/export entreprise personal")
+    warning = next(m.text for m in chef.chat[before:] if m.text.startswith("⚠️"))
+    assert "(answers to: “What is the name of your company?”, “Which email" in warning
+    assert "company_name" not in warning
