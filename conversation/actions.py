@@ -30,6 +30,7 @@ class Intent(StrEnum):
     RESTART_ASK = "X"  # "start over?": asks for confirmation
     RESTART = "x"  # start over, confirmed
     KEEP = "k"  # cancel a restart or an erasure, keep going
+    SUMMARY = "y"  # leave "which answer to change?" for the summary, changing nothing
     STAGE = "g"  # pick the workshop from a list
     NO_STAGE = "G"  # go on without a workshop
     AUDIENCE = "w"  # who is answering (a company, a local actor): its flow, in the entry

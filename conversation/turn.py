@@ -198,10 +198,9 @@ class Turn(Showing):
         intent = action.intent
         if intent in (Intent.CONSENT, Intent.DECLINE):
             await self._consent(action, stage)
-        elif intent == Intent.KEEP and self.session.finished and state and state.finished:
-            # "Annuler" under the picker (or "Non, continuer" once done): back to the summary.
-            self._show_summary()
-        elif intent in (Intent.RESUME, Intent.KEEP):
+        elif intent == Intent.SUMMARY and self.session.finished and state and state.finished:
+            self._show_summary()  # "Annuler" under "which answer to change?"
+        elif intent in (Intent.RESUME, Intent.KEEP, Intent.SUMMARY):
             self.show_current()
         elif intent == Intent.RESTART_ASK:
             self.screens.append(views.restart_menu(self.lang, self._seq(), action.stage))

@@ -22,7 +22,6 @@ from conversation.screens import (
 )
 from conversation.words import LANGUAGE_NAMES, answered_so_far, of_place, say
 from flows import (
-    AnswerValue,
     Catalogue,
     Flow,
     Kind,
@@ -31,17 +30,12 @@ from flows import (
     StageDef,
     clip,
     display_value,
-    effective_answers,
     entry,
     find_stage,
     format_day,
     stage_ref,
     summary,
 )
-
-ANSWERS_APART = " · "
-"""Between the answers of a multiple choice read back: labels have commas ("Nouveaux
-marchés, clients"), so a comma made two answers read as four; a middle dot never is one."""
 
 # Telegram shows at most 4096 characters; the summary's entries are clipped well within.
 MAX_QUESTION = 500
@@ -178,7 +172,7 @@ def summary_screen(
     `as_given`: a response completed under another version of the flow, shown
     with the questions it was given (none added since) and without "change".
     """
-    rows = _read_back(flow, state, lang)
+    rows = summary(flow, state, lang)
     if as_given:
         rows = [row for row in rows if row[0] in state.answers or row[0] in state.skipped]
     entries = tuple(
@@ -197,7 +191,7 @@ def summary_screen(
 
 def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:
     """The questions answered (or skipped) so far, other than the one on screen."""
-    rows = _read_back(flow, state, lang)
+    rows = summary(flow, state, lang)
     done = set(state.answers) | set(state.skipped)
     return Transcript(
         tuple(
@@ -215,7 +209,7 @@ def revise_menu(flow: Flow, state: ResponseState, lang: str) -> Menu:
         for index, (step_id, _, _) in enumerate(summary(flow, state, lang), 1)
     )
     # A way back to the summary without changing anything.
-    cancel = Action(Intent.KEEP)
+    cancel = Action(Intent.SUMMARY)
     choices += (Choice(say("revise_cancel", lang), cancel),)
     return Menu(say("revise_pick", lang), choices, columns=6, default=cancel)
 
@@ -234,30 +228,7 @@ def answered(
     # The choice "Other" was just made: its text is asked next, on the same question.
     pending_other = after.awaiting_other and after.current == left.step_id
     other = None if pending_other else after.others.get(left.step_id)
-    return Answered(left, read_back(flow, left.step_id, value, other, lang))
-
-
-def read_back(flow: Flow, step_id: str, value: AnswerValue, other: str | None, lang: str) -> str:
-    """An answer as read back; a multiple choice's answers kept apart by `ANSWERS_APART`."""
-    step = flow.step(step_id)
-    if isinstance(value, list) and step.type == Kind.MULTIPLE_CHOICE:
-        return ANSWERS_APART.join(display_value(flow, step, [code], other, lang) for code in value)
-    return display_value(flow, step, value, other, lang)
-
-
-def _read_back(flow: Flow, state: ResponseState, lang: str) -> list[tuple[str, str, str]]:
-    """The summary's rows, multiple answers read back apart (see `read_back`)."""
-    counted = effective_answers(flow, state)
-    return [
-        (step_id, question, shown)
-        if step_id not in counted
-        else (
-            step_id,
-            question,
-            read_back(flow, step_id, counted[step_id], state.others.get(step_id), lang),
-        )
-        for step_id, question, shown in summary(flow, state, lang)
-    ]
+    return Answered(left, display_value(flow, step, value, other, lang))
 
 
 def data_copy(data: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> DataCopy:

@@ -37,6 +37,9 @@ EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 YES_WORDS = {"oui", "o", "yes", "y", "1"}
 NO_WORDS = {"non", "n", "no", "2"}
+ANSWERS_APART = " · "
+"""Between the answers of a multiple choice read back: labels have commas ("Nouveaux
+marchés, clients"), so a comma made two answers read as four; a middle dot never is one."""
 _WORD = re.compile(r"[^\W\d_]+")
 DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
 # Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
@@ -375,7 +378,7 @@ def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None,
             # French typography puts a space before a semicolon; English does not.
             separator = " ; " if lang == "fr" else "; "
             return separator.join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
-        return ", ".join(label(code) for code in value)
+        return ANSWERS_APART.join(label(code) for code in value)
     if isinstance(step, NumberStep) and isinstance(value, int | float):
         unit = f" {flow.text(step.unit, lang)}" if step.unit else ""
         return f"{format_number(value, lang)}{unit}"

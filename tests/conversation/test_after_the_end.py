@@ -69,7 +69,7 @@ async def test_the_picker_can_be_left_back_to_the_summary(
     before = ana.summary
     await ana.press(REVISE)
     assert ana.labels()[-1] == "Annuler"
-    assert ana.menu.default == Action(Intent.KEEP)
+    assert ana.menu.default == Action(Intent.SUMMARY)
 
     await ana.press("Annuler")
 

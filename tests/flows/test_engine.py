@@ -484,7 +484,7 @@ def test_a_multiple_choice_with_other_asks_for_the_text(mini: Flow) -> None:
     assert chat.prompt.awaiting_other
     chat.ok(chat.type("Océanie"))
     assert chat.state.answers["markets"] == ["other", "asia"]
-    assert summary(mini, chat.state, "fr")[4] == ("markets", "Marchés ?", "Océanie, Asie")
+    assert summary(mini, chat.state, "fr")[4] == ("markets", "Marchés ?", "Océanie · Asie")
 
 
 def test_a_minimum_of_selections_is_enforced(branching: Flow) -> None:

@@ -215,12 +215,12 @@ def test_revising_the_main_one_from_the_summary_keeps_the_more_as_given(flow: Fl
         "cost",
     )
     read = {question: shown for question, _, shown in summary(flow, chat.state, "fr")}
-    assert read["more"] == "Coût, Compétences"
+    assert read["more"] == "Coût · Compétences"
     # Reopened, it offers and ticks what it can; the stored answer reads back in full.
     chat.revise("more")
     assert (codes(chat), chat.prompt.selected) == (["cost", "time", "none", "other"], ("cost",))
     step = flow.step("more")
-    assert display_value(flow, step, ["cost", "skills"], None, "fr") == "Coût, Compétences"
+    assert display_value(flow, step, ["cost", "skills"], None, "fr") == "Coût · Compétences"
 
 
 def test_a_new_version_keeps_a_more_answer_holding_the_main_one(flow: Flow) -> None:

@@ -224,7 +224,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.sees(f"Merci ! Vos réponses pour {XSS} sont bien enregistrées.")
     expect(summary).to_contain_text("Robinetterie")
     expect(summary).to_contain_text("45 – Loiret")
-    expect(summary).to_contain_text("Coût, financement, Manque de compétences")
+    expect(summary).to_contain_text("Coût, financement · Manque de compétences")
     ana.has_no_commands_to_type()
     ana.shot("summary")
     third = summary.locator("li").nth(2)

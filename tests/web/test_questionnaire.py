@@ -164,7 +164,7 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     # The end: the outro with the company's name, and the summary.
     assert "Merci ! Vos réponses pour Atelier Dupont sont bien enregistrées." in page
     assert "Récapitulatif de vos réponses" in page
-    assert "Produit nouveau ou amélioré, Impression 3D" in page
+    assert "Produit nouveau ou amélioré · Impression 3D" in page
     assert "export_share" in given.values and "email" in given.values
     assert peek.query(
         "SELECT p.channel, r.stage_code, r.status, r.completed_at IS NOT NULL "
