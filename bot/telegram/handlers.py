@@ -35,6 +35,7 @@ from conversation import (
     Unreadable,
     say,
 )
+from flows import STAGE_CODE
 from storage import Channel
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,11 @@ async def on_group(update: Update, context: BotContext) -> None:
     if message is None or person is None:
         return
     lang = context.services.conversation.language_of(person)
-    await message.reply_text(tg("tg_group", lang, link=f"https://t.me/{context.bot.username}"))
+    link = f"https://t.me/{context.bot.username}"
+    payload = context.args[0] if context.args else ""
+    if STAGE_CODE.fullmatch(payload):  # the workshop of the link they used goes with them
+        link += f"?start={payload}"
+    await message.reply_text(tg("tg_group", lang, link=link))
 
 
 async def converse(

@@ -232,8 +232,9 @@ async def test_start_in_a_group_points_to_a_private_chat_and_stores_nothing(
     await updates.feed(start, chatter)
 
     (reply,) = api.chat(group_id)
-    assert reply.text == (
-        f"Ce questionnaire se remplit en conversation privée avec moi : https://t.me/{BOT_USERNAME}"
+    assert reply.text == (  # the workshop goes with them: their answers are tagged with it
+        "Ce questionnaire se remplit en conversation privée avec moi : "
+        f"https://t.me/{BOT_USERNAME}?start=pithiviers"
     )
     assert ana.chat == []
     assert query("SELECT * FROM respondents") == []
