@@ -204,6 +204,8 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     add(MessageHandler(private & filters.COMMAND, on_command(CommandName.UNKNOWN)))
     add(MessageHandler(private & filters.TEXT, handlers.on_text))
     add(MessageHandler(private, handlers.on_other_message))
+    edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+    add(MessageHandler(edited, handlers.on_edited))
     add(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
 

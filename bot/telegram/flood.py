@@ -107,7 +107,9 @@ class FloodGate:
 def _counted(update: object) -> bool:
     """Messages and button presses are what a person sends; the rest is Telegram's news."""
     return isinstance(update, Update) and (
-        update.message is not None or update.callback_query is not None
+        update.message is not None
+        or update.edited_message is not None
+        or update.callback_query is not None
     )
 
 

@@ -103,6 +103,16 @@ async def on_button(update: Update, context: BotContext) -> None:
     await converse(update, context, Pressed(action), query=query)
 
 
+async def on_edited(update: Update, context: BotContext) -> None:
+    """A message edited after it was sent: its first text was the answer; say so, change nothing."""
+    message = update.edited_message
+    person = person_of(update)
+    if message is None or person is None:
+        return
+    lang = await context.services.conversation.language_kept(person)
+    await Chat(context.bot, message.chat_id).send_plain(say("edited", lang))
+
+
 async def on_group(update: Update, context: BotContext) -> None:
     """`/start` or `/help` in a group: the questionnaire is answered in a private chat."""
     message = update.effective_message

@@ -83,7 +83,8 @@ log = logging.getLogger(__name__)
 # is not for us. A filter for that one message, set once, not around each await.
 warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# Edited messages only to say they are not read (`handlers.on_edited`).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 KEEP_DONE: Final = dt.timedelta(minutes=5)
 """How long a done update stays in the inbox: to recognise a batch delivered again."""

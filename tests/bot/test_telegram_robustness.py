@@ -241,6 +241,27 @@ async def test_start_in_a_group_points_to_a_private_chat_and_stores_nothing(
     assert query("SELECT * FROM responses") == []
 
 
+async def test_an_edited_answer_is_said_not_to_be_read_and_changes_nothing(
+    person: PersonFactory, updates: Updates, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start pithiviers")
+    await ana.tap(AGREE)
+    typed = ana.message_update("Duvall")
+    await updates.feed(typed)
+    waiting = ana.last
+    assert question_number(ana) == 2
+
+    # The person fixes the typo in Telegram: an edit of the message already answered.
+    edited = {**typed["message"], "text": "Duval", "edit_date": typed["message"]["date"] + 5}
+    await updates.feed({"update_id": updates.next_id(), "edited_message": edited})
+
+    assert ana.last_text.startswith("Je ne lis pas les messages modifiés")
+    assert "« ↩ Retour » ou /back" in ana.last_text
+    assert answers_of(ana.user_id)["company_name"][0] == "Duvall"
+    assert ana.last_with_buttons() is waiting  # the question waiting is still the one to answer
+
+
 async def test_updates_without_a_user_are_ignored(
     person: PersonFactory, updates: Updates, api: FakeBotAPI, query: Query
 ) -> None:
