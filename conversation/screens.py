@@ -76,6 +76,8 @@ class Answered:
     prompt: Prompt
     answer: str | None
     """The answer as read back; None when the person went back, or it was a text to read."""
+    skipped: bool = False
+    """Left without an answer: a channel marks it apart from one answered (no ✅)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -224,7 +224,7 @@ def answered(
         return Answered(left, None)
     value = after.answers.get(left.step_id)
     if value is None or left.step_id in after.skipped:
-        return Answered(left, say("skipped", lang))
+        return Answered(left, say("skipped", lang), skipped=True)
     # The choice "Other" was just made: its text is asked next, on the same question.
     pending_other = after.awaiting_other and after.current == left.step_id
     other = None if pending_other else after.others.get(left.step_id)

@@ -112,8 +112,9 @@ def question_text(shown: Prompt, lang: str) -> str:
     return "\n".join(parts)
 
 
-def answered_text(shown: Prompt, answer: str, lang: str) -> str:
-    """The question once answered: it stays in the chat as a transcript line, without buttons."""
+def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = False) -> str:
+    """The question once answered (or skipped, marked ⏭ not ✅): it stays in the chat as a
+    transcript line, without buttons."""
     head = ""
     if shown.position:
         head = tg(
@@ -128,7 +129,8 @@ def answered_text(shown: Prompt, answer: str, lang: str) -> str:
     question = clip(shown.text, max(room // 4, room - len(answer)))
     answer = clip(answer, room - len(question))
     bold_head = f"<b>{escape(head)}</b>\n" if head else ""
-    return f"{bold_head}{escape(question)}\n\n✅ <b>{escape(answer)}</b>"
+    mark = "⏭" if skipped else "✅"
+    return f"{bold_head}{escape(question)}\n\n{mark} <b>{escape(answer)}</b>"
 
 
 def _hint(shown: Prompt, lang: str) -> str:

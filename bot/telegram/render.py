@@ -122,7 +122,8 @@ class Renderer:
         if screen.answer is None:
             await self.chat.drop_keyboard(self.live)
         else:
-            await self.chat.edit(self.live, answered_text(screen.prompt, screen.answer, self.lang))
+            text = answered_text(screen.prompt, screen.answer, self.lang, skipped=screen.skipped)
+            await self.chat.edit(self.live, text)
         self.live = None
 
     async def _summary(self, screen: Summary) -> None:

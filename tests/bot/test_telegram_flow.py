@@ -42,9 +42,11 @@ def question(ana: Person) -> tuple[ChatMessage, int, int, str]:
 
 
 def assert_answered(message: ChatMessage, shown: str) -> None:
-    """A question once answered: it reads "✅ answer" and has no buttons left."""
+    """A question once answered: it reads "✅ answer" ("⏭ (sans réponse)" when skipped) and has
+    no buttons left."""
     assert message.keyboard is None, message.labels()
-    assert message.text.endswith(f"✅ {shown}"), message.text
+    mark = "⏭" if shown == "(sans réponse)" else "✅"
+    assert message.text.endswith(f"{mark} {shown}"), message.text
 
 
 def assert_one_live_keyboard(ana: Person) -> None:
