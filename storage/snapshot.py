@@ -157,6 +157,10 @@ class Snapshot(Protocol):
         """How many responses match, by flow version and status."""
         ...
 
+    def flows_held(self) -> dict[str, int]:
+        """How many responses each flow has, whatever their status: by flow id."""
+        ...
+
     def answered_questions(
         self, where: ResponseFilter, *, except_version: int | None = None
     ) -> list[AnsweredQuestion]:
@@ -205,6 +209,13 @@ class SqliteSnapshot:
             ResponseCount(int(str(version)), ResponseStatus(str(status)), int(str(count)))
             for version, status, count in rows
         ]
+
+    def flows_held(self) -> dict[str, int]:
+        """How many responses each flow has, whatever their status: by flow id."""
+        rows = self._query(
+            "SELECT flow_id, COUNT(*) FROM responses GROUP BY flow_id", (), "count the flows"
+        )
+        return {str(flow_id): int(str(count)) for flow_id, count in rows}
 
     def answered_questions(
         self, where: ResponseFilter, *, except_version: int | None = None

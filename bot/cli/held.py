@@ -12,7 +12,6 @@ empty table.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -44,22 +43,13 @@ def other_flows(
     reported: Sequence[Flow],
     matching: Callable[[str], ResponseFilter] | None = None,
 ) -> list[OtherFlow]:
-    """The flows whose responses the database holds besides `reported`'s, by flow id.
-
-    Cheap in the usual case: one count by status, compared with the reported flows'
-    counts; the responses are listed (to learn the other flow ids, which only they
-    carry) only when those differ.
-    """
-    from storage import ResponseFilter, StorageError, open_snapshot
+    """The flows whose responses the database holds besides `reported`'s, by flow id."""
+    from storage import StorageError, open_snapshot
 
     ids = {flow.id for flow in reported}
     try:
         with open_snapshot(db) as snapshot:
-            counted = sum(_count(snapshot, ResponseFilter(flow_id=flow_id)) for flow_id in ids)
-        totals = _totals_besides(db, ids, counted)
-        if not totals:
-            return []
-        with open_snapshot(db) as snapshot:
+            totals = {k: n for k, n in snapshot.flows_held().items() if k not in ids}
             return [
                 OtherFlow(
                     flow_id,
@@ -75,26 +65,6 @@ def other_flows(
 
 def _count(snapshot: Snapshot, where: ResponseFilter) -> int:
     return sum(found.count for found in snapshot.count(where))
-
-
-def _totals_besides(db: Path | str, ids: set[str], counted: int) -> Counter[str]:
-    """How many responses each flow not in `ids` has; nothing when the database holds only
-    the `counted` responses of those flows."""
-    import asyncio
-
-    from storage import open_store
-
-    async def read() -> Counter[str]:
-        store = await open_store(db, readonly=True)
-        try:
-            if sum((await store.count_responses()).values()) == counted:
-                return Counter()
-            responses = await store.list_responses()
-            return Counter(r.flow_id for r in responses if r.flow_id not in ids)
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
 
 
 def _title(snapshot: Snapshot, flow_id: str) -> str | None:

@@ -127,6 +127,13 @@ class PostgresSnapshot:
             for version, status, count in rows
         ]
 
+    def flows_held(self) -> dict[str, int]:
+        """How many responses each flow has, whatever their status: by flow id."""
+        rows = self._query(
+            "SELECT flow_id, COUNT(*) FROM responses GROUP BY flow_id", [], "count the flows"
+        )
+        return {str(flow_id): int(count) for flow_id, count in rows}
+
     def answered_questions(
         self, where: ResponseFilter, *, except_version: int | None = None
     ) -> list[AnsweredQuestion]:

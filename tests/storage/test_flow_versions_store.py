@@ -14,6 +14,7 @@ from typing import Any
 from storage import FlowVersion, open_snapshot
 from storage.transfer import copy_database
 from tests.conftest import Clock
+from tests.storage.conftest import NewResponse
 
 
 async def test_a_version_is_stored_once_and_never_replaced(store: Any, clock: Clock) -> None:
@@ -69,3 +70,16 @@ async def test_migrate_db_copies_the_versions(
     for copy in (other, back):
         with open_snapshot(copy) as snapshot:
             assert snapshot.flow_versions("tour") == kept
+
+
+async def test_a_snapshot_counts_the_responses_of_each_flow_it_holds(
+    store: Any, store_target: Path | str, new_response: NewResponse
+) -> None:
+    """What `export` and `stats` say of a questionnaire they were not given."""
+    with open_snapshot(store_target) as snapshot:
+        assert snapshot.flows_held() == {}
+    await new_response("1", flow_id="entreprises")
+    await new_response("2", flow_id="acteurs")
+    await new_response("3", flow_id="acteurs")
+    with open_snapshot(store_target) as snapshot:
+        assert snapshot.flows_held() == {"entreprises": 1, "acteurs": 2}
