@@ -351,6 +351,13 @@ def require_database(target: Path | str) -> None:
             f"no database at {target}: nothing has been answered with this setup yet; "
             "check --db or SURVEYBOT_DB"
         )
+    # SQLite takes a 0-byte file for a new database and would make it one; worded as the
+    # export's snapshot refuses it (storage.snapshot), so every command says the same.
+    if isinstance(target, Path) and target.stat().st_size == 0:
+        fail(
+            f"cannot read database {target}: the file is empty (0 bytes), not a surveybot "
+            "database; check the path (SURVEYBOT_DB or --db)"
+        )
 
 
 def database_label(target: Path | str) -> str:

@@ -1,7 +1,8 @@
 """`surveybot erase` and `surveybot purge`: a respondent's erasure, and the retention period.
 
-Both write to the database, so they refuse to create a SQLite file that does not exist
-(a PostgreSQL database is never created by opening it).
+Both write to the database, so they refuse to create a SQLite file that does not exist,
+or to make one of a 0-byte file, a wrong path (a PostgreSQL database is never created by
+opening it).
 Counts go to standard output as `name: number` lines; messages to standard error.
 """
 
