@@ -31,7 +31,15 @@ from flows.state import (
     next_visible,
     shown_steps,
 )
-from flows.values import Invalid, check_value, choice_codes, choice_labels, clean_text, read_choice
+from flows.values import (
+    Invalid,
+    check_value,
+    choice_codes,
+    choice_labels,
+    clean_text,
+    read_choice,
+    typed_refusal,
+)
 
 OTHER_TEXT_LIMIT = 200
 
@@ -206,7 +214,7 @@ def _answer_by_name(flow: Flow, state: ResponseState, step: Step, text: str, lan
     if code is None and step.type == Kind.SCALE:
         return answer(flow, state, text, lang)
     if code is None:
-        return Outcome(state, message("use_buttons", lang))
+        return Outcome(state, typed_refusal(flow, step, lang))
     value: object = int(code) if step.type == Kind.SCALE and code.isdigit() else code
     return answer(flow, state, value, lang)
 

@@ -78,6 +78,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Merci de répondre avec les boutons proposés.",
         "en": "Please answer with the buttons offered.",
     },
+    "choice_or_count": {
+        "fr": "Merci de choisir l’une des réponses proposées ({labels}) "
+        "ou d’écrire un nombre entier.",
+        "en": "Please choose one of the answers offered ({labels}) or type a whole number.",
+    },
+    "quoted": {"fr": "« {label} »", "en": "“{label}”"},
     "finished": {
         "fr": "Le questionnaire est terminé.",
         "en": "The questionnaire is finished.",

@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from flows.ranges import ChoiceRange
+
 # Ids and codes travel in Telegram button data (64 bytes at most), so they are
 # short and ASCII; `callback_data` module budgets the rest.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -184,6 +186,20 @@ class Choice(Frozen):
     label: Text
     exclusive: bool = False
     """In a multiple choice, selecting it clears the others (e.g. "None of these")."""
+    range: ChoiceRange | None = Field(default=None, exclude=True)
+    """In a single choice, the whole numbers a typed count is read as (`flows.values`).
+
+    Left out of the model's dump, hence of the content a flow version is stored
+    and compared by (`conversation.versions`): it says how a typed "12" is read,
+    not what is asked or stored (the code), so adding one asks for no new version.
+    """
+
+    def holds(self, number: int) -> bool:
+        """`number` is within this choice's range (never, without one)."""
+        if self.range is None:
+            return False
+        low, high = self.range
+        return low <= number and (high is None or number <= high)
 
 
 class _Step(Frozen):

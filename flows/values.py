@@ -157,14 +157,15 @@ def parse_number(text: str, lang: str | None = None) -> float | int | None:
     return None
 
 
-def _counted(step: NumberStep, text: str, lang: str) -> float | int | None:
+def _counted(step: NumberStep | SingleChoiceStep, text: str, lang: str) -> float | int | None:
     """ "12 stagiaires (au total)" for "Combien de stagiaires, au total ?": a number, then words
     of the question (or its unit). Any other word is refused: "18 mois" to a question in
     years, "3 millions"."""
     found = re.fullmatch(r"(.*?\d)\s*([^\W\d_][^\d]*?)[.!]?", clean_text(text))
     if found is None:
         return None
-    said = " ".join(_texts(step.text) + _texts(step.unit))
+    unit = step.unit if isinstance(step, NumberStep) else None
+    said = " ".join(_texts(step.text) + _texts(unit))
     known = {_stem(word) for word in _WORD.findall(said)}
     if not all(_stem(word) in known for word in _WORD.findall(found[2])):
         return None
@@ -265,7 +266,49 @@ def read_choice(flow: Flow, step: Step, text: str, lang: str) -> str | None:
     for code, label in choice_labels(flow, step, lang):
         if typed in (_fold(code), _fold(label)):
             return code
+    if isinstance(step, SingleChoiceStep) and ranged(step):
+        return _by_count(step, text, lang)
     return None
+
+
+# --- a count typed for a choice of bands ("12" for "10 à 49") -------------------------
+
+# "environ 12", "12 environ", "~12": a rough count is still a count.
+HEDGE = re.compile(
+    r"^(?:[~≈]|(?:environ|env\.|a peu pres|about|around|approx\.?|approximately|roughly)\s)"
+    r"|\s(?:environ|a peu pres|about|approx\.?|or so)$"
+)
+MAX_COUNT = 10**15
+"""A typed count from this on is pasted junk, not a count (a spreadsheet keeps 15 digits)."""
+
+
+def ranged(step: SingleChoiceStep) -> bool:
+    """Some choices have a `range`: a typed whole number can name one."""
+    return any(choice.range is not None for choice in step.choices)
+
+
+def _by_count(step: SingleChoiceStep, text: str, lang: str) -> str | None:
+    """The choice whose range holds the whole number typed ("12", "12 salariés",
+    "environ 12"); None for a decimal, a negative or a number in no range."""
+    # Folded (no case, no accents): digits are unchanged, and words are compared folded.
+    typed = HEDGE.sub("", _fold(text), count=1).strip()
+    number = parse_number(typed, lang)
+    if number is None:
+        number = _counted(step, typed, lang)
+    if not isinstance(number, int) or not 0 <= number < MAX_COUNT:
+        return None
+    return next((choice.code for choice in step.choices if choice.holds(number)), None)
+
+
+def typed_refusal(flow: Flow, step: Step, lang: str) -> str:
+    """What a typed reply that names no answer of a choice question is told: to use the
+    buttons, named when a typed count could have answered too."""
+    if not (isinstance(step, SingleChoiceStep) and ranged(step)):
+        return message("use_buttons", lang)
+    labels = ", ".join(
+        message("quoted", lang, label=label) for _, label in choice_labels(flow, step, lang)
+    )
+    return message("choice_or_count", lang, labels=labels)
 
 
 # --- codes from a closed list -------------------------------------------------
