@@ -148,3 +148,5 @@ class Housekeeping:
             report = await self.store.purge_older_than(before=now - policy.retention, now=now)
             log.info("retention: %s", report)
         await self.store.prune_handled_updates(before=now - KEEP_HANDLED_UPDATES)
+        # The web chat's refused texts not shown in time (each is dropped as it is shown).
+        await self.store.prune_kept_texts(now=now)

@@ -16,6 +16,7 @@ from storage.inbox import Inboxed
 from storage.interface import SurveyStore
 from storage.jobs import Job
 from storage.kept_flows import FlowVersion
+from storage.kept_texts import KEPT_FOR
 from storage.migrations import SCHEMA_VERSION
 from storage.models import (
     AnswerInput,
@@ -43,6 +44,7 @@ from storage.snapshot import (
 from storage.store import Store
 
 __all__ = [
+    "KEPT_FOR",
     "SCHEMA_VERSION",
     "AnswerInput",
     "AnswerValue",

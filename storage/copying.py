@@ -43,8 +43,9 @@ class Table:
     """The identity column PostgreSQL numbers new rows with (None: none to reset)."""
 
 
-# Not copied: `jobs` and `inbox`, the running bot's work in hand (an export under way,
-# updates not yet applied), which belong to the bot of the database they were in.
+# Not copied: `jobs`, `inbox` and `kept_texts`, the running bot's work in hand (an export
+# under way, updates not yet applied, a refused text waiting for its page), which belong
+# to the bot of the database they were in.
 TABLES: Final = (
     Table(
         "respondents",

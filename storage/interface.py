@@ -200,6 +200,17 @@ class SurveyStore(Protocol):
     async def prune_inbox(self, *, before: dt.datetime) -> int:
         """Forget updates done before `before`; how many."""
 
+    # Typed answers the web chat refused, for the page after its redirect (storage/kept_texts.py)
+
+    async def keep_text(self, person: str, text: str, *, now: dt.datetime) -> str:
+        """Keep `text`, typed by the web chat's `person`, for a page; the random id it is under."""
+
+    async def take_kept_text(self, key: str, person: str, *, now: dt.datetime) -> str | None:
+        """The text kept under `key` for `person`, once; None if gone, expired or not theirs."""
+
+    async def prune_kept_texts(self, *, now: dt.datetime) -> int:
+        """Forget the texts kept too long ago to be shown (`KEPT_FOR`); how many."""
+
     # Consent, access, erasure, retention
 
     async def record_consent(

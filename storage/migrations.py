@@ -186,6 +186,19 @@ MIGRATIONS: Final[Steps] = {
         # is set aside after a few, instead of stopping every start (bot/telegram/poller.py).
         "ALTER TABLE inbox ADD COLUMN replays INTEGER NOT NULL DEFAULT 0",
     ),
+    9: (
+        # A typed answer the web chat refused, for the page after the redirect, whichever
+        # instance serves it; taken once, gone within minutes (storage/kept_texts.py).
+        """
+        CREATE TABLE kept_texts (
+            id TEXT PRIMARY KEY,
+            person TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX kept_texts_age ON kept_texts (created_at)",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

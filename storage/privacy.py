@@ -14,7 +14,7 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from storage import inbox, updates
+from storage import inbox, kept_texts, updates
 from storage.codecs import decode_value, encode_cutoff, encode_time, iso_time
 from storage.errors import NotFound
 from storage.models import Channel
@@ -188,6 +188,8 @@ def _erase(conn: sqlite3.Connection, respondent_id: int) -> Counts | None:
     ).rowcount
     # Their raw Telegram updates already applied (the rest go minutes after being applied).
     inbox.erase_person(conn, respondent_id)
+    # A typed answer of theirs the web chat refused, waiting for its page (two minutes at most).
+    kept_texts.erase_person(conn, respondent_id)
     person = conn.execute("DELETE FROM respondents WHERE id = ?", (respondent_id,))
     if person.rowcount == 0:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storage import flow_versions, privacy, reminders, respondents, responses, updates
+from storage import flow_versions, kept_texts, privacy, reminders, respondents, responses, updates
 from storage import inbox as inbox_table
 from storage import jobs as job_table
 from storage import stages as stage_table
@@ -20,6 +20,7 @@ from storage.db import Database
 from storage.inbox_methods import InboxMethods
 from storage.job_methods import JobMethods
 from storage.kept_flows import FlowVersionMethods
+from storage.kept_text_methods import KeptTextMethods
 from storage.methods import SqlModules, StoreMethods
 from storage.migrations import apply_migrations, check_version
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from storage.interface import SurveyStore
 
 
-class Store(FlowVersionMethods, JobMethods, InboxMethods, StoreMethods):
+class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, StoreMethods):
     """Survey data on one SQLite file; open with `await Store.open(path)`."""
 
     path: Path
@@ -36,6 +37,7 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, StoreMethods):
     _flow_sql = flow_versions
     _jobs = job_table
     _inbox = inbox_table
+    _kept_texts = kept_texts
 
     def __init__(self, db: Database) -> None:
         """Wrap an open, migrated `Database` (`Store.open` does both)."""

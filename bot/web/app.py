@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -49,7 +49,7 @@ from starlette.types import Scope
 
 from bot.http import MAX_UPDATE, BodyLimit, PublicAddress, RateLimit, SafeHeaders, SameOrigin
 from bot.web.carried import completed, entry_after, flash_after, look, page_after
-from bot.web.flash import FLASH_COOKIE, FLASH_SECONDS, Flash, KeptTexts, Note, decode, encode
+from bot.web.flash import FLASH_COOKIE, FLASH_SECONDS, Flash, Note, decode, encode
 from bot.web.forms import Unreadable, delivery_of, field_of, read_posted
 from bot.web.identity import (
     COOKIE,
@@ -167,8 +167,6 @@ class Pages:
 
     chat_: WebChat
     templates: Jinja2Templates
-    kept: KeptTexts = field(default_factory=KeptTexts)
-    """Typed answers refused, for the page after the redirect (flash.py)."""
 
     @property
     def conversation(self) -> Conversation:
@@ -231,7 +229,7 @@ class Pages:
             return self._page(request, person, keeping_what_was_sent(page, event))
         # The page opened next is for what the form chose (a questionnaire, a workshop).
         stage = entry_after(self.conversation.stages, event, stage)
-        flash = await flash_after(self.conversation, person, stage, (event, reply), page, self.kept)
+        flash = await flash_after(self.conversation, person, stage, (event, reply), page)
         return self._redirect(request, person, flash, stage, lang=page.language)
 
     async def _chat_page(
@@ -245,7 +243,7 @@ class Pages:
         if flash is None:
             reply = await look(self.conversation, person, stage)
         else:
-            reply = await page_after(self.conversation, person, stage, flash, self.kept)
+            reply = await page_after(self.conversation, person, stage, flash)
         response = self._page(request, person, reply, fresh=fresh)
         if carried is not None:
             # Said once: a reload shows the page as it stands, without it.

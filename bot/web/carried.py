@@ -7,6 +7,8 @@ next draws it again from them (`page_after`). A view is what a read-only event s
 again: where the person is (`Look`), the question waiting or the end with its thanks
 (`KEEP`, "keep going"), their data, a confirmation to erase or to start over. The
 messages the view does not show by itself are the notes (notes.py), said above it.
+A refused typed text waits in the database for that page (`kept_texts`), so that
+whichever instance serves it fills the field back in.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Final
 
-from bot.web.flash import Flash, KeptTexts
+from bot.web.flash import Flash
 from bot.web.notes import message_of, note_of
 from bot.web.pages import refilled
 from conversation import (
@@ -48,6 +50,7 @@ from conversation import (
 )
 from flows import STAGE_CODE, StageDef, find_stage, split_entry
 from flows.catalogue import SEPARATOR
+from storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +115,6 @@ async def flash_after(
     stage: str | None,
     sent: tuple[Event, Reply],
     page: Reply,
-    kept: KeptTexts,
 ) -> Flash:
     """What `page`, the reply to the form `sent`, shows that the chat page would not by itself.
 
@@ -131,9 +133,8 @@ async def flash_after(
     if reply.status != Status.REFUSED:
         return flash
     if isinstance(event, Typed) and event.step:
-        return dataclasses.replace(
-            flash, step=event.step, kept=kept.keep(person.external_id, event.text)
-        )
+        kept = await _keep(conversation, person, event.text)
+        return dataclasses.replace(flash, step=event.step, kept=kept)
     if isinstance(event, Submitted):
         codes = event.value if isinstance(event.value, list) else []
         sent_codes = tuple(code for code in codes if isinstance(code, str))
@@ -146,7 +147,6 @@ async def page_after(
     person: Person,
     stage: str | None,
     flash: Flash,
-    kept: KeptTexts,
 ) -> Reply:
     """The page a form's reply was, drawn again from its flash."""
     page = await _shown(conversation, person, flash.view, stage)
@@ -154,11 +154,34 @@ async def page_after(
     notes = tuple(m for n in flash.notes if (m := message_of(n, lang)) is not None)
     page = dataclasses.replace(page, screens=notes + page.screens)
     if flash.kept:
-        text = kept.take(flash.kept, person.external_id)
+        text = await _take(conversation, person, flash.kept)
         return page if text is None else refilled(page, Typed(text, step=flash.step))
     if flash.step:
         return refilled(page, Submitted(flash.step, 0, list(flash.codes)))
     return page
+
+
+async def _keep(conversation: Conversation, person: Person, text: str) -> str:
+    """The id of `text` kept for the page after the redirect; "" if it could not be."""
+    try:
+        return await conversation.store.keep_text(
+            person.external_id, text, now=conversation.clock()
+        )
+    except StorageError as error:
+        # The refusal is said all the same; only the field comes back empty.
+        log.warning("a refused typed answer is not kept for its page: %s", error)
+        return ""
+
+
+async def _take(conversation: Conversation, person: Person, key: str) -> str | None:
+    """The text kept under `key` for this person, once; None if gone or not theirs."""
+    try:
+        return await conversation.store.take_kept_text(
+            key, person.external_id, now=conversation.clock()
+        )
+    except StorageError as error:
+        log.warning("a refused typed answer kept for this page cannot be read: %s", error)
+        return None
 
 
 async def _view_and_notes(

@@ -13,9 +13,10 @@ respondent's id, so any instance sharing `SURVEYBOT_WEB_SECRET` reads it and nob
 can make a page say what the server did not.
 
 One thing is not a key: what a person typed in a refused answer, shown back in its
-field. It stays on the server that took the post (`KeptTexts`), for a minute, and
-the cookie holds only its random id; behind a load balancer, a page served by
-another instance shows the refusal with an empty field.
+field. It waits in the database (`kept_texts`, storage/kept_texts.py), and the
+cookie holds only its random id: behind a load balancer, whichever instance serves
+the page finds it there, for this respondent only, once, for as long as the cookie
+lives; then it is gone.
 """
 
 from __future__ import annotations
@@ -25,21 +26,20 @@ import binascii
 import hashlib
 import hmac
 import json
-import secrets
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from storage import KEPT_FOR
+
 FLASH_COOKIE: Final = "surveybot_flash"
-FLASH_SECONDS: Final = 120
-"""Long enough for a slow phone to follow the redirect, or to try again after a 429."""
+FLASH_SECONDS: Final = int(KEPT_FOR.total_seconds())
+"""Long enough for a slow phone to follow the redirect, or to try again after a 429; as
+long as a refused typed text waits for it in the database."""
 MAX_COOKIE: Final = 3000
 """Browsers keep cookies up to 4096 bytes; a flash over this carries less (see `encode`)."""
 MAX_CODE: Final = 64
-KEPT_MOST: Final = 1000
-"""Typed texts kept at once, on one instance: a minute of a big workshop's refusals."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class Flash:
     step: str = ""
     codes: tuple[str, ...] = ()
     kept: str = ""
-    """The id of the refused typed text in `KeptTexts`, on the instance that took the post."""
+    """The random id of the refused typed text, kept in the database (`kept_texts`)."""
 
     @property
     def empty(self) -> bool:
@@ -137,41 +137,3 @@ def _signature(secret: bytes, respondent: str, payload: str) -> str:
     # "flash" first: a flash's signature is never also a valid form token, nor the reverse.
     message = b"flash\x00" + respondent.encode("ascii") + b"\x00" + payload.encode("ascii")
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
-
-
-@dataclass
-class KeptTexts:
-    """What people typed in refused answers, for the page after the redirect, on this instance.
-
-    At most `KEPT_MOST` texts for `FLASH_SECONDS` each, the oldest dropped first;
-    each is taken once, by the respondent who typed it.
-    """
-
-    clock: Callable[[], float] = time.monotonic
-    _texts: OrderedDict[str, tuple[float, str, str]] = field(default_factory=OrderedDict)
-
-    def keep(self, respondent: str, text: str) -> str:
-        """Keep `text` for a minute or two; the id to find it again with."""
-        self._drop_old()
-        key = secrets.token_urlsafe(12)
-        self._texts[key] = (self.clock() + FLASH_SECONDS, respondent, text)
-        while len(self._texts) > KEPT_MOST:
-            self._texts.popitem(last=False)
-        return key
-
-    def take(self, key: str, respondent: str) -> str | None:
-        """The text kept under `key` for `respondent`, once; None when gone or not theirs."""
-        self._drop_old()
-        kept = self._texts.get(key)
-        if kept is None or kept[1] != respondent:
-            return None
-        del self._texts[key]
-        return kept[2]
-
-    def _drop_old(self) -> None:
-        now = self.clock()
-        while self._texts:
-            first = next(iter(self._texts))
-            if self._texts[first][0] >= now:
-                return
-            del self._texts[first]

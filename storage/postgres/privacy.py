@@ -20,7 +20,7 @@ import asyncpg
 from storage.codecs import decode_value
 from storage.errors import NotFound
 from storage.models import Channel
-from storage.postgres import inbox, updates
+from storage.postgres import inbox, kept_texts, updates
 from storage.postgres.codecs import affected, cutoff, moment
 from storage.privacy import Counts, DryRun, PurgeCounts
 from storage.responses import check_consent_version
@@ -190,6 +190,8 @@ async def _erase(conn: asyncpg.Connection, respondent_id: int) -> Counts | None:
     responses = await conn.execute("DELETE FROM responses WHERE respondent_id = $1", respondent_id)
     # Their raw Telegram updates already applied (the rest go minutes after being applied).
     await inbox.erase_person(conn, respondent_id)
+    # A typed answer of theirs the web chat refused, waiting for its page (two minutes at most).
+    await kept_texts.erase_person(conn, respondent_id)
     await conn.execute("DELETE FROM respondents WHERE id = $1", respondent_id)
     return affected(responses), affected(answers)
 

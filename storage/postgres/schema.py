@@ -182,6 +182,19 @@ MIGRATIONS: Final[Steps] = {
         # How many starts have applied an update again (storage/migrations.py says why).
         "ALTER TABLE inbox ADD COLUMN replays integer NOT NULL DEFAULT 0",
     ),
+    9: (
+        # A typed answer the web chat refused, for the page after the redirect
+        # (storage/kept_texts.py says why and for how long).
+        """
+        CREATE TABLE kept_texts (
+            id text PRIMARY KEY,
+            person text NOT NULL,
+            text text NOT NULL,
+            created_at timestamptz NOT NULL
+        )
+        """,
+        "CREATE INDEX kept_texts_age ON kept_texts (created_at)",
+    ),
 }
 
 if max(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test that opens a store

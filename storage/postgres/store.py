@@ -17,8 +17,17 @@ from storage.errors import StorageError
 from storage.inbox_methods import InboxMethods
 from storage.job_methods import JobMethods
 from storage.kept_flows import FlowVersionMethods
+from storage.kept_text_methods import KeptTextMethods
 from storage.methods import SqlModules, StoreMethods
-from storage.postgres import flow_versions, privacy, reminders, respondents, responses, updates
+from storage.postgres import (
+    flow_versions,
+    kept_texts,
+    privacy,
+    reminders,
+    respondents,
+    responses,
+    updates,
+)
 from storage.postgres import inbox as inbox_table
 from storage.postgres import jobs as job_table
 from storage.postgres import stages as stage_table
@@ -29,7 +38,7 @@ if TYPE_CHECKING:
     from storage.interface import SurveyStore
 
 
-class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, StoreMethods):
+class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, StoreMethods):
     """Survey data in one PostgreSQL database; open with `await PostgresStore.open(url)`."""
 
     url: str
@@ -39,6 +48,7 @@ class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, StoreMethods):
     _flow_sql = flow_versions
     _jobs = job_table
     _inbox = inbox_table
+    _kept_texts = kept_texts
 
     def __init__(self, db: PgDatabase) -> None:
         """Wrap an open, migrated `PgDatabase` (`PostgresStore.open` does both)."""

@@ -149,6 +149,7 @@ async def test_erasure_leaves_no_row_in_any_table(
         "flow_versions",  # the questionnaires as run: about no one
         "jobs",  # organisers' requests: about no respondent
         "inbox",  # raw updates by sender: theirs go with them (tests/storage/test_inbox_store.py)
+        "kept_texts",  # refused web texts, theirs erased (tests/storage/test_kept_texts_store.py)
     }
     assert (
         peek.query("SELECT * FROM respondents WHERE id = ? OR external_id = '4242'", (victim_id,))
