@@ -18,16 +18,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllPrivateChats,
-    LinkPreviewOptions,
-    Update,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -43,19 +37,18 @@ from bot.telegram import handlers, jobs, organiser
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.fairness import FairRateLimiter
 from bot.telegram.flood import app_language
-from bot.telegram.handlers import on_command, person_of
+from bot.telegram.handlers import Handler, on_command, person_of
+from bot.telegram.menus import register_menus
 from bot.telegram.poller import Poller, SetAside
 from bot.telegram.processor import PerRespondentProcessor
 from bot.telegram.words import tg
 from conversation import (
     COMMAND_WORDS,
-    MENU_ORDER,
     CommandName,
     Conversation,
     Housekeeping,
     Person,
     Policy,
-    say,
 )
 from flows import Catalogue, Flow, StageDef
 from storage import StorageError, SurveyStore, describe_target, open_store
@@ -145,7 +138,7 @@ async def running(
         services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
         try:
             await conversation.sync_stages()
-            await _register_commands(application)
+            await register_menus(application.bot, services.admins, list(ORGANISER_HANDLERS))
             await application.start()
             # Once the job queue runs: a job due before it starts is "missed" after a second
             # (APScheduler's grace) and would wait for its next round.
@@ -176,6 +169,15 @@ def _file_url(api_url: str) -> str:
     return api_url
 
 
+ORGANISER_HANDLERS: dict[str, Handler] = {
+    "stats": organiser.on_stats,
+    "links": organiser.on_links,
+    "qr": organiser.on_qr,
+    "export": organiser.on_export,
+}
+"""The commands only organisers reach (in their /help's order): their menu lists these."""
+
+
 def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     """Route updates: private chats to the conversation, organisers' commands to organisers."""
     fresh = filters.UpdateType.MESSAGE  # edits of old messages are not answers
@@ -196,10 +198,8 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     add(CommandHandler(help_words, organiser.on_help, filters=organisers))
     for name, words in COMMAND_WORDS.items():
         add(CommandHandler(list(words), on_command(name), filters=private))
-    add(CommandHandler("stats", organiser.on_stats, filters=organisers))
-    add(CommandHandler("links", organiser.on_links, filters=organisers))
-    add(CommandHandler("qr", organiser.on_qr, filters=organisers))
-    add(CommandHandler("export", organiser.on_export, filters=organisers))
+    for command, handler in ORGANISER_HANDLERS.items():
+        add(CommandHandler(command, handler, filters=organisers))
     add(CallbackQueryHandler(handlers.on_button))
     add(MessageHandler(private & filters.COMMAND, on_command(CommandName.UNKNOWN)))
     add(MessageHandler(private & filters.TEXT, handlers.on_text))
@@ -208,22 +208,6 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     add(MessageHandler(edited, handlers.on_edited))
     add(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
-
-
-async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The command menu in each language (French by default), from the conversation's words."""
-
-    def menu(lang: str) -> list[BotCommand]:
-        return [BotCommand(name, say(f"cmd_{name}", lang)) for name in MENU_ORDER]
-
-    private = BotCommandScopeAllPrivateChats()
-    try:
-        for lang in ("fr", "en"):
-            await application.bot.set_my_commands(menu(lang), scope=private, language_code=lang)
-        await application.bot.set_my_commands(menu("fr"), scope=private)
-    except NetworkError as error:
-        # The menu is a comfort; the bot works without it.
-        log.warning("could not register the command menu: %s", error)
 
 
 async def on_error(update: object, context: BotContext) -> None:

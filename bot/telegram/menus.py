@@ -1,0 +1,80 @@
+"""The command menus Telegram shows by the message box: the respondents', and the organisers'.
+
+The respondents' menu is set for every private chat (`BotCommandScopeAllPrivateChats`).
+Each organiser (SURVEYBOT_ADMINS) gets their own in their private chat with the bot
+(`BotCommandScopeChat`): the organiser commands first, as their /help lists them, then
+the respondents'. Telegram shows a chat the menu of the narrowest scope set for it, in
+the person's language if there is one: each menu is set in French and English, and
+French for any other language.
+
+A menu is a comfort: the commands work without one. So a menu Telegram refuses is
+logged in one line and start-up goes on; an organiser's refused (most often "chat not
+found": they have not opened the bot yet) does not keep the others' from being set.
+These calls name no chat of their own (the organiser's is inside the scope): the
+fairness layer lets them through without a slot, as it does the respondents' menu.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+from telegram import BotCommand, BotCommandScope, BotCommandScopeAllPrivateChats
+from telegram import BotCommandScopeChat as ChatScope
+from telegram.error import BadRequest, NetworkError, TelegramError
+
+from bot.telegram.words import tg
+from conversation import MENU_ORDER, say
+
+log = logging.getLogger(__name__)
+
+LANGUAGES: Final = ("fr", "en")
+DEFAULT_LANGUAGE: Final = "fr"
+
+
+def respondent_menu(lang: str) -> list[BotCommand]:
+    """The respondents' commands, in the conversation's words."""
+    return [BotCommand(name, say(f"cmd_{name}", lang)) for name in MENU_ORDER]
+
+
+def organiser_menu(commands: Sequence[str], lang: str) -> list[BotCommand]:
+    """The organiser commands (as their /help describes them), then the respondents'."""
+    own = [BotCommand(name, _sentence(tg(f"org_help_{name}", lang))) for name in commands]
+    return own + respondent_menu(lang)
+
+
+async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[str]) -> None:
+    """The respondents' menu, then each organiser's; none stops the start."""
+    try:
+        await _set_menu(bot, BotCommandScopeAllPrivateChats(), respondent_menu)
+    except NetworkError as error:  # BadRequest included: Telegram reached, and refused
+        log.warning("could not register the command menu: %s", error)
+    for admin in sorted(admins):
+        try:
+            await _set_menu(bot, ChatScope(admin), lambda lang: organiser_menu(organiser, lang))
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                log.info(
+                    "organiser %s has not opened a chat with the bot yet: their command menu "
+                    "will be set at the next start (their /help lists the commands)",
+                    admin,
+                )
+            else:
+                log.warning("Telegram refused organiser %s's command menu: %s", admin, error)
+        except TelegramError as error:
+            log.warning("could not register organiser %s's command menu: %s", admin, error)
+
+
+async def _set_menu(
+    bot: Any, scope: BotCommandScope, menu: Callable[[str], list[BotCommand]]
+) -> None:
+    """`menu(lang)` in each language for `scope`, and the French one for any other language."""
+    for lang in LANGUAGES:
+        await bot.set_my_commands(menu(lang), scope=scope, language_code=lang)
+    await bot.set_my_commands(menu(DEFAULT_LANGUAGE), scope=scope)
+
+
+def _sentence(text: str) -> str:
+    """A /help line's description as a menu entry: capitalised, as the respondents' are."""
+    return text[:1].upper() + text[1:]
