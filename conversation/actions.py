@@ -40,6 +40,8 @@ class Intent(StrEnum):
     CONSENT = "a"  # agree to the information notice
     DECLINE = "d"  # decline it
     ERASE = "z"  # erase everything about me, confirmed
+    SWITCH_ASK = "o"  # the link's other questionnaire instead of mine? asks for confirmation
+    SWITCH = "O"  # erase my answers to one questionnaire and begin the link's, confirmed
 
 
 QUESTION_INTENTS = frozenset(
@@ -55,7 +57,7 @@ QUESTION_INTENTS = frozenset(
 )
 """Intents about the question on screen: they carry its step id and sequence number."""
 
-SEQUENCED = frozenset({Intent.RESTART, Intent.ERASE})
+SEQUENCED = frozenset({Intent.RESTART, Intent.ERASE, Intent.SWITCH})
 """Confirmations that undo answers: they carry the sequence number of the state they were
 offered for, so one pressed after the person went on is stale, not obeyed."""
 

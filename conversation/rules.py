@@ -94,8 +94,15 @@ def offered(
     stages: Sequence[StageDef],
     state: ResponseState | None,
     lang: str,
+    linked: Flow | None = None,
 ) -> bool:
-    """Whether the values a menu action carries are ones this conversation could have offered."""
+    """Whether the values a menu action carries are ones this conversation could have offered.
+
+    `linked`: the flow the action's entry names, when the bot runs several (`Showing.linked`).
+    """
+    if action.intent in (Intent.SWITCH_ASK, Intent.SWITCH):
+        # Offered only by a bot with several questionnaires, for one that its entry names.
+        return linked is not None
     if action.intent == Intent.STAGE:
         # A workshop picked from the list must be one of the list. Elsewhere a workshop
         # since removed from the stages file is simply dropped: the choice still stands.

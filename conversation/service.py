@@ -125,6 +125,9 @@ class Conversation:
             flow = catalogue.chosen_by(entry_of(event), self.stages)
         session = open_session(flow or self.flow, person, record)
         turn = self._turn(session, delivery, flow)
+        if catalogue.several:
+            # A link to the other questionnaire, for someone who began one: offered a switch.
+            turn.linked = catalogue.chosen_by(entry_of(event), self.stages)
         turn.with_transcript = transcript
         if record.handled:
             log.info("input %s was already handled; not applying it twice", delivery)

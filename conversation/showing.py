@@ -41,6 +41,9 @@ class Showing:
     """Set when the bot runs several flows and nothing has chosen one yet: ask who answers."""
     audience: str = ""
     """The flow's audience code when the bot runs several (it rides in the notice's buttons)."""
+    linked: Flow | None = None
+    """The flow what brought the event names (its link's audience or workshop), when the bot
+    runs several: another than `flow` offers a switch (`Turn`). None when it names none."""
 
     @property
     def lang(self) -> str:

@@ -11,6 +11,8 @@ whose meaning depends on the intent:
     x|12||pithiviers             start over (also X, g): the workshop
     w|0|en|pithiviers__territoire  who is answering: the language shown, the entry (the
                                  workshop, `__`, the audience); s (a workshop) alike
+    O|12|fr|pithiviers__territoire  switch to the link's questionnaire, confirmed (o asks
+                                 first): the language shown, the link's entry
     E|0||sector                  change one answer: the question id
     z|12||                       erase everything (and r, k, e, G...: nothing more)
 
@@ -46,6 +48,8 @@ SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
     Intent.NO_STAGE: ("notice", None),
     Intent.AUDIENCE: ("notice", "stage"),
     Intent.REVISE: (None, "value"),
+    Intent.SWITCH_ASK: ("notice", "stage"),
+    Intent.SWITCH: ("notice", "stage"),
 }
 
 

@@ -32,7 +32,7 @@ from conversation.screens import (
     Selection,
     Status,
 )
-from conversation.showing import Showing
+from conversation.switching import Switching
 from conversation.words import say
 from flows import (
     Outcome,
@@ -50,7 +50,7 @@ from flows import (
 
 
 @dataclasses.dataclass
-class Turn(Showing):
+class Turn(Switching):
     """The rules applied to one event of one respondent; `reply()` says what to show."""
 
     async def play(self, event: Event) -> None:
@@ -83,13 +83,18 @@ class Turn(Showing):
             await self._set_language(event.language)
         stage = find_stage(self.stages, event.stage)
         session = self.session
-        if session.needs_consent(self.flow):
+        linked = self._other_linked()
+        if linked is not None and session.response is not None:
+            self._offer_switch(linked, stage)
+        elif session.needs_consent(self.flow):
             self._ask_consent(stage, changed=True)
         elif session.resumable:
             # Unfinished, or closed as abandoned after a long pause: either can go on.
             self._say_updated()
             shown = prompt(self.flow, session.state, self.lang) if session.state else None
-            self.screens.append(views.resume_offer(self.lang, shown, stage))
+            # Named when the bot runs several questionnaires: which one is in progress.
+            name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
+            self.screens.append(views.resume_offer(self.lang, shown, stage, name))
         elif session.finished:
             self._show_finished()
         else:
@@ -186,9 +191,12 @@ class Turn(Showing):
 
     async def _menu_action(self, action: Action) -> None:
         state = self.session.state
-        if not rules.offered(action, self.flow, self.stages, state, self.lang):
+        if not rules.offered(action, self.flow, self.stages, state, self.lang, self.linked):
             # Well-formed, but naming nothing this conversation offers: forged.
             self.status, self.note = Status.FORGED, say("forged", self.lang)
+            return
+        if action.intent in (Intent.SWITCH_ASK, Intent.SWITCH) and self._other_linked() is None:
+            await self._switched_already(action)
             return
         if action.intent in SEQUENCED and action.seq != (state.seq if state else 0):
             # "Oui, tout effacer" pressed after going on: it was for another moment.
@@ -200,12 +208,22 @@ class Turn(Showing):
             await self._consent(action, stage)
         elif intent == Intent.SUMMARY and self.session.finished and state and state.finished:
             self._show_summary()  # "Annuler" under "which answer to change?"
+        elif intent == Intent.RESUME and self.session.finished and state and state.finished:
+            self._show_finished()  # "Garder mes réponses", "Non, continuer" once finished
         elif intent in (Intent.RESUME, Intent.KEEP, Intent.SUMMARY):
             self.show_current()
         elif intent == Intent.RESTART_ASK:
-            self.screens.append(views.restart_menu(self.lang, self._seq(), action.stage))
+            self.screens.append(
+                views.restart_menu(
+                    self.lang, self._seq(), action.stage, finished=self.session.finished
+                )
+            )
         elif intent == Intent.RESTART:
             await self._restart(stage)
+        elif intent == Intent.SWITCH_ASK:
+            self._ask_switch(action.stage)
+        elif intent == Intent.SWITCH:
+            await self._switch(stage)
         elif intent in (Intent.STAGE, Intent.NO_STAGE, Intent.AUDIENCE):
             if self.session.response is None:
                 if action.lang:  # what the list was said in (chosen there, or by the link)
@@ -344,7 +362,8 @@ class Turn(Showing):
             if session.response is None:
                 self.screens.append(Message(say("nothing_open", lang)))
             else:
-                self.screens.append(views.restart_menu(lang, self._seq()))
+                finished = session.finished
+                self.screens.append(views.restart_menu(lang, self._seq(), finished=finished))
         elif name == CommandName.LANGUAGE:
             self.screens.append(views.language_menu(self.flow, lang))
         elif name == CommandName.MYDATA:

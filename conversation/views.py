@@ -83,11 +83,21 @@ def consent_menu(
     return Menu(notice, tuple(choices))
 
 
-def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None) -> Menu:
-    """ "You have a questionnaire in progress": go on, or start over."""
+def questionnaire_name(flow: Flow, lang: str) -> str:
+    """What a person calls a questionnaire among several: its audience ("Une entreprise")."""
+    return flow.text(flow.audience.label if flow.audience else flow.title, lang).strip()
+
+
+def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None, name: str = "") -> Menu:
+    """ "You have a questionnaire in progress" (`name`d when the bot runs several): go on, or
+    start over."""
     ref = stage_ref(stage) if stage else ""
     resume = Action(Intent.RESUME)
-    text = say("resume_offer", lang, so_far=answered_so_far(lang, shown))
+    so_far = answered_so_far(lang, shown)
+    if name:
+        text = say("resume_offer_named", lang, name=name, so_far=so_far)
+    else:
+        text = say("resume_offer", lang, so_far=so_far)
     return Menu(
         text,
         (
@@ -98,9 +108,51 @@ def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None) -> Men
     )
 
 
-def restart_menu(lang: str, seq: int, stage: str = "") -> Menu:
-    """Starting over erases the answers: ask first (for the state at `seq` only)."""
-    keep = Action(Intent.KEEP)
+def switch_offer(
+    lang: str, current: str, linked: str, shown: Prompt | None, *, finished: bool, ref: str
+) -> Menu:
+    """A link to the `linked` questionnaire, for someone who began (or answered) the
+    `current` one: keep that one, or switch (asked again, as it erases answers)."""
+    keep = Action(Intent.RESUME)
+    if finished:
+        text = say("switch_offer_done", lang, current=current, linked=linked)
+        keep_label = say("switch_keep", lang)
+    else:
+        so_far = answered_so_far(lang, shown)
+        text = say("switch_offer", lang, current=current, linked=linked, so_far=so_far)
+        keep_label = say("switch_resume", lang, current=current)
+    switch = Action(Intent.SWITCH_ASK, stage=ref, lang=lang)
+    choices = (Choice(keep_label, keep), Choice(say("switch_to", lang, linked=linked), switch))
+    return Menu(text, choices, columns=1, default=keep)
+
+
+def switch_menu(lang: str, seq: int, current: str, linked: str, erased: int, ref: str) -> Menu:
+    """Switching erases the `erased` answers given to `current`: ask first (at `seq` only)."""
+    if erased == 0:
+        what = say("switch_erased_none", lang, current=current)
+    elif erased == 1:
+        what = say("switch_erased_one", lang, current=current)
+    else:
+        what = say("switch_erased_many", lang, current=current, count=erased)
+    keep = Action(Intent.RESUME)
+    return Menu(
+        say("switch_confirm", lang, linked=linked, erased=what),
+        (
+            Choice(say("switch_yes", lang), Action(Intent.SWITCH, seq=seq, stage=ref, lang=lang)),
+            Choice(say("delete_no", lang), keep),
+        ),
+        columns=1,
+        default=keep,
+    )
+
+
+def restart_menu(lang: str, seq: int, stage: str = "", *, finished: bool = False) -> Menu:
+    """Starting over erases the answers: ask first (for the state at `seq` only).
+
+    "No" goes on where the person is; once finished, that is their answers as a later
+    visit shows them ("already answered", the summary), not the end's thanks again.
+    """
+    keep = Action(Intent.RESUME if finished else Intent.KEEP)
     return Menu(
         say("restart_confirm", lang),
         (

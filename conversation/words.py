@@ -60,6 +60,12 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "You have a questionnaire in progress ({so_far}). "
         "Would you like to continue where you left off?",
     },
+    "resume_offer_named": {
+        "fr": "Vous avez un questionnaire en cours : « {name} » ({so_far}). "
+        "Voulez-vous reprendre là où vous en étiez ?",
+        "en": "You have a questionnaire in progress: “{name}” ({so_far}). "
+        "Would you like to continue where you left off?",
+    },
     "resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
     "restart": {"fr": "Recommencer", "en": "Start over"},
     "restart_confirm": {
@@ -71,6 +77,49 @@ WORDS: dict[str, dict[str, str]] = {
     "restarted": {
         "fr": "C'est reparti depuis le début.",
         "en": "Starting again from the beginning.",
+    },
+    # --- a link to the other questionnaire ------------------------------------------------
+    "switch_offer": {
+        "fr": "Vous avez commencé le questionnaire « {current} » ({so_far}), et ce lien ouvre "
+        "le questionnaire « {linked} ». Une même personne ne répond qu’à l’un des deux : "
+        "lequel voulez-vous ?",
+        "en": "You have started the “{current}” questionnaire ({so_far}), and this link opens "
+        "the “{linked}” questionnaire. One person answers only one of the two: which would "
+        "you like?",
+    },
+    "switch_offer_done": {
+        "fr": "Vous avez déjà répondu au questionnaire « {current} », et ce lien ouvre le "
+        "questionnaire « {linked} ». Une même personne ne répond qu’à l’un des deux : "
+        "lequel voulez-vous ?",
+        "en": "You have already answered the “{current}” questionnaire, and this link opens "
+        "the “{linked}” questionnaire. One person answers only one of the two: which would "
+        "you like?",
+    },
+    "switch_resume": {"fr": "Reprendre « {current} » ▶", "en": "Continue “{current}” ▶"},
+    "switch_keep": {"fr": "Garder mes réponses", "en": "Keep my answers"},
+    "switch_to": {"fr": "Passer à « {linked} »", "en": "Switch to “{linked}”"},
+    "switch_confirm": {
+        "fr": "Passer au questionnaire « {linked} » efface {erased} : une même personne ne "
+        "compte qu’une fois. Confirmez-vous ?",
+        "en": "Switching to the “{linked}” questionnaire erases {erased}: one person counts "
+        "once. Are you sure?",
+    },
+    "switch_erased_one": {
+        "fr": "la réponse déjà donnée au questionnaire « {current} »",
+        "en": "the answer already given to the “{current}” questionnaire",
+    },
+    "switch_erased_many": {
+        "fr": "les {count} réponses déjà données au questionnaire « {current} »",
+        "en": "the {count} answers already given to the “{current}” questionnaire",
+    },
+    "switch_erased_none": {
+        "fr": "votre participation au questionnaire « {current} », encore sans réponse",
+        "en": "your participation in the “{current}” questionnaire, with no answer yet",
+    },
+    "switch_yes": {"fr": "Oui, changer de questionnaire", "en": "Yes, switch questionnaire"},
+    "switched": {
+        "fr": "C’est fait : vos réponses au questionnaire « {current} » sont effacées.",
+        "en": "Done: your answers to the “{current}” questionnaire are erased.",
     },
     "flow_updated": {
         "fr": "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "
