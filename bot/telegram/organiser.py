@@ -1,4 +1,4 @@
-"""Organiser commands in Telegram: /stats, /links, /qr CODE, /export [CODE] [personal].
+"""Organiser commands in Telegram: /stats, /links, /qr CODE, /export [CODE] [personal] [xlsx|csv].
 
 With several questionnaires, /stats and /export take an audience too (`/export
 territoire`), and without one give each questionnaire its own tables and files.
@@ -26,10 +26,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 
-from bot.telegram import delivery
+from bot.telegram import delivery, export_worker
 from bot.telegram.background import Runner, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
+from bot.telegram.export_words import ew
+from bot.telegram.export_worker import ChatExport, export_for_chat, workbook_name
 from bot.telegram.handlers import on_command, person_of
 from bot.telegram.organiser_args import (
     ExportAsked,
@@ -59,7 +61,7 @@ from storage import Job, open_store
 
 if TYPE_CHECKING:
     from conversation import Conversation
-    from exports import ExportOptions, FileNames, PackedExport
+    from exports import ExportOptions, FileNames
     from flows import Flow
 
 T = TypeVar("T")
@@ -134,7 +136,8 @@ async def on_help(update: Update, context: BotContext) -> None:
     lines = [tg("org_help_title", lang)]
     for name in ORGANISER_COMMANDS:
         command = " ".join(part for part in (f"/{name}", shape(name, conversation)) if part)
-        lines.append(f"{command}{tg('org_colon', lang)}{tg(f'org_help_{name}', lang)}")
+        words = ew if name == "export" else tg  # the export's formats are worded apart
+        lines.append(f"{command}{tg('org_colon', lang)}{words(f'org_help_{name}', lang)}")
     await chat.send(escape("\n".join(lines)))
     await on_command(CommandName.HELP)(update, context)
 
@@ -351,7 +354,8 @@ def personal_questions(flows: Sequence[Flow], lang: str) -> str:
 
 
 async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
-    """The responses as a CSV for French Excel, and its codebook, sent as documents.
+    """The responses as a workbook, or a CSV for French Excel when there are too many for a
+    quick workbook (bot/telegram/export_worker.py), and the codebook, sent as documents.
 
     The export reads its own read-only snapshot in another process, so respondents
     are not slowed down while it runs.
@@ -388,7 +392,8 @@ async def _export_flow(
     lang: str,
 ) -> None:
     names = export_names(application.bot_data, tag, asked.stage)
-    exported = await export_in_another_process(_database(application), flow, options, names)
+    made = await export_in_another_process(_database(application), flow, options, names, asked)
+    exported = made.packed
     if exported.result.responses == 0:
         # An empty CSV captioned "0 réponses" reads as a fault: say there is nothing yet.
         where = _selection(application.bot_data, tag, asked.stage, lang)
@@ -400,13 +405,16 @@ async def _export_flow(
         for status in ("completed", "in_progress", "abandoned")
         if counts.get(status)
     ]
-    caption = tg(
-        "org_export_caption",
+    caption = (ew if made.workbook else tg)(
+        "org_export_caption_xlsx" if made.workbook else "org_export_caption",
         lang,
         responses=counted("org_responses", exported.result.responses, lang),
         detail=", ".join(parts) or "–",
     )
-    book = tg("org_codebook_caption", lang, name=names.csv)
+    if made.too_big_for_workbook:
+        caption += "\n" + ew("org_export_csv_large", lang)
+    name = workbook_name(names) if made.workbook else names.csv
+    book = tg("org_codebook_caption", lang, name=name)
     await deliver_export(chat, lang, exported, escape(caption), escape(book))
 
 
@@ -419,7 +427,7 @@ def _selection(services: Services, tag: str, stage: str | None, lang: str) -> st
 
 
 def export_names(services: Services, tag: str, stage: str | None) -> FileNames:
-    """`reponses_territoire_pithiviers_2026-11-30_14-05.csv` and its codebook's.
+    """`reponses_territoire_pithiviers_2026-11-30_14-05.csv` (or `.xlsx`) and its codebook's.
 
     The time (the respondents' zone, as /stats's day) keeps two exports of a day apart
     in a Downloads folder, and sorts them; hours and minutes with '-', which Windows
@@ -449,10 +457,18 @@ def _database(application: BotApplication) -> Path | str:
 
 
 async def export_in_another_process(
-    db: Path | str, flow: Flow, options: ExportOptions, names: FileNames
-) -> PackedExport:
-    """The export, made and zipped if need be in another process (`in_another_process`)."""
-    from exports import export_packed
-
-    made = functools.partial(export_packed, db, flow, options, names, delivery.UPLOAD_LIMIT)
+    db: Path | str, flow: Flow, options: ExportOptions, names: FileNames, asked: ExportAsked
+) -> ChatExport:
+    """The export, its format chosen, made and zipped if need be in another process
+    (`in_another_process`). The limits are read here, in the bot, where tests lower them."""
+    made = functools.partial(
+        export_for_chat,
+        db,
+        flow,
+        options,
+        names,
+        delivery.UPLOAD_LIMIT,
+        asked=asked.format,
+        workbook_answers=export_worker.WORKBOOK_ANSWERS,
+    )
     return await in_another_process(made)

@@ -1,4 +1,5 @@
-"""The words after an organiser command: `/export [CODE] [AUDIENCE] [personal]`, read once.
+"""The words after an organiser command: `/export [CODE] [AUDIENCE] [personal] [xlsx|csv]`,
+read once.
 
 A word that names nothing, or a second workshop or questionnaire, is refused
 with what exists and the command's usage: an organiser who typed `/stats a b c`
@@ -12,6 +13,8 @@ from dataclasses import dataclass, replace
 from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
+from bot.telegram.export_words import ew
+from bot.telegram.export_worker import FORMATS
 from bot.telegram.words import counted, tg
 from flows import find_stage
 
@@ -35,33 +38,48 @@ class ExportAsked:
     """`personal`: keep the questions the flow marks personal."""
     flow: str | None = None
     """The flow's id, when the bot runs several and one was named (by id or audience)."""
+    format: str | None = None
+    """`xlsx` or `csv` if one was asked; else the export picks by size."""
 
     def as_args(self) -> dict[str, Any]:
         """As recorded with the job (JSON)."""
-        return {"stage": self.stage, "personal": self.personal, "flow": self.flow}
+        return {
+            "stage": self.stage,
+            "personal": self.personal,
+            "flow": self.flow,
+            "format": self.format,
+        }
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> ExportAsked:
+        # A job recorded before formats could be asked has none: picked by size.
         return cls(
-            stage=args.get("stage"), personal=bool(args.get("personal")), flow=args.get("flow")
+            stage=args.get("stage"),
+            personal=bool(args.get("personal")),
+            flow=args.get("flow"),
+            format=args.get("format"),
         )
 
 
 def read_command_args(
     words: Sequence[str], conversation: Conversation, lang: str, *, command: str = "export"
 ) -> ExportAsked | str:
-    """`[CODE] [AUDIENCE] [personal]`, in any order, read from the command's words; or what
-    to answer (HTML) if a word names nothing, or a second workshop or questionnaire.
+    """`[CODE] [AUDIENCE] [personal] [xlsx|csv]`, in any order, read from the command's
+    words; or what to answer (HTML) if a word names nothing, or a second workshop,
+    questionnaire or format.
 
     The one place a command's words are read: a new option is added here.
     """
     stages, catalogue = conversation.stages, conversation.catalogue
-    asked, unknown, twice = ExportAsked(), [], []
+    asked, unknown, twice, formats = ExportAsked(), [], [], []
     for word in words:
         flow = catalogue.by_id(word) or catalogue.by_audience(word)
         stage = find_stage(stages, word)
         if word.lower() == PERSONAL_WORD and command == "export":
             asked = replace(asked, personal=True)
+        elif word.lower() in FORMATS and command == "export":
+            formats += [word] if asked.format not in (None, word.lower()) else []
+            asked = replace(asked, format=word.lower())
         elif flow is not None and catalogue.several:
             twice += [word] if asked.flow not in (None, flow.id) else []
             asked = replace(asked, flow=flow.id)
@@ -74,6 +92,8 @@ def read_command_args(
         refused = unknown_words(unknown, conversation, lang)
     elif twice:
         refused = tg("org_one_each", lang, words=quoted(twice, lang))
+    elif formats:
+        refused = ew("org_export_one_format", lang, words=quoted(formats, lang))
     else:
         return asked
     return refused + "\n" + usage(command, conversation, lang)
@@ -102,7 +122,7 @@ def shape(command: str, conversation: Conversation) -> str:
     audience = " [AUDIENCE]" if conversation.catalogue.several else ""
     return {
         "stats": f"[CODE]{audience}",
-        "export": f"[CODE]{audience} [personal]",
+        "export": f"[CODE]{audience} [personal] [xlsx|csv]",
         "qr": f"CODE{audience}",
         "links": "",
     }[command]

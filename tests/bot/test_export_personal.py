@@ -65,15 +65,18 @@ async def answered(person: PersonFactory) -> None:
 
 
 def sent_export(boss: Person) -> tuple[pd.DataFrame, pd.DataFrame, bytes]:
-    """The CSV and codebook of the export just sent, and the CSV's bytes."""
+    """The workbook and codebook of the export just sent, and the workbook's cells as text
+    (its bytes are compressed: a name would not show in them)."""
+    import openpyxl
+
     data, codebook = boss.chat[-2].attachment, boss.chat[-1].attachment
     assert data is not None and codebook is not None
     assert data[0].startswith("reponses") and codebook[0].startswith("codebook")
-
-    def read(content: bytes) -> pd.DataFrame:
-        return pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
-
-    return read(data[1]), read(codebook[1]), data[1]
+    book = openpyxl.load_workbook(io.BytesIO(data[1]), read_only=True)
+    cells = [str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row]
+    table = pd.read_excel(io.BytesIO(data[1]), sheet_name="responses", dtype=str)
+    book_csv = pd.read_csv(io.BytesIO(codebook[1]), sep=";", encoding="utf-8-sig", dtype=str)
+    return table, book_csv, "\n".join(cells).encode()
 
 
 async def test_export_leaves_the_personal_questions_out(

@@ -46,12 +46,12 @@ def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotAp
 
 @pytest.fixture
 async def exported(person: PersonFactory, updates: Updates) -> tuple[bytes, bytes]:
-    """Some responses, and the CSV and codebook /export sends while they fit."""
+    """Some responses, and the CSV and codebook `/export csv` sends while they fit."""
     people = [person(user) for user in range(700_000_001, 700_000_151)]
     # Rows that repeat themselves, as a big export's do: the CSV compresses well.
     await updates.feed(*(someone.message_update("/start pithiviers") for someone in people))
     boss = person(ORGANISER)
-    await ask_and_wait(boss, "/export")
+    await ask_and_wait(boss, "/export csv")
     data, codebook = boss.chat[-2].attachment, boss.chat[-1].attachment
     assert data is not None and codebook is not None
     return data[1], codebook[1]
@@ -71,7 +71,7 @@ async def test_an_export_over_the_limit_arrives_as_a_zip_of_the_csv_and_codebook
     csv, codebook = exported
     lower_limit(monkeypatch, api, len(csv) - 1)
     boss = person(ORGANISER)
-    await ask_and_wait(boss, "/export")
+    await ask_and_wait(boss, "/export csv")
 
     document = boss.last
     assert document.attachment is not None
@@ -96,7 +96,7 @@ async def test_an_export_too_big_even_zipped_is_explained_in_the_chat(
     lower_limit(monkeypatch, api, 200)
     boss = person(ORGANISER)
     before = len(boss.chat)
-    await ask_and_wait(boss, "/export")
+    await ask_and_wait(boss, "/export csv")
 
     assert len(boss.chat) == before + 2, "the acknowledgement, then the explanation"
     assert boss.last.attachment is None
@@ -114,7 +114,7 @@ async def test_a_file_telegram_refuses_is_followed_by_a_word_not_silence(
     api.upload_limit = 100
     boss = person(ORGANISER)
     before = len(boss.chat)
-    await ask_and_wait(boss, "/export")
+    await ask_and_wait(boss, "/export csv")
 
     assert [m.attachment for m in boss.chat[before:]] == [None, None]
     assert boss.last_text.startswith("Telegram a refusé le fichier de l'export.")
@@ -161,7 +161,7 @@ async def test_a_csv_over_50_mb_arrives_zipped_within_telegram_s_limit(
     assert api.upload_limit == 50 * 1024 * 1024 and api.upload_limit > delivery.UPLOAD_LIMIT
     responses = grow(db_path, 19_000)
     boss = person(ORGANISER)
-    await ask_and_wait(boss, "/export")
+    await ask_and_wait(boss, "/export csv")
 
     document = boss.last
     assert document.attachment is not None

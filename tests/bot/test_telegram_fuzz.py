@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -1067,12 +1068,22 @@ def scratch_dir(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
 
 
-async def export_in_thread(db: Path, flow: Flow, options: Any, names: Any) -> Any:
+async def export_in_thread(db: Path, flow: Flow, options: Any, names: Any, asked: Any) -> Any:
     """The organiser's export, in a thread: a process pool per /export would eat the budget."""
     from bot.telegram.delivery import UPLOAD_LIMIT
-    from exports import export_packed
+    from bot.telegram.export_worker import WORKBOOK_ANSWERS, export_for_chat
 
-    return await asyncio.to_thread(export_packed, db, flow, options, names, UPLOAD_LIMIT)
+    made = functools.partial(
+        export_for_chat,
+        db,
+        flow,
+        options,
+        names,
+        UPLOAD_LIMIT,
+        asked=asked.format,
+        workbook_answers=WORKBOOK_ANSWERS,
+    )
+    return await asyncio.to_thread(made)
 
 
 def test_adversarial_updates_leave_the_bot_answering_and_the_database_consistent(

@@ -156,7 +156,7 @@ async def test_export_sends_the_csv_and_codebook_counted_by_status(
     import pandas as pd
 
     boss = person(ORGANISER)
-    await ask_and_wait(boss, "/export")
+    await ask_and_wait(boss, "/export csv")  # a small export is a workbook unless asked
 
     data, codebook = boss.chat[-2], boss.chat[-1]
     assert data.attachment is not None and codebook.attachment is not None
@@ -186,8 +186,8 @@ async def test_export_of_one_stage(person: PersonFactory, some_answers: None) ->
     await ask_and_wait(boss, "/export PITHIVIERS")
 
     name, content = boss.chat[-2].attachment or ("", b"")
-    assert name.startswith("reponses_pithiviers_")
-    table = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
+    assert name.startswith("reponses_pithiviers_") and name.endswith(".xlsx")
+    table = pd.read_excel(io.BytesIO(content), sheet_name="responses", dtype=str)
     assert set(table["stage_code"]) == {"pithiviers"}
     assert len(table) == 3
 
@@ -236,6 +236,7 @@ async def test_an_organisers_help_lists_the_organiser_commands(person: PersonFac
         "/stats [CODE] : réponses par atelier, taux, médiane, aujourd'hui",
         "/links : les liens d'invitation",
         "/qr CODE : le QR code d'un atelier, à montrer ou imprimer",
-        "/export [CODE] [personal] : les réponses en CSV pour Excel, et le codebook",
+        "/export [CODE] [personal] [xlsx|csv] : les réponses dans un classeur Excel "
+        "(en CSV si l’export est très gros), et le codebook",
     ]
     assert rest == respondents, "then what a respondent's /help says"
