@@ -98,6 +98,7 @@ async def test_declining_stores_nothing_but_the_refusal_and_start_asks_again(
         "flow_versions": 1,  # the questionnaire as run, for exports: nothing about anyone
         "jobs": 0,
         "inbox": 0,  # fed without the poller here; with it, gone minutes after handled
+        "kept_texts": 0,  # the web chat's refused texts: none on Telegram
         "responses": 0,
         "answers": 0,
         "handled_updates": 1,  # the decline's update: delivered again, it stores nothing more
@@ -341,6 +342,7 @@ async def test_declining_a_changed_notice_erases_what_was_kept_and_stores_the_re
             "flow_versions": 1,  # the questionnaire as run, for exports: nothing about anyone
             "jobs": 0,
             "inbox": 0,  # fed without the poller here; with it, gone minutes after handled
+            "kept_texts": 0,  # the web chat's refused texts: none on Telegram
             "responses": 0,
             "answers": 0,
             "consent_refusals": 1,
