@@ -10,7 +10,7 @@ do read a setting refuse a bad one, as before. Who loads what:
 | DatabaseSettings | db | erase, purge, migrate-db |
 | FlowSettings | flow, flows, stages | validate |
 | DataSettings | both | chat, stats, export |
-| LinkSettings | + public_url | links |
+| LinkSettings | + public_url, bot_username | links |
 | RunSettings | + the Telegram settings, upkeep, listen and port | run |
 | WebSettings | + upkeep, listen and port, web_secret, bot_username | serve |
 | WebAndBotSettings | WebSettings + the Telegram settings | serve --telegram-webhook |
@@ -175,8 +175,27 @@ class PublicUrlSettings(_FromEnvironment):
             raise ValueError(str(error)) from None
 
 
-class LinkSettings(DataSettings, PublicUrlSettings):
-    """`links`: the stages and flows to link to, the web address, the database not to overwrite."""
+class BotUsernameSettings(_FromEnvironment):
+    """The bot's username: in the invitation links, and the web's "Open in Telegram"."""
+
+    bot_username: str | None = None
+    """Like tour_innovation_bot, as @BotFather gave it (a leading '@' is dropped)."""
+
+    @field_validator("bot_username")
+    @classmethod
+    def _checked_bot_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from organiser import LinkError, check_bot_username
+
+        try:
+            return check_bot_username(value)
+        except LinkError as error:
+            raise ValueError(str(error)) from None
+
+
+class LinkSettings(DataSettings, PublicUrlSettings, BotUsernameSettings):
+    """`links`: the stages and flows to link to, the addresses, the database not to overwrite."""
 
 
 class TelegramSettings(_FromEnvironment):
@@ -263,14 +282,17 @@ class RunSettings(BotSettings, ListenSettings):
     """`run`: the bot, by long polling or behind its own webhook server."""
 
 
-class WebSettings(DataSettings, PublicUrlSettings, UpkeepSettings, ListenSettings):
-    """`serve`: the web chat, with the daily upkeep the bot would otherwise do."""
+class WebSettings(
+    DataSettings, PublicUrlSettings, BotUsernameSettings, UpkeepSettings, ListenSettings
+):
+    """`serve`: the web chat, with the daily upkeep the bot would otherwise do.
+
+    Without `bot_username`, the landing pages offer the browser only; with the
+    Telegram webhook, it is found at start.
+    """
 
     web_secret: SecretStr | None = None
     """Signs the web chat's forms; made up at start when absent (set it for several servers)."""
-    bot_username: str | None = None
-    """The bot's username, for the web chat's "Open in Telegram" (found at start on `serve`
-    with the Telegram webhook)."""
 
 
 class WebAndBotSettings(WebSettings, BotSettings):

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from organiser import Stats
 
 
-def _bot_username(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _bot_username(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None  # SURVEYBOT_BOT_USERNAME, if set, is read with the other settings
     from organiser import LinkError, check_bot_username
 
     try:
@@ -58,11 +60,10 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.command(context_settings=CONTEXT)
 @click.option(
     "--bot-username",
-    required=True,
     metavar="NAME",
     callback=_bot_username,
     help="The bot's username from @BotFather, like tour_innovation_bot: 5 to 32 letters, "
-    "digits and '_', ending in 'bot'.",
+    "digits and '_', ending in 'bot' (SURVEYBOT_BOT_USERNAME).",
 )
 @click.option(
     "--web-url",
@@ -96,7 +97,7 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 )
 @FORCE_OPTION
 def links(
-    bot_username: str,
+    bot_username: str | None,
     web_url: str | None,
     out: Path | None,
     stages: Path | None,
@@ -128,7 +129,15 @@ def links(
         write_links,
     )
 
-    settings = load_settings(LinkSettings, stages=stages, flows=flows, public_url=web_url)
+    settings = load_settings(
+        LinkSettings, stages=stages, flows=flows, public_url=web_url, bot_username=bot_username
+    )
+    bot_username = settings.bot_username
+    if bot_username is None:
+        raise click.UsageError(
+            "Missing option '--bot-username' (or SURVEYBOT_BOT_USERNAME): the links open "
+            "the bot, like https://t.me/tour_innovation_bot?start=<code>."
+        )
     if settings.flows:
         catalogue, loaded = load_flow_and_stages(settings)
     else:  # one flow: the stages are all a link needs

@@ -109,7 +109,31 @@ def test_links_refuse_a_bad_username_as_misuse(name: str, reason: str) -> None:
 def test_links_need_a_username() -> None:
     result = invoke("links", "--stages", STAGES)
     assert result.exit_code == 2
-    assert "Missing option '--bot-username'" in result.stderr
+    assert "Missing option '--bot-username' (or SURVEYBOT_BOT_USERNAME)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_links_take_the_username_from_the_settings(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Set once in .env for `serve`, the same name makes the links: no flag to repeat.
+    (clean_env / ".env").write_text(f"SURVEYBOT_BOT_USERNAME=@{BOT}\n", encoding="utf-8")
+    result = invoke("links", "--stages", STAGES)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split(",")[-1].startswith(f"https://t.me/{BOT}?start=")
+    # The flag still wins over the setting.
+    monkeypatch.setenv("SURVEYBOT_BOT_USERNAME", "other_tour_bot")
+    flagged = invoke("links", "--bot-username", BOT, "--stages", STAGES)
+    assert f"https://t.me/{BOT}?start=pithiviers" in flagged.stdout
+
+
+def test_links_refuse_a_bad_username_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SURVEYBOT_BOT_USERNAME", "tour_innovation")
+    result = invoke("links", "--stages", STAGES)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "SURVEYBOT_BOT_USERNAME" in result.stderr
+    assert "must end in 'bot'" in result.stderr
 
 
 def test_links_report_a_broken_stages_file(clean_env: Path) -> None:
