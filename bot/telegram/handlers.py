@@ -91,16 +91,28 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer_query(query, say("forged", context.services.conversation.language_of(person)))
         return
     page = page_of(query.data)
-    if page is not None:
-        await _turn_page(Chat(context.bot, chat.id), query, page, context, person)
-        return
     try:
-        action = decode(query.data)
+        action = decode(query.data) if page is None else None
     except BadButton:
         log.info("unrecognised button data %r", query.data)
         await answer_query(query, say("forged", context.services.conversation.language_of(person)))
         return
-    await converse(update, context, Pressed(action), query=query)
+    if (action is None or not action.about_question) and _withdrawn(query):
+        # A menu's buttons, gone from its message (used up, or given way to the next reply),
+        # pressed on a phone that had not caught up: not obeyed, or a number of the picker
+        # would open another question, a page bring the buttons back. (A question's are
+        # the conversation's to judge: a tick on an earlier copy still counts.)
+        lang = await context.services.conversation.language_kept(person)
+        await answer_query(query, say("stale", lang))
+    elif page is not None:
+        await _turn_page(Chat(context.bot, chat.id), query, page, context, person)
+    elif action is not None:
+        await converse(update, context, Pressed(action), query=query)
+
+
+def _withdrawn(query: CallbackQuery) -> bool:
+    """Whether the pressed message shows no buttons any more (Telegram sends it as it stands)."""
+    return isinstance(query.message, Message) and query.message.reply_markup is None
 
 
 async def on_edited(update: Update, context: BotContext) -> None:

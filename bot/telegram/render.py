@@ -3,7 +3,9 @@
 The chat reads as a transcript: a question once answered is edited to show its
 answer and loses its buttons, so only one question is live at a time. Which
 message shows the live question is remembered through the conversation service,
-so the next reply can edit it, even after a restart.
+so the next reply can edit it, even after a restart. With no question live, the
+menu a reply ends with (the picker of the answer to change) is remembered in its
+place, so its buttons go likewise.
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ class Renderer:
             shown_in = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
             if self.pages is not None and page_count(screen) > 1:
                 remember_menu(self.pages(), shown_in, screen)
+            if self.live is None and screen is self.reply.screens[-1]:
+                # No question is live (the picker of the answer to change, once the summary's
+                # button is used): the menu is, so the next reply removes its buttons as it
+                # does a question's, when a number is typed instead of tapped.
+                await self._remember(shown_in)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
             # below what they wrote, where they look, not changed in place above it.
@@ -157,7 +164,8 @@ class Renderer:
 
     def _used_up_live_menu(self) -> bool:
         """Whether the press used a menu on the live message (the summary's "change an
-        answer"): a menu's buttons are removed once it is answered, unlike a question's."""
+        answer", its picker): a menu's buttons are removed once it is answered, unlike a
+        question's."""
         if self.tapped is None or self.tapped.message_id != self.live:
             return False
         markup = self.tapped.reply_markup
