@@ -9,12 +9,6 @@ from __future__ import annotations
 from conversation import Words
 
 EXPORT_WORDS: dict[str, dict[str, str]] = {
-    "org_help_export": {
-        "fr": "les réponses dans un classeur Excel (en CSV si l’export est très gros), "
-        "et le codebook",
-        "en": "the responses as an Excel workbook (a CSV when the export is very big), "
-        "and the codebook",
-    },
     "org_export_caption_xlsx": {
         "fr": "{responses} ({detail}). Classeur Excel : les codes restent du texte ; "
         "le codebook est aussi dans l’onglet « codebook ».",

@@ -136,8 +136,7 @@ async def on_help(update: Update, context: BotContext) -> None:
     lines = [tg("org_help_title", lang)]
     for name in ORGANISER_COMMANDS:
         command = " ".join(part for part in (f"/{name}", shape(name, conversation)) if part)
-        words = ew if name == "export" else tg  # the export's formats are worded apart
-        lines.append(f"{command}{tg('org_colon', lang)}{words(f'org_help_{name}', lang)}")
+        lines.append(f"{command}{tg('org_colon', lang)}{tg(f'org_help_{name}', lang)}")
     await chat.send(escape("\n".join(lines)))
     await on_command(CommandName.HELP)(update, context)
 

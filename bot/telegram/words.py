@@ -81,8 +81,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "a workshop's QR code, to show or print",
     },
     "org_help_export": {
-        "fr": "les réponses en CSV pour Excel, et le codebook",
-        "en": "the responses as a CSV for Excel, and the codebook",
+        "fr": "les réponses dans un classeur Excel (en CSV si l’export est très gros), "
+        "et le codebook",
+        "en": "the responses as an Excel workbook (a CSV when the export is very big), "
+        "and the codebook",
     },
     "org_stats_title": {
         "fr": "Réponses au {day}",

@@ -110,7 +110,11 @@ async def test_each_organiser_gets_the_organiser_commands_in_french_and_english(
         ("stats", "Réponses par atelier, taux, médiane, aujourd'hui"),
         ("links", "Les liens d'invitation"),
         ("qr", "Le QR code d'un atelier, à montrer ou imprimer"),
-        ("export", "Les réponses en CSV pour Excel, et le codebook"),
+        (
+            "export",
+            "Les réponses dans un classeur Excel (en CSV si l’export est très gros), "
+            "et le codebook",
+        ),
     ]
     assert french[4:] == menus[("all_private_chats", None, "fr")]
     assert menus[("chat", PRESENT, None)] == french
