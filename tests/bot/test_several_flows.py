@@ -16,6 +16,7 @@ import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 import zxingcpp
 from click.testing import CliRunner, Result
@@ -116,9 +117,12 @@ async def test_telegram_export_sends_each_questionnaire_its_own_files(
         "reponses_territoire",
         "codebook_territoire",
     ]
-    actors_csv = next(m for m in boss.chat if m.attachment and m.attachment[0] == names[2])
-    header = actors_csv.attachment[1].decode("utf-8-sig").splitlines()[0]
-    assert "org_type" in header.split(";") and "sector" not in header.split(";")
+    # A selection this small comes as a workbook: each has its own questions' columns.
+    assert names[0].endswith(".xlsx") and names[2].endswith(".xlsx")
+    actors = next(m for m in boss.chat if m.attachment and m.attachment[0] == names[2])
+    sheet = openpyxl.load_workbook(io.BytesIO(actors.attachment[1]))["responses"]
+    header = [cell.value for cell in sheet[1]]
+    assert "org_type" in header and "sector" not in header
 
     await ask_and_wait(boss, "/export territoire")
     latest = [m.attachment[0] for m in boss.chat if m.attachment is not None][len(names) :]
