@@ -44,6 +44,9 @@ class Showing:
     linked: Flow | None = None
     """The flow what brought the event names (its link's audience or workshop), when the bot
     runs several: another than `flow` offers a switch (`Turn`). None when it names none."""
+    end_note: str | None = None
+    """Said instead of the outro when the end is reached again after changing an answer:
+    the thanks were said the first time."""
 
     @property
     def lang(self) -> str:
@@ -162,7 +165,9 @@ class Showing:
             # "language changed") then reads just above the question it is about.
             self.screens.insert(0, views.transcript(self.flow, state, self.lang))
         if shown is None:
-            if self.flow.outro is not None:
+            if self.end_note is not None:
+                self.screens.append(Message(say(self.end_note, self.lang)))
+            elif self.flow.outro is not None:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
             as_given = session.kept_as_given
             self.screens.append(

@@ -174,7 +174,15 @@ class Turn(Switching):
             return
         after = outcome.state
         left = prompt(self.flow, before, self.lang)
+        changing = self.session.changing_an_answer
         await self._save(after)
+        if changing and after.finished:
+            changed = (after.answers, after.others, after.skipped) != (
+                before.answers,
+                before.others,
+                before.skipped,
+            )
+            self.end_note = "revised" if changed else "revise_kept"
         if left is None:
             self.show_current()
             return
@@ -237,6 +245,8 @@ class Turn(Switching):
             self._show_finished()  # an old "change an answer" button, from before the update
         elif intent == Intent.REVISE_MENU:
             self._revise_menu()
+        elif intent == Intent.REVISE and state is not None and not state.finished:
+            self._stale()  # an earlier picker's number, while another answer is being changed
         elif intent == Intent.REVISE:
             await self._revise(action.value)
         elif intent == Intent.ERASE:

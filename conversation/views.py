@@ -35,6 +35,7 @@ from flows import (
     format_day,
     stage_ref,
     summary,
+    visible_steps,
 )
 
 # Telegram shows at most 4096 characters; the summary's entries are clipped well within.
@@ -242,14 +243,20 @@ def summary_screen(
 
 
 def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:
-    """The questions answered (or skipped) so far, other than the one on screen."""
-    rows = summary(flow, state, lang)
-    done = set(state.answers) | set(state.skipped)
+    """The questions answered (or skipped) before the one on screen, in the questionnaire's order.
+
+    Only those before it: after going back, or when changing an answer from the end,
+    the answers that come later are not the conversation so far, and a page showing
+    them above the question would read out of order.
+    """
+    order = [step.id for step in visible_steps(flow, state)]
+    before = set(order[: order.index(state.current)] if state.current in order else order)
+    done = (set(state.answers) | set(state.skipped)) & before
     return Transcript(
         tuple(
             (clip(question, MAX_QUESTION), clip(shown, MAX_ANSWER))
-            for step_id, question, shown in rows
-            if step_id in done and step_id != state.current
+            for step_id, question, shown in summary(flow, state, lang)
+            if step_id in done
         )
     )
 

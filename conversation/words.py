@@ -143,6 +143,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "You have already answered this questionnaire, thank you! Here are your answers; "
         "you can still change one.",
     },
+    "revised": {"fr": "Réponse modifiée, merci !", "en": "Answer changed, thank you!"},
+    "revise_kept": {"fr": "Réponse inchangée.", "en": "Answer unchanged."},
     "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
     "already_done_as_given": {
         "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Il a changé depuis : votre "

@@ -227,8 +227,9 @@ def _candidates(reply: Reply) -> list[str]:
                 return ["language"]
     # Where the person is, as a page opened shows it; else as "keep going" does: the
     # end as just reached (the outro, with the company's name, not "already answered"),
-    # an answer being changed after the end (not the summary).
-    return ["look", "now"]
+    # an answer being changed after the end (not the summary); else the summary alone,
+    # as the end reached again after changing an answer shows it ("Réponse modifiée").
+    return ["look", "now", "summary"]
 
 
 async def _shown(conversation: Conversation, person: Person, view: str, stage: str | None) -> Reply:
@@ -247,6 +248,8 @@ def _event_of(view: str, stage: str | None) -> Event:
         return Command(COMMANDS[view])
     if view == "now":
         return Pressed(Action(Intent.KEEP))
+    if view == "summary":
+        return Pressed(Action(Intent.SUMMARY))
     if view == "revise":
         return Pressed(Action(Intent.REVISE_MENU))
     return Look(stage)

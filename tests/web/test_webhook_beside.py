@@ -45,7 +45,14 @@ def message(update_id: int, text: str) -> dict[str, Any]:
 
 def tap(update_id: int, data: str, message_id: int) -> dict[str, Any]:
     user = {"id": USER, "is_bot": False, "first_name": "Léa", "language_code": "fr"}
-    shown = {"message_id": message_id, "date": 1, "chat": {"id": USER, "type": "private"}}
+    # As Telegram sends the pressed message: as it stands, its buttons with it.
+    keyboard = {"inline_keyboard": [[{"text": "·", "callback_data": data}]]}
+    shown = {
+        "message_id": message_id,
+        "date": 1,
+        "chat": {"id": USER, "type": "private"},
+        "reply_markup": keyboard,
+    }
     query = {"id": str(update_id), "from": user, "chat_instance": "1", "data": data}
     return {"update_id": update_id, "callback_query": {**query, "message": shown}}
 
