@@ -145,7 +145,15 @@ def update_json(
     user = {"id": chat, "is_bot": False, "first_name": "R", "language_code": "fr"}
     where = {"id": chat, "type": "private"}
     if text is None:
-        message = {"message_id": on, "date": 0, "chat": where, "text": "?"}
+        # As Telegram sends the pressed message: as it stands, with its buttons.
+        keyboard = {"inline_keyboard": [[{"text": "?", "callback_data": data}]]}
+        message = {
+            "message_id": on,
+            "date": 0,
+            "chat": where,
+            "text": "?",
+            "reply_markup": keyboard,
+        }
         query = {"id": str(update_id), "from": user, "chat_instance": str(chat), "data": data}
         return {"update_id": update_id, "callback_query": {**query, "message": message}}
     sent: dict[str, Any] = {"message_id": update_id, "date": 0, "chat": where, "from": user}

@@ -129,6 +129,7 @@ class Updates:
                 "date": int(time.time()),
                 "chat": {"id": user, "type": "private", "first_name": "T"},
                 "text": "Q",
+                "reply_markup": {"inline_keyboard": [[{"text": "Q", "callback_data": data}]]},
             },
         }
         return self._make({"callback_query": query})

@@ -49,6 +49,8 @@ def tap_update(update_id: int, data: str, message_id: int, user_id: int = 77) ->
         "date": 1_700_000_000,
         "chat": {"id": user_id, "type": "private"},
         "text": "…",
+        # As Telegram sends the pressed message: as it stands, with its buttons.
+        "reply_markup": {"inline_keyboard": [[{"text": "…", "callback_data": data}]]},
     }
     query = {
         "id": str(update_id),
