@@ -24,9 +24,10 @@ from conversation import (
 )
 from flows import Kind, Prompt
 
-# A menu offering these can be answered "oui" / "non" as well as by number.
-YES_INTENTS = frozenset({Intent.CONSENT, Intent.RESTART, Intent.ERASE})
-NO_INTENTS = frozenset({Intent.DECLINE, Intent.KEEP})
+# A menu offering these can be answered "oui" / "non" as well as by number: the notice,
+# and the confirmations of what erases answers (restarting, erasing, switching questionnaire).
+YES_INTENTS = frozenset({Intent.CONSENT, Intent.RESTART, Intent.ERASE, Intent.SWITCH})
+NO_INTENTS = frozenset({Intent.DECLINE, Intent.KEEP, Intent.RESUME})
 
 
 def show(screen: Screen, lang: str) -> str | None:

@@ -457,3 +457,36 @@ def test_a_blank_respondent_name_is_refused_before_anything_is_stored(
     assert done.returncode == 2
     assert "give a name, like --respondent ana" in done.stderr
     assert not db.exists()
+
+
+def test_non_to_restarting_a_finished_questionnaire_keeps_it(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    lines, _ = script_for(FLOW, "fr")
+    assert chat(db, lines, "--stage", "pithiviers").returncode == 0
+
+    result = chat(db, ["/restart", "non", "quitter"])
+
+    assert result.returncode == 0, result.stderr
+    after_no = result.stdout.split("Répondez oui ou non")[-1]
+    assert "Vous avez déjà répondu à ce questionnaire" in after_no
+    assert "⚠" not in after_no
+    assert stored(db)[0] == [("completed", "pithiviers", "fr")]
+
+
+def test_the_other_audiences_link_switches_questionnaire_once_confirmed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_FLOWS", "bundled")
+    db = tmp_path / "s.sqlite3"
+    begun = chat(db, ["oui", "Exemple Industries", "quitter"], "--stage", "pithiviers__entreprise")
+    assert begun.returncode == 0, begun.stderr
+
+    result = chat(db, ["2", "oui", "oui", "quitter"], "--stage", "pithiviers__territoire")
+
+    assert result.returncode == 0, result.stderr
+    assert "⚠" not in result.stdout
+    with sqlite3.connect(db) as connection:
+        flows = connection.execute("SELECT flow_id, stage_code FROM responses").fetchall()
+        names = connection.execute("SELECT COUNT(*) FROM answers").fetchone()
+    assert flows == [("tour_innov_2019_acteurs", "pithiviers")]
+    assert names == (0,)  # the company's name went with the company questionnaire
