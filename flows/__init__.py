@@ -25,6 +25,7 @@ from flows.errors import FlowError, FlowFileError, Problem
 from flows.limits import MESSAGE_LIMIT, fitting_prefix, shown_length, split_blocks
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
 from flows.model import Choice, Flow, Kind, Section, Step
+from flows.notice import template_marks
 from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
 from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
@@ -99,6 +100,7 @@ __all__ = [
     "stage_ref",
     "start",
     "summary",
+    "template_marks",
     "toggle",
     "unpiped",
     "validate_file",

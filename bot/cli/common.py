@@ -201,6 +201,20 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
     return Catalogue.of(loaded), stages
 
 
+def warn_of_template_notices(catalogue: Catalogue) -> None:
+    """Say, before a bot or web chat starts, which notices are still the template's."""
+    from flows import template_marks
+
+    for flow in catalogue.flows:
+        marks = template_marks(flow)
+        if marks:  # one line a questionnaire: its other languages' marks say the same
+            click.echo(
+                f"warning: the notice of questionnaire '{flow.id}' still holds {marks[0]!r}: "
+                "write the one your respondents will read before they do (docs/privacy.md)",
+                err=True,
+            )
+
+
 @dataclass(frozen=True)
 class DataSetup:
     """What `export` and `stats` read: the settings, every flow configured, the stages, and

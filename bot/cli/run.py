@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import CONTEXT, data_options, fail, load_flow_and_stages, load_settings
+from bot.cli.common import (
+    CONTEXT,
+    data_options,
+    fail,
+    load_flow_and_stages,
+    load_settings,
+    warn_of_template_notices,
+)
 from bot.cli.credentials import require_token, webhook_secret
 from bot.cli.telegram import build_bot, require_webhook_url, server_options, telegram_options
 
@@ -47,6 +54,7 @@ def run(verbose: bool, **flags: object) -> None:
     token = require_token(settings)
     url = require_webhook_url(settings) if settings.webhook_url is not None else None
     flows, stages = load_flow_and_stages(settings)
+    warn_of_template_notices(flows)
     application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
     if url is not None:
         from bot.telegram.webhook import run_webhook

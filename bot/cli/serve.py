@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.cli.common import CONTEXT, data_options, fail, load_flow_and_stages, load_settings
+from bot.cli.common import (
+    CONTEXT,
+    data_options,
+    fail,
+    load_flow_and_stages,
+    load_settings,
+    warn_of_template_notices,
+)
 from bot.cli.credentials import require_token, webhook_secret
 from bot.cli.telegram import (
     build_bot,
@@ -84,6 +91,7 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
 
     settings = load_settings(WebSettings, **_without_telegram(flags))
     flows, stages = load_flow_and_stages(settings)
+    warn_of_template_notices(flows)
     configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
     return serve_web(
         settings.db,
@@ -104,6 +112,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any,
 
     settings = load_settings(WebAndBotSettings, **flags)
     flows, stages = load_flow_and_stages(settings)
+    warn_of_template_notices(flows)
     token = require_token(settings)
     url = require_webhook_url(settings)
     application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up

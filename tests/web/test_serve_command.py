@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows import bundled_path
 from tests.web.driver import Page, Visitor
 
 
@@ -26,11 +27,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_serve(tmp_path: Path, port: int) -> subprocess.Popen[str]:
+def start_serve(tmp_path: Path, port: int, *, flow: Path | None = None) -> subprocess.Popen[str]:
     # The environment of this machine, less any surveybot setting, and run in an empty
     # folder: no .env of a developer's is read.
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEYBOT_")}
     env["SURVEYBOT_DB"] = str(tmp_path / "served.sqlite3")
+    if flow is not None:
+        env["SURVEYBOT_FLOW"] = str(flow)
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
         cwd=tmp_path,
@@ -108,7 +111,35 @@ def test_a_port_already_taken_gives_one_clear_line(tmp_path: Path) -> None:
     assert out == ""
     assert "Traceback" not in errors
     lines = [line for line in errors.splitlines() if line.strip()]
-    assert len(lines) == 1, errors
-    assert lines[0].startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
-    assert "--port" in lines[0]
+    # The bundled notice is a template: said first, as before any real start.
+    assert len(lines) == 2, errors
+    assert lines[0] == (
+        "warning: the notice of questionnaire 'tour_innovation_2019' still holds "
+        "'[modèle à adapter par l’organisateur]': write the one your respondents will read "
+        "before they do (docs/privacy.md)"
+    )
+    assert lines[1].startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port" in lines[1]
     assert not (tmp_path / "served.sqlite3").exists()
+
+
+def test_a_notice_written_for_the_survey_starts_without_the_templates_warning(
+    tmp_path: Path,
+) -> None:
+    bundled = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
+    adapted = tmp_path / "questionnaire.yaml"
+    adapted.write_text(
+        bundled.replace(" [modèle à adapter par l’organisateur]", "").replace(
+            " [template to be adapted by the organiser]", ""
+        ),
+        encoding="utf-8",
+    )
+    assert adapted.read_text(encoding="utf-8") != bundled
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        process = start_serve(tmp_path, int(taken.getsockname()[1]), flow=adapted)
+        _, errors = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "warning" not in errors
+    assert errors.startswith("error: cannot listen on 127.0.0.1:")
