@@ -41,6 +41,7 @@ from conversation import (
 )
 from conversation.tokens import encode
 from flows import Kind, Prompt
+from flows.engine import OTHER_TEXT_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,8 @@ class Button:
     """The answer given before, shown as chosen."""
     lang: str = ""
     """The language its label is in, when not the page's (a language's own name)."""
+    danger: bool = False
+    """It erases or starts over, confirmed: drawn as such, never taken for "no"."""
 
 
 @dataclass
@@ -172,8 +175,12 @@ def language_buttons(languages: Sequence[str], lang: str) -> list[Button]:
     ]
 
 
+DANGEROUS = frozenset({Intent.ERASE, Intent.RESTART, Intent.SWITCH})
+"""What cannot be undone: the confirming button of "erase everything?", "start over?"."""
+
+
 def _button(label: str, action: Action, *, pressed: bool = False) -> Button:
-    return Button(label, encode(action), pressed)
+    return Button(label, encode(action), pressed, danger=action.intent in DANGEROUS)
 
 
 def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
@@ -190,6 +197,8 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
             if shown.position
             else shown.section
         ),
+        # For the tab's title: where the person is, without the section's name.
+        "where": web("where", lang, n=shown.position, total=shown.total) if shown.position else "",
         "controls": _controls(shown, lang),
     }
     kind = view["kind"]
@@ -235,11 +244,16 @@ def _form_kind(shown: Prompt) -> str:
 
 
 def _input(shown: Prompt) -> dict[str, Any]:
-    """The text field: its type and the keyboard a phone opens for it."""
+    """The text field: its type, the keyboard a phone opens for it, the length it may take.
+
+    A free text has no `maxlength`: a browser would cut a pasted text without a word.
+    Its `limit` is shown as a count (chat.js); over it, the server refuses politely and
+    gives the text back to shorten.
+    """
     if shown.awaiting_other:
-        return {"element": "input", "type": "text", "maxlength": 200, "inputmode": "text"}
+        return {"element": "input", "type": "text", "inputmode": "text", "limit": OTHER_TEXT_LIMIT}
     if shown.kind == Kind.LONG_TEXT:
-        return {"element": "textarea", "maxlength": shown.max_length}
+        return {"element": "textarea", "limit": shown.max_length}
     if shown.kind == Kind.EMAIL:
         return {"element": "input", "type": "email", "inputmode": "email", "maxlength": 254}
     if shown.kind == Kind.CODE:
@@ -254,7 +268,7 @@ def _input(shown: Prompt) -> dict[str, Any]:
     if shown.kind == Kind.NUMBER:
         # type=text with a numeric keyboard: "1 200" and "3,5" are typed as people write them.
         return {"element": "input", "type": "text", "inputmode": "decimal", "maxlength": 30}
-    return {"element": "input", "type": "text", "maxlength": shown.max_length, "inputmode": "text"}
+    return {"element": "input", "type": "text", "inputmode": "text", "limit": shown.max_length}
 
 
 def _controls(shown: Prompt, lang: str) -> list[Button]:

@@ -10,7 +10,7 @@ from conversation import Words
 WORDS: dict[str, dict[str, str]] = {
     "workshop": {"fr": "Atelier {of_city}", "en": "{city} workshop"},
     "landing_lead": {
-        "fr": "Répondez ici, dans votre navigateur, ou dans Telegram si vous l'utilisez. "
+        "fr": "Répondez ici, dans votre navigateur, ou dans Telegram si vous l’utilisez. "
         "Vos réponses seront rattachées à cet atelier.",
         "en": "Answer here, in your browser, or in Telegram if you use it. "
         "Your answers will be linked to this workshop.",
@@ -18,7 +18,7 @@ WORDS: dict[str, dict[str, str]] = {
     "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
     "open_telegram": {"fr": "Ouvrir dans Telegram", "en": "Open in Telegram"},
     "unknown_workshop": {
-        "fr": "Ce lien ne correspond à aucun atelier connu. Choisissez le vôtre :",
+        "fr": "Ce lien ne correspond à aucun atelier connu. Choisissez le vôtre\u00a0:",
         "en": "This link does not match any known workshop. Choose yours:",
     },
     "no_workshop": {"fr": "Répondre sans atelier", "en": "Answer without a workshop"},
@@ -34,7 +34,7 @@ WORDS: dict[str, dict[str, str]] = {
     "current": {"fr": "réponse actuelle", "en": "current answer"},
     # As the bundled questionnaires' help says it, so the page does not say it twice.
     "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers possible."},
-    "at_most": {"fr": "Jusqu'à {max} réponses.", "en": "Up to {max} answers."},
+    "at_most": {"fr": "Jusqu’à {max} réponses.", "en": "Up to {max} answers."},
     "rank_hint": {
         "fr": "Classez {count} éléments, du plus important au moins important.",
         "en": "Rank {count} items, most important first.",
@@ -44,27 +44,47 @@ WORDS: dict[str, dict[str, str]] = {
     "choose": {"fr": "— choisir —", "en": "— choose —"},
     "your_answer": {"fr": "Votre réponse", "en": "Your answer"},
     "unit": {"fr": "en {unit}", "en": "in {unit}"},
-    "transcript": {"fr": "Vos réponses jusqu'ici", "en": "Your answers so far"},
+    "transcript": {"fr": "Vos réponses jusqu’ici", "en": "Your answers so far"},
     "resume_title": {"fr": "Reprendre plus tard", "en": "Come back later"},
     "resume_lead": {
         "fr": "Gardez ce lien pour reprendre, ici ou sur un autre appareil. Il donne accès "
-        "à vos réponses : ne le partagez pas.",
+        "à vos réponses\u00a0: ne le partagez pas.",
         "en": "Keep this link to come back, here or on another device. It gives access to "
         "your answers: do not share it.",
     },
+    "resume_lead_done": {
+        "fr": "Ce lien vous permet de revoir ou de modifier vos réponses, ici ou sur un autre "
+        "appareil. Il donne accès à vos réponses\u00a0: ne le partagez pas.",
+        "en": "This link lets you see or change your answers, here or on another device. "
+        "It gives access to your answers: do not share it.",
+    },
+    "copy": {"fr": "Copier le lien", "en": "Copy the link"},
+    "copied": {"fr": "Lien copié", "en": "Link copied"},
+    "copy_select": {
+        "fr": "Lien sélectionné\u00a0: copiez-le avec le menu de votre téléphone",
+        "en": "Link selected: copy it with your phone’s menu",
+    },
+    "show_all": {"fr": "Afficher toute la réponse", "en": "Show the whole answer"},
+    "show_less": {"fr": "Réduire", "en": "Show less"},
+    "count": {"fr": "{n}\u00a0/\u00a0{limit} caractères", "en": "{n} / {limit} characters"},
+    "count_over": {
+        "fr": "{n}\u00a0/\u00a0{limit} caractères\u00a0: trop long, raccourcissez",
+        "en": "{n} / {limit} characters: too long, please shorten",
+    },
+    "where": {"fr": "Question {n}/{total}", "en": "Question {n}/{total}"},
     "resume_confirm_title": {
-        "fr": "Reprendre ces réponses ici ?",
+        "fr": "Reprendre ces réponses ici\u00a0?",
         "en": "Resume these answers here?",
     },
     "resume_confirm_lead": {
-        "fr": "Ce lien est celui d'un questionnaire déjà commencé :",
+        "fr": "Ce lien est celui d’un questionnaire déjà commencé\u00a0:",
         "en": "This link belongs to a questionnaire already started:",
     },
     "resume_confirm": {"fr": "Reprendre ici", "en": "Resume here"},
     "resume_cancel": {"fr": "Non, ne rien changer", "en": "No, change nothing"},
     "resume_replaces": {
-        "fr": "Ce navigateur a déjà ses propres réponses. Il passera à celles du lien : "
-        "gardez d'abord leur lien de reprise (en bas de la page du questionnaire) pour "
+        "fr": "Ce navigateur a déjà ses propres réponses. Il passera à celles du lien\u00a0: "
+        "gardez d’abord leur lien de reprise (en bas de la page du questionnaire) pour "
         "pouvoir y revenir.",
         "en": "This browser already has answers of its own. It will switch to the link's: "
         "keep their resume link first (at the bottom of the questionnaire's page) to be "
@@ -83,42 +103,42 @@ WORDS: dict[str, dict[str, str]] = {
     "erase": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
     "restart": {"fr": "Recommencer", "en": "Start over"},
     "expired": {
-        "fr": "Cette page n'était plus à jour ; la voici telle qu'elle est maintenant.",
+        "fr": "Cette page n’était plus à jour\u00a0; la voici telle qu’elle est maintenant.",
         "en": "That page was out of date; here it is as it stands now.",
     },
-    "not_found": {"fr": "Cette page n'existe pas.", "en": "This page does not exist."},
-    "home": {"fr": "Retour à l'accueil", "en": "Back to the start"},
+    "not_found": {"fr": "Cette page n’existe pas.", "en": "This page does not exist."},
+    "home": {"fr": "Retour à l’accueil", "en": "Back to the start"},
     "start_again": {"fr": "Revenir au questionnaire", "en": "Back to the questionnaire"},
     "workshops": {"fr": "Les ateliers", "en": "The workshops"},
     "back_to_page": {"fr": "Revenir à la page", "en": "Back to the page"},
     "try_again": {"fr": "Réessayer", "en": "Try again"},
-    "too_many": {"fr": "Un instant, s'il vous plaît", "en": "One moment, please"},
+    "too_many": {"fr": "Un instant, s’il vous plaît", "en": "One moment, please"},
     "too_many_lead": {
-        "fr": "Trop de demandes sont arrivées d'un coup. Attendez quelques secondes, puis "
+        "fr": "Trop de demandes sont arrivées d’un coup. Attendez quelques secondes, puis "
         "réessayez.",
         "en": "Too many requests came at once. Wait a few seconds, then try again.",
     },
     "other_site": {"fr": "Formulaire non pris en compte", "en": "Form not taken"},
     "other_site_lead": {
-        "fr": "Ce formulaire a été envoyé depuis un autre site : il n'a pas été pris en "
-        "compte, et rien n'a changé.",
+        "fr": "Ce formulaire a été envoyé depuis un autre site\u00a0: il n’a pas été pris en "
+        "compte, et rien n’a changé.",
         "en": "This form was sent from another site: it was not taken, and nothing has changed.",
     },
     "not_allowed": {
-        "fr": "Cette page ne s'utilise pas ainsi",
+        "fr": "Cette page ne s’utilise pas ainsi",
         "en": "This page cannot be used that way",
     },
-    "not_allowed_lead": {"fr": "Rien n'a été enregistré.", "en": "Nothing was saved."},
+    "not_allowed_lead": {"fr": "Rien n’a été enregistré.", "en": "Nothing was saved."},
     "too_large": {"fr": "Envoi trop long", "en": "Too much sent at once"},
     "too_large_lead": {
-        "fr": "Ce qui a été envoyé dépasse la taille permise : rien n'a été enregistré. "
+        "fr": "Ce qui a été envoyé dépasse la taille permise\u00a0: rien n’a été enregistré. "
         "Raccourcissez votre réponse, puis réessayez.",
         "en": "What was sent is over the size allowed: nothing was saved. Shorten your "
         "answer, then try again.",
     },
-    "unreadable": {"fr": "Ce formulaire n'a pas pu être lu", "en": "This form could not be read"},
+    "unreadable": {"fr": "Ce formulaire n’a pas pu être lu", "en": "This form could not be read"},
     "unreadable_lead": {
-        "fr": "Rien n'a été enregistré. Revenez à la page, puis réessayez.",
+        "fr": "Rien n’a été enregistré. Revenez à la page, puis réessayez.",
         "en": "Nothing was saved. Go back to the page, then try again.",
     },
 }

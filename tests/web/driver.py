@@ -242,8 +242,9 @@ class Page:
 
     @property
     def progress(self) -> str:
-        match = re.search(r"Question \d+/\d+ · [^<]*", self.html)
-        return _clean(match.group(0)) if match else ""
+        # The one above the question, not the tab's title ("Question 5/51 · <questionnaire>").
+        match = re.search(r'class="progress">(Question \d+/\d+ · [^<]*)', self.html)
+        return _clean(match.group(1)) if match else ""
 
     def form_with(self, label: str) -> tuple[Form, Button]:
         """The form holding a button labelled `label` (exactly, then as a prefix, then inside;

@@ -132,14 +132,14 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.sees("en %")
     ana.type("15")
     ana.at(12, 51, INNOVATION, "favorise le plus")
-    ana.sees("Jusqu'à 3 réponses.")
+    ana.sees("Jusqu’à 3 réponses.")
     ana.tick("Demandes des clients", "Compétences des salariés", "Outils numériques")
 
     # "Up to 3" obstacles: the main one, then up to 2 more; back to them once.
     ana.at(13, 51, INNOVATION, "principal frein")
     ana.tap("Manque de temps")
     ana.at(14, 51, INNOVATION, "d’autres freins")
-    ana.sees("Jusqu'à 2 réponses.")
+    ana.sees("Jusqu’à 2 réponses.")
     ana.tick("Coût, financement", "Manque de compétences")
     ana.at(15, 51, INNOVATION, "occasions d’innover")
     ana.tap("← Retour")
@@ -220,7 +220,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
 
     # The summary, then one answer changed from it.
     summary = page.locator(".summary")
-    expect(summary.locator("h2")).to_have_text("Récapitulatif de vos réponses")
+    expect(summary.get_by_role("heading", level=1)).to_have_text("Récapitulatif de vos réponses")
     ana.sees(f"Merci ! Vos réponses pour {XSS} sont bien enregistrées.")
     expect(summary).to_contain_text("Robinetterie")
     expect(summary).to_contain_text("45 – Loiret")
@@ -236,7 +236,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
         "aria-pressed", "true"
     )
     ana.tap("50 à 249")
-    expect(summary.locator("h2")).to_have_text("Récapitulatif de vos réponses")
+    expect(summary.get_by_role("heading", level=1)).to_have_text("Récapitulatif de vos réponses")
     expect(summary.locator("li").nth(2)).to_contain_text("50 à 249")
 
     # In the database: one web respondent, a completed response of the workshop, the changes.
@@ -480,7 +480,7 @@ def test_a_refusal_of_the_server_is_shown_once_and_the_answer_not_posted_again(
     # and goes on spending what comes back (two requests a second) while they tap.
     with allowance_spent(page, f"{server.url}/s/pithiviers"):
         page.get_by_role("button", name="Envoyer").click()
-        expect(page.locator("h1")).to_have_text("Un instant, s'il vous plaît")
+        expect(page.locator("h1")).to_have_text("Un instant, s’il vous plaît")
     ana.sees("Attendez quelques secondes")
     page.wait_for_timeout(500)  # long enough for a second post, were one coming
     assert posts == [f"{server.url}/chat?stage=pithiviers"]

@@ -106,7 +106,7 @@ async def test_an_unknown_path_is_a_kind_404(visitor: VisitorFactory) -> None:
     page = await visitor().get("/wp-admin/setup.php")
     assert page.status == 404
     assert page.response.headers["content-type"].startswith("text/html")
-    assert "Cette page n'existe pas." in page.text
+    assert "Cette page n’existe pas." in page.text
     assert "http://127.0.0.1/" in page.links()  # back to the start
     english = await visitor(headers={"accept-language": "en"}).get("/nowhere")
     assert english.status == 404 and "This page does not exist." in english.text

@@ -195,8 +195,8 @@ async def test_an_expired_page_is_said_once(visitor: VisitorFactory) -> None:
     assert page.question is not None
     page = await ana.submit(page.question, text="ACME", token="0" * 32)
     assert redirected(page) == "http://127.0.0.1/chat?stage=pithiviers#now"
-    assert "Cette page n'était plus à jour" in page
-    assert "Cette page n'était plus à jour" not in await ana.reload()
+    assert "Cette page n’était plus à jour" in page
+    assert "Cette page n’était plus à jour" not in await ana.reload()
 
 
 async def test_my_data_is_shown_once_under_the_question(visitor: VisitorFactory) -> None:

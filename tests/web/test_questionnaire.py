@@ -80,10 +80,12 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     assert peek.query("SELECT stage_code, status, consent_version IS NOT NULL FROM responses") == [
         ("pithiviers", "in_progress", 1)
     ]
-    # The field a phone fills: a real labelled input, with the flow's length limit.
+    # The field a phone fills: a real labelled input, with the flow's length limit to count
+    # (no `maxlength`: a browser would cut a pasted text without a word).
     question = page.question
     assert question is not None and question.text is not None
-    assert question.text.attributes["maxlength"] == "120"
+    assert question.text.attributes["data-limit"] == "120"
+    assert "maxlength" not in question.text.attributes
     assert page.field("answer")["id"] == "answer"
     assert '<label for="answer"' in page.html
 
@@ -248,7 +250,7 @@ async def test_ticking_more_than_allowed_is_refused(
             break
         await given.give(ana, turn)
         turn += 1
-    assert "Jusqu'à 3 réponses." in ana.page
+    assert "Jusqu’à 3 réponses." in ana.page
     boxes = ana.page.question.checkboxes
     page = await ana.tick(*[box.label for box in boxes[:4]])
     assert page.question is not None and page.question.step == "innovation_levers"

@@ -59,10 +59,13 @@ async def test_a_refused_answer_is_said_between_the_answers_so_far_and_its_quest
     page = await ana.type("99")
 
     assert page.question is not None and page.question.step == "departement"
-    refusal = '<p class="bubble bot warning" role="alert">Je ne trouve pas cette réponse'
+    refusal = '<p class="bubble bot warning" id="refusal" role="alert">Je ne trouve pas cette'
     reads_in_order(page, TRANSCRIPT, NOW, refusal, QUESTION)
-    # Without scripts, the browser brings the field it focuses on screen, the refusal above it.
-    assert "autofocus" in page.field("answer")
+    # Without scripts, the browser brings the field it focuses on screen, the refusal above it;
+    # a screen reader says the field is refused, and why.
+    field = page.field("answer")
+    assert "autofocus" in field and field["aria-invalid"] == "true"
+    assert "refusal" in field["aria-describedby"].split()
     assert "departement" not in [q for (q,) in peek.query("SELECT question_id FROM answers")]
 
 
@@ -79,14 +82,17 @@ async def test_the_pages_own_notes_come_after_the_answers_so_far(
     # A button of the page before (a second tab, its own delivery id): no longer active.
     page = await ana.submit(older.question, older.question.choices()[1], delivery="-42")
     reads_in_order(page, TRANSCRIPT, NOW, escape("Ce bouton n'est plus actif"), QUESTION)
-    # Without scripts, the page a form brings opens there, not at the top of the answers.
+    # Without scripts, the page a form brings opens at its question's first choice, which
+    # it focuses (a page opened at a fragment would not: hence no #now to open at).
     assert page.question is not None and page.question.action.endswith("#now")
-    assert 'id="now"' in page.html
+    assert 'id="now"' not in page.html
+    first = page.question.choices()[0]
+    assert "autofocus" in next(a for tag, a in page.tags if a.get("value") == first.value)
 
     # A form whose token is not this person's: the page was out of date.
     assert page.question is not None
     page = await ana.submit(page.question, token="0" * 32, text="x")
-    reads_in_order(page, TRANSCRIPT, NOW, escape("Cette page n'était plus à jour"), QUESTION)
+    reads_in_order(page, TRANSCRIPT, NOW, escape("Cette page n’était plus à jour"), QUESTION)
 
     # A button the page never offered: not recognised.
     assert page.question is not None

@@ -58,7 +58,7 @@ async def test_too_many_requests_is_a_page_that_says_to_wait_and_try_again(
 
     refused = await ana.submit(page.question, text="ACME")
 
-    polite(refused.response, 429, "fr", "Un instant, s'il vous plaît", "Attendez quelques secondes")
+    polite(refused.response, 429, "fr", "Un instant, s’il vous plaît", "Attendez quelques secondes")
     assert int(refused.response.headers["retry-after"]) >= 1
     assert peek.dump() == before
     # "Réessayer" opens the chat again (not a post): after the wait, the question as it was.
@@ -110,7 +110,7 @@ async def test_a_method_a_page_does_not_take_is_a_page_too(
 ) -> None:
     before = peek.dump()
     refused = await visitor().client.request(method, path, content=b"a=b", headers=FORM)
-    page = polite(refused, 405, "fr", "Cette page ne s'utilise pas ainsi")
+    page = polite(refused, 405, "fr", "Cette page ne s’utilise pas ainsi")
     assert "GET" in refused.headers["allow"]  # what it does take, for a program
     assert page.links()[-1] == f"{LOCAL}{path}"
     assert peek.dump() == before
@@ -127,10 +127,10 @@ async def test_a_form_with_a_file_or_too_many_fields_is_a_page_that_stores_nothi
     with_file = await ana.client.post(
         "/chat", data={**data, "text": "ACME"}, files={"scan": ("kbis.pdf", b"%PDF-1.4")}
     )
-    polite(with_file, 400, "fr", "Ce formulaire n'a pas pu être lu", "Rien n'a été enregistré")
+    polite(with_file, 400, "fr", "Ce formulaire n’a pas pu être lu", "Rien n’a été enregistré")
     padded = [*page.question.data(None), ("text", "ACME")] + [(f"f{n}", "x") for n in range(70)]
     too_many = await ana.client.post("/chat", content=encoded(padded), headers=FORM)
-    polite(too_many, 400, "fr", "Ce formulaire n'a pas pu être lu")
+    polite(too_many, 400, "fr", "Ce formulaire n’a pas pu être lu")
     assert peek.dump() == before
 
 

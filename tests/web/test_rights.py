@@ -106,7 +106,7 @@ async def test_a_resume_form_posted_from_another_site_changes_nothing(
     assert "surveybot_id" not in set_cookies(refused)
     # Without the page's token, the form is not taken either: the page is shown again.
     forged = await phone.client.post(httpx.URL(link).path, data={"token": "0" * 32})
-    assert forged.status_code == 200 and "Reprendre ces réponses ici ?" in forged.text
+    assert forged.status_code == 200 and "Reprendre ces réponses ici\u00a0?" in forged.text
     assert "surveybot_id" not in set_cookies(forged)
 
 
@@ -172,7 +172,7 @@ async def test_my_data_of_someone_unknown_is_404(visitor: VisitorFactory) -> Non
     await reader.get("/chat")
     missing = await reader.get("/mydata.json")
     assert missing.status == 404
-    assert "Cette page n'existe pas." in missing
+    assert "Cette page n’existe pas." in missing
 
 
 # --- erasing ----------------------------------------------------------------------------

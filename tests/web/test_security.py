@@ -131,7 +131,7 @@ async def test_a_form_without_the_persons_own_token_changes_nothing(
     # Another site makes Ana's browser post the erasure, with her cookie but not her page.
     page = await ana.post(forged)
     assert page.status == 200
-    assert "Cette page n'était plus à jour ; la voici telle qu'elle est maintenant." in page
+    assert "Cette page n’était plus à jour ; la voici telle qu’elle est maintenant." in page
     assert peek.dump() == before
     # Shown as it is: the question she was on, nothing erased.
     assert page.question is not None and page.question.step == "sector"
@@ -149,7 +149,7 @@ async def test_a_form_posted_without_the_cookie_takes_nothing(
     before = peek.dump()
     stranger = visitor()
     page = await stranger.post(form.data(button))
-    assert "Cette page n'était plus à jour" in page
+    assert "Cette page n’était plus à jour" in page
     assert "✅ J'accepte" in page.labels()  # the notice, still to be agreed to
     assert "surveybot_id" in set_cookies(page.response)
     assert peek.dump() == before
@@ -289,7 +289,7 @@ async def test_a_cookie_of_the_wrong_shape_is_ignored_for_a_new_one(
     data.append(("token", form_token(SECRET, cookie)))
     eve.cookies.set("surveybot_id", cookie, domain="127.0.0.1")
     page = await eve.post(data)
-    assert "Cette page n'était plus à jour" in page
+    assert "Cette page n’était plus à jour" in page
     assert peek.dump() == before
     assert (await eve.client.get("/mydata.json")).status_code == 404
 
@@ -426,7 +426,7 @@ async def test_a_token_with_a_non_ascii_character_is_only_a_wrong_token(
     before = peek.dump()
     assert page.question is not None
     page = await ana.submit(page.question, token="é" * 32, text="ACME")
-    assert "Cette page n'était plus à jour" in page
+    assert "Cette page n’était plus à jour" in page
     assert peek.dump() == before
 
 

@@ -2,10 +2,107 @@
 // With it, an answer is posted in the background and only the page's content is
 // redrawn; focus moves to the question now waiting (for screen readers too), a
 // button cannot be pressed twice, and reloading the page shows it as it stands.
+// It also keeps what is typed in a question's field until that answer is taken (a
+// footer button redraws the page), counts the characters near the field's limit, and
+// copies the resume link.
 "use strict";
 
 (function () {
   var busy = false;
+  var DRAFT = "surveybot-draft:";
+  var sent = null; // the draft of the answer just sent, forgotten once it is taken
+
+  // A typed answer, kept in this tab until taken: by the question's step and sequence
+  // number as its form carries them, so it comes back on that question and no other.
+  function draftKey(form) {
+    var step = form && form.querySelector("input[name=step]");
+    var seq = form && form.querySelector("input[name=seq]");
+    return step && seq ? DRAFT + step.value + ":" + seq.value : null;
+  }
+
+  function store(key, value) {
+    try {
+      if (value) { sessionStorage.setItem(key, value); } else { sessionStorage.removeItem(key); }
+    } catch (e) { /* storage refused (private mode, full): the draft is only not kept */ }
+  }
+
+  function stored(key) {
+    try { return sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function field() {
+    var answer = document.getElementById("answer");
+    return answer && answer.name === "text" ? answer : null;
+  }
+
+  // "812 / 1 000 caractères" from 80 % of the limit; over it, a warning, said once. The
+  // answer is still sent: the server refuses it with its reason and gives it back.
+  function count(answer) {
+    var limit = parseInt(answer.dataset.limit || "", 10);
+    var shown = document.getElementById("answer-count");
+    if (!limit || !shown) { return; }
+    var n = answer.value.length;
+    var lang = document.documentElement.lang || undefined;
+    var over = n > limit;
+    var words = over ? answer.dataset.over : answer.dataset.count;
+    shown.hidden = n < limit * 0.8;
+    shown.textContent = words
+      .replace("{n}", n.toLocaleString(lang))
+      .replace("{limit}", limit.toLocaleString(lang));
+    if (over !== shown.classList.contains("over")) {
+      shown.classList.toggle("over", over);
+      shown.setAttribute("aria-live", over ? "polite" : "off");
+    }
+  }
+
+  // What the page needs from this file, after each load and redraw.
+  function prepare() {
+    var answer = field();
+    if (answer) {
+      var key = draftKey(answer.form);
+      var draft = key && stored(key);
+      if (draft && draft !== answer.value) { answer.value = draft; }
+      if (answer.dataset.limit && !document.getElementById("answer-count")) {
+        var shown = document.createElement("p");
+        shown.id = "answer-count";
+        shown.className = "count";
+        shown.hidden = true;
+        answer.insertAdjacentElement("afterend", shown);
+        var about = answer.getAttribute("aria-describedby");
+        answer.setAttribute("aria-describedby", (about ? about + " " : "") + shown.id);
+      }
+      count(answer);
+    }
+    var copy = document.getElementById("copy-link");
+    if (copy) { copy.hidden = false; }
+  }
+
+  function say(text) {
+    var status = document.getElementById("copy-status");
+    if (!status) { return; }
+    status.textContent = "";
+    // A moment later, so that the same words said twice are said twice.
+    setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function copyLink(button) {
+    var link = document.getElementById("resume-link");
+    if (!link) { return; }
+    function selectIt() {
+      link.focus();
+      link.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      say(copied ? button.dataset.copied : button.dataset.selected);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link.value).then(function () {
+        say(button.dataset.copied);
+      }, selectIt);
+    } else {
+      selectIt();
+    }
+  }
 
   function waiting() {
     return document.getElementById("answer") || document.getElementById("waiting-text");
@@ -28,6 +125,9 @@
     document.documentElement.lang = page.documentElement.lang;
     document.title = page.title;
     history.replaceState(null, "", url);
+    if (sent && draftKey(field() && field().form) !== sent) { store(sent, ""); }
+    sent = null;
+    prepare();
     var target = waiting() || document.getElementById("main");
     target.focus({ preventScroll: true });
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
@@ -47,6 +147,9 @@
     event.preventDefault();
     if (busy) { return; }
     busy = true;
+    // An answer typed and sent (not "back", not "skip"): its draft goes once it is taken.
+    var typed = form.querySelector("[name=text]");
+    sent = typed && !(event.submitter && event.submitter.name) ? draftKey(form) : null;
     var data = new FormData(form, event.submitter);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     // Not form.action: a button named "action" hides that property. The header asks for
@@ -74,4 +177,19 @@
   document.addEventListener("focusin", function (event) {
     if (event.target.id === "resume-link") { event.target.select(); }
   });
+
+  document.addEventListener("input", function (event) {
+    var answer = event.target;
+    if (answer.id !== "answer" || answer.name !== "text") { return; }
+    var key = draftKey(answer.form);
+    if (key) { store(key, answer.value); }
+    count(answer);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#copy-link");
+    if (button) { copyLink(button); }
+  });
+
+  prepare();
 })();
