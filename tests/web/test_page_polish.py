@@ -123,6 +123,11 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_by_the_server(
     expect(count).to_have_class(re.compile(r"\bover\b"))
     expect(count).to_contain_text(f"1{NNBSP}204{NBSP}/{NBSP}1{NNBSP}000 caractères")
     expect(count).to_contain_text("trop long")
+    # Said to a screen reader once, as the limit is passed (not at every key beyond it).
+    expect(page.locator("#answer-count-said[aria-live=polite]")).to_contain_text("trop long")
+    field.fill("y" * 1100)
+    expect(page.locator("#answer-count-said")).to_contain_text("1 204")
+    field.fill("y" * 1204)
     ana.shot("long-counted")
 
     ana.type("y" * 1204)

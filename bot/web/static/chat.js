@@ -51,7 +51,9 @@
       .replace("{limit}", limit.toLocaleString(lang));
     if (over !== shown.classList.contains("over")) {
       shown.classList.toggle("over", over);
-      shown.setAttribute("aria-live", over ? "polite" : "off");
+      // Said once when the limit is passed, not at every key typed beyond it.
+      var said = document.getElementById("answer-count-said");
+      if (said) { said.textContent = over ? shown.textContent : ""; }
     }
   }
 
@@ -68,6 +70,11 @@
         shown.className = "count";
         shown.hidden = true;
         answer.insertAdjacentElement("afterend", shown);
+        var said = document.createElement("p");
+        said.id = "answer-count-said";
+        said.className = "visually-hidden";
+        said.setAttribute("aria-live", "polite");
+        shown.insertAdjacentElement("afterend", said);
         var about = answer.getAttribute("aria-describedby");
         answer.setAttribute("aria-describedby", (about ? about + " " : "") + shown.id);
       }
