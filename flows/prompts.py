@@ -72,6 +72,8 @@ class Prompt:
     max_label: str | None = None
     unit: str | None = None
     max_length: int | None = None
+    counting: bool = False
+    """A number question whose answers are whole and never negative: digits are enough."""
     earlier: AnswerValue | None = None
     """The earlier answer, for a channel that offers to keep it as it is: as stored, but
     without choices left out since (`flows.offers`), which could not be given again."""
@@ -89,6 +91,7 @@ class _KindFields:
     max_label: str | None = None
     unit: str | None = None
     max_length: int | None = None
+    counting: bool = False
 
 
 def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
@@ -136,6 +139,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         max_label=extra.max_label,
         unit=extra.unit,
         max_length=extra.max_length,
+        counting=extra.counting,
         earlier=earlier,
     )
 
@@ -188,7 +192,10 @@ def _kind_fields(flow: Flow, step: Step, lang: str, piped: Callable[[Text], str]
             max_label=piped(step.max_label) if step.max_label else None,
         )
     if isinstance(step, NumberStep):
-        return _KindFields(unit=flow.text(step.unit, lang) if step.unit else None)
+        return _KindFields(
+            unit=flow.text(step.unit, lang) if step.unit else None,
+            counting=step.integer and step.min is not None and step.min >= 0,
+        )
     if isinstance(step, TextStep):
         return _KindFields(max_length=step.limit)
     if isinstance(step, CodeStep):

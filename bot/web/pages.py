@@ -266,8 +266,10 @@ def _input(shown: Prompt) -> dict[str, Any]:
             "short": True,
         }
     if shown.kind == Kind.NUMBER:
-        # type=text with a numeric keyboard: "1 200" and "3,5" are typed as people write them.
-        return {"element": "input", "type": "text", "inputmode": "decimal", "maxlength": 30}
+        # type=text with a numeric keyboard: "1 200" and "3,5" are typed as people write them;
+        # a count or a year needs only the digits, the larger keys of a phone's keypad.
+        keys = "numeric" if shown.counting else "decimal"
+        return {"element": "input", "type": "text", "inputmode": keys, "maxlength": 30}
     return {"element": "input", "type": "text", "inputmode": "text", "limit": shown.max_length}
 
 

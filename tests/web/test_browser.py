@@ -110,7 +110,8 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
 
     # A number: refused as the engine refuses it everywhere, then taken.
     ana.at(8, 51, COMPANY, f"En quelle année {XSS} a-t-elle été créée")
-    expect(page.locator("#answer")).to_have_attribute("inputmode", "decimal")
+    # A year: a whole number from 1800, typed on the phone's digits keypad.
+    expect(page.locator("#answer")).to_have_attribute("inputmode", "numeric")
     ana.type("vers 1990")
     expect(page.locator("[role=alert]")).to_be_visible()
     ana.at(8, 51, COMPANY)

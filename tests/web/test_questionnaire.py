@@ -127,8 +127,8 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
             given.values[step] = ["product", "other"]
             given.others[step] = "Impression 3D"
         elif step == "new_product_share":
-            # An optional question, skipped; its numeric field opens a number keyboard.
-            assert form.text is not None and form.text.attributes["inputmode"] == "decimal"
+            # An optional question, skipped; a whole percentage opens the digits keypad.
+            assert form.text is not None and form.text.attributes["inputmode"] == "numeric"
             assert "en %" in page
             page = await ana.press("Passer")
             assert "(sans réponse)" in page
