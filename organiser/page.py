@@ -28,7 +28,7 @@ from organiser.qr import render_qr_png, render_qr_svg
 TEMPLATE: Final = "links.html"
 LABELS: Final = {
     "fr": {
-        "title": "Liens d'invitation au questionnaire",
+        "title": "Liens d’invitation au questionnaire",
         "stages": "étapes",
         "cta": "Scannez le QR code avec votre téléphone, ou ouvrez le lien :",
         "cta_web": "Scannez le QR code avec votre téléphone pour répondre dans Telegram "
@@ -36,7 +36,7 @@ LABELS: Final = {
         "via_web": "Telegram ou navigateur :",
         "via_telegram": "Telegram directement :",
         "print": "Imprimez cette page (Ctrl+P) : une carte par étape, à découper.",
-        "qr_of": "QR code de l'étape",
+        "qr_of": "QR code de l’étape",
     },
     "en": {
         "title": "Invitation links to the questionnaire",
