@@ -49,7 +49,7 @@ KEPT: Final = 10_000
 
 WORDS: dict[str, dict[str, str]] = {
     "repeat_notice": {
-        "fr": "L'information sur vos données est juste au-dessus : choisissez « J'accepte » "
+        "fr": "L’information sur vos données est juste au-dessus : choisissez « J’accepte » "
         "pour commencer, ou « Je refuse ».",
         "en": "The information about your data is just above: choose “I agree” to begin, "
         "or “I decline”.",

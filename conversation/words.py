@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from flows import Prompt, french_de
 
-of_place = french_de
-"""French "de" before a town's name: "de Pithiviers", "d'Évreux", "du Creusot"."""
+
+def of_place(name: str) -> str:
+    """French "de" before a town's name: "de Pithiviers", "d’Évreux", "du Creusot", with the
+    typographic apostrophe of the texts it goes into."""
+    return french_de(name, apostrophe="’")
+
 
 WORDS: dict[str, dict[str, str]] = {
     # --- opening ---------------------------------------------------------------------
     "stage_welcome": {
-        "fr": "Bienvenue ! Vos réponses seront rattachées à l'atelier {of_city}{date}.",
+        "fr": "Bienvenue ! Vos réponses seront rattachées à l’atelier {of_city}{date}.",
         "en": "Welcome! Your answers will be linked to the {city} workshop{date}.",
     },
     "unknown_stage": {
-        "fr": "Ce lien d'invitation ne correspond à aucun atelier connu. "
+        "fr": "Ce lien d’invitation ne correspond à aucun atelier connu. "
         "Choisissez votre atelier dans la liste, ou continuez sans atelier.",
         "en": "This invitation link does not match any known workshop. "
         "Pick your workshop from the list, or go on without one.",
@@ -31,26 +35,26 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Hello! To give you the right questionnaire, tell us who you are answering for:",
     },
     # --- the information notice --------------------------------------------------------
-    "consent_accept": {"fr": "✅ J'accepte", "en": "✅ I agree"},
+    "consent_accept": {"fr": "✅ J’accepte", "en": "✅ I agree"},
     "consent_decline": {"fr": "Je refuse", "en": "I decline"},
     "consent_changed": {
-        "fr": "L'information sur vos données a changé depuis votre dernière visite. "
+        "fr": "L’information sur vos données a changé depuis votre dernière visite. "
         "Merci de la relire avant de continuer :",
         "en": "The information about your data has changed since your last visit. "
         "Please read it again before going on:",
     },
     "consent_first": {
-        "fr": "Merci de répondre d'abord à l'information sur vos données, ci-dessus.",
+        "fr": "Merci de répondre d’abord à l’information sur vos données, ci-dessus.",
         "en": "Please first answer the information about your data, above.",
     },
     "declined": {
-        "fr": "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
+        "fr": "C’est noté : vous ne participez pas, et aucune réponse n’est enregistrée. "
         "Merci de votre attention.",
         "en": "Noted: you are not taking part, and no answer is stored. Thank you for your time.",
     },
     # Where commands are typed (Telegram, the terminal); a page shows a button instead.
     "declined_hint": {
-        "fr": "Si vous changez d'avis, tapez /start.",
+        "fr": "Si vous changez d’avis, tapez /start.",
         "en": "If you change your mind, type /start.",
     },
     # --- resuming, restarting, a changed questionnaire -----------------------------------
@@ -75,7 +79,7 @@ WORDS: dict[str, dict[str, str]] = {
     "restart_yes": {"fr": "Oui, recommencer", "en": "Yes, start over"},
     "restart_no": {"fr": "Non, continuer", "en": "No, keep going"},
     "restarted": {
-        "fr": "C'est reparti depuis le début.",
+        "fr": "C’est reparti depuis le début.",
         "en": "Starting again from the beginning.",
     },
     # --- a link to the other questionnaire ------------------------------------------------
@@ -123,7 +127,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "flow_updated": {
         "fr": "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "
-        "qui s'y appliquent encore sont conservées ; voici où vous en êtes.",
+        "qui s’y appliquent encore sont conservées ; voici où vous en êtes.",
         "en": "The questionnaire has been updated since your last visit. Your answers that "
         "still apply are kept; here is where you are.",
     },
@@ -133,7 +137,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "no_back": {"fr": "Vous êtes à la première question.", "en": "This is the first question."},
     "nothing_to_keep": {
-        "fr": "Il n'y a pas encore de réponse à garder : écrivez la vôtre.",
+        "fr": "Il n’y a pas encore de réponse à garder : écrivez la vôtre.",
         "en": "There is no earlier answer to keep yet: type yours.",
     },
     # --- the end, and changing an answer -------------------------------------------------
@@ -148,7 +152,7 @@ WORDS: dict[str, dict[str, str]] = {
     "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
     "already_done_as_given": {
         "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Il a changé depuis : votre "
-        "réponse est conservée telle que vous l'avez donnée. Voici vos réponses.",
+        "réponse est conservée telle que vous l’avez donnée. Voici vos réponses.",
         "en": "You have already answered this questionnaire, thank you! It has changed since: "
         "your response is kept as you gave it. Here are your answers.",
     },
@@ -180,17 +184,17 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "I can only read text or the buttons. Please answer the question below.",
     },
     "stale": {
-        "fr": "Ce bouton n'est plus actif : répondez à la dernière question.",
+        "fr": "Ce bouton n’est plus actif : répondez à la dernière question.",
         "en": "This button is no longer active: please answer the latest question.",
     },
     "stale_answer": {
-        "fr": "Cette réponse était pour une question qui n'est plus en cours ; voici où "
+        "fr": "Cette réponse était pour une question qui n’est plus en cours ; voici où "
         "vous en êtes.",
         "en": "That answer was for a question that is no longer waiting; here is where you are.",
     },
-    "forged": {"fr": "Ce bouton n'est pas reconnu.", "en": "This button is not recognised."},
+    "forged": {"fr": "Ce bouton n’est pas reconnu.", "en": "This button is not recognised."},
     "unknown_command": {
-        "fr": "Je ne connais pas cette commande. /help pour l'aide.",
+        "fr": "Je ne connais pas cette commande. /help pour l’aide.",
         "en": "I don't know that command. /help for help.",
     },
     # --- language ---------------------------------------------------------------------
@@ -255,14 +259,14 @@ WORDS: dict[str, dict[str, str]] = {
     "delete_yes": {"fr": "Oui, tout effacer", "en": "Yes, erase everything"},
     "delete_no": {"fr": "Non, garder", "en": "No, keep it"},
     "deleted": {
-        "fr": "C'est fait : vos réponses et les données vous concernant ont été effacées. "
-        "Merci d'avoir participé.",
+        "fr": "C’est fait : vos réponses et les données vous concernant ont été effacées. "
+        "Merci d’avoir participé.",
         "en": "Done: your answers and the data about you have been erased. "
         "Thank you for taking part.",
     },
     # --- reminders --------------------------------------------------------------------
     "reminder": {
-        "fr": "Bonjour ! Votre questionnaire « {title} » n'est pas terminé ({so_far}). "
+        "fr": "Bonjour ! Votre questionnaire « {title} » n’est pas terminé ({so_far}). "
         "Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez.",
         "en": 'Hello! Your questionnaire "{title}" is not finished ({so_far}). '
         "Your answers are saved: you can continue where you left off.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "empty": {
-        "fr": "Merci d'écrire une réponse.",
+        "fr": "Merci d’écrire une réponse.",
         "en": "Please type an answer.",
     },
     "too_short": {
@@ -17,11 +17,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your answer is {length} characters long; the limit is {max}. Please shorten it.",
     },
     "not_a_number": {
-        "fr": "Merci d'indiquer un nombre (par exemple {example}).",
+        "fr": "Merci d’indiquer un nombre (par exemple {example}).",
         "en": "Please enter a number (for example {example}).",
     },
     "not_whole": {
-        "fr": "Merci d'indiquer un nombre entier.",
+        "fr": "Merci d’indiquer un nombre entier.",
         "en": "Please enter a whole number.",
     },
     "too_small": {
@@ -41,7 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Please choose a value from {min} to {max}.",
     },
     "unknown_choice": {
-        "fr": "Merci de choisir l'une des réponses proposées.",
+        "fr": "Merci de choisir l’une des réponses proposées.",
         "en": "Please choose one of the answers offered.",
     },
     "too_few_one": {
@@ -57,7 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You can choose at most {max} answers.",
     },
     "exclusive": {
-        "fr": "« {label} » ne se combine pas avec d'autres réponses.",
+        "fr": "« {label} » ne se combine pas avec d’autres réponses.",
         "en": '"{label}" cannot be combined with other answers.',
     },
     "rank_count": {

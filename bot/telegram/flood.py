@@ -43,7 +43,7 @@ NOTICE_EVERY: Final = 60.0
 WORDS: dict[str, dict[str, str]] = {
     "tg_flood": {
         "fr": (
-            "Vous avez envoyé beaucoup de messages à la fois : j'ai répondu aux premiers et "
+            "Vous avez envoyé beaucoup de messages à la fois : j’ai répondu aux premiers et "
             "laissé les autres de côté. Prenez votre temps, un message à la fois suffit."
         ),
         "en": (

@@ -26,11 +26,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Several answers allowed, then “Confirm”.",
     },
     "tg_hint_multi_max": {
-        "fr": "Jusqu'à {max} réponses, puis « Valider ».",
+        "fr": "Jusqu’à {max} réponses, puis « Valider ».",
         "en": "Up to {max} answers, then “Confirm”.",
     },
     "tg_hint_ranking": {
-        "fr": "Touchez {count} éléments dans l'ordre, du plus important au moins important. Touchez à nouveau pour retirer.",
+        "fr": "Touchez {count} éléments dans l’ordre, du plus important au moins important. Touchez à nouveau pour retirer.",
         "en": "Tap {count} items in order, most important first. Tap again to remove.",
     },
     "tg_hint_current": {
@@ -67,17 +67,17 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # --- organiser commands
     "org_help_title": {
-        "fr": "Commandes d'organisateur (vous seul les voyez) :",
+        "fr": "Commandes d’organisateur (vous seul les voyez) :",
         "en": "Organiser commands (only you see them):",
     },
     "org_colon": {"fr": " : ", "en": ": "},
     "org_help_stats": {
-        "fr": "réponses par atelier, taux, médiane, aujourd'hui",
+        "fr": "réponses par atelier, taux, médiane, aujourd’hui",
         "en": "responses per workshop, rate, median, today",
     },
-    "org_help_links": {"fr": "les liens d'invitation", "en": "the invitation links"},
+    "org_help_links": {"fr": "les liens d’invitation", "en": "the invitation links"},
     "org_help_qr": {
-        "fr": "le QR code d'un atelier, à montrer ou imprimer",
+        "fr": "le QR code d’un atelier, à montrer ou imprimer",
         "en": "a workshop's QR code, to show or print",
     },
     "org_help_export": {
@@ -99,7 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Total",
     },
     "org_figures": {
-        "fr": "{started} · {completed} ({rate}) · médiane {median} · aujourd'hui {started_today}/{completed_today}",
+        "fr": "{started} · {completed} ({rate}) · médiane {median} · aujourd’hui {started_today}/{completed_today}",
         "en": "{started} · {completed} ({rate}) · median {median} · today {started_today}/{completed_today}",
     },
     "org_started_one": {"fr": "{count} commencée", "en": "{count} started"},
@@ -114,11 +114,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "No workshop in the stages file.",
     },
     "org_links_title": {
-        "fr": "Liens d'invitation",
+        "fr": "Liens d’invitation",
         "en": "Invitation links",
     },
     "org_links_qr_hint": {
-        "fr": "/qr CODE envoie le QR code d'un atelier.",
+        "fr": "/qr CODE envoie le QR code d’un atelier.",
         "en": "/qr CODE sends the QR code of a workshop.",
     },
     # Counted words, "_one" and "_many": `counted` picks one (French 0 and 1 take the singular).
@@ -146,7 +146,7 @@ WORDS: dict[str, dict[str, str]] = {
     "org_questionnaire": {"fr": "le questionnaire « {code} »", "en": "the “{code}” questionnaire"},
     "org_export_personal": {
         "fr": "⚠️ Cet export contient des données personnelles (réponses à : {questions}). "
-        "Ne le partagez pas et supprimez-le une fois l'analyse faite.",
+        "Ne le partagez pas et supprimez-le une fois l’analyse faite.",
         "en": "⚠️ This export holds personal data (answers to: {questions}). "
         "Do not share it, and delete it once the analysis is done.",
     },
@@ -155,7 +155,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Too big for Telegram as a CSV: the CSV and its codebook are in this zip.",
     },
     "org_export_too_large": {
-        "fr": "L'export fait {size} Mo même compressé : Telegram n'accepte pas plus de 50 Mo. "
+        "fr": "L’export fait {size} Mo même compressé : Telegram n’accepte pas plus de 50 Mo. "
         "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
         "ou exportez un atelier à la fois : /export CODE.",
         "en": "The export is {size} MB even compressed: Telegram accepts at most 50 MB. "
@@ -163,7 +163,7 @@ WORDS: dict[str, dict[str, str]] = {
         "or export one workshop at a time: /export CODE.",
     },
     "org_export_failed": {
-        "fr": "Telegram a refusé le fichier de l'export. Sur le serveur, lancez "
+        "fr": "Telegram a refusé le fichier de l’export. Sur le serveur, lancez "
         "<code>surveybot export --excel -o reponses.csv</code>, ou réessayez avec /export CODE.",
         "en": "Telegram refused the export's file. On the server, run "
         "<code>surveybot export --excel -o responses.csv</code>, or try /export CODE.",
@@ -177,7 +177,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Computing the statistics: you will get them here.",
     },
     "org_job_resumed_export": {
-        "fr": "L'export interrompu par un redémarrage reprend : vous recevrez le fichier ici.",
+        "fr": "L’export interrompu par un redémarrage reprend : vous recevrez le fichier ici.",
         "en": "The export interrupted by a restart is starting again: you will get the file here.",
     },
     "org_job_resumed_stats": {
@@ -188,13 +188,13 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "org_job_failed": {
         "fr": "Désolé, cette demande a échoué. Réessayez ; sur le serveur, "
-        "<code>surveybot export --excel -o reponses.csv</code> fait l'export.",
+        "<code>surveybot export --excel -o reponses.csv</code> fait l’export.",
         "en": "Sorry, this request failed. Try again; on the server, "
         "<code>surveybot export --excel -o responses.csv</code> does the export.",
     },
     "org_job_given_up": {
         "fr": "Une demande interrompue plusieurs fois par un redémarrage est abandonnée. "
-        "Sur le serveur, <code>surveybot export --excel -o reponses.csv</code> fait l'export.",
+        "Sur le serveur, <code>surveybot export --excel -o reponses.csv</code> fait l’export.",
         "en": "A request interrupted by a restart several times is given up. "
         "On the server, <code>surveybot export --excel -o responses.csv</code> does the export.",
     },
@@ -218,7 +218,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Unknown workshops {words}.",
     },
     "org_unknown_either_one": {
-        "fr": "{words} n'est ni un atelier ni un questionnaire.",
+        "fr": "{words} n’est ni un atelier ni un questionnaire.",
         "en": "{words} is neither a workshop nor a questionnaire.",
     },
     "org_unknown_either_many": {
@@ -233,15 +233,15 @@ WORDS: dict[str, dict[str, str]] = {
     "org_audiences_are": {"fr": "Questionnaires : {codes}", "en": "Questionnaires: {codes}"},
     "org_usage": {"fr": "Utilisation : /{command} {shape}", "en": "Usage: /{command} {shape}"},
     "org_links_ignored_one": {
-        "fr": "/links ne prend pas d'argument : {words} ignoré.\n",
+        "fr": "/links ne prend pas d’argument : {words} ignoré.\n",
         "en": "/links takes no argument: {words} ignored.\n",
     },
     "org_links_ignored_many": {
-        "fr": "/links ne prend pas d'argument : {words} ignorés.\n",
+        "fr": "/links ne prend pas d’argument : {words} ignorés.\n",
         "en": "/links takes no argument: {words} ignored.\n",
     },
     "tg_refused": {
-        "fr": "Désolé, Telegram n'a pas accepté ce message. Vos réponses sont enregistrées ; "
+        "fr": "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées ; "
         "envoyez /start pour reprendre.",
         "en": "Sorry, Telegram did not accept this message. Your answers are saved; "
         "send /start to carry on.",
@@ -255,7 +255,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "◀ Previous",
     },
     "tg_page_expired": {
-        "fr": "Cette liste n'est plus disponible : envoyez /start pour continuer.",
+        "fr": "Cette liste n’est plus disponible : envoyez /start pour continuer.",
         "en": "This list is no longer available: send /start to carry on.",
     },
     "tg_usage": {

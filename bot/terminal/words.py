@@ -17,11 +17,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Your answers are saved. Run the same command again to resume.",
     },
     "consent_question": {
-        "fr": "Répondez oui ou non (ou tapez le numéro d'un choix) :",
+        "fr": "Répondez oui ou non (ou tapez le numéro d’un choix) :",
         "en": "Answer yes or no (or type the number of a choice):",
     },
     "left_before_start": {
-        "fr": "À bientôt : rien n'a été enregistré.",
+        "fr": "À bientôt : rien n’a été enregistré.",
         "en": "See you soon: nothing was stored.",
     },
     "empty_required": {
@@ -57,11 +57,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "several answers allowed: numbers separated by spaces",
     },
     "hint_multi_max": {
-        "fr": "jusqu'à {max} réponses : numéros séparés par des espaces",
+        "fr": "jusqu’à {max} réponses : numéros séparés par des espaces",
         "en": "up to {max} answers: numbers separated by spaces",
     },
     "hint_ranking": {
-        "fr": "classez {count} éléments : numéros dans l'ordre, du plus important au moins important",
+        "fr": "classez {count} éléments : numéros dans l’ordre, du plus important au moins important",
         "en": "rank {count} items: numbers in order, most important first",
     },
     "hint_scale": {
@@ -96,7 +96,7 @@ WORDS: dict[str, dict[str, str]] = {
     "menu_default": {"fr": "Entrée : {label}", "en": "Enter: {label}"},
     "summary_done": {"fr": "Entrée pour terminer", "en": "Enter to finish"},
     "summary_hint": {
-        "fr": "tapez le numéro d'une réponse pour la modifier · Entrée pour terminer",
+        "fr": "tapez le numéro d’une réponse pour la modifier · Entrée pour terminer",
         "en": "type an answer's number to change it · Enter to finish",
     },
 }

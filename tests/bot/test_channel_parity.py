@@ -133,7 +133,7 @@ async def play_on_telegram(ana: Person, steps: list[Step]) -> None:
         shown = step.shown
         labels = dict(shown.choices) if shown else {}
         if step.verb == "agree":
-            await ana.tap("✅ J'accepte")
+            await ana.tap("✅ J’accepte")
         elif step.verb == "next":
             await ana.tap("Continuer ▶")
         elif step.verb == "type":

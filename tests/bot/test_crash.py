@@ -96,7 +96,7 @@ def begin(bot: Bot, state: BotAPIState) -> None:
     state.wait_for(lambda: bool(state.chat(USER)) and "reply_markup" in state.chat(USER)[-1])
     notice = state.chat(USER)[-1]
     agree = notice["reply_markup"]["inline_keyboard"][0][0]
-    assert "J'accepte" in agree["text"]
+    assert "J’accepte" in agree["text"]
     state.user_tap(USER, notice["message_id"], agree["callback_data"])
     state.wait_for(lambda: questions_shown(state, 1))
 
@@ -206,7 +206,7 @@ def test_an_update_that_kills_the_bot_at_every_start_is_set_aside(
     texts = [message["text"] for message in state.chat(USER)]
     assert any("un problème est survenu" in text for text in texts[-2:]), "the person is told"
     assert "Question 3/" in texts[-1]
-    assert any("J'accepte" in str(m.get("reply_markup")) for m in state.chat(OTHER))
+    assert any("J’accepte" in str(m.get("reply_markup")) for m in state.chat(OTHER))
     assert f"set aside update {deadly}" in log
     assert DEADLY not in log, "logged by its id, not by what the person wrote"
     with sqlite3.connect(bot.db) as conn:

@@ -79,7 +79,7 @@ async def test_telegram_asks_who_is_answering_then_gives_that_questionnaire(
     assert ana.last.labels() == [COMPANY, ACTOR]
     await ana.tap(ACTOR)
     assert actors_flow.text(actors_flow.title, "fr") in "\n".join(m.text for m in ana.chat)
-    await ana.tap("J'accepte")
+    await ana.tap("J’accepte")
     assert _flow_ids(db_path) == [(actors_flow.id, "pithiviers")]
 
 
@@ -90,7 +90,7 @@ async def test_telegram_link_per_audience_skips_the_question(
     bea = Person(updates, 702)
     await bea.send("/start pithiviers__entreprise")
     assert COMPANY not in bea.last.labels()
-    await bea.tap("J'accepte")
+    await bea.tap("J’accepte")
     assert _flow_ids(db_path) == [(bundled_flow.id, "pithiviers")]
 
 
@@ -99,7 +99,7 @@ async def _one_each(updates: Updates) -> None:
     for user, audience in ((711, "entreprise"), (712, "territoire")):
         someone = Person(updates, user)
         await someone.send(f"/start pithiviers__{audience}")
-        await someone.tap("J'accepte")
+        await someone.tap("J’accepte")
 
 
 async def test_telegram_export_sends_each_questionnaire_its_own_files(

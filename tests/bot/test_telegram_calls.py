@@ -39,7 +39,7 @@ from flows import (
 from tests.support.fake_bot_api import FakeBotAPI, Person
 
 PersonFactory = Callable[..., Person]
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 
 TAP = ("answerCallbackQuery", "editMessageText", "sendMessage")
 """A choice tapped: the spinner stopped, the question edited to "✅ answer", the next one sent."""

@@ -27,7 +27,7 @@ ABSENT = 900_001
 """An organiser who never opened the bot: Telegram answers "chat not found" for their chat."""
 PRESENT = 900_002
 PersonFactory = Callable[..., Person]
-UNKNOWN = "Je ne connais pas cette commande. /help pour l'aide."
+UNKNOWN = "Je ne connais pas cette commande. /help pour l’aide."
 RESPONDENT_MENU_FR = ["start", "back", "skip", "restart", "language", "mydata", "delete", "help"]
 ORGANISER_ONLY = ["stats", "links", "qr", "export"]
 
@@ -107,9 +107,9 @@ async def test_each_organiser_gets_the_organiser_commands_in_french_and_english(
     # The organiser Telegram knows: the organiser commands first, then the respondents'.
     french = menus[("chat", PRESENT, "fr")]
     assert french[:4] == [
-        ("stats", "Réponses par atelier, taux, médiane, aujourd'hui"),
-        ("links", "Les liens d'invitation"),
-        ("qr", "Le QR code d'un atelier, à montrer ou imprimer"),
+        ("stats", "Réponses par atelier, taux, médiane, aujourd’hui"),
+        ("links", "Les liens d’invitation"),
+        ("qr", "Le QR code d’un atelier, à montrer ou imprimer"),
         (
             "export",
             "Les réponses dans un classeur Excel (en CSV si l’export est très gros), "

@@ -164,4 +164,4 @@ async def test_a_workbook_over_telegram_s_limit_is_explained_not_sent(
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export")
     assert not api.calls_to("sendDocument")
-    assert "Telegram n'accepte pas plus de 50 Mo" in boss.last_text
+    assert "Telegram n’accepte pas plus de 50 Mo" in boss.last_text

@@ -100,7 +100,7 @@ async def test_an_export_too_big_even_zipped_is_explained_in_the_chat(
 
     assert len(boss.chat) == before + 2, "the acknowledgement, then the explanation"
     assert boss.last.attachment is None
-    assert "Telegram n'accepte pas plus de 50 Mo" in boss.last_text
+    assert "Telegram n’accepte pas plus de 50 Mo" in boss.last_text
     assert "surveybot export --excel -o reponses.csv" in boss.last_text
     assert "/export CODE" in boss.last_text
 
@@ -117,7 +117,7 @@ async def test_a_file_telegram_refuses_is_followed_by_a_word_not_silence(
     await ask_and_wait(boss, "/export csv")
 
     assert [m.attachment for m in boss.chat[before:]] == [None, None]
-    assert boss.last_text.startswith("Telegram a refusé le fichier de l'export.")
+    assert boss.last_text.startswith("Telegram a refusé le fichier de l’export.")
 
 
 IDEA = "Recruter des alternants avec l'IUT voisin et partager un ingénieur export. " * 48

@@ -31,7 +31,7 @@ from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 
 PersonFactory = Callable[..., Person]
 AnswersOf = Callable[[int], dict[str, Any]]
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 FLOOD = "beaucoup de messages à la fois"
 BURST = 300
 

@@ -26,7 +26,7 @@ ResponsesOf = Callable[[int], list[sqlite3.Row]]
 
 HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
 # The bundled flow has an information notice: nothing starts before the person agrees.
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 
 
 # --- reading the chat -----------------------------------------------------------------
@@ -183,7 +183,7 @@ async def answer_everything(ana: Person) -> None:
     # A number typed wrong is refused kindly, and the question asked again.
     message = run.next_question(about)
     await ana.send("mille neuf cent")
-    assert "Merci d'indiquer un nombre" in ana.chat[-2].text
+    assert "Merci d’indiquer un nombre" in ana.chat[-2].text
     message = run.next_question(about, same=True)
     await ana.send("1987")
     assert message.keyboard is None and "✅ " in message.text
@@ -246,7 +246,7 @@ async def answer_everything(ana: Person) -> None:
     before = more.labels()
     await ana.tap_data(encode(dataclasses.replace(tick, value="time")))
     alert = ana.answers_to_queries()[-1]
-    assert alert["text"] == "Merci de choisir l'une des réponses proposées."
+    assert alert["text"] == "Merci de choisir l’une des réponses proposées."
     assert ana.last is more and more.labels() == before
     await run.multiple(innovation, ["Manque de compétences", "Normes, réglementation"])
     await run.multiple(innovation, ["Transition écologique"])
@@ -377,7 +377,7 @@ async def test_a_known_deep_link_tags_the_response_with_its_workshop(
     ana = person()
     await ana.send("/start PITHIVIERS")  # typed from a poster, in capitals
     assert ana.chat[0].text == (
-        "Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers (5 juin 2019)."
+        "Bienvenue ! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
     )
     await ana.tap(AGREE)
     question(ana)
@@ -481,7 +481,7 @@ async def test_starting_over_asks_for_confirmation_then_erases_the_answers(
     assert len(answers_of(ana.user_id)) == 2  # nothing erased yet
 
     await ana.tap("Oui, recommencer")
-    assert ana.chat[-2].text == "C'est reparti depuis le début."
+    assert ana.chat[-2].text == "C’est reparti depuis le début."
     _, n, _, _ = question(ana)
     assert n == 1
     assert answers_of(ana.user_id) == {}
@@ -838,7 +838,7 @@ async def test_an_unknown_command_points_to_help(person: PersonFactory) -> None:
     ana = person()
     await ana.send("/start")
     await ana.send("/frobnicate")
-    assert ana.last.text == "Je ne connais pas cette commande. /help pour l'aide."
+    assert ana.last.text == "Je ne connais pas cette commande. /help pour l’aide."
 
 
 # --- once known bugs -------------------------------------------------------------------
@@ -877,7 +877,7 @@ async def test_the_erasing_promised_by_the_data_notice_is_in_the_menu(
 
     await ana.tap("Oui, tout effacer")
     assert confirm.keyboard is None
-    assert ana.last_text.startswith("C'est fait : vos réponses et les données vous concernant")
+    assert ana.last_text.startswith("C’est fait : vos réponses et les données vous concernant")
     assert responses_of(ana.user_id) == []
     assert answers_of(ana.user_id) == {}
     assert ana.live_keyboards() == []  # the question left on screen can no longer be answered

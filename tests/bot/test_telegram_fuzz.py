@@ -1176,8 +1176,8 @@ class _Failures(logging.Handler):
 
 # --- what the fuzz found ------------------------------------------------------------------
 
-AGREE = "✅ J'accepte"
-FORGED = "Ce bouton n'est pas reconnu."
+AGREE = "✅ J’accepte"
+FORGED = "Ce bouton n’est pas reconnu."
 GROUP_ID = -100_500
 PersonFactory = Callable[..., Person]
 Query = Callable[..., list[sqlite3.Row]]
@@ -1199,7 +1199,7 @@ def elsewhere(tap: dict[str, Any], where: str) -> dict[str, Any]:
 async def test_a_button_tapped_outside_the_private_chat_is_forged_and_asks_nothing_there(
     person: PersonFactory, updates: Updates, api: FakeBotAPI, query: Query, where: str
 ) -> None:
-    # The bot only puts buttons in private chats. A forged "J'accepte" on a group message
+    # The bot only puts buttons in private chats. A forged "J’accepte" on a group message
     # started the questionnaire and sent question 1 (with the company name piped in later
     # questions) to the group; a forged erase there erased the person's answers.
     ana = person()

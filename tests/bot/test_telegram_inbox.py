@@ -26,7 +26,7 @@ from tests.conftest import Clock, LoggedErrors
 from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
 
 AppFactory = Callable[[FakeBotAPI], BotApplication]
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 
 
 @dataclass

@@ -134,7 +134,7 @@ async def test_an_export_interrupted_by_a_restart_is_finished_and_the_organiser_
 
     texts = [m.text for m in boss.chat]
     assert texts[0] == (
-        "L'export interrompu par un redémarrage reprend : vous recevrez le fichier ici."
+        "L’export interrompu par un redémarrage reprend : vous recevrez le fichier ici."
     )
     assert documents(boss.chat)[0].startswith("reponses_pithiviers_")
     assert jobs_in(db_path) == [("export", "done", 2)]

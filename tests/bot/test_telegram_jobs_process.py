@@ -27,7 +27,7 @@ TOKEN = "1234:jobs-test-token"
 ANSWERS = 2_000_000
 QUESTIONS_PER_RESPONSE = 40  # the benchmark's flow
 ACK = "Export en cours : vous recevrez le fichier ici."
-RESUMED = "L'export interrompu par un redémarrage reprend : vous recevrez le fichier ici."
+RESUMED = "L’export interrompu par un redémarrage reprend : vous recevrez le fichier ici."
 SLACK_S = 1.0
 """How much slower than normal a reply may be while the export runs ("about one second")."""
 

@@ -14,7 +14,7 @@ from bot.telegram import build_application, running
 from flows import StageDef, bundled_path, load_flow
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 CLOSING = "Acceptez-vous de répondre ?"
 FLOW = """\
 id: long_notice

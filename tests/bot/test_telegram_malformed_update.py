@@ -64,7 +64,7 @@ async def test_a_malformed_update_is_skipped_and_the_rest_of_the_batch_handled(
 
     # Both respondents got their welcome: the one after the bad update too.
     assert ana.chat and ben.chat
-    assert "J'accepte" in " ".join(ben.last.labels())
+    assert "J’accepte" in " ".join(ben.last.labels())
     # The bad update is confirmed: the next getUpdates asks for what comes after it.
     offsets = [call.params.get("offset") for call in api.calls_to("getUpdates")]
     assert int(offsets[-1]) == after["update_id"] + 1

@@ -64,7 +64,7 @@ async def some_answers(person: PersonFactory) -> None:
     await untagged.send("/start")
 
 
-UNKNOWN = "Je ne connais pas cette commande. /help pour l'aide."
+UNKNOWN = "Je ne connais pas cette commande. /help pour l’aide."
 
 
 @pytest.mark.parametrize("command", ["/stats", "/links", "/qr pithiviers", "/qr", "/export"])
@@ -94,7 +94,7 @@ async def test_stats_match_the_database(
     assert "Pithiviers (pithiviers)\n3 commencées · 2 terminées (67\u00a0%)" in text
     assert "Sans atelier (—)\n1 commencée · 0 terminée (0\u00a0%)" in text
     assert "Total\n4 commencées · 2 terminées (50\u00a0%)" in text
-    assert "aujourd'hui 4/2" in text
+    assert "aujourd’hui 4/2" in text
     assert "Pas encore de réponse : Évreux (exemple), Vitré (exemple)" in text
 
 
@@ -232,10 +232,10 @@ async def test_an_organisers_help_lists_the_organiser_commands(person: PersonFac
     await boss.send("/help")
     first, *rest = [m.text for m in boss.chat]
     assert first.splitlines() == [
-        "Commandes d'organisateur (vous seul les voyez) :",
-        "/stats [CODE] : réponses par atelier, taux, médiane, aujourd'hui",
-        "/links : les liens d'invitation",
-        "/qr CODE : le QR code d'un atelier, à montrer ou imprimer",
+        "Commandes d’organisateur (vous seul les voyez) :",
+        "/stats [CODE] : réponses par atelier, taux, médiane, aujourd’hui",
+        "/links : les liens d’invitation",
+        "/qr CODE : le QR code d’un atelier, à montrer ou imprimer",
         "/export [CODE] [personal] [xlsx|csv] : les réponses dans un classeur Excel "
         "(en CSV si l’export est très gros), et le codebook",
     ]

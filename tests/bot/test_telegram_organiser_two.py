@@ -50,7 +50,7 @@ async def one_each(person: PersonFactory) -> None:
     for user, audience in ((711, "entreprise"), (712, "territoire")):
         someone = person(user)
         await someone.send(f"/start pithiviers__{audience}")
-        await someone.tap("J'accepte")
+        await someone.tap("J’accepte")
 
 
 def files(organiser: Person) -> list[tuple[str, str]]:
@@ -82,7 +82,7 @@ async def test_an_export_says_which_questionnaire_has_no_response_yet(
 ) -> None:
     someone = person(711)
     await someone.send("/start pithiviers__entreprise")
-    await someone.tap("J'accepte")
+    await someone.tap("J’accepte")
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export")
     assert next(name for name, _ in files(boss)).startswith("reponses_entreprise_")
@@ -127,9 +127,9 @@ async def test_stats_take_an_audience_and_refuse_what_names_nothing(
     assert boss.last_text.startswith("Utilisation : /qr CODE [AUDIENCE] (ateliers : pithiviers,")
     assert boss.last_text.endswith(" ; questionnaires : entreprise, territoire)")
     await boss.send("/qr pithiviers xyz")
-    assert boss.last_text.startswith("« xyz » n'est ni un atelier ni un questionnaire.")
+    assert boss.last_text.startswith("« xyz » n’est ni un atelier ni un questionnaire.")
     await boss.send("/links extra")
-    assert boss.chat[-1].text.startswith("/links ne prend pas d'argument : « extra » ignoré.")
+    assert boss.chat[-1].text.startswith("/links ne prend pas d’argument : « extra » ignoré.")
 
 
 async def test_a_personal_export_names_its_personal_questions_readably(

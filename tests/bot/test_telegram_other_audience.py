@@ -50,7 +50,7 @@ def _read(db_path: Path, sql: str) -> list[tuple[object, ...]]:
 
 async def _two_company_answers(ana: Person) -> None:
     await ana.send("/start pithiviers__entreprise")
-    await ana.tap("J'accepte")
+    await ana.tap("J’accepte")
     await ana.send("ACME")
     await ana.tap("Agroalimentaire")
 
@@ -84,12 +84,12 @@ async def test_switching_confirmed_erases_and_opens_the_territory_questionnaire(
     await ana.tap("Oui, changer de questionnaire")
     said = "\n".join(message.text for message in ana.chat[before:])
     assert f"vos réponses au questionnaire « {COMPANY} » sont effacées" in said
-    assert "l'atelier de Pithiviers" in said
+    assert "l’atelier de Pithiviers" in said
     assert actors_flow.text(actors_flow.title, "fr") in said
     # The company's answers are gone at once, before the new notice is agreed to.
     assert _read(db_path, "SELECT COUNT(*) FROM responses") == [(0,)]
     assert _read(db_path, "SELECT COUNT(*) FROM answers") == [(0,)]
-    await ana.tap("J'accepte")
+    await ana.tap("J’accepte")
     assert _read(db_path, "SELECT flow_id, stage_code FROM responses") == [
         (actors_flow.id, "pithiviers")
     ]

@@ -20,17 +20,17 @@ from bot.telegram import BotApplication, build_application, running
 from flows import Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 DECLINE = "Je refuse"
 DECLINED = (
-    "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
-    "Merci de votre attention.\n\nSi vous changez d'avis, tapez /start."
+    "C’est noté : vous ne participez pas, et aucune réponse n’est enregistrée. "
+    "Merci de votre attention.\n\nSi vous changez d’avis, tapez /start."
 )
-CHANGED = "L'information sur vos données a changé depuis votre dernière visite."
+CHANGED = "L’information sur vos données a changé depuis votre dernière visite."
 ERASE_CONFIRM = "Effacer définitivement toutes vos réponses et les données vous concernant ?"
-DELETED = "C'est fait : vos réponses et les données vous concernant ont été effacées."
+DELETED = "C’est fait : vos réponses et les données vous concernant ont été effacées."
 NOTHING_KEPT = "Nous ne conservons aucune réponse de votre part."
-FORGED = "Ce bouton n'est pas reconnu."
+FORGED = "Ce bouton n’est pas reconnu."
 # A free-text answer that appears nowhere else, to look for in the file's bytes.
 SECRET = "Zygomorphe-Tartempion-4242"
 
@@ -370,7 +370,7 @@ async def test_buttons_from_before_the_change_show_the_new_notice_first(
 
         await ana.tap("10 à 49", message=question)
         reply = ana.answers_to_queries()[-1]["text"]
-        assert reply == "Merci de répondre d'abord à l'information sur vos données, ci-dessus."
+        assert reply == "Merci de répondre d’abord à l’information sur vos données, ci-dessus."
         assert ana.last.text.startswith(CHANGED)
         assert "headcount" not in answers(db_path)
 

@@ -18,9 +18,9 @@ from tests.support import fake_bot_api
 from tests.support.fake_bot_api import FakeBotAPI, Person
 
 PersonFactory = Callable[..., Person]
-PICKER = "Ce lien d'invitation ne correspond à aucun atelier connu."
+PICKER = "Ce lien d’invitation ne correspond à aucun atelier connu."
 REFUSED = (
-    "Désolé, Telegram n'a pas accepté ce message. Vos réponses sont enregistrées ; "
+    "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées ; "
     "envoyez /start pour reprendre."
 )
 
@@ -79,7 +79,7 @@ class TestManyStages:
 
         await ana.tap("Ville 0060", message=picker)
         assert "Ville 0060" in " ".join(m.text for m in ana.chat)
-        assert ana.last.keyboard is not None and "J'accepte" in " ".join(ana.last.labels())
+        assert ana.last.keyboard is not None and "J’accepte" in " ".join(ana.last.labels())
         assert picker.keyboard is None, "a menu, once answered, is used up"
 
     async def test_only_chats_shown_pages_are_remembered_between_updates(
@@ -87,7 +87,7 @@ class TestManyStages:
     ) -> None:
         ana, bob = person(), person()
         await bob.send("/start etape-0001")
-        await bob.tap("J'accepte")
+        await bob.tap("J’accepte")
         await ana.send("/start atlantis")
 
         # The library keeps a chat's memory for the life of the process: only
@@ -115,4 +115,4 @@ class TestAThousandStages:
             "Continuer sans atelier",
         ]
         await ana.tap("Continuer sans atelier", message=picker)
-        assert "J'accepte" in " ".join(ana.last.labels())
+        assert "J’accepte" in " ".join(ana.last.labels())

@@ -30,10 +30,10 @@ from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, U
 PARIS = ZoneInfo("Europe/Paris")
 # A Tuesday at 13:00 in Paris: the respondent starts, then goes quiet.
 START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 REMINDER = (
     "Bonjour ! Votre questionnaire « 1er tour de France de l’innovation dans les territoires "
-    "d’industrie » n'est pas terminé (2 réponses sur 51)."
+    "d’industrie » n’est pas terminé (2 réponses sur 51)."
 )
 
 PersonFactory = Callable[..., Person]
@@ -295,7 +295,7 @@ class TestFinished:
         # Bob, who stopped half-way, is the one reminded.
         assert await send_due_reminders(app, clock.at(1, 14)) == 1
         assert len(api.calls_to("sendMessage", ana.user_id)) == sent
-        assert bob.last_text.startswith("Bonjour ! Votre questionnaire « Mini » n'est pas terminé")
+        assert bob.last_text.startswith("Bonjour ! Votre questionnaire « Mini » n’est pas terminé")
 
 
 # --- daily upkeep ---------------------------------------------------------------------------

@@ -31,10 +31,10 @@ from tests.support.fake_bot_api import (
 )
 
 HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
-STALE = "Ce bouton n'est plus actif : répondez à la dernière question."
-FORGED = "Ce bouton n'est pas reconnu."
+STALE = "Ce bouton n’est plus actif : répondez à la dernière question."
+FORGED = "Ce bouton n’est pas reconnu."
 # The bundled flow has an information notice: nothing starts before the person agrees.
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 
 PersonFactory = Callable[..., Person]
 AnswersOf = Callable[[int], dict[str, tuple[Any, str | None, str | None]]]
@@ -364,7 +364,7 @@ async def test_blocked_from_the_very_first_message_stores_nothing(
     assert query("SELECT * FROM respondents") == []
     api.blocked_chats.clear()
     await ana.send("/start pithiviers")
-    assert ana.last.labels()[:2] == ["✅ J'accepte", "Je refuse"]
+    assert ana.last.labels()[:2] == ["✅ J’accepte", "Je refuse"]
 
 
 # --- a restart of the bot -------------------------------------------------------------
@@ -469,7 +469,7 @@ async def test_telegram_telling_us_of_a_block_marks_the_respondent(
 ) -> None:
     ana = person()
     await ana.send("/start")
-    await ana.tap("✅ J'accepte")
+    await ana.tap("✅ J’accepte")
 
     def member_update(status: str) -> dict[str, Any]:
         member = {"user": {"id": 7_000_000_001, "is_bot": True, "first_name": "Surveybot"}}

@@ -13,7 +13,7 @@ import pytest
 from tests.support.fake_bot_api import ChatMessage, Person
 
 PersonFactory = Callable[..., Person]
-AGREE = {"fr": "✅ J'accepte", "en": "✅ I agree"}
+AGREE = {"fr": "✅ J’accepte", "en": "✅ I agree"}
 CONFIRM = {"fr": "Valider (0)", "en": "Confirm (0)"}
 CONTROLS = ("↩", "Passer", "Skip", "Back")
 

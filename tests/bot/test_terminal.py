@@ -85,7 +85,7 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("answers_before", "wrong", "expected"),
     [
-        (["", "ACME"], "douze", "Merci d'indiquer un nombre"),
+        (["", "ACME"], "douze", "Merci d’indiquer un nombre"),
         (["", "ACME", "12", "1", "oui", "1", ""], "7", "Merci de choisir une valeur de 1 à 5."),
         (
             ["", "ACME", "12", "1", "oui", "1", "", "5", "1 2", ""],
@@ -265,8 +265,8 @@ def test_a_workshop_picked_from_the_list_tags_the_response(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("stage", "said"),
     [
-        ("exemple_normandie", "d'Évreux"),
-        ("exemple_grand_est", "d'Épinal"),
+        ("exemple_normandie", "d’Évreux"),
+        ("exemple_grand_est", "d’Épinal"),
         ("exemple_bretagne", "de Vitré"),
     ],
 )
@@ -275,7 +275,7 @@ def test_the_welcome_elides_de_before_a_town_starting_with_a_vowel(
 ) -> None:
     result = chat(tmp_path / "s.sqlite3", ["quit"], "--stage", stage)
 
-    assert f"Vos réponses seront rattachées à l'atelier {said} (" in result.stdout
+    assert f"Vos réponses seront rattachées à l’atelier {said} (" in result.stdout
 
 
 def test_a_broken_flow_file_stops_before_anything_runs(tmp_path: Path) -> None:
@@ -296,7 +296,7 @@ def test_declining_the_notice_stores_nothing_but_the_refusal(tmp_path: Path) -> 
 
     assert result.returncode == 0
     assert "Répondez oui ou non" in result.stdout
-    assert "aucune réponse n'est enregistrée" in result.stdout
+    assert "aucune réponse n’est enregistrée" in result.stdout
     assert "Question 1/" not in result.stdout
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
@@ -321,7 +321,7 @@ def test_quitting_at_the_notice_stores_nothing_at_all(tmp_path: Path) -> None:
     result = chat(db, ["quit"])
 
     assert result.returncode == 0
-    assert "rien n'a été enregistré" in result.stdout
+    assert "rien n’a été enregistré" in result.stdout
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
         assert connection.execute("SELECT COUNT(*) FROM consent_refusals").fetchone() == (0,)
@@ -342,7 +342,7 @@ def test_a_finished_respondent_gets_the_summary_and_can_change_an_answer(tmp_pat
     assert result.returncode == 0, result.stderr
     assert "Vous avez déjà répondu à ce questionnaire" in result.stdout
     assert "Récapitulatif de vos réponses" in result.stdout
-    assert "tapez le numéro d'une réponse pour la modifier · Entrée pour terminer" in (
+    assert "tapez le numéro d’une réponse pour la modifier · Entrée pour terminer" in (
         result.stdout
     )
     assert "Quelle réponse voulez-vous modifier" in result.stdout
@@ -376,7 +376,7 @@ def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> Non
 
     erased = chat(db, ["", "/delete", "oui"])
     assert erased.returncode == 0
-    assert "C'est fait : vos réponses et les données vous concernant ont été effacées" in (
+    assert "C’est fait : vos réponses et les données vous concernant ont été effacées" in (
         erased.stdout
     )
     with sqlite3.connect(db) as connection:

@@ -135,7 +135,7 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
         try:
             async with httpx.AsyncClient() as client:
                 await wait_until_listening(client, url)
-                # /start only shows the data notice: nothing is stored before "J'accepte".
+                # /start only shows the data notice: nothing is stored before "J’accepte".
                 reply = await client.post(
                     url,
                     content=json.dumps(start_update(1, "/start pithiviers")),
@@ -144,7 +144,7 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
                 assert reply.status_code == 200
                 notice = api.chat(77)[-1]
                 agree = notice.buttons()[0]
-                assert agree["text"] == "✅ J'accepte"
+                assert agree["text"] == "✅ J’accepte"
                 for update in (
                     tap_update(2, agree["callback_data"], notice.message_id),
                     start_update(3, "Exemple SARL"),

@@ -6,7 +6,7 @@ with a fresh delivery id, and keeps the reply, so a test reads like the chat:
 
     ana = chat(bundled)
     await ana.start("pithiviers")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     assert ana.prompt.step_id == "company_name"
 
 `press(label)` finds the choice with that label on the last reply's screens (a
@@ -51,7 +51,7 @@ from storage import Channel, Store
 from tests.conftest import Clock, Peek
 
 # The words a French respondent reads on the buttons of the conversation's menus.
-AGREE = "✅ J'accepte"
+AGREE = "✅ J’accepte"
 DECLINE = "Je refuse"
 RESUME = "Reprendre ▶"
 RESTART = "Recommencer"

@@ -24,8 +24,8 @@ from storage import Channel, Store
 from tests.conftest import Clock, Peek
 from tests.conversation.conftest import Chat, ChatFactory, mini_to, mini_to_end
 
-STALE = "Ce bouton n'est plus actif : répondez à la dernière question."
-FORGED = "Ce bouton n'est pas reconnu."
+STALE = "Ce bouton n’est plus actif : répondez à la dernière question."
+FORGED = "Ce bouton n’est pas reconnu."
 
 
 async def stored(store: Store, person: Chat) -> dict[str, object]:
@@ -130,8 +130,8 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
             "x" * 21,
             "Votre réponse fait 21 caractères ; la limite est de 20. Merci de la raccourcir.",
         ),
-        ("company", "   ", "Merci d'écrire une réponse."),
-        ("staff", "2,5", "Merci d'indiquer un nombre entier."),
+        ("company", "   ", "Merci d’écrire une réponse."),
+        ("staff", "2,5", "Merci d’indiquer un nombre entier."),
         ("sector", "Agriculture", "Merci de répondre avec les boutons proposés."),
         ("markets", "Europe", "Merci de répondre avec les boutons proposés."),
         ("share", "150", "Le nombre doit être au plus 100."),
@@ -546,7 +546,7 @@ async def test_a_whole_multiple_choice_at_once_is_checked_and_stored(
     await ana.submit(["eu", "none"])
     assert (ana.reply.status, ana.reply.note) == (
         Status.REFUSED,
-        "« Aucun » ne se combine pas avec d'autres réponses.",
+        "« Aucun » ne se combine pas avec d’autres réponses.",
     )
 
     await ana.submit(["asia", "eu"])

@@ -29,12 +29,12 @@ from tests.conversation.conftest import (
 )
 
 DECLINED = (
-    "C'est noté : vous ne participez pas, et aucune réponse n'est enregistrée. "
+    "C’est noté : vous ne participez pas, et aucune réponse n’est enregistrée. "
     "Merci de votre attention."
 )
-COME_BACK = "Si vous changez d'avis, tapez /start."
+COME_BACK = "Si vous changez d’avis, tapez /start."
 CHANGED = (
-    "L'information sur vos données a changé depuis votre dernière visite. "
+    "L’information sur vos données a changé depuis votre dernière visite. "
     "Merci de la relire avant de continuer :\n\n"
 )
 ADDED = "Vos réponses ne sont jamais revendues."
@@ -318,7 +318,7 @@ async def test_a_changed_notice_comes_before_anything_else(
 
     await ana.tap(old_button)
     assert ana.reply.status == Status.NOTICE_FIRST
-    assert ana.reply.note == "Merci de répondre d'abord à l'information sur vos données, ci-dessus."
+    assert ana.reply.note == "Merci de répondre d’abord à l’information sur vos données, ci-dessus."
     assert ana.menu.text.startswith(CHANGED)
 
     await ana.command("back")

@@ -248,7 +248,7 @@ async def test_restart_starts_over_in_the_same_response(
     await ana.press(RESTART_YES)
 
     assert ana.kinds == ["Message", "Question"]
-    assert ana.messages == ["C'est reparti depuis le début."]
+    assert ana.messages == ["C’est reparti depuis le début."]
     assert ana.prompt.step_id == "welcome"
     assert ana.reply.response_id == response_id
     assert peek.query("SELECT id, status, stage_code FROM responses") == [

@@ -27,7 +27,7 @@ DAY = dt.timedelta(days=1)
 # START is 9:00 UTC, 11:00 in Paris (summer time); the next day at noon in Paris:
 NEXT_NOON = dt.datetime(2019, 6, 4, 10, 0, tzinfo=dt.UTC)
 REMINDER = (
-    "Bonjour ! Votre questionnaire « Mini » n'est pas terminé (2 réponses sur 10). "
+    "Bonjour ! Votre questionnaire « Mini » n’est pas terminé (2 réponses sur 10). "
     "Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez."
 )
 
@@ -205,7 +205,7 @@ async def test_reminders_are_for_the_housekeepings_own_flow(
 ) -> None:
     ana = chat(bundled)
     await ana.start()
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     await ana.write("Acme")
 
     housekeeping = Housekeeping(store, mini_flow, Policy())

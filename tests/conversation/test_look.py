@@ -41,7 +41,7 @@ async def test_a_page_opened_with_an_unknown_workshop_offers_the_list(
     await ana.send(Look("nulle-part"))
 
     assert ana.kinds == ["Menu"]
-    assert ana.menu.text.startswith("Ce lien d'invitation ne correspond à aucun atelier connu.")
+    assert ana.menu.text.startswith("Ce lien d’invitation ne correspond à aucun atelier connu.")
     assert ana.labels() == ["Pithiviers", "Évreux", "Vitré", "Épinal", "Dunkerque", NO_STAGE]
     assert peek.dump() == before
     await ana.press("Vitré")
@@ -90,7 +90,7 @@ async def test_a_text_typed_for_a_question_no_longer_waiting_is_stale(
 
     assert ana.reply.status == Status.STALE
     assert ana.reply.note == (  # an answer, not a button: it says so
-        "Cette réponse était pour une question qui n'est plus en cours ; voici où vous en êtes."
+        "Cette réponse était pour une question qui n’est plus en cours ; voici où vous en êtes."
     )
     assert peek.dump() == before
 

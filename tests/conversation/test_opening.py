@@ -14,7 +14,7 @@ from tests.conversation.conftest import (
     counts,
 )
 
-PITHIVIERS = "Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers (5 juin 2019)."
+PITHIVIERS = "Bienvenue ! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
 TITLE = "1er tour de France de l’innovation dans les territoires d’industrie"
 
 
@@ -68,7 +68,7 @@ async def test_an_unknown_code_offers_every_workshop_and_going_on_without(
 
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == (
-        "Ce lien d'invitation ne correspond à aucun atelier connu. "
+        "Ce lien d’invitation ne correspond à aucun atelier connu. "
         "Choisissez votre atelier dans la liste, ou continuez sans atelier."
     )
     assert ana.labels() == ["Pithiviers", "Évreux", "Vitré", "Épinal", "Dunkerque", NO_STAGE]
@@ -211,5 +211,5 @@ async def test_the_notice_reads_in_full_with_its_buttons(
         "Information sur vos données [modèle à adapter par l’organisateur]"
     )
     assert notice.text.endswith("Acceptez-vous de répondre dans ces conditions\u00a0?")
-    assert "L'information sur vos données a changé" not in notice.text
+    assert "L’information sur vos données a changé" not in notice.text
     assert ana.labels() == [AGREE, "Je refuse", "English"]

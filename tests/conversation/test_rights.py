@@ -20,8 +20,8 @@ from tests.conversation.conftest import (
 )
 
 DELETED = (
-    "C'est fait : vos réponses et les données vous concernant ont été effacées. "
-    "Merci d'avoir participé."
+    "C’est fait : vos réponses et les données vous concernant ont été effacées. "
+    "Merci d’avoir participé."
 )
 CONFIRM = (
     "Effacer définitivement toutes vos réponses et les données vous concernant ? "

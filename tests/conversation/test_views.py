@@ -129,14 +129,14 @@ def test_the_welcome_writes_the_workshops_day_in_the_language(mini_flow: Flow) -
     first = StageDef(code="montargis", city="Montargis", date=dt.date(2019, 7, 1))
 
     assert views.welcome(mini_flow, "fr", first).workshop == (
-        "Bienvenue ! Vos réponses seront rattachées à l'atelier de Montargis (1er juillet 2019)."
+        "Bienvenue ! Vos réponses seront rattachées à l’atelier de Montargis (1er juillet 2019)."
     )
     assert views.welcome(mini_flow, "en", first).workshop == (
         "Welcome! Your answers will be linked to the Montargis workshop (1 July 2019)."
     )
     undated = StageDef(code="gien", city="Gien")
     assert views.welcome(mini_flow, "fr", undated).workshop == (
-        "Bienvenue ! Vos réponses seront rattachées à l'atelier de Gien."
+        "Bienvenue ! Vos réponses seront rattachées à l’atelier de Gien."
     )
 
 
@@ -144,13 +144,13 @@ def test_the_welcome_writes_the_workshops_day_in_the_language(mini_flow: Flow) -
     ("city", "said"),
     [
         ("Pithiviers", "de Pithiviers"),
-        ("Évreux", "d'Évreux"),
-        ("Épinal", "d'Épinal"),
-        ("Annonay", "d'Annonay"),
-        ("Issoire", "d'Issoire"),
-        ("Oyonnax", "d'Oyonnax"),
-        ("Ussel", "d'Ussel"),
-        ("Yssingeaux", "d'Yssingeaux"),  # a y before a consonant is said as a vowel
+        ("Évreux", "d’Évreux"),
+        ("Épinal", "d’Épinal"),
+        ("Annonay", "d’Annonay"),
+        ("Issoire", "d’Issoire"),
+        ("Oyonnax", "d’Oyonnax"),
+        ("Ussel", "d’Ussel"),
+        ("Yssingeaux", "d’Yssingeaux"),  # a y before a consonant is said as a vowel
         ("Yutz", "de Yutz"),  # before a vowel, as a consonant
         ("Hirson", "de Hirson"),  # an h is left alone: telling mute from aspirated needs a list
         ("Le Creusot", "du Creusot"),
@@ -166,7 +166,7 @@ def test_the_welcome_says_de_before_the_town_as_french_does(
 
     assert of_place(city) == said
     assert views.welcome(mini_flow, "fr", stage).workshop == (
-        f"Bienvenue ! Vos réponses seront rattachées à l'atelier {said}."
+        f"Bienvenue ! Vos réponses seront rattachées à l’atelier {said}."
     )
     assert views.welcome(mini_flow, "en", stage).workshop == (
         f"Welcome! Your answers will be linked to the {city} workshop."

@@ -277,15 +277,15 @@ def test_a_typed_decimal(mini: Flow, lang: str, typed: str, stored: float) -> No
 @pytest.mark.parametrize(
     ("lang", "typed", "expected"),
     [
-        ("fr", "douze", "Merci d'indiquer un nombre (par exemple 12)."),
+        ("fr", "douze", "Merci d’indiquer un nombre (par exemple 12)."),
         ("en", "twelve", "Please enter a number (for example 12)."),
-        ("fr", "3,5", "Merci d'indiquer un nombre entier."),
+        ("fr", "3,5", "Merci d’indiquer un nombre entier."),
         ("en", "3.5", "Please enter a whole number."),
         ("fr", "0", "Le nombre doit être au moins 1."),
         ("en", "0", "The number must be at least 1."),
         ("fr", "20 000", "Le nombre doit être au plus 10\u202f000."),
         ("en", "20,000", "The number must be at most 10,000."),
-        ("fr", "9" * 10_000, "Merci d'indiquer un nombre (par exemple 12)."),
+        ("fr", "9" * 10_000, "Merci d’indiquer un nombre (par exemple 12)."),
     ],
 )
 def test_a_number_is_refused(mini: Flow, lang: str, typed: str, expected: str) -> None:
@@ -332,7 +332,7 @@ def test_a_single_choice_offers_labels_in_the_language(mini: Flow) -> None:
 
 def test_a_single_choice_by_tap_or_by_name(mini: Flow) -> None:
     chat = mini_chat(mini, until="sector")
-    assert chat.tap("farming") == "Merci de choisir l'une des réponses proposées."
+    assert chat.tap("farming") == "Merci de choisir l’une des réponses proposées."
     assert chat.type("agriculture") == "Merci de répondre avec les boutons proposés."
     chat.ok(chat.type("industrie"))
     assert chat.state.answers["sector"] == "industry"

@@ -7,7 +7,7 @@ hidden fields, buttons, text field, boxes to tick and lists to pick from.
 
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    await ana.press("J'accepte")
+    await ana.press("J’accepte")
     await ana.type("Exemple SARL")
     assert ana.page.progress.startswith("Question 2/")
 

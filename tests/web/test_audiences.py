@@ -26,7 +26,7 @@ async def test_the_chat_asks_who_is_answering_then_gives_that_questionnaire(
     assert page.labels() == ["Une entreprise", "Un acteur du territoire"]
     page = await browser.press("Un acteur du territoire")
     assert ACTORS.text(ACTORS.title, "fr") in page
-    page = await browser.press("✅ J'accepte")
+    page = await browser.press("✅ J’accepte")
     assert peek.query("SELECT flow_id, stage_code FROM responses") == [(ACTORS.id, "pithiviers")]
     # The page's title is where the person is in the questionnaire answered, not the default one.
     assert f"<title>Question 1/{page.progress.split('/')[1].split()[0]} · " in page.html
@@ -43,7 +43,7 @@ async def test_a_landing_card_per_audience_keeps_it_in_both_links(
     browser = visitor()
     page = await browser.get("/chat?stage=pithiviers__territoire")
     assert "Un acteur du territoire" not in page.labels()
-    await browser.press("✅ J'accepte")
+    await browser.press("✅ J’accepte")
     assert peek.query("SELECT flow_id FROM responses") == [(ACTORS.id,)]
 
 

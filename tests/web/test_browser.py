@@ -73,11 +73,11 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.follow("Répondre ici")
 
     # The notice first; nothing is asked before it is agreed to.
-    ana.sees("Bienvenue ! Vos réponses seront rattachées à l'atelier de Pithiviers")
+    ana.sees("Bienvenue ! Vos réponses seront rattachées à l’atelier de Pithiviers")
     expect(page.locator("#waiting-text")).to_contain_text("Information sur vos données")
     expect(page.locator(".progress")).to_have_count(0)
     ana.has_no_commands_to_type()
-    ana.tap("✅ J'accepte")
+    ana.tap("✅ J’accepte")
 
     # Typed text: a company name that would be a script, were it not shown as text.
     ana.at(1, 51, COMPANY, "Quel est le nom de votre entreprise ?")
@@ -279,7 +279,7 @@ def test_the_plain_forms_work_without_javascript(
     bob = phones(scripts=False)
     bob.open(f"{server.url}/s/pithiviers")
     bob.follow("Répondre ici")
-    bob.tap("✅ J'accepte")
+    bob.tap("✅ J’accepte")
     bob.at(1, 51, COMPANY, "Quel est le nom de votre entreprise ?")
     expect(bob.page.locator("#answer")).to_be_focused()  # `autofocus`, no script needed
     bob.type("Robinetterie Duval")
@@ -300,7 +300,7 @@ def test_the_resume_link_opens_the_same_question_elsewhere(
     ana = phones()
     ana.open(f"{server.url}/s/pithiviers")
     ana.follow("Répondre ici")
-    ana.tap("✅ J'accepte")
+    ana.tap("✅ J’accepte")
     ana.type("Robinetterie Duval")
     ana.tap("Métallurgie, mécanique")
     ana.at(3, 51, COMPANY, "Combien de salariés compte Robinetterie Duval")
@@ -381,7 +381,7 @@ def test_a_refused_answer_is_said_on_screen_next_to_its_question(
     ana = phones(scripts=scripts)
     page = ana.page
     ana.open(f"{server.url}/chat?stage=pithiviers")
-    ana.tap("✅ J'accepte")
+    ana.tap("✅ J’accepte")
     ana.type("ACME")
     for label in ("Métallurgie, mécanique", "10 à 49", "Non", "Moins de 2 M€"):
         ana.tap(label)
@@ -425,7 +425,7 @@ class TestUnderAPathPrefix:
         page.context.route(outside, lambda route: route.fulfill(status=404, body="Not ours."))
         ana.open(f"{server.url}/s/pithiviers")
         ana.follow("Répondre ici")
-        ana.tap("✅ J'accepte")
+        ana.tap("✅ J’accepte")
         ana.type("ACME")
         asks(ana, "Quel est le secteur d’activité principal")
         expect(page).to_have_url(f"{server.url}/chat?stage=pithiviers")
@@ -471,7 +471,7 @@ def test_a_refusal_of_the_server_is_shown_once_and_the_answer_not_posted_again(
     ana = phones()
     page = ana.page
     ana.open(f"{server.url}/chat?stage=pithiviers")
-    ana.tap("✅ J'accepte")
+    ana.tap("✅ J’accepte")
     posts: list[str] = []
     page.on(
         "request", lambda request: posts.append(request.url) if request.method == "POST" else None

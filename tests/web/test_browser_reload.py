@@ -40,7 +40,7 @@ def test_without_scripts_reloading_or_going_back_posts_nothing_again(
     page = bob.page
     posted = posts_of(bob)
     bob.open(f"{server.url}/chat?stage=pithiviers")
-    bob.tap("✅ J'accepte")
+    bob.tap("✅ J’accepte")
     bob.type("ACME")
     asks(bob, "Quel est le secteur d’activité principal d’ACME")
     # The address is the chat's, with its workshop, opened at what is new.
@@ -72,7 +72,7 @@ def test_without_scripts_a_refusal_is_said_once_and_a_reload_forgets_it(
     bob = phones(scripts=False)
     page = bob.page
     bob.open(f"{server.url}/chat?stage=pithiviers")
-    bob.tap("✅ J'accepte")
+    bob.tap("✅ J’accepte")
     bob.type("ACME")
     for label in ("Métallurgie, mécanique", "10 à 49", "Non", "Moins de 2 M€"):
         bob.tap(label)
@@ -106,7 +106,7 @@ def test_with_scripts_each_answer_is_one_background_post_answered_by_the_page(
     statuses: list[int] = []
     page.on("response", lambda r: statuses.append(r.status) if r.request.method == "POST" else None)
     ana.open(f"{server.url}/chat?stage=pithiviers")
-    ana.tap("✅ J'accepte")
+    ana.tap("✅ J’accepte")
     ana.type("")  # refused: said on the page, once
     expect(page.locator("[role=alert]")).to_have_count(1)
     ana.reload()

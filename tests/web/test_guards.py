@@ -68,7 +68,7 @@ async def test_behind_a_proxy_the_public_address_makes_every_link(
     assert f'href="{base}/static/chat.css"' in landing.html
     opened = await ana.get(f"{path}/chat?stage=pithiviers")
     assert "secure" in set_cookies(opened.response)["surveybot_id"].lower()
-    page = await ana.press("✅ J'accepte")
+    page = await ana.press("✅ J’accepte")
     assert page.field("resume-link")["value"].startswith(f"{base}/r/")
     # The browser names the public site as the form's origin: ours.
     assert page.question is not None

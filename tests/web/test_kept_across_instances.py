@@ -37,7 +37,7 @@ from tests.web.test_post_redirect_get import alerts, answered_up_to, field_value
 
 LONG = "Notre société, fondée à Pithiviers, " + "fabrique des engrenages. " * 119 + "Fin."
 TOO_LONG = f"Votre réponse fait {len(LONG)} caractères ; la limite est de 120."
-NOT_A_NUMBER = "Merci d'indiquer un nombre"
+NOT_A_NUMBER = "Merci d’indiquer un nombre"
 
 
 @dataclass

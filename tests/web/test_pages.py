@@ -54,7 +54,7 @@ async def test_a_workshop_card_says_de_before_the_town_as_french_does(
 ) -> None:
     page = await visitor().get("/s/exemple_normandie")
     assert page.status == 200
-    assert "Atelier d'Évreux (exemple)" in page
+    assert "Atelier d’Évreux (exemple)" in page
 
 
 async def test_a_workshop_card_is_in_english_for_a_phone_in_english(
@@ -135,10 +135,10 @@ async def test_opening_the_chat_shows_the_welcome_and_notice_and_stores_nothing(
     browser = visitor()
     page = await browser.get("/chat?stage=pithiviers")
     assert page.status == 200
-    assert "Vos réponses seront rattachées à l'atelier de Pithiviers (5 juin 2019)" in page
+    assert "Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)" in page
     assert "1er tour de France de l’innovation dans les territoires d’industrie" in page
     assert "Information sur vos données" in page
-    assert page.labels() == ["✅ J'accepte", "Je refuse", "English"]
+    assert page.labels() == ["✅ J’accepte", "Je refuse", "English"]
     # No resume link yet: there is nothing to resume.
     assert "Reprendre plus tard" not in page
     # Reloading, twice, still stores nothing.
@@ -200,7 +200,7 @@ async def test_every_page_has_the_security_headers_and_personal_pages_are_never_
         "/mydata.json (unknown)": await visitor().get("/mydata.json"),
         "/chat": await browser.get("/chat?stage=pithiviers"),
     }
-    opened["/chat (post)"] = await browser.press("J'accepte")
+    opened["/chat (post)"] = await browser.press("J’accepte")
     opened["/r/..."] = await browser.get("/r/not-an-id", follow_redirects=False)
     opened["/static/chat.css"] = await browser.get("/static/chat.css")
     for where, page in opened.items():

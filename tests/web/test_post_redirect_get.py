@@ -29,7 +29,7 @@ from tests.web.test_pages import set_cookies
 FLASH = "surveybot_flash"
 REFUSED_CODE = "Je ne trouve pas cette réponse dans la liste. Tapez le code ou le nom"
 TOO_FEW = "Merci de choisir au moins une réponse."
-OUT_OF_DATE = "Cette réponse était pour une question qui n'est plus en cours"
+OUT_OF_DATE = "Cette réponse était pour une question qui n’est plus en cours"
 
 
 def redirected(page: Page) -> str:
@@ -42,7 +42,7 @@ def redirected(page: Page) -> str:
 async def answered_up_to(person: Visitor, flow: Flow, step: str) -> Page:
     """The person has agreed and answered every question before `step` (valid answers)."""
     await person.get("/chat?stage=pithiviers")
-    page = await person.press("✅ J'accepte")
+    page = await person.press("✅ J’accepte")
     turn = 0
     while page.question is not None and page.question.step != step:
         button, changes = valid_answer(page.question, flow, turn)
@@ -69,7 +69,7 @@ async def test_a_plain_post_is_answered_by_a_redirect_to_the_chat_page_of_its_wo
 ) -> None:
     ana = visitor()
     notice = await ana.get("/chat?stage=pithiviers")
-    form, button = notice.form_with("✅ J'accepte")
+    form, button = notice.form_with("✅ J’accepte")
     answer = await ana.post(form.data(button), "/chat?stage=pithiviers", follow_redirects=False)
     assert answer.status == 303
     assert answer.response.headers["location"] == "http://127.0.0.1/chat?stage=pithiviers#now"
@@ -93,7 +93,7 @@ async def test_behind_a_proxy_the_redirect_keeps_the_public_address_and_its_path
     guard_of(app, RateLimit).clock = Patience()
     ana = visitor(app=app, base_url=PUBLIC, headers={"host": "127.0.0.1:8000"})
     await ana.get("/enquete/chat?stage=pithiviers")
-    page = await ana.press("✅ J'accepte")
+    page = await ana.press("✅ J’accepte")
     assert redirected(page) == f"{PUBLIC}/enquete/chat?stage=pithiviers#now"
     assert page.progress.startswith("Question 1/")
     page = await ana.press("Mes données")
@@ -112,7 +112,7 @@ async def test_reloading_the_page_after_an_answer_posts_nothing_again(
 ) -> None:
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     page = await ana.type("ACME")
     assert redirected(page) == "http://127.0.0.1/chat?stage=pithiviers#now"
     before = peek.dump()
@@ -169,7 +169,7 @@ async def test_ticks_refused_are_said_once_and_ticked_again(
 async def test_an_out_of_date_answer_is_said_once(visitor: VisitorFactory, peek: Peek) -> None:
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     await ana.type("ACME")
     older = await ana.get("/chat?stage=pithiviers")  # a second tab, on the same question
     assert older.question is not None
@@ -178,7 +178,7 @@ async def test_an_out_of_date_answer_is_said_once(visitor: VisitorFactory, peek:
     before = peek.dump()
     page = await ana.submit(older.question, older.question.button("Chimie, plastiques"))
     redirected(page)
-    assert "Ce bouton n'est plus actif : répondez à la dernière question." in page
+    assert "Ce bouton n’est plus actif : répondez à la dernière question." in page
     assert page.progress.startswith("Question 3/")
     page = await ana.submit(older.question, text="Chimie", delivery="-42")
     assert OUT_OF_DATE in page
@@ -191,7 +191,7 @@ async def test_an_out_of_date_answer_is_said_once(visitor: VisitorFactory, peek:
 async def test_an_expired_page_is_said_once(visitor: VisitorFactory) -> None:
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    page = await ana.press("✅ J'accepte")
+    page = await ana.press("✅ J’accepte")
     assert page.question is not None
     page = await ana.submit(page.question, text="ACME", token="0" * 32)
     assert redirected(page) == "http://127.0.0.1/chat?stage=pithiviers#now"
@@ -202,7 +202,7 @@ async def test_an_expired_page_is_said_once(visitor: VisitorFactory) -> None:
 async def test_my_data_is_shown_once_under_the_question(visitor: VisitorFactory) -> None:
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     await ana.type("ACME")
     page = await ana.press("Mes données")
     redirected(page)
@@ -219,7 +219,7 @@ async def test_erasing_says_goodbye_once_then_the_chat_starts_afresh(
 ) -> None:
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     await ana.type("ACME")
     page = await ana.press("Effacer mes réponses")
     redirected(page)
@@ -230,7 +230,7 @@ async def test_erasing_says_goodbye_once_then_the_chat_starts_afresh(
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
     again = await ana.reload()
     assert "ont été effacées" not in again
-    assert "✅ J'accepte" in again.labels()  # the notice of the workshop, to start again
+    assert "✅ J’accepte" in again.labels()  # the notice of the workshop, to start again
     assert "Pithiviers" in again
 
 
@@ -379,7 +379,7 @@ async def test_every_page_after_a_redirect_reads_as_the_page_chat_js_gets(
     await both.do("open", lambda person: person.get("/chat?stage=pithiviers"), posted=False)
     await both.do("English notice", both.press("English"))
     await both.do("French notice", both.press("Français"))
-    await both.do("agree", both.press("✅ J'accepte"))
+    await both.do("agree", both.press("✅ J’accepte"))
     await both.do("expired", lambda person: person.submit(person._question(), token="0" * 32))
     await both.do("unreadable", lambda person: person.submit(person._question(), step=""))
     await both.do("name", both.type("ACME"))

@@ -73,7 +73,7 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
 
     # Agreeing to the notice is the first thing stored: the person, on the web channel,
     # and a response tagged with the workshop of the link.
-    page = await ana.press("✅ J'accepte")
+    page = await ana.press("✅ J’accepte")
     assert page.status == 200
     assert page.progress == "Question 1/51 · Votre entreprise et vous"
     assert peek.query("SELECT channel, language FROM respondents") == [("web", "fr")]
@@ -205,7 +205,7 @@ async def test_back_on_the_first_question_says_there_is_none(
 ) -> None:
     ana = visitor()
     await ana.get("/chat")
-    await ana.press("J'accepte")
+    await ana.press("J’accepte")
     page = await ana.type("ACME")
     page = await ana.press("← Retour")
     assert page.progress.startswith("Question 1/51")
@@ -221,7 +221,7 @@ async def test_a_refused_answer_says_why_and_asks_again(
 ) -> None:
     ana = visitor()
     await ana.get("/chat")
-    await ana.press("J'accepte")
+    await ana.press("J’accepte")
     given = Answers(flow)
     for turn in range(7):
         await given.give(ana, turn)
@@ -242,7 +242,7 @@ async def test_ticking_more_than_allowed_is_refused(
 ) -> None:
     ana = visitor()
     await ana.get("/chat")
-    await ana.press("J'accepte")
+    await ana.press("J’accepte")
     given = Answers(flow)
     turn = 0
     while ana.page is not None and ana.page.question is not None:
@@ -268,12 +268,12 @@ async def test_declining_the_notice_keeps_nothing_but_the_refusal(
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
     page = await ana.press("Je refuse")
-    assert "vous ne participez pas, et aucune réponse n'est enregistrée" in page
+    assert "vous ne participez pas, et aucune réponse n’est enregistrée" in page
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
     assert peek.query("SELECT stage_code FROM consent_refusals") == [("pithiviers",)]
     # Changing one's mind: the notice again.
     page = await ana.get("/chat")
-    assert "✅ J'accepte" in page.labels()
+    assert "✅ J’accepte" in page.labels()
 
 
 async def test_agreeing_after_declining_keeps_the_workshop_of_the_link(
@@ -286,13 +286,13 @@ async def test_agreeing_after_declining_keeps_the_workshop_of_the_link(
     await ana.get("http://127.0.0.1/chat?stage=pithiviers")
     assert "http://127.0.0.1/chat?stage=pithiviers" in landing.links()
     page = await ana.press("Je refuse")
-    assert "aucune réponse n'est enregistrée" in page
+    assert "aucune réponse n’est enregistrée" in page
     assert page.links() == ["http://127.0.0.1/chat?stage=pithiviers"]  # "Revenir au questionnaire"
     page = await ana.get(page.links()[0])
-    assert "Vos réponses seront rattachées à l'atelier de Pithiviers" in page
+    assert "Vos réponses seront rattachées à l’atelier de Pithiviers" in page
     # Every form of the page posts back to the workshop's chat, which a reload opens again.
     assert {form.action for form in page.forms} == {"http://127.0.0.1/chat?stage=pithiviers#now"}
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
 
 

@@ -81,7 +81,7 @@ async def test_the_pages_own_notes_come_after_the_answers_so_far(
 
     # A button of the page before (a second tab, its own delivery id): no longer active.
     page = await ana.submit(older.question, older.question.choices()[1], delivery="-42")
-    reads_in_order(page, TRANSCRIPT, NOW, escape("Ce bouton n'est plus actif"), QUESTION)
+    reads_in_order(page, TRANSCRIPT, NOW, escape("Ce bouton n’est plus actif"), QUESTION)
     # Without scripts, the page a form brings opens at its question's first choice, which
     # it focuses (a page opened at a fragment would not: hence no #now to open at).
     assert page.question is not None and page.question.action.endswith("#now")
@@ -97,7 +97,7 @@ async def test_the_pages_own_notes_come_after_the_answers_so_far(
     # A button the page never offered: not recognised.
     assert page.question is not None
     page = await ana.submit(page.question, action="zzz")
-    reads_in_order(page, TRANSCRIPT, NOW, escape("Ce bouton n'est pas reconnu."), QUESTION)
+    reads_in_order(page, TRANSCRIPT, NOW, escape("Ce bouton n’est pas reconnu."), QUESTION)
 
     # "My data", asked mid-way, above the question it is followed by, below the log.
     page = await ana.press("Mes données")

@@ -17,7 +17,7 @@ from tests.web.test_pages import PERSONAL, attributes, counts, set_cookies
 async def three_answers_in(person: Visitor, flow: Flow) -> Page:
     """The person has agreed and answered the first three questions (name, sector, size)."""
     await person.get("/chat?stage=pithiviers")
-    await person.press("✅ J'accepte")
+    await person.press("✅ J’accepte")
     page = await person.type("ACME")
     for turn in (1, 2):
         assert page.question is not None
@@ -115,7 +115,7 @@ async def test_the_resume_link_over_https_sets_a_secure_cookie(
 ) -> None:
     ana = visitor(base_url=PUBLIC)
     await ana.get("/chat")
-    page = await ana.press("✅ J'accepte")
+    page = await ana.press("✅ J’accepte")
     link = page.field("resume-link")["value"]
     assert link.startswith("https://enquete.example.org/r/")
     confirmed = await resume_here(visitor(base_url=PUBLIC), link, origin=PUBLIC)
@@ -199,7 +199,7 @@ async def test_erasing_removes_every_row_and_says_goodbye(
     await three_answers_in(ana, flow)
     await ana.press("Effacer mes réponses")
     page = await ana.press("Oui, tout effacer")
-    assert "C'est fait : vos réponses et les données vous concernant ont été effacées." in page
+    assert "C’est fait : vos réponses et les données vous concernant ont été effacées." in page
     assert page.question is None
     # A way back, should they change their mind: to the workshop's chat they came from.
     assert "http://127.0.0.1/chat?stage=pithiviers" in page.links()
@@ -214,7 +214,7 @@ async def test_erasing_removes_every_row_and_says_goodbye(
     again = await ana.again()
     assert again.status == 200
     page = await ana.get("/chat")
-    assert "✅ J'accepte" in page.labels()
+    assert "✅ J’accepte" in page.labels()
 
 
 async def test_an_erasure_confirmed_after_going_on_is_stale(
@@ -228,7 +228,7 @@ async def test_an_erasure_confirmed_after_going_on_is_stale(
     await ana.press("Non")  # went on: the confirmation was for another moment
     before = peek.dump()
     page = await ana.submit(form, button, delivery="-7")
-    assert "Ce bouton n'est plus actif" in page
+    assert "Ce bouton n’est plus actif" in page
     assert peek.dump() == before
 
 
@@ -249,7 +249,7 @@ async def test_starting_over_asks_then_starts_again_in_the_same_response(
     assert peek.dump() == before
     await ana.press("Recommencer")
     page = await ana.press("Oui, recommencer")
-    assert "C'est reparti depuis le début." in page
+    assert "C’est reparti depuis le début." in page
     assert page.progress.startswith("Question 1/")
     assert "ACME" not in page.text
     assert peek.query("SELECT id, stage_code, status FROM responses") == [

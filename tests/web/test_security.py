@@ -31,7 +31,7 @@ PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 async def agreed(person: Visitor, stage: str = "pithiviers") -> Page:
     """The person has opened the chat from the workshop's link and agreed to the notice."""
     await person.get(f"/chat?stage={stage}")
-    return await person.press("✅ J'accepte")
+    return await person.press("✅ J’accepte")
 
 
 def nothing_runs(page: Page) -> None:
@@ -135,7 +135,7 @@ async def test_a_form_without_the_persons_own_token_changes_nothing(
     assert peek.dump() == before
     # Shown as it is: the question she was on, nothing erased.
     assert page.question is not None and page.question.step == "sector"
-    assert "C'est fait" not in page.text
+    assert "C’est fait" not in page.text
 
 
 async def test_a_form_posted_without_the_cookie_takes_nothing(
@@ -144,13 +144,13 @@ async def test_a_form_posted_without_the_cookie_takes_nothing(
     """A cross-site post carries no SameSite=Lax cookie: a new visitor, nothing taken."""
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
-    form, button = ana.page.form_with("✅ J'accepte") if ana.page else (None, None)
+    form, button = ana.page.form_with("✅ J’accepte") if ana.page else (None, None)
     assert form is not None
     before = peek.dump()
     stranger = visitor()
     page = await stranger.post(form.data(button))
     assert "Cette page n’était plus à jour" in page
-    assert "✅ J'accepte" in page.labels()  # the notice, still to be agreed to
+    assert "✅ J’accepte" in page.labels()  # the notice, still to be agreed to
     assert "surveybot_id" in set_cookies(page.response)
     assert peek.dump() == before
 
@@ -159,10 +159,10 @@ async def test_a_form_posted_without_the_cookie_takes_nothing(
 
 
 async def consent_with_padding(person: Visitor, size: int) -> list[tuple[str, str]]:
-    """The notice's "J'accepte", as posted, padded with a field of `size` characters."""
+    """The notice's "J’accepte", as posted, padded with a field of `size` characters."""
     await person.get("/chat?stage=pithiviers")
     assert person.page is not None
-    form, button = person.page.form_with("✅ J'accepte")
+    form, button = person.page.form_with("✅ J’accepte")
     return [*form.data(button), ("pad", "x" * size)]
 
 
@@ -279,12 +279,12 @@ async def test_a_cookie_of_the_wrong_shape_is_ignored_for_a_new_one(
     eve = visitor()
     eve.cookies.set("surveybot_id", cookie, domain="127.0.0.1")
     page = await eve.get("/chat")
-    assert "✅ J'accepte" in page.labels()
+    assert "✅ J’accepte" in page.labels()
     fresh = set_cookies(page.response)["surveybot_id"].split(";")[0].split("=", 1)[1]
     assert fresh != cookie and len(fresh) == 32
     assert cookie not in page.html
     # A post with that cookie, and the token its page would have had, takes nothing either.
-    form, button = page.form_with("✅ J'accepte")
+    form, button = page.form_with("✅ J’accepte")
     data = [(k, v) for k, v in form.data(button) if k != "token"]
     data.append(("token", form_token(SECRET, cookie)))
     eve.cookies.set("surveybot_id", cookie, domain="127.0.0.1")
@@ -305,7 +305,7 @@ async def test_a_well_shaped_unknown_cookie_is_a_new_person_with_nothing(
     eve = visitor()
     eve.cookies.set("surveybot_id", guess, domain="127.0.0.1")
     page = await eve.get("/chat")
-    assert "✅ J'accepte" in page.labels()
+    assert "✅ J’accepte" in page.labels()
     assert "ACME" not in page.text
     assert "surveybot_id" not in set_cookies(page.response)  # the shape was right: kept
     assert (await eve.client.get("/mydata.json")).status_code == 404
@@ -321,7 +321,7 @@ async def test_the_same_form_posted_twice_is_applied_once(
     ana = visitor()
     await agreed(ana)
     assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]
-    await ana.again()  # "J'accepte", twice
+    await ana.again()  # "J’accepte", twice
     assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]
     await ana.type("ACME")
     state = peek.query("SELECT state_json FROM responses")
@@ -347,7 +347,7 @@ async def test_a_double_tap_whose_posts_overlap_is_applied_once(
     ana = visitor()
     await ana.get("/chat?stage=pithiviers")
     assert ana.page is not None
-    form, button = ana.page.form_with("✅ J'accepte")
+    form, button = ana.page.form_with("✅ J’accepte")
     data = form.data(button)
     # Without JavaScript a second tap sends a second request before the first is answered.
     first, second = await asyncio.gather(ana.post(data), ana.post(data))
@@ -369,12 +369,12 @@ async def test_a_form_of_an_older_page_is_stale_and_changes_nothing(
     await ana.submit(tab_one.question, tab_one.question.button("Agroalimentaire"))
     before = peek.dump()
     page = await ana.submit(tab_two.question, tab_two.question.button("Chimie, plastiques"))
-    assert "Ce bouton n'est plus actif : répondez à la dernière question." in page
+    assert "Ce bouton n’est plus actif : répondez à la dernière question." in page
     assert page.progress.startswith("Question 3/")
     assert peek.dump() == before
     # A typed answer from an older page is stale too, not taken for the question now waiting.
     page = await ana.submit(tab_two.question, text="Chimie", delivery="-42")
-    assert "Cette réponse était pour une question qui n'est plus en cours" in page
+    assert "Cette réponse était pour une question qui n’est plus en cours" in page
     assert "bouton" not in page.text  # nothing was tapped
     assert page.progress.startswith("Question 3/")
     assert peek.dump() == before
@@ -402,7 +402,7 @@ async def test_a_forged_button_is_not_recognised_and_changes_nothing(
     assert page.question is not None
     page = await ana.submit(page.question, action=action)
     assert page.status == 200
-    assert "Ce bouton n'est pas reconnu." in page
+    assert "Ce bouton n’est pas reconnu." in page
     assert page.question is not None and page.question.step == "sector"
     assert peek.dump() == before
 
@@ -414,7 +414,7 @@ async def test_a_forged_command_is_not_recognised(visitor: VisitorFactory, peek:
     form, _ = ana.page.form_with("Mes données") if ana.page else (None, None)
     assert form is not None
     page = await ana.submit(form, command="drop_everything")
-    assert "Ce bouton n'est pas reconnu." in page
+    assert "Ce bouton n’est pas reconnu." in page
     assert peek.dump() == before
 
 

@@ -79,7 +79,7 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(
         # Without --bot-username the card offers the web chat only.
         assert not [link for link in card.links() if "t.me" in link]
         await ana.get("/chat?stage=pithiviers")
-        page: Page = await ana.press("✅ J'accepte")
+        page: Page = await ana.press("✅ J’accepte")
         page = await ana.type("Atelier Dupont")
         assert page.progress.startswith("Question 2/")
     process.send_signal(signal.SIGTERM)

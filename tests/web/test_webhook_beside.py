@@ -98,7 +98,7 @@ async def test_a_web_respondent_and_a_telegram_respondent_share_one_database(
         await deliver(message(1, "/start pithiviers"))
         notice = api.chat(USER)[-1]
         agree = notice.buttons()[0]
-        assert agree["text"] == "✅ J'accepte"
+        assert agree["text"] == "✅ J’accepte"
         await deliver(tap(2, agree["callback_data"], notice.message_id))
         await deliver(message(3, "Fromagerie Léa"))
 
@@ -107,7 +107,7 @@ async def test_a_web_respondent_and_a_telegram_respondent_share_one_database(
         card = await ana.get("/s/pithiviers")
         assert f"https://t.me/{BOT_USERNAME}?start=pithiviers" in card.links()
         await ana.get("/chat?stage=pithiviers")
-        await ana.press("✅ J'accepte")
+        await ana.press("✅ J’accepte")
         page = await ana.type("Atelier Dupont")
         assert page.progress.startswith("Question 2/")
 

@@ -28,7 +28,7 @@ async def test_no_page_tells_a_person_to_type_a_command(
     pages: dict[str, Page] = {}
     ana = visitor()
     pages["notice"] = await ana.get("/chat?stage=pithiviers")
-    page = await ana.press("✅ J'accepte")
+    page = await ana.press("✅ J’accepte")
     pages["my data"] = await ana.press("Mes données")
     page = pages["my data"]
     turn = 0
@@ -49,7 +49,7 @@ async def test_a_command_typed_out_of_a_telegram_habit_is_the_command(
     """Someone used to Telegram types "/delete" in the field: it asks to erase, never stored."""
     ana = visitor()
     await ana.get("/chat")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     page = await ana.type("/delete")
     assert "Effacer définitivement toutes vos réponses" in page
     assert peek.query("SELECT value_json FROM answers") == []
@@ -62,7 +62,7 @@ async def test_a_command_the_page_does_not_know_is_an_answer_like_any_other(
 ) -> None:
     ana = visitor()
     await ana.get("/chat")
-    await ana.press("✅ J'accepte")
+    await ana.press("✅ J’accepte")
     page = await ana.type("/Atelier-42")
     assert "Quel est le secteur d’activité principal de /Atelier-42 ?" in page
     assert peek.query("SELECT value_json FROM answers") == [('"/Atelier-42"',)]
@@ -73,7 +73,7 @@ async def test_a_multiple_choice_says_several_answers_are_possible_once(
 ) -> None:
     """Its help says it already, in both languages: the page's own hint is not added twice."""
     for lang, agree, said in (
-        ("fr", "✅ J'accepte", "Plusieurs réponses possibles."),
+        ("fr", "✅ J’accepte", "Plusieurs réponses possibles."),
         ("en", "✅ I agree", "Several answers possible."),
     ):
         ana = visitor(headers={"accept-language": lang})
