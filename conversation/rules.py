@@ -24,6 +24,7 @@ from flows import (
     confirm,
     find_stage,
     skip,
+    split_entry,
     summary,
     toggle,
 )
@@ -103,6 +104,11 @@ def offered(
     if action.intent in (Intent.SWITCH_ASK, Intent.SWITCH):
         # Offered only by a bot with several questionnaires, for one that its entry names.
         return linked is not None
+    if action.intent == Intent.RESUME and action.stage:
+        # "Go on" under a switch offer carries the person's own entry: a known audience,
+        # and the workshop (if any) one of the list.
+        code = split_entry(action.stage)[0]
+        return linked is not None and (not code or find_stage(stages, code) is not None)
     if action.intent == Intent.STAGE:
         # A workshop picked from the list must be one of the list. Elsewhere a workshop
         # since removed from the stages file is simply dropped: the choice still stands.

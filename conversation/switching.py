@@ -46,8 +46,15 @@ class Switching(Showing):
             shown,
             finished=session.finished,
             ref=entry(stage, _audience_of(linked)),
+            mine=self._own_entry(),
         )
         self.screens.append(offer)
+
+    def _own_entry(self) -> str:
+        """The entry of the person's own questionnaire: their response's workshop, its audience."""
+        response = self.session.response
+        stage = find_stage(self.stages, response.stage_code) if response else None
+        return entry(stage, _audience_of(self.flow))
 
     def _ask_switch(self, ref: str) -> None:
         """Switching erases the answers given here: say how many, and ask first."""
@@ -63,6 +70,7 @@ class Switching(Showing):
                 views.questionnaire_name(linked, self.lang),
                 erased,
                 ref,
+                self._own_entry(),
             )
         )
 

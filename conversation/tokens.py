@@ -14,7 +14,9 @@ whose meaning depends on the intent:
     O|12|fr|pithiviers__territoire  switch to the link's questionnaire, confirmed (o asks
                                  first): the language shown, the link's entry
     E|0||sector                  change one answer: the question id
-    z|12||                       erase everything (and r, k, e, G...: nothing more)
+    r|0||pithiviers__entreprise  go on: with several questionnaires, the person's own entry
+                                 (the page's next entry on the web), or nothing
+    z|12||                       erase everything (and k, e, G...: nothing more)
 
 The sequence number, on a question's actions and on the confirmations that undo
 answers, tells a stale action (an earlier question, a double tap, a
@@ -50,6 +52,8 @@ SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
     Intent.REVISE: (None, "value"),
     Intent.SWITCH_ASK: ("notice", "stage"),
     Intent.SWITCH: ("notice", "stage"),
+    # Empty in tokens written before the switch offer carried the person's own entry.
+    Intent.RESUME: (None, "stage"),
 }
 
 

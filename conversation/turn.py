@@ -101,10 +101,17 @@ class Turn(Switching):
             await self._arrive(event.stage)
 
     async def _look(self, event: Look) -> None:
-        """Where the person is: the notice, the question waiting, or the end; nothing changes."""
+        """Where the person is: the notice, the question waiting, or the end; nothing changes.
+
+        A page opened from the other questionnaire's link offers the switch, as `/start`
+        does; going on takes the page to the person's own entry (`switch_offer`).
+        """
         session = self.session
+        linked = self._other_linked()
         if session.response is None:
             await self._arrive(event.stage)
+        elif linked is not None:
+            self._offer_switch(linked, find_stage(self.stages, event.stage))
         elif session.finished and not session.changing_an_answer:
             self._show_finished()
         else:

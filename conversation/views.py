@@ -110,11 +110,21 @@ def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None, name: 
 
 
 def switch_offer(
-    lang: str, current: str, linked: str, shown: Prompt | None, *, finished: bool, ref: str
+    lang: str,
+    current: str,
+    linked: str,
+    shown: Prompt | None,
+    *,
+    finished: bool,
+    ref: str,
+    mine: str = "",
 ) -> Menu:
     """A link to the `linked` questionnaire, for someone who began (or answered) the
-    `current` one: keep that one, or switch (asked again, as it erases answers)."""
-    keep = Action(Intent.RESUME)
+    `current` one: keep that one, or switch (asked again, as it erases answers).
+
+    Keeping carries the person's own entry, `mine`: a web page opened from the other
+    link takes it as its own, so that its next page does not offer the switch again."""
+    keep = Action(Intent.RESUME, stage=mine)
     if finished:
         text = say("switch_offer_done", lang, current=current, linked=linked)
         keep_label = say("switch_keep", lang)
@@ -127,15 +137,18 @@ def switch_offer(
     return Menu(text, choices, columns=1, default=keep)
 
 
-def switch_menu(lang: str, seq: int, current: str, linked: str, erased: int, ref: str) -> Menu:
-    """Switching erases the `erased` answers given to `current`: ask first (at `seq` only)."""
+def switch_menu(
+    lang: str, seq: int, current: str, linked: str, erased: int, ref: str, mine: str = ""
+) -> Menu:
+    """Switching erases the `erased` answers given to `current`: ask first (at `seq` only).
+    Cancelling carries the person's own entry, `mine`, as in `switch_offer`."""
     if erased == 0:
         what = say("switch_erased_none", lang, current=current)
     elif erased == 1:
         what = say("switch_erased_one", lang, current=current)
     else:
         what = say("switch_erased_many", lang, current=current, count=erased)
-    keep = Action(Intent.RESUME)
+    keep = Action(Intent.RESUME, stage=mine)
     return Menu(
         say("switch_confirm", lang, linked=linked, erased=what),
         (

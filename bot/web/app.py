@@ -23,7 +23,8 @@ A form posted without scripts is answered "303 See Other" to the chat page
 again. What the reply said that the chat page does not say by itself (a refusal,
 "out of date", the person's data) goes along in a signed cookie and is said once
 (flash.py, carried.py). chat.js posts in the background and is answered with the
-page itself, to redraw in place (`SCRIPT_HEADER`).
+page itself, to redraw in place (`SCRIPT_HEADER`); redirected too when the form changes
+the page's entry (`entry_after`), so that the address it shows and reloads is the new one.
 """
 
 from __future__ import annotations
@@ -225,12 +226,14 @@ class Pages:
             person, event, delivery=delivery_of(form), transcript=True
         )
         page = await completed(self.conversation, person, reply, stage)
-        if _by_script(request):
-            return self._page(request, person, keeping_what_was_sent(page, event))
         # The page opened next is for what the form chose (a questionnaire, a workshop).
-        stage = entry_after(self.conversation.stages, event, stage)
-        flash = await flash_after(self.conversation, person, stage, (event, reply), page)
-        return self._redirect(request, person, flash, stage, lang=page.language)
+        after = entry_after(self.conversation.stages, event, stage)
+        if _by_script(request) and after == stage:
+            return self._page(request, person, keeping_what_was_sent(page, event))
+        # chat.js too is redirected to a new entry: the address it shows (and reloads) is
+        # where it was redirected, so a reload does not show the old entry's page again.
+        flash = await flash_after(self.conversation, person, after, (event, reply), page)
+        return self._redirect(request, person, flash, after, lang=page.language)
 
     async def _chat_page(
         self, request: Request, person: Person, stage: str | None, *, fresh: bool

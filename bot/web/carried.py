@@ -63,10 +63,19 @@ COMMANDS: Final = {
     "language": CommandName.LANGUAGE,
 }
 """Views that are a command shown again: each only reads."""
-MENUS: Final = {Intent.ERASE: "delete", Intent.RESTART: "restart", Intent.REVISE: "revise"}
+MENUS: Final = {
+    Intent.ERASE: "delete",
+    Intent.RESTART: "restart",
+    Intent.REVISE: "revise",
+    Intent.SWITCH: "switch",
+}
 """A menu asking for one of these is shown again by that view."""
-ENTRIES: Final = frozenset({Intent.AUDIENCE, Intent.STAGE, Intent.NO_STAGE, Intent.LANGUAGE})
-"""Actions whose entry (workshop, audience) decides the page opened next."""
+ENTRIES: Final = frozenset(
+    {Intent.AUDIENCE, Intent.STAGE, Intent.NO_STAGE, Intent.LANGUAGE, Intent.RESUME}
+)
+"""Actions whose entry (workshop, audience) decides the page opened next. "Go on" under a
+switch offer carries the person's own: the page opened from the other questionnaire's
+link becomes theirs, and stops offering the switch."""
 GOODBYES: Final = {"declined": "declined_hint", "deleted": ""}
 """The goodbyes, by their words, with the hint a chat adds (none drawn on a page)."""
 
@@ -252,6 +261,9 @@ def _event_of(view: str, stage: str | None) -> Event:
         return Pressed(Action(Intent.SUMMARY))
     if view == "revise":
         return Pressed(Action(Intent.REVISE_MENU))
+    if view == "switch":
+        # "Switch, and erase?" again: the page's entry names the questionnaire switched to.
+        return Pressed(Action(Intent.SWITCH_ASK, stage=stage or ""))
     return Look(stage)
 
 
