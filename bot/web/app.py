@@ -407,6 +407,7 @@ class Pages:
             post_url=f"{chat_url}#now",
             languages=language_buttons(flow.languages, lang),
             flow=flow,
+            completed=reply.finished,  # complete, even while an answer is being changed
             resume_url=(
                 str(request.url_for("resume", respondent=person.external_id))
                 if reply.response_id is not None

@@ -29,7 +29,11 @@ TABLES: dict[str, tuple[Mapping[str, Mapping[str, str]], Callable[..., str]]] = 
 """Each table a note may come from, and how to say its key."""
 VALUED = frozenset({"engine"})
 """Tables whose texts may carry values: the engine's refusals, whose values are the flow's.
-The others' valued texts (a welcome with its town, "3 réponses") are never notes."""
+The others' valued texts (a welcome with its town, "3 réponses") are never notes, but for
+`VALUED_KEYS`."""
+VALUED_KEYS = frozenset({("say", "switched")})
+"""Other texts whose values are the flow's: "your answers to « Une entreprise » are erased"
+names a questionnaire by its audience's label, never what a person typed."""
 
 
 def note_of(said: Message, lang: str) -> Note | None:
@@ -37,9 +41,9 @@ def note_of(said: Message, lang: str) -> Note | None:
     found = _plain(lang).get(said.text)
     if found is not None:
         return Note(found[0], found[1], {}, said.warning)
-    if not said.warning:
-        return None  # a refusal is a warning; a text of the flow's own (the outro) never is
     for words, key, pattern in _valued(lang):
+        if not said.warning and (words, key) not in VALUED_KEYS:
+            continue  # a refusal is a warning; a text of the flow's own (the outro) never is
         match = pattern.fullmatch(said.text)
         if match is not None:
             return Note(words, key, match.groupdict(), said.warning)
@@ -51,7 +55,7 @@ def message_of(note: Note, lang: str) -> Message | None:
     table = TABLES.get(note.words)
     if table is None or note.key not in table[0]:
         return None
-    if note.values and note.words not in VALUED:
+    if note.values and note.words not in VALUED and (note.words, note.key) not in VALUED_KEYS:
         return None
     try:
         return Message(table[1](note.key, lang, **note.values), warning=note.warning)
@@ -84,12 +88,11 @@ def _plain(lang: str) -> dict[str, tuple[str, str]]:
 def _valued(lang: str) -> list[tuple[str, str, re.Pattern[str]]]:
     """A pattern for each text with values, in the tables that may carry them."""
     patterns = []
-    for words in sorted(VALUED):
-        table = TABLES[words][0]
-        for key in table:
-            text = _text(table, key, lang)
-            if _fields(text):
-                patterns.append((words, key, _pattern(text)))
+    keys = [(words, key) for words in sorted(VALUED) for key in TABLES[words][0]]
+    for words, key in [*keys, *sorted(VALUED_KEYS)]:
+        text = _text(TABLES[words][0], key, lang)
+        if _fields(text):
+            patterns.append((words, key, _pattern(text)))
     return patterns
 
 

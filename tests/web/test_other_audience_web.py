@@ -139,9 +139,9 @@ async def test_switching_opens_the_territory_notice_then_its_questionnaire_at_pi
     # The confirmation, not the offer again (without scripts: the page after the redirect).
     assert "Confirmez-vous ?" in page and SWITCH_YES in page.labels()
     page = await press(ana, SWITCH_YES)
-    if scripts:
-        # Not carried across the redirect: a note is a text without values (bot/web/notes.py).
-        assert f"C’est fait : vos réponses au questionnaire « {COMPANY} » sont effacées." in page
+    # Said with or without scripts: across the redirect, the questionnaire's name rides as
+    # a value of the flow's (bot/web/notes.py, VALUED_KEYS).
+    assert f"C’est fait : vos réponses au questionnaire « {COMPANY} » sont effacées." in page
     assert ACTORS.text(ACTORS.title, "fr") in page
     assert AGREE in page.labels() and not offered(page)
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]

@@ -177,6 +177,12 @@ def test_the_end_says_what_the_link_is_for_copies_it_and_keeps_long_answers_shor
     link = page.locator("#resume-link").input_value()
     assert page.evaluate("navigator.clipboard.readText()") == link
     ana.shot("end-copied")
+
+    # Changing an answer from the end: the questionnaire is still complete, nothing to resume.
+    summary.get_by_role("button", name=re.compile(r"^Modifier")).first.click()
+    expect(page.locator("#answer")).to_be_visible()
+    expect(resume).to_contain_text("revoir ou de modifier vos réponses")
+    expect(resume).not_to_contain_text("pour reprendre")
     ana.check_clean()
 
 
