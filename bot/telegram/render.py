@@ -79,6 +79,8 @@ class Renderer:
         if isinstance(screen, Note):
             await self.chat.send_plain(("⚠️ " if screen.warning else "") + screen.text)
         elif isinstance(screen, Welcome):
+            # A questionnaire begins (after a switch, the other one's): nothing earlier is live.
+            await self._drop_live()
             if screen.workshop:
                 await self.chat.send_plain(screen.workshop)
             intro = ["", *plain_blocks(screen.intro)] if screen.intro else []

@@ -86,6 +86,8 @@ async def test_switching_confirmed_erases_and_opens_the_territory_questionnaire(
     assert f"vos réponses au questionnaire « {COMPANY} » sont effacées" in said
     assert "l’atelier de Pithiviers" in said
     assert actors_flow.text(actors_flow.title, "fr") in said
+    # One live keyboard, the new notice's: the company question left behind has none.
+    assert [message.text for message in ana.live_keyboards()] == [ana.last.text]
     # The company's answers are gone at once, before the new notice is agreed to.
     assert _read(db_path, "SELECT COUNT(*) FROM responses") == [(0,)]
     assert _read(db_path, "SELECT COUNT(*) FROM answers") == [(0,)]
