@@ -65,9 +65,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Please rank {count} items, each once.",
     },
     "unknown_code": {
-        "fr": "Je ne trouve pas cette réponse dans la liste. "
-        "Tapez le code ou le nom, par exemple {examples}.",
-        "en": "That is not in the list. Type the code or the name, for example {examples}.",
+        "fr": "Je ne reconnais pas cette réponse. Tapez un code ou un nom, par exemple {examples}.",
+        "en": "I do not recognise that answer. Type a code or a name, for example {examples}.",
     },
     "or": {"fr": "ou", "en": "or"},
     "required": {

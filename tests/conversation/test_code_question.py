@@ -40,8 +40,7 @@ async def test_a_departement_is_typed_refused_then_shown_back_by_name(
 
     await ana.write("Loire-et-Cher-et-Loiret")
     assert ana.messages == [
-        "Je ne trouve pas cette réponse dans la liste. "
-        "Tapez le code ou le nom, par exemple 45, 2A ou Loiret."
+        "Je ne reconnais pas cette réponse. Tapez un code ou un nom, par exemple 45, 2A ou Loiret."
     ]
     assert ana.prompt.step_id == "departement"
 

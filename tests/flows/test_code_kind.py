@@ -89,11 +89,10 @@ def test_anything_else_is_refused_with_examples(
     fr = check_value(flow, step, typed, "fr")
     en = check_value(flow, step, typed, "en")
     assert fr == Invalid(
-        "Je ne trouve pas cette réponse dans la liste. "
-        "Tapez le code ou le nom, par exemple 45, 2A ou Loiret."
+        "Je ne reconnais pas cette réponse. Tapez un code ou un nom, par exemple 45, 2A ou Loiret."
     )
     assert en == Invalid(
-        "That is not in the list. Type the code or the name, for example 45, 2A or Loiret."
+        "I do not recognise that answer. Type a code or a name, for example 45, 2A or Loiret."
     )
 
 

@@ -390,7 +390,7 @@ def test_a_refused_answer_is_said_on_screen_next_to_its_question(
     # Five answers above it: a refusal printed above them would be far off the screen.
     ana.type("99")
     alert = page.locator("[role=alert]")
-    expect(alert).to_contain_text("Je ne trouve pas cette réponse dans la liste.")
+    expect(alert).to_contain_text("Je ne reconnais pas cette réponse.")
     assert on_screen(alert) and on_screen(page.locator("#answer"))
     ana.shot("refused-code")
     ana.type("45")

@@ -23,7 +23,7 @@ with contextlib.suppress(ImportError):
 
 skip_without_a_browser()
 
-REFUSED = "Je ne trouve pas cette réponse dans la liste."
+REFUSED = "Je ne reconnais pas cette réponse."
 
 
 def posts_of(phone: Phone) -> list[Request]:

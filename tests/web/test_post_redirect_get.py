@@ -27,7 +27,7 @@ from tests.web.driver import Form, Page, Visitor, valid_answer
 from tests.web.test_pages import set_cookies
 
 FLASH = "surveybot_flash"
-REFUSED_CODE = "Je ne trouve pas cette réponse dans la liste. Tapez le code ou le nom"
+REFUSED_CODE = "Je ne reconnais pas cette réponse. Tapez un code ou un nom"
 TOO_FEW = "Merci de choisir au moins une réponse."
 OUT_OF_DATE = "Cette réponse était pour une question qui n’est plus en cours"
 
