@@ -59,7 +59,7 @@ async def test_a_refused_answer_is_said_between_the_answers_so_far_and_its_quest
     page = await ana.type("99")
 
     assert page.question is not None and page.question.step == "departement"
-    refusal = '<p class="bubble bot warning" id="refusal" role="alert">Je ne trouve pas cette'
+    refusal = '<p class="bubble bot warning" id="refusal" role="alert">Je ne reconnais pas cette'
     reads_in_order(page, TRANSCRIPT, NOW, refusal, QUESTION)
     # Without scripts, the browser brings the field it focuses on screen, the refusal above it;
     # a screen reader says the field is refused, and why.
