@@ -42,12 +42,18 @@ AppFactory = Callable[[FakeBotAPI], BotApplication]
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> AppFactory:
+def admins() -> frozenset[int]:
+    """The organisers' user ids (`SURVEYBOT_ADMINS`); a test module of theirs overrides it."""
+    return frozenset()
+
+
+@pytest.fixture
+def make_app(flow: Flow, stages: list[StageDef], admins: frozenset[int]) -> AppFactory:
     """`make_app(api)`: a new application (as in a new process) talking to `api`."""
 
     def make(api: FakeBotAPI) -> BotApplication:
         return build_application(
-            token=TOKEN, flow=flow, stages=stages, request=api, rate_limit=False
+            token=TOKEN, flow=flow, stages=stages, request=api, rate_limit=False, admins=admins
         )
 
     return make

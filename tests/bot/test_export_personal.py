@@ -13,9 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bot.telegram import BotApplication, build_application
-from flows import Flow, StageDef, load_flow
-from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from flows import Flow, load_flow
+from tests.support.fake_bot_api import Person
 from tests.support.organiser_jobs import ask_and_wait
 from tests.support.personal_flow import write_personal_mini
 
@@ -29,18 +28,8 @@ def flow(tmp_path: Path) -> Flow:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    return frozenset({ORGANISER})
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bot.telegram import BotApplication, build_application, delivery, export_worker
-from flows import Flow, StageDef, load_flow
+from bot.telegram import delivery, export_worker
+from flows import Flow, load_flow
 from tests.conftest import MINI
-from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from tests.support.fake_bot_api import FakeBotAPI, Person
 from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
@@ -45,18 +45,8 @@ def flow(tmp_path: Path) -> Flow:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    return frozenset({ORGANISER})
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram import BotApplication, build_application, delivery
-from flows import Flow, StageDef
-from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+from bot.telegram import delivery
+from flows import Flow
+from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
@@ -30,18 +30,8 @@ def flow(mini_flow: Flow) -> Flow:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    return frozenset({ORGANISER})
 
 
 @pytest.fixture

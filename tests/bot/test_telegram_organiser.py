@@ -8,9 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.telegram import BotApplication, build_application
 from flows import Flow, StageDef
-from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, FakeBotAPI, Person
+from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI, Person
 from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
@@ -24,18 +23,8 @@ def flow(mini_flow: Flow) -> Flow:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    return frozenset({ORGANISER})
 
 
 async def finish_mini(person: Person) -> None:
