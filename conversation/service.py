@@ -174,6 +174,23 @@ class Conversation:
         """Record which of the channel's messages shows the live question (None: none)."""
         await self.store.set_prompt_message(response_id, message_id)
 
+    async def keep_refused_text(self, person: Person, text: str) -> str:
+        """Keep a refused typed answer for the page a channel draws after a redirect, on
+        any instance: its id, or "" if it could not be kept (the refusal is said anyway)."""
+        try:
+            return await self.store.keep_text(person.external_id, text, now=self.clock())
+        except StorageError as error:
+            log.warning("a refused typed answer is not kept for its page: %s", error)
+            return ""
+
+    async def take_refused_text(self, person: Person, key: str) -> str | None:
+        """The text kept under `key` for this person, once; None if gone or not theirs."""
+        try:
+            return await self.store.take_kept_text(key, person.external_id, now=self.clock())
+        except StorageError as error:
+            log.warning("a refused typed answer kept for its page cannot be read: %s", error)
+            return None
+
     async def set_blocked(self, person: Person, *, blocked: bool) -> None:
         """The person blocked the channel (or unblocked it): no reminder while blocked."""
         respondent = await self.store.get_respondent(person.channel, person.external_id)

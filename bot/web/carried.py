@@ -50,7 +50,6 @@ from conversation import (
 )
 from flows import STAGE_CODE, StageDef, find_stage, split_entry
 from flows.catalogue import SEPARATOR
-from storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +141,7 @@ async def flash_after(
     if reply.status != Status.REFUSED:
         return flash
     if isinstance(event, Typed) and event.step:
-        kept = await _keep(conversation, person, event.text)
+        kept = await conversation.keep_refused_text(person, event.text)
         return dataclasses.replace(flash, step=event.step, kept=kept)
     if isinstance(event, Submitted):
         codes = event.value if isinstance(event.value, list) else []
@@ -163,34 +162,11 @@ async def page_after(
     notes = tuple(m for n in flash.notes if (m := message_of(n, lang)) is not None)
     page = dataclasses.replace(page, screens=notes + page.screens)
     if flash.kept:
-        text = await _take(conversation, person, flash.kept)
+        text = await conversation.take_refused_text(person, flash.kept)
         return page if text is None else refilled(page, Typed(text, step=flash.step))
     if flash.step:
         return refilled(page, Submitted(flash.step, 0, list(flash.codes)))
     return page
-
-
-async def _keep(conversation: Conversation, person: Person, text: str) -> str:
-    """The id of `text` kept for the page after the redirect; "" if it could not be."""
-    try:
-        return await conversation.store.keep_text(
-            person.external_id, text, now=conversation.clock()
-        )
-    except StorageError as error:
-        # The refusal is said all the same; only the field comes back empty.
-        log.warning("a refused typed answer is not kept for its page: %s", error)
-        return ""
-
-
-async def _take(conversation: Conversation, person: Person, key: str) -> str | None:
-    """The text kept under `key` for this person, once; None if gone or not theirs."""
-    try:
-        return await conversation.store.take_kept_text(
-            key, person.external_id, now=conversation.clock()
-        )
-    except StorageError as error:
-        log.warning("a refused typed answer kept for this page cannot be read: %s", error)
-        return None
 
 
 async def _view_and_notes(

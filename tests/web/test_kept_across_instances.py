@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -189,3 +190,32 @@ async def test_an_expired_text_is_not_shown(site: Site, flow: Flow, peek: Any) -
     assert NOT_A_NUMBER in page
     assert field_value(page) == ""
     assert peek.query("SELECT COUNT(*) FROM kept_texts") == [(0,)]
+
+
+async def test_a_text_the_database_cannot_keep_is_refused_all_the_same(
+    site: Site, flow: Flow, shared: Path | str, peek: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The one table refuses every row, as a database short of room would.
+    if isinstance(shared, Path):
+        with sqlite3.connect(shared) as conn:
+            conn.execute(
+                "CREATE TRIGGER no_room BEFORE INSERT ON kept_texts"
+                " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+            )
+    else:
+        peek.execute(
+            "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$"
+        )
+        peek.execute(
+            "CREATE TRIGGER no_room BEFORE INSERT ON kept_texts"
+            " FOR EACH ROW EXECUTE FUNCTION no_room()"
+        )
+    ana = site.visitor()
+    await answered_up_to(ana, flow, "year_founded")
+    page = await ana.type("douze")
+    refused_on_b(page, NOT_A_NUMBER)
+    assert field_value(page) == "", "the refusal is said; only the field comes back empty"
+    assert "not kept for its page" in caplog.text
+    page = await ana.type("1987")
+    assert page.question is not None and page.question.step != "year_founded"
