@@ -38,7 +38,7 @@ from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.fairness import FairRateLimiter
 from bot.telegram.flood import app_language
 from bot.telegram.handlers import Handler, on_command, person_of
-from bot.telegram.menus import register_menus
+from bot.telegram.menus import MenusLater, register_menus
 from bot.telegram.poller import Poller, SetAside
 from bot.telegram.processor import PerRespondentProcessor
 from bot.telegram.words import tg
@@ -138,7 +138,9 @@ async def running(
         services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
         try:
             await conversation.sync_stages()
-            await register_menus(application.bot, services.admins, list(ORGANISER_HANDLERS))
+            waiting = await register_menus(application.bot, services.admins, ORGANISERS)
+            if services.menus_later is not None:
+                services.menus_later.wait_for(waiting)
             await application.start()
             # Once the job queue runs: a job due before it starts is "missed" after a second
             # (APScheduler's grace) and would wait for its next round.
@@ -176,6 +178,7 @@ ORGANISER_HANDLERS: dict[str, Handler] = {
     "export": organiser.on_export,
 }
 """The commands only organisers reach (in their /help's order): their menu lists these."""
+ORGANISERS = list(ORGANISER_HANDLERS)
 
 
 def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
@@ -207,6 +210,10 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
     add(MessageHandler(edited, handlers.on_edited))
     add(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+    if admins:
+        # An organiser Telegram did not know at start-up gets their menu as they first write.
+        later = application.bot_data.menus_later = MenusLater(ORGANISERS)
+        add(later.handler(private), group=-1)
     application.add_error_handler(on_error)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.telegram.menus import MenusLater
 from conversation import Conversation, Housekeeping, Policy, utc_now
 from flows import Catalogue, StageDef
 
@@ -31,6 +32,8 @@ class Services:
     database: Path | str | None = None
     """The database the store is on, a SQLite file or a PostgreSQL URL (an export reads it
     in another process)."""
+    menus_later: MenusLater | None = None
+    """The organisers whose command menu is set when they first write (none: no admins)."""
     conversation_: Conversation | None = None
     housekeeping_: Housekeeping | None = None
 

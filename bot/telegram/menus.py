@@ -9,7 +9,8 @@ French for any other language.
 
 A menu is a comfort: the commands work without one. So a menu Telegram refuses is
 logged in one line and start-up goes on; an organiser's refused (most often "chat not
-found": they have not opened the bot yet) does not keep the others' from being set.
+found": they have not opened the bot yet) does not keep the others' from being set, and
+is set when they first write to the bot (`app.py` watches for them).
 These calls name no chat of their own (the organiser's is inside the scope): the
 fairness layer lets them through without a slot, as it does the respondents' menu.
 """
@@ -20,9 +21,10 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from telegram import BotCommand, BotCommandScope, BotCommandScopeAllPrivateChats
+from telegram import BotCommand, BotCommandScope, BotCommandScopeAllPrivateChats, Update
 from telegram import BotCommandScopeChat as ChatScope
 from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.telegram.words import tg
 from conversation import MENU_ORDER, say
@@ -44,26 +46,36 @@ def organiser_menu(commands: Sequence[str], lang: str) -> list[BotCommand]:
     return own + respondent_menu(lang)
 
 
-async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[str]) -> None:
-    """The respondents' menu, then each organiser's; none stops the start."""
+async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[str]) -> set[int]:
+    """The respondents' menu, then each organiser's; none stops the start. Returns the
+    organisers Telegram does not know yet: their menu is for when they first write."""
     try:
         await _set_menu(bot, BotCommandScopeAllPrivateChats(), respondent_menu)
     except NetworkError as error:  # BadRequest included: Telegram reached, and refused
         log.warning("could not register the command menu: %s", error)
+    waiting = set()
     for admin in sorted(admins):
-        try:
-            await _set_menu(bot, ChatScope(admin), lambda lang: organiser_menu(organiser, lang))
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                log.info(
-                    "organiser %s has not opened a chat with the bot yet: their command menu "
-                    "will be set at the next start (their /help lists the commands)",
-                    admin,
-                )
-            else:
-                log.warning("Telegram refused organiser %s's command menu: %s", admin, error)
-        except TelegramError as error:
-            log.warning("could not register organiser %s's command menu: %s", admin, error)
+        if not await set_organiser_menu(bot, admin, organiser):
+            log.info(
+                "organiser %s has not opened a chat with the bot yet: their command menu "
+                "will be set when they first write to it (their /help lists the commands)",
+                admin,
+            )
+            waiting.add(admin)
+    return waiting
+
+
+async def set_organiser_menu(bot: Any, admin: int, organiser: Sequence[str]) -> bool:
+    """The organiser's menu in their chat; False if Telegram has no chat with them yet."""
+    try:
+        await _set_menu(bot, ChatScope(admin), lambda lang: organiser_menu(organiser, lang))
+    except BadRequest as error:
+        if "chat not found" in error.message.lower():
+            return False
+        log.warning("Telegram refused organiser %s's command menu: %s", admin, error)
+    except TelegramError as error:
+        log.warning("could not register organiser %s's command menu: %s", admin, error)
+    return True
 
 
 async def _set_menu(
@@ -73,6 +85,32 @@ async def _set_menu(
     for lang in LANGUAGES:
         await bot.set_my_commands(menu(lang), scope=scope, language_code=lang)
     await bot.set_my_commands(menu(DEFAULT_LANGUAGE), scope=scope)
+
+
+class MenusLater:
+    """Organisers whose menu waits for their first message, and the handler that sets it
+    then: Telegram knows their chat once they have written."""
+
+    def __init__(self, organiser: Sequence[str]) -> None:
+        self.organiser = organiser
+        self.waiting = filters.User(allow_empty=False)  # empty: matches no one
+
+    def wait_for(self, admins: set[int]) -> None:
+        self.waiting.add_user_ids(admins)
+
+    def handler(self, private: filters.BaseFilter) -> BaseHandler[Update, Any, None]:
+        """Runs beside the update's own handler (its own group, not blocking it)."""
+        return MessageHandler(private & self.waiting, self._set, block=False)
+
+    async def _set(self, update: Update, context: Any) -> None:
+        user = update.effective_user
+        if user is None:
+            return
+        self.waiting.remove_user_ids(user.id)  # once, whatever Telegram says
+        if await set_organiser_menu(context.bot, user.id, self.organiser):
+            log.info("organiser %s wrote to the bot: their command menu is set", user.id)
+        else:
+            log.info("organiser %s's chat is still unknown to Telegram: no command menu", user.id)
 
 
 def _sentence(text: str) -> str:

@@ -8,6 +8,7 @@ not found") neither stops the bot nor costs the other organisers their menu.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -179,6 +180,40 @@ async def test_an_organiser_who_never_opened_the_bot_is_logged_politely_and_skip
             organiser = Person(updates, organiser_id)
             await organiser.send("/links")
             assert organiser.chat and organiser.last_text != UNKNOWN
+
+
+async def test_an_organiser_who_opens_the_bot_after_the_start_gets_their_menu_then(
+    api: TelegramWithAbsentChats,
+    make_app: Callable[[FakeBotAPI], BotApplication],
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    app = make_app(api)
+    async with running(app, db_path):
+        updates = Updates(app, api)
+        await Person(updates, 4242).send("/start")  # a respondent sets nothing
+        calls = len(api.calls)
+
+        api.absent.clear()  # they open the bot: Telegram knows their chat from now on
+        organiser = Person(updates, ABSENT)
+        await organiser.send("/start")
+        assert "Bienvenue" in organiser.last_text  # answered as usual, the menu beside it
+        await asyncio.sleep(0.05)  # the menu is set beside the reply, not before it
+        theirs = [
+            (params.get("language_code"), [c["command"] for c in params["commands"]])
+            for method, params in in_process_calls(api)[calls:]
+            if method == "setMyCommands" and _scope(params).get("chat_id") == ABSENT
+        ]
+        present = menus_set(in_process_calls(api))[("chat", PRESENT, "fr")]
+        assert theirs == [(lang, [c for c, _ in present]) for lang in ("fr", "en", None)]
+
+        calls = len(api.calls)
+        await organiser.send("/help")
+        await asyncio.sleep(0.05)
+        assert "setMyCommands" not in [c.method for c in api.calls[calls:]], "once is enough"
+    said = [r.getMessage() for r in caplog.records if str(ABSENT) in r.getMessage()]
+    assert said[-1] == f"organiser {ABSENT} wrote to the bot: their command menu is set"
 
 
 # --- the real `surveybot run` process ----------------------------------------------------
