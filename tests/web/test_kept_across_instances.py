@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from conversation import Conversation, utc_now
 from flows import Flow, StageDef
 from storage import KEPT_FOR, open_store
 from tests.conftest import Peek
-from tests.support.postgres import PgPeek
+from tests.support.postgres import PgPeek, refuse_inserts
 from tests.web.conftest import LOCAL, SECRET, Patience, guard_of
 from tests.web.driver import Page, Visitor, valid_answer
 from tests.web.test_post_redirect_get import alerts, answered_up_to, field_value
@@ -193,24 +192,9 @@ async def test_an_expired_text_is_not_shown(site: Site, flow: Flow, peek: Any) -
 
 
 async def test_a_text_the_database_cannot_keep_is_refused_all_the_same(
-    site: Site, flow: Flow, shared: Path | str, peek: Any, caplog: pytest.LogCaptureFixture
+    site: Site, flow: Flow, peek: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The one table refuses every row, as a database short of room would.
-    if isinstance(shared, Path):
-        with sqlite3.connect(shared) as conn:
-            conn.execute(
-                "CREATE TRIGGER no_room BEFORE INSERT ON kept_texts"
-                " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
-            )
-    else:
-        peek.execute(
-            "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS"
-            " $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$"
-        )
-        peek.execute(
-            "CREATE TRIGGER no_room BEFORE INSERT ON kept_texts"
-            " FOR EACH ROW EXECUTE FUNCTION no_room()"
-        )
+    refuse_inserts(peek, "kept_texts", "database or disk is full")
     ana = site.visitor()
     await answered_up_to(ana, flow, "year_founded")
     page = await ana.type("douze")
