@@ -23,6 +23,7 @@ from conversation.events import (
 from conversation.housekeeping import REMINDERS, Housekeeping, Reminder
 from conversation.policy import Policy
 from conversation.progress import save_state
+from conversation.queues import PersonQueues
 from conversation.screens import (
     Answered,
     Choice,
@@ -43,6 +44,7 @@ from conversation.screens import (
 )
 from conversation.service import Conversation, utc_now
 from conversation.session import language_for
+from conversation.tokens import BadToken, decode, encode
 from conversation.versions import FlowVersionChanged, canonical_content, keep_flow_versions
 from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say
 
@@ -55,6 +57,7 @@ __all__ = [
     "SEQUENCED",
     "Action",
     "Answered",
+    "BadToken",
     "Choice",
     "Command",
     "CommandName",
@@ -71,6 +74,7 @@ __all__ = [
     "Menu",
     "Message",
     "Person",
+    "PersonQueues",
     "Policy",
     "Pressed",
     "Question",
@@ -89,6 +93,8 @@ __all__ = [
     "Words",
     "canonical_content",
     "commands_help",
+    "decode",
+    "encode",
     "keep_flow_versions",
     "language_for",
     "of_place",

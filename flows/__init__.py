@@ -1,6 +1,7 @@
 """Flows: the questionnaire format, its loader and validator, and the pure engine."""
 
 from flows.catalogue import (
+    SEPARATOR,
     Catalogue,
     catalogue_problems,
     entry,
@@ -9,6 +10,7 @@ from flows.catalogue import (
     stage_flow_problems,
 )
 from flows.engine import (
+    OTHER_TEXT_LIMIT,
     Outcome,
     acknowledge,
     answer,
@@ -24,6 +26,7 @@ from flows.engine import (
 from flows.errors import FlowError, FlowFileError, Problem
 from flows.limits import MESSAGE_LIMIT, fitting_prefix, shown_length, split_blocks
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
+from flows.messages import MESSAGES, message
 from flows.model import Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
@@ -47,7 +50,10 @@ from flows.values import (
 )
 
 __all__ = [
+    "MESSAGES",
     "MESSAGE_LIMIT",
+    "OTHER_TEXT_LIMIT",
+    "SEPARATOR",
     "STAGE_CODE",
     "AnswerValue",
     "Catalogue",
@@ -87,6 +93,7 @@ __all__ = [
     "link_payload",
     "load_flow",
     "load_stages",
+    "message",
     "other_texts",
     "pipe",
     "prompt",

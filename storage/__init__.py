@@ -6,8 +6,9 @@ delivery ids already applied (so an update redelivered after a crash is not
 applied twice). The rest of the application depends on the `SurveyStore`
 interface; `Store` is its SQLite implementation, `PostgresStore` its
 PostgreSQL one, `open_store` picks one for a path or a URL, and
-`open_snapshot` gives exports one consistent read-only view. Other packages
-import from here only.
+`open_snapshot` gives exports one consistent read-only view, and
+`copy_database` moves a tour to another database. Other packages import from
+here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
@@ -42,6 +43,7 @@ from storage.snapshot import (
     Snapshot,
 )
 from storage.store import Store
+from storage.transfer import CopyReport, copy_database
 
 __all__ = [
     "KEPT_FOR",
@@ -51,6 +53,7 @@ __all__ = [
     "AnsweredQuestion",
     "Channel",
     "Conflict",
+    "CopyReport",
     "DueReminder",
     "ErasureReport",
     "FlowVersion",
@@ -71,6 +74,7 @@ __all__ = [
     "Store",
     "StoredAnswer",
     "SurveyStore",
+    "copy_database",
     "decode_time",
     "decode_value",
     "describe_target",

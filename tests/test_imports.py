@@ -6,6 +6,7 @@ exports/ may use flows and storage, not the organiser tools, the bot or Telegram
 organiser/ may use flows, storage and exports, not the bot or Telegram.
 conversation/ may use flows and storage: no channel, no Telegram, no organiser tools.
 Nothing but bot/ imports bot/, and no module imports itself back through others.
+Another package is imported through its `__init__` only, never a submodule of it.
 """
 
 from __future__ import annotations
@@ -133,6 +134,65 @@ def test_nothing_imports_the_bot(package: str) -> None:
 def test_the_engine_modules_are_all_checked() -> None:
     checked = {name for name, _ in modules("flows")}
     assert {"flows.engine", "flows.values", "flows.conditions", "flows.messages"} <= checked
+
+
+# --- other packages through their __init__ only ------------------------------------
+
+
+def submodules_reached(source: str, module: str, known: set[str]) -> set[str]:
+    """Submodules of our other top-level packages that `module` imports by name.
+
+    `from storage.transfer import x`, `import flows.engine` and `from flows import engine`
+    (engine being a module) reach into flows or storage; `from flows import Kind` does not.
+    Relative imports stay within the module's own package. Imports inside functions and
+    `if TYPE_CHECKING:` blocks count too.
+    """
+    own = module.split(".")[0]
+    reached: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            named = (f"{node.module}.{alias.name}" for alias in node.names)
+            targets = [node.module, *(name for name in named if name in known)]
+        else:
+            continue
+        for target in targets:
+            top, _, rest = target.partition(".")
+            if top in OURS and top != own and rest:
+                reached.add(target)
+    return reached
+
+
+@pytest.mark.parametrize(
+    ("source", "module", "reached"),
+    [
+        ("from storage.transfer import copy_database", "bot.cli.migrate", {"storage.transfer"}),
+        ("import flows.engine", "bot.web.pages", {"flows.engine"}),
+        ("from flows import engine", "conversation.service", {"flows.engine"}),
+        ("def f():\n    from storage.transfer import x\n", "bot.cli.migrate", {"storage.transfer"}),
+        ("from flows import Kind, Prompt", "bot.web.pages", set()),
+        ("import flows", "storage.store", set()),
+        ("from bot.telegram.app import build", "bot.web.serving", set()),
+        ("from flows.engine import start", "flows.state", set()),
+        ("from .engine import start", "flows.state", set()),
+        ("from telegram.ext import Application", "bot.telegram.app", set()),
+    ],
+)
+def test_submodules_reached(source: str, module: str, reached: set[str]) -> None:
+    known = {"flows", "flows.engine", "storage", "storage.transfer", "bot.telegram.app"}
+    assert submodules_reached(source, module, known) == reached
+
+
+@pytest.mark.parametrize("package", sorted(OURS))
+def test_other_packages_are_imported_through_their_init(package: str) -> None:
+    known = {name.removesuffix(".__init__") for p in OURS for name, _ in modules(p)}
+    wrong = {
+        module: sorted(reached)
+        for module, path in modules(package)
+        if (reached := submodules_reached(path.read_text(encoding="utf-8"), module, known))
+    }
+    assert wrong == {}, "import these names from the package; re-export them in its __init__.py"
 
 
 # --- no cycle between modules -------------------------------------------------------------

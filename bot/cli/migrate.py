@@ -46,8 +46,7 @@ def migrate_db(source: str | None, target: str) -> None:
     import asyncio
 
     from bot.settings import DatabaseSettings
-    from storage import StorageError
-    from storage.transfer import copy_database
+    from storage import StorageError, copy_database
 
     source_db = load_settings(DatabaseSettings, {"db": "--from"}, db=source).db
     target_db = load_settings(DatabaseSettings, {"db": "--to"}, db=target).db

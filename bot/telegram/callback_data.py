@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from conversation import Action
-from conversation.tokens import BadToken
-from conversation.tokens import decode as decode_token
-from conversation.tokens import encode as encode_token
+from conversation import Action, BadToken
+from conversation import decode as decode_token
+from conversation import encode as encode_token
 
 MAX_BYTES: Final = 64
 

@@ -27,7 +27,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.telegram.flood import FloodGate, app_language, describe, tell
 from bot.telegram.sending import answer_query
-from conversation.queues import PersonQueues
+from conversation import PersonQueues
 
 log = logging.getLogger(__name__)
 

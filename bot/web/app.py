@@ -76,7 +76,7 @@ from conversation import (
     of_place,
 )
 from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry
-from organiser.links import stage_title
+from organiser import stage_title
 from storage import Channel
 
 log = logging.getLogger(__name__)

@@ -48,8 +48,7 @@ from conversation import (
     Typed,
     say,
 )
-from flows import STAGE_CODE, StageDef, find_stage, split_entry
-from flows.catalogue import SEPARATOR
+from flows import SEPARATOR, STAGE_CODE, StageDef, find_stage, split_entry
 
 log = logging.getLogger(__name__)
 

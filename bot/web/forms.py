@@ -15,8 +15,17 @@ from typing import Final
 from starlette.datastructures import FormData
 
 from bot.web.identity import read_delivery
-from conversation import COMMAND_WORDS, Command, CommandName, Event, Pressed, Submitted, Typed
-from conversation.tokens import BadToken, decode
+from conversation import (
+    COMMAND_WORDS,
+    BadToken,
+    Command,
+    CommandName,
+    Event,
+    Pressed,
+    Submitted,
+    Typed,
+    decode,
+)
 
 COMMANDS: Final = {
     "mydata": CommandName.MYDATA,

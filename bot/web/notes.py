@@ -19,7 +19,7 @@ from bot.web.flash import Note
 from bot.web.words import WORDS as WEB_WORDS
 from bot.web.words import web
 from conversation import Message, say
-from flows.messages import MESSAGES, message
+from flows import MESSAGES, message
 
 TABLES: dict[str, tuple[Mapping[str, Mapping[str, str]], Callable[..., str]]] = {
     "say": (say.table, say),

@@ -36,12 +36,11 @@ from conversation import (
     Typed,
     Welcome,
     commands_help,
+    encode,
     on_question,
     say,
 )
-from conversation.tokens import encode
-from flows import Kind, Prompt
-from flows.engine import OTHER_TEXT_LIMIT
+from flows import OTHER_TEXT_LIMIT, Kind, Prompt
 
 
 @dataclass(frozen=True, slots=True)
