@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from exports import CHANNELS
-from flows import Flow, Kind, StageDef, unpiped
+from flows import Flow, Kind, ResponseState, StageDef, unpiped, visible_steps
 from storage import Channel, Response, ResponseStatus, SurveyStore
 
 NO_STAGE: Final = "(no stage)"
@@ -230,7 +230,7 @@ def _dropoff(
     answered: Mapping[int, Collection[str]],
     lang: str,
 ) -> Iterable[QuestionReach]:
-    reached = [_reached(response) for response in responses]
+    reached = [_reached(flow, response) for response in responses]
     for step in flow.steps():
         if step.type == Kind.INFO:
             continue
@@ -242,21 +242,40 @@ def _dropoff(
         )
 
 
-def _reached(response: Response) -> set[str]:
-    """The steps a response has shown: the current one and those in its history.
+def _reached(flow: Flow, response: Response) -> set[str]:
+    """The steps a response has shown and that still apply: the current one, and those in
+    its history that its answers still show.
 
-    Read from the engine's state as plain JSON, so a state this version of the
-    engine cannot load still counts its current step.
+    A question shown once, then hidden by an answer changed since (from the
+    summary, say), no longer applies: its answer does not count (the export
+    leaves it out), so it is not reached either. Read from the engine's state
+    as plain JSON, so a state this version of the engine cannot load still
+    counts its current step (and its history, as it stands).
     """
     seen = {response.current_step} if response.current_step else set()
     try:
         state = json.loads(response.state_json)
     except ValueError:
         return seen
-    history = state.get("history") if isinstance(state, dict) else None
+    if not isinstance(state, dict):
+        return seen
+    history = state.get("history")
     if isinstance(history, list):
-        seen.update(step for step in history if isinstance(step, str))
+        walked = {step for step in history if isinstance(step, str)}
+        shown = _shown(flow, state.get("answers"))
+        seen.update(walked if shown is None else walked & shown)
     return seen
+
+
+def _shown(flow: Flow, answers: object) -> set[str] | None:
+    """The steps `answers` show, as the engine decides them; None if they cannot be read."""
+    if not isinstance(answers, dict):
+        return None
+    try:
+        state = ResponseState(current=None, answers=answers)
+    except ValueError:  # pydantic's ValidationError: answers this engine cannot read
+        return None
+    return {step.id for step in visible_steps(flow, state)}
 
 
 def _plain(text: str) -> str:

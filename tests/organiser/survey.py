@@ -22,6 +22,7 @@ from flows import (
     answer,
     back,
     effective_answers,
+    revise,
     skip,
     start,
 )
@@ -61,6 +62,11 @@ BACK: tuple[str, object] = ("back", None)
 
 def says(value: object) -> tuple[str, object]:
     return ("answer", value)
+
+
+def revises(question_id: str) -> tuple[str, object]:
+    """Reopen one question from the summary of a finished response, as its "change" button."""
+    return ("revise", question_id)
 
 
 # Durations of the completed ones: 10, 20 (pithiviers), 30 (evreux), 40 (old-stage) minutes.
@@ -124,6 +130,8 @@ def _act(flow: Flow, state: ResponseState, action: tuple[str, object]) -> Respon
     kind, value = action
     if kind == "back":
         return back(flow, state)
+    if kind == "revise":
+        return revise(flow, state, str(value))
     if kind == "ack":
         outcome = acknowledge(flow, state, "fr")
     elif kind == "skip":

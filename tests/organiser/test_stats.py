@@ -17,10 +17,14 @@ Counted by hand from the scripts:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
+from exports import export_csv
 from flows import Flow, StageDef
 from organiser import (
     QuestionReach,
@@ -39,6 +43,7 @@ from tests.organiser.survey import (
     Script,
     at,
     fill,
+    revises,
     says,
     stats_of,
 )
@@ -207,6 +212,60 @@ async def test_a_question_hidden_by_a_change_of_branch_no_longer_counts(
     assert row(stats, "vitre") == StageCounts(
         "vitre", "Vitré", False, 1, 1, 8.0, 1, 1, {"telegram": 1}
     )
+
+
+async def test_a_question_an_answer_changed_from_the_summary_hides_is_not_reached(
+    tmp_path: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    # Finishes as an exporter (markets answered), then changes `exports` to no from the
+    # summary: `markets` stays in the engine's history, but no longer applies.
+    changed = Script(
+        "u1",
+        "vitre",
+        at("2019-07-04 08:00"),
+        (
+            ACK,
+            says("small"),
+            says("yes"),
+            says(["eu"]),
+            says("Bien"),
+            revises("exports"),
+            says("no"),
+        ),
+    )
+    kept = Script(
+        "u2",
+        "vitre",
+        at("2019-07-04 09:00"),
+        (ACK, says("large"), says("yes"), says(["asia"]), SKIP),
+    )
+    path = tmp_path / "revised.sqlite3"
+    await fill(path, tour_flow, [changed, kept])
+    store = await Store.open(path, readonly=True)
+    try:
+        first, _ = sorted(await store.list_responses(), key=lambda r: r.id)
+        assert first.status is ResponseStatus.COMPLETED
+        assert "markets" in json.loads(first.state_json)["history"]
+    finally:
+        await store.close()
+
+    stats = await stats_of(path, tour_flow, tour_stages, today=JULY_4, stage_code="vitre")
+    # Only u2 reached `markets`, and answered it: 50% and 50% of started, not 100% and 50%.
+    assert reach(stats) == {
+        "size": (2, 2),
+        "exports": (2, 2),
+        "markets": (1, 1),
+        "comment": (2, 1),
+    }
+    table = render_dropoff_table(stats)
+    (markets,) = [line for line in table.splitlines() if " markets " in line]
+    assert markets.split()[-4:] == ["1", "50%", "1", "50%"]
+
+    # The export agrees: u1's markets are empty, as for a question not shown.
+    exported = pd.read_csv(io.BytesIO(export_csv(path, tour_flow).data), dtype=str)
+    by_exports = exported.set_index("exports")
+    assert by_exports.loc["no", ["markets__eu", "markets__asia"]].isna().all()
+    assert by_exports.loc["yes", "markets__asia"] == "1"
 
 
 def response(
