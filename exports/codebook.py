@@ -131,7 +131,10 @@ def _row(
         if options.layout is Layout.LONG and column.name == "status":
             note = "Whether the question was answered or skipped."
         return [column.name, "", "", *texts, "metadata", codes, note]
-    kind = str(step.type) if step else "unknown"
+    # An "Other, please specify" column holds the text typed, whatever its question's kind.
+    kind = (
+        str(Kind.TEXT) if column.role is Role.OTHER_TEXT else str(step.type) if step else "unknown"
+    )
     codes, note = _describe(flow, column, step, lang, options, history)
     if texts != asked:
         note = f"{note} {PIPED_NOTE}".strip()

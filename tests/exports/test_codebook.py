@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 
 from exports import ExportOptions, load_codebook, run_export
 from exports.codebook import describe_condition
 from flows import Flow, Kind
 from tests.conftest import MINI
-from tests.exports.conftest import Filled, invoke, read_csv
+from tests.exports.conftest import Filled, Other, Survey, invoke, read_csv
+
+TEXT_KINDS = {"code", "text", "long_text", "email"}
+"""The kinds docs/analysts.md says to read as text."""
 
 
 @pytest.mark.parametrize("flags", [(), ("--joined",), ("--labels", "--lang", "en")])
@@ -63,7 +68,54 @@ def test_codebook_content(filled: Filled, mini: Flow) -> None:
     assert "Optional" in book.loc["ideas", "note"]
     assert "Unit: salariés" in book.loc["staff", "note"]
     assert "importance >= 4" in book.loc["email", "note"]
-    assert book.loc["sector_other", "kind"] == "single_choice"
+    # The text typed after "Other": a text column, whatever its question's kind.
+    assert (book.loc["sector_other", "kind"], book.loc["markets_other", "kind"]) == ("text", "text")
+
+
+async def test_other_texts_read_as_text_by_their_codebook_kind(
+    survey: Survey, mini: Flow, db_path: Path, tmp_path: Path
+) -> None:
+    """An analyst picks the text columns from the codebook's kind, as the guide says: the
+    "Other" texts are among them, so a typed "01" stays "01" and not the number 1."""
+    typed = await survey.respond(
+        mini,
+        {
+            "company": "Zéro Un",
+            "staff": 5,
+            "sector": Other("other", "01"),
+            "exports": "yes",
+            "markets": Other(["other"], "0033"),
+            "share": 3,
+            "importance": 2,
+            "obstacles": ["cost", "time"],
+            "ideas": "Rien",
+        },
+    )
+    out, book, xlsx = tmp_path / "r.csv", tmp_path / "codebook.csv", tmp_path / "r.xlsx"
+    result = invoke("--db", db_path, "--flow", MINI, "-o", out, "--codebook", book, "--xlsx", xlsx)
+    assert result.exit_code == 0, result.output
+
+    codebook = pd.read_csv(book, dtype=str)
+    kinds = dict(zip(codebook["column"], codebook["kind"], strict=True))
+    assert (kinds["sector_other"], kinds["markets_other"]) == ("text", "text")
+    as_text = {column: str for column, kind in kinds.items() if kind in TEXT_KINDS}
+    row = pd.read_csv(out, dtype=as_text).set_index("response_key").loc[typed.key]
+    assert (row["sector"], row["sector_other"]) == ("other", "01")
+    assert (row["markets__other"], row["markets_other"]) == (1, "0033")
+
+    sheet = openpyxl.load_workbook(xlsx)["codebook"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    in_book = {line[0]: line[header.index("kind")] for line in rows}
+    assert (in_book["sector_other"], in_book["markets_other"]) == ("text", "text")
+    assert in_book["sector"] == "single_choice"
+
+
+def test_the_bundled_other_texts_are_text() -> None:
+    book = load_codebook(joined=True).set_index("column")
+    others = [column for column in book.index if column.endswith("_other") and "__" not in column]
+    assert {"sector_other", "innovation_kinds_other"} <= set(others)
+    assert set(book.loc[others, "kind"]) == {"text"}
+    assert book.loc["innovation_kinds__other", "kind"] == "multiple_choice"
 
 
 def test_codebook_in_english_labels(mini: Flow) -> None:
