@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import select
+import shlex
 import sqlite3
 import time
 from pathlib import Path
 
 import click
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from bot.cli.export import progress_reporter
 from exports import ExportOptions, run_export
+from storage import Store
 from tests.conftest import MINI
 from tests.exports.conftest import Filled, invoke, read_csv
+
+GUIDE = Path(__file__).parents[2] / "docs" / "analysts.md"
 
 
 def test_registered_on_the_surveybot_group(filled: Filled) -> None:
@@ -172,3 +178,41 @@ def test_progress_stays_quiet_for_small_exports() -> None:
         os.close(leader)
         os.close(follower)
     assert shown == "end"
+
+
+def _guide_to_stdout() -> list[list[str]]:
+    """The guide's first examples that write the CSV to standard output, as arguments."""
+    block = GUIDE.read_text(encoding="utf-8").split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    return [shlex.split(c.split("|", 1)[0])[1:] for c in commands if "| head" in c]
+
+
+def test_the_guides_standard_output_example_works_with_both_questionnaires(
+    store: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With both bundled questionnaires configured, `surveybot export | head` stops (which
+    questionnaire?); the guide says so and shows the command that works instead."""
+    from bot.cli import main
+
+    for name in [n for n in os.environ if n.startswith("SURVEYBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SURVEYBOT_FLOWS", "bundled")
+    monkeypatch.setenv("SURVEYBOT_DB", str(db_path))
+    guide = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    examples = _guide_to_stdout()
+    picked = [args for args in examples if "--flow" in args]
+    assert picked, "the guide shows no standard-output export for several questionnaires"
+
+    plain = CliRunner().invoke(main, next(a for a in examples if "--flow" not in a))
+    assert plain.exit_code == 1
+    said = plain.stderr.removeprefix("error: ").split(" (")[0]
+    assert said == "several flows are configured: name a file with -o"
+    assert said in guide and "pick one with --flow" in guide
+
+    for args in picked:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(io.BytesIO(result.stdout_bytes), dtype=str)
+        assert list(table.columns[:2]) == ["response_key", "stage_code"]
+        assert "exported 0 responses" in result.stderr
