@@ -25,13 +25,13 @@ restart forgets it: the next reply is shown in full).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from conversation.actions import Intent
 from conversation.events import Command, CommandName, Event, Typed, Unreadable
+from conversation.memory import Recent
 from conversation.screens import Menu, Message, Screen, Summary, Welcome
 from conversation.words import Words
 
@@ -82,8 +82,10 @@ class RecentScreens:
     """Each person's previous reply, to tell a repeat of a long screen from a new one."""
 
     def __init__(self, window: timedelta = WINDOW, kept: int = KEPT) -> None:
-        self.window, self.kept = window, kept
-        self._shown: OrderedDict[object, Shown] = OrderedDict()
+        self.window = window
+        # Past the window a reply repeats nothing, and a summary kept for each of 10,000
+        # people was tens of megabytes for nothing: forgotten then.
+        self._shown: Recent[object, Shown] = Recent(window, kept)
 
     def thin(
         self, person: object, screens: list[Screen], now: datetime, lang: str, *, asked: bool
@@ -93,8 +95,7 @@ class RecentScreens:
         `asked`: the person asked for this reply (a command, a button): it is shown in full.
         """
         body = tuple(screen for screen in screens if not isinstance(screen, Message))
-        self._forget_before(now - self.window)
-        last = self._shown.pop(person, None)
+        last = self._shown.pop(person, now)
         if (
             not asked
             and last is not None
@@ -104,30 +105,16 @@ class RecentScreens:
             repeats = last.repeats + 1
             if repeats == RESENT:
                 # Sent again: the copy just above is this one, its window starts now.
-                self._remember(person, Shown(now, last.screens, repeats))
+                self._shown.put(person, Shown(now, last.screens, repeats), now)
                 return screens
-            self._remember(person, Shown(last.at, last.screens, repeats))
+            self._shown.put(person, Shown(last.at, last.screens, repeats), now)
             return [Message(_pointer(body, lang))]
-        self._remember(person, Shown(now, body))
+        self._shown.put(person, Shown(now, body), now)
         return screens
 
     def __len__(self) -> int:
         """People remembered now."""
         return len(self._shown)
-
-    def _forget_before(self, moment: datetime) -> None:
-        """Forget replies shown before `moment`: past the window they repeat nothing, and a
-        summary kept for each of 10,000 people was tens of megabytes for nothing."""
-        while self._shown:
-            oldest = next(iter(self._shown.values()))
-            if oldest.at >= moment:
-                return
-            self._shown.popitem(last=False)
-
-    def _remember(self, person: object, shown: Shown) -> None:
-        self._shown[person] = shown
-        while len(self._shown) > self.kept:
-            self._shown.popitem(last=False)
 
     def thinned(self, turn: Showing, event: Event) -> list[Screen]:
         """The turn's screens, a repeat of its person's previous long reply replaced by a

@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from conversation.events import Event, Person, entry_of
+from conversation.memory import Recent
 from conversation.queues import PersonQueues
-from conversation.repeats import WINDOW, RecentScreens
+from conversation.repeats import KEPT, WINDOW, RecentScreens
 from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
+from conversation.showing import Arrival
 from conversation.turn import Turn
 from conversation.versions import keep_flow_versions
 from flows import Catalogue, Flow, StageDef
 from storage import Channel, Conflict, Stage, StorageError, SurveyStore
 
 log = logging.getLogger(__name__)
+
+ARRIVALS_KEPT_FOR = timedelta(days=1)
+"""How long the notice shown to someone who has not agreed yet is remembered: a person may
+read it in the morning and answer after the workshop."""
 
 ATTEMPTS = 5
 """How many times a turn is decided again when another instance changed the person first."""
@@ -53,10 +58,12 @@ class Conversation:
         """The default flow: the only one, or the first of several."""
         self.stages = tuple(stages)
         self.clock = clock
-        # Respondents shown their current screen again after a redelivery, and when: once
-        # a minute is enough to replace a reply lost in a crash (kept longer, it would grow
-        # with every web visitor who ever pressed twice).
-        self._reshown: OrderedDict[tuple[Channel, str], datetime] = OrderedDict()
+        # Respondents shown their current screen again after a redelivery: once a minute is
+        # enough to replace a reply lost in a crash.
+        self._reshown: Recent[tuple[Channel, str], bool] = Recent(WINDOW, KEPT)
+        # The notice each person who has not agreed yet was shown, for the link it was shown
+        # for: nothing is stored before agreeing, so their "oui" or sticker would lose it.
+        self._arrivals: Recent[tuple[Channel, str], Arrival] = Recent(ARRIVALS_KEPT_FOR, KEPT)
         self._queues = PersonQueues()
         # Each person's previous reply, so a welcome, notice or summary is not sent again at
         # every message they write (conversation/repeats.py).
@@ -119,12 +126,20 @@ class Conversation:
             update_id=delivery,
         )
         flow = catalogue.by_id(record.response.flow_id) if record.response else None
+        key = (person.channel, person.external_id)
+        arrival = None
         if flow is None:
-            # No response (or one to a flow no longer run): what brought them decides, if it can.
+            # No response (or one to a flow no longer run): what brought them decides, if it
+            # can, or else the link of the notice they were shown, if it is remembered.
             record = dataclasses.replace(record, response=None)
-            flow = catalogue.chosen_by(entry_of(event), self.stages)
+            arrival = self._arrivals.get(key, self.clock())
+            entered = entry_of(event) or (arrival.entry if arrival else None)
+            flow = catalogue.chosen_by(entered, self.stages)
         session = open_session(flow or self.flow, person, record)
+        if arrival is not None and arrival.lang in (flow or self.flow).languages:
+            session.lang = arrival.lang
         turn = self._turn(session, delivery, flow)
+        turn.arrived = arrival
         if catalogue.several:
             # A link to the other questionnaire, for someone who began one: offered a switch.
             turn.linked = catalogue.chosen_by(entry_of(event), self.stages)
@@ -138,6 +153,10 @@ class Conversation:
             await self.store.set_blocked(respondent.id, blocked=False, now=self.clock())
         await turn.play(event)
         turn.screens = self._recent.thinned(turn, event)
+        if turn.session.response is None and turn.arrived is not None:
+            self._arrivals.put(key, turn.arrived, self.clock())
+        elif arrival is not None:
+            self._arrivals.pop(key, self.clock())
         return turn.reply()
 
     def _turn(self, session: Session, delivery: int | None, flow: Flow | None) -> Turn:
@@ -162,10 +181,8 @@ class Conversation:
         person = turn.session.person
         key = (person.channel, person.external_id)
         now = self.clock()
-        while self._reshown and next(iter(self._reshown.values())) <= now - WINDOW:
-            self._reshown.popitem(last=False)  # oldest first: added in the order of time
-        if key not in self._reshown:
-            self._reshown[key] = now
+        if self._reshown.get(key, now) is None:
+            self._reshown.put(key, True, now)
             turn.show_current()
         turn.status = Status.REDELIVERED
         return turn.reply()

@@ -15,8 +15,17 @@ from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
 from conversation.words import say
-from flows import Catalogue, Flow, ResponseState, StageDef, pipe, prompt, start
+from flows import Catalogue, Flow, ResponseState, StageDef, entry, pipe, prompt, start
 from storage import SurveyStore
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrival:
+    """What a person without a response was last shown the notice (or the audience list)
+    for: the link's entry ("" without one) and the language it was in."""
+
+    entry: str
+    lang: str
 
 
 @dataclasses.dataclass
@@ -44,6 +53,9 @@ class Showing:
     linked: Flow | None = None
     """The flow what brought the event names (its link's audience or workshop), when the bot
     runs several: another than `flow` offers a switch (`Turn`). None when it names none."""
+    arrived: Arrival | None = None
+    """For a person who has not agreed yet (nothing is stored before): the notice they were
+    shown last, as the service remembers it (None: not known); this turn's, once it shows one."""
     end_note: str | None = None
     """Said instead of the outro when the end is reached again after changing an answer:
     the thanks were said the first time."""
@@ -68,6 +80,7 @@ class Showing:
 
     async def _begin(self, stage: StageDef | None) -> None:
         """A new response: the welcome, then the notice to agree to (nothing stored before)."""
+        self.arrived = Arrival(entry(stage, self.audience), self.lang)
         if self.catalogue is not None:
             self.screens.append(views.audience_picker(self.catalogue, self.lang, stage))
             return

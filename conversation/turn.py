@@ -69,6 +69,8 @@ class Turn(Switching):
                 await self._menu_action(event.action)
         elif isinstance(event, Command):
             await self._command(event.name)
+        elif isinstance(event, Unreadable) and self.session.response is None:
+            await self._before_agreeing(event)
         elif isinstance(event, Unreadable):
             self.screens.append(Message(say("not_text", self.lang)))
             self.show_current()
@@ -98,7 +100,8 @@ class Turn(Switching):
         elif session.finished:
             self._show_finished()
         else:
-            await self._arrive(event.stage)
+            # A plain /start at the notice keeps the link it was shown for.
+            await self._arrive(event.stage or (self.arrived.entry if self.arrived else None))
 
     async def _look(self, event: Look) -> None:
         """Where the person is: the notice, the question waiting, or the end; nothing changes.
@@ -130,7 +133,7 @@ class Turn(Switching):
         session = self.session
         state = session.state
         if state is None or session.response is None:
-            await self._begin(None)
+            await self._before_agreeing(event)
         elif state.finished:
             await self._typed_after_end(event)
         elif session.needs_consent(self.flow):
@@ -144,6 +147,26 @@ class Turn(Switching):
             await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
         else:
             await self._apply(state, answer(self.flow, state, event.value, self.lang))
+
+    async def _before_agreeing(self, event: Event) -> None:
+        """Anything but the notice's buttons before agreeing: "oui" agrees, the rest gets the
+        notice again, for the link it was shown for (nothing is stored before agreeing: the
+        service remembers it a while).
+        """
+        if self.arrived is None:
+            # No notice shown that is known of: a first message, without a link.
+            await self._begin(None)
+            return
+        stage = find_stage(self.stages, self.arrived.entry)
+        agreeing = isinstance(event, Typed) and rules.agrees(event.text)
+        if agreeing and self.catalogue is None and self.flow.consent_version is not None:
+            await self._agree(stage)  # typed under "Acceptez-vous … ?", as in the terminal
+            return
+        self.screens.append(Message(say("notice_waiting", self.lang)))
+        if self.catalogue is not None:
+            self.screens.append(views.audience_picker(self.catalogue, self.lang, stage))
+        else:
+            self._ask_consent(stage, changed=False)
 
     async def _typed_after_end(self, event: Typed | Submitted) -> None:
         """A number of the summary opens its question to change it; anything else, the end.
@@ -312,6 +335,7 @@ class Turn(Switching):
             now=now,
             update_id=self.delivery,
         )
+        self.arrived = None  # answered: nothing to remember
         self.screens.append(
             Goodbye(say("declined", self.lang), typed_hint=say("declined_hint", self.lang))
         )
@@ -359,7 +383,10 @@ class Turn(Switching):
             return
         self.screens.append(Message(say("language_set", lang)))
         if session.response is None and self.flow.consent_version is not None:
-            # Not agreed yet: the welcome and the notice again, in the language chosen.
+            # Not agreed yet: the welcome and the notice again, in the language chosen, for
+            # the link it was shown for (the /language menu does not carry it).
+            if stage is None and self.arrived is not None:
+                stage = find_stage(self.stages, self.arrived.entry)
             await self._begin(stage)
         else:
             self.show_current()
@@ -375,6 +402,8 @@ class Turn(Switching):
             self.screens.append(Help(HelpTopic.UNKNOWN_COMMAND))
         elif name in (CommandName.BACK, CommandName.SKIP):
             await self._move(name)
+        elif name == CommandName.RESTART and session.response is None and self.arrived:
+            await self._before_agreeing(Command(name))
         elif name == CommandName.RESTART:
             if session.response is None:
                 self.screens.append(Message(say("nothing_open", lang)))
@@ -398,7 +427,9 @@ class Turn(Switching):
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
         state = self.session.state
-        if state is None:
+        if state is None and self.arrived is not None:
+            await self._before_agreeing(Command(name))
+        elif state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))
         elif state.finished:
             self._show_finished()

@@ -43,6 +43,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The information about your data has changed since your last visit. "
         "Please read it again before going on:",
     },
+    "notice_waiting": {
+        "fr": "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous.",
+        "en": "To begin, please answer the information about your data, below.",
+    },
     "consent_first": {
         "fr": "Merci de répondre d’abord à l’information sur vos données, ci-dessus.",
         "en": "Please first answer the information about your data, above.",

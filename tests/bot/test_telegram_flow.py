@@ -385,6 +385,29 @@ async def test_a_known_deep_link_tags_the_response_with_its_workshop(
     assert answers_of(ana.user_id) == {"company_name": ("Acme", None, "pithiviers")}
 
 
+async def test_a_word_or_a_sticker_at_the_notice_keeps_the_links_workshop(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    """Nothing is stored before agreeing: what the person sends meanwhile must not drop the
+    workshop their link named, and "oui" agrees as the button does."""
+    ana, bob = person(), person()
+    for who in (ana, bob):
+        await who.send("/start pithiviers")
+    await ana.send_sticker()
+    assert [m.text for m in ana.chat[-2:-1]] == [
+        "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous."
+    ]
+    assert ana.last.text.startswith("Information sur vos données")
+    await ana.send("/back")
+    await ana.tap(AGREE)
+    await bob.send("Oui !")
+
+    for who in (ana, bob):
+        question(who)
+        await who.send("Acme")
+        assert answers_of(who.user_id) == {"company_name": ("Acme", None, "pithiviers")}
+
+
 @pytest.mark.parametrize("payload", ["atlantis", "../../etc", "x" * 70, "pithiviers;drop"])
 async def test_an_unknown_or_malformed_deep_link_offers_the_workshops(
     person: PersonFactory, answers_of: AnswersOf, responses_of: ResponsesOf, payload: str

@@ -15,6 +15,7 @@ from tests.conversation.conftest import (
 )
 
 PITHIVIERS = "Bienvenue ! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
+WAITING = "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous."
 TITLE = "1er tour de France de l’innovation dans les territoires d’industrie"
 
 
@@ -172,19 +173,90 @@ async def test_before_agreeing_each_input_gets_its_own_answer(
     assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
     await ana.command("delete")
     assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
-    await ana.command("restart")
-    assert ana.screens == (Message("Aucun questionnaire en cours. Tapez /start pour commencer."),)
     await ana.command("language")
     assert ana.menu.text == "Choisissez votre langue :"
     assert ana.labels() == ["Français", "English"]
-    # Text typed instead of a button: the welcome and the notice again.
+    # Text typed instead of a button, /restart, /back: the notice again, and why.
+    for what in ("Bonjour", "restart", "back"):
+        await (ana.write(what) if what == "Bonjour" else ana.command(what))
+        assert ana.messages == [WAITING], what
+        assert ana.kinds == ["Message", "Menu"], what
+        assert ana.menu.text.startswith("Information sur vos données")
+        assert ana.labels() == [AGREE, "Je refuse", "English"]
+
+
+async def test_a_first_message_without_a_link_gets_the_welcome_and_the_notice(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+
     await ana.write("Bonjour")
+
     assert ana.kinds == ["Welcome", "Menu"]
-    assert ana.menu.text.startswith("Information sur vos données")
+    assert ana.welcome.workshop is None
     assert ana.labels() == [AGREE, "Je refuse", "English"]
 
 
-async def test_a_sticker_before_agreeing_says_only_text_is_read(
+@pytest.mark.parametrize("typed", ["oui", "Oui !", "J’accepte", "j'accepte.", "OK", "yes"])
+async def test_oui_typed_at_the_notice_agrees_for_the_links_workshop(
+    chat: ChatFactory, bundled: Conversation, peek: Peek, typed: str
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+
+    await ana.write(typed)
+
+    assert ana.prompt.step_id == "company_name"
+    assert peek.query("SELECT stage_code, consent_version FROM responses") == [
+        ("pithiviers", bundled.flow.consent_version)
+    ]
+
+
+@pytest.mark.parametrize("what", ["bonjour", "non merci", "sticker", "back", "language"])
+async def test_whatever_comes_before_agreeing_the_workshop_of_the_link_is_kept(
+    chat: ChatFactory, bundled: Conversation, peek: Peek, what: str
+) -> None:
+    """Nothing is stored before agreeing, so the link rides in the notice's buttons: every
+    notice shown again carries it, and so does the language menu's."""
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+
+    if what == "sticker":
+        await ana.sticker()
+    elif what in ("back", "language"):
+        await ana.command(what)
+    else:
+        await ana.write(what)
+    if what == "language":
+        await ana.press("English")
+        assert ana.welcome.workshop is not None and "Pithiviers" in ana.welcome.workshop
+        await ana.press("✅ I agree")
+    else:
+        assert ana.action(AGREE).stage == "pithiviers"
+        await ana.press(AGREE)
+
+    assert ana.prompt.step_id == "company_name"
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
+
+
+async def test_a_word_other_than_yes_does_not_agree_and_declining_is_forgotten(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+    decline = ana.action("Je refuse")
+    for typed in ("non", "je ne sais pas", "oui mais", "1"):
+        await ana.write(typed)
+        assert ana.reply.response_id is None, typed
+    await ana.tap(decline)
+    # The refusal answered the notice: a later "oui" is a first message again.
+    await ana.write("oui")
+    assert ana.kinds == ["Welcome", "Menu"]
+    assert ana.welcome.workshop is None
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+
+
+async def test_a_sticker_before_agreeing_points_to_the_notice(
     chat: ChatFactory, bundled: Conversation
 ) -> None:
     ana = chat(bundled)
@@ -192,10 +264,9 @@ async def test_a_sticker_before_agreeing_says_only_text_is_read(
 
     await ana.sticker()
 
-    assert ana.messages == [
-        "Je ne peux lire que du texte ou les boutons. Merci de répondre à la question ci-dessous.",
-        "Aucun questionnaire en cours. Tapez /start pour commencer.",
-    ]
+    assert ana.messages == [WAITING]
+    assert ana.kinds == ["Message", "Menu"]
+    assert ana.labels() == [AGREE, "Je refuse", "English"]
 
 
 async def test_the_notice_reads_in_full_with_its_buttons(
