@@ -37,6 +37,7 @@ from flows.values import (
     choice_codes,
     choice_labels,
     clean_text,
+    goes_on,
     read_choice,
     typed_refusal,
 )
@@ -212,6 +213,8 @@ def answer_text(flow: Flow, state: ResponseState, text: str, lang: str) -> Outco
         return Outcome(state, message("finished", lang))
     if state.awaiting_other:
         return _answer_other(flow, state, step, text, lang)
+    if isinstance(step, InfoStep) and not goes_on(text):
+        return Outcome(state, message("info_typed", lang))
     if isinstance(step, InfoStep):
         return acknowledge(flow, state, lang)
     if isinstance(step, SingleChoiceStep) or step.type in (Kind.YES_NO, Kind.SCALE):

@@ -73,6 +73,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Cette question est obligatoire.",
         "en": "This question is required.",
     },
+    "info_typed": {
+        "fr": "Il n’y a rien à répondre ici : touchez « Continuer » pour la suite, ou « Retour » "
+        "pour corriger la réponse précédente.",
+        "en": "There is nothing to answer here: tap “Continue” to go on, or “Back” to correct "
+        "the previous answer.",
+    },
     "use_buttons": {
         "fr": "Merci de répondre avec les boutons proposés.",
         "en": "Please answer with the buttons offered.",

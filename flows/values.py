@@ -36,6 +36,12 @@ EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
 # Control characters but newline and tab: pasted text can carry them, exports must not.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 YES_WORDS = {"oui", "o", "yes", "y", "1"}
+GOING_ON = frozenset(
+    {"", "ok", "okay", "oui", "yes", "continuer", "continue", "suite", "la suite", "suivant"}
+    | {"next", "go", "d'accord", "c'est parti", "allons-y", "vu", "lu"}
+)
+"""Words typed at an information step that mean its "Continue" button; any other text is
+more likely an answer meant for the question before (a corrected year), never dropped."""
 NO_WORDS = {"non", "n", "no", "2"}
 ANSWERS_APART = " · "
 """Between the answers of a multiple choice read back: labels have commas ("Nouveaux
@@ -51,6 +57,12 @@ class Invalid:
     """A rejected answer, with what to tell the respondent."""
 
     message: str
+
+
+def goes_on(text: str) -> bool:
+    """Whether a text typed at an information step asks to go on: "OK", "Continuer ▶"."""
+    folded = text.casefold().replace("’", "'").replace("▶", "")
+    return " ".join(folded.strip(" .!").split()) in GOING_ON
 
 
 def clean_text(text: str) -> str:

@@ -183,11 +183,27 @@ def test_an_information_step_is_acknowledged(mini: Flow) -> None:
     assert chat.prompt.text == "Name?"
 
 
-def test_typing_on_an_information_step_goes_on(mini: Flow) -> None:
+@pytest.mark.parametrize("typed", ["ok", "OK !", "Continuer ▶", "suite", "d’accord", "next"])
+def test_a_word_for_going_on_typed_on_an_information_step_goes_on(mini: Flow, typed: str) -> None:
     chat = Chat(mini)
-    chat.ok(chat.type("ok"))
+    chat.ok(chat.type(typed))
     assert chat.current == "company"
     assert chat.state.answers == {}
+
+
+@pytest.mark.parametrize("typed", ["1987", "Acme", "non"])
+def test_anything_else_typed_on_an_information_step_is_not_dropped_silently(
+    mini: Flow, typed: str
+) -> None:
+    """Most likely an answer meant for the question before (a year corrected): going on as
+    if "Continue" were tapped threw it away without a word."""
+    chat = Chat(mini)
+    said = chat.type(typed)
+    assert said == (
+        "Il n’y a rien à répondre ici : touchez « Continuer » pour la suite, ou « Retour » "
+        "pour corriger la réponse précédente."
+    )
+    assert chat.current == "welcome"
 
 
 def test_acknowledging_a_question_is_refused(mini: Flow) -> None:
