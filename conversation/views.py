@@ -20,7 +20,7 @@ from conversation.screens import (
     Transcript,
     Welcome,
 )
-from conversation.words import LANGUAGE_NAMES, answered_so_far, of_place, say
+from conversation.words import LANGUAGE_NAMES, answered_so_far, answers_count, of_place, say
 from flows import (
     Catalogue,
     Flow,
@@ -332,7 +332,7 @@ def _response_line(response: dict[str, Any], lang: str, stages: Sequence[StageDe
         started=_day_of(response.get("started_at"), lang),
         stage=f" ({workshop})" if workshop else "",
         status=say(f"status_{status}", lang) if status else "",
-        count=say("answers_one", lang) if count == 1 else say("answers_many", lang, count=count),
+        count=answers_count(lang, count),
         # What to quote in an e-mail asking to be erased (`surveybot erase --response`).
         ref=response.get("key", ""),
     )

@@ -245,7 +245,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count} (référence {ref})",
         "en": "• Questionnaire started on {started}{stage}: {status}, {count} (reference {ref})",
     },
-    "answers_one": {"fr": "1 réponse", "en": "1 answer"},
+    "answers_one": {"fr": "{count} réponse", "en": "{count} answer"},
     "answers_many": {"fr": "{count} réponses", "en": "{count} answers"},
     "mydata_delete_hint": {
         "fr": "Pour tout effacer : /delete",
@@ -294,6 +294,12 @@ class Words:
 
 say = Words(WORDS)
 """The conversation's text `key` in `lang`, with values filled in."""
+
+
+def answers_count(lang: str, count: int) -> str:
+    """ "0 réponse", "1 réponse", "2 réponses" (French counts 0 and 1 singular); "0 answers"."""
+    singular = count == 1 or (count == 0 and lang != "en")
+    return say("answers_one" if singular else "answers_many", lang, count=count)
 
 
 def answered_so_far(lang: str, shown: Prompt | None) -> str:

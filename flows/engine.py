@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.messages import message
+from flows.messages import grouped, message
 from flows.model import (
     Flow,
     InfoStep,
@@ -240,7 +240,15 @@ def _answer_other(flow: Flow, state: ResponseState, step: Step, text: str, lang:
     if not cleaned:
         return Outcome(state, message("empty", lang))
     if len(cleaned) > OTHER_TEXT_LIMIT:
-        return Outcome(state, message("too_long", lang, length=len(cleaned), max=OTHER_TEXT_LIMIT))
+        return Outcome(
+            state,
+            message(
+                "too_long",
+                lang,
+                length=grouped(len(cleaned), lang),
+                max=grouped(OTHER_TEXT_LIMIT, lang),
+            ),
+        )
     others = {**state.others, step.id: cleaned}
     return Outcome(_advance(flow, state.model_copy(update={"others": others})))
 

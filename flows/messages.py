@@ -109,3 +109,9 @@ def message(key: str, lang: str, **values: object) -> str:
     """A message in `lang` (French when the language is unknown), with values filled in."""
     texts = MESSAGES[key]
     return texts.get(lang, texts["fr"]).format(**values)
+
+
+def grouped(count: int, lang: str) -> str:
+    """A count of characters with its thousands apart: "10 000" in French (a narrow no-break
+    space), "10,000" in English. Not for years or bounds, which read as written."""
+    return f"{count:,}".replace(",", "\u202f") if lang != "en" else f"{count:,}"

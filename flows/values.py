@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flows.checks import DONT_KNOW, OTHER
-from flows.messages import message
+from flows.messages import grouped, message
 from flows.model import (
     CodeStep,
     EmailStep,
@@ -120,7 +120,11 @@ def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Inval
     if not text:
         return Invalid(message("empty", lang))
     if len(text) > step.limit:
-        return Invalid(message("too_long", lang, length=len(text), max=step.limit))
+        return Invalid(
+            message(
+                "too_long", lang, length=grouped(len(text), lang), max=grouped(step.limit, lang)
+            )
+        )
     if len(text) < step.min_length:
         return Invalid(message("too_short", lang, min=step.min_length))
     return text

@@ -213,7 +213,7 @@ async def test_a_10000_character_text_is_refused_with_its_length(
     await ana.send("A" * 10_000)
     refusal, again = ana.chat[-2:]
     assert refusal.text == (
-        "⚠️ Votre réponse fait 10000 caractères ; la limite est de 120. Merci de la raccourcir."
+        "⚠️ Votre réponse fait 10\u202f000 caractères ; la limite est de 120. Merci de la raccourcir."
     )
     assert again.text.startswith("Question 1/")
     assert answers_of(ana.user_id) == {}

@@ -234,8 +234,8 @@ def test_an_empty_text_is_refused(mini: Flow, lang: str, word: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Votre réponse fait 10000 caractères ; la limite est de 20."),
-        ("en", "Your answer is 10000 characters long; the limit is 20."),
+        ("fr", "Votre réponse fait 10\u202f000 caractères ; la limite est de 20."),
+        ("en", "Your answer is 10,000 characters long; the limit is 20."),
     ],
 )
 def test_a_ten_thousand_character_answer_is_refused_with_length_and_limit(
@@ -261,8 +261,8 @@ def test_a_long_text_is_refused_over_its_limit_and_optional(mini: Flow) -> None:
     assert chat.prompt.can_skip
     error = chat.type("b" * 2001)
     assert error is not None
-    assert "2001" in error
-    assert "2000" in error
+    assert "2,001" in error
+    assert "2,000" in error
     chat.ok(chat.type("first line\nsecond line"))
     assert chat.state.answers["ideas"] == "first line\nsecond line"
 

@@ -36,7 +36,8 @@ from tests.web.driver import Page, Visitor, valid_answer
 from tests.web.test_post_redirect_get import alerts, answered_up_to, field_value
 
 LONG = "Notre société, fondée à Pithiviers, " + "fabrique des engrenages. " * 119 + "Fin."
-TOO_LONG = f"Votre réponse fait {len(LONG)} caractères ; la limite est de 120."
+LENGTH = f"{len(LONG):,}".replace(",", "\u202f")  # thousands apart, as French writes them
+TOO_LONG = f"Votre réponse fait {LENGTH} caractères ; la limite est de 120."
 NOT_A_NUMBER = "Merci d’indiquer un nombre"
 
 
