@@ -332,6 +332,8 @@ def typed_refusal(flow: Flow, step: Step, lang: str) -> str:
 # A name typed with or without its article: "Réunion" is "La Réunion".
 ARTICLE = re.compile(r"^(la|le|les|l) ")
 SEPARATOR = re.compile(r"[\s\-'’.,_–—]+")
+# As names are written on signs and in addresses: "Seine St Denis", "Ste-Marie".
+SHORT_FORMS = {"st": "saint", "ste": "sainte"}
 
 
 def read_code(flow: Flow, step: CodeStep, text: str) -> str | None:
@@ -365,7 +367,8 @@ def _by_name(flow: Flow, step: CodeStep) -> dict[str, str]:
 
 
 def _name_key(text: str) -> str:
-    return ARTICLE.sub("", SEPARATOR.sub(" ", _fold(text)).strip())
+    words = SEPARATOR.sub(" ", _fold(text)).split()
+    return ARTICLE.sub("", " ".join(SHORT_FORMS.get(word, word) for word in words))
 
 
 def code_refusal(flow: Flow, step: CodeStep, lang: str) -> str:

@@ -69,6 +69,7 @@ def test_the_bundled_list_has_the_101_departements(departements: tuple[Flow, Cod
         ("Cotes d’Armor", "22"),
         ("reunion", "974"),
         ("territoire de belfort", "90"),
+        ("Seine St Denis", "93"),  # as written on signs
         ("45 – Loiret", "45"),  # the answer as read back, typed again
     ],
 )
