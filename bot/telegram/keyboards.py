@@ -10,7 +10,7 @@ from bot.telegram.callback_data import encode
 from bot.telegram.sending import MAX_TEXT, Button, Keyboard
 from bot.telegram.words import tg
 from conversation import Action, Choice, Intent, Menu, on_question, say
-from flows import Kind, Prompt, clip
+from flows import Kind, Prompt, clip, grouped
 
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
@@ -152,11 +152,13 @@ def _hint(shown: Prompt, lang: str) -> str:
         )
         return f"{low} = {shown.min_label or '…'} · {high} = {shown.max_label or '…'}"
     if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER, Kind.CODE):
-        hint = (
-            tg("tg_hint_type_unit", lang, unit=shown.unit)
-            if shown.unit
-            else tg("tg_hint_type", lang)
-        )
+        if shown.unit:
+            hint = tg("tg_hint_type_unit", lang, unit=shown.unit)
+        elif shown.kind == Kind.LONG_TEXT and shown.max_length:
+            # Said before: over it, the whole text is refused, and typed again on a phone.
+            hint = tg("tg_hint_type_long", lang, max=grouped(shown.max_length, lang))
+        else:
+            hint = tg("tg_hint_type", lang)
         if shown.default:
             hint += " " + tg("tg_hint_current", lang, value=clip(shown.default, 1000))
         return hint

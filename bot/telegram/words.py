@@ -17,6 +17,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Écrivez votre réponse.",
         "en": "Type your answer.",
     },
+    "tg_hint_type_long": {
+        "fr": "Écrivez votre réponse, {max} caractères au plus.",
+        "en": "Type your answer, {max} characters at most.",
+    },
     "tg_hint_type_unit": {
         "fr": "Écrivez votre réponse, en {unit}.",
         "en": "Type your answer, in {unit}.",

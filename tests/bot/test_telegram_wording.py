@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support.fake_bot_api import ChatMessage, Person
+from bot.telegram.keyboards import question_text
+from flows import Flow, Kind, prompt, revise, start
+from tests.support.fake_bot_api import ChatMessage, Person, visible_text
 
 PersonFactory = Callable[..., Person]
 AGREE = {"fr": "✅ J’accepte", "en": "✅ I agree"}
@@ -57,3 +59,21 @@ async def test_a_multiple_choice_says_several_answers_are_possible_once(
         if lang == "fr"
         else "Tick your answers, then “Confirm”."
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Écrivez votre réponse, 2\u202f000 caractères au plus."),
+        ("en", "Type your answer, 2,000 characters at most."),
+    ],
+)
+def test_a_long_text_question_says_its_limit_before_it_is_typed(
+    mini_flow: Flow, lang: str, said: str
+) -> None:
+    """Over the limit the whole text is refused and typed again, on a phone: said first."""
+    ideas = prompt(mini_flow, revise(mini_flow, start(mini_flow), "ideas"), lang)
+    assert ideas.kind == Kind.LONG_TEXT
+    assert visible_text(question_text(ideas, lang), "HTML").endswith(said)
+    company = prompt(mini_flow, revise(mini_flow, start(mini_flow), "company"), lang)
+    assert "caract" not in question_text(company, lang)  # a short text says no limit
