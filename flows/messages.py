@@ -21,8 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Please enter a number (for example {example}).",
     },
     "not_whole": {
-        "fr": "Merci d’indiquer un nombre entier.",
-        "en": "Please enter a whole number.",
+        "fr": "Merci d’indiquer un nombre entier (par exemple {example}).",
+        "en": "Please enter a whole number (for example {example}).",
     },
     "too_small": {
         "fr": "Le nombre doit être au moins {min}.",

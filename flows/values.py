@@ -131,7 +131,7 @@ def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Inval
 
 
 def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | Invalid:
-    example = "12" if step.integer else "3,5" if lang == "fr" else "3.5"
+    example = _example(step, lang)
     if isinstance(value, str):
         parsed = parse_number(value, lang)
         if parsed is None:
@@ -143,13 +143,24 @@ def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | I
         return Invalid(message("not_a_number", lang, example=example))
     if step.integer:
         if value != int(value):
-            return Invalid(message("not_whole", lang))
+            return Invalid(message("not_whole", lang, example=example))
         value = int(value)
     if step.min is not None and value < step.min:
         return Invalid(message("too_small", lang, min=format_number(step.min, lang)))
     if step.max is not None and value > step.max:
         return Invalid(message("too_big", lang, max=format_number(step.max, lang)))
     return value
+
+
+def _example(step: NumberStep, lang: str) -> str:
+    """A number the question takes, for its refusals: 12 (3,5), or its upper bound when 12
+    is out of bounds (a year from 1800 to 2019 is not "12")."""
+    value: float = 12 if step.integer else 3.5
+    low = step.min if step.min is not None else value
+    high = step.max if step.max is not None else value
+    if not low <= value <= high:
+        value = high if step.max is not None else low
+    return format_number(value, lang)
 
 
 def parse_number(text: str, lang: str | None = None) -> float | int | None:

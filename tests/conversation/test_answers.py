@@ -131,7 +131,7 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
             "Votre réponse fait 21 caractères ; la limite est de 20. Merci de la raccourcir.",
         ),
         ("company", "   ", "Merci d’écrire une réponse."),
-        ("staff", "2,5", "Merci d’indiquer un nombre entier."),
+        ("staff", "2,5", "Merci d’indiquer un nombre entier (par exemple 12)."),
         ("sector", "Agriculture", "Merci de répondre avec les boutons proposés."),
         ("markets", "Europe", "Merci de répondre avec les boutons proposés."),
         ("share", "150", "Le nombre doit être au plus 100."),

@@ -19,9 +19,11 @@ from flows import (
     answer,
     answer_text,
     back,
+    bundled_path,
     choose,
     confirm,
     effective_answers,
+    load_flow,
     other_texts,
     pipe,
     prompt,
@@ -32,6 +34,7 @@ from flows import (
     toggle,
     visible_steps,
 )
+from flows.values import Invalid, check_value
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -295,8 +298,8 @@ def test_a_typed_decimal(mini: Flow, lang: str, typed: str, stored: float) -> No
     [
         ("fr", "douze", "Merci d’indiquer un nombre (par exemple 12)."),
         ("en", "twelve", "Please enter a number (for example 12)."),
-        ("fr", "3,5", "Merci d’indiquer un nombre entier."),
-        ("en", "3.5", "Please enter a whole number."),
+        ("fr", "3,5", "Merci d’indiquer un nombre entier (par exemple 12)."),
+        ("en", "3.5", "Please enter a whole number (for example 12)."),
         ("fr", "0", "Le nombre doit être au moins 1."),
         ("en", "0", "The number must be at least 1."),
         ("fr", "20 000", "Le nombre doit être au plus 10\u202f000."),
@@ -308,6 +311,23 @@ def test_a_number_is_refused(mini: Flow, lang: str, typed: str, expected: str) -
     chat = mini_chat(mini, lang, until="staff")
     assert chat.type(typed) == expected
     assert "staff" not in chat.state.answers
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "Merci d’indiquer un nombre (par exemple 2019)."),
+        ("en", "Please enter a number (for example 2019)."),
+    ],
+)
+def test_a_refused_years_example_is_a_year_it_takes(lang: str, expected: str) -> None:
+    """The bundled year of creation runs from 1800 to 2019: "for example 12" told a person
+    who had typed "mil neuf cent" something the question refuses too."""
+    flow = load_flow(bundled_path("questionnaire.yaml"))
+    year = flow.step("year_founded")
+    refused = check_value(flow, year, "mil neuf cent", lang)
+    assert isinstance(refused, Invalid) and refused.message == expected
+    assert check_value(flow, year, "2019", lang) == 2019
 
 
 def test_a_number_prompt_names_its_unit_and_pipes_the_company(mini: Flow) -> None:
