@@ -261,7 +261,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Permanently erase all your answers and the data about you? This cannot be undone.",
     },
     "delete_yes": {"fr": "Oui, tout effacer", "en": "Yes, erase everything"},
-    "delete_no": {"fr": "Non, garder", "en": "No, keep it"},
+    "delete_no": {"fr": "Non, garder mes réponses", "en": "No, keep my answers"},
     "deleted": {
         "fr": "C’est fait : vos réponses et les données vous concernant ont été effacées. "
         "Merci d’avoir participé.",

@@ -895,7 +895,7 @@ async def test_the_erasing_promised_by_the_data_notice_is_in_the_menu(
     await ana.send("/delete")
     confirm = ana.last
     assert confirm.text.startswith("Effacer définitivement toutes vos réponses")
-    assert confirm.labels() == ["Oui, tout effacer", "Non, garder"]
+    assert confirm.labels() == ["Oui, tout effacer", "Non, garder mes réponses"]
     assert answers_of(ana.user_id) == {"company_name": ("Acme", None, None)}  # not yet
 
     await ana.tap("Oui, tout effacer")

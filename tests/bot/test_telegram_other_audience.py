@@ -67,7 +67,7 @@ async def test_the_offer_names_both_and_no_keeps_the_answers(
     assert offer.labels() == [f"Reprendre « {COMPANY} » ▶", SWITCH]
     await ana.tap(SWITCH)
     assert "efface les 2 réponses déjà données" in ana.last_text
-    await ana.tap("Non, garder")
+    await ana.tap("Non, garder mes réponses")
     assert ana.last_text.startswith("Question 3/")  # the question waiting, again
     assert _read(db_path, "SELECT flow_id FROM responses") == [(bundled_flow.id,)]
     assert _read(db_path, "SELECT COUNT(*) FROM answers") == [(2,)]

@@ -221,10 +221,10 @@ async def test_decline_on_an_older_copy_of_the_notice_asks_before_erasing(
     await ana.tap(DECLINE, message=older)
 
     assert ana.last_text.startswith(ERASE_CONFIRM)
-    assert ana.last.labels() == ["Oui, tout effacer", "Non, garder"]
+    assert ana.last.labels() == ["Oui, tout effacer", "Non, garder mes réponses"]
     assert kept(query) == before
     assert not any(m.text == DECLINED for m in ana.chat)
-    await ana.tap("Non, garder")
+    await ana.tap("Non, garder mes réponses")
     assert ana.last_text.startswith("Question 2/")
     assert answers_of(ana.user_id) == {"company_name": ("Acme", None, None)}
 
@@ -490,7 +490,7 @@ async def test_delete_then_keep_changes_nothing(
     await ana.send("/delete")
     confirm = ana.last
     assert confirm.text.startswith(ERASE_CONFIRM)
-    await ana.tap("Non, garder")
+    await ana.tap("Non, garder mes réponses")
 
     assert kept(query) == before
     assert confirm.keyboard is None

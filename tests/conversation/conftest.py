@@ -58,7 +58,7 @@ RESTART = "Recommencer"
 RESTART_YES = "Oui, recommencer"
 RESTART_NO = "Non, continuer"
 ERASE_YES = "Oui, tout effacer"
-ERASE_NO = "Non, garder"
+ERASE_NO = "Non, garder mes réponses"
 REVISE = "✏️ Modifier une réponse"
 NO_STAGE = "Continuer sans atelier"
 

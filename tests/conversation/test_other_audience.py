@@ -34,7 +34,7 @@ COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
 GO_ON = f"Reprendre « {COMPANY} » ▶"
 SWITCH = f"Passer à « {ACTOR} »"
 SWITCH_YES = "Oui, changer de questionnaire"
-KEEP = "Non, garder"
+KEEP = "Non, garder mes réponses"
 
 
 @pytest.fixture(scope="module")

@@ -415,7 +415,7 @@ async def test_every_page_after_a_redirect_reads_as_the_page_chat_js_gets(
     await both.do("changed", both.type("ACME Industries"))
     await both.do("my data at the end", both.press("Mes données"))
     await both.do("erase?", both.press("Effacer mes réponses"))
-    await both.do("no, keep it", both.press("Non, garder"))
+    await both.do("no, keep it", both.press("Non, garder mes réponses"))
     await both.do("erase? again", both.press("Effacer mes réponses"))
     await both.do("erased", both.press("Oui, tout effacer"))
     await both.do("back", lambda person: person.get("/chat?stage=pithiviers"), posted=False)

@@ -186,8 +186,8 @@ async def test_erasing_asks_first_and_no_keeps_everything(
     before = peek.dump()
     page = await ana.press("Effacer mes réponses")
     assert "Effacer définitivement toutes vos réponses" in page
-    assert {"Oui, tout effacer", "Non, garder"} <= set(page.labels())
-    page = await ana.press("Non, garder")
+    assert {"Oui, tout effacer", "Non, garder mes réponses"} <= set(page.labels())
+    page = await ana.press("Non, garder mes réponses")
     assert page.question is not None and page.question.step == "in_group"
     assert peek.dump() == before
 
@@ -224,7 +224,7 @@ async def test_an_erasure_confirmed_after_going_on_is_stale(
     await three_answers_in(ana, flow)
     asked = await ana.press("Effacer mes réponses")
     form, button = asked.form_with("Oui, tout effacer")
-    await ana.press("Non, garder")
+    await ana.press("Non, garder mes réponses")
     await ana.press("Non")  # went on: the confirmation was for another moment
     before = peek.dump()
     page = await ana.submit(form, button, delivery="-7")

@@ -53,7 +53,7 @@ async def test_a_command_typed_out_of_a_telegram_habit_is_the_command(
     page = await ana.type("/delete")
     assert "Effacer définitivement toutes vos réponses" in page
     assert peek.query("SELECT value_json FROM answers") == []
-    page = await ana.press("Non, garder")
+    page = await ana.press("Non, garder mes réponses")
     assert "Quel est le nom de votre entreprise ?" in page
 
 
