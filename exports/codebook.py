@@ -176,6 +176,7 @@ def _describe(
         code = column.code or ""
         codes = FLAG_CODES
         notes.append(f"1 if '{labels.get(code, code)}' ({code}) was selected, 0 if not.")
+        notes.append(_not_offered_note(flow, step.id, code, history))
         if code in older or code not in labels:
             notes.append("A choice of an older version of the flow.")
     elif column.role is Role.RANK:
@@ -217,6 +218,26 @@ def _describe(
     if step.personal:
         notes.append(PERSONAL_NOTE)
     return codes, " ".join(note for note in notes if note)
+
+
+def _not_offered_note(flow: Flow, question_id: str, code: str, history: FlowHistory) -> str:
+    """When a choice is not offered (`except_chosen_in`): its cell is then empty, not 0."""
+    rules = history.left_out.get(question_id, {})
+    named = sorted({rule.named for rule in rules.values() if code in rule.codes})
+    if not named:
+        return ""
+    versions = sorted(v for v, rule in rules.items() if code in rule.codes)
+    lists = _list_questions(flow)
+    when = " or ".join(f"{q} {'includes' if q in lists else '='} {code}" for q in named)
+    later = " or ".join(named)
+    on = ""
+    if versions != sorted(history.asking_versions(question_id)):
+        on = f" On flow version{'s' if len(versions) > 1 else ''} {', '.join(map(str, versions))}:"
+    return (
+        f"{on} Empty (not 0) when {when}: this choice was then not offered, the question "
+        f"leaving out what was chosen in {later} (1 if it was ticked here before {later} "
+        "was changed to it)."
+    ).strip()
 
 
 def _older_question(column: Column, current: Flow) -> str:

@@ -101,7 +101,10 @@ class Prepared:
             if long:
                 yield rows.table(batch), len(batch)
             else:
-                yield wide_table(batch, self.columns, self.options, self.labels), len(batch)
+                table = wide_table(
+                    batch, self.columns, self.options, self.labels, self.history.left_out
+                )
+                yield table, len(batch)
 
 
 def as_flow(flow: Flow | str | os.PathLike[str]) -> Flow:

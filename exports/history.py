@@ -20,10 +20,33 @@ from functools import cached_property
 
 from pydantic import ValidationError
 
-from flows import Flow, Kind, Step, answer_labels
+from flows import Choice, Flow, Kind, Step, answer_labels
 from storage import Snapshot
 
 log = logging.getLogger(__name__)
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What one version of a multiple choice does not offer (`except_chosen_in` in the flow).
+
+    The codes answered to `named` are not offered, among `codes`: the choices
+    `named` can give too, less "Other" and the exclusive ones, which are always
+    offered. The engine's rule (`flows.offers`), read from the answers that
+    count: a stored answer to `named` is one to a question shown.
+    """
+
+    named: str
+    codes: frozenset[str]
+
+    def never_offered(self, answer: object) -> tuple[str, ...]:
+        """The codes a response answering `answer` to `named` was not offered."""
+        if answer is None:
+            return ()
+        given = answer if isinstance(answer, list) else [answer]
+        return tuple(code for code in given if isinstance(code, str) and code in self.codes)
 
 
 @dataclass(frozen=True)
@@ -79,9 +102,47 @@ class FlowHistory:
         return answer_labels(self.current, step, lang)
 
     @cached_property
+    def left_out(self) -> dict[str, dict[int, LeftOut]]:
+        """Question id -> flow version -> what it leaves out, for the questions whose
+        version says `except_chosen_in`; other questions (and versions) have none."""
+        rules: dict[str, dict[int, LeftOut]] = {}
+        for flow in self.flows:
+            for step in flow.steps():
+                named = getattr(step, "except_chosen_in", None)
+                if named is None or step.type != Kind.MULTIPLE_CHOICE:
+                    continue  # a single choice has no 0/1 columns: no cell to leave empty
+                choices: list[Choice] = getattr(step, "choices", [])
+                codes = frozenset(c.code for c in choices if not c.exclusive and c.code != OTHER)
+                # Only codes the earlier question can give: the others are always offered.
+                codes &= frozenset(c.code for c in _choices(flow, named)) or codes
+                rules.setdefault(step.id, {}).setdefault(flow.version, LeftOut(named, codes))
+        return rules
+
+    def asking_versions(self, question_id: str) -> list[int]:
+        """The versions held (the current file and those kept) that ask `question_id`."""
+        return [flow.version for flow in self.flows if _asks(flow, question_id)]
+
+    @cached_property
     def personal_ids(self) -> frozenset[str]:
         """Questions any version marks `personal: true`: marked once, always left out unless asked."""
         return frozenset(step.id for flow in self.flows for step in flow.steps() if step.personal)
+
+
+def _choices(flow: Flow, question_id: str) -> list[Choice]:
+    try:
+        step = flow.step(question_id)
+    except KeyError:
+        return []
+    choices: list[Choice] = getattr(step, "choices", [])
+    return choices
+
+
+def _asks(flow: Flow, question_id: str) -> bool:
+    try:
+        flow.step(question_id)
+    except KeyError:
+        return False
+    return True
 
 
 def load_history(flow: Flow, snapshot: Snapshot) -> FlowHistory:

@@ -9,11 +9,12 @@ the memory bounded by the batch, whatever the size of the export.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Final
 
 from exports.columns import Column, Role
-from exports.history import FlowHistory
+from exports.history import FlowHistory, LeftOut
 from exports.options import ExportOptions
 from flows import AnswerValue, Flow, Kind, ResponseState, visible_steps
 from storage import ResponseBatch
@@ -78,13 +79,22 @@ def _seconds_between(start: str, end: str | None) -> int | None:
 
 
 def wide_table(
-    batch: ResponseBatch, columns: Sequence[Column], options: ExportOptions, labels: Labels
+    batch: ResponseBatch,
+    columns: Sequence[Column],
+    options: ExportOptions,
+    labels: Labels,
+    left_out: Mapping[str, Mapping[int, LeftOut]] | None = None,
 ) -> Table:
     """One row per response of the batch, one list per column.
 
     Each response's answers are visited once, row by row, and the values
     transposed at C speed (`zip`): walking 2,000 dicts once per column missed
     the processor's caches at every cell and cost half as much again.
+
+    `left_out` (`FlowHistory.left_out`) says which multiple choices leave out what
+    was chosen earlier, on which flow version: a choice a response was never
+    offered has an empty cell, not a 0 ("shown, and not selected"). Only those
+    questions' rows are looked at again.
     """
     meta: dict[str, list[Value]] = {
         "response_key": list(batch.keys),
@@ -110,6 +120,13 @@ def wide_table(
     other_ids = [c.question_id for c in columns if c.role is Role.OTHER_TEXT and c.question_id]
     others = _transposed(batch.other_texts, other_ids)
     lists: dict[str, list[list[str] | None]] = {}
+
+    def values_of(question_id: str) -> list[Any]:
+        """The batch's answers to one question: an exported one's are read already."""
+        if question_id not in answered:
+            answered.update(_transposed(batch.answers, [question_id]))
+        return answered[question_id]
+
     flags: dict[tuple[Role, str], dict[str, list[int | None]]] = {}
 
     def listed(question_id: str) -> list[list[str] | None]:
@@ -126,7 +143,9 @@ def wide_table(
         key = (role, question_id)
         if key not in flags:
             codes = [c.code for c in columns if c.role is role and c.question_id == question_id]
-            flags[key] = _flag_columns(listed(question_id), codes, rank=role is Role.RANK)
+            rules = left_out.get(question_id) if left_out and role is Role.OPTION else None
+            out = _never_offered(batch, rules, values_of) if rules else None
+            flags[key] = _flag_columns(listed(question_id), codes, rank=role is Role.RANK, out=out)
         return flags[key]
 
     table: Table = {}
@@ -160,19 +179,70 @@ def _transposed(rows: Sequence[dict[str, Any]], keys: list[str]) -> dict[str, li
     return {key: list(cells) for key, cells in zip(keys, zip(*picked, strict=True), strict=True)}
 
 
+def _never_offered(
+    batch: ResponseBatch, rules: Mapping[int, LeftOut], values_of: Callable[[str], list[Any]]
+) -> list[tuple[str, ...]] | None:
+    """For each response, the codes its version of the question did not offer it; None
+    when no response of the batch is on a version that leaves any out.
+
+    `values_of(question_id)` gives the batch's answers to a question, one per response.
+    Most batches are on one version: the earlier answers are then looked up at C speed.
+    """
+    found = {rules.get(version) for version in set(batch.flow_versions)}
+    if found == {None}:
+        return None
+    if len(found) == 1:
+        (rule,) = found
+        assert rule is not None
+        values = values_of(rule.named)
+        single = {code: (code,) for code in rule.codes}
+        try:  # the earlier question a single choice: one code or none per response
+            return list(map(single.get, values, repeat((), len(values))))
+        except TypeError:  # lists: a multiple choice or a ranking
+            return [rule.never_offered(value) for value in values]
+    out: list[tuple[str, ...]] = []
+    for version, answers in zip(batch.flow_versions, batch.answers, strict=True):
+        rule = rules.get(version)
+        out.append(rule.never_offered(answers.get(rule.named)) if rule is not None else ())
+    return out
+
+
 def _flag_columns(
-    lists: list[list[str] | None], codes: list[str | None], *, rank: bool
+    lists: list[list[str] | None],
+    codes: list[str | None],
+    *,
+    rank: bool,
+    out: list[tuple[str, ...]] | None = None,
 ) -> dict[str, list[int | None]]:
     """The OPTION or RANK column of each code, in one pass over the answers.
 
     A batch holds few distinct answers to a question: each is worked out once,
-    and the cells looked up and transposed at C speed.
+    and the cells looked up and transposed at C speed. `out` gives, per
+    response, the codes it was never offered (their cells are empty, unless
+    chosen all the same); a question without such a rule has none to look at.
     """
-    keys = [None if chosen is None else tuple(chosen) for chosen in lists]
+    # The key of a row: its answer, and the codes it was never offered when there can be some.
+    keys: list[Any] = (
+        [None if chosen is None else tuple(chosen) for chosen in lists]
+        if out is None
+        else [
+            None if chosen is None else (tuple(chosen), left)
+            for chosen, left in zip(lists, out, strict=True)
+        ]
+    )
     try:
-        known = {key: _flags(key, codes, rank=rank) for key in set(keys)}
+        known = {
+            key: _flags(key, codes, rank=rank)
+            if out is None or key is None
+            else _flags(key[0], codes, rank=rank, never=key[1])
+            for key in set(keys)
+        }
     except TypeError:  # an unhashable item in a malformed answer: no shortcut
-        rows = [_flags(chosen, codes, rank=rank) for chosen in lists]
+        never = out if out is not None else [()] * len(lists)
+        rows = [
+            _flags(chosen, codes, rank=rank, never=left)
+            for chosen, left in zip(lists, never, strict=True)
+        ]
     else:
         rows = list(map(known.__getitem__, keys))
     return {
@@ -181,12 +251,18 @@ def _flag_columns(
 
 
 def _flags(
-    chosen: Sequence[str] | None, codes: list[str | None], *, rank: bool
+    chosen: Sequence[str] | None,
+    codes: list[str | None],
+    *,
+    rank: bool,
+    never: Sequence[str] = (),
 ) -> tuple[int | None, ...]:
     if chosen is None:
         return (None,) * len(codes)
     if rank:
         return tuple(chosen.index(code) + 1 if code in chosen else None for code in codes)
+    if never:  # a choice never offered: empty, not "shown, and not selected"
+        return tuple(1 if code in chosen else None if code in never else 0 for code in codes)
     return tuple(1 if code in chosen else 0 for code in codes)
 
 
