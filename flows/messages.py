@@ -100,7 +100,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "yes": {"fr": "Oui", "en": "Yes"},
     "no": {"fr": "Non", "en": "No"},
-    "dont_know": {"fr": "Ne sait pas", "en": "Don't know"},
+    "dont_know": {"fr": "Je ne sais pas", "en": "Don’t know"},
     "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
 }
 

@@ -743,9 +743,9 @@ class TestMiniFlow:
         ana = person()
         await self.start_to_share(ana)
         await ana.send("/skip")
-        # A scale from 1 to 5 with "Ne sait pas"; its ends are explained.
+        # A scale from 1 to 5 with "Je ne sais pas"; its ends are explained.
         message, _, _, _ = question(ana)
-        assert message.labels()[:6] == ["1", "2", "3", "4", "5", "Ne sait pas"]
+        assert message.labels()[:6] == ["1", "2", "3", "4", "5", "Je ne sais pas"]
         assert "1 = Faible · 5 = Forte" in message.text
         await ana.tap("4")
         assert_answered(message, "4/5")

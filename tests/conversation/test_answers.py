@@ -83,7 +83,7 @@ async def test_the_transcript_reads_each_kind_of_answer_back(
     await ana.press("Asie")
     record(await ana.confirm())
     record(await ana.write("12,5"))
-    record(await ana.press("Ne sait pas"))
+    record(await ana.press("Je ne sais pas"))
     await ana.press("Compétences")
     record(await ana.press("Coût"))
     record(await ana.skip())
@@ -96,7 +96,7 @@ async def test_the_transcript_reads_each_kind_of_answer_back(
         "exports": "Oui",
         "markets": "Europe · Asie",
         "share": "12,5",
-        "importance": "Ne sait pas",
+        "importance": "Je ne sais pas",
         "obstacles": "1. Compétences ; 2. Coût",
         "ideas": "(sans réponse)",
     }

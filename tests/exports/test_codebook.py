@@ -62,7 +62,7 @@ def test_codebook_content(filled: Filled, mini: Flow) -> None:
     assert book.loc["markets", "codes_and_labels"].startswith("eu=Europe; asia=Asie")
     assert (
         book.loc["importance", "codes_and_labels"]
-        == "1=Faible; 2; 3; 4; 5=Forte; dont_know=Ne sait pas"
+        == "1=Faible; 2; 3; 4; 5=Forte; dont_know=Je ne sais pas"
     )
     assert "first 2" in book.loc["obstacles__skills", "note"]
     assert "Optional" in book.loc["ideas", "note"]
@@ -121,7 +121,7 @@ def test_the_bundled_other_texts_are_text() -> None:
 def test_codebook_in_english_labels(mini: Flow) -> None:
     book = load_codebook(mini, lang="en").set_index("column")
     assert book.loc["sector", "section"] == "Company"
-    assert book.loc["exports", "codes_and_labels"] == "yes=Yes; no=No; dont_know=Don't know"
+    assert book.loc["exports", "codes_and_labels"] == "yes=Yes; no=No; dont_know=Don’t know"
 
 
 def test_long_codebook_describes_the_columns_then_each_question(

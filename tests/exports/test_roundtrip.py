@@ -196,7 +196,7 @@ def test_labels_replace_codes_in_the_flow_language(export_wide, filled: Filled) 
     assert (minus["sector"], minus["exports"], minus["importance"]) == (
         "Industrie",
         "Non",
-        "Ne sait pas",
+        "Je ne sais pas",
     )
     assert minus["markets"] == ""
     assert asia["markets"] == "Asie;Amériques"
@@ -208,7 +208,7 @@ def test_labels_in_another_language(export_wide, filled: Filled) -> None:  # typ
     rows = by_key(read_csv(export_wide("--labels", "--lang", "en")))
     acme = rows[filled.acme.key]
     assert (acme["sector"], acme["exports"]) == ("Other (please specify)", "Yes")
-    assert rows[filled.minus.key]["importance"] == "Don't know"
+    assert rows[filled.minus.key]["importance"] == "Don’t know"
 
 
 def test_joined_codes_come_before_the_option_columns(export_wide, filled: Filled) -> None:  # type: ignore[no-untyped-def]
@@ -298,7 +298,7 @@ def test_long_export_with_labels(filled: Filled, mini: Flow) -> None:
     assert values[(filled.acme.key, "markets")] == "Europe;Other (please specify)"
     assert values[(filled.acme.key, "obstacles")] == "Time;Cost"
     assert values[(filled.minus.key, "exports")] == "No"
-    assert values[(filled.minus.key, "importance")] == "Don't know"
+    assert values[(filled.minus.key, "importance")] == "Don’t know"
     assert values[(filled.acme.key, "importance")] == "5"
     assert values[(filled.acme.key, "staff")] == "42"
 
@@ -336,9 +336,9 @@ def test_load_responses_gives_tidy_dtypes(filled: Filled) -> None:
 
 def test_load_responses_with_labels(filled: Filled) -> None:
     frame = load_responses(filled.path, MINI, labels=True, lang="en").set_index("response_key")
-    assert list(frame["exports"].cat.categories) == ["Yes", "No", "Don't know"]
+    assert list(frame["exports"].cat.categories) == ["Yes", "No", "Don’t know"]
     assert frame.loc[filled.acme.key, "sector"] == "Other (please specify)"
-    assert frame.loc[filled.minus.key, "importance"] == "Don't know"
+    assert frame.loc[filled.minus.key, "importance"] == "Don’t know"
 
 
 def test_load_responses_long(filled: Filled) -> None:

@@ -622,7 +622,7 @@ def test_yes_no_typed(mini: Flow, typed: str, code: str, lang: str) -> None:
 
 def test_yes_no_refuses_other_words(mini: Flow) -> None:
     chat = mini_chat(mini, "en", until="exports")
-    assert chat.prompt.choices == (("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know"))
+    assert chat.prompt.choices == (("yes", "Yes"), ("no", "No"), ("dont_know", "Don’t know"))
     assert chat.type("maybe") == "Please answer with the buttons offered."
 
 
