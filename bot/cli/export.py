@@ -349,9 +349,12 @@ def _export_one(
     if options.include_personal:
         click.echo(personal_warning(flow), err=True)
     if result.responses == 0:
-        channel = ", --channel" if options.channels else ""
+        # Name the filters given beside those always there, so none is left unsuspected.
+        given = ", --channel" * bool(options.channels) + ", --flow-version" * bool(
+            options.flow_versions
+        )
         click.echo(
             f"no response of flow '{flow.id}' matches; check --status "
-            f"(default: completed only), --stage{channel} and the dates",
+            f"(default: completed only), --stage{given} and the dates",
             err=True,
         )

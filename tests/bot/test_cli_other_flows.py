@@ -183,6 +183,19 @@ def test_an_unknown_flow_version_is_refused_naming_those_held(desk: Path) -> Non
     assert invoke("export", "--flow-version", "3", "-o", "r3.csv").exit_code == 0
 
 
+def test_a_version_one_questionnaire_has_not_is_named_in_its_empty_export_hint(
+    desk: Path,
+) -> None:
+    result = invoke("export", "--flow-version", "3", "-o", "v3.csv", env=BOTH)
+
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "no response of flow 'tour_innov_2019_acteurs' matches; check --status "
+        "(default: completed only), "
+        "--stage, --flow-version and the dates"
+    ) in result.stderr
+
+
 # --- 3. --flow FILE with several flows configured ------------------------------------
 
 
