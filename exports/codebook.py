@@ -47,7 +47,9 @@ META_NOTES: Final = {
     "Empty when status is skipped; a question not shown to the respondent has no row.",
     "other_text": "Free text typed after choosing 'Other, please specify' (value then holds "
     "the code 'other', or its label with --labels); empty otherwise.",
-    "answered_at": "When the answer was given (last changed), in UTC" + TIMES + ".",
+    "answered_at": "When the answer was given (last changed), in UTC"
+    + TIMES
+    + "; empty when status is skipped (a skip is not stored with a time).",
 }
 STATUS_CODES: Final = (
     "completed=finished the questionnaire; in_progress=started, not finished; abandoned=given up"
