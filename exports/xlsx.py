@@ -2,7 +2,8 @@
 
 openpyxl's write-only mode streams rows to disk, so a large export does not
 build the whole sheet in memory. Cells are the CSV's cells, typed: numbers are
-numbers, and a text is the real text in a text cell. A spreadsheet never runs a
+numbers (the codes of a rating coded 1 to 5 too), and a text is the real text in
+a text cell. A spreadsheet never runs a
 text cell as a formula, so the CSV's apostrophe is not added here (it would show
 in Excel and spoil filters and counts). openpyxl itself would make a str that
 starts with "=" a formula and "#N/A" an error value: such texts, and any that
@@ -24,10 +25,11 @@ from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any, BinaryIO, Final
 
-from exports.columns import Cell, Column
+from exports.columns import Cell, Column, Role
 from exports.csv import FORMULA_STARTS
 from exports.errors import ExportError
 from exports.table import Table, Value
+from flows import Kind
 
 MAX_ROWS: Final = 1_048_576
 # XML 1.0 refuses these; answers are cleaned on entry, but a sheet must never fail.
@@ -83,6 +85,25 @@ def _texts(sheet: Any, cells: list[Value]) -> list[Any]:
         else fixes.get(value, value)
         for value in cells
     ]
+
+
+def _whole_number_codes(column: Column) -> bool:
+    """Whether a column holds a single choice coded 1, 2, 3… (a rating, "très insatisfait"
+    to "très satisfait"): a workbook writes those codes as numbers, so a spreadsheet
+    averages them. A code with a leading zero ("01") keeps the whole column as text."""
+    step = column.step
+    if column.role is not Role.VALUE or step is None or step.type != Kind.SINGLE_CHOICE:
+        return False
+    whole = [code for code in (c.code for c in getattr(step, "choices", ())) if code.isdigit()]
+    return len(whole) >= 2 and all(str(int(code)) == code for code in whole)
+
+
+def _numbers(cells: list[Value]) -> list[Value]:
+    """The codes that are whole numbers ("4") as numbers; the others ("dont_know") as they are."""
+    as_number: dict[Value, Value] = {
+        v: int(v) for v in set(cells) if isinstance(v, str) and v.isdigit() and str(int(v)) == v
+    }
+    return [as_number.get(value, value) for value in cells] if as_number else cells
 
 
 def _serial(stored: Value) -> float:
@@ -163,6 +184,7 @@ class XlsxWriter:
             ) from None
         self._target = target
         self.columns = tuple(columns)
+        self._as_numbers = frozenset(c.name for c in self.columns if _whole_number_codes(c))
         self.rows = 0
         self._book: Any = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("responses")
@@ -199,6 +221,8 @@ class XlsxWriter:
             return _times(self._sheet, cells)
         if column.cell in (Cell.FLAG, Cell.RANK):
             return cells
+        if column.name in self._as_numbers:
+            cells = _numbers(cells)
         return _texts(self._sheet, cells)
 
     def close(self) -> None:

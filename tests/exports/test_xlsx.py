@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from exports import ExportOptions, run_export
-from flows import Flow
+from flows import Flow, load_flow
 from tests.conftest import MINI
 from tests.exports.conftest import HYPERLINK, Filled, Survey, invoke
 
@@ -161,3 +161,50 @@ def test_header_is_frozen_filtered_and_sized(filled: Filled, tmp_path: Path) -> 
     assert widths["started_at"] >= 24 and widths["company"] >= 30
     assert widths["markets__americas"] >= len("markets__americas") + 2
     assert codebook.column_dimensions["H"].width >= 60  # the note
+
+
+RATED = """\
+id: rated
+version: 1
+title: Rated
+sections:
+  - id: main
+    title: Main
+    steps:
+      - id: satisfaction
+        type: single_choice
+        text: "Satisfaction ?"
+        choices:
+          - {code: "1", label: "Très insatisfait"}
+          - {code: "2", label: "Plutôt insatisfait"}
+          - {code: "3", label: "Plutôt satisfait"}
+          - {code: "4", label: "Très satisfait"}
+          - {code: dont_know, label: "Je ne sais pas"}
+      - id: zone
+        type: single_choice
+        text: "Zone ?"
+        choices:
+          - {code: "01", label: "Nord"}
+          - {code: "02", label: "Sud"}
+"""
+
+
+async def test_a_rating_coded_1_to_4_is_numbers_a_spreadsheet_averages(
+    survey: Survey, db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "rated.yaml").write_text(RATED, encoding="utf-8")
+    flow = load_flow(tmp_path / "rated.yaml")
+    given = [("4", "01"), ("2", "02"), ("dont_know", "01")]
+    keys = {(await survey.respond(flow, {"satisfaction": s, "zone": z})).key: s for s, z in given}
+    book_path = tmp_path / "r.xlsx"
+    result = invoke("--db", db_path, "--flow", tmp_path / "rated.yaml", "--xlsx", book_path)
+    assert result.exit_code == 0, result.stderr
+
+    header, *rows = openpyxl.load_workbook(book_path)["responses"].iter_rows(values_only=True)
+    sheet = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert {sheet[key]["satisfaction"] for key in keys} == {4, 2, "dont_know"}  # AVERAGE: 3
+    # A leading zero is part of the code: that column stays text, "01" and not 1.
+    assert {sheet[key]["zone"] for key in keys} == {"01", "02"}
+    # The CSV is unchanged: codes, as typed.
+    csv = invoke("--db", db_path, "--flow", tmp_path / "rated.yaml")
+    assert "\n" in csv.stdout and ",4," in csv.stdout.replace("\r", "")
