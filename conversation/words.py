@@ -88,46 +88,46 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # --- a link to the other questionnaire ------------------------------------------------
     "switch_offer": {
-        "fr": "Vous avez commencé le questionnaire « {current} » ({so_far}), et ce lien ouvre "
-        "le questionnaire « {linked} ». Une même personne ne répond qu’à l’un des deux : "
+        "fr": "Vous avez commencé le questionnaire pour « {current} » ({so_far}), et ce lien ouvre "
+        "le questionnaire pour « {linked} ». Une même personne ne répond qu’à l’un des deux : "
         "lequel voulez-vous ?",
-        "en": "You have started the “{current}” questionnaire ({so_far}), and this link opens "
-        "the “{linked}” questionnaire. One person answers only one of the two: which would "
+        "en": "You have started the questionnaire for “{current}” ({so_far}), and this link opens "
+        "the questionnaire for “{linked}”. One person answers only one of the two: which would "
         "you like?",
     },
     "switch_offer_done": {
-        "fr": "Vous avez déjà répondu au questionnaire « {current} », et ce lien ouvre le "
-        "questionnaire « {linked} ». Une même personne ne répond qu’à l’un des deux : "
+        "fr": "Vous avez déjà répondu au questionnaire pour « {current} », et ce lien ouvre le "
+        "questionnaire pour « {linked} ». Une même personne ne répond qu’à l’un des deux : "
         "lequel voulez-vous ?",
-        "en": "You have already answered the “{current}” questionnaire, and this link opens "
-        "the “{linked}” questionnaire. One person answers only one of the two: which would "
+        "en": "You have already answered the questionnaire for “{current}”, and this link opens "
+        "the questionnaire for “{linked}”. One person answers only one of the two: which would "
         "you like?",
     },
     "switch_resume": {"fr": "Reprendre « {current} » ▶", "en": "Continue “{current}” ▶"},
     "switch_keep": {"fr": "Garder mes réponses", "en": "Keep my answers"},
     "switch_to": {"fr": "Passer à « {linked} »", "en": "Switch to “{linked}”"},
     "switch_confirm": {
-        "fr": "Passer au questionnaire « {linked} » efface {erased} : une même personne ne "
+        "fr": "Passer au questionnaire pour « {linked} » efface {erased} : une même personne ne "
         "compte qu’une fois. Confirmez-vous ?",
-        "en": "Switching to the “{linked}” questionnaire erases {erased}: one person counts "
+        "en": "Switching to the questionnaire for “{linked}” erases {erased}: one person counts "
         "once. Are you sure?",
     },
     "switch_erased_one": {
-        "fr": "la réponse déjà donnée au questionnaire « {current} »",
-        "en": "the answer already given to the “{current}” questionnaire",
+        "fr": "la réponse déjà donnée au questionnaire pour « {current} »",
+        "en": "the answer already given to the questionnaire for “{current}”",
     },
     "switch_erased_many": {
-        "fr": "les {count} réponses déjà données au questionnaire « {current} »",
-        "en": "the {count} answers already given to the “{current}” questionnaire",
+        "fr": "les {count} réponses déjà données au questionnaire pour « {current} »",
+        "en": "the {count} answers already given to the questionnaire for “{current}”",
     },
     "switch_erased_none": {
-        "fr": "votre participation au questionnaire « {current} », encore sans réponse",
-        "en": "your participation in the “{current}” questionnaire, with no answer yet",
+        "fr": "votre participation au questionnaire pour « {current} », encore sans réponse",
+        "en": "your participation in the questionnaire for “{current}”, with no answer yet",
     },
     "switch_yes": {"fr": "Oui, changer de questionnaire", "en": "Yes, switch questionnaire"},
     "switched": {
-        "fr": "C’est fait : vos réponses au questionnaire « {current} » sont effacées.",
-        "en": "Done: your answers to the “{current}” questionnaire are erased.",
+        "fr": "C’est fait : vos réponses au questionnaire pour « {current} » sont effacées.",
+        "en": "Done: your answers to the questionnaire for “{current}” are erased.",
     },
     "flow_updated": {
         "fr": "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "

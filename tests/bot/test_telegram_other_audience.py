@@ -62,8 +62,8 @@ async def test_the_offer_names_both_and_no_keeps_the_answers(
     await _two_company_answers(ana)
     await ana.send("/start pithiviers__territoire")
     offer = ana.last
-    assert f"le questionnaire « {COMPANY} » (2 réponses sur " in offer.text
-    assert f"ce lien ouvre le questionnaire « {ACTOR} »" in offer.text
+    assert f"le questionnaire pour « {COMPANY} » (2 réponses sur " in offer.text
+    assert f"ce lien ouvre le questionnaire pour « {ACTOR} »" in offer.text
     assert offer.labels() == [f"Reprendre « {COMPANY} » ▶", SWITCH]
     await ana.tap(SWITCH)
     assert "efface les 2 réponses déjà données" in ana.last_text
@@ -83,7 +83,7 @@ async def test_switching_confirmed_erases_and_opens_the_territory_questionnaire(
     before = len(ana.chat)
     await ana.tap("Oui, changer de questionnaire")
     said = "\n".join(message.text for message in ana.chat[before:])
-    assert f"vos réponses au questionnaire « {COMPANY} » sont effacées" in said
+    assert f"vos réponses au questionnaire pour « {COMPANY} » sont effacées" in said
     assert "l’atelier de Pithiviers" in said
     assert actors_flow.text(actors_flow.title, "fr") in said
     # One live keyboard, the new notice's: the company question left behind has none.

@@ -77,9 +77,9 @@ async def test_the_other_link_names_both_questionnaires(
     before = peek.dump()
     await ana.start("pithiviers__territoire")
     assert ana.menu.text.startswith(
-        f"Vous avez commencé le questionnaire « {COMPANY} » (2 réponses sur "
+        f"Vous avez commencé le questionnaire pour « {COMPANY} » (2 réponses sur "
     )
-    assert f"ce lien ouvre le questionnaire « {ACTOR} »" in ana.menu.text
+    assert f"ce lien ouvre le questionnaire pour « {ACTOR} »" in ana.menu.text
     assert ana.labels() == [GO_ON, SWITCH]
     assert peek.dump() == before  # an offer changes nothing
 
@@ -105,8 +105,8 @@ async def test_switching_says_what_it_erases_and_cancelling_keeps_it(
     await ana.start("pithiviers__territoire")
     await ana.press(SWITCH)
     assert ana.menu.text == (
-        f"Passer au questionnaire « {ACTOR} » efface les 2 réponses déjà données au "
-        f"questionnaire « {COMPANY} » : une même personne ne compte qu’une fois. "
+        f"Passer au questionnaire pour « {ACTOR} » efface les 2 réponses déjà données au "
+        f"questionnaire pour « {COMPANY} » : une même personne ne compte qu’une fois. "
         "Confirmez-vous ?"
     )
     before = peek.dump()
@@ -125,7 +125,7 @@ async def test_switching_confirmed_opens_the_links_questionnaire_at_its_workshop
     await ana.press(SWITCH)
     await ana.press(SWITCH_YES)
     assert ana.messages[0] == (
-        f"C’est fait : vos réponses au questionnaire « {COMPANY} » sont effacées."
+        f"C’est fait : vos réponses au questionnaire pour « {COMPANY} » sont effacées."
     )
     assert ana.welcome.title == actors_flow.text(actors_flow.title, "fr")
     assert "Pithiviers" in (ana.welcome.workshop or "")
@@ -208,10 +208,10 @@ async def test_the_offer_speaks_the_persons_language(both: Conversation, chat: C
     await ana.start("pithiviers__entreprise")
     await ana.press("✅ I agree")
     await ana.start("pithiviers__territoire")
-    assert ana.menu.text.startswith("You have started the “A company” questionnaire (0 of ")
+    assert ana.menu.text.startswith("You have started the questionnaire for “A company” (0 of ")
     assert ana.labels() == ["Continue “A company” ▶", "Switch to “A local stakeholder”"]
     await ana.press("Switch to “A local stakeholder”")
-    assert "erases your participation in the “A company” questionnaire, with no answer yet" in (
+    assert "erases your participation in the questionnaire for “A company”, with no answer yet" in (
         ana.menu.text
     )
 
@@ -257,7 +257,7 @@ async def test_a_finished_person_keeps_their_answers_or_switches(
     await ana.start("pithiviers__entreprise")
     await mini_to_end(ana)
     await ana.start("pithiviers__territoire")
-    assert ana.menu.text.startswith(f"Vous avez déjà répondu au questionnaire « {COMPANY} »")
+    assert ana.menu.text.startswith(f"Vous avez déjà répondu au questionnaire pour « {COMPANY} »")
     assert ana.labels() == ["Garder mes réponses", SWITCH]
     await ana.press("Garder mes réponses")
     assert ana.messages == [

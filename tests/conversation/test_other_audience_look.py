@@ -59,7 +59,7 @@ async def test_a_page_of_the_other_link_offers_the_switch_and_writes_nothing(
     before = peek.dump()
     await ana.send(Look(OTHER))
     assert ana.menu.text.startswith(
-        f"Vous avez commencé le questionnaire « {COMPANY} » (2 réponses sur "
+        f"Vous avez commencé le questionnaire pour « {COMPANY} » (2 réponses sur "
     )
     assert ana.labels() == [GO_ON, SWITCH]
     # Going on names the person's own questionnaire and workshop: the web's next page.
@@ -100,7 +100,7 @@ async def test_a_finished_person_is_offered_to_keep_their_answers(
     await mini_to_end(ana)
     before = peek.dump()
     await ana.send(Look(OTHER))
-    assert ana.menu.text.startswith(f"Vous avez déjà répondu au questionnaire « {COMPANY} »")
+    assert ana.menu.text.startswith(f"Vous avez déjà répondu au questionnaire pour « {COMPANY} »")
     assert ana.labels() == ["Garder mes réponses", SWITCH]
     assert peek.dump() == before
     await ana.press("Garder mes réponses")

@@ -81,7 +81,7 @@ async def test_the_other_qr_code_offers_the_switch_and_changes_nothing(
     assert f"http://127.0.0.1{OTHER}" in card.links()
     before = peek.dump()
     page = await ana.get(OTHER)
-    assert f"Vous avez commencé le questionnaire « {COMPANY} » (2 réponses sur " in page
+    assert f"Vous avez commencé le questionnaire pour « {COMPANY} » (2 réponses sur " in page
     assert page.labels()[:2] == [GO_ON, SWITCH]
     assert offered(await reload(ana))  # a reload of that page offers it again: nothing chosen
     assert peek.dump() == before
@@ -141,7 +141,7 @@ async def test_switching_opens_the_territory_notice_then_its_questionnaire_at_pi
     page = await press(ana, SWITCH_YES)
     # Said with or without scripts: across the redirect, the questionnaire's name rides as
     # a value of the flow's (bot/web/notes.py, VALUED_KEYS).
-    assert f"C’est fait : vos réponses au questionnaire « {COMPANY} » sont effacées." in page
+    assert f"C’est fait : vos réponses au questionnaire pour « {COMPANY} » sont effacées." in page
     assert ACTORS.text(ACTORS.title, "fr") in page
     assert AGREE in page.labels() and not offered(page)
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
