@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final
 
 from conversation.actions import Action, Intent
 from conversation.words import say
@@ -83,18 +82,6 @@ def named_in_summary(flow: Flow, state: ResponseState, text: str, lang: str) -> 
     rows = summary(flow, state, lang)
     number = int(match.group(1))
     return rows[number - 1][0] if 1 <= number <= len(rows) else None
-
-
-AGREEING: Final = frozenset(
-    {"oui", "yes", "j'accepte", "accepte", "i agree", "agree", "ok", "d'accord", "oui j'accepte"}
-)
-"""Typed answers to the notice's "Acceptez-vous… ?" that agree as its button does."""
-
-
-def agrees(text: str) -> bool:
-    """Whether a typed text says yes to the notice: "Oui !", "J’accepte.", "ok"."""
-    folded = " ".join(text.casefold().replace("’", "'").strip(" .!,\n\t").split())
-    return folded.replace(", ", " ") in AGREEING
 
 
 def is_stale(state: ResponseState, step: str, seq: int) -> bool:

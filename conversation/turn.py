@@ -70,7 +70,7 @@ class Turn(Switching):
         elif isinstance(event, Command):
             await self._command(event.name)
         elif isinstance(event, Unreadable) and self.session.response is None:
-            await self._before_agreeing(event)
+            await self._before_agreeing()
         elif isinstance(event, Unreadable):
             self.screens.append(Message(say("not_text", self.lang)))
             self.show_current()
@@ -125,6 +125,7 @@ class Turn(Switching):
         stage = find_stage(self.stages, code)
         if split_entry(code)[0] and stage is None:
             # A mistyped or outdated code: asking beats an answer silently left untagged.
+            self.arrived = None  # the list replaces the notice shown before, if any
             self.screens.append(views.stage_picker(self.lang, self.stages, self.audience))
         else:
             await self._begin(stage)
@@ -133,7 +134,7 @@ class Turn(Switching):
         session = self.session
         state = session.state
         if state is None or session.response is None:
-            await self._before_agreeing(event)
+            await self._before_agreeing()
         elif state.finished:
             await self._typed_after_end(event)
         elif session.needs_consent(self.flow):
@@ -148,25 +149,24 @@ class Turn(Switching):
         else:
             await self._apply(state, answer(self.flow, state, event.value, self.lang))
 
-    async def _before_agreeing(self, event: Event) -> None:
-        """Anything but the notice's buttons before agreeing: "oui" agrees, the rest gets the
-        notice again, for the link it was shown for (nothing is stored before agreeing: the
-        service remembers it a while).
+    async def _before_agreeing(self) -> None:
+        """Anything but the notice's buttons before agreeing: the notice again, for the link
+        it was shown for (nothing is stored before agreeing: the service remembers it a
+        while), or the list of who answers when that came first.
+
+        A typed "oui" is not taken as agreeing: the memory may be another moment's (another
+        instance's, before a refusal there); the button carries the notice's version.
         """
         if self.arrived is None:
             # No notice shown that is known of: a first message, without a link.
             await self._begin(None)
             return
         stage = find_stage(self.stages, self.arrived.entry)
-        agreeing = isinstance(event, Typed) and rules.agrees(event.text)
-        if agreeing and self.catalogue is None and self.flow.consent_version is not None:
-            await self._agree(stage)  # typed under "Acceptez-vous … ?", as in the terminal
-            return
-        self.screens.append(Message(say("notice_waiting", self.lang)))
         if self.catalogue is not None:
             self.screens.append(views.audience_picker(self.catalogue, self.lang, stage))
-        else:
-            self._ask_consent(stage, changed=False)
+            return
+        self.screens.append(Message(say("notice_waiting", self.lang)))
+        self._ask_consent(stage, changed=False)
 
     async def _typed_after_end(self, event: Typed | Submitted) -> None:
         """A number of the summary opens its question to change it; anything else, the end.
@@ -403,7 +403,7 @@ class Turn(Switching):
         elif name in (CommandName.BACK, CommandName.SKIP):
             await self._move(name)
         elif name == CommandName.RESTART and session.response is None and self.arrived:
-            await self._before_agreeing(Command(name))
+            await self._before_agreeing()
         elif name == CommandName.RESTART:
             if session.response is None:
                 self.screens.append(Message(say("nothing_open", lang)))
@@ -420,6 +420,7 @@ class Turn(Switching):
                 self.screens.append(views.data_copy(data, lang, self.stages))
         elif name == CommandName.DELETE:
             if session.respondent is None:
+                self.arrived = None  # not even the link they came by is kept
                 self.screens.append(Message(say("mydata_none", lang)))
             else:
                 self.screens.append(views.erase_menu(lang, self._seq()))
@@ -428,7 +429,7 @@ class Turn(Switching):
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
         state = self.session.state
         if state is None and self.arrived is not None:
-            await self._before_agreeing(Command(name))
+            await self._before_agreeing()
         elif state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))
         elif state.finished:

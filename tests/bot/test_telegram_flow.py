@@ -389,7 +389,7 @@ async def test_a_word_or_a_sticker_at_the_notice_keeps_the_links_workshop(
     person: PersonFactory, answers_of: AnswersOf
 ) -> None:
     """Nothing is stored before agreeing: what the person sends meanwhile must not drop the
-    workshop their link named, and "oui" agrees as the button does."""
+    workshop their link named."""
     ana, bob = person(), person()
     for who in (ana, bob):
         await who.send("/start pithiviers")
@@ -401,6 +401,8 @@ async def test_a_word_or_a_sticker_at_the_notice_keeps_the_links_workshop(
     await ana.send("/back")
     await ana.tap(AGREE)
     await bob.send("Oui !")
+    assert bob.last.text.startswith("Information sur vos données")
+    await bob.tap(AGREE)
 
     for who in (ana, bob):
         question(who)

@@ -50,6 +50,23 @@ async def test_a_workshop_link_asks_who_is_answering_and_stores_nothing(
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
 
 
+async def test_a_word_typed_at_the_audience_list_gets_the_list_again_for_the_workshop(
+    both: Conversation, chat: ChatFactory, peek: Peek
+) -> None:
+    ana = chat(both)
+    await ana.start("pithiviers")
+    await ana.write("bonjour")
+    assert ana.kinds == ["Menu"]  # no word about a notice not shown yet
+    assert ana.labels() == [COMPANY, ACTOR]
+    await ana.press(ACTOR)
+    await ana.write("bonjour")
+    assert ana.messages == [
+        "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous."
+    ]
+    await ana.press(AGREE)
+    assert _flows_of_responses(peek) == [("tour_innov_2019_acteurs", "pithiviers")]
+
+
 async def test_the_audience_picked_gives_its_questionnaire_with_the_workshop(
     both: Conversation, chat: ChatFactory, peek: Peek, actors_flow: Flow
 ) -> None:

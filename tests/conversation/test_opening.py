@@ -171,8 +171,6 @@ async def test_before_agreeing_each_input_gets_its_own_answer(
     assert ana.screens == (Help(HelpTopic.UNKNOWN_COMMAND),)
     await ana.command("mydata")
     assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
-    await ana.command("delete")
-    assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
     await ana.command("language")
     assert ana.menu.text == "Choisissez votre langue :"
     assert ana.labels() == ["Français", "English"]
@@ -183,6 +181,8 @@ async def test_before_agreeing_each_input_gets_its_own_answer(
         assert ana.kinds == ["Message", "Menu"], what
         assert ana.menu.text.startswith("Information sur vos données")
         assert ana.labels() == [AGREE, "Je refuse", "English"]
+    await ana.command("delete")
+    assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
 
 
 async def test_a_first_message_without_a_link_gets_the_welcome_and_the_notice(
@@ -197,19 +197,19 @@ async def test_a_first_message_without_a_link_gets_the_welcome_and_the_notice(
     assert ana.labels() == [AGREE, "Je refuse", "English"]
 
 
-@pytest.mark.parametrize("typed", ["oui", "Oui !", "J’accepte", "j'accepte.", "OK", "yes"])
-async def test_oui_typed_at_the_notice_agrees_for_the_links_workshop(
-    chat: ChatFactory, bundled: Conversation, peek: Peek, typed: str
+async def test_oui_typed_at_the_notice_shows_it_again_for_the_button(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
 ) -> None:
+    """The button carries the version of the notice read; a word typed may answer another
+    moment's notice (another instance's, one declined since): it agrees to nothing."""
     ana = chat(bundled)
     await ana.start("pithiviers")
 
-    await ana.write(typed)
+    await ana.write("oui")
 
-    assert ana.prompt.step_id == "company_name"
-    assert peek.query("SELECT stage_code, consent_version FROM responses") == [
-        ("pithiviers", bundled.flow.consent_version)
-    ]
+    assert ana.messages == [WAITING]
+    assert ana.action(AGREE).stage == "pithiviers"
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
 
 
 @pytest.mark.parametrize("what", ["bonjour", "non merci", "sticker", "back", "language"])
@@ -239,21 +239,36 @@ async def test_whatever_comes_before_agreeing_the_workshop_of_the_link_is_kept(
     assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
 
 
-async def test_a_word_other_than_yes_does_not_agree_and_declining_is_forgotten(
+async def test_after_declining_or_delete_the_link_is_forgotten_too(
     chat: ChatFactory, bundled: Conversation, peek: Peek
 ) -> None:
-    ana = chat(bundled)
-    await ana.start("pithiviers")
+    ana, bob = chat(bundled, "ana"), chat(bundled, "bob")
+    for person in (ana, bob):
+        await person.start("pithiviers")
     decline = ana.action("Je refuse")
-    for typed in ("non", "je ne sais pas", "oui mais", "1"):
+    for typed in ("non", "je ne sais pas", "1"):
         await ana.write(typed)
         assert ana.reply.response_id is None, typed
     await ana.tap(decline)
-    # The refusal answered the notice: a later "oui" is a first message again.
+    await bob.command("delete")
+    assert bob.messages == ["Nous ne conservons aucune réponse de votre part."]
+    # Their next word is a first message again: the welcome, no workshop.
+    for person in (ana, bob):
+        await person.write("bonjour")
+        assert person.kinds == ["Welcome", "Menu"]
+        assert person.welcome.workshop is None
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+
+
+async def test_a_link_to_no_known_workshop_replaces_the_notice_shown_before(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+    await ana.start("pithiviers")
+    await ana.start("atlantis")  # the list of workshops: pick one
     await ana.write("oui")
     assert ana.kinds == ["Welcome", "Menu"]
-    assert ana.welcome.workshop is None
-    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+    assert ana.welcome.workshop is None  # not Pithiviers, which the list replaced
 
 
 async def test_a_sticker_before_agreeing_points_to_the_notice(
