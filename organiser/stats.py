@@ -250,7 +250,8 @@ def _reached(flow: Flow, response: Response) -> set[str]:
     summary, say), no longer applies: its answer does not count (the export
     leaves it out), so it is not reached either. Read from the engine's state
     as plain JSON, so a state this version of the engine cannot load still
-    counts its current step (and its history, as it stands).
+    counts its current step (and its history, as it stands), and so does a response
+    given on another version of the flow.
     """
     seen = {response.current_step} if response.current_step else set()
     try:
@@ -262,7 +263,10 @@ def _reached(flow: Flow, response: Response) -> set[str]:
     history = state.get("history")
     if isinstance(history, list):
         walked = {step for step in history if isinstance(step, str)}
-        shown = _shown(flow, state.get("answers"))
+        # Only this file's version decides what its answers show: an older one's conditions
+        # may differ (a `show_if` added since would unreach what was answered then).
+        same = response.flow_version == flow.version
+        shown = _shown(flow, state.get("answers")) if same else None
         seen.update(walked if shown is None else walked & shown)
     return seen
 

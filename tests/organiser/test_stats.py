@@ -26,6 +26,7 @@ import pandas as pd
 
 from exports import export_csv
 from flows import Flow, StageDef
+from flows.model import Compare
 from organiser import (
     QuestionReach,
     StageCounts,
@@ -476,3 +477,34 @@ async def test_dropoff_table(survey_db: Path, tour_flow: Flow, tour_stages: list
     one = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="evreux")
     title = render_dropoff_table(one).splitlines()[0]
     assert title == "Drop-off, flow tour, stage evreux: 2 started"
+
+
+def test_a_response_on_an_older_version_is_judged_by_its_own_path(tour_flow: Flow) -> None:
+    """A `show_if` added in a later version must not unreach what was answered before it."""
+    steps = [s.id for s in tour_flow.steps()]
+    asked, later = steps[1], steps[2]  # the first question after the welcome, and the next
+    section = next(sec for sec in tour_flow.sections if any(s.id == later for s in sec.steps))
+    hidden = Compare(question=asked, equals="not-a-code")
+    changed = [
+        s.model_copy(update={"show_if": hidden}) if s.id == later else s for s in section.steps
+    ]
+    v2 = tour_flow.model_copy(
+        update={
+            "version": tour_flow.version + 1,
+            "sections": [
+                sec.model_copy(update={"steps": changed}) if sec is section else sec
+                for sec in tour_flow.sections
+            ],
+        }
+    )
+    state = {"current": steps[3], "answers": {asked: "small", later: "yes"}, "history": steps[:3]}
+    now = dt.datetime(2019, 6, 5, tzinfo=dt.UTC)
+    old = Response(
+        1, "k", 1, tour_flow.id, tour_flow.version, None, "fr",
+        ResponseStatus.IN_PROGRESS, json.dumps(state), steps[3], now, now, None,
+    )  # fmt: skip
+    stats = compute_stats(
+        [old], {1: frozenset({asked, later})}, flow=v2, stages=[], today=now.date()
+    )
+    reached = {q.question_id: (q.reached, q.answered) for q in stats.questions}
+    assert reached[later] == (1, 1)
