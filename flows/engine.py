@@ -214,7 +214,9 @@ def answer_text(flow: Flow, state: ResponseState, text: str, lang: str) -> Outco
     if state.awaiting_other:
         return _answer_other(flow, state, step, text, lang)
     if isinstance(step, InfoStep) and not goes_on(text):
-        return Outcome(state, message("info_typed", lang))
+        # "or Back to correct the answer before" only where there is one.
+        first = shown_steps(flow, state.answers).ids.isdisjoint(state.history)
+        return Outcome(state, message("info_typed_first" if first else "info_typed", lang))
     if isinstance(step, InfoStep):
         return acknowledge(flow, state, lang)
     if isinstance(step, SingleChoiceStep) or step.type in (Kind.YES_NO, Kind.SCALE):

@@ -79,6 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is nothing to answer here: tap “Continue” to go on, or “Back” to correct "
         "the previous answer.",
     },
+    "info_typed_first": {
+        "fr": "Il n’y a rien à répondre ici : touchez « Continuer » pour commencer.",
+        "en": "There is nothing to answer here: tap “Continue” to begin.",
+    },
     "use_buttons": {
         "fr": "Merci de répondre avec les boutons proposés.",
         "en": "Please answer with the buttons offered.",

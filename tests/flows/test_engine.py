@@ -201,12 +201,39 @@ def test_anything_else_typed_on_an_information_step_is_not_dropped_silently(
     """Most likely an answer meant for the question before (a year corrected): going on as
     if "Continue" were tapped threw it away without a word."""
     chat = Chat(mini)
-    said = chat.type(typed)
-    assert said == (
+    # The first step: nothing before it to go back to.
+    assert (
+        chat.type(typed) == "Il n’y a rien à répondre ici : touchez « Continuer » pour commencer."
+    )
+    assert chat.current == "welcome"
+
+
+def test_at_a_later_introduction_back_is_offered_to_correct_the_answer_before(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "intro.yaml").write_text(INTRO_AFTER_A_QUESTION, encoding="utf-8")
+    chat = Chat(load_flow(tmp_path / "intro.yaml"))
+    chat.ok(chat.type("1887"))
+    assert chat.current == "next_part"
+    assert chat.type("1987") == (
         "Il n’y a rien à répondre ici : touchez « Continuer » pour la suite, ou « Retour » "
         "pour corriger la réponse précédente."
     )
-    assert chat.current == "welcome"
+    assert chat.state.answers == {"founded": 1887} and chat.current == "next_part"
+
+
+INTRO_AFTER_A_QUESTION = """\
+id: intro
+version: 1
+title: Intro
+sections:
+  - id: main
+    title: Main
+    steps:
+      - {id: founded, type: number, text: "Année ?"}
+      - {id: next_part, type: info, text: "La suite."}
+      - {id: done, type: text, text: "Fin ?"}
+"""
 
 
 def test_acknowledging_a_question_is_refused(mini: Flow) -> None:
