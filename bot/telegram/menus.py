@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from enum import Enum
 from typing import Any, Final
 
 from telegram import BotCommand, BotCommandScope, BotCommandScopeAllPrivateChats, Update
@@ -55,7 +56,7 @@ async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[s
         log.warning("could not register the command menu: %s", error)
     waiting = set()
     for admin in sorted(admins):
-        if not await set_organiser_menu(bot, admin, organiser):
+        if await set_organiser_menu(bot, admin, organiser) is MenuSet.UNKNOWN_CHAT:
             log.info(
                 "organiser %s has not opened a chat with the bot yet: their command menu "
                 "will be set when they first write to it (their /help lists the commands)",
@@ -65,17 +66,27 @@ async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[s
     return waiting
 
 
-async def set_organiser_menu(bot: Any, admin: int, organiser: Sequence[str]) -> bool:
-    """The organiser's menu in their chat; False if Telegram has no chat with them yet."""
+class MenuSet(Enum):
+    """What came of setting an organiser's menu."""
+
+    SET = "set"
+    UNKNOWN_CHAT = "unknown chat"  # they have not written to the bot yet
+    FAILED = "failed"  # logged where it happened
+
+
+async def set_organiser_menu(bot: Any, admin: int, organiser: Sequence[str]) -> MenuSet:
+    """The organiser's menu in their chat, in each language."""
     try:
         await _set_menu(bot, ChatScope(admin), lambda lang: organiser_menu(organiser, lang))
     except BadRequest as error:
         if "chat not found" in error.message.lower():
-            return False
+            return MenuSet.UNKNOWN_CHAT
         log.warning("Telegram refused organiser %s's command menu: %s", admin, error)
+        return MenuSet.FAILED
     except TelegramError as error:
         log.warning("could not register organiser %s's command menu: %s", admin, error)
-    return True
+        return MenuSet.FAILED
+    return MenuSet.SET
 
 
 async def _set_menu(
@@ -107,9 +118,10 @@ class MenusLater:
         if user is None:
             return
         self.waiting.remove_user_ids(user.id)  # once, whatever Telegram says
-        if await set_organiser_menu(context.bot, user.id, self.organiser):
+        outcome = await set_organiser_menu(context.bot, user.id, self.organiser)
+        if outcome is MenuSet.SET:
             log.info("organiser %s wrote to the bot: their command menu is set", user.id)
-        else:
+        elif outcome is MenuSet.UNKNOWN_CHAT:
             log.info("organiser %s's chat is still unknown to Telegram: no command menu", user.id)
 
 

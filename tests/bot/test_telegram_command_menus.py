@@ -254,3 +254,28 @@ def test_surveybot_run_sets_the_menus_and_answers_despite_an_unknown_organiser_c
     assert "Traceback" not in log
     mentioned = [line for line in log.splitlines() if str(ABSENT) in line]
     assert len(mentioned) == 1 and "has not opened a chat with the bot yet" in mentioned[0]
+
+
+async def test_a_menu_telegram_refuses_when_the_organiser_writes_is_not_said_to_be_set(
+    api: TelegramWithAbsentChats,
+    make_app: Callable[[FakeBotAPI], BotApplication],
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    app = make_app(api)
+    async with running(app, db_path):
+        refusal = {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: BOT_COMMAND_INVALID",
+        }
+        api._setMyCommands = lambda params: (400, json.dumps(refusal).encode())  # type: ignore[method-assign]
+        organiser = Person(Updates(app, api), ABSENT)
+        await organiser.send("/start")
+        await asyncio.sleep(0.05)
+        assert "Bienvenue" in organiser.last_text  # answered all the same
+    said = [r for r in caplog.records if str(ABSENT) in r.getMessage()]
+    assert said[-1].levelno == logging.WARNING
+    assert "refused organiser" in said[-1].getMessage()
+    assert not [r for r in said if "is set" in r.getMessage()]
