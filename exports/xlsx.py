@@ -94,14 +94,20 @@ def _whole_number_codes(column: Column) -> bool:
     step = column.step
     if column.role is not Role.VALUE or step is None or step.type != Kind.SINGLE_CHOICE:
         return False
-    whole = [code for code in (c.code for c in getattr(step, "choices", ())) if code.isdigit()]
-    return len(whole) >= 2 and all(str(int(code)) == code for code in whole)
+    codes = [c.code for c in getattr(step, "choices", ())]
+    whole = [code for code in codes if code.isascii() and code.isdigit()]
+    return len(whole) >= 2 and all(map(_canonical, whole))
+
+
+def _canonical(text: str) -> bool:
+    """Whether `text` is a whole number as Python writes it: "4", not "04", "²" or "٤"."""
+    return text.isascii() and text.isdigit() and str(int(text)) == text
 
 
 def _numbers(cells: list[Value]) -> list[Value]:
     """The codes that are whole numbers ("4") as numbers; the others ("dont_know") as they are."""
     as_number: dict[Value, Value] = {
-        v: int(v) for v in set(cells) if isinstance(v, str) and v.isdigit() and str(int(v)) == v
+        v: int(v) for v in set(cells) if isinstance(v, str) and _canonical(v)
     }
     return [as_number.get(value, value) for value in cells] if as_number else cells
 
