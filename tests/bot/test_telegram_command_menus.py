@@ -18,11 +18,10 @@ from typing import Any
 
 import pytest
 
-from bot.telegram import BotApplication, build_application, running
-from flows import Flow, StageDef
+from flows import Flow
 from tests.support.bot_api_server import BotAPIServer
 from tests.support.bot_process import BotProcess
-from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
 
 ABSENT = 900_001
 """An organiser who never opened the bot: Telegram answers "chat not found" for their chat."""
@@ -57,18 +56,14 @@ def api() -> FakeBotAPI:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ABSENT, PRESENT}),
-        )
+def admins() -> frozenset[int]:
+    return frozenset({ABSENT, PRESENT})
 
-    return make
+
+@pytest.fixture(autouse=True)
+def info_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """From the start-up on: what is said of each organiser is said at info."""
+    caplog.set_level(logging.INFO)
 
 
 def _scope(params: dict[str, Any]) -> dict[str, Any]:
@@ -150,68 +145,55 @@ async def test_the_organiser_menu_lists_exactly_the_commands_only_organisers_rea
 
 
 async def test_an_organiser_who_never_opened_the_bot_is_logged_politely_and_skipped(
-    api: FakeBotAPI,
-    make_app: Callable[[FakeBotAPI], BotApplication],
-    db_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    api: FakeBotAPI, updates: Updates, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
-    app = make_app(api)
-    async with running(app, db_path):
-        updates = Updates(app, api)
-        # Sorted, the organiser Telegram does not know comes first: the other still gets theirs.
-        menus = menus_set(in_process_calls(api))
-        assert {lang for scope, chat, lang in menus if chat == PRESENT} == {"fr", "en", None}
-        tried = [p for m, p in in_process_calls(api) if _scope(p).get("chat_id") == ABSENT]
-        assert len(tried) == 1  # one refusal is enough: no use trying the other languages
+    # Sorted, the organiser Telegram does not know comes first: the other still gets theirs.
+    menus = menus_set(in_process_calls(api))
+    assert {lang for scope, chat, lang in menus if chat == PRESENT} == {"fr", "en", None}
+    tried = [p for m, p in in_process_calls(api) if _scope(p).get("chat_id") == ABSENT]
+    assert len(tried) == 1  # one refusal is enough: no use trying the other languages
 
-        said = [r for r in caplog.records if str(ABSENT) in r.getMessage()]
-        assert len(said) == 1
-        assert said[0].levelno == logging.INFO and said[0].exc_info is None
-        assert "\n" not in said[0].getMessage()
-        assert "has not opened a chat with the bot yet" in said[0].getMessage()
-        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    started = caplog.get_records("setup")  # the bot started before the test (`updates`)
+    said = [r for r in started if str(ABSENT) in r.getMessage()]
+    assert len(said) == 1
+    assert said[0].levelno == logging.INFO and said[0].exc_info is None
+    assert "\n" not in said[0].getMessage()
+    assert "has not opened a chat with the bot yet" in said[0].getMessage()
+    assert not [r for r in started if r.levelno >= logging.ERROR]
 
-        # The bot answers: a respondent, and both organisers.
-        ana = Person(updates, 4242)
-        await ana.send("/start")
-        assert "Bienvenue" in ana.last_text  # the questionnaire begins
-        for organiser_id in (ABSENT, PRESENT):
-            organiser = Person(updates, organiser_id)
-            await organiser.send("/links")
-            assert organiser.chat and organiser.last_text != UNKNOWN
+    # The bot answers: a respondent, and both organisers.
+    ana = Person(updates, 4242)
+    await ana.send("/start")
+    assert "Bienvenue" in ana.last_text  # the questionnaire begins
+    for organiser_id in (ABSENT, PRESENT):
+        organiser = Person(updates, organiser_id)
+        await organiser.send("/links")
+        assert organiser.chat and organiser.last_text != UNKNOWN
 
 
 async def test_an_organiser_who_opens_the_bot_after_the_start_gets_their_menu_then(
-    api: TelegramWithAbsentChats,
-    make_app: Callable[[FakeBotAPI], BotApplication],
-    db_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    api: TelegramWithAbsentChats, updates: Updates, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
-    app = make_app(api)
-    async with running(app, db_path):
-        updates = Updates(app, api)
-        await Person(updates, 4242).send("/start")  # a respondent sets nothing
-        calls = len(api.calls)
+    await Person(updates, 4242).send("/start")  # a respondent sets nothing
+    calls = len(api.calls)
 
-        api.absent.clear()  # they open the bot: Telegram knows their chat from now on
-        organiser = Person(updates, ABSENT)
-        await organiser.send("/start")
-        assert "Bienvenue" in organiser.last_text  # answered as usual, the menu beside it
-        await asyncio.sleep(0.05)  # the menu is set beside the reply, not before it
-        theirs = [
-            (params.get("language_code"), [c["command"] for c in params["commands"]])
-            for method, params in in_process_calls(api)[calls:]
-            if method == "setMyCommands" and _scope(params).get("chat_id") == ABSENT
-        ]
-        present = menus_set(in_process_calls(api))[("chat", PRESENT, "fr")]
-        assert theirs == [(lang, [c for c, _ in present]) for lang in ("fr", "en", None)]
+    api.absent.clear()  # they open the bot: Telegram knows their chat from now on
+    organiser = Person(updates, ABSENT)
+    await organiser.send("/start")
+    assert "Bienvenue" in organiser.last_text  # answered as usual, the menu beside it
+    await asyncio.sleep(0.05)  # the menu is set beside the reply, not before it
+    theirs = [
+        (params.get("language_code"), [c["command"] for c in params["commands"]])
+        for method, params in in_process_calls(api)[calls:]
+        if method == "setMyCommands" and _scope(params).get("chat_id") == ABSENT
+    ]
+    present = menus_set(in_process_calls(api))[("chat", PRESENT, "fr")]
+    assert theirs == [(lang, [c for c, _ in present]) for lang in ("fr", "en", None)]
 
-        calls = len(api.calls)
-        await organiser.send("/help")
-        await asyncio.sleep(0.05)
-        assert "setMyCommands" not in [c.method for c in api.calls[calls:]], "once is enough"
+    calls = len(api.calls)
+    await organiser.send("/help")
+    await asyncio.sleep(0.05)
+    assert "setMyCommands" not in [c.method for c in api.calls[calls:]], "once is enough"
     said = [r.getMessage() for r in caplog.records if str(ABSENT) in r.getMessage()]
     assert said[-1] == f"organiser {ABSENT} wrote to the bot: their command menu is set"
 
@@ -257,24 +239,18 @@ def test_surveybot_run_sets_the_menus_and_answers_despite_an_unknown_organiser_c
 
 
 async def test_a_menu_telegram_refuses_when_the_organiser_writes_is_not_said_to_be_set(
-    api: TelegramWithAbsentChats,
-    make_app: Callable[[FakeBotAPI], BotApplication],
-    db_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    api: TelegramWithAbsentChats, updates: Updates, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
-    app = make_app(api)
-    async with running(app, db_path):
-        refusal = {
-            "ok": False,
-            "error_code": 400,
-            "description": "Bad Request: BOT_COMMAND_INVALID",
-        }
-        api._setMyCommands = lambda params: (400, json.dumps(refusal).encode())  # type: ignore[method-assign]
-        organiser = Person(Updates(app, api), ABSENT)
-        await organiser.send("/start")
-        await asyncio.sleep(0.05)
-        assert "Bienvenue" in organiser.last_text  # answered all the same
+    refusal = {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: BOT_COMMAND_INVALID",
+    }
+    api._setMyCommands = lambda params: (400, json.dumps(refusal).encode())  # type: ignore[method-assign]
+    organiser = Person(updates, ABSENT)
+    await organiser.send("/start")
+    await asyncio.sleep(0.05)
+    assert "Bienvenue" in organiser.last_text  # answered all the same
     said = [r for r in caplog.records if str(ABSENT) in r.getMessage()]
     assert said[-1].levelno == logging.WARNING
     assert "refused organiser" in said[-1].getMessage()
