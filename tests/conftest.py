@@ -150,6 +150,12 @@ def bundled_flow() -> Flow:
 
 
 @pytest.fixture(scope="session")
+def actors_flow() -> Flow:
+    """The bundled second questionnaire, for the territories' own actors."""
+    return load_flow(bundled_path("acteurs.yaml"))
+
+
+@pytest.fixture(scope="session")
 def bundled_stages() -> list[StageDef]:
     """The bundled stages: Pithiviers (5 June 2019) first, then four made-up examples."""
     return load_stages(bundled_path("stages.yaml"))

@@ -24,18 +24,13 @@ from PIL import Image
 
 from bot.cli import main as cli
 from bot.telegram import BotApplication, build_application, running
-from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from flows import Catalogue, Flow, StageDef, bundled_path
 from storage import Store
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
 
 BOT = "tour_innovation_bot"
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
-
-
-@pytest.fixture(scope="module")
-def actors_flow() -> Flow:
-    return load_flow(bundled_path("acteurs.yaml"))
 
 
 @pytest.fixture

@@ -12,18 +12,13 @@ from collections.abc import Callable
 import pytest
 
 from bot.telegram import BotApplication, build_application
-from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from flows import Catalogue, Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
 from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
 NOW = dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC)
 PersonFactory = Callable[..., Person]
-
-
-@pytest.fixture(scope="module")
-def actors_flow() -> Flow:
-    return load_flow(bundled_path("acteurs.yaml"))
 
 
 @pytest.fixture

@@ -15,16 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.telegram import BotApplication, build_application, running
-from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from flows import Catalogue, Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
 SWITCH = f"Passer à « {ACTOR} »"
-
-
-@pytest.fixture(scope="module")
-def actors_flow() -> Flow:
-    return load_flow(bundled_path("acteurs.yaml"))
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ from conversation import (
     Unreadable,
     Welcome,
 )
-from flows import AnswerValue, Flow, Kind, Prompt, StageDef
+from flows import AnswerValue, Catalogue, Flow, Kind, Prompt, StageDef
 from storage import Channel, Store
 from tests.conftest import Clock, Peek
 
@@ -82,6 +82,16 @@ def converse(store: Store, stages: list[StageDef], clock: Clock) -> Callable[[Fl
 @pytest.fixture
 def bundled(converse: Callable[[Flow], Conversation], bundled_flow: Flow) -> Conversation:
     return converse(bundled_flow)
+
+
+@pytest.fixture
+def both(
+    store: Store, stages: list[StageDef], clock: Clock, bundled_flow: Flow, actors_flow: Flow
+) -> Conversation:
+    """The bot running both bundled questionnaires: a link's audience picks one."""
+    return Conversation(
+        store, Catalogue((bundled_flow, actors_flow)), stages, clock=lambda: clock.now
+    )
 
 
 @pytest.fixture

@@ -14,26 +14,13 @@ import pytest
 
 from conversation import Action, Conversation, Intent, Menu, Pressed
 from conversation.tokens import decode, encode
-from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from flows import Catalogue, Flow, StageDef
 from storage import Store
 from tests.conftest import Clock, Peek
 from tests.conversation.conftest import AGREE, ChatFactory
 
 COMPANY = "Une entreprise"
 ACTOR = "Un acteur du territoire"
-
-
-@pytest.fixture(scope="module")
-def actors_flow() -> Flow:
-    return load_flow(bundled_path("acteurs.yaml"))
-
-
-@pytest.fixture
-def both(
-    store: Store, stages: list[StageDef], clock: Clock, bundled_flow: Flow, actors_flow: Flow
-) -> Conversation:
-    catalogue = Catalogue((bundled_flow, actors_flow))
-    return Conversation(store, catalogue, stages, clock=lambda: clock.now)
 
 
 def _flows_of_responses(peek: Peek) -> list[tuple[str, str | None]]:

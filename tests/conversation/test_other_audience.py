@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from conversation import Action, Conversation, Intent, Message, Status, Summary
-from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from flows import Catalogue, Flow, StageDef
 from flows.model import Audience
 from storage import Store
 from tests.conftest import Clock, Peek
@@ -35,20 +35,6 @@ GO_ON = f"Reprendre « {COMPANY} » ▶"
 SWITCH = f"Passer à « {ACTOR} »"
 SWITCH_YES = "Oui, changer de questionnaire"
 KEEP = "Non, garder mes réponses"
-
-
-@pytest.fixture(scope="module")
-def actors_flow() -> Flow:
-    return load_flow(bundled_path("acteurs.yaml"))
-
-
-@pytest.fixture
-def both(
-    store: Store, stages: list[StageDef], clock: Clock, bundled_flow: Flow, actors_flow: Flow
-) -> Conversation:
-    return Conversation(
-        store, Catalogue((bundled_flow, actors_flow)), stages, clock=lambda: clock.now
-    )
 
 
 def _responses(peek: Peek) -> list[tuple[str, str | None]]:

@@ -9,11 +9,9 @@ as its own, so the next look shows their question rather than the offer again.
 
 from __future__ import annotations
 
-import pytest
-
 from conversation import Action, Conversation, Intent, Look, Status, Summary
 from conversation.tokens import decode, encode
-from flows import Catalogue, Flow, StageDef, bundled_path, load_flow
+from flows import Catalogue, Flow, StageDef
 from flows.model import Audience
 from storage import Channel, Store
 from tests.conftest import Clock, Peek
@@ -26,20 +24,6 @@ SWITCH_YES = "Oui, changer de questionnaire"
 KEEP = "Non, garder mes réponses"
 THEIRS, OTHER = "pithiviers__entreprise", "pithiviers__territoire"
 WEB = Channel.WEB
-
-
-@pytest.fixture(scope="module")
-def actors_flow() -> Flow:
-    return load_flow(bundled_path("acteurs.yaml"))
-
-
-@pytest.fixture
-def both(
-    store: Store, stages: list[StageDef], clock: Clock, bundled_flow: Flow, actors_flow: Flow
-) -> Conversation:
-    return Conversation(
-        store, Catalogue((bundled_flow, actors_flow)), stages, clock=lambda: clock.now
-    )
 
 
 async def _two_company_answers(ana: Chat) -> None:
