@@ -258,7 +258,7 @@ def _answer_other(flow: Flow, state: ResponseState, step: Step, text: str, lang:
 def choose(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
     """A tap on one answer of a single choice, yes/no or scale question."""
     step = current_step(flow, state)
-    if isinstance(step, ScaleStep) and code.isdigit():
+    if isinstance(step, ScaleStep) and code.isascii() and code.isdigit():  # not "²": int() fails
         return answer(flow, state, int(code), lang)
     return answer(flow, state, code, lang)
 

@@ -328,7 +328,8 @@ def code_key(code: str) -> str:
     """What a typed code is compared by: "1", "01" and "001" are one; "2a" is "2A"."""
     code = code.strip()
     if code.isascii() and code.isdigit():
-        return str(int(code))
+        # Not int(): Python refuses to turn over 4,300 digits into a number.
+        return code.lstrip("0") or "0"
     return code.upper()
 
 

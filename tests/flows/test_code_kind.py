@@ -81,7 +81,9 @@ def test_a_code_or_a_name_is_read_as_its_code(
 
 
 @pytest.mark.parametrize(
-    "typed", ["975", "20", "99", "", "Loire-et-Cher-et-Loiret", "45 Nord", "0"]
+    "typed",
+    # Past 4,300 digits Python refuses to read a number: a pasted wall of digits is refused too.
+    ["975", "20", "99", "", "Loire-et-Cher-et-Loiret", "45 Nord", "0", "9" * 5000, "0" * 5000],
 )
 def test_anything_else_is_refused_with_examples(
     departements: tuple[Flow, CodeStep], typed: str

@@ -613,6 +613,8 @@ def test_a_value_off_the_scale_is_refused(mini: Flow, lang: str, expected: str) 
     assert chat.type("7") == expected
     assert chat.tap("7") == expected
     assert chat.type("0") == expected
+    # A digit Python does not read as a number, in a forged button: refused all the same.
+    assert chat.tap("²") == expected
 
 
 @pytest.mark.parametrize(("lang", "typed"), [("fr", "ne sait pas"), ("en", "Don't know")])
