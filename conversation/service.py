@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from conversation.events import Event, Person, entry_of
+from conversation.live import LiveMessages
 from conversation.memory import Recent
 from conversation.queues import PersonQueues
 from conversation.repeats import KEPT, WINDOW, RecentScreens
@@ -68,6 +69,8 @@ class Conversation:
         # Each person's previous reply, so a welcome, notice or summary is not sent again at
         # every message they write (conversation/repeats.py).
         self._recent = RecentScreens()
+        self.live_messages = LiveMessages()
+        """Live messages a channel writes later, with its delivery marks (conversation/live.py)."""
 
     async def sync_stages(self) -> None:
         """Keep the stages file's workshops in the database, for exports and statistics."""
@@ -173,7 +176,11 @@ class Conversation:
             clock=self.clock,
             session=session,
             delivery=delivery,
-            live_message=response.prompt_message_id if response else None,
+            live_message=(
+                self.live_messages.get(response.id, response.prompt_message_id)
+                if response
+                else None
+            ),
         )
 
     def _redelivered(self, turn: Turn) -> Reply:
@@ -187,8 +194,18 @@ class Conversation:
         turn.status = Status.REDELIVERED
         return turn.reply()
 
-    async def remember_live_message(self, response_id: int, message_id: int | None) -> None:
-        """Record which of the channel's messages shows the live question (None: none)."""
+    async def remember_live_message(
+        self, response_id: int, message_id: int | None, *, with_marks: bool = False
+    ) -> None:
+        """Record which of the channel's messages shows the live question (None: none).
+
+        `with_marks`: the channel writes it with the marks of its deliveries, taken
+        from `live_messages`, instead of a commit of its own now.
+        """
+        if with_marks:
+            self.live_messages.hold(response_id, message_id)
+            return
+        self.live_messages.forget(response_id)
         await self.store.set_prompt_message(response_id, message_id)
 
     async def keep_refused_text(self, person: Person, text: str) -> str:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from storage import responses
 from storage.codecs import encode_time
 
 _DONE_OF_RESPONDENT = (
@@ -67,12 +68,22 @@ def add(
     return new
 
 
-def mark_done(conn: sqlite3.Connection, update_ids: Sequence[int], *, now: dt.datetime) -> None:
-    """Mark these updates done (handled, dropped or unreadable); done ones keep their time."""
+def mark_done(
+    conn: sqlite3.Connection,
+    update_ids: Sequence[int],
+    *,
+    now: dt.datetime,
+    live: Mapping[int, int | None],
+) -> None:
+    """Mark these updates done (handled, dropped or unreadable); done ones keep their time.
+
+    With the live message of each response in `live`, as their replies left it.
+    """
     conn.executemany(
         "UPDATE inbox SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
         [(encode_time(now), update_id) for update_id in update_ids],
     )
+    responses.set_prompt_messages(conn, live)
 
 
 def unfinished(conn: sqlite3.Connection) -> list[Inboxed]:

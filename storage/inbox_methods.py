@@ -12,7 +12,7 @@ by the store as `_inbox`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import partial
 from types import ModuleType
 from typing import Any
@@ -33,11 +33,21 @@ class InboxMethods:
         write = partial(self._inbox.add, items=list(items), now=now, done=frozenset(done))
         return await self._db.run_write(write, "write updates to the inbox")
 
-    async def mark_inbox_done(self, update_ids: Sequence[int], *, now: dt.datetime) -> None:
-        """Mark these updates done: handled, dropped or unreadable."""
-        if not update_ids:
+    async def mark_inbox_done(
+        self,
+        update_ids: Sequence[int],
+        *,
+        now: dt.datetime,
+        live_messages: Mapping[int, int | None] | None = None,
+    ) -> None:
+        """Mark these updates done (handled, dropped or unreadable) in one transaction with
+        `live_messages`: which message shows each response's live question (None: none),
+        as the replies to them left it (`set_prompt_message`, for many, without a commit
+        of its own). A response erased meanwhile is skipped."""
+        live = dict(live_messages or {})
+        if not update_ids and not live:
             return
-        write = partial(self._inbox.mark_done, update_ids=list(update_ids), now=now)
+        write = partial(self._inbox.mark_done, update_ids=list(update_ids), now=now, live=live)
         await self._db.run_write(write, "mark updates done in the inbox")
 
     async def unfinished_inbox(self) -> list[Inboxed]:

@@ -188,8 +188,14 @@ class SurveyStore(Protocol):
     ) -> list[int]:
         """Write a batch in one transaction (`done` ones as done); the ids new to the inbox."""
 
-    async def mark_inbox_done(self, update_ids: Sequence[int], *, now: dt.datetime) -> None:
-        """Mark these updates done: handled, dropped or unreadable."""
+    async def mark_inbox_done(
+        self,
+        update_ids: Sequence[int],
+        *,
+        now: dt.datetime,
+        live_messages: Mapping[int, int | None] | None = None,
+    ) -> None:
+        """Mark these updates done, and record the live messages their replies left, at once."""
 
     async def unfinished_inbox(self) -> list[Inboxed]:
         """Every update of the inbox not yet done, oldest first."""

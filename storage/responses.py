@@ -270,6 +270,14 @@ def set_prompt_message(conn: sqlite3.Connection, response_id: int, message_id: i
     return cursor.rowcount == 1
 
 
+def set_prompt_messages(conn: sqlite3.Connection, live: Mapping[int, int | None]) -> None:
+    """`set_prompt_message` for many responses (those gone are skipped)."""
+    conn.executemany(
+        "UPDATE responses SET prompt_message_id = ? WHERE id = ?",
+        [(message_id, response_id) for response_id, message_id in live.items()],
+    )
+
+
 def answer_changes(
     stored: Iterable[Sequence[Any]],
     encoded: Sequence[tuple[str, str, str | None]],

@@ -32,6 +32,9 @@ class Services:
     database: Path | str | None = None
     """The database the store is on, a SQLite file or a PostgreSQL URL (an export reads it
     in another process)."""
+    live_with_marks: bool = False
+    """Whether the poller runs: it records the live question's message with its inbox marks,
+    so a reply does not write it at once (conversation/live.py)."""
     menus_later: MenusLater | None = None
     """The organisers whose command menu is set when they first write (none: no admins)."""
     conversation_: Conversation | None = None

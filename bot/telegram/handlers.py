@@ -159,7 +159,14 @@ async def converse(
         shown_more = await _answer_press(here, query, event, reply, tapped)
         if not shown_more:
             return
-    await Renderer(here, conversation, reply, tapped, pages=partial(_menus, context)).show()
+    await Renderer(
+        here,
+        conversation,
+        reply,
+        tapped,
+        pages=partial(_menus, context),
+        with_marks=context.services.live_with_marks,
+    ).show()
 
 
 def _menus(context: BotContext) -> dict[int, Menu]:

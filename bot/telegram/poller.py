@@ -15,7 +15,9 @@ batch. So the poller never waits for handling:
    order, and different people's concurrently.
 3. Each update is marked done in the inbox once its handler has returned
    (or failed, or flood control dropped it: `bot/telegram/flood.py`),
-   a few at a time in one write.
+   a few at a time in one write. That write also records which message now
+   shows each respondent's live question (conversation/live.py), which
+   would otherwise take a commit of its own per answer.
 4. At start, the rows left not done (the bot stopped or crashed meanwhile)
    are applied again, in order, before anything new is fetched. Each start
    doing so is counted on the row: one the previous start could not finish
@@ -159,6 +161,8 @@ class Poller:
         bot = self._application.bot
         # Polling and a webhook exclude each other; keep pending updates (nothing is dropped).
         await bot.delete_webhook(drop_pending_updates=False)
+        services = self._application.bot_data
+        services.live_with_marks = True
         try:
             await self._replay()
             # Pruned after the first fetch, not before: that batch may be the last one before
@@ -166,6 +170,8 @@ class Poller:
             await self._poll()
         finally:
             await self._drain()
+            # Handlers still running are not marked done: their replies write it at once.
+            services.live_with_marks = False
 
     async def _poll(self) -> None:
         delay = self._backoff
@@ -306,13 +312,18 @@ class Poller:
         again, and a burst of such replays from one person met flood control,
         which then set aside what they had sent while the bot was down.
         """
+        live = self._application.bot_data.conversation.live_messages
         while self._finished:
             update_ids, self._finished = self._finished, []
+            shown = live.take()
             try:
-                await self._store.mark_inbox_done(update_ids, now=self._now())
+                await self._store.mark_inbox_done(update_ids, now=self._now(), live_messages=shown)
             except StorageError as error:
                 # Left not done, they are replayed at next start: a no-op for those applied.
+                live.not_written(shown)
                 log.warning("could not mark %d update(s) done (%s)", len(update_ids), error)
+            else:
+                live.written(shown)
 
     async def _wait_for_room(self) -> None:
         """Fetch no more while too many updates are in hand: Telegram keeps them meanwhile."""

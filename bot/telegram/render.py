@@ -5,7 +5,8 @@ answer and loses its buttons, so only one question is live at a time. Which
 message shows the live question is remembered through the conversation service,
 so the next reply can edit it, even after a restart. With no question live, the
 menu a reply ends with (the picker of the answer to change) is remembered in its
-place, so its buttons go likewise.
+place, so its buttons go likewise. Through the poller, it is written with the
+update's inbox mark rather than in a commit of its own (conversation/live.py).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Renderer:
     pages: Callable[[], dict[int, Menu]] | None = None
     """Gives the chat's long menus by message id, so a tap on "More" can show the next
     page; called only when a menu has pages (python-telegram-bot keeps what it gives)."""
+    with_marks: bool = False
+    """The live message is written with the update's inbox mark, not at once (the poller)."""
 
     def __post_init__(self) -> None:
         self.live = self.reply.live_message
@@ -159,7 +162,9 @@ class Renderer:
     async def _remember(self, message_id: int | None) -> None:
         self.live = message_id
         if self.reply.response_id is not None:
-            await self.conversation.remember_live_message(self.reply.response_id, message_id)
+            await self.conversation.remember_live_message(
+                self.reply.response_id, message_id, with_marks=self.with_marks
+            )
 
     def _tapped_id(self) -> int | None:
         return self.tapped.message_id if self.tapped is not None else None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import asyncpg
 
 from storage.inbox import Inboxed
+from storage.postgres import responses
 from storage.postgres.codecs import affected, moment
 
 
@@ -40,14 +41,23 @@ async def add(
 
 
 async def mark_done(
-    conn: asyncpg.Connection, update_ids: Sequence[int], *, now: dt.datetime
+    conn: asyncpg.Connection,
+    update_ids: Sequence[int],
+    *,
+    now: dt.datetime,
+    live: Mapping[int, int | None],
 ) -> None:
-    """Mark these updates done (handled, dropped or unreadable); done ones keep their time."""
-    await conn.execute(
-        "UPDATE inbox SET done_at = $1 WHERE update_id = ANY($2::bigint[]) AND done_at IS NULL",
-        moment(now),
-        list(update_ids),
-    )
+    """Mark these updates done (handled, dropped or unreadable); done ones keep their time.
+
+    With the live message of each response in `live`, as their replies left it.
+    """
+    if update_ids:
+        await conn.execute(
+            "UPDATE inbox SET done_at = $1 WHERE update_id = ANY($2::bigint[]) AND done_at IS NULL",
+            moment(now),
+            list(update_ids),
+        )
+    await responses.set_prompt_messages(conn, live)
 
 
 async def unfinished(conn: asyncpg.Connection) -> list[Inboxed]:

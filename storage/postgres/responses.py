@@ -288,6 +288,19 @@ async def set_prompt_message(
     return found is not None
 
 
+async def set_prompt_messages(conn: asyncpg.Connection, live: Mapping[int, int | None]) -> None:
+    """`set_prompt_message` for many responses, in one statement (those gone are skipped)."""
+    if not live:
+        return
+    await conn.execute(
+        "UPDATE responses SET prompt_message_id = item.message "
+        "FROM unnest($1::bigint[], $2::bigint[]) AS item(response, message) "
+        "WHERE responses.id = item.response",
+        list(live),
+        list(live.values()),
+    )
+
+
 def _status(status: ResponseStatus | str) -> ResponseStatus:
     try:
         return ResponseStatus(status)

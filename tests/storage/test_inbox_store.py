@@ -48,6 +48,25 @@ async def test_done_updates_are_not_replayed_and_are_pruned_after_a_while(
     assert await store.inbox_counts() == (1, 1), "a waiting update is never pruned"
 
 
+async def test_marking_done_records_the_live_message_each_reply_left(
+    store: Any, clock: Clock, new_response: NewResponse
+) -> None:
+    ana, ben = await new_response("1001"), await new_response("1002")
+    await store.set_prompt_message(ben.id, 70)
+    await store.add_to_inbox([message(1), message(2, "1002")], now=clock.tick())
+
+    gone = 99_999  # a response erased while its reply was shown: skipped
+    live = {ana.id: 41, ben.id: None, gone: 5}
+    await store.mark_inbox_done([1, 2], now=clock.tick(), live_messages=live)
+
+    assert (await store.get_response(ana.id)).prompt_message_id == 41
+    assert (await store.get_response(ben.id)).prompt_message_id is None, "no message is live"
+    assert await store.unfinished_inbox() == []
+    # Live messages with no update to mark are written all the same.
+    await store.mark_inbox_done([], now=clock.tick(), live_messages={ana.id: 42})
+    assert (await store.get_response(ana.id)).prompt_message_id == 42
+
+
 async def test_another_process_opening_the_database_finds_what_waits(
     store: Any, clock: Clock, store_target: Any
 ) -> None:
