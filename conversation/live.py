@@ -7,9 +7,14 @@ A channel with a delivery log (the Telegram poller's inbox) writes it instead
 with the marks of the deliveries handled (one write for many updates); until
 then `LiveMessages` gives it to the next turn, over what the store holds.
 
-Nothing visible is lost if the process dies first: the delivery is not marked
-done either, so it is applied again at the next start, recognised as handled,
-and its screen shown again, whose message is then recorded.
+If the process dies first, no answer is lost and the chat goes on: the
+delivery is not marked done either, so it is applied again at the next start,
+recognised as handled, and its screen shown again, whose message is then
+recorded. Only the first copy of that screen keeps its buttons (its id was
+never written); a tap on it still counts.
+
+A turn takes `view()` before it reads the store: a write committed between its
+read and its look here would otherwise hide the value from both.
 """
 
 from __future__ import annotations
@@ -38,9 +43,9 @@ class LiveMessages:
         self._known[response_id] = message_id
         self._unwritten[response_id] = message_id
 
-    def get(self, response_id: int, stored: int | None) -> int | None:
-        """The live message of the response: the one held, or else the `stored` one."""
-        return self._known.get(response_id, stored)
+    def view(self) -> Mapping[int, int | None]:
+        """What is held now, by response id; later writes do not take from it (`written`)."""
+        return self._known
 
     def forget(self, response_id: int) -> None:
         """The caller writes this response's live message itself: hold nothing for it."""
@@ -54,10 +59,16 @@ class LiveMessages:
 
     def written(self, taken: Mapping[int, int | None]) -> None:
         """The write of `taken` committed: the store now has those, unless recorded again since."""
-        for response_id, message_id in taken.items():
-            still = self._known.get(response_id, _NONE)
-            if response_id not in self._unwritten and still == message_id:
-                del self._known[response_id]
+        stored = {
+            response_id
+            for response_id, message_id in taken.items()
+            if response_id not in self._unwritten
+            and self._known.get(response_id, _NONE) == message_id
+        }
+        if stored:
+            # A new dict rather than deletions: a turn holding `view()` from before its read
+            # of the store, which may predate this write, must still find these.
+            self._known = {key: value for key, value in self._known.items() if key not in stored}
 
     def not_written(self, taken: Mapping[int, int | None]) -> None:
         """The write of `taken` failed: write them with the next one (newer records win)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from conversation.events import Event, Person, entry_of
@@ -121,6 +121,7 @@ class Conversation:
         self, person: Person, event: Event, delivery: int | None, transcript: bool
     ) -> Reply:
         catalogue = self.catalogue
+        live = self.live_messages.view()  # before the read: conversation/live.py says why
         # One flow: its latest response. Several: the latest of any, which decides the flow.
         record = await self.store.load_session(
             person.channel,
@@ -141,7 +142,7 @@ class Conversation:
         session = open_session(flow or self.flow, person, record)
         if arrival is not None and arrival.lang in (flow or self.flow).languages:
             session.lang = arrival.lang
-        turn = self._turn(session, delivery, flow)
+        turn = self._turn(session, delivery, flow, live)
         turn.arrived = arrival
         if catalogue.several:
             # A link to the other questionnaire, for someone who began one: offered a switch.
@@ -162,7 +163,13 @@ class Conversation:
             self._arrivals.pop(key, self.clock())
         return turn.reply()
 
-    def _turn(self, session: Session, delivery: int | None, flow: Flow | None) -> Turn:
+    def _turn(
+        self,
+        session: Session,
+        delivery: int | None,
+        flow: Flow | None,
+        live: Mapping[int, int | None],
+    ) -> Turn:
         """The turn, with the flow decided (None: several, and the person must pick one)."""
         response = session.response
         chosen = flow or self.flow
@@ -176,11 +183,7 @@ class Conversation:
             clock=self.clock,
             session=session,
             delivery=delivery,
-            live_message=(
-                self.live_messages.get(response.id, response.prompt_message_id)
-                if response
-                else None
-            ),
+            live_message=live.get(response.id, response.prompt_message_id) if response else None,
         )
 
     def _redelivered(self, turn: Turn) -> Reply:

@@ -170,7 +170,7 @@ class Poller:
             await self._poll()
         finally:
             await self._drain()
-            # Handlers still running are not marked done: their replies write it at once.
+            # Replies shown from now on write their live message at once: no mark may follow.
             services.live_with_marks = False
 
     async def _poll(self) -> None:

@@ -74,8 +74,8 @@ def stored_live(db_path: Path, user_id: int) -> int | None:
 
 async def begin(ana: Person) -> None:
     """The notice, agreed to: the first question (the company's name) is live."""
-    await say(ana, ana.message_update("/start pithiviers"))
-    await say(ana, ana.tap_update(ana.data_of(AGREE)))
+    await say(ana, ana.message_update("/start pithiviers"), replies=3)  # welcome, intro, notice
+    await say(ana, ana.tap_update(ana.data_of(AGREE)), replies=2)  # the notice edited, Q1
 
 
 async def answer_two(ana: Person) -> tuple[ChatMessage, ChatMessage]:
@@ -125,6 +125,39 @@ async def test_while_the_marks_wait_each_answer_still_edits_its_question(
     assert live(ana).message_id > third.message_id
 
 
+async def test_a_turn_whose_read_began_before_the_mark_still_edits_the_right_question(
+    app: BotApplication, api: FakeBotAPI, db_path: Path
+) -> None:
+    """The read sees the store before the mark's commit; the memory is read after it."""
+    async with polling(app, db_path) as store:
+        ana = Person(Updates(app, api), 601)
+        await begin(ana)
+        await wait_until(lambda: all(done for _, done in inbox(db_path)), "marked done")
+        go_on = asyncio.Event()
+        marking: Marking = store.mark_inbox_done
+
+        async def held(*args: Any, **kwargs: Any) -> None:
+            await go_on.wait()
+            await marking(*args, **kwargs)
+
+        store.mark_inbox_done = held
+        name_q = ana.chat[-1]
+        await say(ana, ana.message_update("Atelier Dupont"), replies=2)
+        sector_q = live(ana)
+        loading = store.load_session
+
+        async def read_then_wait(*args: Any, **kwargs: Any) -> Any:
+            record = await loading(*args, **kwargs)  # before the mark's commit
+            go_on.set()
+            await wait_until(lambda: stored_live(db_path, 601) == sector_q.message_id, "marked")
+            await asyncio.sleep(0.05)  # and the mark's task has finished
+            return record
+
+        store.load_session = read_then_wait
+        await say(ana, ana.message_update(SECTOR), replies=2)
+    assert_transcript(ana, name_q, sector_q)
+
+
 async def test_a_mark_that_fails_leaves_the_live_message_to_the_next_one(
     app: BotApplication, api: FakeBotAPI, db_path: Path
 ) -> None:
@@ -147,7 +180,7 @@ async def test_a_mark_that_fails_leaves_the_live_message_to_the_next_one(
         # The next write, for someone else's update, records Ana's live message too.
         failing = False
         ben = Person(ana.updates, 602)
-        await say(ben, ben.message_update("/start pithiviers"))
+        await say(ben, ben.message_update("/start pithiviers"), replies=3)
         await wait_until(lambda: stored_live(db_path, 601) == live(ana).message_id, "recorded")
 
 
@@ -158,13 +191,13 @@ async def test_stopped_before_the_mark_the_question_comes_again_and_goes_on(
     """As a crash would leave it: replies sent, nothing marked; the next start replays them."""
     async with polling(app, db_path) as store:
         ana = Person(Updates(app, api), 601)
-        await say(ana, ana.message_update("/start pithiviers"))
+        await say(ana, ana.message_update("/start pithiviers"), replies=3)
 
         async def lost(*args: Any, **kwargs: Any) -> None:
             raise StorageError("the process died before this write")
 
         store.mark_inbox_done = lost
-        await say(ana, ana.tap_update(ana.data_of(AGREE)))
+        await say(ana, ana.tap_update(ana.data_of(AGREE)), replies=2)
         if answered:
             await answer_two(ana)
         shown_before = len(ana.chat)
