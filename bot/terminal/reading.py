@@ -120,8 +120,8 @@ def _read_choice(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     engine (a scale reads its own figures, with its own message)."""
     word = line.strip()
     count = len(shown.choices)
-    if word.isdecimal() and 1 <= int(word) <= count:
-        return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[int(word) - 1][0]))
+    if (number := _numbered(word, count)) is not None:
+        return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[number - 1][0]))
     if _figures_only(word) and not _names_a_choice(shown, line):
         # "-1", "1.5", "1 2", "99": the engine would ask for its buttons, which a terminal
         # does not have; the range of numbers says what to type instead.
@@ -144,8 +144,8 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
     choices = menu.choices
     if not word and menu.default is not None:
         return Pressed(menu.default)
-    if word.isdecimal() and 1 <= int(word) <= len(choices):
-        return Pressed(choices[int(word) - 1].action)
+    if (number := _numbered(word, len(choices))) is not None:
+        return Pressed(choices[number - 1].action)
     for wanted, words in ((YES_INTENTS, YES_WORDS), (NO_INTENTS, NO_WORDS)):
         if word in words:
             found = next((c for c in choices if c.action.intent in wanted), None)
@@ -162,9 +162,21 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
 
 def _numbers_to_codes(shown: Prompt, line: str) -> list[str] | None:
     parts = [p for p in re.split(r"[\s,;]+", line.strip()) if p]
-    if not parts or not all(p.isdecimal() and 1 <= int(p) <= len(shown.choices) for p in parts):
+    numbers = [_numbered(part, len(shown.choices)) for part in parts]
+    if not parts or None in numbers:
         return None
-    return [shown.choices[int(p) - 1][0] for p in parts]
+    return [shown.choices[number - 1][0] for number in numbers if number is not None]
+
+
+def _numbered(word: str, count: int) -> int | None:
+    """The number of one of `count` choices that `word` is ("2", "02"), or None.
+
+    Read only when short: past 4,300 digits Python refuses to read a number at all.
+    """
+    if not word.isdecimal() or len(word) > 9:
+        return None
+    number = int(word)
+    return number if 1 <= number <= count else None
 
 
 def fold(text: str) -> str:

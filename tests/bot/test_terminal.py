@@ -112,7 +112,8 @@ def test_a_wrong_answer_gets_a_clear_message_and_the_same_question(
 
 
 def test_figures_that_name_no_answer_get_the_terminals_number_range(tmp_path: Path) -> None:
-    figures = ["-1", "1.5", "1 2", "1,2", "1-3", "99"]
+    # A pasted wall of digits too: past 4,300 digits Python refuses to read a number.
+    figures = ["-1", "1.5", "1 2", "1,2", "1-3", "99", "9" * 5000, "0" * 5000 + "1"]
     # On the single choice "Secteur ?", then on the yes/no "Exportez-vous ?".
     lines = ["", "ACME", "12", *figures, "1", *figures, "quit"]
     result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
@@ -125,7 +126,7 @@ def test_figures_that_name_no_answer_get_the_terminals_number_range(tmp_path: Pa
 
 def test_a_superscript_figure_is_refused_not_a_crash(tmp_path: Path) -> None:
     # "²" has its own key beside "1" on a French keyboard; Python calls it a digit.
-    lines = ["", "ACME", "12", "²", "1", "1", "1 ²", "quit"]
+    lines = ["", "ACME", "12", "²", "1", "1", "1 ²", "1 " + "9" * 5000, "quit"]
     result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
 
     assert result.returncode == 0, result.stderr
@@ -133,6 +134,7 @@ def test_a_superscript_figure_is_refused_not_a_crash(tmp_path: Path) -> None:
     warnings = [line for line in result.stdout.splitlines() if line.startswith("⚠")]
     assert warnings == [
         "⚠ Tapez un numéro de 1 à 3.",
+        "⚠ Tapez des numéros de 1 à 5, séparés par des espaces.",
         "⚠ Tapez des numéros de 1 à 5, séparés par des espaces.",
     ]
 
