@@ -64,7 +64,9 @@ def read_form(fields: Mapping[str, str], lists: Mapping[str, Sequence[str]]) -> 
         name = COMMANDS.get(fields["command"])
         return Command(name) if name else Unreadable()
     step, seq = fields.get("step"), fields.get("seq", "")
-    if not step or not seq.isascii() or not seq.isdigit():
+    # At most nine digits, as in a button's token: no page writes more, and past 4,300
+    # Python refuses to read a number at all.
+    if not step or not seq.isascii() or not seq.isdigit() or len(seq) > 9:
         return Unreadable()
     if "text" in fields:
         typed = TYPED.get(fields["text"].strip().lower())

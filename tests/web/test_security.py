@@ -440,3 +440,18 @@ async def test_a_delivery_id_out_of_range_is_not_a_server_error(
     page = await ana.submit(page.question, delivery=delivery, text="ACME")
     assert page.status == 200
     assert page.progress.startswith("Question 2/")
+
+
+@pytest.mark.parametrize("seq", ["9" * 5000, "99999999999999999999"])
+async def test_a_forged_sequence_number_is_not_a_server_error(
+    visitor: VisitorFactory, peek: Peek, seq: str
+) -> None:
+    """Past 4,300 digits Python refuses to read a number at all."""
+    ana = visitor()
+    page = await agreed(ana)
+    before = peek.dump()
+    assert page.question is not None
+    page = await ana.submit(page.question, seq=seq, text="ACME")
+    assert page.status == 200
+    assert "Ce bouton n’est pas reconnu." in page
+    assert peek.dump() == before
