@@ -93,6 +93,19 @@ def assert_transcript(ana: Person, name_q: ChatMessage, sector_q: ChatMessage) -
     assert live(ana).message_id > sector_q.message_id, "the third question is the live one"
 
 
+def hold_marks(store: Any) -> asyncio.Event:
+    """Make the writes marking updates done wait until the event returned is set."""
+    go_on = asyncio.Event()
+    marking: Marking = store.mark_inbox_done
+
+    async def held(*args: Any, **kwargs: Any) -> None:
+        await go_on.wait()
+        await marking(*args, **kwargs)
+
+    store.mark_inbox_done = held
+    return go_on
+
+
 async def test_while_the_marks_wait_each_answer_still_edits_its_question(
     app: BotApplication, api: FakeBotAPI, db_path: Path, make_app: AppFactory
 ) -> None:
@@ -101,14 +114,7 @@ async def test_while_the_marks_wait_each_answer_still_edits_its_question(
         await begin(ana)
         await wait_until(lambda: all(done for _, done in inbox(db_path)), "marked done")
         # From now on the writes that mark updates done wait: the replies go on meanwhile.
-        go_on = asyncio.Event()
-        marking: Marking = store.mark_inbox_done
-
-        async def held(*args: Any, **kwargs: Any) -> None:
-            await go_on.wait()
-            await marking(*args, **kwargs)
-
-        store.mark_inbox_done = held
+        go_on = hold_marks(store)
         name_q, sector_q = await answer_two(ana)
         assert_transcript(ana, name_q, sector_q)
         assert stored_live(db_path, ana.user_id) == name_q.message_id, "not written yet"
@@ -133,14 +139,8 @@ async def test_a_turn_whose_read_began_before_the_mark_still_edits_the_right_que
         ana = Person(Updates(app, api), 601)
         await begin(ana)
         await wait_until(lambda: all(done for _, done in inbox(db_path)), "marked done")
-        go_on = asyncio.Event()
-        marking: Marking = store.mark_inbox_done
-
-        async def held(*args: Any, **kwargs: Any) -> None:
-            await go_on.wait()
-            await marking(*args, **kwargs)
-
-        store.mark_inbox_done = held
+        # From now on the writes that mark updates done wait: the replies go on meanwhile.
+        go_on = hold_marks(store)
         name_q = ana.chat[-1]
         await say(ana, ana.message_update("Atelier Dupont"), replies=2)
         sector_q = live(ana)
