@@ -14,7 +14,9 @@ recorded. Only the first copy of that screen keeps its buttons (its id was
 never written); a tap on it still counts.
 
 A turn takes `view()` before it reads the store: a write committed between its
-read and its look here would otherwise hide the value from both.
+read and its look here would otherwise hide the value from both. Erasing a
+person forgets what is held for their response first (`Showing._erase_person`):
+SQLite may give its id to the next person who agrees.
 """
 
 from __future__ import annotations

@@ -184,6 +184,7 @@ class Conversation:
             session=session,
             delivery=delivery,
             live_message=live.get(response.id, response.prompt_message_id) if response else None,
+            held=self.live_messages,
         )
 
     def _redelivered(self, turn: Turn) -> Reply:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from conversation import views
+from conversation.live import LiveMessages
 from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
@@ -59,6 +60,8 @@ class Showing:
     end_note: str | None = None
     """Said instead of the outro when the end is reached again after changing an answer:
     the thanks were said the first time."""
+    held: LiveMessages | None = None
+    """The live messages the service holds for a channel's delivery marks (conversation/live.py)."""
 
     @property
     def lang(self) -> str:
@@ -146,6 +149,18 @@ class Showing:
             restarted=restarted,
         )
         session.replace_response(response, state)
+
+    async def _erase_person(self) -> None:
+        """Erase the respondent and everything they gave, if they exist; nothing is left open."""
+        session = self.session
+        if session.respondent is not None:
+            if session.response is not None and self.held is not None:
+                # Forgotten before the erasure is queued: SQLite may give the freed response
+                # id to the next person who agrees, and a mark must not write it to theirs.
+                self.held.forget(session.response.id)
+            await self.store.erase_respondent(session.respondent.id)
+        session.respondent = None
+        session.replace_response(None, None)
 
     async def _carry_over(self) -> None:
         """A response saved under an older version of the flow goes on under this one."""

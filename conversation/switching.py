@@ -80,10 +80,7 @@ class Switching(Showing):
         assert linked is not None
         session = self.session
         left = views.questionnaire_name(self.flow, self.lang)
-        if session.respondent is not None:
-            await self.store.erase_respondent(session.respondent.id)
-        session.respondent = None
-        session.replace_response(None, None)
+        await self._erase_person()
         self.flow, self.audience = linked, _audience_of(linked)
         if session.lang not in linked.languages:
             session.lang = linked.language

@@ -326,9 +326,7 @@ class Turn(Switching):
         if stage_code is None and session.response is not None:
             stage_code = session.response.stage_code
         if session.response is not None and session.respondent is not None:
-            await self.store.erase_respondent(session.respondent.id)
-            session.respondent = None
-            session.replace_response(None, None)
+            await self._erase_person()
         await self.store.record_refusal(
             version=self.flow.consent_version or "",
             stage_code=stage_code,
@@ -451,7 +449,5 @@ class Turn(Switching):
         session = self.session
         if session.respondent is None:
             return  # nothing stored (already erased: a double tap)
-        await self.store.erase_respondent(session.respondent.id)
-        session.respondent = None
-        session.replace_response(None, None)
+        await self._erase_person()
         self.screens.append(Goodbye(say("deleted", self.lang)))

@@ -206,3 +206,22 @@ async def test_an_erase_confirmation_used_after_going_on_is_stale(
 
     assert ana.reply.status == Status.STALE
     assert peek.dump() == before
+
+
+async def test_erasing_forgets_the_live_message_held_for_the_next_mark(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    """Else the next write of the poller's marks could give it to the next person who agrees:
+    SQLite may give them the erased response's id."""
+    ana, bob = chat(bundled), chat(bundled, "bob")
+    await agree(ana, "pithiviers")
+    await agree(bob)
+    mine = ana.reply.response_id
+    assert mine is not None and bob.reply.response_id is not None
+    await bundled.remember_live_message(mine, 77, with_marks=True)
+    await bundled.remember_live_message(bob.reply.response_id, 88, with_marks=True)
+
+    await ana.command("delete")
+    await ana.press(ERASE_YES)
+
+    assert bundled.live_messages.take() == {bob.reply.response_id: 88}
