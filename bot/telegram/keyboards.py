@@ -62,7 +62,8 @@ def page_of(data: object) -> int | None:
     if not isinstance(data, str) or not data.startswith(PAGE_PREFIX):
         return None
     number = data[len(PAGE_PREFIX) :]
-    return int(number) if number.isdigit() and len(number) < 6 else None
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    return int(number) if number.isascii() and number.isdigit() and len(number) < 6 else None
 
 
 def _listed_and_pinned(menu: Menu) -> tuple[list[Choice], list[Choice]]:

@@ -140,6 +140,8 @@ async def test_a_double_tap_on_a_checkbox_leaves_it_ticked(
         "E|0||nope",
         "g|0||atlantis",
         "r|0||" + "9" * 59,
+        "pg|²",  # "More" with a page number int() refuses
+        "pg|99999",  # a page no menu has
     ],
     ids=repr,
 )
