@@ -349,7 +349,8 @@ def personal_questions(flows: Sequence[Flow], lang: str) -> str:
         for step in flow.steps()
         if step.personal
     }
-    return quoted(list(dict.fromkeys(texts.values())), lang, width=PERSONAL_TEXT_WIDTH)
+    questions = list(dict.fromkeys(texts.values()))
+    return quoted(questions, lang, width=PERSONAL_TEXT_WIDTH, most=None)
 
 
 async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:

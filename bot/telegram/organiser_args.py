@@ -26,6 +26,9 @@ PERSONAL_WORD = "personal"
 
 CODES_SHOWN: Final = 40
 """Workshop codes listed in a usage or error message; /links lists them all."""
+WORDS_QUOTED: Final = 10
+"""An organiser's words quoted back in a refusal: two thousand of them made a message
+Telegram refuses."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,14 @@ def codes_shown(codes: Sequence[str], lang: str) -> str:
     return shown
 
 
-def quoted(words: Sequence[str], lang: str, *, width: int = 64) -> str:
+def quoted(
+    words: Sequence[str], lang: str, *, width: int = 64, most: int | None = WORDS_QUOTED
+) -> str:
     """« a », « b » (French) or “a”, “b”, each cut to `width` characters, a payload's
-    length by default: an organiser's typo is not pasted back whole (HTML)."""
-    return ", ".join(tg("org_quoted", lang, word=escape(word[:width])) for word in words)
+    length by default, and the first `most` of them: an organiser's typo is not pasted
+    back whole (HTML)."""
+    shown = words if most is None else words[:most]
+    text = ", ".join(tg("org_quoted", lang, word=escape(word[:width])) for word in shown)
+    if len(words) > len(shown):
+        text += counted("org_words_more", len(words) - len(shown), lang)
+    return text

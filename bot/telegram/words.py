@@ -202,6 +202,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "A request interrupted by a restart several times is given up. "
         "On the server, <code>surveybot export --excel -o responses.csv</code> does the export.",
     },
+    "org_words_more_one": {"fr": " … et {count} autre", "en": " … and {count} more"},
+    "org_words_more_many": {"fr": " … et {count} autres", "en": " … and {count} more"},
     "org_codes_more_one": {
         "fr": " … et {count} autre (/links les donne tous)",
         "en": " … and {count} more (/links lists them all)",

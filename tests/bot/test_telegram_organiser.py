@@ -124,6 +124,19 @@ async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: Perso
     assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers : pithiviers,")
 
 
+@pytest.mark.parametrize("command", ["/stats", "/export", "/qr", "/links"])
+async def test_two_thousand_stray_words_are_quoted_ten_and_counted(
+    person: PersonFactory, command: str
+) -> None:
+    """Every word quoted back made a message Telegram refuses ("Message is too long")."""
+    boss = person(ORGANISER)
+    await boss.send(command + " a" * 2000)
+    reply = boss.last_text
+    assert len(reply) < 4096
+    assert "« a », « a »" in reply and "… et 1990 autres" in reply
+    assert "problème" not in reply and "pas accepté" not in reply
+
+
 @pytest.mark.parametrize(
     "stages", [[StageDef(code=f"ville_{n:04d}", city=f"Ville {n}") for n in range(1000)]]
 )
