@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -73,6 +74,10 @@ def chat(
     if missing:
         offered = sorted(set.intersection(*(set(f.languages) for f in catalogue.flows)))
         fail(f"the flow has no '{lang}' version (it has: {', '.join(offered)})")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # Bytes that are not UTF-8 reach the console as they came (`bot.terminal.as_text`),
+        # not as an error that would end the chat.
+        sys.stdin.reconfigure(errors="surrogateescape")
     console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
 
     async def go() -> int:

@@ -53,10 +53,29 @@ class Console:
         if not line:
             self.say()
             return None
-        line = line.rstrip("\r\n")
+        line = as_text(line.rstrip("\r\n"))
         if self.echo:
             self.say(line)
         return line
+
+
+def as_text(line: str) -> str:
+    """A line as text, whatever the terminal's encoding.
+
+    Bytes that are not UTF-8 come from the input stream as lone surrogates
+    (`surrogateescape`), which nothing can store. A terminal sending them is
+    most likely set to Latin-1 or Windows-1252, so the line is read that way:
+    "Soci\\xe9t\\xe9" is "Société".
+    """
+    try:
+        line.encode("utf-8")
+        return line
+    except UnicodeEncodeError:
+        pass
+    try:
+        return line.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    except UnicodeEncodeError:  # a surrogate no byte stands for: not from a terminal
+        return line.encode("utf-8", "replace").decode("utf-8")
 
 
 async def _read_line(stream: TextIO) -> str:

@@ -329,6 +329,42 @@ def test_quitting_at_the_notice_stores_nothing_at_all(tmp_path: Path) -> None:
         assert connection.execute("SELECT COUNT(*) FROM consent_refusals").fetchone() == (0,)
 
 
+def test_a_latin1_terminal_is_read_as_such_not_a_crash(tmp_path: Path) -> None:
+    """A terminal set to Latin-1 (or Windows-1252) sends "é" as one byte that is not UTF-8."""
+    db = tmp_path / "s.sqlite3"
+    typed = "oui\nSociété Dupont\nquit\n".encode("cp1252")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db)],
+        input=typed,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert result.stderr == b""
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute("SELECT value_json FROM answers").fetchall()
+    assert stored == [('"Société Dupont"',)]
+
+
+def test_an_argument_that_is_not_utf8_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db), "--respondent", b"Fran\xe7oise"],
+        input=b"quit\n",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    error = result.stderr.decode()
+    assert "Error: the argument 'Fran\ufffdoise' is not UTF-8 text" in error
+    assert "Traceback" not in error
+    assert not db.exists(), "refused before anything is opened"
+
+
 # --- the same conversation as on Telegram -------------------------------------------------
 
 
