@@ -9,8 +9,6 @@ exits 2 (click's own convention).
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from bot.cli.chat import chat
@@ -35,16 +33,6 @@ def main() -> None:
 
         surveybot chat
     """
-    for argument in sys.argv[1:]:
-        try:
-            argument.encode("utf-8")
-        except UnicodeEncodeError:
-            # Bytes that are not UTF-8 (a Latin-1 terminal): nothing could store or find them.
-            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            raise click.UsageError(
-                f"the argument {shown!r} is not UTF-8 text; set the terminal to UTF-8, "
-                "or type it again"
-            ) from None
 
 
 for command in (chat, run, serve, validate, schema, links, stats, export, erase, purge, migrate_db):

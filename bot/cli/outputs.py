@@ -95,6 +95,14 @@ class Surveybot(click.Group):
 
         try:
             return super().invoke(ctx)
+        except UnicodeEncodeError as error:
+            # Bytes that are not UTF-8 (a Latin-1 terminal) in a value the database keeps
+            # or looks up: paths with such bytes work, so they are refused only here.
+            culprit = _not_utf8()
+            if error.reason != "surrogates not allowed" or culprit is None:
+                raise
+            message = f"{culprit} is not UTF-8 text; set the terminal to UTF-8"
+            raise click.UsageError(message) from None
         except OSError as error:
             reason = write_failure(error)
             if reason is None or error.filename is not None:
@@ -102,6 +110,22 @@ class Surveybot(click.Group):
             named = _standard_output_name()
             _drop_standard_output()
             fail(f"cannot write standard output{named}: {reason}")
+
+
+def _not_utf8() -> str | None:
+    """The first argument or SURVEYBOT_ variable holding bytes that are not UTF-8, named;
+    not a file's name (such names are fine, the file opened)."""
+    values = [("the argument", arg) for arg in sys.argv[1:]]
+    values += [(name, value) for name, value in os.environ.items() if name.startswith("SURVEYBOT_")]
+    for name, value in values:
+        if os.path.lexists(value):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            return f"{name} {shown!r}"
+    return None
 
 
 def _standard_output_name() -> str:
