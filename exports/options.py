@@ -134,9 +134,14 @@ def _instant(value: DateLike | None, name: str, *, end: bool) -> dt.datetime | N
             raise ExportError(
                 f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2019-06-03"
             ) from None
-    if isinstance(value, dt.datetime):
-        moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        # An instant given as "until" is included.
-        return moment + dt.timedelta(microseconds=1) if end else moment
-    day = value + dt.timedelta(days=1) if end else value
+    try:
+        if isinstance(value, dt.datetime):
+            moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+            # An instant given as "until" is included.
+            return moment + dt.timedelta(microseconds=1) if end else moment
+        day = value + dt.timedelta(days=1) if end else value
+    except OverflowError:
+        # "until" the calendar's last day (9999-12-31) or instant: its end has no date,
+        # and every response started before it; so no upper bound, as none was meant.
+        return None
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
