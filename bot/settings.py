@@ -47,6 +47,10 @@ logging.getLogger("dotenv.main").addFilter(_DotenvWording())
 BUNDLED: Final = "bundled"
 """SURVEYBOT_FLOWS=bundled: both questionnaires that come with surveybot."""
 BUNDLED_FLOWS: Final = ("questionnaire.yaml", "acteurs.yaml")
+MAX_DAYS: Final = 36_500
+"""The longest reminder delay, abandonment delay and retention period: a century, as `purge`
+allows (bot.cli.privacy.MAX_DAYS). Longer is a typo; far longer cannot be counted back
+from today (the start, or every daily upkeep, ended in an OverflowError)."""
 
 
 class _FromEnvironment(BaseSettings):
@@ -244,11 +248,11 @@ class TelegramSettings(_FromEnvironment):
 class UpkeepSettings(_FromEnvironment):
     """What the running bot and web chat do by themselves: reminders, closing, deleting."""
 
-    reminder_hours: float = Field(default=24, ge=0)
+    reminder_hours: float = Field(default=24, ge=0, le=MAX_DAYS * 24, allow_inf_nan=False)
     """One reminder after this many idle hours; 0 turns reminders off."""
-    abandon_after_days: float = Field(default=14, ge=0)
+    abandon_after_days: float = Field(default=14, ge=0, le=MAX_DAYS, allow_inf_nan=False)
     """Unfinished responses untouched this long are closed as abandoned; 0: never."""
-    retention_days: int | None = Field(default=None, ge=1)
+    retention_days: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     """Responses older than this are deleted by the bot every day; unset: kept."""
     timezone: str = "Europe/Paris"
     """The respondents' time zone, for quiet night hours."""

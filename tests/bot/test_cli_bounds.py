@@ -1,7 +1,8 @@
-"""Values past what a date can hold are refused in a line, or meant.
+"""Values past what a date or a duration can hold are refused in a line, or meant.
 
 `export --until 9999-12-31` (the calendar's last day) ended in "OverflowError: date
-value out of range".
+value out of range"; `serve --reminder-hours 1e12` (or inf, or SURVEYBOT_RETENTION_DAYS
+in the millions) in an OverflowError at start, or at every daily upkeep.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +32,31 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
 
 
+@pytest.fixture
+def nowhere() -> Iterator[dict[str, str]]:
+    """Settings under which a bot or server that wrongly started stops at once, offline:
+    its port taken, and a Bot API on a port nobody listens on."""
+    with socket.socket() as taken, socket.socket() as closed:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        closed.bind(("127.0.0.1", 0))
+        yield {
+            "SURVEYBOT_PORT": str(taken.getsockname()[1]),
+            "SURVEYBOT_API_URL": f"http://127.0.0.1:{closed.getsockname()[1]}/bot",
+            "SURVEYBOT_TOKEN": "123:abc",
+        }
+
+
 def invoke(*args: str, env: dict[str, str] | None = None, input: str = "") -> Result:
     return CliRunner().invoke(main, list(args), env=env, input=input)
+
+
+def refused(result: Result, code: int) -> str:
+    """The standard error of a command that said no in its own words (no traceback)."""
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == code, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
 
 
 def exported_stages(*args: str) -> list[str]:
@@ -64,3 +89,67 @@ def test_the_export_options_take_the_last_day_and_instant_as_no_upper_bound() ->
         dt.datetime(9999, 12, 31, tzinfo=dt.UTC),
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--reminder-hours", "1e12", "Input should be less than or equal to 876000"),
+        ("--reminder-hours", "876001", "Input should be less than or equal to 876000"),
+        ("--reminder-hours", "inf", "Input should be a finite number"),
+        ("--reminder-hours", "nan", "Input should be a finite number"),
+        ("--abandon-after-days", "1e12", "Input should be less than or equal to 36500"),
+        ("--abandon-after-days", "inf", "Input should be a finite number"),
+        ("--retention-days", "99999999999", "Input should be less than or equal to 36500"),
+        ("--retention-days", "36501", "Input should be less than or equal to 36500"),
+    ],
+)
+def test_serve_refuses_a_duration_past_a_century_in_one_line(
+    work: Path, nowhere: dict[str, str], flag: str, value: str, message: str
+) -> None:
+    stderr = refused(invoke("serve", flag, value, env=nowhere), 2)
+
+    assert stderr.startswith(f"error: {flag}: {message}, got ")
+    assert stderr.count("\n") == 1
+    assert not Path("surveybot.sqlite3").exists()  # refused before anything started
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SURVEYBOT_REMINDER_HOURS", "1e12", "less than or equal to 876000"),
+        ("SURVEYBOT_REMINDER_HOURS", "inf", "a finite number"),
+        ("SURVEYBOT_ABANDON_AFTER_DAYS", "1e12", "less than or equal to 36500"),
+        ("SURVEYBOT_RETENTION_DAYS", "3000000", "less than or equal to 36500"),
+    ],
+)
+@pytest.mark.parametrize("command", [["serve"], ["run"]])
+def test_the_bot_and_the_server_refuse_such_a_variable_in_one_line(
+    work: Path, nowhere: dict[str, str], command: list[str], name: str, value: str, message: str
+) -> None:
+    env = {**nowhere, name: value}
+
+    stderr = refused(invoke(*command, env=env), 2)
+
+    assert stderr == f"error: {name}: Input should be {message}, got {value!r}\n"
+    assert not Path("surveybot.sqlite3").exists()
+
+
+def test_the_longest_durations_accepted_can_be_counted_back_by_the_upkeep(work: Path) -> None:
+    from pydantic import ValidationError
+
+    from bot.cli.telegram import policy_of
+    from bot.settings import UpkeepSettings
+
+    for one_more in ({"reminder_hours": 876_001}, {"abandon_after_days": 36_501}):
+        with pytest.raises(ValidationError, match="less than or equal to"):
+            UpkeepSettings(**one_more)  # type: ignore[arg-type]
+    longest = UpkeepSettings(
+        reminder_hours=876_000, abandon_after_days=36_500, retention_days=36_500
+    )
+    policy = policy_of(longest)
+
+    now = dt.datetime.now(dt.UTC)
+    for delay in (policy.reminder_after, policy.abandon_after, policy.retention):
+        assert delay == dt.timedelta(days=36_500)
+        assert (now - delay).year > 1900
