@@ -35,6 +35,9 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 MAX_ID_BYTES = 24
 MAX_CODE_BYTES = 16
+# A flow's version is stored with every response, as an INTEGER column: 32 bits on
+# PostgreSQL (64 on SQLite), so the smaller bound holds on both.
+MAX_VERSION = 2**31 - 1
 
 
 def check_token(value: str, *, what: str, pattern: str, limit: int, shape: str) -> str:
@@ -428,7 +431,7 @@ class Flow(Frozen):
     """A whole questionnaire."""
 
     id: Id
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     title: Text
     language: Language = "fr"
     """The default language: plain strings are in it."""
