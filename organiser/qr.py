@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 import segno
 
 from flows import format_day
+from organiser.errors import LinkError
 from organiser.links import StageLink, link_title, stage_title
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 QR_ERROR: Final = "m"
 QR_BORDER: Final = 4
 PNG_MODULE_PX: Final = 10
+MAX_QR_BYTES: Final = 2331
+"""What the largest QR code (version 40) holds at medium error correction: a link of
+lowercase ASCII is as many characters (one of capitals and digits only, a few more)."""
 
 # Fonts with the accents of French city names, tried in order (Pillow also looks
 # in the system font folders); Pillow's own font has no accents, see `_ascii`.
@@ -147,9 +151,30 @@ def _caption(
     return lines
 
 
+def check_qr_fits(link: StageLink) -> None:
+    """Nothing if the link's QR code can be drawn; LinkError naming the link if it is too long."""
+    _qr_code(link.qr_url)
+
+
+def _qr_code(url: str) -> segno.QRCode:
+    """The QR code of `url`, or LinkError saying it is too long for one, and the maximum.
+
+    segno said "DataOverflowError: Data too large. No QR Code can handle the provided
+    data", naming neither the link nor how long it may be.
+    """
+    try:
+        return segno.make_qr(url, error=QR_ERROR)
+    except segno.DataOverflowError:
+        shown = url if len(url) <= 80 else f"{url[:48]}…{url[-24:]}"
+        raise LinkError(
+            f"the link {shown} ({len(url):,} characters) is too long for a QR code, which "
+            f"holds at most {MAX_QR_BYTES:,}: give a shorter web address"
+        ) from None
+
+
 def _matrix(url: str) -> list[list[bool]]:
     """The QR modules, quiet zone included; True is dark."""
-    code = segno.make_qr(url, error=QR_ERROR)
+    code = _qr_code(url)
     return [[bool(cell) for cell in row] for row in code.matrix_iter(border=QR_BORDER)]
 
 

@@ -32,7 +32,7 @@ from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly, re
 
 if TYPE_CHECKING:
     from flows import Flow, StageDef
-    from organiser import Stats
+    from organiser import StageLink, Stats
 
 
 def _bot_username(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -148,6 +148,7 @@ def links(
     if out is None:
         click.echo(render_csv(found, lang=lang), nl=False)
         return
+    _refuse_links_too_long(found, given=web_url is not None)
     check_outputs(kit_paths(found, out), database=database_file(settings.db), force=force)
     try:
         with interrupted_cleanly("writing the links"):
@@ -161,6 +162,25 @@ def links(
         f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG{opening}) in {out / 'qr'}",
         err=True,
     )
+
+
+def _refuse_links_too_long(found: list[StageLink], *, given: bool) -> None:
+    """Exit with status 2, as for a bad web address, if a link is too long for its QR code.
+
+    Checked before any file is written (or replacing one asked): segno's
+    DataOverflowError came after links.csv was, as a traceback.
+    """
+    from organiser import LinkError
+    from organiser.qr import check_qr_fits
+
+    try:
+        for link in found:
+            check_qr_fits(link)
+    except LinkError as error:
+        if given:
+            raise click.BadParameter(str(error), param_hint="'--web-url'") from None
+        click.echo(f"error: SURVEYBOT_PUBLIC_URL: {error}", err=True)
+        raise SystemExit(2) from None
 
 
 @click.command(context_settings=CONTEXT)

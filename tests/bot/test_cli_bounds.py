@@ -1,8 +1,9 @@
-"""Values past what a date or a duration can hold are refused in a line, or meant.
+"""Values past what a date, a duration or a QR code can hold are refused in a line, or meant.
 
 `export --until 9999-12-31` (the calendar's last day) ended in "OverflowError: date
 value out of range"; `serve --reminder-hours 1e12` (or inf, or SURVEYBOT_RETENTION_DAYS
-in the millions) in an OverflowError at start, or at every daily upkeep.
+in the millions) in an OverflowError at start, or at every daily upkeep; `links
+--web-url` with an address of thousands of characters in segno's DataOverflowError.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from click.testing import CliRunner, Result
 from bot.cli import main
 from flows import bundled_path, load_flow
 from tests.support.scripts import script_for
+
+LONG_WEB_URL = "https://example.org/" + "a" * 3000
+BOT = ("--bot-username", "tour_innovation_bot")
 
 
 @pytest.fixture
@@ -153,3 +157,42 @@ def test_the_longest_durations_accepted_can_be_counted_back_by_the_upkeep(work: 
     for delay in (policy.reminder_after, policy.abandon_after, policy.retention):
         assert delay == dt.timedelta(days=36_500)
         assert (now - delay).year > 1900
+
+
+def test_links_say_which_link_is_too_long_for_a_qr_code(work: Path) -> None:
+    stderr = refused(invoke("links", *BOT, "--web-url", LONG_WEB_URL, "--out", "kit"), 2)
+
+    assert "Error: Invalid value for '--web-url': the link https://example.org/aaa" in stderr
+    assert "/s/pithiviers (3,033 characters) is too long for a QR code" in stderr
+    assert "at most 2,331" in stderr
+    assert len(stderr) < 1000  # not the whole address
+    assert not Path("kit").exists()  # refused before writing anything
+
+
+def test_links_name_the_variable_when_the_address_came_from_it(work: Path) -> None:
+    env = {"SURVEYBOT_PUBLIC_URL": LONG_WEB_URL}
+
+    stderr = refused(invoke("links", *BOT, "--out", "kit", env=env), 2)
+
+    assert stderr.startswith("error: SURVEYBOT_PUBLIC_URL: the link https://example.org/aaa")
+    assert "is too long for a QR code, which holds at most 2,331" in stderr
+    assert stderr.count("\n") == 1
+    assert not Path("kit").exists()
+
+
+def test_links_draw_the_longest_address_a_qr_code_holds(work: Path) -> None:
+    from flows import load_stages
+    from organiser import LinkError, stage_links
+    from organiser.qr import MAX_QR_BYTES, check_qr_fits
+
+    stages = load_stages(bundled_path("stages.yaml"))
+    longest = max(len(stage.code) for stage in stages)
+    base = "https://example.org/" + "a" * (MAX_QR_BYTES - len("https://example.org//s/") - longest)
+    assert invoke("links", *BOT, "--web-url", base, "--out", "kit").exit_code == 0
+    assert len(list(Path("kit", "qr").glob("*.png"))) == len(stages)
+
+    one_more = stage_links(stages, "tour_innovation_bot", web_url=base + "a")
+    too_long = [link for link in one_more if len(link.qr_url) > MAX_QR_BYTES]
+    assert too_long
+    with pytest.raises(LinkError, match="too long for a QR code"):
+        check_qr_fits(too_long[0])
