@@ -45,8 +45,9 @@ from bot.telegram.sending import Chat
 from bot.telegram.words import counted, tg
 from bot.telegram.worker_process import in_another_process
 from conversation import CommandName
-from flows import StageDef, find_stage, format_day
+from flows import StageDef, find_stage, format_day, grouped
 from organiser import (
+    LinkError,
     StageCounts,
     StageLink,
     Stats,
@@ -293,7 +294,11 @@ async def on_qr(update: Update, context: BotContext) -> None:
     assert stage is not None  # read_command_args found it
     for link in _links_of(context, [stage], _flows_asked(conversation, asked), lang):
         # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
-        png = await asyncio.to_thread(render_qr_png, link, lang=lang)
+        try:
+            png = await asyncio.to_thread(render_qr_png, link, lang=lang)
+        except LinkError:  # SURVEYBOT_PUBLIC_URL is too long for a QR code with the path
+            await chat.send(tg("org_qr_too_long", lang, length=grouped(len(link.qr_url), lang)))
+            return
         caption = f"{escape(link_title(link, lang=lang))}\n{escape(link.web_url or link.url)}"
         await context.bot.send_photo(
             chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption

@@ -212,6 +212,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": " … et {count} autres (/links les donne tous)",
         "en": " … and {count} more (/links lists them all)",
     },
+    "org_qr_too_long": {
+        "fr": "Ce lien ({length} caractères) est trop long pour un QR code : raccourcissez "
+        "l’adresse du chat web (SURVEYBOT_PUBLIC_URL).",
+        "en": "This link ({length} characters) is too long for a QR code: shorten the web "
+        "chat's address (SURVEYBOT_PUBLIC_URL).",
+    },
     "org_qr_usage": {
         "fr": "Utilisation : /qr {shape} (ateliers : {codes}{audiences})",
         "en": "Usage: /qr {shape} (workshops: {codes}{audiences})",

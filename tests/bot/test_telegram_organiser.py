@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bot.telegram import BotApplication, running
 from flows import Flow, StageDef
-from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI, Person
+from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
 
 ORGANISER = 900_001
@@ -242,3 +244,19 @@ async def test_an_organisers_help_lists_the_organiser_commands(person: PersonFac
         "(en CSV si l’export est très gros), et le codebook",
     ]
     assert rest == respondents, "then what a respondent's /help says"
+
+
+async def test_qr_with_a_web_address_too_long_for_a_qr_code_says_so(
+    make_app: Callable[..., BotApplication],
+    api: FakeBotAPI,
+    db_path: Path,
+) -> None:
+    app = make_app(api)
+    app.bot_data.public_url = "https://enquete.example.org/" + "a" * 3000
+    async with running(app, db_path):
+        boss = Person(Updates(app, api), ORGANISER)
+        await boss.send("/qr pithiviers")
+    assert boss.last_text.startswith("Ce lien (3\u202f041 caractères)")
+    assert "trop long pour un QR code" in boss.last_text
+    assert not any(m.attachment for m in boss.chat)
+    assert not any("problème" in m.text for m in boss.chat)
