@@ -87,7 +87,9 @@ class Surveybot(click.Group):
     Files are written by `exports.files`, which names them in its errors; what
     reaches here unnamed, failing as only a write fails (a full disk, a file
     too large, a device error), was written to standard output by `click.echo`
-    or the export. A closed pipe (`| head`) is click's own: a quiet exit 1.
+    or the export. A closed pipe (`| head`) is click's own: a quiet exit 1. An
+    argument or SURVEYBOT_ variable that is not UTF-8 text, refused where the
+    database meets it, is named as a usage error (exit 2).
     """
 
     def invoke(self, ctx: click.Context) -> Any:
