@@ -232,12 +232,23 @@ class TextStep(_Step):
             return self.max_length
         return 2000 if self.type == Kind.LONG_TEXT else 200
 
+    @model_validator(mode="after")
+    def _lengths(self) -> TextStep:
+        if self.min_length > self.limit:
+            # No text could be both long enough and short enough.
+            raise ValueError(
+                f"min_length ({self.min_length}) is greater than the longest answer "
+                f"taken ({self.limit})"
+            )
+        return self
+
 
 class NumberStep(_Step):
     type: Literal[Kind.NUMBER]
     integer: bool = True
-    min: float | None = None
-    max: float | None = None
+    # Not .nan or .inf: no answer compares with them, so nothing could be answered.
+    min: float | None = Field(default=None, allow_inf_nan=False)
+    max: float | None = Field(default=None, allow_inf_nan=False)
     unit: Text | None = None
 
     @model_validator(mode="after")
