@@ -23,7 +23,7 @@ from organiser.links import (
     web_link,
 )
 from organiser.page import WrittenLinks, kit_paths, render_html, write_links
-from organiser.qr import caption_font, render_qr_png, render_qr_svg
+from organiser.qr import caption_font, check_qr_fits, render_qr_png, render_qr_svg
 from organiser.stats import (
     NO_STAGE,
     QuestionReach,
@@ -47,6 +47,7 @@ __all__ = [
     "audiences_of",
     "caption_font",
     "check_bot_username",
+    "check_qr_fits",
     "check_web_url",
     "compute_stats",
     "deep_link",

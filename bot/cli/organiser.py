@@ -170,8 +170,7 @@ def _refuse_links_too_long(found: list[StageLink], *, given: bool) -> None:
     Checked before any file is written (or replacing one asked): segno's
     DataOverflowError came after links.csv was, as a traceback.
     """
-    from organiser import LinkError
-    from organiser.qr import check_qr_fits
+    from organiser import LinkError, check_qr_fits
 
     try:
         for link in found:
