@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from flows.errors import FlowFileError, Problem
+from flows.list_codes import LIST_CODE_PATTERN, LIST_CODE_SHAPE, LIST_NAME_PATTERN, code_key
 from flows.locations import line_of, node_child, where
-from flows.model import LIST_CODE_PATTERN, LIST_CODE_SHAPE, LIST_NAME_PATTERN, code_key
 from flows.paths import Loc
 from flows.yamlfile import PlainLoader, read_text
 

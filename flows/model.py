@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from flows.list_codes import LIST_CODE_PATTERN, LIST_NAME_PATTERN, ListCode, code_key
 from flows.ranges import ChoiceRange
 
 # Ids and codes travel in Telegram button data (64 bytes at most), so they are
@@ -321,37 +322,6 @@ class RankingStep(_Step):
     @property
     def needed(self) -> int:
         return self.top or len(self.choices)
-
-
-LIST_CODE_PATTERN = r"^[A-Za-z0-9]{1,8}$"
-LIST_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
-
-
-LIST_CODE_SHAPE = "1 to 8 ASCII letters and digits, like 45 or 2A"
-
-
-def _check_list_code(value: str) -> str:
-    if not re.fullmatch(LIST_CODE_PATTERN, value):
-        raise PydanticCustomError(
-            "bad_token", f"code '{{value}}' must be {LIST_CODE_SHAPE}", {"value": value}
-        )
-    return value
-
-
-def code_key(code: str) -> str:
-    """What a typed code is compared by: "1", "01" and "001" are one; "2a" is "2A"."""
-    code = code.strip()
-    if code.isascii() and code.isdigit():
-        # Not int(): Python refuses to turn over 4,300 digits into a number.
-        return code.lstrip("0") or "0"
-    return code.upper()
-
-
-ListCode = Annotated[
-    str,
-    AfterValidator(_check_list_code),
-    WithJsonSchema({"type": "string", "pattern": LIST_CODE_PATTERN}),
-]
 
 
 class CodeStep(_Step):

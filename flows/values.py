@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flows.checks import DONT_KNOW, OTHER
+from flows.list_codes import code_key
 from flows.messages import grouped, message
 from flows.model import (
     CodeStep,
@@ -27,7 +28,6 @@ from flows.model import (
     Step,
     TextStep,
     YesNoStep,
-    code_key,
 )
 
 AnswerValue = str | int | float | list[str]
