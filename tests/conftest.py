@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
@@ -170,6 +171,17 @@ def mini_flow() -> Flow:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder as the working directory (no .env of the developer's), and no
+    SURVEYBOT_* variable set: a command sees only what the test gives it."""
+    for name in list(os.environ):
+        if name.startswith("SURVEYBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,16 +23,6 @@ from tests.support.scripts import script_for
 
 LONG_WEB_URL = "https://example.org/" + "a" * 3000
 BOT = ("--bot-username", "tour_innovation_bot")
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty folder (no .env of the developer's) and no SURVEYBOT_* variable set."""
-    for name in list(os.environ):
-        if name.startswith("SURVEYBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,16 +31,6 @@ SURVEYBOT_RETENTION_DAYS=0
 SURVEYBOT_TOKEN_FILE=
 SURVEYBOT_WEBHOOK_SECRET_FILE=
 """
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty folder (no .env of the developer's) and no SURVEYBOT_* variable set."""
-    for name in list(os.environ):
-        if name.startswith("SURVEYBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
 
 
 def invoke(*args: str | Path, env: dict[str, str] | None = None, input: str = "") -> Result:

@@ -8,10 +8,8 @@ INTEGER" when it kept the flow's version.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,16 +20,6 @@ from tests.conftest import MINI
 
 LARGEST = 2**31 - 1  # PostgreSQL's integer; SQLite's is 64 bits
 HUGE = 999999999999999999999999999999
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty folder (no .env of the developer's) and no SURVEYBOT_* variable set."""
-    for name in list(os.environ):
-        if name.startswith("SURVEYBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
 
 
 def invoke(*args: str, input: str = "") -> Result:

@@ -8,7 +8,6 @@ line instead, with the exit status of their other refusals, and touch nothing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -32,16 +31,6 @@ COMMANDS = {
     "purge": ["purge", "--older-than", "30"],
     "purge dry run": ["purge", "--older-than", "30", "--abandon-after-days", "2", "--dry-run"],
 }
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder, with no .env and no SURVEYBOT_* variable set."""
-    for name in list(os.environ):
-        if name.startswith("SURVEYBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def invoke(args: list[str], db: Path) -> Result:
