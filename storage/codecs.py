@@ -14,6 +14,10 @@ from typing import TypeGuard
 from storage.errors import StorageError
 from storage.models import AnswerValue
 
+# One encoder for every value: `json.dumps` with options builds a new one at each call,
+# which cost more than the encoding of a short text (every answer, at every save).
+_VALUE_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
 
 def encode_time(moment: dt.datetime) -> str:
     """A timezone-aware time as stored: ISO 8601 in UTC, with microseconds."""
@@ -70,7 +74,7 @@ def encode_value(question_id: str, value: object) -> str:
             "is not one of str, int, float, list[str]"
         )
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text = _VALUE_ENCODER.encode(value)
         # SQLite wants UTF-8; a lone surrogate would fail later, mid-transaction.
         text.encode("utf-8")
     except ValueError as exc:
