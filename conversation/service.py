@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from conversation.events import Event, Person, entry_of
+from conversation.known_states import KnownStates
 from conversation.live import LiveMessages
 from conversation.memory import Recent
 from conversation.queues import PersonQueues
@@ -71,6 +72,8 @@ class Conversation:
         self._recent = RecentScreens()
         self.live_messages = LiveMessages()
         """Live messages a channel writes later, with its delivery marks (conversation/live.py)."""
+        # Each response's last state, parsed and prompted once (conversation/known_states.py).
+        self._known = KnownStates()
 
     async def sync_stages(self) -> None:
         """Keep the stages file's workshops in the database, for exports and statistics."""
@@ -139,7 +142,10 @@ class Conversation:
             arrival = self._arrivals.get(key, self.clock())
             entered = entry_of(event) or (arrival.entry if arrival else None)
             flow = catalogue.chosen_by(entered, self.stages)
-        session = open_session(flow or self.flow, person, record)
+        now = self.clock()
+        session = open_session(
+            flow or self.flow, person, record, lambda id_, text: self._known.parse(id_, text, now)
+        )
         if arrival is not None and arrival.lang in (flow or self.flow).languages:
             session.lang = arrival.lang
         turn = self._turn(session, delivery, flow, live)
@@ -185,6 +191,7 @@ class Conversation:
             delivery=delivery,
             live_message=live.get(response.id, response.prompt_message_id) if response else None,
             held=self.live_messages,
+            known=self._known,
         )
 
     def _redelivered(self, turn: Turn) -> Reply:

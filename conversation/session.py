@@ -8,6 +8,7 @@ saved under an older one (`outdated`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from conversation.events import Person
@@ -73,13 +74,23 @@ class Session:
         self.outdated = False
 
 
-def open_session(flow: Flow, person: Person, record: SessionRecord) -> Session:
-    """The session for `person` from what the store read; the state parsed once."""
+def _parse(_response_id: int, text: str) -> ResponseState:
+    return ResponseState.model_validate_json(text)
+
+
+def open_session(
+    flow: Flow,
+    person: Person,
+    record: SessionRecord,
+    parse: Callable[[int, str], ResponseState] = _parse,
+) -> Session:
+    """The session for `person` from what the store read; the state parsed once, by `parse`
+    (given the response's id and stored JSON: the service's may know it already)."""
     response = record.response
     state = None
     outdated = False
     if response is not None:
-        state = ResponseState.model_validate_json(response.state_json)
+        state = parse(response.id, response.state_json)
         outdated = response.flow_version != flow.version
         if outdated and response.status != ResponseStatus.COMPLETED:
             state = rebase(flow, state)

@@ -11,13 +11,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from conversation import views
+from conversation.known_states import KnownStates
 from conversation.live import LiveMessages
 from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
 from conversation.words import say
-from flows import Catalogue, Flow, ResponseState, StageDef, entry, pipe, prompt, start
-from storage import SurveyStore
+from flows import Catalogue, Flow, Prompt, ResponseState, StageDef, entry, pipe, prompt, start
+from storage import Response, SurveyStore
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Showing:
     the thanks were said the first time."""
     held: LiveMessages | None = None
     """The live messages the service holds for a channel's delivery marks (conversation/live.py)."""
+    known: KnownStates | None = None
+    """The states the service last wrote or read, with their prompts (conversation/known_states.py)."""
 
     @property
     def lang(self) -> str:
@@ -112,7 +115,7 @@ class Showing:
             update_id=self.delivery,
             consent_version=self.flow.consent_version,
         )
-        session.replace_response(response, state)
+        self._stored(response, state)
         self.show_current()
 
     # --- answers -------------------------------------------------------------------
@@ -148,7 +151,20 @@ class Showing:
             update_id=self.delivery if applies else None,
             restarted=restarted,
         )
-        session.replace_response(response, state)
+        self._stored(response, state)
+
+    def _stored(self, response: Response, state: ResponseState) -> None:
+        """`state` is now `response`'s, as its `state_json`: the session's and the service's."""
+        self.session.replace_response(response, state)
+        if self.known is not None:
+            self.known.wrote(response.id, response.state_json, state, self.clock())
+
+    def prompt_of(self, state: ResponseState) -> Prompt | None:
+        """What to show for `state` of this session's response, computed once per state."""
+        response = self.session.response
+        if self.known is None or response is None:
+            return prompt(self.flow, state, self.lang)
+        return self.known.prompt(response.id, self.flow, state, self.lang, self.clock())
 
     async def _erase_person(self) -> None:
         """Erase the respondent and everything they gave, if they exist; nothing is left open."""
@@ -187,7 +203,7 @@ class Showing:
             self._ask_consent(None, changed=True)
             return
         self._say_updated()
-        shown = prompt(self.flow, state, self.lang)
+        shown = self.prompt_of(state)
         if shown is not None and self.with_transcript:
             # First, as a chat's log is above everything: what this turn says (a refusal,
             # "language changed") then reads just above the question it is about.

@@ -22,7 +22,7 @@ from conversation.actions import Action
 from conversation.screens import Message
 from conversation.showing import Showing
 from conversation.words import say
-from flows import Flow, StageDef, effective_answers, entry, find_stage, prompt
+from flows import Flow, StageDef, effective_answers, entry, find_stage
 
 
 @dataclasses.dataclass
@@ -38,7 +38,7 @@ class Switching(Showing):
         """A link to the other questionnaire: go on with this one, or switch to the link's."""
         session = self.session
         self._say_updated()
-        shown = prompt(self.flow, session.state, self.lang) if session.state else None
+        shown = self.prompt_of(session.state) if session.state else None
         offer = views.switch_offer(
             self.lang,
             views.questionnaire_name(self.flow, self.lang),

@@ -41,7 +41,6 @@ from flows import (
     answer,
     answer_text,
     find_stage,
-    prompt,
     revise,
     skip,
     split_entry,
@@ -93,7 +92,7 @@ class Turn(Switching):
         elif session.resumable:
             # Unfinished, or closed as abandoned after a long pause: either can go on.
             self._say_updated()
-            shown = prompt(self.flow, session.state, self.lang) if session.state else None
+            shown = self.prompt_of(session.state) if session.state else None
             # Named when the bot runs several questionnaires: which one is in progress.
             name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
             self.screens.append(views.resume_offer(self.lang, shown, stage, name))
@@ -203,7 +202,7 @@ class Turn(Switching):
             self.show_current()
             return
         after = outcome.state
-        left = prompt(self.flow, before, self.lang)
+        left = self.prompt_of(before)  # computed when it was asked, if in this process
         changing = self.session.changing_an_answer
         await self._save(after)
         if changing and after.finished:
@@ -218,7 +217,7 @@ class Turn(Switching):
             return
         if after.current == before.current and not after.finished and not after.awaiting_other:
             # A tick in a multiple choice, the next rank of a ranking: the same question.
-            shown = prompt(self.flow, after, self.lang)
+            shown = self.prompt_of(after)
             if shown is not None:
                 self.screens.append(Selection(shown))
                 return
