@@ -50,10 +50,26 @@ class _Server(uvicorn.Server):
 
 def bind(listen: str, port: int) -> socket.socket:
     """The listening socket, or OSError saying what stops it (port 0: any free port)."""
+    _check_text(listen, port)
     try:
         return socket.create_server((listen, port))
     except OSError as error:
         raise OSError(f"cannot listen on {listen}:{port}: {_why(error)}") from error
+
+
+def _check_text(listen: str, port: int) -> None:
+    """OSError for a name the socket module refuses with TypeError, leaking its socket:
+    a NUL, or bytes that are not text (the variable was not UTF-8). Shown escaped, as the
+    terminal may not print them either."""
+    try:
+        if "\x00" in listen:
+            raise ValueError("a NUL")
+        if not listen.isascii():
+            listen.encode("idna")  # as socket does; "exämple.fr" passes, to be looked up
+    except (UnicodeError, ValueError) as error:
+        raise OSError(
+            f"cannot listen on {listen!a}:{port}: not an address; {_ADDRESS_HINT}"
+        ) from error
 
 
 _NOT_AN_ADDRESS = {errno.EADDRNOTAVAIL, socket.EAI_NONAME} | {
@@ -63,15 +79,18 @@ _NOT_AN_ADDRESS = {errno.EADDRNOTAVAIL, socket.EAI_NONAME} | {
 "not an ip"; create_server keeps its error number, not its type)."""
 
 
+_ADDRESS_HINT = (
+    "--listen (SURVEYBOT_LISTEN) takes an address of this machine, "
+    "like 127.0.0.1 (behind a reverse proxy) or 0.0.0.0 (every interface)"
+)
+
+
 def _why(error: OSError) -> str:
     """What to do about a socket that cannot listen, by what stopped it."""
     # create_server adds "(while attempting to bind on address …)": the address is said already.
     reason = (error.strerror or str(error)).split(" (while attempting")[0]
     if error.errno in _NOT_AN_ADDRESS:
-        return (
-            f"{reason}; --listen (SURVEYBOT_LISTEN) takes an address of this machine, "
-            "like 127.0.0.1 (behind a reverse proxy) or 0.0.0.0 (every interface)"
-        )
+        return f"{reason}; {_ADDRESS_HINT}"
     if error.errno == errno.EACCES:
         return f"{reason}; ports below 1024 need privileges: choose another with --port"
     return f"{reason}; is another program using that port? Choose another with --port"

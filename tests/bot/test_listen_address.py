@@ -23,6 +23,18 @@ def test_an_address_that_is_not_this_machines_says_what_listen_takes(listen: str
     assert "another program" not in message
 
 
+@pytest.mark.parametrize("listen", ["\udcff127.0.0.1", "127.0.0.1\x00"])
+def test_an_address_that_is_not_text_says_what_listen_takes(listen: str) -> None:
+    # \udcff: the byte 0xff of a variable that is not UTF-8, as Python reads it.
+    with pytest.raises(OSError) as raised:
+        bind(listen, 0)
+
+    message = str(raised.value)
+    assert message.startswith(f"cannot listen on {listen!a}:0: not an address; ")
+    assert ADDRESS_HINT in message
+    message.encode("ascii")  # printable on any terminal
+
+
 def test_a_port_in_use_says_so() -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
