@@ -7,8 +7,9 @@ that asked it: a tap needs two prompts, the question left and the next one.
 
 An entry serves only a stored text equal to its own. The state is a pure
 function of that text, and a prompt of the state, the flow and the language, so
-nothing here can disagree with the database: another instance's write, an
-erasure, a restart, anything not known, is simply parsed and computed again.
+nothing here can disagree with the database: another instance's write, a
+restart, anything not known, is simply parsed and computed again. Erasing a
+person forgets their entry at once (`forget`): it holds their answers.
 `tests/conversation/test_known_states.py` checks that a state read back from its
 JSON is the one written, to the type of every value, along random answers.
 """
@@ -55,6 +56,14 @@ class KnownStates:
     def wrote(self, response_id: int, text: str, state: ResponseState, now: datetime) -> None:
         """`state` was just stored as `text` (its `model_dump_json()`)."""
         self._known.put(response_id, _Known(text, state), now)
+
+    def __len__(self) -> int:
+        """How many responses are held."""
+        return len(self._known)
+
+    def forget(self, response_id: int, now: datetime) -> None:
+        """The response is being erased: its answers leave memory too."""
+        self._known.pop(response_id, now)
 
     def prompt(
         self, response_id: int | None, flow: Flow, state: ResponseState, lang: str, now: datetime

@@ -174,6 +174,8 @@ class Showing:
                 # Forgotten before the erasure is queued: SQLite may give the freed response
                 # id to the next person who agrees, and a mark must not write it to theirs.
                 self.held.forget(session.response.id)
+            if session.response is not None and self.known is not None:
+                self.known.forget(session.response.id, self.clock())  # their answers, in memory
             await self.store.erase_respondent(session.respondent.id)
         session.respondent = None
         session.replace_response(None, None)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conversation import Conversation, known_states
 from conversation.known_states import KnownStates
 from flows import Flow, ResponseState, prompt, start
-from tests.conversation.conftest import ChatFactory, mini_to
+from tests.conversation.conftest import ERASE_YES, ChatFactory, mini_to
 from tests.flows.test_prompt_cache import FLOWS, MOVES, act
 
 NOW = datetime(2026, 6, 5, 9, 0, tzinfo=UTC)
@@ -173,3 +173,19 @@ async def test_two_instances_answering_in_turn_each_read_what_the_other_wrote(
     assert on_first.answered.prompt.step_id == "sector"
     assert on_first.prompt.step_id == "exports"
     assert (on_first.prompt.position, on_first.prompt.answered) == (4, 3)
+
+
+async def test_erasing_a_person_forgets_the_answers_held_in_memory(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana, bob = chat(mini, "ana"), chat(mini, "bob")
+    await mini_to(ana, "sector")  # "Acme", 12 salariés: held with the state
+    await mini_to(bob, "staff")
+    assert len(mini._known) == 2
+
+    await ana.command("delete")
+    await ana.press(ERASE_YES)
+
+    assert len(mini._known) == 1  # bob's only
+    await bob.write("12")
+    assert bob.prompt.step_id == "sector"
