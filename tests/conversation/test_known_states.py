@@ -56,6 +56,15 @@ def test_every_state_the_engine_makes_reads_back_from_its_json_as_written(
         state = act(flow, state, lang, data)
 
 
+@pytest.mark.parametrize(
+    "value", [12, 12.0, -0.0, 0.1 + 0.2, 1e16, 10**30, "3", "", ["a", "b"], [], "é\u202f😀"]
+)
+def test_every_kind_of_answer_value_reads_back_with_its_type(value: Any) -> None:
+    # The walk above types whole numbers and words; a number question may store a float.
+    state = ResponseState(current="q", answers={"n": value}, others={"n": "x"}, draft=[])
+    assert fields(ResponseState.model_validate_json(state.model_dump_json())) == fields(state)
+
+
 # --- the memory itself ----------------------------------------------------------------
 
 
