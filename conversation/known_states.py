@@ -66,10 +66,10 @@ class KnownStates:
         self._known.pop(response_id, now)
 
     def prompt(
-        self, response_id: int | None, flow: Flow, state: ResponseState, lang: str, now: datetime
+        self, response_id: int, flow: Flow, state: ResponseState, lang: str, now: datetime
     ) -> Prompt | None:
         """`flows.prompt(flow, state, lang)`, computed once for a state known here."""
-        known = self._known.get(response_id, now) if response_id is not None else None
+        known = self._known.get(response_id, now)
         if known is None or known.state is not state:
             return prompt(flow, state, lang)  # rebased, or not the response's stored state
         for made_for, made_in, shown in known.prompts:
