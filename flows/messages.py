@@ -119,3 +119,14 @@ def grouped(count: int, lang: str) -> str:
     """A count of characters with its thousands apart: "10 000" in French (a narrow no-break
     space), "10,000" in English. Not for years or bounds, which read as written."""
     return f"{count:,}".replace(",", "\u202f") if lang != "en" else f"{count:,}"
+
+
+def typeset(text: str, lang: str) -> str:
+    """French typography: a no-break space before ":", ";", "!" and "?", so that a line never
+    starts with one on a narrow screen. Other languages as written. For the bot's and the
+    questionnaire's texts; a person's own answers are shown as they typed them."""
+    if lang != "fr":
+        return text
+    for mark in ":;!?":
+        text = text.replace(f" {mark}", f"\u00a0{mark}")
+    return text

@@ -10,7 +10,7 @@ from bot.telegram.callback_data import encode
 from bot.telegram.sending import MAX_TEXT, Button, Keyboard
 from bot.telegram.words import tg
 from conversation import Action, Choice, Intent, Menu, on_question, say
-from flows import Kind, Prompt, clip, grouped
+from flows import Kind, Prompt, clip, grouped, typeset
 
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
@@ -105,11 +105,12 @@ def question_text(shown: Prompt, lang: str) -> str:
     room = MAX_TEXT - len(header) - len(hint) - 4
     help_text = clip(shown.help, max(room // 4, room - len(shown.text) - 1)) if shown.help else ""
     text = clip(shown.text, room - len(help_text) - 1)
-    parts = [f"<b>{escape(header)}</b>", "", escape(text)]
+    # French typography in the question, its help and the hint, as on the web's pages.
+    parts = [f"<b>{escape(header)}</b>", "", escape(typeset(text, lang))]
     if help_text:
-        parts.append(f"<i>{escape(help_text)}</i>")
+        parts.append(f"<i>{escape(typeset(help_text, lang))}</i>")
     if hint:
-        parts += ["", f"<i>{escape(hint)}</i>"]
+        parts += ["", f"<i>{escape(typeset(hint, lang))}</i>"]
     return "\n".join(parts)
 
 
@@ -131,7 +132,8 @@ def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = Fals
     answer = clip(answer, room - len(question))
     bold_head = f"<b>{escape(head)}</b>\n" if head else ""
     mark = "⏭" if skipped else "✅"
-    return f"{bold_head}{escape(question)}\n\n{mark} <b>{escape(answer)}</b>"
+    # The answer as typed: typography for the question only.
+    return f"{bold_head}{escape(typeset(question, lang))}\n\n{mark} <b>{escape(answer)}</b>"
 
 
 def _hint(shown: Prompt, lang: str) -> str:

@@ -75,7 +75,7 @@ from conversation import (
     Reply,
     of_place,
 )
-from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry
+from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry, typeset
 from organiser import stage_title
 from storage import Channel
 
@@ -154,12 +154,14 @@ def create_app(
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["typeset"] = typeset  # French typography, as on Telegram (typo.html)
+    return environment
 
 
 @dataclass

@@ -49,7 +49,7 @@ async def answered(person: PersonFactory) -> None:
     await ana.send("ana@acme.fr")
     # Piping still shows the personal answer to the respondent: only exports leave it out.
     texts = [m.text for m in ana.chat]
-    assert any("\nSalariés d'ACME Robotique ?\n" in t for t in texts)
+    assert any("\nSalariés d'ACME Robotique\u00a0?\n" in t for t in texts)
     assert "Merci ACME Robotique !" in texts
 
 

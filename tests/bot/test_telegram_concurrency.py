@@ -79,34 +79,34 @@ class Respondent:
             return ana.message_update(f"Secteur {i}")
         if "Bienvenue" in text:
             return self.tap("Continuer ▶")
-        if "Nom ?" in text:
+        if "Nom\u00a0?" in text:
             return ana.message_update(f"Société n°{i}")
         if "Salariés de" in text:
             return ana.message_update(str(i + 1))
-        if "Secteur ?" in text:
+        if "Secteur\u00a0?" in text:
             return self.tap(self.sector)
-        if "Exportez-vous ?" in text:
+        if "Exportez-vous\u00a0?" in text:
             return self.tap("Oui" if self.exports else "Non")
-        if "Marchés ?" in text:
+        if "Marchés\u00a0?" in text:
             ticked = [b for b in ana.last.labels() if b.startswith("✅ ")]
             for label in self.markets:
                 if f"✅ {label}" not in ticked:
                     return self.tap(label)
             return self.tap(f"Valider ({len(self.markets)})")
-        if "Part export ?" in text:
+        if "Part export\u00a0?" in text:
             return ana.message_update("12,5") if i % 8 == 0 else self.tap("Passer ⏭")
-        if "Importance ?" in text:
+        if "Importance\u00a0?" in text:
             return self.tap(str(self.importance))
-        if "Freins ?" in text:
+        if "Freins\u00a0?" in text:
             ranked = ana.last.labels()
             for label in self.obstacles:
                 if label in ranked:  # not yet numbered
                     return self.tap(label)
-        if "Idées ?" in text:
+        if "Idées\u00a0?" in text:
             if i % 3 == 0:
                 return ana.message_update(f"Idée de la personne {i}")
             return self.tap("Passer ⏭")
-        if "E-mail ?" in text:
+        if "E-mail\u00a0?" in text:
             return ana.message_update(f"p{i}@example.org")
         raise AssertionError(f"person {i} does not know what to do with {text!r}")
 
@@ -163,4 +163,4 @@ async def test_one_persons_updates_in_one_batch_are_applied_in_order(
         }
         answered = [m.text.rsplit("✅ ", 1)[-1] for m in p.chat if "✅ " in m.text]
         assert answered == [f"Acme {n}", f"{n + 1} salariés", "Services"]
-        assert "Exportez-vous ?" in p.last_text
+        assert "Exportez-vous\u00a0?" in p.last_text

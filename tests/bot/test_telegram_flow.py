@@ -170,7 +170,7 @@ async def answer_everything(ana: Person) -> None:
     await ana.tap("Autre secteur")
     assert_answered(message, "Autre secteur")
     message = run.next_question(about, same=True)
-    assert "« Autre secteur » : précisez en quelques mots." in message.text
+    assert "« Autre secteur »\u00a0: précisez en quelques mots." in message.text
     await ana.send("Horlogerie")
     assert_answered(message, "Horlogerie")
 
@@ -594,7 +594,7 @@ async def test_back_returns_to_the_previous_question_with_its_answer(
     assert second.keyboard is None and "✅" not in second.text
     message, n, _, _ = question(ana)
     assert n == 1
-    assert "Écrivez votre réponse. Réponse actuelle : Acme" in message.text
+    assert "Écrivez votre réponse. Réponse actuelle\u00a0: Acme" in message.text
     assert_one_live_keyboard(ana)
     await ana.send("Acme SA")
     _, n, _, _ = question(ana)
@@ -611,7 +611,7 @@ async def test_back_typed_from_an_other_text_asks_the_choice_again_below(
     await ana.send("Acme")
     await ana.tap("Autre secteur")
     asked = ana.last
-    assert "« Autre secteur » : précisez en quelques mots." in asked.text
+    assert "« Autre secteur »\u00a0: précisez en quelques mots." in asked.text
     await ana.send("/back")
     # The choices again, as a new message under the "/back" they typed: not an edit of
     # the message above it, which they would not see change.
@@ -713,10 +713,10 @@ class TestMiniFlow:
         ana = person()
         await self.start_to_share(ana)
         message, _, _, _ = question(ana)
-        assert "Part export ?" in message.text
+        assert "Part export\u00a0?" in message.text
         await ana.send("/skip")
         assert_answered(message, "(sans réponse)")
-        assert "Importance ?" in question(ana)[0].text
+        assert "Importance\u00a0?" in question(ana)[0].text
         assert "share" not in answers_of(ana.user_id)
 
     async def test_a_long_answer_full_of_html_characters_is_shown_back_whole(
@@ -730,7 +730,7 @@ class TestMiniFlow:
         await ana.tap("Coût")
         await ana.tap("Temps")
         message, _, _, _ = question(ana)
-        assert "Idées ?" in message.text
+        assert "Idées\u00a0?" in message.text
         idea = "<&>" * 666 + "!!"
         await ana.send(idea)
         assert_answered(message, idea)

@@ -81,7 +81,7 @@ async def test_a_5400_character_notice_in_paragraphs_arrives_in_parts_buttons_la
         shown = "\n\n".join(m.text for m in parts)
         assert shown.count("Vos données & vos droits <RGPD>") == 2 * 49  # nothing cut
         await ana.tap(AGREE)
-        assert ana.last_text.endswith("Tout va bien ?")
+        assert ana.last_text.endswith("Tout va bien\u00a0?")
 
 
 def test_a_5400_character_paragraph_is_reported_and_stops_the_bot_at_start(

@@ -518,7 +518,7 @@ async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
         await ana.send("ACME")
         await ana.send("12")
         sector = ana.last
-        assert "Secteur ?" in sector.text
+        assert "Secteur\u00a0?" in sector.text
         last_update_id = updates.next_id()
 
     # The organiser narrows the number of staff to 10 at most, and restarts the bot.
@@ -533,7 +533,7 @@ async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
         assert ana.answers_to_queries()[-1]["text"] == STALE
         updated = [m for m in ana.chat if m.text.startswith("Le questionnaire a été mis à jour")]
         assert len(updated) == 1
-        assert "Secteur ?" in ana.last_text and ana.last is not sector
+        assert "Secteur\u00a0?" in ana.last_text and ana.last is not sector
         await ana.tap("Industrie")
         assert "Salariés d'ACME" not in ana.last_text  # asked again, but only at the end
         with sqlite3.connect(db_path) as conn:
