@@ -1,4 +1,5 @@
-"""The engine's own words to respondents (rejections, fixed labels), in French and English."""
+"""The engine's own words to respondents (rejections, fixed labels), in French and English,
+and how French is printed: thousands apart (`grouped`), no-break spaces (`typeset`)."""
 
 from __future__ import annotations
 
