@@ -7,7 +7,7 @@ channel ("tap the buttons", "type a number") is each channel's own text.
 
 from __future__ import annotations
 
-from flows import Prompt, french_de
+from flows import Prompt, french_de, typeset_table
 
 
 def of_place(name: str) -> str:
@@ -284,7 +284,9 @@ class Words:
     """A table of texts, each in French and English, and how to look one up."""
 
     def __init__(self, table: dict[str, dict[str, str]]) -> None:
-        self.table = table
+        # Typeset once here, so the tables stay readable with plain spaces and a reply never
+        # typesets what a person typed into it.
+        self.table = typeset_table(table)
 
     def __call__(self, key: str, lang: str, **values: object) -> str:
         """The text `key` in `lang` (French when unknown), with values filled in."""
@@ -315,6 +317,6 @@ def commands_help(lang: str) -> str:
     """Every command a respondent can type, with what it does, for a help screen."""
     from conversation.events import HELP_ORDER
 
-    colon = " :" if lang == "fr" else ":"
+    colon = "\u00a0:" if lang == "fr" else ":"
     lines = [f"/{name}{colon} {say(f'cmd_{name}', lang).lower()}" for name in HELP_ORDER]
     return "\n".join(lines) + "\n\n" + say("saved_as_you_go", lang)

@@ -26,7 +26,7 @@ from flows.engine import (
 from flows.errors import FlowError, FlowFileError, Problem
 from flows.limits import MESSAGE_LIMIT, fitting_prefix, shown_length, split_blocks
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
-from flows.messages import MESSAGES, grouped, message, typeset
+from flows.messages import MESSAGES, grouped, message, typeset, typeset_table
 from flows.model import Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
@@ -111,6 +111,7 @@ __all__ = [
     "template_marks",
     "toggle",
     "typeset",
+    "typeset_table",
     "unpiped",
     "validate_file",
     "visible_steps",

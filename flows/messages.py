@@ -3,6 +3,8 @@ and how French is printed: thousands apart (`grouped`), no-break spaces (`typese
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 MESSAGES: dict[str, dict[str, str]] = {
     "empty": {
         "fr": "Merci d’écrire une réponse.",
@@ -112,7 +114,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def message(key: str, lang: str, **values: object) -> str:
     """A message in `lang` (French when the language is unknown), with values filled in."""
-    texts = MESSAGES[key]
+    texts = _TYPESET[key]
     return texts.get(lang, texts["fr"]).format(**values)
 
 
@@ -131,3 +133,14 @@ def typeset(text: str, lang: str) -> str:
     for mark in ":;!?":
         text = text.replace(f" {mark}", f"\u00a0{mark}")
     return text
+
+
+def typeset_table(table: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """A table of texts by key and language, typeset. Done to the texts before any value is
+    filled in, so that a person's own words quoted in one ("« {label} »") stay as typed."""
+    return {
+        key: {lang: typeset(t, lang) for lang, t in texts.items()} for key, texts in table.items()
+    }
+
+
+_TYPESET = typeset_table(MESSAGES)

@@ -448,8 +448,8 @@ def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None,
 
     if isinstance(value, list):
         if isinstance(step, RankingStep):
-            # French typography puts a space before a semicolon; English does not.
-            separator = " ; " if lang == "fr" else "; "
+            # French puts a no-break space before a semicolon; English no space.
+            separator = "\u00a0; " if lang == "fr" else "; "
             return separator.join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
         return ANSWERS_APART.join(label(code) for code in value)
     if isinstance(step, NumberStep) and isinstance(value, int | float):

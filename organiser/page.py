@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from exports import OutputError, write_failure, write_output
-from flows import format_day
+from flows import format_day, typeset
 from organiser.errors import LinkError
 from organiser.links import StageLink, example_mark, render_csv
 from organiser.qr import render_qr_png, render_qr_svg
@@ -82,7 +82,8 @@ class WrittenLinks:
 
 def render_html(links: Sequence[StageLink], *, bot_username: str, lang: str = "fr") -> str:
     """One printable page with a card per stage: city, date, QR code and link."""
-    labels = {**LABELS.get(lang, LABELS["en"]), "example": example_mark(lang)}
+    chosen = {**LABELS.get(lang, LABELS["en"]), "example": example_mark(lang)}
+    labels = {key: typeset(text, lang) for key, text in chosen.items()}
     return _template().render(
         lang=lang,
         labels=labels,

@@ -48,6 +48,7 @@ from conversation import (
     say,
 )
 from conversation import Message as Note
+from flows import typeset
 
 
 @dataclass
@@ -79,17 +80,23 @@ class Renderer:
 
     async def _show(self, screen: Screen) -> None:
         lang = self.reply.language
+        # French typography (flows.typeset) on the questionnaire's texts, as on the web; the
+        # bot's own words have it already, and a person's answers are shown as typed.
         if isinstance(screen, Note):
-            await self.chat.send_plain(("⚠️ " if screen.warning else "") + screen.text)
+            await self.chat.send_plain(
+                ("⚠️ " if screen.warning else "") + typeset(screen.text, lang)
+            )
         elif isinstance(screen, Welcome):
             # A questionnaire begins (after a switch, the other one's): nothing earlier is live.
             await self._drop_live()
             if screen.workshop:
                 await self.chat.send_plain(screen.workshop)
-            intro = ["", *plain_blocks(screen.intro)] if screen.intro else []
-            await self.chat.send_long([f"<b>{escape(screen.title)}</b>", *intro])
+            intro = ["", *plain_blocks(typeset(screen.intro, lang))] if screen.intro else []
+            await self.chat.send_long([f"<b>{escape(typeset(screen.title, lang))}</b>", *intro])
         elif isinstance(screen, Menu):
-            shown_in = await self.chat.send_plain(screen.text, menu_keyboard(screen, lang))
+            shown_in = await self.chat.send_plain(
+                typeset(screen.text, lang), menu_keyboard(screen, lang)
+            )
             if self.pages is not None and page_count(screen) > 1:
                 remember_menu(self.pages(), shown_in, screen)
             if self.live is None and screen is self.reply.screens[-1]:
@@ -143,7 +150,7 @@ class Renderer:
         await self._drop_live()
         blocks = [f"<b>{escape(screen.title)}</b>"]
         blocks += [
-            f"{escape(question)}\n    → <b>{escape(shown)}</b>"
+            f"{escape(typeset(question, self.lang))}\n    → <b>{escape(shown)}</b>"
             for question, shown in screen.entries
         ]
         if screen.revise is None:

@@ -16,15 +16,14 @@ import string
 from collections.abc import Callable, Mapping
 
 from bot.web.flash import Note
-from bot.web.words import WORDS as WEB_WORDS
 from bot.web.words import web
 from conversation import Message, say
-from flows import MESSAGES, message
+from flows import MESSAGES, message, typeset_table
 
 TABLES: dict[str, tuple[Mapping[str, Mapping[str, str]], Callable[..., str]]] = {
     "say": (say.table, say),
-    "web": (WEB_WORDS, web),
-    "engine": (MESSAGES, message),
+    "web": (web.table, web),
+    "engine": (typeset_table(MESSAGES), message),
 }
 """Each table a note may come from, and how to say its key."""
 VALUED = frozenset({"engine"})

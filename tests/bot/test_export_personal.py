@@ -50,7 +50,7 @@ async def answered(person: PersonFactory) -> None:
     # Piping still shows the personal answer to the respondent: only exports leave it out.
     texts = [m.text for m in ana.chat]
     assert any("\nSalariés d'ACME Robotique\u00a0?\n" in t for t in texts)
-    assert "Merci ACME Robotique !" in texts
+    assert "Merci ACME Robotique\u00a0!" in texts
 
 
 def sent_export(boss: Person) -> tuple[pd.DataFrame, pd.DataFrame, bytes]:
@@ -95,5 +95,5 @@ async def test_export_personal_keeps_them_and_says_so(
     notes = codebook.set_index("column")["note"]
     assert "PERSONAL DATA" in notes["company"] and "PERSONAL DATA" in notes["email"]
     warning = next(m for m in boss.chat if "données personnelles" in m.text)
-    assert "(réponses à : « Nom ? », « E-mail ? »)" in warning.text  # the questions, not ids
+    assert "(réponses à\u00a0: « Nom ? », « E-mail ? »)" in warning.text  # the questions, not ids
     assert boss.chat.index(warning) < len(boss.chat) - 2, "said before the files arrive"

@@ -22,7 +22,7 @@ from tests.support.bot_process import BotProcess as Bot
 
 ANA, BOB = 4242, 4343
 TOKEN = "1234:reminder-crash-token"
-REMINDER = "Bonjour ! Votre questionnaire"
+REMINDER = "Bonjour\u00a0! Votre questionnaire"
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 

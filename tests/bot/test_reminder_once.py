@@ -35,7 +35,7 @@ from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person
 PARIS = ZoneInfo("Europe/Paris")
 START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)  # a Tuesday, 13:00 in Paris
 DUE = START + dt.timedelta(days=1, hours=1)  # the next day at 14:00: the reminder is due
-REMINDER = "Bonjour ! Votre questionnaire"
+REMINDER = "Bonjour\u00a0! Votre questionnaire"
 AGREE = "✅ J’accepte"
 
 PersonFactory = Callable[..., Person]

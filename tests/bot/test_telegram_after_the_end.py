@@ -17,7 +17,7 @@ from tests.bot.test_telegram_flow import (
 from tests.support.fake_bot_api import Person
 
 PersonFactory = Callable[..., Person]
-PICK = "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)"
+PICK = "Quelle réponse voulez-vous modifier\u00a0? (numéros du récapitulatif)"
 
 
 async def finished(person: PersonFactory) -> Person:
@@ -84,5 +84,5 @@ async def test_a_finished_persons_strays_get_a_pointer_after_the_first_time(
     await ana.send("merci")
 
     assert [m.text for m in ana.chat[sent:]] == [
-        "Vous avez déjà répondu à ce questionnaire, merci ! Vos réponses sont juste au-dessus."
+        "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Vos réponses sont juste au-dessus."
     ]

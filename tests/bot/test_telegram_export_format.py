@@ -29,7 +29,7 @@ ORGANISER = 900_001
 PersonFactory = Callable[..., Person]
 QUESTIONS = 10
 """The mini flow's questions (its welcome is not one): a response counts for this many answers."""
-TOO_MANY = "Trop de réponses pour préparer vite un classeur Excel : voici le CSV, qui s’ouvre"
+TOO_MANY = "Trop de réponses pour préparer vite un classeur Excel\u00a0: voici le CSV, qui s’ouvre"
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ async def test_a_small_export_is_a_workbook_that_keeps_codes_as_text(
     assert sorted(cell.value for cell in sectors if cell.value is not None) == ["01", "01"]
     assert {cell.data_type for cell in sectors if cell.value is not None} == {"s"}
     assert book_name.startswith("codebook_") and book_name.endswith(".csv")
-    assert book_caption.startswith(f"Codebook de {name} :")
+    assert book_caption.startswith(f"Codebook de {name}\u00a0:")
 
 
 async def test_past_the_threshold_the_csv_comes_saying_why(
@@ -139,8 +139,8 @@ async def test_two_formats_at_once_are_refused(
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export csv xlsx")
     assert boss.last_text == (
-        "Un format à la fois, xlsx ou csv : « xlsx » en trop.\n"
-        "Utilisation : /export [CODE] [personal] [xlsx|csv]"
+        "Un format à la fois, xlsx ou csv\u00a0: « xlsx » en trop.\n"
+        "Utilisation\u00a0: /export [CODE] [personal] [xlsx|csv]"
     )
     assert not api.calls_to("sendDocument")
 

@@ -56,7 +56,7 @@ def assert_one_live_keyboard(ana: Person) -> None:
 
 def summary_at_end(ana: Person) -> tuple[list[ChatMessage], str]:
     """The summary closing the chat (in one or more messages) and its whole text."""
-    title = "Récapitulatif de vos réponses :"
+    title = "Récapitulatif de vos réponses\u00a0:"
     start = max(i for i, m in enumerate(ana.chat) if m.text.startswith(title))
     parts = ana.chat[start:]
     assert parts[-1].labels() == ["✏️ Modifier une réponse"]
@@ -377,7 +377,7 @@ async def test_a_known_deep_link_tags_the_response_with_its_workshop(
     ana = person()
     await ana.send("/start PITHIVIERS")  # typed from a poster, in capitals
     assert ana.chat[0].text == (
-        "Bienvenue ! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
+        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
     )
     await ana.tap(AGREE)
     question(ana)
@@ -480,7 +480,7 @@ async def test_start_with_an_unfinished_response_offers_to_resume(
     offer = ana.last
     assert offer.text == (
         "Vous avez un questionnaire en cours (2 réponses sur 51). "
-        "Voulez-vous reprendre là où vous en étiez ?"
+        "Voulez-vous reprendre là où vous en étiez\u00a0?"
     )
     assert offer.labels() == ["Reprendre ▶", "Recommencer"]
     await ana.tap("Reprendre ▶")
@@ -541,13 +541,13 @@ async def test_start_after_finishing_shows_the_summary_and_an_answer_can_be_chan
     await ana.send("/start")
     parts, summary = summary_at_end(ana)
     done = ana.chat[-len(parts) - 1]
-    assert done.text.startswith("Vous avez déjà répondu à ce questionnaire, merci !")
+    assert done.text.startswith("Vous avez déjà répondu à ce questionnaire, merci\u00a0!")
     assert "3. Combien de salariés compte R&D <Lab>\u00a0?\n    → 10 à 49" in summary
     assert ana.live_keyboards() == [parts[-1]]  # the first summary gave way
 
     await ana.tap("✏️ Modifier une réponse")
     pick = ana.last
-    assert pick.text.startswith("Quelle réponse voulez-vous modifier ?")
+    assert pick.text.startswith("Quelle réponse voulez-vous modifier\u00a0?")
     assert pick.labels()[:3] == ["1", "2", "3"]
     await ana.tap("3", message=pick)
     # Walking away now must not turn a fully answered response back into an unfinished one.
@@ -735,7 +735,7 @@ class TestMiniFlow:
         await ana.send(idea)
         assert_answered(message, idea)
         parts, summary = summary_at_end(ana)
-        assert ana.chat[-len(parts) - 1].text == "Merci Acme !"
+        assert ana.chat[-len(parts) - 1].text == "Merci Acme\u00a0!"
         assert f"→ {idea}" in summary
         assert answers_of(ana.user_id)["ideas"][0] == idea
 
@@ -761,7 +761,7 @@ class TestMiniFlow:
         await ana.tap("Temps")
         assert "1. Temps" in message.labels()
         await ana.tap("Compétences")
-        assert_answered(message, "1. Temps ; 2. Compétences")
+        assert_answered(message, "1. Temps\u00a0; 2. Compétences")
         stored = answers_of(ana.user_id)
         assert (stored["importance"][0], stored["obstacles"][0]) == (4, ["time", "skills"])
 
@@ -814,7 +814,7 @@ async def test_language_can_be_switched_to_english_mid_flow(
     await ana.send("Acme")
     french = ana.last
     await ana.send("/language")
-    assert ana.last.text == "Choisissez votre langue :"
+    assert ana.last.text == "Choisissez votre langue\u00a0:"
     assert ana.last.labels() == ["Français", "English"]
     await ana.tap("English")
     assert ana.chat[-2].text == "Language: English."
@@ -902,7 +902,7 @@ async def test_the_erasing_promised_by_the_data_notice_is_in_the_menu(
 
     await ana.tap("Oui, tout effacer")
     assert confirm.keyboard is None
-    assert ana.last_text.startswith("C’est fait : vos réponses et les données vous concernant")
+    assert ana.last_text.startswith("C’est fait\u00a0: vos réponses et les données vous concernant")
     assert responses_of(ana.user_id) == []
     assert answers_of(ana.user_id) == {}
     assert ana.live_keyboards() == []  # the question left on screen can no longer be answered

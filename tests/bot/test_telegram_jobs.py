@@ -70,7 +70,7 @@ async def test_export_is_acknowledged_at_once_and_the_files_follow(
 
     await boss.send("/export")
     # The handler has returned: the organiser is told, the files come from the background.
-    assert boss.last_text == "Export en cours : vous recevrez le fichier ici."
+    assert boss.last_text == "Export en cours\u00a0: vous recevrez le fichier ici."
     await organiser_jobs(app).idle()
 
     names = documents(boss.chat)
@@ -134,7 +134,7 @@ async def test_an_export_interrupted_by_a_restart_is_finished_and_the_organiser_
 
     texts = [m.text for m in boss.chat]
     assert texts[0] == (
-        "L’export interrompu par un redémarrage reprend : vous recevrez le fichier ici."
+        "L’export interrompu par un redémarrage reprend\u00a0: vous recevrez le fichier ici."
     )
     assert documents(boss.chat)[0].startswith("reponses_pithiviers_")
     assert jobs_in(db_path) == [("export", "done", 2)]
@@ -187,7 +187,7 @@ async def test_stats_on_a_big_database_are_a_job_too(
     await ask_and_wait(boss, "/stats")
 
     texts = [m.text for m in boss.chat]
-    assert texts[0] == "Calcul des statistiques en cours : vous les recevrez ici."
+    assert texts[0] == "Calcul des statistiques en cours\u00a0: vous les recevrez ici."
     assert texts[1].startswith("Réponses au ") and "1 commencée ·" in texts[1]
     assert jobs_in(db_path) == [("stats", "done", 1)]
 
@@ -197,7 +197,7 @@ async def test_an_unknown_workshop_is_said_and_no_job_recorded(
 ) -> None:
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export atlantis")
-    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers : pithiviers,")
+    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers\u00a0: pithiviers,")
     assert jobs_in(db_path) == []
 
 

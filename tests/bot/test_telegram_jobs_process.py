@@ -26,8 +26,8 @@ ORGANISER = 900_001
 TOKEN = "1234:jobs-test-token"
 ANSWERS = 2_000_000
 QUESTIONS_PER_RESPONSE = 40  # the benchmark's flow
-ACK = "Export en cours : vous recevrez le fichier ici."
-RESUMED = "L’export interrompu par un redémarrage reprend : vous recevrez le fichier ici."
+ACK = "Export en cours\u00a0: vous recevrez le fichier ici."
+RESUMED = "L’export interrompu par un redémarrage reprend\u00a0: vous recevrez le fichier ici."
 SLACK_S = 1.0
 """How much slower than normal a reply may be while the export runs ("about one second")."""
 

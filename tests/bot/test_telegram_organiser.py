@@ -86,7 +86,7 @@ async def test_stats_match_the_database(
     assert "Sans atelier (—)\n1 commencée · 0 terminée (0\u00a0%)" in text
     assert "Total\n4 commencées · 2 terminées (50\u00a0%)" in text
     assert "aujourd’hui 4/2" in text
-    assert "Pas encore de réponse : Évreux (exemple), Vitré (exemple)" in text
+    assert "Pas encore de réponse\u00a0: Évreux (exemple), Vitré (exemple)" in text
 
 
 async def test_links_lists_every_stage(person: PersonFactory, stages: list[StageDef]) -> None:
@@ -121,9 +121,9 @@ async def test_qr_sends_the_code_of_one_stage_that_decodes_to_its_link(
 async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: PersonFactory) -> None:
     boss = person(ORGANISER)
     await boss.send("/qr")
-    assert boss.last_text.startswith("Utilisation : /qr CODE (ateliers : pithiviers,")
+    assert boss.last_text.startswith("Utilisation\u00a0: /qr CODE (ateliers\u00a0: pithiviers,")
     await boss.send("/qr atlantis")
-    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers : pithiviers,")
+    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers\u00a0: pithiviers,")
 
 
 @pytest.mark.parametrize("command", ["/stats", "/export", "/qr", "/links"])
@@ -236,11 +236,11 @@ async def test_an_organisers_help_lists_the_organiser_commands(person: PersonFac
     await boss.send("/help")
     first, *rest = [m.text for m in boss.chat]
     assert first.splitlines() == [
-        "Commandes d’organisateur (vous seul les voyez) :",
-        "/stats [CODE] : réponses par atelier, taux, médiane, aujourd’hui",
-        "/links : les liens d’invitation",
-        "/qr CODE : le QR code d’un atelier, à montrer ou imprimer",
-        "/export [CODE] [personal] [xlsx|csv] : les réponses dans un classeur Excel "
+        "Commandes d’organisateur (vous seul les voyez)\u00a0:",
+        "/stats [CODE]\u00a0: réponses par atelier, taux, médiane, aujourd’hui",
+        "/links\u00a0: les liens d’invitation",
+        "/qr CODE\u00a0: le QR code d’un atelier, à montrer ou imprimer",
+        "/export [CODE] [personal] [xlsx|csv]\u00a0: les réponses dans un classeur Excel "
         "(en CSV si l’export est très gros), et le codebook",
     ]
     assert rest == respondents, "then what a respondent's /help says"

@@ -109,22 +109,24 @@ async def test_stats_take_an_audience_and_refuse_what_names_nothing(
     assert "Pithiviers (pithiviers)\n1 commencée" in boss.last_text
     await boss.send("/stats a b c")
     assert boss.last_text == (
-        "« a », « b », « c » ne sont ni des ateliers ni des questionnaires. Ateliers : "
+        "« a », « b », « c » ne sont ni des ateliers ni des questionnaires. Ateliers\u00a0: "
         "pithiviers, exemple_normandie, exemple_bretagne, exemple_grand_est, exemple_nord\n"
-        "Questionnaires : entreprise, territoire\n"
-        "Utilisation : /stats [CODE] [AUDIENCE]"
+        "Questionnaires\u00a0: entreprise, territoire\n"
+        "Utilisation\u00a0: /stats [CODE] [AUDIENCE]"
     )
     await boss.send("/stats entreprise territoire")
     assert boss.last_text.startswith(
-        "Un atelier et un questionnaire à la fois au plus : « territoire » en trop."
+        "Un atelier et un questionnaire à la fois au plus\u00a0: « territoire » en trop."
     )
     await boss.send("/qr")
-    assert boss.last_text.startswith("Utilisation : /qr CODE [AUDIENCE] (ateliers : pithiviers,")
-    assert boss.last_text.endswith(" ; questionnaires : entreprise, territoire)")
+    assert boss.last_text.startswith(
+        "Utilisation\u00a0: /qr CODE [AUDIENCE] (ateliers\u00a0: pithiviers,"
+    )
+    assert boss.last_text.endswith("\u00a0; questionnaires\u00a0: entreprise, territoire)")
     await boss.send("/qr pithiviers xyz")
     assert boss.last_text.startswith("« xyz » n’est ni un atelier ni un questionnaire.")
     await boss.send("/links extra")
-    assert boss.chat[-1].text.startswith("/links ne prend pas d’argument : « extra » ignoré.")
+    assert boss.chat[-1].text.startswith("/links ne prend pas d’argument\u00a0: « extra » ignoré.")
 
 
 async def test_a_personal_export_names_its_personal_questions_readably(
@@ -135,7 +137,7 @@ async def test_a_personal_export_names_its_personal_questions_readably(
     await ask_and_wait(boss, "/export territoire personal")
     warning = next(m.text for m in boss.chat if m.text.startswith("⚠️"))
     assert warning.startswith(
-        "⚠️ Cet export contient des données personnelles (réponses à : "
+        "⚠️ Cet export contient des données personnelles (réponses à\u00a0: "
         "« Quel est le nom de votre organisation ? », "
         "« À quelle adresse e-mail pouvons-nous vous écrire ? »)."
     )

@@ -22,7 +22,7 @@ from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person, Updates
 
 PersonFactory = Callable[..., Person]
 Query = Callable[..., list[sqlite3.Row]]
-STALE = "Ce bouton n’est plus actif : répondez à la dernière question."
+STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 
 
 def snapshot(query: Query) -> list[tuple[Any, ...]]:

@@ -23,12 +23,12 @@ from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 AGREE = "✅ J’accepte"
 DECLINE = "Je refuse"
 DECLINED = (
-    "C’est noté : vous ne participez pas, et aucune réponse n’est enregistrée. "
+    "C’est noté\u00a0: vous ne participez pas, et aucune réponse n’est enregistrée. "
     "Merci de votre attention.\n\nSi vous changez d’avis, tapez /start."
 )
 CHANGED = "L’information sur vos données a changé depuis votre dernière visite."
-ERASE_CONFIRM = "Effacer définitivement toutes vos réponses et les données vous concernant ?"
-DELETED = "C’est fait : vos réponses et les données vous concernant ont été effacées."
+ERASE_CONFIRM = "Effacer définitivement toutes vos réponses et les données vous concernant\u00a0?"
+DELETED = "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées."
 NOTHING_KEPT = "Nous ne conservons aucune réponse de votre part."
 FORGED = "Ce bouton n’est pas reconnu."
 # A free-text answer that appears nowhere else, to look for in the file's bytes.
@@ -300,7 +300,7 @@ async def test_a_changed_notice_is_asked_before_anything_else_and_agreeing_keeps
         await ana.send("/start")
         (notice,) = ana.chat[sent:]
         assert notice.text.startswith(CHANGED)
-        assert notice.text.endswith("Nouveau : la région reçoit aussi la synthèse.")
+        assert notice.text.endswith("Nouveau\u00a0: la région reçoit aussi la synthèse.")
         assert notice.labels() == [AGREE, DECLINE, "English"]
 
         # Neither an answer nor a command gets past it, and nothing is stored meanwhile.
@@ -393,9 +393,9 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
     await ana.send("/mydata")
 
     summary, document = ana.chat[-2:]
-    assert summary.text.startswith("Voici les données enregistrées vous concernant :")
-    assert "(Pithiviers) : en cours, 2 réponses" in summary.text
-    assert summary.text.endswith("Pour tout effacer : /delete")
+    assert summary.text.startswith("Voici les données enregistrées vous concernant\u00a0:")
+    assert "(Pithiviers)\u00a0: en cours, 2 réponses" in summary.text
+    assert summary.text.endswith("Pour tout effacer\u00a0: /delete")
     assert document.text == "Toutes vos données, en entier, au format JSON."
     assert document.attachment is not None
     name, content = document.attachment

@@ -20,7 +20,7 @@ from tests.support.fake_bot_api import FakeBotAPI, Person
 PersonFactory = Callable[..., Person]
 PICKER = "Ce lien d’invitation ne correspond à aucun atelier connu."
 REFUSED = (
-    "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées ; "
+    "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées\u00a0; "
     "envoyez /start pour reprendre."
 )
 

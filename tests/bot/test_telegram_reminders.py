@@ -32,7 +32,7 @@ PARIS = ZoneInfo("Europe/Paris")
 START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)
 AGREE = "✅ J’accepte"
 REMINDER = (
-    "Bonjour ! Votre questionnaire « 1er tour de France de l’innovation dans les territoires "
+    "Bonjour\u00a0! Votre questionnaire « 1er tour de France de l’innovation dans les territoires "
     "d’industrie » n’est pas terminé (2 réponses sur 51)."
 )
 
@@ -88,7 +88,7 @@ async def started(ana: Person) -> None:
 
 
 def reminders_to(ana: Person) -> list[ChatMessage]:
-    return [m for m in ana.chat if m.text.startswith("Bonjour ! Votre questionnaire")]
+    return [m for m in ana.chat if m.text.startswith("Bonjour\u00a0! Votre questionnaire")]
 
 
 # --- one reminder -------------------------------------------------------------------------
@@ -295,7 +295,9 @@ class TestFinished:
         # Bob, who stopped half-way, is the one reminded.
         assert await send_due_reminders(app, clock.at(1, 14)) == 1
         assert len(api.calls_to("sendMessage", ana.user_id)) == sent
-        assert bob.last_text.startswith("Bonjour ! Votre questionnaire « Mini » n’est pas terminé")
+        assert bob.last_text.startswith(
+            "Bonjour\u00a0! Votre questionnaire « Mini » n’est pas terminé"
+        )
 
 
 # --- daily upkeep ---------------------------------------------------------------------------

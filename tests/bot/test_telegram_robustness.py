@@ -31,7 +31,7 @@ from tests.support.fake_bot_api import (
 )
 
 HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
-STALE = "Ce bouton n’est plus actif : répondez à la dernière question."
+STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 FORGED = "Ce bouton n’est pas reconnu."
 # The bundled flow has an information notice: nothing starts before the person agrees.
 AGREE = "✅ J’accepte"
@@ -215,7 +215,7 @@ async def test_a_10000_character_text_is_refused_with_its_length(
     await ana.send("A" * 10_000)
     refusal, again = ana.chat[-2:]
     assert refusal.text == (
-        "⚠️ Votre réponse fait 10\u202f000 caractères ; la limite est de 120. Merci de la raccourcir."
+        "⚠️ Votre réponse fait 10\u202f000 caractères\u00a0; la limite est de 120. Merci de la raccourcir."
     )
     assert again.text.startswith("Question 1/")
     assert answers_of(ana.user_id) == {}
@@ -235,7 +235,7 @@ async def test_start_in_a_group_points_to_a_private_chat_and_stores_nothing(
 
     (reply,) = api.chat(group_id)
     assert reply.text == (  # the workshop goes with them: their answers are tagged with it
-        "Ce questionnaire se remplit en conversation privée avec moi : "
+        "Ce questionnaire se remplit en conversation privée avec moi\u00a0: "
         f"https://t.me/{BOT_USERNAME}?start=pithiviers"
     )
     assert ana.chat == []

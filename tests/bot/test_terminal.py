@@ -70,7 +70,7 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
     second = chat(db, ["", *lines[half:]])
     assert second.returncode == 0, second.stderr
     assert "Vous avez un questionnaire en cours" in second.stdout
-    assert "Entrée : Reprendre ▶" in second.stdout
+    assert "Entrée\u00a0: Reprendre ▶" in second.stdout
     # The first question shown after resuming is the one after the last answer given.
     agreed = 1 if FLOW.consent_version else 0  # the first line agrees to the notice
     _, state_at_half = script_for(FLOW, limit=half - agreed)
@@ -92,7 +92,7 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
             "pas-un-email",
             "ne semble pas valide",
         ),
-        ([""], "x" * 10_000, "Votre réponse fait 10000 caractères ; la limite est de 20."),
+        ([""], "x" * 10_000, "Votre réponse fait 10000 caractères\u00a0; la limite est de 20."),
     ],
     ids=["text-for-number", "off-scale", "bad-email", "too-long"],
 )
@@ -169,7 +169,7 @@ def test_other_please_specify_asks_for_text_then_offers_the_earlier_text(tmp_pat
     assert hints[0] == "  écrivez votre réponse · « retour » pour revenir"
     # Back again: the earlier text, once, and Enter keeps it.
     assert hints[1] == (
-        "  écrivez votre réponse · réponse actuelle : Agroalimentaire (Entrée pour la garder)"
+        "  écrivez votre réponse · réponse actuelle\u00a0: Agroalimentaire (Entrée pour la garder)"
         " · « retour » pour revenir"
     )
     assert "⚠" not in result.stdout
@@ -197,7 +197,7 @@ def test_back_keeps_the_answer_as_default_and_enter_keeps_it(tmp_path: Path) -> 
     db = tmp_path / "s.sqlite3"
     result = chat(db, ["", "ACME", "12", "retour", "", "quit"], "--flow", str(MINI))
 
-    assert "réponse actuelle : 12" in result.stdout
+    assert "réponse actuelle\u00a0: 12" in result.stdout
     assert stored(db)[1] == {"company": "ACME", "staff": 12}
 
 
@@ -395,7 +395,7 @@ def test_a_finished_respondent_gets_the_summary_and_can_change_an_answer(tmp_pat
         result.stdout
     )
     assert "Quelle réponse voulez-vous modifier" in result.stdout
-    assert "Entrée : Annuler" in result.stdout
+    assert "Entrée\u00a0: Annuler" in result.stdout
     assert "⚠" not in result.stdout  # every line was read as meant
     responses, answers = stored(db)
     assert responses == [("completed", None, "fr")]
@@ -425,7 +425,7 @@ def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> Non
 
     erased = chat(db, ["", "/delete", "oui"])
     assert erased.returncode == 0
-    assert "C’est fait : vos réponses et les données vous concernant ont été effacées" in (
+    assert "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées" in (
         erased.stdout
     )
     with sqlite3.connect(db) as connection:
@@ -442,7 +442,7 @@ def test_mydata_in_the_terminal_shows_everything_stored_as_json(tmp_path: Path) 
     data = json.loads(result.stdout[result.stdout.index("{") : result.stdout.rindex("}") + 1])
     assert data["channel"] == "terminal"
     assert data["responses"][0]["answers"]["company_name"]["value"] == "ACME"
-    assert "Pour tout effacer : /delete" in result.stdout
+    assert "Pour tout effacer\u00a0: /delete" in result.stdout
 
 
 def test_a_changed_questionnaire_keeps_what_still_fits(tmp_path: Path) -> None:

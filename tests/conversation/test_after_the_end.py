@@ -10,7 +10,7 @@ from tests.conftest import Clock
 from tests.conversation.conftest import REVISE, ChatFactory, mini_to, mini_to_end
 
 ALREADY_DONE = (
-    "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+    "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
     "vous pouvez encore en modifier une."
 )
 
@@ -21,7 +21,7 @@ async def test_a_number_typed_at_the_picker_opens_that_question(
     ana = chat(mini)
     await mini_to_end(ana)
     await ana.press(REVISE)
-    assert ana.menu.text == "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)"
+    assert ana.menu.text == "Quelle réponse voulez-vous modifier\u00a0? (numéros du récapitulatif)"
 
     await ana.write("3")
 
@@ -90,7 +90,7 @@ async def test_the_picker_in_english_offers_cancel(chat: ChatFactory, mini: Conv
 
 
 POINTER = Message(
-    "Vous avez déjà répondu à ce questionnaire, merci ! Vos réponses sont juste au-dessus."
+    "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Vos réponses sont juste au-dessus."
 )
 
 

@@ -24,7 +24,7 @@ from storage import Channel, Store
 from tests.conftest import Clock, Peek
 from tests.conversation.conftest import Chat, ChatFactory, mini_to, mini_to_end
 
-STALE = "Ce bouton n’est plus actif : répondez à la dernière question."
+STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 FORGED = "Ce bouton n’est pas reconnu."
 
 
@@ -97,7 +97,7 @@ async def test_the_transcript_reads_each_kind_of_answer_back(
         "markets": "Europe · Asie",
         "share": "12,5",
         "importance": "Je ne sais pas",
-        "obstacles": "1. Compétences ; 2. Coût",
+        "obstacles": "1. Compétences\u00a0; 2. Coût",
         "ideas": "(sans réponse)",
     }
     assert ana.reply.finished
@@ -128,7 +128,7 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
         (
             "company",
             "x" * 21,
-            "Votre réponse fait 21 caractères ; la limite est de 20. Merci de la raccourcir.",
+            "Votre réponse fait 21 caractères\u00a0; la limite est de 20. Merci de la raccourcir.",
         ),
         ("company", "   ", "Merci d’écrire une réponse."),
         ("staff", "2,5", "Merci d’indiquer un nombre entier (par exemple 12)."),
@@ -139,7 +139,7 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
         (
             "email",
             "ana@",
-            "Cette adresse e-mail ne semble pas valide (exemple : nom@entreprise.fr).",
+            "Cette adresse e-mail ne semble pas valide (exemple\u00a0: nom@entreprise.fr).",
         ),
     ],
 )
@@ -248,7 +248,7 @@ async def test_a_ranking_takes_ranks_in_order_and_answers_at_the_last(
     await ana.press("Temps")
 
     assert ana.kinds == ["Answered", "Question"]
-    assert ana.answered.answer == "1. Compétences ; 2. Temps"
+    assert ana.answered.answer == "1. Compétences\u00a0; 2. Temps"
     assert (await stored(store, ana))["obstacles"] == ["skills", "time"]
     assert ana.prompt.step_id == "ideas"
 
@@ -265,7 +265,7 @@ async def test_other_asks_for_the_text_then_stores_both(
     assert ana.answered.answer == "Autre (précisez)"
     assert ana.prompt.step_id == "sector"
     assert ana.prompt.awaiting_other
-    assert ana.prompt.text == "Secteur ?\n« Autre (précisez) » : précisez en quelques mots."
+    assert ana.prompt.text == "Secteur ?\n« Autre (précisez) »\u00a0: précisez en quelques mots."
     assert ana.prompt.choices == ()
 
     await ana.write("Aéronautique")

@@ -29,13 +29,13 @@ from tests.conversation.conftest import (
 )
 
 DECLINED = (
-    "C’est noté : vous ne participez pas, et aucune réponse n’est enregistrée. "
+    "C’est noté\u00a0: vous ne participez pas, et aucune réponse n’est enregistrée. "
     "Merci de votre attention."
 )
 COME_BACK = "Si vous changez d’avis, tapez /start."
 CHANGED = (
     "L’information sur vos données a changé depuis votre dernière visite. "
-    "Merci de la relire avant de continuer :\n\n"
+    "Merci de la relire avant de continuer\u00a0:\n\n"
 )
 ADDED = "Vos réponses ne sont jamais revendues."
 ONE_SECOND = dt.timedelta(seconds=1)
@@ -410,7 +410,7 @@ async def test_decline_on_an_older_copy_after_agreeing_asks_before_erasing(
 
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == (
-        "Effacer définitivement toutes vos réponses et les données vous concernant ? "
+        "Effacer définitivement toutes vos réponses et les données vous concernant\u00a0? "
         "Cette action ne peut pas être annulée."
     )
     assert ana.labels() == [ERASE_YES, ERASE_NO]

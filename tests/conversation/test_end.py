@@ -24,12 +24,12 @@ ENTRIES = (
     ("5. Marchés ?", "Europe"),
     ("6. Part export ?", "40"),
     ("7. Importance ?", "4/5"),
-    ("8. Freins ?", "1. Coût ; 2. Temps"),
+    ("8. Freins ?", "1. Coût\u00a0; 2. Temps"),
     ("9. Idées ?", "Plus de liens"),
     ("10. E-mail ?", "ana@acme.fr"),
 )
 ALREADY_DONE = (
-    "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+    "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
     "vous pouvez encore en modifier une."
 )
 QUESTIONS_WITHOUT_EMAIL = [
@@ -43,7 +43,7 @@ QUESTIONS_WITHOUT_EMAIL = [
     "obstacles",
     "ideas",
 ]
-RESTART_CONFIRM = "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?"
+RESTART_CONFIRM = "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous\u00a0?"
 
 
 async def test_the_end_shows_the_outro_then_the_summary(
@@ -57,7 +57,7 @@ async def test_the_end_shows_the_outro_then_the_summary(
     assert ana.answered.answer == "ana@acme.fr"
     assert ana.messages == ["Merci Acme !"]
     summary = ana.summary
-    assert summary.title == "Récapitulatif de vos réponses :"
+    assert summary.title == "Récapitulatif de vos réponses\u00a0:"
     assert summary.entries == ENTRIES
     assert summary.revise.label == REVISE
     assert summary.revise.action == Action(Intent.REVISE_MENU)
@@ -103,7 +103,7 @@ async def test_revising_reopens_one_question_and_keeps_the_response_completed(
 
     await ana.press(REVISE)
     assert ana.kinds == ["Menu"]
-    assert ana.menu.text == "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)"
+    assert ana.menu.text == "Quelle réponse voulez-vous modifier\u00a0? (numéros du récapitulatif)"
     assert ana.labels() == [*(str(n) for n in range(1, 11)), "Annuler"]
     assert ana.action("2") == Action(Intent.REVISE, value="staff")
 
@@ -206,7 +206,7 @@ async def test_a_person_who_left_halfway_is_offered_to_resume(
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == (
         "Vous avez un questionnaire en cours (2 réponses sur 10). "
-        "Voulez-vous reprendre là où vous en étiez ?"
+        "Voulez-vous reprendre là où vous en étiez\u00a0?"
     )
     assert ana.labels() == [RESUME, RESTART]
     assert ana.menu.default == Action(Intent.RESUME)
@@ -319,7 +319,7 @@ async def test_back_after_the_end_shows_the_summary_to_change_an_answer_from(
         assert ana.reply.status == Status.DONE
         thanks, summary = ana.screens
         assert thanks == Message(
-            "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+            "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
             "vous pouvez encore en modifier une."
         )
         assert isinstance(summary, Summary) and summary.revise is not None

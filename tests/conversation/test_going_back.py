@@ -104,7 +104,7 @@ async def test_an_answer_changed_from_the_end_is_acknowledged_without_the_thanks
 
     await ana.press("Services")
 
-    assert ana.messages == ["Réponse modifiée, merci !"]
+    assert ana.messages == ["Réponse modifiée, merci\u00a0!"]
     assert ana.summary.entries[2] == ("3. Secteur ?", "Services")
 
 

@@ -27,8 +27,8 @@ DAY = dt.timedelta(days=1)
 # START is 9:00 UTC, 11:00 in Paris (summer time); the next day at noon in Paris:
 NEXT_NOON = dt.datetime(2019, 6, 4, 10, 0, tzinfo=dt.UTC)
 REMINDER = (
-    "Bonjour ! Votre questionnaire « Mini » n’est pas terminé (2 réponses sur 10). "
-    "Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez."
+    "Bonjour\u00a0! Votre questionnaire « Mini » n’est pas terminé (2 réponses sur 10). "
+    "Vos réponses sont enregistrées\u00a0: vous pouvez reprendre là où vous en étiez."
 )
 
 

@@ -19,7 +19,7 @@ async def test_language_mid_way_changes_the_question_and_is_stored(
 
     await ana.command("language")
     assert ana.kinds == ["Menu"]
-    assert ana.menu.text == "Choisissez votre langue :"
+    assert ana.menu.text == "Choisissez votre langue\u00a0:"
     assert ana.labels() == ["Français", "English"]
     assert ana.menu.columns == 2
 

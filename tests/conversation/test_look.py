@@ -90,7 +90,7 @@ async def test_a_text_typed_for_a_question_no_longer_waiting_is_stale(
 
     assert ana.reply.status == Status.STALE
     assert ana.reply.note == (  # an answer, not a button: it says so
-        "Cette réponse était pour une question qui n’est plus en cours ; voici où vous en êtes."
+        "Cette réponse était pour une question qui n’est plus en cours\u00a0; voici où vous en êtes."
     )
     assert peek.dump() == before
 

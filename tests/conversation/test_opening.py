@@ -14,7 +14,9 @@ from tests.conversation.conftest import (
     counts,
 )
 
-PITHIVIERS = "Bienvenue ! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
+PITHIVIERS = (
+    "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
+)
 WAITING = "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous."
 TITLE = "1er tour de France de l’innovation dans les territoires d’industrie"
 
@@ -172,7 +174,7 @@ async def test_before_agreeing_each_input_gets_its_own_answer(
     await ana.command("mydata")
     assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
     await ana.command("language")
-    assert ana.menu.text == "Choisissez votre langue :"
+    assert ana.menu.text == "Choisissez votre langue\u00a0:"
     assert ana.labels() == ["Français", "English"]
     # Text typed instead of a button, /restart, /back: the notice again, and why.
     for what in ("Bonjour", "restart", "back"):

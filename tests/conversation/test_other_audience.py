@@ -92,8 +92,8 @@ async def test_switching_says_what_it_erases_and_cancelling_keeps_it(
     await ana.press(SWITCH)
     assert ana.menu.text == (
         f"Passer au questionnaire pour « {ACTOR} » efface les 2 réponses déjà données au "
-        f"questionnaire pour « {COMPANY} » : une même personne ne compte qu’une fois. "
-        "Confirmez-vous ?"
+        f"questionnaire pour « {COMPANY} »\u00a0: une même personne ne compte qu’une fois. "
+        "Confirmez-vous\u00a0?"
     )
     before = peek.dump()
     await ana.press(KEEP)
@@ -111,7 +111,7 @@ async def test_switching_confirmed_opens_the_links_questionnaire_at_its_workshop
     await ana.press(SWITCH)
     await ana.press(SWITCH_YES)
     assert ana.messages[0] == (
-        f"C’est fait : vos réponses au questionnaire pour « {COMPANY} » sont effacées."
+        f"C’est fait\u00a0: vos réponses au questionnaire pour « {COMPANY} » sont effacées."
     )
     assert ana.welcome.title == actors_flow.text(actors_flow.title, "fr")
     assert "Pithiviers" in (ana.welcome.workshop or "")
@@ -124,7 +124,7 @@ async def test_switching_confirmed_opens_the_links_questionnaire_at_its_workshop
     assert _answers(peek) == 0
     # From now on, the territory's questionnaire is theirs: its own link offers to go on.
     await ana.start("pithiviers__territoire")
-    assert ana.menu.text.startswith(f"Vous avez un questionnaire en cours : « {ACTOR} » (")
+    assert ana.menu.text.startswith(f"Vous avez un questionnaire en cours\u00a0: « {ACTOR} » (")
 
 
 async def test_the_switch_delivered_again_after_a_crash_opens_the_notice_again(
@@ -184,7 +184,7 @@ async def test_the_same_audience_link_names_the_questionnaire_in_progress(
     await _two_company_answers(ana)
     await ana.start("pithiviers__entreprise")
     assert ana.menu.text.startswith(
-        f"Vous avez un questionnaire en cours : « {COMPANY} » (2 réponses sur "
+        f"Vous avez un questionnaire en cours\u00a0: « {COMPANY} » (2 réponses sur "
     )
     assert ana.labels() == ["Reprendre ▶", RESTART]
 
@@ -247,7 +247,7 @@ async def test_a_finished_person_keeps_their_answers_or_switches(
     assert ana.labels() == ["Garder mes réponses", SWITCH]
     await ana.press("Garder mes réponses")
     assert ana.messages == [
-        "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+        "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
         "vous pouvez encore en modifier une."
     ]
     assert isinstance(ana.screens[-1], Summary)
@@ -270,7 +270,7 @@ async def test_not_starting_over_once_finished_shows_the_answers_without_the_tha
     await ana.press(RESTART_NO)
     assert "Merci Acme !" not in ana.messages
     assert ana.messages == [
-        "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
+        "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
         "vous pouvez encore en modifier une."
     ]
     assert isinstance(ana.screens[-1], Summary)

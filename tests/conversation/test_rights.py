@@ -20,11 +20,11 @@ from tests.conversation.conftest import (
 )
 
 DELETED = (
-    "C’est fait : vos réponses et les données vous concernant ont été effacées. "
+    "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées. "
     "Merci d’avoir participé."
 )
 CONFIRM = (
-    "Effacer définitivement toutes vos réponses et les données vous concernant ? "
+    "Effacer définitivement toutes vos réponses et les données vous concernant\u00a0? "
     "Cette action ne peut pas être annulée."
 )
 NONE_KEPT = "Nous ne conservons aucune réponse de votre part."
@@ -49,12 +49,12 @@ async def test_mydata_gives_a_copy_holding_the_answers(
     [key] = [response["key"] for response in copy.data["responses"]]
     # The reference is what to quote when asking by e-mail to be erased (`erase --response`).
     assert copy.text.split("\n") == [
-        "Voici les données enregistrées vous concernant :",
+        "Voici les données enregistrées vous concernant\u00a0:",
         "",
-        f"• Questionnaire commencé le 3 juin 2019 (Pithiviers) : en cours, 2 réponses "
+        f"• Questionnaire commencé le 3 juin 2019 (Pithiviers)\u00a0: en cours, 2 réponses "
         f"(référence {key})",
     ]
-    assert copy.typed_hint == "Pour tout effacer : /delete"
+    assert copy.typed_hint == "Pour tout effacer\u00a0: /delete"
     assert copy.caption == "Toutes vos données, en entier, au format JSON."
     data = copy.data
     assert (data["channel"], data["telegram_id"], data["language"]) == ("telegram", "ana", "fr")

@@ -52,7 +52,7 @@ def test_same_with_nothing_given_before_asks_for_an_answer(mini_flow: Flow) -> N
     outcome = move(mini_flow, state, act(state, Intent.SAME), "fr")
 
     assert not outcome.accepted
-    assert outcome.error == "Il n’y a pas encore de réponse à garder : écrivez la vôtre."
+    assert outcome.error == "Il n’y a pas encore de réponse à garder\u00a0: écrivez la vôtre."
     assert outcome.state == state
 
 

@@ -16,9 +16,9 @@ from tests.conversation.conftest import RESUME, Chat, ChatFactory, mini_to
 
 UPDATED = (
     "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "
-    "qui s’y appliquent encore sont conservées ; voici où vous en êtes."
+    "qui s’y appliquent encore sont conservées\u00a0; voici où vous en êtes."
 )
-STALE = "Ce bouton n’est plus actif : répondez à la dernière question."
+STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 
 
 @pytest.fixture
@@ -214,7 +214,7 @@ async def test_a_response_completed_under_v1_is_kept_as_it_was_given(
 
     thanks, summary = ana.screens
     assert thanks == Message(
-        "Vous avez déjà répondu à ce questionnaire, merci ! Il a changé depuis : votre "
+        "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Il a changé depuis\u00a0: votre "
         "réponse est conservée telle que vous l’avez donnée. Voici vos réponses."
     )
     assert isinstance(summary, Summary) and summary.revise is None

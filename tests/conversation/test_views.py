@@ -94,7 +94,7 @@ def test_the_summary_clips_a_runaway_answer_to_what_telegram_shows(mini_flow: Fl
 
     screen = views.summary_screen(mini_flow, state, "fr")
 
-    assert screen.title == "Récapitulatif de vos réponses :"
+    assert screen.title == "Récapitulatif de vos réponses\u00a0:"
     entries = dict(screen.entries)
     ideas = entries["7. Idées ?"]
     assert len(ideas) == 3000
@@ -129,14 +129,14 @@ def test_the_welcome_writes_the_workshops_day_in_the_language(mini_flow: Flow) -
     first = StageDef(code="montargis", city="Montargis", date=dt.date(2019, 7, 1))
 
     assert views.welcome(mini_flow, "fr", first).workshop == (
-        "Bienvenue ! Vos réponses seront rattachées à l’atelier de Montargis (1er juillet 2019)."
+        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Montargis (1er juillet 2019)."
     )
     assert views.welcome(mini_flow, "en", first).workshop == (
         "Welcome! Your answers will be linked to the Montargis workshop (1 July 2019)."
     )
     undated = StageDef(code="gien", city="Gien")
     assert views.welcome(mini_flow, "fr", undated).workshop == (
-        "Bienvenue ! Vos réponses seront rattachées à l’atelier de Gien."
+        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Gien."
     )
 
 
@@ -166,7 +166,7 @@ def test_the_welcome_says_de_before_the_town_as_french_does(
 
     assert of_place(city) == said
     assert views.welcome(mini_flow, "fr", stage).workshop == (
-        f"Bienvenue ! Vos réponses seront rattachées à l’atelier {said}."
+        f"Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier {said}."
     )
     assert views.welcome(mini_flow, "en", stage).workshop == (
         f"Welcome! Your answers will be linked to the {city} workshop."

@@ -203,7 +203,8 @@ def test_anything_else_typed_on_an_information_step_is_not_dropped_silently(
     chat = Chat(mini)
     # The first step: nothing before it to go back to.
     assert (
-        chat.type(typed) == "Il n’y a rien à répondre ici : touchez « Continuer » pour commencer."
+        chat.type(typed)
+        == "Il n’y a rien à répondre ici\u00a0: touchez « Continuer » pour commencer."
     )
     assert chat.current == "welcome"
 
@@ -216,7 +217,7 @@ def test_at_a_later_introduction_back_is_offered_to_correct_the_answer_before(
     chat.ok(chat.type("1887"))
     assert chat.current == "next_part"
     assert chat.type("1987") == (
-        "Il n’y a rien à répondre ici : touchez « Continuer » pour la suite, ou « Retour » "
+        "Il n’y a rien à répondre ici\u00a0: touchez « Continuer » pour la suite, ou « Retour » "
         "pour corriger la réponse précédente."
     )
     assert chat.state.answers == {"founded": 1887} and chat.current == "next_part"
@@ -264,7 +265,7 @@ def test_an_empty_text_is_refused(mini: Flow, lang: str, word: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Votre réponse fait 10\u202f000 caractères ; la limite est de 20."),
+        ("fr", "Votre réponse fait 10\u202f000 caractères\u00a0; la limite est de 20."),
         ("en", "Your answer is 10,000 characters long; the limit is 20."),
     ],
 )
@@ -405,7 +406,7 @@ def test_a_single_choice_by_tap_or_by_name(mini: Flow) -> None:
 @pytest.mark.parametrize(
     ("lang", "ask"),
     [
-        ("fr", "Secteur ?\n« Autre (précisez) » : précisez en quelques mots."),
+        ("fr", "Secteur ?\n« Autre (précisez) »\u00a0: précisez en quelques mots."),
         ("en", 'Sector?\n"Other (please specify)": please specify in a few words.'),
     ],
 )
@@ -679,7 +680,7 @@ def test_back_to_a_ranking_starts_afresh_and_shows_the_earlier_order(mini: Flow)
     assert chat.current == "obstacles"
     # No item shows as ranked: the first tap starts the new order, it does not undo.
     assert chat.selected() == ()
-    assert chat.prompt.default == "1. Temps ; 2. Coût"
+    assert chat.prompt.default == "1. Temps\u00a0; 2. Coût"
     chat.ok(chat.toggle("cost"))
     assert chat.selected() == ("cost",)
     chat.ok(chat.toggle("skills"))
@@ -1005,7 +1006,7 @@ def test_summary_rows(mini: Flow) -> None:
         ("markets", "Marchés ?", "Europe"),
         ("share", "Part export ?", "40"),
         ("importance", "Importance ?", "5/5"),
-        ("obstacles", "Freins ?", "1. Coût ; 2. Temps"),
+        ("obstacles", "Freins ?", "1. Coût\u00a0; 2. Temps"),
         ("ideas", "Idées ?", "(sans réponse)"),
         ("email", "E-mail ?", "ana@example.fr"),
     ]

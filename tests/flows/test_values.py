@@ -466,7 +466,7 @@ def test_a_year_reads_back_as_typed() -> None:
         ("exports", "dont_know", None, "en", "Don’t know"),
         ("importance", 4, None, "fr", "4/5"),
         ("importance", "dont_know", None, "fr", "Je ne sais pas"),
-        ("obstacles", ["time", "cost"], None, "fr", "1. Temps ; 2. Coût"),
+        ("obstacles", ["time", "cost"], None, "fr", "1. Temps\u00a0; 2. Coût"),
         ("obstacles", ["time", "cost"], None, "en", "1. Time; 2. Cost"),
         ("company", "R&D <Lab>", None, "en", "R&D <Lab>"),
     ],

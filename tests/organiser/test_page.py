@@ -108,8 +108,8 @@ def test_with_a_web_link_each_card_shows_both_and_its_code_opens_the_web_one(
         assert card["web_href"] == card["web"] == f"{WEB}/s/{link.code}"
         assert card["href"] == card["link"] == link.url
         assert (card["web_via"], card["via"]) == (
-            "Telegram ou navigateur :",
-            "Telegram directement :",
+            "Telegram ou navigateur\u00a0:",
+            "Telegram directement\u00a0:",
         )
         assert "Telegram ou dans le navigateur" in card["cta"]
         assert card["qr"] == "1"
@@ -127,7 +127,7 @@ def test_without_a_web_link_the_card_has_the_telegram_link_only(
     parser = Cards()
     parser.feed(page)
     card = parser.cards["pithiviers"]
-    assert card["cta"] == "Scannez le QR code avec votre téléphone, ou ouvrez le lien :"
+    assert card["cta"] == "Scannez le QR code avec votre téléphone, ou ouvrez le lien\u00a0:"
     assert "web" not in card and "via" not in card
     assert "navigateur" not in page and 'class="link web"' not in page
 

@@ -37,7 +37,7 @@ from tests.web.test_post_redirect_get import alerts, answered_up_to, field_value
 
 LONG = "Notre société, fondée à Pithiviers, " + "fabrique des engrenages. " * 119 + "Fin."
 LENGTH = f"{len(LONG):,}".replace(",", "\u202f")  # thousands apart, as French writes them
-TOO_LONG = f"Votre réponse fait {LENGTH} caractères ; la limite est de 120."
+TOO_LONG = f"Votre réponse fait {LENGTH} caractères\u00a0; la limite est de 120."
 NOT_A_NUMBER = "Merci d’indiquer un nombre"
 
 

@@ -330,7 +330,7 @@ class TestRanking:
         for rank in ("1ᵉʳ", "2ᵉ"):
             assert f'<label class="rank"><span>{rank}</span>' in page.html
         page = await ana.rank("Temps", "Coût")
-        assert "1. Temps ; 2. Coût" in page
+        assert "1. Temps\u00a0; 2. Coût" in page
         assert stored_answers(peek)[0]["obstacles"] == ["time", "cost"]
 
     async def test_a_ranking_with_an_item_twice_or_missing_is_refused(
