@@ -23,7 +23,7 @@ from conversation.policy import Policy
 from conversation.screens import Choice, Menu
 from conversation.session import open_session
 from conversation.words import answered_so_far, say
-from flows import Catalogue, Flow, ResponseState, prompt
+from flows import Catalogue, Flow, ResponseState, prompt, typeset
 from storage import Channel, SessionRecord, SurveyStore
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,8 @@ class Housekeeping:
         text = say(
             "reminder",
             lang,
-            title=flow.text(flow.title, lang),
+            # Typeset here: a reminder is sent as it is, not drawn like a reply's screens.
+            title=typeset(flow.text(flow.title, lang), lang),
             so_far=answered_so_far(lang, shown),
         )
         return Menu(text, (Choice(say("resume", lang), Action(Intent.RESUME)),))

@@ -90,27 +90,24 @@ def _page_row(page: int, pages: int, lang: str) -> list[Button]:
 
 def question_text(shown: Prompt, lang: str) -> str:
     """The question as an HTML message: progress, text, help, and how to answer."""
-    if shown.position:
-        header = tg(
-            "tg_header",
-            lang,
-            n=shown.position,
-            total=shown.total,
-            section=shown.section,
-        )
-    else:
-        header = shown.section
+    section = typeset(shown.section, lang)
+    header = (
+        tg("tg_header", lang, n=shown.position, total=shown.total, section=section)
+        if shown.position
+        else section
+    )
     hint = _hint(shown, lang)
     # Telegram counts the text as shown, after HTML; clip the pieces, never the markup.
     room = MAX_TEXT - len(header) - len(hint) - 4
     help_text = clip(shown.help, max(room // 4, room - len(shown.text) - 1)) if shown.help else ""
     text = clip(shown.text, room - len(help_text) - 1)
-    # French typography in the question, its help and the hint, as on the web's pages.
+    # French typography in the question and its help, as on the web's pages. The hint has its
+    # own (`_hint`): it may quote the person's earlier answer, which stays as typed.
     parts = [f"<b>{escape(header)}</b>", "", escape(typeset(text, lang))]
     if help_text:
         parts.append(f"<i>{escape(typeset(help_text, lang))}</i>")
     if hint:
-        parts += ["", f"<i>{escape(typeset(hint, lang))}</i>"]
+        parts += ["", f"<i>{escape(hint)}</i>"]
     return "\n".join(parts)
 
 
@@ -119,13 +116,8 @@ def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = Fals
     transcript line, without buttons."""
     head = ""
     if shown.position:
-        head = tg(
-            "tg_header",
-            lang,
-            n=shown.position,
-            total=shown.total,
-            section=shown.section,
-        )
+        section = typeset(shown.section, lang)
+        head = tg("tg_header", lang, n=shown.position, total=shown.total, section=section)
     room = MAX_TEXT - len(head) - len("\n\n\n✅ ")
     # The answer is what the person checks; the question gives way first.
     question = clip(shown.text, max(room // 4, room - len(answer)))
@@ -153,10 +145,13 @@ def _hint(shown: Prompt, lang: str) -> str:
             shown.choices[0][1],
             [c for c in shown.choices if c[0].isdigit()][-1][1],
         )
-        return f"{low} = {shown.min_label or '…'} · {high} = {shown.max_label or '…'}"
+        low_label, high_label = (
+            typeset(s or "…", lang) for s in (shown.min_label, shown.max_label)
+        )
+        return f"{low} = {low_label} · {high} = {high_label}"
     if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER, Kind.CODE):
         if shown.unit:
-            hint = tg("tg_hint_type_unit", lang, unit=shown.unit)
+            hint = tg("tg_hint_type_unit", lang, unit=typeset(shown.unit, lang))
         elif shown.kind == Kind.LONG_TEXT and shown.max_length:
             # Said before: over it, the whole text is refused, and typed again on a phone.
             hint = tg("tg_hint_type_long", lang, max=grouped(shown.max_length, lang))

@@ -45,7 +45,7 @@ from bot.telegram.sending import Chat
 from bot.telegram.words import counted, tg
 from bot.telegram.worker_process import in_another_process
 from conversation import CommandName
-from flows import StageDef, find_stage, format_day, grouped
+from flows import StageDef, find_stage, format_day, grouped, typeset
 from organiser import (
     LinkError,
     StageCounts,
@@ -153,7 +153,7 @@ def _titled(conversation: Conversation, flow: Flow, lang: str, asked: ExportAske
     """A flow's heading, when the bot runs several and the command did not name one."""
     if not conversation.catalogue.several or asked.flow is not None:
         return []
-    return [f"<b>— {escape(flow.text(flow.title, lang))} —</b>"]
+    return [f"<b>— {escape(typeset(flow.text(flow.title, lang), lang))} —</b>"]
 
 
 def _today(services: Services) -> tuple[dt.date, ZoneInfo]:
@@ -271,7 +271,7 @@ async def on_links(update: Update, context: BotContext) -> None:
     flows = list(context.services.conversation.catalogue.flows)
     for link in _links_of(context, stages, flows, lang):
         when = format_day(link.stage.date, lang)
-        title = link_title(link, lang=lang) + (f" — {when}" if when else "")
+        title = typeset(link_title(link, lang=lang), lang) + (f" — {when}" if when else "")
         urls = [link.web_url, link.url] if link.web_url else [link.url]
         blocks.append("\n".join([escape(title), *(escape(url) for url in urls)]))
     blocks.append(f"\n{tg('org_links_qr_hint', lang)}")
@@ -299,7 +299,7 @@ async def on_qr(update: Update, context: BotContext) -> None:
         except LinkError:  # SURVEYBOT_PUBLIC_URL is too long for a QR code with the path
             await chat.send(tg("org_qr_too_long", lang, length=grouped(len(link.qr_url), lang)))
             return
-        caption = f"{escape(link_title(link, lang=lang))}\n{escape(link.web_url or link.url)}"
+        caption = f"{escape(typeset(link_title(link, lang=lang), lang))}\n{escape(link.web_url or link.url)}"
         await context.bot.send_photo(
             chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption
         )
@@ -348,8 +348,11 @@ async def on_export(update: Update, context: BotContext) -> None:
 def personal_questions(flows: Sequence[Flow], lang: str) -> str:
     """The questions the flows mark personal, as the respondent read them, shortened (HTML):
     "« Quel est le nom de votre entreprise ? », …"; an organiser does not know the ids."""
+    # Typeset once shortened: `shorten` makes every space, no-break ones too, a plain one.
     texts = {
-        step.id: shorten(flow.text(step.text, lang), PERSONAL_TEXT_WIDTH, placeholder=" …")
+        step.id: typeset(
+            shorten(flow.text(step.text, lang), PERSONAL_TEXT_WIDTH, placeholder=" …"), lang
+        )
         for flow in flows
         for step in flow.steps()
         if step.personal

@@ -95,5 +95,7 @@ async def test_export_personal_keeps_them_and_says_so(
     notes = codebook.set_index("column")["note"]
     assert "PERSONAL DATA" in notes["company"] and "PERSONAL DATA" in notes["email"]
     warning = next(m for m in boss.chat if "données personnelles" in m.text)
-    assert "(réponses à\u00a0: « Nom ? », « E-mail ? »)" in warning.text  # the questions, not ids
+    assert (
+        "(réponses à\u00a0: « Nom\u00a0? », « E-mail\u00a0? »)" in warning.text
+    )  # the questions, not ids
     assert boss.chat.index(warning) < len(boss.chat) - 2, "said before the files arrive"

@@ -9,19 +9,46 @@ refusals, the menus, the rights). The person's own answer is shown as they typed
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
-from flows import Flow, typeset
+from bot.telegram.organiser import personal_questions
+from conversation import Housekeeping, Policy, say
+from flows import Flow, load_flow, typeset
+from storage import Channel, Store
 from tests.bot.conftest import PersonFactory
+from tests.conftest import MINI
+from tests.support.fake_bot_api import Person
 
 NBSP = "\u00a0"
 
 
 @pytest.fixture
-def flow(mini_flow: Flow) -> Flow:
-    return mini_flow
+def flow(tmp_path: Path) -> Flow:
+    """The mini flow, written the way an organiser may write their own: plain spaces before
+    the marks in its title, a section's title and a scale's label."""
+    text = MINI.read_text(encoding="utf-8")
+    for plain, marked in [
+        ("title: {fr: Mini,", 'title: {fr: "Mini : essai",'),
+        ("title: {fr: Entreprise,", 'title: {fr: "Entreprise : profil",'),
+        ("min_label: {fr: Faible,", 'min_label: {fr: "Faible !",'),
+        ("max_length: 20", "max_length: 20\n        personal: true"),
+    ]:
+        assert plain in text
+        text = text.replace(plain, marked)
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_flow(path)
+
+
+async def finish(ana: Person, company: str) -> None:
+    await ana.send(company)
+    await ana.send("12")
+    for button in ["Industrie", "Non", "3", "Coût", "Temps", "Passer ⏭"]:
+        await ana.tap(button)
 
 
 async def test_a_french_question_has_no_break_spaces_and_the_answer_stays_as_typed(
@@ -58,9 +85,7 @@ async def test_every_french_text_the_bot_says_keeps_its_marks_with_their_word(
     await ana.send_sticker()  # a refusal
     await ana.send("ACME")
     await ana.send("douze")  # the engine's refusal
-    await ana.send("12")
-    for button in ["Industrie", "Non", "3", "Coût", "Temps", "Passer ⏭"]:
-        await ana.tap(button)
+    await finish(ana, "ACME")
     for command in ["/help", "/language", "/mydata", "/delete"]:
         await ana.send(command)
     await ana.tap("Non, garder")
@@ -71,6 +96,48 @@ async def test_every_french_text_the_bot_says_keeps_its_marks_with_their_word(
         assert not re.search(r" [:;!?]", text), text
     assert any(f"Bienvenue{NBSP}!" in text for text in said)
     assert any(f"Confirmez-vous{NBSP}?" in text or f"concernant{NBSP}?" in text for text in said)
+
+
+async def test_an_earlier_answer_quoted_in_a_hint_stays_as_typed(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap("Continuer ▶")
+    assert ana.last.text.startswith(f"Question 1/10 · Entreprise{NBSP}: profil\n")
+    await finish(ana, "A : B !")
+
+    await ana.tap(say("revise", "fr"))
+    await ana.tap("1")
+
+    assert ana.last.text.endswith(f"Réponse actuelle{NBSP}: A : B !")
+
+
+async def test_a_scale_label_is_typeset_in_its_hint(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap("Continuer ▶")
+    await ana.send("ACME")
+    await ana.send("12")
+    for button in ["Industrie", "Non"]:
+        await ana.tap(button)
+
+    assert f"1 = Faible{NBSP}! · 5 = Forte" in ana.last.text
+
+
+async def test_a_reminder_and_an_organisers_reply_typeset_the_flows_texts(
+    person: PersonFactory, store: Store, flow: Flow
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap("Continuer ▶")
+    await ana.send("ACME")
+    two_days_later = dt.datetime.now(dt.UTC).replace(hour=10) + dt.timedelta(days=2)
+
+    [reminder] = await Housekeeping(store, flow, Policy()).due_reminders(
+        two_days_later, channel=Channel.TELEGRAM
+    )
+
+    assert f"« Mini{NBSP}: essai »" in reminder.menu.text
+    assert personal_questions([flow], "fr") == f"« Nom{NBSP}? »"
 
 
 @pytest.mark.parametrize(
