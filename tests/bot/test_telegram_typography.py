@@ -44,6 +44,14 @@ def flow(tmp_path: Path) -> Flow:
     return load_flow(path)
 
 
+async def started(person: PersonFactory) -> Person:
+    """A new French-speaking person, past the notice, at the first question."""
+    ana = person()
+    await ana.send("/start")
+    await ana.tap("Continuer ▶")
+    return ana
+
+
 async def finish(ana: Person, company: str) -> None:
     await ana.send(company)
     await ana.send("12")
@@ -54,9 +62,7 @@ async def finish(ana: Person, company: str) -> None:
 async def test_a_french_question_has_no_break_spaces_and_the_answer_stays_as_typed(
     person: PersonFactory,
 ) -> None:
-    ana = person()
-    await ana.send("/start")
-    await ana.tap("Continuer ▶")
+    ana = await started(person)
     asked = ana.last
     assert asked.text.splitlines()[2] == f"Nom{NBSP}?"
 
@@ -99,9 +105,7 @@ async def test_every_french_text_the_bot_says_keeps_its_marks_with_their_word(
 
 
 async def test_an_earlier_answer_quoted_in_a_hint_stays_as_typed(person: PersonFactory) -> None:
-    ana = person()
-    await ana.send("/start")
-    await ana.tap("Continuer ▶")
+    ana = await started(person)
     assert ana.last.text.startswith(f"Question 1/10 · Entreprise{NBSP}: profil\n")
     await finish(ana, "A : B !")
 
@@ -112,9 +116,7 @@ async def test_an_earlier_answer_quoted_in_a_hint_stays_as_typed(person: PersonF
 
 
 async def test_a_scale_label_is_typeset_in_its_hint(person: PersonFactory) -> None:
-    ana = person()
-    await ana.send("/start")
-    await ana.tap("Continuer ▶")
+    ana = await started(person)
     await ana.send("ACME")
     await ana.send("12")
     for button in ["Industrie", "Non"]:
@@ -126,9 +128,7 @@ async def test_a_scale_label_is_typeset_in_its_hint(person: PersonFactory) -> No
 async def test_a_reminder_and_an_organisers_reply_typeset_the_flows_texts(
     person: PersonFactory, store: Store, flow: Flow
 ) -> None:
-    ana = person()
-    await ana.send("/start")
-    await ana.tap("Continuer ▶")
+    ana = await started(person)
     await ana.send("ACME")
     two_days_later = dt.datetime.now(dt.UTC).replace(hour=10) + dt.timedelta(days=2)
 
