@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flows.checks import DONT_KNOW, OTHER
 from flows.list_codes import code_key
-from flows.messages import grouped, message
+from flows.messages import grouped, message, typeset
 from flows.model import (
     CodeStep,
     EmailStep,
@@ -443,8 +443,8 @@ def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None,
 
     def label(code: str) -> str:
         if code == OTHER and other:
-            return other
-        return labels.get(code, code)
+            return other  # the person's own words: as typed
+        return typeset(labels[code], lang) if code in labels else code
 
     if isinstance(value, list):
         if isinstance(step, RankingStep):

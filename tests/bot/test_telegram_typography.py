@@ -29,12 +29,13 @@ NBSP = "\u00a0"
 @pytest.fixture
 def flow(tmp_path: Path) -> Flow:
     """The mini flow, written the way an organiser may write their own: plain spaces before
-    the marks in its title, a section's title and a scale's label."""
+    the marks in its title, a section's title, a scale's label and a choice."""
     text = MINI.read_text(encoding="utf-8")
     for plain, marked in [
         ("title: {fr: Mini,", 'title: {fr: "Mini : essai",'),
         ("title: {fr: Entreprise,", 'title: {fr: "Entreprise : profil",'),
         ("min_label: {fr: Faible,", 'min_label: {fr: "Faible !",'),
+        ("label: {fr: Industrie,", 'label: {fr: "Industrie : fabrication",'),
         ("max_length: 20", "max_length: 20\n        personal: true"),
     ]:
         assert plain in text
@@ -55,7 +56,7 @@ async def started(person: PersonFactory) -> Person:
 async def finish(ana: Person, company: str) -> None:
     await ana.send(company)
     await ana.send("12")
-    for button in ["Industrie", "Non", "3", "Coût", "Temps", "Passer ⏭"]:
+    for button in ["Industrie : fabrication", "Non", "3", "Coût", "Temps", "Passer ⏭"]:
         await ana.tap(button)
 
 
@@ -119,7 +120,7 @@ async def test_a_scale_label_is_typeset_in_its_hint(person: PersonFactory) -> No
     ana = await started(person)
     await ana.send("ACME")
     await ana.send("12")
-    for button in ["Industrie", "Non"]:
+    for button in ["Industrie : fabrication", "Non"]:
         await ana.tap(button)
 
     assert f"1 = Faible{NBSP}! · 5 = Forte" in ana.last.text
