@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-MESSAGES: dict[str, dict[str, str]] = {
+_WRITTEN: dict[str, dict[str, str]] = {
     "empty": {
         "fr": "Merci d’écrire une réponse.",
         "en": "Please type an answer.",
@@ -114,7 +114,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def message(key: str, lang: str, **values: object) -> str:
     """A message in `lang` (French when the language is unknown), with values filled in."""
-    texts = _TYPESET[key]
+    texts = MESSAGES[key]
     return texts.get(lang, texts["fr"]).format(**values)
 
 
@@ -143,4 +143,5 @@ def typeset_table(table: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str,
     }
 
 
-_TYPESET = typeset_table(MESSAGES)
+MESSAGES = typeset_table(_WRITTEN)
+"""The engine's words by key and language, as shown: written above with plain spaces."""

@@ -18,12 +18,12 @@ from collections.abc import Callable, Mapping
 from bot.web.flash import Note
 from bot.web.words import web
 from conversation import Message, say
-from flows import MESSAGES, message, typeset_table
+from flows import MESSAGES, message
 
 TABLES: dict[str, tuple[Mapping[str, Mapping[str, str]], Callable[..., str]]] = {
     "say": (say.table, say),
     "web": (web.table, web),
-    "engine": (typeset_table(MESSAGES), message),
+    "engine": (MESSAGES, message),
 }
 """Each table a note may come from, and how to say its key."""
 VALUED = frozenset({"engine"})
