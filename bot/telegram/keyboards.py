@@ -145,9 +145,8 @@ def _hint(shown: Prompt, lang: str) -> str:
             shown.choices[0][1],
             [c for c in shown.choices if c[0].isdigit()][-1][1],
         )
-        low_label, high_label = (
-            typeset(s or "…", lang) for s in (shown.min_label, shown.max_label)
-        )
+        low_label = typeset(shown.min_label or "…", lang)
+        high_label = typeset(shown.max_label or "…", lang)
         return f"{low} = {low_label} · {high} = {high_label}"
     if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER, Kind.CODE):
         if shown.unit:
