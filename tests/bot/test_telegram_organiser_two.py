@@ -138,8 +138,8 @@ async def test_a_personal_export_names_its_personal_questions_readably(
     warning = next(m.text for m in boss.chat if m.text.startswith("⚠️"))
     assert warning.startswith(
         "⚠️ Cet export contient des données personnelles (réponses à\u00a0: "
-        "« Quel est le nom de votre organisation ? », "
-        "« À quelle adresse e-mail pouvons-nous vous écrire ? »)."
+        "« Quel est le nom de votre organisation\u00a0? », "
+        "« À quelle adresse e-mail pouvons-nous vous écrire\u00a0? »)."
     )
     chef, before = person(ORGANISER, language_code="en"), len(boss.chat)  # the same chat
     await ask_and_wait(chef, "/export entreprise personal")
