@@ -110,8 +110,8 @@ class Pace:
 
     A test taps faster than any person, who reads each question and never comes
     near the limit. One pace for all the phones of a test: the resume link makes
-    two browsers one person. Conservative: every request is counted, static
-    files and redirects too.
+    two browsers one person. It counts what the server counts (not static files),
+    and the favicon at every page load, though the browser may keep it.
     """
 
     def __init__(self) -> None:
@@ -216,8 +216,9 @@ class Phone:
     loads the next page.
     """
 
-    PAGE_LOAD = 4
-    """Requests a page load costs: the page, its stylesheet and script, the favicon."""
+    PAGE_LOAD = 2
+    """Requests a page load costs against the limit: the page and the favicon the browser
+    asks for by itself (static files, its stylesheet and script, are not counted)."""
     PLAIN_POST = PAGE_LOAD + 1
     """A form posted without scripts: the post, answered by a redirect, then the page."""
 
