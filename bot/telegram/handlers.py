@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.telegram.callback_data import BadButton, decode
+from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.render import Renderer
@@ -25,7 +25,6 @@ from conversation import (
     Command,
     CommandName,
     Event,
-    Menu,
     Person,
     Pressed,
     Reply,
@@ -164,21 +163,9 @@ async def converse(
         conversation,
         reply,
         tapped,
-        pages=partial(_menus, context),
+        memory=ChatMemory(context.application, chat.id),
         with_marks=context.services.live_with_marks,
     ).show()
-
-
-def _menus(context: BotContext) -> dict[int, Menu]:
-    """This chat's long menus by message id, in python-telegram-bot's memory for the chat.
-
-    Asked for only when a menu has pages: the library keeps an entry for each
-    chat whose `chat_data` was read, for the life of the process.
-    """
-    if context.chat_data is None:
-        return {}
-    menus: dict[int, Menu] = context.chat_data.setdefault("menus", {})
-    return menus
 
 
 async def _turn_page(
@@ -186,9 +173,9 @@ async def _turn_page(
 ) -> None:
     """Show another page of a long menu in place; the conversation does not change."""
     lang = context.services.conversation.language_of(person)
-    menus = _menus(context)
     message = query.message
-    menu = menus.get(message.message_id) if isinstance(message, Message) else None
+    kept = ChatMemory(context.application, chat.chat_id)
+    menu = kept.pages_of(message.message_id) if isinstance(message, Message) else None
     if menu is None or not isinstance(message, Message):
         # Kept in memory only: after a restart the pages are gone; the person starts again.
         await answer_query(query, tg("tg_page_expired", lang), alert=True)

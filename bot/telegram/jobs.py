@@ -20,6 +20,7 @@ import httpx
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.telegram.background import schedule_jobs
+from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
 from bot.telegram.organiser import RUNNERS
@@ -105,7 +106,10 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
 
 
 async def _send(application: BotApplication, chat_id: str, menu: Menu) -> None:
-    await Chat(application.bot, int(chat_id)).send(escape(menu.text), menu_keyboard(menu))
+    chat = Chat(application.bot, int(chat_id))
+    sent = await chat.send(escape(menu.text), menu_keyboard(menu))
+    # Its "go on" button goes, as any menu's, once the person moves on without it.
+    await ChatMemory(application, chat.chat_id).open(chat, sent)
 
 
 def _may_have_arrived(error: TimedOut) -> bool:

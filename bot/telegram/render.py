@@ -12,13 +12,13 @@ update's inbox mark rather than in a commit of its own (conversation/live.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
 from telegram import Message
 
 from bot.telegram.callback_data import BadButton, decode
+from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.keyboards import (
     answered_text,
     button,
@@ -60,9 +60,8 @@ class Renderer:
     reply: Reply
     tapped: Message | None = None
     """The message whose button was pressed, for a reply to a button."""
-    pages: Callable[[], dict[int, Menu]] | None = None
-    """Gives the chat's long menus by message id, so a tap on "More" can show the next
-    page; called only when a menu has pages (python-telegram-bot keeps what it gives)."""
+    memory: ChatMemory | None = None
+    """The chat's open menu and long menus, kept between updates (none: nothing kept)."""
     with_marks: bool = False
     """The live message is written with the update's inbox mark, not at once (the poller)."""
 
@@ -75,6 +74,7 @@ class Renderer:
             # Its buttons went with the press (`handlers._answer_press`): forget it now, or
             # every later reply would remove them again, a call that changes nothing.
             await self._remember(None)
+        await self._close_open_menu()
         for screen in self.reply.screens:
             await self._show(screen)
 
@@ -97,13 +97,15 @@ class Renderer:
             shown_in = await self.chat.send_plain(
                 typeset(screen.text, lang), menu_keyboard(screen, lang)
             )
-            if self.pages is not None and page_count(screen) > 1:
-                remember_menu(self.pages(), shown_in, screen)
+            if self.memory is not None and page_count(screen) > 1:
+                self.memory.keep_pages(shown_in, screen)
             if self.live is None and screen is self.reply.screens[-1]:
                 # No question is live (the picker of the answer to change, once the summary's
                 # button is used): the menu is, so the next reply removes its buttons as it
                 # does a question's, when a number is typed instead of tapped.
                 await self._remember(shown_in)
+            elif self.memory is not None:
+                await self.memory.open(self.chat, shown_in)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
             # below what they wrote, where they look, not changed in place above it.
@@ -173,6 +175,20 @@ class Renderer:
                 self.reply.response_id, message_id, with_marks=self.with_marks
             )
 
+    async def _close_open_menu(self) -> None:
+        """One menu open at a time, until the chat moves on: the menu shown last (`/language`,
+        "start over?") loses its buttons once the person does something else. A reply that
+        only says something aside (/help, /mydata) leaves it open."""
+        memory = self.memory
+        shown = memory.open_menu if memory is not None else None
+        if memory is None or shown is None:
+            return
+        if shown == self._tapped_id() and self.reply.status in (Status.DONE, Status.STALE):
+            memory.close()  # answered: its buttons went with the press (handlers._answer_press)
+        elif any(not isinstance(screen, ASIDE) for screen in self.reply.screens):
+            await self.chat.drop_keyboard(shown)
+            memory.close()
+
     def _tapped_id(self) -> int | None:
         return self.tapped.message_id if self.tapped is not None else None
 
@@ -191,15 +207,8 @@ class Renderer:
         return self.reply.language
 
 
-KEPT_MENUS = 3
-"""Long menus kept per chat: the last few a person could still be paging through."""
-
-
-def remember_menu(pages: dict[int, Menu], message_id: int, menu: Menu) -> None:
-    """Keep `menu` for its pages, forgetting the oldest (held in memory, per chat)."""
-    pages[message_id] = menu
-    for old in sorted(pages)[:-KEPT_MENUS]:
-        del pages[old]
+ASIDE = (Note, Help, DataCopy)
+"""Screens that say something aside and leave the open menu open: the chat has not moved on."""
 
 
 def help_text(screen: Help, lang: str) -> str:

@@ -128,6 +128,22 @@ async def test_one_reminder_after_a_day_with_a_button_that_shows_the_current_que
     assert ana.last_text.startswith("Question 4/")
 
 
+async def test_answering_yesterday_s_question_removes_the_reminder_s_button(
+    person: PersonFactory, app: BotApplication, clock: TourClock
+) -> None:
+    ana = person()
+    await started(ana)
+    question = ana.last
+    assert await send_due_reminders(app, clock.at(1, 14)) == 1
+    (reminder,) = reminders_to(ana)
+
+    await ana.tap("10 à 49", message=question)
+
+    assert reminder.keyboard is None, "the person went on without it"
+    assert ana.last_text.startswith("Question 4/")
+    assert ana.live_keyboards() == [ana.last]
+
+
 async def test_no_reminder_during_the_night_then_one_in_the_morning(
     person: PersonFactory, app: BotApplication, clock: TourClock
 ) -> None:
