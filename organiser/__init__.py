@@ -16,6 +16,7 @@ from organiser.links import (
     check_web_url,
     deep_link,
     link_title,
+    longest_web_link,
     render_csv,
     stage_link,
     stage_links,
@@ -23,7 +24,13 @@ from organiser.links import (
     web_link,
 )
 from organiser.page import WrittenLinks, kit_paths, render_html, write_links
-from organiser.qr import caption_font, check_qr_fits, render_qr_png, render_qr_svg
+from organiser.qr import (
+    caption_font,
+    check_qr_fits,
+    check_url_fits,
+    render_qr_png,
+    render_qr_svg,
+)
 from organiser.stats import (
     NO_STAGE,
     QuestionReach,
@@ -48,11 +55,13 @@ __all__ = [
     "caption_font",
     "check_bot_username",
     "check_qr_fits",
+    "check_url_fits",
     "check_web_url",
     "compute_stats",
     "deep_link",
     "kit_paths",
     "link_title",
+    "longest_web_link",
     "read_stats",
     "render_csv",
     "render_dropoff_png",

@@ -156,6 +156,22 @@ def stage_link(
     return StageLink(stage, deep_link(bot_username, payload), web, code, label)
 
 
+def longest_web_link(
+    web_url: str, stages: Iterable[StageDef], audiences: Sequence[str] = ()
+) -> str | None:
+    """The longest of the stages' web links (per audience, as `stage_links` makes them),
+    the one a QR code is likeliest not to hold; None without a stage."""
+    try:
+        payloads = [
+            link_payload(stage, code)
+            for stage in stages
+            for code in (audiences if stage.flow is None else ()) or [""]
+        ]
+    except ValueError as error:
+        raise LinkError(str(error)) from None
+    return max((web_link(web_url, payload) for payload in payloads), key=len, default=None)
+
+
 def audiences_of(flows: Iterable[Flow], lang: str) -> list[tuple[str, str]]:
     """Each flow's audience as a link needs it: its code and its label in `lang`."""
     return [

@@ -153,7 +153,12 @@ def _caption(
 
 def check_qr_fits(link: StageLink) -> None:
     """Nothing if the link's QR code can be drawn; LinkError naming the link if it is too long."""
-    _qr_code(link.qr_url)
+    check_url_fits(link.qr_url)
+
+
+def check_url_fits(url: str) -> None:
+    """Nothing if a QR code holds `url`; LinkError naming it if it is too long."""
+    _qr_code(url)
 
 
 def _qr_code(url: str) -> segno.QRCode:

@@ -215,6 +215,26 @@ def warn_of_template_notices(catalogue: Catalogue) -> None:
             )
 
 
+def refuse_public_url_too_long(
+    public_url: str | None, catalogue: Catalogue, stages: Sequence[StageDef]
+) -> None:
+    """Exit with status 2, as `links` does, if a workshop's web link is too long for a QR
+    code: `run` and `serve` would start, and `/qr` would say so only at the workshop."""
+    from organiser import LinkError, check_url_fits, longest_web_link
+
+    if public_url is None:
+        return
+    several = catalogue.several
+    audiences = [flow.audience.code for flow in catalogue.flows if flow.audience and several]
+    try:
+        longest = longest_web_link(public_url, stages, audiences)
+        if longest is not None:
+            check_url_fits(longest)
+    except LinkError as error:
+        click.echo(f"error: SURVEYBOT_PUBLIC_URL: {error}", err=True)
+        raise SystemExit(2) from None
+
+
 @dataclass(frozen=True)
 class DataSetup:
     """What `export` and `stats` read: the settings, every flow configured, the stages, and

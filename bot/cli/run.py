@@ -10,6 +10,7 @@ from bot.cli.common import (
     fail,
     load_flow_and_stages,
     load_settings,
+    refuse_public_url_too_long,
     warn_of_template_notices,
 )
 from bot.cli.credentials import require_token, webhook_secret
@@ -54,6 +55,7 @@ def run(verbose: bool, **flags: object) -> None:
     token = require_token(settings)
     url = require_webhook_url(settings) if settings.webhook_url is not None else None
     flows, stages = load_flow_and_stages(settings)
+    refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
     application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
     if url is not None:

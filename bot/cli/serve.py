@@ -21,6 +21,7 @@ from bot.cli.common import (
     fail,
     load_flow_and_stages,
     load_settings,
+    refuse_public_url_too_long,
     warn_of_template_notices,
 )
 from bot.cli.credentials import require_token, webhook_secret
@@ -91,6 +92,7 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
 
     settings = load_settings(WebSettings, **_without_telegram(flags))
     flows, stages = load_flow_and_stages(settings)
+    refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
     configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
     return serve_web(
@@ -112,6 +114,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any,
 
     settings = load_settings(WebAndBotSettings, **flags)
     flows, stages = load_flow_and_stages(settings)
+    refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
     token = require_token(settings)
     url = require_webhook_url(settings)

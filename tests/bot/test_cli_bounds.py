@@ -3,7 +3,8 @@
 `export --until 9999-12-31` (the calendar's last day) ended in "OverflowError: date
 value out of range"; `serve --reminder-hours 1e12` (or inf, or SURVEYBOT_RETENTION_DAYS
 in the millions) in an OverflowError at start, or at every daily upkeep; `links
---web-url` with an address of thousands of characters in segno's DataOverflowError.
+--web-url` with an address of thousands of characters in segno's DataOverflowError (and
+`run` and `serve` started with it, for `/qr` to fail at the workshop).
 """
 
 from __future__ import annotations
@@ -169,9 +170,29 @@ def test_links_name_the_variable_when_the_address_came_from_it(work: Path) -> No
     assert not Path("kit").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["serve"], ["run"], ["serve", "--telegram-webhook"], ["serve", "--flows", "bundled"]],
+)
+def test_the_bot_and_the_server_refuse_a_web_address_no_qr_code_holds(
+    work: Path, nowhere: dict[str, str], command: list[str]
+) -> None:
+    # /qr would otherwise say so only at the workshop, in front of the room.
+    env = {**nowhere, "SURVEYBOT_PUBLIC_URL": LONG_WEB_URL}
+    if "--telegram-webhook" in command:
+        env["SURVEYBOT_WEBHOOK_URL"] = "https://enquete.example.org/telegram"
+
+    stderr = refused(invoke(*command, env=env), 2)
+
+    assert stderr.startswith("error: SURVEYBOT_PUBLIC_URL: the link https://example.org/aaa")
+    assert "is too long for a QR code, which holds at most 2,331" in stderr
+    assert stderr.count("\n") == 1
+    assert not Path("surveybot.sqlite3").exists()
+
+
 def test_links_draw_the_longest_address_a_qr_code_holds(work: Path) -> None:
     from flows import load_stages
-    from organiser import LinkError, stage_links
+    from organiser import LinkError, check_url_fits, longest_web_link, stage_links
     from organiser.qr import MAX_QR_BYTES, check_qr_fits
 
     stages = load_stages(bundled_path("stages.yaml"))
@@ -179,9 +200,13 @@ def test_links_draw_the_longest_address_a_qr_code_holds(work: Path) -> None:
     base = "https://example.org/" + "a" * (MAX_QR_BYTES - len("https://example.org//s/") - longest)
     assert invoke("links", *BOT, "--web-url", base, "--out", "kit").exit_code == 0
     assert len(list(Path("kit", "qr").glob("*.png"))) == len(stages)
+    one_less = stage_links(stages, "tour_innovation_bot", web_url=base)
 
     one_more = stage_links(stages, "tour_innovation_bot", web_url=base + "a")
     too_long = [link for link in one_more if len(link.qr_url) > MAX_QR_BYTES]
     assert too_long
     with pytest.raises(LinkError, match="too long for a QR code"):
         check_qr_fits(too_long[0])
+    assert longest_web_link(base, stages) == max((link.qr_url for link in one_less), key=len)
+    with pytest.raises(LinkError, match="too long for a QR code"):
+        check_url_fits(str(longest_web_link(base + "a", stages)))
