@@ -1,80 +1,128 @@
-"""What the bot keeps of one chat between updates: the menu still open, long menus' pages.
+"""What the bot keeps of its chats between updates: the menu still open, long menus' pages.
 
-Kept in python-telegram-bot's memory for the chat (`Application.chat_data`), for
-this process only: after a restart, or on another instance behind the same
-webhook, it is not there, and nothing but tidiness depends on it. An old menu
-then keeps its buttons (the conversation still judges a tap on one: a
+In this process's memory only: after a restart, or on another instance behind
+the same webhook, it is not there, and nothing but tidiness depends on it. An
+old menu then keeps its buttons (the conversation still judges a tap on one: a
 confirmation pressed after the person went on is refused as stale), and a tap
 on a long menu's page button says the menu has expired.
 
-A chat has an entry only while something is kept: the library would otherwise
-hold one for every chat that ever wrote, for the life of the process.
+Bounded, unlike python-telegram-bot's `chat_data` (which keeps an entry for
+every chat looked up, and the id of every one dropped, for the life of the
+process): a chat is kept while something of it is, for at most `KEPT_FOR`
+(Telegram refuses to edit a message older than 48 hours), and the `MAX_CHATS`
+chats touched last.
+
+The reminders' job sends menus outside a person's turn, so a change here never
+waits between reading and writing: a turn that closes a menu closes the one it
+read, not one a reminder opened meanwhile.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from telegram.error import TelegramError
 
 from bot.telegram.sending import Chat
 from conversation import Menu
 
-OPEN: Final = "open_menu"
-PAGES: Final = "menus"
+log = logging.getLogger(__name__)
 
 KEPT_MENUS: Final = 3
 """Long menus kept per chat: the last few a person could still be paging through."""
 
+KEPT_FOR: Final = 48 * 3600.0
+"""Seconds a chat's menus are kept: Telegram edits no message older than this."""
+
+MAX_CHATS: Final = 10_000
+"""Chats kept at most (a tour's respondents with a menu open at once are far fewer)."""
+
+
+@dataclass
+class _Kept:
+    touched: float
+    open_menu: int | None = None
+    pages: dict[int, Menu] = field(default_factory=dict)
+
 
 class ChatMemory:
-    """One chat's entry in the application's memory, made only when something is kept."""
+    """Each chat's open menu and long menus, by chat id, the chats touched last kept."""
 
-    def __init__(self, application: Any, chat_id: int) -> None:
-        self._application = application
-        """The running `Application` (its `chat_data`, `drop_chat_data`)."""
-        self._chat_id = chat_id
+    def __init__(
+        self,
+        *,
+        max_chats: int = MAX_CHATS,
+        kept_for: float = KEPT_FOR,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._chats: dict[int, _Kept] = {}  # in the order they were touched, oldest first
+        self._max_chats = max_chats
+        self._kept_for = kept_for
+        self._clock = clock
 
-    @property
-    def open_menu(self) -> int | None:
-        """The message whose menu still shows its buttons, if one does."""
-        kept = self._kept()
-        return kept.get(OPEN) if kept is not None else None
+    def __contains__(self, chat_id: object) -> bool:
+        return chat_id in self._chats
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+    def open_menu(self, chat_id: int) -> int | None:
+        """The message of the chat whose menu still shows its buttons, if one does."""
+        kept = self._chats.get(chat_id)
+        return kept.open_menu if kept is not None else None
 
     async def open(self, chat: Chat, message_id: int) -> None:
         """`message_id` shows the chat's open menu; the one open before loses its buttons."""
-        before = self.open_menu
+        kept = self._touch(chat.chat_id)
+        before, kept.open_menu = kept.open_menu, message_id
         if before is not None and before != message_id:
-            await chat.drop_keyboard(before)
-        self._entry()[OPEN] = message_id
+            await drop_quietly(chat, before)
 
-    def close(self) -> None:
-        """The open menu's buttons are gone: nothing to remove later."""
-        kept = self._kept()
-        if kept is not None:
-            kept.pop(OPEN, None)
-            self._forget_if_empty(kept)
+    async def close(self, chat: Chat, message_id: int, *, drop: bool = True) -> None:
+        """The open menu `message_id` loses its buttons (already gone: `drop=False`).
 
-    def keep_pages(self, message_id: int, menu: Menu) -> None:
+        Only if it is still the open one: a reminder may have opened another meanwhile."""
+        kept = self._chats.get(chat.chat_id)
+        if kept is None or kept.open_menu != message_id:
+            return
+        kept.open_menu = None
+        if not kept.pages:
+            del self._chats[chat.chat_id]
+        if drop:
+            await drop_quietly(chat, message_id)
+
+    def keep_pages(self, chat_id: int, message_id: int, menu: Menu) -> None:
         """Keep a long `menu` for its pages, forgetting the oldest beyond `KEPT_MENUS`."""
-        pages: dict[int, Menu] = self._entry().setdefault(PAGES, {})
+        pages = self._touch(chat_id).pages
         pages[message_id] = menu
         for old in sorted(pages)[:-KEPT_MENUS]:
             del pages[old]
 
-    def pages_of(self, message_id: int) -> Menu | None:
+    def pages_of(self, chat_id: int, message_id: int) -> Menu | None:
         """The long menu shown in `message_id`, if it is still kept."""
-        kept = self._kept()
-        pages: dict[int, Menu] = kept.get(PAGES, {}) if kept is not None else {}
-        return pages.get(message_id)
+        kept = self._chats.get(chat_id)
+        return kept.pages.get(message_id) if kept is not None else None
 
-    def _kept(self) -> dict[str, Any] | None:
-        # `get`, not `[]`: the library's mapping makes an entry for any chat looked up.
-        kept: dict[str, Any] | None = self._application.chat_data.get(self._chat_id)
+    def _touch(self, chat_id: int) -> _Kept:
+        """The chat's entry, made if need be, now the last touched; the stale ones go."""
+        now = self._clock()
+        kept = self._chats.pop(chat_id, None) or _Kept(now)
+        kept.touched = now
+        self._chats[chat_id] = kept
+        for old_id, old in list(self._chats.items()):
+            if len(self._chats) <= self._max_chats and now - old.touched < self._kept_for:
+                break
+            del self._chats[old_id]
         return kept
 
-    def _entry(self) -> dict[str, Any]:
-        entry: dict[str, Any] = self._application.chat_data[self._chat_id]
-        return entry
 
-    def _forget_if_empty(self, kept: dict[str, Any]) -> None:
-        if not kept:
-            self._application.drop_chat_data(self._chat_id)
+async def drop_quietly(chat: Chat, message_id: int) -> None:
+    """Remove a superseded menu's buttons, or leave them: tidiness, not worth a failed reply."""
+    try:
+        await chat.drop_keyboard(message_id)
+    except TelegramError as error:
+        log.info("could not remove an old menu's buttons: %s", error)

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.menus import MenusLater
 from conversation import Conversation, Housekeeping, Policy, utc_now
 from flows import Catalogue, StageDef
@@ -37,6 +38,8 @@ class Services:
     so a reply does not write it at once (conversation/live.py)."""
     menus_later: MenusLater | None = None
     """The organisers whose command menu is set when they first write (none: no admins)."""
+    chats: ChatMemory = field(default_factory=ChatMemory)
+    """Each chat's open menu and long menus' pages, kept between updates in this process."""
     conversation_: Conversation | None = None
     housekeeping_: Housekeeping | None = None
 

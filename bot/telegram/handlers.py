@@ -15,7 +15,6 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.telegram.callback_data import BadButton, decode
-from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.render import Renderer
@@ -163,7 +162,7 @@ async def converse(
         conversation,
         reply,
         tapped,
-        memory=ChatMemory(context.application, chat.id),
+        memory=context.services.chats,
         with_marks=context.services.live_with_marks,
     ).show()
 
@@ -174,8 +173,8 @@ async def _turn_page(
     """Show another page of a long menu in place; the conversation does not change."""
     lang = context.services.conversation.language_of(person)
     message = query.message
-    kept = ChatMemory(context.application, chat.chat_id)
-    menu = kept.pages_of(message.message_id) if isinstance(message, Message) else None
+    kept = context.services.chats
+    menu = kept.pages_of(chat.chat_id, message.message_id) if isinstance(message, Message) else None
     if menu is None or not isinstance(message, Message):
         # Kept in memory only: after a restart the pages are gone; the person starts again.
         await answer_query(query, tg("tg_page_expired", lang), alert=True)

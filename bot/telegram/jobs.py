@@ -20,7 +20,6 @@ import httpx
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.telegram.background import schedule_jobs
-from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
 from bot.telegram.organiser import RUNNERS
@@ -108,8 +107,9 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
 async def _send(application: BotApplication, chat_id: str, menu: Menu) -> None:
     chat = Chat(application.bot, int(chat_id))
     sent = await chat.send(escape(menu.text), menu_keyboard(menu))
-    # Its "go on" button goes, as any menu's, once the person moves on without it.
-    await ChatMemory(application, chat.chat_id).open(chat, sent)
+    # Its "go on" button goes, as any menu's, once the person moves on without it (the menu
+    # it supersedes loses its own quietly: the reminder has gone, whatever happens to that).
+    await application.bot_data.chats.open(chat, sent)
 
 
 def _may_have_arrived(error: TimedOut) -> bool:

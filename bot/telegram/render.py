@@ -74,9 +74,12 @@ class Renderer:
             # Its buttons went with the press (`handlers._answer_press`): forget it now, or
             # every later reply would remove them again, a call that changes nothing.
             await self._remember(None)
-        await self._close_open_menu()
+        menu = await self._open_menu_left()
         for screen in self.reply.screens:
             await self._show(screen)
+        if menu is not None and self.memory is not None and self._moves_on():
+            # After the screens: the person reads the reply first, tidiness follows.
+            await self.memory.close(self.chat, menu)
 
     async def _show(self, screen: Screen) -> None:
         lang = self.reply.language
@@ -98,7 +101,7 @@ class Renderer:
                 typeset(screen.text, lang), menu_keyboard(screen, lang)
             )
             if self.memory is not None and page_count(screen) > 1:
-                self.memory.keep_pages(shown_in, screen)
+                self.memory.keep_pages(self.chat.chat_id, shown_in, screen)
             if self.live is None and screen is self.reply.screens[-1]:
                 # No question is live (the picker of the answer to change, once the summary's
                 # button is used): the menu is, so the next reply removes its buttons as it
@@ -175,19 +178,21 @@ class Renderer:
                 self.reply.response_id, message_id, with_marks=self.with_marks
             )
 
-    async def _close_open_menu(self) -> None:
-        """One menu open at a time, until the chat moves on: the menu shown last (`/language`,
-        "start over?") loses its buttons once the person does something else. A reply that
-        only says something aside (/help, /mydata) leaves it open."""
-        memory = self.memory
-        shown = memory.open_menu if memory is not None else None
-        if memory is None or shown is None:
-            return
-        if shown == self._tapped_id() and self.reply.status in (Status.DONE, Status.STALE):
-            memory.close()  # answered: its buttons went with the press (handlers._answer_press)
-        elif any(not isinstance(screen, ASIDE) for screen in self.reply.screens):
-            await self.chat.drop_keyboard(shown)
-            memory.close()
+    async def _open_menu_left(self) -> int | None:
+        """The chat's open menu, unless this reply answers its button (whose press removed
+        them, `handlers._answer_press`): one menu is open at a time, until the chat moves on."""
+        if self.memory is None:
+            return None
+        menu = self.memory.open_menu(self.chat.chat_id)
+        if menu is not None and menu == self._tapped_id() and self.reply.status in USED_UP:
+            await self.memory.close(self.chat, menu, drop=False)
+            return None
+        return menu
+
+    def _moves_on(self) -> bool:
+        """Whether the reply leaves the open menu behind (`/language`, "start over?"): it does
+        unless it only says something aside (/help, /mydata)."""
+        return any(not isinstance(screen, ASIDE) for screen in self.reply.screens)
 
     def _tapped_id(self) -> int | None:
         return self.tapped.message_id if self.tapped is not None else None
@@ -209,6 +214,9 @@ class Renderer:
 
 ASIDE = (Note, Help, DataCopy)
 """Screens that say something aside and leave the open menu open: the chat has not moved on."""
+
+USED_UP = (Status.DONE, Status.STALE)
+"""How a press on a menu was taken when its buttons went with it (`handlers._answer_press`)."""
 
 
 def help_text(screen: Help, lang: str) -> str:

@@ -10,6 +10,7 @@ leaves it open.
 
 from __future__ import annotations
 
+from bot.telegram import BotApplication
 from tests.bot.conftest import PersonFactory
 from tests.support.fake_bot_api import ChatMessage, Person
 
@@ -112,11 +113,11 @@ async def test_a_menu_answered_by_its_button_is_not_edited_again(
 
 
 async def test_a_chat_is_remembered_only_while_a_menu_is_open(
-    person: PersonFactory, app: object
+    person: PersonFactory, app: BotApplication
 ) -> None:
     ana = person()
     await started(ana)
-    chats = app.chat_data  # type: ignore[attr-defined]
+    chats = app.bot_data.chats
     assert ana.user_id not in chats, "the notice, answered, is no longer open"
 
     await ana.send("/language")

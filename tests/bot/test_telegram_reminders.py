@@ -25,7 +25,7 @@ from bot.telegram.jobs import daily_upkeep, send_due_reminders
 from conversation import Policy
 from flows import Flow, StageDef
 from tests.conftest import Clock
-from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
+from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates, _error
 
 PARIS = ZoneInfo("Europe/Paris")
 # A Tuesday at 13:00 in Paris: the respondent starts, then goes quiet.
@@ -142,6 +142,29 @@ async def test_answering_yesterday_s_question_removes_the_reminder_s_button(
     assert reminder.keyboard is None, "the person went on without it"
     assert ana.last_text.startswith("Question 4/")
     assert ana.live_keyboards() == [ana.last]
+
+
+async def test_a_reminder_is_sent_once_even_if_the_menu_it_supersedes_cannot_be_tidied(
+    person: PersonFactory,
+    app: BotApplication,
+    clock: TourClock,
+    api: FakeBotAPI,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ana = person()
+    await started(ana)
+    await ana.send("/language")  # left open, then a day's silence
+    menu = ana.last
+    monkeypatch.setattr(api, "_editMessageReplyMarkup", lambda _: _error(502, "Bad Gateway"))
+
+    assert await send_due_reminders(app, clock.at(1, 14)) == 1
+    monkeypatch.undo()
+    assert await send_due_reminders(app, clock.at(1, 15)) == 0
+
+    assert len(reminders_to(ana)) == 1
+    assert menu.keyboard is not None  # left as it was: only tidiness was lost
+    await ana.tap("Reprendre ▶")
+    assert ana.last_text.startswith("Question 3/")
 
 
 async def test_no_reminder_during_the_night_then_one_in_the_morning(
