@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -90,7 +91,7 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
                 f"({', '.join(response['key'] for response in responses) or 'none'}), "
                 f"{_plural(answers, 'answer')}? This cannot be undone."
             )
-            if not yes and not confirm(question):
+            if not yes and not _confirmed(question):
                 return "nothing was erased"
             report = await store.erase_by_external_id(respondent.channel, respondent.external_id)
         finally:
@@ -110,6 +111,21 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
         problem = str(error)
     if problem is not None:
         fail(problem)
+
+
+def _confirmed(question: str) -> bool:
+    """The organiser's yes; no answer at all (input ended) is a no, with what to add.
+
+    click says a bare "Aborted!" when input ends, which tells a script nothing.
+    Ctrl-C at a terminal is left to click: the person knows what they pressed.
+    """
+    try:
+        return confirm(question)
+    except click.Abort:
+        if sys.stdin.isatty():
+            raise
+        click.echo("\nno answer (input ended); add --yes to erase without being asked", err=True)
+        return False
 
 
 async def _respondent(

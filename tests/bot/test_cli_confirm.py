@@ -80,7 +80,11 @@ def test_end_of_input_aborts_and_erases_nothing(key: str) -> None:
     result = erase(key, "peut-être\n")
 
     assert result.exit_code == 1
-    assert "Aborted!" in result.stderr
+    assert "Aborted!" not in result.stderr
+    assert result.stderr.endswith(
+        "\nno answer (input ended); add --yes to erase without being asked\n"
+        "error: nothing was erased\n"
+    )
     assert response_keys() == [key]
 
 
