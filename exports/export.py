@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ class ExportResult:
     columns: tuple[str, ...]
     by_status: dict[str, int] = field(default_factory=dict)
     """Responses exported, by status."""
+    by_channel: dict[str, int] = field(default_factory=dict)
+    """Responses exported, by the channel they were answered on (terminal: rehearsals)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Prepared:
     columns: tuple[Column, ...]
     counts: tuple[ResponseCount, ...]
     labels: Labels
+    channels: Counter[str | None] = field(default_factory=Counter)
+    """The channels of the responses read so far (tallied as the batches go by)."""
 
     @property
     def total(self) -> int:
@@ -98,6 +103,7 @@ class Prepared:
         )
         # The next batch is read while this one is pivoted and written.
         for batch in read_ahead(batches):
+            self.channels.update(batch.channels)
             if long:
                 yield rows.table(batch), len(batch)
             else:
@@ -192,6 +198,7 @@ def run_export(
             rows=rows,
             columns=tuple(column.name for column in prepared.columns),
             by_status=prepared.by_status(),
+            by_channel={str(channel): n for channel, n in prepared.channels.items()},
         )
 
 

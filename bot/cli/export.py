@@ -348,6 +348,14 @@ def _export_one(
     click.echo(f"exported {what}: {rows}{target}", err=True)
     if options.include_personal:
         click.echo(personal_warning(flow), err=True)
+    rehearsals = result.by_channel.get("terminal", 0)
+    if rehearsals and not options.channels:
+        click.echo(
+            f"note: {rehearsals} of these {'was' if rehearsals == 1 else 'were'} answered in "
+            "the terminal chat (rehearsals, as a rule); add --channel telegram --channel web "
+            "to leave them out",
+            err=True,
+        )
     if result.responses == 0:
         # Name the filters given beside those always there, so none is left unsuspected.
         given = ", --channel" * bool(options.channels) + ", --flow-version" * bool(

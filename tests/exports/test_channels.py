@@ -96,6 +96,22 @@ def test_channel_filter_counts_and_says_what_to_check(filled: Filled) -> None:
     assert "--stage, --channel and the dates" in nothing.stderr
 
 
+def test_rehearsals_in_the_export_are_pointed_out_with_the_way_to_leave_them_out(
+    filled: Filled,
+) -> None:
+    everything = invoke("--db", filled.path, "--flow", MINI, "--status", "all")
+    assert everything.stderr.splitlines()[1:] == [
+        "note: 1 of these was answered in the terminal chat (rehearsals, as a rule); "
+        "add --channel telegram --channel web to leave them out"
+    ]
+    assert filled.partial.key in keys(everything.stdout_bytes)
+
+    chosen = invoke("--db", filled.path, "--flow", MINI, "--status", "all", "--channel", "terminal")
+    assert "note:" not in chosen.stderr, "they were asked for"
+    completed = invoke("--db", filled.path, "--flow", MINI)  # the rehearsal is in progress
+    assert "note:" not in completed.stderr
+
+
 def test_an_unknown_channel_is_misuse(filled: Filled) -> None:
     result = invoke("--db", filled.path, "--flow", MINI, "--channel", "sms")
     assert result.exit_code == 2
