@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.terminal.display import show
+from bot.terminal.display import own_words, show
 from bot.terminal.reading import Leave, Screen, Unclear, read_line
 from bot.terminal.words import term
 from conversation import (
@@ -154,8 +154,10 @@ def _next_screen(console: Console, reply: Reply, screen: Screen | None) -> Scree
 def _print(console: Console, reply: Reply) -> Screen | None:
     """Print the reply's screens; return the last one that waits for an answer, if any."""
     waiting: Screen | None = None
+    asked = next((s.prompt for s in reply.screens if isinstance(s, Question | Selection)), None)
     for screen in reply.screens:
-        text = show(screen, reply.language)
+        said = own_words(screen, asked, reply.language) if isinstance(screen, Message) else screen
+        text = show(said, reply.language)
         if text is not None:
             console.say(text)
         if isinstance(screen, Menu | Question | Selection | Summary):

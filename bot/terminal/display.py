@@ -22,12 +22,19 @@ from conversation import (
     commands_help,
     say,
 )
-from flows import Kind, Prompt
+from flows import MESSAGES, Kind, Prompt
 
 # A menu offering these can be answered "oui" / "non" as well as by number: the notice,
 # and the confirmations of what erases answers (restarting, erasing, switching questionnaire).
 YES_INTENTS = frozenset({Intent.CONSENT, Intent.RESTART, Intent.ERASE, Intent.SWITCH})
 NO_INTENTS = frozenset({Intent.DECLINE, Intent.KEEP, Intent.RESUME})
+# The engine's refusals that speak of buttons, each language's text: said in the terminal's
+# words instead (`own_words`). They take no values, so a text names its key.
+BUTTON_REFUSALS = {
+    text: key
+    for key in ("use_buttons", "info_typed", "info_typed_first")
+    for text in MESSAGES[key].values()
+}
 
 
 def show(screen: Screen, lang: str) -> str | None:
@@ -63,6 +70,24 @@ def show(screen: Screen, lang: str) -> str | None:
     if isinstance(screen, Goodbye):
         return screen.text  # the chat ends here: no "/start" to type in it
     return None
+
+
+def own_words(said: Message, asked: Prompt | None, lang: str) -> Message:
+    """A refusal of the engine's that speaks of buttons, in the terminal's words.
+
+    "Please answer with the buttons offered" becomes the range of numbers to type for
+    `asked`, the question shown again under it; "tap Continue", press Enter.
+    """
+    key = BUTTON_REFUSALS.get(said.text) if said.warning else None
+    if key is None:
+        return said
+    if key != "use_buttons":
+        return Message(term(key, lang), warning=True)
+    if asked is None or not asked.choices:
+        return Message(term("use_numbers", lang), warning=True)
+    several = asked.kind in (Kind.MULTIPLE_CHOICE, Kind.RANKING)
+    words = "type_numbers" if several else "type_number"
+    return Message(term(words, lang, count=len(asked.choices)), warning=True)
 
 
 def menu_text(menu: Menu, lang: str) -> str:

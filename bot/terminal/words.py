@@ -99,6 +99,22 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "tapez le numéro d’une réponse pour la modifier · Entrée pour terminer",
         "en": "type an answer's number to change it · Enter to finish",
     },
+    # The engine's refusals that speak of buttons ("touchez « Continuer »"), in a terminal's
+    # terms (`display.own_words`).
+    "info_typed": {
+        "fr": "Il n’y a rien à répondre ici : appuyez sur Entrée pour continuer, "
+        "ou tapez « retour » pour corriger la réponse précédente.",
+        "en": "There is nothing to answer here: press Enter to go on, "
+        "or type 'back' to correct the previous answer.",
+    },
+    "info_typed_first": {
+        "fr": "Il n’y a rien à répondre ici : appuyez sur Entrée pour commencer.",
+        "en": "There is nothing to answer here: press Enter to begin.",
+    },
+    "use_numbers": {
+        "fr": "Tapez le numéro d’une réponse.",
+        "en": "Type the number of an answer.",
+    },
 }
 
 
