@@ -93,7 +93,10 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     """A line typed for the question `shown`."""
     word = line.strip().lower()
     if shown.kind == Kind.INFO:
-        return Pressed(on_question(shown, Intent.NEXT))
+        # Enter goes on. A typed line goes to the engine, as on every channel: "ok" goes on
+        # too, and anything else (a year meant for the question before, a script one line
+        # short) is refused, never dropped: every later answer would land one question off.
+        return Pressed(on_question(shown, Intent.NEXT)) if not word else Typed(line)
     if shown.awaiting_other:
         # Enter alone keeps the earlier "Other" text, as the web chat's field filled with it
         # does; with none, the engine asks for one.

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flows import bundled_path, load_flow
+from flows import Kind, bundled_path, load_flow, prompt
 from tests.bot.test_terminal import chat, stored
 from tests.conftest import MINI
+from tests.support.scripts import script_for
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))
 
@@ -38,3 +39,49 @@ def test_a_word_that_names_no_answer_gets_the_number_range_not_buttons(
     assert warnings(result.stdout) == [said]
     assert "bouton" not in result.stdout and "button" not in result.stdout
     assert stored(tmp_path / "s.sqlite3")[1]["exports"] == "yes", "a number still answers"
+
+
+# --- a screen that only waits for Enter ----------------------------------------------------
+
+
+def test_a_line_typed_at_the_first_screen_is_refused_not_swallowed(tmp_path: Path) -> None:
+    # The mini flow opens on an information step ("Bienvenue"): Enter goes on.
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["ACME", "", "ACME", "quit"], "--flow", str(MINI))
+
+    assert result.returncode == 0, result.stderr
+    assert warnings(result.stdout) == [
+        "⚠ Il n’y a rien à répondre ici\u00a0: appuyez sur Entrée pour commencer."
+    ]
+    assert stored(db)[1] == {"company": "ACME"}
+
+
+def test_an_answer_typed_at_a_section_intro_does_not_shift_the_later_ones(
+    tmp_path: Path,
+) -> None:
+    """A script one line short at an intro sees its mistake rather than shifted answers."""
+    steps = next(
+        n
+        for n in range(80)
+        if (shown := prompt(FLOW, script_for(FLOW, limit=n)[1], "fr")) and shown.kind == Kind.INFO
+    )
+    lines, _ = script_for(FLOW, limit=steps)
+    db = tmp_path / "s.sqlite3"
+
+    result = chat(db, [*lines, "1 3", "1 3", "", "1 3", "quit"])
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        warnings(result.stdout)
+        == [
+            "⚠ Il n’y a rien à répondre ici\u00a0: appuyez sur Entrée pour continuer, "
+            "ou tapez « retour » pour corriger la réponse précédente."
+        ]
+        * 2
+    )
+    answers = stored(db)[1]
+    assert answers["innovation_kinds"] == ["product", "process"]
+    # A word meaning "go on" goes on, as on every channel.
+    again = chat(tmp_path / "t.sqlite3", [*lines, "continuer", "1 3", "quit"])
+    assert warnings(again.stdout) == []
+    assert stored(tmp_path / "t.sqlite3")[1]["innovation_kinds"] == ["product", "process"]
