@@ -19,16 +19,17 @@ quietly give another questionnaire.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeGuard
 
 import yaml
 
 from flows.errors import FlowFileError, Problem
-from flows.locations import line_of
-from flows.model import Flow
+from flows.locations import where
+from flows.model import ID_PATTERN, MAX_ID_BYTES, Flow
 from flows.stages import STAGE_CODE, StageDef, find_stage, stage_digest, stage_ref
 from flows.yamlfile import PlainLoader, read_text
 
@@ -181,36 +182,81 @@ def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> lis
 
 
 def stage_flow_problems(
-    stages_file: str | Path, stages: Sequence[StageDef], flows: Sequence[Flow]
+    stages_file: str | Path, flows: Sequence[Flow | str | Path]
 ) -> list[Problem]:
     """Each stage whose `flow:` names none of `flows`, located in `stages_file`.
 
     With one flow as with several: a respondent from that stage's link would
-    quietly get another questionnaire than the stages file says.
+    quietly get another questionnaire than the stages file says. Read from the
+    file as it is written, so that the stages of a file with other problems (a
+    code with a space, a date that does not exist) are checked too, and one run
+    says everything. A `flow:` that is no flow id at all is the file's own problem,
+    reported by its loading; [] for a file that is no stages file or is not YAML.
+
+    A flow file that did not load is given by its path: the `id:` written at its
+    top counts (a stages file among them is passed over). If it has none that
+    reads as a flow id, no stage can be said to name an unknown flow: [].
     """
-    ids = [flow.id for flow in flows]
-    wrong = [
-        (index, stage)
-        for index, stage in enumerate(stages)
-        if stage.flow is not None and stage.flow not in ids
-    ]
-    if not wrong:
+    ids = [_flow_id(flow) for flow in flows]
+    if None in ids:
         return []
-    root = _node_tree(stages_file)  # read again only for the lines: rarely, and small
-    return [
-        Problem(
-            str(stages_file),
-            line_of(root, ("stages", index, "flow")),
-            f"unknown flow '{stage.flow}'; the flows are: {', '.join(ids)} "
-            "(give one of their ids, or leave 'flow:' out)",
-            f"stage '{stage.code}'",
+    known = [flow_id for flow_id in ids if flow_id]
+    root = _node_tree(stages_file)
+    items = _value(root, "stages")
+    if not isinstance(items, yaml.SequenceNode):
+        return []
+    problems: list[Problem] = []
+    for index, item in enumerate(items.value):
+        flow = _value(item, "flow")
+        if not _is_flow_id(flow) or flow.value in known:
+            continue
+        problems.append(
+            Problem(
+                str(stages_file),
+                flow.start_mark.line + 1,
+                f"unknown flow '{flow.value}'; the flows are: {', '.join(known)} "
+                "(give one of their ids, or leave 'flow:' out)",
+                where(root, ("stages", index)),
+            )
         )
-        for index, stage in wrong
-    ]
+    return problems
+
+
+def _flow_id(flow: Flow | str | Path) -> str | None:
+    """A flow's id; for a file, the `id:` written at its top, '' for a stages file, or None."""
+    if isinstance(flow, Flow):
+        return flow.id
+    root = _node_tree(flow)
+    if _value(root, "stages") is not None:
+        return ""
+    written = _value(root, "id")
+    return written.value if _is_flow_id(written) else None
+
+
+def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value of `key` in a mapping node (the last one, as YAML keeps); None if absent."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = [value for name, value in node.value if name.value == key]
+    return found[-1] if found else None
+
+
+def _is_flow_id(node: yaml.Node | None) -> TypeGuard[yaml.ScalarNode]:
+    """A text node holding a flow id (a quoted or plain string, not a number or a boolean)."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == STR_TAG
+        and FLOW_ID.fullmatch(node.value) is not None
+        and len(node.value.encode()) <= MAX_ID_BYTES
+    )
+
+
+FLOW_ID: Final = re.compile(ID_PATTERN)
+STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
 def _node_tree(path: str | Path) -> yaml.Node | None:
-    """The file's YAML nodes, which know their lines; None if it cannot be read again."""
+    """The file's YAML nodes, which know their lines; None if it cannot be read."""
     try:
         loader = PlainLoader(read_text(path), str(path))
         try:
@@ -218,4 +264,4 @@ def _node_tree(path: str | Path) -> yaml.Node | None:
         finally:
             loader.dispose()
     except (FlowFileError, yaml.YAMLError):
-        return None  # changed since it was loaded: the problem is still said, without its line
+        return None  # its loading says why

@@ -185,19 +185,35 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
     """The flows and stages, or every located problem of them all on standard error and exit 1.
 
     Also a stage naming a flow not configured, located, and, with several flows,
-    what keeps them from running together (two with one audience code...).
+    what keeps them from running together (two with one audience code...): all
+    at once, a stages file with other problems checked against the flows too.
     """
-    from flows import Catalogue, catalogue_problems, load_flow, load_stages, stage_flow_problems
+    from flows import (
+        Catalogue,
+        FlowFileError,
+        catalogue_problems,
+        load_flow,
+        load_stages,
+        stage_flow_problems,
+    )
 
     problems: list[str] = []
-    flows = [_loaded(load_flow, path, problems) for path in settings.flow_paths()]
-    stages = _loaded(load_stages, settings.stages_path(), problems)
-    _exit_if(problems)
+    paths = settings.flow_paths()
+    flows = [_loaded(load_flow, path, problems) for path in paths]
+    # A flow that does not load is known by the `id:` written at the top of its file.
+    given = [path if flow is None else flow for flow, path in zip(flows, paths, strict=True)]
+    located = stage_flow_problems(settings.stages_path(), given)
+    try:
+        stages = load_stages(settings.stages_path())
+    except FlowFileError as error:
+        stages = None
+        located += error.problems
+    problems += [str(problem) for problem in sorted(located, key=lambda p: p.line or 0)]
     loaded = [flow for flow in flows if flow is not None]
+    if len(loaded) == len(flows):  # with stages that do not load, their part comes later
+        problems += [f"error: {problem}" for problem in catalogue_problems(loaded, stages or [])]
+    _exit_if(problems)
     assert stages is not None
-    located = stage_flow_problems(settings.stages_path(), stages, loaded)
-    _exit_if([str(problem) for problem in located])
-    _exit_if([f"error: {problem}" for problem in catalogue_problems(loaded, stages)])
     return Catalogue.of(loaded), stages
 
 

@@ -36,15 +36,13 @@ def validate(files: tuple[Path, ...]) -> None:
         settings = load_settings(FlowSettings)
         files = (*settings.flow_paths(), settings.stages_path())
     reports = [(path, validate_file(path)) for path in files]
-    flows: list[Flow] = []
-    stages: list[StageDef] = []
-    if not any(_errors(problems) for _, problems in reports):
-        flows, stages = _flows_and_stage_flows(reports)
+    flows, stages = _flows_and_stage_flows(reports)
     failed = False
     for path, problems in reports:
         failed = _show(path, problems) or failed
-    if configured and not failed and len(flows) > 1:
-        failed = _flows_together(flows, stages)
+    every_flow = len(flows) == len(files) - 1  # the files: the flows, then the stages
+    if configured and every_flow and len(flows) > 1:
+        failed = _flows_together(flows, stages) or failed
     raise SystemExit(1 if failed else 0)
 
 
@@ -71,40 +69,69 @@ def _errors(problems: list[Problem]) -> int:
 
 
 def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[StageDef]]:
-    """The flows and stages of the files; each stage naming no flow added to its file's report.
+    """The flows and stages that load; each stage naming no flow added to its file's report.
 
-    Every file has passed its own checks: one that does not load as a flow is a
-    stages file. With stages files alone, the flows are the configured ones
-    (their own problems, if they have any, become reports of their own).
+    Stages are checked in a stages file with other problems too, so that one run
+    says everything: against the flows that load and the `id:` written at the
+    top of those that do not. With stages files alone, the flows are the
+    configured ones (their own problems, if they have any, become reports of
+    their own).
     """
     from flows import FlowFileError, load_flow, load_stages, stage_flow_problems
 
     flows: list[Flow] = []
-    stages: dict[int, list[StageDef]] = {}
-    for index, (path, _) in enumerate(reports):
-        try:
-            flows.append(load_flow(path))
-        except FlowFileError:
-            with suppress(FlowFileError):  # changed since it was checked: its report stands
-                stages[index] = load_stages(path)
-    if stages:
-        given = flows or _configured_flows(reports)
-        for index, found in stages.items():
-            reports[index][1].extend(stage_flow_problems(reports[index][0], found, given))
-    return flows, [stage for found in stages.values() for stage in found]
+    stages: list[StageDef] = []
+    broken: list[Path] = []  # flow or stages files with problems: both kinds are read
+    others: list[Report] = []  # every report but those of the flows that load
+    for path, problems in reports:
+        if _errors(problems):
+            broken.append(path)
+        else:
+            try:
+                flows.append(load_flow(path))
+                continue
+            except FlowFileError:
+                with suppress(FlowFileError):  # changed since it was checked: its report stands
+                    stages += load_stages(path)
+        others.append((path, problems))
+    given: list[Flow | Path] = [*flows, *broken]
+    if not flows and not any(_is_flow_file(report) for report in others if report[0] in broken):
+        given = [*_configured_flows(reports), *broken]
+    for path, problems in others:
+        found = stage_flow_problems(path, given)
+        if found:  # in the order of the file, as its other problems
+            problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
+    return flows, stages
 
 
-def _configured_flows(reports: list[Report]) -> list[Flow]:
-    """The flows the bot runs; those that do not load are added to `reports` instead."""
+def _is_flow_file(report: Report) -> bool:
+    """Whether a file with problems is a flow file: loading it as one finds the same.
+
+    (A stages file loaded as a flow has other problems: no `id:`, no `sections:`.)
+    """
+    from flows import FlowFileError, load_flow
+
+    path, problems = report
+    try:
+        load_flow(path)
+    except FlowFileError as error:
+        return error.problems == [problem for problem in problems if not problem.warning]
+    return True
+
+
+def _configured_flows(reports: list[Report]) -> list[Flow | Path]:
+    """The flows the bot runs, those that do not load by their path, their problems added
+    to `reports`."""
     from bot.settings import FlowSettings
     from flows import FlowFileError, load_flow
 
-    flows: list[Flow] = []
+    flows: list[Flow | Path] = []
     for path in load_settings(FlowSettings).flow_paths():
         try:
             flows.append(load_flow(path))
         except FlowFileError as error:
             reports.append((path, error.problems))
+            flows.append(path)
     return flows
 
 

@@ -191,7 +191,7 @@ def test_a_stage_naming_no_flow_is_located_in_the_configured_stages(
     result = invoke("validate")
     assert result.exit_code == 1
     assert result.stdout == unknown_flow(ids)
-    assert result.stderr.splitlines()[-1] == "st_flow.yaml: 1 problem"
+    assert "st_flow.yaml: 1 problem" in result.stderr.splitlines()
 
 
 def test_the_chat_refuses_a_stage_naming_no_flow(
@@ -202,3 +202,91 @@ def test_the_chat_refuses_a_stage_naming_no_flow(
     assert result.exit_code == 1
     assert result.stderr == unknown_flow("tour_innovation_2019")
     assert not Path("chat.sqlite3").exists()
+
+
+# --- every problem at once: a stage naming no flow, in a file with other problems ---------
+
+ST_BROKEN = (
+    "stages:\n"
+    "  - code: pithiviers\n"
+    "    city: Pithiviers\n"
+    "    date: 2019-02-30\n"
+    "  - code: saint étienne\n"
+    "    city: Saint-Étienne\n"
+    "    flow: nope\n"
+)
+BROKEN_REPORT = [
+    "st_broken.yaml:4: stage 'pithiviers': date '2019-02-30' is not a real date "
+    "(day is out of range for month)",
+    "st_broken.yaml:5: stage 'saint étienne': code 'saint étienne' must be letters, digits, "
+    "'_' and '-' only (no spaces), at most 64 long",
+    "st_broken.yaml:7: stage 'saint étienne': unknown flow 'nope'; the flows are: "
+    "tour_innovation_2019 (give one of their ids, or leave 'flow:' out)",
+]
+
+
+@pytest.fixture
+def st_broken(st_flow: Path) -> Path:
+    """ST_BROKEN beside ST_FLOW: two problems of its own, and a stage naming no flow."""
+    path = st_flow.with_name("st_broken.yaml")
+    path.write_text(ST_BROKEN, encoding="utf-8")
+    return path
+
+
+@pytest.mark.usefixtures("st_broken")
+def test_validate_says_a_stage_names_no_flow_beside_the_files_other_problems() -> None:
+    result = invoke("validate", "st_broken.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == BROKEN_REPORT
+    assert result.stderr == "st_broken.yaml: 3 problems\n"
+
+
+@pytest.mark.usefixtures("st_broken")
+def test_the_configured_files_are_checked_at_once_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SURVEYBOT_STAGES", "st_broken.yaml")
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == BROKEN_REPORT
+
+
+@pytest.mark.usefixtures("st_broken")
+def test_the_chat_says_every_problem_of_the_stages_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # run, serve and chat load their files with the same function.
+    monkeypatch.setenv("SURVEYBOT_STAGES", "st_broken.yaml")
+    result = invoke("chat", "--db", "chat.sqlite3")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == BROKEN_REPORT
+    assert not Path("chat.sqlite3").exists()
+
+
+def test_a_flow_file_with_problems_still_names_its_stages_flow(
+    st_broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage naming a flow whose file has errors is not said to name no flow: the file's
+    `id:` counts; a stage naming another is, in the same run."""
+    flow = Path("flow.yaml")
+    flow.write_text(
+        MINI.read_text(encoding="utf-8").replace("id: mini", "id: mini\ncolour: red", 1),
+        encoding="utf-8",
+    )
+    stages = ST_BROKEN.replace("flow: nope", "flow: mini") + (
+        "  - code: evreux\n    city: Évreux\n    flow: nope\n"
+    )
+    st_broken.write_text(stages, encoding="utf-8")
+    result = invoke("validate", "flow.yaml", "st_broken.yaml")
+    assert result.exit_code == 1
+    assert "unknown key 'colour'" in result.stdout
+    assert [line for line in result.stdout.splitlines() if "unknown flow" in line] == [
+        "st_broken.yaml:10: stage 'evreux': unknown flow 'nope'; the flows are: mini "
+        "(give one of their ids, or leave 'flow:' out)"
+    ]
+    monkeypatch.setenv("SURVEYBOT_FLOW", "flow.yaml")
+    monkeypatch.setenv("SURVEYBOT_STAGES", "st_broken.yaml")
+    chat = invoke("chat", "--db", "chat.sqlite3")
+    assert chat.exit_code == 1
+    assert [line for line in chat.stderr.splitlines() if "unknown flow" in line] == [
+        "st_broken.yaml:10: stage 'evreux': unknown flow 'nope'; the flows are: mini "
+        "(give one of their ids, or leave 'flow:' out)"
+    ]
