@@ -126,7 +126,10 @@ async def run_chat(
                 return 0
             if isinstance(reading, Unclear):
                 console.say(show(Message(reading.text, warning=True), reply.language) or "")
-                console.say((show(screen, reply.language) or "") if screen else "")
+                if isinstance(screen, Question | Selection):
+                    # A question is short: asked again under the warning. A notice or a
+                    # summary is still just above it, and would push the warning away.
+                    console.say(show(screen, reply.language) or "")
                 continue
             reply = await conversation.handle(person, reading)
             console.say()

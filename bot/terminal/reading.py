@@ -82,10 +82,11 @@ def read_line(line: str, screen: Screen | None, lang: str) -> Event | Unclear | 
             return Unclear(term("summary_done", lang))
         if word in REVISE_WORDS or word == fold(revise.label):
             return Pressed(revise.action)
-        if _figures_only(word):
-            # The number of a line: the conversation opens that question (or says the end).
+        count = len(screen.entries)
+        if _figures_only(word) and 1 <= (_line_number(word) or 0) <= count:
+            # The number of a line ("3", "3.", "#3"): the conversation opens that question.
             return Typed(line)
-        return Unclear(term("summary_hint", lang))
+        return Unclear(term("summary_unclear", lang, count=count))
     return read_answer(line, screen.prompt, lang)
 
 
@@ -135,6 +136,12 @@ def _read_choice(line: str, shown: Prompt, lang: str) -> Event | Unclear:
 def _figures_only(word: str) -> bool:
     """Figures with blanks or punctuation around them, and no letter: "-1", "1.5", "1 2"."""
     return any(c.isdigit() for c in word) and not any(c.isalpha() for c in word)
+
+
+def _line_number(word: str) -> int | None:
+    """The one number in figures and punctuation ("3.", "#3"); None for none, or several."""
+    found = re.fullmatch(r"\D*(\d{1,9})\D*", word)
+    return int(found.group(1)) if found else None
 
 
 def _names_a_choice(shown: Prompt, line: str) -> bool:

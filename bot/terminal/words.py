@@ -99,6 +99,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "tapez le numéro d’une réponse pour la modifier · Entrée pour terminer",
         "en": "type an answer's number to change it · Enter to finish",
     },
+    # A line that fits no answer: said once, under the summary still on screen.
+    "summary_unclear": {
+        "fr": "Tapez le numéro d’une réponse, de 1 à {count}, pour la modifier · "
+        "Entrée pour terminer.",
+        "en": "Type an answer's number, 1 to {count}, to change it · Enter to finish.",
+    },
     # The engine's refusals that speak of buttons ("touchez « Continuer »"), in a terminal's
     # terms (`display.own_words`).
     "info_typed": {

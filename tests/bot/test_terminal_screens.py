@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import Kind, bundled_path, load_flow, prompt
+from flows import Kind, bundled_path, load_flow, prompt, summary
 from tests.bot.test_terminal import chat, stored
 from tests.conftest import MINI
 from tests.support.scripts import script_for
@@ -85,3 +85,36 @@ def test_an_answer_typed_at_a_section_intro_does_not_shift_the_later_ones(
     again = chat(tmp_path / "t.sqlite3", [*lines, "continuer", "1 3", "quit"])
     assert warnings(again.stdout) == []
     assert stored(tmp_path / "t.sqlite3")[1]["innovation_kinds"] == ["product", "process"]
+
+
+# --- a refused line: the warning and the prompt, not the whole block again ------------------
+
+
+def test_enter_alone_at_the_notice_does_not_print_the_notice_again(tmp_path: Path) -> None:
+    result = chat(tmp_path / "s.sqlite3", ["", "quit"])
+
+    assert result.returncode == 0, result.stderr
+    assert warnings(result.stdout) == [
+        "⚠ Répondez oui ou non (ou tapez le numéro d’un choix)\u00a0:"
+    ]
+    after = result.stdout.split("⚠", 1)[1]
+    assert "Acceptez-vous" not in after
+    assert result.stdout.count("Information sur vos données") == 1
+
+
+def test_a_wrong_line_under_the_summary_says_so_once_without_the_summary(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    lines, end = script_for(FLOW)
+    assert chat(db, lines).returncode == 0
+    count = len(summary(FLOW, end, "fr"))
+
+    result = chat(db, ["ce n’est pas un numéro", "999", "quit"])
+
+    assert result.returncode == 0, result.stderr
+    said = (
+        f"⚠ Tapez le numéro d’une réponse, de 1 à {count}, pour la modifier · Entrée pour terminer."
+    )
+    assert warnings(result.stdout) == [said, said]
+    assert result.stdout.count("Récapitulatif de vos réponses") == 1
