@@ -11,7 +11,7 @@ import io
 from typing import TYPE_CHECKING, Final
 
 from organiser.qr import caption_font
-from organiser.stats import Stats, dropoff_title, shorten
+from organiser.stats import CONDITIONAL, CONDITIONAL_LEGEND, Stats, dropoff_title, shorten
 
 if TYPE_CHECKING:
     from PIL import ImageDraw
@@ -60,6 +60,8 @@ def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats) -> None:
         draw.rectangle((x, 50, x + 14, 64), fill=colour)
         draw.text((x + 20, 50), label, font=font, fill="black")
     draw.text((16, 72), "numbers: reached / answered", font=font, fill=GREY)
+    if any(question.conditional for question in stats.questions):
+        draw.text((CHART_LEFT, 50), CONDITIONAL_LEGEND, font=font, fill=GREY)
 
 
 def _draw_scale(draw: ImageDraw.ImageDraw, *, bottom: int) -> None:
@@ -76,7 +78,7 @@ def _draw_row(draw: ImageDraw.ImageDraw, stats: Stats, index: int) -> None:
     font, _ = caption_font(14)
     question = stats.questions[index]
     y = TOP + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
-    label = shorten(f"{index + 1}. {question.question_id}", 34)
+    label = shorten(f"{index + 1}. {question.question_id}", 32) + CONDITIONAL * question.conditional
     draw.text((CHART_LEFT - 10, y + BAR_HEIGHT // 2), label, font=font, fill="black", anchor="rm")
     for count, colour in ((question.reached, REACHED_COLOUR), (question.answered, ANSWERED_COLOUR)):
         length = round(CHART_BAR_WIDTH * count / stats.flow_started)

@@ -60,6 +60,9 @@ class QuestionReach:
     text: str
     reached: int
     answered: int
+    conditional: bool = False
+    """Asked only when earlier answers call for it (its own or its section's `show_if`):
+    fewer reach it by design, which is not drop-off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +242,7 @@ def _dropoff(
             text=_plain(flow.text(step.text, lang)),
             reached=sum(1 for seen in reached if step.id in seen),
             answered=sum(1 for r in responses if step.id in answered.get(r.id, ())),
+            conditional=step.show_if is not None or flow.section_of(step.id).show_if is not None,
         )
 
 
@@ -343,7 +347,7 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     rows = [
         (
             str(index),
-            question.question_id,
+            question.question_id + CONDITIONAL * question.conditional,
             shorten(question.text, text_width),
             str(question.reached),
             _percent(stats.percent(question.reached), digits=0),
@@ -354,7 +358,14 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     ]
     table = _table(headers, rows, right=frozenset({0, 3, 4, 5, 6}))
     legend = "reached: the question was shown; answered: its answer counts; % of started"
+    if any(question.conditional for question in stats.questions):
+        legend += f"\n{CONDITIONAL_LEGEND}"
     return f"{title}\n{table}\n{legend}"
+
+
+CONDITIONAL = " *"
+"""After a question asked only when earlier answers call for it, in the table and the chart."""
+CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reach it by design"
 
 
 def dropoff_title(stats: Stats) -> str:

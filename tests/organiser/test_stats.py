@@ -134,7 +134,7 @@ async def test_dropoff_per_question(
     assert stats.questions == (
         QuestionReach("size", "Effectif ?", 6, 6),
         QuestionReach("exports", "Exportez-vous ?", 5, 5),
-        QuestionReach("markets", "Marchés ?", 3, 2),
+        QuestionReach("markets", "Marchés ?", 3, 2, conditional=True),
         QuestionReach("comment", "Un mot sur votre entreprise ?", 4, 2),
     )
     assert stats.percent(6) == 600 / 7
@@ -259,7 +259,7 @@ async def test_a_question_an_answer_changed_from_the_summary_hides_is_not_reache
         "comment": (2, 1),
     }
     table = render_dropoff_table(stats)
-    (markets,) = [line for line in table.splitlines() if " markets " in line]
+    (markets,) = [line for line in table.splitlines() if " markets * " in line]
     assert markets.split()[-4:] == ["1", "50%", "1", "50%"]
 
     # The export agrees: u1's markets are empty, as for a question not shown.
@@ -470,8 +470,10 @@ async def test_dropoff_table(survey_db: Path, tour_flow: Flow, tour_stages: list
     assert lines[0] == "Drop-off, flow tour: 7 started"
     body = [line.split() for line in lines[3:7]]
     assert body[0] == ["1", "size", "Effectif", "?", "6", "86%", "6", "86%"]
-    assert body[2] == ["3", "markets", "Marchés", "?", "3", "43%", "2", "29%"]
-    assert body[3][-4:] == ["4", "57%", "2", "29%"]
+    # Asked only to those who export: marked, and the mark explained under the table.
+    assert body[2] == ["3", "markets", "*", "Marchés", "?", "3", "43%", "2", "29%"]
+    assert body[3][-4:] == ["4", "57%", "2", "29%"] and "*" not in body[3]
+    assert lines[-1] == "*: asked only when earlier answers call for it: fewer reach it by design"
     short = render_dropoff_table(stats, text_width=10).splitlines()
     assert "Un mot su…" in short[6]
     one = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="evreux")
