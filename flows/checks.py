@@ -6,7 +6,7 @@ Each check returns `(loc, message)` pairs; the loader turns a loc into a line.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from flows.model import (
     All,
@@ -239,9 +239,14 @@ def _not_earlier(flow: Flow, name: str, earlier: dict[str, Step], what: str) -> 
     """Why `name` cannot be looked at here: asked later, or not a question at all."""
     if name in {step.id for step in flow.steps()}:
         return f"{what} '{name}', which is not asked before this point"
-    close = difflib.get_close_matches(name, list(earlier), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"{what} unknown question '{name}'{hint}"
+    return f"{what} unknown question '{name}'{did_you_mean(name, earlier)}"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """The end of a message naming the one of `known` closest to `name`, if any is close:
+    "; did you mean 'company_name'?"; else ''."""
+    close = difflib.get_close_matches(name, [other for other in known if other != name], n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _value_problem(target: Step, value: object) -> str | None:
@@ -386,12 +391,38 @@ def _pipes_ok(
             if target is None and name in unread:
                 continue
             if target is None:
-                known = [s.id for s in flow.steps()]
-                close = difflib.get_close_matches(name, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                found.append((loc, f"piped name '{{{name}}}' is not an earlier question{hint}"))
+                found.append((loc, _not_pipeable(flow, name, loc, unread)))
             elif target.type == Kind.INFO:
-                found.append(
-                    (loc, f"piped name '{{{name}}}' is an information step with no answer")
-                )
+                piped = f"piped name '{{{name}}}'{_in_text(loc)}"
+                found.append((loc, f"{piped} is an information step with no answer"))
     return found
+
+
+# The texts of a flow outside its questions, as messages name them (a question's are
+# said by the question's id, before the message).
+FLOW_TEXTS = {
+    "title": "the title",
+    "intro": "the intro",
+    "consent": "the consent text",
+    "outro": "the outro",
+}
+
+
+def _in_text(loc: Loc) -> str:
+    """Where a text of the flow's own is, as " in the outro"; '' for a question's."""
+    return f" in {FLOW_TEXTS[str(loc[0])]}" if len(loc) == 1 and loc[0] in FLOW_TEXTS else ""
+
+
+def _not_pipeable(flow: Flow, name: str, loc: Loc, unread: frozenset[str]) -> str:
+    """Why `{name}` in the text at `loc` has no answer to show: asked later, or no question."""
+    piped = f"piped name '{{{name}}}'"
+    asked = [step.id for step in flow.steps()]
+    if name not in asked:  # a question set aside (it did not parse) may be the one meant
+        hint = did_you_mean(name, [*asked, *sorted(unread)])
+        return f"{piped}{_in_text(loc)} is not an earlier question{hint}"
+    if _in_text(loc):  # the outro sees every answer: this text is shown before any
+        return (
+            f"{piped}{_in_text(loc)}: no question is answered before "
+            f"{FLOW_TEXTS[str(loc[0])]}; an answer can be piped into a later question or the outro"
+        )
+    return f"{piped} is not an earlier question: it is asked at this point or later"
