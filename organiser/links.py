@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote, urlsplit
 
-from exports import neutralise
+from exports import EXCEL, PLAIN, neutralise
 from flows import STAGE_CODE, Flow, StageDef, link_payload
 from organiser.errors import LinkError
 
@@ -216,13 +216,17 @@ def link_title(link: StageLink, *, lang: str = "fr") -> str:
     return f"{title} – {link.audience_label}" if link.audience_label else title
 
 
-def render_csv(links: Sequence[StageLink], *, lang: str = "fr") -> str:
+def render_csv(links: Sequence[StageLink], *, lang: str = "fr", excel: bool = False) -> str:
     """The links as CSV text: stage, (audience, when links name one,) city, region,
-    date (YYYY-MM-DD), link, and web_link when the links have web links."""
+    date (YYYY-MM-DD), link, and web_link when the links have web links; in the
+    French Excel dialect (`;`, CRLF, a BOM so that accents read right) with `excel`."""
     web = any(link.web_url is not None for link in links)
     audience = any(link.audience for link in links)
+    dialect = EXCEL if excel else PLAIN
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    if dialect.bom:
+        buffer.write("\ufeff")  # the byte-order mark: Excel then reads UTF-8, accents and all
+    writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator=dialect.line_end)
     header = (*CSV_COLUMNS[:1], AUDIENCE_COLUMN, *CSV_COLUMNS[1:]) if audience else CSV_COLUMNS
     writer.writerow((*header, WEB_COLUMN) if web else header)
     for link in links:

@@ -99,7 +99,12 @@ def kit_paths(links: Sequence[StageLink], out: Path) -> list[Path]:
 
 
 def write_links(
-    links: Sequence[StageLink], out: Path, *, bot_username: str, lang: str = "fr"
+    links: Sequence[StageLink],
+    out: Path,
+    *,
+    bot_username: str,
+    lang: str = "fr",
+    excel: bool = False,
 ) -> WrittenLinks:
     """Write links.csv, links.html and qr/<code>.png and .svg into the folder `out`.
 
@@ -119,7 +124,7 @@ def write_links(
     pngs: list[Path] = []
     svgs: list[Path] = []
     try:
-        write_output(csv_path, render_csv(links, lang=lang).encode("utf-8"))
+        write_output(csv_path, render_csv(links, lang=lang, excel=excel).encode("utf-8"))
         for link in links:
             png = out / "qr" / f"{link.code}.png"
             write_output(png, render_qr_png(link, lang=lang))

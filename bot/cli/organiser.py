@@ -95,6 +95,9 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     show_default=True,
     help="Language of the dates and labels on the QR codes and the page.",
 )
+@click.option(
+    "--excel", is_flag=True, help="links.csv for French Excel: UTF-8 with BOM, ';', CRLF."
+)
 @FORCE_OPTION
 def links(
     bot_username: str | None,
@@ -103,6 +106,7 @@ def links(
     stages: Path | None,
     flows: str | None,
     lang: str,
+    excel: bool,
     force: bool,
 ) -> None:
     """One invitation link and QR code per stage, and a printable page of them all.
@@ -146,13 +150,13 @@ def links(
     audiences = audiences_of(catalogue.flows, lang) if catalogue and several else []
     found = stage_links(loaded, bot_username, web_url=settings.public_url, audiences=audiences)
     if out is None:
-        click.echo(render_csv(found, lang=lang), nl=False)
+        click.echo(render_csv(found, lang=lang, excel=excel), nl=False)
         return
     _refuse_links_too_long(found, given=web_url is not None)
     check_outputs(kit_paths(found, out), database=database_file(settings.db), force=force)
     try:
         with interrupted_cleanly("writing the links"):
-            written = write_links(found, out, bot_username=bot_username, lang=lang)
+            written = write_links(found, out, bot_username=bot_username, lang=lang, excel=excel)
     except LinkError as error:
         fail(str(error))
     count = len(found)

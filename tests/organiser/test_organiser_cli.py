@@ -94,6 +94,24 @@ def test_links_out_writes_every_file(tmp_path: Path, tour_stages: list[StageDef]
     )
 
 
+def test_links_for_french_excel(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--out", out, "--excel")
+    assert result.exit_code == 0, result.output
+
+    data = (out / "links.csv").read_bytes()
+    # A byte-order mark, or Excel reads "Ã‰vreux"; ';', or Excel puts everything in column A.
+    assert data.startswith("\ufeffstage;city;region;date;link\r\n".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [row["stage"] for row in rows] == ["pithiviers", "evreux", "Saint-Remy_2", "vitre"]
+    assert (
+        rows[1]["city"] == "Évreux (exemple)"
+        and rows[0]["link"] == f"https://t.me/{BOT}?start=pithiviers"
+    )
+    printed = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--excel")
+    assert printed.stdout_bytes == data
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [("tour", "5 to 32"), ("tour_innovation", "must end in 'bot'"), ("tour-bot", "letters")],
