@@ -134,6 +134,11 @@ async def run_chat(
             reply = await conversation.handle(person, reading)
             console.say()
             screen = _next_screen(console, reply, screen)
+            if _ends(reply):
+                # Declined or erased: nothing is left to answer, and no Enter to wait for
+                # before saying so. Running the command again starts afresh.
+                console.say(_farewell(reply))
+                return 0
     except asyncio.CancelledError:
         # Ctrl+C: what was answered is kept, as with "quitter"; say so before leaving.
         console.say()
@@ -144,9 +149,8 @@ async def run_chat(
 def _next_screen(console: Console, reply: Reply, screen: Screen | None) -> Screen | None:
     """Print the reply; the screen that now waits for an answer."""
     shown = _print(console, reply)
-    if any(isinstance(s, Goodbye) for s in reply.screens):
-        # Declined or erased: nothing waits for an answer, but /start may come.
-        return None
+    if _ends(reply):
+        return None  # declined or erased: nothing waits for an answer
     if shown is None and screen is not None:
         # Nothing new to answer (help, a message): the same screen again.
         console.say(show(screen, reply.language) or "")
@@ -166,6 +170,11 @@ def _print(console: Console, reply: Reply) -> Screen | None:
         if isinstance(screen, Menu | Question | Selection | Summary):
             waiting = screen
     return waiting
+
+
+def _ends(reply: Reply) -> bool:
+    """The conversation ends with this reply: the notice declined, or everything erased."""
+    return any(isinstance(screen, Goodbye) for screen in reply.screens)
 
 
 def _farewell(reply: Reply) -> str:

@@ -5,6 +5,8 @@ A real `surveybot chat` process fed through a pipe, as in tests/bot/test_termina
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,55 @@ def test_a_wrong_line_under_the_summary_says_so_once_without_the_summary(
     )
     assert warnings(result.stdout) == [said, said]
     assert result.stdout.count("Récapitulatif de vos réponses") == 1
+
+
+# --- declining or erasing ends the chat ---------------------------------------------------
+
+
+def typed_at_the_keyboard(db: Path, lines: list[str]) -> tuple[int | None, str]:
+    """The exit code and output of a chat given `lines`, its input left open after them as
+    by a person still at the keyboard; None if it still waits after 30 seconds."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    process.stdin.write("".join(f"{line}\n" for line in lines))
+    process.stdin.flush()
+    try:
+        code: int | None = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        code = None
+    process.kill()
+    out, err = process.communicate()
+    assert err == ""
+    return code, out
+
+
+def test_declining_the_notice_says_goodbye_and_exits_without_waiting(tmp_path: Path) -> None:
+    code, out = typed_at_the_keyboard(tmp_path / "s.sqlite3", ["non"])
+
+    assert code == 0, "the chat still waits for a line"
+    assert out.split("> non\n", 1)[1].strip().splitlines() == [
+        "C’est noté\u00a0: vous ne participez pas, et aucune réponse n’est enregistrée. "
+        "Merci de votre attention.",
+        "À bientôt\u00a0: rien n’a été enregistré.",
+    ]
+
+
+def test_erasing_everything_says_goodbye_and_exits_without_waiting(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    chat(db, ["oui", "ACME", "quit"])
+
+    code, out = typed_at_the_keyboard(db, ["", "/delete", "oui"])
+
+    assert code == 0, "the chat still waits for a line"
+    assert out.split("> oui\n", 1)[1].strip().splitlines() == [
+        "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées. "
+        "Merci d’avoir participé.",
+        "À bientôt\u00a0: rien n’a été enregistré.",
+    ]
+    assert stored(db) == ([], {})
