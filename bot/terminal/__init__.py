@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.terminal.display import own_words, show
+from bot.terminal.display import in_own_terms, show
 from bot.terminal.reading import Leave, Screen, Unclear, read_line
 from bot.terminal.words import term
 from conversation import (
@@ -31,6 +31,7 @@ from conversation import (
     Start,
     Summary,
 )
+from flows import StageDef
 from storage import Channel
 
 
@@ -116,7 +117,8 @@ async def run_chat(
     """Run (or resume) one respondent's conversation until they leave; return the exit code."""
     person = Person(Channel.TERMINAL, respondent)
     reply = await conversation.handle(person, Start(stage=stage_code, language=lang))
-    screen = _print(console, reply)
+    stages = conversation.stages
+    screen = _print(console, reply, stages)
     try:
         while True:
             line = await console.ask()
@@ -133,7 +135,7 @@ async def run_chat(
                 continue
             reply = await conversation.handle(person, reading)
             console.say()
-            screen = _next_screen(console, reply, screen)
+            screen = _next_screen(console, reply, screen, stages)
             if _ends(reply):
                 # Declined or erased: nothing is left to answer, and no Enter to wait for
                 # before saying so. Running the command again starts afresh.
@@ -146,25 +148,27 @@ async def run_chat(
         raise
 
 
-def _next_screen(console: Console, reply: Reply, screen: Screen | None) -> Screen | None:
+def _next_screen(
+    console: Console, reply: Reply, screen: Screen | None, stages: Sequence[StageDef]
+) -> Screen | None:
     """Print the reply; the screen that now waits for an answer."""
-    shown = _print(console, reply)
+    shown = _print(console, reply, stages)
     if _ends(reply):
         return None  # declined or erased: nothing waits for an answer
     if shown is None and screen is not None:
         # Nothing new to answer (help, a message): the same screen again.
-        console.say(show(screen, reply.language) or "")
+        console.say(show(in_own_terms(screen, None, stages, reply.language), reply.language) or "")
         return screen
     return shown if shown is not None else screen
 
 
-def _print(console: Console, reply: Reply) -> Screen | None:
+def _print(console: Console, reply: Reply, stages: Sequence[StageDef]) -> Screen | None:
     """Print the reply's screens; return the last one that waits for an answer, if any."""
     waiting: Screen | None = None
+    lang = reply.language
     asked = next((s.prompt for s in reply.screens if isinstance(s, Question | Selection)), None)
     for screen in reply.screens:
-        said = own_words(screen, asked, reply.language) if isinstance(screen, Message) else screen
-        text = show(said, reply.language)
+        text = show(in_own_terms(screen, asked, stages, lang), lang)
         if text is not None:
             console.say(text)
         if isinstance(screen, Menu | Question | Selection | Summary):

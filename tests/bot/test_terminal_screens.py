@@ -172,3 +172,24 @@ def test_erasing_everything_says_goodbye_and_exits_without_waiting(tmp_path: Pat
         "À bientôt\u00a0: rien n’a été enregistré.",
     ]
     assert stored(db) == ([], {})
+
+
+# --- made-up workshops --------------------------------------------------------------------
+
+
+def test_an_unknown_stage_marks_the_made_up_workshops_as_the_web_page_does(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["Évreux", "oui", "quit"], "--stage", "nimportequoi")
+
+    assert result.returncode == 0, result.stderr
+    assert "   1. Pithiviers\n   2. Évreux (exemple)\n   3. Vitré (exemple)\n" in result.stdout
+    # The city alone, as typed, still picks it.
+    assert stored(db)[0] == [("in_progress", "exemple_normandie", "fr")]
+
+
+def test_the_mark_is_in_english_in_english(tmp_path: Path) -> None:
+    result = chat(tmp_path / "s.sqlite3", ["quit"], "--stage", "nimportequoi", "--lang", "en")
+
+    assert "   2. Évreux (example)\n" in result.stdout
