@@ -6,7 +6,7 @@ Each check returns `(loc, message)` pairs; the loader turns a loc into a line.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from flows.model import (
     All,
@@ -31,7 +31,6 @@ from flows.model import (
 )
 from flows.paths import Loc
 from flows.piping import piped_names
-from flows.stages import StagesFile
 
 OTHER = "other"
 DONT_KNOW = "dont_know"
@@ -91,27 +90,33 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
     return found
 
 
-def check_stages(stages: StagesFile) -> Found:
-    """Stage codes are unique, even ignoring case (people type them from posters)."""
-    return check_stage_codes([stage.code for stage in stages.stages])
+def check_stage_codes(
+    codes: Sequence[str | None], line: Callable[[int], int | None] = lambda index: None
+) -> Found:
+    """Stage codes are unique, even ignoring case (people type them from posters).
 
-
-def check_stage_codes(codes: Sequence[str | None]) -> Found:
-    """Stage codes are unique, ignoring case; None stands for a stage without a usable code.
-
-    Works on the raw codes too, so a duplicate is reported alongside schema errors.
+    `codes` are read from the file as written, None standing for a stage without
+    a usable code, so that a duplicate is reported alongside schema errors;
+    `line(index)` says where the stage at `index` is, for the message of a later one.
     """
     found: Found = []
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}
     for index, code in enumerate(codes):
         if code is None:
             continue
-        folded = code.lower()
-        if folded in seen:
-            first = seen[folded]
-            same = "duplicate" if first == code else f"differs only by case from '{first}':"
-            found.append((("stages", index, "code"), f"{same} stage code '{code}'"))
-        seen.setdefault(folded, code)
+        first = seen.setdefault(code.lower(), index)
+        if first == index:
+            continue
+        if codes[first] == code:
+            message = f"duplicate stage code '{code}'"
+        else:
+            at = line(first)
+            message = (
+                f"code differs only by case from '{codes[first]}'"
+                + (f" (line {at})" if at is not None else "")
+                + ": links read codes whatever their case, so give each stage its own"
+            )
+        found.append((("stages", index, "code"), message))
     return found
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from flows.checks import check_flow, check_stage_codes, check_stages
+from flows.checks import check_flow, check_stage_codes
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.limits import check_limits
@@ -123,13 +123,11 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
 
 
 def _examined_stages(document: _Document) -> tuple[list[StageDef] | None, list[Problem]]:
-    problems = list(document.problems)
-    schema = _schema_problems(document, StagesFile)
-    if schema or problems:
-        return None, _sorted(problems + schema + _raw_stage_code_problems(document))
-    model = StagesFile.model_validate(document.data)
-    problems = [_locate(document, loc, message) for loc, message in check_stages(model)]
-    return (None if problems else list(model.stages)), _sorted(problems)
+    problems = list(document.problems) + _schema_problems(document, StagesFile)
+    problems += _stage_code_problems(document)
+    if problems:
+        return None, _sorted(problems)
+    return list(StagesFile.model_validate(document.data).stages), []
 
 
 # --- reading ------------------------------------------------------------------
@@ -471,8 +469,9 @@ def _unread_ids(data: Any, removed: set[Loc]) -> Iterator[str]:
                 yield step["id"]
 
 
-def _raw_stage_code_problems(document: _Document) -> list[Problem]:
-    """Duplicate stage codes, read from the raw data when the schema already failed."""
+def _stage_code_problems(document: _Document) -> list[Problem]:
+    """Stage codes given twice, even in another case, read from the data as written: said
+    beside the file's schema problems."""
     stages = document.data.get("stages")
     if not isinstance(stages, list):
         return []
@@ -482,7 +481,8 @@ def _raw_stage_code_problems(document: _Document) -> list[Problem]:
         else None
         for stage in stages
     ]
-    return [_locate(document, loc, message) for loc, message in check_stage_codes(codes)]
+    found = check_stage_codes(codes, lambda index: line_of(document.node, ("stages", index)))
+    return [_locate(document, loc, message) for loc, message in found]
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -130,7 +130,11 @@ def test_schema_problems_and_yaml_traps_come_together(tmp_path: Path) -> None:
     )
     messages = [(p.line, p.message) for p in validate_file(path)]
     assert messages == [
-        (3, "differs only by case from 'a': stage code 'A'"),
+        (
+            3,
+            "code differs only by case from 'a' (line 2): links read codes whatever "
+            "their case, so give each stage its own",
+        ),
         (
             4,
             "'on' is read as a boolean (YAML reads unquoted yes/no/on/off/true/false "

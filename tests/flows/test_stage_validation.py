@@ -145,7 +145,8 @@ def test_every_problem_of_a_file_at_once(here: Path) -> None:
         "stages.yaml:4: stage 'a': date 1970-01-01 is not between 2000 and 2100; check the year",
         "stages.yaml:5: stage 'a': flow 'Bad' must be a flow id, as in the 'id:' at the top of "
         "a flow file: lowercase ASCII letters, digits and '_', starting with a letter",
-        "stages.yaml:6: stage 'A': differs only by case from 'a': stage code 'A'",
+        "stages.yaml:6: stage 'A': code differs only by case from 'a' (line 2): links read "
+        "codes whatever their case, so give each stage its own",
         "stages.yaml:8: stage 'A': date '2019-04-31' is not a real date "
         "(day is out of range for month)",
     ]
