@@ -113,10 +113,13 @@ class ChatMemory:
         kept = self._chats.pop(chat_id, None) or _Kept(now)
         kept.touched = now
         self._chats[chat_id] = kept
-        for old_id, old in list(self._chats.items()):
-            if len(self._chats) <= self._max_chats and now - old.touched < self._kept_for:
-                break
-            del self._chats[old_id]
+        # The oldest first (the dict keeps the order of touching): the last one always stays.
+        oldest = next(iter(self._chats))
+        while len(self._chats) > self._max_chats or now - self._chats[oldest].touched >= (
+            self._kept_for
+        ):
+            del self._chats[oldest]
+            oldest = next(iter(self._chats))
         return kept
 
 
