@@ -102,12 +102,14 @@ class Renderer:
             )
             if self.memory is not None and page_count(screen) > 1:
                 self.memory.keep_pages(self.chat.chat_id, shown_in, screen)
-            if self.live is None and screen is self.reply.screens[-1]:
+            if self.live is None and screen is self.reply.screens[-1] and self._kept_live():
                 # No question is live (the picker of the answer to change, once the summary's
                 # button is used): the menu is, so the next reply removes its buttons as it
                 # does a question's, when a number is typed instead of tapped.
                 await self._remember(shown_in)
             elif self.memory is not None:
+                # Any other menu, and one before there is a response to remember it on (the
+                # notice, the workshop picker), is the chat's open menu.
                 await self.memory.open(self.chat, shown_in)
         elif isinstance(screen, Question) or (
             # Typed (a choice's name, /back from an "Other" text): the question comes again
@@ -193,6 +195,10 @@ class Renderer:
         """Whether the reply leaves the open menu behind (`/language`, "start over?"): it does
         unless it only says something aside (/help, /mydata)."""
         return any(not isinstance(screen, ASIDE) for screen in self.reply.screens)
+
+    def _kept_live(self) -> bool:
+        """Whether the live message is remembered: with a response, or without a memory."""
+        return self.reply.response_id is not None or self.memory is None
 
     def _tapped_id(self) -> int | None:
         return self.tapped.message_id if self.tapped is not None else None

@@ -211,10 +211,12 @@ async def test_the_notice_is_sent_again_once_then_pointed_to_then_shown_after_a_
     person: PersonFactory, api: TimedBotAPI, clock: Clock
 ) -> None:
     ana = person()
-    notices = lambda: sum(1 for m in ana.chat if m.labels()[:1] == [AGREE])  # noqa: E731
     await ana.send("bonjour")
+    (first,) = [m for m in ana.chat if m.labels()[:1] == [AGREE]]
+    notices = lambda: sum(1 for m in ana.chat if m.text == first.text)  # noqa: E731
     await ana.send("bonjour ?")
     assert notices() == 2  # the first copy may have been lost: sent again, once
+    assert first.keyboard is None, "the copy sent again is the one to answer"
     await ana.send("allô")
     assert notices() == 2
     assert "juste au-dessus" in ana.last_text

@@ -124,3 +124,26 @@ async def test_a_chat_is_remembered_only_while_a_menu_is_open(
     assert ana.user_id in chats
     await ana.send("Agroalimentaire")
     assert ana.user_id not in chats
+
+
+async def test_before_agreeing_a_notice_sent_again_takes_the_older_copy_s_buttons(
+    person: PersonFactory,
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    older = ana.last
+    await ana.send("oui")  # the notice is answered by its buttons: it comes again
+
+    assert older.keyboard is None
+    assert ana.last.labels()[:2] == [AGREE, "Je refuse"]
+    assert [m.message_id for m in ana.live_keyboards()] == [ana.last.message_id]
+
+
+async def test_the_workshop_picker_gives_way_like_any_menu(person: PersonFactory) -> None:
+    ana = person()
+    await ana.send("/start atlantis")  # no such workshop: pick one
+    picker = ana.last_with_buttons()
+    await ana.send("/language")
+
+    assert picker.keyboard is None
+    assert [m.message_id for m in ana.live_keyboards()] == [ana.last.message_id]

@@ -212,13 +212,18 @@ async def test_decline_on_an_older_copy_of_the_notice_asks_before_erasing(
     ana = person()
     await ana.send("/start")
     older = ana.last
+    buttons, decline = older.keyboard, ana.data_of(DECLINE, older)
     await ana.send("Bonjour")
     assert ana.last is not older and ana.last.labels() == [AGREE, DECLINE, "English"]
+    assert older.keyboard is None, "the older copy gave way to the newer"
     await ana.tap(AGREE)
     await ana.send("Acme")
     before = kept(query)
 
-    await ana.tap(DECLINE, message=older)
+    # A phone that had not caught up still shows the older copy's buttons.
+    tap = ana.tap_update(decline, older)
+    tap["callback_query"]["message"]["reply_markup"] = {"inline_keyboard": buttons}
+    await ana.updates.feed(tap)
 
     assert ana.last_text.startswith(ERASE_CONFIRM)
     assert ana.last.labels() == ["Oui, tout effacer", "Non, garder mes réponses"]
