@@ -47,7 +47,7 @@ class ChatExport:
 
 
 def workbook_name(names: FileNames) -> str:
-    """`reponses_territoire_pithiviers_2026-11-30_14-05.xlsx`, named as the CSV would be."""
+    """`reponses_territoire_pithiviers_2026-11-30_14-05-33.xlsx`, named as the CSV would be."""
     return PurePath(names.csv).with_suffix(".xlsx").name
 
 

@@ -399,7 +399,7 @@ async def _export_flow(
     tag: str,
     lang: str,
 ) -> None:
-    names = export_names(application.bot_data, tag, asked.stage)
+    names = export_names(application.bot_data, tag, asked.stage, personal=asked.personal)
     made = await export_in_another_process(_database(application), flow, options, names, asked)
     exported = made.packed
     if exported.result.responses == 0:
@@ -434,24 +434,32 @@ def _selection(services: Services, tag: str, stage: str | None, lang: str) -> st
     return tg("org_for", lang, what=", ".join(parts)) if parts else ""
 
 
-def export_names(services: Services, tag: str, stage: str | None) -> FileNames:
-    """`reponses_territoire_pithiviers_2026-11-30_14-05.csv` (or `.xlsx`) and its codebook's.
+def export_names(
+    services: Services, tag: str, stage: str | None, *, personal: bool = False
+) -> FileNames:
+    """`reponses_territoire_pithiviers_2026-11-30_14-05-33.csv` (or `.xlsx`) and its
+    codebook's; `reponses_nominatif_…` when it holds the personal answers.
 
-    The time (the respondents' zone, as /stats's day) keeps two exports of a day apart
-    in a Downloads folder, and sorts them; hours and minutes with '-', which Windows
-    allows in a file name (':' it does not).
+    The time to the second (the respondents' zone, as /stats's day) keeps two exports
+    apart in a Downloads folder, even a minute apart, and sorts them; with '-', which
+    Windows allows in a file name (':' it does not). "nominatif" (identifying) marks the
+    copy to keep out of a shared folder.
     """
     from exports import FileNames
 
     zone = ZoneInfo(services.policy.timezone)
-    when = services.clock().astimezone(zone).strftime("%Y-%m-%d_%H-%M")
-    suffix = "".join(f"_{part}" for part in (tag, stage) if part)
+    when = services.clock().astimezone(zone).strftime("%Y-%m-%d_%H-%M-%S")
+    marked = (tag, stage, PERSONAL_MARK if personal else "")
+    suffix = "".join(f"_{part}" for part in marked if part)
     return FileNames(
         csv=f"reponses{suffix}_{when}.csv",
         codebook=f"codebook{suffix}_{when}.csv",
         zip=f"reponses{suffix}_{when}.zip",
     )
 
+
+PERSONAL_MARK: Final = "nominatif"
+"""In the name of an export holding the personal answers (`/export personal`)."""
 
 RUNNERS: Final[Mapping[str, Runner]] = {"export": run_export, "stats": run_stats}
 """The organiser jobs, by kind (bot/telegram/background.py runs them)."""

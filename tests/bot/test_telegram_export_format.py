@@ -12,6 +12,7 @@ real SQLite file, and the export made in its own process as in production.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,3 +156,17 @@ async def test_a_workbook_over_telegram_s_limit_is_explained_not_sent(
     await ask_and_wait(boss, "/export")
     assert not api.calls_to("sendDocument")
     assert "Telegram n’accepte pas plus de 50 Mo" in boss.last_text
+
+
+async def test_an_export_with_the_personal_answers_says_so_in_its_name(
+    person: PersonFactory, answered: None
+) -> None:
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export personal")
+    await ask_and_wait(boss, "/export")
+
+    names = [name for name, _, _ in documents(boss)]
+    # To the second: two exports a minute apart are two files in a Downloads folder.
+    assert re.fullmatch(r"reponses_nominatif_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.xlsx", names[0])
+    assert names[1].startswith("codebook_nominatif_")
+    assert re.fullmatch(r"reponses_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.xlsx", names[2])

@@ -64,12 +64,12 @@ async def test_an_export_of_one_questionnaire_is_named_after_it_and_the_time(
     sent = files(boss)
     # The time of the configured zone (Europe/Paris), as the organiser's clock shows it.
     assert [name for name, _ in sent] == [
-        "reponses_territoire_2026-11-30_14-05.xlsx",
-        "codebook_territoire_2026-11-30_14-05.csv",
-        "reponses_entreprise_pithiviers_2026-11-30_14-05.xlsx",
-        "codebook_entreprise_pithiviers_2026-11-30_14-05.csv",
+        "reponses_territoire_2026-11-30_14-05-00.xlsx",
+        "codebook_territoire_2026-11-30_14-05-00.csv",
+        "reponses_entreprise_pithiviers_2026-11-30_14-05-00.xlsx",
+        "codebook_entreprise_pithiviers_2026-11-30_14-05-00.csv",
     ]
-    assert sent[1][1].startswith("Codebook de reponses_territoire_2026-11-30_14-05.xlsx")
+    assert sent[1][1].startswith("Codebook de reponses_territoire_2026-11-30_14-05-00.xlsx")
 
 
 async def test_an_export_says_which_questionnaire_has_no_response_yet(
