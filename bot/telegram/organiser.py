@@ -117,9 +117,7 @@ async def on_stats(update: Update, context: BotContext) -> None:
             stage_code=asked.stage,
             own_only=conversation.catalogue.several,
         )
-        blocks += _titled(conversation, flow, lang, asked) + stats_blocks(
-            stats, lang, conversation.stages
-        )
+        blocks += _titled(conversation, flow, lang) + stats_blocks(stats, lang, conversation.stages)
     await chat.send_long(blocks)
 
 
@@ -149,9 +147,10 @@ def _flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:
     return list(conversation.catalogue.flows)
 
 
-def _titled(conversation: Conversation, flow: Flow, lang: str, asked: ExportAsked) -> list[str]:
-    """A flow's heading, when the bot runs several and the command did not name one."""
-    if not conversation.catalogue.several or asked.flow is not None:
+def _titled(conversation: Conversation, flow: Flow, lang: str) -> list[str]:
+    """A flow's heading, when the bot runs several: named in the command or not, a message
+    read later (or forwarded) says which questionnaire its figures are about."""
+    if not conversation.catalogue.several:
         return []
     return [f"<b>— {escape(typeset(flow.text(flow.title, lang), lang))} —</b>"]
 
@@ -182,7 +181,7 @@ async def run_stats(application: BotApplication, job: Job, chat: Chat) -> None:
                 own_only=conversation.catalogue.several,
             )
         )
-        blocks += _titled(conversation, flow, job.language, asked)
+        blocks += _titled(conversation, flow, job.language)
         blocks += stats_blocks(stats, job.language, conversation.stages)
     await chat.send_long(blocks)
 

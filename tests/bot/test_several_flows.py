@@ -160,7 +160,9 @@ async def test_telegram_stats_per_questionnaire_and_for_one(
     before = len(boss.chat)
     await boss.send("/stats territoire")
     one = "\n".join(m.text for m in boss.chat[before:])
-    assert "Total" in one and actors_flow.text(actors_flow.title, "fr") not in one
+    # Named or not, the figures say which questionnaire they are about (a forwarded message).
+    assert "Total" in one and actors_flow.text(actors_flow.title, "fr") in one
+    assert f"— {bundled_flow.text(bundled_flow.title, 'fr')} —" not in one
     await boss.send("/export nulle_part")
     assert "nulle_part" in boss.last_text and "territoire" in boss.last_text
 
