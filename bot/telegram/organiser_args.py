@@ -94,7 +94,9 @@ def read_command_args(
     if unknown:
         refused = unknown_words(unknown, conversation, lang)
     elif twice:
-        refused = tg("org_one_each", lang, words=quoted(twice, lang))
+        # With one questionnaire, the words in excess are workshops: say only that.
+        key = "org_one_each" if catalogue.several else "org_one_stage"
+        refused = tg(key, lang, words=quoted(twice, lang))
     elif formats:
         refused = ew("org_export_one_format", lang, words=quoted(formats, lang))
     else:

@@ -241,6 +241,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Un atelier et un questionnaire à la fois au plus : {words} en trop.",
         "en": "At most one workshop and one questionnaire at a time: {words} is one too many.",
     },
+    "org_one_stage": {
+        "fr": "Un atelier à la fois au plus : {words} en trop.",
+        "en": "At most one workshop at a time: {words} is one too many.",
+    },
     "org_stages_are": {"fr": "Ateliers : {codes}", "en": "Workshops: {codes}"},
     "org_audiences_are": {"fr": "Questionnaires : {codes}", "en": "Questionnaires: {codes}"},
     "org_usage": {"fr": "Utilisation : /{command} {shape}", "en": "Usage: /{command} {shape}"},

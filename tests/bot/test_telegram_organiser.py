@@ -126,6 +126,17 @@ async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: Perso
     assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers\u00a0: pithiviers,")
 
 
+async def test_two_workshops_at_once_are_refused_naming_no_questionnaire(
+    person: PersonFactory,
+) -> None:
+    boss = person(ORGANISER)
+    await boss.send("/stats pithiviers exemple_nord")
+    # One questionnaire runs: the word in excess can only be a workshop.
+    assert boss.last_text.startswith(
+        "Un atelier à la fois au plus\u00a0: « exemple_nord » en trop."
+    )
+
+
 @pytest.mark.parametrize("command", ["/stats", "/export", "/qr", "/links"])
 async def test_two_thousand_stray_words_are_quoted_ten_and_counted(
     person: PersonFactory, command: str
