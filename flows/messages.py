@@ -125,14 +125,15 @@ def grouped(count: int, lang: str) -> str:
 
 
 def typeset(text: str, lang: str) -> str:
-    """French typography: a no-break space before ":", ";", "!" and "?", so that a line never
-    starts with one on a narrow screen. Other languages as written. For the bot's and the
-    questionnaire's texts; a person's own answers are shown as they typed them."""
+    """French typography: a no-break space before ":", ";", "!", "?" and "»", and after "«",
+    so that a line never starts with a mark (or ends with an opening one) on a narrow
+    screen. Other languages as written. For the bot's and the questionnaire's texts; a
+    person's own answers are shown as they typed them."""
     if lang != "fr":
         return text
-    for mark in ":;!?":
+    for mark in ":;!?»":
         text = text.replace(f" {mark}", f"\u00a0{mark}")
-    return text
+    return text.replace("« ", "«\u00a0")
 
 
 def typeset_table(table: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:

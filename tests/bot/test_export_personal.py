@@ -96,6 +96,6 @@ async def test_export_personal_keeps_them_and_says_so(
     assert "PERSONAL DATA" in notes["company"] and "PERSONAL DATA" in notes["email"]
     warning = next(m for m in boss.chat if "données personnelles" in m.text)
     assert (
-        "(réponses à\u00a0: « Nom\u00a0? », « E-mail\u00a0? »)" in warning.text
+        "(réponses à\u00a0: «\u00a0Nom\u00a0?\u00a0», «\u00a0E-mail\u00a0?\u00a0»)" in warning.text
     )  # the questions, not ids
     assert boss.chat.index(warning) < len(boss.chat) - 2, "said before the files arrive"

@@ -140,7 +140,7 @@ async def test_two_formats_at_once_are_refused(
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export csv xlsx")
     assert boss.last_text == (
-        "Un format à la fois, xlsx ou csv\u00a0: « xlsx » en trop.\n"
+        "Un format à la fois, xlsx ou csv\u00a0: «\u00a0xlsx\u00a0» en trop.\n"
         "Utilisation\u00a0: /export [CODE] [personal] [xlsx|csv]"
     )
     assert not api.calls_to("sendDocument")

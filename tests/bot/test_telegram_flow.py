@@ -170,7 +170,7 @@ async def answer_everything(ana: Person) -> None:
     await ana.tap("Autre secteur")
     assert_answered(message, "Autre secteur")
     message = run.next_question(about, same=True)
-    assert "« Autre secteur »\u00a0: précisez en quelques mots." in message.text
+    assert "«\u00a0Autre secteur\u00a0»\u00a0: précisez en quelques mots." in message.text
     await ana.send("Horlogerie")
     assert_answered(message, "Horlogerie")
 
@@ -206,7 +206,7 @@ async def answer_everything(ana: Person) -> None:
     await ana.tap("Valider (3)")
     assert_answered(message, "Produit nouveau ou amélioré · Procédé de production · Autre type")
     message = run.next_question(innovation, same=True)
-    assert "« Autre type »" in message.text
+    assert "«\u00a0Autre type\u00a0»" in message.text
     await ana.send("Impression 3D")
 
     await run.tapped(innovation, "Équipe R&D ou innovation")
@@ -611,7 +611,7 @@ async def test_back_typed_from_an_other_text_asks_the_choice_again_below(
     await ana.send("Acme")
     await ana.tap("Autre secteur")
     asked = ana.last
-    assert "« Autre secteur »\u00a0: précisez en quelques mots." in asked.text
+    assert "«\u00a0Autre secteur\u00a0»\u00a0: précisez en quelques mots." in asked.text
     await ana.send("/back")
     # The choices again, as a new message under the "/back" they typed: not an edit of
     # the message above it, which they would not see change.
@@ -644,16 +644,16 @@ async def test_a_typed_answer_met_again_is_kept_with_one_tap(
     await ana.send("Robinetterie")
     await ana.send("/back")  # to the sector, chosen again: its "Other" text is asked again
     await ana.tap("• Autre secteur")
-    assert "Garder « Robinetterie »" in ana.last.labels()
+    assert "Garder «\u00a0Robinetterie\u00a0»" in ana.last.labels()
 
-    await ana.tap("Garder « Robinetterie »")
+    await ana.tap("Garder «\u00a0Robinetterie\u00a0»")
     _, n, _, _ = question(ana)
     assert n == 3
     await ana.tap("↩ Retour")
     await ana.tap("↩ Retour")  # back to the company's name, a typed answer
     _, n, _, _ = question(ana)
     assert n == 1
-    await ana.tap("Garder « Acme »")
+    await ana.tap("Garder «\u00a0Acme\u00a0»")
 
     _, n, _, _ = question(ana)
     assert n == 2
@@ -796,7 +796,7 @@ class TestMiniFlow:
         await ana.tap("Asie")
         await ana.tap("Autre (précisez)")
         await ana.tap("Valider (2)")
-        assert "« Autre (précisez) »" in question(ana)[0].text
+        assert "«\u00a0Autre (précisez)\u00a0»" in question(ana)[0].text
         await ana.send("Océanie")
         assert answers_of(ana.user_id)["markets"] == (
             ["asia", "other"],
@@ -890,7 +890,7 @@ async def test_the_erasing_promised_by_the_data_notice_is_in_the_menu(
 ) -> None:
     ana = person()
     await ana.send("/start")
-    assert "menu du questionnaire (« Effacer mes réponses »)" in ana.chat[1].text
+    assert "menu du questionnaire («\u00a0Effacer mes réponses\u00a0»)" in ana.chat[1].text
     assert say("cmd_delete", "fr") == "Effacer mes réponses"  # /delete, in the command menu
     await ana.tap(AGREE)
     await ana.send("Acme")

@@ -197,7 +197,9 @@ async def test_an_unknown_workshop_is_said_and_no_job_recorded(
 ) -> None:
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export atlantis")
-    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers\u00a0: pithiviers,")
+    assert boss.last_text.startswith(
+        "Atelier «\u00a0atlantis\u00a0» inconnu. Ateliers\u00a0: pithiviers,"
+    )
     assert jobs_in(db_path) == []
 
 

@@ -123,7 +123,9 @@ async def test_qr_without_or_with_an_unknown_code_says_which_exist(person: Perso
     await boss.send("/qr")
     assert boss.last_text.startswith("Utilisation\u00a0: /qr CODE (ateliers\u00a0: pithiviers,")
     await boss.send("/qr atlantis")
-    assert boss.last_text.startswith("Atelier « atlantis » inconnu. Ateliers\u00a0: pithiviers,")
+    assert boss.last_text.startswith(
+        "Atelier «\u00a0atlantis\u00a0» inconnu. Ateliers\u00a0: pithiviers,"
+    )
 
 
 async def test_two_workshops_at_once_are_refused_naming_no_questionnaire(
@@ -133,7 +135,7 @@ async def test_two_workshops_at_once_are_refused_naming_no_questionnaire(
     await boss.send("/stats pithiviers exemple_nord")
     # One questionnaire runs: the word in excess can only be a workshop.
     assert boss.last_text.startswith(
-        "Un atelier à la fois au plus\u00a0: « exemple_nord » en trop."
+        "Un atelier à la fois au plus\u00a0: «\u00a0exemple_nord\u00a0» en trop."
     )
 
 
@@ -146,7 +148,7 @@ async def test_two_thousand_stray_words_are_quoted_ten_and_counted(
     await boss.send(command + " a" * 2000)
     reply = boss.last_text
     assert len(reply) < 4096
-    assert "« a », « a »" in reply and "… et 1990 autres" in reply
+    assert "«\u00a0a\u00a0», «\u00a0a\u00a0»" in reply and "… et 1990 autres" in reply
     assert "problème" not in reply and "pas accepté" not in reply
 
 

@@ -83,7 +83,8 @@ async def test_an_export_says_which_questionnaire_has_no_response_yet(
     assert next(name for name, _ in files(boss)).startswith("reponses_entreprise_")
     assert len(files(boss)) == 2
     assert (
-        boss.last_text == "Pas encore de réponse à exporter pour le questionnaire « territoire »."
+        boss.last_text
+        == "Pas encore de réponse à exporter pour le questionnaire «\u00a0territoire\u00a0»."
     )
 
 
@@ -109,14 +110,14 @@ async def test_stats_take_an_audience_and_refuse_what_names_nothing(
     assert "Pithiviers (pithiviers)\n1 commencée" in boss.last_text
     await boss.send("/stats a b c")
     assert boss.last_text == (
-        "« a », « b », « c » ne sont ni des ateliers ni des questionnaires. Ateliers\u00a0: "
+        "«\u00a0a\u00a0», «\u00a0b\u00a0», «\u00a0c\u00a0» ne sont ni des ateliers ni des questionnaires. Ateliers\u00a0: "
         "pithiviers, exemple_normandie, exemple_bretagne, exemple_grand_est, exemple_nord\n"
         "Questionnaires\u00a0: entreprise, territoire\n"
         "Utilisation\u00a0: /stats [CODE] [AUDIENCE]"
     )
     await boss.send("/stats entreprise territoire")
     assert boss.last_text.startswith(
-        "Un atelier et un questionnaire à la fois au plus\u00a0: « territoire » en trop."
+        "Un atelier et un questionnaire à la fois au plus\u00a0: «\u00a0territoire\u00a0» en trop."
     )
     await boss.send("/qr")
     assert boss.last_text.startswith(
@@ -124,9 +125,11 @@ async def test_stats_take_an_audience_and_refuse_what_names_nothing(
     )
     assert boss.last_text.endswith("\u00a0; questionnaires\u00a0: entreprise, territoire)")
     await boss.send("/qr pithiviers xyz")
-    assert boss.last_text.startswith("« xyz » n’est ni un atelier ni un questionnaire.")
+    assert boss.last_text.startswith("«\u00a0xyz\u00a0» n’est ni un atelier ni un questionnaire.")
     await boss.send("/links extra")
-    assert boss.chat[-1].text.startswith("/links ne prend pas d’argument\u00a0: « extra » ignoré.")
+    assert boss.chat[-1].text.startswith(
+        "/links ne prend pas d’argument\u00a0: «\u00a0extra\u00a0» ignoré."
+    )
 
 
 async def test_a_personal_export_names_its_personal_questions_readably(
@@ -138,8 +141,8 @@ async def test_a_personal_export_names_its_personal_questions_readably(
     warning = next(m.text for m in boss.chat if m.text.startswith("⚠️"))
     assert warning.startswith(
         "⚠️ Cet export contient des données personnelles (réponses à\u00a0: "
-        "« Quel est le nom de votre organisation\u00a0? », "
-        "« À quelle adresse e-mail pouvons-nous vous écrire\u00a0? »)."
+        "«\u00a0Quel est le nom de votre organisation\u00a0?\u00a0», "
+        "«\u00a0À quelle adresse e-mail pouvons-nous vous écrire\u00a0?\u00a0»)."
     )
     chef, before = person(ORGANISER, language_code="en"), len(boss.chat)  # the same chat
     await ask_and_wait(chef, "/export entreprise personal")

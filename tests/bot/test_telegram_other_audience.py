@@ -19,7 +19,7 @@ from flows import Catalogue, Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
-SWITCH = f"Passer à « {ACTOR} »"
+SWITCH = f"Passer à «\u00a0{ACTOR}\u00a0»"
 
 
 @pytest.fixture
@@ -57,9 +57,9 @@ async def test_the_offer_names_both_and_no_keeps_the_answers(
     await _two_company_answers(ana)
     await ana.send("/start pithiviers__territoire")
     offer = ana.last
-    assert f"le questionnaire pour « {COMPANY} » (2 réponses sur " in offer.text
-    assert f"ce lien ouvre le questionnaire pour « {ACTOR} »" in offer.text
-    assert offer.labels() == [f"Reprendre « {COMPANY} » ▶", SWITCH]
+    assert f"le questionnaire pour «\u00a0{COMPANY}\u00a0» (2 réponses sur " in offer.text
+    assert f"ce lien ouvre le questionnaire pour «\u00a0{ACTOR}\u00a0»" in offer.text
+    assert offer.labels() == [f"Reprendre «\u00a0{COMPANY}\u00a0» ▶", SWITCH]
     await ana.tap(SWITCH)
     assert "efface les 2 réponses déjà données" in ana.last_text
     await ana.tap("Non, garder mes réponses")
@@ -78,7 +78,7 @@ async def test_switching_confirmed_erases_and_opens_the_territory_questionnaire(
     before = len(ana.chat)
     await ana.tap("Oui, changer de questionnaire")
     said = "\n".join(message.text for message in ana.chat[before:])
-    assert f"vos réponses au questionnaire pour « {COMPANY} » sont effacées" in said
+    assert f"vos réponses au questionnaire pour «\u00a0{COMPANY}\u00a0» sont effacées" in said
     assert "l’atelier de Pithiviers" in said
     assert actors_flow.text(actors_flow.title, "fr") in said
     # One live keyboard, the new notice's: the company question left behind has none.

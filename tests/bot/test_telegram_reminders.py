@@ -32,8 +32,8 @@ PARIS = ZoneInfo("Europe/Paris")
 START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)
 AGREE = "✅ J’accepte"
 REMINDER = (
-    "Bonjour\u00a0! Votre questionnaire « 1er tour de France de l’innovation dans les territoires "
-    "d’industrie » n’est pas terminé (2 réponses sur 51)."
+    "Bonjour\u00a0! Votre questionnaire «\u00a01er tour de France de l’innovation dans les territoires "
+    "d’industrie\u00a0» n’est pas terminé (2 réponses sur 51)."
 )
 
 PersonFactory = Callable[..., Person]
@@ -335,7 +335,7 @@ class TestFinished:
         assert await send_due_reminders(app, clock.at(1, 14)) == 1
         assert len(api.calls_to("sendMessage", ana.user_id)) == sent
         assert bob.last_text.startswith(
-            "Bonjour\u00a0! Votre questionnaire « Mini » n’est pas terminé"
+            "Bonjour\u00a0! Votre questionnaire «\u00a0Mini\u00a0» n’est pas terminé"
         )
 
 

@@ -259,7 +259,7 @@ async def test_an_edited_answer_is_said_not_to_be_read_and_changes_nothing(
     await updates.feed({"update_id": updates.next_id(), "edited_message": edited})
 
     assert ana.last_text.startswith("Je ne lis pas les messages modifiés")
-    assert "« ↩ Retour » ou /back" in ana.last_text
+    assert "«\u00a0↩ Retour\u00a0» ou /back" in ana.last_text
     assert answers_of(ana.user_id)["company_name"][0] == "Duvall"
     assert ana.last_with_buttons() is waiting  # the question waiting is still the one to answer
 
@@ -430,7 +430,7 @@ sections:
         text: {fr: "Racontez-nous.", en: "Tell us."}
       - id: headline
         type: text
-        text: {fr: "Vous avez écrit « {story} ». Un titre ?", en: "You wrote {story}. A title?"}
+        text: {fr: "Vous avez écrit «\u00a0{story}\u00a0». Un titre ?", en: "You wrote {story}. A title?"}
 """
 
 
@@ -457,7 +457,7 @@ class TestLongAnswers:
         assert story_question.text.endswith("…")
         headline = ana.last
         assert headline.text.startswith("Question 2/2 · Récit")
-        assert "Vous avez écrit « R&D <Lab>" in headline.text
+        assert "Vous avez écrit «\u00a0R&D <Lab>" in headline.text
         await ana.send("Un titre")
 
         assert not any("problème" in m.text for m in ana.chat)

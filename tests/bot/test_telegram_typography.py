@@ -1,4 +1,4 @@
-"""French as it is printed, on Telegram as on the web: no line starts with "?" or ":".
+"""French as it is printed, on Telegram as on the web: no line starts with "?", ":" or "»".
 
 A phone breaks a line at any plain space, so "Nom ?" may end with a lone "?" on
 the next line. French puts a no-break space there: the questionnaire's texts get
@@ -100,7 +100,7 @@ async def test_every_french_text_the_bot_says_keeps_its_marks_with_their_word(
     said = [m.text for m in ana.chat if m.text]
     assert len(said) > 15
     for text in said:
-        assert not re.search(r" [:;!?]", text), text
+        assert not re.search(r" [:;!?»]|« ", text), text
     assert any(f"Bienvenue{NBSP}!" in text for text in said)
     assert any(f"Confirmez-vous{NBSP}?" in text or f"concernant{NBSP}?" in text for text in said)
 
@@ -137,8 +137,8 @@ async def test_a_reminder_and_an_organisers_reply_typeset_the_flows_texts(
         two_days_later, channel=Channel.TELEGRAM
     )
 
-    assert f"« Mini{NBSP}: essai »" in reminder.menu.text
-    assert personal_questions([flow], "fr") == f"« Nom{NBSP}? »"
+    assert f"«\u00a0Mini{NBSP}: essai\u00a0»" in reminder.menu.text
+    assert personal_questions([flow], "fr") == f"«\u00a0Nom{NBSP}?\u00a0»"
 
 
 @pytest.mark.parametrize(
@@ -148,9 +148,13 @@ async def test_a_reminder_and_an_organisers_reply_typeset_the_flows_texts(
         ("Déjà\u00a0: fait", "fr", "Déjà\u00a0: fait"),
         ("https://exemple.fr:8443/?a=1", "fr", "https://exemple.fr:8443/?a=1"),
         ("Name ? : ; !", "en", "Name ? : ; !"),
+        # Guillemets hold their words: no line starts with "»" or ends with "«".
+        ("Touchez « Valider ».", "fr", f"Touchez «{NBSP}Valider{NBSP}»."),
+        ("« Oui » ou « Non » ?", "fr", f"«{NBSP}Oui{NBSP}» ou «{NBSP}Non{NBSP}»{NBSP}?"),
+        ("«Déjà»", "fr", "«Déjà»"),
     ],
 )
-def test_typeset_puts_a_no_break_space_before_the_high_marks_in_french_only(
+def test_typeset_puts_a_no_break_space_by_the_high_marks_and_guillemets_in_french_only(
     text: str, lang: str, shown: str
 ) -> None:
     assert typeset(text, lang) == shown

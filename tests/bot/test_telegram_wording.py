@@ -55,7 +55,7 @@ async def test_a_multiple_choice_says_several_answers_are_possible_once(
     assert text.count(said.casefold()) == 1, message.text
     assert "several answers allowed" not in text
     assert message.text.endswith(
-        "Cochez vos réponses, puis « Valider »."
+        "Cochez vos réponses, puis «\u00a0Valider\u00a0»."
         if lang == "fr"
         else "Tick your answers, then “Confirm”."
     )

@@ -166,11 +166,11 @@ def test_other_please_specify_asks_for_text_then_offers_the_earlier_text(tmp_pat
     assert result.returncode == 0, result.stderr
     hints = specify_hints(result.stdout)
     # First visit: nothing to keep yet, and never the choice's code.
-    assert hints[0] == "  écrivez votre réponse · « retour » pour revenir"
+    assert hints[0] == "  écrivez votre réponse · «\u00a0retour\u00a0» pour revenir"
     # Back again: the earlier text, once, and Enter keeps it.
     assert hints[1] == (
         "  écrivez votre réponse · réponse actuelle\u00a0: Agroalimentaire (Entrée pour la garder)"
-        " · « retour » pour revenir"
+        " · «\u00a0retour\u00a0» pour revenir"
     )
     assert "⚠" not in result.stdout
     assert len(hints) == 2, "Enter went on to the next question"

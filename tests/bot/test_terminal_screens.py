@@ -77,7 +77,7 @@ def test_an_answer_typed_at_a_section_intro_does_not_shift_the_later_ones(
         warnings(result.stdout)
         == [
             "⚠ Il n’y a rien à répondre ici\u00a0: appuyez sur Entrée pour continuer, "
-            "ou tapez « retour » pour corriger la réponse précédente."
+            "ou tapez «\u00a0retour\u00a0» pour corriger la réponse précédente."
         ]
         * 2
     )

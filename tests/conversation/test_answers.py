@@ -265,7 +265,10 @@ async def test_other_asks_for_the_text_then_stores_both(
     assert ana.answered.answer == "Autre (précisez)"
     assert ana.prompt.step_id == "sector"
     assert ana.prompt.awaiting_other
-    assert ana.prompt.text == "Secteur ?\n« Autre (précisez) »\u00a0: précisez en quelques mots."
+    assert (
+        ana.prompt.text
+        == "Secteur ?\n«\u00a0Autre (précisez)\u00a0»\u00a0: précisez en quelques mots."
+    )
     assert ana.prompt.choices == ()
 
     await ana.write("Aéronautique")
@@ -546,7 +549,7 @@ async def test_a_whole_multiple_choice_at_once_is_checked_and_stored(
     await ana.submit(["eu", "none"])
     assert (ana.reply.status, ana.reply.note) == (
         Status.REFUSED,
-        "« Aucun » ne se combine pas avec d’autres réponses.",
+        "«\u00a0Aucun\u00a0» ne se combine pas avec d’autres réponses.",
     )
 
     await ana.submit(["asia", "eu"])

@@ -27,7 +27,7 @@ DAY = dt.timedelta(days=1)
 # START is 9:00 UTC, 11:00 in Paris (summer time); the next day at noon in Paris:
 NEXT_NOON = dt.datetime(2019, 6, 4, 10, 0, tzinfo=dt.UTC)
 REMINDER = (
-    "Bonjour\u00a0! Votre questionnaire « Mini » n’est pas terminé (2 réponses sur 10). "
+    "Bonjour\u00a0! Votre questionnaire «\u00a0Mini\u00a0» n’est pas terminé (2 réponses sur 10). "
     "Vos réponses sont enregistrées\u00a0: vous pouvez reprendre là où vous en étiez."
 )
 

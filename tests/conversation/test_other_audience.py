@@ -31,8 +31,8 @@ from tests.conversation.conftest import (
 )
 
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
-GO_ON = f"Reprendre « {COMPANY} » ▶"
-SWITCH = f"Passer à « {ACTOR} »"
+GO_ON = f"Reprendre «\u00a0{COMPANY}\u00a0» ▶"
+SWITCH = f"Passer à «\u00a0{ACTOR}\u00a0»"
 SWITCH_YES = "Oui, changer de questionnaire"
 KEEP = "Non, garder mes réponses"
 
@@ -63,9 +63,9 @@ async def test_the_other_link_names_both_questionnaires(
     before = peek.dump()
     await ana.start("pithiviers__territoire")
     assert ana.menu.text.startswith(
-        f"Vous avez commencé le questionnaire pour « {COMPANY} » (2 réponses sur "
+        f"Vous avez commencé le questionnaire pour «\u00a0{COMPANY}\u00a0» (2 réponses sur "
     )
-    assert f"ce lien ouvre le questionnaire pour « {ACTOR} »" in ana.menu.text
+    assert f"ce lien ouvre le questionnaire pour «\u00a0{ACTOR}\u00a0»" in ana.menu.text
     assert ana.labels() == [GO_ON, SWITCH]
     assert peek.dump() == before  # an offer changes nothing
 
@@ -91,8 +91,8 @@ async def test_switching_says_what_it_erases_and_cancelling_keeps_it(
     await ana.start("pithiviers__territoire")
     await ana.press(SWITCH)
     assert ana.menu.text == (
-        f"Passer au questionnaire pour « {ACTOR} » efface les 2 réponses déjà données au "
-        f"questionnaire pour « {COMPANY} »\u00a0: une même personne ne compte qu’une fois. "
+        f"Passer au questionnaire pour «\u00a0{ACTOR}\u00a0» efface les 2 réponses déjà données au "
+        f"questionnaire pour «\u00a0{COMPANY}\u00a0»\u00a0: une même personne ne compte qu’une fois. "
         "Confirmez-vous\u00a0?"
     )
     before = peek.dump()
@@ -111,7 +111,7 @@ async def test_switching_confirmed_opens_the_links_questionnaire_at_its_workshop
     await ana.press(SWITCH)
     await ana.press(SWITCH_YES)
     assert ana.messages[0] == (
-        f"C’est fait\u00a0: vos réponses au questionnaire pour « {COMPANY} » sont effacées."
+        f"C’est fait\u00a0: vos réponses au questionnaire pour «\u00a0{COMPANY}\u00a0» sont effacées."
     )
     assert ana.welcome.title == actors_flow.text(actors_flow.title, "fr")
     assert "Pithiviers" in (ana.welcome.workshop or "")
@@ -124,7 +124,9 @@ async def test_switching_confirmed_opens_the_links_questionnaire_at_its_workshop
     assert _answers(peek) == 0
     # From now on, the territory's questionnaire is theirs: its own link offers to go on.
     await ana.start("pithiviers__territoire")
-    assert ana.menu.text.startswith(f"Vous avez un questionnaire en cours\u00a0: « {ACTOR} » (")
+    assert ana.menu.text.startswith(
+        f"Vous avez un questionnaire en cours\u00a0: «\u00a0{ACTOR}\u00a0» ("
+    )
 
 
 async def test_the_switch_delivered_again_after_a_crash_opens_the_notice_again(
@@ -184,7 +186,7 @@ async def test_the_same_audience_link_names_the_questionnaire_in_progress(
     await _two_company_answers(ana)
     await ana.start("pithiviers__entreprise")
     assert ana.menu.text.startswith(
-        f"Vous avez un questionnaire en cours\u00a0: « {COMPANY} » (2 réponses sur "
+        f"Vous avez un questionnaire en cours\u00a0: «\u00a0{COMPANY}\u00a0» (2 réponses sur "
     )
     assert ana.labels() == ["Reprendre ▶", RESTART]
 
@@ -243,7 +245,9 @@ async def test_a_finished_person_keeps_their_answers_or_switches(
     await ana.start("pithiviers__entreprise")
     await mini_to_end(ana)
     await ana.start("pithiviers__territoire")
-    assert ana.menu.text.startswith(f"Vous avez déjà répondu au questionnaire pour « {COMPANY} »")
+    assert ana.menu.text.startswith(
+        f"Vous avez déjà répondu au questionnaire pour «\u00a0{COMPANY}\u00a0»"
+    )
     assert ana.labels() == ["Garder mes réponses", SWITCH]
     await ana.press("Garder mes réponses")
     assert ana.messages == [

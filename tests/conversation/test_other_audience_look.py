@@ -18,8 +18,8 @@ from tests.conftest import Clock, Peek
 from tests.conversation.conftest import AGREE, Chat, ChatFactory, mini_to_end
 
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
-GO_ON = f"Reprendre « {COMPANY} » ▶"
-SWITCH = f"Passer à « {ACTOR} »"
+GO_ON = f"Reprendre «\u00a0{COMPANY}\u00a0» ▶"
+SWITCH = f"Passer à «\u00a0{ACTOR}\u00a0»"
 SWITCH_YES = "Oui, changer de questionnaire"
 KEEP = "Non, garder mes réponses"
 THEIRS, OTHER = "pithiviers__entreprise", "pithiviers__territoire"
@@ -43,7 +43,7 @@ async def test_a_page_of_the_other_link_offers_the_switch_and_writes_nothing(
     before = peek.dump()
     await ana.send(Look(OTHER))
     assert ana.menu.text.startswith(
-        f"Vous avez commencé le questionnaire pour « {COMPANY} » (2 réponses sur "
+        f"Vous avez commencé le questionnaire pour «\u00a0{COMPANY}\u00a0» (2 réponses sur "
     )
     assert ana.labels() == [GO_ON, SWITCH]
     # Going on names the person's own questionnaire and workshop: the web's next page.
@@ -84,7 +84,9 @@ async def test_a_finished_person_is_offered_to_keep_their_answers(
     await mini_to_end(ana)
     before = peek.dump()
     await ana.send(Look(OTHER))
-    assert ana.menu.text.startswith(f"Vous avez déjà répondu au questionnaire pour « {COMPANY} »")
+    assert ana.menu.text.startswith(
+        f"Vous avez déjà répondu au questionnaire pour «\u00a0{COMPANY}\u00a0»"
+    )
     assert ana.labels() == ["Garder mes réponses", SWITCH]
     assert peek.dump() == before
     await ana.press("Garder mes réponses")

@@ -33,8 +33,8 @@ USE_BUTTONS = {
     "en": "Please answer with the buttons offered.",
 }
 HEADCOUNT_REFUSAL = {
-    "fr": "Merci de choisir l’une des réponses proposées (« Aucun salarié », « 1 à 9 », "
-    "« 10 à 49 », « 50 à 249 », « 250 ou plus ») ou d’écrire un nombre entier.",
+    "fr": "Merci de choisir l’une des réponses proposées («\u00a0Aucun salarié\u00a0», «\u00a01 à 9\u00a0», "
+    "«\u00a010 à 49\u00a0», «\u00a050 à 249\u00a0», «\u00a0250 ou plus\u00a0») ou d’écrire un nombre entier.",
     "en": "Please choose one of the answers offered (“No employees”, “1 to 9”, “10 to 49”, "
     "“50 to 249”, “250 or more”) or type a whole number.",
 }
@@ -121,8 +121,8 @@ def test_a_count_in_no_range_is_refused_like_one_that_is_not_a_count(tmp_path: P
     assert answer_text(flow, state, "12", "fr").state.answers == {"staff": "small"}
     refused = answer_text(flow, state, "60", "fr")
     assert refused.error == (
-        "Merci de choisir l’une des réponses proposées (« 10 à 49 », « 250 ou plus », "
-        "« Ne sait pas ») ou d’écrire un nombre entier."
+        "Merci de choisir l’une des réponses proposées («\u00a010 à 49\u00a0», «\u00a0250 ou plus\u00a0», "
+        "«\u00a0Ne sait pas\u00a0») ou d’écrire un nombre entier."
     )
     assert refused.state == state
     # A choice without a range is still named by its label.

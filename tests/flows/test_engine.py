@@ -204,7 +204,7 @@ def test_anything_else_typed_on_an_information_step_is_not_dropped_silently(
     # The first step: nothing before it to go back to.
     assert (
         chat.type(typed)
-        == "Il n’y a rien à répondre ici\u00a0: touchez « Continuer » pour commencer."
+        == "Il n’y a rien à répondre ici\u00a0: touchez «\u00a0Continuer\u00a0» pour commencer."
     )
     assert chat.current == "welcome"
 
@@ -217,7 +217,7 @@ def test_at_a_later_introduction_back_is_offered_to_correct_the_answer_before(
     chat.ok(chat.type("1887"))
     assert chat.current == "next_part"
     assert chat.type("1987") == (
-        "Il n’y a rien à répondre ici\u00a0: touchez « Continuer » pour la suite, ou « Retour » "
+        "Il n’y a rien à répondre ici\u00a0: touchez «\u00a0Continuer\u00a0» pour la suite, ou «\u00a0Retour\u00a0» "
         "pour corriger la réponse précédente."
     )
     assert chat.state.answers == {"founded": 1887} and chat.current == "next_part"
@@ -406,7 +406,7 @@ def test_a_single_choice_by_tap_or_by_name(mini: Flow) -> None:
 @pytest.mark.parametrize(
     ("lang", "ask"),
     [
-        ("fr", "Secteur ?\n« Autre (précisez) »\u00a0: précisez en quelques mots."),
+        ("fr", "Secteur ?\n«\u00a0Autre (précisez)\u00a0»\u00a0: précisez en quelques mots."),
         ("en", 'Sector?\n"Other (please specify)": please specify in a few words.'),
     ],
 )
