@@ -240,8 +240,9 @@ def refuse_public_url_too_long(
 
     if public_url is None:
         return
-    several = catalogue.several
-    audiences = [flow.audience.code for flow in catalogue.flows if flow.audience and several]
+    # One link per stage and audience with several questionnaires, as `links` makes them.
+    flows = catalogue.flows if catalogue.several else []
+    audiences = [flow.audience.code for flow in flows if flow.audience is not None]
     try:
         longest = longest_web_link(public_url, stages, audiences)
         if longest is not None:
