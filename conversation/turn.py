@@ -95,7 +95,9 @@ class Turn(Switching):
             shown = self.prompt_of(session.state) if session.state else None
             # Named when the bot runs several questionnaires: which one is in progress.
             name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
-            self.screens.append(views.resume_offer(self.lang, shown, stage, name))
+            response = session.response
+            tagged = find_stage(self.stages, response.stage_code) if response else None
+            self.screens.append(views.resume_offer(self.lang, shown, stage, name, tagged=tagged))
         elif session.finished:
             self._show_finished()
         else:
@@ -343,8 +345,11 @@ class Turn(Switching):
         if session.response is None:
             await self._begin(stage)
             return
+        tagged = session.response.stage_code
         await self._save(start(self.flow), stage=stage, restarted=True)
-        self.screens.append(Message(say("restarted", self.lang)))
+        # Started over from another workshop's link: the answers now go to that workshop.
+        moved = stage is not None and tagged is not None and stage.code != tagged
+        self.screens.append(Message(views.restarted(self.lang, stage if moved else None)))
         self.show_current()
 
     def _revise_menu(self) -> None:

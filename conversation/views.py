@@ -43,15 +43,15 @@ MAX_QUESTION = 500
 MAX_ANSWER = 3000
 
 
+def _workshop(stage: StageDef, lang: str) -> dict[str, str]:
+    """A workshop's town, "de"-town, and " (12 mars)" when it has a date, for the texts."""
+    day = format_day(stage.date, lang)
+    return {"city": stage.city, "of_city": of_place(stage.city), "date": f" ({day})" if day else ""}
+
+
 def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
     """The title and introduction, with the workshop the answers will be linked to."""
-    workshop = None
-    if stage is not None:
-        day = format_day(stage.date, lang)
-        date = f" ({day})" if day else ""
-        workshop = say(
-            "stage_welcome", lang, city=stage.city, of_city=of_place(stage.city), date=date
-        )
+    workshop = say("stage_welcome", lang, **_workshop(stage, lang)) if stage else None
     intro = flow.text(flow.intro, lang).strip() if flow.intro else ""
     return Welcome(flow.text(flow.title, lang).strip(), intro, workshop)
 
@@ -89,18 +89,38 @@ def questionnaire_name(flow: Flow, lang: str) -> str:
     return flow.text(flow.audience.label if flow.audience else flow.title, lang).strip()
 
 
-def resume_offer(lang: str, shown: Prompt | None, stage: StageDef | None, name: str = "") -> Menu:
+def resume_offer(
+    lang: str,
+    shown: Prompt | None,
+    stage: StageDef | None,
+    name: str = "",
+    *,
+    tagged: StageDef | None = None,
+) -> Menu:
     """ "You have a questionnaire in progress" (`name`d when the bot runs several): go on, or
-    start over."""
+    start over. Opened by the link of a `stage` other than the one the response is `tagged`
+    with, it says which workshop each choice leaves the answers with."""
     ref = stage_ref(stage) if stage else ""
     resume = Action(Intent.RESUME)
     so_far = answered_so_far(lang, shown)
     if name:
-        text = say("resume_offer_named", lang, name=name, so_far=so_far)
+        lines = [say("in_progress_named", lang, name=name, so_far=so_far)]
     else:
-        text = say("resume_offer", lang, so_far=so_far)
+        lines = [say("in_progress", lang, so_far=so_far)]
+    if stage is not None and tagged is not None and tagged.code != stage.code:
+        lines.append(
+            say(
+                "resume_other_workshop",
+                lang,
+                was=tagged.city,
+                of_was=of_place(tagged.city),
+                linked=stage.city,
+                of_linked=of_place(stage.city),
+            )
+        )
+    lines.append(say("resume_question", lang))
     return Menu(
-        text,
+        " ".join(lines),
         (
             Choice(say("resume", lang), resume),
             Choice(say("restart", lang), Action(Intent.RESTART_ASK, stage=ref)),
@@ -158,6 +178,13 @@ def switch_menu(
         columns=1,
         default=keep,
     )
+
+
+def restarted(lang: str, moved_to: StageDef | None) -> str:
+    """ "Starting again", and the workshop the answers are `moved_to`, if another's."""
+    if moved_to is None:
+        return say("restarted", lang)
+    return say("restarted_at", lang, **_workshop(moved_to, lang))
 
 
 def restart_menu(lang: str, seq: int, stage: str = "", *, finished: bool = False) -> Menu:

@@ -62,17 +62,26 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "If you change your mind, type /start.",
     },
     # --- resuming, restarting, a changed questionnaire -----------------------------------
-    "resume_offer": {
-        "fr": "Vous avez un questionnaire en cours ({so_far}). "
-        "Voulez-vous reprendre là où vous en étiez ?",
-        "en": "You have a questionnaire in progress ({so_far}). "
-        "Would you like to continue where you left off?",
+    "in_progress": {
+        "fr": "Vous avez un questionnaire en cours ({so_far}).",
+        "en": "You have a questionnaire in progress ({so_far}).",
     },
-    "resume_offer_named": {
-        "fr": "Vous avez un questionnaire en cours : « {name} » ({so_far}). "
-        "Voulez-vous reprendre là où vous en étiez ?",
-        "en": "You have a questionnaire in progress: “{name}” ({so_far}). "
-        "Would you like to continue where you left off?",
+    "in_progress_named": {
+        "fr": "Vous avez un questionnaire en cours : « {name} » ({so_far}).",
+        "en": "You have a questionnaire in progress: “{name}” ({so_far}).",
+    },
+    "resume_question": {
+        "fr": "Voulez-vous reprendre là où vous en étiez ?",
+        "en": "Would you like to continue where you left off?",
+    },
+    # Opened by another workshop's link: which workshop each button leaves the answers with.
+    "resume_other_workshop": {
+        "fr": "Ce questionnaire est rattaché à l’atelier {of_was}, et ce lien est celui de "
+        "l’atelier {of_linked}. Reprendre garde vos réponses et l’atelier {of_was} ; "
+        "recommencer les efface et rattache le questionnaire à l’atelier {of_linked}.",
+        "en": "This questionnaire is linked to the {was} workshop, and this link is the {linked} "
+        "workshop's. Continuing keeps your answers and the {was} workshop; starting over erases "
+        "them and links the questionnaire to the {linked} workshop.",
     },
     "resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
     "restart": {"fr": "Recommencer", "en": "Start over"},
@@ -85,6 +94,12 @@ WORDS: dict[str, dict[str, str]] = {
     "restarted": {
         "fr": "C’est reparti depuis le début.",
         "en": "Starting again from the beginning.",
+    },
+    "restarted_at": {
+        "fr": "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
+        "l’atelier {of_city}{date}.",
+        "en": "Starting again from the beginning. Your answers are now linked to the {city} "
+        "workshop{date}.",
     },
     # --- a link to the other questionnaire ------------------------------------------------
     "switch_offer": {

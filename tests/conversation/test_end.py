@@ -307,6 +307,70 @@ async def test_restart_from_the_resume_offer_keeps_the_new_links_workshop(
     assert peek.query("SELECT COUNT(*), MAX(stage_code) FROM responses") == [(1, "pithiviers")]
 
 
+async def test_another_workshops_link_says_which_workshop_each_choice_keeps(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    """Met at Pithiviers, then Évreux's QR code scanned: resuming keeps Pithiviers,
+    starting over moves the answers to Évreux, and the person is told before and after."""
+    ana = chat(mini)
+    await ana.start("pithiviers")
+    await mini_to(ana, "sector")
+
+    await ana.start("exemple_normandie")
+    assert ana.menu.text == (
+        "Vous avez un questionnaire en cours (2 réponses sur 10). "
+        "Ce questionnaire est rattaché à l’atelier de Pithiviers, et ce lien est celui de "
+        "l’atelier d’Évreux. Reprendre garde vos réponses et l’atelier de Pithiviers\u00a0; "
+        "recommencer les efface et rattache le questionnaire à l’atelier d’Évreux. "
+        "Voulez-vous reprendre là où vous en étiez\u00a0?"
+    )
+    await ana.press(RESUME)
+    assert ana.prompt.step_id == "sector"
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
+
+    await ana.start("exemple_normandie")
+    await ana.press(RESTART)
+    await ana.press(RESTART_YES)
+    assert ana.messages == [
+        "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
+        "l’atelier d’Évreux (4 juillet 2019)."
+    ]
+    assert peek.query("SELECT stage_code FROM responses") == [("exemple_normandie",)]
+
+
+async def test_the_same_workshops_link_again_is_a_plain_resume_offer(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await ana.start("pithiviers")
+    await mini_to(ana, "sector")
+
+    await ana.start("pithiviers")
+    assert "atelier" not in ana.menu.text
+    await ana.press(RESTART)
+    await ana.press(RESTART_YES)
+    assert ana.messages == ["C’est reparti depuis le début."]
+
+
+async def test_an_english_speaker_hears_of_both_workshops_too(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await ana.start("pithiviers")
+    await mini_to(ana, "sector")
+    await ana.command("language")
+    await ana.press("English")
+
+    await ana.start("exemple_normandie")
+    assert ana.menu.text == (
+        "You have a questionnaire in progress (2 of 10 answered). "
+        "This questionnaire is linked to the Pithiviers workshop, and this link is the Évreux "
+        "workshop's. Continuing keeps your answers and the Pithiviers workshop; starting over "
+        "erases them and links the questionnaire to the Évreux workshop. "
+        "Would you like to continue where you left off?"
+    )
+
+
 async def test_back_after_the_end_shows_the_summary_to_change_an_answer_from(
     chat: ChatFactory, mini: Conversation
 ) -> None:
