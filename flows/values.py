@@ -437,6 +437,15 @@ def format_number(value: float | int, lang: str) -> str:
     return text
 
 
+def _unit(unit: str, lang: str) -> str:
+    """A number's unit, after a no-break space so that a line never ends between the two
+    ("12 salariés", "40 %"); English writes "40%"."""
+    unit = unit.strip()
+    if not unit or (lang == "en" and unit == "%"):
+        return unit
+    return f"\u00a0{unit}"
+
+
 def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None, lang: str) -> str:
     """An answer as a respondent reads it back (labels, not codes)."""
     labels = dict(choice_labels(flow, step, lang))
@@ -453,8 +462,9 @@ def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None,
             return separator.join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
         return ANSWERS_APART.join(label(code) for code in value)
     if isinstance(step, NumberStep) and isinstance(value, int | float):
-        unit = f" {flow.text(step.unit, lang)}" if step.unit else ""
-        return f"{format_number(value, lang)}{unit}"
+        return format_number(value, lang) + _unit(
+            flow.text(step.unit, lang) if step.unit else "", lang
+        )
     if isinstance(step, ScaleStep) and value != DONT_KNOW:
         return f"{value}/{step.max}"
     if isinstance(step, CodeStep):

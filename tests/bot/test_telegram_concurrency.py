@@ -162,5 +162,5 @@ async def test_one_persons_updates_in_one_batch_are_applied_in_order(
             "sector": ("services", None, None),
         }
         answered = [m.text.rsplit("✅ ", 1)[-1] for m in p.chat if "✅ " in m.text]
-        assert answered == [f"Acme {n}", f"{n + 1} salariés", "Services"]
+        assert answered == [f"Acme {n}", f"{n + 1}\u00a0salariés", "Services"]
         assert "Exportez-vous\u00a0?" in p.last_text

@@ -91,7 +91,7 @@ async def test_the_transcript_reads_each_kind_of_answer_back(
     assert read_back == {
         "welcome": None,
         "company": "Acme",
-        "staff": "12 salariés",
+        "staff": "12\u00a0salariés",
         "sector": "Services",
         "exports": "Oui",
         "markets": "Europe · Asie",
@@ -305,7 +305,7 @@ async def test_back_returns_to_the_previous_question_with_its_answer(
     assert ana.answered == Answered(ana.answered.prompt, None)
     assert ana.answered.prompt.step_id == "sector"
     assert ana.prompt.step_id == "staff"
-    assert ana.prompt.default == "12 salariés"
+    assert ana.prompt.default == "12\u00a0salariés"
     assert ana.prompt.earlier == 12
     assert await stored(store, ana) == {"company": "Acme", "staff": 12}
 

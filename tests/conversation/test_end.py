@@ -18,7 +18,7 @@ from tests.conversation.conftest import (
 
 ENTRIES = (
     ("1. Nom ?", "Acme"),
-    ("2. Salariés d'Acme ?", "12 salariés"),
+    ("2. Salariés d'Acme ?", "12\u00a0salariés"),
     ("3. Secteur ?", "Industrie"),
     ("4. Exportez-vous ?", "Oui"),
     ("5. Marchés ?", "Europe"),
@@ -119,8 +119,8 @@ async def test_revising_reopens_one_question_and_keeps_the_response_completed(
 
     await ana.write("15")
     assert ana.kinds == ["Answered", "Message", "Summary"]
-    assert ana.answered.answer == "15 salariés"
-    assert ana.summary.entries[1] == ("2. Salariés d'Acme ?", "15 salariés")
+    assert ana.answered.answer == "15\u00a0salariés"
+    assert ana.summary.entries[1] == ("2. Salariés d'Acme ?", "15\u00a0salariés")
     answers = await store.answers_for(ana.reply.response_id or 0)
     assert answers["staff"].value == 15
     assert len(answers) == len(ENTRIES)

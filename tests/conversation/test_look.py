@@ -15,7 +15,7 @@ from conversation import (
     Typed,
 )
 from tests.conftest import Peek
-from tests.conversation.conftest import NO_STAGE, ChatFactory, agree, mini_to, mini_to_end
+from tests.conversation.conftest import EXAMPLES, NO_STAGE, ChatFactory, agree, mini_to, mini_to_end
 
 
 async def test_looking_before_anything_shows_the_welcome_and_notice_and_stores_nothing(
@@ -42,9 +42,9 @@ async def test_a_page_opened_with_an_unknown_workshop_offers_the_list(
 
     assert ana.kinds == ["Menu"]
     assert ana.menu.text.startswith("Ce lien d’invitation ne correspond à aucun atelier connu.")
-    assert ana.labels() == ["Pithiviers", "Évreux", "Vitré", "Épinal", "Dunkerque", NO_STAGE]
+    assert ana.labels() == ["Pithiviers", *EXAMPLES, NO_STAGE]
     assert peek.dump() == before
-    await ana.press("Vitré")
+    await ana.press("Vitré (exemple)")
     assert ana.kinds == ["Welcome", "Menu"]
     assert ana.welcome.workshop is not None and "Vitré" in ana.welcome.workshop
 
@@ -71,7 +71,7 @@ async def test_looking_mid_way_shows_the_answers_so_far_then_the_question(
 
     transcript, question = reply.screens
     assert isinstance(transcript, Transcript)
-    assert transcript.entries == (("Nom ?", "Acme"), ("Salariés d'Acme ?", "12 salariés"))
+    assert transcript.entries == (("Nom ?", "Acme"), ("Salariés d'Acme ?", "12\u00a0salariés"))
     assert question == ana.screens[-1]  # the same question as on screen
     assert peek.dump() == before
 

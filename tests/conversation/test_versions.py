@@ -125,7 +125,7 @@ async def test_a_typed_answer_meant_for_the_old_question_is_not_applied(
 
     await ana.write("4")  # now it is an answer to the question on screen
     assert ana.kinds == ["Answered", "Question"]
-    assert ana.answered.answer == "4 salariés"
+    assert ana.answered.answer == "4\u00a0salariés"
     assert UPDATED not in ana.messages
     assert (await answers(store, ana))["staff"] == 4
 

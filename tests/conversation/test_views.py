@@ -40,7 +40,7 @@ def test_an_answer_reads_back_in_the_respondents_words(mini_flow: Flow) -> None:
     line = left(mini_flow, before, after)
 
     assert line.prompt.step_id == "staff"
-    assert line.answer == "1500 salariés"
+    assert line.answer == "1500\u00a0salariés"
 
 
 def test_going_back_reads_back_nothing(mini_flow: Flow) -> None:
@@ -119,7 +119,7 @@ def test_a_short_summary_is_not_clipped(mini_flow: Flow) -> None:
     assert screen.title == "Summary of your answers:"
     assert screen.entries[:3] == (
         ("1. Name?", "Acme"),
-        ("2. Staff at Acme?", "12 employees"),
+        ("2. Staff at Acme?", "12\u00a0employees"),
         ("3. Sector?", "Horlogerie"),
     )
     assert screen.revise.label == "✏️ Change an answer"

@@ -807,8 +807,8 @@ def test_numbers_and_other_texts_are_piped_as_read(mini: Flow) -> None:
         staff=lambda c: c.type("10000"),
         sector=lambda c: c.tap("other") or c.type("Pêche"),
     )
-    assert pipe(mini, "{staff}", "fr", chat.state) == "10\u202f000 salariés"
-    assert pipe(mini, "{staff}", "en", chat.state) == "10,000 employees"
+    assert pipe(mini, "{staff}", "fr", chat.state) == "10\u202f000\u00a0salariés"
+    assert pipe(mini, "{staff}", "en", chat.state) == "10,000\u00a0employees"
     assert pipe(mini, "{sector}", "en", chat.state) == "Pêche"
 
 
@@ -1000,7 +1000,7 @@ def test_summary_rows(mini: Flow) -> None:
     chat = mini_chat(mini)
     assert summary(mini, chat.state, "fr") == [
         ("company", "Nom ?", "Acme"),
-        ("staff", "Salariés d'Acme ?", "12 salariés"),
+        ("staff", "Salariés d'Acme ?", "12\u00a0salariés"),
         ("sector", "Secteur ?", "Industrie"),
         ("exports", "Exportez-vous ?", "Oui"),
         ("markets", "Marchés ?", "Europe"),

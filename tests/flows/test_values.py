@@ -21,6 +21,7 @@ from flows.values import (
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 BRANCHING = Path(__file__).parent / "fixtures" / "branching.yaml"
 NNBSP = "\u202f"
+NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
@@ -452,9 +453,9 @@ def test_a_year_reads_back_as_typed() -> None:
 @pytest.mark.parametrize(
     ("step_id", "value", "other", "lang", "text"),
     [
-        ("staff", 10000, None, "fr", f"10{NNBSP}000 salariés"),
-        ("staff", 10000, None, "en", "10,000 employees"),
-        ("staff", 1200, None, "en", "1200 employees"),
+        ("staff", 10000, None, "fr", f"10{NNBSP}000{NBSP}salariés"),
+        ("staff", 10000, None, "en", f"10,000{NBSP}employees"),
+        ("staff", 1200, None, "en", f"1200{NBSP}employees"),
         ("share", 3.5, None, "fr", "3,5"),
         ("sector", "industry", None, "fr", "Industrie"),
         ("sector", "industry", None, "en", "Industry"),
