@@ -220,7 +220,10 @@ def erase_menu(lang: str, seq: int) -> Menu:
 def stage_picker(lang: str, stages: Sequence[StageDef], audience: str = "") -> Menu:
     """An invitation link naming no known workshop: pick one, or go on without."""
     choices = [
-        Choice(stage.city, Action(Intent.STAGE, stage=entry(stage, audience), lang=lang))
+        Choice(
+            say("example_stage", lang, city=stage.city) if stage.example else stage.city,
+            Action(Intent.STAGE, stage=entry(stage, audience), lang=lang),
+        )
         for stage in stages
     ]
     if audience:  # the link's audience still counts without a workshop

@@ -29,6 +29,8 @@ WORDS: dict[str, dict[str, str]] = {
         "Pick your workshop from the list, or go on without one.",
     },
     "no_stage": {"fr": "Continuer sans atelier", "en": "Go on without a workshop"},
+    # A made-up workshop of the bundled list, kept as a model: said so wherever it is listed.
+    "example_stage": {"fr": "{city} (exemple)", "en": "{city} (example)"},
     "audience_pick": {
         "fr": "Bonjour ! Pour vous proposer le bon questionnaire, dites-nous pour qui vous "
         "répondez\u00a0:",

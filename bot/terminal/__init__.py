@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -31,7 +31,6 @@ from conversation import (
     Start,
     Summary,
 )
-from flows import StageDef
 from storage import Channel
 
 
@@ -117,8 +116,7 @@ async def run_chat(
     """Run (or resume) one respondent's conversation until they leave; return the exit code."""
     person = Person(Channel.TERMINAL, respondent)
     reply = await conversation.handle(person, Start(stage=stage_code, language=lang))
-    stages = conversation.stages
-    screen = _print(console, reply, stages)
+    screen = _print(console, reply)
     try:
         while True:
             line = await console.ask()
@@ -135,7 +133,7 @@ async def run_chat(
                 continue
             reply = await conversation.handle(person, reading)
             console.say()
-            screen = _next_screen(console, reply, screen, stages)
+            screen = _next_screen(console, reply, screen)
             if _ends(reply):
                 # Declined or erased: nothing is left to answer, and no Enter to wait for
                 # before saying so. Running the command again starts afresh.
@@ -148,27 +146,25 @@ async def run_chat(
         raise
 
 
-def _next_screen(
-    console: Console, reply: Reply, screen: Screen | None, stages: Sequence[StageDef]
-) -> Screen | None:
+def _next_screen(console: Console, reply: Reply, screen: Screen | None) -> Screen | None:
     """Print the reply; the screen that now waits for an answer."""
-    shown = _print(console, reply, stages)
+    shown = _print(console, reply)
     if _ends(reply):
         return None  # declined or erased: nothing waits for an answer
     if shown is None and screen is not None:
         # Nothing new to answer (help, a message): the same screen again.
-        console.say(show(in_own_terms(screen, None, stages, reply.language), reply.language) or "")
+        console.say(show(in_own_terms(screen, None, reply.language), reply.language) or "")
         return screen
     return shown if shown is not None else screen
 
 
-def _print(console: Console, reply: Reply, stages: Sequence[StageDef]) -> Screen | None:
+def _print(console: Console, reply: Reply) -> Screen | None:
     """Print the reply's screens; return the last one that waits for an answer, if any."""
     waiting: Screen | None = None
     lang = reply.language
     asked = next((s.prompt for s in reply.screens if isinstance(s, Question | Selection)), None)
     for screen in reply.screens:
-        text = show(in_own_terms(screen, asked, stages, lang), lang)
+        text = show(in_own_terms(screen, asked, lang), lang)
         if text is not None:
             console.say(text)
         if isinstance(screen, Menu | Question | Selection | Summary):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Sequence
 
 from bot.terminal.words import term
 from conversation import (
     Answered,
-    Choice,
     DataCopy,
     Goodbye,
     Help,
@@ -25,8 +22,7 @@ from conversation import (
     commands_help,
     say,
 )
-from flows import MESSAGES, Kind, Prompt, StageDef, find_stage
-from organiser import stage_title
+from flows import MESSAGES, Kind, Prompt
 
 # A menu offering these can be answered "oui" / "non" as well as by number: the notice,
 # and the confirmations of what erases answers (restarting, erasing, switching questionnaire).
@@ -76,17 +72,13 @@ def show(screen: Screen, lang: str) -> str | None:
     return None
 
 
-def in_own_terms(
-    screen: Screen, asked: Prompt | None, stages: Sequence[StageDef], lang: str
-) -> Screen:
-    """`screen` as the terminal says it: refusals without buttons, workshops marked.
+def in_own_terms(screen: Screen, asked: Prompt | None, lang: str) -> Screen:
+    """`screen` as the terminal says it: refusals without buttons.
 
     `asked` is the question shown in the same reply, if any.
     """
     if isinstance(screen, Message):
         return own_words(screen, asked, lang)
-    if isinstance(screen, Menu):
-        return with_stage_titles(screen, stages, lang)
     return screen
 
 
@@ -106,21 +98,6 @@ def own_words(said: Message, asked: Prompt | None, lang: str) -> Message:
     several = asked.kind in (Kind.MULTIPLE_CHOICE, Kind.RANKING)
     words = "type_numbers" if several else "type_number"
     return Message(term(words, lang, count=len(asked.choices)), warning=True)
-
-
-def with_stage_titles(menu: Menu, stages: Sequence[StageDef], lang: str) -> Menu:
-    """The workshops of a menu titled as the web page lists them: "Évreux (exemple)" for a
-    made-up one. Only for showing: a typed city still reads as the menu's own label."""
-    choices = []
-    for choice in menu.choices:
-        stage = (
-            find_stage(stages, choice.action.stage)
-            if choice.action.intent == Intent.STAGE
-            else None
-        )
-        title = stage_title(stage, lang=lang) if stage is not None else choice.label
-        choices.append(Choice(title, choice.action) if title != choice.label else choice)
-    return dataclasses.replace(menu, choices=tuple(choices))
 
 
 def menu_text(menu: Menu, lang: str) -> str:

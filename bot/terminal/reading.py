@@ -162,7 +162,8 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
             if found is not None:
                 return Pressed(found.action)
     for choice in choices:
-        if word and word == fold(choice.label):
+        # "Évreux" picks "Évreux (exemple)": a label's aside need not be typed.
+        if word and word in (fold(choice.label), fold(choice.label.split(" (")[0])):
             return Pressed(choice.action)
     intents = {choice.action.intent for choice in choices}
     if intents & YES_INTENTS and intents & NO_INTENTS:

@@ -61,6 +61,8 @@ ERASE_YES = "Oui, tout effacer"
 ERASE_NO = "Non, garder mes réponses"
 REVISE = "✏️ Modifier une réponse"
 NO_STAGE = "Continuer sans atelier"
+# The bundled list's made-up workshops, as a picker lists them.
+EXAMPLES = ["Évreux (exemple)", "Vitré (exemple)", "Épinal (exemple)", "Dunkerque (exemple)"]
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from conversation import Conversation, Help, HelpTopic, Menu, Message, Status, W
 from tests.conftest import Peek
 from tests.conversation.conftest import (
     AGREE,
+    EXAMPLES,
     NO_STAGE,
     NOTHING,
     ChatFactory,
@@ -74,7 +75,7 @@ async def test_an_unknown_code_offers_every_workshop_and_going_on_without(
         "Ce lien d’invitation ne correspond à aucun atelier connu. "
         "Choisissez votre atelier dans la liste, ou continuez sans atelier."
     )
-    assert ana.labels() == ["Pithiviers", "Évreux", "Vitré", "Épinal", "Dunkerque", NO_STAGE]
+    assert ana.labels() == ["Pithiviers", *EXAMPLES, NO_STAGE]
     assert ana.reply.status == Status.DONE
     assert counts(peek) == NOTHING
 
