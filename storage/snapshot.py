@@ -457,6 +457,13 @@ def check_schema(path: Path, version: int) -> None:
             f"cannot read database {path}: the file is empty (0 bytes), not a surveybot "
             "database; check the path (SURVEYBOT_DB or --db)"
         )
+    if version == 0:
+        # Worded as PostgreSQL's snapshot words it: not an old schema, no tables at all.
+        raise StorageError(
+            f"cannot read database {path}: it has no surveybot tables, this surveybot needs "
+            f"{SCHEMA_VERSION}; open it once read-write (start the bot or `surveybot chat` "
+            "with this SURVEYBOT_DB) to create or migrate it"
+        )
     if version < SCHEMA_VERSION:
         raise StorageError(
             f"cannot read database {path}: its schema is at version {version}, this "
