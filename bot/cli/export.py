@@ -346,8 +346,15 @@ def _export_one(
     written = [str(p) for p in (out, codebook_path, xlsx_path) if p is not None]
     target = f" to {', '.join(written)}" if written else ""
     click.echo(f"exported {what}: {rows}{target}", err=True)
+    if result.responses == 0:
+        click.echo(nothing_exported(flow, options), err=True)
     if options.include_personal:
-        click.echo(personal_warning(flow), err=True)
+        click.echo(
+            personal_warning(flow)
+            if result.responses
+            else "note: --include-personal: no response, so no personal data was written",
+            err=True,
+        )
     rehearsals = result.by_channel.get("terminal", 0)
     if rehearsals and not options.channels:
         click.echo(
@@ -356,13 +363,32 @@ def _export_one(
             "to leave them out",
             err=True,
         )
-    if result.responses == 0:
-        # Name the filters given beside those always there, so none is left unsuspected.
-        given = ", --channel" * bool(options.channels) + ", --flow-version" * bool(
-            options.flow_versions
+
+
+def nothing_exported(flow: Flow, options: ExportOptions) -> str:
+    """Why an export has no response row: the filters given, each named, or none yet at all.
+
+    The files are written all the same (a header row, the codebook): a script
+    reading them finds the columns it expects.
+    """
+    given = [
+        f"--status {options.status}"
+        + (
+            " (the default: finished responses only; --status all for every one)"
+            if options.status == "completed"
+            else ""
         )
-        click.echo(
-            f"no response of flow '{flow.id}' matches; check --status "
-            f"(default: completed only), --stage{given} and the dates",
-            err=True,
-        )
+        if options.status != "all"
+        else "",
+        *(f"--stage {code}" for code in options.stages),
+        *(f"--channel {channel}" for channel in options.channels),
+        f"--since {options.since:%Y-%m-%d}" if options.since else "",
+        f"--until {options.until:%Y-%m-%d}" if options.until else "",
+        *(f"--flow-version {version}" for version in options.flow_versions),
+    ]
+    named = [part for part in given if part]
+    written = "only the header row was written"
+    if not named:
+        return f"no response of flow '{flow.id}' in the database yet: {written}"
+    which = "this filter" if len(named) == 1 else "these filters"
+    return f"no response of flow '{flow.id}' matches {', '.join(named)}: {written}; check {which}"

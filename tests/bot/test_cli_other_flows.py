@@ -195,9 +195,9 @@ def test_a_version_one_questionnaire_has_not_is_named_in_its_empty_export_hint(
 
     assert result.exit_code == 0, result.stderr
     assert (
-        "no response of flow 'tour_innov_2019_acteurs' matches; check --status "
-        "(default: completed only), "
-        "--stage, --flow-version and the dates"
+        "no response of flow 'tour_innov_2019_acteurs' matches --status completed (the default: "
+        "finished responses only; --status all for every one), --flow-version 3: only the "
+        "header row was written; check these filters"
     ) in result.stderr
 
 
