@@ -105,10 +105,12 @@ def offered(
         # Offered only by a bot with several questionnaires, for one that its entry names.
         return linked is not None
     if action.intent == Intent.RESUME and action.stage:
-        # "Go on" under a switch offer carries the person's own entry: a known audience,
-        # and the workshop (if any) one of the list.
-        code = split_entry(action.stage)[0]
-        return linked is not None and (not code or find_stage(stages, code) is not None)
+        # "Go on" under a switch offer, or another workshop's resume offer, carries the
+        # person's own entry: the workshop (if any) one of the list, an audience (if any)
+        # known to a bot with several questionnaires.
+        code, audience = split_entry(action.stage)
+        known = not code or find_stage(stages, code) is not None
+        return known and (not audience or linked is not None)
     if action.intent == Intent.STAGE:
         # A workshop picked from the list must be one of the list. Elsewhere a workshop
         # since removed from the stages file is simply dropped: the choice still stands.

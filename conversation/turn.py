@@ -40,6 +40,7 @@ from flows import (
     StageDef,
     answer,
     answer_text,
+    entry,
     find_stage,
     revise,
     skip,
@@ -91,13 +92,7 @@ class Turn(Switching):
             self._ask_consent(stage, changed=True)
         elif session.resumable:
             # Unfinished, or closed as abandoned after a long pause: either can go on.
-            self._say_updated()
-            shown = self.prompt_of(session.state) if session.state else None
-            # Named when the bot runs several questionnaires: which one is in progress.
-            name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
-            response = session.response
-            tagged = find_stage(self.stages, response.stage_code) if response else None
-            self.screens.append(views.resume_offer(self.lang, shown, stage, name, tagged=tagged))
+            self._offer_resume(stage)
         elif session.finished:
             self._show_finished()
         else:
@@ -118,8 +113,31 @@ class Turn(Switching):
             self._offer_switch(linked, find_stage(self.stages, event.stage))
         elif session.finished and not session.changing_an_answer:
             self._show_finished()
+        elif self._tagged_elsewhere(stage := find_stage(self.stages, event.stage)):
+            self._offer_resume(stage)  # another workshop's link: say which one keeps what
         else:
             self.show_current()
+
+    def _tagged_elsewhere(self, stage: StageDef | None) -> bool:
+        """The link's workshop is known, and not the one the response is tagged with."""
+        response = self.session.response
+        tagged = find_stage(self.stages, response.stage_code) if response else None
+        return stage is not None and tagged is not None and tagged.code != stage.code
+
+    def _offer_resume(self, stage: StageDef | None) -> None:
+        """ "You have a questionnaire in progress": go on, or start over from `stage`'s link."""
+        session = self.session
+        self._say_updated()
+        shown = self.prompt_of(session.state) if session.state else None
+        # Named when the bot runs several questionnaires: which one is in progress.
+        name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
+        tagged = find_stage(self.stages, session.response.stage_code) if session.response else None
+        # Going on carries the person's own entry: a web page opened from another workshop's
+        # link takes it, and does not ask again at its next reload.
+        mine = entry(tagged, self.audience) if self._tagged_elsewhere(stage) else ""
+        self.screens.append(
+            views.resume_offer(self.lang, shown, stage, name, tagged=tagged, mine=mine)
+        )
 
     async def _arrive(self, code: str | None) -> None:
         """A first visit by a link: its workshop's welcome, or the list when it names none known."""

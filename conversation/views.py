@@ -96,12 +96,14 @@ def resume_offer(
     name: str = "",
     *,
     tagged: StageDef | None = None,
+    mine: str = "",
 ) -> Menu:
     """ "You have a questionnaire in progress" (`name`d when the bot runs several): go on, or
     start over. Opened by the link of a `stage` other than the one the response is `tagged`
-    with, it says which workshop each choice leaves the answers with."""
+    with, it says which workshop each choice leaves the answers with; going on carries the
+    person's own entry, `mine` (see `switch_offer`)."""
     ref = stage_ref(stage) if stage else ""
-    resume = Action(Intent.RESUME)
+    resume = Action(Intent.RESUME, stage=mine)
     so_far = answered_so_far(lang, shown)
     if name:
         lines = [say("in_progress_named", lang, name=name, so_far=so_far)]

@@ -204,6 +204,8 @@ def _candidates(reply: Reply) -> list[str]:
             return ["mydata"]
         if isinstance(screen, Menu):
             intents = {choice.action.intent for choice in screen.choices}
+            if any(c.action.intent == Intent.RESTART and c.action.stage for c in screen.choices):
+                return ["restart_linked"]
             found = [view for intent, view in MENUS.items() if intent in intents]
             if found:
                 return found
@@ -236,6 +238,10 @@ def _event_of(view: str, stage: str | None) -> Event:
         return Pressed(Action(Intent.SUMMARY))
     if view == "revise":
         return Pressed(Action(Intent.REVISE_MENU))
+    if view == "restart_linked":
+        # "Start over?" asked from another workshop's page: starting over moves the answers
+        # to the page's workshop, as the button on that page did.
+        return Pressed(Action(Intent.RESTART_ASK, stage=stage or ""))
     if view == "switch":
         # "Switch, and erase?" again: the page's entry names the questionnaire switched to.
         return Pressed(Action(Intent.SWITCH_ASK, stage=stage or ""))

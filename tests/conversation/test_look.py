@@ -144,3 +144,30 @@ async def test_looking_while_changing_an_answer_after_the_end_shows_that_questio
     assert ana.kinds == ["Question"]
     assert ana.prompt == changing
     assert peek.dump() == before
+
+
+async def test_a_page_opened_from_another_workshops_link_says_which_keeps_what(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    """Begun at Pithiviers, the page opened again from Évreux's link: the same offer as
+    `/start` with that link; going on takes the page back to Pithiviers' own entry, so
+    that its next look shows the question, not the offer again."""
+    ana = chat(mini)
+    await ana.start("pithiviers")
+    await mini_to(ana, "sector")
+    before = peek.dump()
+
+    await ana.send(Look("exemple_normandie"))
+
+    assert ana.kinds == ["Menu"]
+    assert "rattaché à l’atelier de Pithiviers" in ana.menu.text
+    assert "celui de l’atelier d’Évreux" in ana.menu.text
+    assert peek.dump() == before  # looking changes nothing
+    resume = ana.menu.choices[0].action
+    assert resume == Action(Intent.RESUME, stage="pithiviers")
+    await ana.press(ana.menu.choices[0].label)
+    assert ana.prompt.step_id == "sector"
+
+    await ana.send(Look("pithiviers"))
+    assert ana.kinds == ["Question"]
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
