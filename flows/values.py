@@ -82,6 +82,8 @@ def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue
         return _check_text(step, value, lang)
     if isinstance(step, EmailStep):
         text = clean_text(value) if isinstance(value, str) else ""
+        if not text:  # sent empty: nothing to find wrong with, as for a text question
+            return Invalid(message("empty", lang))
         if len(text) > 254 or not EMAIL.match(text):
             return Invalid(message("bad_email", lang))
         return text

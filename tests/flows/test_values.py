@@ -266,7 +266,6 @@ def test_good_email_addresses_are_kept(mini: Flow, typed: str) -> None:
 @pytest.mark.parametrize(
     "typed",
     [
-        "",
         "ana",
         "ana@",
         "@example.fr",
@@ -281,6 +280,15 @@ def test_good_email_addresses_are_kept(mini: Flow, typed: str) -> None:
 @pytest.mark.parametrize(("lang", "example"), [("fr", "nom@"), ("en", "name@")])
 def test_bad_email_addresses_are_refused(mini: Flow, typed: str, lang: str, example: str) -> None:
     assert example in refused(mini, "email", typed, lang)
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "Merci d’écrire"), ("en", "Please type")])
+@pytest.mark.parametrize("typed", ["", "   ", None])
+def test_an_empty_email_is_asked_for_not_called_invalid(
+    mini: Flow, typed: str | None, lang: str, said: str
+) -> None:
+    """Sent empty (a web form's field left blank): nothing was typed to be found wrong."""
+    assert refused(mini, "email", typed, lang).startswith(said)
 
 
 # --- choices ------------------------------------------------------------------
