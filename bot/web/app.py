@@ -63,7 +63,13 @@ from bot.web.identity import (
     valid_id,
 )
 from bot.web.notes import message_of
-from bot.web.pages import has_field, keeping_what_was_sent, laid_out, language_buttons
+from bot.web.pages import (
+    has_field,
+    keeping_what_was_sent,
+    laid_out,
+    language_buttons,
+    response_lines,
+)
 from bot.web.words import web
 from conversation import (
     Command,
@@ -315,25 +321,22 @@ class Pages:
                 response = RedirectResponse(request.url_for("chat"), status_code=303)
                 self._remember(request, response, COOKIE, respondent)
                 return response
+        mine = await self._data_of(here, lang) if here is not None else None  # this browser's
         return self._draw(
             request,
             "resume.html",
             lang,
-            responses=copy.responses,
-            replaces=here is not None and await self._holds_answers(here, lang),
+            responses=response_lines(copy, lang, self.conversation.stages),
+            replaces=bool(mine and mine.responses),
             token=form_token(self.chat_.secret, respondent),
             post_url=request.url_for("resume", respondent=respondent),
         )
 
     async def _data_of(self, respondent: str, lang: str) -> DataCopy | None:
-        """What is stored about a respondent, as "my data" shows it."""
+        """What is stored about a respondent, as "my data" shows it (in their language)."""
         person = Person(Channel.WEB, respondent, lang)
         reply = await self.conversation.handle(person, Command(CommandName.MYDATA))
         return next((s for s in reply.screens if isinstance(s, DataCopy)), None)
-
-    async def _holds_answers(self, respondent: str, lang: str) -> bool:
-        copy = await self._data_of(respondent, lang)
-        return copy is not None and bool(copy.responses)
 
     async def my_data(self, request: Request) -> Response:
         """Everything stored about the person, as a JSON file."""

@@ -1,0 +1,38 @@
+"""A page says what it says in one language, and says only what it offers.
+
+The resume link opened on a phone in another language than the one answered in.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.web.conftest import VisitorFactory
+
+
+async def test_a_resume_link_opened_in_another_language_reads_in_the_pages_language(
+    visitor: VisitorFactory,
+) -> None:
+    ana = visitor(headers={"accept-language": "en-GB,en;q=0.9"})
+    await ana.get("/chat?stage=pithiviers")
+    page = await ana.press("✅ I agree")
+    page = await ana.type("ACME")
+    link = page.field("resume-link")["value"]
+
+    french = visitor(headers={"accept-language": "fr-FR,fr;q=0.9"})
+    opened = await french.get(httpx.URL(link).path)
+    assert 'lang="fr"' in opened.html and "Reprendre ces réponses ici ?" in opened
+    assert "(Pithiviers) : en cours, 1 réponse" in opened
+    for english in ("started on", "in progress", "answer", "reference"):
+        assert english not in opened.text, english
+
+    # And the other way round: answered in French, opened in English.
+    bea = visitor(headers={"accept-language": "fr-FR,fr;q=0.9"})
+    await bea.get("/chat?stage=pithiviers")
+    await bea.press("✅ J’accepte")
+    link = (await bea.type("Bea SARL")).field("resume-link")["value"]
+    english_phone = visitor(headers={"accept-language": "en"})
+    opened = await english_phone.get(httpx.URL(link).path)
+    assert 'lang="en"' in opened.html and "(Pithiviers): in progress, 1 answer" in opened
+    for french_word in ("commencé", "en cours", "réponse", "référence"):
+        assert french_word not in opened.text, french_word
