@@ -15,6 +15,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Answer here, in your browser, or in Telegram if you use it. "
         "Your answers will be linked to this workshop.",
     },
+    # Served without Telegram (no bot name): the card offers the browser only.
+    "landing_lead_web": {
+        "fr": "Répondez ici, dans votre navigateur. Vos réponses seront rattachées à cet atelier.",
+        "en": "Answer here, in your browser. Your answers will be linked to this workshop.",
+    },
     "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
     "open_telegram": {"fr": "Ouvrir dans Telegram", "en": "Open in Telegram"},
     "unknown_workshop": {

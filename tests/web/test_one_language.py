@@ -1,11 +1,13 @@
 """A page says what it says in one language, and says only what it offers.
 
-The resume link opened on a phone in another language than the one answered in.
+The resume link opened on a phone in another language than the one answered in;
+the workshop's card of a site served without Telegram.
 """
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.web.conftest import VisitorFactory
 
@@ -36,3 +38,18 @@ async def test_a_resume_link_opened_in_another_language_reads_in_the_pages_langu
     assert 'lang="en"' in opened.html and "(Pithiviers): in progress, 1 answer" in opened
     for french_word in ("commencé", "en cours", "réponse", "référence"):
         assert french_word not in opened.text, french_word
+
+
+@pytest.mark.parametrize("bot_username", [None])
+async def test_without_telegram_the_card_does_not_speak_of_it(visitor: VisitorFactory) -> None:
+    page = await visitor().get("/s/pithiviers")
+    assert "Telegram" not in page.text
+    assert "Répondez ici, dans votre navigateur." in page
+    english = await visitor(headers={"accept-language": "en"}).get("/s/pithiviers")
+    assert "Telegram" not in english.text and "Answer here, in your browser." in english
+
+
+async def test_with_telegram_the_card_offers_both(visitor: VisitorFactory) -> None:
+    page = await visitor().get("/s/pithiviers")
+    assert "ou dans Telegram si vous l’utilisez" in page
+    assert "Ouvrir dans Telegram" in page.labels() or "Ouvrir dans Telegram" in page
