@@ -58,8 +58,8 @@ class _FromEnvironment(BaseSettings):
 
     A variable for a setting the group does not hold is ignored (`extra`): that is
     what keeps a command from refusing a mistake in a setting it never uses.
-    An empty variable is kept as "" (not None): an empty webhook secret is refused,
-    where an unset one is made up.
+    An empty variable is kept as "" (not None): an empty webhook or web secret is
+    refused, where an unset one is made up.
     """
 
     model_config = SettingsConfigDict(
@@ -296,7 +296,8 @@ class WebSettings(
     """
 
     web_secret: SecretStr | None = None
-    """Signs the web chat's forms; made up at start when absent (set it for several servers)."""
+    """Signs the web chat's forms; made up at start when unset (set it for several servers),
+    refused at start when set but empty."""
 
 
 class WebAndBotSettings(WebSettings, BotSettings):

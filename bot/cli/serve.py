@@ -91,6 +91,7 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
     from bot.web.serving import serve_web
 
     settings = load_settings(WebSettings, **_without_telegram(flags))
+    refuse_empty_web_secret(settings)
     flows, stages = load_flow_and_stages(settings)
     refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
@@ -113,6 +114,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any,
     from bot.web.serving import serve_web_and_telegram
 
     settings = load_settings(WebAndBotSettings, **flags)
+    refuse_empty_web_secret(settings)
     flows, stages = load_flow_and_stages(settings)
     refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
@@ -156,13 +158,28 @@ def _bound(settings: ListenSettings) -> socket.socket:
         fail(str(error))
 
 
+def refuse_empty_web_secret(settings: WebSettings) -> None:
+    """Exit when SURVEYBOT_WEB_SECRET is set but empty, as an empty webhook secret does.
+
+    Made up instead, a blank line in one server's .env would sign its forms with
+    a key of its own, and the other servers on the database would refuse them
+    with no word why. Said first, before anything else is checked or started.
+    """
+    if settings.web_secret is not None and not settings.web_secret.get_secret_value().strip():
+        fail(
+            "SURVEYBOT_WEB_SECRET is set but empty: give it a long random value (such as the "
+            "output of `openssl rand -hex 32`), the same on every server sharing the database, "
+            "or unset it to have one made up at each start (one server only)"
+        )
+
+
 def web_secret(settings: WebSettings) -> bytes:
     """The key that signs the web chat's forms; one made up when none is set."""
-    given = settings.web_secret.get_secret_value().strip() if settings.web_secret else ""
-    if given:
-        return given.encode("utf-8")
-    log.info(
-        "no SURVEYBOT_WEB_SECRET: using one made up for this run (pages opened before a "
-        "restart are refreshed once; set one when several servers share the database)"
-    )
-    return secrets.token_bytes(32)
+    refuse_empty_web_secret(settings)
+    if settings.web_secret is None:
+        log.info(
+            "no SURVEYBOT_WEB_SECRET: using one made up for this run (pages opened before a "
+            "restart are refreshed once; set one when several servers share the database)"
+        )
+        return secrets.token_bytes(32)
+    return settings.web_secret.get_secret_value().strip().encode("utf-8")

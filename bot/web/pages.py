@@ -203,7 +203,9 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         "controls": _controls(shown, lang),
     }
     kind = view["kind"]
-    if kind == "buttons":
+    if kind == "info":
+        view["next"] = _button(web("continue", lang), on_question(shown, Intent.NEXT))
+    elif kind == "buttons":
         view["buttons"] = [
             _button(label, on_question(shown, Intent.CHOOSE, code), pressed=code in shown.selected)
             for code, label in shown.choices
@@ -275,9 +277,12 @@ def _input(shown: Prompt) -> dict[str, Any]:
 
 
 def _controls(shown: Prompt, lang: str) -> list[Button]:
+    """Back (always first, on the left), then skip: beside each other below the answer.
+
+    An information step's "continue" is not one of them: it is its way forward, drawn
+    where a question's answer or "send" is (`question_view`'s "next").
+    """
     controls = []
-    if shown.kind == Kind.INFO:
-        controls.append(_button(web("continue", lang), on_question(shown, Intent.NEXT)))
     if shown.can_back:
         controls.append(_button(web("back", lang), on_question(shown, Intent.BACK)))
     if shown.can_skip:

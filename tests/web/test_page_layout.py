@@ -1,11 +1,14 @@
 """Where things are on the chat page, as the forms and the HTML say it (no browser).
 
-The footer of a finished questionnaire does not offer to resume it. On a short flow
-(fixtures/layout.yaml).
+The way forward of each screen is a primary button where an answer goes; "← Retour"
+is always first below it; the footer of a finished questionnaire does not offer to
+resume it. On a short flow (fixtures/layout.yaml); what the browser shows of it is in
+test_browser_layout.py.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,20 @@ def flow() -> Flow:
     return load_flow(LAYOUT)
 
 
+def primary(page: Page, label: str) -> bool:
+    """Whether the button labelled `label` is drawn as the primary one."""
+    return (
+        re.search(rf'<button[^>]*class="primary"[^>]*>{re.escape(label)}</button>', page.html)
+        is not None
+    )
+
+
+def controls(page: Page) -> list[str]:
+    form = page.question
+    assert form is not None
+    return [b.label for b in form.buttons if b.area == "controls"]
+
+
 async def at_the_summary(ana: Visitor) -> Page:
     await ana.get("/chat")
     await ana.type("Acme")
@@ -33,6 +50,26 @@ async def at_the_summary(ana: Visitor) -> Page:
         page = await ana.press("Oui")
     assert "Récapitulatif de vos réponses" in page
     return page
+
+
+async def test_the_way_forward_is_primary_and_back_always_comes_first_below_it(
+    visitor: VisitorFactory,
+) -> None:
+    ana = visitor()
+    await ana.get("/chat")
+    choice = await ana.type("Acme")
+    assert controls(choice) == ["← Retour"]
+    optional = await ana.press("Oui")
+    assert controls(optional) == ["← Retour", "Passer"]
+    assert primary(optional, "Envoyer")
+    intro = await ana.press("Passer")
+    assert intro.question is not None and intro.question.kind == "info"
+    # "Continuer" is the only way on: primary, above "← Retour", not beside it as its equal.
+    assert primary(intro, "Continuer")
+    assert controls(intro) == ["← Retour"]
+    assert intro.question.buttons[0].label == "Continuer"
+    # Without scripts, the browser focuses it as the page opens.
+    assert re.search(r'class="primary" autofocus>Continuer<', intro.html)
 
 
 async def test_the_footer_of_a_finished_questionnaire_offers_to_see_or_change_it(
