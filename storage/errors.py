@@ -51,3 +51,26 @@ def disk_full(place: object) -> str:
     `exports.files`.
     """
     return f"the disk holding {place} is full; free some space and retry"
+
+
+def refuse_newer(label: str, version: int, latest: int) -> None:
+    """Refuse a database migrated by a newer surveybot: its data may mean something else."""
+    if version > latest:
+        raise StorageError(
+            f"cannot use database {label}: its schema is at version {version}, newer "
+            f"than this surveybot knows ({latest}); upgrade surveybot"
+        )
+
+
+def refuse_other_schema(label: str, version: int, latest: int) -> None:
+    """Refuse, for a reader that cannot migrate, a database `label` whose schema is at
+    `version`, not `latest`: newer (upgrade surveybot), older, or none at all (a database
+    no surveybot has opened to write yet, such as a fresh PostgreSQL one)."""
+    refuse_newer(label, version, latest)
+    if version < latest:
+        what = "no surveybot tables" if version == 0 else f"its schema at version {version}"
+        raise StorageError(
+            f"cannot read database {label}: it has {what}, this surveybot needs {latest}; "
+            "open it once read-write (start the bot or `surveybot chat` with this "
+            "SURVEYBOT_DB) to create or migrate it"
+        )

@@ -19,7 +19,7 @@ from typing import Final
 
 from storage.connection import describe_error
 from storage.db import Database
-from storage.errors import StorageError
+from storage.errors import StorageError, refuse_newer, refuse_other_schema
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ def _apply_next_step(
     migrated between our check and our BEGIN IMMEDIATE.
     """
     current = read_version(conn)
-    _refuse_newer(path, current, latest)
+    refuse_newer(str(path), current, latest)
     if current == latest:
         return None
     target = current + 1
@@ -260,24 +260,15 @@ def _apply_next_step(
 async def check_version(db: Database, latest: int = SCHEMA_VERSION) -> None:
     """Make sure the database is at `latest`, for connections that cannot migrate."""
     current = await db.run_read(read_version, "read the schema version")
-    _refuse_newer(db.path, current, latest)
-    if current == 0 and db.path.is_file() and db.path.stat().st_size == 0:
-        # Migrating would make it an empty database: no answer is in it, the path is wrong.
+    refuse_empty_file(db.path, current)
+    refuse_other_schema(str(db.path), current, latest)
+
+
+def refuse_empty_file(path: Path, version: int) -> None:
+    """Refuse an empty file (0 bytes): migrating would make it an empty database, while
+    no answer is in it; the path is wrong."""
+    if version == 0 and path.is_file() and path.stat().st_size == 0:
         raise StorageError(
-            f"cannot read database {db.path}: the file is empty (0 bytes), not a surveybot "
+            f"cannot read database {path}: the file is empty (0 bytes), not a surveybot "
             "database; check the path (SURVEYBOT_DB or --db)"
-        )
-    if current < latest:
-        raise StorageError(
-            f"cannot read database {db.path}: its schema is at version {current}, "
-            f"this surveybot needs {latest}; open it once read-write (start the bot "
-            "or `surveybot chat`) to migrate it"
-        )
-
-
-def _refuse_newer(path: Path, current: int, latest: int) -> None:
-    if current > latest:
-        raise StorageError(
-            f"cannot use database {path}: its schema is at version {current}, newer "
-            f"than this surveybot knows ({latest}); upgrade surveybot"
         )

@@ -35,9 +35,9 @@ import orjson
 from storage import flow_versions
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
-from storage.errors import StorageError
+from storage.errors import StorageError, refuse_other_schema
 from storage.kept_flows import FlowVersion
-from storage.migrations import SCHEMA_VERSION
+from storage.migrations import SCHEMA_VERSION, refuse_empty_file
 from storage.models import AnswerValue, ResponseStatus
 
 DEFAULT_BATCH: Final = 2000
@@ -446,27 +446,5 @@ def open_sqlite_snapshot(path: str | Path) -> Iterator[SqliteSnapshot]:
 
 def check_schema(path: Path, version: int) -> None:
     """Refuse a SQLite database not at this surveybot's schema version, saying what to do."""
-    if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"cannot read database {path}: its schema is at version {version}, newer than "
-            f"this surveybot knows ({SCHEMA_VERSION}); upgrade surveybot"
-        )
-    if version == 0 and path.is_file() and path.stat().st_size == 0:
-        # Migrating would make it an empty database: no answer is in it, the path is wrong.
-        raise StorageError(
-            f"cannot read database {path}: the file is empty (0 bytes), not a surveybot "
-            "database; check the path (SURVEYBOT_DB or --db)"
-        )
-    if version == 0:
-        # Worded as PostgreSQL's snapshot words it: not an old schema, no tables at all.
-        raise StorageError(
-            f"cannot read database {path}: it has no surveybot tables, this surveybot needs "
-            f"{SCHEMA_VERSION}; open it once read-write (start the bot or `surveybot chat` "
-            "with this SURVEYBOT_DB) to create or migrate it"
-        )
-    if version < SCHEMA_VERSION:
-        raise StorageError(
-            f"cannot read database {path}: its schema is at version {version}, this "
-            f"surveybot needs {SCHEMA_VERSION}; open it once read-write (start the bot or "
-            "`surveybot chat`) to migrate it"
-        )
+    refuse_empty_file(path, version)
+    refuse_other_schema(str(path), version, SCHEMA_VERSION)

@@ -411,22 +411,6 @@ def require_database(target: Path | str) -> None:
         )
 
 
-def require_current_schema(target: Path | str) -> None:
-    """Exit with the export's message when the database is not at this surveybot's schema.
-
-    A read-only store refuses such a database as well, but words an empty one
-    (no tables yet) as an old schema to migrate; the snapshot says what it is,
-    on SQLite and PostgreSQL alike, as `export` does.
-    """
-    from storage import StorageError, open_snapshot
-
-    try:
-        with open_snapshot(target):
-            pass
-    except StorageError as error:
-        fail(str(error))
-
-
 def database_label(target: Path | str) -> str:
     """How messages name the database: its path, or its URL without the password."""
     if isinstance(target, Path):

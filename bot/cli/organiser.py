@@ -25,7 +25,6 @@ from bot.cli.common import (
     load_stages_file,
     per_flow,
     refuse_unknown_stage,
-    require_current_schema,
     to_day,
 )
 from bot.cli.held import held, how_to_include, other_flows
@@ -234,7 +233,6 @@ def stats(
     refuse_database([plot], database=database_file(settings.db))
     plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
     check_outputs(plots, database=database_file(settings.db), force=force)
-    require_current_schema(settings.db)
     results = [
         _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several)
         for chosen in selected

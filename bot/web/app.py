@@ -64,6 +64,7 @@ from bot.web.identity import (
 )
 from bot.web.notes import message_of
 from bot.web.pages import (
+    changed_entry,
     has_field,
     keeping_what_was_sent,
     laid_out,
@@ -236,12 +237,13 @@ class Pages:
         page = await completed(self.conversation, person, reply, stage)
         # The page opened next is for what the form chose (a questionnaire, a workshop).
         after = entry_after(self.conversation.stages, event, stage)
+        changed = changed_entry(page, field_of(form, "changing") == "1")
         if _by_script(request) and after == stage:
-            return self._page(request, person, keeping_what_was_sent(page, event))
+            return self._page(request, person, keeping_what_was_sent(page, event), at=changed)
         # chat.js too is redirected to a new entry: the address it shows (and reloads) is
         # where it was redirected, so a reload does not show the old entry's page again.
         flash = await flash_after(self.conversation, person, after, (event, reply), page)
-        return self._redirect(request, person, flash, after, lang=page.language)
+        return self._redirect(request, person, flash, after, lang=page.language, at=changed)
 
     async def _chat_page(
         self, request: Request, person: Person, stage: str | None, *, fresh: bool
@@ -280,12 +282,14 @@ class Pages:
         *,
         lang: str | None = None,
         fresh: bool = False,
+        at: str | None = None,
     ) -> Response:
-        """303 to the chat page (its workshop, its prefix, at what is new), the flash with it.
+        """303 to the chat page (its workshop, its prefix, at what is new or at the summary's
+        entry `at`, just changed), the flash with it.
 
         Reloading that page, or coming back to it, opens it again; nothing is posted twice.
         """
-        response = RedirectResponse(f"{_chat_url(request, stage)}#now", status_code=303)
+        response = RedirectResponse(f"{_chat_url(request, stage)}#{at or 'now'}", status_code=303)
         if fresh:
             self._remember(request, response, COOKIE, person.external_id)
         if lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
@@ -390,6 +394,7 @@ class Pages:
         *,
         fresh: bool = False,
         note: str | None = None,
+        at: str | None = None,
     ) -> Response:
         lang = reply.language
         flow = self.conversation.flow_of(reply.flow_id)
@@ -413,6 +418,7 @@ class Pages:
             languages=language_buttons(flow.languages, lang),
             flow=flow,
             completed=reply.finished,  # complete, even while an answer is being changed
+            changed=at,  # the summary's entry just changed, where chat.js shows the page
             resume_url=(
                 str(request.url_for("resume", respondent=person.external_id))
                 if reply.response_id is not None

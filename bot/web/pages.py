@@ -71,6 +71,9 @@ class Block:
     entries: Sequence[tuple[str, str]] = ()
     edits: list[Button] = field(default_factory=list)
     """A summary's "change" button for each entry: on a page, beside the answer."""
+    anchors: list[str] = field(default_factory=list)
+    """A summary's entries' ids (`entry_id`), for each entry: where a page opens after
+    one was changed."""
     warning: bool = False
     question: dict[str, Any] = field(default_factory=dict)
 
@@ -97,6 +100,27 @@ def laid_out(reply: Reply) -> tuple[Block | None, list[Block]]:
     transcripts = [block for block in blocks if block.kind == "transcript"]
     rest = [block for block in blocks if block.kind != "transcript"]
     return (transcripts[-1] if transcripts else None), rest
+
+
+def entry_id(step: str) -> str:
+    """The id of a question's entry in the summary (step ids are `[a-z][a-z0-9_]*`)."""
+    return f"entry-{step}"
+
+
+def changed_entry(reply: Reply, changing: bool) -> str | None:
+    """The summary's entry of the answer just changed from it, to open the summary there.
+
+    `changing`: the form was a question of a finished questionnaire ("Modifier"). The
+    summary that comes back is long; at its top, the person would have to look for
+    what they changed. Not after the last question of the first time through: then the
+    thanks and the summary's top are what is new.
+    """
+    if not changing or not any(isinstance(screen, Summary) for screen in reply.screens):
+        return None
+    for screen in reply.screens:
+        if isinstance(screen, Answered) and screen.answer is not None:
+            return entry_id(screen.prompt.step_id)
+    return None
 
 
 def has_field(blocks: Sequence[Block]) -> bool:
@@ -126,6 +150,7 @@ def _block(screen: Screen, lang: str) -> Block | None:
             title=screen.title.rstrip(" :\u00a0"),  # a heading, not a line before a list
             entries=screen.entries,
             edits=edits,
+            anchors=[entry_id(choice.action.value) for choice in screen.edits],
             buttons=[] if edits else buttons,
         )
     if isinstance(screen, DataCopy):

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 import asyncpg
 
 from storage.copying import Row, Source, Table, check_counts
-from storage.errors import StorageError
+from storage.errors import StorageError, refuse_newer
 from storage.migrations import SCHEMA_VERSION
 from storage.postgres.connection import (
     CONNECT_TIMEOUT_S,
@@ -25,7 +25,7 @@ from storage.postgres.connection import (
     describe_error,
     describe_target,
 )
-from storage.postgres.schema import read_version, refuse_newer
+from storage.postgres.schema import read_version
 
 ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 

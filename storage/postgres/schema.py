@@ -27,7 +27,7 @@ from typing import Final
 
 import asyncpg
 
-from storage.errors import StorageError
+from storage.errors import StorageError, refuse_newer, refuse_other_schema
 from storage.migrations import SCHEMA_VERSION
 from storage.postgres.connection import PgDatabase
 
@@ -260,19 +260,4 @@ async def _apply_next_step(
 async def check_version(db: PgDatabase, latest: int = SCHEMA_VERSION) -> None:
     """Make sure the database is at `latest`, for connections that cannot migrate."""
     current = await db.run_read(read_version, "read the schema version")
-    refuse_newer(db.label, current, latest)
-    if current < latest:
-        raise StorageError(
-            f"cannot read database {db.label}: its schema is at version {current}, "
-            f"this surveybot needs {latest}; open it once read-write (start the bot "
-            "or `surveybot chat`) to migrate it"
-        )
-
-
-def refuse_newer(label: str, current: int, latest: int) -> None:
-    """Refuse a database migrated by a newer surveybot: its data may mean something else."""
-    if current > latest:
-        raise StorageError(
-            f"cannot use database {label}: its schema is at version {current}, newer "
-            f"than this surveybot knows ({latest}); upgrade surveybot"
-        )
+    refuse_other_schema(db.label, current, latest)

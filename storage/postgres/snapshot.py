@@ -32,7 +32,7 @@ from typing import Any, Final, TypeVar
 
 import asyncpg
 
-from storage.errors import StorageError
+from storage.errors import StorageError, refuse_other_schema
 from storage.kept_flows import FlowVersion
 from storage.migrations import SCHEMA_VERSION
 from storage.models import ResponseStatus
@@ -44,7 +44,7 @@ from storage.postgres.connection import (
     describe_error,
     describe_target,
 )
-from storage.postgres.schema import read_version, refuse_newer
+from storage.postgres.schema import read_version
 from storage.snapshot import (
     DEFAULT_BATCH,
     AnsweredQuestion,
@@ -292,7 +292,7 @@ def open_postgres_snapshot(url: str) -> Iterator[PostgresSnapshot]:
         try:
             # The first read fixes the snapshot: every later query sees this state.
             version = loop.run(_begin(conn, label))
-            _check_schema(label, version)
+            refuse_other_schema(label, version, SCHEMA_VERSION)
             yield PostgresSnapshot(loop, conn, label)
         finally:
             loop.run(_close(conn))
@@ -331,14 +331,3 @@ async def _close(conn: asyncpg.Connection) -> None:
         await conn.close(timeout=5)
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
         conn.terminate()
-
-
-def _check_schema(label: str, version: int) -> None:
-    refuse_newer(label, version, SCHEMA_VERSION)
-    if version < SCHEMA_VERSION:
-        what = "no surveybot tables" if version == 0 else f"its schema at version {version}"
-        raise StorageError(
-            f"cannot read database {label}: it has {what}, this surveybot needs "
-            f"{SCHEMA_VERSION}; open it once read-write (start the bot or `surveybot chat` "
-            "with this SURVEYBOT_DB) to create or migrate it"
-        )

@@ -127,7 +127,8 @@ async def test_a_database_from_a_newer_surveybot_is_refused(postgres_url: str) -
 async def test_an_unmigrated_database_opened_read_only_says_how_to_migrate(
     postgres_url: str,
 ) -> None:
-    with pytest.raises(StorageError, match=r"schema is at version 0.*open it once read-write"):
+    """A fresh database is not an old one: it has no tables yet, not a schema at 0."""
+    with pytest.raises(StorageError, match=r"it has no surveybot tables.*open it once read-write"):
         await open_store(postgres_url, readonly=True)
     assert PgPeek(postgres_url).tables() == []
 
