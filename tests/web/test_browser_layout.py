@@ -1,21 +1,23 @@
 """What the page looks like where it was rough, in a real Chromium at a phone's size.
 
 "← Retour" stays where it is from one screen to the next, below a way forward drawn
-as the primary button. On a short flow (fixtures/layout.yaml); the HTML of it in
-test_page_layout.py.
+as the primary button; after an answer is changed from the end's long summary, the
+summary opens at it, with and without scripts. On a short flow (fixtures/layout.yaml);
+the HTML of it in test_page_layout.py.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.web.phone import Phones, Server, asks, skip_without_a_browser
+from tests.web.phone import Phone, Phones, Server, asks, on_screen, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
-    from playwright.sync_api import Locator
+    from playwright.sync_api import Locator, expect
 skip_without_a_browser()
 
 LAYOUT = Path(__file__).parent / "fixtures" / "layout.yaml"
@@ -34,6 +36,17 @@ def box(element: Locator) -> dict[str, float]:
 
 def style(element: Locator, prop: str) -> str:
     return str(element.evaluate(f"e => getComputedStyle(e).getPropertyValue('{prop}')"))
+
+
+def to_the_summary(phone: Phone, server: Server) -> None:
+    phone.open(f"{server.url}/chat")
+    phone.type("Acme")
+    phone.tap("Oui")
+    phone.tap("Passer")
+    phone.tap("Continuer")
+    for _ in range(12):
+        phone.tap("Oui")
+    expect(phone.page.locator(".summary h1")).to_have_text("Récapitulatif de vos réponses")
 
 
 def test_back_keeps_its_place_below_a_primary_way_forward(server: Server, phones: Phones) -> None:
@@ -62,4 +75,30 @@ def test_back_keeps_its_place_below_a_primary_way_forward(server: Server, phones
     assert style(go_on, "color") == "rgb(255, 255, 255)"
     assert style(go_on, "background-color") != style(back, "background-color")
     ana.shot("section-intro")
+    ana.check_clean()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["script", "no-script"])
+def test_after_changing_an_answer_the_long_summary_opens_at_it(
+    server: Server, phones: Phones, scripts: bool
+) -> None:
+    ana = phones(scripts=scripts)
+    page = ana.page
+    to_the_summary(ana, server)
+    entry = page.locator("#entry-habit_7")
+    assert not on_screen(entry)  # the summary is taller than the screen
+    edit = entry.get_by_role("button", name=re.compile(r"^Modifier"))
+    ana.press(edit)
+    asks(ana, "Habitude numéro 7")
+    ana.tap("Non")
+    expect(page.locator(".summary h1")).to_have_text("Récapitulatif de vos réponses")
+    expect(entry).to_contain_text("Non")
+    assert on_screen(entry)
+    assert not on_screen(page.locator(".summary h1"))
+    if scripts:
+        expect(entry).to_be_focused()
+    else:
+        assert page.evaluate("location.hash") == "#entry-habit_7"
+    assert style(entry, "background-color") != "rgba(0, 0, 0, 0)"  # marked as just changed
+    ana.shot("summary-after-change")
     ana.check_clean()

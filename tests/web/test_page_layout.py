@@ -1,8 +1,10 @@
 """Where things are on the chat page, as the forms and the HTML say it (no browser).
 
 The way forward of each screen is a primary button where an answer goes; "← Retour"
-is always first below it; the footer of a finished questionnaire does not offer to
-resume it. On a short flow (fixtures/layout.yaml); what the browser shows of it is in
+is always first below it; after an answer changed from the end's summary, the
+summary opens at that answer (a fragment without scripts, a marked entry with
+chat.js); the footer of a finished questionnaire does not offer to resume it. On a
+short flow (fixtures/layout.yaml); what the browser shows of it is in
 test_browser_layout.py.
 """
 
@@ -70,6 +72,33 @@ async def test_the_way_forward_is_primary_and_back_always_comes_first_below_it(
     assert intro.question.buttons[0].label == "Continuer"
     # Without scripts, the browser focuses it as the page opens.
     assert re.search(r'class="primary" autofocus>Continuer<', intro.html)
+
+
+@pytest.mark.parametrize("scripts", [False, True], ids=["plain", "script"])
+async def test_after_changing_an_answer_the_summary_opens_at_it(
+    visitor: VisitorFactory, scripts: bool
+) -> None:
+    ana = visitor(scripts=scripts)
+    summary = await at_the_summary(ana)
+    # The first time through, the summary opens at what is new: the thanks, its top.
+    if not scripts:
+        assert summary.response.history[0].headers["location"].endswith("#now")
+    assert 'class="changed"' not in summary.html
+    assert 'id="entry-habit_7"' in summary.html and 'id="entry-company"' in summary.html
+
+    question = await ana.press("Modifier — 10. Habitude numéro 7")
+    assert question.question is not None and question.question.step == "habit_7"
+    assert question.question.hidden.get("changing") == "1"
+    again = await ana.press("Non")
+    assert "Récapitulatif de vos réponses" in again
+    if scripts:
+        # chat.js focuses and shows the entry marked as changed (static/chat.js).
+        assert re.search(r'<li id="entry-habit_7" class="changed" tabindex="-1">', again.html)
+        assert again.html.count('class="changed"') == 1
+    else:
+        location = again.response.history[0].headers["location"]
+        assert location == "http://127.0.0.1/chat#entry-habit_7"
+        assert 'id="entry-habit_7"' in again.html
 
 
 async def test_the_footer_of_a_finished_questionnaire_offers_to_see_or_change_it(

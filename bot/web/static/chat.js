@@ -135,10 +135,13 @@
     if (sent && draftKey(field() && field().form) !== sent) { store(sent, ""); }
     sent = null;
     prepare();
-    var target = waiting() || document.getElementById("main");
+    // An answer changed from the summary: the summary opens at it, not at its top (without
+    // scripts, the redirect's #entry-… does it).
+    var changed = document.querySelector(".summary .changed");
+    var target = changed || waiting() || document.getElementById("main");
     target.focus({ preventScroll: true });
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
-    (document.querySelector(".now") || target).scrollIntoView({ block: "start" });
+    (changed || document.querySelector(".now") || target).scrollIntoView({ block: "start" });
   }
 
   function postPlainly(form, submitter) {
