@@ -1,9 +1,10 @@
 """What the page looks like where it was rough, in a real Chromium at a phone's size.
 
 "← Retour" stays where it is from one screen to the next, below a way forward drawn
-as the primary button; after an answer is changed from the end's long summary, the
-summary opens at it, with and without scripts. On a short flow (fixtures/layout.yaml);
-the HTML of it in test_page_layout.py.
+as the primary button; a menu's bubble has as much air above its text as below its
+buttons; after an answer is changed from the end's long summary, the summary opens
+at it, with and without scripts. On a short flow (fixtures/layout.yaml); the HTML of
+it in test_page_layout.py.
 """
 
 from __future__ import annotations
@@ -75,6 +76,26 @@ def test_back_keeps_its_place_below_a_primary_way_forward(server: Server, phones
     assert style(go_on, "color") == "rgb(255, 255, 255)"
     assert style(go_on, "background-color") != style(back, "background-color")
     ana.shot("section-intro")
+    ana.check_clean()
+
+
+def test_a_menus_text_has_as_much_air_above_it_as_below_its_buttons(
+    server: Server, phones: Phones
+) -> None:
+    ana = phones()
+    page = ana.page
+    ana.open(f"{server.url}/chat")
+    ana.type("Acme")
+    ana.tap("Recommencer")
+    menu = page.locator("form.menu")
+    expect(menu).to_be_visible()
+    bubble, text = box(menu), box(menu.locator(".text"))
+    last = box(menu.locator(".buttons button").last)
+    above = text["y"] - bubble["y"]
+    below = bubble["y"] + bubble["height"] - (last["y"] + last["height"])
+    assert abs(above - below) <= 2, (above, below)
+    assert 8 <= above <= 20, above
+    ana.shot("menu")
     ana.check_clean()
 
 
