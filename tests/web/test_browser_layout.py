@@ -2,9 +2,9 @@
 
 "← Retour" stays where it is from one screen to the next, below a way forward drawn
 as the primary button; a menu's bubble has as much air above its text as below its
-buttons; after an answer is changed from the end's long summary, the summary opens
-at it, with and without scripts. On a short flow (fixtures/layout.yaml); the HTML of
-it in test_page_layout.py.
+buttons; as a question opens, no answer looks already chosen; after an answer is
+changed from the end's long summary, the summary opens at it, with and without
+scripts. On a short flow (fixtures/layout.yaml); the HTML of it in test_page_layout.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from tests.web.phone import Phone, Phones, Server, asks, on_screen, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
-    from playwright.sync_api import Locator, expect
+    from playwright.sync_api import FloatRect, Locator, expect
 skip_without_a_browser()
 
 LAYOUT = Path(__file__).parent / "fixtures" / "layout.yaml"
@@ -29,10 +29,10 @@ def served_flow() -> Path:
     return LAYOUT
 
 
-def box(element: Locator) -> dict[str, float]:
+def box(element: Locator) -> FloatRect:
     found = element.bounding_box()
     assert found is not None
-    return dict(found)
+    return found
 
 
 def style(element: Locator, prop: str) -> str:
@@ -96,6 +96,33 @@ def test_a_menus_text_has_as_much_air_above_it_as_below_its_buttons(
     assert abs(above - below) <= 2, (above, below)
     assert 8 <= above <= 20, above
     ana.shot("menu")
+    ana.check_clean()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["script", "no-script"])
+def test_as_a_question_opens_no_answer_looks_chosen(
+    server: Server, phones: Phones, scripts: bool
+) -> None:
+    ana = phones(scripts=scripts)
+    page = ana.page
+    ana.open(f"{server.url}/chat")
+    ana.type("Acme")
+    asks(ana, "Êtes-vous adhérent")
+    ana.reload()  # opened afresh: what the browser focuses by itself (autofocus)
+    question = page.locator("#waiting-text")
+    expect(question).to_be_focused()
+    assert style(question, "outline-style") == "none"
+    for label in ("Oui", "Non"):
+        button = page.get_by_role("button", name=label, exact=True)
+        expect(button).not_to_be_focused()
+        assert style(button, "outline-style") == "none"
+        assert style(button, "font-weight") == "400"
+    ana.shot("choice-opened")
+    # The keyboard goes on to the answers, the one focused ringed.
+    page.keyboard.press("Tab")
+    yes = page.get_by_role("button", name="Oui", exact=True)
+    expect(yes).to_be_focused()
+    assert style(yes, "outline-style") == "solid"
     ana.check_clean()
 
 

@@ -74,6 +74,18 @@ async def test_the_way_forward_is_primary_and_back_always_comes_first_below_it(
     assert re.search(r'class="primary" autofocus>Continuer<', intro.html)
 
 
+async def test_a_choice_question_focuses_its_text_not_its_first_answer(
+    visitor: VisitorFactory,
+) -> None:
+    ana = visitor()
+    await ana.get("/chat")
+    page = await ana.type("Acme")
+    heading = page.field("waiting-text")
+    assert "autofocus" in heading and heading["tabindex"] == "-1"
+    buttons = [a for tag, a in page.tags if tag == "button" and "autofocus" in a]
+    assert buttons == []
+
+
 @pytest.mark.parametrize("scripts", [False, True], ids=["plain", "script"])
 async def test_after_changing_an_answer_the_summary_opens_at_it(
     visitor: VisitorFactory, scripts: bool

@@ -227,6 +227,10 @@ def test_without_scripts_the_focus_lands_on_the_question_after_each_answer(
     bob.open(f"{server.url}/chat")
     expect(page.locator("#answer")).to_be_focused()
     bob.type("Acme")
+    # A choice: the question, not its first answer (a ring around it would look chosen);
+    # the answers are the next stop of the keyboard.
+    expect(page.locator("#waiting-text")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Industrie")).to_be_focused()
     bob.tap("Industrie")
     bob.tap("Passer")
