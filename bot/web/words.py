@@ -52,7 +52,10 @@ WORDS: dict[str, dict[str, str]] = {
     "transcript": {"fr": "Vos réponses jusqu’ici", "en": "Your answers so far"},
     "resume_title": {"fr": "Reprendre plus tard", "en": "Come back later"},
     # Finished: nothing is left to resume; the link is to see or change the answers.
-    "resume_title_done": {"fr": "Revoir ou modifier vos réponses", "en": "See or change your answers"},
+    "resume_title_done": {
+        "fr": "Revoir ou modifier vos réponses",
+        "en": "See or change your answers",
+    },
     "resume_lead": {
         "fr": "Gardez ce lien pour reprendre, ici ou sur un autre appareil. Il donne accès "
         "à vos réponses\u00a0: ne le partagez pas.",
