@@ -77,6 +77,9 @@ class Prompt:
     earlier: AnswerValue | None = None
     """The earlier answer, for a channel that offers to keep it as it is: as stored, but
     without choices left out since (`flows.offers`), which could not be given again."""
+    placeholder: str | None = None
+    """A free text's example in its empty field ("Nom de l'entreprise"), for a channel with
+    fields; never for the "Other, please specify" text."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class _KindFields:
     unit: str | None = None
     max_length: int | None = None
     counting: bool = False
+    placeholder: str | None = None
 
 
 def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
@@ -141,6 +145,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         max_length=extra.max_length,
         counting=extra.counting,
         earlier=earlier,
+        placeholder=None if state.awaiting_other else extra.placeholder,
     )
 
 
@@ -197,7 +202,8 @@ def _kind_fields(flow: Flow, step: Step, lang: str, piped: Callable[[Text], str]
             counting=step.integer and step.min is not None and step.min >= 0,
         )
     if isinstance(step, TextStep):
-        return _KindFields(max_length=step.limit)
+        placeholder = piped(step.placeholder) if step.placeholder else None
+        return _KindFields(max_length=step.limit, placeholder=placeholder)
     if isinstance(step, CodeStep):
         # Room for a code or a name ("Alpes-de-Haute-Provence"), or both as read back.
         return _KindFields(max_length=CODE_TYPED_LIMIT)

@@ -281,7 +281,7 @@ def _input(shown: Prompt) -> dict[str, Any]:
     if shown.awaiting_other:
         return {"element": "input", "type": "text", "inputmode": "text", "limit": OTHER_TEXT_LIMIT}
     if shown.kind == Kind.LONG_TEXT:
-        return {"element": "textarea", "limit": shown.max_length}
+        return {"element": "textarea", "limit": shown.max_length, "placeholder": shown.placeholder}
     if shown.kind == Kind.EMAIL:
         return {"element": "input", "type": "email", "inputmode": "email", "maxlength": 254}
     if shown.kind == Kind.CODE:
@@ -298,7 +298,13 @@ def _input(shown: Prompt) -> dict[str, Any]:
         # a count or a year needs only the digits, the larger keys of a phone's keypad.
         keys = "numeric" if shown.counting else "decimal"
         return {"element": "input", "type": "text", "inputmode": keys, "maxlength": 30}
-    return {"element": "input", "type": "text", "inputmode": "text", "limit": shown.max_length}
+    return {
+        "element": "input",
+        "type": "text",
+        "inputmode": "text",
+        "limit": shown.max_length,
+        "placeholder": shown.placeholder,
+    }
 
 
 def _controls(shown: Prompt, lang: str) -> list[Button]:

@@ -1109,3 +1109,18 @@ def test_prompts_show_only_visible_steps_in_the_bundled_flow(bundled: Flow) -> N
     assert "interns_n" not in ids and "apprentices_n" not in ids
     assert "had_interns" in ids
     assert "Acme" in chat.prompt.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "example"), [("fr", "Nom de l’entreprise"), ("en", "Company name")]
+)
+def test_a_free_text_carries_its_placeholder_and_nothing_else_does(
+    bundled_flow: Flow, lang: str, example: str
+) -> None:
+    """The flow's example of an answer, for a channel with fields (the web page)."""
+    chat = Chat(bundled_flow, lang)
+    while chat.prompt.kind == Kind.INFO:
+        chat.ok(chat.ack())
+    assert (chat.current, chat.prompt.placeholder) == ("company_name", example)
+    chat.ok(chat.type("Acme"))
+    assert chat.current == "sector" and chat.prompt.placeholder is None

@@ -129,3 +129,22 @@ async def test_the_footer_of_a_finished_questionnaire_offers_to_see_or_change_it
     assert changing.question is not None and changing.question.step == "company"
     assert "Revoir ou modifier vos réponses" in changing
     assert "Reprendre plus tard" not in changing
+
+
+async def test_a_free_text_shows_its_flows_placeholder_in_the_pages_language(
+    visitor: VisitorFactory,
+) -> None:
+    """The flow's example of an answer sits in the empty field ("Par exemple : Dupont SARL",
+    typeset); a question without one has none, and the "Other" field neither."""
+    ana = visitor()
+    page = await ana.get("/chat")
+    assert 'placeholder="Par exemple\u00a0: Dupont SARL"' in page.html
+    await ana.type("Acme")
+    page = await ana.press("Oui")
+    assert "Une remarque" in page and "placeholder=" not in page.html
+
+    page = await ana.press("English")
+    assert "A remark?" in page and "placeholder=" not in page.html
+    await ana.press("← Back")
+    page = await ana.press("← Back")
+    assert 'placeholder="For example: Smith Ltd"' in page.html
