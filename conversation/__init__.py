@@ -46,6 +46,7 @@ from conversation.service import Conversation, utc_now
 from conversation.session import language_for
 from conversation.tokens import BadToken, decode, encode
 from conversation.versions import FlowVersionChanged, canonical_content, keep_flow_versions
+from conversation.views import data_copy
 from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "Words",
     "canonical_content",
     "commands_help",
+    "data_copy",
     "decode",
     "encode",
     "keep_flow_versions",

@@ -69,7 +69,6 @@ from bot.web.pages import (
     keeping_what_was_sent,
     laid_out,
     language_buttons,
-    response_lines,
 )
 from bot.web.words import web
 from conversation import (
@@ -80,6 +79,7 @@ from conversation import (
     Message,
     Person,
     Reply,
+    data_copy,
     of_place,
 )
 from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry, typeset
@@ -330,7 +330,9 @@ class Pages:
             request,
             "resume.html",
             lang,
-            responses=response_lines(copy, lang, self.conversation.stages),
+            # Said in the page's language, not the respondent's (a link answered in English,
+            # opened on a French phone): the page is in one language.
+            responses=data_copy(copy.data, lang, self.conversation.stages).responses,
             replaces=bool(mine and mine.responses),
             token=form_token(self.chat_.secret, respondent),
             post_url=request.url_for("resume", respondent=respondent),

@@ -7,9 +7,7 @@ conversation's neutral screens.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +40,7 @@ from conversation import (
     on_question,
     say,
 )
-from flows import OTHER_TEXT_LIMIT, Kind, Prompt, StageDef, find_stage, format_day
+from flows import OTHER_TEXT_LIMIT, Kind, Prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,35 +321,3 @@ def _controls(shown: Prompt, lang: str) -> list[Button]:
 
 def _rank_label(n: int, lang: str) -> str:
     return web("rank_first", lang) if n == 1 else web("rank", lang, n=n)
-
-
-def response_lines(copy: DataCopy, lang: str, stages: Sequence[StageDef]) -> list[str]:
-    """Each response of a respondent's data as a line, in `lang`: the page's language.
-
-    `DataCopy.responses` are in the respondent's own language (a link answered in
-    English, opened on a French phone); a page in one language reads them again from
-    the data, with the same words ("• Questionnaire commencé le …").
-    """
-    lines = []
-    for response in copy.data.get("responses", []):
-        code = response.get("stage_code")
-        stage = find_stage(stages, code)
-        workshop = stage.city if stage else code
-        status = str(response.get("status") or "")
-        count = len(response.get("answers") or {})
-        started = str(response.get("started_at") or "")
-        with contextlib.suppress(ValueError):  # not a day: as stored
-            started = format_day(dt.date.fromisoformat(started[:10]), lang)
-        # French counts 0 and 1 singular ("0 réponse"), English only 1.
-        singular = count == 1 or (count == 0 and lang != "en")
-        line = say(
-            "mydata_response",
-            lang,
-            started=started,
-            stage=f" ({workshop})" if workshop else "",
-            status=say(f"status_{status}", lang) if status else "",
-            count=say("answers_one" if singular else "answers_many", lang, count=count),
-            ref=response.get("key", ""),
-        )
-        lines.append(line)
-    return lines
