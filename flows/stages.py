@@ -170,4 +170,5 @@ def format_day(day: dt.date | None, lang: str = "fr") -> str:
         return ""
     months = MONTHS.get(lang, MONTHS["en"])
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{number} {months[day.month - 1]} {day.year}"
+    # No-break spaces: a date is never split across two lines.
+    return f"{number}\u00a0{months[day.month - 1]}\u00a0{day.year}"

@@ -377,7 +377,7 @@ async def test_a_known_deep_link_tags_the_response_with_its_workshop(
     ana = person()
     await ana.send("/start PITHIVIERS")  # typed from a poster, in capitals
     assert ana.chat[0].text == (
-        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
+        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
     )
     await ana.tap(AGREE)
     question(ana)

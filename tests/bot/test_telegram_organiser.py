@@ -97,7 +97,7 @@ async def test_links_lists_every_stage(person: PersonFactory, stages: list[Stage
     for stage in stages:
         assert f"https://t.me/{BOT_USERNAME}?start={stage.code}" in text
         assert stage.city in text
-    assert "Pithiviers — 5 juin 2019" in text
+    assert "Pithiviers — 5\u00a0juin\u00a02019" in text
 
 
 async def test_qr_sends_the_code_of_one_stage_that_decodes_to_its_link(

@@ -97,8 +97,8 @@ async def test_links_give_one_link_per_workshop_and_questionnaire_as_qr_does(
     for stage in stages:
         for audience in ("entreprise", "territoire"):
             assert f"?start={stage.code}__{audience}\n" in text + "\n"
-    assert "Pithiviers – Une entreprise — 5 juin 2019\nhttps://t.me/" in text
-    assert "Pithiviers – Un acteur du territoire — 5 juin 2019\nhttps://t.me/" in text
+    assert "Pithiviers – Une entreprise — 5\u00a0juin\u00a02019\nhttps://t.me/" in text
+    assert "Pithiviers – Un acteur du territoire — 5\u00a0juin\u00a02019\nhttps://t.me/" in text
 
 
 async def test_stats_take_an_audience_and_refuse_what_names_nothing(

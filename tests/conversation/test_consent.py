@@ -258,7 +258,7 @@ async def test_the_notices_language_button_switches_and_keeps_the_workshop(
     assert ana.messages == ["Language: English."]
     assert ana.welcome.title == "1st Tour de France of Innovation in Industrial Territories"
     assert ana.welcome.workshop == (
-        "Welcome! Your answers will be linked to the Pithiviers workshop (5 June 2019)."
+        "Welcome! Your answers will be linked to the Pithiviers workshop (5\u00a0June\u00a02019)."
     )
     assert ana.menu.text.startswith("About your data")
     assert ana.labels() == ["✅ I agree", "I decline", "Français"]

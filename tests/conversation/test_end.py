@@ -333,7 +333,7 @@ async def test_another_workshops_link_says_which_workshop_each_choice_keeps(
     await ana.press(RESTART_YES)
     assert ana.messages == [
         "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
-        "l’atelier d’Évreux (4 juillet 2019)."
+        "l’atelier d’Évreux (4\u00a0juillet\u00a02019)."
     ]
     assert peek.query("SELECT stage_code FROM responses") == [("exemple_normandie",)]
 

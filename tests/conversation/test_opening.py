@@ -16,7 +16,7 @@ from tests.conversation.conftest import (
 )
 
 PITHIVIERS = (
-    "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)."
+    "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
 )
 WAITING = "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous."
 TITLE = "1er tour de France de l’innovation dans les territoires d’industrie"
@@ -58,7 +58,7 @@ async def test_the_welcome_names_the_workshop_in_english_for_an_english_telegram
     await ana.start("pithiviers")
 
     assert ana.welcome.workshop == (
-        "Welcome! Your answers will be linked to the Pithiviers workshop (5 June 2019)."
+        "Welcome! Your answers will be linked to the Pithiviers workshop (5\u00a0June\u00a02019)."
     )
     assert ana.labels()[:2] == ["✅ I agree", "I decline"]
 

@@ -129,10 +129,10 @@ def test_the_welcome_writes_the_workshops_day_in_the_language(mini_flow: Flow) -
     first = StageDef(code="montargis", city="Montargis", date=dt.date(2019, 7, 1))
 
     assert views.welcome(mini_flow, "fr", first).workshop == (
-        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Montargis (1er juillet 2019)."
+        "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Montargis (1er\u00a0juillet\u00a02019)."
     )
     assert views.welcome(mini_flow, "en", first).workshop == (
-        "Welcome! Your answers will be linked to the Montargis workshop (1 July 2019)."
+        "Welcome! Your answers will be linked to the Montargis workshop (1\u00a0July\u00a02019)."
     )
     undated = StageDef(code="gien", city="Gien")
     assert views.welcome(mini_flow, "fr", undated).workshop == (

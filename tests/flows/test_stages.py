@@ -34,10 +34,10 @@ def test_a_long_code_travels_as_a_short_reference_that_finds_it_again() -> None:
 @pytest.mark.parametrize(
     ("day", "lang", "written"),
     [
-        (dt.date(2019, 6, 5), "fr", "5 juin 2019"),
-        (dt.date(2019, 6, 1), "fr", "1er juin 2019"),
-        (dt.date(2019, 6, 1), "en", "1 June 2019"),
-        (dt.date(2019, 8, 15), "en", "15 August 2019"),
+        (dt.date(2019, 6, 5), "fr", "5\u00a0juin\u00a02019"),
+        (dt.date(2019, 6, 1), "fr", "1er\u00a0juin\u00a02019"),
+        (dt.date(2019, 6, 1), "en", "1\u00a0June\u00a02019"),
+        (dt.date(2019, 8, 15), "en", "15\u00a0August\u00a02019"),
         (None, "fr", ""),
     ],
 )

@@ -85,7 +85,7 @@ def test_html_page_lists_every_stage(tour_stages: list[StageDef]) -> None:
         assert card["city"].startswith(link.stage.city)
         assert card["date"] == format_day(link.stage.date)
     assert parser.cards["evreux"]["city"] == "Évreux (exemple)"
-    assert parser.cards["pithiviers"]["date"] == "5 juin 2019"
+    assert parser.cards["pithiviers"]["date"] == "5\u00a0juin\u00a02019"
     # Escaped in the page, and read back whole.
     assert "<&>" not in page
     assert parser.cards["Saint-Remy_2"]["city"] == '=Saint-Rémy <&> "Sud"'
@@ -146,7 +146,7 @@ def test_html_page_in_english() -> None:
     stage = StageDef(code="demo", city="Dunkerque", date=dt.date(2019, 10, 15), example=True)
     page = render_html([stage_link(stage, BOT)], bot_username=BOT, lang="en")
     assert '<html lang="en">' in page
-    assert "15 October 2019" in page and "(example)" in page and "exemple" not in page
+    assert "15\u00a0October\u00a02019" in page and "(example)" in page and "exemple" not in page
 
 
 # --- all of it on disk ----------------------------------------------------------

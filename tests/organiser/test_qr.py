@@ -91,11 +91,11 @@ def captions(svg: str) -> list[str | None]:
 @pytest.mark.parametrize(
     ("day", "lang", "shown"),
     [
-        (dt.date(2019, 6, 5), "fr", "5 juin 2019"),
-        (dt.date(2019, 8, 1), "fr", "1er août 2019"),
-        (dt.date(2019, 12, 24), "fr", "24 décembre 2019"),
-        (dt.date(2019, 6, 5), "en", "5 June 2019"),
-        (dt.date(2019, 8, 1), "en", "1 August 2019"),
+        (dt.date(2019, 6, 5), "fr", "5\u00a0juin\u00a02019"),
+        (dt.date(2019, 8, 1), "fr", "1er\u00a0août\u00a02019"),
+        (dt.date(2019, 12, 24), "fr", "24\u00a0décembre\u00a02019"),
+        (dt.date(2019, 6, 5), "en", "5\u00a0June\u00a02019"),
+        (dt.date(2019, 8, 1), "en", "1\u00a0August\u00a02019"),
     ],
 )
 def test_dates_read_as_people_write_them(day: dt.date, lang: str, shown: str) -> None:

@@ -66,7 +66,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.open(f"{server.url}/s/pithiviers")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_text("Atelier de Pithiviers")
-    ana.sees("5 juin 2019")
+    ana.sees("5\u00a0juin\u00a02019")
     telegram = page.get_by_role("link", name="Ouvrir dans Telegram")
     expect(telegram).to_have_attribute("href", f"https://t.me/{BOT}?start=pithiviers")
     ana.shot("landing")

@@ -42,7 +42,7 @@ async def test_a_workshop_card_names_the_workshop_and_offers_both_ways_to_answer
     page = await visitor().get("/s/pithiviers")
     assert page.status == 200
     assert "Atelier de Pithiviers" in page
-    assert "5 juin 2019" in page
+    assert "5\u00a0juin\u00a02019" in page
     assert "Répondre ici" in page.text
     assert "http://127.0.0.1/chat?stage=pithiviers" in page.links()
     assert "https://t.me/surveybot_test_bot?start=pithiviers" in page.links()
@@ -63,7 +63,7 @@ async def test_a_workshop_card_is_in_english_for_a_phone_in_english(
     english = visitor(headers={"accept-language": "en-GB,en;q=0.9,fr;q=0.5"})
     page = await english.get("/s/pithiviers")
     assert "Pithiviers workshop" in page
-    assert "5 June 2019" in page
+    assert "5\u00a0June\u00a02019" in page
     assert "Answer here" in page and "Open in Telegram" in page
     assert "Atelier" not in page.text
     assert 'lang="en"' in page.html
@@ -135,7 +135,7 @@ async def test_opening_the_chat_shows_the_welcome_and_notice_and_stores_nothing(
     browser = visitor()
     page = await browser.get("/chat?stage=pithiviers")
     assert page.status == 200
-    assert "Vos réponses seront rattachées à l’atelier de Pithiviers (5 juin 2019)" in page
+    assert "Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)" in page
     assert "1er tour de France de l’innovation dans les territoires d’industrie" in page
     assert "Information sur vos données" in page
     assert page.labels() == ["✅ J’accepte", "Je refuse", "English"]

@@ -292,7 +292,7 @@ async def test_the_notice_can_be_read_in_english_before_anything_is_stored(
     await ana.get("/chat?stage=pithiviers")
     page = await ana.press("English")
     assert "About your data" in page
-    assert "Your answers will be linked to the Pithiviers workshop (5 June 2019)." in page
+    assert "Your answers will be linked to the Pithiviers workshop (5\u00a0June\u00a02019)." in page
     assert counts(peek) == dict.fromkeys(PERSONAL, 0)
     # Agreeing there keeps the workshop of the link and the language chosen.
     page = await ana.press("✅ I agree")

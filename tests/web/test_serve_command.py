@@ -75,7 +75,7 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(
         ana = Visitor(client)
         card = await ana.get("/s/pithiviers")
         assert card.status == 200
-        assert "Atelier de Pithiviers" in card and "5 juin 2019" in card
+        assert "Atelier de Pithiviers" in card and "5\u00a0juin\u00a02019" in card
         # Without --bot-username the card offers the web chat only.
         assert not [link for link in card.links() if "t.me" in link]
         await ana.get("/chat?stage=pithiviers")
