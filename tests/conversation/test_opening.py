@@ -15,9 +15,7 @@ from tests.conversation.conftest import (
     counts,
 )
 
-PITHIVIERS = (
-    "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
-)
+PITHIVIERS = "Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
 WAITING = "Pour commencer, merci de répondre à l’information sur vos données, ci-dessous."
 TITLE = "1er tour de France de l’innovation dans les territoires d’industrie"
 

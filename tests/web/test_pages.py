@@ -135,7 +135,9 @@ async def test_opening_the_chat_shows_the_welcome_and_notice_and_stores_nothing(
     browser = visitor()
     page = await browser.get("/chat?stage=pithiviers")
     assert page.status == 200
-    assert "Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)" in page
+    assert (
+        "Vos réponses seront rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)" in page
+    )
     assert "1er tour de France de l’innovation dans les territoires d’industrie" in page
     assert "Information sur vos données" in page
     assert page.labels() == ["✅ J’accepte", "Je refuse", "English"]
