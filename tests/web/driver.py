@@ -348,6 +348,13 @@ class Visitor:
         form, button = self._shown().form_with(label)
         return await self.submit(form, button)
 
+    async def press_through(self, label: str) -> Page:
+        """Press `label` and follow a redirect, as chat.js's fetch does (and a browser
+        without it): the page the person ends on, with the redirect in its history."""
+        form, button = self._shown().form_with(label)
+        path = httpx.URL(form.action).raw_path.decode()
+        return await self.post(form.data(button), path, follow_redirects=True)
+
     async def type(self, text: str) -> Page:
         form = self._question()
         assert form.text is not None, f"no text field on {form.step}"

@@ -12,7 +12,6 @@ or, when the page's address changes, the redirect that fetch follows).
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from flows import Catalogue, Flow, bundled_path, load_flow
@@ -37,14 +36,6 @@ def flow(bundled_flow: Flow) -> Catalogue:
     return Catalogue((bundled_flow, ACTORS))
 
 
-async def press(browser: Visitor, label: str) -> Page:
-    """Press `label`, as a plain form or as chat.js does: its fetch follows a redirect."""
-    assert browser.page is not None
-    form, button = browser.page.form_with(label)
-    path = httpx.URL(form.action).raw_path.decode()
-    return await browser.post(form.data(button), path, follow_redirects=True)
-
-
 async def reload(browser: Visitor) -> Page:
     """Reload as a person does: the address shown, opened (chat.js shows the one it was
     answered from, without its fragment)."""
@@ -55,9 +46,9 @@ async def reload(browser: Visitor) -> Page:
 async def two_company_answers(browser: Visitor) -> str:
     """The companies' questionnaire by its QR code, agreed, two answers: the question waiting."""
     await browser.get(THEIRS)
-    await press(browser, AGREE)
+    await browser.press_through(AGREE)
     await browser.type("ACME")
-    page = await press(browser, "Agroalimentaire")
+    page = await browser.press_through("Agroalimentaire")
     return waiting(page)
 
 
@@ -94,7 +85,7 @@ async def test_going_on_sticks_a_reload_shows_the_question_not_the_offer(
     ana = visitor(scripts=scripts)
     step = await two_company_answers(ana)
     await ana.get(OTHER)
-    page = await press(ana, GO_ON)
+    page = await ana.press_through(GO_ON)
     # Redirected to her own questionnaire's address: what the browser shows and reloads.
     assert page.response.history[0].headers["location"].endswith(f"{THEIRS}#now")
     assert waiting(page) == step and not offered(page)
@@ -104,7 +95,7 @@ async def test_going_on_sticks_a_reload_shows_the_question_not_the_offer(
     assert waiting(page) == step and not offered(page)
     assert page.question is not None
     # And the answers go on, in her questionnaire.
-    page = await press(ana, page.question.choices()[0].label)
+    page = await ana.press_through(page.question.choices()[0].label)
     assert waiting(page) != step and not offered(page)
     assert peek.query("SELECT flow_id, stage_code FROM responses") == [
         (bundled_flow.id, "pithiviers")
@@ -118,10 +109,10 @@ async def test_not_confirming_the_switch_goes_on_with_hers(
     ana = visitor(scripts=scripts)
     step = await two_company_answers(ana)
     await ana.get(OTHER)
-    page = await press(ana, SWITCH)
+    page = await ana.press_through(SWITCH)
     assert "efface les 2 réponses déjà données" in page
     before = peek.dump()
-    page = await press(ana, KEEP)
+    page = await ana.press_through(KEEP)
     assert waiting(page) == step and not offered(page)
     page = await reload(ana)
     assert waiting(page) == step and not offered(page)
@@ -135,10 +126,10 @@ async def test_switching_opens_the_territory_notice_then_its_questionnaire_at_pi
     ana = visitor(scripts=scripts)
     await two_company_answers(ana)
     await ana.get(OTHER)
-    page = await press(ana, SWITCH)
+    page = await ana.press_through(SWITCH)
     # The confirmation, not the offer again (without scripts: the page after the redirect).
     assert "Confirmez-vous ?" in page and SWITCH_YES in page.labels()
-    page = await press(ana, SWITCH_YES)
+    page = await ana.press_through(SWITCH_YES)
     # Said with or without scripts: across the redirect, the questionnaire's name rides as
     # a value of the flow's (bot/web/notes.py, VALUED_KEYS).
     assert f"C’est fait : vos réponses au questionnaire pour « {COMPANY} » sont effacées." in page
@@ -146,7 +137,7 @@ async def test_switching_opens_the_territory_notice_then_its_questionnaire_at_pi
     assert AGREE in page.labels() and not offered(page)
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
     assert peek.query("SELECT COUNT(*) FROM answers") == [(0,)]
-    page = await press(ana, AGREE)
+    page = await ana.press_through(AGREE)
     assert waiting(page) == ACTORS.steps()[0].id
     assert peek.query("SELECT flow_id, stage_code FROM responses") == [(ACTORS.id, "pithiviers")]
     page = await reload(ana)

@@ -10,12 +10,11 @@ scripts (a redirect after each form) and with chat.js.
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.conftest import Peek
 from tests.web.conftest import VisitorFactory
-from tests.web.driver import Page, Visitor
+from tests.web.driver import Visitor
 
 AGREE = "✅ J’accepte"
 RESUME, RESTART, RESTART_YES = "Reprendre ▶", "Recommencer", "Oui, recommencer"
@@ -23,20 +22,12 @@ HERS, EVREUX = "/chat?stage=pithiviers", "/chat?stage=exemple_normandie"
 TOLD = "Ce questionnaire est rattaché à l’atelier de Pithiviers, et ce lien est celui de"
 
 
-async def press(browser: Visitor, label: str) -> Page:
-    """Press `label`, as a plain form or as chat.js does: its fetch follows a redirect."""
-    assert browser.page is not None
-    form, button = browser.page.form_with(label)
-    path = httpx.URL(form.action).raw_path.decode()
-    return await browser.post(form.data(button), path, follow_redirects=True)
-
-
 async def two_answers(browser: Visitor) -> str:
     """Pithiviers' link, agreed, two answers: the question waiting."""
     await browser.get(HERS)
-    await press(browser, AGREE)
+    await browser.press_through(AGREE)
     await browser.type("ACME")
-    page = await press(browser, "Agroalimentaire")
+    page = await browser.press_through("Agroalimentaire")
     assert page.question is not None
     return page.question.step or ""
 
@@ -54,7 +45,7 @@ async def test_going_on_keeps_pithiviers_and_the_page_stops_asking(
     assert page.labels()[:2] == [RESUME, RESTART]
     assert peek.dump() == before
 
-    page = await press(ana, RESUME)
+    page = await ana.press_through(RESUME)
     assert page.response.history[0].headers["location"].endswith(f"{HERS}#now")
     assert page.question is not None and page.question.step == step
     page = await ana.get(str(page.response.url.copy_with(fragment=None)))
@@ -70,8 +61,8 @@ async def test_starting_over_links_the_answers_to_evreux_and_says_so(
     await two_answers(ana)
     await ana.get(EVREUX)
 
-    await press(ana, RESTART)
-    page = await press(ana, RESTART_YES)
+    await ana.press_through(RESTART)
+    page = await ana.press_through(RESTART_YES)
 
     assert "Vos réponses sont maintenant rattachées à l’atelier d’Évreux" in page
     assert peek.query("SELECT stage_code FROM responses") == [("exemple_normandie",)]
