@@ -23,6 +23,7 @@ from flows import (
     choose,
     confirm,
     find_stage,
+    is_stage_code,
     skip,
     split_entry,
     summary,
@@ -108,6 +109,8 @@ def offered(
         # "Go on" under a switch offer, or another workshop's resume offer, carries the
         # person's own entry: the workshop (if any) one of the list, an audience (if any)
         # known to a bot with several questionnaires.
+        if is_stage_code(stages, action.stage):
+            return True  # a workshop's own code, even one holding "__" (one questionnaire)
         code, audience = split_entry(action.stage)
         known = not code or find_stage(stages, code) is not None
         return known and (not audience or linked is not None)

@@ -113,7 +113,9 @@ class Turn(Switching):
             self._offer_switch(linked, find_stage(self.stages, event.stage))
         elif session.finished and not session.changing_an_answer:
             self._show_finished()
-        elif self._tagged_elsewhere(stage := find_stage(self.stages, event.stage)):
+        elif session.resumable and self._tagged_elsewhere(
+            stage := find_stage(self.stages, event.stage)
+        ):
             self._offer_resume(stage)  # another workshop's link: say which one keeps what
         else:
             self.show_current()
@@ -124,6 +126,14 @@ class Turn(Switching):
         tagged = find_stage(self.stages, response.stage_code) if response else None
         return stage is not None and tagged is not None and tagged.code != stage.code
 
+    def _mine_if_elsewhere(self, stage: StageDef | None) -> str:
+        """The person's own entry, for "go on" under a menu opened from another workshop's
+        link: a web page takes it, and does not ask again at its next reload ("" if not)."""
+        response = self.session.response
+        if response is None or not self._tagged_elsewhere(stage):
+            return ""
+        return entry(find_stage(self.stages, response.stage_code), self.audience)
+
     def _offer_resume(self, stage: StageDef | None) -> None:
         """ "You have a questionnaire in progress": go on, or start over from `stage`'s link."""
         session = self.session
@@ -132,9 +142,7 @@ class Turn(Switching):
         # Named when the bot runs several questionnaires: which one is in progress.
         name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
         tagged = find_stage(self.stages, session.response.stage_code) if session.response else None
-        # Going on carries the person's own entry: a web page opened from another workshop's
-        # link takes it, and does not ask again at its next reload.
-        mine = entry(tagged, self.audience) if self._tagged_elsewhere(stage) else ""
+        mine = self._mine_if_elsewhere(stage)
         self.screens.append(
             views.resume_offer(self.lang, shown, stage, name, tagged=tagged, mine=mine)
         )
@@ -272,7 +280,11 @@ class Turn(Switching):
         elif intent == Intent.RESTART_ASK:
             self.screens.append(
                 views.restart_menu(
-                    self.lang, self._seq(), action.stage, finished=self.session.finished
+                    self.lang,
+                    self._seq(),
+                    action.stage,
+                    finished=self.session.finished,
+                    mine=self._mine_if_elsewhere(stage),
                 )
             )
         elif intent == Intent.RESTART:
@@ -366,7 +378,7 @@ class Turn(Switching):
         tagged = session.response.stage_code
         await self._save(start(self.flow), stage=stage, restarted=True)
         # Started over from another workshop's link: the answers now go to that workshop.
-        moved = stage is not None and tagged is not None and stage.code != tagged
+        moved = stage is not None and stage.code != tagged
         self.screens.append(Message(views.restarted(self.lang, stage if moved else None)))
         self.show_current()
 

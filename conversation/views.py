@@ -189,13 +189,20 @@ def restarted(lang: str, moved_to: StageDef | None) -> str:
     return say("restarted_at", lang, **_workshop(moved_to, lang))
 
 
-def restart_menu(lang: str, seq: int, stage: str = "", *, finished: bool = False) -> Menu:
+def restart_menu(
+    lang: str, seq: int, stage: str = "", *, finished: bool = False, mine: str = ""
+) -> Menu:
     """Starting over erases the answers: ask first (for the state at `seq` only).
 
     "No" goes on where the person is; once finished, that is their answers as a later
     visit shows them ("already answered", the summary), not the end's thanks again.
+    Asked from another workshop's link, it carries the person's own entry, `mine`, as
+    "go on" under the resume offer does.
     """
-    keep = Action(Intent.RESUME if finished else Intent.KEEP)
+    if mine:
+        keep = Action(Intent.RESUME, stage=mine)
+    else:
+        keep = Action(Intent.RESUME if finished else Intent.KEEP)
     return Menu(
         say("restart_confirm", lang),
         (

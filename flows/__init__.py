@@ -31,7 +31,15 @@ from flows.model import Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
-from flows.stages import STAGE_CODE, StageDef, StagesFile, find_stage, format_day, stage_ref
+from flows.stages import (
+    STAGE_CODE,
+    StageDef,
+    StagesFile,
+    find_stage,
+    format_day,
+    is_stage_code,
+    stage_ref,
+)
 from flows.state import (
     ResponseState,
     effective_answers,
@@ -91,6 +99,7 @@ __all__ = [
     "format_number",
     "french_de",
     "grouped",
+    "is_stage_code",
     "link_payload",
     "load_flow",
     "load_stages",

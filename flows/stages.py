@@ -153,6 +153,13 @@ def find_stage(stages: Sequence[StageDef], key: str | None) -> StageDef | None:
     return found
 
 
+def is_stage_code(stages: Sequence[StageDef], key: str) -> bool:
+    """Whether `key` is a stage's own code as a whole (one may hold "__" when one
+    questionnaire runs), not an entry naming a stage and an audience."""
+    found = _find_one(stages, key)
+    return found is not None and found.code.lower() == key.lower()
+
+
 def _find_one(stages: Sequence[StageDef], key: str) -> StageDef | None:
     if not key:
         return None

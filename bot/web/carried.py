@@ -48,7 +48,7 @@ from conversation import (
     Typed,
     say,
 )
-from flows import SEPARATOR, STAGE_CODE, StageDef, find_stage, split_entry
+from flows import SEPARATOR, STAGE_CODE, StageDef, find_stage, is_stage_code, split_entry
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,10 @@ def entry_after(stages: Sequence[StageDef], event: Event, stage: str | None) -> 
     """
     if not isinstance(event, Pressed) or event.action.intent not in ENTRIES:
         return stage
-    code, audience = split_entry(event.action.stage)
+    # A workshop's own code first: with one questionnaire, a code may hold "__".
+    code, audience = event.action.stage, None
+    if not is_stage_code(stages, code):
+        code, audience = split_entry(code)
     found = find_stage(stages, code)
     # The full code, not the short reference a button may carry ("#" would end the address).
     payload = f"{found.code if found else ''}{SEPARATOR + audience if audience else ''}"

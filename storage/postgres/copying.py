@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 import asyncpg
 
 from storage.copying import Row, Source, Table, check_counts
-from storage.errors import StorageError, refuse_newer
+from storage.errors import StorageError, refuse_other_schema
 from storage.migrations import SCHEMA_VERSION
 from storage.postgres.connection import (
     CONNECT_TIMEOUT_S,
@@ -63,12 +63,7 @@ class PgSource:
             await conn.close()
             raise
         try:
-            refuse_newer(label, version, SCHEMA_VERSION)
-            if version < SCHEMA_VERSION:
-                raise StorageError(
-                    f"cannot read database {label}: its schema is at version {version}, this "
-                    f"surveybot needs {SCHEMA_VERSION}; open it once read-write to migrate it"
-                )
+            refuse_other_schema(label, version, SCHEMA_VERSION)
         except BaseException:
             await conn.close()
             raise

@@ -305,6 +305,11 @@ async def test_restart_from_the_resume_offer_keeps_the_new_links_workshop(
     await ana.press(RESTART_YES)
 
     assert peek.query("SELECT COUNT(*), MAX(stage_code) FROM responses") == [(1, "pithiviers")]
+    # Begun without a workshop, now linked to one: said, as any move is.
+    assert ana.messages == [
+        "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
+        "l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
+    ]
 
 
 async def test_another_workshops_link_says_which_workshop_each_choice_keeps(

@@ -161,6 +161,11 @@ def two_stages() -> list[StageDef]:
         (Action(Intent.CONSENT), False),
         (Action(Intent.DECLINE, lang="en"), False),
         (Action(Intent.RESUME), True),
+        # "Go on" under another workshop's offer: the person's own workshop.
+        (Action(Intent.RESUME, stage="pithiviers"), True),
+        (Action(Intent.RESUME, stage="nowhere"), False),
+        # An audience, on a bot with one questionnaire: never offered.
+        (Action(Intent.RESUME, stage="pithiviers__territoire"), False),
         (Action(Intent.ERASE), True),
     ],
 )
@@ -214,3 +219,12 @@ def test_revise_is_offered_only_for_a_question_of_the_summary(mini_flow: Flow) -
     assert not revising("nope", state)
     assert not revising("welcome", state)  # information, not a question
     assert not revising("staff", None)  # no response at all
+
+
+def test_a_workshop_code_holding_the_separator_is_its_own_with_one_questionnaire(
+    mini_flow: Flow,
+) -> None:
+    """With one questionnaire a code may hold "__" ("pith__2019"): "go on" carrying it is
+    the person's own workshop, not "pith" for an audience "2019"."""
+    stages = [StageDef(code="pith__2019", city="Pithiviers")]
+    assert offered(Action(Intent.RESUME, stage="pith__2019"), mini_flow, stages, None, "fr")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from flows import Flow
 from tests.conftest import Peek
 from tests.web.conftest import VisitorFactory
-from tests.web.driver import Visitor
+from tests.web.driver import Visitor, valid_answer
 
 AGREE = "✅ J’accepte"
 RESUME, RESTART, RESTART_YES = "Reprendre ▶", "Recommencer", "Oui, recommencer"
@@ -69,3 +70,48 @@ async def test_starting_over_links_the_answers_to_evreux_and_says_so(
     assert peek.query("SELECT COUNT(*) FROM answers") == [(0,)]
     page = await ana.get(EVREUX)  # the page of that link now simply goes on
     assert TOLD not in page and page.question is not None
+
+
+@pytest.mark.parametrize("scripts", [False, True], ids=["plain", "chat.js"])
+async def test_not_confirming_the_start_over_goes_back_to_pithiviers_question(
+    visitor: VisitorFactory, peek: Peek, scripts: bool
+) -> None:
+    """ "Non, continuer" takes the page to her own workshop's address too: her question,
+    not the offer again, now and at the next reload."""
+    ana = visitor(scripts=scripts)
+    step = await two_answers(ana)
+    await ana.get(EVREUX)
+    await ana.press_through(RESTART)
+    before = peek.dump()
+
+    page = await ana.press_through("Non, continuer")
+
+    assert page.response.history[0].headers["location"].endswith(f"{HERS}#now")
+    assert page.question is not None and page.question.step == step and TOLD not in page
+    page = await ana.get(str(page.response.url.copy_with(fragment=None)))
+    assert page.question is not None and page.question.step == step
+    assert peek.dump() == before
+
+
+async def test_changing_a_finished_answer_from_another_workshops_page_is_no_resume_offer(
+    visitor: VisitorFactory, peek: Peek, bundled_flow: Flow
+) -> None:
+    """Finished at Pithiviers, changing an answer on a page opened from Évreux's link: the
+    question being changed, never "a questionnaire in progress… start over?"."""
+    ana = visitor()
+    await ana.get(HERS)
+    page = await ana.press(AGREE)
+    turn = 0
+    while page.question is not None:
+        button, changes = valid_answer(page.question, bundled_flow, turn)
+        page = await ana.submit(page.question, button, **changes)
+        turn += 1
+    assert "Récapitulatif de vos réponses" in page
+
+    page = await ana.get(EVREUX)
+    page = await ana.press("Modifier — 1. Quel est le nom de votre entreprise")
+    assert page.question is not None and page.question.step == "company_name"
+    page = await ana.get(EVREUX)  # a reload while changing it
+    assert TOLD not in page
+    assert page.question is not None and page.question.step == "company_name"
+    assert peek.query("SELECT status, stage_code FROM responses") == [("completed", "pithiviers")]
