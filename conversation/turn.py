@@ -420,6 +420,8 @@ class Turn(Switching):
             if stage is None and self.arrived is not None:
                 stage = find_stage(self.stages, self.arrived.entry)
             await self._begin(stage)
+        elif session.resumable and self._tagged_elsewhere(stage):
+            self._offer_resume(stage)  # asked on another workshop's offer: the offer again
         else:
             self.show_current()
 

@@ -188,11 +188,15 @@ def refilled(reply: Reply, event: Typed | Submitted) -> Reply:
     return dataclasses.replace(reply, screens=tuple(kept(s) for s in reply.screens))
 
 
-def language_buttons(languages: Sequence[str], lang: str) -> list[Button]:
-    """A button for each other language, under its own name: one tap switches."""
+def language_buttons(languages: Sequence[str], lang: str, entry: str = "") -> list[Button]:
+    """A button for each other language, under its own name: one tap switches. Each carries
+    the page's `entry`, as the notice's do: what the page showed is said again, in the
+    language chosen (another workshop's offer, say, not the question behind it)."""
     return [
         Button(
-            LANGUAGE_NAMES.get(code, code), encode(Action(Intent.LANGUAGE, value=code)), lang=code
+            LANGUAGE_NAMES.get(code, code),
+            encode(Action(Intent.LANGUAGE, value=code, stage=entry)),
+            lang=code,
         )
         for code in languages
         if code != lang

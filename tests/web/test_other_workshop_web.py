@@ -115,3 +115,19 @@ async def test_changing_a_finished_answer_from_another_workshops_page_is_no_resu
     assert TOLD not in page
     assert page.question is not None and page.question.step == "company_name"
     assert peek.query("SELECT status, stage_code FROM responses") == [("completed", "pithiviers")]
+
+
+@pytest.mark.parametrize("scripts", [False, True], ids=["plain", "chat.js"])
+async def test_the_offer_read_in_english_is_the_offer_still(
+    visitor: VisitorFactory, scripts: bool
+) -> None:
+    """ "English" on the offer's page says the offer again in English, not the question
+    (which the page, still at Évreux's address, would follow with the offer at once)."""
+    ana = visitor(scripts=scripts)
+    await two_answers(ana)
+    await ana.get(EVREUX)
+
+    page = await ana.press_through("English")
+
+    assert "This questionnaire is linked to the Pithiviers workshop" in page
+    assert page.labels()[:2] == ["Continue ▶", "Start over"]
