@@ -402,9 +402,7 @@ class Pages:
         flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
         transcript, blocks = laid_out(Reply(screens=screens, language=lang))
-        entry = request.query_params.get("stage") or ""
-        entry = entry if STAGE_CODE.fullmatch(entry) else ""
-        chat_url = _chat_url(request, entry)
+        chat_url = _chat_url(request, request.query_params.get("stage"))
         response = self._draw(
             request,
             "chat.html",
@@ -419,7 +417,7 @@ class Pages:
             chat_url=chat_url,
             # Without scripts, the page a form brings opens at what is new, not at the top.
             post_url=f"{chat_url}#now",
-            languages=language_buttons(flow.languages, lang, entry),
+            languages=language_buttons(flow.languages, lang, request.query_params.get("stage")),
             flow=flow,
             completed=reply.finished,  # complete, even while an answer is being changed
             changed=at,  # the summary's entry just changed, where chat.js shows the page

@@ -40,7 +40,7 @@ from conversation import (
     on_question,
     say,
 )
-from flows import OTHER_TEXT_LIMIT, Kind, Prompt
+from flows import OTHER_TEXT_LIMIT, STAGE_CODE, Kind, Prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +188,11 @@ def refilled(reply: Reply, event: Typed | Submitted) -> Reply:
     return dataclasses.replace(reply, screens=tuple(kept(s) for s in reply.screens))
 
 
-def language_buttons(languages: Sequence[str], lang: str, entry: str = "") -> list[Button]:
+def language_buttons(languages: Sequence[str], lang: str, entry: str | None = None) -> list[Button]:
     """A button for each other language, under its own name: one tap switches. Each carries
-    the page's `entry`, as the notice's do: what the page showed is said again, in the
-    language chosen (another workshop's offer, say, not the question behind it)."""
+    the page's `entry` (if well formed), as the notice's do: what the page showed is said
+    again, in the language chosen (another workshop's offer, say, not the question behind it)."""
+    entry = entry if entry and STAGE_CODE.fullmatch(entry) else ""
     return [
         Button(
             LANGUAGE_NAMES.get(code, code),

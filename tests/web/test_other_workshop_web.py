@@ -131,3 +131,18 @@ async def test_the_offer_read_in_english_is_the_offer_still(
 
     assert "This questionnaire is linked to the Pithiviers workshop" in page
     assert page.labels()[:2] == ["Continue ▶", "Start over"]
+
+
+async def test_a_malformed_address_gives_language_buttons_that_still_work(
+    visitor: VisitorFactory,
+) -> None:
+    """Only a well-formed entry rides in a language button: "a|b" in the address would
+    break the button's token, and the tap would be refused as forged."""
+    ana = visitor()
+    step = await two_answers(ana)
+    await ana.get("/chat?stage=a%7Cb")
+
+    page = await ana.press("English")
+
+    assert "Language: English." in page and "not recognised" not in page
+    assert page.question is not None and page.question.step == step
