@@ -37,6 +37,7 @@ from storage.models import (
     SessionRecord,
     Stage,
 )
+from storage.snapshot import ResponseFilter
 
 
 class SurveyStore(Protocol):
@@ -131,6 +132,9 @@ class SurveyStore(Protocol):
 
     async def count_responses(self) -> dict[ResponseStatus, int]:
         """How many responses there are, by status (a /stats too big to count at once)."""
+
+    async def count_matching(self, chosen: ResponseFilter) -> int:
+        """How many responses an export with this filter would hold (none: nothing to send)."""
 
     async def answered_question_ids(self) -> dict[int, frozenset[str]]:
         """The ids of the questions each response has answered, by response id."""

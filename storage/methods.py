@@ -37,6 +37,7 @@ from storage.models import (
     StoredAnswer,
 )
 from storage.privacy import Counts, DryRun, PurgeCounts
+from storage.snapshot import ResponseFilter
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +316,11 @@ class StoreMethods:
     async def count_responses(self) -> dict[ResponseStatus, int]:
         """Return how many responses have each status (every status present)."""
         return await self._db.run_read(self._sql.responses.count_by_status, "count responses")
+
+    async def count_matching(self, chosen: ResponseFilter) -> int:
+        """Return how many responses an export with this filter would hold."""
+        read = partial(self._sql.responses.count_matching, chosen=chosen)
+        return await self._db.run_read(read, "count the responses to export")
 
     async def list_responses(self) -> list[Response]:
         """Return every response, oldest first."""

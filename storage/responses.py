@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from storage import respondents, updates
 from storage.codecs import (
@@ -31,6 +31,9 @@ from storage.models import (
     SessionRecord,
     StoredAnswer,
 )
+
+if TYPE_CHECKING:
+    from storage.snapshot import ResponseFilter
 
 COLUMNS: Final = (
     "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
@@ -388,6 +391,13 @@ def count_by_status(conn: sqlite3.Connection) -> dict[ResponseStatus, int]:
     for status, count in conn.execute("SELECT status, COUNT(*) FROM responses GROUP BY status"):
         counts[ResponseStatus(status)] = int(count)
     return counts
+
+
+def count_matching(conn: sqlite3.Connection, chosen: ResponseFilter) -> int:
+    """How many responses an export with this filter would hold."""
+    where, params = chosen.where()
+    found = conn.execute(f"SELECT COUNT(*) FROM responses r WHERE {where}", params).fetchone()
+    return int(found[0])
 
 
 def answered_question_ids(conn: sqlite3.Connection) -> dict[int, frozenset[str]]:

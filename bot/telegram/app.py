@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram import handlers, jobs, organiser
+from bot.telegram import handlers, jobs, organiser, organiser_export
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.fairness import FairRateLimiter
 from bot.telegram.flood import app_language
@@ -175,7 +175,7 @@ ORGANISER_HANDLERS: dict[str, Handler] = {
     "stats": organiser.on_stats,
     "links": organiser.on_links,
     "qr": organiser.on_qr,
-    "export": organiser.on_export,
+    "export": organiser_export.on_export,
 }
 """The commands only organisers reach (in their /help's order): their menu lists these."""
 ORGANISERS = list(ORGANISER_HANDLERS)

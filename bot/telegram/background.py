@@ -31,6 +31,7 @@ import datetime as dt
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any, Final
 
 from telegram.error import Forbidden, TelegramError
@@ -201,6 +202,14 @@ def organiser_jobs(application: AnyApplication) -> OrganiserJobs:
     if jobs is None:
         raise RuntimeError("organiser jobs are asked for before start-up finished")
     return jobs
+
+
+def database_of(application: BotApplication) -> Path | str:
+    """The database a job reads in its own process (a path or a PostgreSQL URL)."""
+    database = application.bot_data.database
+    if database is None:
+        raise RuntimeError("an organiser job runs before start-up finished")
+    return database
 
 
 def schedule_jobs(application: BotApplication, runners: Mapping[str, Runner]) -> OrganiserJobs:

@@ -49,6 +49,15 @@ def person_of(update: Update) -> Person | None:
     return Person(Channel.TELEGRAM, str(user.id), user.language_code)
 
 
+def organiser_chat(update: Update, context: BotContext) -> tuple[Chat, str] | None:
+    """Where an organiser command came from, and the language to answer in."""
+    person = person_of(update)
+    if update.effective_chat is None or person is None:
+        return None
+    lang = context.services.conversation.language_of(person)
+    return Chat(context.bot, update.effective_chat.id), lang
+
+
 async def on_start(update: Update, context: BotContext) -> None:
     """`/start [payload]`: a deep link carries the workshop's code."""
     await converse(update, context, Start(stage=context.args[0] if context.args else None))

@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from html import escape
-from typing import cast
+from typing import Final, cast
 
 import httpx
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
-from bot.telegram.background import schedule_jobs
+from bot.telegram.background import Runner, schedule_jobs
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
-from bot.telegram.organiser import RUNNERS
+from bot.telegram.organiser import run_stats
+from bot.telegram.organiser_export import run_export
 from bot.telegram.sending import Chat
 from conversation import REMINDERS, Menu
 from storage import Channel
 
 log = logging.getLogger(__name__)
+
+RUNNERS: Final[Mapping[str, Runner]] = {"export": run_export, "stats": run_stats}
+"""The organiser jobs, by kind (bot/telegram/background.py runs them)."""
 
 UPKEEP_EVERY = dt.timedelta(days=1)
 JOBS_KEPT = dt.timedelta(days=7)

@@ -20,6 +20,7 @@ from flows import find_stage
 
 if TYPE_CHECKING:
     from conversation import Conversation
+    from flows import Flow
 
 PERSONAL_WORD = "personal"
 """`/export personal`: the export keeps the questions the flow marks personal."""
@@ -102,6 +103,13 @@ def read_command_args(
     else:
         return asked
     return refused + "\n" + usage(command, conversation, lang)
+
+
+def flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:
+    """The flow the command named, or every flow the bot runs."""
+    if asked.flow is not None:
+        return [conversation.flow_of(asked.flow)]
+    return list(conversation.catalogue.flows)
 
 
 def unknown_words(words: Sequence[str], conversation: Conversation, lang: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import asyncpg
 
@@ -28,6 +28,9 @@ from storage.models import (
     StoredAnswer,
 )
 from storage.postgres import respondents, updates
+
+if TYPE_CHECKING:
+    from storage.snapshot import ResponseFilter
 from storage.postgres.codecs import moment, other_text
 from storage.responses import answer_changes, check_consent_version
 
@@ -382,6 +385,12 @@ async def count_by_status(conn: asyncpg.Connection) -> dict[ResponseStatus, int]
     for row in await conn.fetch("SELECT status, COUNT(*) AS n FROM responses GROUP BY status"):
         counts[ResponseStatus(row["status"])] = int(row["n"])
     return counts
+
+
+async def count_matching(conn: asyncpg.Connection, chosen: ResponseFilter) -> int:
+    """How many responses an export with this filter would hold."""
+    where, params = chosen.where(numbered=True)
+    return int(await conn.fetchval(f"SELECT COUNT(*) FROM responses r WHERE {where}", *params))
 
 
 async def answered_question_ids(conn: asyncpg.Connection) -> dict[int, frozenset[str]]:

@@ -42,8 +42,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from telegram.error import Forbidden
 
-from bot.telegram import BotApplication, build_application, running
-from bot.telegram import organiser as organiser_module
+from bot.telegram import BotApplication, build_application, organiser_export, running
 from bot.telegram.callback_data import MAX_BYTES, BadButton, decode
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import page_of
@@ -1092,7 +1091,7 @@ def test_adversarial_updates_leave_the_bot_answering_and_the_database_consistent
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(organiser_module, "export_in_another_process", export_in_thread)
+    monkeypatch.setattr(organiser_export, "export_in_another_process", export_in_thread)
     stage_codes = [s.code for s in stages]
     api = RecordingAPI()
     app = build_application(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram import BotApplication, build_application, organiser, running
+from bot.telegram import BotApplication, build_application, organiser, organiser_export, running
 from bot.telegram.background import MAX_STARTS, organiser_jobs
 from flows import Flow, StageDef
 from storage import SurveyStore
@@ -87,13 +87,14 @@ async def test_a_respondent_is_answered_while_an_export_runs(
 ) -> None:
     # An export that runs until the test lets it go: as slow as a huge database's.
     release = asyncio.Event()
-    real_export = organiser.export_in_another_process
+    real_export = organiser_export.export_in_another_process
 
     async def slow_export(*args: Any) -> Any:
         await release.wait()
         return await real_export(*args)
 
-    monkeypatch.setattr(organiser, "export_in_another_process", slow_export)
+    monkeypatch.setattr(organiser_export, "export_in_another_process", slow_export)
+    await person(700_000_300).send("/start pithiviers")  # something to export
     boss = person(ORGANISER, language_code="en")
     await boss.send("/export")
     assert boss.last_text == "Export in progress: you will get the file here."

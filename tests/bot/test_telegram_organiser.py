@@ -209,17 +209,34 @@ async def test_export_of_one_stage(person: PersonFactory, some_answers: None) ->
     assert len(table) == 3
 
 
-async def test_an_export_of_nothing_says_so_and_sends_no_file(
-    person: PersonFactory, api: FakeBotAPI
+async def test_an_export_of_nothing_says_so_at_once_and_sends_no_file(
+    person: PersonFactory, api: FakeBotAPI, db_path: Path
 ) -> None:
     boss = person(ORGANISER)
-    await ask_and_wait(boss, "/export")
-    assert boss.last_text == "Pas encore de réponse à exporter."
+    await boss.send("/export personal")
+    # Said straight away: no "Export en cours" first, no warning about personal data.
+    assert [m.text for m in boss.chat] == ["Pas encore de réponse à exporter."]
     started = person(700_000_103)
     await started.send("/start pithiviers")
-    await ask_and_wait(boss, "/export exemple_nord")
+    await boss.send("/export exemple_nord")
     assert boss.last_text == "Pas encore de réponse à exporter pour Dunkerque (exemple_nord)."
+    assert len(boss.chat) == 2
     assert not api.calls_to("sendDocument")
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM jobs").fetchone() == (0,)
+
+
+async def test_an_export_of_a_workshop_with_answers_is_acknowledged_then_sent(
+    person: PersonFactory,
+) -> None:
+    await person(700_000_104).send("/start exemple_nord")
+    boss = person(ORGANISER)
+    await ask_and_wait(boss, "/export exemple_nord")
+    assert boss.chat[0].text == "Export en cours\u00a0: vous recevrez le fichier ici."
+    assert [m.attachment[0].split("_")[:2] for m in boss.chat if m.attachment] == [
+        ["reponses", "exemple"],
+        ["codebook", "exemple"],
+    ]
 
 
 async def test_one_response_is_counted_in_the_singular(person: PersonFactory) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.organiser import personal_questions
+from bot.telegram.organiser_export import personal_questions
 from conversation import Housekeeping, Policy, say
 from flows import Flow, load_flow, typeset
 from storage import Channel, Store

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from storage import (
     AnswerInput,
     AnswerValue,
+    ResponseFilter,
     ResponseStatus,
     Stage,
     StorageError,
@@ -283,6 +284,20 @@ async def test_count_responses(store: Store, new_response, clock) -> None:
         ResponseStatus.COMPLETED: 1,
         ResponseStatus.ABANDONED: 0,
     }
+
+
+async def test_count_matching_counts_what_an_export_with_that_filter_would_hold(
+    store: Store, new_response
+) -> None:
+    await new_response("1", stage_code="pithiviers")
+    await new_response("2", stage_code="evreux")
+    await new_response("3", stage_code="pithiviers", flow_id="territoire")
+    pithiviers = ("pithiviers",)
+    assert await store.count_matching(ResponseFilter("tdf2019")) == 2
+    assert await store.count_matching(ResponseFilter("tdf2019", pithiviers)) == 1
+    assert await store.count_matching(ResponseFilter("territoire", pithiviers)) == 1
+    assert await store.count_matching(ResponseFilter("territoire", ("evreux",))) == 0
+    assert await store.count_matching(ResponseFilter("unknown")) == 0
 
 
 # Answers
