@@ -327,7 +327,7 @@ def answered_so_far(lang: str, shown: Prompt | None) -> str:
     answered, total = (shown.answered, shown.total) if shown else (0, 0)
     if lang == "en":
         return f"{answered} of {total} answered"
-    return f"{answered} réponse{'s' if answered > 1 else ''} sur {total}"
+    return f"{answered}\u00a0réponse{'s' if answered > 1 else ''} sur {total}"
 
 
 def commands_help(lang: str) -> str:

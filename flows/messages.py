@@ -3,6 +3,7 @@ and how French is printed: thousands apart (`grouped`), no-break spaces (`typese
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 _WRITTEN: dict[str, dict[str, str]] = {
@@ -136,12 +137,22 @@ def typeset(text: str, lang: str) -> str:
     return text.replace("« ", "«\u00a0")
 
 
+COUNTED = re.compile(r"(\{(?:count|min|max|length|n|limit)\}) (?!sur\b)(?=\w{3})")
+"""A count filled into a text and the word it counts: "{max} réponses", not "{min} à"."""
+
+
 def typeset_table(table: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
     """A table of texts by key and language, typeset. Done to the texts before any value is
-    filled in, so that a person's own words quoted in one ("« {label} »") stay as typed."""
-    return {
-        key: {lang: typeset(t, lang) for lang, t in texts.items()} for key, texts in table.items()
-    }
+    filled in, so that a person's own words quoted in one ("« {label} »") stay as typed.
+
+    In French a count also keeps the word it counts on its line ("au plus 3 réponses",
+    never "3" at a line's end): only the bot's own counts, by their names, since a
+    general rule on numbers split ranges ("10 à 49") oddly."""
+
+    def set_(text: str, lang: str) -> str:
+        return COUNTED.sub("\\1\u00a0", typeset(text, lang)) if lang == "fr" else text
+
+    return {key: {lang: set_(t, lang) for lang, t in texts.items()} for key, texts in table.items()}
 
 
 MESSAGES = typeset_table(_WRITTEN)

@@ -73,7 +73,7 @@ async def test_an_export_over_the_limit_arrives_as_a_zip_of_the_csv_and_codebook
         assert names[0].endswith(".csv") and names[1].startswith("codebook_")
         assert archive.read(names[0]) == csv
         assert archive.read(names[1]) == codebook
-    assert document.text.startswith("150 réponses")
+    assert document.text.startswith("150\u00a0réponses")
     assert "zip" in document.text
 
 
@@ -162,4 +162,4 @@ async def test_a_csv_over_50_mb_arrives_zipped_within_telegram_s_limit(
         assert archive.namelist()[1].startswith("codebook_")
     assert len(csv) > api.upload_limit
     assert csv.count(IDEA.encode()) == responses
-    assert document.text.startswith(f"{responses} réponses")
+    assert document.text.startswith(f"{responses}\u00a0réponses")

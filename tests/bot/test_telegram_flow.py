@@ -229,7 +229,7 @@ async def answer_everything(ana: Person) -> None:
     await ana.tap("Partenariats d’entreprises")
     alert = ana.answers_to_queries()[-1]
     assert alert["show_alert"] is True
-    assert alert["text"] == "Vous pouvez choisir au plus 3 réponses."
+    assert alert["text"] == "Vous pouvez choisir au plus 3\u00a0réponses."
     assert message.labels() == before
     await ana.tap("Valider (3)")
     assert_answered(
@@ -486,7 +486,7 @@ async def test_start_with_an_unfinished_response_offers_to_resume(
     await ana.send("/start")
     offer = ana.last
     assert offer.text == (
-        "Vous avez un questionnaire en cours (2 réponses sur 51). "
+        "Vous avez un questionnaire en cours (2\u00a0réponses sur 51). "
         "Voulez-vous reprendre là où vous en étiez\u00a0?"
     )
     assert offer.labels() == ["Reprendre ▶", "Recommencer"]

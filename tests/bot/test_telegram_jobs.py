@@ -189,7 +189,7 @@ async def test_stats_on_a_big_database_are_a_job_too(
 
     texts = [m.text for m in boss.chat]
     assert texts[0] == "Calcul des statistiques en cours\u00a0: vous les recevrez ici."
-    assert texts[1].startswith("Réponses au ") and "1 commencée ·" in texts[1]
+    assert texts[1].startswith("Réponses au ") and "1\u00a0commencée ·" in texts[1]
     assert jobs_in(db_path) == [("stats", "done", 1)]
 
 

@@ -82,9 +82,9 @@ async def test_stats_match_the_database(
     )
     by_stage = {row["stage_code"]: (row["started"], row["completed"]) for row in rows}
     assert by_stage == {"pithiviers": (3, 2), None: (1, 0)}
-    assert "Pithiviers (pithiviers)\n3 commencées · 2 terminées (67\u00a0%)" in text
-    assert "Sans atelier (—)\n1 commencée · 0 terminée (0\u00a0%)" in text
-    assert "Total\n4 commencées · 2 terminées (50\u00a0%)" in text
+    assert "Pithiviers (pithiviers)\n3\u00a0commencées · 2\u00a0terminées (67\u00a0%)" in text
+    assert "Sans atelier (—)\n1\u00a0commencée · 0\u00a0terminée (0\u00a0%)" in text
+    assert "Total\n4\u00a0commencées · 2\u00a0terminées (50\u00a0%)" in text
     assert "aujourd’hui 4/2" in text
     assert "Pas encore de réponse\u00a0: Évreux (exemple), Vitré (exemple)" in text
 
@@ -148,7 +148,7 @@ async def test_two_thousand_stray_words_are_quoted_ten_and_counted(
     await boss.send(command + " a" * 2000)
     reply = boss.last_text
     assert len(reply) < 4096
-    assert "«\u00a0a\u00a0», «\u00a0a\u00a0»" in reply and "… et 1990 autres" in reply
+    assert "«\u00a0a\u00a0», «\u00a0a\u00a0»" in reply and "… et 1990\u00a0autres" in reply
     assert "problème" not in reply and "pas accepté" not in reply
 
 
@@ -160,9 +160,9 @@ async def test_a_thousand_workshops_are_named_within_one_message(person: PersonF
     await boss.send("/qr")
     assert len(boss.last_text) < 4096
     assert "ville_0000, ville_0001" in boss.last_text
-    assert boss.last_text.endswith("… et 960 autres (/links les donne tous))")
+    assert boss.last_text.endswith("… et 960\u00a0autres (/links les donne tous))")
     await boss.send("/qr atlantis")
-    assert "… et 960 autres" in boss.last_text
+    assert "… et 960\u00a0autres" in boss.last_text
     await boss.send("/qr ville_0999")
     assert boss.last.attachment is not None and boss.last.attachment[0] == "ville_0999.png"
 
@@ -191,7 +191,7 @@ async def test_export_sends_the_csv_and_codebook_counted_by_status(
         assert row["external_id"] not in text
     for user in (1, 2, 3, 4):
         assert str(user) not in set(table["response_key"])
-    assert data.text.startswith("4 réponses (2 terminées, 2 en cours)")
+    assert data.text.startswith("4\u00a0réponses (2\u00a0terminées, 2 en cours)")
     book = pd.read_csv(io.BytesIO(codebook.attachment[1]), sep=";", encoding="utf-8-sig")
     assert list(book["column"]) == list(table.columns)
 
@@ -247,12 +247,12 @@ async def test_one_response_is_counted_in_the_singular(person: PersonFactory) ->
     await person(700_000_102, language_code="en").send("/start")
     boss, chef = person(ORGANISER), person(ORGANISER, language_code="en")
     await boss.send("/stats pithiviers")
-    assert "1 commencée · 1 terminée (100\u00a0%)" in boss.last_text
+    assert "1\u00a0commencée · 1\u00a0terminée (100\u00a0%)" in boss.last_text
     await ask_and_wait(boss, "/export")
     caption = next(m.text for m in boss.chat if m.attachment is not None)
-    assert caption.startswith("2 réponses (1 terminée, 1 en cours)")
+    assert caption.startswith("2\u00a0réponses (1\u00a0terminée, 1 en cours)")
     await ask_and_wait(boss, "/export pithiviers")
-    assert boss.chat[-2].text.startswith("1 réponse (1 terminée)")
+    assert boss.chat[-2].text.startswith("1\u00a0réponse (1\u00a0terminée)")
     await ask_and_wait(chef, "/export pithiviers")
     assert chef.chat[-2].text.startswith("1 response (1 completed)")
 
@@ -286,7 +286,7 @@ async def test_qr_with_a_web_address_too_long_for_a_qr_code_says_so(
     async with running(app, db_path):
         boss = Person(Updates(app, api), ORGANISER)
         await boss.send("/qr pithiviers")
-    assert boss.last_text.startswith("Ce lien (3\u202f041 caractères)")
+    assert boss.last_text.startswith("Ce lien (3\u202f041\u00a0caractères)")
     assert "trop long pour un QR code" in boss.last_text
     assert not any(m.attachment for m in boss.chat)
     assert not any("problème" in m.text for m in boss.chat)

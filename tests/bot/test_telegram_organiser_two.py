@@ -107,7 +107,7 @@ async def test_stats_take_an_audience_and_refuse_what_names_nothing(
     await one_each(person)
     boss = person(ORGANISER)
     await boss.send("/stats pithiviers territoire")
-    assert "Pithiviers (pithiviers)\n1 commencée" in boss.last_text
+    assert "Pithiviers (pithiviers)\n1\u00a0commencée" in boss.last_text
     await boss.send("/stats a b c")
     assert boss.last_text == (
         "«\u00a0a\u00a0», «\u00a0b\u00a0», «\u00a0c\u00a0» ne sont ni des ateliers ni des questionnaires. Ateliers\u00a0: "

@@ -57,11 +57,11 @@ async def test_the_offer_names_both_and_no_keeps_the_answers(
     await _two_company_answers(ana)
     await ana.send("/start pithiviers__territoire")
     offer = ana.last
-    assert f"le questionnaire pour «\u00a0{COMPANY}\u00a0» (2 réponses sur " in offer.text
+    assert f"le questionnaire pour «\u00a0{COMPANY}\u00a0» (2\u00a0réponses sur " in offer.text
     assert f"ce lien ouvre le questionnaire pour «\u00a0{ACTOR}\u00a0»" in offer.text
     assert offer.labels() == [f"Reprendre «\u00a0{COMPANY}\u00a0» ▶", SWITCH]
     await ana.tap(SWITCH)
-    assert "efface les 2 réponses déjà données" in ana.last_text
+    assert "efface les 2\u00a0réponses déjà données" in ana.last_text
     await ana.tap("Non, garder mes réponses")
     assert ana.last_text.startswith("Question 3/")  # the question waiting, again
     assert _read(db_path, "SELECT flow_id FROM responses") == [(bundled_flow.id,)]

@@ -399,7 +399,7 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
 
     summary, document = ana.chat[-2:]
     assert summary.text.startswith("Voici les données enregistrées vous concernant\u00a0:")
-    assert "(Pithiviers)\u00a0: en cours, 2 réponses" in summary.text
+    assert "(Pithiviers)\u00a0: en cours, 2\u00a0réponses" in summary.text
     assert summary.text.endswith("Pour tout effacer\u00a0: /delete")
     assert document.text == "Toutes vos données, en entier, au format JSON."
     assert document.attachment is not None

@@ -33,7 +33,7 @@ START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)
 AGREE = "✅ J’accepte"
 REMINDER = (
     "Bonjour\u00a0! Votre questionnaire «\u00a01er tour de France de l’innovation dans les territoires "
-    "d’industrie\u00a0» n’est pas terminé (2 réponses sur 51)."
+    "d’industrie\u00a0» n’est pas terminé (2\u00a0réponses sur 51)."
 )
 
 PersonFactory = Callable[..., Person]
@@ -366,7 +366,7 @@ async def test_upkeep_closes_a_stale_response_which_can_still_be_resumed(
     assert reminders_to(ana) == [] and len(reminders_to(bob)) == 1
 
     await ana.send("/start")
-    assert ana.last_text.startswith("Vous avez un questionnaire en cours (2 réponses sur 51).")
+    assert ana.last_text.startswith("Vous avez un questionnaire en cours (2\u00a0réponses sur 51).")
     await ana.tap("Reprendre ▶")
     assert ana.last_text.startswith("Question 3/")
     await ana.tap("10 à 49")

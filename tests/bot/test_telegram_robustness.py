@@ -215,7 +215,7 @@ async def test_a_10000_character_text_is_refused_with_its_length(
     await ana.send("A" * 10_000)
     refusal, again = ana.chat[-2:]
     assert refusal.text == (
-        "⚠️ Votre réponse fait 10\u202f000 caractères\u00a0; la limite est de 120. Merci de la raccourcir."
+        "⚠️ Votre réponse fait 10\u202f000\u00a0caractères\u00a0; la limite est de 120. Merci de la raccourcir."
     )
     assert again.text.startswith("Question 1/")
     assert answers_of(ana.user_id) == {}
@@ -395,7 +395,9 @@ async def test_a_response_resumes_after_the_bot_restarts_on_the_same_database(
         ana = Person(Updates(second, api_again, first_update_id=last_update_id + 1), 42)
         await ana.send("/start")
         offer = ana.last
-        assert offer.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 51).")
+        assert offer.text.startswith(
+            "Vous avez un questionnaire en cours (2\u00a0réponses sur 51)."
+        )
         await ana.tap("Reprendre ▶")
         assert question_number(ana) == 3
         assert "Combien de salariés compte Acme" in ana.last_text

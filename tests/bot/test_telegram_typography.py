@@ -17,7 +17,7 @@ import pytest
 
 from bot.telegram.organiser_export import personal_questions
 from conversation import Housekeeping, Policy, say
-from flows import Flow, load_flow, typeset
+from flows import Flow, load_flow, message, typeset
 from storage import Channel, Store
 from tests.bot.conftest import PersonFactory
 from tests.conftest import MINI
@@ -158,3 +158,11 @@ def test_typeset_puts_a_no_break_space_by_the_high_marks_and_guillemets_in_frenc
     text: str, lang: str, shown: str
 ) -> None:
     assert typeset(text, lang) == shown
+
+
+def test_a_count_keeps_the_word_it_counts_on_its_line_and_a_range_reads_as_written() -> None:
+    # "au plus 3 / réponses" split on a phone reads as a fault; "de 1 à / 5" does not.
+    assert message("too_many", "fr", max=3) == f"Vous pouvez choisir au plus 3{NBSP}réponses."
+    assert message("off_scale", "fr", min=1, max=5) == "Merci de choisir une valeur de 1 à 5."
+    assert message("too_many", "en", max=3) == "You can choose at most 3 answers."
+    assert say("answers_many", "fr", count=12) == f"12{NBSP}réponses"

@@ -64,7 +64,7 @@ async def test_a_multiple_choice_says_several_answers_are_possible_once(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "Écrivez votre réponse, 2\u202f000 caractères au plus."),
+        ("fr", "Écrivez votre réponse, 2\u202f000\u00a0caractères au plus."),
         ("en", "Type your answer, 2,000 characters at most."),
     ],
 )

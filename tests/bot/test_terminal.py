@@ -92,7 +92,11 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
             "pas-un-email",
             "ne semble pas valide",
         ),
-        ([""], "x" * 10_000, "Votre réponse fait 10000 caractères\u00a0; la limite est de 20."),
+        (
+            [""],
+            "x" * 10_000,
+            "Votre réponse fait 10000\u00a0caractères\u00a0; la limite est de 20.",
+        ),
     ],
     ids=["text-for-number", "off-scale", "bad-email", "too-long"],
 )

@@ -128,7 +128,7 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
         (
             "company",
             "x" * 21,
-            "Votre réponse fait 21 caractères\u00a0; la limite est de 20. Merci de la raccourcir.",
+            "Votre réponse fait 21\u00a0caractères\u00a0; la limite est de 20. Merci de la raccourcir.",
         ),
         ("company", "   ", "Merci d’écrire une réponse."),
         ("staff", "2,5", "Merci d’indiquer un nombre entier (par exemple 12)."),
@@ -200,7 +200,7 @@ async def test_ticks_change_the_question_in_place_until_confirmed(
     await ana.press("Amériques")
     assert (ana.reply.status, ana.reply.note) == (
         Status.REFUSED,
-        "Vous pouvez choisir au plus 2 réponses.",
+        "Vous pouvez choisir au plus 2\u00a0réponses.",
     )
     assert ana.prompt.selected == ("eu", "asia")
 

@@ -192,7 +192,7 @@ async def test_one_answer_so_far_is_said_in_the_singular(
 
     await ana.start()
 
-    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (1 réponse sur 10).")
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (1\u00a0réponse sur 10).")
 
 
 async def test_a_person_who_left_halfway_is_offered_to_resume(
@@ -205,7 +205,7 @@ async def test_a_person_who_left_halfway_is_offered_to_resume(
 
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == (
-        "Vous avez un questionnaire en cours (2 réponses sur 10). "
+        "Vous avez un questionnaire en cours (2\u00a0réponses sur 10). "
         "Voulez-vous reprendre là où vous en étiez\u00a0?"
     )
     assert ana.labels() == [RESUME, RESTART]
@@ -323,7 +323,7 @@ async def test_another_workshops_link_says_which_workshop_each_choice_keeps(
 
     await ana.start("exemple_normandie")
     assert ana.menu.text == (
-        "Vous avez un questionnaire en cours (2 réponses sur 10). "
+        "Vous avez un questionnaire en cours (2\u00a0réponses sur 10). "
         "Ce questionnaire est rattaché à l’atelier de Pithiviers, et ce lien est celui de "
         "l’atelier d’Évreux. Reprendre garde vos réponses et l’atelier de Pithiviers\u00a0; "
         "recommencer les efface et rattache le questionnaire à l’atelier d’Évreux. "

@@ -27,7 +27,7 @@ DAY = dt.timedelta(days=1)
 # START is 9:00 UTC, 11:00 in Paris (summer time); the next day at noon in Paris:
 NEXT_NOON = dt.datetime(2019, 6, 4, 10, 0, tzinfo=dt.UTC)
 REMINDER = (
-    "Bonjour\u00a0! Votre questionnaire «\u00a0Mini\u00a0» n’est pas terminé (2 réponses sur 10). "
+    "Bonjour\u00a0! Votre questionnaire «\u00a0Mini\u00a0» n’est pas terminé (2\u00a0réponses sur 10). "
     "Vos réponses sont enregistrées\u00a0: vous pouvez reprendre là où vous en étiez."
 )
 
@@ -238,7 +238,7 @@ async def test_upkeep_closes_responses_left_too_long_and_they_can_go_on(
     # Coming back: offered to go on, and going on reopens it.
     clock.now = START + 16 * DAY
     await ana.start()
-    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 10).")
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2\u00a0réponses sur 10).")
     await ana.press(RESUME)
     await ana.press("Services")
     reopened = await store.get_response(ana.reply.response_id or 0)

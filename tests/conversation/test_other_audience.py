@@ -63,7 +63,7 @@ async def test_the_other_link_names_both_questionnaires(
     before = peek.dump()
     await ana.start("pithiviers__territoire")
     assert ana.menu.text.startswith(
-        f"Vous avez commencé le questionnaire pour «\u00a0{COMPANY}\u00a0» (2 réponses sur "
+        f"Vous avez commencé le questionnaire pour «\u00a0{COMPANY}\u00a0» (2\u00a0réponses sur "
     )
     assert f"ce lien ouvre le questionnaire pour «\u00a0{ACTOR}\u00a0»" in ana.menu.text
     assert ana.labels() == [GO_ON, SWITCH]
@@ -91,7 +91,7 @@ async def test_switching_says_what_it_erases_and_cancelling_keeps_it(
     await ana.start("pithiviers__territoire")
     await ana.press(SWITCH)
     assert ana.menu.text == (
-        f"Passer au questionnaire pour «\u00a0{ACTOR}\u00a0» efface les 2 réponses déjà données au "
+        f"Passer au questionnaire pour «\u00a0{ACTOR}\u00a0» efface les 2\u00a0réponses déjà données au "
         f"questionnaire pour «\u00a0{COMPANY}\u00a0»\u00a0: une même personne ne compte qu’une fois. "
         "Confirmez-vous\u00a0?"
     )
@@ -186,7 +186,7 @@ async def test_the_same_audience_link_names_the_questionnaire_in_progress(
     await _two_company_answers(ana)
     await ana.start("pithiviers__entreprise")
     assert ana.menu.text.startswith(
-        f"Vous avez un questionnaire en cours\u00a0: «\u00a0{COMPANY}\u00a0» (2 réponses sur "
+        f"Vous avez un questionnaire en cours\u00a0: «\u00a0{COMPANY}\u00a0» (2\u00a0réponses sur "
     )
     assert ana.labels() == ["Reprendre ▶", RESTART]
 
@@ -216,7 +216,7 @@ async def test_one_questionnaire_offers_no_switch(
     await ana.write("ACME")
     seq = ana.prompt.seq
     await ana.start("pithiviers__territoire")
-    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (1 réponse sur ")
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (1\u00a0réponse sur ")
     assert ana.labels() == ["Reprendre ▶", RESTART]
     before = peek.dump()
     await ana.tap(Action(Intent.SWITCH, seq=seq, stage="__territoire"))
@@ -257,7 +257,7 @@ async def test_a_finished_person_keeps_their_answers_or_switches(
     assert isinstance(ana.screens[-1], Summary)
     await ana.start("pithiviers__territoire")
     await ana.press(SWITCH)
-    assert "les 10 réponses déjà données" in ana.menu.text
+    assert "les 10\u00a0réponses déjà données" in ana.menu.text
     await ana.press(SWITCH_YES)
     await ana.press(AGREE)
     assert _responses(peek) == [(actors_flow.id, "pithiviers")]

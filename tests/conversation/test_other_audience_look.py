@@ -43,7 +43,7 @@ async def test_a_page_of_the_other_link_offers_the_switch_and_writes_nothing(
     before = peek.dump()
     await ana.send(Look(OTHER))
     assert ana.menu.text.startswith(
-        f"Vous avez commencé le questionnaire pour «\u00a0{COMPANY}\u00a0» (2 réponses sur "
+        f"Vous avez commencé le questionnaire pour «\u00a0{COMPANY}\u00a0» (2\u00a0réponses sur "
     )
     assert ana.labels() == [GO_ON, SWITCH]
     # Going on names the person's own questionnaire and workshop: the web's next page.

@@ -51,7 +51,7 @@ async def test_mydata_gives_a_copy_holding_the_answers(
     assert copy.text.split("\n") == [
         "Voici les données enregistrées vous concernant\u00a0:",
         "",
-        f"• Questionnaire commencé le 3\u00a0juin\u00a02019 (Pithiviers)\u00a0: en cours, 2 réponses "
+        f"• Questionnaire commencé le 3\u00a0juin\u00a02019 (Pithiviers)\u00a0: en cours, 2\u00a0réponses "
         f"(référence {key})",
     ]
     assert copy.typed_hint == "Pour tout effacer\u00a0: /delete"

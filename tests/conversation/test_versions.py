@@ -60,7 +60,7 @@ async def test_the_response_goes_on_under_the_new_version_with_what_fits(
     # Said once, before the offer to resume.
     assert ana.kinds == ["Message", "Menu"]
     assert ana.messages == [UPDATED]
-    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2 réponses sur 9).")
+    assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2\u00a0réponses sur 9).")
     assert peek.query("SELECT flow_version, status, current_step FROM responses") == [
         (2, "in_progress", "exports")
     ]

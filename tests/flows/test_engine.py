@@ -265,7 +265,7 @@ def test_an_empty_text_is_refused(mini: Flow, lang: str, word: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Votre réponse fait 10\u202f000 caractères\u00a0; la limite est de 20."),
+        ("fr", "Votre réponse fait 10\u202f000\u00a0caractères\u00a0; la limite est de 20."),
         ("en", "Your answer is 10,000 characters long; the limit is 20."),
     ],
 )
@@ -507,7 +507,7 @@ def test_an_exclusive_choice_clears_the_others_and_vice_versa(mini: Flow) -> Non
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Vous pouvez choisir au plus 2 réponses."),
+        ("fr", "Vous pouvez choisir au plus 2\u00a0réponses."),
         ("en", "You can choose at most 2 answers."),
     ],
 )

@@ -24,7 +24,7 @@ async def test_a_resume_link_opened_in_another_language_reads_in_the_pages_langu
     french = visitor(headers={"accept-language": "fr-FR,fr;q=0.9"})
     opened = await french.get(httpx.URL(link).path)
     assert 'lang="fr"' in opened.html and "Reprendre ces réponses ici ?" in opened
-    assert "(Pithiviers) : en cours, 1 réponse" in opened
+    assert "(Pithiviers) : en cours, 1\u00a0réponse" in opened
     for english in ("started on", "in progress", "answer", "reference"):
         assert english not in opened.text, english
 

@@ -72,7 +72,7 @@ async def test_the_other_qr_code_offers_the_switch_and_changes_nothing(
     assert f"http://127.0.0.1{OTHER}" in card.links()
     before = peek.dump()
     page = await ana.get(OTHER)
-    assert f"Vous avez commencé le questionnaire pour « {COMPANY} » (2 réponses sur " in page
+    assert f"Vous avez commencé le questionnaire pour « {COMPANY} » (2\u00a0réponses sur " in page
     assert page.labels()[:2] == [GO_ON, SWITCH]
     assert offered(await reload(ana))  # a reload of that page offers it again: nothing chosen
     assert peek.dump() == before
@@ -110,7 +110,7 @@ async def test_not_confirming_the_switch_goes_on_with_hers(
     step = await two_company_answers(ana)
     await ana.get(OTHER)
     page = await ana.press_through(SWITCH)
-    assert "efface les 2 réponses déjà données" in page
+    assert "efface les 2\u00a0réponses déjà données" in page
     before = peek.dump()
     page = await ana.press_through(KEEP)
     assert waiting(page) == step and not offered(page)

@@ -116,12 +116,12 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_by_the_server(
     field.fill("x" * 100)
     expect(count).to_be_hidden()
     field.fill("x" * 812)
-    expect(count).to_have_text(f"812{NBSP}/{NBSP}1{NNBSP}000 caractères")
+    expect(count).to_have_text(f"812{NBSP}/{NBSP}1{NNBSP}000\u00a0caractères")
     expect(count).not_to_have_class(re.compile("over"))
     field.fill("y" * 1204)
     expect(field).to_have_value("y" * 1204)  # not cut at 1,000
     expect(count).to_have_class(re.compile(r"\bover\b"))
-    expect(count).to_contain_text(f"1{NNBSP}204{NBSP}/{NBSP}1{NNBSP}000 caractères")
+    expect(count).to_contain_text(f"1{NNBSP}204{NBSP}/{NBSP}1{NNBSP}000\u00a0caractères")
     expect(count).to_contain_text("trop long")
     # Said to a screen reader once, as the limit is passed (not at every key beyond it).
     expect(page.locator("#answer-count-said[aria-live=polite]")).to_contain_text("trop long")

@@ -154,11 +154,11 @@ async def test_ticks_refused_are_said_once_and_ticked_again(
     four = [box.label for box in page.question.checkboxes[:4]]
     page = await ana.tick(*four)
     redirected(page)
-    assert "Vous pouvez choisir au plus 3 réponses." in page
+    assert "Vous pouvez choisir au plus 3\u00a0réponses." in page
     assert page.question is not None
     assert [box.label for box in page.question.checkboxes if box.checked] == four
     again = await ana.reload()
-    assert "au plus 3 réponses" not in again
+    assert "au plus 3\u00a0réponses" not in again
     assert again.question is not None and again.question.step == "innovation_levers"
     # And nothing ticked at all: the refusal, once.
     page = await ana.tick()

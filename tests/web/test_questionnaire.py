@@ -250,7 +250,7 @@ async def test_ticking_more_than_allowed_is_refused(
             break
         await given.give(ana, turn)
         turn += 1
-    assert "Jusqu’à 3 réponses." in ana.page
+    assert "Jusqu’à 3\u00a0réponses." in ana.page
     boxes = ana.page.question.checkboxes
     page = await ana.tick(*[box.label for box in boxes[:4]])
     assert page.question is not None and page.question.step == "innovation_levers"
@@ -325,7 +325,7 @@ class TestRanking:
         form = page.question
         assert form is not None
         assert [s.name for s in form.selects] == ["rank", "rank"]
-        assert "Classez 2 éléments" in page
+        assert "Classez 2\u00a0éléments" in page
         assert page.text.count("— choisir —") == 2  # a first, empty choice in each list
         for rank in ("1ᵉʳ", "2ᵉ"):
             assert f'<label class="rank"><span>{rank}</span>' in page.html

@@ -54,7 +54,10 @@ async def test_the_resume_link_opens_the_same_question_in_another_browser(
     phone = visitor()  # another browser, that has never been here
     opened = await phone.get(httpx.URL(link).path)
     # Opening the link only says what it holds; nothing changes until "Reprendre ici".
-    assert "Questionnaire commencé le" in opened and "(Pithiviers) : en cours, 3 réponses" in opened
+    assert (
+        "Questionnaire commencé le" in opened
+        and "(Pithiviers) : en cours, 3\u00a0réponses" in opened
+    )
     assert "surveybot_id" not in set_cookies(opened.response)
     assert "Ce navigateur a déjà ses propres réponses" not in opened  # it has none
     confirmed = await resume_here(phone, link)
@@ -145,7 +148,7 @@ async def test_my_data_shows_what_is_stored_and_downloads_it_as_json(
     await three_answers_in(ana, flow)
     page = await ana.press("Mes données")
     assert "Voici les données enregistrées vous concernant :" in page
-    assert "(Pithiviers) : en cours, 3 réponses" in page
+    assert "(Pithiviers) : en cours, 3\u00a0réponses" in page
     assert "http://127.0.0.1/mydata.json" in page.links()
     # The question waits below, where it was.
     assert page.question is not None and page.question.step == "in_group"
