@@ -1,1 +1,2 @@
-"""Transports: the Telegram bot, the terminal chat and the `surveybot` command line."""
+"""Channels and the command line: Telegram, the web chat (with the HTTP layer both serve
+through, `bot/http/`), the terminal chat, and `surveybot`."""

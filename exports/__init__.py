@@ -2,7 +2,8 @@
 
 The export reads one consistent snapshot through its own read-only connection,
 so it runs while the bot writes; it is synchronous, for the command line, for
-notebooks, and for the bot through `asyncio.to_thread`. `exports.files` writes
+notebooks, and for the bot in a separate niced process (a thread would hold the
+interpreter lock, and so every respondent). `exports.files` writes
 every output file of the project (here and in `organiser`) without destroying
 data: never the database, never a half-written file, mode 600.
 """

@@ -1,9 +1,10 @@
 """Running an export: one database snapshot, streamed to CSV, codebook and workbook.
 
 Everything is synchronous and reads through its own read-only connection, so
-the bot can run an export off its event loop with `asyncio.to_thread`:
+it can run while the bot writes: from the command line, a notebook, or the bot's
+worker process (bot/telegram/worker_process.py), never on its event loop.
 
-    files = await asyncio.to_thread(export_csv, db_path, flow, ExportOptions(excel=True))
+    made = export_csv(db_path, flow, ExportOptions(excel=True))  # made.data: the CSV bytes
 
 `db` is a SQLite file or a `postgresql://` URL (`storage.open_snapshot` picks):
 the files come out the same, byte for byte.

@@ -1,6 +1,6 @@
 """An export packed for upload: its CSV and codebook, or one zip of them if one is too big.
 
-Made in the export's own process (bot/telegram/organiser.py runs it there), so
+Made in the export's own process (bot/telegram/export_worker.py, `export_for_chat`), so
 that only what is uploaded comes back to the bot: a 4M-answer CSV (over
 100 MB) read back over the pipe held the interpreter lock, and so every
 respondent, for 0.2 s; and the zipping, seconds of CPU, runs there niced too.

@@ -1,8 +1,9 @@
 """The `surveybot` command line: one click group, each command group in a module of its own.
 
-Every command module imports only `bot.cli.common` (settings, the data options,
-`confirm`, `fail`) and, to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
-this module imports them all and puts them on the group. Data goes to
+Every command module imports `bot.cli.common` (settings, the data options,
+`confirm`, `fail`); to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
+to read older questionnaire versions, `bot.cli.held`; to run the bot, `bot.cli.telegram`
+and `bot.cli.credentials`. This module imports them all and puts them on the group. Data goes to
 standard output, messages to standard error; domain errors exit 1, misuse
 exits 2 (click's own convention).
 """

@@ -4,7 +4,8 @@ An `/export` of millions of answers takes seconds. Awaited in its handler, it
 held the organiser's turn, and (before the poller's inbox) every respondent
 behind it. Now the handler records a job (`store.add_job`),
 tells the organiser the file is coming and returns at once; the job runs as a
-task of the application, its heavy part in another process (organiser.py).
+task of the application, its heavy part in another process
+(`worker_process.in_another_process`, started by organiser_export.py and organiser.py).
 python-telegram-bot's `Application.stop` waits for those tasks, so a clean stop
 (SIGTERM) finishes the jobs under way before the store closes.
 
