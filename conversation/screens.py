@@ -8,7 +8,7 @@ edits the question on screen, the terminal prints, the web page renders a chat.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +23,9 @@ class Message:
     text: str
     warning: bool = False
     """An answer was refused: the text says why."""
+    reason: str | None = field(default=None, compare=False)
+    """The refusal's key in `flows.MESSAGES` ("use_buttons"), for a channel that words
+    some its own way; not part of what the screen says, so not compared."""
 
 
 @dataclass(frozen=True, slots=True)

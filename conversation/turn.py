@@ -226,7 +226,7 @@ class Turn(Switching):
         """Commit the outcome, then: the question left as answered, and what comes next."""
         if not outcome.accepted:
             self.status, self.note = Status.REFUSED, outcome.error
-            self.screens.append(Message(outcome.error or "", warning=True))
+            self.screens.append(Message(outcome.error or "", warning=True, reason=outcome.reason))
             self.show_current()
             return
         after = outcome.state

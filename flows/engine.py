@@ -51,10 +51,17 @@ class Outcome:
 
     state: ResponseState
     error: str | None = None
+    reason: str | None = None
+    """The key of `error` in `flows.MESSAGES`, when it is one: a channel without buttons
+    (the terminal) says "use the buttons" its own way."""
 
     @property
     def accepted(self) -> bool:
         return self.error is None
+
+
+def _refused(state: ResponseState, key: str, lang: str, **values: object) -> Outcome:
+    return Outcome(state, message(key, lang, **values), reason=key)
 
 
 # --- moving through the flow --------------------------------------------------
@@ -163,9 +170,9 @@ def skip(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     """Leave an optional question unanswered (clearing an earlier answer)."""
     step = current_step(flow, state)
     if step is None:
-        return Outcome(state, message("finished", lang))
+        return _refused(state, "finished", lang)
     if step.required and not isinstance(step, InfoStep):
-        return Outcome(state, message("required", lang))
+        return _refused(state, "required", lang)
     answers = {k: v for k, v in state.answers.items() if k != step.id}
     others = {k: v for k, v in state.others.items() if k != step.id}
     skipped = [*state.skipped, step.id] if step.id not in state.skipped else state.skipped
@@ -177,9 +184,9 @@ def acknowledge(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     """Go on from an information step."""
     step = current_step(flow, state)
     if step is None:
-        return Outcome(state, message("finished", lang))
+        return _refused(state, "finished", lang)
     if not isinstance(step, InfoStep):
-        return Outcome(state, message("required", lang))
+        return _refused(state, "required", lang)
     return Outcome(_advance(flow, state))
 
 
@@ -190,7 +197,7 @@ def answer(flow: Flow, state: ResponseState, value: object, lang: str) -> Outcom
     """Submit a whole answer to the current step (a code, codes, a number or a text)."""
     step = _asked(flow, state)
     if step is None:
-        return Outcome(state, message("finished", lang))
+        return _refused(state, "finished", lang)
     if isinstance(step, InfoStep):
         return acknowledge(flow, state, lang)
     checked = check_value(flow, step, value, lang)
@@ -210,19 +217,19 @@ def answer_text(flow: Flow, state: ResponseState, text: str, lang: str) -> Outco
     """A typed reply: the answer to a text question, the "Other" text, or a choice by name."""
     step = current_step(flow, state)
     if step is None:
-        return Outcome(state, message("finished", lang))
+        return _refused(state, "finished", lang)
     if state.awaiting_other:
         return _answer_other(flow, state, step, text, lang)
     if isinstance(step, InfoStep) and not goes_on(text):
         # "or Back to correct the answer before" only where there is one.
         first = shown_steps(flow, state.answers).ids.isdisjoint(state.history)
-        return Outcome(state, message("info_typed_first" if first else "info_typed", lang))
+        return _refused(state, "info_typed_first" if first else "info_typed", lang)
     if isinstance(step, InfoStep):
         return acknowledge(flow, state, lang)
     if isinstance(step, SingleChoiceStep) or step.type in (Kind.YES_NO, Kind.SCALE):
         return _answer_by_name(flow, state, step, text, lang)
     if isinstance(step, MultipleChoiceStep | RankingStep):
-        return Outcome(state, message("use_buttons", lang))
+        return _refused(state, "use_buttons", lang)
     return answer(flow, state, text, lang)
 
 
@@ -232,7 +239,8 @@ def _answer_by_name(flow: Flow, state: ResponseState, step: Step, text: str, lan
     if code is None and step.type == Kind.SCALE:
         return answer(flow, state, text, lang)
     if code is None:
-        return Outcome(state, typed_refusal(flow, step, lang))
+        key, text = typed_refusal(flow, step, lang)
+        return Outcome(state, text, reason=key)
     value: object = int(code) if step.type == Kind.SCALE and code.isdigit() else code
     return answer(flow, state, value, lang)
 
@@ -240,17 +248,10 @@ def _answer_by_name(flow: Flow, state: ResponseState, step: Step, text: str, lan
 def _answer_other(flow: Flow, state: ResponseState, step: Step, text: str, lang: str) -> Outcome:
     cleaned = clean_text(text)
     if not cleaned:
-        return Outcome(state, message("empty", lang))
+        return _refused(state, "empty", lang)
     if len(cleaned) > OTHER_TEXT_LIMIT:
-        return Outcome(
-            state,
-            message(
-                "too_long",
-                lang,
-                length=grouped(len(cleaned), lang),
-                max=grouped(OTHER_TEXT_LIMIT, lang),
-            ),
-        )
+        length, most = grouped(len(cleaned), lang), grouped(OTHER_TEXT_LIMIT, lang)
+        return _refused(state, "too_long", lang, length=length, max=most)
     others = {**state.others, step.id: cleaned}
     return Outcome(_advance(flow, state.model_copy(update={"others": others})))
 
@@ -267,9 +268,9 @@ def toggle(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
     """A tap in a multiple choice (select/unselect) or a ranking (next rank/undo)."""
     step = _asked(flow, state)
     if not isinstance(step, MultipleChoiceStep | RankingStep):
-        return Outcome(state, message("use_buttons", lang))
+        return _refused(state, "use_buttons", lang)
     if code not in dict(choice_labels(flow, step, lang)):
-        return Outcome(state, message("unknown_choice", lang))
+        return _refused(state, "unknown_choice", lang)
     draft = list(state.draft if state.draft is not None else _default_selection(state, step))
     if isinstance(step, RankingStep):
         return _rank(flow, state, step, draft, code, lang)
@@ -298,7 +299,7 @@ def _select(
         # Picking "None of these" clears the rest, and picking anything clears it.
         draft = [code] if code in exclusive else [c for c in draft if c not in exclusive] + [code]
         if step.max_selected is not None and len(draft) > step.max_selected:
-            return Outcome(state, message("too_many", lang, max=step.max_selected))
+            return _refused(state, "too_many", lang, max=step.max_selected)
     return Outcome(state.model_copy(update={"draft": draft, "seq": state.seq + 1}))
 
 
@@ -306,7 +307,7 @@ def confirm(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     """Validate the selections of a multiple choice built by taps."""
     step = _asked(flow, state)
     if not isinstance(step, MultipleChoiceStep):
-        return Outcome(state, message("use_buttons", lang))
+        return _refused(state, "use_buttons", lang)
     draft = state.draft if state.draft is not None else _default_selection(state, step)
     if not draft and not step.required:
         return skip(flow, state, lang)

@@ -329,15 +329,15 @@ def _by_count(step: SingleChoiceStep, text: str, lang: str) -> str | None:
     return next((choice.code for choice in step.choices if choice.holds(number)), None)
 
 
-def typed_refusal(flow: Flow, step: Step, lang: str) -> str:
-    """What a typed reply that names no answer of a choice question is told: to use the
-    buttons, named when a typed count could have answered too."""
+def typed_refusal(flow: Flow, step: Step, lang: str) -> tuple[str, str]:
+    """What a typed reply that names no answer of a choice question is told, and its key in
+    `MESSAGES`: to use the buttons, named when a typed count could have answered too."""
     if not (isinstance(step, SingleChoiceStep) and ranged(step)):
-        return message("use_buttons", lang)
+        return "use_buttons", message("use_buttons", lang)
     labels = ", ".join(
         message("quoted", lang, label=label) for _, label in choice_labels(flow, step, lang)
     )
-    return message("choice_or_count", lang, labels=labels)
+    return "choice_or_count", message("choice_or_count", lang, labels=labels)
 
 
 # --- codes from a closed list -------------------------------------------------

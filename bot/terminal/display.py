@@ -22,19 +22,15 @@ from conversation import (
     commands_help,
     say,
 )
-from flows import MESSAGES, Kind, Prompt
+from flows import Kind, Prompt
 
 # A menu offering these can be answered "oui" / "non" as well as by number: the notice,
 # and the confirmations of what erases answers (restarting, erasing, switching questionnaire).
 YES_INTENTS = frozenset({Intent.CONSENT, Intent.RESTART, Intent.ERASE, Intent.SWITCH})
 NO_INTENTS = frozenset({Intent.DECLINE, Intent.KEEP, Intent.RESUME})
-# The engine's refusals that speak of buttons, each language's text: said in the terminal's
-# words instead (`own_words`). They take no values, so a text names its key.
-BUTTON_REFUSALS = {
-    text: key
-    for key in ("use_buttons", "info_typed", "info_typed_first")
-    for text in MESSAGES[key].values()
-}
+# The engine's refusals that speak of buttons (`Message.reason`): said in the terminal's
+# words instead (`own_words`).
+BUTTON_REFUSALS = frozenset({"use_buttons", "info_typed", "info_typed_first"})
 
 
 def show(screen: Screen, lang: str) -> str | None:
@@ -88,8 +84,8 @@ def own_words(said: Message, asked: Prompt | None, lang: str) -> Message:
     "Please answer with the buttons offered" becomes the range of numbers to type for
     `asked`, the question shown again under it; "tap Continue", press Enter.
     """
-    key = BUTTON_REFUSALS.get(said.text) if said.warning else None
-    if key is None:
+    key = said.reason
+    if not said.warning or key not in BUTTON_REFUSALS:
         return said
     if key != "use_buttons":
         return Message(term(key, lang), warning=True)
