@@ -72,13 +72,14 @@ def render_qr_png(link: StageLink, *, lang: str = "fr") -> bytes:
     margin = QR_BORDER * PNG_MODULE_PX
     width = max(code_px, *(w + 2 * margin for _, _, w, _ in drawn))
     gap = 10
-    height = code_px + sum(points + gap for *_, points in drawn) + margin // 2
+    height = code_px + sum(points + gap for *_, points in drawn) + margin * 3 // 4
 
     canvas = Image.new("L", (width, height), 255)
     canvas.paste(qr_image, ((width - code_px) // 2, 0))
     draw = ImageDraw.Draw(canvas)
-    # Three quarters of the quiet zone stay white between the code and the text.
-    y = code_px - margin // 4
+    # The whole quiet zone stays white between the code and the text: a caption closer
+    # than 4 modules is what the standard says can keep a phone from finding the code.
+    y = code_px
     for shown, font, _, points in drawn:
         draw.text((width // 2, y), shown, font=font, fill=0, anchor="mt")
         y += points + gap
@@ -100,7 +101,7 @@ def render_qr_svg(link: StageLink, *, lang: str = "fr", caption: bool = True) ->
     texts = _caption(link, lang, title_size=3.0, date_size=2.4) if caption else []
     # No font metrics here: about 0.6 em per character is generous for sans-serif.
     width = max([size, *(0.6 * em * len(text) + 2 * QR_BORDER for text, em, _ in texts)])
-    height = size + sum(em * 1.4 for _, em, _ in texts) + (2 if texts else 0)
+    height = size + sum(em * 1.4 for _, em, _ in texts) + (3 if texts else 0)
     x0 = (width - size) / 2
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" '
@@ -111,7 +112,7 @@ def render_qr_svg(link: StageLink, *, lang: str = "fr", caption: bool = True) ->
         f'<path transform="translate({_num(x0)} 0)" fill="#000" '
         f'shape-rendering="crispEdges" d="{"".join(_runs(matrix))}"/>',
     ]
-    y = size - QR_BORDER / 4
+    y: float = size
     for text, em, bold in texts:
         y += em
         weight = ' font-weight="bold"' if bold else ""
@@ -143,12 +144,18 @@ def _caption(
     link: StageLink, lang: str, *, title_size: float, date_size: float
 ) -> list[tuple[str, float, bool]]:
     """The caption's lines under a code: (text, size, bold); the date only when there is one."""
-    lines = [(stage_title(link.stage, lang=lang), title_size, True)]
+    lines = [(printed(stage_title(link.stage, lang=lang), lang), title_size, True)]
     if link.audience_label:  # one code per audience: say whose it is
         lines.append((link.audience_label, date_size, True))
     if link.stage.date is not None:
         lines.append((format_day(link.stage.date, lang), date_size, False))
     return lines
+
+
+def printed(text: str, lang: str) -> str:
+    """A name from the stages file as French print sets it: "Territoire d’exemple", with the
+    typographic apostrophe rather than the typewriter one (other languages as written)."""
+    return text.replace("'", "’") if lang == "fr" else text
 
 
 def check_qr_fits(link: StageLink) -> None:
