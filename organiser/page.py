@@ -17,22 +17,28 @@ from pathlib import Path
 from typing import Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from exports import OutputError, write_failure, write_output
-from flows import format_day, typeset
+from flows import StageDef, format_day, typeset
 from organiser.errors import LinkError
 from organiser.links import StageLink, example_mark, render_csv
-from organiser.qr import render_qr_png, render_qr_svg
+from organiser.qr import printed, render_qr_png, render_qr_svg
 
 TEMPLATE: Final = "links.html"
+LONG_CITY: Final = 16
+"""Beyond this many characters, a card's city is set smaller (three lines at most at 45,
+"Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson", the longest name of a French commune)."""
 LABELS: Final = {
     "fr": {
         "title": "Liens d’invitation au questionnaire",
+        "stage": "étape",
         "stages": "étapes",
+        "card": "carte",
+        "cards": "cartes",
         "cta": "Scannez le QR code avec votre téléphone, ou ouvrez le lien :",
-        "cta_web": "Scannez le QR code avec votre téléphone pour répondre dans Telegram "
-        "ou dans le navigateur, ou ouvrez un lien :",
+        "cta_web": "Scannez le QR code pour répondre dans Telegram ou dans le navigateur, "
+        "ou ouvrez un lien :",
         "via_web": "Telegram ou navigateur :",
         "via_telegram": "Telegram directement :",
         "print": "Imprimez cette page (Ctrl+P) : une carte par étape, à découper.",
@@ -40,10 +46,12 @@ LABELS: Final = {
     },
     "en": {
         "title": "Invitation links to the questionnaire",
+        "stage": "stage",
         "stages": "stages",
+        "card": "card",
+        "cards": "cards",
         "cta": "Scan the QR code with your phone, or open the link:",
-        "cta_web": "Scan the QR code with your phone to answer in Telegram or in the browser, "
-        "or open a link:",
+        "cta_web": "Scan the QR code to answer in Telegram or in the browser, or open a link:",
         "via_web": "Telegram or browser:",
         "via_telegram": "Straight to Telegram:",
         "print": "Print this page (Ctrl+P): one card per stage, to cut out.",
@@ -61,9 +69,12 @@ class Card:
     audience: str
     """Who the link is for, when the bot runs several questionnaires; '' otherwise."""
     example: bool
-    date: str
+    date: Markup
+    """Escaped, with the French "1er" set as printers set it."""
     place: str
     qr: Markup
+    long: bool
+    """A city name long enough to be set smaller, so that the card keeps its size."""
     url: str
     """The Telegram deep link."""
     web_url: str | None
@@ -88,8 +99,20 @@ def render_html(links: Sequence[StageLink], *, bot_username: str, lang: str = "f
         lang=lang,
         labels=labels,
         bot_username=bot_username,
+        counted=_counted(links, labels),
         cards=[_card(link, lang) for link in links],
     )
+
+
+def _counted(links: Sequence[StageLink], labels: dict[str, str]) -> str:
+    """ "5 étapes", or "40 étapes, 80 cartes" when each stage has a card per audience."""
+
+    def count(n: int, key: str) -> str:
+        return f"{n}\u00a0{labels[key if n == 1 else key + 's']}"
+
+    stages = len({link.stage.code for link in links})
+    shown = count(stages, "stage")
+    return shown if stages == len(links) else f"{shown}, {count(len(links), 'card')}"
 
 
 def kit_paths(links: Sequence[StageLink], out: Path) -> list[Path]:
@@ -141,18 +164,28 @@ def write_links(
 
 def _card(link: StageLink, lang: str) -> Card:
     stage = link.stage
+    place = " · ".join(p for p in (stage.region, stage.territory) if p)
     return Card(
         code=link.code,
-        city=stage.city,
+        city=printed(stage.city, lang),
         audience=link.audience_label,
         example=stage.example,
-        date=format_day(stage.date, lang),
-        place=" · ".join(p for p in (stage.region, stage.territory) if p),
+        date=_day(stage, lang),
+        place=printed(place, lang),
         # render_qr_svg escapes every text it holds: its output is markup, not text.
         qr=Markup(render_qr_svg(link, lang=lang, caption=False)),
+        long=len(stage.city) > LONG_CITY,
         url=link.url,
         web_url=link.web_url,
     )
+
+
+def _day(stage: StageDef, lang: str) -> Markup:
+    """The stage's date, "1<sup>er</sup> octobre 2019" as French print sets the first."""
+    day = escape(format_day(stage.date, lang))
+    if lang == "fr" and day.startswith("1er\u00a0"):
+        return Markup("1<sup>er</sup>") + day[3:]
+    return day
 
 
 @functools.cache

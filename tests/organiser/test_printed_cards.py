@@ -1,0 +1,112 @@
+"""The invitation cards as an organiser prints them: from links.html, on A4, in Chromium.
+
+Four cards a sheet, all the same size, none split across two sheets, whatever the
+stage: the longest name of a French commune, a long territory, a card per audience
+and a long public address for the web chat included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows import StageDef
+from organiser import render_html, stage_links
+from tests.organiser.codes import BOT
+from tests.web.phone import CHROMIUM_FLAGS, find_chromium, skip_without_a_browser
+
+skip_without_a_browser()
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+MM = 96 / 25.4
+"""CSS pixels in a millimetre."""
+LONG_WEB = "https://enquete-innovation-territoires.fondation-exemple.org/questionnaire/tour-2019"
+AUDIENCES = [("entreprise", "Une entreprise"), ("territoire", "Un acteur du territoire")]
+STAGES = [
+    StageDef(code="pithiviers", city="Pithiviers", region="Centre-Val de Loire",
+             territory="Pithiviers", date=dt.date(2019, 6, 5)),
+    StageDef(code="saint_remy", city="Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson",
+             region="Grand Est", territory="Vitry-le-François – Saint-Dizier",
+             date=dt.date(2019, 9, 26)),
+    StageDef(code="chalons", city="Châlons-en-Champagne", region="Grand Est",
+             territory="Territoire d'industrie Châlons-en-Champagne, Vitry-le-François et "
+             "Saint-Dizier", date=dt.date(2019, 10, 1)),
+    StageDef(code="exemple_nord", city="Dunkerque", region="Hauts-de-France",
+             territory="Territoire d'exemple (Nord)", date=dt.date(2019, 10, 15), example=True),
+    StageDef(code="montbeliard", city="Montbéliard"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def printed(browser: Browser, html: str, tmp_path: Path) -> tuple[int, list[dict[str, float]]]:
+    """The number of A4 pages the page prints on, and each card's box in print (mm)."""
+    page = browser.new_page()
+    try:
+        path = tmp_path / "links.html"
+        path.write_text(html, encoding="utf-8")
+        page.goto(path.as_uri())
+        pdf = page.pdf(format="A4")
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": round(190 * MM), "height": 1000})
+        boxes = page.evaluate(
+            """mm => [...document.querySelectorAll('.card')].map(card => {
+                const box = card.getBoundingClientRect();
+                const inner = [...card.querySelectorAll('*')].map(e => e.getBoundingClientRect());
+                const qr = card.querySelector('.qr svg').getBoundingClientRect();
+                return {height: box.height / mm, width: box.width / mm,
+                        overflow: Math.max(...inner.map(r => r.bottom)) - box.bottom,
+                        overflowX: Math.max(...inner.map(r => r.right)) - box.right,
+                        qr: qr.width / mm};
+            })""",
+            MM,
+        )
+    finally:
+        page.close()
+    return len(re.findall(rb"/Type\s*/Page\b", pdf)), boxes
+
+
+@pytest.mark.parametrize("web", [None, LONG_WEB], ids=["telegram", "long-web-address"])
+@pytest.mark.parametrize("audiences", [[], AUDIENCES], ids=["one-flow", "two-flows"])
+def test_four_whole_cards_a_sheet_of_a4(
+    browser: Browser, tmp_path: Path, web: str | None, audiences: list[tuple[str, str]]
+) -> None:
+    links = stage_links(STAGES, BOT, web_url=web, audiences=audiences)
+    pages, cards = printed(browser, render_html(links, bot_username=BOT), tmp_path)
+    assert len(cards) == len(links)
+    # A card cut across two sheets, or a sheet of fewer cards, would take more pages.
+    assert pages == math.ceil(len(links) / 4)
+    for card in cards:
+        # All the same size, so that two cuts make four cards; nothing spills out of one.
+        assert card["height"] == pytest.approx(132, abs=0.5)
+        assert card["overflow"] <= 0.5 and card["overflowX"] <= 0.5
+        # Big enough to scan from across a table: 3 cm is the usual minimum on paper.
+        assert card["qr"] >= 45
+
+
+def test_the_page_counts_stages_and_cards_apart() -> None:
+    one = render_html(stage_links(STAGES, BOT), bot_username=BOT)
+    assert "— 5\u00a0étapes</p>" in one
+    two = render_html(stage_links(STAGES, BOT, audiences=AUDIENCES), bot_username=BOT)
+    assert "— 5\u00a0étapes, 10\u00a0cartes</p>" in two
+
+
+def test_french_cards_use_print_typography() -> None:
+    page = render_html(stage_links(STAGES, BOT), bot_username=BOT)
+    assert "Territoire d’exemple (Nord)" in page and "d'exemple" not in page
+    assert "1<sup>er</sup>\u00a0octobre\u00a02019" in page
+    english = render_html(stage_links(STAGES, BOT), bot_username=BOT, lang="en")
+    assert "1\u00a0October\u00a02019" in english
