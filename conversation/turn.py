@@ -298,8 +298,8 @@ class Turn(Switching):
                 if action.lang:  # what the list was said in (chosen there, or by the link)
                     await self._set_language(action.lang)
                 await self._begin(stage)
-            else:
-                self.show_current()
+            else:  # the list's button, from before the questionnaire began: nothing to pick
+                self._stale()
         elif intent == Intent.LANGUAGE:
             await self._set_language(action.value, stage=stage, announce=True)
         elif intent in (Intent.REVISE_MENU, Intent.REVISE) and self.session.kept_as_given:

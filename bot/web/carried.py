@@ -98,14 +98,21 @@ async def completed(
     return dataclasses.replace(where, screens=notes + reply.screens + where.screens)
 
 
-def entry_after(stages: Sequence[StageDef], event: Event, stage: str | None) -> str | None:
-    """The entry (`?stage=`) of the page to open after `event`, posted on a page of `stage`.
+def entry_after(
+    stages: Sequence[StageDef], sent: tuple[Event, Reply], stage: str | None
+) -> str | None:
+    """The entry (`?stage=`) of the page to open after the event `sent` (with the
+    conversation's reply to it), posted on a page of `stage`.
 
     Before the notice is agreed to, nothing is stored: the questionnaire and workshop
     picked from a list ride in the notice's buttons, and in the page's address, so the
-    page opened next (and reloaded) shows that notice, not the list again.
+    page opened next (and reloaded) shows that notice, not the list again. A button
+    refused (stale, forged) leaves the page where it was: its workshop's page would offer
+    to move the answers there.
     """
-    if not isinstance(event, Pressed) or event.action.intent not in ENTRIES:
+    event, reply = sent
+    taken = reply.status in (Status.DONE, Status.REDELIVERED)
+    if not taken or not isinstance(event, Pressed) or event.action.intent not in ENTRIES:
         return stage
     # A workshop's own code first: with one questionnaire, a code may hold "__".
     code, audience = event.action.stage, None

@@ -440,6 +440,24 @@ async def test_an_unknown_or_malformed_deep_link_offers_the_workshops(
     assert responses_of(ana.user_id)[0]["stage_code"] == "pithiviers"
 
 
+async def test_a_late_tap_on_the_workshop_list_is_stale_and_keeps_the_workshop(
+    person: PersonFactory, responses_of: ResponsesOf
+) -> None:
+    ana = person()
+    await ana.send("/start atlantis")
+    (offer,) = ana.chat
+    evreux = ana.data_of("Évreux (exemple)", offer)
+    await ana.tap("Pithiviers")
+    await ana.tap(AGREE)
+    said = [m.text for m in ana.chat]
+
+    await ana.tap_data(evreux, message=offer)  # a second tap, sent before the list went
+
+    assert ana.answers_to_queries()[-1]["text"].startswith("Ce bouton n’est plus actif")
+    assert [m.text for m in ana.chat] == said  # nothing said again, nothing moved
+    assert responses_of(ana.user_id)[0]["stage_code"] == "pithiviers"
+
+
 async def test_going_on_without_a_workshop_leaves_the_response_untagged(
     person: PersonFactory, answers_of: AnswersOf
 ) -> None:

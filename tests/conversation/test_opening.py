@@ -93,6 +93,25 @@ async def test_a_workshop_picked_from_the_list_tags_the_response(
     assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
 
 
+async def test_the_lists_button_pressed_again_once_begun_is_stale_and_moves_nothing(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    ana = chat(bundled)
+    await ana.start("nulle-part")
+    evreux = ana.action("Évreux (exemple)")
+    await ana.press("Pithiviers")
+    await ana.press(AGREE)
+    before = peek.dump()
+
+    reply = await ana.tap(evreux)  # the list kept in another tab, or scrolled back to
+
+    assert reply.status == Status.STALE
+    assert reply.note == "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
+    assert reply.screens == ()  # as any stale button: the question waiting stays where it is
+    assert peek.dump() == before
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
+
+
 async def test_going_on_without_a_workshop_leaves_the_response_untagged(
     chat: ChatFactory, bundled: Conversation, peek: Peek
 ) -> None:

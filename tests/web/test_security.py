@@ -407,6 +407,30 @@ async def test_a_forged_button_is_not_recognised_and_changes_nothing(
     assert peek.dump() == before
 
 
+@pytest.mark.parametrize("scripts", [False, True])
+async def test_a_late_workshop_button_leaves_the_page_where_it_was(
+    visitor: VisitorFactory, peek: Peek, scripts: bool
+) -> None:
+    ana = visitor(scripts=scripts)
+    await agreed(ana)
+    page = await ana.type("ACME")
+    assert page.question is not None
+    before = peek.dump()
+    # The workshop list's button, from a tab opened before the questionnaire began there.
+    page = await ana.submit(page.question, action="g|0||exemple_normandie")
+    if page.status == 303:  # chat.js follows a redirect itself, to the address it names
+        address = page.response.headers["location"]
+        page = await ana.get(address)
+    else:
+        address = str(page.response.url)
+    assert "Ce bouton n’est plus actif" in page
+    assert "exemple_normandie" not in address and "stage=pithiviers" in address
+    assert page.question is not None and page.question.step == "sector"
+    reloaded = await ana.get(address)  # a reload offers no other workshop
+    assert reloaded.question is not None and reloaded.question.step == "sector"
+    assert peek.dump() == before
+
+
 async def test_a_forged_command_is_not_recognised(visitor: VisitorFactory, peek: Peek) -> None:
     ana = visitor()
     await agreed(ana)
