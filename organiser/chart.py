@@ -1,8 +1,10 @@
 """The drop-off chart: per question, how many responses reached it and answered it.
 
 A PNG bar chart of `Stats.questions`, in percent of the responses started on
-the flow, for `surveybot stats --plot`. Drawn with Pillow, imported only when
-a chart is drawn.
+the flow, for `surveybot stats --plot`, made to be projected at a debriefing:
+16:9-wide, labelled in the questionnaire's language, each question by its number
+and the start of its text, set to fit beside the bars. Drawn with Pillow,
+imported only when a chart is drawn.
 """
 
 from __future__ import annotations
@@ -11,24 +13,50 @@ import io
 from typing import TYPE_CHECKING, Final
 
 from organiser.qr import caption_font
-from organiser.stats import CONDITIONAL, CONDITIONAL_LEGEND, Stats, dropoff_title, shorten
+from organiser.stats import CONDITIONAL, Stats
 
 if TYPE_CHECKING:
     from PIL import ImageDraw
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
-# The chart's geometry and colours, public so a test can find the bars.
-REACHED_COLOUR: Final = (158, 193, 226)
+    from organiser.stats import QuestionReach
+
+# The chart's geometry and colours, public so a test can find the bars. Two shades of
+# one blue: told apart by lightness, so by colour-blind readers and in grey too.
+REACHED_COLOUR: Final = (150, 186, 222)
 ANSWERED_COLOUR: Final = (31, 94, 160)
-CHART_WIDTH: Final = 960
-CHART_LEFT: Final = 300
+CHART_WIDTH: Final = 1280
+CHART_LEFT: Final = 560
 """Where the bars start; labels and the legend stay left of it."""
-CHART_BAR_WIDTH: Final = 540
+CHART_BAR_WIDTH: Final = 600
 """The length of a bar at 100 % of the responses started."""
-ROW_HEIGHT: Final = 26
-BAR_HEIGHT: Final = 16
-TOP: Final = 96
+ROW_HEIGHT: Final = 28
+BAR_HEIGHT: Final = 18
+FONT_SIZE: Final = 17
+TITLE_SIZE: Final = 24
+TOP: Final = 118
 """Where the first row starts, under the title, the legend and the scale."""
-GREY: Final = (90, 90, 90)
+GREY: Final = (80, 80, 80)
+WORDS: Final = {
+    "fr": {
+        "title": "Abandons au fil du questionnaire {flow}{where} : {n}\u00a0réponses commencées",
+        "stage": ", étape {code}",
+        "reached": "atteinte",
+        "answered": "répondue",
+        "numbers": "nombres : atteinte / répondue",
+        "conditional": "* : posée seulement si les réponses précédentes l’appellent",
+        "empty": "pas encore de réponse",
+    },
+    "en": {
+        "title": "Drop-off, flow {flow}{where}: {n} started",
+        "stage": ", stage {code}",
+        "reached": "reached",
+        "answered": "answered",
+        "numbers": "numbers: reached / answered",
+        "conditional": "*: asked only when earlier answers call for it",
+        "empty": "no responses yet",
+    },
+}
 
 
 def render_dropoff_png(stats: Stats) -> bytes:
@@ -38,48 +66,103 @@ def render_dropoff_png(stats: Stats) -> bytes:
     height = TOP + ROW_HEIGHT * max(len(stats.questions), 1) + 40
     image = Image.new("RGB", (CHART_WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    _draw_heading(draw, stats)
+    words = _words(stats)
+    _draw_heading(draw, stats, words)
     _draw_scale(draw, bottom=TOP + ROW_HEIGHT * len(stats.questions))
-    font, _ = caption_font(14)
+    font = _font()
     if not stats.questions or not stats.flow_started:
-        draw.text((CHART_LEFT, TOP + 6), "no responses yet", font=font, fill="black")
+        draw.text((CHART_LEFT, TOP + 6), words["empty"], font=font, fill="black")
     else:
-        for index in range(len(stats.questions)):
-            _draw_row(draw, stats, index)
+        for index, label in enumerate(_labels(stats, font)):
+            _draw_row(draw, stats, index, label)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats) -> None:
+def label_boxes(stats: Stats) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Each question's label and where it is drawn (left, top, right, bottom), in order."""
+    font = _font()
+    found = []
+    for index, label in enumerate(_labels(stats, font)):
+        y = TOP + index * ROW_HEIGHT + ROW_HEIGHT // 2
+        box = font.getbbox(label, anchor="rm")
+        left, top, right, bottom = (int(v) for v in box)
+        found.append(
+            (label, (CHART_LEFT - 10 + left, y + top, CHART_LEFT - 10 + right, y + bottom))
+        )
+    return found
+
+
+def _labels(stats: Stats, font: FreeTypeFont | ImageFont) -> list[str]:
+    """Every question's label; questions whose texts start alike (five "Quel est votre degré
+    de satisfaction à l’égard de…") also name their id, so that each bar says which it is."""
+    labels = [question_label(i, q, font) for i, q in enumerate(stats.questions)]
+    heads = [label.partition(" ")[2] for label in labels]
+    return [
+        question_label(i, q, font, named=heads.count(heads[i]) > 1)
+        for i, q in enumerate(stats.questions)
+    ]
+
+
+def question_label(
+    index: int, question: QuestionReach, font: FreeTypeFont | ImageFont, *, named: bool = False
+) -> str:
+    """ "12. Qu’est-ce qui favorise le plus…": the number, then as much of the text as fits
+    (`named`: the question's id before its text)."""
+    mark = CONDITIONAL * question.conditional
+    room = CHART_LEFT - 26
+    text = question.text or question.question_id
+    if named:
+        text = f"{question.question_id} · {text}"
+    label = f"{index + 1}. {text}"
+    if font.getlength(label + mark) <= room:
+        return label + mark
+    while label and font.getlength(label + "…" + mark) > room:
+        label = label[:-1]
+    return label.rstrip(" ,;:") + "…" + mark
+
+
+def _words(stats: Stats) -> dict[str, str]:
+    return WORDS.get(stats.lang, WORDS["en"])
+
+
+def _font(bold: bool = False, size: int = FONT_SIZE) -> FreeTypeFont | ImageFont:
+    return caption_font(size, bold=bold)[0]
+
+
+def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats, words: dict[str, str]) -> None:
     """The title, the legend of the two colours, and what the numbers say."""
-    title_font, _ = caption_font(20, bold=True)
-    font, _ = caption_font(14)
-    draw.text((16, 14), dropoff_title(stats), font=title_font, fill="black")
-    for x, colour, label in ((16, REACHED_COLOUR, "reached"), (120, ANSWERED_COLOUR, "answered")):
-        draw.rectangle((x, 50, x + 14, 64), fill=colour)
-        draw.text((x + 20, 50), label, font=font, fill="black")
-    draw.text((16, 72), "numbers: reached / answered", font=font, fill=GREY)
+    font = _font()
+    where = words["stage"].format(code=stats.stage_code) if stats.stage_code else ""
+    title = words["title"].format(flow=stats.flow_id, where=where, n=stats.flow_started)
+    draw.text((16, 14), title, font=_font(bold=True, size=TITLE_SIZE), fill="black")
+    x = 16
+    for colour, label in ((REACHED_COLOUR, words["reached"]), (ANSWERED_COLOUR, words["answered"])):
+        draw.rectangle((x, 56, x + 16, 72), fill=colour)
+        draw.text((x + 22, 55), label, font=font, fill="black")
+        x += 22 + int(font.getlength(label)) + 24
+    draw.text((x + 8, 55), words["numbers"], font=font, fill=GREY)
     if any(question.conditional for question in stats.questions):
-        draw.text((CHART_LEFT, 50), CONDITIONAL_LEGEND, font=font, fill=GREY)
+        draw.text((16, 80), words["conditional"], font=font, fill=GREY)
 
 
 def _draw_scale(draw: ImageDraw.ImageDraw, *, bottom: int) -> None:
     """Vertical lines at 0, 25, 50, 75 and 100 %, labelled above the first row."""
-    font, _ = caption_font(14)
+    font = _font()
     for tick in range(0, 101, 25):
         x = CHART_LEFT + CHART_BAR_WIDTH * tick // 100
-        draw.line((x, TOP - 6, x, bottom), fill=(215, 215, 215))
-        draw.text((x, TOP - 8), f"{tick}%", font=font, fill=GREY, anchor="mb")
+        draw.line((x, TOP - 4, x, bottom), fill=(215, 215, 215))
+        draw.text((x, TOP - 6), f"{tick} %", font=font, fill=GREY, anchor="mb")
 
 
-def _draw_row(draw: ImageDraw.ImageDraw, stats: Stats, index: int) -> None:
+def _draw_row(draw: ImageDraw.ImageDraw, stats: Stats, index: int, label: str) -> None:
     """One question: its label left of the bars, the answered bar over the reached one."""
-    font, _ = caption_font(14)
+    font = _font()
     question = stats.questions[index]
     y = TOP + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
-    label = shorten(f"{index + 1}. {question.question_id}", 32) + CONDITIONAL * question.conditional
-    draw.text((CHART_LEFT - 10, y + BAR_HEIGHT // 2), label, font=font, fill="black", anchor="rm")
+    middle = TOP + index * ROW_HEIGHT + ROW_HEIGHT // 2
+    draw.text((CHART_LEFT - 10, middle), label, font=font, fill="black", anchor="rm")
     for count, colour in ((question.reached, REACHED_COLOUR), (question.answered, ANSWERED_COLOUR)):
         length = round(CHART_BAR_WIDTH * count / stats.flow_started)
         if length:
@@ -91,7 +174,7 @@ def _draw_row(draw: ImageDraw.ImageDraw, stats: Stats, index: int) -> None:
         + CHART_BAR_WIDTH * max(question.reached, question.answered) // stats.flow_started
     )
     draw.text(
-        (end + 8, y + BAR_HEIGHT // 2),
+        (end + 8, middle),
         f"{question.reached} / {question.answered}",
         font=font,
         fill="black",

@@ -80,6 +80,8 @@ class Stats:
     questions: tuple[QuestionReach, ...]
     channels: tuple[str, ...] = ()
     """The channels responses were started on, in this order: telegram, web, terminal."""
+    lang: str = "en"
+    """The language of the questions' texts, which the chart is labelled in."""
 
     def percent(self, count: int) -> float | None:
         """`count` as a percentage of the responses started on this flow."""
@@ -180,6 +182,7 @@ def compute_stats(
         flow_started=len(of_flow),
         questions=tuple(_dropoff(flow, of_flow, answered, lang or flow.language)),
         channels=tuple(total.by_channel),
+        lang=lang or flow.language,
     )
 
 
