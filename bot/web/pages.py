@@ -55,6 +55,8 @@ class Button:
     """The language its label is in, when not the page's (a language's own name)."""
     danger: bool = False
     """It erases or starts over, confirmed: drawn as such, never taken for "no"."""
+    described_by: str = ""
+    """The id of what says more about it: a scale's end point, by the end's label."""
 
 
 @dataclass
@@ -209,7 +211,9 @@ DANGEROUS = frozenset({Intent.ERASE, Intent.RESTART, Intent.SWITCH})
 
 
 def _button(label: str, action: Action, *, pressed: bool = False) -> Button:
-    return Button(label, encode(action), pressed, danger=action.intent in DANGEROUS)
+    # "English" on a French page is said in English (a language's own name, WCAG 3.1.2).
+    lang = action.value if action.intent == Intent.LANGUAGE else ""
+    return Button(label, encode(action), pressed, lang=lang, danger=action.intent in DANGEROUS)
 
 
 def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
@@ -240,6 +244,7 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         ]
         if shown.kind == Kind.SCALE and (shown.min_label or shown.max_label):
             view["scale"] = (shown.min_label or "", shown.max_label or "")
+            view["buttons"] = _scale_ends(view["buttons"], [code for code, _ in shown.choices])
     elif kind == "ticks":
         view["choices"] = [(code, label, code in shown.selected) for code, label in shown.choices]
         most = shown.max_selected
@@ -260,6 +265,19 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         view["value"] = shown.default or ""
         view["unit"] = web("unit", lang, unit=shown.unit) if shown.unit else None
     return view
+
+
+def _scale_ends(buttons: list[Button], codes: list[str]) -> list[Button]:
+    """A scale's first and last points described by their labels ("1", "Faible"): heard
+    beside the point, not only once above the row ("don't know" is no point of it)."""
+    points = [n for n, code in enumerate(codes) if code.lstrip("-").isdigit()]
+    if not points:
+        return buttons
+    ends = {points[0]: "scale-min", points[-1]: "scale-max"}
+    return [
+        dataclasses.replace(b, described_by=ends[n]) if n in ends else b
+        for n, b in enumerate(buttons)
+    ]
 
 
 def _form_kind(shown: Prompt) -> str:
@@ -286,7 +304,14 @@ def _input(shown: Prompt) -> dict[str, Any]:
     if shown.kind == Kind.LONG_TEXT:
         return {"element": "textarea", "limit": shown.max_length, "placeholder": shown.placeholder}
     if shown.kind == Kind.EMAIL:
-        return {"element": "input", "type": "email", "inputmode": "email", "maxlength": 254}
+        # The person's own address, as the browser may fill it in (WCAG 1.3.5).
+        return {
+            "element": "input",
+            "type": "email",
+            "inputmode": "email",
+            "maxlength": 254,
+            "autocomplete": "email",
+        }
     if shown.kind == Kind.CODE:
         # A code or a name: a short field, no phone autocorrection of "2A".
         return {

@@ -69,6 +69,8 @@
         shown.id = "answer-count";
         shown.className = "count";
         shown.hidden = true;
+        // Read as the field's description; said aloud by the live line below when over.
+        shown.setAttribute("aria-hidden", "true");
         answer.insertAdjacentElement("afterend", shown);
         var said = document.createElement("p");
         said.id = "answer-count-said";
