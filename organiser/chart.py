@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Final
 
+from flows import grouped
 from organiser.qr import caption_font
 from organiser.stats import CONDITIONAL, Stats
 
@@ -39,7 +40,9 @@ TOP: Final = 118
 GREY: Final = (80, 80, 80)
 WORDS: Final = {
     "fr": {
-        "title": "Abandons au fil du questionnaire {flow}{where} : {n}\u00a0réponses commencées",
+        "title": "Abandons au fil du questionnaire {flow}{where} : {started}",
+        "started_one": "{n}\u00a0réponse commencée",
+        "started_many": "{n}\u00a0réponses commencées",
         "stage": ", étape {code}",
         "reached": "atteinte",
         "answered": "répondue",
@@ -48,7 +51,9 @@ WORDS: Final = {
         "empty": "pas encore de réponse",
     },
     "en": {
-        "title": "Drop-off, flow {flow}{where}: {n} started",
+        "title": "Drop-off, flow {flow}{where}: {started}",
+        "started_one": "{n} started",
+        "started_many": "{n} started",
         "stage": ", stage {code}",
         "reached": "reached",
         "answered": "answered",
@@ -131,12 +136,28 @@ def _font(bold: bool = False, size: int = FONT_SIZE) -> FreeTypeFont | ImageFont
     return caption_font(size, bold=bold)[0]
 
 
+def chart_title(stats: Stats) -> tuple[str, FreeTypeFont | ImageFont]:
+    """The title and the font it is drawn in: as large as `TITLE_SIZE` when it fits the
+    chart's width, smaller when a long flow id and stage code would run off its edge."""
+    words = _words(stats)
+    where = words["stage"].format(code=stats.stage_code) if stats.stage_code else ""
+    # French puts 0 and 1 in the singular.
+    one = stats.flow_started == 1 or (stats.flow_started == 0 and stats.lang != "en")
+    started = words["started_one" if one else "started_many"]
+    n = grouped(stats.flow_started, stats.lang)
+    title = words["title"].format(flow=stats.flow_id, where=where, started=started.format(n=n))
+    for size in range(TITLE_SIZE, FONT_SIZE - 1, -1):
+        font = _font(bold=True, size=size)
+        if font.getlength(title) <= CHART_WIDTH - 32:
+            break
+    return title, font
+
+
 def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats, words: dict[str, str]) -> None:
     """The title, the legend of the two colours, and what the numbers say."""
     font = _font()
-    where = words["stage"].format(code=stats.stage_code) if stats.stage_code else ""
-    title = words["title"].format(flow=stats.flow_id, where=where, n=stats.flow_started)
-    draw.text((16, 14), title, font=_font(bold=True, size=TITLE_SIZE), fill="black")
+    title, title_font = chart_title(stats)
+    draw.text((16, 14), title, font=title_font, fill="black")
     x = 16
     for colour, label in ((REACHED_COLOUR, words["reached"]), (ANSWERED_COLOUR, words["answered"])):
         draw.rectangle((x, 56, x + 16, 72), fill=colour)

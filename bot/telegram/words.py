@@ -128,8 +128,9 @@ WORDS: dict[str, dict[str, str]] = {
     # Counted words, "_one" and "_many": `counted` picks one (French 0 and 1 take the singular).
     "org_status_completed_one": {"fr": "{count} terminée", "en": "{count} completed"},
     "org_status_completed_many": {"fr": "{count} terminées", "en": "{count} completed"},
-    "org_status_in_progress_one": {"fr": "{count} en cours", "en": "{count} in progress"},
-    "org_status_in_progress_many": {"fr": "{count} en cours", "en": "{count} in progress"},
+    # Joined by hand: "en" is too short for the table's rule (flows.typeset_table).
+    "org_status_in_progress_one": {"fr": "{count}\u00a0en cours", "en": "{count} in progress"},
+    "org_status_in_progress_many": {"fr": "{count}\u00a0en cours", "en": "{count} in progress"},
     "org_status_abandoned_one": {"fr": "{count} abandonnée", "en": "{count} abandoned"},
     "org_status_abandoned_many": {"fr": "{count} abandonnées", "en": "{count} abandoned"},
     "org_responses_one": {"fr": "{count} réponse", "en": "{count} response"},
@@ -159,7 +160,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Too big for Telegram as a CSV: the CSV and its codebook are in this zip.",
     },
     "org_export_too_large": {
-        "fr": "L’export fait {size} Mo même compressé : Telegram n’accepte pas plus de 50 Mo. "
+        "fr": "L’export fait {size}\u00a0Mo même compressé : Telegram n’accepte pas plus de 50\u00a0Mo. "
         "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
         "ou exportez un atelier à la fois : /export CODE.",
         "en": "The export is {size} MB even compressed: Telegram accepts at most 50 MB. "

@@ -81,7 +81,7 @@ async def test_a_small_export_is_a_workbook_that_keeps_codes_as_text(
 
     (name, content, caption), (book_name, codebook, book_caption) = documents(boss)
     assert name.startswith("reponses_") and name.endswith(".xlsx")
-    assert caption.startswith("3\u00a0réponses (2\u00a0terminées, 1 en cours). Classeur Excel")
+    assert caption.startswith("3\u00a0réponses (2\u00a0terminées, 1\u00a0en cours). Classeur Excel")
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     sheet = workbook["responses"]
     header = [cell.value for cell in sheet[1]]
@@ -110,7 +110,9 @@ async def test_past_the_threshold_the_csv_comes_saying_why(
     assert content.startswith("\ufeff".encode()), "the CSV for French Excel"
     table = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str)
     assert len(table) == 3
-    assert caption.startswith("3\u00a0réponses (2\u00a0terminées, 1 en cours). Fichier pour Excel")
+    assert caption.startswith(
+        "3\u00a0réponses (2\u00a0terminées, 1\u00a0en cours). Fichier pour Excel"
+    )
     assert caption.splitlines()[1].startswith(TOO_MANY)
     assert "/export xlsx" in caption
     await ask_and_wait(chef, "/export")
@@ -155,7 +157,7 @@ async def test_a_workbook_over_telegram_s_limit_is_explained_not_sent(
     boss = person(ORGANISER)
     await ask_and_wait(boss, "/export")
     assert not api.calls_to("sendDocument")
-    assert "Telegram n’accepte pas plus de 50 Mo" in boss.last_text
+    assert "Telegram n’accepte pas plus de 50\u00a0Mo" in boss.last_text
 
 
 async def test_an_export_with_the_personal_answers_says_so_in_its_name(

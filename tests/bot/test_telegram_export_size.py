@@ -90,7 +90,7 @@ async def test_an_export_too_big_even_zipped_is_explained_in_the_chat(
 
     assert len(boss.chat) == before + 2, "the acknowledgement, then the explanation"
     assert boss.last.attachment is None
-    assert "Telegram n’accepte pas plus de 50 Mo" in boss.last_text
+    assert "Telegram n’accepte pas plus de 50\u00a0Mo" in boss.last_text
     assert "surveybot export --excel -o reponses.csv" in boss.last_text
     assert "/export CODE" in boss.last_text
 

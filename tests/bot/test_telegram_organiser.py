@@ -191,7 +191,7 @@ async def test_export_sends_the_csv_and_codebook_counted_by_status(
         assert row["external_id"] not in text
     for user in (1, 2, 3, 4):
         assert str(user) not in set(table["response_key"])
-    assert data.text.startswith("4\u00a0réponses (2\u00a0terminées, 2 en cours)")
+    assert data.text.startswith("4\u00a0réponses (2\u00a0terminées, 2\u00a0en cours)")
     book = pd.read_csv(io.BytesIO(codebook.attachment[1]), sep=";", encoding="utf-8-sig")
     assert list(book["column"]) == list(table.columns)
 
@@ -250,7 +250,7 @@ async def test_one_response_is_counted_in_the_singular(person: PersonFactory) ->
     assert "1\u00a0commencée · 1\u00a0terminée (100\u00a0%)" in boss.last_text
     await ask_and_wait(boss, "/export")
     caption = next(m.text for m in boss.chat if m.attachment is not None)
-    assert caption.startswith("2\u00a0réponses (1\u00a0terminée, 1 en cours)")
+    assert caption.startswith("2\u00a0réponses (1\u00a0terminée, 1\u00a0en cours)")
     await ask_and_wait(boss, "/export pithiviers")
     assert boss.chat[-2].text.startswith("1\u00a0réponse (1\u00a0terminée)")
     await ask_and_wait(chef, "/export pithiviers")
