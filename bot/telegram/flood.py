@@ -18,13 +18,18 @@ The measure is a backlog, not a rate: a person answering quickly, one screen
 after the other, never waits behind themselves, however fast the bot is; a
 stream that outpaces the bot does. What one person may still send is served in
 turn with everybody else's (`bot/telegram/fairness.py`).
+
+Updates applied again at a start (left in the poller's inbox by a stop) are not
+counted: they met the gate before the stop, and most were applied already, so
+they only show a screen again. Counted, a few of them would crowd out what the
+person sent while the bot was down.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from telegram import Update
@@ -71,10 +76,15 @@ class FloodGate:
         self._clock = clock
         self._held: dict[int, int] = {}
         self._told: dict[int, float] = {}
+        self._met_before: set[int] = set()
+
+    def met_before(self, update_ids: Iterable[int]) -> None:
+        """Updates applied again at a start: judged before the stop, not counted again."""
+        self._met_before.update(update_ids)
 
     def admit(self, person: int, update: object) -> bool:
         """True if this update is kept (and then held until `release`); False: drop it."""
-        if not _counted(update):
+        if not _counted(update) or _id(update) in self._met_before:
             return True
         held = self._held.get(person, 0)
         if held >= self.max_waiting:
@@ -85,6 +95,9 @@ class FloodGate:
     def release(self, person: int, update: object) -> None:
         """A kept update has been handled."""
         if not _counted(update):
+            return
+        if _id(update) in self._met_before:
+            self._met_before.discard(_id(update))  # never counted, so nothing to give back
             return
         left = self._held.get(person, 1) - 1
         if left > 0:
@@ -111,6 +124,10 @@ def _counted(update: object) -> bool:
         or update.edited_message is not None
         or update.callback_query is not None
     )
+
+
+def _id(update: object) -> int | None:
+    return update.update_id if isinstance(update, Update) else None
 
 
 def describe(update: object) -> str:

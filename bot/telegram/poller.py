@@ -249,6 +249,7 @@ class Poller:
             if not await self._replay_alone(item):
                 return  # stopping
         fresh = [item for item in waiting if item.replays == 0]
+        self._processor.flood.met_before(item.update_id for item in fresh)
         await self._store.count_inbox_replay([item.update_id for item in fresh])
         await self._hand_over_all([item.update for item in fresh])
 
@@ -309,8 +310,7 @@ class Poller:
 
         At once, not gathered over a while: an update handled but not marked is
         applied again after a crash, which changes nothing but shows its screen
-        again, and a burst of such replays from one person met flood control,
-        which then set aside what they had sent while the bot was down.
+        again, once for each.
         """
         live = self._application.bot_data.conversation.live_messages
         while self._finished:

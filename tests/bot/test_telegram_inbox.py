@@ -20,6 +20,7 @@ from telegram.request import RequestData
 
 from bot.telegram import BotApplication, running
 from bot.telegram import poller as poller_module
+from bot.telegram.flood import MAX_WAITING
 from bot.telegram.poller import KEEP_DONE, Poller
 from storage import Inboxed
 from tests.conftest import Clock, LoggedErrors
@@ -180,6 +181,39 @@ async def test_after_a_crash_what_was_left_is_applied_once_and_nothing_twice(
         await stop(poller, task)
     assert answers_of(db_path, ana.user_id) == answers
     assert not [c for c in api.calls[sent:] if "chat_id" in c.params], "nobody is written to"
+
+
+async def test_after_a_crash_what_a_person_sent_meanwhile_is_not_taken_for_a_flood(
+    app: BotApplication, api: HoldingBotAPI, db_path: Path, make_app: AppFactory
+) -> None:
+    # Six answers applied, then the bot died before marking them; meanwhile Ana sent
+    # two more. The eight come back at once, one more than flood control lets wait.
+    applied = ["Atelier Dupont", "Agroalimentaire", "10 à 49", "Oui", "Moins de 2 M€"]
+    meanwhile = ["45", "Dirigeant, gérant"]
+    async with running(app, db_path) as store:
+        updates = Updates(app, api)
+        ana = Person(updates, 601)
+        await ana.send("/start pithiviers")
+        left = [ana.tap_update(ana.data_of(AGREE))]
+        await updates.feed(left[0])
+        for text in applied:
+            left.append(ana.message_update(text))
+            await updates.feed(left[-1])
+        left += [ana.message_update(text) for text in meanwhile]
+        items = [Inboxed(u["update_id"], str(ana.user_id), u) for u in left]
+        await store.add_to_inbox(items, now=app.bot_data.clock())
+        assert len(left) > MAX_WAITING
+    restarted = make_app(api)
+    async with running(restarted, db_path, polling=True):
+        poller = Poller(restarted, timeout=0)
+        task = asyncio.create_task(poller.run())
+        try:
+            await wait_until(lambda: all(done for _, done in inbox(db_path)), "all done")
+        finally:
+            await stop(poller, task)
+    stored = dict(answers_of(db_path, ana.user_id))
+    assert stored["departement"] == '"45"' and stored["role"] == '"ceo"', "both applied"
+    assert not [m for m in ana.chat if "beaucoup de messages" in m.text], "no flood notice"
 
 
 async def test_a_malformed_update_is_written_down_as_done_and_the_others_applied(
