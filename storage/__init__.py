@@ -12,7 +12,7 @@ here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
-from storage.errors import Conflict, StorageError, disk_full
+from storage.errors import Conflict, StorageError, disk_full, unreadable_database
 from storage.inbox import Inboxed
 from storage.interface import SurveyStore
 from storage.jobs import Job
@@ -84,4 +84,5 @@ __all__ = [
     "is_postgres_url",
     "open_snapshot",
     "open_store",
+    "unreadable_database",
 ]

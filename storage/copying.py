@@ -22,7 +22,7 @@ from typing import Any, Final, Protocol
 
 from storage.codecs import decode_time, encode_time
 from storage.connection import connect, describe_error
-from storage.errors import StorageError
+from storage.errors import StorageError, unreadable_database
 from storage.snapshot import check_schema
 
 CHUNK: Final = 5000
@@ -182,9 +182,7 @@ class SqliteSource:
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            # Worded as the export's snapshot words it (storage.snapshot).
-            what = "it is a directory; pass the database file" if path.is_dir() else "no such file"
-            raise StorageError(f"cannot read database {path}: {what}; check --from")
+            raise unreadable_database(path, "check --from")
         self.label = str(path)
         self._path = path
         self._conn = connect(path, path.resolve().as_uri() + "?mode=ro", uri=True, role="readonly")

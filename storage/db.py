@@ -49,7 +49,7 @@ from storage.connection import (
     finish,
     to_the_end,
 )
-from storage.errors import NotFound, StorageError
+from storage.errors import NotFound, StorageError, directory_given
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +111,7 @@ class Database:
         """Connect to the file at `path` and set the connections' pragmas."""
         path = Path(path)
         if path.is_dir():
-            raise StorageError(
-                f"cannot open database {path}: it is a directory; "
-                f"pass a file path such as {path / 'surveybot.sqlite3'}"
-            )
+            raise directory_given(path, "open database")
         if readonly:
             return await cls._open_readonly(path)
         create_private_file(path)

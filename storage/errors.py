@@ -5,6 +5,8 @@ chat) turn them into text. Messages say what failed, where (the database
 path), and how to fix it.
 """
 
+from pathlib import Path
+
 
 class StorageError(Exception):
     """A database operation failed, or the database cannot be used as asked."""
@@ -51,6 +53,25 @@ def disk_full(place: object) -> str:
     `exports.files`.
     """
     return f"the disk holding {place} is full; free some space and retry"
+
+
+def unreadable_database(path: Path, check: str) -> StorageError:
+    """Why no database can be read at `path` (a directory, or nothing there); `check`
+    names what to correct, such as the option the path came from.
+
+    One wording for every reader: the export's snapshot, a copy's source, the CLI."""
+    what = "it is a directory; pass the database file" if path.is_dir() else "no such file"
+    return StorageError(f"cannot read database {path}: {what}; {check}")
+
+
+def directory_given(path: Path, action: str, check: str = "") -> StorageError:
+    """A directory given where a database file is to be opened or created: SQLite
+    itself would only say "unable to open" or "disk I/O error"."""
+    then = f"; {check}" if check else ""
+    return StorageError(
+        f"cannot {action} {path}: it is a directory; "
+        f"pass a file path such as {path / 'surveybot.sqlite3'}{then}"
+    )
 
 
 def refuse_newer(label: str, version: int, latest: int) -> None:

@@ -35,7 +35,7 @@ import orjson
 from storage import flow_versions
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
-from storage.errors import StorageError, refuse_other_schema
+from storage.errors import StorageError, refuse_other_schema, unreadable_database
 from storage.kept_flows import FlowVersion
 from storage.migrations import SCHEMA_VERSION, refuse_empty_file
 from storage.models import AnswerValue, ResponseStatus
@@ -407,11 +407,7 @@ def open_sqlite_snapshot(path: str | Path) -> Iterator[SqliteSnapshot]:
     """Open the database read-only and hold one read transaction until the block ends."""
     path = Path(path)
     if not path.is_file():
-        raise StorageError(
-            f"cannot read database {path}: "
-            + ("it is a directory; pass the database file" if path.is_dir() else "no such file")
-            + "; check the path (SURVEYBOT_DB or --db)"
-        )
+        raise unreadable_database(path, "check the path (SURVEYBOT_DB or --db)")
     try:
         # mode=ro: SQLite itself refuses writes and never creates the file.
         # check_same_thread off: an export reads its batches in a reader thread

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from storage.copying import TABLES, Source, SqliteSource, SqliteTarget, Target, sqlite_counts
-from storage.errors import StorageError
+from storage.errors import StorageError, directory_given
 from storage.opening import open_store
 from storage.postgres import describe_target, is_postgres_url
 from storage.postgres.copying import PgSource, PgTarget
@@ -45,11 +45,8 @@ async def copy_database(source: DbTarget, target: DbTarget, *, size: int = 5000)
             f"cannot copy {label(source)} onto itself: give another database as the target"
         )
     if not is_postgres_url(target) and os.path.isdir(target):
-        # SQLite would only say "disk I/O error", after the source was read.
-        raise StorageError(
-            f"cannot copy into {target}: it is a directory; pass a file path such as "
-            f"{Path(target) / 'surveybot.sqlite3'}; check --to"
-        )
+        # Refused before the source is read, which may take minutes.
+        raise directory_given(Path(target), "copy into", "check --to")
     reader = await open_source(source)
     created = not is_postgres_url(target) and not os.path.lexists(target)
     try:

@@ -390,12 +390,10 @@ def require_database(target: Path | str) -> None:
     A PostgreSQL database is not checked here: opening it never creates it,
     and the server's refusal is reported when the store is opened.
     """
+    from storage import unreadable_database
+
     if isinstance(target, Path) and target.is_dir():
-        # Worded as the export's snapshot words it (storage.snapshot): one message everywhere.
-        fail(
-            f"cannot read database {target}: it is a directory; pass the database file; "
-            "check the path (SURVEYBOT_DB or --db)"
-        )
+        fail(str(unreadable_database(target, "check the path (SURVEYBOT_DB or --db)")))
     # Opening a missing file would create an empty database: nothing to read or erase in one.
     if isinstance(target, Path) and not target.is_file():
         fail(
