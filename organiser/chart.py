@@ -2,8 +2,9 @@
 
 A PNG bar chart of `Stats.questions`, in percent of the responses started on
 the flow, for `surveybot stats --plot`, made to be projected at a debriefing:
-16:9-wide, labelled in the questionnaire's language, each question by its number
-and the start of its text, set to fit beside the bars. Drawn with Pillow,
+16:9-wide, labelled in the questionnaire's language, headed by the questionnaire's
+title and the workshop's town and day (no ids), each question by its number and
+the start of its text, set to fit beside the bars. Drawn with Pillow,
 imported only when a chart is drawn.
 """
 
@@ -13,7 +14,7 @@ import io
 from typing import TYPE_CHECKING, Final
 
 from flows import grouped
-from organiser.qr import caption_font
+from organiser.qr import caption_font, printed
 from organiser.stats import CONDITIONAL, Stats
 
 if TYPE_CHECKING:
@@ -35,15 +36,23 @@ ROW_HEIGHT: Final = 28
 BAR_HEIGHT: Final = 18
 FONT_SIZE: Final = 17
 TITLE_SIZE: Final = 24
-TOP: Final = 118
-"""Where the first row starts, under the title, the legend and the scale."""
+"""The questionnaire's title, at most; smaller down to `FONT_SIZE` when it is long."""
+SUBTITLE_SIZE: Final = 20
+"""What the chart shows, where and how many, at most: "Abandons au fil des questions…"."""
+HEADING_ROOM: Final = CHART_WIDTH - 32
+"""The width the heading's lines may take, 16 pixels in from either edge."""
+LEGEND_Y: Final = 82
+"""Where the legend of the two colours is drawn, under the two lines of the heading."""
+TOP: Final = 144
+"""Where the first row starts, under the heading, the legend and the scale."""
 GREY: Final = (80, 80, 80)
 WORDS: Final = {
     "fr": {
-        "title": "Abandons au fil du questionnaire {flow}{where} : {started}",
+        "subtitle": "Abandons au fil des questions – {where}\u00a0: {started}",
         "started_one": "{n}\u00a0réponse commencée",
         "started_many": "{n}\u00a0réponses commencées",
-        "stage": ", étape {code}",
+        "all_stages": "toutes les étapes",
+        "stage": "étape {code}",
         "reached": "atteinte",
         "answered": "répondue",
         "numbers": "nombres : atteinte / répondue",
@@ -51,10 +60,11 @@ WORDS: Final = {
         "empty": "pas encore de réponse",
     },
     "en": {
-        "title": "Drop-off, flow {flow}{where}: {started}",
-        "started_one": "{n} started",
-        "started_many": "{n} started",
-        "stage": ", stage {code}",
+        "subtitle": "Drop-off question by question – {where}: {started}",
+        "started_one": "{n} response started",
+        "started_many": "{n} responses started",
+        "all_stages": "all stages",
+        "stage": "stage {code}",
         "reached": "reached",
         "answered": "answered",
         "numbers": "numbers: reached / answered",
@@ -137,35 +147,65 @@ def _font(bold: bool = False, size: int = FONT_SIZE) -> FreeTypeFont | ImageFont
 
 
 def chart_title(stats: Stats) -> tuple[str, FreeTypeFont | ImageFont]:
-    """The title and the font it is drawn in: as large as `TITLE_SIZE` when it fits the
-    chart's width, smaller when a long flow id and stage code would run off its edge."""
+    """The heading's first line, the questionnaire's title (its id when it has none), and
+    the font it is drawn in: as large as `TITLE_SIZE` when it fits the chart's width,
+    smaller when it is long, cut with "…" when it does not fit even at `FONT_SIZE`."""
+    return _fitted("", stats.flow_title or stats.flow_id, "", TITLE_SIZE, bold=True)
+
+
+def chart_subtitle(stats: Stats) -> tuple[str, FreeTypeFont | ImageFont]:
+    """The heading's second line and its font: "Abandons au fil des questions – Pithiviers,
+    5 juin 2019 : 12 réponses commencées"; the stage cut with "…" if it is too long."""
     words = _words(stats)
-    where = words["stage"].format(code=stats.stage_code) if stats.stage_code else ""
+    if stats.stage_label:
+        where = printed(stats.stage_label, stats.lang)
+    elif stats.stage_code:  # a code the stages file does not hold: all there is to say
+        where = words["stage"].format(code=stats.stage_code)
+    else:
+        where = words["all_stages"]
     # French puts 0 and 1 in the singular.
     one = stats.flow_started == 1 or (stats.flow_started == 0 and stats.lang != "en")
     started = words["started_one" if one else "started_many"]
     n = grouped(stats.flow_started, stats.lang)
-    title = words["title"].format(flow=stats.flow_id, where=where, started=started.format(n=n))
-    for size in range(TITLE_SIZE, FONT_SIZE - 1, -1):
-        font = _font(bold=True, size=size)
-        if font.getlength(title) <= CHART_WIDTH - 32:
-            break
-    return title, font
+    head, _, tail = words["subtitle"].partition("{where}")
+    tail = tail.format(started=started.format(n=n))
+    return _fitted(head, where, tail, SUBTITLE_SIZE, bold=False)
+
+
+def _fitted(
+    head: str, middle: str, tail: str, largest: int, *, bold: bool
+) -> tuple[str, FreeTypeFont | ImageFont]:
+    """`head + middle + tail` in the largest size from `largest` down to `FONT_SIZE` at which
+    it fits `HEADING_ROOM`; if none does, at `FONT_SIZE` with `middle` cut short by "…"
+    (and, were even that too long, the whole line)."""
+    text = head + middle + tail
+    for size in range(largest, FONT_SIZE - 1, -1):
+        font = _font(bold=bold, size=size)
+        if font.getlength(text) <= HEADING_ROOM:
+            return text, font
+    while middle and font.getlength(head + middle + "…" + tail) > HEADING_ROOM:
+        middle = middle[:-1]
+    text = head + middle.rstrip(" ,;:–\u00a0") + "…" + tail
+    while font.getlength(text) > HEADING_ROOM:
+        text = text[:-2].rstrip() + "…"
+    return text, font
 
 
 def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats, words: dict[str, str]) -> None:
-    """The title, the legend of the two colours, and what the numbers say."""
+    """The title and subtitle, the legend of the two colours, and what the numbers say."""
     font = _font()
     title, title_font = chart_title(stats)
     draw.text((16, 14), title, font=title_font, fill="black")
+    subtitle, subtitle_font = chart_subtitle(stats)
+    draw.text((16, 48), subtitle, font=subtitle_font, fill="black")
     x = 16
     for colour, label in ((REACHED_COLOUR, words["reached"]), (ANSWERED_COLOUR, words["answered"])):
-        draw.rectangle((x, 56, x + 16, 72), fill=colour)
-        draw.text((x + 22, 55), label, font=font, fill="black")
+        draw.rectangle((x, LEGEND_Y + 1, x + 16, LEGEND_Y + 17), fill=colour)
+        draw.text((x + 22, LEGEND_Y), label, font=font, fill="black")
         x += 22 + int(font.getlength(label)) + 24
-    draw.text((x + 8, 55), words["numbers"], font=font, fill=GREY)
+    draw.text((x + 8, LEGEND_Y), words["numbers"], font=font, fill=GREY)
     if any(question.conditional for question in stats.questions):
-        draw.text((16, 80), words["conditional"], font=font, fill=GREY)
+        draw.text((16, LEGEND_Y + 25), words["conditional"], font=font, fill=GREY)
 
 
 def _draw_scale(draw: ImageDraw.ImageDraw, *, bottom: int) -> None:

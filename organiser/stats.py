@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from exports import CHANNELS
-from flows import Flow, Kind, ResponseState, StageDef, unpiped, visible_steps
+from flows import Flow, Kind, ResponseState, StageDef, format_day, unpiped, visible_steps
+from organiser.links import stage_title
 from storage import Channel, Response, ResponseStatus, SurveyStore
 
 NO_STAGE: Final = "(no stage)"
@@ -82,6 +84,11 @@ class Stats:
     """The channels responses were started on, in this order: telegram, web, terminal."""
     lang: str = "en"
     """The language of the questions' texts, which the chart is labelled in."""
+    flow_title: str = ""
+    """The flow's title in `lang`, for the chart's heading; empty when it has none."""
+    stage_label: str | None = None
+    """The stage the figures are restricted to, for people, in `lang`: "Pithiviers,
+    5 juin 2019"; None for all stages, or a code the stages file does not hold."""
 
     def percent(self, count: int) -> float | None:
         """`count` as a percentage of the responses started on this flow."""
@@ -173,17 +180,28 @@ def compute_stats(
 
     total = _count(None, None, False, scoped, today, tz, channels)
     of_flow = [r for r in scoped if r.flow_id == flow.id]
+    lang = lang or flow.language
+    chosen = known.get(wanted) if wanted is not None else None
     return Stats(
         today=today,
-        stage_code=known[wanted].code if wanted is not None and wanted in known else stage_code,
+        stage_code=chosen.code if chosen is not None else stage_code,
         stages=tuple(rows),
         total=total,
         flow_id=flow.id,
         flow_started=len(of_flow),
-        questions=tuple(_dropoff(flow, of_flow, answered, lang or flow.language)),
+        questions=tuple(_dropoff(flow, of_flow, answered, lang)),
         channels=tuple(total.by_channel),
-        lang=lang or flow.language,
+        lang=lang,
+        # On one line, its no-break spaces kept ("d’industrie : acteurs").
+        flow_title=re.sub(r"[ \t\r\n]+", " ", flow.text(flow.title, lang)).strip(),
+        stage_label=_stage_label(chosen, lang) if chosen is not None else None,
     )
+
+
+def _stage_label(stage: StageDef, lang: str) -> str:
+    """The stage as people name it: its city (marked when made up), then its day if set."""
+    day = format_day(stage.date, lang)
+    return f"{stage_title(stage, lang=lang)}, {day}" if day else stage_title(stage, lang=lang)
 
 
 def _count(
@@ -372,7 +390,8 @@ CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reac
 
 
 def dropoff_title(stats: Stats) -> str:
-    """The drop-off's title, for the table and the chart: "Drop-off, flow tour: 7 started"."""
+    """The drop-off table's title, by ids: "Drop-off, flow tour: 7 started" (the chart's,
+    for people, is `organiser.chart.chart_title`)."""
     where = f", stage {stats.stage_code}" if stats.stage_code else ""
     return f"Drop-off, flow {stats.flow_id}{where}: {stats.flow_started} started"
 
