@@ -230,6 +230,12 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
             if shown.position
             else shown.section
         ),
+        # What a screen reader says instead of the compact "3/51" (none without a number).
+        "progress_said": (
+            web("progress_said", lang, n=shown.position, total=shown.total, section=shown.section)
+            if shown.position
+            else ""
+        ),
         # For the tab's title: where the person is, without the section's name.
         "where": web("where", lang, n=shown.position, total=shown.total) if shown.position else "",
         "controls": _controls(shown, lang),

@@ -31,6 +31,11 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Question {n}/{total} · {section}",
         "en": "Question {n}/{total} · {section}",
     },
+    # The same, as a screen reader says it: "3 sur 51", not "3 barre oblique 51".
+    "progress_said": {
+        "fr": "Question {n} sur {total}, {section}",
+        "en": "Question {n} of {total}, {section}",
+    },
     "confirm": {"fr": "Valider", "en": "Confirm"},
     "send": {"fr": "Envoyer", "en": "Send"},
     "back": {"fr": "← Retour", "en": "← Back"},
@@ -80,6 +85,12 @@ WORDS: dict[str, dict[str, str]] = {
     "count_over": {
         "fr": "{n}\u00a0/\u00a0{limit} caractères\u00a0: trop long, raccourcissez",
         "en": "{n} / {limit} characters: too long, please shorten",
+    },
+    # The count as a screen reader says it, with the field and once over the limit.
+    "count_said": {"fr": "{n}\u00a0sur\u00a0{limit} caractères", "en": "{n} of {limit} characters"},
+    "count_over_said": {
+        "fr": "{n}\u00a0sur\u00a0{limit} caractères\u00a0: trop long, raccourcissez",
+        "en": "{n} of {limit} characters: too long, please shorten",
     },
     "where": {"fr": "Question {n}/{total}", "en": "Question {n}/{total}"},
     "resume_confirm_title": {

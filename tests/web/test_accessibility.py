@@ -37,7 +37,7 @@ ACCESS = Path(__file__).parent / "fixtures" / "access.yaml"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 """The rules of WCAG 2.0 and 2.1, levels A and AA: what the RGAA asks."""
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "fr": {
         "agree": "✅ J’accepte",
         "send": "Envoyer",
@@ -254,21 +254,21 @@ def test_a_screen_reader_hears_each_question_where_it_is_and_what_goes_with_it(
     ana.tap("✅ J’accepte")
 
     # The field takes the focus (Phone checks it after each answer), named by the question,
-    # described by where it is; the tab's title says it too.
+    # described by where it is, in words; the tab's title says it too.
     field = page.locator("#answer")
     expect(field).to_have_accessible_name("Nom de l’entreprise\u00a0?")
-    expect(field).to_have_accessible_description(re.compile(r"Question 1/\d+ · Entreprise"))
+    expect(field).to_have_accessible_description(re.compile(r"Question 1 sur \d+, Entreprise"))
     expect(page).to_have_title(re.compile(r"^Question 1/\d+ · Questionnaire accessible"))
     ana.type("Acme")
     # A number's unit is heard in the field, not only seen after it.
-    expect(field).to_have_accessible_description(re.compile(r"^en\s%.*Question 2/"))
+    expect(field).to_have_accessible_description(re.compile(r"^en\s%.*Question 2 sur "))
     expect(page).to_have_title(re.compile(r"^Question 2/"))
     ana.type("15")
 
     # A choice: the focus on the question, which says where it is; the group its help.
     question = page.locator("#waiting-text")
     expect(question).to_be_focused()
-    expect(question).to_have_accessible_description(re.compile(r"Question 3/\d+ · Entreprise"))
+    expect(question).to_have_accessible_description(re.compile(r"Question 3 sur \d+, Entreprise"))
     expect(page.get_by_role("group", name="Secteur\u00a0?")).to_have_accessible_description(
         "Le principal."
     )
@@ -302,6 +302,54 @@ def test_a_screen_reader_hears_each_question_where_it_is_and_what_goes_with_it(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Français")).to_have_attribute("lang", "fr")
     expect(page).to_have_title(re.compile(r"^Question \d+/\d+ · Accessible questionnaire"))
+    ana.check_clean()
+
+
+@pytest.mark.parametrize(
+    ("lang", "scripts", "of"),
+    [("fr", True, "sur"), ("en", True, "of"), ("fr", False, "sur")],
+    ids=["fr-script", "en-script", "fr-no-script"],
+)
+def test_a_screen_reader_hears_the_questions_number_in_words_not_a_slash(
+    server: Server, phone: PhoneMaker, lang: str, scripts: bool, of: str
+) -> None:
+    ana = phone(scripts=scripts, locale="en-GB" if lang == "en" else "fr-FR")
+    page = ana.page
+    w = WORDS[lang]
+    ana.open(f"{server.url}/chat?stage=pithiviers")
+    ana.tap(w["agree"])
+    section = "Entreprise" if lang == "fr" else "Company"
+    # Seen as before, compact: "Question 1/7 · Entreprise".
+    progress = page.locator(".progress")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_text(re.compile(rf"^Question 1/\d+ · {section}$"))
+    said = re.compile(rf"^Question 1 {of} \d+, {section}$")
+    # Heard in words, with the field that takes the focus and reading the page in order.
+    field = page.locator("#answer")
+    expect(field).to_be_focused()
+    expect(field).to_have_accessible_description(said)
+    # The page's accessibility tree, as a screen reader reads it: the words, no slash.
+    heard = page.locator(".question").aria_snapshot()
+    assert re.search(rf"paragraph: Question 1 {of} \d+, {section}\n", heard), heard
+    assert "/" not in heard, heard
+    if scripts:
+        # Near its limit, the field's count too: "35 sur 40 caractères", not "35 / 40".
+        field.fill("x" * 35)
+        expect(page.locator("#answer-count")).to_have_text(re.compile(r"^35\s/\s40\s"))
+        expect(field).to_have_accessible_description(
+            re.compile(rf"^Question 1 {of} \d+, {section} 35\s{of}\s40\s")
+        )
+        expect(field).not_to_have_accessible_description(re.compile("/"))
+    # A choice: its question takes the focus, described the same way.
+    send(ana, "Acme", w["send"])
+    send(ana, "15", w["send"])
+    question = page.locator("#waiting-text")
+    expect(question).to_be_focused()
+    expect(question).to_have_accessible_description(
+        re.compile(rf"^Question 3 {of} \d+, {section}$")
+    )
+    heard = page.locator(".question").aria_snapshot()
+    assert f"Question 3 {of} " in heard and "/" not in heard, heard
     ana.check_clean()
 
 

@@ -36,7 +36,9 @@
   }
 
   // "812 / 1 000 caractères" from 80 % of the limit; over it, a warning, said once. The
-  // answer is still sent: the server refuses it with its reason and gives it back.
+  // answer is still sent: the server refuses it with its reason and gives it back. A
+  // screen reader hears "812 sur 1 000 caractères" (not "812 barre oblique 1 000"), with
+  // the field while the count is shown, and nothing of it before.
   function count(answer) {
     var limit = parseInt(answer.dataset.limit || "", 10);
     var shown = document.getElementById("answer-count");
@@ -44,16 +46,22 @@
     var n = answer.value.length;
     var lang = document.documentElement.lang || undefined;
     var over = n > limit;
+    function filled(words) {
+      return words
+        .replace("{n}", n.toLocaleString(lang))
+        .replace("{limit}", limit.toLocaleString(lang));
+    }
     var words = over ? answer.dataset.over : answer.dataset.count;
+    var spoken = (over ? answer.dataset.overSaid : answer.dataset.countSaid) || words;
     shown.hidden = n < limit * 0.8;
-    shown.textContent = words
-      .replace("{n}", n.toLocaleString(lang))
-      .replace("{limit}", limit.toLocaleString(lang));
+    shown.textContent = filled(words);
+    var about = document.getElementById("answer-count-about");
+    if (about) { about.textContent = shown.hidden ? "" : filled(spoken); }
     if (over !== shown.classList.contains("over")) {
       shown.classList.toggle("over", over);
       // Said once when the limit is passed, not at every key typed beyond it.
       var said = document.getElementById("answer-count-said");
-      if (said) { said.textContent = over ? shown.textContent : ""; }
+      if (said) { said.textContent = over ? filled(spoken) : ""; }
     }
   }
 
@@ -69,16 +77,21 @@
         shown.id = "answer-count";
         shown.className = "count";
         shown.hidden = true;
-        // Read as the field's description; said aloud by the live line below when over.
+        // Seen only: heard in words, as the field's description (the hidden line below)
+        // and, when over, said aloud by the live line after it.
         shown.setAttribute("aria-hidden", "true");
         answer.insertAdjacentElement("afterend", shown);
+        var heard = document.createElement("p");
+        heard.id = "answer-count-about";
+        heard.hidden = true;
+        shown.insertAdjacentElement("afterend", heard);
         var said = document.createElement("p");
         said.id = "answer-count-said";
         said.className = "visually-hidden";
         said.setAttribute("aria-live", "polite");
-        shown.insertAdjacentElement("afterend", said);
+        heard.insertAdjacentElement("afterend", said);
         var about = answer.getAttribute("aria-describedby");
-        answer.setAttribute("aria-describedby", (about ? about + " " : "") + shown.id);
+        answer.setAttribute("aria-describedby", (about ? about + " " : "") + heard.id);
       }
       count(answer);
     }
