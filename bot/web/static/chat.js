@@ -126,6 +126,10 @@
     }
   }
 
+  // What takes the focus as a question opens, refused or not (the page without scripts
+  // focuses the same): its text field, described by the refusal; else the question's
+  // text, in the group the refusal describes. The refusal itself is not focused: its
+  // role="alert" says it as it appears, and a focus on it would say it a second time.
   function waiting() {
     return document.getElementById("answer") || document.getElementById("waiting-text");
   }
