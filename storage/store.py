@@ -4,7 +4,8 @@ The methods are `StoreMethods`' (storage/methods.py), run by `Database` (two
 threads of their own, group commit) with the SQL of `storage.respondents`,
 `storage.responses`, `storage.updates`, `storage.stages`, `storage.privacy` and
 `storage.reminders`. What is SQLite's own is here: opening the file, leases
-within one process, and emptying the -wal file after an erasure.
+(within one process, and the polling lease across processes: `storage.file_leases`),
+and emptying the -wal file after an erasure.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from storage import inbox as inbox_table
 from storage import jobs as job_table
 from storage import stages as stage_table
 from storage.db import Database
+from storage.file_leases import ACROSS_PROCESSES, FileLeases
 from storage.inbox_methods import InboxMethods
 from storage.job_methods import JobMethods
 from storage.kept_flows import FlowVersionMethods
@@ -44,6 +46,7 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
         self._db = db
         self.path = db.path
         self._leases: set[str] = set()
+        self._files = FileLeases(db.path)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
@@ -65,14 +68,17 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
         return cls(db)
 
     async def take_lease(self, name: str) -> bool:
-        """Hold `name` in this process if free (True); False while it holds it already.
+        """Hold `name` if free (True); False while this store, or for the polling lease
+        another process on the same file, holds it.
 
-        PostgreSQL's store holds a lease across instances; a SQLite file has one
-        process writing it, and the work leased (reminders, upkeep) is made safe
-        by the database itself (a reminder is claimed before it is sent), as it
-        always was, so only this process's own rounds are kept apart.
+        The work of the other leases (reminders, upkeep, a job) is made safe by the
+        database itself when two processes share the file (a reminder is claimed
+        before it is sent), so only this store's own rounds are kept apart; see
+        `storage.file_leases` for why polling is not.
         """
         if name in self._leases:
+            return False
+        if name in ACROSS_PROCESSES and not self._files.take(name):
             return False
         self._leases.add(name)
         return True
@@ -80,6 +86,16 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
     async def end_lease(self, name: str) -> None:
         """Give back the lease `name`; nothing if it is not held."""
         self._leases.discard(name)
+        self._files.end(name)
+
+    async def close(self) -> None:
+        """Close the database, then give back the leases held; idempotent."""
+        try:
+            await super().close()
+        finally:
+            # After the last commit: a successor polls only once this one is done.
+            self._files.end_all()
+            self._leases.clear()
 
     async def truncate_wal(self) -> bool:
         """Empty the -wal file into the database; False if a reader kept it busy."""

@@ -156,11 +156,17 @@ async def running(
 
 
 def _already_polling(database: Path | str) -> str:
-    named = describe_target(database) if isinstance(database, str) else str(database)
+    named = str(database) if isinstance(database, Path) else describe_target(database)
+    said = (
+        f"another surveybot is already polling Telegram with the database {named}: "
+        "Telegram hands updates to one poller only. Stop that one first"
+    )
+    if isinstance(database, Path):
+        return f"{said} (a SQLite file serves one bot process)"
+    # Several instances are for PostgreSQL, and take Telegram's updates by webhook.
     return (
-        f"another surveybot is already polling Telegram with the database {named}: Telegram "
-        "hands updates to one poller only. Stop that one first, or run several instances "
-        "with webhooks (surveybot run --webhook-url, or serve --telegram-webhook)"
+        f"{said}, or run several instances with webhooks "
+        "(surveybot run --webhook-url, or serve --telegram-webhook)"
     )
 
 
