@@ -139,6 +139,10 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
     given = {key: value for key, value in flags.items() if value is not None}
     try:
         return kind(**given)
+    except (OSError, UnicodeDecodeError) as error:
+        # Reading `.env`, the only file the settings read: one owned by another user
+        # (a service's, mode 600), or saved in another encoding than UTF-8.
+        fail_env_file(error)
     except ValidationError as error:
         for problem in error.errors():
             message = str(problem["msg"]).removeprefix("Value error, ")
@@ -148,6 +152,20 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
             name = _setting_name(problem["loc"], given, given_as or {})
             click.echo(f"error: {name}: {message}{_holding(problem)}", err=True)
         raise SystemExit(2) from None
+
+
+def fail_env_file(error: OSError | UnicodeDecodeError) -> NoReturn:
+    """Exit with status 2 saying why `.env` cannot be read, and what to do."""
+    where = Path(".env").absolute()
+    if isinstance(error, UnicodeDecodeError):
+        line = error.object[: error.start].count(b"\n") + 1
+        why = f"it is not UTF-8 text (line {line}: byte {error.object[error.start]:#04x})"
+        fix = "save it as UTF-8"
+    else:
+        why = error.strerror or str(error)
+        fix = "make it readable by the user running surveybot, or run from another folder"
+    click.echo(f"error: cannot read the settings in {where}: {why}; {fix}", err=True)
+    raise SystemExit(2)
 
 
 def _holding(problem: Mapping[str, Any]) -> str:

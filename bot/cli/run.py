@@ -7,14 +7,19 @@ import click
 from bot.cli.common import (
     CONTEXT,
     data_options,
-    fail,
     load_flow_and_stages,
     load_settings,
     refuse_public_url_too_long,
     warn_of_template_notices,
 )
 from bot.cli.credentials import require_token, webhook_secret
-from bot.cli.telegram import build_bot, require_webhook_url, server_options, telegram_options
+from bot.cli.telegram import (
+    build_bot,
+    require_webhook_url,
+    run_service,
+    server_options,
+    telegram_options,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -45,11 +50,8 @@ def run(verbose: bool, **flags: object) -> None:
 
     Example: surveybot run --admins 123456789   (with SURVEYBOT_TOKEN=... in .env)
     """
-    import asyncio
-
     from bot.settings import RunSettings
-    from bot.telegram import describe_start_error, run_polling
-    from storage import StorageError
+    from bot.telegram import run_polling
 
     settings = load_settings(RunSettings, **flags)
     token = require_token(settings)
@@ -72,12 +74,4 @@ def run(verbose: bool, **flags: object) -> None:
         )
     else:
         main_task = run_polling(application, settings.db)
-    try:
-        asyncio.run(main_task)
-    except StorageError as error:
-        fail(str(error))
-    except Exception as error:
-        explained = describe_start_error(error)
-        if explained is None:
-            raise
-        fail(explained.replace(token, "<token>"))
+    run_service(main_task, token=token)

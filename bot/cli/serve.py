@@ -29,6 +29,7 @@ from bot.cli.telegram import (
     build_bot,
     policy_of,
     require_webhook_url,
+    run_service,
     server_options,
     telegram_options,
 )
@@ -73,15 +74,11 @@ def serve(telegram_webhook: bool, verbose: bool, **flags: object) -> None:
 
     Example: surveybot serve --port 8000   (then open http://127.0.0.1:8000/s/pithiviers)
     """
-    import asyncio
-
-    from storage import StorageError
-
-    main_task = _web_and_bot(flags, verbose) if telegram_webhook else _web_alone(flags, verbose)
-    try:
-        asyncio.run(main_task)
-    except StorageError as error:
-        fail(str(error))
+    if telegram_webhook:
+        main_task, token = _web_and_bot(flags, verbose)
+        run_service(main_task, token=token)
+    else:
+        run_service(_web_alone(flags, verbose))
 
 
 def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, None]:
@@ -108,8 +105,8 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
     )
 
 
-def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, None]:
-    """The web chat and Telegram's webhook in one process."""
+def _web_and_bot(flags: dict[str, object], verbose: bool) -> tuple[Coroutine[Any, Any, None], str]:
+    """The web chat and Telegram's webhook in one process, and the token to hide."""
     from bot.settings import WebAndBotSettings
     from bot.web.serving import serve_web_and_telegram
 
@@ -122,7 +119,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any,
     url = require_webhook_url(settings)
     application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
     hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
-    return serve_web_and_telegram(
+    main_task = serve_web_and_telegram(
         application,
         settings.db,
         _bound(settings),
@@ -132,6 +129,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any,
         bot_username=settings.bot_username,
         public_url=settings.public_url,
     )
+    return main_task, token
 
 
 def _without_telegram(flags: dict[str, object]) -> dict[str, object]:

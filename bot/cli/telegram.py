@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
@@ -135,3 +135,22 @@ def build_bot(
         policy=policy_of(settings),
         public_url=settings.public_url,
     )
+
+
+def run_service(main_task: Coroutine[Any, Any, None], *, token: str | None = None) -> None:
+    """Run `surveybot run` or `serve` to its end. What the person starting it can fix (the
+    database, the token, the network, the port) is one line, with the token hidden."""
+    import asyncio
+
+    from bot.telegram import describe_start_error
+    from storage import StorageError
+
+    try:
+        asyncio.run(main_task)
+    except StorageError as error:
+        fail(str(error))
+    except Exception as error:
+        explained = describe_start_error(error)
+        if explained is None:
+            raise
+        fail(explained if token is None else explained.replace(token, "<token>"))

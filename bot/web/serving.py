@@ -35,15 +35,16 @@ async def serve_web(
     public_url: str | None = None,
 ) -> None:
     """The web chat on its own store until SIGINT/SIGTERM, with the bot's daily upkeep."""
-    store = await open_store(db)
-    try:
-        conversation = Conversation(store, flow, stages)
-        await conversation.sync_stages()
-        app = create_app(WebChat(conversation, secret, bot_username, public_url))
-        async with _daily_upkeep(Housekeeping(store, flow, policy)):
-            await serve(app, sock, ready=lambda: _say_where(sock))
-    finally:
-        await store.close()
+    with sock:  # closed however this ends, a start that fails included
+        store = await open_store(db)
+        try:
+            conversation = Conversation(store, flow, stages)
+            await conversation.sync_stages()
+            app = create_app(WebChat(conversation, secret, bot_username, public_url))
+            async with _daily_upkeep(Housekeeping(store, flow, policy)):
+                await serve(app, sock, ready=lambda: _say_where(sock))
+        finally:
+            await store.close()
 
 
 async def serve_web_and_telegram(
@@ -58,12 +59,17 @@ async def serve_web_and_telegram(
     public_url: str | None = None,
 ) -> None:
     """The web chat and Telegram's webhook on one conversation until SIGINT/SIGTERM."""
-    async with running(application, db):
-        conversation = application.bot_data.conversation
-        chat = WebChat(conversation, secret, bot_username or application.bot.username, public_url)
-        route = webhook_route(application, path=webhook_path(url), secret=webhook_secret)
-        await register_webhook(application, url=url, secret=webhook_secret)
-        await serve(create_app(chat, routes=[route]), sock, ready=lambda: _say_where(sock))
+    # The socket is closed however this ends, a start that fails included (Telegram
+    # unreachable, the token refused).
+    with sock:
+        async with running(application, db):
+            conversation = application.bot_data.conversation
+            chat = WebChat(
+                conversation, secret, bot_username or application.bot.username, public_url
+            )
+            route = webhook_route(application, path=webhook_path(url), secret=webhook_secret)
+            await register_webhook(application, url=url, secret=webhook_secret)
+            await serve(create_app(chat, routes=[route]), sock, ready=lambda: _say_where(sock))
 
 
 def _say_where(sock: socket.socket) -> None:

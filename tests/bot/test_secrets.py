@@ -294,6 +294,30 @@ def test_the_token_file_is_read_without_its_trailing_newline(runner: CliRunner, 
     ]
 
 
+@pytest.mark.parametrize("refused", [True, False], ids=["token refused", "no network"])
+def test_serve_with_the_webhook_says_what_stops_it_in_one_line_without_the_token(
+    runner: CliRunner, refused: bool
+) -> None:
+    api = RecordingAPI() if refused else None
+    env = {
+        "SURVEYBOT_TOKEN": "123:kept-secret",
+        "SURVEYBOT_WEBHOOK_URL": "https://enquete.example.org/telegram",
+        "SURVEYBOT_PORT": str(free_port()),
+        **({"SURVEYBOT_API_URL": api.url} if api else {}),  # else: nobody answers there
+    }
+    try:
+        result = runner.invoke(main, ["serve", "--telegram-webhook"], env=env)
+    finally:
+        if api:
+            api.close()
+
+    assert result.exit_code == 1, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    said = "Telegram refused the token" if refused else "cannot reach the Bot API"
+    assert last.startswith(f"error: {said}")
+    assert "kept-secret" not in result.stderr and "Traceback" not in result.stderr
+
+
 # --- no secret configured: one made up, registered, required (a real process) ---------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import socket
 from pathlib import Path
 
@@ -178,6 +179,33 @@ def test_a_bad_flag_is_named_with_what_was_given(work: Path) -> None:
     result = invoke("run", "--port", "0", env={"SURVEYBOT_TOKEN": "123:never-print-me"})
     assert result.exit_code == 2
     assert result.stderr == "error: --port: Input should be greater than or equal to 1, got 0\n"
+
+
+@pytest.mark.parametrize(
+    "command", [["stats"], ["chat"], ["export"], ["serve"], ["run"]], ids=lambda c: c[0]
+)
+def test_a_settings_file_not_in_utf8_is_one_line_naming_it(work: Path, command: list[str]) -> None:
+    # Saved by an editor in Latin-1: "ê" is the byte 0xEA, not UTF-8.
+    Path(".env").write_bytes("# Tour\nSURVEYBOT_DB=enquête.sqlite3\n".encode("latin-1"))
+    result = invoke(*command)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot read the settings in {work / '.env'}: it is not UTF-8 text "
+        "(line 2: byte 0xea); save it as UTF-8\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_a_settings_file_the_user_cannot_read_is_one_line_naming_it(work: Path) -> None:
+    # A service's .env (mode 600, its user's), and a command run as someone else.
+    Path(".env").write_text("SURVEYBOT_DB=tour.sqlite3\n", encoding="utf-8")
+    Path(".env").chmod(0)
+    result = invoke("stats")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot read the settings in {work / '.env'}: Permission denied; make it "
+        "readable by the user running surveybot, or run from another folder\n"
+    )
 
 
 def _response_keys() -> list[str]:
