@@ -27,11 +27,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_serve(tmp_path: Path, port: int, *, flow: Path | None = None) -> subprocess.Popen[str]:
+def start_serve(
+    tmp_path: Path, port: int, *, flow: Path | None = None, db: Path | None = None
+) -> subprocess.Popen[str]:
     # The environment of this machine, less any surveybot setting, and run in an empty
     # folder: no .env of a developer's is read.
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEYBOT_")}
-    env["SURVEYBOT_DB"] = str(tmp_path / "served.sqlite3")
+    env["SURVEYBOT_DB"] = str(db or tmp_path / "served.sqlite3")
     if flow is not None:
         env["SURVEYBOT_FLOW"] = str(flow)
     return subprocess.Popen(
@@ -44,23 +46,27 @@ def start_serve(tmp_path: Path, port: int, *, flow: Path | None = None) -> subpr
     )
 
 
+def wait_until_serving(process: subprocess.Popen[str], port: int) -> str:
+    """The server's address once it answers (or the reason it did not start)."""
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{url}/static/chat.css", timeout=1)
+            return url
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                _, errors = process.communicate(timeout=10)
+                raise AssertionError(f"surveybot serve did not start:\n{errors}") from None
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     port = free_port()
     process = start_serve(tmp_path, port)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/static/chat.css", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    _, errors = process.communicate(timeout=10)
-                    raise AssertionError(f"surveybot serve did not start:\n{errors}") from None
-                time.sleep(0.05)
-        yield process, url
+        yield process, wait_until_serving(process, port)
     finally:
         if process.poll() is None:
             process.kill()
