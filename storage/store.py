@@ -4,7 +4,7 @@ The methods are `StoreMethods`' (storage/methods.py), run by `Database` (two
 threads of their own, group commit) with the SQL of `storage.respondents`,
 `storage.responses`, `storage.updates`, `storage.stages`, `storage.privacy` and
 `storage.reminders`. What is SQLite's own is here: opening the file, leases
-(within one process, and the polling lease across processes: `storage.file_leases`),
+(within one process, and the Telegram lease across processes: `storage.file_leases`),
 and emptying the -wal file after an erasure.
 """
 
@@ -68,13 +68,13 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
         return cls(db)
 
     async def take_lease(self, name: str) -> bool:
-        """Hold `name` if free (True); False while this store, or for the polling lease
+        """Hold `name` if free (True); False while this store, or for the Telegram lease
         another process on the same file, holds it.
 
         The work of the other leases (reminders, upkeep, a job) is made safe by the
         database itself when two processes share the file (a reminder is claimed
         before it is sent), so only this store's own rounds are kept apart; see
-        `storage.file_leases` for why polling is not.
+        `storage.file_leases` for why Telegram's is not.
         """
         if name in self._leases:
             return False

@@ -51,12 +51,14 @@ from conversation import (
     Policy,
 )
 from flows import Catalogue, Flow, StageDef
-from storage import StorageError, SurveyStore, describe_target, open_store
+from storage import StorageError, SurveyStore, describe_target, is_postgres_url, open_store
 
 log = logging.getLogger(__name__)
 
 POLLING = "polling"
 """The lease a long-polling instance holds for its whole life (on PostgreSQL, across instances)."""
+ON_FILE = "telegram"
+"""On a SQLite file, the lease of the one process taking Telegram's updates, however it does."""
 
 
 def build_application(
@@ -120,15 +122,21 @@ async def running(
     ourselves, so start-up and shutdown work is done here, in the same order.
     With `polling`, the polling lease is taken first: Telegram hands updates to
     one `getUpdates` consumer, so a second poller on the same database refuses
-    to start (a StorageError that says so) rather than fight the first one.
+    to start (a StorageError that says so) rather than fight the first one. On
+    a SQLite file any second process taking Telegram's updates refuses: a
+    webhook registered by one would stop the other's polling, and several
+    instances are PostgreSQL's.
     """
     services = application.bot_data
     assert services.flows is not None
     async with application:
         store = await open_store(database)
         try:
-            if polling and not await store.take_lease(POLLING):
-                raise StorageError(_already_polling(database))
+            lease = POLLING if polling else None
+            if not is_postgres_url(str(database)):
+                lease = ON_FILE
+            if lease is not None and not await store.take_lease(lease):
+                raise StorageError(_already_taken(database))
         except BaseException:
             await store.close()
             raise
@@ -155,18 +163,17 @@ async def running(
             await store.close()
 
 
-def _already_polling(database: Path | str) -> str:
-    named = str(database) if isinstance(database, Path) else describe_target(database)
-    said = (
-        f"another surveybot is already polling Telegram with the database {named}: "
-        "Telegram hands updates to one poller only. Stop that one first"
-    )
-    if isinstance(database, Path):
-        return f"{said} (a SQLite file serves one bot process)"
-    # Several instances are for PostgreSQL, and take Telegram's updates by webhook.
+def _already_taken(database: Path | str) -> str:
+    if not is_postgres_url(str(database)):
+        return (
+            f"another surveybot is already taking Telegram's updates with the database "
+            f"{database}: a SQLite file serves one bot process. Stop that one first"
+        )
     return (
-        f"{said}, or run several instances with webhooks "
-        "(surveybot run --webhook-url, or serve --telegram-webhook)"
+        f"another surveybot is already polling Telegram with the database "
+        f"{describe_target(str(database))}: Telegram hands updates to one poller only. Stop "
+        "that one first, or run several instances with webhooks (surveybot run "
+        "--webhook-url, or serve --telegram-webhook)"
     )
 
 

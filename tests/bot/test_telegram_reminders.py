@@ -403,21 +403,21 @@ class TestRetention:
 
 
 async def test_a_restarted_bot_does_its_upkeep_at_once(
-    person: PersonFactory,
-    app: BotApplication,
-    make_app: AppFactory,
-    clock: TourClock,
-    db_path: Path,
-    query: Query,
+    app: BotApplication, api: FakeBotAPI, make_app: AppFactory, clock: TourClock, db_path: Path
 ) -> None:
     """The upkeep runs at start, not a day later: a bot restarted each night still closes."""
-    ana = person()
-    await started(ana)
+
+    def statuses() -> list[str]:
+        with contextlib.closing(sqlite3.connect(db_path)) as conn:
+            return [status for (status,) in conn.execute("SELECT status FROM responses")]
+
+    async with running(app, db_path):  # the bot before its restart
+        await started(Person(Updates(app, api), 501, first_name="Ana"))
     clock.at(15, 14)  # two weeks idle: due to be closed as abandoned
     again = make_app(FakeBotAPI())
     async with running(again, db_path):
         for _ in range(60):  # the round runs a second after the application starts
             await asyncio.sleep(0.05)
-            if query("SELECT status FROM responses")[0]["status"] == "abandoned":
+            if statuses() == ["abandoned"]:
                 break
-    assert [row["status"] for row in query("SELECT status FROM responses")] == ["abandoned"]
+    assert statuses() == ["abandoned"]

@@ -67,7 +67,8 @@ async def test_a_job_lease_is_held_by_one_store_at_a_time(
     other = await open_store(store_target)
     try:
         assert await store.take_lease("job:1")
-        # On PostgreSQL another instance cannot have it; SQLite has one process (its own set).
+        # On PostgreSQL another instance cannot have it; on SQLite a job's lease is each
+        # store's own (one bot process per file: storage/file_leases.py).
         if isinstance(store_target, str):
             assert not await other.take_lease("job:1")
             await store.end_lease("job:1")
