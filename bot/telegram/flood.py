@@ -19,10 +19,11 @@ after the other, never waits behind themselves, however fast the bot is; a
 stream that outpaces the bot does. What one person may still send is served in
 turn with everybody else's (`bot/telegram/fairness.py`).
 
-Updates applied again at a start (left in the poller's inbox by a stop) are not
-counted: they met the gate before the stop, and most were applied already, so
-they only show a screen again. Counted, a few of them would crowd out what the
-person sent while the bot was down.
+Updates applied again at a start (left in the poller's inbox by a stop), as
+many per person as the gate holds at once, are not counted: those were most
+likely held by it before the stop, applied already, and only show a screen
+again. Counted, they would crowd out what the person sent while the bot was
+down. The rest of a burst left in the inbox meets the gate as usual.
 """
 
 from __future__ import annotations
@@ -79,8 +80,12 @@ class FloodGate:
         self._met_before: set[int] = set()
 
     def met_before(self, update_ids: Iterable[int]) -> None:
-        """Updates applied again at a start: judged before the stop, not counted again."""
+        """Updates applied again at a start, held before the stop: not counted again."""
         self._met_before.update(update_ids)
+
+    def forget(self, update_id: int) -> None:
+        """The update is done with (handled, dropped, or of nobody's)."""
+        self._met_before.discard(update_id)
 
     def admit(self, person: int, update: object) -> bool:
         """True if this update is kept (and then held until `release`); False: drop it."""
@@ -97,8 +102,7 @@ class FloodGate:
         if not _counted(update):
             return
         if _id(update) in self._met_before:
-            self._met_before.discard(_id(update))  # never counted, so nothing to give back
-            return
+            return  # never counted, so nothing to give back
         left = self._held.get(person, 1) - 1
         if left > 0:
             self._held[person] = left

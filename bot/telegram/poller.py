@@ -59,6 +59,7 @@ import datetime as dt
 import logging
 import time
 import warnings
+from collections import Counter
 from collections.abc import Awaitable
 from typing import Any, Final
 
@@ -249,7 +250,7 @@ class Poller:
             if not await self._replay_alone(item):
                 return  # stopping
         fresh = [item for item in waiting if item.replays == 0]
-        self._processor.flood.met_before(item.update_id for item in fresh)
+        self._processor.flood.met_before(_first_of_each(fresh, self._processor.flood.max_waiting))
         await self._store.count_inbox_replay([item.update_id for item in fresh])
         await self._hand_over_all([item.update for item in fresh])
 
@@ -280,6 +281,7 @@ class Poller:
                 await self._hand_over(update)
             elif _storable(data.get("update_id")):
                 skipped.append(data["update_id"])
+                self._processor.forget(data["update_id"])
         self._finished.extend(skipped)
         self._start_marking()
 
@@ -398,6 +400,17 @@ class Poller:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+def _first_of_each(items: list[Inboxed], most: int) -> list[int]:
+    """The ids of each person's first `most` items: as many as flood control held for them."""
+    seen: Counter[str | None] = Counter()
+    first = []
+    for item in items:
+        seen[item.person] += 1
+        if seen[item.person] <= most:
+            first.append(item.update_id)
+    return first
 
 
 def _storable(update_id: Any) -> bool:

@@ -54,6 +54,7 @@ class PerRespondentProcessor(BaseUpdateProcessor):
 
     def forget(self, update_id: int) -> None:
         self._done.pop(update_id, None)
+        self.flood.forget(update_id)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _owner(update)

@@ -187,7 +187,7 @@ async def test_after_a_crash_what_a_person_sent_meanwhile_is_not_taken_for_a_flo
     app: BotApplication, api: HoldingBotAPI, db_path: Path, make_app: AppFactory
 ) -> None:
     # Six answers applied, then the bot died before marking them; meanwhile Ana sent
-    # two more. The eight come back at once, one more than flood control lets wait.
+    # two more. The eight come back at once, two more than flood control lets wait.
     applied = ["Atelier Dupont", "Agroalimentaire", "10 à 49", "Oui", "Moins de 2 M€"]
     meanwhile = ["45", "Dirigeant, gérant"]
     async with running(app, db_path) as store:
@@ -214,6 +214,34 @@ async def test_after_a_crash_what_a_person_sent_meanwhile_is_not_taken_for_a_flo
     stored = dict(answers_of(db_path, ana.user_id))
     assert stored["departement"] == '"45"' and stored["role"] == '"ceo"', "both applied"
     assert not [m for m in ana.chat if "beaucoup de messages" in m.text], "no flood notice"
+
+
+async def test_after_a_crash_a_burst_left_in_the_inbox_still_meets_flood_control(
+    app: BotApplication, api: HoldingBotAPI, db_path: Path, make_app: AppFactory
+) -> None:
+    # A script's 40 messages were written down, then the bot died before handling them.
+    async with running(app, db_path) as store:
+        updates = Updates(app, api)
+        ana = Person(updates, 601)
+        await ana.send("/start pithiviers")
+        await updates.feed(ana.tap_update(ana.data_of(AGREE)))
+        burst = [ana.message_update(f"message {n}") for n in range(40)]
+        items = [Inboxed(u["update_id"], str(ana.user_id), u) for u in burst]
+        await store.add_to_inbox(items, now=app.bot_data.clock())
+        before = len(ana.chat)
+    restarted = make_app(api)
+    async with running(restarted, db_path, polling=True):
+        poller = Poller(restarted, timeout=0)
+        task = asyncio.create_task(poller.run())
+        try:
+            await wait_until(lambda: all(done for _, done in inbox(db_path)), "all done")
+        finally:
+            await stop(poller, task)
+    after = ana.chat[before:]
+    assert len([m for m in after if "beaucoup de messages" in m.text]) == 1, "told once"
+    # As many answered as were likely held before the stop, and as many again: not 40.
+    answered = [m for m in after if "beaucoup de messages" not in m.text]
+    assert len(answered) <= 2 * 2 * MAX_WAITING, len(answered)
 
 
 async def test_a_malformed_update_is_written_down_as_done_and_the_others_applied(
