@@ -264,7 +264,7 @@ class UpkeepSettings(_FromEnvironment):
 
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
             raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
         return value
 

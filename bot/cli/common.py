@@ -139,9 +139,13 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
     given = {key: value for key, value in flags.items() if value is not None}
     try:
         return kind(**given)
-    except (OSError, UnicodeDecodeError) as error:
-        # Reading `.env`, the only file the settings read: one owned by another user
-        # (a service's, mode 600), or saved in another encoding than UTF-8.
+    except OSError as error:
+        # `.env` owned by another user (a service's, mode 600).
+        if Path(error.filename or "").name != ".env":
+            raise
+        fail_env_file(error)
+    except UnicodeDecodeError as error:
+        # `.env`, the one file the settings read, saved in another encoding than UTF-8.
         fail_env_file(error)
     except ValidationError as error:
         for problem in error.errors():

@@ -195,6 +195,16 @@ def test_a_settings_file_not_in_utf8_is_one_line_naming_it(work: Path, command: 
     )
 
 
+@pytest.mark.parametrize("zone", ["Europe/Pariss", "Europe", "../../etc/passwd"])
+def test_a_time_zone_that_is_none_is_named_as_such(work: Path, zone: str) -> None:
+    # "Europe" is a folder of the zone database, not a zone: not a file to blame on .env.
+    result = invoke("run", env={"SURVEYBOT_TOKEN": "1:x", "SURVEYBOT_TIMEZONE": zone})
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: SURVEYBOT_TIMEZONE: unknown time zone {zone!r}; for example Europe/Paris\n"
+    )
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 def test_a_settings_file_the_user_cannot_read_is_one_line_naming_it(work: Path) -> None:
     # A service's .env (mode 600, its user's), and a command run as someone else.
