@@ -20,6 +20,13 @@ writer, between two commits, takes a PASSIVE checkpoint of what came in
 meanwhile (a few pages, one fsync); the next write then reuses the log, and
 the -wal file stays about as large as one second of writing (or as what was
 written during the longest read), as it did before.
+
+Reused, the log is overwritten from its start, and what lies past the point
+reached keeps old page images: an erasure that a reader kept from emptying the
+-wal file (storage.privacy.checkpoint) would leave the erased answers there for
+as long as the bot runs. So every `EMPTY_EVERY_S` the checkpointer also tries
+to empty the file, without waiting for anyone: when a reader or a commit is in
+it, it tries again next time.
 """
 
 from __future__ import annotations
@@ -33,12 +40,14 @@ from functools import partial
 from pathlib import Path
 from typing import Final
 
-from storage.connection import ConnectionThread, connect
+from storage.connection import BUSY_TIMEOUT_MS, ConnectionThread, connect
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY_S: Final = 1.0
+EMPTY_EVERY_S: Final = 300.0
+"""How often the -wal file is emptied if nothing is in it: erased answers last no longer."""
 
 OnWriter = Callable[[Callable[[sqlite3.Connection], bool]], Awaitable[bool]]
 
@@ -73,12 +82,16 @@ class Checkpointer:
         await self._thread.stop(self._path)
 
     async def _run(self, on_writer: OnWriter, every: float) -> None:
+        loop = asyncio.get_running_loop()
+        emptied_at = loop.time()
         while True:
             await asyncio.sleep(every)
             try:
                 if await self._thread.run(_passive):
                     # The copy took a while: let the writer copy what came meanwhile.
                     await on_writer(_passive)
+                if loop.time() - emptied_at >= EMPTY_EVERY_S and await self._thread.run(_empty):
+                    emptied_at = loop.time()
             except (sqlite3.Error, StorageError) as exc:
                 # A failing disk fails the next commit too, which tells its
                 # caller; here one warning until checkpoints work again.
@@ -92,6 +105,19 @@ class Checkpointer:
 def no_automatic_checkpoints(writer: sqlite3.Connection) -> None:
     """Leave checkpoints to the `Checkpointer`, off the path of every commit."""
     writer.execute("PRAGMA wal_autocheckpoint = 0")
+
+
+def _empty(conn: sqlite3.Connection) -> bool:
+    """Copy the whole log and empty the -wal file if no reader nor commit is in it now;
+    whether it was emptied. Never waits: the busy timeout is off for the attempt."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:
+        return False  # a commit holds the log: next time
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return row is not None and int(row[0]) == 0
 
 
 def _passive(conn: sqlite3.Connection) -> bool:

@@ -310,8 +310,9 @@ def _warn_wal(path: str) -> None:
     # Only SQLite reports an uncleared log: PostgreSQL has no -wal file beside the database.
     click.echo(
         f"warning: another program was reading {path} (an export, `surveybot stats`?), so "
-        f"its -wal file could not be emptied; the deleted rows stay in it until the last "
-        "program using the database closes it",
+        "its -wal file could not be emptied: the deleted rows stay readable there until a "
+        "running bot or web chat empties it, within five minutes of that program's end; "
+        "with none running, run this command again once it is done",
         err=True,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 import subprocess
@@ -285,6 +286,33 @@ async def test_a_reader_keeps_the_wal_until_it_lets_go(
         reader.close()
     assert await store.truncate_wal()
     assert readable(db_path, SECRETS[0]) == []
+
+
+async def test_a_running_bot_empties_the_wal_once_the_reader_lets_go(
+    db_path: Path, store: Store, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every 0.3 s instead of five minutes; the erasure itself comes from another program
+    # (`surveybot erase`) while the bot keeps the database open.
+    monkeypatch.setattr("storage.checkpoints.EMPTY_EVERY_S", 0.3)
+    ana = await people.answering(111, {"q1": AnswerInput("autre", other_text=SECRETS[0])})
+    await people.answering(222, {"q1": AnswerInput("oui")})
+    reader = sqlite3.connect(db_path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM answers").fetchall()
+        async with await open_store(db_path) as erasing:
+            report = await erasing.erase_respondent(ana.respondent_id)
+        assert not report.wal_cleared
+        await asyncio.sleep(2.5)
+        assert readable(db_path, SECRETS[0]) != [], "kept while the reader is there"
+    finally:
+        reader.close()
+    for _ in range(100):
+        if not readable(db_path, SECRETS[0]):
+            break
+        await asyncio.sleep(0.05)
+    assert readable(db_path, SECRETS[0]) == []
+    await people.answering(333, {"q1": AnswerInput("non")})  # the bot writes on, as before
 
 
 async def test_truncate_wal_refuses_a_read_only_store(
