@@ -219,9 +219,10 @@ def stats(
     rate, the median time to complete, and today's started / completed. The
     drop-off view follows the questions in order: how many responses reached
     each one, and how many answered it. With several flows (--flows), each has
-    its tables (and its chart, plot-territoire.png…), or only the one --flow
-    names. Safe to run while the bot is running: it only reads the database,
-    and --plot never writes over it.
+    its tables and its chart (--plot dropoff.png writes dropoff-entreprise.png
+    and dropoff-territoire.png), or only the one --flow names. Safe to run
+    while the bot is running: it only reads the database, and --plot never
+    writes over it.
 
     Example: surveybot stats --stage pithiviers --plot dropoff.png
     """
