@@ -78,6 +78,17 @@ def inbox(db_path: Path) -> list[tuple[int, bool]]:
         return [(int(i), bool(done)) for i, done in rows]
 
 
+async def restart_until_done(restarted: BotApplication, db_path: Path) -> None:
+    """A new process on the same database: it applies what was left, until all is done."""
+    async with running(restarted, db_path, polling=True):
+        poller = Poller(restarted, timeout=0)
+        task = asyncio.create_task(poller.run())
+        try:
+            await wait_until(lambda: all(done for _, done in inbox(db_path)), "all done")
+        finally:
+            await stop(poller, task)
+
+
 def answers_of(db_path: Path, user_id: int) -> list[tuple[str, str]]:
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute(
@@ -156,14 +167,7 @@ async def test_after_a_crash_what_was_left_is_applied_once_and_nothing_twice(
         answers_before = answers_of(db_path, ana.user_id)
 
     # A new process on the same database: it applies what was left before fetching.
-    restarted = make_app(api)
-    async with running(restarted, db_path, polling=True):
-        poller = Poller(restarted, timeout=0)
-        task = asyncio.create_task(poller.run())
-        try:
-            await wait_until(lambda: all(done for _, done in inbox(db_path)), "all done")
-        finally:
-            await stop(poller, task)
+    await restart_until_done(make_app(api), db_path)
 
     assert ben.chat and AGREE in ben.last.labels(), "the update left unapplied is applied"
     answers = answers_of(db_path, ana.user_id)
@@ -203,14 +207,7 @@ async def test_after_a_crash_what_a_person_sent_meanwhile_is_not_taken_for_a_flo
         items = [Inboxed(u["update_id"], str(ana.user_id), u) for u in left]
         await store.add_to_inbox(items, now=app.bot_data.clock())
         assert len(left) > MAX_WAITING
-    restarted = make_app(api)
-    async with running(restarted, db_path, polling=True):
-        poller = Poller(restarted, timeout=0)
-        task = asyncio.create_task(poller.run())
-        try:
-            await wait_until(lambda: all(done for _, done in inbox(db_path)), "all done")
-        finally:
-            await stop(poller, task)
+    await restart_until_done(make_app(api), db_path)
     stored = dict(answers_of(db_path, ana.user_id))
     assert stored["departement"] == '"45"' and stored["role"] == '"ceo"', "both applied"
     assert not [m for m in ana.chat if "beaucoup de messages" in m.text], "no flood notice"
@@ -229,14 +226,7 @@ async def test_after_a_crash_a_burst_left_in_the_inbox_still_meets_flood_control
         items = [Inboxed(u["update_id"], str(ana.user_id), u) for u in burst]
         await store.add_to_inbox(items, now=app.bot_data.clock())
         before = len(ana.chat)
-    restarted = make_app(api)
-    async with running(restarted, db_path, polling=True):
-        poller = Poller(restarted, timeout=0)
-        task = asyncio.create_task(poller.run())
-        try:
-            await wait_until(lambda: all(done for _, done in inbox(db_path)), "all done")
-        finally:
-            await stop(poller, task)
+    await restart_until_done(make_app(api), db_path)
     after = ana.chat[before:]
     assert len([m for m in after if "beaucoup de messages" in m.text]) == 1, "told once"
     # As many answered as were likely held before the stop, and as many again: not 40.

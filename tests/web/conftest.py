@@ -228,6 +228,34 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+PhoneMaker = Callable[..., Phone]
+
+
+@pytest.fixture
+def phone(browser: Browser, server: Server, tmp_path: Path) -> Iterator[PhoneMaker]:
+    """`phone(scripts=..., locale=..., width=...)`: a phone whose scripts can be left off.
+
+    Without scripts, chat.js is refused rather than JavaScript turned off: the page is
+    the one a browser without scripts gets, and axe (a script) can still read it.
+    """
+    contexts: list[BrowserContext] = []
+
+    def make(*, scripts: bool = True, locale: str = "fr-FR", width: int = 390) -> Phone:
+        context = browser.new_context(
+            viewport={"width": width, "height": 844}, locale=locale, reduced_motion="reduce"
+        )
+        if not scripts:
+            context.route("**/static/chat.js", lambda route: route.abort())
+        contexts.append(context)
+        return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
 @pytest.fixture
 def phones(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phones]:
     """`phones()`: a new phone on `server` (its own browser context: cookies, history), in French."""

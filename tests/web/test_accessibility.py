@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.web.conftest import PhoneMaker
 from tests.web.phone import Phone, Server, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
@@ -31,7 +32,7 @@ axe_module = pytest.importorskip(
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    pass
 
 ACCESS = Path(__file__).parent / "fixtures" / "access.yaml"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -78,34 +79,6 @@ WORDS: dict[str, dict[str, Any]] = {
 @pytest.fixture
 def served_flow() -> Path:
     return ACCESS
-
-
-PhoneMaker = Callable[..., Phone]
-
-
-@pytest.fixture
-def phone(browser: Browser, server: Server, tmp_path: Path) -> Iterator[PhoneMaker]:
-    """`phone(scripts=..., locale=..., width=...)`: a phone whose scripts can be left off.
-
-    Without scripts, chat.js is refused rather than JavaScript turned off: the page is
-    the one a browser without scripts gets, and axe (a script) can still read it.
-    """
-    contexts: list[BrowserContext] = []
-
-    def make(*, scripts: bool = True, locale: str = "fr-FR", width: int = 390) -> Phone:
-        context = browser.new_context(
-            viewport={"width": width, "height": 844}, locale=locale, reduced_motion="reduce"
-        )
-        if not scripts:
-            context.route("**/static/chat.js", lambda route: route.abort())
-        contexts.append(context)
-        return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def violations(page: Page) -> list[str]:

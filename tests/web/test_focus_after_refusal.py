@@ -12,45 +12,26 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.web.conftest import PhoneMaker
 from tests.web.phone import Phone, Server, on_screen, skip_without_a_browser
-from tests.web.test_accessibility import ACCESS, PhoneMaker, send
+from tests.web.test_accessibility import ACCESS, send
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import Locator, expect
 skip_without_a_browser()
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    pass
 
 
 @pytest.fixture
 def served_flow() -> Path:
     return ACCESS
-
-
-@pytest.fixture
-def phone(browser: Browser, server: Server, tmp_path: Path) -> Iterator[PhoneMaker]:
-    """`phone(scripts=...)`: a French phone, 390 px wide; without scripts, chat.js refused."""
-    contexts: list[BrowserContext] = []
-
-    def make(*, scripts: bool = True) -> Phone:
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
-        if not scripts:
-            context.route("**/static/chat.js", lambda route: route.abort())
-        contexts.append(context)
-        return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
 
 
 FOCUSED = "() => { const e = document.activeElement; return e.id || e.tagName; }"
