@@ -92,7 +92,8 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "{n}\u00a0sur\u00a0{limit} caractères\u00a0: trop long, raccourcissez",
         "en": "{n} of {limit} characters: too long, please shorten",
     },
-    "where": {"fr": "Question {n}/{total}", "en": "Question {n}/{total}"},
+    # The tab's title, which a screen reader announces at each page: words, not "3/51".
+    "where": {"fr": "Question {n} sur {total}", "en": "Question {n} of {total}"},
     "resume_confirm_title": {
         "fr": "Reprendre ces réponses ici\u00a0?",
         "en": "Resume these answers here?",

@@ -242,7 +242,7 @@ class Page:
 
     @property
     def progress(self) -> str:
-        # The one above the question, not the tab's title ("Question 5/51 · <questionnaire>").
+        # The one above the question, not the tab's title ("Question 5 sur 51 · <questionnaire>").
         match = re.search(r'class="progress">(Question \d+/\d+ · [^<]*)', self.html)
         return _clean(match.group(1)) if match else ""
 

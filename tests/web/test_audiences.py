@@ -29,7 +29,7 @@ async def test_the_chat_asks_who_is_answering_then_gives_that_questionnaire(
     page = await browser.press("✅ J’accepte")
     assert peek.query("SELECT flow_id, stage_code FROM responses") == [(ACTORS.id, "pithiviers")]
     # The page's title is where the person is in the questionnaire answered, not the default one.
-    assert f"<title>Question 1/{page.progress.split('/')[1].split()[0]} · " in page.html
+    assert f"<title>Question 1 sur {page.progress.split('/')[1].split()[0]} · " in page.html
     assert f" · {ACTORS.text(ACTORS.title, 'fr')}</title>" in page.html
 
 

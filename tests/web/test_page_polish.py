@@ -192,14 +192,14 @@ def test_the_tab_the_heading_the_borders_and_the_focus_ring_can_be_read(
     ana = phones()
     page = ana.page
     ana.open(f"{server.url}/chat")
-    expect(page).to_have_title("Question 1/5 · Petit questionnaire")
+    expect(page).to_have_title("Question 1 sur 5 · Petit questionnaire")
     # The first question under the questionnaire's welcome, its title the page's heading.
     expect(page.get_by_role("heading", level=1)).to_have_text("Petit questionnaire")
     expect(page.get_by_role("heading", level=2).first).to_have_text("Nom de l’entreprise ?")
     primary = style(ana, "button.primary", "background-color")  # "Envoyer"
     danger = style(ana, "button.danger", "border-top-color")  # "Effacer mes réponses"
     ana.type("Acme")
-    expect(page).to_have_title("Question 2/5 · Petit questionnaire")
+    expect(page).to_have_title("Question 2 sur 5 · Petit questionnaire")
     expect(page.get_by_role("heading", level=1)).to_have_text("Secteur ?")
 
     white = "rgb(255, 255, 255)"
