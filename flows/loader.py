@@ -34,6 +34,7 @@ from flows.locations import (
 )
 from flows.model import Flow
 from flows.paths import Loc
+from flows.repair import Repaired, repaired_flow
 from flows.stages import StageDef, StagesFile
 from flows.yamlfile import PlainLoader, Refusal, read_text
 
@@ -102,9 +103,9 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     schema = _schema_problems(document, Flow)
     problems += schema
     repaired = (
-        _repaired_flow(document)
+        repaired_flow(document.data)
         if schema
-        else _Repaired(Flow.model_validate(document.data), {}, frozenset())
+        else Repaired(Flow.model_validate(document.data), {}, frozenset())
     )
     if repaired is not None:
         flow = repaired.flow
@@ -321,152 +322,6 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
             found.setdefault((loc, message))
         return [_locate(document, loc, message) for loc, message in found]
     return []
-
-
-# --- setting aside what did not parse -----------------------------------------
-
-# How many rounds of setting parts aside before giving up on the cross-checks.
-MAX_REPAIRS = 20
-TEXT_KEYS = frozenset({"intro", "consent", "outro"})
-
-
-@dataclass(frozen=True)
-class _Repaired:
-    """A flow built from the parts of a file that parsed, and how to find them in the file."""
-
-    flow: Flow
-    lists: dict[Loc, list[int]]
-    """For each list that lost items: the original index of each item kept."""
-    unread: frozenset[str]
-    """The ids of the questions set aside."""
-
-    def original(self, loc: Loc) -> Loc:
-        """Where a loc of the repaired flow is in the file."""
-        return _original(self.lists, loc)
-
-
-def _original(lists: dict[Loc, list[int]], loc: Loc) -> Loc:
-    found: list[int | str] = []
-    for part in loc:
-        kept = lists.get(tuple(found))
-        if isinstance(part, int) and kept is not None and 0 <= part < len(kept):
-            part = kept[part]
-        found.append(part)
-    return tuple(found)
-
-
-def _repaired_flow(document: _Document) -> _Repaired | None:
-    """The flow without the questions (choices, conditions...) that do not fit the schema.
-
-    Their problems are reported already; what is left is checked as usual. A
-    question set aside is not reported again as unknown where others name it.
-    None when what is wrong is too central to go on (the languages, the sections).
-    """
-    removed: set[Loc] = set()
-    patched: dict[Loc, Any] = {}
-    for _ in range(MAX_REPAIRS):
-        lists: dict[Loc, list[int]] = {}
-        data = _rebuilt(document.data, (), removed, patched, lists)
-        try:
-            flow = Flow.model_validate(data)
-        except ValidationError as error:
-            progress = False
-            for details in error.errors():
-                loc = _original(lists, clean_loc(data, details["loc"]))
-                action = _set_aside(document.data, loc)
-                if action is None:
-                    return None
-                target, value = action
-                if target in removed or (target in patched and patched[target] == value):
-                    continue
-                progress = True
-                if value is _REMOVE:
-                    removed.add(target)
-                else:
-                    patched[target] = value
-            if not progress:
-                return None
-            continue
-        return _Repaired(flow, lists, frozenset(_unread_ids(document.data, removed)))
-    return None
-
-
-_REMOVE = object()
-
-
-def _set_aside(data: Any, loc: Loc) -> tuple[Loc, Any] | None:
-    """What to remove (or replace) so that the part at `loc` no longer fails; None: give up."""
-    if len(loc) >= 4 and loc[0] == "sections" and loc[2] == "steps":
-        step, rest = loc[:4], loc[4:]
-        if len(rest) >= 2 and rest[0] == "choices" and isinstance(rest[1], int):
-            return loc[:6], _REMOVE
-        if rest and rest[0] == "show_if":
-            return (*step, "show_if"), _REMOVE
-        return step, _REMOVE
-    if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
-        section, rest = loc[:2], loc[2:]
-        if rest and rest[0] == "show_if":
-            return (*section, "show_if"), _REMOVE
-        if rest and rest[0] == "id":
-            return (*section, "id"), f"unreadable_section_{loc[1]}"
-        if rest and rest[0] == "title":
-            return (*section, "title"), _placeholder_text(data)
-        return section, _REMOVE
-    if len(loc) >= 1 and loc[0] in TEXT_KEYS:
-        return loc[:1], _REMOVE
-    if len(loc) >= 1 and loc[0] == "title":
-        return loc[:1], _placeholder_text(data)
-    if len(loc) >= 1 and loc[0] == "id":
-        return loc[:1], "unreadable"
-    if len(loc) >= 1 and loc[0] == "version":
-        return loc[:1], 1
-    return None
-
-
-def _placeholder_text(data: Any) -> Any:
-    """A text in every language the file names, standing in for one that did not parse."""
-    languages = data.get("languages") if isinstance(data, dict) else None
-    if isinstance(languages, list) and all(isinstance(lang, str) for lang in languages):
-        return {lang: "…" for lang in languages}
-    return "…"
-
-
-def _rebuilt(
-    value: Any, loc: Loc, removed: set[Loc], patched: dict[Loc, Any], lists: dict[Loc, list[int]]
-) -> Any:
-    """A copy of `value` without the parts `removed`, with the parts `patched` replaced."""
-    if isinstance(value, dict):
-        copy = {}
-        for key, item in value.items():
-            at = (*loc, key)
-            if at in removed:
-                continue
-            copy[key] = (
-                patched[at] if at in patched else _rebuilt(item, at, removed, patched, lists)
-            )
-        return copy
-    if isinstance(value, list):
-        kept = [index for index in range(len(value)) if (*loc, index) not in removed]
-        if len(kept) < len(value):
-            lists[loc] = kept
-        return [_rebuilt(value[i], (*loc, i), removed, patched, lists) for i in kept]
-    return value
-
-
-def _unread_ids(data: Any, removed: set[Loc]) -> Iterator[str]:
-    """The ids of the questions set aside, whole or with their section."""
-    for loc in removed:
-        if loc[:1] != ("sections",) or len(loc) not in (2, 4):
-            continue
-        target = child(child(data, loc[0]), loc[1])
-        steps = (
-            [child(child(target, "steps"), loc[3])]
-            if len(loc) == 4
-            else (child(target, "steps") if isinstance(child(target, "steps"), list) else [])
-        )
-        for step in steps:
-            if isinstance(step, dict) and isinstance(step.get("id"), str):
-                yield step["id"]
 
 
 def _stage_code_problems(document: _Document) -> list[Problem]:
