@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from flows.checks import check_flow, check_stage_codes
+from flows.checks import check_flow, check_stage_codes, check_written_ids
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.limits import check_limits
@@ -102,6 +102,8 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     problems += resolve_code_lists(document.file, document.node, document.data)
     schema = _schema_problems(document, Flow)
     problems += schema
+    # Read as written: a question set aside below still takes its id.
+    problems += [_locate(document, *found) for found in check_written_ids(document.data)]
     repaired = (
         repaired_flow(document.data)
         if schema
