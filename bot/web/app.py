@@ -83,7 +83,7 @@ from conversation import (
     of_place,
 )
 from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry, typeset
-from organiser import stage_title
+from organiser import deep_link, stage_title
 from storage import Channel
 
 log = logging.getLogger(__name__)
@@ -175,12 +175,12 @@ def _environment() -> Environment:
 class Pages:
     """The request handlers: parse, ask the conversation, draw."""
 
-    chat_: WebChat
+    site: WebChat
     templates: Jinja2Templates
 
     @property
     def conversation(self) -> Conversation:
-        return self.chat_.conversation
+        return self.site.conversation
 
     async def index(self, request: Request) -> Response:
         """The tour's workshops, each with its landing card."""
@@ -198,9 +198,7 @@ class Pages:
         flow = self.conversation.catalogue.by_audience(split_entry(code)[1])
         audience = flow.audience.code if flow is not None and flow.audience is not None else ""
         payload = link_payload(stage, audience)
-        telegram = None
-        if self.chat_.bot_username:
-            telegram = f"https://t.me/{self.chat_.bot_username}?start={payload}"
+        telegram = deep_link(self.site.bot_username, payload) if self.site.bot_username else None
         title = stage_title(stage, lang=lang)
         return self._draw(
             request,
@@ -225,7 +223,7 @@ class Pages:
         if request.method == "GET":
             return await self._chat_page(request, person, stage, fresh=fresh)
         form = await request.form(max_files=0, max_fields=64)
-        if fresh or not token_matches(self.chat_.secret, respondent, field_of(form, "token")):
+        if fresh or not token_matches(self.site.secret, respondent, field_of(form, "token")):
             # No cookie, or a form from another page: nothing is taken; show the page as it is.
             return await self._only_note(request, person, stage, Note("web", "expired"), fresh)
         event = read_posted(form)
@@ -252,7 +250,7 @@ class Pages:
         carried = request.cookies.get(FLASH_COOKIE)
         flash = None
         if carried is not None and not fresh:
-            flash = decode(carried, self.chat_.secret, person.external_id)
+            flash = decode(carried, self.site.secret, person.external_id)
         if flash is None:
             reply = await look(self.conversation, person, stage)
         else:
@@ -295,7 +293,7 @@ class Pages:
         if lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
             self._remember(request, response, LANGUAGE_COOKIE, lang)
         if not flash.empty:
-            value = encode(flash, self.chat_.secret, person.external_id)
+            value = encode(flash, self.site.secret, person.external_id)
             response.set_cookie(
                 FLASH_COOKIE, value, max_age=FLASH_SECONDS, **self._cookie_flags(request)
             )
@@ -321,7 +319,7 @@ class Pages:
             )
         if request.method == "POST":
             form = await request.form(max_files=0, max_fields=8)
-            if token_matches(self.chat_.secret, respondent, field_of(form, "token")):
+            if token_matches(self.site.secret, respondent, field_of(form, "token")):
                 response = RedirectResponse(request.url_for("chat"), status_code=303)
                 self._remember(request, response, COOKIE, respondent)
                 return response
@@ -334,7 +332,7 @@ class Pages:
             # opened on a French phone): the page is in one language.
             responses=data_copy(copy.data, lang, self.conversation.stages).responses,
             replaces=bool(mine and mine.responses),
-            token=form_token(self.chat_.secret, respondent),
+            token=form_token(self.site.secret, respondent),
             post_url=request.url_for("resume", respondent=respondent),
         )
 
@@ -412,7 +410,7 @@ class Pages:
             # A page opened at a fragment gets no `autofocus` (HTML): a text field's focus
             # brings it, and what is just above it, on screen by itself.
             anchor=not has_field(blocks),
-            token=form_token(self.chat_.secret, person.external_id),
+            token=form_token(self.site.secret, person.external_id),
             delivery=new_delivery(),
             chat_url=chat_url,
             # Without scripts, the page a form brings opens at what is new, not at the top.
