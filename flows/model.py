@@ -22,7 +22,9 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -425,13 +427,14 @@ class Flow(Frozen):
     """Needed when the bot runs several flows: how respondents pick this one."""
     sections: list[Section] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _default_language_listed(self) -> Flow:
-        if self.language not in self.languages:
-            raise ValueError(
-                f"the default language {self.language!r} is not in languages {self.languages}"
-            )
-        return self
+    @field_validator("languages")
+    @classmethod
+    def _default_language_listed(cls, languages: list[str], info: ValidationInfo) -> list[str]:
+        # On the field, not the model: said with the file's other problems, not after them.
+        language = info.data.get("language")
+        if language is not None and language not in languages:
+            raise ValueError(f"the default language {language!r} is not in languages {languages}")
+        return languages
 
     def steps(self) -> list[Step]:
         return list(self._index[0])

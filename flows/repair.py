@@ -113,15 +113,24 @@ def _set_aside(data: Any, loc: Loc) -> tuple[Loc, Any] | None:
         return loc[:1], "unreadable"
     if len(loc) >= 1 and loc[0] == "version":
         return loc[:1], 1
+    if loc in (("language",), ("languages",)) and _languages(data):
+        # A default language missing from `languages`: check the rest as if it were the first.
+        return ("language",), _languages(data)[0]
     return None
+
+
+def _languages(data: Any) -> list[str]:
+    """The file's `languages` when it is a list of texts, else []."""
+    languages = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(languages, list) and all(isinstance(lang, str) for lang in languages):
+        return languages
+    return []
 
 
 def _placeholder_text(data: Any) -> Any:
     """A text in every language the file names, standing in for one that did not parse."""
-    languages = data.get("languages") if isinstance(data, dict) else None
-    if isinstance(languages, list) and all(isinstance(lang, str) for lang in languages):
-        return {lang: "…" for lang in languages}
-    return "…"
+    languages = _languages(data)
+    return {lang: "…" for lang in languages} if languages else "…"
 
 
 def _rebuilt(

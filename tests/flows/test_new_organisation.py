@@ -58,3 +58,51 @@ def test_a_duplicate_id_is_reported_even_when_one_copy_has_a_problem_of_its_own(
         "22: section 'you': duplicate section id 'you'",
         "24: section 'you': 'steps': list should have at least 1 item after validation, not 0",
     ]
+
+
+def test_a_default_language_not_listed_is_said_with_the_rest_of_the_file(tmp_path: Path) -> None:
+    """A Swiss-German network copies `languages: [fr, en]` and sets `language: de`."""
+    text = (
+        "id: fablabs\n"
+        "version: 1\n"
+        "language: de\n"
+        "languages: [fr, en]\n"  # 4
+        "title: {fr: Enquête, en: Survey}\n"
+        "sections:\n"
+        "  - id: you\n"
+        "    title: {fr: Vous, en: You}\n"
+        "    steps:\n"
+        "      - id: welcome\n"
+        "        type: info\n"
+        "        personal: true\n"  # 12
+        "        text: {fr: Bonjour, en: Hello}\n"
+        "      - id: sat\n"
+        "        type: scale\n"
+        "        max: 11\n"  # 16
+        '        text: {fr: "Note ?"}\n'
+    )
+    assert report(tmp_path, text) == [
+        "4: the default language 'de' is not in languages ['fr', 'en']",
+        "12: question 'welcome': an info step takes no answer: 'personal' has no meaning on it; "
+        "remove it",
+        "16: question 'sat': 'max': input should be less than or equal to 10 (got 11)",
+    ]
+
+
+def test_a_malformed_default_language_does_not_stop_the_other_checks(tmp_path: Path) -> None:
+    text = (
+        "id: fablabs\n"
+        "version: 1\n"
+        "language: FR\n"
+        "languages: [fr, en]\n"
+        "title: {fr: Enquête, en: Survey}\n"
+        "sections:\n"
+        "  - id: you\n"
+        "    title: {fr: Vous}\n"  # 8
+        "    steps:\n"
+        '      - {id: mail, type: email, text: {fr: "E-mail ?", en: "E-mail?"}}\n'
+    )
+    assert report(tmp_path, text) == [
+        "3: language 'FR' must be a two-letter lowercase language code, like fr or en",
+        "8: section 'you': missing translation (en)",
+    ]
