@@ -47,8 +47,16 @@ STRING_KEYS = frozenset(
 )
 # Keys whose values really are booleans: `required: yes` means what it says.
 BOOL_KEYS = frozenset({"required", "other", "exclusive", "dont_know", "integer", "example"})
-# PyYAML's words for the commonest slips, and what to do about them.
-YAML_HINTS = {"<block end>": "check the indentation", "'\\t'": "indent with spaces, not tabs"}
+# PyYAML's words for the commonest slips, and what to do about them. French typography
+# puts a space before ':' and '?', which YAML reads as the start of a key.
+YAML_HINTS = {
+    "<block end>": "check the indentation",
+    "'\\t'": "indent with spaces, not tabs",
+    "mapping values are not allowed": (
+        "quote a text that holds ': ' (\"Enquête : fablabs\"), or check the indentation"
+    ),
+    "expected ',' or '}'": "inside { }, quote each text that holds ' ?', ':' or ',' (\"Note ?\")",
+}
 
 
 def bundled_path(name: str) -> Path:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from flows import validate_file
 
 HEAD = """\
@@ -106,3 +108,31 @@ def test_a_malformed_default_language_does_not_stop_the_other_checks(tmp_path: P
         "3: language 'FR' must be a two-letter lowercase language code, like fr or en",
         "8: section 'you': missing translation (en)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        (
+            "title: Enquête : fablabs",
+            "mapping values are not allowed here; quote a text that holds ': ' "
+            '("Enquête : fablabs"), or check the indentation',
+        ),
+        (
+            "title: Enquête\n  language: fr",
+            "mapping values are not allowed here; quote a text that holds ': ' "
+            '("Enquête : fablabs"), or check the indentation',
+        ),
+        (
+            "title: {fr: Votre avis ?, en: Your opinion?}",
+            "expected ',' or '}', but got '?'; inside { }, quote each text that holds ' ?', "
+            """':' or ',' ("Note ?")""",
+        ),
+    ],
+    ids=["colon", "indentation", "question-mark"],
+)
+def test_french_typography_in_plain_yaml_gets_a_hint(tmp_path: Path, line: str, hint: str) -> None:
+    """French puts a space before ':' and '?': unquoted, YAML reads a key there."""
+    problems = report(tmp_path, f"id: fablabs\nversion: 1\n{line}\nsections: []\n")
+    assert len(problems) == 1
+    assert problems[0].split(": ", 1)[1] == f"invalid YAML: {hint}"
