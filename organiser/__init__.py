@@ -31,16 +31,8 @@ from organiser.qr import (
     render_qr_png,
     render_qr_svg,
 )
-from organiser.stats import (
-    NO_STAGE,
-    QuestionReach,
-    StageCounts,
-    Stats,
-    compute_stats,
-    read_stats,
-    render_dropoff_table,
-    render_stage_table,
-)
+from organiser.stats import QuestionReach, StageCounts, Stats, compute_stats, read_stats
+from organiser.stats_tables import NO_STAGE, render_dropoff_table, render_stage_table
 
 __all__ = [
     "NO_STAGE",

@@ -2,9 +2,9 @@
 
 `compute_stats` is a pure function of responses and answered questions, with
 the day that counts as "today" passed in; `read_stats` reads them through a
-store (a read-only one is enough) and calls it. The `render_*` functions turn
-the result into text tables for the terminal; the drop-off chart is in
-`organiser.chart`, Telegram's own layout in the bot.
+store (a read-only one is enough) and calls it. The result is laid out as text
+tables by `organiser.stats_tables`, drawn by `organiser.chart`, and laid out
+for Telegram in the bot.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from typing import Final
 from exports import CHANNELS
 from flows import Flow, Kind, ResponseState, StageDef, format_day, unpiped, visible_steps
 from organiser.links import stage_title
-from storage import Channel, Response, ResponseStatus, SurveyStore
+from storage import Response, ResponseStatus, SurveyStore
 
-NO_STAGE: Final = "(no stage)"
+CONDITIONAL: Final = " *"
+"""After a question asked only when earlier answers call for it, in the table and the chart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,37 +152,16 @@ def compute_stats(
     `stages` gets a row, even without responses; codes not in `stages` and
     responses without a stage come after them.
     """
-    known = {stage.code.lower(): stage for stage in stages}
-    wanted = stage_code.lower() if stage_code is not None else None
-    scoped: list[Response] = []
-    # Codes not in the stages file are grouped ignoring case too, under their first spelling.
-    spelling = {folded: stage.code for folded, stage in known.items()}
-    groups: dict[str | None, list[Response]] = {}
-    for response in responses:
-        code = response.stage_code
-        folded = code.lower() if code is not None else None
-        if wanted is not None and folded != wanted:
-            continue
-        scoped.append(response)
-        key = spelling.setdefault(folded, code) if folded is not None and code else None
-        groups.setdefault(key, []).append(response)
-
-    rows: list[StageCounts] = []
-    for stage in stages:
-        if wanted is None or stage.code.lower() == wanted:
-            found = groups.pop(stage.code, [])
-            rows.append(_count(stage.code, stage.city, stage.example, found, today, tz, channels))
-    if wanted is not None and wanted not in known and not groups:
-        rows.append(_count(stage_code, None, False, [], today, tz, channels))
-    for code in sorted(c for c in groups if c is not None):
-        rows.append(_count(code, None, False, groups.pop(code), today, tz, channels))
-    if None in groups:
-        rows.append(_count(None, None, False, groups.pop(None), today, tz, channels))
-
-    total = _count(None, None, False, scoped, today, tz, channels)
+    wanted = _folded(stage_code)
+    scoped = [r for r in responses if wanted is None or _folded(r.stage_code) == wanted]
+    rows = [
+        _count(group, code, stage, today=today, tz=tz, channels=channels)
+        for code, stage, group in _stage_rows(scoped, stages, stage_code)
+    ]
+    total = _count(scoped, None, None, today=today, tz=tz, channels=channels)
     of_flow = [r for r in scoped if r.flow_id == flow.id]
     lang = lang or flow.language
-    chosen = known.get(wanted) if wanted is not None else None
+    chosen = next((s for s in stages if wanted is not None and _folded(s.code) == wanted), None)
     return Stats(
         today=today,
         stage_code=chosen.code if chosen is not None else stage_code,
@@ -204,15 +184,62 @@ def _stage_label(stage: StageDef, lang: str) -> str:
     return f"{stage_title(stage, lang=lang)}, {day}" if day else stage_title(stage, lang=lang)
 
 
+def _folded(code: str | None) -> str | None:
+    """A stage code as codes compare: whatever their case, as `flows.find_stage` reads them
+    (people type codes from posters)."""
+    return code.lower() if code is not None else None
+
+
+_Row = tuple[str | None, StageDef | None, list[Response]]
+
+
+def _stage_rows(
+    responses: Sequence[Response], stages: Sequence[StageDef], stage_code: str | None
+) -> list[_Row]:
+    """The table's rows in order, each a code, its stage if `stages` holds it, its responses.
+
+    Every stage of `stages` first (only the one asked for with `stage_code`), in
+    the file's order, even without responses; then codes not in `stages`, sorted;
+    then the responses without a stage. A code asked for that neither the file
+    nor any response holds still gets its row, of zeros, which says so.
+    """
+    groups = _group_by_stage(responses, stages)
+    if stage_code is not None:
+        stages = [stage for stage in stages if _folded(stage.code) == _folded(stage_code)]
+    rows: list[_Row] = [(stage.code, stage, groups.pop(stage.code, [])) for stage in stages]
+    if stage_code is not None and not stages and not responses:
+        rows.append((stage_code, None, []))
+    # What is left: codes the stages file does not hold, and None.
+    rows += [(code, None, groups.pop(code)) for code in sorted(c for c in groups if c is not None)]
+    if None in groups:
+        rows.append((None, None, groups.pop(None)))
+    return rows
+
+
+def _group_by_stage(
+    responses: Iterable[Response], stages: Sequence[StageDef]
+) -> dict[str | None, list[Response]]:
+    """Responses by stage code, whatever its case: spelt as in `stages`, or else as first
+    met (Old-Stage, then old-stage: one group, Old-Stage); None for those without a stage."""
+    spelling = {_folded(stage.code): stage.code for stage in stages}
+    groups: dict[str | None, list[Response]] = {}
+    for response in responses:
+        code = response.stage_code
+        key = spelling.setdefault(_folded(code), code) if code else None
+        groups.setdefault(key, []).append(response)
+    return groups
+
+
 def _count(
-    code: str | None,
-    city: str | None,
-    example: bool,
     responses: Sequence[Response],
+    code: str | None,
+    stage: StageDef | None,
+    *,
     today: dt.date,
     tz: dt.tzinfo,
     channels: Mapping[int, str] | None,
 ) -> StageCounts:
+    """The figures of one row (or of the total): `code` and, if known, its `stage`."""
     completed = [r for r in responses if r.status is ResponseStatus.COMPLETED]
     minutes = [
         (r.completed_at - r.started_at).total_seconds() / 60
@@ -221,8 +248,8 @@ def _count(
     ]
     return StageCounts(
         code=code,
-        city=city,
-        example=example,
+        city=stage.city if stage is not None else None,
+        example=stage.example if stage is not None else False,
         started=len(responses),
         completed=len(completed),
         median_minutes=statistics.median(minutes) if minutes else None,
@@ -311,109 +338,3 @@ def _plain(text: str) -> str:
     # Piped answers ("{company|your company}") read as their fallback in a question's text.
     text = unpiped(text)
     return " ".join(text.split())
-
-
-# --- text tables --------------------------------------------------------------
-
-
-def render_stage_table(stats: Stats) -> str:
-    """The per-stage table with its total, as aligned plain text (monospace).
-
-    Beside "started", one column per channel responses were started on, when
-    there are any: a rehearsal in the terminal chat or a web response shows at
-    a glance.
-    """
-    channels = stats.channels
-    headers = ("stage", "city", "started", *channels, "completed", "rate", "median", "today")
-    rows = [_stage_row(row, channels) for row in stats.stages]
-    rows.append(("TOTAL", "", *_stage_row(stats.total, channels)[2:]))
-    table = _table(headers, rows, right=frozenset(range(2, len(headers))))
-    legend = (
-        "rate: completed / started; median: time to complete; "
-        f"today ({stats.today.isoformat()}): started / completed"
-    )
-    if channels:
-        legend += f"\n{', '.join(channels)}: started on that channel"
-        if Channel.TERMINAL in channels:
-            legend += " (terminal: rehearsals in the terminal chat)"
-    return f"{table}\n{legend}"
-
-
-def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
-    if row.code is None:
-        code, city = NO_STAGE, ""
-    else:
-        code = row.code
-        city = row.city if row.city is not None else "(not in the stages file)"
-        if row.example:
-            city += " (example)"
-    return (
-        code,
-        city,
-        str(row.started),
-        *(str(row.started_on(channel)) for channel in channels),
-        str(row.completed),
-        _percent(row.completion_rate),
-        f"{row.median_minutes:.1f} min" if row.median_minutes is not None else "-",
-        f"{row.started_today} / {row.completed_today}",
-    )
-
-
-def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
-    """The drop-off view: each question in flow order, how many reached and answered it."""
-    title = dropoff_title(stats)
-    if not stats.questions:
-        return f"{title}\n(the flow has no questions)"
-    headers = ("#", "question", "", "reached", "%", "answered", "%")
-    rows = [
-        (
-            str(index),
-            question.question_id + CONDITIONAL * question.conditional,
-            shorten(question.text, text_width),
-            str(question.reached),
-            _percent(stats.percent(question.reached), digits=0),
-            str(question.answered),
-            _percent(stats.percent(question.answered), digits=0),
-        )
-        for index, question in enumerate(stats.questions, start=1)
-    ]
-    table = _table(headers, rows, right=frozenset({0, 3, 4, 5, 6}))
-    legend = "reached: the question was shown; answered: its answer counts; % of started"
-    if any(question.conditional for question in stats.questions):
-        legend += f"\n{CONDITIONAL_LEGEND}"
-    return f"{title}\n{table}\n{legend}"
-
-
-CONDITIONAL = " *"
-"""After a question asked only when earlier answers call for it, in the table and the chart."""
-CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reach it by design"
-
-
-def dropoff_title(stats: Stats) -> str:
-    """The drop-off table's title, by ids: "Drop-off, flow tour: 7 started" (the chart's,
-    for people, is `organiser.chart.chart_title`)."""
-    where = f", stage {stats.stage_code}" if stats.stage_code else ""
-    return f"Drop-off, flow {stats.flow_id}{where}: {stats.flow_started} started"
-
-
-def shorten(text: str, width: int) -> str:
-    """`text` cut to `width` characters, the last one an ellipsis when cut."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _percent(value: float | None, *, digits: int = 1) -> str:
-    return f"{value:.{digits}f}%" if value is not None else "-"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]) -> str:
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = (
-            cell.rjust(width) if i in right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        )
-        return "  ".join(padded).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
-    return "\n".join([line(headers), rule, *(line(row) for row in rows)])

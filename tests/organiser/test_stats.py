@@ -324,6 +324,25 @@ def test_a_state_the_engine_cannot_read_still_counts_its_current_step(
     assert reach(stats) == {"size": (2, 0), "exports": (1, 0), "markets": (1, 0), "comment": (0, 0)}
 
 
+def test_codes_not_in_the_stages_file_are_grouped_whatever_their_case(
+    tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    at_eight = "2019-06-05 08:00"
+    typed = ["Old-Stage", "zoo", "old-stage", None, "PITHIVIERS", "Aube", ""]
+    responses = [response(n, started=at_eight, stage=code) for n, code in enumerate(typed, 1)]
+    stats = compute_stats(responses, {}, flow=tour_flow, stages=tour_stages, today=JULY_4)
+    # The file's stages as the file spells them, then the rest sorted, under the first
+    # spelling met; an empty code counts as no stage.
+    codes = [(r.code, r.started) for r in stats.stages]
+    assert codes[0] == ("pithiviers", 1)
+    assert codes[len(tour_stages) :] == [("Aube", 1), ("Old-Stage", 2), ("zoo", 1), (None, 2)]
+    one = compute_stats(
+        responses, {}, flow=tour_flow, stages=tour_stages, today=JULY_4, stage_code="OLD-STAGE"
+    )
+    assert [(r.code, r.started) for r in one.stages] == [("Old-Stage", 2)]
+    assert one.stage_code == "OLD-STAGE" and one.stage_label is None
+
+
 def test_empty_database_gives_zeros(tour_flow: Flow, tour_stages: list[StageDef]) -> None:
     stats = compute_stats([], {}, flow=tour_flow, stages=tour_stages, today=JULY_4)
     assert [r.started for r in stats.stages] == [0, 0, 0, 0]

@@ -1,0 +1,116 @@
+"""The statistics as text tables, for the terminal (`surveybot stats`).
+
+Aligned plain text, to read in monospace: the per-stage table with its total,
+and the drop-off along the questions. They only lay out a `Stats` that
+`organiser.stats` computed; the same figures are drawn by `organiser.chart` and
+laid out for Telegram in the bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from organiser.stats import CONDITIONAL, StageCounts, Stats
+from storage import Channel
+
+NO_STAGE: Final = "(no stage)"
+CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reach it by design"
+
+
+def render_stage_table(stats: Stats) -> str:
+    """The per-stage table with its total, as aligned plain text (monospace).
+
+    Beside "started", one column per channel responses were started on, when
+    there are any: a rehearsal in the terminal chat or a web response shows at
+    a glance.
+    """
+    channels = stats.channels
+    headers = ("stage", "city", "started", *channels, "completed", "rate", "median", "today")
+    rows = [_stage_row(row, channels) for row in stats.stages]
+    rows.append(("TOTAL", "", *_stage_row(stats.total, channels)[2:]))
+    table = _table(headers, rows, right=frozenset(range(2, len(headers))))
+    legend = (
+        "rate: completed / started; median: time to complete; "
+        f"today ({stats.today.isoformat()}): started / completed"
+    )
+    if channels:
+        legend += f"\n{', '.join(channels)}: started on that channel"
+        if Channel.TERMINAL in channels:
+            legend += " (terminal: rehearsals in the terminal chat)"
+    return f"{table}\n{legend}"
+
+
+def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
+    if row.code is None:
+        code, city = NO_STAGE, ""
+    else:
+        code = row.code
+        city = row.city if row.city is not None else "(not in the stages file)"
+        if row.example:
+            city += " (example)"
+    return (
+        code,
+        city,
+        str(row.started),
+        *(str(row.started_on(channel)) for channel in channels),
+        str(row.completed),
+        _percent(row.completion_rate),
+        f"{row.median_minutes:.1f} min" if row.median_minutes is not None else "-",
+        f"{row.started_today} / {row.completed_today}",
+    )
+
+
+def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
+    """The drop-off view: each question in flow order, how many reached and answered it."""
+    title = dropoff_title(stats)
+    if not stats.questions:
+        return f"{title}\n(the flow has no questions)"
+    headers = ("#", "question", "", "reached", "%", "answered", "%")
+    rows = [
+        (
+            str(index),
+            question.question_id + CONDITIONAL * question.conditional,
+            shorten(question.text, text_width),
+            str(question.reached),
+            _percent(stats.percent(question.reached), digits=0),
+            str(question.answered),
+            _percent(stats.percent(question.answered), digits=0),
+        )
+        for index, question in enumerate(stats.questions, start=1)
+    ]
+    table = _table(headers, rows, right=frozenset({0, 3, 4, 5, 6}))
+    legend = "reached: the question was shown; answered: its answer counts; % of started"
+    if any(question.conditional for question in stats.questions):
+        legend += f"\n{CONDITIONAL_LEGEND}"
+    return f"{title}\n{table}\n{legend}"
+
+
+def dropoff_title(stats: Stats) -> str:
+    """The drop-off table's title, by ids: "Drop-off, flow tour: 7 started" (the chart's,
+    for people, is `organiser.chart.chart_title`)."""
+    where = f", stage {stats.stage_code}" if stats.stage_code else ""
+    return f"Drop-off, flow {stats.flow_id}{where}: {stats.flow_started} started"
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` characters, the last one an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _percent(value: float | None, *, digits: int = 1) -> str:
+    return f"{value:.{digits}f}%" if value is not None else "-"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]) -> str:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
