@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from flows.export_names import check_export_names
 from flows.model import (
     All,
     AnyOf,
@@ -87,7 +88,7 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
     # The outro may quote any answer; the intro and consent come before all of them.
     found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
     found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
-    return found
+    return found + check_export_names(flow)
 
 
 def check_written_ids(data: object) -> Found:

@@ -136,3 +136,95 @@ def test_french_typography_in_plain_yaml_gets_a_hint(tmp_path: Path, line: str, 
     problems = report(tmp_path, f"id: fablabs\nversion: 1\n{line}\nsections: []\n")
     assert len(problems) == 1
     assert problems[0].split(": ", 1)[1] == f"invalid YAML: {hint}"
+
+
+# --- questions named like export columns ----------------------------------------
+
+EVERY_KIND = HEAD + (
+    "  - id: you\n"
+    "    title: Vous\n"
+    "    steps:\n"
+    "      - {id: hello, type: info, text: Bonjour}\n"
+    "      - {id: first_name, type: text, text: Prénom, personal: true}\n"
+    "      - {id: idea, type: long_text, text: Idée}\n"
+    "      - {id: visits, type: number, text: Visites}\n"
+    "      - id: profile\n"
+    "        type: single_choice\n"
+    "        text: Profil\n"
+    "        other: true\n"
+    "        choices: [{code: student, label: Étudiant}, {code: retired, label: Retraité}]\n"
+    "      - id: machines\n"
+    "        type: multiple_choice\n"
+    "        text: Machines\n"
+    "        other: true\n"
+    "        choices:\n"
+    "          - {code: laser, label: Laser}\n"
+    "          - {code: none, label: Aucune, exclusive: true}\n"
+    "      - {id: satisfaction, type: scale, text: Note, dont_know: true}\n"
+    "      - {id: newsletter, type: yes_no, text: Lettre, dont_know: true}\n"
+    "      - {id: email, type: email, text: E-mail, personal: true}\n"
+    "      - id: priorities\n"
+    "        type: ranking\n"
+    "        text: Priorités\n"
+    "        top: 1\n"
+    "        choices: [{code: hours, label: Horaires}, {code: price, label: Prix}]\n"
+    "      - {id: dept, type: code, text: Département, codes: {'74': Haute-Savoie}}\n"
+)
+
+
+def test_the_names_validate_checks_are_the_export_columns(tmp_path: Path) -> None:
+    """`flows.export_names` repeats the export's naming rule; this keeps the two alike."""
+    from exports.columns import plan_columns
+    from exports.options import ExportOptions
+    from flows import load_flow
+    from flows.export_names import META_COLUMNS, column_names
+
+    path = tmp_path / "flow.yaml"
+    path.write_text(EVERY_KIND, encoding="utf-8")
+    flow = load_flow(path)
+    options = ExportOptions(joined=True, include_personal=True)
+    exported = [column.name for column in plan_columns(flow, [], options)]
+    predicted = [*META_COLUMNS, *(name for s in flow.steps() for name, _ in column_names(s))]
+    assert exported == predicted
+    assert "machines__other" in predicted and "profile_other" in predicted
+
+
+def test_a_question_named_like_an_export_column_is_refused_before_anyone_answers(
+    tmp_path: Path,
+) -> None:
+    """`status` ("Votre statut ?") validated, ran, and then refused to export."""
+    text = HEAD + (
+        "  - id: you\n"
+        "    title: Vous\n"
+        "    steps:\n"
+        "      - id: status\n"  # 10
+        "        type: single_choice\n"
+        "        text: Votre statut ?\n"
+        "        other: true\n"
+        "        choices: [{code: assoc, label: Association}, {code: firm, label: Entreprise}]\n"
+        "      - {id: status_other, type: text, text: Précisez}\n"  # 15
+        "      - id: machines\n"
+        "        type: multiple_choice\n"
+        "        text: Machines\n"
+        "        choices: [{code: laser, label: Laser}, {code: cnc, label: CNC}]\n"
+        "      - {id: machines__laser, type: number, text: Heures de laser}\n"  # 20
+        "      - {id: status, type: text, text: Encore}\n"  # 21
+    )
+    every = (
+        "response_key, stage_code, stage_city, channel, flow_id, flow_version, language, "
+        "status, started_at, completed_at, duration_seconds"
+    )
+    refused = "give this question another id, or the export will be refused"
+    assert report(tmp_path, text) == [
+        f"10: question 'status': 'status' is already one of the columns every export starts "
+        f"with ({every}); {refused}",
+        "15: question 'status_other': its export column 'status_other' is already that of "
+        f"the 'Other' text of question 'status'; {refused}",
+        "20: question 'machines__laser': its export column 'machines__laser' is already that "
+        f"of choice 'laser' of question 'machines'; {refused}",
+        "21: question 'status': duplicate question id 'status'",
+    ]
+
+
+def test_the_example_questionnaire_of_another_organisation_is_sound(tmp_path: Path) -> None:
+    assert report(tmp_path, EVERY_KIND) == []
