@@ -60,6 +60,20 @@ QUESTION_INTENTS = frozenset(
 SEQUENCED = frozenset({Intent.RESTART, Intent.ERASE, Intent.SWITCH})
 """Confirmations that undo answers: they carry the sequence number of the state they were
 offered for, so one pressed after the person went on is stale, not obeyed."""
+ENTRY_INTENTS = frozenset(
+    {
+        Intent.CONSENT,
+        Intent.DECLINE,
+        Intent.STAGE,
+        Intent.NO_STAGE,
+        Intent.AUDIENCE,
+        Intent.LANGUAGE,
+    }
+)
+"""Menu intents of the way in: the notice, the workshop or audience, the language."""
+REVISION_INTENTS = frozenset({Intent.REVISE_MENU, Intent.REVISE, Intent.ERASE})
+"""Menu intents of a finished response: change an answer, or erase everything.
+The other menu intents go on: resume, keep, restart, switch questionnaires."""
 
 
 @dataclass(frozen=True, slots=True)

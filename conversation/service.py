@@ -26,7 +26,7 @@ from conversation.showing import Arrival
 from conversation.turn import Turn
 from conversation.versions import keep_flow_versions
 from flows import Catalogue, Flow, StageDef
-from storage import Channel, Conflict, Stage, StorageError, SurveyStore
+from storage import Channel, Conflict, SessionRecord, Stage, StorageError, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -123,26 +123,17 @@ class Conversation:
     async def _handle(
         self, person: Person, event: Event, delivery: int | None, transcript: bool
     ) -> Reply:
-        catalogue = self.catalogue
         live = self.live_messages.view()  # before the read: conversation/live.py says why
         # One flow: its latest response. Several: the latest of any, which decides the flow.
         record = await self.store.load_session(
             person.channel,
             person.external_id,
-            flow_id=None if catalogue.several else self.flow.id,
+            flow_id=None if self.catalogue.several else self.flow.id,
             update_id=delivery,
         )
-        flow = catalogue.by_id(record.response.flow_id) if record.response else None
         key = (person.channel, person.external_id)
-        arrival = None
-        if flow is None:
-            # No response (or one to a flow no longer run): what brought them decides, if it
-            # can, or else the link of the notice they were shown, if it is remembered.
-            record = dataclasses.replace(record, response=None)
-            arrival = self._arrivals.get(key, self.clock())
-            entered = entry_of(event) or (arrival.entry if arrival else None)
-            flow = catalogue.chosen_by(entered, self.stages)
         now = self.clock()
+        flow, record, arrival = self._flow_for(key, event, record, now)
         session = open_session(
             flow or self.flow, person, record, lambda id_, text: self._known.parse(id_, text, now)
         )
@@ -150,9 +141,9 @@ class Conversation:
             session.lang = arrival.lang
         turn = self._turn(session, delivery, flow, live)
         turn.arrived = arrival
-        if catalogue.several:
+        if self.catalogue.several:
             # A link to the other questionnaire, for someone who began one: offered a switch.
-            turn.linked = catalogue.chosen_by(entry_of(event), self.stages)
+            turn.linked = self.catalogue.chosen_by(entry_of(event), self.stages)
         turn.with_transcript = transcript
         if record.handled:
             log.info("input %s was already handled; not applying it twice", delivery)
@@ -160,7 +151,7 @@ class Conversation:
         respondent = session.respondent
         if respondent is not None and respondent.blocked_at is not None:
             # They write to us again, so they no longer block the bot.
-            await self.store.set_blocked(respondent.id, blocked=False, now=self.clock())
+            await self.store.set_blocked(respondent.id, blocked=False, now=now)
         await turn.play(event)
         turn.screens = self._recent.thinned(turn, event)
         if turn.session.response is None and turn.arrived is not None:
@@ -168,6 +159,23 @@ class Conversation:
         elif arrival is not None:
             self._arrivals.pop(key, self.clock())
         return turn.reply()
+
+    def _flow_for(
+        self, key: tuple[Channel, str], event: Event, record: SessionRecord, now: datetime
+    ) -> tuple[Flow | None, SessionRecord, Arrival | None]:
+        """The person's flow (None: several, and they must pick), the record, how they came.
+
+        Their latest response's flow; without one (or one to a flow no longer run),
+        what brought them decides if it can, or else the link of the notice they were
+        shown, if it is remembered.
+        """
+        flow = self.catalogue.by_id(record.response.flow_id) if record.response else None
+        if flow is not None:
+            return flow, record, None
+        arrival = self._arrivals.get(key, now)
+        entered = entry_of(event) or (arrival.entry if arrival else None)
+        chosen = self.catalogue.chosen_by(entered, self.stages)
+        return chosen, dataclasses.replace(record, response=None), arrival
 
     def _turn(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from conversation import rules, views
-from conversation.actions import SEQUENCED, Action, Intent
+from conversation.actions import ENTRY_INTENTS, REVISION_INTENTS, SEQUENCED, Action, Intent
 from conversation.events import (
     Command,
     CommandName,
@@ -255,25 +255,53 @@ class Turn(Switching):
     # --- menus -----------------------------------------------------------------------
 
     async def _menu_action(self, action: Action) -> None:
+        if await self._menu_refused(action):
+            return
+        stage = find_stage(self.stages, action.stage)
+        if action.intent in ENTRY_INTENTS:
+            await self._entry_action(action, stage)
+        elif action.intent in REVISION_INTENTS:
+            await self._revision_action(action)
+        else:
+            await self._going_on_action(action, stage)
+
+    async def _menu_refused(self, action: Action) -> bool:
+        """Whether the button is forged, already acted on, or from another moment (and said so)."""
         state = self.session.state
         if not rules.offered(action, self.flow, self.stages, state, self.lang, self.linked):
             # Well-formed, but naming nothing this conversation offers: forged.
             self.status, self.note = Status.FORGED, say("forged", self.lang)
-            return
+            return True
         if action.intent in (Intent.SWITCH_ASK, Intent.SWITCH) and self._other_linked() is None:
             await self._switched_already(action)
-            return
+            return True
         if action.intent in SEQUENCED and action.seq != (state.seq if state else 0):
             # "Oui, tout effacer" pressed after going on: it was for another moment.
             self._stale()
-            return
-        stage = find_stage(self.stages, action.stage)
+            return True
+        return False
+
+    async def _entry_action(self, action: Action, stage: StageDef | None) -> None:
+        """The notice agreed to or declined, the workshop or audience picked, a language."""
         intent = action.intent
         if intent in (Intent.CONSENT, Intent.DECLINE):
             await self._consent(action, stage)
-        elif intent == Intent.SUMMARY and self.session.finished and state and state.finished:
+        elif intent == Intent.LANGUAGE:
+            await self._set_language(action.value, stage=stage, announce=True)
+        elif self.session.response is None:  # STAGE, NO_STAGE, AUDIENCE
+            if action.lang:  # what the list was said in (chosen there, or by the link)
+                await self._set_language(action.lang)
+            await self._begin(stage)
+        else:  # the list's button, from before the questionnaire began: nothing to pick
+            self._stale()
+
+    async def _going_on_action(self, action: Action, stage: StageDef | None) -> None:
+        """Resuming, keeping, starting over, or taking the link's other questionnaire."""
+        intent, state = action.intent, self.session.state
+        finished = self.session.finished and state is not None and state.finished
+        if intent == Intent.SUMMARY and finished:
             self._show_summary()  # "Annuler" under "which answer to change?"
-        elif intent == Intent.RESUME and self.session.finished and state and state.finished:
+        elif intent == Intent.RESUME and finished:
             self._show_finished()  # "Garder mes réponses", "Non, continuer" once finished
         elif intent in (Intent.RESUME, Intent.KEEP, Intent.SUMMARY):
             self.show_current()
@@ -293,25 +321,22 @@ class Turn(Switching):
             self._ask_switch(action.stage)
         elif intent == Intent.SWITCH:
             await self._switch(stage)
-        elif intent in (Intent.STAGE, Intent.NO_STAGE, Intent.AUDIENCE):
-            if self.session.response is None:
-                if action.lang:  # what the list was said in (chosen there, or by the link)
-                    await self._set_language(action.lang)
-                await self._begin(stage)
-            else:  # the list's button, from before the questionnaire began: nothing to pick
-                self._stale()
-        elif intent == Intent.LANGUAGE:
-            await self._set_language(action.value, stage=stage, announce=True)
-        elif intent in (Intent.REVISE_MENU, Intent.REVISE) and self.session.kept_as_given:
-            self._show_finished()  # an old "change an answer" button, from before the update
-        elif intent == Intent.REVISE_MENU:
-            self._revise_menu()
-        elif intent == Intent.REVISE and state is not None and not state.finished:
-            self._stale()  # an earlier picker's number, while another answer is being changed
-        elif intent == Intent.REVISE:
-            await self._revise(action.value)
-        elif intent == Intent.ERASE:
+
+    async def _revision_action(self, action: Action) -> None:
+        """Changing an answer after finishing, or erasing everything, confirmed."""
+        intent, state = action.intent, self.session.state
+        if intent == Intent.ERASE:
             await self._erase()
+        elif self.session.kept_as_given:
+            self._show_finished()  # an old "change an answer" button, from before the update
+        elif state is None:
+            self.show_current()
+        elif intent == Intent.REVISE_MENU:
+            self.screens.append(views.revise_menu(self.flow, state, self.lang))
+        elif not state.finished:
+            self._stale()  # an earlier picker's number, while another answer is being changed
+        else:
+            await self._revise(action.value)
 
     async def _consent(self, action: Action, stage: StageDef | None) -> None:
         session = self.session
@@ -381,13 +406,6 @@ class Turn(Switching):
         moved = stage is not None and stage.code != tagged
         self.screens.append(Message(views.restarted(self.lang, stage if moved else None)))
         self.show_current()
-
-    def _revise_menu(self) -> None:
-        state = self.session.state
-        if state is None:
-            self.show_current()
-            return
-        self.screens.append(views.revise_menu(self.flow, state, self.lang))
 
     async def _revise(self, step_id: str) -> None:
         state = self.session.state
