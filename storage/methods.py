@@ -37,6 +37,7 @@ from storage.models import (
     StoredAnswer,
 )
 from storage.privacy import Counts, DryRun, PurgeCounts
+from storage.progress import ProgressWrite, checked_status
 from storage.snapshot import ResponseFilter
 
 log = logging.getLogger(__name__)
@@ -268,14 +269,12 @@ class StoreMethods:
         is another, or the response is gone: the caller decides again.
         `restarted` (the person started over) makes `now` its start, for durations.
         """
-        write = partial(
-            self._sql.responses.save,
+        progress = ProgressWrite(
             response_id=response_id,
             state_json=state_json,
             current_step=current_step,
             answers=answers,
-            status=status,
-            now=now,
+            status=checked_status(status),
             language=language,
             stage_code=stage_code,
             flow_version=flow_version,
@@ -283,6 +282,7 @@ class StoreMethods:
             base_state=base_state,
             restarted=restarted,
         )
+        write = partial(self._sql.responses.save, progress=progress, now=now)
         return await self._db.run_write(write, f"save progress of response {response_id}")
 
     async def get_response(self, response_id: int) -> Response | None:

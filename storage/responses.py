@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from storage import respondents, updates
@@ -24,13 +24,13 @@ from storage.codecs import (
 )
 from storage.errors import Conflict, NotFound, StorageError
 from storage.models import (
-    AnswerInput,
     Respondent,
     Response,
     ResponseStatus,
     SessionRecord,
     StoredAnswer,
 )
+from storage.progress import CURRENT_COLUMNS, ProgressWrite, answer_changes, planned_save
 
 if TYPE_CHECKING:
     from storage.snapshot import ResponseFilter
@@ -45,6 +45,8 @@ ANSWER_COLUMNS: Final = (
     "stage_code, answered_at"
 )
 
+# What `planned_save` and `answer_changes` decide on.
+_CURRENT: Final = f"SELECT {CURRENT_COLUMNS} FROM responses WHERE id = ?"
 _STORED_ANSWERS: Final = (
     "SELECT question_id, value_json, other_text, flow_version, stage_code "
     "FROM answers WHERE response_id = ?"
@@ -192,66 +194,45 @@ def enrol(
     return respondent, start(conn, respondent.id, language=language, **start_args)
 
 
-def save(
-    conn: sqlite3.Connection,
-    response_id: int,
-    *,
-    state_json: str,
-    current_step: str | None,
-    answers: Mapping[str, AnswerInput],
-    status: ResponseStatus,
-    now: dt.datetime,
-    language: str | None,
-    stage_code: str | None,
-    flow_version: int | None,
-    update_id: int | None,
-    base_state: str | None = None,
-    restarted: bool = False,
-) -> Response:
+def save(conn: sqlite3.Connection, progress: ProgressWrite, *, now: dt.datetime) -> Response:
     """Save the state and the complete answer set; given language, stage, version replace.
 
     Conflict, and nothing written, if `update_id` was applied, or if the stored
     state is not `base_state` (when given): the caller decides again.
-    `restarted`: started over, so it was started now.
     """
-    updated_at = encode_time(now)
-    status = _status(status)
+    response_id, updated_at = progress.response_id, encode_time(now)
     encoded = [
         (question, encode_value(question, answer.value), check_text(question, answer.other_text))
-        for question, answer in answers.items()
+        for question, answer in progress.answers.items()
     ]
-    updates.claim(conn, update_id, now=now)
-    current = conn.execute(
-        "SELECT status, completed_at, flow_id, flow_version, stage_code, language, state_json "
-        "FROM responses WHERE id = ?",
-        (response_id,),
-    ).fetchone()
-    if current is None:
-        if base_state is not None:
-            raise Conflict(f"response {response_id} was erased meanwhile")
-        raise NotFound("no such response", "; start_response must come first")
-    if base_state is not None and current["state_json"] != base_state:
-        raise Conflict(f"response {response_id} changed meanwhile")
-    stage = stage_code if stage_code is not None else current["stage_code"]
-    version = flow_version if flow_version is not None else current["flow_version"]
-    language = language if language is not None else current["language"]
-    completed_at = _completed_at(
-        status, ResponseStatus(current["status"]), current["completed_at"], updated_at
-    )
-    changed = [state_json, current_step, status.value, language, stage, version, updated_at]
+    updates.claim(conn, progress.update_id, now=now)
+    current = conn.execute(_CURRENT, (response_id,)).fetchone()
+    plan = planned_save(current, progress, updated_at)
     conn.execute(
         "UPDATE responses SET state_json = ?, current_step = ?, status = ?, language = ?, "
         "stage_code = ?, flow_version = ?, updated_at = ?, completed_at = ?, "
         "started_at = COALESCE(?, started_at) WHERE id = ?",
-        [*changed, completed_at, updated_at if restarted else None, response_id],
+        (
+            progress.state_json,
+            progress.current_step,
+            progress.status.value,
+            plan.language,
+            plan.stage,
+            plan.version,
+            updated_at,
+            plan.completed_at,
+            plan.started_at,
+            response_id,
+        ),
     )
     stored = conn.execute(_STORED_ANSWERS, (response_id,)).fetchall()
+    flow_id, version, stage = plan.flow_id, plan.version, plan.stage
     written, removed = answer_changes(stored, encoded, version=version, stage=stage)
     # Every answer row carries the response's flow, version and stage as they are now.
     conn.executemany(
         _UPSERT_ANSWER,
         [
-            (response_id, question, value, other, current["flow_id"], version, stage, updated_at)
+            (response_id, question, value, other, flow_id, version, stage, updated_at)
             for question, value, other in written
         ],
     )
@@ -279,51 +260,6 @@ def set_prompt_messages(conn: sqlite3.Connection, live: Mapping[int, int | None]
         "UPDATE responses SET prompt_message_id = ? WHERE id = ?",
         [(message_id, response_id) for response_id, message_id in live.items()],
     )
-
-
-def answer_changes(
-    stored: Iterable[Sequence[Any]],
-    encoded: Sequence[tuple[str, str, str | None]],
-    *,
-    version: int,
-    stage: str | None,
-) -> tuple[list[tuple[str, str, str | None]], list[str]]:
-    """The answers to write and the question ids to delete, for both backends.
-
-    `stored` rows are `_STORED_ANSWERS`'s; `encoded` is the complete answer
-    set, each (question, value JSON, other text). Only what is new, changed,
-    or now on another version or stage is written: re-writing the same row
-    changes nothing but costs a write, and each step re-sent every answer so far.
-    """
-    before = {row[0]: tuple(row)[1:] for row in stored}
-    written = [
-        (question, value, other)
-        for question, value, other in encoded
-        if before.get(question) != (value, other, version, stage)
-    ]
-    kept = {question for question, _, _ in encoded}
-    return written, [question for question in before if question not in kept]
-
-
-def _status(status: ResponseStatus | str) -> ResponseStatus:
-    try:
-        return ResponseStatus(status)
-    except ValueError:
-        known = ", ".join(s.value for s in ResponseStatus)
-        raise StorageError(f"unknown response status {status!r}; use one of {known}") from None
-
-
-def _completed_at(
-    new: ResponseStatus, old: ResponseStatus, old_completed_at: str | None, now: str
-) -> str | None:
-    if new is ResponseStatus.COMPLETED:
-        # Re-saving a completed response keeps the time it was first completed.
-        if old is ResponseStatus.COMPLETED and old_completed_at is not None:
-            return old_completed_at
-        return now
-    if new is ResponseStatus.IN_PROGRESS:
-        return None
-    return old_completed_at
 
 
 def _reread(conn: sqlite3.Connection, response_id: int) -> Response:

@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Any, Final
 import asyncpg
 
 from storage.codecs import decode_value, encode_value
-from storage.errors import Conflict, NotFound, StorageError
+from storage.errors import Conflict, NotFound
 from storage.models import (
-    AnswerInput,
     Respondent,
     Response,
     ResponseStatus,
@@ -28,11 +27,12 @@ from storage.models import (
     StoredAnswer,
 )
 from storage.postgres import respondents, updates
+from storage.postgres.codecs import moment, other_text
+from storage.progress import CURRENT_COLUMNS, ProgressWrite, answer_changes, planned_save
+from storage.responses import check_consent_version
 
 if TYPE_CHECKING:
     from storage.snapshot import ResponseFilter
-from storage.postgres.codecs import moment, other_text
-from storage.responses import answer_changes, check_consent_version
 
 COLUMNS: Final = (
     "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
@@ -44,6 +44,12 @@ ANSWER_COLUMNS: Final = (
     "stage_code, answered_at"
 )
 
+# What `planned_save` and `answer_changes` decide on.
+_CURRENT: Final = f"SELECT {CURRENT_COLUMNS} FROM responses WHERE id = $1 FOR UPDATE"
+_STORED_ANSWERS: Final = (
+    "SELECT question_id, value_json, other_text, flow_version, stage_code "
+    "FROM answers WHERE response_id = $1"
+)
 # answered_at moves only when the answer really changed, so re-saving an answer
 # on a new flow version or stage keeps the time it was first given.
 _UPSERT_ANSWER: Final = f"""
@@ -177,92 +183,48 @@ async def enrol(
     return respondent, response
 
 
-async def save(
-    conn: asyncpg.Connection,
-    response_id: int,
-    *,
-    state_json: str,
-    current_step: str | None,
-    answers: Mapping[str, AnswerInput],
-    status: ResponseStatus,
-    now: dt.datetime,
-    language: str | None,
-    stage_code: str | None,
-    flow_version: int | None,
-    update_id: int | None,
-    base_state: str | None = None,
-    restarted: bool = False,
-) -> Response:
+async def save(conn: asyncpg.Connection, progress: ProgressWrite, *, now: dt.datetime) -> Response:
     """Save the state and the complete answer set; given language, stage, version replace.
 
     With `base_state` (the state_json the caller read and decided on), a
     response whose state changed meanwhile, or that is gone, is left as it
     is and Conflict raised: the caller decides again on what is stored now.
-    `restarted`: started over, so it was started now.
     """
-    updated_at = moment(now)
-    status = _status(status)
+    response_id, updated_at = progress.response_id, moment(now)
     encoded = [
         (question, encode_value(question, answer.value), other_text(question, answer.other_text))
-        for question, answer in answers.items()
+        for question, answer in progress.answers.items()
     ]
-    await updates.claim(conn, update_id, now=now)
+    await updates.claim(conn, progress.update_id, now=now)
     # FOR UPDATE: another instance saving this response waits for our commit, then
-    # reads what we wrote; the check below is made on it, under the lock.
-    current = await conn.fetchrow(
-        "SELECT status, completed_at, flow_id, flow_version, stage_code, language, state_json "
-        "FROM responses WHERE id = $1 FOR UPDATE",
-        response_id,
-    )
-    if current is None:
-        if base_state is not None:
-            raise Conflict(f"response {response_id} was erased meanwhile")
-        raise NotFound("no such response", "; start_response must come first")
-    if base_state is not None and current["state_json"] != base_state:
-        raise Conflict(f"response {response_id} changed meanwhile")
-    stage = stage_code if stage_code is not None else current["stage_code"]
-    version = flow_version if flow_version is not None else current["flow_version"]
-    language = language if language is not None else current["language"]
-    completed_at = _completed_at(
-        status, ResponseStatus(current["status"]), current["completed_at"], updated_at
-    )
+    # reads what we wrote; `planned_save` decides on it, under the lock.
+    current = await conn.fetchrow(_CURRENT, response_id)
+    plan = planned_save(current, progress, updated_at)
     row = await conn.fetchrow(
         "UPDATE responses SET state_json = $1, current_step = $2, status = $3, language = $4, "
         "stage_code = $5, flow_version = $6, updated_at = $7, completed_at = $8, "
         "started_at = COALESCE($10, started_at) "
         f"WHERE id = $9 RETURNING {COLUMNS}",
-        state_json,
-        current_step,
-        status.value,
-        language,
-        stage,
-        version,
+        progress.state_json,
+        progress.current_step,
+        progress.status.value,
+        plan.language,
+        plan.stage,
+        plan.version,
         updated_at,
-        completed_at,
+        plan.completed_at,
         response_id,
-        updated_at if restarted else None,
+        plan.started_at,
     )
-    stored = await conn.fetch(
-        "SELECT question_id, value_json, other_text, flow_version, stage_code "
-        "FROM answers WHERE response_id = $1",
-        response_id,
-    )
+    stored = await conn.fetch(_STORED_ANSWERS, response_id)
+    flow_id, version, stage = plan.flow_id, plan.version, plan.stage
     written, removed = answer_changes(stored, encoded, version=version, stage=stage)
     # Every answer row carries the response's flow, version and stage as they are now.
     if written:
         await conn.executemany(
             _UPSERT_ANSWER,
             [
-                (
-                    response_id,
-                    question,
-                    value,
-                    other,
-                    current["flow_id"],
-                    version,
-                    stage,
-                    updated_at,
-                )
+                (response_id, question, value, other, flow_id, version, stage, updated_at)
                 for question, value, other in written
             ],
         )
@@ -302,27 +264,6 @@ async def set_prompt_messages(conn: asyncpg.Connection, live: Mapping[int, int |
         list(live),
         list(live.values()),
     )
-
-
-def _status(status: ResponseStatus | str) -> ResponseStatus:
-    try:
-        return ResponseStatus(status)
-    except ValueError:
-        known = ", ".join(s.value for s in ResponseStatus)
-        raise StorageError(f"unknown response status {status!r}; use one of {known}") from None
-
-
-def _completed_at(
-    new: ResponseStatus, old: ResponseStatus, old_completed_at: dt.datetime | None, now: dt.datetime
-) -> dt.datetime | None:
-    if new is ResponseStatus.COMPLETED:
-        # Re-saving a completed response keeps the time it was first completed.
-        if old is ResponseStatus.COMPLETED and old_completed_at is not None:
-            return old_completed_at
-        return now
-    if new is ResponseStatus.IN_PROGRESS:
-        return None
-    return old_completed_at
 
 
 # Reading
