@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from flows.export_names import check_export_names
+from flows.messages import MESSAGES
 from flows.model import (
     All,
     AnyOf,
@@ -89,6 +90,26 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
     found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
     found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
     return found + check_export_names(flow)
+
+
+# The languages surveybot's own words (buttons, hints, refusals, dates) are written in.
+WORDS_LANGUAGES = tuple(dict.fromkeys(lang for texts in MESSAGES.values() for lang in texts))
+
+
+def language_warnings(flow: Flow) -> Found:
+    """A language the flow is written in but surveybot's own words are not: it runs, but
+    its respondents read the buttons and messages around the questions in French."""
+    others = [lang for lang in flow.languages if lang not in WORDS_LANGUAGES]
+    if not others:
+        return []
+    known = " and ".join(WORDS_LANGUAGES)
+    return [
+        (
+            ("languages",),
+            f"surveybot's own words (buttons, hints, error messages, dates) exist in {known} "
+            f"only: respondents answering in {', '.join(others)} will read them in French",
+        )
+    ]
 
 
 def check_written_ids(data: object) -> Found:

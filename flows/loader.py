@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from flows.checks import check_flow, check_stage_codes, check_written_ids
+from flows.checks import check_flow, check_stage_codes, check_written_ids, language_warnings
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.limits import check_limits
@@ -122,7 +122,7 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
         errors, warnings = check_limits(flow)
         for found, warning in (
             (check_flow(flow, repaired.unread) + errors, False),
-            (warnings, True),
+            (warnings + language_warnings(flow), True),
         ):
             for loc, message in found:
                 problem = _locate(document, repaired.original(loc), message)

@@ -172,10 +172,15 @@ def _find_one(stages: Sequence[StageDef], key: str) -> StageDef | None:
 
 
 def format_day(day: dt.date | None, lang: str = "fr") -> str:
-    """A day as people write it: "5 juin 2019", "1er juin 2019", "5 June 2019"; '' for None."""
+    """A day as people write it: "5 juin 2019", "1er juin 2019", "5 June 2019"; '' for None.
+
+    In French for a language without month names here (`de`), as every other word
+    of the bot around it is: "Bienvenue ! … (24 mai 2025)", not "(24 May 2025)".
+    """
     if day is None:
         return ""
-    months = MONTHS.get(lang, MONTHS["en"])
+    lang = lang if lang in MONTHS else "fr"
+    months = MONTHS[lang]
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
     # No-break spaces: a date is never split across two lines.
     return f"{number}\u00a0{months[day.month - 1]}\u00a0{day.year}"

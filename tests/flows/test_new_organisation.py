@@ -7,6 +7,7 @@ problem must be reported in the first pass, not revealed by fixing another.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,25 @@ def test_a_question_named_like_an_export_column_is_refused_before_anyone_answers
 
 def test_the_example_questionnaire_of_another_organisation_is_sound(tmp_path: Path) -> None:
     assert report(tmp_path, EVERY_KIND) == []
+
+
+# --- a language surveybot has no words in ----------------------------------------
+
+
+def test_a_language_without_the_bots_words_is_a_warning(tmp_path: Path) -> None:
+    text = EVERY_KIND.replace("language: fr\nlanguages: [fr]", "language: de\nlanguages: [de]")
+    assert report(tmp_path, text) == [
+        "4: warning: surveybot's own words (buttons, hints, error messages, dates) exist in "
+        "fr and en only: respondents answering in de will read them in French"
+    ]
+
+
+def test_a_day_in_a_language_without_month_names_is_written_in_french_as_the_words_around_it() -> (
+    None
+):
+    from flows import format_day
+    from flows.messages import message
+
+    assert message("yes", "de") == "Oui"
+    assert format_day(dt.date(2025, 5, 24), "de") == "24\u00a0mai\u00a02025"
+    assert format_day(dt.date(2025, 6, 1), "de") == "1er\u00a0juin\u00a02025"
