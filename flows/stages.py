@@ -87,6 +87,13 @@ def _check_stage_date(value: object) -> object:
     return value
 
 
+def _check_city(value: object) -> object:
+    """`city:` left empty reads as nothing: say what goes there, not "a valid string"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("'city' is empty: write the town of the workshop, as respondents read it")
+    return value
+
+
 def _check_flow_ref(value: str) -> str:
     return check_token(
         value,
@@ -113,7 +120,7 @@ class StageDef(Frozen):
 
     code: Annotated[str, Field(pattern=STAGE_CODE_PATTERN)]
     """A Telegram start payload: at most 64 of A-Z a-z 0-9 _ -."""
-    city: str = Field(min_length=1)
+    city: Annotated[str, BeforeValidator(_check_city), Field(min_length=1)]
     region: str | None = None
     territory: str | None = None
     date: StageDate | None = None

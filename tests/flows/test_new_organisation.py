@@ -251,3 +251,22 @@ def test_a_day_in_a_language_without_month_names_is_written_in_french_as_the_wor
     assert message("yes", "de") == "Oui"
     assert format_day(dt.date(2025, 5, 24), "de") == "24\u00a0mai\u00a02025"
     assert format_day(dt.date(2025, 6, 1), "de") == "1er\u00a0juin\u00a02025"
+
+
+# --- the stages file --------------------------------------------------------------
+
+
+def test_a_stage_with_its_city_left_empty_says_what_goes_there(tmp_path: Path) -> None:
+    text = (
+        "stages:\n"
+        "  - code: cluses\n"
+        "    city:\n"  # 3
+        "  - {code: sallanches, city: '  '}\n"  # 4
+        "  - {code: bonneville}\n"  # 5
+    )
+    empty = "'city' is empty: write the town of the workshop, as respondents read it"
+    assert report(tmp_path, text, "stages.yaml") == [
+        f"3: stage 'cluses': {empty}",
+        f"4: stage 'sallanches': {empty}",
+        "5: stage 'bonneville': missing required key 'city'",
+    ]
