@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
@@ -28,7 +30,7 @@ from bot.cli.held import held, how_to_include, other_flows, refuse_unknown_versi
 from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly, refuse_database
 
 if TYPE_CHECKING:
-    from exports import ExportOptions
+    from exports import ExportOptions, ExportResult
     from flows import Flow, StageDef
 
 # Below this many responses an export is quick: no progress line.
@@ -188,51 +190,10 @@ def export(
     from exports import ExportError, ExportOptions, Layout
 
     setup = load_data(db, flow, flows, stages)
-    settings, loaded_stages, selected = setup.settings, setup.stages, setup.selected
-    for chosen in selected:
-        if lang is not None and lang not in chosen.languages:
-            raise click.BadParameter(
-                f"the flow has no '{lang}' version (it has: {', '.join(chosen.languages)})",
-                param_hint="'--lang'",
-            )
-    if since is not None and until is not None and since > until:
-        raise click.BadParameter(
-            f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
-            param_hint="'--since'",
-        )
-    stages_kept = _known_stages(settings.db, selected, loaded_stages, stages_kept)
-    refuse_unknown_versions(settings.db, selected, flow_versions)
-    for flag, path in (("--codebook", codebook_path), ("--xlsx", xlsx_path)):
-        if path == Path("-"):
-            # Not a file called "-" in the current folder, which is what it would make.
-            raise click.BadParameter(
-                "give a file name: standard output ('-') is where the responses go (-o -)",
-                param_hint=f"'{flag}'",
-            )
-    if out == Path("-"):
-        out = None
-    if len(selected) > 1 and out is None and xlsx_path is None:
-        fail(
-            "several flows are configured: name a file with -o (one is written per flow, "
-            "like responses-entreprise.csv) or pick one with --flow"
-        )
-    several = len(selected) > 1
-    database = database_file(settings.db)
-    refuse_database((out, codebook_path, xlsx_path), database=database)
-    targets = [
-        (
-            chosen,
-            per_flow(out, chosen, several),
-            per_flow(codebook_path, chosen, several),
-            per_flow(xlsx_path, chosen, several),
-        )
-        for chosen in selected
-    ]
-    check_outputs(
-        [path for _, *paths in targets for path in paths],
-        database=database,
-        force=force,
-    )
+    _check_flags(setup.selected, lang=lang, since=since, until=until)
+    stages_kept = _known_stages(setup.settings.db, setup.selected, setup.stages, stages_kept)
+    refuse_unknown_versions(setup.settings.db, setup.selected, flow_versions)
+    targets = _plan_targets(setup, out=out, codebook=codebook_path, xlsx=xlsx_path, force=force)
     try:
         options = ExportOptions(
             layout=Layout(layout),
@@ -247,29 +208,108 @@ def export(
             joined=joined,
             include_personal=include_personal,
             excel=excel,
-            cities={stage.code: stage.city for stage in loaded_stages},
+            cities={stage.code: stage.city for stage in setup.stages},
         )
-        for chosen, csv_path, codebook, xlsx in targets:
-            _export_one(settings.db, chosen, options, csv_path, codebook, xlsx)
+        for target in targets:
+            _export_one(setup.settings.db, options, target)
     except ExportError as error:
         fail(str(error))
     if flow is None:  # --flow picked its flow on purpose: the others are not missed
         _note_other_flows(setup, options)
 
 
+def _check_flags(
+    flows: list[Flow], *, lang: str | None, since: dt.date | None, until: dt.date | None
+) -> None:
+    """Refuse (exit 2) a --lang one of the flows lacks, or --since after --until."""
+    for chosen in flows:
+        if lang is not None and lang not in chosen.languages:
+            raise click.BadParameter(
+                f"the flow has no '{lang}' version (it has: {', '.join(chosen.languages)})",
+                param_hint="'--lang'",
+            )
+    if since is not None and until is not None and since > until:
+        raise click.BadParameter(
+            f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
+            param_hint="'--since'",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """The files one flow is exported to; neither a CSV file nor a workbook: standard output."""
+
+    flow: Flow
+    csv: Path | None
+    codebook: Path | None
+    xlsx: Path | None
+
+    @property
+    def files(self) -> tuple[Path | None, ...]:
+        return (self.csv, self.codebook, self.xlsx)
+
+
+def _plan_targets(
+    setup: DataSetup, *, out: Path | None, codebook: Path | None, xlsx: Path | None, force: bool
+) -> list[_Target]:
+    """Each flow's files (`out-entreprise.csv` with several flows), checked before any is
+    written: never the database, an existing file only with --force."""
+    for flag, path in (("--codebook", codebook), ("--xlsx", xlsx)):
+        if path == Path("-"):
+            # Not a file called "-" in the current folder, which is what it would make.
+            raise click.BadParameter(
+                "give a file name: standard output ('-') is where the responses go (-o -)",
+                param_hint=f"'{flag}'",
+            )
+    if out == Path("-"):
+        out = None
+    several = len(setup.selected) > 1
+    if several and out is None and xlsx is None:
+        fail(
+            "several flows are configured: name a file with -o (one is written per flow, "
+            "like responses-entreprise.csv) or pick one with --flow"
+        )
+    database = database_file(setup.settings.db)
+    refuse_database((out, codebook, xlsx), database=database)
+    targets = [
+        _Target(
+            chosen,
+            per_flow(out, chosen, several),
+            per_flow(codebook, chosen, several),
+            per_flow(xlsx, chosen, several),
+        )
+        for chosen in setup.selected
+    ]
+    check_outputs(
+        [path for target in targets for path in target.files], database=database, force=force
+    )
+    return targets
+
+
+def _given_filters(options: ExportOptions) -> dict[str, list[str]]:
+    """The filters an export was given, in the order of --help: each flag and its values."""
+    given = {
+        "--status": [options.status] if options.status != "all" else [],
+        "--stage": list(options.stages),
+        "--channel": list(options.channels),
+        "--since": [f"{options.since:%Y-%m-%d}"] if options.since else [],
+        "--until": [f"{options.until:%Y-%m-%d}"] if options.until else [],
+        "--flow-version": [str(version) for version in options.flow_versions],
+    }
+    return {flag: values for flag, values in given.items() if values}
+
+
 def _note_other_flows(setup: DataSetup, options: ExportOptions) -> None:
     """A line per flow whose responses the database holds but this export left out."""
     from dataclasses import replace
 
-    said = [
-        f"--status {options.status}" if options.status != "all" else "",
-        "--stage" if options.stages else "",
-        "--channel" if options.channels else "",
-        "--since" if options.since else "",
-        "--until" if options.until else "",
-    ]
-    filters = ", ".join(part for part in said if part)
     # --flow-version is left out: versions are each flow's own.
+    said = [
+        f"--status {options.status}" if flag == "--status" else flag
+        for flag in _given_filters(options)
+        if flag != "--flow-version"
+    ]
+    filters = ", ".join(said)
     matching = replace(options, flow_versions=()).response_filter if filters else None
     scope = "this export's " + filters
     for other in other_flows(setup.settings.db, setup.selected, matching):
@@ -309,60 +349,64 @@ def _carried_stages(db: Path | str, flows: list[Flow], codes: list[str]) -> set[
         fail(str(error))
 
 
-def _export_one(
-    db: Path | str,
-    flow: Flow,
-    options: ExportOptions,
-    out: Path | None,
-    codebook_path: Path | None,
-    xlsx_path: Path | None,
-) -> None:
+def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None:
     """One flow's files, then what was written (and any warning) on standard error."""
     from exports import run_export
     from storage import StorageError
 
     # Data to standard output when no file is named: a pipe into another tool.
-    stdout = sys.stdout.buffer if out is None and xlsx_path is None else None
+    stdout = sys.stdout.buffer if target.csv is None and target.xlsx is None else None
     try:
         with interrupted_cleanly("the export"):
             result = run_export(
                 db,
-                flow,
+                target.flow,
                 options,
-                csv=out if out is not None else stdout,
-                codebook=codebook_path,
-                xlsx=xlsx_path,
+                csv=target.csv if target.csv is not None else stdout,
+                codebook=target.codebook,
+                xlsx=target.xlsx,
                 progress=progress_reporter(sys.stderr),
             )
     except StorageError as error:
         fail(str(error))
     if stdout is not None:
         stdout.flush()
+    click.echo(_summary_line(result, target.files), err=True)
+    for note in _notes(result, target.flow, options):
+        click.echo(note, err=True)
+
+
+def _summary_line(result: ExportResult, files: Iterable[Path | None]) -> str:
+    """'exported 12 responses (12 completed): 12 rows × 30 columns to responses.csv'."""
     counts = ", ".join(f"{n} {name}" for name, n in sorted(result.by_status.items()))
     what = f"{result.responses} response{'s' if result.responses != 1 else ''}"
     if counts:
         what += f" ({counts})"
     rows = f"{result.rows} row{'s' if result.rows != 1 else ''} × {len(result.columns)} columns"
-    written = [str(p) for p in (out, codebook_path, xlsx_path) if p is not None]
+    written = [str(path) for path in files if path is not None]
     target = f" to {', '.join(written)}" if written else ""
-    click.echo(f"exported {what}: {rows}{target}", err=True)
+    return f"exported {what}: {rows}{target}"
+
+
+def _notes(result: ExportResult, flow: Flow, options: ExportOptions) -> list[str]:
+    """What to know of an export just written: nothing matched, personal data, rehearsals."""
+    notes = []
     if result.responses == 0:
-        click.echo(nothing_exported(flow, options), err=True)
+        notes.append(nothing_exported(flow, options))
     if options.include_personal:
-        click.echo(
+        notes.append(
             personal_warning(flow)
             if result.responses
-            else "note: --include-personal: no response, so no personal data was written",
-            err=True,
+            else "note: --include-personal: no response, so no personal data was written"
         )
     rehearsals = result.by_channel.get("terminal", 0)
     if rehearsals and not options.channels:
-        click.echo(
+        notes.append(
             f"note: {rehearsals} of these {'was' if rehearsals == 1 else 'were'} answered in "
             "the terminal chat (rehearsals, as a rule); add --channel telegram --channel web "
-            "to leave them out",
-            err=True,
+            "to leave them out"
         )
+    return notes
 
 
 def nothing_exported(flow: Flow, options: ExportOptions) -> str:
@@ -371,22 +415,11 @@ def nothing_exported(flow: Flow, options: ExportOptions) -> str:
     The files are written all the same (a header row, the codebook): a script
     reading them finds the columns it expects.
     """
-    given = [
-        f"--status {options.status}"
-        + (
-            " (the default: finished responses only; --status all for every one)"
-            if options.status == "completed"
-            else ""
-        )
-        if options.status != "all"
-        else "",
-        *(f"--stage {code}" for code in options.stages),
-        *(f"--channel {channel}" for channel in options.channels),
-        f"--since {options.since:%Y-%m-%d}" if options.since else "",
-        f"--until {options.until:%Y-%m-%d}" if options.until else "",
-        *(f"--flow-version {version}" for version in options.flow_versions),
+    named = [
+        f"{flag} {value}" for flag, values in _given_filters(options).items() for value in values
     ]
-    named = [part for part in given if part]
+    if options.status == "completed":  # --status comes first of the filters given
+        named[0] += " (the default: finished responses only; --status all for every one)"
     written = "only the header row was written"
     if not named:
         return f"no response of flow '{flow.id}' in the database yet: {written}"
