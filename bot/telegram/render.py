@@ -82,7 +82,7 @@ class Renderer:
             await self.memory.close(self.chat, menu)
 
     async def _show(self, screen: Screen) -> None:
-        lang = self.reply.language
+        lang = self.lang
         # French typography (flows.typeset) on the questionnaire's texts, as on the web; the
         # bot's own words have it already, and a person's answers are shown as typed.
         if isinstance(screen, Note):
@@ -90,43 +90,11 @@ class Renderer:
                 ("⚠️ " if screen.warning else "") + typeset(screen.text, lang)
             )
         elif isinstance(screen, Welcome):
-            # A questionnaire begins (after a switch, the other one's): nothing earlier is live.
-            await self._drop_live()
-            if screen.workshop:
-                await self.chat.send_plain(screen.workshop)
-            intro = ["", *plain_blocks(typeset(screen.intro, lang))] if screen.intro else []
-            await self.chat.send_long([f"<b>{escape(typeset(screen.title, lang))}</b>", *intro])
+            await self._welcome(screen)
         elif isinstance(screen, Menu):
-            shown_in = await self.chat.send_plain(
-                typeset(screen.text, lang), menu_keyboard(screen, lang)
-            )
-            if self.memory is not None and page_count(screen) > 1:
-                self.memory.keep_pages(self.chat.chat_id, shown_in, screen)
-            if self.live is None and screen is self.reply.screens[-1] and self._kept_live():
-                # No question is live (the picker of the answer to change, once the summary's
-                # button is used): the menu is, so the next reply removes its buttons as it
-                # does a question's, when a number is typed instead of tapped.
-                await self._remember(shown_in)
-            elif self.memory is not None:
-                # Any other menu, and one before there is a response to remember it on (the
-                # notice, the workshop picker), is the chat's open menu.
-                await self.memory.open(self.chat, shown_in)
-        elif isinstance(screen, Question) or (
-            # Typed (a choice's name, /back from an "Other" text): the question comes again
-            # below what they wrote, where they look, not changed in place above it.
-            isinstance(screen, Selection) and self.tapped is None
-        ):
-            await self._drop_live()
-            asked_in = await self.chat.send(
-                question_text(screen.prompt, lang),
-                question_keyboard(screen.prompt, lang),
-            )
-            await self._remember(asked_in)
-        elif isinstance(screen, Selection):
-            target = self.live if self.live is not None else self._tapped_id()
-            if target is not None:
-                text = question_text(screen.prompt, lang)
-                await self.chat.edit(target, text, question_keyboard(screen.prompt, lang))
+            await self._menu(screen)
+        elif isinstance(screen, Question | Selection):
+            await self._question(screen)
         elif isinstance(screen, Answered):
             await self._leave(screen)
         elif isinstance(screen, Summary):
@@ -140,6 +108,47 @@ class Renderer:
         elif isinstance(screen, Goodbye):
             await self._drop_live()
             await self.chat.send_plain(_with_hint(screen.text, screen.typed_hint))
+
+    async def _welcome(self, screen: Welcome) -> None:
+        """A questionnaire begins (after a switch, the other one's): nothing earlier is live."""
+        lang = self.lang
+        await self._drop_live()
+        if screen.workshop:
+            await self.chat.send_plain(screen.workshop)
+        intro = ["", *plain_blocks(typeset(screen.intro, lang))] if screen.intro else []
+        await self.chat.send_long([f"<b>{escape(typeset(screen.title, lang))}</b>", *intro])
+
+    async def _menu(self, screen: Menu) -> None:
+        """A menu, remembered as the live message or as the chat's open menu."""
+        shown_in = await self.chat.send_plain(
+            typeset(screen.text, self.lang), menu_keyboard(screen, self.lang)
+        )
+        if self.memory is not None and page_count(screen) > 1:
+            self.memory.keep_pages(self.chat.chat_id, shown_in, screen)
+        if self.live is None and screen is self.reply.screens[-1] and self._kept_live():
+            # No question is live (the picker of the answer to change, once the summary's
+            # button is used): the menu is, so the next reply removes its buttons as it
+            # does a question's, when a number is typed instead of tapped.
+            await self._remember(shown_in)
+        elif self.memory is not None:
+            # Any other menu, and one before there is a response to remember it on (the
+            # notice, the workshop picker), is the chat's open menu.
+            await self.memory.open(self.chat, shown_in)
+
+    async def _question(self, screen: Question | Selection) -> None:
+        """A question asked anew, or the live one changed in place (a tick, a rank)."""
+        text = question_text(screen.prompt, self.lang)
+        keyboard = question_keyboard(screen.prompt, self.lang)
+        if isinstance(screen, Selection) and self.tapped is not None:
+            target = self.live if self.live is not None else self._tapped_id()
+            if target is not None:
+                await self.chat.edit(target, text, keyboard)
+            return
+        # Asked, or typed (a choice's name, /back from an "Other" text): the question comes
+        # again below what they wrote, where they look, not changed in place above it.
+        await self._drop_live()
+        asked_in = await self.chat.send(text, keyboard)
+        await self._remember(asked_in)
 
     async def _leave(self, screen: Answered) -> None:
         """The question just left reads as a transcript line (or simply loses its buttons)."""
