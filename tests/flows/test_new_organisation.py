@@ -270,3 +270,25 @@ def test_a_stage_with_its_city_left_empty_says_what_goes_there(tmp_path: Path) -
         f"4: stage 'sallanches': {empty}",
         "5: stage 'bonneville': missing required key 'city'",
     ]
+
+
+# --- the documentation's example ---------------------------------------------------
+
+
+def test_the_flow_format_example_validates_and_its_outro_reads_well_either_way(
+    tmp_path: Path,
+) -> None:
+    """The example an author starts from: its English outro read "Thank youExemple SARL!"."""
+    from flows import load_flow
+    from flows.piping import fill
+
+    doc = (Path(__file__).parents[2] / "docs" / "flow-format.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "my_survey.yaml"
+    path.write_text(example, encoding="utf-8")
+    flow = load_flow(path)
+    assert flow.outro is not None and not isinstance(flow.outro, str)
+    answers: dict[str, str] = {"company": "Exemple SARL"}
+    assert fill(flow.outro["en"], answers.get) == "Thank you Exemple SARL!"
+    assert fill(flow.outro["en"], lambda name: None) == "Thank you very much!"
+    assert fill(flow.outro["fr"], lambda name: None, french=True) == "Merci à vous !"
