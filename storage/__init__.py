@@ -13,10 +13,10 @@ here only.
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
 from storage.errors import Conflict, StorageError, disk_full, unreadable_database
+from storage.flow_versions import FlowVersion
 from storage.inbox import Inboxed
 from storage.interface import SurveyStore
 from storage.jobs import Job
-from storage.kept_flows import FlowVersion
 from storage.kept_texts import KEPT_FOR
 from storage.migrations import SCHEMA_VERSION
 from storage.models import (

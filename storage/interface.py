@@ -22,9 +22,9 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from storage.flow_versions import FlowVersion
 from storage.inbox import Inboxed
 from storage.jobs import Job
-from storage.kept_flows import FlowVersion
 from storage.models import (
     AnswerInput,
     Channel,
@@ -149,7 +149,7 @@ class SurveyStore(Protocol):
     async def sync_stages(self, stages: Iterable[Stage]) -> None:
         """Insert or update the given stages; stages not listed are kept."""
 
-    # Flow versions kept (storage/kept_flows.py)
+    # Flow versions kept (storage/flow_versions.py)
 
     async def record_flow_version(
         self, flow_id: str, version: int, *, digest: str, content: str, now: dt.datetime

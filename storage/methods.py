@@ -3,10 +3,13 @@
 `Store` (SQLite) and `PostgresStore` differ in how they connect, migrate and
 take leases, and in their SQL, which lives in sibling modules of the same names
 and signatures (`storage.respondents` and `storage.postgres.respondents`, ...).
-Every method here is one call to the backend's `run_write` (one transaction) or
-`run_read` (one consistent read) with a function of those modules, given by the
-subclass as `_sql`. Every write takes `now` from the caller: there is no clock
-in here.
+Each store names its modules once, in `_sql` (a `SqlModules`). Every method
+here is one call to the backend's `run_write` (one transaction) or `run_read`
+(one consistent read) with a function of those modules. Every write takes
+`now` from the caller: there is no clock in here. The methods of the jobs, the
+inbox, the kept texts and the flow versions are written the same way, in
+`storage.job_methods`, `storage.inbox_methods`, `storage.kept_text_methods`
+and `storage.flow_version_methods`.
 """
 
 # The SQL functions are typed in their modules; reached here through `_sql`, a
@@ -52,6 +55,10 @@ class SqlModules(NamedTuple):
     stages: ModuleType
     privacy: ModuleType
     reminders: ModuleType
+    jobs: ModuleType
+    inbox: ModuleType
+    kept_texts: ModuleType
+    flow_versions: ModuleType
 
 
 class StoreMethods:

@@ -36,7 +36,7 @@ from storage import flow_versions
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
 from storage.errors import StorageError, refuse_other_schema, unreadable_database
-from storage.kept_flows import FlowVersion
+from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION, refuse_empty_file
 from storage.models import AnswerValue, ResponseStatus
 

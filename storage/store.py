@@ -1,9 +1,8 @@
 """The `Store`: survey data on one SQLite file, behind the `SurveyStore` interface.
 
-The methods are `StoreMethods`' (storage/methods.py), run by `Database` (two
-threads of their own, group commit) with the SQL of `storage.respondents`,
-`storage.responses`, `storage.updates`, `storage.stages`, `storage.privacy` and
-`storage.reminders`. What is SQLite's own is here: opening the file, leases
+The methods are `StoreMethods`' (storage/methods.py) and its four siblings',
+run by `Database` (threads of its own, group commit) with the SQL of the
+modules named in `_sql`. What is SQLite's own is here: opening the file, leases
 (within one process, and the Telegram lease across processes: `storage.file_leases`),
 and emptying the -wal file after an erasure.
 """
@@ -13,15 +12,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storage import flow_versions, kept_texts, privacy, reminders, respondents, responses, updates
-from storage import inbox as inbox_table
-from storage import jobs as job_table
-from storage import stages as stage_table
+from storage import (
+    flow_versions,
+    inbox,
+    jobs,
+    kept_texts,
+    privacy,
+    reminders,
+    respondents,
+    responses,
+    stages,
+    updates,
+)
 from storage.db import Database
 from storage.file_leases import ACROSS_PROCESSES, FileLeases
+from storage.flow_version_methods import FlowVersionMethods
 from storage.inbox_methods import InboxMethods
 from storage.job_methods import JobMethods
-from storage.kept_flows import FlowVersionMethods
 from storage.kept_text_methods import KeptTextMethods
 from storage.methods import SqlModules, StoreMethods
 from storage.migrations import apply_migrations, check_version
@@ -35,11 +42,18 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
 
     path: Path
     _db: Database
-    _sql = SqlModules(respondents, responses, updates, stage_table, privacy, reminders)
-    _flow_sql = flow_versions
-    _jobs = job_table
-    _inbox = inbox_table
-    _kept_texts = kept_texts
+    _sql = SqlModules(
+        respondents=respondents,
+        responses=responses,
+        updates=updates,
+        stages=stages,
+        privacy=privacy,
+        reminders=reminders,
+        jobs=jobs,
+        inbox=inbox,
+        kept_texts=kept_texts,
+        flow_versions=flow_versions,
+    )
 
     def __init__(self, db: Database) -> None:
         """Wrap an open, migrated `Database` (`Store.open` does both)."""

@@ -7,7 +7,7 @@ from typing import Final
 
 import asyncpg
 
-from storage.kept_flows import FlowVersion
+from storage.flow_versions import FlowVersion
 from storage.postgres.codecs import moment
 
 COLUMNS: Final = "flow_id, version, digest, content, first_used_at"

@@ -33,7 +33,7 @@ from typing import Any, Final, TypeVar
 import asyncpg
 
 from storage.errors import StorageError, refuse_other_schema
-from storage.kept_flows import FlowVersion
+from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION
 from storage.models import ResponseStatus
 from storage.postgres import flow_versions

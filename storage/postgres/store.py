@@ -1,7 +1,7 @@
 """`PostgresStore`: survey data in a PostgreSQL database, behind the `SurveyStore` interface.
 
 The same methods, semantics and errors as the SQLite `Store`: `StoreMethods`'
-(storage/methods.py), each one call to `PgDatabase.run_write` (one transaction,
+(storage/methods.py) and its four siblings', each one call to `PgDatabase.run_write` (one transaction,
 committed before it returns) or `PgDatabase.run_read` (one read-only snapshot)
 with a function of the sibling modules, where the SQL is; they carry the SQLite
 modules' names and signatures. A write that applies an update records its id in
@@ -14,23 +14,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from storage.errors import StorageError
+from storage.flow_version_methods import FlowVersionMethods
 from storage.inbox_methods import InboxMethods
 from storage.job_methods import JobMethods
-from storage.kept_flows import FlowVersionMethods
 from storage.kept_text_methods import KeptTextMethods
 from storage.methods import SqlModules, StoreMethods
 from storage.postgres import (
     flow_versions,
+    inbox,
+    jobs,
     kept_texts,
     privacy,
     reminders,
     respondents,
     responses,
+    stages,
     updates,
 )
-from storage.postgres import inbox as inbox_table
-from storage.postgres import jobs as job_table
-from storage.postgres import stages as stage_table
 from storage.postgres.connection import PgDatabase
 from storage.postgres.schema import apply_migrations, check_version
 
@@ -44,11 +44,18 @@ class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethod
     url: str
     """The database's URL without its password: safe to show and log."""
     _db: PgDatabase
-    _sql = SqlModules(respondents, responses, updates, stage_table, privacy, reminders)
-    _flow_sql = flow_versions
-    _jobs = job_table
-    _inbox = inbox_table
-    _kept_texts = kept_texts
+    _sql = SqlModules(
+        respondents=respondents,
+        responses=responses,
+        updates=updates,
+        stages=stages,
+        privacy=privacy,
+        reminders=reminders,
+        jobs=jobs,
+        inbox=inbox,
+        kept_texts=kept_texts,
+        flow_versions=flow_versions,
+    )
 
     def __init__(self, db: PgDatabase) -> None:
         """Wrap an open, migrated `PgDatabase` (`PostgresStore.open` does both)."""
