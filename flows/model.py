@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from flows.list_codes import LIST_CODE_PATTERN, LIST_NAME_PATTERN, ListCode, code_key
 from flows.ranges import ChoiceRange
+from flows.schema_notes import describe
 
 # Ids and codes travel in Telegram button data (64 bytes at most), so they are
 # short and ASCII; `callback_data` module budgets the rest.
@@ -113,7 +114,9 @@ class Kind(StrEnum):
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, json_schema_extra=describe
+    )
 
 
 # --- conditions ---------------------------------------------------------------

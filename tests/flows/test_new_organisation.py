@@ -292,3 +292,31 @@ def test_the_flow_format_example_validates_and_its_outro_reads_well_either_way(
     assert fill(flow.outro["en"], answers.get) == "Thank you Exemple SARL!"
     assert fill(flow.outro["en"], lambda name: None) == "Thank you very much!"
     assert fill(flow.outro["fr"], lambda name: None, french=True) == "Merci à vous !"
+
+
+# --- what an editor shows beside each key --------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["Flow", "StagesFile"])
+def test_the_schema_describes_every_key_for_an_editor(model: str) -> None:
+    """`surveybot schema` gave an editor the keys and types, and nothing on what a key does."""
+    from flows import Flow
+    from flows.stages import StagesFile
+
+    schema = (Flow if model == "Flow" else StagesFile).model_json_schema(by_alias=True)
+    described = {model: schema, **schema.get("$defs", {})}
+    missing = [
+        f"{name}.{key}"
+        for name, part in described.items()
+        for key, value in part.get("properties", {}).items()
+        if not value.get("description")
+    ]
+    assert missing == []
+    steps = schema["$defs"]
+    if model == "Flow":
+        assert (
+            "buttons per row"
+            in steps["SingleChoiceStep"]["properties"]["columns"]["description"].lower()
+        )
+        assert "0 or 1" in steps["ScaleStep"]["properties"]["min"]["description"]
+        assert "smallest number" in steps["NumberStep"]["properties"]["min"]["description"]
