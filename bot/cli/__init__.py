@@ -1,11 +1,13 @@
 """The `surveybot` command line: one click group, each command group in a module of its own.
 
-Every command module imports `bot.cli.common` (settings, the data options,
-`confirm`, `fail`); to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
+Every command module imports `bot.cli.common` (`fail`, `confirm`, the database's
+name), `bot.cli.options` (the shared click options) and `bot.cli.loading` (settings,
+flows, stages); to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
 to read older questionnaire versions, `bot.cli.held`; to run the bot, `bot.cli.telegram`
-and `bot.cli.credentials`. This module imports them all and puts them on the group. Data goes to
-standard output, messages to standard error; domain errors exit 1, misuse
-exits 2 (click's own convention).
+and `bot.cli.credentials`. This module imports them all and puts them on the group. Heavy
+imports (pydantic models, the store, pandas, telegram) happen inside functions, so
+`surveybot --help` stays fast. Data goes to standard output, messages to standard
+error; domain errors exit 1, misuse exits 2 (click's own convention).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import click
 
 from bot.cli.chat import chat
-from bot.cli.common import CONTEXT
 from bot.cli.export import export
 from bot.cli.flowfiles import schema, validate
 from bot.cli.migrate import migrate_db
+from bot.cli.options import CONTEXT
 from bot.cli.organiser import links, stats
 from bot.cli.outputs import Surveybot
 from bot.cli.privacy import erase, purge

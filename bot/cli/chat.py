@@ -8,13 +8,9 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import (
-    CONTEXT,
-    data_options,
-    fail,
-    load_flow_and_stages,
-    load_settings,
-)
+from bot.cli.common import fail
+from bot.cli.loading import load_flow_and_stages, load_settings
+from bot.cli.options import CONTEXT, data_options
 
 
 def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -15,19 +15,17 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 import click
 
-from bot.cli.common import (
-    CONTEXT,
-    DataSetup,
-    data_options,
-    database_file,
-    fail,
-    load_data,
-    per_flow,
-    refuse_unknown_stage,
-    to_day,
-)
+from bot.cli.common import database_file, fail
 from bot.cli.held import held, how_to_include, other_flows, refuse_unknown_versions
-from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly, refuse_database
+from bot.cli.loading import DataSetup, load_data, refuse_unknown_stage
+from bot.cli.options import CONTEXT, data_options, to_day
+from bot.cli.outputs import (
+    FORCE_OPTION,
+    check_outputs,
+    interrupted_cleanly,
+    per_flow,
+    refuse_database,
+)
 
 if TYPE_CHECKING:
     from exports import ExportOptions, ExportResult

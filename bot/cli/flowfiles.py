@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import CONTEXT, load_settings
+from bot.cli.loading import load_settings
+from bot.cli.options import CONTEXT
 
 if TYPE_CHECKING:
     from flows import Flow, Problem, StageDef

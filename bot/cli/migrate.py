@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from bot.cli.common import CONTEXT, database_label, fail, load_settings
+from bot.cli.common import database_label, fail
+from bot.cli.loading import load_settings
+from bot.cli.options import CONTEXT
 
 
 @click.command("migrate-db", context_settings=CONTEXT)

@@ -12,23 +12,24 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import (
-    CONTEXT,
-    STAGES_OPTION,
+from bot.cli.common import database_file, fail
+from bot.cli.held import held, how_to_include, other_flows
+from bot.cli.loading import (
     DataSetup,
-    data_options,
-    database_file,
-    fail,
     load_data,
     load_flow_and_stages,
     load_settings,
     load_stages_file,
-    per_flow,
     refuse_unknown_stage,
-    to_day,
 )
-from bot.cli.held import held, how_to_include, other_flows
-from bot.cli.outputs import FORCE_OPTION, check_outputs, interrupted_cleanly, refuse_database
+from bot.cli.options import CONTEXT, STAGES_OPTION, data_options, to_day
+from bot.cli.outputs import (
+    FORCE_OPTION,
+    check_outputs,
+    interrupted_cleanly,
+    per_flow,
+    refuse_database,
+)
 
 if TYPE_CHECKING:
     from flows import Flow, StageDef

@@ -1,4 +1,4 @@
-"""What the commands that write files share: --force, the checks before writing, SIGTERM.
+"""What the commands that write files share: names per flow, --force, the checks, SIGTERM.
 
 `export`, `stats --plot` and `links --out` check their output paths before
 doing any work: never the database or its files; an existing file is replaced
@@ -15,11 +15,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
 from bot.cli.common import confirm, fail
+
+if TYPE_CHECKING:
+    from flows import Flow
 
 FORCE_OPTION: Final = click.option(
     "--force",
@@ -64,6 +67,15 @@ def refuse_database(targets: Iterable[Path | None], *, database: Path | None) ->
         refuse_protected([target for target in targets if target is not None], database=database)
     except OutputError as error:
         fail(str(error))
+
+
+def per_flow(path: Path | None, flow: Flow, several: bool) -> Path | None:
+    """The file for `flow` when a command writes one per flow (`several`):
+    `out.csv` -> `out-territoire.csv`; `path` itself for one flow."""
+    if path is None or not several:
+        return path
+    tag = flow.audience.code if flow.audience is not None else flow.id
+    return path.with_name(f"{path.stem}-{tag}{path.suffix}")
 
 
 @contextmanager

@@ -15,15 +15,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import (
-    CONTEXT,
-    DB_OPTION,
-    confirm,
-    database_label,
-    fail,
-    load_settings,
-    require_database,
-)
+from bot.cli.common import confirm, database_label, fail, require_database
+from bot.cli.loading import load_settings
+from bot.cli.options import CONTEXT, DB_OPTION
 
 if TYPE_CHECKING:
     from storage import Respondent, SurveyStore

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import (
-    CONTEXT,
-    data_options,
+from bot.cli.credentials import require_token, webhook_secret
+from bot.cli.loading import (
     load_flow_and_stages,
     load_settings,
     refuse_public_url_too_long,
     warn_of_template_notices,
 )
-from bot.cli.credentials import require_token, webhook_secret
+from bot.cli.options import CONTEXT, data_options
 from bot.cli.telegram import (
     build_bot,
     require_webhook_url,

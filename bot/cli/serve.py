@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.cli.common import (
-    CONTEXT,
-    data_options,
-    fail,
+from bot.cli.common import fail
+from bot.cli.credentials import require_token, webhook_secret
+from bot.cli.loading import (
     load_flow_and_stages,
     load_settings,
     refuse_public_url_too_long,
     warn_of_template_notices,
 )
-from bot.cli.credentials import require_token, webhook_secret
+from bot.cli.options import CONTEXT, data_options
 from bot.cli.telegram import (
     build_bot,
     policy_of,

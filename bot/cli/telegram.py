@@ -1,7 +1,7 @@
 """What `run` and `serve` share to run the Telegram bot: its options, secrets and policy.
 
-Like every command module, it imports only `bot.cli.common` (and the secrets'
-`bot.cli.credentials`) at load time; the bot itself comes in when a command runs.
+It imports only `bot.cli.common` (and the secrets' `bot.cli.credentials`) at load time;
+the bot itself comes in when a command runs.
 """
 
 from __future__ import annotations

@@ -1,0 +1,76 @@
+"""The click options several commands share: the help settings, the data options, days.
+
+Nothing heavy is imported here: `surveybot --help` reads every command's options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def data_options(function: F) -> F:
+    """--db, --flow and --stages, shared by the commands that read them."""
+    for option in reversed(DATA_OPTIONS):
+        function = option(function)
+    return function
+
+
+DATA_OPTIONS: Final = (
+    click.option(
+        "--db",
+        metavar="PATH|URL",
+        help="SQLite database file, or postgresql://user@host/db "
+        "(SURVEYBOT_DB; default: surveybot.sqlite3).",
+    ),
+    click.option(
+        "--flow",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire). With several "
+        "flows (--flows), export and stats take one of them instead: its file, id or "
+        "audience code.",
+    ),
+    click.option(
+        "--flows",
+        metavar="FILES",
+        help="Several flows, one per audience: files separated by commas, a folder, or "
+        "'bundled' for both bundled questionnaires (SURVEYBOT_FLOWS).",
+    ),
+    click.option(
+        "--stages",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Stages file (SURVEYBOT_STAGES; default: the bundled one).",
+    ),
+)
+DB_OPTION: Final = DATA_OPTIONS[0]
+STAGES_OPTION: Final = DATA_OPTIONS[3]
+
+
+def to_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """The callback of a day option: YYYY-MM-DD (2019-6-5 too) as a date.
+
+    click.DateTime said "'2019-02-30' does not match the format '%Y-%m-%d'" of
+    a day that matches it but does not exist: the two mistakes are told apart.
+    """
+    if value is None:
+        return None
+    found = DAY_FORM.fullmatch(value.strip())
+    if found is None:
+        raise click.BadParameter(
+            f"'{value}' must be written YYYY-MM-DD, like 2019-06-05", ctx, param
+        )
+    try:
+        return dt.date(*(int(part) for part in found.groups()))
+    except ValueError as error:
+        raise click.BadParameter(f"'{value}' is not a real date ({error})", ctx, param) from None
+
+
+DAY_FORM: Final = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
