@@ -52,6 +52,9 @@ class SurveyStore(Protocol):
     async def end_lease(self, name: str) -> None:
         """Give back the lease `name` taken by `take_lease`; nothing if not held."""
 
+    async def ping(self) -> None:
+        """Ask the database a trivial question the way answers reach it; StorageError if it fails."""
+
     # Respondents
 
     async def get_respondent(self, channel: str, external_id: str) -> Respondent | None:

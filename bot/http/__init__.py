@@ -2,6 +2,7 @@
 
 Every route goes through the same guards (a body size limit, a rate limit, no
 forms from other sites, safe headers) and the same server, which stops cleanly on SIGINT/SIGTERM.
+`GET /health` tells a load balancer whether the instance can reach its database.
 """
 
 from bot.http.address import PublicAddress
@@ -13,6 +14,7 @@ from bot.http.guards import (
     SafeHeaders,
     SameOrigin,
 )
+from bot.http.health import health_route
 from bot.http.server import bind, serve
 
 __all__ = [
@@ -24,5 +26,6 @@ __all__ = [
     "SafeHeaders",
     "SameOrigin",
     "bind",
+    "health_route",
     "serve",
 ]

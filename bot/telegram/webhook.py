@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final
 
@@ -30,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
 
-from bot.http import MAX_UPDATE, BodyLimit, bind, serve
+from bot.http import MAX_UPDATE, BodyLimit, bind, health_route, serve
 from bot.telegram.app import running
 from bot.telegram.context import BotApplication
 from bot.telegram.poller import ALLOWED_UPDATES
@@ -145,10 +146,10 @@ async def run_webhook(
     secret: str,
 ) -> None:
     """Serve the webhook alone until SIGINT/SIGTERM; register it with Telegram at start."""
-    app = webhook_app(application, path=webhook_path(url), secret=secret)
     sock = bind(listen, port)
     try:
-        async with running(application, database):
+        async with running(application, database) as store:
+            app = webhook_app(application, path=webhook_path(url), secret=secret, probe=store.ping)
             await register_webhook(application, url=url, secret=secret)
             listening = functools.partial(log.info, "surveybot is listening on %s:%s", listen, port)
             await serve(app, sock, ready=listening)
@@ -156,10 +157,17 @@ async def run_webhook(
         sock.close()  # also when the start fails (the Bot API unreachable, say)
 
 
-def webhook_app(application: BotApplication, *, path: str, secret: str) -> Starlette:
-    """The webhook alone, behind the body limit: what `surveybot run --webhook-url` serves."""
-    route = webhook_route(application, path=path, secret=secret)
-    return Starlette(routes=[route], middleware=[Middleware(BodyLimit, limit=MAX_UPDATE)])
+def webhook_app(
+    application: BotApplication,
+    *,
+    path: str,
+    secret: str,
+    probe: Callable[[], Awaitable[object]],
+) -> Starlette:
+    """The webhook alone, behind the body limit, and `GET /health` answered from `probe`
+    (the store's): what `surveybot run --webhook-url` serves."""
+    routes = [webhook_route(application, path=path, secret=secret), health_route(probe)]
+    return Starlette(routes=routes, middleware=[Middleware(BodyLimit, limit=MAX_UPDATE)])
 
 
 def webhook_path(url: str) -> str:

@@ -48,7 +48,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
-from bot.http import MAX_UPDATE, BodyLimit, PublicAddress, RateLimit, SafeHeaders, SameOrigin
+from bot.http import (
+    MAX_UPDATE,
+    BodyLimit,
+    PublicAddress,
+    RateLimit,
+    SafeHeaders,
+    SameOrigin,
+    health_route,
+)
 from bot.web.carried import completed, entry_after, flash_after, look, page_after
 from bot.web.flash import FLASH_COOKIE, FLASH_SECONDS, Flash, Note, decode, encode
 from bot.web.forms import Unreadable, delivery_of, field_of, read_posted
@@ -135,6 +143,7 @@ def create_app(
             Route("/r/{respondent}", pages.resume, methods=["GET", "POST"], name="resume"),
             Route("/mydata.json", pages.my_data, name="my_data"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            health_route(chat.conversation.store.ping),
             *extra,
         ],
         middleware=[

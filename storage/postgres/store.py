@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import asyncpg
+
 from storage.errors import StorageError
 from storage.flow_version_methods import FlowVersionMethods
 from storage.inbox_methods import InboxMethods
@@ -93,6 +95,10 @@ class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethod
         """Give back the lease `name`; nothing if this process does not hold it."""
         await self._db.end_lease(name)
 
+    async def ping(self) -> None:
+        """A trivial question on a connection of the pool: the server is up and lets us in."""
+        await self._db.run_read(_one, "reach the database")
+
     async def truncate_wal(self) -> bool:
         """True: there is no -wal file to empty on PostgreSQL.
 
@@ -109,6 +115,10 @@ class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethod
                 "open it with readonly=False to write"
             )
         return True
+
+
+async def _one(conn: asyncpg.Connection) -> None:
+    await conn.fetchval("SELECT 1")
 
 
 if TYPE_CHECKING:

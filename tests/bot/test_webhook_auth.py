@@ -36,7 +36,8 @@ CHUNK = b"x" * (64 * 1024)
 
 
 def alone(application: BotApplication) -> Starlette:
-    return webhook_app(application, path="/hook", secret=SECRET)
+    probe = application.bot_data.conversation.store.ping
+    return webhook_app(application, path="/hook", secret=SECRET, probe=probe)
 
 
 def beside_the_web_chat(application: BotApplication) -> Starlette:
@@ -51,6 +52,7 @@ SHAPES = pytest.mark.parametrize("shape", [alone, beside_the_web_chat], ids=["ru
 @dataclass
 class Hook:
     app: Starlette
+    application: BotApplication
     api: FakeBotAPI
     db: Path
     client: httpx.AsyncClient
@@ -93,7 +95,7 @@ async def hook(
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://127.0.0.1"
             ) as client:
-                yield Hook(app, api, db, client)
+                yield Hook(app, application, api, db, client)
 
     yield opened
 
@@ -133,6 +135,19 @@ NOT_UPDATES = {
     "deeply-nested": b'{"update_id": 1, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
     "empty": b"",
 }
+
+
+@SHAPES
+async def test_a_load_balancer_is_told_whether_the_database_answers(
+    hook: Any, shape: Callable[[BotApplication], Starlette]
+) -> None:
+    # Several instances behind one webhook address: the balancer asks each one.
+    async with hook(shape) as h:
+        answer = await h.client.get("/health")
+        assert (answer.status_code, answer.text) == (200, "ok\n")
+        await h.application.bot_data.conversation.store.close()
+        answer = await h.client.get("/health")
+        assert (answer.status_code, answer.text) == (503, "database unavailable\n")
 
 
 @SHAPES

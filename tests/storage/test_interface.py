@@ -42,7 +42,8 @@ def test_the_interface_holds_only_what_the_application_calls() -> None:
         for package in APPLICATION
         for path in (ROOT / package).rglob("*.py")
     )
-    unused = {name for name in public(SurveyStore) if not re.search(rf"\.{name}\(", source)}
+    # Called, or handed over to be called (`health_route(store.ping)`).
+    unused = {name for name in public(SurveyStore) if not re.search(rf"\.{name}\b", source)}
     assert unused == set()
 
 
