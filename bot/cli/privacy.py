@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,7 +21,7 @@ from bot.cli.loading import load_settings
 from bot.cli.options import CONTEXT, DB_OPTION
 
 if TYPE_CHECKING:
-    from storage import Respondent, SurveyStore
+    from storage import ErasureReport, Respondent, SurveyStore
 
 
 @click.command(context_settings=CONTEXT)
@@ -68,43 +69,54 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
     )
     missing = f"no respondent with {named} in {label}"
 
-    async def go() -> str | None:
-        """Erase, or say why not."""
+    async def go() -> None:
+        """Erase, or raise _NotErased saying why not."""
         store = await open_store(settings.db)
         try:
             respondent = await _respondent(store, telegram_id, response_key)
             if respondent is None:
-                return missing
-            data = await store.respondent_data(respondent.id)
-            responses = data["responses"]
-            answers = sum(len(response["answers"]) for response in responses)
+                raise _NotErased(missing)
             who = _who(respondent.channel, respondent.external_id)
-            question = (
-                f"Erase {who} (first seen {data['created_at'][:10]}): "
-                f"{_plural(len(responses), 'response')} "
-                f"({', '.join(response['key'] for response in responses) or 'none'}), "
-                f"{_plural(answers, 'answer')}? This cannot be undone."
-            )
-            if not yes and not _confirmed(question):
-                return "nothing was erased"
+            data = await store.respondent_data(respondent.id)
+            if not yes and not _confirmed(_erasure_question(who, data)):
+                raise _NotErased("nothing was erased")
             report = await store.erase_by_external_id(respondent.channel, respondent.external_id)
         finally:
             await store.close()
         if report is None:  # erased meanwhile, by /delete in the chat
-            return missing
-        click.echo(f"responses: {report.responses}")
-        click.echo(f"answers: {report.answers}")
-        click.echo(f"erased {who} from {label}", err=True)
-        if not report.wal_cleared:
-            _warn_wal(label)
-        return None
+            raise _NotErased(missing)
+        _print_report(report, who, label)
 
     try:
-        problem = asyncio.run(go())
-    except StorageError as error:
-        problem = str(error)
-    if problem is not None:
-        fail(problem)
+        asyncio.run(go())
+    except (_NotErased, StorageError) as error:
+        fail(str(error))
+
+
+class _NotErased(Exception):
+    """Why `erase` erased nothing; said once the store is closed, as any other failure."""
+
+
+def _erasure_question(who: str, data: Mapping[str, Any]) -> str:
+    """What to confirm, from the respondent's data as `/mydata` gives it (their responses,
+    each with its key and answers): the responses and answers that will be gone."""
+    responses = data["responses"]
+    keys = ", ".join(response["key"] for response in responses) or "none"
+    answers = sum(len(response["answers"]) for response in responses)
+    return (
+        f"Erase {who} (first seen {data['created_at'][:10]}): "
+        f"{_plural(len(responses), 'response')} ({keys}), "
+        f"{_plural(answers, 'answer')}? This cannot be undone."
+    )
+
+
+def _print_report(report: ErasureReport, who: str, label: str) -> None:
+    """The counts erased on standard output, as `purge` prints them; the rest on standard error."""
+    click.echo(f"responses: {report.responses}")
+    click.echo(f"answers: {report.answers}")
+    click.echo(f"erased {who} from {label}", err=True)
+    if not report.wal_cleared:
+        _warn_wal(label)
 
 
 def _confirmed(question: str) -> bool:
