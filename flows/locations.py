@@ -90,6 +90,11 @@ def message_of(error: ErrorDetails) -> str:
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         shape = PATTERN_SHAPES.get(pattern, f"matching {pattern}")
         return f"{name or 'value'} '{error['input']}' must be {shape}"
+    if kind == "too_short" and isinstance(error.get("input"), list) and name:
+        # Pydantic says "list should have at least 2 items after validation, not 1".
+        least, given = error.get("ctx", {}).get("min_length"), len(error["input"])
+        noun = name[:-1] if least == 1 and name.endswith("s") else name
+        return f"'{name}' needs at least {least} {noun}, not {given}"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

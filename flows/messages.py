@@ -37,8 +37,8 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "The number must be at most {max}.",
     },
     "bad_email": {
-        "fr": "Cette adresse e-mail ne semble pas valide (exemple : nom@entreprise.fr).",
-        "en": "That e-mail address does not look valid (example: name@company.com).",
+        "fr": "Cette adresse e-mail ne semble pas valide (exemple : nom@exemple.fr).",
+        "en": "That e-mail address does not look valid (example: name@example.com).",
     },
     "off_scale": {
         "fr": "Merci de choisir une valeur de {min} à {max}.",

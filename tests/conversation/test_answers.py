@@ -139,7 +139,7 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
         (
             "email",
             "ana@",
-            "Cette adresse e-mail ne semble pas valide (exemple\u00a0: nom@entreprise.fr).",
+            "Cette adresse e-mail ne semble pas valide (exemple\u00a0: nom@exemple.fr).",
         ),
     ],
 )

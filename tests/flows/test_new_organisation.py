@@ -59,7 +59,26 @@ def test_a_duplicate_id_is_reported_even_when_one_copy_has_a_problem_of_its_own(
         "18: question 'visits': duplicate question id 'visits'",
         "21: question 'visits': unknown key 'max_lenght'; did you mean 'max_length'?",
         "22: section 'you': duplicate section id 'you'",
-        "24: section 'you': 'steps': list should have at least 1 item after validation, not 0",
+        "24: section 'you': 'steps' needs at least 1 step, not 0",
+    ]
+
+
+def test_a_list_too_short_says_how_many_of_what_it_needs(tmp_path: Path) -> None:
+    text = HEAD + (
+        "  - id: you\n"  # 7
+        "    title: Vous\n"
+        "    steps:\n"
+        "      - id: profile\n"  # 10
+        "        type: single_choice\n"
+        '        text: "Vous êtes…"\n'
+        "        choices:\n"  # 13
+        "          - {code: student, label: Étudiant}\n"
+    )
+    assert report(tmp_path, text) == [
+        "13: question 'profile': 'choices' needs at least 2 choices, not 1"
+    ]
+    assert report(tmp_path, HEAD.replace("sections:", "sections: []")) == [
+        "6: 'sections' needs at least 1 section, not 0"
     ]
 
 
