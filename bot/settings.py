@@ -1,6 +1,6 @@
 """Configuration from SURVEYBOT_* variables, a .env file and flags, grouped by what uses it.
 
-Each command loads only the group it uses (`bot.cli.common.load_settings`), so a
+Each command loads only the group it uses (`bot.cli.loading.load_settings`), so a
 mistake in a setting it never reads does not stop it: an analyst handed the
 bot's `.env` with a mistyped SURVEYBOT_PORT can still export. The commands that
 do read a setting refuse a bad one, as before. Who loads what:
