@@ -182,7 +182,7 @@ def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> lis
 
 
 def stage_flow_problems(
-    stages_file: str | Path, flows: Sequence[Flow | str | Path]
+    stages_file: str | Path, flows: Sequence[Flow | str | Path], *, configured: bool = False
 ) -> list[Problem]:
     """Each stage whose `flow:` names none of `flows`, located in `stages_file`.
 
@@ -196,6 +196,8 @@ def stage_flow_problems(
     A flow file that did not load is given by its path: the `id:` written at its
     top counts (a stages file among them is passed over). If it has none that
     reads as a flow id, no stage can be said to name an unknown flow: [].
+    `configured`: the flows are the settings' (a stages file checked alone), which
+    the message says, since the author's own flow file may simply not be given.
     """
     ids = [_flow_id(flow) for flow in flows]
     if None in ids:
@@ -215,11 +217,17 @@ def stage_flow_problems(
                 str(stages_file),
                 flow.start_mark.line + 1,
                 f"unknown flow '{flow.value}'; the flows are: {', '.join(known)} "
-                "(give one of their ids, or leave 'flow:' out)",
+                + (_CONFIGURED if configured else "(give one of their ids, or leave 'flow:' out)"),
                 where(root, ("stages", index)),
             )
         )
     return problems
+
+
+_CONFIGURED = (
+    "(the configured ones: give your flow file too, surveybot validate FLOW.yaml "
+    "STAGES.yaml, or set SURVEYBOT_FLOW or SURVEYBOT_FLOWS)"
+)
 
 
 def _flow_id(flow: Flow | str | Path) -> str | None:

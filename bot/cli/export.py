@@ -133,7 +133,7 @@ def personal_warning(flow: Flow) -> str:
 @click.option(
     "--include-personal",
     is_flag=True,
-    help="Also export the questions the flow marks personal (company name, e-mail): "
+    help="Also export the questions the flow marks personal (a name, an e-mail address): "
     "left out by default.",
 )
 @click.option("--excel", is_flag=True, help="For French Excel: UTF-8 with BOM, ';', CRLF, 3,5.")

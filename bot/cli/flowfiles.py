@@ -96,10 +96,13 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
                     stages += load_stages(path)
         others.append((path, problems))
     given: list[Flow | Path] = [*flows, *broken]
-    if not flows and not any(_is_flow_file(report) for report in others if report[0] in broken):
+    configured = not flows and not any(
+        _is_flow_file(report) for report in others if report[0] in broken
+    )
+    if configured:
         given = [*_configured_flows(reports), *broken]
     for path, problems in others:
-        found = stage_flow_problems(path, given)
+        found = stage_flow_problems(path, given, configured=configured)
         if found:  # in the order of the file, as its other problems
             problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
     return flows, stages
