@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from flows.export_names import check_export_names
 from flows.messages import MESSAGES
 from flows.model import (
     All,
@@ -89,7 +88,7 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
     # The outro may quote any answer; the intro and consent come before all of them.
     found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
     found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
-    return found + check_export_names(flow)
+    return found
 
 
 # The languages surveybot's own words (buttons, hints, refusals, dates) are written in.

@@ -4,7 +4,8 @@ The export (`exports.columns`) names one column per question, `<id>__<code>` per
 option of a multiple choice or item of a ranking, and `<id>_other` for an "Other,
 please specify" text, beside metadata columns every export has. A question named
 like one of those (`status`, `language`, `machines__laser`) would be answered for
-weeks and then refuse to export: `validate` says so at once instead.
+weeks and then refuse to export: `validate` warns at once instead (a warning, not
+an error, so that a flow already running still starts; its long export works).
 `tests/flows/test_new_organisation.py` checks these names against the export's.
 """
 
@@ -73,7 +74,7 @@ def check_export_names(flow: Flow) -> list[tuple[Loc, str]]:
 
 
 def _clash(name: str, owner: str) -> str:
-    refused = "give this question another id, or the export will be refused"
+    refused = "give this question another id before anyone answers: the wide export refuses it"
     if not owner:
         every = ", ".join(META_COLUMNS)
         return (

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from flows.checks import check_flow, check_stage_codes, check_written_ids, language_warnings
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
+from flows.export_names import check_export_names
 from flows.limits import check_limits
 from flows.locations import (
     child,
@@ -122,7 +123,9 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
         errors, warnings = check_limits(flow)
         for found, warning in (
             (check_flow(flow, repaired.unread) + errors, False),
-            (warnings + language_warnings(flow), True),
+            # A question named like an export column: warned, not refused, since a flow
+            # that already runs must go on starting (its long export still works).
+            (warnings + language_warnings(flow) + check_export_names(flow), True),
         ):
             for loc, message in found:
                 problem = _locate(document, repaired.original(loc), message)

@@ -421,7 +421,10 @@ class Flow(Frozen):
     title: Text
     language: Language = "fr"
     """The default language: plain strings are in it."""
-    languages: list[Language] = Field(default_factory=lambda: ["fr"], min_length=1)
+    # validate_default: `language: en` with `languages` left out is checked too.
+    languages: list[Language] = Field(
+        default_factory=lambda: ["fr"], min_length=1, validate_default=True
+    )
     """Every Text must be given in each of these."""
     intro: Text | None = None
     consent: Text | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import validate_file
+from flows import load_flow, validate_file
 
 HEAD = """\
 id: fablabs
@@ -111,6 +111,13 @@ def test_a_default_language_not_listed_is_said_with_the_rest_of_the_file(tmp_pat
     ]
 
 
+def test_a_default_language_with_languages_left_out_is_refused(tmp_path: Path) -> None:
+    # `languages` defaults to [fr]: an English flow that forgets it is not quietly French.
+    text = HEAD.replace("language: fr\n", "language: en\n").replace("languages: [fr]\n", "")
+    text += "  - id: you\n    title: You\n    steps:\n      - {id: q, type: text, text: Name}\n"
+    assert report(tmp_path, text) == ["1: the default language 'en' is not in languages ['fr']"]
+
+
 def test_a_malformed_default_language_does_not_stop_the_other_checks(tmp_path: Path) -> None:
     text = (
         "id: fablabs\n"
@@ -196,7 +203,6 @@ def test_the_names_validate_checks_are_the_export_columns(tmp_path: Path) -> Non
     """`flows.export_names` repeats the export's naming rule; this keeps the two alike."""
     from exports.columns import plan_columns
     from exports.options import ExportOptions
-    from flows import load_flow
     from flows.export_names import META_COLUMNS, column_names
 
     path = tmp_path / "flow.yaml"
@@ -209,10 +215,11 @@ def test_the_names_validate_checks_are_the_export_columns(tmp_path: Path) -> Non
     assert "machines__other" in predicted and "profile_other" in predicted
 
 
-def test_a_question_named_like_an_export_column_is_refused_before_anyone_answers(
+def test_a_question_named_like_an_export_column_is_warned_of_before_anyone_answers(
     tmp_path: Path,
 ) -> None:
-    """`status` ("Votre statut ?") validated, ran, and then refused to export."""
+    """`status` ("Votre statut ?") validated, ran, and then refused to export. A warning,
+    not an error: a flow that already runs with such a question must still start."""
     text = HEAD + (
         "  - id: you\n"
         "    title: Vous\n"
@@ -234,16 +241,20 @@ def test_a_question_named_like_an_export_column_is_refused_before_anyone_answers
         "response_key, stage_code, stage_city, channel, flow_id, flow_version, language, "
         "status, started_at, completed_at, duration_seconds"
     )
-    refused = "give this question another id, or the export will be refused"
+    refused = "give this question another id before anyone answers: the wide export refuses it"
     assert report(tmp_path, text) == [
-        f"10: question 'status': 'status' is already one of the columns every export starts "
-        f"with ({every}); {refused}",
-        "15: question 'status_other': its export column 'status_other' is already that of "
-        f"the 'Other' text of question 'status'; {refused}",
-        "20: question 'machines__laser': its export column 'machines__laser' is already that "
-        f"of choice 'laser' of question 'machines'; {refused}",
+        f"10: warning: question 'status': 'status' is already one of the columns every export "
+        f"starts with ({every}); {refused}",
+        "15: warning: question 'status_other': its export column 'status_other' is already "
+        f"that of the 'Other' text of question 'status'; {refused}",
+        "20: warning: question 'machines__laser': its export column 'machines__laser' is "
+        f"already that of choice 'laser' of question 'machines'; {refused}",
         "21: question 'status': duplicate question id 'status'",
     ]
+    # Without the duplicate, it loads and runs: the chat, the bot, the web chat start.
+    runs = text.replace("      - {id: status, type: text, text: Encore}\n", "")
+    (tmp_path / "runs.yaml").write_text(runs, encoding="utf-8")
+    assert load_flow(tmp_path / "runs.yaml").steps()[0].id == "status"
 
 
 def test_the_example_questionnaire_of_another_organisation_is_sound(tmp_path: Path) -> None:
@@ -298,7 +309,6 @@ def test_the_flow_format_example_validates_and_its_outro_reads_well_either_way(
     tmp_path: Path,
 ) -> None:
     """The example an author starts from: its English outro read "Thank youExemple SARL!"."""
-    from flows import load_flow
     from flows.piping import fill
 
     doc = (Path(__file__).parents[2] / "docs" / "flow-format.md").read_text(encoding="utf-8")
