@@ -96,7 +96,8 @@ async def bot_feed(through: str, application: Any, api: BenchAPI) -> AsyncIterat
             poller.stop()
             await task
     else:
-        app = webhook_app(application, path=HOOK, secret=SECRET)
+        store = application.bot_data.conversation.store
+        app = webhook_app(application, path=HOOK, secret=SECRET, probe=store.ping)
         async with _posting(app) as feed:
             yield feed
 

@@ -14,10 +14,12 @@ from bot.http.guards import (
     SafeHeaders,
     SameOrigin,
 )
+from bot.http.health import PATH as HEALTH
 from bot.http.health import health_route
 from bot.http.server import bind, serve
 
 __all__ = [
+    "HEALTH",
     "MAX_BODY",
     "MAX_UPDATE",
     "BodyLimit",

@@ -30,20 +30,36 @@ _NOT_KEPT: Final = {"Cache-Control": "no-store"}
 
 
 def health_route(probe: Callable[[], Awaitable[object]]) -> Route:
-    """The route answering `GET /health` (and `HEAD`) from `probe`, the database's check."""
+    """The route answering `GET /health` (and `HEAD`) from `probe`, the database's check.
+
+    One probe at a time: a request while one is under way waits for that one, so
+    a balancer asking often, or someone hammering the address, costs the database
+    one trivial question at a time. A probe past `PROBE_TIMEOUT_S` is answered 503
+    but left to finish, not cancelled: the store's writes cannot be cut short (on
+    SQLite it waits out the busy timeout), and the next request waits for it.
+    """
+    under_way: asyncio.Future[object] | None = None
 
     async def health(request: Request) -> Response:
-        try:
-            await asyncio.wait_for(probe(), PROBE_TIMEOUT_S)
-        except TimeoutError:
+        nonlocal under_way
+        if under_way is None or under_way.done():
+            under_way = asyncio.ensure_future(probe())
+            under_way.add_done_callback(_said)
+        done, _ = await asyncio.wait({under_way}, timeout=PROBE_TIMEOUT_S)
+        if not done:
             log.warning("health check: the database took over %.0f s to answer", PROBE_TIMEOUT_S)
             return _unhealthy()
-        except Exception as error:  # whatever fails, this instance cannot take answers
-            log.warning("health check: %s", str(error) or type(error).__name__)
+        if under_way.exception() is not None:
             return _unhealthy()
         return PlainTextResponse("ok\n", headers=_NOT_KEPT)
 
     return Route(PATH, health, methods=["GET", "HEAD"], name="health")
+
+
+def _said(probe: asyncio.Future[object]) -> None:
+    """Log a failed probe once, whoever waited for it (or none, if it ended after them)."""
+    if not probe.cancelled() and (error := probe.exception()) is not None:
+        log.warning("health check: %s", str(error) or type(error).__name__)
 
 
 def _unhealthy() -> Response:

@@ -23,7 +23,7 @@ A form posted without scripts is answered "303 See Other" to the chat page
 again. What the reply said that the chat page does not say by itself (a refusal,
 "out of date", the person's data) goes along in a signed cookie and is said once
 (flash.py, carried.py). chat.js posts in the background and is answered with the
-page itself, to redraw in place (`SCRIPT_HEADER`); redirected too when the form changes
+page itself, to redraw in place (`requests.SCRIPT_HEADER`); redirected too when the form changes
 the page's entry (`entry_after`), so that the address it shows and reloads is the new one.
 """
 
@@ -35,13 +35,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -49,6 +48,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
 from bot.http import (
+    HEALTH,
     MAX_UPDATE,
     BodyLimit,
     PublicAddress,
@@ -78,6 +78,7 @@ from bot.web.pages import (
     laid_out,
     language_buttons,
 )
+from bot.web.requests import by_script, chat_url, language_of, respondent_of
 from bot.web.words import web
 from conversation import (
     Command,
@@ -90,15 +91,13 @@ from conversation import (
     data_copy,
     of_place,
 )
-from flows import STAGE_CODE, find_stage, format_day, link_payload, split_entry, typeset
+from flows import find_stage, format_day, link_payload, split_entry, typeset
 from organiser import deep_link, stage_title
 from storage import Channel
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-SCRIPT_HEADER: Final = ("x-requested-with", "fetch")
-"""What chat.js sends with a form it posts in the background."""
 PROBLEMS: Final = {
     400: "unreadable",
     403: "other_site",
@@ -154,8 +153,9 @@ def create_app(
                 RateLimit,
                 burst=burst,
                 per_second=per_second,
-                who=_respondent_of,
-                exempt=("/static/", *(r.path for r in extra if isinstance(r, Route))),
+                who=respondent_of,
+                # A balancer's health checks are not a person's requests (and cost one probe).
+                exempt=("/static/", HEALTH, *(r.path for r in extra if isinstance(r, Route))),
                 refuse=pages.refusal,
             ),
             # The other routes (Telegram's webhook) take an update, larger than a form.
@@ -193,12 +193,12 @@ class Pages:
 
     async def index(self, request: Request) -> Response:
         """The tour's workshops, each with its landing card."""
-        lang = _language(request, self.conversation)
+        lang = language_of(request, self.conversation)
         return self._draw(request, "landing.html", lang, stage=None, index=True)
 
     async def landing(self, request: Request) -> Response:
         """The workshop's card: its name and day, then "answer here" or "open in Telegram"."""
-        lang = _language(request, self.conversation)
+        lang = language_of(request, self.conversation)
         code = str(request.path_params["stage"])
         stage = find_stage(self.conversation.stages, code)
         if stage is None:
@@ -226,7 +226,7 @@ class Pages:
         respondent = valid_id(request.cookies.get(COOKIE))
         fresh = respondent is None
         respondent = respondent or new_id()
-        person = Person(Channel.WEB, respondent, _language(request, self.conversation))
+        person = Person(Channel.WEB, respondent, language_of(request, self.conversation))
         # The link's workshop, as the forms carry it: what shows the notice shows it for that one.
         stage = request.query_params.get("stage")
         if request.method == "GET":
@@ -245,7 +245,7 @@ class Pages:
         # The page opened next is for what the form chose (a questionnaire, a workshop).
         after = entry_after(self.conversation.stages, (event, reply), stage)
         changed = changed_entry(page, field_of(form, "changing") == "1")
-        if _by_script(request) and after == stage:
+        if by_script(request) and after == stage:
             return self._page(request, person, keeping_what_was_sent(page, event), at=changed)
         # chat.js too is redirected to a new entry: the address it shows (and reloads) is
         # where it was redirected, so a reload does not show the old entry's page again.
@@ -274,7 +274,7 @@ class Pages:
         self, request: Request, person: Person, stage: str | None, note: Note, fresh: bool
     ) -> Response:
         """A form that is not taken: the page as it is, with why."""
-        if not _by_script(request):
+        if not by_script(request):
             return self._redirect(request, person, Flash(notes=(note,)), stage, fresh=fresh)
         reply = await look(self.conversation, person, stage)
         said = message_of(note, reply.language)
@@ -296,7 +296,7 @@ class Pages:
 
         Reloading that page, or coming back to it, opens it again; nothing is posted twice.
         """
-        response = RedirectResponse(f"{_chat_url(request, stage)}#{at or 'now'}", status_code=303)
+        response = RedirectResponse(f"{chat_url(request, stage)}#{at or 'now'}", status_code=303)
         if fresh:
             self._remember(request, response, COOKIE, person.external_id)
         if lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
@@ -316,7 +316,7 @@ class Pages:
         silently make this browser answer into their questionnaire, nor drop the
         one it holds. The confirmation is a form, posted back here.
         """
-        lang = _language(request, self.conversation)
+        lang = language_of(request, self.conversation)
         respondent = valid_id(str(request.path_params["respondent"]))
         here = valid_id(request.cookies.get(COOKIE))
         if respondent is not None and respondent == here:
@@ -354,7 +354,7 @@ class Pages:
     async def my_data(self, request: Request) -> Response:
         """Everything stored about the person, as a JSON file."""
         respondent = valid_id(request.cookies.get(COOKIE))
-        lang = _language(request, self.conversation)
+        lang = language_of(request, self.conversation)
         copy = await self._data_of(respondent, lang) if respondent else None
         if copy is None:
             return self._not_found(request, lang)
@@ -365,7 +365,7 @@ class Pages:
         )
 
     async def not_found(self, request: Request, error: Exception) -> Response:
-        return self._not_found(request, _language(request, self.conversation))
+        return self._not_found(request, language_of(request, self.conversation))
 
     async def http_error(self, request: Request, error: Exception) -> Response:
         """What Starlette refuses (a method not allowed, a form it cannot read), as a page."""
@@ -379,7 +379,7 @@ class Pages:
     def _problem(self, request: Request, status: int, headers: Mapping[str, str]) -> Response:
         # The way on is the same address, opened: after a wait, or without what was refused.
         key = PROBLEMS.get(status, "unreadable")
-        lang = _language(request, self.conversation)
+        lang = language_of(request, self.conversation)
         response = self._draw(
             request,
             "problem.html",
@@ -409,7 +409,7 @@ class Pages:
         flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
         transcript, blocks = laid_out(Reply(screens=screens, language=lang))
-        chat_url = _chat_url(request, request.query_params.get("stage"))
+        here = chat_url(request, request.query_params.get("stage"))
         response = self._draw(
             request,
             "chat.html",
@@ -421,9 +421,9 @@ class Pages:
             anchor=not has_field(blocks),
             token=form_token(self.site.secret, person.external_id),
             delivery=new_delivery(),
-            chat_url=chat_url,
+            chat_url=here,
             # Without scripts, the page a form brings opens at what is new, not at the top.
-            post_url=f"{chat_url}#now",
+            post_url=f"{here}#now",
             languages=language_buttons(flow.languages, lang, request.query_params.get("stage")),
             flow=flow,
             completed=reply.finished,  # complete, even while an answer is being changed
@@ -470,38 +470,3 @@ class Pages:
         # Secure over https (behind the reverse proxy too); plain http is a rehearsal on
         # this machine, where a secure cookie would not come back.
         return {"httponly": True, "secure": request.url.scheme == "https", "samesite": "lax"}
-
-
-def _language(request: Request, conversation: Conversation) -> str:
-    """The language chosen on this browser, else the browser's own, else the flow's."""
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in conversation.flow.languages:
-        return str(chosen)
-    header = request.headers.get("accept-language", "")
-    wanted = [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
-    person = Person(Channel.WEB, "", wanted[0] if wanted else None)
-    return conversation.language_of(person)
-
-
-def _chat_url(request: Request, stage: str | None) -> str:
-    """The chat's address, with the workshop of the link it was opened from (`?stage=`).
-
-    Every form of the page posts there and every link back to the chat leads there:
-    an answer given after declining the notice, changing the language or reloading
-    the page is still tagged with the workshop.
-    """
-    url = str(request.url_for("chat"))
-    return f"{url}?{urlencode({'stage': stage})}" if stage and STAGE_CODE.fullmatch(stage) else url
-
-
-def _by_script(request: Request) -> bool:
-    """Whether chat.js posted the form: it wants the page itself, to redraw in place."""
-    # A plain form post gets a redirect (post/redirect/get); chat.js's fetch would follow
-    # it too, but one round trip is quicker on a phone, and its page keeps no history.
-    name, value = SCRIPT_HEADER
-    return request.headers.get(name) == value
-
-
-def _respondent_of(scope: Scope) -> str | None:
-    """The respondent id of a request's cookie, for the rate limit."""
-    return valid_id(HTTPConnection(scope).cookies.get(COOKIE))

@@ -182,7 +182,7 @@
     var data = new FormData(form, event.submitter);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     // Not form.action: a button named "action" hides that property. The header asks for
-    // the page itself, not the redirect a plain post gets (app.py, SCRIPT_HEADER).
+    // the page itself, not the redirect a plain post gets (requests.py, SCRIPT_HEADER).
     fetch(form.getAttribute("action"), {
       method: "POST",
       body: new URLSearchParams(data),
