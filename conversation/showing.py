@@ -1,4 +1,5 @@
-"""What every turn shows and saves: the screen waiting, the notice, the end; committing a state.
+"""What every turn shows and saves: the screen waiting, the notice, the offer to resume, the end;
+committing a state.
 
 `Showing` holds one turn's session and the screens collected so far; `Turn`
 (conversation/turn.py) adds the rules that decide which of these comes next.
@@ -17,7 +18,18 @@ from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
 from conversation.words import say
-from flows import Catalogue, Flow, Prompt, ResponseState, StageDef, entry, pipe, prompt, start
+from flows import (
+    Catalogue,
+    Flow,
+    Prompt,
+    ResponseState,
+    StageDef,
+    entry,
+    find_stage,
+    pipe,
+    prompt,
+    start,
+)
 from storage import Response, SurveyStore
 
 
@@ -239,6 +251,33 @@ class Showing:
         assert state is not None
         as_given = self.session.kept_as_given
         self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
+
+    def _tagged(self) -> StageDef | None:
+        """The workshop the response is tagged with, if it is one of the list."""
+        response = self.session.response
+        return find_stage(self.stages, response.stage_code) if response else None
+
+    def _tagged_elsewhere(self, stage: StageDef | None) -> bool:
+        """The link's workshop is known, and not the one the response is tagged with."""
+        tagged = self._tagged()
+        return stage is not None and tagged is not None and tagged.code != stage.code
+
+    def _mine_if_elsewhere(self, stage: StageDef | None) -> str:
+        """The person's own entry, for "go on" under a menu opened from another workshop's
+        link: a web page takes it, and does not ask again at its next reload ("" if not)."""
+        return entry(self._tagged(), self.audience) if self._tagged_elsewhere(stage) else ""
+
+    def _offer_resume(self, stage: StageDef | None) -> None:
+        """ "You have a questionnaire in progress": go on, or start over from `stage`'s link."""
+        session = self.session
+        self._say_updated()
+        shown = self.prompt_of(session.state) if session.state else None
+        # Named when the bot runs several questionnaires: which one is in progress.
+        name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
+        mine = self._mine_if_elsewhere(stage)
+        self.screens.append(
+            views.resume_offer(self.lang, shown, stage, name, tagged=self._tagged(), mine=mine)
+        )
 
     def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:
         """The information notice, before anything else (after the news of an update, if any)."""

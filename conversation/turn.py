@@ -40,7 +40,6 @@ from flows import (
     StageDef,
     answer,
     answer_text,
-    entry,
     find_stage,
     revise,
     skip,
@@ -119,33 +118,6 @@ class Turn(Switching):
             self._offer_resume(stage)  # another workshop's link: say which one keeps what
         else:
             self.show_current()
-
-    def _tagged(self) -> StageDef | None:
-        """The workshop the response is tagged with, if it is one of the list."""
-        response = self.session.response
-        return find_stage(self.stages, response.stage_code) if response else None
-
-    def _tagged_elsewhere(self, stage: StageDef | None) -> bool:
-        """The link's workshop is known, and not the one the response is tagged with."""
-        tagged = self._tagged()
-        return stage is not None and tagged is not None and tagged.code != stage.code
-
-    def _mine_if_elsewhere(self, stage: StageDef | None) -> str:
-        """The person's own entry, for "go on" under a menu opened from another workshop's
-        link: a web page takes it, and does not ask again at its next reload ("" if not)."""
-        return entry(self._tagged(), self.audience) if self._tagged_elsewhere(stage) else ""
-
-    def _offer_resume(self, stage: StageDef | None) -> None:
-        """ "You have a questionnaire in progress": go on, or start over from `stage`'s link."""
-        session = self.session
-        self._say_updated()
-        shown = self.prompt_of(session.state) if session.state else None
-        # Named when the bot runs several questionnaires: which one is in progress.
-        name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
-        mine = self._mine_if_elsewhere(stage)
-        self.screens.append(
-            views.resume_offer(self.lang, shown, stage, name, tagged=self._tagged(), mine=mine)
-        )
 
     async def _arrive(self, code: str | None) -> None:
         """A first visit by a link: its workshop's welcome, or the list when it names none known."""
