@@ -18,12 +18,12 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 from urllib.parse import quote, urlsplit
 
 from exports import EXCEL, PLAIN, neutralise
-from flows import STAGE_CODE, Flow, StageDef, link_payload
+from flows import STAGE_CODE, Catalogue, Flow, StageDef, link_payload
 from organiser.errors import LinkError
 
 # Telegram's rule for a bot username: 5 to 32 of these, ending in "bot".
@@ -51,6 +51,8 @@ class StageLink:
     """The audience code the link goes straight to, when the bot runs several flows."""
     audience_label: str = ""
     """Who that audience is, as the respondent's button says it ("Une entreprise")."""
+    title: str = ""
+    """The title of the questionnaire the link opens, once `with_titles` has set it."""
 
     @property
     def code(self) -> str:
@@ -187,14 +189,32 @@ def stage_links(
     *,
     web_url: str | None = None,
     audiences: Sequence[tuple[str, str]] = (),
+    flows: Sequence[Flow] = (),
+    lang: str = "fr",
 ) -> list[StageLink]:
     """The invitation links of every stage, in the stages file's order; with `audiences`
-    (code, label), one per stage and audience, but for a stage tied to one flow."""
+    (code, label), one per stage and audience, but for a stage tied to one flow. With
+    `flows`, each link carries the title, in `lang`, of the questionnaire it opens."""
     found = []
     for stage in stages:
         # A stage tied to one flow in the stages file needs no choice: one link.
         for audience in (audiences if stage.flow is None else ()) or [("", "")]:
             found.append(stage_link(stage, bot_username, web_url=web_url, audience=audience))
+    return _titled(found, flows, lang) if flows else found
+
+
+def _titled(links: Iterable[StageLink], flows: Sequence[Flow], lang: str) -> list[StageLink]:
+    """Each link with the title of the questionnaire it opens: its audience's flow, else
+    the flow its stage is tied to, else the first (the only one, or the default)."""
+    catalogue = Catalogue.of(flows)
+    found = []
+    for link in links:
+        flow = (
+            catalogue.by_audience(link.audience)
+            or catalogue.by_id(link.stage.flow)
+            or catalogue.default
+        )
+        found.append(replace(link, title=flow.text(flow.title, lang)))
     return found
 
 

@@ -1,16 +1,18 @@
 """The printable page of invitation cards, and the whole invitation kit on disk.
 
 `render_html` fills the Jinja2 template `templates/links.html` (autoescape on,
-so a city like `<&>` cannot break the page): one card per stage with its city,
-date, place, QR code (inline SVG) and link; with a web link, both links, the QR
-code opening the web one. `write_links` writes the kit an
-organiser prints or puts on slides: links.csv, links.html, qr/<code>.png and .svg
-(each mode 600, as every output file: `exports.files`).
+so a city like `<&>` cannot break the page): one card per stage with the title
+of the questionnaire it invites to, its city, date, place, QR code (inline SVG)
+and link; with a web link, both links, the QR code opening the web one.
+`write_links` writes the kit an organiser prints or puts on slides: links.csv,
+links.html, qr/<code>.png and .svg (each mode 600, as every output file:
+`exports.files`).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,8 @@ from organiser.links import StageLink, example_mark, render_csv
 from organiser.qr import printed, render_qr_png, render_qr_svg
 
 TEMPLATE: Final = "links.html"
+FIRST: Final = re.compile(r"\b1er\b")
+"""A French ordinal "1er" ("1er tour de France"), set with a superscript "er"."""
 LONG_CITY: Final = 16
 """Beyond this many characters, a card's city is set smaller (three lines at most at 45,
 "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson", the longest name of a French commune)."""
@@ -65,6 +69,8 @@ class Card:
     """What one stage's card shows, as plain text (the template escapes it) and the QR SVG."""
 
     code: str
+    title: Markup
+    """The questionnaire's title, escaped and typeset; '' when the links do not carry it."""
     city: str
     audience: str
     """Who the link is for, when the bot runs several questionnaires; '' otherwise."""
@@ -167,6 +173,7 @@ def _card(link: StageLink, lang: str) -> Card:
     place = " · ".join(p for p in (stage.region, stage.territory) if p)
     return Card(
         code=link.code,
+        title=_printed_title(link.title, lang),
         city=printed(stage.city, lang),
         audience=link.audience_label,
         example=stage.example,
@@ -178,6 +185,14 @@ def _card(link: StageLink, lang: str) -> Card:
         url=link.url,
         web_url=link.web_url,
     )
+
+
+def _printed_title(title: str, lang: str) -> Markup:
+    """The questionnaire's title as the bot sets it, and a French "1er" as printers do."""
+    shown = escape(typeset(title, lang))
+    if lang == "fr":
+        return Markup(FIRST.sub("1<sup>er</sup>", shown))
+    return shown
 
 
 def _day(stage: StageDef, lang: str) -> Markup:

@@ -19,7 +19,6 @@ from bot.cli.loading import (
     load_data,
     load_flow_and_stages,
     load_settings,
-    load_stages_file,
     refuse_unknown_stage,
 )
 from bot.cli.options import CONTEXT, STAGES_OPTION, data_options, to_day
@@ -84,6 +83,12 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 )
 @STAGES_OPTION
 @click.option(
+    "--flow",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire): its title is "
+    "on each card.",
+)
+@click.option(
     "--flows",
     metavar="FILES",
     help="The flows the bot runs (SURVEYBOT_FLOWS): with several, one link and QR code per "
@@ -105,6 +110,7 @@ def links(
     web_url: str | None,
     out: Path | None,
     stages: Path | None,
+    flow: Path | None,
     flows: str | None,
     lang: str,
     excel: bool,
@@ -113,7 +119,7 @@ def links(
     """One invitation link and QR code per stage, and a printable page of them all.
 
     Each link opens the bot with the stage's code, so every answer is tagged
-    with its workshop. With a web address (--web-url or SURVEYBOT_PUBLIC_URL),
+    with its workshop; each card names the questionnaire it invites to. With a web address (--web-url or SURVEYBOT_PUBLIC_URL),
     each stage also gets a web link to the web chat's landing page, and its QR
     code opens that page, where the respondent chooses Telegram or the browser.
     Stages marked `example: true` are included, marked "(exemple)". Print
@@ -135,7 +141,12 @@ def links(
     )
 
     settings = load_settings(
-        LinkSettings, stages=stages, flows=flows, public_url=web_url, bot_username=bot_username
+        LinkSettings,
+        stages=stages,
+        flow=flow,
+        flows=flows,
+        public_url=web_url,
+        bot_username=bot_username,
     )
     bot_username = settings.bot_username
     if bot_username is None:
@@ -143,13 +154,18 @@ def links(
             "Missing option '--bot-username' (or SURVEYBOT_BOT_USERNAME): the links open "
             "the bot, like https://t.me/tour_innovation_bot?start=<code>."
         )
-    if settings.flows:
-        catalogue, loaded = load_flow_and_stages(settings)
-    else:  # one flow: the stages are all a link needs
-        catalogue, loaded = None, load_stages_file(settings)
-    several = catalogue is not None and catalogue.several
-    audiences = audiences_of(catalogue.flows, lang) if catalogue and several else []
-    found = stage_links(loaded, bot_username, web_url=settings.public_url, audiences=audiences)
+    # The flows too, with one: each card names its questionnaire, and a broken flow file
+    # is refused here, with its problems located, rather than at the workshop.
+    catalogue, loaded = load_flow_and_stages(settings)
+    audiences = audiences_of(catalogue.flows, lang) if catalogue.several else []
+    found = stage_links(
+        loaded,
+        bot_username,
+        web_url=settings.public_url,
+        audiences=audiences,
+        flows=catalogue.flows,
+        lang=lang,
+    )
     if out is None:
         click.echo(render_csv(found, lang=lang, excel=excel), nl=False)
         return

@@ -22,54 +22,87 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Cards(HTMLParser):
-    """The cards of the page: stage code -> city, date, cta, link href and text, QR paths.
+    """The cards of the page: stage code -> title, city, date, cta, link href and text, QR paths.
 
     With two links, the web one is read as "web", "web_href" and "web_via" (its
-    label), the Telegram one as "link", "href" and "via".
+    label), the Telegram one as "link", "href" and "via". In a link, the text of its
+    spans of class "fixed" and "code" is also read as "fixed" and "code" ("web_fixed",
+    "web_code"), and its markup, text left out, as "markup" ("web_markup").
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.cards: dict[str, dict[str, str]] = {}
         self._card: dict[str, str] | None = None
-        self._field: str | None = None
+        self._fields: list[str | None] = []
         self._web = False
+        self._link: str | None = None
+        self._part: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "article":
-            self._card = {"city": "", "date": "", "cta": "", "link": "", "qr": "0"}
+            self._card = {"title": "", "city": "", "date": "", "cta": "", "link": "", "qr": "0"}
             self.cards[found["data-stage"] or ""] = self._card
-        elif self._card is not None:
-            kind = (found.get("class") or "").split()
-            prefix = "web_" if self._web else ""
-            if tag == "h2":
-                self._field = "city"
-            elif tag == "p" and kind and kind[0] in ("date", "cta"):
-                self._field = kind[0]
-            elif tag == "p" and "link" in kind:
-                self._web = "web" in kind
-            elif tag == "span" and "via" in kind:
-                self._field = prefix + "via"
-                self._card.setdefault(self._field, "")
-            elif tag == "a":
-                self._card[prefix + "href"] = found["href"] or ""
-                self._field = "web" if self._web else "link"
-                self._card.setdefault(self._field, "")
-            elif tag == "path":
-                self._card["qr"] = str(int(self._card["qr"]) + 1)
+            return
+        if self._card is None:
+            return
+        kind = (found.get("class") or "").split()
+        prefix = "web_" if self._web else ""
+        if self._link is not None:
+            self._card[prefix + "markup"] += self.get_starttag_text() or ""
+            if tag == "span" and kind and kind[0] in ("fixed", "code"):
+                self._part = prefix + kind[0]
+                self._card[self._part] = ""
+            if tag == "span":
+                self._fields.append(self._fields[-1])
+            return
+        # A span's text (the example mark after a city) is its parent's.
+        field = self._fields[-1] if tag == "span" and self._fields else None
+        if tag == "h2":
+            field = "city"
+        elif tag == "p" and kind and kind[0] in ("title", "date", "cta"):
+            field = kind[0]
+        elif tag == "p" and "link" in kind:
+            self._web = "web" in kind
+        elif tag == "span" and "via" in kind:
+            field = prefix + "via"
+        elif tag == "a":
+            self._card[prefix + "href"] = found["href"] or ""
+            self._card[prefix + "markup"] = ""
+            self._link = field = "web" if self._web else "link"
+        elif tag == "path":
+            self._card["qr"] = str(int(self._card["qr"]) + 1)
+        if field is not None:
+            self._card.setdefault(field, "")
+        if tag in ("h2", "p", "a", "span"):
+            self._fields.append(field)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # <wbr/>: no end tag to read
 
     def handle_endtag(self, tag: str) -> None:
+        if self._card is not None and self._link is not None and tag != "a":
+            self._card[("web_" if self._web else "") + "markup"] += f"</{tag}>"
         if tag == "article":
             self._card = None
+            self._fields = []
         if tag == "p":
             self._web = False
-        if tag in ("h2", "p", "a", "span"):
-            self._field = None
+        if tag == "a":
+            self._link = None
+        if tag == "span":
+            self._part = None
+        if tag in ("h2", "p", "a", "span") and self._fields:
+            self._fields.pop()
 
     def handle_data(self, data: str) -> None:
-        if self._card is not None and self._field is not None:
-            self._card[self._field] += data
+        if self._card is None:
+            return
+        if self._fields and self._fields[-1] is not None:
+            self._card[self._fields[-1]] += data
+        if self._part is not None:
+            self._card[self._part] += data
 
 
 def test_html_page_lists_every_stage(tour_stages: list[StageDef]) -> None:

@@ -1,8 +1,9 @@
 """The invitation cards as an organiser prints them: from links.html, on A4, in Chromium.
 
 Four cards a sheet, all the same size, none split across two sheets, whatever the
-stage: the longest name of a French commune, a long territory, a card per audience
-and a long public address for the web chat included.
+stage: the longest name of a French commune, a long territory, a long code, a card
+per audience, a long questionnaire title and a long public address for the web chat
+included.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from flows import StageDef
-from organiser import render_html, stage_links
+from organiser import StageLink, render_html, stage_links
 from tests.organiser.codes import BOT
 from tests.web.phone import CHROMIUM_FLAGS, find_chromium, skip_without_a_browser
 
@@ -27,10 +29,17 @@ MM = 96 / 25.4
 """CSS pixels in a millimetre."""
 LONG_WEB = "https://enquete-innovation-territoires.fondation-exemple.org/questionnaire/tour-2019"
 AUDIENCES = [("entreprise", "Une entreprise"), ("territoire", "Un acteur du territoire")]
+LONG_TITLE = (
+    "1er tour de France de l’innovation dans les territoires d’industrie\u00a0: questionnaire "
+    "complémentaire auprès des acteurs économiques, académiques et institutionnels des "
+    "territoires, édition expérimentale"
+)
+"""A title of four lines on a card: it is cut at three, so that the card keeps its size."""
 STAGES = [
     StageDef(code="pithiviers", city="Pithiviers", region="Centre-Val de Loire",
              territory="Pithiviers", date=dt.date(2019, 6, 5)),
-    StageDef(code="saint_remy", city="Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson",
+    StageDef(code="saint-remy-en-bouzemont-portes-ouvertes",
+             city="Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson",
              region="Grand Est", territory="Vitry-le-François – Saint-Dizier",
              date=dt.date(2019, 9, 26)),
     StageDef(code="chalons", city="Châlons-en-Champagne", region="Grand Est",
@@ -67,10 +76,14 @@ def printed(browser: Browser, html: str, tmp_path: Path) -> tuple[int, list[dict
                 const box = card.getBoundingClientRect();
                 const inner = [...card.querySelectorAll('*')].map(e => e.getBoundingClientRect());
                 const qr = card.querySelector('.qr svg').getBoundingClientRect();
+                const title = card.querySelector('.title');
+                const lineHeight = parseFloat(getComputedStyle(title).lineHeight);
                 return {height: box.height / mm, width: box.width / mm,
                         overflow: Math.max(...inner.map(r => r.bottom)) - box.bottom,
                         overflowX: Math.max(...inner.map(r => r.right)) - box.right,
-                        qr: qr.width / mm};
+                        qr: qr.width / mm,
+                        titleLines: title.getBoundingClientRect().height / lineHeight,
+                        titlePt: parseFloat(getComputedStyle(title).fontSize) * 0.75};
             })""",
             MM,
         )
@@ -79,12 +92,20 @@ def printed(browser: Browser, html: str, tmp_path: Path) -> tuple[int, list[dict
     return len(re.findall(rb"/Type\s*/Page\b", pdf)), boxes
 
 
+def titled(links: list[StageLink]) -> list[StageLink]:
+    """The links with a long questionnaire title on their cards, the second one's longer."""
+    return [
+        replace(link, title=LONG_TITLE if n % 2 else LONG_TITLE[:67])
+        for n, link in enumerate(links)
+    ]
+
+
 @pytest.mark.parametrize("web", [None, LONG_WEB], ids=["telegram", "long-web-address"])
 @pytest.mark.parametrize("audiences", [[], AUDIENCES], ids=["one-flow", "two-flows"])
 def test_four_whole_cards_a_sheet_of_a4(
     browser: Browser, tmp_path: Path, web: str | None, audiences: list[tuple[str, str]]
 ) -> None:
-    links = stage_links(STAGES, BOT, web_url=web, audiences=audiences)
+    links = titled(stage_links(STAGES, BOT, web_url=web, audiences=audiences))
     pages, cards = printed(browser, render_html(links, bot_username=BOT), tmp_path)
     assert len(cards) == len(links)
     # A card cut across two sheets, or a sheet of fewer cards, would take more pages.
@@ -95,6 +116,9 @@ def test_four_whole_cards_a_sheet_of_a4(
         assert card["overflow"] <= 0.5 and card["overflowX"] <= 0.5
         # Big enough to scan from across a table: 3 cm is the usual minimum on paper.
         assert card["qr"] >= 45
+        # The questionnaire's title, small but readable, on three lines at most.
+        assert card["titlePt"] >= 8
+        assert 1 <= round(card["titleLines"]) <= 3
 
 
 def test_the_page_counts_stages_and_cards_apart() -> None:
