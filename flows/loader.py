@@ -57,6 +57,7 @@ YAML_HINTS = {
         "quote a text that holds ': ' (\"Enquête : fablabs\"), or check the indentation"
     ),
     "expected ',' or '}'": "inside { }, quote each text that holds ' ?', ':' or ',' (\"Note ?\")",
+    "expected ',' or ']'": "inside [ ], quote each text that holds ' ?', ':' or ',' (\"Oui ?\")",
 }
 
 

@@ -155,8 +155,13 @@ def test_a_malformed_default_language_does_not_stop_the_other_checks(tmp_path: P
             "expected ',' or '}', but got '?'; inside { }, quote each text that holds ' ?', "
             """':' or ',' ("Note ?")""",
         ),
+        (
+            "languages: [fr, en ?]",
+            "expected ',' or ']', but got '?'; inside [ ], quote each text that holds ' ?', "
+            """':' or ',' ("Oui ?")""",
+        ),
     ],
-    ids=["colon", "indentation", "question-mark"],
+    ids=["colon", "indentation", "question-mark", "question-mark-in-a-list"],
 )
 def test_french_typography_in_plain_yaml_gets_a_hint(tmp_path: Path, line: str, hint: str) -> None:
     """French puts a space before ':' and '?': unquoted, YAML reads a key there."""
