@@ -3,7 +3,9 @@
 `render_html` fills the Jinja2 template `templates/links.html` (autoescape on,
 so a city like `<&>` cannot break the page): one card per stage with the title
 of the questionnaire it invites to, its city, date, place, QR code (inline SVG)
-and link; with a web link, both links, the QR code opening the web one.
+and link; with a web link, both links, the QR code opening the web one. A link
+is printed so that it can break only before the stage's code, never at one of
+its hyphens, which a reader would take for a line-end hyphen and leave out.
 `write_links` writes the kit an organiser prints or puts on slides: links.csv,
 links.html, qr/<code>.png and .svg (each mode 600, as every output file:
 `exports.files`).
@@ -85,6 +87,16 @@ class Card:
     """The Telegram deep link."""
     web_url: str | None
     """The web landing page, which the QR code opens when there is one."""
+
+    @property
+    def link(self) -> tuple[str, str]:
+        """The Telegram link as printed: its fixed part, then the stage's code."""
+        return _parts(self.url, self.code)
+
+    @property
+    def web_link(self) -> tuple[str, str] | None:
+        """The web link as printed, as `link`."""
+        return None if self.web_url is None else _parts(self.web_url, self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +197,13 @@ def _card(link: StageLink, lang: str) -> Card:
         url=link.url,
         web_url=link.web_url,
     )
+
+
+def _parts(url: str, code: str) -> tuple[str, str]:
+    """`url` cut before the stage's code that ends it ("…?start=", "pithiviers"), or whole."""
+    if code and url.endswith(code):
+        return url[: -len(code)], code
+    return url, ""
 
 
 def _printed_title(title: str, lang: str) -> Markup:

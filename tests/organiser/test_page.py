@@ -165,6 +165,29 @@ def test_without_a_web_link_the_card_has_the_telegram_link_only(
     assert "navigateur" not in page and 'class="link web"' not in page
 
 
+@pytest.mark.parametrize("web", [None, WEB], ids=["telegram", "web"])
+def test_a_printed_link_is_the_url_and_breaks_only_before_the_code(web: str | None) -> None:
+    """A link may go onto two lines between its fixed part and the stage's code, nowhere
+    else: not at a hyphen of the code, which a reader would drop as a line-end hyphen;
+    and what the page shows (and a copy takes) is the address, character for character."""
+    stages = [StageDef(code="cluses-portes-ouvertes", city="Cluses"), StageDef(code="x", city="X")]
+    parser = Cards()
+    parser.feed(render_html(stage_links(stages, BOT, web_url=web), bot_username=BOT))
+    for stage in stages:
+        card = parser.cards[stage.code]
+        shown = [("", "?start=")] + ([("web_", "/s/")] if web else [])
+        for prefix, before_code in shown:
+            url = card[prefix + "href"]
+            assert card["web" if prefix else "link"] == url
+            assert card[prefix + "fixed"] + card[prefix + "code"] == url
+            assert card[prefix + "fixed"].endswith(before_code)
+            assert card[prefix + "code"] == stage.code
+            # One break opportunity, no character added (a soft or no-break hyphen).
+            assert card[prefix + "markup"] == (
+                '<span class="fixed"></span><wbr/><span class="code"></span>'
+            )
+
+
 def test_web_labels_in_english() -> None:
     stage = StageDef(code="demo", city="Dunkerque")
     page = render_html([stage_link(stage, BOT, web_url=WEB)], bot_username=BOT, lang="en")

@@ -3,7 +3,8 @@
 Four cards a sheet, all the same size, none split across two sheets, whatever the
 stage: the longest name of a French commune, a long territory, a long code, a card
 per audience, a long questionnaire title and a long public address for the web chat
-included.
+included. A printed link reads as the address: it goes onto a second line only
+before the stage's code, never at one of its hyphens.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,6 +121,74 @@ def test_four_whole_cards_a_sheet_of_a4(
         # The questionnaire's title, small but readable, on three lines at most.
         assert card["titlePt"] >= 8
         assert 1 <= round(card["titleLines"]) <= 3
+
+
+def test_a_printed_link_breaks_only_before_the_stage_s_code(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """What a reader types from paper: lines that join into the address, a code on a line of
+    its own when it fits one (never cut at a hyphen), and a copy that is the address."""
+    links = stage_links(STAGES, BOT, web_url=LONG_WEB, audiences=AUDIENCES)
+    links += stage_links(STAGES, BOT, web_url="https://enquete.example.org")
+    shown = printed_links(browser, render_html(links, bot_username=BOT), tmp_path)
+    assert len(shown) == 2 * len(links)  # per card: a web link and a Telegram link
+    wrapped = 0
+    for link in shown:
+        url, lines, fits = link["url"], link["lines"], link["fits"]
+        assert "".join(lines) == url
+        assert link["copied"] == link["text"] == url
+        fixed, code = url[: -len(link["code"])], link["code"]
+        breaks = {sum(map(len, lines[:n])) for n in range(1, len(lines))}
+        if len(fixed) <= fits:
+            assert not any(0 < at < len(fixed) for at in breaks), lines
+        if len(code) <= fits:
+            assert not any(len(fixed) < at < len(url) for at in breaks), lines
+            assert not any(line.endswith("-") for line in lines[:-1]), lines
+        wrapped += len(fixed) in breaks and "-" in code
+    assert wrapped  # some hyphenated code did go onto a line of its own
+
+
+def printed_links(browser: Browser, html: str, tmp_path: Path) -> list[dict[str, Any]]:
+    """Every link of the page as printed: its address, its lines, its text as copied, and
+    how many characters a line of it holds."""
+    page = browser.new_page()
+    try:
+        path = tmp_path / "links.html"
+        path.write_text(html, encoding="utf-8")
+        page.goto(path.as_uri())
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": round(190 * MM), "height": 1000})
+        return page.evaluate(
+            """() => [...document.querySelectorAll('.card .link a')].map(a => {
+                const chars = [];
+                const walk = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+                for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+                    for (let i = 0; i < node.length; i++) {
+                        const range = document.createRange();
+                        range.setStart(node, i);
+                        range.setEnd(node, i + 1);
+                        chars.push([node.data[i], range.getBoundingClientRect()]);
+                    }
+                }
+                const lines = [];
+                let top = null;
+                for (const [c, box] of chars) {
+                    if (top === null || Math.abs(box.top - top) > 1) { lines.push(''); top = box.top; }
+                    lines[lines.length - 1] += c;
+                }
+                const selection = getSelection();
+                selection.removeAllRanges();
+                const all = document.createRange();
+                all.selectNodeContents(a);
+                selection.addRange(all);
+                const copied = selection.toString();
+                return {url: a.href, code: a.closest('.card').dataset.stage, lines, copied,
+                        text: a.innerText,
+                        fits: Math.floor(a.parentElement.clientWidth / chars[0][1].width)};
+            })"""
+        )
+    finally:
+        page.close()
 
 
 def test_the_page_counts_stages_and_cards_apart() -> None:
