@@ -149,17 +149,6 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
     return Catalogue.of(loaded), stages
 
 
-def load_stages_file(settings: FlowSettings) -> list[StageDef]:
-    """The stages, or every located problem on standard error and exit 1."""
-    from flows import load_stages
-
-    problems: list[str] = []
-    stages = _loaded(load_stages, settings.stages_path(), problems)
-    _exit_if(problems)
-    assert stages is not None
-    return stages
-
-
 def _loaded(load: Callable[[Path], T], path: Path, problems: list[str]) -> T | None:
     """`load(path)`, or None with its located problems added to `problems`."""
     from flows import FlowFileError
