@@ -119,9 +119,10 @@ def links(
     """One invitation link and QR code per stage, and a printable page of them all.
 
     Each link opens the bot with the stage's code, so every answer is tagged
-    with its workshop; each card names the questionnaire it invites to. With a web address (--web-url or SURVEYBOT_PUBLIC_URL),
-    each stage also gets a web link to the web chat's landing page, and its QR
-    code opens that page, where the respondent chooses Telegram or the browser.
+    with its workshop; each card names the questionnaire it invites to. With a
+    web address (--web-url or SURVEYBOT_PUBLIC_URL), each stage also gets a web
+    link to the web chat's landing page, and its QR code opens that page, where
+    the respondent chooses Telegram or the browser.
     Stages marked `example: true` are included, marked "(exemple)". Print
     links.html (one card per stage), or put qr/<code>.png on a slide. The
     files are created readable by you only (mode 600). When the bot runs several
