@@ -47,7 +47,7 @@ from conversation.session import language_for
 from conversation.tokens import BadToken, decode, encode
 from conversation.versions import FlowVersionChanged, canonical_content, keep_flow_versions
 from conversation.views import data_copy
-from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say
+from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say, stage_words
 
 __all__ = [
     "COMMAND_WORDS",
@@ -103,5 +103,6 @@ __all__ = [
     "on_question",
     "save_state",
     "say",
+    "stage_words",
     "utc_now",
 ]

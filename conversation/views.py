@@ -20,7 +20,14 @@ from conversation.screens import (
     Transcript,
     Welcome,
 )
-from conversation.words import LANGUAGE_NAMES, answered_so_far, answers_count, of_place, say
+from conversation.words import (
+    LANGUAGE_NAMES,
+    answered_so_far,
+    answers_count,
+    of_place,
+    say,
+    stage_words,
+)
 from flows import (
     Catalogue,
     Flow,
@@ -33,6 +40,7 @@ from flows import (
     entry,
     find_stage,
     format_day,
+    shared_called,
     stage_ref,
     summary,
     visible_steps,
@@ -44,9 +52,15 @@ MAX_ANSWER = 3000
 
 
 def _workshop(stage: StageDef, lang: str) -> dict[str, str]:
-    """A workshop's town, "de"-town, and " (12 mars)" when it has a date, for the texts."""
+    """A workshop's town, "de"-town, " (12 mars)" when it has a date, and what it is
+    called ("au salon"), for the texts."""
     day = format_day(stage.date, lang)
-    return {"city": stage.city, "of_city": of_place(stage.city), "date": f" ({day})" if day else ""}
+    return {
+        "city": stage.city,
+        "of_city": of_place(stage.city),
+        "date": f" ({day})" if day else "",
+        **stage_words(lang, stage.called),
+    }
 
 
 def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
@@ -118,6 +132,9 @@ def resume_offer(
                 of_was=of_place(tagged.city),
                 linked=stage.city,
                 of_linked=of_place(stage.city),
+                # Each called as its own file says: "à l’atelier de X … celui du salon de Y".
+                **stage_words(lang, tagged.called, "was_"),
+                **stage_words(lang, stage.called, "linked_"),
             )
         )
     lines.append(say("resume_question", lang))
@@ -227,7 +244,9 @@ def erase_menu(lang: str, seq: int) -> Menu:
 
 
 def stage_picker(lang: str, stages: Sequence[StageDef], audience: str = "") -> Menu:
-    """An invitation link naming no known workshop: pick one, or go on without."""
+    """An invitation link naming no known workshop: pick one, or go on without (each said
+    with what the listed stages are called, when they agree: `shared_called`)."""
+    called = stage_words(lang, shared_called(stages))
     choices = [
         Choice(
             say("example_stage", lang, city=stage.city) if stage.example else stage.city,
@@ -239,8 +258,8 @@ def stage_picker(lang: str, stages: Sequence[StageDef], audience: str = "") -> M
         without = Action(Intent.AUDIENCE, stage=entry(None, audience), lang=lang)
     else:
         without = Action(Intent.NO_STAGE, lang=lang)
-    choices.append(Choice(say("no_stage", lang), without))
-    return Menu(say("unknown_stage", lang), tuple(choices))
+    choices.append(Choice(say("no_stage", lang, **called), without))
+    return Menu(say("unknown_stage", lang, **called), tuple(choices))
 
 
 def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> Menu:

@@ -7,7 +7,7 @@ channel ("tap the buttons", "type a number") is each channel's own text.
 
 from __future__ import annotations
 
-from flows import Prompt, french_de, typeset_table
+from flows import Called, Prompt, french_de, stage_noun, typeset_table
 
 
 def of_place(name: str) -> str:
@@ -16,19 +16,44 @@ def of_place(name: str) -> str:
     return french_de(name, apostrophe="’")
 
 
+def stage_words(lang: str, called: Called | None, prefix: str = "") -> dict[str, str]:
+    """What a stage is called, in the forms the texts fill in: `{stage}`, `{stages}`,
+    `{Stage}` (a heading), and in French `{le_stage}`, `{au_stage}`, `{du_stage}`,
+    `{ce_stage}`, `{aucun}`, `{connu}`, `{le_votre}` ("l’atelier", "à la journée", "du
+    salon", "cet événement", "aucune", "connue", "la vôtre"), in English `{a_stage}`.
+
+    `prefix` tells two stages apart in one text: `{was_au_stage}`, `{linked_du_stage}`.
+    """
+    noun = stage_noun(called, lang)
+    forms = {"stage": noun.one, "stages": noun.many, "Stage": noun.capital, "Stages": noun.capitals}
+    if lang == "en":
+        forms["a_stage"] = noun.with_a
+    else:  # French, and the French words a language without its own reads
+        forms |= {
+            "le_stage": noun.article("l’", "le", "la"),
+            "au_stage": noun.article("à l’", "au", "à la"),
+            "du_stage": noun.article("de l’", "du", "de la"),
+            "ce_stage": f"{noun.agree('cet' if noun.vowel else 'ce', 'cette')} {noun.one}",
+            "aucun": noun.agree("aucun", "aucune"),
+            "connu": noun.agree("connu", "connue"),
+            "le_votre": noun.agree("le vôtre", "la vôtre"),
+        }
+    return {f"{prefix}{key}": value for key, value in forms.items()}
+
+
 WORDS: dict[str, dict[str, str]] = {
     # --- opening ---------------------------------------------------------------------
     "stage_welcome": {
-        "fr": "Bienvenue ! Vos réponses seront rattachées à l’atelier {of_city}{date}.",
-        "en": "Welcome! Your answers will be linked to the {city} workshop{date}.",
+        "fr": "Bienvenue ! Vos réponses seront rattachées {au_stage} {of_city}{date}.",
+        "en": "Welcome! Your answers will be linked to the {city} {stage}{date}.",
     },
     "unknown_stage": {
-        "fr": "Ce lien d’invitation ne correspond à aucun atelier connu. "
-        "Choisissez votre atelier dans la liste, ou continuez sans atelier.",
-        "en": "This invitation link does not match any known workshop. "
-        "Pick your workshop from the list, or go on without one.",
+        "fr": "Ce lien d’invitation ne correspond à {aucun} {stage} {connu}. "
+        "Choisissez votre {stage} dans la liste, ou continuez sans {stage}.",
+        "en": "This invitation link does not match any known {stage}. "
+        "Pick your {stage} from the list, or go on without one.",
     },
-    "no_stage": {"fr": "Continuer sans atelier", "en": "Go on without a workshop"},
+    "no_stage": {"fr": "Continuer sans {stage}", "en": "Go on without {a_stage}"},
     # A made-up workshop of the bundled list, kept as a model: said so wherever it is listed.
     "example_stage": {"fr": "{city} (exemple)", "en": "{city} (example)"},
     "audience_pick": {
@@ -78,12 +103,12 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # Opened by another workshop's link: which workshop each button leaves the answers with.
     "resume_other_workshop": {
-        "fr": "Ce questionnaire est rattaché à l’atelier {of_was}, et ce lien est celui de "
-        "l’atelier {of_linked}. Reprendre garde vos réponses et l’atelier {of_was} ; "
-        "recommencer les efface et rattache le questionnaire à l’atelier {of_linked}.",
-        "en": "This questionnaire is linked to the {was} workshop, and this link is the {linked} "
-        "workshop's. Continuing keeps your answers and the {was} workshop; starting over erases "
-        "them and links the questionnaire to the {linked} workshop.",
+        "fr": "Ce questionnaire est rattaché {was_au_stage} {of_was}, et ce lien est celui "
+        "{linked_du_stage} {of_linked}. Reprendre garde vos réponses et {was_le_stage} {of_was} ; "
+        "recommencer les efface et rattache le questionnaire {linked_au_stage} {of_linked}.",
+        "en": "This questionnaire is linked to the {was} {was_stage}, and this link is the "
+        "{linked} {linked_stage}'s. Continuing keeps your answers and the {was} {was_stage}; "
+        "starting over erases them and links the questionnaire to the {linked} {linked_stage}.",
     },
     "resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
     "restart": {"fr": "Recommencer", "en": "Start over"},
@@ -98,10 +123,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Starting again from the beginning.",
     },
     "restarted_at": {
-        "fr": "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
-        "l’atelier {of_city}{date}.",
+        "fr": "C’est reparti depuis le début. Vos réponses sont maintenant rattachées "
+        "{au_stage} {of_city}{date}.",
         "en": "Starting again from the beginning. Your answers are now linked to the {city} "
-        "workshop{date}.",
+        "{stage}{date}.",
     },
     # --- a link to the other questionnaire ------------------------------------------------
     "switch_offer": {

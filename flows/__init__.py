@@ -31,8 +31,10 @@ from flows.model import Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
+from flows.stage_nouns import StageNoun, shared_called, stage_noun
 from flows.stages import (
     STAGE_CODE,
+    Called,
     StageDef,
     StagesFile,
     find_stage,
@@ -64,6 +66,7 @@ __all__ = [
     "SEPARATOR",
     "STAGE_CODE",
     "AnswerValue",
+    "Called",
     "Catalogue",
     "Choice",
     "Flow",
@@ -76,6 +79,7 @@ __all__ = [
     "ResponseState",
     "Section",
     "StageDef",
+    "StageNoun",
     "StagesFile",
     "Step",
     "acknowledge",
@@ -109,11 +113,13 @@ __all__ = [
     "prompt",
     "rebase",
     "revise",
+    "shared_called",
     "shown_length",
     "skip",
     "split_blocks",
     "split_entry",
     "stage_flow_problems",
+    "stage_noun",
     "stage_ref",
     "start",
     "summary",

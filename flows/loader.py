@@ -36,6 +36,7 @@ from flows.locations import (
 from flows.model import Flow
 from flows.paths import Loc
 from flows.repair import Repaired, repaired_flow
+from flows.stage_nouns import called_checks, noun_message
 from flows.stages import StageDef, StagesFile
 from flows.yamlfile import PlainLoader, Refusal, read_text
 
@@ -45,9 +46,12 @@ TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # Keys whose values are codes, ids or texts: a YAML 1.1 boolean there is a trap.
 STRING_KEYS = frozenset(
     {"code", "id", "question", "equals", "in", "label", "text", "title", "city", "flow"}
+    | {"one", "many"}  # a stage's noun (`called:`)
 )
 # Keys whose values really are booleans: `required: yes` means what it says.
-BOOL_KEYS = frozenset({"required", "other", "exclusive", "dont_know", "integer", "example"})
+BOOL_KEYS = frozenset(
+    {"required", "other", "exclusive", "dont_know", "integer", "example", "elision", "an"}
+)
 # PyYAML's words for the commonest slips, and what to do about them. French typography
 # puts a space before ':' and '?', which YAML reads as the start of a key.
 YAML_HINTS = {
@@ -138,11 +142,17 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
 
 
 def _examined_stages(document: _Document) -> tuple[list[StageDef] | None, list[Problem]]:
+    """The stages, each holding what it is called (None if the file has errors), and every
+    problem found: the schema's, codes given twice, and the `called:` blocks' own."""
     problems = list(document.problems) + _schema_problems(document, StagesFile)
     problems += _stage_code_problems(document)
-    if problems:
-        return None, _sorted(problems)
-    return list(StagesFile.model_validate(document.data).stages), []
+    errors, warnings = called_checks(document.data)
+    problems += [_locate(document, loc, message) for loc, message in errors]
+    problems += [replace(_locate(document, *found), warning=True) for found in warnings]
+    problems = _sorted(list(dict.fromkeys(problems)))
+    if any(not problem.warning for problem in problems):
+        return None, problems
+    return StagesFile.model_validate(document.data).resolved(), problems
 
 
 # --- reading ------------------------------------------------------------------
@@ -333,6 +343,8 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
                 message = message_of(details)
             if details["type"] == "union_tag_invalid":
                 loc = (*loc, "type")  # the line of the wrong type, not the step's first
+            if model is StagesFile:
+                message = noun_message(loc, details["type"], message)
             found.setdefault((loc, message))
         return [_locate(document, loc, message) for loc, message in found]
     return []

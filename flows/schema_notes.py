@@ -93,6 +93,18 @@ NOTES: Final[dict[str, str]] = {
     "StageDef.date": "The workshop's day, YYYY-MM-DD.",
     "StageDef.flow": "The id of the flow this stage's link opens, when the bot runs several.",
     "StageDef.example": "true: a made-up stage, labelled '(exemple)' on the invitations.",
+    "StageDef.called": "What this stage is called, over the file's 'called' (same keys).",
+    # What the stages are called
+    "StagesFile.called": "What the stages are called, per language (fr: {one: salon, many: "
+    "salons, gender: m}); 'atelier' / 'workshop' when absent.",
+    "Called.fr": "The French noun: one, many, gender (m or f), and elision if needed.",
+    "Called.en": "The English noun: one, many, and an if 'a' would be wrong.",
+    "one": "The noun for one stage, as in the middle of a sentence: 'journée portes ouvertes'.",
+    "many": "The noun for several: 'journées portes ouvertes'.",
+    "gender": "m or f: 'au salon', 'à la journée', 'aucune journée connue'.",
+    "elision": "true: 'l’…' and 'cet …' before it; read from its first letter when absent "
+    "(a vowel elides, an h does not).",
+    "an": "true: 'an …'; read from its first letter when absent (a vowel takes 'an').",
 }
 
 

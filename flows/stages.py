@@ -1,5 +1,9 @@
 """Stages: the workshops ("villes-étapes") a response can be tagged with.
 
+What a stage is called ("atelier", "salon", "journée portes ouvertes") is the
+stages file's to say (`called:`, at its top or on one stage), for every text a
+respondent reads about one; `flows.stage_nouns` speaks it.
+
 A stage's code travels in its invitation link (a Telegram `/start` payload, a
 web address), so it has one pattern, `STAGE_CODE`, used everywhere a code is
 read. `find_stage` is the one way to go from what a respondent brought (a
@@ -13,11 +17,19 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
-from typing import Annotated, Final
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from flows.model import ID_PATTERN, MAX_ID_BYTES, Frozen, check_token
+from flows.schema_notes import describe
 
 STAGE_CODE_PATTERN: Final = r"^[A-Za-z0-9_-]{1,64}$"
 """What a Telegram start payload may hold: at most 64 of A-Z a-z 0-9 _ -."""
@@ -115,6 +127,60 @@ FlowRef = Annotated[
 StageDate = Annotated[dt.date, BeforeValidator(_check_stage_date)]
 
 
+# A stage's name goes on a button ("Continuer sans journée portes ouvertes"): kept short.
+NOUN_LIMIT: Final = 40
+Noun = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NOUN_LIMIT)]
+
+
+class FrenchNoun(Frozen):
+    """What a stage is called in French, with what French grammar needs to say it."""
+
+    one: Noun
+    many: Noun
+    gender: Literal["m", "f"]
+    elision: bool | None = None
+    """Whether "le"/"la" elide before it; read from its first letter when left out."""
+
+
+class EnglishNoun(Frozen):
+    """What a stage is called in English; `an` when "a" would be wrong."""
+
+    one: Noun
+    many: Noun
+    an: bool | None = None
+
+
+class OtherNoun(Frozen):
+    """What a stage is called in a language surveybot's own words are not written in."""
+
+    one: Noun
+    many: Noun
+
+
+def _called_schema(schema: dict[str, Any], model: type[Any]) -> None:
+    describe(schema, model)
+    schema["propertyNames"] = {"pattern": r"^[a-z]{2}$"}  # an editor flags "FR", "french"
+
+
+class Called(Frozen):
+    """What the stages are called, per language: `fr`, `en`, and others by their code."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_called_schema)
+    __pydantic_extra__: dict[str, OtherNoun] = Field(init=False)
+
+    fr: FrenchNoun | None = None
+    en: EnglishNoun | None = None
+
+    def nouns(self) -> dict[str, FrenchNoun | EnglishNoun | OtherNoun]:
+        """Each language's noun that is given."""
+        given = {"fr": self.fr, "en": self.en, **(self.model_extra or {})}
+        return {lang: noun for lang, noun in given.items() if noun is not None}
+
+    def over(self, other: Called | None) -> Called:
+        """This one's nouns, and `other`'s in the languages this one leaves out."""
+        return Called.model_validate({**(other.nouns() if other else {}), **self.nouns()})
+
+
 class StageDef(Frozen):
     """One workshop ("ville-étape"): its code travels in the invitation link."""
 
@@ -127,10 +193,28 @@ class StageDef(Frozen):
     flow: FlowRef | None = None
     example: bool = False
     """Marks a made-up stage kept in the bundled file as a model for organisers."""
+    called: Called | None = None
+    """What this stage is called, over the file's; once loaded, the file's where it says none."""
 
 
 class StagesFile(Frozen):
+    called: Called | None = None
     stages: list[StageDef] = Field(min_length=1)
+
+    def resolved(self) -> list[StageDef]:
+        """The stages, each holding what it is called: its own nouns, else the file's.
+
+        Stages travel alone (a `Sequence[StageDef]`), so each carries its nouns, and a
+        text about one stage needs nothing else; a text about none in particular (the
+        list for an unknown link) takes the noun the listed stages share, the default
+        when they differ (`flows.stage_nouns.shared_called`). None: the file says nothing.
+        """
+        return [
+            stage.model_copy(update={"called": stage.called.over(self.called)})
+            if stage.called is not None
+            else stage.model_copy(update={"called": self.called})
+            for stage in self.stages
+        ]
 
 
 def stage_ref(stage: StageDef) -> str:

@@ -1,0 +1,203 @@
+"""What a stage is called, said as French or English says it, and checked as written.
+
+A stages file may say what its stages are (`called:`, see `flows.stages.Called`):
+"salon", "journée portes ouvertes". The bot's texts about a stage take the forms
+French needs ("au salon", "à la journée", "cet événement", "aucune journée connue")
+or English ("an open day") from `StageNoun`; said nothing, a stage is an
+"atelier" / "workshop", as the bundled tour's are. `called_checks` finds what the
+schema cannot: a language code that is none, a word French or English would not
+read, a language the bot's own words do not speak.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from flows.paths import Loc
+from flows.piping import french_de
+from flows.stages import Called, EnglishNoun, FrenchNoun, StageDef
+
+Found = list[tuple[Loc, str]]
+
+# The languages the bot's own words about stages are written in; any other reads French.
+NOUN_LANGUAGES: Final = ("fr", "en")
+_LANGUAGE = re.compile(r"[a-z]{2}")
+# Keys of one language's noun: said so when found under another.
+_FRENCH_ONLY: Final = ("gender", "elision")
+_ENGLISH_ONLY: Final = ("an",)
+
+
+@dataclass(frozen=True)
+class StageNoun:
+    """A stage's noun in the language of the words around it, with its grammar resolved."""
+
+    one: str
+    many: str
+    feminine: bool = False
+    vowel: bool = False
+    """French: "le"/"la" elide ("l’atelier") and "ce" is "cet"; English: "an"."""
+
+    @property
+    def capital(self) -> str:
+        """For a heading: "Journée portes ouvertes de Pithiviers"."""
+        return self.one[:1].upper() + self.one[1:]
+
+    @property
+    def capitals(self) -> str:
+        return self.many[:1].upper() + self.many[1:]
+
+    def agree(self, masculine: str, feminine: str) -> str:
+        """The word that agrees with the noun: `agree("aucun", "aucune")`."""
+        return feminine if self.feminine else masculine
+
+    def article(self, elided: str, masculine: str, feminine: str) -> str:
+        """The noun after an article: "l’atelier", "le salon", "la journée"."""
+        if self.vowel:
+            return f"{elided}{self.one}"
+        return f"{self.agree(masculine, feminine)} {self.one}"
+
+    @property
+    def with_a(self) -> str:
+        """English "a workshop", "an open day"."""
+        return f"{'an' if self.vowel else 'a'} {self.one}"
+
+
+DEFAULT_NOUNS: Final = {
+    "fr": StageNoun("atelier", "ateliers", feminine=False, vowel=True),
+    "en": StageNoun("workshop", "workshops"),
+}
+
+
+def stage_noun(called: Called | None, lang: str) -> StageNoun:
+    """What a stage is called in `lang`'s words (French's for a language they do not speak)."""
+    lang = lang if lang in NOUN_LANGUAGES else "fr"
+    given = called.nouns().get(lang) if called is not None else None
+    if isinstance(given, FrenchNoun):
+        elides = given.elision if given.elision is not None else _french_elides(given.one)
+        return StageNoun(given.one, given.many, feminine=given.gender == "f", vowel=elides)
+    if isinstance(given, EnglishNoun):
+        an = given.an if given.an is not None else given.one[:1].lower() in "aeiou"
+        return StageNoun(given.one, given.many, vowel=an)
+    return DEFAULT_NOUNS[lang]
+
+
+def shared_called(stages: Sequence[StageDef]) -> Called | None:
+    """What every one of `stages` is called, when they agree: texts about no stage in
+    particular (the list for an unknown link, "go on without") use it. Stages called
+    differently have no one name: those texts keep the default."""
+    if not stages or any(stage.called != stages[0].called for stage in stages):
+        return None
+    return stages[0].called
+
+
+def _french_elides(word: str) -> bool:
+    """Before a vowel, accented or not, as "de" before a town (`french_de`): "l’événement".
+    An "h" is not elided unless the file says so (`elision: true`): French varies."""
+    return french_de(word).startswith("d'")
+
+
+# --- checks ---------------------------------------------------------------------------
+
+
+def called_checks(data: Any) -> tuple[Found, Found]:
+    """The errors and warnings of every `called:` block of a stages file, read as written.
+
+    The schema says what each key holds; these say what it cannot: a language key that
+    is no code (an error); a French noun starting with an "h" (elided or not?), a
+    language the bot's words are not written in, and one of theirs left out (warnings).
+    """
+    errors: Found = []
+    warnings: Found = []
+    file_called = data.get("called") if isinstance(data, dict) else None
+    for loc, block in _blocks(data):
+        if not isinstance(block, dict):
+            continue  # the schema says it is not a mapping
+        for lang, noun in block.items():
+            errors += _key_problems((*loc, lang), str(lang))
+            warnings += _noun_warnings((*loc, lang), str(lang), noun)
+        others = file_called if loc != ("called",) and isinstance(file_called, dict) else {}
+        missing = [lang for lang in NOUN_LANGUAGES if lang not in block and lang not in others]
+        warnings += [(loc, _missing(lang)) for lang in missing]
+    return errors, warnings
+
+
+def _blocks(data: Any) -> Iterator[tuple[Loc, Any]]:
+    """The file's `called` and each stage's, with where they are."""
+    if not isinstance(data, dict):
+        return
+    if "called" in data:
+        yield ("called",), data["called"]
+    stages = data.get("stages")
+    for index, stage in enumerate(stages if isinstance(stages, list) else []):
+        if isinstance(stage, dict) and "called" in stage:
+            yield ("stages", index, "called"), stage["called"]
+
+
+def _key_problems(loc: Loc, lang: str) -> Found:
+    if _LANGUAGE.fullmatch(lang):
+        return []
+    return [(loc, f"'{lang}' is not a language code: two lowercase letters, like fr or en")]
+
+
+def _noun_warnings(loc: Loc, lang: str, noun: Any) -> Found:
+    if not _LANGUAGE.fullmatch(lang) or not isinstance(noun, dict):
+        return []
+    if lang not in NOUN_LANGUAGES:
+        return [
+            (
+                loc,
+                f"surveybot's own words exist in {' and '.join(NOUN_LANGUAGES)} only: "
+                f"respondents answering in {lang} read them in French, with the fr noun",
+            )
+        ]
+    one = noun.get("one")
+    if lang != "fr" or "elision" in noun or not isinstance(one, str):
+        return []
+    if one.strip()[:1].lower() == "h":
+        return [
+            (
+                (*loc, "one"),
+                f"'{one.strip()}' starts with an h: say whether French elides before it, "
+                "elision: true (l’hôtel) or elision: false (le hangar); read as false",
+            )
+        ]
+    return []
+
+
+_EXAMPLES: Final = {
+    "fr": "{one: salon, many: salons, gender: m}",
+    "en": "{one: open day, many: open days}",
+    "other": "{one: …, many: …}",
+}
+
+
+def _missing(lang: str) -> str:
+    default = DEFAULT_NOUNS[lang].one
+    return (
+        f"no {lang} noun: respondents reading {lang} read '{default}'; add "
+        f"{lang}: {_EXAMPLES[lang]} if your flows are in that language"
+    )
+
+
+def noun_message(loc: Loc, kind: str, message: str) -> str:
+    """A schema problem inside a `called:` block, said with its language ("called fr: …")."""
+    if "called" not in loc:
+        return message
+    rest = loc[loc.index("called") + 1 :]
+    if not rest:
+        if kind in ("model_type", "model_attributes_type", "dict_type"):
+            return f"'called' must be a mapping of language to noun, like fr: {_EXAMPLES['fr']}"
+        return message
+    lang, key = rest[0], rest[1:]
+    if kind == "missing" and key == ("gender",):
+        message = "missing required key 'gender': m (le salon) or f (la journée)"
+    elif kind in ("model_type", "model_attributes_type", "dict_type") and not key:
+        message = f"must be a mapping, like {_EXAMPLES.get(str(lang), _EXAMPLES['other'])}"
+    elif kind == "extra_forbidden" and key and key[-1] in _FRENCH_ONLY:
+        message = f"'{key[-1]}' is French grammar: it goes under fr only"
+    elif kind == "extra_forbidden" and key and key[-1] in _ENGLISH_ONLY:
+        message = f"'{key[-1]}' is English grammar: it goes under en only"
+    return f"called {lang}: {message}"
