@@ -214,7 +214,7 @@ class Pages:
             "landing.html",
             lang,
             stage=stage,
-            workshop=web("workshop", lang, city=title, of_city=of_place(title)),
+            workshop=web("workshop", lang, city=title, of_city=of_place(title), stage=stage),
             day=format_day(stage.date, lang),
             answer_url=f"{request.url_for('chat')}?stage={payload}",
             telegram_url=telegram,

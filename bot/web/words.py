@@ -5,28 +5,31 @@ What every channel says the same way is in `conversation.words`.
 
 from __future__ import annotations
 
-from conversation import Words
+from collections.abc import Sequence
+
+from conversation import Words, stage_words
+from flows import StageDef, shared_called
 
 WORDS: dict[str, dict[str, str]] = {
-    "workshop": {"fr": "Atelier {of_city}", "en": "{city} workshop"},
+    "workshop": {"fr": "{Stage} {of_city}", "en": "{city} {stage}"},
     "landing_lead": {
         "fr": "Répondez ici, dans votre navigateur, ou dans Telegram si vous l’utilisez. "
-        "Vos réponses seront rattachées à cet atelier.",
+        "Vos réponses seront rattachées à {ce_stage}.",
         "en": "Answer here, in your browser, or in Telegram if you use it. "
-        "Your answers will be linked to this workshop.",
+        "Your answers will be linked to this {stage}.",
     },
     # Served without Telegram (no bot name): the card offers the browser only.
     "landing_lead_web": {
-        "fr": "Répondez ici, dans votre navigateur. Vos réponses seront rattachées à cet atelier.",
-        "en": "Answer here, in your browser. Your answers will be linked to this workshop.",
+        "fr": "Répondez ici, dans votre navigateur. Vos réponses seront rattachées à {ce_stage}.",
+        "en": "Answer here, in your browser. Your answers will be linked to this {stage}.",
     },
     "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
     "open_telegram": {"fr": "Ouvrir dans Telegram", "en": "Open in Telegram"},
     "unknown_workshop": {
-        "fr": "Ce lien ne correspond à aucun atelier connu. Choisissez le vôtre\u00a0:",
-        "en": "This link does not match any known workshop. Choose yours:",
+        "fr": "Ce lien ne correspond à {aucun} {stage} {connu}. Choisissez {le_votre}\u00a0:",
+        "en": "This link does not match any known {stage}. Choose yours:",
     },
-    "no_workshop": {"fr": "Répondre sans atelier", "en": "Answer without a workshop"},
+    "no_workshop": {"fr": "Répondre sans {stage}", "en": "Answer without {a_stage}"},
     "progress": {
         "fr": "Question {n}/{total} · {section}",
         "en": "Question {n}/{total} · {section}",
@@ -131,7 +134,7 @@ WORDS: dict[str, dict[str, str]] = {
     "not_found": {"fr": "Cette page n’existe pas.", "en": "This page does not exist."},
     "home": {"fr": "Retour à l’accueil", "en": "Back to the start"},
     "start_again": {"fr": "Revenir au questionnaire", "en": "Back to the questionnaire"},
-    "workshops": {"fr": "Les ateliers", "en": "The workshops"},
+    "workshops": {"fr": "Les {stages}", "en": "The {stages}"},
     "back_to_page": {"fr": "Revenir à la page", "en": "Back to the page"},
     "try_again": {"fr": "Réessayer", "en": "Try again"},
     "too_many": {"fr": "Un instant, s’il vous plaît", "en": "One moment, please"},
@@ -165,5 +168,28 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-web = Words(WORDS)
+
+class WebWords:
+    """The web's words, where a text about a stage says what it is called (`{stage}`...,
+    see `conversation.stage_words`): that `stage`'s name, or the one the listed `stages`
+    share, else the default ("atelier")."""
+
+    def __init__(self, table: dict[str, dict[str, str]]) -> None:
+        self.words = Words(table)
+        self.table = self.words.table
+
+    def __call__(
+        self,
+        key: str,
+        lang: str,
+        *,
+        stage: StageDef | None = None,
+        stages: Sequence[StageDef] = (),
+        **values: object,
+    ) -> str:
+        called = stage.called if stage is not None else shared_called(stages)
+        return self.words(key, lang, **(stage_words(lang, called) | values))
+
+
+web = WebWords(WORDS)
 """The web chat's text `key` in `lang`, with values filled in."""
