@@ -18,9 +18,12 @@ def of_place(name: str) -> str:
 
 def stage_words(lang: str, called: Called | None, prefix: str = "") -> dict[str, str]:
     """What a stage is called, in the forms the texts fill in: `{stage}`, `{stages}`,
-    `{Stage}` (a heading), and in French `{le_stage}`, `{au_stage}`, `{du_stage}`,
-    `{ce_stage}`, `{aucun}`, `{connu}`, `{le_votre}` ("l’atelier", "à la journée", "du
-    salon", "cet événement", "aucune", "connue", "la vôtre"), in English `{a_stage}`.
+    `{Stage}` (a heading), `{Stages}`, and in French `{le_stage}`, `{au_stage}`,
+    `{du_stage}`, `{ce_stage}`, `{aucun}`, `{connu}`, `{le_votre}` ("l’atelier", "à la
+    journée", "du salon", "cet événement", "aucune", "connue", "la vôtre"), and for the
+    organiser's texts `{un_stage}`, `{Un_stage}`, `{d_un_stage}`, `{des_stages}`,
+    `{Aucun}`, `{inconnu}`, `{inconnus}` ("une journée", "Un salon", "d’un atelier", "des
+    salons", "Aucune", "inconnue", "inconnues"); in English `{a_stage}` ("an open day").
 
     `prefix` tells two stages apart in one text: `{was_au_stage}`, `{linked_du_stage}`.
     """
@@ -37,6 +40,13 @@ def stage_words(lang: str, called: Called | None, prefix: str = "") -> dict[str,
             "aucun": noun.agree("aucun", "aucune"),
             "connu": noun.agree("connu", "connue"),
             "le_votre": noun.agree("le vôtre", "la vôtre"),
+            "un_stage": f"{noun.agree('un', 'une')} {noun.one}",
+            "Un_stage": f"{noun.agree('Un', 'Une')} {noun.one}",
+            "d_un_stage": f"{noun.agree('d’un', 'd’une')} {noun.one}",
+            "des_stages": f"des {noun.many}",
+            "Aucun": noun.agree("Aucun", "Aucune"),
+            "inconnu": noun.agree("inconnu", "inconnue"),
+            "inconnus": noun.agree("inconnus", "inconnues"),
         }
     return {f"{prefix}{key}": value for key, value in forms.items()}
 

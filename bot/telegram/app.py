@@ -146,7 +146,9 @@ async def running(
         services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
         try:
             await conversation.sync_stages()
-            waiting = await register_menus(application.bot, services.admins, ORGANISERS)
+            waiting = await register_menus(
+                application.bot, services.admins, ORGANISERS, services.stages
+            )
             if services.menus_later is not None:
                 services.menus_later.wait_for(waiting)
             await application.start()
@@ -225,7 +227,8 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     add(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
     if admins:
         # An organiser Telegram did not know at start-up gets their menu as they first write.
-        later = application.bot_data.menus_later = MenusLater(ORGANISERS)
+        services = application.bot_data
+        later = services.menus_later = MenusLater(ORGANISERS, services.stages)
         add(later.handler(private), group=-1)
     application.add_error_handler(on_error)
 

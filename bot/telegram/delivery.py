@@ -11,15 +11,17 @@ the organiser is told in the chat what to do instead.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from telegram.error import Forbidden, TelegramError
 
 from bot.telegram.sending import Chat
-from bot.telegram.words import tg
+from bot.telegram.words import org, tg
 
 if TYPE_CHECKING:
     from exports import PackedExport
+    from flows import StageDef
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +30,16 @@ UPLOAD_LIMIT: Final = 49_000_000
 
 
 async def deliver_export(
-    chat: Chat, lang: str, export: PackedExport, caption: str, codebook_caption: str
+    chat: Chat,
+    lang: str,
+    export: PackedExport,
+    caption: str,
+    codebook_caption: str,
+    stages: Sequence[StageDef],
 ) -> None:
     """Send the export's files (the CSV with `caption`, then the codebook with its own, so a
-    forwarded codebook still says what it is), or say why it cannot be."""
+    forwarded codebook still says what it is), or say why it cannot be (naming the bot's
+    `stages` as they are called)."""
     try:
         if not export.zipped:
             for index, (name, content) in enumerate(export.files):
@@ -40,7 +48,8 @@ async def deliver_export(
         [(name, packed)] = export.files
         if len(packed) > UPLOAD_LIMIT:
             log.warning("an export of %d bytes zipped is over the upload limit", len(packed))
-            await chat.send(tg("org_export_too_large", lang, size=megabytes(len(packed))))
+            size = megabytes(len(packed))
+            await chat.send(org("org_export_too_large", lang, stages, size=size))
             return
         await chat.send_file(packed, name, f"{caption}\n{tg('org_export_zipped', lang)}")
     except Forbidden:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from enum import Enum
+from functools import partial
 from typing import Any, Final
 
 from telegram import BotCommand, BotCommandScope, BotCommandScopeAllPrivateChats, Update
@@ -27,8 +28,9 @@ from telegram import BotCommandScopeChat as ChatScope
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot.telegram.words import tg
+from bot.telegram.words import org
 from conversation import MENU_ORDER, say
+from flows import StageDef
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +43,18 @@ def respondent_menu(lang: str) -> list[BotCommand]:
     return [BotCommand(name, say(f"cmd_{name}", lang)) for name in MENU_ORDER]
 
 
-def organiser_menu(commands: Sequence[str], lang: str) -> list[BotCommand]:
-    """The organiser commands (as their /help describes them), then the respondents'."""
-    own = [BotCommand(name, _sentence(tg(f"org_help_{name}", lang))) for name in commands]
+def organiser_menu(
+    commands: Sequence[str], lang: str, stages: Sequence[StageDef]
+) -> list[BotCommand]:
+    """The organiser commands (as their /help describes them, naming `stages` as they are
+    called), then the respondents'."""
+    own = [BotCommand(name, _sentence(org(f"org_help_{name}", lang, stages))) for name in commands]
     return own + respondent_menu(lang)
 
 
-async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[str]) -> set[int]:
+async def register_menus(
+    bot: Any, admins: frozenset[int], organiser: Sequence[str], stages: Sequence[StageDef]
+) -> set[int]:
     """The respondents' menu, then each organiser's; none stops the start. Returns the
     organisers Telegram does not know yet: their menu is for when they first write."""
     try:
@@ -56,7 +63,7 @@ async def register_menus(bot: Any, admins: frozenset[int], organiser: Sequence[s
         log.warning("could not register the command menu: %s", error)
     waiting = set()
     for admin in sorted(admins):
-        if await set_organiser_menu(bot, admin, organiser) is MenuSet.UNKNOWN_CHAT:
+        if await set_organiser_menu(bot, admin, organiser, stages) is MenuSet.UNKNOWN_CHAT:
             log.info(
                 "organiser %s has not opened a chat with the bot yet: their command menu "
                 "will be set when they first write to it (their /help lists the commands)",
@@ -74,10 +81,13 @@ class MenuSet(Enum):
     FAILED = "failed"  # logged where it happened
 
 
-async def set_organiser_menu(bot: Any, admin: int, organiser: Sequence[str]) -> MenuSet:
+async def set_organiser_menu(
+    bot: Any, admin: int, organiser: Sequence[str], stages: Sequence[StageDef]
+) -> MenuSet:
     """The organiser's menu in their chat, in each language."""
     try:
-        await _set_menu(bot, ChatScope(admin), lambda lang: organiser_menu(organiser, lang))
+        menu = partial(organiser_menu, organiser, stages=stages)
+        await _set_menu(bot, ChatScope(admin), menu)
     except BadRequest as error:
         if "chat not found" in error.message.lower():
             return MenuSet.UNKNOWN_CHAT
@@ -102,8 +112,8 @@ class MenusLater:
     """Organisers whose menu waits for their first message, and the handler that sets it
     then: Telegram knows their chat once they have written."""
 
-    def __init__(self, organiser: Sequence[str]) -> None:
-        self.organiser = organiser
+    def __init__(self, organiser: Sequence[str], stages: Sequence[StageDef]) -> None:
+        self.organiser, self.stages = organiser, stages
         self.waiting = filters.User(allow_empty=False)  # empty: matches no one
 
     def wait_for(self, admins: set[int]) -> None:
@@ -118,7 +128,7 @@ class MenusLater:
         if user is None:
             return
         self.waiting.remove_user_ids(user.id)  # once, whatever Telegram says
-        outcome = await set_organiser_menu(context.bot, user.id, self.organiser)
+        outcome = await set_organiser_menu(context.bot, user.id, self.organiser, self.stages)
         if outcome is MenuSet.SET:
             log.info("organiser %s wrote to the bot: their command menu is set", user.id)
         elif outcome is MenuSet.UNKNOWN_CHAT:

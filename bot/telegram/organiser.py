@@ -38,7 +38,7 @@ from bot.telegram.organiser_args import (
     shape,
 )
 from bot.telegram.sending import Chat
-from bot.telegram.words import counted, tg
+from bot.telegram.words import counted, org, tg
 from bot.telegram.worker_process import in_another_process
 from conversation import CommandName
 from flows import StageDef, find_stage, format_day, grouped, typeset
@@ -119,7 +119,8 @@ async def on_help(update: Update, context: BotContext) -> None:
     lines = [tg("org_help_title", lang)]
     for name in ORGANISER_COMMANDS:
         command = " ".join(part for part in (f"/{name}", shape(name, conversation)) if part)
-        lines.append(f"{command}{tg('org_colon', lang)}{tg(f'org_help_{name}', lang)}")
+        said = org(f"org_help_{name}", lang, conversation.stages)
+        lines.append(f"{command}{tg('org_colon', lang)}{said}")
     await chat.send(escape("\n".join(lines)))
     await on_command(CommandName.HELP)(update, context)
 
@@ -176,7 +177,7 @@ def stats_of(database: Path | str, **how: Any) -> Stats:
     return asyncio.run(read())
 
 
-def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef] = ()) -> list[str]:
+def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef]) -> list[str]:
     """Per stage, one short paragraph a phone shows without scrolling sideways (HTML); made-up
     stages of `stages` marked "(exemple)", as /links marks them."""
     day = format_day(stats.today, lang)
@@ -195,10 +196,10 @@ def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef] = ()) -> li
 
 
 def _stage_name(row: StageCounts, stages: Sequence[StageDef], lang: str) -> str:
-    """ "Vitré (exemple)", "Pithiviers", "Sans atelier"; a stage no longer in the file by its
-    city or code, as the database remembers it."""
+    """ "Vitré (exemple)", "Pithiviers", "Sans atelier" (or "Sans salon": as `stages` are
+    called); a stage no longer in the file by its city or code, as the database remembers it."""
     if row.code is None:
-        return tg("org_no_stage", lang)
+        return org("org_no_stage", lang, stages)
     stage = find_stage(stages, row.code)
     return stage_title(stage, lang=lang) if stage else (row.city or row.code)
 
@@ -231,7 +232,7 @@ async def on_links(update: Update, context: BotContext) -> None:
     chat, lang = found
     stages = context.services.conversation.stages
     if not stages:
-        await chat.send(tg("org_no_stages", lang))
+        await chat.send(org("org_no_stages", lang, stages))
         return
     blocks = [f"<b>{tg('org_links_title', lang)}</b>\n"]
     if context.args:  # said, not silently dropped: the organiser may expect a selection
@@ -250,7 +251,7 @@ async def on_links(update: Update, context: BotContext) -> None:
         title = typeset(link_title(link, lang=lang), lang) + (f" — {when}" if when else "")
         urls = [link.web_url, link.url] if link.web_url else [link.url]
         blocks.append("\n".join([escape(title), *(escape(url) for url in urls)]))
-    blocks.append(f"\n{tg('org_links_qr_hint', lang)}")
+    blocks.append(f"\n{org('org_links_qr_hint', lang, stages)}")
     await chat.send_long(blocks)
 
 
@@ -287,7 +288,8 @@ def _qr_usage(conversation: Conversation, lang: str) -> str:
     several = conversation.catalogue.several
     audiences = tg("org_qr_audiences", lang, codes=audiences_shown(conversation)) if several else ""
     shape = "CODE [AUDIENCE]" if several else "CODE"
-    return tg("org_qr_usage", lang, shape=shape, codes=codes, audiences=audiences)
+    stages = conversation.stages
+    return org("org_qr_usage", lang, stages, shape=shape, codes=codes, audiences=audiences)
 
 
 def _links_of(

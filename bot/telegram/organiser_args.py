@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.telegram.export_words import ew
 from bot.telegram.export_worker import FORMATS
-from bot.telegram.words import counted, tg
+from bot.telegram.words import counted, org, tg
 from flows import find_stage
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def read_command_args(
     elif twice:
         # With one questionnaire, the words in excess are workshops: say only that.
         key = "org_one_each" if catalogue.several else "org_one_stage"
-        refused = tg(key, lang, words=quoted(twice, lang))
+        refused = org(key, lang, stages, words=quoted(twice, lang))
     elif formats:
         refused = ew("org_export_one_format", lang, words=quoted(formats, lang))
     else:
@@ -113,13 +113,16 @@ def flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:
 
 
 def unknown_words(words: Sequence[str], conversation: Conversation, lang: str) -> str:
-    """ "Atelier « a » inconnu. Ateliers : …", and the questionnaires apart when there are
-    several, so an audience is not taken for a workshop (HTML)."""
-    codes = codes_shown([s.code for s in conversation.stages], lang)
+    """ "Atelier « a » inconnu. Ateliers : …" ("Journée « a » inconnue." as the stages are
+    called), and the questionnaires apart when there are several, so an audience is not
+    taken for a workshop (HTML)."""
+    stages = conversation.stages
+    codes = codes_shown([s.code for s in stages], lang)
     several = conversation.catalogue.several
-    key = "org_unknown_either" if several else "org_unknown_stage"
-    text = tg(f"{key}_{'one' if len(words) == 1 else 'many'}", lang, words=quoted(words, lang))
-    text += " " + tg("org_stages_are", lang, codes=codes)
+    key = f"{'org_unknown_either' if several else 'org_unknown_stage'}_"
+    key += "one" if len(words) == 1 else "many"
+    text = org(key, lang, stages, words=quoted(words, lang))
+    text += " " + org("org_stages_are", lang, stages, codes=codes)
     if several:
         text += "\n" + tg("org_audiences_are", lang, codes=audiences_shown(conversation))
     return text

@@ -160,7 +160,8 @@ async def _export_flow(
         caption += "\n" + ew("org_export_csv_large", lang)
     name = workbook_name(names) if made.workbook else names.csv
     book = tg("org_codebook_caption", lang, name=name)
-    await deliver_export(chat, lang, exported, escape(caption), escape(book))
+    stages = application.bot_data.conversation.stages
+    await deliver_export(chat, lang, exported, escape(caption), escape(book), stages)
 
 
 def _selection(services: Services, tag: str, stage: str | None, lang: str) -> str:

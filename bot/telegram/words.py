@@ -1,4 +1,5 @@
-"""Telegram's own words: how a question reads in a chat, its buttons, the organiser commands.
+"""Telegram's own words: how a question reads in a chat, its buttons, the organiser commands
+(those about stages, `org`, naming them as the stages file calls them).
 
 What every channel says the same way is in `conversation.words`; this is only
 what belongs to a chat with buttons.
@@ -6,7 +7,10 @@ what belongs to a chat with buttons.
 
 from __future__ import annotations
 
-from conversation import Words
+from collections.abc import Sequence
+
+from conversation import Words, stage_words
+from flows import StageDef, shared_called
 
 WORDS: dict[str, dict[str, str]] = {
     "tg_header": {
@@ -75,28 +79,9 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Organiser commands (only you see them):",
     },
     "org_colon": {"fr": " : ", "en": ": "},
-    "org_help_stats": {
-        "fr": "réponses par atelier, taux, médiane, aujourd’hui",
-        "en": "responses per workshop, rate, median, today",
-    },
-    "org_help_links": {"fr": "les liens d’invitation", "en": "the invitation links"},
-    "org_help_qr": {
-        "fr": "le QR code d’un atelier, à montrer ou imprimer",
-        "en": "a workshop's QR code, to show or print",
-    },
-    "org_help_export": {
-        "fr": "les réponses dans un classeur Excel (en CSV si l’export est très gros), "
-        "et le codebook",
-        "en": "the responses as an Excel workbook (a CSV when the export is very big), "
-        "and the codebook",
-    },
     "org_stats_title": {
         "fr": "Réponses au {day}",
         "en": "Responses on {day}",
-    },
-    "org_no_stage": {
-        "fr": "Sans atelier",
-        "en": "No workshop",
     },
     "org_total": {
         "fr": "Total",
@@ -113,17 +98,9 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Pas encore de réponse : {names}",
         "en": "No answers yet: {names}",
     },
-    "org_no_stages": {
-        "fr": "Aucun atelier dans le fichier des étapes.",
-        "en": "No workshop in the stages file.",
-    },
     "org_links_title": {
         "fr": "Liens d’invitation",
         "en": "Invitation links",
-    },
-    "org_links_qr_hint": {
-        "fr": "/qr CODE envoie le QR code d’un atelier.",
-        "en": "/qr CODE sends the QR code of a workshop.",
     },
     # Counted words, "_one" and "_many": `counted` picks one (French 0 and 1 take the singular).
     "org_status_completed_one": {"fr": "{count} terminée", "en": "{count} completed"},
@@ -158,14 +135,6 @@ WORDS: dict[str, dict[str, str]] = {
     "org_export_zipped": {
         "fr": "Trop gros pour Telegram en CSV : le CSV et son codebook sont dans ce zip.",
         "en": "Too big for Telegram as a CSV: the CSV and its codebook are in this zip.",
-    },
-    "org_export_too_large": {
-        "fr": "L’export fait {size}\u00a0Mo même compressé : Telegram n’accepte pas plus de 50\u00a0Mo. "
-        "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
-        "ou exportez un atelier à la fois : /export CODE.",
-        "en": "The export is {size} MB even compressed: Telegram accepts at most 50 MB. "
-        "On the server, run <code>surveybot export --excel -o responses.csv</code>, "
-        "or export one workshop at a time: /export CODE.",
     },
     "org_export_failed": {
         "fr": "Telegram a refusé le fichier de l’export. Sur le serveur, lancez "
@@ -219,34 +188,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "This link ({length} characters) is too long for a QR code: shorten the web "
         "chat's address (SURVEYBOT_PUBLIC_URL).",
     },
-    "org_qr_usage": {
-        "fr": "Utilisation : /qr {shape} (ateliers : {codes}{audiences})",
-        "en": "Usage: /qr {shape} (workshops: {codes}{audiences})",
-    },
     "org_qr_audiences": {"fr": " ; questionnaires : {codes}", "en": "; questionnaires: {codes}"},
     "org_quoted": {"fr": "« {word} »", "en": "“{word}”"},
-    "org_unknown_stage_one": {"fr": "Atelier {words} inconnu.", "en": "Unknown workshop {words}."},
-    "org_unknown_stage_many": {
-        "fr": "Ateliers {words} inconnus.",
-        "en": "Unknown workshops {words}.",
-    },
-    "org_unknown_either_one": {
-        "fr": "{words} n’est ni un atelier ni un questionnaire.",
-        "en": "{words} is neither a workshop nor a questionnaire.",
-    },
-    "org_unknown_either_many": {
-        "fr": "{words} ne sont ni des ateliers ni des questionnaires.",
-        "en": "{words} are neither workshops nor questionnaires.",
-    },
-    "org_one_each": {
-        "fr": "Un atelier et un questionnaire à la fois au plus : {words} en trop.",
-        "en": "At most one workshop and one questionnaire at a time: {words} is one too many.",
-    },
-    "org_one_stage": {
-        "fr": "Un atelier à la fois au plus : {words} en trop.",
-        "en": "At most one workshop at a time: {words} is one too many.",
-    },
-    "org_stages_are": {"fr": "Ateliers : {codes}", "en": "Workshops: {codes}"},
     "org_audiences_are": {"fr": "Questionnaires : {codes}", "en": "Questionnaires: {codes}"},
     "org_usage": {"fr": "Utilisation : /{command} {shape}", "en": "Usage: /{command} {shape}"},
     "org_links_ignored_one": {
@@ -284,6 +227,78 @@ WORDS: dict[str, dict[str, str]] = {
 
 tg = Words(WORDS)
 """The text `key` in `lang`, with values filled in."""
+
+
+# The organiser's texts about stages: they say what the stages file calls them (`called:`),
+# with the forms of `conversation.stage_words` ("{un_stage}", "{Stages}", "{a_stage}"). Only
+# `org` reads them, and it fills those forms in: none can be said without them.
+ORGANISER_WORDS: dict[str, dict[str, str]] = {
+    "org_help_stats": {
+        "fr": "réponses par {stage}, taux, médiane, aujourd’hui",
+        "en": "responses per {stage}, rate, median, today",
+    },
+    "org_help_links": {"fr": "les liens d’invitation", "en": "the invitation links"},
+    "org_help_qr": {
+        "fr": "le QR code {d_un_stage}, à montrer ou imprimer",
+        "en": "{a_stage}'s QR code, to show or print",
+    },
+    "org_help_export": {
+        "fr": "les réponses dans un classeur Excel (en CSV si l’export est très gros), "
+        "et le codebook",
+        "en": "the responses as an Excel workbook (a CSV when the export is very big), "
+        "and the codebook",
+    },
+    "org_no_stage": {"fr": "Sans {stage}", "en": "No {stage}"},
+    "org_no_stages": {
+        "fr": "{Aucun} {stage} dans le fichier des étapes.",
+        "en": "No {stage} in the stages file.",
+    },
+    "org_links_qr_hint": {
+        "fr": "/qr CODE envoie le QR code {d_un_stage}.",
+        "en": "/qr CODE sends the QR code of {a_stage}.",
+    },
+    "org_export_too_large": {
+        "fr": "L’export fait {size}\u00a0Mo même compressé : Telegram n’accepte pas plus de 50\u00a0Mo. "
+        "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
+        "ou exportez {un_stage} à la fois : /export CODE.",
+        "en": "The export is {size} MB even compressed: Telegram accepts at most 50 MB. "
+        "On the server, run <code>surveybot export --excel -o responses.csv</code>, "
+        "or export one {stage} at a time: /export CODE.",
+    },
+    "org_qr_usage": {
+        "fr": "Utilisation : /qr {shape} ({stages} : {codes}{audiences})",
+        "en": "Usage: /qr {shape} ({stages}: {codes}{audiences})",
+    },
+    "org_unknown_stage_one": {"fr": "{Stage} {words} {inconnu}.", "en": "Unknown {stage} {words}."},
+    "org_unknown_stage_many": {
+        "fr": "{Stages} {words} {inconnus}.",
+        "en": "Unknown {stages} {words}.",
+    },
+    "org_unknown_either_one": {
+        "fr": "{words} n’est ni {un_stage} ni un questionnaire.",
+        "en": "{words} is neither {a_stage} nor a questionnaire.",
+    },
+    "org_unknown_either_many": {
+        "fr": "{words} ne sont ni {des_stages} ni des questionnaires.",
+        "en": "{words} are neither {stages} nor questionnaires.",
+    },
+    "org_one_each": {
+        "fr": "{Un_stage} et un questionnaire à la fois au plus : {words} en trop.",
+        "en": "At most one {stage} and one questionnaire at a time: {words} is one too many.",
+    },
+    "org_one_stage": {
+        "fr": "{Un_stage} à la fois au plus : {words} en trop.",
+        "en": "At most one {stage} at a time: {words} is one too many.",
+    },
+    "org_stages_are": {"fr": "{Stages} : {codes}", "en": "{Stages}: {codes}"},
+}
+_organiser = Words(ORGANISER_WORDS)
+
+
+def org(key: str, lang: str, stages: Sequence[StageDef], **values: object) -> str:
+    """The organiser's text `key` in `lang`, naming stages as the bot's `stages` are called:
+    "Journée « x » inconnue.", "réponses par salon"; "atelier" when they share no noun."""
+    return _organiser(key, lang, **(stage_words(lang, shared_called(stages)) | values))
 
 
 def counted(key: str, count: int, lang: str) -> str:
