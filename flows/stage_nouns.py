@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from flows.limits import BUTTON_LABEL
 from flows.paths import Loc
 from flows.piping import french_de
 from flows.stages import Called, EnglishNoun, FrenchNoun, StageDef
@@ -154,17 +155,32 @@ def _noun_warnings(loc: Loc, lang: str, noun: Any) -> Found:
             )
         ]
     one = noun.get("one")
-    if lang != "fr" or "elision" in noun or not isinstance(one, str):
+    if not isinstance(one, str):
         return []
-    if one.strip()[:1].lower() == "h":
-        return [
+    one = one.strip()
+    found: Found = []
+    if lang == "fr" and "elision" not in noun and one[:1].lower() == "h":
+        found.append(
             (
                 (*loc, "one"),
-                f"'{one.strip()}' starts with an h: say whether French elides before it, "
+                f"'{one}' starts with an h: say whether French elides before it, "
                 "elision: true (l’hôtel) or elision: false (le hangar); read as false",
             )
-        ]
-    return []
+        )
+    room = BUTTON_LABEL - len(_WITHOUT[lang])
+    if len(one) > room:
+        found.append(
+            (
+                (*loc, "one"),
+                f"'{one}' is {len(one)} characters: on the button \"{_WITHOUT[lang]}{one}\" "
+                f"a phone cuts what goes past {BUTTON_LABEL}; a noun of {room} at most reads whole",
+            )
+        )
+    return found
+
+
+# The longest button a stage's noun goes on: "go on without" one (a link naming no stage).
+_WITHOUT: Final = {"fr": "Continuer sans ", "en": "Answer without an "}
 
 
 _EXAMPLES: Final = {

@@ -243,3 +243,26 @@ def test_the_schema_tells_an_editor_the_keys_of_called(tmp_path: Path) -> None:
     assert not validator.is_valid({**good, "called": {"fr": {"one": "salon", "many": "s"}}})
     noun = schema["$defs"]["FrenchNoun"]["properties"]
     assert "m or f" in noun["gender"]["description"]
+
+
+def test_a_noun_too_long_for_the_go_on_without_button_is_warned_of(tmp_path: Path) -> None:
+    text = (
+        "called:\n"
+        "  fr: {one: journée portes ouvertes, many: journées portes ouvertes, gender: f}\n"
+        "  en:\n"
+        "    one: international trade fair\n"  # 4
+        "    many: international trade fairs\n"
+        "stages:\n"
+        "  - code: a\n"
+        "    city: Gien\n"
+        "    called:\n"
+        "      fr: {one: rencontre régionale des fablabs, many: rencontres, gender: f}\n"  # 10
+    )
+    assert report(tmp_path, text) == [
+        "4: warning: 'international trade fair' is 24 characters: on the button \"Answer "
+        'without an international trade fair" a phone cuts what goes past 40; a noun of 22 '
+        "at most reads whole",
+        "10: warning: stage 'a': 'rencontre régionale des fablabs' is 31 characters: on the "
+        'button "Continuer sans rencontre régionale des fablabs" a phone cuts what goes past '
+        "40; a noun of 25 at most reads whole",
+    ]
