@@ -235,6 +235,8 @@ def _yaml_traps(root: yaml.Node) -> Iterator[tuple[Loc, str, int]]:
     """
     for loc, key, node in _walk(root, ()):
         if isinstance(node, yaml.MappingNode):
+            if loc == ("called",) or (len(loc) == 3 and loc[::2] == ("stages", "called")):
+                yield from _language_key_traps(loc, node)
             seen: set[str] = set()
             for key_node, _ in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
@@ -307,6 +309,19 @@ def _walk(
             yield from _walk(item, (*loc, index), key, keys=keys)
 
 
+def _language_key_traps(loc: Loc, node: yaml.MappingNode) -> Iterator[tuple[Loc, str, int]]:
+    """A stages file's `called:` languages read as something else than text: Norwegian's
+    `no:` is a boolean to YAML, `1:` a number, `~:` nothing (said here, on the key's line)."""
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != STR_TAG:
+            word = key_node.value
+            yield (
+                (*loc, word),
+                f"'{word}' is not read as text, so not as a language code; quote it: '{word}'",
+                key_node.start_mark.line + 1,
+            )
+
+
 def _is_trap(key: str | None, node: yaml.Node) -> bool:
     if not isinstance(node, yaml.ScalarNode) or node.tag != BOOL_TAG:
         return False
@@ -344,6 +359,8 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
             if details["type"] == "union_tag_invalid":
                 loc = (*loc, "type")  # the line of the wrong type, not the step's first
             if model is StagesFile:
+                if details["type"] == "invalid_key" and "called" in loc:
+                    continue  # a language read as no text: the YAML traps say it, on its line
                 message = noun_message(loc, details["type"], message)
             found.setdefault((loc, message))
         return [_locate(document, loc, message) for loc, message in found]

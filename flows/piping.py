@@ -19,7 +19,7 @@ PIPE = re.compile(r"\{(?P<name>[a-z][a-z0-9_]*)(?:\|(?P<fallback>[^{}]*))?\}")
 """`{name}` or `{name|fallback}`; the name is a question id."""
 AFTER_DE = re.compile(r"(?P<de>\b[Dd]e )?" + PIPE.pattern)
 """The same, with the French "de" before it, if any."""
-VOWELS = frozenset("aeiou")
+VOWELS = frozenset("aeiouœæ")  # "d’Œuilly", "l’œuvre"
 ELLIPSIS = "…"
 
 

@@ -19,7 +19,7 @@ from typing import Any, Final
 from flows.limits import BUTTON_LABEL
 from flows.paths import Loc
 from flows.piping import french_de
-from flows.stages import Called, EnglishNoun, FrenchNoun, StageDef
+from flows.stages import NOUN_LIMIT, Called, EnglishNoun, FrenchNoun, StageDef
 
 Found = list[tuple[Loc, str]]
 
@@ -86,12 +86,17 @@ def stage_noun(called: Called | None, lang: str) -> StageNoun:
 
 
 def shared_called(stages: Sequence[StageDef]) -> Called | None:
-    """What every one of `stages` is called, when they agree: texts about no stage in
-    particular (the list for an unknown link, "go on without") use it. Stages called
-    differently have no one name: those texts keep the default."""
-    if not stages or any(stage.called != stages[0].called for stage in stages):
+    """What every one of `stages` is called, in each language where they agree: texts
+    about no stage in particular (the list for an unknown link, "go on without") use it.
+    In a language where they are called differently there is no one name: the default."""
+    if not stages:
         return None
-    return stages[0].called
+    given = [stage.called.nouns() if stage.called is not None else {} for stage in stages]
+    first = given[0]
+    agreed = {lang: noun for lang, noun in first.items() if all(g.get(lang) == noun for g in given)}
+    if agreed == first and all(g == first for g in given):
+        return stages[0].called  # the usual case: one noun for all, nothing to build
+    return Called.model_validate(agreed) if agreed else None
 
 
 def _french_elides(word: str) -> bool:
@@ -117,10 +122,15 @@ def called_checks(data: Any) -> tuple[Found, Found]:
         if not isinstance(block, dict):
             continue  # the schema says it is not a mapping
         for lang, noun in block.items():
+            if not isinstance(lang, str):
+                continue  # `no:`, `1:`: the loader's YAML traps say it, on the key's line
             errors += _key_problems((*loc, lang), str(lang))
             warnings += _noun_warnings((*loc, lang), str(lang), noun)
         others = file_called if loc != ("called",) and isinstance(file_called, dict) else {}
-        missing = [lang for lang in NOUN_LANGUAGES if lang not in block and lang not in others]
+        # `fr:` left empty says no more than `fr` left out.
+        missing = [
+            lang for lang in NOUN_LANGUAGES if block.get(lang) is None and others.get(lang) is None
+        ]
         warnings += [(loc, _missing(lang)) for lang in missing]
     return errors, warnings
 
@@ -167,20 +177,37 @@ def _noun_warnings(loc: Loc, lang: str, noun: Any) -> Found:
                 "elision: true (l’hôtel) or elision: false (le hangar); read as false",
             )
         )
-    room = BUTTON_LABEL - len(_WITHOUT[lang])
-    if len(one) > room:
+    if lang == "en" and "an" not in noun and _english_article_unsure(one):
+        guess = "an" if one[:1].lower() in "aeiou" else "a"
         found.append(
             (
                 (*loc, "one"),
-                f"'{one}' is {len(one)} characters: on the button \"{_WITHOUT[lang]}{one}\" "
-                f"a phone cuts what goes past {BUTTON_LABEL}; a noun of {room} at most reads whole",
+                f"say whether English puts a or an before '{one}': an: true (an hour) "
+                f"or an: false (a university); read as '{guess}'",
+            )
+        )
+    room = BUTTON_LABEL - _WITHOUT[lang]
+    if room < len(one) <= NOUN_LIMIT:  # past NOUN_LIMIT the schema refuses it
+        found.append(
+            (
+                (*loc, "one"),
+                f"'{one}' is {len(one)} characters: the button that goes on without one "
+                f"(for a link naming no known stage) would pass the {BUTTON_LABEL} a phone "
+                f"shows; {room} at most reads whole",
             )
         )
     return found
 
 
-# The longest button a stage's noun goes on: "go on without" one (a link naming no stage).
-_WITHOUT: Final = {"fr": "Continuer sans ", "en": "Answer without an "}
+# The longest text before a noun on a button: "Continuer sans ", "Answer without an ".
+_WITHOUT: Final = {"fr": 15, "en": 18}
+
+
+def _english_article_unsure(noun: str) -> bool:
+    """Whether "a" or "an" cannot be told from the first letter: "an hour" but "a hall",
+    "a university" but "an umbrella", "an 8-hour day", "a European fair"."""
+    first = noun[:1].lower()
+    return first in "hu" or first.isdigit() or noun.lower().startswith(("eu", "one"))
 
 
 _EXAMPLES: Final = {
