@@ -388,7 +388,7 @@ def _response_line(response: dict[str, Any], lang: str, stages: Sequence[StageDe
         "mydata_response",
         lang,
         started=_day_of(response.get("started_at"), lang),
-        stage=f" ({workshop})" if workshop else "",
+        at_city=f" ({workshop})" if workshop else "",
         status=say(f"status_{status}", lang) if status else "",
         count=answers_count(lang, count),
         # What to quote in an e-mail asking to be erased (`surveybot erase --response`).

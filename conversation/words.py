@@ -294,8 +294,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "We keep no answer from you.",
     },
     "mydata_response": {
-        "fr": "• Questionnaire commencé le {started}{stage} : {status}, {count} (référence {ref})",
-        "en": "• Questionnaire started on {started}{stage}: {status}, {count} (reference {ref})",
+        "fr": "• Questionnaire commencé le {started}{at_city} : {status}, {count} (référence {ref})",
+        "en": "• Questionnaire started on {started}{at_city}: {status}, {count} (reference {ref})",
     },
     "answers_one": {"fr": "{count} réponse", "en": "{count} answer"},
     "answers_many": {"fr": "{count} réponses", "en": "{count} answers"},

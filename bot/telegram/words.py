@@ -231,7 +231,8 @@ tg = Words(WORDS)
 
 # The organiser's texts about stages: they say what the stages file calls them (`called:`),
 # with the forms of `conversation.stage_words` ("{un_stage}", "{Stages}", "{a_stage}"). Only
-# `org` reads them, and it fills those forms in: none can be said without them.
+# `org` reads them, and it fills those forms in: none can be said without them. (The /help
+# lines that name no stage are here too: /help says every `org_help_*` the same way.)
 ORGANISER_WORDS: dict[str, dict[str, str]] = {
     "org_help_stats": {
         "fr": "réponses par {stage}, taux, médiane, aujourd’hui",
