@@ -26,8 +26,9 @@ TIMES: Final = (
 META_NOTES: Final = {
     "response_key": "Pseudonymous random key of the response: not the Telegram id or name. "
     "Unique per response; the same person answering twice has two keys.",
-    "stage_code": "Code of the workshop (stage) the respondent came from, carried by the "
-    "invitation link; empty when the response is not tagged with a stage.",
+    "stage_code": "Code of the stage the respondent came from (an entry of the stages file: "
+    "a workshop, a fair, an open day), carried by the invitation link; empty when the "
+    "response is not tagged with a stage.",
     "stage_city": "City of the stage.",
     "channel": "The channel the respondent answered on: telegram, web, or terminal (a rehearsal).",
     "flow_id": "Id of the questionnaire (flow file).",
