@@ -80,7 +80,7 @@ def stage_noun(called: Called | None, lang: str) -> StageNoun:
         elides = given.elision if given.elision is not None else _french_elides(given.one)
         return StageNoun(given.one, given.many, feminine=given.gender == "f", vowel=elides)
     if isinstance(given, EnglishNoun):
-        an = given.an if given.an is not None else given.one[:1].lower() in "aeiou"
+        an = given.an if given.an is not None else _english_an(given.one)
         return StageNoun(given.one, given.many, vowel=an)
     return DEFAULT_NOUNS[lang]
 
@@ -93,9 +93,9 @@ def shared_called(stages: Sequence[StageDef]) -> Called | None:
         return None
     given = [stage.called.nouns() if stage.called is not None else {} for stage in stages]
     first = given[0]
-    agreed = {lang: noun for lang, noun in first.items() if all(g.get(lang) == noun for g in given)}
-    if agreed == first and all(g == first for g in given):
+    if all(g == first for g in given):
         return stages[0].called  # the usual case: one noun for all, nothing to build
+    agreed = {lang: noun for lang, noun in first.items() if all(g.get(lang) == noun for g in given)}
     return Called.model_validate(agreed) if agreed else None
 
 
@@ -124,8 +124,8 @@ def called_checks(data: Any) -> tuple[Found, Found]:
         for lang, noun in block.items():
             if not isinstance(lang, str):
                 continue  # `no:`, `1:`: the loader's YAML traps say it, on the key's line
-            errors += _key_problems((*loc, lang), str(lang))
-            warnings += _noun_warnings((*loc, lang), str(lang), noun)
+            errors += _key_problems((*loc, lang), lang)
+            warnings += _noun_warnings((*loc, lang), lang, noun)
         others = file_called if loc != ("called",) and isinstance(file_called, dict) else {}
         # `fr:` left empty says no more than `fr` left out.
         missing = [
@@ -168,6 +168,8 @@ def _noun_warnings(loc: Loc, lang: str, noun: Any) -> Found:
     if not isinstance(one, str):
         return []
     one = one.strip()
+    if not one:
+        return []  # the schema says it is empty
     found: Found = []
     if lang == "fr" and "elision" not in noun and one[:1].lower() == "h":
         found.append(
@@ -178,7 +180,7 @@ def _noun_warnings(loc: Loc, lang: str, noun: Any) -> Found:
             )
         )
     if lang == "en" and "an" not in noun and _english_article_unsure(one):
-        guess = "an" if one[:1].lower() in "aeiou" else "a"
+        guess = "an" if _english_an(one) else "a"
         found.append(
             (
                 (*loc, "one"),
@@ -203,11 +205,16 @@ def _noun_warnings(loc: Loc, lang: str, noun: Any) -> Found:
 _WITHOUT: Final = {"fr": 15, "en": 18}
 
 
+def _english_an(noun: str) -> bool:
+    """ "an" before a vowel: what the first letter tells, when the file does not say."""
+    return noun[:1].lower() in tuple("aeiou")
+
+
 def _english_article_unsure(noun: str) -> bool:
     """Whether "a" or "an" cannot be told from the first letter: "an hour" but "a hall",
     "a university" but "an umbrella", "an 8-hour day", "a European fair"."""
     first = noun[:1].lower()
-    return first in "hu" or first.isdigit() or noun.lower().startswith(("eu", "one"))
+    return first in ("h", "u") or first.isdigit() or noun.lower().startswith(("eu", "one"))
 
 
 _EXAMPLES: Final = {

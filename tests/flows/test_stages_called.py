@@ -349,3 +349,15 @@ def test_a_language_yaml_reads_as_no_text_is_said_once_on_its_line(tmp_path: Pat
         "9: stage 'a': '1' is not read as text, so not as a language code; quote it: '1'",
         "10: stage 'a': 'true' is not read as text, so not as a language code; quote it: 'true'",
     ]
+
+
+def test_an_empty_english_noun_is_the_schemas_error_alone(tmp_path: Path) -> None:
+    text = (
+        "called:\n"
+        "  fr: {one: salon, many: salons, gender: m}\n"
+        "  en: {one: '', many: fairs}\n"  # 3
+        "stages:\n  - {code: a, city: Gien}\n"
+    )
+    assert report(tmp_path, text) == [
+        "3: called en: 'one': string should have at least 1 character (got '')",
+    ]
