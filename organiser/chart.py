@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Final
 
-from flows import grouped
+from flows import grouped, stage_noun
 from organiser.qr import caption_font, printed
 from organiser.stats import CONDITIONAL, Stats
 
@@ -51,8 +51,8 @@ WORDS: Final = {
         "subtitle": "Abandons au fil des questions – {where}\u00a0: {started}",
         "started_one": "{n}\u00a0réponse commencée",
         "started_many": "{n}\u00a0réponses commencées",
-        "all_stages": "toutes les étapes",
-        "stage": "étape {code}",
+        "all_stages": "{tous_les} {stages}",
+        "stage": "{stage} {code}",
         "reached": "atteinte",
         "answered": "répondue",
         "numbers": "nombres : atteinte / répondue",
@@ -63,8 +63,8 @@ WORDS: Final = {
         "subtitle": "Drop-off question by question – {where}: {started}",
         "started_one": "{n} response started",
         "started_many": "{n} responses started",
-        "all_stages": "all stages",
-        "stage": "stage {code}",
+        "all_stages": "all {stages}",
+        "stage": "{stage} {code}",
         "reached": "reached",
         "answered": "answered",
         "numbers": "numbers: reached / answered",
@@ -157,12 +157,18 @@ def chart_subtitle(stats: Stats) -> tuple[str, FreeTypeFont | ImageFont]:
     """The heading's second line and its font: "Abandons au fil des questions – Pithiviers,
     5 juin 2019 : 12 réponses commencées"; the stage cut with "…" if it is too long."""
     words = _words(stats)
+    noun = stage_noun(stats.called, stats.lang if stats.lang in WORDS else "en")
+    forms = {
+        "stage": noun.one,
+        "stages": noun.many,
+        "tous_les": noun.agree("tous les", "toutes les"),
+    }
     if stats.stage_label:
         where = printed(stats.stage_label, stats.lang)
     elif stats.stage_code:  # a code the stages file does not hold: all there is to say
-        where = words["stage"].format(code=stats.stage_code)
+        where = words["stage"].format(code=stats.stage_code, **forms)
     else:
-        where = words["all_stages"]
+        where = words["all_stages"].format(**forms)
     # French puts 0 and 1 in the singular.
     one = stats.flow_started == 1 or (stats.flow_started == 0 and stats.lang != "en")
     started = words["started_one" if one else "started_many"]

@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from exports import OutputError, write_failure, write_output
-from flows import StageDef, format_day, typeset
+from flows import StageDef, format_day, shared_called, stage_noun, typeset
 from organiser.errors import LinkError
 from organiser.links import StageLink, example_mark, render_csv
 from organiser.qr import printed, render_qr_png, render_qr_svg
@@ -38,8 +38,6 @@ LONG_CITY: Final = 16
 LABELS: Final = {
     "fr": {
         "title": "Liens d’invitation au questionnaire",
-        "stage": "étape",
-        "stages": "étapes",
         "card": "carte",
         "cards": "cartes",
         "cta": "Scannez le QR code avec votre téléphone, ou ouvrez le lien :",
@@ -47,21 +45,19 @@ LABELS: Final = {
         "ou ouvrez un lien :",
         "via_web": "Telegram ou navigateur :",
         "via_telegram": "Telegram directement :",
-        "print": "Imprimez cette page (Ctrl+P) : une carte par étape, à découper.",
-        "qr_of": "QR code de l’étape",
+        "print": "Imprimez cette page (Ctrl+P) : une carte par {stage}, à découper.",
+        "qr_of": "QR code {du_stage}",
     },
     "en": {
         "title": "Invitation links to the questionnaire",
-        "stage": "stage",
-        "stages": "stages",
         "card": "card",
         "cards": "cards",
         "cta": "Scan the QR code with your phone, or open the link:",
         "cta_web": "Scan the QR code to answer in Telegram or in the browser, or open a link:",
         "via_web": "Telegram or browser:",
         "via_telegram": "Straight to Telegram:",
-        "print": "Print this page (Ctrl+P): one card per stage, to cut out.",
-        "qr_of": "QR code of the stage",
+        "print": "Print this page (Ctrl+P): one card per {stage}, to cut out.",
+        "qr_of": "QR code of the {stage}",
     },
 }
 
@@ -111,7 +107,7 @@ class WrittenLinks:
 
 def render_html(links: Sequence[StageLink], *, bot_username: str, lang: str = "fr") -> str:
     """One printable page with a card per stage: city, date, QR code and link."""
-    chosen = {**LABELS.get(lang, LABELS["en"]), "example": example_mark(lang)}
+    chosen = {**_labels(links, lang), "example": example_mark(lang)}
     labels = {key: typeset(text, lang) for key, text in chosen.items()}
     return _template().render(
         lang=lang,
@@ -120,6 +116,16 @@ def render_html(links: Sequence[StageLink], *, bot_username: str, lang: str = "f
         counted=_counted(links, labels),
         cards=[_card(link, lang) for link in links],
     )
+
+
+def _labels(links: Sequence[StageLink], lang: str) -> dict[str, str]:
+    """The page's labels, a stage named as the stages file calls it ("5 salons", "une carte
+    par salon", "QR code du salon"): "atelier" / "workshop" when it says nothing."""
+    lang = lang if lang in LABELS else "en"  # the page's words: English in a third language
+    noun = stage_noun(shared_called([link.stage for link in links]), lang)
+    forms = {"stage": noun.one, "du_stage": noun.article("de l’", "du", "de la")}
+    chosen = {key: text.format(**forms) for key, text in LABELS[lang].items()}
+    return chosen | {"stage": noun.one, "stages": noun.many}
 
 
 def _counted(links: Sequence[StageLink], labels: dict[str, str]) -> str:

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from exports import CHANNELS
-from flows import Flow, Kind, ResponseState, StageDef, format_day, unpiped, visible_steps
+from flows import (
+    Called,
+    Flow,
+    Kind,
+    ResponseState,
+    StageDef,
+    format_day,
+    shared_called,
+    unpiped,
+    visible_steps,
+)
 from organiser.links import stage_title
 from storage import Response, ResponseStatus, SurveyStore
 
@@ -90,6 +100,8 @@ class Stats:
     stage_label: str | None = None
     """The stage the figures are restricted to, for people, in `lang`: "Pithiviers,
     5 juin 2019"; None for all stages, or a code the stages file does not hold."""
+    called: Called | None = None
+    """What the stages file calls its stages, for the chart's "tous les salons"."""
 
     def percent(self, count: int) -> float | None:
         """`count` as a percentage of the responses started on this flow."""
@@ -175,6 +187,7 @@ def compute_stats(
         # On one line, its no-break spaces kept ("d’industrie : acteurs").
         flow_title=re.sub(r"[ \t\r\n]+", " ", flow.text(flow.title, lang)).strip(),
         stage_label=_stage_label(chosen, lang) if chosen is not None else None,
+        called=shared_called(stages),
     )
 
 

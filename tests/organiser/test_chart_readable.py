@@ -115,7 +115,7 @@ def test_an_english_chart_of_all_stages_says_so() -> None:
     stats = dataclasses.replace(stats, flow_started=12_345)
     (title, _), (subtitle, _) = heading(stats)
     assert title == "1st Tour de France of Innovation in Industrial Territories"
-    assert subtitle == "Drop-off question by question – all stages: 12,345 responses started"
+    assert subtitle == "Drop-off question by question – all workshops: 12,345 responses started"
     one = chart_subtitle(dataclasses.replace(stats, flow_started=1))[0]
     assert one.endswith(": 1 response started")
 
@@ -139,7 +139,7 @@ def test_the_day_is_written_as_everywhere_else_and_a_stage_without_one_has_its_c
 def test_a_stage_missing_from_the_stages_file_can_only_be_named_by_its_code() -> None:
     stats = compute_stats([], {}, flow=load_flow(BUNDLED), stages=[], today=JULY_4, stage_code="x1")
     assert stats.stage_label is None
-    assert "– étape x1\u00a0:" in chart_subtitle(stats)[0]
+    assert "– atelier x1\u00a0:" in chart_subtitle(stats)[0]
 
 
 def test_a_flow_without_a_title_is_named_by_its_id() -> None:
@@ -213,4 +213,4 @@ async def test_stats_read_from_the_database_carry_the_heading_in_the_asked_langu
     )
     english = await stats_of(survey_db, titled, tour_stages, today=JULY_4, lang="en")
     assert (english.flow_title, english.stage_label) == ("The tour", None)
-    assert chart_subtitle(english)[0].startswith("Drop-off question by question – all stages: ")
+    assert chart_subtitle(english)[0].startswith("Drop-off question by question – all workshops: ")

@@ -193,9 +193,9 @@ def printed_links(browser: Browser, html: str, tmp_path: Path) -> list[dict[str,
 
 def test_the_page_counts_stages_and_cards_apart() -> None:
     one = render_html(stage_links(STAGES, BOT), bot_username=BOT)
-    assert "— 5\u00a0étapes</p>" in one
+    assert "— 5\u00a0ateliers</p>" in one
     two = render_html(stage_links(STAGES, BOT, audiences=AUDIENCES), bot_username=BOT)
-    assert "— 5\u00a0étapes, 10\u00a0cartes</p>" in two
+    assert "— 5\u00a0ateliers, 10\u00a0cartes</p>" in two
 
 
 def test_french_cards_use_print_typography() -> None:
