@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import Flow, ResponseState, effective_answers, first_open, other_texts
+from flows import Flow, ResponseState, effective_answers, other_texts
 from storage import AnswerInput, Response, ResponseStatus, SurveyStore
 
 
@@ -34,11 +34,11 @@ async def save_state(
         question: AnswerInput(value=value, other_text=others.get(question))
         for question, value in effective_answers(flow, state).items()
     }
-    # Changing one answer after finishing keeps the response complete: walking away
-    # mid-revision must not drop a fully answered response from the export. Unless
-    # the change showed a question not answered yet: complete again once it is.
-    revising = response.status == ResponseStatus.COMPLETED and state.reviewing
-    done = state.finished or (revising and first_open(flow, state) is None)
+    # A response once completed stays so (and keeps its first completion time), whatever
+    # changing an answer does: walking away mid-revision, even from a question the change
+    # opened, must not drop a response an analyst already counted. Only starting over
+    # makes it unfinished again.
+    done = state.finished or (response.status == ResponseStatus.COMPLETED and not restarted)
     return await store.save_progress(
         response.id,
         state_json=state.model_dump_json(),

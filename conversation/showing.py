@@ -26,6 +26,7 @@ from flows import (
     StageDef,
     entry,
     find_stage,
+    first_open,
     pipe,
     prompt,
     start,
@@ -235,10 +236,15 @@ class Showing:
         self.screens.append(Question(shown))
 
     def _show_finished(self) -> None:
-        """The thanks and the summary; a response given on another version stays as it is."""
+        """The thanks and the summary; a response given on another version stays as it is.
+        A change of answer that opened a question not answered yet: that question."""
         state = self.session.state
         assert state is not None
         self._say_updated()
+        if not state.finished and first_open(self.flow, state) is not None:
+            self.screens.append(Message(say("already_done_open", self.lang)))
+            self.show_current()
+            return
         as_given = self.session.kept_as_given
         self.screens.append(
             Message(say("already_done_as_given" if as_given else "already_done", self.lang))

@@ -222,6 +222,8 @@ class Turn(Switching):
                 self.screens.append(Selection(shown))
                 return
         self.screens.append(views.answered(self.flow, left, before, after, self.lang))
+        if changing and not after.finished and after.current != before.current:
+            self.screens.append(Message(say("revise_opened", self.lang)))  # not the end: why
         self.show_current()
 
     # --- menus -----------------------------------------------------------------------

@@ -204,6 +204,16 @@ WORDS: dict[str, dict[str, str]] = {
         "you can still change one.",
     },
     "revised": {"fr": "Réponse modifiée, merci !", "en": "Answer changed, thank you!"},
+    "revise_opened": {
+        "fr": "Votre modification appelle aussi cette question :",
+        "en": "Your change also calls for this question:",
+    },
+    "already_done_open": {
+        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Votre dernière modification "
+        "appelle aussi cette question :",
+        "en": "You have already answered this questionnaire, thank you! Your last change also "
+        "calls for this question:",
+    },
     "revise_kept": {"fr": "Réponse inchangée.", "en": "Answer unchanged."},
     "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
     "already_done_as_given": {

@@ -145,7 +145,7 @@ async def test_revising_to_an_answer_that_shows_a_new_question_asks_it(
     await ana.press(str(QUESTIONS_WITHOUT_EMAIL.index("importance") + 1))
     await ana.press("5")
 
-    assert ana.kinds == ["Answered", "Question"]
+    assert ana.kinds == ["Answered", "Message", "Question"]  # "your change also calls for"
     assert ana.prompt.step_id == "email"
     await ana.write("ana@acme.fr")
     assert ana.kinds[-1] == "Summary"
@@ -153,7 +153,7 @@ async def test_revising_to_an_answer_that_shows_a_new_question_asks_it(
     assert (answers["importance"].value, answers["email"].value) == (5, "ana@acme.fr")
 
 
-async def test_a_revision_that_opens_a_question_is_not_complete_until_it_is_answered(
+async def test_a_revision_that_opens_a_question_keeps_the_response_complete(
     chat: ChatFactory, mini: Conversation, store: Store
 ) -> None:
     ana = chat(mini)
@@ -162,26 +162,41 @@ async def test_a_revision_that_opens_a_question_is_not_complete_until_it_is_answ
     await ana.press("Coût")
     await ana.press("Temps")
     await ana.skip()
+    first = await store.get_response(ana.reply.response_id or 0)
+    assert first is not None and first.completed_at is not None
     await ana.press(REVISE)
     await ana.press(str(QUESTIONS_WITHOUT_EMAIL.index("importance") + 1))
     await ana.press("5")
+    # Why this is not the end: said before the question the change opened.
+    assert ana.kinds == ["Answered", "Message", "Question"]
+    assert ana.messages == ["Votre modification appelle aussi cette question\u00a0:"]
     assert ana.prompt.step_id == "email"
 
-    # Walking away here: the response now lacks a required answer, so it is not
-    # complete, for the export and the statistics, and the next visit goes on.
+    # Walking away here: the response an analyst already counted stays complete, with
+    # the time it was first completed; the question opened is empty until answered.
     response = await store.get_response(ana.reply.response_id or 0)
     assert response is not None
-    assert (response.status, response.completed_at) == (ResponseStatus.IN_PROGRESS, None)
+    assert (response.status, response.completed_at) == (
+        ResponseStatus.COMPLETED,
+        first.completed_at,
+    )
+    assert "email" not in await store.answers_for(response.id)
+    # The next visit asks that question, saying why.
     await ana.start()
-    assert ana.kinds == ["Menu"]
-    assert ana.labels() == [RESUME, RESTART]
-    await ana.press(RESUME)
+    assert ana.kinds == ["Message", "Question"]
+    assert ana.messages[0].endswith("dernière modification appelle aussi cette question\u00a0:")
     assert ana.prompt.step_id == "email"
 
     await ana.write("ana@acme.fr")
-    assert ana.kinds[-1] == "Summary"
+    assert ana.kinds[-2:] == ["Message", "Summary"]
+    assert ana.messages == ["Réponse modifiée, merci\u00a0!"]
     response = await store.get_response(ana.reply.response_id or 0)
-    assert response is not None and response.status == ResponseStatus.COMPLETED
+    assert response is not None
+    assert (response.status, response.completed_at) == (
+        ResponseStatus.COMPLETED,
+        first.completed_at,
+    )
+    assert (await store.answers_for(response.id))["email"].value == "ana@acme.fr"
 
 
 async def test_one_answer_so_far_is_said_in_the_singular(
