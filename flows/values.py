@@ -50,6 +50,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
 # Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
 MAX_NUMBER_CHARS = 30
+SPACES = " \t\u00a0\u202f\u2009"
+"""Typed between thousands: a space, a no-break or narrow no-break one, a thin one."""
+GROUPED = re.compile(rf"-?[{SPACES}]?\d{{1,3}}(?:[{SPACES}']\d{{3}})+(?:[.,]\d+)?")
+"""Thousands apart, each group of three after its own separator: "12 345", "1 000 000,5"."""
 
 
 @dataclass(frozen=True)
@@ -168,11 +172,17 @@ def _example(step: NumberStep, lang: str) -> str:
 def parse_number(text: str, lang: str | None = None) -> float | int | None:
     """Read "1 200", "3,5", "15 %" or "-2" as typed on a French or English phone.
 
-    A comma before groups of three digits is a thousands separator in English
-    ("1,200"), a decimal mark otherwise ("1,200" is 1.2 in French).
+    A space (or an apostrophe, "1'200") between digits only parts thousands, in groups
+    of three ("1 000 000"): "10 15" is a range, "1 1" a slip, not 1015 or 11. A comma
+    before groups of three digits is a thousands separator in English ("1,200"), a
+    decimal mark otherwise ("1,200" is 1.2 in French).
     """
-    cleaned = clean_text(text)
-    cleaned = re.sub(r"[\s\u00a0\u202f']", "", cleaned).rstrip("%€$")
+    cleaned = clean_text(text).rstrip("%€$" + SPACES)
+    if re.search(rf"\d[{SPACES}']+\d", cleaned):
+        if not GROUPED.fullmatch(cleaned):
+            return None
+        cleaned = re.sub(rf"[{SPACES}']", "", cleaned)
+    cleaned = re.sub(rf"^-[{SPACES}]+", "-", cleaned)  # "- 2"
     if len(cleaned) > MAX_NUMBER_CHARS:
         return None
     if lang == "en" and re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
