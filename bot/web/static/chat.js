@@ -136,7 +136,9 @@
 
   // `url`: where the page came from, the chat's own address (under the site's path
   // prefix, with its workshop), so that reloading shows the same conversation.
-  function show(html, url) {
+  // `taken`: the server read the post (not "too many requests", not "too long"), so a
+  // draft sent and not asked for again was taken.
+  function show(html, url, taken) {
     var page = new DOMParser().parseFromString(html, "text/html");
     var main = page.getElementById("main");
     if (!main) {
@@ -151,7 +153,9 @@
     document.documentElement.lang = page.documentElement.lang;
     document.title = page.title;
     history.replaceState(null, "", url);
-    if (sent && draftKey(field() && field().form) !== sent) { store(sent, ""); }
+    // Taken: the page asks something else. Refused before it was read (429, 413: nothing
+    // saved), it stays, for the question when the refusal's link brings it back.
+    if (sent && taken && draftKey(field() && field().form) !== sent) { store(sent, ""); }
     sent = null;
     prepare();
     // An answer changed from the summary: the summary opens at it, not at its top (without
@@ -190,13 +194,15 @@
       headers: { "X-Requested-With": "fetch" }
     })
       .then(function (response) {
-        return response.text().then(function (html) { return { html: html, url: response.url }; });
+        return response.text().then(function (html) {
+          return { html: html, url: response.url, taken: response.ok };
+        });
       })
       .then(function (answer) {
         // The server answered, whatever it said (the next question, "wait a few seconds"):
         // that page is shown. Posting the form again would send the answer twice.
         busy = false;
-        show(answer.html, answer.url);
+        show(answer.html, answer.url, answer.taken);
       }, function () {
         // No answer at all (the network): the plain form post is still there.
         postPlainly(form, event.submitter);
