@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 from typing import Annotated, Final, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -62,8 +62,10 @@ class _FromEnvironment(BaseSettings):
     refused, where an unset one is made up.
     """
 
+    # utf-8-sig: Windows Notepad's "UTF-8" starts the file with a byte-order mark, which
+    # read as UTF-8 made the first name "\ufeffSURVEYBOT_FLOW", ignored without a word.
     model_config = SettingsConfigDict(
-        env_prefix="SURVEYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="SURVEYBOT_", env_file=".env", env_file_encoding="utf-8-sig", extra="ignore"
     )
 
 
@@ -119,6 +121,20 @@ class FlowSettings(_FromEnvironment):
         # "a.yaml, b.yaml" as people write it; a folder or `bundled` is expanded by flow_paths.
         if isinstance(value, str):
             return tuple(Path(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("flow", "stages", mode="before")
+    @classmethod
+    def _no_empty_file(cls, value: object, info: ValidationInfo) -> object:
+        # Path("") is the working directory ("."): refused as "this is a folder", naming
+        # neither the setting nor the way back to the bundled file. Refused, not taken for
+        # unset, as SURVEYBOT_DB= is: a blank left in a template is a file still to name.
+        if isinstance(value, str) and not value.strip():
+            what = "questionnaire" if info.field_name == "flow" else "stages file"
+            raise ValueError(
+                f"is empty: give the path of your {info.field_name} file, or leave it out "
+                f"to use the bundled {what}"
+            )
         return value
 
     @model_validator(mode="after")
@@ -302,6 +318,17 @@ class WebSettings(
 
 class WebAndBotSettings(WebSettings, BotSettings):
     """`serve --telegram-webhook`: the web chat and the bot in one process."""
+
+
+def setting_names() -> frozenset[str]:
+    """Every SURVEYBOT_* variable some command reads, as in the environment (upper case)."""
+    groups: list[type[_FromEnvironment]] = [_FromEnvironment]
+    names: set[str] = set()
+    while groups:
+        group = groups.pop()
+        names |= {"SURVEYBOT_" + field.upper() for field in group.model_fields}
+        groups += group.__subclasses__()
+    return frozenset(names)
 
 
 SECRET_SETTINGS: Final = frozenset({"token", "webhook_secret", "web_secret", "db"})

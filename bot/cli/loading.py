@@ -47,6 +47,7 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
     if unknown:
         raise TypeError(f"{kind.__name__} has no {', '.join(sorted(unknown))}")
     given = {key: value for key, value in flags.items() if value is not None}
+    warn_of_unknown_names()
     try:
         return kind(**given)
     except OSError as error:
@@ -66,6 +67,48 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
             name = _setting_name(problem["loc"], given, given_as or {})
             click.echo(f"error: {name}: {message}{_holding(problem)}", err=True)
         raise SystemExit(2) from None
+
+
+def warn_of_unknown_names() -> None:
+    """Warn, once a command, of each SURVEYBOT_* name in `.env` or the environment that no
+    setting has: ignored otherwise without a word, as a misspelt SURVEYBOT_STAGE was, and
+    the bundled stages ran. The command still runs, as an unknown name was ignored before."""
+    import difflib
+
+    from bot.settings import setting_names
+
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        if context.meta.get("surveybot.names_checked"):
+            return
+        context.meta["surveybot.names_checked"] = True
+    known = setting_names()
+    for name, where in _names_given():
+        if name.upper() in known:
+            continue
+        close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
+        guess = f" (did you mean {close[0]}?)" if close else ""
+        click.echo(f"warning: {where}{name} is not a surveybot setting; ignored{guess}", err=True)
+
+
+ENV_NAME: Final = re.compile(r"^\s*(?:export\s+)?(SURVEYBOT_\w*)\s*=", re.IGNORECASE)
+
+
+def _names_given() -> list[tuple[str, str]]:
+    """The SURVEYBOT_* names of `.env` (with their line) and of the environment."""
+    names: list[tuple[str, str]] = []
+    try:
+        text = Path(".env").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # said when the settings are read, if they are
+        text = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        found = ENV_NAME.match(line)
+        if found:
+            names.append((found[1], f".env, line {number}: "))
+    names += [
+        (name, "environment variable ") for name in os.environ if name.startswith("SURVEYBOT_")
+    ]
+    return names
 
 
 def fail_env_file(error: OSError | UnicodeDecodeError) -> NoReturn:
