@@ -30,6 +30,7 @@ from flows.locations import (
     is_member_tag,
     line_of,
     message_of,
+    quote_hint,
     union_message,
     where,
 )
@@ -351,7 +352,10 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
         found: dict[tuple[Loc, str], None] = {}
         for details in error.errors():
             loc = clean_loc(document.data, details["loc"])
-            if any(is_member_tag(part) for part in details["loc"]):
+            quoted = quote_hint(document.node, loc, details)
+            if quoted is not None:
+                message = quoted
+            elif any(is_member_tag(part) for part in details["loc"]):
                 # A union (a text, a value) failed in each member: say it once.
                 message = union_message(loc, details["input"])
             else:

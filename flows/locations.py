@@ -20,6 +20,7 @@ from flows.paths import Loc
 from flows.stages import STAGE_CODE_PATTERN
 from flows.yamlfile import NULL_TAG
 
+NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 # The tags pydantic puts in a `loc` for the members of a union: not keys of the file.
 CONDITION_TAGS = frozenset({"compare", "not", "all", "any"})
 STEP_TAGS = frozenset(kind.value for kind in Kind)
@@ -39,6 +40,26 @@ def union_message(loc: Loc, value: Any) -> str:
     if field in ("equals", "in"):
         return f"'{field}' must be a choice code or a number, not {value!r}"
     return f"'{field}' must be a text, or a mapping of language code to text (fr: …, en: …)"
+
+
+def quote_hint(root: yaml.Node | None, loc: Loc, details: ErrorDetails) -> str | None:
+    """ "code: 01 is read as the number 1: write it in quotes, code: '01'", for an unquoted
+    number where a text is wanted (a code, an id, a label), said with the file's own text:
+    pydantic's "(got 1)" hides the leading zero."""
+    value, key = details["input"], loc[-1] if loc else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not isinstance(key, str):
+        return None
+    if details["type"] != "string_type" and not (
+        any(is_member_tag(part) for part in details["loc"]) and key not in ("equals", "in")
+    ):
+        return None
+    node = root
+    for part in loc:
+        node = node_child(node, part)
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in NUMBER_TAGS:
+        return None
+    read = "a number" if node.value == str(value) else f"the number {value}"
+    return f"{key}: {node.value} is read as {read}: write it in quotes, {key}: '{node.value}'"
 
 
 def clean_loc(data: Any, loc: tuple[int | str, ...]) -> Loc:
