@@ -91,16 +91,24 @@ def _bundled() -> dict[str, tuple[Path, Flow]]:
 
 
 def how_to_include(other: OtherFlow, configured: Sequence[Path], result: str) -> str:
-    """What to add to the command to report on `other` too, each flow getting its `result`
-    ("to its own file", "its own tables")."""
+    """What to give the command to report on `other` too, each flow getting its `result`
+    ("to its own file", "its own tables"): advice that works as written.
+
+    Adding a file to --flows did not: several flows must each have an `audience:`,
+    which an organisation's one questionnaire has no need of. So, but for the two
+    bundled ones together, the advice is to report on that flow alone: --flow
+    replaces SURVEYBOT_FLOW (or --flows SURVEYBOT_FLOWS, setting both is refused).
+    A flow of one's own is most often missed outside the folder of its `.env`.
+    """
     bundled = _bundled()
     files = [path for path, _ in bundled.values()]
     if other.flow_id in bundled and all(path in files for path in configured):
         return f"add --flows bundled (each questionnaire {result})"
-    file = bundled[other.flow_id][0] if other.flow_id in bundled else "FILE"
-    used = "the one used now" if len(configured) == 1 else "those used now"
-    listed = ",".join(str(path) for path in [*configured, file])
-    return f"add its flow file to --flows, after {used}: --flows {listed}"
+    flag = "--flow" if len(configured) == 1 else "--flows"
+    if other.flow_id in bundled:
+        return f"to report on it alone, give {flag} {bundled[other.flow_id][0]}"
+    where = "" if Path(".env").is_file() else "run this from the folder of your .env, or "
+    return f"to report on it, {where}give its flow and stages files: {flag} FILE --stages FILE"
 
 
 def held(other: OtherFlow, filters: str) -> str:
