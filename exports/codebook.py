@@ -38,7 +38,7 @@ META_NOTES: Final = {
     "status": "Where the response is in its life.",
     "started_at": "When the respondent started (or last started over), in UTC" + TIMES + ".",
     "completed_at": "When the respondent finished, in UTC" + TIMES + "; empty if not finished.",
-    "duration_seconds": "completed_at minus started_at, in seconds, rounded. Includes pauses: "
+    "duration_seconds": "completed_at minus started_at, in whole seconds. Includes pauses: "
     "respondents can stop and resume days later. Empty if not finished.",
     "question_id": "The question: its rows below describe its values.",
     "value": "The answer, coded as the row of its question_id below says: a choice's code "

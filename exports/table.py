@@ -74,8 +74,10 @@ def _value(value: AnswerValue | None, labels: dict[str, str] | None) -> Value:
 def _seconds_between(start: str, end: str | None) -> int | None:
     if end is None:
         return None
-    elapsed = dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
-    return round(elapsed.total_seconds())
+    # Between the times as written, to the second: `completed_at - started_at` in the
+    # analyst's own tool gives the same number (rounding the exact span could differ by 1).
+    whole = [dt.datetime.fromisoformat(t).replace(microsecond=0) for t in (start, end)]
+    return int((whole[1] - whole[0]).total_seconds())
 
 
 def wide_table(

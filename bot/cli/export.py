@@ -30,6 +30,7 @@ from bot.cli.outputs import (
 if TYPE_CHECKING:
     from exports import ExportOptions, ExportResult
     from flows import Flow, StageDef
+    from storage import ResponseFilter
 
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
@@ -72,8 +73,8 @@ def personal_warning(flow: Flow) -> str:
     "-o",
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write; - or nothing: standard output (unless --xlsx is given). "
-    "An existing file is replaced only with --force (or once you say yes).",
+    help="CSV file to write; -: standard output; nothing: standard output, unless --xlsx "
+    "is given. An existing file is replaced only with --force (or once you say yes).",
 )
 @click.option(
     "--layout",
@@ -241,6 +242,8 @@ class _Target:
     csv: Path | None
     codebook: Path | None
     xlsx: Path | None
+    to_stdout: bool = False
+    """-o -: the CSV to standard output, even beside a workbook."""
 
     @property
     def files(self) -> tuple[Path | None, ...]:
@@ -259,22 +262,24 @@ def _plan_targets(
                 "give a file name: standard output ('-') is where the responses go (-o -)",
                 param_hint=f"'{flag}'",
             )
-    if out == Path("-"):
-        out = None
+    to_stdout = out == Path("-")
+    out = None if to_stdout else out
     several = len(setup.selected) > 1
-    if several and out is None and xlsx is None:
+    if several and (to_stdout or (out is None and xlsx is None)):
         fail(
             "several flows are configured: name a file with -o (one is written per flow, "
             "like responses-entreprise.csv) or pick one with --flow"
         )
     database = database_file(setup.settings.db)
     refuse_database((out, codebook, xlsx), database=database)
+    _refuse_wrong_kinds(out, codebook, xlsx)
     targets = [
         _Target(
             chosen,
             per_flow(out, chosen, several),
             per_flow(codebook, chosen, several),
             per_flow(xlsx, chosen, several),
+            to_stdout,
         )
         for chosen in setup.selected
     ]
@@ -282,6 +287,28 @@ def _plan_targets(
         [path for target in targets for path in target.files], database=database, force=force
     )
     return targets
+
+
+WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls", ".ods")
+OTHER_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".json", ".xls", ".xlsm", ".ods")
+"""Names --xlsx refuses: another format's, which Excel would open with a warning, if at all."""
+
+
+def _refuse_wrong_kinds(out: Path | None, codebook: Path | None, xlsx: Path | None) -> None:
+    """Exit 2 on a CSV named as a workbook or a workbook named otherwise: Excel refuses a
+    file whose name says another format, and pandas guesses the format from it."""
+    for flag, path in (("-o", out), ("--codebook", codebook)):
+        if path is not None and path.suffix.lower() in WORKBOOK_SUFFIXES:
+            hint = f"for a workbook, --xlsx {path}" if flag == "-o" else "the workbook holds one"
+            raise click.BadParameter(
+                f"{path.name} names a workbook, but {flag} writes CSV: name it .csv ({hint})",
+                param_hint=f"'{flag}'",
+            )
+    if xlsx is not None and xlsx.suffix.lower() in OTHER_SUFFIXES:
+        raise click.BadParameter(
+            f"{xlsx.name}: a workbook's name ends in .xlsx, by which Excel and pandas know it",
+            param_hint="'--xlsx'",
+        )
 
 
 def _given_filters(options: ExportOptions) -> dict[str, list[str]]:
@@ -333,16 +360,22 @@ def _known_stages(
 
 def _carried_stages(db: Path | str, flows: list[Flow], codes: list[str]) -> set[str]:
     """Which of `codes` a response of one of `flows` carries, whatever its status."""
-    from storage import ResponseFilter, StorageError, open_snapshot
+    from storage import ResponseFilter
+
+    asked = [
+        (code, ResponseFilter(flow_id=f.id, stage_codes=(code,))) for code in codes for f in flows
+    ]
+    counts = _counted(db, [matching for _, matching in asked])
+    return {code for (code, _), count in zip(asked, counts, strict=True) if count}
+
+
+def _counted(db: Path | str, filters: list[ResponseFilter]) -> list[int]:
+    """How many responses each filter matches, whatever their status unless it says."""
+    from storage import StorageError, open_snapshot
 
     try:
         with open_snapshot(db) as snapshot:
-            return {
-                code
-                for code in codes
-                for flow in flows
-                if snapshot.count(ResponseFilter(flow_id=flow.id, stage_codes=(code,)))
-            }
+            return [sum(c.count for c in snapshot.count(matching)) for matching in filters]
     except StorageError as error:
         fail(str(error))
 
@@ -352,8 +385,9 @@ def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None
     from exports import run_export
     from storage import StorageError
 
-    # Data to standard output when no file is named: a pipe into another tool.
-    stdout = sys.stdout.buffer if target.csv is None and target.xlsx is None else None
+    # Data to standard output when asked (-o -) or no file is named: a pipe into another tool.
+    named = target.csv is not None or target.xlsx is not None
+    stdout = sys.stdout.buffer if target.to_stdout or not named else None
     try:
         with interrupted_cleanly("the export"):
             result = run_export(
@@ -370,7 +404,7 @@ def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None
     if stdout is not None:
         stdout.flush()
     click.echo(_summary_line(result, target.files), err=True)
-    for note in _notes(result, target.flow, options):
+    for note in _notes(result, target.flow, options, db):
         click.echo(note, err=True)
 
 
@@ -386,11 +420,15 @@ def _summary_line(result: ExportResult, files: Iterable[Path | None]) -> str:
     return f"exported {what}: {rows}{target}"
 
 
-def _notes(result: ExportResult, flow: Flow, options: ExportOptions) -> list[str]:
+def _notes(result: ExportResult, flow: Flow, options: ExportOptions, db: Path | str) -> list[str]:
     """What to know of an export just written: nothing matched, personal data, rehearsals."""
+    from storage import ResponseFilter
+
     notes = []
     if result.responses == 0:
-        notes.append(nothing_exported(flow, options))
+        # With none at all, a filter (if only the default --status) is not what to check.
+        none_yet = not _counted(db, [ResponseFilter(flow_id=flow.id)])[0]
+        notes.append(nothing_exported(flow, options, none_yet=none_yet))
     if options.include_personal:
         notes.append(
             personal_warning(flow)
@@ -407,8 +445,9 @@ def _notes(result: ExportResult, flow: Flow, options: ExportOptions) -> list[str
     return notes
 
 
-def nothing_exported(flow: Flow, options: ExportOptions) -> str:
-    """Why an export has no response row: the filters given, each named, or none yet at all.
+def nothing_exported(flow: Flow, options: ExportOptions, *, none_yet: bool = False) -> str:
+    """Why an export has no response row: the filters given, each named, or none yet at all
+    (`none_yet`: the flow has no response, whatever the filters).
 
     The files are written all the same (a header row, the codebook): a script
     reading them finds the columns it expects.
@@ -419,7 +458,7 @@ def nothing_exported(flow: Flow, options: ExportOptions) -> str:
     if options.status == "completed":  # --status comes first of the filters given
         named[0] += " (the default: finished responses only; --status all for every one)"
     written = "only the header row was written"
-    if not named:
+    if none_yet or not named:
         return f"no response of flow '{flow.id}' in the database yet: {written}"
     which = "this filter" if len(named) == 1 else "these filters"
     return f"no response of flow '{flow.id}' matches {', '.join(named)}: {written}; check {which}"
