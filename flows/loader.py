@@ -39,6 +39,7 @@ from flows.paths import Loc
 from flows.repair import Repaired, repaired_flow
 from flows.stage_nouns import called_checks, noun_message
 from flows.stages import StageDef, StagesFile
+from flows.yaml_slips import yaml_problem
 from flows.yamlfile import PlainLoader, Refusal, read_text
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -53,17 +54,6 @@ STRING_KEYS = frozenset(
 BOOL_KEYS = frozenset(
     {"required", "other", "exclusive", "dont_know", "integer", "example", "elision", "an"}
 )
-# PyYAML's words for the commonest slips, and what to do about them. French typography
-# puts a space before ':' and '?', which YAML reads as the start of a key.
-YAML_HINTS = {
-    "<block end>": "check the indentation",
-    "'\\t'": "indent with spaces, not tabs",
-    "mapping values are not allowed": (
-        "quote a text that holds ': ' (\"Enquête : fablabs\"), or check the indentation"
-    ),
-    "expected ',' or '}'": "inside { }, quote each text that holds ' ?', ':' or ',' (\"Note ?\")",
-    "expected ',' or ']'": "inside [ ], quote each text that holds ' ?', ':' or ',' (\"Oui ?\")",
-}
 
 
 def bundled_path(name: str) -> Path:
@@ -185,9 +175,12 @@ def _read(path: str | Path) -> _Document:
         traps = list(_yaml_traps(node)) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        raise FlowFileError([_yaml_problem(file, error)]) from None
+        raise FlowFileError([yaml_problem(file, text, error)]) from None
     finally:
         loader.dispose()
+    if node is None:
+        empty = "the file is empty" + ("" if not text.strip() else " (it holds only comments)")
+        raise FlowFileError([Problem(file, 1, empty)])
     if not isinstance(data, dict):
         raise FlowFileError([Problem(file, 1, "the file must hold a YAML mapping of keys")])
     document = _Document(file, node, data)
@@ -211,18 +204,6 @@ def _raise_refusals(file: str, root: yaml.Node, refusals: list[Refusal]) -> None
         for refusal in refusals
     }
     raise FlowFileError(_sorted(list(found)))
-
-
-def _yaml_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 if mark else None
-    message = f"invalid YAML: {error.problem or error.context}"
-    context = error.context_mark
-    if error.problem and error.context and context and context.line + 1 != line:
-        # The slip is often where the context starts (an unclosed quote, a mapping).
-        message += f" ({error.context} at line {context.line + 1})"
-    hints = [hint for needle, hint in YAML_HINTS.items() if needle in (error.problem or "")]
-    return Problem(file, line, message + "".join(f"; {hint}" for hint in hints))
 
 
 def _model_for(data: dict[str, Any]) -> type[BaseModel]:

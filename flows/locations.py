@@ -134,7 +134,11 @@ def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
     kinds = kinds_with(field) if step_type in STEP_TAGS else []
     if kinds:
         # A key of other kinds of step: saying so beats "unknown key".
-        return f"'{field}' does not apply to a {step_type} question, only to: {', '.join(kinds)}"
+        article = "an" if step_type[:1] in tuple("aeiou") else "a"  # an email, an info
+        return (
+            f"'{field}' does not apply to {article} {step_type} question, "
+            f"only to: {', '.join(kinds)}"
+        )
     hint = difflib.get_close_matches(field, [k for k in known_keys() if k != field], n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
     return f"unknown key '{field}'{suggestion}"

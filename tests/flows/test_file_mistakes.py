@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from flows import validate_file
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
@@ -49,3 +51,80 @@ def test_a_number_where_a_number_may_stand_is_not_told_to_be_quoted(tmp_path: Pa
     text = MINI.read_text(encoding="utf-8").replace("max: 10000", "max: 1e400")
 
     assert all("quotes" not in message for _, message in said(tmp_path, text))
+
+
+# --- the parser's words -------------------------------------------------------------
+
+
+def test_a_key_without_its_colon_is_said_at_its_own_line_with_its_own_words(
+    tmp_path: Path,
+) -> None:
+    text = "stages:\n  - code: a\n    city Montargis\n    region: Centre\n"
+
+    assert said(tmp_path, text) == [
+        (3, "invalid YAML: a key needs ':' after it, as in `city: Montargis`")
+    ]
+
+
+@pytest.mark.parametrize("indent", ["   ", "  "], ids=["one-space-short", "list-level"])
+def test_a_line_indented_wrongly_is_said_without_the_parsers_tokens(
+    tmp_path: Path, indent: str
+) -> None:
+    """PyYAML said "expected <block end>, but found '?'": there is no '?' in the file."""
+    text = f"stages:\n  - code: a\n    city: Montargis\n{indent}region: Centre\n"
+
+    assert said(tmp_path, text) == [
+        (
+            4,
+            "invalid YAML: the indentation of this line does not match the lines above it: "
+            "give it the same number of spaces as the other keys of its block",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("\t", "a tab at column 1 of a blank line: remove it"),
+        ("  \t# note", "a tab at column 3, before a comment: use spaces, not tabs"),
+        ("\tregion: Centre", "a tab at column 1 indents this line: indent with spaces, not tabs"),
+        (
+            "    region:\tCentre",
+            "a tab at column 12, after 'region:': put a space after ':', not a tab",
+        ),
+        ("    region: Centre\t# note", "a tab at column 19: replace it with a space"),
+    ],
+    ids=["blank-line", "before-a-comment", "indenting", "after-a-colon", "before-a-comment-after"],
+)
+def test_a_tab_is_said_with_its_column_and_what_it_is_doing_there(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    text = f"stages:\n  - code: a\n    city: Montargis\n{line}\n"
+
+    assert said(tmp_path, text) == [(4, f"invalid YAML: {message}")]
+
+
+# --- wording ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        ("\n  \n", "the file is empty"),
+        ("# stages to come\n", "the file is empty (it holds only comments)"),
+    ],
+)
+def test_an_empty_file_is_called_empty(tmp_path: Path, text: str, message: str) -> None:
+    assert said(tmp_path, text) == [(1, message)]
+
+
+def test_a_key_of_another_kind_of_question_takes_a_or_an(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8").replace(
+        "        max_length: 20\n",
+        "        max_length: 20\n      - {id: mail, type: email, text: Mail, min: 1}\n",
+    )
+
+    assert said(tmp_path, text) == [
+        (19, "'min' does not apply to an email question, only to: number, scale")
+    ]

@@ -1,0 +1,81 @@
+"""What a YAML parser error means, in an organiser's words, at the line of the slip.
+
+PyYAML says "could not find expected ':'" on the line after a key without its
+colon, and "expected <block end>, but found '?'" for a line indented wrongly (a
+'?' that is not in the file): said here as the slip itself, with the file's own
+text where it helps (`city Montargis` -> "as in `city: Montargis`").
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from flows.errors import Problem
+
+# PyYAML's words for the commonest slips, and what to do about them. French typography
+# puts a space before ':' and '?', which YAML reads as the start of a key.
+YAML_HINTS = {
+    "mapping values are not allowed": (
+        "quote a text that holds ': ' (\"Enquête : fablabs\"), or check the indentation"
+    ),
+    "expected ',' or '}'": "inside { }, quote each text that holds ' ?', ':' or ',' (\"Note ?\")",
+    "expected ',' or ']'": "inside [ ], quote each text that holds ' ?', ':' or ',' (\"Oui ?\")",
+}
+INDENTATION = (
+    "the indentation of this line does not match the lines above it: give it the same "
+    "number of spaces as the other keys of its block"
+)
+# `city Montargis`: a word, a space, the rest (not a list item, a comment or a quote).
+KEY_AND_VALUE = re.compile(r"\s*(?:-\s+)?([^\s#\"'\-{}\[\]][^\s:]*)[ \t]+([^#:]*?)\s*")
+
+
+def yaml_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    """The problem a parser error stands for, located at the slip rather than where the
+    parser noticed it."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else None
+    problem, context = error.problem or "", error.context_mark
+    if "'\\t'" in problem and error.problem_mark is not None:
+        return Problem(file, line, f"invalid YAML: {_tab(text, error.problem_mark)}")
+    if problem.startswith("could not find expected ':'") and context is not None:
+        # Noticed on the next line: the slip is the key the scan started at.
+        return Problem(file, context.line + 1, f"invalid YAML: {_colon(text, context)}")
+    if problem.startswith("expected <block end>"):
+        return Problem(file, line, f"invalid YAML: {INDENTATION}")
+    message = f"invalid YAML: {problem or error.context}"
+    if problem and error.context and context and context.line + 1 != line:
+        # The slip is often where the context starts (an unclosed quote, a mapping).
+        message += f" ({error.context} at line {context.line + 1})"
+    hints = [hint for needle, hint in YAML_HINTS.items() if needle in problem]
+    return Problem(file, line, message + "".join(f"; {hint}" for hint in hints))
+
+
+def _line(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    return lines[mark.line] if 0 <= mark.line < len(lines) else ""
+
+
+def _colon(text: str, mark: yaml.Mark) -> str:
+    """A key without its ':', with the line's own words as the example."""
+    found = KEY_AND_VALUE.fullmatch(_line(text, mark))
+    example = f"{found[1]}: {found[2]}" if found and found[2] else "city: Montargis"
+    return f"a key needs ':' after it, as in `{example}`"
+
+
+def _tab(text: str, mark: yaml.Mark) -> str:
+    """A tab, which YAML allows in no place an organiser is likely to put one."""
+    line, column = _line(text, mark), mark.column
+    before, after = line[:column], line[column:].lstrip(" \t")
+    where = f"a tab at column {column + 1}"
+    if not before.strip(" \t"):
+        if not after:
+            return f"{where} of a blank line: remove it"
+        if after.startswith("#"):
+            return f"{where}, before a comment: use spaces, not tabs"
+        return f"{where} indents this line: indent with spaces, not tabs"
+    if before.rstrip(" \t").endswith(":"):
+        key = before.rstrip(" \t").lstrip(" -")
+        return f"{where}, after '{key}': put a space after ':', not a tab"
+    return f"{where}: replace it with a space"
