@@ -19,8 +19,9 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from exports import EXCEL, PLAIN, neutralise
 from flows import STAGE_CODE, Catalogue, Flow, StageDef, link_payload
@@ -261,3 +262,38 @@ def render_csv(links: Sequence[StageLink], *, lang: str = "fr", excel: bool = Fa
         ]
         writer.writerow([*row, link.web_url or ""] if web else row)
     return buffer.getvalue()
+
+
+def codes_in_csv(path: Path) -> set[str]:
+    """The link codes a links.csv written earlier lists (the `start=` of its links): the QR
+    codes that run wrote. Empty when there is none, or it cannot be read as one."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # --excel's has a byte-order mark
+    except (OSError, UnicodeDecodeError):
+        return set()
+    header = text.partition("\n")[0]
+    rows = csv.DictReader(io.StringIO(text), delimiter=";" if ";" in header else ",")
+    codes: set[str] = set()
+    try:
+        for row in rows:
+            given = parse_qs(urlsplit(row.get("link") or "").query).get("start", [])
+            codes |= {code for code in given if STAGE_CODE.fullmatch(code)}
+    except csv.Error:
+        return set()
+    return codes
+
+
+def stale_qr_files(
+    out: Path, links: Sequence[StageLink], earlier: set[str]
+) -> tuple[list[Path], list[Path]]:
+    """The PNG and SVG files in `out`/qr that are none of `links`' QR codes: those of a code
+    the earlier links.csv listed (`earlier`, the kit's own: renamed or removed since),
+    and the others (maybe someone's picture: for them to look at)."""
+    current = {link.code for link in links}
+    try:
+        found = sorted((out / "qr").iterdir())
+    except OSError:
+        return [], []
+    files = [p for p in found if p.suffix in (".png", ".svg") and p.stem not in current]
+    files = [p for p in files if p.is_file()]
+    return [p for p in files if p.stem in earlier], [p for p in files if p.stem not in earlier]

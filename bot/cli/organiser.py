@@ -140,6 +140,7 @@ def links(
         stage_links,
         write_links,
     )
+    from organiser.links import codes_in_csv
 
     settings = load_settings(
         LinkSettings,
@@ -172,6 +173,7 @@ def links(
         return
     _refuse_links_too_long(found, given=web_url is not None)
     check_outputs(kit_paths(found, out), database=database_file(settings.db), force=force)
+    earlier = codes_in_csv(out / "links.csv")
     try:
         with interrupted_cleanly("writing the links"):
             written = write_links(found, out, bot_username=bot_username, lang=lang, excel=excel)
@@ -184,6 +186,44 @@ def links(
         f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG{opening}) in {out / 'qr'}",
         err=True,
     )
+    _remove_stale_qr_codes(out, found, earlier)
+
+
+def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str]) -> None:
+    """Remove the QR codes of an earlier run whose code these links no longer have (a stage
+    renamed or removed), saying so, and warn of other pictures in qr/ that are none of them.
+
+    Left there, qr/<old code>.png was ready to be put on a slide by mistake, opening a
+    link no stage has. Only files the earlier links.csv proves the kit wrote are removed:
+    another picture in qr/ may be someone's own, so it is named, not removed.
+    """
+    from organiser.links import stale_qr_files
+
+    stale, others = stale_qr_files(out, found, earlier)
+    removed: list[Path] = []
+    for path in stale:
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError as error:
+            others.append(path)
+            click.echo(f"warning: cannot remove {path}: {error.strerror or error}", err=True)
+    if removed:
+        codes = ", ".join(sorted({f"'{path.stem}'" for path in removed}))
+        click.echo(
+            f"removed {', '.join(str(path) for path in removed)}: the QR codes of {codes}, "
+            "which these stages no longer have (renamed or removed)",
+            err=True,
+        )
+    if others:
+        click.echo(
+            f"warning: {', '.join(str(path) for path in others)} "
+            f"{'is' if len(others) == 1 else 'are'} none of these stages' QR codes: if "
+            f"{'it is an old one' if len(others) == 1 else 'they are old ones'}, delete "
+            f"{'it' if len(others) == 1 else 'them'} before "
+            f"{'it is' if len(others) == 1 else 'they are'} printed or put on a slide",
+            err=True,
+        )
 
 
 def _refuse_links_too_long(found: list[StageLink], *, given: bool) -> None:
