@@ -84,6 +84,12 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "show_all": {"fr": "Afficher toute la réponse", "en": "Show the whole answer"},
     "show_less": {"fr": "Réduire", "en": "Show less"},
+    # Said by chat.js while an answer is on its way, and if the connection does not answer.
+    "sending": {"fr": "Envoi…", "en": "Sending…"},
+    "stalled": {
+        "fr": "La connexion ne répond pas\u00a0: réessayez.",
+        "en": "The connection is not responding: try again.",
+    },
     "count": {"fr": "{n}\u00a0/\u00a0{limit} caractères", "en": "{n} / {limit} characters"},
     "count_over": {
         "fr": "{n}\u00a0/\u00a0{limit} caractères\u00a0: trop long, raccourcissez",

@@ -4,7 +4,9 @@
 // button cannot be pressed twice, and reloading the page shows it as it stands.
 // It also keeps what is typed in a question's field until that answer is taken (a
 // footer button redraws the page), counts the characters near the field's limit, and
-// copies the resume link.
+// copies the resume link. An answer on its way is said to be sending; one that gets no
+// answer in 15 seconds, or none at all (offline), is said not to have gone, in the page,
+// its form ready to be sent again.
 "use strict";
 
 (function () {
@@ -167,31 +169,77 @@
     (changed || document.querySelector(".now") || target).scrollIntoView({ block: "start" });
   }
 
-  function postPlainly(form, submitter) {
-    busy = false;
-    form.dataset.plain = "1";
-    form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
-    if (submitter) { form.requestSubmit(submitter); } else { form.requestSubmit(); }
+  // How long an answer may take before the page says the connection does not answer.
+  var WAIT = 15000;
+
+  // What is said while an answer is on its way, and if it gets no answer: in the page's
+  // language, from <main>'s data-sending and data-stalled (words.py).
+  function status(form, submitter) {
+    var shown = document.getElementById("send-status");
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.id = "send-status";
+      shown.className = "send-status";
+      shown.setAttribute("role", "status");
+      // Below the tapped button's group (the answers, "back" and "skip"...), not inside it.
+      var after = submitter && submitter.parentElement !== form ? submitter.parentElement : submitter;
+      if (after) { after.insertAdjacentElement("afterend", shown); } else { form.appendChild(shown); }
+    }
+    return shown;
+  }
+
+  function words(key) {
+    var main = document.getElementById("main");
+    return (main && main.dataset[key]) || "";
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.dataset.plain) { return; }
     event.preventDefault();
     if (busy) { return; }
     busy = true;
+    var submitter = event.submitter;
     // An answer typed and sent (not "back", not "skip"): its draft goes once it is taken.
     var typed = form.querySelector("[name=text]");
-    sent = typed && !(event.submitter && event.submitter.name) ? draftKey(form) : null;
-    var data = new FormData(form, event.submitter);
+    sent = typed && !(submitter && submitter.name) ? draftKey(form) : null;
+    var data = new FormData(form, submitter);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    // The button tapped stands out from the others, greyed, and the page says it is sending
+    // (a moment later: on a good connection the next page comes first).
+    if (submitter) { submitter.classList.add("sending"); }
+    var shown = status(form, submitter);
+    shown.classList.remove("stalled");
+    shown.textContent = "";
+    var saying = setTimeout(function () { shown.textContent = words("sending"); }, 300);
+    var done = false;
+    var stop = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (stop) { stop.abort(); } failed(); }, WAIT);
+
+    // No answer (offline, a connection that hangs): said in the page, the form as it was,
+    // to be sent again. The same form, with its delivery id: an answer that did reach the
+    // server is not taken twice (app.py).
+    function failed() {
+      if (done) { return; }
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(saying);
+      busy = false;
+      sent = null;
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+      if (submitter) { submitter.classList.remove("sending"); }
+      shown.classList.add("stalled");
+      shown.textContent = words("stalled");
+      if (submitter) { submitter.focus({ preventScroll: true }); }
+    }
+
     // Not form.action: a button named "action" hides that property. The header asks for
     // the page itself, not the redirect a plain post gets (requests.py, SCRIPT_HEADER).
     fetch(form.getAttribute("action"), {
       method: "POST",
       body: new URLSearchParams(data),
       credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" }
+      headers: { "X-Requested-With": "fetch" },
+      signal: stop ? stop.signal : undefined
     })
       .then(function (response) {
         return response.text().then(function (html) {
@@ -201,12 +249,13 @@
       .then(function (answer) {
         // The server answered, whatever it said (the next question, "wait a few seconds"):
         // that page is shown. Posting the form again would send the answer twice.
+        if (done) { return; }
+        done = true;
+        clearTimeout(timer);
+        clearTimeout(saying);
         busy = false;
         show(answer.html, answer.url, answer.taken);
-      }, function () {
-        // No answer at all (the network): the plain form post is still there.
-        postPlainly(form, event.submitter);
-      });
+      }, failed);
   });
 
   document.addEventListener("focusin", function (event) {
