@@ -50,7 +50,10 @@ def check_outputs(targets: Iterable[Path | None], *, database: Path | None, forc
     if sys.stdin.isatty():
         if confirm(f"{named} already {verb}: replace {them}?"):
             return
-        fail(f"nothing written; {named} left as {them} {'was' if them == 'it' else 'were'}")
+        # Answering no is a choice, not a failure: said plainly, exit 0.
+        kept = "it was" if len(existing) == 1 else "they were"
+        click.echo(f"nothing written; {named} left as {kept}", err=True)
+        raise SystemExit(0)
     fail(f"{named} already {verb}; add --force to replace {them}, or choose another name")
 
 

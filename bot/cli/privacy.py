@@ -79,7 +79,7 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
             who = _who(respondent.channel, respondent.external_id)
             data = await store.respondent_data(respondent.id)
             if not yes and not _confirmed(_erasure_question(who, data)):
-                raise _NotErased("nothing was erased")
+                raise _Declined
             report = await store.erase_by_external_id(respondent.channel, respondent.external_id)
         finally:
             await store.close()
@@ -89,12 +89,18 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
 
     try:
         asyncio.run(go())
+    except _Declined:
+        click.echo("nothing was erased", err=True)  # what was asked for: not an error
     except (_NotErased, StorageError) as error:
         fail(str(error))
 
 
 class _NotErased(Exception):
     """Why `erase` erased nothing; said once the store is closed, as any other failure."""
+
+
+class _Declined(Exception):
+    """The organiser answered no: nothing erased, as they chose (exit 0)."""
 
 
 def _erasure_question(who: str, data: Mapping[str, Any]) -> str:
@@ -120,7 +126,8 @@ def _print_report(report: ErasureReport, who: str, label: str) -> None:
 
 
 def _confirmed(question: str) -> bool:
-    """The organiser's yes; no answer at all (input ended) is a no, with what to add.
+    """The organiser's yes or no; no answer at all (input ended) is a failure, with what to
+    add: a script that forgot --yes has not done its work.
 
     click says a bare "Aborted!" when input ends, which tells a script nothing.
     Ctrl-C at a terminal is left to click: the person knows what they pressed.
@@ -131,7 +138,7 @@ def _confirmed(question: str) -> bool:
         if sys.stdin.isatty():
             raise
         click.echo("\nno answer (input ended); add --yes to erase without being asked", err=True)
-        return False
+        raise _NotErased("nothing was erased") from None
 
 
 async def _respondent(

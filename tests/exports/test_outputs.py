@@ -183,9 +183,9 @@ def test_at_a_terminal_it_asks(filled: Filled, tmp_path: Path, answer: str, repl
     if replaced:
         assert done.returncode == 0, stderr
         assert read_csv(out.read_bytes()).shape[0] == EXPORTED
-    else:
-        assert done.returncode == 1
-        assert "nothing written" in stderr
+    else:  # declined: a choice, not a failure (exit 0)
+        assert done.returncode == 0, stderr
+        assert stderr.endswith(f"nothing written; {out} left as it was\n")
         assert out.read_text(encoding="utf-8") == "an earlier analysis\n"
 
 
