@@ -90,9 +90,11 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "La connexion ne répond pas\u00a0: réessayez.",
         "en": "The connection is not responding: try again.",
     },
-    "count": {"fr": "{n}\u00a0/\u00a0{limit} caractères", "en": "{n} / {limit} characters"},
+    # The line may break after "/" (at 200 % zoom, 180 px wide, the count is longer than
+    # the line); the number stays with its unit.
+    "count": {"fr": "{n}\u00a0/ {limit} caractères", "en": "{n} / {limit} characters"},
     "count_over": {
-        "fr": "{n}\u00a0/\u00a0{limit} caractères\u00a0: trop long, raccourcissez",
+        "fr": "{n}\u00a0/ {limit} caractères\u00a0: trop long, raccourcissez",
         "en": "{n} / {limit} characters: too long, please shorten",
     },
     # The count as a screen reader says it, with the field and once over the limit.

@@ -1,0 +1,113 @@
+"""At 200 % zoom on a 360 px phone (180 CSS px), in a real Chromium: nothing scrolls sideways.
+
+WCAG 1.4.10 (reflow): the character count shown over a field's limit wraps between
+words, and the refusal that follows does not cut a word in two. On a short flow
+(fixtures/polish.yaml); the fixtures are in conftest.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.phone import Phone, Server, skip_without_a_browser
+
+with contextlib.suppress(ImportError):  # without it, the skip below says what to install
+    from playwright.sync_api import Browser, Locator, expect
+skip_without_a_browser()
+
+POLISH = Path(__file__).parent / "fixtures" / "polish.yaml"
+
+
+@pytest.fixture
+def served_flow() -> Path:
+    return POLISH
+
+
+@pytest.fixture
+def zoomed(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phone]:
+    """A 360×740 phone at 200 %: 180×370 CSS pixels, each drawn two pixels wide."""
+    context = browser.new_context(
+        viewport={"width": 180, "height": 370}, device_scale_factor=2, locale="fr-FR"
+    )
+    try:
+        yield Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=True)
+    finally:
+        context.close()
+
+
+def sideways(phone: Phone) -> int:
+    """How far the page scrolls sideways, in CSS pixels (0: it reflows)."""
+    return int(
+        phone.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+def lines_of(element: Locator, word: str) -> int:
+    """On how many lines `word` is drawn, in the element's text (2: cut in two)."""
+    return int(
+        element.evaluate(
+            """(e, word) => {
+                const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const at = node.data.indexOf(word);
+                    if (at < 0) continue;
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + word.length);
+                    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+                }
+                return 0;
+            }""",
+            word,
+        )
+    )
+
+
+def within_the_screen(phone: Phone, element: Locator) -> bool:
+    box, screen = element.bounding_box(), phone.page.viewport_size
+    assert box is not None and screen is not None
+    return box["x"] >= 0 and box["x"] + box["width"] <= screen["width"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit"), [("fr", "caractères"), ("en", "characters")], ids=["fr", "en"]
+)
+def test_the_count_near_and_over_the_limit_reflows_at_200_percent(
+    server: Server, zoomed: Phone, lang: str, unit: str
+) -> None:
+    ana = zoomed
+    page = ana.page
+    ana.open(f"{server.url}/chat")
+    if lang == "en":
+        ana.tap("English")
+    send = page.get_by_role("button", name="Send" if lang == "en" else "Envoyer")
+    page.locator("#answer").fill("Acme")
+    ana.press(send)
+    ana.tap("Industrie" if lang == "fr" else "Industry")
+    field, count = page.locator("#answer"), page.locator("#answer-count")
+
+    # "812 / 1 000 caractères", then "1 204 / 1 000 caractères : trop long, raccourcissez":
+    # on as many lines as it takes, the number with its unit, nothing past the screen.
+    for typed, over in ((812, False), (1204, True)):
+        field.fill("y" * typed)
+        expect(count).to_be_visible()
+        expect(count).to_contain_text(unit)
+        assert ("over" in (count.get_attribute("class") or "")) == over
+        ana.shot(f"zoom-count-{typed}-{lang}")
+        assert sideways(ana) == 0
+        assert within_the_screen(ana, count)
+        assert lines_of(count, unit) == 1
+        assert lines_of(count, "1\u202f000" if lang == "fr" else "1,000") == 1
+
+    # Refused by the server: nothing scrolls sideways either.
+    send.click()
+    expect(page.locator("#refusal")).to_contain_text(unit)
+    ana.shot(f"zoom-refused-{lang}")
+    assert sideways(ana) == 0
+    ana.check_clean()
