@@ -96,7 +96,7 @@ class DatabaseSettings(_FromEnvironment):
                 f"unknown database scheme {scheme!r}: give a file path (SQLite) or a "
                 "postgresql://user@host/db URL"
             )
-        return Path(value)
+        return Path(value).expanduser()  # "~/tour.sqlite3" in .env: no shell expands it there
 
     @property
     def on_postgres(self) -> bool:
@@ -120,7 +120,8 @@ class FlowSettings(_FromEnvironment):
     def _split_flows(cls, value: object) -> object:
         # "a.yaml, b.yaml" as people write it; a folder or `bundled` is expanded by flow_paths.
         if isinstance(value, str):
-            return tuple(Path(part.strip()) for part in value.split(",") if part.strip())
+            parts = (part.strip() for part in value.split(","))
+            return tuple(Path(part).expanduser() for part in parts if part)
         return value
 
     @field_validator("flow", "stages", mode="before")
@@ -136,6 +137,12 @@ class FlowSettings(_FromEnvironment):
                 f"to use the bundled {what}"
             )
         return value
+
+    @field_validator("flow", "stages")
+    @classmethod
+    def _home_of_file(cls, value: Path | None) -> Path | None:
+        # "~/tour/etapes.yaml" in .env: no shell expands "~" there, as one does on a command line.
+        return value.expanduser() if value is not None else None
 
     @model_validator(mode="after")
     def _one_flow_setting(self) -> Self:
@@ -248,7 +255,8 @@ class TelegramSettings(_FromEnvironment):
                 return frozenset(int(part) for part in parts)
             except ValueError:
                 raise ValueError(
-                    f"SURVEYBOT_ADMINS must be Telegram user ids separated by commas, got {value!r}"
+                    f"give Telegram user ids separated by commas, like 123456789, 987654321; "
+                    f"got {value!r}"
                 ) from None
         return value
 
@@ -258,7 +266,7 @@ class TelegramSettings(_FromEnvironment):
         # Path("") would be the working directory: an empty variable is a mistake, said so.
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty: give the path of the file, or unset the variable")
-        return value
+        return Path(value).expanduser() if isinstance(value, str) else value
 
 
 class UpkeepSettings(_FromEnvironment):
@@ -272,6 +280,20 @@ class UpkeepSettings(_FromEnvironment):
     """Responses older than this are deleted by the bot every day; unset: kept."""
     timezone: str = "Europe/Paris"
     """The respondents' time zone, for quiet night hours."""
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object) -> object:
+        # pydantic said "Input should be a valid integer, unable to parse string as an integer".
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            raise ValueError("is empty: give a number of days, or leave it out to keep responses")
+        try:
+            int(value.strip())  # then pydantic's own checks, as for a number from a flag
+        except ValueError:
+            raise ValueError(f"{value!r} is not a whole number of days") from None
+        return value
 
     @field_validator("timezone")
     @classmethod

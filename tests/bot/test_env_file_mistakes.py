@@ -113,3 +113,53 @@ def test_a_blank_flow_or_stages_line_names_the_setting_and_the_way_back(
         result = invoke(*command)
         assert result.exit_code == 2, command
         assert result.stderr == f"error: SURVEYBOT_{name}: is empty: give the path of your {said}\n"
+
+
+def test_a_home_folder_written_with_a_tilde_in_the_settings_file_is_the_home_folder(
+    organiser: Path,
+) -> None:
+    # No shell reads .env: "~" was taken for a folder named "~" in the working directory.
+    home = organiser / "home"
+    (home / "tour").mkdir(parents=True)
+    (home / "tour" / "etapes.yaml").write_text(STAGES, encoding="utf-8")
+    Path(".env").write_text(
+        "SURVEYBOT_STAGES=~/tour/etapes.yaml\nSURVEYBOT_DB=~/tour/tour.sqlite3\n", encoding="utf-8"
+    )
+
+    checked = invoke("validate", env={"HOME": str(home)})
+    counted = invoke("stats", env={"HOME": str(home)})
+
+    assert checked.exit_code == 0, checked.stderr
+    assert f"{home}/tour/etapes.yaml: ok\n" in checked.stderr
+    assert counted.stderr.startswith(f"error: no database at {home}/tour/tour.sqlite3:")
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        (
+            "SURVEYBOT_RETENTION_DAYS=abc",
+            "SURVEYBOT_RETENTION_DAYS: 'abc' is not a whole number of days",
+        ),
+        (
+            "SURVEYBOT_RETENTION_DAYS=",
+            "SURVEYBOT_RETENTION_DAYS: is empty: give a number of "
+            "days, or leave it out to keep responses",
+        ),
+        (
+            "SURVEYBOT_ADMINS=12;34",
+            "SURVEYBOT_ADMINS: give Telegram user ids separated by "
+            "commas, like 123456789, 987654321; got '12;34'",
+        ),
+    ],
+    ids=["retention-word", "retention-empty", "admins"],
+)
+def test_a_bad_bot_setting_is_said_once_in_plain_words(
+    organiser: Path, setting: str, said: str
+) -> None:
+    Path(".env").write_text(f"SURVEYBOT_TOKEN=1:x\n{setting}\n", encoding="utf-8")
+
+    result = invoke("run")
+
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {said}\n"
