@@ -1,7 +1,8 @@
 """At 200 % zoom on a 360 px phone (180 CSS px), in a real Chromium: nothing scrolls sideways.
 
-WCAG 1.4.10 (reflow): the character count shown over a field's limit wraps between
-words, and the refusal that follows does not cut a word in two. On a short flow
+WCAG 1.4.10 (reflow): the character count shown near and over a field's limit wraps
+between words, "back" and "skip" go one above the other rather than cut mid-word, and
+the refusal that follows does not widen the page. On a short flow
 (fixtures/polish.yaml); the fixtures are in conftest.py.
 """
 
@@ -104,6 +105,10 @@ def test_the_count_near_and_over_the_limit_reflows_at_200_percent(
         assert within_the_screen(ana, count)
         assert lines_of(count, unit) == 1
         assert lines_of(count, "1\u202f000" if lang == "fr" else "1,000") == 1
+
+    # "← Retour" and "Passer" one above the other, not cut in two side by side.
+    for control in ("Retour", "Passer") if lang == "fr" else ("Back", "Skip"):
+        assert lines_of(page.locator(".controls"), control) == 1, control
 
     # Refused by the server: nothing scrolls sideways either.
     send.click()
