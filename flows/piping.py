@@ -31,7 +31,9 @@ def piped_names(text: str) -> set[str]:
 def fill(text: str, value_of: Callable[[str], str | None], *, french: bool = False) -> str:
     """`text` with each piped name replaced by `value_of(name)`.
 
-    Where that is None (no answer), the fallback is used, or nothing when there is none.
+    Where that is None (no answer), the fallback is used, or nothing when there is none;
+    so it is for an answer with no letter or digit ("-", "??", "🏭"), which would not read
+    as a name in a sentence ("Combien de salariés compte 🏭 ?").
     In a `french` text, "de" before an answer becomes what French makes of it.
     """
     if "{" not in text:
@@ -40,7 +42,7 @@ def fill(text: str, value_of: Callable[[str], str | None], *, french: bool = Fal
     def replace(match: re.Match[str]) -> str:
         value = value_of(match.group("name"))
         de = match.groupdict().get("de") or ""
-        if value is None:
+        if value is None or not any(c.isalnum() for c in value):
             return de + (match.group("fallback") or "")
         if de:
             # The apostrophe the author typed: "d’activité" then "d’Exemple", not "d'Exemple".

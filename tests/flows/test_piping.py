@@ -97,3 +97,21 @@ def test_every_question_of_the_bundled_flow_reads_without_braces() -> None:
     for step in flow.steps():
         for lang in flow.languages:
             assert "{" not in unpiped(flow.text(step.text, lang)), step.id
+
+
+@pytest.mark.parametrize("typed", ["-", "??", "🏭🔧", " … "])
+def test_an_answer_with_no_letter_or_digit_reads_as_the_fallback(typed: str) -> None:
+    text = "Quel est le secteur d’activité principal de {company|votre entreprise} ?"
+    said = fill(text, {"company": typed}.get, french=True)
+    assert said == "Quel est le secteur d’activité principal de votre entreprise ?"
+    assert fill("{company}", {"company": "3M"}.get) == "3M"  # a digit is a name
+
+
+def test_the_bundled_questionnaire_asks_of_votre_entreprise_after_an_emoji_name() -> None:
+    flow = flows.load_flow(flows.bundled_path("questionnaire.yaml"))
+    state = flows.start(flow)
+    assert state.current == "company_name"
+    state = flows.answer(flow, state, "🏭🔧", "fr").state
+    shown = flows.prompt(flow, state, "fr")
+    assert shown is not None
+    assert "🏭" not in shown.text and "votre entreprise" in shown.text, shown.text
