@@ -32,6 +32,8 @@ BOT_USERNAME: Final = re.compile(r"[A-Za-z0-9_]{5,32}")
 CSV_COLUMNS: Final = ("stage", "city", "region", "date", "link")
 AUDIENCE_COLUMN: Final = "audience"
 WEB_COLUMN: Final = "web_link"
+CSV_READ_LIMIT: Final = 4 * 1024 * 1024
+"""The most of an earlier links.csv read to find its codes: thousands of stages' links."""
 # Plain http is for a rehearsal on this machine only: respondents' answers travel over https.
 LOCAL_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1"})
 WEB_PATH: Final = "/s/"
@@ -268,7 +270,12 @@ def codes_in_csv(path: Path) -> set[str]:
     """The link codes a links.csv written earlier lists (the `start=` of its links): the QR
     codes that run wrote. Empty when there is none, or it cannot be read as one."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # --excel's has a byte-order mark
+        # A regular file only, and not more of it than a links.csv holds: links.csv may be
+        # a symbolic link to a device (/dev/full, /dev/zero), never ending.
+        if not path.is_file():
+            return set()
+        with path.open("rb") as file:
+            text = file.read(CSV_READ_LIMIT).decode("utf-8-sig")  # --excel's has a BOM
     except (OSError, UnicodeDecodeError):
         return set()
     header = text.partition("\n")[0]
