@@ -229,7 +229,9 @@
       if (submitter) { submitter.classList.remove("sending"); }
       shown.classList.add("stalled");
       shown.textContent = words("stalled");
-      if (submitter) { submitter.focus({ preventScroll: true }); }
+      // The focus the disabled button lost, back on it (not taken from the text field).
+      var at = document.activeElement;
+      if (submitter && (!at || at === document.body)) { submitter.focus({ preventScroll: true }); }
     }
 
     // Not form.action: a button named "action" hides that property. The header asks for
