@@ -23,6 +23,16 @@ from flows.checks import check_flow, check_stage_codes, check_written_ids, langu
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.export_names import check_export_names
+from flows.file_kinds import (
+    NOT_A_FLOW,
+    NOT_STAGES,
+    guessed_model,
+    looks_like_flow,
+    looks_like_stages,
+    renamed_to_stages,
+    slip_message,
+    stages_slip,
+)
 from flows.limits import check_limits
 from flows.locations import (
     child,
@@ -86,7 +96,7 @@ def validate_file(path: str | Path) -> list[Problem]:
         document = _read(path)
     except FlowFileError as error:
         return error.problems
-    if _model_for(document.data) is StagesFile:
+    if guessed_model(document.data) is StagesFile:
         return _examined_stages(document)[1]
     return _examined_flow(document)[1]
 
@@ -103,6 +113,8 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     When parts of the file do not fit the schema, those parts are set aside and
     the cross-checks still run on the rest, so one pass reports everything.
     """
+    if looks_like_stages(document.data):
+        return None, [Problem(document.file, 1, NOT_A_FLOW)]
     problems = list(document.problems)
     problems += resolve_code_lists(document.file, document.node, document.data)
     schema = _schema_problems(document, Flow)
@@ -135,7 +147,14 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
 def _examined_stages(document: _Document) -> tuple[list[StageDef] | None, list[Problem]]:
     """The stages, each holding what it is called (None if the file has errors), and every
     problem found: the schema's, codes given twice, and the `called:` blocks' own."""
-    problems = list(document.problems) + _schema_problems(document, StagesFile)
+    slip = stages_slip(document.data)
+    if slip is None and looks_like_flow(document.data):
+        return None, [Problem(document.file, 1, NOT_STAGES)]
+    problems = list(document.problems)
+    if slip is not None:
+        problems.append(_locate(document, (slip,), slip_message(slip)))
+        document.data = renamed_to_stages(document.node, document.data, slip)
+    problems += _schema_problems(document, StagesFile)
     problems += _stage_code_problems(document)
     errors, warnings = called_checks(document.data)
     problems += [_locate(document, loc, message) for loc, message in errors]
@@ -204,10 +223,6 @@ def _raise_refusals(file: str, root: yaml.Node, refusals: list[Refusal]) -> None
         for refusal in refusals
     }
     raise FlowFileError(_sorted(list(found)))
-
-
-def _model_for(data: dict[str, Any]) -> type[BaseModel]:
-    return StagesFile if "stages" in data else Flow
 
 
 def _yaml_traps(root: yaml.Node) -> Iterator[tuple[Loc, str, int]]:

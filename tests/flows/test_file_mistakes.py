@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import validate_file
+from flows import FlowFileError, load_flow, load_stages, validate_file
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 STAGES = "stages:\n  - code: pithiviers\n    city: Pithiviers\n"
@@ -128,3 +128,57 @@ def test_a_key_of_another_kind_of_question_takes_a_or_an(tmp_path: Path) -> None
     assert said(tmp_path, text) == [
         (19, "'min' does not apply to an email question, only to: number, scale")
     ]
+
+
+# --- a file of the other kind -------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["stage", "Stages", "stges"])
+def test_a_misspelt_stages_key_is_one_slip_and_the_stages_are_still_checked(
+    tmp_path: Path, key: str
+) -> None:
+    text = (
+        "called:\n  fr: {one: salon, many: salons, gender: m}\n"
+        "  en: {one: open day, many: open days}\n"
+        f"{key}:\n  - code: a b\n    city: Gien\n"
+    )
+
+    assert said(tmp_path, text) == [
+        (4, f"`{key}:` should be `stages:`"),
+        (5, "code 'a b' must be letters, digits, '_' and '-' only (no spaces), at most 64 long"),
+    ]
+    with pytest.raises(FlowFileError) as caught:
+        load_stages(tmp_path / "file.yaml")
+    assert caught.value.problems[0].message == f"`{key}:` should be `stages:`"
+
+
+def test_a_flow_file_given_as_the_stages_is_said_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(FlowFileError) as caught:
+        load_stages(MINI)
+
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (1, "this looks like a flow file, not a stages file: a stages file holds a `stages:` list")
+    ]
+
+
+@pytest.mark.parametrize("text", [STAGES, STAGES.replace("stages:", "stage:")])
+def test_a_stages_file_given_as_the_flow_is_said_in_one_line(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "stages.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(FlowFileError) as caught:
+        load_flow(path)
+
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (
+            1,
+            "this looks like a stages file, not a flow file: a flow file holds `id:`, "
+            "`version:`, `title:` and `sections:`",
+        )
+    ]
+
+
+def test_validate_still_reads_a_flow_with_problems_as_a_flow(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8").replace("id: mini\n", "")
+
+    assert said(tmp_path, text) == [(2, "missing required key 'id'")]
