@@ -45,7 +45,12 @@ from conversation.screens import (
 from conversation.service import Conversation, utc_now
 from conversation.session import language_for
 from conversation.tokens import BadToken, decode, encode
-from conversation.versions import FlowVersionChanged, canonical_content, keep_flow_versions
+from conversation.versions import (
+    FlowVersionChanged,
+    canonical_content,
+    keep_flow_versions,
+    version_changed,
+)
 from conversation.views import data_copy
 from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say, stage_words
 
@@ -105,4 +110,5 @@ __all__ = [
     "say",
     "stage_words",
     "utc_now",
+    "version_changed",
 ]

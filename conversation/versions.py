@@ -62,17 +62,26 @@ async def keep_flow_versions(
         stored = await store.record_flow_version(
             flow.id, flow.version, digest=digest, content=content, now=moment
         )
-        if stored.digest != digest:
-            versions = [v.version for v in await store.flow_versions(flow.id)]
-            raise FlowVersionChanged(_changed(flow, stored, max([flow.version, *versions]) + 1))
+        if stored.digest != digest:  # rare: only then are the other versions read
+            changed = version_changed(flow, [stored, *await store.flow_versions(flow.id)])
+            raise FlowVersionChanged(f"flow {flow.id}: {changed}")
         kept.append(stored)
     return kept
 
 
-def _changed(flow: Flow, stored: FlowVersion, next_version: int) -> str:
-    first_used = stored.first_used_at.astimezone(UTC).date().isoformat()
+def version_changed(flow: Flow, stored: Iterable[FlowVersion]) -> str | None:
+    """Why `flow` cannot run on a database that `stored` versions of it come from: its
+    questions changed under a `version` already run; None when they did not (or it is new).
+    `surveybot validate --db` asks before a start would refuse."""
+    stored = list(stored)
+    same = next((kept for kept in stored if kept.version == flow.version), None)
+    if same is None or same.digest == digest_of(canonical_content(flow)):
+        return None
+    first_used = same.first_used_at.astimezone(UTC).date().isoformat()
+    next_version = max([flow.version, *(kept.version for kept in stored)]) + 1
     return (
-        f"flow {flow.id}: the questions changed but `version` is still {flow.version}: "
+        f"the questions changed but `version` is still {flow.version}: "
         f"bump `version` to {next_version} (version {flow.version} was first used on "
-        f"{first_used})"
+        f"{first_used}; a database that only holds rehearsals can be replaced by a new one "
+        "instead)"
     )

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 @click.command(context_settings=CONTEXT)
 # Any path: a folder, a missing or unreadable file is one more located problem, not a usage error.
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    help="Also check each flow against the versions this database has run: a flow changed "
+    "under the same `version` would be refused at start (SURVEYBOT_DB; default: "
+    "surveybot.sqlite3, checked only if it exists).",
+)
+def validate(files: tuple[Path, ...], db: str | None) -> None:
     """Check flow and stages files; print every problem, located, and exit 1 if any.
 
     Warnings ("FILE:LINE: warning: ...") are printed too but do not fail the check.
@@ -38,13 +45,14 @@ def validate(files: tuple[Path, ...]) -> None:
         files = (*settings.flow_paths(), settings.stages_path())
     reports = [(path, validate_file(path)) for path in files]
     flows, stages = _flows_and_stage_flows(reports)
+    unread = _against_database(reports, db)
     failed = False
     for path, problems in reports:
         failed = _show(path, problems) or failed
     every_flow = len(flows) == len(files) - 1  # the files: the flows, then the stages
     if configured and every_flow and len(flows) > 1:
         failed = _flows_together(flows, stages) or failed
-    raise SystemExit(1 if failed else 0)
+    raise SystemExit(1 if failed or unread else 0)
 
 
 Report = tuple[Path, list["Problem"]]
@@ -137,6 +145,59 @@ def _configured_flows(reports: list[Report]) -> list[Flow | Path]:
             reports.append((path, error.problems))
             flows.append(path)
     return flows
+
+
+def _against_database(reports: list[Report], db: str | None) -> bool:
+    """Add to each flow file's report what the database would refuse at start: questions
+    changed under a `version` it already ran. True if the database --db names cannot be read.
+
+    The configured database is read only if it exists: before a first run there is
+    nothing to compare with, and validating must not create one.
+    """
+    from bot.settings import DatabaseSettings
+    from conversation import version_changed
+    from flows import Problem
+    from storage import StorageError, open_snapshot
+
+    flows = _loaded_flows(reports)
+    target = load_settings(DatabaseSettings, db=db).db
+    if not flows or (db is None and isinstance(target, Path) and not target.exists()):
+        return False
+    try:
+        with open_snapshot(target) as snapshot:
+            changed = [version_changed(f, snapshot.flow_versions(f.id)) for _, f, _ in flows]
+    except StorageError as error:
+        if db is not None:
+            click.echo(f"error: {error}", err=True)
+            return True
+        # The configured database: said, but the files are what is checked.
+        click.echo(f"note: the flows were not compared with {target}: {error}", err=True)
+        return False
+    for (path, _, problems), problem in zip(flows, changed, strict=True):
+        if problem is not None:
+            line = _version_line(path)
+            problems.append(Problem(str(path), line, problem, where=f"database {target}"))
+    return False
+
+
+def _loaded_flows(reports: list[Report]) -> list[tuple[Path, Flow, list[Problem]]]:
+    """The flow files without errors, each with its flow and its report's problems."""
+    from flows import FlowFileError, load_flow
+
+    loaded = []
+    for path, problems in reports:
+        if not _errors(problems):
+            with suppress(FlowFileError):  # a stages file
+                loaded.append((path, load_flow(path), problems))
+    return loaded
+
+
+def _version_line(path: Path) -> int | None:
+    """The line of the flow file's top-level `version:`, where the fix goes."""
+    with suppress(OSError, UnicodeDecodeError):
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return next((n for n, line in enumerate(lines, 1) if line.startswith("version:")), None)
+    return None
 
 
 def _flows_together(flows: list[Flow], stages: list[StageDef]) -> bool:

@@ -85,7 +85,8 @@ async def test_changed_questions_under_the_same_version_are_refused(
         await start(store, files["changed"], clock)
     assert str(refused.value) == (
         "flow mini: the questions changed but `version` is still 1: bump `version` to 2 "
-        "(version 1 was first used on 2026-11-30)"
+        "(version 1 was first used on 2026-11-30; a database that only holds rehearsals can "
+        "be replaced by a new one instead)"
     )
     # Bumped, it runs; the next free number is then advised past every version stored.
     bumped = files["changed"].read_text(encoding="utf-8").replace("version: 1", "version: 2")
@@ -119,7 +120,8 @@ def surveybot(
 
 REFUSAL = re.compile(
     r"^error: flow mini: the questions changed but `version` is still 1: bump `version` to 2 "
-    r"\(version 1 was first used on \d{4}-\d\d-\d\d\)$"
+    r"\(version 1 was first used on \d{4}-\d\d-\d\d; a database that only holds rehearsals "
+    r"can be replaced by a new one instead\)$"
 )
 
 
@@ -149,3 +151,39 @@ def test_every_start_refuses_a_changed_file_in_one_line(
     # Nothing was started, answered or stored under the refused file.
     assert Peek(db).query("SELECT id, updated_at FROM responses") == before
     assert Peek(db).query("SELECT COUNT(*) FROM flow_versions") == [(1,)]
+
+
+def test_validate_says_what_a_start_would_refuse_before_it_does(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """`validate` compares the files with the database a start would use: the configured
+    one when it exists (never created by validating), or the one --db names."""
+    db = tmp_path / "tour.sqlite3"
+    env = clean_env(db)
+    before = surveybot("validate", str(files["changed"]), env=env, cwd=tmp_path)
+    assert (before.returncode, before.stdout) == (0, "")
+    assert not db.exists()  # nothing run yet: nothing to compare with, nothing created
+    first = surveybot(
+        "chat", "--flow", str(files["same"]), env=env, cwd=tmp_path, stdin="quitter\n"
+    )
+    assert first.returncode == 0, first.stderr
+
+    for args, shown in (((), db), (("--db", str(db)), db)):
+        changed = surveybot("validate", *args, str(files["changed"]), env=clean_env(tmp_path / "x")
+                            if args else env, cwd=tmp_path)  # fmt: skip
+        assert changed.returncode == 1, changed.stderr
+        assert changed.stdout == (
+            f"{files['changed']}:3: database {shown}: the questions changed but `version` is "
+            "still 1: bump `version` to 2 (version 1 was first used on "
+            f"{dt.datetime.now(dt.UTC).date().isoformat()}; a database that only holds "
+            "rehearsals can be replaced by a new one instead)\n"
+        )
+        assert changed.stderr == f"{files['changed']}: 1 problem\n"
+    reworded = surveybot(
+        "validate", str(files["reworded"]), str(files["same"]), env=env, cwd=tmp_path
+    )
+    assert (reworded.returncode, reworded.stdout) == (0, "")
+    missing = surveybot("validate", "--db", str(tmp_path / "nothere.sqlite3"), str(files["same"]),
+                        env=env, cwd=tmp_path)  # fmt: skip
+    assert missing.returncode == 1
+    assert "error: cannot read database" in missing.stderr and "Traceback" not in missing.stderr
