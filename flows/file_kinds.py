@@ -19,9 +19,9 @@ from pydantic import BaseModel
 from flows.model import Flow
 from flows.stages import StagesFile
 
-FLOW_KEYS = frozenset(Flow.model_fields)
-"""The keys at the top of a flow file (`id`, `version`, `sections`...): none is a stages
-file's."""
+FLOW_MARKS = frozenset({"id", "sections"})
+"""What every flow file has at its top and a stages file never: a stray `title:` in a
+stages file does not make it a flow."""
 NOT_STAGES = "this looks like a flow file, not a stages file: a stages file holds a `stages:` list"
 NOT_A_FLOW = (
     "this looks like a stages file, not a flow file: a flow file holds `id:`, `version:`, "
@@ -43,7 +43,7 @@ def stages_slip(data: dict[Any, Any]) -> str | None:
 
 
 def looks_like_flow(data: dict[Any, Any]) -> bool:
-    return any(key in FLOW_KEYS for key in data)
+    return any(key in FLOW_MARKS for key in data)
 
 
 def looks_like_stages(data: dict[Any, Any]) -> bool:
@@ -51,8 +51,9 @@ def looks_like_stages(data: dict[Any, Any]) -> bool:
 
 
 def guessed_model(data: dict[Any, Any]) -> type[BaseModel]:
-    """The kind `validate` checks a file as: stages when its keys say so."""
-    return StagesFile if "stages" in data or looks_like_stages(data) else Flow
+    """The kind `validate` checks a file as: stages when its keys say so, and none is a
+    flow file's (a flow with a `stages:` list pasted in is checked as a flow)."""
+    return StagesFile if looks_like_stages(data) else Flow
 
 
 def slip_message(key: str) -> str:

@@ -15,9 +15,9 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from flows.model import Kind, Step
+from flows.model import Flow, Kind, Step
 from flows.paths import Loc
-from flows.stages import STAGE_CODE_PATTERN
+from flows.stages import STAGE_CODE_PATTERN, StagesFile
 from flows.yamlfile import NULL_TAG
 
 NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
@@ -139,6 +139,9 @@ def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
             f"'{field}' does not apply to {article} {step_type} question, "
             f"only to: {', '.join(kinds)}"
         )
+    if len(loc) == 1 and field in TOP_KEYS:
+        # `stages:` pasted into a flow, `title:` into a stages file: not a misspelling.
+        return f"'{field}' belongs in a {TOP_KEYS[field]} file, not here"
     hint = difflib.get_close_matches(field, [k for k in known_keys() if k != field], n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
     return f"unknown key '{field}'{suggestion}"
@@ -150,6 +153,10 @@ OWN_ERROR_KINDS = frozenset(
 
 
 STEP_TAGS_ORDERED = [kind.value for kind in Kind]
+TOP_KEYS = {key: "flow" for key in Flow.model_fields} | {
+    key: "stages" for key in StagesFile.model_fields
+}
+"""The keys at the top of a flow or stages file, and which."""
 
 
 def kinds_with(key: str) -> list[str]:

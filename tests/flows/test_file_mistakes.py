@@ -182,3 +182,14 @@ def test_validate_still_reads_a_flow_with_problems_as_a_flow(tmp_path: Path) -> 
     text = MINI.read_text(encoding="utf-8").replace("id: mini\n", "")
 
     assert said(tmp_path, text) == [(2, "missing required key 'id'")]
+
+
+def test_a_key_of_the_other_kind_of_file_is_said_to_belong_there(tmp_path: Path) -> None:
+    """ "unknown key 'stages'; did you mean 'steps'?" sent the organiser the wrong way."""
+    flow = MINI.read_text(encoding="utf-8") + STAGES
+    line = flow.count("\n", 0, flow.index("stages:")) + 1
+
+    assert said(tmp_path, flow) == [(line, "'stages' belongs in a stages file, not here")]
+    assert said(tmp_path, "title: Tour\n" + STAGES) == [
+        (1, "'title' belongs in a flow file, not here")
+    ]
