@@ -335,5 +335,21 @@ def _chosen_flows(catalogue: Catalogue, name: str | None) -> list[Flow]:
         known = ", ".join(
             f"{f.id} ({f.audience.code})" if f.audience else f.id for f in catalogue.flows
         )
-        fail(f"no flow '{name}' among those configured; give one of: {known}")
+        fail(f"no flow '{name}' among those configured; give one of: {known}{_bundled_hint(name)}")
     return [flow]
+
+
+def _bundled_hint(name: str) -> str:
+    """How to reach `name` when it is one of the bundled questionnaires, not configured:
+    `--flow territoire` as the analysts' guide writes it, without `--flows bundled`."""
+    from bot.settings import BUNDLED_FLOWS
+    from flows import FlowFileError, bundled_path, load_flow
+
+    for file in BUNDLED_FLOWS:
+        try:
+            flow = load_flow(bundled_path(file))
+        except FlowFileError:  # not expected of a bundled file; no hint then
+            continue
+        if name in (flow.id, flow.audience.code if flow.audience else None):
+            return f" ('{name}' is a bundled questionnaire: add --flows bundled)"
+    return ""

@@ -109,3 +109,19 @@ def test_in_the_env_files_folder_the_advice_to_see_a_bundled_questionnaire_works
 
     assert followed.exit_code == 0, followed.stderr
     assert "Drop-off, flow tour_innovation_2019: 1 started" in followed.stdout
+
+
+def test_a_bundled_questionnaire_named_by_its_audience_says_how_to_reach_it(work: Path) -> None:
+    """`--flow territoire`, as the analysts' guide writes it, with the default setup."""
+    actors = bundled_path("acteurs.yaml")
+    _answered(actors, "pithiviers", "--flow", str(actors))
+    refused = invoke("export", "--flow", "territoire")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().endswith(
+        "('territoire' is a bundled questionnaire: add --flows bundled)"
+    )
+    assert "bundled" not in invoke("export", "--flow", "nothing").stderr
+
+    followed = invoke("export", "--flows", "bundled", "--flow", "territoire")
+    assert followed.exit_code == 0, followed.stderr
+    assert "exported 1 response (1 completed)" in followed.stderr
