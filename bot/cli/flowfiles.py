@@ -30,7 +30,8 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
 
     Warnings ("FILE:LINE: warning: ...") are printed too but do not fail the check.
     Without FILES, checks the configured (or bundled) flows and stages, and, with
-    several flows (SURVEYBOT_FLOWS), that they can run together. A stage's
+    several flows (SURVEYBOT_FLOWS), that they can run together (stages files given
+    alone, too). A stage's
     `flow:` must name one of the flow files given, or, if none is, of the
     configured flows.
 
@@ -52,6 +53,12 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
     every_flow = len(flows) == len(files) - 1  # the files: the flows, then the stages
     if configured and every_flow and len(flows) > 1:
         failed = _flows_together(flows, stages) or failed
+    elif not configured and not flows and stages:
+        # Stages files alone: checked with the configured flows they will run with, as
+        # `links` and a start check them (a code too long for a link with an audience).
+        together = [flow for flow in _configured_flows([]) if not isinstance(flow, Path)]
+        if len(together) > 1:
+            failed = _flows_together(together, stages) or failed
     raise SystemExit(1 if failed or unread else 0)
 
 

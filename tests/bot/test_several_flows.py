@@ -312,3 +312,17 @@ def test_validate_checks_the_configured_flows_run_together(
     clash = invoke("validate")
     assert clash.exit_code == 1
     assert "the same audience code 'entreprise'" in clash.stdout
+
+
+def test_validate_checks_a_stages_file_given_alone_with_the_configured_flows(
+    desk: Path,
+) -> None:
+    """`surveybot validate my-stages.yaml`, as the organisers' guide says: a code that fits
+    alone but not with an audience code said there, not first by `links` or a start."""
+    code = "a_code_that_is_quite_long_for_a_link_but_within_sixty_four_x"
+    (desk / "stages.yaml").write_text(f"stages:\n  - code: {code}\n    city: X\n", "utf-8")
+    refused = invoke("validate", "stages.yaml")
+    assert refused.exit_code == 1
+    assert f"stage '{code}' with audience 'territoire' makes a link longer" in refused.stdout
+    assert invoke("links", "--bot-username", BOT, "--stages", "stages.yaml").exit_code != 0
+    assert invoke("validate", bundled_path("stages.yaml")).exit_code == 0
