@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli.common import database_label
 from bot.cli.loading import load_settings
 from bot.cli.options import CONTEXT
 
@@ -168,6 +169,7 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
 
     flows = _loaded_flows(reports)
     target = load_settings(DatabaseSettings, db=db).db
+    shown = database_label(target)  # a URL's password never printed
     if not flows or (db is None and isinstance(target, Path) and not target.exists()):
         return False
     try:
@@ -178,12 +180,12 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
             click.echo(f"error: {error}", err=True)
             return True
         # The configured database: said, but the files are what is checked.
-        click.echo(f"note: the flows were not compared with {target}: {error}", err=True)
+        click.echo(f"note: the flows were not compared with {shown}: {error}", err=True)
         return False
     for (path, _, problems), problem in zip(flows, changed, strict=True):
         if problem is not None:
             line = _version_line(path)
-            problems.append(Problem(str(path), line, problem, where=f"database {target}"))
+            problems.append(Problem(str(path), line, problem, where=f"database {shown}"))
     return False
 
 

@@ -299,3 +299,21 @@ def test_a_flow_file_with_problems_still_names_its_stages_flow(
         "st_broken.yaml:10: stage 'evreux': unknown flow 'nope'; the flows are: mini "
         "(give one of their ids, or leave 'flow:' out)"
     ]
+
+
+def test_a_configured_database_out_of_reach_is_a_note_that_hides_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """validate compares the flows with the configured database when it can; a PostgreSQL
+    server that cannot be reached leaves the files' own check standing, and its URL is
+    named without the password."""
+    from tests.web.test_serve_command import free_port
+
+    url = f"postgresql://surveybot:s3cret-example@127.0.0.1:{free_port()}/tour"
+    monkeypatch.setenv("SURVEYBOT_DB", url)
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert "note: the flows were not compared with postgresql://surveybot@127.0.0.1:" in (
+        result.stderr
+    )
+    assert "s3cret" not in result.output
