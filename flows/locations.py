@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from flows.model import Flow, Kind, Step
 from flows.paths import Loc
-from flows.stages import STAGE_CODE_PATTERN, StagesFile
+from flows.stages import STAGE_CODE_LIMIT, STAGE_CODE_PATTERN, StagesFile
 from flows.yamlfile import NULL_TAG
 
 NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
@@ -27,8 +27,25 @@ STEP_TAGS = frozenset(kind.value for kind in Kind)
 # What the `Field(pattern=...)` constraints of the model mean, in words.
 PATTERN_SHAPES = {
     r"^[a-z]{2}$": "a two-letter lowercase language code, like fr or en",
-    STAGE_CODE_PATTERN: "letters, digits, '_' and '-' only (no spaces), at most 64 long",
+    STAGE_CODE_PATTERN: "letters, digits, '_' and '-' only (no spaces, no accents), at most "
+    f"{STAGE_CODE_LIMIT} characters",
 }
+
+
+def _what_breaks(pattern: str, value: object) -> str:
+    """What in a refused stage code breaks its shape, said: "'é' is not allowed", "it is 66
+    characters long"; a code is often long, or a town's name, so a reader may not see it."""
+    if pattern != STAGE_CODE_PATTERN or not isinstance(value, str):
+        return ""
+    odd = list(dict.fromkeys(c for c in value if not (c.isascii() and (c.isalnum() or c in "_-"))))
+    said = []
+    if odd:
+        names = ["a space" if c == " " else f"'{c}'" for c in odd[:3]]
+        named = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        said.append(f"{named} {'is' if len(names) == 1 else 'are'} not allowed")
+    if len(value) > STAGE_CODE_LIMIT:
+        said.append(f"it is {len(value)} characters long")
+    return f": {'; '.join(said)}" if said else ""
 
 
 def is_member_tag(part: int | str) -> bool:
@@ -110,7 +127,7 @@ def message_of(error: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch":
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         shape = PATTERN_SHAPES.get(pattern, f"matching {pattern}")
-        return f"{name or 'value'} '{error['input']}' must be {shape}"
+        return f"{name or 'value'} '{error['input']}' must be {shape}{_what_breaks(pattern, error['input'])}"
     if kind == "too_short" and isinstance(error.get("input"), list) and name:
         # Pydantic says "list should have at least 2 items after validation, not 1".
         least, given = error.get("ctx", {}).get("min_length"), len(error["input"])

@@ -31,7 +31,8 @@ from pydantic import (
 from flows.model import ID_PATTERN, MAX_ID_BYTES, Frozen, check_token
 from flows.schema_notes import describe
 
-STAGE_CODE_PATTERN: Final = r"^[A-Za-z0-9_-]{1,64}$"
+STAGE_CODE_LIMIT: Final = 64
+STAGE_CODE_PATTERN: Final = rf"^[A-Za-z0-9_-]{{1,{STAGE_CODE_LIMIT}}}$"
 """What a Telegram start payload may hold: at most 64 of A-Z a-z 0-9 _ -."""
 STAGE_CODE: Final = re.compile(STAGE_CODE_PATTERN)
 

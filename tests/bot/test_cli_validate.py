@@ -227,7 +227,8 @@ BROKEN_REPORT = [
     "st_broken.yaml:4: stage 'pithiviers': date '2019-02-30' is not a real date "
     "(day is out of range for month)",
     "st_broken.yaml:5: stage 'saint étienne': code 'saint étienne' must be letters, digits, "
-    "'_' and '-' only (no spaces), at most 64 long",
+    "'_' and '-' only (no spaces, no accents), at most 64 characters: a space and 'é' are not "
+    "allowed",
     "st_broken.yaml:7: stage 'saint étienne': unknown flow 'nope'; the flows are: "
     "tour_innovation_2019 (give one of their ids, or leave 'flow:' out)",
 ]

@@ -145,7 +145,11 @@ def test_a_misspelt_stages_key_is_one_slip_and_the_stages_are_still_checked(
 
     assert said(tmp_path, text) == [
         (4, f"`{key}:` should be `stages:`"),
-        (5, "code 'a b' must be letters, digits, '_' and '-' only (no spaces), at most 64 long"),
+        (
+            5,
+            "code 'a b' must be letters, digits, '_' and '-' only (no spaces, no accents), "
+            "at most 64 characters: a space is not allowed",
+        ),
     ]
     with pytest.raises(FlowFileError) as caught:
         load_stages(tmp_path / "file.yaml")

@@ -119,13 +119,29 @@ def test_a_bad_stage_flow_is_reported(here: Path, flow: str, message: str) -> No
     ]
 
 
-@pytest.mark.parametrize("code", ["saint malo", "évreux", "a" * 65, "pith/2", "'#1'"])
-def test_a_code_must_be_a_start_payload(here: Path, code: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("saint malo", "a space is not allowed"),
+        ("évreux", "'é' is not allowed"),
+        ("a" * 65, "it is 65 characters long"),
+        ("pith/2", "'/' is not allowed"),
+        ("'#1'", "'#' is not allowed"),
+        (
+            "Saint-Étienne du Rouvray" + "x" * 50,
+            "'É' and a space are not allowed; it is 74 characters long",
+        ),
+    ],
+)
+def test_a_code_must_be_a_start_payload_and_what_breaks_it_is_said(
+    here: Path, code: str, why: str
+) -> None:
     stages_file(here, key="region", value="Centre", code=code)
     (problem,) = validate_file("stages.yaml")
     assert problem.line == 2
     assert problem.message.endswith(
-        "must be letters, digits, '_' and '-' only (no spaces), at most 64 long"
+        "must be letters, digits, '_' and '-' only (no spaces, no accents), at most 64 "
+        f"characters: {why}"
     )
 
 

@@ -163,7 +163,7 @@ def test_links_report_a_broken_stages_file(clean_env: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "stages.yaml:2: stage 'a b': code 'a b' must be letters, digits, '_' and '-' only "
-        "(no spaces), at most 64 long",
+        "(no spaces, no accents), at most 64 characters: a space is not allowed",
         "stages.yaml:4: stage 'a b': date 1999-01-01 is not between 2000 and 2100; check the year",
     ]
 
