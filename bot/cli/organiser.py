@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -55,6 +55,10 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         return check_web_url(value)
     except LinkError as error:
         raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+OTHER_IMAGES: Final = (".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".webp", ".bmp", ".tif", ".tiff")
+"""Names --plot refuses: another format's, which the PNG it writes is not."""
 
 
 @click.command(context_settings=CONTEXT)
@@ -290,6 +294,11 @@ def stats(
     settings, catalogue, loaded_stages = setup.settings, setup.catalogue, setup.stages
     selected = setup.selected
     refuse_database([plot], database=database_file(settings.db))
+    if plot is not None and plot.suffix.lower() in OTHER_IMAGES:
+        # A PNG named .jpg opens with a warning, if at all: said before anything is read.
+        raise click.BadParameter(
+            f"{plot.name}: the chart is a PNG image: name it {plot.stem}.png", param_hint="'--plot'"
+        )
     plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
     check_outputs(plots, database=database_file(settings.db), force=force)
     results = [

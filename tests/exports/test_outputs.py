@@ -397,3 +397,14 @@ def test_every_file_written_is_600(filled: Filled, tmp_path: Path) -> None:
     assert {path.name: oct(mode(path)) for path in files} == {
         path.name: oct(0o600) for path in files
     }
+
+
+@pytest.mark.parametrize("name", ["dropoff.jpg", "dropoff.PDF", "dropoff.svg"])
+def test_a_chart_named_for_another_image_format_is_refused(
+    filled: Filled, folder: Path, name: str
+) -> None:
+    result = stats("--db", filled.path, "--flow", MINI, "--plot", folder / name)
+    assert result.exit_code == 2
+    stem = name.split(".")[0]
+    assert f"{name}: the chart is a PNG image: name it {stem}.png" in result.stderr
+    assert list(folder.iterdir()) == []
