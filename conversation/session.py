@@ -45,8 +45,10 @@ class Session:
 
     @property
     def changing_an_answer(self) -> bool:
-        """Complete, and back at a question to change its answer ("Modifier")."""
-        return self.finished and self.state is not None and not self.state.finished
+        """Complete, and back at a question to change its answer ("Modifier"); never one kept
+        as given under another version, which is only shown."""
+        unfinished = self.state is not None and not self.state.finished
+        return self.finished and unfinished and not self.kept_as_given
 
     @property
     def resumable(self) -> bool:

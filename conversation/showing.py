@@ -241,7 +241,9 @@ class Showing:
         state = self.session.state
         assert state is not None
         self._say_updated()
-        if not state.finished and first_open(self.flow, state) is not None:
+        # Kept as given (another version since): shown as it was given, nothing asked.
+        opened = not state.finished and not self.session.kept_as_given
+        if opened and first_open(self.flow, state) is not None:
             self.screens.append(Message(say("already_done_open", self.lang)))
             self.show_current()
             return

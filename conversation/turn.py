@@ -134,7 +134,7 @@ class Turn(Switching):
         state = session.state
         if state is None or session.response is None:
             await self._before_agreeing()
-        elif state.finished:
+        elif state.finished or session.kept_as_given:  # kept as given: even mid-revision
             await self._typed_after_end(event)
         elif session.needs_consent(self.flow):
             self._ask_consent(None, changed=True)
@@ -192,6 +192,9 @@ class Turn(Switching):
         if state is None or rules.is_stale(state, action.step, action.seq):
             self._stale()
             return
+        if self.session.kept_as_given:  # a question of the old version, shown mid-revision
+            self._show_finished()
+            return
         await self._apply(state, rules.move(self.flow, state, action, self.lang))
 
     async def _apply(self, before: ResponseState, outcome: Outcome) -> None:
@@ -222,8 +225,9 @@ class Turn(Switching):
                 self.screens.append(Selection(shown))
                 return
         self.screens.append(views.answered(self.flow, left, before, after, self.lang))
-        if changing and not after.finished and after.current != before.current:
-            self.screens.append(Message(say("revise_opened", self.lang)))  # not the end: why
+        if changing and after.reviewing and after.current != before.current:
+            # The change opened a question (not a step back, nor on after one): why not the end.
+            self.screens.append(Message(say("revise_opened", self.lang)))
         self.show_current()
 
     # --- menus -----------------------------------------------------------------------

@@ -407,3 +407,24 @@ async def test_back_after_the_end_shows_the_summary_to_change_an_answer_from(
             "vous pouvez encore en modifier une."
         )
         assert isinstance(summary, Summary) and summary.revise is not None
+
+
+async def test_only_the_question_a_change_opened_is_said_to_be_called_for(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    """Back from the opened question, and on from there: ordinary steps, said as such."""
+    ana = chat(mini)
+    await mini_to(ana, "importance")
+    await ana.press("2")
+    await ana.press("Coût")
+    await ana.press("Temps")
+    await ana.skip()
+    await ana.press(REVISE)
+    await ana.press(str(QUESTIONS_WITHOUT_EMAIL.index("importance") + 1))
+    await ana.press("5")
+    assert ana.messages == ["Votre modification appelle aussi cette question\u00a0:"]
+
+    await ana.back()
+    assert ana.prompt.step_id == "importance" and ana.messages == []
+    await ana.press("5")
+    assert ana.prompt.step_id == "obstacles" and ana.messages == []

@@ -225,3 +225,39 @@ async def test_a_response_completed_under_v1_is_kept_as_it_was_given(
     assert response is not None
     assert (response.status, response.flow_version) == (ResponseStatus.COMPLETED, 1)
     assert await answers(store, ana) == before
+
+
+async def test_a_completed_response_mid_revision_is_still_kept_as_it_was_given(
+    chat: ChatFactory,
+    mini: Conversation,
+    converse: Callable[[Flow], Conversation],
+    mini_v2: Flow,
+    store: Store,
+) -> None:
+    """Completed, then changed in a way that opened a question, and left there; then the
+    flow changed: shown as given, and nothing of the old version's question applied."""
+    ana = chat(mini)
+    await mini_to(ana, "importance")
+    await ana.press("2")  # 'email' is asked only from 4 up
+    await ana.press("Coût")
+    await ana.press("Temps")
+    await ana.skip()  # completed, with 12 employees (version 2 allows 10 at most)
+    await ana.tap(Action(Intent.REVISE, value="importance"))
+    await ana.press("5")
+    assert ana.prompt.step_id == "email"
+    before = await answers(store, ana)
+    old_question = ana.prompt
+    ana.conversation = converse(mini_v2)
+
+    await ana.start()
+    assert ana.kinds == ["Message", "Summary"]
+    assert "conservée telle que vous l’avez donnée" in ana.messages[0]
+    await ana.write("ana@acme.fr")  # the old version's question, answered anyway
+    assert ana.kinds == ["Message", "Summary"]
+    await ana.tap(Action(Intent.SKIP, seq=old_question.seq, step="email"))
+    assert "Summary" in ana.kinds
+
+    response = await store.get_response(ana.reply.response_id or 0)
+    assert response is not None
+    assert (response.status, response.flow_version) == (ResponseStatus.COMPLETED, 1)
+    assert await answers(store, ana) == before
