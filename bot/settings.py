@@ -8,7 +8,7 @@ do read a setting refuse a bad one, as before. Who loads what:
 | settings | holds | loaded by |
 | --- | --- | --- |
 | DatabaseSettings | db | erase, purge, migrate-db |
-| FlowSettings | flow, flows, stages | validate |
+| FlowSettings | flow, flows, stages | validate (which also reads db when it can, never refusing it: `bot/cli/flowfiles.py`) |
 | DataSettings | both | chat, stats, export |
 | LinkSettings | + public_url, bot_username | links |
 | RunSettings | + the Telegram settings, upkeep, listen and port | run |

@@ -162,15 +162,25 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
     The configured database is read only if it exists: before a first run there is
     nothing to compare with, and validating must not create one.
     """
+    from pydantic import ValidationError
+
     from bot.settings import DatabaseSettings
     from conversation import version_changed
     from flows import Problem
     from storage import StorageError, open_snapshot
 
     flows = _loaded_flows(reports)
-    target = load_settings(DatabaseSettings, db=db).db
+    if not flows:
+        return False
+    if db is not None:
+        target = load_settings(DatabaseSettings, db=db).db  # a bad --db: exit 2, said
+    else:
+        try:  # a bad SURVEYBOT_DB is the commands' that use it to refuse, not validate's
+            target = DatabaseSettings().db
+        except (ValidationError, OSError):
+            return False
     shown = database_label(target)  # a URL's password never printed
-    if not flows or (db is None and isinstance(target, Path) and not target.exists()):
+    if db is None and isinstance(target, Path) and not target.exists():
         return False
     try:
         with open_snapshot(target) as snapshot:

@@ -318,3 +318,17 @@ def test_a_configured_database_out_of_reach_is_a_note_that_hides_its_password(
         result.stderr
     )
     assert "s3cret" not in result.output
+
+
+@pytest.mark.parametrize("value", ["", "mysql://tour.example/answers"])
+def test_a_database_setting_validate_cannot_use_does_not_stop_it(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """The files are what validate checks: a bad SURVEYBOT_DB is for the commands that
+    need the database to refuse (it compares the flows with it only when it can)."""
+    monkeypatch.setenv("SURVEYBOT_DB", value)
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(
+        "questionnaire.yaml: ok\n" + f"{bundled_path('stages.yaml')}: ok\n"
+    )
