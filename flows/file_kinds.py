@@ -47,7 +47,9 @@ def looks_like_flow(data: dict[Any, Any]) -> bool:
 
 
 def looks_like_stages(data: dict[Any, Any]) -> bool:
-    return not looks_like_flow(data) and ("stages" in data or stages_slip(data) is not None)
+    # `called:` is a stages file's own key too: a file begun with it is one, stages or not.
+    marked = "stages" in data or "called" in data or stages_slip(data) is not None
+    return not looks_like_flow(data) and marked
 
 
 def guessed_model(data: dict[Any, Any]) -> type[BaseModel]:

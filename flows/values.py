@@ -50,8 +50,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
 # Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
 MAX_NUMBER_CHARS = 30
-SPACES = " \t\u00a0\u202f\u2009"
-"""Typed between thousands: a space, a no-break or narrow no-break one, a thin one."""
+SPACES = " \t\u00a0\u202f\u2009" + "".join(
+    map(chr, (*range(0x2000, 0x2009), 0x200A, 0x205F, 0x3000))
+)
+"""Typed between thousands: a space, a no-break or narrow no-break one, a thin one; or pasted
+from a formatted number: a figure space, a six-per-em one, any other of Unicode's spaces."""
 GROUPED = re.compile(rf"-?[{SPACES}]?\d{{1,3}}(?:[{SPACES}']\d{{3}})+(?:[.,]\d+)?")
 """Thousands apart, each group of three after its own separator: "12 345", "1 000 000,5"."""
 

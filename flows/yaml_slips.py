@@ -30,6 +30,13 @@ INDENTATION = (
 # `city Montargis`: a word, a space, the rest (not a list item, a comment or a quote).
 KEY_AND_VALUE = re.compile(r"\s*(?:-\s+)?([^\s#\"'\-{}\[\]][^\s:]*)[ \t]+([^#:]*?)\s*")
 
+# A text written plainly after its key (`text: Quel est le nom`, `fr: Bonjour`), which a
+# next line at the same indentation does not carry on.
+TEXT_ABOVE = re.compile(
+    r"(\s*)(?:-\s+)?(text|title|help|intro|outro|consent|label|placeholder|fr|en|city|place)"
+    r":[ \t]+[^\s#\[{\"'|>]"
+)
+
 
 def yaml_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     """The problem a parser error stands for, located at the slip rather than where the
@@ -58,10 +65,21 @@ def _line(text: str, mark: yaml.Mark) -> str:
 
 
 def _colon(text: str, mark: yaml.Mark) -> str:
-    """A key without its ':', with the line's own words as the example."""
-    found = KEY_AND_VALUE.fullmatch(_line(text, mark))
+    """A key without its ':', with the line's own words as the example; or, under a text
+    (`text: Quel est le nom`), that text carried on at its key's indentation, which the
+    parser reads the same way."""
+    lines = text.splitlines()
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    found = KEY_AND_VALUE.fullmatch(line)
     example = f"{found[1]}: {found[2]}" if found and found[2] else "city: Montargis"
-    return f"a key needs ':' after it, as in `{example}`"
+    said = f"a key needs ':' after it, as in `{example}`"
+    above = TEXT_ABOVE.match(lines[mark.line - 1]) if 0 < mark.line <= len(lines) else None
+    if above and len(line) - len(line.lstrip()) <= len(above[1]) + 2:
+        said += (
+            f"; or, if this line carries on the text above, indent it further than "
+            f"'{above[2]}:', or put the whole text in quotes"
+        )
+    return said
 
 
 def _tab(text: str, mark: yaml.Mark) -> str:

@@ -66,6 +66,27 @@ def test_a_key_without_its_colon_is_said_at_its_own_line_with_its_own_words(
     ]
 
 
+def test_a_text_carried_on_at_its_keys_indentation_is_said_as_such(tmp_path: Path) -> None:
+    """The parser reads a long text wrapped onto a line indented as its key as a key
+    without ':'; an organiser wrapping a French sentence needs the other fix too."""
+    text = MINI.read_text(encoding="utf-8").replace(
+        'text: {fr: "Nom ?", en: "Name?"}',
+        "text:\n          fr: Quel est le nom\n          de votre entreprise ?\n"
+        "          en: Name?",
+    )
+    assert "de votre entreprise" in text
+    line = text.splitlines().index("          de votre entreprise ?") + 1
+
+    assert said(tmp_path, text) == [
+        (
+            line,
+            "invalid YAML: a key needs ':' after it, as in `de: votre entreprise ?`; or, if "
+            "this line carries on the text above, indent it further than 'fr:', or put the "
+            "whole text in quotes",
+        )
+    ]
+
+
 @pytest.mark.parametrize("indent", ["   ", "  "], ids=["one-space-short", "list-level"])
 def test_a_line_indented_wrongly_is_said_without_the_parsers_tokens(
     tmp_path: Path, indent: str
@@ -180,6 +201,15 @@ def test_a_stages_file_given_as_the_flow_is_said_in_one_line(tmp_path: Path, tex
             "`version:`, `title:` and `sections:`",
         )
     ]
+
+
+def test_a_stages_file_begun_with_its_called_block_is_checked_as_one(tmp_path: Path) -> None:
+    text = (
+        "called:\n  fr: {one: salon, many: salons, gender: m}\n"
+        "  en: {one: trade fair, many: trade fairs}\n"
+    )
+
+    assert said(tmp_path, text) == [(1, "missing required key 'stages'")]
 
 
 def test_validate_still_reads_a_flow_with_problems_as_a_flow(tmp_path: Path) -> None:

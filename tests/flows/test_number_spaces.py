@@ -37,6 +37,8 @@ def mini() -> Flow:
         ("- 2", -2),
         ("15 %", 15),
         ("1'200", 1200),
+        ("1\u2007000", 1000),  # a figure space, as a formatted number pasted
+        ("1\u3000000", 1000),  # an ideographic space
     ],
 )
 def test_spaces_between_groups_of_three_digits_are_thousands(typed: str, number: float) -> None:
