@@ -296,11 +296,13 @@ def stale_qr_files(
     """The PNG and SVG files in `out`/qr that are none of `links`' QR codes: those of a code
     the earlier links.csv listed (`earlier`, the kit's own: renamed or removed since),
     and the others (maybe someone's picture: for them to look at)."""
-    current = {link.code for link in links}
+    # Whatever their case: codes differ by more than case (validate refuses two that do
+    # not), and a folder on macOS or Windows may keep a file's old case under its new code.
+    current = {link.code.casefold() for link in links}
     try:
         found = sorted((out / "qr").iterdir())
     except OSError:
         return [], []
-    files = [p for p in found if p.suffix in (".png", ".svg") and p.stem not in current]
+    files = [p for p in found if p.suffix in (".png", ".svg") and p.stem.casefold() not in current]
     files = [p for p in files if p.is_file()]
     return [p for p in files if p.stem in earlier], [p for p in files if p.stem not in earlier]

@@ -403,12 +403,14 @@ def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None
         fail(str(error))
     if stdout is not None:
         stdout.flush()
-    click.echo(_summary_line(result, target.files), err=True)
+    click.echo(_summary_line(result, target.files, to_stdout=target.to_stdout), err=True)
     for note in _notes(result, target.flow, options, db):
         click.echo(note, err=True)
 
 
-def _summary_line(result: ExportResult, files: Iterable[Path | None]) -> str:
+def _summary_line(
+    result: ExportResult, files: Iterable[Path | None], *, to_stdout: bool = False
+) -> str:
     """'exported 12 responses (12 completed): 12 rows × 30 columns to responses.csv'."""
     counts = ", ".join(f"{n} {name}" for name, n in sorted(result.by_status.items()))
     what = f"{result.responses} response{'s' if result.responses != 1 else ''}"
@@ -416,6 +418,8 @@ def _summary_line(result: ExportResult, files: Iterable[Path | None]) -> str:
         what += f" ({counts})"
     rows = f"{result.rows} row{'s' if result.rows != 1 else ''} × {len(result.columns)} columns"
     written = [str(path) for path in files if path is not None]
+    if to_stdout and written:  # beside a file: where the CSV went too
+        written.insert(0, "standard output")
     target = f" to {', '.join(written)}" if written else ""
     return f"exported {what}: {rows}{target}"
 

@@ -31,6 +31,7 @@ def test_dash_sends_the_csv_to_standard_output_beside_the_workbook(
     assert result.exit_code == 0, result.stderr
     frame = read_csv(result.stdout_bytes)
     assert len(frame) == EXPORTED and "response_key" in frame.columns
+    assert f"rows × {len(frame.columns)} columns to standard output, {book}" in result.stderr
     sheet = openpyxl.load_workbook(book, read_only=True)["responses"]
     assert sum(1 for _ in sheet.iter_rows()) == EXPORTED + 1  # the header, then each response
 

@@ -78,3 +78,15 @@ def test_the_same_stages_again_remove_nothing_and_say_nothing_more(kit: Path) ->
 
     assert names(kit) == ["brest.png", "brest.svg", "lyon.png", "lyon.svg"]
     assert len(result.stderr.splitlines()) == 1  # "2 stages: wrote ..."
+
+
+def test_a_code_changed_only_in_case_removes_nothing(kit: Path) -> None:
+    """Links read a code whatever its case, so 'Lyon' and 'lyon' are one stage: on macOS
+    or Windows the file written for the new case may keep the old name, and removing the
+    "old" one would remove the QR code just written."""
+    Path("etapes.yaml").write_text(STAGES.replace("code: lyon", "code: Lyon"), encoding="utf-8")
+
+    result = links("--force")
+
+    assert {"Lyon.png", "Lyon.svg"} <= set(names(kit))
+    assert "removed" not in result.stderr
