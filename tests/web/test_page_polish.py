@@ -22,8 +22,8 @@ from tests.web.phone import NBSP, Phone, Phones, Server, skip_without_a_browser
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import expect
 skip_without_a_browser()
+from tests.web.polish import POLISH, at_ideas  # noqa: E402
 
-POLISH = Path(__file__).parent / "fixtures" / "polish.yaml"
 NNBSP = "\u202f"
 """The narrow no-break space of French thousands, as the browser writes them: 1 000."""
 DRAFT = "Nous aimerions un atelier sur la robotique, " * 8
@@ -32,14 +32,6 @@ DRAFT = "Nous aimerions un atelier sur la robotique, " * 8
 @pytest.fixture
 def served_flow() -> Path:
     return POLISH
-
-
-def at_ideas(phone: Phone, server: Server) -> None:
-    """From the start to the long text question (limit 1,000), by the link of no workshop."""
-    phone.open(f"{server.url}/chat")
-    phone.type("Acme")
-    phone.tap("Industrie")
-    expect(phone.page.locator("#waiting-text")).to_contain_text("Vos idées")
 
 
 def luminance(css: str) -> float:

@@ -21,8 +21,8 @@ from tests.web.phone import Phone, Phones, Server, allowance_spent, skip_without
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import expect
 skip_without_a_browser()
+from tests.web.polish import POLISH, at_ideas  # noqa: E402
 
-POLISH = Path(__file__).parent / "fixtures" / "polish.yaml"
 IDEAS = "Un atelier sur la robotique, et un autre sur l’export."
 FACTORIES = "🏭" * 10_000
 """About 120 KB once encoded in a form: over the 64 KB the server reads of a post."""
@@ -31,14 +31,6 @@ FACTORIES = "🏭" * 10_000
 @pytest.fixture
 def served_flow() -> Path:
     return POLISH
-
-
-def at_ideas(phone: Phone, server: Server) -> None:
-    """From the start to the long text question (limit 1,000), by the link of no workshop."""
-    phone.open(f"{server.url}/chat")
-    phone.type("Acme")
-    phone.tap("Industrie")
-    expect(phone.page.locator("#waiting-text")).to_contain_text("Vos idées")
 
 
 def drafts(phone: Phone) -> list[str]:
