@@ -14,6 +14,7 @@ from organiser.links import (
     audiences_of,
     check_bot_username,
     check_web_url,
+    codes_in_csv,
     deep_link,
     link_title,
     longest_web_link,
@@ -21,6 +22,7 @@ from organiser.links import (
     stage_link,
     stage_links,
     stage_title,
+    stale_qr_files,
     web_link,
 )
 from organiser.page import WrittenLinks, kit_paths, render_html, write_links
@@ -49,6 +51,7 @@ __all__ = [
     "check_qr_fits",
     "check_url_fits",
     "check_web_url",
+    "codes_in_csv",
     "compute_stats",
     "deep_link",
     "kit_paths",
@@ -65,6 +68,7 @@ __all__ = [
     "stage_link",
     "stage_links",
     "stage_title",
+    "stale_qr_files",
     "web_link",
     "write_links",
 ]

@@ -139,12 +139,12 @@ def links(
     from organiser import (
         LinkError,
         audiences_of,
+        codes_in_csv,
         kit_paths,
         render_csv,
         stage_links,
         write_links,
     )
-    from organiser.links import codes_in_csv
 
     settings = load_settings(
         LinkSettings,
@@ -201,7 +201,7 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
     link no stage has. Only files the earlier links.csv proves the kit wrote are removed:
     another picture in qr/ may be someone's own, so it is named, not removed.
     """
-    from organiser.links import stale_qr_files
+    from organiser import stale_qr_files
 
     stale, others = stale_qr_files(out, found, earlier)
     removed: list[Path] = []
