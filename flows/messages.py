@@ -24,6 +24,10 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Merci d’indiquer un nombre (par exemple {example}).",
         "en": "Please enter a number (for example {example}).",
     },
+    "one_number": {
+        "fr": "Merci d’indiquer un seul nombre, pas une fourchette (par exemple {example}).",
+        "en": "Please enter one number, not a range (for example {example}).",
+    },
     "not_whole": {
         "fr": "Merci d’indiquer un nombre entier (par exemple {example}).",
         "en": "Please enter a whole number (for example {example}).",

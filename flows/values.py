@@ -57,6 +57,8 @@ SPACES = " \t\u00a0\u202f\u2009" + "".join(
 from a formatted number: a figure space, a six-per-em one, any other of Unicode's spaces."""
 GROUPED = re.compile(rf"-?[{SPACES}]?\d{{1,3}}(?:[{SPACES}']\d{{3}})+(?:[.,]\d+)?")
 """Thousands apart, each group of three after its own separator: "12 345", "1 000 000,5"."""
+TWO_NUMBERS = re.compile(r"\d\s*(?:[-–—/]|\bà\b|\bto\b|\s)\s*\d")
+"""Two numbers side by side ("10 15", "10-15", "10 à 15"): a range where one is asked."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | I
         if parsed is None:
             parsed = _counted(step, value, lang)
         if parsed is None:
-            return Invalid(message("not_a_number", lang, example=example))
+            two = TWO_NUMBERS.search(value) is not None  # "10 15", "10-15": a range
+            return Invalid(message("one_number" if two else "not_a_number", lang, example=example))
         value = parsed
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return Invalid(message("not_a_number", lang, example=example))

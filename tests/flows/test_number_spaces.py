@@ -17,6 +17,10 @@ from flows.values import Invalid, check_value, parse_number, read_choice
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 QUESTIONNAIRE = load_flow(bundled_path("questionnaire.yaml"))
 NOT_A_NUMBER = {"fr": "Merci d’indiquer un nombre", "en": "Please enter a number"}
+ONE_NUMBER = {
+    "fr": "Merci d’indiquer un seul nombre, pas une fourchette",
+    "en": "Please enter one number, not a range",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +63,22 @@ def test_any_other_space_between_digits_is_not_a_number(typed: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("typed", ["1 1", "10 15", "10 15 salariés", "10-15"])
+@pytest.mark.parametrize("typed", ["1 1", "10 15", "10 15 salariés", "10-15", "10 à 15"])
 def test_a_range_or_a_slip_is_refused_politely_not_stored(
     mini: Flow, typed: str, lang: str
 ) -> None:
     checked = check_value(mini, mini.step("staff"), typed, lang)
     assert isinstance(checked, Invalid), f"{typed!r} was stored as {checked!r}"
-    assert checked.message.startswith(NOT_A_NUMBER[lang])
+    assert checked.message.startswith(ONE_NUMBER[lang])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("typed", ["douze", "12 ou plus", "-"])
+def test_a_text_that_holds_one_number_or_none_is_asked_for_a_number(
+    mini: Flow, typed: str, lang: str
+) -> None:
+    checked = check_value(mini, mini.step("staff"), typed, lang)
+    assert isinstance(checked, Invalid) and checked.message.startswith(NOT_A_NUMBER[lang])
 
 
 def test_thousands_apart_are_still_stored_as_one_number(mini: Flow) -> None:
