@@ -149,11 +149,17 @@ SETTING_IN_MESSAGE: Final = re.compile(r"\bSURVEYBOT_([A-Z_]+)\b")
 def _setting_name(
     loc: tuple[int | str, ...], given: Mapping[str, Any], flags: Mapping[str, str]
 ) -> str:
-    """`--db` if the setting came from a flag, `SURVEYBOT_DB` if from the environment."""
+    """`--db` if the setting came from a flag, `SURVEYBOT_DB` if from the environment,
+    `SURVEYBOT_DB (.env, line 3)` if from `.env`."""
     field = str(loc[0])
     if field in given:
         return flags.get(field, "--" + field.replace("_", "-"))
-    return "SURVEYBOT_" + "_".join(str(part) for part in loc).upper()
+    name = "SURVEYBOT_" + "_".join(str(part) for part in loc).upper()
+    if name in os.environ:  # the environment wins over `.env`: the value came from there
+        return name
+    lines = [where for given_name, where in _names_given() if given_name.upper() == name]
+    # Which line of `.env` to fix: an organiser may not know the file is read at all.
+    return f"{name} ({lines[-1].removesuffix(': ')})" if lines else name
 
 
 def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageDef]]:

@@ -112,7 +112,9 @@ def test_a_blank_flow_or_stages_line_names_the_setting_and_the_way_back(
     for command in (["validate"], ["links", "--bot-username", "fablab_tour_bot"]):
         result = invoke(*command)
         assert result.exit_code == 2, command
-        assert result.stderr == f"error: SURVEYBOT_{name}: is empty: give the path of your {said}\n"
+        assert result.stderr == (
+            f"error: SURVEYBOT_{name} (.env, line 1): is empty: give the path of your {said}\n"
+        )
 
 
 def test_a_home_folder_written_with_a_tilde_in_the_settings_file_is_the_home_folder(
@@ -139,16 +141,16 @@ def test_a_home_folder_written_with_a_tilde_in_the_settings_file_is_the_home_fol
     [
         (
             "SURVEYBOT_RETENTION_DAYS=abc",
-            "SURVEYBOT_RETENTION_DAYS: 'abc' is not a whole number of days",
+            "SURVEYBOT_RETENTION_DAYS (.env, line 2): 'abc' is not a whole number of days",
         ),
         (
             "SURVEYBOT_RETENTION_DAYS=",
-            "SURVEYBOT_RETENTION_DAYS: is empty: give a number of "
+            "SURVEYBOT_RETENTION_DAYS (.env, line 2): is empty: give a number of "
             "days, or leave it out to keep responses",
         ),
         (
             "SURVEYBOT_ADMINS=12;34",
-            "SURVEYBOT_ADMINS: give Telegram user ids separated by "
+            "SURVEYBOT_ADMINS (.env, line 2): give Telegram user ids separated by "
             "commas, like 123456789, 987654321; got '12;34'",
         ),
     ],

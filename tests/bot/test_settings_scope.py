@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -115,7 +116,10 @@ def test_the_bot_still_refuses_every_bot_only_typo_of_the_env_file(work: Path) -
     result = invoke("run")
 
     assert result.exit_code == 2
-    named = sorted(line.split(":")[1].strip() for line in result.stderr.splitlines())
+    # Each named with its line of .env, the file the organiser has to open.
+    lines = {line.split(":")[1].strip() for line in result.stderr.splitlines()}
+    assert all(re.fullmatch(r"SURVEYBOT_\w+ \(\.env, line \d+\)", name) for name in lines), lines
+    named = sorted(name.split(" (")[0] for name in lines)
     assert named == [
         "SURVEYBOT_ABANDON_AFTER_DAYS",
         "SURVEYBOT_ADMINS",
