@@ -219,13 +219,10 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
             "which these stages no longer have (renamed or removed)",
             err=True,
         )
-    if others:
+    for path in others:  # a line each: the sentence then needs no plural
         click.echo(
-            f"warning: {', '.join(str(path) for path in others)} "
-            f"{'is' if len(others) == 1 else 'are'} none of these stages' QR codes: if "
-            f"{'it is an old one' if len(others) == 1 else 'they are old ones'}, delete "
-            f"{'it' if len(others) == 1 else 'them'} before "
-            f"{'it is' if len(others) == 1 else 'they are'} printed or put on a slide",
+            f"warning: {path} is none of these stages' QR codes: if it is an old one, "
+            "delete it before it is printed or put on a slide",
             err=True,
         )
 
