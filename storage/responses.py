@@ -8,6 +8,7 @@ answered; editing an answer keeps one row with the latest value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import sqlite3
 from collections.abc import Mapping
@@ -35,6 +36,8 @@ from storage.progress import CURRENT_COLUMNS, ProgressWrite, answer_changes, pla
 if TYPE_CHECKING:
     from storage.snapshot import ResponseFilter
 
+NUMBER_LIKE: Final = re.compile(r"[0-9]+(?:e[0-9]+)?")
+"""A hex key that pandas, R or a spreadsheet would read as a number rather than text."""
 COLUMNS: Final = (
     "id, key, respondent_id, flow_id, flow_version, stage_code, language, status, "
     "state_json, current_step, started_at, updated_at, completed_at, prompt_message_id, "
@@ -110,6 +113,17 @@ def answer_from_row(row: sqlite3.Row) -> StoredAnswer:
     )
 
 
+def new_response_key() -> str:
+    """A response's key: 64 random bits in hex, unrelated to the channel's id, so safe to
+    put in exports; never one a spreadsheet, pandas or R would read as a number."""
+    while True:
+        key = secrets.token_hex(8)
+        # All digits ("0123…") or digits around one "e" ("307516e246498312", read as
+        # 3.07e+246498317): drawn again (about one key in 760), so every key joins as text.
+        if not NUMBER_LIKE.fullmatch(key):
+            return key
+
+
 def check_consent_version(version: object) -> str:
     """A notice version as stored: a non-empty string."""
     if not isinstance(version, str) or not version.strip():
@@ -145,8 +159,7 @@ def start(
     # Checked here for a clear message; the foreign key would only say "failed".
     if not respondents.exists(conn, respondent_id):
         raise NotFound(f"no respondent {respondent_id}", "; call ensure_respondent first")
-    # 64 random bits, unrelated to the channel's id: safe to put in exports.
-    key = secrets.token_hex(8)
+    key = new_response_key()
     cursor = conn.execute(
         "INSERT INTO responses (key, respondent_id, flow_id, flow_version, stage_code, "
         "language, status, state_json, current_step, started_at, updated_at, "

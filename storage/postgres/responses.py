@@ -11,7 +11,6 @@ response changed since the caller read it, raises `Conflict` and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -29,7 +28,7 @@ from storage.models import (
 from storage.postgres import respondents, updates
 from storage.postgres.codecs import moment, other_text
 from storage.progress import CURRENT_COLUMNS, ProgressWrite, answer_changes, planned_save
-from storage.responses import check_consent_version
+from storage.responses import check_consent_version, new_response_key
 
 if TYPE_CHECKING:
     from storage.snapshot import ResponseFilter
@@ -134,8 +133,7 @@ async def start(
     # Checked here for a clear message; the foreign key would only say "violates".
     if not await respondents.exists(conn, respondent_id):
         raise NotFound(f"no respondent {respondent_id}", "; call ensure_respondent first")
-    # 64 random bits, unrelated to the channel's id: safe to put in exports.
-    key = secrets.token_hex(8)
+    key = new_response_key()
     row = await conn.fetchrow(
         "INSERT INTO responses (key, respondent_id, flow_id, flow_version, stage_code, "
         "language, status, state_json, current_step, started_at, updated_at, "

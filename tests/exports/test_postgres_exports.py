@@ -47,7 +47,8 @@ from tests.support.postgres import PgPeek
 
 
 class Keys:
-    """Response keys in a known sequence, so both backends give each response the same key."""
+    """Response keys in a known sequence, so both backends give each response the same key
+    (with a letter, as a drawn key has: one that reads as a number is drawn again)."""
 
     def __init__(self) -> None:
         self.reset()
@@ -56,7 +57,7 @@ class Keys:
         self._numbers = itertools.count(1)
 
     def __call__(self, nbytes: int | None = None) -> str:
-        return f"{next(self._numbers):0{2 * (nbytes or 8)}x}"
+        return f"a{next(self._numbers):0{2 * (nbytes or 8) - 1}x}"
 
 
 @dataclass(frozen=True)

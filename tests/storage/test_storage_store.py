@@ -2,11 +2,14 @@
 
 import asyncio
 import datetime as dt
+import io
 import re
+import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,6 +97,17 @@ async def test_start_response(store: Store, clock) -> None:
 async def test_response_keys_are_distinct(new_response) -> None:
     keys = {(await new_response("7")).key for _ in range(20)}
     assert len(keys) == 20
+
+
+async def test_a_key_never_reads_as_a_number(new_response, monkeypatch) -> None:
+    """pandas (as R and spreadsheets) reads an all-digit key, or digits around one "e", as a
+    number, so the key would no longer join its response: such a draw is drawn again."""
+    number_like = ["0123456789012345", "307516e246498312"]
+    read = pd.read_csv(io.StringIO("\n".join(["response_key", *number_like])))["response_key"]
+    assert list(read) == [123456789012345, float("inf")]  # what the analyst would get
+    draws = iter([*number_like, "3075a6e246498312"])
+    monkeypatch.setattr(secrets, "token_hex", lambda nbytes=None: next(draws))
+    assert (await new_response("7")).key == "3075a6e246498312"
 
 
 async def test_unknown_response_is_none(store: Store) -> None:
