@@ -67,6 +67,8 @@ FOLLOW_UP = "Suites de l’enquête"
 XSS = "<script>alert(1)</script>"
 NBSP = "\u00a0"
 RANKS = ("1ᵉʳ", "2ᵉ", "3ᵉ")
+ACCESS = ROOT / "tests" / "web" / "fixtures" / "access.yaml"
+"""A flow with a question of every kind, for the accessibility and focus checks."""
 """The labels of a ranking's lists, as a screen reader names them."""
 
 
@@ -322,9 +324,9 @@ class Phone:
     def press(self, button: Locator) -> None:
         self._submit(button.click)
 
-    def type(self, text: str) -> None:
+    def type(self, text: str, button: str = "Envoyer") -> None:
         self.page.locator("#answer").fill(text)
-        self._submit(lambda: self.page.get_by_role("button", name="Envoyer").click())
+        self._submit(lambda: self.page.get_by_role("button", name=button, exact=True).click())
 
     def tick(self, *labels: str, shot: str | None = None) -> None:
         for label in labels:

@@ -16,12 +16,12 @@ import contextlib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from tests.web.conftest import PhoneMaker
-from tests.web.phone import Phone, Server, skip_without_a_browser
+from tests.web.phone import ACCESS, Phone, Server, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import Page, expect
@@ -31,10 +31,6 @@ axe_module = pytest.importorskip(
     reason="pip install -e '.[dev]' (axe-playwright-python)",
 )
 
-if TYPE_CHECKING:
-    pass
-
-ACCESS = Path(__file__).parent / "fixtures" / "access.yaml"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 """The rules of WCAG 2.0 and 2.1, levels A and AA: what the RGAA asks."""
 
@@ -91,11 +87,6 @@ def violations(page: Page) -> list[str]:
     ]
 
 
-def send(ana: Phone, text: str, button: str) -> None:
-    ana.page.locator("#answer").fill(text)
-    ana._submit(lambda: ana.page.get_by_role("button", name=button, exact=True).click())
-
-
 Look = Callable[..., None]
 """`look(name)`, `look(name, page)`: check the screen now shown, on the phone or `page`."""
 
@@ -110,17 +101,17 @@ def walk(ana: Phone, server: Server, lang: str, look: Look) -> None:
     look("notice")
     ana.tap(w["agree"])
     look("text")
-    send(ana, "x" * 41, w["send"])
+    ana.type("x" * 41, w["send"])
     look("text refused")
-    send(ana, "Acme", w["send"])
+    ana.type("Acme", w["send"])
     look("number")
-    send(ana, "beaucoup", w["send"])
+    ana.type("beaucoup", w["send"])
     look("number refused")
-    send(ana, "15", w["send"])
+    ana.type("15", w["send"])
     look("single choice")
     ana.tap(w["other"])
     look("other's text")
-    send(ana, "Agri", w["send"])
+    ana.type("Agri", w["send"])
     look("section introduction")
     ana.tap(w["continue"])
     look("scale")
@@ -139,9 +130,9 @@ def walk(ana: Phone, server: Server, lang: str, look: Look) -> None:
         page.get_by_role("combobox", name=place, exact=True).select_option(label=label)
     ana._submit(lambda: page.get_by_role("button", name=w["confirm"]).click())
     look("e-mail")
-    send(ana, "pas-une-adresse", w["send"])
+    ana.type("pas-une-adresse", w["send"])
     look("e-mail refused")
-    send(ana, "direction@acme.example", w["send"])
+    ana.type("direction@acme.example", w["send"])
     look("summary")
     ana.press(page.locator(".summary button.edit").nth(2))
     look("changing an answer")
@@ -314,8 +305,8 @@ def test_a_screen_reader_hears_the_questions_number_in_words_not_a_slash(
         )
         expect(field).not_to_have_accessible_description(re.compile("/"))
     # A choice: its question takes the focus, described the same way.
-    send(ana, "Acme", w["send"])
-    send(ana, "15", w["send"])
+    ana.type("Acme", w["send"])
+    ana.type("15", w["send"])
     question = page.locator("#waiting-text")
     expect(question).to_be_focused()
     expect(question).to_have_accessible_description(

@@ -13,20 +13,15 @@ from __future__ import annotations
 import contextlib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.web.conftest import PhoneMaker
-from tests.web.phone import Phone, Server, on_screen, skip_without_a_browser
-from tests.web.test_accessibility import ACCESS, send
+from tests.web.phone import ACCESS, Phone, Server, on_screen, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import Locator, expect
 skip_without_a_browser()
-
-if TYPE_CHECKING:
-    pass
 
 
 @pytest.fixture
@@ -75,13 +70,13 @@ def test_after_a_refusal_the_focus_is_on_what_to_correct_with_or_without_scripts
     ana.tap("✅ J’accepte")
 
     # A typed answer refused (too long): its field, described by the refusal first.
-    send(ana, "x" * 41, "Envoyer")
+    ana.type("x" * 41, "Envoyer")
     words = refused(ana, "answer")
     field = page.locator("#answer")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_accessible_description(starts_with(words))
-    send(ana, "Acme", "Envoyer")
-    send(ana, "15", "Envoyer")
+    ana.type("Acme", "Envoyer")
+    ana.type("15", "Envoyer")
     ana.tap("Services")
     ana.tap("Continuer")
     ana.tap("3")
