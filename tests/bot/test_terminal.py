@@ -472,8 +472,18 @@ def test_a_changed_questionnaire_keeps_what_still_fits(tmp_path: Path) -> None:
 def test_ctrl_c_keeps_the_answers_and_says_so(tmp_path: Path) -> None:
     """Ctrl+C at a question: like "quitter", the answers are kept and the chat says so."""
     db = tmp_path / "chat.sqlite3"
+    # As typed in a terminal, where Ctrl+C is never ignored: a test run started in the
+    # background (CI, a job) ignores SIGINT, and its children would inherit that.
+    heed_ctrl_c = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)"
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--db", str(db)],
+        [
+            sys.executable,
+            "-c",
+            f"{heed_ctrl_c}; import runpy; runpy.run_module('bot', run_name='__main__')",
+            "chat",
+            "--db",
+            str(db),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
