@@ -25,17 +25,24 @@ import pytest
 
 from flows import Flow, StageDef, bundled_path, load_flow, load_stages
 from storage import Store
-from tests.support.postgres import (  # noqa: F401 - fixtures and hook, for every package
+from tests.support import alone, postgres
+from tests.support.alone import alone_when_timed  # noqa: F401 - a fixture for every test
+from tests.support.postgres import (  # noqa: F401 - fixtures, for every package
     backend,
     postgres_cluster,
     postgres_url,
-    pytest_configure,
     store_target,
 )
 
 START = dt.datetime(2019, 6, 3, 9, 0, tzinfo=dt.UTC)
 MINI = Path(__file__).parent / "flows" / "fixtures" / "mini.yaml"
 """A small flow with every kind of step and no information notice."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers: `sqlite_only`, and `timing` (run alone under `pytest -n`)."""
+    postgres.pytest_configure(config)
+    alone.register(config)
 
 
 class Clock:

@@ -86,6 +86,7 @@ async def first_reply_after_start(updates: Updates, someone: Person, api: TimedB
     return api.first_to(someone.user_id, queued) - queued
 
 
+@pytest.mark.timing
 async def test_a_flood_of_300_messages_delays_nobody_and_gets_a_few_replies(
     person: PersonFactory, updates: Updates, api: TimedBotAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -120,6 +121,7 @@ async def test_a_flood_of_300_messages_delays_nobody_and_gets_a_few_replies(
     assert any(f"update {first_dropped} " in r.getMessage() for r in dropped)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("flow", [load_flow(MINI)], ids=["mini"])
 async def test_300_answers_at_once_mid_questionnaire_are_cut_short(
     person: PersonFactory, updates: Updates, api: TimedBotAPI, answers_of: AnswersOf
@@ -322,6 +324,7 @@ def test_replies_older_than_the_window_are_forgotten_so_memory_stays_flat() -> N
     assert isinstance(pointer, Message)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("fair", [True, False], ids=["fair", "first-come"])
 async def test_a_chat_with_60_messages_queued_does_not_hold_back_another(
     api: TimedBotAPI, fair: bool

@@ -149,6 +149,7 @@ def texts(state: BotAPIState) -> list[str]:
     return [m["text"] for m in state.chat(ORGANISER)]
 
 
+@pytest.mark.timing
 def test_an_export_of_a_million_answers_holds_no_one_and_survives_a_kill(
     server: BotAPIServer, tmp_path: Path
 ) -> None:

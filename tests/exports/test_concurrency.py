@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from exports import ExportOptions, run_export
 from flows import Flow
@@ -34,6 +35,7 @@ def answers(generation: int) -> dict[str, AnswerInput]:
     }
 
 
+@pytest.mark.timing
 async def test_export_sees_one_moment_while_the_bot_writes(
     store: Store, db_path: Path, clock: Clock, mini: Flow
 ) -> None:
@@ -131,6 +133,7 @@ async def test_export_sees_one_moment_while_the_bot_writes(
     assert seen != states[-1], "the export should predate the last writes"
 
 
+@pytest.mark.timing
 async def test_export_of_a_database_in_use_does_not_block_the_writer(
     store: Store, db_path: Path, clock: Clock, mini: Flow
 ) -> None:

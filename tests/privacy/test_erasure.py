@@ -268,6 +268,7 @@ async def test_a_failed_erasure_leaves_everything(store: Store, people: People, 
     assert peek.dump() == before
 
 
+@pytest.mark.timing
 async def test_a_reader_keeps_the_wal_until_it_lets_go(
     db_path: Path, store: Store, people: People
 ) -> None:

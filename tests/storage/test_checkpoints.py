@@ -54,6 +54,7 @@ async def write_for(db: Database, seconds: float) -> tuple[int, int]:
     return written, largest
 
 
+@pytest.mark.timing
 async def test_the_log_is_reused_while_answers_keep_coming(db: Database) -> None:
     written, largest = await write_for(db, 8)
     # Without checkpoints every byte written would still be in the -wal file; with them it
@@ -63,6 +64,7 @@ async def test_the_log_is_reused_while_answers_keep_coming(db: Database) -> None
     assert rows * ROW == written
 
 
+@pytest.mark.timing
 async def test_the_writer_leaves_checkpoints_to_the_checkpointer(db: Database) -> None:
     def autocheckpoint(conn: sqlite3.Connection) -> int:
         return int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
@@ -76,6 +78,7 @@ async def test_the_writer_leaves_checkpoints_to_the_checkpointer(db: Database) -
     assert wal_of(db).stat().st_size <= first * 1.1
 
 
+@pytest.mark.timing
 async def test_a_long_read_holds_the_log_back_and_it_is_copied_once_the_read_ends(
     db: Database,
 ) -> None:

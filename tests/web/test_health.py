@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from bot.http import RateLimit
@@ -28,6 +29,7 @@ def test_a_serving_instance_says_it_is_healthy(server: Server) -> None:
     assert (head.status_code, head.content) == (200, b"")
 
 
+@pytest.mark.timing
 def test_a_database_another_process_keeps_locked_makes_it_unhealthy_until_let_go(
     server: Server, db_path: Path
 ) -> None:
