@@ -65,6 +65,7 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
                 click.echo(f"error: {_as_given(message, given, given_as or {})}", err=True)
                 continue
             name = _setting_name(problem["loc"], given, given_as or {})
+            message = _number_expected(kind, problem) or message
             click.echo(f"error: {name}: {message}{_holding(problem)}", err=True)
         raise SystemExit(2) from None
 
@@ -123,6 +124,33 @@ def fail_env_file(error: OSError | UnicodeDecodeError) -> NoReturn:
         fix = "make it readable by the user running surveybot, or run from another folder"
     click.echo(f"error: cannot read the settings in {where}: {why}; {fix}", err=True)
     raise SystemExit(2)
+
+
+NUMBER_PROBLEMS: Final = frozenset(
+    {
+        *("int_parsing", "int_from_float", "int_type", "float_parsing", "float_type"),
+        *("finite_number", "greater_than_equal", "less_than_equal"),
+    }
+)
+"""pydantic's error types for a number setting that is not one, or out of its bounds."""
+
+
+def _number_expected(kind: type[BaseSettings], problem: Mapping[str, Any]) -> str | None:
+    """A number setting's refusal in plain words with its whole range, "should be a whole
+    number from 1 to 65535", in place of pydantic's ("Input should be a valid integer,
+    unable to parse string as an integer"); None for any other problem."""
+    import annotated_types
+
+    field = kind.model_fields.get(str(problem["loc"][0]))
+    if problem["type"] not in NUMBER_PROBLEMS or field is None:
+        return None
+    bounds = {type(bound): bound for bound in field.metadata}
+    low, high = bounds.get(annotated_types.Ge), bounds.get(annotated_types.Le)
+    whole = "int" in str(field.annotation)
+    what = "a whole number" if whole else "a number"
+    if low is not None and high is not None:
+        return f"should be {what} from {low.ge:g} to {high.le:g}"
+    return f"should be {what}"
 
 
 def _holding(problem: Mapping[str, Any]) -> str:

@@ -104,8 +104,7 @@ def test_the_bot_and_the_server_still_refuse_a_bad_port_in_one_line(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "error: SURVEYBOT_PORT: Input should be a valid integer, unable to parse string as an "
-        "integer, got 'notaport'\n"
+        "error: SURVEYBOT_PORT: should be a whole number from 1 to 65535, got 'notaport'\n"
     )
     assert not Path("surveybot.sqlite3").exists()  # refused before anything started
 
@@ -182,7 +181,7 @@ def test_a_bad_setting_a_command_uses_is_still_refused(work: Path) -> None:
 def test_a_bad_flag_is_named_with_what_was_given(work: Path) -> None:
     result = invoke("run", "--port", "0", env={"SURVEYBOT_TOKEN": "123:never-print-me"})
     assert result.exit_code == 2
-    assert result.stderr == "error: --port: Input should be greater than or equal to 1, got 0\n"
+    assert result.stderr == "error: --port: should be a whole number from 1 to 65535, got 0\n"
 
 
 @pytest.mark.parametrize(
