@@ -20,7 +20,14 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -246,8 +253,14 @@ async def on_error(update: object, context: BotContext) -> None:
     # was reached and refused what we sent (a keyboard too big, bad HTML): a fault of ours.
     refused = isinstance(error, BadRequest)
     if isinstance(error, NetworkError) and not refused:
-        # Telegram unreachable or slow (RetryAfter and TimedOut are network errors too).
+        # Telegram unreachable or slow (TimedOut is a network error too).
         log.warning("Telegram could not be reached for an update: %s", error)
+        return
+    if isinstance(error, RetryAfter):
+        # Flood control still refusing after the rate limiter's retries: not a fault of the
+        # code, and an apology would meet the same refusal. The respondent's next message
+        # shows them where they are.
+        log.warning("Telegram's flood control held back a reply: %s", error)
         return
     if isinstance(error, SetAside) and isinstance(update, Update):
         # Not raised by a handler: the poller gave up on an update that stopped the bot.

@@ -118,3 +118,32 @@ class TestAThousandStages:
         ]
         await ana.tap("Continuer sans atelier", message=picker)
         assert "J’accepte" in " ".join(ana.last.labels())
+
+
+# python-telegram-bot's own warning as it builds its RetryAfter from Telegram's answer.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_flood_control_is_a_warning_and_no_apology_then_the_respondent_goes_on(
+    person: PersonFactory, api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Past the rate limiter's retries Telegram still says "retry after": an apology would
+    # meet the same refusal, and the log would call Telegram's limit a fault of the code
+    # (the test's `logged_errors` fails on any error logged).
+    ana = person()
+    api.flooded_chats.add(ana.user_id)
+    with caplog.at_level(logging.WARNING):
+        await ana.send("/start pithiviers")
+
+    assert len(api.calls_to("sendMessage", ana.user_id)) == 1, "an apology was tried"
+    held = [r for r in caplog.records if "flood control" in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in held] == [
+        (
+            "WARNING",
+            "Telegram's flood control held back a reply: Flood control exceeded. "
+            "Retry in 5 seconds",
+        )
+    ]
+    assert held[0].exc_info is None
+
+    api.flooded_chats.clear()
+    await ana.send("/start pithiviers")
+    assert "✅ J’accepte" in ana.last.labels()

@@ -65,6 +65,8 @@ class FakeBotAPI(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     messages: dict[tuple[int, int], ChatMessage] = field(default_factory=dict)
     blocked_chats: set[int] = field(default_factory=set)
+    flooded_chats: set[int] = field(default_factory=set)
+    """Chats a message to which Telegram's flood control refuses: 429, retry after 5 s."""
     updates: list[dict[str, Any]] = field(default_factory=list)
     upload_limit: int = 50 * 1024 * 1024
     """Telegram refuses a bot's upload over 50 MB ("Request Entity Too Large"); tests lower it."""
@@ -131,6 +133,8 @@ class FakeBotAPI(BaseRequest):
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_chats:
             return _error(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.flooded_chats:
+            return _error(429, "Too Many Requests: retry after 5", retry_after=5)
         parse_mode = params.get("parse_mode")
         try:
             text = visible_text(params["text"], parse_mode)
@@ -399,8 +403,11 @@ def _ok(result: Any) -> tuple[int, bytes]:
     return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
-def _error(code: int, description: str) -> tuple[int, bytes]:
-    return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
+def _error(code: int, description: str, **parameters: Any) -> tuple[int, bytes]:
+    answer = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        answer["parameters"] = parameters
+    return code, json.dumps(answer).encode()
 
 
 # --- driving respondents ---------------------------------------------------------------
