@@ -204,9 +204,11 @@ class Pages:
         if stage is None:
             return self._draw(request, "landing.html", lang, stage=None, status_code=404)
         # A link per audience (`pithiviers__territoire`) keeps its audience all the way.
-        flow = self.conversation.catalogue.by_audience(split_entry(code)[1])
-        audience = flow.audience.code if flow is not None and flow.audience is not None else ""
+        chosen = self.conversation.catalogue.by_audience(split_entry(code)[1])
+        audience = chosen.audience.code if chosen is not None and chosen.audience else ""
         payload = link_payload(stage, audience)
+        # The card is titled as its chat will be: a stage's own `flow:` counts too.
+        flow = self.conversation.catalogue.chosen_by(code, self.conversation.stages)
         telegram = deep_link(self.site.bot_username, payload) if self.site.bot_username else None
         title = stage_title(stage, lang=lang)
         return self._draw(
