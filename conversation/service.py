@@ -254,18 +254,23 @@ class Conversation:
         """The flow a response was given to, or the default one when it is not run any more."""
         return self.catalogue.by_id(flow_id) or self.flow
 
-    def language_of(self, person: Person) -> str:
-        """The language to use with someone nothing is known about yet."""
+    def language_from_hint(self, person: Person) -> str:
+        """The language of the person's app (or page), if the flow has it, else the flow's
+        first: for someone nothing is known about yet. `language_kept` reads their choice."""
         return language_for(self.flow, person.language_hint)
 
     async def language_kept(self, person: Person) -> str:
-        """The language this person chose, if they have, else `language_of`: for a word
+        """The language this person chose, if they have, else `language_from_hint`: for a word
         said outside a turn (an apology, the flood notice), at the price of a read."""
         try:
             respondent = await self.store.get_respondent(person.channel, person.external_id)
         except StorageError:
             # Said on error paths, the database's own failures included: never fail there.
-            return self.language_of(person)
+            return self.language_from_hint(person)
         if respondent is not None and respondent.language in self.flow.languages:
             return respondent.language
-        return self.language_of(person)
+        # Not agreed yet, so nothing stored: the language of the notice (or list) last shown.
+        arrival = self._arrivals.get((person.channel, person.external_id), self.clock())
+        if arrival is not None and arrival.lang in self.flow.languages:
+            return arrival.lang
+        return self.language_from_hint(person)

@@ -46,7 +46,8 @@ MAX_CHATS: Final = 10_000
 class _Kept:
     touched: float
     open_menu: int | None = None
-    pages: dict[int, Menu] = field(default_factory=dict)
+    pages: dict[int, tuple[Menu, str]] = field(default_factory=dict)
+    """Each long menu by its message, with the language it was drawn in."""
 
 
 class ChatMemory:
@@ -95,15 +96,16 @@ class ChatMemory:
         if drop:
             await drop_quietly(chat, message_id)
 
-    def keep_pages(self, chat_id: int, message_id: int, menu: Menu) -> None:
-        """Keep a long `menu` for its pages, forgetting the oldest beyond `KEPT_MENUS`."""
+    def keep_pages(self, chat_id: int, message_id: int, menu: Menu, lang: str) -> None:
+        """Keep a long `menu` in `lang` for its pages, forgetting the oldest beyond
+        `KEPT_MENUS`. Its language too: chosen before the notice, it is stored nowhere."""
         pages = self._touch(chat_id).pages
-        pages[message_id] = menu
+        pages[message_id] = (menu, lang)
         for old in sorted(pages)[:-KEPT_MENUS]:
             del pages[old]
 
-    def pages_of(self, chat_id: int, message_id: int) -> Menu | None:
-        """The long menu shown in `message_id`, if it is still kept."""
+    def pages_of(self, chat_id: int, message_id: int) -> tuple[Menu, str] | None:
+        """The long menu shown in `message_id` and its language, if it is still kept."""
         kept = self._chats.get(chat_id)
         return kept.pages.get(message_id) if kept is not None else None
 

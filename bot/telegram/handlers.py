@@ -54,7 +54,7 @@ def organiser_chat(update: Update, context: BotContext) -> tuple[Chat, str] | No
     person = person_of(update)
     if update.effective_chat is None or person is None:
         return None
-    lang = context.services.conversation.language_of(person)
+    lang = context.services.conversation.language_from_hint(person)
     return Chat(context.bot, update.effective_chat.id), lang
 
 
@@ -95,14 +95,16 @@ async def on_button(update: Update, context: BotContext) -> None:
     if chat is None or chat.type != ChatType.PRIVATE:
         # This bot puts buttons in private chats only: a tap elsewhere (a group, an inline
         # message) is forged, and a question must never be asked where others read it.
-        await answer_query(query, say("forged", context.services.conversation.language_of(person)))
+        lang = await context.services.conversation.language_kept(person)
+        await answer_query(query, say("forged", lang))
         return
     page = page_of(query.data)
     try:
         action = decode(query.data) if page is None else None
     except BadButton:
         log.info("unrecognised button data %r", query.data)
-        await answer_query(query, say("forged", context.services.conversation.language_of(person)))
+        lang = await context.services.conversation.language_kept(person)
+        await answer_query(query, say("forged", lang))
         return
     if (action is None or not action.about_question) and _withdrawn(query):
         # A menu's buttons, gone from its message (used up, or given way to the next reply),
@@ -138,7 +140,7 @@ async def on_group(update: Update, context: BotContext) -> None:
     person = person_of(update)
     if message is None or person is None:
         return
-    lang = context.services.conversation.language_of(person)
+    lang = await context.services.conversation.language_kept(person)
     link = f"https://t.me/{context.bot.username}"
     payload = context.args[0] if context.args else ""
     if STAGE_CODE.fullmatch(payload):  # the workshop of the link they used goes with them
@@ -179,17 +181,18 @@ async def converse(
 async def _turn_page(
     chat: Chat, query: CallbackQuery, page: int, context: BotContext, person: Person
 ) -> None:
-    """Show another page of a long menu in place; the conversation does not change."""
-    lang = context.services.conversation.language_of(person)
+    """Show another page of a long menu in place, in the language it was drawn in (the
+    person's choice, not their app's); the conversation does not change."""
     message = query.message
     kept = context.services.chats
     menu = kept.pages_of(chat.chat_id, message.message_id) if isinstance(message, Message) else None
     if menu is None or not isinstance(message, Message):
         # Kept in memory only: after a restart the pages are gone; the person starts again.
+        lang = await context.services.conversation.language_kept(person)
         await answer_query(query, tg("tg_page_expired", lang), alert=True)
         return
     await answer_query(query)
-    await chat.set_keyboard(message.message_id, menu_keyboard(menu, lang, page))
+    await chat.set_keyboard(message.message_id, menu_keyboard(*menu, page))
 
 
 async def _answer_press(

@@ -124,7 +124,7 @@ class Renderer:
             typeset(screen.text, self.lang), menu_keyboard(screen, self.lang)
         )
         if self.memory is not None and page_count(screen) > 1:
-            self.memory.keep_pages(self.chat.chat_id, shown_in, screen)
+            self.memory.keep_pages(self.chat.chat_id, shown_in, screen, self.lang)
         if self.live is None and screen is self.reply.screens[-1] and self._kept_live():
             # No question is live (the picker of the answer to change, once the summary's
             # button is used): the menu is, so the next reply removes its buttons as it

@@ -231,7 +231,7 @@ def _candidates(reply: Reply) -> list[str]:
 async def _shown(conversation: Conversation, person: Person, view: str, stage: str | None) -> Reply:
     """What `view` shows now (only reads)."""
     if view in GOODBYES:
-        lang = conversation.language_of(person)
+        lang = conversation.language_from_hint(person)
         hint = say(GOODBYES[view], lang) if GOODBYES[view] else ""
         return Reply(screens=(Goodbye(say(view, lang), typed_hint=hint),), language=lang)
     event = _event_of(view, stage)

@@ -26,7 +26,7 @@ def language_of(request: Request, conversation: Conversation) -> str:
     header = request.headers.get("accept-language", "")
     wanted = [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
     person = Person(Channel.WEB, "", wanted[0] if wanted else None)
-    return conversation.language_of(person)
+    return conversation.language_from_hint(person)
 
 
 def chat_url(request: Request, stage: str | None) -> str:

@@ -80,26 +80,26 @@ async def test_a_chat_is_forgotten_once_nothing_is_kept_but_not_while_pages_are(
     await memory.close(chat, 100, drop=False)
     assert 7 not in memory and chat.dropped == []
 
-    memory.keep_pages(7, 50, MENU)
+    memory.keep_pages(7, 50, MENU, "en")
     await memory.open(chat, 100)
     await memory.close(chat, 100)
-    assert memory.pages_of(7, 50) is MENU
+    assert memory.pages_of(7, 50) == (MENU, "en")
 
 
 async def test_pages_are_kept_for_the_last_few_menus_of_a_chat() -> None:
     memory = ChatMemory()
     for message_id in range(10, 10 + KEPT_MENUS + 2):
-        memory.keep_pages(7, message_id, MENU)
+        memory.keep_pages(7, message_id, MENU, "en")
 
     assert memory.pages_of(7, 10) is None and memory.pages_of(7, 11) is None
-    assert memory.pages_of(7, 10 + KEPT_MENUS + 1) is MENU
+    assert memory.pages_of(7, 10 + KEPT_MENUS + 1) == (MENU, "en")
 
 
 async def test_the_chats_touched_last_are_kept_up_to_the_limit() -> None:
     memory = ChatMemory(max_chats=3)
     for chat_id in range(1, 6):
         await memory.open(FakeChat(chat_id), 100)
-    memory.keep_pages(3, 50, MENU)  # touched again: now the last
+    memory.keep_pages(3, 50, MENU, "en")  # touched again: now the last
     await memory.open(FakeChat(6), 100)
 
     assert len(memory) == 3

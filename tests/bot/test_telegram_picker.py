@@ -151,3 +151,18 @@ class TestAPagedMenuUsedUp:
         assert ana.answers_to_queries()[-1].get("text") == STALE
         assert picker.keyboard is None
         assert ana.live_keyboards() == [notice]
+
+    async def test_its_pages_turn_in_the_language_the_person_chose_not_their_apps(
+        self, person: PersonFactory
+    ) -> None:
+        ana = person(language_code="fr")
+        await ana.send("/start etape-0001")
+        await ana.tap("English")
+        await ana.send("/start atlantis")
+        picker = ana.last_with_buttons()
+        assert "More ▶ 2/3" in picker.labels()
+
+        await ana.tap("More ▶ 2/3", message=picker)
+
+        assert "◀ Previous 1/3" in picker.labels()
+        assert "More ▶ 3/3" in picker.labels()

@@ -174,6 +174,22 @@ async def test_an_unreadable_tap_gets_a_short_notice(
     assert notice["text"] in (STALE, FORGED)
 
 
+async def test_an_unreadable_tap_is_answered_in_the_language_chosen_at_the_notice(
+    person: PersonFactory, api: FakeBotAPI
+) -> None:
+    # Nothing is stored before the notice is agreed to: the language picked there is the
+    # one the notice was last shown in, not the Telegram app's.
+    ana = person(language_code="fr")
+    await ana.send("/start pithiviers")
+    await ana.tap("English")
+
+    await ana.tap_data("x|y")
+
+    assert api.calls_to("answerCallbackQuery")[-1].params["text"] == (
+        "This button is not recognised."
+    )
+
+
 # --- messages that are not answers --------------------------------------------------
 
 
