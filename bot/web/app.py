@@ -93,7 +93,7 @@ from conversation import (
 )
 from flows import find_stage, format_day, link_payload, split_entry, typeset
 from organiser import deep_link, stage_title
-from storage import Channel
+from storage import Channel, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,11 @@ PROBLEMS: Final = {
     405: "not_allowed",
     413: "too_large",
     429: "too_many",
+    503: "unavailable",
 }
 """The page for each refusal, by status: the words `<key>` head it, `<key>_lead` explain."""
+RETRY_AFTER_S: Final = 30
+"""When to try again after the database failed: long enough for a restart, or a failover."""
 
 
 @dataclass
@@ -165,7 +168,11 @@ def create_app(
                 refuse=pages.refusal,
             ),
         ],
-        exception_handlers={404: pages.not_found, HTTPException: pages.http_error},
+        exception_handlers={
+            404: pages.not_found,
+            HTTPException: pages.http_error,
+            StorageError: pages.storage_error,
+        },
     )
 
 
@@ -374,6 +381,12 @@ class Pages:
         assert isinstance(error, HTTPException)
         return self._problem(request, error.status_code, error.headers or {})
 
+    async def storage_error(self, request: Request, error: Exception) -> Response:
+        """The database out of reach (PostgreSQL down, a disk full): a page saying to try
+        again in a minute, not a bare "Internal Server Error"; one line in the log."""
+        log.error("the web chat could not use the database: %s", error)
+        return self._problem(request, 503, {"Retry-After": str(RETRY_AFTER_S)})
+
     def refusal(self, scope: Scope, status: int, headers: Mapping[str, str]) -> Response:
         """What the guards refuse (too many requests, another site's form, too large), as a page."""
         return self._problem(Request(scope), status, headers)
@@ -389,7 +402,7 @@ class Pages:
             status_code=status,
             heading=web(key, lang),
             lead=web(f"{key}_lead", lang),
-            again=web("try_again" if status == 429 else "back_to_page", lang),
+            again=web("try_again" if status in (429, 503) else "back_to_page", lang),
             again_url=str(request.url),
         )
         response.headers.update(headers)

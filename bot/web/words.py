@@ -169,6 +169,16 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "What was sent is over the size allowed: nothing was saved. Shorten your "
         "answer, then try again.",
     },
+    "unavailable": {
+        "fr": "Service momentanément indisponible",
+        "en": "Temporarily unavailable",
+    },
+    "unavailable_lead": {
+        "fr": "Nous ne pouvons rien enregistrer pour l’instant. Vos réponses précédentes sont "
+        "conservées : réessayez dans une minute.",
+        "en": "Nothing can be saved just now. Your earlier answers are kept: try again in a "
+        "minute.",
+    },
     "unreadable": {"fr": "Ce formulaire n’a pas pu être lu", "en": "This form could not be read"},
     "unreadable_lead": {
         "fr": "Rien n’a été enregistré. Revenez à la page, puis réessayez.",
