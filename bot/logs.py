@@ -91,6 +91,19 @@ class RedactPersonal(Redact):
         super().__init__(redact_personal)
 
 
+class OneLine(logging.Filter):
+    """A record's traceback cut to the error it ends with, on the message's own line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     """One handler on standard error for the whole process, hiding the token and personal data."""
     handler = logging.StreamHandler()
@@ -108,3 +121,8 @@ def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # The job queue logs each run of a job ("Running job reminders…"): noise every minute.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # While PostgreSQL is down, asyncpg retries its pool's connection and logs a whole
+    # traceback at each try: the error on one line says the same.
+    pool = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(kept, OneLine) for kept in pool.filters):
+        pool.addFilter(OneLine())

@@ -137,3 +137,26 @@ def test_the_bot_s_handler_hides_personal_fields(
     err = capsys.readouterr().err
     assert "'update_id': 4" in err
     assert ANSWER not in err
+
+
+def test_postgresql_down_is_one_line_a_retry_not_a_traceback_each_time(
+    restored_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # asyncpg's own record, as its pool logs it at each try to reconnect.
+    pool = logging.getLogger("asyncpg.pool")
+    configure_logging("", level=logging.INFO)
+    try:
+        for _ in range(2):
+            try:
+                raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+            except ConnectionRefusedError:
+                pool.warning("Failed to restore the pool connection floor; retrying", exc_info=True)
+    finally:
+        pool.filters.clear()
+
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and "Traceback" not in "\n".join(lines)
+    assert lines[0].endswith(
+        "WARNING asyncpg.pool: Failed to restore the pool connection floor; retrying "
+        "(ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432))"
+    )
