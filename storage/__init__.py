@@ -12,7 +12,7 @@ here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
-from storage.errors import Conflict, StorageError, disk_full, unreadable_database
+from storage.errors import Conflict, NoTablesYet, StorageError, disk_full, unreadable_database
 from storage.flow_versions import FlowVersion
 from storage.inbox import Inboxed
 from storage.interface import SurveyStore
@@ -59,6 +59,7 @@ __all__ = [
     "FlowVersion",
     "Inboxed",
     "Job",
+    "NoTablesYet",
     "PostgresStore",
     "PurgeReport",
     "Respondent",

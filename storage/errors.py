@@ -12,6 +12,11 @@ class StorageError(Exception):
     """A database operation failed, or the database cannot be used as asked."""
 
 
+class NoTablesYet(StorageError):
+    """A reader found a database no surveybot has written to yet (a fresh PostgreSQL one,
+    an empty file): refused for a report, but nothing there to compare a flow with."""
+
+
 class NotFound(StorageError):
     """A row an operation needs is not there.
 
@@ -90,7 +95,8 @@ def refuse_other_schema(label: str, version: int, latest: int) -> None:
     refuse_newer(label, version, latest)
     if version < latest:
         what = "no surveybot tables" if version == 0 else f"its schema at version {version}"
-        raise StorageError(
+        refused = NoTablesYet if version == 0 else StorageError
+        raise refused(
             f"cannot read database {label}: it has {what}, this surveybot needs {latest}; "
             "open it once read-write (start the bot or `surveybot chat` with this "
             "SURVEYBOT_DB) to create or migrate it"

@@ -167,7 +167,7 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
     from bot.settings import DatabaseSettings
     from conversation import version_changed
     from flows import Problem
-    from storage import StorageError, open_snapshot
+    from storage import NoTablesYet, StorageError, open_snapshot
 
     flows = _loaded_flows(reports)
     if not flows:
@@ -185,6 +185,8 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
     try:
         with open_snapshot(target) as snapshot:
             changed = [version_changed(f, snapshot.flow_versions(f.id)) for _, f, _ in flows]
+    except NoTablesYet:  # a new database (`createdb`): no version run yet to differ from
+        return False
     except StorageError as error:
         if db is not None:
             click.echo(f"error: {error}", err=True)

@@ -187,3 +187,16 @@ def test_validate_says_what_a_start_would_refuse_before_it_does(
                         env=env, cwd=tmp_path)  # fmt: skip
     assert missing.returncode == 1
     assert "error: cannot read database" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_validate_passes_on_a_database_just_created_for_the_tour(
+    files: dict[str, Path], tmp_path: Path, postgres_url: str
+) -> None:
+    """A new deployment: `createdb`, SURVEYBOT_DB set, then `validate`, as the guide goes.
+    No surveybot has written there yet, so no version can differ: the files are checked."""
+    env = {**clean_env(tmp_path / "unused.sqlite3"), "SURVEYBOT_DB": postgres_url}
+    for args in ((), ("--db", postgres_url)):
+        checked = surveybot("validate", *args, str(files["changed"]), env=env, cwd=tmp_path)
+        said = (checked.returncode, checked.stdout, checked.stderr)
+        assert said == (0, "", f"{files['changed']}: ok\n"), args
+    assert not (tmp_path / "unused.sqlite3").exists()
