@@ -51,6 +51,8 @@ from flows.state import (
     visible_steps,
 )
 from flows.values import (
+    EMAIL_LENGTH,
+    MAX_NUMBER_CHARS,
     AnswerValue,
     answer_labels,
     choice_labels,
@@ -60,6 +62,8 @@ from flows.values import (
 )
 
 __all__ = [
+    "EMAIL_LENGTH",
+    "MAX_NUMBER_CHARS",
     "MESSAGES",
     "MESSAGE_LIMIT",
     "OTHER_TEXT_LIMIT",

@@ -37,7 +37,7 @@ from flows.model import (
 )
 from flows.paths import Loc
 from flows.piping import fill
-from flows.values import AnswerValue, choice_labels, display_value
+from flows.values import EMAIL_LENGTH, AnswerValue, choice_labels, display_value
 
 MESSAGE_LIMIT: Final = 4096
 """Telegram's limit on a message's text, as shown, in UTF-16 code units."""
@@ -48,7 +48,6 @@ CURRENT_ANSWER_SHOWN: Final = 1000
 """How much of an earlier typed answer a question offers again (Telegram clips it there)."""
 BUTTON_LABEL: Final = 40
 """About what a phone shows on one button; a longer label is cut (a warning, not an error)."""
-EMAIL_LENGTH: Final = 254
 NUMBER_LENGTH: Final = 20
 SUMMARY_ARROW: Final = "\n    → "
 

@@ -50,6 +50,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
 # Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
 MAX_NUMBER_CHARS = 30
+"""The longest number read: "1 234 567,89 €" fits; a longer text is not a number."""
+EMAIL_LENGTH = 254
+"""The longest email address (RFC 5321's path, less its brackets)."""
 SPACES = " \t\u00a0\u202f\u2009" + "".join(
     map(chr, (*range(0x2000, 0x2009), 0x200A, 0x205F, 0x3000))
 )
@@ -93,7 +96,7 @@ def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue
         text = clean_text(value) if isinstance(value, str) else ""
         if not text:  # sent empty: nothing to find wrong with, as for a text question
             return Invalid(message("empty", lang))
-        if len(text) > 254 or not EMAIL.match(text):
+        if len(text) > EMAIL_LENGTH or not EMAIL.match(text):
             return Invalid(message("bad_email", lang))
         return text
     if isinstance(step, NumberStep):

@@ -40,7 +40,7 @@ from conversation import (
     on_question,
     say,
 )
-from flows import OTHER_TEXT_LIMIT, STAGE_CODE, Kind, Prompt
+from flows import EMAIL_LENGTH, MAX_NUMBER_CHARS, OTHER_TEXT_LIMIT, STAGE_CODE, Kind, Prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +303,9 @@ def _input(shown: Prompt) -> dict[str, Any]:
 
     A free text has no `maxlength`: a browser would cut a pasted text without a word.
     Its `limit` is shown as a count (chat.js); over it, the server refuses politely and
-    gives the text back to shorten.
+    gives the text back to shorten. Nor has a code (a name from a list may be long): only
+    an email address and a number do, at the engine's own limits, past which neither
+    could be read anyway.
     """
     if shown.awaiting_other:
         return {"element": "input", "type": "text", "inputmode": "text", "limit": OTHER_TEXT_LIMIT}
@@ -315,7 +317,7 @@ def _input(shown: Prompt) -> dict[str, Any]:
             "element": "input",
             "type": "email",
             "inputmode": "email",
-            "maxlength": 254,
+            "maxlength": EMAIL_LENGTH,
             "autocomplete": "email",
         }
     if shown.kind == Kind.CODE:
@@ -324,14 +326,18 @@ def _input(shown: Prompt) -> dict[str, Any]:
             "element": "input",
             "type": "text",
             "inputmode": "text",
-            "maxlength": 60,
             "short": True,
         }
     if shown.kind == Kind.NUMBER:
         # type=text with a numeric keyboard: "1 200" and "3,5" are typed as people write them;
         # a count or a year needs only the digits, the larger keys of a phone's keypad.
         keys = "numeric" if shown.counting else "decimal"
-        return {"element": "input", "type": "text", "inputmode": keys, "maxlength": 30}
+        return {
+            "element": "input",
+            "type": "text",
+            "inputmode": keys,
+            "maxlength": MAX_NUMBER_CHARS,
+        }
     return {
         "element": "input",
         "type": "text",

@@ -420,3 +420,21 @@ async def test_every_page_after_a_redirect_reads_as_the_page_chat_js_gets(
     await both.do("erased", both.press("Oui, tout effacer"))
     await both.do("back", lambda person: person.get("/chat?stage=pithiviers"), posted=False)
     await both.do("declined", both.press("Je refuse"))
+
+
+async def test_only_an_address_and_a_number_have_a_length_the_browser_stops_at(
+    visitor: VisitorFactory, flow: Flow
+) -> None:
+    """A browser cuts a pasted text at `maxlength` without a word: a code's field (a name
+    from a list, which may be long) has none; an address and a number have the engine's
+    own limits, past which neither could be read anyway."""
+    code = (await answered_up_to(visitor(), flow, "departement")).question
+    number = (await answered_up_to(visitor(), flow, "year_founded")).question
+    email = (await answered_up_to(visitor(), flow, "email")).question
+    assert code is not None and code.text is not None
+    assert number is not None and number.text is not None
+    assert email is not None and email.text is not None
+
+    assert "maxlength" not in code.text.attributes
+    assert number.text.attributes["maxlength"] == "30"
+    assert email.text.attributes["maxlength"] == "254"
