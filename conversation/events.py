@@ -69,7 +69,9 @@ class Start:
 
 @dataclass(frozen=True, slots=True)
 class Look:
-    """Showing where the person is, changing nothing: a web page opened or reloaded."""
+    """Showing where the person is: a web page opened or reloaded. Nothing the person
+    did changes; as at `/start`, a questionnaire without a notice begins (that is where
+    they are), and a response under an older version of the flow is carried onto it."""
 
     stage: str | None = None
     """What the link carried, for a person who has not started yet."""

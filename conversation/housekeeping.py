@@ -124,7 +124,8 @@ class Housekeeping:
         await self.store.mark_reminded(reminder.response_id, now=now)
 
     async def upkeep(self, now: dt.datetime) -> bool:
-        """Close responses untouched for too long, delete those past the retention period.
+        """Close responses untouched for too long, delete those past the retention period,
+        forget the ids of updates handled long ago and the web's refused texts not shown.
 
         False, doing nothing, while another instance does it.
         """

@@ -99,7 +99,8 @@ class Turn(Switching):
             await self._arrive(event.stage or (self.arrived.entry if self.arrived else None))
 
     async def _look(self, event: Look) -> None:
-        """Where the person is: the notice, the question waiting, or the end; nothing changes.
+        """Where the person is: the notice, the question waiting, or the end; no answer
+        changes (a flow without a notice begins, as at `/start`: `_arrive`).
 
         A page opened from the other questionnaire's link offers the switch, as `/start`
         does; going on takes the page to the person's own entry (`switch_offer`).

@@ -10,7 +10,8 @@ flow in the stages file (`flow:`), or a response they already started.
 An entry is a stage code, `__`, and an audience code; either part may be
 missing (`__territoire` names an audience and no workshop). It travels in
 Telegram's start payload (at most 64 of `A-Za-z0-9_-`), in web addresses and
-in button data, so it is built by `entry` and read by `split_entry` only.
+in button data, so it is built by `entry` and read by `split_entry` (and by
+`find_stage`, which first tries the whole as a stage's code: one may hold `__`).
 
 A stage's `flow:` must name a flow the bot runs, one or several
 (`stage_flow_problems`, located in the stages file): otherwise its link would

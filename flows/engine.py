@@ -3,8 +3,9 @@
 Pure functions of data: each takes the flow and a `ResponseState` (see
 `flows.state`) and returns a new state, or an `Outcome` that says why the
 action was refused in the respondent's language. A refused action leaves the
-state as it was; an accepted one bumps `seq`. Transports call these, store the
-state, then render `flows.prompts.prompt(...)`.
+state as it was; an accepted one bumps `seq`. The conversation service
+(`conversation/`) calls these, stores the state, then asks
+`flows.prompts.prompt(...)` what to show; no channel calls them.
 """
 
 from __future__ import annotations

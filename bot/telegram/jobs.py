@@ -127,6 +127,7 @@ def _may_have_arrived(error: TimedOut) -> bool:
 
 
 async def daily_upkeep(application: BotApplication, now: dt.datetime) -> None:
-    """Close responses untouched for too long; delete those past the retention period."""
+    """The daily upkeep (`Housekeeping.upkeep`: stale responses closed, old ones deleted,
+    old update ids forgotten), then the finished jobs of organisers' exports pruned."""
     await application.bot_data.housekeeping.upkeep(now)
     await application.bot_data.conversation.store.prune_jobs(before=now - JOBS_KEPT)

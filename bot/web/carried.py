@@ -79,7 +79,7 @@ GOODBYES: Final = {"declined": "declined_hint", "deleted": ""}
 
 
 async def look(conversation: Conversation, person: Person, stage: str | None) -> Reply:
-    """Where the person is, as a page shows it; nothing changes."""
+    """Where the person is, as a page shows it (`Look`: no answer changes)."""
     return await conversation.handle(person, Look(stage), transcript=True)
 
 
