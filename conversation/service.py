@@ -75,11 +75,11 @@ class Conversation:
         # Each response's last state, parsed and prompted once (conversation/known_states.py).
         self._known = KnownStates()
 
-    async def sync_stages(self) -> None:
-        """Keep the stages file's workshops in the database, for exports and statistics."""
-        await keep_flow_versions(
-            self.store, self.catalogue.flows, now=self.clock()
-        )  # refused if changed
+    async def sync_with_files(self) -> None:
+        """What every start does before taking input: record each flow's version (raising
+        `FlowVersionChanged` for a file changed under a version already run), then keep
+        the stages file's workshops in the database, for exports and statistics."""
+        await keep_flow_versions(self.store, self.catalogue.flows, now=self.clock())
         await self.store.sync_stages(
             [
                 Stage(

@@ -3,7 +3,7 @@
 Responses record the flow version they were given on; exports read those
 versions back from the database (`storage.FlowVersion`) to label older answers.
 That only holds if a version number always means the same questions, so at
-every start (`Conversation.sync_stages`, called by `run`, `serve` and `chat`)
+every start (`Conversation.sync_with_files`, called by `run`, `serve` and `chat`)
 each flow's content is compared with what was stored for its version: the
 first time, it is stored; the same content passes; other content is refused
 with `FlowVersionChanged`, a `StorageError`, which every start command already

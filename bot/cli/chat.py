@@ -80,7 +80,7 @@ def chat(
         store = await open_store(settings.db)
         try:
             conversation = Conversation(store, catalogue, loaded_stages)
-            await conversation.sync_stages()
+            await conversation.sync_with_files()
             return await run_chat(
                 conversation,
                 console,

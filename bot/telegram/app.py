@@ -152,7 +152,7 @@ async def running(
         services.conversation_ = conversation
         services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
         try:
-            await conversation.sync_stages()
+            await conversation.sync_with_files()
             waiting = await register_menus(
                 application.bot, services.admins, ORGANISERS, services.stages
             )

@@ -39,7 +39,7 @@ async def serve_web(
         store = await open_store(db)
         try:
             conversation = Conversation(store, flow, stages)
-            await conversation.sync_stages()
+            await conversation.sync_with_files()
             app = create_app(WebChat(conversation, secret, bot_username, public_url))
             async with _daily_upkeep(Housekeeping(store, flow, policy)):
                 await serve(app, sock, ready=lambda: _say_where(sock))

@@ -186,7 +186,7 @@ async def play_in_the_terminal(db: Path, flow: Flow, stages: list[Any], steps: l
         store = await Store.open(db)
         stack.push_async_callback(store.close)
         conversation = Conversation(store, flow, stages)
-        await conversation.sync_stages()
+        await conversation.sync_with_files()
         code = await run_chat(
             conversation, Console(typed, shown, echo=True), respondent="ana", stage_code=STAGE
         )

@@ -58,7 +58,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 async def start(store: Store, path: Path, clock: Clock) -> None:
-    await Conversation(store, load_flow(path), [], clock=clock).sync_stages()
+    await Conversation(store, load_flow(path), [], clock=clock).sync_with_files()
 
 
 async def test_the_first_start_stores_the_version_and_a_rewording_is_no_change(

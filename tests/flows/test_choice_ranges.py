@@ -237,11 +237,11 @@ async def test_a_database_started_before_the_ranges_runs_the_flow_with_them(
     old.write_text(without_ranges(text), encoding="utf-8")
     assert old.read_text(encoding="utf-8") != text
     assert all(c.range is None for c in load_flow(old).step("headcount").choices)  # type: ignore[union-attr]
-    await Conversation(store, load_flow(old), [], clock=clock).sync_stages()
+    await Conversation(store, load_flow(old), [], clock=clock).sync_with_files()
 
     # The same version with ranges starts: no "the questions changed, bump `version`".
     clock.tick(3600)
-    await Conversation(store, FLOW, [], clock=clock).sync_stages()
+    await Conversation(store, FLOW, [], clock=clock).sync_with_files()
 
     [kept] = await store.flow_versions(FLOW.id)
     assert kept.version == FLOW.version

@@ -70,7 +70,7 @@ def bot_username() -> str | None:
 async def conversation(store: Store, flow: Flow, stages: list[StageDef]) -> Conversation:
     """The conversation on the test's store, its stages written as `surveybot serve` does."""
     talk = Conversation(store, flow, stages)
-    await talk.sync_stages()
+    await talk.sync_with_files()
     return talk
 
 

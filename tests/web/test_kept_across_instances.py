@@ -102,7 +102,7 @@ async def site(
             store: Any = await open_store(shared)
             stack.push_async_callback(store.close)
             talk = Conversation(store, flow, stages, clock=clock)
-            await talk.sync_stages()
+            await talk.sync_with_files()
             app = create_app(WebChat(talk, SECRET, bot_username))
             guard_of(app, RateLimit).clock = Patience()
             apps.append(app)
