@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,7 @@ def _number_expected(kind: type[BaseSettings], problem: Mapping[str, Any]) -> st
         return None
     bounds = {type(bound): bound for bound in field.metadata}
     low, high = bounds.get(annotated_types.Ge), bounds.get(annotated_types.Le)
-    whole = "int" in str(field.annotation)
+    whole = field.annotation is int or int in typing.get_args(field.annotation)  # int | None
     what = "a whole number" if whole else "a number"
     if low is not None and high is not None:
         return f"should be {what} from {low.ge:g} to {high.le:g}"
