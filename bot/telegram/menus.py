@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from telegram import BotCommand, BotCommandScope, BotCommandScopeAllPrivateChats, Update
 from telegram import BotCommandScopeChat as ChatScope
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.telegram.words import org
@@ -59,7 +59,7 @@ async def register_menus(
     organisers Telegram does not know yet: their menu is for when they first write."""
     try:
         await _set_menu(bot, BotCommandScopeAllPrivateChats(), respondent_menu)
-    except NetworkError as error:  # BadRequest included: Telegram reached, and refused
+    except TelegramError as error:  # refused, unreachable, or flood control (RetryAfter)
         log.warning("could not register the command menu: %s", error)
     waiting = set()
     for admin in sorted(admins):

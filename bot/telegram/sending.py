@@ -132,11 +132,14 @@ class Refused(BadRequest):
 async def answer_query(
     query: CallbackQuery, text: str | None = None, *, alert: bool = False
 ) -> None:
-    """Answer a button press: Telegram shows a spinner on the button until we do."""
+    """Answer a button press: Telegram shows a spinner on the button until we do.
+
+    A courtesy, never in the way of the reply: a press is answered before the next
+    question is sent, and a failure here (a query older than about 15 minutes, a network
+    hiccup, flood control) must not keep that question from the person."""
     try:
         await query.answer(text, show_alert=alert)
-    except BadRequest as error:
-        # A query older than about 15 minutes can no longer be answered; nothing to do.
+    except TelegramError as error:
         log.info("could not answer a callback query: %s", error)
 
 

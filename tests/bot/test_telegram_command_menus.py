@@ -255,3 +255,29 @@ async def test_a_menu_telegram_refuses_when_the_organiser_writes_is_not_said_to_
     assert said[-1].levelno == logging.WARNING
     assert "refused organiser" in said[-1].getMessage()
     assert not [r for r in said if "is set" in r.getMessage()]
+
+
+class TestMenusRefusedByFloodControl:
+    """Telegram's flood control on setMyCommands (a bot restarted many times in a row):
+    the menus are a comfort, and their refusal, whatever it is, does not stop the start."""
+
+    @pytest.fixture
+    def api(self) -> FakeBotAPI:
+        api = FakeBotAPI()
+        api.fail("setMyCommands", 429, "Too Many Requests: retry after 30", retry_after=30)
+        return api
+
+    # python-telegram-bot's own warning as it builds its RetryAfter from Telegram's answer.
+    @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+    async def test_the_bot_starts_without_its_menus_and_answers(
+        self, updates: Updates, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        started = [r.getMessage() for r in caplog.get_records("setup")]
+        assert (
+            "could not register the command menu: Flood control exceeded. Retry in 30 seconds"
+            in started
+        )
+
+        ana = Person(updates, 4242)
+        await ana.send("/start")
+        assert "Bienvenue" in ana.last_text

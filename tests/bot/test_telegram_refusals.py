@@ -147,3 +147,17 @@ async def test_flood_control_is_a_warning_and_no_apology_then_the_respondent_goe
     api.flooded_chats.clear()
     await ana.send("/start pithiviers")
     assert "✅ J’accepte" in ana.last.labels()
+
+
+async def test_a_press_telegram_does_not_let_us_acknowledge_still_gets_its_next_question(
+    person: PersonFactory, api: FakeBotAPI
+) -> None:
+    # Acknowledging a press (the button's spinner) is a courtesy, made before the reply:
+    # a network hiccup there must not cost the person the next question.
+    ana = person()
+    await ana.send("/start pithiviers")
+    api.fail("answerCallbackQuery", 502, "Bad Gateway")
+
+    await ana.tap("✅ J’accepte")
+
+    assert ana.last_text.startswith("Question 1/")

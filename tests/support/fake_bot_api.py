@@ -67,6 +67,8 @@ class FakeBotAPI(BaseRequest):
     blocked_chats: set[int] = field(default_factory=set)
     flooded_chats: set[int] = field(default_factory=set)
     """Chats a message to which Telegram's flood control refuses: 429, retry after 5 s."""
+    failing: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    """Methods Telegram answers with an error, whoever calls them: `fail(method, ...)`."""
     updates: list[dict[str, Any]] = field(default_factory=list)
     upload_limit: int = 50 * 1024 * 1024
     """Telegram refuses a bot's upload over 50 MB ("Request Entity Too Large"); tests lower it."""
@@ -103,6 +105,8 @@ class FakeBotAPI(BaseRequest):
         if request_data is not None and request_data.contains_files:
             params["_files"] = request_data.multipart_data
         self.calls.append(Call(name, params))
+        if name in self.failing:
+            return self.failing[name]
         handler = getattr(self, f"_{name}", None)
         if handler is None:
             return _ok(True)
@@ -246,6 +250,11 @@ class FakeBotAPI(BaseRequest):
         )
 
     # --- helpers ---------------------------------------------------------------------
+
+    def fail(self, method: str, code: int, description: str, **parameters: Any) -> None:
+        """Answer every call of `method` with this error (502: a NetworkError in
+        python-telegram-bot; 429 with retry_after: a RetryAfter), until `failing` is cleared."""
+        self.failing[method] = _error(code, description, **parameters)
 
     def message_json(self, message: ChatMessage) -> dict[str, Any]:
         data: dict[str, Any] = {
