@@ -49,12 +49,13 @@ def person_of(update: Update) -> Person | None:
     return Person(Channel.TELEGRAM, str(user.id), user.language_code)
 
 
-def organiser_chat(update: Update, context: BotContext) -> tuple[Chat, str] | None:
-    """Where an organiser command came from, and the language to answer in."""
+async def organiser_chat(update: Update, context: BotContext) -> tuple[Chat, str] | None:
+    """Where an organiser command came from, and the language to answer in: the one they
+    chose with /language, as their /help's respondent part is, else their app's."""
     person = person_of(update)
     if update.effective_chat is None or person is None:
         return None
-    lang = context.services.conversation.language_from_hint(person)
+    lang = await context.services.conversation.language_kept(person)
     return Chat(context.bot, update.effective_chat.id), lang
 
 

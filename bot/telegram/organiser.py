@@ -72,7 +72,7 @@ async def on_stats(update: Update, context: BotContext) -> None:
 
     On a big database, a background job (`run_stats`); else at once, as it is quick.
     """
-    found = organiser_chat(update, context)
+    found = await organiser_chat(update, context)
     if found is None:
         return
     chat, lang = found
@@ -111,7 +111,7 @@ ORGANISER_COMMANDS: Final = ("stats", "links", "qr", "export")
 
 async def on_help(update: Update, context: BotContext) -> None:
     """An organiser's /help: the organiser commands, then what a respondent's /help says."""
-    found = organiser_chat(update, context)
+    found = await organiser_chat(update, context)
     if found is None:
         return
     chat, lang = found
@@ -226,7 +226,7 @@ def _figures(row: StageCounts, lang: str) -> str:
 
 async def on_links(update: Update, context: BotContext) -> None:
     """Every workshop's invitation link."""
-    found = organiser_chat(update, context)
+    found = await organiser_chat(update, context)
     if found is None:
         return
     chat, lang = found
@@ -258,7 +258,7 @@ async def on_links(update: Update, context: BotContext) -> None:
 async def on_qr(update: Update, context: BotContext) -> None:
     """`/qr CODE [AUDIENCE]`: the workshop's QR code (one per questionnaire, or the one
     named), as an image to show or print."""
-    found = organiser_chat(update, context)
+    found = await organiser_chat(update, context)
     if found is None:
         return
     chat, lang = found

@@ -43,7 +43,7 @@ PERSONAL_TEXT_WIDTH: Final = 70
 
 async def on_export(update: Update, context: BotContext) -> None:
     """Acknowledge at once, record the export as a job, and let `run_export` send the files."""
-    found = organiser_chat(update, context)
+    found = await organiser_chat(update, context)
     if found is None:
         return
     chat, lang = found

@@ -290,3 +290,21 @@ async def test_qr_with_a_web_address_too_long_for_a_qr_code_says_so(
     assert "trop long pour un QR code" in boss.last_text
     assert not any(m.attachment for m in boss.chat)
     assert not any("problème" in m.text for m in boss.chat)
+
+
+async def test_an_organiser_who_chose_english_gets_the_organiser_commands_in_english(
+    person: PersonFactory, some_answers: None
+) -> None:
+    boss = person(ORGANISER)  # a phone in French
+    await boss.send("/start pithiviers")
+    await boss.send("/language")
+    await boss.tap("English")
+
+    await boss.send("/stats")
+    stats = boss.last_text
+    before = len(boss.chat)
+    await boss.send("/help")
+    help_ = "\n".join(m.text for m in boss.chat[before:])
+
+    assert "started" in stats and "commencée" not in stats
+    assert "Organiser commands" in help_ and "Commandes" not in help_
