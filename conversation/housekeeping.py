@@ -24,7 +24,7 @@ from conversation.screens import Choice, Menu
 from conversation.session import open_session
 from conversation.words import answered_so_far, say
 from flows import Catalogue, Flow, ResponseState, prompt, typeset
-from storage import Channel, SessionRecord, SurveyStore
+from storage import Channel, NotFound, SessionRecord, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,10 @@ class Housekeeping:
         which marking after sending did: a reminder is a courtesy, and a second
         one is what annoys.
         """
-        return await self.store.mark_reminded(reminder.response_id, now=now)
+        try:
+            return await self.store.mark_reminded(reminder.response_id, now=now)
+        except NotFound:  # erased since the round listed it (/delete): no one to remind
+            return False
 
     async def not_sent(self, reminder: Reminder) -> None:
         """The claimed reminder could not go out now (network, server error): due again."""
@@ -121,7 +124,8 @@ class Housekeeping:
         if respondent is not None:
             await self.store.set_blocked(respondent.id, blocked=True, now=now)
         # Claimed already when sending; marked here too for a caller that had not.
-        await self.store.mark_reminded(reminder.response_id, now=now)
+        with contextlib.suppress(NotFound):  # erased meanwhile: nothing left to mark
+            await self.store.mark_reminded(reminder.response_id, now=now)
 
     async def upkeep(self, now: dt.datetime) -> bool:
         """Close responses untouched for too long, delete those past the retention period,

@@ -12,7 +12,14 @@ here only.
 """
 
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
-from storage.errors import Conflict, NoTablesYet, StorageError, disk_full, unreadable_database
+from storage.errors import (
+    Conflict,
+    NoTablesYet,
+    NotFound,
+    StorageError,
+    disk_full,
+    unreadable_database,
+)
 from storage.flow_versions import FlowVersion
 from storage.inbox import Inboxed
 from storage.interface import SurveyStore
@@ -60,6 +67,7 @@ __all__ = [
     "Inboxed",
     "Job",
     "NoTablesYet",
+    "NotFound",
     "PostgresStore",
     "PurgeReport",
     "Respondent",

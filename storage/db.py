@@ -274,7 +274,7 @@ class Database:
         if isinstance(exc, sqlite3.Error):
             error = describe_error(exc, self.path, action)
         elif isinstance(exc, NotFound):
-            error = StorageError(f"cannot {action}: {exc.what} in {self.path}{exc.hint}")
+            error = NotFound(f"cannot {action}: {exc.what} in {self.path}", exc.hint)
         else:
             return exc
         error.__cause__ = exc

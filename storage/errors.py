@@ -20,8 +20,9 @@ class NoTablesYet(StorageError):
 class NotFound(StorageError):
     """A row an operation needs is not there.
 
-    Raised by the SQL functions, which do not know the file; `Database` turns it
-    into a `StorageError` that names the action and the file.
+    Raised by the SQL functions, which do not know the file; the database raises it
+    again naming the action and the file, still a `NotFound`, so a caller may take a
+    row gone meanwhile (a respondent who erased everything) as nothing to do.
     """
 
     def __init__(self, what: str, hint: str = "") -> None:

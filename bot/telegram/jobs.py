@@ -65,8 +65,10 @@ async def send_due_reminders(application: BotApplication, now: dt.datetime) -> i
 
     Mark, then send: at most once, with a retry when the message surely did not
     go. A crash between the two loses that reminder instead of sending it twice
-    (a reminder is a courtesy; a second one is what annoys). Any other failure,
-    not known to have left the message unsent, keeps the mark and is raised.
+    (a reminder is a courtesy; a second one is what annoys). So does a timeout
+    after the request went out (Telegram may have sent it): the mark stays. Any
+    other refusal of Telegram's gives the mark back, to be tried next round (flood
+    control ends this round); an error that is not Telegram's is raised.
     """
     housekeeping = application.bot_data.housekeeping
     async with housekeeping.exclusively(REMINDERS) as mine:

@@ -122,7 +122,7 @@ class PgDatabase:
             ):
                 return await fn(conn)
         except NotFound as exc:
-            raise StorageError(f"cannot {action}: {exc.what} in {self.label}{exc.hint}") from exc
+            raise NotFound(f"cannot {action}: {exc.what} in {self.label}", exc.hint) from exc
         except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError) as exc:
             # Two instances' writes crossed; PostgreSQL undid one: it is decided again.
             raise Conflict(f"cannot {action} now: another write crossed it ({exc})") from exc

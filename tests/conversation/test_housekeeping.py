@@ -130,6 +130,27 @@ async def test_no_reminder_twice(
     assert peek.query("SELECT reminded_at IS NOT NULL FROM responses") == [(1,)]
 
 
+async def test_someone_who_erased_their_answers_during_the_round_is_skipped(
+    chat: ChatFactory, mini: Conversation, housekeeping: Housekeeping, store: Store
+) -> None:
+    # The round sends one by one, for seconds: a /delete may come between the list of
+    # those due and their turn. Nobody is left to remind; the others still are.
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+    bob = chat(mini, "bob")
+    await mini_to(bob, "sector")
+    ana_reminder, bob_reminder = await housekeeping.due_reminders(
+        NEXT_NOON, channel=Channel.TELEGRAM
+    )
+    respondent = await store.get_respondent(Channel.TELEGRAM, "ana")
+    assert respondent is not None
+    await store.erase_respondent(respondent.id)
+
+    assert await housekeeping.claim(ana_reminder, NEXT_NOON) is False
+    await housekeeping.unreachable(ana_reminder, NEXT_NOON)  # nothing to mark, no error
+    assert await housekeeping.claim(bob_reminder, NEXT_NOON) is True
+
+
 async def test_no_reminder_to_someone_who_blocked_the_bot(
     chat: ChatFactory,
     mini: Conversation,
