@@ -14,7 +14,7 @@ import pytest
 from bot.telegram.context import BotApplication
 from flows import StageDef
 from tests.conftest import LoggedErrors
-from tests.support import fake_bot_api
+from tests.support import telegram_rules
 from tests.support.fake_bot_api import FakeBotAPI, Person
 
 PersonFactory = Callable[..., Person]
@@ -37,7 +37,7 @@ async def test_a_refused_keyboard_leaves_the_respondent_a_text_and_the_log_says_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Telegram tightens its limit: the notice's three buttons are now too many.
-    monkeypatch.setattr(fake_bot_api, "MAX_BUTTONS", 2)
+    monkeypatch.setattr(telegram_rules, "MAX_BUTTONS", 2)
     logged_errors.expect("Telegram refused a request")
     ana = person()
     with caplog.at_level(logging.WARNING):

@@ -12,7 +12,8 @@ import pytest
 
 from bot.telegram.keyboards import question_text
 from flows import Flow, Kind, prompt, revise, start
-from tests.support.fake_bot_api import ChatMessage, Person, visible_text
+from tests.support.fake_bot_api import ChatMessage, Person
+from tests.support.telegram_rules import visible_text
 
 PersonFactory = Callable[..., Person]
 AGREE = {"fr": "✅ J’accepte", "en": "✅ I agree"}

@@ -6,7 +6,8 @@ answered here like Telegram would and kept, so a test reads the chat as a
 person sees it (messages edited in place, keyboards removed).
 
 `Person` drives one respondent: `await ana.send("/start pithiviers")`,
-`await ana.tap("Oui")`, `ana.last_text`.
+`await ana.tap("Oui")`, `ana.last_text`. What Telegram refuses to send (bad HTML,
+keyboards past its limits) is checked by `tests/support/telegram_rules.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +22,13 @@ from typing import Any
 
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
+
+from tests.support.telegram_rules import (
+    BadText,
+    keyboard_fault,
+    keyboard_of,
+    visible_text,
+)
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "surveybot_test_bot"
@@ -144,7 +151,7 @@ class FakeBotAPI(BaseRequest):
             text = visible_text(params["text"], parse_mode)
         except BadText as error:
             return _error(400, f"Bad Request: {error}")
-        refused = keyboard_fault(_keyboard(params.get("reply_markup")))
+        refused = keyboard_fault(keyboard_of(params.get("reply_markup")))
         if refused:
             return _error(400, f"Bad Request: {refused}")
         message = ChatMessage(
@@ -152,7 +159,7 @@ class FakeBotAPI(BaseRequest):
             chat_id,
             text,
             from_bot=True,
-            keyboard=_keyboard(params.get("reply_markup")),
+            keyboard=keyboard_of(params.get("reply_markup")),
             source=params["text"],
             parse_mode=parse_mode,
         )
@@ -202,7 +209,7 @@ class FakeBotAPI(BaseRequest):
             text = visible_text(params["text"], parse_mode)
         except BadText as error:
             return _error(400, f"Bad Request: {error}")
-        keyboard = _keyboard(params.get("reply_markup"))
+        keyboard = keyboard_of(params.get("reply_markup"))
         if keyboard_fault(keyboard):
             return _error(400, f"Bad Request: {keyboard_fault(keyboard)}")
         if message.source == params["text"] and message.keyboard == keyboard:
@@ -218,7 +225,7 @@ class FakeBotAPI(BaseRequest):
         message = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
         if message is None:
             return _error(400, "Bad Request: message to edit not found")
-        keyboard = _keyboard(params.get("reply_markup"))
+        keyboard = keyboard_of(params.get("reply_markup"))
         if keyboard_fault(keyboard):
             return _error(400, f"Bad Request: {keyboard_fault(keyboard)}")
         if message.keyboard == keyboard:
@@ -280,132 +287,6 @@ class FakeBotAPI(BaseRequest):
             if c.method == method
             and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
         ]
-
-
-class BadText(ValueError):
-    """Text that Telegram refuses to send (its error description)."""
-
-
-# Telegram's HTML: these tags only; any other `<` must be written `&lt;`.
-HTML_TAGS = frozenset(
-    [
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "span",
-        "tg-spoiler",
-        "a",
-        "tg-emoji",
-        "code",
-        "pre",
-        "blockquote",
-    ]
-)
-HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
-NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-MAX_TEXT = 4096
-
-
-def visible_text(text: str, parse_mode: str | None) -> str:
-    """What the person reads, or BadText with Telegram's description (like its own parser)."""
-    if parse_mode is None:
-        shown = text
-    elif parse_mode == "HTML":
-        shown = _parse_html(text)
-    else:
-        raise BadText(f"unsupported parse_mode {parse_mode!r} in the fake")
-    if not shown.strip():
-        raise BadText("message text is empty")
-    if len(shown) > MAX_TEXT:
-        raise BadText("message is too long")
-    return shown
-
-
-def _parse_html(text: str) -> str:
-    out: list[str] = []
-    open_tags: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "&":
-            entity = HTML_ENTITY.match(text, i)
-            if entity is None:
-                out.append(char)  # a lone "&" is kept as it is, like Telegram does
-                i += 1
-                continue
-            name = entity.group(1)
-            if name in NAMED:
-                out.append(NAMED[name])
-            else:
-                out.append(chr(int(name[2:], 16) if name[1] == "x" else int(name[1:])))
-            i = entity.end()
-            continue
-        if char != "<":
-            out.append(char)
-            i += 1
-            continue
-        offset = len(text[:i].encode("utf-8"))
-        end = text.find(">", i)
-        if end == -1:
-            raise BadText(f"can't parse entities: Unclosed start tag at byte offset {offset}")
-        inside = text[i + 1 : end]
-        if inside.startswith("/"):
-            name = inside[1:].strip().lower()
-            if not open_tags or open_tags[-1] != name:
-                expected = f'"</{open_tags[-1]}>"' if open_tags else "nothing"
-                raise BadText(
-                    f"can't parse entities: Unmatched end tag at byte offset {offset}, "
-                    f'expected {expected}, found "</{name}>"'
-                )
-            open_tags.pop()
-        else:
-            name = re.split(r"\s", inside, maxsplit=1)[0].lower()
-            if name not in HTML_TAGS:
-                raise BadText(
-                    f'can\'t parse entities: Unsupported start tag "{name}" at byte offset {offset}'
-                )
-            open_tags.append(name)
-        i = end + 1
-    if open_tags:
-        raise BadText(
-            "can't parse entities: Can't find end tag corresponding to start tag "
-            f'"{open_tags[-1]}"'
-        )
-    return "".join(out)
-
-
-# Telegram's limits on an inline keyboard (not in the Bot API's reference, but enforced):
-# 100 buttons in all, 8 to a row, and 1 to 64 bytes of callback data a button.
-MAX_BUTTONS = 100
-MAX_ROW = 8
-MAX_CALLBACK_BYTES = 64
-
-
-def keyboard_fault(rows: list[list[dict[str, Any]]] | None) -> str | None:
-    """Why Telegram would refuse this inline keyboard, in its words; None if it would not."""
-    buttons = [b for row in rows or [] for b in row]
-    if len(buttons) > MAX_BUTTONS or any(len(row) > MAX_ROW for row in rows or []):
-        return "reply markup is too long"
-    for b in buttons:
-        data = b.get("callback_data")
-        if data is not None and not 1 <= len(str(data).encode("utf-8")) <= MAX_CALLBACK_BYTES:
-            return "BUTTON_DATA_INVALID"
-    return None
-
-
-def _keyboard(markup: Any) -> list[list[dict[str, Any]]] | None:
-    if isinstance(markup, str):
-        markup = json.loads(markup)
-    if not markup:
-        return None
-    rows = markup.get("inline_keyboard")
-    return rows or None
 
 
 def _ok(result: Any) -> tuple[int, bytes]:
