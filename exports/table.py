@@ -58,9 +58,10 @@ def _as_list(value: AnswerValue | None) -> list[str] | None:
 
 
 def _join(codes: list[str], labels: dict[str, str] | None) -> str:
+    # str(): a list stored by hand or by an old bug may hold a number; written, not fatal.
     if labels is None:
-        return JOIN.join(codes)
-    return JOIN.join([labels.get(code, code) for code in codes])
+        return JOIN.join(map(str, codes))
+    return JOIN.join([labels.get(str(code), str(code)) for code in codes])
 
 
 def _value(value: AnswerValue | None, labels: dict[str, str] | None) -> Value:

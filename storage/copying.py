@@ -190,19 +190,28 @@ class SqliteSource:
             self._conn.execute("BEGIN")
             version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
             check_schema(path, version)
+        except sqlite3.Error as exc:  # not a database, a damaged one: said, as export says it
+            self._conn.close()
+            raise describe_error(exc, path, "read the database") from exc
         except BaseException:
             self._conn.close()
             raise
 
     async def count(self, table: Table) -> int:
-        return int(self._conn.execute(f"SELECT COUNT(*) FROM {table.name}").fetchone()[0])
+        try:
+            return int(self._conn.execute(f"SELECT COUNT(*) FROM {table.name}").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise describe_error(exc, self._path, "read the database") from exc
 
     async def chunks(self, table: Table, size: int) -> AsyncIterator[list[Row]]:
-        cursor = self._conn.execute(
-            f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY {table.sqlite_order}"
-        )
-        while rows := cursor.fetchmany(size):
-            yield [_from_sqlite(table, row) for row in rows]
+        try:
+            cursor = self._conn.execute(
+                f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY {table.sqlite_order}"
+            )
+            while rows := cursor.fetchmany(size):
+                yield [_from_sqlite(table, row) for row in rows]
+        except sqlite3.Error as exc:  # a page damaged halfway: the copy is rolled back
+            raise describe_error(exc, self._path, "read the database") from exc
 
     async def close(self) -> None:
         self._conn.close()

@@ -203,6 +203,24 @@ def test_a_missing_source_is_named(tmp_path: Path, postgres_url: str) -> None:
     assert f"cannot read database {tmp_path / 'nope.sqlite3'}: no such file" in result.stderr
 
 
+def test_a_source_that_is_not_a_database_is_said_to_be_so_as_export_says_it(
+    tmp_path: Path,
+) -> None:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("meeting notes, not a database\n", encoding="utf-8")
+    copied = migrate("--from", notes, "--to", tmp_path / "copy.sqlite3")
+    exported = CliRunner().invoke(main, ["export", "--db", str(notes)])
+
+    assert copied.exit_code == 1 and "Traceback" not in copied.output
+    assert copied.stderr.splitlines()[-1] == (
+        f"error: cannot read the database: {notes} is not a SQLite database; point surveybot "
+        "at its own database file, or move this file out of the way (SQLite: file is not a "
+        "database)"
+    )
+    assert f"{notes} is not a SQLite database" in exported.stderr
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
 def test_a_password_on_the_command_line_is_warned_about_and_never_shown(
     bench: tuple[Path, Path], postgres_url: str
 ) -> None:

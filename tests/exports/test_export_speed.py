@@ -87,6 +87,18 @@ def test_a_malformed_ranking_still_exports_its_ranks(filled: Filled, tmp_path: P
     )
 
 
+@pytest.mark.parametrize("labels", [False, True])
+def test_a_number_in_a_stored_list_is_written_not_a_crash(
+    filled: Filled, tmp_path: Path, labels: bool
+) -> None:
+    # A list edited by hand, or left by an old bug: the analyst gets the file, not a traceback.
+    set_value(filled.path, filled.acme.key, "markets", '["eu", 3]')
+    options = ExportOptions(layout="long", labels=labels)
+    rows = read_csv(export_bytes(filled.path, options, tmp_path / "l.csv"))
+    acme = rows[(rows["response_key"] == filled.acme.key) & (rows["question_id"] == "markets")]
+    assert list(acme["value"]) == ["Europe;3" if labels else "eu;3"]
+
+
 def test_an_export_stopped_midway_leaves_no_reader_behind(filled: Filled, tmp_path: Path) -> None:
     def stop(done: int, total: int) -> None:
         raise KeyboardInterrupt
