@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, Final
 
-from exports.columns import Cell, Column, Role, exported_questions
+from exports.columns import Column, Role, question_values
 from exports.history import FlowHistory
 from exports.options import ExportOptions, Layout
 from flows import Flow, Kind, Step, answer_labels, choice_labels, unpiped
@@ -90,10 +90,13 @@ def codebook_rows(
     columns: Sequence[Column],
     options: ExportOptions,
     history: FlowHistory | None = None,
+    questions: Sequence[Column] | None = None,
 ) -> list[list[str]]:
     """One row per column of the export (per question, for the long layout's value).
 
-    `history` holds the older versions kept, for their questions and choices.
+    `history` holds the older versions kept, for their questions and choices;
+    `questions`, the long layout's values (`question_values`: older versions'
+    questions with answers too), else the current file's.
     """
     history = history or FlowHistory(flow)
     lang = options.language(flow)
@@ -104,9 +107,8 @@ def codebook_rows(
         for column in columns
     ]
     if options.layout is Layout.LONG:
-        for step in exported_questions(flow, options, history):
-            value = Column("value", Role.VALUE, Cell.ANY, question_id=step.id, step=step)
-            rows.append(_row(flow, value, lang, languages, options, history))
+        for value in questions if questions is not None else question_values(flow, [], options):
+            rows.append(_row(value.source or flow, value, lang, languages, options, history))
     return rows
 
 

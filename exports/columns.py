@@ -146,12 +146,7 @@ def plan_columns(
     columns = list(META_COLUMNS)
     for step in exported_questions(flow, options, history):
         columns += _step_columns(flow, step, by_id.get(step.id), joined=options.joined)
-    known = {step.id for step in flow.steps()}
-    left_out = frozenset() if options.include_personal else history.personal_ids
-    for item in seen:
-        if item.question_id in known or item.question_id in left_out:
-            continue
-        found = history.find(item.question_id)
+    for item, found in _older_questions(flow, seen, options, history):
         if found is None:
             columns += _older_columns(item)
         else:
@@ -159,6 +154,42 @@ def plan_columns(
             columns += _step_columns(source, step, item, joined=options.joined, older=True)
     _check_unique(columns)
     return tuple(columns)
+
+
+def question_values(
+    flow: Flow,
+    seen: Sequence[AnsweredQuestion],
+    options: ExportOptions,
+    history: FlowHistory | None = None,
+) -> tuple[Column, ...]:
+    """The long layout's `value`, one per question it may hold rows of, for its codebook:
+    the current file's questions, then those answered only on other versions."""
+    history = history or FlowHistory(flow)
+    values = [
+        Column("value", Role.VALUE, Cell.ANY, question_id=step.id, step=step)
+        for step in exported_questions(flow, options, history)
+    ]
+    for item, found in _older_questions(flow, seen, options, history):
+        source, step = found if found is not None else (None, None)
+        values.append(
+            Column("value", Role.VALUE, Cell.ANY, question_id=item.question_id, step=step,
+                   source=source, seen=item)
+        )  # fmt: skip
+    return tuple(values)
+
+
+def _older_questions(
+    flow: Flow, seen: Sequence[AnsweredQuestion], options: ExportOptions, history: FlowHistory
+) -> list[tuple[AnsweredQuestion, tuple[Flow, Step] | None]]:
+    """The questions answered on other versions that the current file lacks (personal ones
+    only when asked), each with the newest version that had it, if one is kept."""
+    known = {step.id for step in flow.steps()}
+    left_out = frozenset() if options.include_personal else history.personal_ids
+    return [
+        (item, history.find(item.question_id))
+        for item in seen
+        if item.question_id not in known and item.question_id not in left_out
+    ]
 
 
 def _step_columns(

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from exports.codebook import codebook_header, codebook_rows
-from exports.columns import Column, personal_ids, plan_columns
+from exports.columns import Column, personal_ids, plan_columns, question_values
 from exports.csv import CsvWriter, dialect_for, write_rows
 from exports.files import open_output, refuse_protected
 from exports.history import FlowHistory, load_history
@@ -79,6 +79,8 @@ class Prepared:
     options: ExportOptions
     where: ResponseFilter
     columns: tuple[Column, ...]
+    questions: tuple[Column, ...]
+    """The long layout's values, one per question, for its codebook (`question_values`)."""
     counts: tuple[ResponseCount, ...]
     labels: Labels
     channels: Counter[str | None] = field(default_factory=Counter)
@@ -137,6 +139,7 @@ def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> I
             options=options,
             where=where,
             columns=plan_columns(flow, seen, options, history),
+            questions=question_values(flow, seen, options, history),
             counts=tuple(counts),
             labels=Labels(history, lang, enabled=options.labels),
         )
@@ -170,7 +173,9 @@ def run_export(
     dialect = dialect_for(excel=options.excel)
     with ExitStack() as stack, prepare(db, flow, options) as prepared:
         book_header = codebook_header(flow)
-        book_rows = codebook_rows(flow, prepared.columns, options, prepared.history)
+        book_rows = codebook_rows(
+            flow, prepared.columns, options, prepared.history, prepared.questions
+        )
         writers: list[Writer] = []
         if csv is not None:
             writers.append(CsvWriter(stack.enter_context(_opened(csv)), prepared.columns, dialect))

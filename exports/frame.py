@@ -157,12 +157,14 @@ def load_codebook(
         include_personal=include_personal,
     )
     history = FlowHistory(loaded)
+    questions = None
     if db is None:
         columns = plan_columns(loaded, [], options)
     else:
         with prepare(db, loaded, options) as prepared:
             columns, history = prepared.columns, prepared.history
-    rows = codebook_rows(loaded, columns, options, history)
+            questions = prepared.questions
+    rows = codebook_rows(loaded, columns, options, history, questions)
     return pd.DataFrame(rows, columns=codebook_header(loaded))
 
 

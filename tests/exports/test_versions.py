@@ -106,3 +106,26 @@ def test_pandas_and_codebook_merge_versions_too(
     # The long layout keeps the older question as rows of its own.
     long = load_responses(db_path, mini_v2, layout="long")
     assert set(long[long["response_key"] == old]["question_id"]) >= {"staff", "company"}
+
+
+def test_the_long_codebook_describes_every_question_the_long_export_has_rows_of(
+    versions: tuple[str, str], db_path: Path, mini_v2: Flow, tmp_path: Path
+) -> None:
+    """`staff`, only in version 1, has rows in the long export: the codebook says what it was
+    (its text, kind and version), as the wide codebook does for its column."""
+    out, book = tmp_path / "long.csv", tmp_path / "codebook.csv"
+    result = invoke("--db", db_path, "--flow", MINI_V2, "--layout", "long", "-o", out,
+                    "--codebook", book)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+
+    long = read_csv(out.read_bytes())
+    codebook = read_csv(book.read_bytes())
+    values = codebook[codebook["column"] == "value"].set_index("question_id")
+    assert set(long["question_id"]) <= set(values.index)
+    wide = load_codebook(mini_v2, db_path).set_index("column")
+    described = ["question_fr", "question_en", "kind", "codes_and_labels", "note"]
+    assert list(values.loc["staff", described]) == list(wide.loc["staff", described])
+    assert "version 1" in values.loc["staff", "note"]
+    # The same through pandas.
+    loaded = load_codebook(mini_v2, db_path, layout="long")
+    assert "staff" in set(loaded[loaded["column"] == "value"]["question_id"])
