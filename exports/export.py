@@ -57,6 +57,9 @@ class ExportResult:
     """Responses exported, by status."""
     by_channel: dict[str, int] = field(default_factory=dict)
     """Responses exported, by the channel they were answered on (terminal: rehearsals)."""
+    personal: tuple[str, ...] = ()
+    """The questions marked personal (in any version kept) whose answers it may hold: none
+    without `include_personal`."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,17 @@ def run_export(
             columns=tuple(column.name for column in prepared.columns),
             by_status=prepared.by_status(),
             by_channel={str(channel): n for channel, n in prepared.channels.items()},
+            personal=_personal_held(prepared),
         )
+
+
+def _personal_held(prepared: Prepared) -> tuple[str, ...]:
+    """The personal questions among those the export's columns (or long values) are of."""
+    if not prepared.options.include_personal:
+        return ()
+    personal = prepared.history.personal_ids
+    held = (c.question_id for c in (*prepared.columns, *prepared.questions) if c.question_id)
+    return tuple(dict.fromkeys(q for q in held if q in personal))
 
 
 def export_csv(

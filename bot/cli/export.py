@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
@@ -56,9 +56,9 @@ def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
     return report
 
 
-def personal_warning(flow: Flow) -> str:
-    """The line that says an export holds personal data, naming the questions."""
-    named = [step.id for step in flow.steps() if step.personal]
+def personal_warning(named: Sequence[str]) -> str:
+    """The line that says an export holds personal data, naming the questions (those of
+    any version kept that marked them personal, older ones too)."""
     if not named:
         return "note: --include-personal: this flow marks no question personal"
     return (
@@ -435,7 +435,7 @@ def _notes(result: ExportResult, flow: Flow, options: ExportOptions, db: Path | 
         notes.append(nothing_exported(flow, options, none_yet=none_yet))
     if options.include_personal:
         notes.append(
-            personal_warning(flow)
+            personal_warning(result.personal)
             if result.responses
             else "note: --include-personal: no response, so no personal data was written"
         )

@@ -15,9 +15,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from conversation import keep_flow_versions
 from exports import ExportOptions, load_codebook, load_responses, run_export
 from flows import bundled_path, load_flow
-from tests.exports.conftest import Filled, invoke, read_csv
+from tests.exports.conftest import Filled, Survey, fill, invoke, read_csv
 from tests.support.personal_flow import PERSONAL, write_personal_mini
 
 # What acme typed for its personal questions: no export may hold it by default.
@@ -168,3 +169,26 @@ def test_stats_never_show_a_personal_answer(filled: Filled, flow_file: Path) -> 
     assert "company" in result.stdout and "Salariés de … ?" in result.stdout
     for typed in (ACME_NAME, ACME_EMAIL, "Asia Co", "Partial"):
         assert typed not in result.output
+
+
+async def test_the_warning_names_a_question_an_older_version_marked_personal(
+    survey: Survey, db_path: Path, tmp_path: Path
+) -> None:
+    """Version 1 marked the e-mail personal, version 2 no longer does: the export still
+    holds version 1's addresses, so the warning names them too."""
+    first = write_personal_mini(tmp_path)
+    v1 = load_flow(first)
+    second = tmp_path / "mini_v2.yaml"
+    text = first.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1)
+    email = "      - id: email\n        type: email\n        personal: true\n"
+    assert email in text
+    second.write_text(text.replace(email, "      - id: email\n        type: email\n"), "utf-8")
+    await keep_flow_versions(survey.store, [v1], now=survey.clock.tick())
+    await fill(survey, v1)
+
+    asked = invoke("--db", db_path, "--flow", second, "--include-personal", "--status", "all")
+
+    assert asked.exit_code == 0, asked.stderr
+    assert "warning: this export holds personal data (the answers to company, email)" in (
+        asked.stderr
+    )
