@@ -130,18 +130,21 @@ async def test_no_reminder_twice(
     assert peek.query("SELECT reminded_at IS NOT NULL FROM responses") == [(1,)]
 
 
+async def ana_and_bob_due(
+    chat: ChatFactory, mini: Conversation, housekeeping: Housekeeping
+) -> list[Reminder]:
+    """Ana and Bob, each idle at the second question: both due a reminder at noon."""
+    for name in ("ana", "bob"):
+        await mini_to(chat(mini, name), "sector")
+    return await housekeeping.due_reminders(NEXT_NOON, channel=Channel.TELEGRAM)
+
+
 async def test_someone_who_erased_their_answers_during_the_round_is_skipped(
     chat: ChatFactory, mini: Conversation, housekeeping: Housekeeping, store: Store
 ) -> None:
     # The round sends one by one, for seconds: a /delete may come between the list of
     # those due and their turn. Nobody is left to remind; the others still are.
-    ana = chat(mini)
-    await mini_to(ana, "sector")
-    bob = chat(mini, "bob")
-    await mini_to(bob, "sector")
-    ana_reminder, bob_reminder = await housekeeping.due_reminders(
-        NEXT_NOON, channel=Channel.TELEGRAM
-    )
+    ana_reminder, bob_reminder = await ana_and_bob_due(chat, mini, housekeeping)
     respondent = await store.get_respondent(Channel.TELEGRAM, "ana")
     assert respondent is not None
     await store.erase_respondent(respondent.id)
@@ -157,13 +160,7 @@ async def test_no_reminder_to_someone_who_blocked_the_bot(
     housekeeping: Housekeeping,
     store: Store,
 ) -> None:
-    ana = chat(mini)
-    await mini_to(ana, "sector")
-    bob = chat(mini, "bob")
-    await mini_to(bob, "sector")
-    ana_reminder, bob_reminder = await housekeeping.due_reminders(
-        NEXT_NOON, channel=Channel.TELEGRAM
-    )
+    ana_reminder, bob_reminder = await ana_and_bob_due(chat, mini, housekeeping)
     assert (ana_reminder.person.external_id, bob_reminder.person.external_id) == ("ana", "bob")
 
     # Sending Ana's reminder found she blocked the bot.
