@@ -157,7 +157,9 @@ def write_links(
 
     Each file is written by `exports.write_output`: mode 600, replaced whole or
     not at all, a symbolic link followed. Existing files are replaced: asking
-    first is the caller's part (`kit_paths` names them).
+    first is the caller's part (`kit_paths` names them). links.csv goes last: the
+    next run removes the QR codes of stages its earlier links.csv lists and this one
+    lacks, so after a run that failed halfway it still lists the kit before it.
     """
     try:
         (out / "qr").mkdir(parents=True, exist_ok=True)
@@ -171,7 +173,6 @@ def write_links(
     pngs: list[Path] = []
     svgs: list[Path] = []
     try:
-        write_output(csv_path, render_csv(links, lang=lang, excel=excel).encode("utf-8"))
         for link in links:
             png = out / "qr" / f"{link.code}.png"
             write_output(png, render_qr_png(link, lang=lang))
@@ -181,6 +182,7 @@ def write_links(
             svgs.append(svg)
         page = render_html(links, bot_username=bot_username, lang=lang)
         write_output(html_path, page.encode("utf-8"))
+        write_output(csv_path, render_csv(links, lang=lang, excel=excel).encode("utf-8"))
     except OutputError as error:
         raise LinkError(str(error)) from error
     return WrittenLinks(csv_path, html_path, tuple(pngs), tuple(svgs))

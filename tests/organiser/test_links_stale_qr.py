@@ -90,3 +90,23 @@ def test_a_code_changed_only_in_case_removes_nothing(kit: Path) -> None:
 
     assert {"Lyon.png", "Lyon.svg"} <= set(names(kit))
     assert "removed" not in result.stderr
+
+
+def test_after_a_run_that_failed_halfway_the_next_still_removes_the_old_codes(
+    kit: Path,
+) -> None:
+    """links.csv, which the clean-up reads, is written last: a run stopped before the
+    end leaves the earlier one, which still names 'brest'."""
+    page = kit.parent / "links.html"
+    page.unlink()
+    page.symlink_to("/proc/version")  # a page that cannot be written: the run stops there
+    Path("etapes.yaml").write_text(STAGES.replace("brest", "brest29"), encoding="utf-8")
+    failed = invoke("links", "--bot-username", BOT, "--stages", "etapes.yaml", "--out", "kit",
+                    "--force")  # fmt: skip
+    assert failed.exit_code == 1 and "links.html" in failed.stderr
+    page.unlink()
+
+    result = links("--force")
+
+    assert names(kit) == ["brest29.png", "brest29.svg", "lyon.png", "lyon.svg"]
+    assert "removed kit/qr/brest.png, kit/qr/brest.svg" in result.stderr
