@@ -135,9 +135,9 @@ async def run_chat(
             console.say()
             screen = _next_screen(console, reply, screen)
             if _ends(reply):
-                # Declined or erased: nothing is left to answer, and no Enter to wait for
-                # before saying so. Running the command again starts afresh.
-                console.say(_farewell(reply))
+                # Declined or erased: nothing is left to answer, and no Enter to wait for.
+                # The goodbye just printed says what became of the answers; a farewell
+                # after it ("nothing was stored") would contradict an erasure.
                 return 0
     except asyncio.CancelledError:
         # Ctrl+C: what was answered is kept, as with "quitter"; say so before leaving.
