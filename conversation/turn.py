@@ -380,7 +380,11 @@ class Turn(Switching):
             await self._begin(stage)
             return
         tagged = session.response.stage_code
-        await self._save(start(self.flow), stage=stage, restarted=True)
+        # `seq` goes on rising: every button offered before the restart ("Oui, recommencer",
+        # "Oui, tout effacer", a question's) stays stale in the new attempt.
+        after = session.state.seq + 1 if session.state is not None else 0
+        fresh = start(self.flow).model_copy(update={"seq": after})
+        await self._save(fresh, stage=stage, restarted=True)
         # Started over from another workshop's link: the answers now go to that workshop.
         moved = stage is not None and stage.code != tagged
         self.screens.append(Message(views.restarted(self.lang, stage if moved else None)))

@@ -6,6 +6,8 @@ from conversation import Action, Conversation, Intent, Message, Status, Summary
 from storage import ResponseStatus, Store
 from tests.conftest import Clock, Peek
 from tests.conversation.conftest import (
+    ERASE_NO,
+    ERASE_YES,
     RESTART,
     RESTART_NO,
     RESTART_YES,
@@ -270,6 +272,28 @@ async def test_restart_starts_over_in_the_same_response(
         (response_id, "in_progress", "pithiviers")
     ]
     assert peek.query("SELECT COUNT(*) FROM answers") == [(0,)]
+
+
+async def test_buttons_offered_before_a_restart_are_stale_once_it_is_done(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    """An old "Oui, recommencer" or "Oui, tout effacer" tapped once the new attempt has come
+    as far as the first: it must neither start over again nor erase the new answers."""
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+    await ana.command("delete")
+    old_erase = ana.action(ERASE_YES)
+    await ana.press(ERASE_NO)
+    await ana.command("restart")
+    old_restart = ana.action(RESTART_YES)
+    await ana.press(RESTART_YES)
+    await mini_to(ana, "sector")
+    before = peek.dump()
+
+    for old in (old_restart, old_erase):
+        await ana.tap(old)
+        assert ana.reply.status is Status.STALE, old
+    assert peek.dump() == before
 
 
 async def test_restart_after_finishing_reopens_the_same_response(
