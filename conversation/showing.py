@@ -237,14 +237,15 @@ class Showing:
 
     def _show_finished(self) -> None:
         """The thanks and the summary; a response given on another version stays as it is.
-        A change of answer that opened a question not answered yet: that question."""
+        A change of answer under way: the question being changed, where a typed line goes
+        (the summary's buttons would be stale), saying why if the change opened it."""
         state = self.session.state
         assert state is not None
         self._say_updated()
         # Kept as given (another version since): shown as it was given, nothing asked.
-        opened = not state.finished and not self.session.kept_as_given
-        if opened and first_open(self.flow, state) is not None:
-            self.screens.append(Message(say("already_done_open", self.lang)))
+        if self.session.changing_an_answer:
+            if first_open(self.flow, state) is not None:
+                self.screens.append(Message(say("already_done_open", self.lang)))
             self.show_current()
             return
         as_given = self.session.kept_as_given

@@ -140,3 +140,20 @@ async def test_a_multiple_answer_reads_back_as_separate_answers(
     assert ana.answered.answer == "Europe · Asie"
     await mini_to_end(ana)
     assert ("5. Marchés ?", "Europe · Asie") in ana.summary.entries
+
+
+async def test_start_while_changing_an_answer_shows_that_question_where_a_line_goes(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    """ "Modifier" on the staff answer, then /start: the question being changed comes back,
+    not the summary, whose buttons would be stale and under which a typed "3" would have
+    replaced the staff count rather than opened question 3."""
+    ana = chat(mini)
+    await mini_to_end(ana)
+    await ana.tap(Action(Intent.REVISE, value="staff"))
+
+    await ana.start()
+
+    assert ana.kinds[-1] == "Question" and ana.prompt.step_id == "staff"
+    await ana.write("3")
+    assert ana.summary.entries[1][1] == "3\u00a0salariés"
