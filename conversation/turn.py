@@ -467,7 +467,7 @@ class Turn(Switching):
             await self._before_agreeing()
         elif state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))
-        elif state.finished:
+        elif state.finished or self.session.kept_as_given:  # kept as given: only shown
             self._show_finished()
         elif self.session.needs_consent(self.flow):
             self._ask_consent(None, changed=True)

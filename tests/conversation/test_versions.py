@@ -256,6 +256,9 @@ async def test_a_completed_response_mid_revision_is_still_kept_as_it_was_given(
     assert ana.kinds == ["Message", "Summary"]
     await ana.tap(Action(Intent.SKIP, seq=old_question.seq, step="email"))
     assert "Summary" in ana.kinds
+    for command in ("back", "skip"):  # the commands of the old question, typed
+        await ana.command(command)
+        assert "Question" not in ana.kinds, command  # the summary, or a pointer to it
 
     response = await store.get_response(ana.reply.response_id or 0)
     assert response is not None
