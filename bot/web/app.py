@@ -232,6 +232,11 @@ class Pages:
 
     async def chat(self, request: Request) -> Response:
         """The conversation: where the person is (GET), or what they just did (POST)."""
+        if request.method == "HEAD":
+            # Routed with GET by Starlette: a monitor's or a link checker's look. Never a
+            # form posted, and nothing read once is spent on it (a refusal's message, the
+            # text kept for its page), nor a cookie set.
+            return Response(media_type="text/html; charset=utf-8")
         respondent = valid_id(request.cookies.get(COOKIE))
         fresh = respondent is None
         respondent = respondent or new_id()

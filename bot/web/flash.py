@@ -99,7 +99,8 @@ def decode(
     value: str | None, secret: bytes, respondent: str, *, now: float | None = None
 ) -> Flash | None:
     """The flash a cookie holds, if this server signed it for this respondent and it is fresh."""
-    if not value or value.count(".") != 1:
+    # Not ASCII: no cookie of ours (a browser may keep one another site of the domain set).
+    if not value or value.count(".") != 1 or not value.isascii():
         return None
     payload, signature = value.split(".")
     expected = _signature(secret, respondent, payload)

@@ -288,6 +288,15 @@ async def test_a_flash_of_another_person_or_altered_is_not_shown(
         page = await ana.get("/chat?stage=pithiviers")
         assert REFUSED_CODE not in page, value
         assert page.question is not None and page.question.step == "departement"
+    # Not ASCII, as a browser sends what another site of the domain set: ignored (it made
+    # every page of the chat a 500 while it lasted).
+    ana.cookies.delete(FLASH, domain="127.0.0.1")
+    own = "; ".join(f"{name}={value}" for name, value in ana.cookies.items())
+    for value in ("é.x", f"{payload}é.{signature}"):
+        header = f"{own}; {FLASH}={value}".encode()
+        answer = await ana.client.get("/chat?stage=pithiviers", headers=[(b"cookie", header)])
+        assert answer.status_code == 200, value
+        assert Page(answer).question is not None
     # Bob's own, in Bob's browser: shown.
     bob.cookies.set(FLASH, stolen, domain="127.0.0.1")
     assert REFUSED_CODE in await bob.get("/chat?stage=pithiviers")
@@ -438,3 +447,24 @@ async def test_only_an_address_and_a_number_have_a_length_the_browser_stops_at(
     assert "maxlength" not in code.text.attributes
     assert number.text.attributes["maxlength"] == "30"
     assert email.text.attributes["maxlength"] == "254"
+
+
+async def test_a_head_request_is_a_look_that_spends_nothing(
+    visitor: VisitorFactory, flow: Flow, peek: Peek
+) -> None:
+    """A monitor's or a link checker's HEAD between a refused answer and its page: not a
+    form posted (it was: a 303, a fresh cookie, "page out of date"), and the refusal and
+    the text typed are still there for the page."""
+    ana = visitor()
+    await answered_up_to(ana, flow, "departement")
+    posted = await ana.post([*ana._question().data(None), ("text", "99")], follow_redirects=False)
+    before = peek.dump()
+
+    head = await ana.client.head("/chat?stage=pithiviers")
+
+    assert head.status_code == 200
+    assert "set-cookie" not in head.headers
+    assert head.headers["cache-control"] == "no-store"
+    assert peek.dump() == before
+    page = await ana.get(posted.response.headers["location"])
+    assert REFUSED_CODE in page and field_value(page) == "99"
