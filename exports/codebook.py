@@ -107,7 +107,9 @@ def codebook_rows(
         for column in columns
     ]
     if options.layout is Layout.LONG:
-        for value in questions if questions is not None else question_values(flow, [], options):
+        if questions is None:
+            questions = question_values(flow, [], options, history)
+        for value in questions:
             rows.append(_row(value.source or flow, value, lang, languages, options, history))
     return rows
 
