@@ -140,17 +140,16 @@ def _number_expected(kind: type[BaseSettings], problem: Mapping[str, Any]) -> st
     """A number setting's refusal in plain words with its whole range, "should be a whole
     number from 1 to 65535", in place of pydantic's ("Input should be a valid integer,
     unable to parse string as an integer"); None for any other problem."""
-    import annotated_types
-
     field = kind.model_fields.get(str(problem["loc"][0]))
     if problem["type"] not in NUMBER_PROBLEMS or field is None:
         return None
-    bounds = {type(bound): bound for bound in field.metadata}
-    low, high = bounds.get(annotated_types.Ge), bounds.get(annotated_types.Le)
+    # Field(ge=…, le=…) keeps each bound as an object of its own in the field's metadata.
+    low = next((bound.ge for bound in field.metadata if hasattr(bound, "ge")), None)
+    high = next((bound.le for bound in field.metadata if hasattr(bound, "le")), None)
     whole = field.annotation is int or int in typing.get_args(field.annotation)  # int | None
     what = "a whole number" if whole else "a number"
     if low is not None and high is not None:
-        return f"should be {what} from {low.ge:g} to {high.le:g}"
+        return f"should be {what} from {low:g} to {high:g}"
     return f"should be {what}"
 
 
