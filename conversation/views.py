@@ -40,6 +40,7 @@ from flows import (
     entry,
     find_stage,
     format_day,
+    pending_choice,
     shared_called,
     stage_ref,
     summary,
@@ -352,13 +353,13 @@ def answered(
     moved_back = len(after.history) < len(before.history) and not after.reviewing
     if step.type == Kind.INFO or moved_back:
         return Answered(left, None)
+    # The choice "Other" was just made: its text is asked next, on the same question.
+    if after.awaiting_other and after.current == left.step_id:
+        return Answered(left, display_value(flow, step, pending_choice(step, after), None, lang))
     value = after.answers.get(left.step_id)
     if value is None or left.step_id in after.skipped:
         return Answered(left, say("skipped", lang), skipped=True)
-    # The choice "Other" was just made: its text is asked next, on the same question.
-    pending_other = after.awaiting_other and after.current == left.step_id
-    other = None if pending_other else after.others.get(left.step_id)
-    return Answered(left, display_value(flow, step, value, other, lang))
+    return Answered(left, display_value(flow, step, value, after.others.get(left.step_id), lang))
 
 
 def data_copy(data: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> DataCopy:

@@ -47,6 +47,7 @@ from flows.state import (
     effective_answers,
     first_open,
     other_texts,
+    pending_choice,
     rebase,
     visible_steps,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "load_stages",
     "message",
     "other_texts",
+    "pending_choice",
     "pipe",
     "prompt",
     "rebase",

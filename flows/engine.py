@@ -30,9 +30,11 @@ from flows.state import (
     first_open,
     includes_other,
     next_visible,
+    pending_choice,
     shown_steps,
 )
 from flows.values import (
+    AnswerValue,
     Invalid,
     check_value,
     choice_codes,
@@ -204,14 +206,23 @@ def answer(flow: Flow, state: ResponseState, value: object, lang: str) -> Outcom
     checked = check_value(flow, step, value, lang)
     if isinstance(checked, Invalid):
         return Outcome(state, checked.message)
-    answers = {**state.answers, step.id: checked}
-    skipped = [s for s in state.skipped if s != step.id]
-    updated = state.model_copy(update={"answers": answers, "skipped": skipped, "draft": None})
     if includes_other(checked) and isinstance(step, SingleChoiceStep | MultipleChoiceStep):
-        # The free text is asked next; the choice itself is already kept.
-        return Outcome(updated.model_copy(update={"awaiting_other": True, "seq": state.seq + 1}))
+        # The free text is asked next; the choice waits for it (`flows.state.pending_choice`).
+        draft = [str(code) for code in checked] if isinstance(checked, list) else [str(checked)]
+        return Outcome(
+            state.model_copy(update={"draft": draft, "awaiting_other": True, "seq": state.seq + 1})
+        )
+    return Outcome(_advance(flow, _kept(state, step, checked, other=None)))
+
+
+def _kept(state: ResponseState, step: Step, value: AnswerValue, other: str | None) -> ResponseState:
+    """`state` with `value` as the step's answer (and its "Other" text, if any)."""
+    answers = {**state.answers, step.id: value}
     others = {k: v for k, v in state.others.items() if k != step.id}
-    return Outcome(_advance(flow, updated.model_copy(update={"others": others})))
+    if other is not None:
+        others[step.id] = other
+    skipped = [s for s in state.skipped if s != step.id]
+    return state.model_copy(update={"answers": answers, "others": others, "skipped": skipped})
 
 
 def answer_text(flow: Flow, state: ResponseState, text: str, lang: str) -> Outcome:
@@ -253,8 +264,7 @@ def _answer_other(flow: Flow, state: ResponseState, step: Step, text: str, lang:
     if len(cleaned) > OTHER_TEXT_LIMIT:
         length, most = grouped(len(cleaned), lang), grouped(OTHER_TEXT_LIMIT, lang)
         return _refused(state, "too_long", lang, length=length, max=most)
-    others = {**state.others, step.id: cleaned}
-    return Outcome(_advance(flow, state.model_copy(update={"others": others})))
+    return Outcome(_advance(flow, _kept(state, step, pending_choice(step, state), other=cleaned)))
 
 
 def choose(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:

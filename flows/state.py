@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flows.checks import OTHER
 from flows.conditions import holds, may_hold
-from flows.model import All, AnyOf, Condition, Flow, InfoStep, Not, Step
+from flows.model import All, AnyOf, Condition, Flow, InfoStep, Kind, Not, Step
 from flows.values import AnswerValue, Invalid, check_value
 
 
@@ -38,7 +38,8 @@ class ResponseState(BaseModel):
     """The free text of "Other, please specify", by question."""
     skipped: list[str] = Field(default_factory=list)
     draft: list[str] | None = None
-    """Selections of a multiple choice or ranking being built by taps."""
+    """Selections of a multiple choice or ranking being built by taps; or, while
+    `awaiting_other`, the choice that waits for its text."""
     awaiting_other: bool = False
     """The current question's "Other" was chosen; its text is asked next."""
     reviewing: bool = False
@@ -71,6 +72,19 @@ def other_texts(flow: Flow, state: ResponseState) -> dict[str, str]:
         for question, text in state.others.items()
         if question in counted and includes_other(counted[question])
     }
+
+
+def pending_choice(step: Step, state: ResponseState) -> AnswerValue:
+    """The choice that waits for its "Other" text, as it will be stored.
+
+    It waits in the draft, as ticks wait for "Confirm", so that going back from the
+    text leaves the earlier answer as it was. States saved before kept it in the
+    answers already: read there when there is no draft.
+    """
+    multiple = step.type == Kind.MULTIPLE_CHOICE
+    if state.draft:
+        return list(state.draft) if multiple else state.draft[0]
+    return state.answers.get(step.id) or ([OTHER] if multiple else OTHER)
 
 
 def includes_other(value: AnswerValue) -> bool:

@@ -186,7 +186,7 @@ def _current(shown: Prompt) -> str | None:
     """The earlier answer that Enter keeps, as the person reads it (`reading.read_answer`)."""
     if shown.default or shown.awaiting_other or shown.kind == Kind.MULTIPLE_CHOICE:
         # Typed answers and rankings come back as text. Asking for the "Other" text,
-        # `selected` holds the choice already kept ("other"): only a text can be kept.
+        # `selected` holds the choice waiting for its text ("other"): only a text can be kept.
         # A multiple choice shows its ticks instead.
         return shown.default
     labels = dict(shown.choices)

@@ -54,6 +54,7 @@ from flows import (
     StageDef,
     effective_answers,
     other_texts,
+    pending_choice,
     prompt,
     visible_steps,
 )
@@ -920,8 +921,8 @@ class Fuzz:
         shown = {step.id for step in visible_steps(flow, state)}
         if state.current is not None:
             assert state.current in shown, "the question on screen is hidden"
-        if state.awaiting_other:
-            picked = state.answers.get(state.current or "")
+        if state.awaiting_other and state.current is not None:
+            picked = pending_choice(flow.step(state.current), state)
             assert "other" in (picked if isinstance(picked, list) else [picked])
         counted = effective_answers(flow, state)
         others = other_texts(flow, state)

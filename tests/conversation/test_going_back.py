@@ -3,7 +3,7 @@ end, and a page shows only the answers that come before the question on screen."
 
 from __future__ import annotations
 
-from conversation import Conversation, Look, Status, Summary, Transcript
+from conversation import Answered, Conversation, Look, Status, Summary, Transcript
 from tests.conftest import Peek
 from tests.conversation.conftest import REVISE, ChatFactory, mini_to, mini_to_end
 
@@ -123,3 +123,44 @@ async def test_an_earlier_pickers_number_while_changing_an_answer_is_stale(
     assert ana.reply.status is Status.STALE
     await ana.send(Look())
     assert ana.prompt.step_id == "sector"  # still the answer being changed, not question 5
+
+
+async def test_other_chosen_while_changing_an_answer_then_abandoned_keeps_the_answer(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    """Back from "please specify", back again: the end, the earlier answer as it was."""
+    ana = chat(mini)
+    await mini_to_end(ana)
+    answers_before = peek.query("SELECT question_id, value_json, other_text FROM answers")
+    await ana.press(REVISE)
+    await ana.write("3")
+    await ana.press("Autre (précisez)")
+    assert ana.prompt.awaiting_other
+
+    await ana.back()
+    assert ana.prompt.step_id == "sector" and not ana.prompt.awaiting_other
+    await ana.back()
+
+    assert ana.kinds[-1] == "Summary"
+    assert "Réponse inchangée." in ana.messages
+    assert ana.summary.entries[2] == ("3. Secteur ?", "Industrie")
+    assert peek.query("SELECT question_id, value_json, other_text FROM answers") == (answers_before)
+
+
+async def test_other_stands_once_its_text_is_given(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+    await ana.press("Autre (précisez)")
+    # The choice is read back on the question left, its text asked next.
+    assert ana.prompt.awaiting_other
+    assert [s.answer for s in ana.screens if isinstance(s, Answered)][-1] == "Autre (précisez)"
+    assert not peek.query("SELECT 1 FROM answers WHERE question_id = 'sector'")
+
+    await ana.write("Horlogerie")
+
+    assert ana.prompt.step_id == "exports"
+    assert peek.query(
+        "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
+    ) == [('"other"', "Horlogerie")]

@@ -7,7 +7,18 @@ import datetime as dt
 import pytest
 
 from conversation import Action, Answered, Choice, Intent, Summary, of_place, views
-from flows import Flow, Prompt, ResponseState, StageDef, acknowledge, answer, back, prompt, start
+from flows import (
+    Flow,
+    Prompt,
+    ResponseState,
+    StageDef,
+    acknowledge,
+    answer,
+    answer_text,
+    back,
+    prompt,
+    start,
+)
 from flows import skip as skip_step
 
 # What one Telegram message shows at most; each summary entry must fit in one.
@@ -103,15 +114,15 @@ def test_the_summary_clips_a_runaway_answer_to_what_telegram_shows(mini_flow: Fl
     staff_question = screen.entries[1][0]
     assert len(staff_question) == len("2. ") + 500
     assert staff_question == "2. Salariés de " + "z" * (500 - len("Salariés de ") - 1) + "…"
-    for question, answer_text in screen.entries:
+    for question, shown_answer in screen.entries:
         # As the Telegram channel lays out one entry: it must fit one message.
-        assert len(f"{question}\n    → {answer_text}") < TELEGRAM_MESSAGE
+        assert len(f"{question}\n    → {shown_answer}") < TELEGRAM_MESSAGE
     assert screen.revise == Choice("✏️ Modifier une réponse", Action(Intent.REVISE_MENU))
 
 
 def test_a_short_summary_is_not_clipped(mini_flow: Flow) -> None:
     state = answered_state(mini_flow, "Acme", 12, "other")
-    state = state.model_copy(update={"others": {"sector": "Horlogerie"}})
+    state = answer_text(mini_flow, state, "Horlogerie", "fr").state
 
     screen = views.summary_screen(mini_flow, state, "en")
 

@@ -460,6 +460,44 @@ def test_other_text_only_counts_while_other_is_chosen(mini: Flow) -> None:
     assert other_texts(mini, chat.state) == {"sector": "Pêche"}
 
 
+def test_other_waits_for_its_text_so_going_back_keeps_the_earlier_answer(mini: Flow) -> None:
+    chat = mini_chat(mini, until="exports", sector=lambda c: c.tap("services"))
+    chat.back()
+    chat.ok(chat.tap("other"))
+    assert chat.state.answers["sector"] == "services"  # not yet replaced
+    chat.back()
+    assert chat.selected() == ("other",)  # what was tapped, to tap again or change
+    chat.back()
+    assert chat.current == "staff"
+    assert chat.state.answers["sector"] == "services"
+    assert other_texts(mini, chat.state) == {}
+
+
+def test_ticks_with_other_wait_for_its_text_and_stay_ticked_after_back(mini: Flow) -> None:
+    chat = mini_chat(mini, until="markets")
+    chat.ok(chat.toggle("eu", "other") or chat.confirm())
+    assert chat.prompt.awaiting_other
+    assert "markets" not in chat.state.answers
+    chat.back()
+    assert chat.selected() == ("eu", "other")
+    chat.ok(chat.confirm())
+    chat.ok(chat.type("Mars"))
+    assert chat.state.answers["markets"] == ["eu", "other"]
+    assert other_texts(mini, chat.state) == {"markets": "Mars"}
+
+
+def test_a_state_saved_with_other_already_in_the_answers_takes_its_text(mini: Flow) -> None:
+    """Before the choice waited in the draft, it was stored at once: such states go on."""
+    chat = mini_chat(mini, until="sector")
+    saved = chat.state.model_copy(
+        update={"answers": {**chat.state.answers, "sector": "other"}, "awaiting_other": True}
+    )
+    done = answer_text(mini, saved, "Pêche", "fr")
+    assert done.accepted
+    assert done.state.answers["sector"] == "other"
+    assert other_texts(mini, done.state) == {"sector": "Pêche"}
+
+
 def test_other_text_does_not_count_on_a_hidden_question(mini: Flow) -> None:
     chat = mini_chat(
         mini,
