@@ -99,13 +99,30 @@ def wide_table(
     offered has an empty cell, not a 0 ("shown, and not selected"). Only those
     questions' rows are looked at again.
     """
-    meta: dict[str, list[Value]] = {
+    meta = _meta_columns(batch, options)
+    answers = _BatchAnswers(batch, columns, left_out)
+    table: Table = {}
+    for column in columns:
+        q = column.question_id
+        if column.role is Role.META or q is None:
+            table[column.name] = meta[column.name]
+        elif column.role is Role.VALUE:
+            table[column.name] = answers.values(q, labels.mapping(q))
+        elif column.role is Role.OTHER_TEXT:
+            table[column.name] = answers.others[q]
+        elif column.role is Role.JOINED:
+            table[column.name] = answers.joined(q, labels.mapping(q))
+        else:  # Role.OPTION (1 if chosen) or Role.RANK (1 is the first; unranked is empty)
+            table[column.name] = list(answers.flagged(column.role, q)[str(column.code)])
+    return table
+
+
+def _meta_columns(batch: ResponseBatch, options: ExportOptions) -> dict[str, list[Value]]:
+    """Every meta column, by name, whichever the export asks for."""
+    return {
         "response_key": list(batch.keys),
         "stage_code": list(batch.stage_codes),
-        "stage_city": [
-            city if city is not None or code is None else options.cities.get(code)
-            for code, city in zip(batch.stage_codes, batch.cities, strict=True)
-        ],
+        "stage_city": _stage_cities(batch, options),
         "channel": list(batch.channels),
         "flow_id": list(batch.flow_ids),
         "flow_version": list(batch.flow_versions),
@@ -118,58 +135,81 @@ def wide_table(
             for start, end in zip(batch.started_at, batch.completed_at, strict=True)
         ],
     }
-    asked = list(dict.fromkeys(c.question_id for c in columns if c.question_id is not None))
-    answered = _transposed(batch.answers, asked)
-    other_ids = [c.question_id for c in columns if c.role is Role.OTHER_TEXT and c.question_id]
-    others = _transposed(batch.other_texts, other_ids)
-    lists: dict[str, list[list[str] | None]] = {}
 
-    def values_of(question_id: str) -> list[Any]:
-        """The batch's answers to one question: an exported one's are read already."""
-        if question_id not in answered:
-            answered.update(_transposed(batch.answers, [question_id]))
-        return answered[question_id]
 
-    flags: dict[tuple[Role, str], dict[str, list[int | None]]] = {}
+def _stage_cities(batch: ResponseBatch, options: ExportOptions) -> list[Value]:
+    """The city stored with each response, else the one the options give its stage."""
+    return [
+        city if city is not None or code is None else options.cities.get(code)
+        for code, city in zip(batch.stage_codes, batch.cities, strict=True)
+    ]
 
-    def listed(question_id: str) -> list[list[str] | None]:
-        if question_id not in lists:
-            # _as_list inline: None and lists as they are (JSON makes plain lists).
-            lists[question_id] = [
-                v if v is None or v.__class__ is list else _as_list(v)
-                for v in answered[question_id]
-            ]
-        return lists[question_id]
 
-    def flagged(role: Role, question_id: str) -> dict[str, list[int | None]]:
+class _BatchAnswers:
+    """The batch's answers to the questions the columns name, read once, and the cells
+    of each kind of column made from them.
+
+    Lists and flags are worked out on first use, once per question: several columns
+    (a multiple choice's joined codes and its options) share them.
+    """
+
+    def __init__(
+        self,
+        batch: ResponseBatch,
+        columns: Sequence[Column],
+        left_out: Mapping[str, Mapping[int, LeftOut]] | None,
+    ) -> None:
+        self._batch = batch
+        self._columns = columns
+        self._left_out = left_out
+        asked = list(dict.fromkeys(c.question_id for c in columns if c.question_id is not None))
+        self._answered = _transposed(batch.answers, asked)
+        other_ids = [c.question_id for c in columns if c.role is Role.OTHER_TEXT and c.question_id]
+        self.others = _transposed(batch.other_texts, other_ids)
+        self._lists: dict[str, list[list[str] | None]] = {}
+        self._flags: dict[tuple[Role, str], dict[str, list[int | None]]] = {}
+
+    def values(self, question_id: str, mapping: dict[str, str] | None) -> list[Any]:
+        """A VALUE column: the answers as they are, unless a label or a list needs writing."""
+        values: list[Any] = self._answered[question_id]
+        if mapping is not None or list in set(map(type, values)):
+            values = [_value(v, mapping) for v in values]
+        return values
+
+    def joined(self, question_id: str, mapping: dict[str, str] | None) -> list[Value]:
+        """A JOINED column: the codes (or labels) chosen, joined by ";"."""
+        return [None if c is None else _join(c, mapping) for c in self._listed(question_id)]
+
+    def flagged(self, role: Role, question_id: str) -> dict[str, list[int | None]]:
         """Every OPTION (or RANK) column of one question, computed in one pass."""
         key = (role, question_id)
-        if key not in flags:
-            codes = [c.code for c in columns if c.role is role and c.question_id == question_id]
-            rules = left_out.get(question_id) if left_out and role is Role.OPTION else None
-            out = _never_offered(batch, rules, values_of) if rules else None
-            flags[key] = _flag_columns(listed(question_id), codes, rank=role is Role.RANK, out=out)
-        return flags[key]
+        if key not in self._flags:
+            codes = [
+                c.code for c in self._columns if c.role is role and c.question_id == question_id
+            ]
+            rules = (
+                self._left_out.get(question_id) if self._left_out and role is Role.OPTION else None
+            )
+            out = _never_offered(self._batch, rules, self._values_of) if rules else None
+            self._flags[key] = _flag_columns(
+                self._listed(question_id), codes, rank=role is Role.RANK, out=out
+            )
+        return self._flags[key]
 
-    table: Table = {}
-    for column in columns:
-        q = column.question_id
-        if column.role is Role.META or q is None:
-            table[column.name] = meta[column.name]
-        elif column.role is Role.VALUE:
-            mapping = labels.mapping(q)
-            values: list[Any] = answered[q]
-            if mapping is not None or list in set(map(type, values)):
-                values = [_value(v, mapping) for v in values]
-            table[column.name] = values
-        elif column.role is Role.OTHER_TEXT:
-            table[column.name] = others[q]
-        elif column.role is Role.JOINED:
-            mapping = labels.mapping(q)
-            table[column.name] = [None if c is None else _join(c, mapping) for c in listed(q)]
-        else:  # Role.OPTION (1 if chosen) or Role.RANK (1 is the first; unranked is empty)
-            table[column.name] = list(flagged(column.role, q)[str(column.code)])
-    return table
+    def _values_of(self, question_id: str) -> list[Any]:
+        """The batch's answers to one question: an exported one's are read already."""
+        if question_id not in self._answered:
+            self._answered.update(_transposed(self._batch.answers, [question_id]))
+        return self._answered[question_id]
+
+    def _listed(self, question_id: str) -> list[list[str] | None]:
+        if question_id not in self._lists:
+            # _as_list inline: None and lists as they are (JSON makes plain lists).
+            self._lists[question_id] = [
+                v if v is None or v.__class__ is list else _as_list(v)
+                for v in self._answered[question_id]
+            ]
+        return self._lists[question_id]
 
 
 def _transposed(rows: Sequence[dict[str, Any]], keys: list[str]) -> dict[str, list[Any]]:
