@@ -41,6 +41,7 @@ from flows import (
     answer,
     answer_text,
     find_stage,
+    first_open,
     revise,
     skip,
     split_entry,
@@ -118,7 +119,15 @@ class Turn(Switching):
         ):
             self._offer_resume(stage)  # another workshop's link: say which one keeps what
         else:
+            if session.changing_an_answer and self._opened_by_the_change():
+                # A page reloaded at the question a change called for says why, as it did.
+                self.screens.append(Message(say("revise_opened", self.lang)))
             self.show_current()
+
+    def _opened_by_the_change(self) -> bool:
+        """The question on screen is one a changed answer opened (never answered yet)."""
+        state = self.session.state
+        return state is not None and state.current == first_open(self.flow, state)
 
     async def _arrive(self, code: str | None) -> None:
         """A first visit by a link: its workshop's welcome, or the list when it names none known."""

@@ -3,7 +3,16 @@ end, and a page shows only the answers that come before the question on screen."
 
 from __future__ import annotations
 
-from conversation import Answered, Conversation, Look, Status, Summary, Transcript
+from conversation import (
+    Answered,
+    Conversation,
+    Look,
+    Message,
+    Question,
+    Status,
+    Summary,
+    Transcript,
+)
 from tests.conftest import Peek
 from tests.conversation.conftest import REVISE, ChatFactory, mini_to, mini_to_end
 
@@ -164,3 +173,28 @@ async def test_other_stands_once_its_text_is_given(
     assert peek.query(
         "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
     ) == [('"other"', "Horlogerie")]
+
+
+async def test_a_page_reloaded_at_a_question_a_change_opened_says_why_it_is_asked(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    """A phone's browser reloads the page: the question still says the change calls for it."""
+    ana = chat(mini)
+    await mini_to(ana, "exports")
+    await ana.press("Non")
+    await mini_to_end(ana)
+    await ana.press(REVISE)
+    await ana.write("4")
+    await ana.press("Oui")  # opens "markets", never answered
+    assert ana.messages[-1] == "Votre modification appelle aussi cette question\u00a0:"
+
+    reloaded = await ana.conversation.handle(ana.person, Look(), transcript=True)
+
+    said = [s.text for s in reloaded.screens if isinstance(s, Message)]
+    assert said == ["Votre modification appelle aussi cette question\u00a0:"]
+    assert isinstance(reloaded.screens[-1], Question)
+    assert reloaded.screens[-1].prompt.step_id == "markets"
+    # Back at the question being changed (answered), nothing is said: it is not new.
+    await ana.back()
+    again = await ana.conversation.handle(ana.person, Look(), transcript=True)
+    assert not [s for s in again.screens if isinstance(s, Message)]
