@@ -23,10 +23,34 @@ def language_of(request: Request, conversation: Conversation) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in conversation.flow.languages:
         return str(chosen)
-    header = request.headers.get("accept-language", "")
-    wanted = [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
-    person = Person(Channel.WEB, "", wanted[0] if wanted else None)
-    return conversation.language_from_hint(person)
+    wanted = browser_languages(request.headers.get("accept-language", ""))
+    # The first the questionnaire has: a phone set to German, then English, reads English.
+    hint = next(
+        (_primary(tag) for tag in wanted if _primary(tag) in conversation.flow.languages), None
+    )
+    return conversation.language_from_hint(Person(Channel.WEB, "", hint))
+
+
+def browser_languages(header: str) -> list[str]:
+    """The language tags of an Accept-Language header, the most wanted first (none at q=0)."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, _, parameters = part.partition(";")
+        weight = 1.0
+        name, _, value = parameters.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                weight = 0.0
+        if tag.strip() not in ("", "*") and weight > 0:
+            ranked.append((-weight, index, tag.strip()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def _primary(tag: str) -> str:
+    """A tag's language alone: "en-GB" and "en_GB" (as some systems write it) are "en"."""
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def chat_url(request: Request, stage: str | None) -> str:

@@ -53,3 +53,27 @@ async def test_with_telegram_the_card_offers_both(visitor: VisitorFactory) -> No
     page = await visitor().get("/s/pithiviers")
     assert "ou dans Telegram si vous l’utilisez" in page
     assert "Ouvrir dans Telegram" in page.labels() or "Ouvrir dans Telegram" in page
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "de-DE,de;q=0.9,en;q=0.8,fr;q=0.7",  # a German phone whose next language is English
+        "fr;q=0.2, en-GB;q=0.9",  # weights, not order, say which is preferred
+        "en_GB",  # as some systems write it
+        "*;q=0.5, fr;q=0, en",  # "fr;q=0": not French
+    ],
+)
+async def test_a_page_reads_in_the_first_language_the_browser_wants_that_it_has(
+    visitor: VisitorFactory, header: str
+) -> None:
+    page = await visitor(headers={"accept-language": header}).get("/chat?stage=pithiviers")
+    assert 'lang="en"' in page.html and "I agree" in page.text
+
+
+@pytest.mark.parametrize("header", ["", "de-DE,it;q=0.5", ";;q=,", "en;q=zero, fr"])
+async def test_a_browser_wanting_none_of_its_languages_reads_the_questionnaires_own(
+    visitor: VisitorFactory, header: str
+) -> None:
+    page = await visitor(headers={"accept-language": header}).get("/chat?stage=pithiviers")
+    assert 'lang="fr"' in page.html and "J’accepte" in page.text
