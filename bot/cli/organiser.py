@@ -31,8 +31,9 @@ from bot.cli.outputs import (
 )
 
 if TYPE_CHECKING:
+    from bot.settings import LinkSettings
     from flows import Flow, StageDef
-    from organiser import StageLink, Stats
+    from organiser import StageLink, Stats, WrittenLinks
 
 
 def _bot_username(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -135,18 +136,32 @@ def links(
 
     Example: surveybot links --bot-username tour_innovation_bot --out invitations
     """
-    from bot.settings import LinkSettings
-    from organiser import (
-        LinkError,
-        audiences_of,
-        codes_in_csv,
-        kit_paths,
-        render_csv,
-        stage_links,
-        write_links,
-    )
+    settings = _link_settings(stages, flow, flows, web_url=web_url, bot_username=bot_username)
+    bot_username = _required_bot_username(settings)
+    found, per_audience = _find_links(settings, bot_username, lang)
+    if out is None:
+        from organiser import render_csv
 
-    settings = load_settings(
+        click.echo(render_csv(found, lang=lang, excel=excel), nl=False)
+        return
+    earlier = _before_writing(found, out, settings, force=force, given=web_url is not None)
+    written = _write_kit(found, out, bot_username=bot_username, lang=lang, excel=excel)
+    _say_written(found, written, out, settings.public_url, per_audience=per_audience)
+    _remove_stale_qr_codes(out, found, earlier)
+
+
+def _link_settings(
+    stages: Path | None,
+    flow: Path | None,
+    flows: str | None,
+    *,
+    web_url: str | None,
+    bot_username: str | None,
+) -> LinkSettings:
+    """The settings `links` uses: the flags given, on top of the environment and `.env`."""
+    from bot.settings import LinkSettings
+
+    return load_settings(
         LinkSettings,
         stages=stages,
         flow=flow,
@@ -154,12 +169,26 @@ def links(
         public_url=web_url,
         bot_username=bot_username,
     )
-    bot_username = settings.bot_username
-    if bot_username is None:
+
+
+def _required_bot_username(settings: LinkSettings) -> str:
+    """The bot's username, which every link opens: a usage error when neither flag nor
+    variable gives it."""
+    if settings.bot_username is None:
         raise click.UsageError(
             "Missing option '--bot-username' (or SURVEYBOT_BOT_USERNAME): the links open "
             "the bot, like https://t.me/tour_innovation_bot?start=<code>."
         )
+    return settings.bot_username
+
+
+def _find_links(
+    settings: LinkSettings, bot_username: str, lang: str
+) -> tuple[list[StageLink], bool]:
+    """Every stage's links, and whether there is one per audience (several flows that
+    name theirs) rather than one per stage."""
+    from organiser import audiences_of, stage_links
+
     # The flows too, with one: each card names its questionnaire, and a broken flow file
     # is refused here, with its problems located, rather than at the workshop.
     catalogue, loaded = load_flow_and_stages(settings)
@@ -172,25 +201,75 @@ def links(
         flows=catalogue.flows,
         lang=lang,
     )
-    if out is None:
-        click.echo(render_csv(found, lang=lang, excel=excel), nl=False)
-        return
-    _refuse_links_too_long(found, given=web_url is not None)
+    return found, bool(audiences)
+
+
+def _before_writing(
+    found: list[StageLink], out: Path, settings: LinkSettings, *, force: bool, given: bool
+) -> set[str]:
+    """Refuse, before any file is written, a link too long for its QR code or files
+    replaced unasked; then read the codes the kit already there lists.
+
+    Read before writing: links.csv is written last (`write_links`), so even after a run
+    that failed halfway it lists the QR codes in qr/ that the kit wrote, the ones
+    `_remove_stale_qr_codes` may remove.
+    """
+    from organiser import codes_in_csv, kit_paths
+
+    _refuse_links_too_long(found, given=given)
     check_outputs(kit_paths(found, out), database=database_file(settings.db), force=force)
-    earlier = codes_in_csv(out / "links.csv")
+    return codes_in_csv(out / "links.csv")
+
+
+def _refuse_links_too_long(found: list[StageLink], *, given: bool) -> None:
+    """Exit with status 2, as for a bad web address, if a link is too long for its QR code.
+
+    Checked before any file is written (or replacing one asked): segno's
+    DataOverflowError came after links.csv was, as a traceback.
+    """
+    from organiser import LinkError, check_qr_fits
+
+    try:
+        for link in found:
+            check_qr_fits(link)
+    except LinkError as error:
+        if given:
+            raise click.BadParameter(str(error), param_hint="'--web-url'") from None
+        click.echo(f"error: SURVEYBOT_PUBLIC_URL: {error}", err=True)
+        raise SystemExit(2) from None
+
+
+def _write_kit(
+    found: list[StageLink], out: Path, *, bot_username: str, lang: str, excel: bool
+) -> WrittenLinks:
+    """Write the kit into `out`, links.csv last (`write_links`); a failure is one line, exit 1."""
+    from organiser import LinkError, write_links
+
     try:
         with interrupted_cleanly("writing the links"):
-            written = write_links(found, out, bot_username=bot_username, lang=lang, excel=excel)
+            return write_links(found, out, bot_username=bot_username, lang=lang, excel=excel)
     except LinkError as error:
         fail(str(error))
+
+
+def _say_written(
+    found: list[StageLink],
+    written: WrittenLinks,
+    out: Path,
+    public_url: str | None,
+    *,
+    per_audience: bool,
+) -> None:
+    """One line on standard error: how many links and QR codes, and where they are."""
     count = len(found)
-    opening = f", opening {settings.public_url}/s/<code>" if settings.public_url else ""
+    noun = "link" if per_audience else "stage"
+    plural = "s" if count != 1 else ""
+    opening = f", opening {public_url}/s/<code>" if public_url else ""
     click.echo(
-        f"{count} {'link' if audiences else 'stage'}{'s' if count != 1 else ''}: wrote {written.csv}, {written.html} "
-        f"and {count} QR code{'s' if count != 1 else ''} (PNG and SVG{opening}) in {out / 'qr'}",
+        f"{count} {noun}{plural}: wrote {written.csv}, {written.html} "
+        f"and {count} QR code{plural} (PNG and SVG{opening}) in {out / 'qr'}",
         err=True,
     )
-    _remove_stale_qr_codes(out, found, earlier)
 
 
 def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str]) -> None:
@@ -225,24 +304,6 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
             "delete it before it is printed or put on a slide",
             err=True,
         )
-
-
-def _refuse_links_too_long(found: list[StageLink], *, given: bool) -> None:
-    """Exit with status 2, as for a bad web address, if a link is too long for its QR code.
-
-    Checked before any file is written (or replacing one asked): segno's
-    DataOverflowError came after links.csv was, as a traceback.
-    """
-    from organiser import LinkError, check_qr_fits
-
-    try:
-        for link in found:
-            check_qr_fits(link)
-    except LinkError as error:
-        if given:
-            raise click.BadParameter(str(error), param_hint="'--web-url'") from None
-        click.echo(f"error: SURVEYBOT_PUBLIC_URL: {error}", err=True)
-        raise SystemExit(2) from None
 
 
 @click.command(context_settings=CONTEXT)
