@@ -6,6 +6,7 @@ Each check returns `(loc, message)` pairs; the loader turns a loc into a line.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from flows.messages import MESSAGES
@@ -34,6 +35,7 @@ from flows.paths import Loc
 from flows.piping import piped_names
 
 OTHER = "other"
+NO_PERSONAL_INFO = "an info step takes no answer: 'personal' has no meaning on it; remove it"
 DONT_KNOW = "dont_know"
 
 Found = list[tuple[Loc, str]]
@@ -62,12 +64,7 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
                 found.append(((*qloc, "id"), f"duplicate question id '{step.id}'"))
             found += _choices_ok(step, qloc)
             if step.personal and step.type == Kind.INFO:
-                found.append(
-                    (
-                        (*qloc, "personal"),
-                        "an info step takes no answer: 'personal' has no meaning on it; remove it",
-                    )
-                )
+                found.append(((*qloc, "personal"), NO_PERSONAL_INFO))
             if step.show_if is not None:
                 found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
             found += _left_out_ok(flow, step, qloc, earlier, unread)
@@ -187,12 +184,8 @@ def _choices_ok(step: Step, loc: Loc) -> Found:
         if other and choice.code == OTHER:
             found.append((cloc, f"choice code '{OTHER}' is taken by 'other: true'; rename it"))
         if choice.exclusive and not isinstance(step, MultipleChoiceStep):
-            found.append(
-                (
-                    (*loc, "choices", index, "exclusive"),
-                    "'exclusive' only applies to multiple_choice",
-                )
-            )
+            exclusive: Loc = (*loc, "choices", index, "exclusive")
+            found.append((exclusive, "'exclusive' only applies to multiple_choice"))
     return found + _ranges_ok(step, loc)
 
 
@@ -277,7 +270,9 @@ def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Ste
     if condition.min is not None or condition.max is not None:
         if not isinstance(target, NumberStep | ScaleStep):
             return [(loc, f"'min'/'max' conditions need a number or scale question, not '{name}'")]
-        return []
+        return _range_ok(condition, target, loc)
+    if condition.in_ == []:
+        return [((*loc, "in"), "'in' lists no code, so this condition is never true")]
     values: list[tuple[Loc, object]] = []
     if condition.equals is not None:
         values.append(((*loc, "equals"), condition.equals))
@@ -288,6 +283,23 @@ def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Ste
         for vloc, value in values
         if (message := _value_problem(target, value)) is not None
     ]
+
+
+def _range_ok(condition: Compare, target: NumberStep | ScaleStep, loc: Loc) -> Found:
+    """A `min`/`max` no answer to `target` can meet: the condition is never true."""
+    low, high, first, last = condition.min, condition.max, target.min, target.max
+    if isinstance(target, ScaleStep) or target.integer:  # 4.5 to 4.9 holds no integer
+        low = None if low is None else math.ceil(low)
+        high = None if high is None else math.floor(high)
+    if low is not None and high is not None and low > high:
+        said = f"min {condition.min:g} and max {condition.max:g} leave no answer between them"
+    elif low is not None and last is not None and low > last:
+        said = f"no answer to '{target.id}' reaches min {condition.min:g}: its highest is {last:g}"
+    elif high is not None and first is not None and high < first:
+        said = f"no answer to '{target.id}' is as low as max {condition.max:g}: its lowest is {first:g}"
+    else:
+        return []
+    return [(loc, f"{said}, so this condition is never true")]
 
 
 def _not_earlier(flow: Flow, name: str, earlier: dict[str, Step], what: str) -> str:

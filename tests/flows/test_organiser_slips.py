@@ -1,0 +1,105 @@
+"""Slips an organiser makes editing a copy of the bundled files by hand, said plainly.
+
+Each of these once passed `surveybot validate` silently (a question that could
+never be shown) or was said in the parser's words, at the wrong place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from flows import FlowFileError, load_flow
+from tests.conftest import MINI
+
+EMAIL_CONDITION = "show_if: {question: importance, min: 4}"
+
+
+def mini_with(tmp_path: Path, old: str, new: str, name: str = "flow.yaml") -> Path:
+    """The mini flow with `old` replaced by `new`, written to `tmp_path`."""
+    text = MINI.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def refused(path: Path) -> list[tuple[int | None, str, str | None]]:
+    """What `load_flow` (every command that runs the flow) refuses `path` with."""
+    with pytest.raises(FlowFileError) as raised:
+        load_flow(path)
+    return [(p.line, p.message, p.where) for p in raised.value.problems]
+
+
+# --- a condition no answer can meet -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        (
+            "{question: importance, min: 4, max: 2}",
+            "min 4 and max 2 leave no answer between them, so this condition is never true",
+        ),
+        (
+            "{question: importance, min: 9}",  # a 1-5 scale
+            "no answer to 'importance' reaches min 9: its highest is 5, "
+            "so this condition is never true",
+        ),
+        (
+            "{question: importance, max: 0}",
+            "no answer to 'importance' is as low as max 0: its lowest is 1, "
+            "so this condition is never true",
+        ),
+        (
+            "{question: staff, min: 20000}",  # a number from 1 to 10000
+            "no answer to 'staff' reaches min 20000: its highest is 10000, "
+            "so this condition is never true",
+        ),
+        (
+            "{question: staff, min: 4.5, max: 4.7}",  # whole numbers only
+            "min 4.5 and max 4.7 leave no answer between them, so this condition is never true",
+        ),
+        ("{question: sector, in: []}", "'in' lists no code, so this condition is never true"),
+    ],
+)
+def test_a_condition_no_answer_can_meet_is_refused_at_its_line(
+    tmp_path: Path, condition: str, message: str
+) -> None:
+    path = mini_with(tmp_path, EMAIL_CONDITION, f"show_if: {condition}")
+
+    assert refused(path) == [(82, message, "question 'email'")]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "{question: importance, min: 5}",
+        "{question: importance, max: 1}",
+        "{question: staff, max: 1}",
+        "{question: share, min: 4.5, max: 4.7}",  # a decimal number: 4.6 meets it
+        "{question: share, min: -10, max: 0}",
+    ],
+)
+def test_a_condition_some_answer_meets_still_passes(tmp_path: Path, condition: str) -> None:
+    path = mini_with(tmp_path, EMAIL_CONDITION, f"show_if: {condition}")
+
+    assert load_flow(path).step("email").show_if is not None
+
+
+def test_validate_says_a_condition_never_true_with_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = mini_with(tmp_path, EMAIL_CONDITION, "show_if: {question: importance, min: 6}")
+
+    result = CliRunner().invoke(main, ["validate", path.name])
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "flow.yaml:82: question 'email': no answer to 'importance' reaches min 6: "
+        "its highest is 5, so this condition is never true"
+    ]
