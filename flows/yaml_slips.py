@@ -27,6 +27,10 @@ INDENTATION = (
     "the indentation of this line does not match the lines above it: give it the same "
     "number of spaces as the other keys of its block"
 )
+SECOND_DOCUMENT = (
+    "'---' starts a second document here, and a flow or stages file holds one: remove this "
+    "line (and what follows it, if it was pasted from another file)"
+)
 # `city Montargis`: a word, a space, the rest (not a list item, a comment or a quote).
 KEY_AND_VALUE = re.compile(r"\s*(?:-\s+)?([^\s#\"'\-{}\[\]][^\s:]*)[ \t]+([^#:]*?)\s*")
 
@@ -37,6 +41,15 @@ TEXT_ABOVE = re.compile(
     r":[ \t]+[^\s#\[{\"'|>]"
 )
 
+# A no-break space (French typography puts them before ':' and '?', so the bundled files
+# are full of them) where YAML needs an ordinary one: it reads it as a letter.
+NO_BREAK = "\u00a0\u202f\u2007"
+NO_BREAK_SLIPS = (
+    (re.compile(f"[ {NO_BREAK}]*[{NO_BREAK}]"), "indents this line"),
+    (re.compile(f" *-[{NO_BREAK}]"), "follows the '-' of this list item"),
+    (re.compile(f" *(?:- +)?([^\\s:#'\"{{\\[][^:#]*):[{NO_BREAK}]"), "follows '{}:'"),
+)
+
 
 def yaml_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     """The problem a parser error stands for, located at the slip rather than where the
@@ -44,11 +57,15 @@ def yaml_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else None
     problem, context = error.problem or "", error.context_mark
+    if (slip := _no_break_space(text, error)) is not None:
+        return Problem(file, slip[0], f"invalid YAML: {slip[1]}")
     if "'\\t'" in problem and error.problem_mark is not None:
         return Problem(file, line, f"invalid YAML: {_tab(text, error.problem_mark)}")
     if problem.startswith("could not find expected ':'") and context is not None:
         # Noticed on the next line: the slip is the key the scan started at.
         return Problem(file, context.line + 1, f"invalid YAML: {_colon(text, context)}")
+    if problem.startswith("but found another document"):
+        return Problem(file, line, f"invalid YAML: {SECOND_DOCUMENT}")
     if problem.startswith("expected <block end>"):
         return Problem(file, line, f"invalid YAML: {INDENTATION}")
     message = f"invalid YAML: {problem or error.context}"
@@ -97,3 +114,24 @@ def _tab(text: str, mark: yaml.Mark) -> str:
         key = before.rstrip(" \t").lstrip(" -")
         return f"{where}, after '{key}': put a space after ':', not a tab"
     return f"{where}: replace it with a space"
+
+
+def _no_break_space(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """A no-break space indenting a line, or after its '-' or its key's ':', at or just
+    above where the parser stopped (it reads the line as a text going on): line, message."""
+    marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
+    if not marks:
+        return None
+    lines = text.splitlines()
+    last = max(mark.line for mark in marks)
+    first = max(0, min(mark.line for mark in marks) - 2)
+    for index in range(min(last, len(lines) - 1), first - 1, -1):
+        for pattern, where in NO_BREAK_SLIPS:
+            found = pattern.match(lines[index])
+            if found:
+                said = where.format(*found.groups())
+                return index + 1, (
+                    f"a no-break space {said}, where YAML needs an ordinary space: "
+                    "delete it and type a plain space"
+                )
+    return None

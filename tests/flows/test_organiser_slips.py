@@ -103,3 +103,57 @@ def test_validate_says_a_condition_never_true_with_the_rest(
         "flow.yaml:82: question 'email': no answer to 'importance' reaches min 6: "
         "its highest is 5, so this condition is never true"
     ]
+
+
+# --- what the parser reads otherwise than it looks --------------------------------
+
+NO_BREAK_MESSAGE = "where YAML needs an ordinary space: delete it and type a plain space"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        (  # pasted from a French text, whose spaces before ':' and '?' are no-break
+            "      - id: ideas\n        type: long_text",
+            "      - id: ideas\n\u00a0       type: long_text",
+            76,
+            "indents this line",
+        ),
+        ("        type: long_text", "        type:\u00a0long_text", 76, "follows 'type:'"),
+        ("      - id: ideas", "      -\u202fid: ideas", 75, "follows the '-' of this list item"),
+    ],
+    ids=["indentation", "after-colon", "after-dash"],
+)
+def test_a_no_break_space_where_yaml_needs_a_space_is_named(
+    tmp_path: Path, old: str, new: str, line: int, said: str
+) -> None:
+    path = mini_with(tmp_path, old, new)
+
+    assert refused(path) == [
+        (line, f"invalid YAML: a no-break space {said}, {NO_BREAK_MESSAGE}", None)
+    ]
+
+
+def test_a_no_break_space_inside_a_text_is_no_slip(tmp_path: Path) -> None:
+    path = mini_with(
+        tmp_path, '{fr: "Idées ?", en: "Ideas?"}', '{fr: "Idées\u00a0?", en: "Ideas?"}'
+    )
+
+    assert load_flow(path).step("ideas").text == {"fr": "Idées\u00a0?", "en": "Ideas?"}
+
+
+def test_a_second_document_pasted_after_the_first_is_named(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    path = tmp_path / "flow.yaml"
+    path.write_text(text + "---\n" + text, encoding="utf-8")
+    line = text.count("\n") + 1
+
+    assert refused(path) == [
+        (
+            line,
+            "invalid YAML: '---' starts a second document here, and a flow or stages file "
+            "holds one: remove this line (and what follows it, if it was pasted from another "
+            "file)",
+            None,
+        )
+    ]
