@@ -105,6 +105,12 @@ def read_text(path: str | Path) -> str:
     not a file, too large or not UTF-8."""
     file = str(path)
     data = _read_bytes(file)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows' Notepad calls "Unicode"
+        message = (
+            'saved as UTF-16 text ("Unicode" in Notepad), not UTF-8: save the flow or '
+            "stages file again, choosing the encoding UTF-8"
+        )
+        raise FlowFileError([Problem(file, 1, message)])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

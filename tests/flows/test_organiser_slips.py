@@ -157,3 +157,32 @@ def test_a_second_document_pasted_after_the_first_is_named(tmp_path: Path) -> No
             None,
         )
     ]
+
+
+# --- how the file was saved -------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_file_saved_as_utf16_is_said_so_not_called_binary(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "flow.yaml"
+    text = MINI.read_text(encoding="utf-8")
+    data = text.encode(encoding)
+    path.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+
+    assert refused(path) == [
+        (
+            1,
+            'saved as UTF-16 text ("Unicode" in Notepad), not UTF-8: save the flow or stages '
+            "file again, choosing the encoding UTF-8",
+            None,
+        )
+    ]
+
+
+@pytest.mark.parametrize("ends", ["\r\n", "\r"])
+def test_windows_line_ends_and_a_utf8_bom_read_as_the_file(tmp_path: Path, ends: str) -> None:
+    path = tmp_path / "flow.yaml"
+    text = MINI.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", ends).encode("utf-8"))
+
+    assert load_flow(path) == load_flow(MINI)
