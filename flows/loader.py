@@ -201,7 +201,7 @@ def _read(path: str | Path) -> _Document:
         empty = "the file is empty" + ("" if not text.strip() else " (it holds only comments)")
         raise FlowFileError([Problem(file, 1, empty)])
     if not isinstance(data, dict):
-        raise FlowFileError([Problem(file, 1, "the file must hold a YAML mapping of keys")])
+        raise FlowFileError([Problem(file, 1, _not_a_mapping(data))])
     document = _Document(file, node, data)
     if traps:
         # Report the traps, and what else is wrong, in one go.
@@ -211,6 +211,21 @@ def _read(path: str | Path) -> _Document:
             Problem(file, line, message, where(node, loc)) for loc, message, line in traps
         ]
     return document
+
+
+def _not_a_mapping(data: Any) -> str:
+    """What to say of a file whose top is not `key: value` lines: a list of stages without
+    its `stages:` line above it is told so."""
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(item, dict) and "code" in item and "city" in item for item in data)
+    ):
+        return (
+            "this is a list of stages without the `stages:` line above it: write "
+            "`stages:` on the first line, and the list under it"
+        )
+    return "the file must hold a YAML mapping of keys"
 
 
 def _raise_refusals(file: str, root: yaml.Node, refusals: list[Refusal]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from flows import FlowFileError, load_flow
+from flows import FlowFileError, load_flow, load_stages, validate_file
 from tests.conftest import MINI
 
 EMAIL_CONDITION = "show_if: {question: importance, min: 4}"
@@ -186,3 +186,34 @@ def test_windows_line_ends_and_a_utf8_bom_read_as_the_file(tmp_path: Path, ends:
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", ends).encode("utf-8"))
 
     assert load_flow(path) == load_flow(MINI)
+
+
+# --- a stages file --------------------------------------------------------------------
+
+
+def test_a_list_of_stages_without_its_stages_line_is_told_so(tmp_path: Path) -> None:
+    path = tmp_path / "stages.yaml"
+    path.write_text(
+        "- code: pithiviers\n  city: Pithiviers\n- code: cluses\n  city: Cluses\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(FlowFileError) as raised:
+        load_stages(path)
+
+    assert [(p.line, p.message) for p in raised.value.problems] == [
+        (
+            1,
+            "this is a list of stages without the `stages:` line above it: write `stages:` "
+            "on the first line, and the list under it",
+        )
+    ]
+
+
+def test_another_list_is_still_said_to_need_keys(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text("- id: mini\n- version: 1\n", encoding="utf-8")
+
+    assert [(p.line, p.message) for p in validate_file(path)] == [
+        (1, "the file must hold a YAML mapping of keys")
+    ]
