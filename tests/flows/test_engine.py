@@ -466,21 +466,23 @@ def test_other_waits_for_its_text_so_going_back_keeps_the_earlier_answer(mini: F
     chat.ok(chat.tap("other"))
     assert chat.state.answers["sector"] == "services"  # not yet replaced
     chat.back()
-    assert chat.selected() == ("other",)  # what was tapped, to tap again or change
+    assert chat.selected() == ("services",)  # the question as it was: the answer stored
     chat.back()
     assert chat.current == "staff"
     assert chat.state.answers["sector"] == "services"
     assert other_texts(mini, chat.state) == {}
 
 
-def test_ticks_with_other_wait_for_its_text_and_stay_ticked_after_back(mini: Flow) -> None:
-    chat = mini_chat(mini, until="markets")
-    chat.ok(chat.toggle("eu", "other") or chat.confirm())
-    assert chat.prompt.awaiting_other
-    assert "markets" not in chat.state.answers
+def test_ticks_with_other_wait_for_its_text_and_back_shows_the_answer_stored(mini: Flow) -> None:
+    chat = mini_chat(mini, until="share", markets=lambda c: c.toggle("asia") or c.confirm())
     chat.back()
-    assert chat.selected() == ("eu", "other")
+    chat.ok(chat.toggle("asia", "eu", "other"))  # asia untapped, eu and other tapped
     chat.ok(chat.confirm())
+    assert chat.prompt.awaiting_other
+    assert chat.state.answers["markets"] == ["asia"]
+    chat.back()
+    assert chat.selected() == ("asia",)
+    chat.ok(chat.toggle("asia", "eu", "other") or chat.confirm())
     chat.ok(chat.type("Mars"))
     assert chat.state.answers["markets"] == ["eu", "other"]
     assert other_texts(mini, chat.state) == {"markets": "Mars"}
