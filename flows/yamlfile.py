@@ -115,11 +115,42 @@ def read_text(path: str | Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        message = (
-            f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read): is it a binary "
-            "file? Save the flow or stages file as UTF-8 text"
+        raise FlowFileError([Problem(file, line, _not_utf8(data, error.start))]) from None
+
+
+def _not_utf8(data: bytes, start: int) -> str:
+    """Why `data`, not UTF-8 from byte `start` on, cannot be read, in the organiser's words.
+
+    An old editor saves accents in Windows-1252 (Latin-1): 'é' is the one byte 0xe9. Text
+    read so has no control character but tab and line ends (a binary file has many), and is
+    mostly ASCII (YAML's keys and punctuation); if the rest of the file holds UTF-8 accents,
+    only some lines were pasted from such a text."""
+    try:
+        text = data.decode("cp1252")  # one character a byte: text[start] is data[start]
+    except UnicodeDecodeError:
+        text = ""
+    high = sum(1 for byte in data if byte >= 0x80)
+    if text and not _CONTROLS.intersection(data) and high * 4 <= len(data):
+        shown = _INVISIBLE.get(text[start], f"the '{text[start]}'")
+        if any(ord(c) >= 0x80 for c in data.decode("utf-8-sig", "ignore")):
+            return (
+                f"{shown} on this line is Windows-1252 (Latin-1) text, though the rest of the "
+                "file is UTF-8: it was likely pasted from another text; type this line's "
+                "accented letters again, and save the file as UTF-8"
+            )
+        return (
+            f"saved as Windows-1252 (Latin-1) text, not UTF-8 (as {shown} on this line "
+            "shows): save the flow or stages file again, choosing the encoding UTF-8"
         )
-        raise FlowFileError([Problem(file, line, message)]) from None
+    return (
+        f"not UTF-8 text (byte 0x{data[start]:02x} cannot be read): is it a binary "
+        "file? Save the flow or stages file as UTF-8 text"
+    )
+
+
+_INVISIBLE: Final = {"\u00a0": "the no-break space", "\u00ad": "the soft hyphen"}
+# Bytes no text file holds: the C0 controls but tab, line feed and carriage return, and DEL.
+_CONTROLS: Final = frozenset(range(0x20)).difference(b"\t\n\r") | {0x7F}
 
 
 def _read_bytes(file: str) -> bytes:

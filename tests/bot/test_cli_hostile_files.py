@@ -85,7 +85,8 @@ def test_validate_reports_what_is_not_a_yaml_file_and_goes_on(folder: Path) -> N
     assert result.exit_code == 1
     binary = "is it a binary file? Save the flow or stages file as UTF-8 text"
     assert result.stdout.splitlines() == [
-        f"latin1.yaml:2: not UTF-8 text (byte 0xe9 cannot be read): {binary}",
+        "latin1.yaml:2: saved as Windows-1252 (Latin-1) text, not UTF-8 (as the 'é' on "
+        "this line shows): save the flow or stages file again, choosing the encoding UTF-8",
         f"logo.yaml:1: not UTF-8 text (byte 0x89 cannot be read): {binary}",
         "big.yaml: the file is larger than 1 MB, the most a flow or stages file may be: "
         "is it the right file?",

@@ -233,8 +233,8 @@ def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
     assert [(p.line, p.message) for p in validate_file(path)] == [
         (
             3,
-            "not UTF-8 text (byte 0xe9 cannot be read): is it a binary file? "
-            "Save the flow or stages file as UTF-8 text",
+            "saved as Windows-1252 (Latin-1) text, not UTF-8 (as the 'é' on this line "
+            "shows): save the flow or stages file again, choosing the encoding UTF-8",
         )
     ]
 

@@ -179,6 +179,76 @@ def test_a_file_saved_as_utf16_is_said_so_not_called_binary(tmp_path: Path, enco
     ]
 
 
+CP1252_MESSAGE = "save the flow or stages file again, choosing the encoding UTF-8"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_a_file_saved_as_windows_1252_is_said_so_not_called_binary(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_bytes(MINI.read_text(encoding="utf-8").encode(encoding))
+
+    assert refused(path) == [  # line 7: "Merci {company|à vous} !", the first accent
+        (
+            7,
+            "saved as Windows-1252 (Latin-1) text, not UTF-8 (as the 'à' on this line shows): "
+            + CP1252_MESSAGE,
+            None,
+        )
+    ]
+
+
+def test_a_stages_file_saved_as_windows_1252_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "stages.yaml"
+    path.write_text("stages:\n  - code: a\n    city: Orléans – centre\n", encoding="cp1252")
+
+    with pytest.raises(FlowFileError) as raised:
+        load_stages(path)
+
+    assert [(p.line, p.message) for p in raised.value.problems] == [
+        (
+            3,
+            "saved as Windows-1252 (Latin-1) text, not UTF-8 (as the 'é' on this line shows): "
+            + CP1252_MESSAGE,
+        )
+    ]
+
+
+def test_a_line_pasted_in_windows_1252_into_utf8_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    text = MINI.read_text(encoding="utf-8").encode("utf-8")
+    path.write_bytes(text.replace(b"title: {fr: Avis,", b"title: {fr: Avis \xe9crits,"))
+
+    assert refused(path) == [
+        (
+            59,
+            "the 'é' on this line is Windows-1252 (Latin-1) text, though the rest of the file "
+            "is UTF-8: it was likely pasted from another text; type this line's accented "
+            "letters again, and save the file as UTF-8",
+            None,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        b"PK\x03\x04\x14\x00\x08\x00\x08\x00\xe9\xb1",  # a zip
+        "éàü€".encode("cp1252") * 100,  # no control byte, but not text either
+    ],
+    ids=["png", "zip", "high-bytes"],
+)
+def test_a_binary_file_is_still_called_binary(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_bytes(data)
+
+    [(_, message, _)] = refused(path)
+
+    assert message.endswith("is it a binary file? Save the flow or stages file as UTF-8 text")
+
+
 @pytest.mark.parametrize("ends", ["\r\n", "\r"])
 def test_windows_line_ends_and_a_utf8_bom_read_as_the_file(tmp_path: Path, ends: str) -> None:
     path = tmp_path / "flow.yaml"
