@@ -9,7 +9,7 @@ about (`line_of`) and to the innermost question, section or stage (`where`);
 from __future__ import annotations
 
 import difflib
-from typing import Any, get_args
+from typing import Any, Final, get_args
 
 import yaml
 from pydantic import BaseModel
@@ -55,7 +55,16 @@ def is_member_tag(part: int | str) -> bool:
 def union_message(loc: Loc, value: Any) -> str:
     field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     if field in ("equals", "in"):
+        if _is_empty(value):
+            return f"'{field}' is empty: give a choice code or a number"
         return f"'{field}' must be a choice code or a number, not {value!r}"
+    # Said alike for `text:` and `text: {fr: , en: …}`: pydantic gives each union member's
+    # error, the text's (the mapping) and the mapping's (None), and the two are said once.
+    if _is_empty(value) or (isinstance(value, dict) and any(map(_is_empty, value.values()))):
+        return (
+            f"'{field}' (or a language in it) is empty: write a text, or one per language "
+            "(fr: …, en: …)"
+        )
     return f"'{field}' must be a text, or a mapping of language code to text (fr: …, en: …)"
 
 
@@ -115,12 +124,16 @@ def message_of(error: ErrorDetails) -> str:
     field = str(loc[-1]) if loc else ""
     # The key an error is about, even when `loc` ends in a list index.
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
+    if name is not None and (plain := _plain_type_message(error, name)) is not None:
+        return plain
     if kind == "extra_forbidden":
         return _unknown_key(loc, field)
     if kind == "missing":
         return f"missing required key '{field}'"
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
+        if isinstance(error["input"], dict) and _is_empty(error["input"].get("type")):
+            return f"'type' is empty: give one of {', '.join(STEP_TAGS_ORDERED)}"
         return f"unknown step type '{tag}'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
     if kind == "union_tag_not_found":
         return f"missing 'type'; expected one of: {', '.join(STEP_TAGS_ORDERED)}"
@@ -144,6 +157,92 @@ def message_of(error: ErrorDetails) -> str:
     value = error["input"]
     got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
     return f"'{name}': {message}{got}"
+
+
+# What a key of each type takes, for pydantic's type errors: "input should be a valid boolean".
+_WANTED: Final = {
+    "string_type": "a value",
+    "string_pattern_mismatch": "a value",
+    "bad_token": "a value",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
+# Those said "'version' should be a whole number, got 'un'" when not empty.
+_MISTYPED: Final = frozenset(
+    {"string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing"}
+)
+_LISTED: Final = frozenset({"list_type", "tuple_type", "set_type"})
+_KEYED: Final = frozenset({"dict_type", "model_type", "model_attributes_type"})
+# Said for the tokens organisers type most, when left empty.
+_KEY_SHAPES: Final = {
+    "id": "lowercase letters, digits and '_', starting with a letter",
+    "code": "lowercase letters, digits and '_'",
+    "question": "the id of an earlier question",
+}
+
+
+def _is_empty(value: object) -> bool:
+    """`key:` with nothing after it (YAML reads null), `key: ~`, or `key: ''`."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value: object) -> str:
+    """A wrong value as the organiser wrote it: 'oui', 2.5, a list, keys."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "keys and values" if isinstance(value, dict) else type(value).__name__
+
+
+def _plain_type_message(error: ErrorDetails, name: str) -> str | None:
+    """A value of the wrong type (or none at all), said in the organiser's words, for every
+    key: "'other' should be true or false, got 'oui'", "'code' is empty: give it a value",
+    "'stages:' has no stage under it"; None for another error."""
+    kind, loc, value = error["type"], error["loc"], error["input"]
+    item = isinstance(loc[-1], int) if loc else False
+    noun = name[:-1] if name.endswith("s") and len(name) > 3 else "item"
+    expected = error.get("ctx", {}).get("expected")
+    wanted = _WANTED.get(kind) or (str(expected) if kind in ("literal_error", "enum") else None)
+    if item and _is_empty(value) and (wanted or kind in _LISTED | _KEYED):
+        return f"an empty item in '{name}': remove it, or write the {noun} in its place"
+    if kind in _LISTED or (kind in _KEYED and item):
+        if _is_empty(value):
+            return (
+                f"'{name}:' has no {noun} under it: write each {noun} on a line of its own, "
+                "under it, starting with '- '"
+            )
+        if kind in _LISTED:
+            return (
+                f"'{name}' should be a list, each {noun} on a line starting with '- ', "
+                f"got {_shown(value)}"
+            )
+        return (
+            f"each {noun} in '{name}' should be keys and values (key: value), got {_shown(value)}"
+        )
+    if kind in _KEYED:
+        if _is_empty(value):
+            return f"'{name}:' has nothing under it: write its keys under it, indented"
+        return f"'{name}' should be keys and values under it (key: value), got {_shown(value)}"
+    if wanted is None or item:
+        return None
+    if _is_empty(value):
+        if wanted != "a value":
+            return f"'{name}' is empty: give {wanted}"
+        shape = _KEY_SHAPES.get(name)
+        if name == "code" and loc[0] == "stages":
+            shape = "letters, digits, '-' or '_'"
+        return f"'{name}' is empty: give it a value" + (f" ({shape})" if shape else "")
+    if kind not in _MISTYPED:
+        return None  # said by message_of
+    return f"'{name}' should be {'a text' if wanted == 'a value' else wanted}, got {_shown(value)}"
 
 
 def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
