@@ -57,6 +57,9 @@ async def keep_flow_versions(
     moment = now or datetime.now(UTC)
     kept: list[FlowVersion] = []
     for flow in flows:
+        lower = _below_a_version_run(flow, await store.flow_versions(flow.id))
+        if lower is not None:
+            raise FlowVersionChanged(f"flow {flow.id}: {lower}")
         content = canonical_content(flow)
         digest = digest_of(content)
         stored = await store.record_flow_version(
@@ -75,7 +78,9 @@ def version_changed(flow: Flow, stored: Iterable[FlowVersion]) -> str | None:
     `surveybot validate --db` asks before a start would refuse."""
     stored = list(stored)
     same = next((kept for kept in stored if kept.version == flow.version), None)
-    if same is None or same.digest == digest_of(canonical_content(flow)):
+    if same is None:
+        return _below_a_version_run(flow, stored)
+    if same.digest == digest_of(canonical_content(flow)):
         return None
     first_used = same.first_used_at.astimezone(UTC).date().isoformat()
     next_version = max([flow.version, *(kept.version for kept in stored)]) + 1
@@ -84,4 +89,21 @@ def version_changed(flow: Flow, stored: Iterable[FlowVersion]) -> str | None:
         f"bump `version` to {next_version} (version {flow.version} was first used on "
         f"{first_used}; a database that only holds rehearsals can be replaced by a new one "
         "instead)"
+    )
+
+
+def _below_a_version_run(flow: Flow, stored: list[FlowVersion]) -> str | None:
+    """Why a `version` never run, lower than one that was, is refused: answers would be
+    labelled with an older number than answers given before them (a copy of an old file
+    edited, a version typed wrong). Going back to an older version as it was is allowed."""
+    if any(kept.version == flow.version for kept in stored):
+        return None
+    newest = max(stored, key=lambda kept: kept.version, default=None)
+    if newest is None or newest.version < flow.version:
+        return None
+    first_used = newest.first_used_at.astimezone(UTC).date().isoformat()
+    return (
+        f"`version` {flow.version} was never run here, yet version {newest.version} was "
+        f"(first used on {first_used}): a new version needs a higher number: "
+        f"set `version` to {newest.version + 1}"
     )

@@ -97,6 +97,34 @@ async def test_changed_questions_under_the_same_version_are_refused(
         await start(store, rewrite(files["same"], text), clock)
 
 
+async def test_a_new_version_numbered_below_one_run_is_refused_an_old_one_runs_again(
+    store: Store, files: dict[str, Path], clock: Clock, tmp_path: Path
+) -> None:
+    """A copy of an old file edited and started as it was numbered: its answers would read as
+    given before those of the version already run. Putting an old version back is allowed."""
+    clock.now = dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC)
+    same = files["same"].read_text(encoding="utf-8")
+    await start(
+        store, rewrite(tmp_path / "v2.yaml", same.replace("version: 1", "version: 2")), clock
+    )
+    clock.tick(86400)
+
+    with pytest.raises(FlowVersionChanged) as refused:
+        await start(store, files["changed"], clock)  # version 1, never run here
+    assert str(refused.value) == (
+        "flow mini: `version` 1 was never run here, yet version 2 was (first used on "
+        "2026-11-30): a new version needs a higher number: set `version` to 3"
+    )
+    assert [v.version for v in await store.flow_versions("mini")] == [2]
+    await start(
+        store, rewrite(tmp_path / "v3.yaml", same.replace("version: 1", "version: 3")), clock
+    )
+    await start(
+        store, rewrite(tmp_path / "v2.yaml", same.replace("version: 1", "version: 2")), clock
+    )
+    assert [v.version for v in await store.flow_versions("mini")] == [2, 3]
+
+
 def clean_env(db: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEYBOT_")}
     # This checkout first, whatever an editable install elsewhere points at.
