@@ -437,6 +437,14 @@ class Flow(Frozen):
     @classmethod
     def _default_language_listed(cls, languages: list[str], info: ValidationInfo) -> list[str]:
         # On the field, not the model: said with the file's other problems, not after them.
+        twice = [lang for lang in dict.fromkeys(languages) if languages.count(lang) > 1]
+        title = info.data.get("title")  # read before: which languages `[fr, fr]` was meant to be
+        told = list(title) if isinstance(title, dict) else []
+        meant, hint = list(dict.fromkeys([*languages, *told])), ""
+        if len(meant) > len(set(languages)):
+            hint = f" (the title is in {' and '.join(told)}: languages: [{', '.join(meant)}]?)"
+        if twice:
+            raise ValueError(f"{twice[0]!r} is given twice in languages: list each one once{hint}")
         language = info.data.get("language")
         if language is not None and language not in languages:
             raise ValueError(f"the default language {language!r} is not in languages {languages}")

@@ -209,3 +209,23 @@ def test_a_stages_file_slip_is_said_plainly(
     tmp_path: Path, text: str, expected: list[tuple[int, str]]
 ) -> None:
     assert stages_refused(tmp_path, text) == expected
+
+
+# --- the flow's languages -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("languages", "message"),
+    [
+        (  # a slip for [fr, en]: one line, not one per English text
+            "[fr, fr]",
+            "'fr' is given twice in languages: list each one once "
+            "(the title is in fr and en: languages: [fr, en]?)",
+        ),
+        ("[fr, en, fr]", "'fr' is given twice in languages: list each one once"),
+    ],
+)
+def test_a_language_given_twice_is_one_line(tmp_path: Path, languages: str, message: str) -> None:
+    path = mini_with(tmp_path, "languages: [fr, en]", f"languages: {languages}")
+
+    assert refused(path) == [(5, message, None)]
