@@ -164,6 +164,7 @@ _WANTED: Final = {
     "string_type": "a value",
     "string_pattern_mismatch": "a value",
     "bad_token": "a value",
+    "string_too_short": "a value",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "int_type": "a whole number",
@@ -174,7 +175,18 @@ _WANTED: Final = {
 }
 # Those said "'version' should be a whole number, got 'un'" when not empty.
 _MISTYPED: Final = frozenset(
-    {"string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing"}
+    {
+        "string_type",
+        "bool_type",
+        "bool_parsing",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "float_type",
+        "float_parsing",
+        "literal_error",
+        "enum",
+    }
 )
 _LISTED: Final = frozenset({"list_type", "tuple_type", "set_type"})
 _KEYED: Final = frozenset({"dict_type", "model_type", "model_attributes_type"})

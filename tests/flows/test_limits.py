@@ -125,5 +125,5 @@ def test_faults_inside_choices_do_not_hide_the_others(tmp_path: Path) -> None:
         (14, "code 'Bad Code' must be lowercase ASCII letters, digits and '_'"),
         (17, "piped name '{pic}' is not an earlier question"),
         (18, "unknown choice 'zz' in condition on 'pick'"),
-        (22, "'required': input should be a valid boolean, unable to interpret input"),
+        (22, "'required' should be true or false, got 'maybe'"),
     ]

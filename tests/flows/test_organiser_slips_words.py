@@ -45,6 +45,13 @@ TEXT = "(or a language in it) is empty: write a text, or one per language (fr: ‚
             "question 'share'",
             "'required' is empty: give true or false",
         ),
+        (
+            "        other: true",
+            "        other: oui",
+            28,
+            "question 'sector'",
+            "'other' should be true or false, got 'oui'",
+        ),
         ("version: 1", "version: ~", 3, None, "'version' is empty: give a whole number"),
         ("version: 1", "version: un", 3, None, "'version' should be a whole number, got 'un'"),
         ("version: 1", "version: 1.5", 3, None, "'version' should be a whole number, got 1.5"),
@@ -114,6 +121,7 @@ TEXT = "(or a language in it) is empty: write a text, or one per language (fr: ‚
         "flow-id",
         "type",
         "required",
+        "other-word",
         "version-empty",
         "version-word",
         "version-fraction",
@@ -198,12 +206,25 @@ STAGE_CODE = "'code' is empty: give it a value (letters, digits, '-' or '_')"
             [(4, "'example' is empty: give true or false")],
         ),
         (
+            "stages:\n  - code: a\n    city: Orl√©ans\n    example: oui\n",
+            [(4, "'example' should be true or false, got 'oui'")],
+        ),
+        (
             "called:\n  fr: {one: salon, many: salons, gender: }\n"
             "  en: {one: fair, many: fairs}\nstages:\n  - code: a\n    city: Orl√©ans\n",
             [(2, "called fr: 'gender' is empty: give 'm' or 'f'")],
         ),
     ],
-    ids=["code", "code-tilde", "stages", "stages-text", "stage-item", "example", "gender"],
+    ids=[
+        "code",
+        "code-tilde",
+        "stages",
+        "stages-text",
+        "stage-item",
+        "example",
+        "example-word",
+        "gender",
+    ],
 )
 def test_a_stages_file_slip_is_said_plainly(
     tmp_path: Path, text: str, expected: list[tuple[int, str]]

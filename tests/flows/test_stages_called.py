@@ -174,7 +174,7 @@ def test_every_problem_of_a_broken_called_block_is_reported_at_once(tmp_path: Pa
         "in es read them in French, with the fr noun",
         "10: warning: stage 'a': 'hackathon' starts with an h: say whether French elides "
         "before it, elision: true (l’hôtel) or elision: false (le hangar); read as false",
-        "10: stage 'a': called fr: 'gender': input should be 'm' or 'f' (got 'x')",
+        "10: stage 'a': called fr: 'gender' should be 'm' or 'f', got 'x'",
         "11: stage 'a': called en: must be a mapping, like {one: open day, many: open days}",
         "14: stage 'b': 'called' must be a mapping of language to noun, like "
         "fr: {one: salon, many: salons, gender: m}",
@@ -200,7 +200,7 @@ def test_a_noun_that_is_empty_too_long_or_read_as_a_boolean_is_located(tmp_path:
     )
     problems = report(tmp_path, text)
     assert [problem.split(":")[0] for problem in problems] == ["3", "4", "7"]
-    assert "'one': string should have at least 1 character" in problems[0]
+    assert "'one' is empty: give it a value" in problems[0]
     assert "'many': string should have at most 40 characters" in problems[1]
     assert "'on' is read as a boolean" in problems[2]
 
@@ -359,5 +359,5 @@ def test_an_empty_english_noun_is_the_schemas_error_alone(tmp_path: Path) -> Non
         "stages:\n  - {code: a, city: Gien}\n"
     )
     assert report(tmp_path, text) == [
-        "3: called en: 'one': string should have at least 1 character (got '')",
+        "3: called en: 'one' is empty: give it a value",
     ]
