@@ -68,7 +68,7 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
             if step.show_if is not None:
                 found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
             found += _left_out_ok(flow, step, qloc, earlier, unread)
-            texts = list(_step_texts(step, qloc))
+            texts = list(step_texts(step, qloc))
             found += _texts_ok(flow, texts)
             found += _pipes_ok(flow, texts, earlier, unread)
             earlier.setdefault(step.id, step)
@@ -396,7 +396,7 @@ def _most_chosen(step: SingleChoiceStep | MultipleChoiceStep | RankingStep) -> i
 # --- texts --------------------------------------------------------------------
 
 
-def _step_texts(step: Step, loc: Loc) -> Iterator[tuple[Loc, Text]]:
+def step_texts(step: Step, loc: Loc) -> Iterator[tuple[Loc, Text]]:
     yield (*loc, "text"), step.text
     if step.help is not None:
         yield (*loc, "help"), step.help

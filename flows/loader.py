@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from flows.brace_checks import brace_warnings
 from flows.checks import check_flow, check_stage_codes, check_written_ids, language_warnings
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
@@ -133,7 +134,13 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
             (check_flow(flow, repaired.unread) + errors, False),
             # A question named like an export column: warned, not refused, since a flow
             # that already runs must go on starting (its long export still works).
-            (warnings + language_warnings(flow) + check_export_names(flow), True),
+            (
+                warnings
+                + language_warnings(flow)
+                + check_export_names(flow)
+                + brace_warnings(flow),
+                True,
+            ),
         ):
             for loc, message in found:
                 problem = _locate(document, repaired.original(loc), message)
