@@ -30,6 +30,7 @@ from flows import (
     pipe,
     prompt,
     start,
+    without_hidden_personal,
 )
 from storage import Response, SurveyStore
 
@@ -153,6 +154,7 @@ class Showing:
         """Commit `state`, with the delivery id of this event if it `applies` it, in one go."""
         session = self.session
         assert session.response is not None
+        state = without_hidden_personal(self.flow, state)  # taken back: not kept either
         response = await save_state(
             self.store,
             self.flow,

@@ -50,6 +50,7 @@ from flows.state import (
     pending_choice,
     rebase,
     visible_steps,
+    without_hidden_personal,
 )
 from flows.values import (
     EMAIL_LENGTH,
@@ -136,4 +137,5 @@ __all__ = [
     "unpiped",
     "validate_file",
     "visible_steps",
+    "without_hidden_personal",
 ]

@@ -74,6 +74,29 @@ def other_texts(flow: Flow, state: ResponseState) -> dict[str, str]:
     }
 
 
+def without_hidden_personal(flow: Flow, state: ResponseState) -> ResponseState:
+    """`state` without its answers to personal questions no longer shown, as it is stored.
+
+    Other hidden answers are kept, to come back if the answer that hid them is changed
+    back; a personal one (an e-mail address given, then "no, do not contact me") is
+    forgotten: the person took it back, and it would stay out of the exports and of their
+    data copy, which read the answers that count.
+    """
+    personal = [q for q in state.answers if q in _plan(flow).personal]
+    if not personal:
+        return state  # the usual case, without working out what is shown
+    shown = shown_steps(flow, state.answers).ids
+    hidden = {question for question in personal if question not in shown}
+    if not hidden:
+        return state
+    return state.model_copy(
+        update={
+            "answers": {q: v for q, v in state.answers.items() if q not in hidden},
+            "others": {q: v for q, v in state.others.items() if q not in hidden},
+        }
+    )
+
+
 def pending_choice(step: Step, state: ResponseState) -> AnswerValue:
     """The choice that waits for its "Other" text, as it will be stored.
 
@@ -241,6 +264,8 @@ class _Plan:
     decided: dict[tuple[object, ...], Shown]
     distinct: dict[frozenset[str], Shown]
     totals: dict[tuple[object, ...], int]
+    personal: frozenset[str]
+    """The questions marked `personal: true`."""
 
 
 # By id(flow), checked against a weak reference: a Flow (a frozen model holding
@@ -261,7 +286,8 @@ def _new_plan(flow: Flow) -> _Plan:
     place: dict[str, int] = {}
     for index, step in enumerate(flow.steps()):
         place.setdefault(step.id, index)
-    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {}, {}, {})
+    personal = frozenset(step.id for step in flow.steps() if step.personal)
+    return _Plan(weakref.ref(flow), place, deciding_questions(flow), {}, {}, {}, personal)
 
 
 def deciding_questions(flow: Flow) -> tuple[str, ...]:
