@@ -21,7 +21,7 @@ from storage.errors import (
     unreadable_database,
 )
 from storage.flow_versions import FlowVersion
-from storage.inbox import Inboxed
+from storage.inbox import KEEP_DONE, Inboxed
 from storage.interface import SurveyStore
 from storage.jobs import Job
 from storage.kept_texts import KEPT_FOR
@@ -53,6 +53,7 @@ from storage.store import Store
 from storage.transfer import CopyReport, copy_database
 
 __all__ = [
+    "KEEP_DONE",
     "KEPT_FOR",
     "SCHEMA_VERSION",
     "AnswerInput",

@@ -23,6 +23,9 @@ from typing import Any
 from storage import responses
 from storage.codecs import encode_time
 
+KEEP_DONE = dt.timedelta(minutes=5)
+"""How long a done update stays in the inbox: to recognise a batch delivered again."""
+
 _DONE_OF_RESPONDENT = (
     "done_at IS NOT NULL AND person = "
     "(SELECT external_id FROM respondents WHERE id = ? AND channel = 'telegram')"

@@ -297,6 +297,12 @@ async def _purge(
     if abandon_after is not None:
         idle_since = now - abandon_after
         abandoned = await store.abandon_stale(idle_since=idle_since, now=now, dry_run=dry_run)
+    # A bot stopped minutes after handling updates left them in its inbox, names and texts
+    # (the running bot prunes them itself); pruned first, so the purge's clean-up of the
+    # SQLite file covers them too.
+    from storage import KEEP_DONE
+
+    pruned = 0 if dry_run else await store.prune_inbox(before=now - KEEP_DONE)
     before = now - dt.timedelta(days=days)
     report = await store.purge_older_than(before=before, now=now, dry_run=dry_run)
     click.echo(f"responses: {report.responses}")
@@ -315,6 +321,11 @@ async def _purge(
         )
         return
     click.echo(f"deleted what was started before {cutoff} from {label}", err=True)
+    if pruned:
+        updates = "update" if pruned == 1 else "updates"
+        click.echo(
+            f"also deleted {pruned} Telegram {updates} a stopped bot left in its inbox", err=True
+        )
     if not report.wal_cleared:
         _warn_wal(label)
 

@@ -77,7 +77,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.telegram.processor import PerRespondentProcessor
-from storage import Inboxed, StorageError, SurveyStore
+from storage import KEEP_DONE, Inboxed, StorageError, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,6 @@ warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
 # Edited messages only to say they are not read (`handlers.on_edited`).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-
-KEEP_DONE: Final = dt.timedelta(minutes=5)
-"""How long a done update stays in the inbox: to recognise a batch delivered again."""
 
 PRUNE_EVERY: Final = 60.0
 """Seconds between two prunings of the done updates."""

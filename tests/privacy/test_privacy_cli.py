@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli.privacy import erase, purge
-from storage import AnswerInput, ResponseStatus, Store
+from storage import AnswerInput, ResponseStatus, Store, encode_time
 
 
 @click.group()
@@ -326,3 +327,35 @@ def test_help_ends_with_an_example(command: str) -> None:
     assert result.exit_code == 0
     description = result.stdout.split("Options:")[0].strip()
     assert description.splitlines()[-1].strip().startswith(f"Example: surveybot {command} ")
+
+
+def test_purge_deletes_the_updates_a_stopped_bot_left_in_its_inbox(db: Path) -> None:
+    """Names and texts of a bot stopped minutes after handling them: the running bot prunes
+    them five minutes after they are handled, a stopped one cannot; purge does."""
+    now = dt.datetime.now(dt.UTC)
+
+    def row(update_id: int, text: str, age: dt.timedelta, done: bool) -> tuple[object, ...]:
+        update = {"message": {"from": {"first_name": "Zéphyrine"}, "text": text}}
+        at = encode_time(now - age)
+        return update_id, json.dumps(update), at, at if done else None
+
+    with sqlite3.connect(db) as conn:
+        conn.executemany(
+            "INSERT INTO inbox (update_id, person, update_json, received_at, done_at) "
+            "VALUES (?, '999', ?, ?, ?)",
+            [
+                row(1, "Zorglub SARL", dt.timedelta(days=3), done=True),
+                # Handled a minute ago (a batch Telegram may send again), or not yet: kept.
+                row(2, "kept", dt.timedelta(minutes=1), done=True),
+                row(3, "kept", dt.timedelta(days=3), done=False),
+            ],
+        )
+
+    dry = invoke("purge", "--older-than", "365", "--db", db, "--dry-run")
+    assert "inbox" not in dry.stderr and len(rows(db, "SELECT * FROM inbox")) == 3
+    result = invoke("purge", "--older-than", "365", "--db", db)
+
+    assert result.exit_code == 0, result.output
+    assert "also deleted 1 Telegram update a stopped bot left in its inbox" in result.stderr
+    assert rows(db, "SELECT update_id FROM inbox ORDER BY 1") == [(2,), (3,)]
+    assert b"Zorglub" not in db.read_bytes()
