@@ -432,7 +432,7 @@ class StoreMethods:
             self._sql.privacy.erase_by_external_id, channel=channel, external_id=external_id
         )
         counts: Counts | None = await self._db.run_write(
-            write, f"erase {channel} user {external_id}"
+            write, f"erase a {channel} respondent"
         )
         if counts is None:
             return None

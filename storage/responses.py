@@ -203,7 +203,7 @@ def enrol(
     )
     # The caller read no response: one found now was started by another input meanwhile.
     if latest(conn, respondent.id, start_args["flow_id"]) is not None:
-        raise Conflict(f"{channel} user {external_id} was enrolled meanwhile")
+        raise Conflict(f"a {channel} respondent was enrolled meanwhile")  # no id: it is logged
     return respondent, start(conn, respondent.id, language=language, **start_args)
 
 

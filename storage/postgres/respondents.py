@@ -52,7 +52,7 @@ async def ensure(
     )
     found = await find(conn, channel=channel, external_id=external_id)
     if found is None:
-        raise StorageError(f"respondent {channel}:{external_id} vanished inside its transaction")
+        raise StorageError(f"a {channel} respondent vanished inside its transaction")
     return found
 
 

@@ -176,7 +176,7 @@ async def enrol(
         conn, channel=channel, external_id=external_id, now=start_args["now"], language=language
     )
     if await latest(conn, respondent.id, start_args["flow_id"]) is not None:
-        raise Conflict(f"{channel} user {external_id} was enrolled meanwhile")
+        raise Conflict(f"a {channel} respondent was enrolled meanwhile")  # no id: it is logged
     response = await start(conn, respondent.id, language=language, **start_args)
     return respondent, response
 
