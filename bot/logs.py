@@ -32,6 +32,12 @@ PERSONAL_TEXT: Final = (
     "address",
     "file_name",
     "bio",
+    # A forwarded message's hidden sender, a group's or venue's name, a poll, a signature.
+    "sender_user_name",
+    "title",
+    "question",
+    "explanation",
+    "author_signature",
     "secret_token",  # not personal, but the webhook's secret, in setWebhook's parameters
 )
 """Keys whose string values say who someone is or what they answered (or a secret)."""

@@ -103,7 +103,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         action = decode(query.data) if page is None else None
     except BadButton:
-        log.info("unrecognised button data %r", query.data)
+        # Its length only: a client can put anything there, a name or an answer included.
+        log.info("unrecognised button data (%d characters)", len(query.data or ""))
         lang = await context.services.conversation.language_kept(person)
         await answer_query(query, say("forged", lang))
         return

@@ -84,8 +84,11 @@ def test_a_verbose_bot_logs_update_ids_but_no_name_and_no_answer(tmp_path: Path)
         f'{{"update_id": 9, "message": {{"from": {{"username": "zq", "first_name": "{NAME}"}}, '
         f'"text": "{ANSWER} \\"bio\\""}}}}',
         f"CallbackQuery(data='c|7|company_name|{ANSWER}', from_user=User(first_name='{NAME}'))",
+        f"Message(forward_origin=MessageOriginHiddenUser(sender_user_name='{NAME}'), "
+        f"author_signature=\"{LAST_NAME}\", poll=Poll(question='{ANSWER}'))",
+        f"Message(chat=Chat(title='{NAME}', type='group'), venue=Venue(title='{ANSWER}'))",
     ],
-    ids=["object", "parameters", "json", "callback"],
+    ids=["object", "parameters", "json", "callback", "forwarded", "group"],
 )
 def test_names_and_answers_are_hidden_wherever_they_are_written(shown: str) -> None:
     hidden = redact_personal(shown)
