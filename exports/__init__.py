@@ -23,6 +23,7 @@ from exports.files import (
     write_failure,
     write_output,
 )
+from exports.history import history_of
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
 from exports.packed import FileNames, PackedExport, export_packed
 
@@ -59,6 +60,7 @@ __all__ = [
     "existing_files",
     "export_csv",
     "export_packed",
+    "history_of",
     "load_codebook",
     "load_responses",
     "neutralise",

@@ -15,13 +15,14 @@ exported as stored, as they were before versions were kept.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from pydantic import ValidationError
 
 from flows import Choice, Flow, Kind, Step, answer_labels
-from storage import Snapshot
+from storage import FlowVersion, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,14 @@ def _asks(flow: Flow, question_id: str) -> bool:
 
 def load_history(flow: Flow, snapshot: Snapshot) -> FlowHistory:
     """`flow` with the other versions of it the database keeps, newest first."""
+    return history_of(flow, snapshot.flow_versions(flow.id))
+
+
+def history_of(flow: Flow, stored: Sequence[FlowVersion]) -> FlowHistory:
+    """`flow` with the other versions among `stored` (oldest first, as the store lists
+    them), newest first."""
     older: list[Flow] = []
-    for kept in reversed(snapshot.flow_versions(flow.id)):
+    for kept in reversed(stored):
         if kept.version == flow.version:
             continue
         try:

@@ -58,7 +58,7 @@ async def on_export(update: Update, context: BotContext) -> None:
         await chat.send(escape(tg("org_export_empty", lang) + where + "."))
         return
     if asked.personal:
-        named = personal_questions(flows_asked(conversation, asked), lang) or "–"
+        named = personal_questions(await _versions_asked(conversation, asked), lang) or "–"
         await chat.send(tg("org_export_personal", lang, questions=named))
     ack = tg("org_export_started", lang)
     await organiser_jobs(context.application).submit(
@@ -75,6 +75,17 @@ async def _anything_to_export(conversation: Conversation, asked: ExportAsked) ->
     return False
 
 
+async def _versions_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:
+    """The flows asked, each with its older versions kept: the export holds their answers,
+    a question personal only in an older version's included."""
+    from exports import history_of
+
+    versions: list[Flow] = []
+    for flow in flows_asked(conversation, asked):
+        versions += history_of(flow, await conversation.store.flow_versions(flow.id)).flows
+    return versions
+
+
 def _tag_asked(conversation: Conversation, asked: ExportAsked) -> str:
     """The questionnaire the command named, as its files are tagged; none if it named none."""
     if asked.flow is None:
@@ -85,15 +96,15 @@ def _tag_asked(conversation: Conversation, asked: ExportAsked) -> str:
 def personal_questions(flows: Sequence[Flow], lang: str) -> str:
     """The questions the flows mark personal, as the respondent read them, shortened (HTML):
     "« Quel est le nom de votre entreprise ? », …"; an organiser does not know the ids."""
-    # Typeset once shortened: `shorten` makes every space, no-break ones too, a plain one.
-    texts = {
-        step.id: typeset(
-            shorten(flow.text(step.text, lang), PERSONAL_TEXT_WIDTH, placeholder=" …"), lang
-        )
-        for flow in flows
-        for step in flow.steps()
-        if step.personal
-    }
+    texts: dict[str, str] = {}
+    for flow in flows:  # the newest first: a question keeps its latest wording
+        for step in flow.steps():
+            if step.personal and step.id not in texts:
+                # Typeset once shortened: `shorten` makes every space, no-break ones too, plain.
+                shortened = shorten(
+                    flow.text(step.text, lang), PERSONAL_TEXT_WIDTH, placeholder=" …"
+                )
+                texts[step.id] = typeset(shortened, lang)
     questions = list(dict.fromkeys(texts.values()))
     return quoted(questions, lang, width=PERSONAL_TEXT_WIDTH, most=None)
 
