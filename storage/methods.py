@@ -431,9 +431,7 @@ class StoreMethods:
         write = partial(
             self._sql.privacy.erase_by_external_id, channel=channel, external_id=external_id
         )
-        counts: Counts | None = await self._db.run_write(
-            write, f"erase a {channel} respondent"
-        )
+        counts: Counts | None = await self._db.run_write(write, f"erase a {channel} respondent")
         if counts is None:
             return None
         return ErasureReport(*counts, wal_cleared=await self._clear_wal())
