@@ -133,8 +133,8 @@ class Compare(Frozen):
     equals: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
     answered: bool | None = None
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(default=None, allow_inf_nan=False)  # .inf, 1e400, .nan: refused
+    max: float | None = Field(default=None, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_test(self) -> Compare:

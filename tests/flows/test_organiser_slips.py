@@ -75,6 +75,21 @@ def test_a_condition_no_answer_can_meet_is_refused_at_its_line(
 
 
 @pytest.mark.parametrize(
+    ("bound", "got"),
+    [(".inf", "inf"), ("-.inf", "-inf"), ("1e400", "'1e400'"), (".nan", "nan")],
+)
+def test_a_bound_that_is_no_number_is_refused_not_a_crash(
+    tmp_path: Path, bound: str, got: str
+) -> None:
+    """YAML reads `.inf`, `.nan` (and `1e400`, past any float) as floats: rounding them for
+    a whole-number question raised OverflowError, a traceback at every start."""
+    path = mini_with(tmp_path, EMAIL_CONDITION, f"show_if: {{question: staff, min: {bound}}}")
+
+    message = f"'min': input should be a finite number (got {got})"
+    assert refused(path) == [(82, message, "question 'email'")]
+
+
+@pytest.mark.parametrize(
     "condition",
     [
         "{question: importance, min: 5}",
