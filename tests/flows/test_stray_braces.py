@@ -52,3 +52,24 @@ def test_real_pipes_and_the_bundled_flows_are_not_warned_of(tmp_path: Path) -> N
     assert validate_file(piped) == []
     for name in ("questionnaire.yaml", "acteurs.yaml"):
         assert [p for p in validate_file(bundled_path(name)) if "braces" in p.message] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "where"),
+    [
+        ("{fr: Entreprise, en: Company}", '{fr: "Entreprise {company}", en: Company}', 10,
+         "section 'about'"),
+        ("{fr: Industrie, en: Industry}", '{fr: "Industrie de {company}", en: Industry}', 30,
+         "question 'sector'"),
+    ],
+    ids=["section title", "choice label"],
+)  # fmt: skip
+def test_a_pipe_where_nothing_is_piped_is_warned_of(
+    tmp_path: Path, old: str, new: str, line: int, where: str
+) -> None:
+    """Titles and choices' labels are shown as written: `{company}` there reads as typed."""
+    [problem] = validate_file(mini_with(tmp_path, old, new))
+
+    assert problem.warning and (problem.line, problem.where) == (line, where)
+    assert problem.message.startswith("'{company}' is shown to respondents as typed")
+    assert problem.message.endswith("not here")
