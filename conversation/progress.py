@@ -23,7 +23,8 @@ async def save_state(
     """Commit `state` on the flow's current version, with the delivery id that brought it.
 
     Answers to questions no longer shown are dropped from the answers table; they
-    stay in the state, and count again if the branch that hid them is undone.
+    stay in the state, and count again if the branch that hid them is undone (but
+    for personal ones, which the turn takes out first: `flows.without_hidden_personal`).
     The state is decided on `response` as read: if the stored one has changed
     since (another instance applied an input of this person), nothing is saved
     and `storage.Conflict` is raised, for the turn to be decided again. A response
