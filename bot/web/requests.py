@@ -3,6 +3,7 @@ workshop it was opened for, whether chat.js sent it, and whose cookie it carries
 
 from __future__ import annotations
 
+import re
 from typing import Final
 from urllib.parse import urlencode
 
@@ -35,17 +36,22 @@ def browser_languages(header: str) -> list[str]:
     """The language tags of an Accept-Language header, the most wanted first (none at q=0)."""
     ranked: list[tuple[float, int, str]] = []
     for index, part in enumerate(header.split(",")):
-        tag, _, parameters = part.partition(";")
-        weight = 1.0
-        name, _, value = parameters.strip().partition("=")
-        if name.strip().lower() == "q":
-            try:
-                weight = float(value)
-            except ValueError:
-                weight = 0.0
-        if tag.strip() not in ("", "*") and weight > 0:
-            ranked.append((-weight, index, tag.strip()))
+        tag, *parameters = (piece.strip() for piece in part.split(";"))
+        weights = [value for name, _, value in (p.partition("=") for p in parameters)
+                   if name.strip().lower() == "q"]  # fmt: skip
+        weight = _weight(weights[0].strip()) if weights else 1.0
+        if tag not in ("", "*") and weight > 0:
+            ranked.append((-weight, index, tag))
     return [tag for _, _, tag in sorted(ranked)]
+
+
+QVALUE: Final = re.compile(r"0(?:\.\d{0,3})?|1(?:\.0{0,3})?")
+"""A weight as RFC 9110 writes one, from 0 to 1 with at most three decimals."""
+
+
+def _weight(value: str) -> float:
+    """A `q=` value; one that is not a weight (1.5, -1, nan, "zero") counts as not wanted."""
+    return float(value) if QVALUE.fullmatch(value) else 0.0
 
 
 def _primary(tag: str) -> str:

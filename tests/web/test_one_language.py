@@ -62,6 +62,8 @@ async def test_with_telegram_the_card_offers_both(visitor: VisitorFactory) -> No
         "fr;q=0.2, en-GB;q=0.9",  # weights, not order, say which is preferred
         "en_GB",  # as some systems write it
         "*;q=0.5, fr;q=0, en",  # "fr;q=0": not French
+        "fr;level=1;q=0.1, en;q=0.5",  # the weight after another parameter
+        "fr;q=1.5, en;q=0.9",  # no weight above 1: not a weight at all
     ],
 )
 async def test_a_page_reads_in_the_first_language_the_browser_wants_that_it_has(
