@@ -32,11 +32,19 @@ PERSONAL_TEXT: Final = (
     "address",
     "file_name",
     "bio",
-    # A forwarded message's hidden sender, a group's or venue's name, a poll, a signature.
+    # A forwarded message's hidden sender, a group's or venue's name, a poll, a signature,
+    # an admin's custom title, an audio's performer, descriptions (a giveaway's prize).
     "sender_user_name",
+    "forward_sender_name",
+    "forward_signature",
+    "sender_tag",
+    "custom_title",
+    "performer",
     "title",
     "question",
     "explanation",
+    "description",
+    "prize_description",
     "author_signature",
     "secret_token",  # not personal, but the webhook's secret, in setWebhook's parameters
 )

@@ -227,7 +227,9 @@ def purge(
     """Apply the retention period: delete old responses, with their answers.
 
     Deletes the responses started more than DAYS days ago, with their answers,
-    the consent refusals as old, and the respondents left with nothing. With
+    the consent refusals as old, and the respondents left with nothing; and the
+    Telegram updates handled over five minutes ago that a stopped bot left in its
+    inbox (names and texts: the running bot deletes them itself). With
     --abandon-after-days, unfinished responses untouched for that many days are
     first marked abandoned (their answers are kept). Safe while the bot is
     running, which also does both daily by itself (SURVEYBOT_RETENTION_DAYS,
@@ -324,7 +326,7 @@ async def _purge(
     if pruned:
         updates = "update" if pruned == 1 else "updates"
         click.echo(
-            f"also deleted {pruned} Telegram {updates} a stopped bot left in its inbox", err=True
+            f"also deleted {pruned} Telegram {updates} handled over five minutes ago", err=True
         )
     if not report.wal_cleared:
         _warn_wal(label)

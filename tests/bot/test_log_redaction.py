@@ -87,8 +87,10 @@ def test_a_verbose_bot_logs_update_ids_but_no_name_and_no_answer(tmp_path: Path)
         f"Message(forward_origin=MessageOriginHiddenUser(sender_user_name='{NAME}'), "
         f"author_signature=\"{LAST_NAME}\", poll=Poll(question='{ANSWER}'))",
         f"Message(chat=Chat(title='{NAME}', type='group'), venue=Venue(title='{ANSWER}'))",
+        f"Message(sender_tag='{NAME}', audio=Audio(performer='{LAST_NAME}'), "
+        f"api_kwargs={{'forward_sender_name': '{ANSWER}'}})",
     ],
-    ids=["object", "parameters", "json", "callback", "forwarded", "group"],
+    ids=["object", "parameters", "json", "callback", "forwarded", "group", "tag"],
 )
 def test_names_and_answers_are_hidden_wherever_they_are_written(shown: str) -> None:
     hidden = redact_personal(shown)

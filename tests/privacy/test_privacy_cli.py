@@ -356,6 +356,6 @@ def test_purge_deletes_the_updates_a_stopped_bot_left_in_its_inbox(db: Path) -> 
     result = invoke("purge", "--older-than", "365", "--db", db)
 
     assert result.exit_code == 0, result.output
-    assert "also deleted 1 Telegram update a stopped bot left in its inbox" in result.stderr
+    assert "also deleted 1 Telegram update handled over five minutes ago" in result.stderr
     assert rows(db, "SELECT update_id FROM inbox ORDER BY 1") == [(2,), (3,)]
     assert b"Zorglub" not in db.read_bytes()
