@@ -7,7 +7,11 @@ every start (`Conversation.sync_with_files`, called by `run`, `serve` and `chat`
 each flow's content is compared with what was stored for its version: the
 first time, it is stored; the same content passes; other content is refused
 with `FlowVersionChanged`, a `StorageError`, which every start command already
-turns into its message and exit status 1.
+turns into its message and exit status 1. So is a version never run, numbered
+below one that was: its answers would read as older than answers given before
+them. (Two instances started at the same moment with two such numbers could
+both pass: the check and the insert are not one transaction; starts are rare
+and done by one person, so this is left.)
 
 The content is the flow's model as canonical JSON (keys sorted, defaults left
 out), so comments, key order, quoting and explicit defaults in the YAML are no
@@ -57,7 +61,8 @@ async def keep_flow_versions(
     moment = now or datetime.now(UTC)
     kept: list[FlowVersion] = []
     for flow in flows:
-        lower = _below_a_version_run(flow, await store.flow_versions(flow.id))
+        versions = await store.flow_versions(flow.id)
+        lower = _below_a_version_run(flow, versions)
         if lower is not None:
             raise FlowVersionChanged(f"flow {flow.id}: {lower}")
         content = canonical_content(flow)
@@ -65,8 +70,8 @@ async def keep_flow_versions(
         stored = await store.record_flow_version(
             flow.id, flow.version, digest=digest, content=content, now=moment
         )
-        if stored.digest != digest:  # rare: only then are the other versions read
-            changed = version_changed(flow, [stored, *await store.flow_versions(flow.id)])
+        if stored.digest != digest:  # changed under its version: say which number to use
+            changed = version_changed(flow, [stored, *versions])
             raise FlowVersionChanged(f"flow {flow.id}: {changed}")
         kept.append(stored)
     return kept
