@@ -11,7 +11,9 @@ erased stays readable in the database file or its -wal file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from storage import inbox, kept_texts, updates
@@ -114,7 +116,7 @@ def _responses_data(conn: sqlite3.Connection, respondent_id: int) -> list[dict[s
     rows = conn.execute(
         "SELECT id, key, flow_id, flow_version, stage_code, language, status, "
         "current_step, started_at, updated_at, completed_at, consent_version, "
-        "consented_at, reminded_at FROM responses WHERE respondent_id = ? ORDER BY id",
+        "consented_at, reminded_at, state_json FROM responses WHERE respondent_id = ? ORDER BY id",
         (respondent_id,),
     ).fetchall()
     answers = _answers_data(conn, respondent_id)
@@ -134,9 +136,20 @@ def _responses_data(conn: sqlite3.Connection, respondent_id: int) -> list[dict[s
             "consented_at": iso_time(row["consented_at"]),
             "reminded_at": iso_time(row["reminded_at"]),
             "answers": answers.get(int(row["id"]), {}),
+            "kept_for_later": kept_for_later(row["state_json"], answers.get(int(row["id"]), {})),
         }
         for row in rows
     ]
+
+
+def kept_for_later(state_json: str, counted: Mapping[str, object]) -> dict[str, Any]:
+    """The answers a response's state keeps but that do not count (their question hidden by
+    a later answer, to come back if it is changed back): stored, so in the person's copy."""
+    try:
+        given = json.loads(state_json).get("answers", {})
+    except (ValueError, AttributeError):
+        return {}  # a state this surveybot cannot read holds nothing it could show
+    return {question: value for question, value in given.items() if question not in counted}
 
 
 def _answers_data(conn: sqlite3.Connection, respondent_id: int) -> dict[int, dict[str, Any]]:

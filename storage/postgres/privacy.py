@@ -22,7 +22,7 @@ from storage.errors import NotFound
 from storage.models import Channel
 from storage.postgres import inbox, kept_texts, updates
 from storage.postgres.codecs import affected, cutoff, moment
-from storage.privacy import Counts, DryRun, PurgeCounts
+from storage.privacy import Counts, DryRun, PurgeCounts, kept_for_later
 from storage.responses import check_consent_version
 
 __all__ = ["DryRun"]
@@ -112,7 +112,8 @@ async def _responses_data(conn: asyncpg.Connection, respondent_id: int) -> list[
     rows = await conn.fetch(
         "SELECT id, key, flow_id, flow_version, stage_code, language, status, "
         "current_step, started_at, updated_at, completed_at, consent_version, "
-        "consented_at, reminded_at FROM responses WHERE respondent_id = $1 ORDER BY id",
+        "consented_at, reminded_at, state_json FROM responses WHERE respondent_id = $1 "
+        "ORDER BY id",
         respondent_id,
     )
     answers = await _answers_data(conn, respondent_id)
@@ -132,6 +133,7 @@ async def _responses_data(conn: asyncpg.Connection, respondent_id: int) -> list[
             "consented_at": iso(row["consented_at"]),
             "reminded_at": iso(row["reminded_at"]),
             "answers": answers.get(int(row["id"]), {}),
+            "kept_for_later": kept_for_later(row["state_json"], answers.get(int(row["id"]), {})),
         }
         for row in rows
     ]

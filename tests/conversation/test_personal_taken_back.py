@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conversation import Conversation
+from conversation import Conversation, DataCopy
 from flows import Flow, load_flow
 from tests.conftest import MINI, Peek
 from tests.conversation.conftest import REVISE, Chat, ChatFactory, mini_to, mini_to_end
@@ -43,10 +43,10 @@ def stored_anywhere(peek: Peek, text: str) -> list[str]:
 
 
 async def change_importance(person: Chat, value: str) -> None:
-    """From the summary, the answer to "Importance ?" changed to `value`."""
-    [number] = [q.split(".")[0] for q, _ in person.summary.entries if "Importance" in q]
+    """At the end, the answer to "Importance ?" (question 7 of mini.yaml) changed to `value`."""
     await person.press(REVISE)
-    await person.write(number)
+    await person.write("7")
+    assert person.prompt.text.startswith("Importance")
     await person.press(value)
 
 
@@ -73,6 +73,13 @@ async def test_a_hidden_answer_that_is_not_personal_still_comes_back(
     ana = chat(mini)
     await mini_to_end(ana)
     await change_importance(ana, "2")  # hides the e-mail (not personal in mini.yaml)
+    # Kept, so in the person's own copy of their data, apart from the answers that count.
+    await ana.command("mydata")
+    [response] = ana.only(DataCopy).data["responses"]
+    assert "email" not in response["answers"]
+    assert response["kept_for_later"] == {"email": "ana@acme.fr"}
+
+    await ana.start()  # the summary again
     await change_importance(ana, "5")
     # Nothing to ask again: the address comes back with the answer that showed its question.
     assert ana.kinds[-1] == "Summary"

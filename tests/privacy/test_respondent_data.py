@@ -116,6 +116,7 @@ async def test_respondent_data_holds_everything_stored(
                         "answered_at": answers["q4"].answered_at.isoformat(),
                     },
                 },
+                "kept_for_later": {},
             },
             {
                 "key": second.key,
@@ -132,6 +133,7 @@ async def test_respondent_data_holds_everything_stored(
                 "consented_at": None,
                 "reminded_at": reminded.isoformat(),
                 "answers": {},
+                "kept_for_later": {},
             },
         ],
     }
