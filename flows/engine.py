@@ -282,6 +282,8 @@ def choose(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
 def toggle(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
     """A tap in a multiple choice (select/unselect) or a ranking (next rank/undo)."""
     step = _asked(flow, state)
+    if state.awaiting_other:  # the draft is the choice waiting for its text: not to change
+        return _refused(state, "empty", lang)
     if not isinstance(step, MultipleChoiceStep | RankingStep):
         return _refused(state, "use_buttons", lang)
     if code not in dict(choice_labels(flow, step, lang)):
@@ -321,6 +323,8 @@ def _select(
 def confirm(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     """Validate the selections of a multiple choice built by taps."""
     step = _asked(flow, state)
+    if state.awaiting_other:  # the choice is confirmed already: its text is asked
+        return _refused(state, "empty", lang)
     if not isinstance(step, MultipleChoiceStep):
         return _refused(state, "use_buttons", lang)
     draft = state.draft if state.draft is not None else _default_selection(state, step)

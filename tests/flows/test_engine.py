@@ -488,6 +488,18 @@ def test_ticks_with_other_wait_for_its_text_and_back_shows_the_answer_stored(min
     assert other_texts(mini, chat.state) == {"markets": "Mars"}
 
 
+def test_ticks_cannot_change_the_choice_waiting_for_its_text(mini: Flow) -> None:
+    """No screen offers ticks under "please specify"; a tap sent anyway changes nothing."""
+    chat = mini_chat(mini, until="markets")
+    chat.ok(chat.toggle("eu", "other") or chat.confirm())
+    waiting = chat.state
+    assert chat.toggle("other") == "Merci d’écrire une réponse."
+    assert chat.confirm() == "Merci d’écrire une réponse."
+    assert chat.state == waiting
+    chat.ok(chat.type("Mars"))
+    assert chat.state.answers["markets"] == ["eu", "other"]
+
+
 def test_a_state_saved_with_other_already_in_the_answers_takes_its_text(mini: Flow) -> None:
     """Before the choice waited in the draft, it was stored at once: such states go on."""
     chat = mini_chat(mini, until="sector")
