@@ -228,6 +228,18 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+@pytest.fixture
+def zoomed(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phone]:
+    """A 360×740 phone at 200 %: 180×370 CSS pixels, each drawn two pixels wide."""
+    context = browser.new_context(
+        viewport={"width": 180, "height": 370}, device_scale_factor=2, locale="fr-FR"
+    )
+    try:
+        yield Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=True)
+    finally:
+        context.close()
+
+
 PhoneMaker = Callable[..., Phone]
 
 

@@ -10,7 +10,6 @@ short flow with the long French words of the bundled questionnaire, written here
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from tests.web.phone import Phone, Server, skip_without_a_browser
 from tests.web.test_web_zoom_reflow import lines_of, sideways
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 skip_without_a_browser()
 
 LONG_WORDS = """\
@@ -99,18 +98,6 @@ def served_flow(tmp_path: Path) -> Path:
     flow = tmp_path / "words.yaml"
     flow.write_text(LONG_WORDS, encoding="utf-8")
     return flow
-
-
-@pytest.fixture
-def zoomed(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phone]:
-    """A 360×740 phone at 200 %: 180×370 CSS pixels, each drawn two pixels wide."""
-    context = browser.new_context(
-        viewport={"width": 180, "height": 370}, device_scale_factor=2, locale="fr-FR"
-    )
-    try:
-        yield Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=True)
-    finally:
-        context.close()
 
 
 def reads_well(phone: Phone, name: str) -> None:

@@ -9,7 +9,6 @@ the refusal that follows does not widen the page. On a short flow
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from tests.web.phone import Phone, Server, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
-    from playwright.sync_api import Browser, Locator, expect
+    from playwright.sync_api import Locator, expect
 skip_without_a_browser()
 
 POLISH = Path(__file__).parent / "fixtures" / "polish.yaml"
@@ -26,18 +25,6 @@ POLISH = Path(__file__).parent / "fixtures" / "polish.yaml"
 @pytest.fixture
 def served_flow() -> Path:
     return POLISH
-
-
-@pytest.fixture
-def zoomed(browser: Browser, server: Server, tmp_path: Path) -> Iterator[Phone]:
-    """A 360×740 phone at 200 %: 180×370 CSS pixels, each drawn two pixels wide."""
-    context = browser.new_context(
-        viewport={"width": 180, "height": 370}, device_scale_factor=2, locale="fr-FR"
-    )
-    try:
-        yield Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=True)
-    finally:
-        context.close()
 
 
 def sideways(phone: Phone) -> int:
