@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conversation.actions import Action, Intent
 from conversation.events import Person
@@ -24,7 +24,7 @@ from conversation.screens import Choice, Menu
 from conversation.session import open_session
 from conversation.words import answered_so_far, say
 from flows import Catalogue, Flow, ResponseState, prompt, typeset
-from storage import Channel, NotFound, SessionRecord, SurveyStore
+from storage import Channel, NotFound, ResponseStatus, SessionRecord, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ class Reminder:
     person: Person
     response_id: int
     menu: Menu
+    updated_at: dt.datetime | None = field(default=None, compare=False)
+    """The response's last activity when the round listed it: a reminder is claimed only
+    while it still is (None: not checked)."""
 
 
 class Housekeeping:
@@ -84,7 +87,7 @@ class Housekeeping:
             if session.state is None:
                 continue
             menu = self._menu(flow, session.state, session.lang)
-            reminders.append(Reminder(person, response.id, menu))
+            reminders.append(Reminder(person, response.id, menu, response.updated_at))
         return reminders
 
     def _menu(self, flow: Flow, state: ResponseState, lang: str) -> Menu:
@@ -107,7 +110,17 @@ class Housekeeping:
         send loses that one reminder rather than sending it twice on restart,
         which marking after sending did: a reminder is a courtesy, and a second
         one is what annoys.
+
+        The response is read again first: a round sends its reminders one after the
+        other (the night's all at 09:00), and someone who went on or finished since
+        it listed them is not told they left off, nor given yesterday's count. Not
+        claimed, theirs is due again after as long idle.
         """
+        response = await self.store.get_response(reminder.response_id)
+        if response is None or response.status != ResponseStatus.IN_PROGRESS:
+            return False  # erased, finished or closed since the round listed it
+        if reminder.updated_at is not None and response.updated_at != reminder.updated_at:
+            return False  # active since: what the reminder says is out of date
         try:
             return await self.store.mark_reminded(reminder.response_id, now=now)
         except NotFound:  # erased since the round listed it (/delete): no one to remind
