@@ -84,7 +84,9 @@ class Housekeeping:
             person = Person(channel, item.external_id)
             # Its state and language, read the way a turn of the conversation reads them.
             session = open_session(flow, person, SessionRecord(None, response, False))
-            if session.state is None:
+            if session.state is None or session.state.finished:
+                # Nothing left to answer: the flow's new version dropped the questions still
+                # open. Not "not finished (0 of 0)"; coming back, they are told it is complete.
                 continue
             menu = self._menu(flow, session.state, session.lang)
             reminders.append(Reminder(person, response.id, menu, response.updated_at))

@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from telegram.request import RequestData
 
-from bot.telegram import BotApplication, build_application
+from bot.telegram import BotApplication, build_application, running
 from bot.telegram.jobs import send_due_reminders
 from conversation import Policy
-from flows import Flow, StageDef
-from tests.conftest import Clock
-from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person
+from flows import Flow, StageDef, load_flow
+from tests.conftest import MINI, Clock
+from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 
 PARIS = ZoneInfo("Europe/Paris")
 START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)  # a Tuesday, 13:00 in Paris
@@ -72,12 +73,17 @@ def flow(mini_flow: Flow) -> Flow:
     return mini_flow.model_copy(update={"consent": {"fr": "Vos données.", "en": "Your data."}})
 
 
+AppFactory = Callable[..., BotApplication]
+
+
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef], clock: Clock) -> Callable[[FakeBotAPI], Any]:
-    def make(api: FakeBotAPI) -> BotApplication:
+def make_app(flow: Flow, stages: list[StageDef], clock: Clock) -> AppFactory:
+    """`make_app(api)`, or `make_app(api, another_flow)`: a new application (a new process)."""
+
+    def make(api: FakeBotAPI, running_flow: Flow | None = None) -> BotApplication:
         app = build_application(
             token=TOKEN,
-            flow=flow,
+            flow=running_flow or flow,
             stages=stages,
             request=api,
             rate_limit=False,
@@ -144,3 +150,29 @@ async def test_someone_who_goes_on_while_the_round_runs_is_reminded_only_when_id
     assert await send_due_reminders(app, clock.now) == 1
     (reminder,) = reminders_to(bob)
     assert "2\u00a0réponses" in reminder.text
+
+
+async def test_no_reminder_when_the_new_version_leaves_nothing_to_answer(
+    make_app: AppFactory, clock: Clock, tmp_path: Path
+) -> None:
+    # Version 2 keeps only the questions Ana answered: her response is complete under it.
+    head, _ = MINI.read_text(encoding="utf-8").split("      - id: staff", 1)
+    shorter = tmp_path / "mini.yaml"
+    shorter.write_text(
+        head.replace("version: 1", "version: 2") + "consent: {fr: Vos données., en: Your data.}\n",
+        encoding="utf-8",
+    )
+    api, db_path = FakeBotAPI(), tmp_path / "survey.sqlite3"
+    first = make_app(api)
+    async with running(first, db_path):
+        updates = Updates(first, api)
+        await half_way(Person(updates, 42))
+        next_id = updates.next_id() + 1
+
+    second = make_app(api, load_flow(shorter))
+    async with running(second, db_path):
+        clock.now = DUE
+        # Not "not finished (0 of 0)", then "you have already answered" under its button.
+        assert await send_due_reminders(second, DUE) == 0
+        ana = Person(Updates(second, api, first_update_id=next_id), 42)
+        assert reminders_to(ana) == []
