@@ -24,7 +24,14 @@ from conversation.screens import Choice, Menu
 from conversation.session import open_session
 from conversation.words import answered_so_far, say
 from flows import Catalogue, Flow, ResponseState, prompt, typeset
-from storage import Channel, NotFound, ResponseStatus, SessionRecord, SurveyStore
+from storage import (
+    Channel,
+    NotFound,
+    Response,
+    ResponseStatus,
+    SessionRecord,
+    SurveyStore,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +89,24 @@ class Housekeeping:
             if response is None or flow is None:
                 continue  # a flow no longer run: nothing to resume it with
             person = Person(channel, item.external_id)
-            # Its state and language, read the way a turn of the conversation reads them.
-            session = open_session(flow, person, SessionRecord(None, response, False))
-            if session.state is None or session.state.finished:
-                # Nothing left to answer: the flow's new version dropped the questions still
-                # open. Not "not finished (0 of 0)"; coming back, they are told it is complete.
+            try:
+                menu = self._reminding(flow, person, response)
+            except Exception:  # one response that cannot be read must not stop the others'
+                log.exception("response %d: its reminder could not be written", response.id)
                 continue
-            menu = self._menu(flow, session.state, session.lang)
-            reminders.append(Reminder(person, response.id, menu, response.updated_at))
+            if menu is not None:
+                reminders.append(Reminder(person, response.id, menu, response.updated_at))
         return reminders
+
+    def _reminding(self, flow: Flow, person: Person, response: Response) -> Menu | None:
+        """What the reminder says about `response`; None when there is nothing to remind of."""
+        # Its state and language, read the way a turn of the conversation reads them.
+        session = open_session(flow, person, SessionRecord(None, response, False))
+        if session.state is None or session.state.finished:
+            # Nothing left to answer: the flow's new version dropped the questions still
+            # open. Not "not finished (0 of 0)"; coming back, they are told it is complete.
+            return None
+        return self._menu(flow, session.state, session.lang)
 
     def _menu(self, flow: Flow, state: ResponseState, lang: str) -> Menu:
         shown = prompt(flow, state, lang)

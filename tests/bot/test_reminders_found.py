@@ -6,7 +6,9 @@ loop calls them, against the fake Bot API.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from bot.telegram import BotApplication, build_application, running
 from bot.telegram.jobs import send_due_reminders
 from conversation import Policy
 from flows import Flow, StageDef, load_flow
-from tests.conftest import MINI, Clock
+from tests.conftest import MINI, Clock, LoggedErrors
 from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -176,3 +178,28 @@ async def test_no_reminder_when_the_new_version_leaves_nothing_to_answer(
         assert await send_due_reminders(second, DUE) == 0
         ana = Person(Updates(second, api, first_update_id=next_id), 42)
         assert reminders_to(ana) == []
+
+
+async def test_one_response_that_cannot_be_read_does_not_stop_the_others_reminders(
+    person: PersonFactory,
+    app: BotApplication,
+    clock: Clock,
+    db_path: Path,
+    logged_errors: LoggedErrors,
+) -> None:
+    ana, bob = person(), person()
+    await half_way(ana)
+    await half_way(bob)
+    # Ana's saved state no longer reads (a hand edit, a bad restore): hers is the first due.
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        conn.execute(
+            "UPDATE responses SET state_json = '{\"current\": 5}' "
+            "WHERE id = (SELECT MIN(id) FROM responses)"
+        )
+        conn.commit()
+    clock.now = DUE
+    logged_errors.expect("its reminder could not be written")
+
+    assert await send_due_reminders(app, DUE) == 1
+    assert reminders_to(ana) == []
+    assert len(reminders_to(bob)) == 1
