@@ -120,7 +120,7 @@ class Housekeeping:
         return Menu(text, (Choice(say("resume", lang), Action(Intent.RESUME)),))
 
     async def claim(self, reminder: Reminder, now: dt.datetime) -> bool:
-        """Mark the reminder as sent, before sending it; False: already claimed, do not send.
+        """Mark the reminder as sent, before sending it; False: claimed already or no longer due.
 
         At most once, with a retry on a known failure: the mark is committed
         before the message goes, and given back (`not_sent`) only when the
