@@ -146,10 +146,15 @@ def kept_for_later(state_json: str, counted: Mapping[str, object]) -> dict[str, 
     """The answers a response's state keeps but that do not count (their question hidden by
     a later answer, to come back if it is changed back): stored, so in the person's copy."""
     try:
-        given = json.loads(state_json).get("answers", {})
+        state = json.loads(state_json)
+        given, others = state.get("answers", {}), state.get("others", {})
     except (ValueError, AttributeError):
         return {}  # a state this surveybot cannot read holds nothing it could show
-    return {question: value for question, value in given.items() if question not in counted}
+    return {
+        question: {"value": value, "other_text": others.get(question)}
+        for question, value in given.items()
+        if question not in counted
+    }
 
 
 def _answers_data(conn: sqlite3.Connection, respondent_id: int) -> dict[int, dict[str, Any]]:

@@ -77,7 +77,7 @@ async def test_a_hidden_answer_that_is_not_personal_still_comes_back(
     await ana.command("mydata")
     [response] = ana.only(DataCopy).data["responses"]
     assert "email" not in response["answers"]
-    assert response["kept_for_later"] == {"email": "ana@acme.fr"}
+    assert response["kept_for_later"] == {"email": {"value": "ana@acme.fr", "other_text": None}}
 
     await ana.start()  # the summary again
     await change_importance(ana, "5")

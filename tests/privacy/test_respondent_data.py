@@ -12,6 +12,7 @@ from storage import (
     StorageError,
     Store,
 )
+from storage.privacy import kept_for_later
 from tests.conftest import Clock, Peek
 from tests.privacy.conftest import People
 
@@ -167,3 +168,13 @@ async def test_a_blocked_terminal_respondent(store: Store, clock: Clock) -> None
 async def test_unknown_respondent_is_an_error(store: Store) -> None:
     with pytest.raises(StorageError, match="no such respondent"):
         await store.respondent_data(404)
+
+
+def test_answers_kept_for_later_come_with_their_other_text() -> None:
+    """A hidden "Other" keeps its text in the state: the copy shows both, as `answers` does."""
+    state = '{"answers": {"staff": 12, "sector": "other"}, "others": {"sector": "Horlogerie"}}'
+    assert kept_for_later(state, {"staff": {}}) == {
+        "sector": {"value": "other", "other_text": "Horlogerie"}
+    }
+    assert kept_for_later("not json", {}) == {}
+    assert kept_for_later("[]", {}) == {}
