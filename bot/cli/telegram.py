@@ -110,9 +110,18 @@ def policy_of(settings: UpkeepSettings) -> Policy:
     def hours(value: float | None) -> dt.timedelta | None:
         return dt.timedelta(hours=value) if value else None
 
+    remind, abandon = hours(settings.reminder_hours), hours(settings.abandon_after_days * 24)
+    if remind is not None and abandon is not None and abandon <= remind:
+        click.echo(
+            f"warning: SURVEYBOT_ABANDON_AFTER_DAYS={settings.abandon_after_days:g} closes an "
+            f"unfinished response before SURVEYBOT_REMINDER_HOURS={settings.reminder_hours:g} "
+            "would remind its respondent: no one will be reminded (make the first longer, or "
+            "set SURVEYBOT_REMINDER_HOURS=0 to say so)",
+            err=True,
+        )
     return Policy(
-        reminder_after=hours(settings.reminder_hours),
-        abandon_after=hours(settings.abandon_after_days * 24),
+        reminder_after=remind,
+        abandon_after=abandon,
         retention=hours(settings.retention_days * 24) if settings.retention_days else None,
         timezone=settings.timezone,
     )
