@@ -28,7 +28,6 @@ from storage import (
     Channel,
     NotFound,
     Response,
-    ResponseStatus,
     SessionRecord,
     SurveyStore,
 )
@@ -129,18 +128,16 @@ class Housekeeping:
         which marking after sending did: a reminder is a courtesy, and a second
         one is what annoys.
 
-        The response is read again first: a round sends its reminders one after the
-        other (the night's all at 09:00), and someone who went on or finished since
-        it listed them is not told they left off, nor given yesterday's count. Not
-        claimed, theirs is due again after as long idle.
+        Claimed only while the response is as the round listed it: a round sends its
+        reminders one after the other (the night's all at 09:00), and someone who went
+        on or finished since is not told they left off, nor given yesterday's count (in
+        the claim's own statement, so no turn can slip in between). Not claimed, theirs
+        is due again after as long idle.
         """
-        response = await self.store.get_response(reminder.response_id)
-        if response is None or response.status != ResponseStatus.IN_PROGRESS:
-            return False  # erased, finished or closed since the round listed it
-        if reminder.updated_at is not None and response.updated_at != reminder.updated_at:
-            return False  # active since: what the reminder says is out of date
         try:
-            return await self.store.mark_reminded(reminder.response_id, now=now)
+            return await self.store.mark_reminded(
+                reminder.response_id, now=now, active_at=reminder.updated_at
+            )
         except NotFound:  # erased since the round listed it (/delete): no one to remind
             return False
 

@@ -267,8 +267,11 @@ class SurveyStore(Protocol):
     ) -> list[DueReminder]:
         """In-progress responses on `channel` idle since before `idle_since`, never reminded."""
 
-    async def mark_reminded(self, response_id: int, *, now: dt.datetime) -> bool:
-        """Claim the response's one reminder, before sending it; False if it already was."""
+    async def mark_reminded(
+        self, response_id: int, *, now: dt.datetime, active_at: dt.datetime | None = None
+    ) -> bool:
+        """Claim the response's one reminder, before sending it; False if it already was, or,
+        given `active_at` (its last activity when listed as due), if it has moved since."""
 
     async def unmark_reminded(self, response_id: int) -> bool:
         """Give back a claimed reminder that could not be sent; False if none was claimed."""

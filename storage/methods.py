@@ -481,13 +481,14 @@ class StoreMethods:
         read = partial(self._sql.reminders.due, idle_since=idle_since, now=now, channel=channel)
         return await self._db.run_read(read, "find the responses due a reminder")
 
-    async def mark_reminded(self, response_id: int, *, now: dt.datetime) -> bool:
-        """Claim the response's one reminder; False if it already was (the first time stays).
-
-        Called before sending: at most one reminder even through a crash, where
-        marking after sending would give at least one, and sometimes two.
-        """
-        write = partial(self._sql.reminders.mark, response_id=response_id, now=now)
+    async def mark_reminded(
+        self, response_id: int, *, now: dt.datetime, active_at: dt.datetime | None = None
+    ) -> bool:
+        """Claim the response's one reminder; False if it already was, or, given `active_at`
+        (its last activity when listed as due), if it has moved since. Called before sending:
+        at most one reminder even through a crash (marking after would give one or two)."""
+        mark = self._sql.reminders.mark
+        write = partial(mark, response_id=response_id, now=now, active_at=active_at)
         return await self._db.run_write(write, f"mark response {response_id} as reminded")
 
     async def unmark_reminded(self, response_id: int) -> bool:

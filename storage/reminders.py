@@ -45,15 +45,24 @@ def due(
     ]
 
 
-def mark(conn: sqlite3.Connection, response_id: int, *, now: dt.datetime) -> bool:
-    """Claim the response's one reminder; False if it already was (the first time stays).
+def mark(
+    conn: sqlite3.Connection,
+    response_id: int,
+    *,
+    now: dt.datetime,
+    active_at: dt.datetime | None = None,
+) -> bool:
+    """Claim the response's one reminder; False if it already was (the first time stays),
+    or, given `active_at`, if the response is no longer in progress and idle since then.
 
     One statement, so two rounds can never both claim it: only the one that set
-    `reminded_at` sends.
+    `reminded_at` sends; nor can a turn saved meanwhile be reminded of what it changed.
     """
+    since = None if active_at is None else encode_time(active_at)
     cursor = conn.execute(
-        "UPDATE responses SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
-        (encode_time(now), response_id),
+        "UPDATE responses SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL "
+        "AND (? IS NULL OR (status = 'in_progress' AND updated_at = ?))",
+        (encode_time(now), response_id, since, since),
     )
     if cursor.rowcount == 0 and (
         conn.execute("SELECT 1 FROM responses WHERE id = ?", (response_id,)).fetchone() is None

@@ -42,12 +42,21 @@ async def due(
     ]
 
 
-async def mark(conn: asyncpg.Connection, response_id: int, *, now: dt.datetime) -> bool:
-    """Claim the response's one reminder; False if it already was (the first time stays)."""
+async def mark(
+    conn: asyncpg.Connection,
+    response_id: int,
+    *,
+    now: dt.datetime,
+    active_at: dt.datetime | None = None,
+) -> bool:
+    """Claim the response's one reminder; False if it already was (the first time stays),
+    or, given `active_at`, if the response is no longer in progress and idle since then."""
     status = await conn.execute(
-        "UPDATE responses SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL",
+        "UPDATE responses SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL "
+        "AND ($3::timestamptz IS NULL OR (status = 'in_progress' AND updated_at = $3))",
         moment(now),
         response_id,
+        None if active_at is None else moment(active_at),
     )
     if affected(status) == 1:
         return True
