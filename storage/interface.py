@@ -270,8 +270,7 @@ class SurveyStore(Protocol):
     async def mark_reminded(
         self, response_id: int, *, now: dt.datetime, active_at: dt.datetime | None = None
     ) -> bool:
-        """Claim the response's one reminder, before sending it; False if it already was, or,
-        given `active_at` (its last activity when listed as due), if it has moved since."""
+        """Claim the one reminder before sending; False if claimed, or moved since `active_at`."""
 
     async def unmark_reminded(self, response_id: int) -> bool:
         """Give back a claimed reminder that could not be sent; False if none was claimed."""
