@@ -47,6 +47,8 @@ logging.getLogger("dotenv.main").addFilter(_DotenvWording())
 BUNDLED: Final = "bundled"
 """SURVEYBOT_FLOWS=bundled: both questionnaires that come with surveybot."""
 BUNDLED_FLOWS: Final = ("questionnaire.yaml", "acteurs.yaml")
+KEEP: Final = "keep"
+"""SURVEYBOT_RETENTION_DAYS=keep: responses kept until the organiser deletes them, said on purpose."""
 MAX_DAYS: Final = 36_500
 """The longest reminder delay, abandonment delay and retention period: a century, as `purge`
 allows (bot.cli.privacy.MAX_DAYS). Longer is a typo; far longer cannot be counted back
@@ -277,7 +279,8 @@ class UpkeepSettings(_FromEnvironment):
     abandon_after_days: float = Field(default=14, ge=0, le=MAX_DAYS, allow_inf_nan=False)
     """Unfinished responses untouched this long are closed as abandoned; 0: never."""
     retention_days: int | None = Field(default=None, ge=1, le=MAX_DAYS)
-    """Responses older than this are deleted by the bot every day; unset: kept."""
+    """Responses older than this are deleted by the bot every day; unset: kept, with a warning
+    at start; `keep`: kept on purpose (a century, `MAX_DAYS`, so nothing is ever old enough)."""
     timezone: str = "Europe/Paris"
     """The respondents' time zone, for quiet night hours."""
 
@@ -288,11 +291,13 @@ class UpkeepSettings(_FromEnvironment):
         if not isinstance(value, str):
             return value
         if not value.strip():
-            raise ValueError("is empty: give a number of days, or leave it out to keep responses")
+            raise ValueError("is empty: give a number of days, or keep to keep responses")
+        if value.strip().lower() == KEEP:
+            return MAX_DAYS
         try:
             int(value.strip())  # then pydantic's own checks, as for a number from a flag
         except ValueError:
-            raise ValueError(f"{value!r} is not a whole number of days") from None
+            raise ValueError(f"{value!r} is not a whole number of days, nor keep") from None
         return value
 
     @field_validator("timezone")

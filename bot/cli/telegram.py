@@ -59,8 +59,8 @@ TELEGRAM_OPTIONS: Final = (
     ),
     click.option(
         "--retention-days",
-        type=int,
-        help="Delete responses older than this, daily (SURVEYBOT_RETENTION_DAYS; default: keep).",
+        help="Delete responses older than this, daily (SURVEYBOT_RETENTION_DAYS; "
+        "keep: never, said on purpose; unset: never, with a warning).",
     ),
     click.option("--timezone", help="Respondents' time zone for quiet hours (SURVEYBOT_TIMEZONE)."),
 )
@@ -117,6 +117,13 @@ def policy_of(settings: UpkeepSettings) -> Policy:
             f"unfinished response before SURVEYBOT_REMINDER_HOURS={settings.reminder_hours:g} "
             "would remind its respondent: no one will be reminded (make the first longer, or "
             "set SURVEYBOT_REMINDER_HOURS=0 to say so)",
+            err=True,
+        )
+    if settings.retention_days is None:
+        click.echo(
+            "warning: SURVEYBOT_RETENTION_DAYS is not set: responses are kept until someone "
+            "deletes them; set it to the days your privacy notice promises (730 for the "
+            "bundled notice's 24 months), or to keep to say so",
             err=True,
         )
     return Policy(

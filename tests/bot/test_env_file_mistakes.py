@@ -141,12 +141,12 @@ def test_a_home_folder_written_with_a_tilde_in_the_settings_file_is_the_home_fol
     [
         (
             "SURVEYBOT_RETENTION_DAYS=abc",
-            "SURVEYBOT_RETENTION_DAYS (.env, line 2): 'abc' is not a whole number of days",
+            "SURVEYBOT_RETENTION_DAYS (.env, line 2): 'abc' is not a whole number of days, nor keep",
         ),
         (
             "SURVEYBOT_RETENTION_DAYS=",
             "SURVEYBOT_RETENTION_DAYS (.env, line 2): is empty: give a number of "
-            "days, or leave it out to keep responses",
+            "days, or keep to keep responses",
         ),
         (
             "SURVEYBOT_ADMINS=12;34",

@@ -1,10 +1,14 @@
-"""Upkeep settings that cancel each other are said at start: reminders that never come.
+"""Upkeep settings an organiser would regret are said at start.
 
 `SURVEYBOT_ABANDON_AFTER_DAYS` closes an unfinished response; `SURVEYBOT_REMINDER_HOURS`
 reminds its respondent once it has been idle that long. Closed first, no one is reminded.
+Without `SURVEYBOT_RETENTION_DAYS` responses are kept for ever, which no privacy notice
+promises: said until the organiser gives a period, or `keep`.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -15,7 +19,7 @@ from bot.settings import UpkeepSettings
 def test_abandoning_before_the_reminder_is_due_is_warned_of(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    policy = policy_of(UpkeepSettings(reminder_hours=48, abandon_after_days=1))
+    policy = policy_of(UpkeepSettings(reminder_hours=48, abandon_after_days=1, retention_days=730))
 
     assert policy.reminder_after is not None  # kept as asked: a warning, not a refusal
     assert capsys.readouterr().err == (
@@ -27,12 +31,40 @@ def test_abandoning_before_the_reminder_is_due_is_warned_of(
 
 @pytest.mark.parametrize(
     "settings",
-    [{}, {"reminder_hours": 0, "abandon_after_days": 1}, {"abandon_after_days": 0}],
-    ids=["defaults", "no reminders", "never abandoned"],
+    [
+        {"retention_days": 730},
+        {"reminder_hours": 0, "abandon_after_days": 1, "retention_days": 730},
+        {"abandon_after_days": 0, "retention_days": "keep"},
+    ],
+    ids=["defaults but retention", "no reminders", "never abandoned, kept on purpose"],
 )
 def test_settings_that_agree_start_without_a_word(
     capsys: pytest.CaptureFixture[str], settings: dict[str, float]
 ) -> None:
     policy_of(UpkeepSettings(**settings))  # type: ignore[arg-type]
 
+    assert capsys.readouterr().err == ""
+
+
+def test_responses_kept_for_ever_by_default_are_warned_of(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    policy = policy_of(UpkeepSettings())
+
+    assert policy.retention is None  # nothing deleted: a warning, not a guess at a period
+    assert capsys.readouterr().err == (
+        "warning: SURVEYBOT_RETENTION_DAYS is not set: responses are kept until someone "
+        "deletes them; set it to the days your privacy notice promises (730 for the bundled "
+        "notice's 24 months), or to keep to say so\n"
+    )
+
+
+@pytest.mark.parametrize("said", ["keep", "KEEP", " Keep "])
+def test_keep_keeps_responses_without_a_warning(
+    capsys: pytest.CaptureFixture[str], said: str
+) -> None:
+    policy = policy_of(UpkeepSettings(retention_days=said))  # type: ignore[arg-type]
+
+    assert policy.retention is not None
+    assert dt.datetime.now(dt.UTC) - policy.retention < dt.datetime(1927, 1, 1, tzinfo=dt.UTC)
     assert capsys.readouterr().err == ""
