@@ -82,6 +82,11 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
     housekeeping = application.bot_data.housekeeping
     sent = 0
     for reminder in await housekeeping.due_reminders(now, channel=Channel.TELEGRAM):
+        # A round sends one after the other, at Telegram's pace: one begun at 19:59 stops
+        # at 20:00, and the rest wait for the morning as if the round had begun then.
+        if housekeeping.policy.quiet(application.bot_data.clock()):
+            log.info("night fell during the round; the other reminders wait for the morning")
+            break
         if not await housekeeping.claim(reminder, now):
             continue  # claimed meanwhile by another round
         try:

@@ -203,3 +203,25 @@ async def test_one_response_that_cannot_be_read_does_not_stop_the_others_reminde
     assert await send_due_reminders(app, DUE) == 1
     assert reminders_to(ana) == []
     assert len(reminders_to(bob)) == 1
+
+
+async def test_a_round_that_reaches_the_night_leaves_the_rest_for_the_morning(
+    person: PersonFactory, app: BotApplication, api: RoundAPI, clock: Clock
+) -> None:
+    ana, bob = person(), person()
+    await half_way(ana)
+    await half_way(bob)
+    evening = START.replace(hour=19, minute=59) + dt.timedelta(days=1)
+    clock.now = evening
+
+    async def eight_strikes() -> None:
+        clock.now = evening + dt.timedelta(minutes=1)  # the first reminder took a while
+
+    api.during_first = eight_strikes
+    assert await send_due_reminders(app, evening) == 1
+    assert len(reminders_to(ana)) + len(reminders_to(bob)) == 1, "none after 20:00"
+    clock.now = evening + dt.timedelta(hours=2)
+    assert await send_due_reminders(app, clock.now) == 0
+    clock.now = START.replace(hour=9) + dt.timedelta(days=2)
+    assert await send_due_reminders(app, clock.now) == 1
+    assert len(reminders_to(ana)) == len(reminders_to(bob)) == 1
