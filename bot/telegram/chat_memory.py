@@ -41,6 +41,9 @@ KEPT_FOR: Final = 48 * 3600.0
 MAX_CHATS: Final = 10_000
 """Chats kept at most (a tour's respondents with a menu open at once are far fewer)."""
 
+USED_FOR: Final = 600.0
+"""Seconds a used-up menu is remembered: a double tap's second press comes within them."""
+
 
 @dataclass
 class _Kept:
@@ -61,6 +64,7 @@ class ChatMemory:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._chats: dict[int, _Kept] = {}  # in the order they were touched, oldest first
+        self._used: dict[tuple[int, int], float] = {}  # (chat, message): when, oldest first
         self._max_chats = max_chats
         self._kept_for = kept_for
         self._clock = clock
@@ -95,6 +99,25 @@ class ChatMemory:
             del self._chats[chat.chat_id]
         if drop:
             await drop_quietly(chat, message_id)
+
+    def use_up(self, chat_id: int, message_id: int) -> None:
+        """A menu's button was obeyed: a second press of its buttons is stale.
+
+        A double tap sends both presses with the message as it was, buttons and all
+        (`handlers._withdrawn` cannot tell), and the second would be obeyed again: the
+        welcome, a question, sent twice. Remembered for `USED_FOR`, `MAX_CHATS` at most."""
+        now = self._clock()
+        self._used.pop((chat_id, message_id), None)
+        self._used[(chat_id, message_id)] = now
+        oldest = next(iter(self._used))
+        while len(self._used) > self._max_chats or now - self._used[oldest] >= USED_FOR:
+            del self._used[oldest]
+            oldest = next(iter(self._used))
+
+    def used_up(self, chat_id: int, message_id: int) -> bool:
+        """Whether a button of this menu was obeyed lately (`use_up`)."""
+        when = self._used.get((chat_id, message_id))
+        return when is not None and self._clock() - when < USED_FOR
 
     def keep_pages(self, chat_id: int, message_id: int, menu: Menu, lang: str) -> None:
         """Keep a long `menu` in `lang` for its pages, forgetting the oldest beyond

@@ -108,7 +108,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         lang = await context.services.conversation.language_kept(person)
         await answer_query(query, say("forged", lang))
         return
-    if (action is None or not action.about_question) and _withdrawn(query):
+    if (action is None or not action.about_question) and _withdrawn(query, context):
         # A menu's buttons, gone from its message (used up, or given way to the next reply),
         # pressed on a phone that had not caught up: not obeyed, or a number of the picker
         # would open another question, a page bring the buttons back. (A question's are
@@ -121,9 +121,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         await converse(update, context, Pressed(action), query=query)
 
 
-def _withdrawn(query: CallbackQuery) -> bool:
-    """Whether the pressed message shows no buttons any more (Telegram sends it as it stands)."""
-    return isinstance(query.message, Message) and query.message.reply_markup is None
+def _withdrawn(query: CallbackQuery, context: BotContext) -> bool:
+    """Whether the pressed message shows no buttons any more (Telegram sends it as it stands),
+    or one of them was obeyed already (a double tap: both presses show them)."""
+    message = query.message
+    if not isinstance(message, Message):
+        return False
+    used = context.services.chats.used_up(message.chat_id, message.message_id)
+    return message.reply_markup is None or used
 
 
 async def on_edited(update: Update, context: BotContext) -> None:
@@ -168,6 +173,8 @@ async def converse(
     here = Chat(context.bot, chat.id)
     if isinstance(event, Pressed) and query is not None:
         shown_more = await _answer_press(here, query, event, reply, tapped)
+        if tapped is not None and reply.status == Status.DONE and not event.action.about_question:
+            context.services.chats.use_up(chat.id, tapped.message_id)
         if not shown_more:
             return
     await Renderer(
