@@ -137,6 +137,8 @@ async def on_edited(update: Update, context: BotContext) -> None:
     person = person_of(update)
     if message is None or person is None:
         return
+    if (message.text or "").startswith("/"):
+        return  # a command (/start…) edited: no answer to keep, nothing worth saying
     lang = await context.services.conversation.language_kept(person)
     await Chat(context.bot, message.chat_id).send_plain(say("edited", lang))
 

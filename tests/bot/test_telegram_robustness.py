@@ -280,6 +280,21 @@ async def test_an_edited_answer_is_said_not_to_be_read_and_changes_nothing(
     assert ana.last_with_buttons() is waiting  # the question waiting is still the one to answer
 
 
+async def test_an_edited_command_gets_no_word_about_answers(
+    person: PersonFactory, updates: Updates
+) -> None:
+    # Before any answer: "your answer stays as sent" would be about nothing.
+    bob = person()
+    typed = bob.message_update("/start pithiviers")
+    await updates.feed(typed)
+    sent = len(bob.chat)
+
+    edited = {**typed["message"], "text": "/start", "edit_date": typed["message"]["date"] + 5}
+    await updates.feed({"update_id": updates.next_id(), "edited_message": edited})
+
+    assert len(bob.chat) == sent
+
+
 async def test_updates_without_a_user_are_ignored(
     person: PersonFactory, updates: Updates, api: FakeBotAPI, query: Query
 ) -> None:
