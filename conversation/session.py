@@ -8,12 +8,15 @@ saved under an older one (`outdated`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from conversation.events import Person
 from flows import Flow, ResponseState, rebase
 from storage import Respondent, Response, ResponseStatus, SessionRecord
+
+log = logging.getLogger(__name__)
 
 
 def language_for(flow: Flow, code: str | None) -> str:
@@ -76,6 +79,28 @@ class Session:
         self.outdated = False
 
 
+_CARRIED_BACK: set[tuple[str, int, int]] = set()
+"""(flow, from version, to version) already said in this process's log."""
+
+
+def _say_carried_back(flow: Flow, newer: int) -> None:
+    """Moving a response back to an older version is allowed (a file put back as it was),
+    but it is also what an instance left running an old file does, in turn with one on the
+    new file: then each input undoes the other's move and no one gets past their
+    question. Said once per process, for the organiser to see in the log."""
+    if (flow.id, newer, flow.version) in _CARRIED_BACK:
+        return
+    _CARRIED_BACK.add((flow.id, newer, flow.version))
+    log.warning(
+        "a response to %s saved under its version %d was carried back to version %d, the "
+        "one this instance runs: if another instance runs the newer file, restart every "
+        "instance with the same flow files, or respondents are moved back and forth",
+        flow.id,
+        newer,
+        flow.version,
+    )
+
+
 def _parse(_response_id: int, text: str) -> ResponseState:
     return ResponseState.model_validate_json(text)
 
@@ -95,6 +120,8 @@ def open_session(
         state = parse(response.id, response.state_json)
         outdated = response.flow_version != flow.version
         if outdated and response.status != ResponseStatus.COMPLETED:
+            if response.flow_version > flow.version:
+                _say_carried_back(flow, response.flow_version)
             state = rebase(flow, state)
     lang = language_for(flow, person.language_hint)
     if record.respondent is not None and record.respondent.language in flow.languages:
