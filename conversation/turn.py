@@ -135,7 +135,8 @@ class Turn(Switching):
         if split_entry(code)[0] and stage is None:
             # A mistyped or outdated code: asking beats an answer silently left untagged.
             self.arrived = None  # the list replaces the notice shown before, if any
-            self.screens.append(views.stage_picker(self.lang, self.stages, self.audience))
+            flows = self.catalogue or self.flow  # which the listed stages are for
+            self.screens.append(views.stage_picker(self.lang, self.stages, self.audience, flows))
         else:
             await self._begin(stage)
 

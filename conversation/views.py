@@ -7,6 +7,7 @@ holds. Nothing here reads or writes storage.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -244,23 +245,64 @@ def erase_menu(lang: str, seq: int) -> Menu:
     )
 
 
-def stage_picker(lang: str, stages: Sequence[StageDef], audience: str = "") -> Menu:
+def stage_picker(
+    lang: str,
+    stages: Sequence[StageDef],
+    audience: str = "",
+    flows: Catalogue | Flow | None = None,
+) -> Menu:
     """An invitation link naming no known workshop: pick one, or go on without (each said
-    with what the listed stages are called, when they agree: `shared_called`)."""
+    with what the listed stages are called, when they agree: `shared_called`).
+
+    `flows`: the person's flow, or the catalogue while several are run and none is chosen.
+    With the link's `audience` known, only the stages for its flow or for none in particular
+    are listed (another's would be the other questionnaire's workshop); two in one town are
+    told apart on their buttons (`_picker_labels`).
+    """
+    if audience and isinstance(flows, Flow):
+        stages = [stage for stage in stages if stage.flow in (None, flows.id)]
     called = stage_words(lang, shared_called(stages))
+    labels = _picker_labels(lang, stages, flows if isinstance(flows, Catalogue) else None)
     choices = [
-        Choice(
-            say("example_stage", lang, city=stage.city) if stage.example else stage.city,
-            Action(Intent.STAGE, stage=entry(stage, audience), lang=lang),
-        )
-        for stage in stages
+        Choice(label, Action(Intent.STAGE, stage=entry(stage, audience), lang=lang))
+        for label, stage in zip(labels, stages, strict=True)
     ]
     if audience:  # the link's audience still counts without a workshop
         without = Action(Intent.AUDIENCE, stage=entry(None, audience), lang=lang)
     else:
         without = Action(Intent.NO_STAGE, lang=lang)
     choices.append(Choice(say("no_stage", lang, **called), without))
-    return Menu(say("unknown_stage", lang, **called), tuple(choices))
+    # Longer buttons, once told apart ("Pithiviers · Un acteur du territoire"): one a row.
+    plain = all(label == _town(lang, stage) for label, stage in zip(labels, stages, strict=True))
+    return Menu(say("unknown_stage", lang, **called), tuple(choices), columns=2 if plain else 1)
+
+
+def _town(lang: str, stage: StageDef) -> str:
+    """A workshop's button in the list: its town, "Évreux (exemple)" for a made-up one."""
+    return say("example_stage", lang, city=stage.city) if stage.example else stage.city
+
+
+def _picker_labels(lang: str, stages: Sequence[StageDef], catalogue: Catalogue | None) -> list[str]:
+    """The workshops' buttons: their towns; where two would read the same, each says which
+    audience it is for, in the catalogue ("Pithiviers · Un acteur du territoire"), then, if
+    they still do, its date ("Pithiviers (5 juin 2019)")."""
+
+    def audience_of(stage: StageDef) -> str:
+        flow = catalogue.by_id(stage.flow) if catalogue is not None else None
+        return f" · {questionnaire_name(flow, lang)}" if flow is not None else ""
+
+    def date_of(stage: StageDef) -> str:
+        day = format_day(stage.date, lang)
+        return f" ({day})" if day else ""
+
+    labels = [_town(lang, stage) for stage in stages]
+    for told in (audience_of, date_of):
+        seen = Counter(label.casefold() for label in labels)
+        labels = [
+            f"{label}{told(stage)}" if seen[label.casefold()] > 1 else label
+            for label, stage in zip(labels, stages, strict=True)
+        ]
+    return labels
 
 
 def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> Menu:
