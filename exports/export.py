@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,14 @@ from exports.options import ExportOptions, Layout
 from exports.readahead import cyclic_gc_paused, read_ahead
 from exports.table import Labels, LongRows, Table, wide_table
 from flows import Flow, load_flow
-from storage import ResponseCount, ResponseFilter, Snapshot, is_postgres_url, open_snapshot
+from storage import (
+    AnsweredQuestion,
+    ResponseCount,
+    ResponseFilter,
+    Snapshot,
+    is_postgres_url,
+    open_snapshot,
+)
 
 Target = str | os.PathLike[str] | BinaryIO
 Progress = Callable[[int, int], None]
@@ -131,9 +138,7 @@ def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> I
     with open_snapshot(db) as snapshot:
         where = options.response_filter(flow.id)
         counts = snapshot.count(where)
-        # Only answers given on another version can hold questions the flow file lacks.
-        others = any(count.flow_version != flow.version for count in counts)
-        seen = snapshot.answered_questions(where, except_version=flow.version) if others else []
+        seen = _other_versions_answered(snapshot, flow, where, counts)
         history = load_history(flow, snapshot)
         yield Prepared(
             snapshot=snapshot,
@@ -146,6 +151,25 @@ def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> I
             counts=tuple(counts),
             labels=Labels(history, lang, enabled=options.labels),
         )
+
+
+def _other_versions_answered(
+    snapshot: Snapshot, flow: Flow, where: ResponseFilter, counts: Sequence[ResponseCount]
+) -> list[AnsweredQuestion]:
+    """What the answers given on other versions of `flow` hold, in the whole database.
+
+    The export's filters do not narrow it: the columns a question of an older
+    version (or a choice it offered) adds are there whichever rows are picked,
+    so that exports of one workshop each, or of nothing, have the same header.
+    Only answers given on another version can hold questions the flow file
+    lacks: when no response of the flow is of another version (the common case,
+    told by counting responses, not answers), nothing else is read.
+    """
+    everything = ResponseFilter(flow_id=flow.id)
+    held = counts if where == everything else snapshot.count(everything)
+    if all(count.flow_version == flow.version for count in held):
+        return []
+    return snapshot.answered_questions(everything, except_version=flow.version)
 
 
 def run_export(
