@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from html import escape
 from typing import Final, cast
 
-import httpx
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.telegram.background import Runner, schedule_jobs
@@ -25,7 +24,7 @@ from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
 from bot.telegram.organiser import run_stats
 from bot.telegram.organiser_export import run_export
-from bot.telegram.sending import Chat
+from bot.telegram.sending import Chat, may_have_arrived
 from conversation import REMINDERS, Menu
 from storage import Channel
 
@@ -103,7 +102,7 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
             log.warning("Telegram asks to slow down (%s); the next round goes on", error)
             break
         except TelegramError as error:
-            if isinstance(error, TimedOut) and _may_have_arrived(error):
+            if isinstance(error, TimedOut) and may_have_arrived(error):
                 log.warning("no answer from Telegram to a reminder; not sending it again")
                 continue
             # Known not to have gone (no connection, a 5xx, refused): due again next round.
@@ -117,20 +116,13 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
 
 
 async def _send(application: BotApplication, chat_id: str, menu: Menu) -> None:
-    chat = Chat(application.bot, int(chat_id))
+    # One try: a reminder that did not go is due again next round (and a round held up by
+    # pauses for each of its reminders while Telegram is down would hold up the next).
+    chat = Chat(application.bot, int(chat_id), pauses=())
     sent = await chat.send(escape(menu.text), menu_keyboard(menu))
     # Its "go on" button goes, as any menu's, once the person moves on without it (the menu
     # it supersedes loses its own quietly: the reminder has gone, whatever happens to that).
     await application.bot_data.chats.open(chat, sent)
-
-
-def _may_have_arrived(error: TimedOut) -> bool:
-    """A timeout waiting for the answer: the request went out, and Telegram may have sent it.
-
-    Like a crash after sending, so the mark stays; a timeout connecting, waiting
-    for a connection or writing the request means nothing reached Telegram.
-    """
-    return isinstance(error.__cause__, httpx.ReadTimeout)
 
 
 async def daily_upkeep(application: BotApplication, now: dt.datetime) -> None:

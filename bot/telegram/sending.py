@@ -12,10 +12,24 @@ from the start (`Keyboard`: each button its label and its data). Both save
 CPU on every update (docs/performance.md). The call still goes through the
 same request, rate limiter and errors; only the parsing of what comes back is
 ours.
+
+A call Telegram surely did not carry out is tried again, a few times after
+short pauses (`RETRY_PAUSES`, 3.5 s in all: the person's next updates wait
+behind this turn), then its error is raised as before: Telegram answered with
+an error of its own (a 502 from its gateway, a 500), or the request never
+reached it (no connection). Without this, a 502 on the next question left the
+person with their answer taken and nothing to tap until they wrote again. An
+edit sent twice reads the same. A timeout waiting for the answer, or a
+connection lost while reading it, is not tried again: the request got there
+and the message may be in the chat (`may_have_arrived`). Telegram's refusals
+(400, 403), flood control (the rate limiter's business) and a bad token are
+raised at once. Reminders take one try (`pauses=()`): one not sent is due again
+next round.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -24,8 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypedDict
 
+import httpx
 from telegram import CallbackQuery, InputFile
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.warnings import PTBUserWarning
 
 from flows import MESSAGE_LIMIT, fitting_prefix, split_blocks
@@ -37,6 +52,9 @@ log = logging.getLogger(__name__)
 # by characters, so a margin for emoji, which Telegram counts as two.
 MAX_TEXT: Final = MESSAGE_LIMIT - 96
 TAG: Final = re.compile(r"<[^>]*>")
+
+RETRY_PAUSES: tuple[float, ...] = (0.5, 1.0, 2.0)
+"""The pauses before each new try of a call Telegram surely did not carry out (see the module)."""
 
 HTML: Final = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
 """How every text is sent: HTML, links without a preview (the application's `Defaults`)."""
@@ -65,6 +83,8 @@ class Chat:
     bot: Any
     """The application's `ExtBot`."""
     chat_id: int
+    pauses: tuple[float, ...] | None = None
+    """The pauses between tries of a call that did not go (None: `RETRY_PAUSES`; (): one try)."""
 
     async def send(self, text: str, keyboard: Keyboard | None = None) -> int:
         """Send an HTML message, with buttons if any; its message id. `Refused` names what
@@ -115,7 +135,21 @@ class Chat:
             _already_right("editMessageReplyMarkup", error, keyboard)
 
     async def _call(self, method: str, **params: Any) -> Any:
-        """One Bot API method on this chat; Telegram's answer as JSON (see the module)."""
+        """One Bot API method on this chat; Telegram's answer as JSON (see the module).
+
+        Tried again after each pause while Telegram surely did not carry it out."""
+        pauses = RETRY_PAUSES if self.pauses is None else self.pauses
+        for pause in pauses:
+            try:
+                return await self._call_once(method, params)
+            except NetworkError as error:
+                if not surely_not_sent(error):
+                    raise
+                log.info("%s did not go (%s); trying again in %g s", method, error, pause)
+            await asyncio.sleep(pause)
+        return await self._call_once(method, params)
+
+    async def _call_once(self, method: str, params: dict[str, Any]) -> Any:
         return await self.bot.do_api_request(method, api_kwargs={"chat_id": self.chat_id, **params})
 
 
@@ -175,6 +209,47 @@ def plain_blocks(text: str, limit: int = MAX_TEXT) -> list[str]:
 def shown_length(text: str) -> int:
     """How many characters an HTML text shows once Telegram has applied its markup."""
     return text_length(html.unescape(TAG.sub("", text)))
+
+
+def may_have_arrived(error: TelegramError) -> bool:
+    """The request went out and its answer was lost: Telegram may have carried it out.
+
+    A timeout waiting for the answer, or the connection lost while reading it. A
+    timeout connecting, waiting for a connection or writing the request means
+    nothing reached Telegram.
+    """
+    return isinstance(
+        error.__cause__, httpx.ReadTimeout | httpx.ReadError | httpx.RemoteProtocolError
+    )
+
+
+# What python-telegram-bot's `HTTPXRequest` raises from (as a `NetworkError`, or a `TimedOut`)
+# when the request never got to Telegram whole.
+NOT_REACHED: Final = (
+    httpx.ConnectError
+    | httpx.ConnectTimeout
+    | httpx.PoolTimeout
+    | httpx.WriteError
+    | httpx.WriteTimeout
+)
+
+
+def surely_not_sent(error: TelegramError) -> bool:
+    """Telegram did not carry the call out, and may if asked again.
+
+    python-telegram-bot raises a plain `NetworkError` for an error answer it has
+    no class for (a 5xx: Telegram's gateway or servers failing), from nothing or
+    from the `TelegramError` of an answer that is not JSON (a proxy's error page);
+    and one from the httpx error when the request did not go. A `BadRequest` is a
+    `NetworkError` too, but a refusal; `Forbidden`, `RetryAfter` and `InvalidToken`
+    are not network errors.
+    """
+    if not isinstance(error, NetworkError) or isinstance(error, BadRequest):
+        return False
+    if may_have_arrived(error):
+        return False
+    cause = error.__cause__
+    return cause is None or isinstance(cause, TelegramError | NOT_REACHED)
 
 
 # Edits Telegram finds pointless or impossible: the message already reads right, is gone,
