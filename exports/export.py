@@ -110,7 +110,9 @@ class Prepared:
         """Each batch as a table, with the number of responses in it."""
         long = self.options.layout is Layout.LONG
         left_out = frozenset() if self.options.include_personal else personal_ids(self.history)
-        rows = LongRows(self.flow, self.labels, left_out=left_out)
+        # The questions the flow file lacks in the codebook's order (the wide layout's).
+        later = [column.question_id for column in self.questions if column.question_id]
+        rows = LongRows(self.flow, self.labels, left_out=left_out, later=later)
         batches = self.snapshot.batches(
             self.where, size=self.options.batch_size, with_times=long, with_skipped=long
         )

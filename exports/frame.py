@@ -121,8 +121,10 @@ def load_responses(
                 values.extend(table[name])
         lang_used = options.language(loaded)
         history = prepared.history
+        # The long layout's questions, in its codebook's order: the file's, then older ones.
+        asked = [column.question_id for column in prepared.questions if column.question_id]
         data = {
-            column.name: _series(history, column, cells.pop(column.name), lang_used, options)
+            column.name: _series(history, column, cells.pop(column.name), lang_used, options, asked)
             for column in prepared.columns
         }
     return pd.DataFrame(data)
@@ -169,7 +171,12 @@ def load_codebook(
 
 
 def _series(
-    history: FlowHistory, column: Column, cells: Cells, lang: str, options: ExportOptions
+    history: FlowHistory,
+    column: Column,
+    cells: Cells,
+    lang: str,
+    options: ExportOptions,
+    asked: Sequence[str] = (),
 ) -> Any:
     cell = column.cell
     if cell is Cell.TIME:
@@ -182,7 +189,7 @@ def _series(
     if cell is Cell.TEXT:
         return _text(cells)
     if cell is Cell.CODE:
-        return _categorical(cells, _categories(history, column, lang, options))
+        return _categorical(cells, _categories(history, column, lang, options, asked))
     if cell is Cell.SCALE:
         step = column.step
         if step is not None and not getattr(step, "dont_know", False):
@@ -228,9 +235,14 @@ def _categorical(cells: Cells, categories: list[Any]) -> Any:
 
 
 def _categories(
-    history: FlowHistory, column: Column, lang: str, options: ExportOptions
+    history: FlowHistory,
+    column: Column,
+    lang: str,
+    options: ExportOptions,
+    asked: Sequence[str] = (),
 ) -> list[Any]:
-    """The categories in flow order: the current file's, then those only older versions had."""
+    """The categories in flow order: the current file's, then those only older versions had
+    (for `question_id`, `asked`: the questions in the codebook's order)."""
     flow = column.source or history.current
     step = column.step
     if column.name == "status" and step is None:
@@ -239,7 +251,7 @@ def _categories(
     if column.name == "channel" and step is None:
         return list(CHANNELS)
     if column.name == "question_id" and step is None:
-        return [s.id for s in exported_questions(flow, options, history)]
+        return list(asked) or [s.id for s in exported_questions(flow, options, history)]
     if step is None:
         return []
     if step.type == Kind.SCALE:

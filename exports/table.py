@@ -313,15 +313,24 @@ class LongRows:
     """Builds the long layout: one row per answer, and per question skipped."""
 
     def __init__(
-        self, flow: Flow, labels: Labels, *, left_out: frozenset[str] = frozenset()
+        self,
+        flow: Flow,
+        labels: Labels,
+        *,
+        left_out: frozenset[str] = frozenset(),
+        later: Sequence[str] = (),
     ) -> None:
         self.flow = flow
         self.labels = labels
         self._left_out = left_out
         """Questions with no row: the personal ones, unless asked for."""
         steps = flow.steps()
-        # Sort keys as text: flow order first, then questions the flow file lacks, by id.
-        self._order = {step.id: f"{i:06d}" for i, step in enumerate(steps)}
+        # Sort keys as text: flow order first, then the questions the flow file lacks in
+        # the order of `later` (the wide layout's and the codebook's), then any other by id.
+        self._in_file = frozenset(step.id for step in steps)
+        lacked = [q for q in dict.fromkeys(later) if q not in self._in_file]
+        ids = [*(step.id for step in steps), *lacked]
+        self._order = {q: f"{i:06d}" for i, q in enumerate(ids)}
         self._info = {step.id for step in steps if step.type == Kind.INFO}
 
     def _skipped(self, answers: dict[str, AnswerValue], skipped: Sequence[str]) -> list[str]:
@@ -332,7 +341,7 @@ class LongRows:
         # The answers table holds the answers that count, which decide what is shown.
         state = ResponseState(current=None, answers=answers)
         shown = {step.id for step in visible_steps(self.flow, state)}
-        return [q for q in candidates if q in shown or q not in self._order]
+        return [q for q in candidates if q in shown or q not in self._in_file]
 
     def _sorted(self, ids: list[str]) -> list[str]:
         order = self._order

@@ -1,7 +1,7 @@
 """An export's columns depend on the flow and the data kept, never on the filters.
 
 A tour answered on three versions of a flow, at three stages: version 1
-asked `staff` and `ideas` (at Pithiviers only), version 2 offered `africa`
+asked `staff` and `ideas` (at Pithiviers only; `ideas` answered once, skipped twice), version 2 offered `africa`
 among the markets (at Le Creusot only); version 3, the current file, has
 none of them. One export per workshop, per status or per version, or one
 matching nothing, has the same header, and the codebook the same rows, on
@@ -27,7 +27,7 @@ from exports import ExportOptions, export_csv, load_codebook, load_responses
 from flows import Flow, load_flow
 from storage import open_store
 from tests.conftest import Clock
-from tests.exports.conftest import MINI_V2, STAGES, Survey, invoke, read_csv
+from tests.exports.conftest import MINI_V2, SKIP, STAGES, Survey, invoke, read_csv
 
 COMMON = {"company": "Acme", "sector": "services", "exports": "yes", "share": 10}
 COMMON |= {"importance": 2, "obstacles": ["cost", "time"]}
@@ -80,6 +80,8 @@ async def tour(
         old = await survey.respond(
             mini, COMMON | {"staff": 12, "markets": ["eu"], "ideas": "Plus de liens"}
         )
+        for staff in (5, 6):  # `ideas` skipped: a row of its own in the long layout
+            await survey.respond(mini, COMMON | {"staff": staff, "markets": ["eu"], "ideas": SKIP})
         await keep_flow_versions(store, [mini_v2], now=clock.tick())
         await survey.respond(
             mini_v2,
@@ -184,3 +186,32 @@ def test_an_older_choice_keeps_its_column_in_every_file(tour: Tour, tmp_path: Pa
     assert "markets__africa" in read_csv(result.stdout_bytes).columns
     notes = read_csv(book.read_bytes()).set_index("column")
     assert "A choice of an older version" in notes.loc["markets__africa", "note"]
+
+
+def test_the_long_layout_lists_older_questions_in_the_wide_order(
+    tour: Tour, tmp_path: Path
+) -> None:
+    """`staff` then `ideas`, as the wide layout and the codebook have them (not by name):
+    in the long CSV's rows, its codebook and the pandas categories of `question_id`."""
+    wide = header(export_csv(tour.target, tour.v3, ExportOptions(status="all")).data)
+    assert wide[-2:] == ["staff", "ideas"]
+    out, book = tmp_path / "long.csv", tmp_path / "codebook.csv"
+    result = invoke("--db", tour.target, "--flow", tour.v3_path, "--status", "all",
+                    "--layout", "long", "-o", out, "--codebook", book)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    long = read_csv(out.read_bytes())
+    assert list(long[long["response_key"] == tour.old]["question_id"])[-2:] == ["staff", "ideas"]
+    codebook = read_csv(book.read_bytes())
+    described = [q for q in codebook[codebook["column"] == "value"]["question_id"] if q]
+    assert described[-2:] == ["staff", "ideas"]
+    # Every response that skipped the older question has its row, not only the first.
+    skipped = long[(long["question_id"] == "ideas") & (long["status"] == "skipped")]
+    assert len(skipped) == 2
+    # Each response's rows follow the codebook's order.
+    for _, rows in long.groupby("response_key"):
+        places = [described.index(q) for q in rows["question_id"]]
+        assert places == sorted(places)
+
+    frame = load_responses(tour.target, tour.v3, status="all", layout="long")
+    assert list(frame["question_id"].cat.categories) == described
+    assert frame["question_id"].astype(str).tolist() == list(long["question_id"])
