@@ -130,7 +130,11 @@ def personal_warning(named: Sequence[str]) -> str:
     metavar="LANG",
     help="Language of labels and codebook (default: the flow's).",
 )
-@click.option("--joined", is_flag=True, help="Add a column of the codes of each multiple choice.")
+@click.option(
+    "--joined",
+    is_flag=True,
+    help="Add a column of the codes of each multiple choice (wide layout only).",
+)
 @click.option(
     "--include-personal",
     is_flag=True,
@@ -188,6 +192,7 @@ def export(
     """
     from exports import ExportError, ExportOptions, Layout
 
+    _check_layout(layout, joined=joined)
     setup = load_data(db, flow, flows, stages)
     _check_flags(setup.selected, lang=lang, since=since, until=until)
     stages_kept = _known_stages(setup.settings.db, setup.selected, setup.stages, stages_kept)
@@ -215,6 +220,17 @@ def export(
         fail(str(error))
     if flow is None:  # --flow picked its flow on purpose: the others are not missed
         _note_other_flows(setup, options)
+
+
+def _check_layout(layout: str, *, joined: bool) -> None:
+    """Refuse (exit 2) --joined with --layout long, which has no column to add: its `value`
+    already holds a multiple choice's codes joined by ';'."""
+    if joined and layout == "long":
+        raise click.BadParameter(
+            "--joined adds a column to the wide layout; the long one already writes a "
+            "multiple choice's codes joined by ';' in 'value': leave out --joined",
+            param_hint="'--joined'",
+        )
 
 
 def _check_flags(
