@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
@@ -241,9 +242,26 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """The one error handler: log with the traceback, tell the user something short and kind."""
+    """The one error handler: log with the traceback, tell the user something short and kind.
+
+    The database unavailable is not a fault to apologise for: the update is
+    not handled (the webhook answers 503, the poller applies it again once the
+    database answers), one line is logged, and the person is told nothing. Told
+    to try again, they would type their answer again, and it would answer the
+    next question once the first is applied.
+    """
     error = context.error
     person = person_of(update) if isinstance(update, Update) else None
+    if isinstance(update, Update) and database_unavailable(error):
+        processor = context.application.update_processor
+        news = not isinstance(processor, PerRespondentProcessor) or processor.not_handled(update)
+        log.log(
+            logging.WARNING if news else logging.DEBUG,
+            "the database is unavailable: update %d not applied, to be delivered again (%s)",
+            update.update_id,
+            error,
+        )
+        return
     if isinstance(error, Forbidden):
         if person is not None:
             await context.services.conversation.set_blocked(person, blocked=True)
@@ -276,6 +294,36 @@ async def on_error(update: object, context: BotContext) -> None:
     else:
         log.error("error while handling an update", exc_info=error)
     await _say_sorry(update, context, person, "tg_refused" if refused else "tg_error")
+
+
+_OUT_OF_REACH = ("08", "53", "57P", "58")
+"""PostgreSQL's error classes for a server out of reach: the connection lost or refused,
+out of resources (disk, memory, connections), shutting down or starting, an I/O error."""
+_BUSY_OR_FULL = (
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+)
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` is the database out of reach for a while (down, locked, full), which
+    a later try may get past: not a fault of the update nor of the code.
+
+    Told by the driver's error the StorageError was raised from, as storage has no type
+    of its own for it (a missing row, a crossed write or a value refused are not this).
+    """
+    if type(error) is not StorageError:
+        return False
+    cause = error.__cause__
+    if isinstance(cause, OSError):  # refused, reset, timed out (TimeoutError is one)
+        return True
+    state = getattr(cause, "sqlstate", None)  # asyncpg's
+    if isinstance(state, str) and state.startswith(_OUT_OF_REACH):
+        return True
+    code = getattr(cause, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _BUSY_OR_FULL
 
 
 async def _say_sorry(update: Update, context: BotContext, person: Person | None, key: str) -> None:

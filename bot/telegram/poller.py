@@ -15,7 +15,11 @@ batch. So the poller never waits for handling:
    order, and different people's concurrently.
 3. Each update is marked done in the inbox once its handler has returned
    (or failed, or flood control dropped it: `bot/telegram/flood.py`),
-   a few at a time in one write. That write also records which message now
+   a few at a time in one write. One that failed because the database was
+   unavailable is not done: the processor applies it again in the person's
+   turn until the database answers (`PerRespondentProcessor.retry_with`; not
+   counted as a replay, an outage is not the update's fault), or, stopped
+   meanwhile, it is applied at the next start. That write also records which message now
    shows each respondent's live question (conversation/live.py), which
    would otherwise take a commit of its own per answer.
 4. At start, the rows left not done (the bot stopped or crashed meanwhile)
@@ -135,7 +139,7 @@ class Poller:
         self._max_in_hand = max_in_hand
         self._stopping = asyncio.Event()
         self.offset: int | None = None
-        self._in_hand: dict[int, asyncio.Future[None]] = {}
+        self._in_hand: dict[int, asyncio.Future[bool]] = {}
         """Updates handed to the application and not yet handled."""
         self._finished: list[int] = []
         """Updates handled, to be marked done in the inbox."""
@@ -161,12 +165,15 @@ class Poller:
         await bot.delete_webhook(drop_pending_updates=False)
         services = self._application.bot_data
         services.live_with_marks = True
+        self._processor.retry_with(self._application.process_update)
         try:
             await self._replay()
             # Pruned after the first fetch, not before: that batch may be the last one before
             # the stop, delivered again, and its done rows are what recognise it.
             await self._poll()
         finally:
+            # Those waiting for the database stay in the inbox, for the next start.
+            self._processor.stop_retrying()
             await self._drain()
             # Replies shown from now on write their live message at once: no mark may follow.
             services.live_with_marks = False
@@ -282,7 +289,7 @@ class Poller:
         self._finished.extend(skipped)
         self._start_marking()
 
-    async def _hand_over(self, update: Update) -> asyncio.Future[None]:
+    async def _hand_over(self, update: Update) -> asyncio.Future[bool]:
         """Queue the update for the application; the future set once it is handled."""
         update_id = update.update_id
         handled = self._processor.done(update_id)
@@ -291,12 +298,14 @@ class Poller:
         await self._application.update_queue.put(update)
         return handled
 
-    def _handled(self, update_id: int, future: asyncio.Future[None]) -> None:
+    def _handled(self, update_id: int, future: asyncio.Future[bool]) -> None:
         self._processor.forget(update_id)
         self._in_hand.pop(update_id, None)
         self._room.set()
-        if future.cancelled():
-            return  # the application stopped before handling it: applied at next start
+        if future.cancelled() or not future.result():
+            # The application stopped before handling it, or while the database was
+            # unavailable: applied at next start.
+            return
         self._finished.append(update_id)
         self._start_marking()
 

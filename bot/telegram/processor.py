@@ -4,7 +4,15 @@ python-telegram-bot hands each update to `do_process_update` in the order it
 left the update queue. A lock per user keeps that order for one person (their
 answers must be applied in the order they typed them), while other people's
 updates run alongside. The poller waits on `done(update_id)` to mark an
-update done in its inbox once it has been handled.
+update done in its inbox once it has been handled, the webhook to answer 200.
+
+An update whose handling met the database unavailable (PostgreSQL down, the
+file locked: `on_error` in bot/telegram/app.py calls `not_handled`) is not
+handled: its future says False, and the webhook answers 503 (Telegram
+delivers it again). Through the poller (`retry_with`) it is applied again in
+the person's turn, after a pause growing to `RETRY_MOST`, until the database
+answers: their later updates wait behind it, so their order holds, and an
+outage, not the update's fault, never makes the bot give up on one.
 
 One person's burst is cut short here too (`bot/telegram/flood.py`): an update
 beyond the backlog one person may hold is dropped before it reaches a handler
@@ -31,6 +39,11 @@ from conversation import PersonQueues
 
 log = logging.getLogger(__name__)
 
+RETRY_FIRST = 1.0
+"""Seconds before an update not handled (the database unavailable) is first applied again."""
+RETRY_MOST = 30.0
+"""The longest pause between two tries (the pause doubles from `RETRY_FIRST`)."""
+
 
 class PerRespondentProcessor(BaseUpdateProcessor):
     """Serialises updates per user (or chat), runs different users concurrently."""
@@ -42,12 +55,19 @@ class PerRespondentProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._queues = PersonQueues()
         self.flood = flood or FloodGate()
-        self._done: dict[int, asyncio.Future[None]] = {}
+        self._done: dict[int, asyncio.Future[bool]] = {}
+        self._not_handled: set[int] = set()
+        """Updates whose last try met the database unavailable (`not_handled`)."""
+        self._tried: set[int] = set()
+        """Updates being applied again: their failures are not news (`not_handled`)."""
+        self._again: Callable[[Update], Awaitable[None]] | None = None
+        self._no_more_tries = asyncio.Event()
         self.language: Callable[[Update], Awaitable[str]] = app_language
         """The language to tell a person in; the bot sets the one they chose (a read)."""
 
-    def done(self, update_id: int) -> asyncio.Future[None]:
-        """A future set once the update with this id has been handled (or failed)."""
+    def done(self, update_id: int) -> asyncio.Future[bool]:
+        """A future set once the update with this id has been handled (or failed): True,
+        or False when it was not, the database being unavailable (`not_handled`)."""
         if update_id not in self._done:
             self._done[update_id] = asyncio.get_running_loop().create_future()
         return self._done[update_id]
@@ -56,6 +76,22 @@ class PerRespondentProcessor(BaseUpdateProcessor):
         self._done.pop(update_id, None)
         self.flood.forget(update_id)
 
+    def not_handled(self, update: Update) -> bool:
+        """From the error handler: this try met the database unavailable; the update is to
+        be delivered again, not done. Whether it is news (not a try again of one that failed)."""
+        self._not_handled.add(update.update_id)
+        return update.update_id not in self._tried
+
+    def retry_with(self, apply: Callable[[Update], Awaitable[None]]) -> None:
+        """Apply again, with `apply`, the updates not handled (the poller: its inbox)."""
+        self._again = apply
+        self._no_more_tries.clear()
+
+    def stop_retrying(self) -> None:
+        """Tries under way end at once, their updates not handled (left in the inbox)."""
+        self._again = None
+        self._no_more_tries.set()
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _owner(update)
         if key is not None and not self.flood.admit(key, update):
@@ -63,15 +99,35 @@ class PerRespondentProcessor(BaseUpdateProcessor):
             return
         try:
             if key is None:
-                await coroutine
+                await self._apply(update, coroutine)
                 return
             try:
                 async with self._queues.turn_of(key):
-                    await coroutine
+                    await self._apply(update, coroutine)
             finally:
                 self.flood.release(key, update)
         finally:
             self._mark_done(update)
+
+    async def _apply(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the handlers; with `retry_with`, again after a pause while the database is out."""
+        await coroutine
+        if not isinstance(update, Update):
+            return
+        update_id, pause = update.update_id, RETRY_FIRST
+        try:
+            while update_id in self._not_handled and self._again is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._no_more_tries.wait(), timeout=pause)
+                again = self._again
+                if again is None:
+                    return  # stopping: not handled, left for the next start
+                self._not_handled.discard(update_id)
+                self._tried.add(update_id)
+                pause = min(pause * 2, RETRY_MOST)
+                await again(update)
+        finally:
+            self._tried.discard(update_id)
 
     async def _drop(self, key: int, update: object, coroutine: Awaitable[Any]) -> None:
         """Not handled, yet done for the poller; the person is told once, after the rest."""
@@ -94,9 +150,11 @@ class PerRespondentProcessor(BaseUpdateProcessor):
 
     def _mark_done(self, update: object) -> None:
         if isinstance(update, Update):
+            handled = update.update_id not in self._not_handled
+            self._not_handled.discard(update.update_id)
             future = self._done.get(update.update_id)
             if future is not None and not future.done():
-                future.set_result(None)
+                future.set_result(handled)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

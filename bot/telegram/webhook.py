@@ -3,7 +3,9 @@
 Telegram retries a webhook delivery that fails or times out, so holding the
 HTTP response until the update is committed keeps the same at-least-once
 guarantee as our poller (and the update id in the answer's transaction keeps
-it from being applied twice). The secret Telegram sends with each call is
+it from being applied twice). An update that could not be handled because the
+database was unavailable gets 503: Telegram delivers it again later (to
+whichever instance takes it), and nobody was told to type it again. The secret Telegram sends with each call is
 checked before a byte of the body is read, so a forged call costs us nothing
 whatever it sends; the body is capped at `MAX_UPDATE` (here, and by the guards
 in front of every route), and a body that is not an update is a 400, never a
@@ -43,6 +45,8 @@ SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 # What Telegram accepts as `secret_token` in setWebhook.
 SECRET_RULE: Final = "1 to 256 characters of A-Z, a-z, 0-9, _ and -"
 _SECRET: Final = re.compile(r"[A-Za-z0-9_-]{1,256}")
+RETRY_AFTER_S: Final = 5
+"""What a 503 suggests waiting (Telegram keeps its own pace; a proxy may read it)."""
 _UPDATE_IDS: Final = range(0, 2**63)  # what the handled_updates table can key
 
 
@@ -84,9 +88,12 @@ def webhook_route(application: BotApplication, *, path: str, secret: str) -> Rou
         done = processor.done(update.update_id)
         await application.update_queue.put(update)
         try:
-            await done
+            handled = await done
         finally:
             processor.forget(update.update_id)
+        if not handled:
+            # The database was unavailable (logged by the error handler): not applied.
+            return Response(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"], name="telegram_webhook")
