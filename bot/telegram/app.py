@@ -286,8 +286,12 @@ async def on_error(update: object, context: BotContext) -> None:
         await _say_sorry(update, context, person, "tg_error")
         return
     if not isinstance(update, Update):
-        # A job (reminders, upkeep): logged; the next round tries again.
-        log.error("error in scheduled work", exc_info=error)
+        # A job (reminders, upkeep): logged; the next round tries again. The database out
+        # of reach is one line a round, not a traceback a minute for the whole outage.
+        if database_unavailable(error):
+            log.warning("scheduled work waits for the database: %s", error)
+        else:
+            log.error("error in scheduled work", exc_info=error)
         return
     if refused:
         log.error("Telegram refused a request while handling an update: %s", error, exc_info=error)

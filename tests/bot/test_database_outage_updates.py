@@ -213,6 +213,20 @@ async def test_any_other_failure_is_still_apologised_for_and_answered_200(
     logged_errors.expect("^error while handling an update$")
 
 
+async def test_scheduled_work_meeting_the_outage_logs_one_line(
+    hook: tuple[httpx.AsyncClient, SurveyStore],
+    app: BotApplication,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A reminders' round every minute of an outage: a warning each, not a traceback each.
+    with caplog.at_level(logging.WARNING, logger=APP_LOG):
+        await app.process_error(None, refused_connection("list the reminders due"))
+
+    (record,) = [r for r in caplog.records if r.name == APP_LOG]
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert record.getMessage().startswith("scheduled work waits for the database: ")
+
+
 # --- polling ------------------------------------------------------------------------------
 
 
