@@ -348,11 +348,14 @@ class Database:
 
     def _lost(self, cause: BaseException, action: str) -> StorageError:
         if isinstance(cause, sqlite3.Error):
-            return describe_error(cause, self.path, action)
-        return StorageError(
-            f"cannot {action}: the transaction it shared with other writes on {self.path} "
-            f"was rolled back ({str(cause) or type(cause).__name__}); retry"
-        )
+            error = describe_error(cause, self.path, action)
+        else:
+            error = StorageError(
+                f"cannot {action}: the transaction it shared with other writes on {self.path} "
+                f"was rolled back ({str(cause) or type(cause).__name__}); retry"
+            )
+        error.__cause__ = cause  # as `raise … from`: the bot tells a full disk by it
+        return error
 
     def _commit_if_abandoned(self) -> None:
         """A queued writer gave up: if the open group was waiting for it, commit it."""

@@ -267,6 +267,11 @@ async def test_a_body_that_makes_sqlite_roll_everything_back_fails_its_whole_gro
 
     assert all(isinstance(result, StorageError) for result in results[:3]), results
     assert "wrecked" in str(results[2])
+    # Each names SQLite's own error as its cause, as an error raised `from` it would: the
+    # bot tells an outage (a full disk, a lock) from a fault by it (bot.telegram.app).
+    assert all(isinstance(result.__cause__, sqlite3.Error) for result in results[:3]), [
+        repr(getattr(result, "__cause__", None)) for result in results[:3]
+    ]
     assert isinstance(results[3], Response)
     assert peek.query("SELECT code FROM stages") == []
     assert stored_state(peek, before.id) == {}
