@@ -114,11 +114,12 @@ WORDS: dict[str, dict[str, str]] = {
     # Opened by another workshop's link: which workshop each button leaves the answers with.
     "resume_other_workshop": {
         "fr": "Ce questionnaire est rattaché {was_au_stage} {of_was}, et ce lien est celui "
-        "{linked_du_stage} {of_linked}. Reprendre garde vos réponses et {was_le_stage} {of_was} ; "
-        "recommencer les efface et rattache le questionnaire {linked_au_stage} {of_linked}.",
-        "en": "This questionnaire is linked to the {was} {was_stage}, and this link is the "
-        "{linked} {linked_stage}'s. Continuing keeps your answers and the {was} {was_stage}; "
-        "starting over erases them and links the questionnaire to the {linked} {linked_stage}.",
+        "{linked_du_stage} {of_linked}. « Reprendre » garde vos réponses et {was_le_stage} "
+        "{of_was} ; « Recommencer » les efface et rattache le questionnaire {linked_au_stage} "
+        "{of_linked}.",
+        "en": "This questionnaire is linked to the {was} {was_stage}, and this link is for the "
+        "{linked} {linked_stage}. “Continue” keeps your answers and the {was} {was_stage}; "
+        "“Start over” erases them and links the questionnaire to the {linked} {linked_stage}.",
     },
     "resume": {"fr": "Reprendre ▶", "en": "Continue ▶"},
     "restart": {"fr": "Recommencer", "en": "Start over"},

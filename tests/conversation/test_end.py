@@ -364,8 +364,8 @@ async def test_another_workshops_link_says_which_workshop_each_choice_keeps(
     assert ana.menu.text == (
         "Vous avez un questionnaire en cours (2\u00a0réponses sur 10). "
         "Ce questionnaire est rattaché à l’atelier de Pithiviers, et ce lien est celui de "
-        "l’atelier d’Évreux. Reprendre garde vos réponses et l’atelier de Pithiviers\u00a0; "
-        "recommencer les efface et rattache le questionnaire à l’atelier d’Évreux. "
+        "l’atelier d’Évreux. «\u00a0Reprendre\u00a0» garde vos réponses et l’atelier de Pithiviers\u00a0; "
+        "«\u00a0Recommencer\u00a0» les efface et rattache le questionnaire à l’atelier d’Évreux. "
         "Voulez-vous reprendre là où vous en étiez\u00a0?"
     )
     await ana.press(RESUME)
@@ -408,8 +408,8 @@ async def test_an_english_speaker_hears_of_both_workshops_too(
     await ana.start("exemple_normandie")
     assert ana.menu.text == (
         "You have a questionnaire in progress (2 of 10 answered). "
-        "This questionnaire is linked to the Pithiviers workshop, and this link is the Évreux "
-        "workshop's. Continuing keeps your answers and the Pithiviers workshop; starting over "
+        "This questionnaire is linked to the Pithiviers workshop, and this link is for the Évreux "
+        "workshop. “Continue” keeps your answers and the Pithiviers workshop; “Start over” "
         "erases them and links the questionnaire to the Évreux workshop. "
         "Would you like to continue where you left off?"
     )

@@ -120,34 +120,34 @@ async def test_an_unknown_link_lists_the_stages_by_what_they_are_called(
 OTHER_FR = {
     "journée": (
         "Ce questionnaire est rattaché à la journée portes ouvertes de Pithiviers, et ce lien "
-        "est celui de la journée portes ouvertes d’Évreux. Reprendre garde vos réponses et la "
-        "journée portes ouvertes de Pithiviers\u00a0; recommencer les efface et rattache le "
+        "est celui de la journée portes ouvertes d’Évreux. «\u00a0Reprendre\u00a0» garde vos réponses et la "
+        "journée portes ouvertes de Pithiviers\u00a0; «\u00a0Recommencer\u00a0» les efface et rattache le "
         "questionnaire à la journée portes ouvertes d’Évreux.",
         "à la journée portes ouvertes d’Évreux",
     ),
     "salon": (
         "Ce questionnaire est rattaché au salon de Pithiviers, et ce lien est celui du salon "
-        "d’Évreux. Reprendre garde vos réponses et le salon de Pithiviers\u00a0; recommencer "
-        "les efface et rattache le questionnaire au salon d’Évreux.",
+        "d’Évreux. «\u00a0Reprendre\u00a0» garde vos réponses et le salon de Pithiviers\u00a0; "
+        "«\u00a0Recommencer\u00a0» les efface et rattache le questionnaire au salon d’Évreux.",
         "au salon d’Évreux",
     ),
     "événement": (
         "Ce questionnaire est rattaché à l’événement de Pithiviers, et ce lien est celui de "
-        "l’événement d’Évreux. Reprendre garde vos réponses et l’événement de Pithiviers\u00a0; "
-        "recommencer les efface et rattache le questionnaire à l’événement d’Évreux.",
+        "l’événement d’Évreux. «\u00a0Reprendre\u00a0» garde vos réponses et l’événement de Pithiviers\u00a0; "
+        "«\u00a0Recommencer\u00a0» les efface et rattache le questionnaire à l’événement d’Évreux.",
         "à l’événement d’Évreux",
     ),
     "atelier": (
         "Ce questionnaire est rattaché à l’atelier de Pithiviers, et ce lien est celui de "
-        "l’atelier d’Évreux. Reprendre garde vos réponses et l’atelier de Pithiviers\u00a0; "
-        "recommencer les efface et rattache le questionnaire à l’atelier d’Évreux.",
+        "l’atelier d’Évreux. «\u00a0Reprendre\u00a0» garde vos réponses et l’atelier de Pithiviers\u00a0; "
+        "«\u00a0Recommencer\u00a0» les efface et rattache le questionnaire à l’atelier d’Évreux.",
         "à l’atelier d’Évreux",
     ),
     # Each stage as its own entry calls it: Pithiviers a salon, Évreux an open day.
     "mixed": (
         "Ce questionnaire est rattaché au salon de Pithiviers, et ce lien est celui de la "
-        "journée portes ouvertes d’Évreux. Reprendre garde vos réponses et le salon de "
-        "Pithiviers\u00a0; recommencer les efface et rattache le questionnaire à la journée "
+        "journée portes ouvertes d’Évreux. «\u00a0Reprendre\u00a0» garde vos réponses et le salon de "
+        "Pithiviers\u00a0; «\u00a0Recommencer\u00a0» les efface et rattache le questionnaire à la journée "
         "portes ouvertes d’Évreux.",
         "à la journée portes ouvertes d’Évreux",
     ),
@@ -194,8 +194,8 @@ async def test_in_english_too(chat: ChatFactory, called: Make, noun: str) -> Non
     await bob.start("evreux")
     was, linked = OTHER_EN[noun]
     assert (
-        f"This questionnaire is linked to the Pithiviers {was}, and this link is the Évreux "
-        f"{linked}'s. Continuing keeps your answers and the Pithiviers {was}; starting over "
+        f"This questionnaire is linked to the Pithiviers {was}, and this link is for the Évreux "
+        f"{linked}. “Continue” keeps your answers and the Pithiviers {was}; “Start over” "
         f"erases them and links the questionnaire to the Évreux {linked}."
     ) in bob.menu.text
     await bob.press("Start over")
