@@ -154,14 +154,14 @@ def check_stage_codes(
         first = seen.setdefault(code.lower(), index)
         if first == index:
             continue
+        at = line(first)
+        said_where = f" (line {at})" if at is not None else ""
         if codes[first] == code:
-            message = f"duplicate stage code '{code}'"
+            message = f"duplicate stage code '{code}'{said_where}"
         else:
-            at = line(first)
             message = (
-                f"code differs only by case from '{codes[first]}'"
-                + (f" (line {at})" if at is not None else "")
-                + ": links read codes whatever their case, so give each stage its own"
+                f"code differs only by case from '{codes[first]}'{said_where}"
+                ": links read codes whatever their case, so give each stage its own"
             )
         found.append((("stages", index, "code"), message))
     return found

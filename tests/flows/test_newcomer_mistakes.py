@@ -1,0 +1,46 @@
+"""What a newcomer organiser meets in `surveybot validate`, said once, whole and plainly.
+
+Made-up files of a made-up fablab network, each checked through the command an
+organiser types (`surveybot validate FILE`): every problem in one pass, a missing
+`languages:` said once with its fix, suggestions of the right kind of key, the
+line an indentation slip is really on, a duplicate's first line, a plain unit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+
+
+def validate(tmp_path: Path, text: str, name: str = "file.yaml") -> list[str]:
+    """The lines `surveybot validate` prints for `text` written to a file, without the
+    file's name (each starts with its line number)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    prefix = f"{path}:"
+    return [
+        line.removeprefix(prefix) for line in result.stdout.splitlines() if line.startswith(prefix)
+    ]
+
+
+# --- a stage code given twice ------------------------------------------------------
+
+
+def test_an_exact_duplicate_stage_code_names_the_first_ones_line(tmp_path: Path) -> None:
+    text = (
+        "stages:\n"
+        "  - code: lerac\n"
+        "    city: Lérac-sur-Ise\n"
+        "  - code: valbrune\n"
+        "    city: Valbrune\n"
+        "  - code: lerac\n"
+        "    city: Lérac-sur-Ise\n"
+    )
+
+    assert validate(tmp_path, text) == [
+        "6: stage 'lerac': duplicate stage code 'lerac' (line 2)",
+    ]
