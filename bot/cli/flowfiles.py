@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import database_label
-from bot.cli.loading import load_settings
+from bot.cli.loading import load_settings, where_missing_paths_come_from
 from bot.cli.options import CONTEXT
 
 if TYPE_CHECKING:
@@ -51,6 +51,9 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
     failed = False
     for path, problems in reports:
         failed = _show(path, problems) or failed
+    if configured:
+        for note in where_missing_paths_come_from(settings):
+            click.echo(note)
     every_flow = len(flows) == len(files) - 1  # the files: the flows, then the stages
     if configured and every_flow and len(flows) > 1:
         failed = _flows_together(flows, stages) or failed

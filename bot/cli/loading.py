@@ -218,12 +218,45 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
         stages = None
         located += error.problems
     problems += [str(problem) for problem in sorted(located, key=lambda p: p.line or 0)]
+    problems += where_missing_paths_come_from(settings)
     loaded = [flow for flow in flows if flow is not None]
     if len(loaded) == len(flows):  # with stages that do not load, their part comes later
         problems += [f"error: {problem}" for problem in catalogue_problems(loaded, stages or [])]
     _exit_if(problems)
     assert stages is not None
     return Catalogue.of(loaded), stages
+
+
+def where_missing_paths_come_from(settings: FlowSettings) -> list[str]:
+    """For a flow or stages file not found, which setting gave its path, and where: "file not
+    found" alone sends an organiser looking for the file, not for the typo in `.env`."""
+    from bot.settings import BUNDLED
+
+    notes = []
+    for field, paths in (
+        ("flow", [settings.flow]),
+        ("flows", list(settings.flows)),
+        ("stages", [settings.stages]),
+    ):
+        for path in paths:
+            if path is None or str(path) == BUNDLED or path.exists():
+                continue
+            origin = _origin(f"SURVEYBOT_{field.upper()}", path)
+            if origin is not None:
+                notes.append(f"{path}: its path is given by {origin}; correct it there")
+    return notes
+
+
+def _origin(name: str, path: Path) -> str | None:
+    """Where the setting `name` holding `path` was written, if it was (not a flag)."""
+    if name in os.environ:
+        return f"the environment variable {name}" if path.name in os.environ[name] else None
+    for given, where in reversed(_names_given()):
+        if given.upper() == name:
+            line = int(where.split("line ")[1].rstrip(": "))
+            text = Path(".env").read_text(encoding="utf-8-sig").splitlines()[line - 1]
+            return f"{name} ({where.removesuffix(': ')})" if path.name in text else None
+    return None
 
 
 def _loaded(load: Callable[[Path], T], path: Path, problems: list[str]) -> T | None:

@@ -165,3 +165,34 @@ def test_a_bad_bot_setting_is_said_once_in_plain_words(
 
     assert result.exit_code == 2
     assert result.stderr == f"error: {said}\n"
+
+
+@pytest.mark.parametrize(
+    "command", [["validate"], ["chat"], ["links", "--bot-username", "fablabs_bot"]]
+)
+def test_a_file_not_found_names_the_line_of_the_settings_file_that_gave_it(
+    organiser: Path, command: list[str]
+) -> None:
+    # "etapes.yml: file not found" alone sends the organiser looking for a file, not a typo.
+    Path(".env").write_text("SURVEYBOT_FLOW=fablabs.yaml\nSURVEYBOT_STAGES=etapes.yml\n")
+
+    result = invoke(*command)
+
+    assert result.exit_code == 1
+    said = result.stdout + result.stderr
+    assert "etapes.yml: file not found" in said
+    assert (
+        "etapes.yml: its path is given by SURVEYBOT_STAGES (.env, line 2); correct it there"
+    ) in said
+
+
+def test_a_file_not_found_from_the_environment_or_a_flag_is_said_so(organiser: Path) -> None:
+    result = invoke("chat", env={"SURVEYBOT_FLOW": "fablab.yaml"})
+    assert "fablab.yaml: its path is given by the environment variable SURVEYBOT_FLOW" in (
+        result.stderr
+    )
+
+    # Typed on the command line: the person knows where it came from; nothing more said.
+    result = invoke("chat", "--stages", "etape.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == "etape.yaml: file not found\n"
