@@ -74,7 +74,7 @@ async def serve_web_and_telegram(
 
 def _say_where(sock: socket.socket) -> None:
     host, port = sock.getsockname()[:2]
-    log.info("the web chat is at http://%s:%s/ (a workshop's page: /s/<code>)", host, port)
+    log.info("the web chat is at http://%s:%s/ (a stage's page: /s/<code>)", host, port)
 
 
 @contextlib.asynccontextmanager
