@@ -184,6 +184,7 @@ def _describe(
         codes = FLAG_CODES
         notes.append(f"1 if '{labels.get(code, code)}' ({code}) was selected, 0 if not.")
         notes.append(_not_offered_note(flow, step.id, code, history))
+        notes.append(_version_note(step.id, code, history))
         if code in older or code not in labels:
             notes.append("A choice of an older version of the flow.")
     elif column.role is Role.RANK:
@@ -245,6 +246,16 @@ def _not_offered_note(flow: Flow, question_id: str, code: str, history: FlowHist
         f"leaving out what was chosen in {later} (1 if it was ticked here before {later} "
         "was changed to it)."
     ).strip()
+
+
+def _version_note(question_id: str, code: str, history: FlowHistory) -> str:
+    """The versions held that did not have this choice (added or removed since): empty,
+    not 0, on their responses."""
+    versions = history.not_offering(question_id, code)
+    if not versions:
+        return ""
+    on = f"version{'s' if len(versions) > 1 else ''} {', '.join(map(str, versions))}"
+    return f"Empty (not 0) on flow {on}: this choice was not offered then."
 
 
 def _older_question(column: Column, current: Flow) -> str:

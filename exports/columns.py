@@ -132,6 +132,15 @@ def codes_of(flow: Flow, step: Step) -> list[str]:
     return [code for code, _ in answer_labels(flow, step, flow.language)]
 
 
+def option_codes(columns: Iterable[Column]) -> dict[str, list[str]]:
+    """The codes of each question's 0/1 (OPTION) columns, in column order."""
+    codes: dict[str, list[str]] = {}
+    for column in columns:
+        if column.role is Role.OPTION and column.question_id and column.code is not None:
+            codes.setdefault(column.question_id, []).append(column.code)
+    return codes
+
+
 def plan_columns(
     flow: Flow,
     seen: Sequence[AnsweredQuestion],

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from exports.codebook import codebook_header, codebook_rows
-from exports.columns import Column, personal_ids, plan_columns, question_values
+from exports.columns import Column, option_codes, personal_ids, plan_columns, question_values
 from exports.csv import CsvWriter, dialect_for, write_rows
 from exports.files import open_output, refuse_protected
 from exports.history import FlowHistory, load_history
@@ -116,6 +116,8 @@ class Prepared:
         batches = self.snapshot.batches(
             self.where, size=self.options.batch_size, with_times=long, with_skipped=long
         )
+        # Choices some versions did not offer, once per export (none with one version held).
+        not_offered = self.history.not_offered(option_codes(self.columns))
         # The next batch is read while this one is pivoted and written.
         for batch in read_ahead(batches):
             self.channels.update(batch.channels)
@@ -123,7 +125,12 @@ class Prepared:
                 yield rows.table(batch), len(batch)
             else:
                 table = wide_table(
-                    batch, self.columns, self.options, self.labels, self.history.left_out
+                    batch,
+                    self.columns,
+                    self.options,
+                    self.labels,
+                    self.history.left_out,
+                    not_offered,
                 )
                 yield table, len(batch)
 

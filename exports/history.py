@@ -15,13 +15,13 @@ exported as stored, as they were before versions were kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from pydantic import ValidationError
 
-from flows import Choice, Flow, Kind, Step, answer_labels
+from flows import Choice, Flow, Kind, Step, answer_labels, choice_labels
 from storage import FlowVersion, Snapshot
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,45 @@ class FlowHistory:
                 codes &= frozenset(c.code for c in _choices(flow, named)) or codes
                 rules.setdefault(step.id, {}).setdefault(flow.version, LeftOut(named, codes))
         return rules
+
+    @cached_property
+    def offered(self) -> dict[str, dict[int, frozenset[str]]]:
+        """Question id -> flow version -> the codes it offered, for the choice questions
+        whose versions held do not all offer the same codes (a choice added or removed).
+
+        Empty when one version is held, the common case: an export then looks at nothing.
+        """
+        if not self.older:
+            return {}
+        by_question: dict[str, dict[int, frozenset[str]]] = {}
+        for flow in self.flows:
+            for step in flow.steps():
+                codes = frozenset(code for code, _ in choice_labels(flow, step, flow.language))
+                if codes:  # a version asking it with no choices (a kind changed) says nothing
+                    by_question.setdefault(step.id, {}).setdefault(flow.version, codes)
+        differing = {q: v for q, v in by_question.items() if len(set(v.values())) > 1}
+        return differing
+
+    def not_offering(self, question_id: str, code: str) -> list[int]:
+        """The versions held that asked `question_id` without offering `code`, oldest first;
+        none when every version held offers the same codes."""
+        by_version = self.offered.get(question_id, {})
+        return sorted(v for v, codes in by_version.items() if code not in codes)
+
+    def not_offered(
+        self, codes: Mapping[str, Iterable[str]]
+    ) -> dict[str, dict[int, tuple[str, ...]]]:
+        """Question id -> flow version -> which of `codes` (a question's 0/1 columns) that
+        version did not offer, worked out once per export: a response on that version
+        was never shown them. Only questions and versions with some."""
+        missing: dict[str, dict[int, tuple[str, ...]]] = {}
+        for question_id, by_version in self.offered.items():
+            columns = list(codes.get(question_id, ()))
+            for version, offered in by_version.items():
+                gone = tuple(code for code in columns if code not in offered)
+                if gone:
+                    missing.setdefault(question_id, {})[version] = gone
+        return missing
 
     def asking_versions(self, question_id: str) -> list[int]:
         """The versions held (the current file and those kept) that ask `question_id`."""

@@ -87,6 +87,7 @@ def wide_table(
     options: ExportOptions,
     labels: Labels,
     left_out: Mapping[str, Mapping[int, LeftOut]] | None = None,
+    not_offered: Mapping[str, Mapping[int, tuple[str, ...]]] | None = None,
 ) -> Table:
     """One row per response of the batch, one list per column.
 
@@ -98,9 +99,12 @@ def wide_table(
     was chosen earlier, on which flow version: a choice a response was never
     offered has an empty cell, not a 0 ("shown, and not selected"). Only those
     questions' rows are looked at again.
+
+    `not_offered` (`FlowHistory.not_offered`) says which choices a flow version did
+    not have at all (added or removed since): empty too on that version's rows.
     """
     meta = _meta_columns(batch, options)
-    answers = _BatchAnswers(batch, columns, left_out)
+    answers = _BatchAnswers(batch, columns, left_out, not_offered)
     table: Table = {}
     for column in columns:
         q = column.question_id
@@ -158,10 +162,12 @@ class _BatchAnswers:
         batch: ResponseBatch,
         columns: Sequence[Column],
         left_out: Mapping[str, Mapping[int, LeftOut]] | None,
+        not_offered: Mapping[str, Mapping[int, tuple[str, ...]]] | None = None,
     ) -> None:
         self._batch = batch
         self._columns = columns
         self._left_out = left_out
+        self._not_offered = not_offered
         asked = list(dict.fromkeys(c.question_id for c in columns if c.question_id is not None))
         self._answered = _transposed(batch.answers, asked)
         other_ids = [c.question_id for c in columns if c.role is Role.OTHER_TEXT and c.question_id]
@@ -191,6 +197,13 @@ class _BatchAnswers:
                 self._left_out.get(question_id) if self._left_out and role is Role.OPTION else None
             )
             out = _never_offered(self._batch, rules, self._values_of) if rules else None
+            gone = (
+                self._not_offered.get(question_id)
+                if self._not_offered and role is Role.OPTION
+                else None
+            )
+            if gone:
+                out = _not_in_version(self._batch.flow_versions, gone, out)
             self._flags[key] = _flag_columns(
                 self._listed(question_id), codes, rank=role is Role.RANK, out=out
             )
@@ -248,6 +261,22 @@ def _never_offered(
         rule = rules.get(version)
         out.append(rule.never_offered(answers.get(rule.named)) if rule is not None else ())
     return out
+
+
+def _not_in_version(
+    versions: Sequence[int],
+    gone: Mapping[int, tuple[str, ...]],
+    out: list[tuple[str, ...]] | None,
+) -> list[tuple[str, ...]] | None:
+    """`out` (codes never offered, per response) with the codes each response's flow
+    version did not have; `out` as it is when no response of the batch is on such a version.
+    """
+    if not any(version in gone for version in set(versions)):
+        return out
+    missing = list(map(gone.get, versions, repeat((), len(versions))))
+    if out is None:
+        return missing
+    return [left + extra if extra else left for left, extra in zip(out, missing, strict=True)]
 
 
 def _flag_columns(
