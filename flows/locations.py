@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from flows.model import Flow, Kind, Step
 from flows.paths import Loc
-from flows.stages import STAGE_CODE_LIMIT, STAGE_CODE_PATTERN, StagesFile
+from flows.stages import STAGE_CODE_LIMIT, STAGE_CODE_PATTERN, StageDef, StagesFile
 from flows.yamlfile import NULL_TAG
 
 NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
@@ -270,9 +270,38 @@ def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
     if len(loc) == 1 and field in TOP_KEYS:
         # `stages:` pasted into a flow, `title:` into a stages file: not a misspelling.
         return f"'{field}' belongs in a {TOP_KEYS[field]} file, not here"
-    hint = difflib.get_close_matches(field, [k for k in known_keys() if k != field], n=1)
+    keys = _keys_beside(loc)
+    if keys == STAGE_KEYS and (english := FRENCH_STAGE_KEYS.get(field.lower())) is not None:
+        return f"unknown key '{field}'; did you mean '{english}'? (keys are written in English)"
+    hint = difflib.get_close_matches(field, [k for k in keys if k != field], n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
     return f"unknown key '{field}'{suggestion}"
+
+
+def _keys_beside(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the object holding the last key of `loc` can have, to suggest one of:
+    a stage's for a stage, the top of a file's at the top, a flow's elsewhere."""
+    if len(loc) == 3 and loc[0] == "stages" and isinstance(loc[1], int):
+        return STAGE_KEYS
+    if len(loc) == 1:
+        return sorted(TOP_KEYS)
+    return known_keys(stages=loc[0] in ("stages", "called"))
+
+
+def _fields(model: type[BaseModel]) -> list[str]:
+    return sorted(info.alias or name for name, info in model.model_fields.items())
+
+
+STAGE_KEYS: Final = _fields(StageDef)
+# A stage's keys as a French organiser may write them (`ville: Lérac`).
+FRENCH_STAGE_KEYS: Final = {
+    "ville": "city",
+    "commune": "city",
+    "région": "region",
+    "territoire": "territory",
+    "exemple": "example",
+    "questionnaire": "flow",
+}
 
 
 OWN_ERROR_KINDS = frozenset(
@@ -299,11 +328,14 @@ def kinds_with(key: str) -> list[str]:
     return [kind.value for kind in Kind if kind in having]
 
 
-def known_keys() -> list[str]:
-    from flows import model, stages
+def known_keys(*, stages: bool | None = None) -> list[str]:
+    """Every key of the flow models (`stages=False`), of the stages file's (True), or both."""
+    from flows import model
+    from flows import stages as stage_models
 
+    modules = [model, stage_models] if stages is None else [stage_models if stages else model]
     keys: set[str] = set()
-    for value in [*vars(model).values(), *vars(stages).values()]:
+    for value in [v for module in modules for v in vars(module).values()]:
         if isinstance(value, type) and issubclass(value, BaseModel):
             for name, info in value.model_fields.items():
                 keys.add(info.alias or name)

@@ -44,3 +44,26 @@ def test_an_exact_duplicate_stage_code_names_the_first_ones_line(tmp_path: Path)
     assert validate(tmp_path, text) == [
         "6: stage 'lerac': duplicate stage code 'lerac' (line 2)",
     ]
+
+
+# --- a key a stage does not have ----------------------------------------------------
+
+
+def test_a_stages_unknown_key_is_matched_with_a_stages_keys_only(tmp_path: Path) -> None:
+    """`titel` is near a flow's `title`, which a stage does not have: not suggested."""
+    text = "stages:\n  - code: hautbois\n    city: Hautbois\n    dat: 2027-04-10\n    titel: X\n"
+
+    assert validate(tmp_path, text) == [
+        "4: stage 'hautbois': unknown key 'dat'; did you mean 'date'?",
+        "5: stage 'hautbois': unknown key 'titel'",
+    ]
+
+
+def test_a_stage_key_written_in_french_is_given_in_english(tmp_path: Path) -> None:
+    text = "stages:\n  - code: lerac\n    city: Lérac\n    ville: Lérac\n    région: Val\n"
+
+    assert validate(tmp_path, text) == [
+        "4: stage 'lerac': unknown key 'ville'; did you mean 'city'? (keys are written in English)",
+        "5: stage 'lerac': unknown key 'région'; did you mean 'region'? "
+        "(keys are written in English)",
+    ]
