@@ -124,7 +124,8 @@ def test_wide_csv_and_codebook_keep_the_old_labels_texts_and_kinds(
     rows = by_key(read_csv(exported.data))
     assert (rows[old]["sector"], rows[new]["sector"]) == ("Industrie", "Services")
     assert (rows[old]["markets"], rows[new]["markets"]) == ("Europe;Asie", "Europe")
-    assert (rows[old]["markets__asia"], rows[new]["markets__asia"]) == ("1", "0")
+    # Version 2 no longer offers Asia: empty there, not "shown and not selected".
+    assert (rows[old]["markets__asia"], rows[new]["markets__asia"]) == ("1", "")
     assert (rows[old]["staff"], rows[new]["staff"]) == ("12", "")
     assert "email" not in rows[old]  # personal in version 1: left out unless asked
 
