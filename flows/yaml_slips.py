@@ -66,8 +66,8 @@ def yaml_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
         return Problem(file, context.line + 1, f"invalid YAML: {_colon(text, context)}")
     if problem.startswith("but found another document"):
         return Problem(file, line, f"invalid YAML: {SECOND_DOCUMENT}")
-    if problem.startswith("expected <block end>"):
-        return Problem(file, line, f"invalid YAML: {INDENTATION}")
+    if problem.startswith("expected <block end>") and error.problem_mark is not None:
+        return Problem(file, line, f"invalid YAML: {_indentation(text, error.problem_mark)}")
     message = f"invalid YAML: {problem or error.context}"
     if problem and error.context and context and context.line + 1 != line:
         # The slip is often where the context starts (an unclosed quote, a mapping).
@@ -97,6 +97,35 @@ def _colon(text: str, mark: yaml.Mark) -> str:
             f"'{above[2]}:', or put the whole text in quotes"
         )
     return said
+
+
+def _indentation(text: str, mark: yaml.Mark) -> str:
+    """A line indented unlike its block; or, when it is indented deeper than a line above
+    that opens no block, that line may be the one too little indented (a list's first
+    item moved left, the next ones not): both are named."""
+    lines = text.splitlines()
+    above = next(
+        (
+            index
+            for index in range(min(mark.line, len(lines)) - 1, -1, -1)
+            if lines[index].strip() and not lines[index].lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is None or mark.line >= len(lines):
+        return INDENTATION
+    line, previous = lines[mark.line], lines[above]
+    indent = len(line) - len(line.lstrip(" "))
+    # Where the keys of the line above start, past its list dashes ("- - key").
+    content = len(previous) - len(previous.lstrip(" -"))
+    opens_block = previous.split(" #")[0].rstrip().endswith((":", "|", ">"))
+    if opens_block or indent < content:
+        return INDENTATION
+    return (
+        f"the indentation of this line does not match the line above it (line {above + 1}), "
+        f"which is indented less: if this line is right, indent line {above + 1} as much ({indent} spaces); "
+        "if not, give this line the same number of spaces as the other keys of its block"
+    )
 
 
 def _tab(text: str, mark: yaml.Mark) -> str:

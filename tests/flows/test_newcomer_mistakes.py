@@ -67,3 +67,36 @@ def test_a_stage_key_written_in_french_is_given_in_english(tmp_path: Path) -> No
         "5: stage 'lerac': unknown key 'région'; did you mean 'region'? "
         "(keys are written in English)",
     ]
+
+
+# --- a line indented less than the next ones -----------------------------------------
+
+
+def test_a_list_item_moved_left_is_named_with_the_line_the_parser_stops_at(
+    tmp_path: Path,
+) -> None:
+    """The parser stops at the second item, indented like the list should be: the first,
+    moved left, may be the slip; both lines are named."""
+    text = (
+        "id: portes_ouvertes\n"
+        "version: 1\n"
+        "title: Portes ouvertes\n"
+        "sections:\n"
+        "  - id: visite\n"
+        "    title: Votre visite\n"
+        "    steps:\n"
+        "      - id: frequence\n"
+        "        type: single_choice\n"
+        "        text: À quelle fréquence ?\n"
+        "        choices:\n"
+        "        - {code: rare, label: Rarement}\n"
+        "          - {code: mensuel, label: Tous les mois}\n"
+        "          - {code: hebdo, label: Toutes les semaines}\n"
+    )
+
+    assert validate(tmp_path, text) == [
+        "13: invalid YAML: the indentation of this line does not match the line above it "
+        "(line 12), which is indented less: if this line is right, indent line 12 as much "
+        "(10 spaces); if not, give this line the same number of spaces as the other keys "
+        "of its block",
+    ]
