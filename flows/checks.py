@@ -423,7 +423,7 @@ def _texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
     wanted = flow.languages
     for loc, text in texts:
         if isinstance(text, str):
-            if len(wanted) > 1:
+            if len(wanted) > 1 and loc[-1] != "unit":  # a plain unit (km, %) is in every one
                 missing = [lang for lang in wanted if lang != flow.language]
                 found.append(
                     (

@@ -51,7 +51,9 @@ NOTES: Final[dict[str, str]] = {
     "NumberStep.integer": "Whole numbers only (default true); false takes 3,5.",
     "NumberStep.min": "The smallest number taken.",
     "NumberStep.max": "The largest number taken.",
-    "NumberStep.unit": f"Shown after the answer ('42 €') and under the question ('en €'). {_TEXT}",
+    "NumberStep.unit": "Shown after the answer ('42 €') and under the question ('en €'). A "
+    "plain unit (km, %, €) is the same in every language; a mapping (fr: …, en: …) when it "
+    "is a word that changes.",
     "choices": "The choices, at least 2, each {code: …, label: …}.",
     "other": "Adds 'Other, please specify', then asks for the text (its own export column).",
     "other_label": f"That choice's label, instead of 'Autre (précisez)'. {_TEXT}",

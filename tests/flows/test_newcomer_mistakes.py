@@ -100,3 +100,44 @@ def test_a_list_item_moved_left_is_named_with_the_line_the_parser_stops_at(
         "(10 spaces); if not, give this line the same number of spaces as the other keys "
         "of its block",
     ]
+
+
+# --- a unit written plainly ----------------------------------------------------------
+
+TWO_LANGUAGES = (
+    "id: portes_ouvertes\n"
+    "version: 1\n"
+    "language: fr\n"
+    "languages: [fr, en]\n"
+    "title: {fr: Portes ouvertes, en: Open days}\n"
+    "sections:\n"
+    "  - id: visite\n"
+    "    title: {fr: Votre visite, en: Your visit}\n"
+    "    steps:\n"
+)
+
+
+def test_a_plain_unit_is_the_same_in_every_language(tmp_path: Path) -> None:
+    text = TWO_LANGUAGES + (
+        "      - id: distance\n"
+        "        type: number\n"
+        '        text: {fr: "Combien de kilomètres ?", en: "How many kilometres?"}\n'
+        "        unit: km\n"
+    )
+
+    assert validate(tmp_path, text) == []
+
+
+def test_a_plain_word_elsewhere_still_wants_its_translation(tmp_path: Path) -> None:
+    text = TWO_LANGUAGES + (
+        "      - id: distance\n"
+        "        type: number\n"
+        '        text: {fr: "Combien de kilomètres ?", en: "How many kilometres?"}\n'
+        "        help: Aller simple\n"
+        "        unit: {fr: km}\n"
+    )
+
+    assert validate(tmp_path, text) == [
+        "13: question 'distance': missing translation (en): write it as a mapping fr: …, en: …",
+        "14: question 'distance': missing translation (en)",
+    ]
