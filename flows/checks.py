@@ -33,6 +33,7 @@ from flows.model import (
 )
 from flows.paths import Loc
 from flows.piping import piped_names
+from flows.unlisted import unlisted_language
 
 OTHER = "other"
 NO_PERSONAL_INFO = "an info step takes no answer: 'personal' has no meaning on it; remove it"
@@ -438,9 +439,7 @@ def _texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
             found.append((loc, f"missing translation ({', '.join(missing)})"))
         for lang in text:
             if lang not in wanted:
-                found.append(
-                    ((*loc, lang), f"language '{lang}' is not in the flow's languages {wanted}")
-                )
+                found.append(((*loc, lang), unlisted_language(lang, wanted)))
     return found
 
 

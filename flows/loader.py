@@ -9,6 +9,7 @@ any value is built.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -50,6 +51,7 @@ from flows.paths import Loc
 from flows.repair import Repaired, repaired_flow
 from flows.stage_nouns import called_checks, noun_message
 from flows.stages import StageDef, StagesFile
+from flows.unlisted import Said, gathered
 from flows.yaml_slips import yaml_problem
 from flows.yamlfile import PlainLoader, Refusal, read_text
 
@@ -130,6 +132,7 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     if repaired is not None:
         flow = repaired.flow
         errors, warnings = check_limits(flow)
+        said: list[Said] = []
         for found, warning in (
             (check_flow(flow, repaired.unread) + errors, False),
             # A question named like an export column: warned, not refused, since a flow
@@ -142,9 +145,11 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
                 True,
             ),
         ):
-            for loc, message in found:
-                problem = _locate(document, repaired.original(loc), message)
-                problems.append(replace(problem, warning=warning))
+            said += [(repaired.original(loc), message, warning) for loc, message in found]
+        given = "languages" in document.data
+        line = functools.partial(line_of, document.node)
+        for loc, message, warning in gathered(said, flow.languages, given, line):
+            problems.append(replace(_locate(document, loc, message), warning=warning))
     problems = _sorted(list(dict.fromkeys(problems)))
     if any(not problem.warning for problem in problems) or repaired is None:
         return None, problems

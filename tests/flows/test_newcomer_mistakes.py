@@ -141,3 +141,41 @@ def test_a_plain_word_elsewhere_still_wants_its_translation(tmp_path: Path) -> N
         "13: question 'distance': missing translation (en): write it as a mapping fr: …, en: …",
         "14: question 'distance': missing translation (en)",
     ]
+
+
+# --- texts in a language the flow does not list --------------------------------------
+
+
+def test_a_missing_languages_line_is_said_once_with_the_line_to_add(tmp_path: Path) -> None:
+    """Without `languages:`, a flow lists only French: its English texts are said once."""
+    text = TWO_LANGUAGES.replace("languages: [fr, en]\n", "") + (
+        "      - id: deja_venu\n"
+        "        type: yes_no\n"
+        '        text: {fr: "Déjà venu ?", en: "Been before?"}\n'
+        "      - id: distance\n"
+        "        type: number\n"
+        '        text: {fr: "Combien de kilomètres ?", en: "How many kilometres?"}\n'
+    )
+
+    assert validate(tmp_path, text) == [
+        "4: this text is written in en too, but `languages` lists only fr (the default, as "
+        "the file has no `languages:` line): add `languages: [fr, en]`; 3 more texts are "
+        "in en too (said here once)",
+    ]
+
+
+def test_a_language_left_out_of_languages_is_said_once(tmp_path: Path) -> None:
+    text = TWO_LANGUAGES + (
+        "      - id: deja_venu\n"
+        "        type: yes_no\n"
+        '        text: {fr: "Déjà venu ?", en: "Been before?", de: "Schon da?"}\n'
+        "      - id: encore\n"
+        "        type: yes_no\n"
+        '        text: {fr: "Reviendrez-vous ?", en: "Back again?", de: "Wieder?"}\n'
+    )
+
+    assert validate(tmp_path, text) == [
+        "12: question 'deja_venu': language 'de' is not in the flow's languages ['fr', 'en']: "
+        "add it, `languages: [fr, en, de]`, or remove the texts in de; 1 more text is in de "
+        "too (said here once)",
+    ]
