@@ -49,6 +49,7 @@ from flows.locations import (
 from flows.model import Flow
 from flows.paths import Loc
 from flows.repair import Repaired, repaired_flow
+from flows.set_aside import set_aside_checks
 from flows.stage_nouns import called_checks, noun_message
 from flows.stages import StageDef, StagesFile
 from flows.unlisted import Said, gathered
@@ -146,6 +147,9 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
             ),
         ):
             said += [(repaired.original(loc), message, warning) for loc, message in found]
+        said += [
+            (loc, message, False) for loc, message in set_aside_checks(document.data, repaired)
+        ]
         given = "languages" in document.data
         line = functools.partial(line_of, document.node)
         for loc, message, warning in gathered(said, flow.languages, given, line):

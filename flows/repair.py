@@ -32,6 +32,8 @@ class Repaired:
     """For each list that lost items: the original index of each item kept."""
     unread: frozenset[str]
     """The ids of the questions set aside."""
+    removed: frozenset[Loc] = frozenset()
+    """Where the parts set aside are in the file: questions, choices, conditions..."""
 
     def original(self, loc: Loc) -> Loc:
         """Where a loc of the repaired flow is in the file."""
@@ -80,7 +82,7 @@ def repaired_flow(data: Any) -> Repaired | None:
             if not progress:
                 return None
             continue
-        return Repaired(flow, lists, frozenset(_unread_ids(data, removed)))
+        return Repaired(flow, lists, frozenset(_unread_ids(data, removed)), frozenset(removed))
     return None
 
 

@@ -147,7 +147,9 @@ def test_a_key_of_another_kind_of_question_takes_a_or_an(tmp_path: Path) -> None
     )
 
     assert said(tmp_path, text) == [
-        (19, "'min' does not apply to an email question, only to: number, scale")
+        (19, "'min' does not apply to an email question, only to: number, scale"),
+        # The question set aside for its key still has its text checked.
+        (19, "missing translation (en): write it as a mapping fr: …, en: …"),
     ]
 
 

@@ -179,3 +179,78 @@ def test_a_language_left_out_of_languages_is_said_once(tmp_path: Path) -> None:
         "add it, `languages: [fr, en, de]`, or remove the texts in de; 1 more text is in de "
         "too (said here once)",
     ]
+
+
+# --- a question with a broken part: its other problems in the same pass -----------------
+
+PROFILE = (
+    "      - id: deja_venu\n"
+    "        type: yes_no\n"
+    '        text: {fr: "Déjà venu ?", en: "Been before?"}\n'
+    "      - id: profil\n"  # 13
+    "        type: single_choice\n"
+    '        text: {fr: "Vous êtes…"}\n'  # 15
+    '        show_if: {question: deja_venu, equals: "peut-etre"}\n'
+    "        choices:\n"
+    '          - {code: Sans emploi, label: {fr: "Sans emploi", en: "Unemployed"}}\n'  # 18
+    '          - {code: salarie, label: {fr: "Salarié"}}\n'
+)
+
+
+def test_a_question_with_a_bad_choice_code_has_its_other_problems_said_too(
+    tmp_path: Path,
+) -> None:
+    """The bad code sets the question aside (one choice left is too few); its texts and
+    its condition are still checked, so the four problems come in one pass."""
+    assert validate(tmp_path, TWO_LANGUAGES + PROFILE) == [
+        "15: question 'profil': missing translation (en)",
+        "16: question 'profil': unknown choice 'peut-etre' in condition on 'deja_venu' "
+        "(choices: no, yes)",
+        "18: question 'profil': code 'Sans emploi' must be lowercase ASCII letters, digits and '_'",
+        "19: question 'profil': missing translation (en)",
+    ]
+
+
+def test_a_choice_set_aside_still_has_its_label_checked(tmp_path: Path) -> None:
+    text = (
+        TWO_LANGUAGES
+        + PROFILE.replace(
+            '        text: {fr: "Vous êtes…"}\n',
+            '        text: {fr: "Vous êtes…", en: "You are…"}\n',
+        )
+        .replace('equals: "peut-etre"', 'equals: "yes"')
+        .replace(
+            '{code: Sans emploi, label: {fr: "Sans emploi", en: "Unemployed"}}',
+            '{code: Sans emploi, label: {fr: "Sans emploi"}}',
+        )
+        + '          - {code: retraite, label: {fr: "Retraité", en: "Retired"}}\n'
+    )
+
+    assert validate(tmp_path, text) == [
+        "18: question 'profil': code 'Sans emploi' must be lowercase ASCII letters, digits and '_'",
+        "18: question 'profil': missing translation (en)",
+        "19: question 'profil': missing translation (en)",
+    ]
+
+
+def test_a_question_of_an_unknown_type_has_its_text_and_condition_checked(
+    tmp_path: Path,
+) -> None:
+    text = TWO_LANGUAGES + (
+        "      - id: deja_venu\n"
+        "        type: yes_no\n"
+        '        text: {fr: "Déjà venu ?", en: "Been before?"}\n'
+        "      - id: profil\n"
+        "        type: choix\n"  # 14
+        '        text: {fr: "Vous êtes…"}\n'
+        '        show_if: {question: deja_vu, equals: "yes"}\n'
+    )
+
+    assert validate(tmp_path, text) == [
+        "14: question 'profil': unknown step type 'choix'; expected one of: info, text, "
+        "long_text, number, single_choice, multiple_choice, scale, yes_no, email, ranking, "
+        "code",
+        "15: question 'profil': missing translation (en)",
+        "16: question 'profil': condition uses unknown question 'deja_vu'; did you mean "
+        "'deja_venu'?",
+    ]
