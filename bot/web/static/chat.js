@@ -45,7 +45,7 @@
     var limit = parseInt(answer.dataset.limit || "", 10);
     var shown = document.getElementById("answer-count");
     if (!limit || !shown) { return; }
-    var n = answer.value.length;
+    var n = counted(answer.value);
     var lang = document.documentElement.lang || undefined;
     var over = n > limit;
     function filled(words) {
@@ -65,6 +65,15 @@
       var said = document.getElementById("answer-count-said");
       if (said) { said.textContent = over ? filled(spoken) : ""; }
     }
+  }
+
+  // Characters as the server counts them (flows/values.py, `clean_text`, then Python's
+  // len): composed (NFC), without control characters (a line break is one: the "\r" a
+  // browser sends before it is dropped), without blanks around, one per code point (an
+  // emoji is one, not the two UTF-16 units of `value.length`).
+  function counted(value) {
+    var text = value.normalize ? value.normalize("NFC") : value;
+    return Array.from(text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "").trim()).length;
   }
 
   // What the page needs from this file, after each load and redraw.
