@@ -190,11 +190,22 @@
       shown.id = "send-status";
       shown.className = "send-status";
       shown.setAttribute("role", "status");
-      // Below the tapped button's group (the answers, "back" and "skip"...), not inside it.
-      var after = submitter && submitter.parentElement !== form ? submitter.parentElement : submitter;
-      if (after) { after.insertAdjacentElement("afterend", shown); } else { form.appendChild(shown); }
     }
+    // Where the eyes are: just below the button pressed, in a list of answers one above
+    // the other (below the whole list, the last of eleven answers may be off the screen);
+    // below its group when the group is a row (a scale, "back" and "skip"), not inside it.
+    var group = submitter && submitter.parentElement;
+    var row = group && group !== form && /flex|grid/.test(getComputedStyle(group).display);
+    var after = row ? group : submitter;
+    if (after) { after.insertAdjacentElement("afterend", shown); } else { form.appendChild(shown); }
     return shown;
+  }
+
+  // Said, and on the screen: scrolled to if it is not (as little as needed).
+  function tell(shown, text) {
+    shown.textContent = text;
+    var box = shown.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) { shown.scrollIntoView({ block: "nearest" }); }
   }
 
   function words(key) {
@@ -219,7 +230,7 @@
     var shown = status(form, submitter);
     shown.classList.remove("stalled");
     shown.textContent = "";
-    var saying = setTimeout(function () { shown.textContent = words("sending"); }, 300);
+    var saying = setTimeout(function () { tell(shown, words("sending")); }, 300);
     var done = false;
     var stop = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (stop) { stop.abort(); } failed(); }, WAIT);
@@ -237,7 +248,7 @@
       form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
       if (submitter) { submitter.classList.remove("sending"); }
       shown.classList.add("stalled");
-      shown.textContent = words("stalled");
+      tell(shown, words("stalled"));
       // The focus the disabled button lost, back on it (not taken from the text field).
       var at = document.activeElement;
       if (submitter && (!at || at === document.body)) { submitter.focus({ preventScroll: true }); }
