@@ -1,7 +1,8 @@
 // The web chat works without this file: every answer is a plain form post.
 // With it, an answer is posted in the background and only the page's content is
 // redrawn; focus moves to the question now waiting (for screen readers too), a
-// button cannot be pressed twice, and reloading the page shows it as it stands.
+// button cannot be pressed twice, a double tap does not answer the next question too,
+// and reloading the page shows it as it stands.
 // It also keeps what is typed in a question's field until that answer is taken (a
 // footer button redraws the page), counts the characters near the field's limit, and
 // copies the resume link. An answer on its way is said to be sending; one that gets no
@@ -13,6 +14,11 @@
   var busy = false;
   var DRAFT = "surveybot-draft:";
   var sent = null; // the draft of the answer just sent, forgotten once it is taken
+  // When the last redraw put its buttons on screen, and when and how the last press began
+  // (event time stamps, as `performance.now()`).
+  var drawn = -Infinity;
+  var pressed = { at: -Infinity, type: "" };
+  var READING = 400;
 
   // A typed answer, kept in this tab until taken: by the question's step and sequence
   // number as its form carries them, so it comes back on that question and no other.
@@ -164,6 +170,7 @@
     document.documentElement.lang = page.documentElement.lang;
     document.title = page.title;
     history.replaceState(null, "", url);
+    drawn = performance.now();
     // Taken: the page asks something else. Refused before it was read (429, 413: nothing
     // saved), it stays, for the question when the refusal's link brings it back.
     if (sent && taken && draftKey(field() && field().form) !== sent) { store(sent, ""); }
@@ -291,6 +298,28 @@
     if (key) { store(key, answer.value); }
     count(answer);
   });
+
+  // A double tap answers one question, not two: its second tap, or a second click of a
+  // double click, would land on the button drawn at the same place on the next question,
+  // not yet seen (the server cannot tell: that answer is valid). A press on a redrawn
+  // screen is ignored when it began before, or less than READING ms after, the screen was
+  // drawn: no one reads a question that fast. Only a finger's or a pen's press, or a
+  // double click's second click (`detail` 2): a single mouse click is one press the
+  // person meant, and Enter or Space (`detail` 0) acts on what has the focus, deliberately.
+  document.addEventListener("pointerdown", function (event) {
+    pressed = { at: event.timeStamp, type: event.pointerType || "" };
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    if (event.detail < 1 || !(event.target.closest && event.target.closest("#main"))) { return; }
+    var recent = event.timeStamp - pressed.at < 1000;
+    var type = event.pointerType || (recent ? pressed.type : "");
+    var began = recent ? Math.min(pressed.at, event.timeStamp) : event.timeStamp;
+    if ((type === "touch" || type === "pen" || event.detail > 1) && began - drawn < READING) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("#copy-link");
