@@ -78,7 +78,7 @@ from bot.web.pages import (
     laid_out,
     language_buttons,
 )
-from bot.web.requests import by_script, chat_url, language_of, respondent_of
+from bot.web.requests import by_script, chat_url, cookies_refused, language_of, respondent_of
 from bot.web.words import web
 from conversation import (
     Command,
@@ -246,6 +246,8 @@ class Pages:
         if request.method == "GET":
             return await self._chat_page(request, person, stage, fresh=fresh)
         form = await request.form(max_files=0, max_fields=64)
+        if cookies_refused(request, field_of(form, "issued")):
+            return self._problem(request, 400, {}, key="cookies")  # nothing to take: say why
         if fresh or not token_matches(self.site.secret, respondent, field_of(form, "token")):
             # No cookie, or a form from another page: nothing is taken; show the page as it is.
             return await self._only_note(request, person, stage, Note("web", "expired"), fresh)
@@ -396,9 +398,11 @@ class Pages:
         """What the guards refuse (too many requests, another site's form, too large), as a page."""
         return self._problem(Request(scope), status, headers)
 
-    def _problem(self, request: Request, status: int, headers: Mapping[str, str]) -> Response:
+    def _problem(
+        self, request: Request, status: int, headers: Mapping[str, str], key: str | None = None
+    ) -> Response:
         # The way on is the same address, opened: after a wait, or without what was refused.
-        key = PROBLEMS.get(status, "unreadable")
+        key = key or PROBLEMS.get(status, "unreadable")
         lang = language_of(request, self.conversation)
         response = self._draw(
             request,
@@ -407,6 +411,7 @@ class Pages:
             status_code=status,
             heading=web(key, lang),
             lead=web(f"{key}_lead", lang),
+            more=web(f"{key}_more", lang) if f"{key}_more" in web.table else None,
             again=web("try_again" if status in (429, 503) else "back_to_page", lang),
             again_url=str(request.url),
         )
@@ -441,6 +446,7 @@ class Pages:
             anchor=not has_field(blocks),
             token=form_token(self.site.secret, person.external_id),
             delivery=new_delivery(),
+            issued=fresh,  # the page sets the cookie: its forms say so
             chat_url=here,
             # Without scripts, the page a form brings opens at what is new, not at the top.
             post_url=f"{here}#now",

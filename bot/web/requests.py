@@ -78,6 +78,16 @@ def by_script(request: Request) -> bool:
     return request.headers.get(name) == value
 
 
+def cookies_refused(request: Request, issued: str | None) -> bool:
+    """Whether a form comes from a browser that refuses cookies: posted by the browser itself
+    (it names this site as its Origin, which `SameOrigin` checked; a script replaying a form
+    names none) from a page that set the respondent's cookie (`issued`), without that cookie.
+
+    A session that lapsed sends a cookie, or its page did not set one: "out of date" then.
+    """
+    return issued == "1" and bool(request.headers.get("origin")) and COOKIE not in request.cookies
+
+
 def respondent_of(scope: Scope) -> str | None:
     """The respondent id of a request's cookie, for the rate limit."""
     return valid_id(HTTPConnection(scope).cookies.get(COOKIE))

@@ -179,6 +179,28 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Nothing can be saved just now. Your earlier answers are kept: try again in a "
         "minute.",
     },
+    # A form posted from a page that set the respondent's cookie, and back without it: the
+    # browser refuses cookies (app.py). Every tap would otherwise bring the page back.
+    "cookies": {
+        "fr": "Ce questionnaire a besoin d’un cookie",
+        "en": "This questionnaire needs a cookie",
+    },
+    "cookies_lead": {
+        "fr": "Pour se souvenir de vos réponses d’une question à l’autre, ce questionnaire "
+        "enregistre un cookie dans votre navigateur\u00a0: pour ce site seulement, et "
+        "seulement pour le questionnaire (ni publicité, ni suivi). Votre navigateur ne l’a "
+        "pas renvoyé\u00a0: rien n’a été enregistré.",
+        "en": "To remember your answers from one question to the next, this questionnaire "
+        "keeps a cookie in your browser: for this site only, and only for the questionnaire "
+        "(no advertising, no tracking). Your browser did not send it back: nothing was saved.",
+    },
+    "cookies_more": {
+        "fr": "Autorisez les cookies pour ce site dans les réglages de votre navigateur "
+        "(souvent sous «\u00a0Confidentialité\u00a0» ou «\u00a0Cookies\u00a0»), puis "
+        "revenez à la page.",
+        "en": "Allow cookies for this site in your browser’s settings (often under “Privacy” "
+        "or “Cookies”), then go back to the page.",
+    },
     "unreadable": {"fr": "Ce formulaire n’a pas pu être lu", "en": "This form could not be read"},
     "unreadable_lead": {
         "fr": "Rien n’a été enregistré. Revenez à la page, puis réessayez.",
