@@ -225,7 +225,13 @@ class Conversation:
             self.live_messages.hold(response_id, message_id)
             return
         self.live_messages.forget(response_id)
-        await self.store.set_prompt_message(response_id, message_id)
+        try:
+            await self.store.set_prompt_message(response_id, message_id)
+        except StorageError as error:
+            # Tidiness only (the next reply removes that message's buttons): the answer is
+            # committed and its reply sent, so the update is handled; failing it now would
+            # have it delivered again and the question sent twice.
+            log.warning("the message showing the live question is not recorded: %s", error)
 
     async def keep_refused_text(self, person: Person, text: str) -> str:
         """Keep a refused typed answer for the page a channel draws after a redirect, on

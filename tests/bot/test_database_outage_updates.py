@@ -213,6 +213,33 @@ async def test_any_other_failure_is_still_apologised_for_and_answered_200(
     logged_errors.expect("^error while handling an update$")
 
 
+async def test_an_outage_after_the_answer_is_committed_does_not_ask_the_question_twice(
+    hook: tuple[httpx.AsyncClient, SurveyStore],
+    api: FakeBotAPI,
+    app: BotApplication,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Through the webhook the live question's message is recorded in a commit of its own,
+    # after the answer's and after the next question went: the database lost in between.
+    client, store = hook
+    ana = Person(Updates(app, api), 74)
+    await at_first_question(client, ana)
+
+    async def lost(*args: Any, **kwargs: Any) -> bool:
+        raise refused_connection("record the message showing the live question")
+
+    monkeypatch.setattr(store, "set_prompt_message", lost)
+    typed = ana.message_update(NAME)
+
+    assert await post(client, typed) == 200  # handled: Telegram must not deliver it again
+    assert [q for q, _ in answers(db_path)] == ["company_name"]
+    assert sum(m.text.startswith("Question 2/") for m in ana.chat) == 1
+    assert not any(SORRY in text for text in sent(api))
+    assert any("not recorded" in r.getMessage() for r in caplog.records)
+
+
 async def test_scheduled_work_meeting_the_outage_logs_one_line(
     hook: tuple[httpx.AsyncClient, SurveyStore],
     app: BotApplication,
