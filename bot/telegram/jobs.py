@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Final, cast
 
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.telegram.background import Runner, schedule_jobs
 from bot.telegram.context import BotApplication, BotContext
@@ -102,7 +102,7 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
             log.warning("Telegram asks to slow down (%s); the next round goes on", error)
             break
         except TelegramError as error:
-            if isinstance(error, TimedOut) and may_have_arrived(error):
+            if may_have_arrived(error):  # a timeout reading the answer, or the line lost
                 log.warning("no answer from Telegram to a reminder; not sending it again")
                 continue
             # Known not to have gone (no connection, a 5xx, refused): due again next round.

@@ -234,11 +234,22 @@ NOT_REACHED: Final = (
 )
 
 
+RETRIED_ANSWERS: Final = re.compile(
+    r"^(Internal Server Error|Bad Gateway|Service Unavailable)\b|\((500|502|503)\)"
+)
+"""Telegram's error answers worth asking again (its description, or the status python-
+telegram-bot names for a page that is not JSON): its servers failing, or one unavailable.
+Not a 504: the gateway stopped waiting, and the server behind it may have sent the
+message; nor a code python-telegram-bot has no class for (409, 413…), which the same call
+would meet again."""
+
+
 def surely_not_sent(error: TelegramError) -> bool:
     """Telegram did not carry the call out, and may if asked again.
 
     python-telegram-bot raises a plain `NetworkError` for an error answer it has
-    no class for (a 5xx: Telegram's gateway or servers failing), from nothing or
+    no class for (a 5xx: Telegram's gateway or servers failing; `RETRIED_ANSWERS`
+    says which are asked again), from nothing or
     from the `TelegramError` of an answer that is not JSON (a proxy's error page);
     and one from the httpx error when the request did not go. A `BadRequest` is a
     `NetworkError` too, but a refusal; `Forbidden`, `RetryAfter` and `InvalidToken`
@@ -249,7 +260,10 @@ def surely_not_sent(error: TelegramError) -> bool:
     if may_have_arrived(error):
         return False
     cause = error.__cause__
-    return cause is None or isinstance(cause, TelegramError | NOT_REACHED)
+    if isinstance(cause, NOT_REACHED):
+        return True
+    answered = cause is None or isinstance(cause, TelegramError)
+    return answered and RETRIED_ANSWERS.search(error.message) is not None
 
 
 # Edits Telegram finds pointless or impossible: the message already reads right, is gone,

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 
 from bot.telegram import BotApplication, build_application
@@ -170,19 +170,41 @@ async def test_stopping_dead_between_mark_and_send_never_sends_it_twice(
     assert api.marked_when_sent == [True], "never tried again"
 
 
+@pytest.mark.parametrize(
+    "lost",
+    [
+        pytest.param(lambda: _timeout(httpx.ReadTimeout("no answer")), id="read timeout"),
+        # The connection lost while reading the answer: a plain NetworkError, not a timeout.
+        pytest.param(lambda: _lost_line(httpx.ReadError("connection reset")), id="reset"),
+        pytest.param(
+            lambda: _lost_line(httpx.RemoteProtocolError("Server disconnected")), id="dropped"
+        ),
+    ],
+)
 async def test_delivered_but_no_answer_from_telegram_is_not_sent_again(
-    person: PersonFactory, app: BotApplication, api: FlakyAPI, db_path: Path
+    person: PersonFactory,
+    app: BotApplication,
+    api: FlakyAPI,
+    db_path: Path,
+    lost: Callable[[], BaseException],
 ) -> None:
     ana = person()
     await started(ana)
     # The request went out and Telegram delivered it; its answer never came back.
-    api.failures.append(lambda: _timeout(httpx.ReadTimeout("no answer")))
+    api.failures.append(lost)
 
     assert await send_due_reminders(app, DUE) == 0
 
     assert len(reminders_to(ana)) == 1
     assert reminded_at(db_path) != [None]
     await later_rounds_send_nothing(app, ana, 1)
+
+
+def _lost_line(cause: BaseException) -> BaseException:
+    """As python-telegram-bot's HTTPXRequest raises it for an httpx error other than a timeout."""
+    error = NetworkError(f"httpx.HTTPError: {cause}")
+    error.__cause__ = cause
+    return error
 
 
 def _timeout(cause: BaseException) -> BaseException:

@@ -100,7 +100,6 @@ def httpx_error(error: httpx.HTTPError) -> NetworkError:
 NOT_CARRIED_OUT = [
     pytest.param(answer(502, "Bad Gateway"), id="502"),
     pytest.param(answer(500, "Internal Server Error"), id="500"),
-    pytest.param(answer(504, "Gateway Timeout"), id="504"),
     pytest.param((502, b"<html><body>502 Bad Gateway</body></html>"), id="proxy page"),
     pytest.param(Raise(httpx_error(httpx.ConnectError("connection refused"))), id="no connection"),
     pytest.param(Raise(httpx_error(httpx.ConnectTimeout("connect"))), id="connect timeout"),
@@ -248,6 +247,28 @@ async def test_a_send_that_may_have_gone_is_not_sent_again(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
         f"Telegram could not be reached for an update: {httpx_error(error)}"
     ]
+    assert sector_answers(query) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        # The gateway stopped waiting: the server behind it may have sent the question.
+        pytest.param(answer(504, "Gateway Timeout"), id="504"),
+        # Codes python-telegram-bot has no class for, that the same call would meet again.
+        pytest.param(answer(413, "Request Entity Too Large"), id="413"),
+    ],
+)
+async def test_an_answer_that_is_not_a_server_failing_is_not_tried_again(
+    person: PersonFactory, api: ScriptedAPI, query: Query, fault: Fault
+) -> None:
+    ana = person()
+    await at_sector(ana)
+    api.script["sendMessage"] = [fault]
+
+    await ana.tap("Agroalimentaire")
+
+    assert len(sends_of_question_3(api, ana)) == 1, "one call only"
     assert sector_answers(query) == 1
 
 
