@@ -280,7 +280,8 @@ class UpkeepSettings(_FromEnvironment):
     """Unfinished responses untouched this long are closed as abandoned; 0: never."""
     retention_days: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     """Responses older than this are deleted by the bot every day; unset: kept, with a warning
-    at start; `keep`: kept on purpose (a century, `MAX_DAYS`, so nothing is ever old enough)."""
+    at start; `keep`: kept on purpose (read as a century, `MAX_DAYS`, which the upkeep takes
+    as no retention at all: `bot.cli.telegram.policy_of`)."""
     timezone: str = "Europe/Paris"
     """The respondents' time zone, for quiet night hours."""
 

@@ -129,9 +129,17 @@ def policy_of(settings: UpkeepSettings) -> Policy:
     return Policy(
         reminder_after=remind,
         abandon_after=abandon,
-        retention=hours(settings.retention_days * 24) if settings.retention_days else None,
+        retention=_retention(settings.retention_days),
         timezone=settings.timezone,
     )
+
+
+def _retention(days: int | None) -> dt.timedelta | None:
+    """The retention period; None (nothing deleted, no daily purge) unset, or `keep`, which
+    the settings read as a century (`MAX_DAYS`): no response is ever that old."""
+    from bot.settings import MAX_DAYS
+
+    return None if days is None or days >= MAX_DAYS else dt.timedelta(days=days)
 
 
 def build_bot(

@@ -144,9 +144,10 @@ def test_the_longest_durations_accepted_can_be_counted_back_by_the_upkeep(work: 
     policy = policy_of(longest)
 
     now = dt.datetime.now(dt.UTC)
-    for delay in (policy.reminder_after, policy.abandon_after, policy.retention):
+    for delay in (policy.reminder_after, policy.abandon_after):
         assert delay == dt.timedelta(days=36_500)
         assert (now - delay).year > 1900
+    assert policy.retention is None  # a century is `keep`: nothing to purge, ever
 
 
 def test_links_say_which_link_is_too_long_for_a_qr_code(work: Path) -> None:

@@ -65,6 +65,9 @@ def test_keep_keeps_responses_without_a_warning(
 ) -> None:
     policy = policy_of(UpkeepSettings(retention_days=said))  # type: ignore[arg-type]
 
-    assert policy.retention is not None
-    assert dt.datetime.now(dt.UTC) - policy.retention < dt.datetime(1927, 1, 1, tzinfo=dt.UTC)
+    assert policy.retention is None  # no daily purge at all, not one of the long dead
     assert capsys.readouterr().err == ""
+
+
+def test_a_retention_period_given_is_the_daily_purges() -> None:
+    assert policy_of(UpkeepSettings(retention_days=730)).retention == dt.timedelta(days=730)
