@@ -17,6 +17,7 @@ from storage.errors import (
     NoTablesYet,
     NotFound,
     StorageError,
+    Unavailable,
     disk_full,
     unreadable_database,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "Store",
     "StoredAnswer",
     "SurveyStore",
+    "Unavailable",
     "copy_database",
     "decode_time",
     "decode_value",

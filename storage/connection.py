@@ -18,7 +18,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, Final, TypeVar
 
-from storage.errors import StorageError, disk_full
+from storage.errors import StorageError, Unavailable, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,9 @@ def describe_error(exc: sqlite3.Error, path: Path, action: str) -> StorageError:
         hint = disk_full(path)
     else:
         hint = f"database {path}"
-    return StorageError(f"cannot {action}: {hint} (SQLite: {exc})")
+    # Another process holding the file, or the disk full, passes; the rest is a fault.
+    passing = primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_FULL)
+    return (Unavailable if passing else StorageError)(f"cannot {action}: {hint} (SQLite: {exc})")
 
 
 def create_private_file(path: Path) -> None:

@@ -354,7 +354,7 @@ class Database:
                 f"cannot {action}: the transaction it shared with other writes on {self.path} "
                 f"was rolled back ({str(cause) or type(cause).__name__}); retry"
             )
-        error.__cause__ = cause  # as `raise … from`: the bot tells a full disk by it
+        error.__cause__ = cause  # as `raise … from` would
         return error
 
     def _commit_if_abandoned(self) -> None:

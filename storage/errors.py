@@ -12,6 +12,12 @@ class StorageError(Exception):
     """A database operation failed, or the database cannot be used as asked."""
 
 
+class Unavailable(StorageError):
+    """The database is out of reach for now: the server down, restarting or lost, too many
+    connections, the file kept locked by another process, its disk full. The same
+    operation may succeed later; a channel waits and tries again rather than apologise."""
+
+
 class NoTablesYet(StorageError):
     """A reader found a database no surveybot has written to yet (a fresh PostgreSQL one,
     an empty file): refused for a report, but nothing there to compare a flow with."""

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sqlite3
 from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
@@ -59,7 +58,14 @@ from conversation import (
     Policy,
 )
 from flows import Catalogue, Flow, StageDef
-from storage import StorageError, SurveyStore, describe_target, is_postgres_url, open_store
+from storage import (
+    StorageError,
+    SurveyStore,
+    Unavailable,
+    describe_target,
+    is_postgres_url,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -300,34 +306,11 @@ async def on_error(update: object, context: BotContext) -> None:
     await _say_sorry(update, context, person, "tg_refused" if refused else "tg_error")
 
 
-_OUT_OF_REACH = ("08", "53", "57P", "58")
-"""PostgreSQL's error classes for a server out of reach: the connection lost or refused,
-out of resources (disk, memory, connections), shutting down or starting, an I/O error."""
-_BUSY_OR_FULL = (
-    sqlite3.SQLITE_BUSY,
-    sqlite3.SQLITE_LOCKED,
-    sqlite3.SQLITE_FULL,
-    sqlite3.SQLITE_IOERR,
-)
-
-
 def database_unavailable(error: BaseException | None) -> bool:
-    """Whether `error` is the database out of reach for a while (down, locked, full), which
-    a later try may get past: not a fault of the update nor of the code.
-
-    Told by the driver's error the StorageError was raised from, as storage has no type
-    of its own for it (a missing row, a crossed write or a value refused are not this).
-    """
-    if type(error) is not StorageError:
-        return False
-    cause = error.__cause__
-    if isinstance(cause, OSError):  # refused, reset, timed out (TimeoutError is one)
-        return True
-    state = getattr(cause, "sqlstate", None)  # asyncpg's
-    if isinstance(state, str) and state.startswith(_OUT_OF_REACH):
-        return True
-    code = getattr(cause, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF in _BUSY_OR_FULL
+    """Whether `error` is the database out of reach for a while (down, locked by another
+    process, full: `storage.Unavailable`), which a later try may get past: not a fault of
+    the update nor of the code."""
+    return isinstance(error, Unavailable)
 
 
 async def _say_sorry(update: Update, context: BotContext, person: Person | None, key: str) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from storage.errors import Conflict, NotFound, StorageError
+from storage.errors import Conflict, NotFound, StorageError, Unavailable
 
 T = TypeVar("T")
 Body = Callable[[asyncpg.Connection], Awaitable[T]]
@@ -169,19 +169,39 @@ class PgDatabase:
         await pool.release(conn)
 
 
+OUT_OF_REACH: Final = (
+    asyncpg.CannotConnectNowError  # 57P03: starting up
+    | asyncpg.AdminShutdownError  # 57P01: shutting down
+    | asyncpg.CrashShutdownError  # 57P02: restarting after a crash
+    | asyncpg.TooManyConnectionsError  # 53300
+    | asyncpg.DiskFullError  # 53100
+)
+"""The server's errors that pass by themselves (with the connection lost: `Unavailable`)."""
+
+
 def describe_error(exc: Exception, label: str, action: str) -> StorageError:
     """Turn a driver error into a StorageError that says what, where and how to fix."""
+    if isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc):
+        # The connection lost mid-transaction: its end then fails with this, the loss
+        # itself only in `__context__` ("terminating connection due to administrator
+        # command"). Said as what it is: the connection lost, which passes.
+        lost = exc.__context__
+        exc = lost if isinstance(lost, Exception) else asyncpg.ConnectionDoesNotExistError(str(exc))
     if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
         hint = f"{label} is read-only here; open it with readonly=False to write"
     elif isinstance(exc, asyncpg.InsufficientPrivilegeError):
         hint = f"the user in {label} lacks a privilege; grant it, or connect as the owner"
     elif isinstance(exc, asyncpg.DiskFullError):
         hint = f"the disk of the server holding {label} is full; free some space and retry"
-    elif isinstance(exc, OSError | asyncpg.ConnectionDoesNotExistError):
+    elif isinstance(exc, OSError | asyncpg.PostgresConnectionError):
         hint = f"the connection to {label} was lost; check that the server is running, then retry"
+    elif isinstance(exc, OUT_OF_REACH):
+        hint = f"the server holding {label} cannot take this now (starting, stopping, full); retry"
     else:
         hint = f"database {label}"
-    return StorageError(f"cannot {action}: {hint} (PostgreSQL: {exc})")
+    passing = isinstance(exc, OSError | asyncpg.PostgresConnectionError | OUT_OF_REACH)
+    kind = Unavailable if passing else StorageError
+    return kind(f"cannot {action}: {hint} (PostgreSQL: {exc})")
 
 
 def _without_password(text: str, url: str) -> str:
