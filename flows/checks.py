@@ -56,9 +56,9 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
         if section.id in section_ids:
             found.append(((*sloc, "id"), f"duplicate section id '{section.id}'"))
         section_ids.add(section.id)
-        found += _texts_ok(flow, (((*sloc, "title"), section.title),))
+        found += texts_ok(flow, (((*sloc, "title"), section.title),))
         if section.show_if is not None:
-            found += _condition_ok(flow, section.show_if, (*sloc, "show_if"), earlier, unread)
+            found += condition_ok(flow, section.show_if, (*sloc, "show_if"), earlier, unread)
         for qi, step in enumerate(section.steps):
             qloc: Loc = (*sloc, "steps", qi)
             if step.id in earlier:
@@ -67,11 +67,11 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
             if step.personal and step.type == Kind.INFO:
                 found.append(((*qloc, "personal"), NO_PERSONAL_INFO))
             if step.show_if is not None:
-                found += _condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
+                found += condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
             found += _left_out_ok(flow, step, qloc, earlier, unread)
             texts = list(step_texts(step, qloc))
-            found += _texts_ok(flow, texts)
-            found += _pipes_ok(flow, texts, earlier, unread)
+            found += texts_ok(flow, texts)
+            found += pipes_ok(flow, texts, earlier, unread)
             earlier.setdefault(step.id, step)
     flow_texts = [
         (("title",), flow.title),
@@ -80,12 +80,12 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
         (("outro",), flow.outro),
     ]
     present: list[tuple[Loc, Text]] = [(loc, text) for loc, text in flow_texts if text is not None]
-    found += _texts_ok(flow, present)
+    found += texts_ok(flow, present)
     if flow.audience is not None:
-        found += _texts_ok(flow, [(("audience", "label"), flow.audience.label)])
+        found += texts_ok(flow, [(("audience", "label"), flow.audience.label)])
     # The outro may quote any answer; the intro and consent come before all of them.
-    found += _pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
-    found += _pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
+    found += pipes_ok(flow, present[-1:] if flow.outro is not None else [], earlier, unread)
+    found += pipes_ok(flow, [t for t in present if t[0] != ("outro",)], {}, frozenset())
     return found
 
 
@@ -242,17 +242,17 @@ def answer_codes(step: Step) -> set[str] | None:
 # --- conditions ---------------------------------------------------------------
 
 
-def _condition_ok(
+def condition_ok(
     flow: Flow, condition: Condition, loc: Loc, earlier: dict[str, Step], unread: frozenset[str]
 ) -> Found:
     if isinstance(condition, Not):
-        return _condition_ok(flow, condition.not_, (*loc, "not"), earlier, unread)
+        return condition_ok(flow, condition.not_, (*loc, "not"), earlier, unread)
     if isinstance(condition, All | AnyOf):
         key = "all" if isinstance(condition, All) else "any"
         items = condition.all if isinstance(condition, All) else condition.any
         found: Found = []
         for index, item in enumerate(items):
-            found += _condition_ok(flow, item, (*loc, key, index), earlier, unread)
+            found += condition_ok(flow, item, (*loc, key, index), earlier, unread)
         return found
     assert isinstance(condition, Compare)
     if condition.question in unread and condition.question not in earlier:
@@ -419,7 +419,7 @@ def step_texts(step: Step, loc: Loc) -> Iterator[tuple[Loc, Text]]:
             yield (*loc, "choices", index, "label"), choice.label
 
 
-def _texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
+def texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
     found: Found = []
     wanted = flow.languages
     for loc, text in texts:
@@ -443,7 +443,7 @@ def _texts_ok(flow: Flow, texts: Sequence[tuple[Loc, Text]]) -> Found:
     return found
 
 
-def _pipes_ok(
+def pipes_ok(
     flow: Flow,
     texts: Sequence[tuple[Loc, Text]],
     earlier: dict[str, Step],

@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from flows.checks import Found, _condition_ok, _pipes_ok, _texts_ok
+from flows.checks import Found, condition_ok, pipes_ok, texts_ok
 from flows.locations import child
 from flows.model import Condition, Step, Text
 from flows.paths import Loc
@@ -37,7 +37,7 @@ def set_aside_checks(data: Any, repaired: Repaired) -> Found:
         if len(loc) == 6 and loc[4] == "choices" and loc[:4] not in removed:
             label = _read(Text, child(_at(data, loc), "label"))
             if label is not None:
-                found += _texts_ok(repaired.flow, [((*loc, "label"), label)])
+                found += texts_ok(repaired.flow, [((*loc, "label"), label)])
         if len(loc) != 4 or loc[2] != "steps" or loc[:2] in removed:
             continue
         step = _at(data, loc)
@@ -45,12 +45,12 @@ def set_aside_checks(data: Any, repaired: Repaired) -> Found:
             continue
         earlier = _asked_before(repaired, loc)
         texts = list(_texts(step, loc))
-        found += _texts_ok(repaired.flow, texts)
-        found += _pipes_ok(repaired.flow, texts, earlier, repaired.unread)
+        found += texts_ok(repaired.flow, texts)
+        found += pipes_ok(repaired.flow, texts, earlier, repaired.unread)
         condition = _read(Condition, step.get("show_if"))
         if condition is not None:
             where: Loc = (*loc, "show_if")
-            found += _condition_ok(repaired.flow, condition, where, earlier, repaired.unread)
+            found += condition_ok(repaired.flow, condition, where, earlier, repaired.unread)
     return found
 
 

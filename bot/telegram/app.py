@@ -260,7 +260,10 @@ async def on_error(update: object, context: BotContext) -> None:
     person = person_of(update) if isinstance(update, Update) else None
     if isinstance(update, Update) and database_unavailable(error):
         processor = context.application.update_processor
-        news = not isinstance(processor, PerRespondentProcessor) or processor.not_handled(update)
+        news = True
+        if isinstance(processor, PerRespondentProcessor):
+            news = not processor.tried_again(update)
+            processor.not_handled(update)
         log.log(
             logging.WARNING if news else logging.DEBUG,
             "the database is unavailable: update %d not applied, to be delivered again (%s)",

@@ -76,11 +76,15 @@ class PerRespondentProcessor(BaseUpdateProcessor):
         self._done.pop(update_id, None)
         self.flood.forget(update_id)
 
-    def not_handled(self, update: Update) -> bool:
+    def not_handled(self, update: Update) -> None:
         """From the error handler: this try met the database unavailable; the update is to
-        be delivered again, not done. Whether it is news (not a try again of one that failed)."""
+        be delivered again, not done."""
         self._not_handled.add(update.update_id)
-        return update.update_id not in self._tried
+
+    def tried_again(self, update: Update) -> bool:
+        """Whether this is a try again of an update that met the database unavailable (its
+        failure then is no news: said once, when it first failed)."""
+        return update.update_id in self._tried
 
     def retry_with(self, apply: Callable[[Update], Awaitable[None]]) -> None:
         """Apply again, with `apply`, the updates not handled (the poller: its inbox)."""
