@@ -95,6 +95,10 @@ class OrganiserJobs:
         """
         if kind not in self._runners:
             raise ValueError(f"no runner for organiser jobs of kind {kind!r}")
+        if await self._under_way(kind, chat, args):
+            # A double tap on the command: its files once, not twice under the same names.
+            await chat.send(tg(f"org_job_already_{kind}", lang))
+            return None
         job = await self._store.add_job(
             kind=kind,
             chat_id=str(chat.chat_id),
@@ -110,6 +114,13 @@ class OrganiserJobs:
             await chat.send(ack)
         self._launch(job, interrupted=False)
         return job
+
+    async def _under_way(self, kind: str, chat: Chat, args: dict[str, Any]) -> bool:
+        """Whether the same job for the same chat is recorded and not ended yet."""
+        return any(
+            job.kind == kind and job.chat_id == str(chat.chat_id) and job.args == args
+            for job in await self._store.unfinished_jobs()
+        )
 
     async def take_up(self, *, at_start: bool) -> int:
         """Start the pending jobs no one runs, telling each organiser; how many were started.

@@ -150,6 +150,14 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Calcul des statistiques en cours : vous les recevrez ici.",
         "en": "Computing the statistics: you will get them here.",
     },
+    "org_job_already_export": {
+        "fr": "Cet export est déjà en préparation : son fichier arrive ici dans un instant.",
+        "en": "This export is already being prepared: its file will arrive here shortly.",
+    },
+    "org_job_already_stats": {
+        "fr": "Ces statistiques sont déjà en calcul : elles arrivent ici dans un instant.",
+        "en": "These statistics are already being computed: they will arrive here shortly.",
+    },
     "org_job_resumed_export": {
         "fr": "L’export interrompu par un redémarrage reprend : vous recevrez le fichier ici.",
         "en": "The export interrupted by a restart is starting again: you will get the file here.",

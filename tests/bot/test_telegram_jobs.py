@@ -178,6 +178,27 @@ async def test_an_export_command_delivered_twice_is_one_export(
     assert len(documents(boss.chat)) == 2
 
 
+async def test_an_export_asked_twice_while_it_runs_is_made_once(
+    person: PersonFactory, updates: Updates, app: BotApplication, db_path: Path
+) -> None:
+    await person().send("/start pithiviers")  # something to export
+    boss = person(ORGANISER)
+    # A double tap on the menu's /export: two messages, two updates, in one batch.
+    await updates.feed(boss.message_update("/export"), boss.message_update("/export"))
+    await organiser_jobs(app).idle()
+
+    assert jobs_in(db_path) == [("export", "done", 1)]
+    assert len(documents(boss.chat)) == 2, "one file and its codebook, not two of each"
+    texts = [m.text for m in boss.chat if m.attachment is None]
+    assert texts == [
+        "Export en cours\u00a0: vous recevrez le fichier ici.",
+        "Cet export est déjà en préparation\u00a0: son fichier arrive ici dans un instant.",
+    ]
+
+    await ask_and_wait(boss, "/export")  # once the first is done, a new one is made
+    assert len(documents(boss.chat)) == 4
+
+
 async def test_stats_on_a_big_database_are_a_job_too(
     person: PersonFactory, app: BotApplication, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
