@@ -205,7 +205,8 @@ def _stage_name(row: StageCounts, stages: Sequence[StageDef], lang: str) -> str:
 
 
 def _figures(row: StageCounts, lang: str) -> str:
-    rate = f"{row.completion_rate:.0f}\u00a0%" if row.completion_rate is not None else "–"
+    percent = "\u00a0%" if lang == "fr" else "%"  # "67 %" in French, "67%" in English
+    rate = f"{row.completion_rate:.0f}{percent}" if row.completion_rate is not None else "–"
     median = f"{row.median_minutes:.0f}\u00a0min" if row.median_minutes is not None else "–"
     figures = tg(
         "org_figures",

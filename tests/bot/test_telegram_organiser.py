@@ -255,6 +255,8 @@ async def test_one_response_is_counted_in_the_singular(person: PersonFactory) ->
     assert boss.chat[-2].text.startswith("1\u00a0réponse (1\u00a0terminée)")
     await ask_and_wait(chef, "/export pithiviers")
     assert chef.chat[-2].text.startswith("1 response (1 completed)")
+    await chef.send("/stats pithiviers")
+    assert "1 started · 1 completed (100%)" in chef.last_text  # no space in English
 
 
 async def test_an_organisers_help_lists_the_organiser_commands(person: PersonFactory) -> None:
