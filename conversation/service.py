@@ -14,7 +14,8 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from conversation.events import Event, Person, entry_of
+from conversation.actions import Intent
+from conversation.events import Event, Person, Pressed, entry_of
 from conversation.known_states import KnownStates
 from conversation.live import LiveMessages
 from conversation.memory import Recent
@@ -66,6 +67,9 @@ class Conversation:
         # The notice each person who has not agreed yet was shown, for the link it was shown
         # for: nothing is stored before agreeing, so their "oui" or sticker would lose it.
         self._arrivals: Recent[tuple[Channel, str], Arrival] = Recent(ARRIVALS_KEPT_FOR, KEPT)
+        # The response of each person who agreed to a questionnaire picked from the list (not
+        # their link's): until they answer, /back takes them to the list again.
+        self._picked: Recent[tuple[Channel, str], int] = Recent(ARRIVALS_KEPT_FOR, KEPT)
         self._queues = PersonQueues()
         # Each person's previous reply, so a welcome, notice or summary is not sent again at
         # every message they write (conversation/repeats.py).
@@ -144,6 +148,7 @@ class Conversation:
         if self.catalogue.several:
             # A link to the other questionnaire, for someone who began one: offered a switch.
             turn.linked = self.catalogue.chosen_by(entry_of(event), self.stages)
+            turn.picked = self._was_picked(key, event, record, arrival, flow, now)
         turn.with_transcript = transcript
         if record.handled:
             log.info("input %s was already handled; not applying it twice", delivery)
@@ -158,7 +163,39 @@ class Conversation:
             self._arrivals.put(key, turn.arrived, self.clock())
         elif arrival is not None:
             self._arrivals.pop(key, self.clock())
+        response = turn.session.response
+        if response is not None and turn.picked:
+            self._picked.put(key, response.id, self.clock())
+        else:
+            self._picked.pop(key, self.clock())
         return turn.reply()
+
+    def _was_picked(
+        self,
+        key: tuple[Channel, str],
+        event: Event,
+        record: SessionRecord,
+        arrival: Arrival | None,
+        flow: Flow | None,
+        now: datetime,
+    ) -> bool:
+        """Whether the person picked `flow` from the list of questionnaires, rather than their
+        link or their workshop's `flow:` naming it (not known: not picked, as before).
+
+        Their response, if it is the one they agreed to after picking; else the audience
+        button pressed under the list (the notice shown before named no questionnaire),
+        or the notice of a questionnaire picked so, shown again for what names no other.
+        """
+        if flow is None:
+            return False
+        if record.response is not None:
+            return self._picked.get(key, now) == record.response.id
+        if arrival is None:
+            return False
+        if isinstance(event, Pressed) and event.action.intent == Intent.AUDIENCE:
+            return arrival.picked or self.catalogue.chosen_by(arrival.entry, self.stages) is None
+        named = entry_of(event)
+        return arrival.picked and named in (None, arrival.entry)
 
     def _flow_for(
         self, key: tuple[Channel, str], event: Event, record: SessionRecord, now: datetime
@@ -174,6 +211,9 @@ class Conversation:
             return flow, record, None
         arrival = self._arrivals.get(key, now)
         entered = entry_of(event) or (arrival.entry if arrival else None)
+        if isinstance(event, Pressed) and event.action.intent == Intent.AUDIENCE:
+            # "↩ Changer de questionnaire" names the workshop alone, or nothing: the list.
+            entered = event.action.stage
         chosen = self.catalogue.chosen_by(entered, self.stages)
         return chosen, dataclasses.replace(record, response=None), arrival
 
@@ -193,6 +233,7 @@ class Conversation:
             catalogue=None if flow is not None else self.catalogue,
             # None yet: the person picks the flow; a workshop picked from a list does not.
             audience=self.catalogue.audience_code(flow) if flow is not None else "",
+            several=self.catalogue.flows if self.catalogue.several else (),
             stages=self.stages,
             clock=self.clock,
             session=session,

@@ -42,6 +42,9 @@ class Arrival:
 
     entry: str
     lang: str
+    picked: bool = False
+    """The notice is for the questionnaire the person picked from the list (their link named
+    none): it offers to choose again (`Choosing`)."""
 
 
 @dataclasses.dataclass
@@ -69,6 +72,12 @@ class Showing:
     linked: Flow | None = None
     """The flow what brought the event names (its link's audience or workshop), when the bot
     runs several: another than `flow` offers a switch (`Turn`). None when it names none."""
+    several: tuple[Flow, ...] = ()
+    """Every flow the bot runs, when it runs several (() with one): to name a response's
+    questionnaire, and to list them again for someone who picked the wrong one."""
+    picked: bool = False
+    """The person picked `flow` from the list of questionnaires (not their link, nor their
+    workshop's `flow:`): until they answer, they may choose again (`Choosing`)."""
     arrived: Arrival | None = None
     """For a person who has not agreed yet (nothing is stored before): the notice they were
     shown last, as the service remembers it (None: not known); this turn's, once it shows one."""
@@ -100,7 +109,7 @@ class Showing:
 
     async def _begin(self, stage: StageDef | None) -> None:
         """A new response: the welcome, then the notice to agree to (nothing stored before)."""
-        self.arrived = Arrival(entry(stage, self.audience), self.lang)
+        self.arrived = Arrival(entry(stage, self.audience), self.lang, self.picked)
         if self.catalogue is not None:
             self.screens.append(views.audience_picker(self.catalogue, self.lang, stage))
             return
@@ -263,6 +272,11 @@ class Showing:
         as_given = self.session.kept_as_given
         self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
 
+    def _opened_by_the_change(self) -> bool:
+        """The question on screen is one a changed answer opened (never answered yet)."""
+        state = self.session.state
+        return state is not None and state.current == first_open(self.flow, state)
+
     def _tagged(self) -> StageDef | None:
         """The workshop the response is tagged with, if it is one of the list."""
         response = self.session.response
@@ -293,8 +307,11 @@ class Showing:
     def _ask_consent(self, stage: StageDef | None, *, changed: bool) -> None:
         """The information notice, before anything else (after the news of an update, if any)."""
         self._say_updated()
+        again = self.picked and self.session.response is None  # picked from the list
         self.screens.append(
-            views.consent_menu(self.flow, self.lang, stage, changed=changed, audience=self.audience)
+            views.consent_menu(
+                self.flow, self.lang, stage, changed=changed, audience=self.audience, again=again
+            )
         )
 
     def _say_updated(self) -> None:

@@ -82,6 +82,7 @@ class Switching(Showing):
         left = views.questionnaire_name(self.flow, self.lang)
         await self._erase_person()
         self.flow, self.audience = linked, _audience_of(linked)
+        self.picked = False  # the link's questionnaire, not one picked from the list
         if session.lang not in linked.languages:
             session.lang = linked.language
         self.screens.append(Message(say("switched", self.lang, current=left)))

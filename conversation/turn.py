@@ -13,6 +13,7 @@ import dataclasses
 
 from conversation import rules, views
 from conversation.actions import ENTRY_INTENTS, REVISION_INTENTS, SEQUENCED, Action, Intent
+from conversation.choosing import Choosing
 from conversation.events import (
     Command,
     CommandName,
@@ -32,7 +33,6 @@ from conversation.screens import (
     Selection,
     Status,
 )
-from conversation.switching import Switching
 from conversation.words import say
 from flows import (
     Outcome,
@@ -41,7 +41,6 @@ from flows import (
     answer,
     answer_text,
     find_stage,
-    first_open,
     revise,
     skip,
     split_entry,
@@ -50,7 +49,7 @@ from flows import (
 
 
 @dataclasses.dataclass
-class Turn(Switching):
+class Turn(Choosing):
     """The rules applied to one event of one respondent; `reply()` says what to show."""
 
     async def play(self, event: Event) -> None:
@@ -123,11 +122,6 @@ class Turn(Switching):
                 # A page reloaded at the question a change called for says why, as it did.
                 self.screens.append(Message(say("revise_opened", self.lang)))
             self.show_current()
-
-    def _opened_by_the_change(self) -> bool:
-        """The question on screen is one a changed answer opened (never answered yet)."""
-        state = self.session.state
-        return state is not None and state.current == first_open(self.flow, state)
 
     async def _arrive(self, code: str | None) -> None:
         """A first visit by a link: its workshop's welcome, or the list when it names none known."""
@@ -473,7 +467,9 @@ class Turn(Switching):
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
         state = self.session.state
-        if state is None and self.arrived is not None:
+        if name == CommandName.BACK and self._may_choose_again():
+            await self._choose_again()  # the audience picked from the list: the list again
+        elif state is None and self.arrived is not None:
             await self._before_agreeing()
         elif state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))

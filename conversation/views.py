@@ -73,10 +73,19 @@ def welcome(flow: Flow, lang: str, stage: StageDef | None) -> Welcome:
 
 
 def consent_menu(
-    flow: Flow, lang: str, stage: StageDef | None, *, changed: bool, audience: str = ""
+    flow: Flow,
+    lang: str,
+    stage: StageDef | None,
+    *,
+    changed: bool,
+    audience: str = "",
+    again: bool = False,
 ) -> Menu:
     """The information notice with an explicit choice; the workshop (and, when the bot runs
-    several flows, the audience that chose this one) rides in the actions."""
+    several flows, the audience that chose this one) rides in the actions.
+
+    `again`: the questionnaire was picked from the list, and may be chosen again: an
+    audience not said (the workshop alone) is the list again, as a first visit shows it."""
     assert flow.consent is not None and flow.consent_version is not None
     ref = entry(stage, audience)
     notice = flow.text(flow.consent, lang).strip()
@@ -97,6 +106,9 @@ def consent_menu(
         for other in flow.languages
         if other != lang
     ]
+    if again:
+        back = Action(Intent.AUDIENCE, stage=entry(stage), lang=lang)
+        choices.append(Choice(say("audience_again", lang), back))
     return Menu(notice, tuple(choices))
 
 

@@ -71,6 +71,8 @@ WORDS: dict[str, dict[str, str]] = {
         "répondez\u00a0:",
         "en": "Hello! To give you the right questionnaire, tell us who you are answering for:",
     },
+    # On the notice of a questionnaire picked from that list: the list again.
+    "audience_again": {"fr": "↩ Changer de questionnaire", "en": "↩ Choose another questionnaire"},
     # --- the information notice --------------------------------------------------------
     "consent_accept": {"fr": "✅ J’accepte", "en": "✅ I agree"},
     "consent_decline": {"fr": "Je refuse", "en": "I decline"},

@@ -1,0 +1,54 @@
+"""Choosing the questionnaire again, for someone who picked the wrong one from the list.
+
+With several questionnaires, a link naming only the workshop asks who is
+answering ("Une entreprise / Un acteur du territoire"). A person who tapped the
+wrong one can go back to that list while nothing is answered yet: "↩ Changer de
+questionnaire" under the notice, or /back at the notice or at the first
+question. The list comes again for the same workshop, and the choice made there
+is a first choice (the notice of that questionnaire). A response already agreed
+to, with nothing answered, is erased first (one person counts once).
+
+Only a questionnaire picked from the list is offered this (`Showing.picked`):
+one a link or a workshop's `flow:` decides is that link's, as the organiser
+meant it. Once an answer is given, another questionnaire is the switch's
+(conversation/switching.py), which says what it erases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from conversation.switching import Switching
+from flows import Catalogue, find_stage
+
+
+@dataclasses.dataclass
+class Choosing(Switching):
+    """Back to "who are you answering for?" before any answer."""
+
+    def _may_choose_again(self) -> bool:
+        """Picked from the list, and nothing answered yet: at the notice, or at the first
+        question with no answer given (nor skipped) and nothing to go back to."""
+        if not self.picked or len(self.several) < 2:
+            return False
+        session, state = self.session, self.session.state
+        if session.response is None:
+            return state is None
+        if state is None or session.finished or session.needs_consent(self.flow):
+            return False
+        return not (state.answers or state.skipped or state.others or state.history)
+
+    async def _choose_again(self) -> None:
+        """The list of questionnaires again, for the workshop the notice (or the response
+        with nothing answered, which goes) was for: as the workshop's link shows it."""
+        session = self.session
+        if session.response is not None:
+            code = session.response.stage_code
+        else:
+            code = self.arrived.entry if self.arrived is not None else None
+        stage = find_stage(self.stages, code)
+        if session.response is not None:
+            await self._erase_person()  # nothing answered: only the agreement goes with it
+        self.catalogue = Catalogue(self.several)
+        self.picked, self.audience = False, ""
+        await self._begin(stage)
