@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from conversation import views
+from conversation.screens import Menu
 from conversation.switching import Switching
 from flows import Catalogue, find_stage
 
 
 @dataclasses.dataclass
 class Choosing(Switching):
-    """Back to "who are you answering for?" before any answer."""
+    """Back to "who are you answering for?" before any answer; the restart's confirmation."""
 
     def _may_choose_again(self) -> bool:
         """Picked from the list, and nothing answered yet: at the notice, or at the first
@@ -52,3 +54,10 @@ class Choosing(Switching):
         self.catalogue = Catalogue(self.several)
         self.picked, self.audience = False, ""
         await self._begin(stage)
+
+    def _restart_menu(self, stage: str = "", mine: str = "") -> Menu:
+        """ "Start over?", naming the questionnaire when the bot runs several."""
+        name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
+        return views.restart_menu(
+            self.lang, self._seq(), stage, finished=self.session.finished, mine=mine, name=name
+        )

@@ -289,15 +289,7 @@ class Turn(Choosing):
         elif intent in (Intent.RESUME, Intent.KEEP, Intent.SUMMARY):
             self.show_current()
         elif intent == Intent.RESTART_ASK:
-            self.screens.append(
-                views.restart_menu(
-                    self.lang,
-                    self._seq(),
-                    action.stage,
-                    finished=self.session.finished,
-                    mine=self._mine_if_elsewhere(stage),
-                )
-            )
+            self.screens.append(self._restart_menu(action.stage, self._mine_if_elsewhere(stage)))
         elif intent == Intent.RESTART:
             await self._restart(stage)
         elif intent == Intent.SWITCH_ASK:
@@ -447,8 +439,7 @@ class Turn(Choosing):
             if session.response is None:
                 self.screens.append(Message(say("nothing_open", lang)))
             else:
-                finished = session.finished
-                self.screens.append(views.restart_menu(lang, self._seq(), finished=finished))
+                self.screens.append(self._restart_menu())
         elif name == CommandName.LANGUAGE:
             self.screens.append(views.language_menu(self.flow, lang))
         elif name == CommandName.MYDATA:

@@ -221,21 +221,28 @@ def restarted(lang: str, moved_to: StageDef | None) -> str:
 
 
 def restart_menu(
-    lang: str, seq: int, stage: str = "", *, finished: bool = False, mine: str = ""
+    lang: str,
+    seq: int,
+    stage: str = "",
+    *,
+    finished: bool = False,
+    mine: str = "",
+    name: str = "",
 ) -> Menu:
     """Starting over erases the answers: ask first (for the state at `seq` only).
 
     "No" goes on where the person is; once finished, that is their answers as a later
     visit shows them ("already answered", the summary), not the end's thanks again.
     Asked from another workshop's link, it carries the person's own entry, `mine`, as
-    "go on" under the resume offer does.
+    "go on" under the resume offer does. `name`: the questionnaire started over, said when
+    the bot runs several (the screen may be about the other one's link).
     """
     if mine:
         keep = Action(Intent.RESUME, stage=mine)
     else:
         keep = Action(Intent.RESUME if finished else Intent.KEEP)
     return Menu(
-        say("restart_confirm", lang),
+        say("restart_confirm_named", lang, name=name) if name else say("restart_confirm", lang),
         (
             Choice(say("restart_yes", lang), Action(Intent.RESTART, seq=seq, stage=stage)),
             Choice(say("restart_no", lang), keep),

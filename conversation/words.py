@@ -129,6 +129,14 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?",
         "en": "Starting over erases all your answers to this questionnaire. Are you sure?",
     },
+    # With several questionnaires: which one starting over erases (a screen may be about
+    # the other one's link).
+    "restart_confirm_named": {
+        "fr": "Recommencer efface toutes vos réponses au questionnaire pour « {name} ». "
+        "Confirmez-vous ?",
+        "en": "Starting over erases all your answers to the questionnaire for “{name}”. "
+        "Are you sure?",
+    },
     "restart_yes": {"fr": "Oui, recommencer", "en": "Yes, start over"},
     "restart_no": {"fr": "Non, continuer", "en": "No, keep going"},
     "restarted": {

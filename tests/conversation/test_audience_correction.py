@@ -20,7 +20,7 @@ from bot.telegram import build_application, running
 from conversation import Conversation
 from flows import Catalogue, Flow, StageDef
 from tests.conftest import Peek
-from tests.conversation.conftest import AGREE, ChatFactory
+from tests.conversation.conftest import AGREE, RESTART_YES, ChatFactory
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
 
 COMPANY = "Une entreprise"
@@ -127,6 +127,31 @@ async def test_only_a_questionnaire_picked_from_the_list_and_not_yet_answered_go
     assert ana.prompt.step_id == bundled_flow.steps()[0].id
     await ana.command("back")
     assert ana.messages == [FIRST_QUESTION]
+
+
+async def test_the_restart_asked_under_the_other_links_offer_names_the_questionnaire(
+    both: Conversation, chat: ChatFactory, bundled_flow: Flow
+) -> None:
+    ana = chat(both)
+    await ana.start("pithiviers__entreprise")
+    await ana.press(AGREE)
+    await ana.write("Acme Example")
+    await ana.start("pithiviers__territoire")  # the switch offer, about the actors' link
+
+    await ana.command("restart")
+
+    assert ana.menu.text == (
+        "Recommencer efface toutes vos réponses au questionnaire pour «\u00a0Une entreprise\u00a0». "
+        "Confirmez-vous\u00a0?"
+    )
+    await ana.press(RESTART_YES)
+    assert ana.prompt.step_id == bundled_flow.steps()[0].id
+    await ana.command("language")
+    await ana.press("English")
+    await ana.command("restart")
+    assert ana.menu.text == (
+        "Starting over erases all your answers to the questionnaire for “A company”. Are you sure?"
+    )
 
 
 async def test_telegram_goes_back_to_the_list_from_the_notice_and_the_first_question(
