@@ -447,7 +447,7 @@ class Turn(Choosing):
                 self.screens.append(Message(say("mydata_none", lang)))
             else:
                 data = await self.store.respondent_data(session.respondent.id)
-                self.screens.append(views.data_copy(data, lang, self.stages))
+                self.screens.append(views.data_copy(data, lang, self.stages, self.several))
         elif name == CommandName.DELETE:
             if session.respondent is None:
                 self.arrived = None  # not even the link they came by is kept

@@ -423,10 +423,15 @@ def answered(
     return Answered(left, display_value(flow, step, value, after.others.get(left.step_id), lang))
 
 
-def data_copy(data: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> DataCopy:
-    """Everything stored about a respondent, as a short text and the whole as JSON."""
+def data_copy(
+    data: dict[str, Any], lang: str, stages: Sequence[StageDef], flows: Sequence[Flow] = ()
+) -> DataCopy:
+    """Everything stored about a respondent, as a short text and the whole as JSON.
+
+    `flows`: every flow the bot runs; with several, each response says which it is for."""
+    named = {flow.id: questionnaire_name(flow, lang) for flow in flows} if len(flows) > 1 else {}
     responses = tuple(
-        _response_line(response, lang, stages) for response in data.get("responses", [])
+        _response_line(response, lang, stages, named) for response in data.get("responses", [])
     )
     lines = [say("mydata_intro", lang), "", *(responses or [say("mydata_none", lang)])]
     return DataCopy(
@@ -439,16 +444,23 @@ def data_copy(data: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> Da
     )
 
 
-def _response_line(response: dict[str, Any], lang: str, stages: Sequence[StageDef]) -> str:
-    """One response as a line: "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : …"."""
+def _response_line(
+    response: dict[str, Any], lang: str, stages: Sequence[StageDef], named: dict[str, str]
+) -> str:
+    """One response as a line: "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : …";
+    "• Questionnaire pour « Une entreprise » commencé le …" when `named` names its flow
+    (an id no longer run is said as it is)."""
     code = response.get("stage_code")
     stage = find_stage(stages, code)
     workshop = stage.city if stage else code
     status = str(response.get("status") or "")
     count = len(response.get("answers") or {})
+    flow_id = str(response.get("flow") or "")
+    name = named.get(flow_id, flow_id) if named else ""
     return say(
-        "mydata_response",
+        "mydata_response_named" if name else "mydata_response",
         lang,
+        name=name,
         started=_day_of(response.get("started_at"), lang),
         at_city=f" ({workshop})" if workshop else "",
         status=say(f"status_{status}", lang) if status else "",

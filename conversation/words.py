@@ -318,6 +318,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "• Questionnaire commencé le {started}{at_city} : {status}, {count} (référence {ref})",
         "en": "• Questionnaire started on {started}{at_city}: {status}, {count} (reference {ref})",
     },
+    "mydata_response_named": {
+        "fr": "• Questionnaire pour « {name} » commencé le {started}{at_city} : {status}, "
+        "{count} (référence {ref})",
+        "en": "• Questionnaire for “{name}” started on {started}{at_city}: {status}, {count} "
+        "(reference {ref})",
+    },
     "answers_one": {"fr": "{count} réponse", "en": "{count} answer"},
     "answers_many": {"fr": "{count} réponses", "en": "{count} answers"},
     "mydata_delete_hint": {

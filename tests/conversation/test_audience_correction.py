@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from bot.telegram import build_application, running
-from conversation import Conversation
+from conversation import Conversation, DataCopy, Message
 from flows import Catalogue, Flow, StageDef
 from tests.conftest import Peek
 from tests.conversation.conftest import AGREE, RESTART_YES, ChatFactory
@@ -152,6 +152,26 @@ async def test_the_restart_asked_under_the_other_links_offer_names_the_questionn
     assert ana.menu.text == (
         "Starting over erases all your answers to the questionnaire for “A company”. Are you sure?"
     )
+
+
+async def test_mydata_names_the_questionnaire_of_each_response(
+    both: Conversation, chat: ChatFactory
+) -> None:
+    ana = chat(both)
+    await ana.start("pithiviers__territoire")
+    await ana.press(AGREE)
+    await ana.write("Ville Exemple")
+
+    await ana.command("mydata")
+
+    copy = ana.only(DataCopy)
+    assert isinstance(copy, DataCopy)
+    [key] = [response["key"] for response in copy.data["responses"]]
+    assert copy.responses == (
+        "• Questionnaire pour «\u00a0Un acteur du territoire\u00a0» commencé le 3\u00a0juin"
+        f"\u00a02019 (Pithiviers)\u00a0: en cours, 1\u00a0réponse (référence {key})",
+    )
+    assert not any(isinstance(screen, Message) for screen in ana.screens)
 
 
 async def test_telegram_goes_back_to_the_list_from_the_notice_and_the_first_question(
