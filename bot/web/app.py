@@ -259,7 +259,7 @@ class Pages:
         )
         page = await completed(self.conversation, person, reply, stage)
         # The page opened next is for what the form chose (a questionnaire, a workshop).
-        after = entry_after(self.conversation.stages, (event, reply), stage)
+        after = await entry_after(self.conversation, (event, reply), stage)
         changed = changed_entry(page, field_of(form, "changing") == "1")
         if by_script(request) and after == stage:
             return self._page(request, person, keeping_what_was_sent(page, event), at=changed)

@@ -48,7 +48,14 @@ from conversation import (
     Typed,
     say,
 )
-from flows import SEPARATOR, STAGE_CODE, StageDef, find_stage, is_stage_code, split_entry
+from flows import (
+    SEPARATOR,
+    STAGE_CODE,
+    find_stage,
+    is_stage_code,
+    link_payload,
+    split_entry,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +81,13 @@ ENTRIES: Final = frozenset(
 """Actions whose entry (workshop, audience) decides the page opened next. "Go on" under a
 switch offer carries the person's own: the page opened from the other questionnaire's
 link becomes theirs, and stops offering the switch."""
+KEEPING: Final = frozenset(
+    {Intent.LANGUAGE, Intent.RESTART, Intent.RESUME, Intent.KEEP, Intent.SUMMARY}
+)
+"""Actions that keep the person in their own questionnaire: pressed on a page whose entry
+is another's (its workshop, its audience), the page opened next is at their own entry, so
+that neither it nor a reload offers the switch (or the other workshop) again; unless the
+reply asks again (a language chosen on another workshop's offer says the offer again)."""
 GOODBYES: Final = {"declined": "declined_hint", "deleted": ""}
 """The goodbyes, by their words, with the hint a chat adds (none drawn on a page)."""
 
@@ -98,8 +112,8 @@ async def completed(
     return dataclasses.replace(where, screens=notes + reply.screens + where.screens)
 
 
-def entry_after(
-    stages: Sequence[StageDef], sent: tuple[Event, Reply], stage: str | None
+async def entry_after(
+    conversation: Conversation, sent: tuple[Event, Reply], stage: str | None
 ) -> str | None:
     """The entry (`?stage=`) of the page to open after the event `sent` (with the
     conversation's reply to it), posted on a page of `stage`.
@@ -108,12 +122,21 @@ def entry_after(
     picked from a list ride in the notice's buttons, and in the page's address, so the
     page opened next (and reloaded) shows that notice, not the list again. A button
     refused (stale, forged) leaves the page where it was: its workshop's page would offer
-    to move the answers there.
+    to move the answers there. Going on in their own questionnaire from a page of
+    another's (`KEEPING`: a language, starting over) opens their own entry.
     """
     event, reply = sent
     taken = reply.status in (Status.DONE, Status.REDELIVERED)
-    if not taken or not isinstance(event, Pressed) or event.action.intent not in ENTRIES:
+    if not taken or not isinstance(event, Pressed):
         return stage
+    intent = event.action.intent
+    if intent in KEEPING and stage and reply.response_id is not None and not _an_offer(reply):
+        own = await _own_entry(conversation, reply.response_id, stage)
+        if own is not None:
+            return own or None
+    if intent not in ENTRIES:
+        return stage
+    stages = conversation.stages
     # A workshop's own code first: with one questionnaire, a code may hold "__".
     code, audience = event.action.stage, None
     if not is_stage_code(stages, code):
@@ -124,6 +147,35 @@ def entry_after(
     if not payload and event.action.intent != Intent.NO_STAGE:
         return stage  # a language chosen with no entry: the page's own stays
     return payload if STAGE_CODE.fullmatch(payload) else None
+
+
+async def _own_entry(conversation: Conversation, response_id: int, stage: str) -> str | None:
+    """The entry of the person's own response ("" for none), if the page's entry, `stage`,
+    is another's: its workshop not theirs, or its audience another questionnaire's; None
+    if it is theirs (or their response is gone)."""
+    response = await conversation.store.get_response(response_id)
+    if response is None:
+        return None
+    stages, catalogue = conversation.stages, conversation.catalogue
+    page_stage, own_stage = find_stage(stages, stage), find_stage(stages, response.stage_code)
+    other_workshop = bool(page_stage and own_stage and page_stage.code != own_stage.code)
+    linked = catalogue.chosen_by(stage, stages) if catalogue.several else None
+    flow = catalogue.by_id(response.flow_id)
+    if flow is None or not (other_workshop or (linked is not None and linked.id != flow.id)):
+        return None
+    try:
+        return link_payload(own_stage, catalogue.audience_code(flow))
+    except ValueError:  # too long for an address's entry: the page without one
+        return ""
+
+
+def _an_offer(reply: Reply) -> bool:
+    """Whether the reply offers to go on (the offer, a confirmation): a choice that page's
+    entry asks, which the page at that entry shows again."""
+    return any(
+        isinstance(s, Menu) and any(c.action.intent == Intent.RESUME for c in s.choices)
+        for s in reply.screens
+    )
 
 
 async def flash_after(
