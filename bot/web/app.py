@@ -208,11 +208,13 @@ class Pages:
         lang = language_of(request, self.conversation)
         code = str(request.path_params["stage"])
         stage = find_stage(self.conversation.stages, code)
-        if stage is None:
-            return self._draw(request, "landing.html", lang, stage=None, status_code=404)
-        # A link per audience (`pithiviers__territoire`) keeps its audience all the way.
+        # A link per audience (`pithiviers__territoire`) keeps it, to an unknown one's list too.
         chosen = self.conversation.catalogue.by_audience(split_entry(code)[1])
         audience = chosen.audience.code if chosen is not None and chosen.audience else ""
+        if stage is None:
+            return self._draw(
+                request, "landing.html", lang, stage=None, audience=audience, status_code=404
+            )
         payload = link_payload(stage, audience)
         # The card is titled as its chat will be: a stage's own `flow:` counts too.
         flow = self.conversation.catalogue.chosen_by(code, self.conversation.stages)

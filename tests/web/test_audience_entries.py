@@ -1,4 +1,4 @@
-"""Going on in one's own questionnaire from the other's page.
+"""Going on in one's own questionnaire from the other's page, and the unknown workshop's card.
 
 The bot runs both bundled questionnaires. Ana answered two questions of the
 companies' one, then opened the territory's link: its page offers the switch. Any
@@ -7,6 +7,10 @@ over, "no, go on") opens her own questionnaire's address next, as "go on" under
 the offer does: the question she answers is followed by the next one, and no
 reload brings the offer back. Without scripts (a redirect after each form) and
 with chat.js (redirected too when the page's address changes).
+
+A link to a workshop that does not exist, with an audience (`nowhere__territoire`),
+lists the workshops: each of its links keeps that audience, as the chat and
+Telegram do, when it is an audience the bot knows.
 """
 
 from __future__ import annotations
@@ -117,3 +121,22 @@ async def test_not_starting_over_on_the_offer_goes_on_at_her_own_address(
     await ana.press_through("Recommencer")
     await ana.press_through("Non, continuer")
     await answer_and_reload(ana, step)
+
+
+@pytest.mark.parametrize("code", ["nowhere__territoire", "nowhere__TERRITOIRE"])
+async def test_the_unknown_workshop_card_keeps_the_audience(
+    visitor: VisitorFactory, code: str
+) -> None:
+    bob = visitor()
+    card = await bob.get(f"/s/{code}")
+    assert card.response.status_code == 404
+    links = card.links()
+    assert f"{LOCAL}/s/exemple_nord__territoire" in links
+    assert f"{LOCAL}/s/pithiviers" not in links
+    # Pithiviers' card from the list, then its chat: the territory's, not the audience choice.
+    pithiviers = next(link for link in links if link.startswith(f"{LOCAL}/s/pithiviers"))
+    assert f"{LOCAL}{OTHER}" in (await bob.get(pithiviers)).links()
+    # No workshop ("Continuer sans atelier", the card's last link): the territory's notice.
+    page = await bob.get(links[-1])
+    assert page.response.url == f"{LOCAL}/chat?stage=__territoire"
+    assert ACTORS.text(ACTORS.title, "fr") in page and AGREE in page.labels()
