@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -77,6 +76,7 @@ from bot.web.pages import (
     keeping_what_was_sent,
     laid_out,
     language_buttons,
+    templates_environment,
 )
 from bot.web.requests import by_script, chat_url, cookies_refused, language_of, respondent_of
 from bot.web.words import web
@@ -91,7 +91,7 @@ from conversation import (
     data_copy,
     of_place,
 )
-from flows import find_stage, format_day, link_payload, split_entry, typeset
+from flows import find_stage, format_day, link_payload, split_entry
 from organiser import deep_link, stage_title
 from storage import Channel, StorageError
 
@@ -134,7 +134,7 @@ def create_app(
     Each person may send `burst` requests at once, then `per_second`: plenty for
     someone answering, not for a script (see `RateLimit` for the crowd's share).
     """
-    templates = Jinja2Templates(env=_environment())
+    templates = Jinja2Templates(env=templates_environment(HERE / "templates"))
     pages = Pages(chat, templates)
     extra = routes or []
     return Starlette(
@@ -174,17 +174,6 @@ def create_app(
             StorageError: pages.storage_error,
         },
     )
-
-
-def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["typeset"] = typeset  # French typography, as on Telegram (typo.html)
-    return environment
 
 
 @dataclass
@@ -357,7 +346,9 @@ class Pages:
             lang,
             # Said in the page's language, not the respondent's (a link answered in English,
             # opened on a French phone): the page is in one language.
-            responses=data_copy(copy.data, lang, self.conversation.stages).responses,
+            responses=data_copy(
+                copy.data, lang, self.conversation.stages, self.conversation.catalogue.flows
+            ).responses,
             replaces=bool(mine and mine.responses),
             token=form_token(self.site.secret, respondent),
             post_url=request.url_for("resume", respondent=respondent),

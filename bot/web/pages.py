@@ -10,7 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.web.words import web
 from conversation import (
@@ -40,7 +43,15 @@ from conversation import (
     on_question,
     say,
 )
-from flows import EMAIL_LENGTH, MAX_NUMBER_CHARS, OTHER_TEXT_LIMIT, STAGE_CODE, Kind, Prompt
+from flows import (
+    EMAIL_LENGTH,
+    MAX_NUMBER_CHARS,
+    OTHER_TEXT_LIMIT,
+    STAGE_CODE,
+    Kind,
+    Prompt,
+    typeset,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,3 +374,15 @@ def _controls(shown: Prompt, lang: str) -> list[Button]:
 
 def _rank_label(n: int, lang: str) -> str:
     return web("rank_first", lang) if n == 1 else web("rank", lang, n=n)
+
+
+def templates_environment(folder: Path) -> Environment:
+    """Jinja2's environment for the pages' templates in `folder`: HTML escaped by default."""
+    environment = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["typeset"] = typeset  # French typography, as on Telegram (typo.html)
+    return environment

@@ -15,6 +15,7 @@ Telegram do, when it is an audience the bot knows.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from flows import Catalogue, Flow, bundled_path, load_flow
@@ -140,3 +141,17 @@ async def test_the_unknown_workshop_card_keeps_the_audience(
     page = await bob.get(links[-1])
     assert page.response.url == f"{LOCAL}/chat?stage=__territoire"
     assert ACTORS.text(ACTORS.title, "fr") in page and AGREE in page.labels()
+
+
+async def test_the_resume_link_says_which_questionnaire_each_response_is(
+    visitor: VisitorFactory,
+) -> None:
+    ana = visitor()
+    await ana.get(THEIRS)
+    await ana.press_through(AGREE)
+    page = await ana.type("ACME")
+    link = page.field("resume-link")["value"]
+
+    opened = await visitor().get(httpx.URL(link).path)
+
+    assert "Questionnaire pour «\u00a0Une entreprise\u00a0» commencé le" in opened, opened.text
