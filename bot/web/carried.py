@@ -127,6 +127,10 @@ async def entry_after(
     """
     event, reply = sent
     taken = reply.status in (Status.DONE, Status.REDELIVERED)
+    if taken and _going_back(event) and _choosing_again(reply):
+        # Back to "who are you answering for?" (conversation/choosing.py): the page of the
+        # workshop alone, or of none, or it would show the questionnaire left again.
+        return split_entry(stage)[0] or None if stage else None
     if not taken or not isinstance(event, Pressed):
         return stage
     intent = event.action.intent
@@ -167,6 +171,25 @@ async def _own_entry(conversation: Conversation, response_id: int, stage: str) -
         return link_payload(own_stage, catalogue.audience_code(flow))
     except ValueError:  # too long for an address's entry: the page without one
         return ""
+
+
+def _going_back(event: Event) -> bool:
+    """Whether the event goes back: /back, "↩ Retour", or "↩ Changer de questionnaire" (the
+    questionnaires' list for a workshop alone: no audience in its entry)."""
+    if isinstance(event, Command):
+        return event.name == CommandName.BACK
+    if not isinstance(event, Pressed):
+        return False
+    action = event.action
+    return action.intent == Intent.BACK or (
+        action.intent == Intent.AUDIENCE and not split_entry(action.stage)[1]
+    )
+
+
+def _choosing_again(reply: Reply) -> bool:
+    """Whether the reply is the list of questionnaires ("Une entreprise / Un acteur…")."""
+    last = reply.screens[-1] if reply.screens else None
+    return isinstance(last, Menu) and all(c.action.intent == Intent.AUDIENCE for c in last.choices)
 
 
 def _an_offer(reply: Reply) -> bool:

@@ -155,3 +155,42 @@ async def test_the_resume_link_says_which_questionnaire_each_response_is(
     opened = await visitor().get(httpx.URL(link).path)
 
     assert "Questionnaire pour «\u00a0Une entreprise\u00a0» commencé le" in opened, opened.text
+
+
+@pytest.mark.parametrize(
+    ("opened", "back_at"),
+    [("/chat?stage=pithiviers", "/chat?stage=pithiviers"), ("/chat", "/chat")],
+    ids=["a workshop's link", "no workshop"],
+)
+async def test_choosing_another_questionnaire_opens_the_list_and_it_stays(
+    visitor: VisitorFactory, opened: str, back_at: str
+) -> None:
+    ana = visitor()
+    page = await ana.get(opened)
+    assert "Une entreprise" in page.labels(), page.text[:300]
+    page = await ana.press_through("Une entreprise")
+    assert AGREE in page.labels()
+
+    page = await ana.press_through("↩ Changer de questionnaire")
+
+    assert "Un acteur du territoire" in page.labels(), page.text[:300]
+    assert str(page.response.url.copy_with(fragment=None)) == f"{LOCAL}{back_at}"
+    page = await reload(ana)
+    assert "Un acteur du territoire" in page.labels(), "a reload keeps the list"
+    page = await ana.press_through("Un acteur du territoire")
+    assert AGREE in page.labels() and "acteur" in page.text.lower()
+
+
+async def test_back_typed_at_the_first_question_opens_the_list_at_the_workshops_address(
+    visitor: VisitorFactory,
+) -> None:
+    ana = visitor()
+    await ana.get("/chat?stage=pithiviers")
+    await ana.press_through("Une entreprise")
+    page = await ana.press_through(AGREE)
+    assert page.question is not None
+
+    page = await ana.type("/back")
+
+    assert "Un acteur du territoire" in page.labels(), page.text[:300]
+    assert str(page.response.url.copy_with(fragment=None)) == f"{LOCAL}/chat?stage=pithiviers"
