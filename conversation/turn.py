@@ -458,9 +458,10 @@ class Turn(Choosing):
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
         state = self.session.state
-        if name == CommandName.BACK and self._may_choose_again():
-            await self._choose_again()  # the audience picked from the list: the list again
-        elif state is None and self.arrived is not None:
+        # The audience picked from the list, nothing answered: the list again.
+        if name == CommandName.BACK and self._may_choose_again() and await self._choose_again():
+            return
+        if state is None and self.arrived is not None:
             await self._before_agreeing()
         elif state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))

@@ -10,6 +10,7 @@ questionnaire a link names (`pithiviers__entreprise`) is the link's: no way back
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 from bot.telegram import build_application, running
 from conversation import Conversation, DataCopy, Message
 from flows import Catalogue, Flow, StageDef
+from storage import Store
 from tests.conftest import Peek
 from tests.conversation.conftest import AGREE, RESTART_YES, ChatFactory
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
@@ -90,6 +92,35 @@ async def test_back_at_the_first_question_with_nothing_answered_is_the_list_agai
     assert ana.welcome.title == actors_flow.text(actors_flow.title, "fr")
     await ana.press(AGREE)
     assert _responses(peek) == [(actors_flow.id, "pithiviers")]
+
+
+async def test_back_never_erases_a_response_to_another_questionnaire(
+    both: Conversation, chat: ChatFactory, peek: Peek, store: Store, db_path: Path
+) -> None:
+    # Ana answered, a year before, a questionnaire this bot no longer runs: going back to
+    # the list erased the respondent, that completed response with them.
+    await store.enrol(
+        "telegram",
+        "ana",
+        flow_id="tour_2018",
+        flow_version=1,
+        stage_code="pithiviers",
+        language="fr",
+        state_json="{}",
+        current_step=None,
+        now=dt.datetime(2018, 6, 5, tzinfo=dt.UTC),
+    )
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE responses SET status = 'completed'")
+    ana = chat(both)
+    await ana.start("pithiviers")
+    await ana.press(COMPANY)
+    await ana.press(AGREE)
+
+    await ana.command("back")
+
+    assert ana.messages == [FIRST_QUESTION]  # as any first question: nothing to go back to
+    assert [flow for flow, _ in _responses(peek)] == ["tour_2018", "tour_innovation_2019"]
 
 
 async def test_a_link_without_workshop_leads_back_to_the_list_without_one(
