@@ -271,7 +271,9 @@ class Conversation:
         except StorageError as error:
             # Tidiness only (the next reply removes that message's buttons): the answer is
             # committed and its reply sent, so the update is handled; failing it now would
-            # have it delivered again and the question sent twice.
+            # have it delivered again and the question sent twice. Held in memory instead,
+            # for the next write that carries the marks.
+            self.live_messages.hold(response_id, message_id)
             log.warning("the message showing the live question is not recorded: %s", error)
 
     async def keep_refused_text(self, person: Person, text: str) -> str:

@@ -17,14 +17,14 @@ from collections.abc import Mapping
 from html import escape
 from typing import Final, cast
 
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.telegram.background import Runner, schedule_jobs
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.keyboards import menu_keyboard
 from bot.telegram.organiser import run_stats
 from bot.telegram.organiser_export import run_export
-from bot.telegram.sending import Chat, may_have_arrived
+from bot.telegram.sending import Chat, surely_not_sent
 from conversation import REMINDERS, Menu
 from storage import Channel
 
@@ -102,10 +102,11 @@ async def _send_due(application: BotApplication, now: dt.datetime) -> int:
             log.warning("Telegram asks to slow down (%s); the next round goes on", error)
             break
         except TelegramError as error:
-            if may_have_arrived(error):  # a timeout reading the answer, or the line lost
+            if isinstance(error, NetworkError) and not surely_not_sent(error):
+                # No answer read, or a 504: Telegram may have sent it.
                 log.warning("no answer from Telegram to a reminder; not sending it again")
                 continue
-            # Known not to have gone (no connection, a 5xx, refused): due again next round.
+            # Known not to have gone (no connection, a 500/502/503): due again next round.
             await housekeeping.not_sent(reminder)
             log.warning("a reminder could not be sent now (%s); it stays due", error)
             continue

@@ -230,6 +230,7 @@ async def test_an_outage_after_the_answer_is_committed_does_not_ask_the_question
     async def lost(*args: Any, **kwargs: Any) -> bool:
         raise refused_connection("record the message showing the live question")
 
+    recorded = store.set_prompt_message
     monkeypatch.setattr(store, "set_prompt_message", lost)
     typed = ana.message_update(NAME)
 
@@ -238,6 +239,12 @@ async def test_an_outage_after_the_answer_is_committed_does_not_ask_the_question
     assert sum(m.text.startswith("Question 2/") for m in ana.chat) == 1
     assert not any(SORRY in text for text in sent(api))
     assert any("not recorded" in r.getMessage() for r in caplog.records)
+
+    # Back, and the next answer: question 2, known in memory, reads as answered.
+    monkeypatch.setattr(store, "set_prompt_message", recorded)
+    assert await post(client, ana.tap_update(ana.data_of("Agroalimentaire"))) == 200
+    assert ana.last_text.startswith("Question 3/")
+    assert ana.live_keyboards() == [ana.last]
 
 
 async def test_scheduled_work_meeting_the_outage_logs_one_line(

@@ -200,6 +200,20 @@ async def test_delivered_but_no_answer_from_telegram_is_not_sent_again(
     await later_rounds_send_nothing(app, ana, 1)
 
 
+async def test_a_gateway_timeout_is_not_sent_again(
+    person: PersonFactory, app: BotApplication, api: FlakyAPI, db_path: Path
+) -> None:
+    # A 504: the gateway stopped waiting, and the server behind it may have sent it.
+    ana = person()
+    await started(ana)
+    api.failures.append((504, {"description": "Gateway Timeout"}))
+
+    assert await send_due_reminders(app, DUE) == 0
+
+    assert reminded_at(db_path) != [None], "the mark stays: at most once"
+    await later_rounds_send_nothing(app, ana, 0)
+
+
 def _lost_line(cause: BaseException) -> BaseException:
     """As python-telegram-bot's HTTPXRequest raises it for an httpx error other than a timeout."""
     error = NetworkError(f"httpx.HTTPError: {cause}")
