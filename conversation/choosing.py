@@ -40,33 +40,20 @@ class Choosing(Switching):
             return False
         return not (state.answers or state.skipped or state.others or state.history)
 
-    async def _choose_again(self) -> bool:
+    async def _choose_again(self) -> None:
         """The list of questionnaires again, for the workshop the notice (or the response
-        with nothing answered, which goes) was for: as the workshop's link shows it.
-
-        False, and nothing done, when the person holds another response too (to a
-        questionnaire no longer run, say): the erasure would take it with it."""
+        with nothing answered, which goes) was for: as the workshop's link shows it."""
         session = self.session
-        if session.response is not None and await self._answered_before():
-            return False
         if session.response is not None:
             code = session.response.stage_code
         else:
             code = self.arrived.entry if self.arrived is not None else None
         stage = find_stage(self.stages, code)
         if session.response is not None:
-            await self._erase_person()  # nothing answered: only the agreement goes with it
+            await self._erase_response()  # nothing answered: only the agreement goes with it
         self.catalogue = Catalogue(self.several)
         self.picked, self.audience = False, ""
         await self._begin(stage)
-        return True
-
-    async def _answered_before(self) -> bool:
-        """Whether the respondent has a response besides this one (a rare path: one read)."""
-        respondent = self.session.respondent
-        if respondent is None:
-            return False
-        return len((await self.store.respondent_data(respondent.id))["responses"]) > 1
 
     def _restart_menu(self, stage: str = "", mine: str = "") -> Menu:
         """ "Start over?", naming the questionnaire when the bot runs several."""

@@ -194,15 +194,38 @@ class Showing:
         """Erase the respondent and everything they gave, if they exist; nothing is left open."""
         session = self.session
         if session.respondent is not None:
-            if session.response is not None and self.held is not None:
-                # Forgotten before the erasure is queued: SQLite may give the freed response
-                # id to the next person who agrees, and a mark must not write it to theirs.
-                self.held.forget(session.response.id)
-            if session.response is not None and self.known is not None:
-                self.known.forget(session.response.id, self.clock())  # their answers, in memory
+            self._forget_response()
             await self.store.erase_respondent(session.respondent.id)
         session.respondent = None
         session.replace_response(None, None)
+
+    async def _erase_response(self) -> None:
+        """Erase the response open (a switch, a notice declined, the list chosen again): not
+        a response the person gave another questionnaire, which `_erase_person` would take.
+        Their only one, it takes the respondent too (the store's `erase_response`)."""
+        session = self.session
+        if session.response is not None:
+            self._forget_response()
+            report = await self.store.erase_response(session.response.id)
+            if report.responses and await self._left_with_nothing():
+                session.respondent = None
+        session.replace_response(None, None)
+
+    async def _left_with_nothing(self) -> bool:
+        respondent = self.session.respondent
+        if respondent is None:
+            return True
+        found = await self.store.get_respondent_by_id(respondent.id)
+        return found is None
+
+    def _forget_response(self) -> None:
+        response = self.session.response
+        if response is not None and self.held is not None:
+            # Forgotten before the erasure is queued: SQLite may give the freed response
+            # id to the next person who agrees, and a mark must not write it to theirs.
+            self.held.forget(response.id)
+        if response is not None and self.known is not None:
+            self.known.forget(response.id, self.clock())  # their answers, in memory
 
     async def _carry_over(self) -> None:
         """A response saved under an older version of the flow goes on under this one."""

@@ -357,7 +357,7 @@ class Turn(Choosing):
         if stage_code is None and session.response is not None:
             stage_code = session.response.stage_code
         if session.response is not None and session.respondent is not None:
-            await self._erase_person()
+            await self._erase_response()
         await self.store.record_refusal(
             version=self.flow.consent_version or "",
             stage_code=stage_code,
@@ -458,10 +458,9 @@ class Turn(Choosing):
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
         state = self.session.state
-        # The audience picked from the list, nothing answered: the list again.
-        if name == CommandName.BACK and self._may_choose_again() and await self._choose_again():
-            return
-        if state is None and self.arrived is not None:
+        if name == CommandName.BACK and self._may_choose_again():
+            await self._choose_again()  # the audience picked from the list: the list again
+        elif state is None and self.arrived is not None:
             await self._before_agreeing()
         elif state is None:
             self.screens.append(Message(say("nothing_open", self.lang)))

@@ -247,6 +247,9 @@ class SurveyStore(Protocol):
     async def erase_respondent(self, respondent_id: int) -> ErasureReport:
         """Erase a respondent with their responses and answers, leaving no trace."""
 
+    async def erase_response(self, response_id: int) -> ErasureReport:
+        """Erase one response with its answers; its respondent too if it was their only one."""
+
     async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
         """Erase the person known by `external_id` on `channel`; None if unknown."""
 

@@ -423,11 +423,14 @@ class StoreMethods:
         counts: Counts = await self._db.run_write(write, f"erase respondent {respondent_id}")
         return ErasureReport(*counts, wal_cleared=await self._clear_wal())
 
-    async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
-        """Erase the person known by `external_id` on `channel` (see `erase_respondent`).
+    async def erase_response(self, response_id: int) -> ErasureReport:
+        """Erase one response with its answers; its respondent too if it was their only one."""
+        write = partial(self._sql.privacy.erase_response, response_id=response_id)
+        counts: Counts = await self._db.run_write(write, f"erase response {response_id}")
+        return ErasureReport(*counts, wal_cleared=await self._clear_wal())
 
-        Returns None if nobody is known by that id there.
-        """
+    async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
+        """Erase the person known by `external_id` on `channel`; None if nobody is known there."""
         write = partial(
             self._sql.privacy.erase_by_external_id, channel=channel, external_id=external_id
         )

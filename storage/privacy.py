@@ -193,6 +193,26 @@ def erase_by_external_id(conn: sqlite3.Connection, channel: str, external_id: st
     return None if row is None else _erase(conn, int(row[0]))
 
 
+def erase_response(conn: sqlite3.Connection, response_id: int) -> Counts:
+    """Delete one response with its answers; its respondent too, with their traces, when it
+    was their only one (one person left with nothing is no one to keep)."""
+    row = conn.execute(
+        "SELECT respondent_id FROM responses WHERE id = ?", (response_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("no such response")
+    respondent_id = int(row[0])
+    others = conn.execute(
+        "SELECT 1 FROM responses WHERE respondent_id = ? AND id <> ? LIMIT 1",
+        (respondent_id, response_id),
+    ).fetchone()
+    if others is None:
+        return erase_respondent(conn, respondent_id)
+    answers = conn.execute("DELETE FROM answers WHERE response_id = ?", (response_id,)).rowcount
+    conn.execute("DELETE FROM responses WHERE id = ?", (response_id,))
+    return 1, answers
+
+
 def _erase(conn: sqlite3.Connection, respondent_id: int) -> Counts | None:
     # Explicit deletes rather than trusting the cascade alone: a connection
     # opened without foreign_keys would otherwise leave the answers behind.

@@ -178,6 +178,28 @@ async def erase_by_external_id(
     return None if respondent_id is None else await _erase(conn, int(respondent_id))
 
 
+async def erase_response(conn: asyncpg.Connection, response_id: int) -> Counts:
+    """Delete one response with its answers; its respondent too, with their traces, when it
+    was their only one (one person left with nothing is no one to keep)."""
+    respondent_id = await conn.fetchval(
+        "SELECT respondent_id FROM responses WHERE id = $1", response_id
+    )
+    if respondent_id is None:
+        raise NotFound("no such response")
+    # The respondent's row locked first, as for an erasure: their saves elsewhere wait.
+    await conn.execute("SELECT 1 FROM respondents WHERE id = $1 FOR UPDATE", respondent_id)
+    others = await conn.fetchval(
+        "SELECT 1 FROM responses WHERE respondent_id = $1 AND id <> $2 LIMIT 1",
+        respondent_id,
+        response_id,
+    )
+    if others is None:
+        return await erase_respondent(conn, int(respondent_id))
+    answers = await conn.execute("DELETE FROM answers WHERE response_id = $1", response_id)
+    await conn.execute("DELETE FROM responses WHERE id = $1", response_id)
+    return 1, affected(answers)
+
+
 async def _erase(conn: asyncpg.Connection, respondent_id: int) -> Counts | None:
     # The respondent's row locked first: a save of theirs running elsewhere finishes before.
     found = await conn.fetchval("SELECT 1 FROM respondents WHERE id = $1 FOR UPDATE", respondent_id)

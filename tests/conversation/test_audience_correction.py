@@ -119,8 +119,9 @@ async def test_back_never_erases_a_response_to_another_questionnaire(
 
     await ana.command("back")
 
-    assert ana.messages == [FIRST_QUESTION]  # as any first question: nothing to go back to
-    assert [flow for flow, _ in _responses(peek)] == ["tour_2018", "tour_innovation_2019"]
+    assert ana.labels() == [COMPANY, ACTOR]  # the list again, and only the empty one went
+    assert [flow for flow, _ in _responses(peek)] == ["tour_2018"]
+    assert peek.query("SELECT status FROM responses") == [("completed",)]
 
 
 async def test_a_link_without_workshop_leads_back_to_the_list_without_one(

@@ -129,6 +129,34 @@ async def test_switching_confirmed_opens_the_links_questionnaire_at_its_workshop
     )
 
 
+async def test_switching_keeps_a_response_to_a_questionnaire_no_longer_run(
+    both: Conversation, chat: ChatFactory, peek: Peek, store: Store, actors_flow: Flow, clock: Clock
+) -> None:
+    # Ana answered an earlier tour's questionnaire, which this bot no longer runs: switching
+    # erased the whole person, that completed response with them.
+    respondent = await store.ensure_respondent("telegram", "ana", now=clock.tick())
+    earlier = await store.start_response(
+        respondent.id,
+        flow_id="tour_2018",
+        flow_version=1,
+        stage_code="pithiviers",
+        language="fr",
+        state_json="{}",
+        current_step=None,
+        now=clock.tick(),
+    )
+    ana = chat(both)
+    await _two_company_answers(ana)
+    await ana.start("pithiviers__territoire")
+    await ana.press(SWITCH)
+    await ana.press(SWITCH_YES)
+    await ana.press(AGREE)
+
+    assert [flow for flow, _ in _responses(peek)] == ["tour_2018", actors_flow.id]
+    assert await store.get_response(earlier.id) is not None
+    assert _answers(peek) == 0  # the two company answers went, and only they
+
+
 async def test_the_switch_delivered_again_after_a_crash_opens_the_notice_again(
     both: Conversation, chat: ChatFactory, peek: Peek, actors_flow: Flow
 ) -> None:
