@@ -252,7 +252,9 @@ async def on_links(update: Update, context: BotContext) -> None:
         title = typeset(link_title(link, lang=lang), lang) + (f" — {when}" if when else "")
         urls = [link.web_url, link.url] if link.web_url else [link.url]
         blocks.append("\n".join([escape(title), *(escape(url) for url in urls)]))
-    blocks.append(f"\n{org('org_links_qr_hint', lang, stages)}")
+    several = context.services.conversation.catalogue.several
+    hint = "org_links_qr_hint_several" if several else "org_links_qr_hint"
+    blocks.append(f"\n{org(hint, lang, stages)}")
     await chat.send_long(blocks)
 
 
@@ -266,7 +268,7 @@ async def on_qr(update: Update, context: BotContext) -> None:
     conversation = context.services.conversation
     asked = read_command_args(context.args or [], conversation, lang, command="qr")
     if isinstance(asked, str) or asked.stage is None:
-        await chat.send(asked if isinstance(asked, str) else _qr_usage(conversation, lang))
+        await chat.send(asked if isinstance(asked, str) else _qr_usage(conversation, asked, lang))
         return
     stage = find_stage(conversation.stages, asked.stage)
     assert stage is not None  # read_command_args found it
@@ -283,9 +285,14 @@ async def on_qr(update: Update, context: BotContext) -> None:
         )
 
 
-def _qr_usage(conversation: Conversation, lang: str) -> str:
-    """`/qr` alone: how it is written, and the workshops (and questionnaires) there are."""
+def _qr_usage(conversation: Conversation, asked: ExportAsked, lang: str) -> str:
+    """`/qr` alone: how it is written, and the workshops (and questionnaires) there are;
+    `/qr territoire`: which workshop, the audience written in."""
     codes = codes_shown([s.code for s in conversation.stages], lang)
+    if asked.flow is not None:
+        named = conversation.flow_of(asked.flow)
+        audience = escape(named.audience.code if named.audience else named.id)
+        return org("org_qr_which_stage", lang, conversation.stages, audience=audience, codes=codes)
     several = conversation.catalogue.several
     audiences = tg("org_qr_audiences", lang, codes=audiences_shown(conversation)) if several else ""
     shape = "CODE [AUDIENCE]" if several else "CODE"

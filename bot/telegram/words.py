@@ -266,6 +266,12 @@ ORGANISER_WORDS: dict[str, dict[str, str]] = {
         "fr": "/qr CODE envoie le QR code {d_un_stage}.",
         "en": "/qr CODE sends the QR code of {a_stage}.",
     },
+    "org_links_qr_hint_several": {
+        "fr": "/qr CODE envoie les QR codes {d_un_stage}, un par questionnaire ; "
+        "/qr CODE AUDIENCE, celui d’un seul.",
+        "en": "/qr CODE sends the QR codes of {a_stage}, one per questionnaire; "
+        "/qr CODE AUDIENCE, one questionnaire's only.",
+    },
     "org_export_too_large": {
         "fr": "L’export fait {size}\u00a0Mo même compressé : Telegram n’accepte pas plus de 50\u00a0Mo. "
         "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
@@ -277,6 +283,10 @@ ORGANISER_WORDS: dict[str, dict[str, str]] = {
     "org_qr_usage": {
         "fr": "Utilisation : /qr {shape} ({stages} : {codes}{audiences})",
         "en": "Usage: /qr {shape} ({stages}: {codes}{audiences})",
+    },
+    "org_qr_which_stage": {
+        "fr": "Précisez {le_stage} : /qr CODE {audience} ({stages} : {codes})",
+        "en": "Name the {stage}: /qr CODE {audience} ({stages}: {codes})",
     },
     "org_unknown_stage_one": {"fr": "{Stage} {words} {inconnu}.", "en": "Unknown {stage} {words}."},
     "org_unknown_stage_many": {

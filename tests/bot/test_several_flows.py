@@ -147,6 +147,23 @@ async def test_telegram_qr_gives_a_code_per_audience(
     assert boss.last.attachment[0] == "pithiviers__territoire.png"
 
 
+async def test_telegram_qr_with_an_audience_alone_asks_for_the_workshop(
+    telegram: tuple[BotApplication, Updates],
+) -> None:
+    _, updates = telegram
+    boss = Person(updates, ORGANISER)
+    await boss.send("/qr territoire")
+    assert boss.last.attachment is None
+    assert boss.last_text.startswith(
+        "Précisez l’atelier\u00a0: /qr CODE territoire (ateliers\u00a0: pithiviers, "
+    )
+    await boss.send("/links")
+    assert boss.last_text.endswith(
+        "/qr CODE envoie les QR codes d’un atelier, un par questionnaire\u00a0; "
+        "/qr CODE AUDIENCE, celui d’un seul."
+    )
+
+
 async def test_telegram_stats_per_questionnaire_and_for_one(
     telegram: tuple[BotApplication, Updates], actors_flow: Flow, bundled_flow: Flow
 ) -> None:

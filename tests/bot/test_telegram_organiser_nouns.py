@@ -278,7 +278,13 @@ WALKED = {
         "org_one_stage",
         "org_stages_are",
     },
-    "two questionnaires": {"org_unknown_either_one", "org_unknown_either_many", "org_one_each"},
+    "two questionnaires": {
+        "org_unknown_either_one",
+        "org_unknown_either_many",
+        "org_one_each",
+        "org_links_qr_hint_several",
+        "org_qr_which_stage",
+    },
     "no stages": {"org_no_stages"},
 }
 
@@ -308,7 +314,7 @@ async def test_every_text_about_stages_is_said_by_a_command(
     none raises for a form left out, and together they say them all."""
     boss = organiser(person, lang)
     commands = ["/help", "/links", "/qr", "/qr atlantis", "/qr a b", "/qr pithiviers evreux"]
-    commands += ["/stats xyz", "/stats a b", "/stats pithiviers evreux"]
+    commands += ["/stats xyz", "/stats a b", "/stats pithiviers evreux", "/qr territoire"]
     for command in commands:
         before = len(boss.chat)
         await boss.send(command)
