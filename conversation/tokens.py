@@ -8,9 +8,10 @@ whose meaning depends on the intent:
     c|7|sector|industry          a question's action: step id, choice code
     a|0|en.9ef32bbbf52a|pith     agree to the notice: its language and version, the workshop
     l|0|pithiviers|en            change language: the workshop kept, the language
-    x|12||pithiviers             start over (also X, g): the workshop
+    x|12||pithiviers             start over (also X): the workshop
     w|0|en|pithiviers__territoire  who is answering: the language shown, the entry (the
-                                 workshop, `__`, the audience); s (a workshop) alike
+                                 workshop, `__`, the audience); g (a workshop picked
+                                 from the list) alike
     O|12|fr|pithiviers__territoire  switch to the link's questionnaire, confirmed (o asks
                                  first): the language shown, the link's entry
     E|0||sector                  change one answer: the question id

@@ -3,7 +3,8 @@
 Every command module imports `bot.cli.common` (`fail`, `confirm`, the database's
 name), `bot.cli.options` (the shared click options) and `bot.cli.loading` (settings,
 flows, stages); to write files, `bot.cli.outputs` (--force, the checks, SIGTERM);
-to read older questionnaire versions, `bot.cli.held`; to run the bot, `bot.cli.telegram`
+to say what the database holds beyond what was asked (another questionnaire's
+responses, a `--flow-version` none carries), `bot.cli.held`; to run the bot, `bot.cli.telegram`
 and `bot.cli.credentials`. This module imports them all and puts them on the group. Heavy
 imports (pydantic models, the store, pandas, telegram) happen inside functions, so
 `surveybot --help` stays fast. Data goes to standard output, messages to standard

@@ -1,7 +1,9 @@
 """HTTP plumbing shared by the web chat and Telegram's webhook: uvicorn, and the guards.
 
-Every route goes through the same guards (a body size limit, a rate limit, no
-forms from other sites, safe headers) and the same server, which stops cleanly on SIGINT/SIGTERM.
+Every route `surveybot serve` serves goes through the same guards (a body size limit,
+a rate limit, no forms from other sites, safe headers); `surveybot run --webhook-url`
+serves the webhook alone behind the body size limit (Telegram's secret header refuses
+anyone else). One server for both, which stops cleanly on SIGINT/SIGTERM.
 `GET /health` tells a load balancer whether the instance can reach its database.
 """
 

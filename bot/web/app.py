@@ -3,8 +3,10 @@
 A Starlette application (ASGI): each request is parsed into an event for the
 conversation service (`forms`), like a Telegram update, and its reply drawn as
 a page (`pages`, Jinja2 templates with autoescaping). The same flow, stages,
-database and rules as on Telegram; nothing here decides what comes next.
+database and rules as on Telegram; what comes next is the conversation's to decide
+(`carried` only keeps a page's address on the person's own questionnaire).
 
+    GET  /            the tour's workshops, each with its landing card
     GET  /s/<stage>   the workshop's landing card: answer here, or open in Telegram
     GET  /chat        where the person is (changes nothing), and what a form's reply said
     POST /chat        an answer, a button, a command: a redirect to GET /chat
