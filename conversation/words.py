@@ -351,7 +351,7 @@ WORDS: dict[str, dict[str, str]] = {
     "reminder": {
         "fr": "Bonjour ! Votre questionnaire « {title} » n’est pas terminé ({so_far}). "
         "Vos réponses sont enregistrées : vous pouvez reprendre là où vous en étiez.",
-        "en": 'Hello! Your questionnaire "{title}" is not finished ({so_far}). '
+        "en": "Hello! Your questionnaire “{title}” is not finished ({so_far}). "
         "Your answers are saved: you can continue where you left off.",
     },
 }
@@ -392,10 +392,16 @@ def answered_so_far(lang: str, shown: Prompt | None) -> str:
     return f"{answered}\u00a0réponse{'s' if answered > 1 else ''} sur {total}"
 
 
+def _uncapitalised(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def commands_help(lang: str) -> str:
     """Every command a respondent can type, with what it does, for a help screen."""
     from conversation.events import HELP_ORDER
 
     colon = "\u00a0:" if lang == "fr" else ":"
-    lines = [f"/{name}{colon} {say(f'cmd_{name}', lang).lower()}" for name in HELP_ORDER]
+    # The menu's descriptions begin with a capital; a help line's only loses that one:
+    # "(French / English)" keeps its own.
+    lines = [f"/{name}{colon} {_uncapitalised(say(f'cmd_{name}', lang))}" for name in HELP_ORDER]
     return "\n".join(lines) + "\n\n" + say("saved_as_you_go", lang)

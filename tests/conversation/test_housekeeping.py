@@ -81,7 +81,7 @@ async def test_a_reminder_speaks_the_responses_language(
     [reminder] = await housekeeping.due_reminders(NEXT_NOON, channel=Channel.TELEGRAM)
 
     assert reminder.menu.text == (
-        'Hello! Your questionnaire "Mini" is not finished (2 of 10 answered). '
+        "Hello! Your questionnaire “Mini” is not finished (2 of 10 answered). "
         "Your answers are saved: you can continue where you left off."
     )
     assert [choice.label for choice in reminder.menu.choices] == ["Continue ▶"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversation import Conversation
+from conversation import Conversation, commands_help
 from tests.conftest import Peek
 from tests.conversation.conftest import NOTHING, ChatFactory, agree, counts, mini_to
 
@@ -100,3 +100,11 @@ async def test_an_english_telegram_gets_english_and_a_language_up_front_wins(
         "SELECT r.language, p.language FROM responses r JOIN respondents p "
         "ON p.id = r.respondent_id"
     ) == [("en", "en")]
+
+
+def test_help_keeps_language_names_capitalised_in_english() -> None:
+    """The help every channel draws: each line's first letter lowered, "English" kept."""
+    english = commands_help("en")
+    assert "/language: change language (French / English)" in english
+    assert "/back: go back to the previous question" in english
+    assert "/language\u00a0: changer de langue (français / anglais)" in commands_help("fr")
