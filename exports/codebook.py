@@ -4,18 +4,31 @@ Question texts come in French and English (and any other language of the
 flow); section titles and choice labels in the export's language. The note
 says what an empty cell means, and when the question is shown at all. A
 question or choice the current file no longer has is described as the newest
-older version kept in the database asked it (`exports.history`).
+older version kept in the database asked it (`exports.history`); where the
+versions held differ on a question of the current file (a condition, its kind, or
+not asking it at all), the note says so version by version
+(`exports.codebook_versions`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Final
 
+from exports.codebook_versions import (
+    bound,
+    describe_condition,
+    kind_change_note,
+    list_questions,
+    not_asked_note,
+    when_empty,
+)
 from exports.columns import Column, Role, question_values
 from exports.history import FlowHistory
 from exports.options import ExportOptions, Layout
 from flows import Flow, Kind, Step, answer_labels, choice_labels, unpiped
+
+__all__ = ["codebook_header", "codebook_rows", "describe_condition"]
 
 LANGUAGES: Final = ("fr", "en")
 
@@ -222,7 +235,13 @@ def _describe(
     else:
         limit = getattr(step, "limit", None)
         notes.append(f"Free text (at most {limit} characters)." if limit else "Free text.")
-    notes.append(_when_empty(flow, step, long=options.layout is Layout.LONG))
+    if column.role is not Role.OTHER_TEXT:  # a kind changed under the same id
+        holds = column.role not in (Role.OPTION, Role.RANK)
+        notes.append(kind_change_note(history, step, lang, holds_answer=holds))
+    long = options.layout is Layout.LONG
+    if column.source is None:  # a question of the current file, perhaps not of older ones
+        notes.append(not_asked_note(history, step.id, long=long))
+    notes.append(when_empty(history, flow, step, long=long))
     if step.personal:
         notes.append(PERSONAL_NOTE)
     return codes, " ".join(note for note in notes if note)
@@ -235,7 +254,7 @@ def _not_offered_note(flow: Flow, question_id: str, code: str, history: FlowHist
     if not named:
         return ""
     versions = sorted(v for v, rule in rules.items() if code in rule.codes)
-    lists = _list_questions(flow)
+    lists = list_questions(flow)
     when = " or ".join(f"{q} {'includes' if q in lists else '='} {code}" for q in named)
     later = " or ".join(named)
     on = ""
@@ -288,14 +307,8 @@ def _number_note(flow: Flow, step: Step, lang: str) -> str:
         parts.append(f"Unit: {flow.text(unit, lang)}.")
     low, high = getattr(step, "min", None), getattr(step, "max", None)
     if low is not None or high is not None:
-        parts.append(f"Range: {_bound(low, '-inf')} to {_bound(high, '+inf')}.")
+        parts.append(f"Range: {bound(low, '-inf')} to {bound(high, '+inf')}.")
     return " ".join(parts)
-
-
-def _bound(value: float | None, missing: str) -> str:
-    if value is None:
-        return missing
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _code_note(codes: Sequence[str]) -> str:
@@ -323,57 +336,3 @@ def _long_value_note(step: Step) -> str:
     if getattr(step, "other", False):
         parts.append("The text typed after 'other' is in other_text.")
     return " ".join(parts)
-
-
-def _when_empty(flow: Flow, step: Step, *, long: bool = False) -> str:
-    """When the question has no answer: hidden by a condition, or skipped."""
-    conditions = []
-    lists = _list_questions(flow)
-    section = flow.section_of(step.id)
-    if section.show_if is not None:
-        conditions.append(describe_condition(section.show_if, lists))
-    if step.show_if is not None:
-        conditions.append(describe_condition(step.show_if, lists))
-    parts = []
-    # Wide: one cell per response, empty either way. Long: a hidden question has no row,
-    # a skipped one a row with status skipped.
-    if conditions:
-        otherwise = "no row otherwise" if long else "empty otherwise"
-        parts.append("Shown only if " + " and ".join(conditions) + f"; {otherwise}.")
-    if not step.required:
-        skipped = "status skipped and value empty" if long else "empty"
-        parts.append(f"Optional: {skipped} if skipped.")
-    return " ".join(parts)
-
-
-def _list_questions(flow: Flow) -> frozenset[str]:
-    """The questions answered with several codes: a condition on one tests for one code."""
-    several = (Kind.MULTIPLE_CHOICE, Kind.RANKING)
-    return frozenset(step.id for step in flow.steps() if step.type in several)
-
-
-def describe_condition(condition: Any, lists: Collection[str] = frozenset()) -> str:
-    """A show-if condition in words: exports = yes and not (markets includes none).
-
-    `lists` names the questions answered with several codes (multiple choice,
-    ranking): a condition on one holds when the answer includes the code, which
-    "=" would misstate.
-    """
-    if getattr(condition, "not_", None) is not None:
-        return f"not ({describe_condition(condition.not_, lists)})"
-    if getattr(condition, "all", None) is not None:
-        return "(" + " and ".join(describe_condition(c, lists) for c in condition.all) + ")"
-    if getattr(condition, "any", None) is not None:
-        return "(" + " or ".join(describe_condition(c, lists) for c in condition.any) + ")"
-    q = condition.question
-    if condition.equals is not None:
-        return f"{q} {'includes' if q in lists else '='} {condition.equals}"
-    if condition.in_ is not None:
-        values = ", ".join(str(v) for v in condition.in_)
-        return f"{q} includes one of ({values})" if q in lists else f"{q} in ({values})"
-    if condition.answered is not None:
-        return f"{q} answered" if condition.answered else f"{q} not answered"
-    low, high = condition.min, condition.max
-    if low is not None and high is not None:
-        return f"{_bound(low, '')} <= {q} <= {_bound(high, '')}"
-    return f"{q} >= {_bound(low, '')}" if low is not None else f"{q} <= {_bound(high, '')}"
