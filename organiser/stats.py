@@ -30,7 +30,7 @@ from flows import (
     visible_steps,
 )
 from organiser.links import stage_title
-from storage import Response, ResponseStatus, SurveyStore
+from storage import FlowVersion, Response, ResponseStatus, SurveyStore
 
 CONDITIONAL: Final = " *"
 """After a question asked only when earlier answers call for it, in the table and the chart."""
@@ -76,6 +76,10 @@ class QuestionReach:
     conditional: bool = False
     """Asked only when earlier answers call for it (its own or its section's `show_if`):
     fewer reach it by design, which is not drop-off."""
+    asked: int | None = None
+    """The responses given on a flow version that asks this question, when some were given
+    on one that does not (it was added since): reached and answered count only these, and
+    its percentages are of them. None when every response's version asks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,13 @@ class Stats:
         """`count` as a percentage of the responses started on this flow."""
         return 100 * count / self.flow_started if self.flow_started else None
 
+    def percent_of_asked(self, question: QuestionReach, count: int) -> float | None:
+        """`count` as a percentage of the responses that could reach `question`: those on a
+        flow version asking it (every response started, when all versions held ask it)."""
+        if question.asked is None:
+            return self.percent(count)
+        return 100 * count / question.asked if question.asked else None
+
 
 async def read_stats(
     store: SurveyStore,
@@ -129,10 +140,12 @@ async def read_stats(
         responses = [response for response in responses if response.flow_id == flow.id]
     answered = await store.answered_question_ids()
     channels = await store.respondent_channels()
+    asked_by = asked_by_version(flow, await store.flow_versions(flow.id))
     return compute_stats(
         responses,
         answered,
         channels=channels,
+        asked_by=asked_by,
         flow=flow,
         stages=stages,
         today=today,
@@ -153,6 +166,7 @@ def compute_stats(
     stage_code: str | None = None,
     lang: str | None = None,
     channels: Mapping[int, str] | None = None,
+    asked_by: Mapping[int, Collection[str]] | None = None,
 ) -> Stats:
     """Statistics per stage and drop-off per question, from data already read.
 
@@ -162,7 +176,9 @@ def compute_stats(
     `tz`. Stage codes match whatever their case, as in the bot. With
     `stage_code`, everything is restricted to that stage. Every stage of
     `stages` gets a row, even without responses; codes not in `stages` and
-    responses without a stage come after them.
+    responses without a stage come after them. `asked_by` maps a flow version
+    held to the questions it asks (`asked_by_version`): a question counts only
+    the responses on a version asking it (a response on a version not held, all).
     """
     wanted = _folded(stage_code)
     scoped = [r for r in responses if wanted is None or _folded(r.stage_code) == wanted]
@@ -181,7 +197,7 @@ def compute_stats(
         total=total,
         flow_id=flow.id,
         flow_started=len(of_flow),
-        questions=tuple(_dropoff(flow, of_flow, answered, lang)),
+        questions=tuple(_dropoff(flow, of_flow, answered, lang, asked_by or {})),
         channels=tuple(total.by_channel),
         lang=lang,
         # On one line, its no-break spaces kept ("d’industrie : acteurs").
@@ -293,18 +309,44 @@ def _dropoff(
     responses: Sequence[Response],
     answered: Mapping[int, Collection[str]],
     lang: str,
+    asked_by: Mapping[int, Collection[str]],
 ) -> Iterable[QuestionReach]:
-    reached = [_reached(flow, response) for response in responses]
+    reached = [(response, _reached(flow, response)) for response in responses]
     for step in flow.steps():
         if step.type == Kind.INFO:
             continue
+        # A response on a version that did not ask the question never could reach it.
+        asking = [
+            (response, seen)
+            for response, seen in reached
+            if response.flow_version == flow.version
+            or step.id in asked_by.get(response.flow_version, (step.id,))
+        ]
         yield QuestionReach(
             question_id=step.id,
             text=_plain(flow.text(step.text, lang)),
-            reached=sum(1 for seen in reached if step.id in seen),
-            answered=sum(1 for r in responses if step.id in answered.get(r.id, ())),
+            reached=sum(1 for _, seen in asking if step.id in seen),
+            answered=sum(1 for r, _ in asking if step.id in answered.get(r.id, ())),
             conditional=step.show_if is not None or flow.section_of(step.id).show_if is not None,
+            asked=len(asking) if len(asking) < len(reached) else None,
         )
+
+
+def asked_by_version(flow: Flow, stored: Iterable[FlowVersion]) -> dict[int, frozenset[str]]:
+    """Flow version -> the questions it asks, for `flow` and the versions of it `stored`
+    (as the bot keeps each one it runs). A stored version this surveybot cannot read is
+    left out: its responses then count for every question, as before versions were kept."""
+    flows = {flow.version: flow}
+    for kept in stored:
+        if kept.version not in flows:
+            try:
+                flows[kept.version] = Flow.model_validate_json(kept.content)
+            except ValueError:  # pydantic's ValidationError, or JSON this one cannot read
+                continue
+    return {
+        version: frozenset(step.id for step in each.steps() if step.type != Kind.INFO)
+        for version, each in flows.items()
+    }
 
 
 def _reached(flow: Flow, response: Response) -> set[str]:

@@ -16,6 +16,8 @@ from storage import Channel
 
 NO_STAGE: Final = "(no stage)"
 CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reach it by design"
+ADDED: Final = " +"
+"""After a question some flow versions answered did not ask: its figures are of the others."""
 
 
 def render_stage_table(stats: Stats) -> str:
@@ -70,12 +72,14 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     rows = [
         (
             str(index),
-            question.question_id + CONDITIONAL * question.conditional,
+            question.question_id
+            + CONDITIONAL * question.conditional
+            + ADDED * (question.asked is not None),
             shorten(question.text, text_width),
             str(question.reached),
-            _percent(stats.percent(question.reached), digits=0),
+            _percent(stats.percent_of_asked(question, question.reached), digits=0),
             str(question.answered),
-            _percent(stats.percent(question.answered), digits=0),
+            _percent(stats.percent_of_asked(question, question.answered), digits=0),
         )
         for index, question in enumerate(stats.questions, start=1)
     ]
@@ -83,7 +87,20 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     legend = "reached: the question was shown; answered: its answer counts; % of started"
     if any(question.conditional for question in stats.questions):
         legend += f"\n{CONDITIONAL_LEGEND}"
+    legend += _added_legend(stats)
     return f"{title}\n{table}\n{legend}"
+
+
+def _added_legend(stats: Stats) -> str:
+    """The legend of `ADDED`, when a question has it: not drop-off, a version without it."""
+    asked = sorted({q.asked for q in stats.questions if q.asked is not None})
+    if not asked:
+        return ""
+    of = f"the {asked[0]}" if len(asked) == 1 else "the responses"
+    return (
+        "\n+: some responses were given on a flow version without this question: "
+        f"its counts and % are of {of} on a version asking it"
+    )
 
 
 def dropoff_title(stats: Stats) -> str:
