@@ -21,6 +21,7 @@ from flows.model import (
     NumberStep,
     RankingStep,
     ScaleStep,
+    SingleChoiceStep,
     Step,
     Text,
     TextStep,
@@ -35,7 +36,7 @@ from flows.state import (
     shown_steps,
     visible_steps,
 )
-from flows.values import AnswerValue, choice_labels, display_value, piped_value
+from flows.values import AnswerValue, choice_labels, display_value, piped_value, ranged
 
 Labels = tuple[tuple[str, str], ...]
 CODE_TYPED_LIMIT = 60
@@ -74,6 +75,9 @@ class Prompt:
     max_length: int | None = None
     counting: bool = False
     """A number question whose answers are whole and never negative: digits are enough."""
+    ranged: bool = False
+    """A single choice whose answers hold ranges of a count ("10 to 49"): a typed whole
+    number ("12") answers too, with the choice whose range holds it (`flows.values.ranged`)."""
     earlier: AnswerValue | None = None
     """The earlier answer, for a channel that offers to keep it as it is: as stored, but
     without choices left out since (`flows.offers`), which could not be given again."""
@@ -95,6 +99,7 @@ class _KindFields:
     unit: str | None = None
     max_length: int | None = None
     counting: bool = False
+    ranged: bool = False
     placeholder: str | None = None
 
 
@@ -144,6 +149,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         unit=extra.unit,
         max_length=extra.max_length,
         counting=extra.counting,
+        ranged=extra.ranged,
         earlier=earlier,
         placeholder=None if state.awaiting_other else extra.placeholder,
     )
@@ -191,6 +197,8 @@ def _kind_fields(flow: Flow, step: Step, lang: str, piped: Callable[[Text], str]
         )
     if isinstance(step, RankingStep):
         return _KindFields(needed=step.needed)
+    if isinstance(step, SingleChoiceStep):
+        return _KindFields(ranged=ranged(step))
     if isinstance(step, ScaleStep):
         return _KindFields(
             min_label=piped(step.min_label) if step.min_label else None,

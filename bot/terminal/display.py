@@ -82,9 +82,13 @@ def own_words(said: Message, asked: Prompt | None, lang: str) -> Message:
     """A refusal of the engine's that speaks of buttons, in the terminal's words.
 
     "Please answer with the buttons offered" becomes the range of numbers to type for
-    `asked`, the question shown again under it; "tap Continue", press Enter.
+    `asked`, the question shown again under it; "tap Continue", press Enter. "Choose one of
+    the answers or type a whole number" says which numbers are answers' and which counts.
     """
     key = said.reason
+    if said.warning and key == "choice_or_count" and asked is not None and asked.choices:
+        # "…or type a whole number": but "3" is the third answer listed here.
+        return Message(term("type_number_or_count", lang, count=len(asked.choices)), warning=True)
     if not said.warning or key not in BUTTON_REFUSALS:
         return said
     if key != "use_buttons":
@@ -178,7 +182,7 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
     if shown.kind == Kind.SCALE:
         return term("hint_scale", lang)
     if shown.choices:
-        return term("hint_single", lang)
+        return term("hint_count" if shown.ranged else "hint_single", lang, count=len(shown.choices))
     return term("hint_unit", lang, unit=shown.unit) if shown.unit else ""
 
 

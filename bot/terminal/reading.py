@@ -1,8 +1,9 @@
 """Reading a typed line as what the person meant, given the screen they are answering.
 
-A number picks an answer or a menu entry, several numbers tick a multiple
-choice or order a ranking, "oui"/"non" answer a yes-or-no menu, words like
-"retour" or "/delete" are commands, anything else is a typed answer.
+A number picks an answer or a menu entry (any other is a count where the
+answers are ranges of one), several numbers tick a multiple choice or order a
+ranking, "oui"/"non" answer a yes-or-no menu, words like "retour" or "/delete"
+are commands, anything else is a typed answer.
 """
 
 from __future__ import annotations
@@ -121,11 +122,17 @@ def read_answer(line: str, shown: Prompt, lang: str) -> Event | Unclear:
 
 def _read_choice(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     """A line for a single choice or a yes/no: an answer's number, else its name, read by the
-    engine (a scale reads its own figures, with its own message)."""
+    engine (a scale reads its own figures, with its own message).
+
+    Where the answers are ranges of a count ("10 to 49"), other figures are a count, read
+    by the engine too: "12" or "0", but "3" is still the third answer listed.
+    """
     word = line.strip()
     count = len(shown.choices)
     if (number := _numbered(word, count)) is not None:
         return Pressed(on_question(shown, Intent.CHOOSE, shown.choices[number - 1][0]))
+    if shown.ranged:
+        return Typed(line)
     if _figures_only(word) and not _names_a_choice(shown, line):
         # "-1", "1.5", "1 2", "99": the engine would ask for its buttons, which a terminal
         # does not have; the range of numbers says what to type instead.

@@ -72,6 +72,11 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "tapez un numéro",
         "en": "type a number",
     },
+    # Answers that are ranges of a count ("10 à 49"): a number past the list is a count.
+    "hint_count": {
+        "fr": "tapez un numéro, ou le nombre exact s’il dépasse {count}",
+        "en": "type a number, or the exact count if over {count}",
+    },
     "hint_unit": {
         "fr": "en {unit}",
         "en": "in {unit}",
@@ -116,6 +121,11 @@ WORDS: dict[str, dict[str, str]] = {
     "info_typed_first": {
         "fr": "Il n’y a rien à répondre ici : appuyez sur Entrée pour commencer.",
         "en": "There is nothing to answer here: press Enter to begin.",
+    },
+    "type_number_or_count": {
+        "fr": "Tapez le numéro d’une réponse, de 1 à {count}, ou le nombre exact s’il dépasse "
+        "{count}.",
+        "en": "Type an answer's number, from 1 to {count}, or the exact count if over {count}.",
     },
     "use_numbers": {
         "fr": "Tapez le numéro d’une réponse.",
