@@ -1,7 +1,7 @@
 """The drop-off chart: per question, how many responses reached it and answered it.
 
 A PNG bar chart of `Stats.questions`, in percent of the responses started on
-the flow, for `surveybot stats --plot`, made to be projected at a debriefing:
+the flow (a question an earlier version did not ask, of those on a version asking it), for `surveybot stats --plot`, made to be projected at a debriefing:
 16:9-wide, labelled in the questionnaire's language, headed by the questionnaire's
 title and the workshop's town and day (no ids), each question by its number and
 the start of its text, set to fit beside the bars. Drawn with Pillow,
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 from flows import grouped, stage_noun
 from organiser.qr import caption_font, printed
 from organiser.stats import CONDITIONAL, Stats
+from organiser.stats_tables import ADDED
 
 if TYPE_CHECKING:
     from PIL import ImageDraw
@@ -57,6 +58,7 @@ WORDS: Final = {
         "answered": "répondue",
         "numbers": "nombres : atteinte / répondue",
         "conditional": "* : posée seulement si les réponses précédentes l’appellent",
+        "added": "+ : absente d’une version du questionnaire\u00a0: en % des réponses qui l’ont eue",
         "empty": "pas encore de réponse",
     },
     "en": {
@@ -69,6 +71,7 @@ WORDS: Final = {
         "answered": "answered",
         "numbers": "numbers: reached / answered",
         "conditional": "*: asked only when earlier answers call for it",
+        "added": "+: missing from a version of the questionnaire: % of the responses that had it",
         "empty": "no responses yet",
     },
 }
@@ -125,7 +128,7 @@ def question_label(
 ) -> str:
     """ "12. Qu’est-ce qui favorise le plus…": the number, then as much of the text as fits
     (`named`: the question's id before its text)."""
-    mark = CONDITIONAL * question.conditional
+    mark = CONDITIONAL * question.conditional + ADDED * (question.asked is not None)
     room = CHART_LEFT - 26
     text = question.text or question.question_id
     if named:
@@ -210,8 +213,12 @@ def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats, words: dict[str, str]
         draw.text((x + 22, LEGEND_Y), label, font=font, fill="black")
         x += 22 + int(font.getlength(label)) + 24
     draw.text((x + 8, LEGEND_Y), words["numbers"], font=font, fill=GREY)
+    x = 16
     if any(question.conditional for question in stats.questions):
-        draw.text((16, LEGEND_Y + 25), words["conditional"], font=font, fill=GREY)
+        draw.text((x, LEGEND_Y + 25), words["conditional"], font=font, fill=GREY)
+        x += int(font.getlength(words["conditional"])) + 32
+    if any(question.asked is not None for question in stats.questions):
+        draw.text((x, LEGEND_Y + 25), words["added"], font=font, fill=GREY)
 
 
 def _draw_scale(draw: ImageDraw.ImageDraw, *, bottom: int) -> None:
@@ -230,16 +237,15 @@ def _draw_row(draw: ImageDraw.ImageDraw, stats: Stats, index: int, label: str) -
     y = TOP + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
     middle = TOP + index * ROW_HEIGHT + ROW_HEIGHT // 2
     draw.text((CHART_LEFT - 10, middle), label, font=font, fill="black", anchor="rm")
+    # A question some versions did not ask is drawn out of the responses that had it.
     for count, colour in ((question.reached, REACHED_COLOUR), (question.answered, ANSWERED_COLOUR)):
-        length = round(CHART_BAR_WIDTH * count / stats.flow_started)
+        length = round(CHART_BAR_WIDTH * (stats.percent_of_asked(question, count) or 0) / 100)
         if length:
             draw.rectangle(
                 (CHART_LEFT, y, CHART_LEFT + length - 1, y + BAR_HEIGHT - 1), fill=colour
             )
-    end = (
-        CHART_LEFT
-        + CHART_BAR_WIDTH * max(question.reached, question.answered) // stats.flow_started
-    )
+    longest = stats.percent_of_asked(question, max(question.reached, question.answered)) or 0
+    end = CHART_LEFT + int(CHART_BAR_WIDTH * longest / 100)
     draw.text(
         (end + 8, middle),
         f"{question.reached} / {question.answered}",

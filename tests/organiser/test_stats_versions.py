@@ -18,9 +18,11 @@ import pytest
 
 from conversation import keep_flow_versions
 from flows import Flow, StageDef, load_flow
-from organiser import render_dropoff_table
+from organiser import render_dropoff_png, render_dropoff_table
+from organiser.chart import CHART_BAR_WIDTH, label_boxes
 from storage import Store
 from tests.organiser.survey import ACK, FLOW, JULY_4, SKIP, Script, at, play, says, stats_of
+from tests.organiser.test_chart import bars
 
 EXPORTS = """\
       - id: exports
@@ -123,3 +125,17 @@ async def test_one_version_held_reads_as_before(
     table = render_dropoff_table(stats)
     assert "+" not in table
     assert "ai_use" in table.splitlines()[5] and "50%" in table.splitlines()[5]
+
+
+async def test_the_chart_draws_a_question_added_since_out_of_the_versions_asking_it(
+    versions_db: Path, v2: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(versions_db, v2, tour_stages, today=JULY_4)
+    ids = [question.question_id for question in stats.questions]
+    measured = dict(zip(ids, bars(render_dropoff_png(stats)), strict=True))
+    # 1 of the 2 version-2 responses: half the bar, not a fifth of it.
+    assert abs(measured["ai_use"][0] - CHART_BAR_WIDTH / 2) <= 1
+    assert abs(measured["exports"][0] - CHART_BAR_WIDTH) <= 1
+    labels = [label for label, _ in label_boxes(stats)]
+    assert [label.endswith(" +") for label in labels].count(True) == 1
+    assert next(label for label in labels if "l’IA" in label).endswith(" +")
