@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from textwrap import shorten
@@ -23,7 +24,14 @@ from bot.telegram.background import database_of, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
 from bot.telegram.export_words import ew
-from bot.telegram.export_worker import ChatExport, export_for_chat, workbook_name
+from bot.telegram.export_worker import (
+    CSV,
+    XLSX,
+    ChatExport,
+    answers_at_most,
+    export_for_chat,
+    workbook_name,
+)
 from bot.telegram.handlers import organiser_chat
 from bot.telegram.organiser_args import ExportAsked, flows_asked, quoted, read_command_args
 from bot.telegram.sending import Chat
@@ -110,8 +118,9 @@ def personal_questions(flows: Sequence[Flow], lang: str) -> str:
 
 
 async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
-    """The responses as a workbook, or a CSV for French Excel when there are too many for a
-    quick workbook (bot/telegram/export_worker.py), and the codebook, sent as documents.
+    """The responses as a workbook, or a CSV when there are too many for a quick workbook
+    (bot/telegram/export_worker.py), and the codebook, sent as documents: the CSV for
+    the organiser's Excel (`for_french_excel`), the files named in their language.
 
     The export reads its own read-only snapshot in another process, so respondents
     are not slowed down while it runs.
@@ -125,7 +134,7 @@ async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
     options = ExportOptions(
         status="all",
         stages=(asked.stage,) if asked.stage else (),
-        excel=True,
+        excel=for_french_excel(lang),
         lang=lang,
         cities={s.code: s.city for s in conversation.stages},
         include_personal=asked.personal,
@@ -147,7 +156,7 @@ async def _export_flow(
     tag: str,
     lang: str,
 ) -> None:
-    names = export_names(application.bot_data, tag, asked.stage, personal=asked.personal)
+    names = export_names(application.bot_data, tag, asked.stage, personal=asked.personal, lang=lang)
     made = await export_in_another_process(database_of(application), flow, options, names, asked)
     exported = made.packed
     if exported.result.responses == 0:
@@ -184,10 +193,16 @@ def _selection(services: Services, tag: str, stage: str | None, lang: str) -> st
 
 
 def export_names(
-    services: Services, tag: str, stage: str | None, *, personal: bool = False
+    services: Services,
+    tag: str,
+    stage: str | None,
+    *,
+    personal: bool = False,
+    lang: str = "fr",
 ) -> FileNames:
     """`reponses_territoire_pithiviers_2026-11-30_14-05-33.csv` (or `.xlsx`) and its
-    codebook's; `reponses_nominatif_…` when it holds the personal answers.
+    codebook's; `reponses_nominatif_…` when it holds the personal answers. In English,
+    `responses_…` and `responses_personal_…`; the codebook is `codebook_…` in both.
 
     The time to the second (the respondents' zone, as /stats's day) keeps two exports
     apart in a Downloads folder, even a minute apart, and sorts them; with '-', which
@@ -198,17 +213,27 @@ def export_names(
 
     zone = ZoneInfo(services.policy.timezone)
     when = services.clock().astimezone(zone).strftime("%Y-%m-%d_%H-%M-%S")
-    marked = (tag, stage, PERSONAL_MARK if personal else "")
+    responses, mark = FILE_WORDS["fr" if for_french_excel(lang) else "en"]
+    marked = (tag, stage, mark if personal else "")
     suffix = "".join(f"_{part}" for part in marked if part)
     return FileNames(
-        csv=f"reponses{suffix}_{when}.csv",
+        csv=f"{responses}{suffix}_{when}.csv",
         codebook=f"codebook{suffix}_{when}.csv",
-        zip=f"reponses{suffix}_{when}.zip",
+        zip=f"{responses}{suffix}_{when}.zip",
     )
 
 
-PERSONAL_MARK: Final = "nominatif"
-"""In the name of an export holding the personal answers (`/export personal`)."""
+FILE_WORDS: Final = {"fr": ("reponses", "nominatif"), "en": ("responses", "personal")}
+"""The words of an export's file names: what the files hold, and the mark of an export
+holding the personal answers (`/export personal`); French for a language not here, as
+the bot's texts are (`Words`)."""
+
+
+def for_french_excel(lang: str) -> bool:
+    """Whether an organiser in `lang` gets the CSV for French Excel (";", a decimal comma),
+    which Excel in English opens as one column; else the plain CSV (",", a decimal point),
+    given a BOM (`export_for_english_excel`). French unless English, as the bot's texts."""
+    return lang != "en"
 
 
 async def export_in_another_process(
@@ -217,7 +242,7 @@ async def export_in_another_process(
     """The export, its format chosen, made and zipped if need be in another process
     (`in_another_process`). The limits are read here, in the bot, where tests lower them."""
     made = functools.partial(
-        export_for_chat,
+        export_for_chat if options.excel else export_for_english_excel,
         db,
         flow,
         options,
@@ -227,3 +252,44 @@ async def export_in_another_process(
         workbook_answers=export_worker.WORKBOOK_ANSWERS,
     )
     return await in_another_process(made)
+
+
+def export_for_english_excel(
+    db: Path | str,
+    flow: Flow,
+    options: ExportOptions,
+    names: FileNames,
+    limit: int,
+    *,
+    asked: str | None,
+    workbook_answers: int,
+) -> ChatExport:
+    """`export_for_chat` for an organiser whose Excel is in English: the workbook alike;
+    the CSV and codebook plain (`options.excel` False: ",", a decimal point), each given a
+    BOM, without which Excel reads UTF-8 as its Windows code page ("CrÃªperie"). The
+    exports offer no such dialect (theirs: French Excel's, or plain without a BOM), so it
+    is added here, in the worker, before the files are zipped if they are over `limit`."""
+    from exports import PackedExport, export_csv
+    from exports.csv import BOM
+    from exports.packed import zipped
+
+    mark = BOM.encode()
+    big = asked is None and answers_at_most(db, flow, options) > workbook_answers
+    if asked != CSV and not big:
+        book = export_for_chat(
+            db, flow, options, names, limit, asked=XLSX, workbook_answers=workbook_answers
+        )
+        sent = [
+            (name, mark + content if name == names.codebook else content)
+            for name, content in book.packed.files
+        ]
+        return replace(book, packed=replace(book.packed, files=sent))
+    made = export_csv(db, flow, options, codebook=True)
+    files = [(names.csv, mark + made.data)]
+    if made.codebook is not None:
+        files.append((names.codebook, mark + made.codebook))
+    if all(len(content) <= limit for _, content in files):
+        packed = PackedExport(made.result, files, zipped=False)
+    else:
+        packed = PackedExport(made.result, [(names.zip, zipped(files))], zipped=True)
+    return ChatExport(packed, workbook=False, too_big_for_workbook=big)

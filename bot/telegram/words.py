@@ -114,7 +114,8 @@ WORDS: dict[str, dict[str, str]] = {
     "org_responses_many": {"fr": "{count} réponses", "en": "{count} responses"},
     "org_export_caption": {
         "fr": "{responses} ({detail}). Fichier pour Excel : UTF-8, « ; », virgule décimale.",
-        "en": "{responses} ({detail}). File for Excel: UTF-8, ';', decimal comma.",
+        # The CSV an English organiser gets is for Excel in English: ',' and a decimal point.
+        "en": "{responses} ({detail}). File for Excel: UTF-8, ',', decimal point.",
     },
     "org_codebook_caption": {
         "fr": "Codebook de {name} : une ligne par colonne (question, type, codes et libellés).",
