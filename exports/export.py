@@ -113,8 +113,15 @@ class Prepared:
         # The questions the flow file lacks in the codebook's order (the wide layout's).
         later = [column.question_id for column in self.questions if column.question_id]
         rows = LongRows(self.flow, self.labels, left_out=left_out, later=later)
+        # Which answers a carried-over response kept from an older version: only when
+        # the export holds older versions, whose choices may differ.
+        versions = not long and bool(self.history.older)
         batches = self.snapshot.batches(
-            self.where, size=self.options.batch_size, with_times=long, with_skipped=long
+            self.where,
+            size=self.options.batch_size,
+            with_times=long,
+            with_skipped=long,
+            with_versions=versions,
         )
         # Choices some versions did not offer, once per export (none with one version held).
         not_offered = self.history.not_offered(option_codes(self.columns))
@@ -206,7 +213,7 @@ def run_export(
     paths = [Path(t) for t in (csv, codebook, xlsx) if isinstance(t, str | os.PathLike)]
     # A PostgreSQL database has no file here to protect; one path given twice is still refused.
     refuse_protected(paths, database=None if is_postgres_url(db) else Path(db))
-    dialect = dialect_for(excel=options.excel)
+    dialect = dialect_for(excel=options.excel, bom=options.bom)
     with ExitStack() as stack, prepare(db, flow, options) as prepared:
         book_header = codebook_header(flow)
         book_rows = codebook_rows(

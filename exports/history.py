@@ -147,8 +147,9 @@ class FlowHistory:
         self, codes: Mapping[str, Iterable[str]]
     ) -> dict[str, dict[int, tuple[str, ...]]]:
         """Question id -> flow version -> which of `codes` (a question's 0/1 columns) that
-        version did not offer, worked out once per export: a response on that version
-        was never shown them. Only questions and versions with some."""
+        version did not offer, worked out once per export: an answer given on that version
+        (the response's, or an older one its answer was kept from) was never shown them.
+        Only questions and versions with some."""
         missing: dict[str, dict[int, tuple[str, ...]]] = {}
         for question_id, by_version in self.offered.items():
             columns = list(codes.get(question_id, ()))

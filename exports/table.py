@@ -101,7 +101,10 @@ def wide_table(
     questions' rows are looked at again.
 
     `not_offered` (`FlowHistory.not_offered`) says which choices a flow version did
-    not have at all (added or removed since): empty too on that version's rows.
+    not have at all (added or removed since): empty too on the answers given on that
+    version. An answer is on its response's version, unless the batch says it was given
+    on another (`ResponseBatch.answer_versions`: kept from before the response was
+    carried over to a newer version, whose choices it was never shown).
     """
     meta = _meta_columns(batch, options)
     answers = _BatchAnswers(batch, columns, left_out, not_offered)
@@ -174,6 +177,9 @@ class _BatchAnswers:
         self.others = _transposed(batch.other_texts, other_ids)
         self._lists: dict[str, list[list[str] | None]] = {}
         self._flags: dict[tuple[Role, str], dict[str, list[int | None]]] = {}
+        kept = batch.answer_versions
+        self._kept = kept if kept is not None and any(kept) else None
+        """Answers given on another version than their response's, if the batch has any."""
 
     def values(self, question_id: str, mapping: dict[str, str] | None) -> list[Any]:
         """A VALUE column: the answers as they are, unless a label or a list needs writing."""
@@ -196,18 +202,34 @@ class _BatchAnswers:
             rules = (
                 self._left_out.get(question_id) if self._left_out and role is Role.OPTION else None
             )
-            out = _never_offered(self._batch, rules, self._values_of) if rules else None
             gone = (
                 self._not_offered.get(question_id)
                 if self._not_offered and role is Role.OPTION
                 else None
             )
+            versions = self._versions(question_id) if rules or gone else ()
+            out = (
+                _never_offered(versions, self._batch.answers, rules, self._values_of)
+                if rules
+                else None
+            )
             if gone:
-                out = _not_in_version(self._batch.flow_versions, gone, out)
+                out = _not_in_version(versions, gone, out)
             self._flags[key] = _flag_columns(
                 self._listed(question_id), codes, rank=role is Role.RANK, out=out
             )
         return self._flags[key]
+
+    def _versions(self, question_id: str) -> Sequence[int]:
+        """The flow version each response's answer to `question_id` was given on: its
+        response's, unless kept from an older one the response was carried over from."""
+        versions = self._batch.flow_versions
+        if self._kept is None:
+            return versions
+        return [
+            kept.get(question_id, version) if kept else version
+            for kept, version in zip(self._kept, versions, strict=True)
+        ]
 
     def _values_of(self, question_id: str) -> list[Any]:
         """The batch's answers to one question: an exported one's are read already."""
@@ -236,15 +258,19 @@ def _transposed(rows: Sequence[dict[str, Any]], keys: list[str]) -> dict[str, li
 
 
 def _never_offered(
-    batch: ResponseBatch, rules: Mapping[int, LeftOut], values_of: Callable[[str], list[Any]]
+    versions: Sequence[int],
+    answers: Sequence[Mapping[str, Any]],
+    rules: Mapping[int, LeftOut],
+    values_of: Callable[[str], list[Any]],
 ) -> list[tuple[str, ...]] | None:
-    """For each response, the codes its version of the question did not offer it; None
-    when no response of the batch is on a version that leaves any out.
+    """For each response, the codes its version of the question (`versions`: the one each
+    answer was given on) did not offer it; None when no answer of the batch is on a
+    version that leaves any out.
 
     `values_of(question_id)` gives the batch's answers to a question, one per response.
     Most batches are on one version: the earlier answers are then looked up at C speed.
     """
-    found = {rules.get(version) for version in set(batch.flow_versions)}
+    found = {rules.get(version) for version in set(versions)}
     if found == {None}:
         return None
     if len(found) == 1:
@@ -257,9 +283,9 @@ def _never_offered(
         except TypeError:  # lists: a multiple choice or a ranking
             return [rule.never_offered(value) for value in values]
     out: list[tuple[str, ...]] = []
-    for version, answers in zip(batch.flow_versions, batch.answers, strict=True):
+    for version, given in zip(versions, answers, strict=True):
         rule = rules.get(version)
-        out.append(rule.never_offered(answers.get(rule.named)) if rule is not None else ())
+        out.append(rule.never_offered(given.get(rule.named)) if rule is not None else ())
     return out
 
 
@@ -268,8 +294,9 @@ def _not_in_version(
     gone: Mapping[int, tuple[str, ...]],
     out: list[tuple[str, ...]] | None,
 ) -> list[tuple[str, ...]] | None:
-    """`out` (codes never offered, per response) with the codes each response's flow
-    version did not have; `out` as it is when no response of the batch is on such a version.
+    """`out` (codes never offered, per response) with the codes the flow version of each
+    response's answer (`versions`) did not have; `out` as it is when no answer of the
+    batch is on such a version.
     """
     if not any(version in gone for version in set(versions)):
         return out

@@ -102,22 +102,23 @@ def answer_changes(
     stored: Iterable[Sequence[Any]],
     encoded: Sequence[tuple[str, str, str | None]],
     *,
-    version: int,
     stage: str | None,
 ) -> tuple[list[tuple[str, str, str | None]], list[str]]:
     """The answers to write and the question ids to delete.
 
-    `stored` rows are (question, value JSON, other text, flow version, stage)
-    for each answer stored; `encoded` is the complete answer set, each
-    (question, value JSON, other text). Only what is new, changed, or now on
-    another version or stage is written: re-writing the same row changes nothing
-    but costs a write, and each step re-sent every answer so far.
+    `stored` rows are (question, value JSON, other text, stage) for each answer
+    stored; `encoded` is the complete answer set, each (question, value JSON,
+    other text). Only what is new, changed, or now on another stage is written:
+    re-writing the same row changes nothing but costs a write, and each step
+    re-sent every answer so far. A new flow version alone writes nothing: an
+    answer kept as it stood keeps the version it was given on (and its time),
+    which says what its question offered then (the export reads it).
     """
     before = {row[0]: tuple(row)[1:] for row in stored}
     written = [
         (question, value, other)
         for question, value, other in encoded
-        if before.get(question) != (value, other, version, stage)
+        if before.get(question) != (value, other, stage)
     ]
     kept = {question for question, _, _ in encoded}
     return written, [question for question in before if question not in kept]

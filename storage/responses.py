@@ -1,8 +1,9 @@
 """Responses and their answers: the SQL, as functions of a `sqlite3.Connection`.
 
 `Database` runs each in one transaction (writes) or one read transaction
-(reads). Every answer row records the flow id and version and the stage it
-answered; editing an answer keeps one row with the latest value.
+(reads). Every answer row records the flow id, the stage it answered and the
+flow version it was given on (kept, as its time, while the answer stands);
+editing an answer keeps one row with the latest value.
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ ANSWER_COLUMNS: Final = (
 # What `planned_save` and `answer_changes` decide on.
 _CURRENT: Final = f"SELECT {CURRENT_COLUMNS} FROM responses WHERE id = ?"
 _STORED_ANSWERS: Final = (
-    "SELECT question_id, value_json, other_text, flow_version, stage_code "
-    "FROM answers WHERE response_id = ?"
+    "SELECT question_id, value_json, other_text, stage_code FROM answers WHERE response_id = ?"
 )
-# answered_at moves only when the answer really changed, so re-saving an answer
-# on a new flow version or stage keeps the time it was first given.
+# answered_at and flow_version move only when the answer really changed, so re-saving
+# an answer on a new flow version (a response carried over) or stage keeps the time and
+# the version it was given on: what its question offered is that version's.
 _UPSERT_ANSWER: Final = f"""
     INSERT INTO answers ({ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (response_id, question_id) DO UPDATE SET
@@ -68,7 +69,12 @@ _UPSERT_ANSWER: Final = f"""
         value_json = excluded.value_json,
         other_text = excluded.other_text,
         flow_id = excluded.flow_id,
-        flow_version = excluded.flow_version,
+        flow_version = CASE
+            WHEN answers.value_json IS excluded.value_json
+                 AND answers.other_text IS excluded.other_text
+            THEN answers.flow_version
+            ELSE excluded.flow_version
+        END,
         stage_code = excluded.stage_code
 """
 
@@ -240,8 +246,9 @@ def save(conn: sqlite3.Connection, progress: ProgressWrite, *, now: dt.datetime)
     )
     stored = conn.execute(_STORED_ANSWERS, (response_id,)).fetchall()
     flow_id, version, stage = plan.flow_id, plan.version, plan.stage
-    written, removed = answer_changes(stored, encoded, version=version, stage=stage)
-    # Every answer row carries the response's flow, version and stage as they are now.
+    written, removed = answer_changes(stored, encoded, stage=stage)
+    # Every answer row carries the response's flow and stage as they are now, and the
+    # version its answer was given on: the response's, unless it stood as it was.
     conn.executemany(
         _UPSERT_ANSWER,
         [

@@ -145,6 +145,10 @@ class ResponseBatch:
     """Questions the respondent chose to skip, from the engine's saved state."""
     answered_at: tuple[dict[str, str], ...] | None = field(default=None)
     """When each answer was given, if asked for."""
+    answer_versions: tuple[dict[str, int], ...] | None = field(default=None)
+    """If asked for: the flow version of each answer given on another version than its
+    response's (kept as it stood when the response was carried over to a newer one); the
+    others were given on the response's."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -174,6 +178,7 @@ class Snapshot(Protocol):
         size: int = DEFAULT_BATCH,
         with_times: bool = False,
         with_skipped: bool = False,
+        with_versions: bool = False,
     ) -> Iterator[ResponseBatch]:
         """Matching responses in id order, `size` at a time, with their answers."""
         ...
@@ -266,15 +271,19 @@ class SqliteSnapshot:
         size: int = DEFAULT_BATCH,
         with_times: bool = False,
         with_skipped: bool = False,
+        with_versions: bool = False,
     ) -> Iterator[ResponseBatch]:
         """Matching responses in id order, `size` at a time, with their answers.
 
         `with_times` adds when each answer was given; `with_skipped`, the
-        questions skipped (otherwise every response's `skipped` is empty).
+        questions skipped (otherwise every response's `skipped` is empty);
+        `with_versions`, the answers given on another flow version than their response's.
         """
         check_size(size)
         condition, params = where.where()
-        sql = _batch_sql(condition, with_times=with_times, with_skipped=with_skipped)
+        sql = _batch_sql(
+            condition, with_times=with_times, with_skipped=with_skipped, with_versions=with_versions
+        )
         after = 0
         while True:
             rows = self._query(sql, [*params, after, size], "read responses to export")
@@ -283,7 +292,7 @@ class SqliteSnapshot:
                 return
             # json_group_array keeps the scan's order (by id); sorting sorted rows is one pass.
             responses.sort(key=itemgetter(0))
-            yield _batch(responses, with_times=with_times)
+            yield _batch(responses, with_times=with_times, with_versions=with_versions)
             after = responses[-1][0]
             if len(responses) < size:
                 return
@@ -304,7 +313,9 @@ def check_size(size: int) -> None:
         raise StorageError(f"a batch must hold at least one response, not {size}")
 
 
-def _batch_sql(condition: str, *, with_times: bool, with_skipped: bool) -> str:
+def _batch_sql(
+    condition: str, *, with_times: bool, with_skipped: bool, with_versions: bool = False
+) -> str:
     """A batch of responses as one JSON array of rows, built by SQLite in one step.
 
     One step of the statement does all of SQLite's work for the batch without
@@ -315,6 +326,11 @@ def _batch_sql(condition: str, *, with_times: bool, with_skipped: bool) -> str:
     subtype), not as text to decode again.
     """
     times = ", json_group_object(a.question_id, a.answered_at)" if with_times else ""
+    if with_versions:  # most answers are on their response's version: an empty object
+        times += (
+            ", json_group_object(a.question_id, a.flow_version) "
+            "FILTER (WHERE a.flow_version != r.flow_version)"
+        )
     # The engine writes compact JSON: most states say "skipped":[] and need no parsing.
     skipped = (
         """CASE WHEN instr(r.state_json, '"skipped":[]') THEN NULL """
@@ -327,7 +343,7 @@ def _batch_sql(condition: str, *, with_times: bool, with_skipped: bool) -> str:
         "r.flow_id, r.flow_version, r.language, r.status, r.started_at, r.completed_at, "
         f"{skipped}, "
         # One walk of the response's answers gives its objects: values, "other"
-        # texts (and times), as [answers, others(, times)].
+        # texts (and times, and versions), as [answers, others(, times)(, versions)].
         "(SELECT json_array(json_group_object(a.question_id, json(a.value_json)), "
         "json_group_object(a.question_id, a.other_text) FILTER (WHERE a.other_text IS NOT NULL)"
         f"{times}) FROM answers a WHERE a.response_id = r.id))) "
@@ -340,7 +356,7 @@ def _batch_sql(condition: str, *, with_times: bool, with_skipped: bool) -> str:
     )
 
 
-def _batch(rows: list[list[Any]], *, with_times: bool) -> ResponseBatch:
+def _batch(rows: list[list[Any]], *, with_times: bool, with_versions: bool) -> ResponseBatch:
     columns = list(zip(*rows, strict=True))
     gathered = list(zip(*columns[12], strict=True))
     return ResponseBatch(
@@ -359,6 +375,7 @@ def _batch(rows: list[list[Any]], *, with_times: bool) -> ResponseBatch:
         answers=gathered[0],
         other_texts=gathered[1],
         answered_at=gathered[2] if with_times else None,
+        answer_versions=gathered[3 if with_times else 2] if with_versions else None,
     )
 
 

@@ -46,11 +46,11 @@ ANSWER_COLUMNS: Final = (
 # What `planned_save` and `answer_changes` decide on.
 _CURRENT: Final = f"SELECT {CURRENT_COLUMNS} FROM responses WHERE id = $1 FOR UPDATE"
 _STORED_ANSWERS: Final = (
-    "SELECT question_id, value_json, other_text, flow_version, stage_code "
-    "FROM answers WHERE response_id = $1"
+    "SELECT question_id, value_json, other_text, stage_code FROM answers WHERE response_id = $1"
 )
-# answered_at moves only when the answer really changed, so re-saving an answer
-# on a new flow version or stage keeps the time it was first given.
+# answered_at and flow_version move only when the answer really changed, so re-saving
+# an answer on a new flow version (a response carried over) or stage keeps the time and
+# the version it was given on: what its question offered is that version's.
 _UPSERT_ANSWER: Final = f"""
     INSERT INTO answers ({ANSWER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (response_id, question_id) DO UPDATE SET
@@ -63,7 +63,12 @@ _UPSERT_ANSWER: Final = f"""
         value_json = excluded.value_json,
         other_text = excluded.other_text,
         flow_id = excluded.flow_id,
-        flow_version = excluded.flow_version,
+        flow_version = CASE
+            WHEN answers.value_json IS NOT DISTINCT FROM excluded.value_json
+                 AND answers.other_text IS NOT DISTINCT FROM excluded.other_text
+            THEN answers.flow_version
+            ELSE excluded.flow_version
+        END,
         stage_code = excluded.stage_code
 """
 
@@ -216,8 +221,9 @@ async def save(conn: asyncpg.Connection, progress: ProgressWrite, *, now: dt.dat
     )
     stored = await conn.fetch(_STORED_ANSWERS, response_id)
     flow_id, version, stage = plan.flow_id, plan.version, plan.stage
-    written, removed = answer_changes(stored, encoded, version=version, stage=stage)
-    # Every answer row carries the response's flow, version and stage as they are now.
+    written, removed = answer_changes(stored, encoded, stage=stage)
+    # Every answer row carries the response's flow and stage as they are now, and the
+    # version its answer was given on: the response's, unless it stood as it was.
     if written:
         await conn.executemany(
             _UPSERT_ANSWER,

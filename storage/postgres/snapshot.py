@@ -181,6 +181,7 @@ class PostgresSnapshot:
         size: int = DEFAULT_BATCH,
         with_times: bool = False,
         with_skipped: bool = False,
+        with_versions: bool = False,
     ) -> Iterator[ResponseBatch]:
         """Matching responses in id order, `size` at a time, with their answers.
 
@@ -191,7 +192,11 @@ class PostgresSnapshot:
         condition, params = where.where(numbered=True)
         try:
             cursor = self._loop.run(
-                _cursor(self._conn, _batch_sql(condition, with_times, with_skipped), params)
+                _cursor(
+                    self._conn,
+                    _batch_sql(condition, with_times, with_skipped, with_versions),
+                    params,
+                )
             )
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             raise describe_error(exc, self.url, "read responses to export") from exc
@@ -202,7 +207,9 @@ class PostgresSnapshot:
                 raise describe_error(exc, self.url, "read responses to export") from exc
             if not rows:
                 return
-            yield _batch(rows, with_times=with_times, with_skipped=with_skipped)
+            yield _batch(
+                rows, with_times=with_times, with_skipped=with_skipped, with_versions=with_versions
+            )
             if len(rows) < size:
                 return
 
@@ -217,11 +224,13 @@ class PostgresSnapshot:
         return [flow_versions.from_row(row) for row in rows]
 
 
-def _batch_sql(condition: str, with_times: bool, with_skipped: bool) -> str:
+def _batch_sql(
+    condition: str, with_times: bool, with_skipped: bool, with_versions: bool = False
+) -> str:
     """One row per response, its answers gathered by the server into JSON objects.
 
     One pass over each response's answers (the primary key's index) gives the
-    three objects, as SQLite's query gives them.
+    objects, as SQLite's query gives them.
     """
     # Most states say "skipped":[] (compact JSON from the engine): only the others travel.
     skipped = (
@@ -230,16 +239,23 @@ def _batch_sql(condition: str, with_times: bool, with_skipped: bool) -> str:
         else "NULL"
     )
     times = f", json_object_agg(a.question_id, {_as_text('a.answered_at')}) AS times"
+    # Most answers are on their response's version: none to send.
+    versions = (
+        ", json_object_agg(a.question_id, a.flow_version) "
+        "FILTER (WHERE a.flow_version <> r.flow_version) AS versions"
+    )
     return (
         "SELECT r.id, r.key, r.stage_code, st.city, p.channel, r.flow_id, r.flow_version, "
         f"r.language, r.status, {_as_text('r.started_at')}, {_as_text('r.completed_at')}, "
         f"{skipped}, COALESCE(g.answers::text, '{{}}'), COALESCE(g.others::text, '{{}}')"
-        + (", COALESCE(g.times::text, '{}') " if with_times else " ")
+        + (", COALESCE(g.times::text, '{}')" if with_times else "")
+        + (", COALESCE(g.versions::text, '{}') " if with_versions else " ")
         + "FROM responses r LEFT JOIN stages st ON st.code = r.stage_code "
         "LEFT JOIN respondents p ON p.id = r.respondent_id "
         "LEFT JOIN LATERAL (SELECT json_object_agg(a.question_id, a.value_json::json) "
         "AS answers, json_object_agg(a.question_id, a.other_text) "
-        f"FILTER (WHERE a.other_text IS NOT NULL) AS others{times if with_times else ''} "
+        f"FILTER (WHERE a.other_text IS NOT NULL) AS others{times if with_times else ''}"
+        f"{versions if with_versions else ''} "
         f"FROM answers a WHERE a.response_id = r.id) g ON true WHERE {condition} ORDER BY r.id"
     )
 
@@ -249,7 +265,9 @@ async def _cursor(conn: asyncpg.Connection, sql: str, params: list[object]) -> A
     return await conn.cursor(sql, *params)
 
 
-def _batch(rows: list[asyncpg.Record], *, with_times: bool, with_skipped: bool) -> ResponseBatch:
+def _batch(
+    rows: list[asyncpg.Record], *, with_times: bool, with_skipped: bool, with_versions: bool
+) -> ResponseBatch:
     columns = list(zip(*rows, strict=True))
     return ResponseBatch(
         ids=columns[0],
@@ -267,6 +285,9 @@ def _batch(rows: list[asyncpg.Record], *, with_times: bool, with_skipped: bool) 
         answers=tuple(map(decode_object, columns[12])),
         other_texts=tuple(map(decode_object, columns[13])),
         answered_at=tuple(map(decode_object, columns[14])) if with_times else None,
+        answer_versions=(
+            tuple(map(decode_object, columns[15 if with_times else 14])) if with_versions else None
+        ),
     )
 
 

@@ -572,8 +572,8 @@ async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
         with sqlite3.connect(db_path) as conn:
             rows = conn.execute("SELECT question_id, value_json, flow_version FROM answers")
             stored = sorted(rows.fetchall())
-    # 12 staff no longer fits: that answer is gone; the rest stays, on version 2.
-    assert stored == [("company", '"ACME"', 2), ("sector", '"industry"', 2)]
+    # 12 staff no longer fits: gone; the rest stays, as given on version 1; sector is on 2.
+    assert stored == [("company", '"ACME"', 1), ("sector", '"industry"', 2)]
 
 
 async def test_a_notice_longer_than_a_message_arrives_in_parts_with_its_buttons_last(
