@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import BinaryIO, Final
 
@@ -38,9 +38,11 @@ PLAIN: Final = Dialect(separator=",", line_end="\n", bom=False, decimal=".")
 EXCEL: Final = Dialect(separator=";", line_end="\r\n", bom=True, decimal=",")
 
 
-def dialect_for(*, excel: bool) -> Dialect:
-    """The French Excel dialect, or plain CSV."""
-    return EXCEL if excel else PLAIN
+def dialect_for(*, excel: bool, bom: bool = False) -> Dialect:
+    """The French Excel dialect, or plain CSV (with a BOM if `bom`: for Excel in English)."""
+    if excel:
+        return EXCEL
+    return replace(PLAIN, bom=True) if bom else PLAIN
 
 
 def neutralise(text: str) -> str:

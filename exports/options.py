@@ -54,6 +54,9 @@ class ExportOptions:
     """Keep the questions the flow marks `personal: true` (a name, an e-mail): left out by default."""
     excel: bool = False
     """French Excel dialect: UTF-8 with BOM, ";" separator, CRLF, decimal comma."""
+    bom: bool = False
+    """A BOM before the plain dialect too: how Excel in English, which splits on ",", knows
+    the file is UTF-8 (without one it reads "CrÃªperie")."""
     cities: Mapping[str, str] = field(default_factory=dict)
     """Stage code -> city, for stages the database does not know (from the stages file)."""
     batch_size: int = DEFAULT_BATCH

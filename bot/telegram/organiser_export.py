@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from textwrap import shorten
@@ -24,14 +23,7 @@ from bot.telegram.background import database_of, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
 from bot.telegram.export_words import ew
-from bot.telegram.export_worker import (
-    CSV,
-    XLSX,
-    ChatExport,
-    answers_at_most,
-    export_for_chat,
-    workbook_name,
-)
+from bot.telegram.export_worker import ChatExport, export_for_chat, workbook_name
 from bot.telegram.handlers import organiser_chat
 from bot.telegram.organiser_args import ExportAsked, flows_asked, quoted, read_command_args
 from bot.telegram.sending import Chat
@@ -135,6 +127,7 @@ async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
         status="all",
         stages=(asked.stage,) if asked.stage else (),
         excel=for_french_excel(lang),
+        bom=True,  # the plain CSV an English organiser gets is for Excel too
         lang=lang,
         cities={s.code: s.city for s in conversation.stages},
         include_personal=asked.personal,
@@ -232,7 +225,7 @@ the bot's texts are (`Words`)."""
 def for_french_excel(lang: str) -> bool:
     """Whether an organiser in `lang` gets the CSV for French Excel (";", a decimal comma),
     which Excel in English opens as one column; else the plain CSV (",", a decimal point),
-    given a BOM (`export_for_english_excel`). French unless English, as the bot's texts."""
+    with a BOM (`ExportOptions.bom`). French unless English, as the bot's texts."""
     return lang != "en"
 
 
@@ -242,7 +235,7 @@ async def export_in_another_process(
     """The export, its format chosen, made and zipped if need be in another process
     (`in_another_process`). The limits are read here, in the bot, where tests lower them."""
     made = functools.partial(
-        export_for_chat if options.excel else export_for_english_excel,
+        export_for_chat,
         db,
         flow,
         options,
@@ -252,44 +245,3 @@ async def export_in_another_process(
         workbook_answers=export_worker.WORKBOOK_ANSWERS,
     )
     return await in_another_process(made)
-
-
-def export_for_english_excel(
-    db: Path | str,
-    flow: Flow,
-    options: ExportOptions,
-    names: FileNames,
-    limit: int,
-    *,
-    asked: str | None,
-    workbook_answers: int,
-) -> ChatExport:
-    """`export_for_chat` for an organiser whose Excel is in English: the workbook alike;
-    the CSV and codebook plain (`options.excel` False: ",", a decimal point), each given a
-    BOM, without which Excel reads UTF-8 as its Windows code page ("CrÃªperie"). The
-    exports offer no such dialect (theirs: French Excel's, or plain without a BOM), so it
-    is added here, in the worker, before the files are zipped if they are over `limit`."""
-    from exports import PackedExport, export_csv
-    from exports.csv import BOM
-    from exports.packed import zipped
-
-    mark = BOM.encode()
-    big = asked is None and answers_at_most(db, flow, options) > workbook_answers
-    if asked != CSV and not big:
-        book = export_for_chat(
-            db, flow, options, names, limit, asked=XLSX, workbook_answers=workbook_answers
-        )
-        sent = [
-            (name, mark + content if name == names.codebook else content)
-            for name, content in book.packed.files
-        ]
-        return replace(book, packed=replace(book.packed, files=sent))
-    made = export_csv(db, flow, options, codebook=True)
-    files = [(names.csv, mark + made.data)]
-    if made.codebook is not None:
-        files.append((names.codebook, mark + made.codebook))
-    if all(len(content) <= limit for _, content in files):
-        packed = PackedExport(made.result, files, zipped=False)
-    else:
-        packed = PackedExport(made.result, [(names.zip, zipped(files))], zipped=True)
-    return ChatExport(packed, workbook=False, too_big_for_workbook=big)
