@@ -112,7 +112,9 @@ class Prepared:
         left_out = frozenset() if self.options.include_personal else personal_ids(self.history)
         # The questions the flow file lacks in the codebook's order (the wide layout's).
         later = [column.question_id for column in self.questions if column.question_id]
-        rows = LongRows(self.flow, self.labels, left_out=left_out, later=later)
+        rows = LongRows(
+            self.flow, self.labels, left_out=left_out, later=later, history=self.history
+        )
         # Which answers a carried-over response kept from an older version: only when
         # the export holds older versions, whose choices may differ.
         versions = not long and bool(self.history.older)

@@ -366,7 +366,11 @@ def _flags(
 
 
 class LongRows:
-    """Builds the long layout: one row per answer, and per question skipped."""
+    """Builds the long layout: one row per answer, and per question skipped.
+
+    `history` holds the older versions of `flow` kept: a skip is judged by the
+    conditions of the version its response was given on.
+    """
 
     def __init__(
         self,
@@ -375,6 +379,7 @@ class LongRows:
         *,
         left_out: frozenset[str] = frozenset(),
         later: Sequence[str] = (),
+        history: FlowHistory | None = None,
     ) -> None:
         self.flow = flow
         self.labels = labels
@@ -383,21 +388,44 @@ class LongRows:
         steps = flow.steps()
         # Sort keys as text: flow order first, then the questions the flow file lacks in
         # the order of `later` (the wide layout's and the codebook's), then any other by id.
-        self._in_file = frozenset(step.id for step in steps)
-        lacked = [q for q in dict.fromkeys(later) if q not in self._in_file]
+        in_file = frozenset(step.id for step in steps)
+        lacked = [q for q in dict.fromkeys(later) if q not in in_file]
         ids = [*(step.id for step in steps), *lacked]
         self._order = {q: f"{i:06d}" for i, q in enumerate(ids)}
         self._info = {step.id for step in steps if step.type == Kind.INFO}
+        self._versions: dict[int, tuple[Flow, frozenset[str], frozenset[str]]] = {}
+        """Each version held (the current file first): its steps, and its information ones."""
+        for held in (history or FlowHistory(flow)).flows:
+            held_steps = held.steps()
+            self._versions.setdefault(
+                held.version,
+                (
+                    held,
+                    frozenset(step.id for step in held_steps),
+                    frozenset(step.id for step in held_steps if step.type == Kind.INFO),
+                ),
+            )
 
-    def _skipped(self, answers: dict[str, AnswerValue], skipped: Sequence[str]) -> list[str]:
-        """Questions skipped on purpose and still shown; a hidden question is no row."""
-        candidates = [q for q in skipped if q not in answers and q not in self._info]
-        if not candidates:
-            return []
+    def _skipped(
+        self, answers: dict[str, AnswerValue], skipped: Sequence[str], version: int
+    ) -> list[str]:
+        """Questions skipped on purpose and still shown; a hidden question is no row.
+
+        Shown as the response's own `version` decides: a condition added since does not
+        hide a question that was asked then. A version not held (run before versions
+        were kept) cannot tell: its skips are kept as stored, as its answers are (and as
+        `organiser.stats` counts them reached).
+        """
+        found = self._versions.get(version)
+        info = self._info if found is None else found[2]
+        candidates = [q for q in skipped if q not in answers and q not in info]
+        if not candidates or found is None:
+            return candidates
+        flow, asked, _ = found
         # The answers table holds the answers that count, which decide what is shown.
         state = ResponseState(current=None, answers=answers)
-        shown = {step.id for step in visible_steps(self.flow, state)}
-        return [q for q in candidates if q in shown or q not in self._in_file]
+        shown = {step.id for step in visible_steps(flow, state)}
+        return [q for q in candidates if q in shown or q not in asked]
 
     def _sorted(self, ids: list[str]) -> list[str]:
         order = self._order
@@ -422,7 +450,11 @@ class LongRows:
         statuses: list[Value] = []
         answered_at = batch.answered_at or tuple({} for _ in batch.ids)
         for i, answers in enumerate(batch.answers):
-            skipped = self._skipped(answers, batch.skipped[i]) if batch.skipped[i] else []
+            skipped = (
+                self._skipped(answers, batch.skipped[i], batch.flow_versions[i])
+                if batch.skipped[i]
+                else []
+            )
             ids = self._sorted([*answers, *skipped])
             if self._left_out:
                 ids = [q for q in ids if q not in self._left_out]
