@@ -10,6 +10,7 @@ do read a setting refuse a bad one, as before. Who loads what:
 | DatabaseSettings | db | erase, purge, migrate-db |
 | FlowSettings | flow, flows, stages | validate (which also reads db when it can, never refusing it: `bot/cli/flowfiles.py`) |
 | DataSettings | both | chat, stats, export |
+| ZoneSettings | timezone | stats (its "today") |
 | LinkSettings | + public_url, bot_username | links |
 | RunSettings | + the Telegram settings, upkeep, listen and port | run |
 | WebSettings | + upkeep, listen and port, web_secret, bot_username | serve |
@@ -271,7 +272,25 @@ class TelegramSettings(_FromEnvironment):
         return Path(value).expanduser() if isinstance(value, str) else value
 
 
-class UpkeepSettings(_FromEnvironment):
+class ZoneSettings(_FromEnvironment):
+    """The respondents' time zone: their night, and their day for `stats`' today."""
+
+    timezone: str = "Europe/Paris"
+    """The respondents' time zone, for quiet night hours and what "today" is."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
+            raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
+        return value
+
+
+class UpkeepSettings(ZoneSettings):
     """What the running bot and web chat do by themselves: reminders, closing, deleting."""
 
     reminder_hours: float = Field(default=24, ge=0, le=MAX_DAYS * 24, allow_inf_nan=False)
@@ -282,8 +301,6 @@ class UpkeepSettings(_FromEnvironment):
     """Responses older than this are deleted by the bot every day; unset: kept, with a warning
     at start; `keep`: kept on purpose (read as a century, `MAX_DAYS`, which the upkeep takes
     as no retention at all: `bot.cli.telegram.policy_of`)."""
-    timezone: str = "Europe/Paris"
-    """The respondents' time zone, for quiet night hours."""
 
     @field_validator("retention_days", mode="before")
     @classmethod
@@ -299,17 +316,6 @@ class UpkeepSettings(_FromEnvironment):
             int(value.strip())  # then pydantic's own checks, as for a number from a flag
         except ValueError:
             raise ValueError(f"{value!r} is not a whole number of days, nor keep") from None
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
-            raise ValueError(f"unknown time zone {value!r}; for example Europe/Paris") from None
         return value
 
 

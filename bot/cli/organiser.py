@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -346,6 +347,7 @@ def stats(
 
     Example: surveybot stats --stage pithiviers --plot dropoff.png
     """
+    from bot.settings import ZoneSettings
     from flows import find_stage
 
     setup = load_data(db, flow, flows, stages, database_required=True)
@@ -359,8 +361,9 @@ def stats(
         )
     plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
     check_outputs(plots, database=database_file(settings.db), force=force)
+    zone = ZoneInfo(load_settings(ZoneSettings).timezone)
     results = [
-        _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several)
+        _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone)
         for chosen in selected
     ]
     carried = any(result.total.started for result in results)
@@ -406,14 +409,16 @@ def _read_stats(
     stage_code: str | None,
     day: dt.date | None,
     own_only: bool,
+    zone: ZoneInfo,
 ) -> Stats:
+    """The figures, "today" being a day in the respondents' zone (SURVEYBOT_TIMEZONE), as
+    Telegram's /stats counts it, whatever the zone of the machine running the command."""
     import asyncio
 
     from organiser import read_stats
     from storage import StorageError, open_store
 
-    now = dt.datetime.now().astimezone()
-    today = day if day is not None else now.date()
+    today = day if day is not None else dt.datetime.now(zone).date()
 
     async def read() -> Stats:
         store = await open_store(db, readonly=True)
@@ -423,7 +428,7 @@ def _read_stats(
                 flow=flow,
                 stages=stages,
                 today=today,
-                tz=now.tzinfo or dt.UTC,
+                tz=zone,
                 stage_code=stage_code,
                 own_only=own_only,
             )

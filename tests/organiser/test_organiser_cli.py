@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 import pytest
@@ -318,7 +319,8 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
         "50.0%",
         "25.0",
         "min",
-        "3",
+        # r4 started at 23:50 UTC on 3 July: 01:50 on the 4th in Paris, the default zone.
+        "4",
         "/",
         "2",
     ]
@@ -331,11 +333,12 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
     assert out[17].split()[-4:] == ["3", "43%", "2", "29%"]
 
 
-def test_stats_today_defaults_to_the_local_day(survey_db: Path) -> None:
-    before = dt.date.today()
+def test_stats_today_defaults_to_the_respondents_day(survey_db: Path) -> None:
+    paris = ZoneInfo("Europe/Paris")  # SURVEYBOT_TIMEZONE's default
+    before = dt.datetime.now(paris).date()
     result = invoke(*stats_args(survey_db))
     assert result.exit_code == 0, result.output
-    days = {before.isoformat(), dt.date.today().isoformat()}
+    days = {before.isoformat(), dt.datetime.now(paris).date().isoformat()}
     assert any(f"today ({day})" in result.stdout for day in days)
 
 
