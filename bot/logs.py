@@ -12,6 +12,7 @@ following an update through the log.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -118,10 +119,19 @@ class OneLine(logging.Filter):
         return True
 
 
+class Stamped(logging.Formatter):
+    """Each line's time with its offset from UTC ("2026-10-25T02:30:00.120+01:00"): the
+    machine's zone may be UTC or Paris, and October's doubled hour is told apart."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = dt.datetime.fromtimestamp(record.created).astimezone()
+        return moment.isoformat(timespec="milliseconds")
+
+
 def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     """One handler on standard error for the whole process, hiding the token and personal data."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(Stamped("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactToken(token))
     handler.addFilter(RedactPersonal())
     handler.set_name("surveybot")

@@ -6,12 +6,14 @@ the handler `configure_logging` sets up hides the personal fields in them.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,3 +167,24 @@ def test_postgresql_down_is_one_line_a_retry_not_a_traceback_each_time(
         "WARNING asyncpg.pool: Failed to restore the pool connection floor; retrying "
         "(ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432))"
     )
+
+
+def test_each_line_says_its_time_with_its_offset_from_utc(
+    restored_logging: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read on a UTC server or in Paris, the time is the same instant; October's doubled
+    hour (02:30 twice on 27 October 2019) is told apart."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        configure_logging("", level=logging.INFO)
+        for instant in ("2019-10-27T00:30:00+00:00", "2019-10-27T01:30:00+00:00"):
+            created = dt.datetime.fromisoformat(instant).timestamp()
+            monkeypatch.setattr(time, "time", lambda created=created: created)
+            monkeypatch.setattr(time, "time_ns", lambda created=created: int(created * 1e9))
+            logging.getLogger("surveybot").info("a reminder round")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamps = [line.split(" ")[0] for line in capsys.readouterr().err.splitlines()]
+    assert stamps == ["2019-10-27T02:30:00.000+02:00", "2019-10-27T02:30:00.000+01:00"]
