@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from conversation.actions import Intent
 from conversation.events import Event, Person, Pressed, entry_of
@@ -54,13 +55,18 @@ class Conversation:
         stages: Sequence[StageDef],
         *,
         clock: Callable[[], datetime] = utc_now,
+        timezone: str = "Europe/Paris",
     ) -> None:
+        """`timezone`: the respondents' (SURVEYBOT_TIMEZONE, as `Policy.timezone`), in which
+        the day a response was started is said to them (/mydata, the web resume page)."""
         self.store = store
         self.catalogue = Catalogue.of(flows)
         self.flow = self.catalogue.default
         """The default flow: the only one, or the first of several."""
         self.stages = tuple(stages)
         self.clock = clock
+        self.zone = ZoneInfo(timezone)
+        """The respondents' time zone: the days said to them are its days."""
         # Respondents shown their current screen again after a redelivery: once a minute is
         # enough to replace a reply lost in a crash.
         self._reshown: Recent[tuple[Channel, str], bool] = Recent(WINDOW, KEPT)
@@ -236,6 +242,7 @@ class Conversation:
             several=self.catalogue.flows if self.catalogue.several else (),
             stages=self.stages,
             clock=self.clock,
+            zone=self.zone,
             session=session,
             delivery=delivery,
             live_message=live.get(response.id, response.prompt_message_id) if response else None,

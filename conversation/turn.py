@@ -10,6 +10,7 @@ the screens that show it are returned.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from conversation import rules, views
 from conversation.actions import ENTRY_INTENTS, REVISION_INTENTS, SEQUENCED, Action, Intent
@@ -51,6 +52,9 @@ from flows import (
 @dataclasses.dataclass
 class Turn(Choosing):
     """The rules applied to one event of one respondent; `reply()` says what to show."""
+
+    zone: dt.tzinfo = views.RESPONDENTS_ZONE
+    """The respondents' time zone (the service's): /mydata says its days."""
 
     async def play(self, event: Event) -> None:
         """Apply the rules to `event`."""
@@ -447,7 +451,9 @@ class Turn(Choosing):
                 self.screens.append(Message(say("mydata_none", lang)))
             else:
                 data = await self.store.respondent_data(session.respondent.id)
-                self.screens.append(views.data_copy(data, lang, self.stages, self.several))
+                self.screens.append(
+                    views.data_copy(data, lang, self.stages, self.several, zone=self.zone)
+                )
         elif name == CommandName.DELETE:
             if session.respondent is None:
                 self.arrived = None  # not even the link they came by is kept

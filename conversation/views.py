@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from conversation.actions import Action, Intent
 from conversation.screens import (
@@ -51,6 +52,9 @@ from flows import (
 # Telegram shows at most 4096 characters; the summary's entries are clipped well within.
 MAX_QUESTION = 500
 MAX_ANSWER = 3000
+
+RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
+"""The respondents' time zone unless the bot is told another (SURVEYBOT_TIMEZONE)."""
 
 
 def _workshop(stage: StageDef, lang: str) -> dict[str, str]:
@@ -424,14 +428,21 @@ def answered(
 
 
 def data_copy(
-    data: dict[str, Any], lang: str, stages: Sequence[StageDef], flows: Sequence[Flow] = ()
+    data: dict[str, Any],
+    lang: str,
+    stages: Sequence[StageDef],
+    flows: Sequence[Flow] = (),
+    *,
+    zone: dt.tzinfo,
 ) -> DataCopy:
     """Everything stored about a respondent, as a short text and the whole as JSON.
 
-    `flows`: every flow the bot runs; with several, each response says which it is for."""
+    `flows`: every flow the bot runs; with several, each response says which it is for.
+    `zone`: the respondents' time zone, in which a response's day is said (`_day_of`)."""
     named = {flow.id: questionnaire_name(flow, lang) for flow in flows} if len(flows) > 1 else {}
     responses = tuple(
-        _response_line(response, lang, stages, named) for response in data.get("responses", [])
+        _response_line(response, lang, stages, named, zone)
+        for response in data.get("responses", [])
     )
     lines = [say("mydata_intro", lang), "", *(responses or [say("mydata_none", lang)])]
     return DataCopy(
@@ -445,7 +456,11 @@ def data_copy(
 
 
 def _response_line(
-    response: dict[str, Any], lang: str, stages: Sequence[StageDef], named: dict[str, str]
+    response: dict[str, Any],
+    lang: str,
+    stages: Sequence[StageDef],
+    named: dict[str, str],
+    zone: dt.tzinfo,
 ) -> str:
     """One response as a line: "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : …";
     "• Questionnaire pour « Une entreprise » commencé le …" when `named` names its flow
@@ -461,7 +476,7 @@ def _response_line(
         "mydata_response_named" if name else "mydata_response",
         lang,
         name=name,
-        started=_day_of(response.get("started_at"), lang),
+        started=_day_of(response.get("started_at"), lang, zone),
         at_city=f" ({workshop})" if workshop else "",
         status=say(f"status_{status}", lang) if status else "",
         count=answers_count(lang, count),
@@ -470,10 +485,12 @@ def _response_line(
     )
 
 
-def _day_of(moment: object, lang: str) -> str:
-    """An ISO time as the day people write ("29 novembre 2026"); as given if it is not one."""
+def _day_of(moment: object, lang: str, zone: dt.tzinfo) -> str:
+    """An ISO time as the day people write, the day it was in `zone` (the respondents'):
+    22:30 UTC on 5 June 2019 is "6 juin 2019" in Paris; as given if it is not one."""
     text = str(moment or "")
     try:
-        return format_day(dt.date.fromisoformat(text[:10]), lang)
+        when = dt.datetime.fromisoformat(text)
     except ValueError:
         return text
+    return format_day((when.astimezone(zone) if when.tzinfo else when).date(), lang)

@@ -155,7 +155,13 @@ async def running(
             await store.close()
             raise
         services.database = database
-        conversation = Conversation(store, services.flows, services.stages, clock=services.clock)
+        conversation = Conversation(
+            store,
+            services.flows,
+            services.stages,
+            clock=services.clock,
+            timezone=services.policy.timezone,  # the days said to respondents are theirs
+        )
         services.conversation_ = conversation
         services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
         try:

@@ -349,7 +349,11 @@ class Pages:
             # Said in the page's language, not the respondent's (a link answered in English,
             # opened on a French phone): the page is in one language.
             responses=data_copy(
-                copy.data, lang, self.conversation.stages, self.conversation.catalogue.flows
+                copy.data,
+                lang,
+                self.conversation.stages,
+                self.conversation.catalogue.flows,
+                zone=self.conversation.zone,  # the day it was for the respondents
             ).responses,
             replaces=bool(mine and mine.responses),
             token=form_token(self.site.secret, respondent),
