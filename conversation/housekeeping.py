@@ -176,11 +176,26 @@ class Housekeeping:
                 log.info(
                     "closed %d response(s) untouched for %s as abandoned",
                     closed,
-                    policy.abandon_after,
+                    _span(policy.abandon_after),
                 )
         if policy.retention is not None:
             report = await self.store.purge_older_than(before=now - policy.retention, now=now)
-            log.info("retention: %s", report)
+            if report.responses or report.respondents:
+                log.info(
+                    "retention: deleted %d response(s) started over %s ago (%d answer(s)) "
+                    "and %d respondent(s) left with none",
+                    report.responses,
+                    _span(policy.retention),
+                    report.answers,
+                    report.respondents,
+                )
         await self.store.prune_handled_updates(before=now - KEEP_HANDLED_UPDATES)
         # The web chat's refused texts not shown in time (each is dropped as it is shown).
         await self.store.prune_kept_texts(now=now)
+
+
+def _span(period: dt.timedelta) -> str:
+    """ "30 days", "36 hours": a period as the settings give it, for the log."""
+    if period % dt.timedelta(days=1) == dt.timedelta(0):
+        return f"{period.days} day{'s' * (period.days != 1)}"
+    return f"{period / dt.timedelta(hours=1):g} hours"

@@ -314,7 +314,8 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
     "--day",
     callback=to_day,
     metavar="YYYY-MM-DD",
-    help="The day counted in the 'today' column (default: today, in local time).",
+    help="The day counted in the 'today' column (default: today), a day in the respondents' "
+    "zone (SURVEYBOT_TIMEZONE, Europe/Paris by default).",
 )
 @click.option(
     "--plot",

@@ -59,7 +59,9 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
     from bot.settings import DatabaseSettings
     from storage import StorageError, open_store
 
-    if (telegram_id is None) == (response_key is None):
+    if telegram_id is not None and response_key is not None:
+        raise click.UsageError("give --telegram-id ID or --response KEY, not both")
+    if telegram_id is None and response_key is None:
         raise click.UsageError("name the respondent by --telegram-id ID or --response KEY")
     settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)

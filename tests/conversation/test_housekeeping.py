@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 
@@ -272,6 +273,7 @@ async def test_upkeep_purges_what_is_past_retention(
     mini_flow: Flow,
     clock: Clock,
     peek: Peek,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     ana = chat(mini)
     await mini_to_end(ana)
@@ -286,11 +288,18 @@ async def test_upkeep_purges_what_is_past_retention(
     await mini_to(dan, "company")
     housekeeping = Housekeeping(store, mini_flow, Policy(abandon_after=None, retention=30 * DAY))
 
-    await housekeeping.upkeep(START + 31 * DAY)
+    with caplog.at_level(logging.INFO, logger="conversation.housekeeping"):
+        await housekeeping.upkeep(START + 31 * DAY)
+        await housekeeping.upkeep(START + 32 * DAY)  # nothing more to delete: no line
 
     assert peek.query("SELECT external_id FROM respondents ORDER BY external_id") == [
         ("bob",),
         ("dan",),
+    ]
+    # One line an operator reads in the journal, not a Python repr.
+    assert [r.getMessage() for r in caplog.records if "retention" in r.getMessage()] == [
+        "retention: deleted 1 response(s) started over 30 days ago (10 answer(s)) "
+        "and 1 respondent(s) left with none"
     ]
     assert peek.query("SELECT COUNT(*) FROM consent_refusals") == [(0,)]
     assert peek.query(

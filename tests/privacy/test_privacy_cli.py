@@ -228,12 +228,20 @@ def test_erase_an_unknown_response_key(db: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "naming", [[], ["--telegram-id", "111", "--response", "0123456789abcdef"]], ids=["none", "both"]
+    ("naming", "said"),
+    [
+        ([], "name the respondent by --telegram-id ID or --response KEY"),
+        (
+            ["--telegram-id", "111", "--response", "0123456789abcdef"],
+            "give --telegram-id ID or --response KEY, not both",
+        ),
+    ],
+    ids=["none", "both"],
 )
-def test_erase_needs_one_way_to_name_the_respondent(db: Path, naming: list[str]) -> None:
+def test_erase_needs_one_way_to_name_the_respondent(db: Path, naming: list[str], said: str) -> None:
     result = invoke("erase", *naming, "--db", db, "--yes")
     assert result.exit_code == 2
-    assert "name the respondent by --telegram-id ID or --response KEY" in result.stderr
+    assert said in result.stderr
     assert len(rows(db, "SELECT * FROM respondents")) == 4
 
 
