@@ -278,7 +278,9 @@ def _plan_targets(
                 "give a file name: standard output ('-') is where the responses go (-o -)",
                 param_hint=f"'{flag}'",
             )
-    to_stdout = out == Path("-")
+    # /dev/stdout is standard output by another name: opened by its path, a pipe behind
+    # it is "No such file", and a file behind it "already exists".
+    to_stdout = out in (Path("-"), Path("/dev/stdout"))
     out = None if to_stdout else out
     several = len(setup.selected) > 1
     if several and (to_stdout or (out is None and xlsx is None)):

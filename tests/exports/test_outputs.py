@@ -408,3 +408,23 @@ def test_a_chart_named_for_another_image_format_is_refused(
     stem = name.split(".")[0]
     assert f"{name}: the chart is a PNG image: name it {stem}.png" in result.stderr
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("into", ["pipe", "file"])
+def test_dev_stdout_is_standard_output(filled: Filled, tmp_path: Path, into: str) -> None:
+    """`-o /dev/stdout`, as a shell user writes it: piped, it was "No such file"; sent to a
+    file, "already exists"."""
+    command = [*EXPORT, "--db", str(filled.path), "--flow", str(MINI), "-o", "/dev/stdout"]
+    if into == "pipe":
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=60, check=False)
+        data = done.stdout
+    else:
+        target = tmp_path / "redirected.csv"
+        target.write_bytes(b"")
+        with target.open("wb") as file:
+            done = subprocess.run(
+                command, cwd=ROOT, stdout=file, stderr=subprocess.PIPE, timeout=60, check=False
+            )
+        data = target.read_bytes()
+    assert done.returncode == 0, done.stderr.decode()
+    assert read_csv(data).shape[0] == EXPORTED
