@@ -143,6 +143,11 @@ def personal_warning(named: Sequence[str]) -> str:
 )
 @click.option("--excel", is_flag=True, help="For French Excel: UTF-8 with BOM, ';', CRLF, 3,5.")
 @click.option(
+    "--bom",
+    is_flag=True,
+    help="The plain CSV (',', 3.5) with a BOM, for Excel in English, which reads UTF-8 by it.",
+)
+@click.option(
     "--codebook",
     "codebook_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -173,6 +178,7 @@ def export(
     joined: bool,
     include_personal: bool,
     excel: bool,
+    bom: bool,
     codebook_path: Path | None,
     xlsx_path: Path | None,
     force: bool,
@@ -212,6 +218,7 @@ def export(
             joined=joined,
             include_personal=include_personal,
             excel=excel,
+            bom=bom,
             cities={stage.code: stage.city for stage in setup.stages},
         )
         for target in targets:

@@ -59,6 +59,8 @@ def _web_url(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         raise click.BadParameter(str(error), ctx=ctx, param=param) from None
 
 
+LINK_LANGUAGES: Final = ("fr", "en")
+"""The languages the printed cards and QR captions are written in."""
 OTHER_IMAGES: Final = (".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".webp", ".bmp", ".tif", ".tiff")
 """Names --plot refuses: another format's, which the PNG it writes is not."""
 
@@ -102,10 +104,9 @@ OTHER_IMAGES: Final = (".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".webp", ".bmp",
 )
 @click.option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of the dates and labels on the QR codes and the page.",
+    type=click.Choice(LINK_LANGUAGES),
+    help="Language of the dates and labels on the QR codes and the page (default: the "
+    "questionnaire's own, French for one in another language).",
 )
 @click.option(
     "--excel", is_flag=True, help="links.csv for French Excel: UTF-8 with BOM, ';', CRLF."
@@ -118,7 +119,7 @@ def links(
     stages: Path | None,
     flow: Path | None,
     flows: str | None,
-    lang: str,
+    lang: str | None,
     excel: bool,
     force: bool,
 ) -> None:
@@ -139,7 +140,7 @@ def links(
     """
     settings = _link_settings(stages, flow, flows, web_url=web_url, bot_username=bot_username)
     bot_username = _required_bot_username(settings)
-    found, per_audience = _find_links(settings, bot_username, lang)
+    found, per_audience, lang = _find_links(settings, bot_username, lang)
     if out is None:
         from organiser import render_csv
 
@@ -184,15 +185,19 @@ def _required_bot_username(settings: LinkSettings) -> str:
 
 
 def _find_links(
-    settings: LinkSettings, bot_username: str, lang: str
-) -> tuple[list[StageLink], bool]:
-    """Every stage's links, and whether there is one per audience (several flows that
-    name theirs) rather than one per stage."""
+    settings: LinkSettings, bot_username: str, lang: str | None
+) -> tuple[list[StageLink], bool, str]:
+    """Every stage's links, whether there is one per audience (several flows that name
+    theirs) rather than one per stage, and the language they are in: `lang`, else the
+    questionnaire's (an English-only survey's cards are not printed in French)."""
     from organiser import audiences_of, stage_links
 
     # The flows too, with one: each card names its questionnaire, and a broken flow file
     # is refused here, with its problems located, rather than at the workshop.
     catalogue, loaded = load_flow_and_stages(settings)
+    if lang is None:
+        own = catalogue.default.language
+        lang = own if own in LINK_LANGUAGES else "fr"
     audiences = audiences_of(catalogue.flows, lang) if catalogue.several else []
     found = stage_links(
         loaded,
@@ -202,7 +207,7 @@ def _find_links(
         flows=catalogue.flows,
         lang=lang,
     )
-    return found, bool(audiences)
+    return found, bool(audiences), lang
 
 
 def _before_writing(

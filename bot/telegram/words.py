@@ -141,7 +141,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Telegram a refusé le fichier de l’export. Sur le serveur, lancez "
         "<code>surveybot export --excel -o reponses.csv</code>, ou réessayez avec /export CODE.",
         "en": "Telegram refused the export's file. On the server, run "
-        "<code>surveybot export -o responses.csv --xlsx responses.xlsx</code>, or try /export CODE.",
+        "<code>surveybot export --bom -o responses.csv</code>, or try /export CODE.",
     },
     "org_export_started": {
         "fr": "Export en cours : vous recevrez le fichier ici.",
@@ -173,13 +173,13 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Désolé, cette demande a échoué. Réessayez ; sur le serveur, "
         "<code>surveybot export --excel -o reponses.csv</code> fait l’export.",
         "en": "Sorry, this request failed. Try again; on the server, "
-        "<code>surveybot export -o responses.csv --xlsx responses.xlsx</code> does the export.",
+        "<code>surveybot export --bom -o responses.csv</code> does the export.",
     },
     "org_job_given_up": {
         "fr": "Une demande interrompue plusieurs fois par un redémarrage est abandonnée. "
         "Sur le serveur, <code>surveybot export --excel -o reponses.csv</code> fait l’export.",
         "en": "A request interrupted by a restart several times is given up. "
-        "On the server, <code>surveybot export -o responses.csv --xlsx responses.xlsx</code> does the export.",
+        "On the server, <code>surveybot export --bom -o responses.csv</code> does the export.",
     },
     "org_words_more_one": {"fr": " … et {count} autre", "en": " … and {count} more"},
     "org_words_more_many": {"fr": " … et {count} autres", "en": " … and {count} more"},
@@ -278,7 +278,7 @@ ORGANISER_WORDS: dict[str, dict[str, str]] = {
         "Sur le serveur, lancez <code>surveybot export --excel -o reponses.csv</code>, "
         "ou exportez {un_stage} à la fois : /export CODE.",
         "en": "The export is {size} MB even compressed: Telegram accepts at most 50 MB. "
-        "On the server, run <code>surveybot export -o responses.csv --xlsx responses.xlsx</code>, "
+        "On the server, run <code>surveybot export --bom -o responses.csv</code>, "
         "or export one {stage} at a time: /export CODE.",
     },
     "org_qr_usage": {

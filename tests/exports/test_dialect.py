@@ -48,6 +48,20 @@ def test_plain_dialect_bytes(filled: Filled) -> None:
     assert "Acme é à ç".encode() in data
 
 
+def test_bom_gives_excel_in_english_the_plain_dialect_it_splits(
+    filled: Filled, tmp_path: Path
+) -> None:
+    book = tmp_path / "codebook.csv"
+    result = invoke("--db", filled.path, "--flow", MINI, "--bom", "--codebook", book)
+    assert result.exit_code == 0, result.stderr
+    data = result.stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbfresponse_key,stage_code,")
+    assert b"\r" not in data and b",12.5," in data
+    assert book.read_bytes().startswith(b"\xef\xbb\xbf")
+    frame = read_csv(data, encoding="utf-8-sig")
+    assert frame.set_index("response_key").loc[filled.acme.key, "company"] == "Acme é à ç"
+
+
 @pytest.mark.parametrize(
     ("text", "safe"),
     [
