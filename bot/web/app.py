@@ -13,6 +13,8 @@ database and rules as on Telegram; what comes next is the conversation's to deci
     GET  /r/<id>      the resume link: what it holds, and "resume here"
     POST /r/<id>      resume here: this browser becomes that respondent
     GET  /mydata.json everything stored about the person, to download
+    GET  /handover    hand the device to the next person? (handover.py)
+    POST /handover    this browser forgets its person: the workshop's card, for the next one
 
 A chat opened from a workshop's link (`/chat?stage=<code>`) keeps `?stage=` in
 every form and link of its pages, so the answers are tagged with the workshop
@@ -31,6 +33,7 @@ the page's entry (`entry_after`), so that the address it shows and reloads is th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Mapping
@@ -59,11 +62,12 @@ from bot.http import (
     health_route,
 )
 from bot.web.carried import completed, entry_after, flash_after, look, page_after
+from bot.web.cookies import cookie_flags, forget, remember
 from bot.web.flash import FLASH_COOKIE, FLASH_SECONDS, Flash, Note, decode, encode
 from bot.web.forms import Unreadable, delivery_of, field_of, read_posted
+from bot.web.handover import Handover, erased, handover_url
 from bot.web.identity import (
     COOKIE,
-    COOKIE_SECONDS,
     LANGUAGE_COOKIE,
     form_token,
     new_delivery,
@@ -146,6 +150,7 @@ def create_app(
             Route("/chat", pages.chat, methods=["GET", "POST"], name="chat"),
             Route("/r/{respondent}", pages.resume, methods=["GET", "POST"], name="resume"),
             Route("/mydata.json", pages.my_data, name="my_data"),
+            Route("/handover", Handover(pages).page, methods=["GET", "POST"], name="handover"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
             health_route(chat.conversation.store.ping),
             *extra,
@@ -192,7 +197,7 @@ class Pages:
     async def index(self, request: Request) -> Response:
         """The tour's workshops, each with its landing card."""
         lang = language_of(request, self.conversation)
-        return self._draw(request, "landing.html", lang, stage=None, index=True)
+        return self.draw(request, "landing.html", lang, stage=None, index=True)
 
     async def landing(self, request: Request) -> Response:
         """The workshop's card: its name and day, then "answer here" or "open in Telegram"."""
@@ -203,7 +208,7 @@ class Pages:
         chosen = self.conversation.catalogue.by_audience(split_entry(code)[1])
         audience = chosen.audience.code if chosen is not None and chosen.audience else ""
         if stage is None:
-            return self._draw(
+            return self.draw(
                 request, "landing.html", lang, stage=None, audience=audience, status_code=404
             )
         payload = link_payload(stage, audience)
@@ -211,7 +216,7 @@ class Pages:
         flow = self.conversation.catalogue.chosen_by(code, self.conversation.stages)
         telegram = deep_link(self.site.bot_username, payload) if self.site.bot_username else None
         title = stage_title(stage, lang=lang)
-        return self._draw(
+        return self.draw(
             request,
             "landing.html",
             lang,
@@ -250,16 +255,21 @@ class Pages:
         reply = await self.conversation.handle(
             person, event, delivery=delivery_of(form), transcript=True
         )
+        if erased(event, reply):  # the next person on this browser: a new id (handover.py)
+            person, fresh = dataclasses.replace(person, external_id=new_id()), True
         page = await completed(self.conversation, person, reply, stage)
         # The page opened next is for what the form chose (a questionnaire, a workshop).
         after = await entry_after(self.conversation, (event, reply), stage)
         changed = changed_entry(page, field_of(form, "changing") == "1")
         if by_script(request) and after == stage:
-            return self._page(request, person, keeping_what_was_sent(page, event), at=changed)
+            page = keeping_what_was_sent(page, event)
+            return self._page(request, person, page, fresh=fresh, at=changed)
         # chat.js too is redirected to a new entry: the address it shows (and reloads) is
         # where it was redirected, so a reload does not show the old entry's page again.
         flash = await flash_after(self.conversation, person, after, (event, reply), page)
-        return self._redirect(request, person, flash, after, lang=page.language, at=changed)
+        return self._redirect(
+            request, person, flash, after, lang=page.language, fresh=fresh, at=changed
+        )
 
     async def _chat_page(
         self, request: Request, person: Person, stage: str | None, *, fresh: bool
@@ -274,9 +284,7 @@ class Pages:
         else:
             reply = await page_after(self.conversation, person, stage, flash)
         response = self._page(request, person, reply, fresh=fresh)
-        if carried is not None:
-            # Said once: a reload shows the page as it stands, without it.
-            response.delete_cookie(FLASH_COOKIE, **self._cookie_flags(request))
+        forget(request, response, FLASH_COOKIE)  # said once: a reload shows the page as it is
         return response
 
     async def _only_note(
@@ -307,14 +315,12 @@ class Pages:
         """
         response = RedirectResponse(f"{chat_url(request, stage)}#{at or 'now'}", status_code=303)
         if fresh:
-            self._remember(request, response, COOKIE, person.external_id)
+            remember(request, response, COOKIE, person.external_id)
         if lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
-            self._remember(request, response, LANGUAGE_COOKIE, lang)
+            remember(request, response, LANGUAGE_COOKIE, lang)
         if not flash.empty:
             value = encode(flash, self.site.secret, person.external_id)
-            response.set_cookie(
-                FLASH_COOKIE, value, max_age=FLASH_SECONDS, **self._cookie_flags(request)
-            )
+            response.set_cookie(FLASH_COOKIE, value, max_age=FLASH_SECONDS, **cookie_flags(request))
         return response
 
     async def resume(self, request: Request) -> Response:
@@ -330,19 +336,19 @@ class Pages:
         here = valid_id(request.cookies.get(COOKIE))
         if respondent is not None and respondent == here:
             return RedirectResponse(request.url_for("chat"), status_code=303)
-        copy = await self._data_of(respondent, lang) if respondent else None
+        copy = await self.data_of(respondent, lang) if respondent else None
         if respondent is None or copy is None or not copy.responses:
-            return self._draw(
+            return self.draw(
                 request, "resume.html", lang, unknown=True, status_code=404 if respondent else 400
             )
         if request.method == "POST":
             form = await request.form(max_files=0, max_fields=8)
             if token_matches(self.site.secret, respondent, field_of(form, "token")):
                 response = RedirectResponse(request.url_for("chat"), status_code=303)
-                self._remember(request, response, COOKIE, respondent)
+                remember(request, response, COOKIE, respondent)
                 return response
-        mine = await self._data_of(here, lang) if here is not None else None  # this browser's
-        return self._draw(
+        mine = await self.data_of(here, lang) if here is not None else None  # this browser's
+        return self.draw(
             request,
             "resume.html",
             lang,
@@ -360,7 +366,7 @@ class Pages:
             post_url=request.url_for("resume", respondent=respondent),
         )
 
-    async def _data_of(self, respondent: str, lang: str) -> DataCopy | None:
+    async def data_of(self, respondent: str, lang: str) -> DataCopy | None:
         """What is stored about a respondent, as "my data" shows it (in their language)."""
         person = Person(Channel.WEB, respondent, lang)
         reply = await self.conversation.handle(person, Command(CommandName.MYDATA))
@@ -370,7 +376,7 @@ class Pages:
         """Everything stored about the person, as a JSON file."""
         respondent = valid_id(request.cookies.get(COOKIE))
         lang = language_of(request, self.conversation)
-        copy = await self._data_of(respondent, lang) if respondent else None
+        copy = await self.data_of(respondent, lang) if respondent else None
         if copy is None:
             return self._not_found(request, lang)
         return Response(
@@ -403,7 +409,7 @@ class Pages:
         # The way on is the same address, opened: after a wait, or without what was refused.
         key = key or PROBLEMS.get(status, "unreadable")
         lang = language_of(request, self.conversation)
-        response = self._draw(
+        response = self.draw(
             request,
             "problem.html",
             lang,
@@ -434,7 +440,7 @@ class Pages:
         screens = ((Message(note),) if note else ()) + reply.screens
         transcript, blocks = laid_out(Reply(screens=screens, language=lang))
         here = chat_url(request, request.query_params.get("stage"))
-        response = self._draw(
+        response = self.draw(
             request,
             "chat.html",
             lang,
@@ -458,14 +464,15 @@ class Pages:
                 if reply.response_id is not None
                 else None
             ),
+            handover_url=handover_url(request, request.query_params.get("stage")),
         )
         if fresh:
-            self._remember(request, response, COOKIE, person.external_id)
+            remember(request, response, COOKIE, person.external_id)
         if request.cookies.get(LANGUAGE_COOKIE) != lang:
-            self._remember(request, response, LANGUAGE_COOKIE, lang)
+            remember(request, response, LANGUAGE_COOKIE, lang)
         return response
 
-    def _draw(
+    def draw(
         self, request: Request, template: str, lang: str, *, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
         flow = context.pop("flow", None) or self.conversation.flow
@@ -485,13 +492,4 @@ class Pages:
         return response
 
     def _not_found(self, request: Request, lang: str) -> HTMLResponse:
-        return self._draw(request, "landing.html", lang, stage=None, missing=True, status_code=404)
-
-    def _remember(self, request: Request, response: Response, name: str, value: str) -> None:
-        response.set_cookie(name, value, max_age=COOKIE_SECONDS, **self._cookie_flags(request))
-
-    @staticmethod
-    def _cookie_flags(request: Request) -> dict[str, Any]:
-        # Secure over https (behind the reverse proxy too); plain http is a rehearsal on
-        # this machine, where a secure cookie would not come back.
-        return {"httponly": True, "secure": request.url.scheme == "https", "samesite": "lax"}
+        return self.draw(request, "landing.html", lang, stage=None, missing=True, status_code=404)

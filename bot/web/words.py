@@ -132,6 +132,50 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "It is incomplete, or the answers have been erased.",
     },
     "my_data": {"fr": "Mes données", "en": "My data"},
+    # A tablet at the welcome desk, answered in turn: the next person's turn (handover.py).
+    "handover": {
+        "fr": "Laisser l’appareil à la personne suivante",
+        "en": "Hand this device to the next person",
+    },
+    "handover_title": {
+        "fr": "Laisser l’appareil à la personne suivante\u00a0?",
+        "en": "Hand this device to the next person?",
+    },
+    "handover_lead": {
+        "fr": "Vos réponses restent enregistrées. Ce navigateur les oublie\u00a0: la personne "
+        "suivante commencera son propre questionnaire, sans voir les vôtres.",
+        "en": "Your answers stay saved. This browser forgets them: the next person starts "
+        "their own questionnaire, without seeing yours.",
+    },
+    "handover_lead_none": {
+        "fr": "Rien n’a été enregistré ici. La personne suivante commencera son propre "
+        "questionnaire.",
+        "en": "Nothing was saved here. The next person starts their own questionnaire.",
+    },
+    "handover_unfinished": {
+        "fr": "Votre questionnaire n’est pas terminé",
+        "en": "Your questionnaire is not finished",
+    },
+    "handover_unfinished_lead": {
+        "fr": "Pour le finir plus tard, sur votre téléphone par exemple, gardez ce lien ou "
+        "scannez ce code avec l’appareil photo de votre téléphone. Il donne accès à vos "
+        "réponses\u00a0: ne le partagez pas.",
+        "en": "To finish it later, on your phone for instance, keep this link or scan this "
+        "code with your phone’s camera. It gives access to your answers: do not share it.",
+    },
+    "handover_qr": {
+        "fr": "Code QR du lien de reprise, à scanner avec votre téléphone",
+        "en": "QR code of the resume link, to scan with your phone",
+    },
+    "handover_confirm": {"fr": "Laisser la place", "en": "Hand it over"},
+    "handover_cancel": {"fr": "Annuler", "en": "Cancel"},
+    "handover_end_title": {"fr": "Un appareil partagé\u00a0?", "en": "A shared device?"},
+    "handover_end_lead": {
+        "fr": "Vous avez répondu sur la tablette de l’accueil ou sur un appareil prêté\u00a0? "
+        "Laissez la place à la personne suivante\u00a0: vos réponses restent enregistrées.",
+        "en": "Did you answer on the welcome desk’s tablet or a borrowed device? Hand it to "
+        "the next person: your answers stay saved.",
+    },
     "download_data": {"fr": "Télécharger mes données (JSON)", "en": "Download my data (JSON)"},
     "erase": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
     "restart": {"fr": "Recommencer", "en": "Start over"},

@@ -51,6 +51,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "erase_yes": "Oui, tout effacer",
         "edit": "Modifier",
         "services": "Services",
+        "handover": "Laisser l’appareil à la personne suivante",
+        "cancel": "Annuler",
     },
     "en": {
         "agree": "✅ I agree",
@@ -68,6 +70,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "erase_yes": "Yes, erase everything",
         "edit": "Change",
         "services": "Services",
+        "handover": "Hand this device to the next person",
+        "cancel": "Cancel",
     },
 }
 
@@ -101,6 +105,10 @@ def walk(ana: Phone, server: Server, lang: str, look: Look) -> None:
     look("notice")
     ana.tap(w["agree"])
     look("text")
+    # A tablet handed to the next person: asked first, the unfinished response's link and QR.
+    ana.follow(w["handover"])
+    look("hand the device over?")
+    ana.follow(w["cancel"])
     ana.type("x" * 41, w["send"])
     look("text refused")
     ana.type("Acme", w["send"])
@@ -133,7 +141,7 @@ def walk(ana: Phone, server: Server, lang: str, look: Look) -> None:
     ana.type("pas-une-adresse", w["send"])
     look("e-mail refused")
     ana.type("direction@acme.example", w["send"])
-    look("summary")
+    look("summary")  # with, after it, the device to the next person
     ana.press(page.locator(".summary button.edit").nth(2))
     look("changing an answer")
     ana.tap(w["services"])
@@ -191,7 +199,7 @@ def test_axe_finds_no_violation_on_any_screen(
     ana = phone(scripts=scripts, locale="en-GB" if lang == "en" else "fr-FR")
     looks = Looks(ana)
     walk(ana, server, lang, looks)
-    assert len(looks.seen) == 27, looks.seen
+    assert len(looks.seen) == 28, looks.seen
     assert not looks.found, "axe-core (WCAG 2.1 A/AA) found:\n" + "\n".join(
         f"{screen}: {problem}" for screen, problems in looks.found.items() for problem in problems
     )
@@ -434,6 +442,9 @@ def test_large_text_on_a_320px_screen_needs_no_sideways_scrolling(
     check("notice")
     ana.tap("✅ J’accepte")
     check("text")
+    ana.follow("Laisser l’appareil à la personne suivante")
+    check("hand the device over?")  # its link and QR code within the screen
+    ana.follow("Annuler")
     ana.type("Acme")
     ana.type("15")
     check("choice")
@@ -447,5 +458,5 @@ def test_large_text_on_a_320px_screen_needs_no_sideways_scrolling(
     ana.rank("Temps", "Coût")
     ana.type("direction@acme.example")
     check("summary")
-    assert len(screens) == 8
+    assert len(screens) == 9
     ana.check_clean()

@@ -5,9 +5,10 @@
 // and reloading the page shows it as it stands.
 // It also keeps what is typed in a question's field until that answer is taken (a
 // footer button redraws the page), counts the characters near the field's limit, and
-// copies the resume link. An answer on its way is said to be sending; one that gets no
-// answer in 15 seconds, or none at all (offline), is said not to have gone, in the page,
-// its form ready to be sent again.
+// copies the resume link; it forgets those typed answers with the person (handover.py).
+// An answer on its way is said to be sending; one that gets no answer in 15 seconds, or
+// none at all (offline), is said not to have gone, in the page, its form ready to be sent
+// again.
 "use strict";
 
 (function () {
@@ -36,6 +37,17 @@
 
   function stored(key) {
     try { return sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  // Every typed answer kept in this tab: when its person is forgotten (the device handed
+  // to the next person, or their answers erased), so that no one else finds them.
+  function forgetDrafts() {
+    try {
+      for (var i = sessionStorage.length - 1; i >= 0; i--) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf(DRAFT) === 0) { sessionStorage.removeItem(key); }
+      }
+    } catch (e) { /* storage refused: nothing was kept */ }
   }
 
   function field() {
@@ -84,6 +96,7 @@
 
   // What the page needs from this file, after each load and redraw.
   function prepare() {
+    if (document.querySelector("#main .goodbye")) { forgetDrafts(); }
     var answer = field();
     if (answer) {
       var key = draftKey(answer.form);
@@ -226,6 +239,7 @@
     if (busy) { return; }
     busy = true;
     var submitter = event.submitter;
+    if (form.hasAttribute("data-forget")) { forgetDrafts(); }
     // An answer typed and sent (not "back", not "skip"): its draft goes once it is taken.
     var typed = form.querySelector("[name=text]");
     sent = typed && !(submitter && submitter.name) ? draftKey(form) : null;

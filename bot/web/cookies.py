@@ -1,0 +1,29 @@
+"""The cookies the web chat sets on a browser (who answers, their language, a form's flash):
+their flags, remembering one for a year, and forgetting them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.identity import COOKIE_SECONDS
+
+
+def cookie_flags(request: Request) -> dict[str, Any]:
+    """HTTP-only and SameSite; Secure over https (behind the reverse proxy too): plain http
+    is a rehearsal on this machine, where a secure cookie would not come back."""
+    return {"httponly": True, "secure": request.url.scheme == "https", "samesite": "lax"}
+
+
+def remember(request: Request, response: Response, name: str, value: str) -> None:
+    """Sets the cookie `name` for a year (`COOKIE_SECONDS`)."""
+    response.set_cookie(name, value, max_age=COOKIE_SECONDS, **cookie_flags(request))
+
+
+def forget(request: Request, response: Response, *names: str) -> None:
+    """Deletes the cookies `names` that the request carries."""
+    for name in names:
+        if name in request.cookies:
+            response.delete_cookie(name, **cookie_flags(request))
