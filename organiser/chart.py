@@ -86,7 +86,7 @@ def render_dropoff_png(stats: Stats) -> bytes:
     draw = ImageDraw.Draw(image)
     words = _words(stats)
     _draw_heading(draw, stats, words)
-    _draw_scale(draw, bottom=TOP + ROW_HEIGHT * len(stats.questions))
+    _draw_scale(draw, stats, bottom=TOP + ROW_HEIGHT * len(stats.questions))
     font = _font()
     if not stats.questions or not stats.flow_started:
         draw.text((CHART_LEFT, TOP + 6), words["empty"], font=font, fill="black")
@@ -221,13 +221,15 @@ def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats, words: dict[str, str]
         draw.text((x, LEGEND_Y + 25), words["added"], font=font, fill=GREY)
 
 
-def _draw_scale(draw: ImageDraw.ImageDraw, *, bottom: int) -> None:
-    """Vertical lines at 0, 25, 50, 75 and 100 %, labelled above the first row."""
+def _draw_scale(draw: ImageDraw.ImageDraw, stats: Stats, *, bottom: int) -> None:
+    """Vertical lines at 0, 25, 50, 75 and 100 %, labelled above the first row ("25 %" in
+    French, "25%" in English)."""
     font = _font()
+    percent = "%" if stats.lang == "en" else "\u00a0%"
     for tick in range(0, 101, 25):
         x = CHART_LEFT + CHART_BAR_WIDTH * tick // 100
         draw.line((x, TOP - 4, x, bottom), fill=(215, 215, 215))
-        draw.text((x, TOP - 6), f"{tick} %", font=font, fill=GREY, anchor="mb")
+        draw.text((x, TOP - 6), f"{tick}{percent}", font=font, fill=GREY, anchor="mb")
 
 
 def _draw_row(draw: ImageDraw.ImageDraw, stats: Stats, index: int, label: str) -> None:

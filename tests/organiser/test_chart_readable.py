@@ -214,3 +214,22 @@ async def test_stats_read_from_the_database_carry_the_heading_in_the_asked_langu
     english = await stats_of(survey_db, titled, tour_stages, today=JULY_4, lang="en")
     assert (english.flow_title, english.stage_label) == ("The tour", None)
     assert chart_subtitle(english)[0].startswith("Drop-off question by question – all workshops: ")
+
+
+@pytest.mark.parametrize(("lang", "quarter"), [("en", "25%"), ("fr", "25\u00a0%")])
+def test_the_scale_writes_percent_as_the_language_does(
+    lang: str, quarter: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import ImageDraw
+
+    drawn: list[str] = []
+    text = ImageDraw.ImageDraw.text
+
+    def recording(self: ImageDraw.ImageDraw, xy: object, words: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
+        drawn.append(words)
+        return text(self, xy, words, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", recording)
+    stats = compute_stats([], {}, flow=load_flow(BUNDLED), stages=[], today=JULY_4, lang=lang)
+    render_dropoff_png(dataclasses.replace(stats, flow_started=3))
+    assert quarter in drawn
