@@ -8,12 +8,13 @@ after a crash, the id that tells a redelivery from a new input.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from conversation.actions import Action
-from flows import AnswerValue
+from flows import AnswerValue, Flow
 from storage import Channel
 
 
@@ -55,6 +56,19 @@ MENU_ORDER: Final = ("start", "back", "skip", "restart", "language", "mydata", "
 """The commands in a chat's menu, in order (`start` opens the conversation)."""
 HELP_ORDER: Final = ("back", "skip", "restart", "language", "mydata", "delete", "start")
 """The commands the help lists, in order."""
+
+
+def languages_offered(flows: Iterable[Flow]) -> tuple[str, ...]:
+    """Every language the bot's questionnaires are in, each once: the first flow's first."""
+    return tuple(dict.fromkeys(lang for flow in flows for lang in flow.languages))
+
+
+def commands_offered(order: Sequence[str], languages: Collection[str]) -> tuple[str, ...]:
+    """The commands of `order` (`MENU_ORDER`, `HELP_ORDER`) a bot whose questionnaires are in
+    `languages` offers: /language only when there is another language to change to."""
+    if len(set(languages)) > 1:
+        return tuple(order)
+    return tuple(name for name in order if name != CommandName.LANGUAGE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,7 +167,11 @@ async def running(
         try:
             await conversation.sync_with_files()
             waiting = await register_menus(
-                application.bot, services.admins, ORGANISERS, services.stages
+                application.bot,
+                services.admins,
+                ORGANISERS,
+                services.stages,
+                conversation.catalogue,
             )
             if services.menus_later is not None:
                 services.menus_later.wait_for(waiting)
