@@ -127,6 +127,29 @@ class FlowSettings(_FromEnvironment):
             return tuple(Path(part).expanduser() for part in parts if part)
         return value
 
+    @field_validator("flows")
+    @classmethod
+    def _folders_with_flows(cls, value: tuple[Path, ...]) -> tuple[Path, ...]:
+        # A folder without one flow file ran nothing: every command ended in a traceback
+        # ("a catalogue needs at least one flow"), and `validate` checked the stages alone.
+        for given in value:
+            if str(given) == BUNDLED or not given.is_dir():
+                continue  # a file: not found, it is said with the other files' problems
+            where = "" if given.is_absolute() else f" ({given.absolute()})"
+            try:
+                found = _flow_files_in(given)
+            except OSError as error:  # a folder of another user's, mode 700
+                raise ValueError(
+                    f"cannot read the folder {given}{where}: {error.strerror or error}"
+                ) from None
+            if not found:
+                raise ValueError(
+                    f"the folder {given}{where} holds no flow file (no name ending in .yaml "
+                    "or .yml): give the folder of your questionnaires, or their files "
+                    "separated by commas"
+                )
+        return value
+
     @field_validator("flow", "stages", mode="before")
     @classmethod
     def _no_empty_file(cls, value: object, info: ValidationInfo) -> object:
@@ -171,7 +194,7 @@ class FlowSettings(_FromEnvironment):
             if str(given) == BUNDLED:
                 paths += [bundled_path(name) for name in BUNDLED_FLOWS]
             elif given.is_dir():
-                paths += sorted(p for p in given.iterdir() if p.suffix in (".yaml", ".yml"))
+                paths += _flow_files_in(given)
             else:
                 paths.append(given)
         return paths
@@ -180,6 +203,20 @@ class FlowSettings(_FromEnvironment):
         from flows import bundled_path
 
         return self.stages or bundled_path("stages.yaml")
+
+
+FLOW_SUFFIXES: Final = (".yaml", ".yml")
+"""What a flow file's name ends in, in any case (`.YAML` as some editors save it)."""
+
+
+def is_flow_file_name(path: Path) -> bool:
+    """Whether `path` is named as a flow file is: `x.yaml`, `x.yml`, `X.YAML`..."""
+    return path.suffix.lower() in FLOW_SUFFIXES
+
+
+def _flow_files_in(folder: Path) -> list[Path]:
+    """The flow files of a folder given in SURVEYBOT_FLOWS, in the order of their names."""
+    return sorted(path for path in folder.iterdir() if is_flow_file_name(path))
 
 
 class DataSettings(DatabaseSettings, FlowSettings):

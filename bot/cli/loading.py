@@ -369,7 +369,9 @@ def load_data(
 
 def _flow_file_or_name(flow: Path | None) -> tuple[Path | None, str | None]:
     """What --flow names: a flow file, or (a bare word) one of several flows configured."""
-    if flow is None or flow.suffix in (".yaml", ".yml") or flow.exists() or len(flow.parts) > 1:
+    from bot.settings import is_flow_file_name
+
+    if flow is None or is_flow_file_name(flow) or flow.exists() or len(flow.parts) > 1:
         return flow, None
     return None, str(flow)
 
