@@ -361,6 +361,19 @@ class ListenSettings(_FromEnvironment):
 
     listen: str = "127.0.0.1"
     """The address the web server listens on, behind a TLS reverse proxy."""
+
+    @field_validator("listen")
+    @classmethod
+    def _no_empty_address(cls, value: str) -> str:
+        # "" is every interface to the socket: a blank left in a template put the web chat,
+        # meant for behind a proxy, on every network the machine is on, without a word.
+        if not value.strip():
+            raise ValueError(
+                "is empty: give an address, 127.0.0.1 behind a reverse proxy "
+                "(0.0.0.0 to listen on every interface, said on purpose)"
+            )
+        return value
+
     port: int = Field(default=8000, ge=1, le=65535)
     """The port surveybot's web server listens on (the web chat, a webhook)."""
 

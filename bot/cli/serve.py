@@ -84,7 +84,6 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
     """The web chat on its own: the Telegram settings are neither read nor checked."""
     from bot.logs import configure_logging
     from bot.settings import WebSettings
-    from bot.web.serving import serve_web
 
     settings = load_settings(WebSettings, **_without_telegram(flags))
     refuse_empty_web_secret(settings)
@@ -92,6 +91,8 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
     refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
     configure_logging("", level=logging.DEBUG if verbose else logging.INFO)
+    from bot.web.serving import serve_web  # the web application, once the settings are right
+
     return serve_web(
         settings.db,
         flows,
@@ -107,7 +108,6 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
 def _web_and_bot(flags: dict[str, object], verbose: bool) -> tuple[Coroutine[Any, Any, None], str]:
     """The web chat and Telegram's webhook in one process, and the token to hide."""
     from bot.settings import WebAndBotSettings
-    from bot.web.serving import serve_web_and_telegram
 
     settings = load_settings(WebAndBotSettings, **flags)
     refuse_empty_web_secret(settings)
@@ -118,6 +118,8 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> tuple[Coroutine[Any
     url = require_webhook_url(settings)
     application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
     hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
+    from bot.web.serving import serve_web_and_telegram
+
     main_task = serve_web_and_telegram(
         application,
         settings.db,
