@@ -49,6 +49,8 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
         raise TypeError(f"{kind.__name__} has no {', '.join(sorted(unknown))}")
     given = {key: value for key, value in flags.items() if value is not None}
     warn_of_unknown_names()
+    if isinstance(given.get("db"), str):
+        warn_of_password_flag((given_as or {}).get("db", "--db"), given["db"])
     try:
         return kind(**given)
     except OSError as error:
@@ -69,6 +71,30 @@ def load_settings(kind: type[S], given_as: Mapping[str, str] | None = None, /, *
             message = _number_expected(kind, problem) or message
             click.echo(f"error: {name}: {message}{_holding(problem)}", err=True)
         raise SystemExit(2) from None
+
+
+def warn_of_password_flag(flag: str, url: str) -> None:
+    """Warn, once a command, when the database URL given on the command line holds a password:
+    anyone who lists the processes reads it there, for as long as `serve` or `run` runs."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if "://" not in url:  # a SQLite file
+        return
+    try:
+        parts = urlsplit(url)
+        password = parts.password or "password" in parse_qs(parts.query)
+    except ValueError:  # not a URL at all: refused as a setting, without showing it
+        return
+    context = click.get_current_context(silent=True)
+    if not password or (context is not None and context.meta.get(f"surveybot.{flag}_warned")):
+        return
+    if context is not None:
+        context.meta[f"surveybot.{flag}_warned"] = True
+    click.echo(
+        f"warning: the password in {flag} shows to anyone who lists the processes; "
+        "put it in PGPASSWORD or ~/.pgpass instead",
+        err=True,
+    )
 
 
 def warn_of_unknown_names() -> None:

@@ -7,8 +7,6 @@ Counts go to standard output as `table: rows` lines; messages to standard error.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import click
 
 from bot.cli.common import database_label, fail
@@ -52,13 +50,6 @@ def migrate_db(source: str | None, target: str) -> None:
 
     source_db = load_settings(DatabaseSettings, {"db": "--from"}, db=source).db
     target_db = load_settings(DatabaseSettings, {"db": "--to"}, db=target).db
-    for flag, given in (("--from", source), ("--to", target)):
-        if given is not None and urlsplit(given).password:
-            click.echo(
-                f"warning: the password in {flag} shows to anyone who lists the processes; "
-                "put it in PGPASSWORD or ~/.pgpass instead",
-                err=True,
-            )
     click.echo(f"copying {database_label(source_db)} to {database_label(target_db)}...", err=True)
     try:
         report = asyncio.run(copy_database(source_db, target_db))
