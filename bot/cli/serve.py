@@ -115,7 +115,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> tuple[Coroutine[Any
     refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
     token = require_token(settings)
-    url = require_webhook_url(settings)
+    url = require_webhook_url(settings, beside_web_chat=True)
     application = build_bot(settings, token, flows, stages, verbose=verbose)  # logs set up
     hook_secret = webhook_secret(settings)  # checked (or made up) before anything starts
     from bot.web.serving import serve_web_and_telegram

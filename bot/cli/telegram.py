@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -90,8 +91,9 @@ def server_options(function: F) -> F:
     return function
 
 
-def require_webhook_url(settings: TelegramSettings) -> str:
-    """The public webhook URL: https, or a rehearsal on this machine."""
+def require_webhook_url(settings: TelegramSettings, *, beside_web_chat: bool = False) -> str:
+    """The public webhook URL: https, or a rehearsal on this machine; `beside_web_chat`
+    (`serve --telegram-webhook`), at a path of its own, none of the web chat's."""
     url = settings.webhook_url
     if url is None:
         fail("no webhook URL: set SURVEYBOT_WEBHOOK_URL (or --webhook-url) to the public https URL")
@@ -100,7 +102,33 @@ def require_webhook_url(settings: TelegramSettings) -> str:
             f"the webhook URL (SURVEYBOT_WEBHOOK_URL or --webhook-url) must start with "
             f"https:// (Telegram only calls https webhooks), not {url!r}"
         )
+    if beside_web_chat:
+        _refuse_web_chat_path(url)
     return url
+
+
+WEB_CHAT_PATHS: Final = re.compile(
+    r"/|/chat|/mydata\.json|/handover|/health|/static(/.*)?|/[sr]/[^/]+"
+)
+"""The paths the web chat answers (`bot.web.app.create_app`'s routes, /health the balancer's):
+a webhook at one of them is never reached, the web chat's route coming first. A test walks
+the application's routes, so one added there and not here is caught."""
+
+
+def _refuse_web_chat_path(url: str) -> None:
+    """Exit when Telegram's posts to `url` would reach a page of the web chat, not the bot:
+    `serve --telegram-webhook` started, and the bot got nothing (the web chat answered 303)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    path = unquote(parts.path) or "/"  # as the server sees it: /%63hat is /chat
+    if WEB_CHAT_PATHS.fullmatch(path):
+        host = parts.netloc.rsplit("@", 1)[-1]  # never a user:password written in it
+        fail(
+            f"the webhook URL (SURVEYBOT_WEBHOOK_URL or --webhook-url) has the path {path}, "
+            "which the web chat answers: Telegram's updates would reach the web chat, never "
+            f"the bot; give it a path of its own, like {parts.scheme}://{host}/telegram"
+        )
 
 
 def policy_of(settings: UpkeepSettings) -> Policy:
