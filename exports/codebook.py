@@ -1,7 +1,8 @@
 """The codebook: one row per export column, saying what the column holds.
 
-Question texts come in French and English (and any other language of the
-flow); section titles and choice labels in the export's language. The note
+Question texts come in each language of the flow, in its `languages` order (the
+bundled tour's `question_fr`, `question_en`; an English-only flow's `question_en`
+alone); section titles and choice labels in the export's language. The note
 says what an empty cell means, and when the question is shown at all. A
 question or choice the current file no longer has is described as the newest
 older version kept in the database asked it (`exports.history`); where the
@@ -29,8 +30,6 @@ from exports.options import ExportOptions, Layout
 from flows import Flow, Kind, Step, answer_labels, choice_labels, unpiped
 
 __all__ = ["codebook_header", "codebook_rows", "describe_condition"]
-
-LANGUAGES: Final = ("fr", "en")
 
 TIMES: Final = (
     ": ISO 8601 text in CSV (2019-06-05T09:12:44Z), a date-time cell in the workbook "
@@ -92,9 +91,9 @@ CHANNEL_CODES: Final = (
 
 
 def codebook_header(flow: Flow) -> list[str]:
-    """The codebook's columns: question text in fr, en and the flow's other languages."""
-    extra = [lang for lang in flow.languages if lang not in LANGUAGES]
-    texts = [f"question_{lang}" for lang in (*LANGUAGES, *extra)]
+    """The codebook's columns: the question's text in each of the flow's languages, in the
+    order its `languages` lists them (`question_fr`, `question_en`)."""
+    texts = [f"question_{lang}" for lang in flow.languages]
     return ["column", "question_id", "section", *texts, "kind", "codes_and_labels", "note"]
 
 
@@ -113,7 +112,7 @@ def codebook_rows(
     """
     history = history or FlowHistory(flow)
     lang = options.language(flow)
-    languages = [*LANGUAGES, *(lang for lang in flow.languages if lang not in LANGUAGES)]
+    languages = list(flow.languages)  # as `codebook_header` names their columns
     rows = [
         # An older question's texts, section and conditions are its own version's.
         _row(column.source or flow, column, lang, languages, options, history)
