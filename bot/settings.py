@@ -30,18 +30,17 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 
 
 class _DotenvWording(logging.Filter):
-    """python-dotenv's word on a line of .env it cannot read, said in surveybot's way.
+    """python-dotenv's word on a line of .env it cannot read, left to surveybot to say.
 
     It said "python-dotenv could not parse statement starting at line 2", naming
-    neither the file nor what it expects; the line is skipped either way.
+    neither the file nor what it expects, each time settings were read (twice for
+    `validate`); `bot.cli.loading.warn_of_unknown_names` says it once a command,
+    "warning: .env, line 2: not NAME=value", with a name alone on its line, which
+    python-dotenv reads as no setting without a word. The line is skipped either way.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if "could not parse statement" in str(record.msg) and record.args:
-            line = record.args[0] if isinstance(record.args, tuple) else record.args
-            record.msg = "warning: .env, line %s: not NAME=value (a # starts a comment); ignored"
-            record.args = (line,)
-        return True
+        return "could not parse statement" not in str(record.msg)
 
 
 logging.getLogger("dotenv.main").addFilter(_DotenvWording())

@@ -117,8 +117,35 @@ def warn_of_unknown_names() -> None:
         close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
         guess = f" (did you mean {close[0]}?)" if close else ""
         click.echo(f"warning: {where}{name} is not a surveybot setting; ignored{guess}", err=True)
+    for warning in _unread_lines():
+        click.echo(warning, err=True)
 
 
+def _unread_lines() -> list[str]:
+    """What `.env` holds that python-dotenv reads as no setting, line by line: a line that is
+    not NAME=value, and a SURVEYBOT_* name alone (unset without a word, as if not written).
+
+    Said here, once a command, rather than by python-dotenv each time settings are read
+    (`bot.settings._DotenvWording`), with the same parser, so the same lines."""
+    import io
+
+    from dotenv.parser import parse_stream
+
+    try:
+        text = Path(".env").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # said when the settings are read, if they are
+        return []
+    warnings = []
+    for binding in parse_stream(io.StringIO(text)):
+        where = f"warning: .env, line {binding.original.line}"
+        if binding.error:
+            warnings.append(f"{where}: not NAME=value (a # starts a comment); ignored")
+        elif binding.key and binding.value is None and SURVEYBOT_NAME.match(binding.key):
+            warnings.append(f"{where}: {binding.key} alone, not NAME=value; ignored")
+    return warnings
+
+
+SURVEYBOT_NAME: Final = re.compile(r"SURVEYBOT_", re.IGNORECASE)
 ENV_NAME: Final = re.compile(r"^\s*(?:export\s+)?(SURVEYBOT_\w*)\s*=", re.IGNORECASE)
 
 
