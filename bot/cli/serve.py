@@ -11,7 +11,7 @@ import logging
 import secrets
 import socket
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
@@ -87,6 +87,7 @@ def _web_alone(flags: dict[str, object], verbose: bool) -> Coroutine[Any, Any, N
 
     settings = load_settings(WebSettings, **_without_telegram(flags))
     refuse_empty_web_secret(settings)
+    warn_of_short_web_secret(settings)
     flows, stages = load_flow_and_stages(settings)
     refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
@@ -111,6 +112,7 @@ def _web_and_bot(flags: dict[str, object], verbose: bool) -> tuple[Coroutine[Any
 
     settings = load_settings(WebAndBotSettings, **flags)
     refuse_empty_web_secret(settings)
+    warn_of_short_web_secret(settings)
     flows, stages = load_flow_and_stages(settings)
     refuse_public_url_too_long(settings.public_url, flows, stages)
     warn_of_template_notices(flows)
@@ -182,3 +184,22 @@ def web_secret(settings: WebSettings) -> bytes:
         )
         return secrets.token_bytes(32)
     return settings.web_secret.get_secret_value().strip().encode("utf-8")
+
+
+def warn_of_short_web_secret(settings: WebSettings) -> None:
+    """Warn at start when SURVEYBOT_WEB_SECRET is short: it signs every form of the web chat,
+    and `abc` was taken without a word. Warned, not refused: servers already running with
+    a short one keep starting."""
+    given = settings.web_secret.get_secret_value().strip() if settings.web_secret else ""
+    if 0 < len(given) < MIN_WEB_SECRET:
+        click.echo(
+            f"warning: SURVEYBOT_WEB_SECRET is {len(given)} characters long: a short key "
+            "can be guessed, and whoever guesses it can forge the web chat's forms; give it "
+            f"at least {MIN_WEB_SECRET} random characters, such as the output of "
+            "`openssl rand -hex 32` (the same on every server sharing the database)",
+            err=True,
+        )
+
+
+MIN_WEB_SECRET: Final = 32
+"""The fewest characters of a web secret not warned of: 16 random bytes written in hex."""
