@@ -119,7 +119,9 @@ def test_an_unset_web_secret_is_made_up_and_the_server_starts(
 def test_a_web_secret_set_is_used_without_a_word(
     tmp_path: Path, env: dict[str, str], started: list[subprocess.Popen[str]]
 ) -> None:
-    (tmp_path / ".env").write_text("SURVEYBOT_WEB_SECRET=0123456789abcdef\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(
+        "SURVEYBOT_WEB_SECRET=0123456789abcdef0123456789abcdef\n", encoding="utf-8"
+    )
     started.append(process := serve(tmp_path, env))
     lines = _wait_for(process, LISTENING)
     assert not any("WEB_SECRET" in line for line in lines), lines
