@@ -19,6 +19,8 @@ from conversation.events import (
     Submitted,
     Typed,
     Unreadable,
+    commands_offered,
+    languages_offered,
 )
 from conversation.housekeeping import REMINDERS, Housekeeping, Reminder
 from conversation.policy import Policy
@@ -99,11 +101,13 @@ __all__ = [
     "Words",
     "canonical_content",
     "commands_help",
+    "commands_offered",
     "data_copy",
     "decode",
     "encode",
     "keep_flow_versions",
     "language_for",
+    "languages_offered",
     "of_place",
     "on_question",
     "save_state",

@@ -31,8 +31,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.telegram.words import org
-from conversation import MENU_ORDER, say
-from conversation.events import commands_offered, languages_offered
+from conversation import MENU_ORDER, commands_offered, languages_offered, say
 from flows import Catalogue, StageDef
 
 log = logging.getLogger(__name__)
