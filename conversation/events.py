@@ -71,6 +71,11 @@ def commands_offered(order: Sequence[str], languages: Collection[str]) -> tuple[
     return tuple(name for name in order if name != CommandName.LANGUAGE)
 
 
+def help_commands(flows: Iterable[Flow]) -> tuple[str, ...]:
+    """The commands a help lists for a bot running `flows`."""
+    return commands_offered(HELP_ORDER, languages_offered(flows))
+
+
 @dataclass(frozen=True, slots=True)
 class Start:
     """Opening the conversation: a Telegram `/start` (from a link), launching the terminal chat."""

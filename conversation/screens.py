@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from conversation.actions import Action
+from conversation.events import HELP_ORDER
 from flows import Prompt
 
 
@@ -130,6 +131,8 @@ class Help:
     """How to use the chat; each channel explains its own way of answering."""
 
     topic: HelpTopic = HelpTopic.USAGE
+    commands: tuple[str, ...] = HELP_ORDER
+    """The commands to list (`commands_help`): no /language where there is none to change to."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from conversation.events import (
     Submitted,
     Typed,
     Unreadable,
+    help_commands,
 )
 from conversation.screens import (
     Goodbye,
@@ -432,7 +433,7 @@ class Turn(Choosing):
         session = self.session
         lang = self.lang
         if name == CommandName.HELP:
-            self.screens.append(Help())
+            self.screens.append(Help(commands=help_commands(self.several or (self.flow,))))
         elif name == CommandName.UNKNOWN:
             self.screens.append(Help(HelpTopic.UNKNOWN_COMMAND))
         elif name in (CommandName.BACK, CommandName.SKIP):

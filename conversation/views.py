@@ -18,6 +18,7 @@ from conversation.screens import (
     Choice,
     DataCopy,
     Menu,
+    Message,
     Summary,
     Transcript,
     Welcome,
@@ -26,6 +27,7 @@ from conversation.words import (
     LANGUAGE_NAMES,
     answered_so_far,
     answers_count,
+    language_name,
     of_place,
     say,
     stage_words,
@@ -345,8 +347,10 @@ def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> 
     return Menu(text, choices, columns=1)
 
 
-def language_menu(flow: Flow, lang: str) -> Menu:
-    """The flow's languages, each under its own name."""
+def language_menu(flow: Flow, lang: str) -> Menu | Message:
+    """The flow's languages, each under its own name; in one alone, that it is only in it."""
+    if len(flow.languages) == 1:
+        return Message(say("language_only", lang, name=language_name(flow.language)))
     choices = tuple(
         Choice(LANGUAGE_NAMES.get(code, code), Action(Intent.LANGUAGE, value=code))
         for code in flow.languages

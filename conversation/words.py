@@ -7,6 +7,8 @@ channel ("tap the buttons", "type a number") is each channel's own text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flows import Called, Prompt, french_de, stage_noun, typeset_table
 
 
@@ -296,6 +298,11 @@ WORDS: dict[str, dict[str, str]] = {
     "cmd_mydata": {"fr": "Voir les données me concernant", "en": "See the data stored about me"},
     "cmd_delete": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
     "cmd_help": {"fr": "Aide", "en": "Help"},
+    # /language typed when the questionnaire is in one language only.
+    "language_only": {
+        "fr": "Ce questionnaire n’existe qu’en {name}.",
+        "en": "This questionnaire is only in {name}.",
+    },
     "saved_as_you_go": {
         "fr": "Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter "
         "et reprendre plus tard.",
@@ -359,6 +366,11 @@ WORDS: dict[str, dict[str, str]] = {
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
+def language_name(code: str) -> str:
+    """A language's name within a sentence: "français", "English"."""
+    return "français" if code == "fr" else LANGUAGE_NAMES.get(code, code)
+
+
 class Words:
     """A table of texts, each in French and English, and how to look one up."""
 
@@ -396,12 +408,14 @@ def _uncapitalised(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def commands_help(lang: str) -> str:
-    """Every command a respondent can type, with what it does, for a help screen."""
+def commands_help(lang: str, commands: Sequence[str] | None = None) -> str:
+    """Every command a respondent can type (`commands`, a `Help` screen's; all of
+    `HELP_ORDER` when not given), with what it does, for a help screen."""
     from conversation.events import HELP_ORDER
 
+    commands = HELP_ORDER if commands is None else commands
     colon = "\u00a0:" if lang == "fr" else ":"
     # The menu's descriptions begin with a capital; a help line's only loses that one:
     # "(French / English)" keeps its own.
-    lines = [f"/{name}{colon} {_uncapitalised(say(f'cmd_{name}', lang))}" for name in HELP_ORDER]
+    lines = [f"/{name}{colon} {_uncapitalised(say(f'cmd_{name}', lang))}" for name in commands]
     return "\n".join(lines) + "\n\n" + say("saved_as_you_go", lang)

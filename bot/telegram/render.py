@@ -238,7 +238,7 @@ def help_text(screen: Help, lang: str) -> str:
     """How to use the bot in a Telegram chat, or that a command is unknown."""
     if screen.topic == HelpTopic.UNKNOWN_COMMAND:
         return say("unknown_command", lang)
-    return f"{tg('tg_usage', lang)}\n\n{commands_help(lang)}"
+    return f"{tg('tg_usage', lang)}\n\n{commands_help(lang, screen.commands)}"
 
 
 def _on_question(data: object) -> bool:

@@ -62,7 +62,7 @@ def show(screen: Screen, lang: str) -> str | None:
     if isinstance(screen, Help):
         if screen.topic == HelpTopic.UNKNOWN_COMMAND:
             return say("unknown_command", lang)
-        return f"{term('terminal_help', lang)}\n\n{commands_help(lang)}\n"
+        return f"{term('terminal_help', lang)}\n\n{commands_help(lang, screen.commands)}\n"
     if isinstance(screen, Goodbye):
         return screen.text  # the chat ends here: no "/start" to type in it
     return None
