@@ -168,7 +168,7 @@ def _block(screen: Screen, lang: str) -> Block | None:
         return Block("data", text=screen.text, title=screen.caption)
     if isinstance(screen, Help):
         text = say("unknown_command", lang) if screen.topic == HelpTopic.UNKNOWN_COMMAND else ""
-        return Block("message", text=text or commands_help(lang))
+        return Block("message", text=text or commands_help(lang, screen.commands))
     if isinstance(screen, Goodbye):
         return Block("goodbye", text=screen.text)
     assert isinstance(screen, Answered)
