@@ -31,7 +31,7 @@ from flows.model import Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
-from flows.stage_nouns import StageNoun, shared_called, stage_noun
+from flows.stage_nouns import StageNoun, missing_noun_language, shared_called, stage_noun
 from flows.stages import (
     STAGE_CODE,
     Called,
@@ -114,6 +114,7 @@ __all__ = [
     "load_flow",
     "load_stages",
     "message",
+    "missing_noun_language",
     "other_texts",
     "pending_choice",
     "pipe",

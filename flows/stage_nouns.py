@@ -232,6 +232,14 @@ def _missing(lang: str) -> str:
     )
 
 
+def missing_noun_language(message: str) -> str | None:
+    """The language a "no fr noun" warning is about (None for another message): moot
+    when no flow run with the stages offers that language, which a stages file alone
+    cannot know."""
+    found = re.match(r"no (\w+) noun: ", message)
+    return found.group(1) if found else None
+
+
 def noun_message(loc: Loc, kind: str, message: str) -> str:
     """A schema problem inside a `called:` block, said with its language ("called fr: …")."""
     if "called" not in loc:

@@ -97,7 +97,14 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
     configured ones (their own problems, if they have any, become reports of
     their own).
     """
-    from flows import FlowFileError, load_flow, load_stages, stage_flow_problems
+    from flows import (
+        Flow,
+        FlowFileError,
+        load_flow,
+        load_stages,
+        missing_noun_language,
+        stage_flow_problems,
+    )
 
     flows: list[Flow] = []
     stages: list[StageDef] = []
@@ -120,10 +127,15 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
     )
     if configured:
         given = [*_configured_flows(reports), *broken]
+    offered = {lang for flow in given if isinstance(flow, Flow) for lang in flow.languages}
     for path, problems in others:
         found = stage_flow_problems(path, given, configured=configured)
         if found:  # in the order of the file, as its other problems
             problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
+        if offered and not broken:  # an English-only survey is not told to add a French noun
+            problems[:] = [
+                p for p in problems if missing_noun_language(p.message) in (None, *offered)
+            ]
     return flows, stages
 
 
