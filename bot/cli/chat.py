@@ -38,6 +38,11 @@ def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Who is answering; the same name resumes the same response.",
     callback=_a_name,
 )
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    help="The respondents' time zone, like Europe/Paris (SURVEYBOT_TIMEZONE): the day /mydata says a response was started.",
+)
 def chat(
     db: str | None,
     flow: Path | None,
@@ -46,6 +51,7 @@ def chat(
     stage_code: str | None,
     lang: str | None,
     respondent: str,
+    timezone: str | None,
 ) -> None:
     """Answer the questionnaire in the terminal (same questions, same database as the bot).
 
@@ -59,12 +65,13 @@ def chat(
     """
     import asyncio
 
-    from bot.settings import DataSettings
+    from bot.settings import DataSettings, ZoneSettings
     from bot.terminal import Console, run_chat
     from conversation import Conversation
     from storage import StorageError, open_store
 
     settings = load_settings(DataSettings, db=db, flow=flow, flows=flows, stages=stages)
+    zone = load_settings(ZoneSettings, timezone=timezone).timezone
     catalogue, loaded_stages = load_flow_and_stages(settings)
     missing = [f.id for f in catalogue.flows if lang is not None and lang not in f.languages]
     if missing:
@@ -79,7 +86,7 @@ def chat(
     async def go() -> int:
         store = await open_store(settings.db)
         try:
-            conversation = Conversation(store, catalogue, loaded_stages)
+            conversation = Conversation(store, catalogue, loaded_stages, timezone=zone)
             await conversation.sync_with_files()
             return await run_chat(
                 conversation,

@@ -329,6 +329,11 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
     help="Also save the drop-off as a bar chart, a PNG image (mode 600; an existing file "
     "is replaced only with --force or once you say yes).",
 )
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    help="The respondents' time zone, like Europe/Paris (SURVEYBOT_TIMEZONE): the day the 'today' column counts.",
+)
 @FORCE_OPTION
 def stats(
     db: str | None,
@@ -338,6 +343,7 @@ def stats(
     stage_code: str | None,
     day: dt.date | None,
     plot: Path | None,
+    timezone: str | None,
     force: bool,
 ) -> None:
     """How many started and completed, per stage, and where respondents stop.
@@ -367,7 +373,7 @@ def stats(
         )
     plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
     check_outputs(plots, database=database_file(settings.db), force=force)
-    zone = ZoneInfo(load_settings(ZoneSettings).timezone)
+    zone = ZoneInfo(load_settings(ZoneSettings, timezone=timezone).timezone)
     results = [
         _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone)
         for chosen in selected

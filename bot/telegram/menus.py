@@ -157,10 +157,10 @@ class MenusLater:
         user = update.effective_user
         if user is None:
             return
-        self.waiting.remove_user_ids(user.id)  # once, whatever Telegram says
         catalogue = context.bot_data.flows
-        if catalogue is None:
+        if catalogue is None:  # the bot not set up yet: their next message sets it
             return
+        self.waiting.remove_user_ids(user.id)  # once, whatever Telegram says
         outcome = await set_organiser_menu(
             context.bot, user.id, self.organiser, self.stages, catalogue
         )

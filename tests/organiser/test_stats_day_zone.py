@@ -71,6 +71,9 @@ def test_today_is_the_respondents_day_not_the_machines(late_db: Path) -> None:
 def test_surveybot_timezone_sets_the_day(late_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SURVEYBOT_TIMEZONE", "UTC")
     assert _today(invoke(*stats_args(late_db, "--day", "2019-06-05")).stdout) == "1 / 1"
+    # The flag, over the variable.
+    flagged = invoke(*stats_args(late_db, "--day", "2019-06-06", "--timezone", "Europe/Paris"))
+    assert _today(flagged.stdout) == "1 / 1"
     monkeypatch.setenv("SURVEYBOT_TIMEZONE", "Europe/Nowhere")
     refused = invoke(*stats_args(late_db, "--day", "2019-06-05"))
     assert refused.exit_code == 2
@@ -84,3 +87,15 @@ def test_the_default_day_is_todays_in_the_respondents_zone(late_db: Path) -> Non
     days = {before, dt.datetime.now(paris).date()}
     assert any(f"today ({day.isoformat()})" in result.stdout for day in days), result.stdout
     assert JULY_4 not in days
+
+
+def test_chat_reads_the_zone_it_dates_responses_in(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    result = CliRunner().invoke(
+        main, ["chat", "--db", str(tmp_path / "c.sqlite3"), "--timezone", "Mars/Base"], input=""
+    )
+    assert result.exit_code == 2
+    assert "--timezone: unknown time zone 'Mars/Base'" in result.stderr
