@@ -172,68 +172,13 @@ def _describe(
     options: ExportOptions,
     history: FlowHistory,
 ) -> tuple[str, str]:
-    """(codes_and_labels, note) for a question's column."""
-    notes: list[str] = []
-    codes = ""
-    if step is not None and column.source is not None:
-        notes.append(_older_question(column, history.current))
+    """(codes_and_labels, note) for a question's column: what its cells hold, then what
+    the flow versions held say of it, then when it is empty."""
     if step is None:
-        seen = column.seen
-        versions = ", ".join(str(v) for v in seen.flow_versions) if seen else "?"
-        notes.append(
-            f"Not in the current flow file; answered on flow version {versions}. "
-            "Values as stored (several codes joined by ';')."
-        )
-        if column.role is Role.OTHER_TEXT:
-            notes = ["Free text of 'Other, please specify'.", *notes]
-        return "", " ".join(notes)
-    # Choices removed since keep their labels: the current file's first, then older ones.
-    pairs = history.pairs(step.id, lang) or answer_labels(flow, step, lang)
-    labels = dict(pairs)
-    older = history.older_codes(step.id, lang) if column.source is None else []
-    if column.role is Role.OPTION:
-        code = column.code or ""
-        codes = FLAG_CODES
-        notes.append(f"1 if '{labels.get(code, code)}' ({code}) was selected, 0 if not.")
-        notes.append(_not_offered_note(flow, step.id, code, history))
-        notes.append(_version_note(step.id, code, history))
-        if code in older or code not in labels:
-            notes.append("A choice of an older version of the flow.")
-    elif column.role is Role.RANK:
-        code = column.code or ""
-        needed = getattr(step, "needed", len(pairs))
-        codes = f"1..{needed}=rank given, 1 = first"
-        notes.append(f"Rank given to '{labels.get(code, code)}' ({code}).")
-        if needed < len(pairs):
-            notes.append(f"Only the first {needed} are ranked: empty if this one was not.")
-    elif column.role is Role.OTHER_TEXT:
-        other = labels.get("other", "Other")
-        notes.append(f"Free text typed after choosing '{other}'.")
-    elif column.role is Role.JOINED:
-        codes = _label_list(pairs)
-        what = "labels" if options.labels else "codes"
-        notes.append(f"The selected {what}, joined by ';', in the order they were picked.")
-    elif step.type == Kind.SCALE:
-        codes = _scale_codes(flow, step, lang)
-        if options.labels:
-            notes.append("Numbers as they are; 'don't know' as its label.")
-    elif step.type == Kind.NUMBER:
-        notes.append(_number_note(flow, step, lang))
-    elif pairs:
-        codes = _label_list(pairs)
-        if options.labels:
-            notes.append("Cells hold the labels.")
-        if step.type == Kind.CODE and not options.labels:
-            notes.append(_code_note([code for code, _ in pairs]))
-        if options.layout is Layout.LONG:
-            notes.append(_long_value_note(step))
-        if older:
-            notes.append(f"Only older versions of the flow offered: {', '.join(older)}.")
-    elif step.type == Kind.EMAIL:
-        notes.append("E-mail address." if step.personal else UNMARKED_EMAIL_NOTE)
-    else:
-        limit = getattr(step, "limit", None)
-        notes.append(f"Free text (at most {limit} characters)." if limit else "Free text.")
+        return "", _not_in_file(column)
+    notes = [_older_question(column, history.current)] if column.source is not None else []
+    codes, said = _cells(flow, column, step, lang, options, history)
+    notes += said
     if column.role is not Role.OTHER_TEXT:  # a kind changed under the same id
         holds = column.role not in (Role.OPTION, Role.RANK)
         notes.append(kind_change_note(history, step, lang, holds_answer=holds))
@@ -244,6 +189,87 @@ def _describe(
     if step.personal:
         notes.append(PERSONAL_NOTE)
     return codes, " ".join(note for note in notes if note)
+
+
+def _not_in_file(column: Column) -> str:
+    """The note of a question the current flow file no longer has: its values as stored."""
+    seen = column.seen
+    versions = ", ".join(str(v) for v in seen.flow_versions) if seen else "?"
+    notes = [
+        f"Not in the current flow file; answered on flow version {versions}. "
+        "Values as stored (several codes joined by ';')."
+    ]
+    if column.role is Role.OTHER_TEXT:
+        notes = ["Free text of 'Other, please specify'.", *notes]
+    return " ".join(notes)
+
+
+def _cells(
+    flow: Flow,
+    column: Column,
+    step: Step,
+    lang: str,
+    options: ExportOptions,
+    history: FlowHistory,
+) -> tuple[str, list[str]]:
+    """What the column's cells hold, by its role and its question's kind: (codes, notes)."""
+    # Choices removed since keep their labels: the current file's first, then older ones.
+    pairs = history.pairs(step.id, lang) or answer_labels(flow, step, lang)
+    labels = dict(pairs)
+    older = history.older_codes(step.id, lang) if column.source is None else []
+    code = column.code or ""
+    if column.role is Role.OPTION:
+        notes = [
+            f"1 if '{labels.get(code, code)}' ({code}) was selected, 0 if not.",
+            _not_offered_note(flow, step.id, code, history),
+            _version_note(step.id, code, history),
+        ]
+        if code in older or code not in labels:
+            notes.append("A choice of an older version of the flow.")
+        return FLAG_CODES, notes
+    if column.role is Role.RANK:
+        needed = getattr(step, "needed", len(pairs))
+        notes = [f"Rank given to '{labels.get(code, code)}' ({code})."]
+        if needed < len(pairs):
+            notes.append(f"Only the first {needed} are ranked: empty if this one was not.")
+        return f"1..{needed}=rank given, 1 = first", notes
+    if column.role is Role.OTHER_TEXT:
+        return "", [f"Free text typed after choosing '{labels.get('other', 'Other')}'."]
+    if column.role is Role.JOINED:
+        what = "labels" if options.labels else "codes"
+        return _label_list(pairs), [
+            f"The selected {what}, joined by ';', in the order they were picked."
+        ]
+    return _answer_cells(flow, step, lang, options, pairs, older)
+
+
+def _answer_cells(
+    flow: Flow,
+    step: Step,
+    lang: str,
+    options: ExportOptions,
+    pairs: Sequence[tuple[str, str]],
+    older: Sequence[str],
+) -> tuple[str, list[str]]:
+    """The cells of a column holding the answer itself, by its question's kind."""
+    if step.type == Kind.SCALE:
+        said = ["Numbers as they are; 'don't know' as its label."] if options.labels else []
+        return _scale_codes(flow, step, lang), said
+    if step.type == Kind.NUMBER:
+        return "", [_number_note(flow, step, lang)]
+    if pairs:
+        notes = ["Cells hold the labels."] if options.labels else []
+        if step.type == Kind.CODE and not options.labels:
+            notes.append(_code_note([code for code, _ in pairs]))
+        if options.layout is Layout.LONG:
+            notes.append(_long_value_note(step))
+        if older:
+            notes.append(f"Only older versions of the flow offered: {', '.join(older)}.")
+        return _label_list(pairs), notes
+    if step.type == Kind.EMAIL:
+        return "", ["E-mail address." if step.personal else UNMARKED_EMAIL_NOTE]
+    limit = getattr(step, "limit", None)
+    return "", [f"Free text (at most {limit} characters)." if limit else "Free text."]
 
 
 def _not_offered_note(flow: Flow, question_id: str, code: str, history: FlowHistory) -> str:
