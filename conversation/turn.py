@@ -200,7 +200,8 @@ class Turn(Choosing):
             self._ask_consent(None, changed=True)
             return
         if state is None or rules.is_stale(state, action.step, action.seq):
-            self._stale()
+            # No response at all (erased, maybe from another device): no "latest question".
+            self._stale("stale" if state is not None else "stale_none_open")
             return
         if self.session.kept_as_given:  # a question of the old version, shown mid-revision
             self._show_finished()

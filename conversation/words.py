@@ -266,6 +266,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Ce bouton n’est plus actif : répondez à la dernière question.",
         "en": "This button is no longer active: please answer the latest question.",
     },
+    "stale_none_open": {
+        "fr": "Ce bouton n’est plus actif : aucune réponse n’est en cours à votre nom "
+        "(effacées, peut-être depuis un autre appareil).",
+        "en": "This button is no longer active: no response of yours is under way "
+        "(erased, perhaps from another device).",
+    },
     "stale_answer": {
         "fr": "Cette réponse était pour une question qui n’est plus en cours ; voici où "
         "vous en êtes.",

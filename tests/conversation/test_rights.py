@@ -191,6 +191,28 @@ async def test_after_erasing_a_new_start_is_a_new_person(
     assert about_people(peek) == NO_ONE
 
 
+async def test_a_question_button_pressed_after_erasing_says_nothing_is_under_way(
+    chat: ChatFactory, bundled: Conversation, peek: Peek
+) -> None:
+    """Erased from another device, or an old message of the chat: not "answer the latest
+    question", of which there is none."""
+    ana = chat(bundled)
+    await agree(ana, "pithiviers")
+    await ana.write("Acme")
+    first_sector = ana.action(ana.labels()[0])
+    await ana.command("delete")
+    await ana.press(ERASE_YES)
+
+    await ana.tap(first_sector)
+
+    assert ana.reply.status == Status.STALE
+    assert ana.reply.note == (
+        "Ce bouton n’est plus actif\u00a0: aucune réponse n’est en cours à votre nom "
+        "(effacées, peut-être depuis un autre appareil)."
+    )
+    assert about_people(peek) == NO_ONE
+
+
 async def test_an_erase_confirmation_used_after_going_on_is_stale(
     chat: ChatFactory, bundled: Conversation, peek: Peek
 ) -> None:
