@@ -42,6 +42,8 @@ META_NOTES: Final = {
     "a workshop, a fair, an open day), carried by the invitation link; empty when the "
     "response is not tagged with a stage.",
     "stage_city": "City of the stage.",
+    "stage_region": "Region of the stage, as the stages file gives it (its `region:`); "
+    "empty when the response is not tagged with a stage or its stage has no region.",
     "channel": "The channel the respondent answered on: telegram, web, or terminal (a rehearsal).",
     "flow_id": "Id of the questionnaire (flow file).",
     "flow_version": "Version of the questionnaire the response was given on; answers of "

@@ -85,6 +85,7 @@ META_COLUMNS: Final = (
     Column("response_key", Role.META, Cell.TEXT),
     Column("stage_code", Role.META, Cell.CODE),
     Column("stage_city", Role.META, Cell.TEXT),
+    Column("stage_region", Role.META, Cell.TEXT),
     Column("channel", Role.META, Cell.CODE),
     Column("flow_id", Role.META, Cell.CODE),
     Column("flow_version", Role.META, Cell.INTEGER),
@@ -98,6 +99,7 @@ META_COLUMNS: Final = (
 LONG_COLUMNS: Final = (
     Column("response_key", Role.META, Cell.TEXT),
     Column("stage_code", Role.META, Cell.CODE),
+    Column("stage_region", Role.META, Cell.TEXT),
     Column("channel", Role.META, Cell.CODE),
     Column("question_id", Role.META, Cell.CODE),
     Column("value", Role.VALUE, Cell.ANY),

@@ -113,7 +113,12 @@ class Prepared:
         # The questions the flow file lacks in the codebook's order (the wide layout's).
         later = [column.question_id for column in self.questions if column.question_id]
         rows = LongRows(
-            self.flow, self.labels, left_out=left_out, later=later, history=self.history
+            self.flow,
+            self.labels,
+            left_out=left_out,
+            later=later,
+            history=self.history,
+            regions=self.options.regions,
         )
         # Which answers a carried-over response kept from an older version: only when
         # the export holds older versions, whose choices may differ.

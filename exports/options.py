@@ -59,6 +59,8 @@ class ExportOptions:
     the file is UTF-8 (without one it reads "CrÃªperie")."""
     cities: Mapping[str, str] = field(default_factory=dict)
     """Stage code -> city, for stages the database does not know (from the stages file)."""
+    regions: Mapping[str, str] = field(default_factory=dict)
+    """Stage code -> region, for stages the database gives none (from the stages file)."""
     batch_size: int = DEFAULT_BATCH
     """Responses read and written at a time: bounds memory on large exports."""
 

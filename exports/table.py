@@ -8,13 +8,13 @@ the memory bounded by the batch, whatever the size of the export.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from typing import Any, Final
 
 from exports.columns import Column, Role
 from exports.history import FlowHistory, LeftOut
+from exports.meta_cells import meta_cells, stage_cells
 from exports.options import ExportOptions
 from flows import AnswerValue, Flow, Kind, ResponseState, visible_steps
 from storage import ResponseBatch
@@ -72,15 +72,6 @@ def _value(value: AnswerValue | None, labels: dict[str, str] | None) -> Value:
     return value
 
 
-def _seconds_between(start: str, end: str | None) -> int | None:
-    if end is None:
-        return None
-    # Between the times as written, to the second: `completed_at - started_at` in the
-    # analyst's own tool gives the same number (rounding the exact span could differ by 1).
-    whole = [dt.datetime.fromisoformat(t).replace(microsecond=0) for t in (start, end)]
-    return int((whole[1] - whole[0]).total_seconds())
-
-
 def wide_table(
     batch: ResponseBatch,
     columns: Sequence[Column],
@@ -106,7 +97,7 @@ def wide_table(
     on another (`ResponseBatch.answer_versions`: kept from before the response was
     carried over to a newer version, whose choices it was never shown).
     """
-    meta = _meta_columns(batch, options)
+    meta = meta_cells(batch, options)
     answers = _BatchAnswers(batch, columns, left_out, not_offered)
     table: Table = {}
     for column in columns:
@@ -122,34 +113,6 @@ def wide_table(
         else:  # Role.OPTION (1 if chosen) or Role.RANK (1 is the first; unranked is empty)
             table[column.name] = list(answers.flagged(column.role, q)[str(column.code)])
     return table
-
-
-def _meta_columns(batch: ResponseBatch, options: ExportOptions) -> dict[str, list[Value]]:
-    """Every meta column, by name, whichever the export asks for."""
-    return {
-        "response_key": list(batch.keys),
-        "stage_code": list(batch.stage_codes),
-        "stage_city": _stage_cities(batch, options),
-        "channel": list(batch.channels),
-        "flow_id": list(batch.flow_ids),
-        "flow_version": list(batch.flow_versions),
-        "language": list(batch.languages),
-        "status": list(batch.statuses),
-        "started_at": list(batch.started_at),
-        "completed_at": list(batch.completed_at),
-        "duration_seconds": [
-            _seconds_between(start, end)
-            for start, end in zip(batch.started_at, batch.completed_at, strict=True)
-        ],
-    }
-
-
-def _stage_cities(batch: ResponseBatch, options: ExportOptions) -> list[Value]:
-    """The city stored with each response, else the one the options give its stage."""
-    return [
-        city if city is not None or code is None else options.cities.get(code)
-        for code, city in zip(batch.stage_codes, batch.cities, strict=True)
-    ]
 
 
 class _BatchAnswers:
@@ -380,11 +343,14 @@ class LongRows:
         left_out: frozenset[str] = frozenset(),
         later: Sequence[str] = (),
         history: FlowHistory | None = None,
+        regions: Mapping[str, str] | None = None,
     ) -> None:
         self.flow = flow
         self.labels = labels
         self._left_out = left_out
         """Questions with no row: the personal ones, unless asked for."""
+        self._regions = regions or {}
+        """Stage code -> region, for stages the database gives none (`ExportOptions.regions`)."""
         steps = flow.steps()
         # Sort keys as text: flow order first, then the questions the flow file lacks in
         # the order of `later` (the wide layout's and the codebook's), then any other by id.
@@ -442,6 +408,7 @@ class LongRows:
     def table(self, batch: ResponseBatch) -> Table:
         keys: list[Value] = []
         stages: list[Value] = []
+        regions: list[Value] = []
         channels: list[Value] = []
         question_ids: list[Value] = []
         values: list[Value] = []
@@ -449,6 +416,7 @@ class LongRows:
         times: list[Value] = []
         statuses: list[Value] = []
         answered_at = batch.answered_at or tuple({} for _ in batch.ids)
+        region_of = stage_cells(batch.stage_codes, batch.regions, self._regions)
         for i, answers in enumerate(batch.answers):
             skipped = (
                 self._skipped(answers, batch.skipped[i], batch.flow_versions[i])
@@ -461,6 +429,7 @@ class LongRows:
             count = len(ids)
             keys += [batch.keys[i]] * count
             stages += [batch.stage_codes[i]] * count
+            regions += [region_of[i]] * count
             channels += [batch.channels[i]] * count
             question_ids += ids
             values += self._values(answers, ids)
@@ -474,6 +443,7 @@ class LongRows:
         return {
             "response_key": keys,
             "stage_code": stages,
+            "stage_region": regions,
             "channel": channels,
             "question_id": question_ids,
             "value": values,

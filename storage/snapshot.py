@@ -130,6 +130,8 @@ class ResponseBatch:
     keys: tuple[str, ...]
     stage_codes: tuple[str | None, ...]
     cities: tuple[str | None, ...]
+    regions: tuple[str | None, ...]
+    """The region stored with each response's stage (None: no stage, or none given)."""
     channels: tuple[str | None, ...]
     """The channel each respondent answered on (`Channel` values)."""
     flow_ids: tuple[str, ...]
@@ -339,7 +341,8 @@ def _batch_sql(
         else "NULL"
     )
     return (
-        "SELECT json_group_array(json_array(r.id, r.key, r.stage_code, st.city, p.channel, "
+        "SELECT json_group_array(json_array(r.id, r.key, r.stage_code, st.city, st.region, "
+        "p.channel, "
         "r.flow_id, r.flow_version, r.language, r.status, r.started_at, r.completed_at, "
         f"{skipped}, "
         # One walk of the response's answers gives its objects: values, "other"
@@ -358,20 +361,21 @@ def _batch_sql(
 
 def _batch(rows: list[list[Any]], *, with_times: bool, with_versions: bool) -> ResponseBatch:
     columns = list(zip(*rows, strict=True))
-    gathered = list(zip(*columns[12], strict=True))
+    gathered = list(zip(*columns[13], strict=True))
     return ResponseBatch(
         ids=columns[0],
         keys=columns[1],
         stage_codes=columns[2],
         cities=columns[3],
-        channels=columns[4],
-        flow_ids=columns[5],
-        flow_versions=columns[6],
-        languages=columns[7],
-        statuses=columns[8],
-        started_at=columns[9],
-        completed_at=columns[10],
-        skipped=tuple(map(_skipped_list, columns[11])),
+        regions=columns[4],
+        channels=columns[5],
+        flow_ids=columns[6],
+        flow_versions=columns[7],
+        languages=columns[8],
+        statuses=columns[9],
+        started_at=columns[10],
+        completed_at=columns[11],
+        skipped=tuple(map(_skipped_list, columns[12])),
         answers=gathered[0],
         other_texts=gathered[1],
         answered_at=gathered[2] if with_times else None,

@@ -220,6 +220,7 @@ def export(
             excel=excel,
             bom=bom,
             cities={stage.code: stage.city for stage in setup.stages},
+            regions={stage.code: stage.region for stage in setup.stages if stage.region},
         )
         for target in targets:
             _export_one(setup.settings.db, options, target)

@@ -130,6 +130,7 @@ async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
         bom=True,  # the plain CSV an English organiser gets is for Excel too
         lang=lang,
         cities={s.code: s.city for s in conversation.stages},
+        regions={s.code: s.region for s in conversation.stages if s.region},
         include_personal=asked.personal,
     )
     await application.bot.send_chat_action(chat.chat_id, "upload_document")

@@ -245,8 +245,9 @@ def _batch_sql(
         "FILTER (WHERE a.flow_version <> r.flow_version) AS versions"
     )
     return (
-        "SELECT r.id, r.key, r.stage_code, st.city, p.channel, r.flow_id, r.flow_version, "
-        f"r.language, r.status, {_as_text('r.started_at')}, {_as_text('r.completed_at')}, "
+        "SELECT r.id, r.key, r.stage_code, st.city, st.region, p.channel, r.flow_id, "
+        f"r.flow_version, r.language, r.status, {_as_text('r.started_at')}, "
+        f"{_as_text('r.completed_at')}, "
         f"{skipped}, COALESCE(g.answers::text, '{{}}'), COALESCE(g.others::text, '{{}}')"
         + (", COALESCE(g.times::text, '{}')" if with_times else "")
         + (", COALESCE(g.versions::text, '{}') " if with_versions else " ")
@@ -274,19 +275,20 @@ def _batch(
         keys=columns[1],
         stage_codes=columns[2],
         cities=columns[3],
-        channels=columns[4],
-        flow_ids=columns[5],
-        flow_versions=columns[6],
-        languages=columns[7],
-        statuses=columns[8],
-        started_at=columns[9],
-        completed_at=columns[10],
-        skipped=tuple(map(_skipped, columns[11])) if with_skipped else tuple(() for _ in rows),
-        answers=tuple(map(decode_object, columns[12])),
-        other_texts=tuple(map(decode_object, columns[13])),
-        answered_at=tuple(map(decode_object, columns[14])) if with_times else None,
+        regions=columns[4],
+        channels=columns[5],
+        flow_ids=columns[6],
+        flow_versions=columns[7],
+        languages=columns[8],
+        statuses=columns[9],
+        started_at=columns[10],
+        completed_at=columns[11],
+        skipped=tuple(map(_skipped, columns[12])) if with_skipped else tuple(() for _ in rows),
+        answers=tuple(map(decode_object, columns[13])),
+        other_texts=tuple(map(decode_object, columns[14])),
+        answered_at=tuple(map(decode_object, columns[15])) if with_times else None,
         answer_versions=(
-            tuple(map(decode_object, columns[15 if with_times else 14])) if with_versions else None
+            tuple(map(decode_object, columns[16 if with_times else 15])) if with_versions else None
         ),
     )
 

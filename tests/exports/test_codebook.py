@@ -130,9 +130,10 @@ def test_long_codebook_describes_the_columns_then_each_question(
     book_path = tmp_path / "codebook.csv"
     run_export(filled.path, mini, ExportOptions(layout="long"), codebook=book_path)
     book = read_csv(book_path.read_bytes())
-    assert list(book["column"][:8]) == [
+    assert list(book["column"][:9]) == [
         "response_key",
         "stage_code",
+        "stage_region",
         "channel",
         "question_id",
         "value",
@@ -140,7 +141,7 @@ def test_long_codebook_describes_the_columns_then_each_question(
         "answered_at",
         "status",
     ]
-    per_question = book[8:]
+    per_question = book[9:]
     assert set(per_question["column"]) == {"value"}
     assert list(per_question["question_id"]) == [
         "company", "staff", "sector", "exports", "markets", "share",

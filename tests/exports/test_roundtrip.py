@@ -31,6 +31,7 @@ META = [
     "response_key",
     "stage_code",
     "stage_city",
+    "stage_region",
     "channel",
     "flow_id",
     "flow_version",
@@ -72,6 +73,7 @@ def meta(response: Response, city: str, channel: str = "telegram") -> dict[str, 
         "response_key": response.key,
         "stage_code": response.stage_code or "",
         "stage_city": city,
+        "stage_region": "",  # the test stages have none: tests/exports/test_stage_region.py
         "channel": channel,
         "flow_id": "mini",
         "flow_version": "1",
@@ -264,6 +266,7 @@ def test_long_export_round_trips(way: str, filled: Filled, mini: Flow) -> None:
     assert list(frame.columns) == [
         "response_key",
         "stage_code",
+        "stage_region",
         "channel",
         "question_id",
         "value",

@@ -25,7 +25,7 @@ def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> 
 
     rows = list(book["responses"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:4] == ["response_key", "stage_code", "stage_city", "channel"]
+    assert header[:5] == ["response_key", "stage_code", "stage_city", "stage_region", "channel"]
     records = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(records) == {filled.acme.key, filled.minus.key, filled.asia.key}
     acme, minus = records[filled.acme.key], records[filled.minus.key]
@@ -53,7 +53,7 @@ def test_workbook_next_to_a_csv_file(filled: Filled, mini: Flow, tmp_path: Path)
         book.close()  # a read-only workbook keeps its file open until closed
     assert len(rows) == result.rows + 1
     assert csv_path.read_text(encoding="utf-8").count("\n") >= result.rows + 1
-    assert ("Industrie" in {row[4] for row in rows}) and rows[0][4] == "value"
+    assert ("Industrie" in {row[5] for row in rows}) and rows[0][5] == "value"
 
 
 RISKY = ["-2", "=1+1", "+33 6 12 34 56 78", "@SUM(A1:A2)", "#N/A", "="]
@@ -78,7 +78,7 @@ async def test_texts_are_the_real_text_and_never_formulas(
     column = header.index("company") + 1 if layout == "wide" else header.index("value") + 1
     found = {}
     for row in sheet.iter_rows(min_row=2):
-        if row[0].value in keys and (layout == "wide" or row[3].value == "company"):
+        if row[0].value in keys and (layout == "wide" or row[4].value == "company"):
             found[row[0].value] = row[column - 1]
     assert {key: cell.value for key, cell in found.items()} == keys
     for cell in found.values():
@@ -150,9 +150,9 @@ def test_header_is_frozen_filtered_and_sized(filled: Filled, tmp_path: Path) -> 
     book = openpyxl.load_workbook(book_path)
     responses, codebook = book["responses"], book["codebook"]
     assert responses.freeze_panes == "A2" and codebook.freeze_panes == "A2"
-    # Three completed responses under 29 columns (A to AC); 28 codebook rows of 8 columns.
-    assert responses.auto_filter.ref == "A1:AC4"
-    assert codebook.auto_filter.ref == "A1:H30"
+    # Three completed responses under 30 columns (A to AD); 30 codebook rows of 8 columns.
+    assert responses.auto_filter.ref == "A1:AD4"
+    assert codebook.auto_filter.ref == "A1:H31"
     header = [cell.value for cell in responses[1]]
     widths = {
         name: responses.column_dimensions[openpyxl.utils.get_column_letter(i)].width
