@@ -22,6 +22,7 @@ META_COLUMNS: Final = (
     "response_key",
     "stage_code",
     "stage_city",
+    "stage_region",
     "channel",
     "flow_id",
     "flow_version",
