@@ -268,9 +268,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "stale_none_open": {
         "fr": "Ce bouton n’est plus actif : aucune réponse n’est en cours à votre nom "
-        "(effacées, peut-être depuis un autre appareil).",
+        "(vos réponses ont été effacées).",
         "en": "This button is no longer active: no response of yours is under way "
-        "(erased, perhaps from another device).",
+        "(your answers were erased).",
     },
     "stale_answer": {
         "fr": "Cette réponse était pour une question qui n’est plus en cours ; voici où "

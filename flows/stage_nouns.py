@@ -224,10 +224,14 @@ _EXAMPLES: Final = {
 }
 
 
+MISSING_NOUN: Final = "no {lang} noun: "
+"""How a warning of a language's noun left out begins: `missing_noun_language` reads it."""
+
+
 def _missing(lang: str) -> str:
     default = DEFAULT_NOUNS[lang].one
     return (
-        f"no {lang} noun: respondents reading {lang} read '{default}'; add "
+        MISSING_NOUN.format(lang=lang) + f"respondents reading {lang} read '{default}'; add "
         f"{lang}: {_EXAMPLES[lang]} if your flows are in that language"
     )
 
@@ -236,7 +240,7 @@ def missing_noun_language(message: str) -> str | None:
     """The language a "no fr noun" warning is about (None for another message): moot
     when no flow run with the stages offers that language, which a stages file alone
     cannot know."""
-    found = re.match(r"no (\w+) noun: ", message)
+    found = re.match(re.escape(MISSING_NOUN).replace(r"\{lang\}", r"(\w+)"), message)
     return found.group(1) if found else None
 
 

@@ -208,7 +208,7 @@ async def test_a_question_button_pressed_after_erasing_says_nothing_is_under_way
     assert ana.reply.status == Status.STALE
     assert ana.reply.note == (
         "Ce bouton n’est plus actif\u00a0: aucune réponse n’est en cours à votre nom "
-        "(effacées, peut-être depuis un autre appareil)."
+        "(vos réponses ont été effacées)."
     )
     assert about_people(peek) == NO_ONE
 

@@ -89,13 +89,24 @@ def test_the_default_day_is_todays_in_the_respondents_zone(late_db: Path) -> Non
     assert JULY_4 not in days
 
 
-def test_chat_reads_the_zone_it_dates_responses_in(tmp_path: Path) -> None:
+def test_chat_dates_responses_in_the_zone_it_is_given(tmp_path: Path) -> None:
+    """Kiritimati (UTC+14) and Pago Pago (UTC-11) are never on the same day: /mydata says
+    the day the response was started in the zone given."""
     from click.testing import CliRunner
 
     from bot.cli import main
+    from flows import format_day
 
-    result = CliRunner().invoke(
-        main, ["chat", "--db", str(tmp_path / "c.sqlite3"), "--timezone", "Mars/Base"], input=""
-    )
-    assert result.exit_code == 2
-    assert "--timezone: unknown time zone 'Mars/Base'" in result.stderr
+    def started_on(zone: str) -> str:
+        lines = "\n".join(["oui", "/mydata", ""])
+        db = str(tmp_path / "c.sqlite3")
+        result = CliRunner().invoke(main, ["chat", "--db", db, "--timezone", zone], input=lines)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        day = format_day(dt.datetime.now(ZoneInfo(zone)).date(), "fr")
+        assert f"commencé le {day}" in started_on(zone), zone
+    refused = CliRunner().invoke(main, ["chat", "--timezone", "Mars/Base"], input="")
+    assert refused.exit_code == 2
+    assert "--timezone: unknown time zone 'Mars/Base'" in refused.stderr
