@@ -53,7 +53,7 @@ from conversation.versions import (
     keep_flow_versions,
     version_changed,
 )
-from conversation.views import data_copy
+from conversation.views import data_copy, picker_labels
 from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say, stage_words
 
 __all__ = [
@@ -110,6 +110,7 @@ __all__ = [
     "languages_offered",
     "of_place",
     "on_question",
+    "picker_labels",
     "save_state",
     "say",
     "stage_words",

@@ -282,12 +282,12 @@ def stage_picker(
     `flows`: the person's flow, or the catalogue while several are run and none is chosen.
     With the link's `audience` known, only the stages for its flow or for none in particular
     are listed (another's would be the other questionnaire's workshop); two in one town are
-    told apart on their buttons (`_picker_labels`).
+    told apart on their buttons (`picker_labels`).
     """
     if audience and isinstance(flows, Flow):
         stages = [stage for stage in stages if stage.flow in (None, flows.id)]
     called = stage_words(lang, shared_called(stages))
-    labels = _picker_labels(lang, stages, flows if isinstance(flows, Catalogue) else None)
+    labels = picker_labels(lang, stages, flows if isinstance(flows, Catalogue) else None)
     choices = [
         Choice(label, Action(Intent.STAGE, stage=entry(stage, audience), lang=lang))
         for label, stage in zip(labels, stages, strict=True)
@@ -307,7 +307,7 @@ def _town(lang: str, stage: StageDef) -> str:
     return say("example_stage", lang, city=stage.city) if stage.example else stage.city
 
 
-def _picker_labels(lang: str, stages: Sequence[StageDef], catalogue: Catalogue | None) -> list[str]:
+def picker_labels(lang: str, stages: Sequence[StageDef], catalogue: Catalogue | None) -> list[str]:
     """The workshops' buttons: their towns; where two would read the same, each says which
     audience it is for, in the catalogue ("Pithiviers · Un acteur du territoire"), then, if
     they still do, its date ("Pithiviers (5 juin 2019)")."""

@@ -96,6 +96,7 @@ from conversation import (
     Reply,
     data_copy,
     of_place,
+    picker_labels,
 )
 from flows import find_stage, format_day, link_payload, split_entry
 from organiser import deep_link, stage_title
@@ -476,6 +477,7 @@ class Pages:
         self, request: Request, template: str, lang: str, *, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
         flow = context.pop("flow", None) or self.conversation.flow
+        stages, catalogue = self.conversation.stages, self.conversation.catalogue
         response: HTMLResponse = self.templates.TemplateResponse(
             request,
             template,
@@ -483,7 +485,9 @@ class Pages:
                 "lang": lang,
                 "title": flow.text(flow.title, lang),
                 "words": lambda key, **values: web(key, lang, **values),
-                "stages": self.conversation.stages,
+                "stages": stages,
+                # Two stages in one town read apart, as Telegram's buttons: by audience, date.
+                "workshops": zip(stages, picker_labels(lang, stages, catalogue), strict=True),
                 "stage_title": stage_title,
                 **context,
             },
