@@ -43,7 +43,9 @@ class ResponseState(BaseModel):
     awaiting_other: bool = False
     """The current question's "Other" was chosen; its text is asked next."""
     reviewing: bool = False
-    """Changing one answer after finishing: go back to the end afterwards."""
+    """After this step, the first question still open (the end if none), not the next one:
+    changing one answer after finishing, or a question a new version of the flow asks
+    before the answers already given (`rebase`)."""
     finished: bool = False
     seq: int = 0
     """Bumped at every change, so a transport can tell a stale button from a fresh one."""
@@ -365,13 +367,15 @@ def rebase(flow: Flow, state: ResponseState) -> ResponseState:
     if state.finished or state.current is None:
         return kept.model_copy(update={"current": None, "finished": True, "reviewing": False})
     shown = shown_steps(flow, kept.answers).ids
-    current = state.current if state.current in shown else first_open(flow, kept)
+    if state.current in shown:
+        current, reviewing = state.current, state.reviewing
+    else:
+        # Moved to the first open question, perhaps back over answered ones: from there,
+        # on to the next open one each time, not through every answer given (reviewing).
+        current = first_open(flow, kept)
+        reviewing = current is not None
     return kept.model_copy(
-        update={
-            "current": current,
-            "finished": current is None,
-            "reviewing": state.reviewing and current is not None,
-        }
+        update={"current": current, "finished": current is None, "reviewing": reviewing}
     )
 
 

@@ -297,3 +297,43 @@ def test_a_rebased_state_round_trips_through_json_and_leaves_its_input_alone(
     new = rebase(v2, old)
     assert old.model_dump() == frozen
     assert ResponseState.model_validate_json(new.model_dump_json()) == new
+
+
+V1_OF_FOUR = """\
+id: late
+version: 1
+title: "Late return"
+sections:
+  - id: all
+    title: "All"
+    steps:
+      - {id: a, type: text, text: "A ?"}
+      - {id: b, type: text, text: "B ?"}
+      - {id: c, type: text, text: "C ?"}
+      - {id: d, type: text, text: "D ?"}
+"""
+
+
+def test_a_question_added_before_the_answers_leads_on_to_the_next_open_one(
+    tmp_path: Path,
+) -> None:
+    """Stopped at c; version 2 drops c and asks x after a: after x comes d, the first
+    question still open, not b and every answer given since (found by a late-return hunt)."""
+    v2_text = V1_OF_FOUR.replace("version: 1", "version: 2").replace(
+        '      - {id: c, type: text, text: "C ?"}\n', ""
+    )
+    v2_text = v2_text.replace(
+        "      - {id: b,", '      - {id: x, type: text, text: "X ?"}\n      - {id: b,'
+    )
+    (tmp_path / "v1.yaml").write_text(V1_OF_FOUR, encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(v2_text, encoding="utf-8")
+    first, second = (flows.load_flow(tmp_path / f"v{n}.yaml") for n in (1, 2))
+    old = play(first, ["type:Alpha", "type:Beta"])
+    assert old.current == "c"
+    new = rebase(second, old)
+    assert new.current == "x"
+    new = play(second, ["type:Xi"], new)
+    assert new.current == "d"
+    new = play(second, ["type:Delta"], new)
+    assert new.finished
+    assert new.answers == {"a": "Alpha", "b": "Beta", "x": "Xi", "d": "Delta"}
