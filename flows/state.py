@@ -367,6 +367,7 @@ def rebase(flow: Flow, state: ResponseState) -> ResponseState:
     if state.finished or state.current is None:
         return kept.model_copy(update={"current": None, "finished": True, "reviewing": False})
     shown = shown_steps(flow, kept.answers).ids
+    current: str | None
     if state.current in shown:
         current, reviewing = state.current, state.reviewing
     else:
