@@ -346,7 +346,9 @@ WORDS: dict[str, dict[str, str]] = {
     "mydata_file": {"fr": "mes_donnees.json", "en": "my_data.json"},
     "status_in_progress": {"fr": "en cours", "en": "in progress"},
     "status_completed": {"fr": "terminé", "en": "completed"},
-    "status_abandoned": {"fr": "abandonné", "en": "abandoned"},
+    # Closed for the statistics after days without an answer, not for the person: it
+    # goes on where it stopped (a person reading "abandoned" would think it lost).
+    "status_abandoned": {"fr": "interrompu, à reprendre", "en": "paused, to resume"},
     "delete_confirm": {
         "fr": "Effacer définitivement toutes vos réponses et les données vous concernant ? "
         "Cette action ne peut pas être annulée.",

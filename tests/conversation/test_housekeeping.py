@@ -11,6 +11,7 @@ from conversation import (
     Action,
     Choice,
     Conversation,
+    DataCopy,
     Housekeeping,
     Intent,
     Menu,
@@ -254,8 +255,13 @@ async def test_upkeep_closes_responses_left_too_long_and_they_can_go_on(
     assert ana_response is not None
     assert ana_response.status == ResponseStatus.ABANDONED
 
-    # Coming back: offered to go on, and going on reopens it.
+    # Coming back: her data says it waits for her, not that it is lost.
     clock.now = START + 16 * DAY
+    await ana.command("mydata")
+    (copy,) = [screen for screen in ana.screens if isinstance(screen, DataCopy)]
+    assert ": interrompu, à reprendre, 2\u00a0réponses" in copy.text
+    assert "abandonné" not in copy.text
+    # Offered to go on, and going on reopens it.
     await ana.start()
     assert ana.menu.text.startswith("Vous avez un questionnaire en cours (2\u00a0réponses sur 10).")
     await ana.press(RESUME)
