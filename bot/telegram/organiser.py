@@ -189,7 +189,13 @@ def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef]) -> list[st
         blocks.append(f"<b>{escape(name)}</b> ({escape(row.code or '—')})\n{_figures(row, lang)}")
     quiet = [row for row in stats.stages if row.started == 0 and row.code is not None]
     if quiet:
-        names = ", ".join(escape(_stage_name(row, stages, lang)) for row in quiet)
+        # Two stages in one town (a tour coming back) named alike: their codes tell them apart.
+        named = [_stage_name(row, stages, lang) for row in stats.stages if row.code is not None]
+        twice = {name for name in named if named.count(name) > 1}
+        names = ", ".join(
+            escape(f"{name} ({row.code})" if name in twice else name)
+            for row, name in ((row, _stage_name(row, stages, lang)) for row in quiet)
+        )
         blocks.append(tg("org_no_answers_yet", lang, names=names))
     blocks.append(f"\n<b>{tg('org_total', lang)}</b>\n{_figures(stats.total, lang)}")
     return blocks
