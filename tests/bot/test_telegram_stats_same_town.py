@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from bot.telegram.organiser import stats_blocks
-from flows import load_stages
+from flows import load_flow, load_stages
 from organiser import compute_stats
 from tests.conftest import MINI
 
@@ -23,8 +23,6 @@ stages:
 
 
 def test_quiet_stages_in_a_shared_town_say_their_codes(tmp_path: Path) -> None:
-    from flows import load_flow
-
     path = tmp_path / "stages.yaml"
     path.write_text(STAGES, encoding="utf-8")
     stages = load_stages(path)
