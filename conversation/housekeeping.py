@@ -74,9 +74,10 @@ class Housekeeping:
                 await self.store.end_lease(lease)
 
     async def due_reminders(self, now: dt.datetime, *, channel: Channel) -> list[Reminder]:
-        """The reminders due now on `channel`: none at night, none twice, none to the blocked."""
+        """The reminders due now on `channel`: none at night, none twice, none to the blocked,
+        none once the questionnaire is closed."""
         policy = self.policy
-        if policy.reminder_after is None or policy.quiet(now):
+        if policy.reminder_after is None or policy.closed or policy.quiet(now):
             return []
         due = await self.store.due_reminders(
             idle_since=now - policy.reminder_after, now=now, channel=channel

@@ -19,6 +19,9 @@ class Policy:
     retention: dt.timedelta | None = None
     every_seconds: float = 60.0
     """How often due reminders are looked for."""
+    closed: bool = False
+    """The questionnaire is closed (SURVEYBOT_CLOSED): no reminder goes out, respondents are
+    told it is closed (`conversation/closing.py`); retention and abandonment still run."""
 
     def quiet(self, now: dt.datetime) -> bool:
         """Night hours in the respondents' time zone: no reminder then."""

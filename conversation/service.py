@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversation.actions import Intent
+from conversation.closing import closed_notice, still_served
 from conversation.events import Event, Person, Pressed, entry_of
 from conversation.known_states import KnownStates
 from conversation.live import LiveMessages
@@ -56,9 +57,12 @@ class Conversation:
         *,
         clock: Callable[[], datetime] = utc_now,
         timezone: str = "Europe/Paris",
+        closed: bool = False,
     ) -> None:
         """`timezone`: the respondents' (SURVEYBOT_TIMEZONE, as `Policy.timezone`), in which
-        the day a response was started is said to them (/mydata, the web resume page)."""
+        the day a response was started is said to them (/mydata, the web resume page).
+        `closed`: the questionnaire is closed (SURVEYBOT_CLOSED, as `Policy.closed`): every
+        event is told so and changes nothing, but /mydata and /delete (conversation/closing.py)."""
         self.store = store
         self.catalogue = Catalogue.of(flows)
         self.flow = self.catalogue.default
@@ -67,6 +71,8 @@ class Conversation:
         self.clock = clock
         self.zone = ZoneInfo(timezone)
         """The respondents' time zone: the days said to them are its days."""
+        self.closed = closed
+        """The questionnaire is closed: answers are no longer taken (conversation/closing.py)."""
         # Respondents shown their current screen again after a redelivery: once a minute is
         # enough to replace a reply lost in a crash.
         self._reshown: Recent[tuple[Channel, str], bool] = Recent(WINDOW, KEPT)
@@ -103,6 +109,8 @@ class Conversation:
                 for stage in self.stages
             ]
         )
+        if self.closed:
+            log.info("the questionnaire is closed: respondents are told so")
 
     async def handle(
         self,
@@ -156,6 +164,10 @@ class Conversation:
             turn.linked = self.catalogue.chosen_by(entry_of(event), self.stages)
             turn.picked = self._was_picked(key, event, record, arrival, flow, now)
         turn.with_transcript = transcript
+        if self.closed and not still_served(event):
+            # The tour is over: said once, politely, and nothing read is written back.
+            turn.screens.append(closed_notice(turn.lang))
+            return turn.reply()
         if record.handled:
             log.info("input %s was already handled; not applying it twice", delivery)
             return self._redelivered(turn)

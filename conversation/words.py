@@ -356,6 +356,13 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "delete_yes": {"fr": "Oui, tout effacer", "en": "Yes, erase everything"},
     "delete_no": {"fr": "Non, garder mes réponses", "en": "No, keep my answers"},
+    # --- the questionnaire closed (SURVEYBOT_CLOSED): conversation/closing.py ------------
+    "closed": {
+        "fr": "Le questionnaire est clos : il n’est plus possible d’y répondre. Merci à toutes "
+        "celles et ceux qui ont répondu !",
+        "en": "The questionnaire is closed: answers are no longer taken. Thank you to everyone "
+        "who took part!",
+    },
     "deleted": {
         "fr": "C’est fait : vos réponses et les données vous concernant ont été effacées. "
         "Merci d’avoir participé.",
