@@ -18,7 +18,7 @@ import click
 
 from bot.cli.common import confirm, database_label, fail, require_database
 from bot.cli.loading import load_settings
-from bot.cli.options import CONTEXT, DB_OPTION
+from bot.cli.options import CONTEXT, DB_OPTION, to_day
 
 if TYPE_CHECKING:
     from storage import ErasureReport, Respondent, SurveyStore
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     "response_key",
     metavar="KEY",
     help="A response key of theirs (the export's response_key; /mydata and the web "
-    "page's 'Mes données' show it): for a respondent of the web or the terminal.",
+    "page's 'Mes données' show it): for a respondent of Telegram, the web or the terminal.",
 )
 @DB_OPTION
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -200,10 +200,18 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> floa
 @click.option(
     "--older-than",
     "days",
-    required=True,
     callback=_whole_days,
     metavar="DAYS",
     help="Delete the responses started more than DAYS days ago.",
+)
+@click.option(
+    "--before",
+    "day",
+    callback=to_day,
+    metavar="YYYY-MM-DD",
+    help="Instead, delete the responses started before this day, a day in the respondents' "
+    "zone (SURVEYBOT_TIMEZONE, Europe/Paris by default): the rehearsals, given the first "
+    "workshop's day. Today at the latest.",
 )
 @click.option(
     "--abandon-after-days",
@@ -224,30 +232,42 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> floa
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Count what would change, change nothing.")
 def purge(
-    days: int, abandon_days: float | None, hours: int | None, db: str | None, dry_run: bool
+    days: int | None,
+    day: dt.date | None,
+    abandon_days: float | None,
+    hours: int | None,
+    db: str | None,
+    dry_run: bool,
 ) -> None:
-    """Apply the retention period: delete old responses, with their answers.
+    """Apply the retention period, or clear the rehearsals: delete old responses.
 
-    Deletes the responses started more than DAYS days ago, with their answers,
-    the consent refusals as old, and the respondents left with nothing; and the
-    Telegram updates handled over five minutes ago that a stopped bot left in its
-    inbox (names and texts: the running bot deletes them itself). With
-    --abandon-after-days, unfinished responses untouched for that many days are
-    first marked abandoned (their answers are kept). Safe while the bot is
-    running, which also does both daily by itself (SURVEYBOT_RETENTION_DAYS,
-    SURVEYBOT_ABANDON_AFTER_DAYS).
+    Deletes the responses started more than DAYS days ago (or before the day
+    --before names), with their answers, the consent refusals as old, and the
+    respondents left with nothing; and the Telegram updates handled over five
+    minutes ago that a stopped bot left in its inbox (names and texts: the
+    running bot deletes them itself). With --abandon-after-days, unfinished
+    responses untouched for that many days are first marked abandoned (their
+    answers are kept). Safe while the bot is running, which also does both daily
+    by itself (SURVEYBOT_RETENTION_DAYS, SURVEYBOT_ABANDON_AFTER_DAYS).
 
     Example: surveybot purge --older-than 365 --abandon-after-days 14 --dry-run
+
+    Example: surveybot purge --before 2019-06-05 --dry-run
     """
     import asyncio
 
     from bot.settings import DatabaseSettings
     from storage import StorageError, open_store
 
+    if days is not None and day is not None:
+        raise click.UsageError("give --older-than DAYS or --before YYYY-MM-DD, not both")
+    if days is None and day is None:
+        raise click.UsageError("say what to delete: --older-than DAYS or --before YYYY-MM-DD")
     abandon_after = _abandon_after(abandon_days, hours)
+    now = dt.datetime.now(dt.UTC)
+    before, cutoff = _cutoff(now, days, day)
     settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
-    now = dt.datetime.now(dt.UTC)
 
     async def go() -> None:
         store = await open_store(settings.db)
@@ -256,7 +276,8 @@ def purge(
                 store,
                 database_label(settings.db),
                 now=now,
-                days=days,
+                before=before,
+                cutoff=cutoff,
                 abandon_after=abandon_after,
                 dry_run=dry_run,
             )
@@ -267,6 +288,36 @@ def purge(
         asyncio.run(go())
     except StorageError as error:
         fail(str(error))
+
+
+def _cutoff(now: dt.datetime, days: int | None, day: dt.date | None) -> tuple[dt.datetime, str]:
+    """The moment before which responses go, and how to say it.
+
+    --before DAY: midnight starting DAY in the respondents' zone, as `stats --day`
+    counts a day; a later day would take today's answers too, so it is refused.
+    """
+    if day is None:
+        before = now - dt.timedelta(days=days or 0)
+        return before, before.isoformat(timespec="seconds")
+    from zoneinfo import ZoneInfo
+
+    from bot.settings import ZoneSettings
+
+    name = load_settings(ZoneSettings).timezone
+    zone = ZoneInfo(name)
+    today = now.astimezone(zone).date()
+    if day > today:
+        raise click.BadParameter(
+            f"{day} is after today ({today} in {name}): it would delete every response, "
+            "the answers given today too; give today at the latest",
+            param_hint="'--before'",
+        )
+    try:
+        # fold=0: a midnight skipped by a clock change reads as the first moment of the day.
+        before = dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    except OverflowError:  # a day of year 1, east of UTC: before anything stored
+        before = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return before, f"{day} in {name}"
 
 
 def _abandon_after(days: float | None, hours: int | None) -> dt.timedelta | None:
@@ -292,7 +343,8 @@ async def _purge(
     label: str,
     *,
     now: dt.datetime,
-    days: int,
+    before: dt.datetime,
+    cutoff: str,
     abandon_after: dt.timedelta | None,
     dry_run: bool,
 ) -> None:
@@ -307,7 +359,6 @@ async def _purge(
     from storage import KEEP_DONE
 
     pruned = 0 if dry_run else await store.prune_inbox(before=now - KEEP_DONE)
-    before = now - dt.timedelta(days=days)
     report = await store.purge_older_than(before=before, now=now, dry_run=dry_run)
     click.echo(f"responses: {report.responses}")
     click.echo(f"answers: {report.answers}")
@@ -315,7 +366,6 @@ async def _purge(
     click.echo(f"respondents: {report.respondents}")
     if abandoned is not None:
         click.echo(f"abandoned: {abandoned}")
-    cutoff = before.isoformat(timespec="seconds")
     if dry_run:
         click.echo(
             f"dry run: nothing changed; the counts are what a real run would delete "
