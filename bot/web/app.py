@@ -489,6 +489,7 @@ class Pages:
                 # Two stages in one town read apart, as Telegram's buttons: by audience, date.
                 "workshops": zip(stages, picker_labels(lang, stages, catalogue), strict=True),
                 "stage_title": stage_title,
+                "closed": self.conversation.closed,  # the tour is over: no way to answer
                 **context,
             },
             status_code=status_code,

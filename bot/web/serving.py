@@ -38,7 +38,9 @@ async def serve_web(
     with sock:  # closed however this ends, a start that fails included
         store = await open_store(db)
         try:
-            conversation = Conversation(store, flow, stages, timezone=policy.timezone)
+            conversation = Conversation(
+                store, flow, stages, timezone=policy.timezone, closed=policy.closed
+            )
             await conversation.sync_with_files()
             app = create_app(WebChat(conversation, secret, bot_username, public_url))
             async with _daily_upkeep(Housekeeping(store, flow, policy)):

@@ -24,6 +24,17 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Answer here, in your browser. Your answers will be linked to this {stage}.",
     },
     "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
+    # The questionnaire closed (SURVEYBOT_CLOSED): the cards offer no way to answer.
+    "closed": {
+        "fr": "Le questionnaire est clos : il n’est plus possible d’y répondre. Merci à "
+        "toutes celles et ceux qui ont répondu !",
+        "en": "The questionnaire is closed: answers are no longer taken. Thank you to "
+        "everyone who took part!",
+    },
+    "closed_mine": {
+        "fr": "Vous avez répondu depuis ce navigateur ? Vos données",
+        "en": "Answered from this browser? Your data",
+    },
     "open_telegram": {"fr": "Ouvrir dans Telegram", "en": "Open in Telegram"},
     "unknown_workshop": {
         "fr": "Ce lien ne correspond à {aucun} {stage} {connu}. Choisissez {le_votre}\u00a0:",
