@@ -327,7 +327,8 @@ class ZoneSettings(_FromEnvironment):
 
 
 class UpkeepSettings(ZoneSettings):
-    """What the running bot and web chat do by themselves: reminders, closing, deleting."""
+    """What the running bot and web chat do by themselves: reminders, closing, deleting; and
+    whether the questionnaire is closed to respondents (`closed`)."""
 
     reminder_hours: float = Field(default=24, ge=0, le=MAX_DAYS * 24, allow_inf_nan=False)
     """One reminder after this many idle hours; 0 turns reminders off."""
@@ -337,6 +338,10 @@ class UpkeepSettings(ZoneSettings):
     """Responses older than this are deleted by the bot every day; unset: kept, with a warning
     at start; `keep`: kept on purpose (read as a century, `MAX_DAYS`, which the upkeep takes
     as no retention at all: `bot.cli.telegram.policy_of`)."""
+
+    closed: bool = False
+    """The questionnaire is closed (the tour is over): respondents are told so and nothing they
+    send is stored, but /mydata and /delete; no reminder goes out; retention still runs."""
 
     @field_validator("retention_days", mode="before")
     @classmethod

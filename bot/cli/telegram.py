@@ -64,6 +64,13 @@ TELEGRAM_OPTIONS: Final = (
         "keep: never, said on purpose; unset: never, with a warning).",
     ),
     click.option("--timezone", help="Respondents' time zone for quiet hours (SURVEYBOT_TIMEZONE)."),
+    click.option(
+        "--closed",
+        is_flag=True,
+        default=None,
+        help="The questionnaire is closed (the tour is over): respondents are told so, nothing "
+        "they send is stored but /mydata and /delete, no reminders (SURVEYBOT_CLOSED).",
+    ),
 )
 SERVER_OPTIONS: Final = (
     click.option(
@@ -78,7 +85,7 @@ SERVER_OPTIONS: Final = (
 
 
 def telegram_options(function: F) -> F:
-    """The bot's options: API, organisers, reminders, retention, time zone."""
+    """The bot's options: API, organisers, reminders, retention, time zone, closed."""
     for option in reversed(TELEGRAM_OPTIONS):
         function = option(function)
     return function
@@ -132,7 +139,8 @@ def _refuse_web_chat_path(url: str) -> None:
 
 
 def policy_of(settings: UpkeepSettings) -> Policy:
-    """Reminders, abandonment and retention as the settings ask (0 or unset: never)."""
+    """Reminders, abandonment and retention as the settings ask (0 or unset: never), and
+    whether the questionnaire is closed."""
     from conversation import Policy
 
     def hours(value: float | None) -> dt.timedelta | None:
@@ -159,6 +167,7 @@ def policy_of(settings: UpkeepSettings) -> Policy:
         abandon_after=abandon,
         retention=_retention(settings.retention_days),
         timezone=settings.timezone,
+        closed=settings.closed,
     )
 
 

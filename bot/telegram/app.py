@@ -161,6 +161,7 @@ async def running(
             services.stages,
             clock=services.clock,
             timezone=services.policy.timezone,  # the days said to respondents are theirs
+            closed=services.policy.closed,  # the tour is over: conversation/closing.py
         )
         services.conversation_ = conversation
         services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
