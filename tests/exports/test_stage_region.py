@@ -27,6 +27,7 @@ from flows import Flow
 from storage import ResponseFilter, Stage, SurveyStore, open_snapshot, open_store
 from tests.conftest import MINI, Clock
 from tests.exports.conftest import Survey, read_csv
+from tests.exports.test_roundtrip import META, QUESTIONS
 
 CENTRE = "Centre-Val de Loire"
 ARA = "Auvergne-Rhône-Alpes"
@@ -46,40 +47,6 @@ stages:
     region: {ARA}
 """
 """`aubenas` is only in the stages file: the database does not know it."""
-META = [
-    "response_key",
-    "stage_code",
-    "stage_city",
-    "stage_region",
-    "channel",
-    "flow_id",
-    "flow_version",
-    "language",
-    "status",
-    "started_at",
-    "completed_at",
-    "duration_seconds",
-]
-QUESTIONS = [
-    "company",
-    "staff",
-    "sector",
-    "sector_other",
-    "exports",
-    "markets__eu",
-    "markets__asia",
-    "markets__americas",
-    "markets__none",
-    "markets__other",
-    "markets_other",
-    "share",
-    "importance",
-    "obstacles__cost",
-    "obstacles__time",
-    "obstacles__skills",
-    "ideas",
-    "email",
-]
 LONG = [
     "response_key",
     "stage_code",
