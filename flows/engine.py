@@ -29,6 +29,7 @@ from flows.state import (
     current_step,
     first_open,
     includes_other,
+    next_open,
     next_visible,
     pending_choice,
     shown_steps,
@@ -93,7 +94,10 @@ def _advance(flow: Flow, state: ResponseState) -> ResponseState:
     assert state.current is not None
     history = _walked(state.history, state.current)
     reviewing = state.reviewing
-    following = None if reviewing else next_visible(flow, state.answers, after=state.current)
+    if reviewing:  # on to what is still to be seen, not through the answers given
+        following = next_open(flow, state, state.current, history)
+    else:
+        following = next_visible(flow, state.answers, after=state.current)
     if following is None:
         # Never end with a shown question left open: after going back out of a
         # revision, the question it opened may lie before the step just left.

@@ -12,7 +12,7 @@ The moves that change a state are in `flows.engine`; what to show is in
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -319,6 +319,22 @@ def first_open(flow: Flow, state: ResponseState) -> str | None:
         if isinstance(step, InfoStep):
             continue
         if step.id not in state.answers and step.id not in state.skipped:
+            return step.id
+    return None
+
+
+def next_open(flow: Flow, state: ResponseState, after: str, seen: Sequence[str]) -> str | None:
+    """The first step shown after `after` still to be seen: a question with neither an
+    answer nor a skip, or an information step not in `seen` (a section's introduction
+    that a new version of the flow or a revision's new branch puts ahead)."""
+    place = _plan(flow).place
+    for step in shown_steps(flow, state.answers).steps:
+        if place[step.id] <= place[after]:
+            continue
+        if isinstance(step, InfoStep):
+            if step.id not in seen:
+                return step.id
+        elif step.id not in state.answers and step.id not in state.skipped:
             return step.id
     return None
 

@@ -337,3 +337,29 @@ def test_a_question_added_before_the_answers_leads_on_to_the_next_open_one(
     new = play(second, ["type:Delta"], new)
     assert new.finished
     assert new.answers == {"a": "Alpha", "b": "Beta", "x": "Xi", "d": "Delta"}
+
+
+def test_after_a_carry_over_a_later_section_introduction_is_still_shown(
+    tmp_path: Path,
+) -> None:
+    """Going on to the next open question must not skip an information step never seen
+    (a review found the carried-over respondent missing every later introduction)."""
+    v1_text = V1_OF_FOUR.replace(
+        '      - {id: d, type: text, text: "D ?"}\n',
+        '      - {id: intro2, type: info, text: "Part two"}\n'
+        '      - {id: d, type: text, text: "D ?"}\n',
+    )
+    v2_text = v1_text.replace("version: 1", "version: 2").replace(
+        '      - {id: b, type: text, text: "B ?"}\n', ""
+    )
+    (tmp_path / "v1.yaml").write_text(v1_text, encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(v2_text, encoding="utf-8")
+    first, second = (flows.load_flow(tmp_path / f"v{n}.yaml") for n in (1, 2))
+    old = play(first, ["type:Alpha"])
+    assert old.current == "b"
+    new = rebase(second, old)
+    assert new.current == "c"
+    new = play(second, ["type:Gamma"], new)
+    assert new.current == "intro2"
+    new = play(second, ["ack", "type:Delta"], new)
+    assert new.finished
