@@ -10,7 +10,7 @@ do read a setting refuse a bad one, as before. Who loads what:
 | DatabaseSettings | db | erase, purge, migrate-db |
 | FlowSettings | flow, flows, stages | validate (which also reads db when it can, never refusing it: `bot/cli/flowfiles.py`) |
 | DataSettings | both | chat, stats, export |
-| ZoneSettings | timezone | stats (its "today"), chat (the day /mydata dates a response) |
+| ZoneSettings | timezone | stats (its "today"), chat (the day /mydata dates a response), purge --before (its day) |
 | LinkSettings | + public_url, bot_username | links |
 | RunSettings | + the Telegram settings, upkeep, listen and port | run |
 | WebSettings | + upkeep, listen and port, web_secret, bot_username | serve |

@@ -229,6 +229,11 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> floa
     hidden=True,
     help="Deprecated: the same in hours; use --abandon-after-days.",
 )
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    help="The zone --before's day is in, like Europe/Paris (SURVEYBOT_TIMEZONE).",
+)
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Count what would change, change nothing.")
 def purge(
@@ -236,6 +241,7 @@ def purge(
     day: dt.date | None,
     abandon_days: float | None,
     hours: int | None,
+    timezone: str | None,
     db: str | None,
     dry_run: bool,
 ) -> None:
@@ -265,7 +271,7 @@ def purge(
         raise click.UsageError("say what to delete: --older-than DAYS or --before YYYY-MM-DD")
     abandon_after = _abandon_after(abandon_days, hours)
     now = dt.datetime.now(dt.UTC)
-    before, cutoff = _cutoff(now, days, day)
+    before, cutoff = _cutoff(now, days, day, timezone)
     settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
 
@@ -290,7 +296,9 @@ def purge(
         fail(str(error))
 
 
-def _cutoff(now: dt.datetime, days: int | None, day: dt.date | None) -> tuple[dt.datetime, str]:
+def _cutoff(
+    now: dt.datetime, days: int | None, day: dt.date | None, timezone: str | None
+) -> tuple[dt.datetime, str]:
     """The moment before which responses go, and how to say it.
 
     --before DAY: midnight starting DAY in the respondents' zone, as `stats --day`
@@ -303,7 +311,7 @@ def _cutoff(now: dt.datetime, days: int | None, day: dt.date | None) -> tuple[dt
 
     from bot.settings import ZoneSettings
 
-    name = load_settings(ZoneSettings).timezone
+    name = load_settings(ZoneSettings, timezone=timezone).timezone
     zone = ZoneInfo(name)
     today = now.astimezone(zone).date()
     if day > today:

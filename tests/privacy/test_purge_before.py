@@ -240,3 +240,15 @@ def test_erase_help_names_every_channel() -> None:
     # --response finds a Telegram respondent as well (the key is looked up, then its owner).
     said = " ".join(result.stdout.split())
     assert "for a respondent of Telegram, the web or the terminal" in said
+
+
+def test_the_timezone_flag_names_the_zone_over_the_variable(tour: Tour, peek: Any) -> None:
+    """The flag, as every setting has one: given, the variable's zone does not count."""
+    day, zone = tour.first_day.isoformat(), str(tour.zone.key)
+    args = ["purge", "--before", day, "--dry-run", "--db", str(tour.target), "--timezone", zone]
+    flagged = CliRunner().invoke(main, args, env={"SURVEYBOT_TIMEZONE": "Mars/Base"})
+    assert flagged.exit_code == 0, flagged.output
+    assert f"(started before {tour.first_day} in {tour.zone.key})" in flagged.stderr
+    refused = purge(tour, "--before", tour.first_day.isoformat(), "--timezone", "Mars/Base")
+    assert refused.exit_code == 2
+    assert "--timezone: unknown time zone 'Mars/Base'" in refused.stderr
