@@ -3,7 +3,8 @@
 Every event of a respondent is answered with one polite sentence, in their language,
 that the questionnaire is closed, and changes nothing: no respondent is created, no
 answer stored, no response started over. Their rights stay: `/mydata` still gives
-a copy of what is kept, and `/delete` (with its "yes, erase everything") still erases it.
+a copy of what is kept, and `/delete` (with its "yes, erase everything") still erases it;
+neither carries a response onto a changed flow, nor shows a question after (`Showing.closed`).
 The service asks here before the turn (`Conversation.handle`); the reminders' round
 asks `Policy.closed` (`Housekeeping.due_reminders`).
 """
@@ -32,5 +33,7 @@ def still_served(event: Event) -> bool:
 
 
 def closed_notice(lang: str) -> Message:
-    """What a respondent is told of a closed questionnaire, in their language."""
-    return Message(say("closed", lang))
+    """What a respondent is told of a closed questionnaire, in their language: closed, and
+    their data still to see (/mydata) and erase (/delete), which /help no longer lists. A
+    page says the sentence alone (bot/web/pages.py), with its own buttons for those two."""
+    return Message(f"{say('closed', lang)} {say('closed_rights', lang)}")

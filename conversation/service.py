@@ -260,6 +260,7 @@ class Conversation:
             live_message=live.get(response.id, response.prompt_message_id) if response else None,
             held=self.live_messages,
             known=self._known,
+            closed=self.closed,
         )
 
     def _redelivered(self, turn: Turn) -> Reply:

@@ -65,6 +65,9 @@ class Showing:
     """Show the questions answered so far before the question (a channel without a chat log)."""
     untold_update: bool = False
     """Carried onto a new version of the flow in this turn, and not told yet: say so once."""
+    closed: bool = False
+    """The questionnaire is closed (the service's): nothing is carried over, nothing written
+    but an erasure; /mydata and /delete are answered alone, with no question after them."""
     catalogue: Catalogue | None = None
     """Set when the bot runs several flows and nothing has chosen one yet: ask who answers."""
     audience: str = ""
@@ -230,8 +233,8 @@ class Showing:
     async def _carry_over(self) -> None:
         """A response saved under an older version of the flow goes on under this one."""
         session = self.session
-        if not session.outdated or session.state is None or not session.resumable:
-            return
+        if self.closed or not session.outdated or session.state is None or not session.resumable:
+            return  # closed: a copy of one's data or an erasure is no reason to write
         # Not the event's own change (done again, it changes nothing): the event's id goes
         # with the change it brings, so the two are never split by a crash between them.
         await self._save(session.state, applies=False)

@@ -454,7 +454,9 @@ class Turn(Choosing):
             else:
                 data = await self.store.respondent_data(session.respondent.id)
                 self.screens.append(
-                    views.data_copy(data, lang, self.stages, self.several, zone=self.zone)
+                    views.data_copy(
+                        data, lang, self.stages, self.several, zone=self.zone, closed=self.closed
+                    )
                 )
         elif name == CommandName.DELETE:
             if session.respondent is None:

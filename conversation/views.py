@@ -27,10 +27,12 @@ from conversation.words import (
     LANGUAGE_NAMES,
     answered_so_far,
     answers_count,
+    day_of,
     language_name,
     of_place,
     say,
     stage_words,
+    status_said,
 )
 from flows import (
     Catalogue,
@@ -438,14 +440,16 @@ def data_copy(
     flows: Sequence[Flow] = (),
     *,
     zone: dt.tzinfo,
+    closed: bool = False,
 ) -> DataCopy:
     """Everything stored about a respondent, as a short text and the whole as JSON.
 
     `flows`: every flow the bot runs; with several, each response says which it is for.
-    `zone`: the respondents' time zone, in which a response's day is said (`_day_of`)."""
+    `zone`: the respondents' time zone, in which a response's day is said (`day_of`).
+    `closed`: the questionnaire is closed, so an unfinished response is said so (`status_said`)."""
     named = {flow.id: questionnaire_name(flow, lang) for flow in flows} if len(flows) > 1 else {}
     responses = tuple(
-        _response_line(response, lang, stages, named, zone)
+        _response_line(response, lang, stages, named, zone, closed)
         for response in data.get("responses", [])
     )
     lines = [say("mydata_intro", lang), "", *(responses or [say("mydata_none", lang)])]
@@ -465,6 +469,7 @@ def _response_line(
     stages: Sequence[StageDef],
     named: dict[str, str],
     zone: dt.tzinfo,
+    closed: bool,
 ) -> str:
     """One response as a line: "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : …";
     "• Questionnaire pour « Une entreprise » commencé le …" when `named` names its flow
@@ -480,21 +485,10 @@ def _response_line(
         "mydata_response_named" if name else "mydata_response",
         lang,
         name=name,
-        started=_day_of(response.get("started_at"), lang, zone),
+        started=day_of(response.get("started_at"), lang, zone),
         at_city=f" ({workshop})" if workshop else "",
-        status=say(f"status_{status}", lang) if status else "",
+        status=status_said(status, lang, closed=closed),
         count=answers_count(lang, count),
         # What to quote in an e-mail asking to be erased (`surveybot erase --response`).
         ref=response.get("key", ""),
     )
-
-
-def _day_of(moment: object, lang: str, zone: dt.tzinfo) -> str:
-    """An ISO time as the day people write, the day it was in `zone` (the respondents'):
-    22:30 UTC on 5 June 2019 is "6 juin 2019" in Paris; as given if it is not one."""
-    text = str(moment or "")
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return format_day((when.astimezone(zone) if when.tzinfo else when).date(), lang)

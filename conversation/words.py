@@ -7,9 +7,10 @@ channel ("tap the buttons", "type a number") is each channel's own text.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from flows import Called, Prompt, french_de, stage_noun, typeset_table
+from flows import Called, Prompt, format_day, french_de, stage_noun, typeset_table
 
 
 def of_place(name: str) -> str:
@@ -349,6 +350,8 @@ WORDS: dict[str, dict[str, str]] = {
     # Closed for the statistics after days without an answer, not for the person: it
     # goes on where it stopped (a person reading "abandoned" would think it lost).
     "status_abandoned": {"fr": "interrompu, à reprendre", "en": "paused, to resume"},
+    # Once the questionnaire is closed, nothing is to resume: in progress or paused alike.
+    "status_unfinished": {"fr": "non terminé", "en": "unfinished"},
     "delete_confirm": {
         "fr": "Effacer définitivement toutes vos réponses et les données vous concernant ? "
         "Cette action ne peut pas être annulée.",
@@ -362,6 +365,11 @@ WORDS: dict[str, dict[str, str]] = {
         "celles et ceux qui ont répondu !",
         "en": "The questionnaire is closed: answers are no longer taken. Thank you to everyone "
         "who took part!",
+    },
+    # After it in a chat, where commands are typed: the rights kept (a page has buttons).
+    "closed_rights": {
+        "fr": "Vos données restent consultables (/mydata) et effaçables (/delete).",
+        "en": "Your data can still be seen (/mydata) and erased (/delete).",
     },
     "deleted": {
         "fr": "C’est fait : vos réponses et les données vous concernant ont été effacées. "
@@ -408,6 +416,27 @@ def answers_count(lang: str, count: int) -> str:
     """ "0 réponse", "1 réponse", "2 réponses" (French counts 0 and 1 singular); "0 answers"."""
     singular = count == 1 or (count == 0 and lang != "en")
     return say("answers_one" if singular else "answers_many", lang, count=count)
+
+
+def status_said(status: str, lang: str, *, closed: bool = False) -> str:
+    """A response's status as its respondent reads it in /mydata ("" if none); once the
+    questionnaire is `closed`, one not completed is "unfinished": nothing is to resume."""
+    if not status:
+        return ""
+    return say(
+        "status_unfinished" if closed and status != "completed" else f"status_{status}", lang
+    )
+
+
+def day_of(moment: object, lang: str, zone: dt.tzinfo) -> str:
+    """An ISO time as the day people write, the day it was in `zone` (the respondents'):
+    22:30 UTC on 5 June 2019 is "6 juin 2019" in Paris; as given if it is not one."""
+    text = str(moment or "")
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return format_day((when.astimezone(zone) if when.tzinfo else when).date(), lang)
 
 
 def answered_so_far(lang: str, shown: Prompt | None) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import pytest
+import yaml
 
 from conversation import (
     Action,
@@ -18,9 +20,9 @@ from conversation import (
     Menu,
     Policy,
 )
-from flows import Flow, StageDef
+from flows import Flow, StageDef, load_flow
 from storage import Channel, Store
-from tests.conftest import Clock, Peek
+from tests.conftest import MINI, Clock, Peek
 from tests.conversation.conftest import (
     AGREE,
     ERASE_NO,
@@ -33,10 +35,12 @@ from tests.conversation.conftest import (
 
 CLOSED_FR = (
     "Le questionnaire est clos\u00a0: il n’est plus possible d’y répondre. Merci à toutes "
-    "celles et ceux qui ont répondu\u00a0!"
+    "celles et ceux qui ont répondu\u00a0! Vos données restent consultables (/mydata) et "
+    "effaçables (/delete)."
 )
 CLOSED_EN = (
-    "The questionnaire is closed: answers are no longer taken. Thank you to everyone who took part!"
+    "The questionnaire is closed: answers are no longer taken. Thank you to everyone who took "
+    "part! Your data can still be seen (/mydata) and erased (/delete)."
 )
 NEXT_NOON = dt.datetime(2019, 6, 4, 10, 0, tzinfo=dt.UTC)
 
@@ -185,3 +189,76 @@ async def test_a_closed_start_is_logged_once(
         await closed_mini.sync_with_files()
 
     assert "the questionnaire is closed: respondents are told so" in caplog.messages
+
+
+def mini_v2(tmp_path: Path) -> Flow:
+    """mini.yaml changed after the tour began: "share" gone, "staff" at most 10."""
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    data["version"] = 2
+    for section in data["sections"]:
+        section["steps"] = [step for step in section["steps"] if step["id"] != "share"]
+        for step in section["steps"]:
+            if step["id"] == "staff":
+                step["max"] = 10
+    path = tmp_path / "mini_v2.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_flow(path)
+
+
+async def test_mydata_and_delete_carry_nothing_onto_a_changed_questionnaire(
+    chat: ChatFactory,
+    mini: Conversation,
+    store: Store,
+    stages: list[StageDef],
+    clock: Clock,
+    peek: Peek,
+    tmp_path: Path,
+) -> None:
+    # Closed on a flow changed since Ana's 12 employees: her response stays as she left it,
+    # not carried onto the new version (which would drop that answer) for a copy of it.
+    ana = chat(mini)
+    await mini_to(ana, "exports")
+    closed = Conversation(store, mini_v2(tmp_path), stages, clock=lambda: clock.now, closed=True)
+    await closed.sync_with_files()  # records the new file's version, as at any start
+    ana.conversation = closed
+    before = peek.dump()
+
+    await ana.command("mydata")
+
+    assert ana.kinds == ["DataCopy"]  # not "updated", nor the question waiting
+    assert peek.dump() == before
+    assert peek.query("SELECT flow_version, current_step FROM responses") == [(1, "exports")]
+    assert len(peek.query("SELECT question_id FROM answers")) == 3
+    await ana.command("delete")
+    assert ana.kinds == ["Menu"]
+    await ana.press(ERASE_YES)
+    assert ana.kinds == ["Goodbye"]
+    assert about_people(peek) == NO_ONE
+
+
+async def test_mydata_says_unfinished_once_closed(
+    chat: ChatFactory,
+    mini: Conversation,
+    closed_mini: Conversation,
+    store: Store,
+    mini_flow: Flow,
+    clock: Clock,
+) -> None:
+    # Paused (closed for the statistics) or in progress: once closed, nothing is to resume.
+    await mini_to(chat(mini), "sector")
+    later = clock.now + dt.timedelta(days=20)
+    await Housekeeping(store, mini_flow, Policy(abandon_after=dt.timedelta(days=14))).upkeep(later)
+    await mini_to(chat(mini, "bea"), "sector")  # after the upkeep: still in progress
+    await mini_to(chat(mini, "tom", hint="en-GB"), "sector")
+
+    said = {}
+    for name in ("ana", "bea", "tom"):
+        person = chat(closed_mini, name)
+        await person.command("mydata")
+        copy = person.only(DataCopy)
+        assert isinstance(copy, DataCopy)
+        said[name] = copy.responses[0]
+
+    assert ": non terminé, 2\u00a0réponses" in said["ana"]
+    assert ": non terminé, 2\u00a0réponses" in said["bea"]
+    assert ": unfinished, 2 answers" in said["tom"]
