@@ -353,14 +353,14 @@ class Pages:
             request,
             "resume.html",
             lang,
-            # Said in the page's language, not the respondent's (a link answered in English,
-            # opened on a French phone): the page is in one language.
+            # In the page's language, not the respondent's: a page is in one language.
             responses=data_copy(
                 copy.data,
                 lang,
                 self.conversation.stages,
                 self.conversation.catalogue.flows,
                 zone=self.conversation.zone,  # the day it was for the respondents
+                closed=self.conversation.closed,  # then "unfinished", not "to resume"
             ).responses,
             replaces=bool(mine and mine.responses),
             token=form_token(self.site.secret, respondent),

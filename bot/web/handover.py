@@ -7,7 +7,8 @@ read their answers and get their resume link. So every questionnaire page offers
 footer; the end page puts it forward):
 
     GET  /handover?stage=<entry>   asks first: the answers stay saved; an unfinished
-                                   response's resume link (and its QR code) to keep
+                                   response's resume link (and its QR code) to keep,
+                                   unless the questionnaire is closed (nothing to finish)
     POST /handover?stage=<entry>   this browser forgets its person (its cookies dropped,
                                    nothing erased), then the workshop's landing card
 
@@ -107,7 +108,9 @@ class Handover:
         lang = language_of(request, self.pages.conversation)
         copy = await self.pages.data_of(respondent, lang)
         responses = copy.data.get("responses", []) if copy else []
-        unfinished = any(r.get("status") != "completed" for r in responses)
+        # Closed: nothing is left to finish, so no resume link to keep (only this browser forgets).
+        closed = self.pages.conversation.closed
+        unfinished = not closed and any(r.get("status") != "completed" for r in responses)
         link = str(request.url_for("resume", respondent=respondent))
         return self.pages.draw(
             request,

@@ -141,7 +141,9 @@ def has_field(blocks: Sequence[Block]) -> bool:
 
 def _block(screen: Screen, lang: str) -> Block | None:
     if isinstance(screen, Message):
-        return Block("message", text=screen.text.strip(), warning=screen.warning)
+        closed = say("closed", lang)  # its /mydata and /delete: the page's buttons, if any
+        text = closed if screen.text.startswith(closed) else screen.text.strip()
+        return Block("message", text=text, warning=screen.warning)
     if isinstance(screen, Welcome):
         return Block("welcome", title=screen.title, text=screen.intro, lead=screen.workshop or "")
     if isinstance(screen, Menu):

@@ -125,6 +125,29 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "This link belongs to a questionnaire already started:",
     },
     "resume_confirm": {"fr": "Reprendre ici", "en": "Resume here"},
+    # The same link once the questionnaire is closed: no resuming, only one's rights.
+    "resume_confirm_title_closed": {
+        "fr": "Le questionnaire est clos",
+        "en": "The questionnaire is closed",
+    },
+    "resume_confirm_lead_closed": {
+        "fr": "Ce lien est celui de réponses déjà données. Vous pouvez les consulter ou les "
+        "effacer depuis ce navigateur :",
+        "en": "This link belongs to answers already given. You can see or erase them from "
+        "this browser:",
+    },
+    "resume_confirm_closed": {
+        "fr": "Les consulter ou les effacer ici",
+        "en": "See or erase them here",
+    },
+    "resume_replaces_closed": {
+        "fr": "Ce navigateur a déjà ses propres réponses. Il passera à celles du lien et ne "
+        "pourra plus montrer les siennes, qui restent enregistrées : consultez-les ou "
+        "effacez-les d’abord si vous le souhaitez.",
+        "en": "This browser already has answers of its own. It will switch to the link's and "
+        "will no longer be able to show its own, which stay saved: see or erase them first "
+        "if you wish.",
+    },
     "resume_cancel": {"fr": "Non, ne rien changer", "en": "No, change nothing"},
     "resume_replaces": {
         "fr": "Ce navigateur a déjà ses propres réponses. Il passera à celles du lien\u00a0: "
@@ -162,6 +185,17 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Rien n’a été enregistré ici. La personne suivante commencera son propre "
         "questionnaire.",
         "en": "Nothing was saved here. The next person starts their own questionnaire.",
+    },
+    # Closed (SURVEYBOT_CLOSED): no one answers next; this browser only forgets its person.
+    "handover_lead_closed": {
+        "fr": "Vos réponses restent enregistrées. Ce navigateur les oublie : la personne "
+        "suivante ne les verra pas.",
+        "en": "Your answers stay saved. This browser forgets them: the next person will not "
+        "see them.",
+    },
+    "handover_lead_none_closed": {
+        "fr": "Rien n’a été enregistré ici. Ce navigateur oublie simplement votre passage.",
+        "en": "Nothing was saved here. This browser simply forgets your visit.",
     },
     "handover_unfinished": {
         "fr": "Votre questionnaire n’est pas terminé",

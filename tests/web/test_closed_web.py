@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 
 from bot.http import RateLimit
 from bot.web import WebChat, create_app
+from bot.web.identity import COOKIE
 from conversation import Conversation
 from flows import Flow, StageDef
 from storage import Store
@@ -80,6 +81,7 @@ async def test_an_answer_posted_after_the_close_stores_nothing(
     answered = await ana_later.submit(form, button, **changes)
 
     assert CLOSED in answered and answered.question is None
+    assert "/mydata" not in answered  # the chat's way; the page has its buttons below
     assert peek.dump() == before
     # Reloaded: still closed, and the question is not offered again.
     again = await ana_later.get("/chat")
@@ -118,3 +120,43 @@ async def test_mydata_and_erasing_stay_reachable_with_a_cookie(
         "answers": 0,
         "consent_refusals": 0,
     }
+
+
+async def test_the_hand_over_page_keeps_no_resume_link_once_closed(
+    visitor: VisitorFactory, closed_app: Starlette, flow: Flow, peek: Peek
+) -> None:
+    ana = visitor()
+    await three_answers_in(ana, flow)  # unfinished
+    before = peek.dump()
+    ana_later = visitor(app=closed_app)
+    ana_later.client.cookies = ana.cookies
+
+    page = await ana_later.get("/handover")
+
+    assert "Ce navigateur les oublie : la personne suivante ne les verra pas." in page
+    assert "n’est pas terminé" not in page and "commencera son propre questionnaire" not in page
+    assert "<svg" not in page.html and "resume-link" not in page.html
+    assert page.labels() == ["Laisser la place"]
+    assert peek.dump() == before
+
+
+async def test_a_resume_link_once_closed_offers_only_to_see_or_erase_the_answers(
+    visitor: VisitorFactory, closed_app: Starlette, flow: Flow, peek: Peek
+) -> None:
+    ana = visitor()
+    await three_answers_in(ana, flow)
+    before = peek.dump()
+    phone = visitor(app=closed_app)
+
+    page = await phone.get(f"/r/{ana.cookies[COOKIE]}")
+
+    assert page.status == 200 and "Le questionnaire est clos" in page
+    assert "Reprendre" not in page and page.labels() == ["Les consulter ou les effacer ici"]
+    assert ": non terminé, 3 réponses" in page  # not "en cours": nothing is to resume
+    assert peek.dump() == before
+    chat = await phone.press("Les consulter ou les effacer ici")
+    assert CLOSED in chat and chat.question is None
+    assert {"Mes données", "Effacer mes réponses"} <= set(chat.labels())
+    mine = await phone.press("Mes données")
+    assert "Voici les données enregistrées vous concernant" in mine
+    assert peek.dump() == before
