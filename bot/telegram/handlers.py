@@ -139,6 +139,10 @@ async def on_edited(update: Update, context: BotContext) -> None:
         return
     if (message.text or "").startswith("/"):
         return  # a command (/start…) edited: no answer to keep, nothing worth saying
+    if context.services.conversation.closed:
+        # No answer to correct with /back: like any text, told the questionnaire is closed.
+        await converse(update, context, Typed(message.text or ""))
+        return
     lang = await context.services.conversation.language_kept(person)
     await Chat(context.bot, message.chat_id).send_plain(say("edited", lang))
 
@@ -150,6 +154,10 @@ async def on_group(update: Update, context: BotContext) -> None:
     if message is None or person is None:
         return
     lang = await context.services.conversation.language_kept(person)
+    if context.services.conversation.closed:
+        # Nothing to answer privately either; /mydata and /delete are for a private chat.
+        await message.reply_text(say("closed", lang))
+        return
     link = f"https://t.me/{context.bot.username}"
     payload = context.args[0] if context.args else ""
     if STAGE_CODE.fullmatch(payload):  # the workshop of the link they used goes with them
@@ -174,7 +182,8 @@ async def converse(
     tapped = query.message if query is not None and isinstance(query.message, Message) else None
     here = Chat(context.bot, chat.id)
     if isinstance(event, Pressed) and query is not None:
-        shown_more = await _answer_press(here, query, event, reply, tapped)
+        closed = conversation.closed  # every tap then uses its buttons up
+        shown_more = await _answer_press(here, query, event, reply, tapped, closed=closed)
         if tapped is not None and reply.status == Status.DONE and not event.action.about_question:
             context.services.chats.use_up(chat.id, tapped.message_id)
         if not shown_more:
@@ -212,8 +221,13 @@ async def _answer_press(
     event: Pressed,
     reply: Reply,
     tapped: Message | None,
+    *,
+    closed: bool = False,
 ) -> bool:
-    """Answer the button press as its reply says; False when nothing more is to be shown."""
+    """Answer the button press as its reply says; False when nothing more is to be shown.
+
+    `closed`: the questionnaire is closed, so the tapped buttons offered nothing that is still
+    on (a question's, "resume"…: the closed notice answers them), or were used (erasing)."""
     if reply.status == Status.REFUSED:
         # A refused tap (too many ticks...): an alert, and the question stays as it is.
         await answer_query(query, reply.note, alert=True)
@@ -224,7 +238,7 @@ async def _answer_press(
     if reply.status == Status.STALE and tapped.message_id != reply.live_message:
         # An earlier question's buttons: they go. The question on screen keeps its own.
         await chat.drop_keyboard(tapped.message_id)
-    elif reply.status == Status.DONE and not event.action.about_question:
-        # A menu, once answered, is used up.
+    elif (reply.status == Status.DONE and not event.action.about_question) or closed:
+        # A menu, once answered, is used up; once closed, any tapped message's buttons.
         await chat.drop_keyboard(tapped.message_id)
     return True

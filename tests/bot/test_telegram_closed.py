@@ -27,12 +27,14 @@ PARIS = ZoneInfo("Europe/Paris")
 START = dt.datetime(2019, 6, 4, 13, 0, tzinfo=PARIS)  # a Tuesday afternoon, in Paris
 NEXT_AFTERNOON = dt.datetime(2019, 6, 5, 14, 0, tzinfo=PARIS)  # a reminder would be due
 ORGANISER = 900_001
-CLOSED = (
+CLOSED_SENTENCE = (
     "Le questionnaire est clos\u00a0: il n’est plus possible d’y répondre. Merci à toutes "
     "celles et ceux qui ont répondu\u00a0!"
 )
+CLOSED = f"{CLOSED_SENTENCE} Vos données restent consultables (/mydata) et effaçables (/delete)."
 CLOSED_EN = (
-    "The questionnaire is closed: answers are no longer taken. Thank you to everyone who took part!"
+    "The questionnaire is closed: answers are no longer taken. Thank you to everyone who took "
+    "part! Your data can still be seen (/mydata) and erased (/delete)."
 )
 
 
@@ -137,3 +139,40 @@ async def test_the_open_bot_reminds_where_the_closed_one_does_not(
         await ana.send("ACME")
         clock.now = NEXT_AFTERNOON
         assert await send_due_reminders(app, NEXT_AFTERNOON) == 1
+
+
+async def test_an_edit_a_group_and_an_old_question_are_told_it_is_closed(
+    flow: Flow, bundled_stages: list[StageDef], tmp_path: Path
+) -> None:
+    api, db_path, clock = FakeBotAPI(), tmp_path / "survey.sqlite3", Clock(START)
+    before_close = bot(api, flow, bundled_stages, clock, closed=False)
+    async with running(before_close, db_path):
+        updates = Updates(before_close, api)
+        ana = Person(updates, 501)
+        await ana.send("/start pithiviers")
+        await ana.tap("Continuer ▶")
+        await ana.send("ACME")
+        await ana.send("12")
+        live = ana.last_with_buttons()  # "Secteur ?", its buttons on screen
+        next_id = updates.next_id() + 1
+
+    closed = bot(api, flow, bundled_stages, clock, closed=True)
+    async with running(closed, db_path):
+        updates = Updates(closed, api, first_update_id=next_id)
+        ana = Person(updates, 501)
+        edited = ana.message_update("ACME Corp")
+        edited["edited_message"] = edited.pop("message")
+        edited["edited_message"]["edit_date"] = edited["edited_message"]["date"]
+        await updates.feed(edited)
+        assert ana.last_text == CLOSED  # not "go back with /back"
+        await ana.send("/help")
+        assert ana.last_text == CLOSED  # naming /mydata and /delete, which still work
+
+        await ana.tap(live.labels()[0], message=live)
+
+        assert ana.last_text == CLOSED
+        assert ana.live_keyboards() == []  # the question's buttons go with the tap
+
+        group = {"id": -501, "type": "group", "title": "Atelier"}
+        await updates.feed(ana.message_update("/start pithiviers", chat=group))
+        assert [m.text for m in api.chat(-501)] == [CLOSED_SENTENCE]  # not "write to me"
