@@ -17,7 +17,7 @@ from conversation.live import LiveMessages
 from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
-from conversation.words import say
+from conversation.words import of_place, say, stage_words
 from flows import (
     Catalogue,
     Flow,
@@ -272,10 +272,11 @@ class Showing:
             return
         self.screens.append(Question(shown))
 
-    def _show_finished(self) -> None:
+    def _show_finished(self, stage: StageDef | None = None) -> None:
         """The thanks and the summary; a response given on another version stays as it is.
         A change of answer under way: the question being changed, where a typed line goes
-        (the summary's buttons would be stale), saying why if the change opened it."""
+        (the summary's buttons would be stale), saying why if the change opened it. Opened
+        by another workshop's link (`stage`): which workshop the answers stay with."""
         state = self.session.state
         assert state is not None
         self._say_updated()
@@ -289,6 +290,9 @@ class Showing:
         self.screens.append(
             Message(say("already_done_as_given" if as_given else "already_done", self.lang))
         )
+        tagged = self._tagged()
+        if stage is not None and tagged is not None and self._tagged_elsewhere(stage):
+            self.screens.append(Message(_done_elsewhere(self.lang, tagged, stage)))
         self._show_summary()
 
     def _show_summary(self) -> None:
@@ -344,3 +348,18 @@ class Showing:
         if self.untold_update:
             self.screens.append(Message(say("flow_updated", self.lang)))
             self.untold_update = False
+
+
+def _done_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
+    """ "Your answers stay linked to the Pithiviers workshop; this link is the Vitré one's":
+    a finished respondent at a second workshop is counted once, at the first."""
+    return say(
+        "done_other_workshop",
+        lang,
+        was=tagged.city,
+        of_was=of_place(tagged.city),
+        linked=linked.city,
+        of_linked=of_place(linked.city),
+        **stage_words(lang, tagged.called, "was_"),
+        **stage_words(lang, linked.called, "linked_"),
+    )

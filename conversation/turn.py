@@ -98,7 +98,7 @@ class Turn(Choosing):
             # Unfinished, or closed as abandoned after a long pause: either can go on.
             self._offer_resume(stage)
         elif session.finished:
-            self._show_finished()
+            self._show_finished(stage)
         else:
             # A plain /start at the notice keeps the link it was shown for.
             await self._arrive(event.stage or (self.arrived.entry if self.arrived else None))
@@ -117,7 +117,7 @@ class Turn(Choosing):
         elif linked is not None:
             self._offer_switch(linked, find_stage(self.stages, event.stage))
         elif session.finished and not session.changing_an_answer:
-            self._show_finished()
+            self._show_finished(find_stage(self.stages, event.stage))
         elif session.resumable and self._tagged_elsewhere(
             stage := find_stage(self.stages, event.stage)
         ):

@@ -117,6 +117,12 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Would you like to continue where you left off?",
     },
     # Opened by another workshop's link: which workshop each button leaves the answers with.
+    "done_other_workshop": {
+        "fr": "Vos réponses restent rattachées {was_au_stage} {of_was} ; ce lien est celui "
+        "{linked_du_stage} {of_linked}. Une personne ne répond qu’une fois.",
+        "en": "Your answers stay linked to the {was} {was_stage}; this link is for the "
+        "{linked} {linked_stage}. Each person answers once.",
+    },
     "resume_other_workshop": {
         "fr": "Ce questionnaire est rattaché {was_au_stage} {of_was}, et ce lien est celui "
         "{linked_du_stage} {of_linked}. « Reprendre » garde vos réponses et {was_le_stage} "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversation import Action, Conversation, Intent, Message, Status, Summary
+from conversation import Action, Conversation, Intent, Look, Message, Start, Status, Summary
 from storage import ResponseStatus, Store
 from tests.conftest import Clock, Peek
 from tests.conversation.conftest import (
@@ -349,6 +349,27 @@ async def test_restart_from_the_resume_offer_keeps_the_new_links_workshop(
         "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
         "l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
     ]
+
+
+async def test_a_finished_respondent_at_another_workshop_is_told_where_their_answers_stay(
+    chat: ChatFactory, mini: Conversation, peek: Peek
+) -> None:
+    """Met at Pithiviers and done, then at Évreux: the answers are not counted twice, and
+    the person is told they stay with Pithiviers, not only "you have already answered"."""
+    ana = chat(mini)
+    await ana.start("pithiviers")
+    await mini_to_end(ana)
+
+    for again in (Start("exemple_normandie"), Look("exemple_normandie")):  # Telegram, a page
+        await ana.send(again)
+        assert ana.messages[1] == (
+            "Vos réponses restent rattachées à l’atelier de Pithiviers\u00a0; ce lien est celui "
+            "de l’atelier d’Évreux. Une personne ne répond qu’une fois."
+        )
+        assert ana.kinds[-1] == "Summary"
+    await ana.start("pithiviers")
+    assert len(ana.messages) == 1  # at their own workshop: "already answered" alone
+    assert peek.query("SELECT stage_code, status FROM responses") == [("pithiviers", "completed")]
 
 
 async def test_another_workshops_link_says_which_workshop_each_choice_keeps(
