@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from exports import CHANNELS
+from exports import CHANNELS, history_of
 from flows import (
     Called,
     Flow,
@@ -335,17 +335,11 @@ def _dropoff(
 def asked_by_version(flow: Flow, stored: Iterable[FlowVersion]) -> dict[int, frozenset[str]]:
     """Flow version -> the questions it asks, for `flow` and the versions of it `stored`
     (as the bot keeps each one it runs). A stored version this surveybot cannot read is
-    left out: its responses then count for every question, as before versions were kept."""
-    flows = {flow.version: flow}
-    for kept in stored:
-        if kept.version not in flows:
-            try:
-                flows[kept.version] = Flow.model_validate_json(kept.content)
-            except ValueError:  # pydantic's ValidationError, or JSON this one cannot read
-                continue
+    left out: its responses then count for every question, as before versions were kept.
+    The versions are read as the export reads them (`exports.history_of`)."""
     return {
-        version: frozenset(step.id for step in each.steps() if step.type != Kind.INFO)
-        for version, each in flows.items()
+        each.version: frozenset(step.id for step in each.steps() if step.type != Kind.INFO)
+        for each in history_of(flow, list(stored)).flows
     }
 
 
