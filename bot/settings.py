@@ -308,6 +308,13 @@ class TelegramSettings(_FromEnvironment):
         return Path(value).expanduser() if isinstance(value, str) else value
 
 
+CLOSED_WORDS: Final = {
+    **dict.fromkeys(("1", "true", "yes", "y", "on", "oui", "o"), True),
+    **dict.fromkeys(("0", "false", "no", "n", "off", "non"), False),
+}
+"""What `SURVEYBOT_CLOSED` may say, in English or French, and what each means."""
+
+
 class ZoneSettings(_FromEnvironment):
     """The respondents' time zone: their night, and their day for `stats`' today."""
 
@@ -342,6 +349,22 @@ class UpkeepSettings(ZoneSettings):
     closed: bool = False
     """The questionnaire is closed (the tour is over): respondents are told so and nothing they
     send is stored, but /mydata and /delete; no reminder goes out; retention still runs."""
+
+    @field_validator("closed", mode="before")
+    @classmethod
+    def _yes_or_no(cls, value: object) -> object:
+        # pydantic said "Input should be a valid boolean" to a French organiser's "oui".
+        if not isinstance(value, str):
+            return value
+        word = value.strip().lower()
+        if word in CLOSED_WORDS:
+            return CLOSED_WORDS[word]
+        if not word:
+            raise ValueError("is empty: write 1 to close the questionnaire, or remove the line")
+        raise ValueError(
+            f"{value!r} is neither yes nor no: write 1 (or true, oui) to close the "
+            "questionnaire, 0 (or false, non) to keep it open"
+        )
 
     @field_validator("retention_days", mode="before")
     @classmethod

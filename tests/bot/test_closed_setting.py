@@ -24,7 +24,7 @@ CLOSED = "Le questionnaire est clos"
 
 
 @pytest.mark.parametrize("group", [RunSettings, WebSettings, WebAndBotSettings])
-@pytest.mark.parametrize("said", ["1", "true", "yes"])
+@pytest.mark.parametrize("said", ["1", "true", "yes", "oui", " Oui "])
 def test_the_variable_closes_what_run_and_serve_load(
     work: Path, monkeypatch: pytest.MonkeyPatch, group: type[UpkeepSettings], said: str
 ) -> None:
@@ -35,6 +35,32 @@ def test_the_variable_closes_what_run_and_serve_load(
 
     assert settings.closed is True
     assert policy_of(settings).closed is True
+
+
+@pytest.mark.parametrize("said", ["0", "false", "non"])
+def test_a_no_in_either_language_keeps_it_open(
+    work: Path, monkeypatch: pytest.MonkeyPatch, said: str
+) -> None:
+    monkeypatch.setenv("SURVEYBOT_CLOSED", said)
+
+    assert load_settings(RunSettings).closed is False
+
+
+@pytest.mark.parametrize(
+    ("said", "told"),
+    [
+        ("2", "'2' is neither yes nor no: write 1 (or true, oui) to close the questionnaire"),
+        ("", "is empty: write 1 to close the questionnaire, or remove the line"),
+    ],
+)
+def test_a_value_neither_yes_nor_no_says_what_to_write(work: Path, said: str, told: str) -> None:
+    env = {"SURVEYBOT_CLOSED": said, "SURVEYBOT_TOKEN": "1:x"}
+
+    refused = CliRunner().invoke(main, ["run"], env=env)
+
+    assert refused.exit_code == 2
+    assert f"error: SURVEYBOT_CLOSED: {told}" in refused.stderr
+    assert "valid boolean" not in refused.stderr
 
 
 def test_the_flag_closes_and_no_flag_leaves_the_variable(
