@@ -27,7 +27,7 @@ NOTES: Final[dict[str, str]] = {
     "Flow.audience": "Only when the bot runs several flows: who this one is for.",
     "Flow.sections": "The sections, in order, each with its steps.",
     "Audience.code": "Ends the invitation links straight to this flow (?start=<stage>__<code>).",
-    "Audience.label": f"This flow's button under 'vous répondez pour :'. {_TEXT}",
+    "Audience.label": f"This flow's button under 'dites-nous pour qui vous répondez :'. {_TEXT}",
     "Section.id": "The section's id: lowercase letters, digits and _.",
     "Section.title": f"Shown above each of its questions, with the progress. {_TEXT}",
     "Section.show_if": "Show the whole section only when this condition on earlier answers holds.",
