@@ -59,7 +59,7 @@ NOTES: Final[dict[str, str]] = {
     "other_label": f"That choice's label, instead of 'Autre (précisez)'. {_TEXT}",
     "columns": "Buttons per row on a phone, 1 to 4; chosen from the labels' lengths when absent.",
     "except_chosen_in": "An earlier choice question: its answer's codes are not offered again here.",
-    "min_selected": "The fewest choices to tick.",
+    "min_selected": "The fewest choices to tick; an exclusive choice alone is enough.",
     "max_selected": "The most choices that can be ticked.",
     "ScaleStep.min": "The scale's first value: 0 or 1 (default 1).",
     "ScaleStep.max": "The scale's last value: 2 to 10 (default 5).",

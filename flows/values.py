@@ -252,6 +252,13 @@ def _check_multiple(
     if not isinstance(value, list) or not all(isinstance(v, str) and v in codes for v in value):
         return _unknown(lang)
     chosen = list(dict.fromkeys(value))
+    for choice in step.choices:
+        if choice.exclusive and choice.code in chosen:
+            if len(chosen) > 1:
+                return Invalid(message("exclusive", lang, label=flow.text(choice.label, lang)))
+            # "None of these" alone is a whole answer, whatever `min_selected` asks of the
+            # others: a respondent with none to name would otherwise be stuck.
+            return chosen
     low = step.min_selected or 1
     if len(chosen) < low:
         return Invalid(
@@ -259,9 +266,6 @@ def _check_multiple(
         )
     if step.max_selected is not None and len(chosen) > step.max_selected:
         return Invalid(message("too_many", lang, max=step.max_selected))
-    for choice in step.choices:
-        if choice.exclusive and choice.code in chosen and len(chosen) > 1:
-            return Invalid(message("exclusive", lang, label=flow.text(choice.label, lang)))
     return chosen
 
 
