@@ -155,9 +155,11 @@ class RateLimit:
     allowance. `who` names the person a request comes from (the web chat's
     cookie) where there is one, and that person gets a person's allowance too:
     generous for someone tapping through a questionnaire; a script hammering the
-    server gets 429 with a Retry-After. Paths starting with one of `exempt` are
-    not counted: static files, and the Telegram webhook, whose every update comes
-    from Telegram's own servers and which its secret already guards.
+    server gets 429 with a Retry-After. The paths of `exempt` are not counted:
+    static files, the health check, and the Telegram webhook, whose every update
+    comes from Telegram's own servers and which its secret already guards. An entry
+    ending in "/" (`/static/`) exempts what is under it; any other, that path alone:
+    a webhook at `/c` must not lift the limit of `/chat`, nor `/s` of every card.
     """
 
     app: ASGIApp
@@ -183,12 +185,17 @@ class RateLimit:
         await self.refuse(scope, 429, wait)(scope, receive, send)
 
     def _allow(self, scope: Scope) -> bool:
-        if _route_path(scope).startswith(self.exempt):
+        if _exempt(_route_path(scope), self.exempt):
             return True
         person = self.who(scope) if self.who else None
         if person is not None and not self.people.take(person):
             return False
         return self.addresses.take(_client(scope))
+
+
+def _exempt(path: str, exempt: tuple[str, ...]) -> bool:
+    """Whether `path` is one of `exempt`, or under one of them that ends in "/"."""
+    return any(path == e or (e.endswith("/") and path.startswith(e)) for e in exempt)
 
 
 def _route_path(scope: Scope) -> str:
