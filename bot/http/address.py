@@ -6,6 +6,10 @@ request's own address. Behind nginx with `proxy_set_header Host $host` that is
 already the public one; a proxy that keeps its own (`127.0.0.1:8000`), or one
 that serves the chat under a path (`https://example.org/enquete/`), needs
 SURVEYBOT_PUBLIC_URL, and this puts it in every request.
+
+Under a path prefix the web chat's cookies are kept to that path; a browser that also
+holds one of the same name for the whole host (set before, or by a chat served at the
+root) sends both, the one of the longer path first (RFC 6265, 5.4): that one is read.
 """
 
 from __future__ import annotations
@@ -42,4 +46,21 @@ class PublicAddress:
             if not path.startswith(self.prefix + "/") and path != self.prefix:
                 scope["path"] = self.prefix + path
             scope["root_path"] = self.prefix
+            scope["headers"] = [
+                (name, _first_of_each(value) if name == b"cookie" else value)
+                for name, value in scope["headers"]
+            ]
         await self.app(scope, receive, send)
+
+
+def _first_of_each(cookie: bytes) -> bytes:
+    """A `Cookie` header with only the first cookie of each name (the one of the longest
+    path); Starlette would otherwise read the last, the host-wide one."""
+    seen: set[bytes] = set()
+    kept = []
+    for pair in cookie.split(b";"):
+        name = pair.split(b"=", 1)[0].strip()
+        if name not in seen:
+            seen.add(name)
+            kept.append(pair.strip())
+    return b"; ".join(kept)
