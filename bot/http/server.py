@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
+from bot.http.cut_short import CutShort
+
 log = logging.getLogger(__name__)
 
 
@@ -108,11 +110,11 @@ async def serve(
     `ready` runs once the signals are caught: whoever waits for it (a service
     manager, a test) may stop the server from then on, cleanly. No access log: a
     resume link's path holds a respondent's id. Behind a reverse proxy on this
-    machine, its X-Forwarded-* headers give the client's address. The socket is
-    closed when the server stops.
+    machine, its X-Forwarded-* headers give the client's address. A client that goes
+    away mid-request is one line (`CutShort`). The socket is closed when the server stops.
     """
     config = uvicorn.Config(
-        app,
+        CutShort(app),
         log_config=None,
         access_log=False,
         proxy_headers=True,
