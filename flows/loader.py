@@ -35,6 +35,7 @@ from flows.file_kinds import (
     slip_message,
     stages_slip,
 )
+from flows.label_checks import label_warnings
 from flows.limits import check_limits
 from flows.locations import (
     child,
@@ -142,7 +143,8 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
                 warnings
                 + language_warnings(flow)
                 + check_export_names(flow)
-                + brace_warnings(flow),
+                + brace_warnings(flow)
+                + label_warnings(flow),
                 True,
             ),
         ):
