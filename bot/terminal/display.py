@@ -157,7 +157,7 @@ def _scale_lines(shown: Prompt, lang: str) -> list[str]:
 
 
 def _hint(shown: Prompt, lang: str) -> str:
-    parts = [_how_to_answer(shown, lang)]
+    parts = [_how_to_answer(shown, lang), *_or_only(shown, lang)]
     current = _current(shown)
     if current:
         parts.append(term("hint_current", lang, value=current))
@@ -175,8 +175,7 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
     if shown.awaiting_other:
         return term("hint_other", lang)
     if shown.kind == Kind.MULTIPLE_CHOICE:
-        most = shown.max_selected
-        return term("hint_multi_max", lang, max=most) if most else term("hint_multi", lang)
+        return _how_many(shown.min_selected, shown.max_selected, lang)
     if shown.kind == Kind.RANKING:
         return term("hint_ranking", lang, count=shown.needed)
     if shown.kind == Kind.SCALE:
@@ -184,6 +183,25 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
     if shown.choices:
         return term("hint_count" if shown.ranged else "hint_single", lang, count=len(shown.choices))
     return term("hint_unit", lang, unit=shown.unit) if shown.unit else ""
+
+
+def _how_many(least: int, most: int | None, lang: str) -> str:
+    """A multiple choice's bounds, said before a refusal has to (a "none" choice alone aside)."""
+    if least <= 1:
+        return term("hint_multi_max", lang, max=most) if most else term("hint_multi", lang)
+    if most == least:
+        return term("hint_multi_exactly", lang, min=least)
+    if most:
+        return term("hint_multi_between", lang, min=least, max=most)
+    return term("hint_multi_min", lang, min=least)
+
+
+def _or_only(shown: Prompt, lang: str) -> list[str]:
+    """The "none of these" choices, which answer alone below a minimum of several."""
+    if shown.kind != Kind.MULTIPLE_CHOICE or shown.min_selected <= 1:
+        return []
+    labels = dict(shown.choices)
+    return [term("hint_or_only", lang, label=labels[code]) for code in shown.exclusive]
 
 
 def _current(shown: Prompt) -> str | None:

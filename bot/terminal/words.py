@@ -60,6 +60,19 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "jusqu’à {max} réponses : numéros séparés par des espaces",
         "en": "up to {max} answers: numbers separated by spaces",
     },
+    "hint_multi_min": {
+        "fr": "au moins {min} réponses : numéros séparés par des espaces",
+        "en": "at least {min} answers: numbers separated by spaces",
+    },
+    "hint_multi_between": {
+        "fr": "de {min} à {max} réponses : numéros séparés par des espaces",
+        "en": "{min} to {max} answers: numbers separated by spaces",
+    },
+    "hint_multi_exactly": {
+        "fr": "{min} réponses : numéros séparés par des espaces",
+        "en": "{min} answers: numbers separated by spaces",
+    },
+    "hint_or_only": {"fr": "ou seulement « {label} »", "en": "or only “{label}”"},
     "hint_ranking": {
         "fr": "classez {count} éléments : numéros dans l’ordre, du plus important au moins important",
         "en": "rank {count} items: numbers in order, most important first",
