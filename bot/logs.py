@@ -48,12 +48,15 @@ PERSONAL_TEXT: Final = (
     "prize_description",
     "author_signature",
     "secret_token",  # not personal, but the webhook's secret, in setWebhook's parameters
+    # The bot's own buttons: beside the chat id they name the person's workshop and audience,
+    # and the questions shown, which a condition ties to earlier answers.
+    "callback_data",
 )
 """Keys whose string values say who someone is or what they answered (or a secret)."""
 PERSONAL_NUMBERS: Final = ("latitude", "longitude")
 HIDDEN: Final = "'<hidden>'"
 
-# A key (not the end of a longer name: `callback_data` is the bot's own), a quote
+# A key (not the end of a longer name: `data` is not `callback_data`'s end), a quote
 # perhaps (dict or JSON), `=` or `:`, then a quoted string as repr() or JSON writes
 # it, escapes included: the whole literal, however it is quoted, is replaced.
 _STRING: Final = r"'(?:[^'\\\n]|\\.)*'" + "|" + r'"(?:[^"\\\n]|\\.)*"'

@@ -105,10 +105,28 @@ def test_names_and_answers_are_hidden_wherever_they_are_written(shown: str) -> N
 
 
 def test_what_is_not_personal_stays_readable() -> None:
-    shown = "InlineKeyboardButton(callback_data='c|7|sector|agrifood', text='Oui'), update_id=12"
+    shown = "sendMessage {'chat_id': 12, 'parse_mode': 'HTML'}, update_id=12"
 
-    assert "callback_data='c|7|sector|agrifood'" in redact_personal(shown)
-    assert "update_id=12" in redact_personal(shown)
+    assert redact_personal(shown) == shown
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "InlineKeyboardButton(callback_data='c|7|sector|agrifood', text='Oui')",
+        "{'chat_id': 987654321, 'reply_markup': {'inline_keyboard': [[{'text': 'Oui', "
+        "'callback_data': 'a|0|fr.e7a1d1f73fb7|pithiviers'}]]}}",
+        '{"callback_data": "w|3|pithiviers__territoire"}',
+    ],
+    ids=["object", "parameters", "json"],
+)
+def test_the_bots_own_buttons_do_not_name_the_workshop_or_the_questions(shown: str) -> None:
+    # Beside a chat id, a workshop's code says where the person was; a question's id, shown
+    # only after a given answer, says what they answered.
+    hidden = redact_personal(shown)
+
+    assert "pithiviers" not in hidden and "sector" not in hidden
+    assert "callback_data" in hidden and "<hidden>" in hidden
 
 
 def test_a_traceback_is_redacted_too() -> None:
