@@ -37,6 +37,28 @@ entreprise » are erased" names a questionnaire by its audience's label, "now li
 what a person typed."""
 
 
+UNTAKEN = frozenset(
+    {
+        ("say", "stale"),
+        ("say", "stale_none_open"),
+        ("say", "stale_answer"),
+        ("say", "forged"),
+        ("say", "consent_first"),
+        ("say", "flow_updated"),
+        ("web", "expired"),
+    }
+)
+"""Notes that say what the person just did was not taken as they meant it (a button no
+longer active, a page out of date, a questionnaire changed under them): a page makes sure
+they are heard before its question, or the person believes their answer went in."""
+
+
+def untaken(said: Message, lang: str) -> bool:
+    """Whether `said` is a note of `UNTAKEN`."""
+    note = note_of(said, lang)
+    return note is not None and (note.words, note.key) in UNTAKEN
+
+
 def note_of(said: Message, lang: str) -> Note | None:
     """`said` as a note, or None when it is no text a note can be."""
     found = _plain(lang).get(said.text)

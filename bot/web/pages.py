@@ -8,6 +8,7 @@ conversation's neutral screens.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bot.web.notes import untaken
 from bot.web.words import web
 from conversation import (
     LANGUAGE_NAMES,
@@ -86,6 +88,10 @@ class Block:
     """A summary's entries' ids (`entry_id`), for each entry: where a page opens after
     one was changed."""
     warning: bool = False
+    untaken: bool = False
+    """A message saying what the person did was not taken (notes.py, `UNTAKEN`)."""
+    notes: list[Block] = field(default_factory=list)
+    """A "notes" block's messages, one after the other: read, with scripts focused, together."""
     question: dict[str, Any] = field(default_factory=dict)
 
 
@@ -110,7 +116,21 @@ def laid_out(reply: Reply) -> tuple[Block | None, list[Block]]:
     blocks = blocks_of(reply)
     transcripts = [block for block in blocks if block.kind == "transcript"]
     rest = [block for block in blocks if block.kind != "transcript"]
-    return (transcripts[-1] if transcripts else None), rest
+    return (transcripts[-1] if transcripts else None), _notes_together(rest)
+
+
+def _notes_together(blocks: list[Block]) -> list[Block]:
+    """Messages one after the other as one "notes" block: what chat.js focuses, so that a
+    screen reader hears what the page says before the question below it."""
+    together: list[Block] = []
+    for block in blocks:
+        if block.kind != "message":
+            together.append(block)
+        elif together and together[-1].kind == "notes":
+            together[-1].notes.append(block)
+        else:
+            together.append(Block("notes", notes=[block]))
+    return together
 
 
 def entry_id(step: str) -> str:
@@ -143,12 +163,18 @@ def _block(screen: Screen, lang: str) -> Block | None:
     if isinstance(screen, Message):
         closed = say("closed", lang)  # its /mydata and /delete: the page's buttons, if any
         text = closed if screen.text.startswith(closed) else screen.text.strip()
-        return Block("message", text=text, warning=screen.warning)
+        return Block("message", text=text, warning=screen.warning, untaken=untaken(screen, lang))
     if isinstance(screen, Welcome):
         return Block("welcome", title=screen.title, text=screen.intro, lead=screen.workshop or "")
     if isinstance(screen, Menu):
+        titles = [
+            CONFIRMING[c.action.intent] for c in screen.choices if c.action.intent in CONFIRMING
+        ]
         return Block(
-            "menu", text=screen.text, buttons=[_button(c.label, c.action) for c in screen.choices]
+            "menu",
+            text=screen.text,
+            title=web(titles[0], lang) if titles else "",
+            buttons=[_button(c.label, c.action) for c in screen.choices],
         )
     if isinstance(screen, Question | Selection):
         return Block("question", question=question_view(screen.prompt, lang))
@@ -172,7 +198,8 @@ def _block(screen: Screen, lang: str) -> Block | None:
         text = say("unknown_command", lang) if screen.topic == HelpTopic.UNKNOWN_COMMAND else ""
         return Block("message", text=text or commands_help(lang, screen.commands))
     if isinstance(screen, Goodbye):
-        return Block("goodbye", text=screen.text)
+        titles = [title for key, title in GOODBYES.items() if say(key, lang) == screen.text]
+        return Block("goodbye", text=screen.text, title=web(titles[0], lang) if titles else "")
     assert isinstance(screen, Answered)
     return None  # the transcript and the next question say it
 
@@ -217,6 +244,25 @@ def language_buttons(languages: Sequence[str], lang: str, entry: str | None = No
         for code in languages
         if code != lang
     ]
+
+
+CONFIRMING = {
+    Intent.ERASE: "erase_title",
+    Intent.RESTART: "restart_title",
+    Intent.SWITCH: "switch_title",
+}
+"""A confirmation's heading, by what its "yes" does: the page is that question."""
+GOODBYES = {"declined": "declined_title", "deleted": "erased_title"}
+"""A goodbye's heading, by its words: the page is the end of the conversation, which says why."""
+SCALE_ANSWER = re.compile(r"(-?\d+)/(-?\d+)")
+"""A scale's answer as the summary shows it, "3/5" (flows/values.py, `display_value`)."""
+
+
+def said_answer(given: str, lang: str) -> str:
+    """An answer as a screen reader is to say it, when it is not as written: "3 sur 5" for
+    "3/5"; else "" (the text as shown is what is said)."""
+    found = SCALE_ANSWER.fullmatch(given)
+    return web("scale_said", lang, n=found[1], max=found[2]) if found else ""
 
 
 DANGEROUS = frozenset({Intent.ERASE, Intent.RESTART, Intent.SWITCH})
@@ -387,4 +433,5 @@ def templates_environment(folder: Path) -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["typeset"] = typeset  # French typography, as on Telegram (typo.html)
+    environment.filters["said"] = said_answer  # "3/5" heard "3 sur 5" (chat.html)
     return environment

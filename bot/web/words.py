@@ -116,6 +116,21 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # The tab's title, which a screen reader announces at each page: words, not "3/51".
     "where": {"fr": "Question {n} sur {total}", "en": "Question {n} of {total}"},
+    # A scale's answer as a screen reader says it in the summary: "3 sur 5", not "3 barre
+    # oblique 5" (the eyes keep "3/5").
+    "scale_said": {"fr": "{n} sur {max}", "en": "{n} of {max}"},
+    # What a page without a question is, as its heading and the tab's title say it.
+    "declined_title": {"fr": "Vous ne participez pas", "en": "You are not taking part"},
+    "erased_title": {"fr": "Vos réponses sont effacées", "en": "Your answers are erased"},
+    "restart_title": {
+        "fr": "Recommencer le questionnaire\u00a0?",
+        "en": "Start the questionnaire over?",
+    },
+    "erase_title": {"fr": "Effacer vos réponses\u00a0?", "en": "Erase your answers?"},
+    "switch_title": {"fr": "Changer de questionnaire\u00a0?", "en": "Switch questionnaire?"},
+    "unknown_workshop_title": {"fr": "Lien inconnu", "en": "Unknown link"},
+    "not_found_title": {"fr": "Page introuvable", "en": "Page not found"},
+    "resume_unknown_title": {"fr": "Lien de reprise inconnu", "en": "Unknown resume link"},
     "resume_confirm_title": {
         "fr": "Reprendre ces réponses ici\u00a0?",
         "en": "Resume these answers here?",

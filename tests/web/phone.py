@@ -278,13 +278,27 @@ class Phone:
             expect(self.page.locator("#waiting-text")).to_contain_text(question)
 
     def focused(self) -> None:
-        """The focus is on the new question's text field, else on the summary's answer just
-        changed, else on the question itself."""
+        """The focus is on the summary's answer just changed, else on what the page says above
+        its question (a note, the thanks, "my data"), else on the new question's text field,
+        else on the question itself."""
         if not self.scripts:
             return  # without scripts only a text field's `autofocus` moves it
         field_, changed = self.page.locator("#answer"), self.page.locator(".summary .changed")
-        waiting = field_ if field_.count() else changed if changed.count() else None
-        expect(waiting or self.page.locator("#waiting-text")).to_be_focused()
+        heard = self.page.locator(".now [data-heard]").first
+        above = heard.count() > 0 and heard.evaluate(
+            "e => { const w = document.getElementById('waiting');"
+            " return !w || !!(e.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING); }"
+        )
+        waiting = (
+            changed
+            if changed.count()
+            else heard
+            if above
+            else field_
+            if field_.count()
+            else self.page.locator("#waiting-text")
+        )
+        expect(waiting).to_be_focused()
 
     def has_no_commands_to_type(self) -> None:
         """The page shows buttons for what Telegram's texts do with commands: none is named.

@@ -1,7 +1,8 @@
 // The web chat works without this file: every answer is a plain form post.
 // With it, an answer is posted in the background and only the page's content is
-// redrawn; focus moves to the question now waiting (for screen readers too), a
-// button cannot be pressed twice, a double tap does not answer the next question too,
+// redrawn; focus moves to the question now waiting (for screen readers too), or to what
+// the page says above it (a tap not taken, the thanks, "my data"), a button cannot be
+// pressed twice, a double tap does not answer the next question too,
 // and reloading the page shows it as it stands.
 // It also keeps what is typed in a question's field until that answer is taken (a
 // footer button redraws the page), counts the characters near the field's limit, and
@@ -164,6 +165,21 @@
     return document.getElementById("answer") || document.getElementById("waiting-text");
   }
 
+  // What the page says above its question, to be heard before it (chat.html's `data-heard`:
+  // a note such as "this button is no longer active", which means what was tapped was not
+  // taken; the thanks above the summary; "my data"): focused, and read on from, so a screen
+  // reader does not start below it. Its alerts are no longer alerts: the focus says them, an
+  // alert would say them twice.
+  function heard(main) {
+    var first = main.querySelector(".now [data-heard]");
+    var asked = main.querySelector("#waiting");
+    if (!first || (asked && !(first.compareDocumentPosition(asked) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+      return null;
+    }
+    first.querySelectorAll("[role=alert]").forEach(function (alert) { alert.removeAttribute("role"); });
+    return first;
+  }
+
   // `url`: where the page came from, the chat's own address (under the site's path
   // prefix, with its workshop), so that reloading shows the same conversation.
   // `taken`: the server read the post (not "too many requests", not "too long"), so a
@@ -177,6 +193,7 @@
       return;
     }
     // The language may have changed: the header, the tab's title and the page's language too.
+    var said = heard(main);
     var header = page.querySelector("header");
     if (header) { document.querySelector("header").replaceWith(document.adoptNode(header)); }
     document.getElementById("main").replaceWith(document.adoptNode(main));
@@ -192,7 +209,7 @@
     // An answer changed from the summary: the summary opens at it, not at its top (without
     // scripts, the redirect's #entry-… does it).
     var changed = document.querySelector(".summary .changed");
-    var target = changed || waiting() || document.getElementById("main");
+    var target = changed || said || waiting() || document.getElementById("main");
     target.focus({ preventScroll: true });
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
     (changed || document.querySelector(".now") || target).scrollIntoView({ block: "start" });
