@@ -312,8 +312,7 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
             view["buttons"] = _scale_ends(view["buttons"], [code for code, _ in shown.choices])
     elif kind == "ticks":
         view["choices"] = [(code, label, code in shown.selected) for code, label in shown.choices]
-        most = shown.max_selected
-        hint = web("at_most", lang, max=most) if most else web("several", lang)
+        hint = _how_many(shown, lang)
         # Not twice: the question's own help often says it already.
         said = hint.rstrip(".").casefold() in (shown.help or "").casefold()
         view["hint"] = None if said else hint
@@ -330,6 +329,23 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         view["value"] = shown.default or ""
         view["unit"] = web("unit", lang, unit=shown.unit) if shown.unit else None
     return view
+
+
+def _how_many(shown: Prompt, lang: str) -> str:
+    """A multiple choice's bounds ("Au moins 2 réponses."), and below a minimum of several,
+    the choices that answer alone ("ou seulement « Aucun frein »"), as the terminal says them."""
+    least, most = shown.min_selected, shown.max_selected
+    if least <= 1:
+        return web("at_most", lang, max=most) if most else web("several", lang)
+    if most == least:
+        bounds = web("exactly", lang, min=least)
+    elif most:
+        bounds = web("between", lang, min=least, max=most)
+    else:
+        bounds = web("at_least", lang, min=least)
+    labels = dict(shown.choices)
+    alone = [web("or_only", lang, label=labels[code]) for code in shown.exclusive]
+    return ", ".join([bounds.rstrip("."), *alone]) + "." if alone else bounds
 
 
 def _scale_ends(buttons: list[Button], codes: list[str]) -> list[Button]:

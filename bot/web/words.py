@@ -59,6 +59,11 @@ WORDS: dict[str, dict[str, str]] = {
     # As the bundled questionnaires' help says it, so the page does not say it twice.
     "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers possible."},
     "at_most": {"fr": "Jusqu’à {max} réponses.", "en": "Up to {max} answers."},
+    # Below a minimum of several, its bounds, and what answers alone ("None of these").
+    "at_least": {"fr": "Au moins {min} réponses.", "en": "At least {min} answers."},
+    "between": {"fr": "De {min} à {max} réponses.", "en": "{min} to {max} answers."},
+    "exactly": {"fr": "{min} réponses.", "en": "{min} answers."},
+    "or_only": {"fr": "ou seulement « {label} »", "en": "or only “{label}”"},
     "rank_hint": {
         "fr": "Classez {count} éléments, du plus important au moins important.",
         "en": "Rank {count} items, most important first.",
