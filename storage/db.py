@@ -22,8 +22,10 @@ no public way to run a function on its thread in one trip, and its private one
   the database file every second, so the writer never does it in a commit.
 
 A read-only `Database` has the reader only, opened with `mode=ro`; the threads,
-and how a connection is opened and configured, are in `storage.connection`.
-SQLite errors leave as `StorageError`, naming the file and the way out.
+and how a connection is opened and configured, are in `storage.connection`; what runs
+on them, in `storage.on_thread`. SQLite errors leave as `StorageError`, naming the file
+and the way out; a path that no longer names the file the writer opened refuses every
+write (`storage.file_identity`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Final, Generic, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
+from storage import on_thread
 from storage.checkpoints import Checkpointer, no_automatic_checkpoints
 from storage.connection import (
     BUSY_TIMEOUT_MS,
@@ -49,7 +52,15 @@ from storage.connection import (
     finish,
     to_the_end,
 )
-from storage.errors import NotFound, StorageError, directory_given
+from storage.errors import (
+    NotFound,
+    StorageError,
+    Unavailable,
+    directory_given,
+)
+from storage.file_identity import FileIdentity, FileReplaced, check_same_file, recovery_hint
+from storage.file_identity import refusal as refused_write
+from storage.on_thread import Ran
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +82,6 @@ class _Group:
     """Bodies started in this transaction, failed ones included (names savepoints)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Ran(Generic[T]):
-    """How a write body ended, as seen on the writer's thread."""
-
-    result: T | None
-    error: BaseException | None
-    in_transaction: bool
-
-
 class Database:
     """An SQLite file with a group-committing writer and a reader; open with `Database.open`."""
 
@@ -90,6 +92,7 @@ class Database:
         path: Path,
         *,
         checkpointer: Checkpointer | None = None,
+        identity: FileIdentity | None = None,
     ) -> None:
         self.path = path
         self.readonly = writer is None
@@ -105,6 +108,9 @@ class Database:
         self._queued = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._commits = 0
+        # The file the writer has open, which its path must go on naming (file_identity).
+        self._identity = identity
+        self._replaced: str | None = None  # what happened to it, once logged
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Database:
@@ -122,6 +128,7 @@ class Database:
         reader: ConnectionThread | None = None
         checkpointer: Checkpointer | None = None
         try:
+            identity = FileIdentity.of(path)  # the file the writer has just opened
             reader = await ConnectionThread.start(
                 partial(connect, path, str(path), uri=False, role="reader"), "sqlite-reader"
             )
@@ -134,7 +141,7 @@ class Database:
                 await reader.stop(path)
             await writer.stop(path)
             raise
-        return cls(writer, reader, path, checkpointer=checkpointer)
+        return cls(writer, reader, path, checkpointer=checkpointer, identity=identity)
 
     @classmethod
     async def _open_readonly(cls, path: Path) -> Database:
@@ -214,7 +221,9 @@ class Database:
             group, savepoint = self._join_group()
             # The body runs to its end on the thread whatever happens to this task,
             # and the lock must not move on before we know how it ended.
-            hop, cancelled = await finish(writer.run(partial(_body, fn, savepoint)))
+            hop, cancelled = await finish(
+                writer.run(partial(on_thread.body, fn, savepoint, self._same_file))
+            )
             ran = _outcome(hop)
             if ran.error is not None:
                 # The thread rolled the body back: to its savepoint, or the whole
@@ -243,7 +252,7 @@ class Database:
             writer = self._writer_worker()
             await to_the_end(self._commit(writer))
             try:
-                return await to_the_end(writer.run(partial(_outside, fn)))
+                return await to_the_end(writer.run(partial(on_thread.outside, fn)))
             except (sqlite3.Error, NotFound) as exc:
                 raise self._described(exc, action) from exc
 
@@ -271,6 +280,8 @@ class Database:
 
     def _described(self, exc: BaseException, action: str) -> BaseException:
         """The error a caller gets: SQLite's and missing rows' with the action and the file."""
+        if isinstance(exc, FileReplaced):
+            return self._replaced_error(exc, action)
         if isinstance(exc, sqlite3.Error):
             error = describe_error(exc, self.path, action)
         elif isinstance(exc, NotFound):
@@ -347,6 +358,8 @@ class Database:
                 committed.set_exception(self._lost(cause, action))
 
     def _lost(self, cause: BaseException, action: str) -> StorageError:
+        if isinstance(cause, FileReplaced):
+            return self._replaced_error(cause, action)
         if isinstance(cause, sqlite3.Error):
             error = describe_error(cause, self.path, action)
         else:
@@ -378,21 +391,44 @@ class Database:
             return
         if not group.waiting:
             # Every body of the group failed: there is nothing to keep.
-            await writer.run(partial(_rollback, self.path))
+            await writer.run(partial(on_thread.rollback, self.path))
             return
         try:
-            await writer.run(_commit_on_thread)
+            await writer.run(partial(on_thread.commit, self._same_file))
         except BaseException as exc:
             for committed, action in group.waiting:
                 if not committed.done():
                     committed.set_exception(self._lost(exc, action))
-            if not isinstance(exc, sqlite3.Error | ValueError):
+            if not isinstance(exc, sqlite3.Error | ValueError | FileReplaced):
                 raise
             return
         self._commits += 1
+        if self._replaced is not None:
+            log.warning("the database file %s is back: answers are saved again", self.path)
+            self._replaced = None
         for committed, _ in group.waiting:
             if not committed.done():
                 committed.set_result(None)
+
+    def _same_file(self) -> None:
+        """On the writer's thread: raise `FileReplaced` if the path names another file now."""
+        if self._identity is not None:
+            check_same_file(self.path, self._identity)
+
+    def _replaced_error(self, cause: FileReplaced, action: str) -> Unavailable:
+        """A write refused because the path no longer names the file; the log told once."""
+        if self._replaced is None and self._identity is not None:
+            self._replaced = cause.what
+            log.error("%s", recovery_hint(self.path, cause.what, self._identity))
+        error = Unavailable(refused_write(self.path, cause.what, action))
+        error.__cause__ = cause
+        return error
+
+    async def ping(self) -> None:
+        """Raise `Unavailable` unless answers can be saved now, as far as a question tells:
+        a trivial question through the writer, which fails if another process keeps the
+        lock, or if the path names another file now."""
+        await self.run_write(_select_one, "reach the database")
 
     # Reading
 
@@ -403,94 +439,25 @@ class Database:
         """
         reader = self._reader_worker()
         try:
-            return await reader.run(partial(_snapshot, fn))
+            return await reader.run(partial(on_thread.snapshot, fn))
         except (sqlite3.Error, NotFound) as exc:
             raise self._described(exc, action) from exc
 
 
-# On the connection's thread
-
-
-def _body(fn: Body[T], savepoint: str | None, conn: sqlite3.Connection) -> _Ran[T]:
-    """One writer's body: open the transaction or a savepoint, run `fn`, undo it if it fails."""
-    try:
-        conn.execute("BEGIN IMMEDIATE" if savepoint is None else f"SAVEPOINT {savepoint}")
-    except BaseException as exc:
-        # Nothing of ours to undo; the group's transaction, if any, is as it was.
-        return _Ran(None, exc, conn.in_transaction)
-    try:
-        result = fn(conn)
-        if savepoint is not None:
-            conn.execute(f"RELEASE {savepoint}")
-    except BaseException as exc:
-        _undo_body(conn, savepoint)
-        return _Ran(None, exc, conn.in_transaction)
-    return _Ran(result, None, conn.in_transaction)
-
-
-def _undo_body(conn: sqlite3.Connection, savepoint: str | None) -> None:
-    try:
-        if savepoint is not None and conn.in_transaction:
-            conn.execute(f"ROLLBACK TO {savepoint}")
-            conn.execute(f"RELEASE {savepoint}")
-            return
-    except sqlite3.Error as exc:
-        # Whatever is left of the transaction cannot be trusted: end it.
-        log.warning("rollback to %s failed: %s", savepoint, exc)
-    if conn.in_transaction:
-        try:
-            conn.execute("ROLLBACK")
-        except sqlite3.Error as exc:
-            log.warning("rollback failed: %s", exc)
-
-
-def _commit_on_thread(conn: sqlite3.Connection) -> None:
-    try:
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            _undo_body(conn, None)
-        raise
-
-
-def _rollback(path: Path, conn: sqlite3.Connection) -> None:
-    try:
-        conn.execute("ROLLBACK")
-    except sqlite3.Error as exc:
-        # SQLite rolls back by itself after some errors (e.g. a full disk) and
-        # BEGIN may have failed: then there is nothing left to undo.
-        log.debug("rollback on %s: %s", path, exc)
-
-
-def _outside(fn: Body[T], conn: sqlite3.Connection) -> T:
-    result = fn(conn)
-    if conn.in_transaction:
-        # A transaction left open here would swallow the next group's BEGIN.
-        conn.execute("ROLLBACK")
-        raise StorageError("a function run outside a transaction must not leave one open")
-    return result
-
-
-def _snapshot(fn: Body[T], conn: sqlite3.Connection) -> T:
-    """`fn` in one read transaction: every statement sees the same state."""
-    conn.execute("BEGIN")
-    try:
-        return fn(conn)
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+def _select_one(conn: sqlite3.Connection) -> None:
+    conn.execute("SELECT 1").fetchone()
 
 
 # On the event loop
 
 
-def _outcome(hop: asyncio.Future[_Ran[T]]) -> _Ran[T]:
-    """What `_body` reported; if the trip itself failed, the transaction is assumed gone."""
+def _outcome(hop: asyncio.Future[Ran[T]]) -> Ran[T]:
+    """What `on_thread.body` reported; if the trip itself failed, the transaction is assumed gone."""
     if hop.cancelled():
-        return _Ran(None, asyncio.CancelledError(), False)
+        return Ran(None, asyncio.CancelledError(), False)
     error = hop.exception()
     if error is not None:
-        return _Ran(None, error, False)
+        return Ran(None, error, False)
     return hop.result()
 
 

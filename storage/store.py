@@ -9,7 +9,6 @@ and emptying the -wal file after an erasure.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,18 +113,15 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
 
     async def ping(self) -> None:
         """A trivial question through the writer's thread: it answers only if answers can be
-        written (no other process holding the file's lock past the busy timeout)."""
-        await self._db.run_write(_one, "reach the database")
+        written (no other process holding the file's lock past the busy timeout, the path
+        still naming the file open: `Database.ping`)."""
+        await self._db.ping()
 
     async def truncate_wal(self) -> bool:
         """Empty the -wal file into the database; False if a reader kept it busy."""
         # On the writer, outside any transaction (a checkpoint cannot run inside
         # one): the open group is committed first, and writers wait meanwhile.
         return await self._db.outside_transaction(privacy.checkpoint, "empty the write-ahead log")
-
-
-def _one(conn: sqlite3.Connection) -> None:
-    conn.execute("SELECT 1").fetchone()
 
 
 if TYPE_CHECKING:
