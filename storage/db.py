@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -57,6 +58,7 @@ from storage.errors import (
     StorageError,
     Unavailable,
     directory_given,
+    disk_full,
 )
 from storage.file_identity import FileIdentity, FileReplaced, check_same_file, recovery_hint
 from storage.file_identity import refusal as refused_write
@@ -67,6 +69,9 @@ log = logging.getLogger(__name__)
 # Bodies in one group at most: while writers keep queuing, the first ones must
 # not wait for ever for their COMMIT.
 GROUP_LIMIT: Final = 64
+# After a save failed on a full disk, `ping` fails for this long unless one succeeds: as
+# long as respondents are told to wait (Retry-After), then a balancer may try again.
+FULL_UNHEALTHY_S: Final = 30.0
 
 T = TypeVar("T")
 __all__ = ["BUSY_TIMEOUT_MS", "FILE_MODE", "GROUP_LIMIT", "Database", "describe_error"]
@@ -111,6 +116,8 @@ class Database:
         # The file the writer has open, which its path must go on naming (file_identity).
         self._identity = identity
         self._replaced: str | None = None  # what happened to it, once logged
+        self._changes = 0  # rows changed by the last COMMIT that succeeded
+        self._full_at: float | None = None  # when a save last failed on a full disk
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Database:
@@ -283,7 +290,7 @@ class Database:
         if isinstance(exc, FileReplaced):
             return self._replaced_error(exc, action)
         if isinstance(exc, sqlite3.Error):
-            error = describe_error(exc, self.path, action)
+            error = describe_error(exc, self._noted(exc), action)
         elif isinstance(exc, NotFound):
             error = NotFound(f"cannot {action}: {exc.what} in {self.path}", exc.hint)
         else:
@@ -361,7 +368,7 @@ class Database:
         if isinstance(cause, FileReplaced):
             return self._replaced_error(cause, action)
         if isinstance(cause, sqlite3.Error):
-            error = describe_error(cause, self.path, action)
+            error = describe_error(cause, self._noted(cause), action)
         else:
             error = StorageError(
                 f"cannot {action}: the transaction it shared with other writes on {self.path} "
@@ -394,7 +401,7 @@ class Database:
             await writer.run(partial(on_thread.rollback, self.path))
             return
         try:
-            await writer.run(partial(on_thread.commit, self._same_file))
+            changes = await writer.run(partial(on_thread.commit, self._same_file))
         except BaseException as exc:
             for committed, action in group.waiting:
                 if not committed.done():
@@ -403,6 +410,9 @@ class Database:
                 raise
             return
         self._commits += 1
+        if changes != self._changes:
+            self._full_at = None  # something was saved: the disk has room again
+        self._changes = changes
         if self._replaced is not None:
             log.warning("the database file %s is back: answers are saved again", self.path)
             self._replaced = None
@@ -424,11 +434,29 @@ class Database:
         error.__cause__ = cause
         return error
 
+    def _noted(self, exc: sqlite3.Error) -> Path:
+        """Remember when a save fails on a full disk (for `ping`); return the file's path."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_FULL:
+            self._full_at = time.monotonic()
+        return self.path
+
     async def ping(self) -> None:
-        """Raise `Unavailable` unless answers can be saved now, as far as a question tells:
-        a trivial question through the writer, which fails if another process keeps the
-        lock, or if the path names another file now."""
+        """Raise `Unavailable` unless answers can be saved now, as far as a question tells.
+
+        A trivial question through the writer (which fails if another process keeps the
+        lock, or if the path names another file now), and the last save not failed on a
+        full disk within `FULL_UNHEALTHY_S` with none succeeding since: a probe, which
+        writes nothing, would pass on a full disk.
+        """
         await self.run_write(_select_one, "reach the database")
+        if self._full_at is not None:
+            ago = time.monotonic() - self._full_at
+            if ago < FULL_UNHEALTHY_S:
+                raise Unavailable(
+                    f"cannot save answers: the last save, {ago:.0f} s ago, failed and none has "
+                    f"succeeded since: {disk_full(self.path)}"
+                )
 
     # Reading
 

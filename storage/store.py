@@ -114,7 +114,7 @@ class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, Store
     async def ping(self) -> None:
         """A trivial question through the writer's thread: it answers only if answers can be
         written (no other process holding the file's lock past the busy timeout, the path
-        still naming the file open: `Database.ping`)."""
+        still naming the file open, the last save not failed on a full disk: `Database.ping`)."""
         await self._db.ping()
 
     async def truncate_wal(self) -> bool:
