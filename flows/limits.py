@@ -42,8 +42,9 @@ from flows.values import EMAIL_LENGTH, AnswerValue, choice_labels, display_value
 MESSAGE_LIMIT: Final = 4096
 """Telegram's limit on a message's text, as shown, in UTF-16 code units."""
 FRAME: Final = 300
-"""Room kept beside a question for the channel's own words (progress, how to answer) and
-the margin Telegram's channel keeps: a question within the limit is never clipped."""
+"""Room kept beside a question for the channel's own words (progress, how to answer): a
+question within the limit is never clipped (the Telegram channel measures as this module
+does, in UTF-16 code units, and keeps no margin of its own)."""
 CURRENT_ANSWER_SHOWN: Final = 1000
 """How much of an earlier typed answer a question offers again (Telegram clips it there)."""
 BUTTON_LABEL: Final = 40

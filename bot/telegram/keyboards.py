@@ -7,16 +7,20 @@ from html import escape
 from typing import Final
 
 from bot.telegram.callback_data import encode
-from bot.telegram.sending import MAX_TEXT, Button, Keyboard
+from bot.telegram.sending import MAX_TEXT, Button, Keyboard, clip_text, text_length
 from bot.telegram.words import tg
 from conversation import Action, Choice, Intent, Menu, on_question, say
-from flows import Kind, Prompt, clip, grouped, typeset
+from flows import Kind, Prompt, grouped, typeset
 
 # Labels up to this length sit two to a row; longer ones get a row each.
 SHORT_LABEL = 16
 
 KEEP_LABEL: Final = 32
 """The earlier answer on its "keep" button is clipped to this: one line on a phone."""
+
+CURRENT_ANSWER_SHOWN: Final = 1000
+"""How much of an earlier typed answer a question offers again, in UTF-16 units: what
+validate counts for it (`flows.limits.CURRENT_ANSWER_SHOWN`)."""
 
 MENU_PAGE: Final = 24
 """Choices on one page of a long menu: 12 rows of two, 4 rows of six (a phone's screenful)."""
@@ -97,15 +101,19 @@ def question_text(shown: Prompt, lang: str) -> str:
         else section
     )
     hint = _hint(shown, lang)
-    # Telegram counts the text as shown, after HTML; clip the pieces, never the markup.
-    room = MAX_TEXT - len(header) - len(hint) - 4
-    help_text = clip(shown.help, max(room // 4, room - len(shown.text) - 1)) if shown.help else ""
-    text = clip(shown.text, room - len(help_text) - 1)
     # French typography in the question and its help, as on the web's pages. The hint has its
     # own (`_hint`): it may quote the person's earlier answer, which stays as typed.
-    parts = [f"<b>{escape(header)}</b>", "", escape(typeset(text, lang))]
+    text, help_text = typeset(shown.text, lang), typeset(shown.help or "", lang)
+    # Telegram counts the text as shown, after HTML, in UTF-16 units: clip the pieces, never
+    # the markup, and only what validate could not see (a flow within its limits is whole).
+    room = MAX_TEXT - text_length(header) - text_length(hint) - len("\n\n\n\n\n")
     if help_text:
-        parts.append(f"<i>{escape(typeset(help_text, lang))}</i>")
+        help_text = clip_text(help_text, max(room // 4, room - text_length(text)))
+        room -= text_length(help_text)
+    text = clip_text(text, room)
+    parts = [f"<b>{escape(header)}</b>", "", escape(text)]
+    if help_text:
+        parts.append(f"<i>{escape(help_text)}</i>")
     if hint:
         parts += ["", f"<i>{escape(hint)}</i>"]
     return "\n".join(parts)
@@ -113,19 +121,24 @@ def question_text(shown: Prompt, lang: str) -> str:
 
 def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = False) -> str:
     """The question once answered (or skipped, marked ⏭ not ✅): it stays in the chat as a
-    transcript line, without buttons."""
+    transcript line, without buttons.
+
+    One message, edited from the question's: validate keeps a flow's echo within it (the
+    progress, section, question and longest answer). Only an answer past what validate
+    counted (emoji, two units each in Telegram) is cut here; the summary shows it whole."""
     head = ""
     if shown.position:
         section = typeset(shown.section, lang)
         head = tg("tg_header", lang, n=shown.position, total=shown.total, section=section)
-    room = MAX_TEXT - len(head) - len("\n\n\n✅ ")
+    question = typeset(shown.text, lang)
+    room = MAX_TEXT - text_length(head) - len("\n\n\n✅ ")
     # The answer is what the person checks; the question gives way first.
-    question = clip(shown.text, max(room // 4, room - len(answer)))
-    answer = clip(answer, room - len(question))
+    question = clip_text(question, max(room // 4, room - text_length(answer)))
+    answer = clip_text(answer, room - text_length(question))
     bold_head = f"<b>{escape(head)}</b>\n" if head else ""
     mark = "⏭" if skipped else "✅"
     # The answer as typed: typography for the question only.
-    return f"{bold_head}{escape(typeset(question, lang))}\n\n{mark} <b>{escape(answer)}</b>"
+    return f"{bold_head}{escape(question)}\n\n{mark} <b>{escape(answer)}</b>"
 
 
 def _hint(shown: Prompt, lang: str) -> str:
@@ -157,7 +170,8 @@ def _hint(shown: Prompt, lang: str) -> str:
         else:
             hint = tg("tg_hint_type", lang)
         if shown.default:
-            hint += " " + tg("tg_hint_current", lang, value=clip(shown.default, 1000))
+            value = clip_text(shown.default, CURRENT_ANSWER_SHOWN)
+            hint += " " + tg("tg_hint_current", lang, value=value)
         return hint
     return ""
 
@@ -189,7 +203,7 @@ def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:
         rows += _choice_rows(shown)
     if shown.default:
         # A chat has no field to refill with the earlier text: one tap gives it again.
-        keep = tg("tg_keep", lang, value=clip(shown.default, KEEP_LABEL))
+        keep = tg("tg_keep", lang, value=clip_text(shown.default, KEEP_LABEL))
         rows.append([button(keep, on_question(shown, Intent.SAME))])
     controls = []
     if shown.can_back:

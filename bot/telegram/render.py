@@ -27,7 +27,7 @@ from bot.telegram.keyboards import (
     question_keyboard,
     question_text,
 )
-from bot.telegram.sending import Chat, plain_blocks
+from bot.telegram.sending import MAX_TEXT, Chat, plain_blocks, shown_length, text_length
 from bot.telegram.words import tg
 from conversation import (
     Answered,
@@ -165,10 +165,8 @@ class Renderer:
         """The answers as read back, with "change an answer": its message is the live one."""
         await self._drop_live()
         blocks = [f"<b>{escape(screen.title)}</b>"]
-        blocks += [
-            f"{escape(typeset(question, self.lang))}\n    → <b>{escape(shown)}</b>"
-            for question, shown in screen.entries
-        ]
+        for question, shown in screen.entries:
+            blocks += summary_entry(typeset(question, self.lang), shown)
         if screen.revise is None:
             await self.chat.send_long(blocks)
             return
@@ -239,6 +237,29 @@ def help_text(screen: Help, lang: str) -> str:
     if screen.topic == HelpTopic.UNKNOWN_COMMAND:
         return say("unknown_command", lang)
     return f"{tg('tg_usage', lang)}\n\n{commands_help(lang, screen.commands)}"
+
+
+ARROW = "    → "
+"""Before an answer in the summary, on the line below its question."""
+
+
+def summary_entry(question: str, answer: str) -> list[str]:
+    """A question and its answer in the summary, as HTML blocks for `Chat.send_long`.
+
+    One block when it fits in a message, as validate sees to for a flow's longest
+    answer. An answer Telegram counts longer (emoji count two) is never cut: its lines
+    are blocks of their own, a line longer than a message cut at a space, so the
+    summary goes on in the next message."""
+    entry = f"{escape(question)}\n{ARROW}<b>{escape(answer)}</b>"
+    if shown_length(entry) <= MAX_TEXT:
+        return [entry]
+    lines = plain_blocks(answer, MAX_TEXT - text_length(ARROW))
+    first, rest = lines[0], lines[1:]
+    return [
+        *plain_blocks(question),
+        f"{ARROW}<b>{first}</b>",
+        *(f"<b>{line}</b>" if line.strip() else line for line in rest),
+    ]
 
 
 def _on_question(data: object) -> bool:

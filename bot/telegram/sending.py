@@ -44,13 +44,16 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.warnings import PTBUserWarning
 
 from flows import MESSAGE_LIMIT, fitting_prefix, split_blocks
-from flows import shown_length as text_length
+from flows import shown_length as utf16_length
 
 log = logging.getLogger(__name__)
 
-# Telegram's limit is 4096 characters as shown (`MESSAGE_LIMIT`); the keyboards clip
-# by characters, so a margin for emoji, which Telegram counts as two.
-MAX_TEXT: Final = MESSAGE_LIMIT - 96
+MAX_TEXT: Final = MESSAGE_LIMIT
+"""Telegram's limit on a text, as it counts: the text shown (HTML tags gone, entities read), in
+UTF-16 code units, so an emoji counts two. Every length the channel decides (a message, a
+split, a clip) is in those units (`shown_length`, `text_length`, `clip_text`): no margin."""
+text_length: Final = utf16_length
+"""How long a plain text is as Telegram counts it, in UTF-16 code units (`flows.shown_length`)."""
 TAG: Final = re.compile(r"<[^>]*>")
 
 RETRY_PAUSES: tuple[float, ...] = (0.5, 1.0, 2.0)
@@ -180,7 +183,8 @@ async def answer_query(
 def split_message(blocks: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
     """HTML blocks joined by newlines into messages that each show at most `limit` characters.
 
-    Telegram counts the text as shown, after the markup: that is what is measured.
+    Telegram counts the text as shown, after the markup, in UTF-16 code units: that is
+    what is measured (`shown_length`).
     A message ends at a paragraph's end (a blank block) where it can; a block is
     never cut (the flow checks keep every flow text's lines within a message).
     """
@@ -207,8 +211,17 @@ def plain_blocks(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 
 def shown_length(text: str) -> int:
-    """How many characters an HTML text shows once Telegram has applied its markup."""
+    """How long an HTML text is as Telegram counts it: the text shown once the markup is
+    applied (tags gone, entities read), in UTF-16 code units (`text_length`)."""
     return text_length(html.unescape(TAG.sub("", text)))
+
+
+def clip_text(text: str, limit: int) -> str:
+    """A plain text cut to `limit` UTF-16 code units as Telegram counts them, ending with "…"
+    when cut (`flows.clip` counts Python characters, and an emoji is two units)."""
+    if text_length(text) <= limit:
+        return text
+    return text[: fitting_prefix(text, max(limit - 1, 0))] + "…"
 
 
 def may_have_arrived(error: TelegramError) -> bool:

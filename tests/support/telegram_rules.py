@@ -2,7 +2,8 @@
 (tags it does not know, a `<` not written `&lt;`), a text over 4,096 characters as
 shown, keyboards past its limits (100 buttons, 8 to a row, 64 bytes of button data).
 
-`visible_text` is the text as a person reads it, after the markup.
+`visible_text` is the text as a person reads it, after the markup. Its length is
+counted as Telegram counts it: UTF-16 code units, so an emoji (beyond U+FFFF) counts two.
 """
 
 from __future__ import annotations
@@ -52,9 +53,14 @@ def visible_text(text: str, parse_mode: str | None) -> str:
         raise BadText(f"unsupported parse_mode {parse_mode!r} in the fake")
     if not shown.strip():
         raise BadText("message text is empty")
-    if len(shown) > MAX_TEXT:
+    if utf16_length(shown) > MAX_TEXT:
         raise BadText("message is too long")
     return shown
+
+
+def utf16_length(text: str) -> int:
+    """A text's length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _parse_html(text: str) -> str:
