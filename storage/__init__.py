@@ -19,6 +19,7 @@ from storage.errors import (
     StorageError,
     Unavailable,
     disk_full,
+    not_permitted,
     unreadable_database,
 )
 from storage.flow_versions import FlowVersion
@@ -94,6 +95,7 @@ __all__ = [
     "encode_time",
     "encode_value",
     "is_postgres_url",
+    "not_permitted",
     "open_snapshot",
     "open_store",
     "unreadable_database",

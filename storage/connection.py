@@ -18,7 +18,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, Final, TypeVar
 
-from storage.errors import StorageError, Unavailable, disk_full
+from storage.errors import StorageError, Unavailable, cannot_reach, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +224,8 @@ def describe_error(exc: sqlite3.Error, path: Path, action: str) -> StorageError:
             f"{path} is read-only; open it with readonly=False and check that "
             "the file and its directory are writable"
         )
+    elif primary == sqlite3.SQLITE_CANTOPEN and (denied := cannot_reach(path, action)):
+        return denied
     elif primary == sqlite3.SQLITE_CANTOPEN:
         hint = f"SQLite cannot open {path}; check that the path is a readable file"
     elif primary == sqlite3.SQLITE_CORRUPT:

@@ -59,6 +59,7 @@ from storage.errors import (
     Unavailable,
     directory_given,
     disk_full,
+    not_permitted,
 )
 from storage.file_identity import FileIdentity, FileReplaced, check_same_file, recovery_hint
 from storage.file_identity import refusal as refused_write
@@ -123,8 +124,12 @@ class Database:
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Database:
         """Connect to the file at `path` and set the connections' pragmas."""
         path = Path(path)
-        if path.is_dir():
-            raise directory_given(path, "open database")
+        try:
+            if path.is_dir():
+                raise directory_given(path, "open database")
+        except PermissionError:
+            # Python 3.11's is_dir() lets this one through: a folder of another user's.
+            raise not_permitted(path, "open database") from None
         if readonly:
             return await cls._open_readonly(path)
         create_private_file(path)

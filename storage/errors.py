@@ -5,6 +5,8 @@ chat) turn them into text. Messages say what failed, where (the database
 path), and how to fix it.
 """
 
+import contextlib
+import os
 from pathlib import Path
 
 
@@ -74,6 +76,60 @@ def unreadable_database(path: Path, check: str) -> StorageError:
     One wording for every reader: the export's snapshot, a copy's source, the CLI."""
     what = "it is a directory; pass the database file" if path.is_dir() else "no such file"
     return StorageError(f"cannot read database {path}: {what}; {check}")
+
+
+def not_permitted(path: Path, action: str) -> StorageError:
+    """The user running the command may not reach `path`: the database's folder or file
+    belongs to another user (README's layout: folder 750, files 600). Python's
+    `Path.is_dir()` and SQLite would say only "Permission denied", "unable to open"."""
+    owner = owner_of(path)
+    if owner is not None and owner == _me():
+        return StorageError(
+            f"cannot {action} {path}: permission denied; give its owner ({owner}) read and "
+            "write access to the file and its folder"
+        )
+    example = f" ({owner}: `sudo -u {owner} surveybot …`)" if owner else ""
+    return StorageError(
+        f"cannot {action} {path}: permission denied; run the command as the user that "
+        f"owns the database{example}"
+    )
+
+
+def owner_of(path: Path) -> str | None:
+    """The name of the user owning `path`, or else the nearest folder above it we can see."""
+    for place in (path, *path.absolute().parents):
+        with contextlib.suppress(OSError):
+            uid = place.stat().st_uid
+            try:
+                import pwd  # not on Windows
+            except ImportError:
+                return None
+            with contextlib.suppress(KeyError):
+                return pwd.getpwuid(uid).pw_name
+            return None
+    return None
+
+
+def _me() -> str | None:
+    try:
+        import pwd  # not on Windows
+    except ImportError:
+        return None
+    with contextlib.suppress(KeyError):
+        return pwd.getpwuid(os.geteuid()).pw_name
+    return None
+
+
+def cannot_reach(path: Path, action: str) -> StorageError | None:
+    """`not_permitted` when this user may not read `path` (or search its folder); None when
+    it may, or when nothing is there."""
+    try:
+        os.stat(path)
+    except PermissionError:
+        return not_permitted(path, action)
+    except OSError:
+        return None
+    return None if os.access(path, os.R_OK) else not_permitted(path, action)
 
 
 def directory_given(path: Path, action: str, check: str = "") -> StorageError:

@@ -35,7 +35,7 @@ import orjson
 from storage import flow_versions
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
-from storage.errors import StorageError, refuse_other_schema, unreadable_database
+from storage.errors import StorageError, not_permitted, refuse_other_schema, unreadable_database
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION, refuse_empty_file
 from storage.models import AnswerValue, ResponseStatus
@@ -427,8 +427,12 @@ def _text(value: object) -> str | None:
 def open_sqlite_snapshot(path: str | Path) -> Iterator[SqliteSnapshot]:
     """Open the database read-only and hold one read transaction until the block ends."""
     path = Path(path)
-    if not path.is_file():
-        raise unreadable_database(path, "check the path (SURVEYBOT_DB or --db)")
+    try:
+        if not path.is_file():
+            raise unreadable_database(path, "check the path (SURVEYBOT_DB or --db)")
+    except PermissionError:
+        # Python 3.11's is_file() lets this one through: a folder of another user's.
+        raise not_permitted(path, "read database") from None
     try:
         # mode=ro: SQLite itself refuses writes and never creates the file.
         # check_same_thread off: an export reads its batches in a reader thread

@@ -50,10 +50,15 @@ def require_database(target: Path | str) -> None:
     A PostgreSQL database is not checked here: opening it never creates it,
     and the server's refusal is reported when the store is opened.
     """
-    from storage import unreadable_database
+    from storage import not_permitted, unreadable_database
 
-    if isinstance(target, Path) and target.is_dir():
-        fail(str(unreadable_database(target, "check the path (SURVEYBOT_DB or --db)")))
+    try:
+        if isinstance(target, Path) and target.is_dir():
+            fail(str(unreadable_database(target, "check the path (SURVEYBOT_DB or --db)")))
+    except PermissionError:
+        # The database's folder is another user's (README: folder 750, files 600); Python
+        # 3.11's is_dir() lets this one through.
+        fail(str(not_permitted(Path(target), "read database")))
     # Opening a missing file would create an empty database: nothing to read or erase in one.
     if isinstance(target, Path) and not target.is_file():
         fail(
