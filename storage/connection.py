@@ -18,7 +18,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, Final, TypeVar
 
-from storage.errors import StorageError, Unavailable, cannot_reach, disk_full
+from storage.errors import StorageError, Unavailable, cannot_reach, cannot_write, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -220,10 +220,7 @@ def describe_error(exc: sqlite3.Error, path: Path, action: str) -> StorageError:
             "make sure a single bot process writes to it, then retry"
         )
     elif primary == sqlite3.SQLITE_READONLY:
-        hint = (
-            f"{path} is read-only; open it with readonly=False and check that "
-            "the file and its directory are writable"
-        )
+        hint = cannot_write(path)
     elif primary == sqlite3.SQLITE_CANTOPEN and (denied := cannot_reach(path, action)):
         return denied
     elif primary == sqlite3.SQLITE_CANTOPEN:

@@ -283,10 +283,7 @@ class Database:
 
     def _check_writable(self, action: str) -> None:
         if self.readonly:
-            raise StorageError(
-                f"cannot {action}: {self.path} was opened read-only; "
-                "open it with readonly=False to write"
-            )
+            raise StorageError(f"cannot {action}: {self.path} was opened read-only")
         if self._writer is None:
             raise self._closed_error()
 

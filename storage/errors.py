@@ -110,6 +110,31 @@ def owner_of(path: Path) -> str | None:
     return None
 
 
+def cannot_write(path: Path) -> str:
+    """Why SQLite said "attempt to write a readonly database", and what to do.
+
+    Even a command that only reads (`stats`, `export`) needs to write beside the file
+    when no surveybot has it open: SQLite makes its -shm file there, and fails so too.
+    """
+    if os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK | os.X_OK):
+        return (
+            f"SQLite refused to write to {path}, though this user may write it and its "
+            "folder: the connection was opened read-only"
+        )
+    owner = owner_of(path)
+    what = (
+        f"this user cannot write {path} or its folder, which SQLite needs even for a command "
+        f"that only reads: it keeps a shared-memory file ({path.name}-shm) beside the database"
+    )
+    if owner is not None and owner != _me():
+        return (
+            f"{what}; run the command as the user that owns the database ({owner}: "
+            f"`sudo -u {owner} surveybot …`), or give this user write access to the file "
+            "and its folder"
+        )
+    return f"{what}; give this user write access to the file and its folder"
+
+
 def _me() -> str | None:
     try:
         import pwd  # not on Windows

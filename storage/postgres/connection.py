@@ -101,10 +101,7 @@ class PgDatabase:
     async def run_write(self, fn: Body[T], action: str = "write to the database") -> T:
         """Run `fn(conn)` in one read-write transaction, committed before returning."""
         if self.readonly:
-            raise StorageError(
-                f"cannot {action}: {self.label} was opened read-only; "
-                "open it with readonly=False to write"
-            )
+            raise StorageError(f"cannot {action}: {self.label} was opened read-only")
         return await self._run(fn, action, isolation="read_committed", readonly=False)
 
     async def run_read(self, fn: Body[T], action: str = "read the database") -> T:
@@ -188,7 +185,11 @@ def describe_error(exc: Exception, label: str, action: str) -> StorageError:
         lost = exc.__context__
         exc = lost if isinstance(lost, Exception) else asyncpg.ConnectionDoesNotExistError(str(exc))
     if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
-        hint = f"{label} is read-only here; open it with readonly=False to write"
+        hint = (
+            f"{label} takes no writes: the server is a read-only replica (a standby), or the "
+            "database is set read-only (default_transaction_read_only); point SURVEYBOT_DB "
+            "at the primary server, or make the database writable again"
+        )
     elif isinstance(exc, asyncpg.InsufficientPrivilegeError):
         hint = f"the user in {label} lacks a privilege; grant it, or connect as the owner"
     elif isinstance(exc, asyncpg.DiskFullError):

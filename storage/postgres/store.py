@@ -110,10 +110,7 @@ class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethod
         Refused on a read-only store, as on SQLite.
         """
         if self._db.readonly:
-            raise StorageError(
-                f"cannot empty the write-ahead log: {self.url} was opened read-only; "
-                "open it with readonly=False to write"
-            )
+            raise StorageError(f"cannot empty the write-ahead log: {self.url} was opened read-only")
         return True
 
 

@@ -112,3 +112,25 @@ def test_a_folder_of_another_user_says_to_run_as_its_owner(tmp_path: Path, comma
     assert "d/surveybot.sqlite3: permission denied" in line
     assert f"run the command as the user that owns the database ({owner()}: " in line
     assert f"`sudo -u {owner()} surveybot …`" in line
+
+
+@pytest.mark.parametrize("command", ["stats", "export"])
+def test_reading_needs_write_access_when_no_bot_holds_the_file(
+    tmp_path: Path, command: str
+) -> None:
+    path = make_database(tmp_path / "d")
+    give_to_nobody(path.parent, 0o755, 0o644)  # readable by all, writable by its owner only
+    line = one_error_line(surveybot(tmp_path, *COMMANDS[command]))
+    assert "readonly=False" not in line
+    assert "this user cannot write d/surveybot.sqlite3 or its folder" in line
+    assert "even for a command that only reads" in line
+    assert "surveybot.sqlite3-shm" in line
+    assert f"run the command as the user that owns the database ({owner()}: " in line
+
+
+def test_a_file_its_owner_made_read_only_says_to_make_it_writable(tmp_path: Path) -> None:
+    path = make_database(tmp_path / "d")
+    path.chmod(0o444)  # root's own file, made read-only
+    line = one_error_line(surveybot(tmp_path, *COMMANDS["chat"]))
+    assert "readonly=False" not in line
+    assert "give this user write access to the file and its folder" in line
