@@ -11,7 +11,9 @@ channel sends them in several, cut between lines, at a paragraph's end where it
 can (`split_blocks`, the one splitter the Telegram channel uses too). Only a
 line longer than a message is an error there. A question is one message with
 its buttons, so it must fit whole, with room kept for the words the channel
-adds (progress, how to answer, the earlier answer offered again).
+adds (progress, how to answer, the earlier answer offered again). Once answered,
+it is edited to show its longest answer under its progress line and section
+title, which must fit whole too (the summary's entry holds less).
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ CURRENT_ANSWER_SHOWN: Final = 1000
 BUTTON_LABEL: Final = 40
 """About what a phone shows on one button; a longer label is cut (a warning, not an error)."""
 NUMBER_LENGTH: Final = 20
-SUMMARY_ARROW: Final = "\n    → "
+PROGRESS: Final = "Question 999/999 · "
+"""The progress line before a section's title, at its longest (the Telegram channel's)."""
+ANSWER_MARK: Final = "\n\n✅ "
+"""Between a question and its answer once answered; the summary's "\n    → " is as long."""
 
 
 def shown_length(text: str) -> int:
@@ -262,17 +267,21 @@ def _question_fits(flow: Flow, step: Step, loc: Loc, longest: _Longest) -> Found
         read_back = longest.answer(step.id, lang)
         if read_back is None:
             continue
-        entry = shown_length(longest.pipe(step.text, lang) + SUMMARY_ARROW + read_back)
+        # Once answered, the question stays in the chat with its answer, under its progress
+        # line and section title (the echo): the summary's entry holds less, so it fits too.
+        echo = [PROGRESS + flow.text(section.title, lang), longest.pipe(step.text, lang)]
+        entry = shown_length("\n".join(echo) + ANSWER_MARK + read_back)
         if entry > MESSAGE_LIMIT:
-            fix = "shorten the question"
+            fix = "shorten the question or its section's title"
             if isinstance(step, TextStep):
-                fix += f" or lower max_length to {step.limit - (entry - MESSAGE_LIMIT):,}"
+                fix += f", or lower max_length to {step.limit - (entry - MESSAGE_LIMIT):,}"
             found.append(
                 (
                     (*loc, "text", *suffix),
-                    f"{_in(flow, lang)}in the summary, the question with its longest answer "
-                    f"would be {entry:,} characters, more than a Telegram message "
-                    f"({MESSAGE_LIMIT:,}); {fix}",
+                    f"{_in(flow, lang)}the question with its longest answer, as the chat "
+                    "keeps it once answered (under its progress line and section title) and "
+                    f"in the summary, would be {entry:,} characters, more than a Telegram "
+                    f"message ({MESSAGE_LIMIT:,}); {fix}",
                 )
             )
     return found

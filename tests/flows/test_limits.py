@@ -127,3 +127,30 @@ def test_faults_inside_choices_do_not_hide_the_others(tmp_path: Path) -> None:
         (18, "unknown choice 'zz' in condition on 'pick'"),
         (22, "'required' should be true or false, got 'maybe'"),
     ]
+
+
+def echo_flow(title: str, max_length: int) -> str:
+    """A long text under a long section title: once answered, the question stays in the chat
+    with its answer, under its progress line and that title."""
+    return (
+        f"sections:\n  - id: main\n    title: {title}\n    steps:\n"
+        "      - id: story\n        type: long_text\n"
+        f"        max_length: {max_length}\n"
+        f'        text: "{"Décrivez votre projet. " * 4}"\n'
+    )
+
+
+def test_the_answered_question_counts_its_progress_line_and_section_title(
+    tmp_path: Path,
+) -> None:
+    title = "T" * 200
+    # The question and its longest answer fit the summary (3,898 of 4,096), not the chat's
+    # echo, which has the progress line and the 200-character title above them.
+    (problem,) = validate_file(flow_file(tmp_path, echo_flow(title, 3800)))
+    assert problem.line == 11 and problem.where == "question 'story'"
+    assert "once answered (under its progress line and section title)" in problem.message
+    assert "in the summary" in problem.message
+    fits = int(problem.message.rsplit("lower max_length to ", 1)[1].replace(",", ""))
+    assert 3500 < fits < 3800
+    assert validate_file(flow_file(tmp_path, echo_flow(title, fits))) == []
+    assert validate_file(flow_file(tmp_path, echo_flow(title, fits + 1)))
