@@ -253,16 +253,7 @@ def _question_fits(flow: Flow, step: Step, loc: Loc, longest: _Longest) -> Found
             pieces.append(answer[:CURRENT_ANSWER_SHOWN])
         length = sum(shown_length(piece) for piece in pieces) + len(pieces) + FRAME
         if length > MESSAGE_LIMIT:
-            found.append(
-                (
-                    (*loc, "text", *suffix),
-                    f"{_in(flow, lang)}the question as shown (section, text, help, answers"
-                    f"{_piped(flow, step.text, lang)}, and about {FRAME} characters for "
-                    f"progress and hints) would be {length:,} characters, more than a "
-                    f"Telegram message ({MESSAGE_LIMIT:,}); shorten it, or move the "
-                    "explanation into an info step before it",
-                )
-            )
+            found.append(((*loc, "text", *suffix), _too_long(flow, step, lang, length)))
             continue
         read_back = longest.answer(step.id, lang)
         if read_back is None:
@@ -285,6 +276,24 @@ def _question_fits(flow: Flow, step: Step, loc: Loc, longest: _Longest) -> Found
                 )
             )
     return found
+
+
+def _too_long(flow: Flow, step: Step, lang: str, length: int) -> str:
+    """Why a step is too long for its message, and what to do about it."""
+    piped = _piped(flow, step.text, lang)
+    if isinstance(step, InfoStep):
+        # Not "move the explanation into an info step before it": that would send the
+        # organiser in a circle. An info step is split into several, a message each.
+        what = f"the information step as shown (section, text, help{piped}"
+        fix = "split it into several info steps, one after the other"
+    else:
+        what = f"the question as shown (section, text, help, answers{piped}"
+        fix = "shorten it, or move the explanation into an info step before it"
+    return (
+        f"{_in(flow, lang)}{what}, and about {FRAME} characters for progress and hints) "
+        f"would be {length:,} characters, more than a Telegram message "
+        f"({MESSAGE_LIMIT:,}); {fix}"
+    )
 
 
 def _labels_fit(flow: Flow, step: Step, loc: Loc) -> Found:

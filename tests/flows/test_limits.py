@@ -154,3 +154,12 @@ def test_the_answered_question_counts_its_progress_line_and_section_title(
     assert 3500 < fits < 3800
     assert validate_file(flow_file(tmp_path, echo_flow(title, fits))) == []
     assert validate_file(flow_file(tmp_path, echo_flow(title, fits + 1)))
+
+
+def test_an_information_step_too_long_is_told_to_become_several(tmp_path: Path) -> None:
+    text = "Un texte explicatif. " * 230  # 4,830 characters
+    steps = f'      - id: about\n        type: info\n        text: "{text.strip()}"\n'
+    (problem,) = validate_file(flow_file(tmp_path, one_step(steps)))
+    assert problem.where == "question 'about'" and "the information step" in problem.message
+    assert problem.message.endswith("split it into several info steps, one after the other")
+    assert "info step before it" not in problem.message  # not a circle
