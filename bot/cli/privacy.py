@@ -249,11 +249,12 @@ def purge(
 
     Deletes the responses started more than DAYS days ago (or before the day
     --before names), with their answers, the consent refusals as old, and the
-    respondents left with nothing; and the Telegram updates handled over five
-    minutes ago that a stopped bot left in its inbox (names and texts: the
-    running bot deletes them itself). With --abandon-after-days, unfinished
-    responses untouched for that many days are first marked abandoned (their
-    answers are kept). Safe while the bot is running, which also does both daily
+    respondents left with nothing; and what a stopped bot or web chat left that it
+    would have deleted itself within minutes: the Telegram updates handled over
+    five minutes ago in its inbox (names and texts), and the answers typed in the
+    web chat and refused that waited over two minutes for their page. With
+    --abandon-after-days, unfinished responses untouched for that many days are
+    first marked abandoned (their answers are kept). Safe while the bot is running, which also does both daily
     by itself (SURVEYBOT_RETENTION_DAYS, SURVEYBOT_ABANDON_AFTER_DAYS).
 
     Example: surveybot purge --older-than 365 --abandon-after-days 14 --dry-run
@@ -367,6 +368,10 @@ async def _purge(
     from storage import KEEP_DONE
 
     pruned = 0 if dry_run else await store.prune_inbox(before=now - KEEP_DONE)
+    # So do the web chat's refused typed answers (a serve stopped before its daily upkeep):
+    # every one past its two minutes, which no page shows any more; a younger one may still
+    # be waiting for a page of a running web chat, and goes within minutes.
+    dropped = 0 if dry_run else await store.prune_kept_texts(now=now)
     report = await store.purge_older_than(before=before, now=now, dry_run=dry_run)
     click.echo(f"responses: {report.responses}")
     click.echo(f"answers: {report.answers}")
@@ -387,6 +392,13 @@ async def _purge(
         updates = "update" if pruned == 1 else "updates"
         click.echo(
             f"also deleted {pruned} Telegram {updates} handled over five minutes ago", err=True
+        )
+    if dropped:
+        answers = "answer" if dropped == 1 else "answers"
+        click.echo(
+            f"also deleted {dropped} typed {answers} the web chat refused, kept for a page "
+            "that did not show it in two minutes",
+            err=True,
         )
     if not report.wal_cleared:
         _warn_wal(label)
