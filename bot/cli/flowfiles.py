@@ -195,9 +195,9 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
         except (ValidationError, OSError):
             return False
     shown = database_label(target)  # a URL's password never printed
-    if db is None and isinstance(target, Path) and not target.exists():
-        return False
     try:
+        if db is None and isinstance(target, Path) and _absent(target):
+            return False
         with open_snapshot(target) as snapshot:
             changed = [version_changed(f, snapshot.flow_versions(f.id)) for _, f, _ in flows]
     except NoTablesYet:  # a new database (`createdb`): no version run yet to differ from
@@ -214,6 +214,17 @@ def _against_database(reports: list[Report], db: str | None) -> bool:
             line = _version_line(path)
             problems.append(Problem(str(path), line, problem, where=f"database {shown}"))
     return False
+
+
+def _absent(path: Path) -> bool:
+    """No database file at `path`; StorageError, said as every command says it, if its
+    folder is another user's (Python 3.11's `Path.exists()` lets that PermissionError out)."""
+    from storage import not_permitted
+
+    try:
+        return not path.exists()
+    except PermissionError:
+        raise not_permitted(path, "read database") from None
 
 
 def _loaded_flows(reports: list[Report]) -> list[tuple[Path, Flow, list[Problem]]]:

@@ -49,10 +49,14 @@ def owner() -> str:
     return pwd.getpwuid(NOBODY).pw_name
 
 
-def surveybot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`surveybot ARGS` in `tmp_path`, as root without the right to ignore permissions."""
+def surveybot(
+    tmp_path: Path, *args: str, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`surveybot ARGS` in `tmp_path`, as root without the right to ignore permissions,
+    with these SURVEYBOT_* `settings` in its environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEYBOT_")}
     env["SURVEYBOT_RETENTION_DAYS"] = "keep"
+    env.update(settings or {})
     drop = [str(SETPRIV), f"--bounding-set={DROP}", f"--inh-caps={DROP}"]
     return subprocess.run(
         [*drop, sys.executable, "-m", "bot", *args],
@@ -112,6 +116,22 @@ def test_a_folder_of_another_user_says_to_run_as_its_owner(tmp_path: Path, comma
     assert "d/surveybot.sqlite3: permission denied" in line
     assert f"run the command as the user that owns the database ({owner()}: " in line
     assert f"`sudo -u {owner()} surveybot …`" in line
+
+
+def test_validate_says_so_of_the_database_of_surveybot_db(tmp_path: Path) -> None:
+    """Without --db, validate compares the flows with SURVEYBOT_DB's database if there is
+    one: asking whether there is one raised PermissionError there, as a traceback."""
+    path = make_database(tmp_path / "d")
+    give_to_nobody(path.parent, 0o750, 0o600)
+    done = surveybot(tmp_path, "validate", settings={"SURVEYBOT_DB": "d/surveybot.sqlite3"})
+    assert "Traceback" not in done.stderr
+    # The configured database is said in a note; the files are what validate checks.
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1, done.stderr
+    assert "the flows were not compared with d/surveybot.sqlite3: " in notes[0]
+    assert "cannot read database d/surveybot.sqlite3: permission denied" in notes[0]
+    assert f"run the command as the user that owns the database ({owner()}: " in notes[0]
 
 
 @pytest.mark.parametrize("command", ["stats", "export"])
