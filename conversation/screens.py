@@ -193,3 +193,6 @@ class Reply:
     """The response is complete (changing an answer after finishing keeps it so)."""
     flow_id: str = ""
     """The flow the person answers ('' when the bot runs several and they have not chosen)."""
+    kept: bool = False
+    """Something of the person's is stored (their respondent: a response to any questionnaire,
+    one no longer run too): their data and its erasure are theirs to reach, response or not."""

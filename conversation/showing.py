@@ -108,6 +108,7 @@ class Showing:
             live_message=self.live_message,
             finished=self.session.finished,
             flow_id="" if self.catalogue is not None else self.flow.id,
+            kept=self.session.respondent is not None,
         )
 
     async def _begin(self, stage: StageDef | None) -> None:

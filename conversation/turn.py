@@ -354,7 +354,8 @@ class Turn(Choosing):
     async def _decline(self, stage: StageDef | None) -> None:
         """Keep nothing but the refusal, and nothing of who refused.
 
-        A changed notice declined erases what was kept under the old one.
+        A changed notice declined erases what was kept under the old one; answers to another
+        questionnaire (one no longer run, say) stay, and the goodbye says so.
         """
         session = self.session
         now = self.clock()
@@ -371,9 +372,8 @@ class Turn(Choosing):
             update_id=self.delivery,
         )
         self.arrived = None  # answered: nothing to remember
-        self.screens.append(
-            Goodbye(say("declined", self.lang), typed_hint=say("declined_hint", self.lang))
-        )
+        key = "declined" if session.respondent is None else "declined_kept"
+        self.screens.append(Goodbye(say(key, self.lang), typed_hint=say(f"{key}_hint", self.lang)))
 
     async def _restart(self, stage: StageDef | None) -> None:
         """Start over in the same response (so one person never counts twice)."""

@@ -103,6 +103,20 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Si vous changez d’avis, tapez /start.",
         "en": "If you change your mind, type /start.",
     },
+    # Declined by someone whose answers to another questionnaire (one no longer run, say)
+    # are still stored: not "nothing is stored". A page has buttons for the two commands.
+    "declined_kept": {
+        "fr": "C’est noté : vous ne participez pas à ce questionnaire. Les réponses que vous "
+        "aviez données auparavant restent enregistrées : vous pouvez les consulter ou les "
+        "effacer.",
+        "en": "Noted: you are not taking part in this questionnaire. The answers you gave "
+        "before stay stored: you can see them or erase them.",
+    },
+    "declined_kept_hint": {
+        "fr": "Pour les consulter : /mydata ; pour les effacer : /delete. Si vous changez "
+        "d’avis, tapez /start.",
+        "en": "To see them: /mydata; to erase them: /delete. If you change your mind, type /start.",
+    },
     # --- resuming, restarting, a changed questionnaire -----------------------------------
     "in_progress": {
         "fr": "Vous avez un questionnaire en cours ({so_far}).",

@@ -137,7 +137,10 @@ async def run_chat(
             if _ends(reply):
                 # Declined or erased: nothing is left to answer, and no Enter to wait for.
                 # The goodbye just printed says what became of the answers; a farewell
-                # after it ("nothing was stored") would contradict an erasure.
+                # after it ("nothing was stored") would contradict an erasure. Answers
+                # given before that stay (another questionnaire's): how to reach them.
+                if reply.kept:
+                    console.say(term("kept_commands", reply.language))
                 return 0
     except asyncio.CancelledError:
         # Ctrl+C: what was answered is kept, as with "quitter"; say so before leaving.
@@ -179,7 +182,8 @@ def _ends(reply: Reply) -> bool:
 
 def _farewell(reply: Reply) -> str:
     if reply.response_id is None:
-        return term("left_before_start", reply.language)
+        # At a notice: nothing new is stored, but answers given before may be.
+        return term("left_kept" if reply.kept else "left_before_start", reply.language)
     if reply.finished:
         return term("saved_done", reply.language)
     return term("saved_resume", reply.language)

@@ -24,6 +24,23 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "À bientôt : rien n’a été enregistré.",
         "en": "See you soon: nothing was stored.",
     },
+    # Left at a notice by someone whose answers to another questionnaire (one no longer
+    # run, say) stay stored: not "nothing was stored".
+    "left_kept": {
+        "fr": "À bientôt : rien de nouveau n’a été enregistré. Les réponses que vous aviez "
+        "données auparavant restent enregistrées : relancez la même commande et tapez "
+        "/mydata pour les consulter, /delete pour les effacer.",
+        "en": "See you soon: nothing new was stored. The answers you gave before stay "
+        "stored: run the same command again and type /mydata to see them, /delete to erase "
+        "them.",
+    },
+    # After declining a notice, the same answers given before: the chat ends, so how to
+    # reach them is by running it again.
+    "kept_commands": {
+        "fr": "Pour les consulter ou les effacer, relancez la même commande et tapez /mydata "
+        "ou /delete.",
+        "en": "To see or erase them, run the same command again and type /mydata or /delete.",
+    },
     "empty_required": {
         "fr": "Cette question est obligatoire : merci de répondre.",
         "en": "This question is required: please answer.",

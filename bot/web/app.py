@@ -78,6 +78,7 @@ from bot.web.identity import (
 from bot.web.notes import message_of
 from bot.web.pages import (
     changed_entry,
+    footer_of,
     has_field,
     keeping_what_was_sent,
     laid_out,
@@ -460,11 +461,7 @@ class Pages:
             flow=flow,
             completed=reply.finished,  # complete, even while an answer is being changed
             changed=at,  # the summary's entry just changed, where chat.js shows the page
-            resume_url=(
-                str(request.url_for("resume", respondent=person.external_id))
-                if reply.response_id is not None
-                else None
-            ),
+            **footer_of(request, person.external_id, reply),
             handover_url=handover_url(request, request.query_params.get("stage")),
         )
         if fresh:

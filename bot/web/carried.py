@@ -88,7 +88,11 @@ KEEPING: Final = frozenset(
 is another's (its workshop, its audience), the page opened next is at their own entry, so
 that neither it nor a reload offers the switch (or the other workshop) again; unless the
 reply asks again (a language chosen on another workshop's offer says the offer again)."""
-GOODBYES: Final = {"declined": "declined_hint", "deleted": ""}
+GOODBYES: Final = {
+    "declined": "declined_hint",
+    "declined_kept": "declined_kept_hint",
+    "deleted": "",
+}
 """The goodbyes, by their words, with the hint a chat adds (none drawn on a page)."""
 
 
@@ -308,7 +312,10 @@ async def _shown(conversation: Conversation, person: Person, view: str, stage: s
     if view in GOODBYES:
         lang = conversation.language_from_hint(person)
         hint = say(GOODBYES[view], lang) if GOODBYES[view] else ""
-        return Reply(screens=(Goodbye(say(view, lang), typed_hint=hint),), language=lang)
+        # Only read: whether anything of theirs is still stored, for the page's foot.
+        kept = await conversation.store.get_respondent(person.channel, person.external_id)
+        goodbye = Goodbye(say(view, lang), typed_hint=hint)
+        return Reply(screens=(goodbye,), language=lang, kept=kept is not None)
     event = _event_of(view, stage)
     reply = await conversation.handle(person, event, transcript=True)
     return reply if isinstance(event, Look) else await completed(conversation, person, reply, stage)

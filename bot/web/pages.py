@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
 
 from bot.web.notes import untaken
 from bot.web.words import web
@@ -198,8 +199,12 @@ def _block(screen: Screen, lang: str) -> Block | None:
         text = say("unknown_command", lang) if screen.topic == HelpTopic.UNKNOWN_COMMAND else ""
         return Block("message", text=text or commands_help(lang, screen.commands))
     if isinstance(screen, Goodbye):
-        titles = [title for key, title in GOODBYES.items() if say(key, lang) == screen.text]
-        return Block("goodbye", text=screen.text, title=web(titles[0], lang) if titles else "")
+        key = next((key for key in GOODBYES if say(key, lang) == screen.text), "")
+        text = screen.text
+        if key == "declined_kept":  # the commands a chat types are the footer's buttons here
+            found = web("my_data", lang), web("erase", lang)
+            text += " " + web("declined_kept_buttons", lang, data=found[0], erase=found[1])
+        return Block("goodbye", text=text, title=web(GOODBYES[key], lang) if key else "")
     assert isinstance(screen, Answered)
     return None  # the transcript and the next question say it
 
@@ -230,6 +235,15 @@ def refilled(reply: Reply, event: Typed | Submitted) -> Reply:
     return dataclasses.replace(reply, screens=tuple(kept(s) for s in reply.screens))
 
 
+def footer_of(request: Request, respondent: str, reply: Reply) -> dict[str, Any]:
+    """What a chat page's foot offers: the resume link while there is a response to go on
+    with (`resume_url`); the person's data and its erasure while anything of theirs is
+    stored (`kept`): answers to another questionnaire, one no longer run, too."""
+    if reply.response_id is None:
+        return {"resume_url": None, "kept": reply.kept}
+    return {"resume_url": str(request.url_for("resume", respondent=respondent)), "kept": True}
+
+
 def language_buttons(languages: Sequence[str], lang: str, entry: str | None = None) -> list[Button]:
     """A button for each other language, under its own name: one tap switches. Each carries
     the page's `entry` (if well formed), as the notice's do: what the page showed is said
@@ -252,7 +266,11 @@ CONFIRMING = {
     Intent.SWITCH: "switch_title",
 }
 """A confirmation's heading, by what its "yes" does: the page is that question."""
-GOODBYES = {"declined": "declined_title", "deleted": "erased_title"}
+GOODBYES = {
+    "declined": "declined_title",
+    "declined_kept": "declined_kept_title",
+    "deleted": "erased_title",
+}
 """A goodbye's heading, by its words: the page is the end of the conversation, which says why."""
 SCALE_ANSWER = re.compile(r"(-?\d+)/(-?\d+)")
 """A scale's answer as the summary shows it, "3/5" (flows/values.py, `display_value`)."""

@@ -126,6 +126,15 @@ WORDS: dict[str, dict[str, str]] = {
     "scale_said": {"fr": "{n} sur {max}", "en": "{n} of {max}"},
     # What a page without a question is, as its heading and the tab's title say it.
     "declined_title": {"fr": "Vous ne participez pas", "en": "You are not taking part"},
+    # Declined by someone whose earlier answers stay: the footer's buttons reach them.
+    "declined_kept_title": {
+        "fr": "Vous ne participez pas à ce questionnaire",
+        "en": "You are not taking part in this questionnaire",
+    },
+    "declined_kept_buttons": {
+        "fr": "En bas de page : « {data} » pour les consulter, « {erase} » pour les effacer.",
+        "en": "At the foot of the page: “{data}” to see them, “{erase}” to erase them.",
+    },
     "erased_title": {"fr": "Vos réponses sont effacées", "en": "Your answers are erased"},
     "restart_title": {
         "fr": "Recommencer le questionnaire\u00a0?",
