@@ -141,9 +141,24 @@ def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = Fals
     return f"{bold_head}{escape(question)}\n\n{mark} <b>{escape(answer)}</b>"
 
 
+def _how_many(shown: Prompt, lang: str) -> str:
+    """A minimum of several answers, said before "Valider" is refused (even when the help
+    says "plusieurs réponses": it does not say how many), with the choice answering alone."""
+    labels = dict(shown.choices)
+    alone = "".join(tg("tg_or_only", lang, label=labels[code]) for code in shown.exclusive)
+    least, most = shown.min_selected, shown.max_selected
+    if most == least:
+        return tg("tg_hint_multi_exactly", lang, min=least, alone=alone)
+    if most:
+        return tg("tg_hint_multi_between", lang, min=least, max=most, alone=alone)
+    return tg("tg_hint_multi_min", lang, min=least, alone=alone)
+
+
 def _hint(shown: Prompt, lang: str) -> str:
     if shown.awaiting_other:
         return tg("tg_hint_type", lang)
+    if shown.kind == Kind.MULTIPLE_CHOICE and shown.min_selected > 1:
+        return _how_many(shown, lang)
     if shown.kind == Kind.MULTIPLE_CHOICE:
         if shown.max_selected:
             return tg("tg_hint_multi_max", lang, max=shown.max_selected)
