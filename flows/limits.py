@@ -55,7 +55,8 @@ NUMBER_LENGTH: Final = 20
 PROGRESS: Final = "Question 999/999 · "
 """The progress line before a section's title, at its longest (the Telegram channel's)."""
 ANSWER_MARK: Final = "\n\n✅ "
-"""Between a question and its answer once answered; the summary's "\n    → " is as long."""
+"""Between a question and its answer once answered. The summary's "\n    → " is 3 units
+longer, which its entry's lack of progress line and section title more than makes up."""
 
 
 def shown_length(text: str) -> int:

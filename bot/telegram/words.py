@@ -46,11 +46,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "{min} to {max} answers{alone}, then “Confirm”.",
     },
     "tg_hint_multi_exactly": {
-        "fr": "{min} réponses{alone}, puis « Valider ».",
-        "en": "{min} answers{alone}, then “Confirm”.",
+        "fr": "Exactement {min} réponses{alone}, puis « Valider ».",
+        "en": "Exactly {min} answers{alone}, then “Confirm”.",
     },
     # After the count: the "none of these" choice, which answers alone (flows/values.py).
-    "tg_or_only": {"fr": " ou seulement « {label} »", "en": " or only “{label}”"},
+    "tg_or_only": {"fr": ", ou seulement « {label} »", "en": ", or only “{label}”"},
     "tg_hint_ranking": {
         "fr": "Touchez {count} éléments dans l’ordre, du plus important au moins important. Touchez à nouveau pour retirer.",
         "en": "Tap {count} items in order, most important first. Tap again to remove.",

@@ -200,8 +200,12 @@ def _or_only(shown: Prompt, lang: str) -> list[str]:
     """The "none of these" choices, which answer alone below a minimum of several."""
     if shown.kind != Kind.MULTIPLE_CHOICE or shown.min_selected <= 1:
         return []
-    labels = dict(shown.choices)
-    return [term("hint_or_only", lang, label=labels[code]) for code in shown.exclusive]
+    # Typed by its number, as every answer here.
+    numbers = {code: (n, label) for n, (code, label) in enumerate(shown.choices, 1)}
+    return [
+        term("hint_or_only", lang, number=numbers[code][0], label=numbers[code][1])
+        for code in shown.exclusive
+    ]
 
 
 def _current(shown: Prompt) -> str | None:

@@ -86,10 +86,13 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "{min} to {max} answers: numbers separated by spaces",
     },
     "hint_multi_exactly": {
-        "fr": "{min} réponses : numéros séparés par des espaces",
-        "en": "{min} answers: numbers separated by spaces",
+        "fr": "exactement {min} réponses : numéros séparés par des espaces",
+        "en": "exactly {min} answers: numbers separated by spaces",
     },
-    "hint_or_only": {"fr": "ou seulement « {label} »", "en": "or only “{label}”"},
+    "hint_or_only": {
+        "fr": "ou seulement {number} (« {label} »)",
+        "en": "or only {number} (“{label}”)",
+    },
     "hint_ranking": {
         "fr": "classez {count} éléments : numéros dans l’ordre, du plus important au moins important",
         "en": "rank {count} items: numbers in order, most important first",

@@ -62,7 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
     # Below a minimum of several, its bounds, and what answers alone ("None of these").
     "at_least": {"fr": "Au moins {min} réponses.", "en": "At least {min} answers."},
     "between": {"fr": "De {min} à {max} réponses.", "en": "{min} to {max} answers."},
-    "exactly": {"fr": "{min} réponses.", "en": "{min} answers."},
+    "exactly": {"fr": "Exactement {min} réponses.", "en": "Exactly {min} answers."},
     "or_only": {"fr": "ou seulement « {label} »", "en": "or only “{label}”"},
     "rank_hint": {
         "fr": "Classez {count} éléments, du plus important au moins important.",

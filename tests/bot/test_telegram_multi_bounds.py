@@ -17,10 +17,10 @@ from tests.bot.conftest import PersonFactory
 from tests.flows.test_exclusive_alone import FLOW
 
 HINTS = {
-    ("fr", ""): "Au moins 2 réponses ou seulement « Aucun frein », puis « Valider ».",
-    ("en", ""): "At least 2 answers or only “No obstacle”, then “Confirm”.",
-    ("fr", "3"): "De 2 à 3 réponses ou seulement « Aucun frein », puis « Valider ».",
-    ("en", "2"): "2 answers or only “No obstacle”, then “Confirm”.",
+    ("fr", ""): "Au moins 2 réponses, ou seulement « Aucun frein », puis « Valider ».",
+    ("en", ""): "At least 2 answers, or only “No obstacle”, then “Confirm”.",
+    ("fr", "3"): "De 2 à 3 réponses, ou seulement « Aucun frein », puis « Valider ».",
+    ("en", "2"): "Exactly 2 answers, or only “No obstacle”, then “Confirm”.",
 }
 
 

@@ -11,29 +11,7 @@ from conversation import Conversation, Status
 from flows import Flow, load_flow
 from storage import Store
 from tests.conversation.conftest import ChatFactory
-
-FLOW = """\
-id: obstacles
-version: 1
-languages: [fr, en]
-title: {fr: "Freins", en: "Obstacles"}
-sections:
-  - id: s1
-    title: {fr: "Vos freins", en: "Obstacles"}
-    steps:
-      - id: freins
-        type: multiple_choice
-        min_selected: 2
-        text: {fr: "Vos deux principaux freins ?", en: "Your two main obstacles?"}
-        choices:
-          - {code: cout, label: {fr: "Coût", en: "Cost"}}
-          - {code: temps, label: {fr: "Temps", en: "Time"}}
-          - {code: competences, label: {fr: "Compétences", en: "Skills"}}
-          - {code: aucun, label: {fr: "Aucun frein", en: "No obstacle"}, exclusive: true}
-      - id: after
-        type: yes_no
-        text: {fr: "Et après ?", en: "And then?"}
-"""
+from tests.flows.test_exclusive_alone import FLOW
 
 
 @pytest.fixture

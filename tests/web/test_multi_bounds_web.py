@@ -23,8 +23,8 @@ HINTS = {
     ("en", ""): "At least 2 answers, or only “No obstacle”.",
     ("fr", "3"): "De 2 à 3 réponses, ou seulement « Aucun frein ».",
     ("en", "3"): "2 to 3 answers, or only “No obstacle”.",
-    ("fr", "2"): "2 réponses, ou seulement « Aucun frein ».",
-    ("en", "2"): "2 answers, or only “No obstacle”.",
+    ("fr", "2"): "Exactement 2 réponses, ou seulement « Aucun frein ».",
+    ("en", "2"): "Exactly 2 answers, or only “No obstacle”.",
 }
 HELP = '        help: {fr: "Plusieurs réponses possibles.", en: "Several answers possible."}\n'
 
