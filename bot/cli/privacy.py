@@ -254,8 +254,9 @@ def purge(
     five minutes ago in its inbox (names and texts), and the answers typed in the
     web chat and refused that waited over two minutes for their page. With
     --abandon-after-days, unfinished responses untouched for that many days are
-    first marked abandoned (their answers are kept). Safe while the bot is running, which also does both daily
-    by itself (SURVEYBOT_RETENTION_DAYS, SURVEYBOT_ABANDON_AFTER_DAYS).
+    first marked abandoned (their answers are kept). Safe while the bot is
+    running, which also purges and marks daily by itself
+    (SURVEYBOT_RETENTION_DAYS, SURVEYBOT_ABANDON_AFTER_DAYS).
 
     Example: surveybot purge --older-than 365 --abandon-after-days 14 --dry-run
 
