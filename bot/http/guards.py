@@ -8,6 +8,7 @@ chat gives a person a page of its own, in their language.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -18,6 +19,8 @@ from typing import Final
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.http.cut_short import shown
+
 log = logging.getLogger(__name__)
 
 # A form holds one answer: 4,000 characters at most, percent-encoded.
@@ -25,6 +28,10 @@ MAX_BODY: Final = 64 * 1024
 # A Telegram update: a 4,096-character message quoting another, with its entities,
 # stays far below. Generous, because Telegram retries a refused update until it gives up.
 MAX_UPDATE: Final = 1024 * 1024
+# The time a request's body has to arrive, all of it. A form is a few KB: under 5 s on a
+# 2G link; chat.js itself gives up on a post after 15 s. A body that trickles (a script
+# holding connections open) is given up then, so a connection costs at most that long.
+BODY_SECONDS: float = 15
 
 SECURITY_HEADERS: Final = {
     "content-security-policy": (
@@ -40,6 +47,7 @@ SECURITY_HEADERS: Final = {
 }
 
 REASONS: Final = {
+    408: "The request took too long to arrive: check the connection, then send it again.",
     403: "This form was sent from another site, so it was not taken.",
     413: "Request body too large.",
     429: "Too many requests: wait a few seconds, then reload the page.",
@@ -56,7 +64,8 @@ def plain_refusal(scope: Scope, status: int, headers: Mapping[str, str]) -> Resp
 
 
 class BodyLimit:
-    """Refuses a request whose body is over `limit` bytes, before the application reads it.
+    """Refuses a request whose body is over `limit` bytes, before the application reads it,
+    or has not all arrived `seconds` (`BODY_SECONDS`) after the request began (408, one line).
 
     `limits` gives some paths a limit of their own (Telegram's webhook: `MAX_UPDATE`).
     """
@@ -68,11 +77,13 @@ class BodyLimit:
         *,
         limits: Mapping[str, int] | None = None,
         refuse: Refuse = plain_refusal,
+        seconds: float | None = None,
     ) -> None:
         self.app = app
         self.limit = limit
         self.limits = dict(limits or {})
         self.refuse = refuse
+        self.seconds = BODY_SECONDS if seconds is None else seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,10 +95,19 @@ class BodyLimit:
             await self._too_large(scope, receive, send)
             return
         seen = 0
+        deadline = asyncio.get_running_loop().time() + self.seconds
+        arrived = False  # after the body, `receive` waits for the disconnection: untimed
 
         async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, arrived
+            if arrived:
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyLate from None
+            arrived = message["type"] != "http.request" or not message.get("more_body", False)
             seen += len(message.get("body", b""))
             if seen > limit:
                 raise BodyTooLarge
@@ -97,6 +117,13 @@ class BodyLimit:
             await self.app(scope, counted, send)
         except BodyTooLarge:
             await self._too_large(scope, receive, send)
+        except BodyLate:
+            log.info(
+                "gave up a request whose body had not arrived in %g s: %s",
+                self.seconds,
+                shown(scope),
+            )
+            await self.refuse(scope, 408, {"connection": "close"})(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Closing the connection spares reading (and throwing away) the rest of the body.
@@ -106,6 +133,10 @@ class BodyLimit:
 
 class BodyTooLarge(Exception):
     """A body sent without (or beyond) its declared length grew past the limit."""
+
+
+class BodyLate(Exception):
+    """A body that had not all arrived within the time limit."""
 
 
 @dataclass

@@ -12,9 +12,12 @@ import asyncio
 import contextlib
 import errno
 import logging
+import resource
 import signal
 import socket
+import time
 from collections.abc import Callable, Iterator
+from typing import Final
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -40,6 +43,58 @@ def _silence_access_log() -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, _NoAccessLines) for f in access.filters):
         access.addFilter(_NoAccessLines())
+
+
+FILES_KEPT: Final = 100
+"""Open files the process needs besides its connections: the database and its journal,
+the log, Telegram's and PostgreSQL's connections, with room to spare."""
+SAID_EVERY_S: Final = 60.0
+"""How often "cannot accept a connection: too many open files" is said while it lasts."""
+
+
+def connections_allowed() -> int | None:
+    """How many connections uvicorn may hold before it answers 503 to the next requests:
+    the open files allowed (systemd's default: 1,024; the unit's LimitNOFILE) less
+    `FILES_KEPT`. Beyond it a request is refused at once instead of using up the files
+    every other connection, and the database, need."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    return max(16, soft - FILES_KEPT)
+
+
+class _Seldom(logging.Filter):
+    """asyncio's "socket.accept() out of system resource" (out of open files), said at most
+    once every `SAID_EVERY_S`, in one line: asyncio says it, with its traceback, for every
+    connection waiting, thousands a second while it lasts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = -SAID_EVERY_S
+        self.unsaid = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("socket.accept() out of system resource"):
+            return True
+        now = time.monotonic()
+        if now - self.said < SAID_EVERY_S:
+            self.unsaid += 1
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        record.msg = (
+            "cannot accept connections: %s; %d times more since it was last said "
+            "(raise LimitNOFILE, or see what holds so many connections open)"
+        )
+        record.args = (getattr(error, "strerror", None) or error or "out of resources", self.unsaid)
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        self.said, self.unsaid = now, 0
+        return True
+
+
+def _say_running_out_seldom() -> None:
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _Seldom) for f in asyncio_log.filters):
+        asyncio_log.addFilter(_Seldom())
 
 
 class _Server(uvicorn.Server):
@@ -111,7 +166,9 @@ async def serve(
     manager, a test) may stop the server from then on, cleanly. No access log: a
     resume link's path holds a respondent's id. Behind a reverse proxy on this
     machine, its X-Forwarded-* headers give the client's address. A client that goes
-    away mid-request is one line (`CutShort`). The socket is closed when the server stops.
+    away mid-request is one line (`CutShort`). Connections beyond `connections_allowed`
+    are answered 503, and running out of open files is said once a minute, not thousands
+    of times a second. The socket is closed when the server stops.
     """
     config = uvicorn.Config(
         CutShort(app),
@@ -120,9 +177,11 @@ async def serve(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
         lifespan="off",
+        limit_concurrency=connections_allowed(),
     )
     server = _Server(config)
     _silence_access_log()
+    _say_running_out_seldom()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
