@@ -86,6 +86,8 @@ class _Group:
     """Each writer whose body was kept, waiting for the COMMIT, with its action."""
     members: int = 0
     """Bodies started in this transaction, failed ones included (names savepoints)."""
+    changes: int = 0
+    """Rows changed by the bodies kept: its COMMIT saves something only if there are any."""
 
 
 class Database:
@@ -117,7 +119,6 @@ class Database:
         # The file the writer has open, which its path must go on naming (file_identity).
         self._identity = identity
         self._replaced: str | None = None  # what happened to it, once logged
-        self._changes = 0  # rows changed by the last COMMIT that succeeded
         self._full_at: float | None = None  # when a save last failed on a full disk
 
     @classmethod
@@ -246,6 +247,7 @@ class Database:
                     raise asyncio.CancelledError
                 raise self._described(ran.error, action)
             committed = self._keep(ran.in_transaction, group, action)
+            group.changes += ran.changes
         finally:
             await self._end_turn()
         if cancelled:
@@ -403,7 +405,7 @@ class Database:
             await writer.run(partial(on_thread.rollback, self.path))
             return
         try:
-            changes = await writer.run(partial(on_thread.commit, self._same_file))
+            await writer.run(partial(on_thread.commit, self._same_file))
         except BaseException as exc:
             for committed, action in group.waiting:
                 if not committed.done():
@@ -412,9 +414,10 @@ class Database:
                 raise
             return
         self._commits += 1
-        if changes != self._changes:
-            self._full_at = None  # something was saved: the disk has room again
-        self._changes = changes
+        if group.changes:
+            # A save landed (not `ping`'s question, nor rows of a failed body or COMMIT,
+            # which SQLite counts too): the disk has room again.
+            self._full_at = None
         if self._replaced is not None:
             log.warning("the database file %s is back: answers are saved again", self.path)
             self._replaced = None

@@ -33,6 +33,8 @@ class Ran(Generic[T]):
     result: T | None
     error: BaseException | None
     in_transaction: bool
+    changes: int = 0
+    """Rows the body inserted, updated or deleted, if it succeeded: kept in its group."""
 
 
 def body(
@@ -42,6 +44,8 @@ def body(
 
     The body that opens a group first checks that the path still names the open file.
     """
+    # SQLite counts rows changed by statements that completed, even if rolled back since.
+    before = conn.total_changes
     try:
         if savepoint is None:
             checked(same_file, conn)
@@ -56,7 +60,7 @@ def body(
     except BaseException as exc:
         undo_body(conn, savepoint)
         return Ran(None, exc, conn.in_transaction)
-    return Ran(result, None, conn.in_transaction)
+    return Ran(result, None, conn.in_transaction, conn.total_changes - before)
 
 
 def undo_body(conn: sqlite3.Connection, savepoint: str | None) -> None:
@@ -75,8 +79,8 @@ def undo_body(conn: sqlite3.Connection, savepoint: str | None) -> None:
             log.warning("rollback failed: %s", exc)
 
 
-def commit(same_file: SameFile, conn: sqlite3.Connection) -> int:
-    """COMMIT, then check the file is still the path's; return the rows changed so far."""
+def commit(same_file: SameFile, conn: sqlite3.Connection) -> None:
+    """COMMIT, then check the file is still the path's."""
     try:
         conn.execute("COMMIT")
     except BaseException:
@@ -84,7 +88,6 @@ def commit(same_file: SameFile, conn: sqlite3.Connection) -> int:
             undo_body(conn, None)
         raise
     checked(same_file, conn)
-    return conn.total_changes
 
 
 def checked(same_file: SameFile, conn: sqlite3.Connection) -> None:
