@@ -6,6 +6,7 @@ respondent id in any log line.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -72,7 +73,9 @@ async def test_behind_a_proxy_the_public_address_makes_every_link(
     assert page.field("resume-link")["value"].startswith(f"{base}/r/")
     # The browser names the public site as the form's origin: ours.
     assert page.question is not None
-    page = await ana.post([*page.question.data(None), ("text", "ACME")], origin=PUBLIC)
+    # Posted where the browser sees the form (the prefix's cookies go there only).
+    url = f"{urlsplit(base).path}/chat"
+    page = await ana.post([*page.question.data(None), ("text", "ACME")], url, origin=PUBLIC)
     assert page.progress.startswith("Question 2/")
     # And the stylesheet is still the one file that may be cached.
     css = await ana.client.get(f"{path}/static/chat.css")
