@@ -428,14 +428,15 @@ class Database:
     def _same_file(self) -> None:
         """On the writer's thread: raise `FileReplaced` if the path names another file now."""
         if self._identity is not None:
-            check_same_file(self.path, self._identity)
+            check_same_file(self._identity)
 
     def _replaced_error(self, cause: FileReplaced, action: str) -> Unavailable:
         """A write refused because the path no longer names the file; the log told once."""
-        if self._replaced is None and self._identity is not None:
+        identity = cast(FileIdentity, self._identity)  # only its check raises FileReplaced
+        if self._replaced is None:
             self._replaced = cause.what
-            log.error("%s", recovery_hint(self.path, cause.what, self._identity))
-        error = Unavailable(refused_write(self.path, cause.what, action))
+            log.error("%s", recovery_hint(cause.what, identity))
+        error = Unavailable(refused_write(identity.path, cause.what, action))
         error.__cause__ = cause
         return error
 
@@ -454,7 +455,7 @@ class Database:
         full disk within `FULL_UNHEALTHY_S` with none succeeding since: a probe, which
         writes nothing, would pass on a full disk.
         """
-        await self.run_write(_select_one, "reach the database")
+        await self.run_write(on_thread.select_one, "reach the database")
         if self._full_at is not None:
             ago = time.monotonic() - self._full_at
             if ago < FULL_UNHEALTHY_S:
@@ -475,10 +476,6 @@ class Database:
             return await reader.run(partial(on_thread.snapshot, fn))
         except (sqlite3.Error, NotFound) as exc:
             raise self._described(exc, action) from exc
-
-
-def _select_one(conn: sqlite3.Connection) -> None:
-    conn.execute("SELECT 1").fetchone()
 
 
 # On the event loop

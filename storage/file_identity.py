@@ -15,7 +15,8 @@ say nothing could be saved instead of acknowledging, the health check answers 50
 the log says once what happened and what to do. Nothing is latched: a file moved back
 under its name is written again. At the first mismatch the writer copies the log into
 the open file, so that a copy of it taken from /proc holds every committed answer
-(`recovery_hint`).
+(`recovery_hint`). The path is kept absolute, as SQLite resolved it at open: a relative
+one (the default `surveybot.sqlite3`) would name another file after a change of directory.
 """
 
 from __future__ import annotations
@@ -29,16 +30,19 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class FileIdentity:
-    """What tells one file from another on this machine, whatever its name."""
+    """What tells one file from another on this machine, whatever its name; and the
+    absolute path that must go on naming it."""
 
+    path: Path
     device: int
     inode: int
 
     @classmethod
     def of(cls, path: Path) -> FileIdentity:
-        """The identity of the file `path` names now."""
+        """The identity of the file `path` names now, against the current directory."""
+        path = path.absolute()
         found = os.stat(path)
-        return cls(found.st_dev, found.st_ino)
+        return cls(path, found.st_dev, found.st_ino)
 
 
 class FileReplaced(Exception):
@@ -50,10 +54,10 @@ class FileReplaced(Exception):
         self.what = what
 
 
-def check_same_file(path: Path, identity: FileIdentity) -> None:
-    """On the writer's thread: raise `FileReplaced` unless `path` still names `identity`."""
+def check_same_file(identity: FileIdentity) -> None:
+    """On the writer's thread: raise `FileReplaced` unless its path still names `identity`."""
     try:
-        found = os.stat(path)
+        found = os.stat(identity.path)
     except FileNotFoundError:
         raise FileReplaced("deleted or moved away") from None
     if found.st_ino != identity.inode or found.st_dev != identity.device:
@@ -89,10 +93,10 @@ def refusal(path: Path, what: str, action: str) -> str:
     )
 
 
-def recovery_hint(path: Path, what: str, identity: FileIdentity) -> str:
+def recovery_hint(what: str, identity: FileIdentity) -> str:
     """The one ERROR line for the operator: what happened, how to save the answers still
-    in the open file, and what to do."""
-    path = path.absolute()  # the operator's shell is not in surveybot's folder
+    in the open file, and what to do (absolute paths: the operator's shell is elsewhere)."""
+    path = identity.path
     recovered = path.with_name(path.name + ".recovered")
     source = open_descriptor(identity)
     if source is not None:

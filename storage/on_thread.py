@@ -101,6 +101,11 @@ def checked(same_file: SameFile, conn: sqlite3.Connection) -> None:
         raise
 
 
+def select_one(conn: sqlite3.Connection) -> None:
+    """`ping`'s question: it writes nothing, but the writer must be free to ask it."""
+    conn.execute("SELECT 1").fetchone()
+
+
 def rollback(path: Path, conn: sqlite3.Connection) -> None:
     try:
         conn.execute("ROLLBACK")

@@ -129,3 +129,30 @@ async def test_a_file_moved_back_is_written_again(
     finally:
         await store.close()
     assert respondents_in(db_path) == ["1001", "1003"]
+
+
+async def test_a_relative_path_still_names_the_file_after_a_change_of_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, said: LoggedErrors
+) -> None:
+    # SQLite resolved the path at open; a relative one (SURVEYBOT_DB's default) must not
+    # be looked up again from wherever the process has moved since.
+    monkeypatch.chdir(tmp_path)
+    store = await Store.open("surveybot.sqlite3")
+    database = tmp_path / "surveybot.sqlite3"
+    try:
+        await store.ensure_respondent("telegram", "1001", now=NOW)
+        (tmp_path / "elsewhere").mkdir()
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        await store.ensure_respondent("telegram", "1002", now=NOW)
+        await store.ping()
+        remove_database(database)
+        refused = f"the database file {database} was deleted or moved away while"
+        with pytest.raises(Unavailable, match=re.escape(refused)):
+            await store.ensure_respondent("telegram", "1003", now=NOW)
+        (line,) = errors_logged(said)  # what to do names the file, not one in elsewhere/
+        assert f"{refused} surveybot runs" in line
+        assert f"put the file back at {database} (that copy" in line
+        if sys.platform.startswith("linux"):
+            assert "`cp /proc/" in line and f" {database}.recovered`" in line
+    finally:
+        await store.close()
