@@ -110,6 +110,7 @@ PROBLEMS: Final = {
     400: "unreadable",
     403: "other_site",
     405: "not_allowed",
+    408: "too_slow",
     413: "too_large",
     429: "too_many",
     503: "unavailable",
@@ -419,7 +420,7 @@ class Pages:
             heading=web(key, lang),
             lead=web(f"{key}_lead", lang),
             more=web(f"{key}_more", lang) if f"{key}_more" in web.table else None,
-            again=web("try_again" if status in (429, 503) else "back_to_page", lang),
+            again=web("try_again" if status in (408, 429, 503) else "back_to_page", lang),
             again_url=str(request.url),
         )
         response.headers.update(headers)

@@ -287,6 +287,13 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "What was sent is over the size allowed: nothing was saved. Shorten your "
         "answer, then try again.",
     },
+    "too_slow": {"fr": "La connexion était trop lente", "en": "The connection was too slow"},
+    "too_slow_lead": {
+        "fr": "Votre réponse n’est pas arrivée en entier : rien n’a été enregistré. "
+        "Vérifiez votre connexion (Wi-Fi ou réseau mobile), puis réessayez.",
+        "en": "Your answer did not arrive in full: nothing was saved. Check your "
+        "connection (Wi-Fi or mobile data), then try again.",
+    },
     "unavailable": {
         "fr": "Service momentanément indisponible",
         "en": "Temporarily unavailable",
