@@ -6,26 +6,14 @@ from __future__ import annotations
 
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
+from tests.web import test_serve_command
 from tests.web.driver import Visitor
-from tests.web.test_serve_command import free_port, start_serve, wait_until_serving
 
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    port = free_port()
-    process = start_serve(tmp_path, port)
-    try:
-        yield process, wait_until_serving(process, port)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate(timeout=10)
+served = test_serve_command.served  # a real `surveybot serve` on a free port, killed at the end
 
 
 async def test_answers_are_refused_once_the_file_is_deleted(
