@@ -1,7 +1,7 @@
 """Whether the SQLite file's path still names the file the writer has open.
 
 An operator who deletes `surveybot.sqlite3` (with its -wal and -shm) while surveybot
-runs, moves it, or puts a backup in its place without stopping the bot, leaves the
+runs, moves it, or moves a backup into its place (`mv`) without stopping the bot, leaves the
 process writing into a file no path names any more: SQLite goes on without a word,
 every answer acknowledged from then on lands there too, and all of them are gone when
 the process stops. So `Database` records the file's identity (device and inode) when
@@ -15,7 +15,8 @@ say nothing could be saved instead of acknowledging, the health check answers 50
 the log says once what happened and what to do. Nothing is latched: a file moved back
 under its name is written again. At the first mismatch the writer copies the log into
 the open file, so that a copy of it taken from /proc holds every committed answer
-(`recovery_hint`). The path is kept absolute, as SQLite resolved it at open: a relative
+(`recovery_hint`). A backup copied over the file in place (`cp`) keeps its device and
+inode, and cannot be told: the README says never to do that while surveybot runs. The path is kept absolute, as SQLite resolved it at open: a relative
 one (the default `surveybot.sqlite3`) would name another file after a change of directory.
 """
 
