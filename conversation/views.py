@@ -41,7 +41,6 @@ from flows import (
     Prompt,
     ResponseState,
     StageDef,
-    clip,
     display_value,
     entry,
     find_stage,
@@ -52,10 +51,6 @@ from flows import (
     summary,
     visible_steps,
 )
-
-# Telegram shows at most 4096 characters; the summary's entries are clipped well within.
-MAX_QUESTION = 500
-MAX_ANSWER = 3000
 
 RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
 """The respondents' time zone unless the bot is told another (SURVEYBOT_TIMEZONE)."""
@@ -372,7 +367,8 @@ def summary_screen(
     if as_given:
         rows = [row for row in rows if row[0] in state.answers or row[0] in state.skipped]
     entries = tuple(
-        (f"{index}. {clip(question, MAX_QUESTION)}", clip(shown, MAX_ANSWER))
+        # Whole, as validate allows them: a channel with a limit splits (Telegram's render).
+        (f"{index}. {question}", shown)
         for index, (_, question, shown) in enumerate(rows, 1)
     )
     if as_given:
@@ -397,7 +393,7 @@ def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:
     done = (set(state.answers) | set(state.skipped)) & before
     return Transcript(
         tuple(
-            (clip(question, MAX_QUESTION), clip(shown, MAX_ANSWER))
+            (question, shown)
             for step_id, question, shown in summary(flow, state, lang)
             if step_id in done
         )

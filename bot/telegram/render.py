@@ -253,7 +253,9 @@ def summary_entry(question: str, answer: str) -> list[str]:
     entry = f"{escape(question)}\n{ARROW}<b>{escape(answer)}</b>"
     if shown_length(entry) <= MAX_TEXT:
         return [entry]
-    lines = plain_blocks(answer, MAX_TEXT - text_length(ARROW))
+    # Only the first line carries the arrow: the others may fill a message.
+    head, _, tail = answer.strip().partition("\n")
+    lines = plain_blocks(head, MAX_TEXT - text_length(ARROW)) + (plain_blocks(tail) if tail else [])
     first, rest = lines[0], lines[1:]
     return [
         *plain_blocks(question),
