@@ -30,6 +30,7 @@ from organiser.qr import (
     caption_font,
     check_qr_fits,
     check_url_fits,
+    printed,
     render_qr_png,
     render_qr_svg,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "kit_paths",
     "link_title",
     "longest_web_link",
+    "printed",
     "read_stats",
     "render_csv",
     "render_dropoff_png",

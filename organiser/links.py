@@ -51,7 +51,8 @@ class StageLink:
     web_url: str | None = None
     """The web chat's landing page for the stage, when the web chat has a public address."""
     audience: str = ""
-    """The audience code the link goes straight to, when the bot runs several flows."""
+    """The audience code the link goes straight to, when the bot runs several flows (for a
+    stage tied to one flow, that flow's: its plain code goes there already)."""
     audience_label: str = ""
     """Who that audience is, as the respondent's button says it ("Une entreprise")."""
     title: str = ""
@@ -59,8 +60,9 @@ class StageLink:
 
     @property
     def code(self) -> str:
-        """What the link carries: the stage's code, and `__<audience>` when it names one."""
-        return link_payload(self.stage, self.audience)
+        """What the link carries: the stage's code, and `__<audience>` when it names one
+        (but for a stage tied to one flow, whose own code opens that flow)."""
+        return link_payload(self.stage, _carried(self.stage, self.audience))
 
     @property
     def qr_url(self) -> str:
@@ -151,14 +153,21 @@ def stage_link(
     audience: tuple[str, str] = ("", ""),
 ) -> StageLink:
     """The invitation link of one stage (for one audience: its code and label), and its web
-    link when `web_url` is given."""
+    link when `web_url` is given. For a stage tied to one flow (`flow:`), `audience` is
+    that flow's, named on the link but not carried in it: the stage's code opens that flow."""
     code, label = audience
     try:
-        payload = link_payload(stage, code)
+        payload = link_payload(stage, _carried(stage, code))
     except ValueError as error:
         raise LinkError(str(error)) from None
     web = web_link(web_url, payload) if web_url is not None else None
     return StageLink(stage, deep_link(bot_username, payload), web, code, label)
+
+
+def _carried(stage: StageDef, audience: str) -> str:
+    """The audience a stage's link carries: none for a stage tied to one flow in the stages
+    file (the conversation opens that flow from its code), else `audience`."""
+    return "" if stage.flow is not None else audience
 
 
 def longest_web_link(
@@ -196,14 +205,26 @@ def stage_links(
     lang: str = "fr",
 ) -> list[StageLink]:
     """The invitation links of every stage, in the stages file's order; with `audiences`
-    (code, label), one per stage and audience, but for a stage tied to one flow. With
-    `flows`, each link carries the title, in `lang`, of the questionnaire it opens."""
+    (code, label), one per stage and audience, but for a stage tied to one flow: one link,
+    named after its flow's audience (found in `flows`). With `flows`, each link carries the
+    title, in `lang`, of the questionnaire it opens."""
     found = []
     for stage in stages:
-        # A stage tied to one flow in the stages file needs no choice: one link.
-        for audience in (audiences if stage.flow is None else ()) or [("", "")]:
+        for audience in _audiences_of_stage(stage, audiences, flows, lang):
             found.append(stage_link(stage, bot_username, web_url=web_url, audience=audience))
     return _titled(found, flows, lang) if flows else found
+
+
+def _audiences_of_stage(
+    stage: StageDef, audiences: Sequence[tuple[str, str]], flows: Sequence[Flow], lang: str
+) -> Sequence[tuple[str, str]]:
+    """Whom a stage's links are for: each of `audiences`; for a stage tied to one flow in the
+    stages file, which needs no choice, that flow's audience alone, so that its card, QR code
+    and row name whom it invites as the others do (none when the links name none)."""
+    if stage.flow is None:
+        return audiences or [("", "")]
+    own = [flow for flow in flows if flow.id == stage.flow]
+    return (audiences_of(own, lang) if audiences else [])[:1] or [("", "")]
 
 
 def _titled(links: Iterable[StageLink], flows: Sequence[Flow], lang: str) -> list[StageLink]:

@@ -49,6 +49,7 @@ from organiser import (
     Stats,
     audiences_of,
     link_title,
+    printed,
     read_stats,
     render_qr_png,
     stage_links,
@@ -278,7 +279,12 @@ async def on_qr(update: Update, context: BotContext) -> None:
         return
     stage = find_stage(conversation.stages, asked.stage)
     assert stage is not None  # read_command_args found it
-    for link in _links_of(context, [stage], flows_asked(conversation, asked), lang):
+    links = _links_of(context, [stage], flows_asked(conversation, asked), lang)
+    if asked.flow is not None and stage.flow not in (None, asked.flow):
+        # A stage tied to another questionnaire has no code for this one: said, and its own
+        # sent, never silently in place of the one asked.
+        await chat.send(_tied_only(stage, links, lang))
+    for link in links:
         # Drawing the PNG takes a few milliseconds of CPU: keep it off the event loop.
         try:
             png = await asyncio.to_thread(render_qr_png, link, lang=lang)
@@ -289,6 +295,14 @@ async def on_qr(update: Update, context: BotContext) -> None:
         await context.bot.send_photo(
             chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption
         )
+
+
+def _tied_only(stage: StageDef, links: Sequence[StageLink], lang: str) -> str:
+    """ "Pour Saint-Étienne, seul le questionnaire « Un acteur du territoire » est proposé :
+    voici son QR code." (HTML)"""
+    audience = next((link.audience_label for link in links if link.audience_label), "")
+    city = printed(stage_title(stage, lang=lang), lang)
+    return escape(tg("org_qr_tied", lang, city=city, audience=audience))
 
 
 def _qr_usage(conversation: Conversation, asked: ExportAsked, lang: str) -> str:
@@ -310,8 +324,17 @@ def _links_of(
     context: BotContext, stages: Sequence[StageDef], flows: Sequence[Flow], lang: str
 ) -> list[StageLink]:
     """The invitation links of `stages`, as `surveybot links` makes them: with several
-    questionnaires, one per stage and audience (of `flows`), which skips the question."""
-    several = context.services.conversation.catalogue.several
-    audiences = audiences_of(flows, lang) if several else []
+    questionnaires, one per stage and audience (of `flows`), which skips the question, but
+    one for a stage tied to one questionnaire, named after its audience."""
+    catalogue = context.services.conversation.catalogue
+    audiences = audiences_of(flows, lang) if catalogue.several else []
     web_url = context.services.public_url
-    return stage_links(stages, context.bot.username, web_url=web_url, audiences=audiences)
+    return stage_links(
+        stages,
+        context.bot.username,
+        web_url=web_url,
+        audiences=audiences,
+        # Every flow: a stage tied to one is named after its audience, whichever was asked.
+        flows=catalogue.flows,
+        lang=lang,
+    )

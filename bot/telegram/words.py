@@ -211,6 +211,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "This link ({length} characters) is too long for a QR code: shorten the web "
         "chat's address (SURVEYBOT_PUBLIC_URL).",
     },
+    # `/qr CODE AUDIENCE` for a stage tied to another questionnaire (`flow:`), before its code.
+    "org_qr_tied": {
+        "fr": "Pour {city}, seul le questionnaire « {audience} » est proposé : voici son QR code.",
+        "en": "For {city}, only the “{audience}” questionnaire is offered: here is its QR code.",
+    },
     "org_qr_audiences": {"fr": " ; questionnaires : {codes}", "en": "; questionnaires: {codes}"},
     "org_quoted": {"fr": "« {word} »", "en": "“{word}”"},
     "org_audiences_are": {"fr": "Questionnaires : {codes}", "en": "Questionnaires: {codes}"},
