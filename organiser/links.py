@@ -102,7 +102,8 @@ def check_web_url(url: str) -> str:
     """The web chat's public address without a trailing '/', or LinkError saying what is wrong.
 
     https:// (http:// only on localhost or 127.0.0.1, to rehearse), a host, maybe
-    a port and a path, and no query or fragment: the stage's path is added to it.
+    a port and a path, and no query or fragment: the stage's path is added to it. A path
+    holding /s (a stage's page copied from a card) is refused: its links would open /s/s/….
     """
     example = "like https://enquete.example.org"
     if not url:
@@ -130,6 +131,16 @@ def check_web_url(url: str) -> str:
         raise LinkError(
             f"web address {url!r} must have no '?' query or '#' fragment: "
             f"the stage is added as {WEB_PATH}<code>, {example}"
+        )
+    segments = parts.path.split("/")
+    if WEB_PATH.strip("/") in segments:
+        # A stage's page (…/s/pithiviers) or its folder, copied from a card: every link
+        # would then open …/s/s/<code>, which the web chat does not serve.
+        before = "/".join(segments[: segments.index(WEB_PATH.strip("/"))])
+        raise LinkError(
+            f"web address {url!r} holds {WEB_PATH}, the path of the stages' pages, which each "
+            f"link adds itself ({WEB_PATH}<code>): give the web chat's own address, like "
+            f"{parts.scheme}://{parts.netloc}{before}"
         )
     return url.rstrip("/")
 
