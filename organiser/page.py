@@ -46,6 +46,8 @@ LABELS: Final = {
         "via_web": "Telegram ou navigateur :",
         "via_telegram": "Telegram directement :",
         "print": "Imprimez cette page (Ctrl+P) : une carte par {stage}, à découper.",
+        "print_each": "Imprimez cette page (Ctrl+P) : une carte par {stage} et par "
+        "questionnaire, à découper.",
         "qr_of": "QR code {du_stage}",
     },
     "en": {
@@ -57,6 +59,8 @@ LABELS: Final = {
         "via_web": "Telegram or browser:",
         "via_telegram": "Straight to Telegram:",
         "print": "Print this page (Ctrl+P): one card per {stage}, to cut out.",
+        "print_each": "Print this page (Ctrl+P): one card per {stage} and questionnaire, "
+        "to cut out.",
         "qr_of": "QR code of the {stage}",
     },
 }
@@ -125,7 +129,9 @@ def _labels(links: Sequence[StageLink], lang: str) -> dict[str, str]:
     noun = stage_noun(shared_called([link.stage for link in links]), lang)
     forms = {"stage": noun.one, "du_stage": noun.article("de l’", "du", "de la")}
     chosen = {key: text.format(**forms) for key, text in LABELS[lang].items()}
-    return chosen | {"stage": noun.one, "stages": noun.many}
+    # A card per stage and audience when the bot runs several questionnaires: said so.
+    each = "print_each" if len({link.stage.code for link in links}) < len(links) else "print"
+    return chosen | {"stage": noun.one, "stages": noun.many, "print": chosen[each]}
 
 
 def _counted(links: Sequence[StageLink], labels: dict[str, str]) -> str:
