@@ -208,7 +208,7 @@ def _stage_name(row: StageCounts, stages: Sequence[StageDef], lang: str) -> str:
     if row.code is None:
         return org("org_no_stage", lang, stages)
     stage = find_stage(stages, row.code)
-    return stage_title(stage, lang=lang) if stage else (row.city or row.code)
+    return printed(stage_title(stage, lang=lang) if stage else (row.city or row.code), lang)
 
 
 def _figures(row: StageCounts, lang: str) -> str:
@@ -256,7 +256,8 @@ async def on_links(update: Update, context: BotContext) -> None:
     flows = list(context.services.conversation.catalogue.flows)
     for link in _links_of(context, stages, flows, lang):
         when = format_day(link.stage.date, lang)
-        title = typeset(link_title(link, lang=lang), lang) + (f" — {when}" if when else "")
+        # "L’Isle-d’Abeau", as the cards print it: the typographic apostrophe in French.
+        title = _link_name(link, lang) + (f" — {when}" if when else "")
         urls = [link.web_url, link.url] if link.web_url else [link.url]
         blocks.append("\n".join([escape(title), *(escape(url) for url in urls)]))
     several = context.services.conversation.catalogue.several
@@ -291,10 +292,15 @@ async def on_qr(update: Update, context: BotContext) -> None:
         except LinkError:  # SURVEYBOT_PUBLIC_URL is too long for a QR code with the path
             await chat.send(tg("org_qr_too_long", lang, length=grouped(len(link.qr_url), lang)))
             return
-        caption = f"{escape(typeset(link_title(link, lang=lang), lang))}\n{escape(link.web_url or link.url)}"
+        caption = f"{escape(_link_name(link, lang))}\n{escape(link.web_url or link.url)}"
         await context.bot.send_photo(
             chat.chat_id, InputFile(png, filename=f"{link.code}.png"), caption=caption
         )
+
+
+def _link_name(link: StageLink, lang: str) -> str:
+    """ "L’Isle-d’Abeau – Une entreprise": the stage (and audience) as the cards print it."""
+    return typeset(printed(link_title(link, lang=lang), lang), lang)
 
 
 def _tied_only(stage: StageDef, links: Sequence[StageLink], lang: str) -> str:
