@@ -8,6 +8,7 @@ from flows.catalogue import (
     link_payload,
     split_entry,
     stage_flow_problems,
+    stage_link_problems,
 )
 from flows.engine import (
     OTHER_TEXT_LIMIT,
@@ -127,6 +128,7 @@ __all__ = [
     "split_blocks",
     "split_entry",
     "stage_flow_problems",
+    "stage_link_problems",
     "stage_noun",
     "stage_ref",
     "start",

@@ -139,11 +139,11 @@ def link_payload(stage: StageDef | None, audience: str = "") -> str:
     return payload
 
 
-def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> list[str]:
+def catalogue_problems(flows: Sequence[Flow]) -> list[str]:
     """What keeps these flows from running together, each as a sentence; [] when they can.
 
-    A stage naming a flow that is not among them is `stage_flow_problems`': located, and
-    a problem with one flow too.
+    What a stage does not allow with them is `stage_link_problems`' and a stage naming
+    a flow that is not among them `stage_flow_problems`': located in the stages file.
     """
     if len(flows) < 2:
         return []
@@ -166,18 +166,51 @@ def catalogue_problems(flows: Sequence[Flow], stages: Sequence[StageDef]) -> lis
                 f"flows {other!r} and {flow.id!r} have the same audience code "
                 f"{flow.audience.code!r}: give each its own"
             )
-    for stage in stages:
-        for flow in flows:
-            code = flow.audience.code if flow.audience else ""
-            if code and len(f"{stage.code}{SEPARATOR}{code}") > 64:
+    return problems
+
+
+def stage_link_problems(stages_file: str | Path, flows: Sequence[Flow]) -> list[Problem]:
+    """What keeps a stage of `stages_file` from its links when the bot runs these `flows`,
+    each at the line of the stage's code: a code that makes a link per audience
+    (`<code>__<audience>`) longer than Telegram's 64 characters, or that holds `__`.
+
+    A stage tied to one flow (`flow:`) has one link, its code alone, so no audience makes
+    it longer. Read from the file as written, as `stage_flow_problems`; [] with one flow,
+    or for a file that is no stages file.
+    """
+    if len(flows) < 2:
+        return []
+    audiences = [flow.audience.code for flow in flows if flow.audience is not None]
+    root = _node_tree(stages_file)
+    items = _value(root, "stages")
+    if not isinstance(items, yaml.SequenceNode):
+        return []
+    problems: list[Problem] = []
+    for item in items.value:
+        code = _value(item, "code")
+        if not isinstance(code, yaml.ScalarNode) or not STAGE_CODE.fullmatch(code.value):
+            continue  # the file's own problem, said by its loading
+        line = code.start_mark.line + 1
+        tied = _is_flow_id(_value(item, "flow"))
+        for audience in [] if tied else audiences:
+            if len(f"{code.value}{SEPARATOR}{audience}") > 64:
                 problems.append(
-                    f"stage {stage.code!r} with audience {code!r} makes a link longer than "
-                    "Telegram's 64 characters: shorten the stage code or the audience code"
+                    Problem(
+                        str(stages_file),
+                        line,
+                        f"stage {code.value!r} with audience {audience!r} makes a link longer "
+                        "than Telegram's 64 characters: shorten the stage code or the "
+                        "audience code",
+                    )
                 )
-        if SEPARATOR in stage.code:
+        if SEPARATOR in code.value:
             problems.append(
-                f"stage code {stage.code!r} contains '{SEPARATOR}', which separates the "
-                "workshop from the audience in links: rename the stage"
+                Problem(
+                    str(stages_file),
+                    line,
+                    f"stage code {code.value!r} contains '{SEPARATOR}', which separates the "
+                    "workshop from the audience in links: rename the stage",
+                )
             )
     return problems
 

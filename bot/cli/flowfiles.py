@@ -48,21 +48,22 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
     reports = [(path, validate_file(path)) for path in files]
     flows, stages = _flows_and_stage_flows(reports)
     unread = _against_database(reports, db)
+    together: list[Flow] = []
+    if configured and len(flows) == len(files) - 1:  # the files: the flows, then the stages
+        together = flows
+    elif not configured and not flows and stages:
+        # Stages files alone: checked with the configured flows they will run with, as
+        # `links` and a start check them (a code too long for a link with an audience).
+        together = [flow for flow in _configured_flows([]) if not isinstance(flow, Path)]
+    _add_stage_link_problems(reports, together)
     failed = False
     for path, problems in reports:
         failed = _show(path, problems) or failed
     if configured:
         for note in where_missing_paths_come_from(settings):
             click.echo(note)
-    every_flow = len(flows) == len(files) - 1  # the files: the flows, then the stages
-    if configured and every_flow and len(flows) > 1:
-        failed = _flows_together(flows, stages) or failed
-    elif not configured and not flows and stages:
-        # Stages files alone: checked with the configured flows they will run with, as
-        # `links` and a start check them (a code too long for a link with an audience).
-        together = [flow for flow in _configured_flows([]) if not isinstance(flow, Path)]
-        if len(together) > 1:
-            failed = _flows_together(together, stages) or failed
+    if len(together) > 1:
+        failed = _flows_together(together) or failed
     raise SystemExit(1 if failed or unread else 0)
 
 
@@ -247,11 +248,23 @@ def _version_line(path: Path) -> int | None:
     return None
 
 
-def _flows_together(flows: list[Flow], stages: list[StageDef]) -> bool:
+def _add_stage_link_problems(reports: list[Report], flows: list[Flow]) -> None:
+    """Add to each stages file's report, at its stage's line, what keeps a stage from its
+    links with these flows run together (a code too long with an audience's): said
+    against the file, which is then not called ok."""
+    from flows import stage_link_problems
+
+    for path, problems in reports:
+        found = stage_link_problems(path, flows)
+        if found:  # in the order of the file, as its other problems
+            problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
+
+
+def _flows_together(flows: list[Flow]) -> bool:
     """Print what keeps the configured flows from running together; True if anything does."""
     from flows import catalogue_problems
 
-    problems = catalogue_problems(flows, stages)
+    problems = catalogue_problems(flows)
     for problem in problems:
         click.echo(f"SURVEYBOT_FLOWS: {problem}")
     if not problems:

@@ -257,6 +257,7 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
         load_flow,
         load_stages,
         stage_flow_problems,
+        stage_link_problems,
     )
 
     problems: list[str] = []
@@ -265,6 +266,8 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
     # A flow that does not load is known by the `id:` written at the top of its file.
     given = [path if flow is None else flow for flow, path in zip(flows, paths, strict=True)]
     located = stage_flow_problems(settings.stages_path(), given)
+    loaded = [flow for flow in flows if flow is not None]
+    located += stage_link_problems(settings.stages_path(), loaded)
     try:
         stages = load_stages(settings.stages_path())
     except FlowFileError as error:
@@ -272,9 +275,8 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
         located += error.problems
     problems += [str(problem) for problem in sorted(located, key=lambda p: p.line or 0)]
     problems += where_missing_paths_come_from(settings)
-    loaded = [flow for flow in flows if flow is not None]
-    if len(loaded) == len(flows):  # with stages that do not load, their part comes later
-        problems += [f"error: {problem}" for problem in catalogue_problems(loaded, stages or [])]
+    if len(loaded) == len(flows):
+        problems += [f"error: {problem}" for problem in catalogue_problems(loaded)]
     _exit_if(problems)
     assert stages is not None
     return Catalogue.of(loaded), stages
