@@ -24,9 +24,12 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from tests.support.telegram_rules import (
+    MAX_ALERT,
+    MAX_CAPTION,
     BadText,
     keyboard_fault,
     keyboard_of,
+    utf16_length,
     visible_text,
 )
 
@@ -181,10 +184,15 @@ class FakeBotAPI(BaseRequest):
         name, content, _ = next(iter(files.values()))
         if len(content) > self.upload_limit:
             return _error(413, "Request Entity Too Large")
+        caption = params.get("caption", "")
+        try:  # read as a message's text is, within a caption's length
+            shown = visible_text(caption, params.get("parse_mode"), MAX_CAPTION) if caption else ""
+        except BadText as error:
+            return _error(400, f"Bad Request: {error}")
         message = ChatMessage(
             next(self._ids),
             chat_id,
-            params.get("caption", ""),
+            shown,
             from_bot=True,
             source=params.get("caption", ""),
             attachment=(str(name), bytes(content)),
@@ -235,14 +243,14 @@ class FakeBotAPI(BaseRequest):
         return _ok(self.message_json(message))
 
     def _answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, bytes]:
-        # Telegram accepts one answer per query, of at most 200 characters.
+        # Telegram accepts one answer per query, of at most 200 characters (UTF-16 units).
         query_id = str(params["callback_query_id"])
         if query_id in self._answered:
             return _error(
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
-        if len(str(params.get("text") or "")) > 200:
+        if utf16_length(str(params.get("text") or "")) > MAX_ALERT:
             return _error(400, "Bad Request: MESSAGE_TOO_LONG")
         self._answered.add(query_id)
         return _ok(True)

@@ -41,9 +41,13 @@ HTML_TAGS = frozenset(
 HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+"""A photo's or a document's caption, counted as a message's text is."""
+MAX_ALERT = 200
+"""A callback query's answer (the alert or the toast above the chat)."""
 
 
-def visible_text(text: str, parse_mode: str | None) -> str:
+def visible_text(text: str, parse_mode: str | None, limit: int = MAX_TEXT) -> str:
     """What the person reads, or BadText with Telegram's description (like its own parser)."""
     if parse_mode is None:
         shown = text
@@ -53,8 +57,8 @@ def visible_text(text: str, parse_mode: str | None) -> str:
         raise BadText(f"unsupported parse_mode {parse_mode!r} in the fake")
     if not shown.strip():
         raise BadText("message text is empty")
-    if utf16_length(shown) > MAX_TEXT:
-        raise BadText("message is too long")
+    if utf16_length(shown) > limit:
+        raise BadText("message is too long" if limit == MAX_TEXT else "message caption is too long")
     return shown
 
 
