@@ -106,7 +106,7 @@ FULL_RUN: dict[str, tuple[Any, str | None]] = {
     "recruit_difficulty": ("5", None),
     "talent_barrier_main": ("housing", None),
     "talent_barriers_more": (["salaries", "image"], None),
-    "territory_assets": (["quality_of_life"], None),
+    "territory_assets": (["life_quality"], None),
     "wants_report": ("yes", None),
     "contact_ok": ("no", None),
     "email": ("dirigeant@rd-lab.fr", None),
