@@ -20,6 +20,7 @@ from exports.codebook_versions import (
     bound,
     describe_condition,
     kind_change_note,
+    label_list,
     list_questions,
     not_asked_note,
     when_empty,
@@ -162,10 +163,6 @@ def _row(
     return [column.name, column.question_id or "", section, *texts, kind, codes, note]
 
 
-def _label_list(pairs: Sequence[tuple[str, str]]) -> str:
-    return "; ".join(f"{code}={label}" for code, label in pairs)
-
-
 def _describe(
     flow: Flow,
     column: Column,
@@ -239,7 +236,7 @@ def _cells(
         return "", [f"Free text typed after choosing '{labels.get('other', 'Other')}'."]
     if column.role is Role.JOINED:
         what = "labels" if options.labels else "codes"
-        return _label_list(pairs), [
+        return label_list(pairs), [
             f"The selected {what}, joined by ';', in the order they were picked."
         ]
     return _answer_cells(flow, step, lang, options, pairs, older)
@@ -267,7 +264,7 @@ def _answer_cells(
             notes.append(_long_value_note(step))
         if older:
             notes.append(f"Only older versions of the flow offered: {', '.join(older)}.")
-        return _label_list(pairs), notes
+        return label_list(pairs), notes
     if step.type == Kind.EMAIL:
         return "", ["E-mail address." if step.personal else UNMARKED_EMAIL_NOTE]
     limit = getattr(step, "limit", None)
@@ -318,13 +315,13 @@ def _older_question(column: Column, current: Flow) -> str:
 def _scale_codes(flow: Flow, step: Step, lang: str) -> str:
     low, high = int(getattr(step, "min", 1)), int(getattr(step, "max", 5))
     ends = {low: getattr(step, "min_label", None), high: getattr(step, "max_label", None)}
-    parts = []
+    parts: list[tuple[str, str | None]] = []
     for n in range(low, high + 1):
         label = ends.get(n)
-        parts.append(f"{n}={flow.text(label, lang)}" if label else str(n))
+        parts.append((str(n), flow.text(label, lang) if label else None))
     # Past the numbers, the "don't know" answer, when the scale offers one.
-    parts += [f"{c}={label}" for c, label in choice_labels(flow, step, lang) if not c.isdigit()]
-    return "; ".join(parts)
+    parts += [(c, label) for c, label in choice_labels(flow, step, lang) if not c.isdigit()]
+    return label_list(parts)
 
 
 def _number_note(flow: Flow, step: Step, lang: str) -> str:

@@ -154,8 +154,23 @@ def _asked_as(flow: Flow, step: Step, lang: str) -> str:
         return f"{words} ({detail})"
     pairs = choice_labels(flow, step, lang)
     if pairs:
-        return f"{words} ({'; '.join(f'{code}={label}' for code, label in pairs)})"
+        return f"{words} ({label_list(pairs)})"
     return words
+
+
+def label_list(pairs: Sequence[tuple[str, str | None]]) -> str:
+    """A question's answers as the codebook lists them: `code=label` (a code alone where
+    it has no label: a scale's inner points), joined by `; `. An item holding `;` or `"`
+    (in its label: codes hold neither) is put between double quotes, a `"` in it doubled,
+    so that the list reads as one line of a CSV file separated by `;`, each item then
+    split at its first `=`: "Industrie; BTP=construction" invents no code `BTP`."""
+    items = []
+    for code, label in pairs:
+        item = code if label is None else f"{code}={label}"
+        if ";" in item or '"' in item:
+            item = '"' + item.replace('"', '""') + '"'
+        items.append(item)
+    return "; ".join(items)
 
 
 def _held(flow: Flow, step: Step, lang: str) -> str:
