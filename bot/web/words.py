@@ -132,7 +132,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "You are not taking part in this questionnaire",
     },
     "declined_kept_buttons": {
-        "fr": "En bas de page : « {data} » pour les consulter, « {erase} » pour les effacer.",
+        "fr": "En bas de page\u00a0: «\u00a0{data}\u00a0» pour les consulter, «\u00a0{erase}\u00a0» "
+        "pour les effacer.",
         "en": "At the foot of the page: “{data}” to see them, “{erase}” to erase them.",
     },
     "erased_title": {"fr": "Vos réponses sont effacées", "en": "Your answers are erased"},

@@ -34,8 +34,9 @@ async def test_the_card_of_a_stage_tied_to_a_questionnaire_is_titled_with_it(
 
     card = await visitor().get("/s/forum-territoires")
     assert card.status == 200
-    assert f"<title>{actors}</title>" in card.html
-    assert f"<title>{companies}</title>" not in card.html
+    # The tab names the workshop, then the questionnaire (a7ecadb): the actors'.
+    assert f" · {actors}</title>" in card.html
+    assert f" · {companies}</title>" not in card.html
 
     browser = visitor()
     page = await browser.get("/chat?stage=forum-territoires")
@@ -48,4 +49,4 @@ async def test_the_card_of_a_stage_tied_to_a_questionnaire_is_titled_with_it(
     # A stage without `flow:` leaves the choice to the respondent: the card names no one
     # questionnaire but the default, as before.
     other = await visitor().get("/s/atelier-exemple")
-    assert f"<title>{companies}</title>" in other.html
+    assert f" · {companies}</title>" in other.html
