@@ -21,9 +21,6 @@ from flows import (
 )
 from flows import skip as skip_step
 
-# What one Telegram message shows at most; each summary entry must fit in one.
-TELEGRAM_MESSAGE = 4096
-
 
 def shown(flow: Flow, state: ResponseState) -> Prompt:
     on_screen = prompt(flow, state, "fr")
