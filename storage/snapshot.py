@@ -393,10 +393,10 @@ def decode_json(text: str) -> Any:
 
     orjson builds the export's answers faster than the json module. It refuses
     what `json.loads` accepts beyond strict JSON (NaN, lone surrogates), and
-    orjson 3.8 reads an integer past 64 bits as a rounded float where `json`
-    keeps it whole: text with a run of 19 digits (rare: never a code, a time
-    or a key) and text orjson refuses go to `json.loads`, so the result is the
-    same. The check costs a tenth of the decoding.
+    reads an integer past 64 bits as a rounded float (3.8 to 3.13 alike) where
+    `json` keeps it whole: text with a run of 19 digits (rare: never a code, a
+    time or a key) and text orjson refuses go to `json.loads`, so the result is
+    the same. The check costs a tenth of the decoding.
     """
     if text.encode("utf-8", "surrogatepass").translate(_DIGITS).find(_LONG_NUMBER) < 0:
         try:
