@@ -10,6 +10,7 @@ import resource
 import sqlite3
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import cast
 
@@ -76,7 +77,7 @@ def row_counts(db: Path) -> dict[str, int | None]:
 
     Also `completed` and `reminded` responses, to check a driver's own tally.
     """
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
         counts: dict[str, int | None] = {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # our names

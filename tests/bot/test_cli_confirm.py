@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pty
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from click.testing import CliRunner, Result
 from bot.cli import main
 from flows import bundled_path, load_flow
 from tests.support.scripts import script_for
+from tests.support.sqlite import open_sqlite
 
 QUESTION_END = "This cannot be undone. [y/N]: "
 
@@ -39,7 +39,7 @@ def key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def response_keys() -> list[str]:
-    with sqlite3.connect("surveybot.sqlite3") as connection:
+    with open_sqlite("surveybot.sqlite3") as connection:
         return [key for (key,) in connection.execute("SELECT key FROM responses")]
 
 

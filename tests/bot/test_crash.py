@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from flows import Kind, bundled_path, load_flow
 from tests.support.bot_api_server import BotAPIServer, BotAPIState
 from tests.support.bot_process import BotProcess as Bot
 from tests.support.deadly_update import DEADLY
+from tests.support.sqlite import open_sqlite
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))
 USER = 4242
@@ -65,7 +65,7 @@ def questions_shown(state: BotAPIState, number: int) -> bool:
 
 
 def stored_answers(db: Path) -> dict[str, object]:
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         return {
             question: json.loads(value)
             for question, value in connection.execute("SELECT question_id, value_json FROM answers")
@@ -119,7 +119,7 @@ def test_updates_fetched_but_not_handled_survive_a_kill(bot: Bot, server: BotAPI
     state.release()
 
     assert stored_answers(bot.db) == expected(answers[:1])
-    with sqlite3.connect(bot.db) as conn:
+    with open_sqlite(bot.db) as conn:
         waiting = conn.execute("SELECT update_id FROM inbox WHERE done_at IS NULL").fetchall()
     assert {update_id for (update_id,) in waiting} >= set(batch[1:])
 
@@ -215,7 +215,7 @@ def test_an_update_that_kills_the_bot_at_every_start_is_set_aside(
     assert other_greeted()
     assert f"set aside update {deadly}" in log
     assert DEADLY not in log, "logged by its id, not by what the person wrote"
-    with sqlite3.connect(bot.db) as conn:
+    with open_sqlite(bot.db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
 
 

@@ -35,6 +35,7 @@ from storage.connection import describe_error as sqlite_error
 from storage.postgres.connection import describe_error as postgres_error
 from tests.conftest import LoggedErrors
 from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
+from tests.support.sqlite import open_sqlite
 
 AppFactory = Callable[[FakeBotAPI], BotApplication]
 SECRET = "outage-test-secret"
@@ -98,12 +99,12 @@ async def wait_until(done: Callable[[], bool], what: str, seconds: float = 10) -
 
 
 def answers(db_path: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         return [(q, v) for q, v in conn.execute("SELECT question_id, value_json FROM answers")]
 
 
 def inbox(db_path: Path) -> dict[int, bool]:
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         rows = conn.execute("SELECT update_id, done_at IS NOT NULL FROM inbox")
         return {int(i): bool(done) for i, done in rows}
 

@@ -13,7 +13,6 @@ HTTP boundary, a real SQLite file.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +25,7 @@ from bot.telegram.poller import Poller
 from storage import StorageError
 from tests.bot.test_telegram_inbox import AppFactory, inbox, stop, wait_until
 from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person, Updates
+from tests.support.sqlite import open_sqlite
 
 AGREE = "✅ J’accepte"
 SECTOR = "Agroalimentaire"  # a choice of the second question, typed
@@ -63,7 +63,7 @@ def live(person: Person) -> ChatMessage:
 
 
 def stored_live(db_path: Path, user_id: int) -> int | None:
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         row = conn.execute(
             "SELECT r.prompt_message_id FROM responses r "
             "JOIN respondents p ON p.id = r.respondent_id WHERE p.external_id = ?",

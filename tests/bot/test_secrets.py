@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from bot.cli import main
 from bot.telegram.webhook import SECRET_HEADER, secret_problem
 from tests.bot.test_webhook import start_update, tap_update
 from tests.support.bot_api_server import BotAPIServer
+from tests.support.sqlite import open_sqlite
 
 HOOK = "https://bot.example.org/hook"
 WEBHOOK_COMMANDS = {
@@ -390,7 +390,7 @@ def test_without_a_secret_one_is_made_up_registered_and_required(
     process.send_signal(signal.SIGTERM)
     _, log = process.communicate(timeout=20)
     assert process.returncode == 0, log
-    with sqlite3.connect(tmp_path / "hook.sqlite3") as connection:
+    with open_sqlite(tmp_path / "hook.sqlite3") as connection:
         answers = connection.execute("SELECT value_json FROM answers").fetchall()
     assert answers == [('"Fromagerie Quintessence"',)]
     # -v logged the updates, but neither the name nor the answer, nor the secret.

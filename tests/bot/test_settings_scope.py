@@ -222,7 +222,7 @@ def test_a_settings_file_the_user_cannot_read_is_one_line_naming_it(work: Path) 
 
 
 def _response_keys() -> list[str]:
-    import sqlite3
+    from tests.support.sqlite import open_sqlite
 
-    with sqlite3.connect("surveybot.sqlite3") as connection:
+    with open_sqlite("surveybot.sqlite3") as connection:
         return [key for (key,) in connection.execute("SELECT key FROM responses")]

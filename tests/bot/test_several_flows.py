@@ -59,9 +59,9 @@ async def telegram(
 
 
 def _flow_ids(db_path: Path) -> list[tuple[str, str | None]]:
-    import sqlite3
+    from tests.support.sqlite import open_sqlite
 
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         return conn.execute("SELECT flow_id, stage_code FROM responses ORDER BY id").fetchall()
 
 

@@ -8,7 +8,6 @@ so a small database stands for a big one.
 from __future__ import annotations
 
 import io
-import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from bot.telegram import delivery
 from flows import Flow
 from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
+from tests.support.sqlite import open_sqlite
 
 ORGANISER = 900_001
 PersonFactory = Callable[..., Person]
@@ -116,7 +116,7 @@ IDEA = "Recruter des alternants avec l'IUT voisin et partager un ingénieur expo
 
 def grow(db_path: Path, responses: int) -> int:
     """Give every response a long idea, then copy the responses (in SQL) until there are enough."""
-    with sqlite3.connect(db_path, timeout=10) as conn:
+    with open_sqlite(db_path, timeout=10) as conn:
         conn.execute(
             "INSERT INTO answers (response_id, question_id, value_json, flow_id, flow_version, "
             "stage_code, answered_at) SELECT id, 'ideas', json_quote(?), flow_id, flow_version, "

@@ -8,7 +8,6 @@ send or a slow network would) and a real SQLite file.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from bot.telegram.poller import KEEP_DONE, Poller
 from storage import Inboxed
 from tests.conftest import Clock, LoggedErrors
 from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
+from tests.support.sqlite import open_sqlite
 
 AppFactory = Callable[[FakeBotAPI], BotApplication]
 AGREE = "✅ J’accepte"
@@ -73,7 +73,7 @@ async def stop(poller: Poller, task: asyncio.Task[None]) -> None:
 
 
 def inbox(db_path: Path) -> list[tuple[int, bool]]:
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         rows = conn.execute("SELECT update_id, done_at IS NOT NULL FROM inbox ORDER BY update_id")
         return [(int(i), bool(done)) for i, done in rows]
 
@@ -90,7 +90,7 @@ async def restart_until_done(restarted: BotApplication, db_path: Path) -> None:
 
 
 def answers_of(db_path: Path, user_id: int) -> list[tuple[str, str]]:
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         rows = conn.execute(
             "SELECT a.question_id, a.value_json FROM answers a "
             "JOIN responses r ON r.id = a.response_id JOIN respondents p ON p.id = r.respondent_id "
@@ -101,7 +101,7 @@ def answers_of(db_path: Path, user_id: int) -> list[tuple[str, str]]:
 
 
 def responses_of(db_path: Path, user_id: int) -> int:
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         row = conn.execute(
             "SELECT COUNT(*) FROM responses r JOIN respondents p ON p.id = r.respondent_id "
             "WHERE p.external_id = ? AND r.consented_at IS NOT NULL",

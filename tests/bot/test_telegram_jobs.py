@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from storage import SurveyStore
 from tests.conftest import LoggedErrors
 from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
+from tests.support.sqlite import open_sqlite
 
 ORGANISER = 900_001
 PersonFactory = Callable[..., Person]
@@ -52,7 +52,7 @@ def make_app(flow: Flow, stages: list[StageDef]) -> AppFactory:
 
 def jobs_in(db_path: Path) -> list[tuple[str, str, int]]:
     """(kind, status, attempts) of every job, read from the file as another process would."""
-    with sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+    with open_sqlite(f"{db_path.resolve().as_uri()}?mode=ro", uri=True) as conn:
         rows = conn.execute("SELECT kind, status, attempts FROM jobs ORDER BY id").fetchall()
     return [(kind, status, int(attempts)) for kind, status, attempts in rows]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 
 from benchmarks.bench_export import build_database, write_flow
 from tests.support.bot_api_server import BotAPIServer, BotAPIState
+from tests.support.sqlite import open_sqlite
 
 ORGANISER = 900_001
 TOKEN = "1234:jobs-test-token"
@@ -39,7 +39,7 @@ def big_database(path: Path, flow: Path) -> int:
     """At least ANSWERS answers: half built by the benchmark's builder, then copied in SQL."""
     responses = ANSWERS // QUESTIONS_PER_RESPONSE // 2
     build_database(path, flow, responses)
-    with sqlite3.connect(path) as conn:
+    with open_sqlite(path) as conn:
         conn.execute("PRAGMA synchronous = OFF")
         offset = conn.execute("SELECT max(id) FROM responses").fetchone()[0]
         columns = [row[1] for row in conn.execute("PRAGMA table_info(responses)")]
@@ -184,7 +184,7 @@ def test_an_export_of_a_million_answers_holds_no_one_and_survives_a_kill(
     finally:
         if bot.process is not None:
             bot.kill()
-    with sqlite3.connect(db) as conn:
+    with open_sqlite(db) as conn:
         assert conn.execute("SELECT status, attempts FROM jobs ORDER BY id").fetchall() == [
             ("done", 1),
             ("done", 2),

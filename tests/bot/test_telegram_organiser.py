@@ -13,6 +13,7 @@ from bot.telegram import BotApplication, running
 from flows import Flow, StageDef
 from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
+from tests.support.sqlite import open_sqlite
 
 ORGANISER = 900_001
 Query = Callable[..., list[sqlite3.Row]]
@@ -222,7 +223,7 @@ async def test_an_export_of_nothing_says_so_at_once_and_sends_no_file(
     assert boss.last_text == "Pas encore de réponse à exporter pour Dunkerque (exemple_nord)."
     assert len(boss.chat) == 2
     assert not api.calls_to("sendDocument")
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM jobs").fetchone() == (0,)
 
 

@@ -8,7 +8,6 @@ erases them and opens the territory's questionnaire at the link's workshop.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from bot.telegram import BotApplication, build_application, running
 from flows import Catalogue, Flow, StageDef
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+from tests.support.sqlite import open_sqlite
 
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
 SWITCH = f"Passer à «\u00a0{ACTOR}\u00a0»"
@@ -39,7 +39,7 @@ async def updates(
 
 
 def _read(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+    with open_sqlite(f"{db_path.resolve().as_uri()}?mode=ro", uri=True) as conn:
         return conn.execute(sql).fetchall()
 
 

@@ -29,6 +29,7 @@ from tests.support.fake_bot_api import (
     Person,
     Updates,
 )
+from tests.support.sqlite import open_sqlite
 
 HEADER = re.compile(r"^Question (\d+)/(\d+) · (.+)$")
 STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
@@ -437,7 +438,7 @@ async def test_a_response_resumes_after_the_bot_restarts_on_the_same_database(
         await ana.tap("10 à 49")
         assert question_number(ana) == 4
 
-    with sqlite3.connect(db_path) as conn:
+    with open_sqlite(db_path) as conn:
         rows = conn.execute("SELECT question_id, value_json, stage_code FROM answers").fetchall()
     assert sorted(rows) == [
         ("company_name", '"Acme"', "pithiviers"),
@@ -570,7 +571,7 @@ async def test_a_changed_questionnaire_keeps_what_still_fits_and_says_so(
         assert "Secteur\u00a0?" in ana.last_text and ana.last is not sector
         await ana.tap("Industrie")
         assert "Salariés d'ACME" not in ana.last_text  # asked again, but only at the end
-        with sqlite3.connect(db_path) as conn:
+        with open_sqlite(db_path) as conn:
             rows = conn.execute("SELECT question_id, value_json, flow_version FROM answers")
             stored = sorted(rows.fetchall())
     # 12 staff no longer fits: gone; the rest stays, as given on version 1; sector is on 2.

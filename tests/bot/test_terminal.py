@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 from flows import bundled_path, effective_answers, load_flow
 from tests.conftest import MINI
 from tests.support.scripts import script_for
+from tests.support.sqlite import open_sqlite
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))
 
@@ -32,7 +32,7 @@ def chat(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[
 
 
 def stored(db: Path) -> tuple[list[tuple[str, ...]], dict[str, object]]:
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         responses = connection.execute(
             "SELECT status, stage_code, language FROM responses ORDER BY id"
         ).fetchall()
@@ -148,7 +148,7 @@ def test_other_please_specify_is_asked_and_stored(tmp_path: Path) -> None:
     result = chat(db, ["", "ACME", "12", "3", "Agroalimentaire", "quit"], "--flow", str(MINI))
 
     assert "précisez en quelques mots" in result.stdout
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         row = connection.execute(
             "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
         ).fetchone()
@@ -178,7 +178,7 @@ def test_other_please_specify_asks_for_text_then_offers_the_earlier_text(tmp_pat
     )
     assert "⚠" not in result.stdout
     assert len(hints) == 2, "Enter went on to the next question"
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         row = connection.execute(
             "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
         ).fetchone()
@@ -190,7 +190,7 @@ def test_a_new_other_text_replaces_the_earlier_one(tmp_path: Path) -> None:
     lines = ["", "ACME", "12", "3", "Agroalimentaire", "retour", "", "Aéronautique", "quit"]
     chat(db, lines, "--flow", str(MINI))
 
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         row = connection.execute(
             "SELECT other_text FROM answers WHERE question_id = 'sector'"
         ).fetchone()
@@ -304,7 +304,7 @@ def test_declining_the_notice_stores_nothing_but_the_refusal(tmp_path: Path) -> 
     assert "Répondez oui ou non" in result.stdout
     assert "aucune réponse n’est enregistrée" in result.stdout
     assert "Question 1/" not in result.stdout
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
         assert connection.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
         refusals = connection.execute(
@@ -317,7 +317,7 @@ def test_agreeing_records_the_notice_version(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     chat(db, ["oui", "quit"])
 
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         version = connection.execute("SELECT consent_version FROM responses").fetchone()
     assert version == (FLOW.consent_version,)
 
@@ -328,7 +328,7 @@ def test_quitting_at_the_notice_stores_nothing_at_all(tmp_path: Path) -> None:
 
     assert result.returncode == 0
     assert "rien n’a été enregistré" in result.stdout
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
         assert connection.execute("SELECT COUNT(*) FROM consent_refusals").fetchone() == (0,)
 
@@ -347,7 +347,7 @@ def test_a_latin1_terminal_is_read_as_such_not_a_crash(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert result.stderr == b""
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         stored = connection.execute("SELECT value_json FROM answers").fetchall()
     assert stored == [('"Société Dupont"',)]
 
@@ -432,7 +432,7 @@ def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> Non
     assert "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées" in (
         erased.stdout
     )
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM respondents").fetchone() == (0,)
         assert connection.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
 
@@ -462,7 +462,7 @@ def test_a_changed_questionnaire_keeps_what_still_fits(tmp_path: Path) -> None:
     # They go on where they were; 12 staff no longer fits "at most 10": that answer goes
     # (it is asked again before the end), the name stays.
     assert "Secteur ?" in result.stdout.split("mis à jour")[1]
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         (version,) = connection.execute("SELECT flow_version FROM responses").fetchone()
     assert version == 2
     assert stored(db)[1] == {"company": "ACME"}
@@ -548,7 +548,7 @@ def test_the_other_audiences_link_switches_questionnaire_once_confirmed(
 
     assert result.returncode == 0, result.stderr
     assert "⚠" not in result.stdout
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         flows = connection.execute("SELECT flow_id, stage_code FROM responses").fetchall()
         names = connection.execute("SELECT COUNT(*) FROM answers").fetchone()
     assert flows == [("tour_innov_2019_acteurs", "pithiviers")]

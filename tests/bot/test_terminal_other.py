@@ -5,15 +5,15 @@ A real `surveybot chat` process on tests/flows/fixtures/mini.yaml, fed through a
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from tests.bot.test_terminal import chat
 from tests.conftest import MINI
+from tests.support.sqlite import open_sqlite
 
 
 def sector_row(db: Path) -> tuple[str, str | None] | None:
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         return connection.execute(
             "SELECT value_json, other_text FROM answers WHERE question_id = 'sector'"
         ).fetchone()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.telegram import BotApplication, build_application, running
 from bot.telegram.webhook import SECRET_HEADER, webhook_path, webhook_route
 from flows import bundled_path, load_flow, load_stages
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.sqlite import open_sqlite
 
 SECRET = "s3cret-token_for-webhook"
 
@@ -112,7 +112,7 @@ async def test_refused_posts_change_nothing(
             reply = await client.post("/hook", content=body, headers=headers)
     assert reply.status_code == status
     assert not api.calls_to("sendMessage")
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
 
 
@@ -154,7 +154,7 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
                     )
                     assert reply.status_code == 200
                     # Telegram may forget the update now: it must already be in the database.
-                    with sqlite3.connect(db) as connection:
+                    with open_sqlite(db) as connection:
                         handled = connection.execute(
                             "SELECT 1 FROM handled_updates WHERE update_id = ?",
                             (update["update_id"],),
@@ -170,7 +170,7 @@ async def test_an_update_is_committed_before_the_webhook_answers(tmp_path: Path)
         finally:
             stop.set()
             await server
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         answers = connection.execute("SELECT question_id, value_json FROM answers").fetchall()
         stage = connection.execute("SELECT stage_code FROM responses").fetchall()
     assert answers == [("company_name", '"Exemple SARL"')]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ from storage import Store
 from tests.conftest import Peek
 from tests.conversation.conftest import AGREE, RESTART_YES, ChatFactory
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+from tests.support.sqlite import open_sqlite
 
 COMPANY = "Une entreprise"
 ACTOR = "Un acteur du territoire"
@@ -36,7 +36,7 @@ def _responses(peek: Peek) -> list[tuple[str, str | None]]:
 
 
 def _stored(db: Path) -> list[tuple[str, str | None]]:
-    with sqlite3.connect(db) as connection:
+    with open_sqlite(db) as connection:
         return connection.execute("SELECT flow_id, stage_code FROM responses").fetchall()
 
 
@@ -110,7 +110,7 @@ async def test_back_never_erases_a_response_to_another_questionnaire(
         current_step=None,
         now=dt.datetime(2018, 6, 5, tzinfo=dt.UTC),
     )
-    with sqlite3.connect(db_path) as connection:
+    with open_sqlite(db_path) as connection:
         connection.execute("UPDATE responses SET status = 'completed'")
     ana = chat(both)
     await ana.start("pithiviers")

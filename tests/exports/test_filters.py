@@ -12,6 +12,7 @@ from exports import ExportError, ExportOptions, export_csv, load_responses
 from flows import Flow
 from tests.conftest import MINI
 from tests.exports.conftest import Clock, Filled, Survey, invoke, read_csv
+from tests.support.sqlite import open_sqlite
 
 
 def keys(data: bytes) -> list[str]:
@@ -44,7 +45,7 @@ def test_an_unknown_stage_is_refused_as_stats_refuses_it(filled: Filled, tmp_pat
 def test_a_stage_is_found_whatever_its_case_or_only_in_the_data(filled: Filled) -> None:
     typed = invoke("--db", filled.path, "--flow", MINI, "--stage", "Aubenas")
     assert typed.exit_code == 0 and keys(typed.stdout_bytes) == [filled.asia.key]
-    with sqlite3.connect(filled.path) as conn:  # a stage since removed from the stages file
+    with open_sqlite(filled.path) as conn:  # a stage since removed from the stages file
         conn.execute("UPDATE responses SET stage_code = 'old' WHERE key = ?", (filled.acme.key,))
     old = invoke("--db", filled.path, "--flow", MINI, "--stage", "old")
     assert old.exit_code == 0 and keys(old.stdout_bytes) == [filled.acme.key]
@@ -146,8 +147,6 @@ async def test_responses_of_another_flow_are_left_out(
 def test_city_comes_from_the_stages_file_when_the_database_lacks_it(
     filled: Filled, tmp_path: Path
 ) -> None:
-    import sqlite3
-
     conn = sqlite3.connect(filled.path)
     with conn:
         conn.execute(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from tests.conftest import MINI
+from tests.support.sqlite import open_sqlite
 
 LARGEST = 2**31 - 1  # PostgreSQL's integer; SQLite's is 64 bits
 HUGE = 999999999999999999999999999999
@@ -62,7 +62,7 @@ def test_chat_refuses_it_before_the_database_and_runs_the_largest(work: Path) ->
     # Past the welcome, a company name, then quit: an unfinished response, kept.
     chatted = invoke("chat", "--flow", str(largest), input="\nACME\nquit\n")
     assert chatted.exit_code == 0, chatted.output
-    with sqlite3.connect("surveybot.sqlite3") as db:
+    with open_sqlite("surveybot.sqlite3") as db:
         assert db.execute("SELECT version FROM flow_versions").fetchall() == [(LARGEST,)]
         assert db.execute("SELECT flow_version FROM responses").fetchall() == [(LARGEST,)]
 

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli.privacy import erase, purge
 from storage import AnswerInput, ResponseStatus, Store, encode_time
+from tests.support.sqlite import open_sqlite
 
 
 @click.group()
@@ -347,7 +348,7 @@ def test_purge_deletes_the_updates_a_stopped_bot_left_in_its_inbox(db: Path) -> 
         at = encode_time(now - age)
         return update_id, json.dumps(update), at, at if done else None
 
-    with sqlite3.connect(db) as conn:
+    with open_sqlite(db) as conn:
         conn.executemany(
             "INSERT INTO inbox (update_id, person, update_json, received_at, done_at) "
             "VALUES (?, '999', ?, ?, ?)",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from storage import AnswerInput, ResponseStatus, Store
+from tests.support.sqlite import open_sqlite
 
 NOW = dt.datetime.now(dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -70,7 +70,7 @@ def purge(*args: str | Path) -> Result:
 
 
 def statuses(db: Path) -> list[str]:
-    with sqlite3.connect(db) as conn:
+    with open_sqlite(db) as conn:
         return [status for (status,) in conn.execute("SELECT status FROM responses ORDER BY id")]
 
 

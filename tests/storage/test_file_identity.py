@@ -22,6 +22,7 @@ import pytest
 from storage import Store, Unavailable
 from storage.db import Database
 from tests.conftest import LoggedErrors
+from tests.support.sqlite import open_sqlite
 
 NOW = dt.datetime(2019, 6, 5, 10, 0, tzinfo=dt.UTC)
 
@@ -33,7 +34,7 @@ def remove_database(path: Path) -> None:
 
 
 def respondents_in(path: Path) -> list[str]:
-    with sqlite3.connect(path) as conn:
+    with open_sqlite(path) as conn:
         rows = conn.execute("SELECT external_id FROM respondents ORDER BY external_id")
         return [str(row[0]) for row in rows]
 
@@ -100,7 +101,7 @@ async def test_a_backup_put_in_place_while_it_runs_is_left_as_it_is(
     try:
         await store.ensure_respondent("telegram", "1001", now=NOW)
         backup = tmp_path / "backup.sqlite3"
-        with sqlite3.connect(db_path) as source, sqlite3.connect(backup) as copy:
+        with open_sqlite(db_path) as source, open_sqlite(backup) as copy:
             source.backup(copy)
         os.replace(backup, db_path)  # a restore done without stopping the bot
         with pytest.raises(Unavailable, match="was replaced by another file"):

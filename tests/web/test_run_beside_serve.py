@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from flows import Kind
 from tests.bot.test_crash import FLOW, expected, typed_answers
 from tests.support.bot_api_server import BotAPIServer, BotAPIState
 from tests.support.bot_process import BotProcess
+from tests.support.sqlite import open_sqlite
 from tests.web.driver import Visitor
 from tests.web.test_serve_command import free_port, start_serve, wait_until_serving
 
@@ -71,7 +71,7 @@ async def on_the_web(url: str, index: int) -> str:
 
 
 def answers_by_person(db: Path) -> dict[tuple[str, str], dict[str, object]]:
-    with sqlite3.connect(db) as conn:
+    with open_sqlite(db) as conn:
         rows = conn.execute(
             "SELECT p.channel, p.external_id, a.question_id, a.value_json FROM answers a "
             "JOIN responses r ON r.id = a.response_id JOIN respondents p ON p.id = r.respondent_id"

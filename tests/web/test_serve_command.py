@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import httpx
 import pytest
 
 from flows import bundled_path
+from tests.support.sqlite import open_sqlite
 from tests.web.driver import Page, Visitor
 
 
@@ -96,7 +96,7 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(
     # The store was closed: no write-ahead log left behind, and every answer in the file.
     db = tmp_path / "served.sqlite3"
     assert not Path(f"{db}-wal").exists()
-    with sqlite3.connect(db) as conn:
+    with open_sqlite(db) as conn:
         rows = conn.execute(
             "SELECT p.channel, r.stage_code, a.value_json FROM answers a "
             "JOIN responses r ON r.id = a.response_id JOIN respondents p ON p.id = r.respondent_id"
