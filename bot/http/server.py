@@ -64,37 +64,53 @@ def connections_allowed() -> int | None:
 
 
 class _Seldom(logging.Filter):
-    """asyncio's "socket.accept() out of system resource" (out of open files), said at most
-    once every `SAID_EVERY_S`, in one line: asyncio says it, with its traceback, for every
-    connection waiting, thousands a second while it lasts."""
+    """A line logged for every connection while a flood lasts, said at most once every
+    `SAID_EVERY_S`, as `words` with how many times it went unsaid since: asyncio's
+    "socket.accept() out of system resource" (out of open files, with a traceback each),
+    uvicorn's "Exceeded concurrency limit." (each request past `connections_allowed`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, starts: str, words: str) -> None:
         super().__init__()
+        self.starts, self.words = starts, words
         self.said = -SAID_EVERY_S
         self.unsaid = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not str(record.msg).startswith("socket.accept() out of system resource"):
+        if not str(record.msg).startswith(self.starts):
             return True
         now = time.monotonic()
         if now - self.said < SAID_EVERY_S:
             self.unsaid += 1
             return False
         error = record.exc_info[1] if record.exc_info else None
-        record.msg = (
-            "cannot accept connections: %s; %d times more since it was last said "
-            "(raise LimitNOFILE, or see what holds so many connections open)"
-        )
-        record.args = (getattr(error, "strerror", None) or error or "out of resources", self.unsaid)
+        cause = getattr(error, "strerror", None) or error or "out of resources"
+        record.msg = self.words
+        record.args = (cause, self.unsaid) if "%s" in self.words else (self.unsaid,)
         record.exc_info, record.exc_text, record.stack_info = None, None, None
         self.said, self.unsaid = now, 0
         return True
 
 
+SELDOM: Final = {
+    "asyncio": _Seldom(
+        "socket.accept() out of system resource",
+        "cannot accept connections: %s; %d times more since it was last said "
+        "(raise LimitNOFILE, or see what holds so many connections open)",
+    ),
+    "uvicorn.error": _Seldom(
+        "Exceeded concurrency limit",
+        "answering 503 to requests past the connections allowed; %d times more since it "
+        "was last said (raise LimitNOFILE, or see what holds so many connections open)",
+    ),
+}
+"""The floods said seldom, by the logger that says them."""
+
+
 def _say_running_out_seldom() -> None:
-    asyncio_log = logging.getLogger("asyncio")
-    if not any(isinstance(f, _Seldom) for f in asyncio_log.filters):
-        asyncio_log.addFilter(_Seldom())
+    for name, seldom in SELDOM.items():
+        log = logging.getLogger(name)
+        if seldom not in log.filters:
+            log.addFilter(seldom)
 
 
 class _Server(uvicorn.Server):

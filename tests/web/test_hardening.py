@@ -80,7 +80,8 @@ def answer_of(connection: socket.socket, wait: float = 5) -> bytes:
 
 
 def test_a_body_that_stops_arriving_is_given_up_with_a_page_and_one_line(tmp_path: Path) -> None:
-    with serving(tmp_path, patch=ONE_SECOND) as (process, _, port):
+    # Two seconds: the trickle below (0.6 s) keeps a wide margin on a loaded machine.
+    with serving(tmp_path, patch=TWO_SECONDS) as (process, _, port):
         began = time.monotonic()
         with slow_body(port) as stalled:
             answer = answer_of(stalled)
@@ -100,7 +101,7 @@ def test_a_body_that_stops_arriving_is_given_up_with_a_page_and_one_line(tmp_pat
     assert b"connection: close" in answer.lower()
     page = answer.decode("utf-8", "replace")  # the site's page, in French
     assert "La connexion était trop lente" in page and "rien n’a été enregistré" in page
-    assert 0.9 < waited < 4
+    assert 1.9 < waited < 6
     assert taken.startswith(b"HTTP/1.1 303 "), taken[:200]  # no cookie: "out of date", shown
     assert "Traceback" not in errors and "ERROR" not in errors, errors
     late = [line for line in errors.splitlines() if "had not arrived" in line]
@@ -129,12 +130,19 @@ def test_a_crowd_of_stalled_connections_gets_503_and_running_out_of_files_is_sai
             )
             card = answer_of(visitor)
         errors = stopped(process)
-    statuses = sorted({a[:12].decode() for a in answers})
-    assert statuses == ["HTTP/1.1 408", "HTTP/1.1 503"], statuses
-    assert 30 < sum(a.startswith(b"HTTP/1.1 503") for a in answers) < 70
+    # Those let in are given up after two seconds, the rest refused at once; how many of
+    # each depends on how fast the server takes them (all refused if it took them together).
+    statuses = [a[:12].decode() for a in answers]
+    assert set(statuses) <= {"HTTP/1.1 408", "HTTP/1.1 503"}, sorted(set(statuses))
+    assert "HTTP/1.1 503" in statuses
     assert card.startswith(b"HTTP/1.1 200 "), card[:200]
     out_of_files = [line for line in errors.splitlines() if "cannot accept connections" in line]
     assert len(out_of_files) == 1, errors[-3000:]
     assert "Too many open files" in out_of_files[0]
+    # uvicorn warns of every request it refuses: said once, with a count.
+    refused = [line for line in errors.splitlines() if "Exceeded concurrency" in line]
+    assert refused == []
+    past_limit = [line for line in errors.splitlines() if "answering 503" in line]
+    assert len(past_limit) == 1, errors[-3000:]
     assert "Traceback" not in errors
     assert len(errors.splitlines()) < 150
