@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.telegram import BotApplication, build_application
-from flows import Flow, StageDef
-from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, FakeBotAPI, Person
+from flows import StageDef
+from tests.support.fake_bot_api import BOT_USERNAME, Person
 
 ORGANISER = 900_001
 PersonFactory = Callable[..., Person]
@@ -30,18 +29,8 @@ def stages() -> list[StageDef]:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    return frozenset({ORGANISER})
 
 
 @pytest.mark.parametrize(("lang", "town"), [("fr", "L’Isle-d’Abeau"), ("en", "L'Isle-d'Abeau")])
