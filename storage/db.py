@@ -294,7 +294,8 @@ class Database:
         if isinstance(exc, FileReplaced):
             return self._replaced_error(exc, action)
         if isinstance(exc, sqlite3.Error):
-            error = describe_error(exc, self._noted(exc), action)
+            self._note_if_full(exc)
+            error = describe_error(exc, self.path, action)
         elif isinstance(exc, NotFound):
             error = NotFound(f"cannot {action}: {exc.what} in {self.path}", exc.hint)
         else:
@@ -372,7 +373,8 @@ class Database:
         if isinstance(cause, FileReplaced):
             return self._replaced_error(cause, action)
         if isinstance(cause, sqlite3.Error):
-            error = describe_error(cause, self._noted(cause), action)
+            self._note_if_full(cause)
+            error = describe_error(cause, self.path, action)
         else:
             error = StorageError(
                 f"cannot {action}: the transaction it shared with other writes on {self.path} "
@@ -440,12 +442,11 @@ class Database:
         error.__cause__ = cause
         return error
 
-    def _noted(self, exc: sqlite3.Error) -> Path:
-        """Remember when a save fails on a full disk (for `ping`); return the file's path."""
+    def _note_if_full(self, exc: sqlite3.Error) -> None:
+        """Remember when a save fails on a full disk, for `ping`."""
         code = getattr(exc, "sqlite_errorcode", None)
         if isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_FULL:
             self._full_at = time.monotonic()
-        return self.path
 
     async def ping(self) -> None:
         """Raise `Unavailable` unless answers can be saved now, as far as a question tells.
@@ -482,7 +483,7 @@ class Database:
 
 
 def _outcome(hop: asyncio.Future[Ran[T]]) -> Ran[T]:
-    """What `on_thread.body` reported; if the trip itself failed, the transaction is assumed gone."""
+    """What `on_thread.body` reported; if the trip itself failed, the transaction is gone."""
     if hop.cancelled():
         return Ran(None, asyncio.CancelledError(), False)
     error = hop.exception()
