@@ -319,6 +319,11 @@ class Conversation:
         if respondent is not None:
             await self.store.set_blocked(respondent.id, blocked=blocked, now=self.clock())
 
+    async def keeps_anything_of(self, person: Person) -> bool:
+        """Whether anything of the person's is stored (a response to any questionnaire, one
+        no longer run too): their data and its erasure are then theirs to reach (`Reply.kept`)."""
+        return await self.store.get_respondent(person.channel, person.external_id) is not None
+
     def flow_of(self, flow_id: str | None) -> Flow:
         """The flow a response was given to, or the default one when it is not run any more."""
         return self.catalogue.by_id(flow_id) or self.flow

@@ -312,10 +312,9 @@ async def _shown(conversation: Conversation, person: Person, view: str, stage: s
     if view in GOODBYES:
         lang = conversation.language_from_hint(person)
         hint = say(GOODBYES[view], lang) if GOODBYES[view] else ""
-        # Only read: whether anything of theirs is still stored, for the page's foot.
-        kept = await conversation.store.get_respondent(person.channel, person.external_id)
         goodbye = Goodbye(say(view, lang), typed_hint=hint)
-        return Reply(screens=(goodbye,), language=lang, kept=kept is not None)
+        kept = await conversation.keeps_anything_of(person)  # for the page's foot
+        return Reply(screens=(goodbye,), language=lang, kept=kept)
     event = _event_of(view, stage)
     reply = await conversation.handle(person, event, transcript=True)
     return reply if isinstance(event, Look) else await completed(conversation, person, reply, stage)
