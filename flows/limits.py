@@ -18,6 +18,7 @@ title, which must fit whole too (the summary's entry holds less).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
@@ -66,13 +67,61 @@ def shown_length(text: str) -> int:
 
 
 def fitting_prefix(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` UTF-16 code units."""
+    """How many characters of `text` fit in `limit` UTF-16 code units, cut between two of
+    the symbols a reader sees: a flag, a family emoji or an accented letter is kept whole
+    or left out whole (`_symbol_start`)."""
     size = 0
     for index, char in enumerate(text):
         size += 2 if ord(char) > 0xFFFF else 1
         if size > limit:
-            return index
+            start = _symbol_start(text, index)
+            # A single symbol longer than the limit (a letter under thousands of marks)
+            # is cut inside: the alternative is no progress at all.
+            return start if start > 0 else index
     return len(text)
+
+
+ZWJ: Final = "\u200d"
+"""The zero-width joiner, which glues emoji into one (👩‍👩‍👧, 🏳️‍🌈)."""
+
+
+def _symbol_start(text: str, index: int) -> int:
+    """`index` moved back to where the symbol holding `text[index]` begins.
+
+    A close approximation of Unicode's grapheme clusters, enough for what people type:
+    combining marks, variation selectors, skin tones and flag tags belong to the symbol
+    before them, a joiner glues two emoji, and regional indicators pair into flags.
+    """
+    while 0 < index < len(text) and (
+        _extends(text[index]) or text[index - 1] == ZWJ or _second_indicator(text, index)
+    ):
+        index -= 1
+    return index
+
+
+def _extends(char: str) -> bool:
+    code = ord(char)
+    return (
+        char == ZWJ
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # tags (the flags of England, Scotland, Wales)
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors (Mn, listed for clarity)
+    )
+
+
+def _second_indicator(text: str, index: int) -> bool:
+    """`text[index]` is the second regional indicator of a flag (🇫🇷 is 🇫 then 🇷)."""
+    if not _indicator(text[index]):
+        return False
+    run = 0
+    while index - run > 0 and _indicator(text[index - run - 1]):
+        run += 1
+    return run % 2 == 1
+
+
+def _indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 def split_blocks(

@@ -112,3 +112,28 @@ def test_a_summary_entry_longer_than_a_message_is_split_never_cut() -> None:
     assert "\n".join(shown).split() == ["Récapitulatif", *question.split(), "→", *answer.split()]
     # Within a message, nothing changes: one block as before.
     assert summary_entry(question, "Oui") == ["Vos idées ?\n    → <b>Oui</b>"]
+
+
+@pytest.mark.parametrize(
+    ("symbol", "name"),
+    [
+        ("🇫🇷", "a flag: two regional indicators"),
+        ("👩‍👩‍👧", "a family: three emoji joined"),
+        ("👍🏽", "a thumb with its skin tone"),
+        ("🏴󠁧󠁢󠁷󠁬󠁳󠁿", "the flag of Wales: a black flag and its tags"),
+        ("❤️", "a heart and its variation selector"),
+        ("e\u0301", "an e and its combining accent"),  # as a phone may send it, before NFC
+    ],
+)
+def test_a_cut_answer_keeps_each_symbol_whole(symbol: str, name: str) -> None:
+    text = "Merci " + symbol * 400
+    for limit in range(7, 40):  # past "Merci "
+        clipped = clip_text(text, limit)
+        assert text_length(clipped) <= limit, name
+        kept = clipped.removeprefix("Merci ").removesuffix("…")
+        assert kept == symbol * (len(kept) // len(symbol)), f"{name} cut at {limit}: {kept!r}"
+
+
+def test_a_letter_under_more_marks_than_fit_is_still_cut() -> None:
+    zalgo = "a" + "\u0301" * 50  # one symbol of 51 characters: cut inside rather than lost
+    assert clip_text(zalgo, 10) == zalgo[:9] + "…"
