@@ -66,7 +66,7 @@ _WRITTEN: dict[str, dict[str, str]] = {
     },
     "exclusive": {
         "fr": "« {label} » ne se combine pas avec d’autres réponses.",
-        "en": '"{label}" cannot be combined with other answers.',
+        "en": "“{label}” cannot be combined with other answers.",
     },
     "rank_count": {
         "fr": "Merci de classer {count} éléments, sans doublon.",
@@ -108,7 +108,11 @@ _WRITTEN: dict[str, dict[str, str]] = {
     "other": {"fr": "Autre (précisez)", "en": "Other (please specify)"},
     "specify": {
         "fr": "« {label} » : précisez en quelques mots.",
-        "en": '"{label}": please specify in a few words.',
+        "en": "“{label}”: please specify in a few words.",
+    },
+    "specify_other": {
+        "fr": "« Autre » : précisez en quelques mots.",
+        "en": "“Other”: please specify in a few words.",
     },
     "yes": {"fr": "Oui", "en": "Yes"},
     "no": {"fr": "Non", "en": "No"},

@@ -160,6 +160,8 @@ def _question_text(text: str, state: ResponseState, labels: Labels, lang: str) -
     if not state.awaiting_other:
         return text
     chosen = dict(labels).get(OTHER, message("other", lang))
+    if chosen == message("other", lang):  # "Autre (précisez)" says "précisez" already
+        return f"{text}\n{message('specify_other', lang)}"
     return f"{text}\n{message('specify', lang, label=chosen)}"
 
 

@@ -821,7 +821,7 @@ class TestMiniFlow:
         await ana.tap("Asie")
         await ana.tap("Autre (précisez)")
         await ana.tap("Valider (2)")
-        assert "«\u00a0Autre (précisez)\u00a0»" in question(ana)[0].text
+        assert "«\u00a0Autre\u00a0»\u00a0: précisez" in question(ana)[0].text
         await ana.send("Océanie")
         assert answers_of(ana.user_id)["markets"] == (
             ["asia", "other"],

@@ -265,10 +265,7 @@ async def test_other_asks_for_the_text_then_stores_both(
     assert ana.answered.answer == "Autre (précisez)"
     assert ana.prompt.step_id == "sector"
     assert ana.prompt.awaiting_other
-    assert (
-        ana.prompt.text
-        == "Secteur ?\n«\u00a0Autre (précisez)\u00a0»\u00a0: précisez en quelques mots."
-    )
+    assert ana.prompt.text == "Secteur ?\n«\u00a0Autre\u00a0»\u00a0: précisez en quelques mots."
     assert ana.prompt.choices == ()
 
     await ana.write("Aéronautique")

@@ -406,8 +406,9 @@ def test_a_single_choice_by_tap_or_by_name(mini: Flow) -> None:
 @pytest.mark.parametrize(
     ("lang", "ask"),
     [
-        ("fr", "Secteur ?\n«\u00a0Autre (précisez)\u00a0»\u00a0: précisez en quelques mots."),
-        ("en", 'Sector?\n"Other (please specify)": please specify in a few words.'),
+        # The default label says "précisez" already: the request names "Autre" alone.
+        ("fr", "Secteur ?\n«\u00a0Autre\u00a0»\u00a0: précisez en quelques mots."),
+        ("en", "Sector?\n“Other”: please specify in a few words."),
     ],
 )
 def test_other_asks_for_the_text_next_then_keeps_it(mini: Flow, lang: str, ask: str) -> None:
