@@ -39,7 +39,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -85,6 +85,7 @@ from bot.web.pages import (
     language_buttons,
     templates_environment,
 )
+from bot.web.problems import RETRY_AFTER_S, problem_words
 from bot.web.requests import by_script, chat_url, cookies_refused, language_of, respondent_of
 from bot.web.words import web
 from conversation import (
@@ -106,18 +107,6 @@ from storage import Channel, StorageError
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-PROBLEMS: Final = {
-    400: "unreadable",
-    403: "other_site",
-    405: "not_allowed",
-    408: "too_slow",
-    413: "too_large",
-    429: "too_many",
-    503: "unavailable",
-}
-"""The page for each refusal, by status: the words `<key>` head it, `<key>_lead` explain."""
-RETRY_AFTER_S: Final = 30
-"""When to try again after the database failed: long enough for a restart, or a failover."""
 
 
 @dataclass
@@ -258,7 +247,8 @@ class Pages:
         reply = await self.conversation.handle(
             person, event, delivery=delivery_of(form), transcript=True
         )
-        if erased(event, reply):  # the next person on this browser: a new id (handover.py)
+        # The next person on this browser: a new id, and the browser's language (handover.py).
+        if forgotten := erased(event, reply):
             person, fresh = dataclasses.replace(person, external_id=new_id()), True
         page = await completed(self.conversation, person, reply, stage)
         # The page opened next is for what the form chose (a questionnaire, a workshop).
@@ -266,10 +256,12 @@ class Pages:
         changed = changed_entry(page, field_of(form, "changing") == "1")
         if by_script(request) and after == stage:
             page = keeping_what_was_sent(page, event)
-            return self._page(request, person, page, fresh=fresh, at=changed)
+            return self._page(request, person, page, fresh=fresh, at=changed, keep=not forgotten)
         # chat.js too is redirected to a new entry: the address it shows (and reloads) is
         # where it was redirected, so a reload does not show the old entry's page again.
         flash = await flash_after(self.conversation, person, after, (event, reply), page)
+        if forgotten:  # the goodbye in the erased person's language, the browser forgetting it
+            flash = dataclasses.replace(flash, language=page.language)
         return self._redirect(
             request, person, flash, after, lang=page.language, fresh=fresh, at=changed
         )
@@ -286,7 +278,8 @@ class Pages:
             reply = await look(self.conversation, person, stage)
         else:
             reply = await page_after(self.conversation, person, stage, flash)
-        response = self._page(request, person, reply, fresh=fresh)
+        keep = flash is None or not flash.language  # an erased person's: not kept
+        response = self._page(request, person, reply, fresh=fresh, keep=keep)
         forget(request, response, FLASH_COOKIE)  # said once: a reload shows the page as it is
         return response
 
@@ -319,7 +312,9 @@ class Pages:
         response = RedirectResponse(f"{chat_url(request, stage)}#{at or 'now'}", status_code=303)
         if fresh:
             remember(request, response, COOKIE, person.external_id)
-        if lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
+        if flash.language:  # an erasure's goodbye: the browser forgets the language too
+            forget(request, response, LANGUAGE_COOKIE)
+        elif lang is not None and request.cookies.get(LANGUAGE_COOKIE) != lang:
             remember(request, response, LANGUAGE_COOKIE, lang)
         if not flash.empty:
             value = encode(flash, self.site.secret, person.external_id)
@@ -410,18 +405,10 @@ class Pages:
         self, request: Request, status: int, headers: Mapping[str, str], key: str | None = None
     ) -> Response:
         # The way on is the same address, opened: after a wait, or without what was refused.
-        key = key or PROBLEMS.get(status, "unreadable")
         lang = language_of(request, self.conversation)
+        words = problem_words(status, lang, key)
         response = self.draw(
-            request,
-            "problem.html",
-            lang,
-            status_code=status,
-            heading=web(key, lang),
-            lead=web(f"{key}_lead", lang),
-            more=web(f"{key}_more", lang) if f"{key}_more" in web.table else None,
-            again=web("try_again" if status in (408, 429, 503) else "back_to_page", lang),
-            again_url=str(request.url),
+            request, "problem.html", lang, status_code=status, again_url=str(request.url), **words
         )
         response.headers.update(headers)
         return response
@@ -437,7 +424,9 @@ class Pages:
         fresh: bool = False,
         note: str | None = None,
         at: str | None = None,
+        keep: bool = True,
     ) -> Response:
+        """The chat page of `reply`; its language kept on the browser, unless not to `keep`."""
         lang = reply.language
         flow = self.conversation.flow_of(reply.flow_id)
         screens = ((Message(note),) if note else ()) + reply.screens
@@ -467,7 +456,9 @@ class Pages:
         )
         if fresh:
             remember(request, response, COOKIE, person.external_id)
-        if request.cookies.get(LANGUAGE_COOKIE) != lang:
+        if not keep:
+            forget(request, response, LANGUAGE_COOKIE)
+        elif request.cookies.get(LANGUAGE_COOKIE) != lang:
             remember(request, response, LANGUAGE_COOKIE, lang)
         return response
 

@@ -244,7 +244,10 @@ async def page_after(
     stage: str | None,
     flash: Flash,
 ) -> Reply:
-    """The page a form's reply was, drawn again from its flash."""
+    """The page a form's reply was, drawn again from its flash (in its language, if it says
+    one: the browser has forgotten the erased person's)."""
+    if flash.language:
+        person = dataclasses.replace(person, language_hint=flash.language)
     page = await _shown(conversation, person, flash.view, stage)
     lang = page.language
     notes = tuple(m for n in flash.notes if (m := message_of(n, lang)) is not None)

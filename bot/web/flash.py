@@ -8,7 +8,7 @@ which the page deletes as it shows it: a reload no longer repeats it.
 
 The cookie holds keys, never a text of the person's: which words to say (their key
 and the values the flow gave them), which view to show, the codes of the boxes a
-refused answer ticked. It is signed with the server's secret and bound to the
+refused answer ticked, the goodbye's language after an erasure. It is signed with the server's secret and bound to the
 respondent's id, so any instance sharing `SURVEYBOT_WEB_SECRET` reads it and nobody
 can make a page say what the server did not.
 
@@ -66,6 +66,9 @@ class Flash:
     codes: tuple[str, ...] = ()
     kept: str = ""
     """The random id of the refused typed text, kept in the database (`kept_texts`)."""
+    language: str = ""
+    """The page's language when the browser no longer holds it: after an erasure, the
+    goodbye is in the erased person's language, which the browser has forgotten."""
 
     @property
     def empty(self) -> bool:
@@ -87,10 +90,12 @@ def encode(flash: Flash, secret: bytes, respondent: str, *, now: float | None = 
         body["c"] = codes
     if flash.kept:
         body["k"] = flash.kept
+    if flash.language:
+        body["l"] = flash.language
     payload = _b64(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
     if len(payload) > MAX_COOKIE and "c" in body:
         # Forged ticks by the hundred: the refusal still shows, without them ticked again.
-        fewer = Flash(flash.notes, flash.view, flash.step, (), flash.kept)
+        fewer = Flash(flash.notes, flash.view, flash.step, (), flash.kept, flash.language)
         return encode(fewer, secret, respondent, now=now)
     return f"{payload}.{_signature(secret, respondent, payload)}"
 
@@ -127,6 +132,7 @@ def _flash(body: dict[str, Any], now: float) -> Flash | None:
         step=str(body.get("s", "")),
         codes=tuple(str(code) for code in body.get("c", [])),
         kept=str(body.get("k", "")),
+        language=str(body.get("l", "")),
     )
 
 

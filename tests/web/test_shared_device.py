@@ -222,6 +222,30 @@ async def test_after_an_erasure_the_browser_gets_a_new_id_and_old_links_lead_now
     assert "Gamma Forge" not in opened.text
 
 
+@pytest.mark.parametrize("scripts", [False, True], ids=["no-script", "script"])
+async def test_after_an_erasure_the_browser_forgets_the_language_chosen_too(
+    visitor: VisitorFactory, flow: Flow, scripts: bool
+) -> None:
+    """As a hand-over does: the goodbye is in the erased person's language, then the next
+    person on the tablet reads the page in the browser's language, not in theirs."""
+    tablet = visitor(scripts=scripts)
+    await three_answers_in(tablet, flow)
+    await tablet.press("English")
+    assert tablet.cookies["surveybot_lang"] == "en"
+    await tablet.press("Erase my answers")
+    page = await tablet.press("Yes, erase everything")
+    assert page.status == 200 and 'lang="en"' in page.html
+    assert "Done: your answers and the data about you have been erased." in page
+    assert "surveybot_lang" not in tablet.cookies
+    assert dropped(page.response, "surveybot_lang")
+    # The goodbye reloaded, or the next person's page: the browser's language (French here).
+    page = await tablet.get("/chat?stage=pithiviers")
+    assert 'lang="fr"' in page.html and "✅ J’accepte" in page.labels()
+    # A language chosen again is remembered again, for that person.
+    await tablet.press("English")
+    assert tablet.cookies["surveybot_lang"] == "en"
+
+
 async def test_starting_over_is_the_same_person_and_keeps_the_id(
     visitor: VisitorFactory, flow: Flow
 ) -> None:
