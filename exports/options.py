@@ -34,7 +34,7 @@ class ExportOptions:
 
     layout: Layout = Layout.WIDE
     stages: tuple[str, ...] = ()
-    """Stage codes to keep; empty keeps every stage (and untagged responses)."""
+    """Stage codes to keep; empty, and `untagged` False, keeps every response."""
     status: str = ResponseStatus.COMPLETED.value
     """A response status, or "all"."""
     since: DateLike | None = None
@@ -63,6 +63,9 @@ class ExportOptions:
     """Stage code -> region, for stages the database gives none (from the stages file)."""
     batch_size: int = DEFAULT_BATCH
     """Responses read and written at a time: bounds memory on large exports."""
+    untagged: bool = False
+    """Keep the responses that came with no stage (no invitation link's workshop: the
+    "(no stage)" row of the statistics): alone, or beside those of `stages`."""
 
     def __post_init__(self) -> None:
         try:
@@ -111,6 +114,7 @@ class ExportOptions:
         return ResponseFilter(
             flow_id=flow_id,
             stage_codes=self.stages,
+            untagged=self.untagged,
             statuses=statuses,
             started_from=start,
             started_before=end,

@@ -57,6 +57,9 @@ class ResponseFilter:
     flow_versions: tuple[int, ...] = ()
     channels: tuple[str, ...] = ()
     """The respondents' channels (`Channel` values: telegram, web, terminal)."""
+    untagged: bool = False
+    """Keep the responses that came with no stage (`stage_code` NULL): alone, or beside
+    those of `stage_codes`. Neither given: every response, tagged or not."""
 
     def where(self, *, numbered: bool = False) -> tuple[str, list[object]]:
         """The SQL condition on `responses r` and its parameters.
@@ -74,8 +77,14 @@ class ResponseFilter:
             return value.astimezone(dt.UTC) if numbered else encode_time(value)
 
         clauses = [f"r.flow_id = {mark(self.flow_id)}"]
+        stages = []
+        if self.stage_codes:
+            stages.append(f"r.stage_code IN ({', '.join(mark(c) for c in self.stage_codes)})")
+        if self.untagged:
+            stages.append("r.stage_code IS NULL")
+        if stages:  # in parentheses: an OR beside the other conditions' ANDs
+            clauses.append(f"({' OR '.join(stages)})")
         for column, values in (
-            ("r.stage_code", self.stage_codes),
             ("r.status", tuple(ResponseStatus(s).value for s in self.statuses)),
             ("r.flow_version", self.flow_versions),
         ):

@@ -91,6 +91,9 @@ def personal_warning(named: Sequence[str]) -> str:
     help="Only this stage (repeat for several).",
 )
 @click.option(
+    "--untagged", is_flag=True, help="Only responses with no stage (or these too, with --stage)."
+)
+@click.option(
     "--status",
     type=click.Choice(STATUS_CHOICES),
     default="completed",
@@ -168,6 +171,7 @@ def export(
     out: Path | None,
     layout: str,
     stages_kept: tuple[str, ...],
+    untagged: bool,
     status: str,
     channels: tuple[str, ...],
     since: dt.date | None,
@@ -208,6 +212,7 @@ def export(
         options = ExportOptions(
             layout=Layout(layout),
             stages=stages_kept,
+            untagged=untagged,
             status=status,
             since=since,
             until=until,
@@ -342,6 +347,7 @@ def _given_filters(options: ExportOptions) -> dict[str, list[str]]:
     given = {
         "--status": [options.status] if options.status != "all" else [],
         "--stage": list(options.stages),
+        "--untagged": [""] if options.untagged else [],
         "--channel": list(options.channels),
         "--since": [f"{options.since:%Y-%m-%d}"] if options.since else [],
         "--until": [f"{options.until:%Y-%m-%d}"] if options.until else [],
@@ -482,9 +488,7 @@ def nothing_exported(flow: Flow, options: ExportOptions, *, none_yet: bool = Fal
     The files are written all the same (a header row, the codebook): a script
     reading them finds the columns it expects.
     """
-    named = [
-        f"{flag} {value}" for flag, values in _given_filters(options).items() for value in values
-    ]
+    named = [f"{flag} {v}".rstrip() for flag, vs in _given_filters(options).items() for v in vs]
     if options.status == "completed":  # --status comes first of the filters given
         named[0] += " (the default: finished responses only; --status all for every one)"
     written = "only the header row was written"

@@ -34,10 +34,11 @@ def test_registered_on_the_surveybot_group(filled: Filled) -> None:
     assert "export" in runner.invoke(group, ["--help"]).output
     help_text = runner.invoke(group, ["export", "-h"]).output
     assert "Example: surveybot export" in help_text
-    for flag in ("--layout", "--stage", "--status", "--since", "--until", "--flow-version"):
+    for flag in ("--layout", "--stage", "--untagged", "--status", "--since", "--until"):
         assert flag in help_text
-    for flag in ("--labels", "--lang", "--joined", "--excel", "--codebook", "--xlsx", "--out"):
+    for flag in ("--flow-version", "--labels", "--lang", "--joined", "--excel", "--codebook"):
         assert flag in help_text
+    assert "--xlsx" in help_text and "--out" in help_text
     result = runner.invoke(group, ["export", "--db", str(filled.path), "--flow", str(MINI)])
     assert result.exit_code == 0 and read_csv(result.stdout_bytes).shape[0] == 3
 

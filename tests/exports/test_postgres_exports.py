@@ -43,6 +43,7 @@ from tests.exports.conftest import (
     invoke,
     read_csv,
 )
+from tests.exports.test_untagged import untagged_row
 from tests.support.postgres import PgPeek
 
 
@@ -128,6 +129,10 @@ OPTIONS = {
         flow_versions=(1,),
     ),
     "small-batches": ExportOptions(status="all", batch_size=1),
+    "untagged": ExportOptions(status="all", untagged=True),
+    "untagged-and-a-stage": ExportOptions(
+        status="all", untagged=True, stages=("le-creusot",), channels=("web", "terminal")
+    ),
 }
 
 
@@ -230,6 +235,18 @@ def test_stats_says_the_same(both: Both) -> None:
         outputs.append(result.stdout)
     assert outputs[1] == outputs[0]
     assert "pithiviers" in outputs[0].lower()
+
+
+def test_untagged_responses_are_the_stats_row_on_both(both: Both) -> None:
+    exported = []
+    for target in (both.path, both.url):
+        result = invoke("--db", target, "--flow", MINI, "--untagged", "--status", "all")
+        assert result.exit_code == 0, result.stderr
+        exported.append(read_csv(result.stdout_bytes))
+        started, _ = untagged_row(target)
+        assert len(exported[-1]) == started == 1
+    pd.testing.assert_frame_equal(exported[1], exported[0])
+    assert list(exported[0]["stage_code"]) == [""]
 
 
 def test_an_empty_database_is_refused_clearly(postgres_url: str, mini: Flow) -> None:
