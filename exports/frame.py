@@ -261,5 +261,7 @@ def _categories(
         return [*range(low, high + 1), *extra]
     pairs = history.pairs(step.id, lang)
     if options.labels:
-        return [label for _, label in pairs]
+        # Two codes may share a label (a code renamed between versions, its label kept):
+        # one category, as the CSV writes both the same.
+        return list(dict.fromkeys(label for _, label in pairs))
     return [code for code, _ in pairs]
