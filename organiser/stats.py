@@ -46,7 +46,11 @@ class StageCounts:
     """None when the code is not in the stages file (or for the total)."""
     example: bool
     started: int
+    """Every response begun: completed, abandoned or still in progress (`in_progress`)."""
     completed: int
+    abandoned: int
+    """Unfinished responses the bot closed as untouched for too long
+    (SURVEYBOT_ABANDON_AFTER_DAYS): given up, as far as anyone can tell."""
     median_minutes: float | None
     """Median time from start to completion, over completed responses."""
     started_today: int
@@ -54,6 +58,11 @@ class StageCounts:
     by_channel: Mapping[str, int] = field(default_factory=dict)
     """Responses started, by the respondent's channel (telegram, web, terminal); only the
     channels that have some. Empty when the channels were not read."""
+
+    @property
+    def in_progress(self) -> int:
+        """Responses neither completed nor abandoned: the rest of those started."""
+        return self.started - self.completed - self.abandoned
 
     @property
     def completion_rate(self) -> float | None:
@@ -281,6 +290,7 @@ def _count(
         example=stage.example if stage is not None else False,
         started=len(responses),
         completed=len(completed),
+        abandoned=sum(1 for r in responses if r.status is ResponseStatus.ABANDONED),
         median_minutes=statistics.median(minutes) if minutes else None,
         started_today=sum(1 for r in responses if r.started_at.astimezone(tz).date() == today),
         completed_today=sum(

@@ -20,15 +20,26 @@ ADDED: Final = " +"
 """After a question some flow versions answered did not ask: its figures are of the others."""
 
 
-def render_stage_table(stats: Stats) -> str:
+def render_stage_table(stats: Stats, *, abandon_after_days: float | None = None) -> str:
     """The per-stage table with its total, as aligned plain text (monospace).
 
     Beside "started", one column per channel responses were started on, when
     there are any: a rehearsal in the terminal chat or a web response shows at
-    a glance.
+    a glance. `abandon_after_days`: SURVEYBOT_ABANDON_AFTER_DAYS, for the legend
+    of "abandoned" (None: not known here, the legend names the setting).
     """
     channels = stats.channels
-    headers = ("stage", "city", "started", *channels, "completed", "rate", "median", "today")
+    headers = (
+        "stage",
+        "city",
+        "started",
+        *channels,
+        "completed",
+        "abandoned",
+        "rate",
+        "median",
+        "today",
+    )
     rows = [_stage_row(row, channels) for row in stats.stages]
     rows.append(("TOTAL", "", *_stage_row(stats.total, channels)[2:]))
     table = _table(headers, rows, right=frozenset(range(2, len(headers))))
@@ -36,11 +47,27 @@ def render_stage_table(stats: Stats) -> str:
         "rate: completed / started; median: time to complete; "
         f"today ({stats.today.isoformat()}): started / completed"
     )
+    legend += f"\n{abandoned_legend(abandon_after_days)}"
     if channels:
         legend += f"\n{', '.join(channels)}: started on that channel"
         if Channel.TERMINAL in channels:
             legend += " (terminal: rehearsals in the terminal chat)"
     return f"{table}\n{legend}"
+
+
+def abandoned_legend(days: float | None) -> str:
+    """What "abandoned" means, after SURVEYBOT_ABANDON_AFTER_DAYS (`days`, None: not known)."""
+    setting = "SURVEYBOT_ABANDON_AFTER_DAYS"
+    if days == 0:
+        meaning = f"unfinished, closed by the bot as untouched ({setting}=0: it closes none now)"
+    else:
+        span = (
+            f"{setting} days (14 by default)"
+            if days is None
+            else f"{days:g} day{'' if days == 1 else 's'} ({setting})"
+        )
+        meaning = f"unfinished and untouched for {span}, closed by the bot"
+    return f"abandoned: {meaning}; started = completed + abandoned + in progress"
 
 
 def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
@@ -57,6 +84,7 @@ def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
         str(row.started),
         *(str(row.started_on(channel)) for channel in channels),
         str(row.completed),
+        str(row.abandoned),
         _percent(row.completion_rate),
         f"{row.median_minutes:.1f} min" if row.median_minutes is not None else "-",
         f"{row.started_today} / {row.completed_today}",

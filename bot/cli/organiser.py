@@ -346,10 +346,12 @@ def stats(
     timezone: str | None,
     force: bool,
 ) -> None:
-    """How many started and completed, per stage, and where respondents stop.
+    """How many started, completed and gave up, per stage, and where respondents stop.
 
-    The table gives, per stage: responses started, completed, the completion
-    rate, the median time to complete, and today's started / completed. The
+    The table gives, per stage: responses started, completed, abandoned
+    (unfinished, untouched for SURVEYBOT_ABANDON_AFTER_DAYS: closed by the bot),
+    the completion rate, the median time to complete, and today's started /
+    completed. The
     drop-off view follows the questions in order: how many responses reached
     each one, and how many answered it. With several flows (--flows), each has
     its tables and its chart (--plot dropoff.png writes dropoff-entreprise.png
@@ -381,10 +383,11 @@ def stats(
     carried = any(result.total.started for result in results)
     if stage_code is not None and find_stage(loaded_stages, stage_code) is None and not carried:
         refuse_unknown_stage(loaded_stages, stage_code)
+    abandon_days = _abandon_after_days(timezone)
     for chosen, result, chart in zip(selected, results, plots, strict=True):
         if len(selected) > 1:
             click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")
-        _show_stats(result, chart)
+        _show_stats(result, chart, abandon_days)
     if flow is None:  # --flow picked its flow on purpose: the others are not missed
         _note_other_flows(setup, stage_code)
 
@@ -453,11 +456,26 @@ def _read_stats(
         fail(str(error))
 
 
-def _show_stats(result: Stats, plot: Path | None) -> None:
+def _abandon_after_days(timezone: str | None) -> float | None:
+    """SURVEYBOT_ABANDON_AFTER_DAYS as the bot reads it, for the legend of "abandoned"; None
+    when the upkeep's settings cannot be read: a mistake in one the stats do not use (the
+    retention, say) stops nothing, and the legend names the setting instead."""
+    from pydantic import ValidationError
+
+    from bot.settings import UpkeepSettings
+
+    try:
+        read = UpkeepSettings() if timezone is None else UpkeepSettings(timezone=timezone)
+        return read.abandon_after_days
+    except (ValidationError, OSError, UnicodeDecodeError):
+        return None
+
+
+def _show_stats(result: Stats, plot: Path | None, abandon_days: float | None) -> None:
     """The two tables on standard output, and the chart to `plot` if asked."""
     from organiser import render_dropoff_png, render_dropoff_table, render_stage_table
 
-    click.echo(render_stage_table(result))
+    click.echo(render_stage_table(result, abandon_after_days=abandon_days))
     click.echo()
     click.echo(render_dropoff_table(result))
     if plot is not None:

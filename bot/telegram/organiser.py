@@ -69,7 +69,7 @@ held the event loop for half a second."""
 
 
 async def on_stats(update: Update, context: BotContext) -> None:
-    """Per workshop: started, completed, rate, median time, today's figures.
+    """Per workshop: started, completed, rate, abandoned, median time, today's figures.
 
     On a big database, a background job (`run_stats`); else at once, as it is quick.
     """
@@ -102,7 +102,10 @@ async def on_stats(update: Update, context: BotContext) -> None:
             stage_code=asked.stage,
             own_only=conversation.catalogue.several,
         )
-        blocks += _titled(conversation, flow, lang) + stats_blocks(stats, lang, conversation.stages)
+        blocks += _titled(conversation, flow, lang)
+        blocks += stats_blocks(
+            stats, lang, conversation.stages, abandon_after=services.policy.abandon_after
+        )
     await chat.send_long(blocks)
 
 
@@ -161,7 +164,9 @@ async def run_stats(application: BotApplication, job: Job, chat: Chat) -> None:
             )
         )
         blocks += _titled(conversation, flow, job.language)
-        blocks += stats_blocks(stats, job.language, conversation.stages)
+        blocks += stats_blocks(
+            stats, job.language, conversation.stages, abandon_after=services.policy.abandon_after
+        )
     await chat.send_long(blocks)
 
 
@@ -178,9 +183,17 @@ def stats_of(database: Path | str, **how: Any) -> Stats:
     return asyncio.run(read())
 
 
-def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef]) -> list[str]:
+def stats_blocks(
+    stats: Stats,
+    lang: str,
+    stages: Sequence[StageDef],
+    *,
+    abandon_after: dt.timedelta | None = None,
+) -> list[str]:
     """Per stage, one short paragraph a phone shows without scrolling sideways (HTML); made-up
-    stages of `stages` marked "(exemple)", as /links marks them."""
+    stages of `stages` marked "(exemple)", as /links marks them. When some responses were
+    closed as abandoned, the total says what that means: untouched for `abandon_after`
+    (SURVEYBOT_ABANDON_AFTER_DAYS; None: not said)."""
     day = format_day(stats.today, lang)
     blocks = [f"<b>{escape(tg('org_stats_title', lang, day=day))}</b>\n"]
     for row in stats.stages:
@@ -198,8 +211,20 @@ def stats_blocks(stats: Stats, lang: str, stages: Sequence[StageDef]) -> list[st
             for row, name in ((row, _stage_name(row, stages, lang)) for row in quiet)
         )
         blocks.append(tg("org_no_answers_yet", lang, names=names))
-    blocks.append(f"\n<b>{tg('org_total', lang)}</b>\n{_figures(stats.total, lang)}")
+    total = f"\n<b>{tg('org_total', lang)}</b>\n{_figures(stats.total, lang)}"
+    if stats.total.abandoned and abandon_after is not None:
+        total += f"\n\n{escape(_abandoned_legend(abandon_after, lang))}"
+    blocks.append(total)
     return blocks
+
+
+def _abandoned_legend(after: dt.timedelta, lang: str) -> str:
+    """ "Abandonnée : non terminée et sans nouvelle depuis 14 jours." ("1,5 jour")"""
+    days = round(after / dt.timedelta(days=1), 2)
+    singular = days == 1 if lang == "en" else days < 2
+    shown = f"{days:g}" if lang == "en" else f"{days:g}".replace(".", ",")
+    key = f"org_abandoned_legend_{'one' if singular else 'many'}"
+    return tg(key, lang, count=shown)
 
 
 def _stage_name(row: StageCounts, stages: Sequence[StageDef], lang: str) -> str:
@@ -220,6 +245,7 @@ def _figures(row: StageCounts, lang: str) -> str:
         lang,
         started=counted("org_started", row.started, lang),
         completed=counted("org_status_completed", row.completed, lang),
+        abandoned=counted("org_status_abandoned", row.abandoned, lang),
         rate=rate,
         median=median,
         started_today=row.started_today,

@@ -102,8 +102,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Total",
     },
     "org_figures": {
-        "fr": "{started} · {completed} ({rate}) · médiane {median} · aujourd’hui {started_today}/{completed_today}",
-        "en": "{started} · {completed} ({rate}) · median {median} · today {started_today}/{completed_today}",
+        "fr": "{started} · {completed} ({rate}) · {abandoned} · médiane {median} · aujourd’hui {started_today}/{completed_today}",
+        "en": "{started} · {completed} ({rate}) · {abandoned} · median {median} · today {started_today}/{completed_today}",
     },
     "org_started_one": {"fr": "{count} commencée", "en": "{count} started"},
     "org_started_many": {"fr": "{count} commencées", "en": "{count} started"},
@@ -227,6 +227,15 @@ WORDS: dict[str, dict[str, str]] = {
     "org_links_ignored_many": {
         "fr": "/links ne prend pas d’argument : {words} ignorés.\n",
         "en": "/links takes no argument: {words} ignored.\n",
+    },
+    # Under /stats, when some responses were closed as abandoned (SURVEYBOT_ABANDON_AFTER_DAYS).
+    "org_abandoned_legend_one": {
+        "fr": "Abandonnée : non terminée et sans nouvelle depuis {count} jour.",
+        "en": "Abandoned: unfinished and untouched for {count} day.",
+    },
+    "org_abandoned_legend_many": {
+        "fr": "Abandonnée : non terminée et sans nouvelle depuis {count} jours.",
+        "en": "Abandoned: unfinished and untouched for {count} days.",
     },
     "tg_refused": {
         "fr": "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées ; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sqlite3
 from collections.abc import Callable
@@ -11,6 +12,7 @@ import pytest
 
 from bot.telegram import BotApplication, running
 from flows import Flow, StageDef
+from storage import Store
 from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
 from tests.support.sqlite import open_sqlite
@@ -88,6 +90,28 @@ async def test_stats_match_the_database(
     assert "Total\n4\u00a0commencées · 2\u00a0terminées (50\u00a0%)" in text
     assert "aujourd’hui 4/2" in text
     assert "Pas encore de réponse\u00a0: Évreux (exemple), Vitré (exemple)" in text
+
+
+async def test_stats_count_the_responses_given_up(
+    person: PersonFactory, some_answers: None, store: Store
+) -> None:
+    """The unfinished ones the upkeep closed: counted apart, and said what they are."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=15)
+    assert await store.abandon_stale(idle_since=later - dt.timedelta(days=14), now=later) == 2
+    boss = person(ORGANISER)
+    await boss.send("/stats")
+
+    text = boss.last_text
+    pithiviers = "3\u00a0commencées · 2\u00a0terminées (67\u00a0%) · 1\u00a0abandonnée · médiane"
+    assert f"Pithiviers (pithiviers)\n{pithiviers}" in text
+    assert "Total\n4\u00a0commencées · 2\u00a0terminées (50\u00a0%) · 2\u00a0abandonnées ·" in text
+    assert text.endswith("Abandonnée\u00a0: non terminée et sans nouvelle depuis 14\u00a0jours.")
+    chef = person(ORGANISER, language_code="en")
+    await chef.send("/language")
+    await chef.tap("English")
+    await chef.send("/stats")
+    assert "4 started · 2 completed (50%) · 2 abandoned · median" in chef.last_text
+    assert chef.last_text.endswith("Abandoned: unfinished and untouched for 14 days.")
 
 
 async def test_links_lists_every_stage(person: PersonFactory, stages: list[StageDef]) -> None:

@@ -293,11 +293,12 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
         "web",
         "terminal",
         "completed",
+        "abandoned",
         "rate",
         "median",
         "today",
     ]
-    assert out[2].split()[:10] == [
+    assert out[2].split()[:11] == [
         "pithiviers",
         "Pithiviers",
         "4",
@@ -305,6 +306,7 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
         "1",
         "0",
         "2",
+        "0",
         "50.0%",
         "15.0",
         "min",
@@ -316,6 +318,7 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
         "2",
         "1",
         "4",
+        "1",
         "50.0%",
         "25.0",
         "min",
@@ -325,12 +328,28 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
         "2",
     ]
     assert "today (2019-07-04)" in out[9]
-    assert out[10].startswith("telegram, web, terminal: started on that channel")
-    assert out[11] == ""
-    assert out[12] == "Drop-off, flow tour: 7 started"
-    assert out[15].split()[-4:] == ["6", "86%", "6", "86%"]
-    assert out[17].split()[:2] == ["3", "markets"]
-    assert out[17].split()[-4:] == ["3", "43%", "2", "29%"]
+    assert out[10].startswith("abandoned: unfinished and untouched for 14 days")
+    assert out[11].startswith("telegram, web, terminal: started on that channel")
+    assert out[12] == ""
+    assert out[13] == "Drop-off, flow tour: 7 started"
+    assert out[16].split()[-4:] == ["6", "86%", "6", "86%"]
+    assert out[18].split()[:2] == ["3", "markets"]
+    assert out[18].split()[-4:] == ["3", "43%", "2", "29%"]
+
+
+def test_stats_say_after_how_many_days_a_response_is_abandoned(
+    survey_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The days the bot is configured with (SURVEYBOT_ABANDON_AFTER_DAYS), as the bot reads
+    them; a mistake in another upkeep setting the stats do not need stops nothing."""
+    monkeypatch.setenv("SURVEYBOT_ABANDON_AFTER_DAYS", "30")
+    result = invoke(*stats_args(survey_db))
+    assert result.exit_code == 0, result.output
+    assert "abandoned: unfinished and untouched for 30 days" in result.stdout
+    monkeypatch.setenv("SURVEYBOT_RETENTION_DAYS", "soon")
+    result = invoke(*stats_args(survey_db))
+    assert result.exit_code == 0, result.output
+    assert "untouched for SURVEYBOT_ABANDON_AFTER_DAYS days (14 by default)" in result.stdout
 
 
 def test_stats_today_defaults_to_the_respondents_day(survey_db: Path) -> None:
@@ -353,6 +372,7 @@ def test_stats_for_one_stage(survey_db: Path) -> None:
         "3",
         "1",
         "2",
+        "0",
         "50.0%",
         "15.0",
         "min",

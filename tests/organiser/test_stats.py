@@ -78,6 +78,7 @@ async def test_counts_per_stage(
         example=False,
         started=4,
         completed=2,
+        abandoned=0,
         median_minutes=15.0,
         started_today=0,
         completed_today=0,
@@ -85,13 +86,13 @@ async def test_counts_per_stage(
     )
     # "EVREUX" as typed counts for evreux; r4 started on the 3rd (UTC) and completed on the 4th.
     assert row(stats, "evreux") == StageCounts(
-        "evreux", "Évreux", True, 2, 1, 30.0, 1, 1, {"telegram": 1, "web": 1}
+        "evreux", "Évreux", True, 2, 1, 1, 30.0, 1, 1, {"telegram": 1, "web": 1}
     )
-    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 0, 0, None, 0, 0, {})
+    assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 0, 0, 0, None, 0, 0, {})
     assert row(stats, "old-stage") == StageCounts(
-        "old-stage", None, False, 1, 1, 40.0, 1, 1, {"telegram": 1}
+        "old-stage", None, False, 1, 1, 0, 40.0, 1, 1, {"telegram": 1}
     )
-    assert row(stats, None) == StageCounts(None, None, False, 1, 0, None, 1, 0, {"terminal": 1})
+    assert row(stats, None) == StageCounts(None, None, False, 1, 0, 0, None, 1, 0, {"terminal": 1})
     assert row(stats, "pithiviers").completion_rate == 50.0
     assert row(stats, "vitre").completion_rate is None
 
@@ -102,7 +103,7 @@ async def test_total_is_over_responses_not_over_stages(
     stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
     # The median of all four durations (10, 20, 30, 40), not a median of medians.
     assert stats.total == StageCounts(
-        None, None, False, 8, 4, 25.0, 3, 2, {"telegram": 5, "web": 2, "terminal": 1}
+        None, None, False, 8, 4, 1, 25.0, 3, 2, {"telegram": 5, "web": 2, "terminal": 1}
     )
     assert stats.total.completion_rate == 50.0
 
@@ -145,7 +146,7 @@ async def test_one_stage(survey_db: Path, tour_flow: Flow, tour_stages: list[Sta
     assert stats.stage_code == "pithiviers"
     assert [r.code for r in stats.stages] == ["pithiviers"]
     assert stats.total == StageCounts(
-        None, None, False, 4, 2, 15.0, 0, 0, {"telegram": 3, "web": 1}
+        None, None, False, 4, 2, 0, 15.0, 0, 0, {"telegram": 3, "web": 1}
     )
     assert stats.channels == ("telegram", "web")
     assert stats.flow_started == 3
@@ -211,7 +212,7 @@ async def test_a_question_hidden_by_a_change_of_branch_no_longer_counts(
         "comment": (1, 0),
     }
     assert row(stats, "vitre") == StageCounts(
-        "vitre", "Vitré", False, 1, 1, 8.0, 1, 1, {"telegram": 1}
+        "vitre", "Vitré", False, 1, 1, 0, 8.0, 1, 1, {"telegram": 1}
     )
 
 
@@ -366,6 +367,7 @@ async def test_stage_table_reads_like_the_numbers(
         "web",
         "terminal",
         "completed",
+        "abandoned",
         "rate",
         "median",
         "today",
@@ -378,6 +380,7 @@ async def test_stage_table_reads_like_the_numbers(
         "1",
         "0",
         "2",
+        "0",
         "50.0%",
         "15.0",
         "min",
@@ -386,7 +389,21 @@ async def test_stage_table_reads_like_the_numbers(
         "0",
     ]
     assert "Évreux (example)" in lines[3]
-    assert lines[5].split() == ["vitre", "Vitré", "0", "0", "0", "0", "0", "-", "-", "0", "/", "0"]
+    assert lines[5].split() == [
+        "vitre",
+        "Vitré",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "-",
+        "-",
+        "0",
+        "/",
+        "0",
+    ]
     assert "(not in the stages file)" in lines[6]
     assert lines[7].split() == [
         "(no",
@@ -395,6 +412,7 @@ async def test_stage_table_reads_like_the_numbers(
         "0",
         "0",
         "1",
+        "0",
         "0",
         "0.0%",
         "-",
@@ -409,6 +427,7 @@ async def test_stage_table_reads_like_the_numbers(
         "2",
         "1",
         "4",
+        "1",
         "50.0%",
         "25.0",
         "min",
@@ -417,7 +436,8 @@ async def test_stage_table_reads_like_the_numbers(
         "2",
     ]
     assert "2019-07-04" in lines[9]
-    assert lines[10] == (
+    assert lines[10].startswith("abandoned: ")
+    assert lines[11] == (
         "telegram, web, terminal: started on that channel (terminal: rehearsals in the terminal chat)"
     )
     # Columns line up: every number column ends where its header does.
@@ -465,8 +485,17 @@ def test_without_channels_the_table_is_as_before(
     )
     assert stats.channels == () and row(stats, "pithiviers").by_channel == {}
     lines = render_stage_table(stats).splitlines()
-    assert lines[0].split() == ["stage", "city", "started", "completed", "rate", "median", "today"]
-    assert lines[-1].startswith("rate: ")
+    assert lines[0].split() == [
+        "stage",
+        "city",
+        "started",
+        "completed",
+        "abandoned",
+        "rate",
+        "median",
+        "today",
+    ]
+    assert lines[-2].startswith("rate: ") and lines[-1].startswith("abandoned: ")
 
 
 def test_channels_come_in_a_fixed_order_and_an_erased_respondent_in_none(
@@ -529,3 +558,40 @@ def test_a_response_on_an_older_version_is_judged_by_its_own_path(tour_flow: Flo
     )
     reached = {q.question_id: (q.reached, q.answered) for q in stats.questions}
     assert reached[later] == (1, 1)
+
+
+# --- abandoned ----------------------------------------------------------------------
+
+
+async def test_abandoned_responses_are_counted_apart(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    """r5 was closed as abandoned at Évreux: started = completed + abandoned + in progress."""
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    assert (row(stats, "evreux").abandoned, row(stats, "evreux").in_progress) == (1, 0)
+    assert (row(stats, "pithiviers").abandoned, row(stats, "pithiviers").in_progress) == (0, 2)
+    assert (stats.total.abandoned, stats.total.in_progress) == (1, 3)
+    for counts in (*stats.stages, stats.total):
+        assert counts.started == counts.completed + counts.abandoned + counts.in_progress
+
+
+async def test_stage_table_has_an_abandoned_column_and_says_what_it_means(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    lines = render_stage_table(stats, abandon_after_days=30).splitlines()
+    headers = lines[0].split()
+    assert headers[headers.index("completed") + 1] == "abandoned"
+    evreux = lines[3].split()
+    assert evreux[0] == "evreux" and evreux[headers.index("abandoned") + 1] == "1"
+    assert lines[8].split()[:7] == ["TOTAL", "8", "5", "2", "1", "4", "1"]
+    assert (
+        "abandoned: unfinished and untouched for 30 days (SURVEYBOT_ABANDON_AFTER_DAYS), "
+        "closed by the bot; started = completed + abandoned + in progress"
+    ) in lines
+    # Not told the setting: its name and default instead of a figure it cannot know.
+    unknown = render_stage_table(stats)
+    assert "untouched for SURVEYBOT_ABANDON_AFTER_DAYS days (14 by default)" in unknown
+    off = render_stage_table(stats, abandon_after_days=0)
+    assert "SURVEYBOT_ABANDON_AFTER_DAYS=0: it closes none now" in off
+    assert "untouched for 1.5 days" in render_stage_table(stats, abandon_after_days=1.5)
