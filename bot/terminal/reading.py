@@ -16,6 +16,7 @@ from bot.terminal.display import NO_INTENTS, YES_INTENTS
 from bot.terminal.words import term
 from conversation import (
     COMMAND_WORDS,
+    Action,
     Command,
     CommandName,
     Event,
@@ -163,11 +164,11 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
         return Pressed(menu.default)
     if (number := _numbered(word, len(choices))) is not None:
         return Pressed(choices[number - 1].action)
-    for wanted, words in ((YES_INTENTS, YES_WORDS), (NO_INTENTS, NO_WORDS)):
-        if word in words:
-            found = next((c for c in choices if c.action.intent in wanted), None)
-            if found is not None:
-                return Pressed(found.action)
+    yes, no = _yes_and_no(menu)
+    if word in YES_WORDS and yes is not None:
+        return Pressed(yes)
+    if word in NO_WORDS and no is not None:
+        return Pressed(no)
     for choice in choices:
         # "Évreux" picks "Évreux (exemple)": a label's aside need not be typed.
         if word and word in (fold(choice.label), fold(choice.label.split(" (")[0])):
@@ -176,6 +177,27 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
     if intents & YES_INTENTS and intents & NO_INTENTS:
         return Unclear(term("consent_question", lang))
     return Unclear(term("type_number", lang, count=len(choices)))
+
+
+def _yes_and_no(menu: Menu) -> tuple[Action | None, Action | None]:
+    """What "oui" and "non" pick on `menu`: each only where the menu asks yes or no.
+
+    Asking to confirm (the notice, or what erases answers), yes agrees or erases and no
+    keeps things as they are ("Non, continuer" may resume). The resume offer asks
+    "Voulez-vous reprendre… ?": yes resumes, no starts over (itself asked to confirm).
+    Any other menu ("which questionnaire would you like?") is answered by a number.
+    """
+    actions = [choice.action for choice in menu.choices]
+    intents = {action.intent for action in actions}
+
+    def first(wanted: frozenset[Intent]) -> Action | None:
+        return next((action for action in actions if action.intent in wanted), None)
+
+    if intents & YES_INTENTS:
+        return first(YES_INTENTS), first(NO_INTENTS)
+    if {Intent.RESUME, Intent.RESTART_ASK} <= intents:
+        return first(frozenset({Intent.RESUME})), first(frozenset({Intent.RESTART_ASK}))
+    return None, None
 
 
 def _numbers_to_codes(shown: Prompt, line: str) -> list[str] | None:
