@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -415,14 +416,20 @@ def revise_menu(flow: Flow, state: ResponseState, lang: str) -> Menu:
 def answered(
     flow: Flow, left: Prompt, before: ResponseState, after: ResponseState, lang: str
 ) -> Answered:
-    """The question just left, with its answer as read back (None: went back, or information)."""
+    """The question just left, with its answer as read back (None: went back, or information).
+
+    Its prompt is the question as it now reads: `awaiting_other` while the "Other" just
+    chosen waits for its text, which is not an answer yet (a channel marks it apart: the
+    person may go back and choose another), and never once that text is given."""
     step = flow.step(left.step_id)
     moved_back = len(after.history) < len(before.history) and not after.reviewing
     if step.type == Kind.INFO or moved_back:
         return Answered(left, None)
     # The choice "Other" was just made: its text is asked next, on the same question.
     if after.awaiting_other and after.current == left.step_id:
-        return Answered(left, display_value(flow, step, pending_choice(step, after), None, lang))
+        chosen = display_value(flow, step, pending_choice(step, after), None, lang)
+        return Answered(replace(left, awaiting_other=True), chosen)
+    left = replace(left, awaiting_other=False)
     value = after.answers.get(left.step_id)
     if value is None or left.step_id in after.skipped:
         return Answered(left, say("skipped", lang), skipped=True)

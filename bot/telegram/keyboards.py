@@ -121,7 +121,8 @@ def question_text(shown: Prompt, lang: str) -> str:
 
 def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = False) -> str:
     """The question once answered (or skipped, marked ⏭ not ✅): it stays in the chat as a
-    transcript line, without buttons.
+    transcript line, without buttons. An "Other" chosen whose text is asked next is not an
+    answer yet (the person may go back and choose another): "✏️ Autre secteur…".
 
     One message, edited from the question's: validate keeps a flow's echo within it (the
     progress, section, question and longest answer). Only an answer past what validate
@@ -131,14 +132,18 @@ def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = Fals
         section = typeset(shown.section, lang)
         head = tg("tg_header", lang, n=shown.position, total=shown.total, section=section)
     question = typeset(shown.text, lang)
-    room = MAX_TEXT - text_length(head) - len("\n\n\n✅ ")
+    pending = shown.awaiting_other
+    room = MAX_TEXT - text_length(head) - text_length("\n\n\n✏️ …" if pending else "\n\n\n✅ ")
     # The answer is what the person checks; the question gives way first.
     question = clip_text(question, max(room // 4, room - text_length(answer)))
     answer = clip_text(answer, room - text_length(question))
     bold_head = f"<b>{escape(head)}</b>\n" if head else ""
-    mark = "⏭" if skipped else "✅"
     # The answer as typed: typography for the question only.
-    return f"{bold_head}{escape(question)}\n\n{mark} <b>{escape(answer)}</b>"
+    shown_answer = f"<b>{escape(answer)}</b>"
+    if pending:
+        return f"{bold_head}{escape(question)}\n\n✏️ {shown_answer}…"
+    mark = "⏭" if skipped else "✅"
+    return f"{bold_head}{escape(question)}\n\n{mark} {shown_answer}"
 
 
 def _how_many(shown: Prompt, lang: str) -> str:

@@ -49,6 +49,12 @@ def assert_answered(message: ChatMessage, shown: str) -> None:
     assert message.text.endswith(f"{mark} {shown}"), message.text
 
 
+def assert_pending(message: ChatMessage, shown: str) -> None:
+    """A question whose "Other" waits for its text: "✏️ choice…", no ✅, no buttons left."""
+    assert message.keyboard is None, message.labels()
+    assert message.text.endswith(f"✏️ {shown}…"), message.text
+
+
 def assert_one_live_keyboard(ana: Person) -> None:
     live = ana.live_keyboards()
     assert len(live) <= 1, [m.text.splitlines()[0] for m in live]
@@ -168,7 +174,7 @@ async def answer_everything(ana: Person) -> None:
     assert f"Quel est le secteur d’activité principal de {COMPANY}\u00a0?" in message.text
     assert "Autre secteur" in message.labels()
     await ana.tap("Autre secteur")
-    assert_answered(message, "Autre secteur")
+    assert_pending(message, "Autre secteur")
     message = run.next_question(about, same=True)
     assert "«\u00a0Autre secteur\u00a0»\u00a0: précisez en quelques mots." in message.text
     await ana.send("Horlogerie")
@@ -204,7 +210,7 @@ async def answer_everything(ana: Person) -> None:
     assert "Valider (2)" in message.labels()
     await ana.tap("Autre type")
     await ana.tap("Valider (3)")
-    assert_answered(message, "Produit nouveau ou amélioré · Procédé de production · Autre type")
+    assert_pending(message, "Produit nouveau ou amélioré · Procédé de production · Autre type")
     message = run.next_question(innovation, same=True)
     assert "«\u00a0Autre type\u00a0»" in message.text
     await ana.send("Impression 3D")
@@ -646,6 +652,26 @@ async def test_back_typed_from_an_other_text_asks_the_choice_again_below(
     assert any("Autre secteur" in label for label in again.labels())
     assert asked.keyboard is None
     assert_one_live_keyboard(ana)
+
+
+async def test_other_left_for_another_choice_never_reads_as_answered(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    """ "Autre secteur" waits for its text: the question reads "✏️ Autre secteur…", not ✅,
+    and once another choice is made instead, only that one is checked."""
+    ana = person()
+    await ana.send("/start")
+    await ana.tap(AGREE)
+    await ana.send("Acme")
+    chosen = ana.last
+    await ana.tap("Autre secteur")
+    assert_pending(chosen, "Autre secteur")
+    await ana.tap("↩ Retour")
+    await ana.tap("Agroalimentaire")
+
+    checked = [m.text.rsplit("\n", 1)[-1] for m in ana.chat if "✅" in m.text]
+    assert checked == ["✅ Acme", "✅ Agroalimentaire"]
+    assert answers_of(ana.user_id)["sector"][0] == "agrifood"
 
 
 async def test_back_button_goes_back_too(person: PersonFactory) -> None:

@@ -198,3 +198,37 @@ async def test_a_page_reloaded_at_a_question_a_change_opened_says_why_it_is_aske
     await ana.back()
     again = await ana.conversation.handle(ana.person, Look(), transcript=True)
     assert not [s for s in again.screens if isinstance(s, Message)]
+
+
+async def test_other_read_back_before_its_text_is_pending_and_its_text_is_not(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    """ "Other" chosen is read back as waiting for its text (its question, as it now reads,
+    awaits it), not as an answer: going back from the text leaves it unanswered. Once its
+    text is given, it is an answer."""
+    ana = chat(mini)
+    await mini_to(ana, "sector")
+    await ana.press("Autre (précisez)")
+    chosen = [s for s in ana.screens if isinstance(s, Answered)][-1]
+    assert chosen.answer == "Autre (précisez)"
+    assert chosen.prompt.awaiting_other and not chosen.skipped
+
+    await ana.write("Horlogerie")
+
+    given = [s for s in ana.screens if isinstance(s, Answered)][-1]
+    assert given.prompt.step_id == "sector"
+    assert given.answer is not None and "Horlogerie" in given.answer
+    assert not given.prompt.awaiting_other
+
+
+async def test_other_ticked_among_several_is_pending_until_its_text(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    ana = chat(mini)
+    await mini_to(ana, "markets")
+    other = next(label for label in ana.labels() if label.startswith("Autre"))
+    await ana.press(other)
+    await ana.confirm()
+    assert ana.prompt.awaiting_other
+    chosen = [s for s in ana.screens if isinstance(s, Answered)][-1]
+    assert chosen.prompt.awaiting_other and chosen.answer
