@@ -244,6 +244,8 @@ class Pages:
         event = read_posted(form)
         if isinstance(event, Unreadable):
             return await self._only_note(request, person, stage, Note("say", "forged"), fresh)
+        if event == Command(CommandName.HELP):  # "/aide" typed: how this page is answered
+            return await self._only_note(request, person, stage, Note("web", "typed_help"), fresh)
         reply = await self.conversation.handle(
             person, event, delivery=delivery_of(form), transcript=True
         )
@@ -286,7 +288,7 @@ class Pages:
     async def _only_note(
         self, request: Request, person: Person, stage: str | None, note: Note, fresh: bool
     ) -> Response:
-        """A form that is not taken: the page as it is, with why."""
+        """A form that is not taken: the page as it is, with why (or, for "/aide", how)."""
         if not by_script(request):
             return self._redirect(request, person, Flash(notes=(note,)), stage, fresh=fresh)
         reply = await look(self.conversation, person, stage)

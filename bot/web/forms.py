@@ -8,6 +8,7 @@ taken for the next one. A button carries its action as a token
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -36,12 +37,13 @@ COMMANDS: Final = {
 """The commands of the page's own buttons (its footer)."""
 
 TYPED: Final = {
-    f"/{word}": name
-    for name, words in COMMAND_WORDS.items()
-    if name != CommandName.HELP  # the page has no help screen: its buttons say it all
-    for word in words
+    **{f"/{word}": name for name, words in COMMAND_WORDS.items() for word in words},
+    "/start": CommandName.HELP,  # the page is open already: how to answer it
 }
-"""Commands a person may type in an answer's field, out of a Telegram habit: "/back"."""
+"""Commands a person may type in an answer's field, out of a Telegram habit: "/back",
+"/aide". Each is the command, never an answer, as on Telegram and in the terminal; the
+help is the page's own note on how it is answered (app.py, words `typed_help`), not the
+chat's list of commands. A "/" followed by anything else ("/ 2 sites", "1/2") is an answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +71,20 @@ def read_form(fields: Mapping[str, str], lists: Mapping[str, Sequence[str]]) -> 
     if not step or not seq.isascii() or not seq.isdigit() or len(seq) > 9:
         return Unreadable()
     if "text" in fields:
-        typed = TYPED.get(fields["text"].strip().lower())
+        typed = TYPED.get(_folded(fields["text"]))
         return Command(typed) if typed else Typed(fields["text"], step=step, seq=int(seq))
     if fields.get("kind") == "ticks":
         return Submitted(step, int(seq), list(dict.fromkeys(lists.get("codes", ()))))
     if fields.get("kind") == "ranks":
         return Submitted(step, int(seq), [code for code in lists.get("rank", ()) if code])
     return Unreadable()
+
+
+def _folded(text: str) -> str:
+    """A typed text as its command word is looked up: lowercase, without accents or
+    surrounding blanks ("/Mes_Données " is "/mes_donnees"), as the terminal compares them."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def read_posted(form: FormData) -> Event | Unreadable:

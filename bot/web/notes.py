@@ -46,11 +46,13 @@ UNTAKEN = frozenset(
         ("say", "consent_first"),
         ("say", "flow_updated"),
         ("web", "expired"),
+        ("web", "typed_help"),
     }
 )
 """Notes that say what the person just did was not taken as they meant it (a button no
-longer active, a page out of date, a questionnaire changed under them): a page makes sure
-they are heard before its question, or the person believes their answer went in."""
+longer active, a page out of date, a questionnaire changed under them), or not as an
+answer ("/aide" typed: how the page is answered): a page makes sure they are heard before
+its question, or the person believes their answer went in."""
 
 
 def untaken(said: Message, lang: str) -> bool:

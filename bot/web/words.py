@@ -254,6 +254,18 @@ WORDS: dict[str, dict[str, str]] = {
     "download_data": {"fr": "Télécharger mes données (JSON)", "en": "Download my data (JSON)"},
     "erase": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
     "restart": {"fr": "Recommencer", "en": "Start over"},
+    # "/aide" typed in a field, out of a chat's habit (forms.py): how this page is answered.
+    "typed_help": {
+        "fr": "Sur cette page, répondez avec les boutons, ou écrivez dans le champ puis "
+        "envoyez. « Retour » ramène à la question précédente. Vos réponses sont "
+        "enregistrées à chaque étape : vous pouvez revenir plus tard. En bas de "
+        "page : « Mes données » pour les consulter, « Effacer mes "
+        "réponses » pour les effacer.",
+        "en": "On this page, answer with the buttons, or type in the field and send it. "
+        "“Back” returns to the previous question. Your answers are saved at each step: "
+        "you can come back later. At the foot of the page: “My data” to see them, “Erase "
+        "my answers” to erase them.",
+    },
     "expired": {
         "fr": "Cette page n’était plus à jour\u00a0; la voici telle qu’elle est maintenant.",
         "en": "That page was out of date; here it is as it stands now.",
