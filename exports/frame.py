@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,8 +23,9 @@ from exports.columns import Cell, Column, exported_questions, plan_columns
 from exports.export import as_flow, prepare
 from exports.history import FlowHistory
 from exports.options import CHANNELS, DateLike, ExportOptions, Layout
+from exports.stages import known_stages
 from exports.table import ANSWERED, SKIPPED
-from flows import Flow, Kind, bundled_path, choice_labels
+from flows import Flow, Kind, StageDef, bundled_path, choice_labels, load_stages
 from storage import ResponseStatus
 
 Cells = list[Any]
@@ -76,6 +78,27 @@ def _flow(flow: Flow | str | os.PathLike[str] | None) -> Flow:
     return as_flow(flow if flow is not None else bundled_path("questionnaire.yaml"))
 
 
+def _stages(
+    db: str | os.PathLike[str],
+    flow: Flow,
+    given: str | Sequence[str] | None,
+    stages: str | os.PathLike[str] | Sequence[StageDef] | None,
+) -> str | Sequence[str] | None:
+    """The stage codes asked for as the stages file writes them, as `--stage` reads them:
+    whatever their case; UnknownStage (a ValueError) on one no stage or response has."""
+    codes = _codes(given)
+    if not codes:
+        return given
+    if stages is None:
+        known, file = load_stages(bundled_path("stages.yaml")), "the bundled stages file"
+        file += ' (yours: stages="stages.yaml")'
+    elif isinstance(stages, str | os.PathLike):
+        known, file = load_stages(Path(stages)), f"the stages file {os.fspath(stages)}"
+    else:
+        known, file = list(stages), "the stages given"
+    return known_stages(db, [flow.id], known, codes, file=file)
+
+
 def load_responses(
     db: str | os.PathLike[str],
     flow: Flow | str | os.PathLike[str] | None = None,
@@ -91,10 +114,14 @@ def load_responses(
     layout: str = "wide",
     joined: bool = False,
     include_personal: bool = False,
+    stages: str | os.PathLike[str] | Sequence[StageDef] | None = None,
 ) -> pd.DataFrame:
     """The responses of `flow` (default: the bundled questionnaire) in `db`, as a DataFrame.
 
-    The same columns and filters as `surveybot export`; `status="all"` keeps
+    The same columns and filters as `surveybot export`; `stage` matches the stages
+    file's codes whatever their case, and one in no stage of it that no response
+    carries raises UnknownStage (a ValueError) naming the known ones; `stages` is
+    that file (default: the bundled one), as `--stages`; `status="all"` keeps
     unfinished responses too; `since`/`until` are days (UTC, inclusive) of
     `started_at`; `channel` keeps respondents of that channel (or those channels).
     Questions the flow marks `personal: true` (a name, an e-mail) are left out
@@ -102,7 +129,7 @@ def load_responses(
     """
     loaded = _flow(flow)
     options = _options(
-        stage=stage,
+        stage=_stages(db, loaded, stage, stages),
         status=status,
         since=since,
         until=until,

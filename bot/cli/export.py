@@ -17,7 +17,7 @@ import click
 
 from bot.cli.common import database_file, fail
 from bot.cli.held import held, how_to_include, other_flows, refuse_unknown_versions
-from bot.cli.loading import DataSetup, load_data, refuse_unknown_stage
+from bot.cli.loading import DataSetup, load_data
 from bot.cli.options import CONTEXT, data_options, to_day
 from bot.cli.outputs import (
     FORCE_OPTION,
@@ -379,26 +379,13 @@ def _known_stages(
 ) -> tuple[str, ...]:
     """The --stage codes as the stages file writes them ("Aubenas" is aubenas); exit on one
     in no stages file that no response carries, as `stats` does: a typo, not an empty table."""
-    from flows import find_stage
+    from exports.stages import UnknownStage, known_stages
+    from storage import StorageError
 
-    found = {code: find_stage(stages, code) for code in codes}
-    unknown = [code for code, stage in found.items() if stage is None]
-    carried = _carried_stages(db, flows, unknown) if unknown else set()
-    for code in unknown:
-        if code not in carried:
-            refuse_unknown_stage(stages, code)
-    return tuple(stage.code if stage else code for code, stage in found.items())
-
-
-def _carried_stages(db: Path | str, flows: list[Flow], codes: list[str]) -> set[str]:
-    """Which of `codes` a response of one of `flows` carries, whatever its status."""
-    from storage import ResponseFilter
-
-    asked = [
-        (code, ResponseFilter(flow_id=f.id, stage_codes=(code,))) for code in codes for f in flows
-    ]
-    counts = _counted(db, [matching for _, matching in asked])
-    return {code for (code, _), count in zip(asked, counts, strict=True) if count}
+    try:
+        return known_stages(db, [flow.id for flow in flows], stages, codes)
+    except (UnknownStage, StorageError) as error:
+        fail(str(error))
 
 
 def _counted(db: Path | str, filters: list[ResponseFilter]) -> list[int]:

@@ -337,11 +337,9 @@ def refuse_unknown_stage(stages: Sequence[StageDef], code: str) -> NoReturn:
 
     Most likely a typo, which would otherwise give an empty table and no error.
     """
-    listed = ", ".join(stage.code for stage in stages)
-    fail(
-        f"unknown stage '{code}': it is not in the stages file and no response "
-        f"carries it; known stages: {listed}"
-    )
+    from exports.stages import unknown_stage
+
+    fail(unknown_stage(stages, code))
 
 
 def warn_of_template_notices(catalogue: Catalogue) -> None:
