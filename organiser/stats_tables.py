@@ -8,6 +8,7 @@ laid out for Telegram in the bot.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Final
 
@@ -20,13 +21,19 @@ ADDED: Final = " +"
 """After a question some flow versions answered did not ask: its figures are of the others."""
 
 
-def render_stage_table(stats: Stats, *, abandon_after_days: float | None = None) -> str:
+def render_stage_table(
+    stats: Stats, *, abandon_after_days: float | None = None, all_stages: bool = False
+) -> str:
     """The per-stage table with its total, as aligned plain text (monospace).
 
     Beside "started", one column per channel responses were started on, when
     there are any: a rehearsal in the terminal chat or a web response shows at
     a glance. `abandon_after_days`: SURVEYBOT_ABANDON_AFTER_DAYS, for the legend
     of "abandoned" (None: not known here, the legend names the setting).
+
+    The stages without responses are folded into one line under the table, as
+    Telegram's /stats says them (forty workshops and a first answer: one row, not
+    forty); `all_stages` keeps a row for each. One asked for alone keeps its row.
     """
     channels = stats.channels
     headers = (
@@ -40,9 +47,13 @@ def render_stage_table(stats: Stats, *, abandon_after_days: float | None = None)
         "median",
         "today",
     )
-    rows = [_stage_row(row, channels) for row in stats.stages]
+    fold = not all_stages and stats.stage_code is None
+    quiet = [row for row in stats.stages if fold and row.started == 0 and row.code is not None]
+    rows = [_stage_row(row, channels) for row in stats.stages if row not in quiet]
     rows.append(("TOTAL", "", *_stage_row(stats.total, channels)[2:]))
     table = _table(headers, rows, right=frozenset(range(2, len(headers))))
+    if quiet:
+        table += "\n" + _no_responses_yet([row.code for row in quiet if row.code is not None])
     legend = (
         "rate: completed / started; median: time to complete; "
         f"today ({stats.today.isoformat()}): started / completed"
@@ -53,6 +64,15 @@ def render_stage_table(stats: Stats, *, abandon_after_days: float | None = None)
         if Channel.TERMINAL in channels:
             legend += " (terminal: rehearsals in the terminal chat)"
     return f"{table}\n{legend}"
+
+
+def _no_responses_yet(codes: Sequence[str]) -> str:
+    """ "no responses yet (37): ville01, ville02, …", every code, wrapped at 100 characters."""
+    line = f"no responses yet ({len(codes)}): {', '.join(codes)}"
+    wrap = textwrap.TextWrapper(
+        width=100, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
+    return "\n".join(wrap.wrap(line))
 
 
 def abandoned_legend(days: float | None) -> str:

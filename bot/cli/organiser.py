@@ -334,6 +334,11 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
     metavar="ZONE",
     help="The respondents' time zone, like Europe/Paris (SURVEYBOT_TIMEZONE): the day the 'today' column counts.",
 )
+@click.option(
+    "--all-stages",
+    is_flag=True,
+    help="A row for every stage, even without responses (else named on one line under the table).",
+)
 @FORCE_OPTION
 def stats(
     db: str | None,
@@ -344,6 +349,7 @@ def stats(
     day: dt.date | None,
     plot: Path | None,
     timezone: str | None,
+    all_stages: bool,
     force: bool,
 ) -> None:
     """How many started, completed and gave up, per stage, and where respondents stop.
@@ -351,7 +357,8 @@ def stats(
     The table gives, per stage: responses started, completed, abandoned
     (unfinished, untouched for SURVEYBOT_ABANDON_AFTER_DAYS: closed by the bot),
     the completion rate, the median time to complete, and today's started /
-    completed. The
+    completed; the stages without responses on one line under it (--all-stages:
+    a row each). The
     drop-off view follows the questions in order: how many responses reached
     each one, and how many answered it. With several flows (--flows), each has
     its tables and its chart (--plot dropoff.png writes dropoff-entreprise.png
@@ -387,7 +394,7 @@ def stats(
     for chosen, result, chart in zip(selected, results, plots, strict=True):
         if len(selected) > 1:
             click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")
-        _show_stats(result, chart, abandon_days)
+        _show_stats(result, chart, abandon_days, all_stages)
     if flow is None:  # --flow picked its flow on purpose: the others are not missed
         _note_other_flows(setup, stage_code)
 
@@ -471,11 +478,11 @@ def _abandon_after_days(timezone: str | None) -> float | None:
         return None
 
 
-def _show_stats(result: Stats, plot: Path | None, abandon_days: float | None) -> None:
+def _show_stats(result: Stats, plot: Path | None, days: float | None, every: bool) -> None:
     """The two tables on standard output, and the chart to `plot` if asked."""
     from organiser import render_dropoff_png, render_dropoff_table, render_stage_table
 
-    click.echo(render_stage_table(result, abandon_after_days=abandon_days))
+    click.echo(render_stage_table(result, abandon_after_days=days, all_stages=every))
     click.echo()
     click.echo(render_dropoff_table(result))
     if plot is not None:

@@ -281,7 +281,7 @@ def stats_args(db: Path, *more: str) -> list[str | Path]:
 
 
 def test_stats_prints_the_tables(survey_db: Path) -> None:
-    result = invoke(*stats_args(survey_db, "--day", "2019-07-04"))
+    result = invoke(*stats_args(survey_db, "--day", "2019-07-04", "--all-stages"))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     out = result.stdout.splitlines()
@@ -335,6 +335,31 @@ def test_stats_prints_the_tables(survey_db: Path) -> None:
     assert out[16].split()[-4:] == ["6", "86%", "6", "86%"]
     assert out[18].split()[:2] == ["3", "markets"]
     assert out[18].split()[-4:] == ["3", "43%", "2", "29%"]
+
+
+def test_stats_fold_the_stages_without_responses_unless_all_are_asked(survey_db: Path) -> None:
+    result = invoke(*stats_args(survey_db))
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert [line.split()[0] for line in out[2:7]] == [
+        "pithiviers",
+        "evreux",
+        "old-stage",
+        "(no",
+        "TOTAL",
+    ]
+    assert out[7] == "no responses yet (2): Saint-Remy_2, vitre"
+    every = invoke(*stats_args(survey_db, "--all-stages")).stdout.splitlines()
+    assert [line.split()[0] for line in every[2:9]] == [
+        "pithiviers",
+        "evreux",
+        "Saint-Remy_2",
+        "vitre",
+        "old-stage",
+        "(no",
+        "TOTAL",
+    ]
+    assert "no responses yet" not in "\n".join(every)
 
 
 def test_stats_say_after_how_many_days_a_response_is_abandoned(

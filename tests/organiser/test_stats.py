@@ -358,7 +358,7 @@ async def test_stage_table_reads_like_the_numbers(
     survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
 ) -> None:
     stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
-    lines = render_stage_table(stats).splitlines()
+    lines = render_stage_table(stats, all_stages=True).splitlines()
     assert lines[0].split() == [
         "stage",
         "city",
@@ -579,7 +579,7 @@ async def test_stage_table_has_an_abandoned_column_and_says_what_it_means(
     survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
 ) -> None:
     stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
-    lines = render_stage_table(stats, abandon_after_days=30).splitlines()
+    lines = render_stage_table(stats, abandon_after_days=30, all_stages=True).splitlines()
     headers = lines[0].split()
     assert headers[headers.index("completed") + 1] == "abandoned"
     evreux = lines[3].split()
@@ -595,3 +595,47 @@ async def test_stage_table_has_an_abandoned_column_and_says_what_it_means(
     off = render_stage_table(stats, abandon_after_days=0)
     assert "SURVEYBOT_ABANDON_AFTER_DAYS=0: it closes none now" in off
     assert "untouched for 1.5 days" in render_stage_table(stats, abandon_after_days=1.5)
+
+
+# --- stages without responses ---------------------------------------------------------
+
+
+async def test_stages_without_responses_are_folded_into_one_line_under_the_table(
+    survey_db: Path, tour_flow: Flow, tour_stages: list[StageDef]
+) -> None:
+    """Forty workshops and a few responses: a row for those that have some, one line for
+    the others, as Telegram's /stats says them; `all_stages` keeps every row."""
+    stats = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4)
+    lines = render_stage_table(stats).splitlines()
+    total = next(i for i, line in enumerate(lines) if line.startswith("TOTAL"))
+    codes = [line.split()[0] for line in lines[2:total]]
+    assert codes == ["pithiviers", "evreux", "old-stage", "(no"]
+    assert lines[total + 1] == "no responses yet (2): Saint-Remy_2, vitre"
+    assert lines[total + 2].startswith("rate: ")
+    every = render_stage_table(stats, all_stages=True).splitlines()
+    assert [line.split()[0] for line in every[2:8]] == [
+        "pithiviers",
+        "evreux",
+        "Saint-Remy_2",
+        "vitre",
+        "old-stage",
+        "(no",
+    ]
+    assert not any(line.startswith("no responses yet") for line in every)
+
+
+def test_forty_stages_and_one_response_fit_on_a_screen(tour_flow: Flow) -> None:
+    stages = [StageDef(code=f"ville{n:02}", city=f"Ville {n:02}") for n in range(1, 41)]
+    one = response(1, started="2019-07-04 08:00", stage=None)
+    stats = compute_stats([one], {}, flow=tour_flow, stages=stages, today=JULY_4)
+    lines = render_stage_table(stats).splitlines()
+    assert [line.split()[0] for line in lines[2:4]] == ["(no", "TOTAL"]
+    folded = "\n".join(
+        lines[4 : next(i for i, text in enumerate(lines) if text.startswith("rate:"))]
+    )
+    assert folded.startswith("no responses yet (40): ville01, ville02, ")
+    assert folded.endswith(", ville40") and all(len(line) <= 100 for line in lines[4:6])
+    assert folded.replace("\n ", "").count("ville") == 40
+    # Asked for one stage without responses: its row stays, the zeros say so.
+    alone = compute_stats([], {}, flow=tour_flow, stages=stages, today=JULY_4, stage_code="ville07")
+    assert render_stage_table(alone).splitlines()[2].split()[:3] == ["ville07", "Ville", "07"]
