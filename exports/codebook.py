@@ -66,7 +66,18 @@ META_NOTES: Final = {
     "answered_at": "When the answer was given (last changed), in UTC"
     + TIMES
     + "; empty when status is skipped (a skip is not stored with a time).",
+    "response_status": "Where the row's response is in its life, repeated on each of its rows: "
+    "what the wide layout calls status (here, status is the answer's). To keep finished "
+    "responses only, keep the rows with response_status completed.",
+    "answer_flow_version": "Version of the questionnaire the answer was given on (a skipped "
+    "question: the response's). Older than the response's when the response, unfinished, "
+    "was carried over to a newer version with that answer kept. Where a question's notes "
+    "say that versions asked it differently, read value with this column.",
 }
+LONG_STATUS_NOTE: Final = (
+    "Whether the question was answered or skipped: the answer's status, not the response's "
+    "(that is response_status, which the wide layout calls status)."
+)
 STATUS_CODES: Final = (
     "completed=finished the questionnaire; in_progress=started, not finished; abandoned=given up"
 )
@@ -147,11 +158,13 @@ def _row(
         if column.name == "status":
             long = options.layout is Layout.LONG
             codes = LONG_STATUS_CODES if long else STATUS_CODES
+        elif column.name == "response_status":
+            codes = STATUS_CODES
         elif column.name == "channel":
             codes = CHANNEL_CODES
         note = META_NOTES.get(column.name, "")
         if options.layout is Layout.LONG and column.name == "status":
-            note = "Whether the question was answered or skipped."
+            note = LONG_STATUS_NOTE
         return [column.name, "", "", *texts, "metadata", codes, note]
     # An "Other, please specify" column holds the text typed, whatever its question's kind.
     kind = (

@@ -106,7 +106,14 @@ LONG_COLUMNS: Final = (
     Column("other_text", Role.OTHER_TEXT, Cell.TEXT),
     Column("answered_at", Role.META, Cell.TIME),
     Column("status", Role.META, Cell.CODE),
+    # Added after the first nine, so that scripts reading those by position read them still.
+    Column("response_status", Role.META, Cell.CODE),
+    Column("answer_flow_version", Role.META, Cell.INTEGER),
 )
+"""The long layout's columns. `status` is the answer's (answered or skipped), as it always
+was; `response_status` is the response's, the wide layout's `status`. `answer_flow_version`
+is the version the row's answer was given on (a skip: its response's), which can be older
+than its response's `flow_version` for an answer carried over to a newer version."""
 
 
 def questions(flow: Flow) -> list[Step]:

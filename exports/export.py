@@ -120,9 +120,10 @@ class Prepared:
             history=self.history,
             regions=self.options.regions,
         )
-        # Which answers a carried-over response kept from an older version: only when
-        # the export holds older versions, whose choices may differ.
-        versions = not long and bool(self.history.older)
+        # Which answers a carried-over response kept from an older version: for the long
+        # layout's answer_flow_version, and for the wide one only when the export holds
+        # older versions, whose choices may differ.
+        versions = long or bool(self.history.older)
         batches = self.snapshot.batches(
             self.where,
             size=self.options.batch_size,

@@ -415,7 +415,11 @@ class LongRows:
         others: list[Value] = []
         times: list[Value] = []
         statuses: list[Value] = []
+        response_statuses: list[Value] = []
+        answer_versions: list[Value] = []
         answered_at = batch.answered_at or tuple({} for _ in batch.ids)
+        # The answers given on another version than their response's (carried over to it).
+        carried = batch.answer_versions or tuple({} for _ in batch.ids)
         region_of = stage_cells(batch.stage_codes, batch.regions, self._regions)
         for i, answers in enumerate(batch.answers):
             skipped = (
@@ -436,6 +440,12 @@ class LongRows:
             texts = batch.other_texts[i]
             others += map(texts.get, ids) if texts else [None] * count
             times += map(answered_at[i].get, ids)
+            response_statuses += [batch.statuses[i]] * count
+            version = batch.flow_versions[i]
+            if carried[i]:  # a skip is on its response's version: it is judged by that one
+                answer_versions += [carried[i].get(q, version) for q in ids]
+            else:
+                answer_versions += [version] * count
             if skipped:
                 statuses += [SKIPPED if q in skipped else ANSWERED for q in ids]
             else:
@@ -450,4 +460,6 @@ class LongRows:
             "other_text": others,
             "answered_at": times,
             "status": statuses,
+            "response_status": response_statuses,
+            "answer_flow_version": answer_versions,
         }

@@ -130,7 +130,7 @@ def test_long_codebook_describes_the_columns_then_each_question(
     book_path = tmp_path / "codebook.csv"
     run_export(filled.path, mini, ExportOptions(layout="long"), codebook=book_path)
     book = read_csv(book_path.read_bytes())
-    assert list(book["column"][:9]) == [
+    assert list(book["column"][:11]) == [
         "response_key",
         "stage_code",
         "stage_region",
@@ -140,8 +140,10 @@ def test_long_codebook_describes_the_columns_then_each_question(
         "other_text",
         "answered_at",
         "status",
+        "response_status",
+        "answer_flow_version",
     ]
-    per_question = book[9:]
+    per_question = book[11:]
     assert set(per_question["column"]) == {"value"}
     assert list(per_question["question_id"]) == [
         "company", "staff", "sector", "exports", "markets", "share",

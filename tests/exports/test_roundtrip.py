@@ -273,6 +273,8 @@ def test_long_export_round_trips(way: str, filled: Filled, mini: Flow) -> None:
         "other_text",
         "answered_at",
         "status",
+        "response_status",
+        "answer_flow_version",
     ]
     rows = [
         (

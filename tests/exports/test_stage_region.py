@@ -57,6 +57,8 @@ LONG = [
     "other_text",
     "answered_at",
     "status",
+    "response_status",
+    "answer_flow_version",
 ]
 EXPECTED = {  # company -> (stage_code, stage_city, stage_region), as the CSV writes them
     "Loiret SA": ("pithiviers", "Pithiviers", CENTRE),
