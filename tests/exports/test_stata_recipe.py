@@ -20,6 +20,7 @@ import pytest
 
 from exports import ExportOptions, load_codebook, run_export
 from flows import Flow, Kind, acknowledge, answer, bundled_path, load_flow, prompt, start
+from tests.conftest import MINI
 from tests.exports.conftest import Survey
 
 ANALYSTS = Path(__file__).parents[2] / "docs" / "analysts.md"
@@ -95,6 +96,27 @@ def test_the_recipe_writes_a_file_stata_reads_as_the_codebook_says(
         labels = reader.value_labels()
     assert labels["training_ice"] == {1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 99: "dont_know"}
     assert labels["innov_spend_plan"][98] == "not_applicable"
+
+
+async def test_a_scale_with_dont_know_keeps_its_numbers(
+    survey: Survey, mini: Flow, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's example flow: `importance`, a `scale` with "don't know", which
+    `load_responses` gives as the categories 1, …, 5 (numbers) and "dont_know"."""
+    for importance in (1, 5, "dont_know"):
+        given = {"importance": importance, "obstacles": ["cost", "time"]}
+        await survey.respond(mini, everything(mini, given))
+    monkeypatch.chdir(tmp_path)
+    code = recipe().replace(
+        'load_responses("surveybot.sqlite3")', f"load_responses({str(db_path)!r}, {str(MINI)!r})"
+    )
+    exec(compile(code, str(ANALYSTS), "exec"), {})
+
+    back = pd.read_stata(tmp_path / "responses.dta", convert_categoricals=False)
+    assert back.importance.tolist() == [1, 5, 99]
+    with pd.io.stata.StataReader(tmp_path / "responses.dta") as reader:
+        labels = reader.value_labels()
+    assert labels["importance"] == {1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 99: "dont_know"}
 
 
 def test_the_workbook_read_as_the_page_says_keeps_its_texts(
