@@ -126,4 +126,5 @@ def test_the_help_is_heard_before_the_question_it_is_about(
         expect(page.locator(":focus")).to_have_accessible_name("Nom de l’entreprise ?")
         description = re.compile(re.escape(help_note("fr")[:40]))
         expect(page.locator(":focus")).to_have_accessible_description(description)
-        expect(page.locator("#answer")).to_have_value("")
+    # The field is empty again, ready for the answer: "/aide" is not kept as a draft.
+    expect(page.locator("#answer")).to_have_value("")

@@ -203,7 +203,12 @@
     drawn = performance.now();
     // Taken: the page asks something else. Refused before it was read (429, 413: nothing
     // saved), it stays, for the question when the refusal's link brings it back.
-    if (sent && taken && draftKey(field() && field().form) !== sent) { store(sent, ""); }
+    // A command typed ("/aide"), answered by a note above the same question: not an answer
+    // to keep. (A refused answer beginning with "/" comes back in the field from the server.)
+    var command = sent && /^\s*\/\S*\s*$/.test(stored(sent) || "");
+    if (sent && taken && (command || draftKey(field() && field().form) !== sent)) {
+      store(sent, "");
+    }
     sent = null;
     prepare();
     // An answer changed from the summary: the summary opens at it, not at its top (without
