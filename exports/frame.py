@@ -256,9 +256,28 @@ def _inferred(cells: Cells) -> Any:
 
 
 def _categorical(cells: Cells, categories: list[Any]) -> Any:
-    # Values outside the known categories (older versions) are kept, appended.
-    extra = sorted({v for v in cells if v is not None and v not in categories}, key=str)
-    return pd.Categorical(cells, categories=[*categories, *extra])
+    """One category per value as the CSV writes it: a question whose kind changed between
+    versions stored 3 (a scale) and "3" (a choice), both "3" in the CSV. So a value is the
+    category it spells, and an unknown one a text unless the categories have numbers (a
+    scale's). Values outside the known categories (older versions) are kept, appended."""
+    spelled = {str(category): category for category in categories}
+    numbers = any(isinstance(category, int) for category in categories)
+
+    def one(value: Any) -> Any:
+        if value is None:
+            return None
+        text = str(value)
+        if text in spelled:
+            return spelled[text]
+        if numbers and text.isdigit():
+            return int(text)
+        return value if numbers else text
+
+    spelling = {value: one(value) for value in set(cells)}
+    respelled = any(type(new) is not type(old) for old, new in spelling.items())
+    values = [spelling[v] for v in cells] if respelled else cells
+    extra = sorted({v for v in values if v is not None and v not in categories}, key=str)
+    return pd.Categorical(values, categories=[*categories, *extra])
 
 
 def _categories(
