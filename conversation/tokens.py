@@ -17,16 +17,22 @@ whose meaning depends on the intent:
     E|0||sector                  change one answer: the question id
     r|0||pithiviers__entreprise  go on: with several questionnaires, the person's own entry
                                  (the page's next entry on the web), or nothing
-    z|12||                       erase everything (and k, e, G...: nothing more)
+    z|12||Qm9_cX                 erase everything: the mark of the response it was
+                                 offered for (`response_mark`; "-": none); empty in
+                                 tokens written before (and k, e, G...: nothing more)
 
 The sequence number, on a question's actions and on the confirmations that undo
 answers, tells a stale action (an earlier question, a double tap, a
-confirmation pressed after going on) from a fresh one. Anything that does not
-parse as one of these shapes is treated as forged.
+confirmation pressed after going on) from a fresh one. An erasure removes the
+state and its number with it: a new start counts from the beginning again, so
+"erase everything" also carries a mark of the response it was offered for. Anything
+that does not parse as one of these shapes is treated as forged.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from typing import Final
 
@@ -37,6 +43,10 @@ SEPARATOR: Final = "|"
 MAX_LENGTH: Final = 256
 SEQUENCE: Final = re.compile(r"[0-9]{1,9}")
 NOTICE: Final = re.compile(r"(?P<lang>[a-z]{2})?(?:\.(?P<version>[0-9a-f]{1,16}))?")
+NO_RESPONSE: Final = "-"
+"""The mark of a confirmation offered while the person had no response to this flow."""
+MARK: Final = re.compile(r"-|[A-Za-z0-9_-]{6}")
+"""What `response_mark` writes."""
 
 # Which action field goes in each of the two slots, by intent (question intents apart);
 # "notice" is the language and version of the notice shown, as "en.9ef32bbbf52a"; for
@@ -55,7 +65,18 @@ SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
     Intent.SWITCH: ("notice", "stage"),
     # Empty in tokens written before the switch offer carried the person's own entry.
     Intent.RESUME: (None, "stage"),
+    Intent.ERASE: (None, "value"),
 }
+
+
+def response_mark(key: str | None) -> str:
+    """What an erasure's confirmation says it was offered for: 6 characters of a hash of
+    the response's key (never the key itself, which names it to the organisers), or
+    `NO_RESPONSE`. A person who erased everything and started again has another key."""
+    if key is None:
+        return NO_RESPONSE
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest)[:6].decode("ascii")
 
 
 class BadToken(ValueError):
@@ -110,6 +131,8 @@ def decode(text: object) -> Action:
             fields[name] = slot
     notice = NOTICE.fullmatch(fields.get("notice", ""))
     if notice is None:
+        raise BadToken(text)
+    if intent == Intent.ERASE and "value" in fields and not MARK.fullmatch(fields["value"]):
         raise BadToken(text)
     return Action(
         intent,

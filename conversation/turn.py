@@ -10,11 +10,9 @@ the screens that show it are returned.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from conversation import rules, views
 from conversation.actions import ENTRY_INTENTS, REVISION_INTENTS, SEQUENCED, Action, Intent
-from conversation.choosing import Choosing
 from conversation.events import (
     Command,
     CommandName,
@@ -27,6 +25,7 @@ from conversation.events import (
     Unreadable,
     help_commands,
 )
+from conversation.rights import Rights
 from conversation.screens import (
     Goodbye,
     Help,
@@ -51,11 +50,8 @@ from flows import (
 
 
 @dataclasses.dataclass
-class Turn(Choosing):
+class Turn(Rights):
     """The rules applied to one event of one respondent; `reply()` says what to show."""
-
-    zone: dt.tzinfo = views.RESPONDENTS_ZONE
-    """The respondents' time zone (the service's): /mydata says its days."""
 
     async def play(self, event: Event) -> None:
         """Apply the rules to `event`."""
@@ -268,6 +264,10 @@ class Turn(Choosing):
             # "Oui, tout effacer" pressed after going on: it was for another moment.
             self._stale()
             return True
+        if action.intent == Intent.ERASE and action.value not in ("", self._response_mark()):
+            # Offered before an erasure, pressed after starting again (the same `seq`).
+            self._stale()
+            return True
         return False
 
     async def _entry_action(self, action: Action, stage: StageDef | None) -> None:
@@ -333,7 +333,7 @@ class Turn(Choosing):
         if session.response is not None and not session.needs_consent(self.flow):
             # "Je refuse" on an older copy of the notice, after agreeing to this one: what
             # was given stays unless the person confirms erasing it (as with /delete).
-            self.screens.append(views.erase_menu(self.lang, self._seq()))
+            self.screens.append(self._erase_menu())
             return
         await self._decline(stage)
 
@@ -449,21 +449,9 @@ class Turn(Choosing):
         elif name == CommandName.LANGUAGE:
             self.screens.append(views.language_menu(self.flow, lang))
         elif name == CommandName.MYDATA:
-            if session.respondent is None:
-                self.screens.append(Message(say("mydata_none", lang)))
-            else:
-                data = await self.store.respondent_data(session.respondent.id)
-                self.screens.append(
-                    views.data_copy(
-                        data, lang, self.stages, self.several, zone=self.zone, closed=self.closed
-                    )
-                )
+            await self._mydata()
         elif name == CommandName.DELETE:
-            if session.respondent is None:
-                self.arrived = None  # not even the link they came by is kept
-                self.screens.append(Message(say("mydata_none", lang)))
-            else:
-                self.screens.append(views.erase_menu(lang, self._seq()))
+            self._delete()
 
     async def _move(self, name: CommandName) -> None:
         """`/back` and `/skip`: like their buttons, on whatever question is on screen."""
@@ -488,10 +476,3 @@ class Turn(Choosing):
                 self.screens.append(Message(outcome.error or ""))
         else:
             await self._apply(state, skip(self.flow, state, self.lang))
-
-    async def _erase(self) -> None:
-        session = self.session
-        if session.respondent is None:
-            return  # nothing stored (already erased: a double tap)
-        await self._erase_person()
-        self.screens.append(Goodbye(say("deleted", self.lang)))

@@ -255,13 +255,14 @@ def restart_menu(
     )
 
 
-def erase_menu(lang: str, seq: int) -> Menu:
-    """Erasing cannot be undone: ask first (for the state at `seq` only)."""
+def erase_menu(lang: str, seq: int, mark: str) -> Menu:
+    """Erasing cannot be undone: ask first (for the state at `seq` of the response whose
+    `tokens.response_mark` is `mark` only: after an erasure, a new start's `seq` is new)."""
     keep = Action(Intent.KEEP)
     return Menu(
         say("delete_confirm", lang),
         (
-            Choice(say("delete_yes", lang), Action(Intent.ERASE, seq=seq)),
+            Choice(say("delete_yes", lang), Action(Intent.ERASE, seq=seq, value=mark)),
             Choice(say("delete_no", lang), keep),
         ),
         default=keep,

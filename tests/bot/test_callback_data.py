@@ -6,6 +6,7 @@ import pytest
 
 from bot.telegram.callback_data import MAX_BYTES, BadButton, decode, encode
 from conversation import Action, Intent
+from conversation.tokens import response_mark
 
 LONGEST_STAGE_REF = "s" * 40  # flows.stage_ref turns longer codes into a short digest
 
@@ -15,7 +16,8 @@ ACTIONS = [
     Action(Intent.DECLINE, stage="pithiviers", lang="en", version="9ef32bbbf52a"),
     Action(Intent.LANGUAGE, stage=LONGEST_STAGE_REF, value="en"),
     Action(Intent.RESTART, seq=12, stage="pithiviers"),
-    Action(Intent.ERASE, seq=12),
+    Action(Intent.ERASE, seq=123_456_789, value=response_mark("f" * 16)),
+    Action(Intent.ERASE, seq=12, value=response_mark(None)),
     Action(Intent.REVISE, value="company_name"),
     Action(Intent.RESUME),
 ]
@@ -27,6 +29,11 @@ def test_each_action_fits_and_comes_back_unchanged(action: Action) -> None:
 
     assert len(data.encode("utf-8")) <= MAX_BYTES
     assert decode(data) == action
+
+
+def test_an_erase_button_sent_before_it_carried_its_response_still_reads() -> None:
+    # Sent by an earlier surveybot: no mark. The conversation judges it by its seq alone.
+    assert decode("z|12||") == Action(Intent.ERASE, seq=12)
 
 
 def test_a_notice_button_sent_before_versions_travelled_still_reads() -> None:
@@ -43,6 +50,9 @@ def test_a_notice_button_sent_before_versions_travelled_still_reads() -> None:
         "a|0|french|pithiviers",
         "c|1||industry",  # a question's action without its question
         "z|0|x|",  # a slot this action never fills
+        "z|0||abc.de",  # a response's mark is 6 letters, digits, "-" or "_" (or "-")
+        "z|0||abcdefg",
+        "z|0||abc",
         "q|0||",  # no such action
         "c|²|sector|industry",
         "c|1|sector",
