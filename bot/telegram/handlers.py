@@ -7,9 +7,11 @@ A button press is always answered, even a stale or forged one.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -47,6 +49,42 @@ def person_of(update: Update) -> Person | None:
     if user is None:
         return None
     return Person(Channel.TELEGRAM, str(user.id), user.language_code)
+
+
+@runtime_checkable
+class HandledUpdates(Protocol):
+    """A store that remembers the updates applied (both of ours: `storage.methods`)."""
+
+    async def was_handled(self, update_id: int) -> bool: ...
+
+    async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None: ...
+
+
+def organiser_command(handler: Handler) -> Handler:
+    """An organiser command answered once per update, whatever Telegram redelivers.
+
+    Telegram delivers at least once: an update the bot did not confirm (it stopped, a
+    webhook reply was lost) comes again with its id, and the inbox, which recognises a
+    redelivered batch, forgets its done rows after a few minutes. A respondent's input
+    records its id with its answer (`conversation`); an organiser's command writes
+    nothing, so its id is recorded here, once it has been answered: a crash before that
+    answers it again (at least once), never not at all. An /export's job also keeps
+    the id (`background.submit`), which holds if this mark was lost.
+    """
+
+    @functools.wraps(handler)
+    async def handle(update: Update, context: BotContext) -> None:
+        store = context.services.conversation.store
+        if not isinstance(store, HandledUpdates):
+            await handler(update, context)
+            return
+        if await store.was_handled(update.update_id):
+            log.info("organiser update %s was already answered; not again", update.update_id)
+            return
+        await handler(update, context)
+        await store.mark_handled(update.update_id, now=context.services.clock())
+
+    return handle
 
 
 async def organiser_chat(update: Update, context: BotContext) -> tuple[Chat, str] | None:

@@ -27,7 +27,7 @@ from telegram import InputFile, Update
 
 from bot.telegram.background import database_of, organiser_jobs
 from bot.telegram.context import BotApplication, BotContext, Services
-from bot.telegram.handlers import on_command, organiser_chat
+from bot.telegram.handlers import on_command, organiser_chat, organiser_command
 from bot.telegram.organiser_args import (
     ExportAsked,
     audiences_shown,
@@ -68,6 +68,7 @@ STATS_IN_BACKGROUND: Final = 2_000
 held the event loop for half a second."""
 
 
+@organiser_command
 async def on_stats(update: Update, context: BotContext) -> None:
     """Per workshop: started, completed, rate, abandoned, median time, today's figures.
 
@@ -113,6 +114,7 @@ ORGANISER_COMMANDS: Final = ("stats", "links", "qr", "export")
 """The organiser commands, in the order an organiser's /help lists them."""
 
 
+@organiser_command
 async def on_help(update: Update, context: BotContext) -> None:
     """An organiser's /help: the organiser commands, then what a respondent's /help says."""
     found = await organiser_chat(update, context)
@@ -258,6 +260,7 @@ def _figures(row: StageCounts, lang: str) -> str:
     return f"{figures} ({tg('org_channels', lang, detail=detail)})"
 
 
+@organiser_command
 async def on_links(update: Update, context: BotContext) -> None:
     """Every workshop's invitation link."""
     found = await organiser_chat(update, context)
@@ -292,6 +295,7 @@ async def on_links(update: Update, context: BotContext) -> None:
     await chat.send_long(blocks)
 
 
+@organiser_command
 async def on_qr(update: Update, context: BotContext) -> None:
     """`/qr CODE [AUDIENCE]`: the workshop's QR code (one per questionnaire, or the one
     named), as an image to show or print."""

@@ -24,7 +24,7 @@ from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.delivery import deliver_export
 from bot.telegram.export_words import ew
 from bot.telegram.export_worker import ChatExport, export_for_chat, workbook_name
-from bot.telegram.handlers import organiser_chat
+from bot.telegram.handlers import organiser_chat, organiser_command
 from bot.telegram.organiser_args import ExportAsked, flows_asked, quoted, read_command_args
 from bot.telegram.sending import Chat
 from bot.telegram.words import counted, tg
@@ -41,6 +41,7 @@ PERSONAL_TEXT_WIDTH: Final = 70
 """Characters of a personal question's text named in the export's warning."""
 
 
+@organiser_command
 async def on_export(update: Update, context: BotContext) -> None:
     """Acknowledge at once, record the export as a job, and let `run_export` send the files."""
     found = await organiser_chat(update, context)

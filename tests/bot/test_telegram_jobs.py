@@ -178,6 +178,52 @@ async def test_an_export_command_delivered_twice_is_one_export(
     assert len(documents(boss.chat)) == 2
 
 
+@pytest.mark.parametrize(
+    "command", ["/export", "/stats", "/links", "/qr", "/help", "/export atlantis"]
+)
+async def test_an_organiser_command_delivered_twice_is_answered_once(
+    person: PersonFactory, updates: Updates, command: str
+) -> None:
+    """Nothing to export, the figures, the links, a usage: each said once, not per delivery."""
+    boss = person(ORGANISER)
+    update = boss.message_update(command)
+    await updates.feed(update)
+    said = [m.text for m in boss.chat]
+    assert said
+    await updates.feed(update)  # the same update_id again: Telegram's at-least-once delivery
+    assert [m.text for m in boss.chat] == said
+
+
+async def test_a_redelivered_export_not_marked_handled_is_still_one_job(
+    person: PersonFactory,
+    updates: Updates,
+    app: BotApplication,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot stopped after recording the job, before marking the update handled: the
+    job's own update id still makes the redelivery no second export."""
+    await person().send("/start pithiviers")  # something to export
+    store = app.bot_data.conversation.store
+
+    async def lost(update_id: int, *, now: dt.datetime) -> None:
+        """The mark that never landed."""
+
+    monkeypatch.setattr(store, "mark_handled", lost)
+    boss = person(ORGANISER)
+    command = boss.message_update("/export")
+    await updates.feed(command)
+    await organiser_jobs(app).idle()
+    await updates.feed(command)
+    await organiser_jobs(app).idle()
+
+    assert jobs_in(db_path) == [("export", "done", 1)]
+    assert len(documents(boss.chat)) == 2
+    assert [m.text for m in boss.chat if m.attachment is None] == [
+        "Export en cours\u00a0: vous recevrez le fichier ici."
+    ]
+
+
 async def test_an_export_asked_twice_while_it_runs_is_made_once(
     person: PersonFactory, updates: Updates, app: BotApplication, db_path: Path
 ) -> None:
