@@ -12,9 +12,12 @@ drop-off chart, the invitation kit) goes through here:
   mode 600) and renamed over it at the end, so the result is mode 600 too, and
   the temporary file is removed on an error and on SIGTERM or SIGINT. A
   character device (`/dev/null`), a named pipe or a socket is opened and
-  written directly, never replaced. A symbolic link is followed deliberately:
-  the file it points to is written (replaced by the rename, in its own
-  folder), and the link itself stays as it was.
+  written directly, never replaced, and so is the pipe a link reaches that
+  resolves to no path (the shell's `>(gzip > r.csv.gz)`: `/dev/fd/63`, a link to
+  `pipe:[…]`). Nothing can be named beside either: a command writing one file per
+  flow asks for one flow instead (`one_per_flow_refused`). A symbolic link is
+  followed deliberately: the file it points to is written (replaced by the
+  rename, in its own folder), and the link itself stays as it was.
 
 A write that fails (a full disk, a quota, a file too large) is an OutputError
 naming the file, like a file that cannot be opened: never a bare OSError.
@@ -29,7 +32,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
@@ -126,6 +129,37 @@ def existing_files(targets: Iterable[Path]) -> list[Path]:
     return [target for target in targets if target.is_file()]
 
 
+def written_in_place(target: str | os.PathLike[str]) -> bool:
+    """Whether `open_output` writes `target` as it is, replacing nothing: a character device
+    (`/dev/null`), a named pipe (`>(gzip > r.csv.gz)` is one) or a socket, through a link too."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False  # a new file; or one `open_output` cannot write, which it will say
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def one_per_flow_refused(
+    targets: Iterable[tuple[str, Path | None]], flows: Sequence[str]
+) -> str | None:
+    """Why a command writing one file per flow (`flows`: what --flow picks each by) cannot
+    do so beside these (option, path) targets; None if it can.
+
+    Each flow's file is named after the target (`out.csv` -> `out-entreprise.csv`).
+    Beside a device or a pipe, that is no file asked for: `/dev/null-entreprise`, a
+    regular file in /dev, or `/dev/fd/63-entreprise`, which cannot be made; and the
+    device or pipe itself, which the analyst named, would get nothing.
+    """
+    for option, path in targets:
+        if path is not None and written_in_place(path):
+            return (
+                f"{option} {path} is a device or a pipe, which takes one questionnaire's "
+                f"export, and {len(flows)} are configured ({', '.join(flows)}): pick one "
+                f"with --flow (--flow {flows[0]}), one command each"
+            )
+    return None
+
+
 def write_output(target: str | os.PathLike[str], data: bytes, *, what: str = "") -> None:
     """Write `data` to `target` as `open_output` does."""
     with open_output(target, what=what) as stream:
@@ -150,6 +184,12 @@ def open_output(target: str | os.PathLike[str], *, what: str = "") -> Iterator[B
         mode = None  # a new file; whether its folder exists, mkstemp will say
     except OSError as exc:
         raise OutputError(f"{cannot}: {exc.strerror}") from exc
+    if mode is None and written_in_place(path):
+        # A link that resolves to no path reaches a pipe: the shell's `>(gzip > r.csv.gz)`
+        # is /dev/fd/63, a link to "pipe:[…]". Opened through the link, as the shell meant.
+        with _written_directly(path, cannot, follow=True) as stream:
+            yield stream
+        return
     if mode is not None and stat.S_ISDIR(mode):
         raise OutputError(f"{cannot}: it is a directory; give a file name")
     if mode is not None and not stat.S_ISREG(mode):
@@ -161,10 +201,11 @@ def open_output(target: str | os.PathLike[str], *, what: str = "") -> Iterator[B
 
 
 @contextmanager
-def _written_directly(real: Path, cannot: str) -> Iterator[BinaryIO]:
-    """A device or pipe, opened as it is: no O_CREAT, no O_TRUNC, no rename."""
+def _written_directly(real: Path, cannot: str, *, follow: bool = False) -> Iterator[BinaryIO]:
+    """A device or pipe, opened as it is: no O_CREAT, no O_TRUNC, no rename; through links
+    only when `follow`ing (what it reached is checked all the same)."""
     try:
-        fd = os.open(real, os.O_WRONLY | NOFOLLOW | CLOEXEC | NOCTTY)
+        fd = os.open(real, os.O_WRONLY | (0 if follow else NOFOLLOW) | CLOEXEC | NOCTTY)
     except OSError as exc:
         raise OutputError(f"{cannot}: {exc.strerror}") from exc
     if stat.S_ISREG(os.fstat(fd).st_mode):

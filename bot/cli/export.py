@@ -194,7 +194,8 @@ def export(
     marks personal (a name, an e-mail) are left out unless --include-personal.
     With several flows (--flows), each is exported to its own files, named
     after its audience (responses-entreprise.csv, responses-territoire.csv), or
-    only the one --flow names. Messages go to standard error. Files are created
+    only the one --flow names (the only way to a device or pipe, -o /dev/null or
+    -o >(gzip > r.csv.gz)). Messages go to standard error. Files are created
     readable by you only (mode 600), never over the database, and never left
     half-written; a symbolic link is followed (its target is written).
 
@@ -301,6 +302,12 @@ def _plan_targets(
             "several flows are configured: name a file with -o (one is written per flow, "
             "like responses-entreprise.csv) or pick one with --flow"
         )
+    from exports.files import one_per_flow_refused
+
+    names = [f.audience.code if f.audience else f.id for f in setup.selected]  # as per_flow
+    given = (("-o", out), ("--codebook", codebook), ("--xlsx", xlsx))
+    if several and (refused := one_per_flow_refused(given, names)):
+        fail(refused)  # before any file is written
     database = database_file(setup.settings.db)
     refuse_database((out, codebook, xlsx), database=database)
     _refuse_wrong_kinds(out, codebook, xlsx)
