@@ -144,6 +144,12 @@ class SurveyStore(Protocol):
 
     # Handled updates
 
+    async def was_handled(self, update_id: int) -> bool:
+        """Whether this update id has already been applied."""
+
+    async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None:
+        """Record an update id as applied, for an update that writes nothing else."""
+
     async def prune_handled_updates(self, *, before: dt.datetime) -> int:
         """Forget updates handled before `before`; return how many."""
 

@@ -7,11 +7,10 @@ A button press is always answered, even a stale or forged one.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -51,15 +50,6 @@ def person_of(update: Update) -> Person | None:
     return Person(Channel.TELEGRAM, str(user.id), user.language_code)
 
 
-@runtime_checkable
-class HandledUpdates(Protocol):
-    """A store that remembers the updates applied (both of ours: `storage.methods`)."""
-
-    async def was_handled(self, update_id: int) -> bool: ...
-
-    async def mark_handled(self, update_id: int, *, now: dt.datetime) -> None: ...
-
-
 def organiser_command(handler: Handler) -> Handler:
     """An organiser command answered once per update, whatever Telegram redelivers.
 
@@ -75,9 +65,6 @@ def organiser_command(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def handle(update: Update, context: BotContext) -> None:
         store = context.services.conversation.store
-        if not isinstance(store, HandledUpdates):
-            await handler(update, context)
-            return
         if await store.was_handled(update.update_id):
             log.info("organiser update %s was already answered; not again", update.update_id)
             return
