@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 from conversation import views
 from conversation.choosing import Choosing
@@ -31,11 +32,32 @@ class Rights(Choosing):
             self.screens.append(Message(say("mydata_none", lang)))
             return
         data = await self.store.respondent_data(session.respondent.id)
-        self.screens.append(
-            views.data_copy(
-                data, lang, self.stages, self.several, zone=self.zone, closed=self.closed
-            )
+        running = self.several or (self.flow,)
+        retired: dict[str, str] = {}
+        for response in data.get("responses", []):
+            flow_id = str(response.get("flow") or "")
+            if flow_id and flow_id not in retired and all(f.id != flow_id for f in running):
+                retired[flow_id] = await self._stored_name(flow_id, response.get("flow_version"))
+        copy = views.data_copy(
+            data, lang, self.stages, running, zone=self.zone, closed=self.closed, retired=retired
         )
+        self.screens.append(copy)
+
+    async def _stored_name(self, flow_id: str, version: object) -> str:
+        """A questionnaire no longer run, as the person knew it: its audience or title as
+        stored with the version they answered (the newest stored, else), or its id."""
+        stored = await self.store.flow_versions(flow_id)
+        kept = [v for v in stored if v.version == version] or stored[-1:]
+        if not kept:
+            return flow_id
+        try:
+            content = json.loads(kept[0].content)
+        except ValueError:
+            return flow_id
+        audience = content.get("audience") if isinstance(content, dict) else None
+        label = audience.get("label") if isinstance(audience, dict) else None
+        title = content.get("title") if isinstance(content, dict) else None
+        return _in(label, self.lang) or _in(title, self.lang) or flow_id
 
     def _delete(self) -> None:
         if self.session.respondent is None:
@@ -58,3 +80,10 @@ class Rights(Choosing):
             return  # nothing stored (already erased: a double tap)
         await self._erase_person()
         self.screens.append(Goodbye(say("deleted", self.lang)))
+
+
+def _in(text: object, lang: str) -> str:
+    """A stored text (one string, or one per language) in `lang`, else its first."""
+    if isinstance(text, dict):
+        text = text.get(lang) or next(iter(text.values()), "")
+    return text.strip() if isinstance(text, str) else ""

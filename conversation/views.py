@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -419,9 +419,8 @@ def answered(
 ) -> Answered:
     """The question just left, with its answer as read back (None: went back, or information).
 
-    Its prompt is the question as it now reads: `awaiting_other` while the "Other" just
-    chosen waits for its text, which is not an answer yet (a channel marks it apart: the
-    person may go back and choose another), and never once that text is given."""
+    Its prompt is the question as it now reads: `awaiting_other` while a chosen "Other"
+    waits for its text, not an answer yet (a channel marks it apart), never once given."""
     step = flow.step(left.step_id)
     moved_back = len(after.history) < len(before.history) and not after.reviewing
     if step.type == Kind.INFO or moved_back:
@@ -445,13 +444,17 @@ def data_copy(
     *,
     zone: dt.tzinfo,
     closed: bool = False,
+    retired: Mapping[str, str] | None = None,
 ) -> DataCopy:
     """Everything stored about a respondent, as a short text and the whole as JSON.
 
-    `flows`: every flow the bot runs; with several, each response says which it is for.
+    `flows`: every flow the bot runs; with several, each response says which it is for,
+    as does one to a flow not run (named by `retired`, by flow id, or by its id).
     `zone`: the respondents' time zone, in which a response's day is said (`day_of`).
     `closed`: the questionnaire is closed, so an unfinished response is said so (`status_said`)."""
     named = {flow.id: questionnaire_name(flow, lang) for flow in flows} if len(flows) > 1 else {}
+    gone = {str(r.get("flow") or "") for r in data.get("responses", [])} - {f.id for f in flows}
+    named |= {flow_id: (retired or {}).get(flow_id) or flow_id for flow_id in gone if flows}
     responses = tuple(
         _response_line(response, lang, stages, named, zone, closed)
         for response in data.get("responses", [])
@@ -476,15 +479,14 @@ def _response_line(
     closed: bool,
 ) -> str:
     """One response as a line: "• Questionnaire commencé le 3 juin 2019 (Pithiviers) : …";
-    "• Questionnaire pour « Une entreprise » commencé le …" when `named` names its flow
-    (an id no longer run is said as it is)."""
+    "• Questionnaire pour « Une entreprise » commencé le …" when `named` names its flow."""
     code = response.get("stage_code")
     stage = find_stage(stages, code)
     workshop = stage.city if stage else code
     status = str(response.get("status") or "")
     count = len(response.get("answers") or {})
     flow_id = str(response.get("flow") or "")
-    name = named.get(flow_id, flow_id) if named else ""
+    name = named.get(flow_id, "")
     return say(
         "mydata_response_named" if name else "mydata_response",
         lang,
