@@ -34,6 +34,7 @@ Cells = list[Any]
 def _options(
     *,
     stage: str | Sequence[str] | None,
+    untagged: bool = False,
     status: str,
     since: DateLike | None,
     until: DateLike | None,
@@ -55,6 +56,7 @@ def _options(
     return ExportOptions(
         layout=Layout(layout),
         stages=_codes(stage),
+        untagged=untagged,
         status=status,
         since=since,
         until=until,
@@ -104,6 +106,7 @@ def load_responses(
     flow: Flow | str | os.PathLike[str] | None = None,
     *,
     stage: str | Sequence[str] | None = None,
+    untagged: bool = False,
     status: str = "completed",
     since: DateLike | None = None,
     until: DateLike | None = None,
@@ -121,7 +124,8 @@ def load_responses(
     The same columns and filters as `surveybot export`; `stage` matches the stages
     file's codes whatever their case, and one in no stage of it that no response
     carries raises UnknownStage (a ValueError) naming the known ones; `stages` is
-    that file (default: the bundled one), as `--stages`; `status="all"` keeps
+    that file (default: the bundled one), as `--stages`; `untagged=True` keeps the
+    responses that came with no stage too, as `--untagged`; `status="all"` keeps
     unfinished responses too; `since`/`until` are days (UTC, inclusive) of
     `started_at`; `channel` keeps respondents of that channel (or those channels).
     Questions the flow marks `personal: true` (a name, an e-mail) are left out
@@ -130,6 +134,7 @@ def load_responses(
     loaded = _flow(flow)
     options = _options(
         stage=_stages(db, loaded, stage, stages),
+        untagged=untagged,
         status=status,
         since=since,
         until=until,
@@ -294,6 +299,8 @@ def _categories(
     if column.name == "status" and step is None:
         long = options.layout is Layout.LONG
         return [ANSWERED, SKIPPED] if long else [s.value for s in ResponseStatus]
+    if column.name == "response_status" and step is None:  # the long layout's
+        return [s.value for s in ResponseStatus]
     if column.name == "channel" and step is None:
         return list(CHANNELS)
     if column.name == "question_id" and step is None:

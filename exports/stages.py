@@ -46,11 +46,16 @@ def known_stages(
     """
     found = {code: find_stage(stages, code) for code in codes}
     unknown = [code for code, stage in found.items() if stage is None]
-    carried = _carried(db, flow_ids, unknown) if unknown else set()
-    for code in unknown:
-        if code not in carried:
+    # Links store their stage lower-cased: "Le-Creusot" is the le-creusot responses carry.
+    asked = [form for code in unknown for form in dict.fromkeys((code, code.lower()))]
+    carried = _carried(db, flow_ids, asked) if unknown else set()
+    written = {
+        code: next((f for f in (code, code.lower()) if f in carried), None) for code in unknown
+    }
+    for code, form in written.items():
+        if form is None:
             raise UnknownStage(unknown_stage(stages, code, file))
-    return tuple(stage.code if stage else code for code, stage in found.items())
+    return tuple(stage.code if stage else written[code] or code for code, stage in found.items())
 
 
 def _carried(db: str | os.PathLike[str], flow_ids: Sequence[str], codes: list[str]) -> set[str]:

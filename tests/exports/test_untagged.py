@@ -114,9 +114,21 @@ def test_untagged_in_the_python_options(filled: Filled, mini: Flow) -> None:
     data = export_csv(filled.path, mini, options).data
     assert list(read_csv(data)["response_key"]) == [filled.minus.key, filled.partial.key]
     assert ExportOptions(untagged=True).response_filter(mini.id).untagged
-    # What docs/analysts.md says to do with `load_responses`, which has no such argument.
-    frame = load_responses(filled.path, mini, status="all")
-    assert list(frame[frame["stage_code"].isna()]["response_key"]) == [filled.partial.key]
+    # `load_responses` takes it as the command does: alone, or beside stages.
+    frame = load_responses(filled.path, mini, status="all", untagged=True)
+    assert list(frame["response_key"]) == [filled.partial.key]
+    both = load_responses(filled.path, mini, status="all", untagged=True, stage="Le-Creusot")
+    assert list(both["response_key"]) == [filled.minus.key, filled.partial.key]
+
+
+def test_the_long_layouts_response_status_is_ordered_as_the_wide_status(
+    filled: Filled, mini: Flow
+) -> None:
+    long = load_responses(filled.path, mini, status="all", layout="long")
+    wide = load_responses(filled.path, mini, status="all")
+    order = ["in_progress", "completed", "abandoned"]
+    assert list(long["response_status"].cat.categories) == order
+    assert list(wide["status"].cat.categories) == order
 
 
 def test_help_says_it(filled: Filled) -> None:
