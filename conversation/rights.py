@@ -11,12 +11,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from conversation import views
 from conversation.choosing import Choosing
 from conversation.screens import Goodbye, Menu, Message
 from conversation.tokens import response_mark
 from conversation.words import say
+from flows import Flow
+from storage import SurveyStore
 
 
 @dataclasses.dataclass
@@ -33,31 +37,11 @@ class Rights(Choosing):
             return
         data = await self.store.respondent_data(session.respondent.id)
         running = self.several or (self.flow,)
-        retired: dict[str, str] = {}
-        for response in data.get("responses", []):
-            flow_id = str(response.get("flow") or "")
-            if flow_id and flow_id not in retired and all(f.id != flow_id for f in running):
-                retired[flow_id] = await self._stored_name(flow_id, response.get("flow_version"))
+        retired = await retired_names(self.store, data, running, lang)
         copy = views.data_copy(
             data, lang, self.stages, running, zone=self.zone, closed=self.closed, retired=retired
         )
         self.screens.append(copy)
-
-    async def _stored_name(self, flow_id: str, version: object) -> str:
-        """A questionnaire no longer run, as the person knew it: its audience or title as
-        stored with the version they answered (the newest stored, else), or its id."""
-        stored = await self.store.flow_versions(flow_id)
-        kept = [v for v in stored if v.version == version] or stored[-1:]
-        if not kept:
-            return flow_id
-        try:
-            content = json.loads(kept[0].content)
-        except ValueError:
-            return flow_id
-        audience = content.get("audience") if isinstance(content, dict) else None
-        label = audience.get("label") if isinstance(audience, dict) else None
-        title = content.get("title") if isinstance(content, dict) else None
-        return _in(label, self.lang) or _in(title, self.lang) or flow_id
 
     def _delete(self) -> None:
         if self.session.respondent is None:
@@ -80,6 +64,35 @@ class Rights(Choosing):
             return  # nothing stored (already erased: a double tap)
         await self._erase_person()
         self.screens.append(Goodbye(say("deleted", self.lang)))
+
+
+async def retired_names(
+    store: SurveyStore, data: dict[str, Any], running: Sequence[Flow], lang: str
+) -> dict[str, str]:
+    """The questionnaires of `data`'s responses no longer run, by flow id, as their people
+    knew them: the audience or title stored with the version answered (the newest stored,
+    else), or the id (`views.data_copy`'s `retired`)."""
+    names: dict[str, str] = {}
+    for response in data.get("responses", []):
+        flow_id = str(response.get("flow") or "")
+        if flow_id and flow_id not in names and all(f.id != flow_id for f in running):
+            names[flow_id] = await _stored_name(store, flow_id, response.get("flow_version"), lang)
+    return names
+
+
+async def _stored_name(store: SurveyStore, flow_id: str, version: object, lang: str) -> str:
+    stored = await store.flow_versions(flow_id)
+    kept = [v for v in stored if v.version == version] or stored[-1:]
+    if not kept:
+        return flow_id
+    try:
+        content = json.loads(kept[0].content)
+    except ValueError:
+        return flow_id
+    audience = content.get("audience") if isinstance(content, dict) else None
+    label = audience.get("label") if isinstance(audience, dict) else None
+    title = content.get("title") if isinstance(content, dict) else None
+    return _in(label, lang) or _in(title, lang) or flow_id
 
 
 def _in(text: object, lang: str) -> str:

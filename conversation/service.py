@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversation.actions import Intent
@@ -23,6 +24,7 @@ from conversation.live import LiveMessages
 from conversation.memory import Recent
 from conversation.queues import PersonQueues
 from conversation.repeats import KEPT, WINDOW, RecentScreens
+from conversation.rights import retired_names
 from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
 from conversation.showing import Arrival
@@ -323,6 +325,11 @@ class Conversation:
         """Whether anything of the person's is stored (a response to any questionnaire, one
         no longer run too): their data and its erasure are then theirs to reach (`Reply.kept`)."""
         return await self.store.get_respondent(person.channel, person.external_id) is not None
+
+    async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
+        """The questionnaires no longer run that a copy of someone's data names, by id, as
+        they knew them (for `views.data_copy` drawn again in another language)."""
+        return await retired_names(self.store, data, self.catalogue.flows, lang)
 
     def flow_of(self, flow_id: str | None) -> Flow:
         """The flow a response was given to, or the default one when it is not run any more."""

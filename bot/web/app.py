@@ -360,6 +360,7 @@ class Pages:
                 self.conversation.catalogue.flows,
                 zone=self.conversation.zone,  # the day it was for the respondents
                 closed=self.conversation.closed,  # then "unfinished", not "to resume"
+                retired=await self.conversation.retired_names(copy.data, lang),
             ).responses,
             replaces=bool(mine and mine.responses),
             token=form_token(self.site.secret, respondent),

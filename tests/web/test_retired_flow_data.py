@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 
 from bot.http import RateLimit
 from bot.web import WebChat, create_app
+from bot.web.identity import COOKIE
 from conversation import Conversation
 from flows import Flow, StageDef, bundled_path, load_flow
 from storage import Store
@@ -125,3 +126,19 @@ async def test_someone_with_nothing_stored_gets_no_foot_at_the_notice(
     page = await bob.press_through("Je refuse")
     assert "aucune réponse n’est enregistrée" in page.text.replace("\u00a0", " ")
     assert MY_DATA not in page.labels()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_her_resume_link_names_the_retired_questionnaire_by_its_title(
+    visitor: VisitorFactory, before: Starlette, bundled_flow: Flow, lang: str
+) -> None:
+    """Opened on another browser, her link lists what it holds: the companies'
+    questionnaire by the title she saw, not its id, in the page's language."""
+    ana = await answered_before(visitor, before, scripts=False)
+    other = visitor(headers={"accept-language": lang})
+
+    page = await other.get(f"/r/{ana.cookies[COOKIE]}")
+
+    title = bundled_flow.text(bundled_flow.title, lang).strip()
+    assert page.status == 200 and title in page.text.replace("\u00a0", " "), page.text[:800]
+    assert bundled_flow.id not in page.text
