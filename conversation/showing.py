@@ -8,8 +8,12 @@ committing a state.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+
+from pydantic import ValidationError
 
 from conversation import views
 from conversation.known_states import KnownStates
@@ -32,7 +36,9 @@ from flows import (
     start,
     without_hidden_personal,
 )
-from storage import Response, SurveyStore
+from storage import Response, StorageError, SurveyStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +97,9 @@ class Showing:
     """The live messages the service holds for a channel's delivery marks (conversation/live.py)."""
     known: KnownStates | None = None
     """The states the service last wrote or read, with their prompts (conversation/known_states.py)."""
+    given: Flow | None = None
+    """The version of the flow a response kept as given was answered on, as the store keeps
+    it (`_carry_over` reads it): its recap reads back with it. None: `flow` reads it."""
 
     @property
     def lang(self) -> str:
@@ -232,14 +241,34 @@ class Showing:
             self.known.forget(response.id, self.clock())  # their answers, in memory
 
     async def _carry_over(self) -> None:
-        """A response saved under an older version of the flow goes on under this one."""
+        """A response saved under an older version of the flow goes on under this one; one
+        completed on it is kept as given, and read back with it (`given`)."""
         session = self.session
+        if session.kept_as_given and session.response is not None:
+            self.given = await self._given_flow(session.response.flow_version)
         if self.closed or not session.outdated or session.state is None or not session.resumable:
             return  # closed: a copy of one's data or an erasure is no reason to write
         # Not the event's own change (done again, it changes nothing): the event's id goes
         # with the change it brings, so the two are never split by a crash between them.
         await self._save(session.state, applies=False)
         self.untold_update = True
+
+    async def _given_flow(self, version: int) -> Flow | None:
+        """`version` of the flow, as stored the first time it ran (`keep_flow_versions`);
+        None if it is not kept, or cannot be read by this surveybot: the recap then reads
+        the response with the current file, as it did before versions were kept."""
+        try:
+            stored = await self.store.flow_versions(self.flow.id)
+        except StorageError as error:
+            log.warning("flow %s version %d cannot be read: %s", self.flow.id, version, error)
+            return None
+        content = next((kept.content for kept in stored if kept.version == version), None)
+        return _stored_flow(content) if content is not None else None
+
+    @property
+    def _recap_flow(self) -> Flow:
+        """The flow a summary reads the response with: the version it was kept as given on."""
+        return self.given if self.given is not None and self.session.kept_as_given else self.flow
 
     # --- showing where the respondent is ------------------------------------------------
 
@@ -268,7 +297,7 @@ class Showing:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
             as_given = session.kept_as_given
             self.screens.append(
-                views.summary_screen(self.flow, state, self.lang, as_given=as_given)
+                views.summary_screen(self._recap_flow, state, self.lang, as_given=as_given)
             )
             return
         self.screens.append(Question(shown))
@@ -301,7 +330,8 @@ class Showing:
         state = self.session.state
         assert state is not None
         as_given = self.session.kept_as_given
-        self.screens.append(views.summary_screen(self.flow, state, self.lang, as_given=as_given))
+        recap = self._recap_flow
+        self.screens.append(views.summary_screen(recap, state, self.lang, as_given=as_given))
 
     def _opened_by_the_change(self) -> bool:
         """The question on screen is one a changed answer opened (never answered yet)."""
@@ -349,6 +379,17 @@ class Showing:
         if self.untold_update:
             self.screens.append(Message(say("flow_updated", self.lang)))
             self.untold_update = False
+
+
+@functools.lru_cache(maxsize=16)
+def _stored_flow(content: str) -> Flow | None:
+    """A flow version as stored (never changed once stored: parsed once per process)."""
+    try:
+        return Flow.model_validate_json(content)
+    except (ValidationError, ValueError) as error:
+        # Written by a newer surveybot (a new kind of question, say), as exports warn too.
+        log.warning("a stored flow version cannot be read: %s", str(error).splitlines()[0])
+        return None
 
 
 def _done_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:

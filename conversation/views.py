@@ -1,7 +1,9 @@
 """Building the screens: pure functions of the flow, the state and the language.
 
 The service decides which screen comes next; these functions say what it
-holds. Nothing here reads or writes storage.
+holds. Nothing here reads or writes storage. The answers read back (the summary,
+the transcript, the question just left) are built in conversation/recap.py and named
+here too.
 """
 
 from __future__ import annotations
@@ -9,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversation.actions import Action, Intent
+from conversation.recap import answered as answered
+from conversation.recap import revise_menu as revise_menu
+from conversation.recap import summary_screen as summary_screen
+from conversation.recap import transcript as transcript
 from conversation.screens import (
-    Answered,
     Choice,
     DataCopy,
     Menu,
     Message,
-    Summary,
-    Transcript,
     Welcome,
 )
 from conversation.words import (
@@ -38,19 +40,13 @@ from conversation.words import (
 from flows import (
     Catalogue,
     Flow,
-    Kind,
     Prompt,
-    ResponseState,
     StageDef,
-    display_value,
     entry,
     find_stage,
     format_day,
-    pending_choice,
     shared_called,
     stage_ref,
-    summary,
-    visible_steps,
 )
 
 RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
@@ -355,85 +351,6 @@ def language_menu(flow: Flow, lang: str) -> Menu | Message:
         for code in flow.languages
     )
     return Menu(say("language_pick", lang), choices, columns=len(choices))
-
-
-def summary_screen(
-    flow: Flow, state: ResponseState, lang: str, *, as_given: bool = False
-) -> Summary:
-    """The answers as read back, ending with "change an answer".
-
-    `as_given`: a response completed under another version of the flow, shown
-    with the questions it was given (none added since) and without "change".
-    """
-    rows = summary(flow, state, lang)
-    if as_given:
-        rows = [row for row in rows if row[0] in state.answers or row[0] in state.skipped]
-    entries = tuple(
-        # Whole, as validate allows them: a channel with a limit splits (Telegram's render).
-        (f"{index}. {question}", shown)
-        for index, (_, question, shown) in enumerate(rows, 1)
-    )
-    if as_given:
-        return Summary(say("summary_title", lang), entries, None)
-    revise = Choice(say("revise", lang), Action(Intent.REVISE_MENU))
-    edits = tuple(
-        Choice(say("revise_this", lang), Action(Intent.REVISE, value=step_id))
-        for step_id, _, _ in rows
-    )
-    return Summary(say("summary_title", lang), entries, revise, edits)
-
-
-def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:
-    """The questions answered (or skipped) before the one on screen, in the questionnaire's order.
-
-    Only those before it: after going back, or when changing an answer from the end,
-    the answers that come later are not the conversation so far, and a page showing
-    them above the question would read out of order.
-    """
-    order = [step.id for step in visible_steps(flow, state)]
-    before = set(order[: order.index(state.current)] if state.current in order else order)
-    done = (set(state.answers) | set(state.skipped)) & before
-    return Transcript(
-        tuple(
-            (question, shown)
-            for step_id, question, shown in summary(flow, state, lang)
-            if step_id in done
-        )
-    )
-
-
-def revise_menu(flow: Flow, state: ResponseState, lang: str) -> Menu:
-    """The questions of the summary, by number, to pick the one to change."""
-    choices = tuple(
-        Choice(str(index), Action(Intent.REVISE, value=step_id))
-        for index, (step_id, _, _) in enumerate(summary(flow, state, lang), 1)
-    )
-    # A way back to the summary without changing anything.
-    cancel = Action(Intent.SUMMARY)
-    choices += (Choice(say("revise_cancel", lang), cancel),)
-    return Menu(say("revise_pick", lang), choices, columns=6, default=cancel)
-
-
-def answered(
-    flow: Flow, left: Prompt, before: ResponseState, after: ResponseState, lang: str
-) -> Answered:
-    """The question just left, with its answer as read back (None: went back, or information).
-
-    Its prompt is the question as it now reads: `awaiting_other` while a chosen "Other"
-    waits for its text, not an answer yet (a channel marks it apart), never once given."""
-    step = flow.step(left.step_id)
-    moved_back = len(after.history) < len(before.history) and not after.reviewing
-    if step.type == Kind.INFO or moved_back:
-        return Answered(left, None)
-    # The choice "Other" was just made: its text is asked next, on the same question.
-    if after.awaiting_other and after.current == left.step_id:
-        chosen = display_value(flow, step, pending_choice(step, after), None, lang)
-        return Answered(replace(left, awaiting_other=True), chosen)
-    left = replace(left, awaiting_other=False)
-    value = after.answers.get(left.step_id)
-    if value is None or left.step_id in after.skipped:
-        return Answered(left, say("skipped", lang), skipped=True)
-    return Answered(left, display_value(flow, step, value, after.others.get(left.step_id), lang))
 
 
 def data_copy(
