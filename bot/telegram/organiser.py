@@ -195,7 +195,7 @@ def stats_blocks(
     """Per stage, one short paragraph a phone shows without scrolling sideways (HTML); made-up
     stages of `stages` marked "(exemple)", as /links marks them. When some responses were
     closed as abandoned, the total says what that means: untouched for `abandon_after`
-    (SURVEYBOT_ABANDON_AFTER_DAYS; None: not said)."""
+    (SURVEYBOT_ABANDON_AFTER_DAYS; None: set to 0, none closed any more)."""
     day = format_day(stats.today, lang)
     blocks = [f"<b>{escape(tg('org_stats_title', lang, day=day))}</b>\n"]
     for row in stats.stages:
@@ -214,14 +214,17 @@ def stats_blocks(
         )
         blocks.append(tg("org_no_answers_yet", lang, names=names))
     total = f"\n<b>{tg('org_total', lang)}</b>\n{_figures(stats.total, lang)}"
-    if stats.total.abandoned and abandon_after is not None:
+    if stats.total.abandoned:
         total += f"\n\n{escape(_abandoned_legend(abandon_after, lang))}"
     blocks.append(total)
     return blocks
 
 
-def _abandoned_legend(after: dt.timedelta, lang: str) -> str:
-    """ "Abandonnée : non terminée et sans nouvelle depuis 14 jours." ("1,5 jour")"""
+def _abandoned_legend(after: dt.timedelta | None, lang: str) -> str:
+    """ "Abandonnée : non terminée et sans nouvelle depuis 14 jours." ("1,5 jour"); with
+    abandoning off (0 days), that those were closed before and none is now."""
+    if after is None:
+        return tg("org_abandoned_legend_off", lang)
     days = round(after / dt.timedelta(days=1), 2)
     singular = days == 1 if lang == "en" else days < 2
     shown = f"{days:g}" if lang == "en" else f"{days:g}".replace(".", ",")

@@ -237,6 +237,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Abandonnée : non terminée et sans nouvelle depuis {count} jours.",
         "en": "Abandoned: unfinished and untouched for {count} days.",
     },
+    "org_abandoned_legend_off": {
+        "fr": "Abandonnée : fermée par le bot, non terminée, quand il fermait les réponses "
+        "restées sans nouvelle ; il n’en ferme plus (SURVEYBOT_ABANDON_AFTER_DAYS=0).",
+        "en": "Abandoned: closed by the bot, unfinished, when it closed responses left "
+        "untouched; it closes none now (SURVEYBOT_ABANDON_AFTER_DAYS=0).",
+    },
     "tg_refused": {
         "fr": "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées ; "
         "envoyez /start pour reprendre.",

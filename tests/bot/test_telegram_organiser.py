@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import sqlite3
@@ -112,6 +113,20 @@ async def test_stats_count_the_responses_given_up(
     await chef.send("/stats")
     assert "4 started · 2 completed (50%) · 2 abandoned · median" in chef.last_text
     assert chef.last_text.endswith("Abandoned: unfinished and untouched for 14 days.")
+
+
+async def test_stats_still_say_what_abandoned_is_once_abandoning_is_off(
+    person: PersonFactory, some_answers: None, store: Store, app: BotApplication
+) -> None:
+    """SURVEYBOT_ABANDON_AFTER_DAYS=0 after some were closed: those are said, as closed
+    before, and that none is now (not "untouched for 0 days", not a figure unexplained)."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=15)
+    await store.abandon_stale(idle_since=later - dt.timedelta(days=14), now=later)
+    app.bot_data.policy = dataclasses.replace(app.bot_data.policy, abandon_after=None)
+    boss = person(ORGANISER)
+    await boss.send("/stats")
+    assert "2\u00a0abandonnées" in boss.last_text
+    assert boss.last_text.endswith("il n’en ferme plus (SURVEYBOT_ABANDON_AFTER_DAYS=0).")
 
 
 async def test_links_lists_every_stage(person: PersonFactory, stages: list[StageDef]) -> None:
