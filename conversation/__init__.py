@@ -54,7 +54,15 @@ from conversation.versions import (
     version_changed,
 )
 from conversation.views import data_copy, picker_labels
-from conversation.words import LANGUAGE_NAMES, Words, commands_help, of_place, say, stage_words
+from conversation.words import (
+    LANGUAGE_NAMES,
+    Words,
+    answers_count,
+    commands_help,
+    of_place,
+    say,
+    stage_words,
+)
 
 __all__ = [
     "COMMAND_WORDS",
@@ -99,6 +107,7 @@ __all__ = [
     "Unreadable",
     "Welcome",
     "Words",
+    "answers_count",
     "canonical_content",
     "commands_help",
     "commands_offered",

@@ -31,7 +31,15 @@ from conversation.showing import Arrival
 from conversation.turn import Turn
 from conversation.versions import keep_flow_versions
 from flows import Catalogue, Flow, StageDef
-from storage import Channel, Conflict, SessionRecord, Stage, StorageError, SurveyStore
+from storage import (
+    Channel,
+    Conflict,
+    ResponseStatus,
+    SessionRecord,
+    Stage,
+    StorageError,
+    SurveyStore,
+)
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +333,22 @@ class Conversation:
         """Whether anything of the person's is stored (a response to any questionnaire, one
         no longer run too): their data and its erasure are then theirs to reach (`Reply.kept`)."""
         return await self.store.get_respondent(person.channel, person.external_id) is not None
+
+    async def answers_under_way(self, person: Person) -> int | None:
+        """How many answers the person's unfinished response to a questionnaire run here
+        holds (0 on the first question), None when they have none: a page that would start
+        them elsewhere can say so first."""
+        respondent = await self.store.get_respondent(person.channel, person.external_id)
+        if respondent is None or self.closed:
+            return None
+        data = await self.store.respondent_data(respondent.id)
+        running = set(self.catalogue.ids)
+        open_ = [
+            r
+            for r in data.get("responses", [])
+            if r.get("status") == ResponseStatus.IN_PROGRESS and r.get("flow") in running
+        ]
+        return len(open_[-1].get("answers") or {}) if open_ else None
 
     async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
         """The questionnaires no longer run that a copy of someone's data names, by id, as

@@ -96,6 +96,7 @@ from conversation import (
     Message,
     Person,
     Reply,
+    answers_count,
     data_copy,
     of_place,
     picker_labels,
@@ -208,6 +209,10 @@ class Pages:
         flow = self.conversation.catalogue.chosen_by(code, self.conversation.stages)
         telegram = deep_link(self.site.bot_username, payload) if self.site.bot_username else None
         title = stage_title(stage, lang=lang)
+        # Someone back at the card (days later, the same phone): their unfinished response.
+        mine = valid_id(request.cookies.get(COOKIE))
+        person = Person(Channel.WEB, mine, lang) if mine else None
+        under_way = await self.conversation.answers_under_way(person) if person else None
         return self.draw(
             request,
             "landing.html",
@@ -218,6 +223,7 @@ class Pages:
             answer_url=f"{request.url_for('chat')}?stage={payload}",
             telegram_url=telegram,
             flow=flow,
+            under_way=None if under_way is None else answers_count(lang, under_way),
         )
 
     async def chat(self, request: Request) -> Response:

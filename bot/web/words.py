@@ -24,6 +24,18 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Answer here, in your browser. Your answers will be linked to this {stage}.",
     },
     "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
+    # Back at the card with an unfinished response in this browser (`answers`: "12 réponses").
+    "landing_under_way": {
+        "fr": "Vous avez commencé le questionnaire dans ce navigateur ({answers}) : "
+        "« Reprendre ici » vous ramène où vous en étiez.",
+        "en": "You started the questionnaire in this browser ({answers}): "
+        "“Resume here” takes you back where you were.",
+    },
+    "landing_under_way_telegram": {
+        "fr": "Dans Telegram, vous recommenceriez depuis le début.",
+        "en": "In Telegram, you would start again from the beginning.",
+    },
+    "resume_here": {"fr": "Reprendre ici", "en": "Resume here"},
     # The questionnaire closed (SURVEYBOT_CLOSED): the cards offer no way to answer.
     "closed": {
         "fr": "Le questionnaire est clos : il n’est plus possible d’y répondre. Merci à "
