@@ -34,6 +34,7 @@ from flows import (
     pipe,
     prompt,
     start,
+    visible_steps,
     without_hidden_personal,
 )
 from storage import Response, StorageError, SurveyStore
@@ -290,6 +291,8 @@ class Showing:
             # First, as a chat's log is above everything: what this turn says (a refusal,
             # "language changed") then reads just above the question it is about.
             self.screens.insert(0, views.transcript(self.flow, state, self.lang))
+        if shown is not None and self._back_to_an_open_question():
+            self.screens.append(Message(say("asked_after_update", self.lang)))
         if shown is None:
             if self.end_note is not None:
                 self.screens.append(Message(say(self.end_note, self.lang)))
@@ -301,6 +304,21 @@ class Showing:
             )
             return
         self.screens.append(Question(shown))
+
+    def _back_to_an_open_question(self) -> bool:
+        """The engine took an unfinished response back to a question left open before
+        answers given (`reviewing`, flows/engine.py): one whose answer a new version of the
+        flow no longer takes, or a question it added before where the person was. Said
+        with the question each time it is shown, but after a refusal of its answer."""
+        session = self.session
+        state = session.state
+        if state is None or session.finished or not state.reviewing:
+            return False  # a finished response's change says why its own way (revise_opened)
+        if self.status == Status.REFUSED or state.current != first_open(self.flow, state):
+            return False
+        order = [step.id for step in visible_steps(self.flow, state)]
+        later = order[order.index(state.current) + 1 :] if state.current in order else []
+        return any(step in state.answers or step in state.skipped for step in later)
 
     def _show_finished(self, stage: StageDef | None = None) -> None:
         """The thanks and the summary; a response given on another version stays as it is.

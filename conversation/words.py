@@ -221,6 +221,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The questionnaire has been updated since your last visit. Your answers that "
         "still apply are kept; here is where you are.",
     },
+    "asked_after_update": {
+        "fr": "Depuis la mise à jour du questionnaire, cette question attend aussi votre réponse :",
+        "en": "Since the questionnaire was updated, this question also needs your answer:",
+    },
     "nothing_open": {
         "fr": "Aucun questionnaire en cours. Tapez /start pour commencer.",
         "en": "No questionnaire in progress. Type /start to begin.",

@@ -18,6 +18,9 @@ UPDATED = (
     "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "
     "qui s’y appliquent encore sont conservées\u00a0; voici où vous en êtes."
 )
+ASKED_AGAIN = (
+    "Depuis la mise à jour du questionnaire, cette question attend aussi votre réponse\u00a0:"
+)
 STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 
 
@@ -83,7 +86,8 @@ async def test_the_response_goes_on_under_the_new_version_with_what_fits(
     await ana.press("Coût")
     await ana.press("Temps")
     await ana.skip()
-    assert ana.kinds == ["Answered", "Question"]
+    assert ana.kinds == ["Answered", "Message", "Question"]
+    assert ana.messages == [ASKED_AGAIN]
     assert ana.prompt.step_id == "staff"
     await ana.write("12")
     assert ana.reply.status == Status.REFUSED
@@ -118,8 +122,8 @@ async def test_a_typed_answer_meant_for_the_old_question_is_not_applied(
     await ana.write("4")
 
     assert ana.reply.status == Status.DONE
-    assert ana.kinds == ["Message", "Question"]
-    assert ana.messages == [UPDATED]
+    assert ana.kinds == ["Message", "Message", "Question"]
+    assert ana.messages == [UPDATED, ASKED_AGAIN]  # back to an earlier question: why
     assert ana.prompt.step_id == "staff"
     assert "staff" not in await answers(store, ana)
     assert "share" not in await answers(store, ana)
