@@ -102,6 +102,14 @@ class Catalogue:
         return None
 
 
+def stages_for(stages: Sequence[StageDef], flow: Flow | None) -> list[StageDef]:
+    """The stages a list offers someone answering `flow`: those tied to it or to none in
+    particular (another's would be the other questionnaire's workshop); all without a flow."""
+    if flow is None:
+        return list(stages)
+    return [stage for stage in stages if stage.flow in (None, flow.id)]
+
+
 def split_entry(text: str | None) -> tuple[str, str | None]:
     """("pithiviers", "territoire") from "pithiviers__territoire"; (text, None) without `__`."""
     if not text or SEPARATOR not in text:

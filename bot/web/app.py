@@ -84,6 +84,7 @@ from bot.web.pages import (
     laid_out,
     language_buttons,
     templates_environment,
+    workshops,
 )
 from bot.web.problems import RETRY_AFTER_S, problem_words
 from bot.web.requests import by_script, chat_url, cookies_refused, language_of, respondent_of
@@ -99,7 +100,6 @@ from conversation import (
     answers_count,
     data_copy,
     of_place,
-    picker_labels,
 )
 from flows import find_stage, format_day, link_payload, split_entry
 from organiser import deep_link, stage_title
@@ -200,10 +200,9 @@ class Pages:
         # A link per audience (`pithiviers__territoire`) keeps it, to an unknown one's list too.
         chosen = self.conversation.catalogue.by_audience(split_entry(code)[1])
         audience = chosen.audience.code if chosen is not None and chosen.audience else ""
-        if stage is None:
-            return self.draw(
-                request, "landing.html", lang, stage=None, audience=audience, status_code=404
-            )
+        if stage is None:  # the list: a known audience's stages only (`pages.workshops`)
+            listed = {"audience": audience, "chosen": chosen}
+            return self.draw(request, "landing.html", lang, stage=None, status_code=404, **listed)
         payload = link_payload(stage, audience)
         # The card is titled as its chat will be: a stage's own `flow:` counts too.
         flow = self.conversation.catalogue.chosen_by(code, self.conversation.stages)
@@ -474,8 +473,10 @@ class Pages:
     def draw(
         self, request: Request, template: str, lang: str, *, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
+        """`template` in `lang`; its workshops those of the flow `chosen` in `context`, if any."""
         flow = context.pop("flow", None) or self.conversation.flow
-        stages, catalogue = self.conversation.stages, self.conversation.catalogue
+        chosen = context.pop("chosen", None)  # a link's audience: its flow's stages, or none's
+        talk = self.conversation
         response: HTMLResponse = self.templates.TemplateResponse(
             request,
             template,
@@ -483,9 +484,7 @@ class Pages:
                 "lang": lang,
                 "title": flow.text(flow.title, lang),
                 "words": lambda key, **values: web(key, lang, **values),
-                "stages": stages,
-                # Two stages in one town read apart, as Telegram's buttons: by audience, date.
-                "workshops": zip(stages, picker_labels(lang, stages, catalogue), strict=True),
+                **workshops(lang, talk.stages, talk.catalogue, chosen),  # "stages", "workshops"
                 "stage_title": stage_title,
                 "closed": self.conversation.closed,  # the tour is over: no way to answer
                 **context,

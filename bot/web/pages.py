@@ -44,6 +44,7 @@ from conversation import (
     commands_help,
     encode,
     on_question,
+    picker_labels,
     say,
 )
 from flows import (
@@ -51,10 +52,14 @@ from flows import (
     MAX_NUMBER_CHARS,
     OTHER_TEXT_LIMIT,
     STAGE_CODE,
+    Catalogue,
+    Flow,
     Kind,
     Prompt,
+    StageDef,
     typeset,
 )
+from flows.catalogue import stages_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +247,17 @@ def footer_of(request: Request, respondent: str, reply: Reply) -> dict[str, Any]
     if reply.response_id is None:
         return {"resume_url": None, "kept": reply.kept}
     return {"resume_url": str(request.url_for("resume", respondent=respondent)), "kept": True}
+
+
+def workshops(
+    lang: str, stages: Sequence[StageDef], catalogue: Catalogue, chosen: Flow | None
+) -> dict[str, Any]:
+    """A page's list of workshops, as Telegram's (`conversation.stage_picker`): for a link
+    naming an audience, only the stages for its `chosen` flow or for none (`stages_for`),
+    then not told apart by audience; two in one town read apart by audience, then date."""
+    shown = stages_for(stages, chosen)
+    labels = picker_labels(lang, shown, None if chosen else catalogue)
+    return {"stages": shown, "workshops": list(zip(shown, labels, strict=True))}
 
 
 def language_buttons(languages: Sequence[str], lang: str, entry: str | None = None) -> list[Button]:
