@@ -15,7 +15,7 @@ import re
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Protocol, runtime_checkable
 
 from exports import CHANNELS, history_of
 from flows import (
@@ -30,7 +30,7 @@ from flows import (
     visible_steps,
 )
 from organiser.links import stage_title
-from storage import FlowVersion, Response, ResponseStatus, SurveyStore
+from storage import FlowVersion, Response, ResponseStatus, Stage, SurveyStore
 
 CONDITIONAL: Final = " *"
 """After a question asked only when earlier answers call for it, in the table and the chart."""
@@ -43,7 +43,8 @@ class StageCounts:
     code: str | None
     """None for responses that came without a stage, and for the total."""
     city: str | None
-    """None when the code is not in the stages file (or for the total)."""
+    """The stage's city: as the stages file gives it, else (a stage removed from the file
+    since) as the database remembers it; None when neither does (or for the total)."""
     example: bool
     started: int
     """Every response begun: completed, abandoned or still in progress (`in_progress`)."""
@@ -58,6 +59,8 @@ class StageCounts:
     by_channel: Mapping[str, int] = field(default_factory=dict)
     """Responses started, by the respondent's channel (telegram, web, terminal); only the
     channels that have some. Empty when the channels were not read."""
+    unlisted: bool = False
+    """A code the stages file does not hold (any longer): responses still carry it."""
 
     @property
     def in_progress(self) -> int:
@@ -112,7 +115,8 @@ class Stats:
     """The flow's title in `lang`, for the chart's heading; empty when it has none."""
     stage_label: str | None = None
     """The stage the figures are restricted to, for people, in `lang`: "Pithiviers,
-    5 juin 2019"; None for all stages, or a code the stages file does not hold."""
+    5 juin 2019" (a stage removed from the stages file: its city, as the database
+    remembers it); None for all stages, or a code neither of them names."""
     called: Called | None = None
     """What the stages file calls its stages, for the chart's "tous les salons"."""
 
@@ -155,6 +159,7 @@ async def read_stats(
         answered,
         channels=channels,
         asked_by=asked_by,
+        remembered=await _remembered_cities(store, responses, stages, stage_code),
         flow=flow,
         stages=stages,
         today=today,
@@ -176,6 +181,7 @@ def compute_stats(
     lang: str | None = None,
     channels: Mapping[int, str] | None = None,
     asked_by: Mapping[int, Collection[str]] | None = None,
+    remembered: Mapping[str, str] | None = None,
 ) -> Stats:
     """Statistics per stage and drop-off per question, from data already read.
 
@@ -188,11 +194,14 @@ def compute_stats(
     responses without a stage come after them. `asked_by` maps a flow version
     held to the questions it asks (`asked_by_version`): a question counts only
     the responses on a version asking it (a response on a version not held, all).
+    `remembered` maps a stage code to the city the database keeps with it: a code
+    the stages file no longer holds is named by it.
     """
     wanted = _folded(stage_code)
     scoped = [r for r in responses if wanted is None or _folded(r.stage_code) == wanted]
+    cities = {_folded(code): city for code, city in (remembered or {}).items()}
     rows = [
-        _count(group, code, stage, today=today, tz=tz, channels=channels)
+        _count(group, code, stage, today=today, tz=tz, channels=channels, cities=cities)
         for code, stage, group in _stage_rows(scoped, stages, stage_code)
     ]
     total = _count(scoped, None, None, today=today, tz=tz, channels=channels)
@@ -211,9 +220,32 @@ def compute_stats(
         lang=lang,
         # On one line, its no-break spaces kept ("d’industrie : acteurs").
         flow_title=re.sub(r"[ \t\r\n]+", " ", flow.text(flow.title, lang)).strip(),
-        stage_label=_stage_label(chosen, lang) if chosen is not None else None,
+        stage_label=_stage_label(chosen, lang) if chosen is not None else cities.get(wanted),
         called=shared_called(stages),
     )
+
+
+@runtime_checkable
+class _ListsStages(Protocol):
+    """A store that reads the stages the database keeps (both backends' stores do)."""
+
+    async def list_stages(self) -> list[Stage]: ...
+
+
+async def _remembered_cities(
+    store: SurveyStore,
+    responses: Iterable[Response],
+    stages: Sequence[StageDef],
+    stage_code: str | None,
+) -> dict[str, str]:
+    """The city the database keeps with each stage code the stages file does not hold (a
+    stage removed from it since: `sync_stages` keeps it); read only when there is one."""
+    listed = {_folded(stage.code) for stage in stages}
+    carried = {r.stage_code for r in responses if r.stage_code is not None}
+    unlisted = {_folded(c) for c in (*carried, stage_code) if c is not None} - listed
+    if not unlisted or not isinstance(store, _ListsStages):
+        return {}
+    return {s.code: s.city for s in await store.list_stages() if _folded(s.code) in unlisted}
 
 
 def _stage_label(stage: StageDef, lang: str) -> str:
@@ -276,17 +308,20 @@ def _count(
     today: dt.date,
     tz: dt.tzinfo,
     channels: Mapping[int, str] | None,
+    cities: Mapping[str | None, str] | None = None,
 ) -> StageCounts:
-    """The figures of one row (or of the total): `code` and, if known, its `stage`."""
+    """The figures of one row (or of the total): `code` and, if known, its `stage`; else
+    the city the database remembers for `code` (`cities`, by folded code), if any."""
     completed = [r for r in responses if r.status is ResponseStatus.COMPLETED]
     minutes = [
         (r.completed_at - r.started_at).total_seconds() / 60
         for r in completed
         if r.completed_at is not None
     ]
+    unlisted = stage is None and code is not None
     return StageCounts(
         code=code,
-        city=stage.city if stage is not None else None,
+        city=stage.city if stage is not None else (cities or {}).get(_folded(code)),
         example=stage.example if stage is not None else False,
         started=len(responses),
         completed=len(completed),
@@ -299,6 +334,7 @@ def _count(
             if r.completed_at is not None and r.completed_at.astimezone(tz).date() == today
         ),
         by_channel=_by_channel(responses, channels) if channels is not None else {},
+        unlisted=unlisted,
     )
 
 

@@ -16,6 +16,8 @@ from organiser.stats import CONDITIONAL, StageCounts, Stats
 from storage import Channel
 
 NO_STAGE: Final = "(no stage)"
+UNLISTED: Final = "(not in the stages file)"
+"""After the city of a stage responses carry that the stages file no longer holds."""
 CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reach it by design"
 ADDED: Final = " +"
 """After a question some flow versions answered did not ask: its figures are of the others."""
@@ -95,7 +97,9 @@ def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
         code, city = NO_STAGE, ""
     else:
         code = row.code
-        city = row.city if row.city is not None else "(not in the stages file)"
+        city = row.city or ""
+        if row.unlisted:  # removed from the file since: its city, as the database remembers it
+            city = f"{city} {UNLISTED}".lstrip()
         if row.example:
             city += " (example)"
     return (

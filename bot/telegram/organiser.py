@@ -202,7 +202,10 @@ def stats_blocks(
         if row.started == 0 and row.code is not None:
             continue
         name = _stage_name(row, stages, lang)
-        blocks.append(f"<b>{escape(name)}</b> ({escape(row.code or '—')})\n{_figures(row, lang)}")
+        code = row.code or "—"
+        # Removed from the file since: said, so its town beside the file's is not a mistake.
+        code = tg("org_unlisted", lang, code=code) if row.unlisted else code
+        blocks.append(f"<b>{escape(name)}</b> ({escape(code)})\n{_figures(row, lang)}")
     quiet = [row for row in stats.stages if row.started == 0 and row.code is not None]
     if quiet:
         # Two stages in one town (a tour coming back) named alike: their codes tell them apart.

@@ -243,6 +243,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Abandoned: closed by the bot, unfinished, when it closed responses left "
         "untouched; it closes none now (SURVEYBOT_ABANDON_AFTER_DAYS=0).",
     },
+    "org_unlisted": {
+        "fr": "{code}, plus dans le fichier des étapes",
+        "en": "{code}, no longer in the stages file",
+    },
     "tg_refused": {
         "fr": "Désolé, Telegram n’a pas accepté ce message. Vos réponses sont enregistrées ; "
         "envoyez /start pour reprendre.",

@@ -90,7 +90,7 @@ async def test_counts_per_stage(
     )
     assert row(stats, "vitre") == StageCounts("vitre", "Vitré", False, 0, 0, 0, None, 0, 0, {})
     assert row(stats, "old-stage") == StageCounts(
-        "old-stage", None, False, 1, 1, 0, 40.0, 1, 1, {"telegram": 1}
+        "old-stage", None, False, 1, 1, 0, 40.0, 1, 1, {"telegram": 1}, unlisted=True
     )
     assert row(stats, None) == StageCounts(None, None, False, 1, 0, 0, None, 1, 0, {"terminal": 1})
     assert row(stats, "pithiviers").completion_rate == 50.0
