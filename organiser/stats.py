@@ -243,9 +243,16 @@ async def _remembered_cities(
     listed = {_folded(stage.code) for stage in stages}
     carried = {r.stage_code for r in responses if r.stage_code is not None}
     unlisted = {_folded(c) for c in (*carried, stage_code) if c is not None} - listed
-    if not unlisted or not isinstance(store, _ListsStages):
+    if not unlisted:
         return {}
-    return {s.code: s.city for s in await store.list_stages() if _folded(s.code) in unlisted}
+    return {s.code: s.city for s in await stages_remembered(store) if _folded(s.code) in unlisted}
+
+
+async def stages_remembered(store: SurveyStore) -> list[Stage]:
+    """Every stage the database keeps, those removed from the stages file since included
+    (`sync_stages` keeps them: old responses carry their codes); none from a store that
+    cannot list them."""
+    return await store.list_stages() if isinstance(store, _ListsStages) else []
 
 
 def _stage_label(stage: StageDef, lang: str) -> str:

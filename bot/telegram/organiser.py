@@ -80,7 +80,7 @@ async def on_stats(update: Update, context: BotContext) -> None:
     chat, lang = found
     services = context.services
     conversation = services.conversation
-    asked = read_command_args(context.args or [], conversation, lang, command="stats")
+    asked = await read_command_args(context.args or [], conversation, lang, command="stats")
     if isinstance(asked, str):
         await chat.send(asked)
         return
@@ -310,7 +310,7 @@ async def on_qr(update: Update, context: BotContext) -> None:
         return
     chat, lang = found
     conversation = context.services.conversation
-    asked = read_command_args(context.args or [], conversation, lang, command="qr")
+    asked = await read_command_args(context.args or [], conversation, lang, command="qr")
     if isinstance(asked, str) or asked.stage is None:
         await chat.send(asked if isinstance(asked, str) else _qr_usage(conversation, asked, lang))
         return

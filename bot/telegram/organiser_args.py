@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, Final
 from bot.telegram.export_words import ew
 from bot.telegram.export_worker import FORMATS
 from bot.telegram.words import counted, org, tg
-from flows import find_stage
+from flows import STAGE_CODE, find_stage
+from organiser.stats import stages_remembered
+from storage import ResponseFilter
 
 if TYPE_CHECKING:
     from conversation import Conversation
@@ -65,12 +67,16 @@ class ExportAsked:
         )
 
 
-def read_command_args(
+async def read_command_args(
     words: Sequence[str], conversation: Conversation, lang: str, *, command: str = "export"
 ) -> ExportAsked | str:
     """`[CODE] [AUDIENCE] [personal] [xlsx|csv]`, in any order, read from the command's
     words; or what to answer (HTML) if a word names nothing, or a second workshop,
     questionnaire or format.
+
+    /stats and /export also take the code of a workshop removed from the stages file
+    that responses still carry, as `surveybot stats --stage` and `export --stage` do
+    (`carried_code`); /qr does not, as such a workshop has no link.
 
     The one place a command's words are read: a new option is added here.
     """
@@ -92,6 +98,14 @@ def read_command_args(
             asked = replace(asked, stage=stage.code)
         else:
             unknown.append(word)
+    if command in CARRIED_TOO and len(unknown) <= CARRIED_LOOKED_UP:
+        # Only a word the file does not know costs a read: the common path reads nothing.
+        for word in list(unknown):
+            code = await carried_code(word, conversation)
+            if code is not None:
+                unknown.remove(word)
+                twice += [word] if asked.stage not in (None, code) else []
+                asked = replace(asked, stage=code)
     if unknown:
         refused = unknown_words(unknown, conversation, lang)
     elif twice:
@@ -103,6 +117,46 @@ def read_command_args(
     else:
         return asked
     return refused + "\n" + usage(command, conversation, lang)
+
+
+CARRIED_TOO: Final = frozenset({"stats", "export"})
+"""The commands that take the code of a workshop removed from the stages file."""
+CARRIED_LOOKED_UP: Final = 2
+"""Unknown words looked up among the codes responses carry; with more, the command is
+refused whatever they are (one workshop at a time), and two thousand stray words do not
+cost two thousand reads."""
+
+
+async def carried_code(word: str, conversation: Conversation) -> str | None:
+    """The code `word` names, whatever its case, among those responses to the bot's
+    questionnaires carry though no stage of the file has it (a workshop removed since),
+    as they spell it; None if none does.
+
+    Links store the code as the stages file wrote it, most often lower-cased: `word` and
+    its lower case are counted first, and only then the database's stages read for
+    another spelling ("Le-Creusot" typed le-creusot).
+    """
+    if not STAGE_CODE.fullmatch(word):
+        return None
+    store = conversation.store
+    forms = list(dict.fromkeys((word, word.lower())))
+    for form in forms:
+        if await _carried(form, conversation):
+            return form
+    spelt = [s.code for s in await stages_remembered(store) if s.code.lower() == word.lower()]
+    for code in spelt:
+        if code not in forms and await _carried(code, conversation):
+            return code
+    return None
+
+
+async def _carried(code: str, conversation: Conversation) -> bool:
+    """Whether a response to one of the bot's questionnaires, whatever its status, carries
+    `code` exactly (a count, as `/export` counts what it would hold)."""
+    for flow in conversation.catalogue.flows:
+        if await conversation.store.count_matching(ResponseFilter(flow.id, (code,))):
+            return True
+    return False
 
 
 def flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:

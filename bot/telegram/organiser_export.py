@@ -49,7 +49,7 @@ async def on_export(update: Update, context: BotContext) -> None:
         return
     chat, lang = found
     conversation = context.services.conversation
-    asked = read_command_args(context.args or [], conversation, lang)
+    asked = await read_command_args(context.args or [], conversation, lang)
     if isinstance(asked, str):
         await chat.send(asked)
         return
@@ -182,7 +182,8 @@ async def _export_flow(
 def _selection(services: Services, tag: str, stage: str | None, lang: str) -> str:
     """What an export covered, for a sentence: " pour Dunkerque (exemple_nord), territoire"."""
     found = find_stage(services.conversation.stages, stage) if stage else None
-    parts = [f"{found.city} ({found.code})"] if found else []
+    # A workshop removed from the stages file since: by the code its responses carry.
+    parts = [f"{found.city} ({found.code})"] if found else [stage] if stage else []
     parts += [tg("org_questionnaire", lang, code=tag)] if tag else []
     return tg("org_for", lang, what=", ".join(parts)) if parts else ""
 
