@@ -15,7 +15,7 @@ import re
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Protocol, runtime_checkable
+from typing import Final
 
 from exports import CHANNELS, history_of
 from flows import (
@@ -225,13 +225,6 @@ def compute_stats(
     )
 
 
-@runtime_checkable
-class _ListsStages(Protocol):
-    """A store that reads the stages the database keeps (both backends' stores do)."""
-
-    async def list_stages(self) -> list[Stage]: ...
-
-
 async def _remembered_cities(
     store: SurveyStore,
     responses: Iterable[Response],
@@ -250,9 +243,8 @@ async def _remembered_cities(
 
 async def stages_remembered(store: SurveyStore) -> list[Stage]:
     """Every stage the database keeps, those removed from the stages file since included
-    (`sync_stages` keeps them: old responses carry their codes); none from a store that
-    cannot list them."""
-    return await store.list_stages() if isinstance(store, _ListsStages) else []
+    (`sync_stages` keeps them: old responses carry their codes)."""
+    return await store.list_stages()
 
 
 def _stage_label(stage: StageDef, lang: str) -> str:

@@ -158,6 +158,9 @@ class SurveyStore(Protocol):
     async def sync_stages(self, stages: Iterable[Stage]) -> None:
         """Insert or update the given stages; stages not listed are kept."""
 
+    async def list_stages(self) -> list[Stage]:
+        """Every stage kept, those no longer in the stages file too, by date then code."""
+
     # Flow versions kept (storage/flow_versions.py)
 
     async def record_flow_version(
