@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     WithJsonSchema,
 )
 
@@ -216,6 +217,58 @@ class StagesFile(Frozen):
             else stage.model_copy(update={"called": self.called})
             for stage in self.stages
         ]
+
+
+def twin_stages(
+    data: object, line: Callable[[int], int | None] = lambda index: None
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Each stage that reads as an earlier one in the lists respondents pick from (warned by
+    `validate`, at the later stage: keeping an old code runs, but splits the answers).
+
+    The lists say a stage's town (`city`), then its audience and date where two read the
+    same (`conversation.picker_labels`); a link naming an audience lists the stages of its
+    flow and of none (`flows.catalogue.stages_for`). So two stages read the same when
+    their cities do (case and spaces aside), their dates (or both have none), and
+    `example:`, and they are for one flow: the same `flow:`, or one without. `data` is the
+    file as read, each stage checked alone; `line(index)` says where the stage at `index` is.
+    """
+    items = data.get("stages") if isinstance(data, dict) else None
+    earlier: list[tuple[int, StageDef]] = []
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            stage = StageDef.model_validate(item)
+        except ValidationError:
+            continue  # the file's own problem, said by the schema's checks
+        twin = next(((at, first) for at, first in earlier if _read_alike(first, stage)), None)
+        earlier.append((index, stage))
+        if twin is None or twin[1].code.lower() == stage.code.lower():
+            continue  # a code given twice is an error of its own (`check_stage_codes`)
+        said_where = f" (line {line(twin[0])})" if line(twin[0]) is not None else ""
+        day = format_day(stage.date).replace("\u00a0", " ")
+        shown = f"{stage.city} ({day})" if day else stage.city
+        found.append(
+            (
+                ("stages", index),
+                f"reads the same as stage '{twin[1].code}'{said_where} in the lists respondents "
+                f"pick their workshop from: '{shown}' twice, for one questionnaire, and answers "
+                "split between two codes with nothing telling them apart. Give one another "
+                "date or another 'city' text (a venue, a district); if one is an old code kept "
+                "for cards already printed, remove it: its links then open that list, where "
+                'the respondent picks the other (docs/organisers.md, "Rename a stage")',
+            )
+        )
+    return found
+
+
+def _read_alike(one: StageDef, other: StageDef) -> bool:
+    """Whether two stages' buttons read the same in some list: town, date, `example:`, and
+    one flow (the same `flow:`, or one of them for every flow)."""
+    return (
+        " ".join(one.city.casefold().split()) == " ".join(other.city.casefold().split())
+        and (one.date, one.example) == (other.date, other.example)
+        and (one.flow is None or other.flow is None or one.flow == other.flow)
+    )
 
 
 def stage_ref(stage: StageDef) -> str:

@@ -19,7 +19,7 @@ LOCAL = "http://127.0.0.1"
 
 
 @pytest.fixture
-def flow(bundled_flow: Flow) -> Catalogue:  # type: ignore[override]
+def flow(bundled_flow: Flow) -> Catalogue:
     """Both questionnaires, the companies' first."""
     return Catalogue((bundled_flow, ACTORS))
 
