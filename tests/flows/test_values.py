@@ -311,7 +311,7 @@ def test_a_multiple_choice_keeps_codes_once_in_order(mini: Flow) -> None:
     assert accepted(mini, "markets", ["asia", "eu", "asia"]) == ["asia", "eu"]
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("fr", "«\u00a0Aucun\u00a0»"), ("en", '"None"')])
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "«\u00a0Aucun\u00a0»"), ("en", "“None”")])
 def test_an_exclusive_choice_cannot_be_combined(mini: Flow, lang: str, shown: str) -> None:
     assert shown in refused(mini, "markets", ["none", "eu"], lang)
     assert accepted(mini, "markets", ["none"], lang) == ["none"]
