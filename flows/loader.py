@@ -52,7 +52,7 @@ from flows.paths import Loc
 from flows.repair import Repaired, repaired_flow
 from flows.set_aside import set_aside_checks
 from flows.stage_nouns import called_checks, noun_message
-from flows.stages import StageDef, StagesFile
+from flows.stages import StageDef, StagesFile, twin_stages
 from flows.unlisted import Said, gathered
 from flows.yaml_slips import yaml_problem
 from flows.yamlfile import PlainLoader, Refusal, read_text
@@ -177,6 +177,9 @@ def _examined_stages(document: _Document) -> tuple[list[StageDef] | None, list[P
     errors, warnings = called_checks(document.data)
     problems += [_locate(document, loc, message) for loc, message in errors]
     problems += [replace(_locate(document, *found), warning=True) for found in warnings]
+    # Two stages read alike in the lists (an old code kept beside the new): warned, as it runs.
+    twins = twin_stages(document.data, lambda index: line_of(document.node, ("stages", index)))
+    problems += [replace(_locate(document, *found), warning=True) for found in twins]
     problems = _sorted(list(dict.fromkeys(problems)))
     if any(not problem.warning for problem in problems):
         return None, problems

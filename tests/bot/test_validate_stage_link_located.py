@@ -24,7 +24,7 @@ stages:
   - code: {LONG}
     city: Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson
   - code: {LONG}-x
-    city: Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson
+    city: Saint-Genest-et-Isson
     flow: tour_innov_2019_acteurs
 """
 

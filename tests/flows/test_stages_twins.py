@@ -26,7 +26,6 @@ COMPANIES = load_flow(bundled_path("questionnaire.yaml"))
 
 # `validate` says it once flows/loader.py's `_examined_stages` adds `twin_stages` as warnings
 # (helper-218's /tmp/helper-218/loader.patch, not applied by it): then remove this marker.
-WIRED = pytest.mark.xfail(strict=True, reason="flows/loader.py does not call twin_stages yet")
 
 RENAMED = """\
 stages:
@@ -64,7 +63,6 @@ def validate(*paths: Path) -> tuple[int, list[str], str]:
     return result.exit_code, result.stdout.splitlines(), result.stderr.splitlines()[-1]
 
 
-@WIRED
 def test_an_old_code_kept_beside_its_new_one_is_warned_at_the_second(tmp_path: Path) -> None:
     path = written(tmp_path, RENAMED)
     # What respondents read: the same button twice (the list of a link to no known stage).
@@ -90,12 +88,12 @@ def test_an_old_code_kept_beside_its_new_one_is_warned_at_the_second(tmp_path: P
     ("second", "warned"),
     [
         # Both without a date; case and spaces aside.
-        pytest.param("  - code: b\n    city: vitré \n", True, marks=WIRED),
+        pytest.param("  - code: b\n    city: vitré \n", True),
         ("  - code: b\n    city: Vitré\n    date: 2019-07-05\n", False),  # told by the date
         ("  - code: b\n    city: Vitré-Rennes\n", False),  # told by the city
         ("  - code: b\n    city: Vitré\n    example: true\n", False),  # "Vitré (exemple)"
         # A region is not shown in the lists.
-        pytest.param("  - code: b\n    city: Vitré\n    region: Bretagne\n", True, marks=WIRED),
+        pytest.param("  - code: b\n    city: Vitré\n    region: Bretagne\n", True),
     ],
 )
 def test_what_tells_two_stages_apart(tmp_path: Path, second: str, warned: bool) -> None:
@@ -105,7 +103,6 @@ def test_what_tells_two_stages_apart(tmp_path: Path, second: str, warned: bool) 
     assert any("reads the same as stage 'a'" in line for line in out) is warned, out
 
 
-@WIRED
 def test_stages_of_two_questionnaires_read_apart_one_of_none_does_not(tmp_path: Path) -> None:
     """Tied to two flows: never in one list without their audience. One tied and one not:
     both in the list of a link naming the tied one's audience, alike."""
