@@ -47,6 +47,7 @@ from flows import (
     format_day,
     shared_called,
     stage_ref,
+    stages_for,
 )
 
 RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
@@ -280,7 +281,7 @@ def stage_picker(
     told apart on their buttons (`picker_labels`).
     """
     if audience and isinstance(flows, Flow):
-        stages = [stage for stage in stages if stage.flow in (None, flows.id)]
+        stages = stages_for(stages, flows)
     called = stage_words(lang, shared_called(stages))
     labels = picker_labels(lang, stages, flows if isinstance(flows, Catalogue) else None)
     choices = [

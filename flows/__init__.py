@@ -9,6 +9,7 @@ from flows.catalogue import (
     split_entry,
     stage_flow_problems,
     stage_link_problems,
+    stages_for,
 )
 from flows.engine import (
     OTHER_TEXT_LIMIT,
@@ -131,6 +132,7 @@ __all__ = [
     "stage_link_problems",
     "stage_noun",
     "stage_ref",
+    "stages_for",
     "start",
     "summary",
     "template_marks",

@@ -57,9 +57,9 @@ from flows import (
     Kind,
     Prompt,
     StageDef,
+    stages_for,
     typeset,
 )
-from flows.catalogue import stages_for
 
 
 @dataclass(frozen=True, slots=True)
