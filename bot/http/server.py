@@ -125,9 +125,15 @@ def bind(listen: str, port: int) -> socket.socket:
     """The listening socket, or OSError saying what stops it (port 0: any free port)."""
     _check_text(listen, port)
     try:
-        return socket.create_server((listen, port))
+        listening = socket.create_server((listen, port))
     except OSError as error:
         raise OSError(f"cannot listen on {listen}:{port}: {_why(error)}") from error
+    # Replies go out as written: asyncio sets TCP_NODELAY only on sockets made with
+    # IPPROTO_TCP, which create_server's are not, and a small reply in two writes on a
+    # kept-alive connection (Caddy's, Telegram's) then waited ~40 ms for a delayed ACK.
+    # Connections accepted inherit the option.
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listening
 
 
 def _check_text(listen: str, port: int) -> None:
