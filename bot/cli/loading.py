@@ -114,11 +114,23 @@ def warn_of_unknown_names() -> None:
     for name, where in _names_given():
         if name.upper() in known:
             continue
-        close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
+        close = _meant(name.upper()) or difflib.get_close_matches(name.upper(), sorted(known), n=1)
         guess = f" (did you mean {close[0]}?)" if close else ""
         click.echo(f"warning: {where}{name} is not a surveybot setting; ignored{guess}", err=True)
     for warning in _unread_lines():
         click.echo(warning, err=True)
+
+
+_MEANT = (
+    (("DATABASE", "POSTGRES", "DSN", "SQLITE", "_PG"), "SURVEYBOT_DB"),
+    (("TIME_ZONE", "_TZ"), "SURVEYBOT_TIMEZONE"),
+)
+"""Names other tools give these settings: guessed by meaning, where spelling would mislead
+(SURVEYBOT_DATABASE_URL is closest in letters to SURVEYBOT_API_URL, Telegram's address)."""
+
+
+def _meant(name: str) -> list[str]:
+    return next(([setting] for words, setting in _MEANT if any(w in name for w in words)), [])
 
 
 def _unread_lines() -> list[str]:

@@ -72,6 +72,24 @@ def test_a_misspelt_variable_is_warned_of_once_and_the_command_runs(organiser: P
     assert result.stderr.count("SURVEYBOT_STAGS") == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("SURVEYBOT_DATABASE_URL", "SURVEYBOT_DB"),  # by letters: SURVEYBOT_API_URL, Telegram's
+        ("SURVEYBOT_POSTGRES_DSN", "SURVEYBOT_DB"),
+        ("SURVEYBOT_TZ", "SURVEYBOT_TIMEZONE"),
+    ],
+)
+def test_a_name_other_tools_use_is_pointed_to_the_setting_it_means(
+    organiser: Path, name: str, meant: str
+) -> None:
+    result = invoke("stats", "--flow", "fablabs.yaml", env={name: "postgresql://x@127.0.0.1/db"})
+    assert result.stderr.startswith(
+        f"warning: environment variable {name} is not a surveybot setting; ignored "
+        f"(did you mean {meant}?)\n"
+    )
+
+
 def test_the_bot_still_starts_with_a_name_it_does_not_know(organiser: Path) -> None:
     # No token: `run` stops at the token, past the settings, having warned of the name.
     Path(".env").write_text("SURVEYBOT_ADMIN=123\n", encoding="utf-8")
