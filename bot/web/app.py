@@ -414,7 +414,7 @@ class Pages:
     ) -> Response:
         # The way on is the same address, opened: after a wait, or without what was refused.
         lang = language_of(request, self.conversation)
-        words = problem_words(status, lang, key)
+        words = problem_words(status, lang, key, method=request.method)
         response = self.draw(
             request, "problem.html", lang, status_code=status, again_url=str(request.url), **words
         )

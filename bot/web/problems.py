@@ -25,11 +25,16 @@ RETRY_AFTER_S: Final = 30
 """When to try again after the database failed: long enough for a restart, or a failover."""
 
 
-def problem_words(status: int, lang: str, key: str | None = None) -> dict[str, str | None]:
+def problem_words(
+    status: int, lang: str, key: str | None = None, *, method: str = "POST"
+) -> dict[str, str | None]:
     """What the page of a refusal by `status` says (`key`'s words rather, if given): its
     heading, lead, more (if any), and the way on: to try again after a wait, or the page
-    again without what was refused."""
+    again without what was refused. A page opened (GET) too often carries no answer, and
+    follows an answer that was saved (the redirect after it): its lead says nothing is lost."""
     key = key or PROBLEMS.get(status, "unreadable")
+    if status == 429 and method in ("GET", "HEAD") and key == "too_many":
+        return {**problem_words(status, lang, key), "lead": web("too_many_page_lead", lang)}
     return {
         "heading": web(key, lang),
         "lead": web(f"{key}_lead", lang),

@@ -290,9 +290,17 @@ WORDS: dict[str, dict[str, str]] = {
     "try_again": {"fr": "Réessayer", "en": "Try again"},
     "too_many": {"fr": "Un instant, s’il vous plaît", "en": "One moment, please"},
     "too_many_lead": {
-        "fr": "Trop de demandes sont arrivées d’un coup. Attendez quelques secondes, puis "
-        "réessayez.",
-        "en": "Too many requests came at once. Wait a few seconds, then try again.",
+        "fr": "Trop de demandes sont arrivées d’un coup : ce que vous venez d’envoyer n’a pas "
+        "été pris en compte. Attendez quelques secondes, puis réessayez.",
+        "en": "Too many requests came at once: what you just sent was not taken. Wait a few "
+        "seconds, then try again.",
+    },
+    "too_many_page_lead": {
+        "fr": "Beaucoup de personnes répondent en même temps, et cette page n’a pas pu "
+        "s’afficher. Vos réponses déjà envoyées sont enregistrées. Attendez quelques "
+        "secondes, puis réessayez.",
+        "en": "Many people are answering at once, and this page could not be shown. The "
+        "answers you already sent are saved. Wait a few seconds, then try again.",
     },
     "other_site": {"fr": "Formulaire non pris en compte", "en": "Form not taken"},
     "other_site_lead": {

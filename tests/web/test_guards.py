@@ -149,6 +149,54 @@ async def test_a_person_answering_at_a_persons_pace_is_never_limited(
     assert "Récapitulatif de vos réponses" in page
 
 
+async def test_a_busy_room_behind_one_wifi_is_never_refused(
+    web_app: Starlette, visitor: VisitorFactory, flow: Flow
+) -> None:
+    """A hundred phones on the venue's Wi-Fi (one address), without chat.js (an answer is a
+    post and its redirect), each answering a question every 5 seconds: 40 requests a
+    second, for long enough to spend any reserve. The address's allowance holds the room."""
+    guard = guard_of(web_app, RateLimit)
+    clock = Patience(step=0)  # moved on by the room's pace below, not by each request
+    guard.clock = clock
+    people, pace = 100, 5.0
+    room = [visitor(address="203.0.113.9") for _ in range(people)]
+    pages = []
+    for person in room:
+        pages.append(await agreed(person))
+        clock.now += pace / people
+    for turn in range(10):
+        for index, person in enumerate(room):
+            form = pages[index].question
+            assert form is not None
+            button, changes = valid_answer(form, flow, turn)
+            pages[index] = await person.submit(form, button, **changes)
+            assert pages[index].status == 200, (turn, index, pages[index].text[:300])
+            clock.now += pace / people
+
+
+async def test_a_page_refused_after_an_answer_was_saved_says_it_is_saved(
+    web_app: Starlette, visitor: VisitorFactory, peek: Peek
+) -> None:
+    """The answer's post is taken, its redirect refused: the page must not ask to send
+    again what was saved; a post refused says that one was not taken."""
+    guard = guard_of(web_app, RateLimit)
+    guard.clock = Patience(step=0)  # the rest of the room has used the allowance up
+    ana = visitor(address="203.0.113.9")
+    await agreed(ana)
+    guard.addresses.table["203.0.113.9"].tokens = 1.5  # one request left: the post
+    page = await ana.type("Exemple SARL")
+    assert [r.status_code for r in page.response.history] == [303] and page.status == 429
+    assert peek.query("SELECT value_json FROM answers") == [('"Exemple SARL"',)]
+    said = " ".join(page.text.replace("\u00a0", " ").split())
+    assert "Vos réponses déjà envoyées sont enregistrées." in said
+    assert "n’a pas été pris en compte" not in said
+    refused = await ana.client.post("/chat", content=b"action=x", headers=FORM)
+    assert refused.status_code == 429
+    assert "ce que vous venez d’envoyer n’a pas été pris en compte" in " ".join(
+        Page(refused).text.replace("\u00a0", " ").split()
+    )
+
+
 # --- logs -------------------------------------------------------------------------------
 
 
