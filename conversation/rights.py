@@ -3,7 +3,7 @@
 Erasing cannot be undone, so it is asked first; the confirmation is for the
 moment it was offered at only: the state's sequence number, and the response
 it was offered for (`tokens.response_mark`), since an erasure removes the state
-with its number (a new response starts at a random one: `showing._create_response`).
+with its number, and a new start counts from the beginning again.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -41,9 +40,6 @@ from flows import (
 from storage import Response, StorageError, SurveyStore
 
 log = logging.getLogger(__name__)
-
-FIRST_SEQ_BELOW = 900_000_000
-"""A new response's sequence number starts at random below this (`_create_response`)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,11 +136,7 @@ class Showing:
     async def _create_response(self, stage: StageDef | None) -> None:
         session = self.session
         person = session.person
-        # Not 0: a question's button from before an erasure (its keyboard still on the phone,
-        # nothing in memory after a restart) would otherwise fit the new response's same
-        # question at the same moment. Below 900,000,000: 9 digits (`tokens.SEQUENCE`) leave
-        # a hundred million taps to count up; `start` itself stays deterministic.
-        state = start(self.flow).model_copy(update={"seq": secrets.randbelow(FIRST_SEQ_BELOW)})
+        state = start(self.flow)
         # The first row about this person, now that they have agreed: with the response
         # and the consent, in one transaction.
         session.respondent, response = await self.store.enrol(

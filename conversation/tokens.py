@@ -24,12 +24,9 @@ whose meaning depends on the intent:
 The sequence number, on a question's actions and on the confirmations that undo
 answers, tells a stale action (an earlier question, a double tap, a
 confirmation pressed after going on) from a fresh one. An erasure removes the
-state and its number with it: a new response starts at a random number below
-900,000,000 (`showing.FIRST_SEQ_BELOW`; 9 digits leave a hundred million taps to
-count up), so a question's button from before an erasure is most unlikely to fit the
-new response's moment; "erase everything" also carries a mark of the response it was
-offered for, as its own number could. Anything that does not parse as one of these
-shapes is treated as forged.
+state and its number with it: a new start counts from the beginning again, so
+"erase everything" also carries a mark of the response it was offered for. Anything
+that does not parse as one of these shapes is treated as forged.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Buttons made before an erasure: none of them erases the person who starts again after it.
 
 An erasure removes every row about the person, their state and its sequence number with
-them: a new response starts at a random number, which could still be the same. "Oui, tout
-effacer" carries a mark of the response it was offered for, so one pressed after the
-erasure is for another moment.
+them: a new start counts from the beginning again. "Oui, tout effacer" carries a mark of
+the response it was offered for, so one pressed after the erasure is for another moment.
 """
 
 from __future__ import annotations
