@@ -26,7 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
     "answer_here": {"fr": "Répondre ici", "en": "Answer here"},
     # Back at the card with an unfinished response in this browser (`answers`: "12 réponses").
     "landing_under_way": {
-        "fr": "Vous avez commencé le questionnaire dans ce navigateur ({answers}) : "
+        "fr": "Vous avez commencé le questionnaire dans ce navigateur ({answers})\u00a0: "
         "« Reprendre ici » vous ramène où vous en étiez.",
         "en": "You started the questionnaire in this browser ({answers}): "
         "“Resume here” takes you back where you were.",
@@ -270,8 +270,8 @@ WORDS: dict[str, dict[str, str]] = {
     "typed_help": {
         "fr": "Sur cette page, répondez avec les boutons, ou écrivez dans le champ puis "
         "envoyez. « Retour » ramène à la question précédente. Vos réponses sont "
-        "enregistrées à chaque étape : vous pouvez revenir plus tard. En bas de "
-        "page : « Mes données » pour les consulter, « Effacer mes "
+        "enregistrées à chaque étape\u00a0: vous pouvez revenir plus tard. En bas de "
+        "page\u00a0: « Mes données » pour les consulter, « Effacer mes "
         "réponses » pour les effacer.",
         "en": "On this page, answer with the buttons, or type in the field and send it. "
         "“Back” returns to the previous question. Your answers are saved at each step: "
@@ -290,7 +290,7 @@ WORDS: dict[str, dict[str, str]] = {
     "try_again": {"fr": "Réessayer", "en": "Try again"},
     "too_many": {"fr": "Un instant, s’il vous plaît", "en": "One moment, please"},
     "too_many_lead": {
-        "fr": "Trop de demandes sont arrivées d’un coup : ce que vous venez d’envoyer n’a pas "
+        "fr": "Trop de demandes sont arrivées d’un coup\u00a0: ce que vous venez d’envoyer n’a pas "
         "été pris en compte. Attendez quelques secondes, puis réessayez.",
         "en": "Too many requests came at once: what you just sent was not taken. Wait a few "
         "seconds, then try again.",
