@@ -17,6 +17,7 @@ from exports.files import (
     Interrupted,
     OutputError,
     existing_files,
+    one_per_flow_refused,
     open_output,
     refuse_protected,
     same_file,
@@ -26,6 +27,7 @@ from exports.files import (
 from exports.history import history_of
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
 from exports.packed import FileNames, PackedExport, export_packed
+from exports.stages import UnknownStage, known_stages, unknown_stage
 
 if TYPE_CHECKING:
     from exports.frame import load_codebook, load_responses
@@ -57,17 +59,21 @@ __all__ = [
     "OutputError",
     "PackedExport",
     "Progress",
+    "UnknownStage",
     "existing_files",
     "export_csv",
     "export_packed",
     "history_of",
+    "known_stages",
     "load_codebook",
     "load_responses",
     "neutralise",
+    "one_per_flow_refused",
     "open_output",
     "refuse_protected",
     "run_export",
     "same_file",
+    "unknown_stage",
     "write_failure",
     "write_output",
 ]

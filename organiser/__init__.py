@@ -34,7 +34,14 @@ from organiser.qr import (
     render_qr_png,
     render_qr_svg,
 )
-from organiser.stats import QuestionReach, StageCounts, Stats, compute_stats, read_stats
+from organiser.stats import (
+    QuestionReach,
+    StageCounts,
+    Stats,
+    compute_stats,
+    read_stats,
+    stages_remembered,
+)
 from organiser.stats_tables import NO_STAGE, render_dropoff_table, render_stage_table
 
 __all__ = [
@@ -70,6 +77,7 @@ __all__ = [
     "stage_link",
     "stage_links",
     "stage_title",
+    "stages_remembered",
     "stale_qr_files",
     "web_link",
     "write_links",

@@ -302,7 +302,7 @@ def _plan_targets(
             "several flows are configured: name a file with -o (one is written per flow, "
             "like responses-entreprise.csv) or pick one with --flow"
         )
-    from exports.files import one_per_flow_refused
+    from exports import one_per_flow_refused
 
     names = [f.audience.code if f.audience else f.id for f in setup.selected]  # as per_flow
     given = (("-o", out), ("--codebook", codebook), ("--xlsx", xlsx))
@@ -386,7 +386,7 @@ def _known_stages(
 ) -> tuple[str, ...]:
     """The --stage codes as the stages file writes them ("Aubenas" is aubenas); exit on one
     in no stages file that no response carries, as `stats` does: a typo, not an empty table."""
-    from exports.stages import UnknownStage, known_stages
+    from exports import UnknownStage, known_stages
     from storage import StorageError
 
     try:

@@ -349,7 +349,7 @@ def refuse_unknown_stage(stages: Sequence[StageDef], code: str) -> NoReturn:
 
     Most likely a typo, which would otherwise give an empty table and no error.
     """
-    from exports.stages import unknown_stage
+    from exports import unknown_stage
 
     fail(unknown_stage(stages, code))
 

@@ -17,7 +17,7 @@ from bot.telegram.export_words import ew
 from bot.telegram.export_worker import FORMATS
 from bot.telegram.words import counted, org, tg
 from flows import STAGE_CODE, find_stage
-from organiser.stats import stages_remembered
+from organiser import stages_remembered
 from storage import ResponseFilter
 
 if TYPE_CHECKING:
