@@ -73,10 +73,21 @@ def webhook_secret(settings: TelegramSettings) -> str:
 
     given = _given(settings.webhook_secret, settings.webhook_secret_file, WEBHOOK_SECRET)
     if given is None:
-        log.info(
-            "no SURVEYBOT_WEBHOOK_SECRET: using one made up for this run (set one when several "
-            "instances share the webhook)"
-        )
+        if _on_postgres(settings):
+            # Several instances are possible: each one made up its own, and the last to start
+            # gives Telegram its secret, which the others then refuse (403) at every update.
+            log.warning(
+                "no SURVEYBOT_WEBHOOK_SECRET: using one made up for this run, on a PostgreSQL "
+                "database several instances may share; each instance gives Telegram its own "
+                "when it starts, and every other instance then refuses each update Telegram "
+                "posts to it (403): set the same SURVEYBOT_WEBHOOK_SECRET on every instance "
+                "(such as the output of `openssl rand -hex 32`)"
+            )
+        else:
+            log.info(
+                "no SURVEYBOT_WEBHOOK_SECRET: using one made up for this run (set one when "
+                "several instances share the webhook)"
+            )
         return secrets.token_urlsafe(32)  # 43 characters of A-Z a-z 0-9 _ -
     problem = secret_problem(given)
     if problem is not None:
@@ -86,6 +97,13 @@ def webhook_secret(settings: TelegramSettings) -> str:
             "to have one made up at each start."
         )
     return given
+
+
+def _on_postgres(settings: TelegramSettings) -> bool:
+    """Whether these settings name a PostgreSQL database, which several instances may share."""
+    from bot.settings import DatabaseSettings
+
+    return isinstance(settings, DatabaseSettings) and settings.on_postgres
 
 
 def read_secret_file(path: Path, what: str) -> str:

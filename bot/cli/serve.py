@@ -178,10 +178,20 @@ def web_secret(settings: WebSettings) -> bytes:
     """The key that signs the web chat's forms; one made up when none is set."""
     refuse_empty_web_secret(settings)
     if settings.web_secret is None:
-        log.info(
-            "no SURVEYBOT_WEB_SECRET: using one made up for this run (pages opened before a "
-            "restart are refreshed once; set one when several servers share the database)"
-        )
+        if settings.on_postgres:
+            # Several servers are possible: a form one signed is refused by the others.
+            log.warning(
+                "no SURVEYBOT_WEB_SECRET: using one made up for this run, on a PostgreSQL "
+                "database several servers may share; every other server refuses the forms "
+                "this one signs, and a respondent whose answer reaches another server gets "
+                "their page back unsaved: set the same SURVEYBOT_WEB_SECRET on every server "
+                "(such as the output of `openssl rand -hex 32`)"
+            )
+        else:
+            log.info(
+                "no SURVEYBOT_WEB_SECRET: using one made up for this run (pages opened before "
+                "a restart are refreshed once; set one when several servers share the database)"
+            )
         return secrets.token_bytes(32)
     return settings.web_secret.get_secret_value().strip().encode("utf-8")
 

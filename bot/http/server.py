@@ -64,10 +64,11 @@ def connections_allowed() -> int | None:
 
 
 class _Seldom(logging.Filter):
-    """A line logged for every connection while a flood lasts, said at most once every
-    `SAID_EVERY_S`, as `words` with how many times it went unsaid since: asyncio's
+    """A line logged for every connection or request while a flood lasts, said at most once
+    every `SAID_EVERY_S`, as `words` with how many times it went unsaid since: asyncio's
     "socket.accept() out of system resource" (out of open files, with a traceback each),
-    uvicorn's "Exceeded concurrency limit." (each request past `connections_allowed`)."""
+    uvicorn's "Exceeded concurrency limit." (each request past `connections_allowed`),
+    the webhook's calls refused for carrying another secret (each update Telegram posts)."""
 
     def __init__(self, starts: str, words: str) -> None:
         super().__init__()
@@ -101,6 +102,13 @@ SELDOM: Final = {
         "Exceeded concurrency limit",
         "answering 503 to requests past the connections allowed; %d times more since it "
         "was last said (raise LimitNOFILE, or see what holds so many connections open)",
+    ),
+    "bot.telegram.webhook": _Seldom(
+        "refused a webhook call carrying another secret",
+        "refused a webhook call (403): it carries another secret than this instance's; %d "
+        "times more since it was last said. Another instance with a different "
+        "SURVEYBOT_WEBHOOK_SECRET (or none: one made up) may have set the webhook since: "
+        "set the same SURVEYBOT_WEBHOOK_SECRET on every instance, then restart them",
     ),
 }
 """The floods said seldom, by the logger that says them."""

@@ -45,6 +45,8 @@ SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 # What Telegram accepts as `secret_token` in setWebhook.
 SECRET_RULE: Final = "1 to 256 characters of A-Z, a-z, 0-9, _ and -"
 _SECRET: Final = re.compile(r"[A-Za-z0-9_-]{1,256}")
+ANOTHER_SECRET: Final = "refused a webhook call carrying another secret"
+"""Logged at each such call; `serve` says it once a minute, with how many went unsaid."""
 RETRY_AFTER_S: Final = 5
 """What a 503 suggests waiting (Telegram keeps its own pace; a proxy may read it)."""
 _UPDATE_IDS: Final = range(0, 2**63)  # what the handled_updates table can key
@@ -76,7 +78,11 @@ def webhook_route(application: BotApplication, *, path: str, secret: str) -> Rou
         # Header values arrive as latin-1: compared as bytes, any header is a mere mismatch.
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
-            log.debug("refused a webhook call without the right secret")
+            if given:
+                # Said once a minute with a count (SELDOM, bot/http/server.py), never the secret.
+                log.warning(ANOTHER_SECRET)
+            else:
+                log.debug("refused a webhook call without the secret header")
             return _refusal(403)
         body = await _capped_body(request)
         if body is None:
