@@ -62,10 +62,11 @@ import contextlib
 import datetime as dt
 import logging
 import time
+import urllib.parse
 import warnings
 from collections import Counter
 from collections.abc import Awaitable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from telegram import Update
 from telegram.error import (
@@ -82,6 +83,9 @@ from telegram.warnings import PTBUserWarning
 
 from bot.telegram.processor import PerRespondentProcessor
 from storage import KEEP_DONE, Inboxed, StorageError, SurveyStore
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +166,7 @@ class Poller:
     async def run(self) -> None:
         bot = self._application.bot
         # Polling and a webhook exclude each other; keep pending updates (nothing is dropped).
+        await _warn_of_webhook(bot)
         await bot.delete_webhook(drop_pending_updates=False)
         services = self._application.bot_data
         services.live_with_marks = True
@@ -406,6 +411,39 @@ class Poller:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+async def _warn_of_webhook(bot: Bot) -> None:
+    """Say so when a webhook is set, which polling removes: the instances serving it
+    (`serve --telegram-webhook`, `run --webhook-url`) would receive nothing from then on
+    without a line anywhere. Warned, not refused: a webhook stays set after its instances
+    stop, so going back to polling after a webhook (one machine again) meets one too."""
+    try:
+        info = await bot.get_webhook_info()
+    except InvalidToken:
+        raise
+    except TelegramError as error:  # the deleteWebhook that follows says what matters
+        log.debug("could not ask Telegram whether a webhook is set (%s)", error)
+        return
+    if info.url:
+        log.warning(
+            "a webhook is set, at %s: polling removes it, and instances serving it (surveybot "
+            "serve --telegram-webhook, or run --webhook-url) receive nothing from Telegram "
+            "while this poller runs; stop this poller if they should",
+            _shown_url(info.url, bot.token),
+        )
+
+
+def _shown_url(url: str, token: str) -> str:
+    """`url` without what may be secret: no user or password, no query, and the bot token
+    (some put it in the path) hidden."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    path = parts.path
+    for secret in (token, token.split(":", 1)[-1]):
+        if secret:
+            path = path.replace(secret, "<token>")
+    return f"{parts.scheme}://{host}{path}"
 
 
 def _first_of_each(items: list[Inboxed], most: int) -> list[int]:

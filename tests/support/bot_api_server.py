@@ -2,7 +2,7 @@
 
 It speaks enough of the Bot API for the bot (getMe, getUpdates with offsets
 and long polling, sendMessage, edits, answerCallbackQuery, setMyCommands,
-deleteWebhook). Tests queue updates as a user would send them, read what the
+deleteWebhook, getWebhookInfo). Tests queue updates as a user would send them, read what the
 bot sent, and can hold a method (its calls wait) to stop the bot at a chosen
 point before killing it.
 
@@ -154,7 +154,21 @@ class BotAPIState:
             return 200, self._send_document(params)
         if method in ("editMessageText", "editMessageReplyMarkup"):
             return self._edit(method, params)
+        if method == "getWebhookInfo":
+            return 200, self._webhook_info()
         return 200, True
+
+    def _webhook_info(self) -> dict[str, Any]:
+        """What Telegram says of the webhook: the URL the last setWebhook gave, or none
+        since a deleteWebhook (or none ever)."""
+        with self.lock:
+            url = ""
+            for method, params in self.calls:
+                if method == "setWebhook":
+                    url = str(params.get("url") or "")
+                elif method == "deleteWebhook":
+                    url = ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

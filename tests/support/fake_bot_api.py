@@ -143,6 +143,16 @@ class FakeBotAPI(BaseRequest):
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         return _ok(self.updates[:100])
 
+    def _getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        """The URL the last setWebhook gave, or none since a deleteWebhook (or none ever)."""
+        url = ""
+        for call in self.calls:
+            if call.method == "setWebhook":
+                url = str(call.params.get("url") or "")
+            elif call.method == "deleteWebhook":
+                url = ""
+        return _ok({"url": url, "has_custom_certificate": False, "pending_update_count": 0})
+
     def _sendMessage(self, params: dict[str, Any]) -> tuple[int, bytes]:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_chats:
