@@ -65,7 +65,8 @@ def connections_allowed() -> int | None:
 
 class _Seldom(logging.Filter):
     """A line logged for every connection or request while a flood lasts, said at most once
-    every `SAID_EVERY_S`, as `words` with how many times it went unsaid since: asyncio's
+    every `SAID_EVERY_S`, as `words` with how many times it went unsaid since (`{more}`,
+    nothing the first time): asyncio's
     "socket.accept() out of system resource" (out of open files, with a traceback each),
     uvicorn's "Exceeded concurrency limit." (each request past `connections_allowed`),
     the webhook's calls refused for carrying another secret (each update Telegram posts)."""
@@ -85,8 +86,9 @@ class _Seldom(logging.Filter):
             return False
         error = record.exc_info[1] if record.exc_info else None
         cause = getattr(error, "strerror", None) or error or "out of resources"
-        record.msg = self.words
-        record.args = (cause, self.unsaid) if "%s" in self.words else (self.unsaid,)
+        more = f"; {self.unsaid} times more since it was last said" if self.unsaid else ""
+        record.msg = self.words.replace("{more}", more)
+        record.args = (cause,) if "%s" in self.words else ()
         record.exc_info, record.exc_text, record.stack_info = None, None, None
         self.said, self.unsaid = now, 0
         return True
@@ -95,18 +97,18 @@ class _Seldom(logging.Filter):
 SELDOM: Final = {
     "asyncio": _Seldom(
         "socket.accept() out of system resource",
-        "cannot accept connections: %s; %d times more since it was last said "
+        "cannot accept connections: %s{more} "
         "(raise LimitNOFILE, or see what holds so many connections open)",
     ),
     "uvicorn.error": _Seldom(
         "Exceeded concurrency limit",
-        "answering 503 to requests past the connections allowed; %d times more since it "
-        "was last said (raise LimitNOFILE, or see what holds so many connections open)",
+        "answering 503 to requests past the connections allowed{more} "
+        "(raise LimitNOFILE, or see what holds so many connections open)",
     ),
     "bot.telegram.webhook": _Seldom(
         "refused a webhook call carrying another secret",
-        "refused a webhook call (403): it carries another secret than this instance's; %d "
-        "times more since it was last said. Another instance with a different "
+        "refused a webhook call (403): it carries another secret than this instance's{more}. "
+        "Another instance with a different "
         "SURVEYBOT_WEBHOOK_SECRET (or none: one made up) may have set the webhook since: "
         "set the same SURVEYBOT_WEBHOOK_SECRET on every instance, then restart them",
     ),
