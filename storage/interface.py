@@ -183,7 +183,7 @@ class SurveyStore(Protocol):
         now: dt.datetime,
         update_id: int | None = None,
     ) -> Job | None:
-        """Record a pending job for the organiser in `chat_id`; None if `update_id` asked already."""
+        """Record a pending job for `chat_id`; None if `update_id` asked for it or it is pending."""
 
     async def start_job(self, job_id: int, *, now: dt.datetime) -> int | None:
         """Count a start of a pending job; the number of starts, or None if it has ended."""

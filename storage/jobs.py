@@ -46,14 +46,18 @@ def add(
     now: dt.datetime,
     update_id: int | None = None,
 ) -> Job | None:
-    """Record a pending job; None if the update `update_id` asked for one already.
+    """Record a pending job; None if the update `update_id` asked for one already, or
+    the same job (kind, chat, arguments) is pending.
 
     The command's update id makes a redelivered `/export` (the bot stopped before
-    Telegram had its confirmation) one job, not two.
+    Telegram had its confirmation) one job, not two. A double tap is two updates,
+    which two instances may take at once: the unique index on pending jobs
+    (`jobs_one_pending`, migration 10) makes it one job there too, whichever
+    insert comes second being refused by the database, not by a check before it.
     """
     row = conn.execute(
         "INSERT INTO jobs (kind, chat_id, language, args_json, update_id, status, created_at) "
-        "VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING RETURNING id",
+        "VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id",
         (kind, chat_id, language, json.dumps(args, sort_keys=True), update_id, encode_time(now)),
     ).fetchone()
     if row is None:

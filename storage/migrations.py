@@ -199,6 +199,19 @@ MIGRATIONS: Final[Steps] = {
         """,
         "CREATE INDEX kept_texts_age ON kept_texts (created_at)",
     ),
+    10: (
+        # One pending job per request (kind, chat, arguments): a double tap's two updates,
+        # taken by two instances, were two exports (storage/jobs.py). Twins left pending by
+        # earlier versions end as done, but the oldest, which does the work for them.
+        "UPDATE jobs SET status = 'done', "
+        "finished_at = strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now') "
+        "WHERE status = 'pending' AND EXISTS (SELECT 1 FROM jobs AS older "
+        "WHERE older.status = 'pending' AND older.kind = jobs.kind "
+        "AND older.chat_id = jobs.chat_id AND older.args_json = jobs.args_json "
+        "AND older.id < jobs.id)",
+        "CREATE UNIQUE INDEX jobs_one_pending ON jobs (kind, chat_id, args_json) "
+        "WHERE status = 'pending'",
+    ),
 }
 
 SCHEMA_VERSION: Final = max(MIGRATIONS)

@@ -91,14 +91,13 @@ class OrganiserJobs:
 
         In that order: a crash after the acknowledgement finds the job recorded.
         The command's `update_id` goes with it: a redelivered command (the bot
-        stopped before confirming it) is recognised, and not done twice.
+        stopped before confirming it) is recognised, and not done twice. A double
+        tap on the command (two updates, perhaps taken by two instances at once)
+        is one job too: the store refuses the same job while it is pending, in the
+        database, so its files come once, not twice under the same names.
         """
         if kind not in self._runners:
             raise ValueError(f"no runner for organiser jobs of kind {kind!r}")
-        if await self._under_way(kind, chat, args):
-            # A double tap on the command: its files once, not twice under the same names.
-            await chat.send(tg(f"org_job_already_{kind}", lang))
-            return None
         job = await self._store.add_job(
             kind=kind,
             chat_id=str(chat.chat_id),
@@ -108,7 +107,10 @@ class OrganiserJobs:
             update_id=update_id,
         )
         if job is None:
-            log.info("update %s asked for a job already recorded; not again", update_id)
+            if await self._under_way(kind, chat, args):
+                await chat.send(tg(f"org_job_already_{kind}", lang))
+            else:
+                log.info("update %s asked for a job already recorded; not again", update_id)
             return None
         if ack is not None:
             await chat.send(ack)

@@ -28,11 +28,15 @@ async def add(
     now: dt.datetime,
     update_id: int | None = None,
 ) -> Job | None:
-    """Record a pending job; None if the update `update_id` asked for one already."""
+    """Record a pending job; None if `update_id` asked for one already or the same is pending.
+
+    Without a conflict target, both unique indexes refuse: a second insert of the
+    same pending job waits for the first one's transaction, then does nothing
+    (a check before inserting would race at READ COMMITTED).
+    """
     job_id = await conn.fetchval(
         "INSERT INTO jobs (kind, chat_id, language, args_json, update_id, status, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (update_id) DO NOTHING "
-        "RETURNING id",
+        "VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT DO NOTHING RETURNING id",
         kind,
         chat_id,
         language,

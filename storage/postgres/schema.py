@@ -195,6 +195,18 @@ MIGRATIONS: Final[Steps] = {
         """,
         "CREATE INDEX kept_texts_age ON kept_texts (created_at)",
     ),
+    10: (
+        # One pending job per request (storage/migrations.py says why). Locked first: an
+        # instance still running the old code must not add a twin between the two statements.
+        "LOCK TABLE jobs IN SHARE ROW EXCLUSIVE MODE",
+        "UPDATE jobs SET status = 'done', finished_at = now() "
+        "WHERE status = 'pending' AND EXISTS (SELECT 1 FROM jobs AS older "
+        "WHERE older.status = 'pending' AND older.kind = jobs.kind "
+        "AND older.chat_id = jobs.chat_id AND older.args_json = jobs.args_json "
+        "AND older.id < jobs.id)",
+        "CREATE UNIQUE INDEX jobs_one_pending ON jobs (kind, chat_id, args_json) "
+        "WHERE status = 'pending'",
+    ),
 }
 
 if max(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test that opens a store
