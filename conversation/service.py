@@ -30,7 +30,7 @@ from conversation.session import Session, language_for, open_session
 from conversation.showing import Arrival
 from conversation.turn import Turn
 from conversation.versions import keep_flow_versions
-from flows import Catalogue, Flow, StageDef
+from flows import Catalogue, Flow, ResponseState, StageDef, effective_answers, find_stage
 from storage import (
     Channel,
     Conflict,
@@ -334,21 +334,30 @@ class Conversation:
         no longer run too): their data and its erasure are then theirs to reach (`Reply.kept`)."""
         return await self.store.get_respondent(person.channel, person.external_id) is not None
 
-    async def answers_under_way(self, person: Person) -> int | None:
-        """How many answers the person's unfinished response to a questionnaire run here
-        holds (0 on the first question), None when they have none: a page that would start
-        them elsewhere can say so first."""
-        respondent = await self.store.get_respondent(person.channel, person.external_id)
-        if respondent is None or self.closed:
+    async def answers_under_way(self, person: Person, entry: str) -> int | None:
+        """How many answers the person's unfinished response holds (one closed as abandoned
+        too: it resumes), when the card of `entry` (a workshop's code, perhaps with its
+        audience) would take them back to it: the same workshop, and the card's
+        questionnaire or any when the card leaves the choice. None otherwise, or with
+        nothing answered yet: Telegram would then lose nothing."""
+        if self.closed:
             return None
-        data = await self.store.respondent_data(respondent.id)
-        running = set(self.catalogue.ids)
-        open_ = [
-            r
-            for r in data.get("responses", [])
-            if r.get("status") == ResponseStatus.IN_PROGRESS and r.get("flow") in running
-        ]
-        return len(open_[-1].get("answers") or {}) if open_ else None
+        several = self.catalogue.several
+        record = await self.store.load_session(
+            person.channel, person.external_id, flow_id=None if several else self.flow.id
+        )
+        response, stage = record.response, find_stage(self.stages, entry)
+        if response is None or response.status == ResponseStatus.COMPLETED or stage is None:
+            return None
+        flow, chosen = (
+            self.catalogue.by_id(response.flow_id),
+            self.catalogue.chosen_by(entry, self.stages),
+        )
+        same_stage = (response.stage_code or "").lower() == stage.code.lower()
+        if flow is None or not same_stage or (chosen is not None and chosen.id != flow.id):
+            return None
+        state = ResponseState.model_validate_json(response.state_json)
+        return len(effective_answers(flow, state)) or None
 
     async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
         """The questionnaires no longer run that a copy of someone's data names, by id, as

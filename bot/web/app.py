@@ -211,7 +211,7 @@ class Pages:
         # Someone back at the card (days later, the same phone): their unfinished response.
         mine = valid_id(request.cookies.get(COOKIE))
         person = Person(Channel.WEB, mine, lang) if mine else None
-        under_way = await self.conversation.answers_under_way(person) if person else None
+        under_way = await self.conversation.answers_under_way(person, code) if person else None
         return self.draw(
             request,
             "landing.html",

@@ -4,13 +4,17 @@ Ana started on the web at the workshop, stopped after three answers, and days la
 scans the town's QR code again. The card used to greet her as a newcomer: "Ouvrir
 dans Telegram" then starts a second response from zero, while hers waits here. It
 now says what she has under way and that Telegram would start again; "Reprendre
-ici" takes her back to her question. Someone who finished, or has nothing, gets the
-usual card.
+ici" takes her back to her question (one closed as abandoned too: it resumes). Someone
+who finished, has nothing answered, or started at another workshop (whose response
+that card would not take her back to) gets the usual card.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flows import Flow
+from storage import Store
 from tests.web.conftest import VisitorFactory
 from tests.web.driver import valid_answer
 from tests.web.test_rights import three_answers_in
@@ -70,3 +74,28 @@ async def test_a_newcomer_and_someone_who_finished_get_the_usual_card(
         turn += 1
     card = await bob.get("/s/pithiviers")
     assert NEW in said(card.text) and "Reprendre ici" not in card.html
+
+
+async def test_a_response_closed_as_abandoned_is_still_offered(
+    visitor: VisitorFactory, flow: Flow, store: Store
+) -> None:
+    ana = visitor()
+    await three_answers_in(ana, flow)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
+    assert await store.abandon_stale(idle_since=later - dt.timedelta(days=14), now=later) == 1
+    card = await ana.get("/s/pithiviers")
+    assert UNDER_WAY in said(card.text)
+
+
+async def test_another_workshops_card_or_nothing_answered_is_the_usual_card(
+    visitor: VisitorFactory, flow: Flow
+) -> None:
+    ana = visitor()
+    await three_answers_in(ana, flow)  # at Pithiviers
+    card = await ana.get("/s/exemple_bretagne")
+    assert NEW in said(card.text) and "Reprendre ici" not in card.html
+    bob = visitor()
+    await bob.get("/chat?stage=pithiviers")
+    await bob.press("✅ J’accepte")  # agreed, nothing answered yet: nothing to lose
+    card = await bob.get("/s/pithiviers")
+    assert NEW in said(card.text) and "(0 réponse)" not in said(card.text)
