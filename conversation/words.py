@@ -222,8 +222,8 @@ WORDS: dict[str, dict[str, str]] = {
         "still apply are kept; here is where you are.",
     },
     "asked_after_update": {
-        "fr": "Depuis la mise à jour du questionnaire, cette question attend aussi votre réponse :",
-        "en": "Since the questionnaire was updated, this question also needs your answer:",
+        "fr": "Depuis la mise à jour du questionnaire, cette question attend votre réponse :",
+        "en": "Since the questionnaire was updated, this question needs your answer:",
     },
     "nothing_open": {
         "fr": "Aucun questionnaire en cours. Tapez /start pour commencer.",

@@ -292,12 +292,12 @@ WORDS: dict[str, dict[str, str]] = {
     "too_many_lead": {
         "fr": "Trop de demandes sont arrivées d’un coup\u00a0: ce que vous venez d’envoyer n’a pas "
         "été pris en compte. Attendez quelques secondes, puis réessayez.",
-        "en": "Too many requests came at once: what you just sent was not taken. Wait a few "
+        "en": "Too many requests came at once: what you just sent was not received. Wait a few "
         "seconds, then try again.",
     },
     "too_many_page_lead": {
         "fr": "Beaucoup de personnes répondent en même temps, et cette page n’a pas pu "
-        "s’afficher. Vos réponses déjà envoyées sont enregistrées. Attendez quelques "
+        "s’afficher. Rien de ce que vous avez déjà envoyé n’est perdu. Attendez quelques "
         "secondes, puis réessayez.",
         "en": "Many people are answering at once, and this page could not be shown. The "
         "answers you already sent are saved. Wait a few seconds, then try again.",

@@ -19,8 +19,8 @@ from flows import Flow, load_flow
 from tests.conftest import MINI
 from tests.conversation.conftest import RESUME, ChatFactory, mini_to
 
-WHY = "Depuis la mise à jour du questionnaire, cette question attend aussi votre réponse\u00a0:"
-WHY_EN = "Since the questionnaire was updated, this question also needs your answer:"
+WHY = "Depuis la mise à jour du questionnaire, cette question attend votre réponse\u00a0:"
+WHY_EN = "Since the questionnaire was updated, this question needs your answer:"
 
 
 def narrowed_and_inserted(tmp_path: Path) -> Flow:

@@ -19,7 +19,7 @@ UPDATED = (
     "qui s’y appliquent encore sont conservées\u00a0; voici où vous en êtes."
 )
 ASKED_AGAIN = (
-    "Depuis la mise à jour du questionnaire, cette question attend aussi votre réponse\u00a0:"
+    "Depuis la mise à jour du questionnaire, cette question attend votre réponse\u00a0:"
 )
 STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 

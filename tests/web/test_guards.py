@@ -188,7 +188,7 @@ async def test_a_page_refused_after_an_answer_was_saved_says_it_is_saved(
     assert [r.status_code for r in page.response.history] == [303] and page.status == 429
     assert peek.query("SELECT value_json FROM answers") == [('"Exemple SARL"',)]
     said = " ".join(page.text.replace("\u00a0", " ").split())
-    assert "Vos réponses déjà envoyées sont enregistrées." in said
+    assert "Rien de ce que vous avez déjà envoyé n’est perdu." in said
     assert "n’a pas été pris en compte" not in said
     refused = await ana.client.post("/chat", content=b"action=x", headers=FORM)
     assert refused.status_code == 429
