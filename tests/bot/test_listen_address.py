@@ -49,8 +49,7 @@ def test_a_port_in_use_says_so() -> None:
 def test_replies_are_not_held_back_waiting_for_an_acknowledgement() -> None:
     """Every connection the server accepts sends as it writes (TCP_NODELAY): without it, a
     page after the first on a kept-alive connection (a reverse proxy's) waited ~40 ms."""
-    with bind("127.0.0.1", 0) as listening:
-        with socket.create_connection(listening.getsockname()[:2]):
-            accepted, _ = listening.accept()
-            with accepted:
-                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    with bind("127.0.0.1", 0) as listening, socket.create_connection(listening.getsockname()[:2]):
+        accepted, _ = listening.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
