@@ -18,9 +18,7 @@ UPDATED = (
     "Le questionnaire a été mis à jour depuis votre dernière visite. Vos réponses "
     "qui s’y appliquent encore sont conservées\u00a0; voici où vous en êtes."
 )
-ASKED_AGAIN = (
-    "Depuis la mise à jour du questionnaire, cette question attend votre réponse\u00a0:"
-)
+ASKED_AGAIN = "Depuis la mise à jour du questionnaire, cette question attend votre réponse\u00a0:"
 STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
 
 
