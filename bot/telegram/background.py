@@ -67,8 +67,8 @@ class OrganiserJobs:
         self._mine: set[int] = set()
         """Jobs this process runs now: a sweep does not take them up as interrupted."""
         self._tasks: set[asyncio.Task[None]] = set()
-        self.swept = False
-        """Whether the first round (at start-up) has looked for pending jobs."""
+        self.rounds = 0
+        """How many rounds have looked for pending jobs (the first runs at start-up)."""
 
     @property
     def _store(self) -> SurveyStore:
@@ -124,12 +124,15 @@ class OrganiserJobs:
             for job in await self._store.unfinished_jobs()
         )
 
-    async def take_up(self, *, at_start: bool) -> int:
-        """Start the pending jobs no one runs, telling each organiser; how many were started.
+    async def take_up(self) -> int:
+        """Take up the pending jobs no one runs, telling each organiser; how many were taken.
 
-        At start-up every pending job was interrupted by the stop. Later (a sweep)
-        a job never started and just recorded is its submitter's, which is about
-        to start it: it is left alone.
+        Taken is the job's lease held here and its start counted, before it
+        runs in the background: a job another instance runs keeps its lease
+        there, one ended meanwhile is not started again, and neither is said
+        nor counted. A job never started and just recorded is its submitter's,
+        about to start it, even at start-up: another instance sharing the
+        database may have acknowledged it a moment ago (a rolling restart).
         """
         now = self._now()
         taken = 0
@@ -137,17 +140,34 @@ class OrganiserJobs:
             if job.id in self._mine:
                 continue
             recent = job.created_at is not None and now - job.created_at < FRESH
-            if not at_start and job.attempts == 0 and recent:
+            if job.attempts == 0 and recent:
                 continue
-            self._launch(job, interrupted=True)
+            self._mine.add(job.id)  # a submit or a round of this process meanwhile leaves it
+            starts: int | None = None
+            try:
+                starts = await self._take(job)
+            finally:
+                if starts is None:
+                    self._mine.discard(job.id)
+            if starts is None:
+                continue
+            self._spawn(job, self._run_taken(job, starts, interrupted=True))
             taken += 1
         return taken
 
     def _launch(self, job: Job, *, interrupted: bool) -> None:
+        self._spawn(job, self._run(job, interrupted=interrupted))
+
+    def _spawn(self, job: Job, work: Awaitable[None]) -> None:
         self._mine.add(job.id)
-        task = self._application.create_task(
-            self._run(job, interrupted=interrupted), name=f"organiser job {job.id}"
-        )
+
+        async def tracked() -> None:
+            try:
+                await work
+            finally:
+                self._mine.discard(job.id)
+
+        task = self._application.create_task(tracked(), name=f"organiser job {job.id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -156,23 +176,32 @@ class OrganiserJobs:
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _run(self, job: Job, *, interrupted: bool) -> None:
+    async def _take(self, job: Job) -> int | None:
+        """Hold the job's lease and count a start: the starts; None if it runs elsewhere or ended."""
         lease = f"job:{job.id}"
+        if not await self._store.take_lease(lease):
+            return None  # another instance runs it
+        starts: int | None = None
         try:
-            if not await self._store.take_lease(lease):
-                return  # another instance runs it
-            try:
-                await self._run_held(job, interrupted=interrupted)
-            finally:
-                await self._store.end_lease(lease)
+            starts = await self._store.start_job(job.id, now=self._now())
         finally:
-            self._mine.discard(job.id)
+            if starts is None:  # ended meanwhile, by another instance (or the start failed)
+                await self._store.end_lease(lease)
+        return starts
 
-    async def _run_held(self, job: Job, *, interrupted: bool) -> None:
+    async def _run(self, job: Job, *, interrupted: bool) -> None:
+        starts = await self._take(job)
+        if starts is not None:
+            await self._run_taken(job, starts, interrupted=interrupted)
+
+    async def _run_taken(self, job: Job, starts: int, *, interrupted: bool) -> None:
+        try:
+            await self._run_held(job, starts, interrupted=interrupted)
+        finally:
+            await self._store.end_lease(f"job:{job.id}")
+
+    async def _run_held(self, job: Job, starts: int, *, interrupted: bool) -> None:
         store = self._store
-        starts = await store.start_job(job.id, now=self._now())
-        if starts is None:
-            return  # ended meanwhile, by another instance
         chat = Chat(self._application.bot, int(job.chat_id))
         runner = self._runners.get(job.kind)
         try:
@@ -240,9 +269,7 @@ def schedule_jobs(application: BotApplication, runners: Mapping[str, Runner]) ->
 
 async def _take_up_round(context: BotContext) -> None:
     jobs = organiser_jobs(context.application)
-    # The first round runs as the application starts: whatever is pending was interrupted.
-    first = not jobs.swept
-    jobs.swept = True
-    started = await jobs.take_up(at_start=first)
-    if started:
-        log.info("took up %d unfinished organiser job(s)", started)
+    taken = await jobs.take_up()
+    if taken:
+        log.info("took up %d unfinished organiser job(s)", taken)
+    jobs.rounds += 1
