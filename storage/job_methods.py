@@ -37,7 +37,8 @@ class JobMethods:
         now: dt.datetime,
         update_id: int | None = None,
     ) -> Job | None:
-        """Record a pending job for the organiser in `chat_id`; None if `update_id` asked already."""
+        """Record a pending job for the organiser in `chat_id`; None if `update_id` asked already
+        or the same job is pending (a unique index: a double tap taken by two instances)."""
         write = partial(
             self._sql.jobs.add,
             kind=kind,
