@@ -422,8 +422,10 @@ async def _warn_of_webhook(bot: Bot) -> None:
         info = await bot.get_webhook_info()
     except InvalidToken:
         raise
-    except TelegramError as error:  # the deleteWebhook that follows says what matters
-        log.debug("could not ask Telegram whether a webhook is set (%s)", error)
+    except Exception as error:  # a look before polling must never stop it
+        # A network error (the deleteWebhook that follows says what matters), or an answer
+        # python-telegram-bot cannot read (a Bot API server of one's own, a stand-in).
+        log.debug("could not ask Telegram whether a webhook is set (%r)", error)
         return
     if info.url:
         log.warning(
