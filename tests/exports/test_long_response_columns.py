@@ -12,6 +12,7 @@ Through the real `surveybot export`, on SQLite files and on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import secrets
 from pathlib import Path
@@ -96,7 +97,8 @@ def test_the_excel_csv_the_workbook_and_the_codebook_agree(filled: Filled, tmp_p
     rows = long_export(filled.path, "--excel", "--codebook", book, "--xlsx", workbook, "-o", "-")
     plain = long_export(filled.path)
 
-    sheet = openpyxl.load_workbook(workbook, read_only=True)["responses"]
+    # From bytes: a read-only workbook opened by path keeps its file open (a ResourceWarning).
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.read_bytes()), read_only=True)["responses"]
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[0] == list(rows.columns) == LONG
     assert [r[-2:] for r in cells[1:]] == [
