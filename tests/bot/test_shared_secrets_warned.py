@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -29,7 +27,7 @@ import httpx
 import pytest
 
 from tests.support.bot_api_server import BotAPIServer
-from tests.support.postgres import free_port
+from tests.support.webhook_instance import WebhookInstance
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -48,40 +46,12 @@ HOOK_MADE_UP = (
 REFUSED = "WARNING bot.telegram.webhook: refused a webhook call (403): it carries another secret"
 
 
-class Instance:
+class Instance(WebhookInstance):
     """One `surveybot serve --telegram-webhook` on its own port; stderr kept when stopped."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}{HOOK}"
-        self.process: subprocess.Popen[str] | None = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--telegram-webhook", "--port", str(self.port)],
-            env=env,
-            cwd=env["HOME"],  # no .env of the machine's
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.errors = ""
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.stop()
-            try:
-                if httpx.get(self.url, timeout=1).status_code == 405:  # served: started
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"the instance did not start: {self.stop()}")
-
-    def stop(self) -> str:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            self.errors = self.process.communicate(timeout=30)[1]
-            self.process = None
-        return self.errors
+        # In its HOME: no .env of the machine's.
+        super().__init__(env, ["serve", "--telegram-webhook"], hook=HOOK, cwd=env["HOME"])
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from bot.telegram import BotApplication, build_application, organiser, organiser_export, running
+from bot.telegram import BotApplication, organiser, organiser_export, running
 from bot.telegram.background import MAX_STARTS, organiser_jobs
-from flows import Flow, StageDef
+from flows import Flow
 from storage import SurveyStore
 from tests.conftest import LoggedErrors
-from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
+from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person, Updates
 from tests.support.organiser_jobs import ask_and_wait
 from tests.support.sqlite import open_sqlite
 
@@ -36,18 +36,9 @@ def flow(mini_flow: Flow) -> Flow:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> AppFactory:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    """The organiser, for the shared `make_app` (tests/bot/conftest.py)."""
+    return frozenset({ORGANISER})
 
 
 def jobs_in(db_path: Path) -> list[tuple[str, str, int]]:

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from bot.telegram import BotApplication, build_application, organiser_export, running
+from bot.telegram import BotApplication, organiser_export, running
 from bot.telegram.background import FRESH, organiser_jobs
-from flows import Flow, StageDef
-from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person, Updates
+from flows import Flow
+from tests.support.fake_bot_api import FakeBotAPI, Person, Updates
 from tests.support.postgres import PgPeek
 
 ORGANISER = 900_001
@@ -37,18 +37,9 @@ def flow(mini_flow: Flow) -> Flow:
 
 
 @pytest.fixture
-def make_app(flow: Flow, stages: list[StageDef]) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        return build_application(
-            token=TOKEN,
-            flow=flow,
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-
-    return make
+def admins() -> frozenset[int]:
+    """The organiser, for the shared `make_app` (tests/bot/conftest.py)."""
+    return frozenset({ORGANISER})
 
 
 def said_to_organiser(api: FakeBotAPI) -> list[str]:

@@ -17,8 +17,6 @@ import asyncio
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -32,7 +30,8 @@ import pytest
 from bot.telegram.callback_data import encode
 from conversation import Action, Intent
 from tests.support.bot_api_server import BotAPIServer
-from tests.support.postgres import PgPeek, free_port
+from tests.support.postgres import PgPeek
+from tests.support.webhook_instance import WebhookInstance
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -139,15 +138,12 @@ COMMANDS = {"run": ["run"], "serve": ["serve", "--telegram-webhook"]}
 """The two ways to receive Telegram's webhook; the tests run one instance of each."""
 
 
-class Instance:
+class Instance(WebhookInstance):
     """One `surveybot run --webhook-url` (or `serve --telegram-webhook`) process on its own port."""
 
     def __init__(
         self, name: str, server: BotAPIServer, db: str, flow: Path, command: str = "run"
     ) -> None:
-        self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}{HOOK}"
         env = {
             **os.environ,
             "SURVEYBOT_TOKEN": TOKEN,
@@ -156,43 +152,9 @@ class Instance:
             "SURVEYBOT_FLOW": str(flow),
             "SURVEYBOT_WEBHOOK_SECRET": SECRET,
             "SURVEYBOT_WEBHOOK_URL": f"https://bot.example.org{HOOK}",
-            "SURVEYBOT_PORT": str(self.port),
             "SURVEYBOT_REMINDER_HOURS": "0",
         }
-        self.process: subprocess.Popen[str] | None = subprocess.Popen(
-            [sys.executable, "-m", "bot", *COMMANDS[command]],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.errors = ""
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.stop()
-            try:
-                # Served (405 to a GET) only once the store is open and the bot started.
-                if httpx.get(self.url, timeout=1).status_code == 405:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"instance {self.name} did not start: {self.stop()}")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.errors = self.process.communicate(timeout=10)[1]
-        self.process = None
-
-    def stop(self) -> str:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            self.errors = self.process.communicate(timeout=30)[1]
-            self.process = None
-        return self.errors
+        super().__init__(env, COMMANDS[command], hook=HOOK, name=name)
 
 
 class Sender:
