@@ -10,6 +10,7 @@ requests). The fixtures that start them are in conftest.py; the tests in test_br
 from __future__ import annotations
 
 import contextlib
+import http.client
 import importlib.util
 import inspect
 import json
@@ -21,8 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +44,7 @@ with contextlib.suppress(ImportError):
         ViewportSize,
         expect,
     )
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE: ViewportSize = {"width": 360, "height": 740}
@@ -374,13 +375,27 @@ def asks(phone: Phone, question: str) -> None:
     expect(phone.page.locator("#waiting-text")).to_contain_text(question)
 
 
+SEEN_WHOLE = (
+    "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+)
+
+
 def on_screen(element: Locator) -> bool:
     """Whether the element is seen whole without scrolling: not above, not below the screen."""
-    return bool(
-        element.evaluate(
-            "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
-        )
-    )
+    return bool(element.evaluate(SEEN_WHOLE))
+
+
+def comes_on_screen(element: Locator, timeout_ms: float = 5000) -> bool:
+    """Whether the element is seen whole within `timeout_ms`.
+
+    A page loaded at `#now` is scrolled there after it is drawn: its text can be
+    read a moment before the browser has moved it on screen.
+    """
+    try:
+        element.page.wait_for_function(SEEN_WHOLE, arg=element.element_handle(), timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 Phones = Callable[..., Phone]
@@ -398,33 +413,43 @@ def answers(db: Path) -> dict[str, tuple[object, object]]:
 
 
 @contextlib.contextmanager
-def allowance_spent(page: Page, url: str) -> Iterator[None]:
-    """Requests with the page's cookies until refused, then on a thread until the block ends.
+def allowance_spent(page: Page, url: str, spenders: int = 4) -> Iterator[None]:
+    """Requests with the page's cookies until refused, then on threads until the block ends.
 
-    Spending it once is not enough on a busy machine: a fraction of a request may be
-    left, and it is whole again a few milliseconds later, before the tap arrives.
+    Spending it once is not enough on a busy machine: a request's worth comes back
+    every half second, and a tap arriving before a spender takes it goes through. So
+    several spenders keep asking on kept-alive connections (no connect each time):
+    the window in which a whole request is left is a fraction of a millisecond.
     """
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+    target = urllib.parse.urlsplit(url)
 
-    def refused() -> bool:
+    def refused(connection: http.client.HTTPConnection) -> bool:
         try:
-            urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}))
-        except urllib.error.HTTPError as error:
-            return error.code == 429
-        return False
+            connection.request("GET", target.path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            connection.close()  # it connects again on the next request
+            return False
+        return response.status == 429
 
-    while not refused():
-        pass
+    with contextlib.closing(http.client.HTTPConnection(target.netloc, timeout=10)) as first:
+        while not refused(first):
+            pass
     done = threading.Event()
 
     def spend() -> None:
-        while not done.is_set():
-            refused()
+        with contextlib.closing(http.client.HTTPConnection(target.netloc, timeout=10)) as mine:
+            while not done.is_set():
+                refused(mine)
 
-    spender = threading.Thread(target=spend)
-    spender.start()
+    threads = [threading.Thread(target=spend) for _ in range(spenders)]
+    for thread in threads:
+        thread.start()
     try:
         yield
     finally:
         done.set()
-        spender.join()
+        for thread in threads:
+            thread.join()

@@ -48,7 +48,7 @@ from tests.web.phone import (
     allowance_spent,
     answers,
     asks,
-    on_screen,
+    comes_on_screen,
     rows,
     skip_without_a_browser,
 )
@@ -391,7 +391,7 @@ def test_a_refused_answer_is_said_on_screen_next_to_its_question(
     ana.type("99")
     alert = page.locator("[role=alert]")
     expect(alert).to_contain_text("Je ne reconnais pas cette réponse.")
-    assert on_screen(alert) and on_screen(page.locator("#answer"))
+    assert comes_on_screen(alert) and comes_on_screen(page.locator("#answer"))
     ana.shot("refused-code")
     ana.type("45")
     ana.tap("Dirigeant, gérant")
@@ -402,7 +402,7 @@ def test_a_refused_answer_is_said_on_screen_next_to_its_question(
     # "Valider" with nothing ticked, nine answers down the page.
     ana.tick()
     expect(alert).to_contain_text("au moins une réponse")
-    assert on_screen(alert)
+    assert comes_on_screen(alert)
     ana.shot("refused-ticks")
     assert "innovation_kinds" not in answers(db_path)
     ana.check_clean()

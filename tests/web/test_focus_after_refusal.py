@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.conftest import PhoneMaker
-from tests.web.phone import ACCESS, Phone, Server, on_screen, skip_without_a_browser
+from tests.web.phone import ACCESS, Phone, Server, comes_on_screen, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import Locator, expect
@@ -37,7 +37,7 @@ def refused(ana: Phone, focus: str) -> str:
     page = ana.page
     alert = page.get_by_role("alert")
     expect(alert).to_have_count(1)
-    assert on_screen(alert), "the refusal is off the screen"
+    assert comes_on_screen(alert), "the refusal is off the screen"
     expect(page.locator(f"#{focus}")).to_be_focused()
     assert page.evaluate(FOCUSED) == focus
     return alert.inner_text()

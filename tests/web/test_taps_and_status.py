@@ -24,7 +24,7 @@ from tests.web.phone import (
     Phones,
     Server,
     answers,
-    on_screen,
+    comes_on_screen,
     skip_without_a_browser,
 )
 
@@ -163,8 +163,8 @@ def test_a_lost_connection_is_said_by_the_answer_tapped_on_a_long_list(
     tapped.click()
     status = page.get_by_role("status")
     expect(status).to_have_text(STALLED)
-    assert on_screen(status), status.bounding_box()
-    assert on_screen(tapped)
+    assert comes_on_screen(status), status.bounding_box()
+    assert comes_on_screen(tapped)
     ana.shot("stalled-by-the-answer")
 
     # Tapped again, once back online: taken, and the status goes with the old page.
