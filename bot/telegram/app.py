@@ -22,6 +22,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import (
     BadRequest,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -369,13 +370,22 @@ async def run_polling(application: BotApplication, database: Path | str) -> None
 
 
 def describe_start_error(error: BaseException) -> str | None:
-    """A one-line explanation for the errors a person starting the bot can fix."""
+    """A one-line explanation for the errors a person running the bot can fix."""
     if isinstance(error, OSError) and str(error).startswith("cannot listen on"):
         return str(error)
     if isinstance(error, InvalidToken):
         return (
             "Telegram refused the token: check SURVEYBOT_TOKEN or the token file (copy it "
             "again from @BotFather)."
+        )
+    if isinstance(error, Conflict):
+        # The poller stops on it (bot/telegram/poller.py): two consumers would split updates.
+        return (
+            f"another program is taking this bot's updates with the same token (Telegram: "
+            f"{error}): a surveybot on another machine, a laptop left running, or a webhook "
+            "set elsewhere by surveybot serve --telegram-webhook or run --webhook-url. Stop "
+            "it (for a webhook: run it no more, and this bot removes the webhook at start), or "
+            "give each bot a token of its own from @BotFather."
         )
     if isinstance(error, NetworkError):
         return f"cannot reach the Bot API ({error}); check SURVEYBOT_API_URL and the network."
