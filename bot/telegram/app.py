@@ -369,9 +369,28 @@ async def run_polling(application: BotApplication, database: Path | str) -> None
         await poller.run()
 
 
+class WebhookRefused(Exception):
+    """Telegram answered setWebhook with a refusal: it was reached, the address is at fault."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"Telegram refused the webhook address {url}: {reason}; check SURVEYBOT_WEBHOOK_URL "
+            "(or --webhook-url): Telegram calls it from the internet, so it must be an https "
+            "address whose name resolves publicly, on port 443, 80, 88 or 8443, reaching this "
+            "server through your reverse proxy."
+        )
+
+
 def describe_start_error(error: BaseException) -> str | None:
-    """A one-line explanation for the errors a person running the bot can fix."""
+    """A one-line explanation for the errors a person running the bot can fix.
+
+    Telegram reached but refusing (BadRequest is a NetworkError in
+    python-telegram-bot's tree) is not called unreachable: the fault is then a
+    setting, not the network.
+    """
     if isinstance(error, OSError) and str(error).startswith("cannot listen on"):
+        return str(error)
+    if isinstance(error, WebhookRefused):
         return str(error)
     if isinstance(error, InvalidToken):
         return (
@@ -386,6 +405,11 @@ def describe_start_error(error: BaseException) -> str | None:
             "set elsewhere by surveybot serve --telegram-webhook or run --webhook-url. Stop "
             "it (for a webhook: run it no more, and this bot removes the webhook at start), or "
             "give each bot a token of its own from @BotFather."
+        )
+    if isinstance(error, (BadRequest, Forbidden)):
+        return (
+            f"the Bot API was reached but refused a request ({error}); check SURVEYBOT_API_URL "
+            "(a Bot API server, the address ending in /bot) and SURVEYBOT_TOKEN."
         )
     if isinstance(error, NetworkError):
         return f"cannot reach the Bot API ({error}); check SURVEYBOT_API_URL and the network."

@@ -432,11 +432,11 @@ async def _warn_of_webhook(bot: Bot) -> None:
             "a webhook is set, at %s: polling removes it, and instances serving it (surveybot "
             "serve --telegram-webhook, or run --webhook-url) receive nothing from Telegram "
             "while this poller runs; stop this poller if they should",
-            _shown_url(info.url, bot.token),
+            shown_url(info.url, bot.token),
         )
 
 
-def _shown_url(url: str, token: str) -> str:
+def shown_url(url: str, token: str) -> str:
     """`url` without what may be secret: no user or password, no query, and the bot token
     (some put it in the path) hidden."""
     parts = urllib.parse.urlsplit(url)

@@ -32,11 +32,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.http import MAX_UPDATE, BodyLimit, bind, health_route, serve
-from bot.telegram.app import running
+from bot.telegram.app import WebhookRefused, running
 from bot.telegram.context import BotApplication
-from bot.telegram.poller import ALLOWED_UPDATES
+from bot.telegram.poller import ALLOWED_UPDATES, shown_url
 from bot.telegram.processor import PerRespondentProcessor
 
 log = logging.getLogger(__name__)
@@ -142,10 +143,17 @@ def _parsed(body: bytes, application: BotApplication) -> Update | None:
 
 
 async def register_webhook(application: BotApplication, *, url: str, secret: str) -> None:
-    """Tell Telegram where to post updates, keeping those that wait (nothing is dropped)."""
-    await application.bot.set_webhook(
-        url, allowed_updates=ALLOWED_UPDATES, secret_token=secret, drop_pending_updates=False
-    )
+    """Tell Telegram where to post updates, keeping those that wait (nothing is dropped).
+
+    A refusal (a port Telegram does not call, a name it cannot resolve) is
+    `WebhookRefused`, said as such: Telegram was reached, the address is wrong.
+    """
+    try:
+        await application.bot.set_webhook(
+            url, allowed_updates=ALLOWED_UPDATES, secret_token=secret, drop_pending_updates=False
+        )
+    except BadRequest as error:
+        raise WebhookRefused(shown_url(url, application.bot.token), str(error)) from error
     log.info("Telegram posts updates to %s", url)
 
 

@@ -33,6 +33,7 @@ CONFLICT = (
     "is running"
 )
 OTHER_PROGRAM = "another program is taking this bot's updates with the same token"
+HOOK = "https://enquete.example.org:8000/telegram"
 
 
 @pytest.fixture
@@ -119,3 +120,47 @@ def test_another_poller_after_a_while_is_the_same_line(api: BotAPIServer, tmp_pa
     assert OTHER_PROGRAM in line
     assert "surveybot is running as @" in result.stderr  # it had started
     assert fetched["n"] == 3
+
+
+REFUSALS = [
+    "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
+    "Bad Request: bad webhook: Failed to resolve host: Name or service not known",
+]
+WEBHOOK_COMMANDS = [
+    ["serve", "--telegram-webhook", "--webhook-url", HOOK],
+    ["run", "--webhook-url", HOOK],
+]
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+@pytest.mark.parametrize("command", WEBHOOK_COMMANDS, ids=lambda command: command[0])
+def test_a_webhook_address_telegram_refuses_is_said_so_with_its_reason(
+    api: BotAPIServer, tmp_path: Path, command: list[str], refusal: str
+) -> None:
+    answer(api, lambda method, _: (400, refusal) if method == "setWebhook" else None)
+
+    line = one_line(surveybot(api, tmp_path, *command))
+
+    assert line.startswith(f"error: Telegram refused the webhook address {HOOK}: ")
+    assert refusal.split("Bad Request: ", 1)[1].lower() in line.lower()  # Telegram's reason
+    assert "check SURVEYBOT_WEBHOOK_URL" in line
+    assert "cannot reach" not in line
+    assert "SURVEYBOT_API_URL" not in line
+    assert "hook_secret" not in line
+
+
+@pytest.mark.parametrize(
+    ("status", "description"),
+    [(400, "Bad Request: chat not found"), (403, "Forbidden: bot was blocked by the user")],
+)
+def test_other_refusals_at_start_are_not_called_unreachable(
+    api: BotAPIServer, tmp_path: Path, status: int, description: str
+) -> None:
+    # deleteWebhook comes before polling: refused, as a Bot API server of one's own might.
+    answer(api, lambda method, _: (status, description) if method == "deleteWebhook" else None)
+
+    line = one_line(surveybot(api, tmp_path, "run"))
+
+    assert "the Bot API was reached but refused a request" in line
+    assert description.split(": ", 1)[1].lower() in line.lower()
+    assert "cannot reach" not in line
