@@ -30,10 +30,10 @@ from bot.cli.outputs import (
     per_flow,
     refuse_database,
 )
+from bot.cli.stats_scope import read_stats, stage_and_flows
 
 if TYPE_CHECKING:
     from bot.settings import LinkSettings
-    from flows import Flow, StageDef
     from organiser import StageLink, Stats, WrittenLinks
 
 
@@ -314,7 +314,13 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
 
 @click.command(context_settings=CONTEXT)
 @data_options
-@click.option("--stage", "stage_code", metavar="CODE", help="Only the responses of this stage.")
+@click.option(
+    "--stage",
+    "stage_code",
+    metavar="CODE",
+    help="Only the responses of this stage; a link's CODE__AUDIENCE (issoudun__entreprise) "
+    "also picks that audience's questionnaire.",
+)
 @click.option(
     "--day",
     callback=to_day,
@@ -373,7 +379,8 @@ def stats(
 
     setup = load_data(db, flow, flows, stages, database_required=True)
     settings, catalogue, loaded_stages = setup.settings, setup.catalogue, setup.stages
-    selected = setup.selected
+    # `issoudun__entreprise`, as the cards print it: that workshop, that questionnaire.
+    stage_code, selected, picked = stage_and_flows(setup, stage_code, flow_given=flow is not None)
     refuse_database([plot], database=database_file(settings.db))
     if plot is not None and plot.suffix.lower() in OTHER_IMAGES:
         # A PNG named .jpg opens with a warning, if at all: said before anything is read.
@@ -384,7 +391,7 @@ def stats(
     check_outputs(plots, database=database_file(settings.db), force=force)
     zone = ZoneInfo(load_settings(ZoneSettings, timezone=timezone).timezone)
     results = [
-        _read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone)
+        read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone)
         for chosen in selected
     ]
     carried = any(result.total.started for result in results)
@@ -395,7 +402,7 @@ def stats(
         if len(selected) > 1:
             click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")
         _show_stats(result, chart, abandon_days, all_stages)
-    if flow is None:  # --flow picked its flow on purpose: the others are not missed
+    if flow is None and not picked:  # a flow picked on purpose: the others are not missed
         _note_other_flows(setup, stage_code)
 
 
@@ -422,45 +429,6 @@ def _note_other_flows(setup: DataSetup, stage_code: str | None) -> None:
     for other in other_flows(setup.settings.db, setup.selected, matching if codes else None):
         include = how_to_include(other, setup.settings.flow_paths(), "its own tables")
         click.echo(f"note: {held(other, '--stage')}, any status; {counted}: {include}", err=True)
-
-
-def _read_stats(
-    db: Path | str,
-    flow: Flow,
-    stages: list[StageDef],
-    stage_code: str | None,
-    day: dt.date | None,
-    own_only: bool,
-    zone: ZoneInfo,
-) -> Stats:
-    """The figures, "today" being a day in the respondents' zone (SURVEYBOT_TIMEZONE), as
-    Telegram's /stats counts it, whatever the zone of the machine running the command."""
-    import asyncio
-
-    from organiser import read_stats
-    from storage import StorageError, open_store
-
-    today = day if day is not None else dt.datetime.now(zone).date()
-
-    async def read() -> Stats:
-        store = await open_store(db, readonly=True)
-        try:
-            return await read_stats(
-                store,
-                flow=flow,
-                stages=stages,
-                today=today,
-                tz=zone,
-                stage_code=stage_code,
-                own_only=own_only,
-            )
-        finally:
-            await store.close()
-
-    try:
-        return asyncio.run(read())
-    except StorageError as error:
-        fail(str(error))
 
 
 def _abandon_after_days(timezone: str | None) -> float | None:

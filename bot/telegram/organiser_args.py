@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bot.telegram.export_words import ew
 from bot.telegram.export_worker import FORMATS
 from bot.telegram.words import counted, org, tg
-from flows import STAGE_CODE, find_stage
+from flows import STAGE_CODE, find_stage, is_stage_code, split_entry
 from organiser import stages_remembered
 from storage import ResponseFilter
 
@@ -76,7 +76,9 @@ async def read_command_args(
 
     /stats and /export also take the code of a workshop removed from the stages file
     that responses still carry, as `surveybot stats --stage` and `export --stage` do
-    (`carried_code`); /qr does not, as such a workshop has no link.
+    (`carried_code`); /qr does not, as such a workshop has no link. A link's code,
+    `issoudun__territoire` as the cards and /links print it, names the workshop and,
+    with several questionnaires, that audience's (`entry_flow`).
 
     The one place a command's words are read: a new option is added here.
     """
@@ -94,18 +96,17 @@ async def read_command_args(
             twice += [word] if asked.flow not in (None, flow.id) else []
             asked = replace(asked, flow=flow.id)
         elif stage is not None:
-            twice += [word] if asked.stage not in (None, stage.code) else []
-            asked = replace(asked, stage=stage.code)
+            asked = _with_stage(asked, stage.code, entry_flow(word, conversation), word, twice)
         else:
             unknown.append(word)
     if command in CARRIED_TOO and len(unknown) <= CARRIED_LOOKED_UP:
         # Only a word the file does not know costs a read: the common path reads nothing.
         for word in list(unknown):
-            code = await carried_code(word, conversation)
+            named = entry_flow(word, conversation)
+            code = await carried_code(split_entry(word)[0] if named else word, conversation)
             if code is not None:
                 unknown.remove(word)
-                twice += [word] if asked.stage not in (None, code) else []
-                asked = replace(asked, stage=code)
+                asked = _with_stage(asked, code, named, word, twice)
     if unknown:
         refused = unknown_words(unknown, conversation, lang)
     elif twice:
@@ -117,6 +118,29 @@ async def read_command_args(
     else:
         return asked
     return refused + "\n" + usage(command, conversation, lang)
+
+
+def entry_flow(word: str, conversation: Conversation) -> Flow | None:
+    """The questionnaire a link's code names after its `__` (`issoudun__territoire`, as the
+    cards, the QR files and /links print it), when the bot runs several; else None (a
+    stage's own code, one questionnaire, or no audience after `__`)."""
+    catalogue = conversation.catalogue
+    if not catalogue.several or is_stage_code(conversation.stages, word):
+        return None
+    code, audience = split_entry(word)
+    return catalogue.by_audience(audience) if code else None
+
+
+def _with_stage(
+    asked: ExportAsked, code: str, flow: Flow | None, word: str, twice: list[str]
+) -> ExportAsked:
+    """`asked` with the workshop `code`, and the questionnaire `flow` its word names;
+    `word` added to `twice` when either contradicts what an earlier word named
+    (`issoudun__territoire entreprise` names two questionnaires)."""
+    other_stage = asked.stage not in (None, code)
+    other_flow = flow is not None and asked.flow not in (None, flow.id)
+    twice += [word] if other_stage or other_flow else []
+    return replace(asked, stage=code, flow=flow.id if flow is not None else asked.flow)
 
 
 CARRIED_TOO: Final = frozenset({"stats", "export"})

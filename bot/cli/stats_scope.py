@@ -1,0 +1,96 @@
+"""What `surveybot stats` reports on, and its reading of the database.
+
+`--stage` takes the code printed on the cards, the QR file's name and the link's
+`?start=`: with several questionnaires that is `<workshop>__<audience>`
+(`issoudun__entreprise`). It means that workshop and that audience's questionnaire,
+not a stage no one has, counted as a row of zeros.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import click
+
+from bot.cli.common import fail
+
+if TYPE_CHECKING:
+    from bot.cli.loading import DataSetup
+    from flows import Flow, StageDef
+    from organiser import Stats
+
+
+def stage_and_flows(
+    setup: DataSetup, code: str | None, *, flow_given: bool
+) -> tuple[str | None, list[Flow], bool]:
+    """The stage code to count, the flows to report on, and whether `code` picked the flow.
+
+    A stage of the file is counted as the file writes its code, whatever the case of
+    `code`, or whatever audience follows it (`issoudun__entreprise` is issoudun, as
+    `export --stage` reads it); a code the file does not hold (a stage removed since)
+    is counted as given, its audience taken off. With several flows, an audience after
+    the code picks its flow, as the link does: one contradicting --flow is refused.
+    """
+    from flows import find_stage, is_stage_code, split_entry
+
+    if code is None:
+        return None, setup.selected, False
+    stage = find_stage(setup.stages, code)
+    part, audience = split_entry(code)
+    named = None
+    if setup.catalogue.several and part and not is_stage_code(setup.stages, code):
+        named = setup.catalogue.by_audience(audience)
+    counted = stage.code if stage is not None else (part if named is not None else code)
+    if named is None:
+        return counted, setup.selected, False
+    if flow_given and named not in setup.selected:
+        other = setup.selected[0]
+        raise click.BadParameter(
+            f"'{code}' names the questionnaire '{audience}' ({named.id}), and --flow "
+            f"another ({other.id}): give one of them, or the workshop's code alone "
+            f"('{counted}')",
+            param_hint="'--stage'",
+        )
+    return counted, [named], True
+
+
+def read_stats(
+    db: Path | str,
+    flow: Flow,
+    stages: list[StageDef],
+    stage_code: str | None,
+    day: dt.date | None,
+    own_only: bool,
+    zone: ZoneInfo,
+) -> Stats:
+    """The figures, "today" being a day in the respondents' zone (SURVEYBOT_TIMEZONE), as
+    Telegram's /stats counts it, whatever the zone of the machine running the command."""
+    import asyncio
+
+    from organiser import read_stats as read
+    from storage import StorageError, open_store
+
+    today = day if day is not None else dt.datetime.now(zone).date()
+
+    async def reading() -> Stats:
+        store = await open_store(db, readonly=True)
+        try:
+            return await read(
+                store,
+                flow=flow,
+                stages=stages,
+                today=today,
+                tz=zone,
+                stage_code=stage_code,
+                own_only=own_only,
+            )
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(reading())
+    except StorageError as error:
+        fail(str(error))

@@ -1,0 +1,101 @@
+"""/stats and /export take a link's code, `pithiviers__territoire`, as the cards print it.
+
+With two questionnaires every card, QR file and /links line carries
+`<workshop>__<audience>`: the organiser who types it gets that workshop and that
+audience's questionnaire, as `/export pithiviers territoire` does, not both
+questionnaires; a code and another questionnaire's word are refused, as two
+questionnaires are. The real application and handlers, the Bot API faked at the
+HTTP boundary, a real SQLite file, a clock fixed at 2026-11-30 13:05 UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from bot.telegram import BotApplication, build_application
+from flows import Catalogue, Flow, StageDef
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from tests.support.organiser_jobs import ask_and_wait
+
+ORGANISER = 900_001
+NOW = dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC)
+PersonFactory = Callable[..., Person]
+
+
+@pytest.fixture
+def make_app(
+    bundled_flow: Flow, actors_flow: Flow, stages: list[StageDef]
+) -> Callable[[FakeBotAPI], BotApplication]:
+    def make(api: FakeBotAPI) -> BotApplication:
+        app = build_application(
+            token=TOKEN,
+            flow=Catalogue((bundled_flow, actors_flow)),
+            stages=stages,
+            request=api,
+            rate_limit=False,
+            admins=frozenset({ORGANISER}),
+        )
+        app.bot_data.clock = lambda: NOW
+        return app
+
+    return make
+
+
+async def one_each(person: PersonFactory) -> None:
+    """One respondent per questionnaire at Pithiviers, agreed and on the first question."""
+    for user, audience in ((711, "entreprise"), (712, "territoire")):
+        someone = person(user)
+        await someone.send(f"/start pithiviers__{audience}")
+        await someone.tap("J’accepte")
+
+
+def files(organiser: Person) -> list[str]:
+    """The name of every document the organiser got."""
+    return [m.attachment[0] for m in organiser.chat if m.attachment is not None]
+
+
+async def test_stats_of_a_link_code_are_that_questionnaire_s(person: PersonFactory) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+    await boss.send("/stats pithiviers territoire")
+    expected = [m.text for m in boss.chat]
+    assert len(expected) == 1 and "acteurs du territoire —\n" in expected[0]
+
+    for asked in ("pithiviers__territoire", "Pithiviers__territoire territoire"):
+        before = len(boss.chat)
+        await boss.send(f"/stats {asked}")
+        assert [m.text for m in boss.chat[before:]] == expected, asked
+
+
+async def test_an_export_of_a_link_code_is_that_questionnaire_s(person: PersonFactory) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+
+    await ask_and_wait(boss, "/export pithiviers__territoire csv")
+
+    assert files(boss) == [
+        "reponses_territoire_pithiviers_2026-11-30_14-05-00.csv",
+        "codebook_territoire_pithiviers_2026-11-30_14-05-00.csv",
+    ]
+
+
+async def test_a_link_code_and_another_questionnaire_are_refused_as_two_are(
+    person: PersonFactory,
+) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+
+    await boss.send("/stats pithiviers__territoire entreprise")
+    assert boss.last_text == (
+        "Un atelier et un questionnaire à la fois au plus\u00a0: «\u00a0entreprise\u00a0» "
+        "en trop.\nUtilisation\u00a0: /stats [CODE] [AUDIENCE]"
+    )
+    await ask_and_wait(boss, "/export entreprise pithiviers__territoire")
+    assert boss.last_text.startswith(
+        "Un atelier et un questionnaire à la fois au plus\u00a0: "
+        "«\u00a0pithiviers__territoire\u00a0» en trop.\n"
+    )
+    assert files(boss) == []

@@ -1,0 +1,123 @@
+"""`surveybot stats --stage CODE__AUDIENCE`: the code every card prints counts its workshop.
+
+With two questionnaires, each card, QR file (qr/pithiviers__entreprise.png), link and
+/links line carries `<workshop>__<audience>`. An organiser who copies it into
+`stats --stage` gets that workshop's figures, for that audience's questionnaire,
+not a row of zeros "(not in the stages file)" and a blank chart. Through the real
+command line, from a database filled by the terminal chat as a respondent fills it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import main
+from flows import bundled_path, load_flow
+from tests.support.scripts import script_for
+
+ACTORS = "tour_innov_2019_acteurs"
+COMPANIES = "tour_innovation_2019"
+BOTH = {"SURVEYBOT_FLOWS": "bundled"}
+
+
+def invoke(*args: str | Path, env: dict[str, str] | None = None, input: str = "") -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args], env=env, input=input)
+
+
+def _answer(db: Path, flow_file: str, audience: str, who: str, limit: int | None = None) -> None:
+    """One respondent answers (the whole flow, or its first `limit` steps) in the terminal."""
+    lines, _ = script_for(load_flow(bundled_path(flow_file)), "fr", limit)
+    result = invoke(
+        *("chat", "--db", db, "--stage", f"pithiviers__{audience}"),
+        *("--respondent", who, "--lang", "fr"),
+        env=BOTH,
+        input="\n".join(lines) + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pithiviers: one company completed; two actors completed and one still answering."""
+    db = tmp_path_factory.mktemp("tour") / "tour.sqlite3"
+    saved = {
+        name: os.environ.pop(name) for name in list(os.environ) if name.startswith("SURVEYBOT_")
+    }
+    try:
+        _answer(db, "questionnaire.yaml", "entreprise", "company-1")
+        _answer(db, "acteurs.yaml", "territoire", "actor-1")
+        _answer(db, "acteurs.yaml", "territoire", "actor-2")
+        _answer(db, "acteurs.yaml", "territoire", "actor-3", limit=3)
+    finally:
+        os.environ.update(saved)
+    return db
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filled: Path) -> Iterator[Path]:
+    """An organiser's folder: a copy of the tour's database, SURVEYBOT_DB naming it."""
+    for name in list(os.environ):
+        if name.startswith("SURVEYBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(filled, tmp_path / "tour.sqlite3")
+    monkeypatch.setenv("SURVEYBOT_DB", "tour.sqlite3")
+    yield tmp_path
+
+
+def row(stdout: str, code: str) -> list[str]:
+    """The stage table's row of `code`, split into its cells."""
+    return next(line.split() for line in stdout.splitlines() if line.startswith(code + " "))
+
+
+def test_the_code_of_a_card_counts_its_workshop_for_its_questionnaire(desk: Path) -> None:
+    actors = invoke("stats", "--stage", "pithiviers__territoire", env=BOTH)
+    companies = invoke("stats", "--stage", "Pithiviers__entreprise", env=BOTH)
+
+    for result in (actors, companies):
+        assert result.exit_code == 0, result.stderr
+        assert "not in the stages file" not in result.stdout
+        assert "==" not in result.stdout  # one questionnaire: no heading per questionnaire
+        assert result.stderr == ""  # picked on purpose: no note of the other one
+    # started, terminal, completed
+    assert row(actors.stdout, "pithiviers")[2:5] == ["3", "3", "2"]
+    assert f"Drop-off, flow {ACTORS}, stage pithiviers: 3 started" in actors.stdout
+    assert COMPANIES not in actors.stdout
+    assert row(companies.stdout, "pithiviers")[2:5] == ["1", "1", "1"]
+    assert f"Drop-off, flow {COMPANIES}, stage pithiviers: 1 started" in companies.stdout
+
+
+def test_the_chart_of_a_card_code_is_that_questionnaire_s_as_named(desk: Path) -> None:
+    result = invoke("stats", "--stage", "pithiviers__territoire", "--plot", "chart.png", env=BOTH)
+
+    assert result.exit_code == 0, result.stderr
+    assert sorted(path.name for path in desk.iterdir() if path.suffix == ".png") == ["chart.png"]
+    assert "wrote the drop-off chart to chart.png" in result.stderr
+
+
+def test_a_card_code_and_another_flow_are_refused_naming_both(desk: Path) -> None:
+    result = invoke("stats", "--stage", "pithiviers__territoire", "--flow", "entreprise", env=BOTH)
+
+    assert result.exit_code == 2
+    assert (
+        f"'pithiviers__territoire' names the questionnaire 'territoire' ({ACTORS}), and "
+        f"--flow another ({COMPANIES}): give one of them, or the workshop's code alone "
+        "('pithiviers')"
+    ) in " ".join(result.stderr.split())
+    same = invoke("stats", "--stage", "pithiviers__territoire", "--flow", "territoire", env=BOTH)
+    assert same.exit_code == 0 and row(same.stdout, "pithiviers")[2] == "3"
+
+
+def test_with_one_questionnaire_a_card_code_counts_the_whole_workshop(desk: Path) -> None:
+    # Every response counts in the stage table with one flow, whatever its flow.
+    result = invoke("stats", "--stage", "pithiviers__entreprise")
+
+    assert result.exit_code == 0, result.stderr
+    assert row(result.stdout, "pithiviers")[2] == "4"
+    assert "not in the stages file" not in result.stdout
