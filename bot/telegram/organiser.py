@@ -248,10 +248,17 @@ def _figures(row: StageCounts, lang: str) -> str:
     percent = "\u00a0%" if lang == "fr" else "%"  # "67 %" in French, "67%" in English
     rate = f"{row.completion_rate:.0f}{percent}" if row.completion_rate is not None else "–"
     median = f"{row.median_minutes:.0f}\u00a0min" if row.median_minutes is not None else "–"
-    figures = tg(
+    started = counted("org_started", row.started, lang)
+    if len(row.by_channel) > 1:
+        # Where they answered, once there is more than one place, right after the count it
+        # splits: "5 commencées (dont 1 telegram, 4 terminal)", not after today's figures,
+        # where it read as a split of today's.
+        detail = ", ".join(f"{count} {channel}" for channel, count in row.by_channel.items())
+        started += f" ({tg('org_channels', lang, detail=detail)})"
+    return tg(
         "org_figures",
         lang,
-        started=counted("org_started", row.started, lang),
+        started=started,
         completed=counted("org_status_completed", row.completed, lang),
         abandoned=counted("org_status_abandoned", row.abandoned, lang),
         rate=rate,
@@ -259,11 +266,6 @@ def _figures(row: StageCounts, lang: str) -> str:
         started_today=row.started_today,
         completed_today=row.completed_today,
     )
-    if len(row.by_channel) < 2:
-        return figures
-    # Where they answered, once there is more than one place: "dont 12 telegram, 5 web".
-    detail = ", ".join(f"{count} {channel}" for channel, count in row.by_channel.items())
-    return f"{figures} ({tg('org_channels', lang, detail=detail)})"
 
 
 @organiser_command
