@@ -344,6 +344,10 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         if shown.kind == Kind.SCALE and (shown.min_label or shown.max_label):
             view["scale"] = (shown.min_label or "", shown.max_label or "")
             view["buttons"] = _scale_ends(view["buttons"], [code for code, _ in shown.choices])
+            # Each end's words said with its number ("5 = Forte"): above a row that wraps,
+            # a word over the wrong button would otherwise be read as that button's.
+            points = [label for code, label in shown.choices if code.lstrip("-").isdigit()]
+            view["scale_points"] = (points[0], points[-1]) if points else ("", "")
     elif kind == "ticks":
         view["choices"] = [(code, label, code in shown.selected) for code, label in shown.choices]
         hint = _how_many(shown, lang)
