@@ -11,6 +11,7 @@ import click
 from bot.cli.common import database_label
 from bot.cli.loading import load_settings, where_missing_paths_come_from
 from bot.cli.options import CONTEXT
+from bot.cli.stage_flows import audiences_meant
 
 if TYPE_CHECKING:
     from flows import Flow, Problem, StageDef
@@ -129,8 +130,11 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
     if configured:
         given = [*_configured_flows(reports), *broken]
     offered = {lang for flow in given if isinstance(flow, Flow) for lang in flow.languages}
+    # "Give your flow file too, or set SURVEYBOT_FLOW(S)" only when neither is set: the
+    # bundled flow may not be the author's. Set, the flows are theirs: "give one of their ids".
+    unset = configured and _flows_unset()
     for path, problems in others:
-        found = stage_flow_problems(path, given, configured=configured)
+        found = audiences_meant(stage_flow_problems(path, given, configured=unset), given)
         if found:  # in the order of the file, as its other problems
             problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
         if offered and not broken:  # an English-only survey is not told to add a French noun
@@ -138,6 +142,15 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
                 p for p in problems if missing_noun_language(p.message) in (None, *offered)
             ]
     return flows, stages
+
+
+def _flows_unset() -> bool:
+    """Whether neither SURVEYBOT_FLOW nor SURVEYBOT_FLOWS is set: the flows checked are the
+    bundled ones by default, not necessarily those of the stages file's author."""
+    from bot.settings import FlowSettings
+
+    settings = load_settings(FlowSettings)
+    return settings.flow is None and not settings.flows
 
 
 def _is_flow_file(report: Report) -> bool:
