@@ -25,6 +25,7 @@ from conversation.session import open_session
 from conversation.words import answered_so_far, say
 from flows import Catalogue, Flow, ResponseState, prompt, typeset
 from storage import (
+    KEEP_DONE,
     Channel,
     NotFound,
     Response,
@@ -57,11 +58,19 @@ class Housekeeping:
     """Reminders and upkeep for the bot's flows, by the rules of a `Policy`."""
 
     def __init__(
-        self, store: SurveyStore, flows: Flow | Catalogue | Sequence[Flow], policy: Policy
+        self,
+        store: SurveyStore,
+        flows: Flow | Catalogue | Sequence[Flow],
+        policy: Policy,
+        *,
+        prunes_inbox: bool = True,
     ) -> None:
         self.store = store
         self.catalogue = Catalogue.of(flows)
         self.policy = policy
+        self.prunes_inbox = prunes_inbox
+        """False in the long-polling bot, whose `Poller` prunes the inbox itself, only after
+        its first fetch (the done rows recognise a batch Telegram delivers again)."""
 
     @contextlib.asynccontextmanager
     async def exclusively(self, lease: str) -> AsyncIterator[bool]:
@@ -158,7 +167,8 @@ class Housekeeping:
 
     async def upkeep(self, now: dt.datetime) -> bool:
         """Close responses untouched for too long, delete those past the retention period,
-        forget the ids of updates handled long ago and the web's refused texts not shown.
+        forget the ids of updates handled long ago, the web's refused texts not shown and
+        the handled updates of the inbox (`prune_inbox`).
 
         False, doing nothing, while another instance does it.
         """
@@ -193,6 +203,25 @@ class Housekeeping:
         await self.store.prune_handled_updates(before=now - KEEP_HANDLED_UPDATES)
         # The web chat's refused texts not shown in time (each is dropped as it is shown).
         await self.store.prune_kept_texts(now=now)
+        await self.prune_inbox(now)
+
+    async def prune_inbox(self, now: dt.datetime) -> int:
+        """Delete the Telegram updates handled over `KEEP_DONE` ago; how many.
+
+        The inbox holds each update as Telegram sent it (names, typed texts, also of
+        people who never agreed), and only the long-polling bot writes it and prunes it
+        (bot/telegram/poller.py). A bot switched to a webhook, or `serve` beside it, would
+        keep what the poller left for ever: every running mode prunes, at start and then
+        regularly. Deleted as erasures are (freed pages zeroed, the -wal file emptied
+        within minutes: storage/checkpoints.py). Idempotent, so several instances on one
+        database may all prune. Rows not done are updates still to apply: kept.
+        """
+        if not self.prunes_inbox:
+            return 0
+        pruned = await self.store.prune_inbox(before=now - KEEP_DONE)
+        if pruned:
+            log.info("deleted %d handled Telegram update(s) from the inbox", pruned)
+        return pruned
 
 
 def _span(period: dt.timedelta) -> str:

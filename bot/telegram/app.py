@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -165,7 +166,10 @@ async def running(
             closed=services.policy.closed,  # the tour is over: conversation/closing.py
         )
         services.conversation_ = conversation
-        services.housekeeping_ = Housekeeping(store, services.flows, services.policy)
+        # Polling, the Poller prunes the inbox (after its first fetch); otherwise a job does.
+        services.housekeeping_ = Housekeeping(
+            store, services.flows, services.policy, prunes_inbox=not polling
+        )
         try:
             await conversation.sync_with_files()
             waiting = await register_menus(
@@ -181,6 +185,8 @@ async def running(
             # Once the job queue runs: a job due before it starts is "missed" after a second
             # (APScheduler's grace) and would wait for its next round.
             jobs.schedule(application)
+            if not polling:
+                _schedule_inbox_pruning(application)
             try:
                 yield store
             finally:
@@ -189,6 +195,22 @@ async def running(
             services.conversation_ = services.housekeeping_ = None
             services.database = None
             await store.close()
+
+
+INBOX_PRUNED_EVERY = dt.timedelta(minutes=1)
+"""How often a bot not polling (a webhook) prunes the inbox a poller left (`KEEP_DONE` old)."""
+
+
+def _schedule_inbox_pruning(application: BotApplication) -> None:
+    """Prune the inbox at start and every `INBOX_PRUNED_EVERY`, as a poller would."""
+    job_queue = application.job_queue
+    assert job_queue is not None  # jobs.schedule has said so otherwise
+    job_queue.run_repeating(_prune_inbox, interval=INBOX_PRUNED_EVERY, first=1, name="inbox")
+
+
+async def _prune_inbox(context: BotContext) -> None:
+    services = context.bot_data
+    await services.housekeeping.prune_inbox(services.clock())
 
 
 def _already_taken(database: Path | str) -> str:
