@@ -105,7 +105,7 @@ async def test_after_changing_an_answer_the_summary_opens_at_it(
     assert "Récapitulatif de vos réponses" in again
     if scripts:
         # chat.js focuses and shows the entry marked as changed (static/chat.js).
-        assert re.search(r'<li id="entry-habit_7" class="changed" tabindex="-1">', again.html)
+        assert re.search(r'<li id="entry-habit_7" class="changed" tabindex="-1"', again.html)
         assert again.html.count('class="changed"') == 1
     else:
         location = again.response.history[0].headers["location"]
