@@ -1,0 +1,95 @@
+"""A self-service erasure leaves one log line naming the response keys erased, nothing else.
+
+/delete on Telegram, the web chat's button and the terminal's left no trace at
+all, while the README's Backups and docs/privacy.md tell the operator to erase
+again whoever an older backup brings back: after a restore, nobody could know
+whom. Each erasure now logs, at INFO, the pseudonymous keys of the responses
+erased (those `/mydata` shows and `surveybot erase --response` takes), never a
+name, an id or an answer. Real SQLite (the `store` fixture).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from conversation import Conversation
+from storage import Channel
+from tests.conftest import Peek
+from tests.conversation.conftest import ERASE_YES, ChatFactory, agree
+
+SECRET_ANSWER = "Acme Confidentiel"
+
+
+def erasure_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.getMessage().startswith("erasure:")]
+
+
+@pytest.mark.parametrize("channel", [Channel.TELEGRAM, Channel.WEB, Channel.TERMINAL])
+async def test_an_erasure_logs_the_keys_it_erased_and_nothing_personal(
+    chat: ChatFactory,
+    bundled: Conversation,
+    peek: Peek,
+    caplog: pytest.LogCaptureFixture,
+    channel: Channel,
+) -> None:
+    ana = chat(bundled, "4242007", channel=channel)
+    await agree(ana, "pithiviers")
+    await ana.write(SECRET_ANSWER)
+    keys = [row[0] for row in peek.query("SELECT key FROM responses")]
+    assert len(keys) == 1
+
+    caplog.set_level(logging.INFO)
+    await ana.command("delete")
+    assert erasure_lines(caplog) == []  # asked, not done yet
+    await ana.press(ERASE_YES)
+
+    [record] = erasure_lines(caplog)
+    line = record.getMessage()
+    assert record.levelno == logging.INFO
+    assert line == (
+        f"erasure: a {channel} respondent erased their data (responses {keys[0]}): after "
+        "restoring an older backup, erase them again with surveybot erase --response KEY"
+    )
+    assert "4242007" not in line
+    assert SECRET_ANSWER not in line
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+
+
+async def test_a_second_tap_on_erase_logs_nothing_more(
+    chat: ChatFactory, bundled: Conversation, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = chat(bundled)
+    await agree(ana)
+    await ana.command("delete")
+    tap = ana.action(ERASE_YES)
+    caplog.set_level(logging.INFO)
+
+    await ana.tap(tap)
+    await ana.tap(tap)
+
+    assert len(erasure_lines(caplog)) == 1
+
+
+async def test_every_response_of_the_person_is_named(
+    chat: ChatFactory, bundled: Conversation, peek: Peek, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana, bob = chat(bundled, "ana"), chat(bundled, "bob")
+    await agree(ana, "pithiviers")
+    await agree(bob)
+    ana_keys = [
+        row[0]
+        for row in peek.query(
+            "SELECT r.key FROM responses r JOIN respondents p ON p.id = r.respondent_id "
+            "WHERE p.external_id = 'ana'"
+        )
+    ]
+    caplog.set_level(logging.INFO)
+
+    await ana.command("delete")
+    await ana.press(ERASE_YES)
+
+    [record] = erasure_lines(caplog)
+    assert f"(responses {', '.join(ana_keys)})" in record.getMessage()
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]  # bob's stays
