@@ -27,7 +27,7 @@ from exports.files import (
 from exports.history import history_of
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
 from exports.packed import FileNames, PackedExport, export_packed
-from exports.stages import UnknownStage, known_stages, unknown_stage
+from exports.stages import OtherAudience, UnknownStage, known_stages, unknown_stage
 
 if TYPE_CHECKING:
     from exports.frame import load_codebook, load_responses
@@ -56,6 +56,7 @@ __all__ = [
     "FileNames",
     "Interrupted",
     "Layout",
+    "OtherAudience",
     "OutputError",
     "PackedExport",
     "Progress",

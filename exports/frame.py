@@ -23,7 +23,7 @@ from exports.columns import Cell, Column, exported_questions, plan_columns
 from exports.export import as_flow, prepare
 from exports.history import FlowHistory
 from exports.options import CHANNELS, DateLike, ExportOptions, Layout
-from exports.stages import known_stages
+from exports.stages import audience_taken_off, known_stages
 from exports.table import ANSWERED, SKIPPED
 from flows import Flow, Kind, StageDef, bundled_path, choice_labels, load_stages
 from storage import ResponseStatus
@@ -87,7 +87,9 @@ def _stages(
     stages: str | os.PathLike[str] | Sequence[StageDef] | None,
 ) -> str | Sequence[str] | None:
     """The stage codes asked for as the stages file writes them, as `--stage` reads them:
-    whatever their case; UnknownStage (a ValueError) on one no stage or response has."""
+    whatever their case, a link's code (`issoudun__entreprise`) as its workshop;
+    UnknownStage (a ValueError) on one no stage or response has, OtherAudience (one too)
+    on a link's code of another questionnaire than `flow`."""
     codes = _codes(given)
     if not codes:
         return given
@@ -98,6 +100,7 @@ def _stages(
         known, file = load_stages(Path(stages)), f"the stages file {os.fspath(stages)}"
     else:
         known, file = list(stages), "the stages given"
+    codes = audience_taken_off(flow, known, codes)
     return known_stages(db, [flow.id], known, codes, file=file)
 
 
@@ -123,7 +126,9 @@ def load_responses(
 
     The same columns and filters as `surveybot export`; `stage` matches the stages
     file's codes whatever their case, and one in no stage of it that no response
-    carries raises UnknownStage (a ValueError) naming the known ones; `stages` is
+    carries raises UnknownStage (a ValueError) naming the known ones; a link's code,
+    `issoudun__entreprise`, is that workshop, and raises OtherAudience (a ValueError)
+    naming it if `flow` is another audience's questionnaire; `stages` is
     that file (default: the bundled one), as `--stages`; `untagged=True` keeps the
     responses that came with no stage too, as `--untagged`; `status="all"` keeps
     unfinished responses too; `since`/`until` are days (UTC, inclusive) of

@@ -5,6 +5,10 @@ a stage of the file whatever its case ("Aubenas" is aubenas: people copy codes f
 posters). A code in no stages file that no response carries is refused, naming the
 known stages: most likely a typo, which would otherwise give an empty table and no
 error. One a response carries (a stage removed from the file since) is kept as is.
+
+A link's code, `issoudun__entreprise` as the cards print it, is that workshop in that
+audience's questionnaire: `load_responses`, which reads one questionnaire, refuses it
+for another's (`audience_taken_off`), as `--stage` with a `--flow` naming another does.
 """
 
 from __future__ import annotations
@@ -13,13 +17,43 @@ import os
 from collections.abc import Sequence
 
 from exports.errors import ExportError
-from flows import StageDef, find_stage
+from flows import Flow, StageDef, find_stage, is_stage_code, split_entry
 
 STAGES_FILE = "the stages file"
 
 
 class UnknownStage(ExportError, ValueError):
     """A stage code in no stages file that no response carries."""
+
+
+class OtherAudience(ExportError, ValueError):
+    """A link's code (`issoudun__territoire`) given for another audience's questionnaire."""
+
+
+def audience_taken_off(
+    flow: Flow, stages: Sequence[StageDef], codes: Sequence[str]
+) -> tuple[str, ...]:
+    """`codes` with the audience after a link's code taken off once it is `flow`'s
+    (`issoudun__entreprise` is issoudun); OtherAudience if it is another's.
+
+    A stage's own code holding `__` is kept whole; with a flow that has no audience (one
+    questionnaire: links carry none), so is every code, as `--stage` keeps it then.
+    """
+    kept = []
+    for code in codes:
+        part, audience = split_entry(code)
+        if flow.audience is None or audience is None or not part or is_stage_code(stages, code):
+            kept.append(code)
+        elif audience.lower() != flow.audience.code:
+            raise OtherAudience(
+                f"stage '{code}' is the code of a link for the questionnaire "
+                f"'{audience}', and flow '{flow.id}' is the questionnaire "
+                f"'{flow.audience.code}': load the responses of the flow of '{audience}', "
+                f"or give the workshop's code alone ('{part}')"
+            )
+        else:
+            kept.append(part)
+    return tuple(kept)
 
 
 def unknown_stage(stages: Sequence[StageDef], code: str, file: str = STAGES_FILE) -> str:

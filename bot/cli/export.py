@@ -26,6 +26,7 @@ from bot.cli.outputs import (
     per_flow,
     refuse_database,
 )
+from bot.cli.stats_scope import export_scope
 
 if TYPE_CHECKING:
     from exports import ExportOptions, ExportResult
@@ -88,7 +89,8 @@ def personal_warning(named: Sequence[str]) -> str:
     "stages_kept",
     multiple=True,
     metavar="CODE",
-    help="Only this stage (repeat for several).",
+    help="Only this stage (repeat for several); a link's code, pithiviers__territoire, "
+    "that workshop in that audience's questionnaire.",
 )
 @click.option(
     "--untagged", is_flag=True, help="Only responses with no stage (or these too, with --stage)."
@@ -205,6 +207,8 @@ def export(
 
     _check_layout(layout, joined=joined)
     setup = load_data(db, flow, flows, stages)
+    # `issoudun__entreprise`, as the cards print it: that workshop, that questionnaire.
+    stages_kept, setup, picked = export_scope(setup, stages_kept, flow_given=flow is not None)
     _check_flags(setup.selected, lang=lang, since=since, until=until)
     stages_kept = _known_stages(setup.settings.db, setup.selected, setup.stages, stages_kept)
     refuse_unknown_versions(setup.settings.db, setup.selected, flow_versions)
@@ -232,7 +236,7 @@ def export(
             _export_one(setup.settings.db, options, target)
     except ExportError as error:
         fail(str(error))
-    if flow is None:  # --flow picked its flow on purpose: the others are not missed
+    if flow is None and not picked:  # a flow picked on purpose: the others are not missed
         _note_other_flows(setup, options)
 
 

@@ -3,7 +3,8 @@
 `--stage` takes the code printed on the cards, the QR file's name and the link's
 `?start=`: with several questionnaires that is `<workshop>__<audience>`
 (`issoudun__entreprise`). It means that workshop and that audience's questionnaire,
-not a stage no one has, counted as a row of zeros.
+not a stage no one has, counted as a row of zeros. `export --stage` reads its codes
+the same way (`export_scope`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,44 @@ def stage_and_flows(
             param_hint="'--stage'",
         )
     return counted, [named], True
+
+
+def export_scope(
+    setup: DataSetup, codes: tuple[str, ...], *, flow_given: bool
+) -> tuple[tuple[str, ...], DataSetup, bool]:
+    """`export --stage`'s codes as `stats --stage` reads each, the setup with only the
+    questionnaire an audience after one of them names, and whether one did.
+
+    `--stage pithiviers__territoire` is that workshop in that audience's questionnaire,
+    as the link is; codes naming two questionnaires are refused, as a --flow naming
+    another is: one export is one questionnaire's files.
+    """
+    from dataclasses import replace
+
+    counted: list[str] = []
+    named: dict[str, Flow] = {}  # code -> the flow its audience names
+    for code in codes:
+        stage, flows, picked = stage_and_flows(setup, code, flow_given=flow_given)
+        counted.append(stage if stage is not None else code)
+        if picked:
+            named[code] = flows[0]
+    if not named:
+        return tuple(counted), setup, False
+    (first, flow), *others = named.items()
+    other = next(((c, f) for c, f in others if f.id != flow.id), None)
+    if other is not None:
+        alone = ", ".join(f"'{code}'" for code in dict.fromkeys(counted))
+        raise click.BadParameter(
+            f"'{first}' names the questionnaire '{_audience(flow)}' ({flow.id}), and "
+            f"'{other[0]}' another ({other[1].id}): export one questionnaire at a time, "
+            f"or give the workshops' codes alone ({alone})",
+            param_hint="'--stage'",
+        )
+    return tuple(counted), replace(setup, selected=[flow]), True
+
+
+def _audience(flow: Flow) -> str:
+    return flow.audience.code if flow.audience is not None else flow.id
 
 
 def read_stats(
