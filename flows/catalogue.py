@@ -240,8 +240,15 @@ def stage_flow_problems(
     reads as a flow id, no stage can be said to name an unknown flow: [].
     `configured`: the flows are the settings' (a stages file checked alone), which
     the message says, since the author's own flow file may simply not be given.
+    A `flow:` holding the audience code of one of `flows` (`territoire`, as the links
+    end in `__territoire`) is told which id it means and what to write.
     """
     ids = [_flow_id(flow) for flow in flows]
+    audiences = {
+        flow.audience.code: flow.id
+        for flow in flows
+        if isinstance(flow, Flow) and flow.audience is not None
+    }
     if None in ids:
         return []
     known = [flow_id for flow_id in ids if flow_id]
@@ -254,12 +261,18 @@ def stage_flow_problems(
         flow = _value(item, "flow")
         if not _is_flow_id(flow) or flow.value in known:
             continue
+        meant = audiences.get(flow.value.lower())
+        if meant is not None:
+            told = f"'{flow.value}' is the audience of {meant}: write flow: {meant}"
+        else:
+            told = f"the flows are: {', '.join(known)} " + (
+                _CONFIGURED if configured else "(give one of their ids, or leave 'flow:' out)"
+            )
         problems.append(
             Problem(
                 str(stages_file),
                 flow.start_mark.line + 1,
-                f"unknown flow '{flow.value}'; the flows are: {', '.join(known)} "
-                + (_CONFIGURED if configured else "(give one of their ids, or leave 'flow:' out)"),
+                f"unknown flow '{flow.value}'; {told}",
                 where(root, ("stages", index)),
             )
         )

@@ -11,7 +11,6 @@ import click
 from bot.cli.common import database_label
 from bot.cli.loading import load_settings, where_missing_paths_come_from
 from bot.cli.options import CONTEXT
-from bot.cli.stage_flows import audiences_meant
 
 if TYPE_CHECKING:
     from flows import Flow, Problem, StageDef
@@ -134,7 +133,7 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
     # bundled flow may not be the author's. Set, the flows are theirs: "give one of their ids".
     unset = configured and _flows_unset()
     for path, problems in others:
-        found = audiences_meant(stage_flow_problems(path, given, configured=unset), given)
+        found = stage_flow_problems(path, given, configured=unset)
         if found:  # in the order of the file, as its other problems
             problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
         if offered and not broken:  # an English-only survey is not told to add a French noun

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 import click
 
 from bot.cli.common import fail, require_database
-from bot.cli.stage_flows import audiences_meant
 
 if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
@@ -278,7 +277,7 @@ def load_flow_and_stages(settings: FlowSettings) -> tuple[Catalogue, list[StageD
     flows = [_loaded(load_flow, path, problems) for path in paths]
     # A flow that does not load is known by the `id:` written at the top of its file.
     given = [path if flow is None else flow for flow, path in zip(flows, paths, strict=True)]
-    located = audiences_meant(stage_flow_problems(settings.stages_path(), given), given)
+    located = stage_flow_problems(settings.stages_path(), given)
     loaded = [flow for flow in flows if flow is not None]
     located += stage_link_problems(settings.stages_path(), loaded)
     try:
