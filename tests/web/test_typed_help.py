@@ -33,7 +33,9 @@ def help_note(lang: str) -> str:
 def note_above_the_question(page: Page, lang: str) -> None:
     """The help is said above the question, as a note a screen reader hears before it."""
     note = re.escape(help_note(lang)[:40])
-    found = re.search(rf'<div class="notes" tabindex="-1" data-heard>\s*<p [^>]*>{note}', page.html)
+    found = re.search(
+        rf'<div class="notes"[^>]* tabindex="-1" data-heard>\s*<p [^>]*>{note}', page.html
+    )
     assert found, page.html
     assert page.html.index(help_note(lang)[:40]) < page.html.index('id="waiting-text"')
 
