@@ -180,6 +180,23 @@
     return first;
   }
 
+  // The question's progress ("Question 5 sur 12") is said with what takes the focus: the
+  // question's text here, so not again with the first box to tick, the first list or
+  // "Continuer", which describe it for a page opened without this file (chat.html).
+  function saidOnce(question) {
+    if (!/(^| )progress( |$)/.test(question.getAttribute("aria-describedby") || "")) { return; }
+    var first = document.querySelector("#waiting [autofocus][aria-describedby]");
+    if (!first || first === question) { return; }
+    var rest = first.getAttribute("aria-describedby").split(" ").filter(function (id) {
+      return id && id !== "progress";
+    });
+    if (rest.length) {
+      first.setAttribute("aria-describedby", rest.join(" "));
+    } else {
+      first.removeAttribute("aria-describedby");
+    }
+  }
+
   // `url`: where the page came from, the chat's own address (under the site's path
   // prefix, with its workshop), so that reloading shows the same conversation.
   // `taken`: the server read the post (not "too many requests", not "too long"), so a
@@ -216,6 +233,7 @@
     var changed = document.querySelector(".summary .changed");
     var target = changed || said || waiting() || document.getElementById("main");
     target.focus({ preventScroll: true });
+    if (target.id === "waiting-text") { saidOnce(target); }
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
     (changed || document.querySelector(".now") || target).scrollIntoView({ block: "start" });
   }
