@@ -10,17 +10,23 @@ one (an earlier question, a double tap) is told apart from a fresh one.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
-from flows import Prompt
+from flows import Kind, Prompt
 
 
 class Intent(StrEnum):
     """What an action does. The values are short: they travel in button data."""
 
     CHOOSE = "c"  # one answer of a single choice, yes/no or scale question
-    TOGGLE = "t"  # tick or untick in a multiple choice; next rank (or undo) in a ranking
+    TOGGLE = "t"  # turn a box over (next rank or undo): buttons drawn before TICK/UNTICK
+    TICK = "T"  # tick a box of a multiple choice (already ticked: so be it); next rank
+    UNTICK = "U"  # untick a box (already unticked: so be it); take a rank back
     CONFIRM = "v"  # validate the ticks of a multiple choice
     SKIP = "s"  # leave an optional question blank
     BACK = "b"  # the previous question
@@ -48,6 +54,8 @@ QUESTION_INTENTS = frozenset(
     {
         Intent.CHOOSE,
         Intent.TOGGLE,
+        Intent.TICK,
+        Intent.UNTICK,
         Intent.CONFIRM,
         Intent.SKIP,
         Intent.BACK,
@@ -94,6 +102,10 @@ class Action:
     or a picker before it (STAGE, NO_STAGE, AUDIENCE), so the next screens are said in it."""
     version: str = ""
     """For CONSENT and DECLINE: the version of the notice shown, as `Flow.consent_version`."""
+    mark: str = ""
+    """The mark of the ticks or ranks it was drawn with (`selection_mark`), where obeying it
+    on others would do what the person did not see: "Valider (n)", a ranking's undo. Empty
+    on the other actions, and in tokens written before it (their `seq` vouches instead)."""
 
     @property
     def about_question(self) -> bool:
@@ -101,6 +113,23 @@ class Action:
         return self.intent in QUESTION_INTENTS
 
 
+MARKED: Final = frozenset({Intent.CONFIRM, Intent.UNTICK})
+"""Question intents that may carry the mark of the selection they were drawn with."""
+
+
 def on_question(shown: Prompt, intent: Intent, code: str = "") -> Action:
-    """An action on the question `shown`, stamped so that a later use can tell it is stale."""
-    return Action(intent, seq=shown.seq, step=shown.step_id, value=code)
+    """An action on the question `shown`, stamped so that a later use can tell it is stale.
+
+    Ticks keep the question's `seq` (`flows.toggle`), so every copy of its buttons stays
+    valid for them; "Valider (n)" and a ranking's undo carry the selection they showed.
+    """
+    marked = intent == Intent.CONFIRM or (intent == Intent.UNTICK and shown.kind == Kind.RANKING)
+    mark = selection_mark(shown.kind, shown.selected) if marked else ""
+    return Action(intent, seq=shown.seq, step=shown.step_id, value=code, mark=mark)
+
+
+def selection_mark(kind: Kind, selected: Sequence[str]) -> str:
+    """Six characters of a hash of the ticks (in any order) or ranks (in order) on screen."""
+    codes = selected if kind == Kind.RANKING else sorted(selected)
+    digest = hashlib.sha256(" ".join(codes).encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest)[:6].decode("ascii")

@@ -7,13 +7,14 @@ calls them, and they can be tested on their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from conversation.actions import Action, Intent
+from conversation.actions import Action, Intent, selection_mark
 from conversation.words import say
 from flows import (
     Flow,
     Outcome,
+    Prompt,
     ResponseState,
     StageDef,
     acknowledge,
@@ -35,7 +36,9 @@ def move(flow: Flow, state: ResponseState, action: Action, lang: str) -> Outcome
     """The engine's outcome of a question's action (a choice, a tick, back, skip…)."""
     if action.intent == Intent.CHOOSE:
         return choose(flow, state, action.value, lang)
-    if action.intent == Intent.TOGGLE:
+    if action.intent in (Intent.TICK, Intent.UNTICK):
+        return toggle(flow, state, action.value, lang, ticked=action.intent == Intent.TICK)
+    if action.intent == Intent.TOGGLE:  # a button drawn before TICK and UNTICK
         return toggle(flow, state, action.value, lang)
     if action.intent == Intent.CONFIRM:
         return confirm(flow, state, lang)
@@ -86,8 +89,24 @@ def named_in_summary(flow: Flow, state: ResponseState, text: str, lang: str) -> 
 
 
 def is_stale(state: ResponseState, step: str, seq: int) -> bool:
-    """An action offered for another question, or before the state last changed."""
+    """An action offered for another question, or before the state last changed.
+
+    Ticks leave `seq` as it is (`flows.toggle`): every copy of a question's buttons is
+    valid while the question is asked; leaving it (validated, back, restarted) changes it.
+    """
     return state.finished or state.current != step or state.seq != seq
+
+
+def drawn_otherwise(
+    action: Action, state: ResponseState, shown: Callable[[ResponseState], Prompt | None]
+) -> bool:
+    """Whether a button drawn with a selection ("Valider (2)", a ranking's undo) shows
+    another than the one now in `state` (`shown`: its prompt): a copy from before the
+    latest ticks, not to obey, as the person has not seen what it would do."""
+    if not action.mark:
+        return False  # none to compare, or a token from before marks: its `seq` vouches
+    now = shown(state)
+    return now is None or selection_mark(now.kind, now.selected) != action.mark
 
 
 def offered(

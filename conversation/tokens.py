@@ -6,6 +6,11 @@ Four fields separated by `|`: the intent, the sequence number, then two slots
 whose meaning depends on the intent:
 
     c|7|sector|industry          a question's action: step id, choice code
+    T|7|support|funding          tick a box (U: untick it; t: turn it over, as written
+                                 before T and U); the same rank a ranking
+    v|7|support|.Qm9_cX          "Valider (n)": the mark of the ticks it showed, after a
+                                 dot (`actions.selection_mark`; a ranking's U too, after
+                                 its code); none in tokens written before
     a|0|en.9ef32bbbf52a|pith     agree to the notice: its language and version, the workshop
     l|0|pithiviers|en            change language: the workshop kept, the language
     x|12||pithiviers             start over (also X): the workshop
@@ -23,7 +28,9 @@ whose meaning depends on the intent:
 
 The sequence number, on a question's actions and on the confirmations that undo
 answers, tells a stale action (an earlier question, a double tap, a
-confirmation pressed after going on) from a fresh one. An erasure removes the
+confirmation pressed after going on) from a fresh one. Ticks leave it as it is
+(`flows.toggle`): a tick says what it sets, so a copy of the question's buttons
+drawn before one (a quick second tap, another device) still means what it says. An erasure removes the
 state and its number with it: a new start counts from the beginning again, so
 "erase everything" also carries a mark of the response it was offered for. Anything
 that does not parse as one of these shapes is treated as forged.
@@ -36,7 +43,7 @@ import hashlib
 import re
 from typing import Final
 
-from conversation.actions import QUESTION_INTENTS, SEQUENCED, Action, Intent
+from conversation.actions import MARKED, QUESTION_INTENTS, SEQUENCED, Action, Intent
 
 SEPARATOR: Final = "|"
 # Longer than anything `encode` writes: refused before it is even split.
@@ -47,6 +54,9 @@ NO_RESPONSE: Final = "-"
 """The mark of a confirmation offered while the person had no response to this flow."""
 MARK: Final = re.compile(r"-|[A-Za-z0-9_-]{6}")
 """What `response_mark` writes."""
+SELECTION_MARK: Final = re.compile(r"[A-Za-z0-9_-]{6}")
+"""What `actions.selection_mark` writes, after `MARK_SEPARATOR` in a question's value slot."""
+MARK_SEPARATOR: Final = "."
 
 # Which action field goes in each of the two slots, by intent (question intents apart);
 # "notice" is the language and version of the notice shown, as "en.9ef32bbbf52a"; for
@@ -86,7 +96,8 @@ class BadToken(ValueError):
 def encode(action: Action) -> str:
     """The action as a short text."""
     if action.intent in QUESTION_INTENTS:
-        slots = [action.step, action.value]
+        marked = f"{MARK_SEPARATOR}{action.mark}" if action.mark else ""
+        slots = [action.step, action.value + marked]
     else:
         slots = [_field(action, name) for name in SLOTS.get(action.intent, (None, None))]
     return SEPARATOR.join((action.intent.value, str(action.seq), *slots))
@@ -118,9 +129,10 @@ def decode(text: object) -> Action:
         raise BadToken(text)
     seq = int(seq_text)
     if intent in QUESTION_INTENTS:
-        if not first:
+        value, dot, mark = second.partition(MARK_SEPARATOR)
+        if not first or (dot and (intent not in MARKED or not SELECTION_MARK.fullmatch(mark))):
             raise BadToken(text)
-        return Action(intent, seq=seq, step=first, value=second)
+        return Action(intent, seq=seq, step=first, value=value, mark=mark)
     if seq != 0 and intent not in SEQUENCED:
         raise BadToken(text)
     fields: dict[str, str] = {}

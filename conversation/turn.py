@@ -195,7 +195,11 @@ class Turn(Rights):
             self.status, self.note = Status.NOTICE_FIRST, say("consent_first", self.lang)
             self._ask_consent(None, changed=True)
             return
-        if state is None or rules.is_stale(state, action.step, action.seq):
+        if (
+            state is None
+            or rules.is_stale(state, action.step, action.seq)
+            or rules.drawn_otherwise(action, state, self.prompt_of)
+        ):
             # No response at all (erased, maybe from another device): no "latest question".
             self._stale("stale" if state is not None else "stale_none_open")
             return

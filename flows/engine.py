@@ -3,7 +3,8 @@
 Pure functions of data: each takes the flow and a `ResponseState` (see
 `flows.state`) and returns a new state, or an `Outcome` that says why the
 action was refused in the respondent's language. A refused action leaves the
-state as it was; an accepted one bumps `seq`. The conversation service
+state as it was; an accepted one bumps `seq`, but for a tap that says what it sets
+(`toggle` with `ticked`): a copy of the question's buttons stays valid while it is asked. The conversation service
 (`conversation/`) calls these, stores the state, then asks
 `flows.prompts.prompt(...)` what to show; no channel calls them.
 """
@@ -283,8 +284,18 @@ def choose(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
     return answer(flow, state, code, lang)
 
 
-def toggle(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
-    """A tap in a multiple choice (select/unselect) or a ranking (next rank/undo)."""
+def toggle(
+    flow: Flow, state: ResponseState, code: str, lang: str, ticked: bool | None = None
+) -> Outcome:
+    """A tap in a multiple choice (select/unselect) or a ranking (next rank/undo).
+
+    `ticked` says what the tap sets: True ticks `code` (in a ranking, gives it the
+    next rank), False unticks it (takes its rank back); what is so already stays as
+    it is. Such a tap leaves `seq` as it was: the question's buttons, drawn before a
+    quick second tap or on another device, still say what they mean (a double tap
+    on a box leaves it ticked). Without `ticked` (buttons drawn before it existed), the
+    tap turns the box over, and bumps `seq` so that a second copy of it is stale.
+    """
     step = _asked(flow, state)
     if state.awaiting_other:  # the draft is the choice waiting for its text: not to change
         return _refused(state, "empty", lang)
@@ -293,24 +304,38 @@ def toggle(flow: Flow, state: ResponseState, code: str, lang: str) -> Outcome:
     if code not in dict(choice_labels(flow, step, lang)):
         return _refused(state, "unknown_choice", lang)
     draft = list(state.draft if state.draft is not None else _default_selection(state, step))
+    if ticked is not None and (code in draft) == ticked:
+        return Outcome(state)  # a second copy of a tap already made: nothing more to do
+    seq = state.seq + 1 if ticked is None else state.seq
     if isinstance(step, RankingStep):
-        return _rank(flow, state, step, draft, code, lang)
-    return _select(state, step, draft, code, lang)
+        return _rank(flow, state, step, draft, code, seq, lang)
+    return _select(state, step, draft, code, seq, lang)
 
 
 def _rank(
-    flow: Flow, state: ResponseState, step: RankingStep, draft: list[str], code: str, lang: str
+    flow: Flow,
+    state: ResponseState,
+    step: RankingStep,
+    draft: list[str],
+    code: str,
+    seq: int,
+    lang: str,
 ) -> Outcome:
     """Give `code` the next rank, or take it back; the last rank answers the question."""
     draft = [c for c in draft if c != code] if code in draft else [*draft, code]
-    updated = state.model_copy(update={"draft": draft, "seq": state.seq + 1})
+    updated = state.model_copy(update={"draft": draft, "seq": seq})
     if len(draft) == step.needed:
         return answer(flow, updated, draft, lang)
     return Outcome(updated)
 
 
 def _select(
-    state: ResponseState, step: MultipleChoiceStep, draft: list[str], code: str, lang: str
+    state: ResponseState,
+    step: MultipleChoiceStep,
+    draft: list[str],
+    code: str,
+    seq: int,
+    lang: str,
 ) -> Outcome:
     """Select `code` in a multiple choice, or unselect it."""
     if code in draft:
@@ -321,7 +346,7 @@ def _select(
         draft = [code] if code in exclusive else [c for c in draft if c not in exclusive] + [code]
         if step.max_selected is not None and len(draft) > step.max_selected:
             return _refused(state, "too_many", lang, max=step.max_selected)
-    return Outcome(state.model_copy(update={"draft": draft, "seq": state.seq + 1}))
+    return Outcome(state.model_copy(update={"draft": draft, "seq": seq}))
 
 
 def confirm(flow: Flow, state: ResponseState, lang: str) -> Outcome:

@@ -272,9 +272,12 @@ def _toggle_rows(shown: Prompt) -> Keyboard:
     labels = []
     buttons = []
     for code, label in shown.choices:
-        mark = "✅" if code in shown.selected else "▫️"
+        ticked = code in shown.selected
+        # Each box says what a tap sets, so a copy drawn before a quick second tap (or on
+        # another device) still means it: a double tap leaves the box ticked.
+        tap = on_question(shown, Intent.UNTICK if ticked else Intent.TICK, code)
         labels.append(label)
-        buttons.append(button(f"{mark} {label}", on_question(shown, Intent.TOGGLE, code)))
+        buttons.append(button(f"{'✅' if ticked else '▫️'} {label}", tap))
     return _pairs(buttons, labels)
 
 
@@ -283,5 +286,7 @@ def _ranking_rows(shown: Prompt) -> Keyboard:
     rows = []
     for code, label in shown.choices:
         prefix = f"{order.index(code) + 1}. " if code in order else ""
-        rows.append([button(f"{prefix}{label}", on_question(shown, Intent.TOGGLE, code))])
+        # The next rank is given from any copy; an undo only from one showing these ranks.
+        tap = on_question(shown, Intent.UNTICK if code in order else Intent.TICK, code)
+        rows.append([button(f"{prefix}{label}", tap)])
     return rows
