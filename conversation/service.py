@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from conversation.actions import Intent
@@ -49,6 +49,19 @@ read it in the morning and answer after the workshop."""
 
 ATTEMPTS = 5
 """How many times a turn is decided again when another instance changed the person first."""
+
+
+class Situation(NamedTuple):
+    """Where a person is, read outside a turn (`Conversation.situation`)."""
+
+    where: Literal["new", "answering", "finished", "kept"]
+    """"new": not agreed yet (nothing stored); "answering": at a question (changing an
+    answer after finishing too); "finished": at the end, answers changeable; "kept":
+    completed under another version of the flow, shown as given, never changed."""
+    lang: str
+    """The language a turn would answer in."""
+    live_message: int | None
+    """The channel's message showing the question waiting (None: none, or not known)."""
 
 
 def utc_now() -> datetime:
@@ -358,6 +371,33 @@ class Conversation:
             return None
         state = ResponseState.model_validate_json(response.state_json)
         return len(effective_answers(flow, state)) or None
+
+    async def situation(self, person: Person) -> Situation:
+        """Where the person is, for a word a channel says outside a turn (an edited message,
+        a quoted one), in one read that writes nothing."""
+        live = self.live_messages.view()  # before the read, as a turn takes it
+        record = await self.store.load_session(
+            person.channel,
+            person.external_id,
+            flow_id=None if self.catalogue.several else self.flow.id,
+        )
+        response = record.response
+        if response is None:
+            return Situation("new", await self.language_kept(person), None)
+        now = self.clock()
+        session = open_session(
+            self.flow_of(response.flow_id),
+            person,
+            record,
+            lambda id_, text: self._known.parse(id_, text, now),
+        )
+        where: Literal["answering", "finished", "kept"] = "answering"
+        if session.kept_as_given:
+            where = "kept"
+        elif session.finished and (session.state is None or session.state.finished):
+            where = "finished"
+        message = live.get(response.id, response.prompt_message_id)
+        return Situation(where, session.lang, message)
 
     async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
         """The questionnaires no longer run that a copy of someone's data names, by id, as

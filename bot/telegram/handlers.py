@@ -11,13 +11,22 @@ import functools
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
+from telegram.ext import Application
 
 from bot.telegram.callback_data import BadButton, decode
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
+from bot.telegram.odd_input import (
+    Pastes,
+    caption_note,
+    edited_note,
+    quotes_an_answered_question,
+    say_odd,
+)
 from bot.telegram.render import Renderer
 from bot.telegram.sending import Chat, answer_query
 from bot.telegram.words import tg
@@ -25,6 +34,7 @@ from conversation import (
     Command,
     CommandName,
     Event,
+    Look,
     Person,
     Pressed,
     Reply,
@@ -90,14 +100,58 @@ async def on_start(update: Update, context: BotContext) -> None:
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """A typed reply: an answer, an "Other" text, a choice by its name."""
+    """A typed reply: an answer, an "Other" text, a choice by its name; not the rest of a
+    paste refused as too long, nor a correction typed in reply to an earlier question."""
     message = update.effective_message
-    if message is not None and message.text is not None:
-        await converse(update, context, Typed(message.text))
+    person = person_of(update)
+    if message is None or message.text is None or person is None:
+        return
+    here = Chat(context.bot, message.chat_id)
+    pastes = _pastes(context.application)
+    if pastes.rest(message.chat_id, message.text, message.date):
+        # The app's next piece of a paste refused as too long: not stored, and a word for
+        # it, but not the question again: it was shown after the first piece, just above.
+        lang = await context.services.conversation.language_kept(person)
+        await here.send_plain(say_odd("paste_rest", lang))
+        return
+    if message.reply_to_message is not None and not context.services.conversation.closed:
+        where = await context.services.conversation.situation(person)
+        live = where.live_message if where.where == "answering" else None
+        if quotes_an_answered_question(message, context.bot.id, live):
+            await here.send_plain(say_odd("quoted_earlier", where.lang))
+            await converse(update, context, Look())  # the question waiting, as usual
+            return
+    reply = await converse(update, context, Typed(message.text))
+    if reply is not None and reply.status == Status.REFUSED:
+        # A text of a message's full length is refused for its length (no question takes
+        # 4,000 characters and more); the rest of its paste is then known (odd_input.py).
+        pastes.refused(message.chat_id, message.text, message.date)
+
+
+_PASTES: WeakKeyDictionary[Application[Any, Any, Any, Any, Any, Any], Pastes] = WeakKeyDictionary()
+"""Each running application's memory of pastes (bot/telegram/odd_input.py)."""
+
+
+def _pastes(application: Application[Any, Any, Any, Any, Any, Any]) -> Pastes:
+    pastes = _PASTES.get(application)
+    if pastes is None:
+        pastes = _PASTES[application] = Pastes()
+    return pastes
 
 
 async def on_other_message(update: Update, context: BotContext) -> None:
-    """A sticker, photo, voice note or file."""
+    """A sticker, photo, voice note or file; one with a caption at a question is told the
+    caption is not its answer, quoted, rather than that only text is read."""
+    message = update.effective_message
+    person = person_of(update)
+    if message is not None and person is not None and message.caption:
+        conversation = context.services.conversation
+        where = None if conversation.closed else await conversation.situation(person)
+        note = caption_note(message, where.lang) if where and where.where == "answering" else None
+        if note is not None:
+            await Chat(context.bot, message.chat_id).send_plain(note)
+            await converse(update, context, Look())
+            return
     await converse(update, context, Unreadable())
 
 
@@ -168,8 +222,10 @@ async def on_edited(update: Update, context: BotContext) -> None:
         # No answer to correct with /back: like any text, told the questionnaire is closed.
         await converse(update, context, Typed(message.text or ""))
         return
-    lang = await context.services.conversation.language_kept(person)
-    await Chat(context.bot, message.chat_id).send_plain(say("edited", lang))
+    # What to do instead depends on where they are: nothing is stored before agreeing,
+    # and once finished /back goes nowhere ("✏️ Modifier une réponse" does).
+    where = await context.services.conversation.situation(person)
+    await Chat(context.bot, message.chat_id).send_plain(edited_note(where.where, where.lang))
 
 
 async def on_group(update: Update, context: BotContext) -> None:
@@ -196,12 +252,13 @@ async def converse(
     event: Event,
     *,
     query: CallbackQuery | None = None,
-) -> None:
-    """Hand `event` to the conversation (with the update id) and show its reply in the chat."""
+) -> Reply | None:
+    """Hand `event` to the conversation (with the update id) and show its reply in the chat;
+    the reply (None: no person or chat to converse with)."""
     person = person_of(update)
     chat = update.effective_chat
     if person is None or chat is None:
-        return
+        return None
     conversation = context.services.conversation
     reply = await conversation.handle(person, event, delivery=update.update_id)
     tapped = query.message if query is not None and isinstance(query.message, Message) else None
@@ -212,7 +269,7 @@ async def converse(
         if tapped is not None and reply.status == Status.DONE and not event.action.about_question:
             context.services.chats.use_up(chat.id, tapped.message_id)
         if not shown_more:
-            return
+            return reply
     await Renderer(
         here,
         conversation,
@@ -221,6 +278,7 @@ async def converse(
         memory=context.services.chats,
         with_marks=context.services.live_with_marks,
     ).show()
+    return reply
 
 
 async def _turn_page(
