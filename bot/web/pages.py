@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
+from bot.web.glyphs import emoji_apart
 from bot.web.notes import untaken
 from bot.web.words import web
 from conversation import (
@@ -488,4 +489,5 @@ def templates_environment(folder: Path) -> Environment:
     )
     environment.filters["typeset"] = typeset  # French typography, as on Telegram (typo.html)
     environment.filters["said"] = said_answer  # "3/5" heard "3 sur 5" (chat.html)
+    environment.filters["emoji_apart"] = emoji_apart  # "✅ J’accepte" heard "J’accepte"
     return environment

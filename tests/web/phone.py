@@ -31,6 +31,7 @@ import pytest
 from PIL import Image
 
 from bot.web import create_app
+from bot.web.glyphs import emoji_apart
 from tests.conftest import Peek
 
 # Without Playwright, test_browser.py skips (saying what to install) before any use.
@@ -334,7 +335,9 @@ class Phone:
             self.page.get_by_role("link", name=link, exact=True).click()
 
     def tap(self, label: str) -> None:
-        self.press(self.page.get_by_role("button", name=label, exact=True))
+        """Press the button labelled `label` as seen ("✅ J’accepte"), found by its name as a
+        screen reader says it, without the leading emoji the page hides from it."""
+        self.press(self.page.get_by_role("button", name=emoji_apart(label)[1], exact=True))
 
     def press(self, button: Locator) -> None:
         self._submit(button.click)
