@@ -195,13 +195,13 @@ class Turn(Rights):
             self.status, self.note = Status.NOTICE_FIRST, say("consent_first", self.lang)
             self._ask_consent(None, changed=True)
             return
-        if (
-            state is None
-            or rules.is_stale(state, action.step, action.seq)
-            or rules.drawn_otherwise(action, state, self.prompt_of)
-        ):
+        if state is None or rules.is_stale(state, action.step, action.seq):
             # No response at all (erased, maybe from another device): no "latest question".
             self._stale("stale" if state is not None else "stale_none_open")
+            return
+        if rules.drawn_otherwise(action, state, self.prompt_of):
+            # "Valider (2)" of the latest question, drawn before the latest ticks.
+            self._stale("stale_selection")
             return
         if self.session.kept_as_given:  # a question of the old version, shown mid-revision
             self._show_finished()

@@ -291,6 +291,12 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Ce bouton n’est plus actif : répondez à la dernière question.",
         "en": "This button is no longer active: please answer the latest question.",
     },
+    "stale_selection": {
+        "fr": "Vos choix ont changé depuis l’affichage de ce bouton : servez-vous de la "
+        "dernière version de la question.",
+        "en": "Your choices have changed since this button was shown: please use the latest "
+        "copy of the question.",
+    },
     "stale_none_open": {
         "fr": "Ce bouton n’est plus actif : aucune réponse n’est en cours à votre nom "
         "(vos réponses ont été effacées).",

@@ -23,6 +23,7 @@ from flows import Flow
 from tests.support.fake_bot_api import ChatMessage, Person, Updates
 
 STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
+CHANGED = "Vos choix ont changé depuis l’affichage de ce bouton\u00a0: servez-vous de la dernière version de la question."
 
 PersonFactory = Callable[..., Person]
 AnswersOf = Callable[[int], dict[str, tuple[Any, str | None, str | None]]]
@@ -121,7 +122,7 @@ async def test_valider_on_a_copy_showing_another_selection_validates_nothing(
 
     await ana.tap("Valider (1)", message=shown_one)
 
-    assert toasts(ana)[-1] == STALE
+    assert toasts(ana)[-1] == CHANGED
     assert "markets" not in answers_of(ana.user_id)
     assert draft(query, ana) == ("markets", ["eu", "asia"])
     # The copy up to date validates what it shows.
@@ -180,7 +181,7 @@ async def test_a_ranking_undo_from_an_older_copy_is_refused(
     assert draft(query, ana) == ("obstacles", ["time"])
 
     await ana.tap("1. Coût", message=ranked_cost)  # an undo drawn for other ranks
-    assert toasts(ana)[-1] == STALE
+    assert toasts(ana)[-1] == CHANGED
     assert draft(query, ana) == ("obstacles", ["time"])
 
     # A next rank from the oldest copy is what it says: "Compétences" second.
