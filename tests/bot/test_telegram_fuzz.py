@@ -784,7 +784,8 @@ class Fuzz:
         answers = [
             d
             for d in buttons
-            if d[0] in "ctn" and (d.rsplit("|", 1)[1] not in shown.selected or act.pick % 9 == 0)
+            if d[0] in "ctnTU"
+            and (d.rsplit("|", 1)[1].partition(".")[0] not in shown.selected or act.pick % 9 == 0)
         ]
         if answers and not shown.awaiting_other:
             return self.tap(p, answers[act.pick % len(answers)], message)
