@@ -63,7 +63,7 @@ from benchmarks.measures import (
 )
 from bot.telegram import build_application, run_polling
 from bot.telegram.callback_data import BadButton, decode, encode
-from conversation import Action, Intent, Policy
+from conversation import Action, Intent, Policy, on_question
 from flows import (
     Catalogue,
     Flow,
@@ -256,14 +256,17 @@ class Soak:
             ticks = [c for c, _ in shown.choices if c not in (*shown.exclusive, *shown.selected)]
             ticked = state
             if ticks and len(shown.selected) < (shown.max_selected or len(shown.choices)):
-                await self.press(chat, Action(Intent.TOGGLE, shown.seq, step, ticks[0]))
-                ticked = toggle(flow, state, ticks[0], lang).state
-            await self.press(chat, Action(Intent.CONFIRM, ticked.seq, step))
+                await self.press(chat, on_question(shown, Intent.TICK, ticks[0]))
+                ticked = toggle(flow, state, ticks[0], lang, ticked=True).state
+            # "Valider (n)" as redrawn after the tick: it carries the ticks it shows.
+            redrawn = prompt(flow, ticked, lang)
+            assert redrawn is not None
+            await self.press(chat, on_question(redrawn, Intent.CONFIRM))
             outcome = confirm(flow, ticked, lang)
         elif shown.kind == Kind.RANKING and shown.choices:
             for code, _ in shown.choices[: shown.needed]:
-                await self.press(chat, Action(Intent.TOGGLE, state.seq, step, code))
-                state = toggle(flow, state, code, lang).state
+                await self.press(chat, Action(Intent.TICK, state.seq, step, code))
+                state = toggle(flow, state, code, lang, ticked=True).state
             return state
         else:
             low = getattr(flow.step(step), "min", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversation import Action, Intent
+from conversation import Action, Intent, on_question
 from flows import (
     Flow,
     Kind,
@@ -51,15 +51,18 @@ def script(flow: Flow, turn: int) -> list[Step]:
             steps.append(Step(button=Action(data.intent, data.seq, data.step, code), answers=1))
         elif shown.kind == Kind.MULTIPLE_CHOICE:
             code = next(c for c, _ in shown.choices if c not in shown.exclusive)
-            toggled = toggle(flow, state, code, "fr").state
-            steps.append(Step(button=Action(Intent.TOGGLE, shown.seq, shown.step_id, code)))
+            toggled = toggle(flow, state, code, "fr", ticked=True).state
+            steps.append(Step(button=on_question(shown, Intent.TICK, code)))
             outcome = confirm(flow, toggled, "fr")
-            steps.append(Step(button=Action(Intent.CONFIRM, toggled.seq, shown.step_id), answers=1))
+            # "Valider (1)" as redrawn after the tick: it carries the ticks it shows.
+            redrawn = prompt(flow, toggled, "fr")
+            assert redrawn is not None
+            steps.append(Step(button=on_question(redrawn, Intent.CONFIRM), answers=1))
         elif shown.kind == Kind.RANKING:
             current = state
             for code, _ in shown.choices[: shown.needed]:
-                result = toggle(flow, current, code, "fr")
-                steps.append(Step(button=Action(Intent.TOGGLE, current.seq, shown.step_id, code)))
+                result = toggle(flow, current, code, "fr", ticked=True)
+                steps.append(Step(button=Action(Intent.TICK, current.seq, shown.step_id, code)))
                 current = result.state
             steps[-1].answers = 1
             state = current
