@@ -276,12 +276,6 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "several_said": {"fr": "plusieurs réponses", "en": "several answers"},
     # --- odd input -------------------------------------------------------------------
-    "edited": {
-        "fr": "Je ne lis pas les messages modifiés : votre réponse reste celle que vous avez "
-        "envoyée. Pour la corriger, revenez à sa question avec « ↩ Retour » ou /back.",
-        "en": "I do not read edited messages: your answer stays as first sent. To correct it, "
-        "go back to its question with “↩ Back” or /back.",
-    },
     "not_text": {
         "fr": "Je ne peux lire que du texte ou les boutons. Merci de répondre à la question "
         "ci-dessous.",

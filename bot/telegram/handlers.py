@@ -11,17 +11,14 @@ import functools
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
-from telegram.ext import Application
 
 from bot.telegram.callback_data import BadButton, decode
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.odd_input import (
-    Pastes,
     caption_note,
     edited_note,
     quotes_an_answered_question,
@@ -107,7 +104,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if message is None or message.text is None or person is None:
         return
     here = Chat(context.bot, message.chat_id)
-    pastes = _pastes(context.application)
+    pastes = context.services.pastes
     if pastes.rest(message.chat_id, message.text, message.date):
         # The app's next piece of a paste refused as too long: not stored, and a word for
         # it, but not the question again: it was shown after the first piece, just above.
@@ -126,17 +123,6 @@ async def on_text(update: Update, context: BotContext) -> None:
         # A text of a message's full length is refused for its length (no question takes
         # 4,000 characters and more); the rest of its paste is then known (odd_input.py).
         pastes.refused(message.chat_id, message.text, message.date)
-
-
-_PASTES: WeakKeyDictionary[Application[Any, Any, Any, Any, Any, Any], Pastes] = WeakKeyDictionary()
-"""Each running application's memory of pastes (bot/telegram/odd_input.py)."""
-
-
-def _pastes(application: Application[Any, Any, Any, Any, Any, Any]) -> Pastes:
-    pastes = _PASTES.get(application)
-    if pastes is None:
-        pastes = _PASTES[application] = Pastes()
-    return pastes
 
 
 async def on_other_message(update: Update, context: BotContext) -> None:
