@@ -70,8 +70,10 @@ async def test_the_way_forward_is_primary_and_back_always_comes_first_below_it(
     assert primary(intro, "Continuer")
     assert controls(intro) == ["← Retour"]
     assert intro.question.buttons[0].label == "Continuer"
-    # Without scripts, the browser focuses it as the page opens.
-    assert re.search(r'class="primary" autofocus>Continuer<', intro.html)
+    # Without scripts, the browser focuses it as the page opens; it says where the person is.
+    assert re.search(
+        r'class="primary" aria-describedby="progress" autofocus>Continuer<', intro.html
+    )
 
 
 async def test_a_choice_question_focuses_its_text_not_its_first_answer(
