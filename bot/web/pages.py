@@ -8,7 +8,6 @@ conversation's neutral screens.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
-from bot.web.glyphs import emoji_apart
+from bot.web.heard import emoji_apart, said_answer
 from bot.web.notes import untaken
 from bot.web.words import web
 from conversation import (
@@ -97,6 +96,8 @@ class Block:
     warning: bool = False
     untaken: bool = False
     """A message saying what the person did was not taken (notes.py, `UNTAKEN`)."""
+    revised: bool = False
+    """A message saying an answer changed from the summary was ("Réponse modifiée")."""
     notes: list[Block] = field(default_factory=list)
     """A "notes" block's messages, one after the other: read, with scripts focused, together."""
     question: dict[str, Any] = field(default_factory=dict)
@@ -170,7 +171,14 @@ def _block(screen: Screen, lang: str) -> Block | None:
     if isinstance(screen, Message):
         closed = say("closed", lang)  # its /mydata and /delete: the page's buttons, if any
         text = closed if screen.text.startswith(closed) else screen.text.strip()
-        return Block("message", text=text, warning=screen.warning, untaken=untaken(screen, lang))
+        revised = text in (say("revised", lang), say("revise_kept", lang))
+        return Block(
+            "message",
+            text=text,
+            warning=screen.warning,
+            untaken=untaken(screen, lang),
+            revised=revised,
+        )
     if isinstance(screen, Welcome):
         return Block("welcome", title=screen.title, text=screen.intro, lead=screen.workshop or "")
     if isinstance(screen, Menu):
@@ -289,15 +297,6 @@ GOODBYES = {
     "deleted": "erased_title",
 }
 """A goodbye's heading, by its words: the page is the end of the conversation, which says why."""
-SCALE_ANSWER = re.compile(r"(-?\d+)/(-?\d+)")
-"""A scale's answer as the summary shows it, "3/5" (flows/values.py, `display_value`)."""
-
-
-def said_answer(given: str, lang: str) -> str:
-    """An answer as a screen reader is to say it, when it is not as written: "3 sur 5" for
-    "3/5"; else "" (the text as shown is what is said)."""
-    found = SCALE_ANSWER.fullmatch(given)
-    return web("scale_said", lang, n=found[1], max=found[2]) if found else ""
 
 
 DANGEROUS = frozenset({Intent.ERASE, Intent.RESTART, Intent.SWITCH})

@@ -31,7 +31,7 @@ import pytest
 from PIL import Image
 
 from bot.web import create_app
-from bot.web.glyphs import emoji_apart
+from bot.web.heard import emoji_apart
 from tests.conftest import Peek
 
 # Without Playwright, test_browser.py skips (saying what to install) before any use.

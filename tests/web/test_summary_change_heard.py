@@ -60,6 +60,8 @@ def test_the_entry_changed_is_heard_with_the_note_above_it(
     page = ana.page
     to_the_summary(ana, server)
     entry = page.locator("#entry-company")
+    # The first time through, the thanks above the summary describe none of its entries.
+    expect(entry).to_have_accessible_description("")
     ana.press(entry.get_by_role("button", name="Modifier — 1. Nom de l’entreprise ?"))
     ana.type(typed)
     expect(page.locator(".notes")).to_have_text(note)

@@ -2,7 +2,7 @@
 
 "Vos réponses jusqu’ici" (above a question, and with "Mes données") shows a scale's
 answer as "3/5", which a screen reader reads "3 barre oblique 5"; it hears "3 sur 5",
-as the summary says it (pages.py, `said_answer`). On fixtures/access.yaml.
+as the summary says it (heard.py, `said_answer`). On fixtures/access.yaml.
 """
 
 from __future__ import annotations

@@ -1,14 +1,28 @@
-"""A leading emoji of a button's words, apart: seen, but not said by a screen reader.
+"""What a page shows, as a screen reader is to say it, where the two differ.
 
-"✅ J’accepte" is read "coche verte J’accepte" (or "white heavy check mark, I agree"),
-its name beginning with a picture's name. The words are shared by every channel
-(conversation/words.py): Telegram shows them as they are; a page draws the picture
-hidden from screen readers (templates/chat.html, `words_of`).
+A scale's answer "3/5" is heard "3 sur 5" (`said_answer`, the template's `said`).
+A leading emoji of a button's words ("✅ J’accepte", read "coche verte J’accepte") is
+seen but not said (`emoji_apart`, the template's `words_of`). The words are shared by
+every channel (conversation/words.py): Telegram shows them as they are.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from bot.web.words import web
+
+SCALE_ANSWER = re.compile(r"(-?\d+)/(-?\d+)")
+"""A scale's answer as the summary shows it, "3/5" (flows/values.py, `display_value`)."""
+
+
+def said_answer(given: str, lang: str) -> str:
+    """An answer as a screen reader is to say it, when it is not as written: "3 sur 5" for
+    "3/5"; else "" (the text as shown is what is said)."""
+    found = SCALE_ANSWER.fullmatch(given)
+    return web("scale_said", lang, n=found[1], max=found[2]) if found else ""
+
 
 JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
 """What joins or shapes an emoji's characters (zero-width joiner, variation selectors,
