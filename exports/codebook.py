@@ -6,8 +6,9 @@ alone); section titles and choice labels in the export's language. The note
 says what an empty cell means, and when the question is shown at all. A
 question or choice the current file no longer has is described as the newest
 older version kept in the database asked it (`exports.history`); where the
-versions held differ on a question of the current file (a condition, its kind, or
-not asking it at all), the note says so version by version
+versions held differ on a question of the current file (a condition, its kind, a
+scale's points or a number's bounds and unit, or not asking it at all), the note says so
+version by version
 (`exports.codebook_versions`).
 """
 
@@ -23,6 +24,7 @@ from exports.codebook_versions import (
     label_list,
     list_questions,
     not_asked_note,
+    range_change_note,
     when_empty,
 )
 from exports.columns import Column, Role, question_values
@@ -194,6 +196,7 @@ def _describe(
     if column.role is not Role.OTHER_TEXT:  # a kind changed under the same id
         holds = column.role not in (Role.OPTION, Role.RANK)
         notes.append(kind_change_note(history, step, lang, holds_answer=holds))
+        notes.append(range_change_note(history, step, lang))  # a scale's 4 of 5, then of 10
     long = options.layout is Layout.LONG
     if column.source is None:  # a question of the current file, perhaps not of older ones
         notes.append(not_asked_note(history, step.id, long=long))

@@ -3,7 +3,8 @@
 One column merges the answers of every version by question id, so what a
 version asked decides what its rows hold: a condition added since leaves
 older rows answered where the current file would have hidden the question; a
-kind changed under the same id puts numbers beside codes; a question added
+kind changed under the same id puts numbers beside codes; a scale asked from 1 to 5,
+then from 0 to 10, puts a 5 that was its top beside a 5 that is its middle; a question added
 since is empty on the rows of the versions before it. Each note is written
 only when the versions held (`exports.history.FlowHistory`) differ: with one
 version, the common case, the codebook reads as it always has. Here too:
@@ -88,6 +89,70 @@ def kind_change_note(
         note = f"On {_on(versions)} this question was {words}, not {KIND_WORDS[step.type]}"
         notes.append(f"{note}: those rows hold {held[words]}." if holds_answer else f"{note}.")
     return " ".join(notes)
+
+
+def range_change_note(history: FlowHistory, step: Step, lang: str) -> str:
+    """The versions held that asked a scale or a number on other points: the same value then
+    meant something else ("4" of 1 to 5 is not "4" of 0 to 10), version by version, oldest
+    first: "On flow version 1 this scale went from 1 to 5; on version 2 from 0 to 10."
+
+    A scale's ends (with their labels, where those differ), a number's bounds, unit and
+    decimals (each where the versions differ on it). Versions asking another kind are
+    `kind_change_note`'s."""
+    if step.type not in (Kind.SCALE, Kind.NUMBER):
+        return ""
+    same_kind = [
+        (flow, other)
+        for flow in sorted(history.flows, key=lambda f: f.version)
+        if (other := _step_of(flow, step.id)) is not None and other.type == step.type
+    ]
+    facets = [_points(flow, other, lang) for flow, other in same_kind]
+    if len(set(facets)) < 2:
+        return ""
+    # Only what differs is said: the unit of a number whose bounds alone changed is not.
+    differs = [len({facet[i] for facet in facets}) > 1 for i in range(len(facets[0]))]
+    by_words: dict[str, list[int]] = {}
+    for (flow, _), facet in zip(same_kind, facets, strict=True):
+        words = _points_in_words(step.type, facet, differs)
+        by_words.setdefault(words, []).append(flow.version)
+    what = "scale" if step.type == Kind.SCALE else "number"
+    parts: list[str] = []
+    for words, versions in by_words.items():
+        if not parts:
+            verb = "went " if words.startswith("from") else "had "
+            parts.append(f"On {_on(versions)} this {what} {verb}{words}")
+        else:
+            parts.append(f"on {_on(versions).removeprefix('flow ')} {words}")
+    return "; ".join(parts) + ": each row's flow_version says which applies."
+
+
+def _points(flow: Flow, step: Step, lang: str) -> tuple[str, ...]:
+    """What a scale's or number's values mean on one version: (low, high, then a scale's end
+    labels, or a number's unit and decimals), each in words."""
+    low, high = getattr(step, "min", None), getattr(step, "max", None)
+    if step.type == Kind.SCALE:
+        labels = (getattr(step, "min_label", None), getattr(step, "max_label", None))
+        ends = tuple(flow.text(label, lang) if label else "" for label in labels)
+        return (bound(low, ""), bound(high, ""), *ends)
+    unit = getattr(step, "unit", None)
+    whole = "whole numbers" if getattr(step, "integer", True) else "decimals allowed"
+    return (bound(low, ""), bound(high, ""), flow.text(unit, lang) if unit else "", whole)
+
+
+def _points_in_words(kind: str, facet: tuple[str, ...], differs: Sequence[bool]) -> str:
+    """One version's `_points` in words, saying only the facets where versions differ,
+    and always the range: "from 1 (Pas du tout) to 5", "from 0 to 100 %", "no bounds"."""
+    low, high, *rest = facet
+    if kind == Kind.SCALE:
+        labels = [f" ({label})" if label and differs[2 + i] else "" for i, label in enumerate(rest)]
+        return f"from {low}{labels[0]} to {high}{labels[1]}"
+    unit, whole = rest
+    words = f"from {low or '-inf'} to {high or '+inf'}" if low or high else "no bounds"
+    if differs[2]:
+        words += f" {unit}" if unit else " without unit"
+    if differs[3]:
+        words += f", {whole}"
+    return words
 
 
 def not_asked_note(history: FlowHistory, question_id: str, *, long: bool = False) -> str:
