@@ -30,7 +30,16 @@ from conversation.session import Session, language_for, open_session
 from conversation.showing import Arrival
 from conversation.turn import Turn
 from conversation.versions import keep_flow_versions
-from flows import Catalogue, Flow, ResponseState, StageDef, effective_answers, find_stage
+from flows import (
+    Catalogue,
+    Flow,
+    Prompt,
+    ResponseState,
+    StageDef,
+    effective_answers,
+    find_stage,
+    prompt,
+)
 from storage import (
     Channel,
     Conflict,
@@ -62,6 +71,8 @@ class Situation(NamedTuple):
     """The language a turn would answer in."""
     live_message: int | None
     """The channel's message showing the question waiting (None: none, or not known)."""
+    waiting: Prompt | None = None
+    """The question waiting, as a turn would show it (None: none)."""
 
 
 def utc_now() -> datetime:
@@ -397,7 +408,9 @@ class Conversation:
         elif session.finished and (session.state is None or session.state.finished):
             where = "finished"
         message = live.get(response.id, response.prompt_message_id)
-        return Situation(where, session.lang, message)
+        state, flow = session.state, self.flow_of(response.flow_id)
+        waiting = prompt(flow, state, session.lang) if where == "answering" and state else None
+        return Situation(where, session.lang, message, waiting)
 
     async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
         """The questionnaires no longer run that a copy of someone's data names, by id, as

@@ -114,7 +114,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if message.reply_to_message is not None and not context.services.conversation.closed:
         where = await context.services.conversation.situation(person)
         live = where.live_message if where.where == "answering" else None
-        if quotes_an_answered_question(message, context.bot.id, live):
+        if quotes_an_answered_question(message, context.bot.id, live, where.waiting, where.lang):
             await here.send_plain(say_odd("quoted_earlier", where.lang))
             await converse(update, context, Look())  # the question waiting, as usual
             return

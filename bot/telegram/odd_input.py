@@ -25,7 +25,7 @@ from telegram import Message
 
 from bot.telegram.sending import text_length
 from conversation import Words
-from flows import fitting_prefix
+from flows import Prompt, fitting_prefix, typeset
 
 WORDS: dict[str, dict[str, str]] = {
     "quoted_earlier": {
@@ -95,15 +95,25 @@ CAPTION_QUOTED: Final = 200
 """How much of a caption is quoted back, in UTF-16 code units (a caption holds 1,024)."""
 
 
-def quotes_an_answered_question(message: Message, bot_id: int, live: int | None) -> bool:
+def quotes_an_answered_question(
+    message: Message, bot_id: int, live: int | None, waiting: Prompt | None, lang: str
+) -> bool:
     """Whether `message` replies to one of the bot's questions already answered, not to the
-    question waiting (`live`, its message; None: not known, and the text is taken as ever)."""
+    question waiting (`live`, its message; None: not known, and the text is taken as ever).
+
+    An earlier echo of the question waiting (`waiting`) is that question: after going back
+    to it, a reply there is its new answer."""
     quoted = message.reply_to_message
     if quoted is None or live is None or quoted.message_id == live:
         return False
     if quoted.from_user is None or quoted.from_user.id != bot_id:
         return False
-    return any(mark in (quoted.text or "") for mark in ANSWERED_MARKS)
+    text = quoted.text or ""
+    if not any(mark in text for mark in ANSWERED_MARKS):
+        return False
+    # The echo holds the question's text as it was shown (`keyboards.answered_text`).
+    asked = typeset(waiting.text, lang) if waiting is not None else ""
+    return not asked or asked not in text
 
 
 def caption_note(message: Message, lang: str) -> str | None:

@@ -108,6 +108,25 @@ async def test_a_correction_quoting_an_answered_question_is_not_taken_for_the_cu
     assert ana.last_text.startswith("Question 3/3")
 
 
+async def test_a_reply_to_the_echo_of_the_question_gone_back_to_is_its_answer(
+    person: PersonFactory, api: FakeBotAPI, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await at_ideas(ana)
+    echo = next(m for m in ana.chat if "Nom de votre organisation" in m.text)
+    await ana.send("/back")
+    assert ana.last_text.startswith("Question 1/3"), ana.last_text
+
+    # Corrected where they were sent back to, in reply to that question's first echo.
+    await ana.updates.feed(
+        ana.message_update("Acme Industries", reply_to_message=api.message_json(echo))
+    )
+
+    assert not any(m.text == QUOTED for m in ana.chat)
+    assert answers_of(ana.user_id)["org"][0] == "Acme Industries"
+    assert ana.last_text.startswith("Question 2/3")
+
+
 async def test_a_quote_is_taken_as_ever_when_the_question_waiting_is_not_known(
     person: PersonFactory,
     api: FakeBotAPI,
