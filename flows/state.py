@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.checks import OTHER
+from flows.checks import DONT_KNOW, OTHER
 from flows.conditions import holds, may_hold
 from flows.model import All, AnyOf, Condition, Flow, InfoStep, Kind, Not, Step
 from flows.values import AnswerValue, Invalid, check_value
@@ -352,16 +352,23 @@ def current_step(flow: Flow, state: ResponseState) -> Step | None:
 # --- another version of the flow ----------------------------------------------
 
 
-def rebase(flow: Flow, state: ResponseState) -> ResponseState:
+def rebase(flow: Flow, state: ResponseState, before: Flow | None = None) -> ResponseState:
     """Carry a state saved under another version of a flow onto `flow`, keeping what fits.
 
-    An answer stays when its question still exists and accepts it; "Other" texts
+    An answer stays when its question still exists and accepts it, and, in an unfinished
+    response saved under `before` (the version it was saved under, when known), when
+    its question still means what it meant: a 4 given on a scale from 1 to 5 is not a 4
+    on one from 0 to 10, nor 12 employees 12 thousand, so such an answer is asked again
+    (`meaning_changed`); a finished response keeps it as given. "Other" texts
     stay with the answers that still include "other"; skips and history keep the
     steps that still exist, and a skip stays only where skipping is still allowed. A finished response stays finished. An unfinished one
     stays on its step if that is still shown, or else moves to the first open
     question, or finishes when none is left. `seq` rises, so old buttons are stale.
     """
     answers = _fitting_answers(flow, state.answers)
+    if before is not None and not state.finished and state.current is not None:
+        changed = meaning_changed(before, flow)
+        answers = {q: v for q, v in answers.items() if q not in changed or v == DONT_KNOW}
     known = {step.id for step in flow.steps()}
     # A question made required since is asked again rather than left skipped.
     optional = {step.id for step in flow.steps() if not step.required}
@@ -394,6 +401,30 @@ def rebase(flow: Flow, state: ResponseState) -> ResponseState:
     return kept.model_copy(
         update={"current": current, "finished": current is None, "reviewing": reviewing}
     )
+
+
+def meaning_changed(before: Flow, flow: Flow) -> frozenset[str]:
+    """The questions both versions ask as the same kind whose answers no longer mean the
+    same: a scale whose lowest or highest point moved, a number whose unit changed. (A kind
+    changed is left to the value: kept where the new kind takes it, a text as a long text.)
+    `rebase` keeps a "don't know", which still means it."""
+    changed: set[str] = set()
+    for step in flow.steps():
+        try:
+            old = before.step(step.id)
+        except KeyError:
+            continue
+        if old.type != step.type:
+            continue
+        if step.type == Kind.SCALE:
+            meant: tuple[str, ...] = ("min", "max")
+        elif step.type == Kind.NUMBER:
+            meant = ("unit",)
+        else:
+            continue
+        if any(getattr(old, name, None) != getattr(step, name, None) for name in meant):
+            changed.add(step.id)
+    return frozenset(changed)
 
 
 def _fitting_answers(flow: Flow, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
