@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,8 +21,6 @@ from conversation.tokens import response_mark
 from conversation.words import say
 from flows import Flow
 from storage import SurveyStore
-
-log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -62,27 +59,10 @@ class Rights(Choosing):
         return views.erase_menu(self.lang, self._seq(), self._response_mark())
 
     async def _erase(self) -> None:
-        session = self.session
-        if session.respondent is None:
+        if self.session.respondent is None:
             return  # nothing stored (already erased: a double tap)
-        channel = session.respondent.channel
-        data = await self.store.respondent_data(session.respondent.id)
-        await self._erase_person()
-        log.info("%s", erasure_line(channel, [str(r["key"]) for r in data.get("responses", [])]))
+        await self._erase_person()  # logs the keys erased
         self.screens.append(Goodbye(say("deleted", self.lang)))
-
-
-def erasure_line(channel: str, keys: Sequence[str]) -> str:
-    """The one trace an erasure leaves, for the operator who restores an older backup: the
-    pseudonymous keys of the responses erased (those `/mydata` shows and `surveybot erase
-    --response` takes), never a name, an id or an answer. Found with `grep erasure:`."""
-    if not keys:
-        return f"erasure: a {channel} respondent erased their data (no response)"
-    return (
-        f"erasure: a {channel} respondent erased their data (responses "
-        f"{', '.join(keys)}): after restoring an older backup, erase them again with "
-        "surveybot erase --response KEY"
-    )
 
 
 async def retired_names(

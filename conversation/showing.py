@@ -205,24 +205,35 @@ class Showing:
         return self.known.prompt(response.id, self.flow, state, self.lang, self.clock())
 
     async def _erase_person(self) -> None:
-        """Erase the respondent and everything they gave, if they exist; nothing is left open."""
+        """Erase the respondent and everything they gave, if they exist; nothing is left open.
+        Logs the keys of the responses erased (`erasure_line`)."""
         session = self.session
         if session.respondent is not None:
             self._forget_response()
-            await self.store.erase_respondent(session.respondent.id)
+            # The erasure reports counts only: the keys it takes are read first.
+            data = await self.store.respondent_data(session.respondent.id)
+            keys = [str(r["key"]) for r in data.get("responses", [])]
+            report = await self.store.erase_respondent(session.respondent.id)
+            if report.responses:
+                log.info("%s", erasure_line(session.person.channel, "erased their data", keys))
         session.respondent = None
         session.replace_response(None, None)
 
-    async def _erase_response(self) -> None:
+    async def _erase_response(self, cause: str = "went back to the list of questionnaires") -> None:
         """Erase the response open (a switch, a notice declined, the list chosen again): not
         a response the person gave another questionnaire, which `_erase_person` would take.
-        Their only one, it takes the respondent too (the store's `erase_response`)."""
+        Their only one, it takes the respondent too (the store's `erase_response`). `cause`
+        is what the person did, in the words of the line it logs (`erasure_line`); by
+        default, choosing again from the list (`Choosing._choose_again`)."""
         session = self.session
         if session.response is not None:
             self._forget_response()
+            key = session.response.key
             report = await self.store.erase_response(session.response.id)
-            if report.responses and await self._left_with_nothing():
-                session.respondent = None
+            if report.responses:
+                log.info("%s", erasure_line(session.person.channel, cause, [key]))
+                if await self._left_with_nothing():
+                    session.respondent = None
         session.replace_response(None, None)
 
     async def _left_with_nothing(self) -> bool:
@@ -422,4 +433,15 @@ def _done_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
         of_linked=of_place(linked.city),
         **stage_words(lang, tagged.called, "was_"),
         **stage_words(lang, linked.called, "linked_"),
+    )
+
+
+def erasure_line(channel: str, cause: str, keys: Sequence[str]) -> str:
+    """The one trace an erasure a person makes leaves, for the operator who restores an older
+    backup: what they did (`cause`: "erased their data", "withdrew their consent"...) and the
+    pseudonymous keys of the responses erased (those `/mydata` shows and `surveybot erase
+    --response` takes), never a name, an id or an answer. Found with `grep erasure:`."""
+    return (
+        f"erasure: a {channel} respondent {cause} (responses {', '.join(keys)}): after "
+        "restoring an older backup, erase them again with surveybot erase --response KEY"
     )

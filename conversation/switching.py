@@ -80,7 +80,7 @@ class Switching(Showing):
         assert linked is not None
         session = self.session
         left = views.questionnaire_name(self.flow, self.lang)
-        await self._erase_response()
+        await self._erase_response("switched questionnaire")
         self.flow, self.audience = linked, _audience_of(linked)
         self.picked = False  # the link's questionnaire, not one picked from the list
         if session.lang not in linked.languages:

@@ -368,7 +368,7 @@ class Turn(Rights):
         if stage_code is None and session.response is not None:
             stage_code = session.response.stage_code
         if session.response is not None and session.respondent is not None:
-            await self._erase_response()
+            await self._erase_response("withdrew their consent")
         await self.store.record_refusal(
             version=self.flow.consent_version or "",
             stage_code=stage_code,

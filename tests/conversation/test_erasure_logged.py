@@ -1,25 +1,32 @@
-"""A self-service erasure leaves one log line naming the response keys erased, nothing else.
+"""An erasure a person makes leaves one log line naming the response keys erased, nothing else.
 
 /delete on Telegram, the web chat's button and the terminal's left no trace at
 all, while the README's Backups and docs/privacy.md tell the operator to erase
 again whoever an older backup brings back: after a restore, nobody could know
 whom. Each erasure now logs, at INFO, the pseudonymous keys of the responses
 erased (those `/mydata` shows and `surveybot erase --response` takes), never a
-name, an id or an answer. Real SQLite (the `store` fixture).
+name, an id or an answer. So do the other erasures a person causes: declining a
+changed notice, switching to the link's other questionnaire, going back to the
+list of questionnaires before answering (`Showing._erase_response` logs them,
+as `Showing._erase_person` logs /delete's). Real SQLite (the `store` fixture).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 
 from conversation import Conversation
+from flows import Flow
 from storage import Channel
 from tests.conftest import Peek
-from tests.conversation.conftest import ERASE_YES, ChatFactory, agree
+from tests.conversation.conftest import AGREE, DECLINE, ERASE_YES, ChatFactory, agree
+from tests.conversation.test_consent import new_notice  # noqa: F401 (a fixture)
 
 SECRET_ANSWER = "Acme Confidentiel"
+AFTER = "after restoring an older backup, erase them again with surveybot erase --response KEY"
 
 
 def erasure_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -48,9 +55,8 @@ async def test_an_erasure_logs_the_keys_it_erased_and_nothing_personal(
     [record] = erasure_lines(caplog)
     line = record.getMessage()
     assert record.levelno == logging.INFO
-    assert line == (
-        f"erasure: a {channel} respondent erased their data (responses {keys[0]}): after "
-        "restoring an older backup, erase them again with surveybot erase --response KEY"
+    assert (
+        line == f"erasure: a {channel} respondent erased their data (responses {keys[0]}): {AFTER}"
     )
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
@@ -93,3 +99,84 @@ async def test_every_response_of_the_person_is_named(
     [record] = erasure_lines(caplog)
     assert f"(responses {', '.join(ana_keys)})" in record.getMessage()
     assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]  # bob's stays
+
+
+def _keys(peek: Peek) -> list[str]:
+    return [row[0] for row in peek.query("SELECT key FROM responses")]
+
+
+async def test_declining_a_changed_notice_logs_the_erasure(
+    chat: ChatFactory,
+    bundled: Conversation,
+    converse: Callable[[Flow], Conversation],
+    new_notice: Flow,  # noqa: F811 (the fixture imported)
+    peek: Peek,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ana = chat(bundled, "4242007")
+    await agree(ana, "pithiviers")
+    await ana.write(SECRET_ANSWER)
+    [key] = _keys(peek)
+    ana.conversation = converse(new_notice)
+    await ana.start()
+    caplog.set_level(logging.INFO)
+
+    await ana.press(DECLINE)
+
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+    [record] = erasure_lines(caplog)
+    line = record.getMessage()
+    assert record.levelno == logging.INFO
+    assert (
+        line == f"erasure: a telegram respondent withdrew their consent (responses {key}): {AFTER}"
+    )
+    assert "4242007" not in line
+    assert SECRET_ANSWER not in line
+
+
+COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
+SWITCH = f"Passer à «\u00a0{ACTOR}\u00a0»"
+SWITCH_YES = "Oui, changer de questionnaire"
+
+
+async def test_switching_to_the_links_other_questionnaire_logs_the_erasure(
+    both: Conversation, chat: ChatFactory, peek: Peek, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = chat(both, "4242007", channel=Channel.WEB)
+    await ana.start("pithiviers__entreprise")
+    await ana.press(AGREE)
+    await ana.write(SECRET_ANSWER)
+    [key] = _keys(peek)
+    await ana.start("pithiviers__territoire")
+    caplog.set_level(logging.INFO)
+    await ana.press(SWITCH)
+    assert erasure_lines(caplog) == []  # asked, not done yet
+
+    await ana.press(SWITCH_YES)
+
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+    [record] = erasure_lines(caplog)
+    line = record.getMessage()
+    assert line == f"erasure: a web respondent switched questionnaire (responses {key}): {AFTER}"
+    assert "4242007" not in line
+    assert SECRET_ANSWER not in line
+
+
+async def test_going_back_to_the_list_before_answering_logs_the_erasure(
+    both: Conversation, chat: ChatFactory, peek: Peek, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = chat(both)
+    await ana.start("pithiviers")
+    await ana.press(COMPANY)
+    await ana.press(AGREE)
+    [key] = _keys(peek)
+    caplog.set_level(logging.INFO)
+
+    await ana.command("back")  # nothing answered: the response and its agreement go
+
+    assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
+    [record] = erasure_lines(caplog)
+    assert record.getMessage() == (
+        f"erasure: a telegram respondent went back to the list of questionnaires "
+        f"(responses {key}): {AFTER}"
+    )
