@@ -43,6 +43,7 @@ from flows import (
 from storage import (
     Channel,
     Conflict,
+    Response,
     ResponseStatus,
     SessionRecord,
     Stage,
@@ -124,6 +125,8 @@ class Conversation:
         """Live messages a channel writes later, with its delivery marks (conversation/live.py)."""
         # Each response's last state, parsed and prompted once (conversation/known_states.py).
         self._known = KnownStates()
+        # Older versions of the flows, as stored, read once (never changed once stored).
+        self._versions_read: dict[tuple[str, int], Flow | None] = {}
 
     async def sync_with_files(self) -> None:
         """What every start does before taking input: record each flow's version (raising
@@ -187,7 +190,11 @@ class Conversation:
         now = self.clock()
         flow, record, arrival = self._flow_for(key, event, record, now)
         session = open_session(
-            flow or self.flow, person, record, lambda id_, text: self._known.parse(id_, text, now)
+            flow or self.flow,
+            person,
+            record,
+            lambda id_, text: self._known.parse(id_, text, now),
+            await self._saved_under(flow or self.flow, record.response),
         )
         if arrival is not None and arrival.lang in (flow or self.flow).languages:
             session.lang = arrival.lang
@@ -383,6 +390,25 @@ class Conversation:
         state = ResponseState.model_validate_json(response.state_json)
         return len(effective_answers(flow, state)) or None
 
+    async def _saved_under(self, flow: Flow, response: Response | None) -> Flow | None:
+        """The version of `flow` an unfinished response was saved under, as stored, when it
+        is not `flow`'s: what its answers meant (`open_session`). None otherwise, or when
+        that version is not kept or cannot be read."""
+        if response is None or response.flow_version == flow.version:
+            return None
+        if response.status == ResponseStatus.COMPLETED:
+            return None  # kept as given: not carried over
+        key = (flow.id, response.flow_version)
+        if key not in self._versions_read:
+            try:
+                stored = await self.store.flow_versions(flow.id)
+            except StorageError as error:
+                log.warning("flow %s versions cannot be read: %s", flow.id, error)
+                return None
+            content = next((v.content for v in stored if v.version == response.flow_version), None)
+            self._versions_read[key] = _parsed_flow(content) if content is not None else None
+        return self._versions_read[key]
+
     async def situation(self, person: Person) -> Situation:
         """Where the person is, for a word a channel says outside a turn (an edited message,
         a quoted one), in one read that writes nothing."""
@@ -441,3 +467,12 @@ class Conversation:
         if arrival is not None and arrival.lang in self.flow.languages:
             return arrival.lang
         return self.language_from_hint(person)
+
+
+def _parsed_flow(content: str) -> Flow | None:
+    """A flow version as stored; None when this surveybot cannot read it (a newer one's)."""
+    try:
+        return Flow.model_validate_json(content)
+    except ValueError as error:  # pydantic's ValidationError is one
+        log.warning("a stored flow version cannot be read: %s", str(error).splitlines()[0])
+        return None

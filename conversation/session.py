@@ -110,9 +110,12 @@ def open_session(
     person: Person,
     record: SessionRecord,
     parse: Callable[[int, str], ResponseState] = _parse,
+    before: Flow | None = None,
 ) -> Session:
     """The session for `person` from what the store read; the state parsed once, by `parse`
-    (given the response's id and stored JSON: the service's may know it already)."""
+    (given the response's id and stored JSON: the service's may know it already). `before`:
+    the version an unfinished response was saved under, when another, as stored: an answer
+    whose question changed meaning since (a scale's range) is then asked again (`rebase`)."""
     response = record.response
     state = None
     outdated = False
@@ -122,7 +125,7 @@ def open_session(
         if outdated and response.status != ResponseStatus.COMPLETED:
             if response.flow_version > flow.version:
                 _say_carried_back(flow, response.flow_version)
-            state = rebase(flow, state)
+            state = rebase(flow, state, before)
     lang = language_for(flow, person.language_hint)
     if record.respondent is not None and record.respondent.language in flow.languages:
         lang = record.respondent.language
