@@ -109,35 +109,6 @@ def language_warnings(flow: Flow) -> Found:
     ]
 
 
-def check_written_ids(data: object) -> Found:
-    """Section and question ids given twice, read from the file's data as written.
-
-    `check_flow` sees only the parts that parsed: a question set aside for a
-    problem of its own (min above max) would hide that its id is taken twice,
-    to be revealed once that problem is fixed. Said in `check_flow`'s words, at
-    the same place, so that a duplicate both see is reported once.
-    """
-    found: Found = []
-    sections = data.get("sections") if isinstance(data, dict) else None
-    seen: dict[str, set[str]] = {"section": set(), "question": set()}
-    for si, section in enumerate(sections if isinstance(sections, list) else []):
-        if not isinstance(section, dict):
-            continue
-        steps = section.get("steps")
-        items = [(("sections", si), "section", section)] + [
-            (("sections", si, "steps", qi), "question", step)
-            for qi, step in enumerate(steps if isinstance(steps, list) else [])
-        ]
-        for loc, kind, item in items:
-            key = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(key, str):
-                continue
-            if key in seen[kind]:
-                found.append(((*loc, "id"), f"duplicate {kind} id '{key}'"))
-            seen[kind].add(key)
-    return found
-
-
 def check_stage_codes(
     codes: Sequence[str | None], line: Callable[[int], int | None] = lambda index: None
 ) -> Found:

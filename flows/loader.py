@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from flows.brace_checks import brace_warnings
-from flows.checks import check_flow, check_stage_codes, check_written_ids, language_warnings
+from flows.checks import check_flow, check_stage_codes, language_warnings
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.export_names import check_export_names
@@ -54,6 +54,7 @@ from flows.set_aside import set_aside_checks
 from flows.stage_nouns import called_checks, noun_message
 from flows.stages import StageDef, StagesFile, twin_stages
 from flows.unlisted import Said, gathered
+from flows.written_checks import check_written
 from flows.yaml_slips import yaml_problem
 from flows.yamlfile import PlainLoader, Refusal, read_text
 
@@ -124,8 +125,9 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     problems += resolve_code_lists(document.file, document.node, document.data)
     schema = _schema_problems(document, Flow)
     problems += schema
-    # Read as written: a question set aside below still takes its id.
-    problems += [_locate(document, *found) for found in check_written_ids(document.data)]
+    # Read as written: a question set aside below still takes its id, and is still
+    # checked for what can be seen without its broken part.
+    problems += [_locate(document, *found) for found in check_written(document.data)]
     repaired = (
         repaired_flow(document.data)
         if schema

@@ -1,0 +1,72 @@
+"""Slips a flow author made that `surveybot validate` once let through, or said only
+after another problem was fixed, or said in words that did not help fix them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows import validate_file
+
+MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
+
+
+def report(tmp_path: Path, text: str) -> list[str]:
+    """What `surveybot validate` says of a file, each line without the file's name."""
+    path = tmp_path / "flow.yaml"
+    path.write_text(text, encoding="utf-8")
+    return [str(problem).removeprefix(f"{path}:") for problem in validate_file(path)]
+
+
+def mini(*changes: tuple[str, str]) -> str:
+    text = MINI.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+# --- a multiple choice asking for more than can be ticked ---------------------------
+
+
+def test_min_selected_above_the_choices_ticked_together_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    # eu, asia, americas and Other can be ticked together; 'none' stands alone.
+    text = mini(("max_selected: 2", "min_selected: 7"))
+    assert report(tmp_path, text) == [
+        "43: question 'markets': min_selected (7) is more than the 4 answers that can be "
+        "ticked together (3 choices and 'Other'; the exclusive 'none' is ticked alone): "
+        "only 'none' could answer it; lower min_selected to 4 at most, or add choices",
+    ]
+
+
+def test_min_selected_above_the_choices_without_exclusive_ones_is_refused(
+    tmp_path: Path,
+) -> None:
+    text = mini(
+        ("max_selected: 2", "min_selected: 6"),
+        (", exclusive: true}", "}"),
+    )
+    assert report(tmp_path, text) == [
+        "43: question 'markets': min_selected (6) is more than the 5 answers that can be "
+        "ticked together (4 choices and 'Other'): nobody could answer it; lower "
+        "min_selected to 5 at most, or add choices",
+    ]
+
+
+def test_min_selected_reaching_every_choice_that_can_be_ticked_is_accepted(
+    tmp_path: Path,
+) -> None:
+    text = mini(("max_selected: 2", "min_selected: 4"))
+    assert report(tmp_path, text) == []
+
+
+def test_min_selected_above_the_choices_is_said_with_min_above_max(tmp_path: Path) -> None:
+    # The question is set aside for min above max: the count is read from the file.
+    text = mini(("max_selected: 2", "max_selected: 2\n        min_selected: 5"))
+    assert report(tmp_path, text) == [
+        "39: question 'markets': min_selected (5) is greater than max_selected (2)",
+        "44: question 'markets': min_selected (5) is more than the 4 answers that can be "
+        "ticked together (3 choices and 'Other'; the exclusive 'none' is ticked alone): "
+        "only 'none' could answer it; lower min_selected to 4 at most, or add choices",
+    ]
