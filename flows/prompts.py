@@ -84,6 +84,9 @@ class Prompt:
     placeholder: str | None = None
     """A free text's example in its empty field ("Nom de l'entreprise"), for a channel with
     fields; never for the "Other, please specify" text."""
+    columns: int | None = None
+    """A choice's buttons per row on a phone, as its author set them (1–4); None: the
+    channel decides (Telegram from the labels' lengths)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class _KindFields:
     counting: bool = False
     ranged: bool = False
     placeholder: str | None = None
+    columns: int | None = None
 
 
 def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
@@ -152,6 +156,7 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         ranged=extra.ranged,
         earlier=earlier,
         placeholder=None if state.awaiting_other else extra.placeholder,
+        columns=extra.columns,
     )
 
 
@@ -196,11 +201,12 @@ def _kind_fields(flow: Flow, step: Step, lang: str, piped: Callable[[Text], str]
             min_selected=step.min_selected or 1,
             max_selected=step.max_selected,
             exclusive=tuple(choice.code for choice in step.choices if choice.exclusive),
+            columns=step.columns,
         )
     if isinstance(step, RankingStep):
         return _KindFields(needed=step.needed)
     if isinstance(step, SingleChoiceStep):
-        return _KindFields(ranged=ranged(step))
+        return _KindFields(ranged=ranged(step), columns=step.columns)
     if isinstance(step, ScaleStep):
         return _KindFields(
             min_label=piped(step.min_label) if step.min_label else None,

@@ -12,7 +12,8 @@ from bot.telegram.words import tg
 from conversation import Action, Choice, Intent, Menu, on_question, say
 from flows import Kind, Prompt, grouped, typeset
 
-# Labels up to this length sit two to a row; longer ones get a row each.
+# Without the author's `columns`, labels up to this length sit two to a row; longer ones
+# get a row each.
 SHORT_LABEL = 16
 
 KEEP_LABEL: Final = 32
@@ -235,10 +236,15 @@ def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:
     return rows or None
 
 
-def _pairs(buttons: list[Button], labels: list[str]) -> Keyboard:
-    per_row = 2 if all(len(label) <= SHORT_LABEL for label in labels) else 1
-    if len(buttons) == 2 and all(len(label) <= SHORT_LABEL * 2 for label in labels):
-        per_row = 2
+def _pairs(buttons: list[Button], labels: list[str], columns: int | None) -> Keyboard:
+    """The answers in rows: as many to a row as the author set (`columns`: a label too long
+    for its share of the row is Telegram's to cut), else two when they are short, else one."""
+    if columns:
+        per_row = columns
+    else:
+        per_row = 2 if all(len(label) <= SHORT_LABEL for label in labels) else 1
+        if len(buttons) == 2 and all(len(label) <= SHORT_LABEL * 2 for label in labels):
+            per_row = 2
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
@@ -251,7 +257,7 @@ def _choice_rows(shown: Prompt) -> Keyboard:
         buttons.append(button(shown_label, on_question(shown, Intent.CHOOSE, code)))
     if shown.kind == Kind.YES_NO:
         return [buttons[:2], *([buttons[2:]] if len(buttons) > 2 else [])]
-    return _pairs(buttons, labels)
+    return _pairs(buttons, labels, shown.columns)
 
 
 def _scale_rows(shown: Prompt) -> Keyboard:
@@ -278,7 +284,7 @@ def _toggle_rows(shown: Prompt) -> Keyboard:
         tap = on_question(shown, Intent.UNTICK if ticked else Intent.TICK, code)
         labels.append(label)
         buttons.append(button(f"{'✅' if ticked else '▫️'} {label}", tap))
-    return _pairs(buttons, labels)
+    return _pairs(buttons, labels, shown.columns)
 
 
 def _ranking_rows(shown: Prompt) -> Keyboard:

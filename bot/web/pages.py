@@ -332,6 +332,7 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         # For the tab's title: where the person is, without the section's name.
         "where": web("where", lang, n=shown.position, total=shown.total) if shown.position else "",
         "controls": _controls(shown, lang),
+        "columns": shown.columns or 1,  # a choice's answers a row, as far as they fit (chat.css)
     }
     kind = view["kind"]
     if kind == "info":
