@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from conversation.actions import Action, Intent
 from conversation.events import Person
@@ -40,6 +41,16 @@ KEEP_HANDLED_UPDATES = dt.timedelta(days=7)
 REMINDERS = "reminders"
 UPKEEP = "upkeep"
 """The leases of the two rounds: one instance at a time does each."""
+KEEP_UNHANDLED = dt.timedelta(days=1)
+"""How long a bot switched to a webhook keeps the updates a poller left not handled: past
+Telegram's own redelivery window (24 hours), nothing will ever apply them."""
+
+
+@runtime_checkable
+class _PrunesUnhandled(Protocol):
+    """The stores' inbox (storage.inbox_methods), which `SurveyStore` does not name."""
+
+    async def prune_unhandled_inbox(self, *, before: dt.datetime) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,11 @@ class Housekeeping:
         self.prunes_inbox = prunes_inbox
         """False in the long-polling bot, whose `Poller` prunes the inbox itself, only after
         its first fetch (the done rows recognise a batch Telegram delivers again)."""
+        self.webhook = False
+        """Telegram posts updates to a webhook (set by `register_webhook`): it refuses
+        `getUpdates` then, so no poller will apply the updates the inbox still waits for;
+        `prune_inbox` deletes them too once `KEEP_UNHANDLED` old. Never set in a plain
+        `serve`, whose web chat may run beside a polling `surveybot run`."""
 
     @contextlib.asynccontextmanager
     async def exclusively(self, lease: str) -> AsyncIterator[bool]:
@@ -214,13 +230,25 @@ class Housekeeping:
         keep what the poller left for ever: every running mode prunes, at start and then
         regularly. Deleted as erasures are (freed pages zeroed, the -wal file emptied
         within minutes: storage/checkpoints.py). Idempotent, so several instances on one
-        database may all prune. Rows not done are updates still to apply: kept.
+        database may all prune. Rows not done are updates still to apply: kept, but with
+        a webhook (`webhook`) only until `KEEP_UNHANDLED` old, as nothing will apply them.
         """
         if not self.prunes_inbox:
             return 0
         pruned = await self.store.prune_inbox(before=now - KEEP_DONE)
         if pruned:
             log.info("deleted %d handled Telegram update(s) from the inbox", pruned)
+        if self.webhook and isinstance(self.store, _PrunesUnhandled):
+            unhandled = await self.store.prune_unhandled_inbox(before=now - KEEP_UNHANDLED)
+            if unhandled:
+                log.warning(
+                    "deleted %d Telegram update(s) from the inbox that the long-polling bot "
+                    "had not handled before the switch to a webhook (received over %s ago: "
+                    "no poller will apply them now)",
+                    unhandled,
+                    _span(KEEP_UNHANDLED),
+                )
+            pruned += unhandled
         return pruned
 
 

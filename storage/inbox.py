@@ -6,7 +6,9 @@ from here and marked done one by one, and a restarted bot applies the rows
 left not done. Rows hold raw updates (names, typed texts): a done row is kept
 only a few minutes, so that a batch Telegram delivers again (the bot stopped
 before its confirmation) is recognised and not applied a second time, then
-pruned; an erased person's done rows go with the erasure (`erase_person`).
+pruned; an erased person's done rows go with the erasure (`erase_person`). Rows
+not done wait for the poller; once the bot runs with a webhook, no poller will
+apply them, and they go a day after they came (`prune_unhandled`).
 Functions of a `sqlite3.Connection`, run by `Database`; `storage.postgres.inbox`
 mirrors them.
 """
@@ -116,6 +118,15 @@ def prune(conn: sqlite3.Connection, *, before: dt.datetime) -> int:
     """Delete the rows done before `before`; how many."""
     cursor = conn.execute(
         "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (encode_time(before),)
+    )
+    return cursor.rowcount
+
+
+def prune_unhandled(conn: sqlite3.Connection, *, before: dt.datetime) -> int:
+    """Delete the rows not done received before `before`; how many. For a bot switched to a
+    webhook only: no poller will ever apply them (Telegram refuses `getUpdates` then)."""
+    cursor = conn.execute(
+        "DELETE FROM inbox WHERE done_at IS NULL AND received_at < ?", (encode_time(before),)
     )
     return cursor.rowcount
 

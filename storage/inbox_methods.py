@@ -72,3 +72,9 @@ class InboxMethods:
         """Forget updates done before `before`; how many."""
         write = partial(self._sql.inbox.prune, before=before)
         return await self._db.run_write(write, "prune the inbox")
+
+    async def prune_unhandled_inbox(self, *, before: dt.datetime) -> int:
+        """Forget updates not done that came before `before`; how many. Only for a bot
+        switched to a webhook, which no poller will ever apply them for."""
+        write = partial(self._sql.inbox.prune_unhandled, before=before)
+        return await self._db.run_write(write, "prune the inbox of updates not handled")

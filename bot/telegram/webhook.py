@@ -39,6 +39,7 @@ from bot.telegram.app import WebhookRefused, running
 from bot.telegram.context import BotApplication
 from bot.telegram.poller import ALLOWED_UPDATES, shown_url
 from bot.telegram.processor import PerRespondentProcessor
+from storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,8 @@ async def register_webhook(application: BotApplication, *, url: str, secret: str
 
     A refusal (a port Telegram does not call, a name it cannot resolve) is
     `WebhookRefused`, said as such: Telegram was reached, the address is wrong.
+    Once set, no poller can read updates: the inbox's, which a poller left not
+    handled, are deleted once a day old, now and at each pruning (`Housekeeping.webhook`).
     """
     try:
         await application.bot.set_webhook(
@@ -155,6 +158,12 @@ async def register_webhook(application: BotApplication, *, url: str, secret: str
     except BadRequest as error:
         raise WebhookRefused(shown_url(url, application.bot.token), str(error)) from error
     log.info("Telegram posts updates to %s", url)
+    services = application.bot_data
+    services.housekeeping.webhook = True
+    try:
+        await services.housekeeping.prune_inbox(services.clock())
+    except StorageError as error:  # the pruning job tries again within a minute
+        log.warning("the inbox could not be pruned at start: %s", error)
 
 
 async def run_webhook(

@@ -102,6 +102,14 @@ async def prune(conn: asyncpg.Connection, *, before: dt.datetime) -> int:
     return affected(status)
 
 
+async def prune_unhandled(conn: asyncpg.Connection, *, before: dt.datetime) -> int:
+    """Delete the rows not done received before `before`; how many (a webhook's only)."""
+    status = await conn.execute(
+        "DELETE FROM inbox WHERE done_at IS NULL AND received_at < $1", moment(before)
+    )
+    return affected(status)
+
+
 async def erase_person(conn: asyncpg.Connection, respondent_id: int) -> int:
     """Delete the done rows of this respondent (if on Telegram); how many (see storage.inbox)."""
     status = await conn.execute(

@@ -8,7 +8,10 @@ as the server guide says, or `run --webhook-url`), or a plain `serve`, kept
 what the poller left for ever, while docs/privacy.md promises deletion five
 minutes after handling. Now every mode prunes, at start and then regularly
 (`Housekeeping.prune_inbox`). Rows not done yet are updates still to apply:
-kept.
+kept, except in the webhook modes, where Telegram refuses `getUpdates` and no
+poller will ever apply them: a day old, they go too, with a warning giving
+their count. Not in a plain `serve`, whose web chat may run beside a polling
+`surveybot run` on the same database.
 
 Real SQLite, real `surveybot` processes against the fake Bot API.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import signal
 import subprocess
@@ -28,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from conversation import Housekeeping, Policy
+from conversation.housekeeping import KEEP_UNHANDLED
 from flows import Flow
 from storage import KEEP_DONE, Inboxed, Store
 from tests.support.bot_api_server import BotAPIServer
@@ -54,7 +59,10 @@ def update(update_id: int, person: int = 4242) -> Inboxed:
 
 
 async def write_inbox(store: Store, *, now: dt.datetime) -> None:
-    """Updates 1-2 handled 10 minutes before `now`, 3 a minute before, 4 not handled yet."""
+    """Updates 1-2 handled 10 minutes before `now`, 3 a minute before; 4 not handled yet,
+    received 10 minutes before, 5 not handled either, received two days before (a poller
+    stopped while it waited for the database, and the bot switched to a webhook since)."""
+    await store.add_to_inbox([update(5)], now=now - 2 * KEEP_UNHANDLED)
     await store.add_to_inbox([update(1), update(2)], now=now - 2 * KEEP_DONE, done=[1, 2])
     await store.add_to_inbox([update(3)], now=now - dt.timedelta(minutes=1), done=[3])
     await store.add_to_inbox([update(4)], now=now - 2 * KEEP_DONE)
@@ -72,7 +80,28 @@ async def test_the_upkeep_deletes_the_updates_handled_over_five_minutes_ago(
 
     assert await Housekeeping(store, mini_flow, Policy()).upkeep(NOW)
 
-    assert inbox_ids(db_path) == [3, 4]  # handled a minute ago; not handled yet
+    assert inbox_ids(db_path) == [3, 4, 5]  # handled a minute ago; not handled yet
+
+
+async def test_with_a_webhook_the_updates_no_poller_handled_go_once_a_day_old(
+    store: Store, db_path: Path, mini_flow: Flow, caplog: pytest.LogCaptureFixture
+) -> None:
+    await write_inbox(store, now=NOW)
+    webhook = Housekeeping(store, mini_flow, Policy())
+    webhook.webhook = True  # as register_webhook sets it
+    caplog.set_level(logging.INFO)
+
+    assert await webhook.prune_inbox(NOW) == 3
+
+    assert inbox_ids(db_path) == [3, 4]  # 4 came 10 minutes ago: a day, then it goes
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.getMessage() == (
+        "deleted 1 Telegram update(s) from the inbox that the long-polling bot had not "
+        "handled before the switch to a webhook (received over 1 day ago: no poller will "
+        "apply them now)"
+    )
+    assert await webhook.prune_inbox(NOW + KEEP_UNHANDLED) == 2  # 3 handled, 4 not
+    assert inbox_ids(db_path) == []
 
 
 async def test_pruning_twice_is_harmless_and_the_poller_keeps_its_own(
@@ -82,13 +111,17 @@ async def test_pruning_twice_is_harmless_and_the_poller_keeps_its_own(
     polling = Housekeeping(store, mini_flow, Policy(), prunes_inbox=False)
 
     assert await polling.prune_inbox(NOW) == 0  # the Poller prunes, after its first fetch
-    assert inbox_ids(db_path) == [1, 2, 3, 4]
+    assert inbox_ids(db_path) == [1, 2, 3, 4, 5]
 
     webhook, web = (
         Housekeeping(store, mini_flow, Policy()),
         Housekeeping(store, mini_flow, Policy()),
     )
-    assert await asyncio.gather(webhook.prune_inbox(NOW), web.prune_inbox(NOW)) in ([2, 0], [0, 2])
+    webhook.webhook = True
+    assert await asyncio.gather(webhook.prune_inbox(NOW), web.prune_inbox(NOW)) in (
+        [3, 0],
+        [1, 2],  # the web chat's pruning first: the webhook's deletes 5 only
+    )
     assert inbox_ids(db_path) == [3, 4]
 
 
@@ -99,15 +132,16 @@ def bot_api() -> Iterator[BotAPIServer]:
 
 
 MODES = {
-    "serve --telegram-webhook": ["serve", "--telegram-webhook"],
-    "run --webhook-url": ["run"],
-    "serve": ["serve"],
+    "serve --telegram-webhook": (["serve", "--telegram-webhook"], [3, 4]),
+    "run --webhook-url": (["run"], [3, 4]),
+    # The web chat alone: a polling `surveybot run` may yet apply 4 and 5.
+    "serve": (["serve"], [3, 4, 5]),
 }
 
 
-@pytest.mark.parametrize("args", MODES.values(), ids=MODES.keys())
+@pytest.mark.parametrize(("args", "kept"), MODES.values(), ids=MODES.keys())
 def test_a_bot_that_no_longer_polls_deletes_what_the_poller_left(
-    bot_api: BotAPIServer, tmp_path: Path, args: list[str]
+    bot_api: BotAPIServer, tmp_path: Path, args: list[str], kept: list[int]
 ) -> None:
     db = tmp_path / "bot.sqlite3"
 
@@ -141,16 +175,19 @@ def test_a_bot_that_no_longer_polls_deletes_what_the_poller_left(
     )
     try:
         deadline = time.monotonic() + 30
-        while inbox_ids(db) != [3, 4] and time.monotonic() < deadline:
+        while inbox_ids(db) != kept and time.monotonic() < deadline:
             assert process.poll() is None, process.communicate()[1]
             time.sleep(0.2)
     finally:
         process.send_signal(signal.SIGTERM)
         errors = process.communicate(timeout=30)[1]
 
-    assert inbox_ids(db) == [3, 4], errors  # 3 goes in its turn, a minute or so later
+    assert inbox_ids(db) == kept, errors  # 3 goes in its turn, a minute or so later
     assert process.returncode == 0, errors
     assert "deleted 2 handled Telegram update(s) from the inbox" in errors
+    unhandled = "deleted 1 Telegram update(s) from the inbox that the long-polling bot"
+    assert (unhandled in errors) == (5 not in kept), errors
+    assert NAME not in errors  # a count, never what they said
     stored = b"".join(path.read_bytes() for path in tmp_path.glob("bot.sqlite3*"))
-    for gone in (1, 2):
+    for gone in {1, 2, 5} - set(kept):
         assert f"{TYPED} {gone}".encode() not in stored  # zeroed, not merely unlinked
