@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from flows.messages import MESSAGES
 from flows.model import (
     All,
     AnyOf,
-    Choice,
     CodeStep,
     Compare,
     Condition,
@@ -33,20 +32,51 @@ from flows.model import (
 )
 from flows.paths import Loc
 from flows.piping import piped_names
+from flows.range_checks import ranges_ok
 from flows.unlisted import unlisted_language
 
 OTHER = "other"
+NOT_BEFORE = "which is not asked before this point"
+PIPED_LATER = "is not an earlier question: it is asked at this point or later"
 NO_PERSONAL_INFO = "an info step takes no answer: 'personal' has no meaning on it; remove it"
 DONT_KNOW = "dont_know"
 
 Found = list[tuple[Loc, str]]
 
 
-def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
+class Unread(frozenset[str]):
+    """The ids of the questions set aside (they did not parse), with where each is first
+    written: `(section index, step index)` in the file."""
+
+    at: Mapping[str, tuple[int, int]]
+
+    def __new__(cls, ids: Iterable[str], at: Mapping[str, tuple[int, int]]) -> Unread:
+        unread = super().__new__(cls, ids)
+        unread.at = dict(at)
+        return unread
+
+
+def _written_later(unread: frozenset[str], name: str, here: Loc) -> bool:
+    """`name`, set aside, is written at the place `here` (in the file) or after it; False
+    when where it is written is not known."""
+    place = unread.at.get(name) if isinstance(unread, Unread) else None
+    if place is None or len(here) < 2 or here[0] != "sections" or not isinstance(here[1], int):
+        return False
+    step = here[3] if len(here) >= 4 and here[2] == "steps" and isinstance(here[3], int) else -1
+    return place >= (here[1], step)
+
+
+def check_flow(
+    flow: Flow,
+    unread: frozenset[str] = frozenset(),
+    original: Callable[[Loc], Loc] = lambda loc: loc,
+) -> Found:
     """Every cross-reference problem in a flow that the models alone cannot see.
 
     `unread` names questions left out because they did not parse (their problem
-    is reported already): conditions and pipes naming them are not reported.
+    is reported already): conditions and pipes naming them are not reported,
+    unless (an `Unread`) they are written at that point or later. `original(loc)`
+    is where a loc of `flow` is in the file.
     """
     found: Found = []
     earlier: dict[str, Step] = {}
@@ -58,7 +88,8 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
         section_ids.add(section.id)
         found += texts_ok(flow, (((*sloc, "title"), section.title),))
         if section.show_if is not None:
-            found += condition_ok(flow, section.show_if, (*sloc, "show_if"), earlier, unread)
+            where = (*sloc, "show_if")
+            found += condition_ok(flow, section.show_if, where, earlier, unread, original(sloc))
         for qi, step in enumerate(section.steps):
             qloc: Loc = (*sloc, "steps", qi)
             if step.id in earlier:
@@ -66,12 +97,14 @@ def check_flow(flow: Flow, unread: frozenset[str] = frozenset()) -> Found:
             found += _choices_ok(step, qloc)
             if step.personal and step.type == Kind.INFO:
                 found.append(((*qloc, "personal"), NO_PERSONAL_INFO))
+            here = original(qloc)
             if step.show_if is not None:
-                found += condition_ok(flow, step.show_if, (*qloc, "show_if"), earlier, unread)
-            found += _left_out_ok(flow, step, qloc, earlier, unread)
+                where = (*qloc, "show_if")
+                found += condition_ok(flow, step.show_if, where, earlier, unread, here)
+            found += _left_out_ok(flow, step, qloc, earlier, unread, here)
             texts = list(step_texts(step, qloc))
             found += texts_ok(flow, texts)
-            found += pipes_ok(flow, texts, earlier, unread)
+            found += pipes_ok(flow, texts, earlier, unread, here)
             earlier.setdefault(step.id, step)
     flow_texts = [
         (("title",), flow.title),
@@ -109,36 +142,6 @@ def language_warnings(flow: Flow) -> Found:
     ]
 
 
-def check_stage_codes(
-    codes: Sequence[str | None], line: Callable[[int], int | None] = lambda index: None
-) -> Found:
-    """Stage codes are unique, even ignoring case (people type them from posters).
-
-    `codes` are read from the file as written, None standing for a stage without
-    a usable code, so that a duplicate is reported alongside schema errors;
-    `line(index)` says where the stage at `index` is, for the message of a later one.
-    """
-    found: Found = []
-    seen: dict[str, int] = {}
-    for index, code in enumerate(codes):
-        if code is None:
-            continue
-        first = seen.setdefault(code.lower(), index)
-        if first == index:
-            continue
-        at = line(first)
-        said_where = f" (line {at})" if at is not None else ""
-        if codes[first] == code:
-            message = f"duplicate stage code '{code}'{said_where}"
-        else:
-            message = (
-                f"code differs only by case from '{codes[first]}'{said_where}"
-                ": links read codes whatever their case, so give each stage its own"
-            )
-        found.append((("stages", index, "code"), message))
-    return found
-
-
 # --- choices ------------------------------------------------------------------
 
 
@@ -158,43 +161,7 @@ def _choices_ok(step: Step, loc: Loc) -> Found:
         if choice.exclusive and not isinstance(step, MultipleChoiceStep):
             exclusive: Loc = (*loc, "choices", index, "exclusive")
             found.append((exclusive, "'exclusive' only applies to multiple_choice"))
-    return found + _ranges_ok(step, loc)
-
-
-def _ranges_ok(step: SingleChoiceStep | MultipleChoiceStep | RankingStep, loc: Loc) -> Found:
-    """Ranges only on a single choice, and no number in two of them: a typed count
-    names one choice or none."""
-    found: Found = []
-    earlier: list[Choice] = []
-    for index, choice in enumerate(step.choices):
-        if choice.range is None:
-            continue
-        rloc: Loc = (*loc, "choices", index, "range")
-        if not isinstance(step, SingleChoiceStep):
-            found.append((rloc, f"'range' only applies to single_choice, not {step.type}"))
-            continue
-        clash = next((other for other in earlier if _overlap(choice, other)), None)
-        if clash is not None:
-            found.append(
-                (
-                    rloc,
-                    f"range {_shown(choice)} of '{choice.code}' overlaps range "
-                    f"{_shown(clash)} of '{clash.code}': a typed number would name both",
-                )
-            )
-        earlier.append(choice)
-    return found
-
-
-def _overlap(one: Choice, other: Choice) -> bool:
-    assert one.range is not None and other.range is not None
-    return one.holds(other.range[0]) or other.holds(one.range[0])
-
-
-def _shown(choice: Choice) -> str:
-    assert choice.range is not None
-    low, high = choice.range
-    return f"[{low}, {'null' if high is None else high}]"
+    return found + ranges_ok(step, loc)
 
 
 def answer_codes(step: Step) -> set[str] | None:
@@ -214,19 +181,30 @@ def answer_codes(step: Step) -> set[str] | None:
 
 
 def condition_ok(
-    flow: Flow, condition: Condition, loc: Loc, earlier: dict[str, Step], unread: frozenset[str]
+    flow: Flow,
+    condition: Condition,
+    loc: Loc,
+    earlier: dict[str, Step],
+    unread: frozenset[str],
+    here: Loc | None = None,
 ) -> Found:
+    """The problems of `condition`, at `loc`, on the question or section at `here` in the
+    file (`loc` itself when left out)."""
+    here = loc if here is None else here
     if isinstance(condition, Not):
-        return condition_ok(flow, condition.not_, (*loc, "not"), earlier, unread)
+        return condition_ok(flow, condition.not_, (*loc, "not"), earlier, unread, here)
     if isinstance(condition, All | AnyOf):
         key = "all" if isinstance(condition, All) else "any"
         items = condition.all if isinstance(condition, All) else condition.any
         found: Found = []
         for index, item in enumerate(items):
-            found += condition_ok(flow, item, (*loc, key, index), earlier, unread)
+            found += condition_ok(flow, item, (*loc, key, index), earlier, unread, here)
         return found
     assert isinstance(condition, Compare)
-    if condition.question in unread and condition.question not in earlier:
+    name = condition.question
+    if name in unread and name not in earlier:
+        if _written_later(unread, name, here):
+            return [((*loc, "question"), f"condition uses '{name}', {NOT_BEFORE}")]
         return []
     return _compare_ok(flow, condition, loc, earlier)
 
@@ -277,7 +255,7 @@ def _range_ok(condition: Compare, target: NumberStep | ScaleStep, loc: Loc) -> F
 def _not_earlier(flow: Flow, name: str, earlier: dict[str, Step], what: str) -> str:
     """Why `name` cannot be looked at here: asked later, or not a question at all."""
     if name in {step.id for step in flow.steps()}:
-        return f"{what} '{name}', which is not asked before this point"
+        return f"{what} '{name}', {NOT_BEFORE}"
     return f"{what} unknown question '{name}'{did_you_mean(name, earlier)}"
 
 
@@ -311,15 +289,23 @@ LEAVES_OUT = "'except_chosen_in' names"
 
 
 def _left_out_ok(
-    flow: Flow, step: Step, loc: Loc, earlier: dict[str, Step], unread: frozenset[str]
+    flow: Flow,
+    step: Step,
+    loc: Loc,
+    earlier: dict[str, Step],
+    unread: frozenset[str],
+    here: Loc,
 ) -> Found:
     """`except_chosen_in` names an earlier choice question this one can leave codes out for."""
     if not isinstance(step, SingleChoiceStep | MultipleChoiceStep):
         return []
     name = step.except_chosen_in
-    if name is None or (name in unread and name not in earlier):
-        return []
     kloc: Loc = (*loc, "except_chosen_in")
+    if name is not None and name in unread and name not in earlier:
+        later = _written_later(unread, name, here)
+        return [(kloc, f"{LEAVES_OUT} '{name}', {NOT_BEFORE}")] if later else []
+    if name is None:
+        return []
     target = earlier.get(name)
     if target is None:
         return [(kloc, _not_earlier(flow, name, earlier, LEAVES_OUT))]
@@ -419,13 +405,18 @@ def pipes_ok(
     texts: Sequence[tuple[Loc, Text]],
     earlier: dict[str, Step],
     unread: frozenset[str],
+    here: Loc | None = None,
 ) -> Found:
+    """The pipes of `texts`, in the question at `here` in the file (each text's loc itself
+    when left out)."""
     found: Found = []
     for loc, text in texts:
         strings = [text] if isinstance(text, str) else list(text.values())
         for name in sorted({piped for s in strings for piped in piped_names(s)}):
             target = earlier.get(name)
             if target is None and name in unread:
+                if _written_later(unread, name, loc if here is None else here):
+                    found.append((loc, f"piped name '{{{name}}}' {PIPED_LATER}"))
                 continue
             if target is None:
                 found.append((loc, _not_pipeable(flow, name, loc, unread)))
@@ -462,4 +453,4 @@ def _not_pipeable(flow: Flow, name: str, loc: Loc, unread: frozenset[str]) -> st
             f"{piped}{_in_text(loc)}: no question is answered before "
             f"{FLOW_TEXTS[str(loc[0])]}; an answer can be piped into a later question or the outro"
         )
-    return f"{piped} is not an earlier question: it is asked at this point or later"
+    return f"{piped} {PIPED_LATER}"

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from flows.brace_checks import brace_warnings
-from flows.checks import check_flow, check_stage_codes, language_warnings
+from flows.checks import Unread, check_flow, language_warnings
 from flows.codelists import resolve_code_lists
 from flows.errors import FlowFileError, Problem
 from flows.export_names import check_export_names
@@ -54,7 +54,7 @@ from flows.set_aside import set_aside_checks
 from flows.stage_nouns import called_checks, noun_message
 from flows.stages import StageDef, StagesFile, twin_stages
 from flows.unlisted import Said, gathered
-from flows.written_checks import check_written
+from flows.written_checks import check_stage_codes, check_written
 from flows.yaml_slips import yaml_problem
 from flows.yamlfile import PlainLoader, Refusal, read_text
 
@@ -134,11 +134,12 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
         else Repaired(Flow.model_validate(document.data), {}, frozenset())
     )
     if repaired is not None:
+        repaired = replace(repaired, unread=_placed(document.data, repaired.unread))
         flow = repaired.flow
         errors, warnings = check_limits(flow)
         said: list[Said] = []
         for found, warning in (
-            (check_flow(flow, repaired.unread) + errors, False),
+            (check_flow(flow, repaired.unread, repaired.original) + errors, False),
             # A question named like an export column: warned, not refused, since a flow
             # that already runs must go on starting (its long export still works).
             (
@@ -162,6 +163,20 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
     if any(not problem.warning for problem in problems) or repaired is None:
         return None, problems
     return repaired.flow, problems
+
+
+def _placed(data: Any, unread: frozenset[str]) -> Unread:
+    """The questions set aside, each with where it is first written in the file: a
+    condition or a pipe naming one written later is said, as for a question that parsed."""
+    at: dict[str, tuple[int, int]] = {}
+    sections = data.get("sections") if isinstance(data, dict) else None
+    for si, section in enumerate(sections if isinstance(sections, list) else []):
+        steps = section.get("steps") if isinstance(section, dict) else None
+        for qi, step in enumerate(steps if isinstance(steps, list) else []):
+            key = step.get("id") if isinstance(step, dict) else None
+            if isinstance(key, str) and key in unread:
+                at.setdefault(key, (si, qi))
+    return Unread(unread, at)
 
 
 def _examined_stages(document: _Document) -> tuple[list[StageDef] | None, list[Problem]]:

@@ -9,6 +9,7 @@ same places, so that a problem both see is reported once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flows.checks import Found
@@ -17,7 +18,7 @@ from flows.paths import Loc
 
 
 def check_written(data: object) -> Found:
-    """Ids given twice, and a `min_selected` no answer can reach."""
+    """Ids and choice codes given twice, and a `min_selected` no answer can reach."""
     found: Found = []
     sections = data.get("sections") if isinstance(data, dict) else None
     seen: dict[str, set[str]] = {"section": set(), "question": set()}
@@ -31,7 +32,7 @@ def check_written(data: object) -> Found:
         ]
         for loc, kind, item in items:
             if kind == "question" and isinstance(item, dict):
-                found += _reach_ok(item, loc)
+                found += _choice_codes_ok(item, loc) + _reach_ok(item, loc)
             key = item.get("id") if isinstance(item, dict) else None
             if not isinstance(key, str):
                 continue
@@ -44,6 +45,19 @@ def check_written(data: object) -> Found:
 def _choices(step: dict[str, Any]) -> list[Any]:
     choices = step.get("choices")
     return choices if isinstance(choices, list) else []
+
+
+def _choice_codes_ok(step: dict[str, Any], loc: Loc) -> Found:
+    found: Found = []
+    codes: set[str] = set()
+    for index, choice in enumerate(_choices(step)):
+        code = choice.get("code") if isinstance(choice, dict) else None
+        if not isinstance(code, str):
+            continue
+        if code in codes:
+            found.append(((*loc, "choices", index, "code"), f"duplicate choice code '{code}'"))
+        codes.add(code)
+    return found
 
 
 def _reach_ok(step: dict[str, Any], loc: Loc) -> Found:
@@ -83,3 +97,33 @@ def _reach_ok(step: dict[str, Any], loc: Loc) -> Found:
             f"that can be ticked together ({said}): {answer}; {fix}, or add choices",
         )
     ]
+
+
+def check_stage_codes(
+    codes: Sequence[str | None], line: Callable[[int], int | None] = lambda index: None
+) -> Found:
+    """Stage codes are unique, even ignoring case (people type them from posters).
+
+    `codes` are read from the file as written, None standing for a stage without
+    a usable code, so that a duplicate is reported alongside schema errors;
+    `line(index)` says where the stage at `index` is, for the message of a later one.
+    """
+    found: Found = []
+    seen: dict[str, int] = {}
+    for index, code in enumerate(codes):
+        if code is None:
+            continue
+        first = seen.setdefault(code.lower(), index)
+        if first == index:
+            continue
+        at = line(first)
+        said_where = f" (line {at})" if at is not None else ""
+        if codes[first] == code:
+            message = f"duplicate stage code '{code}'{said_where}"
+        else:
+            message = (
+                f"code differs only by case from '{codes[first]}'{said_where}"
+                ": links read codes whatever their case, so give each stage its own"
+            )
+        found.append((("stages", index, "code"), message))
+    return found

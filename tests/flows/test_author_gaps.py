@@ -70,3 +70,83 @@ def test_min_selected_above_the_choices_is_said_with_min_above_max(tmp_path: Pat
         "ticked together (3 choices and 'Other'; the exclusive 'none' is ticked alone): "
         "only 'none' could answer it; lower min_selected to 4 at most, or add choices",
     ]
+
+
+# --- problems once hidden behind another --------------------------------------------
+
+
+def test_a_condition_on_a_later_question_set_aside_is_said_in_the_same_pass(
+    tmp_path: Path,
+) -> None:
+    text = mini(
+        (
+            "        other: true\n        choices:\n          - {code: industry,",
+            "        other: true\n        show_if: {question: importance, min: 3}\n"
+            "        choices:\n          - {code: industry,",
+        ),
+        ("        type: scale\n", "        type: scale\n        min: 5\n"),
+    )
+    assert report(tmp_path, text) == [
+        "29: question 'sector': condition uses 'importance', which is not asked before this point",
+        "64: question 'importance': 'min': input should be less than or equal to 1 (got 5)",
+    ]
+
+
+def test_a_condition_on_an_earlier_question_set_aside_is_not_said(tmp_path: Path) -> None:
+    text = mini(("        type: scale\n", "        type: scale\n        min: 5\n"))
+    assert report(tmp_path, text) == [
+        "63: question 'importance': 'min': input should be less than or equal to 1 (got 5)",
+    ]
+
+
+def test_a_pipe_of_a_later_question_set_aside_is_said_in_the_same_pass(tmp_path: Path) -> None:
+    text = mini(
+        (
+            'text: {fr: "Nom ?", en: "Name?"}',
+            'text: {fr: "Nom ({ideas}) ?", en: "Name ({ideas})?"}',
+        ),
+        ("        type: long_text\n", "        type: long_text\n        max_length: 0\n"),
+    )
+    assert report(tmp_path, text) == [
+        "17: question 'company': piped name '{ideas}' is not an earlier question: "
+        "it is asked at this point or later",
+        "77: question 'ideas': 'max_length': input should be greater than or equal to 1 (got 0)",
+    ]
+
+
+def test_a_duplicate_choice_code_is_said_beside_min_above_max(tmp_path: Path) -> None:
+    text = mini(
+        ("max_selected: 2", "max_selected: 2\n        min_selected: 3"),
+        (
+            "          - {code: americas,",
+            "          - {code: asia, label: {fr: Asie du Sud, "
+            "en: South Asia}}\n          - {code: americas,",
+        ),
+    )
+    assert report(tmp_path, text) == [
+        "39: question 'markets': min_selected (3) is greater than max_selected (2)",
+        "49: question 'markets': duplicate choice code 'asia'",
+    ]
+
+
+def test_a_duplicate_choice_code_of_a_question_that_loads_is_said_once(tmp_path: Path) -> None:
+    text = mini(("{code: services,", "{code: industry,"))
+    assert report(tmp_path, text) == ["31: question 'sector': duplicate choice code 'industry'"]
+
+
+def test_a_condition_between_two_questions_set_aside_is_said_by_their_order(
+    tmp_path: Path,
+) -> None:
+    text = mini(
+        (
+            "        other: true\n        choices:\n          - {code: industry,",
+            "        other: true\n        columns: 9\n        show_if: {question: importance, min: 3}\n"
+            "        choices:\n          - {code: industry,",
+        ),
+        ("        type: scale\n", "        type: scale\n        min: 5\n"),
+    )
+    assert report(tmp_path, text) == [
+        "29: question 'sector': 'columns': input should be less than or equal to 4 (got 9)",
+        "30: question 'sector': condition uses 'importance', which is not asked before this point",
+        "65: question 'importance': 'min': input should be less than or equal to 1 (got 5)",
+    ]
