@@ -151,13 +151,14 @@ async def register_webhook(application: BotApplication, *, url: str, secret: str
     Once set, no poller can read updates: the inbox's, which a poller left not
     handled, are deleted once a day old, now and at each pruning (`Housekeeping.webhook`).
     """
+    shown = shown_url(url, application.bot.token)  # no token or password of the address
     try:
         await application.bot.set_webhook(
             url, allowed_updates=ALLOWED_UPDATES, secret_token=secret, drop_pending_updates=False
         )
     except BadRequest as error:
-        raise WebhookRefused(shown_url(url, application.bot.token), str(error)) from error
-    log.info("Telegram posts updates to %s", url)
+        raise WebhookRefused(shown, str(error)) from error
+    log.info("Telegram posts updates to %s", shown)
     services = application.bot_data
     services.housekeeping.webhook = True
     try:
