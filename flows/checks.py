@@ -223,6 +223,8 @@ def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Ste
         return _range_ok(condition, target, loc)
     if condition.in_ == []:
         return [((*loc, "in"), "'in' lists no code, so this condition is never true")]
+    if isinstance(target, ScaleStep):
+        return _points_ok(condition, target, loc)
     values: list[tuple[Loc, object]] = []
     if condition.equals is not None:
         values.append(((*loc, "equals"), condition.equals))
@@ -233,6 +235,41 @@ def _compare_ok(flow: Flow, condition: Compare, loc: Loc, earlier: dict[str, Ste
         for vloc, value in values
         if (message := _value_problem(target, value)) is not None
     ]
+
+
+def _points_ok(condition: Compare, target: ScaleStep, loc: Loc) -> Found:
+    """The values of an `equals` or `in` on a scale: its points, written as numbers; said
+    once per condition, the values in the order written."""
+    key = "equals" if condition.equals is not None else "in"
+    values = [condition.equals] if condition.equals is not None else list(condition.in_ or [])
+    scale = f"the {target.min}–{target.max} scale of '{target.id}'"
+
+    def point(value: object) -> int | None:
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value if target.min <= value <= target.max else None
+        return None
+
+    allowed = [DONT_KNOW] if target.dont_know else []
+    off = [value for value in values if point(value) is None and value not in allowed]
+    quoted = [value for value in values if isinstance(value, str) and point(value) is not None]
+    found: Found = []
+    if off:
+        listed = _and([f"'{value}'" for value in off])
+        found.append(((*loc, key), f"{listed} {'is' if len(off) == 1 else 'are'} not on {scale}"))
+    if quoted:
+        fixed = [point(value) if value in quoted else value for value in values]
+        shown = str(fixed[0]) if key == "equals" else f"[{', '.join(map(str, fixed))}]"
+        listed = ", ".join(f'"{value}"' for value in quoted)
+        said = f"write {listed} without quotes ({key}: {shown})"
+        found.append(((*loc, key), f"the points of {scale} are numbers: {said}"))
+    return found
+
+
+def _and(items: list[str]) -> str:
+    """ "'a'", "'a' and 'b'", "'a', 'b' and 'c'"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
 
 
 def _range_ok(condition: Compare, target: NumberStep | ScaleStep, loc: Loc) -> Found:
@@ -273,11 +310,6 @@ def _value_problem(target: Step, value: object) -> str | None:
             listed = ", ".join(sorted(codes)[:12]) + (", …" if len(codes) > 12 else "")
             return f"unknown choice '{value}' in condition on '{target.id}' (choices: {listed})"
         return None
-    if isinstance(target, ScaleStep):
-        if value == DONT_KNOW and target.dont_know:
-            return None
-        if not isinstance(value, int) or not target.min <= value <= target.max:
-            return f"'{value}' is not on the {target.min}–{target.max} scale of '{target.id}'"
     if isinstance(target, NumberStep) and not isinstance(value, int | float):
         return f"'{target.id}' is a number question; compare it with a number, not '{value}'"
     return None

@@ -150,3 +150,34 @@ def test_a_condition_between_two_questions_set_aside_is_said_by_their_order(
         "30: question 'sector': condition uses 'importance', which is not asked before this point",
         "65: question 'importance': 'min': input should be less than or equal to 1 (got 5)",
     ]
+
+
+# --- a scale's points written as text -------------------------------------------
+
+
+def test_quoted_points_of_a_scale_are_said_once_in_the_order_written(tmp_path: Path) -> None:
+    text = mini(("{question: importance, min: 4}", '{question: importance, in: ["5", "4", 3]}'))
+    assert report(tmp_path, text) == [
+        "82: question 'email': the points of the 1–5 scale of 'importance' are numbers: "
+        'write "5", "4" without quotes (in: [5, 4, 3])',
+    ]
+
+
+def test_a_quoted_point_in_equals_is_said_with_its_fix(tmp_path: Path) -> None:
+    text = mini(("{question: importance, min: 4}", '{question: importance, equals: "4"}'))
+    assert report(tmp_path, text) == [
+        "82: question 'email': the points of the 1–5 scale of 'importance' are numbers: "
+        'write "4" without quotes (equals: 4)',
+    ]
+
+
+def test_values_off_a_scale_are_said_once_in_the_order_written(tmp_path: Path) -> None:
+    text = mini(("{question: importance, min: 4}", '{question: importance, in: [10, "9", 0, 2]}'))
+    assert report(tmp_path, text) == [
+        "82: question 'email': '10', '9' and '0' are not on the 1–5 scale of 'importance'",
+    ]
+
+
+def test_points_of_a_scale_and_dont_know_are_accepted(tmp_path: Path) -> None:
+    text = mini(("{question: importance, min: 4}", "{question: importance, in: [4, 5, dont_know]}"))
+    assert report(tmp_path, text) == []
