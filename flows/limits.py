@@ -347,7 +347,8 @@ def _too_long(flow: Flow, step: Step, lang: str, length: int) -> str:
 
 
 def _labels_fit(flow: Flow, step: Step, loc: Loc) -> Found:
-    """Button labels a phone shows whole; a longer one is cut on screen."""
+    """Button labels a phone shows whole; a longer one is cut on screen (each language
+    said, as each is shortened on its own)."""
     labelled: list[tuple[Loc, Text]] = []
     if isinstance(step, SingleChoiceStep | MultipleChoiceStep | RankingStep):
         labelled = [((*loc, "choices", i, "label"), c.label) for i, c in enumerate(step.choices)]
@@ -355,7 +356,10 @@ def _labels_fit(flow: Flow, step: Step, loc: Loc) -> Found:
             labelled.append(((*loc, "other_label"), step.other_label))
     found: Found = []
     for lloc, label in labelled:
-        for lang, suffix in _languages(flow, label):
+        # A plain text reads alike in every language: said once. A language a mapping
+        # leaves out reads another's text: its missing translation is said instead.
+        own = [(lang, suffix) for lang, suffix in _languages(flow, label) if suffix]
+        for lang, suffix in own if isinstance(label, dict) else [(flow.language, ())]:
             length = shown_length(flow.text(label, lang))
             if length > BUTTON_LABEL:
                 found.append(
@@ -365,7 +369,6 @@ def _labels_fit(flow: Flow, step: Step, loc: Loc) -> Found:
                         f"shows about {BUTTON_LABEL} on a button and cuts the rest; shorten it",
                     )
                 )
-                break
     return found
 
 

@@ -181,3 +181,22 @@ def test_values_off_a_scale_are_said_once_in_the_order_written(tmp_path: Path) -
 def test_points_of_a_scale_and_dont_know_are_accepted(tmp_path: Path) -> None:
     text = mini(("{question: importance, min: 4}", "{question: importance, in: [4, 5, dont_know]}"))
     assert report(tmp_path, text) == []
+
+
+# --- a label too long in more than one language ----------------------------------
+
+
+def test_a_button_label_too_long_in_two_languages_is_warned_for_each(tmp_path: Path) -> None:
+    text = mini(
+        (
+            "label: {fr: Services, en: Services}",
+            'label: {fr: "Services aux entreprises et aux collectivités", '
+            'en: "Services to businesses and to local authorities"}',
+        )
+    )
+    assert report(tmp_path, text) == [
+        "31: warning: question 'sector': (en) button label of 47 characters: a phone shows "
+        "about 40 on a button and cuts the rest; shorten it",
+        "31: warning: question 'sector': (fr) button label of 45 characters: a phone shows "
+        "about 40 on a button and cuts the rest; shorten it",
+    ]
