@@ -215,7 +215,10 @@ class Showing:
             keys = [str(r["key"]) for r in data.get("responses", [])]
             report = await self.store.erase_respondent(session.respondent.id)
             if report.responses:
-                log.info("%s", erasure_line(session.person.channel, "erased their data", keys))
+                log.info(
+                    "%s",
+                    erasure_line(session.person.channel, "erased their data", keys, whole=True),
+                )
         session.respondent = None
         session.replace_response(None, None)
 
@@ -231,7 +234,7 @@ class Showing:
             key = session.response.key
             report = await self.store.erase_response(session.response.id)
             if report.responses:
-                log.info("%s", erasure_line(session.person.channel, cause, [key]))
+                log.info("%s", erasure_line(session.person.channel, cause, [key], whole=False))
                 if await self._left_with_nothing():
                     session.respondent = None
         session.replace_response(None, None)
@@ -436,12 +439,15 @@ def _done_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
     )
 
 
-def erasure_line(channel: str, cause: str, keys: Sequence[str]) -> str:
+def erasure_line(channel: str, cause: str, keys: Sequence[str], *, whole: bool) -> str:
     """The one trace an erasure a person makes leaves, for the operator who restores an older
     backup: what they did (`cause`: "erased their data", "withdrew their consent"...) and the
     pseudonymous keys of the responses erased (those `/mydata` shows and `surveybot erase
     --response` takes), never a name, an id or an answer. Found with `grep erasure:`."""
+    # `whole`: the person erased everything, and is erased whole again; else one response
+    # (consent withdrawn, another questionnaire chosen), erased alone: the rest was kept.
+    command = "surveybot erase --response KEY" + ("" if whole else " --response-only")
     return (
         f"erasure: a {channel} respondent {cause} (responses {', '.join(keys)}): after "
-        "restoring an older backup, erase them again with surveybot erase --response KEY"
+        f"restoring an older backup, erase them again with {command}"
     )

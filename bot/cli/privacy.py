@@ -38,9 +38,22 @@ if TYPE_CHECKING:
     help="A response key of theirs (the export's response_key; /mydata and the web "
     "page's 'Mes données' show it): for a respondent of Telegram, the web or the terminal.",
 )
+@click.option(
+    "--response-only",
+    is_flag=True,
+    help="Erase that response alone, not the person's others: for a response the bot's log "
+    "names as erased by withdrawing consent or switching questionnaire, brought back by a "
+    "restored backup.",
+)
 @DB_OPTION
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
-def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes: bool) -> None:
+def erase(
+    telegram_id: int | None,
+    response_key: str | None,
+    response_only: bool,
+    db: str | None,
+    yes: bool,
+) -> None:
     """Erase a respondent: their record, every response and answer.
 
     For a request received by e-mail (respondents can also send /delete in the
@@ -63,6 +76,8 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
         raise click.UsageError("give --telegram-id ID or --response KEY, not both")
     if telegram_id is None and response_key is None:
         raise click.UsageError("name the respondent by --telegram-id ID or --response KEY")
+    if response_only and response_key is None:
+        raise click.UsageError("--response-only erases the response --response KEY names")
     settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
     label = database_label(settings.db)
@@ -80,9 +95,16 @@ def erase(telegram_id: int | None, response_key: str | None, db: str | None, yes
                 raise _NotErased(missing)
             who = _who(respondent.channel, respondent.external_id)
             data = await store.respondent_data(respondent.id)
-            if not yes and not _confirmed(_erasure_question(who, data)):
-                raise _Declined
-            report = await store.erase_by_external_id(respondent.channel, respondent.external_id)
+            if response_only:
+                key = (response_key or "").strip()
+                report = await _erase_one(store, key, _one_question(key, who, data), yes=yes)
+                who = f"response {key} of {who}"
+            else:
+                if not yes and not _confirmed(_erasure_question(who, data)):
+                    raise _Declined
+                report = await store.erase_by_external_id(
+                    respondent.channel, respondent.external_id
+                )
         finally:
             await store.close()
         if report is None:  # erased meanwhile, by /delete in the chat
@@ -116,6 +138,27 @@ def _erasure_question(who: str, data: Mapping[str, Any]) -> str:
         f"{_plural(len(responses), 'response')} ({keys}), "
         f"{_plural(answers, 'answer')}? This cannot be undone."
     )
+
+
+def _one_question(key: str, who: str, data: Mapping[str, Any]) -> str:
+    """What to confirm before erasing one response: its answers, and the others that stay."""
+    responses = data["responses"]
+    answers = sum(len(r["answers"]) for r in responses if r["key"] == key)
+    others = len(responses) - 1
+    return (
+        f"Erase response {key} of {who} ({_plural(answers, 'answer')}), keeping their "
+        f"{_plural(others, 'other response')}? This cannot be undone."
+    )
+
+
+async def _erase_one(
+    store: SurveyStore, key: str, question: str, *, yes: bool
+) -> ErasureReport | None:
+    """Erase the response `key` alone, once confirmed; None if it is gone meanwhile."""
+    if not yes and not _confirmed(question):
+        raise _Declined
+    response = await store.get_response_by_key(key)
+    return None if response is None else await store.erase_response(response.id)
 
 
 def _print_report(report: ErasureReport, who: str, label: str) -> None:

@@ -27,6 +27,7 @@ from tests.conversation.test_consent import new_notice  # noqa: F401 (a fixture)
 
 SECRET_ANSWER = "Acme Confidentiel"
 AFTER = "after restoring an older backup, erase them again with surveybot erase --response KEY"
+ONE = f"{AFTER} --response-only"  # one response erased, the person's others kept
 
 
 def erasure_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -128,7 +129,7 @@ async def test_declining_a_changed_notice_logs_the_erasure(
     line = record.getMessage()
     assert record.levelno == logging.INFO
     assert (
-        line == f"erasure: a telegram respondent withdrew their consent (responses {key}): {AFTER}"
+        line == f"erasure: a telegram respondent withdrew their consent (responses {key}): {ONE}"
     )
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
@@ -157,7 +158,7 @@ async def test_switching_to_the_links_other_questionnaire_logs_the_erasure(
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
     [record] = erasure_lines(caplog)
     line = record.getMessage()
-    assert line == f"erasure: a web respondent switched questionnaire (responses {key}): {AFTER}"
+    assert line == f"erasure: a web respondent switched questionnaire (responses {key}): {ONE}"
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
 
@@ -178,5 +179,5 @@ async def test_going_back_to_the_list_before_answering_logs_the_erasure(
     [record] = erasure_lines(caplog)
     assert record.getMessage() == (
         f"erasure: a telegram respondent went back to the list of questionnaires "
-        f"(responses {key}): {AFTER}"
+        f"(responses {key}): {ONE}"
     )

@@ -221,6 +221,56 @@ def test_erase_a_telegram_respondent_by_their_response_key(db: Path) -> None:
     assert telegram_ids(db) == ["111", "333"]
 
 
+async def _second_response(path: Path, telegram_id: str) -> str:
+    """A response of that person to another questionnaire; its key."""
+    async with await Store.open(path) as store:
+        who = await store.ensure_respondent("telegram", telegram_id, now=NOW)
+        response = await store.start_response(
+            who.id,
+            flow_id="tdf2019_acteurs",
+            flow_version=1,
+            stage_code=None,
+            language="fr",
+            state_json="{}",
+            current_step="q1",
+            now=NOW,
+        )
+        await store.save_progress(
+            response.id,
+            state_json="{}",
+            current_step="q2",
+            answers={"q1": AnswerInput("non")},
+            status=ResponseStatus.IN_PROGRESS,
+            now=NOW,
+        )
+        return response.key
+
+
+def test_erase_one_response_only_keeps_the_persons_others(db: Path) -> None:
+    # A response the bot's log names as erased by a notice declined, back with a backup.
+    (kept,) = keys_of(db, "111")
+    erased = asyncio.run(_second_response(db, "111"))
+
+    result = invoke("erase", "--response", erased, "--response-only", "--db", db, input="y\n")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"Erase response {erased} of Telegram user 111 (1 answer), keeping their "
+        "1 other response? This cannot be undone. [y/N]: "
+    )
+    assert result.stderr.endswith(f"erased response {erased} of Telegram user 111 from {db}\n")
+    assert result.stdout == "responses: 1\nanswers: 1\n"
+    assert keys_of(db, "111") == [kept]
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
+def test_response_only_needs_a_response_key(db: Path) -> None:
+    result = invoke("erase", "--telegram-id", "111", "--response-only", "--db", db, "--yes")
+    assert result.exit_code == 2
+    assert "--response-only erases the response --response KEY names" in result.stderr
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
 def test_erase_an_unknown_response_key(db: Path) -> None:
     result = invoke("erase", "--response", "0123456789abcdef", "--db", db, "--yes")
     assert result.exit_code == 1
