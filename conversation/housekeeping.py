@@ -16,7 +16,6 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
 from conversation.actions import Action, Intent
 from conversation.events import Person
@@ -44,13 +43,6 @@ UPKEEP = "upkeep"
 KEEP_UNHANDLED = dt.timedelta(days=1)
 """How long a bot switched to a webhook keeps the updates a poller left not handled: past
 Telegram's own redelivery window (24 hours), nothing will ever apply them."""
-
-
-@runtime_checkable
-class _PrunesUnhandled(Protocol):
-    """The stores' inbox (storage.inbox_methods), which `SurveyStore` does not name."""
-
-    async def prune_unhandled_inbox(self, *, before: dt.datetime) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +230,7 @@ class Housekeeping:
         pruned = await self.store.prune_inbox(before=now - KEEP_DONE)
         if pruned:
             log.info("deleted %d handled Telegram update(s) from the inbox", pruned)
-        if self.webhook and isinstance(self.store, _PrunesUnhandled):
+        if self.webhook:
             unhandled = await self.store.prune_unhandled_inbox(before=now - KEEP_UNHANDLED)
             if unhandled:
                 log.warning(

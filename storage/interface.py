@@ -222,6 +222,10 @@ class SurveyStore(Protocol):
     async def prune_inbox(self, *, before: dt.datetime) -> int:
         """Forget updates done before `before`; how many."""
 
+    async def prune_unhandled_inbox(self, *, before: dt.datetime) -> int:
+        """Forget updates received before `before` and never done (a bot on a webhook: no
+        poller will apply them); how many."""
+
     # Typed answers the web chat refused, for the page after its redirect (storage/kept_texts.py)
 
     async def keep_text(self, person: str, text: str, *, now: dt.datetime) -> str:
