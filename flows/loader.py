@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -399,8 +400,13 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
         model.model_validate(document.data)
     except ValidationError as error:
         found: dict[tuple[Loc, str], None] = {}
+        keys = _language_keys(document.data, error) if model is Flow else {}
+        found.update(dict.fromkeys(keys.items()))
         for details in error.errors():
             loc = clean_loc(document.data, details["loc"])
+            said_keys = loc in {key_loc[:-1] for key_loc in keys}
+            if said_keys and details["loc"][-1] in ("str", "[key]"):
+                continue  # not a text but a mapping whose language keys are said, each
             quoted = quote_hint(document.node, loc, details)
             if quoted is not None:
                 message = quoted
@@ -418,6 +424,25 @@ def _schema_problems(document: _Document, model: type[BaseModel]) -> list[Proble
             found.setdefault((loc, message))
         return [_locate(document, loc, message) for loc, message in found]
     return []
+
+
+def _language_keys(data: Any, error: ValidationError) -> dict[Loc, str]:
+    """A text's language keys that are no language code (`EN:`), each said with its fix,
+    rather than the text said to be no text nor mapping of languages."""
+    said: dict[Loc, str] = {}
+    for details in error.errors():
+        key, path = details["input"], details["loc"]
+        if details["type"] != "string_pattern_mismatch" or path[-1:] != ("[key]",):
+            continue
+        if not isinstance(key, str) or not any(is_member_tag(part) for part in path):
+            continue
+        fix = (
+            f"write it in lower case ({key.lower()})"
+            if re.fullmatch(r"[a-z]{2}", key.lower())
+            else "write a two-letter lowercase code, like fr or en"
+        )
+        said[(*clean_loc(data, path), key)] = f"'{key}' is not a language code: {fix}"
+    return said
 
 
 def _stage_code_problems(document: _Document) -> list[Problem]:

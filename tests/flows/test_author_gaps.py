@@ -200,3 +200,26 @@ def test_a_button_label_too_long_in_two_languages_is_warned_for_each(tmp_path: P
         "31: warning: question 'sector': (fr) button label of 45 characters: a phone shows "
         "about 40 on a button and cuts the rest; shorten it",
     ]
+
+
+# --- a language key in capitals ------------------------------------------------------
+
+
+def test_a_language_key_in_capitals_is_named_with_its_fix_at_its_line(tmp_path: Path) -> None:
+    text = mini(
+        ('text: {fr: "Nom ?", en: "Name?"}', 'text:\n          fr: "Nom ?"\n          EN: "Name?"'),
+        ("title: {fr: Mini, en: Mini}", "title: {fr: Mini, En: Mini, eng: Mini}"),
+    )
+    assert report(tmp_path, text) == [
+        "4: 'En' is not a language code: write it in lower case (en)",
+        "4: 'eng' is not a language code: write a two-letter lowercase code, like fr or en",
+        "19: question 'company': 'EN' is not a language code: write it in lower case (en)",
+    ]
+
+
+def test_a_text_neither_text_nor_mapping_is_still_said_so(tmp_path: Path) -> None:
+    text = mini(('text: {fr: "Nom ?", en: "Name?"}', "text: [Nom, Name]"))
+    assert report(tmp_path, text) == [
+        "17: question 'company': 'text' must be a text, or a mapping of language code to text "
+        "(fr: …, en: …)",
+    ]
