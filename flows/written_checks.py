@@ -18,8 +18,9 @@ from flows.paths import Loc
 
 
 def check_written(data: object) -> Found:
-    """Ids and choice codes given twice, and a `min_selected` no answer can reach."""
-    found: Found = []
+    """Ids and choice codes given twice, a `min_selected` no answer can reach, and an
+    audience code that links would misread."""
+    found: Found = _audience_ok(data)
     sections = data.get("sections") if isinstance(data, dict) else None
     seen: dict[str, set[str]] = {"section": set(), "question": set()}
     for si, section in enumerate(sections if isinstance(sections, list) else []):
@@ -40,6 +41,19 @@ def check_written(data: object) -> Found:
                 found.append(((*loc, "id"), f"duplicate {kind} id '{key}'"))
             seen[kind].add(key)
     return found
+
+
+def _audience_ok(data: object) -> Found:
+    """An audience code holding "__": links join a workshop's code and the audience's with
+    it (`pithiviers__entreprise`) and split at the last one, so `acteurs__locaux` would be
+    read as the audience `locaux` of a workshop `pithiviers__acteurs`."""
+    audience = data.get("audience") if isinstance(data, dict) else None
+    code = audience.get("code") if isinstance(audience, dict) else None
+    if not isinstance(code, str) or "__" not in code:
+        return []
+    said = f"audience code '{code}' holds '__', which joins a workshop's code and an "
+    said += "audience's in links (pithiviers__entreprise): use single underscores"
+    return [(("audience", "code"), said)]
 
 
 def _choices(step: dict[str, Any]) -> list[Any]:

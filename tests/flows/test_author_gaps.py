@@ -223,3 +223,22 @@ def test_a_text_neither_text_nor_mapping_is_still_said_so(tmp_path: Path) -> Non
         "17: question 'company': 'text' must be a text, or a mapping of language code to text "
         "(fr: …, en: …)",
     ]
+
+
+# --- an audience code that links would misread ---------------------------------------
+
+
+def test_an_audience_code_holding_a_double_underscore_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    # Links are WORKSHOP__AUDIENCE, split at the last "__": "pithiviers__acteurs__locaux"
+    # would be the audience "locaux" of a workshop "pithiviers__acteurs".
+    text = (Path(__file__).parents[2] / "flows" / "data" / "acteurs.yaml").read_text("utf-8")
+    text = text.replace("  code: territoire\n", "  code: acteurs__locaux\n", 1)
+    line = text.splitlines().index("  code: acteurs__locaux") + 1
+    assert report(tmp_path, text) == [
+        f"{line}: audience code 'acteurs__locaux' holds '__', which joins a workshop's code "
+        "and an audience's in links (pithiviers__entreprise): use single underscores",
+    ]
+    ok = text.replace("acteurs__locaux", "acteurs_locaux")
+    assert report(tmp_path, ok) == []
