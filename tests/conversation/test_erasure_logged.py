@@ -128,9 +128,7 @@ async def test_declining_a_changed_notice_logs_the_erasure(
     [record] = erasure_lines(caplog)
     line = record.getMessage()
     assert record.levelno == logging.INFO
-    assert (
-        line == f"erasure: a telegram respondent withdrew their consent (responses {key}): {ONE}"
-    )
+    assert line == f"erasure: a telegram respondent withdrew their consent (responses {key}): {ONE}"
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
 
