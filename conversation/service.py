@@ -49,6 +49,7 @@ from storage import (
     Stage,
     StorageError,
     SurveyStore,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -402,6 +403,8 @@ class Conversation:
         if key not in self._versions_read:
             try:
                 stored = await self.store.flow_versions(flow.id)
+            except Unavailable:
+                raise  # the update waits for the database, as any other read's
             except StorageError as error:
                 log.warning("flow %s versions cannot be read: %s", flow.id, error)
                 return None

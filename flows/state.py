@@ -417,14 +417,24 @@ def meaning_changed(before: Flow, flow: Flow) -> frozenset[str]:
         if old.type != step.type:
             continue
         if step.type == Kind.SCALE:
-            meant: tuple[str, ...] = ("min", "max")
+            moved = (getattr(old, "min", None), getattr(old, "max", None)) != (
+                getattr(step, "min", None),
+                getattr(step, "max", None),
+            )
         elif step.type == Kind.NUMBER:
-            meant = ("unit",)
+            moved = _unit_said(before, old) != _unit_said(flow, step)
         else:
             continue
-        if any(getattr(old, name, None) != getattr(step, name, None) for name in meant):
+        if moved:
             changed.add(step.id)
     return frozenset(changed)
+
+
+def _unit_said(flow: Flow, step: Step) -> str | None:
+    """A number's unit in the flow's own language: a unit only given a translation
+    (`salariés` becoming `{fr: salariés, en: employees}`) still means the same."""
+    unit = getattr(step, "unit", None)
+    return None if unit is None else flow.text(unit, flow.language).strip().casefold()
 
 
 def _fitting_answers(flow: Flow, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:

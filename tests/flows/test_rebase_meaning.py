@@ -86,3 +86,25 @@ def test_dont_know_and_a_scale_whose_ends_kept_their_places_stay(tmp_path: Path,
     assert meaning_changed(both, back_to_1_5) == {"rating"}
     kept = rebase(back_to_1_5, with_dont_know, both)
     assert isinstance(kept, ResponseState) and kept.answers["rating"] == "dont_know"
+
+
+def _with_unit(tmp_path: Path, version: int, unit: str) -> Flow:
+    text = (FIXTURES / "versions_v1.yaml").read_text(encoding="utf-8")
+    text = text.replace("version: 1\n", f"version: {version}\n")
+    text = text.replace("        max: 10000\n", "        max: 10000\n" + unit)
+    path = tmp_path / f"unit_v{version}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return flows.load_flow(path)
+
+
+def test_a_unit_only_translated_keeps_the_answer_and_another_unit_drops_it(
+    tmp_path: Path,
+) -> None:
+    v1 = _with_unit(tmp_path, 1, "        unit: salariés\n")
+    translated = _with_unit(tmp_path, 2, "        unit: {fr: salariés, en: employees}\n")
+    other = _with_unit(tmp_path, 3, "        unit: {fr: milliers, en: thousands}\n")
+    given = play(v1, [*UNTIL_RATING, "tap:4"])
+    assert given.answers["staff"] == 120
+
+    assert rebase(translated, given, v1).answers.get("staff") == 120
+    assert "staff" not in rebase(other, given, v1).answers
