@@ -120,6 +120,17 @@ def question_text(shown: Prompt, lang: str) -> str:
     return "\n".join(parts)
 
 
+def echo_head(shown: Prompt, lang: str) -> str:
+    """How the echo of `shown` begins, as plain text (Telegram gives a quoted message's text
+    without its markup): its progress line, then the question (`answered_text`)."""
+    question = typeset(shown.text, lang)
+    if not shown.position:
+        return question
+    section = typeset(shown.section, lang)
+    head = tg("tg_header", lang, n=shown.position, total=shown.total, section=section)
+    return f"{head}\n{question}"
+
+
 def answered_text(shown: Prompt, answer: str, lang: str, *, skipped: bool = False) -> str:
     """The question once answered (or skipped, marked ⏭ not ✅): it stays in the chat as a
     transcript line, without buttons. An "Other" chosen whose text is asked next is not an

@@ -23,9 +23,10 @@ from typing import Final
 
 from telegram import Message
 
+from bot.telegram.keyboards import echo_head
 from bot.telegram.sending import text_length
 from conversation import Words
-from flows import Prompt, fitting_prefix, typeset
+from flows import Prompt, fitting_prefix
 
 WORDS: dict[str, dict[str, str]] = {
     "quoted_earlier": {
@@ -111,9 +112,9 @@ def quotes_an_answered_question(
     text = quoted.text or ""
     if not any(mark in text for mark in ANSWERED_MARKS):
         return False
-    # The echo holds the question's text as it was shown (`keyboards.answered_text`).
-    asked = typeset(waiting.text, lang) if waiting is not None else ""
-    return not asked or asked not in text
+    # The echo begins with the question's progress line and text, as shown: two questions
+    # may read alike ("Précisez :"), not at the same place in the questionnaire.
+    return waiting is None or not text.startswith(echo_head(waiting, lang))
 
 
 def caption_note(message: Message, lang: str) -> str | None:
