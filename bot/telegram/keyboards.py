@@ -248,15 +248,35 @@ def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:
 
 
 def _pairs(buttons: list[Button], labels: list[str], columns: int | None) -> Keyboard:
-    """The answers in rows: as many to a row as the author set (`columns`: a label too long
-    for its share of the row is Telegram's to cut), else two when they are short, else one."""
+    """The answers in rows: up to as many to a row as the author set (`columns`), a label
+    too long for its share of a row on a row of its own, whole, as the web chat does
+    (Telegram would cut it short); without `columns`, two when they are short, else one."""
     if columns:
-        per_row = columns
-    else:
-        per_row = 2 if all(len(label) <= SHORT_LABEL for label in labels) else 1
-        if len(buttons) == 2 and all(len(label) <= SHORT_LABEL * 2 for label in labels):
-            per_row = 2
+        return _packed(buttons, labels, columns)
+    per_row = 2 if all(len(label) <= SHORT_LABEL for label in labels) else 1
+    if len(buttons) == 2 and all(len(label) <= SHORT_LABEL * 2 for label in labels):
+        per_row = 2
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+ROW_LABEL: Final = SHORT_LABEL * 2
+"""Characters a phone shows across one row of buttons: a label's share of it is this
+divided by the buttons on the row."""
+
+
+def _packed(buttons: list[Button], labels: list[str], columns: int) -> Keyboard:
+    rows: Keyboard = []
+    row: list[Button] = []
+    for each, label in zip(buttons, labels, strict=True):
+        if len(label) > ROW_LABEL // columns:
+            rows += [row, [each]] if row else [[each]]
+            row = []
+            continue
+        row.append(each)
+        if len(row) == columns:
+            rows.append(row)
+            row = []
+    return [*rows, row] if row else rows
 
 
 def _choice_rows(shown: Prompt) -> Keyboard:

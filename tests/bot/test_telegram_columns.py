@@ -1,4 +1,5 @@
-"""A choice's `columns` on Telegram: that many buttons a row, whatever the labels' lengths.
+"""A choice's `columns` on Telegram: up to that many buttons a row, a label too long for its
+share of a row on a row of its own (whole, not cut short by Telegram), as on the web.
 
 The real application and handlers, the Bot API faked at the HTTP boundary, a small flow
 (tests/web/fixtures/columns.yaml): a single choice with `columns: 1` and short labels, one
@@ -42,11 +43,13 @@ async def test_rows_follow_the_columns_the_author_set(person: PersonFactory) -> 
     assert rows(ana) == [["Pomme"], ["Poire"], ["Prune"], ["Kiwi"]]
 
     await ana.tap("Poire")
-    # columns: 3, "Other" among the answers; back and skip on their own row below.
+    # columns: 3; "Other", longer than a third of a row, on a row of its own; back and
+    # skip on their own row below.
     assert "Jour de sortie" in ana.last_with_buttons().text
     assert rows(ana) == [
         ["Lun", "Mar", "Mer"],
-        ["Jeu", "Ven", "Autre (précisez)"],
+        ["Jeu", "Ven"],
+        ["Autre (précisez)"],
         ["↩ Retour", "Passer ⏭"],
     ]
 
@@ -56,7 +59,7 @@ async def test_rows_follow_the_columns_the_author_set(person: PersonFactory) -> 
     assert rows(ana) == [["Rouge", "Vert"], ["Bleu"], ["↩ Retour"]]
 
     await ana.tap("Bleu")
-    # columns: 3 on boxes to tick, a long label among them: still three a row.
+    # columns: 3 on boxes to tick, a long label among them: on a row of its own.
     assert "Vos sports" in ana.last_with_buttons().text
     sports = rows(ana)
     assert [len(row) for row in sports[:2]] == [3, 1], sports
