@@ -98,7 +98,8 @@ def erase(
             if response_only:
                 key = (response_key or "").strip()
                 report = await _erase_one(store, key, _one_question(key, who, data), yes=yes)
-                who = f"response {key} of {who}"
+                alone = len(data["responses"]) == 1  # the store erases the person too
+                who = f"response {key} of {who}" + (" and their record" if alone else "")
             else:
                 if not yes and not _confirmed(_erasure_question(who, data)):
                     raise _Declined
@@ -145,9 +146,14 @@ def _one_question(key: str, who: str, data: Mapping[str, Any]) -> str:
     responses = data["responses"]
     answers = sum(len(r["answers"]) for r in responses if r["key"] == key)
     others = len(responses) - 1
+    kept = (
+        f"keeping their {_plural(others, 'other response')}"
+        if others
+        else "their only one: their record goes with it"
+    )
     return (
-        f"Erase response {key} of {who} ({_plural(answers, 'answer')}), keeping their "
-        f"{_plural(others, 'other response')}? This cannot be undone."
+        f"Erase response {key} of {who} ({_plural(answers, 'answer')}), {kept}? "
+        "This cannot be undone."
     )
 
 

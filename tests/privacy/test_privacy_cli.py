@@ -264,6 +264,21 @@ def test_erase_one_response_only_keeps_the_persons_others(db: Path) -> None:
     assert telegram_ids(db) == ["111", "222", "333"]
 
 
+def test_erase_the_only_response_says_the_person_goes_too(db: Path) -> None:
+    (key,) = keys_of(db, "111")
+
+    result = invoke("erase", "--response", key, "--response-only", "--db", db, input="y\n")
+
+    assert result.exit_code == 0, result.output
+    assert "of Telegram user 111 (2 answers), their only one: their record goes with it?" in (
+        result.stderr
+    )
+    assert result.stderr.endswith(
+        f"erased response {key} of Telegram user 111 and their record from {db}\n"
+    )
+    assert telegram_ids(db) == ["222", "333"]
+
+
 def test_response_only_needs_a_response_key(db: Path) -> None:
     result = invoke("erase", "--telegram-id", "111", "--response-only", "--db", db, "--yes")
     assert result.exit_code == 2
