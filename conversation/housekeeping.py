@@ -75,9 +75,10 @@ class Housekeeping:
         """False in the long-polling bot, whose `Poller` prunes the inbox itself, only after
         its first fetch (the done rows recognise a batch Telegram delivers again)."""
         self.webhook = False
-        """Telegram posts updates to a webhook (set by `register_webhook`): it refuses
-        `getUpdates` then, so no poller will apply the updates the inbox still waits for;
-        `prune_inbox` deletes them too once `KEEP_UNHANDLED` old. Never set in a plain
+        """Telegram posts updates to a webhook (set by `register_webhook`): nothing applies
+        the updates the inbox still waits for (only a `surveybot run` starting would, and a
+        day late an answer would meet a question long gone); `prune_inbox` deletes them too
+        once `KEEP_UNHANDLED` old. Never set in a plain
         `serve`, whose web chat may run beside a polling `surveybot run`."""
 
     @contextlib.asynccontextmanager
@@ -236,7 +237,7 @@ class Housekeeping:
                 log.warning(
                     "deleted %d Telegram update(s) from the inbox that the long-polling bot "
                     "had not handled before the switch to a webhook (received over %s ago: "
-                    "no poller will apply them now)",
+                    "too late to apply)",
                     unhandled,
                     _span(KEEP_UNHANDLED),
                 )

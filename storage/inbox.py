@@ -7,8 +7,8 @@ left not done. Rows hold raw updates (names, typed texts): a done row is kept
 only a few minutes, so that a batch Telegram delivers again (the bot stopped
 before its confirmation) is recognised and not applied a second time, then
 pruned; an erased person's done rows go with the erasure (`erase_person`). Rows
-not done wait for the poller; once the bot runs with a webhook, no poller will
-apply them, and they go a day after they came (`prune_unhandled`).
+not done wait for the poller; once the bot runs with a webhook, nothing applies
+them, and they go a day after they came (`prune_unhandled`).
 Functions of a `sqlite3.Connection`, run by `Database`; `storage.postgres.inbox`
 mirrors them.
 """
@@ -124,7 +124,7 @@ def prune(conn: sqlite3.Connection, *, before: dt.datetime) -> int:
 
 def prune_unhandled(conn: sqlite3.Connection, *, before: dt.datetime) -> int:
     """Delete the rows not done received before `before`; how many. For a bot switched to a
-    webhook only: no poller will ever apply them (Telegram refuses `getUpdates` then)."""
+    webhook only: nothing applies them while it runs so, and a day late is too late."""
     cursor = conn.execute(
         "DELETE FROM inbox WHERE done_at IS NULL AND received_at < ?", (encode_time(before),)
     )

@@ -75,6 +75,6 @@ class InboxMethods:
 
     async def prune_unhandled_inbox(self, *, before: dt.datetime) -> int:
         """Forget updates not done that came before `before`; how many. Only for a bot
-        switched to a webhook, which no poller will ever apply them for."""
+        switched to a webhook, for which nothing applies them, a day late being too late."""
         write = partial(self._sql.inbox.prune_unhandled, before=before)
         return await self._db.run_write(write, "prune the inbox of updates not handled")
