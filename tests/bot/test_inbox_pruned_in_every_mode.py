@@ -97,8 +97,7 @@ async def test_with_a_webhook_the_updates_no_poller_handled_go_once_a_day_old(
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warning.getMessage() == (
         "deleted 1 Telegram update(s) from the inbox that the long-polling bot had not "
-        "handled before the switch to a webhook (received over 1 day ago: no poller will "
-        "apply them now)"
+        "handled before the switch to a webhook (received over 1 day ago: too late to apply)"
     )
     assert await webhook.prune_inbox(NOW + KEEP_UNHANDLED) == 2  # 3 handled, 4 not
     assert inbox_ids(db_path) == []
