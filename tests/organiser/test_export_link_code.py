@@ -13,38 +13,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from bot.cli import main
 from exports import OtherAudience, load_responses
-from flows import bundled_path, load_flow
-from tests.support.scripts import script_for
-
-ACTORS = "tour_innov_2019_acteurs"
-COMPANIES = "tour_innovation_2019"
-BOTH = {"SURVEYBOT_FLOWS": "bundled"}
-
-
-def invoke(*args: str | Path, env: dict[str, str] | None = None, input: str = "") -> Result:
-    return CliRunner().invoke(main, [str(arg) for arg in args], env=env, input=input)
-
-
-def _answer(db: Path, flow_file: str, stage: str, who: str, limit: int | None = None) -> None:
-    """One respondent answers (the whole flow, or its first `limit` steps) in the terminal."""
-    lines, _ = script_for(load_flow(bundled_path(flow_file)), "fr", limit)
-    result = invoke(
-        *("chat", "--db", db, "--stage", stage),
-        *("--respondent", who, "--lang", "fr"),
-        env=BOTH,
-        input="\n".join(lines) + "\n",
-    )
-    assert result.exit_code == 0, result.stderr
+from flows import bundled_path
+from tests.support import terminal_tour
+from tests.support.terminal_tour import ACTORS, BOTH, COMPANIES, fill, invoke
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +29,22 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Pithiviers: one company and two actors completed, one actor still answering;
     exemple_nord: one actor completed."""
     db = tmp_path_factory.mktemp("tour") / "tour.sqlite3"
-    saved = {
-        name: os.environ.pop(name) for name in list(os.environ) if name.startswith("SURVEYBOT_")
-    }
-    try:
-        _answer(db, "questionnaire.yaml", "pithiviers__entreprise", "company-1")
-        _answer(db, "acteurs.yaml", "pithiviers__territoire", "actor-1")
-        _answer(db, "acteurs.yaml", "pithiviers__territoire", "actor-2")
-        _answer(db, "acteurs.yaml", "pithiviers__territoire", "actor-3", limit=3)
-        _answer(db, "acteurs.yaml", "exemple_nord__territoire", "actor-4")
-    finally:
-        os.environ.update(saved)
-    return db
+    return fill(
+        db,
+        [
+            ("pithiviers__entreprise", "company-1", None),
+            ("pithiviers__territoire", "actor-1", None),
+            ("pithiviers__territoire", "actor-2", None),
+            ("pithiviers__territoire", "actor-3", 3),
+            ("exemple_nord__territoire", "actor-4", None),
+        ],
+    )
 
 
 @pytest.fixture
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filled: Path) -> Iterator[Path]:
     """An analyst's folder: a copy of the tour's database, SURVEYBOT_DB naming it."""
-    for name in list(os.environ):
-        if name.startswith("SURVEYBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(filled, tmp_path / "tour.sqlite3")
-    monkeypatch.setenv("SURVEYBOT_DB", "tour.sqlite3")
-    yield tmp_path
+    yield from terminal_tour.desk(tmp_path, monkeypatch, filled)
 
 
 def rows(text: str) -> list[dict[str, str]]:
