@@ -10,46 +10,14 @@ HTTP boundary, a real SQLite file, a clock fixed at 2026-11-30 13:05 UTC.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-
-import pytest
-
-from bot.telegram import BotApplication, build_application
-from flows import Catalogue, Flow, StageDef
-from tests.support.fake_bot_api import TOKEN, FakeBotAPI, Person
+from tests.bot.test_telegram_organiser_two import (  # the same two-questionnaire bot
+    ORGANISER,
+    PersonFactory,
+    make_app,  # noqa: F401 -- a fixture, used by tests/bot/conftest.py's `api`
+    one_each,
+)
+from tests.support.fake_bot_api import Person
 from tests.support.organiser_jobs import ask_and_wait
-
-ORGANISER = 900_001
-NOW = dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC)
-PersonFactory = Callable[..., Person]
-
-
-@pytest.fixture
-def make_app(
-    bundled_flow: Flow, actors_flow: Flow, stages: list[StageDef]
-) -> Callable[[FakeBotAPI], BotApplication]:
-    def make(api: FakeBotAPI) -> BotApplication:
-        app = build_application(
-            token=TOKEN,
-            flow=Catalogue((bundled_flow, actors_flow)),
-            stages=stages,
-            request=api,
-            rate_limit=False,
-            admins=frozenset({ORGANISER}),
-        )
-        app.bot_data.clock = lambda: NOW
-        return app
-
-    return make
-
-
-async def one_each(person: PersonFactory) -> None:
-    """One respondent per questionnaire at Pithiviers, agreed and on the first question."""
-    for user, audience in ((711, "entreprise"), (712, "territoire")):
-        someone = person(user)
-        await someone.send(f"/start pithiviers__{audience}")
-        await someone.tap("J’accepte")
 
 
 def files(organiser: Person) -> list[str]:
