@@ -13,7 +13,7 @@ from __future__ import annotations
 from tests.bot.test_telegram_organiser_two import (  # the same two-questionnaire bot
     ORGANISER,
     PersonFactory,
-    make_app,  # noqa: F401 -- a fixture, used by tests/bot/conftest.py's `api`
+    make_app,  # noqa: F401 -- a fixture, used by tests/bot/conftest.py's `app`
     one_each,
 )
 from tests.support.fake_bot_api import Person
