@@ -223,8 +223,7 @@ class SurveyStore(Protocol):
         """Forget updates done before `before`; how many."""
 
     async def prune_unhandled_inbox(self, *, before: dt.datetime) -> int:
-        """Forget updates received before `before` and never done (a bot on a webhook: no
-        poller will apply them); how many."""
+        """Forget updates received before `before` and never done (a bot on a webhook)."""
 
     # Typed answers the web chat refused, for the page after its redirect (storage/kept_texts.py)
 
