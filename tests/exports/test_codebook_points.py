@@ -20,6 +20,7 @@ from exports import ExportOptions, Layout, export_csv, load_codebook
 from flows import Flow, load_flow
 from tests.conftest import MINI
 from tests.exports.conftest import Survey, by_key, read_csv
+from tests.exports.test_codebook_versions import notes
 
 IMPORTANCE = (
     "        min_label: {fr: Faible, en: Low}\n        max_label: {fr: Forte, en: High}\n",
@@ -63,14 +64,6 @@ async def answered(survey: Survey, mini: Flow, v2: Flow) -> tuple[str, str]:
     await keep_flow_versions(survey.store, [v2], now=survey.clock.tick())
     new = await survey.respond(v2, common | {"staff": 12, "importance": 10})
     return old.key, new.key
-
-
-def notes(data: bytes | None, *, long: bool = False) -> dict[str, str]:
-    book = read_csv(data or b"")
-    if long:
-        book = book[book.column == "value"]
-        return dict(zip(book.question_id, book.note, strict=True))
-    return dict(zip(book.column, book.note, strict=True))
 
 
 def test_the_codebook_says_the_scale_and_the_bounds_of_each_version(

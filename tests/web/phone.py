@@ -401,6 +401,27 @@ def comes_on_screen(element: Locator, timeout_ms: float = 5000) -> bool:
     return True
 
 
+def lines_of(element: Locator, word: str) -> int:
+    """On how many lines `word` is drawn, in the element's text (2: cut in two)."""
+    return int(
+        element.evaluate(
+            """(e, word) => {
+                const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const at = node.data.indexOf(word);
+                    if (at < 0) continue;
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + word.length);
+                    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+                }
+                return 0;
+            }""",
+            word,
+        )
+    )
+
+
 Phones = Callable[..., Phone]
 """`phones()`, `phones(scripts=False)`: a new phone."""
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.phone import Phone, Phones, Server, skip_without_a_browser
+from tests.web.phone import Phone, Phones, Server, lines_of, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import Locator, expect
@@ -57,27 +57,6 @@ def width_of(phone: Phone, selector: str) -> float:
     box = phone.page.locator(selector).bounding_box()
     assert box is not None
     return float(box["width"])
-
-
-def lines_of(element: Locator, word: str) -> int:
-    """On how many lines `word` is drawn, in the element's text (2: cut in two)."""
-    return int(
-        element.evaluate(
-            """(e, word) => {
-                const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
-                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    const at = node.data.indexOf(word);
-                    if (at < 0) continue;
-                    const range = document.createRange();
-                    range.setStart(node, at);
-                    range.setEnd(node, at + word.length);
-                    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
-                }
-                return 0;
-            }""",
-            word,
-        )
-    )
 
 
 def sideways(phone: Phone) -> int:

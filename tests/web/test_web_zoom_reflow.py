@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.phone import Phone, Server, skip_without_a_browser
+from tests.web.phone import Phone, Server, lines_of, skip_without_a_browser
 
 with contextlib.suppress(ImportError):  # without it, the skip below says what to install
     from playwright.sync_api import Locator, expect
@@ -32,27 +32,6 @@ def sideways(phone: Phone) -> int:
     return int(
         phone.page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
-
-
-def lines_of(element: Locator, word: str) -> int:
-    """On how many lines `word` is drawn, in the element's text (2: cut in two)."""
-    return int(
-        element.evaluate(
-            """(e, word) => {
-                const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
-                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    const at = node.data.indexOf(word);
-                    if (at < 0) continue;
-                    const range = document.createRange();
-                    range.setStart(node, at);
-                    range.setEnd(node, at + word.length);
-                    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
-                }
-                return 0;
-            }""",
-            word,
         )
     )
 
