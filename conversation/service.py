@@ -29,7 +29,7 @@ from conversation.screens import Reply, Status
 from conversation.session import Session, language_for, open_session
 from conversation.showing import Arrival
 from conversation.turn import Turn
-from conversation.versions import keep_flow_versions
+from conversation.versions import StoredVersions, keep_flow_versions
 from flows import (
     Catalogue,
     Flow,
@@ -49,7 +49,6 @@ from storage import (
     Stage,
     StorageError,
     SurveyStore,
-    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -126,8 +125,7 @@ class Conversation:
         """Live messages a channel writes later, with its delivery marks (conversation/live.py)."""
         # Each response's last state, parsed and prompted once (conversation/known_states.py).
         self._known = KnownStates()
-        # Older versions of the flows, as stored, read once (never changed once stored).
-        self._versions_read: dict[tuple[str, int], Flow | None] = {}
+        self._versions = StoredVersions(store)
 
     async def sync_with_files(self) -> None:
         """What every start does before taking input: record each flow's version (raising
@@ -302,6 +300,7 @@ class Conversation:
             live_message=live.get(response.id, response.prompt_message_id) if response else None,
             held=self.live_messages,
             known=self._known,
+            versions=self._versions,
             closed=self.closed,
         )
 
@@ -393,24 +392,12 @@ class Conversation:
 
     async def _saved_under(self, flow: Flow, response: Response | None) -> Flow | None:
         """The version of `flow` an unfinished response was saved under, as stored, when it
-        is not `flow`'s: what its answers meant (`open_session`). None otherwise, or when
-        that version is not kept or cannot be read."""
+        is not `flow`'s: what its answers meant (`open_session`). None otherwise."""
         if response is None or response.flow_version == flow.version:
             return None
         if response.status == ResponseStatus.COMPLETED:
             return None  # kept as given: not carried over
-        key = (flow.id, response.flow_version)
-        if key not in self._versions_read:
-            try:
-                stored = await self.store.flow_versions(flow.id)
-            except Unavailable:
-                raise  # the update waits for the database, as any other read's
-            except StorageError as error:
-                log.warning("flow %s versions cannot be read: %s", flow.id, error)
-                return None
-            content = next((v.content for v in stored if v.version == response.flow_version), None)
-            self._versions_read[key] = _parsed_flow(content) if content is not None else None
-        return self._versions_read[key]
+        return await self._versions.get(flow.id, response.flow_version)
 
     async def situation(self, person: Person) -> Situation:
         """Where the person is, for a word a channel says outside a turn (an edited message,
@@ -470,12 +457,3 @@ class Conversation:
         if arrival is not None and arrival.lang in self.flow.languages:
             return arrival.lang
         return self.language_from_hint(person)
-
-
-def _parsed_flow(content: str) -> Flow | None:
-    """A flow version as stored; None when this surveybot cannot read it (a newer one's)."""
-    try:
-        return Flow.model_validate_json(content)
-    except ValueError as error:  # pydantic's ValidationError is one
-        log.warning("a stored flow version cannot be read: %s", str(error).splitlines()[0])
-        return None

@@ -13,14 +13,13 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from pydantic import ValidationError
-
 from conversation import views
 from conversation.known_states import KnownStates
 from conversation.live import LiveMessages
 from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
+from conversation.versions import StoredVersions
 from conversation.words import of_place, say, stage_words
 from flows import (
     Catalogue,
@@ -37,7 +36,7 @@ from flows import (
     visible_steps,
     without_hidden_personal,
 )
-from storage import Response, StorageError, SurveyStore
+from storage import Response, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +97,8 @@ class Showing:
     """The live messages the service holds for a channel's delivery marks (conversation/live.py)."""
     known: KnownStates | None = None
     """The states the service last wrote or read, with their prompts (conversation/known_states.py)."""
+    versions: StoredVersions | None = None
+    """The flows' earlier versions as stored, read once per process (conversation/versions.py)."""
     given: Flow | None = None
     """The version of the flow a response kept as given was answered on, as the store keeps
     it (`_carry_over` reads it): its recap reads back with it. None: `flow` reads it."""
@@ -272,13 +273,8 @@ class Showing:
         """`version` of the flow, as stored the first time it ran (`keep_flow_versions`);
         None if it is not kept, or cannot be read by this surveybot: the recap then reads
         the response with the current file, as it did before versions were kept."""
-        try:
-            stored = await self.store.flow_versions(self.flow.id)
-        except StorageError as error:
-            log.warning("flow %s version %d cannot be read: %s", self.flow.id, version, error)
-            return None
-        content = next((kept.content for kept in stored if kept.version == version), None)
-        return _stored_flow(content) if content is not None else None
+        versions = self.versions or StoredVersions(self.store)
+        return await versions.get(self.flow.id, version)
 
     @property
     def _recap_flow(self) -> Flow:
@@ -414,16 +410,6 @@ class Showing:
 
 
 @functools.lru_cache(maxsize=16)
-def _stored_flow(content: str) -> Flow | None:
-    """A flow version as stored (never changed once stored: parsed once per process)."""
-    try:
-        return Flow.model_validate_json(content)
-    except (ValidationError, ValueError) as error:
-        # Written by a newer surveybot (a new kind of question, say), as exports warn too.
-        log.warning("a stored flow version cannot be read: %s", str(error).splitlines()[0])
-        return None
-
-
 def _done_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
     """ "Your answers stay linked to the Pithiviers workshop; this link is the Vitré one's":
     a finished respondent at a second workshop is counted once, at the first."""

@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flows import Flow
-from storage import FlowVersion, StorageError, SurveyStore
+from storage import FlowVersion, StorageError, SurveyStore, Unavailable
+
+log = logging.getLogger(__name__)
 
 LEFT_OUT = frozenset({"audience", "consent"})
 """Flow keys that are not the questionnaire's content (see the module's doc)."""
@@ -112,3 +115,39 @@ def _below_a_version_run(flow: Flow, stored: list[FlowVersion]) -> str | None:
         f"(first used on {first_used}): a new version needs a higher number: "
         f"set `version` to {newest.version + 1}"
     )
+
+
+class StoredVersions:
+    """Earlier versions of the flows, as stored the first time each ran, read and parsed
+    once per process (a version stored never changes): what an answer given on one meant
+    (`flows.rebase`), how a response kept as given reads back (its recap)."""
+
+    def __init__(self, store: SurveyStore) -> None:
+        self.store = store
+        self._read: dict[tuple[str, int], Flow | None] = {}
+
+    async def get(self, flow_id: str, version: int) -> Flow | None:
+        """That version; None if it is not kept, or cannot be read by this surveybot (a
+        newer one's), or the read failed: the caller then reads with the current file.
+        The database unavailable is raised: the update waits for it, as any other read's."""
+        key = (flow_id, version)
+        if key not in self._read:
+            try:
+                stored = await self.store.flow_versions(flow_id)
+            except Unavailable:
+                raise
+            except StorageError as error:
+                log.warning("flow %s version %d cannot be read: %s", flow_id, version, error)
+                return None
+            content = next((v.content for v in stored if v.version == version), None)
+            self._read[key] = _parsed(content) if content is not None else None
+        return self._read[key]
+
+
+def _parsed(content: str) -> Flow | None:
+    try:
+        return Flow.model_validate_json(content)
+    except ValueError as error:  # pydantic's ValidationError is one
+        # Written by a newer surveybot (a new kind of question, say), as exports warn too.
+        log.warning("a stored flow version cannot be read: %s", str(error).splitlines()[0])
+        return None
