@@ -21,6 +21,7 @@ from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.odd_input import (
     caption_note,
     edited_note,
+    own_link_payload,
     quotes_an_answered_question,
     say_odd,
 )
@@ -110,6 +111,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         # it, but not the question again: it was shown after the first piece, just above.
         lang = await context.services.conversation.language_kept(person)
         await here.send_plain(say_odd("paste_rest", lang))
+        return
+    payload = own_link_payload(message.text, context.bot.username)
+    if payload is not None:
+        await converse(update, context, Start(stage=payload))  # as if the link were tapped
         return
     if message.reply_to_message is not None and not context.services.conversation.closed:
         where = await context.services.conversation.situation(person)

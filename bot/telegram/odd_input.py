@@ -13,10 +13,13 @@ what it should see.
   for the answer, the attachment silently dropped; the caption is quoted back.
 - A message edited after it was sent: the edit is not read; what to do instead depends on
   where the person is (`Conversation.situation`).
+- The bot's own invitation link pasted as a text (copied from a mail or a chat rather than
+  tapped): it is that link opened, not a company called "https://t.me/…".
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Final
@@ -115,6 +118,16 @@ def quotes_an_answered_question(
     # The echo begins with the question's progress line and text, as shown: two questions
     # may read alike ("Précisez :"), not at the same place in the questionnaire.
     return waiting is None or not text.startswith(echo_head(waiting, lang))
+
+
+def own_link_payload(text: str, username: str | None) -> str | None:
+    """The workshop's code in `text` when it is nothing but a link to this bot with one
+    (`https://t.me/<bot>?start=pithiviers`, as cards and mails print it); else None."""
+    if not username:
+        return None
+    link = rf"(?:https?://)?(?:t|telegram)\.me/{re.escape(username)}\?start=([A-Za-z0-9_-]{{1,64}})"
+    found = re.fullmatch(link, text.strip(), flags=re.IGNORECASE)
+    return found[1] if found else None
 
 
 def caption_note(message: Message, lang: str) -> str | None:

@@ -18,7 +18,7 @@ import pytest
 from flows import Flow, load_flow
 from storage import Store
 from tests.bot.conftest import PersonFactory
-from tests.support.fake_bot_api import ChatMessage, FakeBotAPI, Person
+from tests.support.fake_bot_api import BOT_USERNAME, ChatMessage, FakeBotAPI, Person
 
 Stored = dict[str, tuple[Any, str | None, str | None]]
 AnswersOf = Callable[[int], Stored]
@@ -315,3 +315,36 @@ async def test_an_edit_is_answered_by_where_the_person_is(
         "récapitulatif."
     )
     assert not any(OLD_EDITED in m.text for m in ana.chat)
+
+
+# --- the bot's own link pasted ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [f"https://t.me/{BOT_USERNAME}?start=pithiviers", f"  t.me/{BOT_USERNAME}?start=pithiviers "],
+)
+async def test_the_bots_own_link_pasted_is_that_link_opened_not_an_answer(
+    person: PersonFactory, answers_of: AnswersOf, pasted: str
+) -> None:
+    ana = person()
+    await at_ideas(ana)
+
+    await ana.send(pasted)
+
+    # Not the free text of question 2: the link opened, as a tap on it would (its offer
+    # to go on where they were, the same as /start pithiviers gives).
+    assert "ideas" not in answers_of(ana.user_id)
+    offered = ana.last_text
+    assert offered.startswith("Vous avez un questionnaire en cours")
+    await ana.send("/start pithiviers")
+    assert ana.last_text == offered
+
+
+async def test_another_bots_link_is_a_text_like_any_other(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await at_ideas(ana)
+    await ana.send("https://t.me/another_bot?start=pithiviers")
+    assert answers_of(ana.user_id)["ideas"][0] == "https://t.me/another_bot?start=pithiviers"
