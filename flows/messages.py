@@ -42,7 +42,7 @@ _WRITTEN: dict[str, dict[str, str]] = {
     },
     "bad_email": {
         "fr": "Cette adresse e-mail ne semble pas valide (exemple : nom@exemple.fr).",
-        "en": "That e-mail address does not look valid (example: name@example.com).",
+        "en": "That email address does not look valid (for example: name@example.org).",
     },
     "off_scale": {
         "fr": "Merci de choisir une valeur de {min} à {max}.",

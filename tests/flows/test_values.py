@@ -282,6 +282,12 @@ def test_bad_email_addresses_are_refused(mini: Flow, typed: str, lang: str, exam
     assert example in refused(mini, "email", typed, lang)
 
 
+def test_the_english_refusal_spells_email_as_the_question_does(bundled_flow: Flow) -> None:
+    """The bundled flows ask "Which email address…?": the refusal says it the same way."""
+    assert "email address" in bundled_flow.step("email").text["en"]
+    assert "email address" in refused(bundled_flow, "email", "ana@", "en")
+
+
 @pytest.mark.parametrize(("lang", "said"), [("fr", "Merci d’écrire"), ("en", "Please type")])
 @pytest.mark.parametrize("typed", ["", "   ", None])
 def test_an_empty_email_is_asked_for_not_called_invalid(
