@@ -80,7 +80,7 @@ def unreadable_database(path: Path, check: str) -> StorageError:
 
 def not_permitted(path: Path, action: str) -> StorageError:
     """The user running the command may not reach `path`: the database's folder or file
-    belongs to another user (README's layout: folder 750, files 600). Python's
+    belongs to another user (docs/operators.md's layout: folder 750, files 600). Python's
     `Path.is_dir()` and SQLite would say only "Permission denied", "unable to open"."""
     owner = owner_of(path)
     if owner is not None and owner == _me():

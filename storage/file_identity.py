@@ -16,7 +16,7 @@ the log says once what happened and what to do. Nothing is latched: a file moved
 under its name is written again. At the first mismatch the writer copies the log into
 the open file, so that a copy of it taken from /proc holds every committed answer
 (`recovery_hint`). A backup copied over the file in place (`cp`) keeps its device and
-inode, and cannot be told: the README says never to do that while surveybot runs. The
+inode, and cannot be told: docs/operators.md says never to do that while surveybot runs. The
 path is kept absolute, as SQLite resolved it at open: a relative one (the default
 `surveybot.sqlite3`) would name another file after a change of directory.
 """

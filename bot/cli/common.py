@@ -56,7 +56,7 @@ def require_database(target: Path | str) -> None:
         if isinstance(target, Path) and target.is_dir():
             fail(str(unreadable_database(target, "check the path (SURVEYBOT_DB or --db)")))
     except PermissionError:
-        # The database's folder is another user's (README: folder 750, files 600); Python
+        # The database's folder is another user's (docs/operators.md: folder 750, files 600); Python
         # 3.11's is_dir() lets this one through.
         fail(str(not_permitted(Path(target), "read database")))
     # Opening a missing file would create an empty database: nothing to read or erase in one.

@@ -61,7 +61,7 @@ def erase(
     user id, or by one of their response keys. On SQLite, freed pages are zeroed
     and the write-ahead log emptied, so nothing of it stays readable in the
     database file; on PostgreSQL, the rows are gone for every reader at once
-    (the README says what VACUUM and backups keep). Safe while the bot is running.
+    (docs/operators.md says what VACUUM and backups keep). Safe while the bot is running.
     Files already exported are not touched: delete the respondent's rows there
     too (by the response keys this command lists).
 

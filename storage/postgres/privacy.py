@@ -7,7 +7,7 @@ deleted row versions stay in the table's pages until VACUUM (autovacuum, soon
 after) marks their space free for reuse, and they stay in the write-ahead log
 and in base backups until those are recycled or expire. Operators who must
 guarantee erasure on disk run `VACUUM` on the tables and keep backups for a
-bounded time (see the README). Nothing erased is ever logged here.
+bounded time (see docs/operators.md). Nothing erased is ever logged here.
 """
 
 from __future__ import annotations

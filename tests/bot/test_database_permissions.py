@@ -1,7 +1,7 @@
 """Commands run as a user who may not use the database's folder or file: one line saying
 what to do (run as the database's owner), never a traceback nor a Python parameter.
 
-README's layout: the folder `750`, the files `600`, owned by the `surveybot` user; an
+docs/operators.md's layout: the folder `750`, the files `600`, owned by the `surveybot` user; an
 operator runs `surveybot stats` as themselves. The tests run as root, as CI does: each
 command runs without root's right to ignore permissions (`setpriv` dropping
 CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), on files given to `nobody`.
@@ -111,7 +111,7 @@ COMMANDS = {
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_folder_of_another_user_says_to_run_as_its_owner(tmp_path: Path, command: str) -> None:
     path = make_database(tmp_path / "d")
-    give_to_nobody(path.parent, 0o750, 0o600)  # README's layout, as someone else
+    give_to_nobody(path.parent, 0o750, 0o600)  # docs/operators.md's layout, as someone else
     line = one_error_line(surveybot(tmp_path, *COMMANDS[command]))
     assert "d/surveybot.sqlite3: permission denied" in line
     assert f"run the command as the user that owns the database ({owner()}: " in line

@@ -1,7 +1,7 @@
 """An erasure a person makes leaves one log line naming the response keys erased, nothing else.
 
 /delete on Telegram, the web chat's button and the terminal's left no trace at
-all, while the README's Backups and docs/privacy.md tell the operator to erase
+all, while docs/operators.md's Backups and docs/privacy.md tell the operator to erase
 again whoever an older backup brings back: after a restore, nobody could know
 whom. Each erasure now logs, at INFO, the pseudonymous keys of the responses
 erased (those `/mydata` shows and `surveybot erase --response` takes), never a
