@@ -29,7 +29,7 @@ from flows.errors import FlowError, FlowFileError, Problem
 from flows.limits import MESSAGE_LIMIT, fitting_prefix, shown_length, split_blocks
 from flows.loader import bundled_path, load_flow, load_stages, validate_file
 from flows.messages import MESSAGES, grouped, message, typeset, typeset_table
-from flows.model import Choice, Flow, Kind, Section, Step
+from flows.model import AnswerValue, Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
@@ -57,7 +57,6 @@ from flows.state import (
 from flows.values import (
     EMAIL_LENGTH,
     MAX_NUMBER_CHARS,
-    AnswerValue,
     answer_labels,
     choice_labels,
     clip,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
-from flows.model import All, AnyOf, Compare, Condition, Not, Scalar
-from flows.values import AnswerValue
+from flows.model import All, AnswerValue, AnyOf, Compare, Condition, Not, Scalar
 
 
 def holds(condition: Condition, answers: Mapping[str, AnswerValue]) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flows.messages import grouped, message
 from flows.model import (
+    AnswerValue,
     Flow,
     InfoStep,
     Kind,
@@ -36,7 +37,6 @@ from flows.state import (
     shown_steps,
 )
 from flows.values import (
-    AnswerValue,
     Invalid,
     check_value,
     choice_codes,

@@ -25,6 +25,7 @@ from typing import Final
 from flows.checks import OTHER, Found
 from flows.engine import OTHER_TEXT_LIMIT
 from flows.model import (
+    AnswerValue,
     CodeStep,
     EmailStep,
     Flow,
@@ -40,7 +41,7 @@ from flows.model import (
 )
 from flows.paths import Loc
 from flows.piping import fill
-from flows.values import EMAIL_LENGTH, AnswerValue, choice_labels, display_value
+from flows.values import EMAIL_LENGTH, choice_labels, display_value
 
 MESSAGE_LIMIT: Final = 4096
 """Telegram's limit on a message's text, as shown, in UTF-16 code units."""

@@ -95,6 +95,7 @@ Code = Annotated[
     WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": MAX_CODE_BYTES}),
 ]
 Scalar = str | int | float
+AnswerValue = Scalar | list[str]  # a choice's code, a number, a text; ticks or ranks
 
 
 class Kind(StrEnum):

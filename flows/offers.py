@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flows.checks import OTHER
-from flows.model import Flow, MultipleChoiceStep, SingleChoiceStep, Step
+from flows.model import AnswerValue, Flow, MultipleChoiceStep, SingleChoiceStep, Step
 from flows.state import shown_steps
-from flows.values import AnswerValue
 
 
 def left_out(flow: Flow, step: Step, answers: Mapping[str, AnswerValue]) -> frozenset[str]:

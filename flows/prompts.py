@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flows.checks import OTHER
 from flows.messages import message
 from flows.model import (
+    AnswerValue,
     CodeStep,
     Flow,
     InfoStep,
@@ -36,7 +37,7 @@ from flows.state import (
     shown_steps,
     visible_steps,
 )
-from flows.values import AnswerValue, choice_labels, display_value, piped_value, ranged
+from flows.values import choice_labels, display_value, piped_value, ranged
 
 Labels = tuple[tuple[str, str], ...]
 CODE_TYPED_LIMIT = 60

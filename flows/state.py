@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flows.checks import DONT_KNOW, OTHER
 from flows.conditions import holds, may_hold
-from flows.model import All, AnyOf, Condition, Flow, InfoStep, Kind, Not, Step
-from flows.values import AnswerValue, Invalid, check_value
+from flows.model import All, AnswerValue, AnyOf, Condition, Flow, InfoStep, Kind, Not, Step
+from flows.values import Invalid, check_value
 
 
 class ResponseState(BaseModel):

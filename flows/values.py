@@ -16,6 +16,7 @@ from flows.checks import DONT_KNOW, OTHER
 from flows.list_codes import code_key
 from flows.messages import grouped, message, typeset
 from flows.model import (
+    AnswerValue,
     CodeStep,
     EmailStep,
     Flow,
@@ -29,8 +30,6 @@ from flows.model import (
     TextStep,
     YesNoStep,
 )
-
-AnswerValue = str | int | float | list[str]
 
 EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
 # Control characters but newline and tab: pasted text can carry them, exports must not.

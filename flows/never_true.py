@@ -1,0 +1,139 @@
+"""Conditions no answers can make true: the question or section they guard is never shown.
+
+`all:` of `equals: yes` and `equals: no` on one question, `min: 10` in one part and
+`max: 5` in another, `equals: 12` beside `not: {min: 10}`: each part is sound alone, and the whole
+hides what it guards from everyone. Found by trying, for each question a condition
+names, one answer of every kind the condition can tell apart (no answer, each code
+it names, another code, each side of each bound) in every combination.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from flows.conditions import holds
+from flows.model import (
+    All,
+    AnswerValue,
+    AnyOf,
+    Compare,
+    Condition,
+    MultipleChoiceStep,
+    Not,
+    NumberStep,
+    RankingStep,
+    ScaleStep,
+    Step,
+)
+from flows.paths import Loc
+
+MOST_TRIED = 20_000
+"""Combinations tried at most; past this a condition is taken as possible (not reported)."""
+CodesOf = Callable[[Step], set[str] | None]
+"""The codes an answer to a step can hold, None for a free answer (`checks.answer_codes`)."""
+_ABSENT = object()
+"""No answer: the question skipped, hidden or not reached."""
+
+
+def never_shown(
+    condition: Condition, loc: Loc, earlier: Mapping[str, Step], what: str, codes: CodesOf
+) -> list[tuple[Loc, str]]:
+    """The problem of a `what` ("question", "section") whose condition is never true."""
+    named = [f"'{name}'" for name in never_true(condition, earlier, codes)]
+    if not named:
+        return []
+    quoted = " and ".join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
+    return [
+        (loc, f"no answers to {quoted} make this condition true, so this {what} is never shown")
+    ]
+
+
+def never_true(condition: Condition, earlier: Mapping[str, Step], codes: CodesOf) -> list[str]:
+    """The questions `condition` names, if no answers to them make it true; else [].
+
+    [] too when that is not known: a question it names is not an earlier one (reported
+    apart), or there are too many combinations to try.
+    """
+    atoms = list(_atoms(condition))
+    names = list(dict.fromkeys(atom.question for atom in atoms))
+    if any(name not in earlier for name in names):
+        return []
+    tried = []
+    for name in names:
+        values = _tried(earlier[name], [a for a in atoms if a.question == name], codes)
+        if values is None:
+            return []
+        tried.append(values)
+    if _product(len(values) for values in tried) > MOST_TRIED:
+        return []
+    for combination in itertools.product(*tried):
+        chosen = zip(names, combination, strict=True)
+        answers: dict[str, Any] = {name: v for name, v in chosen if v is not _ABSENT}
+        if holds(condition, answers):
+            return []
+    return names
+
+
+def _atoms(condition: Condition) -> Iterator[Compare]:
+    if isinstance(condition, Not):
+        yield from _atoms(condition.not_)
+    elif isinstance(condition, All | AnyOf):
+        for item in condition.all if isinstance(condition, All) else condition.any:
+            yield from _atoms(item)
+    else:
+        yield condition
+
+
+def _tried(step: Step, atoms: list[Compare], codes: CodesOf) -> list[object] | None:
+    """No answer, and one answer of each kind the `atoms` on `step` can tell apart; None
+    when they are too many to try (ticks among forty codes named are 2⁴⁰ sets)."""
+    named = [str(v) for a in atoms for v in ([a.equals] if a.equals is not None else a.in_ or [])]
+    if isinstance(step, NumberStep | ScaleStep):
+        return [_ABSENT, *_numbers(atoms)]
+    known = codes(step)
+    if known is None:  # a free text: the texts named, and another
+        return [_ABSENT, *dict.fromkeys(named), "\x00 another text"]
+    # Codes the condition does not name all act alike: one of them stands for the rest.
+    unnamed = sorted(known - set(named))[:1]
+    usable = [code for code in dict.fromkeys(named) if code in known] + unnamed
+    if isinstance(step, MultipleChoiceStep | RankingStep):
+        if 2 ** len(usable) > MOST_TRIED:
+            return None
+        subsets = itertools.chain.from_iterable(
+            itertools.combinations(usable, size) for size in range(len(usable) + 1)
+        )
+        return [_ABSENT, *(list(subset) for subset in subsets)]
+    return [_ABSENT, *usable]
+
+
+def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
+    """Each bound and value named, and numbers on both sides of each."""
+    bounds: list[float] = []
+    for atom in atoms:
+        bounds += [b for b in (atom.min, atom.max) if b is not None]
+        for value in [atom.equals] if atom.equals is not None else atom.in_ or []:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                bounds.append(value)
+            elif isinstance(value, str) and _is_number(value):
+                bounds.append(float(value))  # "5" equals the answer 5 (as text)
+    around = {b + step for b in bounds for step in (-1, -0.5, 0, 0.5, 1)} | {0}
+    # An answer 5 is an int, 5.5 a float: "5" equals the one, "5.0" the other.
+    values: list[AnswerValue] = sorted(around)
+    return values + [int(x) for x in values if isinstance(x, float) and x.is_integer()]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _product(sizes: Iterator[int]) -> int:
+    total = 1
+    for size in sizes:
+        total *= size
+    return total

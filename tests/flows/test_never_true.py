@@ -1,0 +1,102 @@
+"""A condition sound in each of its parts but never true as a whole is refused at its line:
+what it guards would be hidden from every respondent, and no one would notice until the
+export came back without that column filled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows import load_flow
+from tests.flows.test_organiser_slips import EMAIL_CONDITION, mini_with, refused
+
+
+@pytest.mark.parametrize(
+    ("condition", "named"),
+    [
+        (
+            '{all: [{question: exports, equals: "yes"}, {question: exports, equals: "no"}]}',
+            "'exports'",
+        ),
+        ("{all: [{question: importance, min: 4}, {question: importance, max: 2}]}", "'importance'"),
+        ("{all: [{question: staff, equals: 12}, {not: {question: staff, min: 10}}]}", "'staff'"),
+        (
+            "{all: [{question: sector, answered: false}, {question: sector, in: [industry, services]}]}",
+            "'sector'",
+        ),
+        (
+            "{all: [{not: {question: markets, answered: true}}, {question: markets, equals: eu}]}",
+            "'markets'",
+        ),
+        (
+            "{all: [{question: company, equals: Acme}, {question: company, equals: Globex}]}",
+            "'company'",
+        ),
+        (  # two questions, each impossible only beside the other's part
+            "{all: [{any: [{question: exports, equals: 'yes'}, {question: staff, min: 5}]}, "
+            "{not: {question: exports, answered: true}}, {question: staff, max: 4}]}",
+            "'exports' and 'staff'",
+        ),
+    ],
+)
+def test_a_condition_whose_parts_exclude_each_other_is_refused(
+    tmp_path: Path, condition: str, named: str
+) -> None:
+    path = mini_with(tmp_path, EMAIL_CONDITION, f"show_if: {condition}")
+
+    message = f"no answers to {named} make this condition true, so this question is never shown"
+    assert refused(path) == [(82, message, "question 'email'")]
+
+
+def test_a_section_never_shown_is_refused_at_its_condition(tmp_path: Path) -> None:
+    path = mini_with(
+        tmp_path,
+        "  - id: views\n",
+        "  - id: views\n    show_if: {all: [{question: exports, equals: 'yes'}, "
+        "{question: exports, equals: 'no'}]}\n",
+    )
+
+    message = "no answers to 'exports' make this condition true, so this section is never shown"
+    assert [(message, where) for _, message, where in refused(path)] == [
+        (message, "section 'views'")
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        # Each of these holds for some answers: nothing to report.
+        "{all: [{question: exports, equals: 'yes'}, {not: {question: markets, equals: none}}]}",
+        "{all: [{question: markets, equals: eu}, {question: markets, equals: asia}]}",  # ticks
+        "{all: [{question: obstacles, equals: cost}, {question: obstacles, equals: time}]}",
+        "{all: [{question: staff, min: 10}, {question: staff, max: 10}]}",
+        "{all: [{question: sector, answered: true}, {not: {question: sector, in: [industry]}}]}",
+        "{all: [{not: {question: company, equals: Acme}}, {question: company, answered: true}]}",
+        "{not: {question: exports, answered: true}}",
+        "{any: [{question: exports, equals: 'yes'}, {question: exports, equals: 'no'}]}",
+    ],
+)
+def test_a_condition_some_answers_meet_is_accepted(tmp_path: Path, condition: str) -> None:
+    path = mini_with(tmp_path, EMAIL_CONDITION, f"show_if: {condition}")
+
+    assert load_flow(path).step("email").show_if is not None
+
+
+def test_a_condition_naming_forty_ticks_is_checked_at_once(tmp_path: Path) -> None:
+    """Every set of forty ticks is 2⁴⁰ answers to try: such a condition is not tried."""
+    codes = [f"c{index}" for index in range(40)]
+    choices = "".join(
+        f"          - {{code: {code}, label: {{fr: {code}, en: {code}}}}}\n" for code in codes
+    )
+    path = mini_with(tmp_path, "          - {code: eu, label: {fr: Europe, en: Europe}}\n", choices)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            EMAIL_CONDITION,
+            f"show_if: {{all: [{{question: markets, in: [{', '.join(codes)}]}}, "
+            "{question: markets, answered: true}]}",
+        ),
+        encoding="utf-8",
+    )
+
+    assert load_flow(path).step("email").show_if is not None
