@@ -91,8 +91,8 @@ def _tried(step: Step, atoms: list[Compare], codes: CodesOf) -> list[object] | N
     """No answer, and one answer of each kind the `atoms` on `step` can tell apart; None
     when they are too many to try (ticks among forty codes named are 2⁴⁰ sets)."""
     named = [str(v) for a in atoms for v in ([a.equals] if a.equals is not None else a.in_ or [])]
-    if isinstance(step, NumberStep | ScaleStep):
-        return [_ABSENT, *_numbers(atoms)]
+    if isinstance(step, NumberStep | ScaleStep):  # and a scale's "don't know", a code
+        return [_ABSENT, *_numbers(atoms), *(v for v in named if _number(v) is None)]
     known = codes(step)
     if known is None:  # a free text: the texts named, and another
         return [_ABSENT, *dict.fromkeys(named), "\x00 another text"]
@@ -113,23 +113,27 @@ def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
     """Each bound and value named, and numbers on both sides of each."""
     bounds: list[float] = []
     for atom in atoms:
-        bounds += [b for b in (atom.min, atom.max) if b is not None]
-        for value in [atom.equals] if atom.equals is not None else atom.in_ or []:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                bounds.append(value)
-            elif isinstance(value, str) and _is_number(value):
-                bounds.append(float(value))  # "5" equals the answer 5 (as text)
+        named = [atom.equals] if atom.equals is not None else atom.in_ or []
+        for value in [atom.min, atom.max, *named]:
+            number = _number(value)  # "5" equals the answer 5 (as text)
+            if number is not None:
+                bounds.append(number)
     around = {b + step for b in bounds for step in (-1, -0.5, 0, 0.5, 1)} | {0}
     # An answer 5 is an int, 5.5 a float: "5" equals the one, "5.0" the other.
     values: list[AnswerValue] = sorted(around)
     return values + [int(x) for x in values if isinstance(x, float) and x.is_integer()]
 
 
-def _is_number(text: str) -> bool:
+def _number(value: object) -> float | None:
+    """`value` as a finite float, if it is a number or a text of one; None otherwise (and
+    for a whole number past what a float holds: 400 nines, which no answer reaches)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
     try:
-        return math.isfinite(float(text))
-    except ValueError:
-        return False
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _product(sizes: Iterator[int]) -> int:

@@ -74,6 +74,9 @@ def test_a_section_never_shown_is_refused_at_its_condition(tmp_path: Path) -> No
         "{all: [{question: sector, answered: true}, {not: {question: sector, in: [industry]}}]}",
         "{all: [{not: {question: company, equals: Acme}}, {question: company, answered: true}]}",
         "{not: {question: exports, answered: true}}",
+        "{question: importance, equals: dont_know}",  # a scale's "don't know" is a code
+        "{all: [{question: importance, in: [4, dont_know]}, {not: {question: importance, min: 4}}]}",
+        "{question: staff, in: [" + "9" * 400 + ", 12]}",  # past a float: no traceback
         "{any: [{question: exports, equals: 'yes'}, {question: exports, equals: 'no'}]}",
     ],
 )
