@@ -41,3 +41,17 @@ def test_each_command_is_in_the_readme_command_table(name: str) -> None:
     assert any(re.match(rf"\| `surveybot {name}\b", row) for row in table_rows), (
         f"README.md's command table has no row for `surveybot {name}`"
     )
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_the_readme_lists_only_options_the_command_takes(name: str) -> None:
+    """A row naming an option the command does not take sends a reader to an error."""
+    row = next(
+        line
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"| `surveybot {name}` |")
+    )
+    listed = set(re.findall(r"(--[a-z][a-z-]*|-[a-z]\b)", row.split(" | ")[1]))
+    taken = {opt for param in main.commands[name].params for opt in param.opts}
+
+    assert sorted(listed - taken) == [], f"README lists options `surveybot {name}` does not take"
