@@ -67,7 +67,7 @@ def never_true(condition: Condition, earlier: Mapping[str, Step], codes: CodesOf
         if values is None:
             return []
         tried.append(values)
-    if _product(len(values) for values in tried) > MOST_TRIED:
+    if math.prod(len(values) for values in tried) > MOST_TRIED:
         return []
     for combination in itertools.product(*tried):
         chosen = zip(names, combination, strict=True)
@@ -112,8 +112,10 @@ def _tried(step: Step, atoms: list[Compare], codes: CodesOf) -> list[object] | N
 def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
     """Each bound and value named, and numbers on both sides of each."""
     bounds: list[float] = []
+    exact: list[AnswerValue] = []  # a whole number past 2⁵³ is not its float
     for atom in atoms:
         named = [atom.equals] if atom.equals is not None else atom.in_ or []
+        exact += [v for v in named if isinstance(v, int) and not isinstance(v, bool)]
         for value in [atom.min, atom.max, *named]:
             number = _number(value)  # "5" equals the answer 5 (as text)
             if number is not None:
@@ -121,7 +123,7 @@ def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
     around = {b + step for b in bounds for step in (-1, -0.5, 0, 0.5, 1)} | {0}
     # An answer 5 is an int, 5.5 a float: "5" equals the one, "5.0" the other.
     values: list[AnswerValue] = sorted(around)
-    return values + [int(x) for x in values if isinstance(x, float) and x.is_integer()]
+    return values + [int(x) for x in values if isinstance(x, float) and x.is_integer()] + exact
 
 
 def _number(value: object) -> float | None:
@@ -134,10 +136,3 @@ def _number(value: object) -> float | None:
     except (ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
-
-
-def _product(sizes: Iterator[int]) -> int:
-    total = 1
-    for size in sizes:
-        total *= size
-    return total

@@ -77,6 +77,7 @@ def test_a_section_never_shown_is_refused_at_its_condition(tmp_path: Path) -> No
         "{question: importance, equals: dont_know}",  # a scale's "don't know" is a code
         "{all: [{question: importance, in: [4, dont_know]}, {not: {question: importance, min: 4}}]}",
         "{question: staff, in: [" + "9" * 400 + ", 12]}",  # past a float: no traceback
+        "{question: staff, equals: 1152921504606846977}",  # 2⁶⁰ + 1, not its float
         "{any: [{question: exports, equals: 'yes'}, {question: exports, equals: 'no'}]}",
     ],
 )
