@@ -92,7 +92,7 @@ def check_flow(
             where = (*sloc, "show_if")
             problems = condition_ok(flow, section.show_if, where, earlier, unread, original(sloc))
             found += problems or never_shown(
-                section.show_if, where, earlier, "section", answer_codes
+                flow, section.show_if, where, earlier, "section", answer_codes
             )
         for qi, step in enumerate(section.steps):
             qloc: Loc = (*sloc, "steps", qi)
@@ -106,7 +106,7 @@ def check_flow(
                 where = (*qloc, "show_if")
                 problems = condition_ok(flow, step.show_if, where, earlier, unread, here)
                 found += problems or never_shown(
-                    step.show_if, where, earlier, "question", answer_codes
+                    flow, step.show_if, where, earlier, "question", answer_codes
                 )
             found += _left_out_ok(flow, step, qloc, earlier, unread, here)
             texts = list(step_texts(step, qloc))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flows.conditions import holds
@@ -21,6 +22,7 @@ from flows.model import (
     AnyOf,
     Compare,
     Condition,
+    Flow,
     MultipleChoiceStep,
     Not,
     NumberStep,
@@ -39,42 +41,110 @@ _ABSENT = object()
 
 
 def never_shown(
-    condition: Condition, loc: Loc, earlier: Mapping[str, Step], what: str, codes: CodesOf
+    flow: Flow,
+    condition: Condition,
+    loc: Loc,
+    earlier: Mapping[str, Step],
+    what: str,
+    codes: CodesOf,
 ) -> list[tuple[Loc, str]]:
     """The problem of a `what` ("question", "section") whose condition is never true."""
-    named = [f"'{name}'" for name in never_true(condition, earlier, codes)]
-    if not named:
+    found = never_true(flow, condition, earlier, codes)
+    if found is None:
         return []
+    named, where_asked = [f"'{name}'" for name in found.named], found.where_asked
     quoted = " and ".join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
+    given = (
+        f", given when {'it is' if len(named) == 1 else 'they are'} asked" if where_asked else ""
+    )
     return [
-        (loc, f"no answers to {quoted} make this condition true, so this {what} is never shown")
+        (
+            loc,
+            f"no answers to {quoted} make this condition true{given}, so this {what} is never shown",
+        )
     ]
 
 
-def never_true(condition: Condition, earlier: Mapping[str, Step], codes: CodesOf) -> list[str]:
-    """The questions `condition` names, if no answers to them make it true; else [].
+@dataclass(frozen=True)
+class NeverTrue:
+    named: list[str]
+    """The questions the condition names."""
+    where_asked: bool
+    """Some answers would make it true, but not where the questions they answer are asked."""
 
-    [] too when that is not known: a question it names is not an earlier one (reported
-    apart), or there are too many combinations to try.
+
+def never_true(
+    flow: Flow, condition: Condition, earlier: Mapping[str, Step], codes: CodesOf
+) -> NeverTrue | None:
+    """Whether no answers to the questions `condition` names make it true; None if some do.
+
+    A question it names that is itself shown on a condition counts only where that one
+    holds, as when respondents answer (`flows.state`): `all:` of `exports` "no" and a
+    `markets` shown only to exporters is never true either. None too when that is not
+    known: a question named is not an earlier one (reported apart), or there are too
+    many combinations to try.
     """
-    atoms = list(_atoms(condition))
-    names = list(dict.fromkeys(atom.question for atom in atoms))
+    guards = _guards(flow)
+    named = list(dict.fromkeys(atom.question for atom in _atoms(condition)))
+    # The questions named, and those their conditions name, in flow order.
+    names, atoms = _closure(named, guards, condition)
     if any(name not in earlier for name in names):
-        return []
+        return None
+    order = {name: place for place, name in enumerate(earlier)}
+    names.sort(key=order.__getitem__)
     tried = []
     for name in names:
         values = _tried(earlier[name], [a for a in atoms if a.question == name], codes)
         if values is None:
-            return []
+            return None
         tried.append(values)
     if math.prod(len(values) for values in tried) > MOST_TRIED:
-        return []
+        return None
+    if _met(condition, names, tried, {}):
+        return None if _met(condition, names, tried, guards) else NeverTrue(named, True)
+    return NeverTrue(named, False)
+
+
+def _met(
+    condition: Condition,
+    names: list[str],
+    tried: list[list[object]],
+    guards: Mapping[str, list[Condition]],
+) -> bool:
+    """Whether some combination of the answers tried meets `condition`, an answer counting
+    only where its question's `guards` hold."""
     for combination in itertools.product(*tried):
-        chosen = zip(names, combination, strict=True)
-        answers: dict[str, Any] = {name: v for name, v in chosen if v is not _ABSENT}
+        answers: dict[str, Any] = {}
+        for name, value in zip(names, combination, strict=True):
+            if value is not _ABSENT and all(holds(g, answers) for g in guards.get(name, ())):
+                answers[name] = value  # shown, so its answer counts
         if holds(condition, answers):
-            return []
-    return names
+            return True
+    return False
+
+
+def _guards(flow: Flow) -> dict[str, list[Condition]]:
+    """Each question's conditions to be shown: its section's and its own."""
+    guards: dict[str, list[Condition]] = {}
+    for section in flow.sections:
+        for step in section.steps:
+            own = [c for c in (section.show_if, step.show_if) if c is not None]
+            guards.setdefault(step.id, own)
+    return guards
+
+
+def _closure(
+    named: list[str], guards: Mapping[str, list[Condition]], condition: Condition
+) -> tuple[list[str], list[Compare]]:
+    """The questions `named` and those their guards name, with every test on them."""
+    names, atoms = list(named), list(_atoms(condition))
+    for name in names:  # grows as it goes
+        for guard in guards.get(name, ()):
+            for atom in _atoms(guard):
+                atoms.append(atom)
+                if atom.question not in names:
+                    names.append(atom.question)
+    return names, atoms
 
 
 def _atoms(condition: Condition) -> Iterator[Compare]:

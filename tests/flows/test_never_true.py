@@ -57,10 +57,41 @@ def test_a_section_never_shown_is_refused_at_its_condition(tmp_path: Path) -> No
         "{question: exports, equals: 'no'}]}\n",
     )
 
-    message = "no answers to 'exports' make this condition true, so this section is never shown"
     assert [(message, where) for _, message, where in refused(path)] == [
-        (message, "section 'views'")
+        (
+            "no answers to 'exports' make this condition true, so this section is never shown",
+            "section 'views'",
+        ),
+        (  # the section's question, which the email's condition names, is never answered
+            "no answers to 'importance' make this condition true, given when it is asked, "
+            "so this question is never shown",
+            "question 'email'",
+        ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("condition", "named"),
+    [
+        # markets is asked of exporters only (its own show_if): never with exports "no"
+        (
+            "{all: [{question: exports, equals: 'no'}, {question: markets, equals: eu}]}",
+            "'exports' and 'markets' make this condition true, given when they are",
+        ),
+        # share is asked only when markets is not "none"
+        (
+            "{all: [{question: markets, equals: none}, {question: share, min: 10}]}",
+            "'markets' and 'share' make this condition true, given when they are",
+        ),
+    ],
+)
+def test_a_condition_on_answers_never_given_together_is_refused(
+    tmp_path: Path, condition: str, named: str
+) -> None:
+    path = mini_with(tmp_path, EMAIL_CONDITION, f"show_if: {condition}")
+
+    message = f"no answers to {named} asked, so this question is never shown"
+    assert refused(path) == [(82, message, "question 'email'")]
 
 
 @pytest.mark.parametrize(
@@ -79,6 +110,8 @@ def test_a_section_never_shown_is_refused_at_its_condition(tmp_path: Path) -> No
         "{question: staff, in: [" + "9" * 400 + ", 12]}",  # past a float: no traceback
         "{question: staff, equals: 1152921504606846977}",  # 2⁶⁰ + 1, not its float
         "{any: [{question: exports, equals: 'yes'}, {question: exports, equals: 'no'}]}",
+        "{all: [{question: exports, equals: 'yes'}, {question: markets, equals: eu}]}",
+        "{all: [{not: {question: exports, equals: 'yes'}}, {not: {question: markets, equals: eu}}]}",
     ],
 )
 def test_a_condition_some_answers_meet_is_accepted(tmp_path: Path, condition: str) -> None:
