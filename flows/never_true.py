@@ -1,10 +1,12 @@
 """Conditions no answers can make true: the question or section they guard is never shown.
 
 `all:` of `equals: yes` and `equals: no` on one question, `min: 10` in one part and
-`max: 5` in another, `equals: 12` beside `not: {min: 10}`: each part is sound alone, and the whole
-hides what it guards from everyone. Found by trying, for each question a condition
-names, one answer of every kind the condition can tell apart (no answer, each code
-it names, another code, each side of each bound) in every combination.
+`max: 5` in another, `equals: 12` beside `not: {min: 10}`, or a question asked of
+exporters only beside `exports` "no": each part is sound alone, and the whole hides
+what it guards from everyone. Found by trying, for each question a condition names
+(and those its questions are asked on), one answer of every kind the tests on it can
+tell apart (no answer, each code named and another, each side of each bound) in
+every combination.
 """
 
 from __future__ import annotations
