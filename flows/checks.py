@@ -30,7 +30,6 @@ from flows.model import (
     TextStep,
     YesNoStep,
 )
-from flows.never_true import never_shown
 from flows.paths import Loc
 from flows.piping import piped_names
 from flows.range_checks import ranges_ok
@@ -90,10 +89,7 @@ def check_flow(
         found += texts_ok(flow, (((*sloc, "title"), section.title),))
         if section.show_if is not None:
             where = (*sloc, "show_if")
-            problems = condition_ok(flow, section.show_if, where, earlier, unread, original(sloc))
-            found += problems or never_shown(
-                flow, section.show_if, where, earlier, "section", answer_codes
-            )
+            found += condition_ok(flow, section.show_if, where, earlier, unread, original(sloc))
         for qi, step in enumerate(section.steps):
             qloc: Loc = (*sloc, "steps", qi)
             if step.id in earlier:
@@ -104,10 +100,7 @@ def check_flow(
             here = original(qloc)
             if step.show_if is not None:
                 where = (*qloc, "show_if")
-                problems = condition_ok(flow, step.show_if, where, earlier, unread, here)
-                found += problems or never_shown(
-                    flow, step.show_if, where, earlier, "question", answer_codes
-                )
+                found += condition_ok(flow, step.show_if, where, earlier, unread, here)
             found += _left_out_ok(flow, step, qloc, earlier, unread, here)
             texts = list(step_texts(step, qloc))
             found += texts_ok(flow, texts)

@@ -49,6 +49,7 @@ from flows.locations import (
     where,
 )
 from flows.model import Flow
+from flows.never_true import never_shown_warnings
 from flows.paths import Loc
 from flows.repair import Repaired, repaired_flow
 from flows.set_aside import set_aside_checks
@@ -138,13 +139,15 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
         repaired = replace(repaired, unread=_placed(document.data, repaired.unread))
         flow = repaired.flow
         errors, warnings = check_limits(flow)
+        errors += check_flow(flow, repaired.unread, repaired.original)
         said: list[Said] = []
         for found, warning in (
-            (check_flow(flow, repaired.unread, repaired.original) + errors, False),
-            # A question named like an export column: warned, not refused, since a flow
-            # that already runs must go on starting (its long export still works).
+            (errors, False),
+            # A question named like an export column, or never shown: warned, not refused,
+            # since a flow that already runs must go on starting.
             (
                 warnings
+                + never_shown_warnings(flow, errors)
                 + language_warnings(flow)
                 + check_export_names(flow)
                 + brace_warnings(flow)

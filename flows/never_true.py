@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flows.checks import answer_codes
 from flows.conditions import holds
 from flows.model import (
     All,
@@ -36,22 +37,39 @@ from flows.paths import Loc
 
 MOST_TRIED = 20_000
 """Combinations tried at most; past this a condition is taken as possible (not reported)."""
-CodesOf = Callable[[Step], set[str] | None]
-"""The codes an answer to a step can hold, None for a free answer (`checks.answer_codes`)."""
 _ABSENT = object()
 """No answer: the question skipped, hidden or not reached."""
 
 
-def never_shown(
+def never_shown_warnings(flow: Flow, errors: Sequence[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+    """Each question or section whose condition is never true. Warnings: such a question
+    is dead, not harmful, and a flow already running must go on starting. Not said of a
+    condition `errors` (`checks.check_flow`'s) already find fault with."""
+    faulted = [loc for loc, _ in errors]
+    found: list[tuple[Loc, str]] = []
+    earlier: dict[str, Step] = {}
+    for si, section in enumerate(flow.sections):
+        where: Loc = ("sections", si, "show_if")
+        found += _never_shown(flow, section.show_if, where, earlier, "section", faulted)
+        for qi, step in enumerate(section.steps):
+            where = ("sections", si, "steps", qi, "show_if")
+            found += _never_shown(flow, step.show_if, where, earlier, "question", faulted)
+            earlier.setdefault(step.id, step)
+    return found
+
+
+def _never_shown(
     flow: Flow,
-    condition: Condition,
+    condition: Condition | None,
     loc: Loc,
     earlier: Mapping[str, Step],
     what: str,
-    codes: CodesOf,
+    faulted: list[Loc],
 ) -> list[tuple[Loc, str]]:
-    """The problem of a `what` ("question", "section") whose condition is never true."""
-    found = never_true(flow, condition, earlier, codes)
+    """The warning of a `what` ("question", "section") whose condition is never true."""
+    if condition is None or any(fault[: len(loc)] == loc for fault in faulted):
+        return []
+    found = never_true(flow, condition, earlier)
     if found is None:
         return []
     named, where_asked = [f"'{name}'" for name in found.named], found.where_asked
@@ -75,9 +93,7 @@ class NeverTrue:
     """Some answers would make it true, but not where the questions they answer are asked."""
 
 
-def never_true(
-    flow: Flow, condition: Condition, earlier: Mapping[str, Step], codes: CodesOf
-) -> NeverTrue | None:
+def never_true(flow: Flow, condition: Condition, earlier: Mapping[str, Step]) -> NeverTrue | None:
     """Whether no answers to the questions `condition` names make it true; None if some do.
 
     A question it names that is itself shown on a condition counts only where that one
@@ -96,7 +112,7 @@ def never_true(
     names.sort(key=order.__getitem__)
     tried = []
     for name in names:
-        values = _tried(earlier[name], [a for a in atoms if a.question == name], codes)
+        values = _tried(earlier[name], [a for a in atoms if a.question == name])
         if values is None:
             return None
         tried.append(values)
@@ -159,13 +175,13 @@ def _atoms(condition: Condition) -> Iterator[Compare]:
         yield condition
 
 
-def _tried(step: Step, atoms: list[Compare], codes: CodesOf) -> list[object] | None:
+def _tried(step: Step, atoms: list[Compare]) -> list[object] | None:
     """No answer, and one answer of each kind the `atoms` on `step` can tell apart; None
     when they are too many to try (ticks among forty codes named are 2⁴⁰ sets)."""
     named = [str(v) for a in atoms for v in ([a.equals] if a.equals is not None else a.in_ or [])]
     if isinstance(step, NumberStep | ScaleStep):  # and a scale's "don't know", a code
         return [_ABSENT, *_numbers(atoms), *(v for v in named if _number(v) is None)]
-    known = codes(step)
+    known = answer_codes(step)
     if known is None:  # a free text: the texts named, and another
         return [_ABSENT, *dict.fromkeys(named), "\x00 another text"]
     # Codes the condition does not name all act alike: one of them stands for the rest.
