@@ -7,9 +7,10 @@ Each store names its modules once, in `_sql` (a `SqlModules`). Every method
 here is one call to the backend's `run_write` (one transaction) or `run_read`
 (one consistent read) with a function of those modules. Every write takes
 `now` from the caller: there is no clock in here. The methods of the jobs, the
-inbox, the kept texts and the flow versions are written the same way, in
-`storage.job_methods`, `storage.inbox_methods`, `storage.kept_text_methods`
-and `storage.flow_version_methods`.
+inbox, the kept texts, the flow versions and privacy (consent, erasure,
+retention, reminders) are written the same way, in `storage.job_methods`,
+`storage.inbox_methods`, `storage.kept_text_methods`,
+`storage.flow_version_methods` and `storage.privacy_methods`.
 """
 
 # The SQL functions are typed in their modules; reached here through `_sql`, a
@@ -19,19 +20,13 @@ and `storage.flow_version_methods`.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable, Mapping
 from functools import partial
 from types import ModuleType, TracebackType
 from typing import Any, ClassVar, NamedTuple, Self
 
-from storage.errors import StorageError
 from storage.models import (
     AnswerInput,
-    Channel,
-    DueReminder,
-    ErasureReport,
-    PurgeReport,
     Respondent,
     Response,
     ResponseStatus,
@@ -39,11 +34,8 @@ from storage.models import (
     Stage,
     StoredAnswer,
 )
-from storage.privacy import Counts, DryRun, PurgeCounts
 from storage.progress import ProgressWrite, checked_status
 from storage.snapshot import ResponseFilter
-
-log = logging.getLogger(__name__)
 
 
 class SqlModules(NamedTuple):
@@ -67,10 +59,6 @@ class StoreMethods:
     _sql: ClassVar[SqlModules]
     _db: Any
     """The backend's database: `run_write(fn, action)`, `run_read(fn, action)`, `readonly`."""
-
-    async def truncate_wal(self) -> bool:
-        """Empty the write-ahead log after an erasure; False if a reader kept it busy."""
-        raise NotImplementedError
 
     @property
     def readonly(self) -> bool:
@@ -378,123 +366,3 @@ class StoreMethods:
     async def get_stage(self, code: str) -> Stage | None:
         """Return the stage with this code, if any."""
         return await self._db.run_read(partial(self._sql.stages.get, code=code), "read a stage")
-
-    # Consent, access, erasure, retention
-
-    async def record_consent(
-        self, response_id: int, *, version: str, now: dt.datetime, update_id: int | None = None
-    ) -> None:
-        """Record that the response's respondent accepted notice `version` at `now`."""
-        write = partial(
-            self._sql.privacy.record_consent,
-            response_id=response_id,
-            version=version,
-            now=now,
-            update_id=update_id,
-        )
-        await self._db.run_write(write, f"record the consent of response {response_id}")
-
-    async def record_refusal(
-        self,
-        *,
-        version: str,
-        stage_code: str | None,
-        now: dt.datetime,
-        update_id: int | None = None,
-    ) -> bool:
-        """Record that someone declined notice `version`; False if `update_id` was applied."""
-        write = partial(
-            self._sql.privacy.record_refusal,
-            version=version,
-            stage_code=stage_code,
-            now=now,
-            update_id=update_id,
-        )
-        return await self._db.run_write(write, "record a refusal")
-
-    async def respondent_data(self, respondent_id: int) -> dict[str, Any]:
-        """Return everything stored about a respondent, JSON-serialisable (for /mydata)."""
-        read = partial(self._sql.privacy.respondent_data, respondent_id=respondent_id)
-        return await self._db.run_read(read, f"read the data of respondent {respondent_id}")
-
-    async def erase_respondent(self, respondent_id: int) -> ErasureReport:
-        """Erase a respondent with their responses and answers, leaving no trace."""
-        write = partial(self._sql.privacy.erase_respondent, respondent_id=respondent_id)
-        counts: Counts = await self._db.run_write(write, f"erase respondent {respondent_id}")
-        return ErasureReport(*counts, wal_cleared=await self._clear_wal())
-
-    async def erase_response(self, response_id: int) -> ErasureReport:
-        """Erase one response with its answers; its respondent too if it was their only one."""
-        write = partial(self._sql.privacy.erase_response, response_id=response_id)
-        counts: Counts = await self._db.run_write(write, f"erase response {response_id}")
-        return ErasureReport(*counts, wal_cleared=await self._clear_wal())
-
-    async def erase_by_external_id(self, channel: str, external_id: str) -> ErasureReport | None:
-        """Erase the person known by `external_id` on `channel`; None if nobody is known there."""
-        write = partial(
-            self._sql.privacy.erase_by_external_id, channel=channel, external_id=external_id
-        )
-        counts: Counts | None = await self._db.run_write(write, f"erase a {channel} respondent")
-        if counts is None:
-            return None
-        return ErasureReport(*counts, wal_cleared=await self._clear_wal())
-
-    async def _clear_wal(self) -> bool:
-        # The deletion is committed by now: a failed checkpoint must not report it as failed.
-        try:
-            return await self.truncate_wal()
-        except StorageError as error:
-            log.warning("erased rows may stay in the -wal file until it is emptied: %s", error)
-            return False
-
-    async def purge_older_than(
-        self, *, before: dt.datetime, now: dt.datetime, dry_run: bool = False
-    ) -> PurgeReport:
-        """Delete responses and refusals from before `before`, and respondents left with nothing.
-
-        With `dry_run`, count what would go and change nothing.
-        """
-        write = partial(self._sql.privacy.purge_older_than, before=before, now=now, dry_run=dry_run)
-        try:
-            counts: PurgeCounts = await self._db.run_write(write, "purge old responses")
-        except DryRun as rolled_back:  # both backends' privacy modules raise this one
-            return PurgeReport(*rolled_back.counts, wal_cleared=False)
-        return PurgeReport(*counts, wal_cleared=await self._clear_wal())
-
-    async def abandon_stale(
-        self, *, idle_since: dt.datetime, now: dt.datetime, dry_run: bool = False
-    ) -> int:
-        """Mark in-progress responses not updated since `idle_since` as abandoned; return how many.
-
-        Only the status changes: the answers stay, and `updated_at` keeps telling
-        when the respondent last progressed. With `dry_run`, only count.
-        """
-        if dry_run:
-            read = partial(self._sql.privacy.count_stale, idle_since=idle_since, now=now)
-            return await self._db.run_read(read, "count idle responses")
-        write = partial(self._sql.privacy.abandon_stale, idle_since=idle_since, now=now)
-        return await self._db.run_write(write, "abandon idle responses")
-
-    # Reminders
-
-    async def due_reminders(
-        self, *, idle_since: dt.datetime, now: dt.datetime, channel: str = Channel.TELEGRAM
-    ) -> list[DueReminder]:
-        """Return unreminded in-progress responses on `channel` idle since before `idle_since`."""
-        read = partial(self._sql.reminders.due, idle_since=idle_since, now=now, channel=channel)
-        return await self._db.run_read(read, "find the responses due a reminder")
-
-    async def mark_reminded(
-        self, response_id: int, *, now: dt.datetime, active_at: dt.datetime | None = None
-    ) -> bool:
-        """Claim the response's one reminder; False if it already was, or, given `active_at`
-        (its last activity when listed as due), if it has moved since. Called before sending:
-        at most one reminder even through a crash (marking after would give one or two)."""
-        mark = self._sql.reminders.mark
-        write = partial(mark, response_id=response_id, now=now, active_at=active_at)
-        return await self._db.run_write(write, f"mark response {response_id} as reminded")
-
-    async def unmark_reminded(self, response_id: int) -> bool:
-        """Give back a claimed reminder that could not be sent; False if none was claimed."""
-        write = partial(self._sql.reminders.unmark, response_id=response_id)
-        return await self._db.run_write(write, f"mark response {response_id} as not reminded")

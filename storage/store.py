@@ -32,12 +32,15 @@ from storage.job_methods import JobMethods
 from storage.kept_text_methods import KeptTextMethods
 from storage.methods import SqlModules, StoreMethods
 from storage.migrations import apply_migrations, check_version
+from storage.privacy_methods import PrivacyMethods
 
 if TYPE_CHECKING:
     from storage.interface import SurveyStore
 
 
-class Store(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, StoreMethods):
+class Store(
+    FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, PrivacyMethods, StoreMethods
+):
     """Survey data on one SQLite file; open with `await Store.open(path)`."""
 
     path: Path

@@ -35,12 +35,15 @@ from storage.postgres import (
 )
 from storage.postgres.connection import PgDatabase
 from storage.postgres.schema import apply_migrations, check_version
+from storage.privacy_methods import PrivacyMethods
 
 if TYPE_CHECKING:
     from storage.interface import SurveyStore
 
 
-class PostgresStore(FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, StoreMethods):
+class PostgresStore(
+    FlowVersionMethods, JobMethods, InboxMethods, KeptTextMethods, PrivacyMethods, StoreMethods
+):
     """Survey data in one PostgreSQL database; open with `await PostgresStore.open(url)`."""
 
     url: str
