@@ -211,15 +211,12 @@ class Showing:
         session = self.session
         if session.respondent is not None:
             self._forget_response()
-            # The erasure reports counts only: the keys it takes are read first.
-            data = await self.store.respondent_data(session.respondent.id)
-            keys = [str(r["key"]) for r in data.get("responses", [])]
             report = await self.store.erase_respondent(session.respondent.id)
             if report.responses:
-                log.info(
-                    "%s",
-                    erasure_line(session.person.channel, "erased their data", keys, whole=True),
+                line = erasure_line(
+                    session.person.channel, "erased their data", report.keys, whole=True
                 )
+                log.info("%s", line)
         session.respondent = None
         session.replace_response(None, None)
 
@@ -232,10 +229,11 @@ class Showing:
         session = self.session
         if session.response is not None:
             self._forget_response()
-            key = session.response.key
             report = await self.store.erase_response(session.response.id)
             if report.responses:
-                log.info("%s", erasure_line(session.person.channel, cause, [key], whole=False))
+                log.info(
+                    "%s", erasure_line(session.person.channel, cause, report.keys, whole=False)
+                )
                 if await self._left_with_nothing():
                     session.respondent = None
         session.replace_response(None, None)

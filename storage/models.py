@@ -116,12 +116,18 @@ class SessionRecord:
 
 @dataclass(frozen=True, slots=True)
 class ErasureReport:
-    """What erasing one respondent removed."""
+    """What an erasure removed."""
 
-    responses: int
+    keys: tuple[str, ...]
+    """The keys of the responses erased, sorted: what a restored backup is erased of again."""
     answers: int
     wal_cleared: bool
     """False if another connection kept the -wal file busy: it empties at the last close."""
+
+    @property
+    def responses(self) -> int:
+        """How many responses were erased."""
+        return len(self.keys)
 
 
 @dataclass(frozen=True, slots=True)

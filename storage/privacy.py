@@ -22,8 +22,8 @@ from storage.errors import NotFound
 from storage.models import Channel
 from storage.responses import check_consent_version
 
-Counts = tuple[int, int]
-"""Responses and answers erased."""
+Counts = tuple[tuple[str, ...], int]
+"""The keys of the responses erased, sorted, and how many answers went with them."""
 PurgeCounts = tuple[int, int, int, int]
 """Responses, answers, consent refusals and respondents purged."""
 
@@ -209,8 +209,8 @@ def erase_response(conn: sqlite3.Connection, response_id: int) -> Counts:
     if others is None:
         return erase_respondent(conn, respondent_id)
     answers = conn.execute("DELETE FROM answers WHERE response_id = ?", (response_id,)).rowcount
-    conn.execute("DELETE FROM responses WHERE id = ?", (response_id,))
-    return 1, answers
+    keys = conn.execute("DELETE FROM responses WHERE id = ? RETURNING key", (response_id,))
+    return tuple(k for (k,) in keys.fetchall()), answers
 
 
 def _erase(conn: sqlite3.Connection, respondent_id: int) -> Counts | None:
@@ -221,9 +221,9 @@ def _erase(conn: sqlite3.Connection, respondent_id: int) -> Counts | None:
         "(SELECT id FROM responses WHERE respondent_id = ?)",
         (respondent_id,),
     ).rowcount
-    responses = conn.execute(
-        "DELETE FROM responses WHERE respondent_id = ?", (respondent_id,)
-    ).rowcount
+    keys = conn.execute(
+        "DELETE FROM responses WHERE respondent_id = ? RETURNING key", (respondent_id,)
+    ).fetchall()
     # Their raw Telegram updates already applied (the rest go minutes after being applied).
     inbox.erase_person(conn, respondent_id)
     # A typed answer of theirs the web chat refused, waiting for its page (two minutes at most).
@@ -231,7 +231,7 @@ def _erase(conn: sqlite3.Connection, respondent_id: int) -> Counts | None:
     person = conn.execute("DELETE FROM respondents WHERE id = ?", (respondent_id,))
     if person.rowcount == 0:
         return None
-    return responses, answers
+    return tuple(sorted(k for (k,) in keys)), answers
 
 
 def checkpoint(conn: sqlite3.Connection) -> bool:

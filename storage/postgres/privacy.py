@@ -196,8 +196,8 @@ async def erase_response(conn: asyncpg.Connection, response_id: int) -> Counts:
     if others is None:
         return await erase_respondent(conn, int(respondent_id))
     answers = await conn.execute("DELETE FROM answers WHERE response_id = $1", response_id)
-    await conn.execute("DELETE FROM responses WHERE id = $1", response_id)
-    return 1, affected(answers)
+    keys = await conn.fetch("DELETE FROM responses WHERE id = $1 RETURNING key", response_id)
+    return tuple(str(row["key"]) for row in keys), affected(answers)
 
 
 async def _erase(conn: asyncpg.Connection, respondent_id: int) -> Counts | None:
@@ -211,13 +211,15 @@ async def _erase(conn: asyncpg.Connection, respondent_id: int) -> Counts | None:
         "(SELECT id FROM responses WHERE respondent_id = $1)",
         respondent_id,
     )
-    responses = await conn.execute("DELETE FROM responses WHERE respondent_id = $1", respondent_id)
+    keys = await conn.fetch(
+        "DELETE FROM responses WHERE respondent_id = $1 RETURNING key", respondent_id
+    )
     # Their raw Telegram updates already applied (the rest go minutes after being applied).
     await inbox.erase_person(conn, respondent_id)
     # A typed answer of theirs the web chat refused, waiting for its page (two minutes at most).
     await kept_texts.erase_person(conn, respondent_id)
     await conn.execute("DELETE FROM respondents WHERE id = $1", respondent_id)
-    return affected(responses), affected(answers)
+    return tuple(sorted(str(row["key"]) for row in keys)), affected(answers)
 
 
 # Retention

@@ -34,7 +34,7 @@ async def test_a_response_beside_another_goes_alone(
 
     report = await store.erase_response(response.id)
 
-    assert (report.responses, report.answers) == (1, 2)
+    assert (report.keys, report.answers) == ((response.key,), 2)
     assert peek.query("SELECT id, status FROM responses") == [(earlier.id, "completed")]
     assert peek.query("SELECT response_id FROM answers") == [(earlier.id,)]
     assert await store.get_respondent_by_id(respondent) is not None
@@ -48,7 +48,7 @@ async def test_a_persons_only_response_takes_them_too(
 
     report = await store.erase_response(ana.id)
 
-    assert report == ErasureReport(responses=1, answers=1, wal_cleared=True)
+    assert report == ErasureReport(keys=(ana.key,), answers=1, wal_cleared=True)
     assert await store.get_respondent_by_id(ana.respondent_id) is None
     assert peek.query("SELECT id FROM responses") == [(bob.id,)]
 
