@@ -30,8 +30,9 @@ import yaml
 
 from flows.errors import FlowFileError, Problem
 from flows.locations import where
-from flows.model import ID_PATTERN, MAX_ID_BYTES, Flow
+from flows.model import Flow
 from flows.stages import STAGE_CODE, StageDef, find_stage, stage_digest, stage_ref
+from flows.tokens import ID_PATTERN, MAX_ID_BYTES
 from flows.yamlfile import PlainLoader, read_text
 
 SEPARATOR: Final = "__"

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -27,73 +25,19 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from flows.list_codes import LIST_CODE_PATTERN, LIST_NAME_PATTERN, ListCode, code_key
 from flows.ranges import ChoiceRange
 from flows.schema_notes import describe
+from flows.tokens import Code, Id
 
-# Ids and codes travel in Telegram button data (64 bytes at most), so they are
-# short and ASCII; `callback_data` module budgets the rest.
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
-MAX_ID_BYTES = 24
-MAX_CODE_BYTES = 16
 # A flow's version is stored with every response, as an INTEGER column: 32 bits on
 # PostgreSQL (64 on SQLite), so the smaller bound holds on both.
 MAX_VERSION = 2**31 - 1
 
 
-def check_token(value: str, *, what: str, pattern: str, limit: int, shape: str) -> str:
-    size = len(value.encode("utf-8"))
-    if size > limit:
-        raise PydanticCustomError(
-            "too_long_for_button",
-            f"{what} '{{value}}' is {{size}} bytes, more than the {{limit}} that fit in "
-            "Telegram button data; shorten it",
-            {"value": value, "size": size, "limit": limit},
-        )
-    if not re.fullmatch(pattern, value):
-        raise PydanticCustomError(
-            "bad_token",
-            f"{what} '{{value}}' must be {shape}",
-            {"value": value},
-        )
-    return value
-
-
-def _check_id(value: str) -> str:
-    return check_token(
-        value,
-        what="id",
-        pattern=ID_PATTERN,
-        limit=MAX_ID_BYTES,
-        shape="lowercase ASCII letters, digits and '_', starting with a letter",
-    )
-
-
-def _check_code(value: str) -> str:
-    return check_token(
-        value,
-        what="code",
-        pattern=CODE_PATTERN,
-        limit=MAX_CODE_BYTES,
-        shape="lowercase ASCII letters, digits and '_'",
-    )
-
-
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 Text = str | dict[Language, str]
-Id = Annotated[
-    str,
-    AfterValidator(_check_id),
-    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_BYTES}),
-]
-Code = Annotated[
-    str,
-    AfterValidator(_check_code),
-    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": MAX_CODE_BYTES}),
-]
 Scalar = str | int | float
 AnswerValue = Scalar | list[str]  # a choice's code, a number, a text; ticks or ranks
 

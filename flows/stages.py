@@ -29,8 +29,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from flows.model import ID_PATTERN, MAX_ID_BYTES, Frozen, check_token
+from flows.model import Frozen
 from flows.schema_notes import describe
+from flows.tokens import ID_PATTERN, MAX_ID_BYTES, check_token
 
 STAGE_CODE_LIMIT: Final = 64
 STAGE_CODE_PATTERN: Final = rf"^[A-Za-z0-9_-]{{1,{STAGE_CODE_LIMIT}}}$"
