@@ -126,6 +126,8 @@ class Conversation:
         # Each response's last state, parsed and prompted once (conversation/known_states.py).
         self._known = KnownStates()
         self._versions = StoredVersions(store)
+        # The audiences of links opened for a questionnaire this bot does not run, said once.
+        self._audiences_warned: set[str] = set()
 
     async def sync_with_files(self) -> None:
         """What every start does before taking input: record each flow's version (raising
@@ -163,6 +165,7 @@ class Conversation:
         answered so far before each question, for a channel that keeps no chat log.
         One person's inputs are applied one after the other, in the order they came.
         """
+        self._warn_of_audience(entry_of(event))
         async with self._queues.turn_of((person.channel, person.external_id)):
             for _ in range(ATTEMPTS - 1):
                 try:
@@ -173,6 +176,26 @@ class Conversation:
                     # decide again, as if this input had come after that one.
                     log.info("deciding input %s again: %s", delivery, conflict)
             return await self._handle(person, event, delivery, transcript)
+
+    def _warn_of_audience(self, entry_text: str | None) -> None:
+        """Tell the operator, once per audience, of a link for a questionnaire not running
+        (`pithiviers__territoire` with only the companies' one): its respondents are given
+        the one running, and an organiser would otherwise learn it from the export."""
+        audience = self.catalogue.audience_not_run(entry_text, self.stages)
+        if audience is None or audience.lower() in self._audiences_warned:
+            return
+        self._audiences_warned.add(audience.lower())
+        running = f"'{self.flow.id}'" + (
+            f" (audience '{a.code}')" if (a := self.flow.audience) else ""
+        )
+        log.warning(
+            "a link for audience '%s' was opened (%s), but the only questionnaire running is "
+            "%s, which those who open it are given: to run each audience's questionnaire, "
+            "set SURVEYBOT_FLOWS (bundled, a folder, or the flow files)",
+            audience,
+            entry_text,
+            running,
+        )
 
     async def _handle(
         self, person: Person, event: Event, delivery: int | None, transcript: bool

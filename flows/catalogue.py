@@ -31,7 +31,7 @@ import yaml
 from flows.errors import FlowFileError, Problem
 from flows.locations import where
 from flows.model import Flow
-from flows.stages import STAGE_CODE, StageDef, find_stage, stage_digest, stage_ref
+from flows.stages import STAGE_CODE, StageDef, find_stage, is_stage_code, stage_digest, stage_ref
 from flows.tokens import ID_PATTERN, MAX_ID_BYTES
 from flows.yamlfile import PlainLoader, read_text
 
@@ -88,6 +88,18 @@ class Catalogue:
         if not self.several or flow.audience is None:
             return ""
         return flow.audience.code
+
+    def audience_not_run(self, entry_text: str | None, stages: Sequence[StageDef]) -> str | None:
+        """The audience an entry names (`pithiviers__territoire`) that the only flow running is
+        not for: its respondents get that flow, which the operator should hear of. None with
+        several flows (the person is asked which is theirs), or when the entry names none."""
+        if self.several or not entry_text or is_stage_code(stages, entry_text):
+            return None
+        audience = split_entry(entry_text)[1]
+        own = self.default.audience
+        if audience is None or (own is not None and own.code == audience.lower()):
+            return None
+        return audience
 
     def chosen_by(self, entry_text: str | None, stages: Sequence[StageDef]) -> Flow | None:
         """The flow an entry decides: its audience, its stage's `flow:`, or the only one."""

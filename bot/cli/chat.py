@@ -73,6 +73,13 @@ def chat(
     settings = load_settings(DataSettings, db=db, flow=flow, flows=flows, stages=stages)
     zone = load_settings(ZoneSettings, timezone=timezone).timezone
     catalogue, loaded_stages = load_flow_and_stages(settings)
+    if audience := catalogue.audience_not_run(stage_code, loaded_stages):
+        # An organiser trying an audience's link would answer the other questionnaire.
+        fail(
+            f"--stage {stage_code}: '{audience}' is the audience of a questionnaire this chat "
+            f"does not run (it runs only '{catalogue.default.id}'): add --flows bundled for "
+            "both bundled questionnaires, or --flows with each audience's flow file"
+        )
     missing = [f.id for f in catalogue.flows if lang is not None and lang not in f.languages]
     if missing:
         offered = sorted(set.intersection(*(set(f.languages) for f in catalogue.flows)))

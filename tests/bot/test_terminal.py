@@ -261,6 +261,25 @@ def test_an_unknown_stage_offers_the_workshops_and_going_on_untagged(tmp_path: P
     assert stored(db)[0] == [("in_progress", None, "fr")]
 
 
+def test_an_audiences_link_to_a_questionnaire_not_run_is_refused_with_what_to_add(
+    tmp_path: Path,
+) -> None:
+    # An organiser trying the actors' card without --flows would answer the companies' one.
+    db = tmp_path / "s.sqlite3"
+    result = chat(db, ["oui"], "--stage", "pithiviers__territoire")
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: --stage pithiviers__territoire: 'territoire' is the audience of a "
+        "questionnaire this chat does not run (it runs only 'tour_innovation_2019'): add "
+        "--flows bundled for both bundled questionnaires, or --flows with each audience's "
+        "flow file\n"
+    )
+    assert not db.exists()
+    ran = chat(db, ["quit"], "--stage", "pithiviers__territoire", "--flows", "bundled")
+    assert "acteurs du territoire" in ran.stdout, ran.stderr
+
+
 def test_a_workshop_picked_from_the_list_tags_the_response(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     chat(db, ["1", "oui", "quit"], "--stage", "pithivier")
