@@ -88,7 +88,8 @@ def stage_noun(called: Called | None, lang: str) -> StageNoun:
 def shared_called(stages: Sequence[StageDef]) -> Called | None:
     """What every one of `stages` is called, in each language where they agree: texts
     about no stage in particular (the list for an unknown link, "go on without") use it.
-    In a language where they are called differently there is no one name: the default."""
+    In a language where they are called differently, what their file calls them (a
+    "trade fair" among the "site visits" leaves them site visits); else the default."""
     if not stages:
         return None
     given = [stage.called.nouns() if stage.called is not None else {} for stage in stages]
@@ -96,7 +97,9 @@ def shared_called(stages: Sequence[StageDef]) -> Called | None:
     if all(g == first for g in given):
         return stages[0].called  # the usual case: one noun for all, nothing to build
     agreed = {lang: noun for lang, noun in first.items() if all(g.get(lang) == noun for g in given)}
-    return Called.model_validate(agreed) if agreed else None
+    filed = stages[0].file_called  # one stages file for all
+    nouns = {**(filed.nouns() if filed is not None else {}), **agreed}
+    return Called.model_validate(nouns) if nouns else None
 
 
 def _french_elides(word: str) -> bool:

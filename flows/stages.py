@@ -24,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
@@ -198,6 +199,14 @@ class StageDef(Frozen):
     """Marks a made-up stage kept in the bundled file as a model for organisers."""
     called: Called | None = None
     """What this stage is called, over the file's; once loaded, the file's where it says none."""
+    _file_called: Called | None = PrivateAttr(default=None)
+    # The file's own nouns, set as it is loaded: a text about no stage in particular says
+    # them where the stages are called differently (`flows.stage_nouns.shared_called`).
+
+    @property
+    def file_called(self) -> Called | None:
+        """What the stages file calls its stages, whatever this one is called."""
+        return self._file_called
 
 
 class StagesFile(Frozen):
@@ -209,15 +218,17 @@ class StagesFile(Frozen):
 
         Stages travel alone (a `Sequence[StageDef]`), so each carries its nouns, and a
         text about one stage needs nothing else; a text about none in particular (the
-        list for an unknown link) takes the noun the listed stages share, the default
-        when they differ (`flows.stage_nouns.shared_called`). None: the file says nothing.
+        list for an unknown link) takes the noun the listed stages share, the file's
+        own when they differ, else the default (`flows.stage_nouns.shared_called`).
+        None: the file says nothing.
         """
-        return [
-            stage.model_copy(update={"called": stage.called.over(self.called)})
-            if stage.called is not None
-            else stage.model_copy(update={"called": self.called})
-            for stage in self.stages
-        ]
+        resolved = []
+        for stage in self.stages:
+            own = stage.called.over(self.called) if stage.called is not None else self.called
+            copy = stage.model_copy(update={"called": own})
+            copy._file_called = self.called
+            resolved.append(copy)
+        return resolved
 
 
 def twin_stages(

@@ -318,9 +318,35 @@ def test_stages_agreeing_in_one_language_share_its_noun_there(tmp_path: Path) ->
     )
     shared = shared_called(load_stages(path))
 
-    # English: every stage is a "Fab Day"; French: a "journée" and a "salon", so the default.
+    # English: every stage is a "Fab Day"; French: a "journée" and a "salon", so the file's.
     assert stage_words("en", shared)["a_stage"] == "a Fab Day"
+    assert stage_words("fr", shared)["stage"] == "journée"
+
+
+def test_stages_called_differently_without_the_files_own_noun_are_the_default(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "stages.yaml"
+    path.write_text(
+        "called:\n"
+        "  en: {one: site visit, many: site visits}\n"
+        "stages:\n"
+        "  - {code: cork, city: Cork}\n"
+        "  - code: tralee\n"
+        "    city: Tralee\n"
+        "    called:\n"
+        "      en: {one: trade fair, many: trade fairs}\n"
+        "      fr: {one: salon, many: salons, gender: m}\n",
+        encoding="utf-8",
+    )
+    stages = load_stages(path)
+    shared = shared_called(stages)
+
+    # English: a "trade fair" among the file's "site visits": the texts about none say the
+    # file's. French: the file says none, one stage a "salon": the default.
+    assert stage_words("en", shared)["a_stage"] == "a site visit"
     assert stage_words("fr", shared)["stage"] == "atelier"
+    assert stage_words("en", stages[1].called)["a_stage"] == "a trade fair"
 
 
 def test_a_noun_starting_with_oe_elides_as_a_vowel() -> None:
