@@ -123,9 +123,9 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
                     stages += load_stages(path)
         others.append((path, problems))
     given: list[Flow | Path] = [*flows, *broken]
-    configured = not flows and not any(
-        _is_flow_file(report) for report in others if report[0] in broken
-    )
+    # A flow file with problems: its languages are unknown. (A broken stages file is not.)
+    flow_broken = any(_is_flow_file(report) for report in others if report[0] in broken)
+    configured = not flows and not flow_broken
     if configured:
         given = [*_configured_flows(reports), *broken]
     offered = {lang for flow in given if isinstance(flow, Flow) for lang in flow.languages}
@@ -136,7 +136,7 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
         found = stage_flow_problems(path, given, configured=unset)
         if found:  # in the order of the file, as its other problems
             problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
-        if offered and not broken:  # an English-only survey is not told to add a French noun
+        if offered and not flow_broken:  # an English-only survey is not told to add a French noun
             problems[:] = [
                 p for p in problems if missing_noun_language(p.message) in (None, *offered)
             ]

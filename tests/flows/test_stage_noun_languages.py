@@ -37,6 +37,18 @@ def test_an_english_only_survey_is_not_asked_for_a_french_noun(tmp_path: Path) -
     assert result.stderr.splitlines()[-1] == f"{stages}: ok"
 
 
+def test_a_stages_file_with_a_mistake_gets_no_french_noun_asked_either(tmp_path: Path) -> None:
+    # Its mistake is said; the English-only flow still loads, so its languages are known.
+    flow, stages = write_flow(tmp_path), write_stages(tmp_path)
+    stages.write_text(stages.read_text().replace("2027-03-10", "10/03/2027"), encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["validate", str(flow), str(stages)])
+
+    assert result.exit_code == 1
+    assert "must be written YYYY-MM-DD" in result.stdout
+    assert "noun" not in result.output
+
+
 def test_stages_alone_are_checked_with_the_configured_french_flows(tmp_path: Path) -> None:
     stages = write_stages(tmp_path)
     result = CliRunner().invoke(main, ["validate", str(stages)])
