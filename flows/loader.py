@@ -37,6 +37,7 @@ from flows.file_kinds import (
     stages_slip,
 )
 from flows.label_checks import label_warnings
+from flows.language_guess import unsaid_english_warnings
 from flows.limits import check_limits
 from flows.locations import (
     child,
@@ -149,6 +150,7 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
                 warnings
                 + never_shown_warnings(flow, errors)
                 + language_warnings(flow)
+                + unsaid_english_warnings(flow)
                 + check_export_names(flow)
                 + brace_warnings(flow)
                 + label_warnings(flow),

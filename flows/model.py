@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -366,7 +367,7 @@ class Flow(Frozen):
     title: Text
     language: Language = "fr"
     """The default language: plain strings are in it."""
-    # validate_default: `language: en` with `languages` left out is checked too.
+    # Left out: the default language alone (`_languages_of_the_default`), else French.
     languages: list[Language] = Field(
         default_factory=lambda: ["fr"], min_length=1, validate_default=True
     )
@@ -377,6 +378,16 @@ class Flow(Frozen):
     audience: Audience | None = None
     """Needed when the bot runs several flows: how respondents pick this one."""
     sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _languages_of_the_default(cls, data: Any) -> Any:
+        # `language: en` alone is an English-only flow, not [fr] with English as its default.
+        if isinstance(data, dict) and "languages" not in data:
+            language = data.get("language")
+            if isinstance(language, str) and re.fullmatch("[a-z]{2}", language):
+                return {**data, "languages": [language]}
+        return data
 
     @field_validator("languages")
     @classmethod

@@ -112,11 +112,15 @@ def test_a_default_language_not_listed_is_said_with_the_rest_of_the_file(tmp_pat
     ]
 
 
-def test_a_default_language_with_languages_left_out_is_refused(tmp_path: Path) -> None:
-    # `languages` defaults to [fr]: an English flow that forgets it is not quietly French.
+def test_a_default_language_with_languages_left_out_is_that_language_alone(
+    tmp_path: Path,
+) -> None:
+    # An English flow that leaves out `languages` is English, not quietly French (nor refused
+    # for a list of languages its author never wrote).
     text = HEAD.replace("language: fr\n", "language: en\n").replace("languages: [fr]\n", "")
     text += "  - id: you\n    title: You\n    steps:\n      - {id: q, type: text, text: Name}\n"
-    assert report(tmp_path, text) == ["1: the default language 'en' is not in languages ['fr']"]
+    assert report(tmp_path, text) == []
+    assert load_flow(tmp_path / "flow.yaml").languages == ["en"]
 
 
 def test_a_malformed_default_language_does_not_stop_the_other_checks(tmp_path: Path) -> None:
