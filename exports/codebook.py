@@ -276,6 +276,8 @@ def _answer_cells(
         notes = ["Cells hold the labels."] if options.labels else []
         if step.type == Kind.CODE and not options.labels:
             notes.append(_code_note([code for code, _ in pairs]))
+        if source := getattr(step, "source", None):  # where a code question's list comes from
+            notes.append(f"List: {source.rstrip('.')}.")
         if options.layout is Layout.LONG:
             notes.append(_long_value_note(step))
         if older:

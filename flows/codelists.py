@@ -55,6 +55,7 @@ class CodeList:
 
     codes: dict[str, Any] = field(default_factory=dict)
     examples: list[str] | None = None
+    source: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -92,6 +93,8 @@ def resolve_code_lists(file: str, root: yaml.Node | None, data: Any) -> list[Pro
         step["codes"] = dict(found.codes) if found.codes else dict(PLACEHOLDER)
         if found.examples and "examples" not in step:
             step["examples"] = list(found.examples)
+        if found.source and "source" not in step:
+            step["source"] = found.source
     return problems
 
 
@@ -156,6 +159,8 @@ def read_list(path: Path, at: str) -> CodeList:
             result.codes = _list_codes(file, value, at, result.problems)
         elif key.value == "examples" and isinstance(value, yaml.SequenceNode):
             result.examples = [str(item.value) for item in value.value]
+        elif key.value == "source" and isinstance(value, yaml.ScalarNode) and value.value:
+            result.source = str(value.value)
     if "codes" not in {key.value for key, _ in root.value}:
         result.problems.append(Problem(file, 1, "missing 'codes:', the codes and their names", at))
     if result.examples and not set(result.examples) <= set(result.codes):

@@ -308,6 +308,9 @@ class CodeStep(_Step):
     ]
     examples: list[ListCode] | None = Field(default=None, min_length=1, max_length=3)
     """Codes quoted when an answer is refused; a list file may give them, else the first two."""
+    # Not the questionnaire's content (a new source needs no new version): left out of dumps.
+    source: str | None = Field(default=None, min_length=1, exclude=True)
+    """Where the list comes from, which the codebook says; a list file's `source` by default."""
 
     @model_validator(mode="after")
     def _codes_distinct(self) -> CodeStep:

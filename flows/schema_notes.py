@@ -69,6 +69,7 @@ NOTES: Final[dict[str, str]] = {
     "top": "Rank only the first N choices; all of them when absent.",
     "codes": "A list's name (departements), or a mapping of code to name {'74': Haute-Savoie}.",
     "examples": "Codes quoted when a typed answer is refused.",
+    "CodeStep.source": "Where the list comes from, which the codebook says (a list file's own).",
     # A choice
     "Choice.code": "Stored and exported: lowercase letters, digits and _, at most 16 bytes.",
     "Choice.label": f"The button's text. {_TEXT}",

@@ -238,3 +238,8 @@ def test_codes_that_look_like_numbers_are_flagged_as_text() -> None:
     # With labels the cells are names (Ain), which no reader takes for numbers.
     labelled = load_codebook(labels=True).set_index("column")
     assert "Codes are text" not in labelled.loc["departement", "note"]
+    # Either way the note says where the list comes from: its file's `source`.
+    for read in (book, labelled):
+        assert read.loc["departement", "note"].endswith(
+            "List: INSEE, Code officiel géographique 2024."
+        )

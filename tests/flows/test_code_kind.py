@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conversation.versions import canonical_content
 from flows import Flow, FlowFileError, load_flow, validate_file
 from flows.model import CodeStep
 from flows.values import Invalid, check_value, display_value, piped_value
@@ -120,6 +121,25 @@ def test_a_list_next_to_the_flow_comes_before_the_bundled_one(tmp_path: Path) ->
     (tmp_path / "departements.yaml").write_text('codes:\n  "45": Loiret (local)\n')
     flow = load_flow(flow_file(tmp_path, question("departements")))
     assert flow.step("departement").codes == {"45": "Loiret (local)"}  # type: ignore[union-attr]
+
+
+def test_a_lists_source_reaches_the_question_and_is_no_new_version(tmp_path: Path) -> None:
+    # The codebook says where a list comes from (docs/flow-format.md); editing that line
+    # changes no question, so it asks for no new version of the flow.
+    listed = tmp_path / "counties.yaml"
+    listed.write_text('source: "Made-up list, 2026"\ncodes:\n  "KEN": Kent\n')
+    flow = load_flow(flow_file(tmp_path, question("counties", "county")))
+    assert flow.step("county").source == "Made-up list, 2026"  # type: ignore[union-attr]
+
+    listed.write_text('source: "Made-up list, 2027"\ncodes:\n  "KEN": Kent\n')
+    again = load_flow(flow_file(tmp_path, question("counties", "county")))
+    listed.write_text('codes:\n  "KEN": Kent\n')
+    without = load_flow(flow_file(tmp_path, question("counties", "county")))
+    assert canonical_content(again) == canonical_content(flow) == canonical_content(without)
+    own = question("counties", "county") + '        source: "The cluster\'s own list"\n'
+    assert load_flow(flow_file(tmp_path, own)).step("county").source == (  # type: ignore[union-attr]
+        "The cluster's own list"
+    )
 
 
 def test_every_problem_is_located_at_once(tmp_path: Path) -> None:
