@@ -33,6 +33,7 @@ from flows.model import AnswerValue, Choice, Flow, Kind, Section, Step
 from flows.notice import template_marks
 from flows.piping import french_de, unpiped
 from flows.prompts import Prompt, pipe, prompt, summary
+from flows.readback import display_value
 from flows.stage_nouns import StageNoun, missing_noun_language, shared_called, stage_noun
 from flows.stages import (
     STAGE_CODE,
@@ -60,7 +61,6 @@ from flows.values import (
     answer_labels,
     choice_labels,
     clip,
-    display_value,
     format_number,
 )
 

@@ -41,7 +41,8 @@ from flows.model import (
 )
 from flows.paths import Loc
 from flows.piping import fill
-from flows.values import EMAIL_LENGTH, choice_labels, display_value
+from flows.readback import display_value
+from flows.values import EMAIL_LENGTH, choice_labels
 
 MESSAGE_LIMIT: Final = 4096
 """Telegram's limit on a message's text, as shown, in UTF-16 code units."""

@@ -29,6 +29,7 @@ from flows.model import (
 )
 from flows.offers import left_out, still_offered, without
 from flows.piping import fill
+from flows.readback import display_value, piped_value
 from flows.state import (
     ResponseState,
     could_be_asked,
@@ -37,7 +38,7 @@ from flows.state import (
     shown_steps,
     visible_steps,
 )
-from flows.values import choice_labels, display_value, piped_value, ranged
+from flows.values import choice_labels, ranged
 
 Labels = tuple[tuple[str, str], ...]
 CODE_TYPED_LIMIT = 60

@@ -1,4 +1,5 @@
-"""Answer values: checking them against their step, reading typed text, showing them.
+"""Answer values: checking them against their step, reading typed text (`flows.readback`
+shows them).
 
 Values are plain JSON: a code (single choice, yes/no), a list of codes
 (multiple choice, ranking in order), an int (scale) or "dont_know", a number,
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from flows.checks import DONT_KNOW, OTHER
 from flows.list_codes import code_key
-from flows.messages import grouped, message, typeset
+from flows.messages import grouped, message
 from flows.model import (
     AnswerValue,
     CodeStep,
@@ -42,9 +43,6 @@ GOING_ON = frozenset(
 """Words typed at an information step that mean its "Continue" button; any other text is
 more likely an answer meant for the question before (a corrected year), never dropped."""
 NO_WORDS = {"non", "n", "no", "2"}
-ANSWERS_APART = " · "
-"""Between the answers of a multiple choice read back: labels have commas ("Nouveaux
-marchés, clients"), so a comma made two answers read as four; a middle dot never is one."""
 _WORD = re.compile(r"[^\W\d_]+")
 DONT_KNOW_WORDS = {"nsp", "ne sait pas", "je ne sais pas", "?", "dont know", "don't know", "dk"}
 # Longer "numbers" are pasted junk; int() would even raise beyond 4300 digits.
@@ -435,13 +433,6 @@ def answer_labels(flow: Flow, step: Step, lang: str) -> list[tuple[str, str]]:
     return choice_labels(flow, step, lang) or code_labels(flow, step, lang)
 
 
-def piped_value(flow: Flow, step: Step, value: AnswerValue, other: str | None, lang: str) -> str:
-    """An answer as quoted inside a sentence: a code's name alone ("Loiret")."""
-    if isinstance(step, CodeStep):
-        return code_name(flow, step, str(value), lang)
-    return display_value(flow, step, value, other, lang)
-
-
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", clean_text(text).lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
@@ -459,39 +450,3 @@ def format_number(value: float | int, lang: str) -> str:
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
-
-
-def _unit(unit: str, lang: str) -> str:
-    """A number's unit, after a no-break space so that a line never ends between the two
-    ("12 salariés", "40 %"); English writes "40%"."""
-    unit = unit.strip()
-    if not unit or (lang == "en" and unit == "%"):
-        return unit
-    return f"\u00a0{unit}"
-
-
-def display_value(flow: Flow, step: Step, value: AnswerValue, other: str | None, lang: str) -> str:
-    """An answer as a respondent reads it back (labels, not codes)."""
-    labels = dict(choice_labels(flow, step, lang))
-
-    def label(code: str) -> str:
-        if code == OTHER and other:
-            return other  # the person's own words: as typed
-        return typeset(labels[code], lang) if code in labels else code
-
-    if isinstance(value, list):
-        if isinstance(step, RankingStep):
-            # French puts a no-break space before a semicolon; English no space.
-            separator = "\u00a0; " if lang == "fr" else "; "
-            return separator.join(f"{i}. {label(code)}" for i, code in enumerate(value, 1))
-        return ANSWERS_APART.join(label(code) for code in value)
-    if isinstance(step, NumberStep) and isinstance(value, int | float):
-        return format_number(value, lang) + _unit(
-            flow.text(step.unit, lang) if step.unit else "", lang
-        )
-    if isinstance(step, ScaleStep) and value != DONT_KNOW:
-        return f"{value}/{step.max}"
-    if isinstance(step, CodeStep):
-        # The code and its name: the respondent sees what the code they typed means.
-        return f"{value} – {code_name(flow, step, str(value), lang)}"
-    return label(str(value)) if labels else str(value)

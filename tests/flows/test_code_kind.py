@@ -9,7 +9,8 @@ import pytest
 from conversation.versions import canonical_content
 from flows import Flow, FlowFileError, load_flow, validate_file
 from flows.model import CodeStep
-from flows.values import Invalid, check_value, display_value, piped_value
+from flows.readback import display_value, piped_value
+from flows.values import Invalid, check_value
 
 HEAD = """\
 id: place

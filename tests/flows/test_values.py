@@ -8,11 +8,11 @@ import pytest
 import flows
 from flows import Flow
 from flows.model import Step
+from flows.readback import display_value, piped_value
 from flows.values import (
     Invalid,
     check_value,
     clean_text,
-    display_value,
     format_number,
     parse_number,
     read_choice,
@@ -490,3 +490,26 @@ def test_display_value(
     mini: Flow, step_id: str, value: object, other: str | None, lang: str, text: str
 ) -> None:
     assert display_value(mini, step(mini, step_id), value, other, lang) == text  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("ticks", "other", "lang", "said"),
+    [
+        (["eu", "asia"], None, "fr", "Europe et Asie"),
+        (["eu", "asia"], None, "en", "Europe and Asia"),
+        (["eu", "asia", "americas"], None, "en", "Europe, Asia and Americas"),
+        (["eu"], None, "en", "Europe"),
+        # A typed "other" with a comma, among three, would run into its neighbours: apart.
+        (["eu", "asia", "other"], "Nigeria, Ghana", "en", "Europe · Asia · Nigeria, Ghana"),
+        (["eu", "other"], "Nigeria, Ghana", "fr", "Europe et Nigeria, Ghana"),
+    ],
+)
+def test_ticks_piped_into_a_sentence_are_joined_as_a_sentence_joins_them(
+    ticks: list[str], other: str | None, lang: str, said: str
+) -> None:
+    # "About what share of your sales goes to Europe · Asia?" read as a list, not a sentence.
+    flow = flows.load_flow(MINI)
+    assert piped_value(flow, flow.step("markets"), ticks, other, lang) == said
+    assert (
+        display_value(flow, flow.step("markets"), ticks, other, lang).count(" · ") == len(ticks) - 1
+    )  # read back in the summary, the ticks stay apart
