@@ -10,7 +10,7 @@ data: never the database, never a half-written file, mode 600.
 
 from typing import TYPE_CHECKING, Any
 
-from exports.csv import EXCEL, PLAIN, Dialect, neutralise
+from exports.csv import EXCEL, PLAIN, Dialect, dialect_for, neutralise
 from exports.errors import ExportError
 from exports.export import CsvExport, ExportResult, Progress, export_csv, run_export
 from exports.files import (
@@ -61,6 +61,7 @@ __all__ = [
     "PackedExport",
     "Progress",
     "UnknownStage",
+    "dialect_for",
     "existing_files",
     "export_csv",
     "export_packed",

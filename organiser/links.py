@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qs, quote, urlsplit
 
-from exports import EXCEL, PLAIN, neutralise
+from exports import dialect_for, neutralise
 from flows import STAGE_CODE, Catalogue, Flow, StageDef, link_payload
 from organiser.errors import LinkError
 
@@ -271,13 +271,16 @@ def link_title(link: StageLink, *, lang: str = "fr") -> str:
     return f"{title} – {link.audience_label}" if link.audience_label else title
 
 
-def render_csv(links: Sequence[StageLink], *, lang: str = "fr", excel: bool = False) -> str:
+def render_csv(
+    links: Sequence[StageLink], *, lang: str = "fr", excel: bool = False, bom: bool = False
+) -> str:
     """The links as CSV text: stage, (audience, when links name one,) city, region,
     date (YYYY-MM-DD), link, and web_link when the links have web links; in the
-    French Excel dialect (`;`, CRLF, a BOM so that accents read right) with `excel`."""
+    French Excel dialect (`;`, CRLF, a BOM so that accents read right) with `excel`,
+    plain with a BOM for Excel in English with `bom`."""
     web = any(link.web_url is not None for link in links)
     audience = any(link.audience for link in links)
-    dialect = EXCEL if excel else PLAIN
+    dialect = dialect_for(excel=excel, bom=bom)
     buffer = io.StringIO()
     if dialect.bom:
         buffer.write("\ufeff")  # the byte-order mark: Excel then reads UTF-8, accents and all

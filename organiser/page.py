@@ -158,6 +158,7 @@ def write_links(
     bot_username: str,
     lang: str = "fr",
     excel: bool = False,
+    bom: bool = False,
 ) -> WrittenLinks:
     """Write links.csv, links.html and qr/<code>.png and .svg into the folder `out`.
 
@@ -188,7 +189,7 @@ def write_links(
             svgs.append(svg)
         page = render_html(links, bot_username=bot_username, lang=lang)
         write_output(html_path, page.encode("utf-8"))
-        write_output(csv_path, render_csv(links, lang=lang, excel=excel).encode("utf-8"))
+        write_output(csv_path, render_csv(links, lang=lang, excel=excel, bom=bom).encode("utf-8"))
     except OutputError as error:
         raise LinkError(str(error)) from error
     return WrittenLinks(csv_path, html_path, tuple(pngs), tuple(svgs))

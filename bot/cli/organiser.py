@@ -111,6 +111,9 @@ OTHER_IMAGES: Final = (".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".webp", ".bmp",
 @click.option(
     "--excel", is_flag=True, help="links.csv for French Excel: UTF-8 with BOM, ';', CRLF."
 )
+@click.option(
+    "--bom", is_flag=True, help="links.csv for Excel in English: ',' and a BOM for the accents."
+)
 @FORCE_OPTION
 def links(
     bot_username: str | None,
@@ -121,6 +124,7 @@ def links(
     flows: str | None,
     lang: str | None,
     excel: bool,
+    bom: bool,
     force: bool,
 ) -> None:
     """One invitation link and QR code per stage, and a printable page of them all.
@@ -144,10 +148,10 @@ def links(
     if out is None:
         from organiser import render_csv
 
-        click.echo(render_csv(found, lang=lang, excel=excel), nl=False)
+        click.echo(render_csv(found, lang=lang, excel=excel, bom=bom), nl=False)
         return
     earlier = _before_writing(found, out, settings, force=force, given=web_url is not None)
-    written = _write_kit(found, out, bot_username=bot_username, lang=lang, excel=excel)
+    written = _write_kit(found, out, bot_username=bot_username, lang=lang, dialect=(excel, bom))
     _say_written(found, written, out, settings.public_url, per_audience=per_audience)
     _remove_stale_qr_codes(out, found, earlier)
 
@@ -246,14 +250,23 @@ def _refuse_links_too_long(found: list[StageLink], *, given: bool) -> None:
 
 
 def _write_kit(
-    found: list[StageLink], out: Path, *, bot_username: str, lang: str, excel: bool
+    found: list[StageLink],
+    out: Path,
+    *,
+    bot_username: str,
+    lang: str,
+    dialect: tuple[bool, bool],
 ) -> WrittenLinks:
-    """Write the kit into `out`, links.csv last (`write_links`); a failure is one line, exit 1."""
+    """Write the kit into `out`, links.csv last (`write_links`); a failure is one line, exit 1.
+    `dialect`: --excel and --bom, for links.csv."""
     from organiser import LinkError, write_links
 
+    excel, bom = dialect
     try:
         with interrupted_cleanly("writing the links"):
-            return write_links(found, out, bot_username=bot_username, lang=lang, excel=excel)
+            return write_links(
+                found, out, bot_username=bot_username, lang=lang, excel=excel, bom=bom
+            )
     except LinkError as error:
         fail(str(error))
 

@@ -113,6 +113,21 @@ def test_links_for_french_excel(tmp_path: Path) -> None:
     assert printed.stdout_bytes == data
 
 
+def test_links_for_excel_in_english(tmp_path: Path) -> None:
+    # Commas, but a byte-order mark all the same: without it, English Excel reads
+    # "Ã‰vreux" (an Irish organiser's "DÃºn Laoghaire").
+    out = tmp_path / "kit"
+    result = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--out", out, "--bom")
+    assert result.exit_code == 0, result.output
+
+    data = (out / "links.csv").read_bytes()
+    assert data.startswith("\ufeffstage,city,region,date,link\n".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1]["city"] == "Évreux (exemple)"
+    printed = invoke("links", "--bot-username", BOT, "--stages", STAGES, "--bom")
+    assert printed.stdout_bytes == data
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [("tour", "5 to 32"), ("tour_innovation", "must end in 'bot'"), ("tour-bot", "letters")],
