@@ -82,7 +82,9 @@ def bundled_path(name: str) -> Path:
 
 def load_flow(path: str | Path) -> Flow:
     """Load and check a flow file; raise FlowFileError listing every problem (not warnings)."""
-    flow, problems = _examined_flow(_read(path))
+    # Without the warnings that take time to find (conditions never true): every command
+    # loads its flows at start, and only `validate` says them.
+    flow, problems = _examined_flow(_read(path), warned=False)
     _raise_errors(problems)
     assert flow is not None
     return flow
@@ -116,8 +118,11 @@ def _raise_errors(problems: list[Problem]) -> None:
         raise FlowFileError(errors)
 
 
-def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
-    """The flow (None if it has errors) and every problem found, schema and cross-checks.
+def _examined_flow(
+    document: _Document, *, warned: bool = True
+) -> tuple[Flow | None, list[Problem]]:
+    """The flow (None if it has errors) and every problem found, schema and cross-checks;
+    without the conditions never true (`never_true`, a search) unless `warned`.
 
     When parts of the file do not fit the schema, those parts are set aside and
     the cross-checks still run on the rest, so one pass reports everything.
@@ -148,7 +153,7 @@ def _examined_flow(document: _Document) -> tuple[Flow | None, list[Problem]]:
             # since a flow that already runs must go on starting.
             (
                 warnings
-                + never_shown_warnings(flow, errors)
+                + (never_shown_warnings(flow, errors) if warned else [])
                 + language_warnings(flow)
                 + unsaid_english_warnings(flow)
                 + check_export_names(flow)

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flows.checks import answer_codes
+from flows.checks import DONT_KNOW, answer_codes
 from flows.conditions import holds
 from flows.model import (
     All,
@@ -44,40 +44,54 @@ _ABSENT = object()
 def never_shown_warnings(flow: Flow, errors: Sequence[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
     """Each question or section whose condition is never true. Warnings: such a question
     is dead, not harmful, and a flow already running must go on starting. Not said of a
-    condition `errors` (`checks.check_flow`'s) already find fault with."""
+    condition `errors` (`checks.check_flow`'s) already find fault with, nor of one naming a
+    question never shown or behind such a fault: that is said once, where it starts."""
     faulted = [loc for loc, _ in errors]
     found: list[tuple[Loc, str]] = []
     earlier: dict[str, Step] = {}
+    dead: set[str] = set()  # never shown, or behind a faulty condition
     for si, section in enumerate(flow.sections):
         where: Loc = ("sections", si, "show_if")
-        found += _never_shown(flow, section.show_if, where, earlier, "section", faulted)
+        section_dead, said = _judged(
+            flow, section.show_if, where, earlier, "section", faulted, dead
+        )
+        found += said
         for qi, step in enumerate(section.steps):
             where = ("sections", si, "steps", qi, "show_if")
-            found += _never_shown(flow, step.show_if, where, earlier, "question", faulted)
+            step_dead, said = _judged(flow, step.show_if, where, earlier, "question", faulted, dead)
+            found += said
+            if section_dead or step_dead:
+                dead.add(step.id)
             earlier.setdefault(step.id, step)
     return found
 
 
-def _never_shown(
+def _judged(
     flow: Flow,
     condition: Condition | None,
     loc: Loc,
     earlier: Mapping[str, Step],
     what: str,
     faulted: list[Loc],
-) -> list[tuple[Loc, str]]:
-    """The warning of a `what` ("question", "section") whose condition is never true."""
-    if condition is None or any(fault[: len(loc)] == loc for fault in faulted):
-        return []
+    dead: set[str],
+) -> tuple[bool, list[tuple[Loc, str]]]:
+    """Whether what `condition` guards (a `what`, "question" or "section") is never shown or
+    behind a fault, and the warning to say of it, if its own condition is the cause."""
+    if condition is None:
+        return False, []
+    if any(fault[: len(loc)] == loc for fault in faulted):
+        return True, []
     found = never_true(flow, condition, earlier)
     if found is None:
-        return []
+        return False, []
+    if any(atom.question in dead for atom in _atoms(condition)):
+        return True, []  # its cause is upstream, and said there
     named, where_asked = [f"'{name}'" for name in found.named], found.where_asked
     quoted = " and ".join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
     given = (
         f", given when {'it is' if len(named) == 1 else 'they are'} asked" if where_asked else ""
     )
-    return [
+    return True, [
         (
             loc,
             f"no answers to {quoted} make this condition true{given}, so this {what} is never shown",
@@ -106,6 +120,25 @@ def never_true(flow: Flow, condition: Condition, earlier: Mapping[str, Step]) ->
     named = list(dict.fromkeys(atom.question for atom in _atoms(condition)))
     # The questions named, and those their conditions name, in flow order.
     names, atoms = _closure(named, guards, condition)
+    tried = _all_tried(names, atoms, earlier)
+    if tried is None:
+        # Too many, with the questions their conditions name: the condition alone, each
+        # answer counting. Never true so, it is never true where they are asked either.
+        alone = list(named)
+        tried = _all_tried(alone, list(_atoms(condition)), earlier)
+        if tried is None or _met(condition, alone, tried, {}):
+            return None
+        return NeverTrue(named, False)
+    if _met(condition, names, tried, {}):
+        return None if _met(condition, names, tried, guards) else NeverTrue(named, True)
+    return NeverTrue(named, False)
+
+
+def _all_tried(
+    names: list[str], atoms: list[Compare], earlier: Mapping[str, Step]
+) -> list[list[object]] | None:
+    """The answers to try for each of `names` (sorted in flow order, in place); None when
+    one is not an earlier question (reported apart), or the combinations are too many."""
     if any(name not in earlier for name in names):
         return None
     order = {name: place for place, name in enumerate(earlier)}
@@ -116,11 +149,7 @@ def never_true(flow: Flow, condition: Condition, earlier: Mapping[str, Step]) ->
         if values is None:
             return None
         tried.append(values)
-    if math.prod(len(values) for values in tried) > MOST_TRIED:
-        return None
-    if _met(condition, names, tried, {}):
-        return None if _met(condition, names, tried, guards) else NeverTrue(named, True)
-    return NeverTrue(named, False)
+    return None if math.prod(len(values) for values in tried) > MOST_TRIED else tried
 
 
 def _met(
@@ -179,8 +208,11 @@ def _tried(step: Step, atoms: list[Compare]) -> list[object] | None:
     """No answer, and one answer of each kind the `atoms` on `step` can tell apart; None
     when they are too many to try (ticks among forty codes named are 2⁴⁰ sets)."""
     named = [str(v) for a in atoms for v in ([a.equals] if a.equals is not None else a.in_ or [])]
-    if isinstance(step, NumberStep | ScaleStep):  # and a scale's "don't know", a code
-        return [_ABSENT, *_numbers(atoms), *(v for v in named if _number(v) is None)]
+    if isinstance(step, NumberStep | ScaleStep):  # and texts named, a scale's "don't know"
+        words = [v for v in named if _number(v) is None]
+        if isinstance(step, ScaleStep) and step.dont_know:
+            words.append(DONT_KNOW)  # answered, but none of the numbers: `answered` and `not`
+        return [_ABSENT, *_numbers(atoms), *dict.fromkeys(words)]
     known = answer_codes(step)
     if known is None:  # a free text: the texts named, and another
         return [_ABSENT, *dict.fromkeys(named), "\x00 another text"]
@@ -198,7 +230,8 @@ def _tried(step: Step, atoms: list[Compare]) -> list[object] | None:
 
 
 def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
-    """Each bound and value named, and numbers on both sides of each."""
+    """Each bound and value named, one number between each two, and one beyond either end:
+    a test on a number changes its verdict only at a bound, so these stand for them all."""
     bounds: list[float] = []
     exact: list[AnswerValue] = []  # a whole number past 2⁵³ is not its float
     for atom in atoms:
@@ -208,7 +241,9 @@ def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
             number = _number(value)  # "5" equals the answer 5 (as text)
             if number is not None:
                 bounds.append(number)
-    around = {b + step for b in bounds for step in (-1, -0.5, 0, 0.5, 1)} | {0}
+    points = sorted({*bounds, 0})
+    between = {(low + high) / 2 for low, high in itertools.pairwise(points)}
+    around = {*points, *between, points[0] - 1, points[-1] + 1}
     # An answer 5 is an int, 5.5 a float: "5" equals the one, "5.0" the other.
     values: list[AnswerValue] = sorted(around)
     return values + [int(x) for x in values if isinstance(x, float) and x.is_integer()] + exact

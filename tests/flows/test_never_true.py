@@ -64,15 +64,12 @@ def test_a_section_never_shown_is_warned_of_at_its_condition(tmp_path: Path) -> 
         "{question: exports, equals: 'no'}]}\n",
     )
 
+    # The email's condition names the section's question, never answered either: that is
+    # said once, where it starts, not again at each question that follows from it.
     assert [(message, where) for _, message, where in warned(path)] == [
         (
             "no answers to 'exports' make this condition true, so this section is never shown",
             "section 'views'",
-        ),
-        (  # the section's question, which the email's condition names, is never answered
-            "no answers to 'importance' make this condition true, given when it is asked, "
-            "so this question is never shown",
-            "question 'email'",
         ),
     ]
 
@@ -155,3 +152,35 @@ def test_a_condition_refused_for_a_part_is_not_also_warned_of(tmp_path: Path) ->
         ("unknown choice 'maybe' in cond", "question 'email'")
     ]
     assert not [p for p in validate_file(path) if p.warning]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "never_true"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gap",  # a decimal above 0 and under 0.5: between two bounds half a unit apart
+        "dont_know",  # a scale's "don't know": answered, yet neither at most 3 nor at least 3
+    ],
+)
+def test_a_condition_some_answer_meets_is_not_warned_of(name: str) -> None:
+    assert warned(FIXTURES / f"{name}.yaml") == []
+
+
+def test_a_contradiction_behind_a_long_chain_of_follow_ups_is_still_warned_of() -> None:
+    # Four follow-ups deep, its guards name more combinations than are tried: the condition
+    # alone, each answer counting, is never true either.
+    assert warned(FIXTURES / "chain.yaml") == [
+        (
+            20,
+            "no answers to 'sector' make this condition true, so this question is never shown",
+            "question 't'",
+        )
+    ]
+
+
+def test_a_faulty_condition_is_said_once_not_at_each_question_that_follows_from_it() -> None:
+    problems = validate_file(FIXTURES / "cascade.yaml")
+    assert [(p.line, p.warning) for p in problems] == [(13, False)]
+    assert "unknown choice 'yess'" in problems[0].message

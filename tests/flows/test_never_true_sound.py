@@ -1,5 +1,5 @@
-"""`never_true` never refuses a condition some answers meet: a false refusal would stop a
-working questionnaire at the bot's start. Random conditions over the mini flow's
+"""`never_true` never says a condition some answers meet is never true: a false warning
+would have an author mend a question that works. Random conditions over the mini flow's
 questions; each one it calls never true is tried against random answers, counted as
 the engine counts them (a hidden question's answer does not count)."""
 
@@ -32,11 +32,14 @@ TESTS: list[dict[str, Any]] = [
     {"question": "importance", "equals": 3},
     {"question": "importance", "equals": "dont_know"},
     {"question": "importance", "min": 4},
+    {"question": "importance", "max": 3},
     {"question": "sector", "equals": "other"},
     {"question": "sector", "in": ["services", "industry"]},
     {"question": "company", "equals": "Acme"},
     {"question": "obstacles", "equals": "cost"},
     {"question": "share", "max": 10.5},
+    {"question": "share", "min": 0.5},
+    {"question": "share", "max": 0},
     *({"question": q, "answered": a} for q in ("exports", "markets", "share") for a in (1, 0)),
 ]
 ANSWERS: dict[str, list[Any]] = {
@@ -47,7 +50,7 @@ ANSWERS: dict[str, list[Any]] = {
     "sector": ["industry", "services", "other"],
     "company": ["Acme", "Globex"],
     "obstacles": [["cost", "time"], ["skills", "cost"]],
-    "share": [0, 10.5, 50],
+    "share": [0, 0.25, 10.5, 50],  # 0.25: between two bounds half a unit apart
 }
 
 compares = st.sampled_from(TESTS).map(lambda test: Compare.model_validate(test))
