@@ -456,6 +456,7 @@ def _checked_url(url: str) -> str:
         scheme = url.split("://", 1)[0]
         raise ValueError(
             f"the {scheme}:// connection string is not valid (its port must be a number), "
-            "as in postgresql://user@host:5432/db"
+            "as in postgresql://user@host:5432/db; a password holding @ : / # ? or % is "
+            "written percent-encoded (p@ss#1 as p%40ss%231)"
         ) from None
     return url

@@ -14,7 +14,9 @@ statements cached per connection.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Final, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +32,14 @@ SCHEMES = ("postgresql", "postgres")
 POOL_SIZE = 10
 """Connections per process: enough for concurrent respondents, few for the server."""
 CONNECT_TIMEOUT_S = 10
+KEEPALIVES: Final = {
+    "tcp_keepalives_idle": "60",
+    "tcp_keepalives_interval": "10",
+    "tcp_keepalives_count": "6",
+}
+"""The server asks after a silent instance within two minutes, not the system's two hours: a
+machine lost (powered off, a VM paused) no longer holds a respondent's row or the poller's
+lease that long. A live instance answers at the system level, whatever it is doing."""
 INSTANCE_LOCKS: Final = 0x5342_0002
 """The advisory locks' first key for work one instance does at a time (`hold`)."""
 _TRY_LOCK: Final = "SELECT pg_try_advisory_lock($1, hashtext($2))"
@@ -68,8 +78,8 @@ class PgDatabase:
     async def open(cls, url: str, *, readonly: bool = False) -> PgDatabase:
         """Connect (checking the server answers) to the database at `url`."""
         label = describe_target(url)
-        # A startup setting, not a SET: the pool's RESET ALL on release keeps it.
-        settings = {"application_name": "surveybot"}
+        # Startup settings, not SETs: the pool's RESET ALL on release keeps them.
+        settings = {"application_name": "surveybot", **KEEPALIVES}
         if readonly:
             settings["default_transaction_read_only"] = "on"
         try:
@@ -81,7 +91,7 @@ class PgDatabase:
                 server_settings=settings,
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, ValueError) as exc:
-            hint = _without_password(_open_hint(exc), url)
+            hint = _without_password(_open_hint(exc, url), url)
             raise StorageError(f"cannot open database {label}: {hint}") from None
         return cls(pool, label, readonly=readonly)
 
@@ -205,21 +215,35 @@ def describe_error(exc: Exception, label: str, action: str) -> StorageError:
     return kind(f"cannot {action}: {hint} (PostgreSQL: {exc})")
 
 
+def _no_password(url: str) -> bool:
+    """Whether a password was given anywhere libpq looks: the URL, PGPASSWORD, ~/.pgpass."""
+    pgpass = Path(os.environ.get("PGPASSFILE", "~/.pgpass")).expanduser()
+    return not (urlsplit(url).password or os.environ.get("PGPASSWORD") or pgpass.is_file())
+
+
 def _without_password(text: str, url: str) -> str:
     # A driver's message may quote the connection string; a password never leaves here.
     password = urlsplit(url).password
     return text.replace(password, "***") if password else text
 
 
-def _open_hint(exc: BaseException) -> str:
+def _open_hint(exc: BaseException, url: str = "") -> str:
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
         return "no such database on that server; create it first (createdb)"
     if isinstance(
         exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
     ):
+        if _no_password(url):
+            return (
+                "the server refused the user, and no password was given: put it in the "
+                "URL, in ~/.pgpass, or in PGPASSWORD in the environment (a .env file only "
+                "holds SURVEYBOT_ settings)"
+            )
         return "the server refused the user or password; check the connection string"
     if isinstance(exc, TimeoutError):
         return f"the server did not answer within {CONNECT_TIMEOUT_S} s; check the host and port"
+    if "SSL" in str(exc):  # sslmode=require, to a server without it: not a server down
+        return f"the server and the URL's sslmode do not agree ({exc}); check sslmode= in it"
     if isinstance(exc, OSError):
         return f"the server cannot be reached ({exc.strerror or exc}); check that it is running"
     if isinstance(exc, ValueError):

@@ -51,11 +51,37 @@ def test_a_login_the_server_refuses_is_said_so(postgres_url: str) -> None:
     assert "pw123" not in output and "Traceback" not in output
 
 
+def test_a_login_refused_with_no_password_given_says_where_one_goes(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PGPASSWORD written in .env (which holds only SURVEYBOT_ settings) was read as none.
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no.pgpass"))
+    code, output = run_cli(
+        "purge", "--older-than", "30", "--db", postgres_url.replace("surveybot@", "nobody_here@")
+    )
+    assert code == 1
+    assert "no password was given: put it in the URL, in ~/.pgpass, or in PGPASSWORD" in output
+
+
+def test_an_sslmode_the_server_does_not_offer_is_not_said_to_be_a_server_down(
+    postgres_url: str,
+) -> None:
+    code, output = run_cli("stats", "--db", postgres_url + "?sslmode=require")
+    assert code == 1
+    assert "check sslmode= in it" in output and "check that it is running" not in output
+
+
 @pytest.mark.parametrize(
     ("value", "said"),
     [
         ("mysql://tour@host/db", "unknown database scheme 'mysql'"),
         ("postgresql://tour:pw9@host:port/db", "port must be a number"),
+        # A password from `openssl rand -base64`, not percent-encoded: said how to write it.
+        (
+            "postgresql://tour:pw9/x+Y=@host:5432/db",
+            "written percent-encoded (p@ss#1 as p%40ss%231)",
+        ),
         ("", "is empty"),
     ],
 )
