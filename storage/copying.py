@@ -46,6 +46,10 @@ class Table:
 # Not copied: `jobs`, `inbox` and `kept_texts`, the running bot's work in hand (an export
 # under way, updates not yet applied, a refused text waiting for its page), which belong
 # to the bot of the database they were in.
+STARTED: Final = ("flow_versions", "stages")
+"""What any start of surveybot writes into a database it opens (the flows' versions, the
+stages file's workshops): a target holding only these had a bot started on it, and the
+copy replaces them with the source's rather than refusing it."""
 TABLES: Final = (
     Table(
         "respondents",
@@ -230,6 +234,8 @@ class SqliteTarget:
         conn = connect(self._path, str(self._path), uri=False, role="writer")
         try:
             conn.execute("BEGIN IMMEDIATE")
+            for name in STARTED:  # what a start wrote, replaced by the source's
+                conn.execute(f"DELETE FROM {name}")
             for table in tables:
                 marks = ", ".join("?" * len(table.columns))
                 sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"

@@ -6,7 +6,8 @@ or between two databases of one kind. The source is read in one consistent
 read-only snapshot, a chunk at a time (memory stays flat; the bot may go on
 writing there, and what it writes after the snapshot is not copied). The
 target is created and migrated like any database (`open_store`), must hold no
-data (a copy never merges into, nor overwrites, a database in use), and is
+data (a copy never merges into, nor overwrites, a database in use; what a start
+of surveybot writes, the workshops and the flows' versions, is replaced), and is
 written in one transaction, with the counts per table checked against the
 source's before it commits: a copy that fails leaves the target as it was (a
 SQLite file it created is removed).
@@ -19,7 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from storage.copying import TABLES, Source, SqliteSource, SqliteTarget, Target, sqlite_counts
+from storage.copying import (
+    STARTED,
+    TABLES,
+    Source,
+    SqliteSource,
+    SqliteTarget,
+    Target,
+    sqlite_counts,
+)
 from storage.errors import StorageError, directory_given
 from storage.opening import open_store
 from storage.postgres import describe_target, is_postgres_url
@@ -106,14 +115,16 @@ async def open_target(target: DbTarget, *, created: bool) -> Target:
 
 
 async def refuse_data(target: DbTarget) -> None:
-    """StorageError naming what the target holds, if it holds anything."""
+    """StorageError naming what the target holds, if it holds anything but what a start of
+    surveybot writes there (`STARTED`: the stages file's workshops, the flows' versions)."""
     names = [table.name for table in TABLES]
     if is_postgres_url(target):
         found = await PgTarget.existing_counts(str(target), names)
     else:
         found = sqlite_counts(Path(target), names)
     held = {name: count for name, count in found.items() if count}
-    if held:
+    # Only what any start writes (a bot started on it before the move): replaced, not merged.
+    if set(held) - set(STARTED):
         listed = ", ".join(f"{name}: {count}" for name, count in held.items())
         raise StorageError(
             f"cannot copy into {label(target)}: it already holds data ({listed}); "

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 
-from storage.copying import Row, Source, Table, check_counts
+from storage.copying import STARTED, Row, Source, Table, check_counts
 from storage.errors import StorageError, refuse_other_schema
 from storage.migrations import SCHEMA_VERSION
 from storage.postgres.connection import (
@@ -120,6 +120,8 @@ class PgTarget:
                 names = ", ".join(table.name for table in tables)
                 # Another writer (a bot started too early) waits until the copy is done.
                 await conn.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
+                for name in STARTED:  # what a start wrote, replaced by the source's
+                    await conn.execute(f"DELETE FROM {name}")
                 await _refuse_rows(conn, tables, self.label)
                 for table in tables:
                     async for chunk in source.chunks(table, size):

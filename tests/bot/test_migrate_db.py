@@ -163,6 +163,22 @@ def test_a_target_holding_data_is_refused_and_untouched(
     assert Peek(other).dump() == files
 
 
+def test_a_target_a_bot_was_started_on_takes_the_copy(
+    bench: tuple[Path, Path], postgres_url: str, tmp_path: Path
+) -> None:
+    # "Running on PostgreSQL" before "Moving from SQLite": the services started on the new
+    # database wrote its workshops and the flow's version, and the copy was refused, with
+    # only dropdb and createdb as a way out. What a start writes is replaced by the source's.
+    db, flow = bench
+    for target in (postgres_url, tmp_path / "started.sqlite3"):
+        chat = CliRunner().invoke(main, ["chat", "--db", str(target)], input="quitter\n")
+        assert chat.exit_code == 0, chat.output
+        there = migrate("--from", db, "--to", target)
+        assert there.exit_code == 0, there.output
+        assert printed(there)["stages"] == 40
+        assert exports(target, flow) == exports(db, flow)
+
+
 def test_a_target_that_is_the_source_is_refused(bench: tuple[Path, Path], tmp_path: Path) -> None:
     db, _ = bench
     link = tmp_path / "link.sqlite3"
