@@ -84,8 +84,10 @@ def _judged(
     found = never_true(flow, condition, earlier)
     if found is None:
         return False, []
-    if any(atom.question in dead for atom in _atoms(condition)):
-        return True, []  # its cause is upstream, and said there
+    if found.where_asked and any(atom.question in dead for atom in _atoms(condition)):
+        # True for some answers, but not where a question never shown would be asked: its
+        # cause is upstream, and said there. (Never true alone, the fault is its own.)
+        return True, []
     named, where_asked = [f"'{name}'" for name in found.named], found.where_asked
     quoted = " and ".join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
     given = (
@@ -243,7 +245,9 @@ def _numbers(atoms: list[Compare]) -> list[AnswerValue]:
                 bounds.append(number)
     points = sorted({*bounds, 0})
     between = {(low + high) / 2 for low, high in itertools.pairwise(points)}
-    around = {*points, *between, points[0] - 1, points[-1] + 1}
+    # Beyond either end by at least 1, and by as much as the end itself: 1e16 + 1 is 1e16.
+    low, high = points[0], points[-1]
+    around = {*points, *between, low - max(1, abs(low)), high + max(1, abs(high))}
     # An answer 5 is an int, 5.5 a float: "5" equals the one, "5.0" the other.
     values: list[AnswerValue] = sorted(around)
     return values + [int(x) for x in values if isinstance(x, float) and x.is_integer()] + exact

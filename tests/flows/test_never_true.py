@@ -162,6 +162,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "never_true"
     [
         "gap",  # a decimal above 0 and under 0.5: between two bounds half a unit apart
         "dont_know",  # a scale's "don't know": answered, yet neither at most 3 nor at least 3
+        "huge_bound",  # above 1e16, where 1e16 + 1 is 1e16 as a float
     ],
 )
 def test_a_condition_some_answer_meets_is_not_warned_of(name: str) -> None:
@@ -184,3 +185,9 @@ def test_a_faulty_condition_is_said_once_not_at_each_question_that_follows_from_
     problems = validate_file(FIXTURES / "cascade.yaml")
     assert [(p.line, p.warning) for p in problems] == [(13, False)]
     assert "unknown choice 'yess'" in problems[0].message
+
+
+def test_a_contradiction_of_its_own_is_said_even_behind_a_question_never_shown() -> None:
+    # 'markets' is never shown (said at its line); 'why' needs a size at least 10 and at most
+    # 5 whatever 'markets' is: its own fault, said too.
+    assert [line for line, _, _ in warned(FIXTURES / "own_fault_behind.yaml")] == [15, 19]
