@@ -31,14 +31,14 @@ AND = {"fr": "et", "en": "and"}
 
 def piped_value(flow: Flow, step: Step, value: AnswerValue, other: str | None, lang: str) -> str:
     """An answer as quoted inside a sentence: a code's name alone ("Loiret"); the ticks of a
-    multiple choice as a sentence joins them ("Royaume-Uni et Reste de l'UE"), but where
-    labels with commas would run together (three or more: "A, B, C et D"), or in a language
-    the bot's words are not written in: apart, as read back."""
+    multiple choice as a sentence joins them ("Royaume-Uni et Reste de l'UE"), but where a
+    label holds a comma ("Nouveaux marchés, clients et Numérique" reads as three), or in a
+    language the bot's words are not written in: apart, as read back."""
     if isinstance(step, CodeStep):
         return code_name(flow, step, str(value), lang)
     if isinstance(step, MultipleChoiceStep) and isinstance(value, list) and lang in AND:
         said = [display_value(flow, step, [code], other, lang) for code in value]
-        if len(said) == 2 or (len(said) > 2 and not any("," in part for part in said)):
+        if len(said) > 1 and not any("," in part for part in said):
             return f"{', '.join(said[:-1])} {AND[lang]} {said[-1]}"
     return display_value(flow, step, value, other, lang)
 

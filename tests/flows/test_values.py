@@ -499,9 +499,9 @@ def test_display_value(
         (["eu", "asia"], None, "en", "Europe and Asia"),
         (["eu", "asia", "americas"], None, "en", "Europe, Asia and Americas"),
         (["eu"], None, "en", "Europe"),
-        # A typed "other" with a comma, among three, would run into its neighbours: apart.
+        # A typed "other" with a comma would run into its neighbours: apart.
         (["eu", "asia", "other"], "Nigeria, Ghana", "en", "Europe · Asia · Nigeria, Ghana"),
-        (["eu", "other"], "Nigeria, Ghana", "fr", "Europe et Nigeria, Ghana"),
+        (["eu", "other"], "Nigeria, Ghana", "fr", "Europe · Nigeria, Ghana"),
     ],
 )
 def test_ticks_piped_into_a_sentence_are_joined_as_a_sentence_joins_them(
@@ -513,3 +513,12 @@ def test_ticks_piped_into_a_sentence_are_joined_as_a_sentence_joins_them(
     assert (
         display_value(flow, flow.step("markets"), ticks, other, lang).count(" · ") == len(ticks) - 1
     )  # read back in the summary, the ticks stay apart
+
+
+def test_two_bundled_ticks_whose_labels_hold_commas_stay_apart_in_a_sentence() -> None:
+    # "Nouveaux marchés, clients et Numérique, industrie 4.0" would read as four.
+    flow = flows.load_flow(flows.bundled_path("questionnaire.yaml"))
+    step = flow.step("innov_opportunities")
+    said = piped_value(flow, step, ["new_markets", "digital"], None, "fr")
+    assert said == display_value(flow, step, ["new_markets", "digital"], None, "fr")
+    assert " · " in said and " et " not in said
