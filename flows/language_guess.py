@@ -16,11 +16,10 @@ from typing import Any, Final
 
 from flows.model import Flow
 
+# Little words of one language only: "a" and "an" are French too ("a-t-elle", "par an").
 ENGLISH: Final = frozenset(
     [
         "the",
-        "a",
-        "an",
         "and",
         "of",
         "to",
@@ -59,6 +58,7 @@ FRENCH: Final = frozenset(
         "quel",
         "quelle",
         "quels",
+        "quelles",
         "est",
         "sont",
         "dans",
@@ -72,7 +72,9 @@ FRENCH: Final = frozenset(
         "aux",
     ]
 )
-TEXT_KEYS: Final = frozenset({"title", "text", "help", "label", "intro", "consent", "outro"})
+# The sentences a flow says, not its answers' labels: a French flow offers "Internet of
+# Things" or "Go to market" among its choices.
+TEXT_KEYS: Final = frozenset({"title", "text", "help", "intro", "consent", "outro"})
 ENOUGH: Final = 10
 """English little words needed, and three times the French ones, before saying anything."""
 

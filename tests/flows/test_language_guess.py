@@ -106,3 +106,9 @@ def test_texts_given_per_language_say_their_own_and_are_not_guessed(tmp_path: Pa
     )
 
     assert [message for _, message, _ in said(path) if "read as English" in message] == []
+
+
+def test_a_french_flow_offering_english_jargon_is_not_taken_for_english() -> None:
+    # "Internet of Things", "Go to market", "State of the art" among French questions.
+    path = Path(__file__).parent / "fixtures" / "french_with_english_labels.yaml"
+    assert said(path) == []
