@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from conversation.actions import Intent
@@ -52,6 +52,8 @@ from storage import (
 )
 
 log = logging.getLogger(__name__)
+AUDIENCES_WARNED: Final = 10
+"""Audiences of links for a questionnaire not running said at most, once each."""
 
 ARRIVALS_KEPT_FOR = timedelta(days=1)
 """How long the notice shown to someone who has not agreed yet is remembered: a person may
@@ -184,6 +186,8 @@ class Conversation:
         audience = self.catalogue.audience_not_run(entry_text, self.stages)
         if audience is None or audience.lower() in self._audiences_warned:
             return
+        if len(self._audiences_warned) >= AUDIENCES_WARNED:
+            return  # said enough: the operator has the point
         self._audiences_warned.add(audience.lower())
         running = f"'{self.flow.id}'" + (
             f" (audience '{a.code}')" if (a := self.flow.audience) else ""

@@ -36,6 +36,8 @@ from flows.tokens import ID_PATTERN, MAX_ID_BYTES
 from flows.yamlfile import PlainLoader, read_text
 
 SEPARATOR: Final = "__"
+AUDIENCE_CODE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{0,15}")
+"""An audience code as a link carries it (a flow's `audience.code`, in any case)."""
 # An entry in button data stays within what a stage reference takes alone (see stage_ref).
 _ENTRY_BYTES: Final = 40
 
@@ -95,11 +97,14 @@ class Catalogue:
         several flows (the person is asked which is theirs), or when the entry names none."""
         if self.several or not entry_text or is_stage_code(stages, entry_text):
             return None
-        audience = split_entry(entry_text)[1]
+        stage, audience = split_entry(entry_text)
         own = self.default.audience
         if audience is None or (own is not None and own.code == audience.lower()):
             return None
-        return audience
+        # A workshop of the file and an audience as `links` writes them: not any words typed
+        # after /start, which would fill the log and tell the operator to change a setting.
+        known = find_stage(stages, stage) is not None and SEPARATOR not in stage
+        return audience if known and AUDIENCE_CODE.fullmatch(audience) else None
 
     def chosen_by(self, entry_text: str | None, stages: Sequence[StageDef]) -> Flow | None:
         """The flow an entry decides: its audience, its stage's `flow:`, or the only one."""

@@ -64,3 +64,29 @@ async def test_with_both_questionnaires_an_unknown_audience_asks_and_is_not_warn
     await ana.start("pithiviers__territoire")
     await chat(both, "2").start("pithiviers__bogus")
     assert warnings(caplog) == []
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "nosuchstage__territoire",  # no workshop of the file: the list is offered, as before
+        "pithiviers__ter ritoire!",  # no audience code links would write
+        "pithiviers__entreprise__territoire",
+    ],
+)
+async def test_words_typed_after_start_are_not_taken_for_an_audience_link(
+    bundled: Conversation, chat: ChatFactory, caplog: pytest.LogCaptureFixture, entry: str
+) -> None:
+    # Anyone can type /start with anything: the log is not theirs to fill.
+    caplog.set_level(logging.WARNING)
+    await chat(bundled).start(entry)
+    assert warnings(caplog) == []
+
+
+async def test_at_most_ten_audiences_are_said(
+    bundled: Conversation, chat: ChatFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    for n in range(15):
+        await chat(bundled, str(n)).start(f"pithiviers__aud{n}")
+    assert len(warnings(caplog)) == 10
