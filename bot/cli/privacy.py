@@ -171,7 +171,10 @@ def _print_report(report: ErasureReport, who: str, label: str) -> None:
     """The counts erased on standard output, as `purge` prints them; the rest on standard error."""
     click.echo(f"responses: {report.responses}")
     click.echo(f"answers: {report.answers}")
-    click.echo(f"erased {who} from {label}", err=True)
+    # The keys, to erase them again from a backup restored later (docs/operators.md).
+    named = report.keys and not all(key in who for key in report.keys)  # --response-only names it
+    keys = f" (responses {', '.join(report.keys)})" if named else ""
+    click.echo(f"erased {who}{keys} from {label}", err=True)
     if not report.wal_cleared:
         _warn_wal(label)
 

@@ -32,14 +32,6 @@ SCHEMES = ("postgresql", "postgres")
 POOL_SIZE = 10
 """Connections per process: enough for concurrent respondents, few for the server."""
 CONNECT_TIMEOUT_S = 10
-KEEPALIVES: Final = {
-    "tcp_keepalives_idle": "60",
-    "tcp_keepalives_interval": "10",
-    "tcp_keepalives_count": "6",
-}
-"""The server asks after a silent instance within two minutes, not the system's two hours: a
-machine lost (powered off, a VM paused) no longer holds a respondent's row or the poller's
-lease that long. A live instance answers at the system level, whatever it is doing."""
 INSTANCE_LOCKS: Final = 0x5342_0002
 """The advisory locks' first key for work one instance does at a time (`hold`)."""
 _TRY_LOCK: Final = "SELECT pg_try_advisory_lock($1, hashtext($2))"
@@ -78,8 +70,10 @@ class PgDatabase:
     async def open(cls, url: str, *, readonly: bool = False) -> PgDatabase:
         """Connect (checking the server answers) to the database at `url`."""
         label = describe_target(url)
-        # Startup settings, not SETs: the pool's RESET ALL on release keeps them.
-        settings = {"application_name": "surveybot", **KEEPALIVES}
+        # A startup setting, not a SET: the pool's RESET ALL on release keeps it. (Only those
+        # a pooler such as pgbouncer passes on: it refuses others, the server's keepalives
+        # among them, which docs/operators.md sets on the server instead.)
+        settings = {"application_name": "surveybot"}
         if readonly:
             settings["default_transaction_read_only"] = "on"
         try:

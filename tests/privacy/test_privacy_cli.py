@@ -137,10 +137,13 @@ def keys_of(path: Path, external_id: str) -> list[object]:
 
 
 def test_erase_with_yes(db: Path) -> None:
+    # --yes skips the question that named the keys: the last line names them, to erase
+    # them again from a backup restored later.
+    (key,) = keys_of(db, "111")
     result = invoke("erase", "--telegram-id", "111", "--db", db, "--yes")
     assert result.exit_code == 0, result.output
     assert result.stdout == "responses: 1\nanswers: 2\n"
-    assert result.stderr == f"erased Telegram user 111 from {db}\n"
+    assert result.stderr == f"erased Telegram user 111 (responses {key}) from {db}\n"
     assert telegram_ids(db) == ["222", "333"]
     assert rows(db, "SELECT COUNT(*) FROM answers") == [(4,)]
 
@@ -207,7 +210,9 @@ def test_erase_a_web_respondent_by_their_response_key(db: Path) -> None:
         f"Erase a respondent of the web chat (first seen {(NOW - DAY).date().isoformat()}): "
         f"1 response ({key}), 0 answers? This cannot be undone. [y/N]: "
     )
-    assert result.stderr.endswith(f"erased a respondent of the web chat from {db}\n")
+    assert result.stderr.endswith(
+        f"erased a respondent of the web chat (responses {key}) from {db}\n"
+    )
     assert result.stdout == "responses: 1\nanswers: 0\n"
     assert rows(db, "SELECT channel FROM respondents WHERE channel = 'web'") == []
     assert telegram_ids(db) == ["111", "222", "333"]
@@ -217,7 +222,7 @@ def test_erase_a_telegram_respondent_by_their_response_key(db: Path) -> None:
     (key,) = keys_of(db, "222")
     result = invoke("erase", "--response", key, "--db", db, "--yes")
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"erased Telegram user 222 from {db}\n"
+    assert result.stderr == f"erased Telegram user 222 (responses {key}) from {db}\n"
     assert telegram_ids(db) == ["111", "333"]
 
 

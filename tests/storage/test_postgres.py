@@ -151,27 +151,6 @@ async def test_the_read_only_pool_cannot_write_even_by_hand(postgres_url: str) -
         await db.close()
 
 
-async def test_the_server_asks_after_a_silent_instance_within_two_minutes(
-    postgres_url: str,
-) -> None:
-    # Not the system's two hours: a machine lost mid-answer would hold that respondent's row,
-    # and the poller's lease, that long.
-    db = await PgDatabase.open(postgres_url)
-    try:
-        said = await db.run_read(
-            lambda conn: conn.fetch(
-                "SELECT name, setting FROM pg_settings WHERE name LIKE 'tcp_keepalives_%'"
-            )
-        )
-    finally:
-        await db.close()
-    assert dict(map(tuple, said)) == {
-        "tcp_keepalives_idle": "60",
-        "tcp_keepalives_interval": "10",
-        "tcp_keepalives_count": "6",
-    }
-
-
 def test_messages_name_the_database_without_its_password() -> None:
     url = "postgresql://bot:s3cret@db.example:5433/survey?sslmode=require"
     assert describe_target(url) == "postgresql://bot@db.example:5433/survey"
