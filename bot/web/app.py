@@ -97,6 +97,7 @@ from conversation import (
     Message,
     Person,
     Reply,
+    Status,
     answers_count,
     data_copy,
     of_place,
@@ -459,6 +460,7 @@ class Pages:
             flow=flow,
             completed=reply.finished,  # complete, even while an answer is being changed
             changed=at,  # the summary's entry just changed, where chat.js shows the page
+            untaken=reply.status == Status.STALE,  # chat.js keeps the text sent, for its question
             **footer_of(request, person.external_id, reply),
             handover_url=handover_url(request, request.query_params.get("stage")),
         )

@@ -113,7 +113,9 @@ async def completed(
     ):
         return dataclasses.replace(reply, screens=notes + reply.screens)
     where = await look(conversation, person, stage)
-    return dataclasses.replace(where, screens=notes + reply.screens + where.screens)
+    # Still the reply to a stale form (so chat.js keeps its text for its question).
+    status = Status.STALE if reply.status == Status.STALE else where.status
+    return dataclasses.replace(where, screens=notes + reply.screens + where.screens, status=status)
 
 
 async def entry_after(

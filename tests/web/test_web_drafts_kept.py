@@ -112,3 +112,32 @@ def test_without_scripts_back_from_a_post_too_large_shows_the_answer_typed(
     expect(page.locator("#waiting-text")).to_contain_text("Vos idées")
     holds(ana, FACTORIES)
     ana.check_clean()
+
+
+def test_a_text_sent_after_another_tab_moved_on_comes_back_on_its_question(
+    server: Server, phones: Phones
+) -> None:
+    # Five minutes of typing in one tab; in another, the same person went back a question.
+    # The text arrived for a question no longer waiting: not stored, and once gone from the
+    # tab too, lost. It stays, for that question, until taken.
+    ana = phones()
+    page = ana.page
+    at_ideas(ana, server)
+    page.locator("#answer").fill(IDEAS)
+    other = Phone(page.context.new_page(), server.pace, ana.shots, scripts=True)
+    other.open(f"{server.url}/chat")
+    expect(other.page.locator("#waiting-text")).to_contain_text("Vos idées")
+    other.tap("← Retour")
+    expect(other.page.locator("#waiting-text")).to_contain_text("Secteur")
+
+    ana.type(IDEAS)
+    expect(page.locator("main")).to_contain_text("n’est plus en cours")
+    expect(page.locator("#waiting-text")).to_contain_text("Secteur")
+    assert len(drafts(ana)) == 1
+    ana.tap("Services")
+    expect(page.locator("#waiting-text")).to_contain_text("Vos idées")
+    holds(ana, IDEAS)
+    ana.type(IDEAS)  # taken now: forgotten
+    expect(page.locator("#waiting-text")).to_contain_text("Année de création")
+    assert drafts(ana) == []
+    ana.check_clean()

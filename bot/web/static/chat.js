@@ -22,12 +22,12 @@
   var pressed = { at: -Infinity, type: "" };
   var READING = 400;
 
-  // A typed answer, kept in this tab until taken: by the question's step and sequence
-  // number as its form carries them, so it comes back on that question and no other.
+  // A typed answer, kept in this tab until taken: by the question's step as its form
+  // carries it, so it comes back on that question and no other, even asked again after a
+  // "Retour" (a new sequence number).
   function draftKey(form) {
     var step = form && form.querySelector("input[name=step]");
-    var seq = form && form.querySelector("input[name=seq]");
-    return step && seq ? DRAFT + step.value + ":" + seq.value : null;
+    return step ? DRAFT + step.value : null;
   }
 
   function store(key, value) {
@@ -209,6 +209,9 @@
       document.replaceChild(document.adoptNode(page.documentElement), document.documentElement);
       return;
     }
+    // Not taken: sent for a question another tab or device had moved on from. The page
+    // says where the person is; the text stays for its question, to come back to it.
+    var untaken = main.hasAttribute("data-untaken");
     // The language may have changed: the header, the tab's title and the page's language too.
     var said = heard(main);
     var header = page.querySelector("header");
@@ -223,7 +226,7 @@
     // A command typed ("/aide"), answered by a note above the same question: not an answer
     // to keep. (A refused answer beginning with "/" comes back in the field from the server.)
     var command = sent && /^\s*\/\S*\s*$/.test(stored(sent) || "");
-    if (sent && taken && (command || draftKey(field() && field().form) !== sent)) {
+    if (sent && taken && !untaken && (command || draftKey(field() && field().form) !== sent)) {
       store(sent, "");
     }
     sent = null;
