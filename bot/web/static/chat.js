@@ -16,6 +16,7 @@
   var busy = false;
   var DRAFT = "surveybot-draft:";
   var sent = null; // the draft of the answer just sent, forgotten once it is taken
+  var unanswered = null; // the form sent whose reply never came, and what it sent
   // When the last redraw put its buttons on screen, and when and how the last press began
   // (event time stamps, as `performance.now()`).
   var drawn = -Infinity;
@@ -25,6 +26,14 @@
   // A typed answer, kept in this tab until taken: by the question's step as its form
   // carries it, so it comes back on that question and no other, even asked again after a
   // "Retour" (a new sequence number).
+  // A delivery id as the server writes them (bot/web/identity.py): negative, 18 digits.
+  function fresh() {
+    var digits = crypto.getRandomValues(new Uint8Array(18));
+    return "-" + Array.prototype.map.call(digits, function (d, i) {
+      return String(i === 0 ? 1 + (d % 9) : d % 10);
+    }).join("");
+  }
+
   function draftKey(form) {
     var step = form && form.querySelector("input[name=step]");
     return step ? DRAFT + step.value : null;
@@ -287,6 +296,17 @@
     var typed = form.querySelector("[name=text]");
     sent = typed && !(submitter && submitter.name) ? draftKey(form) : null;
     var data = new FormData(form, submitter);
+    var what = new URLSearchParams(data).toString();
+    var delivery = form.querySelector("input[name=delivery]");
+    if (delivery && unanswered && unanswered.form === form && unanswered.what !== what) {
+      // Sent again otherwise (another button, the text edited) after no reply came: a new
+      // input, with an id of its own. The same id would have the server take it for the
+      // first, perhaps applied, and say nothing; a new one is told "no longer waiting".
+      delivery.value = fresh();
+      data.set("delivery", delivery.value);
+      what = new URLSearchParams(data).toString();
+    }
+    unanswered = null;
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     // The button tapped stands out from the others, greyed, and the page says it is sending
     // (a moment later: on a good connection the next page comes first).
@@ -305,6 +325,7 @@
     function failed() {
       if (done) { return; }
       done = true;
+      unanswered = { form: form, what: what };
       clearTimeout(timer);
       clearTimeout(saying);
       busy = false;
