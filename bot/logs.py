@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sys
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 PERSONAL_TEXT: Final = (
     "first_name",
@@ -153,3 +154,29 @@ def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     pool = logging.getLogger("asyncpg.pool")
     if not any(isinstance(kept, OneLine) for kept in pool.filters):
         pool.addFilter(OneLine())
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the standard error of the moment (a test's runner swaps it), not the first."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def erasures_to_stderr() -> None:
+    """For the terminal chat, which logs nothing else: the one line each erasure a person
+    makes leaves (`conversation.showing.erasure_line`), on standard error as it is, for
+    the operator who restores an older backup and must erase them again."""
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: record.getMessage().startswith("erasure:"))
+    handler.set_name("surveybot-erasures")
+    logger = logging.getLogger("conversation.showing")
+    if not any(kept.get_name() == handler.get_name() for kept in logger.handlers):
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

@@ -11,6 +11,7 @@ import click
 from bot.cli.common import fail
 from bot.cli.loading import load_flow_and_stages, load_settings
 from bot.cli.options import CONTEXT, data_options
+from bot.logs import erasures_to_stderr
 
 
 def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -89,6 +90,7 @@ def chat(
         # not as an error that would end the chat.
         sys.stdin.reconfigure(errors="surrogateescape")
     console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+    erasures_to_stderr()  # /delete's line, as the bot and the web chat log it
 
     async def go() -> int:
         store = await open_store(settings.db)

@@ -446,8 +446,16 @@ def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> Non
     assert "Effacer définitivement" in kept.stdout
     assert stored(db)[1] == {"company_name": "ACME"}
 
+    with open_sqlite(db) as connection:
+        (key,) = [row[0] for row in connection.execute("SELECT key FROM responses")]
     erased = chat(db, ["", "/delete", "oui"])
     assert erased.returncode == 0
+    # The line an erasure leaves for the operator who restores an older backup, as the bot
+    # and the web chat log it: the terminal logs nothing else.
+    assert erased.stderr == (
+        f"erasure: a terminal respondent erased their data (responses {key}): after "
+        "restoring an older backup, erase them again with surveybot erase --response KEY\n"
+    )
     assert "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées" in (
         erased.stdout
     )
