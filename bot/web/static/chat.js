@@ -23,9 +23,6 @@
   var pressed = { at: -Infinity, type: "" };
   var READING = 400;
 
-  // A typed answer, kept in this tab until taken: by the question's step as its form
-  // carries it, so it comes back on that question and no other, even asked again after a
-  // "Retour" (a new sequence number).
   // A delivery id as the server writes them (bot/web/identity.py): negative, 18 digits.
   function fresh() {
     var digits = crypto.getRandomValues(new Uint8Array(18));
@@ -34,6 +31,9 @@
     }).join("");
   }
 
+  // A typed answer, kept in this tab until taken: by the question's step as its form
+  // carries it, so it comes back on that question and no other, even asked again after a
+  // "Retour" (a new sequence number).
   function draftKey(form) {
     var step = form && form.querySelector("input[name=step]");
     return step ? DRAFT + step.value : null;
