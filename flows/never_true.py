@@ -44,8 +44,9 @@ _ABSENT = object()
 def never_shown_warnings(flow: Flow, errors: Sequence[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
     """Each question or section whose condition is never true. Warnings: such a question
     is dead, not harmful, and a flow already running must go on starting. Not said of a
-    condition `errors` (`checks.check_flow`'s) already find fault with, nor of one naming a
-    question never shown or behind such a fault: that is said once, where it starts."""
+    condition `errors` (`checks.check_flow`'s) already find fault with, nor of one true for
+    some answers but not where a question it names, never shown or behind such a fault,
+    would be asked: that is said once, where it starts."""
     faulted = [loc for loc, _ in errors]
     found: list[tuple[Loc, str]] = []
     earlier: dict[str, Step] = {}
