@@ -61,13 +61,19 @@ def at_sector(server: Server, phones: Phones) -> Phone:
     return ana
 
 
+def industrie_unanswered(server: Server, phones: Phones) -> Phone:
+    """A phone at the sector question whose tap on "Industrie" was applied, its reply lost."""
+    ana = at_sector(server, phones)
+    reply_lost_once(ana)
+    tap_unanswered(ana, "Industrie")
+    return ana
+
+
 def test_another_answer_after_a_lost_reply_is_told_the_question_moved_on(
     server: Server, phones: Phones
 ) -> None:
-    ana = at_sector(server, phones)
+    ana = industrie_unanswered(server, phones)
     page = ana.page
-    reply_lost_once(ana)
-    tap_unanswered(ana, "Industrie")
 
     ana.tap("Services")
 
@@ -79,10 +85,8 @@ def test_another_answer_after_a_lost_reply_is_told_the_question_moved_on(
 def test_the_same_answer_sent_again_after_a_lost_reply_is_taken_once(
     server: Server, phones: Phones
 ) -> None:
-    ana = at_sector(server, phones)
+    ana = industrie_unanswered(server, phones)
     page = ana.page
-    reply_lost_once(ana)
-    tap_unanswered(ana, "Industrie")
 
     ana.tap("Industrie")
 
