@@ -207,7 +207,9 @@ def run_service(main_task: Coroutine[Any, Any, None], *, token: str | None = Non
     from storage import StorageError
 
     try:
-        asyncio.run(main_task)
+        asyncio.run(_stopped_by_signals_while_starting(main_task))
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        click.echo("surveybot stopped before it had started: nothing was served.", err=True)
     except StorageError as error:
         fail(str(error))
     except Exception as error:
@@ -215,3 +217,24 @@ def run_service(main_task: Coroutine[Any, Any, None], *, token: str | None = Non
         if explained is None:
             raise
         fail(explained if token is None else explained.replace(token, "<token>"))
+
+
+async def _stopped_by_signals_while_starting(main_task: Coroutine[Any, Any, None]) -> None:
+    """`main_task`, which SIGINT or SIGTERM cancel until it takes them over itself.
+
+    The server (or the poller) catches them once it runs, to stop cleanly. Before,
+    a service manager stopping a service just started (or a person's Ctrl+C while
+    Telegram does not answer) would kill it outright or wait for the start to end:
+    the start is cancelled instead, unwinding as any error would (the store closed).
+    """
+    import asyncio
+    import contextlib
+    import signal
+
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(signum, task.cancel)
+    await main_task

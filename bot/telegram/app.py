@@ -379,13 +379,17 @@ async def on_member_change(update: Update, context: BotContext) -> None:
 
 
 async def run_polling(application: BotApplication, database: Path | str) -> None:
-    """Run until SIGINT/SIGTERM: initialise, start, poll, then shut down cleanly."""
+    """Run until SIGINT/SIGTERM: initialise, start, poll, then shut down cleanly.
+
+    The signals are the poller's once started; before, they cancel the start
+    (`surveybot run`'s caller sees to it), which may wait on Telegram for long.
+    """
     poller = Poller(application)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, poller.stop)
     async with running(application, database, polling=True):
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, poller.stop)
         me = application.bot.username
         log.info("surveybot is running as @%s (long polling); Ctrl+C to stop", me)
         await poller.run()
