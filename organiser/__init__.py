@@ -42,9 +42,15 @@ from organiser.stats import (
     read_stats,
     stages_remembered,
 )
-from organiser.stats_tables import NO_STAGE, render_dropoff_table, render_stage_table
+from organiser.stats_tables import (
+    DECLINED_LEGEND,
+    NO_STAGE,
+    render_dropoff_table,
+    render_stage_table,
+)
 
 __all__ = [
+    "DECLINED_LEGEND",
     "NO_STAGE",
     "LinkError",
     "OrganiserError",

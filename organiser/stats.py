@@ -14,7 +14,7 @@ import json
 import re
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from exports import CHANNELS, history_of
@@ -30,7 +30,7 @@ from flows import (
     visible_steps,
 )
 from organiser.links import stage_title
-from storage import FlowVersion, Response, ResponseStatus, Stage, SurveyStore
+from storage import FlowVersion, RefusalCount, Response, ResponseStatus, Stage, SurveyStore
 
 CONDITIONAL: Final = " *"
 """After a question asked only when earlier answers call for it, in the table and the chart."""
@@ -61,6 +61,9 @@ class StageCounts:
     channels that have some. Empty when the channels were not read."""
     unlisted: bool = False
     """A code the stages file does not hold (any longer): responses still carry it."""
+    declined: int = 0
+    """Refusals of the information notice: people who never started, counted apart (a
+    refusal keeps no one's name, only its notice, stage and time)."""
 
     @property
     def in_progress(self) -> int:
@@ -154,12 +157,14 @@ async def read_stats(
     answered = await store.answered_question_ids()
     channels = await store.respondent_channels()
     asked_by = asked_by_version(flow, await store.flow_versions(flow.id))
+    declined = refusals_of(flow, await store.refusal_counts(), own_only=own_only)
     return compute_stats(
         responses,
         answered,
         channels=channels,
         asked_by=asked_by,
-        remembered=await _remembered_cities(store, responses, stages, stage_code),
+        remembered=await _remembered_cities(store, responses, stages, stage_code, declined),
+        declined=declined,
         flow=flow,
         stages=stages,
         today=today,
@@ -182,6 +187,7 @@ def compute_stats(
     channels: Mapping[int, str] | None = None,
     asked_by: Mapping[int, Collection[str]] | None = None,
     remembered: Mapping[str, str] | None = None,
+    declined: Mapping[str | None, int] | None = None,
 ) -> Stats:
     """Statistics per stage and drop-off per question, from data already read.
 
@@ -195,16 +201,25 @@ def compute_stats(
     held to the questions it asks (`asked_by_version`): a question counts only
     the responses on a version asking it (a response on a version not held, all).
     `remembered` maps a stage code to the city the database keeps with it: a code
-    the stages file no longer holds is named by it.
+    the stages file no longer holds is named by it. `declined` maps a stage code to
+    the refusals of the notice there (`refusals_of`): a stage with refusals alone
+    has its row too.
     """
     wanted = _folded(stage_code)
     scoped = [r for r in responses if wanted is None or _folded(r.stage_code) == wanted]
+    refused = {
+        code: count
+        for code, count in (declined or {}).items()
+        if count and (wanted is None or _folded(code) == wanted)
+    }
     cities = {_folded(code): city for code, city in (remembered or {}).items()}
     rows = [
         _count(group, code, stage, today=today, tz=tz, channels=channels, cities=cities)
-        for code, stage, group in _stage_rows(scoped, stages, stage_code)
+        for code, stage, group in _stage_rows(scoped, stages, stage_code, also=refused)
     ]
+    rows = [replace(row, declined=_refused_at(refused, row.code)) for row in rows]
     total = _count(scoped, None, None, today=today, tz=tz, channels=channels)
+    total = replace(total, declined=sum(refused.values()))
     of_flow = [r for r in scoped if r.flow_id == flow.id]
     lang = lang or flow.language
     chosen = next((s for s in stages if wanted is not None and _folded(s.code) == wanted), None)
@@ -230,11 +245,13 @@ async def _remembered_cities(
     responses: Iterable[Response],
     stages: Sequence[StageDef],
     stage_code: str | None,
+    declined: Mapping[str | None, int],
 ) -> dict[str, str]:
     """The city the database keeps with each stage code the stages file does not hold (a
     stage removed from it since: `sync_stages` keeps it); read only when there is one."""
     listed = {_folded(stage.code) for stage in stages}
     carried = {r.stage_code for r in responses if r.stage_code is not None}
+    carried |= {code for code in declined if code is not None}
     unlisted = {_folded(c) for c in (*carried, stage_code) if c is not None} - listed
     if not unlisted:
         return {}
@@ -263,20 +280,25 @@ _Row = tuple[str | None, StageDef | None, list[Response]]
 
 
 def _stage_rows(
-    responses: Sequence[Response], stages: Sequence[StageDef], stage_code: str | None
+    responses: Sequence[Response],
+    stages: Sequence[StageDef],
+    stage_code: str | None,
+    *,
+    also: Iterable[str | None] = (),
 ) -> list[_Row]:
     """The table's rows in order, each a code, its stage if `stages` holds it, its responses.
 
     Every stage of `stages` first (only the one asked for with `stage_code`), in
     the file's order, even without responses; then codes not in `stages`, sorted;
-    then the responses without a stage. A code asked for that neither the file
-    nor any response holds still gets its row, of zeros, which says so.
+    then the responses without a stage. Codes in `also` (where people declined)
+    have their row as if they held responses. A code asked for that neither the
+    file nor any response holds still gets its row, of zeros, which says so.
     """
-    groups = _group_by_stage(responses, stages)
+    groups = _group_by_stage(responses, stages, also)
     if stage_code is not None:
         stages = [stage for stage in stages if _folded(stage.code) == _folded(stage_code)]
     rows: list[_Row] = [(stage.code, stage, groups.pop(stage.code, [])) for stage in stages]
-    if stage_code is not None and not stages and not responses:
+    if stage_code is not None and not stages and not groups:
         rows.append((stage_code, None, []))
     # What is left: codes the stages file does not hold, and None.
     rows += [(code, None, groups.pop(code)) for code in sorted(c for c in groups if c is not None)]
@@ -286,17 +308,38 @@ def _stage_rows(
 
 
 def _group_by_stage(
-    responses: Iterable[Response], stages: Sequence[StageDef]
+    responses: Iterable[Response], stages: Sequence[StageDef], also: Iterable[str | None] = ()
 ) -> dict[str | None, list[Response]]:
     """Responses by stage code, whatever its case: spelt as in `stages`, or else as first
-    met (Old-Stage, then old-stage: one group, Old-Stage); None for those without a stage."""
+    met (Old-Stage, then old-stage: one group, Old-Stage); None for those without a stage.
+    The codes in `also` have a group, empty if no response carries them."""
     spelling = {_folded(stage.code): stage.code for stage in stages}
     groups: dict[str | None, list[Response]] = {}
     for response in responses:
         code = response.stage_code
         key = spelling.setdefault(_folded(code), code) if code else None
         groups.setdefault(key, []).append(response)
+    for code in also:
+        groups.setdefault(spelling.setdefault(_folded(code), code) if code else None, [])
     return groups
+
+
+def _refused_at(refused: Mapping[str | None, int], code: str | None) -> int:
+    """The refusals at the row of `code`, whatever the case their codes were stored in."""
+    return sum(count for key, count in refused.items() if _folded(key) == _folded(code))
+
+
+def refusals_of(
+    flow: Flow, counts: Iterable[RefusalCount], *, own_only: bool
+) -> dict[str | None, int]:
+    """Refusals by stage code: all of them, or with `own_only` (several flows, each with its
+    tables) those of `flow`'s notice as it reads now (a refusal keeps only its notice's
+    fingerprint, and a notice rewritten since has another)."""
+    declined: dict[str | None, int] = {}
+    for each in counts:
+        if not own_only or each.version == flow.consent_version:
+            declined[each.stage_code] = declined.get(each.stage_code, 0) + each.count
+    return declined
 
 
 def _count(

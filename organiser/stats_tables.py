@@ -38,6 +38,7 @@ def render_stage_table(
     forty); `all_stages` keeps a row for each. One asked for alone keeps its row.
     """
     channels = stats.channels
+    declined = stats.total.declined > 0  # a column only once someone has declined
     headers = (
         "stage",
         "city",
@@ -48,11 +49,12 @@ def render_stage_table(
         "rate",
         "median",
         "today",
+        *(("declined",) if declined else ()),
     )
     fold = not all_stages and stats.stage_code is None
-    quiet = [row for row in stats.stages if fold and row.started == 0 and row.code is not None]
-    rows = [_stage_row(row, channels) for row in stats.stages if row not in quiet]
-    rows.append(("TOTAL", "", *_stage_row(stats.total, channels)[2:]))
+    quiet = [row for row in stats.stages if fold and _quiet(row)]
+    rows = [_stage_row(row, channels, declined) for row in stats.stages if row not in quiet]
+    rows.append(("TOTAL", "", *_stage_row(stats.total, channels, declined)[2:]))
     table = _table(headers, rows, right=frozenset(range(2, len(headers))))
     if quiet:
         table += "\n" + _no_responses_yet([row.code for row in quiet if row.code is not None])
@@ -65,7 +67,19 @@ def render_stage_table(
         legend += f"\n{', '.join(channels)}: started on that channel"
         if Channel.TERMINAL in channels:
             legend += " (terminal: rehearsals in the terminal chat)"
+    if declined:
+        legend += f"\n{DECLINED_LEGEND}"
     return f"{table}\n{legend}"
+
+
+DECLINED_LEGEND: Final = (
+    "declined: refused the information notice, so never started (only the count is kept)"
+)
+
+
+def _quiet(row: StageCounts) -> bool:
+    """A stage of the file no one has answered at, nor declined at: one line for them all."""
+    return row.started == 0 and row.declined == 0 and row.code is not None
 
 
 def _no_responses_yet(codes: Sequence[str]) -> str:
@@ -92,7 +106,7 @@ def abandoned_legend(days: float | None) -> str:
     return f"abandoned: {meaning}; started = completed + abandoned + in progress"
 
 
-def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
+def _stage_row(row: StageCounts, channels: Sequence[str], declined: bool) -> tuple[str, ...]:
     if row.code is None:
         code, city = NO_STAGE, ""
     else:
@@ -112,6 +126,7 @@ def _stage_row(row: StageCounts, channels: Sequence[str]) -> tuple[str, ...]:
         _percent(row.completion_rate),
         f"{row.median_minutes:.1f} min" if row.median_minutes is not None else "-",
         f"{row.started_today} / {row.completed_today}",
+        *((str(row.declined),) if declined else ()),
     )
 
 

@@ -31,6 +31,7 @@ from storage.models import (
     DueReminder,
     ErasureReport,
     PurgeReport,
+    RefusalCount,
     Respondent,
     Response,
     ResponseStatus,
@@ -252,6 +253,9 @@ class SurveyStore(Protocol):
         update_id: int | None = None,
     ) -> bool:
         """Record a refusal of notice `version`, naming no one; False if `update_id` was applied."""
+
+    async def refusal_counts(self) -> list[RefusalCount]:
+        """The refusals held, counted by notice version and stage (ordered by both)."""
 
     async def respondent_data(self, respondent_id: int) -> dict[str, Any]:
         """Everything stored about a respondent, JSON-serialisable (for /mydata)."""

@@ -131,6 +131,15 @@ class ErasureReport:
 
 
 @dataclass(frozen=True, slots=True)
+class RefusalCount:
+    """How many declined notice `version` at a stage: all a refusal keeps (no one's name)."""
+
+    version: str
+    stage_code: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class PurgeReport:
     """What a retention purge removed (or, in a dry run, would remove)."""
 

@@ -19,7 +19,7 @@ from typing import Any
 from storage import inbox, kept_texts, updates
 from storage.codecs import decode_value, encode_cutoff, encode_time, iso_time
 from storage.errors import NotFound
-from storage.models import Channel
+from storage.models import Channel, RefusalCount
 from storage.responses import check_consent_version
 
 Counts = tuple[tuple[str, ...], int]
@@ -82,6 +82,15 @@ def record_refusal(
     )
     updates.record(conn, update_id, now=now)
     return True
+
+
+def refusal_counts(conn: sqlite3.Connection) -> list[RefusalCount]:
+    """The refusals held, counted by notice version and stage."""
+    rows = conn.execute(
+        "SELECT consent_version, stage_code, COUNT(*) FROM consent_refusals "
+        "GROUP BY consent_version, stage_code"
+    )
+    return [RefusalCount(version, stage, count) for version, stage, count in rows]
 
 
 # Access

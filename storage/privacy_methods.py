@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from storage.errors import StorageError
 from storage.methods import SqlModules
-from storage.models import Channel, DueReminder, ErasureReport, PurgeReport
+from storage.models import Channel, DueReminder, ErasureReport, PurgeReport, RefusalCount
 from storage.privacy import Counts, DryRun, PurgeCounts
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,12 @@ class PrivacyMethods:
             update_id=update_id,
         )
         return await self._db.run_write(write, "record a refusal")
+
+    async def refusal_counts(self) -> list[RefusalCount]:
+        """The refusals held, counted by notice version and stage."""
+        counts = await self._db.run_read(self._sql.privacy.refusal_counts, "count the refusals")
+        # Sorted here, alike on both backends (where NULL sorts, how text collates).
+        return sorted(counts, key=lambda c: (c.version, c.stage_code is None, c.stage_code or ""))
 
     async def respondent_data(self, respondent_id: int) -> dict[str, Any]:
         """Return everything stored about a respondent, JSON-serialisable (for /mydata)."""

@@ -375,9 +375,9 @@ def stats(
 
     The table gives, per stage: responses started, completed, abandoned
     (unfinished, untouched for SURVEYBOT_ABANDON_AFTER_DAYS: closed by the bot),
-    the completion rate, the median time to complete, and today's started /
-    completed; the stages without responses on one line under it (--all-stages:
-    a row each). The
+    the completion rate, the median time to complete, today's started /
+    completed, and how many declined the notice (once some have); the stages
+    without responses on one line under it (--all-stages: a row each). The
     drop-off view follows the questions in order: how many responses reached
     each one, and how many answered it. With several flows (--flows), each has
     its tables and its chart (--plot dropoff.png writes dropoff-entreprise.png

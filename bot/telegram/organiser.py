@@ -199,14 +199,14 @@ def stats_blocks(
     day = format_day(stats.today, lang)
     blocks = [f"<b>{escape(tg('org_stats_title', lang, day=day))}</b>\n"]
     for row in stats.stages:
-        if row.started == 0 and row.code is not None:
+        if _quiet(row):
             continue
         name = _stage_name(row, stages, lang)
         code = row.code or "—"
         # Removed from the file since: said, so its town beside the file's is not a mistake.
         code = tg("org_unlisted", lang, code=code) if row.unlisted else code
         blocks.append(f"<b>{escape(name)}</b> ({escape(code)})\n{_figures(row, lang)}")
-    quiet = [row for row in stats.stages if row.started == 0 and row.code is not None]
+    quiet = [row for row in stats.stages if _quiet(row)]
     if quiet:
         # Two stages in one town (a tour coming back) named alike: their codes tell them apart.
         named = [_stage_name(row, stages, lang) for row in stats.stages if row.code is not None]
@@ -221,6 +221,11 @@ def stats_blocks(
         total += f"\n\n{escape(_abandoned_legend(abandon_after, lang))}"
     blocks.append(total)
     return blocks
+
+
+def _quiet(row: StageCounts) -> bool:
+    """A stage of the file where no one has answered, nor declined: named on one line."""
+    return row.started == 0 and row.declined == 0 and row.code is not None
 
 
 def _abandoned_legend(after: dt.timedelta | None, lang: str) -> str:
@@ -255,7 +260,7 @@ def _figures(row: StageCounts, lang: str) -> str:
         # where it read as a split of today's.
         detail = ", ".join(f"{count} {channel}" for channel, count in row.by_channel.items())
         started += f" ({tg('org_channels', lang, detail=detail)})"
-    return tg(
+    figures = tg(
         "org_figures",
         lang,
         started=started,
@@ -266,6 +271,8 @@ def _figures(row: StageCounts, lang: str) -> str:
         started_today=row.started_today,
         completed_today=row.completed_today,
     )
+    # Refusals of the notice, once there are some: people who never started.
+    return f"{figures} · {counted('org_declined', row.declined, lang)}" if row.declined else figures
 
 
 @organiser_command

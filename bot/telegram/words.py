@@ -108,6 +108,8 @@ WORDS: dict[str, dict[str, str]] = {
     "org_started_one": {"fr": "{count} commencée", "en": "{count} started"},
     "org_started_many": {"fr": "{count} commencées", "en": "{count} started"},
     "org_channels": {"fr": "dont {detail}", "en": "of which {detail}"},
+    "org_declined_one": {"fr": "{count} refus de la notice", "en": "{count} declined the notice"},
+    "org_declined_many": {"fr": "{count} refus de la notice", "en": "{count} declined the notice"},
     "org_no_answers_yet": {
         "fr": "Pas encore de réponse : {names}",
         "en": "No answers yet: {names}",

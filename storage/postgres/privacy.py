@@ -19,7 +19,7 @@ import asyncpg
 
 from storage.codecs import decode_value
 from storage.errors import NotFound
-from storage.models import Channel
+from storage.models import Channel, RefusalCount
 from storage.postgres import inbox, kept_texts, updates
 from storage.postgres.codecs import affected, cutoff, moment
 from storage.privacy import Counts, DryRun, PurgeCounts, kept_for_later
@@ -83,6 +83,15 @@ async def record_refusal(
         refused_at,
     )
     return True
+
+
+async def refusal_counts(conn: asyncpg.Connection) -> list[RefusalCount]:
+    """The refusals held, counted by notice version and stage."""
+    rows = await conn.fetch(
+        "SELECT consent_version, stage_code, COUNT(*) AS n FROM consent_refusals "
+        "GROUP BY consent_version, stage_code"
+    )
+    return [RefusalCount(row["consent_version"], row["stage_code"], row["n"]) for row in rows]
 
 
 # Access
