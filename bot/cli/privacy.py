@@ -436,7 +436,9 @@ async def _purge(
         click.echo(
             f"dry run: nothing changed; the counts are what a real run would delete "
             f"(started before {cutoff})"
-            + (" or close as abandoned" if abandon_after is not None else ""),
+            + (" or close as abandoned" if abandon_after is not None else "")
+            + "; it would also delete, uncounted here, the Telegram updates handled over five "
+            "minutes ago and the typed answers the web chat refused over two minutes ago",
             err=True,
         )
         return

@@ -155,7 +155,7 @@ def test_before_the_first_day_deletes_the_rehearsals_only(tour: Tour, peek: Any)
     assert dry.stdout == "responses: 3\nanswers: 6\nconsent_refusals: 1\nrespondents: 2\n"
     assert dry.stderr.startswith(
         f"dry run: nothing changed; the counts are what a real run would delete "
-        f"(started before {tour.first_day} in {tour.zone.key})\n"
+        f"(started before {tour.first_day} in {tour.zone.key}); "
     )
     assert counts(peek) == EVERYTHING
 
