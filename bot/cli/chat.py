@@ -89,6 +89,7 @@ def chat(
         # Bytes that are not UTF-8 reach the console as they came (`bot.terminal.as_text`),
         # not as an error that would end the chat.
         sys.stdin.reconfigure(errors="surrogateescape")
+    _note_if_closed(timezone)
     console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
     erasures_to_stderr()  # /delete's line, as the bot and the web chat log it
 
@@ -114,3 +115,26 @@ def chat(
     except KeyboardInterrupt:  # the chat has said its goodbye (bot/terminal)
         code = 130
     raise SystemExit(code)
+
+
+def _note_if_closed(timezone: str | None) -> None:
+    """Say so when SURVEYBOT_CLOSED is set: the chat still takes answers (to rehearse, as
+    docs/organisers.md says), into the tour's database, which an organiser may not expect
+    once the tour is over. A mistake in the upkeep's settings, which the chat does not
+    use, stops nothing: the note is then left out."""
+    from pydantic import ValidationError
+
+    from bot.settings import UpkeepSettings
+
+    try:
+        read = UpkeepSettings() if timezone is None else UpkeepSettings(timezone=timezone)
+    except (ValidationError, OSError, UnicodeDecodeError):
+        return
+    if read.closed:
+        click.echo(
+            "note: SURVEYBOT_CLOSED is set: the bot and the web chat take no more answers, "
+            "but this chat does (to rehearse); what you answer here is stored with the "
+            "tour's, as a terminal response (export --channel telegram --channel web leaves "
+            "it out)",
+            err=True,
+        )
