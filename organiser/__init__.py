@@ -45,6 +45,7 @@ from organiser.stats import (
 from organiser.stats_tables import (
     DECLINED_LEGEND,
     NO_STAGE,
+    duration,
     render_dropoff_table,
     render_stage_table,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "codes_in_csv",
     "compute_stats",
     "deep_link",
+    "duration",
     "kit_paths",
     "link_title",
     "longest_web_link",

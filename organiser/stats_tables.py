@@ -124,7 +124,7 @@ def _stage_row(row: StageCounts, channels: Sequence[str], declined: bool) -> tup
         str(row.completed),
         str(row.abandoned),
         _percent(row.completion_rate),
-        f"{row.median_minutes:.1f} min" if row.median_minutes is not None else "-",
+        duration(row.median_minutes) if row.median_minutes is not None else "-",
         f"{row.started_today} / {row.completed_today}",
         *((str(row.declined),) if declined else ()),
     )
@@ -180,6 +180,21 @@ def dropoff_title(stats: Stats) -> str:
 def shorten(text: str, width: int) -> str:
     """`text` cut to `width` characters, the last one an ellipsis when cut."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def duration(minutes: float, lang: str = "en", *, digits: int = 1, space: str = " ") -> str:
+    """A time to complete as people read it: minutes up to an hour and a half, then hours
+    up to two days, then days: "12.5 min", "3.2 h", "8.0 days" ("3,2 h", "8,0 jours" in
+    French). Respondents resume days later, and "11490.5 min" says nothing at a glance.
+    `digits`: the minutes' decimals; hours and days have one."""
+    if minutes < 90:
+        value, unit = minutes, "min"
+    elif minutes < 48 * 60:
+        value, unit, digits = minutes / 60, "h", 1
+    else:
+        value, unit, digits = minutes / (24 * 60), "days" if lang == "en" else "jours", 1
+    shown = f"{value:.{digits}f}"
+    return f"{shown if lang == 'en' else shown.replace('.', ',')}{space}{unit}"
 
 
 def _percent(value: float | None, *, digits: int = 1) -> str:

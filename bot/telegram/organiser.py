@@ -48,6 +48,7 @@ from organiser import (
     StageLink,
     Stats,
     audiences_of,
+    duration,
     link_title,
     printed,
     read_stats,
@@ -252,7 +253,11 @@ def _stage_name(row: StageCounts, stages: Sequence[StageDef], lang: str) -> str:
 def _figures(row: StageCounts, lang: str) -> str:
     percent = "\u00a0%" if lang == "fr" else "%"  # "67 %" in French, "67%" in English
     rate = f"{row.completion_rate:.0f}{percent}" if row.completion_rate is not None else "–"
-    median = f"{row.median_minutes:.0f}\u00a0min" if row.median_minutes is not None else "–"
+    median = (
+        duration(row.median_minutes, lang, digits=0, space="\u00a0")
+        if row.median_minutes is not None
+        else "–"
+    )
     started = counted("org_started", row.started, lang)
     if len(row.by_channel) > 1:
         # Where they answered, once there is more than one place, right after the count it
