@@ -63,6 +63,7 @@ from flows.values import (
     clip,
     format_number,
 )
+from flows.year_bounds import stale_year_bounds
 
 __all__ = [
     "EMAIL_LENGTH",
@@ -132,6 +133,7 @@ __all__ = [
     "stage_noun",
     "stage_ref",
     "stages_for",
+    "stale_year_bounds",
     "start",
     "summary",
     "template_marks",

@@ -207,7 +207,7 @@ def stage_link_problems(stages_file: str | Path, flows: Sequence[Flow]) -> list[
     if len(flows) < 2:
         return []
     audiences = [flow.audience.code for flow in flows if flow.audience is not None]
-    root = _node_tree(stages_file)
+    root = node_tree(stages_file)
     items = _value(root, "stages")
     if not isinstance(items, yaml.SequenceNode):
         return []
@@ -270,7 +270,7 @@ def stage_flow_problems(
     if None in ids:
         return []
     known = [flow_id for flow_id in ids if flow_id]
-    root = _node_tree(stages_file)
+    root = node_tree(stages_file)
     items = _value(root, "stages")
     if not isinstance(items, yaml.SequenceNode):
         return []
@@ -307,7 +307,7 @@ def _flow_id(flow: Flow | str | Path) -> str | None:
     """A flow's id; for a file, the `id:` written at its top, '' for a stages file, or None."""
     if isinstance(flow, Flow):
         return flow.id
-    root = _node_tree(flow)
+    root = node_tree(flow)
     if _value(root, "stages") is not None:
         return ""
     written = _value(root, "id")
@@ -336,7 +336,7 @@ FLOW_ID: Final = re.compile(ID_PATTERN)
 STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
-def _node_tree(path: str | Path) -> yaml.Node | None:
+def node_tree(path: str | Path) -> yaml.Node | None:
     """The file's YAML nodes, which know their lines; None if it cannot be read."""
     try:
         loader = PlainLoader(read_text(path), str(path))

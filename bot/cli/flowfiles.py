@@ -56,6 +56,7 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
         # `links` and a start check them (a code too long for a link with an audience).
         together = [flow for flow in _configured_flows([]) if not isinstance(flow, Path)]
     _add_stage_link_problems(reports, together)
+    _add_stale_years(reports, stages)
     failed = False
     for path, problems in reports:
         failed = _show(path, problems) or failed
@@ -269,6 +270,16 @@ def _add_stage_link_problems(reports: list[Report], flows: list[Flow]) -> None:
     for path, problems in reports:
         found = stage_link_problems(path, flows)
         if found:  # in the order of the file, as its other problems
+            problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
+
+
+def _add_stale_years(reports: list[Report], stages: list[StageDef]) -> None:
+    """Warn, in each flow's report, of a year question ending before the workshops given."""
+    from flows import stale_year_bounds
+
+    for path, flow, problems in _loaded_flows(reports):
+        found = stale_year_bounds(path, flow, stages)
+        if found:
             problems[:] = sorted([*problems, *found], key=lambda problem: problem.line or 0)
 
 
