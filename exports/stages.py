@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 
 from exports.errors import ExportError
-from flows import Flow, StageDef, find_stage, is_stage_code, split_entry
+from flows import Flow, StageDef, find_stage, is_stage_code, meant_stage, split_entry
 
 STAGES_FILE = "the stages file"
 
@@ -59,9 +59,11 @@ def audience_taken_off(
 def unknown_stage(stages: Sequence[StageDef], code: str, file: str = STAGES_FILE) -> str:
     """What to say of `code`, in no stages file that no response carries."""
     listed = ", ".join(stage.code for stage in stages)
+    meant = meant_stage(stages, code)
+    guess = f"did you mean '{meant.code}' ({meant.city})? " if meant is not None else ""
     return (
         f"unknown stage '{code}': it is not in {file} and no response "
-        f"carries it; known stages: {listed}"
+        f"carries it; {guess}known stages: {listed}"
     )
 
 

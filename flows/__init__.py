@@ -43,6 +43,7 @@ from flows.stages import (
     find_stage,
     format_day,
     is_stage_code,
+    meant_stage,
     stage_ref,
 )
 from flows.state import (
@@ -115,6 +116,7 @@ __all__ = [
     "link_payload",
     "load_flow",
     "load_stages",
+    "meant_stage",
     "message",
     "missing_noun_language",
     "other_texts",

@@ -14,8 +14,10 @@ one way to write a stage's date for people.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Final, Literal
 
@@ -315,6 +317,30 @@ def is_stage_code(stages: Sequence[StageDef], key: str) -> bool:
     questionnaire runs), not an entry naming a stage and an audience."""
     found = _find_one(stages, key)
     return found is not None and found.code.lower() == key.lower()
+
+
+def meant_stage(stages: Sequence[StageDef], typed: str) -> StageDef | None:
+    """The stage `typed` likely means when it is no code: its town as written on a poster
+    ("Pont-à-Mousson", "saint die") or a code a letter off ("pithivier"); None if none is.
+
+    Organisers think in towns: `--stage Pont-à-Mousson` deserves "did you mean
+    'pont-a-mousson'?", not the list of forty codes alone.
+    """
+    folded = _plain(typed)
+    if not folded:
+        return None
+    for stage in stages:
+        if folded in (_plain(stage.city), _plain(stage.code)):
+            return stage
+    codes = {_plain(stage.code): stage for stage in stages}
+    close = difflib.get_close_matches(folded, list(codes), n=1, cutoff=0.85)
+    return codes[close[0]] if close else None
+
+
+def _plain(text: str) -> str:
+    """`text` without accents, case or punctuation: "Saint-Dié" and "saint die" are alike."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "-".join(re.findall(r"[a-z0-9]+", bare.lower()))
 
 
 def _find_one(stages: Sequence[StageDef], key: str) -> StageDef | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from bot.cli.common import fail
 from bot.cli.loading import load_flow_and_stages, load_settings
 from bot.cli.options import CONTEXT, data_options
 from bot.logs import erasures_to_stderr
+
+if TYPE_CHECKING:
+    from flows import StageDef
 
 
 def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -90,6 +94,7 @@ def chat(
         # not as an error that would end the chat.
         sys.stdin.reconfigure(errors="surrogateescape")
     _note_if_closed(timezone)
+    _note_unknown_stage(loaded_stages, stage_code)
     console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
     erasures_to_stderr()  # /delete's line, as the bot and the web chat log it
 
@@ -138,3 +143,21 @@ def _note_if_closed(timezone: str | None) -> None:
             "it out)",
             err=True,
         )
+
+
+def _note_unknown_stage(stages: list[StageDef], stage_code: str | None) -> None:
+    """Say so when --stage names no stage: the chat then asks which workshop, in a
+    respondent's words ("Ce lien d'invitation ne correspond à aucun atelier connu"), which
+    leaves an organiser wondering which link is wrong; the town typed for its code is
+    named back with its code."""
+    from flows import find_stage, meant_stage
+
+    if not stage_code or find_stage(stages, stage_code) is not None:
+        return
+    meant = meant_stage(stages, stage_code)
+    guess = f": did you mean '{meant.code}' ({meant.city})?" if meant is not None else ""
+    click.echo(
+        f"note: --stage {stage_code!r} is no stage of the stages file{guess or '.'} The chat asks "
+        "which workshop, as it asks a respondent whose link names none.",
+        err=True,
+    )

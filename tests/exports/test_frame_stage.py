@@ -55,7 +55,8 @@ def test_a_typo_is_refused_naming_the_known_stages(filled: Filled, tmp_path: Pat
     message = str(raised.value)
     assert message == (
         f"unknown stage 'aubena': it is not in the stages file {STAGES_FILE} and no "
-        "response carries it; known stages: pithiviers, le-creusot, aubenas, vierzon"
+        "response carries it; did you mean 'aubenas' (Aubenas)? known stages: pithiviers, "
+        "le-creusot, aubenas, vierzon"
     )
     assert cli.output.endswith("known stages: pithiviers, le-creusot, aubenas, vierzon\n")
     with pytest.raises(ValueError, match=r"unknown stage 'Aubena'.*bundled stages file"):
