@@ -10,6 +10,7 @@ imported only when a chart is drawn.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import TYPE_CHECKING, Final
 
@@ -31,6 +32,8 @@ ANSWERED_COLOUR: Final = (31, 94, 160)
 CHART_WIDTH: Final = 1280
 CHART_LEFT: Final = 560
 """Where the bars start; labels and the legend stay left of it."""
+LABEL_ROOM: Final = CHART_LEFT - 26
+"""The width a question's label may take, right-aligned against the bars."""
 CHART_BAR_WIDTH: Final = 600
 """The length of a bar at 100 % of the responses started."""
 ROW_HEIGHT: Final = 28
@@ -113,30 +116,57 @@ def label_boxes(stats: Stats) -> list[tuple[str, tuple[int, int, int, int]]]:
 
 
 def _labels(stats: Stats, font: FreeTypeFont | ImageFont) -> list[str]:
-    """Every question's label; questions whose texts start alike (five "Quel est votre degré
-    de satisfaction à l’égard de…") also name their id, so that each bar says which it is."""
-    labels = [question_label(i, q, font) for i, q in enumerate(stats.questions)]
+    """Every question's label; questions whose labels start alike (five "Quel est votre
+    degré de satisfaction à l’égard de…") end with the words that tell them apart ("… du
+    conseil régional"), so that each bar says which it is, in words the room reads."""
+    questions = stats.questions
+    labels = [question_label(i, q, font) for i, q in enumerate(questions)]
     heads = [label.partition(" ")[2] for label in labels]
-    return [
-        question_label(i, q, font, named=heads.count(heads[i]) > 1)
-        for i, q in enumerate(stats.questions)
-    ]
+    alike: dict[str, list[int]] = {}
+    for index, head in enumerate(heads):
+        alike.setdefault(head, []).append(index)
+    for group in (indices for indices in alike.values() if len(indices) > 1):
+        words = [_text(questions[i]).split() for i in group]
+        shared = _shared_words(words)
+        tails = {i: " ".join(w[shared:]).rstrip(" ?") for i, w in zip(group, words, strict=True)}
+        for i in group:
+            # The shared start in whole words, as many as fit beside what tells it apart.
+            lead = words[0][:shared]
+            while lead and not _fits(f"{i + 1}. {' '.join(lead)}… {tails[i]}", questions[i], font):
+                lead = lead[:-1]
+            start = f"{' '.join(lead)}… " if lead else ""
+            text = f"{start}{tails[i]}" if tails[i] else _text(questions[i])
+            labels[i] = question_label(i, dataclasses.replace(questions[i], text=text), font)
+    return labels
 
 
-def question_label(
-    index: int, question: QuestionReach, font: FreeTypeFont | ImageFont, *, named: bool = False
-) -> str:
-    """ "12. Qu’est-ce qui favorise le plus…": the number, then as much of the text as fits
-    (`named`: the question's id before its text)."""
-    mark = CONDITIONAL * question.conditional + ADDED * (question.asked is not None)
-    room = CHART_LEFT - 26
-    text = question.text or question.question_id
-    if named:
-        text = f"{question.question_id} · {text}"
-    label = f"{index + 1}. {text}"
-    if font.getlength(label + mark) <= room:
+def _fits(label: str, question: QuestionReach, font: FreeTypeFont | ImageFont) -> bool:
+    return font.getlength(label + _mark(question)) <= LABEL_ROOM
+
+
+def _mark(question: QuestionReach) -> str:
+    return CONDITIONAL * question.conditional + ADDED * (question.asked is not None)
+
+
+def _text(question: QuestionReach) -> str:
+    return question.text or question.question_id
+
+
+def _shared_words(texts: list[list[str]]) -> int:
+    """How many words all `texts` start with."""
+    shared = 0
+    while all(len(words) > shared and words[shared] == texts[0][shared] for words in texts):
+        shared += 1
+    return shared
+
+
+def question_label(index: int, question: QuestionReach, font: FreeTypeFont | ImageFont) -> str:
+    """ "12. Qu’est-ce qui favorise le plus…": the number, then as much of the text as fits."""
+    mark = _mark(question)
+    label = f"{index + 1}. {_text(question)}"
+    if _fits(label, question, font):
         return label + mark
-    while label and font.getlength(label + "…" + mark) > room:
+    while label and font.getlength(label + "…" + mark) > LABEL_ROOM:
         label = label[:-1]
     return label.rstrip(" ,;:") + "…" + mark
 
