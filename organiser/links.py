@@ -71,8 +71,12 @@ class StageLink:
 
 
 def check_bot_username(name: str) -> str:
-    """The bot's username without '@', or LinkError saying what Telegram allows."""
+    """The bot's username without '@', or LinkError saying what Telegram allows.
+
+    BotFather gives the bot's address, `t.me/tour_innovation_bot`, as often as its
+    name: pasted whole, the name is read from it."""
     username = name.strip().removeprefix("@")
+    username = re.sub(r"^(?:https?://)?(?:www\.)?(?:t|telegram)\.me/", "", username).rstrip("/")
     if not BOT_USERNAME.fullmatch(username):
         raise LinkError(
             f"bot username {name!r} must be 5 to 32 letters, digits or '_' (Telegram's rule); "
