@@ -321,6 +321,13 @@ def purge(
 
     if days is not None and day is not None:
         raise click.UsageError("give --older-than DAYS or --before YYYY-MM-DD, not both")
+    if days is None and day is None and (abandon_days is not None or hours is not None):
+        # Unfinished responses stay "in progress" once the bot is stopped for good.
+        raise click.UsageError(
+            "say what to delete too: --older-than DAYS or --before YYYY-MM-DD (to only "
+            "mark unfinished responses abandoned, give a period nothing is as old as: "
+            "--older-than 36500)"
+        )
     if days is None and day is None:
         raise click.UsageError("say what to delete: --older-than DAYS or --before YYYY-MM-DD")
     abandon_after = _abandon_after(abandon_days, hours)
