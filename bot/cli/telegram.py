@@ -206,10 +206,13 @@ def run_service(main_task: Coroutine[Any, Any, None], *, token: str | None = Non
     from bot.telegram import describe_start_error
     from storage import StorageError
 
+    start = _Start()
     try:
-        asyncio.run(_stopped_by_signals_while_starting(main_task))
+        asyncio.run(start.cancelled_by_signals(main_task))
     except (asyncio.CancelledError, KeyboardInterrupt):
-        click.echo("surveybot stopped before it had started: nothing was served.", err=True)
+        # Elsewhere than POSIX, Ctrl+C comes as KeyboardInterrupt, while serving too.
+        said = "before it had started: nothing was served" if start.cancelled else "(Ctrl+C)"
+        click.echo(f"surveybot stopped {said}.", err=True)
     except StorageError as error:
         fail(str(error))
     except Exception as error:
@@ -219,22 +222,35 @@ def run_service(main_task: Coroutine[Any, Any, None], *, token: str | None = Non
         fail(explained if token is None else explained.replace(token, "<token>"))
 
 
-async def _stopped_by_signals_while_starting(main_task: Coroutine[Any, Any, None]) -> None:
-    """`main_task`, which SIGINT or SIGTERM cancel until it takes them over itself.
+class _Start:
+    """SIGINT and SIGTERM while a service starts: they cancel the start, once."""
 
-    The server (or the poller) catches them once it runs, to stop cleanly. Before,
-    a service manager stopping a service just started (or a person's Ctrl+C while
-    Telegram does not answer) would kill it outright or wait for the start to end:
-    the start is cancelled instead, unwinding as any error would (the store closed).
-    """
-    import asyncio
-    import contextlib
-    import signal
+    def __init__(self) -> None:
+        self.cancelled = False
 
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    assert task is not None
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(signum, task.cancel)
-    await main_task
+    async def cancelled_by_signals(self, main_task: Coroutine[Any, Any, None]) -> None:
+        """`main_task`, which SIGINT or SIGTERM cancel until it takes them over itself.
+
+        The server (or the poller) catches them once it runs, to stop cleanly. Before,
+        a service manager stopping a service just started (or a person's Ctrl+C while
+        Telegram does not answer) would kill it outright or wait for the start to end:
+        the start is cancelled instead, unwinding as any error would (the store closed).
+        A second signal is ignored: cancelling again would cut that unwinding short.
+        """
+        import asyncio
+        import contextlib
+        import signal
+
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+
+        def cancel_once() -> None:
+            if not self.cancelled:
+                self.cancelled = True
+                task.cancel()
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(signum, cancel_once)
+        await main_task

@@ -231,7 +231,13 @@ async def serve(
         await server.serve(sockets=[sock])
     finally:
         watcher.cancel()
+        # Not removed: the caller still closes the store, and a second Ctrl+C (or a service
+        # manager's SIGTERM) would interrupt that, or kill the process. The stop is under way.
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
-                loop.remove_signal_handler(signum)
+                loop.add_signal_handler(signum, _already_stopping)
         sock.close()
+
+
+def _already_stopping() -> None:
+    log.info("surveybot is already stopping")

@@ -381,18 +381,21 @@ async def on_member_change(update: Update, context: BotContext) -> None:
 async def run_polling(application: BotApplication, database: Path | str) -> None:
     """Run until SIGINT/SIGTERM: initialise, start, poll, then shut down cleanly.
 
-    The signals are the poller's once started; before, they cancel the start
+    The signals are the poller's once it polls; before, they cancel the start
     (`surveybot run`'s caller sees to it), which may wait on Telegram for long.
     """
     poller = Poller(application)
-    async with running(application, database, polling=True):
+
+    def polling() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signum, poller.stop)
         me = application.bot.username
         log.info("surveybot is running as @%s (long polling); Ctrl+C to stop", me)
-        await poller.run()
+
+    async with running(application, database, polling=True):
+        await poller.run(started=polling)
 
 
 class WebhookRefused(Exception):

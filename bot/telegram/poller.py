@@ -65,7 +65,7 @@ import time
 import urllib.parse
 import warnings
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from telegram import Update
@@ -163,11 +163,15 @@ class Poller:
         now: dt.datetime = self._application.bot_data.clock()
         return now
 
-    async def run(self) -> None:
+    async def run(self, started: Callable[[], None] | None = None) -> None:
+        """Poll until `stop`; `started` runs once Telegram has been asked to stop any
+        webhook, when a stop may wait for the updates in hand rather than cancel the start."""
         bot = self._application.bot
         # Polling and a webhook exclude each other; keep pending updates (nothing is dropped).
         await _warn_of_webhook(bot)
         await bot.delete_webhook(drop_pending_updates=False)
+        if started is not None:
+            started()
         services = self._application.bot_data
         services.live_with_marks = True
         self._processor.retry_with(self._application.process_update)

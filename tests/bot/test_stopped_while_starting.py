@@ -33,6 +33,8 @@ HOOK = ["--webhook-url", "https://enquete.example.org/telegram"]
 MODES = {
     # Long polling waits on getMe first (python-telegram-bot's initialisation).
     "run": (["run"], "getMe"),
+    # Then on deleteWebhook: until it is answered the poller has not started.
+    "run (deleteWebhook)": (["run"], "deleteWebhook"),
     "run --webhook-url": (["run", *HOOK], "setWebhook"),
     "serve --telegram-webhook": (["serve", "--telegram-webhook", *HOOK], "setWebhook"),
 }
@@ -79,6 +81,7 @@ def test_a_signal_during_the_start_stops_it_at_once_and_cleanly(
         )
         assert process.poll() is None, process.communicate()[1]
         process.send_signal(signum)
+        process.send_signal(signum)  # a second one does not cut the clean-up short
         errors = process.communicate(timeout=15)[1]
     finally:
         if process.poll() is None:
@@ -88,3 +91,32 @@ def test_a_signal_during_the_start_stops_it_at_once_and_cleanly(
     assert process.returncode == 0, errors
     assert errors.rstrip().endswith(STOPPED), errors
     assert "Traceback" not in errors
+
+
+# What runs after the server has stopped: the caller's clean-up (the store closed),
+# which a second Ctrl+C or a service manager's second SIGTERM must not cut short.
+AFTER_SERVING = """
+import asyncio, os, signal
+from starlette.applications import Starlette
+from bot.http.server import bind, serve
+
+async def main():
+    stop = asyncio.Event()
+    stop.set()  # served, then asked to stop
+    await serve(Starlette(), bind("127.0.0.1", 0), stop)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        os.kill(os.getpid(), signum)
+    await asyncio.sleep(0.3)  # the clean-up, while the signals arrive
+    print("cleaned up")
+
+asyncio.run(main())
+"""
+
+
+def test_signals_while_a_server_stops_do_not_cut_its_clean_up_short() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_SERVING], capture_output=True, text=True, timeout=30
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "cleaned up\n", done.stderr
