@@ -334,7 +334,8 @@ def refusals_of(
 ) -> dict[str | None, int]:
     """Refusals by stage code: all of them, or with `own_only` (several flows, each with its
     tables) those of `flow`'s notice as it reads now (a refusal keeps only its notice's
-    fingerprint, and a notice rewritten since has another)."""
+    fingerprint, and a notice rewritten since has another; two flows with one notice text
+    share it, and each counts the refusals of both: no more is kept to tell them apart)."""
     declined: dict[str | None, int] = {}
     for each in counts:
         if not own_only or each.version == flow.consent_version:

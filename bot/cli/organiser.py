@@ -407,7 +407,8 @@ def stats(
         read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone)
         for chosen in selected
     ]
-    carried = any(result.total.started for result in results)
+    # Declining the notice carries the code too: a workshop may have only refusals.
+    carried = any(result.total.started or result.total.declined for result in results)
     if stage_code is not None and find_stage(loaded_stages, stage_code) is None and not carried:
         refuse_unknown_stage(loaded_stages, stage_code)
     abandon_days = _abandon_after_days(timezone)

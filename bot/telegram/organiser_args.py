@@ -175,12 +175,13 @@ async def carried_code(word: str, conversation: Conversation) -> str | None:
 
 
 async def _carried(code: str, conversation: Conversation) -> bool:
-    """Whether a response to one of the bot's questionnaires, whatever its status, carries
-    `code` exactly (a count, as `/export` counts what it would hold)."""
+    """Whether a response to one of the bot's questionnaires, whatever its status, or a
+    refusal of its notice carries `code` exactly (a count, as `/export` counts what it
+    would hold; `/stats` counts the refusals)."""
     for flow in conversation.catalogue.flows:
         if await conversation.store.count_matching(ResponseFilter(flow.id, (code,))):
             return True
-    return False
+    return any(count.stage_code == code for count in await conversation.store.refusal_counts())
 
 
 def flows_asked(conversation: Conversation, asked: ExportAsked) -> list[Flow]:

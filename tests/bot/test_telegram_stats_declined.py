@@ -9,10 +9,13 @@ real application and handlers, the Bot API faked at the HTTP boundary.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 
+from flows import Flow
+from storage import Store
 from tests.support.fake_bot_api import Person
 
 PersonFactory = Callable[..., Person]
@@ -61,3 +64,16 @@ async def test_no_word_of_refusals_when_no_one_declined(person: PersonFactory) -
     await boss.send("/stats")
     assert "Pithiviers (pithiviers)\n1\u00a0commencée · " in boss.last_text
     assert "refus" not in boss.last_text
+
+
+async def test_stats_of_a_workshop_gone_from_the_file_where_all_declined(
+    person: PersonFactory, store: Store, flow: Flow
+) -> None:
+    # Declined when the stages file still had Montargis (a bot run with last year's file).
+    when = dt.datetime(2019, 6, 5, 10, tzinfo=dt.UTC)
+    await store.record_refusal(version=flow.consent_version, stage_code="montargis", now=when)
+
+    boss = person(BOSS)
+    await boss.send("/stats montargis")
+    assert "inconnu" not in boss.last_text
+    assert boss.last_text.endswith(" · 1\u00a0refus de la notice")

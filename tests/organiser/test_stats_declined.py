@@ -76,3 +76,15 @@ def test_with_two_questionnaires_each_counts_the_refusals_of_its_notice(tmp_path
     assert "declined" not in companies
     assert "(tour_innov_2019_acteurs)" in actors.splitlines()[0]
     assert row(actors, "pithiviers")[-1] == "1"
+
+
+def test_a_workshop_left_out_of_the_stages_file_where_all_declined_is_reported(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "tour.sqlite3"
+    chat(db, "exemple_bretagne", "a", DECLINE)
+    stages = tmp_path / "stages.yaml"  # the next tour's file, without that workshop
+    stages.write_text("stages:\n  - code: pithiviers\n    city: Pithiviers\n", encoding="utf-8")
+
+    report = stats(db, "--stages", str(stages), "--stage", "exemple_bretagne")
+    assert row(report, "TOTAL")[-1] == "1"
