@@ -129,13 +129,21 @@ def _labels(stats: Stats, font: FreeTypeFont | ImageFont) -> list[str]:
         words = [_text(questions[i]).split() for i in group]
         shared = _shared_words(words)
         tails = {i: " ".join(w[shared:]).rstrip(" ?") for i, w in zip(group, words, strict=True)}
+        told = [tail for tail in tails.values() if tail]
         for i in group:
+            if not tails[i] or told.count(tails[i]) > 1:
+                # The same text, word for word (a question copied, say): its id tells it apart.
+                same = dataclasses.replace(
+                    questions[i], text=f"{questions[i].question_id} · {_text(questions[i])}"
+                )
+                labels[i] = question_label(i, same, font)
+                continue
             # The shared start in whole words, as many as fit beside what tells it apart.
             lead = words[0][:shared]
             while lead and not _fits(f"{i + 1}. {' '.join(lead)}… {tails[i]}", questions[i], font):
                 lead = lead[:-1]
             start = f"{' '.join(lead)}… " if lead else ""
-            text = f"{start}{tails[i]}" if tails[i] else _text(questions[i])
+            text = f"{start}{tails[i]}"
             labels[i] = question_label(i, dataclasses.replace(questions[i], text=text), font)
     return labels
 

@@ -65,6 +65,18 @@ def test_labels_are_french_question_texts_and_each_says_which_question() -> None
     assert not any("sat_" in label for label in labels)
 
 
+def test_questions_with_the_same_text_are_told_apart_by_their_ids() -> None:
+    stats = bundled_stats()
+    first, second = stats.questions[36], stats.questions[38]
+    copied = dataclasses.replace(second, text=first.text)  # a question pasted twice, say
+    questions = [*stats.questions[:38], copied, *stats.questions[39:]]
+    labels = [label for label, _ in label_boxes(dataclasses.replace(stats, questions=questions))]
+
+    assert labels[36].startswith(f"37. {first.question_id} · Quel est")
+    assert labels[38].startswith(f"39. {second.question_id} · Quel est")
+    assert labels[37].endswith("… de l’agence de développement *")  # by its words, as before
+
+
 def test_the_chart_is_wide_enough_for_a_16_9_slide() -> None:
     image = Image.open(io.BytesIO(render_dropoff_png(bundled_stats())))
     assert image.width == CHART_WIDTH >= 1280
