@@ -29,6 +29,10 @@ from organiser.errors import LinkError
 
 # Telegram's rule for a bot username: 5 to 32 of these, ending in "bot".
 BOT_USERNAME: Final = re.compile(r"[A-Za-z0-9_]{5,32}")
+BOT_ADDRESS: Final = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/([^/?#]*)/?(?:[?#].*)?", re.IGNORECASE
+)
+"""The bot's address as BotFather, a phone or a stage's link writes it; the name in it."""
 CSV_COLUMNS: Final = ("stage", "city", "region", "date", "link")
 AUDIENCE_COLUMN: Final = "audience"
 WEB_COLUMN: Final = "web_link"
@@ -74,9 +78,11 @@ def check_bot_username(name: str) -> str:
     """The bot's username without '@', or LinkError saying what Telegram allows.
 
     BotFather gives the bot's address, `t.me/tour_innovation_bot`, as often as its
-    name: pasted whole, the name is read from it."""
+    name: pasted whole, the name is read from it (from a stage's link too, `?start=…`)."""
     username = name.strip().removeprefix("@")
-    username = re.sub(r"^(?:https?://)?(?:www\.)?(?:t|telegram)\.me/", "", username).rstrip("/")
+    address = BOT_ADDRESS.fullmatch(username)
+    if address is not None:
+        username = address.group(1)
     if not BOT_USERNAME.fullmatch(username):
         raise LinkError(
             f"bot username {name!r} must be 5 to 32 letters, digits or '_' (Telegram's rule); "

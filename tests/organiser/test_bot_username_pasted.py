@@ -22,6 +22,8 @@ BOT = "tour_innovation_bot"
         "t.me/tour_innovation_bot",
         "http://telegram.me/tour_innovation_bot/",
         "@tour_innovation_bot",
+        "T.me/tour_innovation_bot",  # as a phone's keyboard capitalises it
+        "https://t.me/tour_innovation_bot?start=vitre",  # a stage's link, from last year
     ],
 )
 def test_the_links_name_the_bot_whatever_form_its_name_was_pasted_in(given: str) -> None:
