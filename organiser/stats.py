@@ -71,6 +71,12 @@ class StageCounts:
         return self.started - self.completed - self.abandoned
 
     @property
+    def quiet(self) -> bool:
+        """A stage of the file no one has answered at, nor declined at: the tables and
+        /stats name all such on one line rather than give each a row of zeros."""
+        return self.started == 0 and self.declined == 0 and self.code is not None
+
+    @property
     def completion_rate(self) -> float | None:
         """Completed responses as a percentage of started ones; None when none started."""
         return 100 * self.completed / self.started if self.started else None

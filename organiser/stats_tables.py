@@ -52,7 +52,7 @@ def render_stage_table(
         *(("declined",) if declined else ()),
     )
     fold = not all_stages and stats.stage_code is None
-    quiet = [row for row in stats.stages if fold and _quiet(row)]
+    quiet = [row for row in stats.stages if fold and row.quiet]
     rows = [_stage_row(row, channels, declined) for row in stats.stages if row not in quiet]
     rows.append(("TOTAL", "", *_stage_row(stats.total, channels, declined)[2:]))
     table = _table(headers, rows, right=frozenset(range(2, len(headers))))
@@ -75,11 +75,6 @@ def render_stage_table(
 DECLINED_LEGEND: Final = (
     "declined: refused the information notice, so never started (only the count is kept)"
 )
-
-
-def _quiet(row: StageCounts) -> bool:
-    """A stage of the file no one has answered at, nor declined at: one line for them all."""
-    return row.started == 0 and row.declined == 0 and row.code is not None
 
 
 def _no_responses_yet(codes: Sequence[str]) -> str:

@@ -425,7 +425,7 @@ async def _purge(
     # A bot stopped minutes after handling updates left them in its inbox, names and texts
     # (the running bot prunes them itself); pruned first, so the purge's clean-up of the
     # SQLite file covers them too.
-    from storage import KEEP_DONE
+    from storage import KEEP_DONE, KEPT_FOR
 
     pruned = 0 if dry_run else await store.prune_inbox(before=now - KEEP_DONE)
     # So do the web chat's refused typed answers (a serve stopped before its daily upkeep):
@@ -444,8 +444,9 @@ async def _purge(
             f"dry run: nothing changed; the counts are what a real run would delete "
             f"(started before {cutoff})"
             + (" or close as abandoned" if abandon_after is not None else "")
-            + "; it would also delete, uncounted here, the Telegram updates handled over five "
-            "minutes ago and the typed answers the web chat refused over two minutes ago",
+            + "; it would also delete, uncounted here, the Telegram updates handled over "
+            f"{_minutes(KEEP_DONE)} ago and the typed answers the web chat refused over "
+            f"{_minutes(KEPT_FOR)} ago",
             err=True,
         )
         return
@@ -453,13 +454,14 @@ async def _purge(
     if pruned:
         updates = "update" if pruned == 1 else "updates"
         click.echo(
-            f"also deleted {pruned} Telegram {updates} handled over five minutes ago", err=True
+            f"also deleted {pruned} Telegram {updates} handled over {_minutes(KEEP_DONE)} ago",
+            err=True,
         )
     if dropped:
         answers = "answer" if dropped == 1 else "answers"
         click.echo(
             f"also deleted {dropped} typed {answers} the web chat refused, kept for a page "
-            "that did not show it in two minutes",
+            f"that did not show it in {_minutes(KEPT_FOR)}",
             err=True,
         )
     if not report.wal_cleared:
@@ -475,6 +477,10 @@ def _warn_wal(path: str) -> None:
         "with none running, run this command again once it is done",
         err=True,
     )
+
+
+def _minutes(delay: dt.timedelta) -> str:
+    return _plural(round(delay.total_seconds() / 60), "minute")
 
 
 def _plural(count: int, word: str) -> str:

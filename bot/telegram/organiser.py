@@ -200,14 +200,14 @@ def stats_blocks(
     day = format_day(stats.today, lang)
     blocks = [f"<b>{escape(tg('org_stats_title', lang, day=day))}</b>\n"]
     for row in stats.stages:
-        if _quiet(row):
+        if row.quiet:
             continue
         name = _stage_name(row, stages, lang)
         code = row.code or "—"
         # Removed from the file since: said, so its town beside the file's is not a mistake.
         code = tg("org_unlisted", lang, code=code) if row.unlisted else code
         blocks.append(f"<b>{escape(name)}</b> ({escape(code)})\n{_figures(row, lang)}")
-    quiet = [row for row in stats.stages if _quiet(row)]
+    quiet = [row for row in stats.stages if row.quiet]
     if quiet:
         # Two stages in one town (a tour coming back) named alike: their codes tell them apart.
         named = [_stage_name(row, stages, lang) for row in stats.stages if row.code is not None]
@@ -222,11 +222,6 @@ def stats_blocks(
         total += f"\n\n{escape(_abandoned_legend(abandon_after, lang))}"
     blocks.append(total)
     return blocks
-
-
-def _quiet(row: StageCounts) -> bool:
-    """A stage of the file where no one has answered, nor declined: named on one line."""
-    return row.started == 0 and row.declined == 0 and row.code is not None
 
 
 def _abandoned_legend(after: dt.timedelta | None, lang: str) -> str:

@@ -367,7 +367,7 @@ def test_purge_dry_run_changes_nothing(db: Path) -> None:
     # What it does not count is said, not left for the real run to surprise with.
     assert result.stderr.rstrip().endswith(
         "close as abandoned; it would also delete, uncounted here, the Telegram updates "
-        "handled over five minutes ago and the typed answers the web chat refused over two "
+        "handled over 5 minutes ago and the typed answers the web chat refused over 2 "
         "minutes ago"
     )
     conn = sqlite3.connect(db)
@@ -441,6 +441,6 @@ def test_purge_deletes_the_updates_a_stopped_bot_left_in_its_inbox(db: Path) -> 
     result = invoke("purge", "--older-than", "365", "--db", db)
 
     assert result.exit_code == 0, result.output
-    assert "also deleted 1 Telegram update handled over five minutes ago" in result.stderr
+    assert "also deleted 1 Telegram update handled over 5 minutes ago" in result.stderr
     assert rows(db, "SELECT update_id FROM inbox ORDER BY 1") == [(2,), (3,)]
     assert b"Zorglub" not in db.read_bytes()
