@@ -71,6 +71,9 @@ class Turn(Rights):
             await self._command(event.name)
         elif isinstance(event, Unreadable) and self.session.response is None:
             await self._before_agreeing()
+        elif isinstance(event, Unreadable) and self._at_the_end():
+            # A thumbs-up sticker once finished: the end, as a "merci" gets; no question waits.
+            self._show_finished()
         elif isinstance(event, Unreadable):
             self.screens.append(Message(say("not_text", self.lang)))
             self.show_current()
@@ -140,7 +143,7 @@ class Turn(Rights):
         state = session.state
         if state is None or session.response is None:
             await self._before_agreeing()
-        elif state.finished or session.kept_as_given:  # kept as given: even mid-revision
+        elif self._at_the_end():
             await self._typed_after_end(event)
         elif session.needs_consent(self.flow):
             self._ask_consent(None, changed=True)
@@ -153,6 +156,11 @@ class Turn(Rights):
             await self._apply(state, answer_text(self.flow, state, event.text, self.lang))
         else:
             await self._apply(state, answer(self.flow, state, event.value, self.lang))
+
+    def _at_the_end(self) -> bool:
+        """Finished, and no answer being changed (kept as given: even mid-revision)."""
+        state = self.session.state
+        return state is not None and (state.finished or self.session.kept_as_given)
 
     async def _before_agreeing(self) -> None:
         """Anything but the notice's buttons before agreeing: the notice again, for the link

@@ -157,3 +157,18 @@ async def test_start_while_changing_an_answer_shows_that_question_where_a_line_g
     assert ana.kinds[-1] == "Question" and ana.prompt.step_id == "staff"
     await ana.write("3")
     assert ana.summary.entries[1][1] == "3\u00a0salariés"
+
+
+async def test_a_sticker_after_the_end_is_taken_as_a_word_not_asked_to_answer_a_question(
+    chat: ChatFactory, mini: Conversation
+) -> None:
+    """A thumbs-up once finished was told "answer the question below", with no question
+    below: the summary. It now gets what a "merci" gets, and is thinned as one."""
+    ana = chat(mini)
+    await mini_to_end(ana)
+
+    await ana.sticker()
+    assert ana.kinds == ["Message", "Summary"]
+    assert ana.messages == [ALREADY_DONE]
+    await ana.sticker()
+    assert ana.screens == (POINTER,)
