@@ -143,6 +143,10 @@ class Goodbye:
     typed_hint: str = ""
     """How to come back, for a channel where commands are typed ("/start"); a page
     shows a button instead."""
+    entry: str = ""
+    """The link's entry declined at ("" without one): a chat whose /start alone would lose it
+    gives the link back instead, so that a change of mind keeps its workshop. Nothing of who
+    declined is remembered to keep it."""
 
 
 Screen = (

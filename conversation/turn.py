@@ -41,6 +41,7 @@ from flows import (
     StageDef,
     answer,
     answer_text,
+    entry,
     find_stage,
     revise,
     skip,
@@ -384,8 +385,14 @@ class Turn(Rights):
             update_id=self.delivery,
         )
         self.arrived = None  # answered: nothing to remember
-        key = "declined" if session.respondent is None else "declined_kept"
-        self.screens.append(Goodbye(say(key, self.lang), typed_hint=say(f"{key}_hint", self.lang)))
+        if session.respondent is not None:
+            kept = say("declined_kept_hint", self.lang)
+            self.screens.append(Goodbye(say("declined_kept", self.lang), typed_hint=kept))
+            return
+        where = stage or find_stage(self.stages, stage_code)
+        back = entry(where, self.audience) if where is not None else ""
+        hint = say("declined_hint", self.lang)
+        self.screens.append(Goodbye(say("declined", self.lang), typed_hint=hint, entry=back))
 
     async def _restart(self, stage: StageDef | None) -> None:
         """Start over in the same response (so one person never counts twice)."""

@@ -103,6 +103,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Si vous changez d’avis, tapez /start.",
         "en": "If you change your mind, type /start.",
     },
+    "declined_hint_link": {
+        "fr": "Si vous changez d’avis, touchez à nouveau votre lien d’invitation : {link}",
+        "en": "If you change your mind, tap your invitation link again: {link}",
+    },
     # Declined by someone whose answers to another questionnaire (one no longer run, say)
     # are still stored: not "nothing is stored". A page has buttons for the two commands.
     "declined_kept": {

@@ -107,7 +107,16 @@ class Renderer:
             await self.chat.send_plain(help_text(screen, lang))
         elif isinstance(screen, Goodbye):
             await self._drop_live()
-            await self.chat.send_plain(_with_hint(screen.text, screen.typed_hint))
+            await self.chat.send_plain(_with_hint(screen.text, self._way_back(screen)))
+
+    def _way_back(self, screen: Goodbye) -> str:
+        """The goodbye's hint; after declining by a link, that link (a plain /start would
+        come back without its workshop, which nothing remembers of who declined)."""
+        username = self.chat.bot.username
+        if not screen.entry or not username:
+            return screen.typed_hint
+        link = f"https://t.me/{username}?start={screen.entry}"
+        return say("declined_hint_link", self.lang, link=link)
 
     async def _welcome(self, screen: Welcome) -> None:
         """A questionnaire begins (after a switch, the other one's): nothing earlier is live."""

@@ -118,7 +118,7 @@ async def test_declining_keeps_only_the_refusal_with_its_workshop(
 
     await ana.press(DECLINE)
 
-    assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK),)
+    assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK, entry="pithiviers"),)
     assert ana.reply.response_id is None
     # Which notice, which workshop, when: nothing says who.
     assert peek.query("SELECT consent_version, stage_code FROM consent_refusals") == [
@@ -285,6 +285,7 @@ async def test_declining_in_the_other_language_keeps_the_workshop(
         Goodbye(
             "Noted: you are not taking part, and no answer is stored. Thank you for your time.",
             typed_hint="If you change your mind, type /start.",
+            entry="pithiviers",  # a chat gives the link back: /start alone would lose it
         ),
     )
     assert peek.query("SELECT stage_code FROM consent_refusals") == [("pithiviers",)]
@@ -378,7 +379,7 @@ async def test_declining_a_changed_notice_erases_what_was_kept(
 
     await ana.press(DECLINE)
 
-    assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK),)
+    assert ana.screens == (Goodbye(DECLINED, typed_hint=COME_BACK, entry="pithiviers"),)
     assert about_people(peek) == {
         "respondents": 0,
         "responses": 0,

@@ -12,6 +12,7 @@ something of hers is stored (`kept`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -79,7 +80,7 @@ async def test_declining_with_nothing_stored_still_says_nothing_is_kept(
 
     await bob.press(DECLINE)
 
-    assert bob.screens == (NOTHING_KEPT,)
+    assert bob.screens == (dataclasses.replace(NOTHING_KEPT, entry="pithiviers"),)
     assert not bob.reply.kept
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
 
