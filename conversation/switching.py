@@ -21,8 +21,20 @@ from conversation import views
 from conversation.actions import Action
 from conversation.screens import Message
 from conversation.showing import Showing
-from conversation.words import say
+from conversation.words import Words, of_place, say, stage_words
 from flows import Flow, StageDef, effective_answers, entry, find_stage
+
+WORDS: dict[str, dict[str, str]] = {
+    # Above the offer when the link is another workshop's: switching moves there too.
+    "switch_other_workshop": {
+        "fr": "Vos réponses sont rattachées {was_au_stage} {of_was} ; ce lien est celui "
+        "{linked_du_stage} {of_linked} : en changeant de questionnaire, vous répondriez pour "
+        "{linked}.",
+        "en": "Your answers are linked to the {was} {was_stage}; this link is for the "
+        "{linked} {linked_stage}: switching questionnaires, you would answer for {linked}.",
+    },
+}
+say_switch = Words(WORDS)
 
 
 @dataclasses.dataclass
@@ -48,6 +60,9 @@ class Switching(Showing):
             ref=entry(stage, _audience_of(linked)),
             mine=self._own_entry(),
         )
+        tagged = self._tagged()
+        if stage is not None and tagged is not None and self._tagged_elsewhere(stage):
+            self.screens.append(Message(switch_elsewhere(self.lang, tagged, stage)))
         self.screens.append(offer)
 
     def _own_entry(self) -> str:
@@ -103,3 +118,18 @@ class Switching(Showing):
 def _audience_of(flow: Flow) -> str:
     """A flow's audience code, as links and buttons carry it ('' for a flow without)."""
     return flow.audience.code if flow.audience else ""
+
+
+def switch_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
+    """ "Your answers are linked to the Pithiviers workshop; this link is for the Vitré
+    workshop: switching questionnaires, you would answer for Vitré"."""
+    return say_switch(
+        "switch_other_workshop",
+        lang,
+        was=tagged.city,
+        of_was=of_place(tagged.city),
+        linked=linked.city,
+        of_linked=of_place(linked.city),
+        **stage_words(lang, tagged.called, "was_"),
+        **stage_words(lang, linked.called, "linked_"),
+    )
