@@ -62,6 +62,7 @@ from conversation.words import (
     of_place,
     say,
     stage_words,
+    town,
 )
 
 __all__ = [
@@ -123,6 +124,7 @@ __all__ = [
     "save_state",
     "say",
     "stage_words",
+    "town",
     "utc_now",
     "version_changed",
 ]

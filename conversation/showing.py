@@ -20,7 +20,7 @@ from conversation.progress import save_state
 from conversation.screens import Message, Question, Reply, Screen, Status
 from conversation.session import Session
 from conversation.versions import StoredVersions
-from conversation.words import of_place, say, stage_words
+from conversation.words import say
 from flows import (
     Catalogue,
     Flow,
@@ -411,16 +411,7 @@ class Showing:
 def _done_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
     """ "Your answers stay linked to the Pithiviers workshop; this link is the Vitré one's":
     a finished respondent at a second workshop is counted once, at the first."""
-    return say(
-        "done_other_workshop",
-        lang,
-        was=tagged.city,
-        of_was=of_place(tagged.city),
-        linked=linked.city,
-        of_linked=of_place(linked.city),
-        **stage_words(lang, tagged.called, "was_"),
-        **stage_words(lang, linked.called, "linked_"),
-    )
+    return say("done_other_workshop", lang, **views.two_workshops(lang, tagged, linked))
 
 
 def erasure_line(channel: str, cause: str, keys: Sequence[str], *, whole: bool) -> str:

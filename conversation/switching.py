@@ -21,7 +21,7 @@ from conversation import views
 from conversation.actions import Action
 from conversation.screens import Message
 from conversation.showing import Showing
-from conversation.words import Words, of_place, say, stage_words
+from conversation.words import Words, say
 from flows import Flow, StageDef, effective_answers, entry, find_stage
 
 WORDS: dict[str, dict[str, str]] = {
@@ -123,13 +123,4 @@ def _audience_of(flow: Flow) -> str:
 def switch_elsewhere(lang: str, tagged: StageDef, linked: StageDef) -> str:
     """ "Your answers are linked to the Pithiviers workshop; this link is for the Vitré
     workshop: switching questionnaires, you would answer for Vitré"."""
-    return say_switch(
-        "switch_other_workshop",
-        lang,
-        was=tagged.city,
-        of_was=of_place(tagged.city),
-        linked=linked.city,
-        of_linked=of_place(linked.city),
-        **stage_words(lang, tagged.called, "was_"),
-        **stage_words(lang, linked.called, "linked_"),
-    )
+    return say_switch("switch_other_workshop", lang, **views.two_workshops(lang, tagged, linked))

@@ -36,6 +36,7 @@ from conversation.words import (
     say,
     stage_words,
     status_said,
+    town,
 )
 from flows import (
     Catalogue,
@@ -59,7 +60,7 @@ def _workshop(stage: StageDef, lang: str) -> dict[str, str]:
     called ("au salon"), for the texts."""
     day = format_day(stage.date, lang)
     return {
-        "city": stage.city,
+        "city": town(stage.city),
         "of_city": of_place(stage.city),
         "date": f" ({day})" if day else "",
         **stage_words(lang, stage.called),
@@ -139,19 +140,7 @@ def resume_offer(
     else:
         lines = [say("in_progress", lang, so_far=so_far)]
     if stage is not None and tagged is not None and tagged.code != stage.code:
-        lines.append(
-            say(
-                "resume_other_workshop",
-                lang,
-                was=tagged.city,
-                of_was=of_place(tagged.city),
-                linked=stage.city,
-                of_linked=of_place(stage.city),
-                # Each called as its own file says: "à l’atelier de X … celui du salon de Y".
-                **stage_words(lang, tagged.called, "was_"),
-                **stage_words(lang, stage.called, "linked_"),
-            )
-        )
+        lines.append(say("resume_other_workshop", lang, **two_workshops(lang, tagged, stage)))
     lines.append(say("resume_question", lang))
     return Menu(
         " ".join(lines),
@@ -300,7 +289,21 @@ def stage_picker(
 
 def _town(lang: str, stage: StageDef) -> str:
     """A workshop's button in the list: its town, "Évreux (exemple)" for a made-up one."""
-    return say("example_stage", lang, city=stage.city) if stage.example else stage.city
+    return say("example_stage", lang, city=town(stage.city)) if stage.example else town(stage.city)
+
+
+def two_workshops(lang: str, was: StageDef, linked: StageDef) -> dict[str, str]:
+    """What a text naming two workshops fills in: the person's, `{was}`, `{of_was}`, and
+    the link's, `{linked}`, `{of_linked}`, each called as its own file says ("à l’atelier
+    de X … celui du salon de Y": `{was_au_stage}`, `{linked_du_stage}`)."""
+    return {
+        "was": town(was.city),
+        "of_was": of_place(was.city),
+        "linked": town(linked.city),
+        "of_linked": of_place(linked.city),
+        **stage_words(lang, was.called, "was_"),
+        **stage_words(lang, linked.called, "linked_"),
+    }
 
 
 def picker_labels(lang: str, stages: Sequence[StageDef], catalogue: Catalogue | None) -> list[str]:
@@ -400,7 +403,7 @@ def _response_line(
     "• Questionnaire pour « Une entreprise » commencé le …" when `named` names its flow."""
     code = response.get("stage_code")
     stage = find_stage(stages, code)
-    workshop = stage.city if stage else code
+    workshop = town(stage.city) if stage else code
     status = str(response.get("status") or "")
     count = len(response.get("answers") or {})
     flow_id = str(response.get("flow") or "")

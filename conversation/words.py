@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from flows import Called, Prompt, format_day, french_de, stage_noun, typeset_table
 
 
+def town(name: str) -> str:
+    """A town's name as the texts set it: "L’Isle-d’Abeau", with their typographic
+    apostrophe, as the cards print it (the stages file may have the typewriter one)."""
+    return name.replace("'", "’")
+
+
 def of_place(name: str) -> str:
     """French "de" before a town's name: "de Pithiviers", "d’Évreux", "du Creusot", with the
     typographic apostrophe of the texts it goes into."""
-    return french_de(name, apostrophe="’")
+    return french_de(town(name), apostrophe="’")
 
 
 def stage_words(lang: str, called: Called | None, prefix: str = "") -> dict[str, str]:

@@ -101,6 +101,7 @@ from conversation import (
     answers_count,
     data_copy,
     of_place,
+    town,
 )
 from flows import find_stage, format_day, link_payload, split_entry
 from organiser import deep_link, stage_title
@@ -218,7 +219,7 @@ class Pages:
             "landing.html",
             lang,
             stage=stage,
-            workshop=web("workshop", lang, city=title, of_city=of_place(title), stage=stage),
+            workshop=web("workshop", lang, city=town(title), of_city=of_place(title), stage=stage),
             day=format_day(stage.date, lang),
             answer_url=f"{request.url_for('chat')}?stage={payload}",
             telegram_url=telegram,

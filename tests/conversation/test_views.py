@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conversation import Action, Answered, Choice, Intent, Summary, of_place, views
+from conversation import Action, Answered, Choice, Intent, Summary, of_place, town, views
 from flows import (
     Flow,
     Prompt,
@@ -159,7 +159,7 @@ def test_the_welcome_writes_the_workshops_day_in_the_language(mini_flow: Flow) -
         ("Le Creusot", "du Creusot"),
         ("Les Herbiers", "des Herbiers"),
         ("La Ferté-Macé", "de La Ferté-Macé"),
-        ("L'Isle-d'Abeau", "de L'Isle-d'Abeau"),
+        ("L'Isle-d'Abeau", "de L’Isle-d’Abeau"),  # with the texts' apostrophe
     ],
 )
 def test_the_welcome_says_de_before_the_town_as_french_does(
@@ -172,5 +172,5 @@ def test_the_welcome_says_de_before_the_town_as_french_does(
         f"Bienvenue\u00a0! Vos réponses seront rattachées à l’atelier {said}."
     )
     assert views.welcome(mini_flow, "en", stage).workshop == (
-        f"Welcome! Your answers will be linked to the {city} workshop."
+        f"Welcome! Your answers will be linked to the {town(city)} workshop."
     )
