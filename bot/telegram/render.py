@@ -49,6 +49,7 @@ from conversation import (
 )
 from conversation import Message as Note
 from flows import typeset
+from organiser import LinkError, deep_link
 
 
 @dataclass
@@ -112,10 +113,12 @@ class Renderer:
     def _way_back(self, screen: Goodbye) -> str:
         """The goodbye's hint; after declining by a link, that link (a plain /start would
         come back without its workshop, which nothing remembers of who declined)."""
-        username = self.chat.bot.username
-        if not screen.entry or not username:
+        if not screen.entry:
             return screen.typed_hint
-        link = f"https://t.me/{username}?start={screen.entry}"
+        try:
+            link = deep_link(self.chat.bot.username, screen.entry)
+        except LinkError:  # not a link Telegram would open: /start, without the workshop
+            return screen.typed_hint
         return say("declined_hint_link", self.lang, link=link)
 
     async def _welcome(self, screen: Welcome) -> None:
