@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from flows import grouped, stage_noun
@@ -126,26 +127,31 @@ def _labels(stats: Stats, font: FreeTypeFont | ImageFont) -> list[str]:
     for index, head in enumerate(heads):
         alike.setdefault(head, []).append(index)
     for group in (indices for indices in alike.values() if len(indices) > 1):
-        words = [_text(questions[i]).split() for i in group]
-        shared = _shared_words(words)
-        tails = {i: " ".join(w[shared:]).rstrip(" ?") for i, w in zip(group, words, strict=True)}
-        told = [tail for tail in tails.values() if tail]
-        for i in group:
-            if not tails[i] or told.count(tails[i]) > 1:
-                # The same text, word for word (a question copied, say): its id tells it apart.
-                same = dataclasses.replace(
-                    questions[i], text=f"{questions[i].question_id} · {_text(questions[i])}"
-                )
-                labels[i] = question_label(i, same, font)
-                continue
-            # The shared start in whole words, as many as fit beside what tells it apart.
-            lead = words[0][:shared]
-            while lead and not _fits(f"{i + 1}. {' '.join(lead)}… {tails[i]}", questions[i], font):
-                lead = lead[:-1]
-            start = f"{' '.join(lead)}… " if lead else ""
-            text = f"{start}{tails[i]}"
+        for i, text in _told_apart(group, questions, font).items():
             labels[i] = question_label(i, dataclasses.replace(questions[i], text=text), font)
     return labels
+
+
+def _told_apart(
+    group: list[int], questions: Sequence[QuestionReach], font: FreeTypeFont | ImageFont
+) -> dict[int, str]:
+    """The texts to label the questions of `group` (by index), whose labels start alike:
+    as much of the shared start as fits, in whole words, then what differs; the id before
+    a text that the same words end too (a question copied, say)."""
+    words = [_text(questions[i]).split() for i in group]
+    shared = _shared_words(words)
+    tails = {i: " ".join(w[shared:]).rstrip(" ?") for i, w in zip(group, words, strict=True)}
+    told = [tail for tail in tails.values() if tail]
+    texts = {}
+    for i in group:
+        if not tails[i] or told.count(tails[i]) > 1:
+            texts[i] = f"{questions[i].question_id} · {_text(questions[i])}"
+            continue
+        lead = words[0][:shared]
+        while lead and not _fits(f"{i + 1}. {' '.join(lead)}… {tails[i]}", questions[i], font):
+            lead = lead[:-1]
+        texts[i] = f"{' '.join(lead)}… {tails[i]}" if lead else tails[i]
+    return texts
 
 
 def _fits(label: str, question: QuestionReach, font: FreeTypeFont | ImageFont) -> bool:
