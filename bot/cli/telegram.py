@@ -253,4 +253,12 @@ class _Start:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):  # not on Windows
                 loop.add_signal_handler(signum, cancel_once)
-        await main_task
+        try:
+            await main_task
+        finally:
+            # Closing the loop would give the signals their default back, which kills:
+            # one more signal while the process ends must not turn a clean stop into -15.
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):
+                    loop.remove_signal_handler(signum)
+                    signal.signal(signum, signal.SIG_IGN)

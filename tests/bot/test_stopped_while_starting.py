@@ -93,6 +93,37 @@ def test_a_signal_during_the_start_stops_it_at_once_and_cleanly(
     assert "Traceback" not in errors
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_late_second_signal_while_the_process_ends_does_not_kill_it(
+    bot_api: BotAPIServer, tmp_path: Path, signum: signal.Signals
+) -> None:
+    # The second signal comes once the start has unwound and said so: the event loop
+    # is closed by then, and closing it used to give the signals their default back.
+    bot_api.state.hold("getMe")
+    process = start(bot_api, tmp_path, ["run"])
+    try:
+        bot_api.state.wait_for(
+            lambda: bot_api.state.waiting_in_hold.get("getMe") == 1 or process.poll() is not None
+        )
+        assert process.poll() is None, process.communicate()[1]
+        process.send_signal(signum)
+        assert process.stderr is not None
+        said = []
+        for line in process.stderr:
+            said.append(line)
+            if line.startswith("surveybot stopped"):
+                process.send_signal(signum)
+                break
+        errors = "".join(said) + process.communicate(timeout=15)[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+    assert process.returncode == 0, errors
+    assert errors.rstrip().endswith(STOPPED), errors
+
+
 # What runs after the server has stopped: the caller's clean-up (the store closed),
 # which a second Ctrl+C or a service manager's second SIGTERM must not cut short.
 AFTER_SERVING = """
