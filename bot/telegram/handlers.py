@@ -21,7 +21,7 @@ from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.odd_input import (
     caption_note,
     edited_note,
-    own_link_payload,
+    invitation_payload,
     quotes_an_answered_question,
     say_odd,
 )
@@ -99,7 +99,8 @@ async def on_start(update: Update, context: BotContext) -> None:
 
 async def on_text(update: Update, context: BotContext) -> None:
     """A typed reply: an answer, an "Other" text, a choice by its name; not the rest of a
-    paste refused as too long, nor a correction typed in reply to an earlier question."""
+    paste refused as too long, nor the bot's invitation sent back, nor a correction typed
+    in reply to an earlier question."""
     message = update.effective_message
     person = person_of(update)
     if message is None or message.text is None or person is None:
@@ -112,9 +113,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         lang = await context.services.conversation.language_kept(person)
         await here.send_plain(say_odd("paste_rest", lang))
         return
-    payload = own_link_payload(message.text, context.bot.username)
+    payload = invitation_payload(message, context.bot.username)
     if payload is not None:
-        await converse(update, context, Start(stage=payload))  # as if the link were tapped
+        # The invitation pasted or forwarded: as if its link were tapped, not an answer.
+        await converse(update, context, Start(stage=payload))
         return
     if message.reply_to_message is not None and not context.services.conversation.closed:
         where = await context.services.conversation.situation(person)
@@ -132,9 +134,14 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 async def on_other_message(update: Update, context: BotContext) -> None:
     """A sticker, photo, voice note or file; one with a caption at a question is told the
-    caption is not its answer, quoted, rather than that only text is read."""
+    caption is not its answer, quoted, rather than that only text is read. The invitation's
+    card forwarded, its link in the caption, is that link opened."""
     message = update.effective_message
     person = person_of(update)
+    payload = invitation_payload(message, context.bot.username) if message else None
+    if payload is not None:
+        await converse(update, context, Start(stage=payload))
+        return
     if message is not None and person is not None and message.caption:
         conversation = context.services.conversation
         where = None if conversation.closed else await conversation.situation(person)

@@ -13,8 +13,9 @@ what it should see.
   for the answer, the attachment silently dropped; the caption is quoted back.
 - A message edited after it was sent: the edit is not read; what to do instead depends on
   where the person is (`Conversation.situation`).
-- The bot's own invitation link pasted as a text (copied from a mail or a chat rather than
-  tapped): it is that link opened, not a company called "https://t.me/…".
+- The bot's own invitation sent back, its link pasted as a text (copied from a mail or a chat
+  rather than tapped), with the words around it, hidden behind words, or forwarded: it is
+  that link opened, not a company called "Répondez au questionnaire : https://t.me/…".
 """
 
 from __future__ import annotations
@@ -121,13 +122,37 @@ def quotes_an_answered_question(
 
 
 def own_link_payload(text: str, username: str | None) -> str | None:
-    """The workshop's code in `text` when it is nothing but a link to this bot with one
-    (`https://t.me/<bot>?start=pithiviers`, as cards and mails print it); else None."""
+    """The workshop's code of the first link to this bot with one in `text`
+    (`https://t.me/<bot>?start=pithiviers`, as cards and mails print it, words around or
+    not); else None."""
     if not username or "?start=" not in text:
         return None  # every typed answer comes here: most are done with at this test
-    link = rf"(?:https?://)?(?:t|telegram)\.me/{re.escape(username)}\?start=([A-Za-z0-9_-]{{1,64}})"
-    found = re.fullmatch(link, text.strip(), flags=re.IGNORECASE)
+    found = _own_link(username).search(text)
     return found[1] if found else None
+
+
+def _own_link(username: str) -> re.Pattern[str]:
+    """This bot's deep link, where a text may hold it. Its host starts the link, so another
+    site's path (`example.com/t.me/<bot>…`) or another bot (`<bot>_copy`) is not it."""
+    host = r"(?:(?<![\w.+-])https?://|(?<![\w./@-]))(?:t|telegram)\.me/"
+    code = r"([A-Za-z0-9_-]{1,64})(?![A-Za-z0-9_-])"
+    return re.compile(rf"{host}{re.escape(username)}\?start={code}", flags=re.IGNORECASE)
+
+
+def invitation_payload(message: Message, username: str | None) -> str | None:
+    """The workshop's code when `message` carries this bot's invitation link (None: it does
+    not): in its text or caption, behind words (a text link), or on a button of a post
+    forwarded. Such a message is the invitation sent back, forwarded or pasted: never an
+    answer, though it may say more ("Répondez au questionnaire : https://t.me/…")."""
+    found = own_link_payload(message.text or message.caption or "", username)
+    if found is not None:
+        return found
+    entities = (*message.entities, *message.caption_entities)
+    urls = [entity.url for entity in entities if entity.url]
+    if message.reply_markup is not None:
+        buttons = (button for row in message.reply_markup.inline_keyboard for button in row)
+        urls += [button.url for button in buttons if button.url]
+    return next((code for url in urls if (code := own_link_payload(url, username))), None)
 
 
 def caption_note(message: Message, lang: str) -> str | None:
