@@ -33,7 +33,8 @@ def stage_and_flows(
     `code`, or whatever audience follows it (`issoudun__entreprise` is issoudun, as
     `export --stage` reads it); a code the file does not hold (a stage removed since)
     is counted as given, its audience taken off. With several flows, an audience after
-    the code picks its flow, as the link does: one contradicting --flow is refused.
+    the code picks its flow, as the link does: one contradicting --flow is refused, and
+    so is an audience no questionnaire loaded has (its figures are not these).
     """
     from flows import find_stage, is_stage_code, split_entry
 
@@ -42,10 +43,12 @@ def stage_and_flows(
     stage = find_stage(setup.stages, code)
     part, audience = split_entry(code)
     named = None
-    if setup.catalogue.several and part and not is_stage_code(setup.stages, code):
+    if audience is not None and part and not is_stage_code(setup.stages, code):
         named = setup.catalogue.by_audience(audience)
+        if named is None:  # not another questionnaire's figures under this one's name
+            raise click.BadParameter(_no_such_audience(setup, code), param_hint="'--stage'")
     counted = stage.code if stage is not None else (part if named is not None else code)
-    if named is None:
+    if named is None or not setup.catalogue.several:
         return counted, setup.selected, False
     if flow_given and named not in setup.selected:
         other = setup.selected[0]
@@ -90,6 +93,20 @@ def export_scope(
             param_hint="'--stage'",
         )
     return tuple(counted), replace(setup, selected=[flow]), True
+
+
+def _no_such_audience(setup: DataSetup, code: str) -> str:
+    from flows import split_entry
+
+    part, audience = split_entry(code)
+    flows = setup.catalogue.flows
+    held = ", ".join(f"'{f.audience.code}' ({f.id})" for f in flows if f.audience is not None)
+    return (
+        f"'{code}' names the questionnaire '{audience}', which this setup does not load "
+        f"({'it has ' + held if held else 'its questionnaires name no audience'}): point "
+        f"--flows (SURVEYBOT_FLOWS) at the questionnaires the links were made with, or give "
+        f"the workshop's code alone ('{part}')"
+    )
 
 
 def _audience(flow: Flow) -> str:

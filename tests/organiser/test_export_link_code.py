@@ -133,6 +133,16 @@ def test_with_one_questionnaire_a_card_code_exports_the_whole_workshop(desk: Pat
     assert [(row["flow_id"], row["stage_code"]) for row in written] == [(COMPANIES, "pithiviers")]
 
 
+def test_with_one_questionnaire_a_card_code_of_another_is_refused(desk: Path) -> None:
+    result = invoke("export", "--stage", "pithiviers__territoire", "-o", "r.csv")
+
+    assert result.exit_code == 2
+    assert "names the questionnaire 'territoire', which this setup does not load" in " ".join(
+        result.stderr.split()
+    )
+    assert not (desk / "r.csv").exists()
+
+
 def test_load_responses_reads_a_card_code_of_its_questionnaire(desk: Path) -> None:
     actors = load_responses(
         "tour.sqlite3", bundled_path("acteurs.yaml"), stage="pithiviers__territoire"

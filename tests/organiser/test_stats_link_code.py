@@ -89,3 +89,27 @@ def test_with_one_questionnaire_a_card_code_counts_the_whole_workshop(desk: Path
     assert result.exit_code == 0, result.stderr
     assert row(result.stdout, "pithiviers")[2] == "4"
     assert "not in the stages file" not in result.stdout
+
+
+def test_with_one_questionnaire_a_card_code_of_another_is_refused(desk: Path) -> None:
+    # The bundled setup loads the companies' questionnaire only: the actors' card code
+    # used to give its figures, under the actors' code, without a word.
+    result = invoke("stats", "--stage", "pithiviers__territoire")
+
+    assert result.exit_code == 2
+    assert (
+        "'pithiviers__territoire' names the questionnaire 'territoire', which this setup "
+        f"does not load (it has 'entreprise' ({COMPANIES})): point --flows (SURVEYBOT_FLOWS) "
+        "at the questionnaires the links were made with, or give the workshop's code alone "
+        "('pithiviers')"
+    ) in " ".join(result.stderr.split())
+    assert "Drop-off" not in result.stdout
+
+
+def test_an_audience_no_questionnaire_has_is_refused(desk: Path) -> None:
+    result = invoke("stats", "--stage", "pithiviers__entreprises", env=BOTH)
+
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "'pithiviers__entreprises' names the questionnaire 'entreprises'" in said
+    assert f"(it has 'entreprise' ({COMPANIES}), 'territoire' ({ACTORS}))" in said
