@@ -84,6 +84,7 @@ async def read_command_args(
     """
     stages, catalogue = conversation.stages, conversation.catalogue
     asked, unknown, twice, formats = ExportAsked(), [], [], []
+    strays: list[tuple[str, str]] = []  # a link's code for a questionnaire not run here
     for word in words:
         flow = catalogue.by_id(word) or catalogue.by_audience(word)
         stage = find_stage(stages, word)
@@ -95,6 +96,8 @@ async def read_command_args(
         elif flow is not None and catalogue.several:
             twice += [word] if asked.flow not in (None, flow.id) else []
             asked = replace(asked, flow=flow.id)
+        elif stage is not None and stray_audience(word, conversation):
+            strays.append((word, stage.code))
         elif stage is not None:
             asked = _with_stage(asked, stage.code, entry_flow(word, conversation), word, twice)
         else:
@@ -109,6 +112,17 @@ async def read_command_args(
                 asked = _with_stage(asked, code, named, word, twice)
     if unknown:
         refused = unknown_words(unknown, conversation, lang)
+    elif strays:
+        (word, code), audience = strays[0], stray_audience(strays[0][0], conversation)
+        refused = org(
+            "org_audience_not_run",
+            lang,
+            stages,
+            word=quoted([word], lang),
+            audience=quoted([audience or ""], lang),
+            codes=audiences_shown(conversation),
+            code=quoted([code], lang),
+        )
     elif twice:
         # With one questionnaire, the words in excess are workshops: say only that.
         key = "org_one_each" if catalogue.several else "org_one_stage"
@@ -129,6 +143,18 @@ def entry_flow(word: str, conversation: Conversation) -> Flow | None:
         return None
     code, audience = split_entry(word)
     return catalogue.by_audience(audience) if code else None
+
+
+def stray_audience(word: str, conversation: Conversation) -> str | None:
+    """The audience after a link's code (`pithiviers__territoire`) when none of the bot's
+    questionnaires has it: cards made for another setup, or a typo. Its figures are not
+    another questionnaire's, so the command is refused rather than the audience dropped."""
+    if is_stage_code(conversation.stages, word):
+        return None
+    code, audience = split_entry(word)
+    if not code or audience is None or conversation.catalogue.by_audience(audience):
+        return None
+    return audience
 
 
 def _with_stage(

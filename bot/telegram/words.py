@@ -334,6 +334,12 @@ ORGANISER_WORDS: dict[str, dict[str, str]] = {
         "fr": "{Stages} {words} {inconnus}.",
         "en": "Unknown {stages} {words}.",
     },
+    "org_audience_not_run": {
+        "fr": "{word} est le lien du questionnaire {audience}, que ce bot ne pose pas "
+        "(questionnaires : {codes}) : donnez le code {du_stage} seul, {code}.",
+        "en": "{word} is a link to the questionnaire {audience}, which this bot does not run "
+        "(questionnaires: {codes}): give the {stage}'s code alone, {code}.",
+    },
     "org_unknown_either_one": {
         "fr": "{words} n’est ni {un_stage} ni un questionnaire.",
         "en": "{words} is neither {a_stage} nor a questionnaire.",

@@ -67,3 +67,22 @@ async def test_a_link_code_and_another_questionnaire_are_refused_as_two_are(
         "«\u00a0pithiviers__territoire\u00a0» en trop.\n"
     )
     assert files(boss) == []
+
+
+async def test_a_link_code_of_an_audience_no_questionnaire_has_is_refused(
+    person: PersonFactory,
+) -> None:
+    await one_each(person)
+    boss = person(ORGANISER)
+
+    # A typo in the audience used to give both questionnaires' figures for Pithiviers.
+    await boss.send("/stats pithiviers__territoir")
+    assert boss.last_text == (
+        "«\u00a0pithiviers__territoir\u00a0» est le lien du questionnaire "
+        "«\u00a0territoir\u00a0», que ce bot ne pose pas (questionnaires\u00a0: entreprise, "
+        "territoire)\u00a0: donnez le code de l’atelier seul, «\u00a0pithiviers\u00a0».\n"
+        "Utilisation\u00a0: /stats [CODE] [AUDIENCE]"
+    )
+    await ask_and_wait(boss, "/export pithiviers__territoir csv")
+    assert "que ce bot ne pose pas" in boss.last_text
+    assert files(boss) == []
