@@ -12,6 +12,7 @@ start waits on, so the signal comes at a known point of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -67,12 +68,12 @@ def start(bot_api: BotAPIServer, tmp_path: Path, args: list[str]) -> subprocess.
     )
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-@pytest.mark.parametrize("mode", MODES)
-def test_a_signal_during_the_start_stops_it_at_once_and_cleanly(
-    bot_api: BotAPIServer, tmp_path: Path, mode: str, signum: signal.Signals
-) -> None:
-    args, waited_on = MODES[mode]
+@contextlib.contextmanager
+def held_at(
+    bot_api: BotAPIServer, tmp_path: Path, args: list[str], waited_on: str
+) -> Iterator[subprocess.Popen[str]]:
+    """A `surveybot` process waiting on the Bot API's `waited_on`, killed if the test
+    leaves it running."""
     bot_api.state.hold(waited_on)
     process = start(bot_api, tmp_path, args)
     try:
@@ -80,13 +81,23 @@ def test_a_signal_during_the_start_stops_it_at_once_and_cleanly(
             lambda: bot_api.state.waiting_in_hold.get(waited_on) == 1 or process.poll() is not None
         )
         assert process.poll() is None, process.communicate()[1]
-        process.send_signal(signum)
-        process.send_signal(signum)  # a second one does not cut the clean-up short
-        errors = process.communicate(timeout=15)[1]
+        yield process
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_signal_during_the_start_stops_it_at_once_and_cleanly(
+    bot_api: BotAPIServer, tmp_path: Path, mode: str, signum: signal.Signals
+) -> None:
+    args, waited_on = MODES[mode]
+    with held_at(bot_api, tmp_path, args, waited_on) as process:
+        process.send_signal(signum)
+        process.send_signal(signum)  # a second one does not cut the clean-up short
+        errors = process.communicate(timeout=15)[1]
 
     assert process.returncode == 0, errors
     assert errors.rstrip().endswith(STOPPED), errors
@@ -99,13 +110,7 @@ def test_a_late_second_signal_while_the_process_ends_does_not_kill_it(
 ) -> None:
     # The second signal comes once the start has unwound and said so: the event loop
     # is closed by then, and closing it used to give the signals their default back.
-    bot_api.state.hold("getMe")
-    process = start(bot_api, tmp_path, ["run"])
-    try:
-        bot_api.state.wait_for(
-            lambda: bot_api.state.waiting_in_hold.get("getMe") == 1 or process.poll() is not None
-        )
-        assert process.poll() is None, process.communicate()[1]
+    with held_at(bot_api, tmp_path, ["run"], "getMe") as process:
         process.send_signal(signum)
         assert process.stderr is not None
         said = []
@@ -115,10 +120,6 @@ def test_a_late_second_signal_while_the_process_ends_does_not_kill_it(
                 process.send_signal(signum)
                 break
         errors = "".join(said) + process.communicate(timeout=15)[1]
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
 
     assert process.returncode == 0, errors
     assert errors.rstrip().endswith(STOPPED), errors
