@@ -84,7 +84,7 @@ async def read_command_args(
     """
     stages, catalogue = conversation.stages, conversation.catalogue
     asked, unknown, twice, formats = ExportAsked(), [], [], []
-    strays: list[tuple[str, str]] = []  # a link's code for a questionnaire not run here
+    strays: list[tuple[str, str, str]] = []  # a link's code, its workshop, its audience
     for word in words:
         flow = catalogue.by_id(word) or catalogue.by_audience(word)
         stage = find_stage(stages, word)
@@ -96,8 +96,8 @@ async def read_command_args(
         elif flow is not None and catalogue.several:
             twice += [word] if asked.flow not in (None, flow.id) else []
             asked = replace(asked, flow=flow.id)
-        elif stage is not None and stray_audience(word, conversation):
-            strays.append((word, stage.code))
+        elif stage is not None and (audience := stray_audience(word, conversation)):
+            strays.append((word, stage.code, audience))
         elif stage is not None:
             asked = _with_stage(asked, stage.code, entry_flow(word, conversation), word, twice)
         else:
@@ -113,13 +113,13 @@ async def read_command_args(
     if unknown:
         refused = unknown_words(unknown, conversation, lang)
     elif strays:
-        (word, code), audience = strays[0], stray_audience(strays[0][0], conversation)
+        word, code, audience = strays[0]
         refused = org(
             "org_audience_not_run",
             lang,
             stages,
             word=quoted([word], lang),
-            audience=quoted([audience or ""], lang),
+            audience=quoted([audience], lang),
             codes=audiences_shown(conversation),
             code=quoted([code], lang),
         )
