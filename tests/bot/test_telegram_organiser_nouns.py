@@ -270,6 +270,7 @@ WALKED = {
         "org_help_qr",
         "org_help_export",
         "org_no_stage",
+        "org_audience_not_run",
         "org_links_qr_hint",
         "org_export_too_large",
         "org_qr_usage",
@@ -315,6 +316,7 @@ async def test_every_text_about_stages_is_said_by_a_command(
     boss = organiser(person, lang)
     commands = ["/help", "/links", "/qr", "/qr atlantis", "/qr a b", "/qr pithiviers evreux"]
     commands += ["/stats xyz", "/stats a b", "/stats pithiviers evreux", "/qr territoire"]
+    commands += ["/stats pithiviers__bogus"]
     for command in commands:
         before = len(boss.chat)
         await boss.send(command)
