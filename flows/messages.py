@@ -40,6 +40,10 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Le nombre doit être au plus {max}.",
         "en": "The number must be at most {max}.",
     },
+    "year_range": {
+        "fr": "Merci d’indiquer une année de {min} à {max}.",
+        "en": "Please enter a year from {min} to {max}.",
+    },
     "bad_email": {
         "fr": "Cette adresse e-mail ne semble pas valide (exemple : nom@exemple.fr).",
         "en": "That email address does not look valid (for example: name@example.org).",

@@ -209,6 +209,18 @@ class NumberStep(_Step):
             raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
         return self
 
+    @property
+    def asks_a_year(self) -> bool:
+        """Whole numbers bounded like years (`min` from 1000, `max` from 1900 to 2100): a
+        count or an amount rarely is, so refusals and checks can speak of a year."""
+        return (
+            self.integer
+            and self.min is not None
+            and self.min >= 1000
+            and self.max is not None
+            and 1900 <= self.max <= 2100
+        )
+
 
 class _ChoiceStep(_Step):
     choices: list[Choice] = Field(min_length=2)

@@ -144,9 +144,7 @@ def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Inval
 def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | Invalid:
     example = _example(step, lang)
     if isinstance(value, str):
-        parsed = parse_number(value, lang)
-        if parsed is None:
-            parsed = _counted(step, value, lang)
+        parsed = _typed_number(step, value, lang)
         if parsed is None:
             two = TWO_NUMBERS.search(value) is not None  # "10 15", "10-15": a range
             return Invalid(message("one_number" if two else "not_a_number", lang, example=example))
@@ -157,11 +155,35 @@ def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | I
         if value != int(value):
             return Invalid(message("not_whole", lang, example=example))
         value = int(value)
+    low, high = step.min, step.max
+    if (low is not None and value < low) or (high is not None and value > high):
+        return _out_of_bounds(step, value, lang)
+    return value
+
+
+def _typed_number(step: NumberStep, text: str, lang: str) -> float | int | None:
+    """ "12", "12 stagiaires", or a rough "environ 12": several questions say an order
+    of magnitude is enough, so a hedged figure is that figure."""
+    for typed in (text, _unhedged(text)):
+        parsed = parse_number(typed, lang)
+        if parsed is None:
+            parsed = _counted(step, typed, lang)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _out_of_bounds(step: NumberStep, value: float, lang: str) -> Invalid:
+    """Too small or too big, said of a year where the question asks one ("from 1800 to
+    2019", not "the number must be at least 1800")."""
+    if step.asks_a_year:
+        assert step.min is not None and step.max is not None
+        low, high = format_number(step.min, lang), format_number(step.max, lang)
+        return Invalid(message("year_range", lang, min=low, max=high))
     if step.min is not None and value < step.min:
         return Invalid(message("too_small", lang, min=format_number(step.min, lang)))
-    if step.max is not None and value > step.max:
-        return Invalid(message("too_big", lang, max=format_number(step.max, lang)))
-    return value
+    assert step.max is not None
+    return Invalid(message("too_big", lang, max=format_number(step.max, lang)))
 
 
 def _example(step: NumberStep, lang: str) -> str:
@@ -331,6 +353,12 @@ MAX_COUNT = 10**15
 """A typed count from this on is pasted junk, not a count (a spreadsheet keeps 15 digits)."""
 
 
+def _unhedged(text: str) -> str:
+    """ "environ 12" as "12", folded (no case, no accents): digits are unchanged, and words
+    are compared folded."""
+    return HEDGE.sub("", _fold(text), count=1).strip()
+
+
 def ranged(step: SingleChoiceStep) -> bool:
     """Some choices have a `range`: a typed whole number can name one."""
     return any(choice.range is not None for choice in step.choices)
@@ -339,8 +367,7 @@ def ranged(step: SingleChoiceStep) -> bool:
 def _by_count(step: SingleChoiceStep, text: str, lang: str) -> str | None:
     """The choice whose range holds the whole number typed ("12", "12 salariés",
     "environ 12"); None for a decimal, a negative or a number in no range."""
-    # Folded (no case, no accents): digits are unchanged, and words are compared folded.
-    typed = HEDGE.sub("", _fold(text), count=1).strip()
+    typed = _unhedged(text)
     number = parse_number(typed, lang)
     if number is None:
         number = _counted(step, typed, lang)

@@ -4,7 +4,7 @@ The bundled questionnaire asks the year a company was founded, "up to 2019, the
 year of the survey". Copied for a later tour, it refused every company founded
 since at a required question, and `validate` said ok: the flow alone is right, only
 the stages' dates show it out of date. A whole-number question whose bounds look
-like years (`min` from 1000, `max` from 1900 to 2100) and whose `max` is before the
+like years (`NumberStep.asks_a_year`) and whose `max` is before the
 year of the latest workshop it runs at is a warning at its `max:` line.
 """
 
@@ -20,11 +20,6 @@ from flows.catalogue import node_tree, stages_for
 from flows.errors import Problem
 from flows.model import Flow, NumberStep
 from flows.stages import StageDef
-
-EARLIEST_YEAR = 1000
-"""A year question's `min` is a year too: from here (a count from 0 to 2000 is not one)."""
-YEARS = range(1900, 2101)
-"""Where a year question's `max` falls: a count or an amount rarely ends in this span."""
 
 
 def stale_year_bounds(
@@ -57,14 +52,7 @@ def stale_year_bounds(
 
 
 def _asks_a_year(step: object) -> TypeGuard[NumberStep]:
-    return (
-        isinstance(step, NumberStep)
-        and step.integer
-        and step.min is not None
-        and step.min >= EARLIEST_YEAR
-        and step.max is not None
-        and step.max in YEARS
-    )
+    return isinstance(step, NumberStep) and step.asks_a_year
 
 
 def _max_line(root: yaml.Node | None, step_id: str) -> int | None:
