@@ -1,8 +1,8 @@
 """Piped names: `{question}` or `{question|fallback}` in a flow's texts.
 
 In French, "de" before a piped answer is said as French says it: "le chiffre
-d'affaires d'Exemple Industries", "des Ateliers Réunis" (`french_de`); the
-author's fallback is kept as written.
+d'affaires d'Exemple Industries", "des Ateliers Réunis" (`french_de`), and so is
+"que": "Est-ce qu'Exemple Industries…"; the author's fallback is kept as written.
 
 One pattern for every reader: the loader's checks (which names a text pipes),
 the prompts (the names replaced by answers as read) and the organiser's
@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 PIPE = re.compile(r"\{(?P<name>[a-z][a-z0-9_]*)(?:\|(?P<fallback>[^{}]*))?\}")
 """`{name}` or `{name|fallback}`; the name is a question id."""
-AFTER_DE = re.compile(r"(?P<de>\b[Dd]e )?" + PIPE.pattern)
-"""The same, with the French "de" before it, if any."""
+AFTER_DE = re.compile(r"(?P<de>\b(?:[Dd]e|[Qq]ue) )?" + PIPE.pattern)
+"""The same, with the French "de" or "que" before it, if any."""
 VOWELS = frozenset("aeiouœæ")  # "d’Œuilly", "l’œuvre"
 ELLIPSIS = "…"
 
@@ -34,7 +34,7 @@ def fill(text: str, value_of: Callable[[str], str | None], *, french: bool = Fal
     Where that is None (no answer), the fallback is used, or nothing when there is none;
     so it is for an answer with no letter or digit ("-", "??", "🏭"), which would not read
     as a name in a sentence ("Combien de salariés compte 🏭 ?").
-    In a `french` text, "de" before an answer becomes what French makes of it.
+    In a `french` text, "de" or "que" before an answer becomes what French makes of it.
     """
     if "{" not in text:
         return text
@@ -46,8 +46,12 @@ def fill(text: str, value_of: Callable[[str], str | None], *, french: bool = Fal
             return de + (match.group("fallback") or "")
         if de:
             # The apostrophe the author typed: "d’activité" then "d’Exemple", not "d'Exemple".
-            said = french_de(value, apostrophe="’" if "’" in text else "'")
-            return said[0].upper() + said[1:] if de[0] == "D" else said
+            apostrophe = "’" if "’" in text else "'"
+            if de.lower() == "que ":
+                said = f"qu{apostrophe}{value}" if _elides(value) else f"que {value}"
+            else:
+                said = french_de(value, apostrophe=apostrophe)
+            return said[0].upper() + said[1:] if de[0] in "DQ" else said
         return value
 
     return (AFTER_DE if french else PIPE).sub(replace, text)
@@ -59,15 +63,18 @@ def french_de(name: str, *, apostrophe: str = "'") -> str:
     for article, contracted in (("Le ", "du "), ("Les ", "des ")):
         if name.startswith(article):
             return contracted + name.removeprefix(article)
+    return f"d{apostrophe}{name}" if _elides(name) else f"de {name}"
+
+
+def _elides(name: str) -> bool:
+    """A name that "de" and "que" elide before: "d'Évreux", "qu'Airbus"."""
     # Read without accents: "É" elides as "E" does.
     plain = "".join(
         c for c in unicodedata.normalize("NFD", name.lower()) if not unicodedata.combining(c)
     )
     # A "y" is a vowel before a consonant ("Yvetot") and a consonant before a vowel ("Yutz");
     # an "h" is left as written: mute (Honfleur) or aspirated (Hirson) needs a list.
-    if plain[:1] in VOWELS or (plain[:1] == "y" and plain[1:2] not in VOWELS):
-        return f"d{apostrophe}{name}"
-    return f"de {name}"
+    return plain[:1] in VOWELS or (plain[:1] == "y" and plain[1:2] not in VOWELS)
 
 
 def unpiped(text: str) -> str:

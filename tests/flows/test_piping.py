@@ -6,6 +6,7 @@ import pytest
 
 import flows
 from flows.piping import fill, piped_names, unpiped
+from flows.prompts import pipe
 
 
 @pytest.mark.parametrize(
@@ -115,3 +116,62 @@ def test_the_bundled_questionnaire_asks_of_votre_entreprise_after_an_emoji_name(
     shown = flows.prompt(flow, state, "fr")
     assert shown is not None
     assert "🏭" not in shown.text and "votre entreprise" in shown.text, shown.text
+
+
+@pytest.mark.parametrize(
+    ("company", "said"),
+    [
+        ("Exemple Industries", "Est-ce qu'Exemple Industries exporte ?"),
+        ("Éclat SAS", "Est-ce qu'Éclat SAS exporte ?"),
+        ("Le Creuset", "Est-ce que Le Creuset exporte ?"),
+        ("Robinetterie Duval", "Est-ce que Robinetterie Duval exporte ?"),
+    ],
+)
+def test_in_french_que_before_an_answer_is_elided_before_a_vowel(company: str, said: str) -> None:
+    text = "Est-ce que {company|votre entreprise} exporte ?"
+
+    assert fill(text, {"company": company}.get, french=True) == said
+    assert fill(text, {}.get, french=True) == "Est-ce que votre entreprise exporte ?"
+    assert fill("Que {company} ?", {"company": "Acme"}.get, french=True) == "Qu'Acme ?"
+
+
+def _asked(flow_file: str, name_id: str, name: str, step_id: str) -> str:
+    """The French text of `step_id` in a bundled flow, once `name_id` is answered `name`."""
+    flow = flows.load_flow(flows.bundled_path(flow_file))
+    state = flows.start(flow)
+    assert state.current == name_id
+    state = flows.answer_text(flow, state, name, "fr").state
+    return pipe(flow, flow.step(step_id).text, "fr", state)
+
+
+@pytest.mark.parametrize(
+    ("step_id", "said"),
+    [
+        ("in_group", "Est-ce que Le Creuset fait partie d’un groupe\u00a0?"),
+        ("year_founded", "Quelle est l’année de création du Creuset\u00a0?"),
+        ("works_abroad", "Est-ce que Le Creuset a une activité à l’international\u00a0?"),
+    ],
+)
+def test_the_companies_questions_read_right_whatever_the_name(step_id: str, said: str) -> None:
+    """Not "Le Creuset fait-elle partie d’un groupe ?": a name has no known gender."""
+    assert _asked("questionnaire.yaml", "company_name", "Le Creuset", step_id) == said
+
+
+@pytest.mark.parametrize(
+    ("step_id", "said"),
+    [
+        (
+            "org_type",
+            "Conseil départemental du Loiret\u00a0: de quel type d’organisation s’agit-il\u00a0?",
+        ),
+        (
+            "offer_innovation",
+            "Conseil départemental du Loiret\u00a0: que proposez-vous aux PME en matière d’innovation\u00a0?",
+        ),
+    ],
+)
+def test_the_actors_questions_read_right_with_a_name_typed_without_its_article(
+    step_id: str, said: str
+) -> None:
+    """Not "Que propose Conseil départemental du Loiret aux PME… ?"."""
+    assert _asked("acteurs.yaml", "org_name", "Conseil départemental du Loiret", step_id) == said

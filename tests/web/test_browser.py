@@ -97,7 +97,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.type("Robinetterie")
     ana.at(3, 51, COMPANY, f"Combien de salariés compte {XSS}")
     ana.tap("10 à 49")
-    ana.at(4, 51, COMPANY, "fait-elle partie d’un groupe")
+    ana.at(4, 51, COMPANY, "fait partie d’un groupe")
     ana.tap("Non")
     ana.at(5, 51, COMPANY, "chiffre d’affaires")
     ana.tap("Moins de 2 M€")
@@ -109,7 +109,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.tap("Dirigeant, gérant")
 
     # A number: refused as the engine refuses it everywhere, then taken.
-    ana.at(8, 51, COMPANY, f"En quelle année {XSS} a-t-elle été créée")
+    ana.at(8, 51, COMPANY, f"Quelle est l’année de création de {XSS}")
     # A year: a whole number from 1800, typed on the phone's digits keypad.
     expect(page.locator("#answer")).to_have_attribute("inputmode", "numeric")
     ana.type("vers 1990")
@@ -155,7 +155,7 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.at(16, 51, INNOVATION, "dépenses d’innovation")
     ana.sees("Forte baisse")
     ana.tap("Légère hausse")
-    ana.at(17, 51, ABROAD, f"{XSS} a-t-elle une activité à l’international")
+    ana.at(17, 51, ABROAD, f"Est-ce que {XSS} a une activité à l’international")
     ana.tap("Oui")
     ana.at(18, 49, ABROAD, "Quelle part de votre chiffre d’affaires est réalisée")
     ana.tap(f"25 à 49{NBSP}%")
@@ -328,7 +328,7 @@ def test_the_resume_link_opens_the_same_question_elsewhere(
     office.tap("10 à 49")
     office.at(4, 51, COMPANY)
     ana.reload()
-    ana.at(4, 51, COMPANY, "fait-elle partie d’un groupe")
+    ana.at(4, 51, COMPANY, "fait partie d’un groupe")
     assert rows(db_path, "SELECT count(*) FROM respondents") == [(1,)]
     assert answers(db_path)["headcount"] == ("h10_49", None)
     ana.check_clean()

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 SECTOR = "Quel est le secteur d’activité principal"
 HEADCOUNT = "Combien de salariés"
-GROUP = "fait-elle partie d’un groupe"
+GROUP = "fait partie d’un groupe"
 STALLED = "La connexion ne répond pas\u00a0: réessayez."
 READING_MS = 400
 """How long after a redraw chat.js ignores a finger's press."""
