@@ -452,7 +452,8 @@ class Pages:
             # brings it, and what is just above it, on screen by itself.
             anchor=not has_field(blocks),
             token=form_token(self.site.secret, person.external_id),
-            delivery=new_delivery(),
+            # One per form (chat.html): a footer press is not the page's answer sent twice.
+            delivery=new_delivery,
             issued=fresh,  # the page sets the cookie: its forms say so
             chat_url=here,
             # Without scripts, the page a form brings opens at what is new, not at the top.

@@ -93,3 +93,17 @@ def test_the_same_answer_sent_again_after_a_lost_reply_is_taken_once(
     expect(page.locator("#waiting-text")).to_contain_text("Vos idées")
     expect(page.locator("main")).not_to_contain_text("plus actif")
     ana.check_clean()
+
+
+def test_a_footer_button_after_a_lost_reply_is_not_taken_for_the_answer(
+    server: Server, phones: Phones
+) -> None:
+    """ "Mes données" pressed while "réessayez" shows: it has its form's own id, so it is a
+    new request, answered, not the answer sent twice and dropped without a word."""
+    ana = industrie_unanswered(server, phones)
+    page = ana.page
+
+    ana.tap("Mes données")
+
+    expect(page.locator("main")).to_contain_text("Voici les données enregistrées vous concernant")
+    ana.check_clean()
