@@ -304,7 +304,7 @@ def _plan_targets(
     if several and (to_stdout or (out is None and xlsx is None)):
         fail(
             "several flows are configured: name a file with -o (one is written per flow, "
-            "like responses-entreprise.csv) or pick one with --flow"
+            "like responses-entreprise.csv) or a workbook with --xlsx, or pick one with --flow"
         )
     from exports import one_per_flow_refused
 
@@ -417,7 +417,8 @@ def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None
 
     # Data to standard output when asked (-o -) or no file is named: a pipe into another tool.
     named = target.csv is not None or target.xlsx is not None
-    stdout = sys.stdout.buffer if target.to_stdout or not named else None
+    piped = target.to_stdout or not named
+    stdout = sys.stdout.buffer if piped else None
     try:
         with interrupted_cleanly("the export"):
             result = run_export(
@@ -433,7 +434,7 @@ def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None
         fail(str(error))
     if stdout is not None:
         stdout.flush()
-    click.echo(_summary_line(result, target.files, to_stdout=target.to_stdout), err=True)
+    click.echo(_summary_line(result, target.files, to_stdout=piped), err=True)
     for note in _notes(result, target.flow, options, db):
         click.echo(note, err=True)
 

@@ -288,6 +288,7 @@ def test_export_of_several_flows_to_standard_output_says_what_to_do(desk: Path) 
     result = invoke("export")
     assert result.exit_code == 1
     assert "several flows are configured" in result.stderr and "--flow" in result.stderr
+    assert "or a workbook with --xlsx" in result.stderr
 
 
 def test_an_unknown_flow_names_those_configured(desk: Path) -> None:

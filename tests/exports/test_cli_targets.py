@@ -36,6 +36,20 @@ def test_dash_sends_the_csv_to_standard_output_beside_the_workbook(
     assert sum(1 for _ in sheet.iter_rows()) == EXPORTED + 1  # the header, then each response
 
 
+def test_a_codebook_alone_says_the_rows_went_to_standard_output(
+    filled: Filled, tmp_path: Path
+) -> None:
+    """Not "… to cb.csv": the rows went down the pipe, the codebook to its file."""
+    codebook = tmp_path / "cb.csv"
+    result = invoke("--db", filled.path, "--flow", MINI, "--codebook", codebook)
+
+    assert result.exit_code == 0, result.stderr
+    frame = read_csv(result.stdout_bytes)
+    assert len(frame) == EXPORTED
+    assert f"columns to standard output, {codebook}\n" in result.stderr
+    assert codebook.exists()
+
+
 def test_without_dash_the_workbook_alone_is_written(filled: Filled, tmp_path: Path) -> None:
     result = invoke("--db", filled.path, "--flow", MINI, "--xlsx", tmp_path / "book.xlsx")
 
