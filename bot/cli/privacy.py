@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -78,13 +79,17 @@ def erase(
         raise click.UsageError("name the respondent by --telegram-id ID or --response KEY")
     if response_only and response_key is None:
         raise click.UsageError("--response-only erases the response --response KEY names")
+    response_key = _key_read(response_key)
     settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
     label = database_label(settings.db)
-    named = (
-        f"Telegram id {telegram_id}" if telegram_id is not None else f"response key {response_key}"
-    )
-    missing = f"no respondent with {named} in {label}"
+    if telegram_id is not None:
+        missing = f"no respondent with Telegram id {telegram_id} in {label}"
+    else:
+        missing = (
+            f"no respondent with response key {response_key} in {label}: erased already "
+            "(by this command, /delete or the web page), or not a key of this database"
+        )
 
     async def go() -> None:
         """Erase, or raise _NotErased saying why not."""
@@ -96,7 +101,7 @@ def erase(
             who = _who(respondent.channel, respondent.external_id)
             data = await store.respondent_data(respondent.id)
             if response_only:
-                key = (response_key or "").strip()
+                key = response_key or ""
                 report = await _erase_one(store, key, _one_question(key, who, data), yes=yes)
                 alone = len(data["responses"]) == 1  # the store erases the person too
                 who = f"response {key} of {who}" + (" and their record" if alone else "")
@@ -118,6 +123,19 @@ def erase(
         click.echo("nothing was erased", err=True)  # what was asked for: not an error
     except (_NotErased, StorageError) as error:
         fail(str(error))
+
+
+def _key_read(typed: str | None) -> str | None:
+    """A response key as copied from anywhere: "3F9C2A7B10D84E61 " is 3f9c2a7b10d84e61."""
+    if typed is None:
+        return None
+    key = typed.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{16}", key):
+        raise click.UsageError(
+            f"--response {typed!r} is not a response key: 16 characters, 0-9 and a-f, as in "
+            "the export's response_key column"
+        )
+    return key
 
 
 class _NotErased(Exception):
@@ -203,7 +221,7 @@ async def _respondent(
 
     if telegram_id is not None:
         return await store.get_respondent(Channel.TELEGRAM, str(telegram_id))
-    response = await store.get_response_by_key((response_key or "").strip())
+    response = await store.get_response_by_key(response_key or "")
     if response is None:
         return None
     return await store.get_respondent_by_id(response.respondent_id)

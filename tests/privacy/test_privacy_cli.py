@@ -226,6 +226,37 @@ def test_erase_a_telegram_respondent_by_their_response_key(db: Path) -> None:
     assert telegram_ids(db) == ["111", "333"]
 
 
+# A key as copied from an e-mail: capitals, blanks; one erased already; one that cannot be.
+def test_a_key_typed_in_capitals_with_blanks_erases_that_respondent(db: Path) -> None:
+    (key,) = keys_of(db, "222")
+
+    result = invoke("erase", "--response", f" {str(key).upper()} ", "--db", db, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"erased Telegram user 222 (responses {key}) from {db}\n"
+    assert telegram_ids(db) == ["111", "333"]
+
+
+def test_a_key_erased_already_says_it_may_have_been(db: Path) -> None:
+    (key,) = keys_of(db, "222")
+    assert invoke("erase", "--response", str(key), "--db", db, "--yes").exit_code == 0
+
+    again = invoke("erase", "--response", str(key), "--db", db, "--yes")
+
+    assert again.exit_code == 1
+    assert f"no respondent with response key {key} in {db}: erased already" in again.stderr
+
+
+def test_what_cannot_be_a_key_is_refused_saying_what_a_key_looks_like(
+    db: Path,
+) -> None:
+    result = invoke("erase", "--response", "3f9c-2a7b", "--db", db, "--yes")
+
+    assert result.exit_code == 2
+    assert "'3f9c-2a7b' is not a response key: 16 characters, 0-9 and a-f" in result.stderr
+    assert telegram_ids(db) == ["111", "222", "333"]
+
+
 async def _second_response(path: Path, telegram_id: str) -> str:
     """A response of that person to another questionnaire; its key."""
     async with await Store.open(path) as store:
@@ -294,7 +325,10 @@ def test_response_only_needs_a_response_key(db: Path) -> None:
 def test_erase_an_unknown_response_key(db: Path) -> None:
     result = invoke("erase", "--response", "0123456789abcdef", "--db", db, "--yes")
     assert result.exit_code == 1
-    assert result.stderr == f"error: no respondent with response key 0123456789abcdef in {db}\n"
+    assert result.stderr == (
+        f"error: no respondent with response key 0123456789abcdef in {db}: erased already "
+        "(by this command, /delete or the web page), or not a key of this database\n"
+    )
     assert len(rows(db, "SELECT * FROM respondents")) == 4
 
 
