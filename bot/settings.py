@@ -51,7 +51,7 @@ KEEP: Final = "keep"
 """SURVEYBOT_RETENTION_DAYS=keep: responses kept until the organiser deletes them, said on purpose."""
 MAX_DAYS: Final = 36_500
 """The longest reminder delay, abandonment delay and retention period: a century, as `purge`
-allows (bot.cli.privacy.MAX_DAYS). Longer is a typo; far longer cannot be counted back
+allows (bot.cli.purge.MAX_DAYS). Longer is a typo; far longer cannot be counted back
 from today (the start, or every daily upkeep, ended in an OverflowError)."""
 
 

@@ -22,7 +22,8 @@ from bot.cli.migrate import migrate_db
 from bot.cli.options import CONTEXT
 from bot.cli.organiser import links, stats
 from bot.cli.outputs import Surveybot
-from bot.cli.privacy import erase, purge
+from bot.cli.privacy import erase
+from bot.cli.purge import purge
 from bot.cli.run import run
 from bot.cli.serve import serve
 

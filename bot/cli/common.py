@@ -86,3 +86,15 @@ def database_label(target: Path | str) -> str:
 def database_file(target: Path | str) -> Path | None:
     """The SQLite file outputs must never replace; None on PostgreSQL (no file here)."""
     return target if isinstance(target, Path) else None
+
+
+def warn_wal(path: str) -> None:
+    """After an erasure or a purge: the deleted rows stay in the -wal file a reader held."""
+    # Only SQLite reports an uncleared log: PostgreSQL has no -wal file beside the database.
+    click.echo(
+        f"warning: another program was reading {path} (an export, `surveybot stats`?), so "
+        "its -wal file could not be emptied: the deleted rows stay readable there until a "
+        "running bot or web chat empties it, within five minutes of that program's end; "
+        "with none running, run this command again once it is done",
+        err=True,
+    )

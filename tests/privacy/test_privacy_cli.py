@@ -17,7 +17,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli.privacy import erase, purge
+from bot.cli.privacy import erase
+from bot.cli.purge import purge
 from storage import AnswerInput, ResponseStatus, Store, encode_time
 from tests.support.sqlite import open_sqlite
 

@@ -14,7 +14,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli.privacy import erase, purge
+from bot.cli.privacy import erase
+from bot.cli.purge import purge
 
 
 @click.group()

@@ -160,3 +160,36 @@ def test_help_speaks_of_days_only() -> None:
     assert "--abandon-after-days DAYS" in result.stdout
     assert "HOURS" not in result.stdout
     assert "Example: surveybot purge --older-than 365 --abandon-after-days 14" in result.stdout
+
+
+# --- closing unfinished responses alone ---------------------------------------------
+
+
+def close_only(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, ["purge", *map(str, args)])
+
+
+def test_abandon_after_days_alone_closes_and_deletes_nothing(db: Path) -> None:
+    """A bot stopped for good leaves its unfinished responses "in progress": closed alone,
+    with no --older-than 36500 to say "delete nothing"."""
+    result = close_only("--abandon-after-days", "2", "--db", db)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "abandoned: 2\n"
+    assert result.stderr == (
+        f"closed 2 unfinished responses untouched for 2 days as abandoned in {db}; "
+        "answers kept, nothing deleted\n"
+    )
+    assert statuses(db) == ["in_progress", "abandoned", "abandoned"]
+
+
+def test_abandon_after_days_alone_in_a_dry_run_changes_nothing(db: Path) -> None:
+    result = close_only("--abandon-after-days", "14", "--db", db, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "abandoned: 1\n"
+    assert result.stderr == (
+        "dry run: nothing changed; 1 unfinished response untouched for 14 days would be "
+        "closed as abandoned\n"
+    )
+    assert statuses(db) == ["in_progress"] * 3
