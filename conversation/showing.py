@@ -374,6 +374,22 @@ class Showing:
         tagged = self._tagged()
         return stage is not None and tagged is not None and tagged.code != stage.code
 
+    async def _tag_if_untagged(self, stage: StageDef | None) -> None:
+        """Answers under way begun with no workshop (from the bare address) take the one of
+        the link they are next opened by, and the person is told: the analysts count each
+        workshop's answers, and its landing card said they would be linked to it. Answers
+        already linked to a workshop keep it (another's link offers the choice), and so do
+        answers to another questionnaire than the link's, or under a notice not agreed to."""
+        session = self.session
+        response, state = session.response, session.state
+        if stage is None or response is None or response.stage_code is not None:
+            return
+        other = self.linked is not None and self.linked.id != self.flow.id
+        if state is None or other or not session.resumable or session.needs_consent(self.flow):
+            return
+        await self._save(state, stage=stage, applies=False)
+        self.screens.append(Message(views.tagged_now(self.lang, stage)))
+
     def _mine_if_elsewhere(self, stage: StageDef | None) -> str:
         """The person's own entry, for "go on" under a menu opened from another workshop's
         link: a web page takes it, and does not ask again at its next reload ("" if not)."""

@@ -90,6 +90,7 @@ class Turn(Rights):
         stage = find_stage(self.stages, event.stage)
         session = self.session
         linked = self._other_linked()
+        await self._tag_if_untagged(stage)
         if linked is not None and session.response is not None:
             self._offer_switch(linked, stage)
         elif session.needs_consent(self.flow):
@@ -112,6 +113,7 @@ class Turn(Rights):
         """
         session = self.session
         linked = self._other_linked()
+        await self._tag_if_untagged(find_stage(self.stages, event.stage))
         if session.response is None:
             await self._arrive(event.stage)
         elif linked is not None:

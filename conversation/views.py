@@ -210,6 +210,11 @@ def restarted(lang: str, moved_to: StageDef | None) -> str:
     return say("restarted_at", lang, **_workshop(moved_to, lang))
 
 
+def tagged_now(lang: str, stage: StageDef) -> str:
+    """ "Your answers are now linked to the Évreux workshop": answers begun with none."""
+    return say("tagged_now", lang, **_workshop(stage, lang))
+
+
 def restart_menu(
     lang: str,
     seq: int,

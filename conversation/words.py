@@ -182,6 +182,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Starting again from the beginning. Your answers are now linked to the {city} "
         "{stage}{date}.",
     },
+    "tagged_now": {
+        "fr": "Vos réponses sont maintenant rattachées {au_stage} {of_city}{date}.",
+        "en": "Your answers are now linked to the {city} {stage}{date}.",
+    },
     # --- a link to the other questionnaire ------------------------------------------------
     "switch_offer": {
         "fr": "Vous avez commencé le questionnaire pour « {current} » ({so_far}), et ce lien ouvre "

@@ -30,10 +30,12 @@ VALUED = frozenset({"engine"})
 """Tables whose texts may carry values: the engine's refusals, whose values are the flow's.
 The others' valued texts (a welcome with its town, "3 réponses") are never notes, but for
 `VALUED_KEYS`."""
-VALUED_KEYS = frozenset({("say", "switched"), ("say", "restarted_at"), ("say", "language_only")})
+VALUED_KEYS = frozenset(
+    {("say", "switched"), ("say", "restarted_at"), ("say", "tagged_now"), ("say", "language_only")}
+)
 """Other texts whose values are the flow's or the stages file's: "your answers to « Une
 entreprise » are erased" names a questionnaire by its audience's label, "now linked to the
-Évreux workshop" a workshop by its town, "only in English" the flow's one language; never
+Évreux workshop" (`restarted_at`, `tagged_now`) a workshop by its town, "only in English" the flow's one language; never
 what a person typed."""
 
 

@@ -339,16 +339,16 @@ async def test_restart_from_the_resume_offer_keeps_the_new_links_workshop(
     await mini_to(ana, "sector")  # opened without a workshop
 
     await ana.start("pithiviers")
+    # Begun without a workshop, linked to the link's from then on: said, as any move is.
+    assert ana.messages == [
+        "Vos réponses sont maintenant rattachées à l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
+    ]
     await ana.press(RESTART)
     assert ana.menu.text == RESTART_CONFIRM
     await ana.press(RESTART_YES)
 
     assert peek.query("SELECT COUNT(*), MAX(stage_code) FROM responses") == [(1, "pithiviers")]
-    # Begun without a workshop, now linked to one: said, as any move is.
-    assert ana.messages == [
-        "C’est reparti depuis le début. Vos réponses sont maintenant rattachées à "
-        "l’atelier de Pithiviers (5\u00a0juin\u00a02019)."
-    ]
+    assert ana.messages == ["C’est reparti depuis le début."]  # no move left to tell
 
 
 async def test_a_finished_respondent_at_another_workshop_is_told_where_their_answers_stay(

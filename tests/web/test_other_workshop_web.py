@@ -146,3 +146,23 @@ async def test_a_malformed_address_gives_language_buttons_that_still_work(
 
     assert "Language: English." in page and "not recognised" not in page
     assert page.question is not None and page.question.step == step
+
+
+async def test_answers_begun_without_a_workshop_take_the_link_opened_next(
+    visitor: VisitorFactory, peek: Peek
+) -> None:
+    """The bare address before the event, then the workshop's code: its card says the answers
+    will be linked to it, and they are; the page says so above the question waiting."""
+    ana = visitor()
+    await ana.get("/chat")
+    await ana.press_through(AGREE)
+    await ana.type("ACME")
+    assert peek.query("SELECT stage_code FROM responses") == [(None,)]
+
+    page = await ana.get(HERS)
+
+    assert "Vos réponses sont maintenant rattachées à l’atelier de Pithiviers" in page
+    assert page.question is not None and page.question.step == "sector"
+    assert peek.query("SELECT stage_code FROM responses") == [("pithiviers",)]
+    again = await ana.get(HERS)
+    assert "maintenant rattachées" not in again
