@@ -334,9 +334,8 @@ class Pages:
         """The resume link: what it holds, then (once confirmed) this browser answers as
         that respondent from now on.
 
-        Opening the link changes nothing: a link sent by someone else must not
-        silently make this browser answer into their questionnaire, nor drop the
-        one it holds. The confirmation is a form, posted back here.
+        Opening the link changes nothing: a link sent by someone else must not silently make
+        this browser answer into their questionnaire, nor drop the one it holds (a form).
         """
         lang = language_of(request, self.conversation)
         respondent = valid_id(str(request.path_params["respondent"]))
@@ -370,6 +369,7 @@ class Pages:
                 retired=await self.conversation.retired_names(copy.data, lang),
             ).responses,
             replaces=bool(mine and mine.responses),
+            done=all(r["status"] == "completed" for r in copy.data["responses"]),
             token=form_token(self.site.secret, respondent),
             post_url=request.url_for("resume", respondent=respondent),
         )

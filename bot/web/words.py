@@ -167,6 +167,16 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "This link belongs to a questionnaire already started:",
     },
     "resume_confirm": {"fr": "Reprendre ici", "en": "Resume here"},
+    # The same link once its questionnaire is finished: nothing to resume, answers to see.
+    "resume_confirm_title_done": {
+        "fr": "Revoir ou modifier ces réponses ici\u00a0?",
+        "en": "See or change these answers here?",
+    },
+    "resume_confirm_lead_done": {
+        "fr": "Ce lien est celui d’un questionnaire terminé\u00a0:",
+        "en": "This link belongs to a finished questionnaire:",
+    },
+    "resume_confirm_done": {"fr": "Les revoir ici", "en": "See them here"},
     # The same link once the questionnaire is closed: no resuming, only one's rights.
     "resume_confirm_title_closed": {
         "fr": "Le questionnaire est clos",
