@@ -36,7 +36,7 @@ from flows import (
     visible_steps,
     without_hidden_personal,
 )
-from storage import Response, SurveyStore
+from storage import Response, ResponseStatus, SurveyStore
 
 log = logging.getLogger(__name__)
 
@@ -396,8 +396,16 @@ class Showing:
         return entry(self._tagged(), self.audience) if self._tagged_elsewhere(stage) else ""
 
     def _offer_resume(self, stage: StageDef | None) -> None:
-        """ "You have a questionnaire in progress": go on, or start over from `stage`'s link."""
+        """ "You have a questionnaire in progress": go on, or start over from `stage`'s link;
+        with nothing given yet (agreed, or started over, then left), its first question."""
         session = self.session
+        state, response = session.state, session.response
+        given = state is None or bool(state.answers or state.skipped)
+        in_progress = response is not None and response.status == ResponseStatus.IN_PROGRESS
+        # With several questionnaires the offer names the one begun: said even then.
+        if not given and in_progress and not self.audience and not self._tagged_elsewhere(stage):
+            self.show_current()  # not "0 answers of 51: go on, or start over?"
+            return
         self._say_updated()
         shown = self.prompt_of(session.state) if session.state else None
         # Named when the bot runs several questionnaires: which one is in progress.
