@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.terminal.words import term
+from bot.terminal.words import term, type_a_number
 from conversation import (
     Answered,
     DataCopy,
@@ -95,9 +95,10 @@ def own_words(said: Message, asked: Prompt | None, lang: str) -> Message:
         return Message(term(key, lang), warning=True)
     if asked is None or not asked.choices:
         return Message(term("use_numbers", lang), warning=True)
-    several = asked.kind in (Kind.MULTIPLE_CHOICE, Kind.RANKING)
-    words = "type_numbers" if several else "type_number"
-    return Message(term(words, lang, count=len(asked.choices)), warning=True)
+    count = len(asked.choices)
+    if asked.kind in (Kind.MULTIPLE_CHOICE, Kind.RANKING):
+        return Message(term("type_numbers", lang, count=count), warning=True)
+    return Message(type_a_number(count, lang), warning=True)
 
 
 def menu_text(menu: Menu, lang: str) -> str:
@@ -106,7 +107,7 @@ def menu_text(menu: Menu, lang: str) -> str:
     numbers = [choice for choice in menu.choices if choice.label.isdecimal()]
     if numbers and [c.label for c in numbers] == [str(n) for n in range(1, len(numbers) + 1)]:
         # Choices that are only numbers (the questions of the summary above): no list.
-        lines[-1] = f"  {term('type_number', lang, count=len(numbers))}"
+        lines[-1] = f"  {type_a_number(len(numbers), lang)}"
         default = next((c.label for c in menu.choices if c.action == menu.default), None)
         if default is not None:
             lines[-1] += " · " + term("menu_default", lang, label=default)

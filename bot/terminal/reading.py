@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.terminal.display import NO_INTENTS, YES_INTENTS
-from bot.terminal.words import term
+from bot.terminal.words import term, type_a_number
 from conversation import (
     COMMAND_WORDS,
     Action,
@@ -137,7 +137,7 @@ def _read_choice(line: str, shown: Prompt, lang: str) -> Event | Unclear:
     if _figures_only(word) and not _names_a_choice(shown, line):
         # "-1", "1.5", "1 2", "99": the engine would ask for its buttons, which a terminal
         # does not have; the range of numbers says what to type instead.
-        return Unclear(term("type_number", lang, count=count))
+        return Unclear(type_a_number(count, lang))
     return Typed(line)
 
 
@@ -176,7 +176,7 @@ def _read_menu(word: str, menu: Menu, lang: str) -> Event | Unclear:
     intents = {choice.action.intent for choice in choices}
     if intents & YES_INTENTS and intents & NO_INTENTS:
         return Unclear(term("consent_question", lang))
-    return Unclear(term("type_number", lang, count=len(choices)))
+    return Unclear(type_a_number(len(choices), lang))
 
 
 def _yes_and_no(menu: Menu) -> tuple[Action | None, Action | None]:

@@ -49,6 +49,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Tapez un numéro de 1 à {count}.",
         "en": "Type a number from 1 to {count}.",
     },
+    "type_one_or_two": {"fr": "Tapez 1 ou 2.", "en": "Type 1 or 2."},
     "type_numbers": {
         "fr": "Tapez des numéros de 1 à {count}, séparés par des espaces.",
         "en": "Type numbers from 1 to {count}, separated by spaces.",
@@ -169,3 +170,8 @@ WORDS: dict[str, dict[str, str]] = {
 
 term = Words(WORDS)
 """The text `key` in `lang`, with values filled in."""
+
+
+def type_a_number(count: int, lang: str) -> str:
+    """ "Tapez un numéro de 1 à 11.", and of two choices "Tapez 1 ou 2." (not "de 1 à 2")."""
+    return term("type_one_or_two", lang) if count == 2 else term("type_number", lang, count=count)

@@ -115,7 +115,7 @@ def test_yes_or_no_to_which_questionnaire_asks_for_a_number(
 
     assert result.returncode == 0, result.stderr
     assert "lequel voulez-vous" in result.stdout
-    assert "⚠ Tapez un numéro de 1 à 2." in result.stdout
+    assert "⚠ Tapez 1 ou 2." in result.stdout
     assert "Passer au questionnaire" not in result.stdout  # no switch asked for
     with open_sqlite(db) as connection:
         flows = connection.execute("SELECT flow_id FROM responses").fetchall()
