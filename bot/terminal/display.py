@@ -162,6 +162,8 @@ def _hint(shown: Prompt, lang: str) -> str:
     current = _current(shown)
     if current:
         parts.append(term("hint_current", lang, value=current))
+    elif shown.kind == Kind.MULTIPLE_CHOICE and shown.earlier is not None:
+        parts.append(term("hint_ticks_kept", lang))
     if shown.can_skip:
         parts.append(term("hint_skip", lang))
     if shown.can_back:

@@ -74,6 +74,11 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "plusieurs réponses possibles : numéros séparés par des espaces",
         "en": "several answers allowed: numbers separated by spaces",
     },
+    # Back at ticks given: typed numbers are the whole new answer, not ticks added.
+    "hint_ticks_kept": {
+        "fr": "Entrée garde les cases cochées ; des numéros les remplacent toutes",
+        "en": "Enter keeps the ticked boxes; numbers replace them all",
+    },
     "hint_multi_max": {
         "fr": "jusqu’à {max} réponses : numéros séparés par des espaces",
         "en": "up to {max} answers: numbers separated by spaces",
