@@ -183,7 +183,7 @@ def _block(screen: Screen, lang: str) -> Block | None:
         return Block("welcome", title=screen.title, text=screen.intro, lead=screen.workshop or "")
     if isinstance(screen, Menu):
         titles = [
-            CONFIRMING[c.action.intent] for c in screen.choices if c.action.intent in CONFIRMING
+            MENU_TITLES[c.action.intent] for c in screen.choices if c.action.intent in MENU_TITLES
         ]
         return Block(
             "menu",
@@ -285,12 +285,17 @@ def language_buttons(languages: Sequence[str], lang: str, entry: str | None = No
     ]
 
 
-CONFIRMING = {
+MENU_TITLES = {
     Intent.ERASE: "erase_title",
     Intent.RESTART: "restart_title",
     Intent.SWITCH: "switch_title",
+    # Not confirmations, but pages of their own too, the first a QR code may open.
+    Intent.AUDIENCE: "audience_title",
+    Intent.STAGE: "unknown_workshop_title",
+    Intent.SWITCH_ASK: "audience_title",
 }
-"""A confirmation's heading, by what its "yes" does: the page is that question."""
+"""A menu's heading, by what a choice of it does (a confirmation's "yes"): the page is that
+question, heard first by a screen reader jumping by headings."""
 GOODBYES = {
     "declined": "declined_title",
     "declined_kept": "declined_kept_title",

@@ -154,6 +154,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Start the questionnaire over?",
     },
     "erase_title": {"fr": "Effacer vos réponses\u00a0?", "en": "Erase your answers?"},
+    "audience_title": {"fr": "Quel questionnaire\u00a0?", "en": "Which questionnaire?"},
     "switch_title": {"fr": "Changer de questionnaire\u00a0?", "en": "Switch questionnaire?"},
     "unknown_workshop_title": {"fr": "Lien inconnu", "en": "Unknown link"},
     "not_found_title": {"fr": "Page introuvable", "en": "Page not found"},
