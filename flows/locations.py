@@ -144,8 +144,8 @@ def message_of(error: ErrorDetails) -> str:
     if kind == "too_short" and isinstance(error.get("input"), list) and name:
         # Pydantic says "list should have at least 2 items after validation, not 1".
         least, given = error.get("ctx", {}).get("min_length"), len(error["input"])
-        noun = name[:-1] if least == 1 and name.endswith("s") else name
-        return f"'{name}' needs at least {least} {noun}, not {given}"
+        one = ITEMS.get(name, name[:-1] if name.endswith("s") else "item")
+        return f"'{name}' needs at least {least} {one if least == 1 else one + 's'}, not {given}"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -257,6 +257,13 @@ def _plain_type_message(error: ErrorDetails, name: str) -> str | None:
     return f"'{name}' should be {'a text' if wanted == 'a value' else wanted}, got {_shown(value)}"
 
 
+ITEMS = {"any": "condition", "all": "condition", "in": "value"}
+"""What a list key holds, where its name does not say it ("'any' needs at least 1 condition")."""
+MEANT = {"includes": "equals", "contains": "equals", "is": "equals", "eq": "equals"}
+"""Words for a condition's test that look like none of its keys: `equals`, which on a
+multiple choice is "this box is ticked"."""
+
+
 def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
     step_type = str(loc[-2]) if len(loc) >= 2 else ""
     kinds = kinds_with(field) if step_type in STEP_TAGS else []
@@ -273,6 +280,9 @@ def _unknown_key(loc: tuple[int | str, ...], field: str) -> str:
     keys = _keys_beside(loc)
     if keys == STAGE_KEYS and (english := FRENCH_STAGE_KEYS.get(field.lower())) is not None:
         return f"unknown key '{field}'; did you mean '{english}'? (keys are written in English)"
+    meant = MEANT.get(field.lower())
+    if meant in keys:
+        return f"unknown key '{field}'; did you mean '{meant}'?"
     hint = difflib.get_close_matches(field, [k for k in keys if k != field], n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
     return f"unknown key '{field}'{suggestion}"

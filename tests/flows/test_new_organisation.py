@@ -359,3 +359,32 @@ def test_the_schema_describes_every_key_for_an_editor(model: str) -> None:
         )
         assert "0 or 1" in steps["ScaleStep"]["properties"]["min"]["description"]
         assert "smallest number" in steps["NumberStep"]["properties"]["min"]["description"]
+
+
+def test_a_condition_written_as_an_author_thinks_it_is_pointed_to_the_right_words(
+    tmp_path: Path,
+) -> None:
+    """ "'any' needs at least 1 any" and "did you mean 'codes'?" for `includes` helped no one."""
+    text = HEAD + (
+        "  - id: you\n"  # 7
+        "    title: Vous\n"
+        "    steps:\n"
+        "      - id: machines\n"  # 10
+        "        type: multiple_choice\n"
+        '        text: "Vos machines ?"\n'
+        "        choices:\n"
+        "          - {code: laser, label: Laser}\n"
+        "          - {code: printer, label: Imprimante 3D}\n"
+        "      - id: power\n"  # 16
+        "        type: text\n"
+        '        text: "Puissance du laser ?"\n'
+        "        show_if: {question: machines, includes: laser}\n"
+        "      - id: other\n"  # 20
+        "        type: text\n"
+        '        text: "Autre chose ?"\n'
+        "        show_if: {any: []}\n"
+    )
+    assert report(tmp_path, text) == [
+        "19: question 'power': unknown key 'includes'; did you mean 'equals'?",
+        "23: question 'other': 'any' needs at least 1 condition, not 0",
+    ]
