@@ -143,6 +143,8 @@ def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Inval
 
 def _check_number(step: NumberStep, value: object, lang: str) -> AnswerValue | Invalid:
     example = _example(step, lang)
+    if isinstance(value, str) and not clean_text(value):
+        return Invalid(message("empty", lang))  # nothing typed: not "a number, like 12"
     if isinstance(value, str):
         parsed = _typed_number(step, value, lang)
         if parsed is None:

@@ -72,3 +72,11 @@ def test_a_count_out_of_bounds_still_speaks_of_a_number(bundled: Flow) -> None:
     refusal = checked(bundled, "interns_n", "0")
     assert isinstance(refusal, Invalid)
     assert refusal.message == "Le nombre doit être au moins 1."
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\u00a0"])
+def test_nothing_typed_for_a_number_asks_for_an_answer(bundled: Flow, typed: str) -> None:
+    """Not "Merci d’indiquer un nombre (par exemple 2019)" for a field sent empty."""
+    refusal = checked(bundled, "year_founded", typed)
+    assert isinstance(refusal, Invalid)
+    assert refusal.message == "Merci d’écrire une réponse."

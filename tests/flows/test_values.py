@@ -177,7 +177,7 @@ def test_the_bound_is_written_the_local_way(mini: Flow) -> None:
 
 
 @pytest.mark.parametrize(("lang", "example"), [("fr", "12"), ("en", "12")])
-@pytest.mark.parametrize("typed", ["douze", "twelve", "12 ans", "1.2.3", "", "--1", "0x10"])
+@pytest.mark.parametrize("typed", ["douze", "twelve", "12 ans", "1.2.3", "--1", "0x10"])
 def test_words_are_not_numbers(mini: Flow, lang: str, example: str, typed: str) -> None:
     said = refused(mini, "staff", typed, lang)
     assert example in said
