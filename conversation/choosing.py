@@ -11,7 +11,9 @@ to, with nothing answered, is erased first (one person counts once).
 Only a questionnaire picked from the list is offered this (`Showing.picked`):
 one a link or a workshop's `flow:` decides is that link's, as the organiser
 meant it. Once an answer is given, another questionnaire is the switch's
-(conversation/switching.py), which says what it erases.
+(conversation/switching.py), which says what it erases: offered by the other
+questionnaire's link, and beside "start over?" (`_other_questionnaires`), where
+someone who picked the wrong one looks for a way back.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from __future__ import annotations
 import dataclasses
 
 from conversation import views
-from conversation.screens import Menu
+from conversation.actions import Action, Intent
+from conversation.screens import Choice, Menu
 from conversation.switching import Switching
-from flows import Catalogue, find_stage
+from conversation.words import say
+from flows import Catalogue, entry, find_stage, stages_for
 
 
 @dataclasses.dataclass
@@ -56,8 +60,29 @@ class Choosing(Switching):
         await self._begin(stage)
 
     def _restart_menu(self, stage: str = "", mine: str = "") -> Menu:
-        """ "Start over?", naming the questionnaire when the bot runs several."""
+        """ "Start over?", naming the questionnaire when the bot runs several, and offering
+        the others there (`_other_questionnaires`)."""
         name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
-        return views.restart_menu(
+        menu = views.restart_menu(
             self.lang, self._seq(), stage, finished=self.session.finished, mine=mine, name=name
+        )
+        return dataclasses.replace(menu, choices=menu.choices + self._other_questionnaires())
+
+    def _other_questionnaires(self) -> tuple[Choice, ...]:
+        """The bot's other questionnaires the workshop runs, while this one is unfinished:
+        a wrong tap on "who is answering?" found out after some answers is undone here,
+        where someone looks for a way back (the switch asks first, saying what it erases)."""
+        session = self.session
+        if len(self.several) < 2 or session.response is None or session.finished:
+            return ()
+        tagged = self._tagged()
+        return tuple(
+            Choice(
+                say("switch_to", self.lang, linked=views.questionnaire_name(other, self.lang)),
+                Action(Intent.SWITCH_ASK, stage=entry(tagged, other.audience.code), lang=self.lang),
+            )
+            for other in self.several
+            if other.id != self.flow.id
+            and other.audience is not None
+            and (tagged is None or tagged in stages_for(self.stages, other))
         )
