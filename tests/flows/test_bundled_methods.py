@@ -294,3 +294,12 @@ def test_each_flow_names_its_audience_and_gives_the_same_information_notice() ->
         ]
         assert headings[0] == headings[1]
         assert sum(line.startswith("•") for line in headings[0]) == 5
+
+
+@pytest.mark.parametrize("flow", [COMPANY, ACTORS], ids=["companies", "actors"])
+def test_the_thanks_name_the_erase_button_every_channel_has(flow: Flow) -> None:
+    """Not "depuis le menu du questionnaire": the web page has no menu, only its buttons."""
+    assert flow.outro is not None
+    said = {lang: flow.text(flow.outro, lang) for lang in ("fr", "en")}
+    assert "«\u00a0Effacer mes réponses\u00a0»" in said["fr"] and "menu" not in said["fr"]
+    assert "“Erase my answers”" in said["en"] and "menu" not in said["en"]
