@@ -85,14 +85,17 @@ def render_dropoff_png(stats: Stats) -> bytes:
     """The drop-off as a bar chart (PNG): per question, reached and answered, % of started."""
     from PIL import Image, ImageDraw
 
-    height = TOP + ROW_HEIGHT * max(len(stats.questions), 1) + 40
+    # No response yet: one line saying so, not a page of empty rows (1280 × 1612).
+    empty = not stats.questions or not stats.flow_started
+    rows = 1 if empty else len(stats.questions)
+    height = TOP + ROW_HEIGHT * rows + 40
     image = Image.new("RGB", (CHART_WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     words = _words(stats)
     _draw_heading(draw, stats, words)
-    _draw_scale(draw, stats, bottom=TOP + ROW_HEIGHT * len(stats.questions))
+    _draw_scale(draw, stats, bottom=TOP + ROW_HEIGHT * rows)
     font = _font()
-    if not stats.questions or not stats.flow_started:
+    if empty:
         draw.text((CHART_LEFT, TOP + 6), words["empty"], font=font, fill="black")
     else:
         for index, label in enumerate(_labels(stats, font)):

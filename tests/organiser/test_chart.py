@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from flows import Flow, StageDef
+from flows import Flow, StageDef, bundled_path, load_flow
 from organiser import compute_stats, render_dropoff_png
 from organiser.chart import ANSWERED_COLOUR, CHART_BAR_WIDTH, CHART_LEFT, REACHED_COLOUR
 from tests.organiser.survey import JULY_4, stats_of
@@ -49,3 +49,16 @@ async def test_dropoff_chart_bars_match_the_counts(
 def test_an_empty_chart_is_still_a_png(tour_flow: Flow, tour_stages: list[StageDef]) -> None:
     stats = compute_stats([], {}, flow=tour_flow, stages=tour_stages, today=JULY_4)
     Image.open(io.BytesIO(render_dropoff_png(stats))).verify()
+
+
+def test_a_chart_with_no_response_yet_is_one_line_not_a_page_of_empty_rows(
+    tour_stages: list[StageDef],
+) -> None:
+    """A workshop not yet held: the heading and "pas encore de réponse", in a strip."""
+    bundled = load_flow(bundled_path("questionnaire.yaml"))
+    stats = compute_stats([], {}, flow=bundled, stages=tour_stages, today=JULY_4)
+    assert len(stats.questions) > 40  # rows there would be, each empty
+
+    width, height = Image.open(io.BytesIO(render_dropoff_png(stats))).size
+
+    assert width == 1280 and height < 300
