@@ -10,9 +10,10 @@ import click
 
 from bot.cli.common import database_label
 from bot.cli.loading import load_settings, where_missing_paths_come_from
-from bot.cli.options import CONTEXT
+from bot.cli.options import CONTEXT, DATA_OPTIONS
 
 if TYPE_CHECKING:
+    from bot.settings import FlowSettings
     from flows import Flow, Problem, StageDef
 
 
@@ -26,7 +27,16 @@ if TYPE_CHECKING:
     "under the same `version` would be refused at start (SURVEYBOT_DB; default: "
     "surveybot.sqlite3, checked only if it exists).",
 )
-def validate(files: tuple[Path, ...], db: str | None) -> None:
+@DATA_OPTIONS[1]
+@DATA_OPTIONS[2]
+@DATA_OPTIONS[3]
+def validate(
+    files: tuple[Path, ...],
+    db: str | None,
+    flow: Path | None,
+    flows: str | None,
+    stages: Path | None,
+) -> None:
     """Check flow and stages files; print every problem, located, and exit 1 if any.
 
     Warnings ("FILE:LINE: warning: ...") are printed too but do not fail the check.
@@ -36,27 +46,29 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
     `flow:` must name one of the flow files given, or, if none is, of the
     configured flows.
 
+    Without FILES, --flow, --flows and --stages name what to check as for the other
+    commands (`validate --flows bundled` checks both bundled questionnaires together).
+
     Example: surveybot validate flows/data/questionnaire.yaml my-stages.yaml
     """
-    from bot.settings import FlowSettings
     from flows import validate_file
 
     configured = not files
     if configured:
-        settings = load_settings(FlowSettings)
+        settings = _flow_settings()
         files = (*settings.flow_paths(), settings.stages_path())
     reports = [(path, validate_file(path)) for path in files]
-    flows, stages = _flows_and_stage_flows(reports)
+    loaded, dated = _flows_and_stage_flows(reports)
     unread = _against_database(reports, db)
     together: list[Flow] = []
-    if configured and len(flows) == len(files) - 1:  # the files: the flows, then the stages
-        together = flows
-    elif not configured and not flows and stages:
+    if configured and len(loaded) == len(files) - 1:  # the files: the flows, then the stages
+        together = loaded
+    elif not configured and not loaded and dated:
         # Stages files alone: checked with the configured flows they will run with, as
         # `links` and a start check them (a code too long for a link with an audience).
         together = [flow for flow in _configured_flows([]) if not isinstance(flow, Path)]
     _add_stage_link_problems(reports, together)
-    _add_stale_years(reports, stages)
+    _add_stale_years(reports, dated)
     failed = False
     for path, problems in reports:
         failed = _show(path, problems) or failed
@@ -69,6 +81,15 @@ def validate(files: tuple[Path, ...], db: str | None) -> None:
 
 
 Report = tuple[Path, list["Problem"]]
+
+
+def _flow_settings() -> FlowSettings:
+    """The flows and stages configured, with this run's --flow, --flows and --stages on top."""
+    from bot.settings import FlowSettings
+
+    given = click.get_current_context().params
+    names = ("flow", "flows", "stages")
+    return load_settings(FlowSettings, **{name: given.get(name) for name in names})
 
 
 def _show(path: Path, problems: list[Problem]) -> bool:
@@ -147,9 +168,8 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
 def _flows_unset() -> bool:
     """Whether neither SURVEYBOT_FLOW nor SURVEYBOT_FLOWS is set: the flows checked are the
     bundled ones by default, not necessarily those of the stages file's author."""
-    from bot.settings import FlowSettings
 
-    settings = load_settings(FlowSettings)
+    settings = _flow_settings()
     return settings.flow is None and not settings.flows
 
 
@@ -171,11 +191,10 @@ def _is_flow_file(report: Report) -> bool:
 def _configured_flows(reports: list[Report]) -> list[Flow | Path]:
     """The flows the bot runs, those that do not load by their path, their problems added
     to `reports`."""
-    from bot.settings import FlowSettings
     from flows import FlowFileError, load_flow
 
     flows: list[Flow | Path] = []
-    for path in load_settings(FlowSettings).flow_paths():
+    for path in _flow_settings().flow_paths():
         try:
             flows.append(load_flow(path))
         except FlowFileError as error:
