@@ -201,11 +201,11 @@ def stage_link_problems(stages_file: str | Path, flows: Sequence[Flow]) -> list[
     (`<code>__<audience>`) longer than Telegram's 64 characters, or that holds `__`.
 
     A stage tied to one flow (`flow:`) has one link, its code alone, so no audience makes
-    it longer. Read from the file as written, as `stage_flow_problems`; [] with one flow,
-    or for a file that is no stages file.
+    it longer. Read from the file as written, as `stage_flow_problems`; [] for a file that
+    is no stages file. With one flow, a code holding `__` is a warning: its links work
+    until a second questionnaire is added, and then read as a workshop and an audience.
     """
-    if len(flows) < 2:
-        return []
+    several = len(flows) >= 2
     audiences = [flow.audience.code for flow in flows if flow.audience is not None]
     root = node_tree(stages_file)
     items = _value(root, "stages")
@@ -218,7 +218,7 @@ def stage_link_problems(stages_file: str | Path, flows: Sequence[Flow]) -> list[
             continue  # the file's own problem, said by its loading
         line = code.start_mark.line + 1
         tied = _is_flow_id(_value(item, "flow"))
-        for audience in [] if tied else audiences:
+        for audience in [] if tied or not several else audiences:
             if len(f"{code.value}{SEPARATOR}{audience}") > 64:
                 problems.append(
                     Problem(
@@ -230,12 +230,15 @@ def stage_link_problems(stages_file: str | Path, flows: Sequence[Flow]) -> list[
                     )
                 )
         if SEPARATOR in code.value:
+            later = "" if several else " once a second questionnaire runs"
             problems.append(
                 Problem(
                     str(stages_file),
                     line,
                     f"stage code {code.value!r} contains '{SEPARATOR}', which separates the "
-                    "workshop from the audience in links: rename the stage",
+                    f"workshop from the audience in links{later}: rename the stage "
+                    f"({code.value.replace(SEPARATOR, '_')!r}, say)",
+                    warning=not several,
                 )
             )
     return problems

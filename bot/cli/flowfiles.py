@@ -283,7 +283,8 @@ def _version_line(path: Path) -> int | None:
 def _add_stage_link_problems(reports: list[Report], flows: list[Flow]) -> None:
     """Add to each stages file's report, at its stage's line, what keeps a stage from its
     links with these flows run together (a code too long with an audience's): said
-    against the file, which is then not called ok."""
+    against the file, which is then not called ok. With one flow or none known, a code
+    holding `__` is warned of."""
     from flows import stage_link_problems
 
     for path, problems in reports:

@@ -71,3 +71,39 @@ def test_links_says_it_at_the_line_too(desk: Path) -> None:
     assert result.exit_code == 1
     assert said("entreprise") in result.stderr.splitlines()
     assert said("territoire") in result.stderr.splitlines()
+
+
+# --- a code holding "__" -----------------------------------------------------------------
+
+TWO_PARTS = "stages:\n  - code: pithiviers__nord\n    city: Pithiviers\n"
+TOLD = (
+    "stages.yaml:2: {warning}stage code 'pithiviers__nord' contains '__', which separates the "
+    "workshop from the audience in links{later}: rename the stage ('pithiviers_nord', say)"
+)
+
+
+def test_a_code_with_two_underscores_is_a_warning_while_one_questionnaire_runs(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It works today, and breaks the day a second questionnaire is added: said now."""
+    monkeypatch.delenv("SURVEYBOT_FLOWS")
+    (desk / "stages.yaml").write_text(TWO_PARTS, encoding="utf-8")
+
+    result = invoke("validate", "stages.yaml")
+
+    assert result.exit_code == 0, result.output
+    later = " once a second questionnaire runs"
+    assert result.stdout.splitlines() == [TOLD.format(warning="warning: ", later=later)]
+    assert "stages.yaml: ok, 1 warning" in result.stderr
+    # The bot and its links still run with it, as they did.
+    links = invoke("links", "--bot-username", "tour_innovation_bot", "--stages", "stages.yaml")
+    assert links.exit_code == 0, links.output
+
+
+def test_a_code_with_two_underscores_is_an_error_with_two_questionnaires(desk: Path) -> None:
+    (desk / "stages.yaml").write_text(TWO_PARTS, encoding="utf-8")
+
+    result = invoke("validate", "stages.yaml")
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [TOLD.format(warning="", later="")]
