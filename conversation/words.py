@@ -113,8 +113,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Si vous changez d’avis, touchez à nouveau votre lien d’invitation : {link}",
         "en": "If you change your mind, tap your invitation link again: {link}",
     },
-    # Declined by someone whose answers to another questionnaire (one no longer run, say)
-    # are still stored: not "nothing is stored". A page has buttons for the two commands.
+    # Declined, with answers to another questionnaire stored: not "nothing is stored".
     "declined_kept": {
         "fr": "C’est noté : vous ne participez pas à ce questionnaire. Les réponses que vous "
         "aviez données auparavant restent enregistrées : vous pouvez les consulter ou les "
@@ -162,8 +161,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Recommencer efface toutes vos réponses à ce questionnaire. Confirmez-vous ?",
         "en": "Starting over erases all your answers to this questionnaire. Are you sure?",
     },
-    # With several questionnaires: which one starting over erases (a screen may be about
-    # the other one's link).
+    # With several questionnaires: which one starting over erases (the screen may be another's).
     "restart_confirm_named": {
         "fr": "Recommencer efface toutes vos réponses au questionnaire pour « {name} ». "
         "Confirmez-vous ?",
@@ -497,7 +495,6 @@ def commands_help(lang: str, commands: Sequence[str] | None = None) -> str:
 
     commands = HELP_ORDER if commands is None else commands
     colon = "\u00a0:" if lang == "fr" else ":"
-    # The menu's descriptions begin with a capital; a help line's only loses that one:
-    # "(French / English)" keeps its own.
+    # A help line drops the description's first capital only: "(French / English)" keeps its.
     lines = [f"/{name}{colon} {_uncapitalised(say(f'cmd_{name}', lang))}" for name in commands]
     return "\n".join(lines) + "\n\n" + say("saved_as_you_go", lang)

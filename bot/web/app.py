@@ -266,8 +266,7 @@ class Pages:
         if by_script(request) and after == stage:
             page = keeping_what_was_sent(page, event)
             return self._page(request, person, page, fresh=fresh, at=changed, keep=not forgotten)
-        # chat.js too is redirected to a new entry: the address it shows (and reloads) is
-        # where it was redirected, so a reload does not show the old entry's page again.
+        # chat.js too is redirected to a new entry: a reload must not show the old entry's page.
         flash = await flash_after(self.conversation, person, after, (event, reply), page)
         if forgotten:  # the goodbye in the erased person's language, the browser forgetting it
             flash = dataclasses.replace(flash, language=page.language)
