@@ -34,10 +34,10 @@ async def at_company_name(ana: Person) -> None:
 
 
 async def shows_the_link_opened(ana: Person) -> None:
-    """The last message is what tapping the link shows: the offer to go on where they were,
-    the same as /start pithiviers gives."""
+    """The last message is what tapping the link shows, the same as /start pithiviers gives:
+    with nothing answered yet, the question waiting (the name not taken as an answer)."""
     opened = ana.last_text
-    assert opened.startswith("Vous avez un questionnaire en cours")
+    assert opened.startswith("Question 1/51 · ") and "nom de votre entreprise" in opened
     await ana.send("/start pithiviers")
     assert ana.last_text == opened
 
