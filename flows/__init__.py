@@ -11,6 +11,7 @@ from flows.catalogue import (
     stage_link_problems,
     stages_for,
 )
+from flows.checks import OTHER
 from flows.engine import (
     OTHER_TEXT_LIMIT,
     Outcome,
@@ -71,6 +72,7 @@ __all__ = [
     "MAX_NUMBER_CHARS",
     "MESSAGES",
     "MESSAGE_LIMIT",
+    "OTHER",
     "OTHER_TEXT_LIMIT",
     "SEPARATOR",
     "STAGE_CODE",

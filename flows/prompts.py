@@ -89,6 +89,9 @@ class Prompt:
     columns: int | None = None
     """A choice's buttons per row on a phone, as its author set them (1–4); None: the
     channel decides (Telegram from the labels' lengths)."""
+    other_text: str | None = None
+    """The words given with the "Other" choice selected, for a channel to show beside it
+    ("Autre secteur : Horlogerie"); None while they are asked again (`default` then)."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,16 @@ def prompt(flow: Flow, state: ResponseState, lang: str) -> Prompt | None:
         earlier=earlier,
         placeholder=None if state.awaiting_other else extra.placeholder,
         columns=extra.columns,
+        other_text=_other_text(state, step.id, earlier),
     )
+
+
+def _other_text(state: ResponseState, step_id: str, earlier: AnswerValue | None) -> str | None:
+    """The "Other" words of the answer offered again, if it holds "Other"."""
+    chosen = earlier if isinstance(earlier, list) else [earlier]
+    if state.awaiting_other or state.draft is not None or OTHER not in chosen:
+        return None
+    return state.others.get(step_id)
 
 
 def _question_text(text: str, state: ResponseState, labels: Labels, lang: str) -> str:

@@ -50,6 +50,7 @@ from conversation import (
 from flows import (
     EMAIL_LENGTH,
     MAX_NUMBER_CHARS,
+    OTHER,
     OTHER_TEXT_LIMIT,
     STAGE_CODE,
     Catalogue,
@@ -285,6 +286,14 @@ def language_buttons(languages: Sequence[str], lang: str, entry: str | None = No
     ]
 
 
+def _with_words(shown: Prompt, code: str, label: str, lang: str) -> str:
+    """A choice's label; the "Other" chosen before with the words given for it: "Autre
+    secteur : Horlogerie", which its button alone did not show."""
+    if code != OTHER or shown.other_text is None:
+        return label
+    return web("other_given", lang, label=label, words=shown.other_text)
+
+
 MENU_TITLES = {
     Intent.ERASE: "erase_title",
     Intent.RESTART: "restart_title",
@@ -344,7 +353,11 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         view["next"] = _button(web("continue", lang), on_question(shown, Intent.NEXT))
     elif kind == "buttons":
         view["buttons"] = [
-            _button(label, on_question(shown, Intent.CHOOSE, code), pressed=code in shown.selected)
+            _button(
+                _with_words(shown, code, label, lang),
+                on_question(shown, Intent.CHOOSE, code),
+                pressed=code in shown.selected,
+            )
             for code, label in shown.choices
         ]
         if shown.kind == Kind.SCALE and (shown.min_label or shown.max_label):
@@ -355,7 +368,10 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
             points = [label for code, label in shown.choices if code.lstrip("-").isdigit()]
             view["scale_points"] = (points[0], points[-1]) if points else ("", "")
     elif kind == "ticks":
-        view["choices"] = [(code, label, code in shown.selected) for code, label in shown.choices]
+        view["choices"] = [
+            (code, _with_words(shown, code, label, lang), code in shown.selected)
+            for code, label in shown.choices
+        ]
         hint = _how_many(shown, lang)
         # Not twice: the question's own help often says it already.
         said = hint.rstrip(".").casefold() in (shown.help or "").casefold()

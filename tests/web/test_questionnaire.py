@@ -101,12 +101,12 @@ async def test_a_person_answers_the_whole_questionnaire_in_the_browser(
     page = await ana.type("Horlogerie")
     assert page.progress.startswith("Question 3/51")
     assert "Horlogerie" in page  # the transcript above reads it back
-    # Back: the earlier choice is shown as chosen, and can be changed.
+    # Back: the earlier choice is shown as chosen, with its words, and can be changed.
     page = await ana.press("← Retour")
     assert page.progress.startswith("Question 2/51")
     assert page.question is not None
     chosen = [b.label for b in page.question.buttons if "réponse actuelle" in b.label]
-    assert chosen == ["Autre secteur (réponse actuelle)"]
+    assert chosen == ["Autre secteur : Horlogerie (réponse actuelle)"]
     page = await ana.press("Agroalimentaire")
     given.values["sector"] = "agrifood"
     assert page.progress.startswith("Question 3/51")
