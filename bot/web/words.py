@@ -68,7 +68,7 @@ WORDS: dict[str, dict[str, str]] = {
     "skip": {"fr": "Passer", "en": "Skip"},
     "continue": {"fr": "Continuer", "en": "Continue"},
     "current": {"fr": "réponse actuelle", "en": "current answer"},
-    "other_given": {"fr": "{label} : {words}", "en": "{label}: {words}"},
+    "other_given": {"fr": "{label}\u00a0: {words}", "en": "{label}: {words}"},
     # As the bundled questionnaires' help says it, so the page does not say it twice.
     "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers possible."},
     "at_most": {"fr": "Jusqu’à {max} réponses.", "en": "Up to {max} answers."},
