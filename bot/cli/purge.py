@@ -142,18 +142,18 @@ def purge(
     before, cutoff = _cutoff(now, days, day, timezone) if deleting else (now, "")
     settings = load_settings(DatabaseSettings, db=db)
     require_database(settings.db)
+    label = database_label(settings.db)
 
     async def go() -> None:
         store = await open_store(settings.db)
         try:
             if not deleting:
                 assert abandon_after is not None
-                label = database_label(settings.db)
                 await _abandon_only(store, label, now, abandon_after, dry_run=dry_run)
                 return
             await _purge(
                 store,
-                database_label(settings.db),
+                label,
                 now=now,
                 before=before,
                 cutoff=cutoff,
