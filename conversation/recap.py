@@ -8,7 +8,12 @@ read back with that version (`Showing.given`): its labels, every question it ans
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
+
+from pydantic import ValidationError
 
 from conversation.actions import Action, Intent
 from conversation.screens import Answered, Choice, Menu, Summary, Transcript
@@ -102,3 +107,29 @@ def answered(
     if value is None or left.step_id in after.skipped:
         return Answered(left, say("skipped", lang), skipped=True)
     return Answered(left, display_value(flow, step, value, after.others.get(left.step_id), lang))
+
+
+def stored_answers(
+    flow: Flow | None, answers: Mapping[str, Mapping[str, Any]], lang: str
+) -> tuple[tuple[str, str], ...]:
+    """A stored response's answers as its person reads them (for their copy of their data):
+    (question as asked, answer as read back), in the questionnaire's order.
+
+    `answers`: as `respondent_data` gives them ({"value", "other_text"} by question id).
+    What `flow` does not ask (a questionnaire no longer run, a question since removed)
+    is named by its id with the value as stored: nothing of theirs is left out."""
+    values: dict[str, Any] = {qid: a.get("value") for qid, a in answers.items()}
+    others = {qid: str(a["other_text"]) for qid, a in answers.items() if a.get("other_text")}
+    read: list[tuple[str, str]] = []
+    if flow is not None:
+        try:
+            state = ResponseState(current=None, answers=values, others=others)
+        except ValidationError:  # stored under rules since changed: read as stored below
+            state = None
+        rows = summary(flow, state, lang) if state is not None else []
+        read = [(question, shown) for qid, question, shown in rows if qid in values]
+        values = {qid: v for qid, v in values.items() if qid not in {row[0] for row in rows}}
+    for qid, value in values.items():
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        read.append((qid, f"{shown} ({others[qid]})" if qid in others else shown))
+    return tuple(read)

@@ -18,6 +18,7 @@ from conversation import views
 from conversation.choosing import Choosing
 from conversation.screens import Goodbye, Menu, Message
 from conversation.tokens import response_mark
+from conversation.versions import StoredVersions
 from conversation.words import say
 from flows import Flow
 from storage import SurveyStore
@@ -37,11 +38,27 @@ class Rights(Choosing):
             return
         data = await self.store.respondent_data(session.respondent.id)
         running = self.several or (self.flow,)
-        retired = await retired_names(self.store, data, running, lang)
         copy = views.data_copy(
-            data, lang, self.stages, running, zone=self.zone, closed=self.closed, retired=retired
+            data,
+            lang,
+            self.stages,
+            running,
+            zone=self.zone,
+            closed=self.closed,
+            retired=await retired_names(self.store, data, running, lang),
+            answered_on=await self._answered_on(data),
         )
         self.screens.append(copy)
+
+    async def _answered_on(self, data: dict[str, Any]) -> dict[tuple[str, int], Flow]:
+        """The stored versions of the flows `data`'s responses were given on, that are kept."""
+        versions = self.versions or StoredVersions(self.store)
+        kept: dict[tuple[str, int], Flow] = {}
+        for response in data.get("responses", []):
+            key = (str(response.get("flow") or ""), response.get("flow_version"))
+            if isinstance(key[1], int) and (flow := await versions.get(*key)) is not None:
+                kept[key] = flow
+        return kept
 
     def _delete(self) -> None:
         if self.session.respondent is None:

@@ -119,6 +119,11 @@ class DataCopy:
     """How to erase it all, for a channel where commands are typed ("/delete")."""
     responses: tuple[str, ...] = ()
     """Each response stored, as a line of `text` ("• Questionnaire commencé le …")."""
+    intro: str = ""
+    """The text's first line ("Voici les données…"), for a page laying out the rest itself."""
+    answers: tuple[tuple[tuple[str, str], ...], ...] = ()
+    """Each response's answers beside `responses`: (question as asked, answer as read back),
+    in the questionnaire's order, as `text` lists them under its line."""
 
 
 class HelpTopic(StrEnum):

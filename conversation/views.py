@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from conversation.actions import Action, Intent
 from conversation.recap import answered as answered
 from conversation.recap import revise_menu as revise_menu
+from conversation.recap import stored_answers
 from conversation.recap import summary_screen as summary_screen
 from conversation.recap import transcript as transcript
 from conversation.screens import (
@@ -49,6 +50,7 @@ from flows import (
     shared_called,
     stage_ref,
     stages_for,
+    typeset,
 )
 
 RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
@@ -371,13 +373,17 @@ def data_copy(
     zone: dt.tzinfo,
     closed: bool = False,
     retired: Mapping[str, str] | None = None,
+    answered_on: Mapping[tuple[str, int], Flow] | None = None,
 ) -> DataCopy:
-    """Everything stored about a respondent, as a short text and the whole as JSON.
+    """Everything stored about a respondent, as a text and the whole as JSON: each response
+    in a line, its answers under it, read back with its questionnaire (`recap.stored_answers`).
 
-    `flows`: every flow the bot runs; with several, each response says which it is for,
+    `flows`: every flow the bot runs (their questions name the answers); with several, each response says which it is for,
     as does one to a flow not run (named by `retired`, by flow id, or by its id).
     `zone`: the respondents' time zone, in which a response's day is said (`day_of`).
-    `closed`: the questionnaire is closed, so an unfinished response is said so (`status_said`)."""
+    `closed`: the questionnaire is closed, so an unfinished response is said so (`status_said`).
+    `answered_on`: the version of a flow a response was given on, by (flow id, version), as
+    stored; else its questions are read with the flow run now, else named by their ids."""
     named = {flow.id: questionnaire_name(flow, lang) for flow in flows} if len(flows) > 1 else {}
     gone = {str(r.get("flow") or "") for r in data.get("responses", [])} - {f.id for f in flows}
     named |= {flow_id: (retired or {}).get(flow_id) or flow_id for flow_id in gone if flows}
@@ -385,15 +391,33 @@ def data_copy(
         _response_line(response, lang, stages, named, zone, closed)
         for response in data.get("responses", [])
     )
-    lines = [say("mydata_intro", lang), "", *(responses or [say("mydata_none", lang)])]
+    answers = tuple(
+        stored_answers(_answered_on(r, flows, answered_on or {}), r.get("answers") or {}, lang)
+        for r in data.get("responses", [])
+    )
+    lines = [say("mydata_intro", lang)]
+    for line, read in zip(responses, answers, strict=True):
+        # The questions as a chat shows them (typeset: "Freins ?" kept on one line).
+        lines += ["", line, *(f"   {typeset(q, lang)}\n   → {shown}" for q, shown in read)]
     return DataCopy(
-        "\n".join(lines),
+        "\n".join(lines if responses else [*lines, "", say("mydata_none", lang)]),
         data,
         say("mydata_file", lang),
         caption=say("mydata_json", lang),
         typed_hint=say("mydata_delete_hint", lang),
         responses=responses,
+        intro=lines[0],
+        answers=answers,
     )
+
+
+def _answered_on(
+    response: dict[str, Any], flows: Sequence[Flow], stored: Mapping[tuple[str, int], Flow]
+) -> Flow | None:
+    """The flow to read a response's answers with: the version it was given on, if kept."""
+    flow_id, version = str(response.get("flow") or ""), response.get("flow_version")
+    kept = stored.get((flow_id, version)) if isinstance(version, int) else None
+    return kept or next((flow for flow in flows if flow.id == flow_id), None)
 
 
 def _response_line(

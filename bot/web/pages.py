@@ -80,6 +80,8 @@ class Block:
     notes: list[Block] = field(default_factory=list)
     """A "notes" block's messages, one after the other: read, with scripts focused, together."""
     question: dict[str, Any] = field(default_factory=dict)
+    groups: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
+    """"My data": each response's line with its answers, (question, answer as read back)."""
 
 
 def blocks_of(reply: Reply) -> list[Block]:
@@ -187,7 +189,12 @@ def _block(screen: Screen, lang: str) -> Block | None:
             buttons=[] if edits else buttons,
         )
     if isinstance(screen, DataCopy):
-        return Block("data", text=screen.text, title=screen.caption)
+        if not screen.responses:
+            return Block("data", text=screen.text, title=screen.caption)
+        # Each response's line (a list item here, not a "•") with its answers under it.
+        lines = [line.removeprefix("• ") for line in screen.responses]
+        groups = list(zip(lines, screen.answers, strict=True))
+        return Block("data", text=screen.intro, title=screen.caption, groups=groups)
     if isinstance(screen, Help):
         text = say("unknown_command", lang) if screen.topic == HelpTopic.UNKNOWN_COMMAND else ""
         return Block("message", text=text or commands_help(lang, screen.commands))

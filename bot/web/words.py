@@ -113,6 +113,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "show_all": {"fr": "Afficher toute la réponse", "en": "Show the whole answer"},
     "show_less": {"fr": "Réduire", "en": "Show less"},
+    # "My data": under each response, its answers, folded (a response may hold fifty).
+    "data_answers": {"fr": "Voir les réponses", "en": "Show the answers"},
     # Said by chat.js while an answer is on its way, and if the connection does not answer.
     "sending": {"fr": "Envoi…", "en": "Sending…"},
     "stalled": {

@@ -53,7 +53,18 @@ async def test_mydata_gives_a_copy_holding_the_answers(
         "",
         f"• Questionnaire commencé le 3\u00a0juin\u00a02019 (Pithiviers)\u00a0: en cours, 2\u00a0réponses "
         f"(référence {key})",
+        # Each answer under its question as asked, read back as it was given.
+        "   Quel est le nom de votre entreprise\u00a0?",
+        "   → Acme",
+        "   Quel est le secteur d’activité principal d’Acme\u00a0?",
+        "   → Horlogerie",
     ]
+    assert copy.answers == (
+        (
+            ("Quel est le nom de votre entreprise\u00a0?", "Acme"),
+            ("Quel est le secteur d’activité principal d’Acme\u00a0?", "Horlogerie"),
+        ),
+    )
     assert copy.typed_hint == "Pour tout effacer\u00a0: /delete"
     assert copy.caption == "Toutes vos données, en entier, au format JSON."
     data = copy.data
