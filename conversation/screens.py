@@ -119,6 +119,8 @@ class DataCopy:
     """How to erase it all, for a channel where commands are typed ("/delete")."""
     responses: tuple[str, ...] = ()
     """Each response stored, as a line of `text` ("• Questionnaire commencé le …")."""
+    finished: bool = False
+    """Every response stored is completed: nothing left to resume, only to see or change."""
     intro: str = ""
     """The text's first line ("Voici les données…"), for a page laying out the rest itself."""
     answers: tuple[tuple[tuple[str, str], ...], ...] = ()

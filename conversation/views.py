@@ -406,6 +406,8 @@ def data_copy(
         caption=say("mydata_json", lang),
         typed_hint=say("mydata_delete_hint", lang),
         responses=responses,
+        finished=bool(responses)
+        and all(r.get("status") == "completed" for r in data.get("responses", [])),
         intro=lines[0],
         answers=answers,
     )

@@ -331,9 +331,7 @@ class Pages:
 
     async def resume(self, request: Request) -> Response:
         """The resume link: what it holds, then (once confirmed) this browser answers as
-        that respondent from now on.
-
-        Opening the link changes nothing: a link sent by someone else must not silently make
+        that respondent from now on. Opening the link changes nothing: a link sent by someone else must not silently make
         this browser answer into their questionnaire, nor drop the one it holds (a form).
         """
         lang = language_of(request, self.conversation)
@@ -353,22 +351,23 @@ class Pages:
                 remember(request, response, COOKIE, respondent)
                 return response
         mine = await self.data_of(here, lang) if here is not None else None  # this browser's
+        # In the page's language, not the respondent's: a page is in one language.
+        shown = data_copy(
+            copy.data,
+            lang,
+            self.conversation.stages,
+            self.conversation.catalogue.flows,
+            zone=self.conversation.zone,  # the day it was for the respondents
+            closed=self.conversation.closed,  # then "unfinished", not "to resume"
+            retired=await self.conversation.retired_names(copy.data, lang),
+        )
         return self.draw(
             request,
             "resume.html",
             lang,
-            # In the page's language, not the respondent's: a page is in one language.
-            responses=data_copy(
-                copy.data,
-                lang,
-                self.conversation.stages,
-                self.conversation.catalogue.flows,
-                zone=self.conversation.zone,  # the day it was for the respondents
-                closed=self.conversation.closed,  # then "unfinished", not "to resume"
-                retired=await self.conversation.retired_names(copy.data, lang),
-            ).responses,
+            responses=shown.responses,
             replaces=bool(mine and mine.responses),
-            done=all(r["status"] == "completed" for r in copy.data["responses"]),
+            done=shown.finished,
             token=form_token(self.site.secret, respondent),
             post_url=request.url_for("resume", respondent=respondent),
         )

@@ -41,6 +41,7 @@ async def test_each_answer_is_under_its_question_with_its_label_not_its_code(
         ),
     )
     assert "   → Métallurgie, mécanique" in copy.text.split("\n")
+    assert not copy.finished
     assert "metal_mech" not in copy.text  # the code is the file's, for the analysts
     assert copy.data["responses"][0]["answers"]["sector"]["value"] == "metal_mech"
 
@@ -63,7 +64,9 @@ async def test_answers_given_on_an_older_version_read_as_that_version_asked_them
     ana.conversation = updated
     await ana.command("mydata")
 
-    [read] = _copy(ana.screens).answers
+    copy = _copy(ana.screens)
+    assert copy.finished  # nothing to resume: the web's resume link offers to see it
+    [read] = copy.answers
     # Not "industry" (a code version 2 no longer offers), not "share" (a question it dropped).
     assert ("Secteur ?", "Industrie") in read
     assert ("Part export ?", "40") in read

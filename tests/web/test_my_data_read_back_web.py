@@ -1,4 +1,4 @@
-""""Mes données" on the page lists each response with its answers under their questions.
+""" "Mes données" on the page lists each response with its answers under their questions.
 
 The downloadable JSON keeps codes and ids, for whoever processes it; the page is
 for the person, who reads "Métallurgie, mécanique", not "metal_mech", folded under
@@ -51,4 +51,3 @@ async def test_the_answers_are_listed_under_their_questions_in_words(
     assert "Voir les réponses" in page
     assert "• Questionnaire" not in page.text
     assert "(Pithiviers) : en cours, 3\u00a0réponses" in page
-
