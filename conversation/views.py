@@ -341,7 +341,7 @@ def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> 
 
     The workshop is kept in the choices and welcomed once the questionnaire is known.
     """
-    text = say("audience_pick", lang)
+    text, ref = say("audience_pick", lang), entry(stage)
     choices = tuple(
         Choice(
             flow.text(flow.audience.label, lang),
@@ -349,6 +349,14 @@ def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> 
         )
         for flow in catalogue.flows
         if flow.audience is not None
+    )
+    # Read in the wrong language? Switch right here, as at the notice: to one every
+    # questionnaire speaks, keeping the workshop of the link.
+    shared = [code for code in catalogue.flows[0].languages if code != lang]
+    choices += tuple(
+        Choice(LANGUAGE_NAMES.get(code, code), Action(Intent.LANGUAGE, value=code, stage=ref))
+        for code in shared
+        if all(code in flow.languages for flow in catalogue.flows)
     )
     return Menu(text, choices, columns=1)
 

@@ -193,9 +193,11 @@ def _going_back(event: Event) -> bool:
 
 
 def _choosing_again(reply: Reply) -> bool:
-    """Whether the reply is the list of questionnaires ("Une entreprise / Un acteur…")."""
+    """Whether the reply is the list of questionnaires ("Une entreprise / Un acteur…", and
+    "English" to read it in another language)."""
     last = reply.screens[-1] if reply.screens else None
-    return isinstance(last, Menu) and all(c.action.intent == Intent.AUDIENCE for c in last.choices)
+    intents = {c.action.intent for c in last.choices} if isinstance(last, Menu) else set()
+    return Intent.AUDIENCE in intents and intents <= {Intent.AUDIENCE, Intent.LANGUAGE}
 
 
 def _an_offer(reply: Reply) -> bool:

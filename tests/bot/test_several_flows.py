@@ -31,6 +31,8 @@ from tests.support.organiser_jobs import ask_and_wait
 
 BOT = "tour_innovation_bot"
 COMPANY, ACTOR = "Une entreprise", "Un acteur du territoire"
+LIST = [COMPANY, ACTOR, "English"]
+"""Who is answering: each questionnaire, and its other language to read the list in."""
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ async def test_telegram_asks_who_is_answering_then_gives_that_questionnaire(
     _, updates = telegram
     ana = Person(updates, 701)
     await ana.send("/start pithiviers")
-    assert ana.last.labels() == [COMPANY, ACTOR]
+    assert ana.last.labels() == LIST
     await ana.tap(ACTOR)
     assert actors_flow.text(actors_flow.title, "fr") in "\n".join(m.text for m in ana.chat)
     await ana.tap("J’accepte")

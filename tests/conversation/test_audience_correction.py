@@ -27,6 +27,8 @@ from tests.support.sqlite import open_sqlite
 
 COMPANY = "Une entreprise"
 ACTOR = "Un acteur du territoire"
+LIST = [COMPANY, ACTOR, "English"]
+"""Who is answering: each questionnaire, and its other language to read the list in."""
 AGAIN = "↩ Changer de questionnaire"
 FIRST_QUESTION = "Vous êtes à la première question."
 
@@ -50,7 +52,7 @@ async def test_the_notice_of_a_picked_audience_leads_back_to_the_list_for_the_wo
 
     await ana.press(AGAIN)
     assert ana.kinds == ["Menu"]
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     assert "pour qui vous répondez" in ana.menu.text
 
     await ana.press(ACTOR)  # as a first choice: that questionnaire's welcome and notice
@@ -68,7 +70,7 @@ async def test_back_at_the_notice_of_a_picked_audience_is_the_list_again(
     await ana.start("pithiviers")
     await ana.press(COMPANY)
     await ana.command("back")
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     await ana.press(ACTOR)
     await ana.press(AGREE)
     assert _responses(peek) == [(actors_flow.id, "pithiviers")]
@@ -85,7 +87,7 @@ async def test_back_at_the_first_question_with_nothing_answered_is_the_list_agai
     await ana.command("back")
 
     assert FIRST_QUESTION not in ana.messages
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     # Nothing answered, so nothing kept: the company's response and its agreement go.
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
     await ana.press(ACTOR)
@@ -119,7 +121,7 @@ async def test_back_never_erases_a_response_to_another_questionnaire(
 
     await ana.command("back")
 
-    assert ana.labels() == [COMPANY, ACTOR]  # the list again, and only the empty one went
+    assert ana.labels() == LIST  # the list again, and only the empty one went
     assert [flow for flow, _ in _responses(peek)] == ["tour_2018"]
     assert peek.query("SELECT status FROM responses") == [("completed",)]
 
@@ -131,7 +133,7 @@ async def test_a_link_without_workshop_leads_back_to_the_list_without_one(
     await ana.start()
     await ana.press(COMPANY)
     await ana.press(AGAIN)
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     await ana.press(ACTOR)
     assert ana.welcome.workshop is None
     await ana.press(AGREE)
@@ -222,11 +224,11 @@ async def test_telegram_goes_back_to_the_list_from_the_notice_and_the_first_ques
         await ana.send("/start pithiviers")
         await ana.tap(COMPANY)
         await ana.tap(AGAIN)
-        assert ana.last.labels() == [COMPANY, ACTOR]
+        assert ana.last.labels() == LIST
         await ana.tap(COMPANY)
         await ana.tap("J’accepte")
         await ana.send("/back")  # at the first question, nothing answered
-        assert ana.last.labels() == [COMPANY, ACTOR]
+        assert ana.last.labels() == LIST
         await ana.tap(ACTOR)
         await ana.tap("J’accepte")
     assert _stored(db_path) == [(actors_flow.id, "pithiviers")]

@@ -21,6 +21,8 @@ from tests.conversation.conftest import AGREE, ChatFactory
 
 COMPANY = "Une entreprise"
 ACTOR = "Un acteur du territoire"
+LIST = [COMPANY, ACTOR, "English"]
+"""Who is answering: each questionnaire, and its other language to read the list in."""
 
 
 def _flows_of_responses(peek: Peek) -> list[tuple[str, str | None]]:
@@ -32,7 +34,7 @@ async def test_a_workshop_link_asks_who_is_answering_and_stores_nothing(
 ) -> None:
     ana = chat(both)
     await ana.start("pithiviers")
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     assert "pour qui vous répondez" in ana.menu.text
     assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
 
@@ -44,7 +46,7 @@ async def test_a_word_typed_at_the_audience_list_gets_the_list_again_for_the_wor
     await ana.start("pithiviers")
     await ana.write("bonjour")
     assert ana.kinds == ["Menu"]  # no word about a notice not shown yet
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     await ana.press(ACTOR)
     await ana.write("bonjour")
     assert ana.messages == [
@@ -90,7 +92,7 @@ async def test_a_link_without_workshop_asks_and_keeps_no_stage(
 ) -> None:
     ana = chat(both)
     await ana.start()
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     await ana.press(ACTOR)
     await ana.press(AGREE)
     assert _flows_of_responses(peek) == [(actors_flow.id, None)]
@@ -129,7 +131,7 @@ async def test_a_forged_audience_asks_again_politely(
     await ana.start("pithiviers")
     await ana.tap(Action(Intent.AUDIENCE, stage="pithiviers__nobody"))
     assert isinstance(ana.screens[-1], Menu)
-    assert ana.labels() == [COMPANY, ACTOR]
+    assert ana.labels() == LIST
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
 
 

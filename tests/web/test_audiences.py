@@ -23,7 +23,7 @@ async def test_the_chat_asks_who_is_answering_then_gives_that_questionnaire(
 ) -> None:
     browser = visitor()
     page = await browser.get("/chat?stage=pithiviers")
-    assert page.labels() == ["Une entreprise", "Un acteur du territoire"]
+    assert page.labels() == ["Une entreprise", "Un acteur du territoire", "English"]
     page = await browser.press("Un acteur du territoire")
     assert ACTORS.text(ACTORS.title, "fr") in page
     page = await browser.press("✅ J’accepte")
