@@ -66,3 +66,19 @@ async def test_the_questionnaire_picked_is_where_the_redirect_leads_and_a_reload
     assert peek.query("SELECT flow_id, stage_code, language FROM responses") == [
         (ACTORS.id, "pithiviers", "en")
     ]
+
+
+async def test_the_list_read_in_english_keeps_the_workshop_and_stores_nothing(
+    visitor: VisitorFactory, peek: Peek
+) -> None:
+    browser = visitor()
+    await browser.get("/chat?stage=pithiviers")
+    page = await browser.press("English")
+    assert page.labels() == ["A company", "A local stakeholder", "Français"]
+    assert str(page.response.url).startswith("http://127.0.0.1/chat?stage=pithiviers")
+    assert peek.query("SELECT COUNT(*) FROM respondents") == [(0,)]
+    page = await browser.press("A local stakeholder")
+    page = await browser.press("✅ I agree")
+    assert peek.query("SELECT flow_id, stage_code, language FROM responses") == [
+        (ACTORS.id, "pithiviers", "en")
+    ]
