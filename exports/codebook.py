@@ -48,11 +48,13 @@ META_NOTES: Final = {
     "stage_region": "Region of the stage, as the stages file gives it (its `region:`); "
     "empty when the response is not tagged with a stage or its stage has no region.",
     "channel": "The channel the respondent answered on: telegram, web, or terminal (a rehearsal).",
-    "flow_id": "Id of the questionnaire (flow file).",
+    "flow_id": "Id of the questionnaire (flow file). Two questionnaires may share a question "
+    "id with another meaning: keep flow_id beside it when their files are put together.",
     "flow_version": "Version of the questionnaire the response was given on; answers of "
     "different versions are merged by question id.",
     "language": "Language the questionnaire was answered in.",
-    "status": "Where the response is in its life.",
+    "status": "Where the response is in its life. An unfinished one (in_progress, abandoned) "
+    "leaves empty the questions it did not reach.",
     "started_at": "When the respondent started (or last started over), in UTC" + TIMES + ".",
     "completed_at": "When the respondent finished, in UTC" + TIMES + "; empty if not finished.",
     "duration_seconds": "completed_at minus started_at, in whole seconds. Includes pauses: "

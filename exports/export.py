@@ -119,6 +119,7 @@ class Prepared:
             later=later,
             history=self.history,
             regions=self.options.regions,
+            cities=self.options.cities,
         )
         # Which answers a carried-over response kept from an older version: for the long
         # layout's answer_flow_version, and for the wide one only when the export holds

@@ -344,6 +344,7 @@ class LongRows:
         later: Sequence[str] = (),
         history: FlowHistory | None = None,
         regions: Mapping[str, str] | None = None,
+        cities: Mapping[str, str] | None = None,
     ) -> None:
         self.flow = flow
         self.labels = labels
@@ -351,6 +352,7 @@ class LongRows:
         """Questions with no row: the personal ones, unless asked for."""
         self._regions = regions or {}
         """Stage code -> region, for stages the database gives none (`ExportOptions.regions`)."""
+        self._cities = cities or {}
         steps = flow.steps()
         # Sort keys as text: flow order first, then the questions the flow file lacks in
         # the order of `later` (the wide layout's and the codebook's), then any other by id.
@@ -417,10 +419,13 @@ class LongRows:
         statuses: list[Value] = []
         response_statuses: list[Value] = []
         answer_versions: list[Value] = []
+        flow_ids: list[Value] = []
+        cities: list[Value] = []
         answered_at = batch.answered_at or tuple({} for _ in batch.ids)
         # The answers given on another version than their response's (carried over to it).
         carried = batch.answer_versions or tuple({} for _ in batch.ids)
         region_of = stage_cells(batch.stage_codes, batch.regions, self._regions)
+        city_of = stage_cells(batch.stage_codes, batch.cities, self._cities)
         for i, answers in enumerate(batch.answers):
             skipped = (
                 self._skipped(answers, batch.skipped[i], batch.flow_versions[i])
@@ -435,6 +440,8 @@ class LongRows:
             stages += [batch.stage_codes[i]] * count
             regions += [region_of[i]] * count
             channels += [batch.channels[i]] * count
+            flow_ids += [batch.flow_ids[i]] * count
+            cities += [city_of[i]] * count
             question_ids += ids
             values += self._values(answers, ids)
             texts = batch.other_texts[i]
@@ -462,4 +469,6 @@ class LongRows:
             "status": statuses,
             "response_status": response_statuses,
             "answer_flow_version": answer_versions,
+            "flow_id": flow_ids,
+            "stage_city": cities,
         }

@@ -91,7 +91,7 @@ def test_channel_filter_is_repeatable(filled: Filled) -> None:
 def test_channel_filter_counts_and_says_what_to_check(filled: Filled) -> None:
     result = invoke("--db", filled.path, "--flow", MINI, "--channel", "web", "--layout", "long")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "exported 1 response (1 completed): 7 rows × 11 columns\n"
+    assert result.stderr == "exported 1 response (1 completed): 7 rows × 13 columns\n"
     nothing = invoke("--db", filled.path, "--flow", MINI, "--channel", "terminal")
     assert nothing.exit_code == 0 and keys(nothing.stdout_bytes) == []
     assert nothing.stderr.splitlines()[-1] == (

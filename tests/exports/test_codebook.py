@@ -130,7 +130,7 @@ def test_long_codebook_describes_the_columns_then_each_question(
     book_path = tmp_path / "codebook.csv"
     run_export(filled.path, mini, ExportOptions(layout="long"), codebook=book_path)
     book = read_csv(book_path.read_bytes())
-    assert list(book["column"][:11]) == [
+    assert list(book["column"][:13]) == [
         "response_key",
         "stage_code",
         "stage_region",
@@ -142,8 +142,10 @@ def test_long_codebook_describes_the_columns_then_each_question(
         "status",
         "response_status",
         "answer_flow_version",
+        "flow_id",
+        "stage_city",
     ]
-    per_question = book[11:]
+    per_question = book[13:]
     assert set(per_question["column"]) == {"value"}
     assert list(per_question["question_id"]) == [
         "company", "staff", "sector", "exports", "markets", "share",

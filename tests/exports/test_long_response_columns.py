@@ -44,7 +44,7 @@ NINE = [
     "status",
 ]
 """The long layout's columns before these two were added, in their order: unchanged."""
-LONG = [*NINE, "response_status", "answer_flow_version"]
+LONG = [*NINE, "response_status", "answer_flow_version", "flow_id", "stage_city"]
 
 
 def long_export(db: Path | str, *args: str | Path) -> pd.DataFrame:
@@ -101,13 +101,14 @@ def test_the_excel_csv_the_workbook_and_the_codebook_agree(filled: Filled, tmp_p
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.read_bytes()), read_only=True)["responses"]
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[0] == list(rows.columns) == LONG
-    assert [r[-2:] for r in cells[1:]] == [
+    two = slice(len(NINE), len(NINE) + 2)  # response_status, answer_flow_version
+    assert [r[two] for r in cells[1:]] == [
         [status, int(version)]
         for status, version in zip(
             plain["response_status"], plain["answer_flow_version"], strict=True
         )
     ]
-    assert rows[LONG[-2:]].equals(plain[LONG[-2:]])
+    assert rows[LONG[two]].equals(plain[LONG[two]])
 
     described = read_csv(book.read_bytes(), sep=";").set_index("column")
     assert described.loc["response_status", "codes_and_labels"].startswith("completed=")
@@ -126,6 +127,23 @@ def test_pandas_reads_the_two_columns(filled: Filled) -> None:
     assert set(frame["response_status"]) == {"completed", "in_progress"}
     book = load_codebook(MINI, filled.path, layout="long").set_index("column")
     assert book.loc["answer_flow_version", "kind"] == "metadata"
+
+
+def test_each_row_names_its_questionnaire_and_town_for_files_put_together(
+    filled: Filled,
+) -> None:
+    """Two questionnaires' long files stacked share question ids ("role"): flow_id tells
+    them apart; stage_city names the town without a join on the stages file."""
+    from exports import load_responses
+
+    rows = long_export(filled.path)
+    assert set(rows["flow_id"]) == {"mini"}
+    towns = dict(zip(rows["response_key"], rows["stage_city"].fillna(""), strict=True))
+    wide = load_responses(filled.path, MINI, status="all")
+    assert towns == dict(zip(wide["response_key"], wide["stage_city"].fillna(""), strict=True))
+    assert "Pithiviers" in towns.values()
+    frame = load_responses(filled.path, MINI, status="all", layout="long")
+    assert set(frame["flow_id"]) == {"mini"}
 
 
 async def carry_over(target: Path | str, mini: Flow, mini_v2: Flow, stages: list[StageDef]) -> None:

@@ -59,6 +59,8 @@ LONG = [
     "status",
     "response_status",
     "answer_flow_version",
+    "flow_id",
+    "stage_city",
 ]
 EXPECTED = {  # company -> (stage_code, stage_city, stage_region), as the CSV writes them
     "Loiret SA": ("pithiviers", "Pithiviers", CENTRE),
