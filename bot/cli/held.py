@@ -11,7 +11,6 @@ empty table.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -69,11 +68,15 @@ def _count(snapshot: Snapshot, where: ResponseFilter) -> int:
 
 def _title(snapshot: Snapshot, flow_id: str) -> str | None:
     """The title the database keeps for the flow's latest version, or the bundled file's."""
+    from flows import Flow
+
     kept = snapshot.flow_versions(flow_id)
     if kept:
-        content = json.loads(kept[-1].content)
-        titles = content.get("title") or {}
-        return titles.get(content.get("language", "fr")) or next(iter(titles.values()), None)
+        try:  # its title one text, or one per language, as a flow file may give it
+            stored = Flow.model_validate_json(kept[-1].content)
+        except ValueError:  # written by a newer surveybot: named by its id alone
+            return None
+        return stored.text(stored.title, stored.language).strip() or None
     if flow_id in _bundled():
         bundled = _bundled()[flow_id][1]
         return bundled.text(bundled.title, bundled.language)

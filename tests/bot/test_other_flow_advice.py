@@ -125,3 +125,22 @@ def test_a_bundled_questionnaire_named_by_its_audience_says_how_to_reach_it(work
     followed = invoke("export", "--flows", "bundled", "--flow", "territoire")
     assert followed.exit_code == 0, followed.stderr
     assert "exported 1 response (1 completed)" in followed.stderr
+
+
+def test_a_questionnaire_titled_in_plain_words_is_named_in_the_note(work: Path) -> None:
+    """A one-language file may give its title as one text, not one per language: the note
+    names it by that title (it once failed with a traceback instead of any note)."""
+    flow = work / "fablabs.yaml"
+    flow.write_text(
+        "id: fablabs_2025\nversion: 1\ntitle: Portes ouvertes des fablabs\nlanguages: [fr]\n"
+        "sections:\n  - id: s\n    title: Vous\n    steps:\n"
+        '      - {id: name, type: text, text: "Votre prénom ?"}\n',
+        encoding="utf-8",
+    )
+    (work / "etapes.yaml").write_text(STAGES, encoding="utf-8")
+    _answered(flow, "lyon", "--flow", str(flow), "--stages", str(work / "etapes.yaml"))
+
+    for command in ("stats", "export"):
+        result = invoke(command, "--status", "all") if command == "export" else invoke(command)
+        assert result.exit_code == 0, result.stderr
+        assert "questionnaire 'fablabs_2025' (Portes ouvertes des fablabs)" in result.stderr
