@@ -151,19 +151,27 @@ async def read_stats(
     stage_code: str | None = None,
     lang: str | None = None,
     own_only: bool = False,
+    only_channels: Collection[str] = (),
 ) -> Stats:
     """Read the responses through `store` and compute their statistics.
 
     `own_only`: count only `flow`'s responses, as when the bot runs several flows and
     each has its own tables (with one flow, every response counts, whatever its flow).
+    `only_channels`: count only the respondents of these channels (leave out the terminal's
+    rehearsals); refusals of the notice, which are kept with no one's channel, are then
+    not counted at all.
     """
     responses = await store.list_responses()
     if own_only:
         responses = [response for response in responses if response.flow_id == flow.id]
     answered = await store.answered_question_ids()
     channels = await store.respondent_channels()
+    if only_channels:
+        responses = [r for r in responses if channels.get(r.respondent_id) in only_channels]
     asked_by = asked_by_version(flow, await store.flow_versions(flow.id))
     declined = refusals_of(flow, await store.refusal_counts(), own_only=own_only)
+    if only_channels:
+        declined = {}
     return compute_stats(
         responses,
         answered,

@@ -18,7 +18,7 @@ import click
 from bot.cli.common import database_file, fail
 from bot.cli.held import held, how_to_include, other_flows, refuse_unknown_versions
 from bot.cli.loading import DataSetup, load_data
-from bot.cli.options import CONTEXT, data_options, to_day
+from bot.cli.options import CHANNEL_CHOICES, CONTEXT, data_options, to_day
 from bot.cli.outputs import (
     FORCE_OPTION,
     check_outputs,
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 # Below this many responses an export is quick: no progress line.
 PROGRESS_FROM: Final = 5000
 STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
-# exports.CHANNELS, written out so that `--help` does not import the exporter.
-CHANNEL_CHOICES: Final = ("telegram", "web", "terminal")
 
 
 def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:

@@ -14,6 +14,9 @@ from typing import Any, Final, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+# exports.CHANNELS, written out so that `--help` does not import the exporter.
+CHANNEL_CHOICES: Final = ("telegram", "web", "terminal")
+"""The channels export and stats can keep to (--channel)."""
 CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 

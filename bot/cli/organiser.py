@@ -22,7 +22,7 @@ from bot.cli.loading import (
     load_settings,
     refuse_unknown_stage,
 )
-from bot.cli.options import CONTEXT, STAGES_OPTION, data_options, to_day
+from bot.cli.options import CHANNEL_CHOICES, CONTEXT, STAGES_OPTION, data_options, to_day
 from bot.cli.outputs import (
     FORCE_OPTION,
     check_outputs,
@@ -358,6 +358,15 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
     is_flag=True,
     help="A row for every stage, even without responses (else named on one line under the table).",
 )
+@click.option(
+    "--channel",
+    "channels",
+    type=click.Choice(CHANNEL_CHOICES),
+    multiple=True,
+    help="Only respondents of this channel (repeatable), as export's: --channel telegram "
+    "--channel web leaves out the terminal's rehearsals. Refusals of the notice, kept with "
+    "no one's channel, are then not counted.",
+)
 @FORCE_OPTION
 def stats(
     db: str | None,
@@ -369,6 +378,7 @@ def stats(
     plot: Path | None,
     timezone: str | None,
     all_stages: bool,
+    channels: tuple[str, ...],
     force: bool,
 ) -> None:
     """How many started, completed and gave up, per stage, and where respondents stop.
@@ -404,7 +414,9 @@ def stats(
     check_outputs(plots, database=database_file(settings.db), force=force)
     zone = ZoneInfo(load_settings(ZoneSettings, timezone=timezone).timezone)
     results = [
-        read_stats(settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone)
+        read_stats(
+            settings.db, chosen, loaded_stages, stage_code, day, catalogue.several, zone, channels
+        )
         for chosen in selected
     ]
     # Declining the notice carries the code too: a workshop may have only refusals.
@@ -412,6 +424,12 @@ def stats(
     if stage_code is not None and find_stage(loaded_stages, stage_code) is None and not carried:
         refuse_unknown_stage(loaded_stages, stage_code)
     abandon_days = _abandon_after_days(timezone)
+    if channels:  # said, as the tables do not: they would pass for the whole tour's
+        click.echo(
+            f"note: only the respondents of {', '.join(channels)} are counted "
+            "(--channel); refusals of the notice, kept with no channel, are not",
+            err=True,
+        )
     for chosen, result, chart in zip(selected, results, plots, strict=True):
         if len(selected) > 1:
             click.echo(f"== {chosen.text(chosen.title, chosen.language)} ({chosen.id}) ==")

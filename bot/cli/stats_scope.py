@@ -10,6 +10,7 @@ the same way (`export_scope`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -121,6 +122,7 @@ def read_stats(
     day: dt.date | None,
     own_only: bool,
     zone: ZoneInfo,
+    channels: Sequence[str] = (),
 ) -> Stats:
     """The figures, "today" being a day in the respondents' zone (SURVEYBOT_TIMEZONE), as
     Telegram's /stats counts it, whatever the zone of the machine running the command."""
@@ -142,6 +144,7 @@ def read_stats(
                 tz=zone,
                 stage_code=stage_code,
                 own_only=own_only,
+                only_channels=channels,
             )
         finally:
             await store.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli.export import CHANNEL_CHOICES
+from bot.cli.options import CHANNEL_CHOICES
 from exports import (
     CHANNELS,
     ExportError,
