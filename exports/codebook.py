@@ -47,6 +47,11 @@ META_NOTES: Final = {
     "stage_city": "City of the stage.",
     "stage_region": "Region of the stage, as the stages file gives it (its `region:`); "
     "empty when the response is not tagged with a stage or its stage has no region.",
+    "stage_territory": "Territory of the stage, as the stages file gives it (its "
+    "`territory:`, an industrial territory grouping several towns); empty when the response "
+    "is not tagged with a stage or its stage has none.",
+    "stage_date": "Day of the stage (its workshop), YYYY-MM-DD, as the stages file gives it "
+    "(its `date:`); empty when the response is not tagged with a stage or its stage has none.",
     "channel": "The channel the respondent answered on: telegram, web, or terminal (a rehearsal).",
     "flow_id": "Id of the questionnaire (flow file). Two questionnaires may share a question "
     "id with another meaning: keep flow_id beside it when their files are put together.",

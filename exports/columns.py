@@ -86,6 +86,8 @@ META_COLUMNS: Final = (
     Column("stage_code", Role.META, Cell.CODE),
     Column("stage_city", Role.META, Cell.TEXT),
     Column("stage_region", Role.META, Cell.TEXT),
+    Column("stage_territory", Role.META, Cell.TEXT),
+    Column("stage_date", Role.META, Cell.TEXT),
     Column("channel", Role.META, Cell.CODE),
     Column("flow_id", Role.META, Cell.CODE),
     Column("flow_version", Role.META, Cell.INTEGER),
@@ -111,13 +113,16 @@ LONG_COLUMNS: Final = (
     Column("answer_flow_version", Role.META, Cell.INTEGER),
     Column("flow_id", Role.META, Cell.CODE),
     Column("stage_city", Role.META, Cell.TEXT),
+    Column("stage_territory", Role.META, Cell.TEXT),
+    Column("stage_date", Role.META, Cell.TEXT),
 )
 """The long layout's columns. `status` is the answer's (answered or skipped), as it always
 was; `response_status` is the response's, the wide layout's `status`. `answer_flow_version`
 is the version the row's answer was given on (a skip: its response's), which can be older
 than its response's `flow_version` for an answer carried over to a newer version.
 `flow_id` and `stage_city` came last: long files of two questionnaires, stacked, say
-which each row answered (the two share question ids: `role` means another thing in each)."""
+which each row answered (the two share question ids: `role` means another thing in each);
+then the stage's territory and day, to group and order the workshops by."""
 
 
 def questions(flow: Flow) -> list[Step]:

@@ -17,7 +17,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -120,6 +120,8 @@ class Prepared:
             history=self.history,
             regions=self.options.regions,
             cities=self.options.cities,
+            territories=self.options.territories,
+            dates=self.options.dates,
         )
         # Which answers a carried-over response kept from an older version: for the long
         # layout's answer_flow_version, and for the wide one only when the export holds
@@ -165,6 +167,7 @@ def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> I
         counts = snapshot.count(where)
         seen = _other_versions_answered(snapshot, flow, where, counts)
         history = load_history(flow, snapshot)
+        options = _with_stored_stages(options, snapshot)
         yield Prepared(
             snapshot=snapshot,
             flow=flow,
@@ -176,6 +179,19 @@ def prepare(db: str | os.PathLike[str], flow: Flow, options: ExportOptions) -> I
             counts=tuple(counts),
             labels=Labels(history, lang, enabled=options.labels),
         )
+
+
+def _with_stored_stages(options: ExportOptions, snapshot: Snapshot) -> ExportOptions:
+    """`options` with the territory and day the database keeps for each stage, over the
+    stages file's, as the batches read a stage's city and region (read once: a few rows)."""
+    stored = snapshot.stages()
+    territories = {s.code: s.territory for s in stored if s.territory}
+    dates = {s.code: s.date.isoformat() for s in stored if s.date}
+    return replace(
+        options,
+        territories={**options.territories, **territories},
+        dates={**options.dates, **dates},
+    )
 
 
 def _other_versions_answered(

@@ -3,8 +3,9 @@
 
 A stage's city and region are those stored with it in the database, else those
 the stages file gives it through the options (`ExportOptions.cities`, `.regions`):
-a stage the database does not know, or (a region) one it keeps without one. A
-response without a stage has neither.
+a stage the database does not know, or (a region) one it keeps without one. Its
+territory and day come the same way, read once per export (`ExportOptions.territories`,
+`.dates`, the database's laid over the file's). A response without a stage has none.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def meta_cells(batch: ResponseBatch, options: ExportOptions) -> dict[str, list[A
         "stage_code": list(batch.stage_codes),
         "stage_city": stage_cells(batch.stage_codes, batch.cities, options.cities),
         "stage_region": stage_cells(batch.stage_codes, batch.regions, options.regions),
+        "stage_territory": _of_stage(batch.stage_codes, options.territories),
+        "stage_date": _of_stage(batch.stage_codes, options.dates),
         "channel": list(batch.channels),
         "flow_id": list(batch.flow_ids),
         "flow_version": list(batch.flow_versions),
@@ -48,6 +51,11 @@ def stage_cells(
         value if value or code is None else given.get(code)
         for code, value in zip(codes, stored, strict=True)
     ]
+
+
+def _of_stage(codes: tuple[str | None, ...], given: Mapping[str, str]) -> list[str | None]:
+    """What the database, else the stages file, gives each response's stage (`given`)."""
+    return [given.get(code) if code is not None else None for code in codes]
 
 
 def _seconds_between(start: str, end: str | None) -> int | None:

@@ -61,6 +61,10 @@ class ExportOptions:
     """Stage code -> city, for stages the database does not know (from the stages file)."""
     regions: Mapping[str, str] = field(default_factory=dict)
     """Stage code -> region, for stages the database gives none (from the stages file)."""
+    territories: Mapping[str, str] = field(default_factory=dict)
+    """Stage code -> territory (its `territory:`), for stages the database gives none."""
+    dates: Mapping[str, str] = field(default_factory=dict)
+    """Stage code -> the workshop's day (YYYY-MM-DD), for stages the database gives none."""
     batch_size: int = DEFAULT_BATCH
     """Responses read and written at a time: bounds memory on large exports."""
     untagged: bool = False

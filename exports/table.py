@@ -345,6 +345,8 @@ class LongRows:
         history: FlowHistory | None = None,
         regions: Mapping[str, str] | None = None,
         cities: Mapping[str, str] | None = None,
+        territories: Mapping[str, str] | None = None,
+        dates: Mapping[str, str] | None = None,
     ) -> None:
         self.flow = flow
         self.labels = labels
@@ -353,6 +355,8 @@ class LongRows:
         self._regions = regions or {}
         """Stage code -> region, for stages the database gives none (`ExportOptions.regions`)."""
         self._cities = cities or {}
+        self._stage_more = (territories or {}), (dates or {})
+        """Stage code -> territory, and -> day: the database's over the stages file's."""
         steps = flow.steps()
         # Sort keys as text: flow order first, then the questions the flow file lacks in
         # the order of `later` (the wide layout's and the codebook's), then any other by id.
@@ -421,6 +425,9 @@ class LongRows:
         answer_versions: list[Value] = []
         flow_ids: list[Value] = []
         cities: list[Value] = []
+        territories: list[Value] = []
+        dates: list[Value] = []
+        territory_of, date_of = self._stage_more
         answered_at = batch.answered_at or tuple({} for _ in batch.ids)
         # The answers given on another version than their response's (carried over to it).
         carried = batch.answer_versions or tuple({} for _ in batch.ids)
@@ -442,6 +449,9 @@ class LongRows:
             channels += [batch.channels[i]] * count
             flow_ids += [batch.flow_ids[i]] * count
             cities += [city_of[i]] * count
+            code = batch.stage_codes[i]
+            territories += [territory_of.get(code) if code else None] * count
+            dates += [date_of.get(code) if code else None] * count
             question_ids += ids
             values += self._values(answers, ids)
             texts = batch.other_texts[i]
@@ -471,4 +481,6 @@ class LongRows:
             "answer_flow_version": answer_versions,
             "flow_id": flow_ids,
             "stage_city": cities,
+            "stage_territory": territories,
+            "stage_date": dates,
         }

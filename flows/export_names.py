@@ -30,6 +30,8 @@ META_COLUMNS: Final = (
     "stage_code",
     "stage_city",
     "stage_region",
+    "stage_territory",
+    "stage_date",
     "channel",
     "flow_id",
     "flow_version",

@@ -32,13 +32,13 @@ from typing import Any, Final, Protocol
 
 import orjson
 
-from storage import flow_versions
+from storage import flow_versions, stages
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
 from storage.errors import StorageError, not_permitted, refuse_other_schema, unreadable_database
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION, refuse_empty_file
-from storage.models import AnswerValue, ResponseStatus
+from storage.models import AnswerValue, ResponseStatus, Stage
 
 DEFAULT_BATCH: Final = 2000
 
@@ -198,6 +198,10 @@ class Snapshot(Protocol):
         """Every version of `flow_id` the bot has run, as stored, oldest first."""
         ...
 
+    def stages(self) -> list[Stage]:
+        """Every stage the database knows, as the stages file said when the bot last ran."""
+        ...
+
 
 class SqliteSnapshot:
     """Reads of one SQLite database state; get one with `open_sqlite_snapshot(path)`."""
@@ -316,6 +320,12 @@ class SqliteSnapshot:
             "read the stored flow versions",
         )
         return [flow_versions.from_row(row) for row in rows]
+
+    def stages(self) -> list[Stage]:
+        """Every stage the database knows, as the stages file said when the bot last ran."""
+        rows = self._query(f"SELECT {stages.COLUMNS} FROM stages", (), "read the stages")
+        names = [name.strip() for name in stages.COLUMNS.split(",")]
+        return [stages.from_row(dict(zip(names, row, strict=True))) for row in rows]
 
 
 def check_size(size: int) -> None:

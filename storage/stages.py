@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 from storage.models import Stage
 
 COLUMNS: Final = "code, city, region, territory, date, flow_id"
 
 
-def from_row(row: sqlite3.Row) -> Stage:
+def from_row(row: sqlite3.Row | Mapping[str, Any]) -> Stage:
     """The stage a row of `COLUMNS` describes."""
     date_text, region, territory, flow_id = (
         row["date"],

@@ -229,6 +229,8 @@ def export(
             bom=bom,
             cities={stage.code: stage.city for stage in setup.stages},
             regions={stage.code: stage.region for stage in setup.stages if stage.region},
+            territories={s.code: s.territory for s in setup.stages if s.territory},
+            dates={s.code: s.date.isoformat() for s in setup.stages if s.date},
         )
         for target in targets:
             _export_one(setup.settings.db, options, target)

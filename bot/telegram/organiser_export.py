@@ -132,6 +132,8 @@ async def run_export(application: BotApplication, job: Job, chat: Chat) -> None:
         lang=lang,
         cities={s.code: s.city for s in conversation.stages},
         regions={s.code: s.region for s in conversation.stages if s.region},
+        territories={s.code: s.territory for s in conversation.stages if s.territory},
+        dates={s.code: s.date.isoformat() for s in conversation.stages if s.date},
         include_personal=asked.personal,
     )
     await application.bot.send_chat_action(chat.chat_id, "upload_document")

@@ -35,8 +35,8 @@ import asyncpg
 from storage.errors import StorageError, refuse_other_schema
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION
-from storage.models import ResponseStatus
-from storage.postgres import flow_versions
+from storage.models import ResponseStatus, Stage
+from storage.postgres import flow_versions, stages
 from storage.postgres.connection import (
     CONNECT_TIMEOUT_S,
     _open_hint,
@@ -222,6 +222,11 @@ class PostgresSnapshot:
             "read the stored flow versions",
         )
         return [flow_versions.from_row(row) for row in rows]
+
+    def stages(self) -> list[Stage]:
+        """Every stage the database knows, as the stages file said when the bot last ran."""
+        rows = self._query(f"SELECT {stages.COLUMNS} FROM stages", [], "read the stages")
+        return [stages.from_row(row) for row in rows]
 
 
 def _batch_sql(

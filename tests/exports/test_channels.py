@@ -41,11 +41,13 @@ def test_every_channel_is_known_to_the_exporter_and_the_command() -> None:
 def test_the_channel_sits_among_the_metadata(filled: Filled) -> None:
     result = invoke("--db", filled.path, "--flow", MINI, "--status", "all")
     frame = read_csv(result.stdout_bytes)
-    assert list(frame.columns[:6]) == [
+    assert list(frame.columns[:8]) == [
         "response_key",
         "stage_code",
         "stage_city",
         "stage_region",
+        "stage_territory",
+        "stage_date",
         "channel",
         "flow_id",
     ]
@@ -91,7 +93,7 @@ def test_channel_filter_is_repeatable(filled: Filled) -> None:
 def test_channel_filter_counts_and_says_what_to_check(filled: Filled) -> None:
     result = invoke("--db", filled.path, "--flow", MINI, "--channel", "web", "--layout", "long")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "exported 1 response (1 completed): 7 rows × 13 columns\n"
+    assert result.stderr == "exported 1 response (1 completed): 7 rows × 15 columns\n"
     nothing = invoke("--db", filled.path, "--flow", MINI, "--channel", "terminal")
     assert nothing.exit_code == 0 and keys(nothing.stdout_bytes) == []
     assert nothing.stderr.splitlines()[-1] == (
@@ -158,8 +160,8 @@ def test_workbook_has_the_channel(filled: Filled, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(book_path)
     rows = list(book["responses"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[4] == "channel"
-    assert {row[0]: row[4] for row in rows[1:]} == {
+    assert header[6] == "channel"
+    assert {row[0]: row[6] for row in rows[1:]} == {
         filled.acme.key: "telegram",
         filled.minus.key: "web",
         filled.partial.key: "terminal",

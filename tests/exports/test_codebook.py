@@ -130,7 +130,7 @@ def test_long_codebook_describes_the_columns_then_each_question(
     book_path = tmp_path / "codebook.csv"
     run_export(filled.path, mini, ExportOptions(layout="long"), codebook=book_path)
     book = read_csv(book_path.read_bytes())
-    assert list(book["column"][:13]) == [
+    assert list(book["column"][:15]) == [
         "response_key",
         "stage_code",
         "stage_region",
@@ -144,8 +144,10 @@ def test_long_codebook_describes_the_columns_then_each_question(
         "answer_flow_version",
         "flow_id",
         "stage_city",
+        "stage_territory",
+        "stage_date",
     ]
-    per_question = book[13:]
+    per_question = book[15:]
     assert set(per_question["column"]) == {"value"}
     assert list(per_question["question_id"]) == [
         "company", "staff", "sector", "exports", "markets", "share",

@@ -20,7 +20,8 @@ def test_excel_dialect_bytes(filled: Filled) -> None:
     assert result.exit_code == 0, result.stderr
     data = result.stdout_bytes
     assert data.startswith(
-        b"\xef\xbb\xbfresponse_key;stage_code;stage_city;stage_region;channel;flow_id;"
+        b"\xef\xbb\xbfresponse_key;stage_code;stage_city;stage_region;stage_territory;stage_date;"
+        b"channel;flow_id;"
     )
     # Every line ends with CRLF; the only bare LF is inside the quoted two-line idea.
     assert data.endswith(b"\r\n")
@@ -31,7 +32,7 @@ def test_excel_dialect_bytes(filled: Filled) -> None:
     assert "Acme é à ç".encode() in data
     assert b";12,5;" in data and b"12.5" not in data
     header = data.split(b"\r\n")[0]
-    assert b"," not in header and header.count(b";") == 29
+    assert b"," not in header and header.count(b";") == 31
 
 
 def test_excel_dialect_reads_back_in_pandas(filled: Filled, mini: Flow) -> None:

@@ -44,7 +44,15 @@ NINE = [
     "status",
 ]
 """The long layout's columns before these two were added, in their order: unchanged."""
-LONG = [*NINE, "response_status", "answer_flow_version", "flow_id", "stage_city"]
+LONG = [
+    *NINE,
+    "response_status",
+    "answer_flow_version",
+    "flow_id",
+    "stage_city",
+    "stage_territory",
+    "stage_date",
+]
 
 
 def long_export(db: Path | str, *args: str | Path) -> pd.DataFrame:
@@ -221,4 +229,4 @@ def test_the_wide_layout_is_as_it_was(filled: Filled) -> None:
     result = invoke("--db", filled.path, "--flow", MINI, "--status", "all")
     header = read_csv(result.stdout_bytes).columns
     assert "response_status" not in header and "answer_flow_version" not in header
-    assert list(header[:12])[-4:] == ["status", "started_at", "completed_at", "duration_seconds"]
+    assert list(header[:14])[-4:] == ["status", "started_at", "completed_at", "duration_seconds"]

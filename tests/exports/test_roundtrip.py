@@ -32,6 +32,8 @@ META = [
     "stage_code",
     "stage_city",
     "stage_region",
+    "stage_territory",
+    "stage_date",
     "channel",
     "flow_id",
     "flow_version",
@@ -74,6 +76,8 @@ def meta(response: Response, city: str, channel: str = "telegram") -> dict[str, 
         "stage_code": response.stage_code or "",
         "stage_city": city,
         "stage_region": "",  # the test stages have none: tests/exports/test_stage_region.py
+        "stage_territory": "",  # nor territory, nor date: test_stage_territory_date.py
+        "stage_date": "",
         "channel": channel,
         "flow_id": "mini",
         "flow_version": "1",
@@ -277,6 +281,8 @@ def test_long_export_round_trips(way: str, filled: Filled, mini: Flow) -> None:
         "answer_flow_version",
         "flow_id",
         "stage_city",
+        "stage_territory",
+        "stage_date",
     ]
     rows = [
         (

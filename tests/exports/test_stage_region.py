@@ -61,6 +61,8 @@ LONG = [
     "answer_flow_version",
     "flow_id",
     "stage_city",
+    "stage_territory",
+    "stage_date",
 ]
 EXPECTED = {  # company -> (stage_code, stage_city, stage_region), as the CSV writes them
     "Loiret SA": ("pithiviers", "Pithiviers", CENTRE),
@@ -166,7 +168,8 @@ def test_french_excel_and_the_bom_carry_it_with_its_accents(both: Both, backend:
     target = both.targets()[backend]
     excel = run(both, target, "--excel").stdout_bytes
     assert excel.startswith(
-        b"\xef\xbb\xbfresponse_key;stage_code;stage_city;stage_region;channel;flow_id;"
+        b"\xef\xbb\xbfresponse_key;stage_code;stage_city;stage_region;stage_territory;stage_date;"
+        b"channel;flow_id;"
     )
     plain = run(both, target, "--bom").stdout_bytes
     assert plain.startswith(b"\xef\xbb\xbfresponse_key,stage_code,stage_city,stage_region,")

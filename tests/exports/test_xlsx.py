@@ -25,7 +25,15 @@ def test_workbook_has_responses_and_codebook(filled: Filled, tmp_path: Path) -> 
 
     rows = list(book["responses"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:5] == ["response_key", "stage_code", "stage_city", "stage_region", "channel"]
+    assert header[:7] == [
+        "response_key",
+        "stage_code",
+        "stage_city",
+        "stage_region",
+        "stage_territory",
+        "stage_date",
+        "channel",
+    ]
     records = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(records) == {filled.acme.key, filled.minus.key, filled.asia.key}
     acme, minus = records[filled.acme.key], records[filled.minus.key]
@@ -150,9 +158,9 @@ def test_header_is_frozen_filtered_and_sized(filled: Filled, tmp_path: Path) -> 
     book = openpyxl.load_workbook(book_path)
     responses, codebook = book["responses"], book["codebook"]
     assert responses.freeze_panes == "A2" and codebook.freeze_panes == "A2"
-    # Three completed responses under 30 columns (A to AD); 30 codebook rows of 8 columns.
-    assert responses.auto_filter.ref == "A1:AD4"
-    assert codebook.auto_filter.ref == "A1:H31"
+    # Three completed responses under 32 columns (A to AF); 32 codebook rows of 8 columns.
+    assert responses.auto_filter.ref == "A1:AF4"
+    assert codebook.auto_filter.ref == "A1:H33"
     header = [cell.value for cell in responses[1]]
     widths = {
         name: responses.column_dimensions[openpyxl.utils.get_column_letter(i)].width

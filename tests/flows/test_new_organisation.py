@@ -248,8 +248,9 @@ def test_a_question_named_like_an_export_column_is_warned_of_before_anyone_answe
         "      - {id: status, type: text, text: Encore}\n"  # 21
     )
     every = (
-        "response_key, stage_code, stage_city, stage_region, channel, flow_id, flow_version, "
-        "language, status, started_at, completed_at, duration_seconds"
+        "response_key, stage_code, stage_city, stage_region, stage_territory, stage_date, "
+        "channel, flow_id, flow_version, language, status, started_at, completed_at, "
+        "duration_seconds"
     )
     refused = "give this question another id before anyone answers: the wide export refuses it"
     assert report(tmp_path, text) == [
