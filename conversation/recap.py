@@ -128,7 +128,8 @@ def stored_answers(
             state = None
         rows = summary(flow, state, lang) if state is not None else []
         read = [(question, shown) for qid, question, shown in rows if qid in values]
-        values = {qid: v for qid, v in values.items() if qid not in {row[0] for row in rows}}
+        asked = {qid for qid, _, _ in rows}
+        values = {qid: v for qid, v in values.items() if qid not in asked}
     for qid, value in values.items():
         shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         read.append((qid, f"{shown} ({others[qid]})" if qid in others else shown))

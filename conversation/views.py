@@ -386,8 +386,9 @@ def data_copy(
     """Everything stored about a respondent, as a text and the whole as JSON: each response
     in a line, its answers under it, read back with its questionnaire (`recap.stored_answers`).
 
-    `flows`: every flow the bot runs (their questions name the answers); with several, each response says which it is for,
-    as does one to a flow not run (named by `retired`, by flow id, or by its id).
+    `flows`: every flow the bot runs (their questions name the answers); with several,
+    each response says which it is for, as does one to a flow not run (named by
+    `retired`, by flow id, or by its id).
     `zone`: the respondents' time zone, in which a response's day is said (`day_of`).
     `closed`: the questionnaire is closed, so an unfinished response is said so (`status_said`).
     `answered_on`: the version of a flow a response was given on, by (flow id, version), as

@@ -355,7 +355,7 @@ class LongRows:
         self._regions = regions or {}
         """Stage code -> region, for stages the database gives none (`ExportOptions.regions`)."""
         self._cities = cities or {}
-        self._stage_more = (territories or {}), (dates or {})
+        self._territories, self._dates = territories or {}, dates or {}
         """Stage code -> territory, and -> day: the database's over the stages file's."""
         steps = flow.steps()
         # Sort keys as text: flow order first, then the questions the flow file lacks in
@@ -427,7 +427,6 @@ class LongRows:
         cities: list[Value] = []
         territories: list[Value] = []
         dates: list[Value] = []
-        territory_of, date_of = self._stage_more
         answered_at = batch.answered_at or tuple({} for _ in batch.ids)
         # The answers given on another version than their response's (carried over to it).
         carried = batch.answer_versions or tuple({} for _ in batch.ids)
@@ -450,8 +449,8 @@ class LongRows:
             flow_ids += [batch.flow_ids[i]] * count
             cities += [city_of[i]] * count
             code = batch.stage_codes[i]
-            territories += [territory_of.get(code) if code else None] * count
-            dates += [date_of.get(code) if code else None] * count
+            territories += [self._territories.get(code) if code else None] * count
+            dates += [self._dates.get(code) if code else None] * count
             question_ids += ids
             values += self._values(answers, ids)
             texts = batch.other_texts[i]

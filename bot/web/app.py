@@ -331,9 +331,9 @@ class Pages:
 
     async def resume(self, request: Request) -> Response:
         """The resume link: what it holds, then (once confirmed) this browser answers as
-        that respondent from now on. Opening the link changes nothing: a link sent by someone else must not silently make
-        this browser answer into their questionnaire, nor drop the one it holds (a form).
-        """
+        that respondent from now on. Opening the link changes nothing: a link sent by
+        someone else must not silently make this browser answer into their questionnaire,
+        nor drop the one it holds (a form)."""
         lang = language_of(request, self.conversation)
         respondent = valid_id(str(request.path_params["respondent"]))
         here = valid_id(request.cookies.get(COOKIE))
