@@ -17,6 +17,7 @@ from storage import Store
 from tests.conftest import Clock
 from tests.conversation.conftest import ChatFactory, agree, mini_to
 from tests.conversation.test_kept_as_given_recap import split_and_dropped
+from tests.conversation.test_retired_flow_name import _answered_then_retired
 
 
 def _copy(screens: object) -> DataCopy:
@@ -80,19 +81,9 @@ async def test_a_questionnaire_no_longer_run_is_read_with_its_stored_version(
     bundled_flow: Flow,
     actors_flow: Flow,
 ) -> None:
-    before = Conversation(store, bundled_flow, stages, clock=lambda: clock.now)
-    await before.sync_with_files()
-    ana = chat(before)
-    await agree(ana, "pithiviers")
-    await ana.write("Acme")
-    after = Conversation(store, actors_flow, stages, clock=lambda: clock.now)
-    await after.sync_with_files()
-    again = chat(after)
-    await again.command("mydata")
+    copy = await _answered_then_retired(store, stages, clock, chat, bundled_flow, actors_flow)
 
-    assert _copy(again.screens).answers == (
-        (("Quel est le nom de votre entreprise\u00a0?", "Acme"),),
-    )
+    assert copy.answers == ((("Quel est le nom de votre entreprise\u00a0?", "Acme"),),)
 
 
 def test_what_no_questionnaire_asks_is_named_by_its_id_and_kept_whole() -> None:
