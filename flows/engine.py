@@ -120,14 +120,15 @@ def _advance(flow: Flow, state: ResponseState) -> ResponseState:
 def back(flow: Flow, state: ResponseState) -> ResponseState:
     """Return to the previous step still shown; its answer stays as the default.
 
-    From the "please specify" text of an "Other" choice, back is the choice itself, as it
-    was before (the choice waiting for its text is dropped: every channel then shows, and
-    keeps on Enter, the answer stored); from a question reopened from the end
-    ("Modifier"), the end again.
+    From the "please specify" text of an "Other" choice, back is the choice itself, the
+    answer stored unchanged: a single choice shows (and keeps on Enter) the answer stored,
+    a multiple choice the boxes as they were ticked, to untick "Other" without ticking the
+    others again; from a question reopened from the end ("Modifier"), the end again.
     """
     if state.awaiting_other and not state.finished:
+        ticks = state.draft if isinstance(current_step(flow, state), MultipleChoiceStep) else None
         return state.model_copy(
-            update={"awaiting_other": False, "draft": None, "seq": state.seq + 1}
+            update={"awaiting_other": False, "draft": ticks, "seq": state.seq + 1}
         )
     if state.reviewing and not state.finished and first_open(flow, state) is None:
         # Reopened from the end, nothing left open: back is where the person came from,

@@ -474,7 +474,7 @@ def test_other_waits_for_its_text_so_going_back_keeps_the_earlier_answer(mini: F
     assert other_texts(mini, chat.state) == {}
 
 
-def test_ticks_with_other_wait_for_its_text_and_back_shows_the_answer_stored(mini: Flow) -> None:
+def test_ticks_with_other_wait_for_its_text_and_back_keeps_them_ticked(mini: Flow) -> None:
     chat = mini_chat(mini, until="share", markets=lambda c: c.toggle("asia") or c.confirm())
     chat.back()
     chat.ok(chat.toggle("asia", "eu", "other"))  # asia untapped, eu and other tapped
@@ -482,11 +482,35 @@ def test_ticks_with_other_wait_for_its_text_and_back_shows_the_answer_stored(min
     assert chat.prompt.awaiting_other
     assert chat.state.answers["markets"] == ["asia"]
     chat.back()
-    assert chat.selected() == ("asia",)
-    chat.ok(chat.toggle("asia", "eu", "other") or chat.confirm())
+    assert chat.selected() == ("eu", "other")  # as ticked: only "Other" to untick
+    assert chat.state.answers["markets"] == ["asia"]  # not stored until confirmed
+    chat.ok(chat.confirm())
     chat.ok(chat.type("Mars"))
     assert chat.state.answers["markets"] == ["eu", "other"]
     assert other_texts(mini, chat.state) == {"markets": "Mars"}
+
+
+def test_back_from_the_other_text_then_unticking_other_keeps_the_rest(mini: Flow) -> None:
+    chat = mini_chat(mini, until="markets")
+    chat.ok(chat.toggle("eu", "other") or chat.confirm())
+    chat.back()
+    chat.ok(chat.toggle("other"))
+    chat.ok(chat.confirm())
+    assert chat.current == "share"
+    assert chat.state.answers["markets"] == ["eu"]
+    assert other_texts(mini, chat.state) == {}
+
+
+def test_ticks_left_by_going_back_twice_are_not_stored(mini: Flow) -> None:
+    chat = mini_chat(mini, until="share", markets=lambda c: c.toggle("asia") or c.confirm())
+    chat.back()
+    chat.ok(chat.toggle("asia", "eu", "other") or chat.confirm())
+    chat.back()
+    chat.back()  # on past the question, its ticks unconfirmed
+    assert chat.current == "exports"
+    assert chat.state.answers["markets"] == ["asia"]
+    chat.ok(chat.tap("yes"))  # on again: the answer stored is what is shown
+    assert chat.selected() == ("asia",)
 
 
 def test_ticks_cannot_change_the_choice_waiting_for_its_text(mini: Flow) -> None:
