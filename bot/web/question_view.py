@@ -30,6 +30,8 @@ class Button:
     """It erases or starts over, confirmed: drawn as such, never taken for "no"."""
     described_by: str = ""
     """The id of what says more about it: a scale's end point, by the end's label."""
+    back: bool = False
+    """The question's "← Retour", which the phone's own Back button presses (chat.js)."""
 
 
 DANGEROUS = frozenset({Intent.ERASE, Intent.RESTART, Intent.SWITCH})
@@ -39,7 +41,14 @@ DANGEROUS = frozenset({Intent.ERASE, Intent.RESTART, Intent.SWITCH})
 def button(label: str, action: Action, *, pressed: bool = False) -> Button:
     # "English" on a French page is said in English (a language's own name, WCAG 3.1.2).
     lang = action.value if action.intent == Intent.LANGUAGE else ""
-    return Button(label, encode(action), pressed, lang=lang, danger=action.intent in DANGEROUS)
+    return Button(
+        label,
+        encode(action),
+        pressed,
+        lang=lang,
+        danger=action.intent in DANGEROUS,
+        back=action.intent == Intent.BACK,
+    )
 
 
 def question_view(shown: Prompt, lang: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@
 // It also keeps what is typed in a question's field until that answer is taken (a
 // footer button redraws the page), counts the characters near the field's limit, and
 // copies the resume link; it forgets those typed answers with the person (handover.py).
+// The phone's own Back button goes one question back, as "← Retour" does.
 // An answer on its way is said to be sending; one that gets no answer in 15 seconds, or
 // none at all (offline), is said not to have gone, in the page, its form ready to be sent
 // again.
@@ -228,7 +229,7 @@
     document.getElementById("main").replaceWith(document.adoptNode(main));
     document.documentElement.lang = page.documentElement.lang;
     document.title = page.title;
-    history.replaceState(null, "", url);
+    above(url);
     drawn = performance.now();
     // Taken: the page asks something else. Refused before it was read (429, 413: nothing
     // saved), it stays, for the question when the refusal's link brings it back.
@@ -249,6 +250,37 @@
     // What is new (a refusal, the next question) at the top of the screen, as without scripts.
     (changed || document.querySelector(".now") || target).scrollIntoView({ block: "start" });
   }
+
+  // The phone's Back button steps back a question, as "← Retour" does. Here the whole
+  // conversation is one page of the history, so Back used to leave the questionnaire. Each
+  // page drawn after a press stands on an entry of the history above the page's own (one,
+  // never more, added by that press: browsers skip entries added without one). Back lands
+  // on the page's own entry: the question's "← Retour" is pressed, and the page it brings
+  // adds the entry above again. Where there is no "← Retour" (the notice, the first
+  // question, the end), the browser goes on back, out of the chat, as before.
+  var ABOVE = { surveybot: "above" };
+
+  function isAbove(state) {
+    return Boolean(state && state.surveybot === ABOVE.surveybot);
+  }
+
+  function above(url) {
+    if (isAbove(history.state)) {
+      history.replaceState(ABOVE, "", url);
+    } else {
+      history.pushState(ABOVE, "", url);
+    }
+  }
+
+  window.addEventListener("popstate", function (event) {
+    if (isAbove(event.state)) { return; } // Forward, back onto the entry above: nothing to do
+    if (busy) { // an answer on its way: its page comes; Back again steps back from it
+      history.pushState(ABOVE, "", location.href);
+      return;
+    }
+    var back = document.querySelector("#waiting [data-back]");
+    if (back && !back.disabled) { back.click(); } else { history.back(); }
+  });
 
   // How long an answer may take before the page says the connection does not answer.
   var WAIT = 15000;
