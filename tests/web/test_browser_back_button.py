@@ -37,14 +37,20 @@ def back_button(phone: Phone) -> None:
     phone.focused()
 
 
-def test_the_phones_back_button_steps_back_a_question(
-    server: Server, phones: Phones, db_path: Path
-) -> None:
+def agreed_from_the_card(server: Server, phones: Phones) -> Phone:
+    """A phone that opened the workshop's card, then the chat, and agreed to the notice."""
     ana = phones()
-    page = ana.page
     ana.open(f"{server.url}/s/pithiviers")
     ana.follow("Répondre ici")
     ana.tap("✅ J’accepte")
+    return ana
+
+
+def test_the_phones_back_button_steps_back_a_question(
+    server: Server, phones: Phones, db_path: Path
+) -> None:
+    ana = agreed_from_the_card(server, phones)
+    page = ana.page
     ana.type("ACME")
     ana.tap("Métallurgie, mécanique")
     asks(ana, STAFF)
@@ -74,11 +80,8 @@ def test_the_phones_back_button_steps_back_a_question(
 def test_with_no_question_to_go_back_to_back_leaves_the_chat(
     server: Server, phones: Phones
 ) -> None:
-    ana = phones()
+    ana = agreed_from_the_card(server, phones)
     page = ana.page
-    ana.open(f"{server.url}/s/pithiviers")
-    ana.follow("Répondre ici")
-    ana.tap("✅ J’accepte")
     expect(page.get_by_role("button", name="← Retour")).to_have_count(0)
 
     ana.pace.take(ana.PAGE_LOAD)
