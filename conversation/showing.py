@@ -17,7 +17,7 @@ from conversation import views
 from conversation.known_states import KnownStates
 from conversation.live import LiveMessages
 from conversation.progress import save_state
-from conversation.screens import Message, Question, Reply, Screen, Status
+from conversation.screens import Message, Question, Reply, Screen, Selection, Status
 from conversation.session import Session
 from conversation.versions import StoredVersions
 from conversation.words import say
@@ -312,6 +312,15 @@ class Showing:
             )
             return
         self.screens.append(Question(shown))
+
+    def _show_selection(self, state: ResponseState, shown: Prompt) -> None:
+        """The question on screen changed in place (a tick, back from its "Other" text).
+
+        A page redrawn whole keeps the answers above it, as `show_current` gives them.
+        """
+        if self.with_transcript:  # first, as `show_current` puts it
+            self.screens.insert(0, views.transcript(self.flow, state, self.lang))
+        self.screens.append(Selection(shown))
 
     def _back_to_an_open_question(self) -> bool:
         """The engine took an unfinished response back to a question left open before

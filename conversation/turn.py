@@ -31,7 +31,6 @@ from conversation.screens import (
     Help,
     HelpTopic,
     Message,
-    Selection,
     Status,
 )
 from conversation.words import say
@@ -244,7 +243,7 @@ class Turn(Rights):
             # A tick in a multiple choice, the next rank of a ranking: the same question.
             shown = self.prompt_of(after)
             if shown is not None:
-                self.screens.append(Selection(shown))
+                self._show_selection(after, shown)
                 return
         self.screens.append(views.answered(self.flow, left, before, after, self.lang))
         if changing and after.reviewing and after.current != before.current:

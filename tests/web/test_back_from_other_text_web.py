@@ -41,3 +41,16 @@ async def test_back_from_the_other_text_keeps_the_boxes_ticked(
     state = ResponseState.model_validate_json(response.state_json)
     assert state.answers["markets"] == ["eu"]
     assert "markets" not in state.others
+
+
+async def test_back_from_the_other_text_keeps_the_answers_above(visitor: VisitorFactory) -> None:
+    """Redrawn by chat.js, the page after "← Retour" still reads the answers given above."""
+    ana = visitor(scripts=True)
+    await answer_until(ana, await ana.get("/chat"), "sector")
+    await ana.press("Autre (précisez)")
+
+    page = await ana.press("← Retour")
+
+    assert page.question is not None and page.question.step == "sector"
+    assert '<section class="transcript"' in page.html
+    assert "Acme" in page.html.split('<section class="transcript"', 1)[1]
