@@ -448,15 +448,20 @@ SECRET_SETTINGS: Final = frozenset({"token", "webhook_secret", "web_secret", "db
 
 def _checked_url(url: str) -> str:
     """The URL if its port is a number; a message that does not show its password if not."""
-    from storage import describe_target
+    from storage import cut_short, describe_target
 
+    scheme = url.split("://", 1)[0]
+    encoded = "a password holding @ : / # ? or % is written percent-encoded (p@ss#1 as p%40ss%231)"
+    if cut_short(url):  # what would read as the host is the password's end: not shown
+        raise ValueError(
+            f"the {scheme}:// connection string is not valid (an '@' after its host: the "
+            f"user or password holds a character that ends it); {encoded}"
+        )
     try:
         describe_target(url)  # reads the port, as the driver will
     except ValueError:
-        scheme = url.split("://", 1)[0]
         raise ValueError(
             f"the {scheme}:// connection string is not valid (its port must be a number), "
-            "as in postgresql://user@host:5432/db; a password holding @ : / # ? or % is "
-            "written percent-encoded (p@ss#1 as p%40ss%231)"
+            f"as in postgresql://user@host:5432/db; {encoded}"
         ) from None
     return url

@@ -44,7 +44,7 @@ from storage.models import (
     StoredAnswer,
 )
 from storage.opening import open_snapshot, open_store
-from storage.postgres import PostgresStore, describe_target, is_postgres_url
+from storage.postgres import PostgresStore, cut_short, describe_target, is_postgres_url
 from storage.snapshot import (
     AnsweredQuestion,
     ResponseBatch,
@@ -90,6 +90,7 @@ __all__ = [
     "SurveyStore",
     "Unavailable",
     "copy_database",
+    "cut_short",
     "decode_time",
     "decode_value",
     "describe_target",

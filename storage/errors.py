@@ -181,11 +181,17 @@ def refuse_other_schema(label: str, version: int, latest: int) -> None:
     `version`, not `latest`: newer (upgrade surveybot), older, or none at all (a database
     no surveybot has opened to write yet, such as a fresh PostgreSQL one)."""
     refuse_newer(label, version, latest)
+    if version == 0:
+        # Said as the SQLite file that does not exist yet is (bot/cli/common.py); not
+        # `surveybot chat`, which would put a rehearsal into the tour's database.
+        raise NoTablesYet(
+            f"cannot read database {label}: it has no surveybot tables, nothing has been "
+            "answered on it yet; check --db or SURVEYBOT_DB, or start the bot or the web "
+            "chat on it (`surveybot run`, `surveybot serve`), which create them"
+        )
     if version < latest:
-        what = "no surveybot tables" if version == 0 else f"its schema at version {version}"
-        refused = NoTablesYet if version == 0 else StorageError
-        raise refused(
-            f"cannot read database {label}: it has {what}, this surveybot needs {latest}; "
-            "open it once read-write (start the bot or `surveybot chat` with this "
-            "SURVEYBOT_DB) to create or migrate it"
+        raise StorageError(
+            f"cannot read database {label}: it has its schema at version {version}, this "
+            f"surveybot needs {latest}; open it once read-write (start the bot or `surveybot "
+            "chat` with this SURVEYBOT_DB) to create or migrate it"
         )

@@ -6,7 +6,7 @@ wording), `schema` (migrations), `respondents`, `responses`, `updates`,
 `storage.open_store("postgresql://...")`.
 """
 
-from storage.postgres.connection import describe_target, is_postgres_url
+from storage.postgres.connection import cut_short, describe_target, is_postgres_url
 from storage.postgres.store import PostgresStore
 
-__all__ = ["PostgresStore", "describe_target", "is_postgres_url"]
+__all__ = ["PostgresStore", "cut_short", "describe_target", "is_postgres_url"]

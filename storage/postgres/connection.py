@@ -46,6 +46,8 @@ def is_postgres_url(target: object) -> bool:
 def describe_target(url: str) -> str:
     """The URL without its password (and without query options), for messages."""
     parts = urlsplit(url)
+    if cut_short(url):
+        return f"{parts.scheme}://…"  # what reads as the host may be the password's end
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"  # an IPv6 address keeps its brackets
@@ -85,8 +87,7 @@ class PgDatabase:
                 server_settings=settings,
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, ValueError) as exc:
-            hint = _without_password(_open_hint(exc, url), url)
-            raise StorageError(f"cannot open database {label}: {hint}") from None
+            raise open_failure(exc, url) from None
         return cls(pool, label, readonly=readonly)
 
     @property
@@ -209,6 +210,26 @@ def describe_error(exc: Exception, label: str, action: str) -> StorageError:
     return kind(f"cannot {action}: {hint} (PostgreSQL: {exc})")
 
 
+def open_failure(exc: BaseException, url: str) -> StorageError:
+    """Why connecting to `url` failed, and what to do, without its password."""
+    hint = CUT_SHORT if cut_short(url) else _without_password(_open_hint(exc, url), url)
+    return StorageError(f"cannot open database {describe_target(url)}: {hint}")
+
+
+CUT_SHORT: Final = (
+    "the URL's user or password seems to hold a character that ends it ('@', '/', '#' "
+    "or '?'); write it percent-encoded (%40, %2F, %23, %3F; '%' as %25), or put the "
+    "password in PGPASSWORD or ~/.pgpass"
+)
+
+
+def cut_short(url: str) -> bool:
+    """Whether an '@' lies where the driver takes the address to be over: the user or
+    password held an unencoded '@', '/', '#' or '?' (its end then reads as the host)."""
+    parts = urlsplit(url)
+    return parts.netloc.count("@") > 1 or "@" in parts.path + parts.query + parts.fragment
+
+
 def _no_password(url: str) -> bool:
     """Whether a password was given anywhere libpq looks: the URL, PGPASSWORD, ~/.pgpass."""
     pgpass = Path(os.environ.get("PGPASSFILE", "~/.pgpass")).expanduser()
@@ -221,7 +242,7 @@ def _without_password(text: str, url: str) -> str:
     return text.replace(password, "***") if password else text
 
 
-def _open_hint(exc: BaseException, url: str = "") -> str:
+def _open_hint(exc: BaseException, url: str) -> str:
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
         return "no such database on that server; create it first (createdb)"
     if isinstance(

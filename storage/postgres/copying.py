@@ -20,10 +20,9 @@ from storage.errors import StorageError, refuse_other_schema
 from storage.migrations import SCHEMA_VERSION
 from storage.postgres.connection import (
     CONNECT_TIMEOUT_S,
-    _open_hint,
-    _without_password,
     describe_error,
     describe_target,
+    open_failure,
 )
 from storage.postgres.schema import read_version
 
@@ -38,8 +37,7 @@ async def connect(url: str, *, readonly: bool = False) -> asyncpg.Connection:
     try:
         return await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_S, server_settings=settings)
     except (OSError, TimeoutError, asyncpg.PostgresError, ValueError) as exc:
-        hint = _without_password(_open_hint(exc), url)
-        raise StorageError(f"cannot open database {describe_target(url)}: {hint}") from None
+        raise open_failure(exc, url) from None
 
 
 class PgSource:

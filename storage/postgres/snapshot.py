@@ -32,17 +32,16 @@ from typing import Any, Final, TypeVar
 
 import asyncpg
 
-from storage.errors import StorageError, refuse_other_schema
+from storage.errors import refuse_other_schema
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION
 from storage.models import ResponseStatus, Stage
 from storage.postgres import flow_versions, stages
 from storage.postgres.connection import (
     CONNECT_TIMEOUT_S,
-    _open_hint,
-    _without_password,
     describe_error,
     describe_target,
+    open_failure,
 )
 from storage.postgres.schema import read_version
 from storage.snapshot import (
@@ -316,7 +315,7 @@ def open_postgres_snapshot(url: str) -> Iterator[PostgresSnapshot]:
     label = describe_target(url)
     loop = _Loop()
     try:
-        conn = loop.run(_connect(url, label))
+        conn = loop.run(_connect(url))
         try:
             # The first read fixes the snapshot: every later query sees this state.
             version = loop.run(_begin(conn, label))
@@ -328,7 +327,7 @@ def open_postgres_snapshot(url: str) -> Iterator[PostgresSnapshot]:
         loop.close()
 
 
-async def _connect(url: str, label: str) -> asyncpg.Connection:
+async def _connect(url: str) -> asyncpg.Connection:
     try:
         return await asyncpg.connect(
             url,
@@ -340,8 +339,7 @@ async def _connect(url: str, label: str) -> asyncpg.Connection:
             },
         )
     except (OSError, TimeoutError, asyncpg.PostgresError, ValueError) as exc:
-        hint = _without_password(_open_hint(exc), url)
-        raise StorageError(f"cannot open database {label}: {hint}") from None
+        raise open_failure(exc, url) from None
 
 
 async def _begin(conn: asyncpg.Connection, label: str) -> int:

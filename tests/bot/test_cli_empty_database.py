@@ -59,9 +59,11 @@ def test_a_database_without_tables_is_not_called_an_old_schema(
     code, output = _run(store_target, command, tmp_path)
     assert code == 1
     assert output.startswith("error: cannot read database ")
-    assert "it has no surveybot tables" in output
-    assert "to create or migrate it" in output
-    assert "version 0" not in output
+    assert "it has no surveybot tables, nothing has been answered on it yet" in output
+    assert "check --db or SURVEYBOT_DB" in output
+    # Not a schema version, nor a rehearsal in the terminal on the tour's database.
+    assert "version 0" not in output and "needs" not in output
+    assert "surveybot chat" not in output
     assert output.count("\n") == 1, output
 
 

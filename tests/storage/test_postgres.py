@@ -124,11 +124,11 @@ async def test_a_database_from_a_newer_surveybot_is_refused(postgres_url: str) -
             await open_store(postgres_url, readonly=readonly)
 
 
-async def test_an_unmigrated_database_opened_read_only_says_how_to_migrate(
+async def test_an_unmigrated_database_opened_read_only_says_nothing_is_in_it(
     postgres_url: str,
 ) -> None:
     """A fresh database is not an old one: it has no tables yet, not a schema at 0."""
-    with pytest.raises(StorageError, match=r"it has no surveybot tables.*open it once read-write"):
+    with pytest.raises(StorageError, match=r"it has no surveybot tables.*`surveybot serve`"):
         await open_store(postgres_url, readonly=True)
     assert PgPeek(postgres_url).tables() == []
 

@@ -174,7 +174,7 @@ async def test_readonly_open_of_an_unmigrated_file_says_how_to_fix(tmp_path: Pat
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE notes (text TEXT)")  # a database, at schema version 0
     conn.close()
-    with pytest.raises(StorageError, match="open it once read-write") as info:
+    with pytest.raises(StorageError, match="nothing has been answered on it yet") as info:
         await Store.open(path, readonly=True)
     assert str(path) in str(info.value)
 
