@@ -162,3 +162,22 @@ def _versions(flow: Flow, held_here: set[int]) -> str:
     if flow.version in held_here:
         return f"{said} ({flow.version}: the current one)"
     return f"{said} (the current one, {flow.version}, has no response yet)"
+
+
+def refuse_changed_flows(db: Path | str, flows: Sequence[Flow]) -> None:
+    """Exit, as a start would (`conversation.versions`), when a flow file's questions changed
+    under a `version` the database holds: the codebook and the drop-off would describe the
+    answers given on it with questions they were not given on (a 4 of 5 read as of 10)."""
+    from conversation import version_changed
+    from storage import StorageError, open_snapshot
+
+    try:
+        with open_snapshot(db) as snapshot:
+            changed = [
+                (flow, version_changed(flow, snapshot.flow_versions(flow.id))) for flow in flows
+            ]
+    except StorageError:
+        return  # no database yet, or one unreadable: the command says so in its own words
+    for flow, why in changed:
+        if why is not None:
+            fail(f"flow {flow.id}: {why}")
