@@ -454,7 +454,10 @@ def erasure_line(channel: str, cause: str, keys: Sequence[str], *, whole: bool) 
     --response` takes), never a name, an id or an answer. Found with `grep erasure:`."""
     # `whole`: the person erased everything, and is erased whole again; else one response
     # (consent withdrawn, another questionnaire chosen), erased alone: the rest was kept.
-    command = "surveybot erase --response KEY" + ("" if whole else " --response-only")
+    # One key erases the whole person: the first, the oldest, which an older backup holds
+    # if it holds them at all. The line is the command to run, copied as it is.
+    key = keys[0] if keys else "KEY"
+    command = f"surveybot erase --response {key}" + ("" if whole else " --response-only")
     return (
         f"erasure: a {channel} respondent {cause} (responses {', '.join(keys)}): after "
         f"restoring an older backup, erase them again with {command}"

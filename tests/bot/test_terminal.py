@@ -454,7 +454,7 @@ def test_delete_in_the_terminal_erases_after_confirmation(tmp_path: Path) -> Non
     # and the web chat log it: the terminal logs nothing else.
     assert erased.stderr == (
         f"erasure: a terminal respondent erased their data (responses {key}): after "
-        "restoring an older backup, erase them again with surveybot erase --response KEY\n"
+        f"restoring an older backup, erase them again with surveybot erase --response {key}\n"
     )
     assert "C’est fait\u00a0: vos réponses et les données vous concernant ont été effacées" in (
         erased.stdout

@@ -26,8 +26,12 @@ from tests.conversation.conftest import AGREE, DECLINE, ERASE_YES, ChatFactory, 
 from tests.conversation.test_consent import new_notice  # noqa: F401 (a fixture)
 
 SECRET_ANSWER = "Acme Confidentiel"
-AFTER = "after restoring an older backup, erase them again with surveybot erase --response KEY"
-ONE = f"{AFTER} --response-only"  # one response erased, the person's others kept
+AFTER = "after restoring an older backup, erase them again with surveybot erase --response"
+
+
+def again(key: str, *, whole: bool = True) -> str:
+    """The end of the line: the command to run again, with the key to run it with."""
+    return f"{AFTER} {key}" + ("" if whole else " --response-only")
 
 
 def erasure_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -57,7 +61,9 @@ async def test_an_erasure_logs_the_keys_it_erased_and_nothing_personal(
     line = record.getMessage()
     assert record.levelno == logging.INFO
     assert (
-        line == f"erasure: a {channel} respondent erased their data (responses {keys[0]}): {AFTER}"
+        line
+        == f"erasure: a {channel} respondent erased their data (responses {keys[0]}): "
+        + again(keys[0])
     )
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
@@ -89,7 +95,7 @@ async def test_every_response_of_the_person_is_named(
         row[0]
         for row in peek.query(
             "SELECT r.key FROM responses r JOIN respondents p ON p.id = r.respondent_id "
-            "WHERE p.external_id = 'ana'"
+            "WHERE p.external_id = 'ana' ORDER BY r.id"
         )
     ]
     caplog.set_level(logging.INFO)
@@ -99,6 +105,8 @@ async def test_every_response_of_the_person_is_named(
 
     [record] = erasure_lines(caplog)
     assert f"(responses {', '.join(ana_keys)})" in record.getMessage()
+    # One key erases the person whole: the oldest, which an older backup holds if any does.
+    assert record.getMessage().endswith(again(ana_keys[0]))
     assert peek.query("SELECT COUNT(*) FROM responses") == [(1,)]  # bob's stays
 
 
@@ -128,7 +136,11 @@ async def test_declining_a_changed_notice_logs_the_erasure(
     [record] = erasure_lines(caplog)
     line = record.getMessage()
     assert record.levelno == logging.INFO
-    assert line == f"erasure: a telegram respondent withdrew their consent (responses {key}): {ONE}"
+    assert (
+        line
+        == f"erasure: a telegram respondent withdrew their consent (responses {key}): "
+        + again(key, whole=False)
+    )
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
 
@@ -156,7 +168,9 @@ async def test_switching_to_the_links_other_questionnaire_logs_the_erasure(
     assert peek.query("SELECT COUNT(*) FROM responses") == [(0,)]
     [record] = erasure_lines(caplog)
     line = record.getMessage()
-    assert line == f"erasure: a web respondent switched questionnaire (responses {key}): {ONE}"
+    assert line == f"erasure: a web respondent switched questionnaire (responses {key}): " + again(
+        key, whole=False
+    )
     assert "4242007" not in line
     assert SECRET_ANSWER not in line
 
@@ -177,5 +191,5 @@ async def test_going_back_to_the_list_before_answering_logs_the_erasure(
     [record] = erasure_lines(caplog)
     assert record.getMessage() == (
         f"erasure: a telegram respondent went back to the list of questionnaires "
-        f"(responses {key}): {ONE}"
+        f"(responses {key}): " + again(key, whole=False)
     )
