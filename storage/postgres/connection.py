@@ -227,7 +227,9 @@ def cut_short(url: str) -> bool:
     """Whether an '@' lies where the driver takes the address to be over: the user or
     password held an unencoded '@', '/', '#' or '?' (its end then reads as the host)."""
     parts = urlsplit(url)
-    return parts.netloc.count("@") > 1 or "@" in parts.path + parts.query + parts.fragment
+    # A query's values may hold one (`?user=me@example.org`); its first name cannot.
+    first_name = parts.query.split("&", 1)[0].split("=", 1)[0]
+    return parts.netloc.count("@") > 1 or "@" in parts.path + first_name + parts.fragment
 
 
 def _no_password(url: str) -> bool:

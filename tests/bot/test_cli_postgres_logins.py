@@ -68,6 +68,7 @@ def test_a_refused_login_with_a_password_is_never_said_to_lack_one(
         "postgresql://tour:s3cr@tail#9@127.0.0.1:5432/tour",  # '#': the rest is a fragment
         "postgresql://tour:s3cr@tail@127.0.0.1:5432/tour",  # the driver ends at the first '@'
         "postgresql://tour:s3cr/tail@127.0.0.1:5432/tour",  # '/': the rest reads as the path
+        "postgresql://tour:s3cr?tail@127.0.0.1:5432/tour",  # '?': the rest reads as the query
     ],
 )
 @pytest.mark.parametrize("flag", ["--db", "--to"])
@@ -92,4 +93,8 @@ def test_a_url_cut_short_is_not_named_by_the_password_s_end() -> None:
     )
     assert describe_target("postgresql://tour:s3cr%40tail@db.example.org/tour") == (
         "postgresql://tour@db.example.org/tour"
+    )
+    # An '@' in a query's value is no password's: `?user=` as some hosted servers name users.
+    assert describe_target("postgresql://db.example.org/tour?user=tour@server") == (
+        "postgresql://db.example.org/tour"
     )
