@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 import click
 
 from bot.cli.common import database_file, fail
-from bot.cli.held import held, how_to_include, other_flows, refuse_unknown_versions
+from bot.cli.held import check_versions, held, how_to_include, other_flows
 from bot.cli.loading import DataSetup, load_data
 from bot.cli.options import CHANNEL_CHOICES, CONTEXT, data_options, to_day
 from bot.cli.outputs import (
@@ -209,8 +209,8 @@ def export(
     stages_kept, setup, picked = export_scope(setup, stages_kept, flow_given=flow is not None)
     _check_flags(setup.selected, lang=lang, since=since, until=until)
     stages_kept = _known_stages(setup.settings.db, setup.selected, setup.stages, stages_kept)
-    refuse_unknown_versions(setup.settings.db, setup.selected, flow_versions)
     targets = _plan_targets(setup, out=out, codebook=codebook_path, xlsx=xlsx_path, force=force)
+    check_versions(setup.settings.db, setup.selected, flow_versions)
     try:
         options = ExportOptions(
             layout=Layout(layout),

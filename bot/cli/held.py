@@ -128,11 +128,13 @@ def held(other: OtherFlow, filters: str) -> str:
     return said
 
 
-def refuse_unknown_versions(db: Path | str, flows: Sequence[Flow], versions: Sequence[int]) -> None:
-    """Exit naming the versions there are when no flow has one of `versions`: a typo, which
+def check_versions(db: Path | str, flows: Sequence[Flow], versions: Sequence[int]) -> None:
+    """Exit when a flow file changed under a version the database holds (`refuse_changed_flows`),
+    or naming the versions there are when no flow has one of `versions`: a typo, which
     would otherwise give an empty table and a hint about everything but the version."""
     from storage import ResponseFilter, StorageError, open_snapshot
 
+    refuse_changed_flows(db, flows)
     if not versions:
         return
     try:

@@ -415,7 +415,6 @@ def load_data(
     SURVEYBOT_FLOWS) it picks one of them instead, by its file, id or audience
     code, rather than being refused as a second flow setting nobody gave.
     """
-    from bot.cli.held import refuse_changed_flows
     from bot.settings import DataSettings
 
     file, name = _flow_file_or_name(flow)
@@ -431,7 +430,6 @@ def load_data(
         selected = [_flow_of_file(catalogue, settings.flow_paths(), file, configured)]
     else:
         selected = _chosen_flows(catalogue, name)
-    refuse_changed_flows(settings.db, selected)
     return DataSetup(settings, catalogue, loaded_stages, selected)
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.cli.common import database_file, fail
-from bot.cli.held import held, how_to_include, other_flows
+from bot.cli.held import held, how_to_include, other_flows, refuse_changed_flows
 from bot.cli.loading import (
     DataSetup,
     load_data,
@@ -412,6 +412,7 @@ def stats(
         )
     plots = [per_flow(plot, chosen, len(selected) > 1) for chosen in selected]
     check_outputs(plots, database=database_file(settings.db), force=force)
+    refuse_changed_flows(settings.db, selected)
     zone = ZoneInfo(load_settings(ZoneSettings, timezone=timezone).timezone)
     results = [
         read_stats(
