@@ -48,6 +48,12 @@ def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     metavar="ZONE",
     help="The respondents' time zone, like Europe/Paris (SURVEYBOT_TIMEZONE): the day /mydata says a response was started.",
 )
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="With piped answers, say a refused line and ask again, as to a person typing (a "
+    "demonstration's script), instead of stopping there with exit status 1.",
+)
 def chat(
     db: str | None,
     flow: Path | None,
@@ -57,6 +63,7 @@ def chat(
     lang: str | None,
     respondent: str,
     timezone: str | None,
+    keep_going: bool,
 ) -> None:
     """Answer the questionnaire in the terminal (same questions, same database as the bot).
 
@@ -64,7 +71,8 @@ def chat(
     text; 'retour', 'passer' and 'quitter' do what they say, and the bot's
     commands work too (/mydata, /delete, /restart, /language, /help). Quit at any
     time and run the same command again to resume. Answers can also be piped,
-    one per line.
+    one per line: the first line refused stops the script (exit status 1), so
+    that no later answer lands on the wrong question.
 
     Example: surveybot chat --stage pithiviers --lang fr
     """
@@ -95,7 +103,8 @@ def chat(
         sys.stdin.reconfigure(errors="surrogateescape")
     _note_if_closed(timezone)
     _note_unknown_stage(loaded_stages, stage_code)
-    console = Console(sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+    piped = not sys.stdin.isatty()
+    console = Console(sys.stdin, sys.stdout, echo=piped, script=piped and not keep_going)
     erasures_to_stderr()  # /delete's line, as the bot and the web chat log it
 
     async def go() -> int:

@@ -29,6 +29,7 @@ from conversation import (
     Reply,
     Selection,
     Start,
+    Status,
     Summary,
 )
 from storage import Channel
@@ -36,11 +37,19 @@ from storage import Channel
 
 @dataclass
 class Console:
-    """Where the chat reads and writes; `echo` repeats piped answers so output reads as a transcript."""
+    """Where the chat reads and writes; `echo` repeats piped answers so output reads as a transcript.
+
+    `script`: the answers come from a file or a pipe, not a person, so the first one
+    refused stops the chat: the next line was written for the next question, and taken
+    for this one, every later answer would land one question early.
+    """
 
     input: TextIO
     output: TextIO
     echo: bool = False
+    script: bool = False
+    lines: int = 0
+    """Lines read so far: the number of the line refused, in a script."""
 
     def say(self, text: str = "") -> None:
         self.output.write(text + "\n")
@@ -53,6 +62,7 @@ class Console:
         if not line:
             self.say()
             return None
+        self.lines += 1
         line = as_text(line.rstrip("\r\n"))
         if self.echo:
             self.say(line)
@@ -126,6 +136,8 @@ async def run_chat(
                 return 0
             if isinstance(reading, Unclear):
                 console.say(show(Message(reading.text, warning=True), reply.language) or "")
+                if console.script:
+                    return _stopped(console, reply.language)
                 if isinstance(screen, Question | Selection):
                     # A question is short: asked again under the warning. A notice or a
                     # summary is still just above it, and would push the warning away.
@@ -133,6 +145,9 @@ async def run_chat(
                 continue
             reply = await conversation.handle(person, reading)
             console.say()
+            if console.script and reply.status == Status.REFUSED:
+                console.say(show(Message(reply.note or "", warning=True), reply.language) or "")
+                return _stopped(console, reply.language)
             screen = _next_screen(console, reply, screen)
             if _ends(reply):
                 # Declined or erased: nothing is left to answer, and no Enter to wait for.
@@ -173,6 +188,12 @@ def _print(console: Console, reply: Reply) -> Screen | None:
         if isinstance(screen, Menu | Question | Selection | Summary):
             waiting = screen
     return waiting
+
+
+def _stopped(console: Console, lang: str) -> int:
+    """A script's answer refused: said with its line number; exit status 1."""
+    console.say(term("script_stopped", lang, line=console.lines))
+    return 1
 
 
 def _ends(reply: Reply) -> bool:

@@ -12,6 +12,14 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "── {section} · Question {n}/{total} ──",
         "en": "── {section} · Question {n}/{total} ──",
     },
+    "script_stopped": {
+        "fr": "Ligne {line} refusée : le script s’arrête là, pour que les réponses suivantes "
+        "ne glissent pas d’une question. Les réponses d’avant sont enregistrées : relancez "
+        "la même commande avec cette ligne corrigée et les suivantes.",
+        "en": "Line {line} refused: the script stops there, so that the answers after it do "
+        "not slip by one question. The answers before it are saved: run the same command "
+        "again with that line corrected and the ones after it.",
+    },
     "saved_resume": {
         "fr": "Vos réponses sont enregistrées. Relancez la même commande pour reprendre.",
         "en": "Your answers are saved. Run the same command again to resume.",

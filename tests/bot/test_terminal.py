@@ -31,6 +31,12 @@ def chat(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[
     )
 
 
+def typed(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`lines` answered as a person types them: a line refused is said and asked again
+    (`--keep-going`), where a script of answers would stop at it."""
+    return chat(db, lines, *args, "--keep-going")
+
+
 def stored(db: Path) -> tuple[list[tuple[str, ...]], dict[str, object]]:
     with open_sqlite(db) as connection:
         responses = connection.execute(
@@ -104,10 +110,10 @@ def test_a_wrong_answer_gets_a_clear_message_and_the_same_question(
     tmp_path: Path, answers_before: list[str], wrong: str, expected: str
 ) -> None:
     db = tmp_path / "s.sqlite3"
-    before = chat(db, [*answers_before, "quit"], "--flow", str(MINI))
+    before = typed(db, [*answers_before, "quit"], "--flow", str(MINI))
     question = before.stdout.rstrip().split("──")[-2]
 
-    result = chat(db, ["", wrong, "quit"], "--flow", str(MINI))
+    result = typed(db, ["", wrong, "quit"], "--flow", str(MINI))
 
     assert result.returncode == 0
     assert expected in result.stdout.replace("\u202f", "")
@@ -120,7 +126,7 @@ def test_figures_that_name_no_answer_get_the_terminals_number_range(tmp_path: Pa
     figures = ["-1", "1.5", "1 2", "1,2", "1-3", "99", "9" * 5000, "0" * 5000 + "1"]
     # On the single choice "Secteur ?", then on the yes/no "Exportez-vous ?".
     lines = ["", "ACME", "12", *figures, "1", *figures, "quit"]
-    result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
+    result = typed(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
 
     warnings = [line for line in result.stdout.splitlines() if line.startswith("⚠")]
     # Both questions have three answers ("Autre" and "Ne sait pas" included).
@@ -131,7 +137,7 @@ def test_figures_that_name_no_answer_get_the_terminals_number_range(tmp_path: Pa
 def test_a_superscript_figure_is_refused_not_a_crash(tmp_path: Path) -> None:
     # "²" has its own key beside "1" on a French keyboard; Python calls it a digit.
     lines = ["", "ACME", "12", "²", "1", "1", "1 ²", "1 " + "9" * 5000, "quit"]
-    result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
+    result = typed(tmp_path / "s.sqlite3", lines, "--flow", str(MINI))
 
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -317,7 +323,7 @@ def test_a_broken_flow_file_stops_before_anything_runs(tmp_path: Path) -> None:
 
 def test_declining_the_notice_stores_nothing_but_the_refusal(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
-    result = chat(db, ["peut-être", "non"], "--stage", "pithiviers")
+    result = typed(db, ["peut-être", "non"], "--stage", "pithiviers")
 
     assert result.returncode == 0
     assert "Répondez oui ou non" in result.stdout

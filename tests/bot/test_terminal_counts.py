@@ -15,7 +15,7 @@ import pytest
 from bot.terminal.reading import read_answer
 from conversation import Pressed, Typed
 from flows import Prompt, bundled_path, load_flow, prompt
-from tests.bot.test_terminal import chat, stored
+from tests.bot.test_terminal import stored, typed
 from tests.support.scripts import script_for
 
 FLOW = load_flow(bundled_path("questionnaire.yaml"))
@@ -70,7 +70,7 @@ def test_a_count_answers_and_a_listed_number_stays_an_answers_number(
     back = "retour" if lang == "fr" else "back"
     probes = ["abc", "12", back, "0", back, f"3 {WORD[lang]}", back, "3", back, "-3", "250"]
     lines = [*to_headcount(lang)[0], *probes, "quit"]
-    result = chat(db, lines, "--stage", "pithiviers", "--lang", lang)
+    result = typed(db, lines, "--stage", "pithiviers", "--lang", lang)
 
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stdout.splitlines() if line.startswith("⚠")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.bot.test_terminal import chat
+from tests.bot.test_terminal import chat, typed
 from tests.conftest import MINI
 from tests.support.sqlite import open_sqlite
 
@@ -36,7 +36,7 @@ def test_back_from_please_specify_offers_and_keeps_the_answer_stored(tmp_path: P
 def test_back_from_please_specify_with_nothing_stored_keeps_nothing(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     lines = ["", "ACME", "12", "3", "retour", "", "2", "quit"]
-    result = chat(db, lines, "--flow", str(MINI))
+    result = typed(db, lines, "--flow", str(MINI))
 
     assert result.returncode == 0, result.stderr
     assert "(Entrée pour la garder)" not in result.stdout.split("Secteur ?")[-1]

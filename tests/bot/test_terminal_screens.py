@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows import Kind, bundled_path, load_flow, prompt, summary
-from tests.bot.test_terminal import chat, stored
+from tests.bot.test_terminal import chat, stored, typed
 from tests.conftest import MINI
 from tests.support.scripts import script_for
 
@@ -35,7 +35,7 @@ def test_a_word_that_names_no_answer_gets_the_number_range_not_buttons(
 ) -> None:
     # On the yes/no "Exportez-vous ?" (three answers with "Je ne sais pas").
     lines = ["", "ACME", "12", "1", "Paris", "1", "quit"]
-    result = chat(tmp_path / "s.sqlite3", lines, "--flow", str(MINI), "--lang", lang)
+    result = typed(tmp_path / "s.sqlite3", lines, "--flow", str(MINI), "--lang", lang)
 
     assert result.returncode == 0, result.stderr
     assert warnings(result.stdout) == [said]
@@ -49,7 +49,7 @@ def test_a_word_that_names_no_answer_gets_the_number_range_not_buttons(
 def test_a_line_typed_at_the_first_screen_is_refused_not_swallowed(tmp_path: Path) -> None:
     # The mini flow opens on an information step ("Bienvenue"): Enter goes on.
     db = tmp_path / "s.sqlite3"
-    result = chat(db, ["ACME", "", "ACME", "quit"], "--flow", str(MINI))
+    result = typed(db, ["ACME", "", "ACME", "quit"], "--flow", str(MINI))
 
     assert result.returncode == 0, result.stderr
     assert warnings(result.stdout) == [
@@ -70,7 +70,7 @@ def test_an_answer_typed_at_a_section_intro_does_not_shift_the_later_ones(
     lines, _ = script_for(FLOW, limit=steps)
     db = tmp_path / "s.sqlite3"
 
-    result = chat(db, [*lines, "1 3", "1 3", "", "1 3", "quit"])
+    result = typed(db, [*lines, "1 3", "1 3", "", "1 3", "quit"])
 
     assert result.returncode == 0, result.stderr
     assert (
@@ -84,7 +84,7 @@ def test_an_answer_typed_at_a_section_intro_does_not_shift_the_later_ones(
     answers = stored(db)[1]
     assert answers["innovation_kinds"] == ["product", "process"]
     # A word meaning "go on" goes on, as on every channel.
-    again = chat(tmp_path / "t.sqlite3", [*lines, "continuer", "1 3", "quit"])
+    again = typed(tmp_path / "t.sqlite3", [*lines, "continuer", "1 3", "quit"])
     assert warnings(again.stdout) == []
     assert stored(tmp_path / "t.sqlite3")[1]["innovation_kinds"] == ["product", "process"]
 
@@ -93,7 +93,7 @@ def test_an_answer_typed_at_a_section_intro_does_not_shift_the_later_ones(
 
 
 def test_enter_alone_at_the_notice_does_not_print_the_notice_again(tmp_path: Path) -> None:
-    result = chat(tmp_path / "s.sqlite3", ["", "quit"])
+    result = typed(tmp_path / "s.sqlite3", ["", "quit"])
 
     assert result.returncode == 0, result.stderr
     assert warnings(result.stdout) == [
@@ -109,10 +109,10 @@ def test_a_wrong_line_under_the_summary_says_so_once_without_the_summary(
 ) -> None:
     db = tmp_path / "s.sqlite3"
     lines, end = script_for(FLOW)
-    assert chat(db, lines).returncode == 0
+    assert typed(db, lines).returncode == 0
     count = len(summary(FLOW, end, "fr"))
 
-    result = chat(db, ["ce n’est pas un numéro", "999", "quit"])
+    result = typed(db, ["ce n’est pas un numéro", "999", "quit"])
 
     assert result.returncode == 0, result.stderr
     said = (

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.bot.test_terminal import chat, stored
+from tests.bot.test_terminal import chat, stored, typed
 from tests.support.sqlite import open_sqlite
 
 
@@ -108,10 +108,10 @@ def test_yes_or_no_to_which_questionnaire_asks_for_a_number(
     """ "Lequel voulez-vous ?" is not a yes-or-no question: neither word picks a questionnaire."""
     monkeypatch.setenv("SURVEYBOT_FLOWS", "bundled")
     db = tmp_path / "s.sqlite3"
-    first = chat(db, ["oui", "ACME", "quitter"], "--stage", "pithiviers__entreprise")
+    first = typed(db, ["oui", "ACME", "quitter"], "--stage", "pithiviers__entreprise")
     assert first.returncode == 0, first.stderr
 
-    result = chat(db, [word, "quitter"], "--stage", "pithiviers__territoire")
+    result = typed(db, [word, "quitter"], "--stage", "pithiviers__territoire")
 
     assert result.returncode == 0, result.stderr
     assert "lequel voulez-vous" in result.stdout
