@@ -33,12 +33,16 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "Please enter a whole number (for example {example}).",
     },
     "too_small": {
-        "fr": "Le nombre doit être au moins {min}.",
-        "en": "The number must be at least {min}.",
+        "fr": "Merci d’indiquer un nombre d’au moins {min}.",
+        "en": "Please enter a number of at least {min}.",
     },
     "too_big": {
-        "fr": "Le nombre doit être au plus {max}.",
-        "en": "The number must be at most {max}.",
+        "fr": "Merci d’indiquer un nombre d’au plus {max}.",
+        "en": "Please enter a number of at most {max}.",
+    },
+    "number_range": {
+        "fr": "Merci d’indiquer un nombre de {min} à {max}.",
+        "en": "Please enter a number from {min} to {max}.",
     },
     "year_range": {
         "fr": "Merci d’indiquer une année de {min} à {max}.",

@@ -176,16 +176,16 @@ def _typed_number(step: NumberStep, text: str, lang: str) -> float | int | None:
 
 
 def _out_of_bounds(step: NumberStep, value: float, lang: str) -> Invalid:
-    """Too small or too big, said of a year where the question asks one ("from 1800 to
-    2019", not "the number must be at least 1800")."""
-    if step.asks_a_year:
-        assert step.min is not None and step.max is not None
-        low, high = format_number(step.min, lang), format_number(step.max, lang)
-        return Invalid(message("year_range", lang, min=low, max=high))
-    if step.min is not None and value < step.min:
-        return Invalid(message("too_small", lang, min=format_number(step.min, lang)))
-    assert step.max is not None
-    return Invalid(message("too_big", lang, max=format_number(step.max, lang)))
+    """Too small or too big: the range when the question has both bounds ("from 0 to 100",
+    as a scale's refusal says it), of a year where it asks one ("a year from 1800 to 2019")."""
+    low = None if step.min is None else format_number(step.min, lang)
+    high = None if step.max is None else format_number(step.max, lang)
+    if low is not None and high is not None:  # both bounds: the range, whichever was missed
+        key = "year_range" if step.asks_a_year else "number_range"
+        return Invalid(message(key, lang, min=low, max=high))
+    if low is not None and step.min is not None and value < step.min:
+        return Invalid(message("too_small", lang, min=low))
+    return Invalid(message("too_big", lang, max=high))
 
 
 def _example(step: NumberStep, lang: str) -> str:

@@ -124,7 +124,7 @@ def _valued(lang: str) -> list[tuple[str, str, re.Pattern[str]]]:
 
 
 def _pattern(template: str) -> re.Pattern[str]:
-    """ "Le nombre doit être au moins {min}." as a pattern that captures `min`."""
+    """ "Merci d’indiquer un nombre d’au moins {min}." as a pattern that captures `min`."""
     parts, seen = [], set()
     for literal, name, _, _ in string.Formatter().parse(template):
         parts.append(re.escape(literal))

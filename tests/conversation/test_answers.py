@@ -114,9 +114,9 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
     await ana.write("0")
 
     assert ana.reply.status == Status.REFUSED
-    assert ana.reply.note == "Le nombre doit être au moins 1."
+    assert ana.reply.note == "Merci d’indiquer un nombre de 1 à 10\u202f000."
     assert ana.screens == (
-        Message("Le nombre doit être au moins 1.", warning=True),
+        Message("Merci d’indiquer un nombre de 1 à 10\u202f000.", warning=True),
         Question(asked),
     )
     assert peek.dump() == before
@@ -134,7 +134,7 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
         ("staff", "2,5", "Merci d’indiquer un nombre entier (par exemple 12)."),
         ("sector", "Agriculture", "Merci de répondre avec les boutons proposés."),
         ("markets", "Europe", "Merci de répondre avec les boutons proposés."),
-        ("share", "150", "Le nombre doit être au plus 100."),
+        ("share", "150", "Merci d’indiquer un nombre de 0 à 100."),
         ("importance", "9", "Merci de choisir une valeur de 1 à 5."),
         (
             "email",

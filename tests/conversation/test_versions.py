@@ -89,7 +89,7 @@ async def test_the_response_goes_on_under_the_new_version_with_what_fits(
     assert ana.prompt.step_id == "staff"
     await ana.write("12")
     assert ana.reply.status == Status.REFUSED
-    assert ana.reply.note == "Le nombre doit être au plus 10."
+    assert ana.reply.note == "Merci d’indiquer un nombre de 1 à 10."
     await ana.write("8")
     assert ana.kinds[-1] == "Summary"
     assert UPDATED not in ana.messages

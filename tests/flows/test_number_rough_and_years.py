@@ -71,7 +71,27 @@ def test_a_year_out_of_bounds_is_refused_as_a_year(
 def test_a_count_out_of_bounds_still_speaks_of_a_number(bundled: Flow) -> None:
     refusal = checked(bundled, "interns_n", "0")
     assert isinstance(refusal, Invalid)
-    assert refusal.message == "Le nombre doit être au moins 1."
+    assert refusal.message == "Merci d’indiquer un nombre de 1 à 500."
+
+
+@pytest.mark.parametrize(
+    ("bounds", "typed", "lang", "said"),
+    [
+        ({"max": None}, "0", "fr", "Merci d’indiquer un nombre d’au moins 1."),
+        ({"max": None}, "0", "en", "Please enter a number of at least 1."),
+        ({"min": None}, "501", "fr", "Merci d’indiquer un nombre d’au plus 500."),
+        ({"min": None}, "501", "en", "Please enter a number of at most 500."),
+        ({}, "501", "en", "Please enter a number from 1 to 500."),
+    ],
+)
+def test_a_number_out_of_bounds_is_asked_for_politely_with_its_bounds(
+    bundled: Flow, bounds: dict[str, None], typed: str, lang: str, said: str
+) -> None:
+    """ "Merci d’indiquer…", as every other refusal, not "Le nombre doit être au plus 100"."""
+    step = bundled.step("interns_n").model_copy(update=bounds)
+    refusal = check_value(bundled, step, typed, lang)
+    assert isinstance(refusal, Invalid)
+    assert refusal.message == said
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "\u00a0"])
