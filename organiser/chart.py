@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from flows import grouped, stage_noun
 from organiser.qr import caption_font, printed
-from organiser.stats import CONDITIONAL, Stats
+from organiser.stats import CONDITIONAL, OPTIONAL, Stats
 from organiser.stats_tables import ADDED
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ WORDS: Final = {
         "answered": "répondue",
         "numbers": "nombres : atteinte / répondue",
         "conditional": "* : posée seulement si les réponses précédentes l’appellent",
+        "optional": "° : facultative : la passer n’est pas abandonner",
         "added": "+ : absente d’une version du questionnaire\u00a0: en % des réponses qui l’ont eue",
         "empty": "pas encore de réponse",
     },
@@ -75,6 +76,7 @@ WORDS: Final = {
         "answered": "answered",
         "numbers": "numbers: reached / answered",
         "conditional": "*: asked only when earlier answers call for it",
+        "optional": "°: optional: a skip is not drop-off",
         "added": "+: missing from a version of the questionnaire: % of the responses that had it",
         "empty": "no responses yet",
     },
@@ -162,7 +164,11 @@ def _fits(label: str, question: QuestionReach, font: FreeTypeFont | ImageFont) -
 
 
 def _mark(question: QuestionReach) -> str:
-    return CONDITIONAL * question.conditional + ADDED * (question.asked is not None)
+    return (
+        CONDITIONAL * question.conditional
+        + OPTIONAL * question.optional
+        + ADDED * (question.asked is not None)
+    )
 
 
 def _text(question: QuestionReach) -> str:
@@ -260,6 +266,9 @@ def _draw_heading(draw: ImageDraw.ImageDraw, stats: Stats, words: dict[str, str]
         draw.text((x + 22, LEGEND_Y), label, font=font, fill="black")
         x += 22 + int(font.getlength(label)) + 24
     draw.text((x + 8, LEGEND_Y), words["numbers"], font=font, fill=GREY)
+    if any(question.optional for question in stats.questions):  # room left on this line
+        x += 8 + int(font.getlength(words["numbers"])) + 32
+        draw.text((x, LEGEND_Y), words["optional"], font=font, fill=GREY)
     x = 16
     if any(question.conditional for question in stats.questions):
         draw.text((x, LEGEND_Y + 25), words["conditional"], font=font, fill=GREY)

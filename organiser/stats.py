@@ -34,6 +34,8 @@ from storage import FlowVersion, RefusalCount, Response, ResponseStatus, Stage, 
 
 CONDITIONAL: Final = " *"
 """After a question asked only when earlier answers call for it, in the table and the chart."""
+OPTIONAL: Final = " °"
+"""After a question one may leave unanswered: reached, not answered is a skip, not drop-off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ class QuestionReach:
     conditional: bool = False
     """Asked only when earlier answers call for it (its own or its section's `show_if`):
     fewer reach it by design, which is not drop-off."""
+    optional: bool = False
+    """One may leave it unanswered ("Passer"): a finished response may not answer it."""
     asked: int | None = None
     """The responses given on a flow version that asks this question, when some were given
     on one that does not (it was added since): reached and answered count only these, and
@@ -431,6 +435,7 @@ def _dropoff(
             reached=sum(1 for _, seen in asking if step.id in seen),
             answered=sum(1 for r, _ in asking if step.id in answered.get(r.id, ())),
             conditional=step.show_if is not None or flow.section_of(step.id).show_if is not None,
+            optional=not step.required,
             asked=len(asking) if len(asking) < len(reached) else None,
         )
 

@@ -12,13 +12,14 @@ import textwrap
 from collections.abc import Sequence
 from typing import Final
 
-from organiser.stats import CONDITIONAL, StageCounts, Stats
+from organiser.stats import CONDITIONAL, OPTIONAL, StageCounts, Stats
 from storage import Channel
 
 NO_STAGE: Final = "(no stage)"
 UNLISTED: Final = "(not in the stages file)"
 """After the city of a stage responses carry that the stages file no longer holds."""
 CONDITIONAL_LEGEND = "*: asked only when earlier answers call for it: fewer reach it by design"
+OPTIONAL_LEGEND = '°: optional: reached and not answered is a skip ("passer"), not drop-off'
 ADDED: Final = " +"
 """After a question some flow versions answered did not ask: its figures are of the others."""
 
@@ -136,6 +137,7 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
             str(index),
             question.question_id
             + CONDITIONAL * question.conditional
+            + OPTIONAL * question.optional
             + ADDED * (question.asked is not None),
             shorten(question.text, text_width),
             str(question.reached),
@@ -149,6 +151,8 @@ def render_dropoff_table(stats: Stats, *, text_width: int = 32) -> str:
     legend = "reached: the question was shown; answered: its answer counts; % of started"
     if any(question.conditional for question in stats.questions):
         legend += f"\n{CONDITIONAL_LEGEND}"
+    if any(question.optional for question in stats.questions):
+        legend += f"\n{OPTIONAL_LEGEND}"
     legend += _added_legend(stats)
     return f"{title}\n{table}\n{legend}"
 

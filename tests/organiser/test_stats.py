@@ -136,7 +136,7 @@ async def test_dropoff_per_question(
         QuestionReach("size", "Effectif ?", 6, 6),
         QuestionReach("exports", "Exportez-vous ?", 5, 5),
         QuestionReach("markets", "Marchés ?", 3, 2, conditional=True),
-        QuestionReach("comment", "Un mot sur votre entreprise ?", 4, 2),
+        QuestionReach("comment", "Un mot sur votre entreprise ?", 4, 2, optional=True),
     )
     assert stats.percent(6) == 600 / 7
 
@@ -521,7 +521,14 @@ async def test_dropoff_table(survey_db: Path, tour_flow: Flow, tour_stages: list
     # Asked only to those who export: marked, and the mark explained under the table.
     assert body[2] == ["3", "markets", "*", "Marchés", "?", "3", "43%", "2", "29%"]
     assert body[3][-4:] == ["4", "57%", "2", "29%"] and "*" not in body[3]
-    assert lines[-1] == "*: asked only when earlier answers call for it: fewer reach it by design"
+    # Optional: its skips are no drop-off, and the table says so (found in an organiser's
+    # review: a finished respondent's skip read as a 100 % drop on the debriefing slide).
+    assert body[3][:3] == ["4", "comment", "°"]
+    assert "°" not in " ".join(body[0] + body[2])
+    assert lines[-2:] == [
+        "*: asked only when earlier answers call for it: fewer reach it by design",
+        '°: optional: reached and not answered is a skip ("passer"), not drop-off',
+    ]
     short = render_dropoff_table(stats, text_width=10).splitlines()
     assert "Un mot su…" in short[6]
     one = await stats_of(survey_db, tour_flow, tour_stages, today=JULY_4, stage_code="evreux")
