@@ -23,6 +23,8 @@ from tests.support.scripts import script_for
 
 ACTORS = "tour_innov_2019_acteurs"
 COMPANIES = "tour_innovation_2019"
+HELD = load_flow(bundled_path("questionnaire.yaml")).version
+"""The companies' version the desk's responses were given on (the bundled one's)."""
 BOTH = {"SURVEYBOT_FLOWS": "bundled"}
 
 
@@ -183,23 +185,23 @@ def test_an_unknown_flow_version_is_refused_naming_those_held(desk: Path) -> Non
 
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: unknown --flow-version 9: the database holds version 5 of flow '{COMPANIES}' "
-        "(5: the current one)\n"
+        f"error: unknown --flow-version 9: the database holds version {HELD} of flow "
+        f"'{COMPANIES}' ({HELD}: the current one)\n"
     )
     assert not (desk / "r9.csv").exists()
-    assert invoke("export", "--flow-version", "5", "-o", "r5.csv").exit_code == 0
+    assert invoke("export", "--flow-version", str(HELD), "-o", "r5.csv").exit_code == 0
 
 
 def test_a_version_one_questionnaire_has_not_is_named_in_its_empty_export_hint(
     desk: Path,
 ) -> None:
-    result = invoke("export", "--flow-version", "5", "-o", "v5.csv", env=BOTH)
+    result = invoke("export", "--flow-version", str(HELD), "-o", "v5.csv", env=BOTH)
 
     assert result.exit_code == 0, result.stderr
     assert (
         "no response of flow 'tour_innov_2019_acteurs' matches --status completed (the default: "
-        "finished responses only; --status all for every one), --flow-version 5: only the "
-        "header row was written; check these filters"
+        f"finished responses only; --status all for every one), --flow-version {HELD}: only "
+        "the header row was written; check these filters"
     ) in result.stderr
 
 

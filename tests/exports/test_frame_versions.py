@@ -30,8 +30,8 @@ RANKED = {"obstacles": ["cost", "time"]}
 def version_3(tmp_path: Path) -> Flow:
     """The bundled questionnaire as version 3 had `talent_barrier_main`: `partner_job`."""
     text = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
-    assert "\nversion: 5\n" in text and "code: spouse_job" in text
-    text = text.replace("\nversion: 5\n", "\nversion: 3\n").replace("spouse_job", "partner_job")
+    assert "\nversion: 6\n" in text and "code: spouse_job" in text
+    text = text.replace("\nversion: 6\n", "\nversion: 3\n").replace("spouse_job", "partner_job")
     path = tmp_path / "questionnaire_v3.yaml"
     path.write_text(text, encoding="utf-8")
     return load_flow(path)

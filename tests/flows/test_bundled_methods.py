@@ -284,8 +284,8 @@ def test_button_labels_fit_on_a_phone(name: str) -> None:
 def test_each_flow_names_its_audience_and_gives_the_same_information_notice() -> None:
     assert COMPANY.audience is not None and ACTORS.audience is not None
     assert (COMPANY.audience.code, ACTORS.audience.code) == ("entreprise", "territoire")
-    assert (COMPANY.id, COMPANY.version) == ("tour_innovation_2019", 5)
-    assert (ACTORS.id, ACTORS.version) == ("tour_innov_2019_acteurs", 3)
+    assert (COMPANY.id, COMPANY.version) == ("tour_innovation_2019", 6)
+    assert (ACTORS.id, ACTORS.version) == ("tour_innov_2019_acteurs", 4)
     for lang in ("fr", "en"):
         assert len(ACTORS.text(ACTORS.audience.label, lang)) <= 30
         headings = [

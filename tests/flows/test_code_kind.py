@@ -51,7 +51,9 @@ def test_the_bundled_list_has_the_101_departements(departements: tuple[Flow, Cod
     assert len(codes) == 101
     assert codes[:2] == ["01", "02"] and "2A" in codes and "2B" in codes and "20" not in codes
     assert codes[-5:] == ["971", "972", "973", "974", "976"]  # 975 is a COM, not a département
-    assert step.codes["22"] == "Côtes-d'Armor" and step.codes["974"] == "La Réunion"
+    assert step.codes["22"] == "Côtes-d’Armor" and step.codes["974"] == "La Réunion"
+    # Read back to respondents: the apostrophe is the French one, as in every other text.
+    assert [label for label in step.codes.values() if "'" in label] == []
 
 
 @pytest.mark.parametrize(
