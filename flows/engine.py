@@ -36,12 +36,12 @@ from flows.state import (
     pending_choice,
     shown_steps,
 )
+from flows.typed_text import clean_text
 from flows.values import (
     Invalid,
     check_value,
     choice_codes,
     choice_labels,
-    clean_text,
     goes_on,
     read_choice,
     typed_refusal,

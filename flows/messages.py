@@ -84,6 +84,11 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Je ne reconnais pas cette réponse. Tapez un code ou un nom, par exemple {examples}.",
         "en": "I do not recognise that answer. Type a code or a name, for example {examples}.",
     },
+    "near_code": {
+        "fr": "Je ne reconnais pas cette réponse. Vouliez-vous dire {names} ? Tapez le code ou "
+        "le nom.",
+        "en": "I do not recognise that answer. Did you mean {names}? Type the code or the name.",
+    },
     "or": {"fr": "ou", "en": "or"},
     "required": {
         "fr": "Cette question est obligatoire.",

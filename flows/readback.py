@@ -9,6 +9,7 @@ quoted inside another question's text. Checking and reading typed answers is
 from __future__ import annotations
 
 from flows.checks import DONT_KNOW, OTHER
+from flows.code_answers import code_name
 from flows.messages import typeset
 from flows.model import (
     AnswerValue,
@@ -20,7 +21,7 @@ from flows.model import (
     ScaleStep,
     Step,
 )
-from flows.values import choice_labels, code_name, format_number
+from flows.values import choice_labels, format_number
 
 ANSWERS_APART = " · "
 """Between the answers of a multiple choice read back: labels have commas ("Nouveaux

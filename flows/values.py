@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flows.checks import DONT_KNOW, OTHER
-from flows.list_codes import code_key
+from flows.code_answers import code_labels, code_refusal, read_code
 from flows.messages import grouped, message
 from flows.model import (
     AnswerValue,
@@ -31,10 +31,9 @@ from flows.model import (
     TextStep,
     YesNoStep,
 )
+from flows.typed_text import clean_text, fold
 
 EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
-# Control characters but newline and tab: pasted text can carry them, exports must not.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 YES_WORDS = {"oui", "o", "yes", "y", "1"}
 GOING_ON = frozenset(
     {"", "ok", "okay", "oui", "yes", "continuer", "continue", "suite", "la suite", "suivant"}
@@ -74,11 +73,6 @@ def goes_on(text: str) -> bool:
     return " ".join(folded.strip(" .!").split()) in GOING_ON
 
 
-def clean_text(text: str) -> str:
-    """Strip control characters and surrounding blanks; keep inner newlines."""
-    return CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
-
-
 def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, ending with "…" when cut (plain text, not markup)."""
     # Flow texts are short; this guards against a runaway typed or piped answer.
@@ -106,8 +100,9 @@ def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue
     if isinstance(step, MultipleChoiceStep):
         return _check_multiple(flow, step, value, lang)
     if isinstance(step, CodeStep):
-        code = read_code(flow, step, value) if isinstance(value, str) else None
-        return code if code is not None else Invalid(code_refusal(flow, step, lang))
+        typed = value if isinstance(value, str) else ""
+        code = read_code(flow, step, typed)
+        return code if code is not None else Invalid(code_refusal(flow, step, typed, lang))
     if isinstance(step, RankingStep):
         codes = choice_codes(step)
         if (
@@ -326,7 +321,7 @@ def _fixed_label(code: str, lang: str) -> str:
 
 def read_choice(flow: Flow, step: Step, text: str, lang: str) -> str | None:
     """The code a typed reply names (a code, a label, oui/non…), if it names exactly one."""
-    typed = _fold(text)
+    typed = fold(text)
     if not typed:
         return None
     if isinstance(step, YesNoStep):
@@ -337,7 +332,7 @@ def read_choice(flow: Flow, step: Step, text: str, lang: str) -> str | None:
     if typed in DONT_KNOW_WORDS and DONT_KNOW in choice_codes(step):
         return DONT_KNOW
     for code, label in choice_labels(flow, step, lang):
-        if typed in (_fold(code), _fold(label)):
+        if typed in (fold(code), fold(label)):
             return code
     if isinstance(step, SingleChoiceStep) and ranged(step):
         return _by_count(step, text, lang)
@@ -358,7 +353,7 @@ MAX_COUNT = 10**15
 def _unhedged(text: str) -> str:
     """ "environ 12" as "12", folded (no case, no accents): digits are unchanged, and words
     are compared folded."""
-    return HEDGE.sub("", _fold(text), count=1).strip()
+    return HEDGE.sub("", fold(text), count=1).strip()
 
 
 def ranged(step: SingleChoiceStep) -> bool:
@@ -389,82 +384,9 @@ def typed_refusal(flow: Flow, step: Step, lang: str) -> tuple[str, str]:
     return "choice_or_count", message("choice_or_count", lang, labels=labels)
 
 
-# --- codes from a closed list -------------------------------------------------
-
-# A name typed with or without its article: "Réunion" is "La Réunion".
-ARTICLE = re.compile(r"^(la|le|les|l) ")
-SEPARATOR = re.compile(r"[\s\-'’.,_–—]+")
-# As names are written on signs and in addresses: "Seine St Denis", "Ste-Marie".
-SHORT_FORMS = {"st": "saint", "ste": "sainte"}
-
-
-def read_code(flow: Flow, step: CodeStep, text: str) -> str | None:
-    """The code a typed reply names: the code in any case, with or without leading zeros
-    ("1" is "01", "2a" is "2A"), or a name whatever its case, accents and hyphens
-    ("cotes d armor"), or both as read back ("45 – Loiret"). None if not exactly one."""
-    typed = clean_text(text)
-    by_key = {code_key(code): code for code in step.codes}
-    if typed.isascii() and typed.isalnum():
-        found = by_key.get(code_key(typed))
-        if found is not None:
-            return found
-    named = _by_name(flow, step).get(_name_key(typed))
-    if named is not None:
-        return named or None
-    first, _, rest = typed.partition(" ")
-    code = by_key.get(code_key(first.rstrip("-–—:"))) if first.isascii() else None
-    if code is not None and rest and _by_name(flow, step).get(_name_key(rest)) == code:
-        return code
-    return None
-
-
-def _by_name(flow: Flow, step: CodeStep) -> dict[str, str]:
-    """Each name, in every language, to its code; "" for a name two codes share."""
-    found: dict[str, str] = {}
-    for code, label in step.codes.items():
-        names = {label} if isinstance(label, str) else set(label.values())
-        for key in {_name_key(name) for name in names}:
-            found[key] = code if found.get(key, code) == code else ""
-    return found
-
-
-def _name_key(text: str) -> str:
-    words = SEPARATOR.sub(" ", _fold(text)).split()
-    return ARTICLE.sub("", " ".join(SHORT_FORMS.get(word, word) for word in words))
-
-
-def code_refusal(flow: Flow, step: CodeStep, lang: str) -> str:
-    """Why a typed code was refused, with examples of what is accepted: "45, 2A ou Loiret"."""
-    codes = step.shown_examples
-    name = flow.text(step.codes[codes[0]], lang)
-    examples = f"{', '.join(codes)} {message('or', lang)} {name}"
-    return message("unknown_code", lang, examples=examples)
-
-
-def code_name(flow: Flow, step: CodeStep, code: str, lang: str) -> str:
-    """The name of a code, or the code itself if the list no longer has it."""
-    label = step.codes.get(code)
-    return code if label is None else flow.text(label, lang)
-
-
-def code_labels(flow: Flow, step: Step, lang: str) -> list[tuple[str, str]]:
-    """(code, name) of each code of a `code` question: for exports and the codebook.
-
-    Kept apart from `choice_labels`, which are the buttons a question shows.
-    """
-    if not isinstance(step, CodeStep):
-        return []
-    return [(code, flow.text(label, lang)) for code, label in step.codes.items()]
-
-
 def answer_labels(flow: Flow, step: Step, lang: str) -> list[tuple[str, str]]:
     """(code, label) of every answer a step can hold: its choices, or its list's codes."""
     return choice_labels(flow, step, lang) or code_labels(flow, step, lang)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", clean_text(text).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
 
 
 def format_number(value: float | int, lang: str) -> str:

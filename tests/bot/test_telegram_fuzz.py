@@ -59,7 +59,8 @@ from flows import (
     visible_steps,
 )
 from flows.model import CodeStep, EmailStep, InfoStep, NumberStep
-from flows.values import check_value, clean_text
+from flows.typed_text import clean_text
+from flows.values import check_value
 from tests.support.fake_bot_api import TOKEN, ChatMessage, FakeBotAPI, Person, Updates
 
 EXAMPLES = 2000

@@ -39,7 +39,8 @@ from flows import (
 from flows.checks import check_flow
 from flows.conditions import holds
 from flows.model import CodeStep, NumberStep
-from flows.values import Invalid, check_value, clean_text
+from flows.typed_text import clean_text
+from flows.values import Invalid, check_value
 
 # With warnings as errors, Hypothesis's failure report trips over this warning from
 # mypy_extensions and pytest shows an INTERNALERROR instead of the falsifying example.

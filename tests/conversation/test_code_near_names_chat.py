@@ -1,0 +1,33 @@
+"""In a chat, "Corse" at the département question is answered with the two it may mean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conversation import Conversation
+from flows import Flow, load_flow
+from storage import Store
+from tests.conversation.conftest import ChatFactory
+from tests.conversation.test_code_question import FLOW
+
+
+async def test_corse_is_offered_both_departements_then_one_is_kept(
+    tmp_path: Path, converse: Callable[[Flow], Conversation], chat: ChatFactory, store: Store
+) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text(FLOW, encoding="utf-8")
+    ana = chat(converse(load_flow(path)))
+    await ana.start()
+
+    await ana.write("Corse")
+    assert ana.messages == [
+        "Je ne reconnais pas cette réponse. Vouliez-vous dire Corse-du-Sud (2A) ou "
+        "Haute-Corse (2B)\u00a0? Tapez le code ou le nom."
+    ]
+    assert ana.prompt.step_id == "departement"
+
+    await ana.write("haute corse")
+    assert ana.answered.answer == "2B – Haute-Corse"
+    answers = await store.answers_for(ana.reply.response_id or 0)
+    assert answers["departement"].value == "2B"

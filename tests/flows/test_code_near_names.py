@@ -1,0 +1,101 @@
+"""A refused département names the ones the respondent may have meant: "Corse" is two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows import Flow, load_flow
+from flows.model import CodeStep
+from flows.values import Invalid, check_value
+from tests.flows.test_code_kind import flow_file, question
+
+REFUSED = "Je ne reconnais pas cette réponse. "
+EXAMPLES = REFUSED + "Tapez un code ou un nom, par exemple 45, 2A ou Loiret."
+
+
+@pytest.fixture(scope="module")
+def departements(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flow, CodeStep]:
+    flow = load_flow(flow_file(tmp_path_factory.mktemp("f"), question("departements")))
+    step = flow.step("departement")
+    assert isinstance(step, CodeStep)
+    return flow, step
+
+
+def offered(departements: tuple[Flow, CodeStep], typed: str, lang: str = "fr") -> str:
+    flow, step = departements
+    refused = check_value(flow, step, typed, lang)
+    assert isinstance(refused, Invalid), refused
+    return refused.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        # A name two départements share a word of: the island, not a département.
+        ("Corse", "Corse-du-Sud (2A) ou Haute-Corse (2B)"),
+        # Eight names hold a word starting "loir"; the four that start so are offered.
+        ("Loir", "Loir-et-Cher (41), Loire (42), Loire-Atlantique (44) ou Loiret (45)"),
+        (
+            "seine",
+            "Seine-Maritime (76), Seine-et-Marne (77), Hauts-de-Seine (92) ou "
+            "Seine-Saint-Denis (93)",
+        ),
+        ("haute sav", "Haute-Savoie (74)"),
+        ("la reu", "La Réunion (974)"),
+        # Misspelt.
+        ("Finistaire", "Finistère (29)"),
+        ("Essone", "Essonne (91)"),
+        ("Calvdos", "Calvados (14)"),
+    ],
+)
+def test_a_reply_that_starts_or_misspells_a_name_is_offered_it(
+    departements: tuple[Flow, CodeStep], typed: str, names: str
+) -> None:
+    assert offered(departements, typed) == (
+        f"{REFUSED}Vouliez-vous dire {names}\u00a0? Tapez le code ou le nom."
+    )
+
+
+def test_the_offer_speaks_the_respondents_language(
+    departements: tuple[Flow, CodeStep],
+) -> None:
+    assert offered(departements, "Corse", "en") == (
+        "I do not recognise that answer. Did you mean Corse-du-Sud (2A) or Haute-Corse (2B)? "
+        "Type the code or the name."
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Pithiviers",  # the workshop's town: no département is like it
+        "Lyon",  # not "Yonne"
+        "Haute",  # starts too many names to be a hint
+        "Lo",  # too short to mean one
+        "Île-de-France",
+        "x" * 10_000,
+    ],
+)
+def test_a_reply_like_no_name_gets_the_examples(
+    departements: tuple[Flow, CodeStep], typed: str
+) -> None:
+    assert offered(departements, typed) == EXAMPLES
+
+
+def test_a_name_offered_is_then_accepted_by_code_or_by_name(
+    departements: tuple[Flow, CodeStep],
+) -> None:
+    flow, step = departements
+    assert check_value(flow, step, "2B", "fr") == "2B"
+    assert check_value(flow, step, "Haute-Corse", "fr") == "2B"
+
+
+def test_a_list_of_its_own_is_offered_in_its_own_names(tmp_path: Path) -> None:
+    flow = load_flow(flow_file(tmp_path, question("{N1: Nord-Ouest, N2: Nord-Est, S: Sud}")))
+    step = flow.step("departement")
+    assert isinstance(step, CodeStep)
+    refused = check_value(flow, step, "nord", "fr")
+    assert isinstance(refused, Invalid)
+    assert "Vouliez-vous dire Nord-Ouest (N1) ou Nord-Est (N2)\u00a0?" in refused.message
