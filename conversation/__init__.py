@@ -44,7 +44,7 @@ from conversation.screens import (
     Transcript,
     Welcome,
 )
-from conversation.service import Conversation, utc_now
+from conversation.service import AtCard, Conversation, utc_now
 from conversation.session import language_for
 from conversation.tokens import BadToken, decode, encode
 from conversation.versions import (
@@ -74,6 +74,7 @@ __all__ = [
     "SEQUENCED",
     "Action",
     "Answered",
+    "AtCard",
     "BadToken",
     "Choice",
     "Command",

@@ -78,6 +78,14 @@ class Situation(NamedTuple):
     """The question waiting, as a turn would show it (None: none)."""
 
 
+class AtCard(NamedTuple):
+    """A person back at a workshop's card with a response there (`Conversation.at_card`)."""
+
+    answers: int
+    finished: bool
+    """Completed: the card thanks them and offers their answers, not a new start."""
+
+
 def utc_now() -> datetime:
     """The current time, in UTC."""
     return datetime.now(UTC)
@@ -392,12 +400,11 @@ class Conversation:
         no longer run too): their data and its erasure are then theirs to reach (`Reply.kept`)."""
         return await self.store.get_respondent(person.channel, person.external_id) is not None
 
-    async def answers_under_way(self, person: Person, entry: str) -> int | None:
-        """How many answers the person's unfinished response holds (one closed as abandoned
-        too: it resumes), when the card of `entry` (a workshop's code, perhaps with its
-        audience) would take them back to it: the same workshop, and the card's
-        questionnaire or any when the card leaves the choice. None otherwise, or with
-        nothing answered yet: Telegram would then lose nothing."""
+    async def at_card(self, person: Person, entry: str) -> AtCard | None:
+        """The person's response the card of `entry` (a workshop's code, perhaps with its
+        audience) would take them back to: the same workshop, and the card's questionnaire
+        or any when the card leaves the choice; one closed as abandoned resumes. None
+        otherwise, or unfinished with nothing answered: Telegram would then lose nothing."""
         if self.closed:
             return None
         several = self.catalogue.several
@@ -405,7 +412,7 @@ class Conversation:
             person.channel, person.external_id, flow_id=None if several else self.flow.id
         )
         response, stage = record.response, find_stage(self.stages, entry)
-        if response is None or response.status == ResponseStatus.COMPLETED or stage is None:
+        if response is None or stage is None:
             return None
         flow, chosen = (
             self.catalogue.by_id(response.flow_id),
@@ -415,7 +422,9 @@ class Conversation:
         if flow is None or not same_stage or (chosen is not None and chosen.id != flow.id):
             return None
         state = ResponseState.model_validate_json(response.state_json)
-        return len(effective_answers(flow, state)) or None
+        finished = response.status == ResponseStatus.COMPLETED
+        answers = len(effective_answers(flow, state))
+        return AtCard(answers, finished) if answers or finished else None
 
     async def _saved_under(self, flow: Flow, response: Response | None) -> Flow | None:
         """The version of `flow` an unfinished response was saved under, as stored, when it

@@ -6,7 +6,7 @@ a page (`pages`, Jinja2 templates with autoescaping). The same flow, stages,
 database and rules as on Telegram; what comes next is the conversation's to decide
 (`carried` only keeps a page's address on the person's own questionnaire).
 
-    GET  /            the tour's workshops, each with its landing card
+    GET  /            the tour's workshops, each with its landing card (landing.py)
     GET  /s/<stage>   the workshop's landing card: answer here, or open in Telegram
     GET  /chat        where the person is (changes nothing), and what a form's reply said
     POST /chat        an answer, a button, a command: a redirect to GET /chat
@@ -75,6 +75,7 @@ from bot.web.identity import (
     token_matches,
     valid_id,
 )
+from bot.web.landing import Landing
 from bot.web.notes import message_of
 from bot.web.pages import (
     changed_entry,
@@ -98,13 +99,9 @@ from conversation import (
     Person,
     Reply,
     Status,
-    answers_count,
     data_copy,
-    of_place,
-    town,
 )
-from flows import find_stage, format_day, link_payload, split_entry
-from organiser import deep_link, stage_title
+from organiser import stage_title
 from storage import Channel, StorageError
 
 log = logging.getLogger(__name__)
@@ -137,11 +134,12 @@ def create_app(
     """
     templates = Jinja2Templates(env=templates_environment(HERE / "templates"))
     pages = Pages(chat, templates)
+    landing = Landing(pages)
     extra = routes or []
     return Starlette(
         routes=[
-            Route("/", pages.index, name="index"),
-            Route("/s/{stage}", pages.landing, name="landing"),
+            Route("/", landing.index, name="index"),
+            Route("/s/{stage}", landing.card, name="landing"),
             Route("/chat", pages.chat, methods=["GET", "POST"], name="chat"),
             Route("/r/{respondent}", pages.resume, methods=["GET", "POST"], name="resume"),
             Route("/mydata.json", pages.my_data, name="my_data"),
@@ -188,44 +186,6 @@ class Pages:
     @property
     def conversation(self) -> Conversation:
         return self.site.conversation
-
-    async def index(self, request: Request) -> Response:
-        """The tour's workshops, each with its landing card."""
-        lang = language_of(request, self.conversation)
-        return self.draw(request, "landing.html", lang, stage=None, index=True)
-
-    async def landing(self, request: Request) -> Response:
-        """The workshop's card: its name and day, then "answer here" or "open in Telegram"."""
-        lang = language_of(request, self.conversation)
-        code = str(request.path_params["stage"])
-        stage = find_stage(self.conversation.stages, code)
-        # A link per audience (`pithiviers__territoire`) keeps it, to an unknown one's list too.
-        chosen = self.conversation.catalogue.by_audience(split_entry(code)[1])
-        audience = chosen.audience.code if chosen is not None and chosen.audience else ""
-        if stage is None:  # the list: a known audience's stages only (`pages.workshops`)
-            listed = {"audience": audience, "chosen": chosen}
-            return self.draw(request, "landing.html", lang, stage=None, status_code=404, **listed)
-        payload = link_payload(stage, audience)
-        # The card is titled as its chat will be: a stage's own `flow:` counts too.
-        flow = self.conversation.catalogue.chosen_by(code, self.conversation.stages)
-        telegram = deep_link(self.site.bot_username, payload) if self.site.bot_username else None
-        title = stage_title(stage, lang=lang)
-        # Someone back at the card (days later, the same phone): their unfinished response.
-        mine = valid_id(request.cookies.get(COOKIE))
-        person = Person(Channel.WEB, mine, lang) if mine else None
-        under_way = await self.conversation.answers_under_way(person, code) if person else None
-        return self.draw(
-            request,
-            "landing.html",
-            lang,
-            stage=stage,
-            workshop=web("workshop", lang, city=town(title), of_city=of_place(title), stage=stage),
-            day=format_day(stage.date, lang),
-            answer_url=f"{request.url_for('chat')}?stage={payload}",
-            telegram_url=telegram,
-            flow=flow,
-            under_way=None if under_way is None else answers_count(lang, under_way),
-        )
 
     async def chat(self, request: Request) -> Response:
         """The conversation: where the person is (GET), or what they just did (POST)."""

@@ -36,6 +36,14 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "In Telegram, you would start again from the beginning.",
     },
     "resume_here": {"fr": "Reprendre ici", "en": "Resume here"},
+    # Back at the card after finishing in this browser: thanked, not invited to start again.
+    "landing_finished": {
+        "fr": "Vous avez déjà répondu au questionnaire dans ce navigateur, merci\u00a0! "
+        "« Revoir mes réponses » vous les montre, et vous pouvez encore les modifier.",
+        "en": "You have already answered the questionnaire in this browser, thank you! "
+        "“See my answers” shows them, and you can still change them.",
+    },
+    "see_my_answers": {"fr": "Revoir mes réponses", "en": "See my answers"},
     # The questionnaire closed (SURVEYBOT_CLOSED): the cards offer no way to answer.
     "closed": {
         "fr": "Le questionnaire est clos : il n’est plus possible d’y répondre. Merci à "
