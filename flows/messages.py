@@ -72,9 +72,16 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Vous pouvez choisir au plus {max} réponses.",
         "en": "You can choose at most {max} answers.",
     },
+    # Ticked all at once (a page without scripts, the terminal): how many to take off.
+    "too_many_chosen": {
+        "fr": "Vous pouvez choisir au plus {max} réponses ; vous en avez choisi {count}.",
+        "en": "You can choose at most {max} answers; you chose {count}.",
+    },
     "exclusive": {
-        "fr": "« {label} » ne se combine pas avec d’autres réponses.",
-        "en": "“{label}” cannot be combined with other answers.",
+        "fr": "« {label} » ne se combine pas avec d’autres réponses : choisissez-la seule, ou "
+        "seulement les autres.",
+        "en": "“{label}” cannot be combined with other answers: choose it alone, or only the "
+        "others.",
     },
     "rank_count": {
         "fr": "Merci de classer {count} éléments, sans doublon.",

@@ -546,7 +546,8 @@ async def test_a_whole_multiple_choice_at_once_is_checked_and_stored(
     await ana.submit(["eu", "none"])
     assert (ana.reply.status, ana.reply.note) == (
         Status.REFUSED,
-        "«\u00a0Aucun\u00a0» ne se combine pas avec d’autres réponses.",
+        "«\u00a0Aucun\u00a0» ne se combine pas avec d’autres réponses\u00a0: choisissez-la seule, "
+        "ou seulement les autres.",
     )
 
     await ana.submit(["asia", "eu"])

@@ -72,8 +72,16 @@ def test_one_plain_choice_is_still_too_few(flow: Flow, lang: str, refusal: str) 
 @pytest.mark.parametrize(
     ("lang", "refusal"),
     [
-        ("fr", "«\u00a0Aucun frein\u00a0» ne se combine pas avec d’autres réponses."),
-        ("en", "“No obstacle” cannot be combined with other answers."),
+        (
+            "fr",
+            "«\u00a0Aucun frein\u00a0» ne se combine pas avec d’autres réponses\u00a0: "
+            "choisissez-la seule, ou seulement les autres.",
+        ),
+        (
+            "en",
+            "“No obstacle” cannot be combined with other answers: choose it alone, or only "
+            "the others.",
+        ),
     ],
 )
 def test_the_exclusive_choice_with_another_is_refused_for_what_it_is(

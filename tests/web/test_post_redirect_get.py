@@ -154,7 +154,7 @@ async def test_ticks_refused_are_said_once_and_ticked_again(
     four = [box.label for box in page.question.checkboxes[:4]]
     page = await ana.tick(*four)
     redirected(page)
-    assert "Vous pouvez choisir au plus 3\u00a0réponses." in page
+    assert "Vous pouvez choisir au plus 3\u00a0réponses\u00a0; vous en avez choisi 4." in page
     assert page.question is not None
     assert [box.label for box in page.question.checkboxes if box.checked] == four
     again = await ana.reload()
