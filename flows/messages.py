@@ -87,6 +87,10 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Merci de classer {count} éléments, sans doublon.",
         "en": "Please rank {count} items, each once.",
     },
+    "ranked_twice": {
+        "fr": "« {label} » est classé deux fois : merci de classer {count} éléments différents.",
+        "en": "“{label}” is ranked twice: please rank {count} different items.",
+    },
     "unknown_code": {
         "fr": "Je ne reconnais pas cette réponse. Tapez un code ou un nom, par exemple {examples}.",
         "en": "I do not recognise that answer. Type a code or a name, for example {examples}.",

@@ -104,15 +104,7 @@ def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue
         code = read_code(flow, step, typed)
         return code if code is not None else Invalid(code_refusal(flow, step, typed, lang))
     if isinstance(step, RankingStep):
-        codes = choice_codes(step)
-        if (
-            not isinstance(value, list)
-            or len(value) != step.needed
-            or len(set(value)) != len(value)
-            or not set(value) <= set(codes)
-        ):
-            return Invalid(message("rank_count", lang, count=step.needed))
-        return list(value)
+        return _check_ranking(flow, step, value, lang)
     assert isinstance(step, InfoStep)
     return Invalid(message("finished", lang))
 
@@ -283,6 +275,21 @@ def _check_multiple(
     if step.max_selected is not None and len(chosen) > step.max_selected:
         return Invalid(message("too_many_chosen", lang, max=step.max_selected, count=len(chosen)))
     return chosen
+
+
+def _check_ranking(
+    flow: Flow, step: RankingStep, value: object, lang: str
+) -> AnswerValue | Invalid:
+    codes = choice_codes(step)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return Invalid(message("rank_count", lang, count=step.needed))
+    twice = next((code for code in codes if value.count(code) > 1), None)
+    if twice is not None:  # two lists set alike on a page: name the item to move
+        label = dict(choice_labels(flow, step, lang))[twice]
+        return Invalid(message("ranked_twice", lang, label=label, count=step.needed))
+    if len(value) != step.needed or not set(value) <= set(codes):
+        return Invalid(message("rank_count", lang, count=step.needed))
+    return list(value)
 
 
 def choice_codes(step: Step) -> list[str]:
