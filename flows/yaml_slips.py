@@ -68,6 +68,9 @@ def yaml_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
         return Problem(file, line, f"invalid YAML: {SECOND_DOCUMENT}")
     if problem.startswith("expected <block end>") and error.problem_mark is not None:
         return Problem(file, line, f"invalid YAML: {_indentation(text, error.problem_mark)}")
+    at = error.problem_mark
+    if problem.startswith("mapping values") and at and (deeper := _under_a_value(text, at)):
+        return Problem(file, line, f"invalid YAML: {deeper}")
     message = f"invalid YAML: {problem or error.context}"
     if problem and error.context and context and context.line + 1 != line:
         # The slip is often where the context starts (an unclosed quote, a mapping).
@@ -125,6 +128,33 @@ def _indentation(text: str, mark: yaml.Mark) -> str:
         f"the indentation of this line does not match the line above it (line {above + 1}), "
         f"which is indented less: if this line is right, indent line {above + 1} as much ({indent} spaces); "
         "if not, give this line the same number of spaces as the other keys of its block"
+    )
+
+
+def _under_a_value(text: str, mark: yaml.Mark) -> str | None:
+    """A key indented deeper than the line above, which has its value already (`type:
+    number`): the parser stops at the key's own ':', not at a ': ' inside a text, so
+    the indentation is the slip, not a text to quote. None when it is not that."""
+    lines = text.splitlines()
+    line = _line(text, mark)
+    if not line or line.find(":") != mark.column:
+        return None  # a second ':' on the line: a text that holds ': '
+    above = next(
+        (index for index in range(mark.line - 1, -1, -1)
+         if lines[index].strip() and not lines[index].lstrip().startswith("#")),
+        None,
+    )  # fmt: skip
+    if above is None:
+        return None
+    previous = lines[above]
+    indent, content = len(line) - len(line.lstrip(" ")), len(previous) - len(previous.lstrip(" -"))
+    if indent <= content or previous.split(" #")[0].rstrip().endswith((":", "|", ">")):
+        return None
+    key = previous.strip().lstrip("- ").split(":")[0]
+    spaces = f"{content} spaces" if content else "at the start of the line"
+    return (
+        f"this line is indented deeper than line {above + 1} (`{previous.strip()}`), which "
+        f"already has its value: indent it as '{key}:' is ({spaces})"
     )
 
 
