@@ -8,7 +8,8 @@ responses, a `--flow-version` none carries), `bot.cli.held`; to run the bot, `bo
 and `bot.cli.credentials`. This module imports them all and puts them on the group. Heavy
 imports (pydantic models, the store, pandas, telegram) happen inside functions, so
 `surveybot --help` stays fast. Data goes to standard output, messages to standard
-error; domain errors exit 1, misuse exits 2 (click's own convention).
+error; domain errors exit 1, misuse exits 2 (click's own convention), each said in one
+line, `error: ...` (misuse by the group's class, `bot.cli.usage.Surveybot`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from bot.cli.flowfiles import schema, validate
 from bot.cli.migrate import migrate_db
 from bot.cli.options import CONTEXT
 from bot.cli.organiser import links, stats
-from bot.cli.outputs import Surveybot
 from bot.cli.privacy import erase
 from bot.cli.purge import purge
 from bot.cli.run import run
 from bot.cli.serve import serve
+from bot.cli.usage import Surveybot
 
 
 @click.group(cls=Surveybot, context_settings=CONTEXT)

@@ -27,7 +27,7 @@ def _a_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 @click.command(context_settings=CONTEXT)
-@data_options
+@data_options()
 @click.option(
     "--stage",
     "stage_code",

@@ -67,7 +67,7 @@ def personal_warning(named: Sequence[str]) -> str:
 
 
 @click.command("export", context_settings=CONTEXT)
-@data_options
+@data_options("export")
 @click.option(
     "-o",
     "--out",

@@ -20,27 +20,44 @@ CHANNEL_CHOICES: Final = ("telegram", "web", "terminal")
 CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def data_options(function: F) -> F:
-    """--db, --flow and --stages, shared by the commands that read them."""
-    for option in reversed(DATA_OPTIONS):
-        function = option(function)
-    return function
+def data_options(picking: str | None = None) -> Callable[[F], F]:
+    """--db, --flow and --stages, shared by the commands that read them; `picking`, for the
+    commands that report on one of several flows (export's "export"), what --flow picks for."""
+    options = (
+        DATA_OPTIONS if picking is None else (DB_OPTION, _flow_option(picking), *DATA_OPTIONS[2:])
+    )
+
+    def decorate(function: F) -> F:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
 
 
-DATA_OPTIONS: Final = (
-    click.option(
-        "--db",
-        metavar="PATH|URL",
-        help="SQLite database file, or postgresql://user@host/db "
-        "(SURVEYBOT_DB; default: surveybot.sqlite3).",
-    ),
-    click.option(
+def _flow_option(picking: str | None) -> Callable[[F], F]:
+    """--flow: a file; with `picking`, also one of several flows by its file, id or audience."""
+    said = "Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire)."
+    if picking is None:
+        return click.option("--flow", type=click.Path(dir_okay=False, path_type=Path), help=said)
+    return click.option(
         "--flow",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Flow file (SURVEYBOT_FLOW; default: the bundled questionnaire). With several "
-        "flows (--flows), export and stats take one of them instead: its file, id or "
+        metavar="FILE|ID",
+        help=f"{said} With several flows (--flows), the one to {picking}: its file, id or "
         "audience code.",
-    ),
+    )
+
+
+DB_OPTION: Final = click.option(
+    "--db",
+    metavar="PATH|URL",
+    help="SQLite database file, or postgresql://user@host/db "
+    "(SURVEYBOT_DB; default: surveybot.sqlite3).",
+)
+DATA_OPTIONS: Final = (
+    DB_OPTION,
+    _flow_option(None),
     click.option(
         "--flows",
         metavar="FILES",
@@ -53,7 +70,6 @@ DATA_OPTIONS: Final = (
         help="Stages file (SURVEYBOT_STAGES; default: the bundled one).",
     ),
 )
-DB_OPTION: Final = DATA_OPTIONS[0]
 STAGES_OPTION: Final = DATA_OPTIONS[3]
 
 

@@ -326,7 +326,7 @@ def _remove_stale_qr_codes(out: Path, found: list[StageLink], earlier: set[str])
 
 
 @click.command(context_settings=CONTEXT)
-@data_options
+@data_options("report on")
 @click.option(
     "--stage",
     "stage_code",

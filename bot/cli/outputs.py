@@ -5,7 +5,8 @@ doing any work: never the database or its files; an existing file is replaced
 only with --force, or, at a terminal, once the user said yes. The writing
 itself (beside and renamed, mode 600, devices and pipes written directly,
 symbolic links followed) is `exports.files`'. Standard output failing (`>
-/dev/full`, a full disk) is one line too: `Surveybot`, the group's class.
+/dev/full`, a full disk) is one line too: `OutputGroup`, under the group's class
+(`bot.cli.usage.Surveybot`).
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def interrupted_cleanly(what: str) -> Iterator[None]:
         raise SystemExit(128 + stop.signum) from None
 
 
-class Surveybot(click.Group):
-    """The `surveybot` group: a write to standard output that fails is one line and exit 1.
+class OutputGroup(click.Group):
+    """Under the `surveybot` group: a write to standard output that fails is one line and exit 1.
 
     Files are written by `exports.files`, which names them in its errors; what
     reaches here unnamed, failing as only a write fails (a full disk, a file

@@ -22,7 +22,7 @@ from bot.cli.telegram import (
 
 
 @click.command(context_settings=CONTEXT)
-@data_options
+@data_options()
 @telegram_options
 @click.option(
     "--webhook-url",

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 
 @click.command(context_settings=CONTEXT)
-@data_options
+@data_options()
 @server_options
 @click.option(
     "--bot-username",

@@ -33,37 +33,48 @@ TELEGRAM_OPTIONS: Final = (
     click.option("--webhook-secret", hidden=True, callback=warn_secret_flag),
     click.option(
         "--token-file",
-        metavar="PATH",
+        metavar="FILE",
         help="A file holding the bot token (SURVEYBOT_TOKEN_FILE); or set SURVEYBOT_TOKEN.",
     ),
     click.option(
         "--webhook-secret-file",
-        metavar="PATH",
+        metavar="FILE",
         help="A file holding the webhook secret (SURVEYBOT_WEBHOOK_SECRET_FILE); "
         "none: one is made up at each start.",
     ),
-    click.option("--api-url", help="Bot API base URL, token appended (SURVEYBOT_API_URL)."),
     click.option(
-        "--admins", help="Organiser Telegram user ids, comma-separated (SURVEYBOT_ADMINS)."
+        "--api-url", metavar="URL", help="Bot API base URL, token appended (SURVEYBOT_API_URL)."
+    ),
+    click.option(
+        "--admins",
+        metavar="IDS",
+        help="Organiser Telegram user ids, comma-separated (SURVEYBOT_ADMINS).",
     ),
     click.option(
         "--reminder-hours",
         type=float,
+        metavar="HOURS",
         help="Remind an idle respondent once after this many hours; 0 = never "
         "(SURVEYBOT_REMINDER_HOURS, default 24).",
     ),
     click.option(
         "--abandon-after-days",
         type=float,
+        metavar="DAYS",
         help="Close unfinished responses untouched this long (SURVEYBOT_ABANDON_AFTER_DAYS, "
         "default 14; 0 = never).",
     ),
     click.option(
         "--retention-days",
+        metavar="DAYS|keep",
         help="Delete responses older than this, daily (SURVEYBOT_RETENTION_DAYS; "
         "keep: never, said on purpose; unset: never, with a warning).",
     ),
-    click.option("--timezone", help="Respondents' time zone for quiet hours (SURVEYBOT_TIMEZONE)."),
+    click.option(
+        "--timezone",
+        metavar="ZONE",
+        help="The respondents' time zone, like Europe/Paris, for quiet hours (SURVEYBOT_TIMEZONE).",
+    ),
     click.option(
         "--closed",
         is_flag=True,
@@ -75,11 +86,15 @@ TELEGRAM_OPTIONS: Final = (
 SERVER_OPTIONS: Final = (
     click.option(
         "--listen",
+        metavar="ADDRESS",
         help="Address the server listens on, behind your TLS reverse proxy "
         "(SURVEYBOT_LISTEN; default 127.0.0.1).",
     ),
     click.option(
-        "--port", type=int, help="Port the server listens on (SURVEYBOT_PORT; default 8000)."
+        "--port",
+        type=int,
+        metavar="PORT",
+        help="Port the server listens on (SURVEYBOT_PORT; default 8000).",
     ),
 )
 

@@ -153,7 +153,7 @@ def test_the_longest_durations_accepted_can_be_counted_back_by_the_upkeep(work: 
 def test_links_say_which_link_is_too_long_for_a_qr_code(work: Path) -> None:
     stderr = refused(invoke("links", *BOT, "--web-url", LONG_WEB_URL, "--out", "kit"), 2)
 
-    assert "Error: Invalid value for '--web-url': the link https://example.org/aaa" in stderr
+    assert "error: invalid value for '--web-url': the link https://example.org/aaa" in stderr
     assert "/s/pithiviers (3,033 characters) is too long for a QR code" in stderr
     assert "at most 2,331" in stderr
     assert len(stderr) < 1000  # not the whole address

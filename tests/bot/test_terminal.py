@@ -391,7 +391,7 @@ def test_an_argument_that_is_not_utf8_is_refused_with_a_clear_error(tmp_path: Pa
     assert result.returncode == 2
     error = result.stderr.decode()
     assert error.endswith(
-        "Error: the argument 'Fran\ufffdoise' is not UTF-8 text; set the terminal to UTF-8\n"
+        "error: the argument 'Fran\ufffdoise' is not UTF-8 text; set the terminal to UTF-8\n"
     )
     assert "Traceback" not in error
 

@@ -38,7 +38,7 @@ def test_a_stage_page_is_refused_with_the_chat_s_address(
         "links", "--bot-username", BOT, "--stages", STAGES, "--web-url", given, "--out", "kit"
     )
     assert flag.exit_code == 2
-    assert "Invalid value for '--web-url'" in flag.stderr
+    assert "invalid value for '--web-url'" in flag.stderr
     assert f"web address '{given}' holds /s/" in flag.stderr
     assert f"give the web chat's own address, like {chat}\n" in flag.stderr
     assert not (clean_env / "kit").exists()

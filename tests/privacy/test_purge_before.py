@@ -194,7 +194,7 @@ def test_a_day_in_the_future_is_refused(tour: Tour, peek: Any) -> None:
     assert result.stdout == ""
     last = result.stderr.splitlines()[-1]
     assert last == (
-        f"Error: Invalid value for '--before': {tomorrow} is after today ({tour.first_day} "
+        f"error: invalid value for '--before': {tomorrow} is after today ({tour.first_day} "
         f"in {tour.zone.key}): it would delete every response, the answers given today "
         "too; give today at the latest"
     )

@@ -129,7 +129,7 @@ def test_durations_that_make_no_sense_are_misuse(db: Path, flag: str, value: str
     result = CliRunner().invoke(main, ["purge", "--older-than", "365", flag, value, "--db", db])
 
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '{flag}'" in result.stderr
+    assert f"invalid value for '{flag}'" in result.stderr
     assert "Traceback" not in result.output
     assert statuses(db) == ["in_progress"] * 3
 
@@ -150,7 +150,7 @@ def test_durations_that_make_no_sense_are_said_in_days(
 ) -> None:
     result = CliRunner().invoke(main, ["purge", "--older-than", "365", flag, value, "--db", db])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{flag}': {said}"
+    assert result.stderr.splitlines()[-1] == f"error: invalid value for '{flag}': {said}"
 
 
 def test_help_speaks_of_days_only() -> None:
