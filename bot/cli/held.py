@@ -131,21 +131,24 @@ def held(other: OtherFlow, filters: str) -> str:
 def check_versions(db: Path | str, flows: Sequence[Flow], versions: Sequence[int]) -> None:
     """Exit when a flow file changed under a version the database holds (`refuse_changed_flows`),
     or naming the versions there are when no flow has one of `versions`: a typo, which
-    would otherwise give an empty table and a hint about everything but the version."""
+    would otherwise give an empty table and a hint about everything but the version.
+    Both read one snapshot."""
     from storage import ResponseFilter, StorageError, open_snapshot
 
-    refuse_changed_flows(db, flows)
-    if not versions:
-        return
     try:
         with open_snapshot(db) as snapshot:
+            _refuse_changed(snapshot, flows)
+            if not versions:
+                return
             held_by = {
                 flow.id: {found.flow_version for found in snapshot.count(ResponseFilter(flow.id))}
                 | {kept.version for kept in snapshot.flow_versions(flow.id)}
                 for flow in flows
             }
     except StorageError as error:
-        fail(str(error))
+        if versions:
+            fail(str(error))
+        return  # no database yet, or one unreadable: the command says so in its own words
     known = set().union(*held_by.values(), (flow.version for flow in flows))
     unknown = [version for version in versions if version not in known]
     if unknown:
@@ -170,16 +173,19 @@ def refuse_changed_flows(db: Path | str, flows: Sequence[Flow]) -> None:
     """Exit, as a start would (`conversation.versions`), when a flow file's questions changed
     under a `version` the database holds: the codebook and the drop-off would describe the
     answers given on it with questions they were not given on (a 4 of 5 read as of 10)."""
-    from conversation import version_changed
     from storage import StorageError, open_snapshot
 
     try:
         with open_snapshot(db) as snapshot:
-            changed = [
-                (flow, version_changed(flow, snapshot.flow_versions(flow.id))) for flow in flows
-            ]
+            _refuse_changed(snapshot, flows)
     except StorageError:
         return  # no database yet, or one unreadable: the command says so in its own words
-    for flow, why in changed:
+
+
+def _refuse_changed(snapshot: Snapshot, flows: Sequence[Flow]) -> None:
+    from conversation import version_changed
+
+    for flow in flows:
+        why = version_changed(flow, snapshot.flow_versions(flow.id))
         if why is not None:
             fail(f"flow {flow.id}: {why}")
