@@ -45,3 +45,24 @@ def emoji_apart(words: str) -> tuple[str, str]:
         return "", words
     rest = words[end:].lstrip()
     return (words[:end], rest) if rest else ("", words)
+
+
+POINT = "• "
+"""How a questionnaire's text marks a point of a list (the notice's "• Qui : …")."""
+
+
+def text_parts(text: str) -> list[tuple[str, list[str]]]:
+    """A text with points ("• ") laid out as a screen reader should hear it: its
+    paragraphs, ("p", [text]), and each run of points a list, ("ul", [points]), said
+    "list of 5 items" rather than each bullet spoken inside one long paragraph. A text
+    without points is one paragraph, as written."""
+    parts: list[tuple[str, list[str]]] = []
+    for line in text.split("\n"):
+        kind, said = ("ul", line[len(POINT) :]) if line.startswith(POINT) else ("p", line)
+        if not line.strip():
+            parts.append(("p", []))  # a blank line ends a paragraph
+        elif parts and parts[-1][0] == kind and (kind == "ul" or parts[-1][1]):
+            parts[-1][1].append(said)
+        else:
+            parts.append((kind, [said]))
+    return [(kind, lines) for kind, lines in parts if lines]

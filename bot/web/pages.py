@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
-from bot.web.heard import emoji_apart, said_answer
+from bot.web.heard import emoji_apart, said_answer, text_parts
 from bot.web.notes import untaken
 from bot.web.question_view import Button, button, question_view
 from bot.web.words import web
@@ -301,4 +301,5 @@ def templates_environment(folder: Path) -> Environment:
     environment.filters["typeset"] = typeset  # French typography, as on Telegram (typo.html)
     environment.filters["said"] = said_answer  # "3/5" heard "3 sur 5" (chat.html)
     environment.filters["emoji_apart"] = emoji_apart  # "✅ J’accepte" heard "J’accepte"
+    environment.filters["text_parts"] = text_parts  # the notice's points, a list
     return environment

@@ -76,6 +76,9 @@ WORDS: dict[str, dict[str, str]] = {
     "skip": {"fr": "Passer", "en": "Skip"},
     "continue": {"fr": "Continuer", "en": "Continue"},
     "current": {"fr": "réponse actuelle", "en": "current answer"},
+    # The answers so far, heard with who says what: sighted people see it by the bubbles.
+    "asked": {"fr": "Question\u00a0:", "en": "Question:"},
+    "given": {"fr": "Votre réponse\u00a0:", "en": "Your answer:"},
     "other_given": {"fr": "{label}\u00a0: {words}", "en": "{label}: {words}"},
     # As the bundled questionnaires' help says it, so the page does not say it twice.
     "several": {"fr": "Plusieurs réponses possibles.", "en": "Several answers possible."},
