@@ -34,6 +34,9 @@ SECOND_DOCUMENT = (
 # `city Montargis`: a word, a space, the rest (not a list item, a comment or a quote).
 KEY_AND_VALUE = re.compile(r"\s*(?:-\s+)?([^\s#\"'\-{}\[\]][^\s:]*)[ \t]+([^#:]*?)\s*")
 
+# A line that starts with a key, as `text:` does; not words ("avez-vous :").
+KEY_ONLY = re.compile(r"\s*(?:-\s+)?[A-Za-z_][\w-]*:")
+
 # A text written plainly after its key (`text: Quel est le nom`, `fr: Bonjour`), which a
 # next line at the same indentation does not carry on.
 TEXT_ABOVE = re.compile(
@@ -134,11 +137,13 @@ def _indentation(text: str, mark: yaml.Mark) -> str:
 def _under_a_value(text: str, mark: yaml.Mark) -> str | None:
     """A key indented deeper than the line above, which has its value already (`type:
     number`): the parser stops at the key's own ':', not at a ': ' inside a text, so
-    the indentation is the slip, not a text to quote. None when it is not that."""
+    the indentation is the slip, not a text to quote. None when it is not that, or may
+    not be: a ':' after words ("avez-vous : au total"), or under a text, whose next line
+    may carry it on ("Note: …" under `title: Enquête sur les fablabs,`)."""
     lines = text.splitlines()
     line = _line(text, mark)
-    if not line or line.find(":") != mark.column:
-        return None  # a second ':' on the line: a text that holds ': '
+    if not KEY_ONLY.match(line) or line.find(":") != mark.column:
+        return None  # words before the ':', or a second ':' on the line: a text
     above = next(
         (index for index in range(mark.line - 1, -1, -1)
          if lines[index].strip() and not lines[index].lstrip().startswith("#")),
@@ -149,6 +154,8 @@ def _under_a_value(text: str, mark: yaml.Mark) -> str | None:
     previous = lines[above]
     indent, content = len(line) - len(line.lstrip(" ")), len(previous) - len(previous.lstrip(" -"))
     if indent <= content or previous.split(" #")[0].rstrip().endswith((":", "|", ">")):
+        return None
+    if TEXT_ABOVE.match(previous):
         return None
     key = previous.strip().lstrip("- ").split(":")[0]
     spaces = f"{content} spaces" if content else "at the start of the line"

@@ -150,10 +150,10 @@ def test_a_malformed_default_language_does_not_stop_the_other_checks(tmp_path: P
             "mapping values are not allowed here; quote a text that holds ': ' "
             '("Enquête : fablabs"), or check the indentation',
         ),
-        (  # not a text to quote: the key is indented under a line that has its value
+        (
             "title: Enquête\n  language: fr",
-            "this line is indented deeper than line 3 (`title: Enquête`), which already has "
-            "its value: indent it as 'title:' is (at the start of the line)",
+            "mapping values are not allowed here; quote a text that holds ': ' "
+            '("Enquête : fablabs"), or check the indentation',
         ),
         (
             "title: {fr: Votre avis ?, en: Your opinion?}",
