@@ -35,23 +35,24 @@ def read_code(flow: Flow, step: CodeStep, text: str) -> str | None:
         found = by_key.get(code_key(typed))
         if found is not None:
             return found
-    named = _by_name(flow, step).get(_name_key(typed))
+    names = _by_name(flow, step)
+    named = names.get(_name_key(typed))
     if named is not None:
-        return named or None
+        return named[0] if len(named) == 1 else None  # a name two codes share names neither
     first, _, rest = typed.partition(" ")
     code = by_key.get(code_key(first.rstrip("-–—:"))) if first.isascii() else None
-    if code is not None and rest and _by_name(flow, step).get(_name_key(rest)) == code:
+    if code is not None and rest and code in names.get(_name_key(rest), []):
         return code
     return None
 
 
-def _by_name(flow: Flow, step: CodeStep) -> dict[str, str]:
-    """Each name, in every language, to its code; "" for a name two codes share."""
-    found: dict[str, str] = {}
+def _by_name(flow: Flow, step: CodeStep) -> dict[str, list[str]]:
+    """Each name, in every language, to its codes: two for a name two codes share."""
+    found: dict[str, list[str]] = {}
     for code, label in step.codes.items():
         names = {label} if isinstance(label, str) else set(label.values())
         for key in {_name_key(name) for name in names}:
-            found[key] = code if found.get(key, code) == code else ""
+            found.setdefault(key, []).append(code)
     return found
 
 
@@ -76,16 +77,19 @@ def code_refusal(flow: Flow, step: CodeStep, text: str, lang: str) -> str:
 
 def near_codes(flow: Flow, step: CodeStep, text: str) -> list[str]:
     """The codes whose names a refused reply may have meant, in the list's order: names with
-    a word starting as typed ("Corse", "Loir"), else names spelt nearly so ("Finistaire").
-    None when more than `NEAR` would be offered ("Haute"): a list to read is no hint."""
+    a word starting as typed ("Corse", "Loir"; a name two codes share, both), else names
+    spelt nearly so ("Finistaire"). Empty when more than `NEAR` would be offered
+    ("Haute"): a list to read is no hint."""
     typed = _name_key(text)
     if len(typed) < NEAR_LENGTH:
         return []
-    names = {name: code for name, code in _by_name(flow, step).items() if code}
-    word_starts = {code for name, code in names.items() if f" {name}".find(f" {typed}") >= 0}
-    name_starts = {code for name, code in names.items() if name.startswith(typed)}
+    names = _by_name(flow, step)
+    word_starts = {
+        c for name, codes in names.items() if f" {name}".find(f" {typed}") >= 0 for c in codes
+    }
+    name_starts = {c for name, codes in names.items() if name.startswith(typed) for c in codes}
     close = difflib.get_close_matches(typed, list(names), n=NEAR, cutoff=CLOSE)
-    for found in (word_starts, name_starts, {names[name] for name in close}):
+    for found in (word_starts, name_starts, {c for name in close for c in names[name]}):
         if 0 < len(found) <= NEAR:
             return [code for code in step.codes if code in found]
     return []

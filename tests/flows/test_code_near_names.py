@@ -9,18 +9,12 @@ import pytest
 from flows import Flow, load_flow
 from flows.model import CodeStep
 from flows.values import Invalid, check_value
-from tests.flows.test_code_kind import flow_file, question
+from tests.flows.test_code_kind import departements, flow_file, question
+
+__all__ = ["departements"]  # the fixture, shared with test_code_kind.py
 
 REFUSED = "Je ne reconnais pas cette réponse. "
 EXAMPLES = REFUSED + "Tapez un code ou un nom, par exemple 45, 2A ou Loiret."
-
-
-@pytest.fixture(scope="module")
-def departements(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flow, CodeStep]:
-    flow = load_flow(flow_file(tmp_path_factory.mktemp("f"), question("departements")))
-    step = flow.step("departement")
-    assert isinstance(step, CodeStep)
-    return flow, step
 
 
 def offered(departements: tuple[Flow, CodeStep], typed: str, lang: str = "fr") -> str:
@@ -99,3 +93,15 @@ def test_a_list_of_its_own_is_offered_in_its_own_names(tmp_path: Path) -> None:
     refused = check_value(flow, step, "nord", "fr")
     assert isinstance(refused, Invalid)
     assert "Vouliez-vous dire Nord-Ouest (N1) ou Nord-Est (N2)\u00a0?" in refused.message
+
+
+def test_a_name_two_codes_share_offers_both(tmp_path: Path) -> None:
+    """Typed, such a name names neither: both are offered, by their codes."""
+    flow = load_flow(flow_file(tmp_path, question("{N1: Nord, N2: Nord, S: Sud}")))
+    step = flow.step("departement")
+    assert isinstance(step, CodeStep)
+    refused = check_value(flow, step, "nord", "fr")
+    assert isinstance(refused, Invalid)
+    assert "Vouliez-vous dire Nord (N1) ou Nord (N2)\u00a0?" in refused.message
+    assert check_value(flow, step, "N2", "fr") == "N2"
+    assert check_value(flow, step, "N2 – Nord", "fr") == "N2"
