@@ -346,7 +346,8 @@ def _select(
         # Picking "None of these" clears the rest, and picking anything clears it.
         draft = [code] if code in exclusive else [c for c in draft if c not in exclusive] + [code]
         if step.max_selected is not None and len(draft) > step.max_selected:
-            return _refused(state, "too_many", lang, max=step.max_selected)
+            many = "too_many_one" if step.max_selected == 1 else "too_many"
+            return _refused(state, many, lang, max=step.max_selected)
     return Outcome(state.model_copy(update={"draft": draft, "seq": seq}))
 
 

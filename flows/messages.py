@@ -72,10 +72,18 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Vous pouvez choisir au plus {max} réponses.",
         "en": "You can choose at most {max} answers.",
     },
+    "too_many_one": {
+        "fr": "Vous pouvez choisir une seule réponse.",
+        "en": "You can choose only one answer.",
+    },
     # Ticked all at once (a page without scripts, the terminal): how many to take off.
     "too_many_chosen": {
         "fr": "Vous pouvez choisir au plus {max} réponses ; vous en avez choisi {count}.",
         "en": "You can choose at most {max} answers; you chose {count}.",
+    },
+    "too_many_chosen_one": {
+        "fr": "Vous pouvez choisir une seule réponse ; vous en avez choisi {count}.",
+        "en": "You can choose only one answer; you chose {count}.",
     },
     "exclusive": {
         "fr": "« {label} » ne se combine pas avec d’autres réponses : choisissez-la seule, ou "
@@ -88,8 +96,9 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "Please rank {count} items, each once.",
     },
     "ranked_twice": {
-        "fr": "« {label} » est classé deux fois : merci de classer {count} éléments différents.",
-        "en": "“{label}” is ranked twice: please rank {count} different items.",
+        "fr": "« {label} » est classé plusieurs fois : merci de classer {count} éléments "
+        "différents.",
+        "en": "“{label}” is ranked more than once: please rank {count} different items.",
     },
     "unknown_code": {
         "fr": "Je ne reconnais pas cette réponse. Tapez un code ou un nom, par exemple {examples}.",

@@ -273,7 +273,8 @@ def _check_multiple(
             message("too_few_one", lang) if low == 1 else message("too_few", lang, min=low)
         )
     if step.max_selected is not None and len(chosen) > step.max_selected:
-        return Invalid(message("too_many_chosen", lang, max=step.max_selected, count=len(chosen)))
+        many = "too_many_chosen_one" if step.max_selected == 1 else "too_many_chosen"
+        return Invalid(message(many, lang, max=step.max_selected, count=len(chosen)))
     return chosen
 
 

@@ -19,9 +19,9 @@ def mini() -> Flow:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "«\u00a0Coût\u00a0» est classé deux fois\u00a0: merci de classer 2\u00a0éléments "
+        ("fr", "«\u00a0Coût\u00a0» est classé plusieurs fois\u00a0: merci de classer 2\u00a0éléments "
          "différents."),
-        ("en", "“Cost” is ranked twice: please rank 2 different items."),
+        ("en", "“Cost” is ranked more than once: please rank 2 different items."),
     ],
 )  # fmt: skip
 def test_an_item_at_two_ranks_is_named(mini: Flow, lang: str, said: str) -> None:
@@ -38,3 +38,8 @@ def test_too_few_too_many_or_unknown_items_ask_for_the_count(mini: Flow, value: 
 
 def test_a_whole_ranking_is_kept_in_its_order(mini: Flow) -> None:
     assert check_value(mini, mini.step("obstacles"), ["time", "cost"], "fr") == ["time", "cost"]
+
+
+def test_the_same_item_at_every_rank_is_said_ranked_more_than_once(mini: Flow) -> None:
+    refused = check_value(mini, mini.step("obstacles"), ["time", "time"], "en")
+    assert refused == Invalid("“Time” is ranked more than once: please rank 2 different items.")

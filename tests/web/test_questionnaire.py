@@ -343,7 +343,7 @@ class TestRanking:
             assert page.question is not None and page.question.step == "obstacles"
             assert 'role="alert"' in page.html
             twice = (
-                "«\u00a0Coût\u00a0» est classé deux fois\u00a0: merci de classer 2\u00a0éléments"
+                "«\u00a0Coût\u00a0» est classé plusieurs fois\u00a0: merci de classer 2\u00a0éléments"
             )
             assert (twice if len(ranks) == 2 else "Merci de classer 2\u00a0éléments") in page
             # The ranks picked come back picked, to fix the one that is wrong.
