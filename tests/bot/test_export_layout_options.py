@@ -43,7 +43,7 @@ async def test_joined_with_the_long_layout_is_refused_in_one_line(
     result = export(db_path, "--layout", "long", "--joined", "-o", out, "--codebook", book)
 
     assert result.exit_code == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
     assert "--joined" in errors[0] and "wide layout" in errors[0]
     assert "long" in errors[0] and "joined by ';'" in errors[0]
