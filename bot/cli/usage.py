@@ -11,6 +11,7 @@ that fits in full at 80 columns.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import IO, Any, Final
 
 import click
@@ -34,7 +35,8 @@ SUMMARIES: Final = {
 the files, try the questionnaire, print the invitations, follow and export the answers,
 run the bot; then the upkeep."""
 ELSEWHERE: Final = {
-    "qr": "the QR codes are made by 'surveybot links --out DIR', one per stage in DIR/qr/",
+    "qr": "the QR codes are made by 'surveybot links --bot-username NAME --out DIR' (or "
+    "--web-url URL), one per stage in DIR/qr/",
 }
 """What an organiser may type from Telegram's commands (`/qr CODE`), and where it is."""
 
@@ -67,10 +69,11 @@ class Surveybot(OutputGroup):
         said = f"no command '{name}'"
         if name.lower() in ELSEWHERE:
             said += f"; {ELSEWHERE[name.lower()]}"
-        else:
-            near = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
-            said += f" (did you mean '{near[0]}'?)" if near else ""
-        raise UsageLine(f"{said}; the commands are: {', '.join(self.list_commands(ctx))}", ctx)
+        said += f"; the commands are: {', '.join(self.list_commands(ctx))}"
+        near = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+        if near and name.lower() not in ELSEWHERE:
+            said += f"; did you mean '{near[0]}'?"
+        raise UsageLine(said, ctx)
 
     def make_context(
         self,
@@ -96,6 +99,17 @@ NO_ARGS_IS_HELP: Final[Any] = getattr(click.exceptions, "NoArgsIsHelpError", ())
 """click 8.2's way of printing a group's help when given no command: left as it is."""
 
 
+NEAR: Final = re.compile(r"\.?\s*\(?Did you mean (?:one of: )?(?P<names>[^?]+)\?\)?")
+"""click's suggestions, "(Did you mean one of: '--bom', '--db'?)" or ". Did you mean …?"."""
+
+
+def _near_as_ours(found: re.Match[str]) -> str:
+    """click's suggestions as ours are written: "; did you mean '--bom' or '--db'?"."""
+    names = [name.strip() for name in found["names"].split(",")]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"; did you mean {listed}?"
+
+
 def one_line(error: click.UsageError, command: str) -> click.UsageError:
     """`error` as one line: click's message, its first letter lower-case and its final
     period dropped, as ours are written; then, where the command was typed wrong (an
@@ -107,9 +121,7 @@ def one_line(error: click.UsageError, command: str) -> click.UsageError:
     if isinstance(error, (UsageLine, NO_ARGS_IS_HELP)):
         return error
     said = "; ".join(line.strip() for line in error.format_message().splitlines() if line.strip())
-    said = said.replace(". (Did you mean", " (did you mean").replace(
-        ". Did you mean", "; did you mean"
-    )
+    said = NEAR.sub(_near_as_ours, said)
     if said[:1].isupper() and not said[1:2].isupper():
         said = said[0].lower() + said[1:]
     if said.endswith(".") and not said.endswith(".."):

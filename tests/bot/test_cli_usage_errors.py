@@ -100,7 +100,7 @@ def test_qr_points_to_links_out_and_lists_the_commands(tmp_path: Path) -> None:
     line = one_error_line(surveybot(tmp_path, "qr", "fablab_gien"))
 
     assert line.startswith("error: no command 'qr'; "), line
-    assert "'surveybot links --out DIR'" in line
+    assert "'surveybot links --bot-username NAME --out DIR' (or --web-url URL)" in line
     listed = line.split("; the commands are: ", 1)[1].split(", ")
     assert sorted(listed) == sorted(main.commands)
 
@@ -108,5 +108,14 @@ def test_qr_points_to_links_out_and_lists_the_commands(tmp_path: Path) -> None:
 def test_a_misspelt_command_is_guessed(tmp_path: Path) -> None:
     line = one_error_line(surveybot(tmp_path, "exprot"))
 
-    assert line.startswith("error: no command 'exprot' (did you mean 'export'?); "), line
+    assert line.startswith("error: no command 'exprot'; the commands are: "), line
+    assert line.endswith(", erase; did you mean 'export'?"), line
     assert "the commands are: validate, " in line
+
+
+def test_a_misspelt_option_is_guessed_in_our_words(tmp_path: Path) -> None:
+    line = one_error_line(surveybot(tmp_path, "export", "--bomm"))
+    assert line == (
+        "error: no such option '--bomm'; did you mean '--bom' or '--db'? "
+        "(see 'python -m bot export --help')".replace("python -m bot", PROG)
+    )
