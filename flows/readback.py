@@ -3,7 +3,7 @@
 `display_value` is an answer as its respondent reads it back (labels, not codes;
 a number in the language's typography, with its unit); `piped_value` is one
 quoted inside another question's text. Checking and reading typed answers is
-`flows.values`'.
+`flows.values`' (a code typed from a list, `flows.code_answers`').
 """
 
 from __future__ import annotations

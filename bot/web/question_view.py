@@ -104,7 +104,7 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         # Not twice: the question's own help often says it already.
         said = hint.rstrip(".").casefold() in (shown.help or "").casefold()
         view["hint"] = None if said else hint
-        # For chat.js, which keeps the ticks to what the server takes (`data-exclusive`,
+        # For choices.js, which keeps the ticks to what the server takes (`data-exclusive`,
         # `data-max` in chat.html): the answers that stand alone, and the most to tick.
         view["exclusive"] = frozenset(shown.exclusive)
         view["max"] = shown.max_selected

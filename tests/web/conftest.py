@@ -247,8 +247,8 @@ PhoneMaker = Callable[..., Phone]
 def phone(browser: Browser, server: Server, tmp_path: Path) -> Iterator[PhoneMaker]:
     """`phone(scripts=..., locale=..., width=...)`: a phone whose scripts can be left off.
 
-    Without scripts, chat.js is refused rather than JavaScript turned off: the page is
-    the one a browser without scripts gets, and axe (a script) can still read it.
+    Without scripts, chat.js and choices.js are refused rather than JavaScript turned off:
+    the page is the one a browser without scripts gets, and axe (a script) can still read it.
     """
     contexts: list[BrowserContext] = []
 
@@ -257,7 +257,7 @@ def phone(browser: Browser, server: Server, tmp_path: Path) -> Iterator[PhoneMak
             viewport={"width": width, "height": 844}, locale=locale, reduced_motion="reduce"
         )
         if not scripts:
-            context.route("**/static/chat.js", lambda route: route.abort())
+            context.route("**/static/*.js", lambda route: route.abort())
         contexts.append(context)
         return Phone(context.new_page(), server.pace, tmp_path / "screens", scripts=scripts)
 

@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 from flows import Flow
-from tests.conftest import MINI
 from tests.web.phone import (
     ABROAD,
     BOT,
@@ -38,7 +37,6 @@ from tests.web.phone import (
     FOLLOW_UP,
     INNOVATION,
     NBSP,
-    RANKS,
     SKILLS,
     TALENT,
     TIES,
@@ -333,43 +331,6 @@ def test_the_resume_link_opens_the_same_question_elsewhere(
     assert answers(db_path)["headcount"] == ("h10_49", None)
     ana.check_clean()
     office.check_clean()
-
-
-class TestRanking:
-    """A ranking on a phone, on the small flow that has one (the bundled questionnaires
-    ask for "up to 3" instead)."""
-
-    @pytest.fixture
-    def served_flow(self) -> Path:
-        return MINI
-
-    def test_a_ranking_keeps_its_order_when_coming_back_to_it(
-        self, server: Server, phones: Phones, db_path: Path
-    ) -> None:
-        ana = phones()
-        ana.open(f"{server.url}/chat")
-        ana.tap("Continuer")
-        ana.type("Acme")
-        ana.type("12")
-        ana.tap("Industrie")
-        ana.tap("Non")
-        ana.tap("3")
-        ana.sees("Freins ?")
-        ana.rank("Temps", "Coût")
-        ana.sees("Idées ?")
-        ana.tap("← Retour")
-        ana.sees("Freins ?")
-        for place, code in zip(RANKS[:2], ["time", "cost"], strict=True):
-            expect(ana.page.get_by_role("combobox", name=place, exact=True)).to_have_value(code)
-        # "Coût", chosen at the 2nd rank, is greyed out at the 1st (chat.js) until it is
-        # un-chosen there: the 2nd rank changed first.
-        ana.page.get_by_role("combobox", name=RANKS[1], exact=True).select_option(
-            label="Compétences"
-        )
-        ana.rank("Coût", "Compétences")
-        ana.sees("Idées ?")
-        assert answers(db_path)["obstacles"] == (["cost", "skills"], None)
-        ana.check_clean()
 
 
 def test_serve_says_when_it_made_up_the_web_secret(server: Server) -> None:

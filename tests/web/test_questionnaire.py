@@ -342,9 +342,7 @@ class TestRanking:
             page = await ana.rank(*ranks)
             assert page.question is not None and page.question.step == "obstacles"
             assert 'role="alert"' in page.html
-            twice = (
-                "«\u00a0Coût\u00a0» est classé plusieurs fois\u00a0: merci de classer 2\u00a0éléments"
-            )
+            twice = "«\u00a0Coût\u00a0» est classé plusieurs fois\u00a0: merci de classer 2\u00a0éléments"
             assert (twice if len(ranks) == 2 else "Merci de classer 2\u00a0éléments") in page
             # The ranks picked come back picked, to fix the one that is wrong.
             picked = [dict(s.options)[s.selected] for s in page.question.selects if s.selected]

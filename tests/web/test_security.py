@@ -35,9 +35,12 @@ async def agreed(person: Visitor, stage: str = "pithiviers") -> Page:
 
 
 def nothing_runs(page: Page) -> None:
-    """The page holds the bundled script only: no injected tag, no event handler, anywhere."""
+    """The page holds the bundled scripts only: no injected tag, no event handler, anywhere."""
     assert [tag for tag, _ in page.tags if tag in ("img", "svg", "iframe", "object")] == []
-    assert page.scripts() == [{"src": "http://127.0.0.1/static/chat.js", "defer": ""}]
+    assert page.scripts() == [
+        {"src": "http://127.0.0.1/static/choices.js", "defer": ""},
+        {"src": "http://127.0.0.1/static/chat.js", "defer": ""},
+    ]
     assert not [name for _, a in page.tags for name in a if name.startswith("on")]
     assert "<script>alert" not in page.html and "<img" not in page.html
 

@@ -1,4 +1,4 @@
-"""A multiple choice's boxes and a ranking's lists offer only what "Valider" takes (chat.js).
+"""A multiple choice's boxes and a ranking's lists offer only what "Valider" takes (choices.js).
 
 A phone ticking "Aucune innovation" beside "Produit nouveau ou amélioré", a fifth box of
 "3 au plus", or the same item at two ranks, was refused only after "Valider". With
