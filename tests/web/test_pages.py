@@ -119,11 +119,15 @@ async def test_the_stylesheet_and_script_are_served(visitor: VisitorFactory) -> 
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
     assert "http://127.0.0.1/static/chat.css" in [a.get("href") for _, a in page.tags]
-    js = await browser.client.get("/static/chat.js")
-    assert js.status_code == 200
-    assert "javascript" in js.headers["content-type"]
+    for script in ("choices.js", "chat.js"):
+        js = await browser.client.get(f"/static/{script}")
+        assert js.status_code == 200
+        assert "javascript" in js.headers["content-type"]
     # What the page loads is what the server serves.
-    assert [s["src"] for s in page.scripts()] == ["http://127.0.0.1/static/chat.js"]
+    assert [s["src"] for s in page.scripts()] == [
+        "http://127.0.0.1/static/choices.js",
+        "http://127.0.0.1/static/chat.js",
+    ]
     bundled = Path(__file__).parents[2] / "bot" / "web" / "static" / "chat.css"
     assert css.text == bundled.read_text(encoding="utf-8")
 
