@@ -72,7 +72,7 @@ class Landing:
         payload = link_payload(stage, audience)
         bot = self.pages.site.bot_username
         title = stage_title(stage, lang=lang)
-        back = await self._back(request, code, lang)
+        here = await self._response_here(request, code, lang)
         return self.pages.draw(
             request,
             "landing.html",
@@ -84,12 +84,12 @@ class Landing:
             telegram_url=deep_link(bot, payload) if bot else None,
             # The card is titled as its chat will be: a stage's own `flow:` counts too.
             flow=talk.catalogue.chosen_by(code, talk.stages),
-            finished=back is not None and back.finished,
+            finished=here is not None and here.finished,
             handover_url=handover_url(request, code),
-            under_way=None if back is None or back.finished else answers_count(lang, back.answers),
+            under_way=None if here is None or here.finished else answers_count(lang, here.answers),
         )
 
-    async def _back(self, request: Request, code: str, lang: str) -> AtCard | None:
+    async def _response_here(self, request: Request, code: str, lang: str) -> AtCard | None:
         """This browser's person's response at the card, if they have one there."""
         mine = valid_id(request.cookies.get(COOKIE))
         if mine is None:
