@@ -48,7 +48,8 @@ COMMAND_WORDS: Final[dict[CommandName, tuple[str, ...]]] = {
     CommandName.RESTART: ("restart", "recommencer"),
     CommandName.LANGUAGE: ("language", "langue"),
     CommandName.MYDATA: ("mydata", "mes_donnees"),
-    CommandName.DELETE: ("delete", "supprimer"),
+    # The notice and the thanks name « Effacer mes réponses »: its verb is typed too.
+    CommandName.DELETE: ("delete", "supprimer", "effacer", "erase"),
 }
 """What a person may type for each command (after a "/"), in English and in French."""
 
