@@ -105,9 +105,8 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "I do not recognise that answer. Type a code or a name, for example {examples}.",
     },
     "near_code": {
-        "fr": "Je ne reconnais pas cette réponse. Vouliez-vous dire {names} ? Tapez le code ou "
-        "le nom.",
-        "en": "I do not recognise that answer. Did you mean {names}? Type the code or the name.",
+        "fr": "Vouliez-vous dire {names} ? Tapez le code ou le nom voulu.",
+        "en": "Did you mean {names}? Type the code or the name you mean.",
     },
     "or": {"fr": "ou", "en": "or"},
     "required": {

@@ -22,8 +22,8 @@ async def test_corse_is_offered_both_departements_then_one_is_kept(
 
     await ana.write("Corse")
     assert ana.messages == [
-        "Je ne reconnais pas cette réponse. Vouliez-vous dire Corse-du-Sud (2A) ou "
-        "Haute-Corse (2B)\u00a0? Tapez le code ou le nom."
+        "Vouliez-vous dire Corse-du-Sud (2A) ou Haute-Corse (2B)\u00a0? Tapez le code ou le "
+        "nom voulu."
     ]
     assert ana.prompt.step_id == "departement"
 

@@ -48,7 +48,7 @@ def test_a_reply_that_starts_or_misspells_a_name_is_offered_it(
     departements: tuple[Flow, CodeStep], typed: str, names: str
 ) -> None:
     assert offered(departements, typed) == (
-        f"{REFUSED}Vouliez-vous dire {names}\u00a0? Tapez le code ou le nom."
+        f"Vouliez-vous dire {names}\u00a0? Tapez le code ou le nom voulu."
     )
 
 
@@ -56,8 +56,7 @@ def test_the_offer_speaks_the_respondents_language(
     departements: tuple[Flow, CodeStep],
 ) -> None:
     assert offered(departements, "Corse", "en") == (
-        "I do not recognise that answer. Did you mean Corse-du-Sud (2A) or Haute-Corse (2B)? "
-        "Type the code or the name."
+        "Did you mean Corse-du-Sud (2A) or Haute-Corse (2B)? Type the code or the name you mean."
     )
 
 
