@@ -6,19 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conversation import Conversation
-from flows import Flow, load_flow
+from flows import Flow
 from storage import Store
 from tests.conversation.conftest import ChatFactory
-from tests.conversation.test_code_question import FLOW
+from tests.conversation.test_code_question import at_the_departement
 
 
 async def test_corse_is_offered_both_departements_then_one_is_kept(
     tmp_path: Path, converse: Callable[[Flow], Conversation], chat: ChatFactory, store: Store
 ) -> None:
-    path = tmp_path / "flow.yaml"
-    path.write_text(FLOW, encoding="utf-8")
-    ana = chat(converse(load_flow(path)))
-    await ana.start()
+    ana = await at_the_departement(tmp_path, converse, chat)
 
     await ana.write("Corse")
     assert ana.messages == [

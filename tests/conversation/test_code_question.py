@@ -8,7 +8,7 @@ from pathlib import Path
 from conversation import Conversation
 from flows import Flow, load_flow
 from storage import Store
-from tests.conversation.conftest import ChatFactory
+from tests.conversation.conftest import Chat, ChatFactory
 
 FLOW = """\
 id: place
@@ -29,13 +29,21 @@ sections:
 """
 
 
-async def test_a_departement_is_typed_refused_then_shown_back_by_name(
-    tmp_path: Path, converse: Callable[[Flow], Conversation], chat: ChatFactory, store: Store
-) -> None:
-    path = tmp_path / "flow.yaml"
+async def at_the_departement(
+    folder: Path, converse: Callable[[Flow], Conversation], chat: ChatFactory
+) -> Chat:
+    """A chat on FLOW, started: at the département question."""
+    path = folder / "flow.yaml"
     path.write_text(FLOW, encoding="utf-8")
     ana = chat(converse(load_flow(path)))
     await ana.start()
+    return ana
+
+
+async def test_a_departement_is_typed_refused_then_shown_back_by_name(
+    tmp_path: Path, converse: Callable[[Flow], Conversation], chat: ChatFactory, store: Store
+) -> None:
+    ana = await at_the_departement(tmp_path, converse, chat)
     assert ana.prompt.step_id == "departement" and ana.prompt.choices == ()
 
     await ana.write("Loire-et-Cher-et-Loiret")
