@@ -50,6 +50,14 @@ class Intent(StrEnum):
     SWITCH = "O"  # erase my answers to one questionnaire and begin the link's, confirmed
 
 
+WHOLE: Final = "all"
+"""The value of `Intent.SUMMARY` that asks for the summary in full: without it (the picker's
+"Cancel"), a chat comes back to the brief end it came from (`Summary.whole`)."""
+
+DECLINED: Final = "no"
+"""The value of `Intent.KEEP` under "No" to erasing or starting over: said so ("nothing was
+erased"). Without it (buttons drawn before, a page's "where am I"), it only goes on."""
+
 QUESTION_INTENTS = frozenset(
     {
         Intent.CHOOSE,

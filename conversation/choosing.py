@@ -63,9 +63,7 @@ class Choosing(Switching):
         """ "Start over?", naming the questionnaire when the bot runs several, and offering
         the others there (`_other_questionnaires`)."""
         name = views.questionnaire_name(self.flow, self.lang) if self.audience else ""
-        menu = views.restart_menu(
-            self.lang, self._seq(), stage, finished=self.session.finished, mine=mine, name=name
-        )
+        menu = views.restart_menu(self.lang, self._seq(), stage, mine=mine, name=name)
         return dataclasses.replace(menu, choices=menu.choices + self._other_questionnaires())
 
     def _other_questionnaires(self) -> tuple[Choice, ...]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from conversation.actions import Action, Intent
+from conversation.actions import WHOLE, Action, Intent
 from conversation.screens import Answered, Choice, Menu, Summary, Transcript
 from conversation.words import say
 from flows import (
@@ -31,12 +31,14 @@ from flows import (
 
 
 def summary_screen(
-    flow: Flow, state: ResponseState, lang: str, *, as_given: bool = False
+    flow: Flow, state: ResponseState, lang: str, *, as_given: bool = False, brief: bool = False
 ) -> Summary:
     """The answers as read back, ending with "change an answer".
 
     `as_given`: a response completed under another version of the flow, shown
     with the questions it was given (none added since) and without "change".
+    `brief`: the person saw these lines, numbered as now, just before; a chat may then
+    offer them behind a button (`Summary.whole`) rather than send them all again.
     """
     rows = summary(flow, state, lang)
     if as_given:
@@ -53,7 +55,23 @@ def summary_screen(
         Choice(say("revise_this", lang), Action(Intent.REVISE, value=step_id))
         for step_id, _, _ in rows
     )
-    return Summary(say("summary_title", lang), entries, revise, edits)
+    whole = (
+        Choice(say("summary_whole", lang), Action(Intent.SUMMARY, value=WHOLE)) if brief else None
+    )
+    return Summary(say("summary_title", lang), entries, revise, edits, whole)
+
+
+def changed_alone(flow: Flow, before: ResponseState, after: ResponseState) -> bool:
+    """Whether a change of answer, from `before` to the end, was of one answer given before
+    (none it opened since) and leaves the summary's lines as they were: the numbers a chat's
+    picker asks for still name the lines of the summary the person saw."""
+    again = before.current in before.answers or before.current in before.skipped
+    return again and _lines(flow, before) == _lines(flow, after)
+
+
+def _lines(flow: Flow, state: ResponseState) -> list[str]:
+    """The questions the summary lists, as `flows.summary` picks them (information aside)."""
+    return [step.id for step in visible_steps(flow, state) if step.type != Kind.INFO]
 
 
 def transcript(flow: Flow, state: ResponseState, lang: str) -> Transcript:

@@ -104,6 +104,10 @@ class Summary:
     edits: tuple[Choice, ...] = ()
     """"Change" for each entry, in order, for a page that puts one beside each answer
     (a chat offers `revise`, then the entries by number); none when kept as given."""
+    whole: Choice | None = None
+    """Set when the person saw these very lines just before (an answer changed alone, a
+    cancel): a chat short of room may say `summary_brief` with `revise` and this, the
+    summary again in full, instead of every entry. A page shows it all anyway."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,9 @@ class Showing:
     end_note: str | None = None
     """Said instead of the outro when the end is reached again after changing an answer:
     the thanks were said the first time."""
+    brief_end: bool = False
+    """The end reached again by one answer changed, the summary's lines as numbered before:
+    a chat may leave the summary just sent behind a button (`Summary.whole`)."""
     held: LiveMessages | None = None
     """The live messages the service holds for a channel's delivery marks (conversation/live.py)."""
     known: KnownStates | None = None
@@ -306,10 +309,7 @@ class Showing:
                 self.screens.append(Message(say(self.end_note, self.lang)))
             elif self.flow.outro is not None:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
-            as_given = session.kept_as_given
-            self.screens.append(
-                views.summary_screen(self._recap_flow, state, self.lang, as_given=as_given)
-            )
+            self._show_summary(brief=self.brief_end)
             return
         self.screens.append(Question(shown))
 
@@ -360,13 +360,36 @@ class Showing:
             self.screens.append(Message(_done_elsewhere(self.lang, tagged, stage)))
         self._show_summary()
 
-    def _show_summary(self) -> None:
-        """The summary alone, with "change an answer" (unless kept as given)."""
+    def _ended_again(self, before: ResponseState, after: ResponseState) -> None:
+        """The end reached again by changing an answer: "changed" or "unchanged" instead of
+        the outro, and whether the summary the person saw before still reads right."""
+        kept = (before.answers, before.others, before.skipped)
+        self.end_note = (
+            "revise_kept" if (after.answers, after.others, after.skipped) == kept else "revised"
+        )
+        self.brief_end = views.changed_alone(self.flow, before, after)
+
+    def _kept(self) -> None:
+        """ "No" to erasing or starting over: said so, then where the person was; once
+        finished, the end as they saw it before (the summary behind a button, in a chat)."""
+        self.screens.append(Message(say("nothing_erased", self.lang)))
+        state = self.session.state
+        if self.session.finished and state is not None and state.finished:
+            self._show_summary(brief=True)
+        else:
+            self.show_current()
+
+    def _show_summary(self, *, brief: bool = False) -> None:
+        """The summary alone, with "change an answer" (unless kept as given); `brief`: the
+        person saw it just before, as `views.summary_screen` says."""
         state = self.session.state
         assert state is not None
         as_given = self.session.kept_as_given
+        brief = brief and not as_given
         recap = self._recap_flow
-        self.screens.append(views.summary_screen(recap, state, self.lang, as_given=as_given))
+        self.screens.append(
+            views.summary_screen(recap, state, self.lang, as_given=as_given, brief=brief)
+        )
 
     def _opened_by_the_change(self) -> bool:
         """The question on screen is one a changed answer opened (never answered yet)."""

@@ -43,7 +43,15 @@ import hashlib
 import re
 from typing import Final
 
-from conversation.actions import MARKED, QUESTION_INTENTS, SEQUENCED, Action, Intent
+from conversation.actions import (
+    DECLINED,
+    MARKED,
+    QUESTION_INTENTS,
+    SEQUENCED,
+    WHOLE,
+    Action,
+    Intent,
+)
 
 SEPARATOR: Final = "|"
 # Longer than anything `encode` writes: refused before it is even split.
@@ -76,7 +84,12 @@ SLOTS: Final[dict[Intent, tuple[str | None, str | None]]] = {
     # Empty in tokens written before the switch offer carried the person's own entry.
     Intent.RESUME: (None, "stage"),
     Intent.ERASE: (None, "value"),
+    Intent.SUMMARY: (None, "value"),
+    Intent.KEEP: (None, "value"),
 }
+
+VALUES: Final[dict[Intent, str]] = {Intent.SUMMARY: WHOLE, Intent.KEEP: DECLINED}
+"""The one value besides none that these intents carry."""
 
 
 def response_mark(key: str | None) -> str:
@@ -145,6 +158,8 @@ def decode(text: object) -> Action:
     if notice is None:
         raise BadToken(text)
     if intent == Intent.ERASE and "value" in fields and not MARK.fullmatch(fields["value"]):
+        raise BadToken(text)
+    if intent in VALUES and fields.get("value", VALUES[intent]) != VALUES[intent]:
         raise BadToken(text)
     return Action(
         intent,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from conversation import rules, views
+from conversation import actions, rules, views
 from conversation.actions import ENTRY_INTENTS, REVISION_INTENTS, SEQUENCED, Action, Intent
 from conversation.events import (
     Command,
@@ -230,12 +230,7 @@ class Turn(Rights):
         changing = self.session.changing_an_answer
         await self._save(after)
         if changing and after.finished:
-            changed = (after.answers, after.others, after.skipped) != (
-                before.answers,
-                before.others,
-                before.skipped,
-            )
-            self.end_note = "revised" if changed else "revise_kept"
+            self._ended_again(before, after)
         if left is None:
             self.show_current()
             return
@@ -303,9 +298,11 @@ class Turn(Rights):
         intent, state = action.intent, self.session.state
         finished = self.session.finished and state is not None and state.finished
         if intent == Intent.SUMMARY and finished:
-            self._show_summary()  # "Annuler" under "which answer to change?"
+            self._show_summary(brief=action.value != actions.WHOLE)  # "Annuler" in the picker
+        elif intent == Intent.KEEP and action.value == actions.DECLINED:
+            self._kept()  # "No" to /delete or /restart
         elif intent == Intent.RESUME and finished:
-            self._show_finished()  # "Garder mes réponses", "Non, continuer" once finished
+            self._show_finished()  # "Garder mes réponses" (an older "Non, continuer" too)
         elif intent in (Intent.RESUME, Intent.KEEP, Intent.SUMMARY):
             self.show_current()
         elif intent == Intent.RESTART_ASK:

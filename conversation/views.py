@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversation.actions import Action, Intent
+from conversation.actions import DECLINED, Action, Intent
 from conversation.recap import answered as answered
+from conversation.recap import changed_alone as changed_alone
 from conversation.recap import revise_menu as revise_menu
 from conversation.recap import stored_answers
 from conversation.recap import summary_screen as summary_screen
@@ -222,22 +223,18 @@ def restart_menu(
     seq: int,
     stage: str = "",
     *,
-    finished: bool = False,
     mine: str = "",
     name: str = "",
 ) -> Menu:
     """Starting over erases the answers: ask first (for the state at `seq` only).
 
-    "No" goes on where the person is; once finished, that is their answers as a later
-    visit shows them ("already answered", the summary), not the end's thanks again.
+    "No" goes on where the person is; once finished, "nothing was erased" with the end's
+    buttons (the summary, shown before), not the end's thanks again.
     Asked from another workshop's link, it carries the person's own entry, `mine`, as
     "go on" under the resume offer does. `name`: the questionnaire started over, said when
     the bot runs several (the screen may be about the other one's link).
     """
-    if mine:
-        keep = Action(Intent.RESUME, stage=mine)
-    else:
-        keep = Action(Intent.RESUME if finished else Intent.KEEP)
+    keep = Action(Intent.RESUME, stage=mine) if mine else Action(Intent.KEEP, value=DECLINED)
     return Menu(
         say("restart_confirm_named", lang, name=name) if name else say("restart_confirm", lang),
         (
@@ -251,7 +248,7 @@ def restart_menu(
 def erase_menu(lang: str, seq: int, mark: str) -> Menu:
     """Erasing cannot be undone: ask first (for the state at `seq` of the response whose
     `tokens.response_mark` is `mark` only: after an erasure, a new start's `seq` is new)."""
-    keep = Action(Intent.KEEP)
+    keep = Action(Intent.KEEP, value=DECLINED)
     return Menu(
         say("delete_confirm", lang),
         (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from conversation.end_words import END_WORDS
 from flows import Called, Prompt, format_day, french_de, stage_noun, typeset_table
 
 
@@ -246,40 +247,6 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Il n’y a pas encore de réponse à garder : écrivez la vôtre.",
         "en": "There is no earlier answer to keep yet: type yours.",
     },
-    # --- the end, and changing an answer -------------------------------------------------
-    "already_done": {
-        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Voici vos réponses ; "
-        "vous pouvez encore en modifier une.",
-        "en": "You have already answered this questionnaire, thank you! Here are your answers; "
-        "you can still change one.",
-    },
-    "revised": {"fr": "Réponse modifiée, merci !", "en": "Answer changed, thank you!"},
-    "revise_opened": {
-        "fr": "Votre modification appelle aussi cette question :",
-        "en": "Your change also calls for this question:",
-    },
-    "already_done_open": {
-        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Votre dernière modification "
-        "appelle aussi cette question :",
-        "en": "You have already answered this questionnaire, thank you! Your last change also "
-        "calls for this question:",
-    },
-    "revise_kept": {"fr": "Réponse inchangée.", "en": "Answer unchanged."},
-    "skipped": {"fr": "(sans réponse)", "en": "(no answer)"},
-    "already_done_as_given": {
-        "fr": "Vous avez déjà répondu à ce questionnaire, merci ! Il a changé depuis : votre "
-        "réponse est conservée telle que vous l’avez donnée. Voici vos réponses.",
-        "en": "You have already answered this questionnaire, thank you! It has changed since: "
-        "your response is kept as you gave it. Here are your answers.",
-    },
-    "summary_title": {"fr": "Récapitulatif de vos réponses :", "en": "Summary of your answers:"},
-    "revise": {"fr": "✏️ Modifier une réponse", "en": "✏️ Change an answer"},
-    "revise_this": {"fr": "Modifier", "en": "Change"},
-    "revise_pick": {
-        "fr": "Quelle réponse voulez-vous modifier ? (numéros du récapitulatif)",
-        "en": "Which answer would you like to change? (numbers from the summary)",
-    },
-    "revise_cancel": {"fr": "Annuler", "en": "Cancel"},
     # A multiple choice whose help already says several answers are possible: how to
     # answer, without saying it twice (the words below are what such help is found by).
     "tick_then_confirm": {
@@ -420,6 +387,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Hello! Your questionnaire “{title}” is not finished ({so_far}). "
         "Your answers are saved: you can continue where you left off.",
     },
+    **END_WORDS,  # the end, and changing an answer
 }
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}

@@ -176,6 +176,13 @@ class Renderer:
     async def _summary(self, screen: Summary) -> None:
         """The answers as read back, with "change an answer": its message is the live one."""
         await self._drop_live()
+        if screen.whole is not None and screen.revise is not None:
+            # Seen just above, numbered as now: about 4,000 characters again for nothing.
+            keyboard = [[button(screen.revise.label, screen.revise.action)]]
+            keyboard.append([button(screen.whole.label, screen.whole.action)])
+            brief_in = await self.chat.send_plain(say("summary_brief", self.lang), keyboard)
+            await self._remember(brief_in)
+            return
         blocks = [f"<b>{escape(screen.title)}</b>"]
         for question, shown in screen.entries:
             blocks += summary_entry(typeset(question, self.lang), shown)

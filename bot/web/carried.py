@@ -360,7 +360,12 @@ def _shows_the_same(page: Reply, shown: Reply) -> bool:
 
 
 def _drawn(reply: Reply) -> list[Screen]:
-    return [s for s in reply.screens if not isinstance(s, Message | Answered)]
+    # A page draws a summary whole, whether a chat would keep it behind a button or not.
+    return [
+        dataclasses.replace(s, whole=None) if isinstance(s, Summary) else s
+        for s in reply.screens
+        if not isinstance(s, Message | Answered)
+    ]
 
 
 def _messages(reply: Reply) -> Sequence[Message]:

@@ -10,7 +10,10 @@ from collections.abc import Callable
 
 from tests.bot.test_telegram_flow import (
     AGREE,
+    BRIEF,
+    WHOLE,
     answer_everything,
+    brief_end,
     question,
     summary_at_end,
 )
@@ -44,6 +47,7 @@ async def test_a_number_typed_at_the_picker_opens_that_question(person: PersonFa
     assert n == 3
     assert "Combien de salariés" in message.text
     await ana.tap("50 à 249")
+    await ana.tap(WHOLE, message=brief_end(ana))
     _, summary = summary_at_end(ana)
     assert "3. Combien de salariés compte R&D <Lab>\u00a0?\n    → 50 à 249" in summary
 
@@ -59,18 +63,19 @@ async def test_a_number_typed_under_the_summary_opens_that_question(
     assert n == 3
 
 
-async def test_cancel_at_the_picker_shows_the_summary_again(person: PersonFactory) -> None:
+async def test_cancel_at_the_picker_comes_back_to_the_end_in_one_line(
+    person: PersonFactory,
+) -> None:
     ana = await finished(person)
     await ana.tap("✏️ Modifier une réponse")
     pick = ana.last
+    sent = len(ana.chat)
 
     await ana.tap("Annuler", message=pick)
 
     assert pick.keyboard is None  # the picker is used up
-    parts, _ = summary_at_end(ana)
-    assert ana.live_keyboards() == [parts[-1]]
-    before = ana.chat[-len(parts) - 1]
-    assert not before.text.startswith("Vous avez déjà répondu")
+    assert len(ana.chat) == sent + 1  # the summary is just above the picker: not again
+    brief_end(ana)
 
 
 async def test_a_finished_persons_strays_get_a_pointer_after_the_first_time(
@@ -86,3 +91,21 @@ async def test_a_finished_persons_strays_get_a_pointer_after_the_first_time(
     assert [m.text for m in ana.chat[sent:]] == [
         "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Vos réponses sont juste au-dessus."
     ]
+
+
+async def test_no_to_erasing_says_so_and_the_end_comes_back_in_one_line(
+    person: PersonFactory,
+) -> None:
+    ana = await finished(person)
+    await ana.send("/delete")
+    confirm = ana.last
+    sent = len(ana.chat)
+
+    await ana.tap("Non, garder mes réponses", message=confirm)
+
+    # Not the end's thanks and 4,000 characters of summary again: what happened, and the end.
+    assert [m.text for m in ana.chat[sent:]] == ["Rien n’a été effacé.", BRIEF]
+    brief_end(ana)
+    await ana.tap(WHOLE)
+    _, summary = summary_at_end(ana)
+    assert "3. Combien de salariés compte R&D <Lab>\u00a0?\n    → 10 à 49" in summary

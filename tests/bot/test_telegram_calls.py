@@ -36,6 +36,7 @@ from flows import (
     start,
     toggle,
 )
+from tests.bot.test_telegram_flow import WHOLE
 from tests.support.fake_bot_api import FakeBotAPI, Person
 
 PersonFactory = Callable[..., Person]
@@ -187,4 +188,6 @@ async def test_changing_an_answer_removes_the_summary_buttons_once_and_reads_the
     assert typed == then_turns[2]
     assert api.pointless == ["editMessageReplyMarkup"]  # the one made the old way
     assert _as_seen(now.ana) == _as_seen(then.ana)
-    assert [m.labels() for m in now.ana.live_keyboards()] == [["✏️ Modifier une réponse"]]
+    # The thanks, then the end in one line: the summary was just above the list of questions.
+    assert typed == ("editMessageText", "sendMessage", "sendMessage")
+    assert [m.labels() for m in now.ana.live_keyboards()] == [["✏️ Modifier une réponse", WHOLE]]

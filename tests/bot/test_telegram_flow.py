@@ -60,6 +60,20 @@ def assert_one_live_keyboard(ana: Person) -> None:
     assert len(live) <= 1, [m.text.splitlines()[0] for m in live]
 
 
+BRIEF = "Vos réponses sont enregistrées."
+WHOLE = "📋 Revoir toutes mes réponses"
+
+
+def brief_end(ana: Person) -> ChatMessage:
+    """The end reached again with the summary just seen (an answer changed alone, a cancel):
+    one line and its buttons, the only live ones, not some 4,000 characters again."""
+    last = ana.last
+    assert last.text == BRIEF, last.text[:80]
+    assert last.labels() == ["✏️ Modifier une réponse", WHOLE]
+    assert ana.live_keyboards() == [last]
+    return last
+
+
 def summary_at_end(ana: Person) -> tuple[list[ChatMessage], str]:
     """The summary closing the chat (in one or more messages) and its whole text."""
     title = "Récapitulatif de vos réponses\u00a0:"
@@ -591,6 +605,8 @@ async def test_start_after_finishing_shows_the_summary_and_an_answer_can_be_chan
     await ana.tap("50 à 249")
     assert_answered(message, "50 à 249")
 
+    assert ana.chat[-2].text == "Réponse modifiée, merci\u00a0!"
+    await ana.tap(WHOLE, message=brief_end(ana))
     parts, summary = summary_at_end(ana)
     assert "3. Combien de salariés compte R&D <Lab>\u00a0?\n    → 50 à 249" in summary
     assert ana.live_keyboards() == [parts[-1]]

@@ -564,7 +564,9 @@ def test_non_to_restarting_a_finished_questionnaire_keeps_it(tmp_path: Path) -> 
 
     assert result.returncode == 0, result.stderr
     after_no = result.stdout.split("Répondez oui ou non")[-1]
-    assert "Vous avez déjà répondu à ce questionnaire" in after_no
+    # Said so, and the answers shown whole: a terminal has room, and no buttons to hide them.
+    assert after_no.index("Rien n’a été effacé.") < after_no.index("Récapitulatif de vos réponses")
+    assert "Vous avez déjà répondu" not in after_no
     assert "⚠" not in after_no
     assert stored(db)[0] == [("completed", "pithiviers", "fr")]
 

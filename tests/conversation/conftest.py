@@ -269,6 +269,8 @@ class Chat:
                 choices += [(choice.label, choice.action) for choice in screen.choices]
             elif isinstance(screen, Summary):
                 choices.append((screen.revise.label, screen.revise.action))
+                if screen.whole is not None:  # "see all my answers", after the brief end
+                    choices.append((screen.whole.label, screen.whole.action))
             elif isinstance(screen, Question | Selection):
                 shown = screen.prompt
                 intent = (

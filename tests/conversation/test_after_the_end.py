@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from conversation import Action, Conversation, Intent, Message, Summary
+from conversation import Action, Choice, Conversation, Intent, Message, Summary
 from tests.conftest import Clock
 from tests.conversation.conftest import REVISE, ChatFactory, mini_to, mini_to_end
+
+WHOLE_SUMMARY = Action(Intent.SUMMARY, value="all")
 
 ALREADY_DONE = (
     "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
@@ -73,10 +75,12 @@ async def test_the_picker_can_be_left_back_to_the_summary(
 
     await ana.press("Annuler")
 
-    # The summary again, with "change an answer": no outro, no "already answered".
+    # The summary again, with "change an answer": no outro, no "already answered". It was
+    # just above the picker: a chat may offer it behind "see all my answers" instead.
     assert ana.kinds == ["Summary"]
-    assert ana.summary == before
+    assert ana.summary.entries == before.entries and before.whole is None
     assert isinstance(ana.screens[0], Summary) and ana.summary.revise is not None
+    assert ana.summary.whole == Choice("📋 Revoir toutes mes réponses", WHOLE_SUMMARY)
 
 
 async def test_the_picker_in_english_offers_cancel(chat: ChatFactory, mini: Conversation) -> None:

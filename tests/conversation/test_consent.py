@@ -418,7 +418,7 @@ async def test_decline_on_an_older_copy_after_agreeing_asks_before_erasing(
     assert peek.dump() == before
 
     await ana.press(ERASE_NO)
-    assert ana.kinds == ["Question"]
+    assert ana.kinds == ["Message", "Question"] and ana.messages == ["Rien n’a été effacé."]
     assert ana.prompt.step_id == "sector"
     assert peek.query("SELECT question_id, value_json FROM answers") == [("company_name", '"Acme"')]
 

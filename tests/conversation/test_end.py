@@ -244,11 +244,11 @@ async def test_restart_asks_first_and_keep_going_changes_nothing(
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == RESTART_CONFIRM
     assert ana.labels() == [RESTART_YES, RESTART_NO]
-    assert ana.menu.default == Action(Intent.KEEP)
+    assert ana.menu.default == Action(Intent.KEEP, value="no")
     assert peek.query("SELECT question_id, value_json FROM answers ORDER BY question_id") == before
 
     await ana.press(RESTART_NO)
-    assert ana.kinds == ["Question"]
+    assert ana.kinds == ["Message", "Question"] and ana.messages == ["Rien n’a été effacé."]
     assert ana.prompt.step_id == "sector"
     assert peek.query("SELECT question_id, value_json FROM answers ORDER BY question_id") == before
 

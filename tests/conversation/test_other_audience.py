@@ -294,18 +294,16 @@ async def test_a_finished_person_keeps_their_answers_or_switches(
 async def test_not_starting_over_once_finished_shows_the_answers_without_the_thanks(
     mini: Conversation, chat: ChatFactory
 ) -> None:
-    """The end's thanks was said at the end: "Non, continuer" reads as a later visit does."""
+    """The end's thanks was said at the end: "Non, continuer" says nothing was erased, and
+    the summary, as the person saw it before /restart."""
     ana = chat(mini)
     await mini_to_end(ana)
     assert "Merci Acme !" in ana.messages
     await ana.command("restart")
     await ana.press(RESTART_NO)
     assert "Merci Acme !" not in ana.messages
-    assert ana.messages == [
-        "Vous avez déjà répondu à ce questionnaire, merci\u00a0! Voici vos réponses\u00a0; "
-        "vous pouvez encore en modifier une."
-    ]
-    assert isinstance(ana.screens[-1], Summary)
+    assert ana.messages == ["Rien n’a été effacé."]
+    assert isinstance(ana.screens[-1], Summary) and ana.screens[-1].whole is not None
 
 
 async def test_not_starting_over_midway_goes_on_at_the_question(
@@ -315,5 +313,6 @@ async def test_not_starting_over_midway_goes_on_at_the_question(
     await mini_to(ana, "sector")
     await ana.command("restart")
     await ana.press(RESTART_NO)
+    assert ana.messages == ["Rien n’a été effacé."]  # said, not only the buttons gone
     assert [type(s) for s in ana.screens if not isinstance(s, Message)][-1].__name__ == "Question"
     assert ana.prompt.step_id == "sector"

@@ -125,7 +125,7 @@ async def test_delete_asks_first_and_no_keeps_everything(
     assert peek.query("SELECT question_id, value_json FROM answers") == before
 
     await ana.press(ERASE_NO)
-    assert ana.kinds == ["Question"]
+    assert ana.kinds == ["Message", "Question"] and ana.messages == ["Rien n’a été effacé."]
     assert ana.prompt.step_id == "sector"
     assert peek.query("SELECT question_id, value_json FROM answers") == before
     assert counts(peek)["responses"] == 1
