@@ -42,7 +42,8 @@ class CommandName(StrEnum):
 
 
 COMMAND_WORDS: Final[dict[CommandName, tuple[str, ...]]] = {
-    CommandName.HELP: ("help", "aide"),
+    # "/menu": what people type looking for the commands, which the help lists.
+    CommandName.HELP: ("help", "aide", "menu"),
     CommandName.BACK: ("back", "retour"),
     CommandName.SKIP: ("skip", "passer"),
     CommandName.RESTART: ("restart", "recommencer"),
