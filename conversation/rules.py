@@ -97,6 +97,16 @@ def is_stale(state: ResponseState, step: str, seq: int) -> bool:
     return state.finished or state.current != step or state.seq != seq
 
 
+def stale_word(state: ResponseState | None, action: Action) -> str:
+    """What a stale question's button is told, by what became of the question."""
+    if state is None:
+        return "stale_none_open"  # erased, maybe from another device: no "latest question"
+    taken = state.current != action.step and state.answers.get(action.step) == action.value
+    if action.intent == Intent.CHOOSE and taken:
+        return "stale_taken"  # a double tap, the first taken: not "answer the latest"
+    return "stale_finished" if state.finished else "stale"
+
+
 def drawn_otherwise(
     action: Action, state: ResponseState, shown: Callable[[ResponseState], Prompt | None]
 ) -> bool:

@@ -206,8 +206,7 @@ class Turn(Rights):
             self._ask_consent(None, changed=True)
             return
         if state is None or rules.is_stale(state, action.step, action.seq):
-            # No response at all (erased, maybe from another device): no "latest question".
-            self._stale("stale" if state is not None else "stale_none_open")
+            self._stale(rules.stale_word(state, action))
             return
         if rules.drawn_otherwise(action, state, self.prompt_of):
             # "Valider (2)" of the latest question, drawn before the latest ticks.

@@ -270,6 +270,16 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Your choices have changed since this button was shown: please use the latest "
         "copy of the question.",
     },
+    "stale_taken": {
+        "fr": "Cette réponse est déjà enregistrée.",
+        "en": "That answer is already saved.",
+    },
+    "stale_finished": {
+        "fr": "Ce bouton n’est plus actif : le questionnaire est terminé. Pour changer une "
+        "réponse, passez par le récapitulatif.",
+        "en": "This button is no longer active: the questionnaire is finished. To change an "
+        "answer, use the summary.",
+    },
     "stale_none_open": {
         "fr": "Ce bouton n’est plus actif : aucune réponse n’est en cours à votre nom "
         "(vos réponses ont été effacées).",

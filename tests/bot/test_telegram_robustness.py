@@ -103,7 +103,9 @@ async def test_a_double_tap_answers_once(
     assert len(questions) == 1
     assert len(ana.live_keyboards()) == 1
     texts = [a.get("text") for a in ana.answers_to_queries()]
-    assert texts == [None, None, STALE]  # the agreement, then the two taps
+    # The agreement, then the two taps: the second is told its answer is in, not to
+    # "answer the latest question", as if it had not been.
+    assert texts == [None, None, "Cette réponse est déjà enregistrée."]
 
 
 async def test_a_double_tap_on_a_checkbox_leaves_it_ticked(

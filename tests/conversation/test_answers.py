@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -25,6 +26,11 @@ from tests.conftest import Clock, Peek
 from tests.conversation.conftest import Chat, ChatFactory, mini_to, mini_to_end
 
 STALE = "Ce bouton n’est plus actif\u00a0: répondez à la dernière question."
+ALREADY_SAVED = "Cette réponse est déjà enregistrée."
+STALE_FINISHED = (
+    "Ce bouton n’est plus actif\u00a0: le questionnaire est terminé. Pour changer une "
+    "réponse, passez par le récapitulatif."
+)
 FORGED = "Ce bouton n’est pas reconnu."
 
 
@@ -366,9 +372,12 @@ async def test_a_button_of_an_earlier_question_is_stale(
 
     await ana.tap(industry)  # pressed twice, or pressed again later
 
-    assert (ana.reply.status, ana.reply.note) == (Status.STALE, STALE)
+    # Not "answer the latest question": the tap that counted was this very answer.
+    assert (ana.reply.status, ana.reply.note) == (Status.STALE, ALREADY_SAVED)
     assert ana.screens == ()
     assert peek.dump() == before
+    await ana.tap(dataclasses.replace(industry, value="services"))
+    assert (ana.reply.status, ana.reply.note) == (Status.STALE, STALE)  # another answer
 
 
 async def test_a_button_with_the_current_seq_but_another_step_is_stale(
@@ -414,7 +423,8 @@ async def test_a_button_pressed_after_the_end_is_stale(
 
     await ana.tap(last)
 
-    assert (ana.reply.status, ana.reply.note) == (Status.STALE, STALE)
+    # No "latest question" to answer: the summary is the way to change one.
+    assert (ana.reply.status, ana.reply.note) == (Status.STALE, STALE_FINISHED)
     assert peek.dump() == before
 
 
