@@ -25,9 +25,10 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Écrivez votre réponse, {max} caractères au plus.",
         "en": "Type your answer, {max} characters at most.",
     },
+    # Joined to its word: a phone wraps "en %." badly, the "%." alone on the next line.
     "tg_hint_type_unit": {
-        "fr": "Écrivez votre réponse, en {unit}.",
-        "en": "Type your answer, in {unit}.",
+        "fr": "Écrivez votre réponse, en\u00a0{unit}.",
+        "en": "Type your answer, in\u00a0{unit}.",
     },
     "tg_hint_multi": {
         "fr": "Plusieurs réponses possibles, puis « Valider ».",
