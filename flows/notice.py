@@ -3,8 +3,9 @@
 The bundled questionnaires ship a notice to be rewritten by whoever runs the
 survey: who collects, why, for how long, whom to write to. Its first line says
 so in square brackets. Left as it is, respondents would agree to a notice
-nobody wrote for them, so `run` and `serve` say it at start. `chat`, a
-rehearsal, does not, nor does `validate`: the template itself is a valid file.
+nobody wrote for them, so `run` and `serve` say it at start, and `validate`
+warns at its line (the template itself is a valid file: it still says "ok").
+`chat`, a rehearsal, does not.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import database_label
-from bot.cli.loading import load_settings, where_missing_paths_come_from
+from bot.cli.loading import TEMPLATE_NOTICE, load_settings, where_missing_paths_come_from
 from bot.cli.options import CONTEXT, DATA_OPTIONS
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
         else:
             try:
                 flows.append(load_flow(path))
+                problems += _template_notice(path, flows[-1])
                 continue
             except FlowFileError:
                 with suppress(FlowFileError):  # changed since it was checked: its report stands
@@ -163,6 +164,20 @@ def _flows_and_stage_flows(reports: list[Report]) -> tuple[list[Flow], list[Stag
                 p for p in problems if missing_noun_language(p.message) in (None, *offered)
             ]
     return flows, stages
+
+
+def _template_notice(path: Path, flow: Flow) -> list[Problem]:
+    """A warning where the notice still holds the template's mark, as `run` and `serve` say at
+    start: the file is valid (it is the template), but respondents would read the mark."""
+    from flows import Problem, template_marks
+
+    marks = template_marks(flow)
+    if not marks:
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if marks[0] in text), None)
+    said = TEMPLATE_NOTICE.format(mark=marks[0])
+    return [Problem(str(path), line, f"the notice {said}", warning=True)]
 
 
 def _flows_unset() -> bool:

@@ -355,6 +355,13 @@ def refuse_unknown_stage(stages: Sequence[StageDef], code: str) -> NoReturn:
     fail(unknown_stage(stages, code))
 
 
+TEMPLATE_NOTICE = (
+    "still holds {mark!r}: write the one your respondents will read before they do "
+    "(docs/privacy.md)"
+)
+"""What is said of a notice still the template's, after "the notice (of …)"."""
+
+
 def warn_of_template_notices(catalogue: Catalogue) -> None:
     """Say, before a bot or web chat starts, which notices are still the template's."""
     from flows import template_marks
@@ -362,11 +369,8 @@ def warn_of_template_notices(catalogue: Catalogue) -> None:
     for flow in catalogue.flows:
         marks = template_marks(flow)
         if marks:  # one line a questionnaire: its other languages' marks say the same
-            click.echo(
-                f"warning: the notice of questionnaire '{flow.id}' still holds {marks[0]!r}: "
-                "write the one your respondents will read before they do (docs/privacy.md)",
-                err=True,
-            )
+            said = TEMPLATE_NOTICE.format(mark=marks[0])
+            click.echo(f"warning: the notice of questionnaire '{flow.id}' {said}", err=True)
 
 
 def refuse_public_url_too_long(

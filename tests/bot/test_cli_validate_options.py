@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from flows import bundled_path
+from tests.bot.test_cli_validate import template_notice
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +32,10 @@ def test_flows_bundled_checks_both_questionnaires_together() -> None:
     result = invoke("--flows", "bundled")
 
     assert result.exit_code == 0, result.output
+    assert result.stdout == template_notice("questionnaire.yaml", "acteurs.yaml")
     assert result.stderr.splitlines() == [
-        f"{bundled_path('questionnaire.yaml')}: ok",
-        f"{bundled_path('acteurs.yaml')}: ok",
+        f"{bundled_path('questionnaire.yaml')}: ok, 1 warning",
+        f"{bundled_path('acteurs.yaml')}: ok, 1 warning",
         f"{bundled_path('stages.yaml')}: ok",
         "2 flows: ok together",
     ]

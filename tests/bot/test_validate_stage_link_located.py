@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
+from tests.bot.test_cli_validate import template_notice
 
 LONG = "saint-remy-en-bouzemont-saint-genest-et-isson-portes-ouvertes"  # 61 characters
 STAGES = f"""\
@@ -60,7 +61,12 @@ def test_the_stage_is_located_and_the_file_not_called_ok(
         monkeypatch.setenv("SURVEYBOT_STAGES", "stages.yaml")
     result = invoke("validate") if configured else invoke("validate", "stages.yaml")
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [said("entreprise"), said("territoire")]
+    notices = template_notice("questionnaire.yaml", "acteurs.yaml") if configured else ""
+    assert result.stdout.splitlines() == [
+        *notices.splitlines(),
+        said("entreprise"),
+        said("territoire"),
+    ]
     assert "stages.yaml: 2 problems" in result.stderr.splitlines()
     assert "stages.yaml: ok" not in result.stderr
     assert "SURVEYBOT_FLOWS" not in result.output
