@@ -65,8 +65,14 @@ def changed_alone(flow: Flow, before: ResponseState, after: ResponseState) -> bo
     """Whether a change of answer, from `before` to the end, was of one answer given before
     (none it opened since) and leaves the summary's lines as they were: the numbers a chat's
     picker asks for still name the lines of the summary the person saw."""
-    again = before.current in before.answers or before.current in before.skipped
-    return again and _lines(flow, before) == _lines(flow, after)
+    return not asked_anew(before) and _lines(flow, before) == _lines(flow, after)
+
+
+def asked_anew(state: ResponseState) -> bool:
+    """Whether the question on screen was never answered (nor skipped): one a change of
+    answer opened, rather than the answer being changed."""
+    current = state.current
+    return current is not None and current not in state.answers and current not in state.skipped
 
 
 def _lines(flow: Flow, state: ResponseState) -> list[str]:

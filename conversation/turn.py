@@ -240,8 +240,10 @@ class Turn(Rights):
                 self._show_selection(after, shown)
                 return
         self.screens.append(views.answered(self.flow, left, before, after, self.lang))
-        if changing and after.reviewing and after.current != before.current:
-            # The change opened a question (not a step back, nor on after one): why not the end.
+        opened = changing and after.reviewing and after.current != before.current
+        if opened and (self.with_transcript or not views.asked_anew(before)):
+            # The change opened a question (not a step back, nor on after one): why not the
+            # end. Said once in a chat, above the first; a page says it on each of its pages.
             self.screens.append(Message(say("revise_opened", self.lang)))
         self.show_current()
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from conversation.actions import DECLINED, Action, Intent
 from conversation.recap import answered as answered
+from conversation.recap import asked_anew as asked_anew
 from conversation.recap import changed_alone as changed_alone
 from conversation.recap import revise_menu as revise_menu
 from conversation.recap import stored_answers
