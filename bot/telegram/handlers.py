@@ -19,6 +19,7 @@ from bot.telegram.callback_data import BadButton, decode
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.odd_input import (
+    Rest,
     caption_note,
     edited_note,
     invitation_payload,
@@ -107,11 +108,13 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     here = Chat(context.bot, message.chat_id)
     pastes = context.services.pastes
-    if pastes.rest(message.chat_id, message.text, message.date):
-        # The app's next piece of a paste refused as too long: not stored, and a word for
-        # it, but not the question again: it was shown after the first piece, just above.
-        lang = await context.services.conversation.language_kept(person)
-        await here.send_plain(say_odd("paste_rest", lang))
+    rest = pastes.rest(message.chat_id, message.text, message.date)
+    if rest != Rest.NONE:
+        # The app's next pieces of a paste refused as too long: not stored, and a word for
+        # them, once, but not the question again: it was shown after the first piece.
+        if rest == Rest.FIRST:
+            lang = await context.services.conversation.language_kept(person)
+            await here.send_plain(say_odd("paste_rest", lang))
         return
     payload = invitation_payload(message, context.bot.username)
     if payload is not None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Final
 
 from telegram import Message
@@ -190,6 +191,14 @@ KEPT_CHATS: Final = 1024
 """Chats remembered at most: pastes under way at once are far fewer."""
 
 
+class Rest(Enum):
+    """What a text is to the paste refused just before it in its chat."""
+
+    NONE = "none"  # not of it: a text as any other
+    FIRST = "first"  # its first piece after the refused one: told it is not saved either
+    MORE = "more"  # a later piece: that word was said, once is enough
+
+
 class Pastes:
     """Each chat's long text refused lately, so the rest of its paste is known for what it is.
 
@@ -198,8 +207,9 @@ class Pastes:
 
     def __init__(self, within: timedelta = PIECES_WITHIN, kept: int = KEPT_CHATS) -> None:
         self.within, self.kept = within, kept
-        # Chat -> the date of the paste's last piece, the oldest first.
-        self._last: OrderedDict[int, datetime] = OrderedDict()
+        # Chat -> the date of the paste's last piece, the oldest first, and whether a piece
+        # after the first was told already (one word for the rest of one paste).
+        self._last: OrderedDict[int, tuple[datetime, bool]] = OrderedDict()
 
     def refused(self, chat_id: int, text: str, at: datetime) -> None:
         """A text was refused: one of a message's full length was, for its length (no
@@ -207,21 +217,22 @@ class Pastes:
         if text_length(text) >= LONG_PIECE:
             self._put(chat_id, at)
 
-    def rest(self, chat_id: int, text: str, at: datetime) -> bool:
-        """Whether `text`, sent `at`, is the rest of a paste refused. Only a piece of a
-        message's full length may be followed by more: a shorter one is the paste's end."""
+    def rest(self, chat_id: int, text: str, at: datetime) -> Rest:
+        """Whether `text`, sent `at`, is the rest of a paste refused, and the first piece of
+        it. Only a piece of a message's full length may be followed by more: a shorter one
+        is the paste's end."""
         last = self._last.pop(chat_id, None)
-        if last is None or not timedelta(0) <= at - last <= self.within:
-            return False
+        if last is None or not timedelta(0) <= at - last[0] <= self.within:
+            return Rest.NONE
         if text_length(text) >= LONG_PIECE:
-            self._put(chat_id, at)
-        return True
+            self._put(chat_id, at, told=True)
+        return Rest.MORE if last[1] else Rest.FIRST
 
-    def _put(self, chat_id: int, at: datetime) -> None:
+    def _put(self, chat_id: int, at: datetime, *, told: bool = False) -> None:
         self._last.pop(chat_id, None)
-        self._last[chat_id] = at
+        self._last[chat_id] = (at, told)
         while self._last:
-            oldest, when = next(iter(self._last.items()))
+            oldest, (when, _) = next(iter(self._last.items()))
             if len(self._last) <= self.kept and at - when <= self.within:
                 break
             del self._last[oldest]

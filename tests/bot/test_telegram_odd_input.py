@@ -180,7 +180,8 @@ async def test_the_rest_of_a_paste_the_app_split_is_not_stored(
     said = [m.text for m in ana.chat[before:]]
     assert said[0].startswith("⚠️ Votre réponse fait 4") and "la limite est de 1" in said[0]
     assert said[1].startswith("Question 2/3")  # asked again once, not once per piece
-    assert len(said) == 4 and said[2].startswith(PASTE_REST) and said[3] == said[2]
+    # One word for the rest of the paste, however many pieces the app cut it into.
+    assert len(said) == 3 and said[2].startswith(PASTE_REST)
     assert len(asked(ana, 2)) == 2  # the first time, and once after the paste
 
     # A text typed after a genuine wait is an answer.
