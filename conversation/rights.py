@@ -49,6 +49,10 @@ class Rights(Choosing):
             answered_on=await self._answered_on(data),
         )
         self.screens.append(copy)
+        state = session.state
+        if state is not None and not state.finished and not (session.kept_as_given or self.closed):
+            # The copy is long: a chat's question is pushed far up, so it comes again below.
+            self.show_current()
 
     async def _answered_on(self, data: dict[str, Any]) -> dict[tuple[str, int], Flow]:
         """The stored versions of the flows `data`'s responses were given on, that are kept."""

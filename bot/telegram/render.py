@@ -219,8 +219,12 @@ class Renderer:
 
     def _moves_on(self) -> bool:
         """Whether the reply leaves the open menu behind (`/language`, "start over?"): it does
-        unless it only says something aside (/help, /mydata)."""
-        return any(not isinstance(screen, ASIDE) for screen in self.reply.screens)
+        unless it only says something aside (/help, /mydata, with the question it pushed up
+        asked again below it: "start over?" stays open, to answer once the copy is read)."""
+        screens = self.reply.screens
+        if screens and isinstance(screens[0], DataCopy):
+            return False
+        return any(not isinstance(screen, ASIDE) for screen in screens)
 
     def _kept_live(self) -> bool:
         """Whether the live message is remembered: with a response, or without a memory."""

@@ -400,9 +400,14 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
     await bob.tap("✅ I agree")
     await bob.send("Bob Holdings")
 
+    asked = ana.last
+    text, labels = asked.text, asked.labels()
     await ana.send("/mydata")
 
-    summary, document = ana.chat[-2:]
+    summary, document, again = ana.chat[-3:]
+    # The question under way comes again below the copy, the only one with buttons.
+    assert (again.text, again.labels()) == (text, labels) and "Aucun salarié" in labels
+    assert ana.live_keyboards() == [again]
     assert summary.text.startswith("Voici les données enregistrées vous concernant\u00a0:")
     assert "(Pithiviers)\u00a0: en cours, 2\u00a0réponses" in summary.text
     assert summary.text.endswith("Pour tout effacer\u00a0: /delete")
@@ -427,7 +432,7 @@ async def test_mydata_sends_a_summary_and_a_json_file_of_their_own_data_only(
         assert f'"{his}"' not in text
 
     await bob.send("/mydata")
-    name, content = bob.last.attachment or ("", b"")
+    name, content = bob.chat[-2].attachment or ("", b"")  # the question comes after it
     assert name == "my_data.json"
     assert "Ana Industries" not in content.decode("utf-8")
 
