@@ -126,6 +126,20 @@ WORDS: dict[str, dict[str, str]] = {
     "show_less": {"fr": "Réduire", "en": "Show less"},
     # "My data": under each response, its answers, folded (a response may hold fifty).
     "data_answers": {"fr": "Voir les réponses", "en": "Show the answers"},
+    # Said by choices.js to a screen reader, of the boxes and lists it changed itself.
+    "unticked": {"fr": "Réponses décochées\u00a0: {labels}.", "en": "Unticked: {labels}."},
+    "full": {
+        "fr": "Maximum atteint ({max})\u00a0: les autres cases sont désactivées.",
+        "en": "Maximum reached ({max}): the other boxes are disabled.",
+    },
+    "swapped": {
+        "fr": "«\u00a0{item}\u00a0» est maintenant {rank}, et «\u00a0{other}\u00a0» {other_rank}.",
+        "en": "“{item}” is now {rank}, and “{other}” {other_rank}.",
+    },
+    "moved": {
+        "fr": "«\u00a0{item}\u00a0» est maintenant {rank}\u00a0; choisissez à nouveau le {other_rank}.",
+        "en": "“{item}” is now {rank}; choose again for {other_rank}.",
+    },
     # Said by chat.js while an answer is on its way, and if the connection does not answer.
     "sending": {"fr": "Envoi…", "en": "Sending…"},
     "stalled": {

@@ -41,11 +41,9 @@ class TestRanking:
         ana.sees("Freins ?")
         for place, code in zip(RANKS[:2], ["time", "cost"], strict=True):
             expect(ana.page.get_by_role("combobox", name=place, exact=True)).to_have_value(code)
-        # "Coût", chosen at the 2nd rank, is greyed out at the 1st (choices.js) until it is
-        # un-chosen there: the 2nd rank changed first.
-        ana.page.get_by_role("combobox", name=RANKS[1], exact=True).select_option(
-            label="Compétences"
-        )
+        # "Coût", chosen at the 2nd rank, then at the 1st: the two trade places (choices.js).
+        ana.page.get_by_role("combobox", name=RANKS[0], exact=True).select_option(label="Coût")
+        expect(ana.page.get_by_role("combobox", name=RANKS[1], exact=True)).to_have_value("time")
         ana.rank("Coût", "Compétences")
         ana.sees("Idées ?")
         assert answers(db_path)["obstacles"] == (["cost", "skills"], None)

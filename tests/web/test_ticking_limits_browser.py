@@ -4,8 +4,9 @@ A phone ticking "Aucune innovation" beside "Produit nouveau ou amélioré", a fi
 "3 au plus", or the same item at two ranks, was refused only after "Valider". With
 scripts, ticking an exclusive answer now unticks the others (and another unticks it),
 the boxes past the maximum are disabled until one is unticked, and an item chosen at
-one rank is greyed out in the other lists. The server's refusals stay, for a page
-without scripts (the last test). On a small flow of its own, in a real Chromium.
+a rank another list holds trades places with it. What the page changed by itself is
+said to a screen reader (a status line, visually hidden). The server's refusals stay,
+for a page without scripts (the last test). On a small flow of its own, in a real Chromium.
 """
 
 from __future__ import annotations
@@ -84,6 +85,11 @@ def rank_list(phone: Phone, n: int) -> Locator:
     return phone.page.get_by_role("combobox", name=RANKS[n - 1], exact=True)
 
 
+def said(phone: Phone) -> Locator:
+    """What the page said to a screen reader of the boxes and lists it changed."""
+    return phone.page.locator("#waiting .choices-said")
+
+
 def confirm(phone: Phone) -> None:
     phone.press(phone.page.get_by_role("button", name="Valider"))
 
@@ -118,6 +124,8 @@ def test_ticking_an_exclusive_answer_unticks_the_others(
     box(ana, "Procédé").check()
     box(ana, "Aucune innovation").check()
     only_ticked(ana, "Aucune innovation")
+    expect(said(ana)).to_have_text("Réponses décochées : Produit nouveau ou amélioré, Procédé.")
+    assert said(ana).bounding_box() is None or said(ana).bounding_box()["width"] <= 1  # type: ignore[index]
     # Another exclusive answer replaces it, as any other answer would.
     box(ana, "Ne sait pas").check()
     only_ticked(ana, "Ne sait pas")
@@ -154,6 +162,7 @@ def test_at_the_maximum_the_other_boxes_are_disabled_until_one_is_unticked(
     box(ana, "Aides publiques").check()
     for label in ("Laboratoires", "Autres entreprises"):
         expect(box(ana, label)).to_be_disabled()
+    expect(said(ana)).to_have_text("Maximum atteint (3) : les autres cases sont désactivées.")
     for label in ("Clients", "Salariés", "Aides publiques", "Rien de tout cela"):
         expect(box(ana, label)).to_be_enabled()  # the ticked ones, and the one that stands alone
     box(ana, "Salariés").uncheck()
@@ -209,7 +218,7 @@ def test_a_page_drawn_at_the_maximum_comes_with_the_rest_disabled(
     assert answers(db_path)["levers"] == (["staff", "labs", "peers"], None)
 
 
-def test_an_item_chosen_at_one_rank_is_greyed_out_at_the_others(
+def test_an_item_chosen_at_a_rank_another_holds_trades_places_with_it(
     server: Server, phones: Phones, db_path: Path
 ) -> None:
     ana = at_the_levers(server, phones)
@@ -217,29 +226,26 @@ def test_an_item_chosen_at_one_rank_is_greyed_out_at_the_others(
     asks(ana, PRIORITIES)
     first, second, third = (rank_list(ana, n) for n in (1, 2, 3))
     first.select_option(label="Coût")
-    for other in (second, third):
-        expect(other.locator("option", has_text="Coût")).to_be_disabled()
-        expect(other.locator("option", has_text="Temps")).to_be_enabled()
-    expect(first.locator("option", has_text="Coût")).to_be_enabled()  # its own choice
-    # Chosen otherwise at the 1st rank: offered again at the others.
+    second.select_option(label="Temps")
+    for option in ("Coût", "Temps", "Compétences"):  # nothing greyed out: any is offered
+        expect(third.locator("option", has_text=option)).to_be_enabled()
+    # Two ranks swapped in two moves: "Temps" chosen 1st, "Coût" goes 2nd.
     first.select_option(label="Temps")
-    expect(second.locator("option", has_text="Coût")).to_be_enabled()
-    expect(second.locator("option", has_text="Temps")).to_be_disabled()
-    second.select_option(label="Coût")
-    expect(first.locator("option", has_text="Coût")).to_be_disabled()
-    expect(third.locator("option", has_text="Coût")).to_be_disabled()
-    expect(third.locator("option", has_text="Temps")).to_be_disabled()
-    third.select_option(label="Financement")
-    expect(third.locator("option").first).to_be_enabled()  # "— choisir —", always
+    expect(second).to_have_value("cost")
+    expect(said(ana)).to_have_text("« Temps » est maintenant 1ᵉʳ, et « Coût » 2ᵉ.")
+    # Chosen at a rank from an empty one: that rank is left to choose again.
+    third.select_option(label="Coût")
+    expect(second).to_have_value("")
+    expect(said(ana)).to_have_text("« Coût » est maintenant 3ᵉ ; choisissez à nouveau le 2ᵉ.")
+    second.select_option(label="Financement")
     confirm(ana)
     asks(ana, AFTER)  # taken, not refused
-    assert answers(db_path)["priorities"] == (["time", "cost", "money"], None)
-    # Back to it: the lists drawn with their choices, each greyed out in the others.
+    assert answers(db_path)["priorities"] == (["time", "money", "cost"], None)
+    # Back to it: the lists drawn with their choices; a swap still trades the two.
     ana.tap("← Retour")
     asks(ana, PRIORITIES)
-    expect(rank_list(ana, 2).locator("option", has_text="Temps")).to_be_disabled()
-    expect(rank_list(ana, 3).locator("option", has_text="Coût")).to_be_disabled()
-    expect(rank_list(ana, 1).locator("option", has_text="Compétences")).to_be_enabled()
+    rank_list(ana, 3).select_option(label="Temps")
+    expect(rank_list(ana, 1)).to_have_value("cost")
 
 
 def test_without_scripts_nothing_is_disabled_and_the_server_still_refuses(

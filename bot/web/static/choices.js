@@ -1,10 +1,34 @@
 // A multiple choice's boxes and a ranking's lists offer only what "Valider" takes: an
 // exclusive answer unticks the others (and they it), the boxes past the maximum are
-// disabled, and an item chosen at one rank is greyed out at the others. Without this
-// file, the server's refusals say the same after "Valider" (flows/values.py).
+// disabled, and an item chosen at a rank another has trades places with it. Each change
+// the person did not make is said to a screen reader. Without this file, the server's
+// refusals say the same after "Valider" (flows/values.py).
 "use strict";
 
 (function () {
+  // Why: a box unticked or disabled, a list changed, by this file, is not where the person
+  // is; a screen reader says it only if told (in the page's language: <main>'s data-*).
+  function say(form, key, values) {
+    var main = document.getElementById("main");
+    var words = main && main.dataset[key];
+    if (!words || !form) { return; }
+    var said = form.querySelector(".choices-said");
+    if (!said) {
+      said = document.createElement("p");
+      said.className = "choices-said visually-hidden";
+      said.setAttribute("role", "status");
+      form.appendChild(said);
+    }
+    var text = words.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+    said.textContent = "";
+    setTimeout(function () { said.textContent = text; }, 50);  // said again if the same
+  }
+
+  function labelOf(box) {
+    var label = box.closest("label");
+    return label ? label.textContent.trim() : box.value;
+  }
+
   // A multiple choice's boxes, in its fieldset (chat.html).
   function boxes(group) {
     return Array.prototype.slice.call(group.querySelectorAll("input[type=checkbox][name=codes]"));
@@ -14,43 +38,71 @@
   // (flows/values.py), so ticking it unticks the others, and ticking another unticks it.
   function standAlone(ticked) {
     var alone = ticked.hasAttribute("data-exclusive");
-    boxes(ticked.closest("fieldset")).forEach(function (box) {
-      if (box !== ticked && (alone || box.hasAttribute("data-exclusive"))) { box.checked = false; }
+    var unticked = boxes(ticked.closest("fieldset")).filter(function (box) {
+      return box !== ticked && box.checked && (alone || box.hasAttribute("data-exclusive"));
     });
+    unticked.forEach(function (box) { box.checked = false; });
+    if (unticked.length) {
+      say(ticked.form, "unticked", { labels: unticked.map(labelOf).join(", ") });
+    }
   }
 
   // Why: more than `data-max` answers is refused, so at the maximum the boxes still unticked
   // are disabled, and enabled again at an untick. Never a ticked box (a disabled box is not
   // sent with the form), nor an exclusive one (ticked, it replaces the others).
-  function capTicks(group) {
+  function capTicks(group, changed) {
     var most = parseInt(group.dataset.max || "", 10);
     var open = boxes(group).filter(function (box) { return !box.hasAttribute("data-exclusive"); });
     var ticked = open.filter(function (box) { return box.checked; }).length;
+    var full = ticked >= most && open.some(function (box) { return !box.checked; });
     open.forEach(function (box) { box.disabled = ticked >= most && !box.checked; });
+    // Said when the tick just made fills it (not on a page drawn full, nor at each untick).
+    if (full && changed && changed.checked) { say(changed.form, "full", { max: most }); }
   }
 
-  // Why: the same item at two ranks is refused ("sans doublon"), so an item chosen in one
-  // list is greyed out in the others, and offered again once it is un-chosen there. A list
-  // keeps its own choice enabled: a disabled option selected would not be sent.
-  function oneRankEach(form) {
-    var lists = Array.prototype.slice.call(form.querySelectorAll("select[name=rank]"));
-    lists.forEach(function (list) {
-      var elsewhere = lists.filter(function (other) { return other !== list; })
-        .map(function (other) { return other.value; });
-      Array.prototype.forEach.call(list.options, function (option) {
-        option.disabled = option.value !== "" && option.value !== list.value &&
-          elsewhere.indexOf(option.value) >= 0;
+  function rankLists(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("select[name=rank]"));
+  }
+
+  // What each list holds now, to know what a list held before its change.
+  function remember(form) {
+    rankLists(form).forEach(function (list) { list.dataset.was = list.value; });
+  }
+
+  function rankOf(list) {
+    var label = list.closest("label");
+    var span = label && label.querySelector("span");
+    return span ? span.textContent.trim() : "";
+  }
+
+  function chosenLabel(list) {
+    return list.selectedIndex >= 0 ? list.options[list.selectedIndex].text : "";
+  }
+
+  // Why: the same item at two ranks is refused ("sans doublon"). An item chosen at a rank
+  // another list holds trades places with it: that list takes what this one held (or none),
+  // so that two ranks are swapped in two moves, not three with one greyed out.
+  function oneRankEach(changed) {
+    var form = changed.form;
+    var was = changed.dataset.was || "";
+    rankLists(form).forEach(function (other) {
+      if (other === changed || changed.value === "" || other.value !== changed.value) { return; }
+      other.value = was;
+      say(form, was ? "swapped" : "moved", {
+        item: chosenLabel(changed), rank: rankOf(changed),
+        other: chosenLabel(other), other_rank: rankOf(other),
       });
     });
+    remember(form);
   }
 
   // Why: a page can come with answers already chosen (an earlier answer, Back, a reload
   // the browser fills in), so its boxes and lists are set as those choices require.
   function limitChoices() {
-    document.querySelectorAll("#main fieldset[data-max]").forEach(capTicks);
-    document.querySelectorAll("#main form").forEach(function (form) {
-      if (form.querySelector("select[name=rank]")) { oneRankEach(form); }
+    document.querySelectorAll("#main fieldset[data-max]").forEach(function (group) {
+      capTicks(group, null);
     });
+    document.querySelectorAll("#main form").forEach(remember);
   }
 
   // Each box ticked and list chosen, on whichever page is drawn now (one listener for all).
@@ -59,9 +111,9 @@
     if (target.matches("input[type=checkbox][name=codes]")) {
       if (target.checked) { standAlone(target); }
       var group = target.closest("fieldset[data-max]");
-      if (group) { capTicks(group); }
+      if (group) { capTicks(group, target); }
     } else if (target.matches("select[name=rank]") && target.form) {
-      oneRankEach(target.form);
+      oneRankEach(target);
     }
   });
 
