@@ -7,6 +7,7 @@ the file names in the reports are the same on every machine.
 from __future__ import annotations
 
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -45,6 +46,12 @@ def template_notice(*names: str) -> str:
             "respondents will read before they do (docs/privacy.md)\n"
         )
     return "".join(said)
+
+
+def notice_written(flow_text: str) -> str:
+    """A bundled questionnaire's text as an organiser has it once its notice is written: no
+    template mark left, in any of its languages (validate then says nothing of it)."""
+    return re.sub(r" \[(?:modèle à adapter|template to be adapted)[^\]]*\]", "", flow_text)
 
 
 def invoke(*args: str) -> Result:

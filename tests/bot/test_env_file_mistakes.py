@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from flows import bundled_path
+from tests.bot.test_cli_validate import notice_written
 
 STAGES = "stages:\n  - code: lyon\n    city: Lyon\n"
 
@@ -26,7 +27,9 @@ def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 def organiser(work: Path) -> Path:
     """The organiser's folder: a questionnaire of their own and their stages file."""
     text = bundled_path("questionnaire.yaml").read_text("utf-8")
-    (work / "fablabs.yaml").write_text(text.replace("id: tour_innovation_2019", "id: fab", 1))
+    # A questionnaire of their own, its notice written (not the template's, which is warned of).
+    mine = text.replace("id: tour_innovation_2019", "id: fab", 1)
+    (work / "fablabs.yaml").write_text(notice_written(mine))
     (work / "etapes.yaml").write_text(STAGES, encoding="utf-8")
     return work
 

@@ -16,8 +16,10 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from flows import bundled_path
+from tests.bot.test_cli_validate import notice_written
 
-COPIED = bundled_path("questionnaire.yaml").read_text(encoding="utf-8")
+# The bundled questionnaire as a next tour's organiser copies it, its notice written.
+COPIED = notice_written(bundled_path("questionnaire.yaml").read_text(encoding="utf-8"))
 NEXT_TOUR = """\
 stages:
   - {code: saint-die, city: Saint-Dié-des-Vosges, date: 2027-03-09}
