@@ -101,7 +101,8 @@ class Renderer:
         elif isinstance(screen, Summary):
             await self._summary(screen)
         elif isinstance(screen, DataCopy):
-            await self.chat.send_plain(_with_hint(screen.text, screen.typed_hint))
+            blocks = plain_blocks(_with_hint(screen.text, screen.typed_hint))
+            await self.chat.send_long(_answers_whole(blocks))
             content = json.dumps(screen.data, ensure_ascii=False, indent=2).encode("utf-8")
             await self.chat.send_file(content, screen.filename, escape(screen.caption))
         elif isinstance(screen, Help):
@@ -293,6 +294,18 @@ def _on_question(data: object) -> bool:
         return decode(data).about_question
     except BadButton:
         return False
+
+
+def _answers_whole(blocks: list[str]) -> list[str]:
+    """Each answer's line ("→ …") in one block with its question's line: a copy longer than a
+    message is cut between two answers, never between a question and its answer."""
+    joined: list[str] = []
+    for block in blocks:
+        if joined and block.lstrip().startswith("→"):
+            joined[-1] += "\n" + block
+        else:
+            joined.append(block)
+    return joined
 
 
 def _with_hint(text: str, hint: str) -> str:
