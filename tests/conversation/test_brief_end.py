@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from conversation import Action, BadToken, Conversation, Intent, Summary, decode, encode
-from tests.conversation.conftest import REVISE, ChatFactory, mini_to, mini_to_end
+from tests.conversation.conftest import REVISE, Chat, ChatFactory, mini_to, mini_to_end
 
 WHOLE = "📋 Revoir toutes mes réponses"
 
@@ -25,14 +25,20 @@ def number_of(summary: Summary, question_start: str) -> str:
     return found[0].split(".", 1)[0]
 
 
+async def changing(ana: Chat, question_start: str) -> Summary:
+    """From the summary (the one returned), the question starting so opened to change."""
+    before = ana.summary
+    await ana.press(REVISE)
+    await ana.press(number_of(before, question_start))
+    return before
+
+
 async def test_one_answer_changed_alone_ends_with_the_summary_behind_a_button(
     chat: ChatFactory, mini: Conversation
 ) -> None:
     ana = chat(mini)
     await mini_to_end(ana)
-    before = ana.summary
-    await ana.press(REVISE)
-    await ana.press(number_of(before, "Nom"))
+    before = await changing(ana, "Nom")
 
     await ana.write("Acme SA")
 
@@ -49,9 +55,7 @@ async def test_a_change_that_closes_questions_shows_the_summary_whole(
 ) -> None:
     ana = chat(mini)
     await mini_to_end(ana)
-    before = ana.summary
-    await ana.press(REVISE)
-    await ana.press(number_of(before, "Exportez-vous"))
+    before = await changing(ana, "Exportez-vous")
 
     await ana.press("Non")  # the markets and their share are no longer asked
 
@@ -68,9 +72,7 @@ async def test_a_change_that_opens_a_question_shows_the_summary_whole(
     await ana.press("Coût")
     await ana.press("Temps")
     await ana.skip()
-    before = ana.summary
-    await ana.press(REVISE)
-    await ana.press(number_of(before, "Importance"))
+    before = await changing(ana, "Importance")
     await ana.press("5")
     assert ana.prompt.step_id == "email"
 
