@@ -1,4 +1,5 @@
-"""What the bot keeps of its chats between updates: the menu still open, long menus' pages.
+"""What the bot keeps of its chats between updates: the menu still open, long menus' pages,
+the messages whose buttons were used or removed lately.
 
 In this process's memory only: after a restart, or on another instance behind
 the same webhook, it is not there, and nothing but tidiness depends on it. An
@@ -42,7 +43,8 @@ MAX_CHATS: Final = 10_000
 """Chats kept at most (a tour's respondents with a menu open at once are far fewer)."""
 
 USED_FOR: Final = 600.0
-"""Seconds a used-up menu is remembered: a double tap's second press comes within them."""
+"""Seconds a used-up menu (a settled question) is remembered: a double tap's second press
+comes within them."""
 
 
 @dataclass
@@ -65,6 +67,7 @@ class ChatMemory:
     ) -> None:
         self._chats: dict[int, _Kept] = {}  # in the order they were touched, oldest first
         self._used: dict[tuple[int, int], float] = {}  # (chat, message): when, oldest first
+        self._settled: dict[tuple[int, int], float] = {}  # the same, for questions
         self._max_chats = max_chats
         self._kept_for = kept_for
         self._clock = clock
@@ -106,17 +109,36 @@ class ChatMemory:
         A double tap sends both presses with the message as it was, buttons and all
         (`handlers._withdrawn` cannot tell), and the second would be obeyed again: the
         welcome, a question, sent twice. Remembered for `USED_FOR`, `MAX_CHATS` at most."""
-        now = self._clock()
-        self._used.pop((chat_id, message_id), None)
-        self._used[(chat_id, message_id)] = now
-        oldest = next(iter(self._used))
-        while len(self._used) > self._max_chats or now - self._used[oldest] >= USED_FOR:
-            del self._used[oldest]
-            oldest = next(iter(self._used))
+        self._note(self._used, (chat_id, message_id))
 
     def used_up(self, chat_id: int, message_id: int) -> bool:
         """Whether a button of this menu was obeyed lately (`use_up`)."""
-        when = self._used.get((chat_id, message_id))
+        return self._noted(self._used, (chat_id, message_id))
+
+    def settle(self, chat_id: int, message_id: int) -> None:
+        """A question's buttons were removed (it was answered, or gave way to the next).
+
+        A double tap's second press still shows them, and the conversation judges it
+        stale: removing them again is a call Telegram refuses as changing nothing,
+        spent from the chat's budget. Kept as `use_up` is."""
+        self._note(self._settled, (chat_id, message_id))
+
+    def settled(self, chat_id: int, message_id: int) -> bool:
+        """Whether this process removed the message's buttons lately (`settle`)."""
+        return self._noted(self._settled, (chat_id, message_id))
+
+    def _note(self, table: dict[tuple[int, int], float], key: tuple[int, int]) -> None:
+        """`key` noted now, last; the notes past `USED_FOR` or `MAX_CHATS` go, oldest first."""
+        now = self._clock()
+        table.pop(key, None)
+        table[key] = now
+        oldest = next(iter(table))
+        while len(table) > self._max_chats or now - table[oldest] >= USED_FOR:
+            del table[oldest]
+            oldest = next(iter(table))
+
+    def _noted(self, table: dict[tuple[int, int], float], key: tuple[int, int]) -> bool:
+        when = table.get(key)
         return when is not None and self._clock() - when < USED_FOR
 
     def keep_pages(self, chat_id: int, message_id: int, menu: Menu, lang: str) -> None:

@@ -16,6 +16,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.telegram.callback_data import BadButton, decode
+from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.odd_input import (
@@ -266,7 +267,9 @@ async def converse(
     here = Chat(context.bot, chat.id)
     if isinstance(event, Pressed) and query is not None:
         closed = conversation.closed  # every tap then uses its buttons up
-        shown_more = await _answer_press(here, query, event, reply, tapped, closed=closed)
+        shown_more = await _answer_press(
+            here, query, event, reply, tapped, closed=closed, chats=context.services.chats
+        )
         if tapped is not None and reply.status == Status.DONE and not event.action.about_question:
             context.services.chats.use_up(chat.id, tapped.message_id)
         if not shown_more:
@@ -307,11 +310,13 @@ async def _answer_press(
     tapped: Message | None,
     *,
     closed: bool = False,
+    chats: ChatMemory | None = None,
 ) -> bool:
     """Answer the button press as its reply says; False when nothing more is to be shown.
 
     `closed`: the questionnaire is closed, so the tapped buttons offered nothing that is still
-    on (a question's, "resume"…: the closed notice answers them), or were used (erasing)."""
+    on (a question's, "resume"…: the closed notice answers them), or were used (erasing).
+    `chats`: what the bot remembers of its chats (the questions it settled lately)."""
     if reply.status == Status.REFUSED:
         # A refused tap (too many ticks...): an alert, and the question stays as it is.
         await answer_query(query, reply.note, alert=True)
@@ -321,8 +326,15 @@ async def _answer_press(
         return True
     if reply.status == Status.STALE and tapped.message_id != reply.live_message:
         # An earlier question's buttons: they go. The question on screen keeps its own.
-        await chat.drop_keyboard(tapped.message_id)
+        # Unless they went already: Telegram sends the message without them, or it is the
+        # question a double tap's first press answered (its second press shows them still).
+        if tapped.reply_markup is not None and not _settled(chats, tapped):
+            await chat.drop_keyboard(tapped.message_id)
     elif (reply.status == Status.DONE and not event.action.about_question) or closed:
         # A menu, once answered, is used up; once closed, any tapped message's buttons.
         await chat.drop_keyboard(tapped.message_id)
     return True
+
+
+def _settled(chats: ChatMemory | None, message: Message) -> bool:
+    return chats is not None and chats.settled(message.chat_id, message.message_id)

@@ -172,6 +172,7 @@ class Renderer:
         else:
             text = answered_text(screen.prompt, screen.answer, self.lang, skipped=screen.skipped)
             await self.chat.edit(self.live, text)
+        self._settle(self.live)
         self.live = None
 
     async def _summary(self, screen: Summary) -> None:
@@ -198,7 +199,12 @@ class Renderer:
         # An earlier question or summary gives way: one live keyboard in the chat.
         if self.live is not None:
             await self.chat.drop_keyboard(self.live)
+            self._settle(self.live)
             self.live = None
+
+    def _settle(self, message_id: int) -> None:
+        if self.memory is not None:
+            self.memory.settle(self.chat.chat_id, message_id)
 
     async def _remember(self, message_id: int | None) -> None:
         self.live = message_id
