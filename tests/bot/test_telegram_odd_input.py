@@ -239,7 +239,7 @@ async def test_a_caption_is_quoted_back_not_refused_as_no_text(
         "votre réponse, envoyez-la comme un simple message, sans pièce jointe."
     )
     assert question.text.startswith("Question 1/3")
-    assert not any("Je ne peux lire que du texte" in m.text for m in ana.chat)
+    assert not any("Je ne lis que le texte" in m.text for m in ana.chat)
     assert len(asked(ana, 1)) == 2
 
     # A long caption is quoted cut short, never inside a flag.

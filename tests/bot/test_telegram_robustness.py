@@ -204,7 +204,7 @@ async def test_a_sticker_instead_of_text_is_met_with_a_kind_re_ask(
     await ana.tap(AGREE)
     await ana.send_sticker()
     notice, again = ana.chat[-2:]
-    assert notice.text.startswith("Je ne peux lire que du texte ou les boutons.")
+    assert notice.text.startswith("Je ne lis que le texte et les boutons.")
     assert again.text.startswith("Question 1/")
     assert "Quel est le nom de votre entreprise" in again.text
     assert answers_of(ana.user_id) == {}
