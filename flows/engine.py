@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.messages import grouped, message
+from flows.messages import message
 from flows.model import (
     AnswerValue,
     Flow,
@@ -44,6 +44,7 @@ from flows.values import (
     choice_labels,
     goes_on,
     read_choice,
+    too_long,
     typed_refusal,
 )
 
@@ -272,8 +273,7 @@ def _answer_other(flow: Flow, state: ResponseState, step: Step, text: str, lang:
     if not cleaned:
         return _refused(state, "empty", lang)
     if len(cleaned) > OTHER_TEXT_LIMIT:
-        length, most = grouped(len(cleaned), lang), grouped(OTHER_TEXT_LIMIT, lang)
-        return _refused(state, "too_long", lang, length=length, max=most)
+        return Outcome(state, too_long(len(cleaned), OTHER_TEXT_LIMIT, lang), reason="too_long")
     return Outcome(_advance(flow, _kept(state, step, pending_choice(step, state), other=cleaned)))
 
 

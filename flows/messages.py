@@ -20,6 +20,11 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "Merci de la raccourcir.",
         "en": "Your answer is {length} characters long; the limit is {max}. Please shorten it.",
     },
+    "far_too_long": {
+        "fr": "Votre réponse est bien trop longue : {max} caractères au plus. "
+        "Merci de la raccourcir.",
+        "en": "Your answer is far too long: {max} characters at most. Please shorten it.",
+    },
     "not_a_number": {
         "fr": "Merci d’indiquer un nombre (par exemple {example}).",
         "en": "Please enter a number (for example {example}).",

@@ -113,16 +113,25 @@ def _unknown(lang: str) -> Invalid:
     return Invalid(message("unknown_choice", lang))
 
 
+COUNTED_UP_TO = 4000
+"""A refused text's length is said below this; past it, "far too long": a chat app cuts a
+long paste into messages (Telegram at 4,096 characters), and the count of the first
+would read as the whole's ("4 096 characters" for 10,000 pasted)."""
+
+
+def too_long(length: int, most: int, lang: str) -> str:
+    """Why a text of `length` characters is refused, when `most` are allowed."""
+    if length >= COUNTED_UP_TO:
+        return message("far_too_long", lang, max=grouped(most, lang))
+    return message("too_long", lang, length=grouped(length, lang), max=grouped(most, lang))
+
+
 def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Invalid:
     text = clean_text(value) if isinstance(value, str) else ""
     if not text:
         return Invalid(message("empty", lang))
     if len(text) > step.limit:
-        return Invalid(
-            message(
-                "too_long", lang, length=grouped(len(text), lang), max=grouped(step.limit, lang)
-            )
-        )
+        return Invalid(too_long(len(text), step.limit, lang))
     if len(text) < step.min_length:
         return Invalid(message("too_short", lang, min=step.min_length))
     return text

@@ -178,7 +178,11 @@ async def test_the_rest_of_a_paste_the_app_split_is_not_stored(
 
     assert "ideas" not in answers_of(ana.user_id)
     said = [m.text for m in ana.chat[before:]]
-    assert said[0].startswith("⚠️ Votre réponse fait 4") and "la limite est de 1" in said[0]
+    # Not "4 096 characters": the count of the first piece would read as the paste's.
+    assert said[0] == (
+        "⚠️ Votre réponse est bien trop longue\u00a0: 1\u202f000\u00a0caractères au plus. "
+        "Merci de la raccourcir."
+    )
     assert said[1].startswith("Question 2/3")  # asked again once, not once per piece
     # One word for the rest of the paste, however many pieces the app cut it into.
     assert len(said) == 3 and said[2].startswith(PASTE_REST)

@@ -225,7 +225,7 @@ async def test_a_sticker_on_a_button_question_keeps_one_live_keyboard(
     assert question_number(ana) == 3
 
 
-async def test_a_10000_character_text_is_refused_with_its_length(
+async def test_a_10000_character_text_is_refused_with_the_limit(
     person: PersonFactory, answers_of: AnswersOf
 ) -> None:
     ana = person()
@@ -234,7 +234,8 @@ async def test_a_10000_character_text_is_refused_with_its_length(
     await ana.send("A" * 10_000)
     refusal, again = ana.chat[-2:]
     assert refusal.text == (
-        "⚠️ Votre réponse fait 10\u202f000\u00a0caractères\u00a0; la limite est de 120. Merci de la raccourcir."
+        "⚠️ Votre réponse est bien trop longue\u00a0: 120\u00a0caractères au plus. "
+        "Merci de la raccourcir."
     )
     assert again.text.startswith("Question 1/")
     assert answers_of(ana.user_id) == {}

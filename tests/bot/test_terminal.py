@@ -101,7 +101,7 @@ def test_half_then_again_resumes_at_the_right_question(tmp_path: Path) -> None:
         (
             [""],
             "x" * 10_000,
-            "Votre réponse fait 10000\u00a0caractères\u00a0; la limite est de 20.",
+            "Votre réponse est bien trop longue\u00a0: 20\u00a0caractères au plus.",
         ),
     ],
     ids=["text-for-number", "off-scale", "bad-email", "too-long"],
