@@ -64,6 +64,9 @@ class Question:
     """The question waiting for an answer; it replaces the previous live question."""
 
     prompt: Prompt
+    offered: tuple[tuple[str, str], ...] = ()
+    """Answers a refused reply may have meant, (code, as read back): "Corse" offers 2A and
+    2B. A channel with buttons shows them; one without asks as it always does."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,8 @@ class Showing:
     """The states the service last wrote or read, with their prompts (conversation/known_states.py)."""
     versions: StoredVersions | None = None
     """The flows' earlier versions as stored, read once per process (conversation/versions.py)."""
+    near: tuple[str, ...] = ()
+    """The codes a refused reply may have meant: the question asked again offers them."""
     given: Flow | None = None
     """The version of the flow a response kept as given was answered on, as the store keeps
     it (`_carry_over` reads it): its recap reads back with it. None: `flow` reads it."""
@@ -311,7 +313,7 @@ class Showing:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
             self._show_summary(brief=self.brief_end)
             return
-        self.screens.append(Question(shown))
+        self.screens.append(Question(shown, views.offered(self.flow, shown, self.near, self.lang)))
 
     def _show_selection(self, state: ResponseState, shown: Prompt) -> None:
         """The question on screen changed in place (a tick, back from its "Other" text).

@@ -46,6 +46,7 @@ from flows import (
     Flow,
     Prompt,
     StageDef,
+    display_value,
     entry,
     find_stage,
     format_day,
@@ -57,6 +58,14 @@ from flows import (
 
 RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
 """The respondents' time zone unless the bot is told another (SURVEYBOT_TIMEZONE)."""
+
+
+def offered(
+    flow: Flow, shown: Prompt, codes: Sequence[str], lang: str
+) -> tuple[tuple[str, str], ...]:
+    """The answers a refused reply may have meant, as buttons read them ("2A – Corse-du-Sud")."""
+    step = flow.step(shown.step_id)
+    return tuple((code, display_value(flow, step, code, None, lang)) for code in codes)
 
 
 def _workshop(stage: StageDef, lang: str) -> dict[str, str]:

@@ -256,8 +256,7 @@ WORDS: dict[str, dict[str, str]] = {
     "several_said": {"fr": "plusieurs réponses", "en": "several answers"},
     # --- odd input -------------------------------------------------------------------
     "not_text": {
-        "fr": "Je ne lis que le texte et les boutons. Merci de répondre à la question "
-        "ci-dessous.",
+        "fr": "Je ne lis que le texte et les boutons. Merci de répondre à la question ci-dessous.",
         "en": "I can only read text or the buttons. Please answer the question below.",
     },
     "stale": {

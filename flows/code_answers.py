@@ -61,10 +61,10 @@ def _name_key(text: str) -> str:
     return ARTICLE.sub("", " ".join(SHORT_FORMS.get(word, word) for word in words))
 
 
-def code_refusal(flow: Flow, step: CodeStep, text: str, lang: str) -> str:
-    """Why a typed code was refused: the names it may have meant ("Corse": Corse-du-Sud (2A)
-    or Haute-Corse (2B)), else examples of what is accepted ("45, 2A ou Loiret")."""
-    near = near_codes(flow, step, text)
+def code_refusal(flow: Flow, step: CodeStep, near: list[str], lang: str) -> str:
+    """Why a typed code was refused: the names it may have meant (`near_codes`; "Corse":
+    Corse-du-Sud (2A) or Haute-Corse (2B)), else examples of what is accepted ("45, 2A ou
+    Loiret")."""
     if near:
         names = [f"{code_name(flow, step, code, lang)} ({code})" for code in near]
         listed = ", ".join(names[:-1]) + f" {message('or', lang)} " + names[-1]

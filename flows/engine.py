@@ -60,6 +60,9 @@ class Outcome:
     reason: str | None = None
     """The key of `error` in `flows.MESSAGES`, when it is one: a channel without buttons
     (the terminal) says "use the buttons" its own way."""
+    near: tuple[str, ...] = ()
+    """For a refused code, the codes it may have meant ("Corse": 2A, 2B): a channel with
+    buttons offers them, one tap instead of typing again."""
 
     @property
     def accepted(self) -> bool:
@@ -216,7 +219,7 @@ def answer(flow: Flow, state: ResponseState, value: object, lang: str) -> Outcom
         return acknowledge(flow, state, lang)
     checked = check_value(flow, step, value, lang)
     if isinstance(checked, Invalid):
-        return Outcome(state, checked.message)
+        return Outcome(state, checked.message, near=checked.near)
     if includes_other(checked) and isinstance(step, SingleChoiceStep | MultipleChoiceStep):
         # The free text is asked next; the choice waits for it (`flows.state.pending_choice`).
         draft = [str(code) for code in checked] if isinstance(checked, list) else [str(checked)]

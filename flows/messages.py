@@ -110,8 +110,8 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "I do not recognise that answer. Type a code or a name, for example {examples}.",
     },
     "near_code": {
-        "fr": "Vouliez-vous dire {names} ? Tapez le code ou le nom voulu.",
-        "en": "Did you mean {names}? Type the code or the name you mean.",
+        "fr": "Vouliez-vous dire {names} ?",
+        "en": "Did you mean {names}?",
     },
     "or": {"fr": "ou", "en": "or"},
     "required": {

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flows.checks import DONT_KNOW, OTHER
-from flows.code_answers import code_labels, code_refusal, read_code
+from flows.code_answers import code_labels, code_refusal, near_codes, read_code
 from flows.messages import grouped, message
 from flows.model import (
     AnswerValue,
@@ -65,6 +65,8 @@ class Invalid:
     """A rejected answer, with what to tell the respondent."""
 
     message: str
+    near: tuple[str, ...] = ()
+    """The codes a refused reply may have meant ("Corse": 2A, 2B), for buttons."""
 
 
 def goes_on(text: str) -> bool:
@@ -102,7 +104,10 @@ def check_value(flow: Flow, step: Step, value: object, lang: str) -> AnswerValue
     if isinstance(step, CodeStep):
         typed = value if isinstance(value, str) else ""
         code = read_code(flow, step, typed)
-        return code if code is not None else Invalid(code_refusal(flow, step, typed, lang))
+        if code is not None:
+            return code
+        near = near_codes(flow, step, typed)
+        return Invalid(code_refusal(flow, step, near, lang), near=tuple(near))
     if isinstance(step, RankingStep):
         return _check_ranking(flow, step, value, lang)
     assert isinstance(step, InfoStep)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 from typing import Final
 
@@ -214,9 +215,19 @@ def _says_several(help_text: str | None) -> bool:
     return any(say("several_said", lang) in found for lang in ("fr", "en"))
 
 
-def question_keyboard(shown: Prompt, lang: str) -> Keyboard | None:
-    """The buttons of a question: answers, then Valider/Passer/Retour as they apply."""
+def question_keyboard(
+    shown: Prompt, lang: str, offered: Sequence[tuple[str, str]] = ()
+) -> Keyboard | None:
+    """The buttons of a question: answers, then Valider/Passer/Retour as they apply.
+
+    `offered`: the answers a refused reply may have meant ("Corse": 2A, 2B), each a tap
+    that answers with it, for a question otherwise typed."""
     rows: Keyboard = []
+    if offered:
+        buttons = [
+            button(label, on_question(shown, Intent.CHOOSE, code)) for code, label in offered
+        ]
+        rows += _pairs(buttons, [label for _, label in offered], None)
     if shown.kind == Kind.INFO:
         rows.append([button(tg("tg_continue", lang), on_question(shown, Intent.NEXT))])
     elif shown.awaiting_other:

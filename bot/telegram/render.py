@@ -151,7 +151,8 @@ class Renderer:
     async def _question(self, screen: Question | Selection) -> None:
         """A question asked anew, or the live one changed in place (a tick, a rank)."""
         text = question_text(screen.prompt, self.lang)
-        keyboard = question_keyboard(screen.prompt, self.lang)
+        offered = screen.offered if isinstance(screen, Question) else ()
+        keyboard = question_keyboard(screen.prompt, self.lang, offered)
         if isinstance(screen, Selection) and self.tapped is not None:
             target = self.live if self.live is not None else self._tapped_id()
             if target is not None:

@@ -525,8 +525,7 @@ async def test_a_sticker_mid_way_asks_for_text_and_shows_the_question_again(
 
     assert ana.screens == (
         Message(
-            "Je ne lis que le texte et les boutons. "
-            "Merci de répondre à la question ci-dessous."
+            "Je ne lis que le texte et les boutons. Merci de répondre à la question ci-dessous."
         ),
         Question(asked),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conversation import Conversation
+from conversation import Conversation, Question
 from flows import Flow
 from storage import Store
 from tests.conversation.conftest import ChatFactory
@@ -18,11 +18,11 @@ async def test_corse_is_offered_both_departements_then_one_is_kept(
     ana = await at_the_departement(tmp_path, converse, chat)
 
     await ana.write("Corse")
-    assert ana.messages == [
-        "Vouliez-vous dire Corse-du-Sud (2A) ou Haute-Corse (2B)\u00a0? Tapez le code ou le "
-        "nom voulu."
-    ]
+    assert ana.messages == ["Vouliez-vous dire Corse-du-Sud (2A) ou Haute-Corse (2B)\u00a0?"]
     assert ana.prompt.step_id == "departement"
+    # Asked again with both, for a channel with buttons to offer: one tap, no typing.
+    (again,) = [screen for screen in ana.reply.screens if isinstance(screen, Question)]
+    assert again.offered == (("2A", "2A – Corse-du-Sud"), ("2B", "2B – Haute-Corse"))
 
     await ana.write("haute corse")
     assert ana.answered.answer == "2B – Haute-Corse"

@@ -24,6 +24,17 @@ def offered(departements: tuple[Flow, CodeStep], typed: str, lang: str = "fr") -
     return refused.message
 
 
+def test_the_codes_meant_come_with_the_refusal_for_buttons(
+    departements: tuple[Flow, CodeStep],
+) -> None:
+    flow, step = departements
+    corse = check_value(flow, step, "Corse", "fr")
+    unknown = check_value(flow, step, "Atlantide", "fr")
+    assert isinstance(corse, Invalid) and isinstance(unknown, Invalid)
+    assert corse.near == ("2A", "2B")
+    assert unknown.near == ()
+
+
 @pytest.mark.parametrize(
     ("typed", "names"),
     [
@@ -47,16 +58,14 @@ def offered(departements: tuple[Flow, CodeStep], typed: str, lang: str = "fr") -
 def test_a_reply_that_starts_or_misspells_a_name_is_offered_it(
     departements: tuple[Flow, CodeStep], typed: str, names: str
 ) -> None:
-    assert offered(departements, typed) == (
-        f"Vouliez-vous dire {names}\u00a0? Tapez le code ou le nom voulu."
-    )
+    assert offered(departements, typed) == (f"Vouliez-vous dire {names}\u00a0?")
 
 
 def test_the_offer_speaks_the_respondents_language(
     departements: tuple[Flow, CodeStep],
 ) -> None:
     assert offered(departements, "Corse", "en") == (
-        "Did you mean Corse-du-Sud (2A) or Haute-Corse (2B)? Type the code or the name you mean."
+        "Did you mean Corse-du-Sud (2A) or Haute-Corse (2B)?"
     )
 
 
