@@ -53,7 +53,7 @@ from conversation.versions import (
     keep_flow_versions,
     version_changed,
 )
-from conversation.views import data_copy, picker_labels
+from conversation.views import data_copy, offered, picker_labels
 from conversation.words import (
     LANGUAGE_NAMES,
     Words,
@@ -120,6 +120,7 @@ __all__ = [
     "language_for",
     "languages_offered",
     "of_place",
+    "offered",
     "on_question",
     "picker_labels",
     "save_state",

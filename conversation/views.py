@@ -44,8 +44,10 @@ from conversation.words import (
 from flows import (
     Catalogue,
     Flow,
+    Kind,
     Prompt,
     StageDef,
+    answer_labels,
     display_value,
     entry,
     find_stage,
@@ -63,9 +65,14 @@ RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
 def offered(
     flow: Flow, shown: Prompt, codes: Sequence[str], lang: str
 ) -> tuple[tuple[str, str], ...]:
-    """The answers a refused reply may have meant, as buttons read them ("2A – Corse-du-Sud")."""
+    """The answers a refused reply may have meant, as buttons read them ("2A – Corse-du-Sud"):
+    only codes the question's list holds (a page's codes crossed a redirect, and a flow may
+    have changed meanwhile)."""
     step = flow.step(shown.step_id)
-    return tuple((code, display_value(flow, step, code, None, lang)) for code in codes)
+    listed = dict(answer_labels(flow, step, lang)) if shown.kind == Kind.CODE else {}
+    return tuple(
+        (code, display_value(flow, step, code, None, lang)) for code in codes if code in listed
+    )
 
 
 def _workshop(stage: StageDef, lang: str) -> dict[str, str]:

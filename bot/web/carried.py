@@ -46,6 +46,7 @@ from conversation import (
     Summary,
     Transcript,
     Typed,
+    offered,
     say,
 )
 from flows import (
@@ -234,7 +235,11 @@ async def flash_after(
         return flash
     if isinstance(event, Typed) and event.step:
         kept = await conversation.keep_refused_text(person, event.text)
-        return dataclasses.replace(flash, step=event.step, kept=kept)
+        # The codes it may have meant ("Corse": 2A, 2B), offered again on the page.
+        near = tuple(
+            code for s in reply.screens if isinstance(s, Question) for code, _ in s.offered
+        )
+        return dataclasses.replace(flash, step=event.step, kept=kept, codes=near)
     if isinstance(event, Submitted):
         codes = event.value if isinstance(event.value, list) else []
         sent_codes = tuple(code for code in codes if isinstance(code, str))
@@ -258,10 +263,21 @@ async def page_after(
     page = dataclasses.replace(page, screens=notes + page.screens)
     if flash.kept:
         text = await conversation.take_refused_text(person, flash.kept)
-        return page if text is None else refilled(page, Typed(text, step=flash.step))
+        if text is None:
+            return page
+        return refilled(page, Typed(text, step=flash.step), _offered(conversation, page, flash))
     if flash.step:
         return refilled(page, Submitted(flash.step, 0, list(flash.codes)))
     return page
+
+
+def _offered(conversation: Conversation, page: Reply, flash: Flash) -> tuple[tuple[str, str], ...]:
+    """The codes a refused text may have meant (`flash.codes`), as its question offers them."""
+    flow = conversation.catalogue.by_id(page.flow_id) or conversation.flow
+    asked = [s.prompt for s in page.screens if isinstance(s, Question)]
+    if not flash.codes or not asked or asked[0].step_id != flash.step:
+        return ()
+    return offered(flow, asked[0], flash.codes, page.language)
 
 
 async def _view_and_notes(

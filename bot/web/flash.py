@@ -8,7 +8,8 @@ which the page deletes as it shows it: a reload no longer repeats it.
 
 The cookie holds keys, never a text of the person's: which words to say (their key
 and the values the flow gave them), which view to show, the codes of the boxes a
-refused answer ticked, the goodbye's language after an erasure. It is signed with the server's secret and bound to the
+refused answer ticked (or of the départements a refused one may have meant, "Corse":
+2A, 2B), the goodbye's language after an erasure. It is signed with the server's secret and bound to the
 respondent's id, so any instance sharing `SURVEYBOT_WEB_SECRET` reads it and nobody
 can make a page say what the server did not.
 
@@ -57,7 +58,8 @@ class Flash:
     """What the page after a form post shows besides where the person is.
 
     `view` is what the page shows under the notes (`carried.VIEWS`); `step` and
-    `codes` or `kept` fill a refused answer's question back in.
+    `codes` or `kept` fill a refused answer's question back in (with `kept`, `codes`
+    are what the refused text may have meant: its question offers them).
     """
 
     notes: tuple[Note, ...] = ()

@@ -172,7 +172,9 @@ def _block(screen: Screen, lang: str) -> Block | None:
             title=web(titles[0], lang) if titles else "",
             buttons=[button(c.label, c.action) for c in screen.choices],
         )
-    if isinstance(screen, Question | Selection):
+    if isinstance(screen, Question):
+        return Block("question", question=question_view(screen.prompt, lang, screen.offered))
+    if isinstance(screen, Selection):
         return Block("question", question=question_view(screen.prompt, lang))
     if isinstance(screen, Transcript):
         return Block("transcript", title=web("transcript", lang), entries=screen.entries)
@@ -220,14 +222,18 @@ def keeping_what_was_sent(reply: Reply, event: Event) -> Reply:
     return refilled(reply, event)
 
 
-def refilled(reply: Reply, event: Typed | Submitted) -> Reply:
-    """The reply's question of `event`'s step, filled in with what `event` sent."""
+def refilled(
+    reply: Reply, event: Typed | Submitted, offered: tuple[tuple[str, str], ...] = ()
+) -> Reply:
+    """The reply's question of `event`'s step, filled in with what `event` sent (and, for a
+    typed text, offering what it may have meant: `offered`, else what the question offers)."""
 
     def kept(screen: Screen) -> Screen:
         if not isinstance(screen, Question) or screen.prompt.step_id != event.step:
             return screen
         if isinstance(event, Typed):
-            return Question(dataclasses.replace(screen.prompt, default=event.text))
+            prompt = dataclasses.replace(screen.prompt, default=event.text)
+            return Question(prompt, offered or screen.offered)
         codes = event.value if isinstance(event.value, list) else []
         sent = [code for code in codes if isinstance(code, str)]
         return Question(dataclasses.replace(screen.prompt, selected=tuple(sent), earlier=sent))

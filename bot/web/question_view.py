@@ -8,6 +8,7 @@ ranking asks for; `button` makes any screen's button (pages.py draws the other s
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,8 +52,13 @@ def button(label: str, action: Action, *, pressed: bool = False) -> Button:
     )
 
 
-def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
-    """What the question's form holds: its text, how it is answered, its controls."""
+def question_view(
+    shown: Prompt, lang: str, offered: Sequence[tuple[str, str]] = ()
+) -> dict[str, Any]:
+    """What the question's form holds: its text, how it is answered, its controls.
+
+    `offered`: the answers a refused reply may have meant ("Corse": 2A, 2B), a button each
+    under the field, as Telegram offers them (`conversation.Question.offered`)."""
     view: dict[str, Any] = {
         "step": shown.step_id,
         "seq": shown.seq,
@@ -120,6 +126,9 @@ def question_view(shown: Prompt, lang: str) -> dict[str, Any]:
         view["input"] = _input(shown)
         view["value"] = shown.default or ""
         view["unit"] = web("unit", lang, unit=shown.unit) if shown.unit else None
+        view["offered"] = [
+            button(label, on_question(shown, Intent.CHOOSE, code)) for code, label in offered
+        ]
     return view
 
 
