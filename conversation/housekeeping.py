@@ -191,7 +191,12 @@ class Housekeeping:
     async def _upkeep(self, now: dt.datetime) -> None:
         policy = self.policy
         if policy.abandon_after is not None:
-            closed = await self.store.abandon_stale(idle_since=now - policy.abandon_after, now=now)
+            # Not what the retention below deletes: the log would count it twice.
+            kept_from = now - policy.retention if policy.retention is not None else None
+            idle_since = now - policy.abandon_after
+            closed = await self.store.abandon_stale(
+                idle_since=idle_since, now=now, kept_from=kept_from
+            )
             if closed:
                 log.info(
                     "closed %d response(s) untouched for %s as abandoned",

@@ -275,9 +275,14 @@ class SurveyStore(Protocol):
         """Delete what was started or refused before `before`, and respondents left with nothing."""
 
     async def abandon_stale(
-        self, *, idle_since: dt.datetime, now: dt.datetime, dry_run: bool = False
+        self,
+        *,
+        idle_since: dt.datetime,
+        now: dt.datetime,
+        dry_run: bool = False,
+        kept_from: dt.datetime | None = None,
     ) -> int:
-        """Mark in-progress responses idle since `idle_since` as abandoned; return how many."""
+        """Mark in-progress responses idle since `idle_since` (from `kept_from`) as abandoned."""
 
     # Reminders
 

@@ -290,16 +290,37 @@ def purge_older_than(
 _IDLE = "status = 'in_progress' AND updated_at < ?"
 
 
-def abandon_stale(conn: sqlite3.Connection, *, idle_since: dt.datetime, now: dt.datetime) -> int:
-    """Mark in-progress responses not updated since `idle_since` as abandoned; return how many."""
-    cutoff = encode_cutoff(idle_since, now, "abandon responses idle since")
-    return conn.execute(
-        f"UPDATE responses SET status = 'abandoned' WHERE {_IDLE}", (cutoff,)
-    ).rowcount
+def _idle(
+    idle_since: dt.datetime, now: dt.datetime, kept_from: dt.datetime | None
+) -> tuple[str, tuple[str, ...]]:
+    """The responses idle since `idle_since` (and started from `kept_from`), as SQL."""
+    values = (encode_cutoff(idle_since, now, "abandon responses idle since"),)
+    if kept_from is None:
+        return _IDLE, values
+    return f"{_IDLE} AND started_at >= ?", (*values, encode_cutoff(kept_from, now, "purge before"))
 
 
-def count_stale(conn: sqlite3.Connection, *, idle_since: dt.datetime, now: dt.datetime) -> int:
+def abandon_stale(
+    conn: sqlite3.Connection,
+    *,
+    idle_since: dt.datetime,
+    now: dt.datetime,
+    kept_from: dt.datetime | None = None,
+) -> int:
+    """Mark in-progress responses not updated since `idle_since` (and started from
+    `kept_from`, if given) as abandoned; return how many."""
+    where, values = _idle(idle_since, now, kept_from)
+    return conn.execute(f"UPDATE responses SET status = 'abandoned' WHERE {where}", values).rowcount
+
+
+def count_stale(
+    conn: sqlite3.Connection,
+    *,
+    idle_since: dt.datetime,
+    now: dt.datetime,
+    kept_from: dt.datetime | None = None,
+) -> int:
     """How many responses `abandon_stale` would mark."""
-    cutoff = encode_cutoff(idle_since, now, "abandon responses idle since")
-    row = conn.execute(f"SELECT COUNT(*) FROM responses WHERE {_IDLE}", (cutoff,)).fetchone()
+    where, values = _idle(idle_since, now, kept_from)
+    row = conn.execute(f"SELECT COUNT(*) FROM responses WHERE {where}", values).fetchone()
     return int(row[0])

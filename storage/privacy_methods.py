@@ -126,17 +126,25 @@ class PrivacyMethods:
         return PurgeReport(*counts, wal_cleared=await self._clear_wal())
 
     async def abandon_stale(
-        self, *, idle_since: dt.datetime, now: dt.datetime, dry_run: bool = False
+        self,
+        *,
+        idle_since: dt.datetime,
+        now: dt.datetime,
+        dry_run: bool = False,
+        kept_from: dt.datetime | None = None,
     ) -> int:
         """Mark in-progress responses not updated since `idle_since` as abandoned; return how many.
 
         Only the status changes: the answers stay, and `updated_at` keeps telling
-        when the respondent last progressed. With `dry_run`, only count.
+        when the respondent last progressed. With `dry_run`, only count. With
+        `kept_from`, only responses started since then: a purge of what was started
+        before deletes the others, which closing first would count twice.
         """
+        sql = self._sql.privacy
         if dry_run:
-            read = partial(self._sql.privacy.count_stale, idle_since=idle_since, now=now)
+            read = partial(sql.count_stale, idle_since=idle_since, now=now, kept_from=kept_from)
             return await self._db.run_read(read, "count idle responses")
-        write = partial(self._sql.privacy.abandon_stale, idle_since=idle_since, now=now)
+        write = partial(sql.abandon_stale, idle_since=idle_since, now=now, kept_from=kept_from)
         return await self._db.run_write(write, "abandon idle responses")
 
     # Reminders

@@ -245,10 +245,13 @@ async def _purge(
     dry_run: bool,
 ) -> None:
     # Abandon first: it only changes statuses, so both counts are the same in a dry run.
+    # Only what the purge keeps: a response it deletes is not also counted as closed.
     abandoned = None
     if abandon_after is not None:
         idle_since = now - abandon_after
-        abandoned = await store.abandon_stale(idle_since=idle_since, now=now, dry_run=dry_run)
+        abandoned = await store.abandon_stale(
+            idle_since=idle_since, now=now, dry_run=dry_run, kept_from=before
+        )
     # A bot stopped minutes after handling updates left them in its inbox, names and texts
     # (the running bot prunes them itself); pruned first, so the purge's clean-up of the
     # SQLite file covers them too.

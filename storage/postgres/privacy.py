@@ -268,18 +268,38 @@ async def purge_older_than(
 _IDLE = "status = 'in_progress' AND updated_at < $1"
 
 
+def _idle(
+    idle_since: dt.datetime, now: dt.datetime, kept_from: dt.datetime | None
+) -> tuple[str, tuple[dt.datetime, ...]]:
+    """The responses idle since `idle_since` (and started from `kept_from`), as SQL."""
+    values = (cutoff(idle_since, now, "abandon responses idle since"),)
+    if kept_from is None:
+        return _IDLE, values
+    return f"{_IDLE} AND started_at >= $2", (*values, cutoff(kept_from, now, "purge before"))
+
+
 async def abandon_stale(
-    conn: asyncpg.Connection, *, idle_since: dt.datetime, now: dt.datetime
+    conn: asyncpg.Connection,
+    *,
+    idle_since: dt.datetime,
+    now: dt.datetime,
+    kept_from: dt.datetime | None = None,
 ) -> int:
-    """Mark in-progress responses not updated since `idle_since` as abandoned; return how many."""
-    limit = cutoff(idle_since, now, "abandon responses idle since")
-    status = await conn.execute(f"UPDATE responses SET status = 'abandoned' WHERE {_IDLE}", limit)
-    return affected(status)
+    """Mark in-progress responses not updated since `idle_since` (and started from
+    `kept_from`, if given) as abandoned; return how many."""
+    where, values = _idle(idle_since, now, kept_from)
+    return affected(
+        await conn.execute(f"UPDATE responses SET status = 'abandoned' WHERE {where}", *values)
+    )
 
 
 async def count_stale(
-    conn: asyncpg.Connection, *, idle_since: dt.datetime, now: dt.datetime
+    conn: asyncpg.Connection,
+    *,
+    idle_since: dt.datetime,
+    now: dt.datetime,
+    kept_from: dt.datetime | None = None,
 ) -> int:
     """How many responses `abandon_stale` would mark."""
-    limit = cutoff(idle_since, now, "abandon responses idle since")
-    return int(await conn.fetchval(f"SELECT COUNT(*) FROM responses WHERE {_IDLE}", limit))
+    where, values = _idle(idle_since, now, kept_from)
+    return int(await conn.fetchval(f"SELECT COUNT(*) FROM responses WHERE {where}", *values))

@@ -78,7 +78,7 @@ async def _fill(path: Path) -> None:
             )
             return who.id
 
-        # 111: a recent, unfinished response idle for three days, and an old refusal.
+        # 111: an old unfinished response, idle for three days, and an old refusal.
         await person(111, started=NOW - 400 * DAY, updated=NOW - 3 * DAY)
         await store.record_refusal(version="v0", stage_code=None, now=NOW - 400 * DAY)
         # 222: finished long ago; 333: finished yesterday.
@@ -395,8 +395,9 @@ def test_purge_dry_run_changes_nothing(db: Path) -> None:
         "purge", "--older-than", "365", "--abandon-after-days", "2", "--db", db, "--dry-run"
     )
     assert result.exit_code == 0, result.output
+    # 111's response is idle, but started over a year ago: deleted, not also counted as closed.
     assert result.stdout == (
-        "responses: 2\nanswers: 4\nconsent_refusals: 1\nrespondents: 2\nabandoned: 1\n"
+        "responses: 2\nanswers: 4\nconsent_refusals: 1\nrespondents: 2\nabandoned: 0\n"
     )
     assert result.stderr.startswith("dry run: nothing changed")
     # What it does not count is said, not left for the real run to surprise with.
