@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.bot.test_telegram_flow import answer_everything, brief_end
 from tests.bot.test_telegram_robustness import at_sector, question_number
 from tests.support.fake_bot_api import Person
 
@@ -69,3 +70,21 @@ async def test_a_reply_near_no_name_offers_no_buttons(person: PersonFactory) -> 
     assert question_number(ana) == 6
     assert not set(again.labels()) & set(CORSE)
     assert all(" – " not in label for label in again.labels())
+
+
+async def test_a_change_after_the_end_takes_the_offered_button(
+    person: PersonFactory, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await ana.send("/start")
+    await ana.tap("✅ J’accepte")
+    await answer_everything(ana)
+    await ana.tap("✏️ Modifier une réponse")
+    await ana.send("6")  # the summary's number of the département
+    assert "département" in ana.last_text
+    await ana.send("Corse")
+    assert ana.last.labels()[:2] == CORSE
+
+    await ana.tap("2A – Corse-du-Sud")
+    assert answers_of(ana.user_id)["departement"][0] == "2A"
+    brief_end(ana)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flows import Flow
 from tests.conftest import Peek
 from tests.web.conftest import VisitorFactory
+from tests.web.driver import valid_answer
 from tests.web.test_post_redirect_get import alerts, answered_up_to, field_value, redirected
 
 MEANT = "Vouliez-vous dire Corse-du-Sud (2A) ou Haute-Corse (2B)\u00a0?"
@@ -66,3 +67,25 @@ async def test_a_reply_near_no_name_offers_no_buttons(visitor: VisitorFactory, f
     page = await ana.type("Atlantide")
     assert page.question is not None and page.question.step == "departement"
     assert [b.label for b in page.question.buttons if " – " in b.label] == []
+
+
+async def test_a_change_after_the_end_takes_the_offered_button(
+    visitor: VisitorFactory, flow: Flow, peek: Peek
+) -> None:
+    ana = visitor()
+    page = await answered_up_to(ana, flow, "departement")
+    turn = 0
+    while page.question is not None:
+        button, changes = valid_answer(page.question, flow, turn)
+        page = await ana.submit(page.question, button, **changes)
+        turn += 1
+    page = await ana.press("Modifier — 6.")
+    assert page.question is not None and page.question.step == "departement"
+    page = await ana.type("Corse")
+    assert MEANT in page
+
+    page = await ana.press("2A – Corse-du-Sud")
+    assert peek.query("SELECT value_json FROM answers WHERE question_id = 'departement'") == [
+        ('"2A"',)
+    ]
+    assert page.question is None and "2A – Corse-du-Sud" in page
