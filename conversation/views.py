@@ -68,8 +68,10 @@ def offered(
     """The answers a refused reply may have meant, as buttons read them ("2A – Corse-du-Sud"):
     only codes the question's list holds (a page's codes crossed a redirect, and a flow may
     have changed meanwhile)."""
+    if not codes or shown.kind != Kind.CODE:
+        return ()  # nearly every question asked: nothing to look up
     step = flow.step(shown.step_id)
-    listed = dict(answer_labels(flow, step, lang)) if shown.kind == Kind.CODE else {}
+    listed = dict(answer_labels(flow, step, lang))
     return tuple(
         (code, display_value(flow, step, code, None, lang)) for code in codes if code in listed
     )
