@@ -378,6 +378,16 @@ def asks(phone: Phone, question: str) -> None:
     expect(phone.page.locator("#waiting-text")).to_contain_text(question)
 
 
+def at_departement(phone: Phone, url: str, sector: str = "Métallurgie, mécanique") -> None:
+    """Agreed at Pithiviers and answered up to the département question (the sixth)."""
+    phone.open(f"{url}/chat?stage=pithiviers")
+    phone.tap("✅ J’accepte")
+    phone.type("ACME")
+    for label in (sector, "10 à 49", "Non", "Moins de 2 M€"):
+        phone.tap(label)
+    asks(phone, "Dans quel département")
+
+
 SEEN_WHOLE = (
     "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
 )

@@ -46,6 +46,7 @@ from tests.web.phone import (
     allowance_spent,
     answers,
     asks,
+    at_departement,
     comes_on_screen,
     rows,
     skip_without_a_browser,
@@ -346,12 +347,7 @@ def test_a_refused_answer_is_said_on_screen_next_to_its_question(
 ) -> None:
     ana = phones(scripts=scripts)
     page = ana.page
-    ana.open(f"{server.url}/chat?stage=pithiviers")
-    ana.tap("✅ J’accepte")
-    ana.type("ACME")
-    for label in ("Métallurgie, mécanique", "10 à 49", "Non", "Moins de 2 M€"):
-        ana.tap(label)
-    asks(ana, "Dans quel département")
+    at_departement(ana, server.url)
 
     # Five answers above it: a refusal printed above them would be far off the screen.
     ana.type("99")

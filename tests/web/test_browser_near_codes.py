@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.phone import COMPANY, Phones, Server, answers, skip_without_a_browser
+from tests.web.phone import (
+    COMPANY,
+    Phones,
+    Server,
+    answers,
+    at_departement,
+    skip_without_a_browser,
+)
 
 with contextlib.suppress(ImportError):
     from playwright.sync_api import expect
@@ -27,12 +34,8 @@ def test_corse_offers_both_and_a_tap_answers(
 ) -> None:
     ana = phones(scripts=scripts)
     page = ana.page
-    ana.open(f"{server.url}/chat?stage=pithiviers")
-    ana.tap("✅ J’accepte")
-    ana.type("Exemple SARL")
-    for label in ("Agroalimentaire", "10 à 49", "Non", "Moins de 2 M€"):
-        ana.tap(label)
-    ana.at(6, 51, COMPANY, "Dans quel département")
+    at_departement(ana, server.url)
+    ana.at(6, 51, COMPANY)
 
     ana.type("Corse")
     expect(page.locator("[role=alert]")).to_have_text(
