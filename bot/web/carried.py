@@ -273,10 +273,10 @@ async def page_after(
 
 def _offered(conversation: Conversation, page: Reply, flash: Flash) -> tuple[tuple[str, str], ...]:
     """The codes a refused text may have meant (`flash.codes`), as its question offers them."""
-    flow = conversation.catalogue.by_id(page.flow_id) or conversation.flow
     asked = [s.prompt for s in page.screens if isinstance(s, Question)]
     if not flash.codes or not asked or asked[0].step_id != flash.step:
         return ()
+    flow = conversation.catalogue.by_id(page.flow_id) or conversation.flow
     return offered(flow, asked[0], flash.codes, page.language)
 
 
