@@ -317,6 +317,13 @@ WORDS: dict[str, dict[str, str]] = {
     "cmd_mydata": {"fr": "Voir les données me concernant", "en": "See the data stored about me"},
     "cmd_delete": {"fr": "Effacer mes réponses", "en": "Erase my answers"},
     "cmd_help": {"fr": "Aide", "en": "Help"},
+    # The same in the help the bot says: "/mydata: see the data stored about you" (the
+    # menu's labels are the person's own words, as on a button: "Erase my answers").
+    "help_mydata": {
+        "fr": "Voir les données vous concernant",
+        "en": "See the data stored about you",
+    },
+    "help_delete": {"fr": "Effacer vos réponses", "en": "Erase your answers"},
     # /language typed when the questionnaire is in one language only.
     "language_only": {
         "fr": "Ce questionnaire n’existe qu’en {name}.",
@@ -473,5 +480,12 @@ def commands_help(lang: str, commands: Sequence[str] | None = None) -> str:
     commands = HELP_ORDER if commands is None else commands
     colon = "\u00a0:" if lang == "fr" else ":"
     # A help line drops the description's first capital only: "(French / English)" keeps its.
-    lines = [f"/{name}{colon} {_uncapitalised(say(f'cmd_{name}', lang))}" for name in commands]
+    lines = [f"/{name}{colon} {_uncapitalised(_described(name, lang))}" for name in commands]
     return "\n".join(lines) + "\n\n" + say("saved_as_you_go", lang)
+
+
+def _described(command: str, lang: str) -> str:
+    """What a command does, as the help says it: in the bot's voice where the menu's label
+    is the person's."""
+    key = f"help_{command}"
+    return say(key if key in WORDS else f"cmd_{command}", lang)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conversation import Conversation, commands_help
+import pytest
+
+from conversation import Conversation, commands_help, say
 from tests.conftest import Peek
 from tests.conversation.conftest import NOTHING, ChatFactory, agree, counts, mini_to
 
@@ -108,3 +110,24 @@ def test_help_keeps_language_names_capitalised_in_english() -> None:
     assert "/language: change language (French / English)" in english
     assert "/back: go back to the previous question" in english
     assert "/language\u00a0: changer de langue (français / anglais)" in commands_help("fr")
+
+
+@pytest.mark.parametrize(
+    ("lang", "mydata", "delete"),
+    [
+        (
+            "fr",
+            "/mydata\u00a0: voir les données vous concernant",
+            "/delete\u00a0: effacer vos réponses",
+        ),
+        ("en", "/mydata: see the data stored about you", "/delete: erase your answers"),
+    ],
+)
+def test_help_speaks_to_the_person_where_the_menu_speaks_as_them(
+    lang: str, mydata: str, delete: str
+) -> None:
+    """The ☰ menu's labels are the person's words ("Effacer mes réponses"), as on a button;
+    the help is the bot talking: "about me" there read as the bot's own data."""
+    lines = commands_help(lang).splitlines()
+    assert mydata in lines and delete in lines
+    assert say("cmd_delete", lang) in ("Effacer mes réponses", "Erase my answers")
