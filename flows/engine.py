@@ -189,7 +189,8 @@ def skip(flow: Flow, state: ResponseState, lang: str) -> Outcome:
     if step is None:
         return _refused(state, "finished", lang)
     if step.required and not isinstance(step, InfoStep):
-        return _refused(state, "required", lang)
+        # In the "please specify" box, the way out is back to the choices, not past them.
+        return _refused(state, "other_required" if state.awaiting_other else "required", lang)
     answers = {k: v for k, v in state.answers.items() if k != step.id}
     others = {k: v for k, v in state.others.items() if k != step.id}
     skipped = [*state.skipped, step.id] if step.id not in state.skipped else state.skipped

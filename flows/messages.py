@@ -118,6 +118,12 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Cette question est obligatoire.",
         "en": "This question is required.",
     },
+    "other_required": {
+        "fr": "Cette question est obligatoire : précisez votre réponse, ou revenez en arrière "
+        "pour en choisir une autre.",
+        "en": "This question is required: please specify your answer, or go back to choose "
+        "another one.",
+    },
     "info_typed": {
         "fr": "Il n’y a rien à répondre ici : touchez « Continuer » pour la suite, ou « Retour » "
         "pour corriger la réponse précédente.",
