@@ -227,6 +227,10 @@ def parse_number(text: str, lang: str | None = None) -> float | int | None:
     return None
 
 
+PERCENT_WORDS = "pour cent pourcent percent per cent"
+"""The words for "%" a person may type instead of it: "30 pour cent", "30 percent"."""
+
+
 def _counted(step: NumberStep | SingleChoiceStep, text: str, lang: str) -> float | int | None:
     """ "12 stagiaires (au total)" for "Combien de stagiaires, au total ?": a number, then words
     of the question (or its unit). Any other word is refused: "18 mois" to a question in
@@ -236,6 +240,8 @@ def _counted(step: NumberStep | SingleChoiceStep, text: str, lang: str) -> float
         return None
     unit = step.unit if isinstance(step, NumberStep) else None
     said = " ".join(_texts(step.text) + _texts(unit))
+    if any(text.strip() == "%" for text in _texts(unit)):
+        said += " " + PERCENT_WORDS
     known = {_stem(word) for word in _WORD.findall(said)}
     if not all(_stem(word) in known for word in _WORD.findall(found[2])):
         return None
