@@ -173,6 +173,18 @@ def _how_many(shown: Prompt, lang: str) -> str:
 
 
 def _hint(shown: Prompt, lang: str) -> str:
+    hint = _how_to_answer(shown, lang)
+    if shown.other_text:
+        # Asked again with "Other" chosen: its button is marked, the words given with it are
+        # not on any button (the web shows them in its field).
+        current = tg(
+            "tg_hint_current", lang, value=clip_text(shown.other_text, CURRENT_ANSWER_SHOWN)
+        )
+        return f"{hint} {current}" if hint else current
+    return hint
+
+
+def _how_to_answer(shown: Prompt, lang: str) -> str:
     if shown.awaiting_other:
         return tg("tg_hint_type", lang)
     if shown.kind == Kind.MULTIPLE_CHOICE and shown.min_selected > 1:
