@@ -102,8 +102,6 @@ class Showing:
     """The states the service last wrote or read, with their prompts (conversation/known_states.py)."""
     versions: StoredVersions | None = None
     """The flows' earlier versions as stored, read once per process (conversation/versions.py)."""
-    near: tuple[str, ...] = ()
-    """The codes a refused reply may have meant: the question asked again offers them."""
     given: Flow | None = None
     """The version of the flow a response kept as given was answered on, as the store keeps
     it (`_carry_over` reads it): its recap reads back with it. None: `flow` reads it."""
@@ -286,8 +284,9 @@ class Showing:
 
     # --- showing where the respondent is ------------------------------------------------
 
-    def show_current(self) -> None:
-        """The question waiting for an answer, or the end of the questionnaire."""
+    def show_current(self, near: tuple[str, ...] = ()) -> None:
+        """The question waiting for an answer, or the end of the questionnaire; `near`: the
+        codes a refused reply may have meant, which the question offers (`Question.offered`)."""
         session = self.session
         state = session.state
         if state is None or session.response is None:
@@ -313,7 +312,7 @@ class Showing:
                 self.screens.append(Message(pipe(self.flow, self.flow.outro, self.lang, state)))
             self._show_summary(brief=self.brief_end)
             return
-        self.screens.append(Question(shown, views.offered(self.flow, shown, self.near, self.lang)))
+        self.screens.append(Question(shown, views.offered(self.flow, shown, near, self.lang)))
 
     def _show_selection(self, state: ResponseState, shown: Prompt) -> None:
         """The question on screen changed in place (a tick, back from its "Other" text).

@@ -220,9 +220,9 @@ class Turn(Rights):
     async def _apply(self, before: ResponseState, outcome: Outcome) -> None:
         """Commit the outcome, then: the question left as answered, and what comes next."""
         if not outcome.accepted:
-            self.status, self.note, self.near = Status.REFUSED, outcome.error, outcome.near
+            self.status, self.note = Status.REFUSED, outcome.error
             self.screens.append(Message(outcome.error or "", warning=True, reason=outcome.reason))
-            self.show_current()
+            self.show_current(outcome.near)
             return
         after = outcome.state
         left = self.prompt_of(before)  # computed when it was asked, if in this process
