@@ -129,7 +129,7 @@ def on_question(shown: Prompt, intent: Intent, code: str = "") -> Action:
     """An action on the question `shown`, stamped so that a later use can tell it is stale.
 
     Ticks keep the question's `seq` (`flows.toggle`), so every copy of its buttons stays
-    valid for them; "Valider (n)" and a ranking's undo carry the selection they showed.
+    valid for them; "Valider" and a ranking's undo carry the selection they showed.
     """
     marked = intent == Intent.CONFIRM or (intent == Intent.UNTICK and shown.kind == Kind.RANKING)
     mark = selection_mark(shown.kind, shown.selected) if marked else ""

@@ -313,25 +313,23 @@ def toggle(
         return Outcome(state)  # a second copy of a tap already made: nothing more to do
     seq = state.seq + 1 if ticked is None else state.seq
     if isinstance(step, RankingStep):
-        return _rank(flow, state, step, draft, code, seq, lang)
+        return Outcome(state.model_copy(update={"draft": _ranked(step, draft, code), "seq": seq}))
     return _select(state, step, draft, code, seq, lang)
 
 
-def _rank(
-    flow: Flow,
-    state: ResponseState,
-    step: RankingStep,
-    draft: list[str],
-    code: str,
-    seq: int,
-    lang: str,
-) -> Outcome:
-    """Give `code` the next rank, or take it back; the last rank answers the question."""
-    draft = [c for c in draft if c != code] if code in draft else [*draft, code]
-    updated = state.model_copy(update={"draft": draft, "seq": seq})
-    if len(draft) == step.needed:
-        return answer(flow, updated, draft, lang)
-    return Outcome(updated)
+def _ranked(step: RankingStep, draft: list[str], code: str) -> list[str]:
+    """`code` given the next rank, or its rank taken back.
+
+    A full order waits for "Valider", so that a mis-tap on the last rank can still be
+    taken back; the one item left for the last rank of a whole ranking takes it.
+    """
+    if code in draft:
+        return [c for c in draft if c != code]
+    ranked = [*draft, code]
+    left = [c for c in choice_codes(step) if c not in ranked]
+    if len(ranked) == step.needed - 1 and len(left) == 1:
+        ranked += left
+    return ranked
 
 
 def _select(
@@ -356,11 +354,11 @@ def _select(
 
 
 def confirm(flow: Flow, state: ResponseState, lang: str) -> Outcome:
-    """Validate the selections of a multiple choice built by taps."""
+    """Validate the selections of a multiple choice, or the order of a ranking, built by taps."""
     step = _asked(flow, state)
     if state.awaiting_other:  # the choice is confirmed already: its text is asked
         return _refused(state, "empty", lang)
-    if not isinstance(step, MultipleChoiceStep):
+    if not isinstance(step, MultipleChoiceStep | RankingStep):
         return _refused(state, "use_buttons", lang)
     draft = state.draft if state.draft is not None else _default_selection(state, step)
     if not draft and not step.required:

@@ -254,6 +254,10 @@ def question_keyboard(
         )
     elif shown.kind == Kind.RANKING:
         rows += _ranking_rows(shown)
+        if len(shown.selected) == shown.needed:
+            # Saved only on this tap: until then the last rank can be taken back too.
+            done = tg("tg_confirm_ranking", lang)
+            rows.append([button(done, on_question(shown, Intent.CONFIRM))])
     elif shown.choices:
         rows += _choice_rows(shown)
     if shown.default:

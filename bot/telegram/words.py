@@ -53,8 +53,8 @@ WORDS: dict[str, dict[str, str]] = {
     # After the count: the "none of these" choice, which answers alone (flows/values.py).
     "tg_or_only": {"fr": ", ou seulement « {label} »", "en": ", or only “{label}”"},
     "tg_hint_ranking": {
-        "fr": "Touchez {count} éléments dans l’ordre, du plus important au moins important. Touchez à nouveau pour retirer.",
-        "en": "Tap {count} items in order, most important first. Tap again to remove.",
+        "fr": "Touchez {count} éléments dans l’ordre, du plus important au moins important, puis « Valider ». Touchez à nouveau pour retirer.",
+        "en": "Tap {count} items in order, most important first, then “Confirm”. Tap again to remove.",
     },
     "tg_hint_current": {
         "fr": "Réponse actuelle : {value}",
@@ -71,6 +71,10 @@ WORDS: dict[str, dict[str, str]] = {
     "tg_confirm": {
         "fr": "Valider ({count})",
         "en": "Confirm ({count})",
+    },
+    "tg_confirm_ranking": {
+        "fr": "Valider ce classement",
+        "en": "Confirm this ranking",
     },
     "tg_back": {
         "fr": "↩ Retour",

@@ -45,6 +45,7 @@ async def answered(person: PersonFactory) -> None:
     await ana.tap("5")
     await ana.tap("Coût")
     await ana.tap("Temps")
+    await ana.tap("Valider ce classement")
     await ana.tap("Passer ⏭")
     await ana.send("ana@acme.fr")
     # Piping still shows the personal answer to the respondent: only exports leave it out.

@@ -106,7 +106,7 @@ async def half_way(someone: Person) -> None:
 
 async def finish(someone: Person) -> None:
     await someone.send("12")
-    for label in ("Industrie", "Non", "3", "Coût", "Temps", "Passer ⏭"):
+    for label in ("Industrie", "Non", "3", "Coût", "Temps", "Valider ce classement", "Passer ⏭"):
         await someone.tap(label)
     assert someone.last.labels() == ["✏️ Modifier une réponse"]
 

@@ -102,6 +102,7 @@ class Respondent:
             for label in self.obstacles:
                 if label in ranked:  # not yet numbered
                     return self.tap(label)
+            return self.tap("Valider ce classement")
         if "Idées\u00a0?" in text:
             if i % 3 == 0:
                 return ana.message_update(f"Idée de la personne {i}")

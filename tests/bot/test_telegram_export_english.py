@@ -60,7 +60,7 @@ async def answered(person: PersonFactory) -> None:
             await someone.send("12,5")
         else:
             await someone.tap("Non")
-        for button in ["3", "Coût", "Temps", "Passer ⏭"]:
+        for button in ["3", "Coût", "Temps", "Valider ce classement", "Passer ⏭"]:
             await someone.tap(button)
     await person(700_000_403).send("/start")
 

@@ -59,7 +59,15 @@ async def answered(person: PersonFactory) -> None:
         await someone.tap("Continuer ▶")
         for line in ["ACME", "12"]:
             await someone.send(line)
-        for button in ["Industrie", "Non", "3", "Coût", "Temps", "Passer ⏭"]:
+        for button in [
+            "Industrie",
+            "Non",
+            "3",
+            "Coût",
+            "Temps",
+            "Valider ce classement",
+            "Passer ⏭",
+        ]:
             await someone.tap(button)
     await person(700_000_303).send("/start")
 

@@ -253,6 +253,7 @@ async def test_a_finished_respondent_writing_again_is_not_sent_the_summary_each_
         await ana.send(text)
     await ana.tap("Coût")
     await ana.tap("Temps")
+    await ana.tap("Valider ce classement")
     await ana.tap("Passer ⏭")
     summaries = lambda: sum(m.text.startswith("Récapitulatif") for m in ana.chat)  # noqa: E731
     assert summaries() == 1

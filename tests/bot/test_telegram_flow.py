@@ -796,6 +796,7 @@ class TestMiniFlow:
         await ana.tap("3")
         await ana.tap("Coût")
         await ana.tap("Temps")
+        await ana.tap("Valider ce classement")
         message, _, _, _ = question(ana)
         assert "Idées\u00a0?" in message.text
         idea = "<&>" * 666 + "!!"
@@ -806,7 +807,7 @@ class TestMiniFlow:
         assert f"→ {idea}" in summary
         assert answers_of(ana.user_id)["ideas"][0] == idea
 
-    async def test_a_scale_explains_its_ends_and_a_ranking_numbers_each_tap(
+    async def test_a_scale_explains_its_ends_and_a_ranking_numbers_each_tap_then_confirms(
         self, person: PersonFactory, answers_of: AnswersOf
     ) -> None:
         ana = person()
@@ -828,6 +829,15 @@ class TestMiniFlow:
         await ana.tap("Temps")
         assert "1. Temps" in message.labels()
         await ana.tap("Compétences")
+        # The last rank waits for "Valider": a mistaken one could still be taken back.
+        assert message.labels()[:4] == [
+            "Coût",
+            "1. Temps",
+            "2. Compétences",
+            "Valider ce classement",
+        ]
+        assert "obstacles" not in answers_of(ana.user_id)
+        await ana.tap("Valider ce classement")
         assert_answered(message, "1. Temps\u00a0; 2. Compétences")
         stored = answers_of(ana.user_id)
         assert (stored["importance"][0], stored["obstacles"][0]) == (4, ["time", "skills"])

@@ -42,6 +42,7 @@ async def finish_mini(person: Person) -> None:
     await person.tap("3")
     await person.tap("Coût")
     await person.tap("Temps")
+    await person.tap("Valider ce classement")
     await person.tap("Passer ⏭")
 
 

@@ -326,7 +326,15 @@ class TestFinished:
             await someone.tap("Continuer ▶")
             await someone.send("ACME")
         await ana.send("12")
-        for label in ("Industrie", "Non", "3", "Coût", "Temps", "Passer ⏭"):
+        for label in (
+            "Industrie",
+            "Non",
+            "3",
+            "Coût",
+            "Temps",
+            "Valider ce classement",
+            "Passer ⏭",
+        ):
             await ana.tap(label)
         assert ana.last.labels() == ["✏️ Modifier une réponse"]
         sent = len(api.calls_to("sendMessage", ana.user_id))

@@ -186,6 +186,7 @@ async def test_a_ranking_undo_from_an_older_copy_is_refused(
 
     # A next rank from the oldest copy is what it says: "Compétences" second.
     await ana.tap("Compétences", message=empty)
+    await ana.tap("Valider ce classement")
     assert answers_of(ana.user_id)["obstacles"][0] == ["time", "skills"]
 
 
@@ -200,6 +201,7 @@ async def test_two_quick_ranks_on_one_copy_are_both_given(
     await updates.feed(ana.tap_update(skills, drawn), ana.tap_update(cost, drawn))
 
     assert STALE not in toasts(ana)
+    await ana.tap("Valider ce classement")
     assert answers_of(ana.user_id)["obstacles"][0] == ["skills", "cost"]
     assert "Idées" in ana.last.text
 

@@ -56,7 +56,15 @@ async def started(person: PersonFactory) -> Person:
 async def finish(ana: Person, company: str) -> None:
     await ana.send(company)
     await ana.send("12")
-    for button in ["Industrie : fabrication", "Non", "3", "Coût", "Temps", "Passer ⏭"]:
+    for button in [
+        "Industrie : fabrication",
+        "Non",
+        "3",
+        "Coût",
+        "Temps",
+        "Valider ce classement",
+        "Passer ⏭",
+    ]:
         await ana.tap(button)
 
 

@@ -329,7 +329,8 @@ async def _markets(person: Chat) -> Reply:
 
 async def _ranking(person: Chat) -> Reply:
     await person.press("Coût")
-    return await person.press("Temps")
+    await person.press("Temps")
+    return await person.confirm()
 
 
 PERSONAL_TABLES = ("respondents", "responses", "answers", "consent_refusals")

@@ -91,7 +91,8 @@ async def test_the_transcript_reads_each_kind_of_answer_back(
     record(await ana.write("12,5"))
     record(await ana.press("Je ne sais pas"))
     await ana.press("Compétences")
-    record(await ana.press("Coût"))
+    await ana.press("Coût")
+    record(await ana.confirm())
     record(await ana.skip())
 
     assert read_back == {
@@ -238,7 +239,7 @@ async def test_confirming_no_tick_on_a_required_question_is_refused(
     assert ana.prompt.step_id == "markets"
 
 
-async def test_a_ranking_takes_ranks_in_order_and_answers_at_the_last(
+async def test_a_ranking_takes_ranks_in_order_and_answers_when_confirmed(
     chat: ChatFactory, mini: Conversation, store: Store
 ) -> None:
     ana = chat(mini)
@@ -251,7 +252,12 @@ async def test_a_ranking_takes_ranks_in_order_and_answers_at_the_last(
     assert ana.prompt.selected == ()
     await ana.press("Compétences")
     assert ana.kinds == ["Selection"]
+    await ana.press("Coût")  # the last rank, mistaken: it can be taken back too
+    assert (ana.kinds, ana.prompt.selected) == (["Selection"], ("skills", "cost"))
+    await ana.press("Coût")
     await ana.press("Temps")
+    assert (await stored(store, ana)).get("obstacles") is None  # not before "Valider"
+    await ana.confirm()
 
     assert ana.kinds == ["Answered", "Question"]
     assert ana.answered.answer == "1. Compétences\u00a0; 2. Temps"

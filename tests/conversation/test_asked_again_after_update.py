@@ -72,6 +72,7 @@ async def test_each_earlier_question_left_open_by_the_update_says_why(
     await ana.press("2")  # no e-mail asked
     await ana.press("Coût" if lang == "fr" else "Cost")
     await ana.press("Temps" if lang == "fr" else "Time")
+    await ana.confirm()
     await ana.skip()  # the last question: back to the earlier ones, saying why
     assert ana.kinds == ["Answered", "Message", "Question"]
     assert ana.messages == [why]

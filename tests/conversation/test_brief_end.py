@@ -71,6 +71,7 @@ async def test_a_change_that_opens_a_question_shows_the_summary_whole(
     await ana.press("2")  # the e-mail is asked only from 4 up
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()
     before = await changing(ana, "Importance")
     await ana.press("5")

@@ -139,6 +139,7 @@ async def test_revising_to_an_answer_that_shows_a_new_question_asks_it(
     await ana.press("2")  # 'email' is asked only from 4 up
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()
     assert ana.kinds == ["Answered", "Message", "Summary"]
     assert "email" not in await store.answers_for(ana.reply.response_id or 0)
@@ -163,6 +164,7 @@ async def test_a_revision_that_opens_a_question_keeps_the_response_complete(
     await ana.press("2")  # 'email', required, is asked only from 4 up
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()
     first = await store.get_response(ana.reply.response_id or 0)
     assert first is not None and first.completed_at is not None
@@ -463,6 +465,7 @@ async def test_only_the_question_a_change_opened_is_said_to_be_called_for(
     await ana.press("2")
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()
     await ana.press(REVISE)
     await ana.press(str(QUESTIONS_WITHOUT_EMAIL.index("importance") + 1))

@@ -53,6 +53,7 @@ async def test_a_scale_answer_given_on_the_old_range_is_asked_again(
 
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()  # ideas: the last question shown, as email waits on importance
     assert ana.messages == [WHY]
     assert ana.prompt.step_id == "importance"

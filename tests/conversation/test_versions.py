@@ -83,6 +83,7 @@ async def test_the_response_goes_on_under_the_new_version_with_what_fits(
     await ana.press("3")
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()
     assert ana.kinds == ["Answered", "Message", "Question"]
     assert ana.messages == [ASKED_AGAIN]
@@ -244,6 +245,7 @@ async def test_a_completed_response_mid_revision_is_still_kept_as_it_was_given(
     await ana.press("2")  # 'email' is asked only from 4 up
     await ana.press("Coût")
     await ana.press("Temps")
+    await ana.confirm()
     await ana.skip()  # completed, with 12 employees (version 2 allows 10 at most)
     await ana.tap(Action(Intent.REVISE, value="importance"))
     await ana.press("5")

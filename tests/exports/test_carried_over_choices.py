@@ -52,6 +52,7 @@ async def finish(person: Chat) -> None:
 async def ranking(person: Chat) -> None:
     await person.press("Coût")
     await person.press("Temps")
+    await person.confirm()
 
 
 @pytest.fixture

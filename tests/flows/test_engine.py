@@ -138,7 +138,7 @@ MINI_ANSWERS: dict[str, Callable[[Chat], str | None]] = {
     "markets": lambda c: c.toggle("eu") or c.confirm(),
     "share": lambda c: c.type("40"),
     "importance": lambda c: c.tap("5"),
-    "obstacles": lambda c: c.toggle("cost", "time"),
+    "obstacles": lambda c: c.toggle("cost", "time") or c.confirm(),
     "ideas": Chat.skip,
     "email": lambda c: c.type("ana@example.fr"),
 }
@@ -750,6 +750,12 @@ def test_taps_build_a_ranking_and_a_second_tap_undoes(mini: Flow) -> None:
     assert chat.selected() == ()
     chat.ok(chat.toggle("time"))
     chat.ok(chat.toggle("cost"))
+    # The last rank waits for "Valider", so that it too can be taken back.
+    assert (chat.current, chat.selected()) == ("obstacles", ("time", "cost"))
+    assert "obstacles" not in chat.state.answers
+    chat.ok(chat.toggle("cost"))
+    chat.ok(chat.toggle("cost"))
+    chat.ok(chat.confirm())
     assert chat.state.answers["obstacles"] == ["time", "cost"]
     assert chat.current == "ideas"
 
@@ -757,6 +763,7 @@ def test_taps_build_a_ranking_and_a_second_tap_undoes(mini: Flow) -> None:
 def test_back_to_a_ranking_starts_afresh_and_shows_the_earlier_order(mini: Flow) -> None:
     chat = mini_chat(mini, until="obstacles")
     chat.ok(chat.toggle("time", "cost"))
+    chat.ok(chat.confirm())
     chat.back()
     assert chat.current == "obstacles"
     # No item shows as ranked: the first tap starts the new order, it does not undo.
@@ -765,6 +772,7 @@ def test_back_to_a_ranking_starts_afresh_and_shows_the_earlier_order(mini: Flow)
     chat.ok(chat.toggle("cost"))
     assert chat.selected() == ("cost",)
     chat.ok(chat.toggle("skills"))
+    chat.ok(chat.confirm())
     assert chat.state.answers["obstacles"] == ["cost", "skills"]
 
 
@@ -1153,6 +1161,7 @@ def test_seq_rises_at_every_change_and_the_prompt_carries_it(mini: Flow) -> None
         lambda: chat.tap("1"),
         lambda: chat.toggle("time"),
         lambda: chat.toggle("cost"),
+        chat.confirm,
         chat.skip,
         lambda: chat.revise("company"),
         lambda: chat.type("Acme SA"),

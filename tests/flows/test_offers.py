@@ -87,6 +87,7 @@ def test_a_single_choice_leaves_out_too_and_a_ranking_can_be_named(flow: Flow) -
     assert (chat.current, codes(chat)) == ("second", ["cost", "other"])
     chat.ok(chat.tap("cost"))
     chat.ok(chat.toggle("skills", "cost"))  # the ranking: two items, in order
+    chat.ok(chat.confirm())
     assert (chat.current, codes(chat)) == ("rest", ["time", "travel"])
 
 
@@ -200,6 +201,7 @@ def test_revising_the_main_one_from_the_summary_keeps_the_more_as_given(flow: Fl
     chat.ok(chat.skip())
     chat.ok(chat.tap("cost"))
     chat.ok(chat.toggle("skills", "cost"))
+    chat.ok(chat.confirm())
     chat.ok(chat.toggle("time"))
     chat.ok(chat.confirm())
     assert chat.prompt_or_none() is None  # finished
