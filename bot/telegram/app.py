@@ -43,6 +43,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.telegram import handlers, jobs, organiser, organiser_export
+from bot.telegram.chat_menus import ChatMenus
 from bot.telegram.context import BotApplication, BotContext, Services
 from bot.telegram.fairness import FairRateLimiter
 from bot.telegram.flood import app_language
@@ -273,6 +274,7 @@ def add_handlers(application: BotApplication, admins: frozenset[int]) -> None:
     edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
     add(MessageHandler(edited, handlers.on_edited))
     add(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.bot_data.chat_menus = ChatMenus(ORGANISERS)
     if admins:
         # An organiser Telegram did not know at start-up gets their menu as they first write.
         services = application.bot_data

@@ -11,6 +11,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.telegram.chat_memory import ChatMemory
+from bot.telegram.chat_menus import ChatMenus
 from bot.telegram.menus import MenusLater
 from bot.telegram.odd_input import Pastes
 from conversation import Conversation, Housekeeping, Policy, utc_now
@@ -41,6 +42,8 @@ class Services:
     """The organisers whose command menu is set when they first write (none: no admins)."""
     chats: ChatMemory = field(default_factory=ChatMemory)
     """Each chat's open menu and long menus' pages, kept between updates in this process."""
+    chat_menus: ChatMenus = field(default_factory=ChatMenus)
+    """The language of each chat's own command menu, set when it is not the app's."""
     pastes: Pastes = field(default_factory=Pastes)
     """Each chat's text refused lately for its length, to know the rest of its paste."""
     conversation_: Conversation | None = None

@@ -34,6 +34,7 @@ from conversation import (
     Command,
     CommandName,
     Event,
+    Intent,
     Look,
     Person,
     Pressed,
@@ -282,7 +283,29 @@ async def converse(
         memory=context.services.chats,
         with_marks=context.services.live_with_marks,
     ).show()
+    await _menu_follows(context, chat.id, person, event, reply)
     return reply
+
+
+async def _menu_follows(
+    context: BotContext, chat_id: int, person: Person, event: Event, reply: Reply
+) -> None:
+    """The chat's ☰ menu in the language of `reply`, if the app's is another
+    (bot/telegram/chat_menus.py)."""
+    services = context.services
+    if services.flows is None:
+        return
+    chosen = isinstance(event, Pressed) and event.action.intent == Intent.LANGUAGE
+    await services.chat_menus.follow(
+        context.bot,
+        chat_id,
+        lang=reply.language,
+        app_language=person.language_hint,
+        catalogue=services.flows,
+        organiser=int(person.external_id) in services.admins,
+        stages=services.stages,
+        chosen=chosen and reply.status == Status.DONE,
+    )
 
 
 async def _turn_page(

@@ -77,7 +77,7 @@ async def register_menus(
     languages = Languages(catalogue)
     try:
         menu = partial(respondent_menu, languages=languages)
-        await _set_menu(bot, BotCommandScopeAllPrivateChats(), menu, languages)
+        await set_menu(bot, BotCommandScopeAllPrivateChats(), menu, languages)
     except TelegramError as error:  # refused, unreachable, or flood control (RetryAfter)
         log.warning("could not register the command menu: %s", error)
     waiting = set()
@@ -112,7 +112,7 @@ async def set_organiser_menu(
     languages = Languages(catalogue)
     try:
         menu = partial(organiser_menu, organiser, stages=stages, languages=languages)
-        await _set_menu(bot, ChatScope(admin), menu, languages)
+        await set_menu(bot, ChatScope(admin), menu, languages)
     except BadRequest as error:
         if "chat not found" in error.message.lower():
             return MenuSet.UNKNOWN_CHAT
@@ -124,7 +124,7 @@ async def set_organiser_menu(
     return MenuSet.SET
 
 
-async def _set_menu(
+async def set_menu(
     bot: Any, scope: BotCommandScope, menu: Callable[[str], list[BotCommand]], languages: Languages
 ) -> None:
     """`menu(lang)` in each language for `scope`, and the default questionnaire's for any
