@@ -16,9 +16,10 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "Your answer is too short: at least {min} characters.",
     },
     "too_long": {
-        "fr": "Votre réponse fait {length} caractères ; la limite est de {max}. "
+        "fr": "Votre réponse fait {length} caractères ; la limite est de {max} : {over} de trop. "
         "Merci de la raccourcir.",
-        "en": "Your answer is {length} characters long; the limit is {max}. Please shorten it.",
+        "en": "Your answer is {length} characters long; the limit is {max}: {over} too many. "
+        "Please shorten it.",
     },
     "far_too_long": {
         "fr": "Votre réponse est bien trop longue : {max} caractères au plus. "

@@ -128,7 +128,11 @@ def too_long(length: int, most: int, lang: str) -> str:
     """Why a text of `length` characters is refused, when `most` are allowed."""
     if length >= COUNTED_UP_TO:
         return message("far_too_long", lang, max=grouped(most, lang))
-    return message("too_long", lang, length=grouped(length, lang), max=grouped(most, lang))
+    # How many too many: on a phone, trimming 11 characters is not rewriting the answer.
+    over = grouped(length - most, lang)
+    return message(
+        "too_long", lang, length=grouped(length, lang), over=over, max=grouped(most, lang)
+    )
 
 
 def _check_text(step: TextStep, value: object, lang: str) -> AnswerValue | Invalid:

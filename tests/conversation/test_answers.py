@@ -135,7 +135,8 @@ async def test_a_refused_answer_says_why_asks_again_and_stores_nothing(
         (
             "company",
             "x" * 21,
-            "Votre réponse fait 21\u00a0caractères\u00a0; la limite est de 20. Merci de la raccourcir.",
+            "Votre réponse fait 21\u00a0caractères\u00a0; la limite est de 20\u00a0: 1 de trop. "
+            "Merci de la raccourcir.",
         ),
         ("company", "   ", "Merci d’écrire une réponse."),
         ("staff", "2,5", "Merci d’indiquer un nombre entier (par exemple 12)."),

@@ -265,8 +265,14 @@ def test_an_empty_text_is_refused(mini: Flow, lang: str, word: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "length", "expected"),
     [
-        ("fr", 3_999, "Votre réponse fait 3\u202f999\u00a0caractères\u00a0; la limite est de 20."),
-        ("en", 3_999, "Your answer is 3,999 characters long; the limit is 20."),
+        (
+            "fr",
+            3_999,
+            "Votre réponse fait 3\u202f999\u00a0caractères\u00a0; la limite est de 20\u00a0: 3\u202f979 de trop.",
+        ),
+        ("en", 3_999, "Your answer is 3,999 characters long; the limit is 20: 3,979 too many."),
+        # Just over: how many to trim, which on a phone is not typing it all again.
+        ("en", 21, "Your answer is 21 characters long; the limit is 20: 1 too many."),
         # From 4,000 on, a chat app may have cut it: its count would not be the paste's.
         ("fr", 4_000, "Votre réponse est bien trop longue\u00a0: 20\u00a0caractères au plus."),
         ("fr", 10_000, "Votre réponse est bien trop longue\u00a0: 20\u00a0caractères au plus."),

@@ -37,7 +37,10 @@ from tests.web.test_post_redirect_get import alerts, answered_up_to, field_value
 
 LONG = "Notre société, fondée à Pithiviers, " + "fabrique des engrenages. " * 119 + "Fin."
 LENGTH = f"{len(LONG):,}".replace(",", "\u202f")  # thousands apart, as French writes them
-TOO_LONG = f"Votre réponse fait {LENGTH} caractères\u00a0; la limite est de 120."
+OVER = f"{len(LONG) - 120:,}".replace(",", "\u202f")
+TOO_LONG = (
+    f"Votre réponse fait {LENGTH} caractères\u00a0; la limite est de 120\u00a0: {OVER} de trop."
+)
 NOT_A_NUMBER = "Merci d’indiquer un nombre"
 
 
