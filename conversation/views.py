@@ -378,11 +378,15 @@ def audience_picker(catalogue: Catalogue, lang: str, stage: StageDef | None) -> 
 
 
 def language_menu(flow: Flow, lang: str) -> Menu | Message:
-    """The flow's languages, each under its own name; in one alone, that it is only in it."""
+    """The flow's languages, each under its own name, the one spoken marked as a chat marks
+    an earlier answer ("• Français"); in one alone, that it is only in it."""
     if len(flow.languages) == 1:
         return Message(say("language_only", lang, name=language_name(flow.language)))
     choices = tuple(
-        Choice(LANGUAGE_NAMES.get(code, code), Action(Intent.LANGUAGE, value=code))
+        Choice(
+            ("• " if code == lang else "") + LANGUAGE_NAMES.get(code, code),
+            Action(Intent.LANGUAGE, value=code),
+        )
         for code in flow.languages
     )
     return Menu(say("language_pick", lang), choices, columns=len(choices))

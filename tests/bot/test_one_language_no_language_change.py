@@ -66,7 +66,7 @@ class TestTheBundledTour:
         await ana.send("/help")
         assert "/language\u00a0: changer de langue (français / anglais)" in ana.last_text
         await ana.send("/language")
-        assert ana.last_with_buttons().labels() == ["Français", "English"]
+        assert ana.last_with_buttons().labels() == ["• Français", "English"]
 
 
 def test_the_terminal_help_and_language_in_an_english_only_survey(tmp_path: Path) -> None:

@@ -892,7 +892,7 @@ async def test_language_can_be_switched_to_english_mid_flow(
     french = ana.last
     await ana.send("/language")
     assert ana.last.text == "Choisissez votre langue\u00a0:"
-    assert ana.last.labels() == ["Français", "English"]
+    assert ana.last.labels() == ["• Français", "English"]
     await ana.tap("English")
     assert ana.chat[-2].text == "Language: English."
     message, n, _, section = question(ana)

@@ -22,7 +22,7 @@ async def test_language_mid_way_changes_the_question_and_is_stored(
     await ana.command("language")
     assert ana.kinds == ["Menu"]
     assert ana.menu.text == "Choisissez votre langue\u00a0:"
-    assert ana.labels() == ["Français", "English"]
+    assert ana.labels() == ["• Français", "English"]
     assert ana.menu.columns == 2
 
     await ana.press("English")
@@ -131,3 +131,21 @@ def test_help_speaks_to_the_person_where_the_menu_speaks_as_them(
     lines = commands_help(lang).splitlines()
     assert mydata in lines and delete in lines
     assert say("cmd_delete", lang) in ("Effacer mes réponses", "Erase my answers")
+
+
+async def test_the_language_picker_marks_the_one_spoken(
+    chat: ChatFactory, bundled: Conversation
+) -> None:
+    ana = chat(bundled)
+    await agree(ana, "pithiviers")
+    await ana.command("language")
+    await ana.press("English")
+    await ana.command("language")
+    assert ana.labels() == ["Français", "• English"]
+
+    await ana.press("• English")  # the one spoken already: said, nothing else changes
+    assert ana.reply.language == "en"
+    await ana.command("language")
+    await ana.press("Français")
+    await ana.command("language")
+    assert ana.labels() == ["• Français", "English"]

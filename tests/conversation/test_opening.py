@@ -193,7 +193,7 @@ async def test_before_agreeing_each_input_gets_its_own_answer(
     assert ana.screens == (Message("Nous ne conservons aucune réponse de votre part."),)
     await ana.command("language")
     assert ana.menu.text == "Choisissez votre langue\u00a0:"
-    assert ana.labels() == ["Français", "English"]
+    assert ana.labels() == ["• Français", "English"]
     # Text typed instead of a button, /restart, /back: the notice again, and why.
     for what in ("Bonjour", "restart", "back"):
         await (ana.write(what) if what == "Bonjour" else ana.command(what))
