@@ -53,7 +53,7 @@ from conversation.versions import (
     keep_flow_versions,
     version_changed,
 )
-from conversation.views import data_copy, offered, picker_labels
+from conversation.views import data_copy, offered, picker_labels, says_most
 from conversation.words import (
     LANGUAGE_NAMES,
     Words,
@@ -125,6 +125,7 @@ __all__ = [
     "picker_labels",
     "save_state",
     "say",
+    "says_most",
     "stage_words",
     "town",
     "utc_now",

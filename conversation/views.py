@@ -62,6 +62,15 @@ RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
 """The respondents' time zone unless the bot is told another (SURVEYBOT_TIMEZONE)."""
 
 
+def says_most(shown: Prompt) -> bool:
+    """Whether a multiple choice's text says the most it takes ("(3 au plus)", "(up to 3)"),
+    in either language: a channel then does not say it again under it."""
+    if shown.max_selected is None:
+        return False
+    found = shown.text.casefold().replace("\u00a0", " ").replace("\u202f", " ")
+    return any(say("most_said", lang, max=shown.max_selected) in found for lang in ("fr", "en"))
+
+
 def offered(
     flow: Flow, shown: Prompt, codes: Sequence[str], lang: str
 ) -> tuple[tuple[str, str], ...]:

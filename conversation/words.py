@@ -254,6 +254,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Tick your answers, then “Confirm”.",
     },
     "several_said": {"fr": "plusieurs réponses", "en": "several answers"},
+    "most_said": {"fr": "({max} au plus)", "en": "(up to {max})"},
     # --- odd input -------------------------------------------------------------------
     "not_text": {
         "fr": "Je ne lis que le texte et les boutons. Merci de répondre à la question ci-dessous.",

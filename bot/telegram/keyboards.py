@@ -10,7 +10,7 @@ from typing import Final
 from bot.telegram.callback_data import encode
 from bot.telegram.sending import MAX_TEXT, Button, Keyboard, clip_text, text_length
 from bot.telegram.words import tg
-from conversation import Action, Choice, Intent, Menu, on_question, say
+from conversation import Action, Choice, Intent, Menu, on_question, say, says_most
 from flows import Kind, Prompt, grouped, typeset
 
 # Without the author's `columns`, labels up to this length sit two to a row; longer ones
@@ -190,6 +190,9 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
     if shown.kind == Kind.MULTIPLE_CHOICE and shown.min_selected > 1:
         return _how_many(shown, lang)
     if shown.kind == Kind.MULTIPLE_CHOICE:
+        if says_most(shown):
+            # "(3 au plus)" is in the question already: not "Jusqu’à 3 réponses" under it.
+            return say("tick_then_confirm", lang)
         if shown.max_selected:
             return tg("tg_hint_multi_max", lang, max=shown.max_selected)
         if _says_several(shown.help):

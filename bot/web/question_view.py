@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.web.words import web
-from conversation import Action, Intent, encode, on_question
+from conversation import Action, Intent, encode, on_question, says_most
 from flows import EMAIL_LENGTH, MAX_NUMBER_CHARS, OTHER, OTHER_TEXT_LIMIT, Kind, Prompt
 
 
@@ -107,8 +107,9 @@ def question_view(
             for code, label in shown.choices
         ]
         hint = _how_many(shown, lang)
-        # Not twice: the question's own help often says it already.
+        # Not twice: the question's own help often says it already, or its text the most.
         said = hint.rstrip(".").casefold() in (shown.help or "").casefold()
+        said = said or (shown.min_selected <= 1 and says_most(shown))
         view["hint"] = None if said else hint
         # For choices.js, which keeps the ticks to what the server takes (`data-exclusive`,
         # `data-max` in chat.html): the answers that stand alone, and the most to tick.

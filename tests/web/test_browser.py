@@ -132,14 +132,15 @@ def test_a_whole_questionnaire_on_a_phone(server: Server, phones: Phones, db_pat
     ana.sees("en %")
     ana.type("15")
     ana.at(12, 51, INNOVATION, "favorise le plus")
-    ana.sees("Jusqu’à 3\u00a0réponses.")
+    ana.sees("(3\u00a0au plus)")  # said by the question: not again under it
+    expect(page.get_by_text("Jusqu’à 3\u00a0réponses.")).to_have_count(0)
     ana.tick("Demandes des clients", "Compétences des salariés", "Outils numériques")
 
     # "Up to 3" obstacles: the main one, then up to 2 more; back to them once.
     ana.at(13, 51, INNOVATION, "principal frein")
     ana.tap("Manque de temps")
     ana.at(14, 51, INNOVATION, "d’autres freins")
-    ana.sees("Jusqu’à 2\u00a0réponses.")
+    ana.sees("(2\u00a0au plus)")
     ana.tick("Coût, financement", "Manque de compétences")
     ana.at(15, 51, INNOVATION, "occasions d’innover")
     ana.tap("← Retour")

@@ -250,7 +250,8 @@ async def test_ticking_more_than_allowed_is_refused(
             break
         await given.give(ana, turn)
         turn += 1
-    assert "Jusqu’à 3\u00a0réponses." in ana.page
+    # The question says "(3 au plus)": not "Jusqu’à 3 réponses." again under it.
+    assert "(3\u00a0au plus)" in ana.page and "Jusqu’à 3\u00a0réponses." not in ana.page
     boxes = ana.page.question.checkboxes
     page = await ana.tick(*[box.label for box in boxes[:4]])
     assert page.question is not None and page.question.step == "innovation_levers"
