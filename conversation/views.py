@@ -62,6 +62,11 @@ RESPONDENTS_ZONE = ZoneInfo("Europe/Paris")
 """The respondents' time zone unless the bot is told another (SURVEYBOT_TIMEZONE)."""
 
 
+def _under(answer: str) -> str:
+    """An answer of several lines with the later ones under its first, after "   → "."""
+    return answer.replace("\n", "\n     ")
+
+
 def says_most(shown: Prompt) -> bool:
     """Whether a multiple choice's text says the most it takes ("(3 au plus)", "(up to 3)"),
     in either language: a channel then does not say it again under it."""
@@ -436,7 +441,7 @@ def data_copy(
     lines = [say("mydata_intro", lang)]
     for line, read in zip(responses, answers, strict=True):
         # The questions as a chat shows them (typeset: "Freins ?" kept on one line).
-        lines += ["", line, *(f"   {typeset(q, lang)}\n   → {shown}" for q, shown in read)]
+        lines += ["", line, *(f"   {typeset(q, lang)}\n   → {_under(shown)}" for q, shown in read)]
     return DataCopy(
         "\n".join(lines if responses else [*lines, "", say("mydata_none", lang)]),
         data,

@@ -281,7 +281,9 @@ def summary_entry(question: str, answer: str) -> list[str]:
     answer. An answer Telegram counts longer (emoji count two) is never cut: its lines
     are blocks of their own, a line longer than a message cut at a space, so the
     summary goes on in the next message."""
-    entry = f"{escape(question)}\n{ARROW}<b>{escape(answer)}</b>"
+    # An answer's later lines go under its first, not back at the left edge.
+    indented = escape(answer).replace("\n", "\n" + " " * len(ARROW))
+    entry = f"{escape(question)}\n{ARROW}<b>{indented}</b>"
     if shown_length(entry) <= MAX_TEXT:
         return [entry]
     # Only the first line carries the arrow: the others may fill a message.
