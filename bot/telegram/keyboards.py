@@ -210,7 +210,14 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
         high_label = typeset(shown.max_label or "…", lang)
         return f"{low} = {low_label} · {high} = {high_label}"
     if shown.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.NUMBER, Kind.CODE):
-        if shown.unit:
+        if shown.unit and shown.unit.strip() == "%":
+            # "Écrivez votre réponse, en %." read as a riddle; "30 %" and "30" both answer.
+            hint = tg("tg_hint_type_percent", lang)
+        elif shown.unit and shown.counting:  # "salariés": a count, not a measure
+            unit = typeset(shown.unit, lang)
+            of = "d’" if unit[:1].casefold() in tuple("aeéèêiîoôuyh") else "de "
+            hint = tg("tg_hint_type_count", lang, unit=unit, of=of)
+        elif shown.unit:
             hint = tg("tg_hint_type_unit", lang, unit=typeset(shown.unit, lang))
         elif shown.kind == Kind.LONG_TEXT and shown.max_length:
             # Said before: over it, the whole text is refused, and typed again on a phone.

@@ -27,8 +27,16 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # Joined to its word: a phone wraps "en %." badly, the "%." alone on the next line.
     "tg_hint_type_unit": {
-        "fr": "Écrivez votre réponse, en\u00a0{unit}.",
-        "en": "Type your answer, in\u00a0{unit}.",
+        "fr": "Écrivez un nombre, en\u00a0{unit}.",
+        "en": "Type a number, in\u00a0{unit}.",
+    },
+    "tg_hint_type_count": {
+        "fr": "Écrivez le nombre {of}{unit}.",
+        "en": "Type the number of {unit}.",
+    },
+    "tg_hint_type_percent": {
+        "fr": "Écrivez un pourcentage, par exemple\u00a025.",
+        "en": "Type a percentage, for example\u00a025.",
     },
     "tg_hint_multi": {
         "fr": "Plusieurs réponses possibles, puis « Valider ».",
