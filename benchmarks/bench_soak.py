@@ -264,10 +264,14 @@ class Soak:
             await self.press(chat, on_question(redrawn, Intent.CONFIRM))
             outcome = confirm(flow, ticked, lang)
         elif shown.kind == Kind.RANKING and shown.choices:
+            ranked = state
             for code, _ in shown.choices[: shown.needed]:
                 await self.press(chat, Action(Intent.TICK, state.seq, step, code))
-                state = toggle(flow, state, code, lang, ticked=True).state
-            return state
+                ranked = toggle(flow, ranked, code, lang, ticked=True).state
+            redrawn = prompt(flow, ranked, lang)  # "Valider ce classement" carries the order
+            assert redrawn is not None
+            await self.press(chat, on_question(redrawn, Intent.CONFIRM))
+            outcome = confirm(flow, ranked, lang)
         else:
             low = getattr(flow.step(step), "min", None)
             value = {

@@ -64,9 +64,11 @@ def script(flow: Flow, turn: int) -> list[Step]:
                 result = toggle(flow, current, code, "fr", ticked=True)
                 steps.append(Step(button=Action(Intent.TICK, current.seq, shown.step_id, code)))
                 current = result.state
-            steps[-1].answers = 1
-            state = current
-            continue
+            # "Valider ce classement" as redrawn with the full order: it carries that order.
+            redrawn = prompt(flow, current, "fr")
+            assert redrawn is not None
+            steps.append(Step(button=on_question(redrawn, Intent.CONFIRM), answers=1))
+            outcome = confirm(flow, current, "fr")
         else:
             low = getattr(step, "min", None)
             value = {

@@ -312,6 +312,9 @@ def toggle(
     if ticked is not None and (code in draft) == ticked:
         return Outcome(state)  # a second copy of a tap already made: nothing more to do
     seq = state.seq + 1 if ticked is None else state.seq
+    if isinstance(step, RankingStep) and code not in draft and len(draft) >= step.needed:
+        # A copy drawn before the order was full offers a next rank there is no room for.
+        return _refused(state, "ranked_full", lang, count=step.needed)
     if isinstance(step, RankingStep):
         return Outcome(state.model_copy(update={"draft": _ranked(step, draft, code), "seq": seq}))
     return _select(state, step, draft, code, seq, lang)

@@ -101,6 +101,12 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "fr": "Merci de classer {count} éléments, sans doublon.",
         "en": "Please rank {count} items, each once.",
     },
+    "ranked_full": {
+        "fr": "Vous avez classé {count} éléments : retirez-en un pour en classer un autre, ou "
+        "validez ce classement.",
+        "en": "You have ranked {count} items: take one back to rank another, or confirm this "
+        "ranking.",
+    },
     "ranked_twice": {
         "fr": "« {label} » est classé plusieurs fois : merci de classer {count} éléments "
         "différents.",

@@ -89,6 +89,9 @@ def test_a_part_ranking_is_not_filled_in_and_is_not_taken(flow: Flow) -> None:
     assert refused.state == state
     state = tapped(flow, state, "hire")
     assert state.draft == ["digital", "hire"]
+    over = toggle(flow, state, "export", "fr", ticked=True)  # from a copy drawn before
+    assert over.error == message("ranked_full", "fr", count=2)
+    assert over.state == state
     done = confirm(flow, state, "fr")
     assert (done.state.answers["top"], done.state.current) == (["digital", "hire"], "after")
 

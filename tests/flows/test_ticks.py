@@ -50,10 +50,14 @@ def test_a_tap_made_twice_does_what_it_does_once(
 ) -> None:
     state = asked(flow, step_id, seq)
     offered = codes(flow, state)
+    shown = prompt(flow, state, "fr")
+    needed = shown.needed if shown is not None and shown.kind == Kind.RANKING else 0
     for index, ticked in taps:
         code = offered[index % len(offered)]
         once = toggle(flow, state, code, "fr", ticked=ticked)
         assert once.state.current == step_id  # a full ranking waits for "Valider" too
+        if needed:  # a ranking takes no more than it orders
+            assert len(once.state.draft or ()) <= needed
         twice = toggle(flow, once.state, code, "fr", ticked=ticked)
         assert twice.state == once.state
         assert once.state.seq == seq
