@@ -213,7 +213,7 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
         if shown.unit and shown.unit.strip() == "%":
             # "Écrivez votre réponse, en %." read as a riddle; "30 %" and "30" both answer.
             hint = tg("tg_hint_type_percent", lang)
-        elif shown.unit and shown.counting:  # "salariés": a count, not a measure
+        elif shown.unit and shown.counting and _a_word(shown.unit):  # "salariés", not "€"
             unit = typeset(shown.unit, lang)
             of = "d’" if unit[:1].casefold() in tuple("aeéèêiîoôuyh") else "de "
             hint = tg("tg_hint_type_count", lang, unit=unit, of=of)
@@ -229,6 +229,12 @@ def _how_to_answer(shown: Prompt, lang: str) -> str:
             hint += " " + tg("tg_hint_current", lang, value=value)
         return hint
     return ""
+
+
+def _a_word(unit: str) -> bool:
+    """Whether a unit is a word, "salariés", "heures", rather than a symbol or an
+    abbreviation ("€", "km", "h"): only a word reads after "le nombre de"."""
+    return len(unit) > 2 and unit.isalpha()
 
 
 def _says_several(help_text: str | None) -> bool:

@@ -35,8 +35,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Type the number of {unit}.",
     },
     "tg_hint_type_percent": {
-        "fr": "Écrivez un pourcentage, par exemple\u00a025.",
-        "en": "Type a percentage, for example\u00a025.",
+        "fr": "Écrivez un pourcentage.",
+        "en": "Type a percentage.",
     },
     "tg_hint_multi": {
         "fr": "Plusieurs réponses possibles, puis « Valider ».",

@@ -2,7 +2,8 @@
 
 "Écrivez votre réponse, en salariés." and "…, en %." read as riddles. A count now
 says "Écrivez le nombre de salariés." (d’heures before a vowel or an h), a percentage
-"Écrivez un pourcentage, par exemple 25.", and a measure "Écrivez un nombre, en M€.".
+"Écrivez un pourcentage.", and a measure or a symbol "Écrivez un nombre, en M€." (not
+"le nombre de €").
 The real application, the Bot API faked at the HTTP boundary (tests/bot/conftest.py).
 """
 
@@ -48,6 +49,11 @@ sections:
         max: 100
         text: {fr: "Part de l’export ?", en: "Export share?"}
         unit: {fr: "%", en: "%"}
+      - id: distance
+        type: number
+        min: 0
+        text: {fr: "À quelle distance ?", en: "How far?"}
+        unit: {fr: "km", en: "km"}
 """
 
 HINTS = {
@@ -55,13 +61,15 @@ HINTS = {
         "Écrivez le nombre de salariés.",
         "Écrivez le nombre d’heures.",
         "Écrivez un nombre, en M€.",
-        "Écrivez un pourcentage, par exemple 25.",
+        "Écrivez un pourcentage.",
+        "Écrivez un nombre, en km.",
     ],
     "en": [
         "Type the number of employees.",
         "Type the number of hours.",
         "Type a number, in €m.",
-        "Type a percentage, for example 25.",
+        "Type a percentage.",
+        "Type a number, in km.",
     ],
 }
 
@@ -82,7 +90,7 @@ async def test_each_number_question_says_what_to_type(person: PersonFactory, lan
     ana = person(language_code=lang)
     await ana.send("/start pithiviers")
     seen = [hint(ana)]
-    for answer in ("12", "35", "2,5" if lang == "fr" else "2.5"):
+    for answer in ("12", "35", "2,5" if lang == "fr" else "2.5", "30"):
         await ana.send(answer)
         seen.append(hint(ana))
     assert seen == HINTS[lang]
