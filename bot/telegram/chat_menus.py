@@ -6,8 +6,8 @@ English) read "Effacer mes réponses" in the ☰ menu while the notice named "Er
 answers". After a reply in another language than the menu the chat shows, the chat
 gets its own, in the reply's language: Telegram shows a chat's own menu
 (`BotCommandScopeChat`) before the one for every private chat in the app's language.
-An organiser's chat has its own menus already, one per language: each is set again,
-in the reply's language.
+One call for a respondent; an organiser's chat has its own menus already, one per
+language, and each is set again in the reply's language (a call per language).
 
 Remembered in this process only, for the chats touched last: after a restart, a chat
 is set again once (one call) if its replies are not in the app's language, and a choice
@@ -57,10 +57,15 @@ class ChatMenus:
     ) -> None:
         """Give `chat_id` a menu in `lang` unless the one it shows is in it already.
 
-        `chosen`: the person has just chosen `lang`; set, whatever is remembered."""
+        `chosen`: the person has just chosen `lang`; set even in the app's language, unless
+        this process set it in `lang` already (a menu of the chat's own, from before a
+        restart, may be in the other)."""
         languages = self._of(catalogue)
-        shown = self._set_in.get(chat_id) or _app_menu_language(app_language, languages)
-        if lang == shown and not chosen:
+        remembered = self._set_in.get(chat_id)
+        if remembered == lang:
+            return
+        in_apps = lang == _app_menu_language(app_language, languages)
+        if remembered is None and in_apps and not chosen:
             return
         try:
             if organiser:
