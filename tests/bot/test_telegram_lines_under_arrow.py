@@ -12,6 +12,7 @@ import pytest
 from flows import Flow
 from tests.bot.conftest import PersonFactory
 from tests.bot.test_telegram_flow import summary_at_end
+from tests.bot.test_telegram_ticks import at_obstacles
 from tests.support.fake_bot_api import Person
 
 IDEAS = "Plus de stages\nUn club d’entreprises\n\nEt des visites"
@@ -24,17 +25,12 @@ def flow(mini_flow: Flow) -> Flow:
 
 async def with_ideas(ana: Person) -> None:
     """The small flow answered, its "Idées ?" on several lines."""
-    await ana.send("/start")
-    await ana.tap("Continuer ▶")
-    await ana.send("Acme")
-    await ana.send("12")
-    await ana.tap("Industrie")
-    await ana.tap("Non")
-    await ana.tap("3")
+    await at_obstacles(ana)
     await ana.tap("Coût")
     await ana.tap("Temps")
     await ana.tap("Valider ce classement")
     await ana.send(IDEAS)
+    await ana.send("ana@example.org")  # asked after an importance of 4
 
 
 async def test_the_summary_puts_the_later_lines_under_the_first(person: PersonFactory) -> None:

@@ -15,6 +15,7 @@ import pytest
 from flows import Flow, load_flow
 from tests.bot.conftest import PersonFactory
 from tests.flows.test_exclusive_alone import FLOW
+from tests.support.fake_bot_api import Person
 
 HINTS = {
     ("fr", ""): "Au moins 2 réponses, ou seulement « Aucun frein », puis « Valider ».",
@@ -22,6 +23,11 @@ HINTS = {
     ("fr", "3"): "De 2 à 3 réponses, ou seulement « Aucun frein », puis « Valider ».",
     ("en", "2"): "Exactly 2 answers, or only “No obstacle”, then “Confirm”.",
 }
+
+
+def hint(person: Person) -> str:
+    """The last line of the last message, its spaces plain: the hint under a question."""
+    return person.last.text.splitlines()[-1].replace("\u00a0", " ").replace("\u202f", " ")
 
 
 @pytest.fixture(params=list(HINTS), ids=["-".join(key) for key in HINTS])
@@ -47,5 +53,4 @@ async def test_the_hint_says_how_many_and_the_choice_that_stands_alone(
     ana = person(language_code=lang)
     await ana.send("/start pithiviers")
 
-    hint = ana.last.text.splitlines()[-1].replace("\u00a0", " ").replace("\u202f", " ")
-    assert hint == HINTS[lang, most]
+    assert hint(ana) == HINTS[lang, most]

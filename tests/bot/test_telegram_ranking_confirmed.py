@@ -16,6 +16,7 @@ import pytest
 from flows import Flow, load_flow
 from tests.bot.conftest import PersonFactory, Stored
 from tests.bot.test_telegram_flow import assert_answered
+from tests.bot.test_telegram_multi_bounds import hint
 from tests.bot.test_telegram_ticks import CHANGED, toasts
 from tests.flows.test_ranking_confirmed import FLOW
 
@@ -36,8 +37,7 @@ async def test_the_last_rank_is_filled_in_and_can_be_taken_back_before_valider(
     ana = person()
     await ana.send("/start pithiviers")
     message = ana.last
-    hint = message.text.splitlines()[-1].replace("\u00a0", " ").replace("\u202f", " ")
-    assert "puis « Valider ». Touchez à nouveau pour retirer." in hint
+    assert "puis « Valider ». Touchez à nouveau pour retirer." in hint(ana)
     assert CONFIRM not in message.labels()  # nothing to save yet
 
     await ana.tap("Temps")

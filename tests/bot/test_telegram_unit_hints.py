@@ -15,7 +15,7 @@ import pytest
 
 from flows import Flow, load_flow
 from tests.bot.conftest import PersonFactory
-from tests.support.fake_bot_api import Person
+from tests.bot.test_telegram_multi_bounds import hint
 
 FLOW = """\
 id: figures
@@ -79,10 +79,6 @@ def flow(tmp_path: Path) -> Flow:
     path = tmp_path / "figures.yaml"
     path.write_text(FLOW, encoding="utf-8")
     return load_flow(path)
-
-
-def hint(person: Person) -> str:
-    return person.last.text.splitlines()[-1].replace("\u00a0", " ").replace("\u202f", " ")
 
 
 @pytest.mark.parametrize("lang", list(HINTS))
