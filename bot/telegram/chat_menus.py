@@ -9,9 +9,10 @@ gets its own, in the reply's language: Telegram shows a chat's own menu
 One call for a respondent; an organiser's chat has its own menus already, one per
 language, and each is set again in the reply's language (a call per language).
 
-Remembered in this process only, for the chats touched last: after a restart, a chat
-is set again once (one call) if its replies are not in the app's language, and a choice
-of the language back to the app's sets the chat's menu whatever is remembered.
+Remembered in this process only, for the chats set last: after a restart, a chat is
+set again once (one call) if its replies are not in the app's language, and a choice
+of the app's language sets the chat's menu unless this process set it so already (the
+chat's own menu, set before the restart, may be in the other).
 A menu is a comfort: one Telegram refuses is logged in one line, and the reply stands.
 """
 
