@@ -17,6 +17,7 @@ from flows.engine import (
     Outcome,
     acknowledge,
     answer,
+    answer_again,
     answer_text,
     back,
     choose,
@@ -49,6 +50,7 @@ from flows.stages import (
 )
 from flows.state import (
     ResponseState,
+    answered_earlier,
     effective_answers,
     first_open,
     other_texts,
@@ -95,8 +97,10 @@ __all__ = [
     "Step",
     "acknowledge",
     "answer",
+    "answer_again",
     "answer_labels",
     "answer_text",
+    "answered_earlier",
     "back",
     "bundled_path",
     "catalogue_problems",

@@ -28,6 +28,7 @@ from flows.model import (
 from flows.offers import asked_step
 from flows.state import (
     ResponseState,
+    answered_earlier,
     current_step,
     first_open,
     includes_other,
@@ -181,6 +182,32 @@ def revise(flow: Flow, state: ResponseState, step_id: str) -> ResponseState:
             "seq": state.seq + 1,
         }
     )
+
+
+def answer_again(flow: Flow, state: ResponseState, step_id: str, text: str, lang: str) -> Outcome:
+    """A new typed answer to a question answered (or skipped) earlier, given in passing (a
+    chat's reply to that question): the person stays at the question they were on.
+
+    Where the new answer opens a question (a branch) or asks for an "Other" text, that
+    comes first, then the questions still open, as after a revision; the question they
+    were on keeps its ticks and its way back. Refused: the state as it was."""
+    if state.finished:
+        return _refused(state, "finished", lang)
+    if not answered_earlier(flow, state, step_id):
+        return _refused(state, "not_answered", lang)
+    outcome = answer_text(flow, revise(flow, state, step_id), text, lang)
+    if not outcome.accepted:
+        return Outcome(state, outcome.error, outcome.reason, outcome.near)
+    after = outcome.state
+    if after.current != state.current:
+        return outcome
+    kept = {
+        "history": state.history,
+        "draft": state.draft,
+        "awaiting_other": state.awaiting_other,
+        "reviewing": state.reviewing,
+    }
+    return Outcome(after.model_copy(update=kept))
 
 
 def skip(flow: Flow, state: ResponseState, lang: str) -> Outcome:

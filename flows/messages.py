@@ -151,6 +151,10 @@ _WRITTEN: dict[str, dict[str, str]] = {
         "en": "Please choose one of the answers offered ({labels}) or type a whole number.",
     },
     "quoted": {"fr": "« {label} »", "en": "“{label}”"},
+    "not_answered": {
+        "fr": "Cette question n’a pas encore de réponse à changer.",
+        "en": "This question has no answer to change yet.",
+    },
     "finished": {
         "fr": "Le questionnaire est terminé.",
         "en": "The questionnaire is finished.",

@@ -323,6 +323,13 @@ def first_open(flow: Flow, state: ResponseState) -> str | None:
     return None
 
 
+def answered_earlier(flow: Flow, state: ResponseState, step_id: str) -> bool:
+    """Whether `step_id` is a question shown, answered or skipped, not the one waiting."""
+    if step_id == state.current or step_id not in shown_steps(flow, state.answers).ids:
+        return False
+    return step_id in state.answers or step_id in state.skipped
+
+
 def next_open(flow: Flow, state: ResponseState, after: str, seen: Sequence[str]) -> str | None:
     """The first step shown after `after` still to be seen: a question with neither an
     answer nor a skip, or an information step not in `seen` (a section's introduction
