@@ -44,7 +44,7 @@ from conversation.screens import (
     Transcript,
     Welcome,
 )
-from conversation.service import AtCard, Conversation, utc_now
+from conversation.service import AtCard, Conversation, Situation, utc_now
 from conversation.session import language_for
 from conversation.tokens import BadToken, decode, encode
 from conversation.versions import (
@@ -100,6 +100,7 @@ __all__ = [
     "Reply",
     "Screen",
     "Selection",
+    "Situation",
     "Start",
     "Status",
     "Submitted",

@@ -1,4 +1,5 @@
-"""The conversation's words at the end: the thanks, the summary, changing an answer.
+"""The conversation's words at the end: the thanks, the summary, changing an answer
+(at the end, or in passing).
 
 Part of `conversation.words.WORDS` (which `say` looks them up in), kept apart for size.
 """
@@ -13,6 +14,20 @@ END_WORDS: dict[str, dict[str, str]] = {
         "you can still change one.",
     },
     "revised": {"fr": "Réponse modifiée, merci !", "en": "Answer changed, thank you!"},
+    # An earlier answer given again in passing (a chat's reply quoting its question).
+    "changed_in_passing": {
+        "fr": "C’est noté : votre réponse à « {question} » est modifiée. Voici la suite.",
+        "en": "Noted: your answer to “{question}” is changed. Here is what comes next.",
+    },
+    "not_changed": {
+        "fr": "Votre réponse à « {question} » n’a pas changé. {why}",
+        "en": "Your answer to “{question}” has not changed. {why}",
+    },
+    "changed_with_buttons": {
+        "fr": "Elle se donne avec les boutons : pour la changer, revenez à cette question "
+        "(« Retour »).",
+        "en": "It is given with the buttons: to change it, go back to that question (“Back”).",
+    },
     "revise_opened": {
         "fr": "Votre modification appelle aussi cette question :",
         "en": "Your change also calls for this question:",

@@ -107,6 +107,9 @@ class Typed:
     """The question it was typed for, where the channel knows (a web form): a text meant
     for another question, or typed twice, is then stale rather than taken."""
     seq: int | None = None
+    again: str | None = None
+    """An earlier question this text answers anew, where the channel knows (a chat's reply
+    quoting it): its answer changes, and the person stays at the question waiting."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Any, Final, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from conversation.actions import Intent
+from conversation.again import earlier_questions
 from conversation.closing import closed_notice, still_served
 from conversation.events import Event, Person, Pressed, entry_of
 from conversation.known_states import KnownStates
@@ -76,6 +77,8 @@ class Situation(NamedTuple):
     """The channel's message showing the question waiting (None: none, or not known)."""
     waiting: Prompt | None = None
     """The question waiting, as a turn would show it (None: none)."""
+    earlier: tuple[Prompt, ...] = ()
+    """While answering, the questions answered or skipped before, for a reply quoting one."""
 
 
 class AtCard(NamedTuple):
@@ -461,8 +464,10 @@ class Conversation:
             where = "finished"
         message = live.get(response.id, response.prompt_message_id)
         state, flow = session.state, self.flow_of(response.flow_id)
-        waiting = prompt(flow, state, session.lang) if where == "answering" and state else None
-        return Situation(where, session.lang, message, waiting)
+        if where != "answering" or state is None:
+            return Situation(where, session.lang, message)
+        earlier = earlier_questions(flow, state, session.lang)
+        return Situation(where, session.lang, message, prompt(flow, state, session.lang), earlier)
 
     async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
         """The questionnaires no longer run that a copy of someone's data names, by id, as

@@ -13,6 +13,7 @@ import dataclasses
 
 from conversation import actions, rules, views
 from conversation.actions import ENTRY_INTENTS, REVISION_INTENTS, SEQUENCED, Action, Intent
+from conversation.again import AnsweringAgain
 from conversation.events import (
     Command,
     CommandName,
@@ -25,7 +26,6 @@ from conversation.events import (
     Unreadable,
     help_commands,
 )
-from conversation.rights import Rights
 from conversation.screens import (
     Goodbye,
     Help,
@@ -50,7 +50,7 @@ from flows import (
 
 
 @dataclasses.dataclass
-class Turn(Rights):
+class Turn(AnsweringAgain):
     """The rules applied to one event of one respondent; `reply()` says what to show."""
 
     async def play(self, event: Event) -> None:
@@ -152,6 +152,8 @@ class Turn(Rights):
         elif self.untold_update:
             # Typed for a question of the old version: show where they are instead.
             self.show_current()
+        elif isinstance(event, Typed) and event.again is not None:
+            await self._answer_again(state, event.again, event.text)
         elif event.step is not None and rules.is_stale(state, event.step, event.seq or 0):
             self._stale("stale_answer")  # for a question that is no longer the one waiting
         elif isinstance(event, Typed):

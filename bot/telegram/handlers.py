@@ -20,11 +20,12 @@ from bot.telegram.chat_memory import ChatMemory
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import menu_keyboard, page_of
 from bot.telegram.odd_input import (
+    UNTOLD,
     Rest,
     caption_note,
     edited_note,
     invitation_payload,
-    quotes_an_answered_question,
+    quoted_question,
     say_odd,
 )
 from bot.telegram.render import Renderer
@@ -123,14 +124,16 @@ async def on_text(update: Update, context: BotContext) -> None:
         # The invitation pasted or forwarded: as if its link were tapped, not an answer.
         await converse(update, context, Start(stage=payload))
         return
+    again, quoted = None, None
     if message.reply_to_message is not None and not context.services.conversation.closed:
         where = await context.services.conversation.situation(person)
-        live = where.live_message if where.where == "answering" else None
-        if quotes_an_answered_question(message, context.bot.id, live, where.waiting, where.lang):
+        again = quoted_question(message, context.bot.id, where)
+        if again == UNTOLD:
             await here.send_plain(say_odd("quoted_earlier", where.lang))
             await converse(update, context, Look())  # the question waiting, as usual
             return
-    reply = await converse(update, context, Typed(message.text))
+        quoted = message.reply_to_message.message_id if again else None
+    reply = await converse(update, context, Typed(message.text, again=again), quoted=quoted)
     if reply is not None and reply.status == Status.REFUSED:
         # A text of a message's full length is refused for its length (no question takes
         # 4,000 characters and more); the rest of its paste is then known (odd_input.py).
@@ -255,9 +258,11 @@ async def converse(
     event: Event,
     *,
     query: CallbackQuery | None = None,
+    quoted: int | None = None,
 ) -> Reply | None:
     """Hand `event` to the conversation (with the update id) and show its reply in the chat;
-    the reply (None: no person or chat to converse with)."""
+    the reply (None: no person or chat to converse with). `quoted`: the earlier question a
+    reply answers again, edited to show its new answer."""
     person = person_of(update)
     chat = update.effective_chat
     if person is None or chat is None:
@@ -282,6 +287,7 @@ async def converse(
         tapped,
         memory=context.services.chats,
         with_marks=context.services.live_with_marks,
+        quoted=quoted,
     ).show()
     await _menu_follows(context, chat.id, person, event, reply)
     return reply

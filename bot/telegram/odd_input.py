@@ -30,19 +30,20 @@ from telegram import Message
 
 from bot.telegram.keyboards import echo_head
 from bot.telegram.sending import text_length
-from conversation import Words
-from flows import Prompt, fitting_prefix
+from conversation import Situation, Words
+from flows import fitting_prefix, typeset
 
 WORDS: dict[str, dict[str, str]] = {
     "quoted_earlier": {
-        "fr": "Ce message cite une question précédente : je ne l’enregistre pas, pour ne pas "
-        "le prendre pour la réponse à la question en cours. Pour changer une réponse déjà "
-        "donnée, revenez-y avec « ↩ Retour » ou /back ; une fois le questionnaire terminé, "
-        "avec « ✏️ Modifier une réponse ». Voici la question en cours.",
-        "en": "This message quotes an earlier question, so I have not saved it: it would have "
-        "answered the current question. To change an answer already given, go back to it "
-        "with “↩ Back” or /back; once the questionnaire is finished, with “✏️ Change an "
-        "answer”. Here is the current question.",
+        "fr": "Ce message cite une question précédente que je ne retrouve plus telle quelle : "
+        "je ne l’enregistre pas, pour ne pas le prendre pour la réponse à la question en "
+        "cours. Pour changer une réponse déjà donnée, revenez-y avec « ↩ Retour » ou /back ; "
+        "une fois le questionnaire terminé, avec « ✏️ Modifier une réponse ». Voici la "
+        "question en cours.",
+        "en": "This message quotes an earlier question that I can no longer find as it was, "
+        "so I have not saved it: it would have answered the current question. To change an "
+        "answer already given, go back to it with “↩ Back” or /back; once the questionnaire "
+        "is finished, with “✏️ Change an answer”. Here is the current question.",
     },
     "paste_rest": {
         "fr": "La fin de votre long message, que Telegram a coupé en plusieurs morceaux, "
@@ -101,25 +102,43 @@ CAPTION_QUOTED: Final = 200
 """How much of a caption is quoted back, in UTF-16 code units (a caption holds 1,024)."""
 
 
-def quotes_an_answered_question(
-    message: Message, bot_id: int, live: int | None, waiting: Prompt | None, lang: str
-) -> bool:
-    """Whether `message` replies to one of the bot's questions already answered, not to the
-    question waiting (`live`, its message; None: not known, and the text is taken as ever).
+UNTOLD: Final = ""
+"""`quoted_question` for a reply to an earlier question that cannot be told which (its text
+changed since, or two read alike): not taken as an answer to anything."""
 
-    An earlier echo of the question waiting (`waiting`) is that question: after going back
+
+def quoted_question(message: Message, bot_id: int, where: Situation) -> str | None:
+    """The id of the earlier question `message` replies to (its echo, "✅ answer"), to answer
+    it again; `UNTOLD` when it cannot be told which; None when the reply quotes no earlier
+    question: its text answers the question waiting, as ever.
+
+    While the question waiting (`where.live_message`) is not known, a reply is an answer
+    as ever. An earlier echo of the question waiting is that question: after going back
     to it, a reply there is its new answer."""
     quoted = message.reply_to_message
+    live = where.live_message if where.where == "answering" else None
     if quoted is None or live is None or quoted.message_id == live:
-        return False
+        return None
     if quoted.from_user is None or quoted.from_user.id != bot_id:
-        return False
+        return None
     text = quoted.text or ""
-    if not any(mark in text for mark in ANSWERED_MARKS):
-        return False
+    marks = [text.index(mark) for mark in ANSWERED_MARKS if mark in text]
+    if not marks:
+        return None
     # The echo begins with the question's progress line and text, as shown: two questions
     # may read alike ("Précisez :"), not at the same place in the questionnaire.
-    return waiting is None or not text.startswith(echo_head(waiting, lang))
+    echoed, lang = text[: min(marks)], where.lang
+    if where.waiting is not None and echoed.startswith(echo_head(where.waiting, lang)):
+        return None
+    alike = [
+        shown
+        for shown in where.earlier
+        if echoed == (question := typeset(shown.text, lang)) or echoed.endswith("\n" + question)
+    ]
+    # Its number in the questionnaire tells two alike apart, unless a branch moved it since.
+    exact = [shown for shown in alike if echoed == echo_head(shown, lang)]
+    found = exact if len(exact) == 1 else alike
+    return found[0].step_id if len(found) == 1 else UNTOLD
 
 
 def own_link_payload(text: str, username: str | None) -> str | None:

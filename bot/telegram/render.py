@@ -65,6 +65,8 @@ class Renderer:
     """The chat's open menu and long menus, kept between updates (none: nothing kept)."""
     with_marks: bool = False
     """The live message is written with the update's inbox mark, not at once (the poller)."""
+    quoted: int | None = None
+    """The earlier question a reply answered again: it shows the new answer, not the live one."""
 
     def __post_init__(self) -> None:
         self.live = self.reply.live_message
@@ -165,16 +167,19 @@ class Renderer:
         await self._remember(asked_in)
 
     async def _leave(self, screen: Answered) -> None:
-        """The question just left reads as a transcript line (or simply loses its buttons)."""
-        if self.live is None:
+        """The question just left reads as a transcript line (or simply loses its buttons);
+        an earlier question answered again (`quoted`) shows its new answer."""
+        left = self.quoted if self.quoted is not None else self.live
+        if left is None:
             return
         if screen.answer is None:
-            await self.chat.drop_keyboard(self.live)
+            await self.chat.drop_keyboard(left)
         else:
             text = answered_text(screen.prompt, screen.answer, self.lang, skipped=screen.skipped)
-            await self.chat.edit(self.live, text)
-        self._settle(self.live)
-        self.live = None
+            await self.chat.edit(left, text)
+        if left == self.live:
+            self._settle(left)
+            self.live = None
 
     async def _summary(self, screen: Summary) -> None:
         """The answers as read back, with "change an answer": its message is the live one."""

@@ -281,8 +281,11 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "This list is no longer available: send /start to carry on.",
     },
     "tg_usage": {
-        "fr": "Répondez en touchant les boutons, ou en écrivant quand on vous le demande.",
-        "en": "Answer by tapping the buttons, or by typing when asked.",
+        "fr": "Répondez en touchant les boutons, ou en écrivant quand on vous le demande. "
+        "Pour corriger une réponse écrite plus haut, répondez à sa question (« Répondre ») "
+        "avec la bonne réponse.",
+        "en": "Answer by tapping the buttons, or by typing when asked. To correct an answer "
+        "typed further up, reply to its question (“Reply”) with the right one.",
     },
 }
 

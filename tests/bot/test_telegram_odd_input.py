@@ -51,10 +51,15 @@ sections:
 
 AGREE = "✅ J’accepte"
 QUOTED = (
-    "Ce message cite une question précédente\u00a0: je ne l’enregistre pas, pour ne pas le "
-    "prendre pour la réponse à la question en cours. Pour changer une réponse déjà donnée, "
-    "revenez-y avec «\u00a0↩ Retour\u00a0» ou /back\u00a0; une fois le questionnaire terminé, "
-    "avec «\u00a0✏️ Modifier une réponse\u00a0». Voici la question en cours."
+    "Ce message cite une question précédente que je ne retrouve plus telle quelle\u00a0: je ne "
+    "l’enregistre pas, pour ne pas le prendre pour la réponse à la question en cours. Pour "
+    "changer une réponse déjà donnée, revenez-y avec «\u00a0↩ Retour\u00a0» ou /back\u00a0; "
+    "une fois le questionnaire terminé, avec «\u00a0✏️ Modifier une réponse\u00a0». Voici la "
+    "question en cours."
+)
+CHANGED = (
+    "C’est noté\u00a0: votre réponse à «\u00a0Nom de votre organisation\u00a0?\u00a0» est "
+    "modifiée. Voici la suite."
 )
 PASTE_REST = "La fin de votre long message, que Telegram a coupé en plusieurs morceaux"
 OLD_EDITED = "votre réponse reste celle que vous avez envoyée"
@@ -83,7 +88,7 @@ def asked(ana: Person, n: int) -> list[ChatMessage]:
 # --- a correction quoting an earlier question -------------------------------------------
 
 
-async def test_a_correction_quoting_an_answered_question_is_not_taken_for_the_current_one(
+async def test_a_correction_quoting_an_answered_question_changes_that_answer_not_the_current(
     person: PersonFactory, api: FakeBotAPI, answers_of: AnswersOf
 ) -> None:
     ana = person()
@@ -94,10 +99,11 @@ async def test_a_correction_quoting_an_answered_question_is_not_taken_for_the_cu
     quoting = ana.message_update("Acme Industries", reply_to_message=api.message_json(echo))
     await ana.updates.feed(quoting)
 
-    # Nothing stored: not the free text of question 2, and question 1 keeps its answer.
-    assert answers_of(ana.user_id) == {"org": ("Acme Indutries", None, "pithiviers")}
+    # Question 1 corrected, not the free text of question 2, which is asked again below.
+    assert answers_of(ana.user_id) == {"org": ("Acme Industries", None, "pithiviers")}
+    assert "✅ Acme Industries" in echo.text  # edited where it stands
     note, question = ana.chat[-2:]
-    assert note.text == QUOTED
+    assert note.text == CHANGED
     assert question.text.startswith("Question 2/3") and question.keyboard
     assert len(ana.live_keyboards()) == 1
 

@@ -1,10 +1,9 @@
 """Two questions that read alike ("D'autres freins ?" in two sections): a correction typed
-in reply to the first one's echo, while the second waits, is not the second's answer."""
+in reply to one's echo changes that one's answer, told apart by its number."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -49,7 +48,7 @@ def flow(tmp_path: Path) -> Flow:
     return load_flow(path)
 
 
-async def test_a_quote_of_an_earlier_question_reading_alike_is_not_the_waiting_ones_answer(
+async def test_a_quote_of_a_question_reading_alike_changes_the_one_quoted(
     person: PersonFactory, api: FakeBotAPI, answers_of: AnswersOf
 ) -> None:
     ana = person()
@@ -57,13 +56,22 @@ async def test_a_quote_of_an_earlier_question_reading_alike_is_not_the_waiting_o
     await ana.tap(AGREE)
     await ana.send("Coût")
     assert ana.last_text.startswith("Question 2/3")
-    echo = next(m for m in ana.chat if m.text.startswith("Question 1/3") and "✅ Coût" in m.text)
+    first = next(m for m in ana.chat if m.text.startswith("Question 1/3") and "✅ Coût" in m.text)
 
-    correction: dict[str, Any] = ana.message_update(
-        "Coût et délais", reply_to_message=api.message_json(echo)
+    # While the second waits, a reply to the first's echo is not the second's answer.
+    await ana.updates.feed(
+        ana.message_update("Coût et délais", reply_to_message=api.message_json(first))
     )
-    await ana.updates.feed(correction)
-
-    assert any(m.text == QUOTED for m in ana.chat)
+    assert answers_of(ana.user_id)["innov_more"][0] == "Coût et délais"
     assert "talent_more" not in answers_of(ana.user_id)
-    assert answers_of(ana.user_id)["innov_more"][0] == "Coût"
+    assert ana.last_text.startswith("Question 2/3")
+
+    # Both answered: a reply to the second's echo changes the second.
+    await ana.send("Logement")
+    second = next(m for m in ana.chat if m.text.startswith("Question 2/3") and "✅" in m.text)
+    await ana.updates.feed(
+        ana.message_update("Logement des apprentis", reply_to_message=api.message_json(second))
+    )
+    assert answers_of(ana.user_id)["talent_more"][0] == "Logement des apprentis"
+    assert answers_of(ana.user_id)["innov_more"][0] == "Coût et délais"
+    assert not any(m.text == QUOTED for m in ana.chat)
