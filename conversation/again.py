@@ -37,10 +37,10 @@ class AnsweringAgain(Rights):
 
     async def _answer_again(self, state: ResponseState, step: str, text: str) -> None:
         """A reply to an earlier question: its answer changed in passing, then the question
-        waiting again (`flows.answer_again`); refused, the question waiting with why."""
+        waiting again, or the end (`flows.answer_again`); refused, the same with why."""
         if not answered_earlier(self.flow, state, step):  # moved on elsewhere meanwhile
             self.screens.append(Message(say("stale_answer", self.lang)))
-            self.show_current()
+            self._where_they_are(state)
             return
         outcome = answer_again(self.flow, state, step, text, self.lang)
         left = self.prompt_of(revise(self.flow, state, step))
@@ -53,13 +53,26 @@ class AnsweringAgain(Rights):
             self.status, self.note = Status.REFUSED, outcome.error
             refused = say("not_changed", self.lang, question=question, why=why)
             self.screens.append(Message(refused, warning=True, reason=outcome.reason))
-            self.show_current()
+            self._where_they_are(state)
             return
-        await self._save(outcome.state)
+        after = outcome.state
+        await self._save(after)
         # Read back against the state it was given from (`state`): not a step back.
-        self.screens.append(views.answered(self.flow, left, state, outcome.state, self.lang))
-        self.screens.append(Message(say("changed_in_passing", self.lang, question=question)))
+        self.screens.append(views.answered(self.flow, left, state, after, self.lang))
+        if after.finished:
+            self._ended_again(state, after)  # "Réponse modifiée", as after "Modifier"
+        elif state.finished:
+            self.screens.append(Message(say("revise_opened", self.lang)))
+        else:
+            self.screens.append(Message(say("changed_in_passing", self.lang, question=question)))
         self.show_current()
+
+    def _where_they_are(self, state: ResponseState) -> None:
+        """The question waiting; at the end, the summary as the person saw it before."""
+        if state.finished:
+            self._show_summary(brief=True)
+        else:
+            self.show_current()
 
 
 def earlier_questions(flow: Flow, state: ResponseState, lang: str) -> tuple[Prompt, ...]:

@@ -78,7 +78,7 @@ class Situation(NamedTuple):
     waiting: Prompt | None = None
     """The question waiting, as a turn would show it (None: none)."""
     earlier: tuple[Prompt, ...] = ()
-    """While answering, the questions answered or skipped before, for a reply quoting one."""
+    """The questions answered or skipped before, for a reply quoting one (none: "kept")."""
 
 
 class AtCard(NamedTuple):
@@ -463,11 +463,11 @@ class Conversation:
         elif session.finished and (session.state is None or session.state.finished):
             where = "finished"
         message = live.get(response.id, response.prompt_message_id)
-        state, flow = session.state, self.flow_of(response.flow_id)
-        if where != "answering" or state is None:
-            return Situation(where, session.lang, message)
-        earlier = earlier_questions(flow, state, session.lang)
-        return Situation(where, session.lang, message, prompt(flow, state, session.lang), earlier)
+        lang, state, flow = session.lang, session.state, self.flow_of(response.flow_id)
+        if where == "kept" or state is None:
+            return Situation(where, lang, message)
+        earlier = earlier_questions(flow, state, lang)
+        return Situation(where, lang, message, prompt(flow, state, lang), earlier)
 
     async def retired_names(self, data: dict[str, Any], lang: str) -> dict[str, str]:
         """The questionnaires no longer run that a copy of someone's data names, by id, as

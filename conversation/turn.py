@@ -108,8 +108,7 @@ class Turn(AnsweringAgain):
         changes (a flow without a notice begins, as at `/start`: `_arrive`).
 
         A page opened from the other questionnaire's link offers the switch, as `/start`
-        does; going on takes the page to the person's own entry (`switch_offer`).
-        """
+        does; going on takes the page to the person's own entry (`switch_offer`)."""
         session = self.session
         linked = self._other_linked()
         await self._tag_if_untagged(find_stage(self.stages, event.stage))
@@ -186,15 +185,18 @@ class Turn(AnsweringAgain):
         self._ask_consent(stage, changed=False)
 
     async def _typed_after_end(self, event: Typed | Submitted) -> None:
-        """A number of the summary opens its question to change it; anything else, the end.
+        """A number of the summary opens its question to change it; a reply to an earlier
+        question changes its answer (`_answer_again`); anything else, the end.
 
         Whether the picker was shown or not: the summary's lines are numbered, and the
-        picker asks for those numbers, so a typed "3" means the same either way.
-        """
+        picker asks for those numbers, so a typed "3" means the same either way."""
         state = self.session.state
         assert state is not None
         step = None
         if isinstance(event, Typed) and not self.session.kept_as_given:
+            if event.again:
+                await self._answer_again(state, event.again, event.text)
+                return
             step = rules.named_in_summary(self.flow, state, event.text, self.lang)
         if step is None:
             self._show_finished()

@@ -186,13 +186,12 @@ def revise(flow: Flow, state: ResponseState, step_id: str) -> ResponseState:
 
 def answer_again(flow: Flow, state: ResponseState, step_id: str, text: str, lang: str) -> Outcome:
     """A new typed answer to a question answered (or skipped) earlier, given in passing (a
-    chat's reply to that question): the person stays at the question they were on.
+    chat's reply to that question): the person stays at the question they were on, or at
+    the end.
 
     Where the new answer opens a question (a branch) or asks for an "Other" text, that
     comes first, then the questions still open, as after a revision; the question they
     were on keeps its ticks and its way back. Refused: the state as it was."""
-    if state.finished:
-        return _refused(state, "finished", lang)
     if not answered_earlier(flow, state, step_id):
         return _refused(state, "not_answered", lang)
     outcome = answer_text(flow, revise(flow, state, step_id), text, lang)

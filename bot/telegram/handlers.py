@@ -129,7 +129,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         where = await context.services.conversation.situation(person)
         again = quoted_question(message, context.bot.id, where)
         if again == UNTOLD:
-            await here.send_plain(say_odd("quoted_earlier", where.lang))
+            said = "quoted_earlier" if where.where == "answering" else "quoted_earlier_end"
+            await here.send_plain(say_odd(said, where.lang))
             await converse(update, context, Look())  # the question waiting, as usual
             return
         quoted = message.reply_to_message.message_id if again else None

@@ -45,6 +45,14 @@ WORDS: dict[str, dict[str, str]] = {
         "answer already given, go back to it with “↩ Back” or /back; once the questionnaire "
         "is finished, with “✏️ Change an answer”. Here is the current question.",
     },
+    "quoted_earlier_end": {
+        "fr": "Ce message cite une question précédente que je ne retrouve plus telle quelle : "
+        "je ne l’enregistre pas. Pour changer une réponse, touchez « ✏️ Modifier une "
+        "réponse » sous vos réponses.",
+        "en": "This message quotes an earlier question that I can no longer find as it was, "
+        "so I have not saved it. To change an answer, tap “✏️ Change an answer” under your "
+        "answers.",
+    },
     "paste_rest": {
         "fr": "La fin de votre long message, que Telegram a coupé en plusieurs morceaux, "
         "n’est pas enregistrée non plus. Merci d’envoyer une réponse plus courte, en un seul "
@@ -112,12 +120,14 @@ def quoted_question(message: Message, bot_id: int, where: Situation) -> str | No
     it again; `UNTOLD` when it cannot be told which; None when the reply quotes no earlier
     question: its text answers the question waiting, as ever.
 
-    While the question waiting (`where.live_message`) is not known, a reply is an answer
-    as ever. An earlier echo of the question waiting is that question: after going back
-    to it, a reply there is its new answer."""
+    While a question waits, and its message (`where.live_message`) is not known, a reply
+    is its answer as ever. An earlier echo of the question waiting is that question:
+    after going back to it, a reply there is its new answer."""
     quoted = message.reply_to_message
-    live = where.live_message if where.where == "answering" else None
-    if quoted is None or live is None or quoted.message_id == live:
+    if quoted is None or where.where not in ("answering", "finished"):
+        return None
+    live = where.live_message
+    if where.where == "answering" and (live is None or quoted.message_id == live):
         return None
     if quoted.from_user is None or quoted.from_user.id != bot_id:
         return None

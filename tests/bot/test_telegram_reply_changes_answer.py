@@ -171,3 +171,48 @@ async def test_help_says_how_to_correct_an_answer_further_up(person: PersonFacto
     ana = person()
     await ana.send("/help")
     assert "Pour corriger une réponse écrite plus haut, répondez à sa question" in ana.last.text
+
+
+async def test_at_the_end_a_reply_changes_the_answer_and_the_end_comes_again(
+    person: PersonFactory, api: FakeBotAPI, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await at_ok(ana)
+    await ana.tap("Oui")
+    summary = ana.last_with_buttons()
+    assert summary.text.startswith("Récapitulatif de vos réponses")
+
+    await reply(ana, api, echo(ana, 1), "Acme Industries")
+    assert answers_of(ana.user_id)["org"][0] == "Acme Industries"
+    assert "✅ Acme Industries" in echo(ana, 1).text
+    changed, brief = ana.chat[-2:]
+    assert changed.text == "Réponse modifiée, merci\u00a0!"
+    assert brief.labels() == ["✏️ Modifier une réponse", "📋 Revoir toutes mes réponses"]
+    assert ana.live_keyboards() == [brief]  # the summary's button went
+
+    # Refused: why, and the end as it was.
+    await reply(ana, api, echo(ana, 3), "Agriculture")
+    refused, brief = ana.chat[-2:]
+    assert refused.text.startswith(
+        "⚠️ Votre réponse à «\u00a0Secteur\u00a0?\u00a0» n’a pas changé. "
+    ), refused.text
+    assert brief.labels() == ["✏️ Modifier une réponse", "📋 Revoir toutes mes réponses"]
+    assert answers_of(ana.user_id)["sector"][0] == "industry"
+
+
+async def test_at_the_end_a_question_whose_text_changed_points_to_the_summarys_button(
+    person: PersonFactory, api: FakeBotAPI, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await at_ok(ana)
+    await ana.tap("Oui")
+    staff = echo(ana, 2)
+    await reply(ana, api, echo(ana, 1), "Acme Industries")
+
+    await reply(ana, api, staff, "15")
+    assert answers_of(ana.user_id)["staff"][0] == 12
+    note = next(m for m in reversed(ana.chat) if m.text.startswith("Ce message cite"))
+    assert note.text.endswith(
+        "Pour changer une réponse, touchez «\u00a0✏️ Modifier une réponse\u00a0» sous vos réponses."
+    )
+    assert ana.last_with_buttons().labels() == ["✏️ Modifier une réponse"]

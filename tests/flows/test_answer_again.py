@@ -92,5 +92,21 @@ def test_only_a_question_answered_earlier_and_still_shown_can_be_answered_again(
     assert again(chat, "importance", "3") == not_yet  # the one waiting
     assert again(chat, "email", "ana@example.fr") == not_yet  # not reached
     assert again(chat, "markets", "Europe") == not_yet  # hidden by "no"
-    finished = mini_chat(mini)
-    assert again(finished, "company", "Acme SAS") == message("finished", "fr")
+
+
+def test_at_the_end_the_answer_changes_and_the_response_stays_finished(mini_flow: Flow) -> None:
+    chat = mini_chat(mini_flow)
+    history = chat.state.history
+    chat.ok(again(chat, "company", "Acme SAS"))
+    assert chat.state.answers["company"] == "Acme SAS"
+    assert (chat.state.finished, chat.current, chat.state.history) == (True, None, history)
+
+
+def test_at_the_end_a_branch_opened_is_asked_then_the_end_again(mini_flow: Flow) -> None:
+    chat = mini_chat(mini_flow, exports=lambda c: c.tap("no"))
+    chat.ok(again(chat, "exports", "Oui"))
+    assert (chat.state.finished, chat.current) == (False, "markets")
+    chat.ok(chat.toggle("eu"))
+    chat.ok(chat.confirm())
+    chat.ok(chat.skip())  # the export share, optional
+    assert chat.state.finished
