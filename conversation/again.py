@@ -48,7 +48,10 @@ class AnsweringAgain(Rights):
         question = clip(left.text, QUESTION_QUOTED)
         if not outcome.accepted:
             why = outcome.error or ""
-            if outcome.reason == "use_buttons":
+            if outcome.reason == "use_buttons" and state.finished:
+                revise_label = say("revise", self.lang)
+                why = say("changed_with_buttons_end", self.lang, revise=revise_label)
+            elif outcome.reason == "use_buttons":
                 why = say("changed_with_buttons", self.lang)
             self.status, self.note = Status.REFUSED, outcome.error
             refused = say("not_changed", self.lang, question=question, why=why)

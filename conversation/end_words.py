@@ -28,6 +28,10 @@ END_WORDS: dict[str, dict[str, str]] = {
         "(« Retour »).",
         "en": "It is given with the buttons: to change it, go back to that question (“Back”).",
     },
+    "changed_with_buttons_end": {
+        "fr": "Elle se donne avec les boutons : pour la changer, touchez « {revise} ».",
+        "en": "It is given with the buttons: to change it, tap “{revise}”.",
+    },
     "revise_opened": {
         "fr": "Votre modification appelle aussi cette question :",
         "en": "Your change also calls for this question:",

@@ -216,3 +216,17 @@ async def test_at_the_end_a_question_whose_text_changed_points_to_the_summarys_b
         "Pour changer une réponse, touchez «\u00a0✏️ Modifier une réponse\u00a0» sous vos réponses."
     )
     assert ana.last_with_buttons().labels() == ["✏️ Modifier une réponse"]
+
+
+async def test_at_the_end_a_multiple_choice_points_to_the_summarys_button(
+    person: PersonFactory, api: FakeBotAPI, answers_of: AnswersOf
+) -> None:
+    ana = person()
+    await at_ok(ana)
+    await ana.tap("Oui")
+    await reply(ana, api, echo(ana, 4), "Asie")
+    assert ana.chat[-2].text.endswith(
+        "n’a pas changé. Elle se donne avec les boutons\u00a0: pour la changer, touchez "
+        "«\u00a0✏️ Modifier une réponse\u00a0»."
+    ), ana.chat[-2].text
+    assert answers_of(ana.user_id)["markets"][0] == ["eu"]
