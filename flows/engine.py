@@ -198,15 +198,27 @@ def answer_again(flow: Flow, state: ResponseState, step_id: str, text: str, lang
     if not outcome.accepted:
         return Outcome(state, outcome.error, outcome.reason, outcome.near)
     after = outcome.state
-    if after.current != state.current:
-        return outcome
+    before_shown = shown_steps(flow, state.answers).ids
+    opened = after.current is not None and after.current not in before_shown
+    if after.awaiting_other or opened or not _still_there(flow, state, after):
+        return outcome  # the "Other" text, a branch opened, or the question waiting hidden
     kept = {
+        "current": state.current,
+        "finished": state.finished,
         "history": state.history,
         "draft": state.draft,
         "awaiting_other": state.awaiting_other,
         "reviewing": state.reviewing,
     }
     return Outcome(after.model_copy(update=kept))
+
+
+def _still_there(flow: Flow, state: ResponseState, after: ResponseState) -> bool:
+    """Whether the place `state` was at (its question, or the end) is one `after` can be at:
+    the question still shown, or the end with no question shown left open."""
+    if state.current is None:
+        return first_open(flow, after) is None
+    return state.current in shown_steps(flow, after.answers).ids
 
 
 def skip(flow: Flow, state: ResponseState, lang: str) -> Outcome:

@@ -110,3 +110,40 @@ def test_at_the_end_a_branch_opened_is_asked_then_the_end_again(mini_flow: Flow)
     chat.ok(chat.confirm())
     chat.ok(chat.skip())  # the export share, optional
     assert chat.state.finished
+
+
+def test_the_question_waiting_mid_other_text_keeps_waiting_for_it(mini_flow: Flow) -> None:
+    chat = mini_chat(mini_flow, until="sector")
+    chat.ok(chat.type("Autre (précisez)"))
+    assert chat.state.awaiting_other
+    chat.ok(again(chat, "company", "Acme SAS"))
+    assert (chat.current, chat.state.awaiting_other) == ("sector", True)
+    chat.ok(chat.type("Horlogerie"))
+    assert chat.state.others["sector"] == "Horlogerie"
+
+
+def test_an_information_step_waiting_stays(mini_flow: Flow) -> None:
+    chat = mini_chat(mini_flow, until="company")
+    chat.ok(chat.type("Acme"))
+    chat.back()
+    chat.back()
+    assert chat.current == "welcome"
+    chat.ok(again(chat, "company", "Acme SAS"))
+    assert (chat.current, chat.state.answers["company"]) == ("welcome", "Acme SAS")
+
+
+def test_a_change_that_hides_the_question_waiting_goes_on_to_the_next_open(
+    mini_flow: Flow,
+) -> None:
+    chat = mini_chat(mini_flow, until="share")
+    chat.ok(again(chat, "exports", "Non"))  # "share" is asked only of exporters
+    assert chat.current == "importance"
+
+
+def test_during_a_revision_after_finishing_the_question_reopened_stays(mini_flow: Flow) -> None:
+    chat = mini_chat(mini_flow)
+    chat.revise("ideas")
+    chat.ok(again(chat, "company", "Acme SAS"))
+    assert (chat.current, chat.state.reviewing) == ("ideas", True)
+    chat.ok(chat.type("Des liens avec l’IUT"))
+    assert chat.state.finished
