@@ -28,6 +28,7 @@ from exports.history import history_of
 from exports.options import CHANNELS, STATUSES, ExportOptions, Layout
 from exports.packed import FileNames, PackedExport, export_packed
 from exports.stages import OtherAudience, UnknownStage, known_stages, unknown_stage
+from exports.workers import default_workers
 
 if TYPE_CHECKING:
     from exports.frame import load_codebook, load_responses
@@ -61,6 +62,7 @@ __all__ = [
     "PackedExport",
     "Progress",
     "UnknownStage",
+    "default_workers",
     "dialect_for",
     "existing_files",
     "export_csv",

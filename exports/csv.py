@@ -118,6 +118,16 @@ def safe_columns(table: Table, columns: Sequence[Column], decimal: str | None) -
     return out
 
 
+def encoded_rows(table: Table, columns: Sequence[Column], dialect: Dialect) -> bytes:
+    """The table's rows (no header) as `CsvWriter` writes them, in UTF-8: for a worker
+    process (`exports.workers`) to hand back to the one writing the file."""
+    text = io.StringIO(newline="")
+    cells = safe_columns(table, columns, dialect.decimal)
+    writer = csv.writer(text, delimiter=dialect.separator, lineterminator=dialect.line_end)
+    writer.writerows(zip(*cells, strict=True))
+    return text.getvalue().encode("utf-8")
+
+
 class CsvWriter:
     """Writes a header, then tables, to a binary stream, in one dialect."""
 
@@ -138,6 +148,12 @@ class CsvWriter:
         cells = safe_columns(table, self.columns, self.dialect.decimal)
         self._csv.writerows(zip(*cells, strict=True))
         self.rows += len(cells[0]) if cells else 0
+
+    def write_encoded(self, data: bytes, rows: int) -> None:
+        """Rows another process made with `encoded_rows`, written after those before."""
+        self._text.flush()
+        self._text.buffer.write(data)
+        self.rows += rows
 
     def close(self) -> None:
         """Flush, and leave the underlying stream open for its owner."""

@@ -18,23 +18,28 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from exports.codebook import codebook_header, codebook_rows
 from exports.columns import Column, option_codes, personal_ids, plan_columns, question_values
-from exports.csv import CsvWriter, dialect_for, write_rows
+from exports.csv import CsvWriter, Dialect, dialect_for, write_rows
 from exports.files import open_output, refuse_protected
 from exports.history import FlowHistory, load_history
 from exports.options import ExportOptions, Layout
 from exports.readahead import cyclic_gc_paused, read_ahead
 from exports.table import Labels, LongRows, Table, wide_table
+from exports.workers import ChunkMaker, csv_chunks
 from flows import Flow, load_flow
 from storage import (
     AnsweredQuestion,
+    EncodedBatch,
+    ResponseBatch,
     ResponseCount,
     ResponseFilter,
     Snapshot,
+    decoded,
     is_postgres_url,
     open_snapshot,
 )
@@ -108,49 +113,59 @@ class Prepared:
 
     def tables(self) -> Iterator[tuple[Table, int]]:
         """Each batch as a table, with the number of responses in it."""
+        tabulate = self.tabulator()
+        for batch in self.batches():
+            yield tabulate(batch), len(batch)
+
+    def batches(self) -> Iterator[ResponseBatch]:
+        """The responses to export, a batch at a time, each read (and decoded) while the one
+        before is used; their channels are tallied as they go by."""
+        for batch in read_ahead(decoded(self.encoded_batches())):
+            self.channels.update(batch.channels)
+            yield batch
+
+    def encoded_batches(self) -> Iterator[EncodedBatch]:
+        """The batches as the database gives them, for worker processes to decode."""
         long = self.options.layout is Layout.LONG
-        left_out = frozenset() if self.options.include_personal else personal_ids(self.history)
-        # The questions the flow file lacks in the codebook's order (the wide layout's).
-        later = [column.question_id for column in self.questions if column.question_id]
-        rows = LongRows(
-            self.flow,
-            self.labels,
-            left_out=left_out,
-            later=later,
-            history=self.history,
-            regions=self.options.regions,
-            cities=self.options.cities,
-            territories=self.options.territories,
-            dates=self.options.dates,
-        )
         # Which answers a carried-over response kept from an older version: for the long
         # layout's answer_flow_version, and for the wide one only when the export holds
         # older versions, whose choices may differ.
         versions = long or bool(self.history.older)
-        batches = self.snapshot.batches(
+        return self.snapshot.encoded_batches(
             self.where,
             size=self.options.batch_size,
             with_times=long,
             with_skipped=long,
             with_versions=versions,
         )
-        # Choices some versions did not offer, once per export (none with one version held).
-        not_offered = self.history.not_offered(option_codes(self.columns))
-        # The next batch is read while this one is pivoted and written.
-        for batch in read_ahead(batches):
-            self.channels.update(batch.channels)
-            if long:
-                yield rows.table(batch), len(batch)
-            else:
-                table = wide_table(
-                    batch,
-                    self.columns,
-                    self.options,
-                    self.labels,
-                    self.history.left_out,
-                    not_offered,
-                )
-                yield table, len(batch)
+
+    def tabulator(self) -> Callable[[ResponseBatch], Table]:
+        """What makes a batch into the export's table: a plain function of the batch, which a
+        worker process can be given (`exports.workers`)."""
+        if self.options.layout is Layout.LONG:
+            left_out = frozenset() if self.options.include_personal else personal_ids(self.history)
+            # The questions the flow file lacks in the codebook's order (the wide layout's).
+            later = [column.question_id for column in self.questions if column.question_id]
+            return LongRows(
+                self.flow,
+                self.labels,
+                left_out=left_out,
+                later=later,
+                history=self.history,
+                regions=self.options.regions,
+                cities=self.options.cities,
+                territories=self.options.territories,
+                dates=self.options.dates,
+            ).table
+        return partial(
+            wide_table,
+            columns=self.columns,
+            options=self.options,
+            labels=self.labels,
+            left_out=self.history.left_out,
+            # Choices some versions did not offer, once per export (none with one version held).
+            not_offered=self.history.not_offered(option_codes(self.columns)),
+        )
 
 
 def as_flow(flow: Flow | str | os.PathLike[str]) -> Flow:
@@ -222,6 +237,7 @@ def run_export(
     codebook: Target | None = None,
     xlsx: Target | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> ExportResult:
     """Export the responses of `flow` in `db` (a file or URL) to CSV, codebook CSV and/or XLSX.
 
@@ -232,6 +248,10 @@ def run_export(
     link is followed. A path that is the database or one of its files is
     refused (OutputError), and so is one path given twice. An existing file is
     replaced: asking first is the caller's part.
+
+    With `workers` > 1, a CSV-only export of three batches or more is made by as many
+    processes (`exports.workers`, `default_workers()`), the same byte for byte; a script
+    asking for them keeps its work under `if __name__ == "__main__":`.
     """
     options = options or ExportOptions()
     flow = as_flow(flow)
@@ -245,8 +265,10 @@ def run_export(
             flow, prepared.columns, options, prepared.history, prepared.questions
         )
         writers: list[Writer] = []
+        table_csv = None
         if csv is not None:
-            writers.append(CsvWriter(stack.enter_context(_opened(csv)), prepared.columns, dialect))
+            table_csv = CsvWriter(stack.enter_context(_opened(csv)), prepared.columns, dialect)
+            writers.append(table_csv)
         if xlsx is not None:
             from exports.xlsx import XlsxWriter
 
@@ -255,16 +277,11 @@ def run_export(
             writers.append(stack.enter_context(book))  # discarded if the export fails
         if codebook is not None:
             write_rows(stack.enter_context(_opened(codebook)), book_header, book_rows, dialect)
-        done = rows = 0
-        total = prepared.total
         with cyclic_gc_paused():
-            for table, count in prepared.tables():
-                for writer in writers:
-                    writer.write(table)
-                done += count
-                rows += len(table[prepared.columns[0].name])
-                if progress is not None:
-                    progress(done, total)
+            if workers > 1 and table_csv is not None and xlsx is None and _worth_a_pool(prepared):
+                done, rows = _write_with_workers(prepared, table_csv, dialect, workers, progress)
+            else:
+                done, rows = _write(prepared, writers, progress)
         for writer in writers:
             writer.close()
         return ExportResult(
@@ -275,6 +292,47 @@ def run_export(
             by_channel={str(channel): n for channel, n in prepared.channels.items()},
             personal=_personal_held(prepared),
         )
+
+
+def _write(
+    prepared: Prepared, writers: Sequence[Writer], progress: Progress | None
+) -> tuple[int, int]:
+    """Every batch made into a table and written by each writer: (responses, rows)."""
+    done = rows = 0
+    for table, count in prepared.tables():
+        for writer in writers:
+            writer.write(table)
+        done += count
+        rows += len(table[prepared.columns[0].name])
+        if progress is not None:
+            progress(done, prepared.total)
+    return done, rows
+
+
+def _worth_a_pool(prepared: Prepared) -> bool:
+    """Whether the export has batches enough to pay for starting worker processes (a
+    fraction of a second): three at least."""
+    return prepared.total > 2 * prepared.options.batch_size
+
+
+def _write_with_workers(
+    prepared: Prepared,
+    writer: CsvWriter,
+    dialect: Dialect,
+    workers: int,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """The CSV made by worker processes (`exports.workers`), written here: (responses, rows)."""
+    maker = ChunkMaker(prepared.tabulator(), prepared.columns, dialect)
+    done = rows = 0
+    for chunk in csv_chunks(prepared.encoded_batches(), maker, workers):
+        writer.write_encoded(chunk.data, chunk.rows)
+        prepared.channels.update(chunk.channels)
+        done += chunk.responses
+        rows += chunk.rows
+        if progress is not None:
+            progress(done, prepared.total)
+    return done, rows
 
 
 def _personal_held(prepared: Prepared) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ PostgreSQL one, `open_store` picks one for a path or a URL, and
 here only.
 """
 
+from storage.batches import EncodedBatch, ResponseBatch, decoded
 from storage.codecs import decode_time, decode_value, encode_time, encode_value
 from storage.errors import (
     Conflict,
@@ -47,7 +48,6 @@ from storage.opening import open_snapshot, open_store
 from storage.postgres import PostgresStore, cut_short, describe_target, is_postgres_url
 from storage.snapshot import (
     AnsweredQuestion,
-    ResponseBatch,
     ResponseCount,
     ResponseFilter,
     Snapshot,
@@ -66,6 +66,7 @@ __all__ = [
     "Conflict",
     "CopyReport",
     "DueReminder",
+    "EncodedBatch",
     "ErasureReport",
     "FlowVersion",
     "Inboxed",
@@ -93,6 +94,7 @@ __all__ = [
     "cut_short",
     "decode_time",
     "decode_value",
+    "decoded",
     "describe_target",
     "disk_full",
     "encode_time",

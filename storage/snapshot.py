@@ -21,24 +21,21 @@ a batch from one step of SQLite, which runs without Python's interpreter lock.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from operator import itemgetter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-import orjson
-
 from storage import flow_versions, stages
+from storage.batches import EncodedBatch, JsonBatch, ResponseBatch, check_size, decoded
 from storage.codecs import encode_time
 from storage.connection import BUSY_TIMEOUT_MS, describe_error
-from storage.errors import StorageError, not_permitted, refuse_other_schema, unreadable_database
+from storage.errors import not_permitted, refuse_other_schema, unreadable_database
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION, refuse_empty_file
-from storage.models import AnswerValue, ResponseStatus, Stage
+from storage.models import ResponseStatus, Stage
 
 DEFAULT_BATCH: Final = 2000
 
@@ -127,44 +124,6 @@ class AnsweredQuestion:
     """Codes found inside list answers (multiple choice, ranking), sorted."""
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseBatch:
-    """Consecutive responses as columns: item i of every field is response i.
-
-    Times are ISO 8601 text in UTC as stored (`2019-06-03T09:00:00.000000+00:00`),
-    which sorts chronologically; callers parse them in bulk.
-    """
-
-    ids: tuple[int, ...]
-    keys: tuple[str, ...]
-    stage_codes: tuple[str | None, ...]
-    cities: tuple[str | None, ...]
-    regions: tuple[str | None, ...]
-    """The region stored with each response's stage (None: no stage, or none given)."""
-    channels: tuple[str | None, ...]
-    """The channel each respondent answered on (`Channel` values)."""
-    flow_ids: tuple[str, ...]
-    flow_versions: tuple[int, ...]
-    languages: tuple[str, ...]
-    statuses: tuple[str, ...]
-    started_at: tuple[str, ...]
-    completed_at: tuple[str | None, ...]
-    answers: tuple[dict[str, AnswerValue], ...]
-    """The answers that count, by question id (hidden questions have none)."""
-    other_texts: tuple[dict[str, str], ...]
-    skipped: tuple[tuple[str, ...], ...]
-    """Questions the respondent chose to skip, from the engine's saved state."""
-    answered_at: tuple[dict[str, str], ...] | None = field(default=None)
-    """When each answer was given, if asked for."""
-    answer_versions: tuple[dict[str, int], ...] | None = field(default=None)
-    """If asked for: the flow version of each answer given on another version than its
-    response's (kept as it stood when the response was carried over to a newer one); the
-    others were given on the response's."""
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
 class Snapshot(Protocol):
     """Reads of one database state, on either backend; get one with `storage.open_snapshot`."""
 
@@ -192,6 +151,18 @@ class Snapshot(Protocol):
         with_versions: bool = False,
     ) -> Iterator[ResponseBatch]:
         """Matching responses in id order, `size` at a time, with their answers."""
+        ...
+
+    def encoded_batches(
+        self,
+        where: ResponseFilter,
+        *,
+        size: int = DEFAULT_BATCH,
+        with_times: bool = False,
+        with_skipped: bool = False,
+        with_versions: bool = False,
+    ) -> Iterator[EncodedBatch]:
+        """The batches of `batches` as the database gave them, each decoded by `decode()`."""
         ...
 
     def flow_versions(self, flow_id: str) -> list[FlowVersion]:
@@ -294,6 +265,25 @@ class SqliteSnapshot:
         questions skipped (otherwise every response's `skipped` is empty);
         `with_versions`, the answers given on another flow version than their response's.
         """
+        encoded = self.encoded_batches(
+            where,
+            size=size,
+            with_times=with_times,
+            with_skipped=with_skipped,
+            with_versions=with_versions,
+        )
+        return decoded(encoded)
+
+    def encoded_batches(
+        self,
+        where: ResponseFilter,
+        *,
+        size: int = DEFAULT_BATCH,
+        with_times: bool = False,
+        with_skipped: bool = False,
+        with_versions: bool = False,
+    ) -> Iterator[JsonBatch]:
+        """The batches of `batches`, each as SQLite's one JSON document, not decoded."""
         check_size(size)
         condition, params = where.where()
         sql = _batch_sql(
@@ -302,14 +292,12 @@ class SqliteSnapshot:
         after = 0
         while True:
             rows = self._query(sql, [*params, after, size], "read responses to export")
-            responses: list[list[Any]] = decode_json(str(rows[0][0]))
-            if not responses:
+            text, last, count = rows[0]
+            if not count:
                 return
-            # json_group_array keeps the scan's order (by id); sorting sorted rows is one pass.
-            responses.sort(key=itemgetter(0))
-            yield _batch(responses, with_times=with_times, with_versions=with_versions)
-            after = responses[-1][0]
-            if len(responses) < size:
+            yield JsonBatch(str(text), with_times=with_times, with_versions=with_versions)
+            after = int(last)
+            if count < size:
                 return
 
     def flow_versions(self, flow_id: str) -> list[FlowVersion]:
@@ -326,12 +314,6 @@ class SqliteSnapshot:
         rows = self._query(f"SELECT {stages.COLUMNS} FROM stages", (), "read the stages")
         names = [name.strip() for name in stages.COLUMNS.split(",")]
         return [stages.from_row(dict(zip(names, row, strict=True))) for row in rows]
-
-
-def check_size(size: int) -> None:
-    """Refuse a batch size below one (both backends say it the same way)."""
-    if size < 1:
-        raise StorageError(f"a batch must hold at least one response, not {size}")
 
 
 def _batch_sql(
@@ -368,7 +350,9 @@ def _batch_sql(
         # texts (and times, and versions), as [answers, others(, times)(, versions)].
         "(SELECT json_array(json_group_object(a.question_id, json(a.value_json)), "
         "json_group_object(a.question_id, a.other_text) FILTER (WHERE a.other_text IS NOT NULL)"
-        f"{times}) FROM answers a WHERE a.response_id = r.id))) "
+        f"{times}) FROM answers a WHERE a.response_id = r.id))), "
+        # Where the batch ends and how many it holds, without decoding it.
+        "MAX(r.id), COUNT(*) "
         "FROM responses r LEFT JOIN stages st ON st.code = r.stage_code "
         "LEFT JOIN respondents p ON p.id = r.respondent_id "
         # NOT INDEXED: walk responses in id order, whatever the filters, so each
@@ -376,66 +360,6 @@ def _batch_sql(
         "WHERE r.id IN (SELECT r.id FROM responses r NOT INDEXED "
         f"WHERE {condition} AND r.id > ? ORDER BY r.id LIMIT ?)"
     )
-
-
-def _batch(rows: list[list[Any]], *, with_times: bool, with_versions: bool) -> ResponseBatch:
-    columns = list(zip(*rows, strict=True))
-    gathered = list(zip(*columns[13], strict=True))
-    return ResponseBatch(
-        ids=columns[0],
-        keys=columns[1],
-        stage_codes=columns[2],
-        cities=columns[3],
-        regions=columns[4],
-        channels=columns[5],
-        flow_ids=columns[6],
-        flow_versions=columns[7],
-        languages=columns[8],
-        statuses=columns[9],
-        started_at=columns[10],
-        completed_at=columns[11],
-        skipped=tuple(map(_skipped_list, columns[12])),
-        answers=gathered[0],
-        other_texts=gathered[1],
-        answered_at=gathered[2] if with_times else None,
-        answer_versions=gathered[3 if with_times else 2] if with_versions else None,
-    )
-
-
-_DIGITS: Final = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
-"""A byte table: digits become "0", every other byte a space."""
-_LONG_NUMBER: Final = b"0" * 19
-
-
-def decode_json(text: str) -> Any:
-    """JSON text decoded exactly as `json.loads` decodes it, by orjson when it can.
-
-    orjson builds the export's answers faster than the json module. It refuses
-    what `json.loads` accepts beyond strict JSON (NaN, lone surrogates), and
-    reads an integer past 64 bits as a rounded float (3.8 to 3.13 alike) where
-    `json` keeps it whole: text with a run of 19 digits (rare: never a code, a
-    time or a key) and text orjson refuses go to `json.loads`, so the result is
-    the same. The check costs a tenth of the decoding.
-    """
-    if text.encode("utf-8", "surrogatepass").translate(_DIGITS).find(_LONG_NUMBER) < 0:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)
-
-
-def _skipped_list(value: object) -> tuple[str, ...]:
-    """The skipped questions as decoded with the batch: a list, or none."""
-    return tuple(str(item) for item in value) if isinstance(value, list) else ()
-
-
-def decode_object(text: str) -> dict[str, Any]:
-    # Most responses have no "other" text: skip the decoder for them.
-    if text == "{}":
-        return {}
-    decoded: dict[str, Any] = decode_json(text)
-    return decoded
 
 
 def _text(value: object) -> str | None:

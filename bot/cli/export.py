@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -21,9 +21,11 @@ from bot.cli.loading import DataSetup, load_data
 from bot.cli.options import CHANNEL_CHOICES, CONTEXT, data_options, to_day
 from bot.cli.outputs import (
     FORCE_OPTION,
+    PROGRESS_FROM,
     check_outputs,
     interrupted_cleanly,
     per_flow,
+    progress_reporter,
     refuse_database,
 )
 from bot.cli.stats_scope import export_scope
@@ -33,26 +35,8 @@ if TYPE_CHECKING:
     from flows import Flow, StageDef
     from storage import ResponseFilter
 
-# Below this many responses an export is quick: no progress line.
-PROGRESS_FROM: Final = 5000
 STATUS_CHOICES: Final = ("completed", "all", "in_progress", "abandoned")
-
-
-def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
-    """A progress callback writing to `stream` if it is a terminal, else None (quiet)."""
-    isatty = getattr(stream, "isatty", None)
-    if isatty is None or not isatty():
-        return None
-
-    def report(done: int, total: int) -> None:
-        if total < at_least:
-            return
-        stream.write(f"\rexporting: {done}/{total} responses ({100 * done // total} %)")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
-
-    return report
+__all__ = ["PROGRESS_FROM", "export", "progress_reporter"]
 
 
 def personal_warning(named: Sequence[str]) -> str:
@@ -162,6 +146,12 @@ def personal_warning(named: Sequence[str]) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write an Excel workbook (sheets 'responses' and 'codebook').",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes making a large CSV (default: 2, or 1 on one core; 1 spares a busy bot).",
+)
 @FORCE_OPTION
 def export(
     db: str | None,
@@ -185,6 +175,7 @@ def export(
     bom: bool,
     codebook_path: Path | None,
     xlsx_path: Path | None,
+    jobs: int | None,
     force: bool,
 ) -> None:
     """Export the responses for analysis: CSV on standard output or --out.
@@ -233,7 +224,7 @@ def export(
             dates={s.code: s.date.isoformat() for s in setup.stages if s.date},
         )
         for target in targets:
-            _export_one(setup.settings.db, options, target)
+            _export_one(setup.settings.db, options, target, jobs)
     except ExportError as error:
         fail(str(error))
     if flow is None and not picked:  # a flow picked on purpose: the others are not missed
@@ -410,9 +401,9 @@ def _counted(db: Path | str, filters: list[ResponseFilter]) -> list[int]:
         fail(str(error))
 
 
-def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None:
+def _export_one(db: Path | str, options: ExportOptions, target: _Target, jobs: int | None) -> None:
     """One flow's files, then what was written (and any warning) on standard error."""
-    from exports import run_export
+    from exports import default_workers, run_export
     from storage import StorageError
 
     # Data to standard output when asked (-o -) or no file is named: a pipe into another tool.
@@ -429,6 +420,7 @@ def _export_one(db: Path | str, options: ExportOptions, target: _Target) -> None
                 codebook=target.codebook,
                 xlsx=target.xlsx,
                 progress=progress_reporter(sys.stderr),
+                workers=jobs or default_workers(),
             )
     except StorageError as error:
         fail(str(error))

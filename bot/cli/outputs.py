@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import click
 
@@ -32,6 +32,27 @@ FORCE_OPTION: Final = click.option(
 )
 NAMED: Final = 3
 """How many existing files a refusal names; `links` can find dozens from an earlier run."""
+
+
+# Below this many responses an export is quick: no progress line.
+PROGRESS_FROM: Final = 5000
+
+
+def progress_reporter(stream: IO[str], *, at_least: int = PROGRESS_FROM) -> Any:
+    """A progress callback writing to `stream` if it is a terminal, else None (quiet)."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty is None or not isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        if total < at_least:
+            return
+        stream.write(f"\rexporting: {done}/{total} responses ({100 * done // total} %)")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return report
 
 
 def check_outputs(targets: Iterable[Path | None], *, database: Path | None, force: bool) -> None:

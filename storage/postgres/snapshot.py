@@ -28,10 +28,12 @@ import json
 import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 import asyncpg
 
+from storage.batches import ResponseBatch, check_size, decode_object, decoded
 from storage.errors import refuse_other_schema
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION
@@ -44,15 +46,7 @@ from storage.postgres.connection import (
     open_failure,
 )
 from storage.postgres.schema import read_version
-from storage.snapshot import (
-    DEFAULT_BATCH,
-    AnsweredQuestion,
-    ResponseBatch,
-    ResponseCount,
-    ResponseFilter,
-    check_size,
-    decode_object,
-)
+from storage.snapshot import DEFAULT_BATCH, AnsweredQuestion, ResponseCount, ResponseFilter
 
 T = TypeVar("T")
 
@@ -182,7 +176,26 @@ class PostgresSnapshot:
         with_skipped: bool = False,
         with_versions: bool = False,
     ) -> Iterator[ResponseBatch]:
-        """Matching responses in id order, `size` at a time, with their answers.
+        """Matching responses in id order, `size` at a time, with their answers."""
+        encoded = self.encoded_batches(
+            where,
+            size=size,
+            with_times=with_times,
+            with_skipped=with_skipped,
+            with_versions=with_versions,
+        )
+        return decoded(encoded)
+
+    def encoded_batches(
+        self,
+        where: ResponseFilter,
+        *,
+        size: int = DEFAULT_BATCH,
+        with_times: bool = False,
+        with_skipped: bool = False,
+        with_versions: bool = False,
+    ) -> Iterator[RowsBatch]:
+        """The batches of `batches` as the server sent them: rows, answers as JSON text.
 
         One server-side cursor for the whole walk: the server sends `size`
         rows per trip, and only the batch in hand is in memory here.
@@ -206,8 +219,11 @@ class PostgresSnapshot:
                 raise describe_error(exc, self.url, "read responses to export") from exc
             if not rows:
                 return
-            yield _batch(
-                rows, with_times=with_times, with_skipped=with_skipped, with_versions=with_versions
+            yield RowsBatch(
+                tuple(zip(*rows, strict=True)),
+                with_times=with_times,
+                with_skipped=with_skipped,
+                with_versions=with_versions,
             )
             if len(rows) < size:
                 return
@@ -270,31 +286,41 @@ async def _cursor(conn: asyncpg.Connection, sql: str, params: list[object]) -> A
     return await conn.cursor(sql, *params)
 
 
-def _batch(
-    rows: list[asyncpg.Record], *, with_times: bool, with_skipped: bool, with_versions: bool
-) -> ResponseBatch:
-    columns = list(zip(*rows, strict=True))
-    return ResponseBatch(
-        ids=columns[0],
-        keys=columns[1],
-        stage_codes=columns[2],
-        cities=columns[3],
-        regions=columns[4],
-        channels=columns[5],
-        flow_ids=columns[6],
-        flow_versions=columns[7],
-        languages=columns[8],
-        statuses=columns[9],
-        started_at=columns[10],
-        completed_at=columns[11],
-        skipped=tuple(map(_skipped, columns[12])) if with_skipped else tuple(() for _ in rows),
-        answers=tuple(map(decode_object, columns[13])),
-        other_texts=tuple(map(decode_object, columns[14])),
-        answered_at=tuple(map(decode_object, columns[15])) if with_times else None,
-        answer_versions=(
-            tuple(map(decode_object, columns[16 if with_times else 15])) if with_versions else None
-        ),
-    )
+@dataclass(frozen=True, slots=True)
+class RowsBatch:
+    """A batch as the server sent it: its columns, the answers in each still JSON text."""
+
+    columns: tuple[tuple[Any, ...], ...]
+    with_times: bool
+    with_skipped: bool
+    with_versions: bool
+
+    def decode(self) -> ResponseBatch:
+        columns = self.columns
+        extra = 16 if self.with_times else 15
+        return ResponseBatch(
+            ids=columns[0],
+            keys=columns[1],
+            stage_codes=columns[2],
+            cities=columns[3],
+            regions=columns[4],
+            channels=columns[5],
+            flow_ids=columns[6],
+            flow_versions=columns[7],
+            languages=columns[8],
+            statuses=columns[9],
+            started_at=columns[10],
+            completed_at=columns[11],
+            skipped=tuple(map(_skipped, columns[12]))
+            if self.with_skipped
+            else tuple(() for _ in columns[0]),
+            answers=tuple(map(decode_object, columns[13])),
+            other_texts=tuple(map(decode_object, columns[14])),
+            answered_at=tuple(map(decode_object, columns[15])) if self.with_times else None,
+            answer_versions=tuple(map(decode_object, columns[extra]))
+            if self.with_versions
+            else None,
+        )
 
 
 def _skipped(state_json: str | None) -> tuple[str, ...]:

@@ -1,0 +1,260 @@
+"""A CSV export made by worker processes (`run_export(workers=…)`, `export --jobs`).
+
+The same file, byte for byte, as one process writes, on both backends and in
+every layout; the same summary. A failing or killed worker is a clear error;
+Ctrl+C, SIGTERM or a killed export leave no process behind. Real processes
+throughout: the pool is the standard library's, spawned as in production.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import exports.export
+from exports import ExportError, ExportOptions, Interrupted, Layout, run_export
+from exports.csv import PLAIN
+from exports.workers import ChunkMaker, csv_chunks
+from flows import Flow
+from storage import EncodedBatch, ResponseBatch, ResponseFilter, open_snapshot
+from tests.exports import test_postgres_exports
+from tests.exports.test_postgres_exports import Both
+
+ROOT = Path(__file__).resolve().parents[2]
+# The PostgreSQL export tests' respondents, in a SQLite file and a PostgreSQL database.
+both = test_postgres_exports.both
+pg_store = test_postgres_exports.pg_store
+
+OPTIONS = {
+    "wide": ExportOptions(status="all", batch_size=1),
+    "wide-labels-excel": ExportOptions(
+        status="all", labels=True, joined=True, excel=True, batch_size=1
+    ),
+    "long": ExportOptions(layout=Layout.LONG, status="all", batch_size=1),
+    "long-labels-bom": ExportOptions(layout=Layout.LONG, labels=True, bom=True, batch_size=1),
+}
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of batches each export gave to worker processes (none: it made them alone)."""
+    made: list[int] = []
+    real = exports.export.csv_chunks
+
+    def counted(*args: object, **kwargs: object) -> Iterator[object]:
+        made.append(0)
+        for chunk in real(*args, **kwargs):  # type: ignore[arg-type]
+            made[-1] += 1
+            yield chunk
+
+    monkeypatch.setattr(exports.export, "csv_chunks", counted)
+    return made
+
+
+def exported(db: Path | str, flow: Flow, options: ExportOptions, workers: int) -> tuple:
+    data = io.BytesIO()
+    result = run_export(db, flow, options, csv=data, workers=workers)
+    return data.getvalue(), result
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("name", list(OPTIONS))
+def test_workers_write_the_same_file_as_one_process(
+    both: Both, mini_v2: Flow, pooled: list[int], name: str, backend: str
+) -> None:
+    """Five responses, one on version 2 of the flow, read a batch at a time: every layout and
+    dialect, from SQLite and from PostgreSQL."""
+    db = both.path if backend == "sqlite" else both.url
+    alone, alone_result = exported(db, mini_v2, OPTIONS[name], workers=1)
+    assert pooled == []
+    together, together_result = exported(db, mini_v2, OPTIONS[name], workers=3)
+    assert pooled and pooled[0] >= 3
+    assert together == alone
+    assert together_result == alone_result  # responses, rows, by status, by channel
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """4,200 responses × 40 questions (the benchmark's database): more than two batches of
+    the command's 2,000, so `export` gives them to worker processes."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.bench_export import build_database, write_flow
+
+    folder = tmp_path_factory.mktemp("big")
+    flow, db = folder / "flow.yaml", folder / "big.sqlite3"
+    write_flow(flow)
+    build_database(db, flow, 4200)
+    return db, flow
+
+
+def export_command(db: Path, flow: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "bot", "export", "--db", str(db), "--flow", str(flow), *args]
+
+
+def test_the_command_with_jobs_writes_the_same_file(big: tuple[Path, Path], tmp_path: Path) -> None:
+    db, flow = big
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.csv"
+        done = subprocess.run(
+            [*export_command(db, flow, "-o", str(out), "--jobs", jobs), "--excel"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert done.stderr.decode().startswith(
+            "exported 4200 responses (4200 completed): 4200 rows"
+        )
+        outputs[jobs] = out.read_bytes()
+    assert outputs["2"] == outputs["1"]
+    assert outputs["2"].count(b"\r\n") == 4201
+
+
+def test_jobs_must_be_one_or_more(big: tuple[Path, Path], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.export import export
+
+    db, flow = big
+    result = CliRunner().invoke(
+        export, ["--db", str(db), "--flow", str(flow), "-o", str(tmp_path / "r.csv"), "--jobs", "0"]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--jobs': 0 is not in the range x>=1." in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- a worker that fails ---------------------------------------------------------------
+
+
+def fails(batch: ResponseBatch) -> dict[str, list[object]]:
+    raise ValueError(f"cannot make the batch of response {batch.ids[0]}")
+
+
+def dies(batch: ResponseBatch) -> dict[str, list[object]]:
+    os._exit(9)  # as the kernel's out-of-memory killer would end it
+
+
+def batches_of(db: Path, size: int) -> Iterator[EncodedBatch]:
+    with open_snapshot(db) as snapshot:
+        yield from snapshot.encoded_batches(ResponseFilter(flow_id="bench"), size=size)
+
+
+def test_an_error_in_a_worker_is_raised_by_the_export(big: tuple[Path, Path]) -> None:
+    chunks = csv_chunks(batches_of(big[0], 500), ChunkMaker(fails, (), PLAIN), workers=2)
+    with pytest.raises(ValueError, match=r"cannot make the batch of response 1$"):
+        next(chunks)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_killed_is_a_clear_error(big: tuple[Path, Path]) -> None:
+    chunks = csv_chunks(batches_of(big[0], 500), ChunkMaker(dies, (), PLAIN), workers=2)
+    with pytest.raises(ExportError, match="a worker process of the export stopped unexpectedly"):
+        list(chunks)
+    assert multiprocessing.active_children() == []
+
+
+# --- stopped: nothing left behind ------------------------------------------------------
+
+
+def test_sigterm_stops_the_workers_and_leaves_no_file(
+    big: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, flow = big
+    out = tmp_path / "responses.csv"
+
+    def terminated(done: int, total: int) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with pytest.raises(Interrupted):
+            run_export(
+                db,
+                flow,
+                replace(ExportOptions(), batch_size=500),
+                csv=out,
+                progress=terminated,
+                workers=2,
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []
+    assert multiprocessing.active_children() == []
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes still running in a session (zombies are ended: they wait to be reaped)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def blocked_export(big: tuple[Path, Path]) -> subprocess.Popen[bytes]:
+    """An export to a pipe nobody reads, in a session of its own, once its workers run."""
+    db, flow = big
+    process = subprocess.Popen(
+        export_command(db, flow, "-o", "-", "--jobs", "2"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    # The export, its resource tracker and its two workers.
+    while len(session_processes(process.pid)) < 4:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    # Past the milliseconds of starting a worker, when a Ctrl+C is lost (`_starting_workers`):
+    # the export has filled the pipe and waits.
+    time.sleep(1)
+    assert process.poll() is None
+    return process
+
+
+def all_gone(session: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while session_processes(session) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not session_processes(session)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes in /proc")
+def test_ctrl_c_at_a_terminal_ends_every_process_without_a_traceback(
+    big: tuple[Path, Path],
+) -> None:
+    process = blocked_export(big)
+    os.killpg(process.pid, signal.SIGINT)  # what the terminal sends its foreground group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr.decode()
+    assert all_gone(process.pid, within=10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes in /proc")
+def test_workers_of_an_export_killed_outright_end_on_their_own(big: tuple[Path, Path]) -> None:
+    process = blocked_export(big)
+    process.kill()
+    process.communicate(timeout=60)
+    assert all_gone(process.pid, within=10)
