@@ -4,7 +4,8 @@ Builds a synthetic database reproducibly (a fixed seed, a generated 40-question
 flow with a realistic mix of kinds), then times, in the same run:
 
 - `surveybot export` (wide layout, formula neutralisation on, to a file), in a
-  subprocess, with its peak memory;
+  subprocess, with its peak memory (its worker processes' included: `--jobs`, two
+  on a machine of two cores or more);
 - the baseline: SQLite's own shell dumping the raw long table,
   `sqlite3 DB -csv "SELECT * FROM answers" > out.csv` (Python's sqlite3 and csv
   modules stand in when the shell is not installed, and the output says so).
@@ -34,6 +35,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -214,18 +216,56 @@ def _flush(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
 def timed_child(
     command: list[str], stdout: Any = subprocess.DEVNULL, env: dict[str, str] | None = None
 ) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one child process."""
+    """(seconds, peak RSS in MB) of one child process, with the worker processes it starts.
+
+    The peak is the largest sum, sampled every 25 ms, of the resident memory of the child
+    and all its descendants (`surveybot export --jobs`). The kernel's own peak for the
+    child (`ru_maxrss`), reported where /proc is missing, counts this process's memory
+    too, copied when the child was forked, before it ran its command.
+    """
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    sums: list[float] = []
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(process.pid, command, sums, done))
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - began
+    done.set()
+    sampler.join()
     errors = process.stderr.read().decode() if process.stderr else ""
     if process.stderr:
         process.stderr.close()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{command[0]} failed: {errors}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, max(sums) if sums else usage.ru_maxrss / 1024
+
+
+def _sample_tree(pid: int, command: list[str], sums: list[float], done: threading.Event) -> None:
+    started = "\0".join(command).encode() + b"\0"
+    while not done.wait(0.025):
+        try:  # not before the command runs: until then, the child is a copy of this process
+            if Path(f"/proc/{pid}/cmdline").read_bytes() != started:
+                continue
+        except OSError:
+            return
+        sums.append(tree_rss_mb(pid))
+
+
+def tree_rss_mb(pid: int) -> float:
+    """The resident memory of a process and all its descendants, in MB (Linux's /proc; 0
+    elsewhere, where the child's own peak is what is reported)."""
+    pages, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            pages += int(Path(f"/proc/{current}/statm").read_text().split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):  # ended meanwhile, or no /proc
+            continue
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 def python_baseline(db: Path, out: Path) -> None:
@@ -296,21 +336,13 @@ def measure(responses: int, workdir: Path, postgres: str | None = None) -> dict[
         base_seconds, base_mb = timed_child([sys.executable, "-c", code])
         baseline = "python sqlite3+csv (no sqlite3 shell installed)"
 
-    wide = workdir / "wide.csv"
-    export_seconds, export_mb = timed_child(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "export",
-            "--db",
-            str(db),
-            "--flow",
-            str(flow_path),
-            "-o",
-            str(wide),
-        ]
-    )
+    wide, alone = workdir / "wide.csv", workdir / "wide-one-process.csv"
+    export = [sys.executable, "-m", "bot", "export", "--db", str(db), "--flow", str(flow_path)]
+    # As an analyst runs it (two worker processes on two cores or more), then in one process.
+    export_seconds, export_mb = timed_child([*export, "-o", str(wide)])
+    alone_seconds, alone_mb = timed_child([*export, "-o", str(alone), "--jobs", "1"])
+    if alone.read_bytes() != wide.read_bytes():
+        raise SystemExit("the export in one process differs from the one with workers")
     with wide.open(encoding="utf-8") as file:
         rows = sum(1 for _ in file) - 1
     assert rows == responses, f"the export has {rows} rows, expected {responses}"
@@ -326,6 +358,9 @@ def measure(responses: int, workdir: Path, postgres: str | None = None) -> dict[
         "export_wide_seconds": round(export_seconds, 2),
         "ratio_export_to_baseline": round(export_seconds / base_seconds, 2),
         "export_peak_rss_mb": round(export_mb, 1),
+        "export_one_process_seconds": round(alone_seconds, 2),
+        "ratio_one_process_to_baseline": round(alone_seconds / base_seconds, 2),
+        "export_one_process_peak_rss_mb": round(alone_mb, 1),
         "export_mb": round(wide.stat().st_size / 1e6, 1),
         "raw_dump_mb": round(raw.stat().st_size / 1e6, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
