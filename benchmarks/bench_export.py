@@ -295,15 +295,17 @@ def measure_postgres(url: str, db: Path, flow_path: Path, workdir: Path) -> dict
         figures["postgres_baseline"] = "psql COPY answers TO STDOUT"
         figures["postgres_baseline_seconds"] = round(seconds, 2)
     wide = workdir / "wide_pg.csv"
+    export = [sys.executable, "-m", "bot", "export", "--flow", str(flow_path), "-o", str(wide)]
     # The URL through the environment, not the command line, where others could read it.
-    seconds, peak = timed_child(
-        [sys.executable, "-m", "bot", "export", "--flow", str(flow_path), "-o", str(wide)],
-        env={**os.environ, "SURVEYBOT_DB": url},
-    )
+    environment = {**os.environ, "SURVEYBOT_DB": url}
+    seconds, peak = timed_child(export, env=environment)
     if wide.read_bytes() != (workdir / "wide.csv").read_bytes():
         raise SystemExit("the export from PostgreSQL differs from SQLite's")
+    alone, alone_peak = timed_child([*export, "--force", "--jobs", "1"], env=environment)
     figures["postgres_export_wide_seconds"] = round(seconds, 2)
     figures["postgres_export_peak_rss_mb"] = round(peak, 1)
+    figures["postgres_export_one_process_seconds"] = round(alone, 2)
+    figures["postgres_export_one_process_peak_rss_mb"] = round(alone_peak, 1)
     if "postgres_baseline_seconds" in figures:
         figures["postgres_ratio_export_to_baseline"] = round(
             seconds / figures["postgres_baseline_seconds"], 2

@@ -44,7 +44,7 @@ IN_FLIGHT: Final = 2
 """Batches per worker in the pool at a time: one being made, one waiting."""
 MAX_WORKERS: Final = 2
 """Two keep up with the one process reading the database (SQLite's share, a third of the
-work); each more would add its own interpreter, some 70 MB, for little speed."""
+work); each more would add its own interpreter, some 80 MB, for little speed."""
 
 
 def default_workers() -> int:
