@@ -150,8 +150,21 @@ class Snapshot(Protocol):
         with_skipped: bool = False,
         with_versions: bool = False,
     ) -> Iterator[ResponseBatch]:
-        """Matching responses in id order, `size` at a time, with their answers."""
-        ...
+        """Matching responses in id order, `size` at a time, with their answers.
+
+        `with_times` adds when each answer was given; `with_skipped`, the
+        questions skipped (otherwise every response's `skipped` is empty);
+        `with_versions`, the answers given on another flow version than their response's.
+        Both backends' (which subclass this protocol): their `encoded_batches`, decoded.
+        """
+        encoded = self.encoded_batches(
+            where,
+            size=size,
+            with_times=with_times,
+            with_skipped=with_skipped,
+            with_versions=with_versions,
+        )
+        return decoded(encoded)
 
     def encoded_batches(
         self,
@@ -174,7 +187,7 @@ class Snapshot(Protocol):
         ...
 
 
-class SqliteSnapshot:
+class SqliteSnapshot(Snapshot):
     """Reads of one SQLite database state; get one with `open_sqlite_snapshot(path)`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -249,30 +262,6 @@ class SqliteSnapshot:
             )
             for question_id, versions, has_other, types in rows
         ]
-
-    def batches(
-        self,
-        where: ResponseFilter,
-        *,
-        size: int = DEFAULT_BATCH,
-        with_times: bool = False,
-        with_skipped: bool = False,
-        with_versions: bool = False,
-    ) -> Iterator[ResponseBatch]:
-        """Matching responses in id order, `size` at a time, with their answers.
-
-        `with_times` adds when each answer was given; `with_skipped`, the
-        questions skipped (otherwise every response's `skipped` is empty);
-        `with_versions`, the answers given on another flow version than their response's.
-        """
-        encoded = self.encoded_batches(
-            where,
-            size=size,
-            with_times=with_times,
-            with_skipped=with_skipped,
-            with_versions=with_versions,
-        )
-        return decoded(encoded)
 
     def encoded_batches(
         self,

@@ -33,7 +33,7 @@ from typing import Any, Final, TypeVar
 
 import asyncpg
 
-from storage.batches import ResponseBatch, check_size, decode_object, decoded
+from storage.batches import ResponseBatch, check_size, decode_object
 from storage.errors import refuse_other_schema
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION
@@ -46,7 +46,13 @@ from storage.postgres.connection import (
     open_failure,
 )
 from storage.postgres.schema import read_version
-from storage.snapshot import DEFAULT_BATCH, AnsweredQuestion, ResponseCount, ResponseFilter
+from storage.snapshot import (
+    DEFAULT_BATCH,
+    AnsweredQuestion,
+    ResponseCount,
+    ResponseFilter,
+    Snapshot,
+)
 
 T = TypeVar("T")
 
@@ -91,7 +97,7 @@ class _Loop:
         self._loop.close()
 
 
-class PostgresSnapshot:
+class PostgresSnapshot(Snapshot):
     """Reads of one PostgreSQL database state; get one with `open_postgres_snapshot(url)`."""
 
     def __init__(self, loop: _Loop, conn: asyncpg.Connection, label: str) -> None:
@@ -166,25 +172,6 @@ class PostgresSnapshot:
             )
             for question_id, versions, has_other, types in rows
         ]
-
-    def batches(
-        self,
-        where: ResponseFilter,
-        *,
-        size: int = DEFAULT_BATCH,
-        with_times: bool = False,
-        with_skipped: bool = False,
-        with_versions: bool = False,
-    ) -> Iterator[ResponseBatch]:
-        """Matching responses in id order, `size` at a time, with their answers."""
-        encoded = self.encoded_batches(
-            where,
-            size=size,
-            with_times=with_times,
-            with_skipped=with_skipped,
-            with_versions=with_versions,
-        )
-        return decoded(encoded)
 
     def encoded_batches(
         self,
