@@ -11,8 +11,8 @@ copy of text, to the processes that decode and write them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from typing import Any, Final, Protocol
 
@@ -60,6 +60,10 @@ class ResponseBatch:
         return len(self.ids)
 
 
+_RESPONSE_FIELDS: Final = tuple(each.name for each in fields(ResponseBatch))[:12]
+"""The names of the response's own fields, `ids` to `completed_at`."""
+
+
 class EncodedBatch(Protocol):
     """A batch as its database gave it: cheap to send to another process, then decoded."""
 
@@ -94,6 +98,14 @@ class JsonBatch:
         return _batch(responses, with_times=self.with_times, with_versions=self.with_versions)
 
 
+def response_batch(columns: Sequence[tuple[Any, ...]], **decoded: Any) -> ResponseBatch:
+    """A batch from the columns both backends read in `ResponseBatch`'s order: first the
+    response's own twelve (`ids` to `completed_at`), as they are; then the fields each
+    decodes its own way (`decoded`: answers, other texts, skipped…)."""
+    own = dict(zip(_RESPONSE_FIELDS, columns, strict=False))
+    return ResponseBatch(**own, **decoded)
+
+
 def check_size(size: int) -> None:
     """Refuse a batch size below one (both backends say it the same way)."""
     if size < 1:
@@ -103,19 +115,8 @@ def check_size(size: int) -> None:
 def _batch(rows: list[list[Any]], *, with_times: bool, with_versions: bool) -> ResponseBatch:
     columns = list(zip(*rows, strict=True))
     gathered = list(zip(*columns[13], strict=True))
-    return ResponseBatch(
-        ids=columns[0],
-        keys=columns[1],
-        stage_codes=columns[2],
-        cities=columns[3],
-        regions=columns[4],
-        channels=columns[5],
-        flow_ids=columns[6],
-        flow_versions=columns[7],
-        languages=columns[8],
-        statuses=columns[9],
-        started_at=columns[10],
-        completed_at=columns[11],
+    return response_batch(
+        columns,
         skipped=tuple(map(_skipped_list, columns[12])),
         answers=gathered[0],
         other_texts=gathered[1],

@@ -33,7 +33,7 @@ from typing import Any, Final, TypeVar
 
 import asyncpg
 
-from storage.batches import ResponseBatch, check_size, decode_object
+from storage.batches import ResponseBatch, check_size, decode_object, response_batch
 from storage.errors import refuse_other_schema
 from storage.flow_versions import FlowVersion
 from storage.migrations import SCHEMA_VERSION
@@ -285,19 +285,8 @@ class RowsBatch:
     def decode(self) -> ResponseBatch:
         columns = self.columns
         extra = 16 if self.with_times else 15
-        return ResponseBatch(
-            ids=columns[0],
-            keys=columns[1],
-            stage_codes=columns[2],
-            cities=columns[3],
-            regions=columns[4],
-            channels=columns[5],
-            flow_ids=columns[6],
-            flow_versions=columns[7],
-            languages=columns[8],
-            statuses=columns[9],
-            started_at=columns[10],
-            completed_at=columns[11],
+        return response_batch(
+            columns,
             skipped=tuple(map(_skipped, columns[12]))
             if self.with_skipped
             else tuple(() for _ in columns[0]),
