@@ -239,3 +239,14 @@ def invoke(*args: str | Path) -> Result:
     return CliRunner().invoke(
         export, ["--stages", str(STAGES_FILE), *(str(a) for a in args)], catch_exceptions=False
     )
+
+
+def bench_database(factory: pytest.TempPathFactory, responses: int) -> tuple[Path, Path]:
+    """A database of `responses` × 40 questions, the export benchmark's, and its flow."""
+    from benchmarks.bench_export import build_database, write_flow
+
+    folder = factory.mktemp("big")
+    flow, db = folder / "flow.yaml", folder / "big.sqlite3"
+    write_flow(flow)
+    build_database(db, flow, responses)
+    return db, flow

@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 
 from exports import ExportOptions, Interrupted, OutputError, run_export
 from tests.conftest import MINI
-from tests.exports.conftest import STAGES_FILE, Filled, invoke, read_csv
+from tests.exports.conftest import STAGES_FILE, Filled, bench_database, invoke, read_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT = (sys.executable, "-m", "bot", "export", "--stages", str(STAGES_FILE))
@@ -328,14 +328,7 @@ def test_an_interruption_in_the_library_removes_its_files(filled: Filled, folder
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A database of 2,000 responses × 40 questions (the benchmark's), and its flow."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.bench_export import build_database, write_flow
-
-    folder = tmp_path_factory.mktemp("big")
-    flow, db = folder / "flow.yaml", folder / "big.sqlite3"
-    write_flow(flow)
-    build_database(db, flow, 2000)
-    return db, flow
+    return bench_database(tmp_path_factory, 2000)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

@@ -28,6 +28,7 @@ from exports.workers import ChunkMaker, csv_chunks
 from flows import Flow
 from storage import EncodedBatch, ResponseBatch, ResponseFilter, open_snapshot
 from tests.exports import test_postgres_exports
+from tests.exports.conftest import bench_database
 from tests.exports.test_postgres_exports import Both
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,14 +88,7 @@ def test_workers_write_the_same_file_as_one_process(
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """4,200 responses × 40 questions (the benchmark's database): more than two batches of
     the command's 2,000, so `export` gives them to worker processes."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.bench_export import build_database, write_flow
-
-    folder = tmp_path_factory.mktemp("big")
-    flow, db = folder / "flow.yaml", folder / "big.sqlite3"
-    write_flow(flow)
-    build_database(db, flow, 4200)
-    return db, flow
+    return bench_database(tmp_path_factory, 4200)
 
 
 def export_command(db: Path, flow: Path, *args: str) -> list[str]:
