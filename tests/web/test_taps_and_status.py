@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 SECTOR = "Quel est le secteur d’activité principal"
 HEADCOUNT = "Combien de salariés"
 GROUP = "fait partie d’un groupe"
+TURNOVER = "Quel a été le chiffre d’affaires"
 STALLED = "La connexion ne répond pas\u00a0: réessayez."
 READING_MS = 400
 """How long after a redraw chat.js ignores a finger's press."""
@@ -71,14 +72,47 @@ def slow_network(phone: Phone, latency_ms: int) -> None:
 
 
 def drawn_at(phone: Phone) -> None:
-    """Watch for the next redraw: `window.drawnAt`, when <main> was replaced."""
+    """Watch for the next redraw, and note how long after it the finger pressed.
+
+    `window.pressAfterRedraw`, measured in the page from the redraw to the press's
+    own time stamp, so that the test's round trips to the browser do not count.
+    """
     phone.page.evaluate(
         """() => {
           window.drawnAt = null;
+          window.pressAfterRedraw = null;
           new MutationObserver((changes, watching) => {
             window.drawnAt = performance.now();
             watching.disconnect();
           }).observe(document.body, { childList: true });
+          document.addEventListener("pointerdown", event => {
+            if (window.drawnAt !== null && window.pressAfterRedraw === null) {
+              window.pressAfterRedraw = event.timeStamp - window.drawnAt;
+            }
+          }, true);
+        }"""
+    )
+
+
+def enter_after_each_redraw(phone: Phone) -> None:
+    """Note how long after each redraw Enter was pressed: `window.enterAfterRedraw`.
+
+    Measured in the page, from the redraw to the key's own time stamp, so that the
+    test's round trips to the browser do not count.
+    """
+    phone.page.evaluate(
+        """() => {
+          const watch = () => new MutationObserver((changes, watching) => {
+            window.drawnAt = performance.now();
+            watching.disconnect();
+          }).observe(document.body, { childList: true });
+          window.enterAfterRedraw = [];
+          document.addEventListener("keydown", event => {
+            if (event.key !== "Enter") { return; }
+            window.enterAfterRedraw.push(event.timeStamp - window.drawnAt);
+            watch();
+          }, true);
+          watch();
         }"""
     )
 
@@ -111,7 +145,7 @@ def test_a_double_tap_answers_the_question_tapped_and_not_the_next(
     page.touchscreen.tap(x, y)
     redrawn_with(touch, HEADCOUNT)
     page.touchscreen.tap(x, y)
-    since = page.evaluate("performance.now() - window.drawnAt")
+    since = page.evaluate("window.pressAfterRedraw")
     assert since < READING_MS, f"the second tap came {since:.0f} ms after the redraw"
     page.wait_for_timeout(1000)
     expect(page.locator("#waiting-text")).to_contain_text(HEADCOUNT)
@@ -127,26 +161,27 @@ def test_a_double_tap_answers_the_question_tapped_and_not_the_next(
     button = page.get_by_role("button", name="10 à 49", exact=True)
     middle = button.bounding_box()
     assert middle is not None
-    drawn_at(touch)
-    page.evaluate(
-        "() => document.addEventListener('keydown', e => { window.keyAt = e.timeStamp; }, true)"
-    )
-    touch.pace.take(2)
+    enter_after_each_redraw(touch)
+    touch.pace.take(6)  # the tap's requests and two Enters'
     page.touchscreen.tap(middle["x"] + middle["width"] / 2, middle["y"] + middle["height"] / 2)
 
     # The keyboard acts at once: Tab to the first answer, Enter, as soon as it is drawn.
-    redrawn_with(touch, GROUP)
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    expect(page.locator("#waiting-text")).not_to_contain_text(GROUP)
-    since = page.evaluate("window.keyAt - window.drawnAt")
-    assert since < READING_MS, f"Enter came {since:.0f} ms after the redraw"
+    # An Enter that comes late on a busy machine is taken too but proves nothing, so the
+    # next question gives a second chance.
+    for question in (GROUP, TURNOVER):
+        redrawn_with(touch, question)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator("#waiting-text")).not_to_contain_text(question)
+        since = page.evaluate("window.enterAfterRedraw.at(-1)")
+        if since < READING_MS:
+            break
+    assert since < READING_MS, f"Enter came {since:.0f} ms after the redraw, twice"
     stored = answers(db_path)
     assert stored["headcount"] == ("h10_49", None)
-    assert "in_group" in stored
-    expect(page.locator(".transcript .bubble.me")).to_have_text(
-        ["Exemple Industries", "Agroalimentaire", "10 à 49", "Oui"]
-    )
+    assert stored["in_group"] == ("yes", None)
+    mine = page.locator(".transcript .bubble.me").all_text_contents()
+    assert mine[:4] == ["Exemple Industries", "Agroalimentaire", "10 à 49", "Oui"]
     touch.check_clean()
 
 
