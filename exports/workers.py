@@ -7,14 +7,17 @@ its one snapshot, and hands it to a pool of processes that each turn a batch
 into CSV rows; it writes their texts in the order of the batches, so the file
 is the same, byte for byte, as one process makes it.
 
-The workers are spawned, not forked (the reader thread is running), and are
-given the export's plan once, when they start; as with any spawned process, a
-script asking for workers keeps its own work under `if __name__ == "__main__":`,
-which a worker, importing the script, must not run. At most two batches per worker
-are in the pool at a time, so memory stays flat. They ignore Ctrl+C, which a
-terminal sends to them too: the export itself stops them on the way out (and
-SIGTERM, handled by `exports.files`). A worker whose export was killed
-outright stops on its own.
+The workers are spawned, not forked (the reader thread is running); as with any
+spawned process, a script asking for workers keeps its own work under
+`if __name__ == "__main__":`, which a worker, importing the script, must not run.
+The export's plan goes with every batch, pickled once here, and a worker unpickles
+it with its first: given to a worker as it starts, the plan (70 KB for the bundled
+questionnaire, more than a pipe holds) would keep the export waiting until the new
+process had imported everything, and Ctrl+C is ignored while a worker starts. At
+most two batches per worker are in the pool at a time, so memory stays flat. The
+workers ignore Ctrl+C, which a terminal sends to them too: the export itself stops
+them on the way out (and SIGTERM, handled by `exports.files`). A worker whose
+export was killed outright stops on its own.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -93,12 +97,13 @@ def csv_chunks(
     pool is busy), and sent as the database gave them: decoding them is the
     workers' part.
     """
+    plan = pickle.dumps(maker, protocol=pickle.HIGHEST_PROTOCOL)
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, context, initializer=_start, initargs=(maker, os.getpid()))
+    pool = ProcessPoolExecutor(workers, context, initializer=_start, initargs=(os.getpid(),))
     pending: deque[Future[CsvChunk]] = deque()
     try:
         for batch in read_ahead(iter(batches)):
-            pending.append(_submit(pool, batch))
+            pending.append(_submit(pool, plan, batch))
             if len(pending) >= workers * IN_FLIGHT:
                 yield _result(pending.popleft())
         while pending:
@@ -107,10 +112,10 @@ def csv_chunks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _submit(pool: ProcessPoolExecutor, batch: EncodedBatch) -> Future[CsvChunk]:
+def _submit(pool: ProcessPoolExecutor, plan: bytes, batch: EncodedBatch) -> Future[CsvChunk]:
     """`pool.submit`, which may start a worker, with the signals a start needs held."""
     with _starting_workers():
-        return pool.submit(_make, batch)
+        return pool.submit(_make, plan, batch)
 
 
 @contextmanager
@@ -147,14 +152,12 @@ def _result(future: Future[CsvChunk]) -> CsvChunk:
         ) from error
 
 
-_maker: ChunkMaker | None = None
-"""The plan of the export this worker process serves (set when it starts)."""
+_plan: tuple[bytes, ChunkMaker] | None = None
+"""The plan of the export this worker process serves, as sent and unpickled."""
 
 
-def _start(maker: ChunkMaker, parent: int) -> None:
-    """A worker's start: the plan kept, Ctrl+C left to the export, and a watch on it."""
-    global _maker
-    _maker = maker
+def _start(parent: int) -> None:
+    """A worker's start: Ctrl+C left to the export, and a watch on it."""
     gc.disable()  # as `cyclic_gc_paused` does for an export in one process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as inherited: kept when Python started
     threading.Thread(
@@ -170,6 +173,8 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def _make(batch: EncodedBatch) -> CsvChunk:
-    assert _maker is not None, "a worker is given its plan when it starts"
-    return _maker(batch)
+def _make(plan: bytes, batch: EncodedBatch) -> CsvChunk:
+    global _plan
+    if _plan is None or _plan[0] != plan:  # the same bytes all along: unpickled once
+        _plan = (plan, pickle.loads(plan))
+    return _plan[1](batch)

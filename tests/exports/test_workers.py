@@ -8,6 +8,7 @@ throughout: the pool is the standard library's, spawned as in production.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -160,6 +161,27 @@ def test_a_worker_killed_is_a_clear_error(big: tuple[Path, Path]) -> None:
     assert multiprocessing.active_children() == []
 
 
+class FullDisk(io.BytesIO):
+    """A file whose disk fills up after its first writes."""
+
+    def write(self, data: object) -> int:
+        if self.tell() > 100_000:
+            raise OSError(28, "No space left on device")
+        return super().write(data)  # type: ignore[arg-type]
+
+
+def test_a_failed_write_stops_the_workers_at_once(
+    big: tuple[Path, Path], pooled: list[int]
+) -> None:
+    db, flow = big
+    with pytest.raises(OSError, match="No space left") as failed:
+        run_export(db, flow, ExportOptions(batch_size=500), csv=FullDisk(), workers=2)
+    # The error, and the frames it holds, still about: the workers are not left to them.
+    assert failed.value is not None
+    assert pooled and pooled[0] >= 1  # made by workers
+    assert multiprocessing.active_children() == []
+
+
 # --- stopped: nothing left behind ------------------------------------------------------
 
 
@@ -243,6 +265,57 @@ def test_ctrl_c_at_a_terminal_ends_every_process_without_a_traceback(
     _, stderr = process.communicate(timeout=60)
     assert process.returncode != 0
     assert "Traceback" not in stderr.decode()
+    assert all_gone(process.pid, within=10)
+
+
+SLOW_START = """
+import sys, time
+if "--multiprocessing-fork" in sys.argv:  # a worker process of the pool, spawned
+    time.sleep(1)  # as long as its imports take on a busy machine
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes in /proc")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stop_as_the_workers_start_stops_the_export(
+    big: tuple[Path, Path], tmp_path: Path, stop: signal.Signals
+) -> None:
+    # A plan larger than a pipe holds (64 KiB): were it given to a worker as it starts,
+    # the export would wait for the worker to read it, Ctrl+C ignored all the while.
+    db, flow = big
+    wordy = tmp_path / "flow.yaml"
+    wordy.write_text(
+        flow.read_text().replace(
+            "        text:", "        help: " + "Aide. " * 400 + "\n        text:"
+        )
+    )
+    (tmp_path / "sitecustomize.py").write_text(SLOW_START)
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen(
+        export_command(db, wordy, "-o", str(out / "r.csv"), "--jobs", "2", "--layout", "long"),
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(session_processes(process.pid)) < 3:  # the export, its tracker, a worker
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.2)
+        os.killpg(process.pid, stop)  # a terminal's Ctrl+C, or a service manager's stop
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0
+    assert (
+        stderr.decode().strip()
+        == f"error: the export was interrupted by {stop.name}: no half-written file was left behind"
+    )
+    assert list(out.iterdir()) == []
     assert all_gone(process.pid, within=10)
 
 
