@@ -8,17 +8,21 @@ throughout: the pool is the standard library's, spawned as in production.
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import io
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -238,15 +242,23 @@ def blocked_export(big: tuple[Path, Path]) -> subprocess.Popen[bytes]:
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    # The export, its resource tracker and its two workers.
-    while len(session_processes(process.pid)) < 4:
+    # The export, its resource tracker and its two workers; and the pipe full, the export
+    # waiting to write: past the milliseconds of starting a worker, when a Ctrl+C is
+    # lost (`_starting_workers`), however slow the machine.
+    assert process.stdout is not None
+    while len(session_processes(process.pid)) < 4 or not full(process.stdout):
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    # Past the milliseconds of starting a worker, when a Ctrl+C is lost (`_starting_workers`):
-    # the export has filled the pipe and waits.
-    time.sleep(1)
-    assert process.poll() is None
     return process
+
+
+def full(pipe: IO[bytes]) -> bool:
+    """Whether a pipe holds all it can, its writer waiting: it keeps pages, the last of
+    which may be left partly empty."""
+    waiting = array.array("i", [0])
+    fcntl.ioctl(pipe.fileno(), termios.FIONREAD, waiting)
+    room = fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) - os.sysconf("SC_PAGE_SIZE")
+    return waiting[0] > room
 
 
 def all_gone(session: int, within: float) -> bool:
