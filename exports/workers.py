@@ -103,7 +103,7 @@ def csv_chunks(
     pending: deque[Future[CsvChunk]] = deque()
     try:
         for batch in read_ahead(iter(batches)):
-            pending.append(_submit(pool, plan, batch))
+            pending.append(_submit(pool, workers, plan, batch))
             if len(pending) >= workers * IN_FLIGHT:
                 yield _result(pending.popleft())
         while pending:
@@ -112,10 +112,22 @@ def csv_chunks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _submit(pool: ProcessPoolExecutor, plan: bytes, batch: EncodedBatch) -> Future[CsvChunk]:
-    """`pool.submit`, which may start a worker, with the signals a start needs held."""
+def _submit(
+    pool: ProcessPoolExecutor, workers: int, plan: bytes, batch: EncodedBatch
+) -> Future[CsvChunk]:
+    """`pool.submit`; while it may start a worker, with the signals a start needs held."""
+    if _all_started(pool, workers):
+        return pool.submit(_make, plan, batch)
     with _starting_workers():
         return pool.submit(_make, plan, batch)
+
+
+def _all_started(pool: ProcessPoolExecutor, workers: int) -> bool:
+    """Whether the pool runs all its workers, so that a submit starts none. Its processes
+    are the standard library's own bookkeeping, not public: without them, every submit
+    is taken for one that may start a worker."""
+    processes = getattr(pool, "_processes", None)
+    return isinstance(processes, dict) and len(processes) >= workers
 
 
 @contextmanager

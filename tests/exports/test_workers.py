@@ -186,6 +186,24 @@ def test_a_failed_write_stops_the_workers_at_once(
     assert multiprocessing.active_children() == []
 
 
+def test_ctrl_c_is_ignored_only_while_a_worker_starts(
+    big: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ignored = []
+    real = signal.signal
+
+    def watched(signum: int, handler: object) -> object:
+        if signum == signal.SIGINT and handler == signal.SIG_IGN:
+            ignored.append(signum)
+        return real(signum, handler)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(signal, "signal", watched)
+    db, flow = big
+    result = run_export(db, flow, ExportOptions(batch_size=200), csv=io.BytesIO(), workers=2)
+    assert result.responses == 4200  # 21 batches
+    assert 1 <= len(ignored) <= 2  # once per worker started, at most
+
+
 # --- stopped: nothing left behind ------------------------------------------------------
 
 
