@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import re
+import signal
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -129,6 +130,22 @@ class LoggedErrors(logging.Handler):
                 cause = record.exc_info[1] if record.exc_info else None
                 found.append(f"{record.name}: {message}" + (f" ({cause!r})" if cause else ""))
         return found
+
+
+@pytest.fixture(autouse=True)
+def signals_restored() -> Iterator[None]:
+    """SIGINT and SIGTERM as they were before the test.
+
+    `surveybot run`, run in-process, ignores both on its way out (a second signal
+    must not kill the ending process): left so, every process a later test starts
+    would inherit them ignored, and a Ctrl+C sent to it would do nothing.
+    """
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in kept.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 @pytest.fixture(autouse=True)
