@@ -133,19 +133,22 @@ class LoggedErrors(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
-def signals_restored() -> Iterator[None]:
-    """SIGINT and SIGTERM as they were before the test.
+def default_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM as Python starts with them, before and after each test.
 
     `surveybot run`, run in-process, ignores both on its way out (a second signal
     must not kill the ending process): left so, every process a later test starts
-    would inherit them ignored, and a Ctrl+C sent to it would do nothing.
+    would inherit them ignored, and a Ctrl+C sent to it would do nothing. Set again
+    before the test too, whatever ran since (another fixture's teardown).
     """
-    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    for signum, handler in defaults.items():
+        signal.signal(signum, handler)
     try:
         yield
     finally:
-        for signum, handler in kept.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for signum, handler in defaults.items():
+            signal.signal(signum, handler)
 
 
 @pytest.fixture(autouse=True)
